@@ -1,0 +1,25 @@
+/** Seeded random numbers: every random choice in nas-assay goes through an `Rng`. */
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
+
+/** A seeded generator (xoroshiro128+): the same seed gives the same sequence on every machine. */
+export class Rng {
+  private readonly gen: RandomGenerator;
+
+  constructor(seed: number) {
+    if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+    this.gen = xoroshiro128plus(seed);
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return uniformInt(this.gen, 0, n - 1);
+  }
+
+  /** Uniform float in [0, 1). */
+  float(): number {
+    return uniformFloat64(this.gen);
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The official NAS-Bench-101 module hash (nasbench `graph_util.hash_module`), bit-exact.
+ *
+ * Each vertex starts from md5("(out_degree, in_degree, label)"); then V rounds, all vertices at
+ * once, of md5(sorted in-neighbour hashes + "|" + sorted out-neighbour hashes + "|" + own hash);
+ * the cell hash is md5 of the Python text of the sorted vertex hashes, "['…', '…']".
+ * Labels: input = -1, output = -2, interior ops by their index in INTERIOR_OPS.
+ */
+import { type Md5Buffer, md5Buffer, md5Digest } from "./md5.js";
+
+export const MAX_VERTICES = 7;
+const HEX_CHARS = "0123456789abcdef";
+const HEX_PAIR = new Int32Array(256); // two ASCII codes per byte, first character in the low byte
+for (let b = 0; b < 256; b++) {
+  HEX_PAIR[b] = HEX_CHARS.charCodeAt(b >> 4) | (HEX_CHARS.charCodeAt(b & 15) << 8);
+}
+
+/** Writes the hex text of a digest (4 little-endian words at `wordAt`) as 8 words at `to`. */
+function writeHexWords(words: Int32Array, wordAt: number, target: Int32Array, to: number): void {
+  for (let k = 0; k < 4; k++) {
+    const w = words[wordAt + k];
+    target[to++] = HEX_PAIR[w & 255] | (HEX_PAIR[(w >>> 8) & 255] << 16);
+    target[to++] = HEX_PAIR[(w >>> 16) & 255] | (HEX_PAIR[w >>> 24] << 16);
+  }
+}
+
+/** Writes the 32 hex characters of a digest (4 little-endian words) at byte `at`. */
+function writeHex(words: Int32Array, wordAt: number, target: Uint8Array, at: number): void {
+  for (let k = 0; k < 4; k++) {
+    const w = words[wordAt + k];
+    for (let s = 0; s < 32; s += 8) {
+      const pair = HEX_PAIR[(w >>> s) & 255];
+      target[at++] = pair & 255;
+      target[at++] = pair >> 8;
+    }
+  }
+}
+
+/** Byte-order key of a digest word: comparing keys word by word = comparing hex strings. */
+function beKey(w: number): number {
+  return (((w & 255) << 24) | (((w >>> 8) & 255) << 16) | (((w >>> 16) & 255) << 8) | (w >>> 24)) >>> 0;
+}
+
+/** A labelled DAG in the compact form the hasher works on. */
+export interface LabeledDag {
+  /** Number of vertices (2..7). */
+  vertices: number;
+  /** Bit u of outMask[v] is set when the edge v→u exists. */
+  outMask: ArrayLike<number>;
+  /** Bit u of inMask[v] is set when the edge u→v exists. */
+  inMask: ArrayLike<number>;
+  /** One label per vertex: -1 input, -2 output, 0..2 interior ops. */
+  labels: ArrayLike<number>;
+}
+
+/**
+ * Optional reuse of vertex hashes between labellings of one graph: the hash of vertex v after
+ * round r depends only on the labels within undirected distance r of v, so labellings that agree
+ * there share it. `key(r, v)` returns a slot index, or -1 when nothing can be shared.
+ */
+export interface RoundMemo {
+  slot(round: number, vertex: number): number;
+  /** Digest words (4 per slot) and a stamp per slot telling whether the slot is filled. */
+  readonly words: Int32Array;
+  readonly filled: Uint8Array;
+}
+
+/** Reusable hasher; one per thread. Allocation-free per call. */
+export class ModuleHasher {
+  private readonly msg: Md5Buffer = md5Buffer(MAX_VERTICES * 34 + 16);
+  private readonly digest = new Int32Array(4);
+  private readonly cur = new Int32Array(MAX_VERTICES * 4);
+  private readonly next = new Int32Array(MAX_VERTICES * 4);
+  private readonly hexWords = new Int32Array(MAX_VERTICES * 8);
+  private readonly key = new Uint32Array(MAX_VERTICES * 4);
+  private readonly order = new Int32Array(MAX_VERTICES);
+  private readonly initial = new Map<string, Int32Array>();
+
+  /** Writes the module hash of `dag` as 4 digest words into `out` (offset `at`). */
+  hashInto(dag: LabeledDag, out: Int32Array, at = 0, memo?: RoundMemo): void {
+    const n = dag.vertices;
+    const { cur, next, msg } = this;
+    for (let v = 0; v < n; v++) {
+      const start = this.initialHash(popcount(dag.outMask[v]), popcount(dag.inMask[v]), dag.labels[v]);
+      cur.set(start, v * 4);
+    }
+    for (let round = 1; round <= n; round++) {
+      this.refreshHexAndOrder(n);
+      for (let v = 0; v < n; v++) {
+        const slot = memo ? memo.slot(round, v) : -1;
+        if (slot >= 0 && memo!.filled[slot]) {
+          const words = memo!.words;
+          for (let k = 0; k < 4; k++) next[v * 4 + k] = words[slot * 4 + k];
+          continue;
+        }
+        let len = this.appendSorted(dag.inMask[v], n, 0);
+        msg.bytes[len++] = 124; // "|"
+        len = this.appendSorted(dag.outMask[v], n, len);
+        msg.bytes[len++] = 124;
+        len = this.appendHex(v, len);
+        md5Digest(msg, len, this.digest);
+        for (let k = 0; k < 4; k++) next[v * 4 + k] = this.digest[k];
+        if (slot >= 0) {
+          for (let k = 0; k < 4; k++) memo!.words[slot * 4 + k] = this.digest[k];
+          memo!.filled[slot] = 1;
+        }
+      }
+      for (let k = 0; k < n * 4; k++) cur[k] = next[k];
+    }
+    this.refreshHexAndOrder(n);
+    // Python's str() of a list of str: ['a', 'b']
+    const bytes = msg.bytes;
+    let len = 0;
+    bytes[len++] = 91; // [
+    for (let i = 0; i < n; i++) {
+      if (i > 0) {
+        bytes[len++] = 44; // ,
+        bytes[len++] = 32;
+      }
+      bytes[len++] = 39; // '
+      len = this.appendHex(this.order[i], len);
+      bytes[len++] = 39;
+    }
+    bytes[len++] = 93; // ]
+    md5Digest(msg, len, this.digest);
+    out.set(this.digest, at);
+  }
+
+  /** The module hash of `dag` as lowercase hex. */
+  hashHex(dag: LabeledDag): string {
+    const out = new Int32Array(4);
+    this.hashInto(dag, out);
+    return digestHex(out, 0);
+  }
+
+  private initialHash(outDegree: number, inDegree: number, label: number): Int32Array {
+    const text = `(${outDegree}, ${inDegree}, ${label})`;
+    let words = this.initial.get(text);
+    if (!words) {
+      words = new Int32Array(4);
+      for (let i = 0; i < text.length; i++) this.msg.bytes[i] = text.charCodeAt(i);
+      md5Digest(this.msg, text.length, words);
+      this.initial.set(text, words);
+    }
+    return words;
+  }
+
+  /** Hex text of every vertex hash, and the vertices sorted by it. */
+  private refreshHexAndOrder(n: number): void {
+    const { cur, key, order } = this;
+    for (let v = 0; v < n; v++) {
+      writeHexWords(cur, v * 4, this.hexWords, v * 8);
+      for (let k = 0; k < 4; k++) key[v * 4 + k] = beKey(cur[v * 4 + k]);
+      // insertion sort by key
+      let i = v;
+      while (i > 0 && compareKeys(key, order[i - 1], v) > 0) {
+        order[i] = order[i - 1];
+        i--;
+      }
+      order[i] = v;
+    }
+  }
+
+  /** Appends the hex hashes of the vertices in `mask`, in sorted order. */
+  private appendSorted(mask: number, n: number, at: number): number {
+    if (mask === 0) return at;
+    for (let i = 0; i < n; i++) {
+      const u = this.order[i];
+      if (mask & (1 << u)) at = this.appendHex(u, at);
+    }
+    return at;
+  }
+
+  /** Appends vertex u's 32 hex characters at byte `at`, a word at a time (shifted when unaligned). */
+  private appendHex(u: number, at: number): number {
+    const h = this.hexWords;
+    const m = this.msg.words;
+    const q = at >> 2;
+    const shift = (at & 3) * 8;
+    const base = u * 8;
+    if (shift === 0) {
+      for (let j = 0; j < 8; j++) m[q + j] = h[base + j];
+    } else {
+      const back = 32 - shift;
+      m[q] = (m[q] & ((1 << shift) - 1)) | (h[base] << shift);
+      for (let j = 1; j < 8; j++) m[q + j] = (h[base + j - 1] >>> back) | (h[base + j] << shift);
+      m[q + 8] = h[base + 7] >>> back;
+    }
+    return at + 32;
+  }
+}
+
+function compareKeys(key: Uint32Array, a: number, b: number): number {
+  for (let k = 0; k < 4; k++) {
+    const d = key[a * 4 + k] - key[b * 4 + k];
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  while (x) {
+    x &= x - 1;
+    c++;
+  }
+  return c;
+}
+
+/** Lowercase hex of the digest stored as 4 little-endian words at `at`. */
+export function digestHex(words: Int32Array, at: number): string {
+  const bytes = new Uint8Array(32);
+  writeHex(words, at, bytes, 0);
+  return String.fromCharCode(...bytes);
+}
+
+/** Parses a 32-character lowercase/uppercase hex hash into 4 little-endian words; null if malformed. */
+export function parseDigestHex(text: string, out: Int32Array, at = 0): boolean {
+  if (!/^[0-9a-fA-F]{32}$/.test(text)) return false;
+  for (let k = 0; k < 4; k++) {
+    let w = 0;
+    for (let b = 0; b < 4; b++) w |= Number.parseInt(text.substr(k * 8 + b * 2, 2), 16) << (b * 8);
+    out[at + k] = w;
+  }
+  return true;
+}
+
+/** Compares two digests in hex-string order. */
+export function compareDigests(a: Int32Array, ai: number, b: Int32Array, bi: number): number {
+  for (let k = 0; k < 4; k++) {
+    const d = beKey(a[ai * 4 + k]) - beKey(b[bi * 4 + k]);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
