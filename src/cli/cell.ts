@@ -1,0 +1,91 @@
+/** `nas-assay cell`: validate, prune, hash and look up one NAS-Bench-101 cell. */
+import { Command } from "commander";
+import { UserError } from "../errors.js";
+import { hasNb101Labels, loadNb101Labels } from "../spaces/nb101/labels.js";
+import { globals, loadNb101, note, print } from "./context.js";
+
+interface CellOptions {
+  matrix?: string;
+  ops?: string;
+  cell?: string;
+  id?: string;
+  hash?: string;
+}
+
+export function cellCommand(): Command {
+  return new Command("cell")
+    .description("validate, prune and hash a NAS-Bench-101 cell; show its id, parameters and labels")
+    .option("--matrix <matrix>", "adjacency: row-major 0/1 string, or JSON nested arrays")
+    .option("--ops <ops>", "comma-separated ops, input first and output last")
+    .option("--cell <json>", 'the whole cell as JSON: {"matrix": ..., "ops": ...}')
+    .option("--id <id>", "look a cell up by its id")
+    .option("--hash <hash>", "look a cell up by its module hash")
+    .addHelpText(
+      "after",
+      "\nExample:\n  nas-assay cell --matrix 0111010000000100000010000100000000100000010000000 \\\n" +
+        "    --ops input,conv1x1-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,maxpool3x3,output",
+    )
+    .action(async (opts: CellOptions, command: Command) => {
+      const options = globals(command);
+      const given = [
+        opts.matrix !== undefined || opts.ops !== undefined,
+        opts.cell,
+        opts.id,
+        opts.hash,
+      ].filter(Boolean);
+      if (given.length !== 1)
+        throw new UserError("give exactly one of --matrix with --ops, --cell, --id or --hash");
+      const space = await loadNb101(options);
+      let id: number;
+      if (opts.id !== undefined) {
+        id = Number(opts.id);
+        if (!Number.isInteger(id) || id < 0 || id >= space.size) {
+          throw new UserError(
+            `--id ${opts.id} is not a cell id; expected an integer in 0..${space.size - 1}`,
+          );
+        }
+      } else if (opts.hash !== undefined) {
+        id = space.idOfHash(opts.hash);
+        if (id < 0) throw new UserError(`no NAS-Bench-101 cell has hash ${opts.hash}`);
+      } else if (opts.cell !== undefined) {
+        id = space.idOf(opts.cell);
+      } else {
+        if (opts.matrix === undefined || opts.ops === undefined)
+          throw new UserError("--matrix and --ops go together");
+        const matrix = opts.matrix.trim().startsWith("[") ? parseJson(opts.matrix, "--matrix") : opts.matrix;
+        id = space.idOf({ matrix, ops: opts.ops });
+      }
+      const cell = space.describe(id);
+      let labels: { testAccuracy: number; flops: number } | undefined;
+      if (hasNb101Labels(options.dataDir)) {
+        const all = loadNb101Labels(space, options.dataDir);
+        labels = { testAccuracy: all.testAccuracy[id], flops: all.flops[id] };
+      } else {
+        note(options, `(no labels: nb101/ files not found in ${options.dataDir.dir})`);
+      }
+      print(options, { ...cell, ...labels }, () =>
+        [
+          `id          ${cell.id}`,
+          `hash        ${cell.hash}`,
+          `vertices    ${cell.vertices}, edges ${cell.edges} (after pruning)`,
+          `matrix      ${cell.matrix.map((r) => r.join("")).join(" ")}`,
+          `ops         ${cell.ops.join(", ")}`,
+          `parameters  ${cell.parameters.toLocaleString("en-US")}`,
+          ...(labels
+            ? [
+                `test acc.   ${labels.testAccuracy.toFixed(4)} (CIFAR-10, 108 epochs, repeat 0)`,
+                `FLOPs       ${labels.flops.toLocaleString("en-US")}`,
+              ]
+            : []),
+        ].join("\n"),
+      );
+    });
+}
+
+function parseJson(text: string, flag: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UserError(`${flag} is not valid JSON: ${text.slice(0, 60)}`);
+  }
+}

@@ -1,0 +1,48 @@
+/** `nas-assay tour` (what `npm start` runs): a first look at the NAS-Bench-101 space and its labels. */
+import { Command } from "commander";
+import { loadNb101Labels } from "../spaces/nb101/labels.js";
+import { globals, loadNb101, print } from "./context.js";
+
+export function tourCommand(): Command {
+  return new Command("tour")
+    .description("enumerate NAS-Bench-101, join the benchmark labels and show a few cells")
+    .addHelpText("after", "\nExample:\n  NAS_ASSAY_DATA=../shared/data nas-assay tour")
+    .action(async (_opts, command: Command) => {
+      const options = globals(command);
+      const started = performance.now();
+      const space = await loadNb101(options);
+      const loadSeconds = (performance.now() - started) / 1000;
+      const labels = loadNb101Labels(space, options.dataDir);
+      const summary = space.summary();
+      let best = 0;
+      for (let id = 1; id < space.size; id++)
+        if (labels.testAccuracy[id] > labels.testAccuracy[best]) best = id;
+      const show = (id: number) => ({ ...space.describe(id), testAccuracy: labels.testAccuracy[id] });
+      const result = {
+        summary,
+        loadSeconds,
+        spaceFrom: space.origin,
+        best: show(best),
+        example: show(67206),
+      };
+      print(options, result, () =>
+        [
+          `NAS-Bench-101: ${summary.count.toLocaleString("en-US")} cells (${space.origin}, ${loadSeconds.toFixed(2)} s)`,
+          `sha256 of the sorted hashes ${summary.sha256}`,
+          "",
+          ...[
+            ["best cell", result.best],
+            ["Inception-like example", result.example],
+          ].flatMap(([title, c]) => {
+            const d = c as ReturnType<typeof show>;
+            return [
+              `${title}: id ${d.id}, hash ${d.hash}`,
+              `  ops ${d.ops.join(", ")}`,
+              `  matrix ${d.matrix.map((r) => r.join("")).join(" ")}`,
+              `  test accuracy ${d.testAccuracy.toFixed(4)}, ${d.parameters.toLocaleString("en-US")} parameters`,
+            ];
+          }),
+        ].join("\n"),
+      );
+    });
+}

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { decodeTable, encodeTable, readTableCache, writeTableCache } from "./cache.js";
+import { Nb101Space } from "./space.js";
+import type { Nb101Table } from "./table.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-cache-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const small: Nb101Table = {
+  count: 3,
+  digests: Int32Array.from({ length: 12 }, (_, i) => i * 7919 - 5),
+  bits: Uint32Array.from([1, 7, 100]),
+  shape: Uint16Array.from([2, 3, 7 | (2 << 3)]),
+};
+
+test("a table survives the cache format", () => {
+  const back = decodeTable(encodeTable(small));
+  assert.ok(!("invalid" in back));
+  assert.deepEqual(back, small);
+  const path = join(dir, "t.bin");
+  writeTableCache(path, small);
+  assert.deepEqual(readTableCache(path), small);
+  assert.equal(readTableCache(join(dir, "absent.bin")), undefined);
+});
+
+test("corrupted, truncated, foreign and old-version caches are detected", () => {
+  const bytes = encodeTable(small);
+  const flipped = Buffer.from(bytes);
+  flipped[60] ^= 1;
+  assert.match((decodeTable(flipped) as { invalid: string }).invalid, /checksum/);
+  assert.match(
+    (decodeTable(bytes.subarray(0, bytes.length - 1)) as { invalid: string }).invalid,
+    /truncated/,
+  );
+  assert.match(
+    (decodeTable(Buffer.from("hello world, not a cache at all, really.........")) as { invalid: string })
+      .invalid,
+    /not a cache/,
+  );
+  const old = Buffer.from(bytes);
+  old.writeUInt32LE(0, 8);
+  assert.match((decodeTable(old) as { invalid: string }).invalid, /version/);
+});
+
+test("an invalid cache file is rebuilt by enumeration and replaced", async () => {
+  const path = Nb101Space.cachePath(dir);
+  writeFileSync(path, "garbage");
+  const notes: string[] = [];
+  const space = await Nb101Space.load({ cacheDir: dir, onNote: (n) => notes.push(n) });
+  assert.equal(space.origin, "rebuilt (cache invalid)");
+  assert.equal(space.size, 423_624);
+  assert.match(notes.join("\n"), /invalid/);
+  assert.ok(readFileSync(path).length > 9_000_000);
+  const again = await Nb101Space.load({ cacheDir: dir });
+  assert.equal(again.origin, "cache");
+  assert.equal(again.hashOf(307498), "ba0a27cafe7d648aa57f7d5dd64c0b48");
+});

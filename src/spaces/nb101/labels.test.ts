@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { writeNpy } from "../../data/npy.js";
+import { BadFileError, UserError } from "../../errors.js";
+import { testData, testSpace } from "../../testing/fixtures.js";
+import { loadNb101Labels } from "./labels.js";
+import type { Nb101Space } from "./space.js";
+
+let space: Nb101Space;
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-labels-"));
+before(async () => {
+  space = await testSpace();
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("real labels join to the space by id (rows from the data README)", () => {
+  const labels = loadNb101Labels(space, testData());
+  const rows: [number, string, number][] = [
+    [0, "00005c142e6f48ac74fdcf73e3439874", 0.9211738705635071],
+    [67206, "28cfc7874f6d200472e1a9dcd8650aa0", 0.9311898946762085],
+    [307498, "ba0a27cafe7d648aa57f7d5dd64c0b48", 0.9466145634651184],
+    [423623, "ffff76fafa7b0cdf545fd7feee9c8bf9", 0.8730969429016113],
+  ];
+  for (const [id, hash, accuracy] of rows) {
+    assert.equal(space.hashOf(id), hash);
+    assert.equal(labels.testAccuracy[id], accuracy);
+  }
+  const acc = Array.from(labels.testAccuracy);
+  let best = 0;
+  for (let i = 0; i < acc.length; i++) if (acc[i] > acc[best]) best = i;
+  assert.equal(best, 307498);
+  const sorted = acc.slice().sort((a, b) => a - b);
+  assert.equal(sorted[0].toFixed(4), "0.0996");
+  assert.equal((acc.reduce((a, b) => a + b, 0) / acc.length).toFixed(4), "0.8968");
+  assert.equal(((sorted[211811] + sorted[211812]) / 2).toFixed(4), "0.9065");
+  assert.equal(acc.filter((a) => a >= 0.94).length, 346);
+  assert.ok(labels.flops.every((f) => f > 0));
+});
+
+test("a label array of the wrong length, with NaN, or missing is refused clearly", () => {
+  const data = { dir, source: "--data" as const };
+  mkdirSync(join(dir, "nb101"), { recursive: true });
+  assert.throws(
+    () => loadNb101Labels(space, data),
+    (e: Error) =>
+      e instanceof UserError && /nb101\/test_accuracy_run0\.npy/.test(e.message) && e.message.includes(dir),
+  );
+  const real = testData();
+  copyFileSync(join(real.dir, "nb101", "flops.npy"), join(dir, "nb101", "flops.npy"));
+  writeNpy(join(dir, "nb101", "test_accuracy_run0.npy"), new Float64Array(1000));
+  assert.throws(
+    () => loadNb101Labels(space, data),
+    (e: Error) => e instanceof BadFileError && /expected \(423624,\)/.test(e.message),
+  );
+  const withNaN = new Float64Array(space.size).fill(0.9);
+  withNaN[12] = Number.NaN;
+  writeNpy(join(dir, "nb101", "test_accuracy_run0.npy"), withNaN);
+  assert.throws(() => loadNb101Labels(space, data), /row 12 is NaN/);
+});

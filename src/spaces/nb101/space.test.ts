@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { InvalidCellError } from "../../errors.js";
+import { Rng } from "../../random.js";
+import { testSpace } from "../../testing/fixtures.js";
+import type { Nb101Cell } from "./cell.js";
+import type { Nb101Space } from "./space.js";
+
+let space: Nb101Space;
+before(async () => {
+  space = await testSpace();
+});
+
+test("cell → id → cell round trips, and hash → id", () => {
+  const rng = new Rng(3);
+  for (const id of space.sample(rng, 3000)) {
+    const cell = space.cell(id);
+    assert.equal(space.idOf(cell), id);
+    assert.equal(space.idOfHash(space.hashOf(id)), id);
+    assert.equal(space.pruned(cell).hash, space.hashOf(id));
+  }
+  assert.equal(space.idOfHash("28CFC7874F6D200472E1A9DCD8650AA0"), 67206);
+  assert.equal(space.idOfHash("00000000000000000000000000000000"), -1);
+  assert.throws(() => space.idOfHash("xyz"), InvalidCellError);
+  assert.throws(() => space.cell(space.size), RangeError);
+});
+
+/** The same cell with its interior vertices renumbered along another topological order. */
+function isomorphicVariant(cell: Nb101Cell, rng: Rng): Nb101Cell {
+  const n = cell.matrix.length;
+  const order = [0];
+  const placed = new Set([0]);
+  while (order.length < n - 1) {
+    const ready = [];
+    for (let v = 1; v < n - 1; v++) {
+      if (!placed.has(v) && cell.matrix.every((row, u) => !row[v] || placed.has(u))) ready.push(v);
+    }
+    const v = ready[rng.int(ready.length)];
+    order.push(v);
+    placed.add(v);
+  }
+  order.push(n - 1);
+  const matrix = order.map((u) => order.map((v) => cell.matrix[u][v]));
+  return { matrix, ops: order.map((u) => cell.ops[u]) };
+}
+
+test("isomorphic and un-pruned variants map to the same id", () => {
+  const rng = new Rng(11);
+  for (const id of space.sample(rng, 2000)) {
+    const cell = space.cell(id);
+    assert.equal(space.idOf(isomorphicVariant(cell, rng)), id);
+    // add a dangling vertex fed by the input that leads nowhere
+    const n = cell.matrix.length;
+    if (n < 7) {
+      const matrix = cell.matrix.map((row) => [...row.slice(0, n - 1), 0, row[n - 1]]);
+      matrix.splice(n - 1, 0, new Array(n + 1).fill(0));
+      matrix[0][n - 1] = 1;
+      const ops = [...cell.ops.slice(0, n - 1), "maxpool3x3", "output"];
+      assert.equal(space.idOf({ matrix, ops }), id);
+    }
+  }
+});
+
+test("sampling draws distinct ids, reproducibly, covering the space uniformly", () => {
+  const a = space.sample(new Rng(5), 50_000);
+  assert.deepEqual(a, space.sample(new Rng(5), 50_000));
+  assert.equal(new Set(a).size, a.length);
+  // uniform: about a quarter of the draws in each quarter of the id range
+  const quarters = [0, 0, 0, 0];
+  for (const id of a) quarters[Math.floor((id / space.size) * 4)]++;
+  for (const q of quarters) assert.ok(Math.abs(q - 12_500) < 600, `quarter counts ${quarters}`);
+  assert.throws(() => space.sample(new Rng(1), space.size + 1), RangeError);
+});
+
+test("mutation always lands on another valid cell of the space, reproducibly", () => {
+  const rng = new Rng(21);
+  let id = 67206;
+  const seen = new Set<number>();
+  for (let i = 0; i < 2000; i++) {
+    const next = space.mutate(rng, id);
+    assert.ok(Number.isInteger(next) && next >= 0 && next < space.size);
+    assert.notEqual(next, id);
+    assert.equal(space.idOf(space.cell(next)), next);
+    seen.add(next);
+    id = next;
+  }
+  assert.ok(seen.size > 100, `a random walk of 2000 mutations visited only ${seen.size} cells`);
+  // one step from a 7-vertex cell reaches many different neighbours, mostly close in size
+  const neighbours = new Set<number>();
+  for (let i = 0; i < 1000; i++) neighbours.add(space.mutate(rng, 67206));
+  assert.ok(neighbours.size > 200, `only ${neighbours.size} distinct neighbours of cell 67206`);
+  const walk = (seed: number) => {
+    const r = new Rng(seed);
+    let x = 0;
+    return Array.from({ length: 20 }, () => (x = space.mutate(r, x)));
+  };
+  assert.deepEqual(walk(4), walk(4));
+  // the 2-vertex cell can grow: mutation pads it to 7 vertices first
+  const tiny = space.idOf({
+    matrix: [
+      [0, 1],
+      [0, 0],
+    ],
+    ops: ["input", "output"],
+  });
+  const grown = Array.from({ length: 50 }, (_, s) => space.vertices(space.mutate(new Rng(s), tiny)));
+  assert.ok(
+    grown.some((v) => v > 2),
+    "mutating input→output never added a vertex",
+  );
+});
+
+test("parameter counts of the full network", () => {
+  assert.equal(space.parameters(67206), 2_694_282);
+  assert.equal(space.parameters(0), 8_555_530);
+});
+
+test("summary and description", () => {
+  const d = space.describe(67206);
+  assert.equal(d.hash, "28cfc7874f6d200472e1a9dcd8650aa0");
+  assert.equal(d.vertices, 7);
+  assert.equal(d.edges, 9);
+  assert.equal(d.parameters, 2_694_282);
+  const summary = space.summary();
+  assert.equal(summary.count, 423_624);
+  assert.deepEqual(summary.byVertices, { 2: 1, 3: 6, 4: 84, 5: 2441, 6: 62010, 7: 359082 });
+  assert.equal(summary.sha256, "53e1438d11675d9eb3899166c29ca07fe0c4b81af9d99d5aec3ecd31bd5bca7f");
+});

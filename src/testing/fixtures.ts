@@ -1,0 +1,27 @@
+/** Shared set-up for tests: the real benchmark data and a space cached inside the checkout. */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type DataDir, dataDir } from "../data/locations.js";
+import { Nb101Space } from "../spaces/nb101/space.js";
+
+/** Repository root (tests run from dist/src/…). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The benchmark data directory; fails loudly (never skips) when the real labels are not there. */
+export function testData(): DataDir {
+  const data = dataDir(undefined);
+  const needed = join(data.dir, "nb101", "test_accuracy_run0.npy");
+  if (!existsSync(needed)) {
+    throw new Error(
+      `tests need the real benchmark labels: ${needed} not found (data directory from ${data.source}). ` +
+        "Set NAS_ASSAY_DATA to the directory holding nb101/ and nb201/ (CI uses ../shared/data).",
+    );
+  }
+  return data;
+}
+
+/** The NAS-Bench-101 space, cached in .nas-assay-cache/ at the repository root. */
+export function testSpace(): Promise<Nb101Space> {
+  return Nb101Space.load({ cacheDir: join(REPO_ROOT, ".nas-assay-cache") });
+}
