@@ -13,7 +13,11 @@ test("data directory: --data, else NAS_ASSAY_DATA, else ./data", () => {
 test("a missing data file names the file, the directory and how it was chosen", () => {
   assert.throws(
     () => dataFile({ dir: "/nowhere", source: "NAS_ASSAY_DATA" }, "nb101/flops.npy", "FLOPs"),
-    (e: Error) => e instanceof UserError && e.message.includes("nb101/flops.npy") && e.message.includes("/nowhere") && e.message.includes("NAS_ASSAY_DATA"),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message.includes("nb101/flops.npy") &&
+      e.message.includes("/nowhere") &&
+      e.message.includes("NAS_ASSAY_DATA"),
   );
 });
 

@@ -11,7 +11,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function header(descr: string, shape: string, fortran = "False"): Buffer {
   let h = `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
-  h += " ".repeat((64 - ((10 + h.length + 1) % 64)) % 64) + "\n";
+  h += `${" ".repeat((64 - ((10 + h.length + 1) % 64)) % 64)}\n`;
   const head = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0]);
   head.writeUInt16LE(h.length, 8);
   return Buffer.concat([head, Buffer.from(h, "latin1")]);

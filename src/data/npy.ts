@@ -71,8 +71,10 @@ export function parseNpy(bytes: Buffer, path: string): NpyArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = count * ctor.BYTES_PER_ELEMENT;
   const actual = bytes.length - dataStart;
-  if (actual < expected) throw bad(`truncated: ${actual} data bytes, expected ${expected} for shape (${shape})`);
-  if (actual > expected) throw bad(`${actual - expected} unexpected bytes after the data of shape (${shape})`);
+  if (actual < expected)
+    throw bad(`truncated: ${actual} data bytes, expected ${expected} for shape (${shape})`);
+  if (actual > expected)
+    throw bad(`${actual - expected} unexpected bytes after the data of shape (${shape})`);
   const raw = new Uint8Array(expected);
   raw.set(bytes.subarray(dataStart));
   const typed = new ctor(raw.buffer);
@@ -96,7 +98,10 @@ export function readNpy(path: string): NpyArray {
 export function readNpyVector(path: string, length: number): Float64Array {
   const a = readNpy(path);
   if (a.shape.length !== 1 || a.shape[0] !== length) {
-    throw new BadFileError(path, `has shape (${a.shape}); expected (${length},), one value per cell of the space`);
+    throw new BadFileError(
+      path,
+      `has shape (${a.shape}); expected (${length},), one value per cell of the space`,
+    );
   }
   return a.data;
 }
@@ -106,13 +111,17 @@ export function encodeNpy(values: Float64Array | Int32Array): Buffer {
   const descr = values instanceof Float64Array ? "<f8" : "<i4";
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${values.length},), }`;
   const unpadded = 10 + header.length + 1;
-  header += " ".repeat((64 - (unpadded % 64)) % 64) + "\n";
+  header += `${" ".repeat((64 - (unpadded % 64)) % 64)}\n`;
   const head = Buffer.alloc(10);
   MAGIC.copy(head, 0);
   head[6] = 1;
   head[7] = 0;
   head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, "latin1"), Buffer.from(values.buffer, values.byteOffset, values.byteLength)]);
+  return Buffer.concat([
+    head,
+    Buffer.from(header, "latin1"),
+    Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+  ]);
 }
 
 /** Writes a 1-D array as a `.npy` file atomically. */

@@ -4,7 +4,7 @@ import { type CanonicalGraph, hashGraphs } from "./enumerate.js";
 
 const { graphs, from, to } = workerData as { graphs: CanonicalGraph[]; from: number; to: number };
 const cells = hashGraphs(graphs, from, to);
-parentPort!.postMessage(cells, [
+parentPort?.postMessage(cells, [
   cells.digests.buffer,
   cells.bits.buffer,
   cells.shape.buffer,

@@ -146,6 +146,7 @@ export function hashGraphs(graphs: CanonicalGraph[], from: number, to: number): 
   const labels = new Int8Array(7);
   const memoWords = new Int32Array(8 * 7 * 243 * 4);
   const memoFilled = new Uint8Array(8 * 7 * 243);
+  const memoSlots = new Int32Array(8 * 7);
   const interior = new Int8Array(5);
 
   for (let g = from; g < to; g++) {
@@ -153,17 +154,7 @@ export function hashGraphs(graphs: CanonicalGraph[], from: number, to: number): 
     const { outMask, inMask } = masksOf(n, bits);
     const ballInterior = undirectedBalls(n, outMask, inMask);
     memoFilled.fill(0);
-    const memo: RoundMemo = {
-      words: memoWords,
-      filled: memoFilled,
-      slot(round, v) {
-        const ball = ballInterior[Math.min(round, n) * n + v];
-        if (ball === -1) return -1;
-        let code = 0;
-        for (let u = 1; u < n - 1; u++) if (ball & (1 << u)) code = code * 3 + labels[u];
-        return ((round * n + v) * 243 + code) | 0;
-      },
-    };
+    const memo: RoundMemo = { slots: memoSlots, words: memoWords, filled: memoFilled };
     const dag: LabeledDag = { vertices: n, outMask, inMask, labels };
     labels[0] = -1;
     labels[n - 1] = -2;
@@ -178,6 +169,12 @@ export function hashGraphs(graphs: CanonicalGraph[], from: number, to: number): 
         labels[i + 1] = interior[i];
       }
       if (!isOrbitMinimum(labels, n, automorphisms)) continue;
+      for (let slot = 0; slot < (n + 1) * n; slot++) {
+        const ball = ballInterior[slot];
+        let code = 0;
+        if (ball !== -1) for (let u = 1; u < n - 1; u++) if (ball & (1 << u)) code = code * 3 + labels[u];
+        memoSlots[slot] = ball === -1 ? -1 : slot * 243 + code;
+      }
       if (count === capacity) {
         capacity *= 2;
         digests = grow(digests, capacity * 4);

@@ -59,8 +59,9 @@ export interface LabeledDag {
  * there share it. `key(r, v)` returns a slot index, or -1 when nothing can be shared.
  */
 export interface RoundMemo {
-  slot(round: number, vertex: number): number;
-  /** Digest words (4 per slot) and a stamp per slot telling whether the slot is filled. */
+  /** Slot of (round, vertex) at index round * vertices + vertex, or -1 when nothing can be shared. */
+  readonly slots: Int32Array;
+  /** Digest words (4 per slot) and whether each slot is filled. */
   readonly words: Int32Array;
   readonly filled: Uint8Array;
 }
@@ -72,25 +73,38 @@ export class ModuleHasher {
   private readonly cur = new Int32Array(MAX_VERTICES * 4);
   private readonly next = new Int32Array(MAX_VERTICES * 4);
   private readonly hexWords = new Int32Array(MAX_VERTICES * 8);
-  private readonly key = new Uint32Array(MAX_VERTICES * 4);
+  private readonly key = new Float64Array(MAX_VERTICES);
   private readonly order = new Int32Array(MAX_VERTICES);
-  private readonly initial = new Map<string, Int32Array>();
+  /** md5 of "(out, in, label)" for every degree pair and label, 4 words each. */
+  private readonly initial = new Int32Array(8 * 8 * 5 * 4);
+
+  constructor() {
+    for (let o = 0; o < 8; o++) {
+      for (let i = 0; i < 8; i++) {
+        for (let label = -2; label <= 2; label++) {
+          const text = `(${o}, ${i}, ${label})`;
+          for (let c = 0; c < text.length; c++) this.msg.bytes[c] = text.charCodeAt(c);
+          md5Digest(this.msg, text.length, this.digest);
+          this.initial.set(this.digest, initialIndex(o, i, label));
+        }
+      }
+    }
+  }
 
   /** Writes the module hash of `dag` as 4 digest words into `out` (offset `at`). */
   hashInto(dag: LabeledDag, out: Int32Array, at = 0, memo?: RoundMemo): void {
     const n = dag.vertices;
     const { cur, next, msg } = this;
     for (let v = 0; v < n; v++) {
-      const start = this.initialHash(popcount(dag.outMask[v]), popcount(dag.inMask[v]), dag.labels[v]);
-      cur.set(start, v * 4);
+      const from = initialIndex(popcount(dag.outMask[v]), popcount(dag.inMask[v]), dag.labels[v]);
+      for (let k = 0; k < 4; k++) cur[v * 4 + k] = this.initial[from + k];
     }
     for (let round = 1; round <= n; round++) {
       this.refreshHexAndOrder(n);
       for (let v = 0; v < n; v++) {
-        const slot = memo ? memo.slot(round, v) : -1;
-        if (slot >= 0 && memo!.filled[slot]) {
-          const words = memo!.words;
-          for (let k = 0; k < 4; k++) next[v * 4 + k] = words[slot * 4 + k];
+        const slot = memo ? memo.slots[round * n + v] : -1;
+        if (memo && slot >= 0 && memo.filled[slot]) {
+          for (let k = 0; k < 4; k++) next[v * 4 + k] = memo.words[slot * 4 + k];
           continue;
         }
         let len = this.appendSorted(dag.inMask[v], n, 0);
@@ -98,11 +112,10 @@ export class ModuleHasher {
         len = this.appendSorted(dag.outMask[v], n, len);
         msg.bytes[len++] = 124;
         len = this.appendHex(v, len);
-        md5Digest(msg, len, this.digest);
-        for (let k = 0; k < 4; k++) next[v * 4 + k] = this.digest[k];
-        if (slot >= 0) {
-          for (let k = 0; k < 4; k++) memo!.words[slot * 4 + k] = this.digest[k];
-          memo!.filled[slot] = 1;
+        md5Digest(msg, len, next, v * 4);
+        if (memo && slot >= 0) {
+          for (let k = 0; k < 4; k++) memo.words[slot * 4 + k] = next[v * 4 + k];
+          memo.filled[slot] = 1;
         }
       }
       for (let k = 0; k < n * 4; k++) cur[k] = next[k];
@@ -133,32 +146,25 @@ export class ModuleHasher {
     return digestHex(out, 0);
   }
 
-  private initialHash(outDegree: number, inDegree: number, label: number): Int32Array {
-    const text = `(${outDegree}, ${inDegree}, ${label})`;
-    let words = this.initial.get(text);
-    if (!words) {
-      words = new Int32Array(4);
-      for (let i = 0; i < text.length; i++) this.msg.bytes[i] = text.charCodeAt(i);
-      md5Digest(this.msg, text.length, words);
-      this.initial.set(text, words);
-    }
-    return words;
-  }
-
   /** Hex text of every vertex hash, and the vertices sorted by it. */
   private refreshHexAndOrder(n: number): void {
     const { cur, key, order } = this;
     for (let v = 0; v < n; v++) {
       writeHexWords(cur, v * 4, this.hexWords, v * 8);
-      for (let k = 0; k < 4; k++) key[v * 4 + k] = beKey(cur[v * 4 + k]);
-      // insertion sort by key
+      key[v] = beKey(cur[v * 4]);
+      // insertion sort by the first word, the full digest on ties
       let i = v;
-      while (i > 0 && compareKeys(key, order[i - 1], v) > 0) {
+      while (i > 0 && this.compareVertices(order[i - 1], v) > 0) {
         order[i] = order[i - 1];
         i--;
       }
       order[i] = v;
     }
+  }
+
+  private compareVertices(a: number, b: number): number {
+    const d = this.key[a] - this.key[b];
+    return d !== 0 ? d : compareDigests(this.cur, a, this.cur, b);
   }
 
   /** Appends the hex hashes of the vertices in `mask`, in sorted order. */
@@ -190,12 +196,8 @@ export class ModuleHasher {
   }
 }
 
-function compareKeys(key: Uint32Array, a: number, b: number): number {
-  for (let k = 0; k < 4; k++) {
-    const d = key[a * 4 + k] - key[b * 4 + k];
-    if (d !== 0) return d;
-  }
-  return 0;
+function initialIndex(outDegree: number, inDegree: number, label: number): number {
+  return ((outDegree * 8 + inDegree) * 5 + label + 2) * 4;
 }
 
 function popcount(x: number): number {

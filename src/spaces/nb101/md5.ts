@@ -26,14 +26,17 @@ export function md5Buffer(maxMessageBytes: number): Md5Buffer {
 
 /**
  * Hashes the first `length` bytes of `buffer` and writes the 4 state words to `out`
- * (digest bytes = the words in little-endian order). Pads the buffer in place.
+ * at `outAt` (digest bytes = the words in little-endian order). Pads the buffer in place.
  */
-export function md5Digest(buffer: Md5Buffer, length: number, out: Int32Array): void {
+export function md5Digest(buffer: Md5Buffer, length: number, out: Int32Array, outAt = 0): void {
   const { bytes, words: m } = buffer;
   const blocks = ((length + 8) >> 6) + 1;
   if (blocks * 64 > bytes.length) throw new RangeError(`md5: message of ${length} bytes exceeds the buffer`);
-  bytes[length] = 0x80;
-  bytes.fill(0, length + 1, blocks * 64 - 8);
+  // padding: 0x80 after the message, zeros, then the bit length (word-wise: fill() costs a builtin call)
+  const q = length >> 2;
+  const shift = (length & 3) * 8;
+  m[q] = (m[q] & ((1 << shift) - 1)) | (0x80 << shift);
+  for (let j = q + 1; j < blocks * 16 - 2; j++) m[j] = 0;
   m[blocks * 16 - 2] = length << 3;
   m[blocks * 16 - 1] = length >>> 29;
   let a0 = 0x67452301;
@@ -194,8 +197,8 @@ export function md5Digest(buffer: Md5Buffer, length: number, out: Int32Array): v
     c0 = (c0 + c) | 0;
     d0 = (d0 + d) | 0;
   }
-  out[0] = a0;
-  out[1] = b0;
-  out[2] = c0;
-  out[3] = d0;
+  out[outAt] = a0;
+  out[outAt + 1] = b0;
+  out[outAt + 2] = c0;
+  out[outAt + 3] = d0;
 }
