@@ -1,10 +1,15 @@
 /** `nas-assay cell`: validate, prune, hash and look up one NAS-Bench-101 cell. */
 import { Command } from "commander";
 import { UserError } from "../errors.js";
+import { loadNb201Labels, NB201_DATASETS } from "../spaces/nb201/labels.js";
+import { Nb201Space } from "../spaces/nb201/space.js";
+import { spaceName } from "../spaces/registry.js";
 import { hasNb101Labels, loadNb101Labels } from "../spaces/nb101/labels.js";
 import { globals, loadNb101, note, print } from "./context.js";
 
 interface CellOptions {
+  space: string;
+  arch?: string;
   matrix?: string;
   ops?: string;
   cell?: string;
@@ -15,6 +20,8 @@ interface CellOptions {
 export function cellCommand(): Command {
   return new Command("cell")
     .description("validate, prune and hash a NAS-Bench-101 cell; show its id, parameters and labels")
+    .option("--space <name>", "search space: nb101 or nb201", "nb101")
+    .option("--arch <arch>", "NAS-Bench-201 arch string, |op~0|+|op~0|op~1|+|op~0|op~1|op~2|")
     .option("--matrix <matrix>", "adjacency: row-major 0/1 string, or JSON nested arrays")
     .option("--ops <ops>", "comma-separated ops, input first and output last")
     .option("--cell <json>", 'the whole cell as JSON: {"matrix": ..., "ops": ...}')
@@ -23,10 +30,13 @@ export function cellCommand(): Command {
     .addHelpText(
       "after",
       "\nExample:\n  nas-assay cell --matrix 0111010000000100000010000100000000100000010000000 \\\n" +
-        "    --ops input,conv1x1-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,maxpool3x3,output",
+        "    --ops input,conv1x1-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,maxpool3x3,output\n" +
+        "  nas-assay cell --space nb201 --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|'",
     )
     .action(async (opts: CellOptions, command: Command) => {
       const options = globals(command);
+      if (spaceName(opts.space) === "nb201") return nb201Cell(opts, options);
+      if (opts.arch !== undefined) throw new UserError("--arch is for --space nb201; NAS-Bench-101 cells take --matrix and --ops");
       const given = [
         opts.matrix !== undefined || opts.ops !== undefined,
         opts.cell,
@@ -56,10 +66,10 @@ export function cellCommand(): Command {
         id = space.idOf({ matrix, ops: opts.ops });
       }
       const cell = space.describe(id);
-      let labels: { testAccuracy: number; flops: number } | undefined;
+      let labels: { testAccuracy: number; flops?: number } | undefined;
       if (hasNb101Labels(options.dataDir)) {
         const all = loadNb101Labels(space, options.dataDir);
-        labels = { testAccuracy: all.testAccuracy[id], flops: all.flops[id] };
+        labels = { testAccuracy: all.testAccuracy[id], flops: all.flops?.[id] };
       } else {
         note(options, `(no labels: nb101/ files not found in ${options.dataDir.dir})`);
       }
@@ -73,13 +83,40 @@ export function cellCommand(): Command {
           `parameters  ${cell.parameters.toLocaleString("en-US")}`,
           ...(labels
             ? [
-                `test acc.   ${labels.testAccuracy.toFixed(4)} (CIFAR-10, 108 epochs, repeat 0)`,
-                `FLOPs       ${labels.flops.toLocaleString("en-US")}`,
+                `test acc.   ${Number.isNaN(labels.testAccuracy) ? "none (cell not in the imported file)" : labels.testAccuracy.toFixed(4)} (CIFAR-10, 108 epochs, repeat 0)`,
+                ...(labels.flops === undefined ? [] : [`FLOPs       ${labels.flops.toLocaleString("en-US")}`]),
               ]
             : []),
         ].join("\n"),
       );
     });
+}
+
+async function nb201Cell(opts: CellOptions, options: ReturnType<typeof globals>): Promise<void> {
+  if ([opts.arch, opts.id].filter((x) => x !== undefined).length !== 1 || opts.matrix || opts.ops || opts.cell || opts.hash) {
+    throw new UserError("for --space nb201 give exactly one of --arch or --id");
+  }
+  const space = Nb201Space.load(options.dataDir);
+  const id = opts.id !== undefined ? Number(opts.id) : space.idOf(opts.arch);
+  if (!Number.isInteger(id) || id < 0 || id >= space.size) {
+    throw new UserError(`--id ${opts.id} is not a cell id; expected an integer in 0..${space.size - 1}`);
+  }
+  const cell = space.describe(id);
+  const accuracy: Record<string, { train: number; valid: number; test: number }> = {};
+  for (const dataset of NB201_DATASETS) {
+    const labels = loadNb201Labels(space, options.dataDir, dataset);
+    accuracy[dataset] = { train: labels.train[id], valid: labels.valid[id], test: labels.test[id] };
+  }
+  print(options, { ...cell, accuracy }, () =>
+    [
+      `id          ${cell.id}`,
+      `arch        ${cell.arch}`,
+      `output      ${cell.outputReachable ? "reachable" : "unreachable (every input→output path has a none edge)"}`,
+      ...Object.entries(accuracy).map(
+        ([d, a]) => `${d.padEnd(15)} test ${a.test.toFixed(4)}  valid ${a.valid.toFixed(4)}  train ${a.train.toFixed(4)}`,
+      ),
+    ].join("\n"),
+  );
 }
 
 function parseJson(text: string, flag: string): unknown {

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../errors.js";
 import { cellCommand } from "./cell.js";
+import { dataCommand } from "./data.js";
 import { spaceCommand } from "./space.js";
 import { tourCommand } from "./tour.js";
 
@@ -15,7 +16,7 @@ const program = new Command("nas-assay")
   .exitOverride()
   .addHelpText("after", "\nExample:\n  nas-assay --data ../shared/data cell --id 67206");
 
-for (const command of [spaceCommand(), cellCommand(), tourCommand()]) {
+for (const command of [spaceCommand(), cellCommand(), dataCommand(), tourCommand()]) {
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 

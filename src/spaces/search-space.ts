@@ -14,6 +14,29 @@ export interface SearchSpace<Cell> {
   sample(rng: Rng, n: number): Int32Array;
   /** A random neighbour of the cell: a valid cell of the space, different from it. */
   mutate(rng: Rng, id: number): number;
+  /** Layout of `encode`'s output. */
+  readonly encoding: MatrixEncoding;
+  /** The hand-crafted matrix representation of each id, concatenated (see MatrixEncoding). */
+  encode(ids: ArrayLike<number>): Float32Array;
+  /** A JSON-friendly description of one cell (id, its text forms, structure). */
+  describe(id: number): object;
+}
+
+/**
+ * The matrix representation predictors read: per cell, a `vertices`×`vertices` 0/1 adjacency
+ * (row = source) followed by a `vertices`×`opTypes.length` one-hot op matrix, as float32. Cells with
+ * fewer vertices are padded before the output vertex, which always stays last; padded rows are zero.
+ */
+export interface MatrixEncoding {
+  vertices: number;
+  opTypes: readonly string[];
+  /** Floats per cell: vertices² + vertices × opTypes. */
+  size: number;
+}
+
+/** Builds a MatrixEncoding description. */
+export function matrixEncoding(vertices: number, opTypes: readonly string[]): MatrixEncoding {
+  return { vertices, opTypes, size: vertices * vertices + vertices * opTypes.length };
 }
 
 /** Draws `n` distinct integers uniformly from [0, size) (partial Fisher–Yates, O(n) memory). */

@@ -37,7 +37,8 @@ test("real labels join to the space by id (rows from the data README)", () => {
   assert.equal((acc.reduce((a, b) => a + b, 0) / acc.length).toFixed(4), "0.8968");
   assert.equal(((sorted[211811] + sorted[211812]) / 2).toFixed(4), "0.9065");
   assert.equal(acc.filter((a) => a >= 0.94).length, 346);
-  assert.ok(labels.flops.every((f) => f > 0));
+  assert.ok(labels.flops?.every((f) => f > 0));
+  assert.equal(labels.covered, 423_624);
 });
 
 test("a label array of the wrong length, with NaN, or missing is refused clearly", () => {

@@ -3,7 +3,7 @@ import { before, test } from "node:test";
 import { InvalidCellError } from "../../errors.js";
 import { Rng } from "../../random.js";
 import { testSpace } from "../../testing/fixtures.js";
-import type { Nb101Cell } from "./cell.js";
+import { isomorphicVariant } from "../../testing/nb101-variants.js";
 import type { Nb101Space } from "./space.js";
 
 let space: Nb101Space;
@@ -24,25 +24,6 @@ test("cell → id → cell round trips, and hash → id", () => {
   assert.throws(() => space.idOfHash("xyz"), InvalidCellError);
   assert.throws(() => space.cell(space.size), RangeError);
 });
-
-/** The same cell with its interior vertices renumbered along another topological order. */
-function isomorphicVariant(cell: Nb101Cell, rng: Rng): Nb101Cell {
-  const n = cell.matrix.length;
-  const order = [0];
-  const placed = new Set([0]);
-  while (order.length < n - 1) {
-    const ready = [];
-    for (let v = 1; v < n - 1; v++) {
-      if (!placed.has(v) && cell.matrix.every((row, u) => !row[v] || placed.has(u))) ready.push(v);
-    }
-    const v = ready[rng.int(ready.length)];
-    order.push(v);
-    placed.add(v);
-  }
-  order.push(n - 1);
-  const matrix = order.map((u) => order.map((v) => cell.matrix[u][v]));
-  return { matrix, ops: order.map((u) => cell.ops[u]) };
-}
 
 test("isomorphic and un-pruned variants map to the same id", () => {
   const rng = new Rng(11);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { cacheDir } from "../../data/locations.js";
 import { InvalidCellError } from "../../errors.js";
 import type { Rng } from "../../random.js";
-import { type SearchSpace, sampleDistinct } from "../search-space.js";
+import { type MatrixEncoding, matrixEncoding, type SearchSpace, sampleDistinct } from "../search-space.js";
 import { CACHE_FORMAT_VERSION, readTableCache, writeTableCache } from "./cache.js";
 import {
   cellFromCompact,
@@ -55,12 +55,16 @@ export interface CellDescription {
   parameters: number;
 }
 
+/** Op types of the matrix representation, in one-hot order. */
+const ENCODING_OPS = ["input", "conv1x1-bn-relu", "conv3x3-bn-relu", "maxpool3x3", "output"] as const;
+
 const POSSIBLE_EDGES = (MAX_CELL_VERTICES * (MAX_CELL_VERTICES - 1)) / 2;
 const INTERIOR_VERTICES = MAX_CELL_VERTICES - 2;
 
 export class Nb101Space implements SearchSpace<Nb101Cell> {
   readonly name = "nb101";
   readonly size: number;
+  readonly encoding: MatrixEncoding = matrixEncoding(MAX_CELL_VERTICES, ENCODING_OPS);
   private readonly hasher = new ModuleHasher();
   /** First digest word of each id in byte order, for a fast binary search. */
   private readonly firstKeys: Uint32Array;
@@ -106,6 +110,12 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
     const n = s & 7;
     const ops = Array.from({ length: n - 2 }, (_, i) => (s >> (3 + 2 * i)) & 3);
     return cellFromCompact(n, this.table.bits[id], ops);
+  }
+
+  /** The stored compact form of a cell: official edge bits and packed shape (see packShape). */
+  compactOf(id: number): { bits: number; shape: number } {
+    this.checkId(id);
+    return { bits: this.table.bits[id], shape: this.table.shape[id] };
   }
 
   /** Official module hash (lowercase md5 hex) of a cell. */
@@ -201,6 +211,36 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
       ops,
       parameters: networkParameters(matrix, ops),
     };
+  }
+
+  /**
+   * Adjacency (7×7) + one-hot ops (7×5) per cell; cells with fewer vertices keep vertex indices
+   * 0..n-2 and put the output at index 6, padded rows all zero.
+   */
+  encode(ids: ArrayLike<number>): Float32Array {
+    const { vertices: V, size } = this.encoding;
+    const K = ENCODING_OPS.length;
+    const out = new Float32Array(ids.length * size);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k];
+      this.checkId(id);
+      const s = this.table.shape[id];
+      const n = s & 7;
+      const bits = this.table.bits[id];
+      const at = (v: number) => (v === n - 1 ? V - 1 : v);
+      const base = k * size;
+      for (let j = 1; j < n; j++) {
+        for (let i = 0; i < j; i++) if (bits & (1 << (i + ((j * (j - 1)) >> 1)))) out[base + at(i) * V + at(j)] = 1;
+      }
+      const opBase = base + V * V;
+      out[opBase] = 1; // input
+      for (let v = 1; v < n - 1; v++) {
+        const op = INTERIOR_OPS[(s >> (3 + 2 * (v - 1))) & 3];
+        out[opBase + v * K + ENCODING_OPS.indexOf(op)] = 1;
+      }
+      out[opBase + (V - 1) * K + K - 1] = 1; // output
+    }
+    return out;
   }
 
   /** Trainable parameters of the full network built from the cell. */

@@ -1,0 +1,43 @@
+/**
+ * A benchmark: a search space plus label arrays indexed by cell id, each under a target name.
+ * NAS-Bench-101 targets are the array names of DATA/nb101 (e.g. `test_accuracy_run0`, `flops`, and
+ * after an import `validation_accuracy_mean` …); NAS-Bench-201 targets are `DATASET/SPLIT`, e.g.
+ * `cifar10-valid/test`, `cifar100/valid`, `ImageNet16-120/train`. Accuracies are fractions 0..1.
+ */
+import type { DataDir } from "./data/locations.js";
+import { UserError } from "./errors.js";
+import { loadNb101Labels } from "./spaces/nb101/labels.js";
+import type { Nb101Space } from "./spaces/nb101/space.js";
+import { loadNb201Labels, NB201_DATASETS } from "./spaces/nb201/labels.js";
+import type { Nb201Space } from "./spaces/nb201/space.js";
+import { loadSpace, type SpaceName } from "./spaces/registry.js";
+
+export interface Benchmark {
+  space: Nb101Space | Nb201Space;
+  targets: Record<string, Float64Array>;
+  /** The target used when none is named: the test accuracy. */
+  defaultTarget: string;
+}
+
+/** Loads a space and all its labels from the data directory. */
+export async function loadBenchmark(name: SpaceName, data: DataDir, onNote?: (text: string) => void): Promise<Benchmark> {
+  const space = await loadSpace(name, data, onNote);
+  if (space.name === "nb101") {
+    return { space, targets: loadNb101Labels(space, data).all, defaultTarget: "test_accuracy_run0" };
+  }
+  const targets: Record<string, Float64Array> = {};
+  for (const dataset of NB201_DATASETS) {
+    const labels = loadNb201Labels(space, data, dataset);
+    for (const split of ["train", "valid", "test"] as const) targets[`${dataset}/${split}`] = labels[split];
+  }
+  return { space, targets, defaultTarget: "cifar10-valid/test" };
+}
+
+/** The label array of a named target, with a clear error listing the targets there are. */
+export function targetValues(benchmark: Benchmark, target = benchmark.defaultTarget): Float64Array {
+  const values = benchmark.targets[target];
+  if (!values) {
+    throw new UserError(`no target "${target}" in ${benchmark.space.name}; targets are ${Object.keys(benchmark.targets).join(", ")}`);
+  }
+  return values;
+}

@@ -1,0 +1,72 @@
+/** `nas-assay data …`: importing official benchmark files and checking your own labels. */
+import { Command } from "commander";
+import { readUserLabels } from "../data/user-labels.js";
+import { UserError } from "../errors.js";
+import { importNb101 } from "../spaces/nb101/import.js";
+import { loadSpace, spaceName } from "../spaces/registry.js";
+import { globals, loadNb101, note, print } from "./context.js";
+import { progressBar } from "./progress.js";
+
+export function dataCommand(): Command {
+  const data = new Command("data").description("import benchmark files and read your own labels");
+  data
+    .command("import-nb101")
+    .description("convert an official NAS-Bench-101 tfrecord into label arrays (.npy) in id order")
+    .argument("<file>", "nasbench_only108.tfrecord or nasbench_full.tfrecord")
+    .requiredOption("--out <dir>", "data directory to write (arrays go to DIR/nb101)")
+    .option("--force", "replace DIR/nb101 if it already holds files")
+    .addHelpText("after", "\nExample:\n  nas-assay data import-nb101 nasbench_only108.tfrecord --out ./data")
+    .action(async (file: string, opts: { out: string; force?: boolean }, command: Command) => {
+      const options = globals(command);
+      const space = await loadNb101(options);
+      const bar = progressBar(options, "import", "MB");
+      let manifest: Awaited<ReturnType<typeof importNb101>>;
+      try {
+        manifest = await importNb101(file, opts.out, space, {
+          force: opts.force,
+          onProgress: (read, total) => bar?.update(read / 2 ** 20, total / 2 ** 20),
+        });
+      } finally {
+        bar?.stop();
+      }
+      print(options, manifest, () =>
+        [
+          `imported ${manifest.source.records.toLocaleString("en-US")} records (${(manifest.source.bytes / 2 ** 20).toFixed(1)} MB) in ${manifest.seconds.toFixed(1)} s`,
+          ...Object.entries(manifest.epochBudgets).map(
+            ([e, b]) => `  ${e} epochs: ${b.cells.toLocaleString("en-US")} cells, ${b.records.toLocaleString("en-US")} records → ${b.directory}`,
+          ),
+          `${manifest.arrays.length} arrays written under ${opts.out}/nb101; use --data ${opts.out}`,
+        ].join("\n"),
+      );
+    });
+  data
+    .command("labels")
+    .description("read a CSV/JSONL file of your own trained cells and map each row to a cell id")
+    .argument("<file>", "CSV or JSONL: NAS-Bench-101 matrix+ops (or cell), NAS-Bench-201 arch")
+    .option("--space <name>", "search space: nb101 or nb201", "nb101")
+    .requiredOption("--target <column>", "the numeric column to learn, e.g. accuracy")
+    .addHelpText("after", "\nExample:\n  nas-assay data labels my-runs.csv --space nb101 --target val_acc")
+    .action(async (file: string, opts: { space: string; target: string }, command: Command) => {
+      const options = globals(command);
+      const space = await loadSpace(spaceName(opts.space), options.dataDir, (t) => note(options, t));
+      const labels = readUserLabels(file, space, opts.target);
+      const result = {
+        file,
+        space: space.name,
+        target: opts.target,
+        rows: labels.rows,
+        cells: labels.ids.length,
+        duplicates: labels.duplicates,
+        invalid: labels.invalid,
+      };
+      print(options, result, () =>
+        [
+          `${labels.rows} rows → ${labels.ids.length} distinct ${space.name} cells with ${opts.target}`,
+          ...labels.duplicates.map((d) => `  duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`),
+          ...labels.invalid.map((r) => `  skipped line ${r.line}: ${r.reason}`),
+        ].join("\n"),
+      );
+      if (labels.ids.length === 0) throw new UserError("no usable rows");
+    });
+  return data;
+}

@@ -1,0 +1,110 @@
+/**
+ * TFRecord files, streamed in constant memory: per record a uint64 LE length, the masked CRC-32C of
+ * those 8 bytes, the data, and the masked CRC-32C of the data. Both checksums are verified.
+ */
+import { open } from "node:fs/promises";
+import CRC32C from "crc-32/crc32c.js";
+import { BadFileError } from "../errors.js";
+
+/** TensorFlow's masked CRC-32C. */
+export function maskedCrc32c(data: Uint8Array): number {
+  const crc = CRC32C.buf(data) >>> 0;
+  return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
+}
+
+/** One record; `data` is only valid until the next record is read. */
+export interface TfRecord {
+  data: Buffer;
+  /** 0-based record number. */
+  index: number;
+  /** Byte offset of the record's header in the file. */
+  offset: number;
+}
+
+/** Frames `data` as one TFRecord. */
+export function encodeTfRecord(data: Uint8Array): Buffer {
+  const out = Buffer.alloc(16 + data.length);
+  out.writeUInt32LE(data.length >>> 0, 0);
+  out.writeUInt32LE(Math.floor(data.length / 2 ** 32), 4);
+  out.writeUInt32LE(maskedCrc32c(out.subarray(0, 8)), 8);
+  out.set(data, 12);
+  out.writeUInt32LE(maskedCrc32c(data), 12 + data.length);
+  return out;
+}
+
+const MAX_RECORD_BYTES = 1 << 30;
+
+/**
+ * Reads the records of a TFRecord file one by one. `onProgress(bytesRead, totalBytes)` is called
+ * as chunks are read. Throws BadFileError on a bad checksum or a truncated file, naming the record.
+ */
+export async function* readTfRecords(
+  path: string,
+  onProgress?: (bytesRead: number, totalBytes: number) => void,
+): AsyncGenerator<TfRecord> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, "r");
+  } catch (e) {
+    throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
+  }
+  try {
+    const total = (await handle.stat()).size;
+    let buffer = Buffer.alloc(4 << 20);
+    let start = 0; // first unconsumed byte in buffer
+    let end = 0; // end of valid bytes in buffer
+    let fileOffset = 0; // file offset of buffer[0]
+    let eof = false;
+    let index = 0;
+    /** Makes `need` bytes available from `start`; false at end of file. */
+    const fill = async (need: number): Promise<boolean> => {
+      while (end - start < need && !eof) {
+        if (start > 0) {
+          buffer.copy(buffer, 0, start, end);
+          fileOffset += start;
+          end -= start;
+          start = 0;
+        }
+        if (need > buffer.length) {
+          const bigger = Buffer.alloc(Math.max(need, buffer.length * 2));
+          buffer.copy(bigger, 0, 0, end);
+          buffer = bigger;
+        }
+        const { bytesRead } = await handle.read(buffer, end, buffer.length - end, fileOffset + end);
+        if (bytesRead === 0) eof = true;
+        end += bytesRead;
+        onProgress?.(fileOffset + end, total);
+      }
+      return end - start >= need;
+    };
+    for (;;) {
+      const offset = fileOffset + start;
+      if (!(await fill(12))) {
+        if (end - start === 0) return;
+        throw new BadFileError(path, `truncated: record ${index} at byte ${offset} has ${end - start} of its 12 header bytes`);
+      }
+      const length = buffer.readUInt32LE(start) + buffer.readUInt32LE(start + 4) * 2 ** 32;
+      if (buffer.readUInt32LE(start + 8) !== maskedCrc32c(buffer.subarray(start, start + 8))) {
+        throw new BadFileError(path, `record ${index} at byte ${offset}: length checksum mismatch (corrupted file?)`);
+      }
+      if (length > MAX_RECORD_BYTES) {
+        throw new BadFileError(path, `record ${index} at byte ${offset} claims ${length} bytes; not a plausible record`);
+      }
+      if (!(await fill(16 + length))) {
+        throw new BadFileError(
+          path,
+          `truncated: record ${index} at byte ${offset} needs ${16 + length} bytes, the file ends after ${end - start}`,
+        );
+      }
+      const data = buffer.subarray(start + 12, start + 12 + length);
+      if (buffer.readUInt32LE(start + 12 + length) !== maskedCrc32c(data)) {
+        throw new BadFileError(path, `record ${index} at byte ${offset}: data checksum mismatch (corrupted file?)`);
+      }
+      yield { data, index, offset };
+      start += 16 + length;
+      index++;
+    }
+  } finally {
+    await handle.close();
+  }
+}

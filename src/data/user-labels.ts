@@ -1,0 +1,150 @@
+/**
+ * Your own labels: a CSV or JSONL file of trained cells of a known space with a numeric column.
+ * NAS-Bench-101 rows give `matrix` (0/1 string or JSON nested arrays) and `ops` (comma list or JSON
+ * array), or `cell` (JSON); NAS-Bench-201 rows give `arch` (or `arch str`). Each row is validated and
+ * mapped to an id; isomorphic duplicates are averaged and reported; bad rows are listed by line.
+ */
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+import { parse } from "csv-parse/sync";
+import { BadFileError, UserError } from "../errors.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+
+export interface UserLabels {
+  file: string;
+  target: string;
+  /** One entry per distinct cell, in order of first appearance. */
+  ids: Int32Array;
+  /** The target per id (the mean over duplicate rows). */
+  values: Float64Array;
+  /** Data rows read (valid or not). */
+  rows: number;
+  /** Cells given on more than one line (isomorphic or identical), with their lines and values. */
+  duplicates: { id: number; lines: number[]; values: number[] }[];
+  /** Rows that could not be used, with their line number (1-based, header = line 1 for CSV). */
+  invalid: { line: number; reason: string }[];
+}
+
+interface Row {
+  line: number;
+  fields: Record<string, unknown>;
+}
+
+/** Reads a labels file for `space`, taking the numeric column `target`. */
+export function readUserLabels(file: string, space: SearchSpace<unknown>, target: string): UserLabels {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
+  }
+  const rows = isJsonLines(file, text) ? jsonLines(file, text) : csvRows(file, text);
+  if (rows.length === 0) throw new BadFileError(file, "has no data rows");
+  const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
+  if (!columns.has(target)) {
+    throw new UserError(`${file}: no column "${target}" for --target; columns are ${[...columns].join(", ")}`);
+  }
+  const invalid: UserLabels["invalid"] = [];
+  const byId = new Map<number, { lines: number[]; values: number[] }>();
+  for (const { line, fields } of rows) {
+    if ("error" in fields && Object.keys(fields).length === 1) {
+      invalid.push({ line, reason: String(fields.error) });
+      continue;
+    }
+    const raw = fields[target];
+    const value = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(value)) {
+      invalid.push({ line, reason: `${target} is ${JSON.stringify(raw ?? null)}; expected a number` });
+      continue;
+    }
+    let id: number;
+    try {
+      id = space.idOf(cellOf(fields, space.name));
+      if (id < 0) throw new UserError("the cell is not in the space");
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      invalid.push({ line, reason: e.message });
+      continue;
+    }
+    const entry = byId.get(id) ?? { lines: [], values: [] };
+    entry.lines.push(line);
+    entry.values.push(value);
+    byId.set(id, entry);
+  }
+  if (byId.size === 0) {
+    const first = invalid
+      .slice(0, 3)
+      .map((r) => `line ${r.line}: ${r.reason}`)
+      .join("; ");
+    throw new BadFileError(file, `no row gave a valid ${space.name} cell with a numeric ${target} (${first})`);
+  }
+  const ids = new Int32Array(byId.size);
+  const values = new Float64Array(byId.size);
+  const duplicates: UserLabels["duplicates"] = [];
+  let k = 0;
+  for (const [id, entry] of byId) {
+    ids[k] = id;
+    values[k] = entry.values.reduce((a, b) => a + b, 0) / entry.values.length;
+    if (entry.lines.length > 1) duplicates.push({ id, ...entry });
+    k++;
+  }
+  return { file, target, ids, values, rows: rows.length, duplicates, invalid };
+}
+
+function isJsonLines(file: string, text: string): boolean {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".jsonl" || ext === ".ndjson") return true;
+  if (ext === ".csv") return false;
+  return text.trimStart().startsWith("{");
+}
+
+function jsonLines(file: string, text: string): Row[] {
+  const rows: Row[] = [];
+  text.split("\n").forEach((lineText, i) => {
+    if (lineText.trim() === "") return;
+    try {
+      const value = JSON.parse(lineText);
+      if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
+      rows.push({ line: i + 1, fields: value });
+    } catch (e) {
+      rows.push({ line: i + 1, fields: { error: `not a JSON object (${(e as Error).message})` } });
+    }
+  });
+  if (rows.length > 0 && rows.every((r) => "error" in r.fields)) {
+    throw new BadFileError(file, "no line is a JSON object; expected JSON Lines (one object per line) or CSV");
+  }
+  return rows;
+}
+
+function csvRows(file: string, text: string): Row[] {
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, { columns: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  } catch (e) {
+    throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
+  }
+  return records.map(({ record, info }) => ({ line: info.lines, fields: record }));
+}
+
+/** The cell of a row, in the form the space's idOf takes. */
+function cellOf(fields: Record<string, unknown>, space: string): unknown {
+  const json = (v: unknown) => (typeof v === "string" && v.trim().startsWith("[") ? safeJson(v) : v);
+  if (space === "nb201") {
+    const arch = fields.arch ?? fields["arch str"];
+    if (arch === undefined) throw new UserError('no "arch" column (NAS-Bench-201 arch string)');
+    return String(arch);
+  }
+  if (fields.cell !== undefined) return typeof fields.cell === "string" ? fields.cell : fields.cell;
+  if (fields.matrix === undefined || fields.ops === undefined) {
+    throw new UserError('no "matrix" and "ops" columns (or a "cell" column) for the NAS-Bench-101 cell');
+  }
+  return { matrix: json(fields.matrix), ops: json(fields.ops) };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UserError(`"${text.slice(0, 40)}" is not valid JSON`);
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * `data import-nb101`: the official NAS-Bench-101 tfrecord → label arrays in id order (`.npy`), read by
+ * the rest of the tool exactly like the shared data. Every record's hash is checked against the hash
+ * of its own adjacency and ops.
+ *
+ * Output, under OUT/nb101/ for 108 epochs and OUT/nb101/epochs-E/ for the other budgets:
+ *   {train,validation,test}_accuracy_run{0,1,2}.npy and _mean.npy   (final evaluation)
+ *   halfway_{train,validation,test}_accuracy_run{0,1,2}.npy and _mean.npy
+ *   training_time_run{0,1,2}.npy and _mean.npy, parameters.npy, manifest.json
+ * Cells absent from the file are NaN (the manifest says how many).
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeNpy } from "../../data/npy.js";
+import { readTfRecords } from "../../data/tfrecord.js";
+import { BadFileError, InvalidCellError, UserError } from "../../errors.js";
+import { cellFromParts, pruneCell } from "./cell.js";
+import { packShape } from "./enumerate.js";
+import { type Evaluation, parseOfficialRecord } from "./official-record.js";
+import type { Nb101Space } from "./space.js";
+
+export const NB101_MANIFEST = "nb101/manifest.json";
+const REPEATS = 3;
+const DEFAULT_EPOCHS = 108;
+const METRICS = ["train_accuracy", "validation_accuracy", "test_accuracy", "training_time"] as const;
+const STAGES = [
+  { prefix: "", evaluation: 2, label: "final" },
+  { prefix: "halfway_", evaluation: 1, label: "half-way" },
+] as const;
+
+export interface ImportOptions {
+  /** Replace an existing OUT/nb101 (it is only removed once the new arrays are complete). */
+  force?: boolean;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface ImportManifest {
+  format: "nas-assay nb101 labels";
+  version: 1;
+  source: { file: string; bytes: number; records: number };
+  cellsInSpace: number;
+  epochBudgets: Record<string, { cells: number; records: number; directory: string }>;
+  repeats: number;
+  missingValues: "NaN";
+  arrays: string[];
+  seconds: number;
+}
+
+/** Per-budget accumulators. */
+class Budget {
+  readonly values = new Map<string, Float64Array>();
+  readonly repeats: Uint8Array;
+  readonly parameters: Float64Array;
+  records = 0;
+
+  constructor(readonly size: number) {
+    this.repeats = new Uint8Array(size);
+    this.parameters = new Float64Array(size).fill(Number.NaN);
+  }
+
+  array(name: string): Float64Array {
+    let a = this.values.get(name);
+    if (!a) {
+      a = new Float64Array(this.size).fill(Number.NaN);
+      this.values.set(name, a);
+    }
+    return a;
+  }
+}
+
+/** Imports an official NAS-Bench-101 tfrecord into `outDir`/nb101. */
+export async function importNb101(
+  file: string,
+  outDir: string,
+  space: Nb101Space,
+  options: ImportOptions = {},
+): Promise<ImportManifest> {
+  const started = performance.now();
+  const target = join(outDir, "nb101");
+  if (existsSync(target) && readdirSync(target).length > 0 && !options.force) {
+    throw new UserError(`${target} already holds files; choose another --out, or pass --force to replace them`);
+  }
+  const budgets = new Map<number, Budget>();
+  let records = 0;
+  let lastKey = "";
+  let lastId = -1;
+  for await (const record of readTfRecords(file, options.onProgress)) {
+    const where = `record ${record.index} at byte ${record.offset}`;
+    let parsed: ReturnType<typeof parseOfficialRecord>;
+    try {
+      parsed = parseOfficialRecord(record.data);
+    } catch (e) {
+      throw new BadFileError(file, `${where}: ${(e as Error).message}`);
+    }
+    // the repeats and budgets of one cell follow each other: check each distinct cell once
+    const key = `${parsed.hash}|${parsed.adjacency}|${parsed.operations}`;
+    if (key !== lastKey) {
+      lastId = verifiedId(space, parsed.hash, parsed.adjacency, parsed.operations, file, where);
+      lastKey = key;
+    }
+    const id = lastId;
+    let budget = budgets.get(parsed.epochs);
+    if (!budget) {
+      budget = new Budget(space.size);
+      budgets.set(parsed.epochs, budget);
+    }
+    const repeat = budget.repeats[id];
+    if (repeat >= REPEATS) {
+      throw new BadFileError(file, `${where}: a ${REPEATS + 1}th repeat of cell ${parsed.hash} at ${parsed.epochs} epochs`);
+    }
+    budget.repeats[id]++;
+    budget.records++;
+    const evaluations = parsed.metrics.evaluation_data;
+    if (evaluations.length < 3) {
+      throw new BadFileError(file, `${where}: ${evaluations.length} evaluations; expected 3 (start, half-way, final)`);
+    }
+    for (const stage of STAGES) {
+      const evaluation: Evaluation = evaluations[stage.evaluation];
+      for (const metric of METRICS) {
+        const value = evaluation[metric];
+        if (value !== undefined) budget.array(`${stage.prefix}${metric}_run${repeat}`)[id] = value;
+      }
+    }
+    if (parsed.metrics.trainable_parameters !== undefined) budget.parameters[id] = parsed.metrics.trainable_parameters;
+    records++;
+  }
+  if (records === 0) throw new BadFileError(file, "holds no records");
+
+  // write everything into a temporary directory, then move it into place
+  const tmp = join(outDir, `.nb101-import-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  const arrays: string[] = [];
+  const epochBudgets: ImportManifest["epochBudgets"] = {};
+  try {
+    for (const [epochs, budget] of [...budgets].sort((a, b) => a[0] - b[0])) {
+      const dir = epochs === DEFAULT_EPOCHS ? "" : `epochs-${epochs}`;
+      mkdirSync(join(tmp, dir), { recursive: true });
+      const write = (name: string, values: Float64Array) => {
+        writeNpy(join(tmp, dir, `${name}.npy`), values);
+        arrays.push(join(dir, `${name}.npy`));
+      };
+      for (const name of [...budget.values.keys()].sort()) write(name, budget.array(name));
+      for (const stage of STAGES) {
+        for (const metric of METRICS) {
+          const runs = Array.from({ length: REPEATS }, (_, r) => budget.values.get(`${stage.prefix}${metric}_run${r}`));
+          if (runs.some((r) => r === undefined)) continue;
+          const mean = new Float64Array(space.size);
+          for (let id = 0; id < space.size; id++) {
+            mean[id] = runs.reduce((a, r) => a + (r as Float64Array)[id], 0) / REPEATS;
+          }
+          write(`${stage.prefix}${metric}_mean`, mean);
+        }
+      }
+      write("parameters", budget.parameters);
+      const cells = budget.repeats.reduce((a, r) => a + (r > 0 ? 1 : 0), 0);
+      epochBudgets[String(epochs)] = { cells, records: budget.records, directory: join("nb101", dir) };
+    }
+    const manifest: ImportManifest = {
+      format: "nas-assay nb101 labels",
+      version: 1,
+      source: { file, bytes: statSync(file).size, records },
+      cellsInSpace: space.size,
+      epochBudgets,
+      repeats: REPEATS,
+      missingValues: "NaN",
+      arrays,
+      seconds: (performance.now() - started) / 1000,
+    };
+    writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    mkdirSync(outDir, { recursive: true });
+    if (existsSync(target)) {
+      const old = `${target}.replaced-${process.pid}`;
+      renameSync(target, old);
+      renameSync(tmp, target);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, target);
+    }
+    return manifest;
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The id of a record's cell, after checking that its hash is the hash of its own adjacency and ops. */
+function verifiedId(space: Nb101Space, hash: string, adjacency: string, operations: string, file: string, where: string): number {
+  let pruned: ReturnType<typeof pruneCell>;
+  try {
+    pruned = pruneCell(cellFromParts(adjacency, operations));
+  } catch (e) {
+    if (e instanceof InvalidCellError) throw new BadFileError(file, `${where}: ${e.message}`);
+    throw e;
+  }
+  const id = space.idOfHash(hash);
+  // Fast path: the file stores the same representative matrix as the space, so equal compact forms
+  // prove the hash without computing it.
+  const same =
+    id >= 0 &&
+    space.compactOf(id).bits === pruned.bits &&
+    space.compactOf(id).shape === packShape(pruned.vertices, pruned.interiorOps);
+  if (!same) {
+    const computed = space.pruned({ matrix: adjacency, ops: operations }).hash;
+    if (computed !== hash) {
+      throw new BadFileError(file, `${where}: module hash ${hash} does not match its cell, whose hash is ${computed}`);
+    }
+    if (id < 0) throw new BadFileError(file, `${where}: hash ${hash} is not a cell of NAS-Bench-101`);
+  }
+  return id;
+}

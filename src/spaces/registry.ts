@@ -1,0 +1,25 @@
+/** The search spaces nas-assay knows, by name, and how to load each. */
+import type { DataDir } from "../data/locations.js";
+import { UserError } from "../errors.js";
+import { Nb101Space } from "./nb101/space.js";
+import { Nb201Space } from "./nb201/space.js";
+
+export const SPACE_NAMES = ["nb101", "nb201"] as const;
+export type SpaceName = (typeof SPACE_NAMES)[number];
+
+/** Checks a space name given by a user. */
+export function spaceName(name: string): SpaceName {
+  if (!(SPACE_NAMES as readonly string[]).includes(name)) {
+    throw new UserError(`unknown space "${name}"; expected one of ${SPACE_NAMES.join(", ")}`);
+  }
+  return name as SpaceName;
+}
+
+/** Loads a space: NAS-Bench-101 from its cache (enumerated once), NAS-Bench-201 from the data directory. */
+export async function loadSpace(
+  name: SpaceName,
+  data: DataDir,
+  onNote?: (text: string) => void,
+): Promise<Nb101Space | Nb201Space> {
+  return name === "nb101" ? Nb101Space.load({ onNote }) : Nb201Space.load(data);
+}
