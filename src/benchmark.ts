@@ -20,7 +20,11 @@ export interface Benchmark {
 }
 
 /** Loads a space and all its labels from the data directory. */
-export async function loadBenchmark(name: SpaceName, data: DataDir, onNote?: (text: string) => void): Promise<Benchmark> {
+export async function loadBenchmark(
+  name: SpaceName,
+  data: DataDir,
+  onNote?: (text: string) => void,
+): Promise<Benchmark> {
   const space = await loadSpace(name, data, onNote);
   if (space.name === "nb101") {
     return { space, targets: loadNb101Labels(space, data).all, defaultTarget: "test_accuracy_run0" };
@@ -37,7 +41,9 @@ export async function loadBenchmark(name: SpaceName, data: DataDir, onNote?: (te
 export function targetValues(benchmark: Benchmark, target = benchmark.defaultTarget): Float64Array {
   const values = benchmark.targets[target];
   if (!values) {
-    throw new UserError(`no target "${target}" in ${benchmark.space.name}; targets are ${Object.keys(benchmark.targets).join(", ")}`);
+    throw new UserError(
+      `no target "${target}" in ${benchmark.space.name}; targets are ${Object.keys(benchmark.targets).join(", ")}`,
+    );
   }
   return values;
 }

@@ -1,10 +1,10 @@
 /** `nas-assay cell`: validate, prune, hash and look up one NAS-Bench-101 cell. */
 import { Command } from "commander";
 import { UserError } from "../errors.js";
+import { hasNb101Labels, loadNb101Labels } from "../spaces/nb101/labels.js";
 import { loadNb201Labels, NB201_DATASETS } from "../spaces/nb201/labels.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { spaceName } from "../spaces/registry.js";
-import { hasNb101Labels, loadNb101Labels } from "../spaces/nb101/labels.js";
 import { globals, loadNb101, note, print } from "./context.js";
 
 interface CellOptions {
@@ -36,7 +36,8 @@ export function cellCommand(): Command {
     .action(async (opts: CellOptions, command: Command) => {
       const options = globals(command);
       if (spaceName(opts.space) === "nb201") return nb201Cell(opts, options);
-      if (opts.arch !== undefined) throw new UserError("--arch is for --space nb201; NAS-Bench-101 cells take --matrix and --ops");
+      if (opts.arch !== undefined)
+        throw new UserError("--arch is for --space nb201; NAS-Bench-101 cells take --matrix and --ops");
       const given = [
         opts.matrix !== undefined || opts.ops !== undefined,
         opts.cell,
@@ -84,7 +85,9 @@ export function cellCommand(): Command {
           ...(labels
             ? [
                 `test acc.   ${Number.isNaN(labels.testAccuracy) ? "none (cell not in the imported file)" : labels.testAccuracy.toFixed(4)} (CIFAR-10, 108 epochs, repeat 0)`,
-                ...(labels.flops === undefined ? [] : [`FLOPs       ${labels.flops.toLocaleString("en-US")}`]),
+                ...(labels.flops === undefined
+                  ? []
+                  : [`FLOPs       ${labels.flops.toLocaleString("en-US")}`]),
               ]
             : []),
         ].join("\n"),
@@ -93,7 +96,13 @@ export function cellCommand(): Command {
 }
 
 async function nb201Cell(opts: CellOptions, options: ReturnType<typeof globals>): Promise<void> {
-  if ([opts.arch, opts.id].filter((x) => x !== undefined).length !== 1 || opts.matrix || opts.ops || opts.cell || opts.hash) {
+  if (
+    [opts.arch, opts.id].filter((x) => x !== undefined).length !== 1 ||
+    opts.matrix ||
+    opts.ops ||
+    opts.cell ||
+    opts.hash
+  ) {
     throw new UserError("for --space nb201 give exactly one of --arch or --id");
   }
   const space = Nb201Space.load(options.dataDir);
@@ -113,7 +122,8 @@ async function nb201Cell(opts: CellOptions, options: ReturnType<typeof globals>)
       `arch        ${cell.arch}`,
       `output      ${cell.outputReachable ? "reachable" : "unreachable (every input→output path has a none edge)"}`,
       ...Object.entries(accuracy).map(
-        ([d, a]) => `${d.padEnd(15)} test ${a.test.toFixed(4)}  valid ${a.valid.toFixed(4)}  train ${a.train.toFixed(4)}`,
+        ([d, a]) =>
+          `${d.padEnd(15)} test ${a.test.toFixed(4)}  valid ${a.valid.toFixed(4)}  train ${a.train.toFixed(4)}`,
       ),
     ].join("\n"),
   );

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
+import { encodeTfRecord } from "../data/tfrecord.js";
+import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
 import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
 
 const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
@@ -74,7 +78,7 @@ test("invalid cells, bad flags and missing data exit 1 with one clear line", () 
   assert.match(flag.err, /unknown option '--bogus'/);
   const space = run(["space", "nb999"]);
   assert.equal(space.code, 1);
-  assert.match(space.err, /unknown space "nb999"; expected nb101/);
+  assert.match(space.err, /unknown space "nb999"; expected one of nb101, nb201/);
   const noData = run(["tour"], { NAS_ASSAY_DATA: "/nonexistent-dir" });
   assert.equal(noData.code, 1);
   assert.match(
@@ -90,4 +94,77 @@ test("--help gives an example", () => {
   const r = run(["cell", "--help"]);
   assert.equal(r.code, 0);
   assert.match(r.out, /Example:/);
+});
+
+test("space nb201 and cell --space nb201 --arch", () => {
+  const data = testData().dir;
+  const s = run(["--data", data, "space", "nb201", "--json"]);
+  assert.equal(s.code, 0, s.err);
+  const summary = JSON.parse(s.out);
+  assert.equal(summary.count, 15625);
+  assert.match(summary.sha256, /^[0-9a-f]{64}$/);
+  assert.ok(summary.outputUnreachable > 0);
+  const arch =
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
+  const c = run(["--data", data, "cell", "--space", "nb201", "--arch", arch, "--json"]);
+  assert.equal(c.code, 0, c.err);
+  const cell = JSON.parse(c.out);
+  assert.equal(cell.id, 1);
+  assert.equal(cell.arch, arch);
+  assert.ok(cell.accuracy["cifar10-valid"].test > 0.9);
+  const bad = run(["--data", data, "cell", "--space", "nb201", "--arch", "|none~0|"]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /invalid cell: .* \(rule: format\)/);
+  const unknown = run(["cell", "--space", "nb301"]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /unknown space "nb301"; expected one of nb101, nb201/);
+});
+
+test("data labels and data import-nb101 from the command line", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-cli-"));
+  try {
+    const csv = join(dir, "runs.csv");
+    writeFileSync(csv, `matrix,ops,acc\n${EXAMPLE_MATRIX},"${EXAMPLE_OPS}",0.93\n0100,"input,foo",0.5\n`);
+    const l = run(["data", "labels", csv, "--target", "acc", "--json"]);
+    assert.equal(l.code, 0, l.err);
+    const labels = JSON.parse(l.out);
+    assert.equal(labels.cells, 1);
+    assert.deepEqual(
+      labels.invalid.map((r: { line: number }) => r.line),
+      [3],
+    );
+    const missing = run(["data", "labels", csv]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /required option '--target <column>'/);
+
+    const cell = { matrix: EXAMPLE_MATRIX, ops: EXAMPLE_OPS };
+    const record = encodeOfficialRecord({
+      hash: "28cfc7874f6d200472e1a9dcd8650aa0",
+      epochs: 108,
+      adjacency: cell.matrix,
+      operations: cell.ops,
+      metrics: {
+        evaluation_data: [
+          {},
+          { test_accuracy: 0.8 },
+          { test_accuracy: 0.9311898946762085, training_time: 1 },
+        ],
+        trainable_parameters: 2694282,
+      },
+    });
+    const file = join(dir, "tiny.tfrecord");
+    writeFileSync(file, encodeTfRecord(record));
+    const out = join(dir, "data");
+    const imp = run(["data", "import-nb101", file, "--out", out, "--json"]);
+    assert.equal(imp.code, 0, imp.err);
+    assert.equal(JSON.parse(imp.out).source.records, 1);
+    const c = run(["--data", out, "cell", "--id", "67206", "--json"]);
+    assert.equal(c.code, 0, c.err);
+    assert.equal(JSON.parse(c.out).testAccuracy, 0.9311898946762085);
+    const again = run(["data", "import-nb101", file, "--out", out]);
+    assert.equal(again.code, 1);
+    assert.match(again.err, /already holds files.*--force/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -33,7 +33,8 @@ export function dataCommand(): Command {
         [
           `imported ${manifest.source.records.toLocaleString("en-US")} records (${(manifest.source.bytes / 2 ** 20).toFixed(1)} MB) in ${manifest.seconds.toFixed(1)} s`,
           ...Object.entries(manifest.epochBudgets).map(
-            ([e, b]) => `  ${e} epochs: ${b.cells.toLocaleString("en-US")} cells, ${b.records.toLocaleString("en-US")} records → ${b.directory}`,
+            ([e, b]) =>
+              `  ${e} epochs: ${b.cells.toLocaleString("en-US")} cells, ${b.records.toLocaleString("en-US")} records → ${b.directory}`,
           ),
           `${manifest.arrays.length} arrays written under ${opts.out}/nb101; use --data ${opts.out}`,
         ].join("\n"),
@@ -62,7 +63,10 @@ export function dataCommand(): Command {
       print(options, result, () =>
         [
           `${labels.rows} rows → ${labels.ids.length} distinct ${space.name} cells with ${opts.target}`,
-          ...labels.duplicates.map((d) => `  duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`),
+          ...labels.duplicates.map(
+            (d) =>
+              `  duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`,
+          ),
           ...labels.invalid.map((r) => `  skipped line ${r.line}: ${r.reason}`),
         ].join("\n"),
       );

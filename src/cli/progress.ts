@@ -14,7 +14,8 @@ export function progressBar(options: GlobalOptions, label: string, unit: string)
     {
       format: `${label} [{bar}] {percentage}% {value}/{total} ${unit} eta {eta_formatted}`,
       stream: process.stderr,
-      formatValue: (v, _o, type) => (type === "value" || type === "total" ? String(Math.round(v)) : String(v)),
+      formatValue: (v, _o, type) =>
+        type === "value" || type === "total" ? String(Math.round(v)) : String(v),
     },
     cliProgress.Presets.shades_classic,
   );

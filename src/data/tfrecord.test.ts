@@ -18,7 +18,10 @@ async function readAll(path: string): Promise<string[]> {
 test("CRC-32C and its TensorFlow mask", () => {
   // CRC-32C("123456789") = 0xE3069283 (the standard check value); masked as TensorFlow does
   const crc = 0xe3069283;
-  assert.equal(maskedCrc32c(Buffer.from("123456789")), ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0);
+  assert.equal(
+    maskedCrc32c(Buffer.from("123456789")),
+    ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0,
+  );
 });
 
 test("records round trip, including one larger than the read buffer and an empty one", async () => {
@@ -37,15 +40,27 @@ test("bad checksums and truncation are clear errors naming the record and byte",
   const cases: [string, Buffer, RegExp][] = [
     ["data-crc", Buffer.from(good), /record 1 at byte 21: data checksum mismatch/],
     ["length-crc", Buffer.from(good), /record 1 at byte 21: length checksum mismatch/],
-    ["truncated-data", good.subarray(0, good.length - 3), /truncated: record 1 at byte 21 needs 22 bytes, the file ends after 19/],
-    ["truncated-header", good.subarray(0, 21 + 5), /truncated: record 1 at byte 21 has 5 of its 12 header bytes/],
+    [
+      "truncated-data",
+      good.subarray(0, good.length - 3),
+      /truncated: record 1 at byte 21 needs 22 bytes, the file ends after 19/,
+    ],
+    [
+      "truncated-header",
+      good.subarray(0, 21 + 5),
+      /truncated: record 1 at byte 21 has 5 of its 12 header bytes/,
+    ],
   ];
   cases[0][1][21 + 12 + 2] ^= 0xff; // a byte of "second"
   cases[1][1][21 + 1] ^= 0x01; // a byte of the length
   for (const [name, bytes, pattern] of cases) {
     const path = join(dir, `${name}.tfrecord`);
     writeFileSync(path, bytes);
-    await assert.rejects(readAll(path), (e: Error) => e instanceof BadFileError && pattern.test(e.message), name);
+    await assert.rejects(
+      readAll(path),
+      (e: Error) => e instanceof BadFileError && pattern.test(e.message),
+      name,
+    );
   }
   await assert.rejects(readAll(join(dir, "absent.tfrecord")), /cannot open/);
 });

@@ -81,14 +81,23 @@ export async function* readTfRecords(
       const offset = fileOffset + start;
       if (!(await fill(12))) {
         if (end - start === 0) return;
-        throw new BadFileError(path, `truncated: record ${index} at byte ${offset} has ${end - start} of its 12 header bytes`);
+        throw new BadFileError(
+          path,
+          `truncated: record ${index} at byte ${offset} has ${end - start} of its 12 header bytes`,
+        );
       }
       const length = buffer.readUInt32LE(start) + buffer.readUInt32LE(start + 4) * 2 ** 32;
       if (buffer.readUInt32LE(start + 8) !== maskedCrc32c(buffer.subarray(start, start + 8))) {
-        throw new BadFileError(path, `record ${index} at byte ${offset}: length checksum mismatch (corrupted file?)`);
+        throw new BadFileError(
+          path,
+          `record ${index} at byte ${offset}: length checksum mismatch (corrupted file?)`,
+        );
       }
       if (length > MAX_RECORD_BYTES) {
-        throw new BadFileError(path, `record ${index} at byte ${offset} claims ${length} bytes; not a plausible record`);
+        throw new BadFileError(
+          path,
+          `record ${index} at byte ${offset} claims ${length} bytes; not a plausible record`,
+        );
       }
       if (!(await fill(16 + length))) {
         throw new BadFileError(
@@ -98,7 +107,10 @@ export async function* readTfRecords(
       }
       const data = buffer.subarray(start + 12, start + 12 + length);
       if (buffer.readUInt32LE(start + 12 + length) !== maskedCrc32c(data)) {
-        throw new BadFileError(path, `record ${index} at byte ${offset}: data checksum mismatch (corrupted file?)`);
+        throw new BadFileError(
+          path,
+          `record ${index} at byte ${offset}: data checksum mismatch (corrupted file?)`,
+        );
       }
       yield { data, index, offset };
       start += 16 + length;

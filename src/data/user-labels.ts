@@ -42,7 +42,9 @@ export function readUserLabels(file: string, space: SearchSpace<unknown>, target
   if (rows.length === 0) throw new BadFileError(file, "has no data rows");
   const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
   if (!columns.has(target)) {
-    throw new UserError(`${file}: no column "${target}" for --target; columns are ${[...columns].join(", ")}`);
+    throw new UserError(
+      `${file}: no column "${target}" for --target; columns are ${[...columns].join(", ")}`,
+    );
   }
   const invalid: UserLabels["invalid"] = [];
   const byId = new Map<number, { lines: number[]; values: number[] }>();
@@ -52,7 +54,8 @@ export function readUserLabels(file: string, space: SearchSpace<unknown>, target
       continue;
     }
     const raw = fields[target];
-    const value = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
+    const value =
+      typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
     if (!Number.isFinite(value)) {
       invalid.push({ line, reason: `${target} is ${JSON.stringify(raw ?? null)}; expected a number` });
       continue;
@@ -76,7 +79,10 @@ export function readUserLabels(file: string, space: SearchSpace<unknown>, target
       .slice(0, 3)
       .map((r) => `line ${r.line}: ${r.reason}`)
       .join("; ");
-    throw new BadFileError(file, `no row gave a valid ${space.name} cell with a numeric ${target} (${first})`);
+    throw new BadFileError(
+      file,
+      `no row gave a valid ${space.name} cell with a numeric ${target} (${first})`,
+    );
   }
   const ids = new Int32Array(byId.size);
   const values = new Float64Array(byId.size);
@@ -104,14 +110,18 @@ function jsonLines(file: string, text: string): Row[] {
     if (lineText.trim() === "") return;
     try {
       const value = JSON.parse(lineText);
-      if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
+      if (value === null || typeof value !== "object" || Array.isArray(value))
+        throw new Error("not an object");
       rows.push({ line: i + 1, fields: value });
     } catch (e) {
       rows.push({ line: i + 1, fields: { error: `not a JSON object (${(e as Error).message})` } });
     }
   });
   if (rows.length > 0 && rows.every((r) => "error" in r.fields)) {
-    throw new BadFileError(file, "no line is a JSON object; expected JSON Lines (one object per line) or CSV");
+    throw new BadFileError(
+      file,
+      "no line is a JSON object; expected JSON Lines (one object per line) or CSV",
+    );
   }
   return rows;
 }
@@ -119,7 +129,13 @@ function jsonLines(file: string, text: string): Row[] {
 function csvRows(file: string, text: string): Row[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+    records = parse(text, {
+      columns: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+    });
   } catch (e) {
     throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
   }

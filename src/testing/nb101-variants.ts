@@ -20,4 +20,3 @@ export function isomorphicVariant(cell: Nb101Cell, rng: Rng): Nb101Cell {
   const matrix = order.map((u) => order.map((v) => cell.matrix[u][v]));
   return { matrix, ops: order.map((u) => cell.ops[u]) };
 }
-

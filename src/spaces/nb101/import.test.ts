@@ -25,7 +25,14 @@ before(async () => {
 });
 
 /** Synthetic metrics of repeat r: final test accuracy of repeat 0 = the real label. */
-function record(id: number, epochs: number, repeat: number, rng: Rng, variant = false, hash = space.hashOf(id)) {
+function record(
+  id: number,
+  epochs: number,
+  repeat: number,
+  rng: Rng,
+  variant = false,
+  hash = space.hashOf(id),
+) {
   const cell = variant ? isomorphicVariant(space.cell(id), rng) : space.cell(id);
   const final = epochs === 108 && repeat === 0 ? truth[id] : 0.5 + repeat / 10 + epochs / 1000;
   return encodeTfRecord(
@@ -36,9 +43,27 @@ function record(id: number, epochs: number, repeat: number, rng: Rng, variant = 
       operations: cell.ops.join(","),
       metrics: {
         evaluation_data: [
-          { current_epoch: 0, train_accuracy: 0.1, validation_accuracy: 0.1, test_accuracy: 0.1, training_time: 0 },
-          { current_epoch: epochs / 2, train_accuracy: 0.6, validation_accuracy: 0.55, test_accuracy: 0.5 + repeat / 100, training_time: 100 },
-          { current_epoch: epochs, train_accuracy: 1, validation_accuracy: final - 0.01, test_accuracy: final, training_time: 200 + repeat },
+          {
+            current_epoch: 0,
+            train_accuracy: 0.1,
+            validation_accuracy: 0.1,
+            test_accuracy: 0.1,
+            training_time: 0,
+          },
+          {
+            current_epoch: epochs / 2,
+            train_accuracy: 0.6,
+            validation_accuracy: 0.55,
+            test_accuracy: 0.5 + repeat / 100,
+            training_time: 100,
+          },
+          {
+            current_epoch: epochs,
+            train_accuracy: 1,
+            validation_accuracy: final - 0.01,
+            test_accuracy: final,
+            training_time: 200 + repeat,
+          },
         ],
         trainable_parameters: space.parameters(id),
         total_time: 300,
@@ -58,7 +83,8 @@ test("tfrecord → import → the same accuracies as the shared arrays, for the 
   const ids = [67206, 307498, 0, 423623, ...space.sample(rng, 40)];
   const records: Buffer[] = [];
   ids.forEach((id, k) => {
-    for (const epochs of [36, 108]) for (let r = 0; r < 3; r++) records.push(record(id, epochs, r, rng, k % 2 === 1));
+    for (const epochs of [36, 108])
+      for (let r = 0; r < 3; r++) records.push(record(id, epochs, r, rng, k % 2 === 1));
   });
   const file = writeFile("full.tfrecord", records);
   const out = join(dir, "out");
@@ -94,15 +120,28 @@ test("bad CRC, truncation and a hash that does not match its cell: one clear err
   const cases: [string, Buffer, RegExp][] = [
     ["crc.tfrecord", corrupt, /record 1 at byte \d+: data checksum mismatch/],
     ["truncated.tfrecord", Buffer.concat(good).subarray(0, good[0].length * 2 + 50), /truncated: record 2/],
-    ["hash.tfrecord", Buffer.concat([good[0], record(11, 108, 0, rng, false, space.hashOf(99))]), new RegExp(`record 1 at byte \\d+: module hash ${space.hashOf(99)} does not match its cell, whose hash is ${space.hashOf(11)}`)],
+    [
+      "hash.tfrecord",
+      Buffer.concat([good[0], record(11, 108, 0, rng, false, space.hashOf(99))]),
+      new RegExp(
+        `record 1 at byte \\d+: module hash ${space.hashOf(99)} does not match its cell, whose hash is ${space.hashOf(11)}`,
+      ),
+    ],
     ["json.tfrecord", encodeTfRecord(Buffer.from("[1, 2]")), /record 0 at byte 0: expected a JSON array/],
   ];
   for (const [name, bytes, pattern] of cases) {
     const out = join(dir, `out-${name}`);
-    await assert.rejects(importNb101(writeFile(name, [bytes]), out, space), (e: Error) => e instanceof BadFileError && pattern.test(e.message), name);
+    await assert.rejects(
+      importNb101(writeFile(name, [bytes]), out, space),
+      (e: Error) => e instanceof BadFileError && pattern.test(e.message),
+      name,
+    );
     assert.equal(existsSync(join(out, "nb101")), false, `${name} left output behind`);
   }
-  await assert.rejects(importNb101(writeFile("empty.tfrecord", []), join(dir, "o"), space), /holds no records/);
+  await assert.rejects(
+    importNb101(writeFile("empty.tfrecord", []), join(dir, "o"), space),
+    /holds no records/,
+  );
 });
 
 test("an existing nb101 directory is kept unless --force", async () => {
@@ -111,7 +150,10 @@ test("an existing nb101 directory is kept unless --force", async () => {
   const out = join(dir, "existing");
   mkdirSync(join(out, "nb101"), { recursive: true });
   writeFileSync(join(out, "nb101", "mine.txt"), "keep me");
-  await assert.rejects(importNb101(file, out, space), (e: Error) => e instanceof UserError && /--force/.test(e.message));
+  await assert.rejects(
+    importNb101(file, out, space),
+    (e: Error) => e instanceof UserError && /--force/.test(e.message),
+  );
   assert.equal(readFileSync(join(out, "nb101", "mine.txt"), "utf8"), "keep me");
   await importNb101(file, out, space, { force: true });
   assert.equal(existsSync(join(out, "nb101", "mine.txt")), false);

@@ -78,7 +78,9 @@ export async function importNb101(
   const started = performance.now();
   const target = join(outDir, "nb101");
   if (existsSync(target) && readdirSync(target).length > 0 && !options.force) {
-    throw new UserError(`${target} already holds files; choose another --out, or pass --force to replace them`);
+    throw new UserError(
+      `${target} already holds files; choose another --out, or pass --force to replace them`,
+    );
   }
   const budgets = new Map<number, Budget>();
   let records = 0;
@@ -106,13 +108,19 @@ export async function importNb101(
     }
     const repeat = budget.repeats[id];
     if (repeat >= REPEATS) {
-      throw new BadFileError(file, `${where}: a ${REPEATS + 1}th repeat of cell ${parsed.hash} at ${parsed.epochs} epochs`);
+      throw new BadFileError(
+        file,
+        `${where}: a ${REPEATS + 1}th repeat of cell ${parsed.hash} at ${parsed.epochs} epochs`,
+      );
     }
     budget.repeats[id]++;
     budget.records++;
     const evaluations = parsed.metrics.evaluation_data;
     if (evaluations.length < 3) {
-      throw new BadFileError(file, `${where}: ${evaluations.length} evaluations; expected 3 (start, half-way, final)`);
+      throw new BadFileError(
+        file,
+        `${where}: ${evaluations.length} evaluations; expected 3 (start, half-way, final)`,
+      );
     }
     for (const stage of STAGES) {
       const evaluation: Evaluation = evaluations[stage.evaluation];
@@ -121,7 +129,8 @@ export async function importNb101(
         if (value !== undefined) budget.array(`${stage.prefix}${metric}_run${repeat}`)[id] = value;
       }
     }
-    if (parsed.metrics.trainable_parameters !== undefined) budget.parameters[id] = parsed.metrics.trainable_parameters;
+    if (parsed.metrics.trainable_parameters !== undefined)
+      budget.parameters[id] = parsed.metrics.trainable_parameters;
     records++;
   }
   if (records === 0) throw new BadFileError(file, "holds no records");
@@ -142,7 +151,9 @@ export async function importNb101(
       for (const name of [...budget.values.keys()].sort()) write(name, budget.array(name));
       for (const stage of STAGES) {
         for (const metric of METRICS) {
-          const runs = Array.from({ length: REPEATS }, (_, r) => budget.values.get(`${stage.prefix}${metric}_run${r}`));
+          const runs = Array.from({ length: REPEATS }, (_, r) =>
+            budget.values.get(`${stage.prefix}${metric}_run${r}`),
+          );
           if (runs.some((r) => r === undefined)) continue;
           const mean = new Float64Array(space.size);
           for (let id = 0; id < space.size; id++) {
@@ -184,7 +195,14 @@ export async function importNb101(
 }
 
 /** The id of a record's cell, after checking that its hash is the hash of its own adjacency and ops. */
-function verifiedId(space: Nb101Space, hash: string, adjacency: string, operations: string, file: string, where: string): number {
+function verifiedId(
+  space: Nb101Space,
+  hash: string,
+  adjacency: string,
+  operations: string,
+  file: string,
+  where: string,
+): number {
   let pruned: ReturnType<typeof pruneCell>;
   try {
     pruned = pruneCell(cellFromParts(adjacency, operations));
@@ -202,7 +220,10 @@ function verifiedId(space: Nb101Space, hash: string, adjacency: string, operatio
   if (!same) {
     const computed = space.pruned({ matrix: adjacency, ops: operations }).hash;
     if (computed !== hash) {
-      throw new BadFileError(file, `${where}: module hash ${hash} does not match its cell, whose hash is ${computed}`);
+      throw new BadFileError(
+        file,
+        `${where}: module hash ${hash} does not match its cell, whose hash is ${computed}`,
+      );
     }
     if (id < 0) throw new BadFileError(file, `${where}: hash ${hash} is not a cell of NAS-Bench-101`);
   }

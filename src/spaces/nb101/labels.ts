@@ -37,7 +37,9 @@ export function loadNb101Labels(space: Nb101Space, data: DataDir): Nb101Labels {
   const dir = join(data.dir, "nb101");
   const nanAllowed = existsSync(join(data.dir, NB101_IMPORT_MANIFEST));
   const all: Record<string, Float64Array> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".npy")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".npy"))
+    .sort()) {
     const path = join(dir, file);
     const values = readNpyVector(path, space.size);
     if (!nanAllowed) {

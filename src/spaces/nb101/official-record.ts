@@ -58,8 +58,10 @@ export function parseOfficialRecord(data: Uint8Array): OfficialRecord {
     throw new Error("expected a JSON array [module_hash, epochs, adjacency, operations, metrics]");
   }
   const [hash, epochs, adjacency, operations, metrics] = value;
-  if (typeof hash !== "string" || !/^[0-9a-f]{32}$/.test(hash)) throw new Error(`module hash ${JSON.stringify(hash)} is not 32 hex digits`);
-  if (!Number.isInteger(epochs) || epochs <= 0) throw new Error(`epochs ${JSON.stringify(epochs)} is not a positive integer`);
+  if (typeof hash !== "string" || !/^[0-9a-f]{32}$/.test(hash))
+    throw new Error(`module hash ${JSON.stringify(hash)} is not 32 hex digits`);
+  if (!Number.isInteger(epochs) || epochs <= 0)
+    throw new Error(`epochs ${JSON.stringify(epochs)} is not a positive integer`);
   if (typeof adjacency !== "string" || typeof operations !== "string" || typeof metrics !== "string") {
     throw new Error("adjacency, operations and metrics must be strings");
   }
@@ -77,6 +79,11 @@ export function parseOfficialRecord(data: Uint8Array): OfficialRecord {
 
 /** Encodes a record as the official files do (used by tests and benchmarks to write small files). */
 export function encodeOfficialRecord(record: OfficialRecord): Buffer {
-  const metrics = Buffer.from(ModelMetrics.encode(ModelMetrics.fromObject(record.metrics)).finish()).toString("base64");
-  return Buffer.from(JSON.stringify([record.hash, record.epochs, record.adjacency, record.operations, metrics]), "utf8");
+  const metrics = Buffer.from(ModelMetrics.encode(ModelMetrics.fromObject(record.metrics)).finish()).toString(
+    "base64",
+  );
+  return Buffer.from(
+    JSON.stringify([record.hash, record.epochs, record.adjacency, record.operations, metrics]),
+    "utf8",
+  );
 }

@@ -107,3 +107,35 @@ test("summary and description", () => {
   assert.deepEqual(summary.byVertices, { 2: 1, 3: 6, 4: 84, 5: 2441, 6: 62010, 7: 359082 });
   assert.equal(summary.sha256, "53e1438d11675d9eb3899166c29ca07fe0c4b81af9d99d5aec3ecd31bd5bca7f");
 });
+
+test("matrix encoding: 7×7 adjacency + 7×5 one-hot ops, output kept last when padded", () => {
+  const { vertices: V, opTypes, size } = space.encoding;
+  assert.equal(size, 7 * 7 + 7 * 5);
+  const tiny = space.idOf({
+    matrix: [
+      [0, 1, 0],
+      [0, 0, 1],
+      [0, 0, 0],
+    ],
+    ops: ["input", "maxpool3x3", "output"],
+  });
+  const enc = space.encode([67206, tiny]);
+  const cell = space.cell(67206);
+  for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) assert.equal(enc[i * V + j], cell.matrix[i][j]);
+  cell.ops.forEach((op, v) => {
+    assert.equal(enc[V * V + v * opTypes.length + opTypes.indexOf(op)], 1);
+  });
+  const t = enc.subarray(size);
+  assert.equal(t[0 * V + 1], 1); // input → vertex 1
+  assert.equal(t[1 * V + 6], 1); // vertex 1 → output, now at index 6
+  assert.equal(
+    Array.from(t.subarray(0, V * V)).reduce((a, b) => a + b, 0),
+    2,
+  );
+  assert.equal(t[V * V + 6 * opTypes.length + opTypes.indexOf("output")], 1);
+  assert.equal(t[V * V + 1 * opTypes.length + opTypes.indexOf("maxpool3x3")], 1);
+  assert.equal(
+    Array.from(t.subarray(V * V + 2 * opTypes.length, V * V + 6 * opTypes.length)).reduce((a, b) => a + b, 0),
+    0,
+  );
+});

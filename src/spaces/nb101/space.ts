@@ -230,7 +230,8 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
       const at = (v: number) => (v === n - 1 ? V - 1 : v);
       const base = k * size;
       for (let j = 1; j < n; j++) {
-        for (let i = 0; i < j; i++) if (bits & (1 << (i + ((j * (j - 1)) >> 1)))) out[base + at(i) * V + at(j)] = 1;
+        for (let i = 0; i < j; i++)
+          if (bits & (1 << (i + ((j * (j - 1)) >> 1)))) out[base + at(i) * V + at(j)] = 1;
       }
       const opBase = base + V * V;
       out[opBase] = 1; // input

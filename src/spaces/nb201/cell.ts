@@ -42,13 +42,19 @@ export function parseArch(arch: string): Nb201Cell {
     }
     const edges = group.slice(1, -1).split("|");
     if (edges.length !== node) {
-      throw new InvalidCellError("format", `node ${node} has ${edges.length} input edges; expected ${node} (one from each earlier node)`);
+      throw new InvalidCellError(
+        "format",
+        `node ${node} has ${edges.length} input edges; expected ${node} (one from each earlier node)`,
+      );
     }
     edges.forEach((edge, from) => {
       const m = /^([a-z0-9_]+)~(\d+)$/.exec(edge);
       if (!m) throw new InvalidCellError("format", `edge "${clip(edge)}" into node ${node} is not op~index`);
       if (Number(m[2]) !== from) {
-        throw new InvalidCellError("edge-order", `edge "${edge}" into node ${node} should come from node ${from}`);
+        throw new InvalidCellError(
+          "edge-order",
+          `edge "${edge}" into node ${node} should come from node ${from}`,
+        );
       }
       if (!(NB201_OPS as readonly string[]).includes(m[1])) {
         throw new InvalidCellError("op", `op "${clip(m[1])}" is not one of ${NB201_OPS.join(", ")}`);

@@ -35,16 +35,22 @@ export function loadNb201Labels(space: Nb201Space, data: DataDir, dataset: Nb201
     try {
       code = cellCode(parseArch(row[NB201_ARCH_COLUMN]));
     } catch (e) {
-      throw new BadFileError(path, `row ${line}: ${(e as Error).message}`);
+      throw new BadFileError(path, `line ${line}: ${(e as Error).message}`);
     }
     if (code !== cellCode(space.cell(id))) {
-      throw new BadFileError(path, `row ${line} is ${row[NB201_ARCH_COLUMN]}, but cell ${id} is ${formatArch(space.cell(id))}; the csv files must share one row order`);
+      throw new BadFileError(
+        path,
+        `line ${line} is ${row[NB201_ARCH_COLUMN]}, but cell ${id} is ${formatArch(space.cell(id))}; the csv files must share one row order`,
+      );
     }
     for (const key of ["train", "valid", "test"] as const) {
       const text = row[COLUMNS[key]];
       const value = Number(text);
       if (text === undefined || text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 100) {
-        throw new BadFileError(path, `row ${line}, column "${COLUMNS[key]}" is "${text}"; expected a percentage 0..100`);
+        throw new BadFileError(
+          path,
+          `line ${line}, column "${COLUMNS[key]}" is "${text}"; expected a percentage 0..100`,
+        );
       }
       out[key][id] = value / 100;
     }

@@ -37,10 +37,12 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
 
   /** `codes[id]` = cellCode of the cell with that id; must be a permutation of 0..15624. */
   constructor(private readonly codes: Int32Array) {
-    if (codes.length !== NB201_CELLS) throw new RangeError(`expected ${NB201_CELLS} cells, got ${codes.length}`);
+    if (codes.length !== NB201_CELLS)
+      throw new RangeError(`expected ${NB201_CELLS} cells, got ${codes.length}`);
     this.idByCode = new Int32Array(NB201_CELLS).fill(-1);
     codes.forEach((code, id) => {
-      if (this.idByCode[code] !== -1) throw new RangeError(`cell ${formatArch(cellFromCode(code))} appears twice`);
+      if (this.idByCode[code] !== -1)
+        throw new RangeError(`cell ${formatArch(cellFromCode(code))} appears twice`);
       this.idByCode[code] = id;
     });
   }
@@ -65,9 +67,15 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
   idOf(cell: unknown): number {
     let parsed: Nb201Cell;
     if (typeof cell === "string") parsed = parseArch(cell);
-    else if (cell && typeof cell === "object" && "arch" in cell) parsed = parseArch(String((cell as { arch: unknown }).arch));
-    else if (cell && typeof cell === "object" && "ops" in cell) parsed = parseArch(formatArch(cell as Nb201Cell));
-    else throw new InvalidCellError("format", "expected a NAS-Bench-201 arch string like |op~0|+|op~0|op~1|+|op~0|op~1|op~2|");
+    else if (cell && typeof cell === "object" && "arch" in cell)
+      parsed = parseArch(String((cell as { arch: unknown }).arch));
+    else if (cell && typeof cell === "object" && "ops" in cell)
+      parsed = parseArch(formatArch(cell as Nb201Cell));
+    else
+      throw new InvalidCellError(
+        "format",
+        "expected a NAS-Bench-201 arch string like |op~0|+|op~0|op~1|+|op~0|op~1|op~2|",
+      );
     return this.idByCode[cellCode(parsed)];
   }
 
@@ -158,7 +166,10 @@ export function readNb201Csv(path: string): Record<string, string>[] {
     throw new BadFileError(path, `not a readable csv: ${(e as Error).message}`);
   }
   if (rows.length > 0 && !(NB201_ARCH_COLUMN in rows[0])) {
-    throw new BadFileError(path, `has no "${NB201_ARCH_COLUMN}" column; columns are ${Object.keys(rows[0]).join(", ")}`);
+    throw new BadFileError(
+      path,
+      `has no "${NB201_ARCH_COLUMN}" column; columns are ${Object.keys(rows[0]).join(", ")}`,
+    );
   }
   return rows;
 }
@@ -176,10 +187,11 @@ export function readArchOrder(path: string): Int32Array {
     try {
       cell = parseArch(row[NB201_ARCH_COLUMN]);
     } catch (e) {
-      throw new BadFileError(path, `row ${i + 2}: ${(e as Error).message}`);
+      throw new BadFileError(path, `line ${i + 2}: ${(e as Error).message}`);
     }
     const code = cellCode(cell);
-    if (seen[code] >= 0) throw new BadFileError(path, `row ${i + 2} repeats the cell of row ${seen[code] + 2}`);
+    if (seen[code] >= 0)
+      throw new BadFileError(path, `line ${i + 2} repeats the cell of line ${seen[code] + 2}`);
     seen[code] = i;
     codes[i] = code;
   });

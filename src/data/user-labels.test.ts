@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { BadFileError, UserError } from "../errors.js";
+import { Rng } from "../random.js";
+import { matrixText } from "../spaces/nb101/cell.js";
+import type { Nb101Space } from "../spaces/nb101/space.js";
+import { Nb201Space } from "../spaces/nb201/space.js";
+import { testData, testSpace } from "../testing/fixtures.js";
+import { isomorphicVariant } from "../testing/nb101-variants.js";
+import { readUserLabels } from "./user-labels.js";
+
+let nb101: Nb101Space;
+let nb201: Nb201Space;
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-user-labels-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+before(async () => {
+  nb101 = await testSpace();
+  nb201 = Nb201Space.load(testData());
+});
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+test("NAS-Bench-101 CSV: both matrix forms, isomorphic duplicates averaged, bad rows listed by line", () => {
+  const a = nb101.cell(67206);
+  const variant = isomorphicVariant(a, new Rng(4));
+  const b = nb101.cell(5);
+  const csv = [
+    "matrix,ops,val_acc,notes",
+    `${matrixText(a.matrix)},"${a.ops.join(",")}",0.93,first`,
+    `"${JSON.stringify(variant.matrix)}","${JSON.stringify(variant.ops).replaceAll('"', '""')}",0.91,isomorphic`,
+    `${matrixText(b.matrix)},"${b.ops.join(",")}",0.85,`,
+    `0100,"input,output",NaN,nan label`,
+    `01100,"input,output",0.5,not square`,
+    `0100,"input,conv5x5",0.5,bad op`,
+  ].join("\n");
+  const labels = readUserLabels(write("runs.csv", csv), nb101, "val_acc");
+  assert.equal(labels.rows, 6);
+  assert.deepEqual(Array.from(labels.ids), [67206, 5]);
+  assert.ok(Math.abs(labels.values[0] - 0.92) < 1e-12);
+  assert.equal(labels.values[1], 0.85);
+  assert.deepEqual(labels.duplicates, [{ id: 67206, lines: [2, 3], values: [0.93, 0.91] }]);
+  assert.deepEqual(
+    labels.invalid.map((r) => r.line),
+    [5, 6, 7],
+  );
+  assert.match(labels.invalid[0].reason, /val_acc is "NaN"; expected a number/);
+  assert.match(labels.invalid[1].reason, /matrix-square/);
+  assert.match(labels.invalid[2].reason, /last op/);
+});
+
+test("JSONL for both spaces, and the error cases", () => {
+  const cell = nb101.cell(307498);
+  const jsonl = [
+    JSON.stringify({ matrix: cell.matrix, ops: cell.ops, acc: 94.6 }),
+    "not json",
+    JSON.stringify({ cell: JSON.stringify(cell), acc: 94.0 }),
+  ].join("\n");
+  const l101 = readUserLabels(write("runs.jsonl", jsonl), nb101, "acc");
+  assert.deepEqual(Array.from(l101.ids), [307498]);
+  assert.equal(l101.values[0], 94.3);
+  assert.equal(l101.invalid[0].line, 2);
+
+  const arch = nb201.arch(42);
+  const l201 = readUserLabels(write("201.jsonl", `${JSON.stringify({ arch, top1: 0.7 })}\n`), nb201, "top1");
+  assert.deepEqual(Array.from(l201.ids), [42]);
+  const c201 = readUserLabels(write("201.csv", `arch,top1\n${arch},0.7\n|none~0|,0.1\n`), nb201, "top1");
+  assert.deepEqual(Array.from(c201.ids), [42]);
+  assert.equal(c201.invalid[0].line, 3);
+
+  assert.throws(
+    () => readUserLabels(write("t.csv", 'matrix,ops,acc\n0100,"input,output",1\n'), nb101, "val"),
+    (e: Error) =>
+      e instanceof UserError && /no column "val" for --target; columns are matrix, ops, acc/.test(e.message),
+  );
+  assert.throws(
+    () => readUserLabels(write("none.csv", "matrix,ops,acc\n0110,x,1\nzz,y,2\n"), nb101, "acc"),
+    (e: Error) => e instanceof BadFileError && /no row gave a valid nb101 cell.*line 2/.test(e.message),
+  );
+  assert.throws(
+    () => readUserLabels(write("empty.csv", "matrix,ops,acc\n"), nb101, "acc"),
+    /has no data rows/,
+  );
+  assert.throws(() => readUserLabels(join(dir, "absent.csv"), nb101, "acc"), /cannot read/);
+  assert.throws(() => readUserLabels(write("x.jsonl", "a\nb\n"), nb101, "acc"), /no line is a JSON object/);
+});

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { BadFileError, InvalidCellError } from "../../errors.js";
+import { Rng } from "../../random.js";
+import { testData } from "../../testing/fixtures.js";
+import { formatArch, NB201_OPS, outputReachable } from "./cell.js";
+import { loadNb201Labels, NB201_DATASETS } from "./labels.js";
+import { Nb201Space, readNb201Csv } from "./space.js";
+
+let space: Nb201Space;
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-nb201-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+before(() => {
+  space = Nb201Space.load(testData());
+});
+
+test("ids follow the csv row order, checked against the arch strings", () => {
+  const rows = readNb201Csv(join(testData().dir, "nb201", "cifar10-valid.csv"));
+  assert.equal(space.size, 15_625);
+  for (const id of [0, 1, 777, 15_624]) {
+    assert.equal(space.arch(id), rows[id]["arch str"]);
+    assert.equal(space.idOf(rows[id]["arch str"]), id);
+    assert.equal(space.idOf({ arch: rows[id]["arch str"] }), id);
+  }
+  assert.equal(
+    space.arch(0),
+    "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|",
+  );
+  assert.throws(() => space.idOf("|x~0|"), InvalidCellError);
+  assert.throws(() => space.idOf(42), InvalidCellError);
+});
+
+test("labels on a 0..1 scale with the README's maxima; unreachable-output cells are at chance", () => {
+  const expected = {
+    "cifar10-valid": [0.9152, 0.9161],
+    cifar100: [0.7351, 0.7349],
+    "ImageNet16-120": [0.4731, 0.4673],
+  };
+  for (const dataset of NB201_DATASETS) {
+    const labels = loadNb201Labels(space, testData(), dataset);
+    assert.equal(Math.max(...labels.test).toFixed(4), expected[dataset][0].toFixed(4));
+    assert.equal(Math.max(...labels.valid).toFixed(4), expected[dataset][1].toFixed(4));
+    assert.ok(labels.train.every((x) => x >= 0 && x <= 1));
+  }
+  const c10 = loadNb201Labels(space, testData(), "cifar10-valid");
+  let unreachable = 0;
+  for (let id = 0; id < space.size; id++) {
+    if (!outputReachable(space.cell(id))) {
+      unreachable++;
+      assert.ok(
+        c10.test[id] <= 0.1 + 1e-9,
+        `unreachable cell ${space.arch(id)} has test accuracy ${c10.test[id]}`,
+      );
+      assert.equal(space.describe(id).outputReachable, false);
+    }
+  }
+  assert.equal(unreachable, space.summary().outputUnreachable);
+  assert.ok(unreachable > 0);
+});
+
+test("sampling and mutation (one edge changes op)", () => {
+  const rng = new Rng(9);
+  const ids = space.sample(rng, 1000);
+  assert.equal(new Set(ids).size, 1000);
+  for (const id of ids) {
+    const next = space.mutate(rng, id);
+    const a = space.cell(id).ops;
+    const b = space.cell(next).ops;
+    assert.equal(a.filter((op, e) => op !== b[e]).length, 1);
+  }
+});
+
+test("encoding: the op-on-vertex DAG, same shape for every cell, unreachable cells included", () => {
+  const { vertices: V, opTypes, size } = space.encoding;
+  assert.equal(V, 8);
+  assert.deepEqual(opTypes, ["input", "output", ...NB201_OPS]);
+  const none = space.idOf("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+  const enc = space.encode([1, none]);
+  assert.equal(enc.length, 2 * size);
+  const adjacency = (k: number) => Array.from(enc.subarray(k * size, k * size + V * V));
+  assert.deepEqual(adjacency(0), adjacency(1));
+  const edges = adjacency(0).reduce((a, b) => a + b, 0);
+  // input→(0→j) ×3, (i→3)→output ×3, (0→1)→(1→2), (0→1)→(1→3), (0→2)→(2→3), (1→2)→(2→3)
+  assert.equal(edges, 10);
+  for (let k = 0; k < 2; k++) {
+    const ops = enc.subarray(k * size + V * V, (k + 1) * size);
+    for (let v = 0; v < V; v++)
+      assert.equal(
+        ops.subarray(v * opTypes.length, (v + 1) * opTypes.length).reduce((a, b) => a + b, 0),
+        1,
+      );
+  }
+  assert.equal(enc[size + V * V + 1 * opTypes.length + 2], 1); // edge vertex 1 of the all-none cell is "none"
+});
+
+test("csv problems are clear errors: wrong row count, mismatched order, bad accuracy", () => {
+  const real = testData();
+  const data = { dir, source: "--data" as const };
+  mkdirSync(join(dir, "nb201"), { recursive: true });
+  const text = readFileSync(join(real.dir, "nb201", "cifar100.csv"), "utf8").split("\n");
+  writeFileSync(join(dir, "nb201", "cifar100.csv"), [text[0], text[2], text[1], ...text.slice(3)].join("\n"));
+  assert.throws(
+    () => loadNb201Labels(space, data, "cifar100"),
+    (e: Error) => e instanceof BadFileError && /line 2 is .* but cell 0 is/.test(e.message),
+  );
+  writeFileSync(join(dir, "nb201", "cifar100.csv"), [text[0], ...text.slice(1, 100)].join("\n"));
+  assert.throws(() => loadNb201Labels(space, data, "cifar100"), /has 99 rows; expected 15625/);
+  const bad = text.slice();
+  bad[5] = bad[5].replace(/,[^,]*$/, ",abc");
+  writeFileSync(join(dir, "nb201", "cifar100.csv"), bad.join("\n"));
+  assert.throws(() => loadNb201Labels(space, data, "cifar100"), /line 6, column "test accuracy" is "abc"/);
+  copyFileSync(join(real.dir, "nb201", "cifar100.csv"), join(dir, "nb201", "cifar10-valid.csv"));
+  assert.equal(formatArch(Nb201Space.load(data).cell(0)), space.arch(0));
+  assert.throws(
+    () => loadNb201Labels(space, data, "ImageNet16-120"),
+    /missing benchmark file nb201\/ImageNet16-120\.csv/,
+  );
+});
