@@ -1,10 +1,18 @@
 /** nas-assay's library API. */
+export { type Benchmark, loadBenchmark, targetValues } from "./benchmark.js";
 export { cacheDir, type DataDir, dataDir, dataFile } from "./data/locations.js";
 export { type NpyArray, readNpy, readNpyVector, writeNpy } from "./data/npy.js";
+export { encodeTfRecord, readTfRecords, type TfRecord } from "./data/tfrecord.js";
+export { readUserLabels, type UserLabels } from "./data/user-labels.js";
 export { BadFileError, InvalidCellError, UserError } from "./errors.js";
 export { Rng } from "./random.js";
 export { INTERIOR_OPS, type Nb101Cell, parseCell, pruneCell } from "./spaces/nb101/cell.js";
+export { type ImportManifest, importNb101 } from "./spaces/nb101/import.js";
 export { loadNb101Labels, type Nb101Labels } from "./spaces/nb101/labels.js";
 export { networkParameters } from "./spaces/nb101/params.js";
 export { type CellDescription, Nb101Space, type SpaceSummary } from "./spaces/nb101/space.js";
-export type { SearchSpace } from "./spaces/search-space.js";
+export { formatArch, NB201_OPS, type Nb201Cell, parseArch } from "./spaces/nb201/cell.js";
+export { loadNb201Labels, NB201_DATASETS, type Nb201Accuracies } from "./spaces/nb201/labels.js";
+export { Nb201Space } from "./spaces/nb201/space.js";
+export { loadSpace, SPACE_NAMES, type SpaceName } from "./spaces/registry.js";
+export type { MatrixEncoding, SearchSpace } from "./spaces/search-space.js";

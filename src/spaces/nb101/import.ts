@@ -46,9 +46,11 @@ export interface ImportManifest {
   seconds: number;
 }
 
-/** Per-budget accumulators. */
+/** Per-budget accumulators: one array per (stage, metric, repeat), created when first needed. */
 class Budget {
   readonly values = new Map<string, Float64Array>();
+  /** arrays[stage][metric][repeat], the same arrays as in `values`, without building names per record. */
+  private readonly arrays: (Float64Array | undefined)[][][] = STAGES.map(() => METRICS.map(() => []));
   readonly repeats: Uint8Array;
   readonly parameters: Float64Array;
   records = 0;
@@ -58,11 +60,12 @@ class Budget {
     this.parameters = new Float64Array(size).fill(Number.NaN);
   }
 
-  array(name: string): Float64Array {
-    let a = this.values.get(name);
+  array(stage: number, metric: number, repeat: number): Float64Array {
+    let a = this.arrays[stage][metric][repeat];
     if (!a) {
       a = new Float64Array(this.size).fill(Number.NaN);
-      this.values.set(name, a);
+      this.arrays[stage][metric][repeat] = a;
+      this.values.set(`${STAGES[stage].prefix}${METRICS[metric]}_run${repeat}`, a);
     }
     return a;
   }
@@ -122,11 +125,11 @@ export async function importNb101(
         `${where}: ${evaluations.length} evaluations; expected 3 (start, half-way, final)`,
       );
     }
-    for (const stage of STAGES) {
-      const evaluation: Evaluation = evaluations[stage.evaluation];
-      for (const metric of METRICS) {
-        const value = evaluation[metric];
-        if (value !== undefined) budget.array(`${stage.prefix}${metric}_run${repeat}`)[id] = value;
+    for (let stage = 0; stage < STAGES.length; stage++) {
+      const evaluation: Evaluation = evaluations[STAGES[stage].evaluation];
+      for (let metric = 0; metric < METRICS.length; metric++) {
+        const value = evaluation[METRICS[metric]];
+        if (value !== undefined) budget.array(stage, metric, repeat)[id] = value;
       }
     }
     if (parsed.metrics.trainable_parameters !== undefined)
@@ -148,7 +151,8 @@ export async function importNb101(
         writeNpy(join(tmp, dir, `${name}.npy`), values);
         arrays.push(join(dir, `${name}.npy`));
       };
-      for (const name of [...budget.values.keys()].sort()) write(name, budget.array(name));
+      for (const name of [...budget.values.keys()].sort())
+        write(name, budget.values.get(name) as Float64Array);
       for (const stage of STAGES) {
         for (const metric of METRICS) {
           const runs = Array.from({ length: REPEATS }, (_, r) =>
