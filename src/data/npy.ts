@@ -2,8 +2,9 @@
  * NumPy `.npy` files: little-endian numeric arrays in C order with 1 or 2 dimensions. Anything else
  * (big-endian, Fortran order, object arrays, truncated data) is refused with a clear error.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { BadFileError } from "../errors.js";
+import { writeFileAtomic } from "./atomic-file.js";
 
 type TypedArrayCtor =
   | Float64ArrayConstructor
@@ -126,12 +127,5 @@ export function encodeNpy(values: Float64Array | Int32Array): Buffer {
 
 /** Writes a 1-D array as a `.npy` file atomically. */
 export function writeNpy(path: string, values: Float64Array | Int32Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, encodeNpy(values));
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(path, encodeNpy(values));
 }

@@ -6,8 +6,9 @@
  * Written to a temporary file and renamed, so a crash never leaves a half-written cache.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { writeFileAtomic } from "../../data/atomic-file.js";
 import type { Nb101Table } from "./table.js";
 
 const MAGIC = "NASA-101";
@@ -76,12 +77,5 @@ export function readTableCache(path: string): Nb101Table | { invalid: string } |
 /** Writes a cache file atomically (temporary file + rename). */
 export function writeTableCache(path: string, table: Nb101Table): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, encodeTable(table));
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(path, encodeTable(table));
 }

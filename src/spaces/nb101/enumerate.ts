@@ -11,7 +11,7 @@
  * isomorphism class is hashed once. The kept representative is the official one: smallest bits,
  * then the first labelling in `itertools.product` order.
  */
-import { type LabeledDag, ModuleHasher, type RoundMemo } from "./hash.js";
+import { type LabeledDag, ModuleHasher, popcount, type RoundMemo } from "./hash.js";
 
 export const MAX_EDGES = 9;
 export const NUM_INTERIOR_OPS = 3;
@@ -42,15 +42,6 @@ export function masksOf(vertices: number, bits: number): { outMask: Int32Array; 
     }
   }
   return { outMask, inMask };
-}
-
-function popcount(x: number): number {
-  let c = 0;
-  while (x) {
-    x &= x - 1;
-    c++;
-  }
-  return c;
 }
 
 /**

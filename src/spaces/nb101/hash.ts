@@ -37,7 +37,7 @@ function writeHex(words: Int32Array, wordAt: number, target: Uint8Array, at: num
 }
 
 /** Byte-order key of a digest word: comparing keys word by word = comparing hex strings. */
-function beKey(w: number): number {
+export function digestWordKey(w: number): number {
   return (((w & 255) << 24) | (((w >>> 8) & 255) << 16) | (((w >>> 16) & 255) << 8) | (w >>> 24)) >>> 0;
 }
 
@@ -151,7 +151,7 @@ export class ModuleHasher {
     const { cur, key, order } = this;
     for (let v = 0; v < n; v++) {
       writeHexWords(cur, v * 4, this.hexWords, v * 8);
-      key[v] = beKey(cur[v * 4]);
+      key[v] = digestWordKey(cur[v * 4]);
       // insertion sort by the first word, the full digest on ties
       let i = v;
       while (i > 0 && this.compareVertices(order[i - 1], v) > 0) {
@@ -200,7 +200,8 @@ function initialIndex(outDegree: number, inDegree: number, label: number): numbe
   return ((outDegree * 8 + inDegree) * 5 + label + 2) * 4;
 }
 
-function popcount(x: number): number {
+/** Number of set bits. */
+export function popcount(x: number): number {
   let c = 0;
   while (x) {
     x &= x - 1;
@@ -230,7 +231,7 @@ export function parseDigestHex(text: string, out: Int32Array, at = 0): boolean {
 /** Compares two digests in hex-string order. */
 export function compareDigests(a: Int32Array, ai: number, b: Int32Array, bi: number): number {
   for (let k = 0; k < 4; k++) {
-    const d = beKey(a[ai * 4 + k]) - beKey(b[bi * 4 + k]);
+    const d = digestWordKey(a[ai * 4 + k]) - digestWordKey(b[bi * 4 + k]);
     if (d !== 0) return d;
   }
   return 0;

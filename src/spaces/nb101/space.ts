@@ -15,9 +15,9 @@ import {
   parseCell,
   pruneCell,
 } from "./cell.js";
-import { digestHex, ModuleHasher, parseDigestHex } from "./hash.js";
+import { digestHex, digestWordKey, ModuleHasher, parseDigestHex } from "./hash.js";
 import { networkParameters } from "./params.js";
-import { buildTable, firstWordKey, type Nb101Table } from "./table.js";
+import { buildTable, type Nb101Table } from "./table.js";
 
 /** How the space was obtained, for progress messages and benchmarks. */
 export type SpaceOrigin = "cache" | "enumerated" | "rebuilt (cache invalid)";
@@ -75,7 +75,7 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
   ) {
     this.size = table.count;
     this.firstKeys = new Uint32Array(table.count);
-    for (let i = 0; i < table.count; i++) this.firstKeys[i] = firstWordKey(table.digests[i * 4]);
+    for (let i = 0; i < table.count; i++) this.firstKeys[i] = digestWordKey(table.digests[i * 4]);
   }
 
   /** Loads the space from the cache, enumerating it (and writing the cache) when absent or invalid. */
@@ -251,7 +251,7 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
   }
 
   private findDigest(words: Int32Array): number {
-    const key = firstWordKey(words[0]);
+    const key = digestWordKey(words[0]);
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {

@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { type CanonicalGraph, canonicalGraphs, type HashedCells, hashGraphs } from "./enumerate.js";
+import { compareDigests, digestWordKey } from "./hash.js";
 
 /** Every cell of the space, sorted by hash: row i is cell id i. */
 export interface Nb101Table {
@@ -72,7 +73,7 @@ export function sortAndDeduplicate(parts: HashedCells[]): Nb101Table {
   // First digest word in byte order × 2^20 + generation index: exact in a float64, sorted natively.
   if (n >= 2 ** 20) throw new Error("too many cells for the sort key");
   const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = firstWordKey(digests[i * 4]) * 2 ** 20 + i;
+  for (let i = 0; i < n; i++) keys[i] = digestWordKey(digests[i * 4]) * 2 ** 20 + i;
   keys.sort();
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = keys[i] % 2 ** 20;
@@ -82,14 +83,17 @@ export function sortAndDeduplicate(parts: HashedCells[]): Nb101Table {
     const k0 = Math.floor(keys[i] / 2 ** 20);
     while (j < n && Math.floor(keys[j] / 2 ** 20) === k0) j++;
     if (j - i > 1) {
-      const run = Array.from(order.subarray(i, j)).sort((a, b) => compareFull(digests, a, b) || a - b);
+      const run = Array.from(order.subarray(i, j)).sort(
+        (a, b) => compareDigests(digests, a, digests, b) || a - b,
+      );
       order.set(run, i);
     }
     i = j;
   }
   const kept: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (kept.length === 0 || compareFull(digests, kept[kept.length - 1], order[i]) !== 0) kept.push(order[i]);
+    if (kept.length === 0 || compareDigests(digests, kept[kept.length - 1], digests, order[i]) !== 0)
+      kept.push(order[i]);
   }
   const table: Nb101Table = {
     count: kept.length,
@@ -103,17 +107,4 @@ export function sortAndDeduplicate(parts: HashedCells[]): Nb101Table {
     table.shape[id] = shape[src];
   });
   return table;
-}
-
-/** A digest word's bytes read in order as an unsigned number (so number order = hex order). */
-export function firstWordKey(w: number): number {
-  return (((w & 255) << 24) | (((w >>> 8) & 255) << 16) | (((w >>> 16) & 255) << 8) | (w >>> 24)) >>> 0;
-}
-
-function compareFull(digests: Int32Array, a: number, b: number): number {
-  for (let k = 0; k < 4; k++) {
-    const d = firstWordKey(digests[a * 4 + k]) - firstWordKey(digests[b * 4 + k]);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
