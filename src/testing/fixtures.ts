@@ -21,7 +21,11 @@ export function testData(): DataDir {
   return data;
 }
 
-/** The NAS-Bench-101 space, cached in .nas-assay-cache/ at the repository root. */
+/** Tests (and the commands they start) share one space cache inside the checkout. */
+export const TEST_CACHE_DIR = join(REPO_ROOT, ".nas-assay-cache");
+process.env.NAS_ASSAY_CACHE ??= TEST_CACHE_DIR;
+
+/** The NAS-Bench-101 space, from the tests' cache. */
 export function testSpace(): Promise<Nb101Space> {
-  return Nb101Space.load({ cacheDir: join(REPO_ROOT, ".nas-assay-cache") });
+  return Nb101Space.load();
 }

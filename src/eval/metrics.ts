@@ -1,0 +1,159 @@
+/**
+ * How well predictions rank and fit the truth: Kendall tau-b (O(n log n), Knight's algorithm, as
+ * SciPy computes it), Spearman rho, Pearson r, MSE, precision@k, and the true value of the predicted best.
+ */
+
+/** Kendall tau-b between two equally long arrays, ties handled; NaN when either array is constant. */
+export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = checkLengths(x, y);
+  if (n < 2) return Number.NaN;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => x[a] - x[b] || y[a] - y[b]);
+  let tiedX = 0; // pairs tied in x
+  let tiedXY = 0; // pairs tied in both
+  let runX = 1;
+  let runXY = 1;
+  for (let i = 1; i <= n; i++) {
+    const sameX = i < n && x[order[i]] === x[order[i - 1]];
+    if (sameX && y[order[i]] === y[order[i - 1]]) runXY++;
+    else {
+      tiedXY += pairs(runXY);
+      runXY = 1;
+    }
+    if (sameX) runX++;
+    else {
+      tiedX += pairs(runX);
+      runX = 1;
+    }
+  }
+  // discordant pairs = inversions of y in this order (ties in y are not inversions)
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) ys[i] = y[order[i]];
+  const swaps = countInversions(ys);
+  let tiedY = 0;
+  for (let i = 1, run = 1; i <= n; i++) {
+    if (i < n && ys[i] === ys[i - 1]) run++;
+    else {
+      tiedY += pairs(run);
+      run = 1;
+    }
+  }
+  const total = pairs(n);
+  const denominator = Math.sqrt((total - tiedX) * (total - tiedY));
+  if (denominator === 0) return Number.NaN;
+  return (total - tiedX - tiedY + tiedXY - 2 * swaps) / denominator;
+}
+
+function pairs(k: number): number {
+  return (k * (k - 1)) / 2;
+}
+
+/** Sorts `a` in place and returns the number of strict inversions (i < j, a[i] > a[j]). */
+function countInversions(a: Float64Array): number {
+  const n = a.length;
+  let src: Float64Array = a;
+  let dst: Float64Array = new Float64Array(n);
+  let inversions = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (src[j] < src[i]) {
+          inversions += mid - i;
+          dst[k++] = src[j++];
+        } else dst[k++] = src[i++];
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    [src, dst] = [dst, src];
+  }
+  if (src !== a) a.set(src);
+  return inversions;
+}
+
+/** Pearson correlation coefficient; NaN when either array is constant. */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = checkLengths(x, y);
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
+}
+
+/** Ranks 1..n, ties given their average rank. */
+export function averageRanks(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a] - x[b]);
+  const ranks = new Float64Array(n);
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && x[order[j]] === x[order[i]]) j++;
+    const rank = (i + j + 1) / 2; // mean of ranks i+1..j
+    for (let k = i; k < j; k++) ranks[order[k]] = rank;
+    i = j;
+  }
+  return ranks;
+}
+
+/** Spearman's rho: Pearson correlation of the average ranks. */
+export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  checkLengths(x, y);
+  return pearson(averageRanks(x), averageRanks(y));
+}
+
+/** Mean squared error. */
+export function mse(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
+  const n = checkLengths(predicted, truth);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (predicted[i] - truth[i]) ** 2;
+  return s / n;
+}
+
+/** Indices of the k largest values (ties broken by lower index). */
+export function topK(values: ArrayLike<number>, k: number): Int32Array {
+  const order = Int32Array.from({ length: values.length }, (_, i) => i);
+  order.sort((a, b) => values[b] - values[a] || a - b);
+  return order.slice(0, Math.min(k, values.length));
+}
+
+/** Share of the true top-k among the predicted top-k. */
+export function precisionAtK(predicted: ArrayLike<number>, truth: ArrayLike<number>, k: number): number {
+  checkLengths(predicted, truth);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
+  const trueTop = new Set(topK(truth, k));
+  let hits = 0;
+  for (const i of topK(predicted, k)) if (trueTop.has(i)) hits++;
+  return hits / Math.min(k, predicted.length);
+}
+
+/** The true value of the cell predicted best. */
+export function trueValueOfPredictedBest(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
+  checkLengths(predicted, truth);
+  return truth[topK(predicted, 1)[0]];
+}
+
+function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new RangeError(`arrays differ in length: ${a.length} vs ${b.length}`);
+  return a.length;
+}
