@@ -1,6 +1,7 @@
 /** `nas-assay tour` (what `npm start` runs): a first look at the NAS-Bench-101 space and its labels. */
 import { Command } from "commander";
-import { loadNb101Labels } from "../spaces/nb101/labels.js";
+import { dataFile } from "../data/locations.js";
+import { loadNb101Labels, NB101_TEST_ACCURACY } from "../spaces/nb101/labels.js";
 import { globals, loadNb101, print } from "./context.js";
 
 export function tourCommand(): Command {
@@ -9,6 +10,8 @@ export function tourCommand(): Command {
     .addHelpText("after", "\nExample:\n  NAS_ASSAY_DATA=../shared/data nas-assay tour")
     .action(async (_opts, command: Command) => {
       const options = globals(command);
+      // fail at once, before enumerating the space, when the labels are not there
+      dataFile(options.dataDir, NB101_TEST_ACCURACY, "NAS-Bench-101 test accuracy per cell");
       const started = performance.now();
       const space = await loadNb101(options);
       const loadSeconds = (performance.now() - started) / 1000;

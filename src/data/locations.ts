@@ -24,10 +24,13 @@ export function dataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): Da
 export function dataFile(data: DataDir, relative: string, purpose: string): string {
   const path = join(data.dir, relative);
   if (!existsSync(path)) {
+    const importHint = relative.startsWith("nb101/")
+      ? " With the official nasbench_only108.tfrecord, `nas-assay data import-nb101 FILE --out DIR` writes these files."
+      : "";
     throw new UserError(
       `missing benchmark file ${relative} (${purpose}): looked for ${path} ` +
         `(data directory from ${data.source}). Put the file there, or point --data / NAS_ASSAY_DATA ` +
-        "at the directory that holds nb101/ and nb201/.",
+        `at the directory that holds nb101/ and nb201/.${importHint}`,
     );
   }
   return path;
