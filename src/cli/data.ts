@@ -1,7 +1,6 @@
 /** `nas-assay data …`: importing official benchmark files and checking your own labels. */
 import { Command } from "commander";
 import { readUserLabels } from "../data/user-labels.js";
-import { UserError } from "../errors.js";
 import { importNb101 } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, loadNb101, note, print } from "./context.js";
@@ -70,7 +69,6 @@ export function dataCommand(): Command {
           ...labels.invalid.map((r) => `  skipped line ${r.line}: ${r.reason}`),
         ].join("\n"),
       );
-      if (labels.ids.length === 0) throw new UserError("no usable rows");
     });
   return data;
 }

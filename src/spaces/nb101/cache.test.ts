@@ -59,3 +59,12 @@ test("an invalid cache file is rebuilt by enumeration and replaced", async () =>
   assert.equal(again.origin, "cache");
   assert.equal(again.hashOf(307498), "ba0a27cafe7d648aa57f7d5dd64c0b48");
 });
+
+test("a cache directory that cannot be written costs a note, not the result", async () => {
+  const blocked = join(dir, "blocked");
+  writeFileSync(blocked, "a file where the cache directory should be");
+  const notes: string[] = [];
+  const space = await Nb101Space.load({ cacheDir: join(blocked, "sub"), onNote: (n) => notes.push(n) });
+  assert.equal(space.size, 423_624);
+  assert.match(notes.join("\n"), /could not write the space cache/);
+});

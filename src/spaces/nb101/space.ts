@@ -89,7 +89,12 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
         : `no space cache at ${path}; enumerating NAS-Bench-101 (about 10 s, once)`,
     );
     const table = await buildTable(options.threads);
-    writeTableCache(path, table);
+    try {
+      writeTableCache(path, table);
+    } catch (e) {
+      // a read-only or full disk costs the next run an enumeration, not this one its result
+      options.onNote?.(`could not write the space cache ${path}: ${(e as Error).message}`);
+    }
     return new Nb101Space(table, cached ? "rebuilt (cache invalid)" : "enumerated");
   }
 
