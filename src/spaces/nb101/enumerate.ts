@@ -11,10 +11,8 @@
  * isomorphism class is hashed once. The kept representative is the official one: smallest bits,
  * then the first labelling in `itertools.product` order.
  */
+import { INTERIOR_OPS, MAX_CELL_EDGES, MAX_CELL_VERTICES } from "./cell.js";
 import { type LabeledDag, ModuleHasher, popcount, type RoundMemo } from "./hash.js";
-
-export const MAX_EDGES = 9;
-export const NUM_INTERIOR_OPS = 3;
 
 /** Bit index of edge x→y (x < y) in the official enumeration's bit layout. */
 export function edgeBit(x: number, y: number): number {
@@ -74,11 +72,11 @@ function forEachTopologicalOrder(n: number, inMask: Int32Array, visit: (pos: Int
 /** Every unlabelled full DAG of the space, in canonical form, in the official (V, bits) order. */
 export function canonicalGraphs(): CanonicalGraph[] {
   const graphs: CanonicalGraph[] = [];
-  for (let n = 2; n <= 7; n++) {
+  for (let n = 2; n <= MAX_CELL_VERTICES; n++) {
     const edgeCount = (n * (n - 1)) >> 1;
     const limit = 2 ** edgeCount;
     for (let bits = 0; bits < limit; bits++) {
-      if (popcount(bits) > MAX_EDGES) continue;
+      if (popcount(bits) > MAX_CELL_EDGES) continue;
       const { outMask, inMask } = masksOf(n, bits);
       let full = true;
       for (let v = 0; v < n - 1 && full; v++) if (outMask[v] === 0 || inMask[v + 1] === 0) full = false;
@@ -150,7 +148,7 @@ export function hashGraphs(graphs: CanonicalGraph[], from: number, to: number): 
     labels[0] = -1;
     labels[n - 1] = -2;
     const interiorCount = n - 2;
-    const total = NUM_INTERIOR_OPS ** interiorCount;
+    const total = INTERIOR_OPS.length ** interiorCount;
     for (let code = 0; code < total; code++) {
       // itertools.product order: vertex 1 is the most significant digit
       let c = code;

@@ -6,9 +6,9 @@
  * the cell hash is md5 of the Python text of the sorted vertex hashes, "['…', '…']".
  * Labels: input = -1, output = -2, interior ops by their index in INTERIOR_OPS.
  */
+import { MAX_CELL_VERTICES } from "./cell.js";
 import { type Md5Buffer, md5Buffer, md5Digest } from "./md5.js";
 
-export const MAX_VERTICES = 7;
 const HEX_CHARS = "0123456789abcdef";
 const HEX_PAIR = new Int32Array(256); // two ASCII codes per byte, first character in the low byte
 for (let b = 0; b < 256; b++) {
@@ -68,13 +68,13 @@ export interface RoundMemo {
 
 /** Reusable hasher; one per thread. Allocation-free per call. */
 export class ModuleHasher {
-  private readonly msg: Md5Buffer = md5Buffer(MAX_VERTICES * 34 + 16);
+  private readonly msg: Md5Buffer = md5Buffer(MAX_CELL_VERTICES * 34 + 16);
   private readonly digest = new Int32Array(4);
-  private readonly cur = new Int32Array(MAX_VERTICES * 4);
-  private readonly next = new Int32Array(MAX_VERTICES * 4);
-  private readonly hexWords = new Int32Array(MAX_VERTICES * 8);
-  private readonly key = new Float64Array(MAX_VERTICES);
-  private readonly order = new Int32Array(MAX_VERTICES);
+  private readonly cur = new Int32Array(MAX_CELL_VERTICES * 4);
+  private readonly next = new Int32Array(MAX_CELL_VERTICES * 4);
+  private readonly hexWords = new Int32Array(MAX_CELL_VERTICES * 8);
+  private readonly key = new Float64Array(MAX_CELL_VERTICES);
+  private readonly order = new Int32Array(MAX_CELL_VERTICES);
   /** md5 of "(out, in, label)" for every degree pair and label, 4 words each. */
   private readonly initial = new Int32Array(8 * 8 * 5 * 4);
 
