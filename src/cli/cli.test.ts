@@ -168,3 +168,102 @@ test("data labels and data import-nb101 from the command line", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("train, predict and evaluate from the command line (NAS-Bench-201, a small configuration)", () => {
+  const data = testData().dir;
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-cli-model-"));
+  const small = [
+    "--batch-size",
+    "256",
+    "--labeled-per-batch",
+    "64",
+    "--anchors",
+    "64",
+    "--pretrain-steps",
+    "5",
+    "--min-steps",
+    "20",
+    "--epochs",
+    "2",
+  ];
+  try {
+    const model = join(dir, "m.nasa");
+    const t = run([
+      "--data",
+      data,
+      "train",
+      "--space",
+      "nb201",
+      "--labels",
+      "100",
+      "--seed",
+      "0",
+      "--out",
+      model,
+      "--json",
+      ...small,
+    ]);
+    assert.equal(t.code, 0, t.err);
+    assert.equal(JSON.parse(t.out).labels, 100);
+    const cells = join(dir, "cells.jsonl");
+    writeFileSync(
+      cells,
+      `{"arch": "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"}\n{"arch": "nope"}\n`,
+    );
+    const p = run(["--data", data, "predict", "--model", model, "--cells", cells, "--json"]);
+    assert.equal(p.code, 0, p.err);
+    const out = JSON.parse(p.out);
+    assert.equal(out.predictions.length, 1);
+    assert.equal(out.predictions[0].id, 1);
+    assert.ok(out.predictions[0].prediction > 0 && out.predictions[0].prediction < 1);
+    assert.equal(out.invalid[0].line, 2);
+    const e = run([
+      "--data",
+      data,
+      "evaluate",
+      "--space",
+      "nb201",
+      "--labels",
+      "100",
+      "--seeds",
+      "0,1",
+      "--jobs",
+      "2",
+      "--json",
+      ...small,
+    ]);
+    assert.equal(e.code, 0, e.err);
+    const result = JSON.parse(e.out);
+    assert.deepEqual(result.seeds, [0, 1]);
+    assert.equal(result.runs.length, 2);
+    assert.equal(result.testCells, 15525);
+    for (const key of ["ktau", "spearman", "pearson", "mse"])
+      assert.ok(Number.isFinite(result[key].mean) && Number.isFinite(result[key].std));
+    const bad = run(["evaluate", "--labels", "100", "--graph-scale", "cosine"]);
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.err,
+      /--graph-scale <scale>' argument 'cosine' is invalid. Allowed choices are normalized, median/,
+    );
+    const sigma = run([
+      "--data",
+      data,
+      "train",
+      "--space",
+      "nb201",
+      "--labels",
+      "100",
+      "--out",
+      model,
+      "--sigma",
+      "abc",
+    ]);
+    assert.equal(sigma.code, 1);
+    assert.match(sigma.err, /--sigma must be a number, got "abc"/);
+    const wrong = run(["--data", data, "predict", "--model", cells, "--cells", cells]);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.err, /not a nas-assay model file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,8 +4,11 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../errors.js";
 import { cellCommand } from "./cell.js";
 import { dataCommand } from "./data.js";
+import { evaluateCommand } from "./evaluate.js";
+import { predictCommand } from "./predict.js";
 import { spaceCommand } from "./space.js";
 import { tourCommand } from "./tour.js";
+import { trainCommand } from "./train.js";
 
 const program = new Command("nas-assay")
   .description("Predict neural-architecture accuracy without training (NAS-Bench-101 / NAS-Bench-201).")
@@ -16,7 +19,15 @@ const program = new Command("nas-assay")
   .exitOverride()
   .addHelpText("after", "\nExample:\n  nas-assay --data ../shared/data cell --id 67206");
 
-for (const command of [spaceCommand(), cellCommand(), dataCommand(), tourCommand()]) {
+for (const command of [
+  spaceCommand(),
+  cellCommand(),
+  dataCommand(),
+  trainCommand(),
+  predictCommand(),
+  evaluateCommand(),
+  tourCommand(),
+]) {
   program.addCommand(command.exitOverride().showHelpAfterError());
 }
 

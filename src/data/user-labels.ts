@@ -30,8 +30,8 @@ interface Row {
   fields: Record<string, unknown>;
 }
 
-/** Reads a labels file for `space`, taking the numeric column `target`. */
-export function readUserLabels(file: string, space: SearchSpace<unknown>, target: string): UserLabels {
+/** The data rows of a CSV or JSONL file, with their line numbers. */
+function readRows(file: string): Row[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -40,6 +40,49 @@ export function readUserLabels(file: string, space: SearchSpace<unknown>, target
   }
   const rows = isJsonLines(file, text) ? jsonLines(file, text) : csvRows(file, text);
   if (rows.length === 0) throw new BadFileError(file, "has no data rows");
+  return rows;
+}
+
+/** A file of cells (no labels needed): each row's id, or the reason it is not a cell of the space. */
+export function readCellFile(
+  file: string,
+  space: SearchSpace<unknown>,
+): { cells: { line: number; id: number }[]; invalid: UserLabels["invalid"] } {
+  const cells: { line: number; id: number }[] = [];
+  const invalid: UserLabels["invalid"] = [];
+  for (const { line, fields } of readRows(file)) {
+    if ("error" in fields && Object.keys(fields).length === 1) {
+      invalid.push({ line, reason: String(fields.error) });
+      continue;
+    }
+    try {
+      cells.push({ line, id: idOfRow(fields, space) });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      invalid.push({ line, reason: e.message });
+    }
+  }
+  if (cells.length === 0) {
+    throw new BadFileError(
+      file,
+      `no row is a valid ${space.name} cell (${invalid
+        .slice(0, 3)
+        .map((r) => `line ${r.line}: ${r.reason}`)
+        .join("; ")})`,
+    );
+  }
+  return { cells, invalid };
+}
+
+function idOfRow(fields: Record<string, unknown>, space: SearchSpace<unknown>): number {
+  const id = space.idOf(cellOf(fields, space.name));
+  if (id < 0) throw new UserError("the cell is not in the space");
+  return id;
+}
+
+/** Reads a labels file for `space`, taking the numeric column `target`. */
+export function readUserLabels(file: string, space: SearchSpace<unknown>, target: string): UserLabels {
+  const rows = readRows(file);
   const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
   if (!columns.has(target)) {
     throw new UserError(
@@ -62,8 +105,7 @@ export function readUserLabels(file: string, space: SearchSpace<unknown>, target
     }
     let id: number;
     try {
-      id = space.idOf(cellOf(fields, space.name));
-      if (id < 0) throw new UserError("the cell is not in the space");
+      id = idOfRow(fields, space);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       invalid.push({ line, reason: e.message });

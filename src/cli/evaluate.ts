@@ -1,0 +1,69 @@
+/** `nas-assay evaluate`: the paper's protocol — N_l random labels, test on all remaining cells, several seeds. */
+import { Command } from "commander";
+import { UserError } from "../errors.js";
+import { evaluate } from "../eval/evaluate.js";
+import { methodName } from "../predictors/registry.js";
+import { spaceName } from "../spaces/registry.js";
+import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
+import { globals, print } from "./context.js";
+import { progressBar } from "./progress.js";
+
+export function evaluateCommand(): Command {
+  const command = new Command("evaluate")
+    .description("train one model per seed on N_l random cells and score it on all remaining cells")
+    .option("--space <name>", "search space: nb101 or nb201", "nb101")
+    .option("--method <name>", "predictor: ssa", "ssa")
+    .requiredOption("--labels <n>", "labeled cells per seed")
+    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
+    .option("--seeds <list>", "comma-separated seeds", "0,1,2,3,4")
+    .option("--jobs <n>", "seeds run in parallel worker threads", "1")
+    .addHelpText(
+      "after",
+      "\nExample:\n  nas-assay evaluate --space nb101 --method ssa --labels 1000 --seeds 0,1,2,3,4 --jobs 2 --json",
+    );
+  return withAssessorFlags(command).action(async (opts: Record<string, string>, cmd: Command) => {
+    const options = globals(cmd);
+    const seeds = opts.seeds.split(",").map((s) => Number(s.trim()));
+    if (seeds.some((s) => !Number.isInteger(s)))
+      throw new UserError(`--seeds must be integers separated by commas, got "${opts.seeds}"`);
+    const labels = Number(opts.labels);
+    const jobs = Number(opts.jobs);
+    if (!Number.isInteger(labels)) throw new UserError(`--labels must be an integer, got "${opts.labels}"`);
+    if (!Number.isInteger(jobs) || jobs < 1)
+      throw new UserError(`--jobs must be a positive integer, got "${opts.jobs}"`);
+    const bar = progressBar(options, "evaluate", "%");
+    let result: Awaited<ReturnType<typeof evaluate>>;
+    try {
+      result = await evaluate(
+        {
+          method: methodName(opts.method),
+          space: spaceName(opts.space),
+          data: options.dataDir,
+          target: opts.target,
+          labels,
+          options: assessorFlags(opts),
+        },
+        seeds,
+        jobs,
+        (d) => bar?.update(d * 100, 100),
+      );
+    } catch (e) {
+      if (e instanceof RangeError) throw new UserError(e.message);
+      throw e;
+    } finally {
+      bar?.stop();
+    }
+    const f = (s: { mean: number; std: number }, digits = 4) =>
+      `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
+    print(options, result, () =>
+      [
+        `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} cells, seeds ${result.seeds.join(",")}`,
+        `Kendall tau ${f(result.ktau)}   Spearman ${f(result.spearman)}   Pearson ${f(result.pearson)}   MSE ${f(result.mse, 5)}`,
+        ...result.runs.map(
+          (r) =>
+            `  seed ${r.seed}: ktau ${r.ktau.toFixed(4)}, fit ${r.fitSeconds.toFixed(1)} s, predict ${r.predictSeconds.toFixed(1)} s`,
+        ),
+      ].join("\n"),
+    );
+  });
+}

@@ -1,0 +1,50 @@
+/** `nas-assay predict`: predictions of a saved model for the cells of a file. */
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { readCellFile } from "../data/user-labels.js";
+import { BadFileError } from "../errors.js";
+import { loadPredictor } from "../predictors/registry.js";
+import { loadSpace, spaceName } from "../spaces/registry.js";
+import { globals, note, print } from "./context.js";
+
+export function predictCommand(): Command {
+  return new Command("predict")
+    .description("predict the accuracy of the cells in a CSV/JSONL file with a saved model")
+    .requiredOption("--model <file>", "model file written by train")
+    .requiredOption(
+      "--cells <file>",
+      "CSV/JSONL of cells: matrix+ops (NAS-Bench-101) or arch (NAS-Bench-201)",
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  nas-assay predict --model model.nasa --cells candidates.jsonl --json",
+    )
+    .action(async (opts: { model: string; cells: string }, cmd: Command) => {
+      const options = globals(cmd);
+      const space = await loadSpace(spaceName(modelSpace(opts.model)), options.dataDir, (t) =>
+        note(options, t),
+      );
+      const predictor = await loadPredictor(opts.model, space);
+      const { cells, invalid } = readCellFile(opts.cells, space);
+      for (const r of invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
+      const predicted = await predictor.predict(cells.map((c) => c.id));
+      const rows = cells.map((c, k) => ({ line: c.line, id: c.id, prediction: predicted[k] }));
+      print(options, { model: opts.model, predictions: rows, invalid }, () =>
+        ["line\tid\tprediction", ...rows.map((r) => `${r.line}\t${r.id}\t${r.prediction.toFixed(5)}`)].join(
+          "\n",
+        ),
+      );
+    });
+}
+
+/** The space a model file was trained on (read before loading the space it needs). */
+function modelSpace(path: string): string {
+  let head: { space?: unknown };
+  try {
+    head = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new BadFileError(path, `not a nas-assay model file (${(e as Error).message})`);
+  }
+  if (typeof head?.space !== "string") throw new BadFileError(path, "not a nas-assay model file (no space)");
+  return head.space;
+}

@@ -1,0 +1,93 @@
+/** `nas-assay train`: fit a predictor on labeled cells and save it. */
+import { existsSync } from "node:fs";
+import { Command } from "commander";
+import { loadBenchmark, targetValues } from "../benchmark.js";
+import { readUserLabels } from "../data/user-labels.js";
+import { UserError } from "../errors.js";
+import { createPredictor, methodName } from "../predictors/registry.js";
+import { Rng } from "../random.js";
+import { loadSpace, spaceName } from "../spaces/registry.js";
+import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
+import { globals, note, print } from "./context.js";
+import { progressBar } from "./progress.js";
+
+interface TrainOptions {
+  space: string;
+  method: string;
+  labels: string;
+  target?: string;
+  seed: string;
+  out: string;
+  [flag: string]: unknown;
+}
+
+export function trainCommand(): Command {
+  const command = new Command("train")
+    .description("fit a predictor on labeled cells (drawn from the benchmark, or your own file) and save it")
+    .option("--space <name>", "search space: nb101 or nb201", "nb101")
+    .option("--method <name>", "predictor: ssa (the semi-supervised assessor)", "ssa")
+    .requiredOption(
+      "--labels <n|file>",
+      "how many benchmark cells to label at random, or a CSV/JSONL of your own",
+    )
+    .option("--target <name>", "label to learn: a benchmark target, or the column of your file")
+    .option("--seed <n>", "seed of every random choice", "0")
+    .requiredOption("--out <file>", "model file to write")
+    .addHelpText(
+      "after",
+      "\nExample:\n  nas-assay train --space nb101 --labels 1000 --seed 0 --out model.nasa",
+    );
+  return withAssessorFlags(command).action(async (opts: TrainOptions, cmd: Command) => {
+    const options = globals(cmd);
+    const seed = Number(opts.seed);
+    if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got "${opts.seed}"`);
+    const method = methodName(opts.method);
+    const name = spaceName(opts.space);
+    let labeled: Int32Array;
+    let labels: Float64Array;
+    let space: Awaited<ReturnType<typeof loadSpace>>;
+    let target: string;
+    if (/^\d+$/.test(opts.labels) && !existsSync(opts.labels)) {
+      const benchmark = await loadBenchmark(name, options.dataDir, (t) => note(options, t));
+      space = benchmark.space;
+      target = opts.target ?? benchmark.defaultTarget;
+      const truth = targetValues(benchmark, target);
+      const n = Number(opts.labels);
+      if (n < 2 || n >= space.size) throw new UserError(`--labels ${n}: expected 2..${space.size - 1} cells`);
+      labeled = space.sample(new Rng(seed), n);
+      labels = Float64Array.from(labeled, (id) => truth[id]);
+    } else {
+      if (!opts.target) throw new UserError("--target names the column to learn when --labels is a file");
+      space = await loadSpace(name, options.dataDir, (t) => note(options, t));
+      const own = readUserLabels(opts.labels, space, opts.target);
+      for (const r of own.invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
+      target = opts.target;
+      labeled = own.ids;
+      labels = own.values;
+    }
+    const predictor = createPredictor(method, space, assessorFlags(opts));
+    const bar = progressBar(options, "train", "%");
+    const started = performance.now();
+    try {
+      await predictor.fit({ space, labeled, labels, seed, onProgress: (d) => bar?.update(d * 100, 100) });
+    } finally {
+      bar?.stop();
+    }
+    predictor.save(opts.out);
+    const result = {
+      model: opts.out,
+      method,
+      space: space.name,
+      target,
+      labels: labeled.length,
+      seed,
+      fitSeconds: (performance.now() - started) / 1000,
+    };
+    print(
+      options,
+      result,
+      () =>
+        `trained ${method} on ${labeled.length} ${space.name} cells (${target}) in ${result.fitSeconds.toFixed(1)} s → ${opts.out}`,
+    );
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * The evaluation protocol of the paper's Table 1: per seed, N_l cells drawn uniformly at random are
+ * labeled, the predictor is fitted, and it is scored on ALL remaining cells of the space.
+ * Seeds may run in parallel worker threads, each with its own numeric backend.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { loadBenchmark, targetValues } from "../benchmark.js";
+import type { DataDir } from "../data/locations.js";
+import type { AssessorOptions } from "../predictors/assessor/options.js";
+import { createPredictor, type Method } from "../predictors/registry.js";
+import { Rng } from "../random.js";
+import type { SpaceName } from "../spaces/registry.js";
+import { kendallTau, mse, pearson, spearman } from "./metrics.js";
+
+export interface EvaluationSpec {
+  method: Method;
+  space: SpaceName;
+  data: DataDir;
+  target?: string;
+  labels: number;
+  options?: Partial<AssessorOptions>;
+}
+
+export interface SeedResult {
+  seed: number;
+  ktau: number;
+  spearman: number;
+  pearson: number;
+  mse: number;
+  fitSeconds: number;
+  predictSeconds: number;
+}
+
+export interface Summary {
+  mean: number;
+  std: number;
+}
+
+export interface EvaluationResult {
+  method: Method;
+  space: SpaceName;
+  target: string;
+  labels: number;
+  seeds: number[];
+  testCells: number;
+  ktau: Summary;
+  spearman: Summary;
+  pearson: Summary;
+  mse: Summary;
+  runs: SeedResult[];
+}
+
+/** Runs one seed of the protocol on this thread. */
+export async function evaluateSeed(
+  spec: EvaluationSpec,
+  seed: number,
+  onProgress?: (done: number) => void,
+): Promise<SeedResult> {
+  const benchmark = await loadBenchmark(spec.space, spec.data);
+  const truth = targetValues(benchmark, spec.target);
+  const { space } = benchmark;
+  const order = space.sample(new Rng(seed), space.size); // a random permutation
+  const labeled = order.subarray(0, spec.labels);
+  const test = order.subarray(spec.labels);
+  const predictor = createPredictor(spec.method, space, spec.options);
+  let started = performance.now();
+  await predictor.fit({
+    space,
+    labeled,
+    labels: Array.from(labeled, (id) => truth[id]),
+    seed,
+    onProgress: (d) => onProgress?.(d * 0.8),
+  });
+  const fitSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const predicted = await predictor.predict(test, (d) => onProgress?.(0.8 + d * 0.2));
+  const predictSeconds = (performance.now() - started) / 1000;
+  const actual = Float64Array.from(test, (id) => truth[id]);
+  return {
+    seed,
+    ktau: kendallTau(predicted, actual),
+    spearman: spearman(predicted, actual),
+    pearson: pearson(predicted, actual),
+    mse: mse(predicted, actual),
+    fitSeconds,
+    predictSeconds,
+  };
+}
+
+/** Runs every seed (up to `jobs` at once in worker threads) and summarises them. */
+export async function evaluate(
+  spec: EvaluationSpec,
+  seeds: number[],
+  jobs = 1,
+  onProgress?: (done: number) => void,
+): Promise<EvaluationResult> {
+  const benchmark = await loadBenchmark(spec.space, spec.data);
+  const target = spec.target ?? benchmark.defaultTarget;
+  targetValues(benchmark, target); // fail early on an unknown target
+  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size) {
+    throw new RangeError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
+  }
+  const progress = new Map<number, number>();
+  const report = (seed: number, d: number) => {
+    progress.set(seed, d);
+    onProgress?.([...progress.values()].reduce((a, b) => a + b, 0) / seeds.length);
+  };
+  const runs: SeedResult[] = [];
+  const workers = Math.max(1, Math.min(jobs, seeds.length, availableParallelism()));
+  if (workers === 1) {
+    for (const seed of seeds) runs.push(await evaluateSeed(spec, seed, (d) => report(seed, d)));
+  } else {
+    const queue = seeds.slice();
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
+          runs.push(await seedInWorker(spec, seed, (d) => report(seed as number, d)));
+        }
+      }),
+    );
+    runs.sort((a, b) => seeds.indexOf(a.seed) - seeds.indexOf(b.seed));
+  }
+  const summary = (key: "ktau" | "spearman" | "pearson" | "mse"): Summary => meanStd(runs.map((r) => r[key]));
+  return {
+    method: spec.method,
+    space: spec.space,
+    target,
+    labels: spec.labels,
+    seeds,
+    testCells: benchmark.space.size - spec.labels,
+    ktau: summary("ktau"),
+    spearman: summary("spearman"),
+    pearson: summary("pearson"),
+    mse: summary("mse"),
+    runs,
+  };
+}
+
+function seedInWorker(
+  spec: EvaluationSpec,
+  seed: number,
+  onProgress: (d: number) => void,
+): Promise<SeedResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./evaluate-worker.js", import.meta.url), {
+      workerData: { spec, seed },
+    });
+    worker.on("message", (message: { progress?: number; result?: SeedResult; error?: string }) => {
+      if (message.progress !== undefined) onProgress(message.progress);
+      if (message.result) {
+        resolve(message.result);
+        void worker.terminate();
+      }
+      if (message.error) reject(new Error(message.error));
+    });
+    worker.once("error", reject);
+  });
+}
+
+/** Mean and sample standard deviation. */
+export function meanStd(values: number[]): Summary {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std =
+    values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
+  return { mean, std };
+}

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { loadBenchmark, targetValues } from "../../benchmark.js";
+import { BadFileError, UserError } from "../../errors.js";
+import { kendallTau } from "../../eval/metrics.js";
+import { Rng } from "../../random.js";
+import type { Nb201Space } from "../../spaces/nb201/space.js";
+import { initBackend, tf } from "../../tensor/backend.js";
+import { testData, testSpace } from "../../testing/fixtures.js";
+import { SemiSupervisedAssessor } from "./assessor.js";
+import { AssessorNetwork } from "./network.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-assessor-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let space: Nb201Space;
+let truth: Float64Array;
+before(async () => {
+  await initBackend();
+  const benchmark = await loadBenchmark("nb201", testData());
+  space = benchmark.space as Nb201Space;
+  truth = targetValues(benchmark);
+});
+
+/** A small, fast configuration: the same model, fewer and smaller batches. */
+const SMALL = {
+  batchSize: 256,
+  labeledPerBatch: 64,
+  anchors: 64,
+  pretrainSteps: 10,
+  epochs: 10,
+  minSteps: 40,
+};
+
+async function fitted(seed: number) {
+  const labeled = space.sample(new Rng(seed), 200);
+  const model = new SemiSupervisedAssessor(space, SMALL);
+  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed });
+  return model;
+}
+
+test("it learns: predictions on unseen NAS-Bench-201 cells rank better than chance", async () => {
+  const model = await fitted(1);
+  const test = space.sample(new Rng(99), 2000);
+  const predicted = await model.predict(test);
+  const tau = kendallTau(
+    predicted,
+    Array.from(test, (id) => truth[id]),
+  );
+  assert.ok(tau > 0.3, `Kendall tau ${tau}`);
+});
+
+test("same seed, same numbers; save/load gives identical predictions", async () => {
+  const ids = Int32Array.from([0, 1, 2, 3, 100, 5000, 15624]);
+  const a = await fitted(7);
+  const b = await fitted(7);
+  const pa = await a.predict(ids);
+  assert.deepEqual(pa, await b.predict(ids));
+  const path = join(dir, "model.nasa");
+  a.save(path);
+  const loaded = await SemiSupervisedAssessor.load(path, space);
+  assert.deepEqual(await loaded.predict(ids), pa);
+  assert.equal(JSON.parse(readFileSync(path, "utf8")).space, "nb201");
+});
+
+test("gradients reach the encoder through the relation graph", async () => {
+  const network = AssessorNetwork.initial(
+    { rows: 8, cols: 15 },
+    { embedding: 8, channels: [4, 8], hidden: 16 },
+    new Rng(1),
+  );
+  const x = tf.tensor4d(space.encode([0, 1, 2, 3, 4, 5, 6, 7]).slice(0, 8 * 8 * 15), [8, 8, 15, 1]);
+  const { relationGraph } = await import("./graph.js");
+  const { grads } = tf.variableGrads(() =>
+    tf.sum(
+      network.assess(
+        network.encode(x),
+        relationGraph(network.encode(x), { graphScale: "median", sigma: 0.5, tau: 1e-5 }),
+      ),
+    ),
+  );
+  assert.ok(
+    tf.sum(tf.abs(grads[network.variables.conv1.name])).dataSync()[0] > 0,
+    "no gradient in the first convolution",
+  );
+  assert.ok(tf.sum(tf.abs(grads[network.variables.encode.name])).dataSync()[0] > 0);
+});
+
+test("bad model files, another space and bad options are clear errors", async () => {
+  const model = await fitted(3);
+  const path = join(dir, "m.nasa");
+  model.save(path);
+  const nb101 = await testSpace();
+  await assert.rejects(
+    SemiSupervisedAssessor.load(path, nb101),
+    (e: Error) => e instanceof BadFileError && /trained on nb201 \(15625 cells\), not nb101/.test(e.message),
+  );
+  writeFileSync(join(dir, "junk.nasa"), "{not json");
+  await assert.rejects(
+    SemiSupervisedAssessor.load(join(dir, "junk.nasa"), space),
+    /not a nas-assay model file/,
+  );
+  const file = JSON.parse(readFileSync(path, "utf8"));
+  writeFileSync(join(dir, "v9.nasa"), JSON.stringify({ ...file, version: 9 }));
+  await assert.rejects(
+    SemiSupervisedAssessor.load(join(dir, "v9.nasa"), space),
+    /model format version 9; this nas-assay reads version 1/,
+  );
+  file.weights.conv1.shape = [1, 2];
+  writeFileSync(join(dir, "shape.nasa"), JSON.stringify(file));
+  await assert.rejects(
+    SemiSupervisedAssessor.load(join(dir, "shape.nasa"), space),
+    /damaged model file: weight conv1/,
+  );
+  assert.throws(
+    () => new SemiSupervisedAssessor(space, { sigma: -1 }),
+    (e: Error) => e instanceof UserError && /sigma must be > 0/.test(e.message),
+  );
+  assert.throws(() => new SemiSupervisedAssessor(space, { lambda: 2 }), /lambda must be in \[0, 1\]/);
+  assert.throws(
+    () => new SemiSupervisedAssessor(space, { labeledPerBatch: 2000 }),
+    /must be smaller than batchSize/,
+  );
+  await assert.rejects(
+    new SemiSupervisedAssessor(space, SMALL).fit({
+      space,
+      labeled: [1, 2],
+      labels: [0.5, Number.NaN],
+      seed: 0,
+    }),
+    /label 1 \(cell 2\) is NaN/,
+  );
+});

@@ -1,0 +1,301 @@
+/**
+ * The semi-supervised assessor (Tang et al., CVPR 2020): an auto-encoder learns embeddings of labeled
+ * and unlabeled cells, a relation graph links similar cells of each mini-batch, and a GCN over that graph
+ * predicts accuracy; all trained end to end on batches mixing labeled and unlabeled cells.
+ *
+ * Training: `pretrainSteps` auto-encoder steps on unlabeled cells, then max(minSteps, epochs ×
+ * ceil(N_l / labeledPerBatch)) joint steps; each joint batch holds up to `labeledPerBatch` labeled
+ * cells (one epoch = one pass over them in a shuffled order) and is filled up to `batchSize` with cells
+ * drawn at random from the unlabeled pool.
+ * Prediction: each batch holds `anchors` labeled cells (fixed at fit time) and up to
+ * batchSize - anchors queried cells, so that queries sit in a graph with labeled cells as in training.
+ */
+import { readFileSync } from "node:fs";
+import { writeFileAtomic } from "../../data/atomic-file.js";
+import { BadFileError, UserError } from "../../errors.js";
+import { Rng } from "../../random.js";
+import type { SearchSpace } from "../../spaces/search-space.js";
+import { initBackend, tf } from "../../tensor/backend.js";
+import { fitScaling, type LabelScaling, scaleLabels, unscale } from "../label-scaling.js";
+import type { FitInput, Predictor } from "../predictor.js";
+import { relationGraph } from "./graph.js";
+import { AssessorNetwork, cellImages, type ImageShape, type StoredWeight } from "./network.js";
+import { type AssessorOptions, assessorOptions } from "./options.js";
+
+export const MODEL_FORMAT = "nas-assay model";
+export const MODEL_VERSION = 1;
+
+interface Fitted {
+  network: AssessorNetwork;
+  scaling: LabelScaling;
+  anchors: Int32Array;
+  labeled: number;
+  seed: number;
+}
+
+export class SemiSupervisedAssessor implements Predictor {
+  readonly method = "ssa";
+  readonly options: AssessorOptions;
+  private fitted?: Fitted;
+  private images?: Float32Array;
+  private readonly image: ImageShape;
+
+  constructor(
+    readonly space: SearchSpace<unknown>,
+    options: Partial<AssessorOptions> = {},
+  ) {
+    this.options = assessorOptions(options);
+    const { vertices, opTypes } = space.encoding;
+    this.image = { rows: vertices, cols: vertices + opTypes.length };
+  }
+
+  /** Images of every cell of the space, built once (ids index them). */
+  private allImages(): Float32Array {
+    if (!this.images) {
+      const ids = Int32Array.from({ length: this.space.size }, (_, i) => i);
+      const { vertices, opTypes } = this.space.encoding;
+      this.images = cellImages(this.space.encode(ids), ids.length, vertices, opTypes.length);
+    }
+    return this.images;
+  }
+
+  private batch(ids: ArrayLike<number>): tf.Tensor4D {
+    const all = this.allImages();
+    const per = this.image.rows * this.image.cols;
+    const data = new Float32Array(ids.length * per);
+    for (let k = 0; k < ids.length; k++) data.set(all.subarray(ids[k] * per, (ids[k] + 1) * per), k * per);
+    return tf.tensor4d(data, [ids.length, this.image.rows, this.image.cols, 1]);
+  }
+
+  async fit(input: FitInput): Promise<void> {
+    await initBackend();
+    const o = this.options;
+    const n = input.labeled.length;
+    if (n < 2) throw new UserError(`the assessor needs at least 2 labeled cells, got ${n}`);
+    if (input.labels.length !== n)
+      throw new UserError(`${n} labeled cells but ${input.labels.length} labels`);
+    const labels = Float64Array.from(input.labels);
+    const bad = labels.findIndex((y) => !Number.isFinite(y));
+    if (bad >= 0)
+      throw new UserError(`label ${bad} (cell ${input.labeled[bad]}) is ${labels[bad]}; expected a number`);
+    const labeled = Int32Array.from(input.labeled);
+    for (const id of labeled) {
+      if (!Number.isInteger(id) || id < 0 || id >= this.space.size)
+        throw new UserError(`labeled cell id ${id} is not in ${this.space.name}`);
+    }
+    const pool = input.pool ? Int32Array.from(input.pool) : complement(this.space.size, labeled);
+    if (pool.length === 0) throw new UserError("the unlabeled pool is empty");
+    const scaling = fitScaling(labels, o.labelTransform);
+    const y = scaleLabels(scaling, labels);
+
+    const rng = new Rng(input.seed);
+    this.fitted?.network.dispose();
+    const network = AssessorNetwork.initial(this.image, o, rng);
+    const optimizer = tf.train.adam(o.learningRate);
+    const perBatch = Math.min(o.labeledPerBatch, n);
+    const stepsPerEpoch = Math.ceil(n / perBatch);
+    const jointSteps = Math.max(o.minSteps, o.epochs * stepsPerEpoch);
+    const totalSteps = o.pretrainSteps + jointSteps;
+    const report = (step: number) => input.onProgress?.(step / totalSteps);
+
+    for (let step = 0; step < o.pretrainSteps; step++) {
+      const ids = Int32Array.from({ length: o.batchSize }, () => pool[rng.int(pool.length)]);
+      tf.tidy(() => {
+        const x = this.batch(ids);
+        optimizer.minimize(() => reconstructionLoss(network, x, network.encode(x)));
+      });
+      if (step % 10 === 0) report(step);
+      if (step % 10 === 9) await yieldToEventLoop();
+    }
+    let order = shuffled(rng, n);
+    let cursor = 0;
+    for (let step = 0; step < jointSteps; step++) {
+      if (cursor + perBatch > n) {
+        order = shuffled(rng, n);
+        cursor = 0;
+      }
+      const picked = order.subarray(cursor, cursor + perBatch);
+      cursor += perBatch;
+      const ids = new Int32Array(o.batchSize);
+      const target = new Float32Array(perBatch);
+      picked.forEach((k, i) => {
+        ids[i] = labeled[k];
+        target[i] = y[k];
+      });
+      for (let i = perBatch; i < o.batchSize; i++) ids[i] = pool[rng.int(pool.length)];
+      tf.tidy(() => {
+        const x = this.batch(ids);
+        const yt = tf.tensor1d(target);
+        optimizer.minimize(() => {
+          const z = network.encode(x);
+          const predicted = tf.slice(network.assess(z, relationGraph(z, o)), 0, perBatch);
+          const regression = tf.mean(tf.square(tf.sub(predicted, yt)));
+          let loss = tf.add(
+            tf.mul(1 - o.lambda, regression),
+            tf.mul(o.lambda, reconstructionLoss(network, x, z)),
+          );
+          if (o.rankWeight > 0) loss = tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt)));
+          return loss as tf.Scalar;
+        });
+      });
+      if (step % 10 === 0) report(o.pretrainSteps + step);
+      if (step % 10 === 9) await yieldToEventLoop();
+    }
+    optimizer.dispose();
+    report(totalSteps);
+    const anchorOrder = shuffled(rng, n);
+    const anchors = Int32Array.from(anchorOrder.subarray(0, Math.min(o.anchors, n)), (k) => labeled[k]);
+    this.fitted = { network, scaling, anchors, labeled: n, seed: input.seed };
+  }
+
+  async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
+    await initBackend();
+    const fitted = this.fitted;
+    if (!fitted) throw new Error("predict() before fit() or load()");
+    for (let k = 0; k < ids.length; k++) {
+      if (!Number.isInteger(ids[k]) || ids[k] < 0 || ids[k] >= this.space.size) {
+        throw new UserError(`cell id ${ids[k]} is not in ${this.space.name}`);
+      }
+    }
+    const { anchors } = fitted;
+    const room = this.options.batchSize - anchors.length;
+    const out = new Float64Array(ids.length);
+    for (let start = 0; start < ids.length; start += room) {
+      const count = Math.min(room, ids.length - start);
+      const batchIds = new Int32Array(anchors.length + count);
+      batchIds.set(anchors);
+      for (let k = 0; k < count; k++) batchIds[anchors.length + k] = ids[start + k];
+      const values = tf.tidy(() => {
+        const x = this.batch(batchIds);
+        const z = fitted.network.encode(x);
+        return tf.slice(fitted.network.assess(z, relationGraph(z, this.options)), anchors.length, count);
+      });
+      const data = await values.data();
+      values.dispose();
+      for (let k = 0; k < count; k++) out[start + k] = unscale(fitted.scaling, data[k]);
+      onProgress?.((start + count) / ids.length);
+      await yieldToEventLoop();
+    }
+    return out;
+  }
+
+  save(path: string): void {
+    const fitted = this.fitted;
+    if (!fitted) throw new Error("save() before fit()");
+    const weights: Record<string, { shape: number[]; data: string }> = {};
+    for (const [name, w] of Object.entries(fitted.network.weights())) {
+      weights[name] = {
+        shape: w.shape,
+        data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).toString("base64"),
+      };
+    }
+    const file = {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      method: this.method,
+      space: this.space.name,
+      spaceSize: this.space.size,
+      options: this.options,
+      labelScaling: fitted.scaling,
+      trainedOn: { labels: fitted.labeled, seed: fitted.seed },
+      anchors: Array.from(fitted.anchors),
+      weights,
+    };
+    writeFileAtomic(path, JSON.stringify(file));
+  }
+
+  /** Reads a model file written by `save` for this space. */
+  static async load(path: string, space: SearchSpace<unknown>): Promise<SemiSupervisedAssessor> {
+    await initBackend();
+    let file: Record<string, unknown>;
+    try {
+      file = JSON.parse(readFileSync(path, "utf8"));
+    } catch (e) {
+      throw new BadFileError(path, `not a nas-assay model file (${(e as Error).message})`);
+    }
+    if (file?.format !== MODEL_FORMAT) throw new BadFileError(path, "not a nas-assay model file");
+    if (file.version !== MODEL_VERSION) {
+      throw new BadFileError(
+        path,
+        `model format version ${file.version}; this nas-assay reads version ${MODEL_VERSION}`,
+      );
+    }
+    if (file.method !== "ssa")
+      throw new BadFileError(path, `holds a "${file.method}" model, not the assessor (ssa)`);
+    if (file.space !== space.name || file.spaceSize !== space.size) {
+      throw new BadFileError(
+        path,
+        `was trained on ${file.space} (${file.spaceSize} cells), not ${space.name}`,
+      );
+    }
+    try {
+      const assessor = new SemiSupervisedAssessor(space, file.options as Partial<AssessorOptions>);
+      const scaling = file.labelScaling as LabelScaling;
+      if (!["standard", "quantile"].includes(scaling?.transform)) throw new Error("unknown label scaling");
+      const trained = file.trainedOn as { labels: number; seed: number };
+      const weights: Record<string, StoredWeight> = {};
+      for (const [name, w] of Object.entries(
+        file.weights as Record<string, { shape: number[]; data: string }>,
+      )) {
+        const bytes = Buffer.from(w.data, "base64");
+        weights[name] = {
+          shape: w.shape,
+          data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+        };
+      }
+      const anchors = Int32Array.from(file.anchors as number[]);
+      if (anchors.some((id) => id < 0 || id >= space.size)) throw new Error("anchor ids out of range");
+      assessor.fitted = {
+        network: AssessorNetwork.fromWeights(assessor.image, assessor.options, weights),
+        scaling,
+        anchors,
+        labeled: trained.labels,
+        seed: trained.seed,
+      };
+      return assessor;
+    } catch (e) {
+      if (e instanceof UserError) throw new BadFileError(path, e.message);
+      throw new BadFileError(path, `damaged model file: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Sigmoid cross-entropy between the 0/1 images and the decoder's logits (paper, Eq. 2). */
+function reconstructionLoss(network: AssessorNetwork, x: tf.Tensor4D, z: tf.Tensor2D): tf.Scalar {
+  return tf.losses.sigmoidCrossEntropy(x, network.decode(z)) as tf.Scalar;
+}
+
+/** Logistic pairwise ranking loss over the labeled pairs with different labels. */
+function rankingLoss(predicted: tf.Tensor1D, target: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const n = predicted.shape[0];
+    const dp = tf.sub(tf.reshape(predicted, [n, 1]), tf.reshape(predicted, [1, n]));
+    const sign = tf.sign(tf.sub(tf.reshape(target, [n, 1]), tf.reshape(target, [1, n])));
+    const weight = tf.abs(sign);
+    const loss = tf.mul(tf.softplus(tf.neg(tf.mul(sign, dp))), weight);
+    return tf.div(tf.sum(loss), tf.maximum(tf.sum(weight), 1)) as tf.Scalar;
+  });
+}
+
+function complement(size: number, ids: Int32Array): Int32Array {
+  const taken = new Uint8Array(size);
+  for (const id of ids) taken[id] = 1;
+  const out = new Int32Array(size - new Set(ids).size);
+  let k = 0;
+  for (let id = 0; id < size; id++) if (!taken[id]) out[k++] = id;
+  return out;
+}
+
+function shuffled(rng: Rng, n: number): Int32Array {
+  const a = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/** Lets progress bars and signals run during long loops. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,28 @@
+/**
+ * The numeric backend, set up once per thread: tfjs on its WebAssembly (SIMD) backend, whose .wasm
+ * files ship inside the npm package. Falls back to tfjs' plain JavaScript backend (about 25× slower)
+ * only when WebAssembly cannot start.
+ */
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+
+let ready: Promise<string> | undefined;
+
+/** Starts the backend (idempotent); resolves to its name, "wasm" or "cpu". */
+export function initBackend(): Promise<string> {
+  ready ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const wasmFile = require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm");
+    setWasmPaths(`${dirname(wasmFile)}/`);
+    // the multi-threaded wasm build cannot start in Node (its worker is a blob URL)
+    tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+    if (!(await tf.setBackend("wasm"))) await tf.setBackend("cpu");
+    await tf.ready();
+    return tf.getBackend();
+  })();
+  return ready;
+}
+
+export { tf };
