@@ -4,6 +4,8 @@
  * the few broken cells of NAS-Bench-101 (accuracy ≈ 0.1) do not dominate a squared loss; predictions
  * are mapped back through the training labels' empirical quantiles, which keeps their order.
  */
+import { averageRanks } from "../eval/metrics.js";
+
 export type LabelTransform = "standard" | "quantile";
 
 export interface LabelScaling {
@@ -29,16 +31,8 @@ export function scaleLabels(scaling: LabelScaling, labels: ArrayLike<number>): F
   if (scaling.transform === "standard")
     return Float32Array.from(labels, (y) => (y - scaling.mean) / scaling.std);
   const n = labels.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => labels[a] - labels[b]);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && labels[order[j]] === labels[order[i]]) j++;
-    const u = (i + j) / 2 / n; // mid-rank of the tie group, in (0, 1)
-    for (let k = i; k < j; k++) out[order[k]] = normalQuantile(u);
-    i = j;
-  }
-  return out;
+  // mid-rank of each label (ties share it), as a probability in (0, 1), to a normal score
+  return Float32Array.from(averageRanks(labels), (rank) => normalQuantile((rank - 0.5) / n));
 }
 
 /** A network output back on the labels' scale. */
