@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { loadBenchmark, targetValues } from "../benchmark.js";
+import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
@@ -51,13 +51,14 @@ export interface EvaluationResult {
   runs: SeedResult[];
 }
 
-/** Runs one seed of the protocol on this thread. */
+/** Runs one seed of the protocol on this thread (with the benchmark when the caller has it loaded). */
 export async function evaluateSeed(
   spec: EvaluationSpec,
   seed: number,
   onProgress?: (done: number) => void,
+  loaded?: Benchmark,
 ): Promise<SeedResult> {
-  const benchmark = await loadBenchmark(spec.space, spec.data);
+  const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
   const { space } = benchmark;
   const order = space.sample(new Rng(seed), space.size); // a random permutation
@@ -109,7 +110,7 @@ export async function evaluate(
   const runs: SeedResult[] = [];
   const workers = Math.max(1, Math.min(jobs, seeds.length, availableParallelism()));
   if (workers === 1) {
-    for (const seed of seeds) runs.push(await evaluateSeed(spec, seed, (d) => report(seed, d)));
+    for (const seed of seeds) runs.push(await evaluateSeed(spec, seed, (d) => report(seed, d), benchmark));
   } else {
     const queue = seeds.slice();
     await Promise.all(
