@@ -7,6 +7,7 @@ import { loadBenchmark, targetValues } from "../src/benchmark.js";
 import { dataDir } from "../src/data/locations.js";
 import { kendallTau } from "../src/eval/metrics.js";
 import { SemiSupervisedAssessor } from "../src/predictors/assessor/assessor.js";
+import { trainingSteps } from "../src/predictors/assessor/options.js";
 import { Rng } from "../src/random.js";
 
 const median = (xs: number[]) => {
@@ -50,10 +51,8 @@ const tau = kendallTau(
 const metricsSeconds = (performance.now() - metricsStart) / 1000;
 
 function totalSteps(): number {
-  const o = model.options;
-  return (
-    o.pretrainSteps + Math.max(o.minSteps, o.epochs * Math.ceil(1000 / Math.min(o.labeledPerBatch, 1000)))
-  );
+  const steps = trainingSteps(model.options, 1000);
+  return steps.pretrain + steps.joint;
 }
 
 console.log(

@@ -10,13 +10,13 @@ const NUMERIC: [flag: string, key: keyof AssessorOptions, help: string][] = [
   ["--rank-weight <x>", "rankWeight", "weight of the pairwise ranking loss (0 = off)"],
   ["--epochs <n>", "epochs", "joint epochs (one epoch = one pass over the labeled cells)"],
   ["--min-steps <n>", "minSteps", "minimum joint steps"],
+  ["--max-steps <n>", "maxSteps", "maximum joint steps"],
   ["--pretrain-steps <n>", "pretrainSteps", "auto-encoder pre-training steps"],
   ["--batch-size <n>", "batchSize", "cells per mini-batch"],
   ["--labeled-per-batch <n>", "labeledPerBatch", "labeled cells per mini-batch (at most)"],
   ["--learning-rate <x>", "learningRate", "Adam learning rate"],
   ["--embedding <n>", "embedding", "embedding size"],
   ["--hidden <n>", "hidden", "GCN hidden width"],
-  ["--anchors <n>", "anchors", "labeled cells in each prediction batch"],
 ];
 
 /** Adds the assessor flags to a command. */

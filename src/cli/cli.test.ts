@@ -177,8 +177,6 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
     "256",
     "--labeled-per-batch",
     "64",
-    "--anchors",
-    "64",
     "--pretrain-steps",
     "5",
     "--min-steps",

@@ -1,61 +1,26 @@
 /**
- * How labels are put on the scale a network trains on, and back. "standard" is (y - mean) / std.
- * "quantile" maps each label to the normal quantile of its rank among the training labels, so that
- * the few broken cells of NAS-Bench-101 (accuracy ≈ 0.1) do not dominate a squared loss; predictions
- * are mapped back through the training labels' empirical quantiles, which keeps their order.
+ * How labels are put on the scale a network trains on. "standard" is (y - mean) / std. "quantile" maps
+ * each label to the normal quantile of its rank among the training labels, so that the few broken cells
+ * of NAS-Bench-101 (accuracy ≈ 0.1) do not dominate a squared loss. Outputs go back to labels through a
+ * calibration fitted after training (calibration.ts).
  */
 import { averageRanks } from "../eval/metrics.js";
 
 export type LabelTransform = "standard" | "quantile";
 
-export interface LabelScaling {
-  transform: LabelTransform;
-  mean: number;
-  std: number;
-  /** Sorted training labels (quantile transform only). */
-  sorted?: number[];
-}
-
-/** Fits a scaling to the training labels. */
-export function fitScaling(labels: ArrayLike<number>, transform: LabelTransform): LabelScaling {
-  const values = Array.from(labels);
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) || 1;
-  return transform === "quantile"
-    ? { transform, mean, std, sorted: values.sort((a, b) => a - b) }
-    : { transform, mean, std };
-}
-
 /** Training targets for the labels. */
-export function scaleLabels(scaling: LabelScaling, labels: ArrayLike<number>): Float32Array {
-  if (scaling.transform === "standard")
-    return Float32Array.from(labels, (y) => (y - scaling.mean) / scaling.std);
+export function scaleLabels(labels: ArrayLike<number>, transform: LabelTransform): Float32Array {
   const n = labels.length;
+  if (transform === "standard") {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += labels[i] / n;
+    let variance = 0;
+    for (let i = 0; i < n; i++) variance += (labels[i] - mean) ** 2 / n;
+    const std = Math.sqrt(variance) || 1;
+    return Float32Array.from(labels, (y) => (y - mean) / std);
+  }
   // mid-rank of each label (ties share it), as a probability in (0, 1), to a normal score
   return Float32Array.from(averageRanks(labels), (rank) => normalQuantile((rank - 0.5) / n));
-}
-
-/** A network output back on the labels' scale. */
-export function unscale(scaling: LabelScaling, value: number): number {
-  if (scaling.transform === "standard") return value * scaling.std + scaling.mean;
-  const sorted = scaling.sorted as number[];
-  const position = normalCdf(value) * sorted.length - 0.5;
-  if (position <= 0) return sorted[0];
-  if (position >= sorted.length - 1) return sorted[sorted.length - 1];
-  const low = Math.floor(position);
-  return sorted[low] + (position - low) * (sorted[low + 1] - sorted[low]);
-}
-
-/** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const erf =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
-      t *
-      Math.exp(-z * z);
-  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */

@@ -5,6 +5,7 @@
  * 'valid' conv2d of the padded input with dy, batch taking the place of channels.
  */
 import { tf } from "./backend.js";
+import { addBias } from "./bias.js";
 
 const conv = tf.customGrad((...args) => {
   const [x, filter, save] = args as unknown as [tf.Tensor4D, tf.Tensor4D, (t: tf.Tensor[]) => void];
@@ -32,5 +33,5 @@ const conv = tf.customGrad((...args) => {
 
 /** x: (batch, height, width, in); filter: (k, k, in, out); bias: (out). Returns (batch, height, width, out). */
 export function conv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
-  return tf.add(conv(x, filter) as tf.Tensor4D, bias);
+  return addBias(conv(x, filter) as tf.Tensor4D, bias);
 }

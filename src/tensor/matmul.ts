@@ -1,8 +1,8 @@
 /**
  * Matrix product for training on the wasm backend. tfjs' wasm BatchMatMul is 10–20× slower with its
  * transpose flags than on pre-transposed operands (measured: 1024×16·16×1024 in 24 ms with a flag,
- * 5 ms after an explicit transpose), and the built-in gradient of matMul uses those flags; this one
- * transposes explicitly, forward and backward.
+ * 5 ms after an explicit transpose), and its Transpose is slow on large matrices (1024×672: 6 ms), so
+ * the gradients transpose only the smaller operands: aᵀ·g is computed as (gᵀ·a)ᵀ when a is the larger.
  */
 import { tf } from "./backend.js";
 
@@ -14,10 +14,24 @@ const product = tf.customGrad((...args) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [x, y] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(y)), tf.matMul(tf.transpose(x), g)];
+      return [transposedLeftProduct(g, y), transposedRightProduct(x, g)];
     },
   };
 });
+
+/** g·yᵀ, transposing whichever of y or the result is smaller. */
+function transposedLeftProduct(g: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+  return y.size <= g.shape[0] * y.shape[0] + g.size
+    ? tf.matMul(g, tf.transpose(y))
+    : (tf.transpose(tf.matMul(y, tf.transpose(g))) as tf.Tensor2D);
+}
+
+/** xᵀ·g, transposing x, or g and the result, whichever moves less. */
+function transposedRightProduct(x: tf.Tensor2D, g: tf.Tensor2D): tf.Tensor2D {
+  return x.size <= g.size + x.shape[1] * g.shape[1]
+    ? tf.matMul(tf.transpose(x), g)
+    : (tf.transpose(tf.matMul(tf.transpose(g), x)) as tf.Tensor2D);
+}
 
 /** a·b, or a·bᵀ / aᵀ·b with the flags, always computed on explicitly transposed operands. */
 export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor2D {

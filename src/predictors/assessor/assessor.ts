@@ -3,12 +3,14 @@
  * and unlabeled cells, a relation graph links similar cells of each mini-batch, and a GCN over that graph
  * predicts accuracy; all trained end to end on batches mixing labeled and unlabeled cells.
  *
- * Training: `pretrainSteps` auto-encoder steps on unlabeled cells, then max(minSteps, epochs ×
- * ceil(N_l / labeledPerBatch)) joint steps; each joint batch holds up to `labeledPerBatch` labeled
- * cells (one epoch = one pass over them in a shuffled order) and is filled up to `batchSize` with cells
- * drawn at random from the unlabeled pool.
- * Prediction: each batch holds `anchors` labeled cells (fixed at fit time) and up to
- * batchSize - anchors queried cells, so that queries sit in a graph with labeled cells as in training.
+ * Training: `pretrainSteps` auto-encoder steps on unlabeled cells, then epochs × ceil(N_l /
+ * labeledPerBatch) joint steps, kept within [minSteps, maxSteps]; each joint batch holds up to
+ * `labeledPerBatch` labeled cells (one epoch = one pass over them in a shuffled order) and is filled up
+ * to `batchSize` with cells drawn at random from the unlabeled pool.
+ * Prediction: a context batch drawn like a training batch (labeledPerBatch labeled cells, the rest from
+ * the pool) is fixed at fit time; each queried cell joins its relation graph as one more node, as cells
+ * do in training, so a prediction depends only on the cell and the model. Raw outputs become labels
+ * through an isotonic calibration fitted on the labeled cells (order-preserving).
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../../data/atomic-file.js";
@@ -16,19 +18,22 @@ import { BadFileError, UserError } from "../../errors.js";
 import { Rng } from "../../random.js";
 import type { SearchSpace } from "../../spaces/search-space.js";
 import { initBackend, tf } from "../../tensor/backend.js";
-import { fitScaling, type LabelScaling, scaleLabels, unscale } from "../label-scaling.js";
+import { type Calibration, calibrate, fitCalibration } from "../calibration.js";
+import { scaleLabels } from "../label-scaling.js";
 import type { FitInput, Predictor } from "../predictor.js";
-import { relationGraph } from "./graph.js";
+import { assessQueries, disposeContext, graphContext } from "./graph.js";
 import { AssessorNetwork, cellImages, type ImageShape, type StoredWeight } from "./network.js";
-import { type AssessorOptions, assessorOptions } from "./options.js";
+import { type AssessorOptions, assessorOptions, trainingSteps } from "./options.js";
 
 export const MODEL_FORMAT = "nas-assay model";
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+/** Cells encoded and assessed at once in prediction. */
+const PREDICT_CHUNK = 4096;
 
 interface Fitted {
   network: AssessorNetwork;
-  scaling: LabelScaling;
-  anchors: Int32Array;
+  calibration: Calibration;
+  context: Int32Array;
   labeled: number;
   seed: number;
 }
@@ -85,16 +90,14 @@ export class SemiSupervisedAssessor implements Predictor {
     }
     const pool = input.pool ? Int32Array.from(input.pool) : complement(this.space.size, labeled);
     if (pool.length === 0) throw new UserError("the unlabeled pool is empty");
-    const scaling = fitScaling(labels, o.labelTransform);
-    const y = scaleLabels(scaling, labels);
+    const y = scaleLabels(labels, o.labelTransform);
 
     const rng = new Rng(input.seed);
     this.fitted?.network.dispose();
     const network = AssessorNetwork.initial(this.image, o, rng);
     const optimizer = tf.train.adam(o.learningRate);
     const perBatch = Math.min(o.labeledPerBatch, n);
-    const stepsPerEpoch = Math.ceil(n / perBatch);
-    const jointSteps = Math.max(o.minSteps, o.epochs * stepsPerEpoch);
+    const jointSteps = trainingSteps(o, n).joint;
     const totalSteps = o.pretrainSteps + jointSteps;
     const report = (step: number) => input.onProgress?.(step / totalSteps);
 
@@ -128,7 +131,7 @@ export class SemiSupervisedAssessor implements Predictor {
         const yt = tf.tensor1d(target);
         optimizer.minimize(() => {
           const z = network.encode(x);
-          const predicted = tf.slice(network.assess(z, relationGraph(z, o)), 0, perBatch);
+          const predicted = tf.slice(network.assess(z, o), 0, perBatch);
           const regression = tf.mean(tf.square(tf.sub(predicted, yt)));
           let loss = tf.add(
             tf.mul(1 - o.lambda, regression),
@@ -143,9 +146,15 @@ export class SemiSupervisedAssessor implements Predictor {
     }
     optimizer.dispose();
     report(totalSteps);
-    const anchorOrder = shuffled(rng, n);
-    const anchors = Int32Array.from(anchorOrder.subarray(0, Math.min(o.anchors, n)), (k) => labeled[k]);
-    this.fitted = { network, scaling, anchors, labeled: n, seed: input.seed };
+    const context = new Int32Array(o.batchSize);
+    shuffled(rng, n)
+      .subarray(0, perBatch)
+      .forEach((k, i) => {
+        context[i] = labeled[k];
+      });
+    for (let i = perBatch; i < o.batchSize; i++) context[i] = pool[rng.int(pool.length)];
+    const calibration = fitCalibration(await this.scores(network, context, labeled), labels);
+    this.fitted = { network, calibration, context, labeled: n, seed: input.seed };
   }
 
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
@@ -157,24 +166,35 @@ export class SemiSupervisedAssessor implements Predictor {
         throw new UserError(`cell id ${ids[k]} is not in ${this.space.name}`);
       }
     }
-    const { anchors } = fitted;
-    const room = this.options.batchSize - anchors.length;
-    const out = new Float64Array(ids.length);
-    for (let start = 0; start < ids.length; start += room) {
-      const count = Math.min(room, ids.length - start);
-      const batchIds = new Int32Array(anchors.length + count);
-      batchIds.set(anchors);
-      for (let k = 0; k < count; k++) batchIds[anchors.length + k] = ids[start + k];
-      const values = tf.tidy(() => {
-        const x = this.batch(batchIds);
-        const z = fitted.network.encode(x);
-        return tf.slice(fitted.network.assess(z, relationGraph(z, this.options)), anchors.length, count);
-      });
-      const data = await values.data();
-      values.dispose();
-      for (let k = 0; k < count; k++) out[start + k] = unscale(fitted.scaling, data[k]);
-      onProgress?.((start + count) / ids.length);
-      await yieldToEventLoop();
+    const scores = await this.scores(fitted.network, fitted.context, ids, onProgress);
+    return Float64Array.from(scores, (score) => calibrate(fitted.calibration, score));
+  }
+
+  /** The network's raw outputs for cells that join the context batch's graph one at a time. */
+  private async scores(
+    network: AssessorNetwork,
+    contextIds: Int32Array,
+    ids: ArrayLike<number>,
+    onProgress?: (done: number) => void,
+  ): Promise<Float32Array> {
+    const z = tf.tidy(() => network.encode(this.batch(contextIds)));
+    const context = graphContext(z, network.gcn(), this.options);
+    z.dispose();
+    const out = new Float32Array(ids.length);
+    try {
+      for (let start = 0; start < ids.length; start += PREDICT_CHUNK) {
+        const count = Math.min(PREDICT_CHUNK, ids.length - start);
+        const values = tf.tidy(() => {
+          const zq = network.encode(this.batch(Array.prototype.slice.call(ids, start, start + count)));
+          return assessQueries(context, zq, network.gcn(), this.options);
+        });
+        out.set(await values.data(), start);
+        values.dispose();
+        onProgress?.((start + count) / ids.length);
+        await yieldToEventLoop();
+      }
+    } finally {
+      disposeContext(context);
     }
     return out;
   }
@@ -196,9 +216,9 @@ export class SemiSupervisedAssessor implements Predictor {
       space: this.space.name,
       spaceSize: this.space.size,
       options: this.options,
-      labelScaling: fitted.scaling,
+      calibration: fitted.calibration,
       trainedOn: { labels: fitted.labeled, seed: fitted.seed },
-      anchors: Array.from(fitted.anchors),
+      context: Array.from(fitted.context),
       weights,
     };
     writeFileAtomic(path, JSON.stringify(file));
@@ -230,8 +250,9 @@ export class SemiSupervisedAssessor implements Predictor {
     }
     try {
       const assessor = new SemiSupervisedAssessor(space, file.options as Partial<AssessorOptions>);
-      const scaling = file.labelScaling as LabelScaling;
-      if (!["standard", "quantile"].includes(scaling?.transform)) throw new Error("unknown label scaling");
+      const calibration = file.calibration as Calibration;
+      const knots = calibration?.scores?.length;
+      if (!knots || calibration.labels?.length !== knots) throw new Error("no output calibration");
       const trained = file.trainedOn as { labels: number; seed: number };
       const weights: Record<string, StoredWeight> = {};
       for (const [name, w] of Object.entries(
@@ -243,12 +264,13 @@ export class SemiSupervisedAssessor implements Predictor {
           data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
         };
       }
-      const anchors = Int32Array.from(file.anchors as number[]);
-      if (anchors.some((id) => id < 0 || id >= space.size)) throw new Error("anchor ids out of range");
+      const context = Int32Array.from(file.context as number[]);
+      if (context.length === 0 || context.some((id) => !(id >= 0 && id < space.size)))
+        throw new Error("context cell ids missing or out of range");
       assessor.fitted = {
         network: AssessorNetwork.fromWeights(assessor.image, assessor.options, weights),
-        scaling,
-        anchors,
+        calibration,
+        context,
         labeled: trained.labels,
         seed: trained.seed,
       };

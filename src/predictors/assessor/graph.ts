@@ -1,13 +1,19 @@
 /**
- * The relation graph of a mini-batch (paper, Eq. 3): s(i,j) = exp(-d(E(xi), E(xj)) / 2σ²) with d the
- * squared Euclidean distance, A_ij = s(i,j) where s > τ else 0, A_ii = 1 (s_ii = exp(0) already),
- * Â = D^-1/2 A D^-1/2. Differentiable in the embeddings (the threshold mask is a constant).
- * Â is kept factored as (A, D^-1/2): Â·X = D^-1/2 ⊙ (A · (D^-1/2 ⊙ X)) costs batch×features
- * instead of batch² per product.
+ * The relation graph of a mini-batch (paper, Eq. 3) and the two-layer GCN over it (Eq. 4):
+ * s(i,j) = exp(-d(E(xi), E(xj)) / 2σ²) with d the squared Euclidean distance, A_ij = s(i,j) where s > τ
+ * else 0, A_ii = 1 (s_ii = exp(0) already), Â = D^-1/2 A D^-1/2, ŷ = Â·ReLU(Â·z·W0)·W1 + b.
+ *
+ * The training step runs the graph and the GCN as one operation with a hand-written gradient over the
+ * graph's edges (sparse-graph.ts): dense batch² matrices and their generic gradients cost half a step.
+ * The threshold only selects edges (no gradient), and σ — relative to the batch's median distance in the
+ * "median" scale — is a constant of the step, as a learning-rate-like scale should be.
  */
 import { tf } from "../../tensor/backend.js";
 import { matMul } from "../../tensor/matmul.js";
 import type { AssessorOptions } from "./options.js";
+import { SparseGraph } from "./sparse-graph.js";
+
+export type GraphOptions = Pick<AssessorOptions, "graphScale" | "sigma" | "tau">;
 
 export interface RelationGraph {
   /** Thresholded similarities A (batch × batch). */
@@ -16,28 +22,99 @@ export interface RelationGraph {
   inverseRootDegree: tf.Tensor2D;
 }
 
-/** Pairwise squared distances of the rows of z, ≥ 0 (exactly 0 on the diagonal up to rounding). */
-export function squaredDistances(z: tf.Tensor2D): tf.Tensor2D {
+/** The GCN's weights: W0 (embedding × hidden), W1 (hidden × 1), b (1). */
+export interface GcnWeights {
+  w0: tf.Tensor2D;
+  w1: tf.Tensor2D;
+  bias: tf.Tensor1D;
+}
+
+/**
+ * The embeddings distances are measured on: centred on `center` (the batch's mean embedding; distances
+ * do not change, but a common offset would cost float32 precision and, normalised, point every cell the
+ * same way), then L2-normalised for "normalized".
+ */
+export function distanceSpace(z: tf.Tensor2D, center: tf.Tensor2D, options: GraphOptions): tf.Tensor2D {
   return tf.tidy(() => {
-    const sq = tf.sum(tf.square(z), 1, true);
-    return tf.relu(tf.sub(tf.add(sq, tf.transpose(sq)), matMul(tf.mul(z, 2), z, false, true))) as tf.Tensor2D;
+    const centred = tf.sub(z, center) as tf.Tensor2D;
+    if (options.graphScale !== "normalized") return centred;
+    return tf.div(centred, tf.add(tf.norm(centred, 2, 1, true), 1e-12)) as tf.Tensor2D;
   });
 }
 
-/** The relation graph of the embeddings `z` (batch × embedding). */
-export function relationGraph(
-  z: tf.Tensor2D,
-  options: Pick<AssessorOptions, "graphScale" | "sigma" | "tau">,
-): RelationGraph {
+/** The batch's mean embedding (1 × embedding). */
+export function batchCenter(z: tf.Tensor2D): tf.Tensor2D {
+  return tf.mean(z, 0, true) as tf.Tensor2D;
+}
+
+/**
+ * 1/(2σ²) for a batch of distance-space embeddings `e`: σ as given for "normalized", σ × the median
+ * squared distance (sampled on the first 16 rows) for "median".
+ */
+export function similarityScale(e: tf.Tensor2D, options: GraphOptions): number {
+  const sigma = options.sigma;
+  if (options.graphScale === "median") {
+    const rows = Math.min(16, e.shape[0]);
+    const d = tf.tidy(() => negativeScaledDistances(tf.slice(e, [0, 0], [rows, -1]), e, 1));
+    const values = d.dataSync();
+    d.dispose();
+    const columns = e.shape[0];
+    const offDiagonal: number[] = [];
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < columns; j++) if (i !== j) offDiagonal.push(-values[i * columns + j]);
+    offDiagonal.sort((a, b) => a - b);
+    const median = Math.max(offDiagonal[Math.floor(offDiagonal.length / 2)] ?? 1, 1e-12);
+    return 1 / (2 * sigma * sigma * median);
+  }
+  return 1 / (2 * sigma * sigma);
+}
+
+/** -c·d(a_i, b_j) for all pairs in one product: [√(2c)·a, -c|a|², 1] · [√(2c)·b, 1, -c|b|²]ᵀ. */
+export function negativeScaledDistances(a: tf.Tensor2D, b: tf.Tensor2D, c: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const e = options.graphScale === "normalized" ? tf.div(z, tf.add(tf.norm(z, 2, 1, true), 1e-12)) : z;
-    const d = squaredDistances(e as tf.Tensor2D);
-    let sigma = options.sigma;
-    if (options.graphScale === "median") sigma = options.sigma * Math.max(sampledMedian(d), 1e-12);
-    const s = tf.exp(tf.mul(d, -1 / (2 * sigma * sigma)));
-    const adjacency = tf.mul(s, thresholdMask(s, options.tau)) as tf.Tensor2D;
-    const inverseRootDegree = tf.rsqrt(tf.sum(adjacency, 1, true)) as tf.Tensor2D;
-    return { adjacency, inverseRootDegree };
+    const root = Math.sqrt(2 * c);
+    const sa = tf.sum(tf.square(a), 1, true);
+    const sb = tf.sum(tf.square(b), 1, true);
+    const left = tf.concat([tf.mul(a, root), tf.mul(sa, -c), tf.onesLike(sa)], 1);
+    const right = tf.concat([tf.mul(b, root), tf.onesLike(sb), tf.mul(sb, -c)], 1);
+    return matMul(left, right, false, true);
+  });
+}
+
+/**
+ * -c·d between the rows of e, with an exact 0 on the diagonal: rounding in the product above is
+ * relative to |e|², and a large c (a tight graph) would turn it into a self-loop weight far from 1.
+ */
+function negativeScaledSelfDistances(e: tf.Tensor2D, c: number): tf.Tensor2D {
+  return tf.tidy(() => tf.mul(negativeScaledDistances(e, e, c), offDiagonalMask(e.shape[0])) as tf.Tensor2D);
+}
+
+const offDiagonalMasks = new Map<number, tf.Tensor2D>();
+
+/** 1 - I of size n, kept for the next batches of the same size. */
+function offDiagonalMask(n: number): tf.Tensor2D {
+  let mask = offDiagonalMasks.get(n);
+  if (!mask || mask.isDisposed) {
+    mask = tf.keep(tf.tidy(() => tf.sub(1, tf.eye(n)) as tf.Tensor2D));
+    offDiagonalMasks.set(n, mask);
+  }
+  return mask;
+}
+
+/** exp(k) where exp(k) > τ, else 0. */
+function thresholdedExp(k: tf.Tensor2D, tau: number): tf.Tensor2D {
+  return tf.tidy(() => tf.mul(tf.exp(k), tf.cast(tf.greater(k, Math.log(tau)), "float32")) as tf.Tensor2D);
+}
+
+/** The relation graph of the embeddings `z` (batch × embedding), without gradients. */
+export function relationGraph(z: tf.Tensor2D, options: GraphOptions): RelationGraph {
+  return tf.tidy(() => {
+    const e = distanceSpace(z, batchCenter(z), options);
+    const adjacency = thresholdedExp(
+      negativeScaledSelfDistances(e, similarityScale(e, options)),
+      options.tau,
+    );
+    return { adjacency, inverseRootDegree: tf.rsqrt(tf.sum(adjacency, 1, true)) as tf.Tensor2D };
   });
 }
 
@@ -63,23 +140,218 @@ export function normalizedAdjacency(graph: RelationGraph): tf.Tensor2D {
   );
 }
 
-/** 1 where s > τ, else 0, with no gradient (the threshold only selects edges). */
-function thresholdMask(s: tf.Tensor, tau: number): tf.Tensor {
-  const mask = tf.customGrad((x) => ({
-    value: tf.cast(tf.greater(x as tf.Tensor, tau), "float32"),
-    gradFunc: (dy) => tf.zerosLike(dy),
-  }));
-  return mask(s);
+/**
+ * The GCN's output for every node of the batch's relation graph, differentiable in the embeddings
+ * (through both the features and the graph) and in the weights.
+ */
+export function graphConvolution(z: tf.Tensor2D, weights: GcnWeights, options: GraphOptions): tf.Tensor1D {
+  return tf.tidy(() => {
+    const e = distanceSpace(z, batchCenter(z), options);
+    const c = similarityScale(e, options);
+    const op = tf.customGrad((...args) => {
+      const [ein, zin, w0, w1, bias, save] = args as unknown as [
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor1D,
+        (t: tf.Tensor[]) => void,
+      ];
+      const [n, width] = zin.shape;
+      const logits = negativeScaledDistances(ein, ein, c);
+      const graph = SparseGraph.fromLogits(logits.dataSync(), n, Math.log(options.tau));
+      logits.dispose();
+      const dinv = Float32Array.from(graph.degrees(), (d) => 1 / Math.sqrt(d));
+      const features = zin.dataSync();
+      const u1 = scaleRows(features, dinv, width);
+      const v1 = graph.multiply(u1, width);
+      const p1 = tf.tensor2d(scaleRows(v1, dinv, width), [n, width]);
+      const h = tf.relu(tf.matMul(p1, w0)) as tf.Tensor2D;
+      const q = tf.matMul(h, w1).dataSync();
+      const u2 = scaleRows(q, dinv, 1);
+      const v2 = graph.multiply(u2, 1);
+      save([w0, w1, p1, h]);
+      const forward: ForwardState = { graph, c, dinv, e: ein.dataSync(), features, u1, v1, q, u2, v2 };
+      return {
+        value: tf.add(tf.tensor1d(scaleRows(v2, dinv, 1)), bias),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gcnGradients(dy as tf.Tensor1D, saved, forward),
+      };
+    });
+    return op(e, z, weights.w0, weights.w1, weights.bias) as tf.Tensor1D;
+  });
 }
 
-/** Median of the off-diagonal squared distances of the first 16 rows: the batch's distance scale. */
-function sampledMedian(d: tf.Tensor2D): number {
-  const rows = Math.min(16, d.shape[0]);
-  const columns = d.shape[1];
-  const values = tf.slice(d, [0, 0], [rows, columns]).dataSync();
-  const offDiagonal: number[] = [];
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < columns; j++) if (i !== j) offDiagonal.push(values[i * columns + j]);
-  offDiagonal.sort((a, b) => a - b);
-  return offDiagonal[Math.floor(offDiagonal.length / 2)] ?? 1;
+/** What the backward pass of `graphConvolution` needs from the forward pass (row-major arrays). */
+interface ForwardState {
+  graph: SparseGraph;
+  c: number;
+  dinv: Float32Array;
+  /** Distance-space embeddings, features, and the intermediate u1 = dinv⊙z, v1 = A·u1, q = h·W1, ... */
+  e: ArrayLike<number>;
+  features: ArrayLike<number>;
+  u1: Float32Array;
+  v1: Float32Array;
+  q: ArrayLike<number>;
+  u2: Float32Array;
+  v2: Float32Array;
+}
+
+/** x with row i scaled by d[i]. */
+function scaleRows(x: ArrayLike<number>, d: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(d.length * width);
+  for (let i = 0; i < d.length; i++)
+    for (let f = 0; f < width; f++) out[i * width + f] = d[i] * x[i * width + f];
+  return out;
+}
+
+/**
+ * Backward pass of `graphConvolution`. With g = dL/dŷ, the chain through Â = D^-1/2 A D^-1/2 gives
+ * dL/dA_ij = dv2_i·u2_j + dv1_i·u1_j + r_i (r from the degrees); A is symmetric and s = exp(logit), so
+ * the gradient on an edge's logit is G_ij = s_ij·(dA_ij + dA_ji), and on the embeddings, through
+ * logit = -c·|e_i - e_j|², -2c·(Σ_j G_ij·(e_i - e_j)). Only edges carry gradient; the self-loops are fixed.
+ */
+function gcnGradients(dy: tf.Tensor1D, saved: tf.Tensor[], state: ForwardState): tf.Tensor[] {
+  const [w0, w1, p1, h] = saved as tf.Tensor2D[];
+  const { graph, c, dinv, e, features, u1, v1, q, u2, v2 } = state;
+  const n = dinv.length;
+  const width = u1.length / n;
+  const distanceWidth = e.length / n;
+  const g = dy.dataSync();
+  // second layer: ŷ = dinv ⊙ (A·u2) + b, u2 = dinv ⊙ q, q = h·W1
+  const dv2 = scaleRows(g, dinv, 1);
+  const du2 = graph.multiply(dv2, 1);
+  const dq = scaleRows(du2, dinv, 1);
+  const ddinv = new Float64Array(n);
+  for (let i = 0; i < n; i++) ddinv[i] = g[i] * v2[i] + du2[i] * q[i];
+  // through the dense layers, on the backend
+  const dqt = tf.tensor2d(dq, [n, 1]);
+  const dw1 = tf.reshape(tf.matMul(tf.reshape(dqt, [1, n]), h), [-1, 1]);
+  const da = tf.mul(tf.matMul(dqt, tf.reshape(w1, [1, -1])), tf.step(h));
+  const dw0 = tf.matMul(tf.transpose(p1), da);
+  const dp1 = tf.matMul(da, tf.transpose(w0)).dataSync();
+  // first layer: p1 = dinv ⊙ (A·u1), u1 = dinv ⊙ z
+  const dv1 = scaleRows(dp1, dinv, width);
+  const du1 = graph.multiply(dv1, width);
+  const dz = scaleRows(du1, dinv, width);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let f = i * width; f < (i + 1) * width; f++) sum += dp1[f] * v1[f] + du1[f] * features[f];
+    ddinv[i] += sum;
+  }
+  // degrees: dinv = (rowsum A)^-1/2
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = -0.5 * ddinv[i] * dinv[i] ** 3;
+  const de = new Float32Array(n * distanceWidth);
+  for (let i = 0; i < n; i++) {
+    for (let k = graph.rowStart[i]; k < graph.rowStart[i + 1]; k++) {
+      const j = graph.columns[k];
+      let sum = dv2[i] * u2[j] + u2[i] * dv2[j] + r[i] + r[j];
+      for (let f = 0; f < width; f++)
+        sum += dv1[i * width + f] * u1[j * width + f] + u1[i * width + f] * dv1[j * width + f];
+      const gradient = -2 * c * graph.weights[k] * sum;
+      for (let f = 0; f < distanceWidth; f++)
+        de[i * distanceWidth + f] += gradient * (e[i * distanceWidth + f] - e[j * distanceWidth + f]);
+    }
+  }
+  let dbias = 0;
+  for (let i = 0; i < n; i++) dbias += g[i];
+  return [tf.tensor2d(de, [n, distanceWidth]), tf.tensor2d(dz, [n, width]), dw0, dw1, tf.tensor1d([dbias])];
+}
+
+/**
+ * A fixed batch of cells that queried cells join for prediction: their graph, first-layer features and
+ * second-layer messages, computed once.
+ */
+export type GraphContext = {
+  /** Distance-space embeddings of the context (n × embedding). */
+  e: tf.Tensor2D;
+  /** The context's mean embedding, which queries are centred on too. */
+  center: tf.Tensor2D;
+  /** D^-1/2 ⊙ z, row-major n × embedding: what a query receives in the first layer. */
+  firstMessages: Float32Array;
+  /** D^-1/2 ⊙ ReLU(Â·z·W0)·W1 (n): what a query receives in the second layer. */
+  secondMessages: Float32Array;
+  /** 1/(2σ²) of the context batch. */
+  scale: number;
+};
+
+/** The context of embeddings `z` (a batch like a training batch). Dispose with `disposeContext`. */
+export function graphContext(z: tf.Tensor2D, weights: GcnWeights, options: GraphOptions): GraphContext {
+  const { e, center, first, second, scale } = tf.tidy(() => {
+    const center = batchCenter(z);
+    const e = distanceSpace(z, center, options);
+    const scale = similarityScale(e, options);
+    const adjacency = thresholdedExp(negativeScaledSelfDistances(e, scale), options.tau);
+    const dinv = tf.rsqrt(tf.sum(adjacency, 1, true));
+    const first = tf.mul(dinv, z) as tf.Tensor2D;
+    const h = tf.relu(matMul(tf.mul(dinv, matMul(adjacency, first)), weights.w0));
+    const second = tf.mul(dinv, matMul(h, weights.w1)) as tf.Tensor2D;
+    return { e, center, first, second, scale };
+  });
+  const context = {
+    e,
+    center,
+    firstMessages: first.dataSync() as Float32Array,
+    secondMessages: second.dataSync() as Float32Array,
+    scale,
+  };
+  tf.dispose([first, second]);
+  return context;
+}
+
+export function disposeContext(context: GraphContext): void {
+  tf.dispose([context.e, context.center]);
+}
+
+/**
+ * The GCN's output for each queried cell (embeddings `z`, one row each) as if it were one more node of
+ * the context's graph. A query does not change the context's degrees (one node among a batch), so each
+ * prediction depends on the cell and the model only, never on which other cells are asked with it.
+ * Each query has few edges above τ, so after the distance product the messages are summed sparsely in
+ * JavaScript: exp and the masks over every (query, context) pair would cost four times as much.
+ */
+export function assessQueries(
+  context: GraphContext,
+  z: tf.Tensor2D,
+  weights: GcnWeights,
+  options: GraphOptions,
+): tf.Tensor1D {
+  const [count, width] = z.shape;
+  const n = context.e.shape[0];
+  const k = tf.tidy(() =>
+    negativeScaledDistances(distanceSpace(z, context.center, options), context.e, context.scale),
+  );
+  const logits = k.dataSync();
+  k.dispose();
+  const features = z.dataSync();
+  const { firstMessages, secondMessages } = context;
+  const threshold = Math.log(options.tau);
+  const first = new Float32Array(count * width);
+  const received = new Float32Array(count);
+  const self = new Float32Array(count);
+  const sum = new Float64Array(width);
+  for (let q = 0; q < count; q++) {
+    sum.fill(0);
+    let degree = 1; // the query's own self-loop, s = 1
+    let second = 0;
+    for (let j = 0, at = q * n; j < n; j++, at++) {
+      if (logits[at] <= threshold) continue;
+      const s = Math.exp(logits[at]);
+      degree += s;
+      second += s * secondMessages[j];
+      for (let f = 0, m = j * width; f < width; f++, m++) sum[f] += s * firstMessages[m];
+    }
+    const dinv = 1 / Math.sqrt(degree);
+    self[q] = dinv * dinv;
+    received[q] = dinv * second;
+    for (let f = 0, at = q * width; f < width; f++, at++) first[at] = dinv * sum[f] + self[q] * features[at];
+  }
+  return tf.tidy(() => {
+    const h = tf.relu(matMul(tf.tensor2d(first, [count, width]), weights.w0));
+    const own = tf.mul(tf.tensor2d(self, [count, 1]), matMul(h, weights.w1));
+    return tf.reshape(
+      tf.add(tf.add(tf.tensor2d(received, [count, 1]), own), weights.bias),
+      [-1],
+    ) as tf.Tensor1D;
+  });
 }

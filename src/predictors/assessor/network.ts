@@ -5,9 +5,10 @@
  */
 import type { Rng } from "../../random.js";
 import { tf } from "../../tensor/backend.js";
+import { addBias } from "../../tensor/bias.js";
 import { conv2dSame } from "../../tensor/conv.js";
 import { matMul } from "../../tensor/matmul.js";
-import { propagate, type RelationGraph } from "./graph.js";
+import { type GcnWeights, type GraphOptions, graphConvolution } from "./graph.js";
 import type { AssessorOptions } from "./options.js";
 
 /** Each cell is a rows × cols one-channel image: vertex rows of [adjacency row | one-hot op]. */
@@ -97,7 +98,7 @@ export class AssessorNetwork {
       const h1 = tf.relu(conv2dSame(x, v.conv1 as tf.Tensor4D, v.conv1Bias as tf.Tensor1D));
       const h2 = tf.relu(conv2dSame(h1, v.conv2 as tf.Tensor4D, v.conv2Bias as tf.Tensor1D));
       const flat = tf.reshape(h2, [x.shape[0], -1]);
-      return tf.add(matMul(flat, v.encode), v.encodeBias) as tf.Tensor2D;
+      return addBias(matMul(flat, v.encode), v.encodeBias as tf.Tensor1D);
     });
   }
 
@@ -106,21 +107,22 @@ export class AssessorNetwork {
     const v = this.variables;
     const [, c2] = this.sizes.channels;
     return tf.tidy(() => {
-      const flat = tf.relu(tf.add(matMul(z, v.decode), v.decodeBias));
+      const flat = tf.relu(addBias(matMul(z, v.decode), v.decodeBias as tf.Tensor1D));
       const h2 = tf.reshape(flat, [z.shape[0], this.image.rows, this.image.cols, c2]) as tf.Tensor4D;
       const h1 = tf.relu(conv2dSame(h2, v.deconv1 as tf.Tensor4D, v.deconv1Bias as tf.Tensor1D));
       return conv2dSame(h1, v.deconv2 as tf.Tensor4D, v.deconv2Bias as tf.Tensor1D);
     });
   }
 
-  /** The GCN's output for every node of the relation graph, with features z: Â·ReLU(Â·z·W0)·W1 + b. */
-  assess(z: tf.Tensor2D, graph: RelationGraph): tf.Tensor1D {
+  /** The GCN's output Â·ReLU(Â·z·W0)·W1 + b for every node of the relation graph of the embeddings z. */
+  assess(z: tf.Tensor2D, options: GraphOptions): tf.Tensor1D {
+    return graphConvolution(z, this.gcn(), options);
+  }
+
+  /** The GCN's weights. */
+  gcn(): GcnWeights {
     const v = this.variables;
-    return tf.tidy(() => {
-      // (Â·z)·W0 = Â·(z·W0): propagating the narrow embedding is cheaper than the hidden layer
-      const h = tf.relu(matMul(propagate(graph, z), v.gcn0));
-      return tf.reshape(tf.add(propagate(graph, matMul(h, v.gcn1)), v.gcn1Bias), [-1]) as tf.Tensor1D;
-    });
+    return { w0: v.gcn0 as tf.Tensor2D, w1: v.gcn1 as tf.Tensor2D, bias: v.gcn1Bias as tf.Tensor1D };
   }
 
   /** The current weights, copied out of the backend. */
