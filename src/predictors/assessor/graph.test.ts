@@ -10,11 +10,9 @@ import {
   graphContext,
   graphConvolution,
   negativeScaledDistances,
-  normalizedAdjacency,
-  propagate,
-  relationGraph,
   similarityScale,
 } from "./graph.js";
+import { SparseGraph } from "./sparse-graph.js";
 
 /** Squared distances of the rows of z. */
 const squaredDistances = (z: tf.Tensor2D) => tf.neg(negativeScaledDistances(z, z, 1)) as tf.Tensor2D;
@@ -37,41 +35,49 @@ test("squared distances", () => {
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(d[i][i]) < 1e-5);
 });
 
-test("the graph is symmetric, has self-loops, is normalised and thresholded at τ", () => {
+test("the graph is symmetric, has self-loops, and keeps exactly the edges with s > τ", () => {
   const sigma = 0.5;
-  const graph = relationGraph(z, { graphScale: "median", sigma: 1 / 1e9, tau: 1e-5 });
-  // a tiny σ leaves only self-loops: Â = I
-  const identity = normalizedAdjacency(graph).arraySync();
-  for (let i = 0; i < 4; i++)
-    for (let j = 0; j < 4; j++) assert.ok(Math.abs(identity[i][j] - (i === j ? 1 : 0)) < 1e-6);
-  const dense = relationGraph(z, { graphScale: "normalized", sigma, tau: 1e-5 });
-  const a = dense.adjacency.arraySync();
-  const centred = tf.sub(z, tf.mean(z, 0, true));
-  const d = squaredDistances(
-    tf.div(centred, tf.add(tf.norm(centred, 2, 1, true), 1e-12)) as tf.Tensor2D,
-  ).arraySync();
+  const o: GraphOptions = { graphScale: "normalized", sigma, tau: 0.05 };
+  const e = distanceSpace(z, batchCenter(z), o);
+  const c = similarityScale(e, o);
+  assert.ok(Math.abs(c - 1 / (2 * sigma * sigma)) < 1e-9, "normalized: σ is absolute");
+  const graph = SparseGraph.fromLogits(negativeScaledDistances(e, e, c).dataSync(), 4, Math.log(o.tau));
+  const d = squaredDistances(e).arraySync();
+  const dense = Array.from({ length: 4 }, () => new Array(4).fill(0));
+  for (let i = 0; i < 4; i++) {
+    for (let k = graph.rowStart[i]; k < graph.rowStart[i + 1]; k++)
+      dense[i][graph.columns[k]] = graph.weights[k];
+  }
+  let kept = 0;
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 4; j++) {
+      if (i === j) continue;
       const s = Math.exp(-d[i][j] / (2 * sigma * sigma));
-      assert.ok(Math.abs(a[i][j] - (s > 1e-5 ? s : 0)) < 1e-5, `A[${i}][${j}]`);
-      assert.ok(Math.abs(a[i][j] - a[j][i]) < 1e-6);
+      assert.ok(Math.abs(dense[i][j] - (s > o.tau ? s : 0)) < 1e-5, `A[${i}][${j}]`);
+      assert.equal(dense[i][j], dense[j][i]);
+      if (s > o.tau) kept++;
     }
-    assert.ok(Math.abs(a[i][i] - 1) < 1e-5);
   }
-  // Â = D^-1/2 A D^-1/2
-  const degree = a.map((row) => row.reduce((x, y) => x + y, 0));
-  const norm = normalizedAdjacency(dense).arraySync();
-  for (let i = 0; i < 4; i++)
-    for (let j = 0; j < 4; j++)
-      assert.ok(Math.abs(norm[i][j] - a[i][j] / Math.sqrt(degree[i] * degree[j])) < 1e-5);
-  // the threshold drops weak edges: after centring and normalisation, z2 and z3 point apart
-  const sparse = relationGraph(z, { graphScale: "normalized", sigma: 0.05, tau: 1e-5 }).adjacency.arraySync();
-  assert.equal(sparse[2][3], 0);
-  // propagate(Â, x) equals the dense product
-  const x = tf.tensor2d([[1], [2], [3], [4]]);
-  const viaFactor = propagate(dense, x).arraySync();
-  const viaDense = (tf.matMul(normalizedAdjacency(dense), x) as tf.Tensor2D).arraySync();
-  for (let i = 0; i < 4; i++) assert.ok(Math.abs(viaFactor[i][0] - viaDense[i][0]) < 1e-5);
+  assert.ok(kept > 0 && kept < 12, "some edges kept, some dropped");
+  assert.equal(graph.edges, kept / 2);
+  // degrees and products include the self-loop (s_ii = 1)
+  const degrees = graph.degrees();
+  const x = [1, 2, 3, 4];
+  const product = graph.multiply(x, 1);
+  for (let i = 0; i < 4; i++) {
+    assert.ok(Math.abs(degrees[i] - (1 + dense[i].reduce((a, b) => a + b, 0))) < 1e-6);
+    const expected = x[i] + dense[i].reduce((a, s, j) => a + s * x[j], 0);
+    assert.ok(Math.abs(product[i] - expected) < 1e-5);
+  }
+});
+
+test("median scale: σ is relative to the batch's median distance", () => {
+  const o: GraphOptions = { graphScale: "median", sigma: 0.2, tau: 1e-5 };
+  const e = distanceSpace(z, batchCenter(z), o);
+  const scaled = distanceSpace(tf.mul(z, 10) as tf.Tensor2D, batchCenter(tf.mul(z, 10) as tf.Tensor2D), o);
+  // the graph does not depend on the embedding's scale
+  const c = similarityScale(e, o);
+  assert.ok(Math.abs(similarityScale(scaled, o) * 100 - c) / c < 1e-4);
 });
 
 /** The GCN written with generic differentiable operations (the mask is a constant). */
@@ -100,6 +106,10 @@ for (const graphScale of ["median", "normalized"] as const) {
     const y = tf.randomNormal([40], 0, 1, "float32", 4);
     const expected = tf.variableGrads(() => tf.sum(tf.mul(referenceGcn(zv, w0, w1, bias, o), y)));
     const actual = tf.variableGrads(() => tf.sum(tf.mul(graphConvolution(zv, { w0, w1, bias }, o), y)));
+    const reference = referenceGcn(zv, w0, w1, bias, o).dataSync();
+    const output = graphConvolution(zv, { w0, w1, bias }, o).dataSync();
+    for (let i = 0; i < reference.length; i++)
+      assert.ok(Math.abs(reference[i] - output[i]) < 1e-4, `ŷ[${i}]`);
     assert.ok(Math.abs(expected.value.dataSync()[0] - actual.value.dataSync()[0]) < 1e-4);
     for (const name of Object.keys(expected.grads)) {
       const scale = tf.max(tf.abs(expected.grads[name])).dataSync()[0];

@@ -15,13 +15,6 @@ import { SparseGraph } from "./sparse-graph.js";
 
 export type GraphOptions = Pick<AssessorOptions, "graphScale" | "sigma" | "tau">;
 
-export interface RelationGraph {
-  /** Thresholded similarities A (batch × batch). */
-  adjacency: tf.Tensor2D;
-  /** D^-1/2 as a column (batch × 1). */
-  inverseRootDegree: tf.Tensor2D;
-}
-
 /** The GCN's weights: W0 (embedding × hidden), W1 (hidden × 1), b (1). */
 export interface GcnWeights {
   w0: tf.Tensor2D;
@@ -79,65 +72,6 @@ export function negativeScaledDistances(a: tf.Tensor2D, b: tf.Tensor2D, c: numbe
     const right = tf.concat([tf.mul(b, root), tf.onesLike(sb), tf.mul(sb, -c)], 1);
     return matMul(left, right, false, true);
   });
-}
-
-/**
- * -c·d between the rows of e, with an exact 0 on the diagonal: rounding in the product above is
- * relative to |e|², and a large c (a tight graph) would turn it into a self-loop weight far from 1.
- */
-function negativeScaledSelfDistances(e: tf.Tensor2D, c: number): tf.Tensor2D {
-  return tf.tidy(() => tf.mul(negativeScaledDistances(e, e, c), offDiagonalMask(e.shape[0])) as tf.Tensor2D);
-}
-
-const offDiagonalMasks = new Map<number, tf.Tensor2D>();
-
-/** 1 - I of size n, kept for the next batches of the same size. */
-function offDiagonalMask(n: number): tf.Tensor2D {
-  let mask = offDiagonalMasks.get(n);
-  if (!mask || mask.isDisposed) {
-    mask = tf.keep(tf.tidy(() => tf.sub(1, tf.eye(n)) as tf.Tensor2D));
-    offDiagonalMasks.set(n, mask);
-  }
-  return mask;
-}
-
-/** exp(k) where exp(k) > τ, else 0. */
-function thresholdedExp(k: tf.Tensor2D, tau: number): tf.Tensor2D {
-  return tf.tidy(() => tf.mul(tf.exp(k), tf.cast(tf.greater(k, Math.log(tau)), "float32")) as tf.Tensor2D);
-}
-
-/** The relation graph of the embeddings `z` (batch × embedding), without gradients. */
-export function relationGraph(z: tf.Tensor2D, options: GraphOptions): RelationGraph {
-  return tf.tidy(() => {
-    const e = distanceSpace(z, batchCenter(z), options);
-    const adjacency = thresholdedExp(
-      negativeScaledSelfDistances(e, similarityScale(e, options)),
-      options.tau,
-    );
-    return { adjacency, inverseRootDegree: tf.rsqrt(tf.sum(adjacency, 1, true)) as tf.Tensor2D };
-  });
-}
-
-/** Â·x for a factored graph. */
-export function propagate(graph: RelationGraph, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(
-    () =>
-      tf.mul(
-        graph.inverseRootDegree,
-        matMul(graph.adjacency, tf.mul(graph.inverseRootDegree, x)),
-      ) as tf.Tensor2D,
-  );
-}
-
-/** The dense Â (for tests and inspection). */
-export function normalizedAdjacency(graph: RelationGraph): tf.Tensor2D {
-  return tf.tidy(
-    () =>
-      tf.mul(
-        tf.mul(graph.adjacency, graph.inverseRootDegree),
-        tf.transpose(graph.inverseRootDegree),
-      ) as tf.Tensor2D,
-  );
 }
 
 /**
@@ -277,26 +211,22 @@ export type GraphContext = {
 
 /** The context of embeddings `z` (a batch like a training batch). Dispose with `disposeContext`. */
 export function graphContext(z: tf.Tensor2D, weights: GcnWeights, options: GraphOptions): GraphContext {
-  const { e, center, first, second, scale } = tf.tidy(() => {
-    const center = batchCenter(z);
-    const e = distanceSpace(z, center, options);
-    const scale = similarityScale(e, options);
-    const adjacency = thresholdedExp(negativeScaledSelfDistances(e, scale), options.tau);
-    const dinv = tf.rsqrt(tf.sum(adjacency, 1, true));
-    const first = tf.mul(dinv, z) as tf.Tensor2D;
-    const h = tf.relu(matMul(tf.mul(dinv, matMul(adjacency, first)), weights.w0));
-    const second = tf.mul(dinv, matMul(h, weights.w1)) as tf.Tensor2D;
-    return { e, center, first, second, scale };
+  const [n, width] = z.shape;
+  const center = tf.tidy(() => batchCenter(z));
+  const e = distanceSpace(z, center, options);
+  const scale = similarityScale(e, options);
+  const logits = negativeScaledDistances(e, e, scale);
+  const graph = SparseGraph.fromLogits(logits.dataSync(), n, Math.log(options.tau));
+  logits.dispose();
+  const dinv = Float32Array.from(graph.degrees(), (d) => 1 / Math.sqrt(d));
+  const firstMessages = scaleRows(z.dataSync(), dinv, width);
+  const q = tf.tidy(() => {
+    const p1 = tf.tensor2d(scaleRows(graph.multiply(firstMessages, width), dinv, width), [n, width]);
+    return matMul(tf.relu(matMul(p1, weights.w0)), weights.w1);
   });
-  const context = {
-    e,
-    center,
-    firstMessages: first.dataSync() as Float32Array,
-    secondMessages: second.dataSync() as Float32Array,
-    scale,
-  };
-  tf.dispose([first, second]);
-  return context;
+  const secondMessages = scaleRows(q.dataSync(), dinv, 1);
+  q.dispose();
+  return { e, center, firstMessages, secondMessages, scale };
 }
 
 export function disposeContext(context: GraphContext): void {
