@@ -5,8 +5,8 @@
  *
  * The training step runs the graph and the GCN as one operation with a hand-written gradient over the
  * graph's edges (sparse-graph.ts): dense batch² matrices and their generic gradients cost half a step.
- * The threshold only selects edges (no gradient), and σ — relative to the batch's median distance in the
- * "median" scale — is a constant of the step, as a learning-rate-like scale should be.
+ * The threshold only selects edges (no gradient), and the distance scale — the batch's median distance
+ * in the "median" scale — is a constant of the step.
  */
 import { tf } from "../../tensor/backend.js";
 import { matMul } from "../../tensor/matmul.js";
@@ -41,8 +41,9 @@ export function batchCenter(z: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * 1/(2σ²) for a batch of distance-space embeddings `e`: σ as given for "normalized", σ × the median
- * squared distance (sampled on the first 16 rows) for "median".
+ * The factor c in s = exp(-c·d) for a batch of distance-space embeddings `e`: 1/(2σ²) for "normalized";
+ * 1/(2σ²·m) for "median", m the median squared distance (sampled on the first 16 rows), so that the
+ * graph does not change when the embedding is scaled.
  */
 export function similarityScale(e: tf.Tensor2D, options: GraphOptions): number {
   const sigma = options.sigma;
