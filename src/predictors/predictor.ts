@@ -1,4 +1,5 @@
 /** What every accuracy predictor offers: the assessor, its ablations and the baselines. */
+import { UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 
 export interface FitInput {
@@ -24,4 +25,34 @@ export interface Predictor {
   predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array>;
   /** Writes the fitted model to a file (atomically). */
   save(path: string): void;
+}
+
+/** The labeled ids and labels of a fit, checked: same length, at least `minimum`, ids in the space, finite labels. */
+export function checkedLabels(
+  input: FitInput,
+  space: SearchSpace<unknown>,
+  minimum: number,
+): { labeled: Int32Array; labels: Float64Array } {
+  const n = input.labeled.length;
+  if (n < minimum) throw new UserError(`at least ${minimum} labeled cells are needed, got ${n}`);
+  if (input.labels.length !== n) throw new UserError(`${n} labeled cells but ${input.labels.length} labels`);
+  const labels = Float64Array.from(input.labels);
+  const bad = labels.findIndex((y) => !Number.isFinite(y));
+  if (bad >= 0)
+    throw new UserError(`label ${bad} (cell ${input.labeled[bad]}) is ${labels[bad]}; expected a number`);
+  const labeled = Int32Array.from(input.labeled);
+  for (let k = 0; k < n; k++) {
+    const id = input.labeled[k];
+    if (!Number.isInteger(id) || id < 0 || id >= space.size)
+      throw new UserError(`labeled cell id ${id} is not in ${space.name}`);
+  }
+  return { labeled, labels };
+}
+
+/** Checks ids asked of a predictor. */
+export function checkIds(ids: ArrayLike<number>, space: SearchSpace<unknown>): void {
+  for (let k = 0; k < ids.length; k++) {
+    if (!Number.isInteger(ids[k]) || ids[k] < 0 || ids[k] >= space.size)
+      throw new UserError(`cell id ${ids[k]} is not in ${space.name}`);
+  }
 }

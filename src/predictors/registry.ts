@@ -1,11 +1,13 @@
 /** The predictors nas-assay offers, by method name. */
-import { UserError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import type { AssessorOptions } from "./assessor/options.js";
+import { E2eppPredictor } from "./e2epp.js";
+import { readModelFile } from "./model-file.js";
 import type { Predictor } from "./predictor.js";
 
-export const METHODS = ["ssa"] as const;
+export const METHODS = ["ssa", "e2epp"] as const;
 export type Method = (typeof METHODS)[number];
 
 /** Checks a method name given by a user. */
@@ -16,7 +18,7 @@ export function methodName(name: string): Method {
   return name as Method;
 }
 
-/** A fresh, unfitted predictor. */
+/** A fresh, unfitted predictor; `options` are the assessor's and only apply to ssa. */
 export function createPredictor(
   method: Method,
   space: SearchSpace<unknown>,
@@ -25,10 +27,24 @@ export function createPredictor(
   switch (method) {
     case "ssa":
       return new SemiSupervisedAssessor(space, options);
+    case "e2epp": {
+      const given = Object.keys(options);
+      if (given.length > 0)
+        throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method e2epp`);
+      return new E2eppPredictor(space);
+    }
   }
 }
 
-/** Reads a saved model for `space`. */
-export function loadPredictor(path: string, space: SearchSpace<unknown>): Promise<Predictor> {
-  return SemiSupervisedAssessor.load(path, space);
+/** Reads a saved model of any method for `space`. */
+export async function loadPredictor(path: string, space: SearchSpace<unknown>): Promise<Predictor> {
+  const method = readModelFile(path, space).method;
+  switch (method) {
+    case "ssa":
+      return SemiSupervisedAssessor.load(path, space);
+    case "e2epp":
+      return E2eppPredictor.load(path, space);
+    default:
+      throw new BadFileError(path, `holds a model of the unknown method "${method}"`);
+  }
 }

@@ -10,7 +10,8 @@ import { Rng } from "../../random.js";
 import type { Nb201Space } from "../../spaces/nb201/space.js";
 import { initBackend, tf } from "../../tensor/backend.js";
 import { testData, testSpace } from "../../testing/fixtures.js";
-import { MODEL_VERSION, SemiSupervisedAssessor } from "./assessor.js";
+import { MODEL_VERSION } from "../model-file.js";
+import { SemiSupervisedAssessor } from "./assessor.js";
 import { AssessorNetwork } from "./network.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-assessor-"));

@@ -12,21 +12,18 @@
  * do in training, so a prediction depends only on the cell and the model. Raw outputs become labels
  * through an isotonic calibration fitted on the labeled cells (order-preserving).
  */
-import { readFileSync } from "node:fs";
-import { writeFileAtomic } from "../../data/atomic-file.js";
 import { BadFileError, UserError } from "../../errors.js";
 import { Rng } from "../../random.js";
 import type { SearchSpace } from "../../spaces/search-space.js";
 import { initBackend, tf } from "../../tensor/backend.js";
 import { type Calibration, calibrate, fitCalibration } from "../calibration.js";
 import { scaleLabels } from "../label-scaling.js";
-import type { FitInput, Predictor } from "../predictor.js";
+import { readModelFile, writeModelFile } from "../model-file.js";
+import { checkedLabels, checkIds, type FitInput, type Predictor } from "../predictor.js";
 import { assessQueries, disposeContext, graphContext } from "./graph.js";
 import { AssessorNetwork, cellImages, type ImageShape, type StoredWeight } from "./network.js";
 import { type AssessorOptions, assessorOptions, trainingSteps } from "./options.js";
 
-export const MODEL_FORMAT = "nas-assay model";
-export const MODEL_VERSION = 2;
 /** Cells encoded and assessed at once in prediction. */
 const PREDICT_CHUNK = 4096;
 
@@ -75,19 +72,8 @@ export class SemiSupervisedAssessor implements Predictor {
   async fit(input: FitInput): Promise<void> {
     await initBackend();
     const o = this.options;
-    const n = input.labeled.length;
-    if (n < 2) throw new UserError(`the assessor needs at least 2 labeled cells, got ${n}`);
-    if (input.labels.length !== n)
-      throw new UserError(`${n} labeled cells but ${input.labels.length} labels`);
-    const labels = Float64Array.from(input.labels);
-    const bad = labels.findIndex((y) => !Number.isFinite(y));
-    if (bad >= 0)
-      throw new UserError(`label ${bad} (cell ${input.labeled[bad]}) is ${labels[bad]}; expected a number`);
-    const labeled = Int32Array.from(input.labeled);
-    for (const id of labeled) {
-      if (!Number.isInteger(id) || id < 0 || id >= this.space.size)
-        throw new UserError(`labeled cell id ${id} is not in ${this.space.name}`);
-    }
+    const { labeled, labels } = checkedLabels(input, this.space, 2);
+    const n = labeled.length;
     const pool = input.pool ? Int32Array.from(input.pool) : complement(this.space.size, labeled);
     if (pool.length === 0) throw new UserError("the unlabeled pool is empty");
     const y = scaleLabels(labels, o.labelTransform);
@@ -161,11 +147,7 @@ export class SemiSupervisedAssessor implements Predictor {
     await initBackend();
     const fitted = this.fitted;
     if (!fitted) throw new Error("predict() before fit() or load()");
-    for (let k = 0; k < ids.length; k++) {
-      if (!Number.isInteger(ids[k]) || ids[k] < 0 || ids[k] >= this.space.size) {
-        throw new UserError(`cell id ${ids[k]} is not in ${this.space.name}`);
-      }
-    }
+    checkIds(ids, this.space);
     const scores = await this.scores(fitted.network, fitted.context, ids, onProgress);
     return Float64Array.from(scores, (score) => calibrate(fitted.calibration, score));
   }
@@ -209,45 +191,21 @@ export class SemiSupervisedAssessor implements Predictor {
         data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).toString("base64"),
       };
     }
-    const file = {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      method: this.method,
-      space: this.space.name,
-      spaceSize: this.space.size,
+    writeModelFile(path, this.method, this.space, {
       options: this.options,
       calibration: fitted.calibration,
       trainedOn: { labels: fitted.labeled, seed: fitted.seed },
       context: Array.from(fitted.context),
       weights,
-    };
-    writeFileAtomic(path, JSON.stringify(file));
+    });
   }
 
   /** Reads a model file written by `save` for this space. */
   static async load(path: string, space: SearchSpace<unknown>): Promise<SemiSupervisedAssessor> {
     await initBackend();
-    let file: Record<string, unknown>;
-    try {
-      file = JSON.parse(readFileSync(path, "utf8"));
-    } catch (e) {
-      throw new BadFileError(path, `not a nas-assay model file (${(e as Error).message})`);
-    }
-    if (file?.format !== MODEL_FORMAT) throw new BadFileError(path, "not a nas-assay model file");
-    if (file.version !== MODEL_VERSION) {
-      throw new BadFileError(
-        path,
-        `model format version ${file.version}; this nas-assay reads version ${MODEL_VERSION}`,
-      );
-    }
+    const file = readModelFile(path, space);
     if (file.method !== "ssa")
       throw new BadFileError(path, `holds a "${file.method}" model, not the assessor (ssa)`);
-    if (file.space !== space.name || file.spaceSize !== space.size) {
-      throw new BadFileError(
-        path,
-        `was trained on ${file.space} (${file.spaceSize} cells), not ${space.name}`,
-      );
-    }
     try {
       const assessor = new SemiSupervisedAssessor(space, file.options as Partial<AssessorOptions>);
       const calibration = file.calibration as Calibration;

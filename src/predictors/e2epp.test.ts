@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { loadBenchmark, targetValues } from "../benchmark.js";
+import { kendallTau } from "../eval/metrics.js";
+import { Rng } from "../random.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { testData } from "../testing/fixtures.js";
+import { E2eppPredictor } from "./e2epp.js";
+import { loadPredictor } from "./registry.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-e2epp-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let space: SearchSpace<unknown>;
+let truth: Float64Array;
+before(async () => {
+  const benchmark = await loadBenchmark("nb201", testData());
+  space = benchmark.space;
+  truth = targetValues(benchmark);
+});
+
+test("E2EPP learns NAS-Bench-201 and round-trips through its model file", async () => {
+  const labeled = space.sample(new Rng(3), 300);
+  const model = new E2eppPredictor(space, { trees: 40 });
+  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 3 });
+  const test = space.sample(new Rng(4), 2000);
+  const predicted = await model.predict(test);
+  const tau = kendallTau(
+    predicted,
+    Array.from(test, (id) => truth[id]),
+  );
+  assert.ok(tau > 0.3, `Kendall tau ${tau}`);
+  const path = join(dir, "forest.nasa");
+  model.save(path);
+  const loaded = await loadPredictor(path, space);
+  assert.equal(loaded.method, "e2epp");
+  assert.deepEqual(await loaded.predict(test), predicted);
+  const file = JSON.parse(readFileSync(path, "utf8"));
+  file.trees[0].left = Buffer.from(new Int32Array([0]).buffer).toString("base64");
+  writeFileSync(join(dir, "bad.nasa"), JSON.stringify(file));
+  await assert.rejects(loadPredictor(join(dir, "bad.nasa"), space), /damaged model file/);
+  await assert.rejects(
+    model.fit({ space, labeled: [1, 2], labels: [0.5, Number.NaN], seed: 0 }),
+    /label 1 \(cell 2\) is NaN/,
+  );
+});
