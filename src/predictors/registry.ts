@@ -7,7 +7,7 @@ import { E2eppPredictor } from "./e2epp.js";
 import { readModelFile } from "./model-file.js";
 import type { Predictor } from "./predictor.js";
 
-export const METHODS = ["ssa", "e2epp"] as const;
+export const METHODS = ["ssa", "ssa-noae", "e2epp"] as const;
 export type Method = (typeof METHODS)[number];
 
 /** Checks a method name given by a user. */
@@ -18,7 +18,10 @@ export function methodName(name: string): Method {
   return name as Method;
 }
 
-/** A fresh, unfitted predictor; `options` are the assessor's and only apply to ssa. */
+/**
+ * A fresh, unfitted predictor: "ssa" the semi-supervised assessor, "ssa-noae" its ablation without
+ * auto-encoder (paper, Table 4), "e2epp" a random forest. `options` are the assessor's.
+ */
 export function createPredictor(
   method: Method,
   space: SearchSpace<unknown>,
@@ -27,6 +30,8 @@ export function createPredictor(
   switch (method) {
     case "ssa":
       return new SemiSupervisedAssessor(space, options);
+    case "ssa-noae":
+      return new SemiSupervisedAssessor(space, { ...options, autoencoder: false });
     case "e2epp": {
       const given = Object.keys(options);
       if (given.length > 0)
@@ -41,6 +46,7 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
   const method = readModelFile(path, space).method;
   switch (method) {
     case "ssa":
+    case "ssa-noae":
       return SemiSupervisedAssessor.load(path, space);
     case "e2epp":
       return E2eppPredictor.load(path, space);

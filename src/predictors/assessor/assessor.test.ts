@@ -11,6 +11,7 @@ import type { Nb201Space } from "../../spaces/nb201/space.js";
 import { initBackend, tf } from "../../tensor/backend.js";
 import { testData, testSpace } from "../../testing/fixtures.js";
 import { MODEL_VERSION } from "../model-file.js";
+import { createPredictor, loadPredictor } from "../registry.js";
 import { SemiSupervisedAssessor } from "./assessor.js";
 import { AssessorNetwork } from "./network.js";
 
@@ -65,10 +66,29 @@ test("same seed, same numbers; save/load gives identical predictions", async () 
   assert.equal(JSON.parse(readFileSync(path, "utf8")).space, "nb201");
 });
 
+test("the ablation without auto-encoder learns too, and its model file says so", async () => {
+  const labeled = space.sample(new Rng(2), 200);
+  const model = createPredictor("ssa-noae", space, SMALL);
+  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 2 });
+  const test = space.sample(new Rng(98), 2000);
+  const predicted = await model.predict(test);
+  const tau = kendallTau(
+    predicted,
+    Array.from(test, (id) => truth[id]),
+  );
+  assert.ok(tau > 0.2, `Kendall tau ${tau}`);
+  const path = join(dir, "noae.nasa");
+  model.save(path);
+  assert.equal(JSON.parse(readFileSync(path, "utf8")).method, "ssa-noae");
+  const loaded = await loadPredictor(path, space);
+  assert.equal(loaded.method, "ssa-noae");
+  assert.deepEqual(await loaded.predict(test.subarray(0, 50)), predicted.subarray(0, 50));
+});
+
 test("gradients reach the encoder through the relation graph", async () => {
   const network = AssessorNetwork.initial(
     { rows: 8, cols: 15 },
-    { embedding: 8, channels: [4, 8], hidden: 16 },
+    { embedding: 8, channels: [4, 8], hidden: 16, autoencoder: true },
     new Rng(1),
   );
   const x = tf.tensor4d(space.encode([0, 1, 2, 3, 4, 5, 6, 7]).slice(0, 8 * 8 * 15), [8, 8, 15, 1]);

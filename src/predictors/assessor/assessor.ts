@@ -36,7 +36,8 @@ interface Fitted {
 }
 
 export class SemiSupervisedAssessor implements Predictor {
-  readonly method = "ssa";
+  /** "ssa", or "ssa-noae" for the ablation without auto-encoder. */
+  readonly method: "ssa" | "ssa-noae";
   readonly options: AssessorOptions;
   private fitted?: Fitted;
   private images?: Float32Array;
@@ -47,6 +48,7 @@ export class SemiSupervisedAssessor implements Predictor {
     options: Partial<AssessorOptions> = {},
   ) {
     this.options = assessorOptions(options);
+    this.method = this.options.autoencoder ? "ssa" : "ssa-noae";
     const { vertices, opTypes } = space.encoding;
     this.image = { rows: vertices, cols: vertices + opTypes.length };
   }
@@ -83,11 +85,11 @@ export class SemiSupervisedAssessor implements Predictor {
     const network = AssessorNetwork.initial(this.image, o, rng);
     const optimizer = tf.train.adam(o.learningRate);
     const perBatch = Math.min(o.labeledPerBatch, n);
-    const jointSteps = trainingSteps(o, n).joint;
-    const totalSteps = o.pretrainSteps + jointSteps;
+    const { pretrain: pretrainSteps, joint: jointSteps } = trainingSteps(o, n);
+    const totalSteps = pretrainSteps + jointSteps;
     const report = (step: number) => input.onProgress?.(step / totalSteps);
 
-    for (let step = 0; step < o.pretrainSteps; step++) {
+    for (let step = 0; step < pretrainSteps; step++) {
       const ids = Int32Array.from({ length: o.batchSize }, () => pool[rng.int(pool.length)]);
       tf.tidy(() => {
         const x = this.batch(ids);
@@ -119,15 +121,18 @@ export class SemiSupervisedAssessor implements Predictor {
           const z = network.encode(x);
           const predicted = tf.slice(network.assess(z, o), 0, perBatch);
           const regression = tf.mean(tf.square(tf.sub(predicted, yt)));
-          let loss = tf.add(
-            tf.mul(1 - o.lambda, regression),
-            tf.mul(o.lambda, reconstructionLoss(network, x, z)),
-          );
+          let loss: tf.Tensor = regression;
+          if (o.autoencoder) {
+            loss = tf.add(
+              tf.mul(1 - o.lambda, regression),
+              tf.mul(o.lambda, reconstructionLoss(network, x, z)),
+            );
+          }
           if (o.rankWeight > 0) loss = tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt)));
           return loss as tf.Scalar;
         });
       });
-      if (step % 10 === 0) report(o.pretrainSteps + step);
+      if (step % 10 === 0) report(pretrainSteps + step);
       if (step % 10 === 9) await yieldToEventLoop();
     }
     optimizer.dispose();
@@ -204,8 +209,8 @@ export class SemiSupervisedAssessor implements Predictor {
   static async load(path: string, space: SearchSpace<unknown>): Promise<SemiSupervisedAssessor> {
     await initBackend();
     const file = readModelFile(path, space);
-    if (file.method !== "ssa")
-      throw new BadFileError(path, `holds a "${file.method}" model, not the assessor (ssa)`);
+    if (file.method !== "ssa" && file.method !== "ssa-noae")
+      throw new BadFileError(path, `holds a "${file.method}" model, not the assessor (ssa, ssa-noae)`);
     try {
       const assessor = new SemiSupervisedAssessor(space, file.options as Partial<AssessorOptions>);
       const calibration = file.calibration as Calibration;

@@ -22,11 +22,15 @@ export interface StoredWeight {
   data: Float32Array;
 }
 
-type Sizes = Pick<AssessorOptions, "embedding" | "channels" | "hidden">;
+type Sizes = Pick<AssessorOptions, "embedding" | "channels" | "hidden" | "autoencoder">;
 
 function layerShapes(image: ImageShape, o: Sizes): Record<string, number[]> {
   const [c1, c2] = o.channels;
   const flat = image.rows * image.cols * c2;
+  if (!o.autoencoder) {
+    // the ablation without auto-encoder: the GCN reads the flattened image itself
+    return { gcn0: [image.rows * image.cols, o.hidden], gcn1: [o.hidden, 1], gcn1Bias: [1] };
+  }
   return {
     conv1: [3, 3, 1, c1],
     conv1Bias: [c1],
@@ -91,9 +95,10 @@ export class AssessorNetwork {
     return new AssessorNetwork(image, sizes, weights);
   }
 
-  /** Embeddings E(X) of images (batch, rows, cols, 1). */
+  /** Embeddings E(X) of images (batch, rows, cols, 1); without auto-encoder, the flattened images. */
   encode(x: tf.Tensor4D): tf.Tensor2D {
     const v = this.variables;
+    if (!this.sizes.autoencoder) return tf.reshape(x, [x.shape[0], -1]);
     return tf.tidy(() => {
       const h1 = tf.relu(conv2dSame(x, v.conv1 as tf.Tensor4D, v.conv1Bias as tf.Tensor1D));
       const h2 = tf.relu(conv2dSame(h1, v.conv2 as tf.Tensor4D, v.conv2Bias as tf.Tensor1D));

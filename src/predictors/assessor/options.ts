@@ -6,6 +6,11 @@ import { UserError } from "../../errors.js";
 import type { LabelTransform } from "../label-scaling.js";
 
 export interface AssessorOptions {
+  /**
+   * Learn embeddings with the auto-encoder (the paper's model); false is the paper's Table 4 ablation:
+   * the graph and the GCN on the hand-crafted representation itself (no pre-training, λ unused).
+   */
+  autoencoder: boolean;
   /** Embedding size of the auto-encoder. */
   embedding: number;
   /** Channels of the two encoder convolutions (the decoder mirrors them). */
@@ -58,6 +63,7 @@ export interface AssessorOptions {
  * `--label-transform standard --rank-weight 0 --learning-rate 0.001` gives the paper's loss and optimiser.
  */
 export const DEFAULT_ASSESSOR_OPTIONS: AssessorOptions = {
+  autoencoder: true,
   embedding: 32,
   channels: [4, 8],
   hidden: 128,
@@ -94,6 +100,8 @@ export function assessorOptions(given: Partial<AssessorOptions> = {}): AssessorO
   if (o.minSteps > o.maxSteps)
     throw new UserError(`minSteps (${o.minSteps}) must not exceed maxSteps (${o.maxSteps})`);
   for (const c of o.channels) positiveInt("channels", c);
+  if (typeof o.autoencoder !== "boolean")
+    throw new UserError(`assessor option autoencoder must be true or false, got ${o.autoencoder}`);
   if (o.graphScale !== "normalized" && o.graphScale !== "median") {
     throw new UserError(
       `assessor option graphScale must be "normalized" or "median", got ${JSON.stringify(o.graphScale)}`,
@@ -123,7 +131,7 @@ export function assessorOptions(given: Partial<AssessorOptions> = {}): AssessorO
 export function trainingSteps(o: AssessorOptions, labeled: number): { pretrain: number; joint: number } {
   const stepsPerEpoch = Math.ceil(labeled / Math.min(o.labeledPerBatch, labeled));
   return {
-    pretrain: o.pretrainSteps,
+    pretrain: o.autoencoder ? o.pretrainSteps : 0,
     joint: Math.min(o.maxSteps, Math.max(o.minSteps, o.epochs * stepsPerEpoch)),
   };
 }
