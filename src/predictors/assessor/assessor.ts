@@ -20,6 +20,7 @@ import { type Calibration, calibrate, fitCalibration } from "../calibration.js";
 import { scaleLabels } from "../label-scaling.js";
 import { readModelFile, writeModelFile } from "../model-file.js";
 import { checkedLabels, checkIds, type FitInput, type Predictor } from "../predictor.js";
+import { rankingLoss } from "../ranking-loss.js";
 import { assessQueries, disposeContext, graphContext } from "./graph.js";
 import { AssessorNetwork, cellImages, type ImageShape, type StoredWeight } from "./network.js";
 import { type AssessorOptions, assessorOptions, trainingSteps } from "./options.js";
@@ -248,18 +249,6 @@ export class SemiSupervisedAssessor implements Predictor {
 /** Sigmoid cross-entropy between the 0/1 images and the decoder's logits (paper, Eq. 2). */
 function reconstructionLoss(network: AssessorNetwork, x: tf.Tensor4D, z: tf.Tensor2D): tf.Scalar {
   return tf.losses.sigmoidCrossEntropy(x, network.decode(z)) as tf.Scalar;
-}
-
-/** Logistic pairwise ranking loss over the labeled pairs with different labels. */
-function rankingLoss(predicted: tf.Tensor1D, target: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const n = predicted.shape[0];
-    const dp = tf.sub(tf.reshape(predicted, [n, 1]), tf.reshape(predicted, [1, n]));
-    const sign = tf.sign(tf.sub(tf.reshape(target, [n, 1]), tf.reshape(target, [1, n])));
-    const weight = tf.abs(sign);
-    const loss = tf.mul(tf.softplus(tf.neg(tf.mul(sign, dp))), weight);
-    return tf.div(tf.sum(loss), tf.maximum(tf.sum(weight), 1)) as tf.Scalar;
-  });
 }
 
 function complement(size: number, ids: Int32Array): Int32Array {
