@@ -22,4 +22,14 @@ export class Rng {
   float(): number {
     return uniformFloat64(this.gen);
   }
+
+  /** A uniformly random order of 0..n-1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const a = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a;
+  }
 }

@@ -4,10 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { loadBenchmark, targetValues } from "../benchmark.js";
-import { kendallTau } from "../eval/metrics.js";
-import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { testData } from "../testing/fixtures.js";
+import { heldOutKendallTau } from "../testing/predictor-checks.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { loadPredictor } from "./registry.js";
 
@@ -22,15 +21,12 @@ before(async () => {
 });
 
 test("E2EPP learns NAS-Bench-201 and round-trips through its model file", async () => {
-  const labeled = space.sample(new Rng(3), 300);
   const model = new E2eppPredictor(space, { trees: 40 });
-  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 3 });
-  const test = space.sample(new Rng(4), 2000);
-  const predicted = await model.predict(test);
-  const tau = kendallTau(
-    predicted,
-    Array.from(test, (id) => truth[id]),
-  );
+  const { tau, test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 300,
+    seed: 3,
+    testSize: 2000,
+  });
   assert.ok(tau > 0.3, `Kendall tau ${tau}`);
   const path = join(dir, "forest.nasa");
   model.save(path);

@@ -13,6 +13,7 @@
  * through an isotonic calibration fitted on the labeled cells (order-preserving).
  */
 import { BadFileError, UserError } from "../../errors.js";
+import { yieldToEventLoop } from "../../event-loop.js";
 import { Rng } from "../../random.js";
 import type { SearchSpace } from "../../spaces/search-space.js";
 import { initBackend, tf } from "../../tensor/backend.js";
@@ -99,11 +100,11 @@ export class SemiSupervisedAssessor implements Predictor {
       if (step % 10 === 0) report(step);
       if (step % 10 === 9) await yieldToEventLoop();
     }
-    let order = shuffled(rng, n);
+    let order = rng.permutation(n);
     let cursor = 0;
     for (let step = 0; step < jointSteps; step++) {
       if (cursor + perBatch > n) {
-        order = shuffled(rng, n);
+        order = rng.permutation(n);
         cursor = 0;
       }
       const picked = order.subarray(cursor, cursor + perBatch);
@@ -139,7 +140,8 @@ export class SemiSupervisedAssessor implements Predictor {
     optimizer.dispose();
     report(totalSteps);
     const context = new Int32Array(o.batchSize);
-    shuffled(rng, n)
+    rng
+      .permutation(n)
       .subarray(0, perBatch)
       .forEach((k, i) => {
         context[i] = labeled[k];
@@ -258,18 +260,4 @@ function complement(size: number, ids: Int32Array): Int32Array {
   let k = 0;
   for (let id = 0; id < size; id++) if (!taken[id]) out[k++] = id;
   return out;
-}
-
-function shuffled(rng: Rng, n: number): Int32Array {
-  const a = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
-
-/** Lets progress bars and signals run during long loops. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
