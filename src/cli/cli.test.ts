@@ -235,8 +235,9 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
     assert.deepEqual(result.seeds, [0, 1]);
     assert.equal(result.runs.length, 2);
     assert.equal(result.testCells, 15525);
-    for (const key of ["ktau", "spearman", "pearson", "mse"])
+    for (const key of ["ktau", "spearman", "pearson", "mse", "precisionAt100", "predictedBestTruth"])
       assert.ok(Number.isFinite(result[key].mean) && Number.isFinite(result[key].std));
+    for (const r of result.runs) assert.ok(r.precisionAt100 >= 0 && r.precisionAt100 <= 1);
     const bad = run(["evaluate", "--labels", "100", "--graph-scale", "cosine"]);
     assert.equal(bad.code, 1);
     assert.match(

@@ -11,7 +11,7 @@ import type { AssessorOptions } from "../predictors/assessor/options.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import type { SpaceName } from "../spaces/registry.js";
-import { kendallTau, mse, pearson, spearman } from "./metrics.js";
+import { kendallTau, mse, pearson, precisionAtK, spearman, trueValueOfPredictedBest } from "./metrics.js";
 
 export interface EvaluationSpec {
   method: Method;
@@ -28,6 +28,10 @@ export interface SeedResult {
   spearman: number;
   pearson: number;
   mse: number;
+  /** Share of the true top-100 test cells among the predicted top-100. */
+  precisionAt100: number;
+  /** True label of the test cell predicted best. */
+  predictedBestTruth: number;
   fitSeconds: number;
   predictSeconds: number;
 }
@@ -48,6 +52,8 @@ export interface EvaluationResult {
   spearman: Summary;
   pearson: Summary;
   mse: Summary;
+  precisionAt100: Summary;
+  predictedBestTruth: Summary;
   runs: SeedResult[];
 }
 
@@ -84,6 +90,8 @@ export async function evaluateSeed(
     spearman: spearman(predicted, actual),
     pearson: pearson(predicted, actual),
     mse: mse(predicted, actual),
+    precisionAt100: precisionAtK(predicted, actual, 100),
+    predictedBestTruth: trueValueOfPredictedBest(predicted, actual),
     fitSeconds,
     predictSeconds,
   };
@@ -122,7 +130,7 @@ export async function evaluate(
     );
     runs.sort((a, b) => seeds.indexOf(a.seed) - seeds.indexOf(b.seed));
   }
-  const summary = (key: "ktau" | "spearman" | "pearson" | "mse"): Summary => meanStd(runs.map((r) => r[key]));
+  const summary = (key: Exclude<keyof SeedResult, "seed">): Summary => meanStd(runs.map((r) => r[key]));
   return {
     method: spec.method,
     space: spec.space,
@@ -134,6 +142,8 @@ export async function evaluate(
     spearman: summary("spearman"),
     pearson: summary("pearson"),
     mse: summary("mse"),
+    precisionAt100: summary("precisionAt100"),
+    predictedBestTruth: summary("predictedBestTruth"),
     runs,
   };
 }
