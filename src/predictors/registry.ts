@@ -4,11 +4,22 @@ import type { SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import type { AssessorOptions } from "./assessor/options.js";
 import { E2eppPredictor } from "./e2epp.js";
-import { MlpPredictor } from "./mlp.js";
+import { ginNetwork } from "./gin.js";
+import { mlpNetwork } from "./mlp.js";
 import { readModelFile } from "./model-file.js";
 import type { Predictor } from "./predictor.js";
+import { type ScoringNetwork, SupervisedPredictor } from "./supervised.js";
 
-export const METHODS = ["ssa", "ssa-noae", "e2epp", "mlp"] as const;
+/** The networks of the supervised baselines, from their saved options. */
+const SUPERVISED: Record<
+  "mlp" | "gin",
+  (space: SearchSpace<unknown>, options: Record<string, unknown>) => ScoringNetwork
+> = {
+  mlp: mlpNetwork,
+  gin: ginNetwork,
+};
+
+export const METHODS = ["ssa", "ssa-noae", "e2epp", "mlp", "gin"] as const;
 export type Method = (typeof METHODS)[number];
 
 /** Checks a method name given by a user. */
@@ -22,7 +33,7 @@ export function methodName(name: string): Method {
 /**
  * A fresh, unfitted predictor: "ssa" the semi-supervised assessor, "ssa-noae" its ablation without
  * auto-encoder (paper, Table 4), "e2epp" a random forest, "mlp" a supervised perceptron on the flat
- * encoding. `options` are the assessor's.
+ * encoding, "gin" a supervised graph network on the cell's DAG. `options` are the assessor's.
  */
 export function createPredictor(
   method: Method,
@@ -34,12 +45,12 @@ export function createPredictor(
       return new SemiSupervisedAssessor(space, options);
     case "ssa-noae":
       return new SemiSupervisedAssessor(space, { ...options, autoencoder: false });
-    case "e2epp":
-    case "mlp": {
+    default: {
       const given = Object.keys(options);
       if (given.length > 0)
         throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
-      return method === "e2epp" ? new E2eppPredictor(space) : new MlpPredictor(space);
+      if (method === "e2epp") return new E2eppPredictor(space);
+      return new SupervisedPredictor(method, space, SUPERVISED[method](space, {}));
     }
   }
 }
@@ -54,7 +65,8 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
     case "e2epp":
       return E2eppPredictor.load(path, space);
     case "mlp":
-      return MlpPredictor.load(path, space);
+    case "gin":
+      return SupervisedPredictor.load(path, space, method, (options) => SUPERVISED[method](space, options));
     default:
       throw new BadFileError(path, `holds a model of the unknown method "${method}"`);
   }

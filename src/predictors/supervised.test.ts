@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { loadBenchmark, targetValues } from "../benchmark.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { testData } from "../testing/fixtures.js";
+import { heldOutKendallTau } from "../testing/predictor-checks.js";
+import { ginNetwork } from "./gin.js";
+import { mlpNetwork } from "./mlp.js";
+import { loadPredictor } from "./registry.js";
+import { SupervisedPredictor } from "./supervised.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-supervised-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let space: SearchSpace<unknown>;
+let truth: Float64Array;
+before(async () => {
+  const benchmark = await loadBenchmark("nb201", testData());
+  space = benchmark.space;
+  truth = targetValues(benchmark);
+});
+
+for (const [method, network] of [
+  ["mlp", mlpNetwork],
+  ["gin", ginNetwork],
+] as const) {
+  test(`${method} learns NAS-Bench-201 and round-trips through its model file`, async () => {
+    const model = new SupervisedPredictor(method, space, network(space, {}), { minSteps: 100, epochs: 10 });
+    const { tau, test, predicted } = await heldOutKendallTau(model, space, truth, {
+      labels: 300,
+      seed: 3,
+      testSize: 2000,
+    });
+    assert.ok(tau > 0.3, `Kendall tau ${tau}`);
+    const path = join(dir, `${method}.nasa`);
+    model.save(path);
+    const loaded = await loadPredictor(path, space);
+    assert.equal(loaded.method, method);
+    assert.deepEqual(await loaded.predict(test), predicted);
+    const file = JSON.parse(readFileSync(path, "utf8"));
+    file.weights[0].shape = [3, 3];
+    writeFileSync(join(dir, "bad.nasa"), JSON.stringify(file));
+    await assert.rejects(loadPredictor(join(dir, "bad.nasa"), space), /damaged model file: weight 0/);
+  });
+}
+
+test("supervised predictors refuse bad labels", async () => {
+  const model = new SupervisedPredictor("mlp", space, mlpNetwork(space));
+  await assert.rejects(
+    model.fit({ space, labeled: [1, 2], labels: [0.5, Number.NaN], seed: 0 }),
+    /label 1 \(cell 2\) is NaN/,
+  );
+});

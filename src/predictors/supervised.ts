@@ -1,0 +1,214 @@
+/**
+ * Predictors trained on labeled cells only: a differentiable network scores each cell's matrix
+ * encoding (adjacency + one-hot operations), trained like the assessor's regression head — rank-based
+ * targets, the pairwise ranking loss, Adam — and calibrated to accuracies by isotonic regression.
+ * The MLP and GIN baselines are such networks.
+ */
+import { BadFileError } from "../errors.js";
+import { yieldToEventLoop } from "../event-loop.js";
+import { Rng } from "../random.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { initBackend, tf } from "../tensor/backend.js";
+import { type Calibration, calibrate, fitCalibration } from "./calibration.js";
+import { scaleLabels } from "./label-scaling.js";
+import { readModelFile, writeModelFile } from "./model-file.js";
+import { checkedLabels, checkIds, type FitInput, type Predictor } from "./predictor.js";
+import { rankingLoss } from "./ranking-loss.js";
+
+/** A scoring network: its weights' shapes and its forward pass. */
+export interface ScoringNetwork {
+  /** Options that define the network (saved in model files). */
+  readonly options: Record<string, unknown>;
+  /** Shapes of the weights in order; matrices start Glorot-uniform, vectors at zero. */
+  shapes(): number[][];
+  /** Scores for a batch of encodings (count × the space's encoding size). */
+  forward(weights: tf.Tensor[], x: tf.Tensor2D): tf.Tensor1D;
+}
+
+export interface TrainingOptions {
+  learningRate: number;
+  /** Labeled cells per step (at most). */
+  batchSize: number;
+  /** Passes over the labeled cells, kept within [minSteps, maxSteps] steps. */
+  epochs: number;
+  minSteps: number;
+  maxSteps: number;
+  rankWeight: number;
+}
+
+export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
+  learningRate: 3e-3,
+  batchSize: 512,
+  epochs: 150,
+  minSteps: 300,
+  maxSteps: 1000,
+  rankWeight: 1,
+};
+
+/** Cells encoded and scored at once. */
+const PREDICT_CHUNK = 16384;
+
+interface Fitted {
+  weights: tf.Variable[];
+  calibration: Calibration;
+}
+
+export class SupervisedPredictor implements Predictor {
+  readonly training: TrainingOptions;
+  private fitted?: Fitted;
+
+  constructor(
+    readonly method: string,
+    readonly space: SearchSpace<unknown>,
+    readonly network: ScoringNetwork,
+    training: Partial<TrainingOptions> = {},
+  ) {
+    this.training = { ...DEFAULT_TRAINING_OPTIONS, ...training };
+  }
+
+  private async scores(weights: tf.Variable[], ids: ArrayLike<number>): Promise<Float32Array> {
+    const out = new Float32Array(ids.length);
+    const width = this.space.encoding.size;
+    for (let start = 0; start < ids.length; start += PREDICT_CHUNK) {
+      const chunk = Array.prototype.slice.call(ids, start, Math.min(ids.length, start + PREDICT_CHUNK));
+      const values = tf.tidy(() =>
+        this.network.forward(weights, tf.tensor2d(this.space.encode(chunk), [chunk.length, width])),
+      );
+      out.set(await values.data(), start);
+      values.dispose();
+      await yieldToEventLoop();
+    }
+    return out;
+  }
+
+  async fit(input: FitInput): Promise<void> {
+    await initBackend();
+    const o = this.training;
+    const { labeled, labels } = checkedLabels(input, this.space, 2);
+    const n = labeled.length;
+    const y = scaleLabels(labels, "quantile");
+    const x = this.space.encode(labeled);
+    const width = this.space.encoding.size;
+    const rng = new Rng(input.seed);
+    const weights = this.network.shapes().map((shape) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (shape.length < 2) return tf.variable(tf.zeros(shape));
+      const limit = Math.sqrt(6 / (shape[shape.length - 2] + shape[shape.length - 1]));
+      return tf.variable(
+        tf.tensor(
+          Float32Array.from({ length: size }, () => (rng.float() * 2 - 1) * limit),
+          shape,
+        ),
+      );
+    });
+    const perBatch = Math.min(o.batchSize, n);
+    const steps = Math.min(o.maxSteps, Math.max(o.minSteps, o.epochs * Math.ceil(n / perBatch)));
+    const optimizer = tf.train.adam(o.learningRate);
+    let order = rng.permutation(n);
+    let cursor = 0;
+    const batchX = new Float32Array(perBatch * width);
+    const batchY = new Float32Array(perBatch);
+    for (let step = 0; step < steps; step++) {
+      if (cursor + perBatch > n) {
+        order = rng.permutation(n);
+        cursor = 0;
+      }
+      for (let i = 0; i < perBatch; i++) {
+        const k = order[cursor + i];
+        batchX.set(x.subarray(k * width, (k + 1) * width), i * width);
+        batchY[i] = y[k];
+      }
+      cursor += perBatch;
+      tf.tidy(() => {
+        const xt = tf.tensor2d(batchX, [perBatch, width]);
+        const yt = tf.tensor1d(batchY);
+        optimizer.minimize(
+          () => {
+            const predicted = this.network.forward(weights, xt);
+            const loss = tf.mean(tf.square(tf.sub(predicted, yt)));
+            if (o.rankWeight === 0) return loss as tf.Scalar;
+            return tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt))) as tf.Scalar;
+          },
+          false,
+          weights,
+        );
+      });
+      if (step % 10 === 0) input.onProgress?.(step / steps);
+      if (step % 10 === 9) await yieldToEventLoop();
+    }
+    optimizer.dispose();
+    const calibration = fitCalibration(await this.scores(weights, labeled), labels);
+    if (this.fitted) tf.dispose(this.fitted.weights);
+    this.fitted = { weights, calibration };
+    input.onProgress?.(1);
+  }
+
+  async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
+    await initBackend();
+    const fitted = this.fitted;
+    if (!fitted) throw new Error("predict() before fit() or load()");
+    checkIds(ids, this.space);
+    const scores = await this.scores(fitted.weights, ids);
+    onProgress?.(1);
+    return Float64Array.from(scores, (s) => calibrate(fitted.calibration, s));
+  }
+
+  save(path: string): void {
+    const fitted = this.fitted;
+    if (!fitted) throw new Error("save() before fit()");
+    writeModelFile(path, this.method, this.space, {
+      network: this.network.options,
+      training: this.training,
+      calibration: fitted.calibration,
+      weights: fitted.weights.map((w) => {
+        const data = w.dataSync() as Float32Array;
+        return {
+          shape: w.shape,
+          data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"),
+        };
+      }),
+    });
+  }
+
+  /** Reads a model file of `method`, rebuilding its network from the saved network options. */
+  static async load(
+    path: string,
+    space: SearchSpace<unknown>,
+    method: string,
+    network: (options: Record<string, unknown>) => ScoringNetwork,
+  ): Promise<SupervisedPredictor> {
+    await initBackend();
+    const file = readModelFile(path, space);
+    if (file.method !== method) throw new BadFileError(path, `holds a "${file.method}" model, not ${method}`);
+    try {
+      const predictor = new SupervisedPredictor(
+        method,
+        space,
+        network(file.network as Record<string, unknown>),
+        file.training as Partial<TrainingOptions>,
+      );
+      const shapes = predictor.network.shapes();
+      const stored = file.weights as { shape: number[]; data: string }[];
+      if (stored.length !== shapes.length)
+        throw new Error(`${stored.length} weights, expected ${shapes.length}`);
+      const weights = stored.map((w, k) => {
+        if (w.shape.join("x") !== shapes[k].join("x"))
+          throw new Error(`weight ${k} is not of shape ${shapes[k].join("×")}`);
+        const bytes = Buffer.from(w.data, "base64");
+        const data = new Float32Array(
+          bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+        );
+        if (data.length !== shapes[k].reduce((a, b) => a * b, 1))
+          throw new Error(`weight ${k} has ${data.length} values`);
+        return tf.variable(tf.tensor(data, w.shape));
+      });
+      const calibration = file.calibration as Calibration;
+      if (!calibration?.scores?.length || calibration.labels?.length !== calibration.scores.length)
+        throw new Error("no output calibration");
+      predictor.fitted = { weights, calibration };
+      return predictor;
+    } catch (e) {
+      throw new BadFileError(path, `damaged model file: ${(e as Error).message}`);
+    }
+  }
+}
