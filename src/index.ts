@@ -5,6 +5,19 @@ export { type NpyArray, readNpy, readNpyVector, writeNpy } from "./data/npy.js";
 export { encodeTfRecord, readTfRecords, type TfRecord } from "./data/tfrecord.js";
 export { readUserLabels, type UserLabels } from "./data/user-labels.js";
 export { BadFileError, InvalidCellError, UserError } from "./errors.js";
+export { type EvaluationResult, type EvaluationSpec, evaluate } from "./eval/evaluate.js";
+export {
+  kendallTau,
+  mse,
+  pearson,
+  precisionAtK,
+  spearman,
+  trueValueOfPredictedBest,
+} from "./eval/metrics.js";
+export { SemiSupervisedAssessor } from "./predictors/assessor/assessor.js";
+export { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "./predictors/assessor/options.js";
+export type { FitInput, Predictor } from "./predictors/predictor.js";
+export { createPredictor, loadPredictor, METHODS, type Method } from "./predictors/registry.js";
 export { Rng } from "./random.js";
 export { INTERIOR_OPS, type Nb101Cell, parseCell, pruneCell } from "./spaces/nb101/cell.js";
 export { type ImportManifest, importNb101 } from "./spaces/nb101/import.js";
