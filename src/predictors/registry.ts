@@ -7,19 +7,21 @@ import { E2eppPredictor } from "./e2epp.js";
 import { ginNetwork } from "./gin.js";
 import { mlpNetwork } from "./mlp.js";
 import { readModelFile } from "./model-file.js";
+import { peepholeNetwork } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
 import { type ScoringNetwork, SupervisedPredictor } from "./supervised.js";
 
 /** The networks of the supervised baselines, from their saved options. */
 const SUPERVISED: Record<
-  "mlp" | "gin",
+  "peephole" | "mlp" | "gin",
   (space: SearchSpace<unknown>, options: Record<string, unknown>) => ScoringNetwork
 > = {
+  peephole: peepholeNetwork,
   mlp: mlpNetwork,
   gin: ginNetwork,
 };
 
-export const METHODS = ["ssa", "ssa-noae", "e2epp", "mlp", "gin"] as const;
+export const METHODS = ["ssa", "ssa-noae", "e2epp", "peephole", "mlp", "gin"] as const;
 export type Method = (typeof METHODS)[number];
 
 /** Checks a method name given by a user. */
@@ -32,8 +34,9 @@ export function methodName(name: string): Method {
 
 /**
  * A fresh, unfitted predictor: "ssa" the semi-supervised assessor, "ssa-noae" its ablation without
- * auto-encoder (paper, Table 4), "e2epp" a random forest, "mlp" a supervised perceptron on the flat
- * encoding, "gin" a supervised graph network on the cell's DAG. `options` are the assessor's.
+ * auto-encoder (paper, Table 4), "e2epp" a random forest, "peephole" an LSTM over the layers,
+ * "mlp" a perceptron on the flat encoding, "gin" a graph network on the cell's DAG. `options` are the
+ * assessor's.
  */
 export function createPredictor(
   method: Method,
@@ -64,6 +67,7 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
       return SemiSupervisedAssessor.load(path, space);
     case "e2epp":
       return E2eppPredictor.load(path, space);
+    case "peephole":
     case "mlp":
     case "gin":
       return SupervisedPredictor.load(path, space, method, (options) => SUPERVISED[method](space, options));

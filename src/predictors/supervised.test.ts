@@ -9,6 +9,7 @@ import { testData } from "../testing/fixtures.js";
 import { heldOutKendallTau } from "../testing/predictor-checks.js";
 import { ginNetwork } from "./gin.js";
 import { mlpNetwork } from "./mlp.js";
+import { peepholeNetwork } from "./peephole.js";
 import { loadPredictor } from "./registry.js";
 import { SupervisedPredictor } from "./supervised.js";
 
@@ -23,6 +24,7 @@ before(async () => {
 });
 
 for (const [method, network] of [
+  ["peephole", peepholeNetwork],
   ["mlp", mlpNetwork],
   ["gin", ginNetwork],
 ] as const) {
