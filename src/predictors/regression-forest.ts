@@ -119,13 +119,12 @@ function growTree(
     if (end - start < 2 * options.minLeaf || depth >= options.maxDepth) continue;
     // a random subset of the features: a partial Fisher–Yates shuffle
     let best: Split = { feature: -1, threshold: 0, gain: 1e-12 };
+    const samples: NodeSamples = { x, width, y, sample, start, end, sum, minLeaf: options.minLeaf };
     for (let k = 0; k < tries; k++) {
       const j = k + rng.int(width - k);
       [features[k], features[j]] = [features[j], features[k]];
       const f = features[k];
-      const split = binary[f]
-        ? binarySplit(x, width, y, sample, start, end, f, options.minLeaf)
-        : sortedSplit(x, width, y, sample, start, end, f, options.minLeaf);
+      const split = binary[f] ? binarySplit(samples, f) : sortedSplit(samples, f);
       if (split && split.gain > best.gain) best = split;
     }
     if (best.feature < 0) continue;
@@ -159,25 +158,26 @@ function gain(n: number, s: number, nl: number, sl: number): number {
   return (sl * sl) / nl + (sr * sr) / nr - (s * s) / n;
 }
 
-function binarySplit(
-  x: Float32Array,
-  width: number,
-  y: ArrayLike<number>,
-  sample: Int32Array,
-  start: number,
-  end: number,
-  f: number,
-  minLeaf: number,
-): Split | undefined {
+/** The samples of one node: rows sample[start..end) of x (width columns), targets y summing to `sum`. */
+interface NodeSamples {
+  x: Float32Array;
+  width: number;
+  y: ArrayLike<number>;
+  sample: Int32Array;
+  start: number;
+  end: number;
+  sum: number;
+  minLeaf: number;
+}
+
+function binarySplit(node: NodeSamples, f: number): Split | undefined {
+  const { x, width, y, sample, start, end, sum, minLeaf } = node;
   let zeros = 0;
   let zeroSum = 0;
-  let sum = 0;
   for (let k = start; k < end; k++) {
-    const v = y[sample[k]];
-    sum += v;
     if (x[sample[k] * width + f] === 0) {
       zeros++;
-      zeroSum += v;
+      zeroSum += y[sample[k]];
     }
   }
   const n = end - start;
@@ -185,21 +185,11 @@ function binarySplit(
   return { feature: f, threshold: 0.5, gain: gain(n, sum, zeros, zeroSum) };
 }
 
-function sortedSplit(
-  x: Float32Array,
-  width: number,
-  y: ArrayLike<number>,
-  sample: Int32Array,
-  start: number,
-  end: number,
-  f: number,
-  minLeaf: number,
-): Split | undefined {
+function sortedSplit(node: NodeSamples, f: number): Split | undefined {
+  const { x, width, y, sample, start, end, sum, minLeaf } = node;
   const n = end - start;
   const order = Array.from({ length: n }, (_, k) => sample[start + k]);
   order.sort((a, b) => x[a * width + f] - x[b * width + f]);
-  let sum = 0;
-  for (const i of order) sum += y[i];
   let best: Split | undefined;
   let leftSum = 0;
   for (let k = 0; k < n - 1; k++) {

@@ -3,10 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { loadBenchmark, targetValues } from "../benchmark.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { testData } from "../testing/fixtures.js";
-import { heldOutKendallTau } from "../testing/predictor-checks.js";
+import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
 import { ginNetwork } from "./gin.js";
 import { mlpNetwork } from "./mlp.js";
 import { peepholeNetwork } from "./peephole.js";
@@ -18,9 +16,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let space: SearchSpace<unknown>;
 let truth: Float64Array;
 before(async () => {
-  const benchmark = await loadBenchmark("nb201", testData());
-  space = benchmark.space;
-  truth = targetValues(benchmark);
+  ({ space, truth } = await nb201WithLabels());
 });
 
 for (const [method, network] of [
