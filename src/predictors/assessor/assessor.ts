@@ -42,7 +42,6 @@ export class SemiSupervisedAssessor implements Predictor {
   readonly method: "ssa" | "ssa-noae";
   readonly options: AssessorOptions;
   private fitted?: Fitted;
-  private images?: Float32Array;
   private readonly image: ImageShape;
 
   constructor(
@@ -55,22 +54,11 @@ export class SemiSupervisedAssessor implements Predictor {
     this.image = { rows: vertices, cols: vertices + opTypes.length };
   }
 
-  /** Images of every cell of the space, built once (ids index them). */
-  private allImages(): Float32Array {
-    if (!this.images) {
-      const ids = Int32Array.from({ length: this.space.size }, (_, i) => i);
-      const { vertices, opTypes } = this.space.encoding;
-      this.images = cellImages(this.space.encode(ids), ids.length, vertices, opTypes.length);
-    }
-    return this.images;
-  }
-
+  /** The cells' images as a batch (encoding 1,024 cells takes 0.4 ms; caching all would cost 140 MB). */
   private batch(ids: ArrayLike<number>): tf.Tensor4D {
-    const all = this.allImages();
-    const per = this.image.rows * this.image.cols;
-    const data = new Float32Array(ids.length * per);
-    for (let k = 0; k < ids.length; k++) data.set(all.subarray(ids[k] * per, (ids[k] + 1) * per), k * per);
-    return tf.tensor4d(data, [ids.length, this.image.rows, this.image.cols, 1]);
+    const { vertices, opTypes } = this.space.encoding;
+    const images = cellImages(this.space.encode(ids), ids.length, vertices, opTypes.length);
+    return tf.tensor4d(images, [ids.length, this.image.rows, this.image.cols, 1]);
   }
 
   async fit(input: FitInput): Promise<void> {

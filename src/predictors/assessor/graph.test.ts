@@ -9,13 +9,16 @@ import {
   type GraphOptions,
   graphContext,
   graphConvolution,
-  negativeScaledDistances,
+  squaredDistances as pairDistances,
+  selfDistances,
   similarityScale,
 } from "./graph.js";
 import { SparseGraph } from "./sparse-graph.js";
 
 /** Squared distances of the rows of z. */
-const squaredDistances = (z: tf.Tensor2D) => tf.neg(negativeScaledDistances(z, z, 1)) as tf.Tensor2D;
+const squaredDistances = (z: tf.Tensor2D) => pairDistances(z, z);
+/** The similarity scale of a batch of distance-space embeddings. */
+const scaleOf = (e: tf.Tensor2D, o: GraphOptions) => similarityScale(selfDistances(e), e.shape[0], o);
 
 let z: tf.Tensor2D;
 before(async () => {
@@ -39,9 +42,9 @@ test("the graph is symmetric, has self-loops, and keeps exactly the edges with s
   const sigma = 0.5;
   const o: GraphOptions = { graphScale: "normalized", sigma, tau: 0.05 };
   const e = distanceSpace(z, batchCenter(z), o);
-  const c = similarityScale(e, o);
+  const c = scaleOf(e, o);
   assert.ok(Math.abs(c - 1 / (2 * sigma * sigma)) < 1e-9, "normalized: σ is absolute");
-  const graph = SparseGraph.fromLogits(negativeScaledDistances(e, e, c).dataSync(), 4, Math.log(o.tau));
+  const graph = SparseGraph.fromDistances(selfDistances(e), 4, c, o.tau);
   const d = squaredDistances(e).arraySync();
   const dense = Array.from({ length: 4 }, () => new Array(4).fill(0));
   for (let i = 0; i < 4; i++) {
@@ -76,14 +79,14 @@ test("median scale: σ is relative to the batch's median distance", () => {
   const e = distanceSpace(z, batchCenter(z), o);
   const scaled = distanceSpace(tf.mul(z, 10) as tf.Tensor2D, batchCenter(tf.mul(z, 10) as tf.Tensor2D), o);
   // the graph does not depend on the embedding's scale
-  const c = similarityScale(e, o);
-  assert.ok(Math.abs(similarityScale(scaled, o) * 100 - c) / c < 1e-4);
+  const c = scaleOf(e, o);
+  assert.ok(Math.abs(scaleOf(scaled, o) * 100 - c) / c < 1e-4);
 });
 
 /** The GCN written with generic differentiable operations (the mask is a constant). */
 function referenceGcn(z: tf.Tensor2D, w0: tf.Tensor2D, w1: tf.Tensor2D, b: tf.Tensor1D, o: GraphOptions) {
   const e = distanceSpace(z, batchCenter(z), o);
-  const c = similarityScale(e, o);
+  const c = scaleOf(e, o);
   const sq = tf.sum(tf.square(e), 1, true);
   const k = tf.mul(tf.sub(tf.add(sq, tf.transpose(sq)), tf.mul(2, tf.matMul(e, e, false, true))), -c);
   const mask = tf.tidy(() =>

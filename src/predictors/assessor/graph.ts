@@ -40,39 +40,39 @@ export function batchCenter(z: tf.Tensor2D): tf.Tensor2D {
   return tf.mean(z, 0, true) as tf.Tensor2D;
 }
 
-/**
- * The factor c in s = exp(-c·d) for a batch of distance-space embeddings `e`: 1/(2σ²) for "normalized";
- * 1/(2σ²·m) for "median", m the median squared distance (sampled on the first 16 rows), so that the
- * graph does not change when the embedding is scaled.
- */
-export function similarityScale(e: tf.Tensor2D, options: GraphOptions): number {
-  const sigma = options.sigma;
-  if (options.graphScale === "median") {
-    const rows = Math.min(16, e.shape[0]);
-    const d = tf.tidy(() => negativeScaledDistances(tf.slice(e, [0, 0], [rows, -1]), e, 1));
-    const values = d.dataSync();
-    d.dispose();
-    const columns = e.shape[0];
-    const offDiagonal: number[] = [];
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < columns; j++) if (i !== j) offDiagonal.push(-values[i * columns + j]);
-    offDiagonal.sort((a, b) => a - b);
-    const median = Math.max(offDiagonal[Math.floor(offDiagonal.length / 2)] ?? 1, 1e-12);
-    return 1 / (2 * sigma * sigma * median);
-  }
-  return 1 / (2 * sigma * sigma);
-}
-
-/** -c·d(a_i, b_j) for all pairs in one product: [√(2c)·a, -c|a|², 1] · [√(2c)·b, 1, -c|b|²]ᵀ. */
-export function negativeScaledDistances(a: tf.Tensor2D, b: tf.Tensor2D, c: number): tf.Tensor2D {
+/** Squared distances |a_i - b_j|² for all pairs in one product: [a, |a|², 1] · [-2b, 1, |b|²]ᵀ. */
+export function squaredDistances(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
-    const root = Math.sqrt(2 * c);
     const sa = tf.sum(tf.square(a), 1, true);
     const sb = tf.sum(tf.square(b), 1, true);
-    const left = tf.concat([tf.mul(a, root), tf.mul(sa, -c), tf.onesLike(sa)], 1);
-    const right = tf.concat([tf.mul(b, root), tf.onesLike(sb), tf.mul(sb, -c)], 1);
+    const left = tf.concat([a, sa, tf.onesLike(sa)], 1);
+    const right = tf.concat([tf.mul(b, -2), tf.onesLike(sb), sb], 1);
     return matMul(left, right, false, true);
   });
+}
+
+/** The squared distances between the rows of e, row-major, read back from the backend. */
+export function selfDistances(e: tf.Tensor2D): Float32Array {
+  const d = squaredDistances(e, e);
+  const values = d.dataSync() as Float32Array;
+  d.dispose();
+  return values;
+}
+
+/**
+ * The factor c in s = exp(-c·d) for a batch whose squared distances are `distances` (size × size):
+ * 1/(2σ²) for "normalized"; 1/(2σ²·m) for "median", m the median off-diagonal distance of the first
+ * 16 rows, so that the graph does not change when the embedding is scaled.
+ */
+export function similarityScale(distances: ArrayLike<number>, size: number, options: GraphOptions): number {
+  const sigma = options.sigma;
+  if (options.graphScale !== "median") return 1 / (2 * sigma * sigma);
+  const offDiagonal: number[] = [];
+  for (let i = 0; i < Math.min(16, size); i++)
+    for (let j = 0; j < size; j++) if (i !== j) offDiagonal.push(distances[i * size + j]);
+  offDiagonal.sort((x, y) => x - y);
+  const median = Math.max(offDiagonal[Math.floor(offDiagonal.length / 2)] ?? 1, 1e-12);
+  return 1 / (2 * sigma * sigma * median);
 }
 
 /**
@@ -82,7 +82,6 @@ export function negativeScaledDistances(a: tf.Tensor2D, b: tf.Tensor2D, c: numbe
 export function graphConvolution(z: tf.Tensor2D, weights: GcnWeights, options: GraphOptions): tf.Tensor1D {
   return tf.tidy(() => {
     const e = distanceSpace(z, batchCenter(z), options);
-    const c = similarityScale(e, options);
     const op = tf.customGrad((...args) => {
       const [ein, zin, w0, w1, bias, save] = args as unknown as [
         tf.Tensor2D,
@@ -93,9 +92,9 @@ export function graphConvolution(z: tf.Tensor2D, weights: GcnWeights, options: G
         (t: tf.Tensor[]) => void,
       ];
       const [n, width] = zin.shape;
-      const logits = negativeScaledDistances(ein, ein, c);
-      const graph = SparseGraph.fromLogits(logits.dataSync(), n, Math.log(options.tau));
-      logits.dispose();
+      const distances = selfDistances(ein);
+      const c = similarityScale(distances, n, options);
+      const graph = SparseGraph.fromDistances(distances, n, c, options.tau);
       const dinv = Float32Array.from(graph.degrees(), (d) => 1 / Math.sqrt(d));
       const features = zin.dataSync();
       const u1 = scaleRows(features, dinv, width);
@@ -215,10 +214,9 @@ export function graphContext(z: tf.Tensor2D, weights: GcnWeights, options: Graph
   const [n, width] = z.shape;
   const center = tf.tidy(() => batchCenter(z));
   const e = distanceSpace(z, center, options);
-  const scale = similarityScale(e, options);
-  const logits = negativeScaledDistances(e, e, scale);
-  const graph = SparseGraph.fromLogits(logits.dataSync(), n, Math.log(options.tau));
-  logits.dispose();
+  const distances = selfDistances(e);
+  const scale = similarityScale(distances, n, options);
+  const graph = SparseGraph.fromDistances(distances, n, scale, options.tau);
   const dinv = Float32Array.from(graph.degrees(), (d) => 1 / Math.sqrt(d));
   const firstMessages = scaleRows(z.dataSync(), dinv, width);
   const q = tf.tidy(() => {
@@ -249,14 +247,13 @@ export function assessQueries(
 ): tf.Tensor1D {
   const [count, width] = z.shape;
   const n = context.e.shape[0];
-  const k = tf.tidy(() =>
-    negativeScaledDistances(distanceSpace(z, context.center, options), context.e, context.scale),
-  );
-  const logits = k.dataSync();
-  k.dispose();
+  const d = tf.tidy(() => squaredDistances(distanceSpace(z, context.center, options), context.e));
+  const distances = d.dataSync();
+  d.dispose();
   const features = z.dataSync();
   const { firstMessages, secondMessages } = context;
-  const threshold = Math.log(options.tau);
+  const { scale } = context;
+  const cutoff = -Math.log(options.tau); // s > τ  ⇔  c·d < -ln τ
   const first = new Float32Array(count * width);
   const received = new Float32Array(count);
   const self = new Float32Array(count);
@@ -266,8 +263,8 @@ export function assessQueries(
     let degree = 1; // the query's own self-loop, s = 1
     let second = 0;
     for (let j = 0, at = q * n; j < n; j++, at++) {
-      if (logits[at] <= threshold) continue;
-      const s = Math.exp(logits[at]);
+      if (scale * distances[at] >= cutoff) continue;
+      const s = Math.exp(-scale * distances[at]);
       degree += s;
       second += s * secondMessages[j];
       for (let f = 0, m = j * width; f < width; f++, m++) sum[f] += s * firstMessages[m];

@@ -15,17 +15,18 @@ export class SparseGraph {
   ) {}
 
   /**
-   * The graph of `logits` = -d(i, j)/2σ² (row-major size × size): an edge where the logit exceeds
-   * `threshold` (= ln τ), read from the upper triangle so that the graph is exactly symmetric.
-   * Self-loops (s = 1) are implicit.
+   * The graph of squared distances d (row-major size × size) with s = exp(-c·d): an edge where s > τ,
+   * read from the upper triangle so that the graph is exactly symmetric. Self-loops (s = 1) are
+   * implicit.
    */
-  static fromLogits(logits: ArrayLike<number>, size: number, threshold: number): SparseGraph {
+  static fromDistances(distances: ArrayLike<number>, size: number, c: number, tau: number): SparseGraph {
+    const cutoff = -Math.log(tau); // s > τ  ⇔  c·d < -ln τ
     const from: number[] = [];
     const to: number[] = [];
     const counts = new Int32Array(size + 1);
     for (let i = 0; i < size; i++) {
       for (let j = i + 1, at = i * size + i + 1; j < size; j++, at++) {
-        if (logits[at] > threshold) {
+        if (c * distances[at] < cutoff) {
           from.push(i);
           to.push(j);
           counts[i + 1]++;
@@ -41,7 +42,7 @@ export class SparseGraph {
     for (let e = 0; e < from.length; e++) {
       const i = from[e];
       const j = to[e];
-      const s = Math.exp(logits[i * size + j]);
+      const s = Math.exp(-c * distances[i * size + j]);
       columns[fill[i]] = j;
       weights[fill[i]++] = s;
       columns[fill[j]] = i;
