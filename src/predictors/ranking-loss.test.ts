@@ -30,6 +30,14 @@ test("the ranking loss and its gradient equal the dense formula, ties and large 
     assert.ok(Math.abs(a[i] - b[i]) < 1e-6, `gradient ${i}: ${a[i]} vs ${b[i]}`);
 });
 
+test("over thousands of pairs (the log of running products) it still equals the dense formula", () => {
+  const predicted = tf.randomNormal([90], 0, 3, "float32", 11) as tf.Tensor1D;
+  const target = tf.round(tf.randomUniform([90], 0, 20, "float32", 12)) as tf.Tensor1D;
+  const ours = rankingLoss(predicted, target).dataSync()[0];
+  const reference = denseRankingLoss(predicted, target).dataSync()[0];
+  assert.ok(Math.abs(ours - reference) < 1e-5 * reference, `${ours} vs ${reference}`);
+});
+
 test("a perfect order with wide margins costs almost nothing; the reverse order costs the margins", () => {
   const target = tf.tensor1d([1, 2, 3]);
   assert.ok(rankingLoss(tf.tensor1d([0, 50, 100]), target).dataSync()[0] < 1e-6);

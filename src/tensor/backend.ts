@@ -4,6 +4,7 @@
  * only when WebAssembly cannot start.
  */
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
@@ -23,6 +24,23 @@ export function initBackend(): Promise<string> {
     return tf.getBackend();
   })();
   return ready;
+}
+
+let threadBudget: number | undefined;
+
+/**
+ * How many threads this process's own numeric work may use: NAS_ASSAY_THREADS, else every core up to 2
+ * (what the assessor's helper thread can use). Set to 1 where several jobs already share the cores.
+ */
+export function threads(): number {
+  if (threadBudget !== undefined) return threadBudget;
+  const fromEnv = Number.parseInt(process.env.NAS_ASSAY_THREADS ?? "", 10);
+  return fromEnv >= 1 ? fromEnv : Math.min(2, availableParallelism());
+}
+
+/** Overrides `threads()` for this thread (e.g. 1 inside a worker that is one of several jobs). */
+export function setThreads(count: number): void {
+  threadBudget = Math.max(1, Math.floor(count));
 }
 
 export { tf };

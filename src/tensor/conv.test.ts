@@ -50,3 +50,20 @@ test("its input and filter gradients equal those of the patch convolution", () =
     assert.ok(scale > 0 && diff / scale < 1e-5, `gradient ${i}: difference ${diff} at scale ${scale}`);
   }
 });
+
+test("with ReLU and without the input's gradient, the filter and bias gradients equal tf's", () => {
+  const x = tf.randomNormal([4, 7, 12, 1], 0, 1, "float32", 6) as tf.Tensor4D;
+  const filter = tf.randomNormal([3, 3, 1, 4], 0, 1, "float32", 7) as tf.Tensor4D;
+  const bias = tf.randomNormal([4], 0, 1, "float32", 8) as tf.Tensor1D;
+  const w = tf.randomNormal([4, 7, 12, 4], 0, 1, "float32", 9);
+  const options = { relu: true, inputGradient: false };
+  const loss = (f: (a: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor4D) =>
+    tf.grads((a, b) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor1D), w)))([filter, bias]);
+  const ours = loss((a, b) => conv2dSame(x, a, b, options));
+  const reference = loss((a, b) => tf.relu(tf.add(patchConv(x, a), b)) as tf.Tensor4D);
+  for (let i = 0; i < 2; i++) {
+    const scale = tf.max(tf.abs(reference[i])).dataSync()[0];
+    const diff = tf.max(tf.abs(tf.sub(ours[i], reference[i]))).dataSync()[0];
+    assert.ok(scale > 0 && diff / scale < 1e-5, `gradient ${i}: difference ${diff} at scale ${scale}`);
+  }
+});

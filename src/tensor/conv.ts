@@ -1,37 +1,79 @@
 /**
- * A k×k 'same' convolution (stride 1) whose filter can be trained on the wasm backend, which has no
- * Conv2DBackpropFilter kernel (and a slow Conv2DBackpropInput). Forward and both gradients are plain
- * conv2d calls: dx = conv2d(dy, flipped filter with in/out swapped), and the filter gradient is a
- * 'valid' conv2d of the padded input with dy, batch taking the place of channels.
+ * A k×k 'same' convolution layer (stride 1, + bias, optional ReLU) whose filter can be trained on the
+ * wasm backend, which has no Conv2DBackpropFilter kernel (and a slow Conv2DBackpropInput). The forward
+ * pass is one fused conv2d + bias + ReLU kernel; the gradients are plain conv2d calls: dx = conv2d(dy,
+ * flipped filter with in/out swapped), and the filter gradient a conv2d of the input with dy, batch
+ * taking the place of channels and the padding given explicitly (a tf.pad of the input costs as much as
+ * the convolution itself).
  */
 import { tf } from "./backend.js";
-import { addBias } from "./bias.js";
+import { columnSums } from "./bias.js";
 
-const conv = tf.customGrad((...args) => {
-  const [x, filter, save] = args as unknown as [tf.Tensor4D, tf.Tensor4D, (t: tf.Tensor[]) => void];
-  save([x, filter]);
-  return {
-    value: tf.conv2d(x, filter, 1, "same"),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [input, f] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const gy = dy as tf.Tensor4D;
-      const pad = (f.shape[0] - 1) / 2;
-      const dx = tf.conv2d(gy, tf.transpose(tf.reverse(f, [0, 1]), [0, 1, 3, 2]), 1, "same");
-      const padded = tf.pad(input, [
-        [0, 0],
-        [pad, pad],
-        [pad, pad],
-        [0, 0],
-      ]);
-      const xt = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D; // (in, H+2p, W+2p, batch)
-      const dyt = tf.transpose(gy, [1, 2, 0, 3]) as tf.Tensor4D; // (H, W, batch, out)
-      const dw = tf.transpose(tf.conv2d(xt, dyt, 1, "valid"), [1, 2, 0, 3]); // (k, k, in, out)
-      return [dx, dw];
-    },
-  };
-});
+export interface ConvOptions {
+  /** Apply ReLU to the output. */
+  relu: boolean;
+  /** Compute the gradient with respect to the input (not needed when the input is data). */
+  inputGradient: boolean;
+}
 
 /** x: (batch, height, width, in); filter: (k, k, in, out); bias: (out). Returns (batch, height, width, out). */
-export function conv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
-  return addBias(conv(x, filter) as tf.Tensor4D, bias);
+export function conv2dSame(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  options: ConvOptions = { relu: false, inputGradient: true },
+): tf.Tensor4D {
+  const forward = (input: tf.Tensor4D, f: tf.Tensor4D, b: tf.Tensor1D, save: (t: tf.Tensor[]) => void) => {
+    // the kernel itself: tf.fused.conv2d falls back to three unfused kernels while gradients are recorded
+    const out = tf.engine().runKernel(
+      "FusedConv2D",
+      { x: input, filter: f, bias: b },
+      {
+        strides: [1, 1],
+        pad: "same",
+        dataFormat: "NHWC",
+        dilations: [1, 1],
+        activation: options.relu ? "relu" : "linear",
+      },
+    ) as tf.Tensor4D;
+    save([input, f, out]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, fs, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        const g = (options.relu ? tf.mul(dy, tf.step(ys)) : dy) as tf.Tensor4D;
+        const db = columnSums(tf.reshape(g, [-1, fs.shape[3]]) as tf.Tensor2D);
+        const p = (fs.shape[0] - 1) / 2;
+        const xt = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D; // (in, H, W, batch)
+        const gt = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D; // (H, W, batch, out)
+        const padding: [[number, number], [number, number], [number, number], [number, number]] = [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ];
+        const df = tf.transpose(tf.conv2d(xt, gt, 1, padding), [1, 2, 0, 3]); // (k, k, in, out)
+        if (!options.inputGradient) return [df, db];
+        const dx = tf.conv2d(g, tf.transpose(tf.reverse(fs, [0, 1]), [0, 1, 3, 2]), 1, "same");
+        return [dx, df, db];
+      },
+    };
+  };
+  if (options.inputGradient) {
+    const op = tf.customGrad((...args) => {
+      const [input, f, b, save] = args as unknown as [
+        tf.Tensor4D,
+        tf.Tensor4D,
+        tf.Tensor1D,
+        (t: tf.Tensor[]) => void,
+      ];
+      return forward(input, f, b, save);
+    });
+    return op(x, filter, bias) as tf.Tensor4D;
+  }
+  const op = tf.customGrad((...args) => {
+    const [f, b, save] = args as unknown as [tf.Tensor4D, tf.Tensor1D, (t: tf.Tensor[]) => void];
+    return forward(x, f, b, save);
+  });
+  return op(filter, bias) as tf.Tensor4D;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { initBackend, tf } from "./backend.js";
 import { addBias } from "./bias.js";
+import { denseLayer } from "./dense.js";
 import { matMul } from "./matmul.js";
 
 before(async () => {
@@ -42,3 +43,24 @@ test("addBias and its gradients equal tf.add's", () => {
   const reference = loss((p, q) => tf.add(p, q));
   for (let i = 0; i < 2; i++) assert.ok(maxRelativeError(ours[i], reference[i]) < 1e-5, `gradient ${i}`);
 });
+
+for (const relu of [false, true]) {
+  test(`denseLayer${relu ? " with ReLU" : ""} and its gradients equal tf's`, () => {
+    const x = tf.randomNormal([40, 30], 0, 1, "float32", 7) as tf.Tensor2D;
+    const wt = tf.randomNormal([30, 300], 0, 1, "float32", 8) as tf.Tensor2D;
+    const bias = tf.randomNormal([300], 0, 1, "float32", 9) as tf.Tensor1D;
+    const w = tf.randomNormal([40, 300], 0, 1, "float32", 10);
+    const loss = (f: (a: tf.Tensor2D, b: tf.Tensor2D, c: tf.Tensor1D) => tf.Tensor) =>
+      tf.grads((a, b, c) => tf.sum(tf.mul(f(a as tf.Tensor2D, b as tf.Tensor2D, c as tf.Tensor1D), w)))([
+        x,
+        wt,
+        bias,
+      ]);
+    const ours = loss((a, b, c) => denseLayer(a, b, c, relu));
+    const reference = loss((a, b, c) => {
+      const y = tf.add(tf.matMul(a, b), c);
+      return relu ? tf.relu(y) : y;
+    });
+    for (let i = 0; i < 3; i++) assert.ok(maxRelativeError(ours[i], reference[i]) < 1e-5, `gradient ${i}`);
+  });
+}

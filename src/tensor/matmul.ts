@@ -20,14 +20,14 @@ const product = tf.customGrad((...args) => {
 });
 
 /** g·yᵀ, transposing whichever of y or the result is smaller. */
-function transposedLeftProduct(g: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+export function transposedLeftProduct(g: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
   return y.size <= g.shape[0] * y.shape[0] + g.size
     ? tf.matMul(g, tf.transpose(y))
     : (tf.transpose(tf.matMul(y, tf.transpose(g))) as tf.Tensor2D);
 }
 
 /** xᵀ·g, transposing x, or g and the result, whichever moves less. */
-function transposedRightProduct(x: tf.Tensor2D, g: tf.Tensor2D): tf.Tensor2D {
+export function transposedRightProduct(x: tf.Tensor2D, g: tf.Tensor2D): tf.Tensor2D {
   return x.size <= g.size + x.shape[1] * g.shape[1]
     ? tf.matMul(tf.transpose(x), g)
     : (tf.transpose(tf.matMul(tf.transpose(g), x)) as tf.Tensor2D);

@@ -8,7 +8,7 @@ import { BadFileError, UserError } from "../../errors.js";
 import { kendallTau } from "../../eval/metrics.js";
 import { Rng } from "../../random.js";
 import type { Nb201Space } from "../../spaces/nb201/space.js";
-import { initBackend, tf } from "../../tensor/backend.js";
+import { initBackend, setThreads, tf, threads } from "../../tensor/backend.js";
 import { testData, testSpace } from "../../testing/fixtures.js";
 import { MODEL_VERSION } from "../model-file.js";
 import { createPredictor, loadPredictor } from "../registry.js";
@@ -51,6 +51,21 @@ test("it learns: predictions on unseen NAS-Bench-201 cells rank better than chan
     Array.from(test, (id) => truth[id]),
   );
   assert.ok(tau > 0.3, `Kendall tau ${tau}`);
+});
+
+test("the helper thread changes nothing: one thread and two give the same numbers", async () => {
+  // more cells than one prediction chunk, so that the helper scores some of them
+  const ids = space.sample(new Rng(5), 9000);
+  const initial = threads();
+  try {
+    setThreads(1);
+    const alone = await (await fitted(3)).predict(ids);
+    setThreads(2);
+    const helped = await (await fitted(3)).predict(ids);
+    assert.deepEqual(Array.from(helped), Array.from(alone));
+  } finally {
+    setThreads(initial);
+  }
 });
 
 test("same seed, same numbers; save/load gives identical predictions", async () => {

@@ -22,7 +22,9 @@ import { scaleLabels } from "../label-scaling.js";
 import { readModelFile, writeModelFile } from "../model-file.js";
 import { checkedLabels, checkIds, type FitInput, type Predictor } from "../predictor.js";
 import { rankingLoss } from "../ranking-loss.js";
-import { assessQueries, disposeContext, graphContext } from "./graph.js";
+import { type Images, reconstructionGradients, scoreImages } from "./branches.js";
+import { graphContext } from "./graph.js";
+import { branches, decoderBranch, type PendingDecoder } from "./helper.js";
 import { AssessorNetwork, cellImages, type ImageShape, type StoredWeight } from "./network.js";
 import { type AssessorOptions, assessorOptions, trainingSteps } from "./options.js";
 
@@ -54,11 +56,13 @@ export class SemiSupervisedAssessor implements Predictor {
     this.image = { rows: vertices, cols: vertices + opTypes.length };
   }
 
-  /** The cells' images as a batch (encoding 1,024 cells takes 0.4 ms; caching all would cost 140 MB). */
-  private batch(ids: ArrayLike<number>): tf.Tensor4D {
+  /** The cells' images (encoding 1,024 cells takes 0.4 ms; caching all would cost 140 MB). */
+  private images(ids: ArrayLike<number>): Images {
     const { vertices, opTypes } = this.space.encoding;
-    const images = cellImages(this.space.encode(ids), ids.length, vertices, opTypes.length);
-    return tf.tensor4d(images, [ids.length, this.image.rows, this.image.cols, 1]);
+    return {
+      data: cellImages(this.space.encode(ids), ids.length, vertices, opTypes.length),
+      count: ids.length,
+    };
   }
 
   async fit(input: FitInput): Promise<void> {
@@ -73,59 +77,45 @@ export class SemiSupervisedAssessor implements Predictor {
     const rng = new Rng(input.seed);
     this.fitted?.network.dispose();
     const network = AssessorNetwork.initial(this.image, o, rng);
-    const optimizer = tf.train.adam(o.learningRate);
+    const trainer = new Trainer(network, o);
     const perBatch = Math.min(o.labeledPerBatch, n);
     const { pretrain: pretrainSteps, joint: jointSteps } = trainingSteps(o, n);
     const totalSteps = pretrainSteps + jointSteps;
     const report = (step: number) => input.onProgress?.(step / totalSteps);
 
-    for (let step = 0; step < pretrainSteps; step++) {
-      const ids = Int32Array.from({ length: o.batchSize }, () => pool[rng.int(pool.length)]);
-      tf.tidy(() => {
-        const x = this.batch(ids);
-        optimizer.minimize(() => reconstructionLoss(network, x, network.encode(x)));
-      });
-      if (step % 10 === 0) report(step);
-      if (step % 10 === 9) await yieldToEventLoop();
-    }
-    let order = rng.permutation(n);
-    let cursor = 0;
-    for (let step = 0; step < jointSteps; step++) {
-      if (cursor + perBatch > n) {
-        order = rng.permutation(n);
-        cursor = 0;
+    try {
+      for (let step = 0; step < pretrainSteps; step++) {
+        const ids = Int32Array.from({ length: o.batchSize }, () => pool[rng.int(pool.length)]);
+        await trainer.pretrainStep(this.images(ids));
+        if (step % 10 === 0) report(step);
+        if (step % 10 === 9) await yieldToEventLoop();
       }
-      const picked = order.subarray(cursor, cursor + perBatch);
-      cursor += perBatch;
-      const ids = new Int32Array(o.batchSize);
-      const target = new Float32Array(perBatch);
-      picked.forEach((k, i) => {
-        ids[i] = labeled[k];
-        target[i] = y[k];
-      });
-      for (let i = perBatch; i < o.batchSize; i++) ids[i] = pool[rng.int(pool.length)];
-      tf.tidy(() => {
-        const x = this.batch(ids);
-        const yt = tf.tensor1d(target);
-        optimizer.minimize(() => {
-          const z = network.encode(x);
-          const predicted = tf.slice(network.assess(z, o), 0, perBatch);
-          const regression = tf.mean(tf.square(tf.sub(predicted, yt)));
-          let loss: tf.Tensor = regression;
-          if (o.autoencoder) {
-            loss = tf.add(
-              tf.mul(1 - o.lambda, regression),
-              tf.mul(o.lambda, reconstructionLoss(network, x, z)),
-            );
-          }
-          if (o.rankWeight > 0) loss = tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt)));
-          return loss as tf.Scalar;
+      let order = rng.permutation(n);
+      let cursor = 0;
+      for (let step = 0; step < jointSteps; step++) {
+        if (cursor + perBatch > n) {
+          order = rng.permutation(n);
+          cursor = 0;
+        }
+        const picked = order.subarray(cursor, cursor + perBatch);
+        cursor += perBatch;
+        const ids = new Int32Array(o.batchSize);
+        const target = new Float32Array(perBatch);
+        picked.forEach((k, i) => {
+          ids[i] = labeled[k];
+          target[i] = y[k];
         });
-      });
-      if (step % 10 === 0) report(pretrainSteps + step);
-      if (step % 10 === 9) await yieldToEventLoop();
+        for (let i = perBatch; i < o.batchSize; i++) ids[i] = pool[rng.int(pool.length)];
+        await trainer.jointStep(this.images(ids), target);
+        if (step % 10 === 0) report(pretrainSteps + step);
+        if (step % 10 === 9) await yieldToEventLoop();
+      }
+    } catch (e) {
+      network.dispose();
+      throw e;
+    } finally {
+      trainer.dispose();
     }
-    optimizer.dispose();
     report(totalSteps);
     const context = new Int32Array(o.batchSize);
     rng
@@ -148,31 +138,36 @@ export class SemiSupervisedAssessor implements Predictor {
     return Float64Array.from(scores, (score) => calibrate(fitted.calibration, score));
   }
 
-  /** The network's raw outputs for cells that join the context batch's graph one at a time. */
+  /**
+   * The network's raw outputs for cells that join the context batch's graph one at a time, chunks
+   * alternating between this thread and the helper.
+   */
   private async scores(
     network: AssessorNetwork,
     contextIds: Int32Array,
     ids: ArrayLike<number>,
     onProgress?: (done: number) => void,
   ): Promise<Float32Array> {
-    const z = tf.tidy(() => network.encode(this.batch(contextIds)));
+    const z = tf.tidy(() => {
+      const { data, count } = this.images(contextIds);
+      return network.encode(tf.tensor4d(data, [count, this.image.rows, this.image.cols, 1]));
+    });
     const context = graphContext(z, network.gcn(), this.options);
     z.dispose();
+    const other = branches();
     const out = new Float32Array(ids.length);
-    try {
-      for (let start = 0; start < ids.length; start += PREDICT_CHUNK) {
-        const count = Math.min(PREDICT_CHUNK, ids.length - start);
-        const values = tf.tidy(() => {
-          const zq = network.encode(this.batch(Array.prototype.slice.call(ids, start, start + count)));
-          return assessQueries(context, zq, network.gcn(), this.options);
-        });
-        out.set(await values.data(), start);
-        values.dispose();
-        onProgress?.((start + count) / ids.length);
-        await yieldToEventLoop();
-      }
-    } finally {
-      disposeContext(context);
+    const chunk = (start: number) =>
+      Array.prototype.slice.call(ids, start, start + PREDICT_CHUNK) as number[];
+    for (let start = 0; start < ids.length; start += 2 * PREDICT_CHUNK) {
+      const second = start + PREDICT_CHUNK;
+      const remote =
+        second < ids.length
+          ? other.scores(network, context, this.images(chunk(second)), this.options)
+          : undefined;
+      out.set(scoreImages(network, context, this.images(chunk(start)), this.options), start);
+      if (remote) out.set(await remote, second);
+      onProgress?.(Math.min(ids.length, start + 2 * PREDICT_CHUNK) / ids.length);
+      await yieldToEventLoop();
     }
     return out;
   }
@@ -236,9 +231,93 @@ export class SemiSupervisedAssessor implements Predictor {
   }
 }
 
-/** Sigmoid cross-entropy between the 0/1 images and the decoder's logits (paper, Eq. 2). */
-function reconstructionLoss(network: AssessorNetwork, x: tf.Tensor4D, z: tf.Tensor2D): tf.Scalar {
-  return tf.losses.sigmoidCrossEntropy(x, network.decode(z)) as tf.Scalar;
+/**
+ * One optimiser over the network, and the training steps. A joint step's loss is
+ * (1-λ)·L_rg + rankWeight·L_rank + λ·L_rc. Its backward pass is split where the two meet, at the
+ * embeddings z: the decoder's branch (gradients of λ·L_rc in z and in the decoder) runs on the helper
+ * thread while this thread runs the graph and the GCN, and its dz joins the GCN's on the way back into
+ * the encoder (see helper.ts).
+ */
+class Trainer {
+  private readonly optimizer: tf.Optimizer;
+
+  constructor(
+    private readonly network: AssessorNetwork,
+    private readonly o: AssessorOptions,
+  ) {
+    this.optimizer = tf.train.adam(o.learningRate);
+  }
+
+  /** An auto-encoder step on reconstruction alone. */
+  async pretrainStep(images: Images): Promise<void> {
+    this.apply(reconstructionGradients(this.network, images, 1));
+  }
+
+  /** A joint step on a batch whose first `target.length` cells are labeled with `target` (scaled). */
+  async jointStep(images: Images, target: Float32Array): Promise<void> {
+    const o = this.o;
+    const network = this.network;
+    const regressionWeight = o.autoencoder ? 1 - o.lambda : 1;
+    const gradients: Record<string, Float32Array> = {};
+    let decoder: PendingDecoder | undefined;
+    tf.tidy(() => {
+      const { rows, cols } = this.image;
+      const x = tf.tensor4d(images.data, [images.count, rows, cols, 1]);
+      const yt = tf.tensor1d(target);
+      const variables = network.variables;
+      const trained = Object.keys(variables).filter((name) => !name.startsWith("de"));
+      const { grads } = tf.variableGrads(
+        () => {
+          let z = network.encode(x);
+          if (o.autoencoder) {
+            const pending = decoderBranch(network, z.dataSync() as Float32Array, images, o.lambda);
+            decoder = pending;
+            z = withAddedGradient(z, () => pending.dz());
+          }
+          const predicted = tf.slice(network.assess(z, o), 0, target.length);
+          let loss = tf.mul(regressionWeight, tf.mean(tf.square(tf.sub(predicted, yt))));
+          if (o.rankWeight > 0) loss = tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt)));
+          return loss as tf.Scalar;
+        },
+        trained.map((name) => variables[name]),
+      );
+      for (const name of trained) gradients[name] = grads[variables[name].name].dataSync() as Float32Array;
+    });
+    if (decoder) Object.assign(gradients, await (decoder as PendingDecoder).grads());
+    this.apply(gradients);
+  }
+
+  private get image() {
+    return this.network.description.image;
+  }
+
+  private apply(gradients: Record<string, Float32Array>): void {
+    const variables = this.network.variables;
+    tf.tidy(() => {
+      const named: tf.NamedTensorMap = {};
+      for (const [name, g] of Object.entries(gradients)) {
+        const variable = variables[name];
+        named[variable.name] = tf.tensor(g, variable.shape);
+      }
+      this.optimizer.applyGradients(named);
+    });
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+
+/** z unchanged, whose gradient on the way back gains `extra()` (row-major, z's shape). */
+function withAddedGradient(z: tf.Tensor2D, extra: () => Float32Array): tf.Tensor2D {
+  const op = tf.customGrad((...args) => {
+    const [input] = args as unknown as [tf.Tensor2D];
+    return {
+      value: tf.clone(input),
+      gradFunc: (dy: tf.Tensor) => tf.add(dy, tf.tensor2d(extra(), input.shape)),
+    };
+  });
+  return op(z) as tf.Tensor2D;
 }
 
 function complement(size: number, ids: Int32Array): Int32Array {

@@ -4,7 +4,6 @@ import { initBackend, tf } from "../../tensor/backend.js";
 import {
   assessQueries,
   batchCenter,
-  disposeContext,
   distanceSpace,
   type GraphOptions,
   graphContext,
@@ -144,5 +143,4 @@ test("a queried cell joins the context as one more node", () => {
   // rows are independent: asking two cells together gives each one's answer alone
   const pair = assessQueries(context, tf.concat([query, far]) as tf.Tensor2D, weights, o).dataSync();
   assert.ok(Math.abs(pair[0] - alone) < 1e-6);
-  disposeContext(context);
 });

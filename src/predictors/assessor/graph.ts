@@ -67,10 +67,12 @@ export function selfDistances(e: tf.Tensor2D): Float32Array {
 export function similarityScale(distances: ArrayLike<number>, size: number, options: GraphOptions): number {
   const sigma = options.sigma;
   if (options.graphScale !== "median") return 1 / (2 * sigma * sigma);
-  const offDiagonal: number[] = [];
-  for (let i = 0; i < Math.min(16, size); i++)
-    for (let j = 0; j < size; j++) if (i !== j) offDiagonal.push(distances[i * size + j]);
-  offDiagonal.sort((x, y) => x - y);
+  const rows = Math.min(16, size);
+  const offDiagonal = new Float32Array(rows * (size - 1));
+  let k = 0;
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < size; j++) if (i !== j) offDiagonal[k++] = distances[i * size + j];
+  offDiagonal.sort();
   const median = Math.max(offDiagonal[Math.floor(offDiagonal.length / 2)] ?? 1, 1e-12);
   return 1 / (2 * sigma * sigma * median);
 }
@@ -194,42 +196,45 @@ function gcnGradients(dy: tf.Tensor1D, saved: tf.Tensor[], state: ForwardState):
 
 /**
  * A fixed batch of cells that queried cells join for prediction: their graph, first-layer features and
- * second-layer messages, computed once.
+ * second-layer messages, computed once. Plain arrays, so that it can be sent to another thread.
  */
 export type GraphContext = {
-  /** Distance-space embeddings of the context (n × embedding). */
-  e: tf.Tensor2D;
-  /** The context's mean embedding, which queries are centred on too. */
-  center: tf.Tensor2D;
+  /** Distance-space embeddings of the context, row-major n × embedding. */
+  e: Float32Array;
+  /** The context's mean embedding (1 × embedding), which queries are centred on too. */
+  center: Float32Array;
   /** D^-1/2 ⊙ z, row-major n × embedding: what a query receives in the first layer. */
   firstMessages: Float32Array;
   /** D^-1/2 ⊙ ReLU(Â·z·W0)·W1 (n): what a query receives in the second layer. */
   secondMessages: Float32Array;
-  /** 1/(2σ²) of the context batch. */
+  /** The factor c in s = exp(-c·d) of the context batch. */
   scale: number;
 };
 
-/** The context of embeddings `z` (a batch like a training batch). Dispose with `disposeContext`. */
+/** The context of embeddings `z` (a batch like a training batch). */
 export function graphContext(z: tf.Tensor2D, weights: GcnWeights, options: GraphOptions): GraphContext {
   const [n, width] = z.shape;
-  const center = tf.tidy(() => batchCenter(z));
-  const e = distanceSpace(z, center, options);
-  const distances = selfDistances(e);
-  const scale = similarityScale(distances, n, options);
-  const graph = SparseGraph.fromDistances(distances, n, scale, options.tau);
-  const dinv = Float32Array.from(graph.degrees(), (d) => 1 / Math.sqrt(d));
-  const firstMessages = scaleRows(z.dataSync(), dinv, width);
-  const q = tf.tidy(() => {
+  let context: GraphContext | undefined;
+  // (tidy's result is not the context: tidy would walk its typed arrays element by element)
+  tf.tidy(() => {
+    const center = batchCenter(z);
+    const e = distanceSpace(z, center, options);
+    const distances = selfDistances(e);
+    const scale = similarityScale(distances, n, options);
+    const graph = SparseGraph.fromDistances(distances, n, scale, options.tau);
+    const dinv = Float32Array.from(graph.degrees(), (d) => 1 / Math.sqrt(d));
+    const firstMessages = scaleRows(z.dataSync(), dinv, width);
     const p1 = tf.tensor2d(scaleRows(graph.multiply(firstMessages, width), dinv, width), [n, width]);
-    return matMul(tf.relu(matMul(p1, weights.w0)), weights.w1);
+    const q = matMul(tf.relu(matMul(p1, weights.w0)), weights.w1);
+    context = {
+      e: e.dataSync() as Float32Array,
+      center: center.dataSync() as Float32Array,
+      firstMessages,
+      secondMessages: scaleRows(q.dataSync(), dinv, 1),
+      scale,
+    };
   });
-  const secondMessages = scaleRows(q.dataSync(), dinv, 1);
-  q.dispose();
-  return { e, center, firstMessages, secondMessages, scale };
-}
-
-export function disposeContext(context: GraphContext): void {
-  tf.dispose([context.e, context.center]);
+  return context as GraphContext;
 }
 
 /**
@@ -246,8 +251,13 @@ export function assessQueries(
   options: GraphOptions,
 ): tf.Tensor1D {
   const [count, width] = z.shape;
-  const n = context.e.shape[0];
-  const d = tf.tidy(() => squaredDistances(distanceSpace(z, context.center, options), context.e));
+  const n = context.secondMessages.length;
+  const d = tf.tidy(() =>
+    squaredDistances(
+      distanceSpace(z, tf.tensor2d(context.center, [1, width]), options),
+      tf.tensor2d(context.e, [n, width]),
+    ),
+  );
   const distances = d.dataSync();
   d.dispose();
   const features = z.dataSync();

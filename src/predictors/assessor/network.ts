@@ -5,9 +5,8 @@
  */
 import type { Rng } from "../../random.js";
 import { tf } from "../../tensor/backend.js";
-import { addBias } from "../../tensor/bias.js";
 import { conv2dSame } from "../../tensor/conv.js";
-import { matMul } from "../../tensor/matmul.js";
+import { denseLayer } from "../../tensor/dense.js";
 import { type GcnWeights, type GraphOptions, graphConvolution } from "./graph.js";
 import type { AssessorOptions } from "./options.js";
 
@@ -22,7 +21,7 @@ export interface StoredWeight {
   data: Float32Array;
 }
 
-type Sizes = Pick<AssessorOptions, "embedding" | "channels" | "hidden" | "autoencoder">;
+export type Sizes = Pick<AssessorOptions, "embedding" | "channels" | "hidden" | "autoencoder">;
 
 function layerShapes(image: ImageShape, o: Sizes): Record<string, number[]> {
   const [c1, c2] = o.channels;
@@ -49,6 +48,11 @@ function layerShapes(image: ImageShape, o: Sizes): Record<string, number[]> {
     gcn1Bias: [1],
   };
 }
+
+/** The first convolution reads the data (no input gradient); the others pass gradients on. */
+const DATA_INPUT = { relu: true, inputGradient: false };
+const HIDDEN = { relu: true, inputGradient: true };
+const OUTPUT = { relu: false, inputGradient: true };
 
 export class AssessorNetwork {
   readonly variables: Record<string, tf.Variable>;
@@ -100,10 +104,10 @@ export class AssessorNetwork {
     const v = this.variables;
     if (!this.sizes.autoencoder) return tf.reshape(x, [x.shape[0], -1]);
     return tf.tidy(() => {
-      const h1 = tf.relu(conv2dSame(x, v.conv1 as tf.Tensor4D, v.conv1Bias as tf.Tensor1D));
-      const h2 = tf.relu(conv2dSame(h1, v.conv2 as tf.Tensor4D, v.conv2Bias as tf.Tensor1D));
-      const flat = tf.reshape(h2, [x.shape[0], -1]);
-      return addBias(matMul(flat, v.encode), v.encodeBias as tf.Tensor1D);
+      const h1 = conv2dSame(x, v.conv1 as tf.Tensor4D, v.conv1Bias as tf.Tensor1D, DATA_INPUT);
+      const h2 = conv2dSame(h1, v.conv2 as tf.Tensor4D, v.conv2Bias as tf.Tensor1D, HIDDEN);
+      const flat = tf.reshape(h2, [x.shape[0], -1]) as tf.Tensor2D;
+      return denseLayer(flat, v.encode as tf.Tensor2D, v.encodeBias as tf.Tensor1D, false);
     });
   }
 
@@ -112,10 +116,10 @@ export class AssessorNetwork {
     const v = this.variables;
     const [, c2] = this.sizes.channels;
     return tf.tidy(() => {
-      const flat = tf.relu(addBias(matMul(z, v.decode), v.decodeBias as tf.Tensor1D));
+      const flat = denseLayer(z, v.decode as tf.Tensor2D, v.decodeBias as tf.Tensor1D, true);
       const h2 = tf.reshape(flat, [z.shape[0], this.image.rows, this.image.cols, c2]) as tf.Tensor4D;
-      const h1 = tf.relu(conv2dSame(h2, v.deconv1 as tf.Tensor4D, v.deconv1Bias as tf.Tensor1D));
-      return conv2dSame(h1, v.deconv2 as tf.Tensor4D, v.deconv2Bias as tf.Tensor1D);
+      const h1 = conv2dSame(h2, v.deconv1 as tf.Tensor4D, v.deconv1Bias as tf.Tensor1D, HIDDEN);
+      return conv2dSame(h1, v.deconv2 as tf.Tensor4D, v.deconv2Bias as tf.Tensor1D, OUTPUT);
     });
   }
 
@@ -124,19 +128,44 @@ export class AssessorNetwork {
     return graphConvolution(z, this.gcn(), options);
   }
 
+  /** The GCN's output with the given GCN weights (to differentiate in them). */
+  assessWith(z: tf.Tensor2D, weights: GcnWeights, options: GraphOptions): tf.Tensor1D {
+    return graphConvolution(z, weights, options);
+  }
+
   /** The GCN's weights. */
   gcn(): GcnWeights {
     const v = this.variables;
     return { w0: v.gcn0 as tf.Tensor2D, w1: v.gcn1 as tf.Tensor2D, bias: v.gcn1Bias as tf.Tensor1D };
   }
 
-  /** The current weights, copied out of the backend. */
-  weights(): Record<string, StoredWeight> {
+  /** The current weights, copied out of the backend; only those named in `names` if given. */
+  weights(names?: readonly string[]): Record<string, StoredWeight> {
     const out: Record<string, StoredWeight> = {};
     for (const [name, variable] of Object.entries(this.variables)) {
+      if (names && !names.includes(name)) continue;
       out[name] = { shape: variable.shape.slice(), data: variable.dataSync() as Float32Array };
     }
     return out;
+  }
+
+  /** Overwrites the named weights (shapes must match). */
+  setWeights(weights: Record<string, StoredWeight>): void {
+    for (const [name, w] of Object.entries(weights)) {
+      const variable = this.variables[name];
+      if (!variable) throw new Error(`no weight ${name}`);
+      tf.tidy(() => variable.assign(tf.tensor(w.data, w.shape)));
+    }
+  }
+
+  /** The names of the auto-encoder's weights (none without auto-encoder). */
+  autoencoderNames(): string[] {
+    return Object.keys(this.variables).filter((name) => !name.startsWith("gcn"));
+  }
+
+  /** The shape description a copy of this network is built from. */
+  get description(): { image: ImageShape; sizes: Sizes } {
+    return { image: this.image, sizes: this.sizes };
   }
 
   dispose(): void {
