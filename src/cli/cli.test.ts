@@ -90,6 +90,19 @@ test("invalid cells, bad flags and missing data exit 1 with one clear line", () 
   assert.match(id.err, /--id -3 is not a cell id/);
 });
 
+test("reproduce: unknown experiments and bad flags are errors naming the allowed values", () => {
+  const name = run(["reproduce", "table9"]);
+  assert.equal(name.code, 1);
+  assert.match(name.err, /table9.*table1, table4, fig5, fig2, budget/);
+  const jobs = run(["reproduce", "table1", "--jobs", "0"]);
+  assert.equal(jobs.code, 1);
+  assert.match(jobs.err, /--jobs must be a positive integer, got "0"/);
+  const seeds = run(["reproduce", "table1", "--seeds", "1,x"]);
+  assert.equal(seeds.code, 1);
+  assert.match(seeds.err, /--seeds must be non-negative integers/);
+  assert.match(run(["reproduce", "--help"]).out, /Example:/);
+});
+
 test("--help gives an example", () => {
   const r = run(["cell", "--help"]);
   assert.equal(r.code, 0);

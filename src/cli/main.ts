@@ -6,6 +6,7 @@ import { cellCommand } from "./cell.js";
 import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
 import { predictCommand } from "./predict.js";
+import { reproduceCommand } from "./reproduce.js";
 import { spaceCommand } from "./space.js";
 import { tourCommand } from "./tour.js";
 import { trainCommand } from "./train.js";
@@ -26,6 +27,7 @@ for (const command of [
   trainCommand(),
   predictCommand(),
   evaluateCommand(),
+  reproduceCommand(),
   tourCommand(),
 ]) {
   program.addCommand(command.exitOverride().showHelpAfterError());

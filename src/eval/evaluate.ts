@@ -20,6 +20,13 @@ export interface EvaluationSpec {
   target?: string;
   labels: number;
   options?: Partial<AssessorOptions>;
+  /**
+   * Unlabeled cells the assessor may use (N_u): the first N_u test cells of the seed's random order;
+   * 0 = none (batches are filled from the labeled cells); absent = all remaining cells.
+   */
+  unlabeled?: number;
+  /** Also return the predictions and true labels of this many random test cells (for rank plots). */
+  sample?: number;
 }
 
 export interface SeedResult {
@@ -34,6 +41,8 @@ export interface SeedResult {
   predictedBestTruth: number;
   fitSeconds: number;
   predictSeconds: number;
+  /** With `sample`: predictions and true labels of random test cells. */
+  sample?: { predicted: number[]; actual: number[] };
 }
 
 export interface Summary {
@@ -72,10 +81,16 @@ export async function evaluateSeed(
   const test = order.subarray(spec.labels);
   const predictor = createPredictor(spec.method, space, spec.options);
   let started = performance.now();
+  const unlabeled = spec.unlabeled;
+  if (unlabeled !== undefined && !(Number.isInteger(unlabeled) && unlabeled >= 0 && unlabeled <= test.length))
+    throw new RangeError(
+      `the number of unlabeled cells must be an integer in 0..${test.length}, got ${unlabeled}`,
+    );
   await predictor.fit({
     space,
     labeled,
     labels: Array.from(labeled, (id) => truth[id]),
+    pool: unlabeled === undefined ? undefined : unlabeled === 0 ? labeled : test.subarray(0, unlabeled),
     seed,
     onProgress: (d) => onProgress?.(d * 0.8),
   });
@@ -84,6 +99,16 @@ export async function evaluateSeed(
   const predicted = await predictor.predict(test, (d) => onProgress?.(0.8 + d * 0.2));
   const predictSeconds = (performance.now() - started) / 1000;
   const actual = Float64Array.from(test, (id) => truth[id]);
+  let sample: SeedResult["sample"];
+  if (spec.sample) {
+    const picked = new Rng(seed + 1_000_003)
+      .permutation(test.length)
+      .subarray(0, Math.min(spec.sample, test.length));
+    sample = {
+      predicted: Array.from(picked, (i) => predicted[i]),
+      actual: Array.from(picked, (i) => actual[i]),
+    };
+  }
   return {
     seed,
     ktau: kendallTau(predicted, actual),
@@ -94,6 +119,7 @@ export async function evaluateSeed(
     predictedBestTruth: trueValueOfPredictedBest(predicted, actual),
     fitSeconds,
     predictSeconds,
+    ...(sample ? { sample } : {}),
   };
 }
 
@@ -124,13 +150,14 @@ export async function evaluate(
     await Promise.all(
       Array.from({ length: workers }, async () => {
         for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
-          runs.push(await seedInWorker(spec, seed, (d) => report(seed as number, d)));
+          runs.push(await evaluateSeedInWorker(spec, seed, (d) => report(seed as number, d)));
         }
       }),
     );
     runs.sort((a, b) => seeds.indexOf(a.seed) - seeds.indexOf(b.seed));
   }
-  const summary = (key: Exclude<keyof SeedResult, "seed">): Summary => meanStd(runs.map((r) => r[key]));
+  const summary = (key: Exclude<keyof SeedResult, "seed" | "sample">): Summary =>
+    meanStd(runs.map((r) => r[key]));
   return {
     method: spec.method,
     space: spec.space,
@@ -148,7 +175,8 @@ export async function evaluate(
   };
 }
 
-function seedInWorker(
+/** `evaluateSeed` in a worker thread of its own (one numeric backend per thread, no helper thread). */
+export function evaluateSeedInWorker(
   spec: EvaluationSpec,
   seed: number,
   onProgress: (d: number) => void,

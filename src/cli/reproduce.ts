@@ -1,0 +1,64 @@
+/** `nas-assay reproduce NAME`: one of the paper's experiments, resumable, written as NAME.md/.json/.svg. */
+import { Argument, Command } from "commander";
+import { UserError } from "../errors.js";
+import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
+import { reproduce } from "../experiments/reproduce.js";
+import { spaceName } from "../spaces/registry.js";
+import { globals, print } from "./context.js";
+import { progressBar } from "./progress.js";
+
+export function reproduceCommand(): Command {
+  return new Command("reproduce")
+    .description(
+      "run one of the paper's experiments (table1, table4, fig5, fig2) or the label-budget comparison (budget); " +
+        "finished runs are kept in OUT/NAME.json, so an interrupted run resumes where it stopped",
+    )
+    .addArgument(new Argument("<name>", "experiment").choices(EXPERIMENTS))
+    .option("--space <name>", "search space: nb101 or nb201", "nb101")
+    .option("--seeds <list>", "comma-separated seeds (default 0-4, or 0-2 with --quick)")
+    .option("--jobs <n>", "runs in parallel worker threads", "1")
+    .option("--quick", "fewer seeds and the small N_l only, for a first look")
+    .option("--out <dir>", "folder for NAME.json, NAME.md and the figures", "reproduce")
+    .addHelpText("after", "\nExample:\n  nas-assay reproduce table1 --quick --jobs 2 --out results")
+    .action(
+      async (name: ExperimentName, opts: Record<string, string | boolean | undefined>, cmd: Command) => {
+        const options = globals(cmd);
+        let seeds: number[] | undefined;
+        if (typeof opts.seeds === "string") {
+          seeds = opts.seeds.split(",").map((s) => Number(s.trim()));
+          if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0))
+            throw new UserError(
+              `--seeds must be non-negative integers separated by commas, got "${opts.seeds}"`,
+            );
+        }
+        const jobs = Number(opts.jobs);
+        if (!Number.isInteger(jobs) || jobs < 1)
+          throw new UserError(`--jobs must be a positive integer, got "${opts.jobs}"`);
+        const bar = progressBar(options, name, "runs");
+        let summary: Awaited<ReturnType<typeof reproduce>>;
+        try {
+          summary = await reproduce(name, {
+            space: spaceName(String(opts.space)),
+            data: options.dataDir,
+            out: String(opts.out),
+            seeds,
+            quick: opts.quick === true,
+            jobs,
+            onProgress: (done, total) => bar?.update(done, total),
+          });
+        } catch (e) {
+          if (e instanceof RangeError) throw new UserError(e.message);
+          throw e;
+        } finally {
+          bar?.stop();
+        }
+        print(options, summary, () =>
+          [
+            `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, the rest from earlier), ` +
+              `${Math.round(summary.wallSeconds)} s of wall time in runs`,
+            ...summary.files.map((f) => `  wrote ${f}`),
+          ].join("\n"),
+        );
+      },
+    );
+}

@@ -1,0 +1,45 @@
+/**
+ * The paper's reported numbers (Tang et al., CVPR 2020; NAS-Bench-101, mean ± std) and the published
+ * state of the art the budget experiment compares with, to print beside ours.
+ */
+import type { Summary } from "../eval/evaluate.js";
+
+type Metric = "ktau" | "mse" | "pearson";
+
+const s = (mean: number, std: number): Summary => ({ mean, std });
+
+/** Table 1: method → N_l → metric. The paper's "assessor" is our "ssa". */
+export const PAPER_TABLE1: Record<string, Record<number, Record<Metric, Summary>>> = {
+  peephole: {
+    1000: { ktau: s(0.4373, 0.0112), mse: s(0.0071, 0.0005), pearson: s(0.4013, 0.0092) },
+    10000: { ktau: s(0.487, 0.0096), mse: s(0.0037, 0.0004), pearson: s(0.4672, 0.0075) },
+    100000: { ktau: s(0.4976, 0.0055), mse: s(0.0036, 0.0003), pearson: s(0.4804, 0.0074) },
+  },
+  e2epp: {
+    1000: { ktau: s(0.5705, 0.0082), mse: s(0.0042, 0.0003), pearson: s(0.4467, 0.0071) },
+    10000: { ktau: s(0.6941, 0.0058), mse: s(0.0032, 0.0003), pearson: s(0.6164, 0.0063) },
+    100000: { ktau: s(0.7004, 0.0051), mse: s(0.0024, 0.0002), pearson: s(0.5874, 0.0051) },
+  },
+  ssa: {
+    1000: { ktau: s(0.6541, 0.0078), mse: s(0.0031, 0.0003), pearson: s(0.524, 0.0068) },
+    10000: { ktau: s(0.7814, 0.0042), mse: s(0.0026, 0.0002), pearson: s(0.6812, 0.0051) },
+    100000: { ktau: s(0.8456, 0.0031), mse: s(0.0016, 0.0002), pearson: s(0.8047, 0.0049) },
+  },
+};
+
+/** Table 4: Kendall tau without ("ssa-noae") and with ("ssa") the auto-encoder. */
+export const PAPER_TABLE4: Record<string, Record<number, Summary>> = {
+  "ssa-noae": { 1000: s(0.5302, 0.0081), 10000: s(0.7188, 0.0025), 100000: s(0.7578, 0.0038) },
+  ssa: { 1000: s(0.6541, 0.0078), 10000: s(0.7814, 0.0042), 100000: s(0.8456, 0.0031) },
+};
+
+/** Published Kendall tau on NAS-Bench-101 (test on all cells) by number of labels, since the paper. */
+export const STATE_OF_THE_ART: { labels: number; results: string }[] = [
+  { labels: 100, results: "PINAT 0.679 (0.717 with a ranking loss)" },
+  {
+    labels: 424,
+    results:
+      "Neural Predictor 0.679, GATES 0.691, TNASP 0.705, GMAE-NAS 0.732, PINAT 0.772 (0.812 with a ranking loss)",
+  },
+  { labels: 4236, results: "PINAT 0.846" },
+];

@@ -1,0 +1,31 @@
+/**
+ * Figures from Vega-Lite specifications: SVG rendered headless in Node (no browser, no canvas), and a
+ * PNG of it by resvg (a prebuilt Rust rasteriser: 40–500 ms a figure).
+ */
+import { Resvg } from "@resvg/resvg-js";
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+
+/** A Vega-Lite specification (without the schema, which `renderSvg` adds). */
+export type PlotSpec = Record<string, unknown>;
+
+export async function renderSvg(spec: PlotSpec): Promise<string> {
+  const full = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    background: "white",
+    ...spec,
+  } as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(full).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** A PNG of an SVG at 1.5× its size, with the system's fonts. */
+export function svgToPng(svg: string): Uint8Array {
+  return new Resvg(svg, { fitTo: { mode: "zoom", value: 1.5 }, font: { loadSystemFonts: true } })
+    .render()
+    .asPng();
+}

@@ -1,0 +1,417 @@
+/**
+ * An experiment's report from its results: NAME.md (the tables, mean ± std over seeds, beside the
+ * paper's numbers where it has them) and NAME*.svg / NAME*.png figures drawn by Vega-Lite.
+ */
+import { join } from "node:path";
+import { writeFileAtomic } from "../data/atomic-file.js";
+import { meanStd, type SeedResult, type Summary } from "../eval/evaluate.js";
+import { spearman } from "../eval/metrics.js";
+import type { Method } from "../predictors/registry.js";
+import {
+  budgetLabels,
+  type ExperimentName,
+  type ExperimentSettings,
+  FIG2_METHODS,
+  type RunSpec,
+  TABLE1_METHODS,
+  TABLE4_METHODS,
+  tableLabels,
+} from "./experiments.js";
+import { PAPER_TABLE1, PAPER_TABLE4, STATE_OF_THE_ART } from "./paper.js";
+import { type PlotSpec, renderSvg, svgToPng } from "./plots.js";
+import type { ResultsFile } from "./results-file.js";
+
+type Found = { run: RunSpec; result: SeedResult }[];
+type Metric = "ktau" | "mse" | "pearson" | "spearman" | "precisionAt100" | "predictedBestTruth";
+
+const METRIC_NAMES: Record<Metric, string> = {
+  ktau: "Kendall tau",
+  mse: "MSE",
+  pearson: "Pearson r",
+  spearman: "Spearman",
+  precisionAt100: "precision@100",
+  predictedBestTruth: "true acc. of predicted best",
+};
+
+/** Writes the report files; returns their paths. */
+export async function renderExperiment(
+  name: ExperimentName,
+  settings: ExperimentSettings,
+  file: ResultsFile,
+  found: Found,
+  out: string,
+): Promise<string[]> {
+  const { markdown, plots } = REPORTS[name](settings, found);
+  const header = [
+    `# ${TITLES[name]}`,
+    "",
+    `Space ${settings.space}, target ${file.target}; seeds ${settings.seeds.join(", ")}${settings.quick ? " (--quick)" : ""}; ` +
+      `test = all cells not labeled. ${found.length} runs, ${Math.round(file.wallSeconds)} s of wall time in runs. ` +
+      "Mean ± sample std over seeds. Written by `nas-assay reproduce`.",
+    "",
+  ];
+  const files: string[] = [];
+  const figureLines: string[] = [];
+  for (const plot of plots) {
+    const path = join(out, `${name}${plot.suffix}.svg`);
+    const svg = await renderSvg(plot.spec);
+    writeFileAtomic(path, svg);
+    const png = join(out, `${name}${plot.suffix}.png`);
+    writeFileAtomic(png, svgToPng(svg));
+    files.push(path, png);
+    figureLines.push(`![${plot.title}](${name}${plot.suffix}.svg)`, "");
+  }
+  const mdPath = join(out, `${name}.md`);
+  writeFileAtomic(mdPath, [...header, ...markdown, "", ...figureLines].join("\n"));
+  return [mdPath, ...files];
+}
+
+const TITLES: Record<ExperimentName, string> = {
+  table1: "Table 1: prediction with N_l random labels (Peephole, E2EPP, the assessor)",
+  table4: "Table 4: with and without the auto-encoder",
+  fig5: "Figure 5: σ, λ and the number of unlabeled cells N_u",
+  fig2: "Figure 2: predicted rank against true rank",
+  budget: "Label budgets: every predictor at N_l = 100, 424, 1k, 4,236",
+};
+
+const fmt = (s: Summary | undefined, digits = 4) =>
+  s ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : "–";
+const digitsOf = (metric: Metric) => (metric === "mse" ? 5 : 4);
+
+/** Mean ± std of a metric over the runs matching `where`. */
+function summarise(found: Found, metric: Metric, where: (run: RunSpec) => boolean): Summary | undefined {
+  const values = found.filter(({ run }) => where(run)).map(({ result }) => result[metric]);
+  return values.length ? meanStd(values) : undefined;
+}
+
+function count(found: Found, where: (run: RunSpec) => boolean): number {
+  return found.filter(({ run }) => where(run)).length;
+}
+
+interface Report {
+  markdown: string[];
+  plots: { suffix: string; title: string; spec: PlotSpec }[];
+}
+
+/** Points (method, N_l, mean, std) for a Kendall tau against N_l plot, ours and the paper's. */
+function byLabelsPlot(
+  found: Found,
+  methods: Method[],
+  labels: number[],
+  title: string,
+  paper?: (method: Method, n: number) => Summary | undefined,
+): PlotSpec {
+  const points: Record<string, unknown>[] = [];
+  for (const method of methods) {
+    for (const n of labels) {
+      const ours = summarise(found, "ktau", (r) => r.method === method && r.labels === n && !r.options);
+      if (ours)
+        points.push({
+          method,
+          source: "nas-assay",
+          labels: n,
+          mean: ours.mean,
+          lo: ours.mean - ours.std,
+          hi: ours.mean + ours.std,
+        });
+      const theirs = paper?.(method, n);
+      if (theirs)
+        points.push({
+          method,
+          source: "paper",
+          labels: n,
+          mean: theirs.mean,
+          lo: theirs.mean - theirs.std,
+          hi: theirs.mean + theirs.std,
+        });
+    }
+  }
+  const x = { field: "labels", type: "quantitative", scale: { type: "log" }, title: "labeled cells N_l" };
+  return {
+    title,
+    width: 420,
+    height: 280,
+    data: { values: points },
+    layer: [
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          x,
+          y: { field: "mean", type: "quantitative", title: "Kendall tau", scale: { zero: false } },
+          color: { field: "method", type: "nominal" },
+          strokeDash: { field: "source", type: "nominal", title: "" },
+        },
+      },
+      {
+        mark: "errorbar",
+        encoding: {
+          x,
+          y: { field: "lo", type: "quantitative", title: "Kendall tau" },
+          y2: { field: "hi" },
+          color: { field: "method", type: "nominal" },
+        },
+      },
+    ],
+  };
+}
+
+const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Found) => Report> = {
+  table1(settings, found) {
+    const labels = tableLabels(settings);
+    const paper = settings.space === "nb101";
+    const lines = [
+      paper
+        ? "Each cell: ours (nas-assay), then the paper's Table 1 in brackets. The paper's \"assessor\" is `ssa`."
+        : "The paper has no NAS-Bench-201 numbers; N_l is scaled to the space's 15,625 cells.",
+      "",
+      `| N_l | metric | ${TABLE1_METHODS.join(" | ")} |`,
+      `| --- | --- | ${TABLE1_METHODS.map(() => "---").join(" | ")} |`,
+    ];
+    for (const n of labels) {
+      for (const metric of ["ktau", "mse", "pearson"] as const) {
+        const cells = TABLE1_METHODS.map((method) => {
+          const ours = fmt(
+            summarise(found, metric, (r) => r.method === method && r.labels === n),
+            digitsOf(metric),
+          );
+          const theirs = paper ? PAPER_TABLE1[method]?.[n]?.[metric] : undefined;
+          return theirs ? `${ours} (${fmt(theirs, digitsOf(metric))})` : ours;
+        });
+        lines.push(`| ${n} | ${METRIC_NAMES[metric]} | ${cells.join(" | ")} |`);
+      }
+    }
+    lines.push("", ...secondsTable(found, TABLE1_METHODS, labels));
+    return {
+      markdown: lines,
+      plots: [
+        {
+          suffix: "",
+          title: "Kendall tau against N_l",
+          spec: byLabelsPlot(found, TABLE1_METHODS, labels, "Kendall tau against N_l", (m, n) =>
+            paper ? PAPER_TABLE1[m]?.[n]?.ktau : undefined,
+          ),
+        },
+      ],
+    };
+  },
+
+  table4(settings, found) {
+    const labels = tableLabels(settings);
+    const paper = settings.space === "nb101";
+    const lines = [
+      "Kendall tau; ours, then the paper's Table 4 in brackets. `ssa-noae`: the same graph and GCN on the hand-crafted matrix representation, no auto-encoder.",
+      "",
+      "| N_l | without auto-encoder (ssa-noae) | with (ssa) |",
+      "| --- | --- | --- |",
+    ];
+    for (const n of labels) {
+      const cells = TABLE4_METHODS.map((method) => {
+        const ours = fmt(summarise(found, "ktau", (r) => r.method === method && r.labels === n));
+        const theirs = paper ? PAPER_TABLE4[method]?.[n] : undefined;
+        return theirs ? `${ours} (${fmt(theirs)})` : ours;
+      });
+      lines.push(`| ${n} | ${cells.join(" | ")} |`);
+    }
+    lines.push("", ...secondsTable(found, TABLE4_METHODS, labels));
+    return {
+      markdown: lines,
+      plots: [
+        {
+          suffix: "",
+          title: "Kendall tau with and without the auto-encoder",
+          spec: byLabelsPlot(found, TABLE4_METHODS, labels, "With and without the auto-encoder", (m, n) =>
+            paper ? PAPER_TABLE4[m]?.[n] : undefined,
+          ),
+        },
+      ],
+    };
+  },
+
+  budget(settings, found) {
+    const labels = budgetLabels(settings);
+    const methods = [...new Set(found.map(({ run }) => run.method))];
+    const lines = [
+      "Kendall tau (mean ± std over seeds), test = all remaining cells.",
+      "",
+      `| method | ${labels.map((n) => `N_l = ${n}`).join(" | ")} |`,
+      `| --- | ${labels.map(() => "---").join(" | ")} |`,
+    ];
+    for (const method of methods)
+      lines.push(
+        `| ${method} | ${labels.map((n) => fmt(summarise(found, "ktau", (r) => r.method === method && r.labels === n))).join(" | ")} |`,
+      );
+    if (settings.space === "nb101") {
+      lines.push("", "Published on NAS-Bench-101 (Kendall tau, test on all cells):", "");
+      for (const { labels: n, results } of STATE_OF_THE_ART) lines.push(`- N_l = ${n}: ${results}`);
+    }
+    lines.push("", ...secondsTable(found, methods, labels));
+    return {
+      markdown: lines,
+      plots: [
+        {
+          suffix: "",
+          title: "Kendall tau against the label budget",
+          spec: byLabelsPlot(found, methods, labels, "Kendall tau against the label budget"),
+        },
+      ],
+    };
+  },
+
+  fig5(_settings, found) {
+    const series: { name: string; title: string; x: string }[] = [
+      { name: "sigma", title: "σ (relative to the batch's median distance)", x: "σ" },
+      { name: "lambda", title: "λ (weight of the reconstruction loss)", x: "λ" },
+      { name: "unlabeled", title: "N_u (unlabeled cells)", x: "N_u" },
+    ];
+    const lines = [
+      "The assessor at N_l = 1k, varying one setting at a time (others at their defaults: σ = 0.1, λ = 0.5, all unlabeled cells).",
+      "",
+    ];
+    const plots: Report["plots"] = [];
+    for (const s of series) {
+      const xs = [
+        ...new Set(found.filter(({ run }) => run.series === s.name).map(({ run }) => run.x as number)),
+      ].sort((a, b) => a - b);
+      lines.push(`| ${s.x} | Kendall tau | Pearson r | runs |`, "| --- | --- | --- | --- |");
+      const points: Record<string, unknown>[] = [];
+      for (const x of xs) {
+        const where = (r: RunSpec) => r.series === s.name && r.x === x;
+        const label = s.name === "unlabeled" && x < 0 ? "all" : String(x);
+        for (const metric of ["ktau", "pearson"] as const) {
+          const v = summarise(found, metric, where);
+          if (v)
+            points.push({
+              x: label,
+              order: x < 0 ? Number.MAX_SAFE_INTEGER : x,
+              metric: METRIC_NAMES[metric],
+              mean: v.mean,
+              lo: v.mean - v.std,
+              hi: v.mean + v.std,
+            });
+        }
+        lines.push(
+          `| ${label} | ${fmt(summarise(found, "ktau", where))} | ${fmt(summarise(found, "pearson", where))} | ${count(found, where)} |`,
+        );
+      }
+      lines.push("");
+      const x = {
+        field: "x",
+        type: "ordinal",
+        sort: { field: "order" },
+        title: s.title,
+        axis: { labelAngle: 0 },
+      };
+      plots.push({
+        suffix: `-${s.name}`,
+        title: `Kendall tau and r against ${s.x}`,
+        spec: {
+          title: `Kendall tau and r against ${s.x}`,
+          width: 360,
+          height: 240,
+          data: { values: points },
+          layer: [
+            {
+              mark: { type: "line", point: true },
+              encoding: {
+                x,
+                y: { field: "mean", type: "quantitative", title: "value", scale: { zero: false } },
+                color: { field: "metric", type: "nominal" },
+              },
+            },
+            {
+              mark: "errorbar",
+              encoding: {
+                x,
+                y: { field: "lo", type: "quantitative", title: "value" },
+                y2: { field: "hi" },
+                color: { field: "metric", type: "nominal" },
+              },
+            },
+          ],
+        },
+      });
+    }
+    return { markdown: lines, plots };
+  },
+
+  fig2(_settings, found) {
+    const lines = [
+      "Predicted rank against true rank of 5,000 random test cells (rank 1 = best), each predictor trained on 1k random labels (first seed).",
+      "",
+      "| method | Kendall tau (all test cells) | Spearman on the 5k shown |",
+      "| --- | --- | --- |",
+    ];
+    const points: Record<string, unknown>[] = [];
+    for (const method of FIG2_METHODS) {
+      const entry = found.find(({ run }) => run.method === method);
+      const sample = entry?.result.sample;
+      if (!entry || !sample) continue;
+      const predictedRank = ranks(sample.predicted);
+      const trueRank = ranks(sample.actual);
+      for (let i = 0; i < predictedRank.length; i++)
+        points.push({ method, true: trueRank[i], predicted: predictedRank[i] });
+      lines.push(
+        `| ${method} | ${entry.result.ktau.toFixed(4)} | ${spearman(sample.predicted, sample.actual).toFixed(4)} |`,
+      );
+    }
+    return {
+      markdown: lines,
+      plots: [
+        {
+          suffix: "",
+          title: "Predicted rank against true rank",
+          spec: {
+            data: { values: points },
+            facet: { field: "method", type: "nominal", title: null },
+            columns: 3,
+            spec: {
+              width: 200,
+              height: 200,
+              mark: { type: "circle", size: 4, opacity: 0.35 },
+              encoding: {
+                x: { field: "true", type: "quantitative", title: "true rank" },
+                y: { field: "predicted", type: "quantitative", title: "predicted rank" },
+              },
+            },
+          },
+        },
+      ],
+    };
+  },
+};
+
+/** Median fit and predict seconds per method and N_l. */
+function secondsTable(found: Found, methods: Method[], labels: number[]): string[] {
+  const lines = [
+    "Median seconds per run (fit / predict all remaining cells):",
+    "",
+    `| method | ${labels.join(" | ")} |`,
+    `| --- | ${labels.map(() => "---").join(" | ")} |`,
+  ];
+  for (const method of methods) {
+    const cells = labels.map((n) => {
+      const runs = found.filter(
+        ({ run }) => run.method === method && run.labels === n && !run.options && run.unlabeled === undefined,
+      );
+      if (runs.length === 0) return "–";
+      return `${median(runs.map((r) => r.result.fitSeconds)).toFixed(1)} / ${median(runs.map((r) => r.result.predictSeconds)).toFixed(1)}`;
+    });
+    lines.push(`| ${method} | ${cells.join(" | ")} |`);
+  }
+  return lines;
+}
+
+function median(values: number[]): number {
+  const s = values.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Rank of each value, 1 = the largest (best accuracy), ties broken by position. */
+function ranks(values: number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a] || a - b);
+  const out = new Array<number>(values.length);
+  order.forEach((i, r) => {
+    out[i] = r + 1;
+  });
+  return out;
+}

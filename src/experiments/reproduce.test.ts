@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { BadFileError, UserError } from "../errors.js";
+import type { EvaluationSpec, SeedResult } from "../eval/evaluate.js";
+import { testData } from "../testing/fixtures.js";
+import { EXPERIMENTS, experimentRuns, runKey } from "./experiments.js";
+import { reproduce } from "./reproduce.js";
+import type { ResultsFile } from "./results-file.js";
+
+const root = mkdtempSync(join(tmpdir(), "nas-assay-reproduce-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** A stand-in for training: numbers that depend on the run, and a record of which runs were made. */
+function fakeEvaluation(calls: string[], failAt = Number.POSITIVE_INFINITY) {
+  return async (spec: EvaluationSpec, seed: number): Promise<SeedResult> => {
+    calls.push(`${spec.method}/${spec.labels}/${seed}`);
+    if (calls.length >= failAt) throw new Error("interrupted");
+    const base = 0.5 + Math.log10(spec.labels) / 20 + (spec.method === "ssa" ? 0.05 : 0) + seed / 1000;
+    const n = spec.sample ?? 0;
+    return {
+      seed,
+      ktau: base,
+      spearman: base + 0.1,
+      pearson: base - 0.1,
+      mse: 0.004,
+      precisionAt100: 0.1,
+      predictedBestTruth: 0.93,
+      fitSeconds: 1,
+      predictSeconds: 0.5,
+      ...(n
+        ? {
+            sample: {
+              predicted: Array.from({ length: n }, (_, i) => i + seed),
+              actual: Array.from({ length: n }, (_, i) => n - i),
+            },
+          }
+        : {}),
+    };
+  };
+}
+
+test("each experiment writes NAME.json, NAME.md and its SVG figures", async () => {
+  const data = testData();
+  for (const name of EXPERIMENTS) {
+    const out = join(root, "all");
+    const calls: string[] = [];
+    const summary = await reproduce(name, {
+      space: "nb201",
+      data,
+      out,
+      quick: true,
+      seeds: [0, 1],
+      evaluateRun: fakeEvaluation(calls),
+    });
+    const planned = experimentRuns(name, { space: "nb201", seeds: [0, 1], quick: true });
+    assert.equal(calls.length, new Set(planned.map(runKey)).size, name);
+    const file = JSON.parse(readFileSync(join(out, `${name}.json`), "utf8")) as ResultsFile;
+    assert.equal(Object.keys(file.runs).length, calls.length);
+    const md = readFileSync(join(out, `${name}.md`), "utf8");
+    assert.match(md, /± /, `${name}.md has mean ± std`);
+    const svgs = summary.files.filter((f) => f.endsWith(".svg"));
+    assert.ok(svgs.length >= 1, name);
+    for (const svg of svgs) {
+      const text = readFileSync(svg, "utf8");
+      assert.match(text, /^<svg/);
+      assert.match(text, /<path|<circle|<line/, `${svg} draws something`);
+      assert.ok(md.includes(svg.split("/").pop() as string), `${name}.md shows ${svg}`);
+    }
+  }
+});
+
+test("Table 1 on NAS-Bench-101 prints the paper's numbers beside ours", async () => {
+  const out = join(root, "t1");
+  await reproduce("table1", {
+    space: "nb101",
+    data: testData(),
+    out,
+    quick: true,
+    evaluateRun: fakeEvaluation([]),
+  });
+  const md = readFileSync(join(out, "table1.md"), "utf8");
+  assert.match(
+    md,
+    /\| 1000 \| Kendall tau \| .* \(0\.4373 ± 0\.0112\) \| .* \(0\.5705 ± 0\.0082\) \| .* \(0\.6541 ± 0\.0078\) \|/,
+  );
+});
+
+test("an interrupted experiment resumes without redoing finished runs", async () => {
+  const data = testData();
+  const out = join(root, "resume");
+  const options = { space: "nb201" as const, data, out, quick: true, seeds: [0, 1, 2] };
+  const first: string[] = [];
+  await assert.rejects(
+    reproduce("table4", { ...options, evaluateRun: fakeEvaluation(first, 3) }),
+    /interrupted/,
+  );
+  const saved = JSON.parse(readFileSync(join(out, "table4.json"), "utf8")) as ResultsFile;
+  assert.equal(Object.keys(saved.runs).length, 2, "the two finished runs are saved");
+  const second: string[] = [];
+  const summary = await reproduce("table4", { ...options, evaluateRun: fakeEvaluation(second) });
+  assert.equal(second.length, 4, "only the 4 missing runs of 6");
+  assert.ok(!second.some((call) => first.slice(0, 2).includes(call)));
+  assert.equal(summary.ranNow, 4);
+  const third: string[] = [];
+  await reproduce("table4", { ...options, evaluateRun: fakeEvaluation(third) });
+  assert.equal(third.length, 0, "nothing left to run");
+  // more seeds later: only the new seed's runs
+  const fourth: string[] = [];
+  await reproduce("table4", { ...options, seeds: [0, 1, 2, 3], evaluateRun: fakeEvaluation(fourth) });
+  assert.deepEqual(fourth.sort(), ["ssa-noae/100/3", "ssa/100/3"]);
+});
+
+test("results of another space, or a damaged results file, are clear errors", async () => {
+  const data = testData();
+  const out = join(root, "mixed");
+  await reproduce("fig2", { space: "nb201", data, out, quick: true, evaluateRun: fakeEvaluation([]) });
+  await assert.rejects(
+    reproduce("fig2", { space: "nb101", data, out, quick: true, evaluateRun: fakeEvaluation([]) }),
+    (e: unknown) => e instanceof UserError && /space "nb201", not "nb101"/.test((e as Error).message),
+  );
+  writeFileSync(join(out, "fig2.json"), '{"format": "nas-assay experiment", "vers');
+  await assert.rejects(
+    reproduce("fig2", { space: "nb201", data, out, quick: true, evaluateRun: fakeEvaluation([]) }),
+    BadFileError,
+  );
+});

@@ -1,0 +1,115 @@
+/**
+ * `reproduce NAME`: runs the experiment's pending runs (up to `jobs` at once, each seed in a worker
+ * thread), saving each result as it finishes, then writes NAME.md and NAME's figures from all results.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { loadBenchmark, targetValues } from "../benchmark.js";
+import type { DataDir } from "../data/locations.js";
+import {
+  type EvaluationSpec,
+  evaluateSeed,
+  evaluateSeedInWorker,
+  type SeedResult,
+} from "../eval/evaluate.js";
+import {
+  defaultSeeds,
+  type ExperimentName,
+  type ExperimentSettings,
+  experimentRuns,
+  type RunSpec,
+  runKey,
+} from "./experiments.js";
+import { renderExperiment } from "./render.js";
+import { openResults, pendingRuns, resultsOf, saveResults } from "./results-file.js";
+
+export interface ReproduceOptions {
+  space: ExperimentSettings["space"];
+  data: DataDir;
+  out: string;
+  seeds?: number[];
+  quick?: boolean;
+  jobs?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** How a run is evaluated (tests replace it); by default `evaluate`'s protocol. */
+  evaluateRun?: (spec: EvaluationSpec, seed: number, onProgress: (d: number) => void) => Promise<SeedResult>;
+}
+
+export interface ReproduceSummary {
+  experiment: ExperimentName;
+  runs: number;
+  ranNow: number;
+  wallSeconds: number;
+  files: string[];
+}
+
+export async function reproduce(name: ExperimentName, options: ReproduceOptions): Promise<ReproduceSummary> {
+  const quick = options.quick ?? false;
+  const settings: ExperimentSettings = {
+    space: options.space,
+    seeds: options.seeds ?? defaultSeeds(quick),
+    quick,
+  };
+  const benchmark = await loadBenchmark(settings.space, options.data);
+  const target = benchmark.defaultTarget;
+  targetValues(benchmark, target);
+  mkdirSync(options.out, { recursive: true });
+  const path = join(options.out, `${name}.json`);
+  const file = openResults(path, name, settings.space, target);
+  const planned = experimentRuns(name, settings);
+  const pending = pendingRuns(file, planned);
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, pending.length));
+  const evaluateRun =
+    options.evaluateRun ??
+    (jobs > 1
+      ? evaluateSeedInWorker
+      : (spec: EvaluationSpec, seed: number, onProgress: (d: number) => void) =>
+          evaluateSeed(spec, seed, onProgress, benchmark));
+
+  const progress = new Map<string, number>();
+  const total = pending.length;
+  const report = () =>
+    options.onProgress?.(
+      [...progress.values()].reduce((a, b) => a + b, 0),
+      total,
+    );
+  const started = performance.now();
+  let savedWall = file.wallSeconds;
+  const queue = pending.slice();
+  const runOne = async (run: RunSpec) => {
+    const key = runKey(run);
+    const spec: EvaluationSpec = {
+      method: run.method,
+      space: settings.space,
+      data: options.data,
+      target,
+      labels: run.labels,
+      options: run.options,
+      unlabeled: run.unlabeled,
+      sample: run.sample,
+    };
+    const result = await evaluateRun(spec, run.seed, (d) => {
+      progress.set(key, d);
+      report();
+    });
+    progress.set(key, 1);
+    file.runs[key] = { run, result };
+    const now = performance.now();
+    file.wallSeconds = savedWall + (now - started) / 1000;
+    saveResults(path, file);
+    report();
+  };
+  report();
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      for (let run = queue.shift(); run !== undefined; run = queue.shift()) await runOne(run);
+    }),
+  );
+  savedWall = file.wallSeconds;
+  const files = [
+    path,
+    ...(await renderExperiment(name, settings, file, resultsOf(file, planned), options.out)),
+  ];
+  const runs = new Set(planned.map(runKey)).size;
+  return { experiment: name, runs, ranNow: pending.length, wallSeconds: savedWall, files };
+}

@@ -1,0 +1,91 @@
+/**
+ * An experiment's results file (NAME.json): the settings it was run with and one entry per finished
+ * run, rewritten atomically after each run so that an interrupted experiment resumes where it stopped.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "../data/atomic-file.js";
+import { BadFileError, UserError } from "../errors.js";
+import type { SeedResult } from "../eval/evaluate.js";
+import { type ExperimentName, type RunSpec, runKey } from "./experiments.js";
+
+export const RESULTS_FORMAT = "nas-assay experiment";
+export const RESULTS_VERSION = 1;
+
+export interface RunResult {
+  run: RunSpec;
+  result: SeedResult;
+}
+
+export interface ResultsFile {
+  format: typeof RESULTS_FORMAT;
+  version: number;
+  experiment: ExperimentName;
+  space: string;
+  target: string;
+  /** Wall time spent in runs, summed over invocations (s). */
+  wallSeconds: number;
+  runs: Record<string, RunResult>;
+}
+
+/** The results so far at `path`, or an empty file; refuses one of another experiment, space or target. */
+export function openResults(
+  path: string,
+  experiment: ExperimentName,
+  space: string,
+  target: string,
+): ResultsFile {
+  const empty: ResultsFile = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    experiment,
+    space,
+    target,
+    wallSeconds: 0,
+    runs: {},
+  };
+  if (!existsSync(path)) return empty;
+  let file: ResultsFile;
+  try {
+    file = JSON.parse(readFileSync(path, "utf8")) as ResultsFile;
+  } catch (e) {
+    throw new BadFileError(path, `not a results file (${(e as Error).message})`);
+  }
+  if (file.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION || typeof file.runs !== "object")
+    throw new BadFileError(path, `not a version ${RESULTS_VERSION} "${RESULTS_FORMAT}" results file`);
+  for (const [what, theirs, ours] of [
+    ["experiment", file.experiment, experiment],
+    ["space", file.space, space],
+    ["target", file.target, target],
+  ]) {
+    if (theirs !== ours)
+      throw new UserError(
+        `${path} holds results of ${what} "${theirs}", not "${ours}": choose another --out folder to keep both`,
+      );
+  }
+  return file;
+}
+
+/** The runs of `planned` not yet in the file (each key once). */
+export function pendingRuns(file: ResultsFile, planned: RunSpec[]): RunSpec[] {
+  const seen = new Set(Object.keys(file.runs));
+  const out: RunSpec[] = [];
+  for (const run of planned) {
+    const key = runKey(run);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(run);
+  }
+  return out;
+}
+
+/** The result of each planned run that has one. */
+export function resultsOf(file: ResultsFile, planned: RunSpec[]): { run: RunSpec; result: SeedResult }[] {
+  return planned.flatMap((run) => {
+    const found = file.runs[runKey(run)];
+    return found ? [{ run, result: found.result }] : [];
+  });
+}
+
+export function saveResults(path: string, file: ResultsFile): void {
+  writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+}
