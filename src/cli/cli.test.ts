@@ -103,6 +103,19 @@ test("reproduce: unknown experiments and bad flags are errors naming the allowed
   assert.match(run(["reproduce", "--help"]).out, /Example:/);
 });
 
+test("search: bad seeds, crossover and budgets are errors naming the flag", () => {
+  const seeds = run(["search", "--seeds", "a,b"]);
+  assert.equal(seeds.code, 1);
+  assert.match(seeds.err, /--seeds must be a count or non-negative integers/);
+  const crossover = run(["search", "--crossover", "2"]);
+  assert.equal(crossover.code, 1);
+  assert.match(crossover.err, /--crossover must be in \[0, 1\], got "2"/);
+  const evaluations = run(["search", "--evaluations", "0"]);
+  assert.equal(evaluations.code, 1);
+  assert.match(evaluations.err, /--evaluations must be a positive integer, got "0"/);
+  assert.match(run(["search", "--help"]).out, /Example:/);
+});
+
 test("--help gives an example", () => {
   const r = run(["cell", "--help"]);
   assert.equal(r.code, 0);

@@ -7,6 +7,7 @@ import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
 import { predictCommand } from "./predict.js";
 import { reproduceCommand } from "./reproduce.js";
+import { searchCommand } from "./search.js";
 import { spaceCommand } from "./space.js";
 import { tourCommand } from "./tour.js";
 import { trainCommand } from "./train.js";
@@ -28,6 +29,7 @@ for (const command of [
   predictCommand(),
   evaluateCommand(),
   reproduceCommand(),
+  searchCommand(),
   tourCommand(),
 ]) {
   program.addCommand(command.exitOverride().showHelpAfterError());

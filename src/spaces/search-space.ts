@@ -14,6 +14,8 @@ export interface SearchSpace<Cell> {
   sample(rng: Rng, n: number): Int32Array;
   /** A random neighbour of the cell: a valid cell of the space, different from it. */
   mutate(rng: Rng, id: number): number;
+  /** A valid cell taking each part (a vertex's edges and op, or an edge's op) from one parent at random. */
+  crossover(rng: Rng, a: number, b: number): number;
   /** Layout of `encode`'s output. */
   readonly encoding: MatrixEncoding;
   /** The hand-crafted matrix representation of each id, concatenated (see MatrixEncoding). */

@@ -192,6 +192,26 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
     throw new Error(`mutation of cell ${id} found no valid neighbour in 100,000 attempts`);
   }
 
+  /**
+   * Uniform crossover on the cells padded to 7 vertices: each vertex takes its op and its outgoing
+   * edges from one parent, chosen at random; retried until the child is a valid cell (after 1,000
+   * failures, a mutation of the first parent).
+   */
+  crossover(rng: Rng, a: number, b: number): number {
+    const parents = [padded(this.cell(a), rng), padded(this.cell(b), rng)];
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      const from = Array.from({ length: MAX_CELL_VERTICES }, () => parents[rng.int(2)]);
+      const matrix = from.map((parent, v) => parent.matrix[v].slice());
+      const ops = from.map((parent, v) => parent.ops[v]);
+      try {
+        return this.idOf({ matrix, ops });
+      } catch (e) {
+        if (!(e instanceof InvalidCellError)) throw e;
+      }
+    }
+    return this.mutate(rng, a);
+  }
+
   /** Count, cells per vertex count, and sha256 of the sorted hash list (one lowercase hash + "\\n" per line). */
   summary(): SpaceSummary {
     const byVertices: Record<string, number> = {};

@@ -92,6 +92,13 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
     return this.idByCode[cellCode({ ops })];
   }
 
+  /** Uniform crossover: each of the 6 edges takes its op from one parent, chosen at random. */
+  crossover(rng: Rng, a: number, b: number): number {
+    const parents = [this.cell(a).ops, this.cell(b).ops];
+    const ops = parents[0].map((_, edge) => parents[rng.int(2)][edge]);
+    return this.idByCode[cellCode({ ops })];
+  }
+
   /**
    * Op-on-vertex DAG of each cell (the usual conversion, so both spaces feed the same encoders):
    * vertex 0 = input, vertices 1..6 = the edges in arch order carrying their op (`none` included, so

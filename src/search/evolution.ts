@@ -1,0 +1,114 @@
+/**
+ * Evolutionary search over a space's cells with any fitness (a predictor's output, or true labels):
+ * regularized evolution (Real et al., 2019: tournament selection, mutation, the oldest member dies)
+ * and its genetic variant with crossover (the paper's "population generation, cross-over and
+ * mutation"). Children are made and evaluated in rounds of `batch` (a predictor scores many cells as
+ * fast as one); `batch` = 1 is the classic one-at-a-time algorithm. A cell is evaluated once; the
+ * budget counts distinct evaluated cells.
+ */
+import type { Rng } from "../random.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+
+/** Scores of cells (higher is better), in the order asked. */
+export type Fitness = (ids: Int32Array) => Promise<ArrayLike<number>>;
+
+export interface EvolutionOptions {
+  /** Population size. */
+  population: number;
+  /** Members drawn for each tournament; the fittest is a parent. */
+  tournament: number;
+  /** Distinct cells to evaluate in all, the initial population included. */
+  evaluations: number;
+  /** Children made and evaluated together per round. */
+  batch: number;
+  /** Probability that a child is the crossover of two tournament winners (then mutated); 0 = mutation only. */
+  crossover: number;
+}
+
+export const DEFAULT_EVOLUTION: EvolutionOptions = {
+  population: 100,
+  tournament: 10,
+  evaluations: 5000,
+  batch: 50,
+  crossover: 0,
+};
+
+/** Every cell evaluated, in order, with its fitness. */
+export interface SearchTrace {
+  ids: Int32Array;
+  fitness: Float64Array;
+}
+
+export function evolutionOptions(given: Partial<EvolutionOptions> = {}): EvolutionOptions {
+  const o = { ...DEFAULT_EVOLUTION, ...given };
+  const positive = (name: keyof EvolutionOptions) => {
+    if (!Number.isInteger(o[name]) || o[name] < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
+  };
+  for (const name of ["population", "tournament", "evaluations", "batch"] as const) positive(name);
+  if (o.tournament > o.population)
+    throw new RangeError(`tournament (${o.tournament}) must not exceed population (${o.population})`);
+  if (!(o.crossover >= 0 && o.crossover <= 1))
+    throw new RangeError(`crossover must be in [0, 1], got ${o.crossover}`);
+  return o;
+}
+
+/** Runs the evolution until `evaluations` distinct cells have been evaluated (or the space is exhausted). */
+export async function evolve(
+  space: SearchSpace<unknown>,
+  fitness: Fitness,
+  rng: Rng,
+  given: Partial<EvolutionOptions> = {},
+): Promise<SearchTrace> {
+  const o = evolutionOptions(given);
+  const budget = Math.min(o.evaluations, space.size);
+  const scores = new Map<number, number>();
+  const order: number[] = [];
+  const evaluate = async (ids: number[]) => {
+    const fresh = [...new Set(ids.filter((id) => !scores.has(id)))].slice(0, budget - order.length);
+    if (fresh.length > 0) {
+      const values = await fitness(Int32Array.from(fresh));
+      fresh.forEach((id, i) => {
+        scores.set(id, values[i]);
+        order.push(id);
+      });
+    }
+  };
+  // the population: a queue of ids, oldest first
+  const population = Array.from(space.sample(rng, Math.min(o.population, budget)));
+  await evaluate(population);
+  const winner = () => {
+    let best = -1;
+    for (let k = 0; k < o.tournament; k++) {
+      const id = population[rng.int(population.length)];
+      if (best < 0 || (scores.get(id) as number) > (scores.get(best) as number)) best = id;
+    }
+    return best;
+  };
+  let stalled = 0;
+  while (order.length < budget && stalled < 100) {
+    const children: number[] = [];
+    for (let c = 0; c < o.batch; c++) {
+      const parent = winner();
+      const child =
+        rng.float() < o.crossover
+          ? space.mutate(rng, space.crossover(rng, parent, winner()))
+          : space.mutate(rng, parent);
+      children.push(child);
+    }
+    const before = order.length;
+    await evaluate(children);
+    stalled = order.length === before ? stalled + 1 : 0;
+    for (const child of children) {
+      population.push(child);
+      population.shift();
+    }
+  }
+  return { ids: Int32Array.from(order), fitness: Float64Array.from(order, (id) => scores.get(id) as number) };
+}
+
+/** The `k` ids of a trace with the highest fitness, best first. */
+export function topK(trace: SearchTrace, k: number): Int32Array {
+  const index = Array.from(trace.ids.keys()).sort((a, b) => trace.fitness[b] - trace.fitness[a] || a - b);
+  return Int32Array.from(index.slice(0, k), (i) => trace.ids[i]);
+}

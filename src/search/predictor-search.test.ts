@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { testData } from "../testing/fixtures.js";
+import { predictorSearch, truthRanks } from "./predictor-search.js";
+
+test("truthRanks: 1 + the number of cells with a higher label, NaN cells ignored", () => {
+  const rank = truthRanks([0.5, 0.9, Number.NaN, 0.7, 0.9]);
+  assert.equal(rank(0.9), 1);
+  assert.equal(rank(0.7), 3);
+  assert.equal(rank(0.5), 4);
+  assert.equal(rank(0.95), 1);
+});
+
+test("the search returns valid cells of the space, reproducibly, and reports their true rank", async () => {
+  const spec = {
+    method: "e2epp" as const,
+    space: "nb201" as const,
+    data: testData(),
+    labels: 300,
+    evolution: { evaluations: 400, population: 40, batch: 20 },
+  };
+  const a = await predictorSearch(spec, [0, 1]);
+  const b = await predictorSearch(spec, [0, 1]);
+  assert.deepEqual(
+    a.runs.map((r) => r.top),
+    b.runs.map((r) => r.top),
+  );
+  for (const run of a.runs) {
+    assert.equal(run.top.length, 10);
+    assert.equal(new Set(run.top).size, 10);
+    assert.ok(run.top.every((id) => Number.isInteger(id) && id >= 0 && id < 15625));
+    assert.ok(run.top.includes(run.best.id));
+    assert.equal(run.evaluations, 400);
+    assert.ok(run.best.rank >= 1 && run.best.rankPercent === (100 * run.best.rank) / 15625);
+    // the exhaustive bound ranks every cell of the space by prediction
+    assert.ok(run.exhaustive.truth > 0.85, `exhaustive best ${run.exhaustive.truth}`);
+  }
+  assert.ok(a.bestTruth.mean > 0.85, `best found ${a.bestTruth.mean}`);
+});

@@ -1,0 +1,217 @@
+/**
+ * The paper's search protocol (section 4.2, Table 2): per seed, N_l random cells are labeled, a
+ * predictor is fitted on them, an evolutionary search uses its predictions as fitness (no true label
+ * is used during the search), and the top-10 cells by predicted accuracy are "trained": the result is
+ * the best true accuracy among them and its rank in the whole space. Also the exhaustive bound: the
+ * top-10 of every cell of the space by prediction.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
+import type { DataDir } from "../data/locations.js";
+import { meanStd, type Summary } from "../eval/evaluate.js";
+import { createPredictor, type Method } from "../predictors/registry.js";
+import { Rng } from "../random.js";
+import type { SpaceName } from "../spaces/registry.js";
+import { type EvolutionOptions, evolutionOptions, evolve, topK } from "./evolution.js";
+
+export interface PredictorSearchSpec {
+  method: Method;
+  space: SpaceName;
+  data: DataDir;
+  target?: string;
+  labels: number;
+  evolution?: Partial<EvolutionOptions>;
+  /** Cells "trained" at the end (the top by predicted accuracy). */
+  top?: number;
+}
+
+/** A found cell: its id, true label and rank in the whole space (1 = best; percent = rank / size). */
+export interface FoundCell {
+  id: number;
+  truth: number;
+  rank: number;
+  rankPercent: number;
+}
+
+export interface PredictorSearchRun {
+  seed: number;
+  /** The best (by true label) of the top cells by prediction found by the search. */
+  best: FoundCell;
+  top: number[];
+  /** Distinct cells the predictor scored during the search. */
+  evaluations: number;
+  fitSeconds: number;
+  searchSeconds: number;
+  /** The same from predicting every cell of the space. */
+  exhaustive: FoundCell;
+}
+
+export interface PredictorSearchResult {
+  method: Method;
+  space: SpaceName;
+  target: string;
+  labels: number;
+  evolution: EvolutionOptions;
+  seeds: number[];
+  bestTruth: Summary;
+  bestRankPercent: Summary;
+  exhaustiveTruth: Summary;
+  exhaustiveRankPercent: Summary;
+  runs: PredictorSearchRun[];
+}
+
+/** Ranks of true labels: rank(v) = 1 + number of cells with a higher label. */
+export function truthRanks(truth: ArrayLike<number>): (value: number) => number {
+  const sorted = Float64Array.from(truth).sort(); // NaN last
+  const finite = sorted.findIndex((v) => Number.isNaN(v));
+  const n = finite < 0 ? sorted.length : finite;
+  return (value) => {
+    // first index with sorted[i] > value
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] > value) hi = mid;
+      else lo = mid + 1;
+    }
+    return n - lo + 1;
+  };
+}
+
+function found(id: number, truth: Float64Array, rank: (v: number) => number, size: number): FoundCell {
+  const r = rank(truth[id]);
+  return { id, truth: truth[id], rank: r, rankPercent: (100 * r) / size };
+}
+
+function bestByTruth(ids: ArrayLike<number>, truth: Float64Array): number {
+  let best = ids[0];
+  for (let i = 1; i < ids.length; i++) if (truth[ids[i]] > truth[best]) best = ids[i];
+  return best;
+}
+
+/** One seed of the protocol on this thread. */
+export async function predictorSearchSeed(
+  spec: PredictorSearchSpec,
+  seed: number,
+  onProgress?: (done: number) => void,
+  loaded?: Benchmark,
+): Promise<PredictorSearchRun> {
+  const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
+  const truth = targetValues(benchmark, spec.target);
+  const { space } = benchmark;
+  const rank = truthRanks(truth);
+  const top = spec.top ?? 10;
+  const labeled = space.sample(new Rng(seed), spec.labels);
+  const predictor = createPredictor(spec.method, space);
+  let started = performance.now();
+  await predictor.fit({
+    space,
+    labeled,
+    labels: Array.from(labeled, (id) => truth[id]),
+    seed,
+    onProgress: (d) => onProgress?.(d * 0.6),
+  });
+  const fitSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const options = evolutionOptions(spec.evolution);
+  let scored = 0;
+  const trace = await evolve(
+    space,
+    async (ids) => {
+      const values = await predictor.predict(ids);
+      scored += ids.length;
+      onProgress?.(0.6 + (0.2 * scored) / options.evaluations);
+      return values;
+    },
+    new Rng(seed + 104_729),
+    options,
+  );
+  const searchSeconds = (performance.now() - started) / 1000;
+  const topIds = topK(trace, top);
+  const all = await predictor.predict(
+    Int32Array.from({ length: space.size }, (_, id) => id),
+    (d) => onProgress?.(0.8 + d * 0.2),
+  );
+  const exhaustiveTop = topK(
+    { ids: Int32Array.from({ length: space.size }, (_, id) => id), fitness: all },
+    top,
+  );
+  return {
+    seed,
+    best: found(bestByTruth(topIds, truth), truth, rank, space.size),
+    top: Array.from(topIds),
+    evaluations: trace.ids.length,
+    fitSeconds,
+    searchSeconds,
+    exhaustive: found(bestByTruth(exhaustiveTop, truth), truth, rank, space.size),
+  };
+}
+
+/** Every seed (up to `jobs` at once in worker threads), summarised. */
+export async function predictorSearch(
+  spec: PredictorSearchSpec,
+  seeds: number[],
+  jobs = 1,
+  onProgress?: (done: number) => void,
+): Promise<PredictorSearchResult> {
+  const benchmark = await loadBenchmark(spec.space, spec.data);
+  const target = spec.target ?? benchmark.defaultTarget;
+  targetValues(benchmark, target);
+  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size)
+    throw new RangeError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
+  const evolution = evolutionOptions(spec.evolution);
+  const progress = new Map<number, number>();
+  const report = (seed: number, d: number) => {
+    progress.set(seed, d);
+    onProgress?.([...progress.values()].reduce((a, b) => a + b, 0) / seeds.length);
+  };
+  const runs: PredictorSearchRun[] = [];
+  const workers = Math.max(1, Math.min(jobs, seeds.length, availableParallelism()));
+  const queue = seeds.slice();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
+        const s = seed;
+        runs.push(
+          workers === 1
+            ? await predictorSearchSeed(spec, s, (d) => report(s, d), benchmark)
+            : await seedInWorker(spec, s, (d) => report(s, d)),
+        );
+      }
+    }),
+  );
+  runs.sort((a, b) => seeds.indexOf(a.seed) - seeds.indexOf(b.seed));
+  return {
+    method: spec.method,
+    space: spec.space,
+    target,
+    labels: spec.labels,
+    evolution,
+    seeds,
+    bestTruth: meanStd(runs.map((r) => r.best.truth)),
+    bestRankPercent: meanStd(runs.map((r) => r.best.rankPercent)),
+    exhaustiveTruth: meanStd(runs.map((r) => r.exhaustive.truth)),
+    exhaustiveRankPercent: meanStd(runs.map((r) => r.exhaustive.rankPercent)),
+    runs,
+  };
+}
+
+function seedInWorker(
+  spec: PredictorSearchSpec,
+  seed: number,
+  onProgress: (d: number) => void,
+): Promise<PredictorSearchRun> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./search-worker.js", import.meta.url), { workerData: { spec, seed } });
+    worker.on("message", (message: { progress?: number; result?: PredictorSearchRun; error?: string }) => {
+      if (message.progress !== undefined) onProgress(message.progress);
+      if (message.result) {
+        resolve(message.result);
+        void worker.terminate();
+      }
+      if (message.error) reject(new Error(message.error));
+    });
+    worker.once("error", reject);
+  });
+}
