@@ -113,7 +113,13 @@ test("search: bad seeds, crossover and budgets are errors naming the flag", () =
   const evaluations = run(["search", "--evaluations", "0"]);
   assert.equal(evaluations.code, 1);
   assert.match(evaluations.err, /--evaluations must be a positive integer, got "0"/);
-  assert.match(run(["search", "--help"]).out, /Example:/);
+  const strategy = run(["search", "--strategy", "greedy"]);
+  assert.equal(strategy.code, 1);
+  assert.match(strategy.err, /greedy.*evolution, active/);
+  const exploration = run(["search", "--strategy", "active", "--exploration", "1.5"]);
+  assert.equal(exploration.code, 1);
+  assert.match(exploration.err, /--exploration must be in \[0, 1\], got "1.5"/);
+  assert.match(run(["search", "--help"]).out, /Examples:/);
 });
 
 test("--help gives an example", () => {

@@ -1,7 +1,17 @@
-/** `nas-assay search`: predictor-guided evolutionary search, the paper's Table 2 protocol. */
-import { Command } from "commander";
+/**
+ * `nas-assay search`: predictor-guided evolutionary search (the paper's Table 2 protocol), or active
+ * search against random search and regularized evolution (`--strategy active`).
+ */
+import { Command, Option } from "commander";
+import { writeFileAtomic } from "../data/atomic-file.js";
 import { UserError } from "../errors.js";
+import { renderSvg } from "../experiments/plots.js";
 import { METHODS, methodName } from "../predictors/registry.js";
+import {
+  type ActiveSearchResult,
+  compareStrategiesOverSeeds,
+  DEFAULT_ACTIVE,
+} from "../search/active-search.js";
 import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { predictorSearch } from "../search/predictor-search.js";
 import { spaceName } from "../spaces/registry.js";
@@ -34,7 +44,8 @@ export function searchCommand(): Command {
   return new Command("search")
     .description(
       "train a predictor on N_l random labeled cells, search the space with it as fitness, and report the " +
-        "best true accuracy among the top cells it finds (and among the top cells of the whole space by prediction)",
+        "best true accuracy among the top cells it finds (and among the top cells of the whole space by " +
+        "prediction); or, with --strategy active, train cells a few at a time where the predictor points",
     )
     .option("--space <name>", "search space: nb101 or nb201", "nb101")
     .option("--method <name>", `predictor: ${METHODS.join(", ")}`, "ssa")
@@ -56,11 +67,35 @@ export function searchCommand(): Command {
       String(DEFAULT_EVOLUTION.crossover),
     )
     .option("--top <n>", "cells trained at the end (the top by prediction)", "10")
+    .addOption(
+      new Option(
+        "--strategy <name>",
+        "evolution: the paper's protocol; active: active search vs random and evolution",
+      )
+        .choices(["evolution", "active"])
+        .default("evolution"),
+    )
+    .option("--budget <n>", "active: cells trained in all", String(DEFAULT_ACTIVE.budget))
+    .option("--initial <n>", "active: cells trained at random first", String(DEFAULT_ACTIVE.initial))
+    .option("--step <n>", "active: cells trained per round", String(DEFAULT_ACTIVE.step))
+    .option(
+      "--exploration <p>",
+      "active: share of each round drawn at random",
+      String(DEFAULT_ACTIVE.exploration),
+    )
+    .option(
+      "--candidates <n>",
+      "active: cells scored per round in a large space",
+      String(DEFAULT_ACTIVE.candidates),
+    )
+    .option("--plot <file.svg>", "active: also draw the three curves")
     .addHelpText(
       "after",
-      "\nExample:\n  nas-assay search --space nb101 --method ssa --labels 1000 --seeds 20 --jobs 2 --json",
+      "\nExamples:\n  nas-assay search --space nb101 --method ssa --labels 1000 --seeds 20 --jobs 2 --json\n" +
+        "  nas-assay search --strategy active --method mlp --budget 150 --seeds 20 --jobs 2 --plot active.svg",
     )
     .action(async (opts: Record<string, string>, cmd: Command) => {
+      if (opts.strategy === "active") return activeAction(opts, cmd);
       const options = globals(cmd);
       const crossover = Number(opts.crossover);
       if (!(crossover >= 0 && crossover <= 1))
@@ -109,4 +144,71 @@ export function searchCommand(): Command {
         ].join("\n"),
       );
     });
+}
+
+async function activeAction(opts: Record<string, string>, cmd: Command): Promise<void> {
+  const options = globals(cmd);
+  const exploration = Number(opts.exploration);
+  if (!(exploration >= 0 && exploration <= 1))
+    throw new UserError(`--exploration must be in [0, 1], got "${opts.exploration}"`);
+  const bar = progressBar(options, "active search", "%");
+  let result: ActiveSearchResult;
+  try {
+    result = await compareStrategiesOverSeeds(
+      {
+        method: methodName(opts.method),
+        space: spaceName(opts.space),
+        data: options.dataDir,
+        target: opts.target,
+        active: {
+          budget: positiveInteger("--budget", opts.budget),
+          initial: positiveInteger("--initial", opts.initial),
+          step: positiveInteger("--step", opts.step),
+          candidates: positiveInteger("--candidates", opts.candidates),
+          exploration,
+        },
+      },
+      seedList(opts.seeds),
+      positiveInteger("--jobs", opts.jobs),
+      (d) => bar?.update(d * 100, 100),
+    );
+  } catch (e) {
+    if (e instanceof RangeError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    bar?.stop();
+  }
+  if (opts.plot) writeFileAtomic(opts.plot, await renderSvg(curvesPlot(result)));
+  const cell = (x: { truth: { mean: number; std: number }; rankPercent: number }) =>
+    `${(100 * x.truth.mean).toFixed(2)} ± ${(100 * x.truth.std).toFixed(2)} % (top ${x.rankPercent.toFixed(3)} %)`;
+  print(options, result, () =>
+    [
+      `active search (${result.method}) vs random search vs regularized evolution on ${result.space} (${result.target}), seeds ${result.seeds.join(",")}`,
+      "best true accuracy found so far (mean ± std; mean rank in the space):",
+      ...result.summary.map(
+        (s) =>
+          `  ${String(s.at).padStart(4)} trained: active ${cell(s.active)}   random ${cell(s.random)}   evolution ${cell(s.evolution)}`,
+      ),
+      ...(opts.plot ? [`curves drawn in ${opts.plot}`] : []),
+    ].join("\n"),
+  );
+}
+
+/** Mean best accuracy so far against trained cells, one line per strategy. */
+function curvesPlot(result: ActiveSearchResult): Record<string, unknown> {
+  const values = (["active", "random", "evolution"] as const).flatMap((strategy) =>
+    result.curves[strategy].map((best, k) => ({ strategy, trained: k + 1, best })),
+  );
+  return {
+    title: `Best true accuracy found (mean of ${result.seeds.length} seeds), ${result.space}`,
+    width: 420,
+    height: 280,
+    data: { values },
+    mark: "line",
+    encoding: {
+      x: { field: "trained", type: "quantitative", title: "cells trained" },
+      y: { field: "best", type: "quantitative", title: "best true accuracy so far", scale: { zero: false } },
+      color: { field: "strategy", type: "nominal" },
+    },
+  };
 }

@@ -48,7 +48,7 @@ test("crossover gives valid cells whose parts come from the parents", () => {
     const [a, b] = nb201.sample(rng, 2);
     const child = nb201.crossover(rng, a, b);
     const [pa, pb, c] = [nb201.cell(a).ops, nb201.cell(b).ops, nb201.cell(child).ops];
-    c.forEach((op, edge) => assert.ok(op === pa[edge] || op === pb[edge]));
+    for (const [edge, op] of c.entries()) assert.ok(op === pa[edge] || op === pb[edge]);
   }
   for (let k = 0; k < 200; k++) {
     const [a, b] = nb101.sample(rng, 2);

@@ -5,8 +5,6 @@
  * the best true accuracy among them and its rank in the whole space. Also the exhaustive bound: the
  * top-10 of every cell of the space by prediction.
  */
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
@@ -14,6 +12,7 @@ import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { type EvolutionOptions, evolutionOptions, evolve, topK } from "./evolution.js";
+import { forEachSeed, inWorker } from "./seeds.js";
 
 export interface PredictorSearchSpec {
   method: Method;
@@ -166,22 +165,11 @@ export async function predictorSearch(
     progress.set(seed, d);
     onProgress?.([...progress.values()].reduce((a, b) => a + b, 0) / seeds.length);
   };
-  const runs: PredictorSearchRun[] = [];
-  const workers = Math.max(1, Math.min(jobs, seeds.length, availableParallelism()));
-  const queue = seeds.slice();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
-        const s = seed;
-        runs.push(
-          workers === 1
-            ? await predictorSearchSeed(spec, s, (d) => report(s, d), benchmark)
-            : await seedInWorker(spec, s, (d) => report(s, d)),
-        );
-      }
-    }),
+  const runs = await forEachSeed(seeds, jobs, (seed) =>
+    jobs > 1
+      ? inWorker<PredictorSearchRun>({ kind: "evolution", spec, seed }, (d) => report(seed, d))
+      : predictorSearchSeed(spec, seed, (d) => report(seed, d), benchmark),
   );
-  runs.sort((a, b) => seeds.indexOf(a.seed) - seeds.indexOf(b.seed));
   return {
     method: spec.method,
     space: spec.space,
@@ -195,23 +183,4 @@ export async function predictorSearch(
     exhaustiveRankPercent: meanStd(runs.map((r) => r.exhaustive.rankPercent)),
     runs,
   };
-}
-
-function seedInWorker(
-  spec: PredictorSearchSpec,
-  seed: number,
-  onProgress: (d: number) => void,
-): Promise<PredictorSearchRun> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./search-worker.js", import.meta.url), { workerData: { spec, seed } });
-    worker.on("message", (message: { progress?: number; result?: PredictorSearchRun; error?: string }) => {
-      if (message.progress !== undefined) onProgress(message.progress);
-      if (message.result) {
-        resolve(message.result);
-        void worker.terminate();
-      }
-      if (message.error) reject(new Error(message.error));
-    });
-    worker.once("error", reject);
-  });
 }

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
+import { testData } from "../testing/fixtures.js";
+import { activeOptions, activeSearch, randomSearch, trueEvolution } from "./active-search.js";
+
+let benchmark: Benchmark;
+let truth: Float64Array;
+before(async () => {
+  benchmark = await loadBenchmark("nb201", testData());
+  truth = targetValues(benchmark);
+});
+
+test("active search trains exactly its budget of distinct, valid cells, the same for the same seed", async () => {
+  const options = { initial: 10, budget: 40, step: 10, exploration: 0.2 };
+  const a = await activeSearch(benchmark, truth, "e2epp", 3, options);
+  const b = await activeSearch(benchmark, truth, "e2epp", 3, options);
+  assert.equal(a.trained.length, 40);
+  assert.equal(new Set(a.trained).size, 40);
+  assert.ok(a.trained.every((id) => Number.isInteger(id) && id >= 0 && id < benchmark.space.size));
+  assert.deepEqual(a.trained, b.trained);
+  assert.equal(a.bestSoFar.length, 40);
+  assert.equal(a.bestSoFar[39], Math.max(...a.trained.map((id) => truth[id])));
+  for (let k = 1; k < 40; k++) assert.ok(a.bestSoFar[k] >= a.bestSoFar[k - 1]);
+  // a budget that is not a multiple of the round never overshoots
+  const odd = await activeSearch(benchmark, truth, "e2epp", 4, { ...options, budget: 25 });
+  assert.equal(odd.trained.length, 25);
+});
+
+test("the baselines train their budget of distinct cells, reproducibly", async () => {
+  const r = randomSearch(benchmark.space, truth, 5, 60);
+  assert.equal(new Set(r.trained).size, 60);
+  const e1 = await trueEvolution(benchmark.space, truth, 5, 60);
+  const e2 = await trueEvolution(benchmark.space, truth, 5, 60);
+  assert.equal(new Set(e1.trained).size, 60);
+  assert.deepEqual(e1.trained, e2.trained);
+});
+
+test("bad active-search options are errors naming the option", () => {
+  assert.throws(() => activeOptions({ initial: 1 }), /initial must be at least 2/);
+  assert.throws(
+    () => activeOptions({ initial: 50, budget: 20 }),
+    /initial \(50\) must not exceed budget \(20\)/,
+  );
+  assert.throws(() => activeOptions({ exploration: -0.1 }), /exploration must be in \[0, 1\]/);
+});

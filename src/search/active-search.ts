@@ -1,0 +1,275 @@
+/**
+ * Active search (beyond the paper; its "future work"): what a person with a GPU budget does. Start
+ * from a few trained (labeled) cells; repeatedly fit the predictor on every cell trained so far, and
+ * train next the cells it predicts best, with some exploration; stop at a budget of trained cells.
+ * Beside it, on the same seeds: random search and regularized evolution with true labels as fitness.
+ * Each returns the best true label found after each trained cell.
+ */
+import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
+import type { DataDir } from "../data/locations.js";
+import { meanStd, type Summary } from "../eval/evaluate.js";
+import { createPredictor, type Method } from "../predictors/registry.js";
+import { Rng } from "../random.js";
+import type { SpaceName } from "../spaces/registry.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { evolve } from "./evolution.js";
+import { truthRanks } from "./predictor-search.js";
+import { forEachSeed, inWorker } from "./seeds.js";
+
+export interface ActiveOptions {
+  /** Cells trained at random before the first fit. */
+  initial: number;
+  /** Cells trained in all. */
+  budget: number;
+  /** Cells trained per round (one fit per round). */
+  step: number;
+  /** Share of each round's cells drawn at random from the candidates instead of the predicted best. */
+  exploration: number;
+  /** Cells the predictor scores per round: the space if it is at most this large, else this many at random plus mutations of the best trained cells. */
+  candidates: number;
+}
+
+export const DEFAULT_ACTIVE: ActiveOptions = {
+  initial: 10,
+  budget: 150,
+  step: 10,
+  exploration: 0.2,
+  candidates: 20000,
+};
+
+export function activeOptions(given: Partial<ActiveOptions> = {}): ActiveOptions {
+  const o = { ...DEFAULT_ACTIVE, ...given };
+  for (const name of ["initial", "budget", "step", "candidates"] as const)
+    if (!Number.isInteger(o[name]) || o[name] < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
+  if (o.initial < 2)
+    throw new RangeError(`initial must be at least 2 (a predictor needs two labels), got ${o.initial}`);
+  if (o.initial > o.budget)
+    throw new RangeError(`initial (${o.initial}) must not exceed budget (${o.budget})`);
+  if (!(o.exploration >= 0 && o.exploration <= 1))
+    throw new RangeError(`exploration must be in [0, 1], got ${o.exploration}`);
+  return o;
+}
+
+/** Best true label so far after each trained cell (index k: after k + 1 cells), and the cells in order. */
+export interface Trajectory {
+  trained: number[];
+  bestSoFar: number[];
+}
+
+function trajectory(trained: number[], truth: Float64Array): Trajectory {
+  let best = Number.NEGATIVE_INFINITY;
+  return { trained, bestSoFar: trained.map((id) => (best = Math.max(best, truth[id]))) };
+}
+
+/** Candidate cells for a round: every untrained cell of a small space, else random ones plus neighbours of the best trained. */
+function candidateCells(
+  space: SearchSpace<unknown>,
+  trained: Set<number>,
+  best: number[],
+  rng: Rng,
+  count: number,
+): Int32Array {
+  if (space.size - trained.size <= count) {
+    const all: number[] = [];
+    for (let id = 0; id < space.size; id++) if (!trained.has(id)) all.push(id);
+    return Int32Array.from(all);
+  }
+  const picked = new Set<number>();
+  for (const id of best) for (let k = 0; k < 50; k++) picked.add(space.mutate(rng, id));
+  for (const id of space.sample(rng, Math.min(space.size, count))) {
+    if (picked.size >= count) break;
+    picked.add(id);
+  }
+  for (const id of trained) picked.delete(id);
+  return Int32Array.from(picked);
+}
+
+/** Active search with a predictor; never trains more than `budget` cells. */
+export async function activeSearch(
+  benchmark: Benchmark,
+  truth: Float64Array,
+  method: Method,
+  seed: number,
+  given: Partial<ActiveOptions> = {},
+  onProgress?: (done: number) => void,
+): Promise<Trajectory> {
+  const o = activeOptions(given);
+  const { space } = benchmark;
+  const rng = new Rng(seed);
+  const trained = Array.from(space.sample(rng, o.initial));
+  const seen = new Set(trained);
+  for (let round = 0; trained.length < o.budget; round++) {
+    const predictor = createPredictor(method, space);
+    await predictor.fit({
+      space,
+      labeled: trained,
+      labels: trained.map((id) => truth[id]),
+      seed: seed * 1000 + round,
+    });
+    const best = trained
+      .slice()
+      .sort((a, b) => truth[b] - truth[a])
+      .slice(0, 10);
+    const candidates = candidateCells(space, seen, best, rng, o.candidates);
+    const predicted = await predictor.predict(candidates);
+    const order = Array.from(candidates.keys()).sort((a, b) => predicted[b] - predicted[a] || a - b);
+    const take = Math.min(o.step, o.budget - trained.length, candidates.length);
+    const explore = Math.round(take * o.exploration);
+    const chosen: number[] = [];
+    for (const k of order) {
+      if (chosen.length >= take - explore) break;
+      chosen.push(candidates[k]);
+    }
+    const rest = order.slice(chosen.length);
+    while (chosen.length < take && rest.length > 0) {
+      const k = rest.splice(rng.int(rest.length), 1)[0];
+      chosen.push(candidates[k]);
+    }
+    if (chosen.length === 0) break; // the space is exhausted
+    for (const id of chosen) {
+      trained.push(id);
+      seen.add(id);
+    }
+    onProgress?.(trained.length / o.budget);
+  }
+  return trajectory(trained, truth);
+}
+
+/** Random search: `budget` distinct cells at random. */
+export function randomSearch(
+  space: SearchSpace<unknown>,
+  truth: Float64Array,
+  seed: number,
+  budget: number,
+): Trajectory {
+  return trajectory(Array.from(space.sample(new Rng(seed), Math.min(budget, space.size))), truth);
+}
+
+/** Regularized evolution with true labels as fitness (one cell trained at a time). */
+export async function trueEvolution(
+  space: SearchSpace<unknown>,
+  truth: Float64Array,
+  seed: number,
+  budget: number,
+): Promise<Trajectory> {
+  const population = Math.max(2, Math.min(20, Math.floor(budget / 3)));
+  const trace = await evolve(space, async (ids) => Float64Array.from(ids, (id) => truth[id]), new Rng(seed), {
+    population,
+    tournament: Math.max(1, Math.floor(population / 4)),
+    evaluations: budget,
+    batch: 1,
+    crossover: 0,
+  });
+  return trajectory(Array.from(trace.ids), truth);
+}
+
+export interface ActiveSearchSpec {
+  method: Method;
+  space: SpaceName;
+  data: DataDir;
+  target?: string;
+  active?: Partial<ActiveOptions>;
+}
+
+export interface StrategyRuns {
+  seed: number;
+  active: Trajectory;
+  random: Trajectory;
+  evolution: Trajectory;
+}
+
+/** The three strategies on one seed. */
+export async function compareStrategies(
+  spec: ActiveSearchSpec,
+  seed: number,
+  onProgress?: (done: number) => void,
+  loaded?: Benchmark,
+): Promise<StrategyRuns> {
+  const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
+  const truth = targetValues(benchmark, spec.target);
+  const o = activeOptions(spec.active);
+  return {
+    seed,
+    active: await activeSearch(benchmark, truth, spec.method, seed, o, onProgress),
+    random: randomSearch(benchmark.space, truth, seed, o.budget),
+    evolution: await trueEvolution(benchmark.space, truth, seed, o.budget),
+  };
+}
+
+export interface StrategySummary {
+  /** Trained cells at which the curves are read. */
+  at: number;
+  /** Best true label found so far (mean ± std over seeds) and its rank in the space (% of cells, mean). */
+  active: { truth: Summary; rankPercent: number };
+  random: { truth: Summary; rankPercent: number };
+  evolution: { truth: Summary; rankPercent: number };
+}
+
+export interface ActiveSearchResult {
+  method: Method;
+  space: SpaceName;
+  target: string;
+  options: ActiveOptions;
+  seeds: number[];
+  summary: StrategySummary[];
+  /** Mean best-so-far after each trained cell, per strategy. */
+  curves: { active: number[]; random: number[]; evolution: number[] };
+  runs: StrategyRuns[];
+}
+
+/** The three strategies on every seed (up to `jobs` at once in worker threads), read at 50, 150, 300 cells and the budget. */
+export async function compareStrategiesOverSeeds(
+  spec: ActiveSearchSpec,
+  seeds: number[],
+  jobs = 1,
+  onProgress?: (done: number) => void,
+): Promise<ActiveSearchResult> {
+  const benchmark = await loadBenchmark(spec.space, spec.data);
+  const target = spec.target ?? benchmark.defaultTarget;
+  const truth = targetValues(benchmark, target);
+  const options = activeOptions(spec.active);
+  const progress = new Map<number, number>();
+  const report = (seed: number, d: number) => {
+    progress.set(seed, d);
+    onProgress?.([...progress.values()].reduce((a, b) => a + b, 0) / seeds.length);
+  };
+  const runs = await forEachSeed(seeds, jobs, (seed) =>
+    jobs > 1
+      ? inWorker<StrategyRuns>({ kind: "active", spec, seed }, (d) => report(seed, d))
+      : compareStrategies(spec, seed, (d) => report(seed, d), benchmark),
+  );
+  const rank = truthRanks(truth);
+  const checkpoints = [...new Set([50, 150, 300, options.budget].filter((n) => n <= options.budget))].sort(
+    (a, b) => a - b,
+  );
+  const read = (strategy: "active" | "random" | "evolution", at: number) => {
+    const values = runs.map((r) => r[strategy].bestSoFar[Math.min(at, r[strategy].bestSoFar.length) - 1]);
+    const ranks = values.map((v) => (100 * rank(v)) / benchmark.space.size);
+    return { truth: meanStd(values), rankPercent: ranks.reduce((a, b) => a + b, 0) / ranks.length };
+  };
+  const curve = (strategy: "active" | "random" | "evolution") =>
+    Array.from(
+      { length: options.budget },
+      (_, k) =>
+        runs.reduce(
+          (sum, r) => sum + r[strategy].bestSoFar[Math.min(k, r[strategy].bestSoFar.length - 1)],
+          0,
+        ) / runs.length,
+    );
+  return {
+    method: spec.method,
+    space: spec.space,
+    target,
+    options,
+    seeds,
+    summary: checkpoints.map((at) => ({
+      at,
+      active: read("active", at),
+      random: read("random", at),
+      evolution: read("evolution", at),
+    })),
+    curves: { active: curve("active"), random: curve("random"), evolution: curve("evolution") },
+    runs,
+  };
+}
