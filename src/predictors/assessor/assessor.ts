@@ -11,6 +11,8 @@
  * the pool) is fixed at fit time; each queried cell joins its relation graph as one more node, as cells
  * do in training, so a prediction depends only on the cell and the model. Raw outputs become labels
  * through an isotonic calibration fitted on the labeled cells (order-preserving).
+ * Threads: when two are allowed, part of each step's decoder branch and every other prediction chunk
+ * run on a helper thread (helper.ts); the numbers are the same with one thread or two.
  */
 import { BadFileError, UserError } from "../../errors.js";
 import { yieldToEventLoop } from "../../event-loop.js";

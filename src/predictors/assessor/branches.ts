@@ -7,7 +7,7 @@
 import { tf } from "../../tensor/backend.js";
 import { sigmoidCrossEntropy } from "../../tensor/sigmoid-cross-entropy.js";
 import { assessQueries, type GraphContext, type GraphOptions } from "./graph.js";
-import type { AssessorNetwork, ImageShape } from "./network.js";
+import type { AssessorNetwork } from "./network.js";
 
 /** Cell images, row-major (count, rows, cols, 1). */
 export interface Images {
@@ -18,14 +18,6 @@ export interface Images {
 function imageTensor(network: AssessorNetwork, images: Images): tf.Tensor4D {
   const { rows, cols } = network.description.image;
   return tf.tensor4d(images.data, [images.count, rows, cols, 1]);
-}
-
-/** The embeddings E(X), row-major (count, embedding). */
-export function encodeImages(network: AssessorNetwork, images: Images): Float32Array {
-  const z = tf.tidy(() => network.encode(imageTensor(network, images)));
-  const out = z.dataSync() as Float32Array;
-  z.dispose();
-  return out;
 }
 
 /** Gradients of weight·L_rc (sigmoid cross-entropy of the reconstructions) in the auto-encoder's weights. */
@@ -84,10 +76,4 @@ export function scoreImages(
   const out = values.dataSync() as Float32Array;
   values.dispose();
   return out;
-}
-
-/** What a copy of a network is built from. */
-export interface NetworkDescription {
-  image: ImageShape;
-  sizes: AssessorNetwork["description"]["sizes"];
 }

@@ -1,12 +1,12 @@
 /**
  * The assessor's second thread. In a training step, once the encoder has produced the batch's
- * embeddings z, the decoder's branch (decode z, λ·L_rc, its gradients in z and in the decoder) runs in
- * the helper while this thread runs the graph and the GCN; the backward pass then waits (blocking, on
- * shared memory) for the decoder's dz before it goes back through the encoder. Prediction chunks
- * alternate between the two threads. Results do not depend on whether the helper runs: without it the
- * decoder's branch runs here, the same way (`localBranches`).
- * One helper per process, shared by every assessor, started on first use and used only while
- * `threads()` allows two; it does not keep the process alive when idle.
+ * embeddings z, the decoder's branch (decode z, λ·L_rc, its gradients in z and in the decoder) runs
+ * for two thirds of the batch's rows in the helper while this thread does the other third and then
+ * the graph and the GCN; the backward pass waits (blocking, on shared memory) for the helper's dz
+ * before it goes back through the encoder. Prediction chunks alternate between the two threads.
+ * Results do not depend on whether the helper runs: without it, its part runs here, the same way
+ * (`localBranches`). One helper per process, shared by every assessor, started on first use and used
+ * only while `threads()` allows two; it does not keep the process alive when idle.
  */
 import { Worker } from "node:worker_threads";
 import { threads } from "../../tensor/backend.js";

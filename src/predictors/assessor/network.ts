@@ -128,11 +128,6 @@ export class AssessorNetwork {
     return graphConvolution(z, this.gcn(), options);
   }
 
-  /** The GCN's output with the given GCN weights (to differentiate in them). */
-  assessWith(z: tf.Tensor2D, weights: GcnWeights, options: GraphOptions): tf.Tensor1D {
-    return graphConvolution(z, weights, options);
-  }
-
   /** The GCN's weights. */
   gcn(): GcnWeights {
     const v = this.variables;
