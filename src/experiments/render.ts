@@ -45,7 +45,7 @@ export async function renderExperiment(
   const header = [
     `# ${TITLES[name]}`,
     "",
-    `Space ${settings.space}, target ${file.target}; seeds ${settings.seeds.join(", ")}${settings.quick ? " (--quick)" : ""}; ` +
+    `Space ${settings.space}, target ${file.target}; ${name === "fig2" ? `seed ${settings.seeds[0]}` : `seeds ${settings.seeds.join(", ")}`}${settings.quick ? " (--quick)" : ""}; ` +
       `test = all cells not labeled. ${found.length} runs, ${Math.round(file.wallSeconds)} s of wall time in runs. ` +
       "Mean ± sample std over seeds. Written by `nas-assay reproduce`.",
     "",
