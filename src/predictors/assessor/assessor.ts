@@ -25,7 +25,7 @@ import { readModelFile, writeModelFile } from "../model-file.js";
 import { checkedLabels, checkIds, type FitInput, type Predictor } from "../predictor.js";
 import { rankingLoss } from "../ranking-loss.js";
 import { type Images, reconstructionGradients, scoreImages } from "./branches.js";
-import { graphContext } from "./graph.js";
+import { type GraphContext, graphContext } from "./graph.js";
 import { branches, decoderBranch, type PendingDecoder } from "./helper.js";
 import { AssessorNetwork, cellImages, type ImageShape, type StoredWeight } from "./network.js";
 import { type AssessorOptions, assessorOptions, trainingSteps } from "./options.js";
@@ -35,6 +35,8 @@ const PREDICT_CHUNK = 4096;
 
 interface Fitted {
   network: AssessorNetwork;
+  /** The context batch's graph, computed once per model (each predict call would otherwise redo it). */
+  graph: GraphContext;
   calibration: Calibration;
   context: Int32Array;
   labeled: number;
@@ -127,8 +129,9 @@ export class SemiSupervisedAssessor implements Predictor {
         context[i] = labeled[k];
       });
     for (let i = perBatch; i < o.batchSize; i++) context[i] = pool[rng.int(pool.length)];
-    const calibration = fitCalibration(await this.scores(network, context, labeled), labels);
-    this.fitted = { network, calibration, context, labeled: n, seed: input.seed };
+    const graph = this.contextGraph(network, context);
+    const calibration = fitCalibration(await this.scores(network, graph, labeled), labels);
+    this.fitted = { network, graph, calibration, context, labeled: n, seed: input.seed };
   }
 
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
@@ -136,8 +139,19 @@ export class SemiSupervisedAssessor implements Predictor {
     const fitted = this.fitted;
     if (!fitted) throw new Error("predict() before fit() or load()");
     checkIds(ids, this.space);
-    const scores = await this.scores(fitted.network, fitted.context, ids, onProgress);
+    const scores = await this.scores(fitted.network, fitted.graph, ids, onProgress);
     return Float64Array.from(scores, (score) => calibrate(fitted.calibration, score));
+  }
+
+  /** The relation graph of the context batch, which queried cells join. */
+  private contextGraph(network: AssessorNetwork, contextIds: Int32Array): GraphContext {
+    const z = tf.tidy(() => {
+      const { data, count } = this.images(contextIds);
+      return network.encode(tf.tensor4d(data, [count, this.image.rows, this.image.cols, 1]));
+    });
+    const context = graphContext(z, network.gcn(), this.options);
+    z.dispose();
+    return context;
   }
 
   /**
@@ -146,16 +160,10 @@ export class SemiSupervisedAssessor implements Predictor {
    */
   private async scores(
     network: AssessorNetwork,
-    contextIds: Int32Array,
+    context: GraphContext,
     ids: ArrayLike<number>,
     onProgress?: (done: number) => void,
   ): Promise<Float32Array> {
-    const z = tf.tidy(() => {
-      const { data, count } = this.images(contextIds);
-      return network.encode(tf.tensor4d(data, [count, this.image.rows, this.image.cols, 1]));
-    });
-    const context = graphContext(z, network.gcn(), this.options);
-    z.dispose();
     const other = branches();
     const out = new Float32Array(ids.length);
     const chunk = (start: number) =>
@@ -218,8 +226,10 @@ export class SemiSupervisedAssessor implements Predictor {
       const context = Int32Array.from(file.context as number[]);
       if (context.length === 0 || context.some((id) => !(id >= 0 && id < space.size)))
         throw new Error("context cell ids missing or out of range");
+      const network = AssessorNetwork.fromWeights(assessor.image, assessor.options, weights);
       assessor.fitted = {
-        network: AssessorNetwork.fromWeights(assessor.image, assessor.options, weights),
+        network,
+        graph: assessor.contextGraph(network, context),
         calibration,
         context,
         labeled: trained.labels,
