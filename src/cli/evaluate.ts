@@ -6,7 +6,7 @@ import { METHODS, methodName } from "../predictors/registry.js";
 import { spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
-import { progressBar } from "./progress.js";
+import { withProgress } from "./progress.js";
 
 export function evaluateCommand(): Command {
   const command = new Command("evaluate")
@@ -31,10 +31,8 @@ export function evaluateCommand(): Command {
     if (!Number.isInteger(labels)) throw new UserError(`--labels must be an integer, got "${opts.labels}"`);
     if (!Number.isInteger(jobs) || jobs < 1)
       throw new UserError(`--jobs must be a positive integer, got "${opts.jobs}"`);
-    const bar = progressBar(options, "evaluate", "%");
-    let result: Awaited<ReturnType<typeof evaluate>>;
-    try {
-      result = await evaluate(
+    const result = await withProgress(options, "evaluate", "%", (update) =>
+      evaluate(
         {
           method: methodName(opts.method),
           space: spaceName(opts.space),
@@ -45,14 +43,9 @@ export function evaluateCommand(): Command {
         },
         seeds,
         jobs,
-        (d) => bar?.update(d * 100, 100),
-      );
-    } catch (e) {
-      if (e instanceof RangeError) throw new UserError(e.message);
-      throw e;
-    } finally {
-      bar?.stop();
-    }
+        (d) => update(d * 100, 100),
+      ),
+    );
     const f = (s: { mean: number; std: number }, digits = 4) =>
       `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
     print(options, result, () =>

@@ -1,5 +1,6 @@
 /** Progress bars on a terminal only (never under --json or when stderr is redirected). */
 import cliProgress from "cli-progress";
+import { UserError } from "../errors.js";
 import type { GlobalOptions } from "./context.js";
 
 export interface Progress {
@@ -27,4 +28,25 @@ export function progressBar(options: GlobalOptions, label: string, unit: string)
     },
     stop: () => bar.stop(),
   };
+}
+
+/**
+ * Runs a long job with a bar (on a terminal) given its progress as (done, total); the bar stops
+ * whatever happens, and a RangeError from the job (a value out of range) is the user's error.
+ */
+export async function withProgress<T>(
+  options: GlobalOptions,
+  label: string,
+  unit: string,
+  run: (update: (done: number, total: number) => void) => Promise<T>,
+): Promise<T> {
+  const bar = progressBar(options, label, unit);
+  try {
+    return await run((done, total) => bar?.update(done, total));
+  } catch (e) {
+    if (e instanceof RangeError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    bar?.stop();
+  }
 }

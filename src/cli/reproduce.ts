@@ -5,7 +5,7 @@ import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js"
 import { reproduce } from "../experiments/reproduce.js";
 import { spaceName } from "../spaces/registry.js";
 import { globals, print } from "./context.js";
-import { progressBar } from "./progress.js";
+import { withProgress } from "./progress.js";
 
 export function reproduceCommand(): Command {
   return new Command("reproduce")
@@ -34,24 +34,17 @@ export function reproduceCommand(): Command {
         const jobs = Number(opts.jobs);
         if (!Number.isInteger(jobs) || jobs < 1)
           throw new UserError(`--jobs must be a positive integer, got "${opts.jobs}"`);
-        const bar = progressBar(options, name, "runs");
-        let summary: Awaited<ReturnType<typeof reproduce>>;
-        try {
-          summary = await reproduce(name, {
+        const summary = await withProgress(options, name, "runs", (update) =>
+          reproduce(name, {
             space: spaceName(String(opts.space)),
             data: options.dataDir,
             out: String(opts.out),
             seeds,
             quick: opts.quick === true,
             jobs,
-            onProgress: (done, total) => bar?.update(done, total),
-          });
-        } catch (e) {
-          if (e instanceof RangeError) throw new UserError(e.message);
-          throw e;
-        } finally {
-          bar?.stop();
-        }
+            onProgress: update,
+          }),
+        );
         print(options, summary, () =>
           [
             `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, the rest from earlier), ` +

@@ -16,7 +16,7 @@ import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { predictorSearch } from "../search/predictor-search.js";
 import { spaceName } from "../spaces/registry.js";
 import { globals, print } from "./context.js";
-import { progressBar } from "./progress.js";
+import { withProgress } from "./progress.js";
 
 /** "20" → seeds 0..19; "3,5,8" → those seeds. */
 export function seedList(text: string): number[] {
@@ -100,10 +100,8 @@ export function searchCommand(): Command {
       const crossover = Number(opts.crossover);
       if (!(crossover >= 0 && crossover <= 1))
         throw new UserError(`--crossover must be in [0, 1], got "${opts.crossover}"`);
-      const bar = progressBar(options, "search", "%");
-      let result: Awaited<ReturnType<typeof predictorSearch>>;
-      try {
-        result = await predictorSearch(
+      const result = await withProgress(options, "search", "%", (update) =>
+        predictorSearch(
           {
             method: methodName(opts.method),
             space: spaceName(opts.space),
@@ -121,14 +119,9 @@ export function searchCommand(): Command {
           },
           seedList(opts.seeds),
           positiveInteger("--jobs", opts.jobs),
-          (d) => bar?.update(d * 100, 100),
-        );
-      } catch (e) {
-        if (e instanceof RangeError) throw new UserError(e.message);
-        throw e;
-      } finally {
-        bar?.stop();
-      }
+          (d) => update(d * 100, 100),
+        ),
+      );
       const pct = (s: { mean: number; std: number }) =>
         `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)} %`;
       print(options, result, () =>
@@ -151,10 +144,8 @@ async function activeAction(opts: Record<string, string>, cmd: Command): Promise
   const exploration = Number(opts.exploration);
   if (!(exploration >= 0 && exploration <= 1))
     throw new UserError(`--exploration must be in [0, 1], got "${opts.exploration}"`);
-  const bar = progressBar(options, "active search", "%");
-  let result: ActiveSearchResult;
-  try {
-    result = await compareStrategiesOverSeeds(
+  const result = await withProgress(options, "active search", "%", (update) =>
+    compareStrategiesOverSeeds(
       {
         method: methodName(opts.method),
         space: spaceName(opts.space),
@@ -170,14 +161,9 @@ async function activeAction(opts: Record<string, string>, cmd: Command): Promise
       },
       seedList(opts.seeds),
       positiveInteger("--jobs", opts.jobs),
-      (d) => bar?.update(d * 100, 100),
-    );
-  } catch (e) {
-    if (e instanceof RangeError) throw new UserError(e.message);
-    throw e;
-  } finally {
-    bar?.stop();
-  }
+      (d) => update(d * 100, 100),
+    ),
+  );
   if (opts.plot) writeFileAtomic(opts.plot, await renderSvg(curvesPlot(result)));
   const cell = (x: { truth: { mean: number; std: number }; rankPercent: number }) =>
     `${(100 * x.truth.mean).toFixed(2)} ± ${(100 * x.truth.std).toFixed(2)} % (top ${x.rankPercent.toFixed(3)} %)`;

@@ -3,13 +3,12 @@
  * labeled, the predictor is fitted, and it is scored on ALL remaining cells of the space.
  * Seeds may run in parallel worker threads, each with its own numeric backend.
  */
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
+import { forEachSeed, inWorker } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { kendallTau, mse, pearson, precisionAtK, spearman, trueValueOfPredictedBest } from "./metrics.js";
 
@@ -136,26 +135,15 @@ export async function evaluate(
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size) {
     throw new RangeError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
   }
-  const progress = new Map<number, number>();
-  const report = (seed: number, d: number) => {
-    progress.set(seed, d);
-    onProgress?.([...progress.values()].reduce((a, b) => a + b, 0) / seeds.length);
-  };
-  const runs: SeedResult[] = [];
-  const workers = Math.max(1, Math.min(jobs, seeds.length, availableParallelism()));
-  if (workers === 1) {
-    for (const seed of seeds) runs.push(await evaluateSeed(spec, seed, (d) => report(seed, d), benchmark));
-  } else {
-    const queue = seeds.slice();
-    await Promise.all(
-      Array.from({ length: workers }, async () => {
-        for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
-          runs.push(await evaluateSeedInWorker(spec, seed, (d) => report(seed as number, d)));
-        }
-      }),
-    );
-    runs.sort((a, b) => seeds.indexOf(a.seed) - seeds.indexOf(b.seed));
-  }
+  const runs = await forEachSeed(
+    seeds,
+    jobs,
+    {
+      here: (seed, report) => evaluateSeed(spec, seed, report, benchmark),
+      worker: { script: new URL("./evaluate-worker.js", import.meta.url), data: (seed) => ({ spec, seed }) },
+    },
+    onProgress,
+  );
   const summary = (key: Exclude<keyof SeedResult, "seed" | "sample">): Summary =>
     meanStd(runs.map((r) => r[key]));
   return {
@@ -181,20 +169,7 @@ export function evaluateSeedInWorker(
   seed: number,
   onProgress: (d: number) => void,
 ): Promise<SeedResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./evaluate-worker.js", import.meta.url), {
-      workerData: { spec, seed },
-    });
-    worker.on("message", (message: { progress?: number; result?: SeedResult; error?: string }) => {
-      if (message.progress !== undefined) onProgress(message.progress);
-      if (message.result) {
-        resolve(message.result);
-        void worker.terminate();
-      }
-      if (message.error) reject(new Error(message.error));
-    });
-    worker.once("error", reject);
-  });
+  return inWorker(new URL("./evaluate-worker.js", import.meta.url), { spec, seed }, onProgress);
 }
 
 /** Mean and sample standard deviation. */

@@ -10,11 +10,14 @@ import type { DataDir } from "../data/locations.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
+import { forEachSeed } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { evolve } from "./evolution.js";
 import { truthRanks } from "./predictor-search.js";
-import { forEachSeed, inWorker } from "./seeds.js";
+import type { SearchJob } from "./search-worker.js";
+
+const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
 
 export interface ActiveOptions {
   /** Cells trained at random before the first fit. */
@@ -229,15 +232,14 @@ export async function compareStrategiesOverSeeds(
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
   const options = activeOptions(spec.active);
-  const progress = new Map<number, number>();
-  const report = (seed: number, d: number) => {
-    progress.set(seed, d);
-    onProgress?.([...progress.values()].reduce((a, b) => a + b, 0) / seeds.length);
-  };
-  const runs = await forEachSeed(seeds, jobs, (seed) =>
-    jobs > 1
-      ? inWorker<StrategyRuns>({ kind: "active", spec, seed }, (d) => report(seed, d))
-      : compareStrategies(spec, seed, (d) => report(seed, d), benchmark),
+  const runs = await forEachSeed<StrategyRuns>(
+    seeds,
+    jobs,
+    {
+      here: (seed, report) => compareStrategies(spec, seed, report, benchmark),
+      worker: { script: SEARCH_WORKER, data: (seed): SearchJob => ({ kind: "active", spec, seed }) },
+    },
+    onProgress,
   );
   const rank = truthRanks(truth);
   const checkpoints = [...new Set([50, 150, 300, options.budget].filter((n) => n <= options.budget))].sort(

@@ -10,9 +10,12 @@ import type { DataDir } from "../data/locations.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
+import { forEachSeed } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { type EvolutionOptions, evolutionOptions, evolve, topK } from "./evolution.js";
-import { forEachSeed, inWorker } from "./seeds.js";
+import type { SearchJob } from "./search-worker.js";
+
+const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
 
 export interface PredictorSearchSpec {
   method: Method;
@@ -160,15 +163,14 @@ export async function predictorSearch(
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size)
     throw new RangeError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
   const evolution = evolutionOptions(spec.evolution);
-  const progress = new Map<number, number>();
-  const report = (seed: number, d: number) => {
-    progress.set(seed, d);
-    onProgress?.([...progress.values()].reduce((a, b) => a + b, 0) / seeds.length);
-  };
-  const runs = await forEachSeed(seeds, jobs, (seed) =>
-    jobs > 1
-      ? inWorker<PredictorSearchRun>({ kind: "evolution", spec, seed }, (d) => report(seed, d))
-      : predictorSearchSeed(spec, seed, (d) => report(seed, d), benchmark),
+  const runs = await forEachSeed<PredictorSearchRun>(
+    seeds,
+    jobs,
+    {
+      here: (seed, report) => predictorSearchSeed(spec, seed, report, benchmark),
+      worker: { script: SEARCH_WORKER, data: (seed): SearchJob => ({ kind: "evolution", spec, seed }) },
+    },
+    onProgress,
   );
   return {
     method: spec.method,

@@ -1,0 +1,74 @@
+/**
+ * One job per seed, up to `jobs` at once: with more than one, each seed runs in a worker thread of its
+ * own (one numeric backend each, no helper thread); progress is the mean over seeds. Used by
+ * `evaluate` and by the searches.
+ */
+import { availableParallelism } from "node:os";
+import { parentPort, Worker } from "node:worker_threads";
+import { setThreads } from "./tensor/backend.js";
+
+/** How one seed runs: here (given its progress callback), or as a worker script with its data. */
+export interface SeedJob<T> {
+  here: (seed: number, onProgress: (done: number) => void) => Promise<T>;
+  worker: { script: URL; data: (seed: number) => unknown };
+}
+
+/** Results for every seed, in the order of `seeds`. */
+export async function forEachSeed<T>(
+  seeds: number[],
+  jobs: number,
+  job: SeedJob<T>,
+  onProgress?: (done: number) => void,
+): Promise<T[]> {
+  const workers = Math.max(1, Math.min(jobs, seeds.length, availableParallelism()));
+  const progress = new Map<number, number>();
+  const report = (seed: number) => (d: number) => {
+    progress.set(seed, d);
+    onProgress?.([...progress.values()].reduce((a, b) => a + b, 0) / seeds.length);
+  };
+  const results = new Map<number, T>();
+  const queue = seeds.slice();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
+        const result =
+          workers === 1
+            ? await job.here(seed, report(seed))
+            : await inWorker<T>(job.worker.script, job.worker.data(seed), report(seed));
+        results.set(seed, result);
+      }
+    }),
+  );
+  return seeds.map((seed) => results.get(seed) as T);
+}
+
+/**
+ * Runs a worker script that posts `{progress}` now and then and ends with `{result}` or `{error}`
+ * (see `reportToParent`).
+ */
+export function inWorker<T>(script: URL, workerData: unknown, onProgress: (d: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData });
+    worker.on("message", (message: { progress?: number; result?: T; error?: string }) => {
+      if (message.progress !== undefined) onProgress(message.progress);
+      if (message.result) {
+        resolve(message.result);
+        void worker.terminate();
+      }
+      if (message.error) reject(new Error(message.error));
+    });
+    worker.once("error", reject);
+  });
+}
+
+/** The worker side of `inWorker`: runs one seed with one thread and posts its progress and result. */
+export async function reportToParent<T>(run: (onProgress: (d: number) => void) => Promise<T>): Promise<void> {
+  // this worker is one of several jobs sharing the cores: no helper thread of its own
+  setThreads(1);
+  try {
+    const result = await run((progress) => parentPort?.postMessage({ progress }));
+    parentPort?.postMessage({ result });
+  } catch (e) {
+    parentPort?.postMessage({ error: (e as Error).message });
+  }
+}
