@@ -10,6 +10,9 @@ const loss = tf.customGrad((...args) => {
   const p = predicted.dataSync();
   const y = target.dataSync();
   const n = p.length;
+  // cells in increasing order of target: every pair is then (worse a, better b) with b after a's ties,
+  // so the pair's direction needs no test
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => y[a] - y[b]);
   const gradient = new Float64Array(n);
   let sum = 0;
   let pairs = 0;
@@ -17,29 +20,33 @@ const loss = tf.customGrad((...args) => {
   // product stays below 2^512): one Math.log per 512 pairs instead of a log1p per pair
   let product = 1;
   let inProduct = 0;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i];
-    const yi = y[i];
-    for (let j = i + 1; j < n; j++) {
-      const yj = y[j];
-      if (yi === yj) continue;
-      // margin of the better cell over the worse; sign = +1 when i is the better
-      const sign = yi > yj ? 1 : -1;
-      const margin = sign * (pi - p[j]);
+  let better = 0;
+  for (let a = 0; a < n; a++) {
+    const worse = order[a];
+    const yw = y[worse];
+    if (better <= a) better = a + 1;
+    while (better < n && y[order[better]] === yw) better++;
+    const pw = p[worse];
+    let slopes = 0;
+    for (let b = better; b < n; b++) {
+      const i = order[b];
+      // softplus(-margin) = max(-margin, 0) + log(1 + e), e = exp(-|margin|); its slope in the
+      // better cell's prediction is -sigmoid(-margin)
+      const margin = p[i] - pw;
       const e = Math.exp(-Math.abs(margin));
-      // softplus(-margin) = max(-margin, 0) + log(1 + e), and its derivative -sigmoid(-margin)
-      if (margin < 0) sum -= margin;
+      sum += Math.max(-margin, 0);
       product *= 1 + e;
       if (++inProduct === 512) {
         sum += Math.log(product);
         product = 1;
         inProduct = 0;
       }
-      const slope = sign * (margin > 0 ? e / (1 + e) : 1 / (1 + e));
+      const slope = (margin > 0 ? e : 1) / (1 + e);
       gradient[i] -= slope;
-      gradient[j] += slope;
-      pairs++;
+      slopes += slope;
     }
+    gradient[worse] += slopes;
+    pairs += n - better;
   }
   sum += Math.log(product);
   const scale = 1 / Math.max(pairs, 1);

@@ -11,22 +11,23 @@
  * the pool) is fixed at fit time; each queried cell joins its relation graph as one more node, as cells
  * do in training, so a prediction depends only on the cell and the model. Raw outputs become labels
  * through an isotonic calibration fitted on the labeled cells (order-preserving).
- * Threads: when two are allowed, part of each step's decoder branch and every other prediction chunk
- * run on a helper thread (helper.ts); the numbers are the same with one thread or two.
+ * Threads: when two are allowed, the auto-encoder's work on part of each batch's rows and every other
+ * prediction chunk run on a helper thread (helper.ts); the numbers are the same with one thread or two.
  */
 import { BadFileError, UserError } from "../../errors.js";
 import { yieldToEventLoop } from "../../event-loop.js";
 import { Rng } from "../../random.js";
 import type { SearchSpace } from "../../spaces/search-space.js";
 import { initBackend, tf } from "../../tensor/backend.js";
+import { sigmoidCrossEntropy } from "../../tensor/sigmoid-cross-entropy.js";
 import { type Calibration, calibrate, fitCalibration } from "../calibration.js";
 import { scaleLabels } from "../label-scaling.js";
 import { readModelFile, writeModelFile } from "../model-file.js";
 import { checkedLabels, checkIds, type FitInput, type Predictor } from "../predictor.js";
 import { rankingLoss } from "../ranking-loss.js";
-import { type Images, reconstructionGradients, scoreImages } from "./branches.js";
+import { autoencoderGradients, type Images, imageRows, imageTensor, scoreImages } from "./branches.js";
 import { type GraphContext, graphContext } from "./graph.js";
-import { branches, decoderBranch, type PendingDecoder } from "./helper.js";
+import { type AutoencoderPart, branches } from "./helper.js";
 import { AssessorNetwork, cellImages, type ImageShape, type StoredWeight } from "./network.js";
 import { type AssessorOptions, assessorOptions, trainingSteps } from "./options.js";
 
@@ -244,11 +245,17 @@ export class SemiSupervisedAssessor implements Predictor {
 }
 
 /**
+ * Shares of a batch's rows whose auto-encoder work this thread does (the helper does the rest): in a
+ * joint step this thread also runs the graph, the GCN and the optimiser, so it takes fewer rows.
+ */
+const PRETRAIN_SHARE = 0.5;
+const JOINT_SHARE = 0.4;
+
+/**
  * One optimiser over the network, and the training steps. A joint step's loss is
- * (1-λ)·L_rg + rankWeight·L_rank + λ·L_rc. Its backward pass is split where the two meet, at the
- * embeddings z: the decoder's branch (gradients of λ·L_rc in z and in the decoder) runs on the helper
- * thread while this thread runs the graph and the GCN, and its dz joins the GCN's on the way back into
- * the encoder (see helper.ts).
+ * (1-λ)·L_rg + rankWeight·L_rank + λ·L_rc. The auto-encoder's work is split by rows between this
+ * thread and the helper (helper.ts): each encodes and decodes its rows; this thread joins the helper's
+ * embeddings to its own for the graph and the GCN, and sends back their gradient.
  */
 class Trainer {
   private readonly optimizer: tf.Optimizer;
@@ -262,45 +269,53 @@ class Trainer {
 
   /** An auto-encoder step on reconstruction alone. */
   async pretrainStep(images: Images): Promise<void> {
-    this.apply(reconstructionGradients(this.network, images, 1));
+    const n = images.count;
+    const split = Math.round(n * PRETRAIN_SHARE);
+    const part = branches().autoencoder(this.network, imageRows(images, split, n), (n - split) / n, false);
+    const here = autoencoderGradients(this.network, imageRows(images, 0, split), split / n);
+    this.apply(addInto(here, await part.grads()));
   }
 
   /** A joint step on a batch whose first `target.length` cells are labeled with `target` (scaled). */
   async jointStep(images: Images, target: Float32Array): Promise<void> {
     const o = this.o;
     const network = this.network;
-    const regressionWeight = o.autoencoder ? 1 - o.lambda : 1;
+    const n = images.count;
+    const split = o.autoencoder ? Math.round(n * JOINT_SHARE) : n;
+    const part = o.autoencoder
+      ? branches().autoencoder(network, imageRows(images, split, n), (o.lambda * (n - split)) / n, true)
+      : undefined;
     const gradients: Record<string, Float32Array> = {};
-    let decoder: PendingDecoder | undefined;
-    tf.tidy(() => {
-      const { rows, cols } = this.image;
-      const x = tf.tensor4d(images.data, [images.count, rows, cols, 1]);
-      const yt = tf.tensor1d(target);
-      const variables = network.variables;
-      const trained = Object.keys(variables).filter((name) => !name.startsWith("de"));
-      const { grads } = tf.variableGrads(
-        () => {
-          let z = network.encode(x);
-          if (o.autoencoder) {
-            const pending = decoderBranch(network, z.dataSync() as Float32Array, images, o.lambda);
-            decoder = pending;
-            z = withAddedGradient(z, () => pending.dz());
-          }
-          const predicted = tf.slice(network.assess(z, o), 0, target.length);
-          let loss = tf.mul(regressionWeight, tf.mean(tf.square(tf.sub(predicted, yt))));
-          if (o.rankWeight > 0) loss = tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt)));
-          return loss as tf.Scalar;
-        },
-        trained.map((name) => variables[name]),
-      );
-      for (const name of trained) gradients[name] = grads[variables[name].name].dataSync() as Float32Array;
-    });
-    if (decoder) Object.assign(gradients, await (decoder as PendingDecoder).grads());
-    this.apply(gradients);
-  }
-
-  private get image() {
-    return this.network.description.image;
+    try {
+      tf.tidy(() => {
+        const x = imageTensor(network, imageRows(images, 0, split));
+        const yt = tf.tensor1d(target);
+        const variables = network.variables;
+        const names = Object.keys(variables);
+        const { grads } = tf.variableGrads(
+          () => {
+            let z = network.encode(x);
+            let loss = tf.scalar(0);
+            if (part) {
+              const reconstruction = sigmoidCrossEntropy(x, network.decode(z));
+              loss = tf.mul((o.lambda * split) / n, reconstruction);
+              z = joinedWith(z, part);
+            }
+            const predicted = tf.slice(network.assess(z, o), 0, target.length);
+            const regressionWeight = o.autoencoder ? 1 - o.lambda : 1;
+            loss = tf.add(loss, tf.mul(regressionWeight, tf.mean(tf.square(tf.sub(predicted, yt)))));
+            if (o.rankWeight > 0) loss = tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt)));
+            return loss as tf.Scalar;
+          },
+          names.map((name) => variables[name]),
+        );
+        for (const name of names) gradients[name] = grads[variables[name].name].dataSync() as Float32Array;
+      });
+    } catch (e) {
+      part?.abandon();
+      throw e;
+    }
+    this.apply(part ? addInto(gradients, await part.grads()) : gradients);
   }
 
   private apply(gradients: Record<string, Float32Array>): void {
@@ -320,16 +335,37 @@ class Trainer {
   }
 }
 
-/** z unchanged, whose gradient on the way back gains `extra()` (row-major, z's shape). */
-function withAddedGradient(z: tf.Tensor2D, extra: () => Float32Array): tf.Tensor2D {
+/**
+ * The embeddings of this thread's rows followed by the part's; on the way back, the gradient in the
+ * part's rows goes to the part, and this thread's rows keep theirs.
+ */
+function joinedWith(z: tf.Tensor2D, part: AutoencoderPart): tf.Tensor2D {
+  const rows = z.shape[0];
+  const width = z.shape[1];
   const op = tf.customGrad((...args) => {
     const [input] = args as unknown as [tf.Tensor2D];
+    const other = part.z();
     return {
-      value: tf.clone(input),
-      gradFunc: (dy: tf.Tensor) => tf.add(dy, tf.tensor2d(extra(), input.shape)),
+      value: tf.concat([input, tf.tensor2d(other, [other.length / width, width])]),
+      gradFunc: (dy: tf.Tensor) => {
+        part.sendGradient(tf.slice(dy, [rows, 0]).dataSync() as Float32Array);
+        return tf.slice(dy, [0, 0], [rows, width]);
+      },
     };
   });
   return op(z) as tf.Tensor2D;
+}
+
+/** Adds b's arrays into a's of the same names; returns a. */
+function addInto(
+  a: Record<string, Float32Array>,
+  b: Record<string, Float32Array>,
+): Record<string, Float32Array> {
+  for (const [name, g] of Object.entries(b)) {
+    const into = a[name];
+    for (let i = 0; i < g.length; i++) into[i] += g[i];
+  }
+  return a;
 }
 
 function complement(size: number, ids: Int32Array): Int32Array {

@@ -1,8 +1,9 @@
 /**
- * The parts of the assessor's work that can run in either thread (helper.ts): the decoder's branch of
- * a training step (the gradients of λ·L_rc in the embeddings and in the decoder's weights), and the
- * scores of a chunk of queried cells; and, in this thread only, a whole auto-encoder step's gradients.
- * Inputs and outputs are plain arrays so that they can cross threads.
+ * The parts of the assessor's work that can run in either thread (helper.ts): the auto-encoder's work
+ * on a part of a batch's rows (encode, decode, the gradients of its share of λ·L_rc, and, in a joint
+ * step, of the rest of the loss once the step hands back the gradient in the part's embeddings), and
+ * the scores of a chunk of queried cells. Inputs and outputs are plain arrays so that they can cross
+ * threads.
  */
 import { tf } from "../../tensor/backend.js";
 import { sigmoidCrossEntropy } from "../../tensor/sigmoid-cross-entropy.js";
@@ -15,23 +16,58 @@ export interface Images {
   count: number;
 }
 
-function imageTensor(network: AssessorNetwork, images: Images): tf.Tensor4D {
+/** Rows [from, to) of a batch of images (a view, not a copy). */
+export function imageRows(images: Images, from: number, to: number): Images {
+  const pixels = images.data.length / images.count;
+  return { data: images.data.subarray(from * pixels, to * pixels), count: to - from };
+}
+
+export function imageTensor(network: AssessorNetwork, images: Images): tf.Tensor4D {
   const { rows, cols } = network.description.image;
   return tf.tensor4d(images.data, [images.count, rows, cols, 1]);
 }
 
-/** Gradients of weight·L_rc (sigmoid cross-entropy of the reconstructions) in the auto-encoder's weights. */
-export function reconstructionGradients(
+/**
+ * How a part of a joint step meets the rest of it: the part publishes its embeddings z (the graph and
+ * the GCN need every row's), and on its way back receives the gradient of the rest of the loss in z.
+ */
+export interface EmbeddingExchange {
+  publish(z: Float32Array): void;
+  /** Blocks, in the helper, until the step has computed it. */
+  gradient(): Float32Array;
+}
+
+/** The embeddings of images, outside any gradient tape. */
+export function embed(network: AssessorNetwork, images: Images): Float32Array {
+  const z = tf.tidy(() => network.encode(imageTensor(network, images)));
+  const out = z.dataSync() as Float32Array;
+  z.dispose();
+  return out;
+}
+
+/**
+ * Gradients in every auto-encoder weight of weight·L_rc over these images, plus, with `exchange`,
+ * of the rest of the loss through the embeddings.
+ */
+export function autoencoderGradients(
   network: AssessorNetwork,
   images: Images,
   weight: number,
+  exchange?: EmbeddingExchange,
 ): Record<string, Float32Array> {
   const names = network.autoencoderNames();
   const out: Record<string, Float32Array> = {};
   tf.tidy(() => {
     const x = imageTensor(network, images);
     const { grads } = tf.variableGrads(
-      () => tf.mul(weight, sigmoidCrossEntropy(x, network.decode(network.encode(x)))) as tf.Scalar,
+      () => {
+        let z = network.encode(x);
+        if (exchange) {
+          exchange.publish(z.dataSync() as Float32Array);
+          z = withAddedGradient(z, () => exchange.gradient());
+        }
+        return tf.mul(weight, sigmoidCrossEntropy(x, network.decode(z))) as tf.Scalar;
+      },
       names.map((name) => network.variables[name]),
     );
     for (const name of names) out[name] = grads[network.variables[name].name].dataSync() as Float32Array;
@@ -39,28 +75,16 @@ export function reconstructionGradients(
   return out;
 }
 
-/** The decoder's branch: gradients of weight·L_rc(decode(z)) in z and in the decoder's weights. */
-export function decoderGradients(
-  network: AssessorNetwork,
-  z: Float32Array,
-  images: Images,
-  weight: number,
-): { dz: Float32Array; grads: Record<string, Float32Array> } {
-  const names = network.autoencoderNames().filter((name) => name.startsWith("de"));
-  const grads: Record<string, Float32Array> = {};
-  let dz: Float32Array = new Float32Array(0);
-  tf.tidy(() => {
-    const x = imageTensor(network, images);
-    const zt = tf.tensor2d(z, [images.count, z.length / images.count]);
-    const loss = (zin: tf.Tensor) =>
-      tf.mul(weight, sigmoidCrossEntropy(x, network.decode(zin as tf.Tensor2D)));
-    const all = tf.grads(loss)([zt, ...names.map((name) => network.variables[name])]);
-    dz = all[0].dataSync() as Float32Array;
-    names.forEach((name, i) => {
-      grads[name] = all[i + 1].dataSync() as Float32Array;
-    });
+/** z unchanged, whose gradient on the way back gains `extra()` (row-major, z's shape). */
+export function withAddedGradient(z: tf.Tensor2D, extra: () => Float32Array): tf.Tensor2D {
+  const op = tf.customGrad((...args) => {
+    const [input] = args as unknown as [tf.Tensor2D];
+    return {
+      value: tf.clone(input),
+      gradFunc: (dy: tf.Tensor) => tf.add(dy, tf.tensor2d(extra(), input.shape)),
+    };
   });
-  return { dz, grads };
+  return op(z) as tf.Tensor2D;
 }
 
 /** Raw GCN outputs of queried cells, each joining the context's graph as one more node. */

@@ -72,9 +72,35 @@ export function similarityScale(distances: ArrayLike<number>, size: number, opti
   let k = 0;
   for (let i = 0; i < rows; i++)
     for (let j = 0; j < size; j++) if (i !== j) offDiagonal[k++] = distances[i * size + j];
-  offDiagonal.sort();
-  const median = Math.max(offDiagonal[Math.floor(offDiagonal.length / 2)] ?? 1, 1e-12);
+  const median = Math.max(
+    offDiagonal.length ? kthSmallest(offDiagonal, Math.floor(offDiagonal.length / 2)) : 1,
+    1e-12,
+  );
   return 1 / (2 * sigma * sigma * median);
+}
+
+/** The k-th smallest value (0-based) of xs, which it reorders: a selection, not a sort (a step's 16k). */
+export function kthSmallest(xs: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i] < pivot) i++;
+      while (xs[j] > pivot) j--;
+      if (i <= j) {
+        const t = xs[i];
+        xs[i++] = xs[j];
+        xs[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return xs[k];
+  }
+  return xs[k];
 }
 
 /**
@@ -177,16 +203,21 @@ function gcnGradients(dy: tf.Tensor1D, saved: tf.Tensor[], state: ForwardState):
   // degrees: dinv = (rowsum A)^-1/2
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) r[i] = -0.5 * ddinv[i] * dinv[i] ** 3;
+  // G_ij is symmetric, so each edge is visited once, from its lower end
   const de = new Float32Array(n * distanceWidth);
   for (let i = 0; i < n; i++) {
     for (let k = graph.rowStart[i]; k < graph.rowStart[i + 1]; k++) {
       const j = graph.columns[k];
+      if (j < i) continue;
       let sum = dv2[i] * u2[j] + u2[i] * dv2[j] + r[i] + r[j];
       for (let f = 0; f < width; f++)
         sum += dv1[i * width + f] * u1[j * width + f] + u1[i * width + f] * dv1[j * width + f];
       const gradient = -2 * c * graph.weights[k] * sum;
-      for (let f = 0; f < distanceWidth; f++)
-        de[i * distanceWidth + f] += gradient * (e[i * distanceWidth + f] - e[j * distanceWidth + f]);
+      for (let f = 0; f < distanceWidth; f++) {
+        const step = gradient * (e[i * distanceWidth + f] - e[j * distanceWidth + f]);
+        de[i * distanceWidth + f] += step;
+        de[j * distanceWidth + f] -= step;
+      }
     }
   }
   let dbias = 0;

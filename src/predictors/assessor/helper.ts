@@ -1,28 +1,37 @@
 /**
- * The assessor's second thread. In a training step, once the encoder has produced the batch's
- * embeddings z, the decoder's branch (decode z, λ·L_rc, its gradients in z and in the decoder) runs
- * for two thirds of the batch's rows in the helper while this thread does the other third and then
- * the graph and the GCN; the backward pass waits (blocking, on shared memory) for the helper's dz
- * before it goes back through the encoder. Prediction chunks alternate between the two threads.
- * Results do not depend on whether the helper runs: without it, its part runs here, the same way
- * (`localBranches`). One helper per process, shared by every assessor, started on first use and used
- * only while `threads()` allows two; it does not keep the process alive when idle.
+ * The assessor's second thread. A training step splits its batch's rows in two parts; the helper
+ * takes one: it encodes its rows, hands the embeddings over (shared memory) for the relation graph and
+ * the GCN that this thread runs on every row, decodes them and goes back through the decoder, then
+ * waits (blocking, on shared memory) for the GCN's gradient in its embeddings before it goes back
+ * through its encoder. This thread does the same for the other rows, and the two parts' gradients are
+ * summed. Prediction chunks alternate between the two threads.
+ * Results do not depend on whether the helper runs: without it, the helper's part runs here, the same
+ * way, after the rest of the step (`localBranches`). One helper per process, shared by every assessor,
+ * started on first use and used only while `threads()` allows two; it does not keep the process alive
+ * when idle.
  */
 import { Worker } from "node:worker_threads";
 import { threads } from "../../tensor/backend.js";
-import { decoderGradients, type Images, scoreImages } from "./branches.js";
+import { autoencoderGradients, embed, type Images, scoreImages } from "./branches.js";
 import type { GraphContext, GraphOptions } from "./graph.js";
 import type { AssessorNetwork, StoredWeight } from "./network.js";
 
-/** A decoder branch under way: its dz (waited for synchronously) and its decoder gradients. */
-export interface PendingDecoder {
-  dz(): Float32Array;
+/** A part of a batch's auto-encoder work under way. */
+export interface AutoencoderPart {
+  /** Its embeddings (a joint step's part; blocks until they are computed). */
+  z(): Float32Array;
+  /** Hands the part the gradient of the rest of the loss in its embeddings. */
+  sendGradient(dz: Float32Array): void;
+  /** Its gradients in every auto-encoder weight. */
   grads(): Promise<Record<string, Float32Array>>;
+  /** Releases a part whose step failed before sending it its gradient. */
+  abandon(): void;
 }
 
-/** Where part of the decoder's branch and chunks of scores are computed: here, or in the helper thread. */
+/** Where a part of a batch's auto-encoder work and chunks of scores are computed: here, or in the helper. */
 export interface Branches {
-  decoder(network: AssessorNetwork, z: Float32Array, images: Images, weight: number): PendingDecoder;
+  /** weight·L_rc over the images; `joint`: a joint step's part, which exchanges its embeddings. */
+  autoencoder(network: AssessorNetwork, images: Images, weight: number, joint: boolean): AutoencoderPart;
   scores(
     network: AssessorNetwork,
     context: GraphContext,
@@ -31,11 +40,24 @@ export interface Branches {
   ): Promise<Float32Array>;
 }
 
-/** Everything in this thread. */
+/** Everything in this thread: a joint part's gradients are computed when asked for, after the step's. */
 export const localBranches: Branches = {
-  decoder: (network, z, images, weight) => {
-    const { dz, grads } = decoderGradients(network, z, images, weight);
-    return { dz: () => dz, grads: async () => grads };
+  autoencoder: (network, images, weight, joint) => {
+    const z = joint ? embed(network, images) : new Float32Array(0);
+    let dz: Float32Array | undefined;
+    return {
+      z: () => z,
+      sendGradient: (g) => {
+        dz = g;
+      },
+      grads: async () => {
+        if (!joint) return autoencoderGradients(network, images, weight);
+        const gradient = dz;
+        if (!gradient) throw new Error("a joint step's part was asked for its gradients before given dz");
+        return autoencoderGradients(network, images, weight, { publish: () => {}, gradient: () => gradient });
+      },
+      abandon: () => {},
+    };
   },
   scores: async (network, context, images, options) => scoreImages(network, context, images, options),
 };
@@ -47,17 +69,48 @@ export type HelperRequest = {
   weights: Record<string, StoredWeight>;
   images: Images;
 } & (
-  | { kind: "decoder"; z: Float32Array; weight: number; shared: SharedArrayBuffer }
+  | { kind: "autoencoder"; weight: number; exchange?: SharedArrayBuffer }
   | { kind: "scores"; context: GraphContext; options: GraphOptions }
 );
 
-/** The decoder's dz in shared memory: an Int32 state (0 pending, 1 written, 2 failed), then the floats. */
-export function sharedDz(shared: SharedArrayBuffer): { state: Int32Array; values: Float32Array } {
-  return { state: new Int32Array(shared, 0, 1), values: new Float32Array(shared, 4) };
+/** States of each half of an exchange. */
+const PENDING = 0;
+const WRITTEN = 1;
+const FAILED = 2;
+
+/**
+ * A joint part's embeddings and their gradient in shared memory: two Int32 states (z, then dz: 0
+ * pending, 1 written, 2 failed or abandoned), then z's floats, then dz's.
+ */
+export function sharedExchange(
+  shared: SharedArrayBuffer,
+  size: number,
+): {
+  states: Int32Array;
+  z: Float32Array;
+  dz: Float32Array;
+} {
+  return {
+    states: new Int32Array(shared, 0, 2),
+    z: new Float32Array(shared, 8, size),
+    dz: new Float32Array(shared, 8 + 4 * size, size),
+  };
 }
 
-/** How long a training step waits for the helper's dz before giving up (ms). */
-const DZ_TIMEOUT = 120_000;
+/** Marks one half of an exchange (0: z, 1: dz) and wakes its reader. */
+export function signal(states: Int32Array, half: 0 | 1, state: typeof WRITTEN | typeof FAILED): void {
+  Atomics.store(states, half, state);
+  Atomics.notify(states, half);
+}
+
+/** Waits for one half of an exchange; false if it failed, was abandoned or took longer than `timeout` ms. */
+export function awaitSignal(states: Int32Array, half: 0 | 1, timeout: number): boolean {
+  Atomics.wait(states, half, PENDING, timeout);
+  return Atomics.load(states, half) === WRITTEN;
+}
+
+/** How long either thread waits for the other's half of an exchange before giving up (ms). */
+export const EXCHANGE_TIMEOUT = 120_000;
 
 export interface HelperReply {
   id: number;
@@ -107,23 +160,35 @@ class HelperThread implements Branches {
     });
   }
 
-  decoder(network: AssessorNetwork, z: Float32Array, images: Images, weight: number): PendingDecoder {
-    const shared = new SharedArrayBuffer(4 + 4 * z.length);
+  autoencoder(network: AssessorNetwork, images: Images, weight: number, joint: boolean): AutoencoderPart {
+    const size = images.count * network.description.sizes.embedding;
+    const shared = joint ? new SharedArrayBuffer(8 + 8 * size) : undefined;
     const grads = this.request<Record<string, Float32Array>>(
       network,
-      { kind: "decoder", z, images, weight, shared },
-      network.autoencoderNames().filter((name) => name.startsWith("de")),
+      { kind: "autoencoder", images, weight, exchange: shared },
+      network.autoencoderNames(),
     );
-    grads.catch(() => undefined); // reported by grads() below, or by dz() if it fails first
+    grads.catch(() => undefined); // reported by grads() below, or by z() if it fails first
+    const exchange = shared && sharedExchange(shared, size);
+    const noExchange = () => {
+      throw new Error("an auto-encoder pre-training part has no embeddings to exchange");
+    };
     return {
-      dz: () => {
-        const { state, values } = sharedDz(shared);
-        Atomics.wait(state, 0, 0, DZ_TIMEOUT);
-        if (Atomics.load(state, 0) !== 1)
+      z: () => {
+        if (!exchange) return noExchange();
+        if (!awaitSignal(exchange.states, 0, EXCHANGE_TIMEOUT))
           throw new Error("the assessor's helper thread failed or did not answer during a training step");
-        return values.slice();
+        return exchange.z.slice();
+      },
+      sendGradient: (dz) => {
+        if (!exchange) return noExchange();
+        exchange.dz.set(dz);
+        signal(exchange.states, 1, WRITTEN);
       },
       grads: () => grads,
+      abandon: () => {
+        if (exchange && Atomics.load(exchange.states, 1) === PENDING) signal(exchange.states, 1, FAILED);
+      },
     };
   }
 
@@ -136,47 +201,6 @@ class HelperThread implements Branches {
     const graph: GraphOptions = { graphScale: options.graphScale, sigma: options.sigma, tau: options.tau };
     return this.request(network, { kind: "scores", images, context, options: graph });
   }
-}
-
-/**
- * The decoder's branch over a batch, in two parts of its rows: the last two thirds in the helper
- * thread (or here), the first third here meanwhile, which is what balances the threads (this one also
- * runs the graph and the GCN in that time). L_rc is a mean over the batch, so each part weighs its
- * share of rows.
- */
-export function decoderBranch(
-  network: AssessorNetwork,
-  z: Float32Array,
-  images: Images,
-  weight: number,
-): PendingDecoder {
-  const first = Math.ceil(images.count / 3);
-  const width = z.length / images.count;
-  const pixels = images.data.length / images.count;
-  const part = (from: number, to: number) =>
-    [
-      z.subarray(from * width, to * width),
-      { data: images.data.subarray(from * pixels, to * pixels), count: to - from },
-      (weight * (to - from)) / images.count,
-    ] as const;
-  const second = branches().decoder(network, ...part(first, images.count));
-  const local = localBranches.decoder(network, ...part(0, first));
-  return {
-    dz: () => {
-      const out = new Float32Array(z.length);
-      out.set(local.dz());
-      out.set(second.dz(), first * width);
-      return out;
-    },
-    grads: async () => {
-      const sum = await local.grads();
-      for (const [name, g] of Object.entries(await second.grads())) {
-        const into = sum[name];
-        for (let i = 0; i < g.length; i++) into[i] += g[i];
-      }
-      return sum;
-    },
-  };
 }
 
 let shared: HelperThread | undefined;
