@@ -48,7 +48,11 @@ export function searchCommand(): Command {
         "prediction); or, with --strategy active, train cells a few at a time where the predictor points",
     )
     .option("--space <name>", "search space: nb101 or nb201", "nb101")
-    .option("--method <name>", `predictor: ${METHODS.join(", ")}`, "ssa")
+    .option(
+      "--method <name>",
+      `predictor: ${METHODS.join(", ")} (default: ssa; with --strategy active, mlp, which is retrained ` +
+        "every round: ssa would take a minute a round)",
+    )
     .option("--labels <n>", "labeled cells per seed", "1000")
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
     .option("--seeds <n|list>", "number of seeds (0..n-1) or a comma-separated list", "20")
@@ -92,7 +96,7 @@ export function searchCommand(): Command {
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay search --space nb101 --method ssa --labels 1000 --seeds 20 --jobs 2 --json\n" +
-        "  nas-assay search --strategy active --method mlp --budget 150 --seeds 20 --jobs 2 --plot active.svg",
+        "  nas-assay search --strategy active --budget 150 --seeds 20 --jobs 2 --plot active.svg",
     )
     .action(async (opts: Record<string, string>, cmd: Command) => {
       if (opts.strategy === "active") return activeAction(opts, cmd);
@@ -103,7 +107,7 @@ export function searchCommand(): Command {
       const result = await withProgress(options, "search", "%", (update) =>
         predictorSearch(
           {
-            method: methodName(opts.method),
+            method: methodName(opts.method ?? "ssa"),
             space: spaceName(opts.space),
             data: options.dataDir,
             target: opts.target,
@@ -147,7 +151,7 @@ async function activeAction(opts: Record<string, string>, cmd: Command): Promise
   const result = await withProgress(options, "active search", "%", (update) =>
     compareStrategiesOverSeeds(
       {
-        method: methodName(opts.method),
+        method: methodName(opts.method ?? "mlp"),
         space: spaceName(opts.space),
         data: options.dataDir,
         target: opts.target,
