@@ -47,7 +47,7 @@ export function reproduceCommand(): Command {
         );
         print(options, summary, () =>
           [
-            `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, the rest from earlier), ` +
+            `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, ${summary.borrowed} taken from other experiments' results here, the rest from earlier), ` +
               `${Math.round(summary.wallSeconds)} s of wall time in runs`,
             ...summary.files.map((f) => `  wrote ${f}`),
           ].join("\n"),

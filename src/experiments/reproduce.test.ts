@@ -56,9 +56,9 @@ test("each experiment writes NAME.json, NAME.md and its SVG figures", async () =
       evaluateRun: fakeEvaluation(calls),
     });
     const planned = experimentRuns(name, { space: "nb201", seeds: [0, 1], quick: true });
-    assert.equal(calls.length, new Set(planned.map(runKey)).size, name);
+    assert.equal(calls.length + summary.borrowed, new Set(planned.map(runKey)).size, name);
     const file = JSON.parse(readFileSync(join(out, `${name}.json`), "utf8")) as ResultsFile;
-    assert.equal(Object.keys(file.runs).length, calls.length);
+    assert.equal(Object.keys(file.runs).length, calls.length + summary.borrowed);
     const md = readFileSync(join(out, `${name}.md`), "utf8");
     assert.match(md, /± /, `${name}.md has mean ± std`);
     const svgs = summary.files.filter((f) => f.endsWith(".svg"));
@@ -112,6 +112,38 @@ test("an interrupted experiment resumes without redoing finished runs", async ()
   await reproduce("table4", { ...options, seeds: [0, 1, 2, 3], evaluateRun: fakeEvaluation(fourth) });
   assert.deepEqual(fourth.sort(), ["ssa-noae/100/3", "ssa/100/3"]);
 });
+
+test("runs another experiment in the same folder has made are taken, not redone", async () => {
+  const data = testData();
+  const out = join(root, "shared");
+  const options = { space: "nb201" as const, data, out, quick: true, seeds: [0, 1] };
+  const table1: string[] = [];
+  await reproduce("table1", { ...options, evaluateRun: fakeEvaluation(table1) });
+  const table4: string[] = [];
+  const summary = await reproduce("table4", { ...options, evaluateRun: fakeEvaluation(table4) });
+  assert.deepEqual(table4.sort(), ["ssa-noae/100/0", "ssa-noae/100/1"], "only the ablation's runs");
+  assert.equal(summary.borrowed, 2, "the assessor's two runs come from table1.json");
+  const file = JSON.parse(readFileSync(join(out, "table4.json"), "utf8")) as ResultsFile;
+  const ssa = resultsOfMethod(file, "ssa");
+  const fromTable1 = resultsOfMethod(
+    JSON.parse(readFileSync(join(out, "table1.json"), "utf8")) as ResultsFile,
+    "ssa",
+  );
+  assert.deepEqual(ssa, fromTable1);
+  // another space's results in the folder are not taken
+  const other = join(root, "shared-other");
+  await reproduce("table1", { ...options, out: other, evaluateRun: fakeEvaluation([]) });
+  const nb101: string[] = [];
+  await reproduce("table4", { ...options, space: "nb101", out: other, evaluateRun: fakeEvaluation(nb101) });
+  assert.ok(nb101.some((call) => call.startsWith("ssa/")));
+});
+
+function resultsOfMethod(file: ResultsFile, method: string): number[] {
+  return Object.values(file.runs)
+    .filter((r) => r.run.method === method)
+    .map((r) => r.result.ktau)
+    .sort();
+}
 
 test("results of another space, or a damaged results file, are clear errors", async () => {
   const data = testData();

@@ -21,7 +21,7 @@ import {
   runKey,
 } from "./experiments.js";
 import { renderExperiment } from "./render.js";
-import { openResults, pendingRuns, resultsOf, saveResults } from "./results-file.js";
+import { borrowRuns, openResults, pendingRuns, resultsOf, saveResults } from "./results-file.js";
 
 export interface ReproduceOptions {
   space: ExperimentSettings["space"];
@@ -39,6 +39,8 @@ export interface ReproduceSummary {
   experiment: ExperimentName;
   runs: number;
   ranNow: number;
+  /** Runs taken from other experiments' results in the same folder. */
+  borrowed: number;
   wallSeconds: number;
   files: string[];
 }
@@ -57,6 +59,8 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   const path = join(options.out, `${name}.json`);
   const file = openResults(path, name, settings.space, target);
   const planned = experimentRuns(name, settings);
+  const borrowed = Object.values(borrowRuns(file, options.out, planned)).reduce((a, b) => a + b, 0);
+  if (borrowed > 0) saveResults(path, file);
   const pending = pendingRuns(file, planned);
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, pending.length));
   const evaluateRun =
@@ -111,5 +115,5 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     ...(await renderExperiment(name, settings, file, resultsOf(file, planned), options.out)),
   ];
   const runs = new Set(planned.map(runKey)).size;
-  return { experiment: name, runs, ranNow: pending.length, wallSeconds: savedWall, files };
+  return { experiment: name, runs, ranNow: pending.length, borrowed, wallSeconds: savedWall, files };
 }

@@ -3,10 +3,11 @@
  * run, rewritten atomically after each run so that an interrupted experiment resumes where it stopped.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
-import { type ExperimentName, type RunSpec, runKey } from "./experiments.js";
+import { EXPERIMENTS, type ExperimentName, type RunSpec, runKey } from "./experiments.js";
 
 export const RESULTS_FORMAT = "nas-assay experiment";
 export const RESULTS_VERSION = 1;
@@ -76,6 +77,34 @@ export function pendingRuns(file: ResultsFile, planned: RunSpec[]): RunSpec[] {
     out.push(run);
   }
   return out;
+}
+
+/**
+ * Copies into `file` the planned runs it lacks that other experiments' results files in `folder` (same
+ * space and target) already hold — Table 4's assessor column is Table 1's, the budget table's 1k column
+ * is Table 1's — and returns how many it took from each file. Files it cannot read are left alone.
+ */
+export function borrowRuns(file: ResultsFile, folder: string, planned: RunSpec[]): Record<string, number> {
+  const taken: Record<string, number> = {};
+  for (const other of EXPERIMENTS) {
+    if (other === file.experiment) continue;
+    const path = join(folder, `${other}.json`);
+    if (!existsSync(path)) continue;
+    let theirs: ResultsFile;
+    try {
+      theirs = openResults(path, other, file.space, file.target);
+    } catch {
+      continue;
+    }
+    for (const run of planned) {
+      const key = runKey(run);
+      const found = theirs.runs[key];
+      if (file.runs[key] || !found) continue;
+      file.runs[key] = { run, result: found.result };
+      taken[path] = (taken[path] ?? 0) + 1;
+    }
+  }
+  return taken;
 }
 
 /** The result of each planned run that has one. */
