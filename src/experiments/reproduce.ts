@@ -56,6 +56,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   mkdirSync(options.out, { recursive: true });
   const path = join(options.out, `${name}.json`);
   const file = openResults(path, name, settings.space, target);
+  file.settings = settings;
   const planned = experimentRuns(name, settings);
   const pending = pendingRuns(file, planned);
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, pending.length));
@@ -106,6 +107,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     }),
   );
   savedWall = file.wallSeconds;
+  saveResults(path, file); // with this invocation's settings, even when nothing was left to run
   const files = [
     path,
     ...(await renderExperiment(name, settings, file, resultsOf(file, planned), options.out)),
