@@ -373,7 +373,7 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
         spec: {
           width: 200,
           height: 200,
-          mark: { type: "circle", size: 4, opacity: 0.35 },
+          mark: { type: "circle", size: 4, opacity: 0.35, aria: false }, // no label per point: thousands of them
           encoding: {
             x: { field: "true", type: "quantitative", title: "true rank" },
             y: { field: "predicted", type: "quantitative", title: "predicted rank" },

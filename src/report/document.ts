@@ -27,7 +27,9 @@ export interface ReportDocument {
   blocks: Block[];
 }
 
+export type TableBlock = Extract<Block, { kind: "table" }>;
+
 /** A table block. */
-export function table(header: string[], rows: string[][]): Block {
+export function table(header: string[], rows: string[][]): TableBlock {
   return { kind: "table", header, rows };
 }

@@ -6,6 +6,7 @@
 import { renderSvg } from "../experiments/plots.js";
 import { drawCell } from "./cell-drawing.js";
 import type { Block, ReportDocument } from "./document.js";
+import { NUMERIC_CELL } from "./text.js";
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -87,7 +88,7 @@ async function blockHtml(block: Block, ids: IdScope): Promise<string> {
       const head = `<tr>${block.header.map((h) => `<th>${inline(h)}</th>`).join("")}</tr>`;
       const rows = block.rows.map(
         (row) =>
-          `<tr>${row.map((c) => `<td${NUMERIC.test(c) ? ' class="num"' : ""}>${inline(c)}</td>`).join("")}</tr>`,
+          `<tr>${row.map((c) => `<td${NUMERIC_CELL.test(c) ? ' class="num"' : ""}>${inline(c)}</td>`).join("")}</tr>`,
       );
       return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
     }
@@ -104,9 +105,6 @@ async function blockHtml(block: Block, ids: IdScope): Promise<string> {
         .join("")}</div>`;
   }
 }
-
-/** A table cell that is a number, a percentage, a mean ± std, or a number with a note in brackets. */
-const NUMERIC = /^[-–+]?[\d.,]+( ?%)?( ± [\d.,]+( ?%)?)?( \([^)]*\))?$|^–$/;
 
 /** Text with `code` spans and **bold**, everything else escaped. */
 function inline(text: string): string {

@@ -8,6 +8,7 @@
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
+import type { AssessorOptions } from "../predictors/assessor/options.js";
 import type { Predictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
@@ -25,6 +26,8 @@ export interface PredictorSearchSpec {
   data: DataDir;
   target?: string;
   labels: number;
+  /** Assessor options (ssa and ssa-noae only). */
+  options?: Partial<AssessorOptions>;
   evolution?: Partial<EvolutionOptions>;
   /** Cells "trained" at the end (the top by predicted accuracy). */
   top?: number;
@@ -156,7 +159,7 @@ export async function predictorSearchSeed(
   const truth = targetValues(benchmark, spec.target);
   const { space } = benchmark;
   const labeled = space.sample(new Rng(seed), spec.labels);
-  const predictor = createPredictor(spec.method, space);
+  const predictor = createPredictor(spec.method, space, spec.options);
   let started = performance.now();
   await predictor.fit({
     space,
