@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
@@ -294,6 +294,123 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
     const wrong = run(["--data", data, "predict", "--model", cells, "--cells", cells]);
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /not a nas-assay model file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("paper without benchmark data stops at once, naming the files, where to put them and the tfrecord import", () => {
+  const empty = mkdtempSync(join(tmpdir(), "nas-assay-empty-"));
+  try {
+    const started = performance.now();
+    const r = run(["paper"], { NAS_ASSAY_DATA: empty });
+    assert.ok(performance.now() - started < 5000, "no enumeration or training before the check");
+    assert.equal(r.code, 1);
+    assert.equal(r.out, "");
+    assert.match(r.err, /^nas-assay: missing benchmark file nb101\/test_accuracy_run0\.npy/);
+    assert.ok(r.err.includes(join(empty, "nb101", "test_accuracy_run0.npy")), r.err);
+    assert.match(r.err, /data directory from NAS_ASSAY_DATA.*--data \/ NAS_ASSAY_DATA/);
+    assert.match(r.err, /nas-assay data import-nb101 nasbench_only108\.tfrecord --out DIR/);
+    assert.doesNotMatch(r.err, /at .*\.js|internal error/); // no stack trace
+    const nb201 = run(["--data", empty, "paper", "--space", "nb201"]);
+    assert.equal(nb201.code, 1);
+    assert.match(nb201.err, /missing benchmark files nb201\/cifar10-valid\.csv .*nb201\/ImageNet16-120\.csv/);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test("paper and report: bad values name the flag and what it accepts", () => {
+  const cases: [string[], RegExp][] = [
+    [["paper", "--labels", "1"], /option '--labels <n>' argument '1' is invalid\. expected an integer ≥ 2/],
+    [["paper", "--seed", "x"], /option '--seed <n>' argument 'x' is invalid\. expected an integer ≥ 0/],
+    [
+      ["paper", "--method", "foo"],
+      /'--method <name>' argument 'foo' is invalid\. .*expected one of ssa, ssa-noae/,
+    ],
+    [
+      ["paper", "--space", "nb999"],
+      /'--space <name>' argument 'nb999' is invalid\. .*expected one of nb101, nb201/,
+    ],
+    [
+      ["paper", "--evaluations", "0"],
+      /'--evaluations <n>' argument '0' is invalid\. expected an integer ≥ 1/,
+    ],
+    [["paper", "--bogus"], /unknown option '--bogus'/],
+    [["evaluate", "--labels", "100", "--method", "foo"], /'--method <name>' argument 'foo' is invalid/],
+    [["report"], /missing required argument 'results'/],
+    [["report", "/nonexistent-results"], /no results file or folder at \/nonexistent-results/],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(args, { NAS_ASSAY_DATA: "/nonexistent-dir" });
+    assert.equal(r.code, 1, `${args.join(" ")}: ${r.err}`);
+    assert.match(r.err, message, args.join(" "));
+  }
+});
+
+test("every command's help gives an example", () => {
+  const help = run(["--help"]).out;
+  assert.match(help, /Examples:\n {2}NAS_ASSAY_DATA=\S+ nas-assay paper/);
+  const commands = help
+    .slice(help.indexOf("Commands:"))
+    .split("\n")
+    .flatMap((line) => line.match(/^ {2}([a-z]+) /)?.[1] ?? []);
+  assert.ok(commands.includes("paper") && commands.includes("report"), commands.join(", "));
+  for (const command of [...commands.filter((c) => c !== "help"), "data import-nb101", "data labels"]) {
+    const r = run([...command.split(" "), "--help"]);
+    assert.equal(r.code, 0, command);
+    assert.match(r.out, /Examples?:\n {2}(NAS_ASSAY_DATA=\S+ )?nas-assay /, `${command} --help`);
+  }
+});
+
+test("paper runs end to end (NAS-Bench-201, a small configuration), and report rebuilds its page", () => {
+  const data = testData().dir;
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-cli-paper-"));
+  try {
+    const html = join(dir, "out.html");
+    const small = [
+      "--batch-size",
+      "256",
+      "--labeled-per-batch",
+      "64",
+      "--pretrain-steps",
+      "5",
+      "--min-steps",
+      "20",
+    ];
+    const p = run([
+      "--data",
+      data,
+      "paper",
+      "--space",
+      "nb201",
+      "--labels",
+      "100",
+      "--evaluations",
+      "300",
+      "--out",
+      html,
+      "--json",
+      ...small,
+    ]);
+    assert.equal(p.code, 0, p.err);
+    assert.equal(p.err, "", "no progress under --json");
+    const summary = JSON.parse(p.out);
+    assert.deepEqual(summary.files, { html, json: join(dir, "out.json") });
+    assert.equal(summary.settings.labels, 100);
+    assert.ok(summary.scores.ktau > 0.2, `Kendall tau ${summary.scores.ktau}`);
+    assert.equal(summary.search.evaluations, 300);
+    assert.equal(summary.search.curve, undefined, "plot data stays in the file");
+    assert.match(readFileSync(html, "utf8"), /<svg/);
+
+    const page = join(dir, "again.html");
+    const r = run(["report", join(dir, "out.json"), "--out", page]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /wrote .*again\.html: 1 section/);
+    assert.match(readFileSync(page, "utf8"), /NAS-Bench-201: the semi-supervised assessor from 100 labels/);
+    const bad = run(["report", html]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /out\.html: not JSON/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,9 @@ import { UserError } from "../errors.js";
 import { cellCommand } from "./cell.js";
 import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
+import { paperCommand } from "./paper.js";
 import { predictCommand } from "./predict.js";
+import { reportCommand } from "./report.js";
 import { reproduceCommand } from "./reproduce.js";
 import { searchCommand } from "./search.js";
 import { spaceCommand } from "./space.js";
@@ -19,9 +21,14 @@ const program = new Command("nas-assay")
   .option("--json", "print machine-readable JSON and no progress")
   .showHelpAfterError()
   .exitOverride()
-  .addHelpText("after", "\nExample:\n  nas-assay --data ../shared/data cell --id 67206");
+  .addHelpText(
+    "after",
+    "\nExamples:\n  NAS_ASSAY_DATA=../shared/data nas-assay paper     # the whole paper on one seed, as an HTML report\n" +
+      "  nas-assay --data ../shared/data cell --id 67206",
+  );
 
 for (const command of [
+  paperCommand(),
   spaceCommand(),
   cellCommand(),
   dataCommand(),
@@ -29,6 +36,7 @@ for (const command of [
   predictCommand(),
   evaluateCommand(),
   reproduceCommand(),
+  reportCommand(),
   searchCommand(),
   tourCommand(),
 ]) {

@@ -1,4 +1,6 @@
 /** A report document as Markdown (the experiments' NAME.md, and the README's tables). */
+import { UserError } from "../errors.js";
+import { NB201_EDGES } from "../spaces/nb201/cell.js";
 import type { Block, CellToDraw, ReportDocument } from "./document.js";
 
 export interface MarkdownOptions {
@@ -43,5 +45,18 @@ function blockMarkdown(block: Block, level: number, figures: boolean): string | 
 export function cellText(cell: CellToDraw): string {
   return cell.space === "nb101"
     ? `ops ${cell.ops.join(", ")}; matrix ${cell.matrix.map((row) => row.join("")).join(" ")}`
-    : `edges ${cell.ops.join(", ")}`;
+    : `edges ${NB201_EDGES.map(([from, to], k) => `${from}→${to} ${cell.ops[k]}`).join(", ")}`;
+}
+
+/**
+ * `text` with what lies between the lines `<!-- NAME:begin -->` and `<!-- NAME:end -->` replaced by
+ * `content` (the markers stay, so the splice can be redone); an error when they are missing.
+ */
+export function spliceBetweenMarkers(text: string, name: string, content: string): string {
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end, from);
+  if (from < 0 || to < 0) throw new UserError(`no "${begin}" … "${end}" lines to write between`);
+  return `${text.slice(0, from + begin.length)}\n${content.trim()}\n${text.slice(to)}`;
 }
