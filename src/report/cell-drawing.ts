@@ -40,8 +40,6 @@ const FILL: Record<string, string> = {
 interface Layout {
   nodes: { x: number; y: number; width: number; height: number; label: string; round: boolean }[];
   edges: { points: { x: number; y: number }[]; label?: { x: number; y: number; text: string } }[];
-  width: number;
-  height: number;
 }
 
 /** The cell as a standalone SVG element (its marker id is "arrow"; inline several with scoped ids). */
@@ -97,7 +95,6 @@ function newGraph(): CellGraph {
 /** Lays the graph out (dagre writes positions into its node and edge labels) and reads them back. */
 function readLayout(g: CellGraph, round: boolean): Layout {
   dagre.layout(g);
-  const graph = g.graph();
   return {
     nodes: g.nodes().map((v) => {
       const n = g.node(v);
@@ -110,8 +107,6 @@ function readLayout(g: CellGraph, round: boolean): Layout {
         label: edge.text === undefined ? undefined : { x: edge.x ?? 0, y: edge.y ?? 0, text: edge.text },
       };
     }),
-    width: graph.width ?? 0,
-    height: graph.height ?? 0,
   };
 }
 
@@ -151,11 +146,36 @@ function escapeXml(text: string): string {
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
+/** The box around everything drawn: dagre's graph size leaves out the bends of long edges. */
+function bounds(layout: Layout): { x: number; y: number; width: number; height: number } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const n of layout.nodes) {
+    xs.push(n.x - n.width / 2, n.x + n.width / 2);
+    ys.push(n.y - n.height / 2, n.y + n.height / 2);
+  }
+  for (const e of layout.edges) {
+    xs.push(...e.points.map((p) => p.x));
+    ys.push(...e.points.map((p) => p.y));
+    if (e.label) {
+      const w = textWidth(e.label.text) / 2 + 3;
+      xs.push(e.label.x - w, e.label.x + w);
+    }
+  }
+  const x = Math.floor(Math.min(...xs) - MARGIN);
+  const y = Math.floor(Math.min(...ys) - MARGIN);
+  return {
+    x,
+    y,
+    width: Math.ceil(Math.max(...xs) + MARGIN) - x,
+    height: Math.ceil(Math.max(...ys) + MARGIN) - y,
+  };
+}
+
 function toSvg(layout: Layout, title: string): string {
-  const width = Math.ceil(layout.width);
-  const height = Math.ceil(layout.height);
+  const box = bounds(layout);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="cell" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="Helvetica, Arial, sans-serif" font-size="${FONT}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="cell" width="${box.width}" height="${box.height}" viewBox="${box.x} ${box.y} ${box.width} ${box.height}" role="img" aria-label="${escapeXml(title)}" font-family="Helvetica, Arial, sans-serif" font-size="${FONT}">`,
     `<title>${escapeXml(title)}</title>`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>',
   ];
