@@ -49,6 +49,7 @@ export function readPipelineResult(path: string): PipelineResult {
   const missing = ["settings", "scores", "sample", "search"].filter(
     (key) => typeof (value as unknown as Record<string, unknown>)[key] !== "object",
   );
-  if (missing.length > 0) throw new BadFileError(path, `a pipeline results file without ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new BadFileError(path, `a pipeline results file without ${missing.join(", ")}`);
   return value;
 }

@@ -45,16 +45,22 @@ export function pipelineDocument(result: PipelineResult): ReportDocument {
     },
     { kind: "heading", text: "Search guided by the predictor" },
     searchTable(result),
-    { kind: "figure", title: "Search curve", spec: searchPlot(result) },
+    {
+      kind: "figure",
+      title:
+        "Search curve: the protocol's answer if the search stopped there (blue), and the best cell it had scored, " +
+        "which it cannot know without training every one (grey)",
+      spec: searchPlot(result),
+    },
+    {
+      kind: "paragraph",
+      text:
+        "Predictions above the best labeled cell's accuracy are extrapolations: the calibration keeps their order " +
+        "but flattens their scale, so the top cells may all read the same predicted accuracy.",
+    },
     table(
       ["by prediction", "cell", "predicted", "true accuracy", "rank in the space"],
-      search.top.map((c, k) => [
-        String(k + 1),
-        cellName(c),
-        pct(c.predicted),
-        pct(c.truth),
-        `${int(c.rank)} (top ${c.rankPercent.toFixed(3)} %)`,
-      ]),
+      search.top.map((c, k) => [String(k + 1), cellName(c), pct(c.predicted), pct(c.truth), rankText(c)]),
     ),
     { kind: "heading", text: "The best cells found" },
     {
@@ -109,7 +115,7 @@ export function searchTable(result: PipelineResult): TableBlock {
   const row = (what: string, c: ReportedCell): string[] => [
     what,
     pct(c.truth),
-    `${int(c.rank)} (top ${c.rankPercent.toFixed(3)} %)`,
+    rankText(c),
     pct(c.predicted),
   ];
   return table(
@@ -154,6 +160,12 @@ function settingsTable(result: PipelineResult): Block {
     ],
   ];
   return table(["setting", "value"], rows);
+}
+
+/** Rank in the space and the share of the space at or above it, to two significant digits. */
+function rankText(c: ReportedCell): string {
+  const share = c.rankPercent < 1 ? String(Number(c.rankPercent.toPrecision(2))) : c.rankPercent.toFixed(1);
+  return `${int(c.rank)} (top ${share} %)`;
 }
 
 function cellName(c: ReportedCell): string {
@@ -208,7 +220,7 @@ function searchPlot(result: PipelineResult): PlotSpec {
     {
       evaluations: point.evaluations,
       accuracy: point.seen,
-      series: "best among all cells scored (unseen by the search)",
+      series: "best of all cells scored",
     },
   ]);
   const rules = [
