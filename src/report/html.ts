@@ -22,7 +22,8 @@ code { font: 0.9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; bac
 table { border-collapse: collapse; margin: 0.8rem 0 1.2rem; font-size: 0.92rem; }
 th, td { border: 1px solid #d8d8d8; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f5f5f7; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+div.table { overflow-x: auto; }
 figure { margin: 1rem 0; }
 figure.plot svg { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: 0.88rem; }
@@ -90,7 +91,7 @@ async function blockHtml(block: Block, ids: IdScope): Promise<string> {
         (row) =>
           `<tr>${row.map((c) => `<td${NUMERIC_CELL.test(c) ? ' class="num"' : ""}>${inline(c)}</td>`).join("")}</tr>`,
       );
-      return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
+      return `<div class="table"><table>\n<thead>${head}</thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table></div>`;
     }
     case "figure": {
       const svg = block.svg ?? (await renderSvg(block.spec));
