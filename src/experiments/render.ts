@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { meanStd, type SeedResult, type Summary } from "../eval/evaluate.js";
-import { spearman } from "../eval/metrics.js";
+import { ranksBestFirst, spearman } from "../eval/metrics.js";
 import type { Method } from "../predictors/registry.js";
 import { type Block, type ReportDocument, table } from "../report/document.js";
 import { toHtml } from "../report/html.js";
@@ -354,8 +354,8 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
       const entry = found.find(({ run }) => run.method === method);
       const sample = entry?.result.sample;
       if (!entry || !sample) continue;
-      const predictedRank = ranks(sample.predicted);
-      const trueRank = ranks(sample.actual);
+      const predictedRank = ranksBestFirst(sample.predicted);
+      const trueRank = ranksBestFirst(sample.actual);
       for (let i = 0; i < predictedRank.length; i++)
         points.push({ method, true: trueRank[i], predicted: predictedRank[i] });
       rows.push([method, entry.result.ktau.toFixed(4), spearman(sample.predicted, sample.actual).toFixed(4)]);
@@ -405,14 +405,4 @@ function secondsTable(found: Found, methods: Method[], labels: number[]): Block[
 function median(values: number[]): number {
   const s = values.slice().sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** Rank of each value, 1 = the largest (best accuracy), ties broken by position. */
-function ranks(values: number[]): number[] {
-  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a] || a - b);
-  const out = new Array<number>(values.length);
-  order.forEach((i, r) => {
-    out[i] = r + 1;
-  });
-  return out;
 }

@@ -2,6 +2,7 @@
  * The pipeline's result as a report document: its settings, the scores beside the paper's, the
  * predicted-against-true rank plot, the search's outcome and curve, and drawings of the best cells.
  */
+import { ranksBestFirst } from "../eval/metrics.js";
 import type { PlotSpec } from "../experiments/plots.js";
 import {
   type Block,
@@ -182,20 +183,10 @@ function toDraw(space: string, c: ReportedCell): CellToDraw {
     : { space: "nb201", ops: c.cell.ops };
 }
 
-/** Rank of each value, 1 = the largest; ties by position. */
-function ranks(values: number[]): number[] {
-  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a] || a - b);
-  const out = new Array<number>(values.length);
-  order.forEach((i, r) => {
-    out[i] = r + 1;
-  });
-  return out;
-}
-
 function rankPlot(result: PipelineResult): PlotSpec {
   const { predicted, actual } = result.sample;
-  const p = ranks(predicted);
-  const t = ranks(actual);
+  const p = ranksBestFirst(predicted);
+  const t = ranksBestFirst(actual);
   return {
     title: `${int(actual.length)} random test cells (rank 1 = best)`,
     width: 320,
