@@ -377,6 +377,8 @@ test("paper runs end to end (NAS-Bench-201, a small configuration), and report r
       "5",
       "--min-steps",
       "20",
+      "--epochs",
+      "2",
     ];
     const p = run([
       "--data",
