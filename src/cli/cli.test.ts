@@ -4,9 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
+import type { Command } from "commander";
 import { encodeTfRecord } from "../data/tfrecord.js";
 import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
 import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
+import { program } from "./program.js";
 
 const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
 const EXAMPLE_MATRIX = "0111010000000100000010000100000000100000010000000";
@@ -349,18 +351,26 @@ test("paper and report: bad values name the flag and what it accepts", () => {
 });
 
 test("every command's help gives an example", () => {
-  const help = run(["--help"]).out;
-  assert.match(help, /Examples:\n {2}NAS_ASSAY_DATA=\S+ nas-assay paper/);
-  const commands = help
-    .slice(help.indexOf("Commands:"))
-    .split("\n")
-    .flatMap((line) => line.match(/^ {2}([a-z]+) /)?.[1] ?? []);
-  assert.ok(commands.includes("paper") && commands.includes("report"), commands.join(", "));
-  for (const command of [...commands.filter((c) => c !== "help"), "data import-nb101", "data labels"]) {
-    const r = run([...command.split(" "), "--help"]);
-    assert.equal(r.code, 0, command);
-    assert.match(r.out, /Examples?:\n {2}(NAS_ASSAY_DATA=\S+ )?nas-assay /, `${command} --help`);
-  }
+  const helpOf = (command: Command) => {
+    let text = "";
+    command.configureOutput({ writeOut: (chunk) => (text += chunk) }).outputHelp();
+    return text;
+  };
+  const root = program();
+  assert.match(helpOf(root), /Examples:\n {2}NAS_ASSAY_DATA=\S+ nas-assay paper/);
+  const all = (command: Command): Command[] => command.commands.flatMap((c) => [c, ...all(c)]);
+  const commands = all(root);
+  for (const name of ["paper", "report", "evaluate", "search", "import-nb101"])
+    assert.ok(
+      commands.some((c) => c.name() === name),
+      name,
+    );
+  for (const command of commands)
+    assert.match(
+      helpOf(command),
+      /Examples?:\n {2}(NAS_ASSAY_DATA=\S+ )?nas-assay /,
+      `${command.name()} --help`,
+    );
 });
 
 test("paper runs end to end (NAS-Bench-201, a small configuration), and report rebuilds its page", () => {
