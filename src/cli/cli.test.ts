@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
-import type { Command } from "commander";
+import { type Command, CommanderError } from "commander";
 import { encodeTfRecord } from "../data/tfrecord.js";
 import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
 import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
@@ -322,7 +322,7 @@ test("paper without benchmark data stops at once, naming the files, where to put
   }
 });
 
-test("paper and report: bad values name the flag and what it accepts", () => {
+test("paper and report: bad values name the flag and what it accepts", async () => {
   const cases: [string[], RegExp][] = [
     [["paper", "--labels", "1"], /option '--labels <n>' argument '1' is invalid\. expected an integer ≥ 2/],
     [["paper", "--seed", "x"], /option '--seed <n>' argument 'x' is invalid\. expected an integer ≥ 0/],
@@ -343,12 +343,31 @@ test("paper and report: bad values name the flag and what it accepts", () => {
     [["report"], /missing required argument 'results'/],
     [["report", "/nonexistent-results"], /no results file or folder at \/nonexistent-results/],
   ];
-  for (const [args, message] of cases) {
+  // parsed in this process (starting a process per case costs seconds); two through main, for the exit code
+  for (const [args, message] of cases) assert.match(await failureOf(args), message, args.join(" "));
+  for (const [args, message] of [cases[0], cases.at(-1)] as [string[], RegExp][]) {
     const r = run(args, { NAS_ASSAY_DATA: "/nonexistent-dir" });
     assert.equal(r.code, 1, `${args.join(" ")}: ${r.err}`);
     assert.match(r.err, message, args.join(" "));
   }
 });
+
+/** What the command line says when `args` fail (commander's message, or the error an action throws). */
+async function failureOf(args: string[]): Promise<string> {
+  let said = "";
+  const quiet = (command: Command) => {
+    command.configureOutput({ writeErr: (chunk) => (said += chunk), writeOut: () => {} });
+    for (const sub of command.commands) quiet(sub);
+  };
+  const root = program();
+  quiet(root);
+  await assert.rejects(root.parseAsync(args, { from: "user" }), (e: unknown) => {
+    if (e instanceof CommanderError) assert.equal(e.exitCode, 1, said);
+    else said += (e as Error).message;
+    return true;
+  });
+  return said;
+}
 
 test("every command's help gives an example", () => {
   const helpOf = (command: Command) => {
