@@ -4,9 +4,9 @@
  * after an import `validation_accuracy_mean` …); NAS-Bench-201 targets are `DATASET/SPLIT`, e.g.
  * `cifar10-valid/test`, `cifar100/valid`, `ImageNet16-120/train`. Accuracies are fractions 0..1.
  */
-import type { DataDir } from "./data/locations.js";
+import { type DataDir, type NeededFile, requireDataFiles } from "./data/locations.js";
 import { UserError } from "./errors.js";
-import { loadNb101Labels } from "./spaces/nb101/labels.js";
+import { loadNb101Labels, NB101_TEST_ACCURACY } from "./spaces/nb101/labels.js";
 import type { Nb101Space } from "./spaces/nb101/space.js";
 import { loadNb201Labels, NB201_DATASETS } from "./spaces/nb201/labels.js";
 import type { Nb201Space } from "./spaces/nb201/space.js";
@@ -17,6 +17,29 @@ export interface Benchmark {
   targets: Record<string, Float64Array>;
   /** The target used when none is named: the test accuracy. */
   defaultTarget: string;
+}
+
+/** The files a benchmark cannot do without, in the data directory. */
+export function benchmarkFiles(name: SpaceName): NeededFile[] {
+  return name === "nb101"
+    ? [
+        {
+          file: NB101_TEST_ACCURACY,
+          purpose: "CIFAR-10 test accuracy of every cell, float64 .npy in id order",
+        },
+      ]
+    : NB201_DATASETS.map((dataset) => ({
+        file: `nb201/${dataset}.csv`,
+        purpose: `NAS-Bench-201 accuracies on ${dataset}`,
+      }));
+}
+
+/**
+ * Checks that the benchmark's files are in the data directory, before anything slow (enumerating
+ * NAS-Bench-101 takes seconds on a fresh machine): one error naming every missing file.
+ */
+export function requireBenchmark(name: SpaceName, data: DataDir): void {
+  requireDataFiles(data, benchmarkFiles(name));
 }
 
 /** Loads a space and all its labels from the data directory. */

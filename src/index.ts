@@ -1,5 +1,5 @@
 /** nas-assay's library API. */
-export { type Benchmark, loadBenchmark, targetValues } from "./benchmark.js";
+export { type Benchmark, loadBenchmark, requireBenchmark, targetValues } from "./benchmark.js";
 export { cacheDir, type DataDir, dataDir, dataFile } from "./data/locations.js";
 export { type NpyArray, readNpy, readNpyVector, writeNpy } from "./data/npy.js";
 export { encodeTfRecord, readTfRecords, type TfRecord } from "./data/tfrecord.js";
@@ -14,11 +14,23 @@ export {
   spearman,
   trueValueOfPredictedBest,
 } from "./eval/metrics.js";
+export {
+  type PipelineResult,
+  type PipelineSpec,
+  runPaperPipeline,
+} from "./pipeline/paper-pipeline.js";
+export { readPipelineResult, writePipelineFiles } from "./pipeline/pipeline-file.js";
+export { pipelineDocument } from "./pipeline/pipeline-report.js";
 export { SemiSupervisedAssessor } from "./predictors/assessor/assessor.js";
 export { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "./predictors/assessor/options.js";
 export type { FitInput, Predictor } from "./predictors/predictor.js";
 export { createPredictor, loadPredictor, METHODS, type Method } from "./predictors/registry.js";
 export { Rng } from "./random.js";
+export { drawCell } from "./report/cell-drawing.js";
+export type { Block, CellToDraw, ReportDocument } from "./report/document.js";
+export { documentsFromFiles } from "./report/from-files.js";
+export { toHtml } from "./report/html.js";
+export { toMarkdown } from "./report/markdown.js";
 export { INTERIOR_OPS, type Nb101Cell, parseCell, pruneCell } from "./spaces/nb101/cell.js";
 export { type ImportManifest, importNb101 } from "./spaces/nb101/import.js";
 export { loadNb101Labels, type Nb101Labels } from "./spaces/nb101/labels.js";

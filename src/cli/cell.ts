@@ -6,6 +6,7 @@ import { loadNb201Labels, NB201_DATASETS } from "../spaces/nb201/labels.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { spaceName } from "../spaces/registry.js";
 import { globals, loadNb101, note, print } from "./context.js";
+import { spaceOption } from "./options.js";
 
 interface CellOptions {
   space: string;
@@ -20,7 +21,7 @@ interface CellOptions {
 export function cellCommand(): Command {
   return new Command("cell")
     .description("validate, prune and hash a NAS-Bench-101 cell; show its id, parameters and labels")
-    .option("--space <name>", "search space: nb101 or nb201", "nb101")
+    .addOption(spaceOption())
     .option("--arch <arch>", "NAS-Bench-201 arch string, |op~0|+|op~0|op~1|+|op~0|op~1|op~2|")
     .option("--matrix <matrix>", "adjacency: row-major 0/1 string, or JSON nested arrays")
     .option("--ops <ops>", "comma-separated ops, input first and output last")

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
+import { type Command, CommanderError } from "commander";
 import { encodeTfRecord } from "../data/tfrecord.js";
 import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
 import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
+import { program } from "./program.js";
 
 const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
 const EXAMPLE_MATRIX = "0111010000000100000010000100000000100000010000000";
@@ -294,6 +296,152 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
     const wrong = run(["--data", data, "predict", "--model", cells, "--cells", cells]);
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /not a nas-assay model file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("paper without benchmark data stops at once, naming the files, where to put them and the tfrecord import", () => {
+  const empty = mkdtempSync(join(tmpdir(), "nas-assay-empty-"));
+  try {
+    const started = performance.now();
+    const r = run(["paper"], { NAS_ASSAY_DATA: empty });
+    assert.ok(performance.now() - started < 5000, "no enumeration or training before the check");
+    assert.equal(r.code, 1);
+    assert.equal(r.out, "");
+    assert.match(r.err, /^nas-assay: missing benchmark file nb101\/test_accuracy_run0\.npy/);
+    assert.ok(r.err.includes(join(empty, "nb101", "test_accuracy_run0.npy")), r.err);
+    assert.match(r.err, /data directory from NAS_ASSAY_DATA.*--data \/ NAS_ASSAY_DATA/);
+    assert.match(r.err, /nas-assay data import-nb101 nasbench_only108\.tfrecord --out DIR/);
+    assert.doesNotMatch(r.err, /at .*\.js|internal error/); // no stack trace
+    const nb201 = run(["--data", empty, "paper", "--space", "nb201"]);
+    assert.equal(nb201.code, 1);
+    assert.match(nb201.err, /missing benchmark files nb201\/cifar10-valid\.csv .*nb201\/ImageNet16-120\.csv/);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test("paper and report: bad values name the flag and what it accepts", async () => {
+  const cases: [string[], RegExp][] = [
+    [["paper", "--labels", "1"], /option '--labels <n>' argument '1' is invalid\. expected an integer ≥ 2/],
+    [["paper", "--seed", "x"], /option '--seed <n>' argument 'x' is invalid\. expected an integer ≥ 0/],
+    [
+      ["paper", "--method", "foo"],
+      /'--method <name>' argument 'foo' is invalid\. .*expected one of ssa, ssa-noae/,
+    ],
+    [
+      ["paper", "--space", "nb999"],
+      /'--space <name>' argument 'nb999' is invalid\. .*expected one of nb101, nb201/,
+    ],
+    [
+      ["paper", "--evaluations", "0"],
+      /'--evaluations <n>' argument '0' is invalid\. expected an integer ≥ 1/,
+    ],
+    [["paper", "--bogus"], /unknown option '--bogus'/],
+    [["evaluate", "--labels", "100", "--method", "foo"], /'--method <name>' argument 'foo' is invalid/],
+    [["report"], /missing required argument 'results'/],
+    [["report", "/nonexistent-results"], /no results file or folder at \/nonexistent-results/],
+  ];
+  // parsed in this process (starting a process per case costs seconds); two through main, for the exit code
+  for (const [args, message] of cases) assert.match(await failureOf(args), message, args.join(" "));
+  for (const [args, message] of [cases[0], cases.at(-1)] as [string[], RegExp][]) {
+    const r = run(args, { NAS_ASSAY_DATA: "/nonexistent-dir" });
+    assert.equal(r.code, 1, `${args.join(" ")}: ${r.err}`);
+    assert.match(r.err, message, args.join(" "));
+  }
+});
+
+/** What the command line says when `args` fail (commander's message, or the error an action throws). */
+async function failureOf(args: string[]): Promise<string> {
+  let said = "";
+  const quiet = (command: Command) => {
+    command.configureOutput({ writeErr: (chunk) => (said += chunk), writeOut: () => {} });
+    for (const sub of command.commands) quiet(sub);
+  };
+  const root = program();
+  quiet(root);
+  await assert.rejects(root.parseAsync(args, { from: "user" }), (e: unknown) => {
+    if (e instanceof CommanderError) assert.equal(e.exitCode, 1, said);
+    else said += (e as Error).message;
+    return true;
+  });
+  return said;
+}
+
+test("every command's help gives an example", () => {
+  const helpOf = (command: Command) => {
+    let text = "";
+    command.configureOutput({ writeOut: (chunk) => (text += chunk) }).outputHelp();
+    return text;
+  };
+  const root = program();
+  assert.match(helpOf(root), /Examples:\n {2}NAS_ASSAY_DATA=\S+ nas-assay paper/);
+  const all = (command: Command): Command[] => command.commands.flatMap((c) => [c, ...all(c)]);
+  const commands = all(root);
+  for (const name of ["paper", "report", "evaluate", "search", "import-nb101"])
+    assert.ok(
+      commands.some((c) => c.name() === name),
+      name,
+    );
+  for (const command of commands)
+    assert.match(
+      helpOf(command),
+      /Examples?:\n {2}(NAS_ASSAY_DATA=\S+ )?nas-assay /,
+      `${command.name()} --help`,
+    );
+});
+
+test("paper runs end to end (NAS-Bench-201, a small configuration), and report rebuilds its page", () => {
+  const data = testData().dir;
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-cli-paper-"));
+  try {
+    const html = join(dir, "out.html");
+    const small = [
+      "--batch-size",
+      "256",
+      "--labeled-per-batch",
+      "64",
+      "--pretrain-steps",
+      "5",
+      "--min-steps",
+      "20",
+      "--epochs",
+      "2",
+    ];
+    const p = run([
+      "--data",
+      data,
+      "paper",
+      "--space",
+      "nb201",
+      "--labels",
+      "100",
+      "--evaluations",
+      "300",
+      "--out",
+      html,
+      "--json",
+      ...small,
+    ]);
+    assert.equal(p.code, 0, p.err);
+    assert.equal(p.err, "", "no progress under --json");
+    const summary = JSON.parse(p.out);
+    assert.deepEqual(summary.files, { html, json: join(dir, "out.json") });
+    assert.equal(summary.settings.labels, 100);
+    assert.ok(summary.scores.ktau > 0.2, `Kendall tau ${summary.scores.ktau}`);
+    assert.equal(summary.search.evaluations, 300);
+    assert.equal(summary.search.curve, undefined, "plot data stays in the file");
+    assert.match(readFileSync(html, "utf8"), /<svg/);
+
+    const page = join(dir, "again.html");
+    const r = run(["report", join(dir, "out.json"), "--out", page]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /wrote .*again\.html: 1 section/);
+    assert.match(readFileSync(page, "utf8"), /NAS-Bench-201: the semi-supervised assessor from 100 labels/);
+    const bad = run(["report", html]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /out\.html: not JSON/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,10 +4,17 @@ import { readUserLabels } from "../data/user-labels.js";
 import { importNb101 } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, loadNb101, note, print } from "./context.js";
+import { spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
 export function dataCommand(): Command {
-  const data = new Command("data").description("import benchmark files and read your own labels");
+  const data = new Command("data")
+    .description("import benchmark files and read your own labels")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay data import-nb101 nasbench_only108.tfrecord --out ./data\n" +
+        "  nas-assay data labels my-runs.csv --target val_acc",
+    );
   data
     .command("import-nb101")
     .description("convert an official NAS-Bench-101 tfrecord into label arrays (.npy) in id order")
@@ -43,7 +50,7 @@ export function dataCommand(): Command {
     .command("labels")
     .description("read a CSV/JSONL file of your own trained cells and map each row to a cell id")
     .argument("<file>", "CSV or JSONL: NAS-Bench-101 matrix+ops (or cell), NAS-Bench-201 arch")
-    .option("--space <name>", "search space: nb101 or nb201", "nb101")
+    .addOption(spaceOption())
     .requiredOption("--target <column>", "the numeric column to learn, e.g. accuracy")
     .addHelpText("after", "\nExample:\n  nas-assay data labels my-runs.csv --space nb101 --target val_acc")
     .action(async (file: string, opts: { space: string; target: string }, command: Command) => {

@@ -2,17 +2,18 @@
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { evaluate } from "../eval/evaluate.js";
-import { METHODS, methodName } from "../predictors/registry.js";
+import { methodName } from "../predictors/registry.js";
 import { spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
+import { methodOption, spaceOption } from "./options.js";
 import { withProgress } from "./progress.js";
 
 export function evaluateCommand(): Command {
   const command = new Command("evaluate")
     .description("train one model per seed on N_l random cells and score it on all remaining cells")
-    .option("--space <name>", "search space: nb101 or nb201", "nb101")
-    .option("--method <name>", `predictor: ${METHODS.join(", ")}`, "ssa")
+    .addOption(spaceOption())
+    .addOption(methodOption())
     .requiredOption("--labels <n>", "labeled cells per seed")
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
     .option("--seeds <list>", "comma-separated seeds", "0,1,2,3,4")

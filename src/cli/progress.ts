@@ -4,7 +4,8 @@ import { UserError } from "../errors.js";
 import type { GlobalOptions } from "./context.js";
 
 export interface Progress {
-  update(value: number, total: number): void;
+  /** Moves the bar; `stage`, when given, is shown after the label. */
+  update(value: number, total: number, stage?: string): void;
   stop(): void;
 }
 
@@ -13,18 +14,18 @@ export function progressBar(options: GlobalOptions, label: string, unit: string)
   if (options.json || !process.stderr.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {percentage}% {value}/{total} ${unit} eta {eta_formatted}`,
+      format: `${label}{stage} [{bar}] {percentage}% {value}/{total} ${unit} eta {eta_formatted}`,
       stream: process.stderr,
       formatValue: (v, _o, type) =>
         type === "value" || type === "total" ? String(Math.round(v)) : String(v),
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1, 0);
+  bar.start(1, 0, { stage: "" });
   return {
-    update(value, total) {
+    update(value, total, stage) {
       bar.setTotal(total);
-      bar.update(value);
+      bar.update(value, stage === undefined ? {} : { stage: `: ${stage}` });
     },
     stop: () => bar.stop(),
   };
@@ -38,15 +39,37 @@ export async function withProgress<T>(
   options: GlobalOptions,
   label: string,
   unit: string,
-  run: (update: (done: number, total: number) => void) => Promise<T>,
+  run: (update: (done: number, total: number, stage?: string) => void) => Promise<T>,
 ): Promise<T> {
   const bar = progressBar(options, label, unit);
   try {
-    return await run((done, total) => bar?.update(done, total));
+    return await run((done, total, stage) => bar?.update(done, total, stage));
   } catch (e) {
     if (e instanceof RangeError) throw new UserError(e.message);
     throw e;
   } finally {
     bar?.stop();
   }
+}
+
+/**
+ * Runs a job made of named stages with its progress as (stage, share of the whole job done): on a
+ * terminal one bar naming the stage; elsewhere one line per stage on stderr, so a log still shows
+ * where a long run is (nothing under --json).
+ */
+export async function withStages<S extends string, T>(
+  options: GlobalOptions,
+  label: string,
+  describe: (stage: S) => string,
+  run: (update: (stage: S, done: number) => void) => Promise<T>,
+): Promise<T> {
+  let current: S | undefined;
+  const lines = !options.json && !process.stderr.isTTY;
+  return withProgress(options, label, "%", (update) =>
+    run((stage, done) => {
+      if (stage !== current && lines) process.stderr.write(`${label}: ${describe(stage)}\n`);
+      current = stage;
+      update(Math.round(done * 100), 100, describe(stage));
+    }),
+  );
 }

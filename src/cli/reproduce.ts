@@ -5,6 +5,7 @@ import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js"
 import { reproduce } from "../experiments/reproduce.js";
 import { spaceName } from "../spaces/registry.js";
 import { globals, print } from "./context.js";
+import { spaceOption } from "./options.js";
 import { withProgress } from "./progress.js";
 
 export function reproduceCommand(): Command {
@@ -14,7 +15,7 @@ export function reproduceCommand(): Command {
         "finished runs are kept in OUT/NAME.json, so an interrupted run resumes where it stopped",
     )
     .addArgument(new Argument("<name>", "experiment").choices(EXPERIMENTS))
-    .option("--space <name>", "search space: nb101 or nb201", "nb101")
+    .addOption(spaceOption())
     .option("--seeds <list>", "comma-separated seeds (default 0-4, or 0-2 with --quick)")
     .option("--jobs <n>", "runs in parallel worker threads", "1")
     .option("--quick", "fewer seeds and the small N_l only, for a first look")

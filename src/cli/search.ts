@@ -6,7 +6,7 @@ import { Command, Option } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { UserError } from "../errors.js";
 import { renderSvg } from "../experiments/plots.js";
-import { METHODS, methodName } from "../predictors/registry.js";
+import { methodName } from "../predictors/registry.js";
 import {
   type ActiveSearchResult,
   compareStrategiesOverSeeds,
@@ -16,6 +16,7 @@ import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { predictorSearch } from "../search/predictor-search.js";
 import { spaceName } from "../spaces/registry.js";
 import { globals, print } from "./context.js";
+import { methodOption, spaceOption } from "./options.js";
 import { withProgress } from "./progress.js";
 
 /** "20" → seeds 0..19; "3,5,8" → those seeds. */
@@ -47,11 +48,13 @@ export function searchCommand(): Command {
         "best true accuracy among the top cells it finds (and among the top cells of the whole space by " +
         "prediction); or, with --strategy active, train cells a few at a time where the predictor points",
     )
-    .option("--space <name>", "search space: nb101 or nb201", "nb101")
-    .option(
-      "--method <name>",
-      `predictor: ${METHODS.join(", ")} (default: ssa; with --strategy active, mlp, which is retrained ` +
-        "every round: ssa would take a minute a round)",
+    .addOption(spaceOption())
+    .addOption(
+      methodOption(
+        "predictor (default: ssa; with --strategy active, mlp, which is refitted every round: ssa would " +
+          "take a minute a round)",
+        null,
+      ),
     )
     .option("--labels <n>", "labeled cells per seed", "1000")
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")

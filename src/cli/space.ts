@@ -2,11 +2,12 @@
 import { Command } from "commander";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, note, print } from "./context.js";
+import { parsedBy } from "./options.js";
 
 export function spaceCommand(): Command {
   return new Command("space")
     .description("summarise a search space: cell count, composition, sha256 of its canonical cell list")
-    .argument("<name>", "search space: nb101 or nb201")
+    .argument("<name>", "search space: nb101 or nb201", parsedBy(spaceName))
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay space nb101 --json\n  nas-assay --data ../shared/data space nb201",

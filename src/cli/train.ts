@@ -4,11 +4,12 @@ import { Command } from "commander";
 import { loadBenchmark, targetValues } from "../benchmark.js";
 import { readUserLabels } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
-import { createPredictor, METHODS, methodName } from "../predictors/registry.js";
+import { createPredictor, methodName } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
+import { methodOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface TrainOptions {
@@ -24,8 +25,8 @@ interface TrainOptions {
 export function trainCommand(): Command {
   const command = new Command("train")
     .description("fit a predictor on labeled cells (drawn from the benchmark, or your own file) and save it")
-    .option("--space <name>", "search space: nb101 or nb201", "nb101")
-    .option("--method <name>", `predictor: ${METHODS.join(", ")} (ssa: the semi-supervised assessor)`, "ssa")
+    .addOption(spaceOption())
+    .addOption(methodOption("predictor (ssa: the semi-supervised assessor)"))
     .requiredOption(
       "--labels <n|file>",
       "how many benchmark cells to label at random, or a CSV/JSONL of your own",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
-import { cacheDir, dataDir, dataFile } from "./locations.js";
+import { cacheDir, dataDir, dataFile, requireDataFiles } from "./locations.js";
 
 test("data directory: --data, else NAS_ASSAY_DATA, else ./data", () => {
   assert.deepEqual(dataDir("/x", { NAS_ASSAY_DATA: "/y" }), { dir: "/x", source: "--data" });
@@ -24,4 +24,29 @@ test("a missing data file names the file, the directory and how it was chosen", 
 test("cache directory: NAS_ASSAY_CACHE, else XDG_CACHE_HOME/nas-assay", () => {
   assert.equal(cacheDir({ NAS_ASSAY_CACHE: "/c" }), "/c");
   assert.equal(cacheDir({ XDG_CACHE_HOME: "/x" }), join("/x", "nas-assay"));
+});
+
+test("missing data files are named together, with the import of the official tfrecord for NAS-Bench-101", () => {
+  const data = { dir: "/nowhere", source: "default ./data" } as const;
+  assert.throws(
+    () =>
+      requireDataFiles(data, [
+        { file: "nb201/cifar100.csv", purpose: "CIFAR-100" },
+        { file: "nb101/test_accuracy_run0.npy", purpose: "test accuracy" },
+      ]),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message.startsWith(
+        "missing benchmark files nb201/cifar100.csv (CIFAR-100), nb101/test_accuracy_run0.npy",
+      ) &&
+      e.message.includes("looked in /nowhere (data directory from default ./data)") &&
+      e.message.includes("nas-assay data import-nb101 nasbench_only108.tfrecord --out DIR"),
+  );
+  assert.throws(
+    () => requireDataFiles(data, [{ file: "nb201/cifar100.csv", purpose: "CIFAR-100" }]),
+    (e: Error) => !e.message.includes("import-nb101"),
+  );
+  assert.deepEqual(requireDataFiles({ dir: "/", source: "--data" }, [{ file: "tmp", purpose: "x" }]), [
+    "/tmp",
+  ]);
 });

@@ -22,18 +22,36 @@ export function dataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): Da
 
 /** Path of a benchmark file inside the data directory; a clear error naming it when it is missing. */
 export function dataFile(data: DataDir, relative: string, purpose: string): string {
-  const path = join(data.dir, relative);
-  if (!existsSync(path)) {
-    const importHint = relative.startsWith("nb101/")
-      ? " With the official nasbench_only108.tfrecord, `nas-assay data import-nb101 FILE --out DIR` writes these files."
+  return requireDataFiles(data, [{ file: relative, purpose }])[0];
+}
+
+/** A file a command needs in the data directory, and what it holds (for the error message). */
+export interface NeededFile {
+  file: string;
+  purpose: string;
+}
+
+/**
+ * Paths of benchmark files inside the data directory; when any is missing, one error naming every
+ * missing file, where it was looked for and how that directory was chosen, and how to get the files.
+ */
+export function requireDataFiles(data: DataDir, needed: NeededFile[]): string[] {
+  const missing = needed.filter(({ file }) => !existsSync(join(data.dir, file)));
+  if (missing.length > 0) {
+    const where =
+      missing.length === 1
+        ? `missing benchmark file ${missing[0].file} (${missing[0].purpose}): looked for ${join(data.dir, missing[0].file)}`
+        : `missing benchmark files ${missing.map((m) => `${m.file} (${m.purpose})`).join(", ")}: looked in ${data.dir}`;
+    const importHint = missing.some(({ file }) => file.startsWith("nb101/"))
+      ? " With the official nasbench_only108.tfrecord (from the google-research/nasbench project), " +
+        "`nas-assay data import-nb101 nasbench_only108.tfrecord --out DIR` writes the nb101/ files."
       : "";
     throw new UserError(
-      `missing benchmark file ${relative} (${purpose}): looked for ${path} ` +
-        `(data directory from ${data.source}). Put the file there, or point --data / NAS_ASSAY_DATA ` +
+      `${where} (data directory from ${data.source}). Put the files there, or point --data / NAS_ASSAY_DATA ` +
         `at the directory that holds nb101/ and nb201/.${importHint}`,
     );
   }
-  return path;
+  return needed.map(({ file }) => join(data.dir, file));
 }
 
 /** The directory for nas-assay's caches. */

@@ -98,27 +98,45 @@ export async function evaluateSeed(
   const predicted = await predictor.predict(test, (d) => onProgress?.(0.8 + d * 0.2));
   const predictSeconds = (performance.now() - started) / 1000;
   const actual = Float64Array.from(test, (id) => truth[id]);
-  let sample: SeedResult["sample"];
-  if (spec.sample) {
-    const picked = new Rng(seed + 1_000_003)
-      .permutation(test.length)
-      .subarray(0, Math.min(spec.sample, test.length));
-    sample = {
-      predicted: Array.from(picked, (i) => predicted[i]),
-      actual: Array.from(picked, (i) => actual[i]),
-    };
-  }
+  const sample = spec.sample ? sampleOfTest(seed, predicted, actual, spec.sample) : undefined;
   return {
     seed,
+    ...scorePredictions(predicted, actual),
+    fitSeconds,
+    predictSeconds,
+    ...(sample ? { sample } : {}),
+  };
+}
+
+/** Predictions and true labels of `n` test cells drawn at random (the same cells for the same seed). */
+export function sampleOfTest(
+  seed: number,
+  predicted: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  n: number,
+): NonNullable<SeedResult["sample"]> {
+  const picked = new Rng(seed + 1_000_003).permutation(actual.length).subarray(0, Math.min(n, actual.length));
+  return {
+    predicted: Array.from(picked, (i) => predicted[i]),
+    actual: Array.from(picked, (i) => actual[i]),
+  };
+}
+
+/** The protocol's scores of predictions against the true labels of the same cells. */
+export type Scores = Pick<
+  SeedResult,
+  "ktau" | "spearman" | "pearson" | "mse" | "precisionAt100" | "predictedBestTruth"
+>;
+
+/** Every score of the protocol, for predictions and true labels of the same test cells. */
+export function scorePredictions(predicted: ArrayLike<number>, actual: ArrayLike<number>): Scores {
+  return {
     ktau: kendallTau(predicted, actual),
     spearman: spearman(predicted, actual),
     pearson: pearson(predicted, actual),
     mse: mse(predicted, actual),
     precisionAt100: precisionAtK(predicted, actual, 100),
     predictedBestTruth: trueValueOfPredictedBest(predicted, actual),
-    fitSeconds,
-    predictSeconds,
-    ...(sample ? { sample } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   mse,
   pearson,
   precisionAtK,
+  ranksBestFirst,
   spearman,
   trueValueOfPredictedBest,
 } from "./metrics.js";
@@ -71,4 +72,8 @@ test("Spearman, Pearson, MSE, precision@k and the true value of the predicted be
   assert.equal(trueValueOfPredictedBest(predicted, truth), 0.5);
   assert.throws(() => mse([1], [1, 2]), RangeError);
   assert.throws(() => precisionAtK([1], [1], 0), RangeError);
+});
+
+test("ranksBestFirst: 1 = the largest, ties by position", () => {
+  assert.deepEqual(ranksBestFirst([0.5, 0.9, 0.5, 0.7]), [3, 1, 4, 2]);
 });

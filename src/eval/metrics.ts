@@ -116,6 +116,18 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
   return ranks;
 }
 
+/** Rank of each value, 1 = the largest (the best accuracy), ties broken by position (for rank plots). */
+export function ranksBestFirst(values: ArrayLike<number>): number[] {
+  const order = Array.from({ length: values.length }, (_, i) => i).sort(
+    (a, b) => values[b] - values[a] || a - b,
+  );
+  const out = new Array<number>(values.length);
+  order.forEach((i, r) => {
+    out[i] = r + 1;
+  });
+  return out;
+}
+
 /** Spearman's rho: Pearson correlation of the average ranks. */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkLengths(x, y);

@@ -1,12 +1,16 @@
 /**
- * An experiment's report from its results: NAME.md (the tables, mean ± std over seeds, beside the
- * paper's numbers where it has them) and NAME*.svg / NAME*.png figures drawn by Vega-Lite.
+ * An experiment's report from its results: the tables (mean ± std over seeds, beside the paper's
+ * numbers where it has them) and Vega-Lite figures as a report document, written as NAME.md,
+ * NAME.html and NAME*.svg / NAME*.png.
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { meanStd, type SeedResult, type Summary } from "../eval/evaluate.js";
-import { spearman } from "../eval/metrics.js";
+import { ranksBestFirst, spearman } from "../eval/metrics.js";
 import type { Method } from "../predictors/registry.js";
+import { type Block, type ReportDocument, table } from "../report/document.js";
+import { toHtml } from "../report/html.js";
+import { toMarkdown } from "../report/markdown.js";
 import {
   budgetLabels,
   type ExperimentName,
@@ -33,7 +37,7 @@ const METRIC_NAMES: Record<Metric, string> = {
   predictedBestTruth: "true acc. of predicted best",
 };
 
-/** Writes the report files; returns their paths. */
+/** Writes NAME.md, NAME.html and the figures (SVG and PNG) into `out`; returns their paths. */
 export async function renderExperiment(
   name: ExperimentName,
   settings: ExperimentSettings,
@@ -41,29 +45,43 @@ export async function renderExperiment(
   found: Found,
   out: string,
 ): Promise<string[]> {
-  const { markdown, plots } = REPORTS[name](settings, found);
-  const header = [
-    `# ${TITLES[name]}`,
-    "",
-    `Space ${settings.space}, target ${file.target}; ${name === "fig2" ? `seed ${settings.seeds[0]}` : `seeds ${settings.seeds.join(", ")}`}${settings.quick ? " (--quick)" : ""}; ` +
+  const doc = experimentDocument(name, settings, file, found);
+  const files: string[] = [];
+  for (const block of doc.blocks) {
+    if (block.kind !== "figure" || !block.file) continue;
+    block.svg = await renderSvg(block.spec);
+    const svg = join(out, block.file);
+    const png = svg.replace(/\.svg$/, ".png");
+    writeFileAtomic(svg, block.svg);
+    writeFileAtomic(png, svgToPng(block.svg));
+    files.push(svg, png);
+  }
+  const md = join(out, `${name}.md`);
+  writeFileAtomic(md, toMarkdown(doc));
+  const html = join(out, `${name}.html`);
+  writeFileAtomic(html, await toHtml(doc.title, [doc], { subtitle: "Written by `nas-assay reproduce`." }));
+  return [md, html, ...files];
+}
+
+/** The report of an experiment: a header saying what was run, then its tables and figures. */
+export function experimentDocument(
+  name: ExperimentName,
+  settings: ExperimentSettings,
+  file: ResultsFile,
+  found: Found,
+): ReportDocument {
+  const seeds = name === "fig2" ? `seed ${settings.seeds[0]}` : `seeds ${settings.seeds.join(", ")}`;
+  const header: Block = {
+    kind: "paragraph",
+    text:
+      `Space ${settings.space}, target ${file.target}; ${seeds}${settings.quick ? " (--quick)" : ""}; ` +
       `test = all cells not labeled. ${found.length} runs, ${Math.round(file.wallSeconds)} s of wall time in runs. ` +
       "Mean ± sample std over seeds. Written by `nas-assay reproduce`.",
-    "",
-  ];
-  const files: string[] = [];
-  const figureLines: string[] = [];
-  for (const plot of plots) {
-    const path = join(out, `${name}${plot.suffix}.svg`);
-    const svg = await renderSvg(plot.spec);
-    writeFileAtomic(path, svg);
-    const png = join(out, `${name}${plot.suffix}.png`);
-    writeFileAtomic(png, svgToPng(svg));
-    files.push(path, png);
-    figureLines.push(`![${plot.title}](${name}${plot.suffix}.svg)`, "");
-  }
-  const mdPath = join(out, `${name}.md`);
-  writeFileAtomic(mdPath, [...header, ...markdown, "", ...figureLines].join("\n"));
-  return [mdPath, ...files];
+  };
+  const blocks = REPORTS[name](settings, found).map((block) =>
+    block.kind === "figure" ? { ...block, file: `${name}${block.file ?? ""}.svg` } : block,
+  );
+  return { title: TITLES[name], blocks: [header, ...blocks] };
 }
 
 const TITLES: Record<ExperimentName, string> = {
@@ -86,11 +104,6 @@ function summarise(found: Found, metric: Metric, where: (run: RunSpec) => boolea
 
 function count(found: Found, where: (run: RunSpec) => boolean): number {
   return found.filter(({ run }) => where(run)).length;
-}
-
-interface Report {
-  markdown: string[];
-  plots: { suffix: string; title: string; spec: PlotSpec }[];
 }
 
 /** Points (method, N_l, mean, std) for a Kendall tau against N_l plot, ours and the paper's. */
@@ -155,18 +168,16 @@ function byLabelsPlot(
   };
 }
 
-const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Found) => Report> = {
+/** A figure block; `suffix` names its file (NAME + suffix + .svg) until `experimentDocument` completes it. */
+function figure(suffix: string, title: string, spec: PlotSpec): Block {
+  return { kind: "figure", title, spec, file: suffix };
+}
+
+const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Found) => Block[]> = {
   table1(settings, found) {
     const labels = tableLabels(settings);
     const paper = settings.space === "nb101";
-    const lines = [
-      paper
-        ? "Each cell: ours (nas-assay), then the paper's Table 1 in brackets. The paper's \"assessor\" is `ssa`."
-        : "The paper has no NAS-Bench-201 numbers; N_l is scaled to the space's 15,625 cells.",
-      "",
-      `| N_l | metric | ${TABLE1_METHODS.join(" | ")} |`,
-      `| --- | --- | ${TABLE1_METHODS.map(() => "---").join(" | ")} |`,
-    ];
+    const rows: string[][] = [];
     for (const n of labels) {
       for (const metric of ["ktau", "mse", "pearson"] as const) {
         const cells = TABLE1_METHODS.map((method) => {
@@ -177,84 +188,83 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
           const theirs = paper ? PAPER_TABLE1[method]?.[n]?.[metric] : undefined;
           return theirs ? `${ours} (${fmt(theirs, digitsOf(metric))})` : ours;
         });
-        lines.push(`| ${n} | ${METRIC_NAMES[metric]} | ${cells.join(" | ")} |`);
+        rows.push([String(n), METRIC_NAMES[metric], ...cells]);
       }
     }
-    lines.push("", ...secondsTable(found, TABLE1_METHODS, labels));
-    return {
-      markdown: lines,
-      plots: [
-        {
-          suffix: "",
-          title: "Kendall tau against N_l",
-          spec: byLabelsPlot(found, TABLE1_METHODS, labels, "Kendall tau against N_l", (m, n) =>
-            paper ? PAPER_TABLE1[m]?.[n]?.ktau : undefined,
-          ),
-        },
-      ],
-    };
+    return [
+      {
+        kind: "paragraph",
+        text: paper
+          ? "Each cell: ours (nas-assay), then the paper's Table 1 in brackets. The paper's \"assessor\" is `ssa`."
+          : "The paper has no NAS-Bench-201 numbers; N_l is scaled to the space's 15,625 cells.",
+      },
+      table(["N_l", "metric", ...TABLE1_METHODS], rows),
+      ...secondsTable(found, TABLE1_METHODS, labels),
+      figure(
+        "",
+        "Kendall tau against N_l",
+        byLabelsPlot(found, TABLE1_METHODS, labels, "Kendall tau against N_l", (m, n) =>
+          paper ? PAPER_TABLE1[m]?.[n]?.ktau : undefined,
+        ),
+      ),
+    ];
   },
 
   table4(settings, found) {
     const labels = tableLabels(settings);
     const paper = settings.space === "nb101";
-    const lines = [
-      "Kendall tau; ours, then the paper's Table 4 in brackets. `ssa-noae`: the same graph and GCN on the hand-crafted matrix representation, no auto-encoder.",
-      "",
-      "| N_l | without auto-encoder (ssa-noae) | with (ssa) |",
-      "| --- | --- | --- |",
-    ];
-    for (const n of labels) {
-      const cells = TABLE4_METHODS.map((method) => {
+    const rows = labels.map((n) => [
+      String(n),
+      ...TABLE4_METHODS.map((method) => {
         const ours = fmt(summarise(found, "ktau", (r) => r.method === method && r.labels === n));
         const theirs = paper ? PAPER_TABLE4[method]?.[n] : undefined;
         return theirs ? `${ours} (${fmt(theirs)})` : ours;
-      });
-      lines.push(`| ${n} | ${cells.join(" | ")} |`);
-    }
-    lines.push("", ...secondsTable(found, TABLE4_METHODS, labels));
-    return {
-      markdown: lines,
-      plots: [
-        {
-          suffix: "",
-          title: "Kendall tau with and without the auto-encoder",
-          spec: byLabelsPlot(found, TABLE4_METHODS, labels, "With and without the auto-encoder", (m, n) =>
-            paper ? PAPER_TABLE4[m]?.[n] : undefined,
-          ),
-        },
-      ],
-    };
+      }),
+    ]);
+    return [
+      {
+        kind: "paragraph",
+        text: "Kendall tau; ours, then the paper's Table 4 in brackets. `ssa-noae`: the same graph and GCN on the hand-crafted matrix representation, no auto-encoder.",
+      },
+      table(["N_l", "without auto-encoder (ssa-noae)", "with (ssa)"], rows),
+      ...secondsTable(found, TABLE4_METHODS, labels),
+      figure(
+        "",
+        "Kendall tau with and without the auto-encoder",
+        byLabelsPlot(found, TABLE4_METHODS, labels, "With and without the auto-encoder", (m, n) =>
+          paper ? PAPER_TABLE4[m]?.[n] : undefined,
+        ),
+      ),
+    ];
   },
 
   budget(settings, found) {
     const labels = budgetLabels(settings);
     const methods = [...new Set(found.map(({ run }) => run.method))];
-    const lines = [
-      "Kendall tau (mean ± std over seeds), test = all remaining cells.",
-      "",
-      `| method | ${labels.map((n) => `N_l = ${n}`).join(" | ")} |`,
-      `| --- | ${labels.map(() => "---").join(" | ")} |`,
+    const blocks: Block[] = [
+      { kind: "paragraph", text: "Kendall tau (mean ± std over seeds), test = all remaining cells." },
+      table(
+        ["method", ...labels.map((n) => `N_l = ${n}`)],
+        methods.map((method) => [
+          method,
+          ...labels.map((n) => fmt(summarise(found, "ktau", (r) => r.method === method && r.labels === n))),
+        ]),
+      ),
     ];
-    for (const method of methods)
-      lines.push(
-        `| ${method} | ${labels.map((n) => fmt(summarise(found, "ktau", (r) => r.method === method && r.labels === n))).join(" | ")} |`,
+    if (settings.space === "nb101")
+      blocks.push(
+        { kind: "paragraph", text: "Published on NAS-Bench-101 (Kendall tau, test on all cells):" },
+        { kind: "list", items: STATE_OF_THE_ART.map(({ labels: n, results }) => `N_l = ${n}: ${results}`) },
       );
-    if (settings.space === "nb101") {
-      lines.push("", "Published on NAS-Bench-101 (Kendall tau, test on all cells):", "");
-      for (const { labels: n, results } of STATE_OF_THE_ART) lines.push(`- N_l = ${n}: ${results}`);
-    }
-    lines.push("", ...secondsTable(found, methods, labels));
-    return {
-      markdown: lines,
-      plots: [
-        {
-          suffix: "",
-          title: "Kendall tau against the label budget",
-          spec: byLabelsPlot(found, methods, labels, "Kendall tau against the label budget"),
-        },
-      ],
-    };
+    return [
+      ...blocks,
+      ...secondsTable(found, methods, labels),
+      figure(
+        "",
+        "Kendall tau against the label budget",
+        byLabelsPlot(found, methods, labels, "Kendall tau against the label budget"),
+      ),
+    ];
   },
 
   fig5(_settings, found) {
@@ -263,16 +273,17 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
       { name: "lambda", title: "λ (weight of the reconstruction loss)", x: "λ" },
       { name: "unlabeled", title: "N_u (unlabeled cells)", x: "N_u" },
     ];
-    const lines = [
-      "The assessor at N_l = 1k, varying one setting at a time (others at their defaults: σ = 0.1, λ = 0.5, all unlabeled cells).",
-      "",
+    const blocks: Block[] = [
+      {
+        kind: "paragraph",
+        text: "The assessor at N_l = 1k, varying one setting at a time (others at their defaults: σ = 0.1, λ = 0.5, all unlabeled cells).",
+      },
     ];
-    const plots: Report["plots"] = [];
     for (const s of series) {
       const xs = [
         ...new Set(found.filter(({ run }) => run.series === s.name).map(({ run }) => run.x as number)),
       ].sort((a, b) => a - b);
-      lines.push(`| ${s.x} | Kendall tau | Pearson r | runs |`, "| --- | --- | --- | --- |");
+      const rows: string[][] = [];
       const points: Record<string, unknown>[] = [];
       for (const x of xs) {
         const where = (r: RunSpec) => r.series === s.name && r.x === x;
@@ -289,11 +300,13 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
               hi: v.mean + v.std,
             });
         }
-        lines.push(
-          `| ${label} | ${fmt(summarise(found, "ktau", where))} | ${fmt(summarise(found, "pearson", where))} | ${count(found, where)} |`,
-        );
+        rows.push([
+          label,
+          fmt(summarise(found, "ktau", where)),
+          fmt(summarise(found, "pearson", where)),
+          String(count(found, where)),
+        ]);
       }
-      lines.push("");
       const x = {
         field: "x",
         type: "ordinal",
@@ -301,11 +314,11 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
         title: s.title,
         axis: { labelAngle: 0 },
       };
-      plots.push({
-        suffix: `-${s.name}`,
-        title: `Kendall tau and r against ${s.x}`,
-        spec: {
-          title: `Kendall tau and r against ${s.x}`,
+      const title = `Kendall tau and r against ${s.x}`;
+      blocks.push(
+        table([s.x, "Kendall tau", "Pearson r", "runs"], rows),
+        figure(`-${s.name}`, title, {
+          title,
           width: 360,
           height: 240,
           data: { values: points },
@@ -328,90 +341,68 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
               },
             },
           ],
-        },
-      });
+        }),
+      );
     }
-    return { markdown: lines, plots };
+    return blocks;
   },
 
   fig2(_settings, found) {
-    const lines = [
-      "Predicted rank against true rank of 5,000 random test cells (rank 1 = best), each predictor trained on 1k random labels (first seed).",
-      "",
-      "| method | Kendall tau (all test cells) | Spearman on the 5k shown |",
-      "| --- | --- | --- |",
-    ];
+    const rows: string[][] = [];
     const points: Record<string, unknown>[] = [];
     for (const method of FIG2_METHODS) {
       const entry = found.find(({ run }) => run.method === method);
       const sample = entry?.result.sample;
       if (!entry || !sample) continue;
-      const predictedRank = ranks(sample.predicted);
-      const trueRank = ranks(sample.actual);
+      const predictedRank = ranksBestFirst(sample.predicted);
+      const trueRank = ranksBestFirst(sample.actual);
       for (let i = 0; i < predictedRank.length; i++)
         points.push({ method, true: trueRank[i], predicted: predictedRank[i] });
-      lines.push(
-        `| ${method} | ${entry.result.ktau.toFixed(4)} | ${spearman(sample.predicted, sample.actual).toFixed(4)} |`,
-      );
+      rows.push([method, entry.result.ktau.toFixed(4), spearman(sample.predicted, sample.actual).toFixed(4)]);
     }
-    return {
-      markdown: lines,
-      plots: [
-        {
-          suffix: "",
-          title: "Predicted rank against true rank",
-          spec: {
-            data: { values: points },
-            facet: { field: "method", type: "nominal", title: null },
-            columns: 3,
-            spec: {
-              width: 200,
-              height: 200,
-              mark: { type: "circle", size: 4, opacity: 0.35 },
-              encoding: {
-                x: { field: "true", type: "quantitative", title: "true rank" },
-                y: { field: "predicted", type: "quantitative", title: "predicted rank" },
-              },
-            },
+    return [
+      {
+        kind: "paragraph",
+        text: "Predicted rank against true rank of 5,000 random test cells (rank 1 = best), each predictor trained on 1k random labels (first seed).",
+      },
+      table(["method", "Kendall tau (all test cells)", "Spearman on the 5k shown"], rows),
+      figure("", "Predicted rank against true rank", {
+        data: { values: points },
+        facet: { field: "method", type: "nominal", title: null },
+        columns: 3,
+        spec: {
+          width: 200,
+          height: 200,
+          mark: { type: "circle", size: 4, opacity: 0.35, aria: false }, // no label per point: thousands of them
+          encoding: {
+            x: { field: "true", type: "quantitative", title: "true rank" },
+            y: { field: "predicted", type: "quantitative", title: "predicted rank" },
           },
         },
-      ],
-    };
+      }),
+    ];
   },
 };
 
 /** Median fit and predict seconds per method and N_l. */
-function secondsTable(found: Found, methods: Method[], labels: number[]): string[] {
-  const lines = [
-    "Median seconds per run (fit / predict all remaining cells):",
-    "",
-    `| method | ${labels.join(" | ")} |`,
-    `| --- | ${labels.map(() => "---").join(" | ")} |`,
-  ];
-  for (const method of methods) {
-    const cells = labels.map((n) => {
+function secondsTable(found: Found, methods: Method[], labels: number[]): Block[] {
+  const rows = methods.map((method) => [
+    method,
+    ...labels.map((n) => {
       const runs = found.filter(
         ({ run }) => run.method === method && run.labels === n && !run.options && run.unlabeled === undefined,
       );
       if (runs.length === 0) return "–";
       return `${median(runs.map((r) => r.result.fitSeconds)).toFixed(1)} / ${median(runs.map((r) => r.result.predictSeconds)).toFixed(1)}`;
-    });
-    lines.push(`| ${method} | ${cells.join(" | ")} |`);
-  }
-  return lines;
+    }),
+  ]);
+  return [
+    { kind: "paragraph", text: "Median seconds per run (fit / predict all remaining cells):" },
+    table(["method", ...labels.map(String)], rows),
+  ];
 }
 
 function median(values: number[]): number {
   const s = values.slice().sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** Rank of each value, 1 = the largest (best accuracy), ties broken by position. */
-function ranks(values: number[]): number[] {
-  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a] || a - b);
-  const out = new Array<number>(values.length);
-  order.forEach((i, r) => {
-    out[i] = r + 1;
-  });
-  return out;
 }

@@ -8,7 +8,7 @@ import type { EvaluationSpec, SeedResult } from "../eval/evaluate.js";
 import { testData } from "../testing/fixtures.js";
 import { EXPERIMENTS, experimentRuns, runKey } from "./experiments.js";
 import { reproduce } from "./reproduce.js";
-import type { ResultsFile } from "./results-file.js";
+import { type ResultsFile, settingsOf } from "./results-file.js";
 
 const root = mkdtempSync(join(tmpdir(), "nas-assay-reproduce-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -69,6 +69,18 @@ test("each experiment writes NAME.json, NAME.md and its SVG figures", async () =
       assert.match(text, /<path|<circle|<line/, `${svg} draws something`);
       assert.ok(md.includes(svg.split("/").pop() as string), `${name}.md shows ${svg}`);
     }
+    const html = readFileSync(join(out, `${name}.html`), "utf8");
+    assert.ok(summary.files.includes(join(out, `${name}.html`)));
+    assert.equal(html.match(/<svg/g)?.length, svgs.length, `${name}.html inlines every figure`);
+    assert.match(html, /<table>/);
+    assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/, `${name}.html loads nothing`);
+    assert.deepEqual(file.settings, { space: "nb201", seeds: [0, 1], quick: true });
+    // older files: derived from the runs (fig2 runs the first seed only; --quick changes no run of fig2, fig5)
+    assert.deepEqual(settingsOf({ ...file, settings: undefined }), {
+      space: "nb201",
+      seeds: name === "fig2" ? [0] : [0, 1],
+      quick: name !== "fig2" && name !== "fig5",
+    });
   }
 });
 

@@ -58,6 +58,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   mkdirSync(options.out, { recursive: true });
   const path = join(options.out, `${name}.json`);
   const file = openResults(path, name, settings.space, target);
+  file.settings = settings;
   const planned = experimentRuns(name, settings);
   const borrowed = Object.values(borrowRuns(file, options.out, planned)).reduce((a, b) => a + b, 0);
   if (borrowed > 0) saveResults(path, file);
@@ -110,6 +111,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     }),
   );
   savedWall = file.wallSeconds;
+  saveResults(path, file); // with this invocation's settings, even when nothing was left to run
   const files = [
     path,
     ...(await renderExperiment(name, settings, file, resultsOf(file, planned), options.out)),

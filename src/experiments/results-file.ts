@@ -7,7 +7,15 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
-import { EXPERIMENTS, type ExperimentName, type RunSpec, runKey } from "./experiments.js";
+import type { SpaceName } from "../spaces/registry.js";
+import {
+  EXPERIMENTS,
+  type ExperimentName,
+  type ExperimentSettings,
+  experimentRuns,
+  type RunSpec,
+  runKey,
+} from "./experiments.js";
 
 export const RESULTS_FORMAT = "nas-assay experiment";
 export const RESULTS_VERSION = 1;
@@ -25,6 +33,8 @@ export interface ResultsFile {
   target: string;
   /** Wall time spent in runs, summed over invocations (s). */
   wallSeconds: number;
+  /** The settings of the last invocation (absent in files written before they were kept). */
+  settings?: ExperimentSettings;
   runs: Record<string, RunResult>;
 }
 
@@ -45,14 +55,7 @@ export function openResults(
     runs: {},
   };
   if (!existsSync(path)) return empty;
-  let file: ResultsFile;
-  try {
-    file = JSON.parse(readFileSync(path, "utf8")) as ResultsFile;
-  } catch (e) {
-    throw new BadFileError(path, `not a results file (${(e as Error).message})`);
-  }
-  if (file.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION || typeof file.runs !== "object")
-    throw new BadFileError(path, `not a version ${RESULTS_VERSION} "${RESULTS_FORMAT}" results file`);
+  const file = readResults(path);
   for (const [what, theirs, ours] of [
     ["experiment", file.experiment, experiment],
     ["space", file.space, space],
@@ -64,6 +67,34 @@ export function openResults(
       );
   }
   return file;
+}
+
+/** A results file of any experiment, checked to be one. */
+export function readResults(path: string): ResultsFile {
+  let file: ResultsFile;
+  try {
+    file = JSON.parse(readFileSync(path, "utf8")) as ResultsFile;
+  } catch (e) {
+    throw new BadFileError(path, `not a results file (${(e as Error).message})`);
+  }
+  if (file?.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION || typeof file.runs !== "object")
+    throw new BadFileError(path, `not a version ${RESULTS_VERSION} "${RESULTS_FORMAT}" results file`);
+  return file;
+}
+
+/**
+ * The settings a results file was last run with; for a file written before they were kept, the seeds
+ * of its runs, and --quick when every run is one of the quick plan's.
+ */
+export function settingsOf(file: ResultsFile): ExperimentSettings {
+  if (file.settings) return file.settings;
+  const runs = Object.values(file.runs).map((r) => r.run);
+  const space = file.space as SpaceName;
+  const seeds = [...new Set(runs.map((run) => run.seed))].sort((a, b) => a - b);
+  const quickPlan = new Set(experimentRuns(file.experiment, { space, seeds, quick: true }).map(runKey));
+  const fullPlan = new Set(experimentRuns(file.experiment, { space, seeds, quick: false }).map(runKey));
+  const quick = fullPlan.size > quickPlan.size && runs.every((run) => quickPlan.has(runKey(run)));
+  return { space, seeds, quick };
 }
 
 /** The runs of `planned` not yet in the file (each key once). */

@@ -8,11 +8,14 @@
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
+import type { AssessorOptions } from "../predictors/assessor/options.js";
+import type { Predictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { forEachSeed } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
-import { type EvolutionOptions, evolutionOptions, evolve, topK } from "./evolution.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { type EvolutionOptions, evolutionOptions, evolve, type SearchTrace, topK } from "./evolution.js";
 import type { SearchJob } from "./search-worker.js";
 
 const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
@@ -23,6 +26,8 @@ export interface PredictorSearchSpec {
   data: DataDir;
   target?: string;
   labels: number;
+  /** Assessor options (ssa and ssa-noae only). */
+  options?: Partial<AssessorOptions>;
   evolution?: Partial<EvolutionOptions>;
   /** Cells "trained" at the end (the top by predicted accuracy). */
   top?: number;
@@ -36,17 +41,12 @@ export interface FoundCell {
   rankPercent: number;
 }
 
-export interface PredictorSearchRun {
+export interface PredictorSearchRun extends SearchOutcome {
   seed: number;
-  /** The best (by true label) of the top cells by prediction found by the search. */
-  best: FoundCell;
-  top: number[];
   /** Distinct cells the predictor scored during the search. */
   evaluations: number;
   fitSeconds: number;
   searchSeconds: number;
-  /** The same from predicting every cell of the space. */
-  exhaustive: FoundCell;
 }
 
 export interface PredictorSearchResult {
@@ -81,15 +81,71 @@ export function truthRanks(truth: ArrayLike<number>): (value: number) => number 
   };
 }
 
-function found(id: number, truth: Float64Array, rank: (v: number) => number, size: number): FoundCell {
+/** A cell with its true label and its rank among all cells by that label (`rank` from `truthRanks`). */
+export function foundCell(id: number, truth: ArrayLike<number>, rank: (v: number) => number): FoundCell {
   const r = rank(truth[id]);
-  return { id, truth: truth[id], rank: r, rankPercent: (100 * r) / size };
+  return { id, truth: truth[id], rank: r, rankPercent: (100 * r) / truth.length };
 }
 
-function bestByTruth(ids: ArrayLike<number>, truth: Float64Array): number {
+function bestByTruth(ids: ArrayLike<number>, truth: ArrayLike<number>): number {
   let best = ids[0];
   for (let i = 1; i < ids.length; i++) if (truth[ids[i]] > truth[best]) best = ids[i];
   return best;
+}
+
+/**
+ * The search of the protocol with a fitted predictor: evolution with its predictions as fitness (no
+ * true label is used), seeded from `seed`; `onProgress` gets the share of the budget scored.
+ */
+export function searchWithPredictor(
+  space: SearchSpace<unknown>,
+  predictor: Predictor,
+  seed: number,
+  evolution: EvolutionOptions,
+  onProgress?: (done: number) => void,
+): Promise<SearchTrace> {
+  let scored = 0;
+  return evolve(
+    space,
+    async (ids) => {
+      const values = await predictor.predict(ids);
+      scored += ids.length;
+      onProgress?.(scored / evolution.evaluations);
+      return values;
+    },
+    new Rng(seed + 104_729),
+    evolution,
+  );
+}
+
+/** What the protocol reports from a search trace and the predictions of every cell of the space. */
+export interface SearchOutcome {
+  /** The best (by true label) of the top cells by prediction found by the search. */
+  best: FoundCell;
+  /** The top cells by prediction found by the search, best predicted first. */
+  top: number[];
+  /** The same from the prediction of every cell of the space. */
+  exhaustive: FoundCell;
+}
+
+/** The top `top` cells by prediction of the trace and of the whole space, each "trained" (true label). */
+export function searchOutcome(
+  trace: SearchTrace,
+  all: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  top: number,
+): SearchOutcome {
+  const rank = truthRanks(truth);
+  const topIds = topK(trace, top);
+  const exhaustiveTop = topK(
+    { ids: Int32Array.from({ length: all.length }, (_, id) => id), fitness: Float64Array.from(all) },
+    top,
+  );
+  return {
+    best: foundCell(bestByTruth(topIds, truth), truth, rank),
+    top: Array.from(topIds),
+    exhaustive: foundCell(bestByTruth(exhaustiveTop, truth), truth, rank),
+  };
 }
 
 /** One seed of the protocol on this thread. */
@@ -102,10 +158,8 @@ export async function predictorSearchSeed(
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
   const { space } = benchmark;
-  const rank = truthRanks(truth);
-  const top = spec.top ?? 10;
   const labeled = space.sample(new Rng(seed), spec.labels);
-  const predictor = createPredictor(spec.method, space);
+  const predictor = createPredictor(spec.method, space, spec.options);
   let started = performance.now();
   await predictor.fit({
     space,
@@ -117,36 +171,20 @@ export async function predictorSearchSeed(
   const fitSeconds = (performance.now() - started) / 1000;
   started = performance.now();
   const options = evolutionOptions(spec.evolution);
-  let scored = 0;
-  const trace = await evolve(
-    space,
-    async (ids) => {
-      const values = await predictor.predict(ids);
-      scored += ids.length;
-      onProgress?.(0.6 + (0.2 * scored) / options.evaluations);
-      return values;
-    },
-    new Rng(seed + 104_729),
-    options,
+  const trace = await searchWithPredictor(space, predictor, seed, options, (d) =>
+    onProgress?.(0.6 + 0.2 * d),
   );
   const searchSeconds = (performance.now() - started) / 1000;
-  const topIds = topK(trace, top);
   const all = await predictor.predict(
     Int32Array.from({ length: space.size }, (_, id) => id),
     (d) => onProgress?.(0.8 + d * 0.2),
   );
-  const exhaustiveTop = topK(
-    { ids: Int32Array.from({ length: space.size }, (_, id) => id), fitness: all },
-    top,
-  );
   return {
     seed,
-    best: found(bestByTruth(topIds, truth), truth, rank, space.size),
-    top: Array.from(topIds),
+    ...searchOutcome(trace, all, truth, spec.top ?? 10),
     evaluations: trace.ids.length,
     fitSeconds,
     searchSeconds,
-    exhaustive: found(bestByTruth(exhaustiveTop, truth), truth, rank, space.size),
   };
 }
 

@@ -29,3 +29,15 @@ process.env.NAS_ASSAY_CACHE ??= TEST_CACHE_DIR;
 export function testSpace(): Promise<Nb101Space> {
   return Nb101Space.load();
 }
+
+/** A small assessor configuration for tests that need a fitted model, not a good one (seconds on NAS-Bench-201). */
+export const SMALL_ASSESSOR = {
+  batchSize: 256,
+  labeledPerBatch: 64,
+  pretrainSteps: 5,
+  minSteps: 20,
+  epochs: 2,
+} as const;
+
+/** A short evolution for tests. */
+export const SMALL_EVOLUTION = { evaluations: 300, population: 30, batch: 20 } as const;

@@ -1,0 +1,44 @@
+/** The whole `nas-assay` command line (every command, with its help), without running it. */
+import { Command } from "commander";
+import { cellCommand } from "./cell.js";
+import { dataCommand } from "./data.js";
+import { evaluateCommand } from "./evaluate.js";
+import { paperCommand } from "./paper.js";
+import { predictCommand } from "./predict.js";
+import { reportCommand } from "./report.js";
+import { reproduceCommand } from "./reproduce.js";
+import { searchCommand } from "./search.js";
+import { spaceCommand } from "./space.js";
+import { tourCommand } from "./tour.js";
+import { trainCommand } from "./train.js";
+
+export function program(): Command {
+  const nasAssay = new Command("nas-assay")
+    .description("Predict neural-architecture accuracy without training (NAS-Bench-101 / NAS-Bench-201).")
+    .version("0.1.0")
+    .option("--data <dir>", "benchmark data directory (default: $NAS_ASSAY_DATA, else ./data)")
+    .option("--json", "print machine-readable JSON and no progress")
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText(
+      "after",
+      "\nExamples:\n  NAS_ASSAY_DATA=../shared/data nas-assay paper     # the whole paper on one seed, as an HTML report\n" +
+        "  nas-assay --data ../shared/data cell --id 67206",
+    );
+  for (const command of [
+    paperCommand(),
+    spaceCommand(),
+    cellCommand(),
+    dataCommand(),
+    trainCommand(),
+    predictCommand(),
+    evaluateCommand(),
+    reproduceCommand(),
+    reportCommand(),
+    searchCommand(),
+    tourCommand(),
+  ]) {
+    nasAssay.addCommand(command.exitOverride().showHelpAfterError());
+  }
+  return nasAssay;
+}

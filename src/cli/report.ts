@@ -1,0 +1,39 @@
+/** `nas-assay report`: one HTML page from results files already written (`paper`'s .json, `reproduce`'s NAME.json). */
+import { Command } from "commander";
+import { writeReportFromFiles } from "../report/from-files.js";
+import { globals, print } from "./context.js";
+
+export function reportCommand(): Command {
+  return new Command("report")
+    .description(
+      "write one self-contained HTML page from results files: the .json of `nas-assay paper`, the NAME.json " +
+        "of `nas-assay reproduce`, or folders of them; --readme also writes the experiments' tables into a README",
+    )
+    .argument("<results...>", "results files or folders")
+    .option("--out <file.html>", "the HTML page to write", "report.html")
+    .option(
+      "--readme <file.md>",
+      "write the experiments' tables between the file's <!-- nas-assay-results:begin/end --> lines",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay report nas-assay-report.json reproduce --out report.html\n" +
+        "  nas-assay report reproduce --readme README.md",
+    )
+    .action(async (paths: string[], opts: { out: string; readme?: string }, cmd: Command) => {
+      const options = globals(cmd);
+      const sources = await writeReportFromFiles(paths, opts.out, opts.readme);
+      const result = {
+        html: opts.out,
+        readme: opts.readme,
+        sections: sources.map((s) => ({ path: s.path, kind: s.kind, title: s.document.title })),
+      };
+      print(options, result, () =>
+        [
+          `wrote ${opts.out}: ${sources.length} section${sources.length === 1 ? "" : "s"}`,
+          ...sources.map((s) => `  ${s.document.title} (from ${s.path})`),
+          ...(opts.readme ? [`wrote the experiments' tables into ${opts.readme}`] : []),
+        ].join("\n"),
+      );
+    });
+}

@@ -1,0 +1,268 @@
+/**
+ * The paper's pipeline in one run (what `npm start` runs): N_l cells drawn at random are labeled, the
+ * semi-supervised assessor is fitted on them with the rest of the space as its unlabeled pool, it is
+ * scored on all remaining cells as `evaluate` scores it, and it guides the evolutionary search of the
+ * paper's Table 2 as `search` runs it. One fit serves both: the labeled cells of a seed are the same in
+ * the two protocols, and a prediction depends only on the cell and the model.
+ */
+import { availableParallelism } from "node:os";
+import { loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
+import type { DataDir } from "../data/locations.js";
+import { type Scores, type Summary, sampleOfTest, scorePredictions } from "../eval/evaluate.js";
+import { PAPER_TABLE1 } from "../experiments/paper.js";
+import type { AssessorOptions } from "../predictors/assessor/options.js";
+import { createPredictor, type Method } from "../predictors/registry.js";
+import { Rng } from "../random.js";
+import { type EvolutionOptions, evolutionOptions, type SearchTrace } from "../search/evolution.js";
+import {
+  type FoundCell,
+  foundCell,
+  searchOutcome,
+  searchWithPredictor,
+  truthRanks,
+} from "../search/predictor-search.js";
+import type { SpaceName } from "../spaces/registry.js";
+
+export const PIPELINE_FORMAT = "nas-assay pipeline";
+export const PIPELINE_VERSION = 1;
+
+/** The stages, in order, as progress reports name them. */
+export const PIPELINE_STAGES = ["load", "fit", "predict", "search"] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+/** Share of a 1k-label NAS-Bench-101 run's time each stage takes (measured: fit 62 s, predict 14 s, search 6 s). */
+const STAGE_WEIGHTS: Record<PipelineStage, number> = { load: 0.01, fit: 0.75, predict: 0.17, search: 0.07 };
+
+export interface PipelineSpec {
+  space: SpaceName;
+  data: DataDir;
+  /** The label to predict (default: the benchmark's test accuracy). */
+  target?: string;
+  /** The predictor (default "ssa", the semi-supervised assessor). */
+  method?: Method;
+  /** Labeled cells N_l (default 1,000). */
+  labels?: number;
+  seed?: number;
+  /** Assessor options (ssa and ssa-noae only). */
+  options?: Partial<AssessorOptions>;
+  evolution?: Partial<EvolutionOptions>;
+  /** Cells "trained" at the end of the search: the top by prediction (default 10). */
+  top?: number;
+  /** Random test cells kept for the predicted-against-true rank plot (default 5,000). */
+  sample?: number;
+  /** Progress: the stage running and the share of the whole run done (0..1). */
+  onProgress?: (stage: PipelineStage, done: number) => void;
+  /** Notes for people (e.g. "enumerating NAS-Bench-101 once"). */
+  onNote?: (text: string) => void;
+}
+
+/** A cell of the result: its true label and rank, its prediction, and its description in the space. */
+export interface ReportedCell extends FoundCell {
+  predicted: number;
+  /** `space.describe(id)`: NAS-Bench-101 hash, matrix and ops; NAS-Bench-201 arch and ops. */
+  cell: { ops: string[]; matrix?: number[][]; arch?: string; hash?: string };
+}
+
+/** A point of the search curve, after `evaluations` cells were scored by the predictor. */
+export interface SearchCurvePoint {
+  evaluations: number;
+  /** True label of the best of the top cells by prediction so far (what the protocol reports). */
+  top: number;
+  /** Best true label among all cells scored so far (never seen by the search). */
+  seen: number;
+}
+
+export interface PipelineResult {
+  format: typeof PIPELINE_FORMAT;
+  version: number;
+  settings: {
+    space: SpaceName;
+    target: string;
+    method: Method;
+    labels: number;
+    seed: number;
+    top: number;
+    evolution: EvolutionOptions;
+    options: Partial<AssessorOptions>;
+    sample: number;
+    data: string;
+  };
+  environment: { node: string; cpus: number; startedAt: string };
+  spaceSize: number;
+  testCells: number;
+  seconds: Record<PipelineStage | "total", number>;
+  /** Scores on all remaining cells. */
+  scores: Scores;
+  /** The paper's Table 1 at this N_l, where it has it (NAS-Bench-101, the assessor). */
+  paper?: { ktau: Summary; mse: Summary; pearson: Summary };
+  /** Predictions and true labels of random test cells (as `evaluate --sample`). */
+  sample: { predicted: number[]; actual: number[] };
+  search: {
+    /** Distinct cells the predictor scored. */
+    evaluations: number;
+    /** The best by true label of the top cells by prediction found: the protocol's answer. */
+    best: ReportedCell;
+    /** The top cells by prediction found, best predicted first. */
+    top: ReportedCell[];
+    /** The same among all cells of the space (the exhaustive bound). */
+    exhaustive: ReportedCell;
+    /** The best of the labeled cells (already trained before the search). */
+    bestLabeled: ReportedCell;
+    /** The best cell of the space. */
+    bestInSpace: ReportedCell;
+    curve: SearchCurvePoint[];
+  };
+}
+
+/** Runs the pipeline on this thread. */
+export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResult> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const seconds: Record<PipelineStage | "total", number> = {
+    load: 0,
+    fit: 0,
+    predict: 0,
+    search: 0,
+    total: 0,
+  };
+  let stageStart = started;
+  const progress = (stage: PipelineStage, done: number) => {
+    let before = 0;
+    for (const s of PIPELINE_STAGES) {
+      if (s === stage) break;
+      before += STAGE_WEIGHTS[s];
+    }
+    spec.onProgress?.(stage, before + STAGE_WEIGHTS[stage] * Math.min(1, Math.max(0, done)));
+  };
+  const finish = (stage: PipelineStage) => {
+    const now = performance.now();
+    seconds[stage] = (now - stageStart) / 1000;
+    stageStart = now;
+    progress(stage, 1);
+  };
+
+  progress("load", 0);
+  requireBenchmark(spec.space, spec.data); // at once, before enumerating the space
+  const benchmark = await loadBenchmark(spec.space, spec.data, spec.onNote);
+  const target = spec.target ?? benchmark.defaultTarget;
+  const truth = targetValues(benchmark, target);
+  const { space } = benchmark;
+  const method = spec.method ?? "ssa";
+  const labels = spec.labels ?? 1000;
+  const seed = spec.seed ?? 0;
+  const top = spec.top ?? 10;
+  const sampleSize = spec.sample ?? 5000;
+  const evolution = evolutionOptions(spec.evolution);
+  if (!Number.isInteger(labels) || labels < 2 || labels >= space.size)
+    throw new RangeError(`--labels must be an integer in 2..${space.size - 1}, got ${labels}`);
+  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed must be an integer ≥ 0, got ${seed}`);
+  if (!Number.isInteger(top) || top < 1) throw new RangeError(`--top must be a positive integer, got ${top}`);
+  finish("load");
+
+  // the evaluate protocol's split: the labeled cells are also the search protocol's (same seed)
+  const order = space.sample(new Rng(seed), space.size);
+  const labeled = order.subarray(0, labels);
+  const test = order.subarray(labels);
+  const options = spec.options ?? {};
+  const predictor = createPredictor(method, space, options);
+  await predictor.fit({
+    space,
+    labeled,
+    labels: Array.from(labeled, (id) => truth[id]),
+    seed,
+    onProgress: (d) => progress("fit", d),
+  });
+  finish("fit");
+
+  const everyCell = Int32Array.from({ length: space.size }, (_, id) => id);
+  const all = await predictor.predict(everyCell, (d) => progress("predict", d));
+  const predictedTest = Float64Array.from(test, (id) => all[id]);
+  const actualTest = Float64Array.from(test, (id) => truth[id]);
+  const scores = scorePredictions(predictedTest, actualTest);
+  const sample = sampleOfTest(seed, predictedTest, actualTest, sampleSize);
+  finish("predict");
+
+  const trace = await searchWithPredictor(space, predictor, seed, evolution, (d) => progress("search", d));
+  const outcome = searchOutcome(trace, all, truth, top);
+  finish("search");
+
+  const rank = truthRanks(truth);
+  const report = (found: FoundCell): ReportedCell => ({
+    ...found,
+    predicted: all[found.id],
+    cell: space.describe(found.id) as ReportedCell["cell"],
+  });
+  const cellOf = (id: number) => report(foundCell(id, truth, rank));
+  seconds.total = (performance.now() - started) / 1000;
+  const paper = spec.space === "nb101" && method === "ssa" && target === benchmark.defaultTarget;
+  return {
+    format: PIPELINE_FORMAT,
+    version: PIPELINE_VERSION,
+    settings: {
+      space: spec.space,
+      target,
+      method,
+      labels,
+      seed,
+      top,
+      evolution,
+      options,
+      sample: sample.actual.length,
+      data: spec.data.dir,
+    },
+    environment: { node: process.version, cpus: availableParallelism(), startedAt },
+    spaceSize: space.size,
+    testCells: test.length,
+    seconds,
+    scores,
+    ...(paper && PAPER_TABLE1.ssa[labels] ? { paper: PAPER_TABLE1.ssa[labels] } : {}),
+    sample,
+    search: {
+      evaluations: trace.ids.length,
+      best: report(outcome.best),
+      top: outcome.top.map(cellOf),
+      exhaustive: report(outcome.exhaustive),
+      bestLabeled: cellOf(argMax(labeled, truth)),
+      bestInSpace: cellOf(argMax(everyCell, truth)),
+      curve: searchCurve(trace, truth, top, evolution.batch),
+    },
+  };
+}
+
+/** The id with the highest value (NaN values never win). */
+function argMax(ids: ArrayLike<number>, values: ArrayLike<number>): number {
+  let best = ids[0];
+  for (let k = 1; k < ids.length; k++)
+    if (values[ids[k]] > values[best] || Number.isNaN(values[best])) best = ids[k];
+  return best;
+}
+
+/**
+ * The search's progress every `step` scored cells: the true label of the best of the top cells by
+ * prediction so far, and the best true label among all cells scored so far.
+ */
+export function searchCurve(
+  trace: SearchTrace,
+  truth: ArrayLike<number>,
+  top: number,
+  step: number,
+): SearchCurvePoint[] {
+  const curve: SearchCurvePoint[] = [];
+  const leaders: { fitness: number; id: number }[] = []; // the top by prediction, best first
+  let seen = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < trace.ids.length; k++) {
+    const id = trace.ids[k];
+    const fitness = trace.fitness[k];
+    if (truth[id] > seen) seen = truth[id];
+    // ties keep the earlier cell, as topK does
+    const at = leaders.findIndex((l) => fitness > l.fitness);
+    if (at >= 0) leaders.splice(at, 0, { fitness, id });
+    else leaders.push({ fitness, id });
+    if (leaders.length > top) leaders.pop();
+    if ((k + 1) % step === 0 || k === trace.ids.length - 1) {
+      let best = Number.NEGATIVE_INFINITY;
+      for (const l of leaders) if (truth[l.id] > best) best = truth[l.id];
+      curve.push({ evaluations: k + 1, top: best, seen });
+    }
+  }
+  return curve;
+}

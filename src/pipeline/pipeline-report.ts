@@ -1,0 +1,253 @@
+/**
+ * The pipeline's result as a report document: its settings, the scores beside the paper's, the
+ * predicted-against-true rank plot, the search's outcome and curve, and drawings of the best cells.
+ */
+import { ranksBestFirst } from "../eval/metrics.js";
+import type { PlotSpec } from "../experiments/plots.js";
+import {
+  type Block,
+  type CellToDraw,
+  type ReportDocument,
+  type TableBlock,
+  table,
+} from "../report/document.js";
+import { DEFAULT_EVOLUTION } from "../search/evolution.js";
+import type { PipelineResult, ReportedCell } from "./paper-pipeline.js";
+
+const SPACE_TITLES: Record<string, string> = { nb101: "NAS-Bench-101", nb201: "NAS-Bench-201" };
+const METHOD_TITLES: Record<string, string> = { ssa: "the semi-supervised assessor" };
+
+const int = (n: number) => n.toLocaleString("en-US");
+const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
+const pm = (s: { mean: number; std: number } | undefined, digits: number) =>
+  s ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : "–";
+
+/** The report document of a pipeline run. */
+export function pipelineDocument(result: PipelineResult): ReportDocument {
+  const { settings, search } = result;
+  const space = SPACE_TITLES[settings.space] ?? settings.space;
+  const method = METHOD_TITLES[settings.method] ?? `\`${settings.method}\``;
+  const blocks: Block[] = [
+    {
+      kind: "paragraph",
+      text:
+        `${int(settings.labels)} cells of ${space} drawn at random (seed ${settings.seed}) were labeled with their ` +
+        `true accuracy; ${method} learnt from them and from the ${int(result.spaceSize - settings.labels)} unlabeled ` +
+        `cells, predicted the accuracy of every other cell, and guided an evolutionary search that never saw a ` +
+        `true accuracy: the ${settings.top} cells it predicted best were then "trained" (looked up in the benchmark).`,
+    },
+    { kind: "heading", text: "Prediction on all remaining cells" },
+    predictionTable(result),
+    {
+      kind: "figure",
+      title: "Predicted rank against true rank",
+      spec: rankPlot(result),
+    },
+    { kind: "heading", text: "Search guided by the predictor" },
+    searchTable(result),
+    {
+      kind: "figure",
+      title:
+        "Search curve: the protocol's answer if the search stopped there (blue), and the best cell it had scored, " +
+        "which it cannot know without training every one (grey)",
+      spec: searchPlot(result),
+    },
+    {
+      kind: "paragraph",
+      text:
+        "Predictions above the best labeled cell's accuracy are extrapolations: the calibration keeps their order " +
+        "but flattens their scale, so the top cells may all read the same predicted accuracy.",
+    },
+    table(
+      ["by prediction", "cell", "predicted", "true accuracy", "rank in the space"],
+      search.top.map((c, k) => [String(k + 1), cellName(c), pct(c.predicted), pct(c.truth), rankText(c)]),
+    ),
+    { kind: "heading", text: "The best cells found" },
+    {
+      kind: "paragraph",
+      text: "The three best (by true accuracy) of the cells the search trained, and the best cell of the whole space for comparison.",
+    },
+    {
+      kind: "cells",
+      cells: [
+        ...[...search.top]
+          .sort((a, b) => b.truth - a.truth)
+          .slice(0, 3)
+          .map((c, k) => ({
+            caption: `found #${k + 1}: ${cellCaption(c)}`,
+            cell: toDraw(settings.space, c),
+          })),
+        {
+          caption: `best in the space: ${cellCaption(search.bestInSpace)}`,
+          cell: toDraw(settings.space, search.bestInSpace),
+        },
+      ],
+    },
+    { kind: "heading", text: "Settings" },
+    settingsTable(result),
+  ];
+  return { title: `${space}: ${method} from ${int(settings.labels)} labels, and the cells it finds`, blocks };
+}
+
+/** Kendall tau, MSE, r … on all remaining cells, beside the paper's Table 1 where it has the numbers. */
+export function predictionTable(result: PipelineResult): TableBlock {
+  const { scores, paper } = result;
+  const rows: [string, string, string][] = [
+    ["Kendall tau", fixed(scores.ktau, 3), pm(paper?.ktau, 3)],
+    ["MSE", fixed(scores.mse, 4), pm(paper?.mse, 4)],
+    ["Pearson r", fixed(scores.pearson, 3), pm(paper?.pearson, 3)],
+    ["Spearman rho", fixed(scores.spearman, 3), "–"],
+    ["precision@100", fixed(scores.precisionAt100, 2), "–"],
+    ["true accuracy of the cell predicted best", pct(scores.predictedBestTruth), "–"],
+  ];
+  const header = [`on the ${int(result.testCells)} remaining cells`, "nas-assay"];
+  if (!paper)
+    return table(
+      header,
+      rows.map((row) => row.slice(0, 2)),
+    );
+  return table([...header, `paper (Table 1, N_l = ${int(result.settings.labels)})`], rows);
+}
+
+/** The cell the search found, against the exhaustive bound, the best labeled cell and the optimum. */
+export function searchTable(result: PipelineResult): TableBlock {
+  const { search, settings } = result;
+  const row = (what: string, c: ReportedCell): string[] => [
+    what,
+    pct(c.truth),
+    rankText(c),
+    pct(c.predicted),
+  ];
+  return table(
+    ["cell", "true accuracy", "rank in the space", "predicted"],
+    [
+      row(`found: best of the top ${settings.top} of ${int(search.evaluations)} searched`, search.best),
+      row(`exhaustive bound: best of the top ${settings.top} of all cells`, search.exhaustive),
+      row(`best of the ${int(settings.labels)} labeled cells`, search.bestLabeled),
+      row("best in the space", search.bestInSpace),
+    ],
+  );
+}
+
+function settingsTable(result: PipelineResult): Block {
+  const { settings, seconds } = result;
+  const evolution = settings.evolution;
+  const options = Object.entries(settings.options);
+  const rows: string[][] = [
+    ["space", `${SPACE_TITLES[settings.space] ?? settings.space} (${int(result.spaceSize)} cells)`],
+    ["label (target)", `\`${settings.target}\``],
+    [
+      "predictor",
+      `\`${settings.method}\`${options.length ? ` with ${options.map(([k, v]) => `${k} = ${v}`).join(", ")}` : ""}`,
+    ],
+    ["labeled cells N_l", `${int(settings.labels)}, drawn with seed ${settings.seed}`],
+    ["test cells", `${int(result.testCells)}, all the others`],
+    [
+      "search",
+      `regularized evolution, ${int(evolution.evaluations)} distinct cells scored by the predictor, population ${evolution.population}, ` +
+        `tournament ${evolution.tournament}, ${evolution.batch} children a round${evolution.crossover ? `, crossover ${evolution.crossover}` : ""}` +
+        `${evolution.evaluations === DEFAULT_EVOLUTION.evaluations ? "" : " (not the default)"}; the top ${settings.top} by prediction are trained`,
+    ],
+    [
+      "seconds",
+      `load ${seconds.load.toFixed(1)}, fit ${seconds.fit.toFixed(1)}, predict all ${seconds.predict.toFixed(1)}, ` +
+        `search ${seconds.search.toFixed(1)}; total ${seconds.total.toFixed(1)}`,
+    ],
+    ["data directory", `\`${settings.data}\``],
+    [
+      "run",
+      `${result.environment.startedAt}, Node ${result.environment.node}, ${result.environment.cpus} cores`,
+    ],
+  ];
+  return table(["setting", "value"], rows);
+}
+
+/** Rank in the space and the share of the space at or above it, to two significant digits. */
+function rankText(c: ReportedCell): string {
+  const share = c.rankPercent < 1 ? String(Number(c.rankPercent.toPrecision(2))) : c.rankPercent.toFixed(1);
+  return `${int(c.rank)} (top ${share} %)`;
+}
+
+function cellName(c: ReportedCell): string {
+  return c.cell.hash ? `${c.id} (${c.cell.hash.slice(0, 8)})` : String(c.id);
+}
+
+function cellCaption(c: ReportedCell): string {
+  return `cell ${c.id}, ${pct(c.truth)} (rank ${int(c.rank)}), predicted ${pct(c.predicted)}`;
+}
+
+function toDraw(space: string, c: ReportedCell): CellToDraw {
+  return space === "nb101" && c.cell.matrix
+    ? { space: "nb101", matrix: c.cell.matrix, ops: c.cell.ops }
+    : { space: "nb201", ops: c.cell.ops };
+}
+
+function rankPlot(result: PipelineResult): PlotSpec {
+  const { predicted, actual } = result.sample;
+  const p = ranksBestFirst(predicted);
+  const t = ranksBestFirst(actual);
+  return {
+    title: `${int(actual.length)} random test cells (rank 1 = best)`,
+    width: 320,
+    height: 320,
+    data: { values: p.map((rank, i) => ({ true: t[i], predicted: rank })) },
+    mark: { type: "circle", size: 5, opacity: 0.35, aria: false }, // no label per point: thousands of them
+    encoding: {
+      x: { field: "true", type: "quantitative", title: "true rank" },
+      y: { field: "predicted", type: "quantitative", title: "predicted rank" },
+    },
+  };
+}
+
+function searchPlot(result: PipelineResult): PlotSpec {
+  const { search } = result;
+  const values = search.curve.flatMap((point) => [
+    {
+      evaluations: point.evaluations,
+      accuracy: point.top,
+      series: `best of the top ${result.settings.top} by prediction`,
+    },
+    {
+      evaluations: point.evaluations,
+      accuracy: point.seen,
+      series: "best of all cells scored",
+    },
+  ]);
+  const rules = [
+    { accuracy: search.bestInSpace.truth, series: "best in the space" },
+    {
+      accuracy: search.bestLabeled.truth,
+      series: `best of the ${int(result.settings.labels)} labeled cells`,
+    },
+  ];
+  const series = [values[0]?.series, values[1]?.series, rules[0].series, rules[1].series];
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: { domain: series, range: ["#1f77b4", "#9a9a9a", "#2ca02c", "#d62728"] },
+    legend: { orient: "bottom", columns: 2, labelLimit: 400 },
+  };
+  return {
+    title: "True accuracy as the search scores more cells",
+    width: 440,
+    height: 260,
+    layer: [
+      {
+        data: { values },
+        mark: { type: "line", interpolate: "step-after" },
+        encoding: {
+          x: { field: "evaluations", type: "quantitative", title: "cells scored by the predictor" },
+          y: { field: "accuracy", type: "quantitative", title: "true accuracy", scale: { zero: false } },
+          color,
+        },
+      },
+      {
+        data: { values: rules },
+        mark: { type: "rule", strokeDash: [4, 3] },
+        encoding: { y: { field: "accuracy", type: "quantitative" }, color },
+      },
+    ],
+  };
+}

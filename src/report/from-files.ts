@@ -1,0 +1,116 @@
+/**
+ * Report documents from results files already written: the pipeline's JSON (`nas-assay paper`) and
+ * the experiments' NAME.json (`nas-assay reproduce`), given one by one or as folders holding them.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../data/atomic-file.js";
+import { BadFileError, UserError } from "../errors.js";
+import { EXPERIMENTS, experimentRuns } from "../experiments/experiments.js";
+import { experimentDocument } from "../experiments/render.js";
+import { RESULTS_FORMAT, readResults, resultsOf, settingsOf } from "../experiments/results-file.js";
+import { PIPELINE_FORMAT } from "../pipeline/paper-pipeline.js";
+import { readPipelineResult } from "../pipeline/pipeline-file.js";
+import { pipelineDocument } from "../pipeline/pipeline-report.js";
+import type { ReportDocument } from "./document.js";
+import { toHtml } from "./html.js";
+import { spliceBetweenMarkers, toMarkdown } from "./markdown.js";
+
+export interface ReportSource {
+  path: string;
+  kind: "pipeline" | "experiment";
+  document: ReportDocument;
+  /** Place in the report: the pipeline first, then the experiments in the paper's order. */
+  order: number;
+}
+
+/**
+ * The documents of the results files at `paths` (a folder: every results file in it; other JSON files
+ * there are passed over), the pipeline's first, then the experiments in the paper's order.
+ */
+export function documentsFromFiles(paths: string[]): ReportSource[] {
+  const sources: ReportSource[] = [];
+  for (const path of paths) {
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(path).isDirectory();
+    } catch {
+      throw new UserError(`no results file or folder at ${path}`);
+    }
+    if (!isFolder) {
+      const source = readSource(path);
+      if (!source)
+        throw new BadFileError(path, `not a results file of \`nas-assay paper\` or \`nas-assay reproduce\``);
+      sources.push(source);
+      continue;
+    }
+    const found = readdirSync(path)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .flatMap((f) => readSource(join(path, f)) ?? []);
+    if (found.length === 0)
+      throw new UserError(
+        `${path} holds no results files (NAME.json of \`nas-assay reproduce\`, or a pipeline's .json)`,
+      );
+    sources.push(...found);
+  }
+  return sources.sort((a, b) => a.order - b.order); // stable: files of one kind keep their order
+}
+
+/** The document of one results file, or undefined when the file is JSON of another kind. */
+function readSource(path: string): ReportSource | undefined {
+  let format: unknown;
+  try {
+    format = JSON.parse(readFileSync(path, "utf8"))?.format;
+  } catch (e) {
+    throw new BadFileError(path, `not JSON (${(e as Error).message})`);
+  }
+  if (format === PIPELINE_FORMAT)
+    return { path, kind: "pipeline", document: pipelineDocument(readPipelineResult(path)), order: -1 };
+  if (format === RESULTS_FORMAT) {
+    const file = readResults(path);
+    const settings = settingsOf(file);
+    const found = resultsOf(file, experimentRuns(file.experiment, settings));
+    return {
+      path,
+      kind: "experiment",
+      document: experimentDocument(file.experiment, settings, file, found),
+      order: EXPERIMENTS.indexOf(file.experiment),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Writes one HTML page of the documents of `paths` to `out`; with `readme`, also writes the experiments'
+ * tables (not their figures, which live beside the results) into that Markdown file between its
+ * `<!-- nas-assay-results:begin -->` and `<!-- nas-assay-results:end -->` lines.
+ */
+export async function writeReportFromFiles(
+  paths: string[],
+  out: string,
+  readme?: string,
+): Promise<ReportSource[]> {
+  const sources = documentsFromFiles(paths);
+  const html = await toHtml(
+    "nas-assay report",
+    sources.map((s) => s.document),
+    { subtitle: `Written by \`nas-assay report\` from ${sources.map((s) => `\`${s.path}\``).join(", ")}.` },
+  );
+  if (readme) {
+    const tables = sources
+      .filter((s) => s.kind === "experiment")
+      .map((s) => toMarkdown(s.document, { level: 3, figures: false }));
+    if (tables.length === 0)
+      throw new UserError("--readme takes the tables of `nas-assay reproduce` results; none given");
+    writeFileAtomic(
+      readme,
+      spliceBetweenMarkers(readFileSync(readme, "utf8"), README_MARKERS, tables.join("\n")),
+    );
+  }
+  writeFileAtomic(out, html);
+  return sources;
+}
+
+/** The name of the README's markers. */
+export const README_MARKERS = "nas-assay-results";
