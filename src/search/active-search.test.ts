@@ -36,6 +36,15 @@ test("the baselines train their budget of distinct cells, reproducibly", async (
   assert.deepEqual(e1.trained, e2.trained);
 });
 
+test("regularized evolution with true labels does not stop short of its budget on NAS-Bench-101", async () => {
+  // its population of 20 used to fill with copies of one cell whose every mutation was known
+  const nb101 = await loadBenchmark("nb101", testData());
+  for (const seed of [0, 1, 2]) {
+    const run = await trueEvolution(nb101.space, targetValues(nb101), seed, 300);
+    assert.equal(new Set(run.trained).size, 300, `seed ${seed}`);
+  }
+});
+
 test("bad active-search options are errors naming the option", () => {
   assert.throws(() => activeOptions({ initial: 1 }), /initial must be at least 2/);
   assert.throws(

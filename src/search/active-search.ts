@@ -163,6 +163,7 @@ export async function trueEvolution(
     evaluations: budget,
     batch: 1,
     crossover: 0,
+    freshChildren: true,
   });
   return trajectory(Array.from(trace.ids), truth);
 }

@@ -23,6 +23,12 @@ export interface EvolutionOptions {
   batch: number;
   /** Probability that a child is the crossover of two tournament winners (then mutated); 0 = mutation only. */
   crossover: number;
+  /**
+   * Mutate a child again (up to 100 times) while it is a cell already evaluated. Without it a small
+   * population fills with copies of one cell whose every mutation is known, and the search stops short
+   * of its budget (regularized evolution with true labels, population 20, stopped after 143–300 of 300).
+   */
+  freshChildren?: boolean;
 }
 
 export const DEFAULT_EVOLUTION: EvolutionOptions = {
@@ -41,7 +47,7 @@ export interface SearchTrace {
 
 export function evolutionOptions(given: Partial<EvolutionOptions> = {}): EvolutionOptions {
   const o = { ...DEFAULT_EVOLUTION, ...given };
-  const positive = (name: keyof EvolutionOptions) => {
+  const positive = (name: "population" | "tournament" | "evaluations" | "batch") => {
     if (!Number.isInteger(o[name]) || o[name] < 1)
       throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
   };
@@ -90,10 +96,16 @@ export async function evolve(
     const children: number[] = [];
     for (let c = 0; c < o.batch; c++) {
       const parent = winner();
-      const child =
+      let child =
         rng.float() < o.crossover
           ? space.mutate(rng, space.crossover(rng, parent, winner()))
           : space.mutate(rng, parent);
+      for (
+        let tries = 0;
+        o.freshChildren && tries < 100 && (scores.has(child) || children.includes(child));
+        tries++
+      )
+        child = space.mutate(rng, child);
       children.push(child);
     }
     const before = order.length;
