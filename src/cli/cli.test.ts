@@ -203,21 +203,23 @@ test("data labels and data import-nb101 from the command line", () => {
   }
 });
 
+/** Assessor flags of a small configuration: seconds, not minutes, on NAS-Bench-201. */
+const small = [
+  "--batch-size",
+  "256",
+  "--labeled-per-batch",
+  "64",
+  "--pretrain-steps",
+  "5",
+  "--min-steps",
+  "20",
+  "--epochs",
+  "2",
+];
+
 test("train, predict and evaluate from the command line (NAS-Bench-201, a small configuration)", () => {
   const data = testData().dir;
   const dir = mkdtempSync(join(tmpdir(), "nas-assay-cli-model-"));
-  const small = [
-    "--batch-size",
-    "256",
-    "--labeled-per-batch",
-    "64",
-    "--pretrain-steps",
-    "5",
-    "--min-steps",
-    "20",
-    "--epochs",
-    "2",
-  ];
   try {
     const model = join(dir, "m.nasa");
     const t = run([
@@ -397,18 +399,6 @@ test("paper runs end to end (NAS-Bench-201, a small configuration), and report r
   const dir = mkdtempSync(join(tmpdir(), "nas-assay-cli-paper-"));
   try {
     const html = join(dir, "out.html");
-    const small = [
-      "--batch-size",
-      "256",
-      "--labeled-per-batch",
-      "64",
-      "--pretrain-steps",
-      "5",
-      "--min-steps",
-      "20",
-      "--epochs",
-      "2",
-    ];
     const p = run([
       "--data",
       data,
