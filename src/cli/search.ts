@@ -110,10 +110,7 @@ export function searchCommand(): Command {
       const result = await withProgress(options, "search", "%", (update) =>
         predictorSearch(
           {
-            method: methodName(opts.method ?? "ssa"),
-            space: spaceName(opts.space),
-            data: options.dataDir,
-            target: opts.target,
+            ...searched(opts, options, "ssa"),
             labels: positiveInteger("--labels", opts.labels),
             top: positiveInteger("--top", opts.top),
             evolution: {
@@ -146,6 +143,16 @@ export function searchCommand(): Command {
     });
 }
 
+/** What both strategies search: the predictor (the strategy's default unless --method), space, data, target. */
+function searched(opts: Record<string, string>, options: ReturnType<typeof globals>, method: string) {
+  return {
+    method: methodName(opts.method ?? method),
+    space: spaceName(opts.space),
+    data: options.dataDir,
+    target: opts.target,
+  };
+}
+
 async function activeAction(opts: Record<string, string>, cmd: Command): Promise<void> {
   const options = globals(cmd);
   const exploration = Number(opts.exploration);
@@ -154,10 +161,7 @@ async function activeAction(opts: Record<string, string>, cmd: Command): Promise
   const result = await withProgress(options, "active search", "%", (update) =>
     compareStrategiesOverSeeds(
       {
-        method: methodName(opts.method ?? "mlp"),
-        space: spaceName(opts.space),
-        data: options.dataDir,
-        target: opts.target,
+        ...searched(opts, options, "mlp"),
         active: {
           budget: positiveInteger("--budget", opts.budget),
           initial: positiveInteger("--initial", opts.initial),
