@@ -131,6 +131,7 @@ export function searchCommand(): Command {
       print(options, result, () =>
         [
           `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, ${result.evolution.evaluations} predictor evaluations per search, seeds ${result.seeds.join(",")}`,
+          `(${result.comparison})`,
           `best true accuracy among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}, rank in the space ${result.bestRankPercent.mean.toFixed(3)} % of cells (mean)`,
           `exhaustive bound (top cells of the whole space by prediction): ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
           ...result.runs.map(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { testData } from "../testing/fixtures.js";
-import { predictorSearch, truthRanks } from "./predictor-search.js";
+import { paperComparison, predictorSearch, truthRanks } from "./predictor-search.js";
 
 test("truthRanks: 1 + the number of cells with a higher label, NaN cells ignored", () => {
   const rank = truthRanks([0.5, 0.9, Number.NaN, 0.7, 0.9]);
@@ -36,4 +36,18 @@ test("the search returns valid cells of the space, reproducibly, and reports the
     assert.ok(run.exhaustive.truth > 0.85, `exhaustive best ${run.exhaustive.truth}`);
   }
   assert.ok(a.bestTruth.mean > 0.85, `best found ${a.bestTruth.mean}`);
+  assert.match(a.comparison, /Table 3.*not public.*NAS-Bench-201 with cifar10-valid\/test labels/);
+});
+
+test("a search result names the paper table it stands beside, and says when it is not comparable", () => {
+  const t2 = paperComparison("ssa", "nb101", "test_accuracy_run0", "test_accuracy_run0");
+  assert.match(t2, /Table 2 protocol; paper: 94\.01 ± 0\.12 %, rank 0\.01 %/);
+  assert.match(paperComparison("gin", "nb101", "test_accuracy_run0", "test_accuracy_run0"), /no row for gin/);
+  assert.match(paperComparison("ssa", "nb101", "flops", "test_accuracy_run0"), /no paper table for flops/);
+  const t3 = paperComparison("e2epp", "nb201", "cifar100/test", "cifar10-valid/test");
+  assert.match(
+    t3,
+    /Table 3, whose labels .* are not public: the same protocol on NAS-Bench-201 with cifar100\/test/,
+  );
+  assert.match(t3, /75\.86 ± 0\.19 % is on another space and not comparable/);
 });

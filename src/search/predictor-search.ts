@@ -8,6 +8,7 @@
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
+import { PAPER_TABLE2, PAPER_TABLE3 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import type { Predictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
@@ -60,7 +61,36 @@ export interface PredictorSearchResult {
   bestRankPercent: Summary;
   exhaustiveTruth: Summary;
   exhaustiveRankPercent: Summary;
+  /** Which of the paper's tables this run stands beside, and how far it is comparable. */
+  comparison: string;
   runs: PredictorSearchRun[];
+}
+
+/**
+ * What a search result compares with in the paper: Table 2 (NAS-Bench-101, its CIFAR-10 test labels)
+ * or, on NAS-Bench-201, a stand-in for Table 3, whose CIFAR-100 labels were never published.
+ */
+export function paperComparison(
+  method: Method,
+  space: SpaceName,
+  target: string,
+  defaultTarget: string,
+): string {
+  const pct = (x: Summary) => `${x.mean.toFixed(2)} ± ${x.std.toFixed(2)} %`;
+  if (space === "nb101") {
+    if (target !== defaultTarget)
+      return `no paper table for ${target} (its Table 2 is on CIFAR-10 test accuracy)`;
+    const theirs = PAPER_TABLE2[method];
+    return theirs
+      ? `the paper's Table 2 protocol; paper: ${pct(theirs.accuracy)}, rank ${theirs.rankPercent} % (its labels differ from repeat 0: compare the rank)`
+      : `the paper's Table 2 protocol (the paper has no row for ${method})`;
+  }
+  const theirs = PAPER_TABLE3[method];
+  return (
+    "stands in for the paper's Table 3, whose labels (1k NAS-Bench-101 cells the authors trained on CIFAR-100) " +
+    `are not public: the same protocol on NAS-Bench-201 with ${target} labels` +
+    (theirs ? `; the paper's ${pct(theirs)} is on another space and not comparable` : "")
+  );
 }
 
 /** Ranks of true labels: rank(v) = 1 + number of cells with a higher label. */
@@ -221,6 +251,7 @@ export async function predictorSearch(
     bestRankPercent: meanStd(runs.map((r) => r.best.rankPercent)),
     exhaustiveTruth: meanStd(runs.map((r) => r.exhaustive.truth)),
     exhaustiveRankPercent: meanStd(runs.map((r) => r.exhaustive.rankPercent)),
+    comparison: paperComparison(spec.method, spec.space, target, benchmark.defaultTarget),
     runs,
   };
 }
