@@ -347,6 +347,10 @@ test("paper and report: bad values name the flag and what it accepts", async () 
   ];
   // parsed in this process (starting a process per case costs seconds); two through main, for the exit code
   for (const [args, message] of cases) assert.match(await failureOf(args), message, args.join(" "));
+  // one error and a pointer to the help, not the whole help text
+  const said = await failureOf(["paper", "--bogus"]);
+  assert.doesNotMatch(said, /Usage:/);
+  assert.match(said, /\(nas-assay paper --help lists its options\)/);
   for (const [args, message] of [cases[0], cases.at(-1)] as [string[], RegExp][]) {
     const r = run(args, { NAS_ASSAY_DATA: "/nonexistent-dir" });
     assert.equal(r.code, 1, `${args.join(" ")}: ${r.err}`);

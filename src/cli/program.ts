@@ -18,7 +18,8 @@ export function program(): Command {
     .version("0.1.0")
     .option("--data <dir>", "benchmark data directory (default: $NAS_ASSAY_DATA, else ./data)")
     .option("--json", "print machine-readable JSON and no progress")
-    .showHelpAfterError()
+    // one error line and a pointer to the help, not the whole help after every mistake
+    .showHelpAfterError("(nas-assay --help lists the commands)")
     .exitOverride()
     .addHelpText(
       "after",
@@ -38,7 +39,9 @@ export function program(): Command {
     searchCommand(),
     tourCommand(),
   ]) {
-    nasAssay.addCommand(command.exitOverride().showHelpAfterError());
+    nasAssay.addCommand(
+      command.exitOverride().showHelpAfterError(`(nas-assay ${command.name()} --help lists its options)`),
+    );
   }
   return nasAssay;
 }
