@@ -134,6 +134,7 @@ export function searchCommand(): Command {
           `(${result.comparison})`,
           `best true accuracy among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}, rank in the space ${result.bestRankPercent.mean.toFixed(3)} % of cells (mean)`,
           `exhaustive bound (top cells of the whole space by prediction): ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
+          `best of every cell trained (the ${result.labels} labeled and the top found): ${pct(result.bestTrainedTruth)}, rank ${result.bestTrainedRankPercent.mean.toFixed(3)} %`,
           ...result.runs.map(
             (r) =>
               `  seed ${r.seed}: cell ${r.best.id} ${(100 * r.best.truth).toFixed(2)} % (rank ${r.best.rank}), ` +

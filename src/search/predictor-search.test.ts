@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { loadBenchmark, targetValues } from "../benchmark.js";
+import { Rng } from "../random.js";
 import { testData } from "../testing/fixtures.js";
 import { paperComparison, predictorSearch, truthRanks } from "./predictor-search.js";
 
@@ -37,6 +39,32 @@ test("the search returns valid cells of the space, reproducibly, and reports the
   }
   assert.ok(a.bestTruth.mean > 0.85, `best found ${a.bestTruth.mean}`);
   assert.match(a.comparison, /Table 3.*not public.*NAS-Bench-201 with cifar10-valid\/test labels/);
+});
+
+test("the best trained cell is the better of the best labeled cell and the best found", async () => {
+  const benchmark = await loadBenchmark("nb201", testData());
+  const truth = targetValues(benchmark);
+  // a short search and one cell trained at the end, so that the labeled best is sometimes better
+  const spec = {
+    method: "e2epp" as const,
+    space: "nb201" as const,
+    data: testData(),
+    labels: 300,
+    top: 1,
+    evolution: { evaluations: 60, population: 20, batch: 20 },
+  };
+  const result = await predictorSearch(spec, [0, 1, 2]);
+  for (const run of result.runs) {
+    const labeled = Array.from(benchmark.space.sample(new Rng(run.seed), spec.labels));
+    const bestLabeled = labeled.reduce((a, b) => (truth[b] > truth[a] ? b : a));
+    const expected = truth[bestLabeled] > run.best.truth ? bestLabeled : run.best.id;
+    assert.equal(run.bestTrained.id, expected, `seed ${run.seed}`);
+    assert.equal(run.bestTrained.truth, truth[expected]);
+  }
+  assert.ok(
+    result.runs.some((r) => r.bestTrained.id !== r.best.id),
+    "some seed's labeled best beats its find",
+  );
 });
 
 test("a search result names the paper table it stands beside, and says when it is not comparable", () => {
