@@ -1,5 +1,6 @@
 /** `nas-assay report`: one HTML page from results files already written (`paper`'s .json, `reproduce`'s NAME.json). */
 import { Command } from "commander";
+import { UserError } from "../errors.js";
 import { writeReportFromFiles } from "../report/from-files.js";
 import { globals, print } from "./context.js";
 
@@ -15,25 +16,34 @@ export function reportCommand(): Command {
       "--readme <file.md>",
       "write the experiments' tables between the file's <!-- nas-assay-results:begin/end --> lines",
     )
+    .option("--figures <dir>", "with --readme: draw the experiments' figures as PNG into DIR and link them")
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay report nas-assay-report.json reproduce --out report.html\n" +
-        "  nas-assay report reproduce --readme README.md",
+        "  nas-assay report reproduce --readme README.md --figures docs/results",
     )
-    .action(async (paths: string[], opts: { out: string; readme?: string }, cmd: Command) => {
-      const options = globals(cmd);
-      const sources = await writeReportFromFiles(paths, opts.out, opts.readme);
-      const result = {
-        html: opts.out,
-        readme: opts.readme,
-        sections: sources.map((s) => ({ path: s.path, kind: s.kind, title: s.document.title })),
-      };
-      print(options, result, () =>
-        [
-          `wrote ${opts.out}: ${sources.length} section${sources.length === 1 ? "" : "s"}`,
-          ...sources.map((s) => `  ${s.document.title} (from ${s.path})`),
-          ...(opts.readme ? [`wrote the experiments' tables into ${opts.readme}`] : []),
-        ].join("\n"),
-      );
-    });
+    .action(
+      async (paths: string[], opts: { out: string; readme?: string; figures?: string }, cmd: Command) => {
+        const options = globals(cmd);
+        if (opts.figures && !opts.readme) throw new UserError("--figures goes with --readme");
+        const sources = await writeReportFromFiles(
+          paths,
+          opts.out,
+          opts.readme ? { file: opts.readme, figures: opts.figures } : undefined,
+        );
+        const result = {
+          html: opts.out,
+          readme: opts.readme,
+          sections: sources.map((s) => ({ path: s.path, kind: s.kind, title: s.document.title })),
+        };
+        print(options, result, () =>
+          [
+            `wrote ${opts.out}: ${sources.length} section${sources.length === 1 ? "" : "s"}`,
+            ...sources.map((s) => `  ${s.document.title} (from ${s.path})`),
+            ...(opts.readme ? [`wrote the experiments' tables into ${opts.readme}`] : []),
+            ...(opts.figures ? [`drew their figures into ${opts.figures}`] : []),
+          ].join("\n"),
+        );
+      },
+    );
 }

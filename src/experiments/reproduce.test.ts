@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { BadFileError, UserError } from "../errors.js";
 import type { EvaluationSpec, SeedResult } from "../eval/evaluate.js";
+import { writeReportFromFiles } from "../report/from-files.js";
 import { testData } from "../testing/fixtures.js";
 import { EXPERIMENTS, experimentRuns, runKey } from "./experiments.js";
 import { reproduce } from "./reproduce.js";
@@ -98,6 +99,43 @@ test("Table 1 on NAS-Bench-101 prints the paper's numbers beside ours", async ()
     md,
     /\| 1000 \| Kendall tau \| .* \(0\.4373 ± 0\.0112\) \| .* \(0\.5705 ± 0\.0082\) \| .* \(0\.6541 ± 0\.0078\) \|/,
   );
+});
+
+test("report --readme writes the experiments' tables between the markers, and their figures as PNG", async () => {
+  const out = join(root, "readme");
+  for (const name of ["table1", "budget"] as const)
+    await reproduce(name, {
+      space: "nb201",
+      data: testData(),
+      out,
+      quick: true,
+      evaluateRun: fakeEvaluation([]),
+    });
+  const readme = join(root, "README.md");
+  writeFileSync(
+    readme,
+    "# x\n\nbefore\n<!-- nas-assay-results:begin -->\nold\n<!-- nas-assay-results:end -->\nafter\n",
+  );
+  await writeReportFromFiles([out], join(root, "readme.html"), { file: readme });
+  const tablesOnly = readFileSync(readme, "utf8");
+  assert.match(tablesOnly, /^# x\n\nbefore\n<!-- nas-assay-results:begin -->\n### Table 1/);
+  assert.match(tablesOnly, /### Label budgets/);
+  assert.match(tablesOnly, /<!-- nas-assay-results:end -->\nafter\n$/);
+  assert.doesNotMatch(tablesOnly, /old|!\[/);
+  await writeReportFromFiles([out], join(root, "readme.html"), {
+    file: readme,
+    figures: join(root, "docs", "results"),
+  });
+  const withFigures = readFileSync(readme, "utf8");
+  const links = [...withFigures.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.deepEqual(links, ["docs/results/table1.png", "docs/results/budget.png"]);
+  for (const link of links)
+    assert.deepEqual([...readFileSync(join(root, link)).subarray(1, 4)], [...Buffer.from("PNG")], link);
+  assert.equal(withFigures.replace(/\n*!\[.*\]\(.*\)\n/g, "\n"), tablesOnly);
+  writeFileSync(readme, "no markers\n");
+  await assert.rejects(writeReportFromFiles([out], join(root, "readme.html"), { file: readme }), UserError);
+  assert.equal(readFileSync(readme, "utf8"), "no markers\n", "left as it was");
+  assert.ok(existsSync(join(root, "readme.html")));
 });
 
 test("an interrupted experiment resumes without redoing finished runs", async () => {

@@ -2,17 +2,18 @@
  * Report documents from results files already written: the pipeline's JSON (`nas-assay paper`) and
  * the experiments' NAME.json (`nas-assay reproduce`), given one by one or as folders holding them.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { BadFileError, UserError } from "../errors.js";
 import { EXPERIMENTS, experimentRuns } from "../experiments/experiments.js";
+import { renderSvg, svgToPng } from "../experiments/plots.js";
 import { experimentDocument } from "../experiments/render.js";
 import { RESULTS_FORMAT, readResults, resultsOf, settingsOf } from "../experiments/results-file.js";
 import { PIPELINE_FORMAT } from "../pipeline/paper-pipeline.js";
 import { readPipelineResult } from "../pipeline/pipeline-file.js";
 import { pipelineDocument } from "../pipeline/pipeline-report.js";
-import type { ReportDocument } from "./document.js";
+import type { Block, ReportDocument } from "./document.js";
 import { toHtml } from "./html.js";
 import { spliceBetweenMarkers, toMarkdown } from "./markdown.js";
 
@@ -81,15 +82,22 @@ function readSource(path: string): ReportSource | undefined {
   return undefined;
 }
 
+/** Where `--readme` writes: the Markdown file, and optionally a folder for the figures it links. */
+export interface ReadmeTarget {
+  file: string;
+  /** Draw each experiment's figures as PNG here and link them; without it the README gets tables only. */
+  figures?: string;
+}
+
 /**
  * Writes one HTML page of the documents of `paths` to `out`; with `readme`, also writes the experiments'
- * tables (not their figures, which live beside the results) into that Markdown file between its
+ * tables (and, given a folder, their figures as PNG) into that Markdown file between its
  * `<!-- nas-assay-results:begin -->` and `<!-- nas-assay-results:end -->` lines.
  */
 export async function writeReportFromFiles(
   paths: string[],
   out: string,
-  readme?: string,
+  readme?: ReadmeTarget,
 ): Promise<ReportSource[]> {
   const sources = documentsFromFiles(paths);
   const html = await toHtml(
@@ -98,18 +106,32 @@ export async function writeReportFromFiles(
     { subtitle: `Written by \`nas-assay report\` from ${sources.map((s) => `\`${s.path}\``).join(", ")}.` },
   );
   if (readme) {
-    const tables = sources
-      .filter((s) => s.kind === "experiment")
-      .map((s) => toMarkdown(s.document, { level: 3, figures: false }));
-    if (tables.length === 0)
+    const experiments = sources.filter((s) => s.kind === "experiment");
+    if (experiments.length === 0)
       throw new UserError("--readme takes the tables of `nas-assay reproduce` results; none given");
+    if (readme.figures) mkdirSync(readme.figures, { recursive: true });
+    const tables: string[] = [];
+    for (const { document } of experiments) {
+      const blocks = readme.figures
+        ? await Promise.all(document.blocks.map((b) => figureForReadme(b, readme as Required<ReadmeTarget>)))
+        : document.blocks;
+      tables.push(toMarkdown({ ...document, blocks }, { level: 3, figures: readme.figures !== undefined }));
+    }
     writeFileAtomic(
-      readme,
-      spliceBetweenMarkers(readFileSync(readme, "utf8"), README_MARKERS, tables.join("\n")),
+      readme.file,
+      spliceBetweenMarkers(readFileSync(readme.file, "utf8"), README_MARKERS, tables.join("\n")),
     );
   }
   writeFileAtomic(out, html);
   return sources;
+}
+
+/** A figure drawn as PNG into the README's figure folder, linked relative to the README. */
+async function figureForReadme(block: Block, readme: Required<ReadmeTarget>): Promise<Block> {
+  if (block.kind !== "figure" || !block.file) return block;
+  const png = join(readme.figures, basename(block.file).replace(/\.svg$/, ".png"));
+  writeFileAtomic(png, svgToPng(await renderSvg(block.spec)));
+  return { ...block, file: relative(dirname(readme.file), png).split(sep).join("/") };
 }
 
 /** The name of the README's markers. */
