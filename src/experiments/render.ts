@@ -278,11 +278,19 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
         kind: "paragraph",
         text: "The assessor at N_l = 1k, varying one setting at a time (others at their defaults: σ = 0.1, λ = 0.5, all unlabeled cells).",
       },
+      {
+        kind: "paragraph",
+        text:
+          "Our σ is relative (distances are divided by the batch's median distance); the paper's σ is absolute, " +
+          "so compare the curves' shapes, not their x values. λ weighs the reconstruction against the squared " +
+          "error; the pairwise ranking loss keeps its weight, so at λ = 1 the assessor still learns from the labels " +
+          "through it. N_u = 0 trains on the labeled cells alone (no unlabeled cell in a batch).",
+      },
     ];
     for (const s of series) {
       const xs = [
         ...new Set(found.filter(({ run }) => run.series === s.name).map(({ run }) => run.x as number)),
-      ].sort((a, b) => a - b);
+      ].sort((a, b) => (a < 0 ? Number.MAX_SAFE_INTEGER : a) - (b < 0 ? Number.MAX_SAFE_INTEGER : b)); // "all" last
       const rows: string[][] = [];
       const points: Record<string, unknown>[] = [];
       for (const x of xs) {
