@@ -107,6 +107,27 @@ function count(found: Found, where: (run: RunSpec) => boolean): number {
 }
 
 /** Points (method, N_l, mean, std) for a Kendall tau against N_l plot, ours and the paper's. */
+/** The published results as grey diamonds over a Kendall-tau-against-N_l plot. */
+function withPublished(plot: PlotSpec, published: typeof STATE_OF_THE_ART): PlotSpec {
+  if (published.length === 0) return plot;
+  return {
+    ...plot,
+    layer: [
+      ...(plot.layer as PlotSpec[]),
+      {
+        data: { values: published.map((p) => ({ ...p, source: "published" })) },
+        mark: { type: "point", filled: true, size: 70, color: "#555" },
+        encoding: {
+          x: { field: "labels", type: "quantitative" },
+          y: { field: "ktau", type: "quantitative" },
+          shape: { field: "source", type: "nominal", title: "", scale: { range: ["diamond"] } },
+          tooltip: [{ field: "method" }, { field: "ktau" }],
+        },
+      },
+    ],
+  };
+}
+
 function byLabelsPlot(
   found: Found,
   methods: Method[],
@@ -254,7 +275,15 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
     if (settings.space === "nb101")
       blocks.push(
         { kind: "paragraph", text: "Published on NAS-Bench-101 (Kendall tau, test on all cells):" },
-        { kind: "list", items: STATE_OF_THE_ART.map(({ labels: n, results }) => `N_l = ${n}: ${results}`) },
+        {
+          kind: "list",
+          items: [...new Set(STATE_OF_THE_ART.map((p) => p.labels))].map(
+            (n) =>
+              `N_l = ${n}: ${STATE_OF_THE_ART.filter((p) => p.labels === n)
+                .map((p) => `${p.method} ${p.ktau.toFixed(3)}`)
+                .join(", ")}`,
+          ),
+        },
       );
     return [
       ...blocks,
@@ -262,7 +291,10 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
       figure(
         "",
         "Kendall tau against the label budget",
-        byLabelsPlot(found, methods, labels, "Kendall tau against the label budget"),
+        withPublished(
+          byLabelsPlot(found, methods, labels, "Kendall tau against the label budget"),
+          settings.space === "nb101" ? STATE_OF_THE_ART : [],
+        ),
       ),
     ];
   },
