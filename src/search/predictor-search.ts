@@ -171,8 +171,8 @@ export function searchOutcome(
   all: ArrayLike<number>,
   truth: ArrayLike<number>,
   top: number,
+  rank: (value: number) => number = truthRanks(truth),
 ): SearchOutcome {
-  const rank = truthRanks(truth);
   const topIds = topK(trace, top);
   const exhaustiveTop = topK(
     { ids: Int32Array.from({ length: all.length }, (_, id) => id), fitness: Float64Array.from(all) },
@@ -216,15 +216,13 @@ export async function predictorSearchSeed(
     Int32Array.from({ length: space.size }, (_, id) => id),
     (d) => onProgress?.(0.8 + d * 0.2),
   );
-  const outcome = searchOutcome(trace, all, truth, spec.top ?? 10);
+  const rank = truthRanks(truth); // sorts every label: once per seed
+  const outcome = searchOutcome(trace, all, truth, spec.top ?? 10, rank);
   const bestLabeled = bestByTruth(labeled, truth);
   return {
     seed,
     ...outcome,
-    bestTrained:
-      truth[bestLabeled] > outcome.best.truth
-        ? foundCell(bestLabeled, truth, truthRanks(truth))
-        : outcome.best,
+    bestTrained: truth[bestLabeled] > outcome.best.truth ? foundCell(bestLabeled, truth, rank) : outcome.best,
     evaluations: trace.ids.length,
     fitSeconds,
     searchSeconds,
