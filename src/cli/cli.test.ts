@@ -341,6 +341,12 @@ test("paper and report: bad values name the flag and what it accepts", async () 
       /'--evaluations <n>' argument '0' is invalid\. expected an integer ≥ 1/,
     ],
     [["paper", "--bogus"], /unknown option '--bogus'/],
+    // a mistyped required flag is named as unknown, not reported as missing
+    [
+      ["train", "--method", "e2epp", "--labls", "l.csv", "--out", "m.nasa"],
+      /unknown option '--labls'[^]*--labels\?/,
+    ],
+    [["train", "--method", "e2epp", "--out", "m.nasa"], /required option '--labels <n\|file>' not specified/],
     [["evaluate", "--labels", "100", "--method", "foo"], /'--method <name>' argument 'foo' is invalid/],
     [["report"], /missing required argument 'results'/],
     [["report", "/nonexistent-results"], /no results file or folder at \/nonexistent-results/],

@@ -1,5 +1,5 @@
 /** The whole `nas-assay` command line (every command, with its help), without running it. */
-import { Command } from "commander";
+import { Command, type Option } from "commander";
 import { cellCommand } from "./cell.js";
 import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
@@ -40,8 +40,29 @@ export function program(): Command {
     tourCommand(),
   ]) {
     nasAssay.addCommand(
-      command.exitOverride().showHelpAfterError(`(nas-assay ${command.name()} --help lists its options)`),
+      unknownBeforeMissing(command)
+        .exitOverride()
+        .showHelpAfterError(`(nas-assay ${command.name()} --help lists its options)`),
     );
   }
   return nasAssay;
+}
+
+/**
+ * Commander checks required options before unknown ones, so a mistyped required flag (`--labls`) would
+ * be reported as missing; name the flag it did not know instead, with its suggestion.
+ */
+function unknownBeforeMissing(command: Command): Command {
+  // commander's own error methods, public in its code but not in its typings (cli.test.ts checks this)
+  const errors = command as unknown as {
+    missingMandatoryOptionValue(option: Option): never;
+    unknownOption(flag: string): never;
+  };
+  const missing = errors.missingMandatoryOptionValue.bind(command);
+  errors.missingMandatoryOptionValue = (option) => {
+    const unknown = command.args.find((arg) => arg.startsWith("-"));
+    if (unknown !== undefined) errors.unknownOption(unknown);
+    return missing(option);
+  };
+  return command;
 }
