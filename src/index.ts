@@ -23,6 +23,7 @@ export { readPipelineResult, writePipelineFiles } from "./pipeline/pipeline-file
 export { pipelineDocument } from "./pipeline/pipeline-report.js";
 export { SemiSupervisedAssessor } from "./predictors/assessor/assessor.js";
 export { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "./predictors/assessor/options.js";
+export { EnsemblePredictor } from "./predictors/ensemble.js";
 export type { FitInput, Predictor } from "./predictors/predictor.js";
 export { createPredictor, loadPredictor, METHODS, type Method } from "./predictors/registry.js";
 export { Rng } from "./random.js";

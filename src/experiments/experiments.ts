@@ -4,7 +4,7 @@
  * all remaining cells). `--quick` keeps the small N_l and fewer seeds.
  */
 import { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "../predictors/assessor/options.js";
-import { METHODS, type Method } from "../predictors/registry.js";
+import { type Method, SINGLE_METHODS } from "../predictors/registry.js";
 import type { SpaceName } from "../spaces/registry.js";
 
 export const EXPERIMENTS = ["table1", "table4", "fig5", "fig2", "budget"] as const;
@@ -87,7 +87,7 @@ export function experimentRuns(name: ExperimentName, settings: ExperimentSetting
     case "table4":
       return grid(TABLE4_METHODS, tableLabels(settings), seeds);
     case "budget":
-      return grid([...METHODS], budgetLabels(settings), seeds);
+      return grid([...SINGLE_METHODS], budgetLabels(settings), seeds);
     case "fig2":
       return FIG2_METHODS.map((method) => ({
         method,

@@ -38,6 +38,10 @@ test("the search returns valid cells of the space, reproducibly, and reports the
     assert.ok(run.exhaustive.truth > 0.85, `exhaustive best ${run.exhaustive.truth}`);
   }
   assert.ok(a.bestTruth.mean > 0.85, `best found ${a.bestTruth.mean}`);
+  // the paper's "rank in the space": where the mean best accuracy would rank among every cell
+  const truth = targetValues(await loadBenchmark("nb201", testData()));
+  const above = truth.filter((v) => v > a.bestTruth.mean).length;
+  assert.deepEqual(a.rankOfMeanBest, { rank: above + 1, rankPercent: (100 * (above + 1)) / 15625 });
   assert.match(a.comparison, /Table 3.*not public.*NAS-Bench-201 with cifar10-valid\/test labels/);
 });
 

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { kendallTau } from "../eval/metrics.js";
+import { Rng } from "../random.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { nb201WithLabels } from "../testing/predictor-checks.js";
+import type { SemiSupervisedAssessor } from "./assessor/assessor.js";
+import { E2eppPredictor } from "./e2epp.js";
+import { EnsemblePredictor, SEED_STRIDE } from "./ensemble.js";
+import { createPredictor, loadPredictor, SSA_ENSEMBLE_SIZE } from "./registry.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-ensemble-test-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let space: SearchSpace<unknown>;
+let truth: Float64Array;
+before(async () => {
+  ({ space, truth } = await nb201WithLabels());
+});
+
+test("an ensemble predicts the mean of its members, each fitted from its own seed", async () => {
+  const labeled = space.sample(new Rng(5), 300);
+  const labels = Array.from(labeled, (id) => truth[id]);
+  const ensemble = new EnsemblePredictor("forests", space, [
+    new E2eppPredictor(space, { trees: 10 }),
+    new E2eppPredictor(space, { trees: 10 }),
+  ]);
+  await ensemble.fit({ space, labeled, labels, seed: 5 });
+  const ids = space.sample(new Rng(6), 500);
+  const predicted = await ensemble.predict(ids);
+
+  const alone = await Promise.all(
+    [5, 5 + SEED_STRIDE].map(async (seed) => {
+      const member = new E2eppPredictor(space, { trees: 10 });
+      await member.fit({ space, labeled, labels, seed });
+      return member.predict(ids);
+    }),
+  );
+  assert.notDeepEqual(alone[0], alone[1], "the two members should differ");
+  for (let i = 0; i < ids.length; i++) assert.equal(predicted[i], (alone[0][i] + alone[1][i]) / 2);
+
+  const path = join(dir, "forests.nasa");
+  ensemble.save(path);
+  const loaded = await EnsemblePredictor.load(path, space, loadPredictor);
+  assert.equal(loaded.method, "forests");
+  assert.deepEqual(await loaded.predict(ids), predicted);
+
+  const file = JSON.parse(readFileSync(path, "utf8"));
+  file.members[1].trees = "nothing";
+  writeFileSync(join(dir, "bad.nasa"), JSON.stringify(file));
+  await assert.rejects(EnsemblePredictor.load(join(dir, "bad.nasa"), space, loadPredictor), /member 1/);
+});
+
+test("ssa-ensemble: SSA_ENSEMBLE_SIZE assessors with the given options, saved and loaded as one model", async () => {
+  const small = {
+    batchSize: 256,
+    labeledPerBatch: 64,
+    pretrainSteps: 10,
+    epochs: 10,
+    minSteps: 40,
+    hidden: 16,
+  };
+  const model = createPredictor("ssa-ensemble", space, small) as EnsemblePredictor;
+  assert.equal(model.members.length, SSA_ENSEMBLE_SIZE);
+  for (const member of model.members) assert.equal((member as SemiSupervisedAssessor).options.hidden, 16);
+  const labeled = space.sample(new Rng(1), 200);
+  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 1 });
+  const ids = space.sample(new Rng(2), 300);
+  const predicted = await model.predict(ids);
+  const tau = kendallTau(
+    predicted,
+    Array.from(ids, (id) => truth[id]),
+  );
+  assert.ok(tau > 0.2, `Kendall tau ${tau}`);
+  const path = join(dir, "ensemble.nasa");
+  model.save(path);
+  const loaded = await loadPredictor(path, space);
+  assert.equal(loaded.method, "ssa-ensemble");
+  assert.deepEqual(await loaded.predict(ids), predicted);
+});

@@ -1,0 +1,93 @@
+/**
+ * An ensemble: several predictors fitted on the same labels from different seeds, whose predictions
+ * (each on the label scale) are averaged. Averaging cancels part of each member's error, and that
+ * matters most where a search looks: the few cells predicted best among hundreds of thousands are
+ * those whose errors happen to be largest.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BadFileError } from "../errors.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { readModelFile, writeModelFile } from "./model-file.js";
+import type { FitInput, Predictor } from "./predictor.js";
+
+/** Member k is fitted with seed + k·SEED_STRIDE, so members of nearby seeds never share a seed. */
+export const SEED_STRIDE = 1000;
+
+export class EnsemblePredictor implements Predictor {
+  constructor(
+    readonly method: string,
+    readonly space: SearchSpace<unknown>,
+    readonly members: Predictor[],
+  ) {
+    if (members.length < 1) throw new RangeError("an ensemble needs at least one member");
+  }
+
+  async fit(input: FitInput): Promise<void> {
+    const k = this.members.length;
+    for (const [i, member] of this.members.entries()) {
+      await member.fit({
+        ...input,
+        seed: input.seed + i * SEED_STRIDE,
+        onProgress: (d) => input.onProgress?.((i + d) / k),
+      });
+    }
+  }
+
+  async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
+    const k = this.members.length;
+    const sum = new Float64Array(ids.length);
+    for (const [i, member] of this.members.entries()) {
+      const values = await member.predict(ids, (d) => onProgress?.((i + d) / k));
+      for (let j = 0; j < sum.length; j++) sum[j] += values[j];
+    }
+    return sum.map((v) => v / k);
+  }
+
+  /** One file: each member's own model file, embedded. */
+  save(path: string): void {
+    const dir = mkdtempSync(join(tmpdir(), "nas-assay-ensemble-"));
+    try {
+      const members = this.members.map((member, i) => {
+        const file = join(dir, `${i}.json`);
+        member.save(file);
+        return JSON.parse(readFileSync(file, "utf8")) as unknown;
+      });
+      writeModelFile(path, this.method, this.space, { members });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Reads a model file written by `save`; `loadMember` reads one member's model file (the registry's
+   * loader, passed in so that this module does not depend on every method).
+   */
+  static async load(
+    path: string,
+    space: SearchSpace<unknown>,
+    loadMember: (path: string, space: SearchSpace<unknown>) => Promise<Predictor>,
+  ): Promise<EnsemblePredictor> {
+    const file = readModelFile(path, space);
+    const stored = file.members;
+    if (!Array.isArray(stored) || stored.length === 0)
+      throw new BadFileError(path, "the ensemble model file holds no members");
+    const dir = mkdtempSync(join(tmpdir(), "nas-assay-ensemble-"));
+    try {
+      const members: Predictor[] = [];
+      for (const [i, member] of stored.entries()) {
+        const memberPath = join(dir, `${i}.json`);
+        writeFileSync(memberPath, JSON.stringify(member));
+        try {
+          members.push(await loadMember(memberPath, space));
+        } catch (e) {
+          throw new BadFileError(path, `member ${i}: ${(e as Error).message}`);
+        }
+      }
+      return new EnsemblePredictor(file.method, space, members);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
