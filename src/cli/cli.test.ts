@@ -344,7 +344,7 @@ test("paper and report: bad values name the flag and what it accepts", async () 
     // a mistyped required flag is named as unknown, not reported as missing
     [
       ["train", "--method", "e2epp", "--labls", "l.csv", "--out", "m.nasa"],
-      /unknown option '--labls'[^]*--labels\?/,
+      /unknown option '--labls'[\s\S]*--labels\?/,
     ],
     [["train", "--method", "e2epp", "--out", "m.nasa"], /required option '--labels <n\|file>' not specified/],
     [["evaluate", "--labels", "100", "--method", "foo"], /'--method <name>' argument 'foo' is invalid/],
