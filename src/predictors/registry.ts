@@ -23,6 +23,7 @@ const SUPERVISED: Record<
 };
 
 export const METHODS = ["ssa", "ssa-noae", "ssa-ensemble", "e2epp", "peephole", "mlp", "gin"] as const;
+export type Method = (typeof METHODS)[number];
 
 /** The single models (every method but the ensembles of them). */
 export const SINGLE_METHODS = ["ssa", "ssa-noae", "e2epp", "peephole", "mlp", "gin"] as const;
@@ -34,7 +35,6 @@ export const SINGLE_METHODS = ["ssa", "ssa-noae", "e2epp", "peephole", "mlp", "g
  * 0.056 % (76.5) with one.
  */
 export const SSA_ENSEMBLE_SIZE = 3;
-export type Method = (typeof METHODS)[number];
 
 /** Checks a method name given by a user. */
 export function methodName(name: string): Method {
