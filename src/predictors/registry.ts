@@ -32,7 +32,7 @@ export const SINGLE_METHODS = ["ssa", "ssa-noae", "e2epp", "peephole", "mlp", "g
  * Assessors in "ssa-ensemble". NAS-Bench-101, 1k labels, seeds 0–19, the best true rank among the 10
  * cells predicted best of the whole space, mean rank percentile (median rank): one assessor 0.094 %
  * (110.5), two 0.035 % (67), three 0.037 % (30.5); the Table 2 search with three: 0.029 % (26) against
- * 0.056 % (76.5) with one.
+ * 0.056 % (76.5) with one (seeds 20–39, three: 0.053 % (65.5)).
  */
 export const SSA_ENSEMBLE_SIZE = 3;
 
