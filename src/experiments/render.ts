@@ -106,7 +106,6 @@ function count(found: Found, where: (run: RunSpec) => boolean): number {
   return found.filter(({ run }) => where(run)).length;
 }
 
-/** Points (method, N_l, mean, std) for a Kendall tau against N_l plot, ours and the paper's. */
 /** The published results as grey diamonds over a Kendall-tau-against-N_l plot. */
 function withPublished(plot: PlotSpec, published: typeof STATE_OF_THE_ART): PlotSpec {
   if (published.length === 0) return plot;
@@ -128,6 +127,7 @@ function withPublished(plot: PlotSpec, published: typeof STATE_OF_THE_ART): Plot
   };
 }
 
+/** Points (method, N_l, mean, std) for a Kendall tau against N_l plot, ours and the paper's. */
 function byLabelsPlot(
   found: Found,
   methods: Method[],
