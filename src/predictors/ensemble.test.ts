@@ -10,7 +10,8 @@ import { nb201WithLabels } from "../testing/predictor-checks.js";
 import type { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor, SEED_STRIDE } from "./ensemble.js";
-import { createPredictor, loadPredictor, SSA_ENSEMBLE_SIZE } from "./registry.js";
+import { createPredictor, loadPredictor, MLP_ENSEMBLE_SIZE, SSA_ENSEMBLE_SIZE } from "./registry.js";
+import type { SupervisedPredictor } from "./supervised.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-ensemble-test-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,5 +79,26 @@ test("ssa-ensemble: SSA_ENSEMBLE_SIZE assessors with the given options, saved an
   model.save(path);
   const loaded = await loadPredictor(path, space);
   assert.equal(loaded.method, "ssa-ensemble");
+  assert.deepEqual(await loaded.predict(ids), predicted);
+});
+
+test("mlp-ensemble: MLP_ENSEMBLE_SIZE MLPs, ranking held-out cells, saved and loaded as one model", async () => {
+  assert.throws(() => createPredictor("mlp-ensemble", space, { hidden: 16 }), /do not apply/);
+  const model = createPredictor("mlp-ensemble", space) as EnsemblePredictor;
+  assert.equal(model.members.length, MLP_ENSEMBLE_SIZE);
+  for (const member of model.members) assert.equal((member as SupervisedPredictor).method, "mlp");
+  const labeled = space.sample(new Rng(3), 300);
+  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 3 });
+  const ids = space.sample(new Rng(4), 1000);
+  const predicted = await model.predict(ids);
+  const tau = kendallTau(
+    predicted,
+    Array.from(ids, (id) => truth[id]),
+  );
+  assert.ok(tau > 0.5, `Kendall tau ${tau}`);
+  const path = join(dir, "mlps.nasa");
+  model.save(path);
+  const loaded = await loadPredictor(path, space);
+  assert.equal(loaded.method, "mlp-ensemble");
   assert.deepEqual(await loaded.predict(ids), predicted);
 });

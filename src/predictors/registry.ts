@@ -22,7 +22,16 @@ const SUPERVISED: Record<
   gin: ginNetwork,
 };
 
-export const METHODS = ["ssa", "ssa-noae", "ssa-ensemble", "e2epp", "peephole", "mlp", "gin"] as const;
+export const METHODS = [
+  "ssa",
+  "ssa-noae",
+  "ssa-ensemble",
+  "e2epp",
+  "peephole",
+  "mlp",
+  "mlp-ensemble",
+  "gin",
+] as const;
 export type Method = (typeof METHODS)[number];
 
 /** The single models (every method but the ensembles of them). */
@@ -36,6 +45,14 @@ export const SINGLE_METHODS = ["ssa", "ssa-noae", "e2epp", "peephole", "mlp", "g
  */
 export const SSA_ENSEMBLE_SIZE = 3;
 
+/**
+ * MLPs in "mlp-ensemble". NAS-Bench-101, 1k labels, seeds 0–39, the best true accuracy among the 10
+ * cells predicted best of the whole space, mean (mean rank percentile): one MLP 94.05 % (0.134 %) or
+ * 94.11 % (0.079 %) by member seed, three 94.20 % (0.036 %), five 94.22 % (0.023 %); seven, on 16 seeds,
+ * no better than five.
+ */
+export const MLP_ENSEMBLE_SIZE = 5;
+
 /** Checks a method name given by a user. */
 export function methodName(name: string): Method {
   if (!(METHODS as readonly string[]).includes(name)) {
@@ -48,7 +65,8 @@ export function methodName(name: string): Method {
  * A fresh, unfitted predictor: "ssa" the semi-supervised assessor, "ssa-noae" its ablation without
  * auto-encoder (paper, Table 4), "e2epp" a random forest, "peephole" an LSTM over the layers,
  * "mlp" a perceptron on the flat encoding, "gin" a graph network on the cell's DAG, "ssa-ensemble"
- * the mean of SSA_ENSEMBLE_SIZE assessors fitted from different seeds. `options` are the assessor's.
+ * the mean of SSA_ENSEMBLE_SIZE assessors fitted from different seeds, "mlp-ensemble" the mean of
+ * MLP_ENSEMBLE_SIZE MLPs. `options` are the assessor's.
  */
 export function createPredictor(
   method: Method,
@@ -71,6 +89,13 @@ export function createPredictor(
       if (given.length > 0)
         throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
       if (method === "e2epp") return new E2eppPredictor(space);
+      if (method === "mlp-ensemble") {
+        const members = Array.from(
+          { length: MLP_ENSEMBLE_SIZE },
+          () => new SupervisedPredictor("mlp", space, mlpNetwork(space, {})),
+        );
+        return new EnsemblePredictor(method, space, members);
+      }
       return new SupervisedPredictor(method, space, SUPERVISED[method](space, {}));
     }
   }
@@ -84,6 +109,7 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
     case "ssa-noae":
       return SemiSupervisedAssessor.load(path, space);
     case "ssa-ensemble":
+    case "mlp-ensemble":
       return EnsemblePredictor.load(path, space, loadPredictor);
     case "e2epp":
       return E2eppPredictor.load(path, space);
