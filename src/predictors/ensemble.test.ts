@@ -3,10 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { kendallTau } from "../eval/metrics.js";
 import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { nb201WithLabels } from "../testing/predictor-checks.js";
+import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
 import type { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor, SEED_STRIDE } from "./ensemble.js";
@@ -54,6 +53,20 @@ test("an ensemble predicts the mean of its members, each fitted from its own see
   await assert.rejects(EnsemblePredictor.load(join(dir, "bad.nasa"), space, loadPredictor), /member 1/);
 });
 
+/** The model saved to one file and read back by the registry predicts exactly as before. */
+async function assertSavedAndLoaded(
+  model: EnsemblePredictor,
+  method: string,
+  ids: Int32Array,
+  predicted: Float64Array,
+) {
+  const path = join(dir, `${method}.nasa`);
+  model.save(path);
+  const loaded = await loadPredictor(path, space);
+  assert.equal(loaded.method, method);
+  assert.deepEqual(await loaded.predict(ids), predicted);
+}
+
 test("ssa-ensemble: SSA_ENSEMBLE_SIZE assessors with the given options, saved and loaded as one model", async () => {
   const small = {
     batchSize: 256,
@@ -66,20 +79,13 @@ test("ssa-ensemble: SSA_ENSEMBLE_SIZE assessors with the given options, saved an
   const model = createPredictor("ssa-ensemble", space, small) as EnsemblePredictor;
   assert.equal(model.members.length, SSA_ENSEMBLE_SIZE);
   for (const member of model.members) assert.equal((member as SemiSupervisedAssessor).options.hidden, 16);
-  const labeled = space.sample(new Rng(1), 200);
-  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 1 });
-  const ids = space.sample(new Rng(2), 300);
-  const predicted = await model.predict(ids);
-  const tau = kendallTau(
-    predicted,
-    Array.from(ids, (id) => truth[id]),
-  );
+  const { tau, test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 200,
+    seed: 1,
+    testSize: 300,
+  });
   assert.ok(tau > 0.2, `Kendall tau ${tau}`);
-  const path = join(dir, "ensemble.nasa");
-  model.save(path);
-  const loaded = await loadPredictor(path, space);
-  assert.equal(loaded.method, "ssa-ensemble");
-  assert.deepEqual(await loaded.predict(ids), predicted);
+  await assertSavedAndLoaded(model, "ssa-ensemble", test, predicted);
 });
 
 test("mlp-ensemble: MLP_ENSEMBLE_SIZE MLPs, ranking held-out cells, saved and loaded as one model", async () => {
@@ -87,18 +93,11 @@ test("mlp-ensemble: MLP_ENSEMBLE_SIZE MLPs, ranking held-out cells, saved and lo
   const model = createPredictor("mlp-ensemble", space) as EnsemblePredictor;
   assert.equal(model.members.length, MLP_ENSEMBLE_SIZE);
   for (const member of model.members) assert.equal((member as SupervisedPredictor).method, "mlp");
-  const labeled = space.sample(new Rng(3), 300);
-  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 3 });
-  const ids = space.sample(new Rng(4), 1000);
-  const predicted = await model.predict(ids);
-  const tau = kendallTau(
-    predicted,
-    Array.from(ids, (id) => truth[id]),
-  );
+  const { tau, test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 300,
+    seed: 3,
+    testSize: 1000,
+  });
   assert.ok(tau > 0.5, `Kendall tau ${tau}`);
-  const path = join(dir, "mlps.nasa");
-  model.save(path);
-  const loaded = await loadPredictor(path, space);
-  assert.equal(loaded.method, "mlp-ensemble");
-  assert.deepEqual(await loaded.predict(ids), predicted);
+  await assertSavedAndLoaded(model, "mlp-ensemble", test, predicted);
 });
