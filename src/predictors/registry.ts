@@ -34,9 +34,6 @@ export const METHODS = [
 ] as const;
 export type Method = (typeof METHODS)[number];
 
-/** The single models (every method but the ensembles of them). */
-export const SINGLE_METHODS = ["ssa", "ssa-noae", "e2epp", "peephole", "mlp", "gin"] as const;
-
 /**
  * Assessors in "ssa-ensemble". NAS-Bench-101, 1k labels, seeds 0–19, the best true rank among the 10
  * cells predicted best of the whole space, mean rank percentile (median rank): one assessor 0.094 %
@@ -52,6 +49,15 @@ export const SSA_ENSEMBLE_SIZE = 3;
  * (0.025 %), ten 94.20 % (0.027 %).
  */
 export const MLP_ENSEMBLE_SIZE = 5;
+
+/** The ensembles: each the mean of `size` models of one single method, fitted from different seeds. */
+const ENSEMBLES: Partial<Record<Method, { member: Method; size: number }>> = {
+  "ssa-ensemble": { member: "ssa", size: SSA_ENSEMBLE_SIZE },
+  "mlp-ensemble": { member: "mlp", size: MLP_ENSEMBLE_SIZE },
+};
+
+/** The single models (every method but the ensembles of them). */
+export const SINGLE_METHODS: readonly Method[] = METHODS.filter((method) => ENSEMBLES[method] === undefined);
 
 /** Checks a method name given by a user. */
 export function methodName(name: string): Method {
@@ -73,44 +79,39 @@ export function createPredictor(
   space: SearchSpace<unknown>,
   options: Partial<AssessorOptions> = {},
 ): Predictor {
+  const ensemble = ENSEMBLES[method];
+  const member = ensemble?.member ?? method;
+  const given = Object.keys(options);
+  if (given.length > 0 && member !== "ssa" && member !== "ssa-noae")
+    throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
+  if (ensemble) {
+    const members = Array.from({ length: ensemble.size }, () => createPredictor(member, space, options));
+    return new EnsemblePredictor(method, space, members);
+  }
   switch (method) {
     case "ssa":
       return new SemiSupervisedAssessor(space, options);
     case "ssa-noae":
       return new SemiSupervisedAssessor(space, { ...options, autoencoder: false });
-    case "ssa-ensemble":
-      return new EnsemblePredictor(
-        method,
-        space,
-        Array.from({ length: SSA_ENSEMBLE_SIZE }, () => new SemiSupervisedAssessor(space, options)),
-      );
-    default: {
-      const given = Object.keys(options);
-      if (given.length > 0)
-        throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
-      if (method === "e2epp") return new E2eppPredictor(space);
-      if (method === "mlp-ensemble") {
-        const members = Array.from(
-          { length: MLP_ENSEMBLE_SIZE },
-          () => new SupervisedPredictor("mlp", space, mlpNetwork(space, {})),
-        );
-        return new EnsemblePredictor(method, space, members);
-      }
+    case "e2epp":
+      return new E2eppPredictor(space);
+    case "peephole":
+    case "mlp":
+    case "gin":
       return new SupervisedPredictor(method, space, SUPERVISED[method](space, {}));
-    }
+    default:
+      throw new Error(`no predictor for the method ${method}`);
   }
 }
 
 /** Reads a saved model of any method for `space`. */
 export async function loadPredictor(path: string, space: SearchSpace<unknown>): Promise<Predictor> {
   const method = readModelFile(path, space).method;
+  if (Object.hasOwn(ENSEMBLES, method)) return EnsemblePredictor.load(path, space, loadPredictor);
   switch (method) {
     case "ssa":
     case "ssa-noae":
       return SemiSupervisedAssessor.load(path, space);
-    case "ssa-ensemble":
-    case "mlp-ensemble":
-      return EnsemblePredictor.load(path, space, loadPredictor);
     case "e2epp":
       return E2eppPredictor.load(path, space);
     case "peephole":
