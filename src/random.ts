@@ -13,6 +13,22 @@ export class Rng {
     this.gen = xoroshiro128plus(seed);
   }
 
+  /**
+   * A generator for a key of integers (say a cell id and a pass), the same for the same key on every
+   * machine. The key is hashed first: the generator's first outputs follow its seed closely, so seeds
+   * 0, 1, 2, … would give related sequences.
+   */
+  static keyed(...key: number[]): Rng {
+    let h = 0x9e3779b9;
+    for (const part of key) {
+      h = Math.imul(h ^ (part | 0), 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+    }
+    return new Rng(h);
+  }
+
   /** Uniform integer in [0, n). */
   int(n: number): number {
     return uniformInt(this.gen, 0, n - 1);
