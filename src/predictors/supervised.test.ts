@@ -51,3 +51,32 @@ test("supervised predictors refuse bad labels", async () => {
     /label 1 \(cell 2\) is NaN/,
   );
 });
+
+test("reordered training and prediction over vertex orders: fixed per cell, kept in the model file", async () => {
+  const training = { minSteps: 60, epochs: 5, reorder: true, predictOrders: 3 };
+  const model = new SupervisedPredictor("mlp", space, mlpNetwork(space, {}), training);
+  const { tau, test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 300,
+    seed: 4,
+    testSize: 1000,
+  });
+  assert.ok(tau > 0.3, `Kendall tau ${tau}`);
+  const reversed = await model.predict(Int32Array.from(test).reverse());
+  assert.deepEqual(
+    Array.from(reversed).reverse(),
+    Array.from(predicted),
+    "a cell's prediction depends on its batch",
+  );
+  const path = join(dir, "reordered.nasa");
+  model.save(path);
+  const loaded = (await loadPredictor(path, space)) as SupervisedPredictor;
+  assert.equal(loaded.training.predictOrders, 3);
+  assert.deepEqual(await loaded.predict(test), predicted);
+  const file = JSON.parse(readFileSync(path, "utf8"));
+  file.training.predictOrders = 0;
+  writeFileSync(join(dir, "bad-orders.nasa"), JSON.stringify(file));
+  await assert.rejects(
+    loadPredictor(join(dir, "bad-orders.nasa"), space),
+    /damaged model file: predictOrders must be a positive integer, got 0/,
+  );
+});

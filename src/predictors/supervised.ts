@@ -8,6 +8,7 @@ import { BadFileError } from "../errors.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
+import { reorderVertices } from "../spaces/vertex-order.js";
 import { initBackend, tf } from "../tensor/backend.js";
 import { type Calibration, calibrate, fitCalibration } from "./calibration.js";
 import { scaleLabels } from "./label-scaling.js";
@@ -34,6 +35,13 @@ export interface TrainingOptions {
   minSteps: number;
   maxSteps: number;
   rankWeight: number;
+  /**
+   * Show each training cell in a random topological vertex order each time it enters a batch (another
+   * matrix of the same cell; see spaces/vertex-order.ts), so that the network learns the orders are one cell.
+   */
+  reorder: boolean;
+  /** Vertex orders averaged per prediction: the stored one, then fixed random ones (1 = stored only). */
+  predictOrders: number;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
@@ -43,6 +51,8 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   minSteps: 300,
   maxSteps: 1000,
   rankWeight: 1,
+  reorder: false,
+  predictOrders: 1,
 };
 
 /** Cells encoded and scored at once. */
@@ -64,19 +74,32 @@ export class SupervisedPredictor implements Predictor {
     training: Partial<TrainingOptions> = {},
   ) {
     this.training = { ...DEFAULT_TRAINING_OPTIONS, ...training };
+    const { predictOrders, reorder } = this.training;
+    if (!Number.isInteger(predictOrders) || predictOrders < 1)
+      throw new RangeError(`predictOrders must be a positive integer, got ${JSON.stringify(predictOrders)}`);
+    if (typeof reorder !== "boolean")
+      throw new RangeError(`reorder must be true or false, got ${JSON.stringify(reorder)}`);
   }
 
+  /** Raw scores, each the mean over `predictOrders` vertex orders of the cell (fixed per cell). */
   private async scores(weights: tf.Variable[], ids: ArrayLike<number>): Promise<Float32Array> {
     const out = new Float32Array(ids.length);
-    const width = this.space.encoding.size;
+    const encoding = this.space.encoding;
+    const orders = this.training.predictOrders;
     for (let start = 0; start < ids.length; start += PREDICT_CHUNK) {
       const chunk = Array.prototype.slice.call(ids, start, Math.min(ids.length, start + PREDICT_CHUNK));
-      const values = tf.tidy(() =>
-        this.network.forward(weights, tf.tensor2d(this.space.encode(chunk), [chunk.length, width])),
-      );
-      out.set(await values.data(), start);
-      values.dispose();
-      await yieldToEventLoop();
+      for (let order = 0; order < orders; order++) {
+        const x = this.space.encode(chunk);
+        if (order > 0)
+          for (const [row, id] of chunk.entries()) reorderVertices(x, encoding, row, Rng.keyed(id, order));
+        const values = tf.tidy(() =>
+          this.network.forward(weights, tf.tensor2d(x, [chunk.length, encoding.size])),
+        );
+        const data = await values.data();
+        values.dispose();
+        for (let i = 0; i < chunk.length; i++) out[start + i] += data[i] / orders;
+        await yieldToEventLoop();
+      }
     }
     return out;
   }
@@ -117,6 +140,7 @@ export class SupervisedPredictor implements Predictor {
         const k = order[cursor + i];
         batchX.set(x.subarray(k * width, (k + 1) * width), i * width);
         batchY[i] = y[k];
+        if (o.reorder) reorderVertices(batchX, this.space.encoding, i, rng);
       }
       cursor += perBatch;
       tf.tidy(() => {
