@@ -88,11 +88,16 @@ test("ssa-ensemble: SSA_ENSEMBLE_SIZE assessors with the given options, saved an
   await assertSavedAndLoaded(model, "ssa-ensemble", test, predicted);
 });
 
-test("mlp-ensemble: MLP_ENSEMBLE_SIZE MLPs, ranking held-out cells, saved and loaded as one model", async () => {
+test("mlp-ensemble: MLP_ENSEMBLE_SIZE MLPs on the stored order, ranking held-out cells, saved and loaded as one model", async () => {
   assert.throws(() => createPredictor("mlp-ensemble", space, { hidden: 16 }), /do not apply/);
+  const single = createPredictor("mlp", space) as SupervisedPredictor;
+  assert.deepEqual([single.training.reorder, single.training.predictOrders], [true, 4]);
   const model = createPredictor("mlp-ensemble", space) as EnsemblePredictor;
   assert.equal(model.members.length, MLP_ENSEMBLE_SIZE);
-  for (const member of model.members) assert.equal((member as SupervisedPredictor).method, "mlp");
+  for (const member of model.members) {
+    const { method, training } = member as SupervisedPredictor;
+    assert.deepEqual([method, training.reorder, training.predictOrders], ["mlp", false, 1]);
+  }
   const { tau, test, predicted } = await heldOutKendallTau(model, space, truth, {
     labels: 300,
     seed: 3,
