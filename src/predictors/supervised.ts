@@ -88,8 +88,9 @@ export class SupervisedPredictor implements Predictor {
     const orders = this.training.predictOrders;
     for (let start = 0; start < ids.length; start += PREDICT_CHUNK) {
       const chunk = Array.prototype.slice.call(ids, start, Math.min(ids.length, start + PREDICT_CHUNK));
+      const stored = this.space.encode(chunk);
       for (let order = 0; order < orders; order++) {
-        const x = this.space.encode(chunk);
+        const x = order === 0 ? stored : stored.slice();
         if (order > 0)
           for (const [row, id] of chunk.entries()) reorderVertices(x, encoding, row, Rng.keyed(id, order));
         const values = tf.tidy(() =>
