@@ -32,6 +32,13 @@ export type { Block, CellToDraw, ReportDocument } from "./report/document.js";
 export { documentsFromFiles } from "./report/from-files.js";
 export { toHtml } from "./report/html.js";
 export { toMarkdown } from "./report/markdown.js";
+export { type EvolutionOptions, evolve, type SearchTrace, topK } from "./search/evolution.js";
+export {
+  chooseByNeighbourhood,
+  DEFAULT_NEIGHBOURHOOD,
+  type NeighbourhoodOptions,
+} from "./search/neighbourhood.js";
+export { type PredictorSearchResult, predictorSearch } from "./search/predictor-search.js";
 export { INTERIOR_OPS, type Nb101Cell, parseCell, pruneCell } from "./spaces/nb101/cell.js";
 export { type ImportManifest, importNb101 } from "./spaces/nb101/import.js";
 export { loadNb101Labels, type Nb101Labels } from "./spaces/nb101/labels.js";

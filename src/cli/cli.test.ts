@@ -112,6 +112,9 @@ test("search: bad seeds, crossover and budgets are errors naming the flag", () =
   const crossover = run(["search", "--crossover", "2"]);
   assert.equal(crossover.code, 1);
   assert.match(crossover.err, /--crossover must be in \[0, 1\], got "2"/);
+  const neighbourhood = run(["search", "--neighbourhood", "-1"]);
+  assert.equal(neighbourhood.code, 1);
+  assert.match(neighbourhood.err, /--neighbourhood must be a number ≥ 0, got "-1"/);
   const evaluations = run(["search", "--evaluations", "0"]);
   assert.equal(evaluations.code, 1);
   assert.match(evaluations.err, /--evaluations must be a positive integer, got "0"/);

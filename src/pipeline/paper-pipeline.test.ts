@@ -43,8 +43,9 @@ test("one fit gives what evaluate and search give for the same seed, and the rep
   assert.equal(result.scores.ktau, evaluated.ktau);
   assert.equal(result.scores.mse, evaluated.mse);
   assert.deepEqual(result.sample, evaluated.sample);
+  // the pipeline trains the 10 predicted best, as the paper: `search --neighbourhood 0`
   const searched = await predictorSearchSeed(
-    { ...spec, options: SMALL_ASSESSOR, evolution: SMALL_EVOLUTION },
+    { ...spec, options: SMALL_ASSESSOR, evolution: SMALL_EVOLUTION, neighbourhood: { weight: 0 } },
     3,
     undefined,
     benchmark,

@@ -33,6 +33,8 @@ test("the search returns valid cells of the space, reproducibly, and reports the
     assert.ok(run.top.every((id) => Number.isInteger(id) && id >= 0 && id < 15625));
     assert.ok(run.top.includes(run.best.id));
     assert.equal(run.evaluations, 400);
+    // the top is chosen by the predictions of the candidates' mutations too: more cells scored
+    assert.ok(run.neighbourEvaluations > 0, `${run.neighbourEvaluations} mutations scored`);
     assert.ok(run.best.rank >= 1 && run.best.rankPercent === (100 * run.best.rank) / 15625);
     // the exhaustive bound ranks every cell of the space by prediction
     assert.ok(run.exhaustive.truth > 0.85, `exhaustive best ${run.exhaustive.truth}`);

@@ -3,7 +3,8 @@
  * predictor is fitted on them, an evolutionary search uses its predictions as fitness (no true label
  * is used during the search), and the top-10 cells by predicted accuracy are "trained": the result is
  * the best true accuracy among them and its rank in the whole space. Also the exhaustive bound: the
- * top-10 of every cell of the space by prediction.
+ * top-10 of every cell of the space by prediction. Beyond the paper, the top-10 are chosen among the
+ * cells predicted best by the predictions around them too (neighbourhood.ts; weight 0 = the paper's).
  */
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
@@ -17,6 +18,7 @@ import { forEachSeed } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { type EvolutionOptions, evolutionOptions, evolve, type SearchTrace, topK } from "./evolution.js";
+import { chooseByNeighbourhood, type NeighbourhoodOptions, neighbourhoodOptions } from "./neighbourhood.js";
 import type { SearchJob } from "./search-worker.js";
 
 const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
@@ -32,6 +34,8 @@ export interface PredictorSearchSpec {
   evolution?: Partial<EvolutionOptions>;
   /** Cells "trained" at the end (the top by predicted accuracy). */
   top?: number;
+  /** How the top cells are chosen among those predicted best (weight 0: by own prediction only). */
+  neighbourhood?: Partial<NeighbourhoodOptions>;
 }
 
 /** A found cell: its id, true label and rank in the whole space (1 = best; percent = rank / size). */
@@ -51,6 +55,8 @@ export interface PredictorSearchRun extends SearchOutcome {
   bestTrained: FoundCell;
   /** Distinct cells the predictor scored during the search. */
   evaluations: number;
+  /** Further cells it scored to choose the top found (mutations of the candidates). */
+  neighbourEvaluations: number;
   fitSeconds: number;
   searchSeconds: number;
 }
@@ -61,6 +67,7 @@ export interface PredictorSearchResult {
   target: string;
   labels: number;
   evolution: EvolutionOptions;
+  neighbourhood: NeighbourhoodOptions;
   seeds: number[];
   bestTruth: Summary;
   /** Mean over seeds of each seed's rank percentile. */
@@ -171,6 +178,28 @@ export interface SearchOutcome {
   exhaustive: FoundCell;
 }
 
+/** The `k` cells of the whole space predicted best, best first (`all`: the prediction of every id). */
+function exhaustiveTopK(all: ArrayLike<number>, k: number): Int32Array {
+  return topK(
+    { ids: Int32Array.from({ length: all.length }, (_, id) => id), fitness: Float64Array.from(all) },
+    k,
+  );
+}
+
+/** The chosen cells of the search and of the whole space, each "trained" (true label). */
+function outcomeOf(
+  topIds: Int32Array,
+  exhaustiveTop: Int32Array,
+  truth: ArrayLike<number>,
+  rank: (value: number) => number,
+): SearchOutcome {
+  return {
+    best: foundCell(bestByTruth(topIds, truth), truth, rank),
+    top: Array.from(topIds),
+    exhaustive: foundCell(bestByTruth(exhaustiveTop, truth), truth, rank),
+  };
+}
+
 /** The top `top` cells by prediction of the trace and of the whole space, each "trained" (true label). */
 export function searchOutcome(
   trace: SearchTrace,
@@ -179,16 +208,7 @@ export function searchOutcome(
   top: number,
   rank: (value: number) => number = truthRanks(truth),
 ): SearchOutcome {
-  const topIds = topK(trace, top);
-  const exhaustiveTop = topK(
-    { ids: Int32Array.from({ length: all.length }, (_, id) => id), fitness: Float64Array.from(all) },
-    top,
-  );
-  return {
-    best: foundCell(bestByTruth(topIds, truth), truth, rank),
-    top: Array.from(topIds),
-    exhaustive: foundCell(bestByTruth(exhaustiveTop, truth), truth, rank),
-  };
+  return outcomeOf(topK(trace, top), exhaustiveTopK(all, top), truth, rank);
 }
 
 /** One seed of the protocol on this thread. */
@@ -217,19 +237,41 @@ export async function predictorSearchSeed(
   const trace = await searchWithPredictor(space, predictor, seed, options, (d) =>
     onProgress?.(0.6 + 0.2 * d),
   );
-  const searchSeconds = (performance.now() - started) / 1000;
+  const searchTime = (performance.now() - started) / 1000;
   const all = await predictor.predict(
     Int32Array.from({ length: space.size }, (_, id) => id),
     (d) => onProgress?.(0.8 + d * 0.2),
   );
+  const top = spec.top ?? 10;
+  const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
+  started = performance.now();
+  // the search's own choice asks the predictor; the exhaustive one reads the predictions of every cell
+  const found = await chooseByNeighbourhood(
+    space,
+    topK(trace, neighbourhood.candidates),
+    (ids) => predictor.predict(ids),
+    seed,
+    top,
+    neighbourhood,
+  );
+  const searchSeconds = searchTime + (performance.now() - started) / 1000;
+  const exhaustive = await chooseByNeighbourhood(
+    space,
+    exhaustiveTopK(all, neighbourhood.candidates),
+    async (ids) => Float64Array.from(ids, (id) => all[id]),
+    seed,
+    top,
+    neighbourhood,
+  );
   const rank = truthRanks(truth); // sorts every label: once per seed
-  const outcome = searchOutcome(trace, all, truth, spec.top ?? 10, rank);
+  const outcome = outcomeOf(found.top, exhaustive.top, truth, rank);
   const bestLabeled = bestByTruth(labeled, truth);
   return {
     seed,
     ...outcome,
     bestTrained: truth[bestLabeled] > outcome.best.truth ? foundCell(bestLabeled, truth, rank) : outcome.best,
     evaluations: trace.ids.length,
+    neighbourEvaluations: found.neighbourEvaluations,
     fitSeconds,
     searchSeconds,
   };
@@ -248,6 +290,7 @@ export async function predictorSearch(
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size)
     throw new RangeError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
   const evolution = evolutionOptions(spec.evolution);
+  const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
   const runs = await forEachSeed<PredictorSearchRun>(
     seeds,
     jobs,
@@ -265,6 +308,7 @@ export async function predictorSearch(
     target,
     labels: spec.labels,
     evolution,
+    neighbourhood,
     seeds,
     bestTruth,
     bestRankPercent: meanStd(runs.map((r) => r.best.rankPercent)),

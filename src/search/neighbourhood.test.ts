@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { cellCode } from "../spaces/nb201/cell.js";
+import { Nb201Space } from "../spaces/nb201/space.js";
+import { chooseByNeighbourhood, neighbourhoodOptions } from "./neighbourhood.js";
+
+// ids = cell codes: the space needs no benchmark file
+const space = new Nb201Space(Int32Array.from({ length: 15_625 }, (_, code) => code));
+const allConv = cellCode({ ops: Array(6).fill("nor_conv_3x3") });
+const lonePeak = cellCode({ ops: ["nor_conv_3x3", ...Array(5).fill("none")] });
+
+/** A smooth landscape (one point per 3x3 convolution) with one isolated spike, above its top. */
+function prediction(id: number): number {
+  if (id === lonePeak) return 6.5;
+  return space.cell(id).ops.filter((op) => op === "nor_conv_3x3").length;
+}
+
+test("a cell predicted best alone loses to one whose mutations are predicted well too", async () => {
+  const asked: number[] = [];
+  const predict = async (ids: Int32Array) => {
+    asked.push(...ids);
+    return Float64Array.from(ids, prediction);
+  };
+  const ranked = [lonePeak, allConv, 7, 8, 9];
+  const plain = await chooseByNeighbourhood(space, ranked, predict, 0, 2, { weight: 0 });
+  assert.deepEqual(Array.from(plain.top), [lonePeak, allConv]);
+  assert.equal(plain.neighbourEvaluations, 0);
+  assert.equal(asked.length, 0);
+
+  const chosen = await chooseByNeighbourhood(space, ranked, predict, 0, 2, { weight: 1 });
+  assert.deepEqual(Array.from(chosen.top), [allConv, lonePeak]);
+  // every cell predicted once, each a valid cell of the space; the candidates are not counted
+  assert.equal(new Set(asked).size, asked.length);
+  assert.ok(asked.every((id) => Number.isInteger(id) && id >= 0 && id < space.size));
+  assert.equal(chosen.neighbourEvaluations, asked.length - ranked.length);
+  assert.ok(chosen.neighbourEvaluations >= 20, `${chosen.neighbourEvaluations} mutations scored`);
+  // the same seed draws the same mutations; the cells past `candidates` are never chosen
+  const again = await chooseByNeighbourhood(space, ranked, predict, 0, 2, { weight: 1 });
+  assert.deepEqual(again, chosen);
+  const few = await chooseByNeighbourhood(space, ranked, predict, 0, 5, { weight: 1, candidates: 3 });
+  assert.deepEqual(Array.from(few.top).sort(), [lonePeak, allConv, 7].sort());
+});
+
+test("neighbourhood options are checked", () => {
+  assert.throws(() => neighbourhoodOptions({ weight: -1 }), /weight must be a number ≥ 0, got -1/);
+  assert.throws(() => neighbourhoodOptions({ weight: Number.NaN }), /weight must be a number ≥ 0/);
+  assert.throws(() => neighbourhoodOptions({ draws: 0 }), /draws must be a positive integer, got 0/);
+  assert.throws(() => neighbourhoodOptions({ candidates: 2.5 }), /candidates must be a positive integer/);
+});
