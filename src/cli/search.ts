@@ -155,7 +155,7 @@ export function searchCommand(): Command {
           ...result.runs.map(
             (r) =>
               `  seed ${r.seed}: cell ${r.best.id} ${(100 * r.best.truth).toFixed(2)} % (rank ${r.best.rank}), ` +
-              `${r.evaluations} + ${r.neighbourEvaluations} evaluations, fit ${r.fitSeconds.toFixed(1)} s, search ${r.searchSeconds.toFixed(1)} s`,
+              `${r.evaluations} evaluations (+ ${r.neighbourEvaluations} to choose the top), fit ${r.fitSeconds.toFixed(1)} s, search ${r.searchSeconds.toFixed(1)} s`,
           ),
         ].join("\n"),
       );
