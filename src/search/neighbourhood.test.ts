@@ -37,8 +37,11 @@ test("a cell predicted best alone loses to one whose mutations are predicted wel
   // the same seed draws the same mutations; the cells past `candidates` are never chosen
   const again = await chooseByNeighbourhood(space, ranked, predict, 0, 2, { weight: 1 });
   assert.deepEqual(again, chosen);
-  const few = await chooseByNeighbourhood(space, ranked, predict, 0, 5, { weight: 1, candidates: 3 });
-  assert.deepEqual(Array.from(few.top).sort(), [lonePeak, allConv, 7].sort());
+  const few = await chooseByNeighbourhood(space, ranked, predict, 0, 1, { weight: 1, candidates: 1 });
+  assert.deepEqual(Array.from(few.top), [lonePeak]);
+  // asked for more cells than `candidates`, it rescores as many as it must return
+  const more = await chooseByNeighbourhood(space, ranked, predict, 0, 4, { weight: 1, candidates: 2 });
+  assert.equal(more.top.length, 4);
 });
 
 test("neighbourhood options are checked", () => {

@@ -13,7 +13,7 @@ export interface NeighbourhoodOptions {
   weight: number;
   /** Mutations drawn per candidate; their distinct cells are averaged. */
   draws: number;
-  /** Cells predicted best that are rescored (the rest cannot be chosen). */
+  /** Cells predicted best that are rescored (the rest cannot be chosen); at least as many as are chosen. */
   candidates: number;
 }
 
@@ -59,7 +59,7 @@ export async function chooseByNeighbourhood(
 ): Promise<Rescored> {
   const o = neighbourhoodOptions(given);
   const candidates = Int32Array.from(
-    { length: Math.min(o.weight === 0 ? top : o.candidates, ranked.length) },
+    { length: Math.min(o.weight === 0 ? top : Math.max(o.candidates, top), ranked.length) },
     (_, k) => ranked[k],
   );
   if (o.weight === 0) return { top: candidates, neighbourEvaluations: 0 };

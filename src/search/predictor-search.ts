@@ -248,7 +248,7 @@ export async function predictorSearchSeed(
   // the search's own choice asks the predictor; the exhaustive one reads the predictions of every cell
   const found = await chooseByNeighbourhood(
     space,
-    topK(trace, neighbourhood.candidates),
+    topK(trace, Math.max(neighbourhood.candidates, top)),
     (ids) => predictor.predict(ids),
     seed,
     top,
@@ -257,7 +257,7 @@ export async function predictorSearchSeed(
   const searchSeconds = searchTime + (performance.now() - started) / 1000;
   const exhaustive = await chooseByNeighbourhood(
     space,
-    exhaustiveTopK(all, neighbourhood.candidates),
+    exhaustiveTopK(all, Math.max(neighbourhood.candidates, top)),
     async (ids) => Float64Array.from(ids, (id) => all[id]),
     seed,
     top,
