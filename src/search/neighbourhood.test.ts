@@ -37,6 +37,12 @@ test("a cell predicted best alone loses to one whose mutations are predicted wel
   // the same seed draws the same mutations; the cells past `candidates` are never chosen
   const again = await chooseByNeighbourhood(space, ranked, predict, 0, 2, { weight: 1 });
   assert.deepEqual(again, chosen);
+  // mutations kept between calls give the same choice without drawing them again
+  const drawn = new Map<number, Int32Array>();
+  await chooseByNeighbourhood(space, ranked, predict, 0, 2, { weight: 1 }, drawn);
+  assert.equal(drawn.size, ranked.length);
+  const kept = await chooseByNeighbourhood(space, ranked, predict, 0, 2, { weight: 1 }, drawn);
+  assert.deepEqual(kept, chosen);
   const few = await chooseByNeighbourhood(space, ranked, predict, 0, 1, { weight: 1, candidates: 1 });
   assert.deepEqual(Array.from(few.top), [lonePeak]);
   // asked for more cells than `candidates`, it rescores as many as it must return

@@ -47,7 +47,8 @@ export interface Rescored {
 /**
  * The `top` cells to train among `ranked` (best predicted first; only the first `candidates` count).
  * A cell's mutations come from a generator keyed on (seed, cell), so a cell gets the same score in
- * every call of one seed. `predict` gives predictions in the order asked.
+ * every call of one seed. `predict` gives predictions in the order asked. `drawn` keeps each cell's
+ * distinct mutations between calls of one seed, so that a cell in both is mutated once.
  */
 export async function chooseByNeighbourhood(
   space: SearchSpace<unknown>,
@@ -56,6 +57,7 @@ export async function chooseByNeighbourhood(
   seed: number,
   top: number,
   given: Partial<NeighbourhoodOptions> = {},
+  drawn: Map<number, Int32Array> = new Map(),
 ): Promise<Rescored> {
   const o = neighbourhoodOptions(given);
   const candidates = Int32Array.from(
@@ -64,10 +66,15 @@ export async function chooseByNeighbourhood(
   );
   if (o.weight === 0) return { top: candidates, neighbourEvaluations: 0 };
   const neighbours = Array.from(candidates, (id) => {
-    const rng = Rng.keyed(seed, id);
-    const cells = new Set<number>();
-    for (let k = 0; k < o.draws; k++) cells.add(space.mutate(rng, id));
-    return Int32Array.from(cells);
+    let cells = drawn.get(id);
+    if (!cells) {
+      const rng = Rng.keyed(seed, id);
+      const set = new Set<number>();
+      for (let k = 0; k < o.draws; k++) set.add(space.mutate(rng, id));
+      cells = Int32Array.from(set);
+      drawn.set(id, cells);
+    }
+    return cells;
   });
   // every cell predicted once: the candidates, then their mutations
   const index = new Map<number, number>();

@@ -246,6 +246,7 @@ export async function predictorSearchSeed(
   const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
   started = performance.now();
   // the search's own choice asks the predictor; the exhaustive one reads the predictions of every cell
+  const drawn = new Map<number, Int32Array>(); // mutations of a cell, drawn once for both choices
   const found = await chooseByNeighbourhood(
     space,
     topK(trace, Math.max(neighbourhood.candidates, top)),
@@ -253,6 +254,7 @@ export async function predictorSearchSeed(
     seed,
     top,
     neighbourhood,
+    drawn,
   );
   const searchSeconds = searchTime + (performance.now() - started) / 1000;
   const exhaustive = await chooseByNeighbourhood(
@@ -262,6 +264,7 @@ export async function predictorSearchSeed(
     seed,
     top,
     neighbourhood,
+    drawn,
   );
   const rank = truthRanks(truth); // sorts every label: once per seed
   const outcome = outcomeOf(found.top, exhaustive.top, truth, rank);
