@@ -15,7 +15,6 @@ import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { evolve } from "./evolution.js";
 import { truthRanks } from "./predictor-search.js";
-import type { SearchJob } from "./search-worker.js";
 
 const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
 
@@ -168,6 +167,13 @@ export async function trueEvolution(
   return trajectory(Array.from(trace.ids), truth);
 }
 
+/** What search-worker.ts is given to run one seed of the active-search comparison. */
+export interface ActiveSearchJob {
+  kind: "active";
+  spec: ActiveSearchSpec;
+  seed: number;
+}
+
 export interface ActiveSearchSpec {
   method: Method;
   space: SpaceName;
@@ -238,7 +244,7 @@ export async function compareStrategiesOverSeeds(
     jobs,
     {
       here: (seed, report) => compareStrategies(spec, seed, report, benchmark),
-      worker: { script: SEARCH_WORKER, data: (seed): SearchJob => ({ kind: "active", spec, seed }) },
+      worker: { script: SEARCH_WORKER, data: (seed): ActiveSearchJob => ({ kind: "active", spec, seed }) },
     },
     onProgress,
   );

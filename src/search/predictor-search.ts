@@ -19,9 +19,15 @@ import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { type EvolutionOptions, evolutionOptions, evolve, type SearchTrace, topK } from "./evolution.js";
 import { chooseByNeighbourhood, type NeighbourhoodOptions, neighbourhoodOptions } from "./neighbourhood.js";
-import type { SearchJob } from "./search-worker.js";
 
 const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
+
+/** What search-worker.ts is given to run one seed of the predictor-guided search. */
+export interface PredictorSearchJob {
+  kind: "evolution";
+  spec: PredictorSearchSpec;
+  seed: number;
+}
 
 export interface PredictorSearchSpec {
   method: Method;
@@ -299,7 +305,10 @@ export async function predictorSearch(
     jobs,
     {
       here: (seed, report) => predictorSearchSeed(spec, seed, report, benchmark),
-      worker: { script: SEARCH_WORKER, data: (seed): SearchJob => ({ kind: "evolution", spec, seed }) },
+      worker: {
+        script: SEARCH_WORKER,
+        data: (seed): PredictorSearchJob => ({ kind: "evolution", spec, seed }),
+      },
     },
     onProgress,
   );
