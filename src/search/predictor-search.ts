@@ -8,6 +8,7 @@
  */
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
+import { UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
 import { PAPER_TABLE2, PAPER_TABLE3 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
@@ -293,13 +294,13 @@ export async function predictorSearch(
   jobs = 1,
   onProgress?: (done: number) => void,
 ): Promise<PredictorSearchResult> {
+  const evolution = evolutionOptions(spec.evolution); // bad options stop before the benchmark loads
+  const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size)
-    throw new RangeError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
-  const evolution = evolutionOptions(spec.evolution);
-  const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
+    throw new UserError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
   const runs = await forEachSeed<PredictorSearchRun>(
     seeds,
     jobs,
