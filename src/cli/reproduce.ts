@@ -22,7 +22,7 @@ export function reproduceCommand(): Command {
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay reproduce table1 --quick --jobs 2 --out results\n" +
-        "  nas-assay reproduce table4 --space nb201 --seeds 5-9 --out results   # five more seeds",
+        "  nas-assay reproduce table4 --space nb201 --seeds 5-9 --out results   # seeds 5 to 9",
     );
   return command.action(async (name: ExperimentName, opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
