@@ -41,10 +41,9 @@ function refuseOtherStrategysFlags(cmd: Command, strategy: string): void {
   for (const name of others) {
     const source = cmd.getOptionValueSource(name);
     if (source !== undefined && source !== "default") {
-      const flag = `--${name}`;
-      throw new UserError(
-        `${flag} is for ${owner} only${strategy === "active" ? "" : " (give --strategy active with it)"}`,
-      );
+      const fix =
+        strategy === "active" ? "leave it out with --strategy active" : "give --strategy active with it";
+      throw new UserError(`--${name} is for ${owner} only (${fix})`);
     }
   }
 }
@@ -132,7 +131,9 @@ export function searchCommand(): Command {
     .option("--plot <file.svg>", "active: also draw the three curves", nonEmptyFlag("a file name"))
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay search --space nb101 --method ssa --labels 1000 --seeds 0-19 --jobs 2 --json\n" +
+      "\nThe flags marked active: go with --strategy active only; --labels, --evaluations, --population,\n" +
+        "--tournament, --batch, --crossover, --top and --neighbourhood with the evolution strategy only." +
+        "\n\nExamples:\n  nas-assay search --space nb101 --method ssa --labels 1000 --seeds 0-19 --jobs 2 --json\n" +
         "  nas-assay search --strategy active --budget 150 --seed-count 20 --jobs 2 --plot active.svg\n" +
         "  nas-assay search --labels 1000 --seeds 7             # one search, on seed 7",
     );
