@@ -1,6 +1,7 @@
 /** A spec, checked, becomes the space of its kind: the one place that knows every kind's module. */
 import type { ArchitectureSpace } from "./architecture-space.js";
 import { ChoicesSpace } from "./choices.js";
+import { EdgeCellSpace } from "./edge-cell.js";
 import { readSpecFile, type SpaceSpec } from "./spec.js";
 
 /** The space a checked spec describes (see spec.ts for the kinds). */
@@ -8,6 +9,8 @@ export function createSpace(spec: SpaceSpec): ArchitectureSpace<unknown> {
   switch (spec.kind) {
     case "choices":
       return new ChoicesSpace(spec) as ArchitectureSpace<unknown>;
+    case "edge-cell":
+      return new EdgeCellSpace(spec) as ArchitectureSpace<unknown>;
     default:
       throw new Error(`the kind ${spec.kind} is not built yet`);
   }
