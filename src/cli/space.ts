@@ -8,10 +8,7 @@ export function spaceCommand(): Command {
   return new Command("space")
     .description("summarise a search space: cell count, composition, sha256 of its canonical cell list")
     .argument("<name>", "search space: nb101 or nb201", parsedBy(spaceName))
-    .addHelpText(
-      "after",
-      "\nExamples:\n  nas-assay space nb101 --json\n  nas-assay --data ../shared/data space nb201",
-    )
+    .addHelpText("after", "\nExamples:\n  nas-assay space nb101 --json\n  nas-assay space nb201")
     .action(async (name: string, _opts, command: Command) => {
       const options = globals(command);
       const space = await loadSpace(spaceName(name), options.dataDir, (t) => note(options, t));

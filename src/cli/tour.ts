@@ -7,7 +7,7 @@ import { globals, loadNb101, print } from "./context.js";
 export function tourCommand(): Command {
   return new Command("tour")
     .description("enumerate NAS-Bench-101, join the benchmark labels and show a few cells")
-    .addHelpText("after", "\nExample:\n  NAS_ASSAY_DATA=../shared/data nas-assay tour")
+    .addHelpText("after", "\nExample:\n  nas-assay tour")
     .action(async (_opts, command: Command) => {
       const options = globals(command);
       // fail at once, before enumerating the space, when the labels are not there
