@@ -3,6 +3,7 @@
  * any work, with commander's message naming the flag followed by ours saying what it accepts.
  */
 import { InvalidArgumentError, Option } from "commander";
+import { LABEL_SCALES } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import { METHODS, methodName } from "../predictors/registry.js";
 import { SPACE_NAMES, spaceName } from "../spaces/registry.js";
@@ -42,4 +43,14 @@ export function methodOption(help = "predictor", fallback: string | null = "ssa"
     parsedBy(methodName),
   );
   return fallback === null ? option : option.default(fallback);
+}
+
+/** `--scale`: the scale of a label file's target column (fraction, percent, or none for non-accuracies). */
+export function scaleOption(): Option {
+  return new Option(
+    "--scale <scale>",
+    "scale of the target column: fraction (accuracy 0..1), percent (accuracy 0..100, divided by 100), none (not an accuracy, e.g. latency)",
+  )
+    .choices(LABEL_SCALES)
+    .default("fraction");
 }

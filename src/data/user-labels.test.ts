@@ -50,7 +50,7 @@ test("NAS-Bench-101 CSV: both matrix forms, isomorphic duplicates averaged, bad 
     labels.invalid.map((r) => r.line),
     [5, 6, 7],
   );
-  assert.match(labels.invalid[0].reason, /val_acc is "NaN"; expected a number/);
+  assert.match(labels.invalid[0].reason, /val_acc is "NaN"; expected a decimal number/);
   assert.match(labels.invalid[1].reason, /matrix-square/);
   assert.match(labels.invalid[2].reason, /last op/);
 });
@@ -62,9 +62,11 @@ test("JSONL for both spaces, and the error cases", () => {
     "not json",
     JSON.stringify({ cell: JSON.stringify(cell), acc: 94.0 }),
   ].join("\n");
-  const l101 = readUserLabels(write("runs.jsonl", jsonl), nb101, "acc");
+  const l101 = readUserLabels(write("runs.jsonl", jsonl), nb101, "acc", "percent");
   assert.deepEqual(Array.from(l101.ids), [307498]);
-  assert.equal(l101.values[0], 94.3);
+  assert.ok(Math.abs(l101.values[0] - 0.943) < 1e-12, "percentages are read as fractions");
+  assert.equal(l101.scale, "percent");
+  assert.equal(readUserLabels(write("runs.jsonl", jsonl), nb101, "acc", "none").values[0], 94.3);
   assert.equal(l101.invalid[0].line, 2);
 
   const arch = nb201.arch(42);

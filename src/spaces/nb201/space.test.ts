@@ -96,15 +96,24 @@ test("encoding: the op-on-vertex DAG, same shape for every cell, unreachable cel
   assert.equal(enc[size + V * V + 1 * opTypes.length + 2], 1); // edge vertex 1 of the all-none cell is "none"
 });
 
-test("csv problems are clear errors: wrong row count, mismatched order, bad accuracy", () => {
+test("csv problems are clear errors: wrong row count, a cell other than the file id's, bad accuracy", () => {
   const real = testData();
   const data = { dir, source: "--data" as const };
   mkdirSync(join(dir, "nb201"), { recursive: true });
   const text = readFileSync(join(real.dir, "nb201", "cifar100.csv"), "utf8").split("\n");
+  // two rows swapped whole: the file ids move with them, so nothing changes
   writeFileSync(join(dir, "nb201", "cifar100.csv"), [text[0], text[2], text[1], ...text.slice(3)].join("\n"));
+  assert.deepEqual(loadNb201Labels(space, data, "cifar100"), loadNb201Labels(space, real, "cifar100"));
+  // two rows' file ids swapped: each id now names another cell than in cifar10-valid.csv
+  const [id0, id1] = [text[1].split(",")[0], text[2].split(",")[0]];
+  const swapped = [text[0], `${id1}${text[1].slice(id0.length)}`, `${id0}${text[2].slice(id1.length)}`, ...text.slice(3)];
+  writeFileSync(join(dir, "nb201", "cifar100.csv"), swapped.join("\n"));
   assert.throws(
     () => loadNb201Labels(space, data, "cifar100"),
-    (e: Error) => e instanceof BadFileError && /line 2 is .* but cell 0 is/.test(e.message),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message.startsWith(join(dir, "nb201", "cifar100.csv")) &&
+      /line 3: "file id" 0 is .* but in nb201\/cifar10-valid\.csv \(which gives the ids\) it is/.test(e.message),
   );
   writeFileSync(join(dir, "nb201", "cifar100.csv"), [text[0], ...text.slice(1, 100)].join("\n"));
   assert.throws(() => loadNb201Labels(space, data, "cifar100"), /has 99 rows; expected 15625/);
