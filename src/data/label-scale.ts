@@ -79,7 +79,8 @@ export function checkAccuracyScale(
     // near-chance percentages (1 % on CIFAR-100, 0.83 % on ImageNet16-120): a few values, all alike
     const lows = low.map((i) => values[i]);
     const spread =
-      lows.reduce((m, v) => Math.max(m, v), 0) - lows.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
+      lows.reduce((m, v) => Math.max(m, v), 0) -
+      lows.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
     if (low.length <= 0.1 * (low.length + high.length) && spread <= NEAR_CHANCE_SPREAD) return;
   }
   const examples = (ids: number[]) => ids.slice(0, 3).map(at).join(", ") + (ids.length > 3 ? ", …" : "");

@@ -106,14 +106,21 @@ test("csv problems are clear errors: wrong row count, a cell other than the file
   assert.deepEqual(loadNb201Labels(space, data, "cifar100"), loadNb201Labels(space, real, "cifar100"));
   // two rows' file ids swapped: each id now names another cell than in cifar10-valid.csv
   const [id0, id1] = [text[1].split(",")[0], text[2].split(",")[0]];
-  const swapped = [text[0], `${id1}${text[1].slice(id0.length)}`, `${id0}${text[2].slice(id1.length)}`, ...text.slice(3)];
+  const swapped = [
+    text[0],
+    `${id1}${text[1].slice(id0.length)}`,
+    `${id0}${text[2].slice(id1.length)}`,
+    ...text.slice(3),
+  ];
   writeFileSync(join(dir, "nb201", "cifar100.csv"), swapped.join("\n"));
   assert.throws(
     () => loadNb201Labels(space, data, "cifar100"),
     (e: Error) =>
       e instanceof BadFileError &&
       e.message.startsWith(join(dir, "nb201", "cifar100.csv")) &&
-      /line 3: "file id" 0 is .* but in nb201\/cifar10-valid\.csv \(which gives the ids\) it is/.test(e.message),
+      /line 3: "file id" 0 is .* but in nb201\/cifar10-valid\.csv \(which gives the ids\) it is/.test(
+        e.message,
+      ),
   );
   writeFileSync(join(dir, "nb201", "cifar100.csv"), [text[0], ...text.slice(1, 100)].join("\n"));
   assert.throws(() => loadNb201Labels(space, data, "cifar100"), /has 99 rows; expected 15625/);
