@@ -20,6 +20,8 @@ export interface ScaleSource {
   what: string;
   /** What the user should do when the whole file is on the other scale. */
   fix: string;
+  /** Said after an out-of-range value, when the values may not be accuracies at all (a user's file). */
+  outOfRangeHint?: string;
 }
 
 const RANGE: Record<AccuracyScale, string> = {
@@ -53,7 +55,7 @@ export function checkAccuracyScale(
     if (!(v >= 0 && v <= 100)) {
       throw new BadFileError(
         source.file,
-        `${source.what}: ${at(i)} is out of range; expected ${RANGE[expected]}`,
+        `${source.what}: ${at(i)} is out of range; expected ${RANGE[expected]}${source.outOfRangeHint ? ` (${source.outOfRangeHint})` : ""}`,
       );
     }
     if (v > 1) high.push(i);

@@ -168,6 +168,7 @@ export function readUserLabels(
           scale === "fraction"
             ? `read it with --scale percent (divided by 100), or --scale none if "${target}" is not an accuracy`
             : `read it with --scale fraction, or --scale none if "${target}" is not an accuracy`,
+        outOfRangeHint: `read it with --scale none if "${target}" is not an accuracy`,
       },
     );
     if (scale === "percent") {
