@@ -152,7 +152,7 @@ test("a manifest.json that is not a valid import manifest does not allow ∞ or 
   refused(evaluate(noManifest), /row 7 is NaN/);
 });
 
-test("after a partial import, evaluate and train use the labeled cells only and say how many; search refuses", () => {
+test("after a partial import, evaluate, train and tour use the labeled cells only and say how many; search refuses", () => {
   const chosen = Array.from({ length: 44 }, (_, k) => k * 9629);
   const records = chosen.flatMap((id) =>
     [0, 1, 2].map((repeat) => {
@@ -208,6 +208,10 @@ test("after a partial import, evaluate and train use the labeled cells only and 
     ["--data", data, "search"],
     /search needs a label for every cell, but "test_accuracy_run0" has labels for 44 of 423,624 cells/,
   );
+  const tour = run(["--data", data, "tour"]);
+  assert.equal(tour.code, 0, tour.err);
+  assert.match(tour.out, /labels for 44 of 423,624 cells \(a partial import\)/);
+  assert.doesNotMatch(tour.out, /NaN/);
   const model = join(dir, "partial.nasa");
   const train = run(["--data", data, "train", "--method", "e2epp", "--labels", "30", "--out", model]);
   assert.equal(train.code, 0, train.err);
