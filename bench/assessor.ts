@@ -3,7 +3,7 @@
  * batch 1024 (median over a run's steps after warm-up), cells predicted per second (all 422,624
  * unlabeled cells), wall time of fit + predict-all + Kendall tau, and peak memory. Each run is a fresh
  * Node process with its own seed; prints one JSON object with every run and the medians.
- * Usage: node dist/bench/assessor.js [--runs N]   (needs NAS_ASSAY_DATA)
+ * Usage: node dist/bench/assessor.js [--runs N]
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";

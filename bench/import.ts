@@ -3,7 +3,7 @@
  * tfrecord (official record layout, 3 repeats per cell, ~400-byte records like the real file, whose
  * 1,270,872 records take 499 MB), and
  * NAS-Bench-201 load time (space + the three csv files). Each run is a fresh Node process.
- * Usage: node dist/bench/import.js [--mb 100] [--runs 3]   (needs NAS_ASSAY_DATA for NAS-Bench-201)
+ * Usage: node dist/bench/import.js [--mb 100] [--runs 3]
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";

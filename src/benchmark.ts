@@ -6,9 +6,10 @@
  */
 import { type DataDir, type NeededFile, requireDataFiles } from "./data/locations.js";
 import { UserError } from "./errors.js";
+import type { Rng } from "./random.js";
 import { loadNb101Labels, NB101_TEST_ACCURACY } from "./spaces/nb101/labels.js";
 import type { Nb101Space } from "./spaces/nb101/space.js";
-import { loadNb201Labels, NB201_DATASETS } from "./spaces/nb201/labels.js";
+import { loadNb201Accuracies, NB201_DATASETS } from "./spaces/nb201/labels.js";
 import type { Nb201Space } from "./spaces/nb201/space.js";
 import { loadSpace, type SpaceName } from "./spaces/registry.js";
 
@@ -53,8 +54,9 @@ export async function loadBenchmark(
     return { space, targets: loadNb101Labels(space, data).all, defaultTarget: "test_accuracy_run0" };
   }
   const targets: Record<string, Float64Array> = {};
+  const all = loadNb201Accuracies(space, data);
   for (const dataset of NB201_DATASETS) {
-    const labels = loadNb201Labels(space, data, dataset);
+    const labels = all[dataset];
     for (const split of ["train", "valid", "test"] as const) targets[`${dataset}/${split}`] = labels[split];
   }
   return { space, targets, defaultTarget: "cifar10-valid/test" };
@@ -69,4 +71,46 @@ export function targetValues(benchmark: Benchmark, target = benchmark.defaultTar
     );
   }
   return values;
+}
+
+/**
+ * Ids (ascending) of the cells that have a label in `values` (not NaN); undefined when every cell has
+ * one. Only a partial NAS-Bench-101 import (its manifest validated by the loader) leaves cells NaN.
+ */
+export function labeledCells(values: Float64Array): Int32Array | undefined {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) count++;
+  if (count === values.length) return undefined;
+  const ids = new Int32Array(count);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) ids[k++] = i;
+  return ids;
+}
+
+/**
+ * `n` distinct labeled cells drawn at random: exactly `space.sample(rng, n)` when every cell has a
+ * label (so results stay as they were), else a random draw among `labeled`.
+ */
+export function drawLabeled(
+  space: Benchmark["space"],
+  labeled: Int32Array | undefined,
+  rng: Rng,
+  n: number,
+): Int32Array {
+  if (!labeled) return space.sample(rng, n);
+  return Int32Array.from(rng.permutation(labeled.length).subarray(0, n), (k) => labeled[k]);
+}
+
+/**
+ * For commands that need a label for every cell (a search scores any cell it finds, the paper's
+ * pipeline compares with the whole space): throws UserError when `target` has cells without one.
+ */
+export function requireEveryLabel(benchmark: Benchmark, target: string, command: string): void {
+  const labeled = labeledCells(targetValues(benchmark, target));
+  if (!labeled) return;
+  throw new UserError(
+    `${command} needs a label for every cell, but "${target}" has labels for ${labeled.length.toLocaleString("en-US")} of ` +
+      `${benchmark.space.size.toLocaleString("en-US")} cells (a partial import); evaluate and train use the labeled cells only, ` +
+      "or import the complete nasbench_only108.tfrecord",
+  );
 }

@@ -56,7 +56,12 @@ export { networkParameters } from "./spaces/nb101/params.js";
 export { type CellDescription, Nb101Space, type SpaceSummary } from "./spaces/nb101/space.js";
 export { NB101_SPEC } from "./spaces/nb101/spec.js";
 export { formatArch, NB201_OPS, type Nb201Cell, parseArch } from "./spaces/nb201/cell.js";
-export { loadNb201Labels, NB201_DATASETS, type Nb201Accuracies } from "./spaces/nb201/labels.js";
+export {
+  loadNb201Accuracies,
+  loadNb201Labels,
+  NB201_DATASETS,
+  type Nb201Accuracies,
+} from "./spaces/nb201/labels.js";
 export { Nb201Space } from "./spaces/nb201/space.js";
 export { NB201_SPEC } from "./spaces/nb201/spec.js";
 export { loadSpace, SPACE_NAMES, type SpaceName } from "./spaces/registry.js";

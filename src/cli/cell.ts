@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { hasNb101Labels, loadNb101Labels } from "../spaces/nb101/labels.js";
-import { loadNb201Labels, NB201_DATASETS } from "../spaces/nb201/labels.js";
+import { loadNb201Accuracies, NB201_DATASETS } from "../spaces/nb201/labels.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { spaceName } from "../spaces/registry.js";
 import { globals, loadNb101, note, print } from "./context.js";
@@ -114,8 +114,9 @@ async function nb201Cell(opts: CellOptions, options: ReturnType<typeof globals>)
   }
   const cell = space.describe(id);
   const accuracy: Record<string, { train: number; valid: number; test: number }> = {};
+  const all = loadNb201Accuracies(space, options.dataDir);
   for (const dataset of NB201_DATASETS) {
-    const labels = loadNb201Labels(space, options.dataDir, dataset);
+    const labels = all[dataset];
     accuracy[dataset] = { train: labels.train[id], valid: labels.valid[id], test: labels.test[id] };
   }
   print(options, { ...cell, accuracy }, () =>

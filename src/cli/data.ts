@@ -1,10 +1,10 @@
 /** `nas-assay data …`: importing official benchmark files and checking your own labels. */
 import { Command } from "commander";
-import { readUserLabels } from "../data/user-labels.js";
+import { type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { importNb101 } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, loadNb101, note, print } from "./context.js";
-import { spaceOption } from "./options.js";
+import { scaleOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
 export function dataCommand(): Command {
@@ -52,30 +52,34 @@ export function dataCommand(): Command {
     .argument("<file>", "CSV or JSONL: NAS-Bench-101 matrix+ops (or cell), NAS-Bench-201 arch")
     .addOption(spaceOption())
     .requiredOption("--target <column>", "the numeric column to learn, e.g. accuracy")
+    .addOption(scaleOption())
     .addHelpText("after", "\nExample:\n  nas-assay data labels my-runs.csv --space nb101 --target val_acc")
-    .action(async (file: string, opts: { space: string; target: string }, command: Command) => {
-      const options = globals(command);
-      const space = await loadSpace(spaceName(opts.space), options.dataDir, (t) => note(options, t));
-      const labels = readUserLabels(file, space, opts.target);
-      const result = {
-        file,
-        space: space.name,
-        target: opts.target,
-        rows: labels.rows,
-        cells: labels.ids.length,
-        duplicates: labels.duplicates,
-        invalid: labels.invalid,
-      };
-      print(options, result, () =>
-        [
-          `${labels.rows} rows → ${labels.ids.length} distinct ${space.name} cells with ${opts.target}`,
-          ...labels.duplicates.map(
-            (d) =>
-              `  duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`,
-          ),
-          ...labels.invalid.map((r) => `  skipped line ${r.line}: ${r.reason}`),
-        ].join("\n"),
-      );
-    });
+    .action(
+      async (file: string, opts: { space: string; target: string; scale: LabelScale }, command: Command) => {
+        const options = globals(command);
+        const space = await loadSpace(spaceName(opts.space), options.dataDir, (t) => note(options, t));
+        const labels = readUserLabels(file, space, opts.target, opts.scale);
+        const result = {
+          file,
+          space: space.name,
+          target: opts.target,
+          scale: labels.scale,
+          rows: labels.rows,
+          cells: labels.ids.length,
+          duplicates: labels.duplicates,
+          invalid: labels.invalid,
+        };
+        print(options, result, () =>
+          [
+            `${labels.rows} rows → ${labels.ids.length} distinct ${space.name} cells with ${opts.target}`,
+            ...labels.duplicates.map(
+              (d) =>
+                `  duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`,
+            ),
+            ...labels.invalid.map((r) => `  skipped line ${r.line}: ${r.reason}`),
+          ].join("\n"),
+        );
+      },
+    );
   return data;
 }

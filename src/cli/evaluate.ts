@@ -49,7 +49,7 @@ export function evaluateCommand(): Command {
       `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
     print(options, result, () =>
       [
-        `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} cells, seeds ${result.seeds.join(",")}`,
+        `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} ${result.labeledCells < result.spaceCells ? `labeled cells (${result.labeledCells} of ${result.spaceCells} cells have labels)` : "cells"}, seeds ${result.seeds.join(",")}`,
         `Kendall tau ${f(result.ktau)}   Spearman ${f(result.spearman)}   Pearson ${f(result.pearson)}   MSE ${f(result.mse, 5)}`,
         ...whyNaN(result),
         `precision@100 ${f(result.precisionAt100, 3)}   true accuracy of the predicted best ${f(result.predictedBestTruth)}`,

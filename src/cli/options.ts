@@ -3,6 +3,7 @@
  * any work, with commander's message naming the flag followed by ours saying what it accepts.
  */
 import { type Command, Option } from "commander";
+import { LABEL_SCALES } from "../data/user-labels.js";
 import { METHODS, methodName } from "../predictors/registry.js";
 import { SPACE_NAMES, spaceName } from "../spaces/registry.js";
 import { firstSeeds, integerFlag, MAX_SEEDS, parsedBy, seedListFlag } from "./flag-values.js";
@@ -52,4 +53,14 @@ export function withSeedOptions(command: Command, first: number | undefined, def
 export function seedsOf(opts: { seeds?: unknown; seedCount?: unknown }): number[] | undefined {
   if (typeof opts.seedCount === "number") return firstSeeds(opts.seedCount);
   return opts.seeds as number[] | undefined;
+}
+
+/** `--scale`: the scale of a label file's target column (fraction, percent, or none for non-accuracies). */
+export function scaleOption(): Option {
+  return new Option(
+    "--scale <scale>",
+    "scale of the target column: fraction (accuracy 0..1), percent (accuracy 0..100, divided by 100), none (not an accuracy, e.g. latency)",
+  )
+    .choices(LABEL_SCALES)
+    .default("fraction");
 }

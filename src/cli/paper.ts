@@ -48,8 +48,8 @@ export function paperCommand(): Command {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  NAS_ASSAY_DATA=../shared/data nas-assay paper\n" +
-        "  nas-assay --data ../shared/data paper --space nb201 --labels 100 --seed 1 --out nb201.html --json",
+      "\nExamples:\n  nas-assay paper\n" +
+        "  nas-assay paper --space nb201 --labels 100 --seed 1 --out nb201.html --json",
     );
   return withAssessorFlags(command).action(async (opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);

@@ -19,15 +19,16 @@ export function program(): Command {
     .version("0.1.0")
     .option(
       "--data <dir>",
-      "benchmark data directory (default: $NAS_ASSAY_DATA, else ./data)",
+      "benchmark data directory holding nb101/ and nb201/ (default: $NAS_ASSAY_DATA, else the data shipped with nas-assay)",
       nonEmptyFlag("a directory"),
     )
     .option("--json", "print machine-readable JSON and no progress")
     .exitOverride()
     .addHelpText(
       "after",
-      "\nExamples:\n  NAS_ASSAY_DATA=../shared/data nas-assay paper     # the whole paper on one seed, as an HTML report\n" +
-        "  nas-assay --data ../shared/data cell --id 67206",
+      "\nExamples:\n  nas-assay paper                          # the whole paper on one seed, as an HTML report\n" +
+        "  nas-assay cell --id 67206\n" +
+        "  nas-assay --data DIR cell --id 67206     # your own data directory (e.g. from data import-nb101)",
     );
   for (const command of [
     paperCommand(),

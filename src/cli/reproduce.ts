@@ -41,6 +41,11 @@ export function reproduceCommand(): Command {
       [
         `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, ${summary.borrowed} taken from other experiments' results here, the rest from earlier), ` +
           `${Math.round(summary.wallSeconds)} s of wall time in runs`,
+        ...(summary.labeledCells < summary.spaceCells
+          ? [
+              `  labels and test cells drawn from the ${summary.labeledCells} labeled cells only (${summary.labeledCells} of ${summary.spaceCells} cells have labels)`,
+            ]
+          : []),
         ...summary.files.map((f) => `  wrote ${f}`),
       ].join("\n"),
     );

@@ -7,7 +7,7 @@ import { globals, loadNb101, print } from "./context.js";
 export function tourCommand(): Command {
   return new Command("tour")
     .description("enumerate NAS-Bench-101, join the benchmark labels and show a few cells")
-    .addHelpText("after", "\nExample:\n  NAS_ASSAY_DATA=../shared/data nas-assay tour")
+    .addHelpText("after", "\nExample:\n  nas-assay tour")
     .action(async (_opts, command: Command) => {
       const options = globals(command);
       // fail at once, before enumerating the space, when the labels are not there
@@ -17,9 +17,10 @@ export function tourCommand(): Command {
       const loadSeconds = (performance.now() - started) / 1000;
       const labels = loadNb101Labels(space, options.dataDir);
       const summary = space.summary();
-      let best = 0;
-      for (let id = 1; id < space.size; id++)
-        if (labels.testAccuracy[id] > labels.testAccuracy[best]) best = id;
+      const acc = labels.testAccuracy; // NaN: a cell missing from a partial import
+      let best = -1;
+      for (let id = 0; id < space.size; id++)
+        if (!Number.isNaN(acc[id]) && (best < 0 || acc[id] > acc[best])) best = id;
       const show = (id: number) => ({ ...space.describe(id), testAccuracy: labels.testAccuracy[id] });
       const result = {
         summary,
@@ -32,6 +33,11 @@ export function tourCommand(): Command {
         [
           `NAS-Bench-101: ${summary.count.toLocaleString("en-US")} cells (${space.origin}, ${loadSeconds.toFixed(2)} s)`,
           `sha256 of the sorted hashes ${summary.sha256}`,
+          ...(labels.covered < space.size
+            ? [
+                `labels for ${labels.covered.toLocaleString("en-US")} of ${space.size.toLocaleString("en-US")} cells (a partial import)`,
+              ]
+            : []),
           "",
           ...[
             ["best cell", result.best],
@@ -42,7 +48,7 @@ export function tourCommand(): Command {
               `${title}: id ${d.id}, hash ${d.hash}`,
               `  ops ${d.ops.join(", ")}`,
               `  matrix ${d.matrix.map((r) => r.join("")).join(" ")}`,
-              `  test accuracy ${d.testAccuracy.toFixed(4)}, ${d.parameters.toLocaleString("en-US")} parameters`,
+              `  test accuracy ${Number.isNaN(d.testAccuracy) ? "none (cell not in the imported file)" : d.testAccuracy.toFixed(4)}, ${d.parameters.toLocaleString("en-US")} parameters`,
             ];
           }),
         ].join("\n"),

@@ -1,8 +1,8 @@
 /** `nas-assay train`: fit a predictor on labeled cells and save it. */
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { loadBenchmark, targetValues } from "../benchmark.js";
-import { readUserLabels } from "../data/user-labels.js";
+import { drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
+import { type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import { createPredictor, methodName } from "../predictors/registry.js";
 import { Rng } from "../random.js";
@@ -10,7 +10,7 @@ import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
 import { seedFlag } from "./flag-values.js";
-import { methodOption, spaceOption } from "./options.js";
+import { methodOption, scaleOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface TrainOptions {
@@ -18,6 +18,7 @@ interface TrainOptions {
   method: string;
   labels: string;
   target?: string;
+  scale: LabelScale;
   seed: number;
   out: string;
   [flag: string]: unknown;
@@ -33,6 +34,7 @@ export function trainCommand(): Command {
       "how many benchmark cells to label at random, or a CSV/JSONL of your own",
     )
     .option("--target <name>", "label to learn: a benchmark target, or the column of your file")
+    .addOption(scaleOption())
     .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
     .requiredOption("--out <file>", "model file to write")
     .addHelpText(
@@ -59,13 +61,23 @@ export function trainCommand(): Command {
       target = opts.target ?? benchmark.defaultTarget;
       const truth = targetValues(benchmark, target);
       const n = Number(opts.labels);
-      if (n < 2 || n >= space.size) throw new UserError(`--labels ${n}: expected 2..${space.size - 1} cells`);
-      labeled = space.sample(new Rng(seed), n);
+      const pool = labeledCells(truth); // undefined: every cell has a label
+      const available = pool?.length ?? space.size;
+      if (n < 2 || n >= available)
+        throw new UserError(
+          `--labels ${n}: expected 2..${available - 1} cells${pool ? ` (only ${available} of ${space.size} cells have a label for ${target})` : ""}`,
+        );
+      if (pool)
+        note(
+          options,
+          `drawing ${n} of the ${available} labeled cells (${available} of ${space.size} cells have labels)`,
+        );
+      labeled = drawLabeled(space, pool, new Rng(seed), n);
       labels = Float64Array.from(labeled, (id) => truth[id]);
     } else {
       if (!opts.target) throw new UserError("--target names the column to learn when --labels is a file");
       space = await loadSpace(name, options.dataDir, (t) => note(options, t));
-      const own = readUserLabels(opts.labels, space, opts.target);
+      const own = readUserLabels(opts.labels, space, opts.target, opts.scale);
       for (const r of own.invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
       target = opts.target;
       labeled = own.ids;

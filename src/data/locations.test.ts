@@ -1,13 +1,24 @@
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
 import { cacheDir, dataDir, dataFile, requireDataFiles } from "./locations.js";
 
-test("data directory: --data, else NAS_ASSAY_DATA, else ./data", () => {
+test("data directory: --data, else NAS_ASSAY_DATA, else the shipped copy decoded into the cache (never ./data)", () => {
   assert.deepEqual(dataDir("/x", { NAS_ASSAY_DATA: "/y" }), { dir: "/x", source: "--data" });
   assert.deepEqual(dataDir(undefined, { NAS_ASSAY_DATA: "/y" }), { dir: "/y", source: "NAS_ASSAY_DATA" });
-  assert.deepEqual(dataDir(undefined, {}), { dir: resolve("data"), source: "default ./data" });
+  const cache = mkdtempSync(join(tmpdir(), "nas-assay-locations-"));
+  try {
+    const shipped = dataDir(undefined, { NAS_ASSAY_CACHE: cache });
+    assert.equal(shipped.source, "shipped");
+    assert.ok(shipped.dir.startsWith(join(cache, "benchmarks")), shipped.dir);
+    assert.notEqual(shipped.dir, resolve("data"));
+    assert.ok(existsSync(join(shipped.dir, "nb101", "test_accuracy_run0.npy")));
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test("a missing data file names the file, the directory and how it was chosen", () => {
@@ -27,7 +38,7 @@ test("cache directory: NAS_ASSAY_CACHE, else XDG_CACHE_HOME/nas-assay", () => {
 });
 
 test("missing data files are named together, with the import of the official tfrecord for NAS-Bench-101", () => {
-  const data = { dir: "/nowhere", source: "default ./data" } as const;
+  const data = { dir: "/nowhere", source: "NAS_ASSAY_DATA" } as const;
   assert.throws(
     () =>
       requireDataFiles(data, [
@@ -39,7 +50,7 @@ test("missing data files are named together, with the import of the official tfr
       e.message.startsWith(
         "missing benchmark files nb201/cifar100.csv (CIFAR-100), nb101/test_accuracy_run0.npy",
       ) &&
-      e.message.includes("looked in /nowhere (data directory from default ./data)") &&
+      e.message.includes("looked in /nowhere (data directory from NAS_ASSAY_DATA)") &&
       e.message.includes("nas-assay data import-nb101 nasbench_only108.tfrecord --out DIR"),
   );
   assert.throws(

@@ -1,23 +1,32 @@
 /**
- * Where nas-assay looks for files: benchmark data (--data DIR, else $NAS_ASSAY_DATA, else ./data) and
- * its own cache ($NAS_ASSAY_CACHE, else $XDG_CACHE_HOME/nas-assay, else ~/.cache/nas-assay).
+ * Where nas-assay looks for files: benchmark data (--data DIR, else $NAS_ASSAY_DATA, else the copy
+ * shipped with nas-assay, decoded into the cache) and its own cache ($NAS_ASSAY_CACHE, else
+ * $XDG_CACHE_HOME/nas-assay, else ~/.cache/nas-assay).
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { shippedDataDir } from "./shipped.js";
 
-/** A resolved data directory and how it was chosen (for error messages). */
+/**
+ * A resolved data directory (holding nb101/ and nb201/ as plain files) and how it was chosen (for
+ * error messages): a flag, the environment, or the benchmark data shipped with nas-assay.
+ */
 export interface DataDir {
   dir: string;
-  source: "--data" | "NAS_ASSAY_DATA" | "default ./data";
+  source: "--data" | "NAS_ASSAY_DATA" | "shipped";
 }
 
-/** Resolves the benchmark data directory from a flag value and the environment. */
+/**
+ * Resolves the benchmark data directory: `--data DIR`, else $NAS_ASSAY_DATA, else the shipped copy
+ * (decoded into `cacheDir(env)` on first use and checked against its sha256; see shipped.ts).
+ * Throws UserError when the shipped copy cannot be decoded or written.
+ */
 export function dataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): DataDir {
   if (flag) return { dir: resolve(flag), source: "--data" };
   if (env.NAS_ASSAY_DATA) return { dir: resolve(env.NAS_ASSAY_DATA), source: "NAS_ASSAY_DATA" };
-  return { dir: resolve("data"), source: "default ./data" };
+  return { dir: shippedDataDir(cacheDir(env)), source: "shipped" };
 }
 
 /** Path of a benchmark file inside the data directory; a clear error naming it when it is missing. */
@@ -47,7 +56,7 @@ export function requireDataFiles(data: DataDir, needed: NeededFile[]): string[] 
         "`nas-assay data import-nb101 nasbench_only108.tfrecord --out DIR` writes the nb101/ files."
       : "";
     throw new UserError(
-      `${where} (data directory from ${data.source}). Put the files there, or point --data / NAS_ASSAY_DATA ` +
+      `${where} (data directory from ${data.source === "shipped" ? "the copy shipped with nas-assay" : data.source}). Put the files there, or point --data / NAS_ASSAY_DATA ` +
         `at the directory that holds nb101/ and nb201/.${importHint}`,
     );
   }

@@ -50,7 +50,7 @@ test("NAS-Bench-101 CSV: both matrix forms, isomorphic duplicates averaged, bad 
     labels.invalid.map((r) => r.line),
     [5, 6, 7],
   );
-  assert.match(labels.invalid[0].reason, /val_acc is "NaN"; expected a number/);
+  assert.match(labels.invalid[0].reason, /val_acc is "NaN"; expected a decimal number/);
   assert.match(labels.invalid[1].reason, /matrix-square/);
   assert.match(labels.invalid[2].reason, /last op/);
 });
@@ -62,9 +62,11 @@ test("JSONL for both spaces, and the error cases", () => {
     "not json",
     JSON.stringify({ cell: JSON.stringify(cell), acc: 94.0 }),
   ].join("\n");
-  const l101 = readUserLabels(write("runs.jsonl", jsonl), nb101, "acc");
+  const l101 = readUserLabels(write("runs.jsonl", jsonl), nb101, "acc", "percent");
   assert.deepEqual(Array.from(l101.ids), [307498]);
-  assert.equal(l101.values[0], 94.3);
+  assert.ok(Math.abs(l101.values[0] - 0.943) < 1e-12, "percentages are read as fractions");
+  assert.equal(l101.scale, "percent");
+  assert.equal(readUserLabels(write("runs.jsonl", jsonl), nb101, "acc", "none").values[0], 94.3);
   assert.equal(l101.invalid[0].line, 2);
 
   const arch = nb201.arch(42);
@@ -89,4 +91,54 @@ test("JSONL for both spaces, and the error cases", () => {
   );
   assert.throws(() => readUserLabels(join(dir, "absent.csv"), nb101, "acc"), /cannot read/);
   assert.throws(() => readUserLabels(write("x.jsonl", "a\nb\n"), nb101, "acc"), /no line is a JSON object/);
+});
+
+test("JSONL with a byte-order mark keeps its first row; 0x1F is not a number; a duplicated header is refused", () => {
+  const cell = nb101.cell(67206);
+  const first = JSON.stringify({ matrix: cell.matrix, ops: cell.ops, acc: 0.93 });
+  const second = JSON.stringify({ matrix: nb101.cell(5).matrix, ops: nb101.cell(5).ops, acc: 0.85 });
+  const bom = readUserLabels(write("bom.jsonl", `\uFEFF${first}\n${second}\n`), nb101, "acc");
+  assert.deepEqual(Array.from(bom.ids), [67206, 5]);
+  assert.deepEqual(bom.invalid, []);
+  const csvBom = readUserLabels(write("bom.csv", `\uFEFFarch,acc\n${nb201.arch(3)},0.5\n`), nb201, "acc");
+  assert.deepEqual(Array.from(csvBom.ids), [3]);
+
+  const hex = readUserLabels(
+    write("hex.csv", `arch,acc\n${nb201.arch(1)},0x1F\n${nb201.arch(2)},0.5\n`),
+    nb201,
+    "acc",
+  );
+  assert.deepEqual(Array.from(hex.ids), [2]);
+  assert.deepEqual(hex.invalid, [{ line: 2, reason: 'acc is "0x1F"; expected a decimal number' }]);
+  assert.throws(
+    () => readUserLabels(write("hex1.csv", `arch,acc\n${nb201.arch(1)},0x1F\n`), nb201, "acc"),
+    /no row gave a valid nb201 cell with a numeric acc \(line 2: acc is "0x1F"; expected a decimal number\)/,
+  );
+  assert.throws(
+    () => readUserLabels(write("twice.csv", `arch,acc,acc\n${nb201.arch(1)},0.5,0.6\n`), nb201, "acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /twice\.csv: line 1 names column "acc" twice; expected each column once/.test(e.message),
+  );
+});
+
+test("the target's scale: fractions by default, percentages on request (read as fractions), none for non-accuracies", () => {
+  const rows = [1, 2, 3, 4, 5, 6].map((id, k) => `${nb201.arch(id)},${k % 3 === 2 ? 91 + k : 0.9 + k / 100}`);
+  assert.throws(
+    () => readUserLabels(write("mixed.csv", `arch,acc\n${rows.join("\n")}\n`), nb201, "acc"),
+    /mixed\.csv: column "acc" mixes scales: 2 values above 1 \(percentages: line 4 \(93\), line 7 \(96\)\) and 4 at most 1/,
+  );
+  const percent = write("percent.csv", `arch,acc\n${nb201.arch(1)},91.5\n${nb201.arch(2)},80\n`);
+  assert.throws(() => readUserLabels(percent, nb201, "acc"), /holds percentages.*--scale percent/);
+  assert.deepEqual(Array.from(readUserLabels(percent, nb201, "acc", "percent").values), [0.915, 0.8]);
+  assert.throws(
+    () => readUserLabels(write("frac.csv", `arch,acc\n${nb201.arch(1)},0.9\n`), nb201, "acc", "percent"),
+    /holds fractions.*--scale fraction/,
+  );
+  const latency = write("latency.csv", `arch,ms\n${nb201.arch(1)},1234.5\n${nb201.arch(2)},0.5\n`);
+  assert.throws(
+    () => readUserLabels(latency, nb201, "ms"),
+    /line 2 \(1234\.5\) is out of range; expected a fraction 0\.\.1 \(read it with --scale none if "ms" is not an accuracy\)/,
+  );
+  assert.deepEqual(Array.from(readUserLabels(latency, nb201, "ms", "none").values), [1234.5, 0.5]);
 });

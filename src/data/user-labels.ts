@@ -3,16 +3,31 @@
  * NAS-Bench-101 rows give `matrix` (0/1 string or JSON nested arrays) and `ops` (comma list or JSON
  * array), or `cell` (JSON); NAS-Bench-201 rows give `arch` (or `arch str`). Each row is validated and
  * mapped to an id; isomorphic duplicates are averaged and reported; bad rows are listed by line.
+ * Numbers are decimal only (`0x1F` is not 31); a UTF-8 byte-order mark is skipped; a CSV header naming
+ * a column twice is refused. An accuracy target is checked to be on its declared scale (see
+ * label-scale.ts) and returned as fractions 0..1.
  */
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
+import { parseDecimal } from "./decimal.js";
+import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
+
+/**
+ * The scale of a label file's target: an accuracy as fractions 0..1 or percentages 0..100 (read and
+ * returned as fractions), or `none` for a target that is not an accuracy (FLOPs, latency …: any
+ * finite number, unchecked).
+ */
+export type LabelScale = AccuracyScale | "none";
+export const LABEL_SCALES: readonly LabelScale[] = ["fraction", "percent", "none"];
 
 export interface UserLabels {
   file: string;
   target: string;
+  /** The scale the file was read on; with `percent` the values below were divided by 100. */
+  scale: LabelScale;
   /** One entry per distinct cell, in order of first appearance. */
   ids: Int32Array;
   /** The target per id (the mean over duplicate rows). */
@@ -38,6 +53,7 @@ function readRows(file: string): Row[] {
   } catch (e) {
     throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
   }
+  if (text.startsWith("\uFEFF")) text = text.slice(1); // UTF-8 byte-order mark
   const rows = isJsonLines(file, text) ? jsonLines(file, text) : csvRows(file, text);
   if (rows.length === 0) throw new BadFileError(file, "has no data rows");
   return rows;
@@ -80,8 +96,18 @@ function idOfRow(fields: Record<string, unknown>, space: SearchSpace<unknown>): 
   return id;
 }
 
-/** Reads a labels file for `space`, taking the numeric column `target`. */
-export function readUserLabels(file: string, space: SearchSpace<unknown>, target: string): UserLabels {
+/**
+ * Reads a labels file for `space`, taking the numeric column `target` on `scale` (default: an
+ * accuracy as fractions 0..1). Rows whose value is not a decimal number or whose cell is invalid are
+ * skipped and listed in `invalid`. Throws BadFileError when no row is usable, or when the values of an
+ * accuracy target are on the other scale, mix both scales (naming lines) or leave 0..100.
+ */
+export function readUserLabels(
+  file: string,
+  space: SearchSpace<unknown>,
+  target: string,
+  scale: LabelScale = "fraction",
+): UserLabels {
   const rows = readRows(file);
   const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
   if (!columns.has(target)) {
@@ -97,10 +123,12 @@ export function readUserLabels(file: string, space: SearchSpace<unknown>, target
       continue;
     }
     const raw = fields[target];
-    const value =
-      typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
+    const value = typeof raw === "number" ? raw : typeof raw === "string" ? parseDecimal(raw) : Number.NaN;
     if (!Number.isFinite(value)) {
-      invalid.push({ line, reason: `${target} is ${JSON.stringify(raw ?? null)}; expected a number` });
+      invalid.push({
+        line,
+        reason: `${target} is ${JSON.stringify(raw ?? null)}; expected a decimal number`,
+      });
       continue;
     }
     let id: number;
@@ -126,6 +154,27 @@ export function readUserLabels(file: string, space: SearchSpace<unknown>, target
       `no row gave a valid ${space.name} cell with a numeric ${target} (${first})`,
     );
   }
+  if (scale !== "none") {
+    const used = [...byId.values()].flatMap((e) => e.lines.map((line, k) => ({ line, value: e.values[k] })));
+    used.sort((a, b) => a.line - b.line);
+    checkAccuracyScale(
+      used.map((u) => u.value),
+      scale,
+      {
+        file,
+        position: (i) => `line ${used[i].line}`,
+        what: `column "${target}"`,
+        fix:
+          scale === "fraction"
+            ? `read it with --scale percent (divided by 100), or --scale none if "${target}" is not an accuracy`
+            : `read it with --scale fraction, or --scale none if "${target}" is not an accuracy`,
+        outOfRangeHint: `read it with --scale none if "${target}" is not an accuracy`,
+      },
+    );
+    if (scale === "percent") {
+      for (const entry of byId.values()) entry.values = entry.values.map((v) => v / 100);
+    }
+  }
   const ids = new Int32Array(byId.size);
   const values = new Float64Array(byId.size);
   const duplicates: UserLabels["duplicates"] = [];
@@ -136,7 +185,7 @@ export function readUserLabels(file: string, space: SearchSpace<unknown>, target
     if (entry.lines.length > 1) duplicates.push({ id, ...entry });
     k++;
   }
-  return { file, target, ids, values, rows: rows.length, duplicates, invalid };
+  return { file, target, scale, ids, values, rows: rows.length, duplicates, invalid };
 }
 
 function isJsonLines(file: string, text: string): boolean {
@@ -172,13 +221,19 @@ function csvRows(file: string, text: string): Row[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, {
-      columns: true,
+      columns: (header: string[]) => {
+        const twice = header.find((name, i) => header.indexOf(name) !== i);
+        if (twice !== undefined)
+          throw new BadFileError(file, `line 1 names column "${twice}" twice; expected each column once`);
+        return header;
+      },
       info: true,
       skip_empty_lines: true,
       relax_column_count: true,
       trim: true,
     });
   } catch (e) {
+    if (e instanceof BadFileError) throw e;
     throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
   }
   return records.map(({ record, info }) => ({ line: info.lines, fields: record }));

@@ -1,9 +1,10 @@
 /**
  * The evaluation protocol of the paper's Table 1: per seed, N_l cells drawn uniformly at random are
- * labeled, the predictor is fitted, and it is scored on ALL remaining cells of the space.
+ * labeled, the predictor is fitted, and it is scored on ALL remaining cells of the space — of the
+ * cells that have a label for the target, when a partial import leaves some without one.
  * Seeds may run in parallel worker threads, each with its own numeric backend.
  */
-import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
+import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
@@ -69,7 +70,12 @@ export interface EvaluationResult {
   target: string;
   labels: number;
   seeds: number[];
+  /** Test cells per seed: the labeled cells not drawn as labels. */
   testCells: number;
+  /** Cells with a label for the target (all cells of the space unless an import was partial). */
+  labeledCells: number;
+  /** Cells in the space. */
+  spaceCells: number;
   ktau: Summary;
   spearman: Summary;
   pearson: Summary;
@@ -89,7 +95,10 @@ export async function evaluateSeed(
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
   const { space } = benchmark;
-  const order = space.sample(new Rng(seed), space.size); // a random permutation
+  const pool = labeledCells(truth); // undefined: every cell has a label
+  const available = pool?.length ?? space.size;
+  checkLabelCount(spec.labels, available, space.size);
+  const order = drawLabeled(space, pool, new Rng(seed), available); // a random permutation of the labeled cells
   const labeled = order.subarray(0, spec.labels);
   const test = order.subarray(spec.labels);
   const predictor = createPredictor(spec.method, space, spec.options);
@@ -168,7 +177,8 @@ export async function evaluate(
 ): Promise<EvaluationResult> {
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
-  targetValues(benchmark, target); // fail early on an unknown target
+  const truth = targetValues(benchmark, target); // fails early on an unknown target
+  const available = labeledCells(truth)?.length ?? benchmark.space.size;
   const size = benchmark.space.size;
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels > size - 2) {
     throw new UserError(
@@ -176,6 +186,7 @@ export async function evaluate(
         `less at least 2 test cells to score on), got ${spec.labels}`,
     );
   }
+  checkLabelCount(spec.labels, available, benchmark.space.size);
   const runs = await forEachSeed(
     seeds,
     jobs,
@@ -193,7 +204,9 @@ export async function evaluate(
     target,
     labels: spec.labels,
     seeds,
-    testCells: benchmark.space.size - spec.labels,
+    testCells: available - spec.labels,
+    labeledCells: available,
+    spaceCells: benchmark.space.size,
     ktau: summary("ktau"),
     spearman: summary("spearman"),
     pearson: summary("pearson"),
@@ -202,6 +215,15 @@ export async function evaluate(
     predictedBestTruth: summary("predictedBestTruth"),
     runs,
   };
+}
+
+/** Labels plus at least 2 test cells must fit in the cells that have a label (UserError otherwise). */
+function checkLabelCount(labels: number, available: number, size: number): void {
+  if (available < size && labels > available - 2) {
+    throw new UserError(
+      `--labels ${labels} leaves fewer than 2 test cells: only ${available.toLocaleString("en-US")} of ${size.toLocaleString("en-US")} cells have a label (a partial import); use at most ${available - 2}`,
+    );
+  }
 }
 
 /** `evaluateSeed` in a worker thread of its own (one numeric backend per thread, no helper thread). */

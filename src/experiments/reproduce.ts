@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadBenchmark, targetValues } from "../benchmark.js";
+import { labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import {
   type EvaluationSpec,
@@ -41,6 +41,10 @@ export interface ReproduceSummary {
   ranNow: number;
   /** Runs taken from other experiments' results in the same folder. */
   borrowed: number;
+  /** Cells with a label for the target: runs label and test among these only. */
+  labeledCells: number;
+  /** Cells in the space. */
+  spaceCells: number;
   wallSeconds: number;
   files: string[];
 }
@@ -54,7 +58,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   };
   const benchmark = await loadBenchmark(settings.space, options.data);
   const target = benchmark.defaultTarget;
-  targetValues(benchmark, target);
+  const labeled = labeledCells(targetValues(benchmark, target))?.length ?? benchmark.space.size;
   mkdirSync(options.out, { recursive: true });
   const path = join(options.out, `${name}.json`);
   const file = openResults(path, name, settings.space, target);
@@ -117,5 +121,14 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     ...(await renderExperiment(name, settings, file, resultsOf(file, planned), options.out)),
   ];
   const runs = new Set(planned.map(runKey)).size;
-  return { experiment: name, runs, ranNow: pending.length, borrowed, wallSeconds: savedWall, files };
+  return {
+    experiment: name,
+    runs,
+    ranNow: pending.length,
+    borrowed,
+    labeledCells: labeled,
+    spaceCells: benchmark.space.size,
+    wallSeconds: savedWall,
+    files,
+  };
 }

@@ -6,7 +6,7 @@
  * the two protocols, and a prediction depends only on the cell and the model.
  */
 import { availableParallelism } from "node:os";
-import { loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
+import { loadBenchmark, requireBenchmark, requireEveryLabel, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { type Scores, type Summary, sampleOfTest, scorePredictions } from "../eval/evaluate.js";
@@ -146,6 +146,7 @@ export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResu
   const benchmark = await loadBenchmark(spec.space, spec.data, spec.onNote);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
+  requireEveryLabel(benchmark, target, "paper");
   const { space } = benchmark;
   const method = spec.method ?? "ssa";
   const labels = spec.labels ?? 1000;

@@ -5,7 +5,7 @@
  * Beside it, on the same seeds: random search and regularized evolution with true labels as fitness.
  * Each returns the best true label found after each trained cell.
  */
-import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
+import { type Benchmark, loadBenchmark, requireEveryLabel, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
@@ -207,6 +207,7 @@ export async function compareStrategies(
 ): Promise<StrategyRuns> {
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
+  requireEveryLabel(benchmark, spec.target ?? benchmark.defaultTarget, "search --strategy active");
   const o = activeOptions(spec.active, benchmark.space.size);
   return {
     seed,
@@ -248,6 +249,7 @@ export async function compareStrategiesOverSeeds(
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
+  requireEveryLabel(benchmark, target, "search --strategy active");
   const options = activeOptions(spec.active, benchmark.space.size);
   const runs = await forEachSeed<StrategyRuns>(
     seeds,

@@ -6,7 +6,7 @@
  * top-10 of every cell of the space by prediction. Beyond the paper, the top-10 are chosen among the
  * cells predicted best by the predictions around them too (neighbourhood.ts; weight 0 = the paper's).
  */
-import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
+import { type Benchmark, loadBenchmark, requireEveryLabel, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
@@ -227,6 +227,7 @@ export async function predictorSearchSeed(
 ): Promise<PredictorSearchRun> {
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
+  requireEveryLabel(benchmark, spec.target ?? benchmark.defaultTarget, "search");
   const { space } = benchmark;
   const labeled = space.sample(new Rng(seed), spec.labels);
   const predictor = createPredictor(spec.method, space, spec.options);
@@ -299,6 +300,7 @@ export async function predictorSearch(
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
+  requireEveryLabel(benchmark, target, "search");
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size)
     throw new UserError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
   const runs = await forEachSeed<PredictorSearchRun>(

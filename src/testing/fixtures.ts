@@ -8,22 +8,25 @@ import { Nb101Space } from "../spaces/nb101/space.js";
 /** Repository root (tests run from dist/src/…). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The benchmark data directory; fails loudly (never skips) when the real labels are not there. */
+/** Tests (and the commands they start) share one cache inside the checkout (space, decoded data). */
+export const TEST_CACHE_DIR = join(REPO_ROOT, ".nas-assay-cache");
+process.env.NAS_ASSAY_CACHE ??= TEST_CACHE_DIR;
+
+/**
+ * The benchmark data directory: the labels shipped with nas-assay (decoded into the tests' cache),
+ * or $NAS_ASSAY_DATA when it is set. Fails loudly (never skips) when the real labels are not there.
+ */
 export function testData(): DataDir {
   const data = dataDir(undefined);
   const needed = join(data.dir, "nb101", "test_accuracy_run0.npy");
   if (!existsSync(needed)) {
     throw new Error(
       `tests need the real benchmark labels: ${needed} not found (data directory from ${data.source}). ` +
-        "Set NAS_ASSAY_DATA to the directory holding nb101/ and nb201/ (CI uses ../shared/data).",
+        "Unset NAS_ASSAY_DATA to use the data shipped in benchmarks/, or point it at a directory holding nb101/ and nb201/.",
     );
   }
   return data;
 }
-
-/** Tests (and the commands they start) share one space cache inside the checkout. */
-export const TEST_CACHE_DIR = join(REPO_ROOT, ".nas-assay-cache");
-process.env.NAS_ASSAY_CACHE ??= TEST_CACHE_DIR;
 
 /** The NAS-Bench-101 space, from the tests' cache. */
 export function testSpace(): Promise<Nb101Space> {

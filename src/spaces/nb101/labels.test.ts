@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -60,4 +60,44 @@ test("a label array of the wrong length, with NaN, or missing is refused clearly
   withNaN[12] = Number.NaN;
   writeNpy(join(dir, "nb101", "test_accuracy_run0.npy"), withNaN);
   assert.throws(() => loadNb101Labels(space, data), /row 12 is NaN/);
+});
+
+test("FLOPs, parameters and times have no scale; every accuracy array must be fractions; NaN only as the manifest allows", () => {
+  const data = { dir: join(dir, "scales"), source: "--data" as const };
+  mkdirSync(join(data.dir, "nb101"), { recursive: true });
+  const real = loadNb101Labels(space, testData());
+  writeNpy(join(data.dir, "nb101", "test_accuracy_run0.npy"), real.testAccuracy);
+  writeNpy(join(data.dir, "nb101", "flops.npy"), real.flops as Float64Array); // values far above 100: fine
+  writeNpy(join(data.dir, "nb101", "training_time_mean.npy"), new Float64Array(space.size).fill(1500));
+  assert.equal(loadNb101Labels(space, data).all.training_time_mean[3], 1500);
+  writeNpy(
+    join(data.dir, "nb101", "validation_accuracy_mean.npy"),
+    real.testAccuracy.map((x) => x * 100),
+  );
+  assert.throws(
+    () => loadNb101Labels(space, data),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /validation_accuracy_mean\.npy: validation_accuracy_mean holds percentages .*divide the array by 100/.test(
+        e.message,
+      ),
+  );
+  rmSync(join(data.dir, "nb101", "validation_accuracy_mean.npy"));
+  // a manifest saying 44 cells were imported cannot cover an array with a value for every cell
+  const manifest = {
+    format: "nas-assay nb101 labels",
+    version: 1,
+    source: { file: "x.tfrecord", bytes: 1, records: 132 },
+    cellsInSpace: space.size,
+    epochBudgets: { "108": { cells: 44, records: 132, directory: "nb101" } },
+    repeats: 3,
+    missingValues: "NaN",
+    arrays: ["test_accuracy_run0.npy"],
+    seconds: 1,
+  };
+  writeFileSync(join(data.dir, "nb101", "manifest.json"), JSON.stringify(manifest));
+  assert.throws(
+    () => loadNb101Labels(space, data),
+    /test_accuracy_run0\.npy: has values for 423624 cells, but nb101\/manifest\.json says 44 cells were imported/,
+  );
 });

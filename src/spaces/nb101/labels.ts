@@ -1,9 +1,11 @@
 /** NAS-Bench-101 labels from the data directory, joined to the space by id. */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { checkAccuracyScale } from "../../data/label-scale.js";
 import { type DataDir, dataFile } from "../../data/locations.js";
 import { readNpyVector } from "../../data/npy.js";
 import { BadFileError } from "../../errors.js";
+import { importedCells, NB101_IMPORT_MANIFEST, readImportManifest } from "./import-manifest.js";
 import type { Nb101Space } from "./space.js";
 
 /** Label arrays indexed by cell id. */
@@ -20,33 +22,63 @@ export interface Nb101Labels {
 
 export const NB101_TEST_ACCURACY = "nb101/test_accuracy_run0.npy";
 export const NB101_FLOPS = "nb101/flops.npy";
-export const NB101_IMPORT_MANIFEST = "nb101/manifest.json";
 
 /** True when the data directory holds the NAS-Bench-101 test accuracies. */
 export function hasNb101Labels(data: DataDir): boolean {
   return existsSync(join(data.dir, NB101_TEST_ACCURACY));
 }
 
+/** Accuracy arrays (fractions 0..1) are scale-checked; FLOPs, parameters and times are not accuracies. */
+function isAccuracy(name: string): boolean {
+  return name.includes("accuracy");
+}
+
 /**
  * Reads every `.npy` array in DATA/nb101 (108 epochs). Refuses arrays whose length is not the space
- * size, and NaN values unless the directory was written by `data import-nb101` (whose manifest
- * declares NaN as "cell not in the imported file").
+ * size; ±∞ anywhere; NaN unless the directory has a valid import manifest (written by
+ * `data import-nb101`) listing the array, whose NaN means "cell not in the imported file" — and then
+ * no more labeled cells than the manifest imported; accuracy arrays not on the fraction scale (0..1).
+ * Errors are BadFileError naming the file and the row (= cell id).
  */
 export function loadNb101Labels(space: Nb101Space, data: DataDir): Nb101Labels {
   const testPath = dataFile(data, NB101_TEST_ACCURACY, "NAS-Bench-101 test accuracy per cell");
   const dir = join(data.dir, "nb101");
-  const nanAllowed = existsSync(join(data.dir, NB101_IMPORT_MANIFEST));
+  const manifest = readImportManifest(data, space.size);
   const all: Record<string, Float64Array> = {};
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(".npy"))
     .sort()) {
     const path = join(dir, file);
     const values = readNpyVector(path, space.size);
-    if (!nanAllowed) {
-      const bad = values.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) throw new BadFileError(path, `row ${bad} is ${values[bad]}; expected a finite number`);
+    const nanAllowed = manifest?.arrays.includes(file) ?? false;
+    let labeled = 0;
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i];
+      if (Number.isNaN(x) && nanAllowed) continue;
+      if (!Number.isFinite(x)) {
+        throw new BadFileError(
+          path,
+          `row ${i} is ${x}; expected a finite number${Number.isNaN(x) ? ` (NaN marks a cell missing from an import only in arrays listed by a valid ${NB101_IMPORT_MANIFEST})` : ""}`,
+        );
+      }
+      labeled++;
     }
-    all[file.slice(0, -4)] = values;
+    if (manifest && nanAllowed && labeled > importedCells(manifest)) {
+      throw new BadFileError(
+        path,
+        `has values for ${labeled} cells, but ${NB101_IMPORT_MANIFEST} says ${importedCells(manifest)} cells were imported; import again with --force`,
+      );
+    }
+    const name = file.slice(0, -4);
+    if (isAccuracy(name)) {
+      checkAccuracyScale(values, "fraction", {
+        file: path,
+        position: (i) => `row ${i}`,
+        what: `${name}`,
+        fix: "divide the array by 100 (nas-assay reads NAS-Bench-101 accuracies as fractions)",
+      });
+    }
+    all[name] = values;
   }
   const testAccuracy = all.test_accuracy_run0;
   if (!testAccuracy) throw new BadFileError(testPath, "could not be read");

@@ -7,7 +7,7 @@ import { BadFileError, InvalidCellError } from "../../errors.js";
 import { Rng } from "../../random.js";
 import { testData } from "../../testing/fixtures.js";
 import { formatArch, NB201_OPS, outputReachable } from "./cell.js";
-import { loadNb201Labels, NB201_DATASETS } from "./labels.js";
+import { loadNb201Accuracies, loadNb201Labels, NB201_DATASETS } from "./labels.js";
 import { Nb201Space, readNb201Csv } from "./space.js";
 
 let space: Nb201Space;
@@ -96,15 +96,31 @@ test("encoding: the op-on-vertex DAG, same shape for every cell, unreachable cel
   assert.equal(enc[size + V * V + 1 * opTypes.length + 2], 1); // edge vertex 1 of the all-none cell is "none"
 });
 
-test("csv problems are clear errors: wrong row count, mismatched order, bad accuracy", () => {
+test("csv problems are clear errors: wrong row count, a cell other than the file id's, bad accuracy", () => {
   const real = testData();
   const data = { dir, source: "--data" as const };
   mkdirSync(join(dir, "nb201"), { recursive: true });
   const text = readFileSync(join(real.dir, "nb201", "cifar100.csv"), "utf8").split("\n");
+  // two rows swapped whole: the file ids move with them, so nothing changes
   writeFileSync(join(dir, "nb201", "cifar100.csv"), [text[0], text[2], text[1], ...text.slice(3)].join("\n"));
+  assert.deepEqual(loadNb201Labels(space, data, "cifar100"), loadNb201Labels(space, real, "cifar100"));
+  // two rows' file ids swapped: each id now names another cell than in cifar10-valid.csv
+  const [id0, id1] = [text[1].split(",")[0], text[2].split(",")[0]];
+  const swapped = [
+    text[0],
+    `${id1}${text[1].slice(id0.length)}`,
+    `${id0}${text[2].slice(id1.length)}`,
+    ...text.slice(3),
+  ];
+  writeFileSync(join(dir, "nb201", "cifar100.csv"), swapped.join("\n"));
   assert.throws(
     () => loadNb201Labels(space, data, "cifar100"),
-    (e: Error) => e instanceof BadFileError && /line 2 is .* but cell 0 is/.test(e.message),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message.startsWith(join(dir, "nb201", "cifar100.csv")) &&
+      /line 3: "file id" 0 is .* but in nb201\/cifar10-valid\.csv \(which gives the ids\) it is/.test(
+        e.message,
+      ),
   );
   writeFileSync(join(dir, "nb201", "cifar100.csv"), [text[0], ...text.slice(1, 100)].join("\n"));
   assert.throws(() => loadNb201Labels(space, data, "cifar100"), /has 99 rows; expected 15625/);
@@ -117,5 +133,104 @@ test("csv problems are clear errors: wrong row count, mismatched order, bad accu
   assert.throws(
     () => loadNb201Labels(space, data, "ImageNet16-120"),
     /missing benchmark file nb201\/ImageNet16-120\.csv/,
+  );
+});
+
+/** The three real csv files as lines, transformed by `edit(dataset, lines)`, written under a new data dir. */
+function nb201Dir(name: string, edit: (dataset: string, lines: string[]) => string[]) {
+  const data = { dir: join(dir, name), source: "--data" as const };
+  mkdirSync(join(data.dir, "nb201"), { recursive: true });
+  for (const dataset of NB201_DATASETS) {
+    const lines = readFileSync(join(testData().dir, "nb201", `${dataset}.csv`), "utf8")
+      .trimEnd()
+      .split("\n");
+    writeFileSync(join(data.dir, "nb201", `${dataset}.csv`), `${edit(dataset, lines).join("\n")}\n`);
+  }
+  return data;
+}
+
+test("files re-sorted consistently (file ids kept) give the same ids, space sha256 and labels", () => {
+  const byArch = (_: string, lines: string[]) => [
+    lines[0],
+    ...lines.slice(1).sort((a, b) => (a.split(",")[1] < b.split(",")[1] ? -1 : 1)),
+  ];
+  const data = nb201Dir("resorted", byArch);
+  assert.notEqual(
+    readFileSync(join(data.dir, "nb201", "cifar100.csv"), "utf8")
+      .split("\n")[1]
+      .split(",")[0],
+    "0",
+  );
+  const resorted = Nb201Space.load(data);
+  assert.deepEqual(resorted.summary(), space.summary());
+  for (const id of [0, 1, 777, 15_624]) assert.equal(resorted.arch(id), space.arch(id));
+  assert.deepEqual(loadNb201Accuracies(resorted, data), loadNb201Accuracies(space, testData()));
+});
+
+test("files that disagree on a file id's cell: the error names the file that differs from the two others, and its line", () => {
+  // file ids 0 and 1 exchanged in cifar10-valid.csv only (the rows stay where they are)
+  const swapIds = (dataset: string, lines: string[]) => {
+    if (dataset !== "cifar10-valid") return lines;
+    const out = lines.slice();
+    out[1] = `1${lines[1].slice(1)}`;
+    out[2] = `0${lines[2].slice(1)}`;
+    return out;
+  };
+  // two rows of cifar10-valid.csv swapped whole (file ids move with them): nothing changes
+  const rows = nb201Dir("swapped-rows", (dataset, lines) =>
+    dataset === "cifar10-valid"
+      ? [lines[0], lines[12], ...lines.slice(2, 12), lines[1], ...lines.slice(13)]
+      : lines,
+  );
+  assert.deepEqual(loadNb201Accuracies(Nb201Space.load(rows), rows), loadNb201Accuracies(space, testData()));
+  const data = nb201Dir("swapped-ids", swapIds);
+  const loaded = Nb201Space.load(data); // cifar10-valid.csv alone is a valid file
+  assert.throws(
+    () => loadNb201Accuracies(loaded, data),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message.startsWith(join(data.dir, "nb201", "cifar10-valid.csv")) &&
+      /line 3: "file id" 0 is .*, but .*cifar100\.csv line 2 and .*ImageNet16-120\.csv line 2 give /.test(
+        e.message,
+      ),
+  );
+});
+
+test("a missing column, a duplicated header, a bad or repeated file id are named", () => {
+  const dropTest = nb201Dir("no-test-column", (_, lines) =>
+    lines.map((l) => l.split(",").slice(0, 7).join(",")),
+  );
+  assert.throws(
+    () => loadNb201Labels(space, dropTest, "cifar100"),
+    /cifar100\.csv: has no "test accuracy" column; columns are file id, arch str, cfg name, C, N, train accuracy, validation accuracy$/,
+  );
+  const twice = nb201Dir("header-twice", (_, lines) => [
+    lines[0].replace("validation accuracy", "test accuracy"),
+    ...lines.slice(1),
+  ]);
+  assert.throws(
+    () => loadNb201Labels(space, twice, "cifar100"),
+    /cifar100\.csv: line 1 names column "test accuracy" twice; expected each column once/,
+  );
+  const hex = nb201Dir("hex-id", (_, lines) => [lines[0], `0x0${lines[1].slice(1)}`, ...lines.slice(2)]);
+  assert.throws(
+    () => Nb201Space.load(hex),
+    /cifar10-valid\.csv: line 2, column "file id" is "0x0"; expected an integer 0\.\.15624/,
+  );
+  const repeated = nb201Dir("repeated-id", (_, lines) => [
+    lines[0],
+    lines[1],
+    `0${lines[2].slice(1)}`,
+    ...lines.slice(3),
+  ]);
+  assert.throws(() => Nb201Space.load(repeated), /line 3 repeats "file id" 0 of line 2/);
+  const hexValue = nb201Dir("hex-value", (_, lines) => [
+    lines[0],
+    lines[1].replace(/,[^,]*$/, ",0x1F"),
+    ...lines.slice(2),
+  ]);
+  assert.throws(
+    () => loadNb201Labels(space, hexValue, "cifar100"),
+    /line 2, column "test accuracy" is "0x1F"; expected a decimal percentage 0\.\.100/,
   );
 });

@@ -1,6 +1,6 @@
 /**
- * The NAS-Bench-201 search space: all 5^6 = 15,625 cells. A cell's id is its row in the benchmark's
- * csv files (the official index order), read from the arch strings and checked, not assumed.
+ * The NAS-Bench-201 search space: all 5^6 = 15,625 cells. A cell's id is the `file id` of its row in
+ * the benchmark's csv files (the official index), whatever the row order; arch strings are checked.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -24,6 +24,8 @@ import {
 /** The csv whose row order defines the ids (the three files share it; the labels loader checks). */
 export const NB201_ORDER_FILE = "nb201/cifar10-valid.csv";
 export const NB201_ARCH_COLUMN = "arch str";
+/** The column holding each row's cell id (the official index), so a re-sorted file keeps its ids. */
+export const NB201_ID_COLUMN = "file id";
 
 export class Nb201Space implements SearchSpace<Nb201Cell> {
   readonly name = "nb201";
@@ -47,7 +49,7 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
     });
   }
 
-  /** Reads the id order from the benchmark csv in the data directory. */
+  /** Reads the cells by file id from the benchmark csv in the data directory. */
   static load(data: DataDir): Nb201Space {
     const path = dataFile(data, NB201_ORDER_FILE, "NAS-Bench-201 cells in benchmark order");
     return new Nb201Space(readArchOrder(path));
@@ -142,43 +144,94 @@ function createHashLines(lines: string[]): string {
     .digest("hex");
 }
 
-/** Reads one NAS-Bench-201 csv: its header-named rows, with clear errors. */
-export function readNb201Csv(path: string): Record<string, string>[] {
+/**
+ * Reads one NAS-Bench-201 csv: its header-named rows, with clear errors. A UTF-8 byte-order mark is
+ * skipped; a header naming a column twice, or lacking one of `required`, is refused.
+ */
+export function readNb201Csv(
+  path: string,
+  required: readonly string[] = [NB201_ID_COLUMN, NB201_ARCH_COLUMN],
+): Record<string, string>[] {
   let rows: Record<string, string>[];
   try {
-    rows = parse(readFileSync(path), { columns: true, skip_empty_lines: true });
+    rows = parse(readFileSync(path), {
+      bom: true,
+      columns: (header: string[]) => {
+        const twice = header.find((name, i) => header.indexOf(name) !== i);
+        if (twice !== undefined)
+          throw new BadFileError(path, `line 1 names column "${twice}" twice; expected each column once`);
+        const missing = required.filter((name) => !header.includes(name));
+        if (missing.length > 0)
+          throw new BadFileError(
+            path,
+            `has no ${missing.map((m) => `"${m}"`).join(", ")} column${missing.length > 1 ? "s" : ""}; columns are ${header.join(", ")}`,
+          );
+        return header;
+      },
+      skip_empty_lines: true,
+    });
   } catch (e) {
+    if (e instanceof BadFileError) throw e;
     throw new BadFileError(path, `not a readable csv: ${(e as Error).message}`);
-  }
-  if (rows.length > 0 && !(NB201_ARCH_COLUMN in rows[0])) {
-    throw new BadFileError(
-      path,
-      `has no "${NB201_ARCH_COLUMN}" column; columns are ${Object.keys(rows[0]).join(", ")}`,
-    );
   }
   return rows;
 }
 
-/** The cell codes of a benchmark csv in row order, every arch string validated. */
-export function readArchOrder(path: string): Int32Array {
-  const rows = readNb201Csv(path);
+/** One NAS-Bench-201 csv keyed by its `file id` column (the benchmark's cell index). */
+export interface Nb201Table {
+  path: string;
+  /** rows[id]: the row whose file id is `id`. */
+  rows: Record<string, string>[];
+  /** lines[id]: its line in the file (header = line 1). */
+  lines: Int32Array;
+  /** codes[id]: cellCode of its arch string. */
+  codes: Int32Array;
+}
+
+/**
+ * Reads a benchmark csv and maps each row to its cell id by the `file id` column, whatever the row
+ * order: every file id an integer 0..15624, each once, every arch string valid and each cell once.
+ * Throws BadFileError naming the file, the line and the column.
+ */
+export function readNb201Table(path: string, required?: readonly string[]): Nb201Table {
+  const rows = readNb201Csv(path, required);
   if (rows.length !== NB201_CELLS) {
-    throw new BadFileError(path, `has ${rows.length} rows; NAS-Bench-201 has ${NB201_CELLS} cells`);
+    throw new BadFileError(path, `has ${rows.length} rows; expected ${NB201_CELLS}, one per cell`);
   }
-  const codes = new Int32Array(rows.length);
-  const seen = new Int32Array(NB201_CELLS).fill(-1);
+  const byId: Record<string, string>[] = new Array(NB201_CELLS);
+  const lines = new Int32Array(NB201_CELLS).fill(-1);
+  const codes = new Int32Array(NB201_CELLS);
+  const lineOfCode = new Int32Array(NB201_CELLS).fill(-1);
   rows.forEach((row, i) => {
+    const line = i + 2;
+    const text = row[NB201_ID_COLUMN];
+    const id = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!(id < NB201_CELLS)) {
+      throw new BadFileError(
+        path,
+        `line ${line}, column "${NB201_ID_COLUMN}" is "${text}"; expected an integer 0..${NB201_CELLS - 1}`,
+      );
+    }
+    if (lines[id] >= 0)
+      throw new BadFileError(path, `line ${line} repeats "${NB201_ID_COLUMN}" ${id} of line ${lines[id]}`);
     let cell: Nb201Cell;
     try {
       cell = parseArch(row[NB201_ARCH_COLUMN]);
     } catch (e) {
-      throw new BadFileError(path, `line ${i + 2}: ${(e as Error).message}`);
+      throw new BadFileError(path, `line ${line}, column "${NB201_ARCH_COLUMN}": ${(e as Error).message}`);
     }
     const code = cellCode(cell);
-    if (seen[code] >= 0)
-      throw new BadFileError(path, `line ${i + 2} repeats the cell of line ${seen[code] + 2}`);
-    seen[code] = i;
-    codes[i] = code;
+    if (lineOfCode[code] >= 0)
+      throw new BadFileError(path, `line ${line} repeats the cell of line ${lineOfCode[code]}`);
+    lineOfCode[code] = line;
+    lines[id] = line;
+    codes[id] = code;
+    byId[id] = row;
   });
-  return codes;
+  return { path, rows: byId, lines, codes };
+}
+
+/** The cell codes of a benchmark csv by file id (see readNb201Table). */
+export function readArchOrder(path: string): Int32Array {
+  return readNb201Table(path).codes;
 }

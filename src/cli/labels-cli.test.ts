@@ -1,0 +1,219 @@
+/**
+ * Labels are never silently wrong, seen from the command line: each bad data file is built here (in a
+ * temporary directory) and the built CLI must stop with exit 1 and one line naming the file and the fix.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { writeNpy } from "../data/npy.js";
+import { encodeTfRecord } from "../data/tfrecord.js";
+import { matrixText } from "../spaces/nb101/cell.js";
+import { loadNb101Labels } from "../spaces/nb101/labels.js";
+import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
+import type { Nb101Space } from "../spaces/nb101/space.js";
+import { NB201_DATASETS } from "../spaces/nb201/labels.js";
+import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
+
+const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-labels-cli-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let space: Nb101Space;
+let truth: Float64Array;
+before(async () => {
+  space = await testSpace(); // the commands below load the same space cache
+  truth = loadNb101Labels(space, testData()).testAccuracy;
+});
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", env: process.env });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Exit 1, nothing on stdout, and exactly one stderr line "nas-assay: …" matching `message`. */
+function refused(args: string[], message: RegExp): void {
+  const r = run(args);
+  assert.equal(r.code, 1, `${args.join(" ")}: exit ${r.code}\n${r.err}`);
+  assert.equal(r.out, "", args.join(" "));
+  const lines = r.err.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `${args.join(" ")}: expected one line, got\n${r.err}`);
+  assert.match(lines[0], /^nas-assay: /);
+  assert.match(lines[0], message, args.join(" "));
+}
+
+/** A data directory with an nb101/ holding these arrays (and optionally a manifest). */
+function nb101Dir(name: string, arrays: Record<string, Float64Array>, manifest?: unknown): string {
+  const data = join(dir, name);
+  mkdirSync(join(data, "nb101"), { recursive: true });
+  for (const [file, values] of Object.entries(arrays)) writeNpy(join(data, "nb101", `${file}.npy`), values);
+  if (manifest !== undefined) writeFileSync(join(data, "nb101", "manifest.json"), JSON.stringify(manifest));
+  return data;
+}
+
+test("NAS-Bench-101 accuracies in percent are refused by cell, evaluate and search, with the fix", () => {
+  const data = nb101Dir("nb101-percent", { test_accuracy_run0: truth.map((x) => x * 100) });
+  copyFileSync(join(testData().dir, "nb101", "flops.npy"), join(data, "nb101", "flops.npy")); // FLOPs: no scale
+  const message =
+    /test_accuracy_run0\.npy: test_accuracy_run0 holds percentages \(values up to 94\.66.*expected a fraction 0\.\.1: divide the array by 100/;
+  refused(["--data", data, "cell", "--id", "67206"], message);
+  refused(["--data", data, "evaluate", "--method", "e2epp", "--labels", "100", "--seeds", "0"], message);
+  refused(["--data", data, "search"], message);
+});
+
+test("NAS-Bench-201 csv files divided by 100 are refused with the fix", () => {
+  const data = join(dir, "nb201-fraction");
+  mkdirSync(join(data, "nb201"), { recursive: true });
+  for (const dataset of NB201_DATASETS) {
+    const lines = readFileSync(join(testData().dir, "nb201", `${dataset}.csv`), "utf8")
+      .trimEnd()
+      .split("\n");
+    const scaled = lines.map((line, i) => {
+      if (i === 0) return line;
+      const f = line.split(",");
+      for (const k of [5, 6, 7]) f[k] = String(Number(f[k]) / 100);
+      return f.join(",");
+    });
+    writeFileSync(join(data, "nb201", `${dataset}.csv`), `${scaled.join("\n")}\n`);
+  }
+  refused(
+    ["--data", data, "cell", "--space", "nb201", "--id", "1"],
+    /nb201\/cifar10-valid\.csv: column "train accuracy" holds fractions .*expected a percentage 0\.\.100: multiply it by 100/,
+  );
+});
+
+test("a label file mixing percentages and fractions is refused naming the lines; --scale percent reads percentages", () => {
+  const ids = [0, 5, 67206, 307498, 11, 12, 13, 14, 15];
+  const rows = ids.map((id, k) => {
+    const c = space.cell(id);
+    const value = k % 3 === 2 ? truth[id] * 100 : truth[id];
+    return `${matrixText(c.matrix)},"${c.ops.join(",")}",${value}`;
+  });
+  const file = join(dir, "mixed.csv");
+  writeFileSync(file, `matrix,ops,acc\n${rows.join("\n")}\n`);
+  const message =
+    /mixed\.csv: column "acc" mixes scales: 3 values above 1 \(percentages: line 4 .*line 7 .*line 10 .*\) and 6 at most 1 \(fractions: line 2 /;
+  refused(["data", "labels", file, "--target", "acc"], message);
+  refused(
+    ["train", "--labels", file, "--target", "acc", "--method", "e2epp", "--out", join(dir, "m.nasa")],
+    message,
+  );
+  const percent = join(dir, "percent.csv");
+  writeFileSync(percent, `matrix,ops,acc\n${rows.filter((_, k) => k % 3 === 2).join("\n")}\n`);
+  refused(["data", "labels", percent, "--target", "acc"], /holds percentages.*--scale percent/);
+  const ok = run(["data", "labels", percent, "--target", "acc", "--scale", "percent", "--json"]);
+  assert.equal(ok.code, 0, ok.err);
+  assert.equal(JSON.parse(ok.out).cells, 3);
+  const latency = run(["data", "labels", percent, "--target", "acc", "--scale", "none", "--json"]);
+  assert.equal(latency.code, 0, latency.err);
+});
+
+test("a manifest.json that is not a valid import manifest does not allow ∞ or NaN; a valid one never allows ∞", () => {
+  const withInf = truth.slice();
+  withInf[5] = Number.POSITIVE_INFINITY;
+  const evaluate = (data: string) => [
+    "--data",
+    data,
+    "evaluate",
+    "--method",
+    "e2epp",
+    "--labels",
+    "20",
+    "--seeds",
+    "0",
+  ];
+  const junk = nb101Dir("manifest-junk", { test_accuracy_run0: withInf }, {});
+  refused(
+    evaluate(junk),
+    /nb101\/manifest\.json: field "format" is missing; expected "nas-assay nb101 labels"/,
+  );
+  const valid = {
+    format: "nas-assay nb101 labels",
+    version: 1,
+    source: { file: "x.tfrecord", bytes: 1, records: 3 },
+    cellsInSpace: space.size,
+    epochBudgets: { "108": { cells: space.size, records: 3 * space.size, directory: "nb101" } },
+    repeats: 3,
+    missingValues: "NaN",
+    arrays: ["test_accuracy_run0.npy"],
+    seconds: 1,
+  };
+  const inf = nb101Dir("manifest-inf", { test_accuracy_run0: withInf }, valid);
+  refused(evaluate(inf), /test_accuracy_run0\.npy: row 5 is Infinity; expected a finite number/);
+  const withNaN = truth.slice();
+  withNaN[7] = Number.NaN;
+  const unlisted = nb101Dir("manifest-unlisted", { test_accuracy_run0: truth, flops: withNaN }, valid);
+  refused(
+    evaluate(unlisted),
+    /flops\.npy: row 7 is NaN; expected a finite number \(NaN marks a cell missing/,
+  );
+  const noManifest = nb101Dir("no-manifest", { test_accuracy_run0: withNaN });
+  refused(evaluate(noManifest), /row 7 is NaN/);
+});
+
+test("after a partial import, evaluate, train and tour use the labeled cells only and say how many; search refuses", () => {
+  const chosen = Array.from({ length: 44 }, (_, k) => k * 9629);
+  const records = chosen.flatMap((id) =>
+    [0, 1, 2].map((repeat) => {
+      const c = space.cell(id);
+      return encodeTfRecord(
+        encodeOfficialRecord({
+          hash: space.hashOf(id),
+          epochs: 108,
+          adjacency: matrixText(c.matrix),
+          operations: c.ops.join(","),
+          metrics: {
+            evaluation_data: [{}, { test_accuracy: 0.5 }, { test_accuracy: repeat === 0 ? truth[id] : 0.9 }],
+            trainable_parameters: space.parameters(id),
+          },
+        }),
+      );
+    }),
+  );
+  const file = join(dir, "partial.tfrecord");
+  writeFileSync(file, Buffer.concat(records));
+  const data = join(dir, "partial");
+  const imp = run(["data", "import-nb101", file, "--out", data, "--json"]);
+  assert.equal(imp.code, 0, imp.err);
+  assert.equal(JSON.parse(imp.out).epochBudgets["108"].cells, 44);
+
+  const json = run([
+    "--data",
+    data,
+    "evaluate",
+    "--method",
+    "e2epp",
+    "--labels",
+    "20",
+    "--seeds",
+    "0",
+    "--json",
+  ]);
+  assert.equal(json.code, 0, json.err);
+  const result = JSON.parse(json.out);
+  assert.equal(result.testCells, 24);
+  assert.equal(result.labeledCells, 44);
+  assert.equal(result.spaceCells, 423_624);
+  assert.ok(Number.isFinite(result.mse.mean) && Number.isFinite(result.ktau.mean), json.out);
+  const text = run(["--data", data, "evaluate", "--method", "e2epp", "--labels", "20", "--seeds", "0"]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /test = 24 labeled cells \(44 of 423624 cells have labels\)/);
+  assert.doesNotMatch(text.out, /NaN/);
+  refused(
+    ["--data", data, "evaluate", "--method", "e2epp", "--labels", "43", "--seeds", "0"],
+    /--labels 43 leaves fewer than 2 test cells: only 44 of 423,624 cells have a label/,
+  );
+  refused(
+    ["--data", data, "search"],
+    /search needs a label for every cell, but "test_accuracy_run0" has labels for 44 of 423,624 cells/,
+  );
+  const tour = run(["--data", data, "tour"]);
+  assert.equal(tour.code, 0, tour.err);
+  assert.match(tour.out, /labels for 44 of 423,624 cells \(a partial import\)/);
+  assert.doesNotMatch(tour.out, /NaN/);
+  const model = join(dir, "partial.nasa");
+  const train = run(["--data", data, "train", "--method", "e2epp", "--labels", "30", "--out", model]);
+  assert.equal(train.code, 0, train.err);
+  assert.match(train.err, /drawing 30 of the 44 labeled cells/);
+});

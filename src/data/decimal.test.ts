@@ -1,0 +1,17 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseDecimal } from "./decimal.js";
+
+test("decimal numbers are read; hex, binary, octal, Infinity, NaN and blanks are not numbers", () => {
+  for (const [text, value] of [
+    ["93.1", 93.1],
+    [" 0.5 ", 0.5],
+    ["-2", -2],
+    [".25", 0.25],
+    ["1e-3", 0.001],
+    ["7.", 7],
+  ] as const)
+    assert.equal(parseDecimal(text), value, text);
+  for (const text of ["0x1F", "0b11", "0o17", "Infinity", "-Infinity", "NaN", "", "  ", "1,5", "12abc", "1e"])
+    assert.ok(Number.isNaN(parseDecimal(text)), text);
+});

@@ -1,0 +1,94 @@
+/**
+ * The scale of accuracy labels: fractions 0..1 (NAS-Bench-101 arrays, nas-assay's own labels) or
+ * percentages 0..100 (NAS-Bench-201 csv files). A file on the other scale, a file mixing both, or a
+ * value outside 0..100 is refused with the place of the offending values and the fix. Only accuracy
+ * targets have a scale: FLOPs, parameters or training times are not checked here.
+ */
+import { BadFileError } from "../errors.js";
+
+export type AccuracyScale = "fraction" | "percent";
+
+export const ACCURACY_SCALES: readonly AccuracyScale[] = ["fraction", "percent"];
+
+/** How to name the values of a source in messages, and how to fix a file on the other scale. */
+export interface ScaleSource {
+  /** The file, named in every message. */
+  file: string;
+  /** Where value `i` is, e.g. `line 12` or `row 67206`. */
+  position: (i: number) => string;
+  /** The column or array the values come from, e.g. `column "test accuracy"`. */
+  what: string;
+  /** What the user should do when the whole file is on the other scale. */
+  fix: string;
+  /** Said after an out-of-range value, when the values may not be accuracies at all (a user's file). */
+  outOfRangeHint?: string;
+}
+
+const RANGE: Record<AccuracyScale, string> = {
+  fraction: "a fraction 0..1",
+  percent: "a percentage 0..100",
+};
+
+/** How far apart near-chance percentages at most 1 may be (NAS-Bench-201: within 0.013). */
+const NEAR_CHANCE_SPREAD = 0.05;
+
+/**
+ * Checks accuracy `values` (NaN = no label, skipped) against the `expected` scale. Rules: every value
+ * in 0..100 and finite; on the fraction scale no value above 1; on the percent scale not every value
+ * at most 1 — values at most 1 are accepted there only as near-chance accuracies: at most a tenth of
+ * the values, all within 0.05 of each other (1 % on CIFAR-100, 0.83 % on ImageNet16-120). A single
+ * fraction among percentages cannot be told from a near-chance percentage and passes; two or more
+ * different ones are refused. Zero belongs to both scales.
+ * Throws BadFileError naming the file, the positions of the offending values and the fix.
+ */
+export function checkAccuracyScale(
+  values: ArrayLike<number>,
+  expected: AccuracyScale,
+  source: ScaleSource,
+): void {
+  const at = (i: number) => `${source.position(i)} (${values[i]})`;
+  const low: number[] = []; // 0 < v <= 1
+  const high: number[] = []; // 1 < v <= 100
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    if (!(v >= 0 && v <= 100)) {
+      throw new BadFileError(
+        source.file,
+        `${source.what}: ${at(i)} is out of range; expected ${RANGE[expected]}${source.outOfRangeHint ? ` (${source.outOfRangeHint})` : ""}`,
+      );
+    }
+    if (v > 1) high.push(i);
+    else if (v > 0) low.push(i);
+  }
+  if (low.length === 0 && high.length === 0) return;
+  if (expected === "fraction" && high.length === 0) return;
+  if (expected === "percent" && low.length === 0) return;
+  const max = (ids: number[]) => ids.reduce((m, i) => Math.max(m, values[i]), Number.NEGATIVE_INFINITY);
+  if (expected === "fraction" && low.length === 0) {
+    throw new BadFileError(
+      source.file,
+      `${source.what} holds percentages (values up to ${max(high)}, e.g. ${at(high[0])}); expected ${RANGE.fraction}: ${source.fix}`,
+    );
+  }
+  if (expected === "percent" && high.length === 0) {
+    throw new BadFileError(
+      source.file,
+      `${source.what} holds fractions (every value at most 1, up to ${max(low)}, e.g. ${at(low[0])}); expected ${RANGE.percent}: ${source.fix}`,
+    );
+  }
+  if (expected === "percent") {
+    // near-chance percentages (1 % on CIFAR-100, 0.83 % on ImageNet16-120): a few values, all alike
+    const lows = low.map((i) => values[i]);
+    const spread =
+      lows.reduce((m, v) => Math.max(m, v), 0) -
+      lows.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
+    if (low.length <= 0.1 * (low.length + high.length) && spread <= NEAR_CHANCE_SPREAD) return;
+  }
+  const examples = (ids: number[]) => ids.slice(0, 3).map(at).join(", ") + (ids.length > 3 ? ", …" : "");
+  throw new BadFileError(
+    source.file,
+    `${source.what} mixes scales: ${high.length} value${high.length === 1 ? "" : "s"} above 1 (percentages: ${examples(high)}) and ` +
+      `${low.length} at most 1 (fractions: ${examples(low)}); put every value on one scale, ${RANGE[expected]}`,
+  );
+}
