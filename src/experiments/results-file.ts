@@ -1,10 +1,13 @@
 /**
  * An experiment's results file (NAME.json): the settings it was run with and one entry per finished
  * run, rewritten atomically after each run so that an interrupted experiment resumes where it stopped.
+ * Several processes may run one experiment into the same folder at once (e.g. on different seeds):
+ * each save merges with what the others saved, under a lock, so no run is lost.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { withFileLock } from "../data/file-lock.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
 import type { SpaceName } from "../spaces/registry.js";
@@ -146,6 +149,23 @@ export function resultsOf(file: ResultsFile, planned: RunSpec[]): { run: RunSpec
   });
 }
 
-export function saveResults(path: string, file: ResultsFile): void {
-  writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+/**
+ * Saves `file` at `path` without losing runs another process saved there meanwhile: under the file's
+ * lock (PATH.lock), the file on disk is read again, the runs it holds that `file` lacks are copied into
+ * `file` (a run in both keeps `file`'s), and the union is written atomically; `file` is left holding the
+ * union. `addedWallSeconds` (this process's wall time in runs since its last save, s) is added to the
+ * total on disk. Throws UserError when the file on disk now holds another experiment, space or target,
+ * or is no longer a results file (it is then left as it is).
+ */
+export function saveResults(path: string, file: ResultsFile, addedWallSeconds = 0): void {
+  withFileLock(path, () => {
+    if (existsSync(path)) {
+      const saved = openResults(path, file.experiment, file.space, file.target);
+      for (const [key, run] of Object.entries(saved.runs)) file.runs[key] ??= run;
+      file.wallSeconds = saved.wallSeconds + addedWallSeconds;
+    } else {
+      file.wallSeconds += addedWallSeconds;
+    }
+    writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+  });
 }
