@@ -1,5 +1,6 @@
 /** `nas-assay reproduce NAME`: one of the paper's experiments, resumable, written as NAME.md/.json/.svg. */
 import { Argument, Command } from "commander";
+import { checkOutputFolder } from "../data/output-path.js";
 import { UserError } from "../errors.js";
 import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
 import { reproduce } from "../experiments/reproduce.js";
@@ -24,6 +25,7 @@ export function reproduceCommand(): Command {
     .action(
       async (name: ExperimentName, opts: Record<string, string | boolean | undefined>, cmd: Command) => {
         const options = globals(cmd);
+        checkOutputFolder(String(opts.out), "--out");
         let seeds: number[] | undefined;
         if (typeof opts.seeds === "string") {
           seeds = opts.seeds.split(",").map((s) => Number(s.trim()));

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { checkOutputFile } from "../data/output-path.js";
 import { UserError } from "../errors.js";
 import { renderSvg } from "../experiments/plots.js";
 import { methodName } from "../predictors/registry.js";
@@ -174,6 +175,7 @@ function searched(opts: Record<string, string>, options: ReturnType<typeof globa
 
 async function activeAction(opts: Record<string, string>, cmd: Command): Promise<void> {
   const options = globals(cmd);
+  if (opts.plot !== undefined) checkOutputFile(opts.plot, "--plot");
   const exploration = Number(opts.exploration);
   if (!(exploration >= 0 && exploration <= 1))
     throw new UserError(`--exploration must be in [0, 1], got "${opts.exploration}"`);

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { loadBenchmark, targetValues } from "../benchmark.js";
+import { checkOutputFile } from "../data/output-path.js";
 import { readUserLabels } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import { createPredictor, methodName } from "../predictors/registry.js";
@@ -40,6 +41,7 @@ export function trainCommand(): Command {
     );
   return withAssessorFlags(command).action(async (opts: TrainOptions, cmd: Command) => {
     const options = globals(cmd);
+    checkOutputFile(opts.out, "--out");
     const seed = Number(opts.seed);
     if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got "${opts.seed}"`);
     const method = methodName(opts.method);

@@ -99,6 +99,20 @@ export async function writeReportFromFiles(
   out: string,
   readme?: ReadmeTarget,
 ): Promise<ReportSource[]> {
+  // the README is read first: a missing one, or one without the markers, stops before any drawing
+  let readmeText: string | undefined;
+  if (readme) {
+    try {
+      readmeText = readFileSync(readme.file, "utf8");
+    } catch (e) {
+      throw new BadFileError(readme.file, `cannot read the README to write into (${(e as Error).message})`);
+    }
+    try {
+      spliceBetweenMarkers(readmeText, README_MARKERS, "");
+    } catch (e) {
+      throw new BadFileError(readme.file, (e as Error).message);
+    }
+  }
   const sources = documentsFromFiles(paths);
   const html = await toHtml(
     "nas-assay report",
@@ -119,7 +133,7 @@ export async function writeReportFromFiles(
     }
     writeFileAtomic(
       readme.file,
-      spliceBetweenMarkers(readFileSync(readme.file, "utf8"), README_MARKERS, tables.join("\n")),
+      spliceBetweenMarkers(readmeText as string, README_MARKERS, tables.join("\n")),
     );
   }
   writeFileAtomic(out, html);
