@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { UserError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { testData } from "../testing/fixtures.js";
 import { experimentRuns, runKey } from "./experiments.js";
 import { openResults, type ResultsFile, readResults, saveResults } from "./results-file.js";
@@ -114,4 +114,29 @@ test("a save refuses to overwrite a file that meanwhile became another experimen
   saveResults(path, theirs);
   assert.throws(() => saveResults(path, ours), UserError);
   assert.equal(JSON.parse(readFileSync(path, "utf8")).experiment, "table1", "left as it was");
+});
+
+test("a results file edited into another shape is refused, naming the field", () => {
+  const path = join(root, "edited.json");
+  const good = openResults(path, "table4", "nb201", "cifar10-valid/test");
+  good.runs.a = { run: { method: "ssa", labels: 100, seed: 0 }, result: { seed: 0 } as never };
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ runs: null }, /field "runs" is null; expected an object of runs by key/],
+    [{ runs: [] }, /field "runs" is \[\]; expected an object of runs by key/],
+    [
+      { runs: { a: { run: { method: "ssa", labels: "100", seed: 0 }, result: {} } } },
+      /malformed run under a/,
+    ],
+    [{ runs: { a: 5 } }, /malformed run under a/],
+    [{ experiment: "table9" }, /field "experiment" is "table9"; expected one of table1, /],
+    [{ wallSeconds: "3" }, /field "wallSeconds" is "3"; expected a number/],
+  ];
+  for (const [edit, message] of cases) {
+    writeFileSync(path, JSON.stringify({ ...good, ...edit }));
+    assert.throws(
+      () => readResults(path),
+      (e: Error) => e instanceof BadFileError && e.message.startsWith(`${path}: `) && message.test(e.message),
+      JSON.stringify(edit),
+    );
+  }
 });

@@ -72,7 +72,10 @@ export function openResults(
   return file;
 }
 
-/** A results file of any experiment, checked to be one. */
+/**
+ * A results file of any experiment, checked to be one: its experiment, space and target, and each run
+ * (its spec and result objects). Throws BadFileError naming the field that is not what was written.
+ */
 export function readResults(path: string): ResultsFile {
   let file: ResultsFile;
   try {
@@ -80,8 +83,31 @@ export function readResults(path: string): ResultsFile {
   } catch (e) {
     throw new BadFileError(path, `not a results file (${(e as Error).message})`);
   }
-  if (file?.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION || typeof file.runs !== "object")
+  if (file?.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION)
     throw new BadFileError(path, `not a version ${RESULTS_VERSION} "${RESULTS_FORMAT}" results file`);
+  const bad = (field: string, expected: string) =>
+    new BadFileError(
+      path,
+      `field "${field}" is ${JSON.stringify(file[field as keyof ResultsFile])}; expected ${expected}`,
+    );
+  if (!(EXPERIMENTS as readonly string[]).includes(file.experiment))
+    throw bad("experiment", `one of ${EXPERIMENTS.join(", ")}`);
+  if (typeof file.space !== "string") throw bad("space", "a space name");
+  if (typeof file.target !== "string") throw bad("target", "a target name");
+  if (typeof file.wallSeconds !== "number") throw bad("wallSeconds", "a number of seconds");
+  if (file.runs === null || typeof file.runs !== "object" || Array.isArray(file.runs))
+    throw bad("runs", "an object of runs by key");
+  for (const [key, entry] of Object.entries(file.runs)) {
+    const run = entry?.run;
+    if (
+      typeof run?.method !== "string" ||
+      !Number.isInteger(run.labels) ||
+      !Number.isInteger(run.seed) ||
+      entry.result === null ||
+      typeof entry.result !== "object"
+    )
+      throw new BadFileError(path, `field "runs" holds a malformed run under ${key}`);
+  }
   return file;
 }
 
