@@ -1,5 +1,7 @@
 /** `nas-assay data …`: importing official benchmark files and checking your own labels. */
 import { Command } from "commander";
+import { checkOutputFolder } from "../data/output-path.js";
+import { checkTfRecordFile } from "../data/tfrecord.js";
 import { type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { importNb101 } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
@@ -24,12 +26,15 @@ export function dataCommand(): Command {
     .addHelpText("after", "\nExample:\n  nas-assay data import-nb101 nasbench_only108.tfrecord --out ./data")
     .action(async (file: string, opts: { out: string; force?: boolean }, command: Command) => {
       const options = globals(command);
+      checkTfRecordFile(file);
+      checkOutputFolder(opts.out, "--out");
       const space = await loadNb101(options);
       const bar = progressBar(options, "import", "MB");
       let manifest: Awaited<ReturnType<typeof importNb101>>;
       try {
         manifest = await importNb101(file, opts.out, space, {
           force: opts.force,
+          onNote: (text) => note(options, text),
           onProgress: (read, total) => bar?.update(read / 2 ** 20, total / 2 ** 20),
         });
       } finally {

@@ -4,6 +4,16 @@ import { CommanderError } from "commander";
 import { UserError } from "../errors.js";
 import { program } from "./program.js";
 
+// A reader that stops early (`nas-assay paper --help | head -1`) closes the pipe: stop quietly, as
+// command-line tools do, instead of an unhandled 'error' event; with status 0 unless a failure was
+// already being reported.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 try {
   await program().parseAsync(process.argv);
 } catch (error) {

@@ -4,8 +4,9 @@
  */
 import { Command } from "commander";
 import { requireBenchmark } from "../benchmark.js";
+import { checkOutputFile } from "../data/output-path.js";
 import { type PipelineStage, runPaperPipeline } from "../pipeline/paper-pipeline.js";
-import { writePipelineFiles } from "../pipeline/pipeline-file.js";
+import { resultsPathFor, writePipelineFiles } from "../pipeline/pipeline-file.js";
 import { predictionTable, searchTable } from "../pipeline/pipeline-report.js";
 import type { Method } from "../predictors/registry.js";
 import { textTable } from "../report/text.js";
@@ -54,7 +55,10 @@ export function paperCommand(): Command {
   return withAssessorFlags(command).action(async (opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
     const space = opts.space as SpaceName;
-    requireBenchmark(space, options.dataDir); // at once, with every missing file named
+    // at once, not after the minutes of work: the report and its results beside it, every missing file named
+    checkOutputFile(String(opts.out), "--out");
+    checkOutputFile(resultsPathFor(String(opts.out)), "--out (its results file)");
+    requireBenchmark(space, options.dataDir);
     const result = await withStages(
       options,
       "paper",

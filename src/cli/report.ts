@@ -1,5 +1,6 @@
 /** `nas-assay report`: one HTML page from results files already written (`paper`'s .json, `reproduce`'s NAME.json). */
 import { Command } from "commander";
+import { checkOutputFile, checkOutputFolder } from "../data/output-path.js";
 import { UserError } from "../errors.js";
 import { writeReportFromFiles } from "../report/from-files.js";
 import { globals, print } from "./context.js";
@@ -26,6 +27,9 @@ export function reportCommand(): Command {
       async (paths: string[], opts: { out: string; readme?: string; figures?: string }, cmd: Command) => {
         const options = globals(cmd);
         if (opts.figures && !opts.readme) throw new UserError("--figures goes with --readme");
+        checkOutputFile(opts.out, "--out");
+        if (opts.readme !== undefined) checkOutputFile(opts.readme, "--readme");
+        if (opts.figures !== undefined) checkOutputFolder(opts.figures, "--figures");
         const sources = await writeReportFromFiles(
           paths,
           opts.out,

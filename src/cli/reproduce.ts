@@ -1,5 +1,6 @@
 /** `nas-assay reproduce NAME`: one of the paper's experiments, resumable, written as NAME.md/.json/.svg. */
 import { Argument, Command } from "commander";
+import { checkOutputFolder } from "../data/output-path.js";
 import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
 import { reproduce } from "../experiments/reproduce.js";
 import type { SpaceName } from "../spaces/registry.js";
@@ -26,6 +27,7 @@ export function reproduceCommand(): Command {
     );
   return command.action(async (name: ExperimentName, opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
+    checkOutputFolder(String(opts.out), "--out");
     const summary = await withProgress(options, name, "runs", (update) =>
       reproduce(name, {
         space: opts.space as SpaceName,

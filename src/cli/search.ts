@@ -4,6 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { checkOutputFile } from "../data/output-path.js";
 import { UserError } from "../errors.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
@@ -199,6 +200,7 @@ function searched(opts: Record<string, unknown>, options: ReturnType<typeof glob
 async function activeAction(opts: Record<string, unknown>, cmd: Command): Promise<void> {
   const options = globals(cmd);
   const plot = opts.plot as string | undefined;
+  if (plot !== undefined) checkOutputFile(plot, "--plot");
   const result = await withProgress(options, "active search", "%", (update) =>
     compareStrategiesOverSeeds(
       {

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
+import { checkOutputFile } from "../data/output-path.js";
 import { type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import { createPredictor, methodName } from "../predictors/registry.js";
@@ -43,6 +44,7 @@ export function trainCommand(): Command {
     );
   return withAssessorFlags(command).action(async (opts: TrainOptions, cmd: Command) => {
     const options = globals(cmd);
+    checkOutputFile(opts.out, "--out");
     const seed = opts.seed;
     const method = methodName(opts.method);
     const name = spaceName(opts.space);

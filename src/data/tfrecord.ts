@@ -2,6 +2,7 @@
  * TFRecord files, streamed in constant memory: per record a uint64 LE length, the masked CRC-32C of
  * those 8 bytes, the data, and the masked CRC-32C of the data. Both checksums are verified.
  */
+import { statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import CRC32C from "crc-32/crc32c.js";
 import { BadFileError } from "../errors.js";
@@ -35,6 +36,20 @@ export function encodeTfRecord(data: Uint8Array): Buffer {
 const MAX_RECORD_BYTES = 1 << 30;
 
 /**
+ * Checks, before any work, that `path` names a file that can be read as TFRecords (not a folder, not
+ * missing). Throws BadFileError naming the path.
+ */
+export function checkTfRecordFile(path: string): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch (e) {
+    throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
+  }
+  if (isFolder) throw new BadFileError(path, "is a folder; expected a .tfrecord file");
+}
+
+/**
  * Reads the records of a TFRecord file one by one. `onProgress(bytesRead, totalBytes)` is called
  * as chunks are read. Throws BadFileError on a bad checksum or a truncated file, naming the record.
  */
@@ -42,6 +57,7 @@ export async function* readTfRecords(
   path: string,
   onProgress?: (bytesRead: number, totalBytes: number) => void,
 ): AsyncGenerator<TfRecord> {
+  checkTfRecordFile(path);
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, "r");

@@ -82,8 +82,13 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
       [...progress.values()].reduce((a, b) => a + b, 0),
       total,
     );
-  const started = performance.now();
-  let savedWall = file.wallSeconds;
+  // wall time in runs since the last save, added to the file's total at each save
+  let lastSave = performance.now();
+  const save = () => {
+    const now = performance.now();
+    saveResults(path, file, (now - lastSave) / 1000);
+    lastSave = now;
+  };
   const queue = pending.slice();
   const runOne = async (run: RunSpec) => {
     const key = runKey(run);
@@ -103,9 +108,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     });
     progress.set(key, 1);
     file.runs[key] = { run, result };
-    const now = performance.now();
-    file.wallSeconds = savedWall + (now - started) / 1000;
-    saveResults(path, file);
+    save();
     report();
   };
   report();
@@ -114,8 +117,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
       for (let run = queue.shift(); run !== undefined; run = queue.shift()) await runOne(run);
     }),
   );
-  savedWall = file.wallSeconds;
-  saveResults(path, file); // with this invocation's settings, even when nothing was left to run
+  save(); // with this invocation's settings, even when nothing was left to run
   const files = [
     path,
     ...(await renderExperiment(name, settings, file, resultsOf(file, planned), options.out)),
@@ -128,7 +130,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     borrowed,
     labeledCells: labeled,
     spaceCells: benchmark.space.size,
-    wallSeconds: savedWall,
+    wallSeconds: file.wallSeconds,
     files,
   };
 }

@@ -1,10 +1,13 @@
 /**
  * An experiment's results file (NAME.json): the settings it was run with and one entry per finished
  * run, rewritten atomically after each run so that an interrupted experiment resumes where it stopped.
+ * Several processes may run one experiment into the same folder at once (e.g. on different seeds):
+ * each save merges with what the others saved, under a lock, so no run is lost.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { withFileLock } from "../data/file-lock.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
 import type { SpaceName } from "../spaces/registry.js";
@@ -69,7 +72,10 @@ export function openResults(
   return file;
 }
 
-/** A results file of any experiment, checked to be one. */
+/**
+ * A results file of any experiment, checked to be one: its experiment, space and target, and each run
+ * (its spec and result objects). Throws BadFileError naming the field that is not what was written.
+ */
 export function readResults(path: string): ResultsFile {
   let file: ResultsFile;
   try {
@@ -77,8 +83,31 @@ export function readResults(path: string): ResultsFile {
   } catch (e) {
     throw new BadFileError(path, `not a results file (${(e as Error).message})`);
   }
-  if (file?.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION || typeof file.runs !== "object")
+  if (file?.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION)
     throw new BadFileError(path, `not a version ${RESULTS_VERSION} "${RESULTS_FORMAT}" results file`);
+  const bad = (field: string, expected: string) =>
+    new BadFileError(
+      path,
+      `field "${field}" is ${JSON.stringify(file[field as keyof ResultsFile])}; expected ${expected}`,
+    );
+  if (!(EXPERIMENTS as readonly string[]).includes(file.experiment))
+    throw bad("experiment", `one of ${EXPERIMENTS.join(", ")}`);
+  if (typeof file.space !== "string") throw bad("space", "a space name");
+  if (typeof file.target !== "string") throw bad("target", "a target name");
+  if (typeof file.wallSeconds !== "number") throw bad("wallSeconds", "a number of seconds");
+  if (file.runs === null || typeof file.runs !== "object" || Array.isArray(file.runs))
+    throw bad("runs", "an object of runs by key");
+  for (const [key, entry] of Object.entries(file.runs)) {
+    const run = entry?.run;
+    if (
+      typeof run?.method !== "string" ||
+      !Number.isInteger(run.labels) ||
+      !Number.isInteger(run.seed) ||
+      entry.result === null ||
+      typeof entry.result !== "object"
+    )
+      throw new BadFileError(path, `field "runs" holds a malformed run under ${key}`);
+  }
   return file;
 }
 
@@ -146,6 +175,23 @@ export function resultsOf(file: ResultsFile, planned: RunSpec[]): { run: RunSpec
   });
 }
 
-export function saveResults(path: string, file: ResultsFile): void {
-  writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+/**
+ * Saves `file` at `path` without losing runs another process saved there meanwhile: under the file's
+ * lock (PATH.lock), the file on disk is read again, the runs it holds that `file` lacks are copied into
+ * `file` (a run in both keeps `file`'s), and the union is written atomically; `file` is left holding the
+ * union. `addedWallSeconds` (this process's wall time in runs since its last save, s) is added to the
+ * total on disk. Throws UserError when the file on disk now holds another experiment, space or target,
+ * or is no longer a results file (it is then left as it is).
+ */
+export function saveResults(path: string, file: ResultsFile, addedWallSeconds = 0): void {
+  withFileLock(path, () => {
+    if (existsSync(path)) {
+      const saved = openResults(path, file.experiment, file.space, file.target);
+      for (const [key, run] of Object.entries(saved.runs)) file.runs[key] ??= run;
+      file.wallSeconds = saved.wallSeconds + addedWallSeconds;
+    } else {
+      file.wallSeconds += addedWallSeconds;
+    }
+    writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+  });
 }

@@ -5,7 +5,14 @@
 import { BadFileError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { readModelFile, writeModelFile } from "./model-file.js";
+import {
+  fieldError,
+  readModelFile,
+  requiredField,
+  storedFloats,
+  storedInts,
+  writeModelFile,
+} from "./model-file.js";
 import { checkedLabels, checkIds, type FitInput, type Predictor } from "./predictor.js";
 import {
   DEFAULT_FOREST_OPTIONS,
@@ -68,42 +75,48 @@ export class E2eppPredictor implements Predictor {
     });
   }
 
-  /** Reads a model file written by `save` for this space. */
+  /**
+   * Reads a model file written by `save` for this space. Throws BadFileError naming the field when the
+   * forest is empty, a value is not finite, or a tree is malformed (arrays of different lengths, a
+   * feature outside the encoding, a node pointing outside its tree or back up).
+   */
   static load(path: string, space: SearchSpace<unknown>): E2eppPredictor {
     const file = readModelFile(path, space);
     if (file.method !== "e2epp") throw new BadFileError(path, `holds a "${file.method}" model, not e2epp`);
-    try {
-      const predictor = new E2eppPredictor(space, file.options as Partial<ForestOptions>);
-      const bytes = (s: string) => {
-        const b = Buffer.from(s, "base64");
-        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    const options = requiredField(path, file, "options", "object") as Partial<ForestOptions>;
+    const stored = requiredField(path, file, "trees", "array") as unknown[];
+    if (stored.length === 0) throw fieldError(path, "trees", "is empty; a forest has at least one tree");
+    const predictor = new E2eppPredictor(space, options);
+    predictor.trees = stored.map((t, i) => {
+      const field = `trees[${i}]`;
+      if (typeof t !== "object" || t === null) throw fieldError(path, field, "is not an object");
+      const arrays = t as Record<keyof Tree, unknown>;
+      const tree: Tree = {
+        feature: storedInts(path, `${field}.feature`, arrays.feature),
+        threshold: storedFloats(path, `${field}.threshold`, arrays.threshold),
+        left: storedInts(path, `${field}.left`, arrays.left),
+        right: storedInts(path, `${field}.right`, arrays.right),
+        value: storedFloats(path, `${field}.value`, arrays.value),
       };
-      predictor.trees = (file.trees as Record<keyof Tree, string>[]).map((t) => {
-        const tree = {
-          feature: new Int32Array(bytes(t.feature)),
-          threshold: new Float32Array(bytes(t.threshold)),
-          left: new Int32Array(bytes(t.left)),
-          right: new Int32Array(bytes(t.right)),
-          value: new Float32Array(bytes(t.value)),
-        };
-        const nodes = tree.feature.length;
-        const sizes = [tree.threshold, tree.left, tree.right, tree.value].map((a) => a.length);
-        if (nodes === 0 || sizes.some((s) => s !== nodes))
-          throw new Error("tree arrays of different lengths");
-        for (let k = 0; k < nodes; k++) {
-          if (tree.feature[k] >= space.encoding.size)
-            throw new Error(`feature ${tree.feature[k]} out of range`);
-          if (
-            tree.feature[k] >= 0 &&
-            !(tree.left[k] > k && tree.left[k] < nodes && tree.right[k] > k && tree.right[k] < nodes)
-          )
-            throw new Error("a node points outside its tree");
-        }
-        return tree;
-      });
-      return predictor;
-    } catch (e) {
-      throw new BadFileError(path, `damaged model file: ${(e as Error).message}`);
-    }
+      const nodes = tree.feature.length;
+      const sizes = [tree.threshold, tree.left, tree.right, tree.value].map((a) => a.length);
+      if (nodes === 0 || sizes.some((s) => s !== nodes))
+        throw fieldError(path, field, "has no nodes, or arrays of different lengths");
+      for (let k = 0; k < nodes; k++) {
+        if (tree.feature[k] >= space.encoding.size)
+          throw fieldError(
+            path,
+            `${field}.feature`,
+            `names feature ${tree.feature[k]}, outside the encoding`,
+          );
+        if (
+          tree.feature[k] >= 0 &&
+          !(tree.left[k] > k && tree.left[k] < nodes && tree.right[k] > k && tree.right[k] < nodes)
+        )
+          throw fieldError(path, field, `node ${k} points outside its tree`);
+      }
+      return tree;
+    });
+    return predictor;
   }
 }

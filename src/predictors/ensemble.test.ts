@@ -50,7 +50,10 @@ test("an ensemble predicts the mean of its members, each fitted from its own see
   const file = JSON.parse(readFileSync(path, "utf8"));
   file.members[1].trees = "nothing";
   writeFileSync(join(dir, "bad.nasa"), JSON.stringify(file));
-  await assert.rejects(EnsemblePredictor.load(join(dir, "bad.nasa"), space, loadPredictor), /member 1/);
+  await assert.rejects(
+    EnsemblePredictor.load(join(dir, "bad.nasa"), space, loadPredictor),
+    /members\[1\]: field "trees" is a string; expected a JSON array/,
+  );
 });
 
 /** The model saved to one file and read back by the registry predicts exactly as before. */

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadFileError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { readModelFile, writeModelFile } from "./model-file.js";
+import { fieldError, readModelFile, requiredField, writeModelFile } from "./model-file.js";
 import type { FitInput, Predictor } from "./predictor.js";
 
 /** Member k is fitted with seed + k·SEED_STRIDE, so members of nearby seeds never share a seed. */
@@ -70,9 +70,9 @@ export class EnsemblePredictor implements Predictor {
     loadMember: (path: string, space: SearchSpace<unknown>) => Promise<Predictor>,
   ): Promise<EnsemblePredictor> {
     const file = readModelFile(path, space);
-    const stored = file.members;
-    if (!Array.isArray(stored) || stored.length === 0)
-      throw new BadFileError(path, "the ensemble model file holds no members");
+    const stored = requiredField(path, file, "members", "array") as unknown[];
+    if (stored.length === 0)
+      throw fieldError(path, "members", "is empty; an ensemble has at least one member");
     const dir = mkdtempSync(join(tmpdir(), "nas-assay-ensemble-"));
     try {
       const members: Predictor[] = [];
@@ -82,7 +82,9 @@ export class EnsemblePredictor implements Predictor {
         try {
           members.push(await loadMember(memberPath, space));
         } catch (e) {
-          throw new BadFileError(path, `member ${i}: ${(e as Error).message}`);
+          // the member's message names its temporary file: name the field of this one instead
+          const message = (e as Error).message.replace(`${memberPath}: `, "");
+          throw new BadFileError(path, `members[${i}]: ${message}`);
         }
       }
       return new EnsemblePredictor(file.method, space, members);

@@ -1,11 +1,14 @@
 /**
  * Model files: JSON, self-describing (format, version, method, space, the method's own fields),
- * written atomically. Reading checks everything but the method's own fields, which its loader checks.
+ * written atomically. Reading checks everything but the method's own fields, which its loader checks
+ * with the readers below: a file edited by hand or damaged (a NaN weight, an empty forest, a method
+ * changed to another) is refused at load, with the field named, never predicted from.
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { BadFileError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
+import type { Calibration } from "./calibration.js";
 
 export const MODEL_FORMAT = "nas-assay model";
 export const MODEL_VERSION = 2;
@@ -40,14 +43,99 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
   }
   if (file?.format !== MODEL_FORMAT) throw new BadFileError(path, "not a nas-assay model file");
   if (file.version !== MODEL_VERSION) {
-    throw new BadFileError(
+    throw fieldError(
       path,
-      `model format version ${file.version}; this nas-assay reads version ${MODEL_VERSION}`,
+      "version",
+      `is ${JSON.stringify(file.version)}; this nas-assay reads model files of version ${MODEL_VERSION} (the number)`,
     );
   }
-  if (typeof file.method !== "string") throw new BadFileError(path, "the model file names no method");
+  if (typeof file.method !== "string")
+    throw fieldError(path, "method", `is ${JSON.stringify(file.method)}; expected a method name`);
   if (file.space !== space.name || file.spaceSize !== space.size) {
     throw new BadFileError(path, `was trained on ${file.space} (${file.spaceSize} cells), not ${space.name}`);
   }
   return file as ModelFile;
+}
+
+/** A model file's field that is not what its method writes. */
+export function fieldError(path: string, field: string, detail: string): BadFileError {
+  return new BadFileError(path, `field "${field}" ${detail}`);
+}
+
+/**
+ * The field `name` of a model file of `method`, checked to be present and of `kind` ("array" for a
+ * JSON array, "object" for a JSON object that is not one). A missing one says that a `method` model
+ * has it: the usual cause is a "method" edited into another.
+ */
+export function requiredField(
+  path: string,
+  file: ModelFile,
+  name: string,
+  kind: "object" | "array" | "string" | "number" | "boolean",
+): unknown {
+  const value = file[name];
+  if (value === undefined || value === null)
+    throw fieldError(path, name, `is missing; a "${file.method}" model has it (was "method" edited?)`);
+  const actual = Array.isArray(value) ? "array" : typeof value;
+  if (actual !== kind)
+    throw fieldError(
+      path,
+      name,
+      `is ${/^[aeiou]/.test(actual) ? "an" : "a"} ${actual}; expected a JSON ${kind}`,
+    );
+  return value;
+}
+
+/** Bytes stored as base64 (what `save` writes), or a clear error naming the field. */
+function storedBytes(path: string, field: string, value: unknown, width: number): ArrayBuffer {
+  if (typeof value !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+    throw fieldError(path, field, "is not base64 text");
+  const bytes = Buffer.from(value, "base64");
+  if (bytes.byteLength % width !== 0)
+    throw fieldError(
+      path,
+      field,
+      `holds ${bytes.byteLength} bytes, not a whole number of ${width}-byte values`,
+    );
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+
+/**
+ * float32 values stored as base64, each finite; `count` values when given. Throws BadFileError naming
+ * the field and the first value that is NaN or infinite.
+ */
+export function storedFloats(path: string, field: string, value: unknown, count?: number): Float32Array {
+  const values = new Float32Array(storedBytes(path, field, value, 4));
+  if (count !== undefined && values.length !== count)
+    throw fieldError(path, field, `holds ${values.length} values; expected ${count}`);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0)
+    throw fieldError(path, field, `holds ${values[bad]} at index ${bad}; every value must be finite`);
+  return values;
+}
+
+/** int32 values stored as base64 (their range is the caller's to check). */
+export function storedInts(path: string, field: string, value: unknown): Int32Array {
+  return new Int32Array(storedBytes(path, field, value, 4));
+}
+
+/**
+ * The output calibration (field "calibration"): knots of finite scores, in increasing order, and
+ * finite labels, as many, at least one.
+ */
+export function calibrationField(path: string, file: ModelFile): Calibration {
+  const c = requiredField(path, file, "calibration", "object") as Record<string, unknown>;
+  const numbers = (name: "scores" | "labels"): number[] => {
+    const v = c[name];
+    if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== "number" || !Number.isFinite(x)))
+      throw fieldError(path, `calibration.${name}`, "must be a non-empty array of finite numbers");
+    return v as number[];
+  };
+  const scores = numbers("scores");
+  const labels = numbers("labels");
+  if (labels.length !== scores.length)
+    throw fieldError(path, "calibration.labels", `holds ${labels.length} values for ${scores.length} scores`);
+  if (scores.some((s, k) => k > 0 && s < scores[k - 1]))
+    throw fieldError(path, "calibration.scores", "must be in increasing order");
+  return { scores, labels };
 }

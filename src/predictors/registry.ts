@@ -139,7 +139,17 @@ function createSingle(
 /** Reads a saved model of any method for `space`. */
 export async function loadPredictor(path: string, space: SearchSpace<unknown>): Promise<Predictor> {
   const method = readModelFile(path, space).method;
-  if (Object.hasOwn(ENSEMBLES, method)) return EnsemblePredictor.load(path, space, loadPredictor);
+  const ensemble = Object.hasOwn(ENSEMBLES, method) ? ENSEMBLES[method as Method] : undefined;
+  if (ensemble)
+    return EnsemblePredictor.load(path, space, async (memberPath, s) => {
+      const member = await loadPredictor(memberPath, s);
+      if (member.method !== ensemble.member)
+        throw new BadFileError(
+          memberPath,
+          `field "method" is "${member.method}"; the members of ${method} are ${ensemble.member} models`,
+        );
+      return member;
+    });
   switch (method) {
     case "ssa":
     case "ssa-noae":
@@ -153,6 +163,9 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
         SUPERVISED[method].network(space, options),
       );
     default:
-      throw new BadFileError(path, `holds a model of the unknown method "${method}"`);
+      throw new BadFileError(
+        path,
+        `field "method" is "${method}", not a method of this nas-assay (${METHODS.join(", ")})`,
+      );
   }
 }

@@ -40,7 +40,10 @@ for (const [method, network] of [
     const file = JSON.parse(readFileSync(path, "utf8"));
     file.weights[0].shape = [3, 3];
     writeFileSync(join(dir, "bad.nasa"), JSON.stringify(file));
-    await assert.rejects(loadPredictor(join(dir, "bad.nasa"), space), /damaged model file: weight 0/);
+    await assert.rejects(
+      loadPredictor(join(dir, "bad.nasa"), space),
+      /field "weights\[0\]\.shape" is \[3,3\]; expected \[/,
+    );
   });
 }
 
@@ -77,6 +80,6 @@ test("reordered training and prediction over vertex orders: fixed per cell, kept
   writeFileSync(join(dir, "bad-orders.nasa"), JSON.stringify(file));
   await assert.rejects(
     loadPredictor(join(dir, "bad-orders.nasa"), space),
-    /damaged model file: predictOrders must be a positive integer, got 0/,
+    /field "training\.predictOrders" is 0; expected an integer from 1 to 64/,
   );
 });

@@ -12,7 +12,14 @@ import { reorderVertices } from "../spaces/vertex-order.js";
 import { initBackend, tf } from "../tensor/backend.js";
 import { type Calibration, calibrate, fitCalibration } from "./calibration.js";
 import { scaleLabels } from "./label-scaling.js";
-import { readModelFile, writeModelFile } from "./model-file.js";
+import {
+  calibrationField,
+  fieldError,
+  readModelFile,
+  requiredField,
+  storedFloats,
+  writeModelFile,
+} from "./model-file.js";
 import { checkedLabels, checkIds, type FitInput, type Predictor } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
 
@@ -40,9 +47,19 @@ export interface TrainingOptions {
    * matrix of the same cell; see spaces/vertex-order.ts), so that the network learns the orders are one cell.
    */
   reorder: boolean;
-  /** Vertex orders averaged per prediction: the stored one, then fixed random ones (1 = stored only). */
+  /**
+   * Vertex orders averaged per prediction: the stored one, then fixed random ones (1 = stored only);
+   * 1 to MAX_PREDICT_ORDERS.
+   */
   predictOrders: number;
 }
+
+/**
+ * The most vertex orders a prediction averages. Prediction time grows with them (4, MLP_TRAINING's,
+ * already takes four times as long as 1), and a cell of 7 vertices has at most 120 orders of its
+ * interior, so that more orders mostly repeat ones already drawn.
+ */
+export const MAX_PREDICT_ORDERS = 64;
 
 export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   learningRate: 3e-3,
@@ -75,8 +92,10 @@ export class SupervisedPredictor implements Predictor {
   ) {
     this.training = { ...DEFAULT_TRAINING_OPTIONS, ...training };
     const { predictOrders, reorder } = this.training;
-    if (!Number.isInteger(predictOrders) || predictOrders < 1)
-      throw new RangeError(`predictOrders must be a positive integer, got ${JSON.stringify(predictOrders)}`);
+    if (!Number.isInteger(predictOrders) || predictOrders < 1 || predictOrders > MAX_PREDICT_ORDERS)
+      throw new RangeError(
+        `predictOrders must be an integer from 1 to ${MAX_PREDICT_ORDERS}, got ${JSON.stringify(predictOrders)}`,
+      );
     if (typeof reorder !== "boolean")
       throw new RangeError(`reorder must be true or false, got ${JSON.stringify(reorder)}`);
   }
@@ -204,7 +223,12 @@ export class SupervisedPredictor implements Predictor {
     });
   }
 
-  /** Reads a model file of `method`, rebuilding its network from the saved network options. */
+  /**
+   * Reads a model file of `method`, rebuilding its network from the saved network options. Throws
+   * BadFileError naming the field when one is missing or malformed, a weight is not finite or not of
+   * the network's shape, or the training options are out of range (predictOrders above
+   * MAX_PREDICT_ORDERS, say).
+   */
   static async load(
     path: string,
     space: SearchSpace<unknown>,
@@ -214,35 +238,44 @@ export class SupervisedPredictor implements Predictor {
     await initBackend();
     const file = readModelFile(path, space);
     if (file.method !== method) throw new BadFileError(path, `holds a "${file.method}" model, not ${method}`);
-    try {
-      const predictor = new SupervisedPredictor(
-        method,
-        space,
-        network(file.network as Record<string, unknown>),
-        file.training as Partial<TrainingOptions>,
+    const networkOptions = requiredField(path, file, "network", "object") as Record<string, unknown>;
+    const training = requiredField(path, file, "training", "object") as Partial<TrainingOptions>;
+    const stored = requiredField(path, file, "weights", "array") as unknown[];
+    const calibration = calibrationField(path, file);
+    const { predictOrders, reorder } = { ...DEFAULT_TRAINING_OPTIONS, ...training };
+    if (!(Number.isInteger(predictOrders) && predictOrders >= 1 && predictOrders <= MAX_PREDICT_ORDERS))
+      throw fieldError(
+        path,
+        "training.predictOrders",
+        `is ${JSON.stringify(predictOrders)}; expected an integer from 1 to ${MAX_PREDICT_ORDERS} (the vertex orders each prediction averages)`,
       );
-      const shapes = predictor.network.shapes();
-      const stored = file.weights as { shape: number[]; data: string }[];
-      if (stored.length !== shapes.length)
-        throw new Error(`${stored.length} weights, expected ${shapes.length}`);
-      const weights = stored.map((w, k) => {
-        if (w.shape.join("x") !== shapes[k].join("x"))
-          throw new Error(`weight ${k} is not of shape ${shapes[k].join("×")}`);
-        const bytes = Buffer.from(w.data, "base64");
-        const data = new Float32Array(
-          bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-        );
-        if (data.length !== shapes[k].reduce((a, b) => a * b, 1))
-          throw new Error(`weight ${k} has ${data.length} values`);
-        return tf.variable(tf.tensor(data, w.shape));
-      });
-      const calibration = file.calibration as Calibration;
-      if (!calibration?.scores?.length || calibration.labels?.length !== calibration.scores.length)
-        throw new Error("no output calibration");
-      predictor.fitted = { weights, calibration };
-      return predictor;
+    if (typeof reorder !== "boolean")
+      throw fieldError(path, "training.reorder", `is ${JSON.stringify(reorder)}; expected true or false`);
+    let scoring: ScoringNetwork;
+    try {
+      scoring = network(networkOptions);
     } catch (e) {
-      throw new BadFileError(path, `damaged model file: ${(e as Error).message}`);
+      throw fieldError(path, "network", (e as Error).message);
     }
+    const predictor = new SupervisedPredictor(method, space, scoring, training);
+    const shapes = predictor.network.shapes();
+    if (stored.length !== shapes.length)
+      throw fieldError(path, "weights", `holds ${stored.length} weights; the network has ${shapes.length}`);
+    const values = stored.map((w, k) => {
+      const { shape, data } = (w ?? {}) as { shape?: unknown; data?: unknown };
+      if (!Array.isArray(shape) || shape.join("x") !== shapes[k].join("x"))
+        throw fieldError(path, `weights[${k}].shape`, `is ${JSON.stringify(shape)}; expected [${shapes[k]}]`);
+      return storedFloats(
+        path,
+        `weights[${k}].data`,
+        data,
+        shapes[k].reduce((a, b) => a * b, 1),
+      );
+    });
+    predictor.fitted = {
+      weights: values.map((data, k) => tf.variable(tf.tensor(data, shapes[k]))),
+      calibration,
+    };
+    return predictor;
   }
 }

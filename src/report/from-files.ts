@@ -58,8 +58,21 @@ export function documentsFromFiles(paths: string[]): ReportSource[] {
   return sources.sort((a, b) => a.order - b.order); // stable: files of one kind keep their order
 }
 
-/** The document of one results file, or undefined when the file is JSON of another kind. */
+/**
+ * The document of one results file, or undefined when the file is JSON of another kind. The files are
+ * checked for their format and main fields only; a file edited past that (a field of another type deep
+ * inside) is refused as incomplete, naming the file, when its document cannot be built.
+ */
 function readSource(path: string): ReportSource | undefined {
+  try {
+    return documentOf(path);
+  } catch (e) {
+    if (e instanceof UserError || !(e instanceof TypeError || e instanceof RangeError)) throw e;
+    throw new BadFileError(path, `an incomplete or edited results file (${e.message})`);
+  }
+}
+
+function documentOf(path: string): ReportSource | undefined {
   let format: unknown;
   try {
     format = JSON.parse(readFileSync(path, "utf8"))?.format;
@@ -99,6 +112,20 @@ export async function writeReportFromFiles(
   out: string,
   readme?: ReadmeTarget,
 ): Promise<ReportSource[]> {
+  // the README is read first: a missing one, or one without the markers, stops before any drawing
+  let readmeText: string | undefined;
+  if (readme) {
+    try {
+      readmeText = readFileSync(readme.file, "utf8");
+    } catch (e) {
+      throw new BadFileError(readme.file, `cannot read the README to write into (${(e as Error).message})`);
+    }
+    try {
+      spliceBetweenMarkers(readmeText, README_MARKERS, "");
+    } catch (e) {
+      throw new BadFileError(readme.file, (e as Error).message);
+    }
+  }
   const sources = documentsFromFiles(paths);
   const html = await toHtml(
     "nas-assay report",
@@ -119,7 +146,7 @@ export async function writeReportFromFiles(
     }
     writeFileAtomic(
       readme.file,
-      spliceBetweenMarkers(readFileSync(readme.file, "utf8"), README_MARKERS, tables.join("\n")),
+      spliceBetweenMarkers(readmeText as string, README_MARKERS, tables.join("\n")),
     );
   }
   writeFileAtomic(out, html);

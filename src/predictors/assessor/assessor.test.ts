@@ -135,13 +135,58 @@ test("bad model files, another space and bad options are clear errors", async ()
   writeFileSync(join(dir, "v9.nasa"), JSON.stringify({ ...file, version: 9 }));
   await assert.rejects(
     SemiSupervisedAssessor.load(join(dir, "v9.nasa"), space),
-    new RegExp(`model format version 9; this nas-assay reads version ${MODEL_VERSION}`),
+    new RegExp(`field "version" is 9; this nas-assay reads model files of version ${MODEL_VERSION}`),
+  );
+  // a NaN weight, a NaN in the calibration, a context cell outside the space, an out-of-range option
+  const edited = (name: string, edit: (f: typeof file) => void) => {
+    const copy = JSON.parse(JSON.stringify(file));
+    edit(copy);
+    writeFileSync(join(dir, name), JSON.stringify(copy));
+    return join(dir, name);
+  };
+  const nan = edited("nan.nasa", (f) => {
+    const data = new Float32Array(Buffer.from(f.weights.gcn0.data, "base64").buffer.slice(0));
+    data[5] = Number.NaN;
+    f.weights.gcn0.data = Buffer.from(data.buffer).toString("base64");
+  });
+  await assert.rejects(
+    loadPredictor(nan, space),
+    (e: Error) =>
+      e instanceof BadFileError && /field "weights\.gcn0\.data" holds NaN at index 5/.test(e.message),
+  );
+  const calibration = edited("calibration.nasa", (f) => {
+    f.calibration.labels[0] = null;
+  });
+  await assert.rejects(
+    loadPredictor(calibration, space),
+    /field "calibration\.labels" must be a non-empty array of finite numbers/,
+  );
+  const context = edited("context.nasa", (f) => {
+    f.context[0] = space.size;
+  });
+  await assert.rejects(
+    loadPredictor(context, space),
+    /field "context" must be a non-empty array of cell ids from 0 to 15624/,
+  );
+  const sigma = edited("sigma.nasa", (f) => {
+    f.options.sigma = -1;
+  });
+  await assert.rejects(
+    loadPredictor(sigma, space),
+    /field "options" assessor option sigma must be > 0, got -1/,
+  );
+  const method = edited("method.nasa", (f) => {
+    f.method = "ssa-noae";
+  });
+  await assert.rejects(
+    loadPredictor(method, space),
+    /field "method" is "ssa-noae" but options\.autoencoder says ssa/,
   );
   file.weights.conv1.shape = [1, 2];
   writeFileSync(join(dir, "shape.nasa"), JSON.stringify(file));
   await assert.rejects(
     SemiSupervisedAssessor.load(join(dir, "shape.nasa"), space),
-    /damaged model file: weight conv1/,
+    /field "weights" does not fit the network: weight conv1 is missing or not of shape/,
   );
   assert.throws(
     () => new SemiSupervisedAssessor(space, { sigma: -1 }),

@@ -22,7 +22,14 @@ import { initBackend, tf } from "../../tensor/backend.js";
 import { sigmoidCrossEntropy } from "../../tensor/sigmoid-cross-entropy.js";
 import { type Calibration, calibrate, fitCalibration } from "../calibration.js";
 import { scaleLabels } from "../label-scaling.js";
-import { readModelFile, writeModelFile } from "../model-file.js";
+import {
+  calibrationField,
+  fieldError,
+  readModelFile,
+  requiredField,
+  storedFloats,
+  writeModelFile,
+} from "../model-file.js";
 import { checkedLabels, checkIds, type FitInput, type Predictor } from "../predictor.js";
 import { rankingLoss } from "../ranking-loss.js";
 import { autoencoderGradients, type Images, imageRows, imageTensor, scoreImages } from "./branches.js";
@@ -202,45 +209,61 @@ export class SemiSupervisedAssessor implements Predictor {
     });
   }
 
-  /** Reads a model file written by `save` for this space. */
+  /**
+   * Reads a model file written by `save` for this space. Throws BadFileError naming the field when one
+   * is missing or malformed, an option is out of range, a weight is not finite or not of the network's
+   * shape, or a context cell is not a cell of the space.
+   */
   static async load(path: string, space: SearchSpace<unknown>): Promise<SemiSupervisedAssessor> {
     await initBackend();
     const file = readModelFile(path, space);
     if (file.method !== "ssa" && file.method !== "ssa-noae")
       throw new BadFileError(path, `holds a "${file.method}" model, not the assessor (ssa, ssa-noae)`);
+    const options = requiredField(path, file, "options", "object") as Partial<AssessorOptions>;
+    const calibration = calibrationField(path, file);
+    const trained = requiredField(path, file, "trainedOn", "object") as { labels: unknown; seed: unknown };
+    if (!Number.isInteger(trained.labels) || !Number.isInteger(trained.seed))
+      throw fieldError(path, "trainedOn", "must hold the integers labels and seed");
+    const storedWeights = requiredField(path, file, "weights", "object") as Record<string, unknown>;
+    const storedContext = requiredField(path, file, "context", "array") as unknown[];
+    let assessor: SemiSupervisedAssessor;
     try {
-      const assessor = new SemiSupervisedAssessor(space, file.options as Partial<AssessorOptions>);
-      const calibration = file.calibration as Calibration;
-      const knots = calibration?.scores?.length;
-      if (!knots || calibration.labels?.length !== knots) throw new Error("no output calibration");
-      const trained = file.trainedOn as { labels: number; seed: number };
-      const weights: Record<string, StoredWeight> = {};
-      for (const [name, w] of Object.entries(
-        file.weights as Record<string, { shape: number[]; data: string }>,
-      )) {
-        const bytes = Buffer.from(w.data, "base64");
-        weights[name] = {
-          shape: w.shape,
-          data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
-        };
-      }
-      const context = Int32Array.from(file.context as number[]);
-      if (context.length === 0 || context.some((id) => !(id >= 0 && id < space.size)))
-        throw new Error("context cell ids missing or out of range");
-      const network = AssessorNetwork.fromWeights(assessor.image, assessor.options, weights);
-      assessor.fitted = {
-        network,
-        graph: assessor.contextGraph(network, context),
-        calibration,
-        context,
-        labeled: trained.labels,
-        seed: trained.seed,
-      };
-      return assessor;
+      assessor = new SemiSupervisedAssessor(space, options);
     } catch (e) {
-      if (e instanceof UserError) throw new BadFileError(path, e.message);
-      throw new BadFileError(path, `damaged model file: ${(e as Error).message}`);
+      throw fieldError(path, "options", (e as Error).message);
     }
+    if (assessor.method !== file.method)
+      throw fieldError(path, "method", `is "${file.method}" but options.autoencoder says ${assessor.method}`);
+    const weights: Record<string, StoredWeight> = {};
+    for (const [name, w] of Object.entries(storedWeights)) {
+      const { shape, data } = (w ?? {}) as { shape?: unknown; data?: unknown };
+      if (!Array.isArray(shape) || !shape.every((n) => Number.isInteger(n) && n > 0))
+        throw fieldError(path, `weights.${name}.shape`, "must be an array of positive integers");
+      weights[name] = { shape, data: storedFloats(path, `weights.${name}.data`, data) };
+    }
+    if (
+      storedContext.length === 0 ||
+      storedContext.some(
+        (id) => !(Number.isInteger(id) && (id as number) >= 0 && (id as number) < space.size),
+      )
+    )
+      throw fieldError(path, "context", `must be a non-empty array of cell ids from 0 to ${space.size - 1}`);
+    const context = Int32Array.from(storedContext as number[]);
+    let network: AssessorNetwork;
+    try {
+      network = AssessorNetwork.fromWeights(assessor.image, assessor.options, weights);
+    } catch (e) {
+      throw fieldError(path, "weights", `does not fit the network: ${(e as Error).message}`);
+    }
+    assessor.fitted = {
+      network,
+      graph: assessor.contextGraph(network, context),
+      calibration,
+      context,
+      labeled: trained.labels as number,
+      seed: trained.seed as number,
+    };
+    return assessor;
   }
 }
 

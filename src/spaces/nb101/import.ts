@@ -8,10 +8,15 @@
  *   halfway_{train,validation,test}_accuracy_run{0,1,2}.npy and _mean.npy
  *   training_time_run{0,1,2}.npy and _mean.npy, parameters.npy, manifest.json
  * Cells absent from the file are NaN (the manifest says how many).
+ *
+ * The arrays are written into OUT/.nb101-import-PID and moved into place when complete: an import that
+ * fails or is interrupted (Ctrl-C, kill) removes that folder, and the next import into OUT removes the
+ * leftovers of one killed outright (its process gone).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeNpy } from "../../data/npy.js";
+import { removeOnInterrupt, removeStaleTempDirs, staleEntries, tempDirOf } from "../../data/temp-dir.js";
 import { readTfRecords } from "../../data/tfrecord.js";
 import { BadFileError, InvalidCellError, UserError } from "../../errors.js";
 import { compactOf } from "../vertex-cell/space.js";
@@ -32,7 +37,14 @@ export interface ImportOptions {
   /** Replace an existing OUT/nb101 (it is only removed once the new arrays are complete). */
   force?: boolean;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Told what the import cleaned up of an earlier, interrupted one. */
+  onNote?: (text: string) => void;
 }
+
+/** The temporary folder of an import in progress, OUT/.nb101-import-PID. */
+const TEMP_PREFIX = ".nb101-import";
+/** An OUT/nb101 being replaced (--force) is moved to OUT/nb101.replaced-PID for a moment. */
+const REPLACED_PREFIX = "nb101.replaced";
 
 export interface ImportManifest {
   format: "nas-assay nb101 labels";
@@ -80,6 +92,9 @@ export async function importNb101(
 ): Promise<ImportManifest> {
   const started = performance.now();
   const target = join(outDir, "nb101");
+  cleanUpInterrupted(outDir, target, options.onNote);
+  if (existsSync(target) && !statSync(target).isDirectory())
+    throw new UserError(`${target} is a file; the arrays go into a folder of that name: move the file away`);
   if (existsSync(target) && readdirSync(target).length > 0 && !options.force) {
     throw new UserError(
       `${target} already holds files; choose another --out, or pass --force to replace them`,
@@ -139,20 +154,22 @@ export async function importNb101(
   if (records === 0) throw new BadFileError(file, "holds no records");
 
   // write everything into a temporary directory, then move it into place
-  const tmp = join(outDir, `.nb101-import-${process.pid}`);
+  const tmp = tempDirOf(outDir, TEMP_PREFIX);
   rmSync(tmp, { recursive: true, force: true });
+  const kept = removeOnInterrupt(tmp);
   const arrays: string[] = [];
   const epochBudgets: ImportManifest["epochBudgets"] = {};
   try {
     for (const [epochs, budget] of [...budgets].sort((a, b) => a[0] - b[0])) {
       const dir = epochs === DEFAULT_EPOCHS ? "" : `epochs-${epochs}`;
       mkdirSync(join(tmp, dir), { recursive: true });
-      const write = (name: string, values: Float64Array) => {
+      const write = async (name: string, values: Float64Array) => {
         writeNpy(join(tmp, dir, `${name}.npy`), values);
         arrays.push(join(dir, `${name}.npy`));
+        await yieldToSignals();
       };
       for (const name of [...budget.values.keys()].sort())
-        write(name, budget.values.get(name) as Float64Array);
+        await write(name, budget.values.get(name) as Float64Array);
       for (const stage of STAGES) {
         for (const metric of METRICS) {
           const runs = Array.from({ length: REPEATS }, (_, r) =>
@@ -163,10 +180,10 @@ export async function importNb101(
           for (let id = 0; id < space.size; id++) {
             mean[id] = runs.reduce((a, r) => a + (r as Float64Array)[id], 0) / REPEATS;
           }
-          write(`${stage.prefix}${metric}_mean`, mean);
+          await write(`${stage.prefix}${metric}_mean`, mean);
         }
       }
-      write("parameters", budget.parameters);
+      await write("parameters", budget.parameters);
       const cells = budget.repeats.reduce((a, r) => a + (r > 0 ? 1 : 0), 0);
       epochBudgets[String(epochs)] = { cells, records: budget.records, directory: join("nb101", dir) };
     }
@@ -184,7 +201,7 @@ export async function importNb101(
     writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     mkdirSync(outDir, { recursive: true });
     if (existsSync(target)) {
-      const old = `${target}.replaced-${process.pid}`;
+      const old = tempDirOf(outDir, REPLACED_PREFIX);
       renameSync(target, old);
       renameSync(tmp, target);
       rmSync(old, { recursive: true, force: true });
@@ -195,6 +212,33 @@ export async function importNb101(
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    kept();
+  }
+}
+
+/** Lets the event loop run, so that a Ctrl-C between two arrays is handled (and the folder removed). */
+function yieldToSignals(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Cleans up after imports into `outDir` whose process is gone: removes their temporary folders, and
+ * puts back an OUT/nb101 that was being replaced when its process was killed (or removes it, when the
+ * new one had already taken its place).
+ */
+function cleanUpInterrupted(outDir: string, target: string, onNote?: (text: string) => void): void {
+  for (const path of removeStaleTempDirs(outDir, TEMP_PREFIX))
+    onNote?.(`removed ${path}, left by an interrupted import`);
+  for (const [name] of staleEntries(outDir, REPLACED_PREFIX)) {
+    const path = join(outDir, name);
+    if (existsSync(target)) {
+      rmSync(path, { recursive: true, force: true });
+      onNote?.(`removed ${path}, the old arrays an interrupted import had replaced`);
+    } else {
+      renameSync(path, target);
+      onNote?.(`put back ${target} from ${path}, where an interrupted import had moved it`);
+    }
   }
 }
 

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import { REPO_ROOT } from "../testing/fixtures.js";
+
+const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
+
+/** Runs the CLI with its stdout or stderr a pipe whose reading end is closed at once (`| head -0`). */
+function withClosedPipe(args: string[], closed: "stdout" | "stderr") {
+  const p = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  p[closed].destroy();
+  let said = "";
+  (closed === "stdout" ? p.stderr : p.stdout).on("data", (d) => {
+    said += d;
+  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; said: string }>((resolve) =>
+    p.on("close", (code, signal) => resolve({ code, signal, said })),
+  );
+}
+
+test("a reader that closes the pipe early (paper --help | head -1) ends the command quietly, status 0", async () => {
+  for (const args of [["paper", "--help"], ["--help"], ["space", "nb101"]]) {
+    const r = await withClosedPipe(args, "stdout");
+    assert.deepEqual(r, { code: 0, signal: null, said: "" }, args.join(" "));
+  }
+});
+
+test("a closed stderr keeps the status of the failure it was reporting", async () => {
+  const r = await withClosedPipe(["cell", "--space", "nb301"], "stderr");
+  assert.deepEqual(r, { code: 1, signal: null, said: "" });
+});

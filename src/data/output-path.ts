@@ -1,0 +1,90 @@
+/**
+ * Where a command will write, checked before it does any work, so that a mistyped or unwritable
+ * output path costs a second, not a finished computation, and ends in one line naming the flag.
+ *
+ * The rule for missing folders: nas-assay creates no missing folder above an output. An output file's
+ * folder must exist; an output folder (`reproduce --out DIR`, `data import-nb101 --out DIR`) is created
+ * if missing, but the folder it goes in must exist. A typo in a path then stops the command instead of
+ * scattering results into a new tree, and the message says which folder to create.
+ */
+import { closeSync, openSync, rmSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UserError } from "../errors.js";
+
+/**
+ * Checks that the file `path` (given with `flag`, e.g. "--out") can be written: it is not a folder, its
+ * folder exists, is a folder and lets this process create files in it. An existing file there is
+ * replaced when the command writes. Throws UserError (one line, starting with the flag and the path).
+ */
+export function checkOutputFile(path: string, flag: string): void {
+  const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
+  if (path === "") throw say("an empty path; expected a file name");
+  if (kindOf(path) === "folder") throw say("is a folder; give the name of a file to write (inside it, say)");
+  checkFolderWritable(dirname(path), say);
+}
+
+/**
+ * Checks that the folder `path` (given with `flag`) can hold a command's output files: either it is a
+ * folder this process can create files in, or it does not exist yet and the folder it goes in is one
+ * (the command creates it then). Throws UserError (one line, starting with the flag and the path).
+ */
+export function checkOutputFolder(path: string, flag: string): void {
+  const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
+  if (path === "") throw say("an empty path; expected a folder");
+  const kind = kindOf(path);
+  if (kind === "other") throw say("is a file, not a folder; give a folder for the output files");
+  // an existing folder must take files; a missing one is created in its folder, which must
+  checkFolderWritable(kind === "folder" ? path : dirname(path), say);
+}
+
+type Kind = "missing" | "folder" | "other" | "blocked" | "inaccessible";
+
+/**
+ * What is at `path`: "other" a file (or anything but a folder), "blocked" when a folder on the way is a
+ * file (ENOTDIR), "inaccessible" when it cannot be looked at (EACCES, ELOOP…).
+ */
+function kindOf(path: string): Kind {
+  try {
+    return statSync(path).isDirectory() ? "folder" : "other";
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOTDIR") return "blocked";
+    if (code === "ENOENT") return "missing";
+    return "inaccessible";
+  }
+}
+
+/** Throws (through `say`) unless `folder` exists, is a folder and lets this process create a file in it. */
+function checkFolderWritable(folder: string, say: (what: string) => UserError): void {
+  const kind = kindOf(folder);
+  if (kind === "blocked" || kind === "other")
+    throw say(`${firstFileOnTheWay(folder)} is a file, not a folder`);
+  if (kind === "inaccessible") throw say(`cannot look into the folder ${folder}`);
+  if (kind === "missing")
+    throw say(
+      `the folder ${folder} does not exist (nas-assay creates no missing folders for its output; create it first)`,
+    );
+  // permissions alone do not tell (root passes every check, a read-only mount or /proc refuses anyway):
+  // create a file and remove it
+  const probe = resolve(folder, `.nas-assay-write-check-${process.pid}`);
+  try {
+    closeSync(openSync(probe, "wx"));
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.code !== "EEXIST")
+      throw say(
+        `cannot create files in the folder ${folder} (the system says ${error.message.replace(/, open '.*'$/, "")})`,
+      );
+  }
+  rmSync(probe, { force: true });
+}
+
+/** The first path on the way to `folder` that exists and is not a folder. */
+function firstFileOnTheWay(folder: string): string {
+  const chain: string[] = [];
+  for (let p = folder; ; p = dirname(p)) {
+    chain.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  return chain.find((p) => kindOf(p) === "other") ?? folder;
+}

@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { BadFileError, UserError } from "../errors.js";
+import { testData } from "../testing/fixtures.js";
+import { experimentRuns, runKey } from "./experiments.js";
+import { openResults, type ResultsFile, readResults, saveResults } from "./results-file.js";
+
+const root = mkdtempSync(join(tmpdir(), "nas-assay-results-file-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+const here = dirname(fileURLToPath(import.meta.url));
+const moduleUrl = (path: string) => pathToFileURL(join(here, path)).href;
+
+/** Runs `script` (an ES module) in a child process with `args`; resolves with its exit code and stderr. */
+function child(script: string, args: string[]): Promise<{ code: number | null; err: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (d) => {
+      err += d;
+    });
+    p.on("error", reject);
+    p.on("close", (code) => resolve({ code, err }));
+  });
+}
+
+/**
+ * Module source that waits until every name in argv[2] (comma-separated) has a file in argv[3]'s
+ * folder: both processes start their saves only once both have read the file, the case where a
+ * plain rewrite loses the other's runs.
+ */
+const BARRIER = `
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+async function barrier(folder, me, all) {
+  writeFileSync(join(folder, "ready-" + me), "");
+  while (!all.every((name) => existsSync(join(folder, "ready-" + name))))
+    await new Promise((r) => setTimeout(r, 5));
+}
+`;
+
+test("two processes saving the same results file at once keep every run of both", async () => {
+  const out = join(root, "module");
+  const path = join(out, "table4.json");
+  const script = join(root, "save-many.mjs");
+  writeFileSync(
+    script,
+    `${BARRIER}
+import { mkdirSync } from "node:fs";
+import { openResults, saveResults } from ${JSON.stringify(moduleUrl("results-file.js"))};
+const [path, seed, count] = process.argv.slice(2);
+mkdirSync(${JSON.stringify(out)}, { recursive: true });
+const file = openResults(path, "table4", "nb201", "cifar10-valid/test");
+await barrier(${JSON.stringify(out)}, seed, ["0", "1"]);
+for (let k = 0; k < Number(count); k++) {
+  const run = { method: "ssa", labels: 100 + k, seed: Number(seed) };
+  file.runs[JSON.stringify(run)] = { run, result: { seed: Number(seed), ktau: k / 100 } };
+  saveResults(path, file, 0.5);
+}
+`,
+  );
+  const count = 60;
+  const results = await Promise.all(["0", "1"].map((seed) => child(script, [path, seed, String(count)])));
+  for (const r of results) assert.equal(r.code, 0, r.err);
+  const file = readResults(path);
+  const seeds = Object.values(file.runs).map((r) => r.run.seed);
+  assert.equal(seeds.filter((s) => s === 0).length, count, "every run of seed 0");
+  assert.equal(seeds.filter((s) => s === 1).length, count, "every run of seed 1");
+  assert.equal(file.wallSeconds, 2 * count * 0.5, "each save's wall time counted once");
+  assert.equal(existsSync(`${path}.lock`), false, "the lock is released");
+});
+
+test("two reproduce runs of one experiment on different seeds into one folder keep both seeds' runs", async () => {
+  const out = join(root, "reproduce");
+  const script = join(root, "reproduce.mjs");
+  writeFileSync(
+    script,
+    `${BARRIER}
+import { reproduce } from ${JSON.stringify(moduleUrl("reproduce.js"))};
+const [out, seed, data] = process.argv.slice(2);
+let first = true;
+await reproduce("table4", {
+  space: "nb201",
+  data: JSON.parse(data),
+  out,
+  quick: true,
+  seeds: [Number(seed)],
+  evaluateRun: async (spec, s) => {
+    if (first) await barrier(out, seed, ["0", "1"]);
+    first = false;
+    return { seed: s, ktau: 0.5 + s / 100, spearman: 0.6, pearson: 0.4, mse: 0.004, precisionAt100: 0.1,
+      predictedBestTruth: 0.93, fitSeconds: 1, predictSeconds: 0.5 };
+  },
+});
+`,
+  );
+  const data = JSON.stringify(testData());
+  const results = await Promise.all(["0", "1"].map((seed) => child(script, [out, seed, data])));
+  for (const r of results) assert.equal(r.code, 0, r.err);
+  const file = readResults(join(out, "table4.json"));
+  const planned = experimentRuns("table4", { space: "nb201", seeds: [0, 1], quick: true }).map(runKey);
+  assert.equal(planned.length, 4);
+  assert.deepEqual(Object.keys(file.runs).sort(), planned.sort());
+});
+
+test("a save refuses to overwrite a file that meanwhile became another experiment's", () => {
+  const path = join(root, "swapped.json");
+  const ours = openResults(path, "table4", "nb201", "cifar10-valid/test");
+  const theirs: ResultsFile = { ...openResults(path, "table1", "nb201", "cifar10-valid/test") };
+  saveResults(path, theirs);
+  assert.throws(() => saveResults(path, ours), UserError);
+  assert.equal(JSON.parse(readFileSync(path, "utf8")).experiment, "table1", "left as it was");
+});
+
+test("a results file edited into another shape is refused, naming the field", () => {
+  const path = join(root, "edited.json");
+  const good = openResults(path, "table4", "nb201", "cifar10-valid/test");
+  good.runs.a = { run: { method: "ssa", labels: 100, seed: 0 }, result: { seed: 0 } as never };
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ runs: null }, /field "runs" is null; expected an object of runs by key/],
+    [{ runs: [] }, /field "runs" is \[\]; expected an object of runs by key/],
+    [
+      { runs: { a: { run: { method: "ssa", labels: "100", seed: 0 }, result: {} } } },
+      /malformed run under a/,
+    ],
+    [{ runs: { a: 5 } }, /malformed run under a/],
+    [{ experiment: "table9" }, /field "experiment" is "table9"; expected one of table1, /],
+    [{ wallSeconds: "3" }, /field "wallSeconds" is "3"; expected a number/],
+  ];
+  for (const [edit, message] of cases) {
+    writeFileSync(path, JSON.stringify({ ...good, ...edit }));
+    assert.throws(
+      () => readResults(path),
+      (e: Error) => e instanceof BadFileError && e.message.startsWith(`${path}: `) && message.test(e.message),
+      JSON.stringify(edit),
+    );
+  }
+});

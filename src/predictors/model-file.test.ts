@@ -1,0 +1,262 @@
+/**
+ * A model file edited by hand or damaged is refused at load, naming the field, never predicted from:
+ * each case edits a real saved model (a small forest, a small MLP and an ensemble of them).
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { BadFileError } from "../errors.js";
+import { Rng } from "../random.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { REPO_ROOT, testData } from "../testing/fixtures.js";
+import { nb201WithLabels } from "../testing/predictor-checks.js";
+import { E2eppPredictor } from "./e2epp.js";
+import { EnsemblePredictor } from "./ensemble.js";
+import { mlpNetwork } from "./mlp.js";
+import { MODEL_VERSION } from "./model-file.js";
+import { loadPredictor } from "./registry.js";
+import { MAX_PREDICT_ORDERS, SupervisedPredictor } from "./supervised.js";
+
+const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-model-file-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let space: SearchSpace<unknown>;
+/** Saved models: their paths, and their JSON. */
+const saved: Record<"e2epp" | "mlp" | "ensemble", { path: string; json: Record<string, unknown> }> =
+  Object.create(null);
+
+/** A small MLP: seconds to fit, the same file format as a real one. */
+function smallMlp(): SupervisedPredictor {
+  return new SupervisedPredictor("mlp", space, mlpNetwork(space, { hidden: [16] }), {
+    minSteps: 10,
+    maxSteps: 10,
+    predictOrders: 2,
+  });
+}
+
+before(async () => {
+  const data = await nb201WithLabels();
+  space = data.space;
+  const labeled = space.sample(new Rng(0), 60);
+  const input = { space, labeled, labels: Float64Array.from(labeled, (id) => data.truth[id]), seed: 0 };
+  const models = {
+    e2epp: new E2eppPredictor(space, { trees: 5 }),
+    mlp: smallMlp(),
+    ensemble: new EnsemblePredictor("mlp-ensemble", space, [smallMlp(), smallMlp()]),
+  };
+  for (const [name, model] of Object.entries(models)) {
+    await model.fit(input);
+    const path = join(dir, `${name}.nasa`);
+    model.save(path);
+    saved[name as keyof typeof saved] = { path, json: JSON.parse(readFileSync(path, "utf8")) };
+  }
+});
+
+/** The fields of the saved models that the cases below edit. */
+interface EditableModel {
+  method: unknown;
+  version: unknown;
+  weights: { data: string }[];
+  trees: { value: string; threshold: string }[];
+  training: { predictOrders: unknown };
+  calibration: { scores: unknown[] };
+  members: EditableModel[];
+}
+
+/** A copy of a saved model with `edit` applied, written to NAME.nasa; its path. */
+function edited(of: keyof typeof saved, name: string, edit: (file: EditableModel) => void): string {
+  const file = structuredClone(saved[of].json) as unknown as EditableModel;
+  edit(file);
+  const path = join(dir, `${name}.nasa`);
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+}
+
+/** base64 float32 values with value `x` at `index`. */
+function withValue(base64: string, index: number, x: number): string {
+  const values = new Float32Array(new Uint8Array(Buffer.from(base64, "base64")).buffer);
+  values[index] = x;
+  return Buffer.from(values.buffer).toString("base64");
+}
+
+/** loadPredictor refuses `path` with a BadFileError whose message names the file and matches `message`. */
+async function refused(path: string, message: RegExp): Promise<void> {
+  await assert.rejects(loadPredictor(path, space), (e: Error) => {
+    assert.ok(e instanceof BadFileError, `${e.name}: ${e.message}`);
+    assert.ok(e.message.startsWith(`${path}: `), e.message);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+test("the models as saved load and predict finite values (the edits below are the only fault)", async () => {
+  for (const { path } of Object.values(saved)) {
+    const values = await (await loadPredictor(path, space)).predict([0, 1, 2]);
+    assert.ok(values.every(Number.isFinite), path);
+  }
+});
+
+test("a NaN or infinite weight, threshold or leaf value is refused, naming the field and the index", async () => {
+  await refused(
+    edited("mlp", "mlp-nan", (f) => {
+      f.weights[1].data = withValue(f.weights[1].data, 3, Number.NaN);
+    }),
+    /field "weights\[1\]\.data" holds NaN at index 3; every value must be finite/,
+  );
+  await refused(
+    edited("mlp", "mlp-inf", (f) => {
+      f.weights[0].data = withValue(f.weights[0].data, 0, Number.POSITIVE_INFINITY);
+    }),
+    /field "weights\[0\]\.data" holds Infinity at index 0/,
+  );
+  await refused(
+    edited("e2epp", "forest-nan", (f) => {
+      f.trees[2].value = withValue(f.trees[2].value, 0, Number.NaN);
+    }),
+    /field "trees\[2\]\.value" holds NaN at index 0/,
+  );
+  await refused(
+    edited("e2epp", "forest-threshold", (f) => {
+      f.trees[0].threshold = withValue(f.trees[0].threshold, 0, Number.NEGATIVE_INFINITY);
+    }),
+    /field "trees\[0\]\.threshold" holds -Infinity at index 0/,
+  );
+  await refused(
+    edited("mlp", "mlp-calibration", (f) => {
+      f.calibration.scores[0] = "0.5";
+    }),
+    /field "calibration\.scores" must be a non-empty array of finite numbers/,
+  );
+  await refused(
+    edited("ensemble", "ensemble-nan", (f) => {
+      f.members[1].weights[0].data = withValue(f.members[1].weights[0].data, 7, Number.NaN);
+    }),
+    /members\[1\]: field "weights\[0\]\.data" holds NaN at index 7/,
+  );
+});
+
+test("an e2epp model without trees is refused", async () => {
+  await refused(
+    edited("e2epp", "no-trees", (f) => {
+      f.trees = [];
+    }),
+    /field "trees" is empty; a forest has at least one tree/,
+  );
+  await refused(
+    edited("e2epp", "trees-object", (f) => {
+      (f as unknown as Record<string, unknown>).trees = {};
+    }),
+    /field "trees" is an object; expected a JSON array/,
+  );
+});
+
+test(`predictOrders is bounded to 1..${MAX_PREDICT_ORDERS} at load`, async () => {
+  for (const orders of [1e9, MAX_PREDICT_ORDERS + 1, 0, 1.5, "4"])
+    await refused(
+      edited("mlp", "orders", (f) => {
+        f.training.predictOrders = orders;
+      }),
+      new RegExp(
+        `field "training\\.predictOrders" is ${JSON.stringify(orders).replace(/[.]/g, "\\.")}; expected an integer from 1 to ${MAX_PREDICT_ORDERS}`,
+      ),
+    );
+  const most = edited("mlp", "most-orders", (f) => {
+    f.training.predictOrders = MAX_PREDICT_ORDERS;
+  });
+  assert.equal(
+    ((await loadPredictor(most, space)) as SupervisedPredictor).training.predictOrders,
+    MAX_PREDICT_ORDERS,
+  );
+});
+
+test("an edited method is refused, naming the field the other method needs", async () => {
+  await refused(
+    edited("mlp", "mlp-as-ssa", (f) => {
+      f.method = "ssa";
+    }),
+    /field "options" is missing; a "ssa" model has it \(was "method" edited\?\)/,
+  );
+  await refused(
+    edited("e2epp", "forest-as-mlp", (f) => {
+      f.method = "mlp";
+    }),
+    /field "network" is missing; a "mlp" model has it/,
+  );
+  await refused(
+    edited("mlp", "mlp-as-e2epp", (f) => {
+      f.method = "e2epp";
+    }),
+    /field "options" is missing; a "e2epp" model has it/,
+  );
+  await refused(
+    edited("e2epp", "forest-as-ensemble", (f) => {
+      f.method = "mlp-ensemble";
+    }),
+    /field "members" is missing; a "mlp-ensemble" model has it/,
+  );
+  await refused(
+    edited("ensemble", "ensemble-of-forests", (f) => {
+      f.members[0] = saved.e2epp.json as unknown as EditableModel;
+    }),
+    /members\[0\]: field "method" is "e2epp"; the members of mlp-ensemble are mlp models/,
+  );
+  await refused(
+    edited("mlp", "unknown-method", (f) => {
+      f.method = "transformer";
+    }),
+    /field "method" is "transformer", not a method of this nas-assay \(ssa, /,
+  );
+  await refused(
+    edited("mlp", "no-method", (f) => {
+      f.method = 3;
+    }),
+    /field "method" is 3; expected a method name/,
+  );
+});
+
+test("an edited version is refused, saying what it is and what is read", async () => {
+  await refused(
+    edited("mlp", "version-text", (f) => {
+      f.version = String(MODEL_VERSION);
+    }),
+    new RegExp(
+      `field "version" is "${MODEL_VERSION}"; this nas-assay reads model files of version ${MODEL_VERSION} \\(the number\\)`,
+    ),
+  );
+  await refused(
+    edited("e2epp", "version-next", (f) => {
+      f.version = MODEL_VERSION + 1;
+    }),
+    new RegExp(
+      `field "version" is ${MODEL_VERSION + 1}; this nas-assay reads model files of version ${MODEL_VERSION}`,
+    ),
+  );
+});
+
+test("predict with an edited model: one line naming the file and the field, status 1", () => {
+  const cells = join(dir, "cells.jsonl");
+  writeFileSync(
+    cells,
+    '{"arch": "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"}\n',
+  );
+  for (const [model, field] of [
+    [join(dir, "mlp-nan.nasa"), "weights[1].data"],
+    [join(dir, "no-trees.nasa"), "trees"],
+    [join(dir, "orders.nasa"), "training.predictOrders"],
+  ]) {
+    const r = spawnSync(
+      process.execPath,
+      [MAIN, "--data", testData().dir, "predict", "--model", model, "--cells", cells],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr.split("\n").length, 2, r.stderr);
+    assert.ok(r.stderr.startsWith(`nas-assay: ${model}: field "${field}" `), r.stderr);
+  }
+});

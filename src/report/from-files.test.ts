@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { BadFileError } from "../errors.js";
+import { PIPELINE_FORMAT, PIPELINE_VERSION } from "../pipeline/paper-pipeline.js";
+import { documentsFromFiles, writeReportFromFiles } from "./from-files.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-from-files-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("a pipeline results file edited past its main fields is refused, naming the file", () => {
+  const path = join(dir, "edited.json");
+  const main = { settings: {}, scores: {}, sample: {}, search: {} };
+  writeFileSync(path, JSON.stringify({ format: PIPELINE_FORMAT, version: PIPELINE_VERSION, ...main }));
+  assert.throws(
+    () => documentsFromFiles([path]),
+    (e: Error) =>
+      e instanceof BadFileError && e.message.startsWith(`${path}: an incomplete or edited results file (`),
+  );
+});
+
+test("--readme: a missing README, or one without the markers, stops before anything is written", async () => {
+  const results = join(dir, "results");
+  const html = join(dir, "report.html");
+  const readme = join(dir, "README.md");
+  await assert.rejects(
+    writeReportFromFiles([results], html, { file: readme }),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /README\.md: cannot read the README to write into \(ENOENT/.test(e.message),
+  );
+  writeFileSync(readme, "# no markers\n");
+  await assert.rejects(
+    writeReportFromFiles([results], html, { file: readme }),
+    (e: Error) =>
+      e instanceof BadFileError && /README\.md: no "<!-- nas-assay-results:begin -->"/.test(e.message),
+  );
+  assert.equal(existsSync(html), false);
+});
