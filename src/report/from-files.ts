@@ -11,8 +11,10 @@ import { renderSvg, svgToPng } from "../experiments/plots.js";
 import { experimentDocument } from "../experiments/render.js";
 import { RESULTS_FORMAT, readResults, resultsOf, settingsOf } from "../experiments/results-file.js";
 import { PIPELINE_FORMAT } from "../pipeline/paper-pipeline.js";
-import { readPipelineResult } from "../pipeline/pipeline-file.js";
+import { readPipelineResult, readSideBySideResult } from "../pipeline/pipeline-file.js";
 import { pipelineDocument } from "../pipeline/pipeline-report.js";
+import { SIDE_BY_SIDE_FORMAT } from "../pipeline/side-by-side.js";
+import { sideBySideDocument } from "../pipeline/side-by-side-report.js";
 import type { Block, ReportDocument } from "./document.js";
 import { toHtml } from "./html.js";
 import { spliceBetweenMarkers, toMarkdown } from "./markdown.js";
@@ -68,6 +70,8 @@ function readSource(path: string): ReportSource | undefined {
   }
   if (format === PIPELINE_FORMAT)
     return { path, kind: "pipeline", document: pipelineDocument(readPipelineResult(path)), order: -1 };
+  if (format === SIDE_BY_SIDE_FORMAT)
+    return { path, kind: "pipeline", document: sideBySideDocument(readSideBySideResult(path)), order: -1 };
   if (format === RESULTS_FORMAT) {
     const file = readResults(path);
     const settings = settingsOf(file);
