@@ -64,7 +64,7 @@ export function paperCommand(): Command {
     )
     .addHelpText(
       "after",
-      "\nThe assessor flags below set the paper's column.\n" +
+      "\nThe assessor flags (--sigma … --label-transform) set the paper's column.\n" +
         "\nExamples:\n  nas-assay paper\n" +
         "  nas-assay paper --space nb201 --labels 100 --seed 1 --out nb201.html --json",
     );

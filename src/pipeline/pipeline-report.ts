@@ -288,7 +288,7 @@ export function searchPlot(result: PipelineResult, who?: string): PlotSpec {
   if (choiceWeight(result.settings) > 0)
     rules.push({
       accuracy: search.best.truth,
-      series: `best of the ${result.settings.top} trained (chosen by their mutations' predictions too)`,
+      series: `best of the ${result.settings.top} trained (the neighbourhood choice)`,
     });
   const series = [values[0]?.series, values[1]?.series, ...rules.map((r) => r.series)];
   const color = {

@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
+import { type Benchmark, loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import type { Method } from "../predictors/registry.js";
@@ -92,7 +92,7 @@ export async function runSideBySide(spec: SideBySideSpec): Promise<SideBySideRes
   const started = performance.now();
   requireBenchmark(spec.space, spec.data);
   // here first: a space enumerated once for both, and bad settings refused before the workers start
-  const benchmark = await loadBenchmark(spec.space, spec.data, spec.onNote);
+  let benchmark: Benchmark | undefined = await loadBenchmark(spec.space, spec.data, spec.onNote);
   targetValues(benchmark, spec.target);
   checkPipelineSettings(benchmark.space.size, spec.labels ?? 1000, spec.seed ?? 0, spec.top ?? 10);
   evolutionOptions(spec.evolution);
@@ -118,6 +118,7 @@ export async function runSideBySide(spec: SideBySideSpec): Promise<SideBySideRes
     report("paper")("done", 1);
     results = { paper, ours };
   } else {
+    benchmark = undefined; // each worker loads its own: not a third copy here while they run
     const workers = new Map<Column, Worker>();
     const running = new Set<Column>(COLUMNS);
     const run = async (column: Column) => {

@@ -86,7 +86,11 @@ function readSource(path: string): ReportSource | undefined {
   return undefined;
 }
 
-/** Where `--readme` writes: the Markdown file, and optionally a folder for the figures it links. */
+/**
+ * Where `--readme` writes: the Markdown file (the project's is docs/results.md, whose title is the
+ * only level-1 heading: each experiment is a level-2 section), and optionally a folder for the
+ * figures it links.
+ */
 export interface ReadmeTarget {
   file: string;
   /** Draw each experiment's figures as PNG here and link them; without it the README gets tables only. */
@@ -119,7 +123,7 @@ export async function writeReportFromFiles(
       const blocks = readme.figures
         ? await Promise.all(document.blocks.map((b) => figureForReadme(b, readme as Required<ReadmeTarget>)))
         : document.blocks;
-      tables.push(toMarkdown({ ...document, blocks }, { level: 3, figures: readme.figures !== undefined }));
+      tables.push(toMarkdown({ ...document, blocks }, { level: 2, figures: readme.figures !== undefined }));
     }
     writeFileAtomic(
       readme.file,
