@@ -93,7 +93,7 @@ function readSource(path: string): ReportSource | undefined {
  */
 export interface ReadmeTarget {
   file: string;
-  /** Draw each experiment's figures as PNG here and link them; without it the README gets tables only. */
+  /** Draw each experiment's figures as PNG here and link them; without it the file gets tables only. */
   figures?: string;
 }
 
@@ -134,7 +134,7 @@ export async function writeReportFromFiles(
   return sources;
 }
 
-/** A figure drawn as PNG into the README's figure folder, linked relative to the README. */
+/** A figure drawn as PNG into the figure folder, linked relative to the Markdown file. */
 async function figureForReadme(block: Block, readme: Required<ReadmeTarget>): Promise<Block> {
   if (block.kind !== "figure" || !block.file) return block;
   const png = join(readme.figures, basename(block.file).replace(/\.svg$/, ".png"));
@@ -142,5 +142,5 @@ async function figureForReadme(block: Block, readme: Required<ReadmeTarget>): Pr
   return { ...block, file: relative(dirname(readme.file), png).split(sep).join("/") };
 }
 
-/** The name of the README's markers. */
+/** The name of the markers in the Markdown file the tables go into (docs/results.md). */
 export const README_MARKERS = "nas-assay-results";
