@@ -10,7 +10,7 @@ import type { PipelineResult, PipelineStage } from "../pipeline/paper-pipeline.j
 import { writePipelineFiles } from "../pipeline/pipeline-file.js";
 import { choiceShort } from "../pipeline/pipeline-report.js";
 import { COLUMN_CHOICES, COLUMNS, type Column, runSideBySide } from "../pipeline/side-by-side.js";
-import { sideBySidePredictionTable, sideBySideSearchTable } from "../pipeline/side-by-side-report.js";
+import { sideBySideSummaryTable } from "../pipeline/side-by-side-report.js";
 import type { Method } from "../predictors/registry.js";
 import { textTable } from "../report/text.js";
 import { DEFAULT_EVOLUTION } from "../search/evolution.js";
@@ -123,9 +123,7 @@ export function paperCommand(): Command {
             );
           }),
           "",
-          textTable(sideBySidePredictionTable(result)),
-          "",
-          textTable(sideBySideSearchTable(result)),
+          textTable(sideBySideSummaryTable(result)),
           "",
           "One seed says little: which column finds the better cell changes from seed to seed (`nas-assay search",
           "--method M --seeds 0-19` runs the search protocol over many; the README's table has the averages).",

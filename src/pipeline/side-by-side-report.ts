@@ -75,6 +75,20 @@ export function sideBySideSearchTable(result: SideBySideResult): TableBlock {
   );
 }
 
+/**
+ * The two tables above in one (what `nas-assay paper` prints): the scores on all remaining cells, then
+ * the cells found, trained and kept; the paper's Table 1 column, where there is one, has the scores only.
+ */
+export function sideBySideSummaryTable(result: SideBySideResult): TableBlock {
+  const prediction = sideBySidePredictionTable(result);
+  const search = sideBySideSearchTable(result);
+  const pad = prediction.header.length - search.header.length;
+  return table(prediction.header, [
+    ...prediction.rows,
+    ...search.rows.map((row) => [...row, ...Array.from({ length: pad }, () => "–")]),
+  ]);
+}
+
 /** The report document of a side-by-side run. */
 export function sideBySideDocument(result: SideBySideResult): ReportDocument {
   const { paper, ours } = result;

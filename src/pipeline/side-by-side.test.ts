@@ -12,6 +12,7 @@ import {
   sideBySideDocument,
   sideBySidePredictionTable,
   sideBySideSearchTable,
+  sideBySideSummaryTable,
 } from "./side-by-side-report.js";
 
 test("side by side: two worker threads give the paper's pipeline and search's default choice, on the same labels", async () => {
@@ -103,6 +104,10 @@ test("side by side: two worker threads give the paper's pipeline and search's de
   const keep =
     ours.search.best.truth > ours.search.bestLabeled.truth ? ours.search.best : ours.search.bestLabeled;
   assert.match(kept?.[2] ?? "", cell(keep));
+  // what `paper` prints: both in one table, the search's rows below the scores
+  const summary = sideBySideSummaryTable(result);
+  assert.deepEqual(summary.header, prediction.header);
+  assert.deepEqual(summary.rows, [...prediction.rows, ...search.rows]);
   // the paper's Table 1 has NAS-Bench-101 numbers only: a fourth column where the result carries them
   assert.equal(paper.paper, undefined);
   const withTable1 = sideBySidePredictionTable({
@@ -111,6 +116,12 @@ test("side by side: two worker threads give the paper's pipeline and search's de
   });
   assert.equal(withTable1.header[3], "paper (Table 1, N_l = 100)");
   assert.equal(withTable1.rows[0][3], "0.654 ± 0.008");
+  const summary1 = sideBySideSummaryTable({ ...result, paper: { ...paper, paper: PAPER_TABLE1.ssa[1000] } });
+  assert.deepEqual(
+    summary1.rows.at(-1),
+    [...search.rows[search.rows.length - 1], "–"],
+    "no Table 1 figure for a cell",
+  );
 
   const doc = sideBySideDocument(result);
   const kinds = doc.blocks.map((b) => b.kind);
