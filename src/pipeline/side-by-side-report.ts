@@ -47,10 +47,16 @@ export function sideBySidePredictionTable(result: SideBySideResult): TableBlock 
   );
 }
 
-/** The cell each column found beside its exhaustive bound, the best labeled cell, what you keep, and the optimum. */
-export function sideBySideSearchTable(result: SideBySideResult): TableBlock {
+/**
+ * The cell each column found beside its exhaustive bound, the best labeled cell, what you keep, and the
+ * optimum; `compact` leaves out each cell's share of the space (for a terminal).
+ */
+export function sideBySideSearchTable(result: SideBySideResult, compact = false): TableBlock {
   const { paper } = result;
-  const cell = (c: ReportedCell) => `${pct(c.truth)} (rank ${int(c.rank)}, top ${rankShare(c)} %)`;
+  const cell = (c: ReportedCell) =>
+    compact
+      ? `${pct(c.truth)} (rank ${int(c.rank)})`
+      : `${pct(c.truth)} (rank ${int(c.rank)}, top ${rankShare(c)} %)`;
   const bestTrained = (r: PipelineResult) =>
     r.search.bestLabeled.truth > r.search.best.truth ? r.search.bestLabeled : r.search.best;
   const row = (what: string, pick: (r: PipelineResult) => ReportedCell) => [
@@ -60,11 +66,8 @@ export function sideBySideSearchTable(result: SideBySideResult): TableBlock {
   return table(
     ["cell (true accuracy, rank in the space)", ...COLUMNS.map((c) => columnTitle(result, c))],
     [
-      row(
-        `found: best of the ${paper.settings.top} trained after a search of ${int(paper.search.evaluations)}`,
-        (r) => r.search.best,
-      ),
-      row("exhaustive bound: the same choice among all cells", (r) => r.search.exhaustive),
+      row(`found: best of the ${paper.settings.top} trained`, (r) => r.search.best),
+      row("exhaustive bound (same choice, all cells)", (r) => r.search.exhaustive),
       row(`best of the ${int(paper.settings.labels)} labeled cells`, (r) => r.search.bestLabeled),
       row(
         `best of all ${int(paper.settings.labels + paper.settings.top)} trained (what you keep)`,
@@ -81,9 +84,14 @@ export function sideBySideSearchTable(result: SideBySideResult): TableBlock {
  */
 export function sideBySideSummaryTable(result: SideBySideResult): TableBlock {
   const prediction = sideBySidePredictionTable(result);
-  const search = sideBySideSearchTable(result);
+  const search = sideBySideSearchTable(result, true);
   const pad = prediction.header.length - search.header.length;
-  return table(prediction.header, [
+  const header = [
+    prediction.header[0],
+    ...COLUMNS.map((c) => COLUMN_CHOICES[c].title),
+    ...(pad > 0 ? ["paper, Table 1"] : []),
+  ];
+  return table(header, [
     ...prediction.rows,
     ...search.rows.map((row) => [...row, ...Array.from({ length: pad }, () => "–")]),
   ]);

@@ -144,7 +144,9 @@ test("the report of a real (small) side-by-side run opens in Chromium with both 
     ] as const)
       assert.match(
         (await found.nth(k).textContent()) ?? "",
-        new RegExp(`^${(100 * column.search.best.truth).toFixed(2)} % \\(rank ${column.search.best.rank},`),
+        new RegExp(
+          `^${(100 * column.search.best.truth).toFixed(2)} % \\(rank ${column.search.best.rank.toLocaleString("en-US")},`,
+        ),
       );
     assert.match((await page.locator("h1").textContent()) ?? "", /NAS-Bench-201/);
   } finally {
