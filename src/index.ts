@@ -19,8 +19,15 @@ export {
   type PipelineSpec,
   runPaperPipeline,
 } from "./pipeline/paper-pipeline.js";
-export { readPipelineResult, writePipelineFiles } from "./pipeline/pipeline-file.js";
+export { readPipelineResult, readSideBySideResult, writePipelineFiles } from "./pipeline/pipeline-file.js";
 export { pipelineDocument } from "./pipeline/pipeline-report.js";
+export {
+  COLUMN_CHOICES,
+  runSideBySide,
+  type SideBySideResult,
+  type SideBySideSpec,
+} from "./pipeline/side-by-side.js";
+export { sideBySideDocument } from "./pipeline/side-by-side-report.js";
 export { SemiSupervisedAssessor } from "./predictors/assessor/assessor.js";
 export { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "./predictors/assessor/options.js";
 export { EnsemblePredictor } from "./predictors/ensemble.js";

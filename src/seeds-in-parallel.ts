@@ -43,14 +43,20 @@ export async function forEachSeed<T>(
 }
 
 /**
- * Runs a worker script that posts `{progress}` now and then and ends with `{result}` or `{error}`
- * (see `reportToParent`).
+ * Runs a worker script that posts `{progress, stage?}` now and then and ends with `{result}` or
+ * `{error}` (see `reportToParent`); `onStart` gets the worker, to post it messages while it runs.
  */
-export function inWorker<T>(script: URL, workerData: unknown, onProgress: (d: number) => void): Promise<T> {
+export function inWorker<T>(
+  script: URL,
+  workerData: unknown,
+  onProgress: (d: number, stage?: string) => void,
+  onStart?: (worker: Worker) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData });
-    worker.on("message", (message: { progress?: number; result?: T; error?: string }) => {
-      if (message.progress !== undefined) onProgress(message.progress);
+    onStart?.(worker);
+    worker.on("message", (message: { progress?: number; stage?: string; result?: T; error?: string }) => {
+      if (message.progress !== undefined) onProgress(message.progress, message.stage);
       if (message.result) {
         resolve(message.result);
         void worker.terminate();
@@ -61,12 +67,17 @@ export function inWorker<T>(script: URL, workerData: unknown, onProgress: (d: nu
   });
 }
 
-/** The worker side of `inWorker`: runs one seed with one thread and posts its progress and result. */
-export async function reportToParent<T>(run: (onProgress: (d: number) => void) => Promise<T>): Promise<void> {
+/**
+ * The worker side of `inWorker`: runs one job with one thread and posts its progress (and, where the
+ * job names them, its stages) and its result.
+ */
+export async function reportToParent<T>(
+  run: (onProgress: (d: number, stage?: string) => void) => Promise<T>,
+): Promise<void> {
   // this worker is one of several jobs sharing the cores: no helper thread of its own
   setThreads(1);
   try {
-    const result = await run((progress) => parentPort?.postMessage({ progress }));
+    const result = await run((progress, stage) => parentPort?.postMessage({ progress, stage }));
     parentPort?.postMessage({ result });
   } catch (e) {
     parentPort?.postMessage({ error: (e as Error).message });

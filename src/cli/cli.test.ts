@@ -419,6 +419,7 @@ test("paper and report: bad values name the flag and what it accepts", async () 
       /'--evaluations <n>' argument '0' is invalid\. expected an integer ≥ 1/,
     ],
     [["paper", "--bogus"], /unknown option '--bogus'/],
+    [["paper", "--jobs", "3"], /'--jobs <n>' argument '3' is invalid\. Allowed choices are 1, 2/],
     // a mistyped required flag is named as unknown, not reported as missing
     [
       ["train", "--method", "e2epp", "--labls", "l.csv", "--out", "m.nasa"],
@@ -478,7 +479,7 @@ test("every command's help gives an example", () => {
     assert.match(helpOf(command), /Examples?:\n {2}nas-assay /, `${command.name()} --help`);
 });
 
-test("paper runs end to end (NAS-Bench-201, a small configuration), and report rebuilds its page", () => {
+test("paper runs both columns end to end (NAS-Bench-201, a small configuration), and report rebuilds its page", () => {
   const data = testData().dir;
   const dir = mkdtempSync(join(tmpdir(), "nas-assay-cli-paper-"));
   try {
@@ -502,17 +503,27 @@ test("paper runs end to end (NAS-Bench-201, a small configuration), and report r
     assert.equal(p.err, "", "no progress under --json");
     const summary = JSON.parse(p.out);
     assert.deepEqual(summary.files, { html, json: join(dir, "out.json") });
-    assert.equal(summary.settings.labels, 100);
-    assert.ok(summary.scores.ktau > 0.2, `Kendall tau ${summary.scores.ktau}`);
-    assert.equal(summary.search.evaluations, 300);
-    assert.equal(summary.search.curve, undefined, "plot data stays in the file");
-    assert.match(readFileSync(html, "utf8"), /<svg/);
+    assert.equal(summary.paper.settings.method, "ssa");
+    assert.equal(summary.ours.settings.method, "mlp-ensemble");
+    for (const column of [summary.paper, summary.ours]) {
+      assert.equal(column.settings.labels, 100);
+      assert.ok(column.scores.ktau > 0.2, `Kendall tau ${column.scores.ktau}`);
+      assert.equal(column.search.evaluations, 300);
+      assert.equal(column.search.curve, undefined, "plot data stays in the file");
+    }
+    assert.equal(summary.paper.search.bestLabeled.id, summary.ours.search.bestLabeled.id, "the same labels");
+    const page1 = readFileSync(html, "utf8");
+    assert.match(page1, /<svg/);
+    assert.match(page1, /the paper&#39;s assessor|the paper's assessor/);
 
     const page = join(dir, "again.html");
     const r = run(["report", join(dir, "out.json"), "--out", page]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /wrote .*again\.html: 1 section/);
-    assert.match(readFileSync(page, "utf8"), /NAS-Bench-201: the semi-supervised assessor from 100 labels/);
+    assert.match(
+      readFileSync(page, "utf8"),
+      /NAS-Bench-201, seed 0: the paper(&#39;|')s assessor and nas-assay(&#39;|')s choice/,
+    );
     const bad = run(["report", html]);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /out\.html: not JSON/);

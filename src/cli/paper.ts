@@ -1,13 +1,17 @@
 /**
- * `nas-assay paper` (what `npm start` runs): the paper's pipeline on one seed, printed beside the
- * paper's numbers and written as an HTML report with its results as JSON beside it.
+ * `nas-assay paper` (what `npm start` runs): on one seed, the paper's assessor and nas-assay's own
+ * choice side by side, printed beside the paper's numbers and written as an HTML report with its
+ * results as JSON beside it.
  */
-import { Command } from "commander";
+import { availableParallelism } from "node:os";
+import { Command, Option } from "commander";
 import { requireBenchmark } from "../benchmark.js";
 import { checkOutputFile } from "../data/output-path.js";
-import { type PipelineStage, runPaperPipeline } from "../pipeline/paper-pipeline.js";
+import type { PipelineResult, PipelineStage } from "../pipeline/paper-pipeline.js";
 import { resultsPathFor, writePipelineFiles } from "../pipeline/pipeline-file.js";
-import { predictionTable, searchTable } from "../pipeline/pipeline-report.js";
+import { choiceShort } from "../pipeline/pipeline-report.js";
+import { COLUMN_CHOICES, COLUMNS, type Column, runSideBySide } from "../pipeline/side-by-side.js";
+import { sideBySideSummaryTable } from "../pipeline/side-by-side-report.js";
 import type { Method } from "../predictors/registry.js";
 import { textTable } from "../report/text.js";
 import { DEFAULT_EVOLUTION } from "../search/evolution.js";
@@ -18,21 +22,28 @@ import { integerFlag, seedFlag } from "./flag-values.js";
 import { methodOption, spaceOption } from "./options.js";
 import { withStages } from "./progress.js";
 
-const STAGES: Record<PipelineStage, string> = {
+const STAGES: Record<PipelineStage | "done", string> = {
   load: "loading the benchmark",
-  fit: "fitting the predictor",
+  fit: "fitting",
   predict: "predicting every cell",
-  search: "searching with the predictor",
+  search: "searching",
+  done: "done",
 };
 
 export function paperCommand(): Command {
   const command = new Command("paper")
     .description(
-      "the paper in one run: label N_l random cells, fit the semi-supervised assessor, score it on all " +
-        "remaining cells, let it guide an evolutionary search, and write an HTML report (what `npm start` runs)",
+      "the paper's assessor and nas-assay's choice side by side on one seed (what `npm start` runs): label " +
+        "N_l random cells, fit each predictor on them, score it on all remaining cells, let it guide an " +
+        "evolutionary search, train the cells each chooses, and write an HTML report",
     )
     .addOption(spaceOption())
-    .addOption(methodOption())
+    .addOption(
+      methodOption(
+        "nas-assay's column: its predictor (the paper's column is always the assessor, ssa)",
+        COLUMN_CHOICES.ours.method,
+      ),
+    )
     .option("--labels <n>", "labeled cells N_l", integerFlag(2), 1000)
     .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
@@ -47,9 +58,16 @@ export function paperCommand(): Command {
       "the HTML report; its results go beside it as .json",
       "nas-assay-report.html",
     )
+    .addOption(
+      new Option(
+        "--jobs <n>",
+        "1: one column after the other; 2: both at once, each in a worker thread (default: 2 on 2 cores or more)",
+      ).choices(["1", "2"]),
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay paper\n" +
+      "\nThe assessor flags (--sigma … --label-transform) set the paper's column.\n" +
+        "\nExamples:\n  nas-assay paper\n" +
         "  nas-assay paper --space nb201 --labels 100 --seed 1 --out nb201.html --json",
     );
   return withAssessorFlags(command).action(async (opts: Record<string, unknown>, cmd: Command) => {
@@ -62,9 +80,9 @@ export function paperCommand(): Command {
     const result = await withStages(
       options,
       "paper",
-      (stage: PipelineStage) => STAGES[stage],
+      (stages: string) => stages,
       (update) =>
-        runPaperPipeline({
+        runSideBySide({
           space,
           data: options.dataDir,
           target: opts.target as string | undefined,
@@ -73,38 +91,56 @@ export function paperCommand(): Command {
           seed: opts.seed as number,
           options: assessorFlags(opts),
           evolution: { evaluations: opts.evaluations as number },
-          onProgress: update,
+          jobs: opts.jobs === undefined ? Math.min(2, availableParallelism()) : Number(opts.jobs),
+          onProgress: (stages, done) =>
+            update(COLUMNS.map((c) => `${COLUMN_CHOICES[c].title}: ${STAGES[stages[c]]}`).join("; "), done),
           onNote: (text) => note(options, text),
         }),
     );
     const files = await writePipelineFiles(result, String(opts.out));
     // the summary leaves out the plots' data (the sample and the curve are in the .json file)
-    const { curve: _curve, ...search } = result.search;
-    const summary = {
-      settings: result.settings,
-      seconds: result.seconds,
-      testCells: result.testCells,
-      scores: result.scores,
-      paper: result.paper,
-      search,
-      files,
+    const summary = (r: PipelineResult) => {
+      const { curve: _curve, ...search } = r.search;
+      return { settings: r.settings, seconds: r.seconds, testCells: r.testCells, scores: r.scores, search };
     };
-    const s = result.seconds;
-    print(options, summary, () =>
-      [
-        `${space === "nb101" ? "NAS-Bench-101" : "NAS-Bench-201"}, ${result.settings.method}, ` +
-          `${result.settings.labels.toLocaleString("en-US")} labeled cells (seed ${result.settings.seed}); ` +
-          `${s.total.toFixed(0)} s: fit ${s.fit.toFixed(0)} s, predict all ${s.predict.toFixed(1)} s, search ${s.search.toFixed(1)} s`,
-        "",
-        textTable(predictionTable(result)),
-        ...(result.scores.undefinedCorrelation
-          ? [`Kendall tau, Spearman and Pearson are NaN: ${result.scores.undefinedCorrelation}`]
-          : []),
-        "",
-        textTable(searchTable(result)),
-        "",
-        `report: ${files.html} (results: ${files.json})`,
-      ].join("\n"),
+    const paper = result.paper;
+    print(
+      options,
+      {
+        seconds: result.seconds,
+        jobs: result.jobs,
+        paperTable1: paper.paper,
+        paper: summary(paper),
+        ours: summary(result.ours),
+        files,
+      },
+      () =>
+        [
+          `${space === "nb101" ? "NAS-Bench-101" : "NAS-Bench-201"}, ${paper.settings.labels.toLocaleString("en-US")} ` +
+            `labeled cells (seed ${paper.settings.seed}), the same for both columns; ${result.seconds.toFixed(0)} s` +
+            (result.jobs === 2 ? ", the two at once" : ""),
+          ...COLUMNS.map((c: Column) => {
+            const r = result[c];
+            const s = r.seconds;
+            return (
+              `  ${COLUMN_CHOICES[c].title}: ${r.settings.method}, fit ${s.fit.toFixed(0)} s, predict all ${s.predict.toFixed(0)} s, ` +
+              `search ${s.search.toFixed(0)} s; trains ${choiceShort(r.settings)}`
+            );
+          }),
+          "",
+          textTable(sideBySideSummaryTable(result)),
+          ...COLUMNS.flatMap((c: Column) =>
+            result[c].scores.undefinedCorrelation
+              ? [
+                  `${COLUMN_CHOICES[c].title}: Kendall tau, Spearman and Pearson are NaN: ${result[c].scores.undefinedCorrelation}`,
+                ]
+              : [],
+          ),
+          "",
+          "One seed says little: which column finds the better cell changes from seed to seed (`nas-assay search",
+          "--method M --seeds 0-19` runs the search protocol over many; the README's table has the averages).",
+          `report: ${files.html} (results: ${files.json})`,
+        ].join("\n"),
     );
   });
 }

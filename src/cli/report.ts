@@ -9,19 +9,19 @@ export function reportCommand(): Command {
   return new Command("report")
     .description(
       "write one self-contained HTML page from results files: the .json of `nas-assay paper`, the NAME.json " +
-        "of `nas-assay reproduce`, or folders of them; --readme also writes the experiments' tables into a README",
+        "of `nas-assay reproduce`, or folders of them; --readme also writes the experiments' tables into a Markdown file",
     )
     .argument("<results...>", "results files or folders")
     .option("--out <file.html>", "the HTML page to write", "report.html")
     .option(
       "--readme <file.md>",
-      "write the experiments' tables between the file's <!-- nas-assay-results:begin/end --> lines",
+      "write the experiments' tables into this Markdown file (the project's: docs/results.md), between its <!-- nas-assay-results:begin/end --> lines",
     )
     .option("--figures <dir>", "with --readme: draw the experiments' figures as PNG into DIR and link them")
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay report nas-assay-report.json reproduce --out report.html\n" +
-        "  nas-assay report reproduce --readme README.md --figures docs/results",
+        "  nas-assay report reproduce --readme docs/results.md --figures docs/results",
     )
     .action(
       async (paths: string[], opts: { out: string; readme?: string; figures?: string }, cmd: Command) => {

@@ -1,4 +1,4 @@
-/** `nas-assay tour` (what `npm start` runs): a first look at the NAS-Bench-101 space and its labels. */
+/** `nas-assay tour`: a first look at the NAS-Bench-101 space and its labels. */
 import { Command } from "commander";
 import { dataFile } from "../data/locations.js";
 import { loadNb101Labels, NB101_TEST_ACCURACY } from "../spaces/nb101/labels.js";

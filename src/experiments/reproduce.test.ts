@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -101,7 +101,7 @@ test("Table 1 on NAS-Bench-101 prints the paper's numbers beside ours", async ()
   );
 });
 
-test("report --readme writes the experiments' tables between the markers, and their figures as PNG", async () => {
+test("report --readme writes the experiments' tables between the markers of docs/results.md, and their figures as PNG", async () => {
   const out = join(root, "readme");
   for (const name of ["table1", "budget"] as const)
     await reproduce(name, {
@@ -111,15 +111,16 @@ test("report --readme writes the experiments' tables between the markers, and th
       quick: true,
       evaluateRun: fakeEvaluation([]),
     });
-  const readme = join(root, "README.md");
+  mkdirSync(join(root, "docs"), { recursive: true });
+  const readme = join(root, "docs", "results.md");
   writeFileSync(
     readme,
     "# x\n\nbefore\n<!-- nas-assay-results:begin -->\nold\n<!-- nas-assay-results:end -->\nafter\n",
   );
   await writeReportFromFiles([out], join(root, "readme.html"), { file: readme });
   const tablesOnly = readFileSync(readme, "utf8");
-  assert.match(tablesOnly, /^# x\n\nbefore\n<!-- nas-assay-results:begin -->\n### Table 1/);
-  assert.match(tablesOnly, /### Label budgets/);
+  assert.match(tablesOnly, /^# x\n\nbefore\n<!-- nas-assay-results:begin -->\n## Table 1/);
+  assert.match(tablesOnly, /\n## Label budgets/);
   assert.match(tablesOnly, /<!-- nas-assay-results:end -->\nafter\n$/);
   assert.doesNotMatch(tablesOnly, /old|!\[/);
   await writeReportFromFiles([out], join(root, "readme.html"), {
@@ -128,9 +129,13 @@ test("report --readme writes the experiments' tables between the markers, and th
   });
   const withFigures = readFileSync(readme, "utf8");
   const links = [...withFigures.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
-  assert.deepEqual(links, ["docs/results/table1.png", "docs/results/budget.png"]);
+  assert.deepEqual(links, ["results/table1.png", "results/budget.png"], "relative to docs/results.md");
   for (const link of links)
-    assert.deepEqual([...readFileSync(join(root, link)).subarray(1, 4)], [...Buffer.from("PNG")], link);
+    assert.deepEqual(
+      [...readFileSync(join(root, "docs", link)).subarray(1, 4)],
+      [...Buffer.from("PNG")],
+      link,
+    );
   assert.equal(withFigures.replace(/\n*!\[.*\]\(.*\)\n/g, "\n"), tablesOnly);
   writeFileSync(readme, "no markers\n");
   await assert.rejects(writeReportFromFiles([out], join(root, "readme.html"), { file: readme }), UserError);

@@ -31,6 +31,8 @@ test("one fit gives what evaluate and search give for the same seed, and the rep
   assert.equal(result.testCells, 15625 - 100);
   assert.equal(result.sample.actual.length, 500);
   assert.equal(result.paper, undefined, "the paper has no NAS-Bench-201 numbers");
+  assert.equal(result.settings.neighbourhood?.weight, 0, "the paper's choice unless told otherwise");
+  assert.equal(result.search.neighbourEvaluations, 0);
 
   const benchmark = await loadBenchmark("nb201", data);
   const spec = { method: "ssa" as const, space: "nb201" as const, data, labels: 100 };

@@ -1,12 +1,20 @@
 /**
- * The paper's pipeline in one run (what `npm start` runs): N_l cells drawn at random are labeled, the
- * semi-supervised assessor is fitted on them with the rest of the space as its unlabeled pool, it is
- * scored on all remaining cells as `evaluate` scores it, and it guides the evolutionary search of the
- * paper's Table 2 as `search` runs it. One fit serves both: the labeled cells of a seed are the same in
- * the two protocols, and a prediction depends only on the cell and the model.
+ * The paper's pipeline in one run (one column of what `npm start` shows): N_l cells drawn at random are
+ * labeled, a predictor (by default the semi-supervised assessor) is fitted on them with the rest of the
+ * space as its unlabeled pool, it is scored on all remaining cells as `evaluate` scores it, and it
+ * guides the evolutionary search of the paper's Table 2 as `search` runs it, ending with the cells to
+ * train (the paper's choice, the top by prediction, unless a neighbourhood weight says otherwise). One
+ * fit serves both: the labeled cells of a seed are the same in the two protocols, and a prediction
+ * depends only on the cell and the model.
  */
 import { availableParallelism } from "node:os";
-import { loadBenchmark, requireBenchmark, requireEveryLabel, targetValues } from "../benchmark.js";
+import {
+  type Benchmark,
+  loadBenchmark,
+  requireBenchmark,
+  requireEveryLabel,
+  targetValues,
+} from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { type Scores, type Summary, sampleOfTest, scorePredictions } from "../eval/evaluate.js";
@@ -15,10 +23,12 @@ import type { AssessorOptions } from "../predictors/assessor/options.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { type EvolutionOptions, evolutionOptions, type SearchTrace } from "../search/evolution.js";
+import { type NeighbourhoodOptions, neighbourhoodOptions } from "../search/neighbourhood.js";
 import {
+  chooseTrained,
   type FoundCell,
   foundCell,
-  searchOutcome,
+  outcomeOf,
   searchWithPredictor,
   truthRanks,
 } from "../search/predictor-search.js";
@@ -46,8 +56,13 @@ export interface PipelineSpec {
   /** Assessor options (ssa and ssa-noae only). */
   options?: Partial<AssessorOptions>;
   evolution?: Partial<EvolutionOptions>;
-  /** Cells "trained" at the end of the search: the top by prediction (default 10). */
+  /** Cells "trained" at the end of the search (default 10). */
   top?: number;
+  /**
+   * How they are chosen among the cells predicted best: by own prediction only (weight 0, the default:
+   * the paper's choice), or with the predictions of their mutations too (`search`'s default).
+   */
+  neighbourhood?: Partial<NeighbourhoodOptions>;
   /** Random test cells kept for the predicted-against-true rank plot (default 5,000). */
   sample?: number;
   /** Progress: the stage running and the share of the whole run done (0..1). */
@@ -82,6 +97,8 @@ export interface PipelineResult {
     labels: number;
     seed: number;
     top: number;
+    /** The choice of the cells to train; absent in files of versions that had only the paper's (weight 0). */
+    neighbourhood?: NeighbourhoodOptions;
     evolution: EvolutionOptions;
     options: Partial<AssessorOptions>;
     sample: number;
@@ -100,9 +117,11 @@ export interface PipelineResult {
   search: {
     /** Distinct cells the predictor scored. */
     evaluations: number;
-    /** The best by true label of the top cells by prediction found: the protocol's answer. */
+    /** Further cells it scored to choose the cells to train (mutations of the candidates; 0 for the paper's choice). */
+    neighbourEvaluations?: number;
+    /** The best by true label of the cells trained: the protocol's answer. */
     best: ReportedCell;
-    /** The top cells by prediction found, best predicted first. */
+    /** The cells trained, in the order chosen (the paper's choice: best predicted first). */
     top: ReportedCell[];
     /** The same among all cells of the space (the exhaustive bound). */
     exhaustive: ReportedCell;
@@ -114,8 +133,11 @@ export interface PipelineResult {
   };
 }
 
-/** Runs the pipeline on this thread. */
-export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResult> {
+/**
+ * Runs the pipeline on this thread (`loaded`: the benchmark, when the caller has it already). Throws
+ * UserError for missing or bad data, RangeError for settings out of range (before any work).
+ */
+export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): Promise<PipelineResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const seconds: Record<PipelineStage | "total", number> = {
@@ -142,8 +164,11 @@ export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResu
   };
 
   progress("load", 0);
-  requireBenchmark(spec.space, spec.data); // at once, before enumerating the space
-  const benchmark = await loadBenchmark(spec.space, spec.data, spec.onNote);
+  let benchmark = loaded;
+  if (!benchmark) {
+    requireBenchmark(spec.space, spec.data); // at once, before enumerating the space
+    benchmark = await loadBenchmark(spec.space, spec.data, spec.onNote);
+  }
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
   requireEveryLabel(benchmark, target, "paper");
@@ -154,12 +179,8 @@ export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResu
   const top = spec.top ?? 10;
   const sampleSize = spec.sample ?? 5000;
   const evolution = evolutionOptions(spec.evolution);
-  if (!Number.isInteger(labels) || labels < 2 || labels > space.size - 2)
-    throw new UserError(
-      `--labels must be an integer in 2..${space.size - 2} (at least 2 test cells to score on), got ${labels}`,
-    );
-  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed must be an integer ≥ 0, got ${seed}`);
-  if (!Number.isInteger(top) || top < 1) throw new RangeError(`--top must be a positive integer, got ${top}`);
+  const neighbourhood = neighbourhoodOptions({ weight: 0, ...spec.neighbourhood });
+  checkPipelineSettings(space.size, labels, seed, top);
   finish("load");
 
   // the evaluate protocol's split: the labeled cells are also the search protocol's (same seed)
@@ -186,10 +207,19 @@ export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResu
   finish("predict");
 
   const trace = await searchWithPredictor(space, predictor, seed, evolution, (d) => progress("search", d));
-  const outcome = searchOutcome(trace, all, truth, top);
+  const chosen = await chooseTrained(
+    space,
+    trace,
+    all,
+    (ids) => predictor.predict(ids),
+    seed,
+    top,
+    neighbourhood,
+  );
+  const rank = truthRanks(truth);
+  const outcome = outcomeOf(chosen.found, chosen.exhaustive, truth, rank);
   finish("search");
 
-  const rank = truthRanks(truth);
   const report = (found: FoundCell): ReportedCell => ({
     ...found,
     predicted: all[found.id],
@@ -208,6 +238,7 @@ export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResu
       labels,
       seed,
       top,
+      neighbourhood,
       evolution,
       options,
       sample: sample.actual.length,
@@ -222,6 +253,7 @@ export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResu
     sample,
     search: {
       evaluations: trace.ids.length,
+      neighbourEvaluations: chosen.neighbourEvaluations,
       best: report(outcome.best),
       top: outcome.top.map(cellOf),
       exhaustive: report(outcome.exhaustive),
@@ -230,6 +262,16 @@ export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResu
       curve: searchCurve(trace, truth, top, evolution.batch),
     },
   };
+}
+
+/** Throws RangeError, naming the flag, for settings a space of `size` cells cannot run. */
+export function checkPipelineSettings(size: number, labels: number, seed: number, top: number): void {
+  if (!Number.isInteger(labels) || labels < 2 || labels > size - 2)
+    throw new UserError(
+      `--labels must be an integer in 2..${size - 2} (at least 2 test cells to score on), got ${labels}`,
+    );
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be an integer ≥ 0, got ${seed}`);
+  if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive integer, got ${top}`);
 }
 
 /** The id with the highest value (NaN values never win). */

@@ -17,11 +17,34 @@ import type { PipelineResult, ReportedCell } from "./paper-pipeline.js";
 const SPACE_TITLES: Record<string, string> = { nb101: "NAS-Bench-101", nb201: "NAS-Bench-201" };
 const METHOD_TITLES: Record<string, string> = { ssa: "the semi-supervised assessor" };
 
-const int = (n: number) => n.toLocaleString("en-US");
-const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
-const pm = (s: { mean: number; std: number } | undefined, digits: number) =>
+export const SPACE_TITLE = (space: string) => SPACE_TITLES[space] ?? space;
+export const int = (n: number) => n.toLocaleString("en-US");
+export const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+export const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
+export const pm = (s: { mean: number; std: number } | undefined, digits: number) =>
   s ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : "–";
+
+/** The weight of the mutations' predictions in the choice of the cells to train (0: the paper's choice). */
+export function choiceWeight(settings: PipelineResult["settings"]): number {
+  return settings.neighbourhood?.weight ?? 0;
+}
+
+/** How the cells to train were chosen, in a few words (for a terminal line). */
+export function choiceShort(settings: PipelineResult["settings"]): string {
+  const n = settings.neighbourhood;
+  if (!n || n.weight === 0) return `the ${settings.top} predicted best`;
+  return `the ${settings.top} of the ${int(n.candidates)} predicted best whose own + mutations' mean prediction is highest`;
+}
+
+/** How the cells to train were chosen, in words: "the 10 cells it predicted best", or the neighbourhood choice. */
+export function choiceText(settings: PipelineResult["settings"]): string {
+  const n = settings.neighbourhood;
+  if (!n || n.weight === 0) return `the ${settings.top} cells it predicted best`;
+  return (
+    `the ${settings.top} cells, among the ${int(n.candidates)} it predicted best, with the highest own prediction + ` +
+    `${n.weight === 1 ? "" : `${n.weight} × `}the mean prediction of their mutations (${n.draws} drawn each)`
+  );
+}
 
 /** The report document of a pipeline run. */
 export function pipelineDocument(result: PipelineResult): ReportDocument {
@@ -35,7 +58,7 @@ export function pipelineDocument(result: PipelineResult): ReportDocument {
         `${int(settings.labels)} cells of ${space} drawn at random (seed ${settings.seed}) were labeled with their ` +
         `true accuracy; ${method} learnt from them and from the ${int(result.spaceSize - settings.labels)} unlabeled ` +
         `cells, predicted the accuracy of every other cell, and guided an evolutionary search that never saw a ` +
-        `true accuracy: the ${settings.top} cells it predicted best were then "trained" (looked up in the benchmark).`,
+        `true accuracy: ${choiceText(settings)} were then "trained" (looked up in the benchmark).`,
     },
     { kind: "heading", text: "Prediction on all remaining cells" },
     predictionTable(result),
@@ -59,10 +82,7 @@ export function pipelineDocument(result: PipelineResult): ReportDocument {
         "Predictions above the best labeled cell's accuracy are extrapolations: the calibration keeps their order " +
         "but flattens their scale, so the top cells may all read the same predicted accuracy.",
     },
-    table(
-      ["by prediction", "cell", "predicted", "true accuracy", "rank in the space"],
-      search.top.map((c, k) => [String(k + 1), cellName(c), pct(c.predicted), pct(c.truth), rankText(c)]),
-    ),
+    trainedTable(result),
     { kind: "heading", text: "The best cells found" },
     {
       kind: "paragraph",
@@ -90,17 +110,48 @@ export function pipelineDocument(result: PipelineResult): ReportDocument {
   return { title: `${space}: ${method} from ${int(settings.labels)} labels, and the cells it finds`, blocks };
 }
 
+/** The cells trained, in the order chosen, with their predicted and true accuracy. */
+export function trainedTable(result: PipelineResult): TableBlock {
+  return table(
+    [
+      choiceWeight(result.settings) === 0 ? "by prediction" : "chosen",
+      "cell",
+      "predicted",
+      "true accuracy",
+      "rank in the space",
+    ],
+    result.search.top.map((c, k) => [
+      String(k + 1),
+      cellName(c),
+      pct(c.predicted),
+      pct(c.truth),
+      rankText(c),
+    ]),
+  );
+}
+
+/** The rows of the prediction table: metric name, then its value on the scores, then the paper's where given. */
+export function predictionRows(
+  scores: PipelineResult["scores"],
+): { metric: string; value: string; paper: (p: PipelineResult["paper"]) => string }[] {
+  return [
+    { metric: "Kendall tau", value: fixed(scores.ktau, 3), paper: (p) => pm(p?.ktau, 3) },
+    { metric: "MSE", value: fixed(scores.mse, 4), paper: (p) => pm(p?.mse, 4) },
+    { metric: "Pearson r", value: fixed(scores.pearson, 3), paper: (p) => pm(p?.pearson, 3) },
+    { metric: "Spearman rho", value: fixed(scores.spearman, 3), paper: () => "–" },
+    { metric: "precision@100", value: fixed(scores.precisionAt100, 2), paper: () => "–" },
+    {
+      metric: "true accuracy of the cell predicted best",
+      value: pct(scores.predictedBestTruth),
+      paper: () => "–",
+    },
+  ];
+}
+
 /** Kendall tau, MSE, r … on all remaining cells, beside the paper's Table 1 where it has the numbers. */
 export function predictionTable(result: PipelineResult): TableBlock {
   const { scores, paper } = result;
-  const rows: [string, string, string][] = [
-    ["Kendall tau", fixed(scores.ktau, 3), pm(paper?.ktau, 3)],
-    ["MSE", fixed(scores.mse, 4), pm(paper?.mse, 4)],
-    ["Pearson r", fixed(scores.pearson, 3), pm(paper?.pearson, 3)],
-    ["Spearman rho", fixed(scores.spearman, 3), "–"],
-    ["precision@100", fixed(scores.precisionAt100, 2), "–"],
-    ["true accuracy of the cell predicted best", pct(scores.predictedBestTruth), "–"],
-  ];
+  const rows = predictionRows(scores).map((r) => [r.metric, r.value, r.paper(paper)]);
   const header = [`on the ${int(result.testCells)} remaining cells`, "nas-assay"];
   if (!paper)
     return table(
@@ -122,8 +173,11 @@ export function searchTable(result: PipelineResult): TableBlock {
   return table(
     ["cell", "true accuracy", "rank in the space", "predicted"],
     [
-      row(`found: best of the top ${settings.top} of ${int(search.evaluations)} searched`, search.best),
-      row(`exhaustive bound: best of the top ${settings.top} of all cells`, search.exhaustive),
+      row(
+        `found: best of the ${settings.top} trained after a search of ${int(search.evaluations)}`,
+        search.best,
+      ),
+      row(`exhaustive bound: the same choice among all cells`, search.exhaustive),
       row(`best of the ${int(settings.labels)} labeled cells`, search.bestLabeled),
       row("best in the space", search.bestInSpace),
     ],
@@ -147,7 +201,7 @@ function settingsTable(result: PipelineResult): Block {
       "search",
       `regularized evolution, ${int(evolution.evaluations)} distinct cells scored by the predictor, population ${evolution.population}, ` +
         `tournament ${evolution.tournament}, ${evolution.batch} children a round${evolution.crossover ? `, crossover ${evolution.crossover}` : ""}` +
-        `${evolution.evaluations === DEFAULT_EVOLUTION.evaluations ? "" : " (not the default)"}; the top ${settings.top} by prediction are trained`,
+        `${evolution.evaluations === DEFAULT_EVOLUTION.evaluations ? "" : " (not the default)"}; ${choiceText(settings)} are trained`,
     ],
     [
       "seconds",
@@ -163,32 +217,37 @@ function settingsTable(result: PipelineResult): Block {
   return table(["setting", "value"], rows);
 }
 
-/** Rank in the space and the share of the space at or above it, to two significant digits. */
-function rankText(c: ReportedCell): string {
-  const share = c.rankPercent < 1 ? String(Number(c.rankPercent.toPrecision(2))) : c.rankPercent.toFixed(1);
-  return `${int(c.rank)} (top ${share} %)`;
+/** The share of the space (percent) at or above a cell's rank, to two significant digits. */
+export function rankShare(c: ReportedCell): string {
+  return c.rankPercent < 1 ? String(Number(c.rankPercent.toPrecision(2))) : c.rankPercent.toFixed(1);
 }
 
-function cellName(c: ReportedCell): string {
+/** Rank in the space and the share of the space at or above it, to two significant digits. */
+export function rankText(c: ReportedCell): string {
+  return `${int(c.rank)} (top ${rankShare(c)} %)`;
+}
+
+export function cellName(c: ReportedCell): string {
   return c.cell.hash ? `${c.id} (${c.cell.hash.slice(0, 8)})` : String(c.id);
 }
 
-function cellCaption(c: ReportedCell): string {
+export function cellCaption(c: ReportedCell): string {
   return `cell ${c.id}, ${pct(c.truth)} (rank ${int(c.rank)}), predicted ${pct(c.predicted)}`;
 }
 
-function toDraw(space: string, c: ReportedCell): CellToDraw {
+export function toDraw(space: string, c: ReportedCell): CellToDraw {
   return space === "nb101" && c.cell.matrix
     ? { space: "nb101", matrix: c.cell.matrix, ops: c.cell.ops }
     : { space: "nb201", ops: c.cell.ops };
 }
 
-function rankPlot(result: PipelineResult): PlotSpec {
+/** Predicted against true rank of the result's sample of test cells; `who` names the predictor in the title. */
+export function rankPlot(result: PipelineResult, who?: string): PlotSpec {
   const { predicted, actual } = result.sample;
   const p = ranksBestFirst(predicted);
   const t = ranksBestFirst(actual);
   return {
-    title: `${int(actual.length)} random test cells (rank 1 = best)`,
+    title: `${who ? `${who}: ` : ""}${int(actual.length)} random test cells (rank 1 = best)`,
     width: 320,
     height: 320,
     data: { values: p.map((rank, i) => ({ true: t[i], predicted: rank })) },
@@ -200,7 +259,12 @@ function rankPlot(result: PipelineResult): PlotSpec {
   };
 }
 
-function searchPlot(result: PipelineResult): PlotSpec {
+/**
+ * The search's curve (the best of the top cells by prediction, and of all cells scored) against the
+ * best labeled cell and the best of the space, and the best cell trained where the choice was not the
+ * top by prediction; `who` names the predictor in the title.
+ */
+export function searchPlot(result: PipelineResult, who?: string): PlotSpec {
   const { search } = result;
   const values = search.curve.flatMap((point) => [
     {
@@ -221,16 +285,24 @@ function searchPlot(result: PipelineResult): PlotSpec {
       series: `best of the ${int(result.settings.labels)} labeled cells`,
     },
   ];
-  const series = [values[0]?.series, values[1]?.series, rules[0].series, rules[1].series];
+  if (choiceWeight(result.settings) > 0)
+    rules.push({
+      accuracy: search.best.truth,
+      series: `best of the ${result.settings.top} trained (the neighbourhood choice)`,
+    });
+  const series = [values[0]?.series, values[1]?.series, ...rules.map((r) => r.series)];
   const color = {
     field: "series",
     type: "nominal",
     title: null,
-    scale: { domain: series, range: ["#1f77b4", "#9a9a9a", "#2ca02c", "#d62728"] },
+    scale: {
+      domain: series,
+      range: ["#1f77b4", "#9a9a9a", "#2ca02c", "#d62728", "#9467bd"].slice(0, series.length),
+    },
     legend: { orient: "bottom", columns: 2, labelLimit: 400 },
   };
   return {
-    title: "True accuracy as the search scores more cells",
+    title: `${who ? `${who}: true` : "True"} accuracy as the search scores more cells`,
     width: 440,
     height: 260,
     layer: [

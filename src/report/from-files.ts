@@ -11,8 +11,10 @@ import { renderSvg, svgToPng } from "../experiments/plots.js";
 import { experimentDocument } from "../experiments/render.js";
 import { RESULTS_FORMAT, readResults, resultsOf, settingsOf } from "../experiments/results-file.js";
 import { PIPELINE_FORMAT } from "../pipeline/paper-pipeline.js";
-import { readPipelineResult } from "../pipeline/pipeline-file.js";
+import { readPipelineResult, readSideBySideResult } from "../pipeline/pipeline-file.js";
 import { pipelineDocument } from "../pipeline/pipeline-report.js";
+import { SIDE_BY_SIDE_FORMAT } from "../pipeline/side-by-side.js";
+import { sideBySideDocument } from "../pipeline/side-by-side-report.js";
 import type { Block, ReportDocument } from "./document.js";
 import { toHtml } from "./html.js";
 import { spliceBetweenMarkers, toMarkdown } from "./markdown.js";
@@ -81,6 +83,8 @@ function documentOf(path: string): ReportSource | undefined {
   }
   if (format === PIPELINE_FORMAT)
     return { path, kind: "pipeline", document: pipelineDocument(readPipelineResult(path)), order: -1 };
+  if (format === SIDE_BY_SIDE_FORMAT)
+    return { path, kind: "pipeline", document: sideBySideDocument(readSideBySideResult(path)), order: -1 };
   if (format === RESULTS_FORMAT) {
     const file = readResults(path);
     const settings = settingsOf(file);
@@ -95,10 +99,14 @@ function documentOf(path: string): ReportSource | undefined {
   return undefined;
 }
 
-/** Where `--readme` writes: the Markdown file, and optionally a folder for the figures it links. */
+/**
+ * Where `--readme` writes: the Markdown file (the project's is docs/results.md, whose title is the
+ * only level-1 heading: each experiment is a level-2 section), and optionally a folder for the
+ * figures it links.
+ */
 export interface ReadmeTarget {
   file: string;
-  /** Draw each experiment's figures as PNG here and link them; without it the README gets tables only. */
+  /** Draw each experiment's figures as PNG here and link them; without it the file gets tables only. */
   figures?: string;
 }
 
@@ -142,7 +150,7 @@ export async function writeReportFromFiles(
       const blocks = readme.figures
         ? await Promise.all(document.blocks.map((b) => figureForReadme(b, readme as Required<ReadmeTarget>)))
         : document.blocks;
-      tables.push(toMarkdown({ ...document, blocks }, { level: 3, figures: readme.figures !== undefined }));
+      tables.push(toMarkdown({ ...document, blocks }, { level: 2, figures: readme.figures !== undefined }));
     }
     writeFileAtomic(
       readme.file,
@@ -153,7 +161,7 @@ export async function writeReportFromFiles(
   return sources;
 }
 
-/** A figure drawn as PNG into the README's figure folder, linked relative to the README. */
+/** A figure drawn as PNG into the figure folder, linked relative to the Markdown file. */
 async function figureForReadme(block: Block, readme: Required<ReadmeTarget>): Promise<Block> {
   if (block.kind !== "figure" || !block.file) return block;
   const png = join(readme.figures, basename(block.file).replace(/\.svg$/, ".png"));
@@ -161,5 +169,5 @@ async function figureForReadme(block: Block, readme: Required<ReadmeTarget>): Pr
   return { ...block, file: relative(dirname(readme.file), png).split(sep).join("/") };
 }
 
-/** The name of the README's markers. */
+/** The name of the markers in the Markdown file the tables go into (docs/results.md). */
 export const README_MARKERS = "nas-assay-results";

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
-import { runPaperPipeline } from "../pipeline/paper-pipeline.js";
-import { pipelineDocument } from "../pipeline/pipeline-report.js";
+import { runSideBySide } from "../pipeline/side-by-side.js";
+import { sideBySideDocument } from "../pipeline/side-by-side-report.js";
 import { SMALL_ASSESSOR, SMALL_EVOLUTION, testData } from "../testing/fixtures.js";
 import type { ReportDocument } from "./document.js";
 import { toHtml } from "./html.js";
@@ -62,13 +62,13 @@ test("Markdown: title, tables and figure links", () => {
   assert.match(toMarkdown(doc, { level: 3 }), /^### A <title>/);
 });
 
-test("the report of a real (small) pipeline run opens in Chromium with its plots, tables and cells visible", async () => {
+test("the report of a real (small) side-by-side run opens in Chromium with both columns' plots, tables and cells visible", async () => {
   assert.ok(
     existsSync(CHROMIUM),
     `the browser test needs Debian's Chromium at ${CHROMIUM}: install it with ` +
       "`apt-get install -y --no-install-recommends chromium` (.ci/run does this)",
   );
-  const result = await runPaperPipeline({
+  const result = await runSideBySide({
     space: "nb201",
     data: testData(),
     labels: 100,
@@ -77,7 +77,7 @@ test("the report of a real (small) pipeline run opens in Chromium with its plots
     sample: 1000,
   });
   const path = join(root, "report.html");
-  writeFileSync(path, await toHtml("nas-assay report", [pipelineDocument(result)]));
+  writeFileSync(path, await toHtml("nas-assay report", [sideBySideDocument(result)]));
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -118,16 +118,36 @@ test("the report of a real (small) pipeline run opens in Chromium with its plots
       }
       return elements.length;
     };
-    assert.equal(await visible("figure.plot svg"), 2, "rank plot and search curve");
-    assert.equal(await visible("figure.cell svg"), 4, "three found cells and the best of the space");
+    assert.equal(await visible("figure.plot svg"), 4, "a rank plot and a search curve per column");
+    assert.equal(
+      await visible("figure.cell svg"),
+      4,
+      "the cell each column found, the best labeled cell and the best of the space",
+    );
     // the rank plot draws its points, the search curve its lines, the cells their ops as text
     assert.ok((await page.locator("figure.plot").first().locator("path").count()) > 500);
     const cellText = await page.locator("figure.cell svg").first().textContent();
     assert.match(cellText ?? "", /input.*output/);
     assert.ok((await page.locator("figure.cell svg path[marker-end]").count()) >= 4, "edges are arrows");
-    assert.equal(await page.locator("table").count(), 4);
-    const tau = page.locator("table").first().locator("tr", { hasText: "Kendall tau" }).locator("td");
-    assert.match((await tau.nth(1).textContent()) ?? "", /^0\.\d{3}$/);
+    // scores, cells found, the cells each column trained, settings
+    assert.equal(await page.locator("table").count(), 5);
+    const scores = page.locator("table").first();
+    const header = await scores.locator("th").allTextContents();
+    assert.deepEqual(header.slice(1), ["the paper's assessor (ssa)", "nas-assay (mlp-ensemble)"]);
+    const tau = scores.locator("tr", { hasText: "Kendall tau" }).locator("td");
+    assert.equal((await tau.nth(1).textContent()) ?? "", result.paper.scores.ktau.toFixed(3));
+    assert.equal((await tau.nth(2).textContent()) ?? "", result.ours.scores.ktau.toFixed(3));
+    const found = page.locator("table").nth(1).locator("tr", { hasText: "found:" }).locator("td");
+    for (const [k, column] of [
+      [1, result.paper],
+      [2, result.ours],
+    ] as const)
+      assert.match(
+        (await found.nth(k).textContent()) ?? "",
+        new RegExp(
+          `^${(100 * column.search.best.truth).toFixed(2)} % \\(rank ${column.search.best.rank.toLocaleString("en-US")},`,
+        ),
+      );
     assert.match((await page.locator("h1").textContent()) ?? "", /NAS-Bench-201/);
   } finally {
     await browser.close();

@@ -1,4 +1,4 @@
-/** A report document as Markdown (the experiments' NAME.md, and the README's tables). */
+/** A report document as Markdown (the experiments' NAME.md, and the tables of docs/results.md). */
 import { UserError } from "../errors.js";
 import { NB201_EDGES } from "../spaces/nb201/cell.js";
 import type { Block, CellToDraw, ReportDocument } from "./document.js";

@@ -194,7 +194,7 @@ function exhaustiveTopK(all: ArrayLike<number>, k: number): Int32Array {
 }
 
 /** The chosen cells of the search and of the whole space, each "trained" (true label). */
-function outcomeOf(
+export function outcomeOf(
   topIds: Int32Array,
   exhaustiveTop: Int32Array,
   truth: ArrayLike<number>,
@@ -216,6 +216,64 @@ export function searchOutcome(
   rank: (value: number) => number = truthRanks(truth),
 ): SearchOutcome {
   return outcomeOf(topK(trace, top), exhaustiveTopK(all, top), truth, rank);
+}
+
+/** The cells chosen to train, from a search and from the whole space (`chooseTrained`). */
+export interface TrainedChoice {
+  /** Chosen among the cells the search scored, best first. */
+  found: Int32Array;
+  /** The same choice among every cell of the space (the exhaustive bound), best first. */
+  exhaustive: Int32Array;
+  /** Cells beyond the search's that the predictor scored for the search's choice (mutations). */
+  neighbourEvaluations: number;
+  /** Seconds the search's choice took (the exhaustive one is not part of the protocol's cost). */
+  seconds: number;
+}
+
+/**
+ * The `top` cells to train after a search: among the cells of `trace` predicted best, and among every
+ * cell of the space (`all`: the prediction of every id), by own prediction and, with a neighbourhood
+ * weight above 0, the predictions of their mutations (`predict` asks the predictor; the exhaustive
+ * choice reads `all`). A cell's mutations are drawn once for both choices.
+ */
+export async function chooseTrained(
+  space: SearchSpace<unknown>,
+  trace: SearchTrace,
+  all: ArrayLike<number>,
+  predict: (ids: Int32Array) => Promise<ArrayLike<number>>,
+  seed: number,
+  top: number,
+  given?: Partial<NeighbourhoodOptions>,
+): Promise<TrainedChoice> {
+  const neighbourhood = neighbourhoodOptions(given);
+  const candidates = Math.max(neighbourhood.candidates, top);
+  const started = performance.now();
+  const drawn = new Map<number, Int32Array>(); // mutations of a cell, drawn once for both choices
+  const found = await chooseByNeighbourhood(
+    space,
+    topK(trace, candidates),
+    predict,
+    seed,
+    top,
+    neighbourhood,
+    drawn,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const exhaustive = await chooseByNeighbourhood(
+    space,
+    exhaustiveTopK(all, candidates),
+    async (ids) => Float64Array.from(ids, (id) => all[id]),
+    seed,
+    top,
+    neighbourhood,
+    drawn,
+  );
+  return {
+    found: found.top,
+    exhaustive: exhaustive.top,
+    neighbourEvaluations: found.neighbourEvaluations,
+    seconds,
+  };
 }
 
 /** One seed of the protocol on this thread. */
@@ -250,39 +308,25 @@ export async function predictorSearchSeed(
     Int32Array.from({ length: space.size }, (_, id) => id),
     (d) => onProgress?.(0.8 + d * 0.2),
   );
-  const top = spec.top ?? 10;
-  const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
-  started = performance.now();
-  // the search's own choice asks the predictor; the exhaustive one reads the predictions of every cell
-  const drawn = new Map<number, Int32Array>(); // mutations of a cell, drawn once for both choices
-  const found = await chooseByNeighbourhood(
+  const chosen = await chooseTrained(
     space,
-    topK(trace, Math.max(neighbourhood.candidates, top)),
+    trace,
+    all,
     (ids) => predictor.predict(ids),
     seed,
-    top,
-    neighbourhood,
-    drawn,
+    spec.top ?? 10,
+    spec.neighbourhood,
   );
-  const searchSeconds = searchTime + (performance.now() - started) / 1000;
-  const exhaustive = await chooseByNeighbourhood(
-    space,
-    exhaustiveTopK(all, Math.max(neighbourhood.candidates, top)),
-    async (ids) => Float64Array.from(ids, (id) => all[id]),
-    seed,
-    top,
-    neighbourhood,
-    drawn,
-  );
+  const searchSeconds = searchTime + chosen.seconds;
   const rank = truthRanks(truth); // sorts every label: once per seed
-  const outcome = outcomeOf(found.top, exhaustive.top, truth, rank);
+  const outcome = outcomeOf(chosen.found, chosen.exhaustive, truth, rank);
   const bestLabeled = bestByTruth(labeled, truth);
   return {
     seed,
     ...outcome,
     bestTrained: truth[bestLabeled] > outcome.best.truth ? foundCell(bestLabeled, truth, rank) : outcome.best,
     evaluations: trace.ids.length,
-    neighbourEvaluations: found.neighbourEvaluations,
+    neighbourEvaluations: chosen.neighbourEvaluations,
     fitSeconds,
     searchSeconds,
   };

@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadBenchmark } from "../benchmark.js";
+import { UserError } from "../errors.js";
+import { PAPER_TABLE1 } from "../experiments/paper.js";
+import { DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
+import { predictorSearchSeed } from "../search/predictor-search.js";
+import { SMALL_ASSESSOR, SMALL_EVOLUTION, testData } from "../testing/fixtures.js";
+import { runPaperPipeline } from "./paper-pipeline.js";
+import { type Column, runSideBySide } from "./side-by-side.js";
+import {
+  sideBySideDocument,
+  sideBySidePredictionTable,
+  sideBySideSearchTable,
+  sideBySideSummaryTable,
+} from "./side-by-side-report.js";
+
+test("side by side: two worker threads give the paper's pipeline and search's default choice, on the same labels", async () => {
+  const data = testData();
+  const seen: Record<Column, string[]> = { paper: [], ours: [] };
+  let last = 0;
+  const result = await runSideBySide({
+    space: "nb201",
+    data,
+    labels: 100,
+    seed: 3,
+    options: SMALL_ASSESSOR,
+    evolution: SMALL_EVOLUTION,
+    sample: 500,
+    jobs: 2,
+    onProgress: (stages, done) => {
+      for (const column of ["paper", "ours"] as const)
+        if (seen[column].at(-1) !== stages[column]) seen[column].push(stages[column]);
+      assert.ok(done >= last - 1e-12 && done <= 1, `progress ${done} after ${last}`);
+      last = done;
+    },
+  });
+  assert.equal(result.jobs, 2);
+  assert.equal(last, 1);
+  for (const column of ["paper", "ours"] as const)
+    assert.deepEqual(seen[column].slice(-3), ["predict", "search", "done"]);
+  const { paper, ours } = result;
+  assert.equal(paper.settings.method, "ssa");
+  assert.equal(paper.settings.neighbourhood?.weight, 0);
+  assert.equal(paper.search.neighbourEvaluations, 0);
+  assert.equal(ours.settings.method, "mlp-ensemble");
+  assert.deepEqual(ours.settings.neighbourhood, DEFAULT_NEIGHBOURHOOD);
+  assert.ok((ours.search.neighbourEvaluations ?? 0) > 0, "the mutations of the candidates were scored");
+  assert.deepEqual(ours.settings.options, {}, "the assessor's options are the paper column's");
+  assert.deepEqual(paper.settings.options, SMALL_ASSESSOR);
+  // the same labeled cells and test cells in both columns
+  assert.equal(paper.search.bestLabeled.id, ours.search.bestLabeled.id);
+  assert.equal(paper.testCells, 15625 - 100);
+  assert.equal(ours.testCells, 15625 - 100);
+
+  // the paper's column is the pipeline run here, the helper thread or not
+  const here = await runPaperPipeline({
+    space: "nb201",
+    data,
+    labels: 100,
+    seed: 3,
+    options: SMALL_ASSESSOR,
+    evolution: SMALL_EVOLUTION,
+    sample: 500,
+  });
+  assert.equal(paper.scores.ktau, here.scores.ktau);
+  assert.deepEqual(
+    paper.search.top.map((c) => c.id),
+    here.search.top.map((c) => c.id),
+  );
+  // nas-assay's column is what `search` does by default with the same predictor and seed
+  const benchmark = await loadBenchmark("nb201", data);
+  const searched = await predictorSearchSeed(
+    { method: "mlp-ensemble", space: "nb201", data, labels: 100, evolution: SMALL_EVOLUTION },
+    3,
+    undefined,
+    benchmark,
+  );
+  assert.deepEqual(
+    ours.search.top.map((c) => c.id),
+    Array.from(searched.top),
+  );
+  assert.equal(ours.search.best.id, searched.best.id);
+  assert.equal(ours.search.exhaustive.id, searched.exhaustive.id);
+  assert.equal(ours.search.neighbourEvaluations, searched.neighbourEvaluations);
+
+  // both columns in the tables, with the numbers of each
+  const prediction = sideBySidePredictionTable(result);
+  assert.deepEqual(prediction.header.slice(1), [
+    "the paper's assessor (`ssa`)",
+    "nas-assay (`mlp-ensemble`)",
+  ]);
+  const tau = prediction.rows.find((row) => row[0] === "Kendall tau");
+  assert.deepEqual(tau, ["Kendall tau", paper.scores.ktau.toFixed(3), ours.scores.ktau.toFixed(3)]);
+  const search = sideBySideSearchTable(result);
+  assert.equal(search.header.length, 3);
+  const found = search.rows[0];
+  assert.equal(found[0], "found: best of the 10 trained");
+  const cell = (c: { truth: number; rank: number }) =>
+    new RegExp(
+      `^${(100 * c.truth).toFixed(2)} % \\(rank ${c.rank.toLocaleString("en-US")}, top [\\d.]+ %\\)$`,
+    );
+  assert.match(found[1], cell(paper.search.best));
+  assert.match(found[2], cell(ours.search.best));
+  const kept = search.rows.find((row) => row[0].includes("what you keep"));
+  const keep =
+    ours.search.best.truth > ours.search.bestLabeled.truth ? ours.search.best : ours.search.bestLabeled;
+  assert.match(kept?.[2] ?? "", cell(keep));
+  // what `paper` prints: both in one table, the search's rows below the scores
+  const summary = sideBySideSummaryTable(result);
+  assert.deepEqual(summary.header, [prediction.header[0], "the paper's assessor", "nas-assay"]);
+  assert.deepEqual(summary.rows.slice(0, prediction.rows.length), prediction.rows);
+  assert.deepEqual(
+    summary.rows.slice(prediction.rows.length).map((row) => row[0]),
+    search.rows.map((row) => row[0]),
+  );
+  const compact = (c: { truth: number; rank: number }) =>
+    `${(100 * c.truth).toFixed(2)} % (rank ${c.rank.toLocaleString("en-US")})`;
+  assert.deepEqual(summary.rows[prediction.rows.length].slice(1), [
+    compact(paper.search.best),
+    compact(ours.search.best),
+  ]);
+  // the paper's Table 1 has NAS-Bench-101 numbers only: a fourth column where the result carries them
+  assert.equal(paper.paper, undefined);
+  const withTable1 = sideBySidePredictionTable({
+    ...result,
+    paper: { ...paper, paper: PAPER_TABLE1.ssa[1000] },
+  });
+  assert.equal(withTable1.header[3], "paper (Table 1, N_l = 100)");
+  assert.equal(withTable1.rows[0][3], "0.654 ± 0.008");
+  const summary1 = sideBySideSummaryTable({ ...result, paper: { ...paper, paper: PAPER_TABLE1.ssa[1000] } });
+  assert.equal(summary1.header[3], "paper, Table 1");
+  assert.equal(summary1.rows.at(-1)?.[3], "–", "no Table 1 figure for a cell");
+
+  const doc = sideBySideDocument(result);
+  const kinds = doc.blocks.map((b) => b.kind);
+  assert.equal(kinds.filter((k) => k === "figure").length, 4, "a rank plot and a search curve per column");
+  const cells = doc.blocks.find((b) => b.kind === "cells");
+  assert.equal(cells?.kind === "cells" ? cells.cells.length : 0, 4);
+  assert.match(doc.title, /NAS-Bench-201, seed 3: the paper's assessor and nas-assay's choice, side by side/);
+});
+
+test("side by side: bad settings and missing data refused before any work", async () => {
+  await assert.rejects(
+    runSideBySide({ space: "nb201", data: testData(), labels: 15625 }),
+    /--labels must be an integer in 2\.\.15624, got 15625/,
+  );
+  await assert.rejects(
+    runSideBySide({ space: "nb201", data: testData(), target: "cifar10/test" }),
+    (e: unknown) => e instanceof UserError && /no target "cifar10\/test" in nb201/.test(e.message),
+  );
+  await assert.rejects(
+    runSideBySide({ space: "nb101", data: { dir: "/nowhere", source: "--data" } }),
+    (e: unknown) =>
+      e instanceof UserError && /missing benchmark file nb101\/test_accuracy_run0\.npy/.test(e.message),
+  );
+});
