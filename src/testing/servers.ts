@@ -64,7 +64,10 @@ function onExit(stopNow: () => void): () => void {
 function waitForLine(child: ChildProcess, ready: RegExp, what: string, timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => fail(new Error(`${what} did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`${what} did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const fail = (e: Error) => {
       clearTimeout(timer);
       child.kill("SIGKILL");
@@ -75,6 +78,7 @@ function waitForLine(child: ChildProcess, ready: RegExp, what: string, timeoutMs
       if (ready.test(output)) {
         clearTimeout(timer);
         child.stdout?.off("data", onData);
+        child.off("exit", onExit);
         child.stdout?.resume();
         resolve();
       }
@@ -83,9 +87,9 @@ function waitForLine(child: ChildProcess, ready: RegExp, what: string, timeoutMs
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once("exit", (code, signal) =>
-      fail(new Error(`${what} exited (${signal ?? code}) before it was ready:\n${output}`)),
-    );
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(new Error(`${what} exited (${signal ?? code}) before it was ready:\n${output}`));
+    child.once("exit", onExit);
     child.once("error", (e) => fail(e));
   });
 }
