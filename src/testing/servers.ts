@@ -78,7 +78,7 @@ function waitForLine(child: ChildProcess, ready: RegExp, what: string, timeoutMs
       if (ready.test(output)) {
         clearTimeout(timer);
         child.stdout?.off("data", onData);
-        child.off("exit", onExit);
+        child.off("exit", exited);
         child.stdout?.resume();
         resolve();
       }
@@ -87,9 +87,9 @@ function waitForLine(child: ChildProcess, ready: RegExp, what: string, timeoutMs
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    const onExit = (code: number | null, signal: string | null) =>
+    const exited = (code: number | null, signal: string | null) =>
       fail(new Error(`${what} exited (${signal ?? code}) before it was ready:\n${output}`));
-    child.once("exit", onExit);
+    child.once("exit", exited);
     child.once("error", (e) => fail(e));
   });
 }
