@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { parentPort, Worker } from "node:worker_threads";
+import { UserError } from "./errors.js";
 import { setThreads } from "./tensor/backend.js";
 
 /** How one seed runs: here (given its progress callback), or as a worker script with its data. */
@@ -44,18 +45,26 @@ export async function forEachSeed<T>(
 
 /**
  * Runs a worker script that posts `{progress}` now and then and ends with `{result}` or `{error}`
- * (see `reportToParent`).
+ * (see `reportToParent`). An error keeps its kind across the thread: a UserError (bad input) or a
+ * RangeError (a value out of range) is thrown again as one, anything else as a plain Error.
  */
 export function inWorker<T>(script: URL, workerData: unknown, onProgress: (d: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData });
-    worker.on("message", (message: { progress?: number; result?: T; error?: string }) => {
+    worker.on("message", (message: { progress?: number; result?: T; error?: string; kind?: string }) => {
       if (message.progress !== undefined) onProgress(message.progress);
       if (message.result) {
         resolve(message.result);
         void worker.terminate();
       }
-      if (message.error) reject(new Error(message.error));
+      if (message.error)
+        reject(
+          message.kind === "user"
+            ? new UserError(message.error)
+            : message.kind === "range"
+              ? new RangeError(message.error)
+              : new Error(message.error),
+        );
     });
     worker.once("error", reject);
   });
@@ -69,6 +78,7 @@ export async function reportToParent<T>(run: (onProgress: (d: number) => void) =
     const result = await run((progress) => parentPort?.postMessage({ progress }));
     parentPort?.postMessage({ result });
   } catch (e) {
-    parentPort?.postMessage({ error: (e as Error).message });
+    const kind = e instanceof UserError ? "user" : e instanceof RangeError ? "range" : undefined;
+    parentPort?.postMessage({ error: (e as Error).message, kind });
   }
 }

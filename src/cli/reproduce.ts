@@ -3,10 +3,13 @@ import { Argument, Command } from "commander";
 import { UserError } from "../errors.js";
 import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
 import { reproduce } from "../experiments/reproduce.js";
+import { queueAddress } from "../queue/address.js";
+import { onQueue } from "../queue/sweep.js";
 import { spaceName } from "../spaces/registry.js";
-import { globals, print } from "./context.js";
+import { globals, note, print } from "./context.js";
 import { spaceOption } from "./options.js";
 import { withProgress } from "./progress.js";
+import { queueOption } from "./queue-options.js";
 
 export function reproduceCommand(): Command {
   return new Command("reproduce")
@@ -20,7 +23,16 @@ export function reproduceCommand(): Command {
     .option("--jobs <n>", "runs in parallel worker threads", "1")
     .option("--quick", "fewer seeds and the small N_l only, for a first look")
     .option("--out <dir>", "folder for NAME.json, NAME.md and the figures", "reproduce")
-    .addHelpText("after", "\nExample:\n  nas-assay reproduce table1 --quick --jobs 2 --out results")
+    .addOption(
+      queueOption(
+        "put the runs on this Redis job queue (redis://host:6379) for `nas-assay worker`s to run, and gather their results",
+      ),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay reproduce table1 --quick --jobs 2 --out results\n" +
+        "  nas-assay reproduce budget --queue redis://queue-host:6379 --out results   # runs on `nas-assay worker`s",
+    )
     .action(
       async (name: ExperimentName, opts: Record<string, string | boolean | undefined>, cmd: Command) => {
         const options = globals(cmd);
@@ -44,6 +56,9 @@ export function reproduceCommand(): Command {
             quick: opts.quick === true,
             jobs,
             onProgress: update,
+            elsewhere: opts.queue
+              ? onQueue({ queue: queueAddress(String(opts.queue)), onNote: (text) => note(options, text) })
+              : undefined,
           }),
         );
         print(options, summary, () =>

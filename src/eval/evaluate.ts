@@ -75,6 +75,10 @@ export async function evaluateSeed(
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
   const { space } = benchmark;
+  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= space.size)
+    throw new RangeError(
+      `the number of labeled cells must be an integer in 2..${space.size - 1}, got ${spec.labels}`,
+    );
   const order = space.sample(new Rng(seed), space.size); // a random permutation
   const labeled = order.subarray(0, spec.labels);
   const test = order.subarray(spec.labels);
