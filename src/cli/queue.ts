@@ -5,10 +5,13 @@ import { queueStatus } from "../queue/status.js";
 import { globals, print } from "./context.js";
 import { queueOption } from "./queue-options.js";
 
+const EXAMPLE = "nas-assay queue status --queue redis://queue-host:6379";
+
 export function queueCommand(): Command {
   const status = new Command("status")
     .description("how many runs wait, run, are done or failed on the queue, and which workers are connected")
     .addOption(queueOption().makeOptionMandatory())
+    .addHelpText("after", `\nExample:\n  ${EXAMPLE}`)
     .action(async (opts: { queue: string }, cmd: Command) => {
       const options = globals(cmd);
       const s = await queueStatus(queueAddress(opts.queue));
@@ -21,6 +24,7 @@ export function queueCommand(): Command {
       );
     });
   return new Command("queue")
+    .addHelpText("after", `\nExample:\n  ${EXAMPLE}`)
     .description("the Redis job queue of `reproduce --queue` and `worker`")
     .addCommand(status);
 }

@@ -30,7 +30,7 @@ export function reproduceCommand(): Command {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay reproduce table1 --quick --jobs 2 --out results\n" +
+      "\nExample:\n  nas-assay reproduce table1 --quick --jobs 2 --out results\n" +
         "  nas-assay reproduce budget --queue redis://queue-host:6379 --out results   # runs on `nas-assay worker`s",
     )
     .action(
