@@ -11,11 +11,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Job, Queue } from "bullmq";
+import { UserError } from "../errors.js";
+import type { EvaluationSpec, SeedResult } from "../eval/evaluate.js";
+import { reproduce } from "../experiments/reproduce.js";
 import type { ResultsFile } from "../experiments/results-file.js";
 import { REPO_ROOT, testData } from "../testing/fixtures.js";
 import { freePort, startRedis } from "../testing/servers.js";
 import { connectionOptions, QUEUE_NAME, queueAddress } from "./address.js";
-import type { WorkerEvent } from "./worker.js";
+import { onQueue } from "./sweep.js";
+import { startWorker, type WorkerEvent } from "./worker.js";
 
 const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
 const SWEEP = ["reproduce", "table4", "--quick", "--space", "nb201", "--seeds", "0"];
@@ -244,4 +248,68 @@ test("a run that fails on a worker's bad input is reported by the waiting reprod
     /^nas-assay: cannot reach Redis at redis:\/\/me:\*\*\*@127\.0\.0\.1:\d+ \(.*ECONNREFUSED/,
   );
   assert.doesNotMatch(unreachable.stderr + unreachable.stdout, /s3cret/);
+});
+
+test("through the queue, a flaky run is retried, a run failing on bad input is not, and the others are saved", async (t) => {
+  const data = testData();
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const root = mkdtempSync(join(tmpdir(), "nas-assay-queue-"));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const queue = queueAddress(redis.url);
+  const calls: string[] = [];
+  const events: WorkerEvent[] = [];
+  const worker = await startWorker({
+    queue,
+    data,
+    lockSeconds: 2,
+    stalledSeconds: 1,
+    onEvent: (e) => events.push(e),
+    // numbers that depend on the run; seed 1 of the assessor is bad input, seed 0 of the ablation flaky once
+    evaluateRun: async (spec: EvaluationSpec, seed: number): Promise<SeedResult> => {
+      const call = `${spec.method}/${seed}`;
+      calls.push(call);
+      if (call === "ssa/1") throw new UserError("no such label");
+      if (call === "ssa-noae/0" && calls.filter((c) => c === call).length === 1) throw new Error("flaky");
+      const base = spec.labels + seed + (spec.method === "ssa" ? 10 : 0);
+      return {
+        seed,
+        ktau: base,
+        spearman: base,
+        pearson: base,
+        mse: 0.01,
+        precisionAt100: 0.1,
+        predictedBestTruth: 0.9,
+        fitSeconds: 0,
+        predictSeconds: 0,
+      };
+    },
+  });
+  t.after(() => worker.close(true));
+  const out = join(root, "out");
+  await assert.rejects(
+    reproduce("table4", {
+      space: "nb201",
+      data,
+      out,
+      quick: true,
+      seeds: [0, 1],
+      elsewhere: onQueue({ queue, pollMs: 100, retrySeconds: 0.1 }),
+    }),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /^1 of 4 runs failed on the queue \(the other results are saved\): nb201 ssa, 100 labels, seed 1: no such label \(after 1 attempt\(s\)\)$/.test(
+        (e as Error).message,
+      ),
+  );
+  assert.deepEqual(calls.sort(), ["ssa-noae/0", "ssa-noae/0", "ssa-noae/1", "ssa/0", "ssa/1"]);
+  assert.ok(events.some((e) => e.event === "failed" && e.retry && /flaky/.test(e.reason)));
+  assert.ok(events.some((e) => e.event === "failed" && !e.retry && /no such label/.test(e.reason)));
+  const file = JSON.parse(readFileSync(join(out, "table4.json"), "utf8")) as ResultsFile;
+  assert.deepEqual(
+    Object.values(file.runs)
+      .map(({ run, result }) => `${run.method}/${run.seed}=${result.ktau}`)
+      .sort(),
+    ["ssa-noae/0=100", "ssa-noae/1=101", "ssa/0=110"],
+  );
 });
