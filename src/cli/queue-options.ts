@@ -5,7 +5,8 @@ import { parsedBy } from "./options.js";
 
 /**
  * `--queue redis://…`. Checked by the command (`queueAddress`), not while parsing: commander's message
- * for a bad value repeats the value, password included.
+ * for a bad value repeats the value, password included. `worker` and `queue status` also read it from
+ * $NAS_ASSAY_QUEUE, which keeps a password out of the process list.
  */
 export function queueOption(
   help = "Redis URL of the job queue (redis://[user:password@]host:6379[/db], rediss:// for TLS)",

@@ -10,7 +10,7 @@ const EXAMPLE = "nas-assay queue status --queue redis://queue-host:6379";
 export function queueCommand(): Command {
   const status = new Command("status")
     .description("how many runs wait, run, are done or failed on the queue, and which workers are connected")
-    .addOption(queueOption().makeOptionMandatory())
+    .addOption(queueOption().env("NAS_ASSAY_QUEUE").makeOptionMandatory())
     .addHelpText("after", `\nExample:\n  ${EXAMPLE}`)
     .action(async (opts: { queue: string }, cmd: Command) => {
       const options = globals(cmd);

@@ -17,7 +17,7 @@ export function workerCommand(): Command {
       "run experiment runs that `reproduce … --queue` put on a Redis job queue, until stopped: " +
         "the first Ctrl-C (or SIGTERM) lets the running runs finish, a second stops at once",
     )
-    .addOption(queueOption().makeOptionMandatory())
+    .addOption(queueOption().env("NAS_ASSAY_QUEUE").makeOptionMandatory())
     .addOption(
       new Option("--concurrency <n>", "runs at once (each takes one core)")
         .argParser(integerAtLeast(1))

@@ -128,6 +128,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       autorun: true,
     },
   );
+  worker.on("completed", (job) => jobs.delete(String(job.id)));
   worker.on("failed", (job, error) => {
     if (!job || error.message.startsWith("refused: ")) return;
     const retry =
@@ -135,6 +136,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       error.name !== "UnrecoverableError" &&
       job.attemptsMade < (job.opts.attempts ?? 1);
     const run = jobs.get(String(job.id));
+    jobs.delete(String(job.id));
     emit({
       event: "failed",
       job: String(job.id),
