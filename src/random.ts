@@ -1,16 +1,26 @@
 /** Seeded random numbers: every random choice in nas-assay goes through an `Rng`. */
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { xoroshiro128plus, xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 
 /** A seeded generator (xoroshiro128+): the same seed gives the same sequence on every machine. */
 export class Rng {
   private readonly gen: RandomGenerator;
 
+  /**
+   * `seed`: any safe integer. Seeds in -2³¹..2³²−1 give pure-rand's `xoroshiro128plus(seed)`, which reads
+   * 32 bits; beyond, the bits above the low 32 go into the state word it leaves 0, so 2³² is not seed 0.
+   * Throws RangeError for a non-integer or unsafe seed.
+   */
   constructor(seed: number) {
-    if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-    this.gen = xoroshiro128plus(seed);
+    if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+    if (seed >= -(2 ** 31) && seed < 2 ** 32) this.gen = xoroshiro128plus(seed);
+    else {
+      const low = (seed % 2 ** 32) | 0;
+      const high = Math.floor(seed / 2 ** 32) | 0;
+      this.gen = xoroshiro128plusFromState([-1, ~low, low, high]);
+    }
   }
 
   /**

@@ -1,28 +1,35 @@
-/** Command-line flags for the assessor's hyper-parameters (shared by train and evaluate). */
+/** Command-line flags for the assessor's hyper-parameters (shared by train, evaluate and paper). */
 import { type Command, Option } from "commander";
-import { UserError } from "../errors.js";
 import { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "../predictors/assessor/options.js";
+import { integerFlag, probabilityFlag, realFlag } from "./flag-values.js";
 
-const NUMERIC: [flag: string, key: keyof AssessorOptions, help: string][] = [
-  ["--sigma <x>", "sigma", "σ of the relation graph"],
-  ["--tau <x>", "tau", "edge threshold τ"],
-  ["--lambda <x>", "lambda", "weight of the reconstruction loss (0..1)"],
-  ["--rank-weight <x>", "rankWeight", "weight of the pairwise ranking loss (0 = off)"],
-  ["--epochs <n>", "epochs", "joint epochs (one epoch = one pass over the labeled cells)"],
-  ["--min-steps <n>", "minSteps", "minimum joint steps"],
-  ["--max-steps <n>", "maxSteps", "maximum joint steps"],
-  ["--pretrain-steps <n>", "pretrainSteps", "auto-encoder pre-training steps"],
-  ["--batch-size <n>", "batchSize", "cells per mini-batch"],
-  ["--labeled-per-batch <n>", "labeledPerBatch", "labeled cells per mini-batch (at most)"],
-  ["--learning-rate <x>", "learningRate", "Adam learning rate"],
-  ["--embedding <n>", "embedding", "embedding size"],
-  ["--hidden <n>", "hidden", "GCN hidden width"],
+type NumericKey = {
+  [K in keyof AssessorOptions]: AssessorOptions[K] extends number ? K : never;
+}[keyof AssessorOptions];
+
+/** Flag, option key, help, and the parser that holds the value to the range `assessorOptions` accepts. */
+const NUMERIC: [flag: string, key: NumericKey, help: string, parse: (text: string) => number][] = [
+  ["--sigma <x>", "sigma", "σ of the relation graph (> 0)", realFlag({ above: 0 })],
+  ["--tau <x>", "tau", "edge threshold τ (0 ≤ τ < 1)", realFlag({ min: 0, below: 1 })],
+  ["--lambda <x>", "lambda", "weight of the reconstruction loss (0..1)", probabilityFlag()],
+  ["--rank-weight <x>", "rankWeight", "weight of the pairwise ranking loss (0 = off)", realFlag({ min: 0 })],
+  ["--epochs <n>", "epochs", "joint epochs (one epoch = one pass over the labeled cells)", integerFlag(1)],
+  ["--min-steps <n>", "minSteps", "minimum joint steps", integerFlag(0)],
+  ["--max-steps <n>", "maxSteps", "maximum joint steps", integerFlag(1)],
+  ["--pretrain-steps <n>", "pretrainSteps", "auto-encoder pre-training steps", integerFlag(0)],
+  ["--batch-size <n>", "batchSize", "cells per mini-batch", integerFlag(1)],
+  ["--labeled-per-batch <n>", "labeledPerBatch", "labeled cells per mini-batch (at most)", integerFlag(1)],
+  ["--learning-rate <x>", "learningRate", "Adam learning rate (> 0)", realFlag({ above: 0 })],
+  ["--embedding <n>", "embedding", "embedding size", integerFlag(1)],
+  ["--hidden <n>", "hidden", "GCN hidden width", integerFlag(1)],
 ];
 
 /** Adds the assessor flags to a command. */
 export function withAssessorFlags(command: Command): Command {
-  for (const [flag, key, help] of NUMERIC) {
-    command.addOption(new Option(flag, `${help} (default ${DEFAULT_ASSESSOR_OPTIONS[key]})`));
+  for (const [flag, key, help, parse] of NUMERIC) {
+    command.addOption(
+      new Option(flag, `${help} (default ${DEFAULT_ASSESSOR_OPTIONS[key]})`).argParser(parse),
+    );
   }
   command.addOption(
     new Option(
@@ -39,17 +46,10 @@ export function withAssessorFlags(command: Command): Command {
   return command;
 }
 
-/** The assessor options given on the command line (unset flags keep their defaults). */
+/** The assessor options given on the command line, already parsed (unset flags keep their defaults). */
 export function assessorFlags(opts: Record<string, unknown>): Partial<AssessorOptions> {
   const out: Partial<AssessorOptions> = {};
-  for (const [flag, key] of NUMERIC) {
-    const name = flag.slice(2, flag.indexOf(" ")).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const raw = opts[name];
-    if (raw === undefined) continue;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) throw new UserError(`${flag.split(" ")[0]} must be a number, got "${raw}"`);
-    (out as Record<string, number>)[key] = value;
-  }
+  for (const [, key] of NUMERIC) if (typeof opts[key] === "number") out[key] = opts[key];
   if (opts.graphScale !== undefined) out.graphScale = opts.graphScale as AssessorOptions["graphScale"];
   if (opts.labelTransform !== undefined)
     out.labelTransform = opts.labelTransform as AssessorOptions["labelTransform"];

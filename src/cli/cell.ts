@@ -6,6 +6,7 @@ import { loadNb201Labels, NB201_DATASETS } from "../spaces/nb201/labels.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { spaceName } from "../spaces/registry.js";
 import { globals, loadNb101, note, print } from "./context.js";
+import { integerFlag } from "./flag-values.js";
 import { spaceOption } from "./options.js";
 
 interface CellOptions {
@@ -14,7 +15,7 @@ interface CellOptions {
   matrix?: string;
   ops?: string;
   cell?: string;
-  id?: string;
+  id?: number;
   hash?: string;
 }
 
@@ -26,7 +27,7 @@ export function cellCommand(): Command {
     .option("--matrix <matrix>", "adjacency: row-major 0/1 string, or JSON nested arrays")
     .option("--ops <ops>", "comma-separated ops, input first and output last")
     .option("--cell <json>", 'the whole cell as JSON: {"matrix": ..., "ops": ...}')
-    .option("--id <id>", "look a cell up by its id")
+    .option("--id <id>", "look a cell up by its id (0..cells of the space − 1)", integerFlag(0))
     .option("--hash <hash>", "look a cell up by its module hash")
     .addHelpText(
       "after",
@@ -41,17 +42,17 @@ export function cellCommand(): Command {
         throw new UserError("--arch is for --space nb201; NAS-Bench-101 cells take --matrix and --ops");
       const given = [
         opts.matrix !== undefined || opts.ops !== undefined,
-        opts.cell,
-        opts.id,
-        opts.hash,
+        opts.cell !== undefined,
+        opts.id !== undefined,
+        opts.hash !== undefined,
       ].filter(Boolean);
       if (given.length !== 1)
         throw new UserError("give exactly one of --matrix with --ops, --cell, --id or --hash");
       const space = await loadNb101(options);
       let id: number;
       if (opts.id !== undefined) {
-        id = Number(opts.id);
-        if (!Number.isInteger(id) || id < 0 || id >= space.size) {
+        id = opts.id;
+        if (id >= space.size) {
           throw new UserError(
             `--id ${opts.id} is not a cell id; expected an integer in 0..${space.size - 1}`,
           );
@@ -99,16 +100,16 @@ export function cellCommand(): Command {
 async function nb201Cell(opts: CellOptions, options: ReturnType<typeof globals>): Promise<void> {
   if (
     [opts.arch, opts.id].filter((x) => x !== undefined).length !== 1 ||
-    opts.matrix ||
-    opts.ops ||
-    opts.cell ||
-    opts.hash
+    opts.matrix !== undefined ||
+    opts.ops !== undefined ||
+    opts.cell !== undefined ||
+    opts.hash !== undefined
   ) {
     throw new UserError("for --space nb201 give exactly one of --arch or --id");
   }
   const space = Nb201Space.load(options.dataDir);
-  const id = opts.id !== undefined ? Number(opts.id) : space.idOf(opts.arch);
-  if (!Number.isInteger(id) || id < 0 || id >= space.size) {
+  const id = opts.id ?? space.idOf(opts.arch);
+  if (id >= space.size) {
     throw new UserError(`--id ${opts.id} is not a cell id; expected an integer in 0..${space.size - 1}`);
   }
   const cell = space.describe(id);

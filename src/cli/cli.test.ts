@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { type Command, CommanderError } from "commander";
 import { encodeTfRecord } from "../data/tfrecord.js";
 import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
 import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
+import { seedsOf } from "./options.js";
 import { program } from "./program.js";
 
 const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
@@ -20,6 +21,23 @@ function run(args: string[], env: Record<string, string> = {}) {
     env: { ...process.env, ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** `run` without waiting, so that many short cases run side by side. */
+function runLater(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; out: string; err: string }>((done, fail) => {
+    // a case that starts real work instead of refusing it is stopped, and fails on its exit code
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (err += chunk));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, out, err }));
+  });
 }
 
 before(async () => {
@@ -89,7 +107,10 @@ test("invalid cells, bad flags and missing data exit 1 with one clear line", () 
   );
   const id = run(["cell", "--id", "-3"]);
   assert.equal(id.code, 1);
-  assert.match(id.err, /--id -3 is not a cell id/);
+  assert.match(id.err, /'--id <id>' argument '-3' is invalid\. expected an integer ≥ 0/);
+  const large = run(["cell", "--id", "423624"]);
+  assert.equal(large.code, 1);
+  assert.match(large.err, /--id 423624 is not a cell id; expected an integer in 0\.\.423623/);
 });
 
 test("reproduce: unknown experiments and bad flags are errors naming the allowed values", () => {
@@ -98,32 +119,41 @@ test("reproduce: unknown experiments and bad flags are errors naming the allowed
   assert.match(name.err, /table9.*table1, table4, fig5, fig2, budget/);
   const jobs = run(["reproduce", "table1", "--jobs", "0"]);
   assert.equal(jobs.code, 1);
-  assert.match(jobs.err, /--jobs must be a positive integer, got "0"/);
+  assert.match(jobs.err, /'--jobs <n>' argument '0' is invalid\. expected an integer ≥ 1/);
   const seeds = run(["reproduce", "table1", "--seeds", "1,x"]);
   assert.equal(seeds.code, 1);
-  assert.match(seeds.err, /--seeds must be non-negative integers/);
-  assert.match(run(["reproduce", "--help"]).out, /Example:/);
+  assert.match(seeds.err, /'--seeds <list>' argument '1,x' is invalid\. "x" is not a seed or a range/);
+  assert.match(run(["reproduce", "--help"]).out, /Examples?:/);
 });
 
 test("search: bad seeds, crossover and budgets are errors naming the flag", () => {
   const seeds = run(["search", "--seeds", "a,b"]);
   assert.equal(seeds.code, 1);
-  assert.match(seeds.err, /--seeds must be a count or non-negative integers/);
+  assert.match(seeds.err, /'--seeds <list>' argument 'a,b' is invalid\. "a" is not a seed or a range/);
   const crossover = run(["search", "--crossover", "2"]);
   assert.equal(crossover.code, 1);
-  assert.match(crossover.err, /--crossover must be in \[0, 1\], got "2"/);
+  assert.match(
+    crossover.err,
+    /'--crossover <p>' argument '2' is invalid\. expected a decimal number ≥ 0 and ≤ 1/,
+  );
   const neighbourhood = run(["search", "--neighbourhood", "-1"]);
   assert.equal(neighbourhood.code, 1);
-  assert.match(neighbourhood.err, /--neighbourhood must be a number ≥ 0, got "-1"/);
+  assert.match(
+    neighbourhood.err,
+    /'--neighbourhood <weight>' argument '-1' is invalid\. expected a decimal number ≥ 0/,
+  );
   const evaluations = run(["search", "--evaluations", "0"]);
   assert.equal(evaluations.code, 1);
-  assert.match(evaluations.err, /--evaluations must be a positive integer, got "0"/);
+  assert.match(evaluations.err, /'--evaluations <n>' argument '0' is invalid\. expected an integer ≥ 1/);
   const strategy = run(["search", "--strategy", "greedy"]);
   assert.equal(strategy.code, 1);
   assert.match(strategy.err, /greedy.*evolution, active/);
   const exploration = run(["search", "--strategy", "active", "--exploration", "1.5"]);
   assert.equal(exploration.code, 1);
-  assert.match(exploration.err, /--exploration must be in \[0, 1\], got "1.5"/);
+  assert.match(
+    exploration.err,
+    /'--exploration <p>' argument '1\.5' is invalid\. expected a decimal number ≥ 0 and ≤ 1/,
+  );
   assert.match(run(["search", "--help"]).out, /Examples:/);
 });
 
@@ -263,7 +293,7 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
       "--labels",
       "100",
       "--seeds",
-      "0,1",
+      "0-1",
       "--jobs",
       "2",
       "--json",
@@ -297,7 +327,7 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
       "abc",
     ]);
     assert.equal(sigma.code, 1);
-    assert.match(sigma.err, /--sigma must be a number, got "abc"/);
+    assert.match(sigma.err, /'--sigma <x>' argument 'abc' is invalid\. expected a decimal number > 0/);
     const wrong = run(["--data", data, "predict", "--model", cells, "--cells", cells]);
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /not a nas-assay model file/);
@@ -330,7 +360,10 @@ test("paper without benchmark data stops at once, naming the files, where to put
 test("paper and report: bad values name the flag and what it accepts", async () => {
   const cases: [string[], RegExp][] = [
     [["paper", "--labels", "1"], /option '--labels <n>' argument '1' is invalid\. expected an integer ≥ 2/],
-    [["paper", "--seed", "x"], /option '--seed <n>' argument 'x' is invalid\. expected an integer ≥ 0/],
+    [
+      ["paper", "--seed", "x"],
+      /option '--seed <n>' argument 'x' is invalid\. expected an integer in 0\.\.2,147,483,647/,
+    ],
     [
       ["paper", "--method", "foo"],
       /'--method <name>' argument 'foo' is invalid\. .*expected one of ssa, ssa-noae/,
@@ -448,4 +481,116 @@ test("paper runs end to end (NAS-Bench-201, a small configuration), and report r
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a bad flag value is refused with exit 1 and one line naming the flag (issue 18, section 4)", async () => {
+  const data = testData().dir;
+  const withData = { NAS_ASSAY_DATA: data };
+  const cases: [args: string[], message: RegExp, env?: Record<string, string>][] = [
+    [["search", "--seeds", ""], /'--seeds <list>' argument '' is invalid\. no seeds given/],
+    [["search", "--seeds", "0,,1"], /'--seeds <list>' argument '0,,1' is invalid\. an empty item/],
+    [["search", "--seeds", "3,"], /'--seeds <list>' argument '3,' is invalid\. an empty item/],
+    [["evaluate", "--labels", "100", "--seeds", "0,0"], /'--seeds <list>' .* seed 0 is given twice/],
+    [["reproduce", "table1", "--seeds", "0-3,2"], /'--seeds <list>' .* seed 2 is given twice/],
+    [["evaluate", "--labels", "100", "--seeds", "4294967296"], /'--seeds <list>' .* above 2,147,483,647/],
+    [["paper", "--seed", "4294967296"], /'--seed <n>' argument '4294967296' is invalid/],
+    [
+      ["train", "--labels", "100", "--seed", "4294967296", "--out", "never.nasa"],
+      /'--seed <n>' argument '4294967296' is invalid/,
+    ],
+    [["search", "--seeds", "0-19", "--seed-count", "3"], /'--seed-count <n>' cannot be used with .*'--seeds/],
+    [["evaluate", "--labels", "100", "--seed-count", "0"], /'--seed-count <n>' argument '0' is invalid/],
+    [["cell", "--id", ""], /'--id <id>' argument '' is invalid\. expected an integer ≥ 0 in decimal digits/],
+    [["cell", "--id", " "], /'--id <id>' argument ' ' is invalid/],
+    [["cell", "--space", "nb201", "--id", "0x10"], /'--id <id>' argument '0x10' is invalid/],
+    [["evaluate", "--labels", "1e3"], /'--labels <n>' argument '1e3' is invalid\. expected an integer ≥ 2/],
+    [["search", "--labels", "1e3"], /'--labels <n>' argument '1e3' is invalid/],
+    [["paper", "--labels", "1e3"], /'--labels <n>' argument '1e3' is invalid/],
+    [["train", "--labels", "1e3", "--out", "never.nasa"], /--labels "1e3" is neither a number of cells/],
+    [["evaluate", "--labels", "100", "--jobs", "2.0"], /'--jobs <n>' argument '2\.0' is invalid/],
+    [["evaluate", "--labels", "100", "--learning-rate", "0x1"], /'--learning-rate <x>' argument '0x1'/],
+    [
+      ["--data", "", "space", "nb201"],
+      /'--data <dir>' argument '' is invalid\. expected a directory/,
+      withData,
+    ],
+    [["search", "--plot", "x.svg"], /--plot is for --strategy active only/],
+    [["search", "--budget", "300"], /--budget is for --strategy active only/],
+    [["search", "--exploration", "0.5"], /--exploration is for --strategy active only/],
+    [["search", "--strategy", "active", "--evaluations", "500"], /--evaluations is for --strategy evolution/],
+    [["search", "--tournament", "200"], /--tournament \(200\) must not exceed --population \(100\)/],
+    [
+      ["search", "--strategy", "active", "--space", "nb201", "--budget", "100000"],
+      /--budget 100000 is more cells than the space has; at most 15,625/,
+      withData,
+    ],
+    [
+      ["evaluate", "--space", "nb201", "--labels", "15624"],
+      /--labels must be an integer in 2\.\.15623 \(.*at least 2 test cells/,
+      withData,
+    ],
+    [
+      ["paper", "--space", "nb201", "--labels", "15624", "--json"], // --json: no progress lines
+      /--labels must be an integer in 2\.\.15623 \(at least 2 test cells/,
+      withData,
+    ],
+  ];
+  const results: Awaited<ReturnType<typeof runLater>>[] = [];
+  for (
+    let k = 0;
+    k < cases.length;
+    k += 4 // four at a time
+  )
+    results.push(...(await Promise.all(cases.slice(k, k + 4).map(([args, , env]) => runLater(args, env)))));
+  cases.forEach(([args, message], k) => {
+    const { code, out, err } = results[k];
+    const what = `nas-assay ${args.map((a) => JSON.stringify(a)).join(" ")}: ${err}`;
+    assert.equal(code, 1, what);
+    assert.equal(out, "", what);
+    assert.equal(err.split("\n").length, 2, `one line: ${what}`); // the line and its newline
+    assert.match(err, /^nas-assay: /, what);
+    assert.match(err, message, what);
+  });
+});
+
+test("--seeds is a list in every command, --seed-count a count (parsed, not run)", async () => {
+  const parsed = async (args: string[]) => {
+    const root = program();
+    const command = root.commands.find((c) => c.name() === args[0]);
+    assert.ok(command, args[0]);
+    command.action(() => {}); // parse only
+    await root.parseAsync(args, { from: "user" });
+    return seedsOf(command.opts());
+  };
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+  // search used to read "--seeds 777" as 777 seeds, evaluate as seed 777: both mean seed 777 now
+  assert.deepEqual(await parsed(["search", "--seeds", "777"]), [777]);
+  assert.deepEqual(await parsed(["evaluate", "--labels", "100", "--seeds", "777"]), [777]);
+  assert.deepEqual(await parsed(["reproduce", "table1", "--seeds", "777"]), [777]);
+  assert.deepEqual(await parsed(["search", "--seeds", "0,2,5-7"]), [0, 2, 5, 6, 7]);
+  assert.deepEqual(await parsed(["search", "--seed-count", "3"]), [0, 1, 2]);
+  assert.deepEqual(await parsed(["reproduce", "table4", "--seed-count", "2"]), [0, 1]);
+  // each command's default is what it was: search 20 seeds, evaluate 5, reproduce the experiment's own
+  assert.deepEqual(await parsed(["search"]), upTo(20));
+  assert.deepEqual(await parsed(["evaluate", "--labels", "100"]), upTo(5));
+  assert.equal(await parsed(["reproduce", "table1"]), undefined);
+});
+
+test("evaluate says why the correlations are NaN (e2epp on 2 labels predicts one constant)", () => {
+  const r = run([
+    "--data",
+    testData().dir,
+    "evaluate",
+    "--space",
+    "nb201",
+    "--method",
+    "e2epp",
+    "--labels",
+    "2",
+    "--seeds",
+    "0",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Kendall tau NaN/);
+  assert.match(r.out, /Kendall tau, Spearman and Pearson NaN on seed 0 \(the predictions are constant\)/);
 });

@@ -1,12 +1,12 @@
 /** `nas-assay evaluate`: the paper's protocol — N_l random labels, test on all remaining cells, several seeds. */
-import { Command } from "commander";
-import { UserError } from "../errors.js";
-import { evaluate } from "../eval/evaluate.js";
-import { methodName } from "../predictors/registry.js";
-import { spaceName } from "../spaces/registry.js";
+import { Command, Option } from "commander";
+import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
+import type { Method } from "../predictors/registry.js";
+import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
-import { methodOption, spaceOption } from "./options.js";
+import { integerFlag } from "./flag-values.js";
+import { jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
 export function evaluateCommand(): Command {
@@ -14,36 +14,34 @@ export function evaluateCommand(): Command {
     .description("train one model per seed on N_l random cells and score it on all remaining cells")
     .addOption(spaceOption())
     .addOption(methodOption())
-    .requiredOption("--labels <n>", "labeled cells per seed")
-    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
-    .option("--seeds <list>", "comma-separated seeds", "0,1,2,3,4")
-    .option("--jobs <n>", "seeds run in parallel worker threads", "1")
+    .addOption(
+      new Option("--labels <n>", "labeled cells per seed (2..cells of the space − 2)")
+        .argParser(integerFlag(2))
+        .makeOptionMandatory(),
+    )
+    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)");
+  withSeedOptions(command, 5)
+    .addOption(jobsOption())
     .addHelpText(
       "after",
-      "\nExample:\n  nas-assay evaluate --space nb101 --method ssa --labels 1000 --seeds 0,1,2,3,4 --jobs 2 --json",
+      "\nExamples:\n  nas-assay evaluate --space nb101 --method ssa --labels 1000 --seeds 0-4 --jobs 2 --json\n" +
+        "  nas-assay evaluate --space nb201 --labels 100 --seed-count 10",
     );
-  return withAssessorFlags(command).action(async (opts: Record<string, string>, cmd: Command) => {
+  return withAssessorFlags(command).action(async (opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
-    const seeds = opts.seeds.split(",").map((s) => Number(s.trim()));
-    if (seeds.some((s) => !Number.isInteger(s)))
-      throw new UserError(`--seeds must be integers separated by commas, got "${opts.seeds}"`);
-    const labels = Number(opts.labels);
-    const jobs = Number(opts.jobs);
-    if (!Number.isInteger(labels)) throw new UserError(`--labels must be an integer, got "${opts.labels}"`);
-    if (!Number.isInteger(jobs) || jobs < 1)
-      throw new UserError(`--jobs must be a positive integer, got "${opts.jobs}"`);
+    const seeds = seedsOf(opts) ?? [];
     const result = await withProgress(options, "evaluate", "%", (update) =>
       evaluate(
         {
-          method: methodName(opts.method),
-          space: spaceName(opts.space),
+          method: opts.method as Method,
+          space: opts.space as SpaceName,
           data: options.dataDir,
-          target: opts.target,
-          labels,
+          target: opts.target as string | undefined,
+          labels: opts.labels as number,
           options: assessorFlags(opts),
         },
         seeds,
-        jobs,
+        opts.jobs as number,
         (d) => update(d * 100, 100),
       ),
     );
@@ -53,6 +51,7 @@ export function evaluateCommand(): Command {
       [
         `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} cells, seeds ${result.seeds.join(",")}`,
         `Kendall tau ${f(result.ktau)}   Spearman ${f(result.spearman)}   Pearson ${f(result.pearson)}   MSE ${f(result.mse, 5)}`,
+        ...whyNaN(result),
         `precision@100 ${f(result.precisionAt100, 3)}   true accuracy of the predicted best ${f(result.predictedBestTruth)}`,
         ...result.runs.map(
           (r) =>
@@ -61,4 +60,19 @@ export function evaluateCommand(): Command {
       ].join("\n"),
     );
   });
+}
+
+/** "Kendall tau, Spearman and Pearson NaN on seeds 3, 4 (the predictions are constant)", one line per reason. */
+function whyNaN(result: EvaluationResult): string[] {
+  const seedsByReason = new Map<string, number[]>();
+  for (const r of result.runs)
+    if (r.undefinedCorrelation !== undefined)
+      seedsByReason.set(r.undefinedCorrelation, [
+        ...(seedsByReason.get(r.undefinedCorrelation) ?? []),
+        r.seed,
+      ]);
+  return [...seedsByReason].map(
+    ([reason, seeds]) =>
+      `Kendall tau, Spearman and Pearson NaN on seed${seeds.length === 1 ? "" : "s"} ${seeds.join(", ")} (${reason})`,
+  );
 }

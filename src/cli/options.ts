@@ -2,32 +2,10 @@
  * Flags several commands share, checked while the command line is parsed: a bad value stops before
  * any work, with commander's message naming the flag followed by ours saying what it accepts.
  */
-import { InvalidArgumentError, Option } from "commander";
-import { UserError } from "../errors.js";
+import { type Command, Option } from "commander";
 import { METHODS, methodName } from "../predictors/registry.js";
 import { SPACE_NAMES, spaceName } from "../spaces/registry.js";
-
-/** A commander argument parser from a check that throws UserError for a bad value. */
-export function parsedBy<T>(check: (text: string) => T): (text: string) => T {
-  return (text) => {
-    try {
-      return check(text);
-    } catch (e) {
-      if (e instanceof UserError) throw new InvalidArgumentError(e.message);
-      throw e;
-    }
-  };
-}
-
-/** An integer ≥ `min`, or a clear error. */
-export function integerAtLeast(min: number): (text: string) => number {
-  return parsedBy((text) => {
-    const n = Number(text);
-    if (text.trim() === "" || !Number.isInteger(n) || n < min)
-      throw new UserError(`expected an integer ≥ ${min.toLocaleString("en-US")}`);
-    return n;
-  });
-}
+import { firstSeeds, integerFlag, MAX_SEEDS, parsedBy, seedListFlag } from "./flag-values.js";
 
 /** `--space`: nb101 or nb201. */
 export function spaceOption(): Option {
@@ -42,4 +20,36 @@ export function methodOption(help = "predictor", fallback: string | null = "ssa"
     parsedBy(methodName),
   );
   return fallback === null ? option : option.default(fallback);
+}
+
+/** `--jobs`: worker threads, at least 1. */
+export function jobsOption(help = "seeds run in parallel worker threads"): Option {
+  return new Option("--jobs <n>", help).argParser(integerFlag(1)).default(1);
+}
+
+/**
+ * Adds `--seeds <list>` (a list: "0-19", "0,2,5-7") and `--seed-count <n>` (seeds 0..n-1), which
+ * commander refuses together. `first` is the number of seeds 0.. run by default; undefined leaves the
+ * default to the library, described by `defaultHelp`. Read the seeds back with `seedsOf`.
+ */
+export function withSeedOptions(command: Command, first: number | undefined, defaultHelp?: string): Command {
+  const seeds = new Option(
+    "--seeds <list>",
+    'seeds to run: comma-separated seeds and ranges, e.g. "0-19" or "0,2,5-7"',
+  ).argParser(seedListFlag());
+  if (first !== undefined) seeds.default(firstSeeds(first), first === 1 ? "0" : `0-${first - 1}`);
+  else if (defaultHelp) seeds.description += ` (default ${defaultHelp})`;
+  return command
+    .addOption(seeds)
+    .addOption(
+      new Option("--seed-count <n>", "run seeds 0..n-1 (instead of --seeds)")
+        .argParser(integerFlag(1, MAX_SEEDS))
+        .conflicts("seeds"),
+    );
+}
+
+/** The seeds `--seeds` or `--seed-count` asked for (undefined when neither was given nor defaulted). */
+export function seedsOf(opts: { seeds?: unknown; seedCount?: unknown }): number[] | undefined {
+  if (typeof opts.seedCount === "number") return firstSeeds(opts.seedCount);
+  return opts.seeds as number[] | undefined;
 }

@@ -13,7 +13,8 @@ import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
-import { integerAtLeast, methodOption, spaceOption } from "./options.js";
+import { integerFlag, seedFlag } from "./flag-values.js";
+import { methodOption, spaceOption } from "./options.js";
 import { withStages } from "./progress.js";
 
 const STAGES: Record<PipelineStage, string> = {
@@ -31,13 +32,13 @@ export function paperCommand(): Command {
     )
     .addOption(spaceOption())
     .addOption(methodOption())
-    .option("--labels <n>", "labeled cells N_l", integerAtLeast(2), 1000)
-    .option("--seed <n>", "seed of every random choice", integerAtLeast(0), 0)
+    .option("--labels <n>", "labeled cells N_l", integerFlag(2), 1000)
+    .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
     .option(
       "--evaluations <n>",
       "distinct cells the predictor scores in the search",
-      integerAtLeast(1),
+      integerFlag(1),
       DEFAULT_EVOLUTION.evaluations,
     )
     .option(
@@ -92,6 +93,9 @@ export function paperCommand(): Command {
           `${s.total.toFixed(0)} s: fit ${s.fit.toFixed(0)} s, predict all ${s.predict.toFixed(1)} s, search ${s.search.toFixed(1)} s`,
         "",
         textTable(predictionTable(result)),
+        ...(result.scores.undefinedCorrelation
+          ? [`Kendall tau, Spearman and Pearson are NaN: ${result.scores.undefinedCorrelation}`]
+          : []),
         "",
         textTable(searchTable(result)),
         "",

@@ -3,6 +3,7 @@ import { Command, type Option } from "commander";
 import { cellCommand } from "./cell.js";
 import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
+import { nonEmptyFlag } from "./flag-values.js";
 import { paperCommand } from "./paper.js";
 import { predictCommand } from "./predict.js";
 import { queueCommand } from "./queue.js";
@@ -18,10 +19,12 @@ export function program(): Command {
   const nasAssay = new Command("nas-assay")
     .description("Predict neural-architecture accuracy without training (NAS-Bench-101 / NAS-Bench-201).")
     .version("0.1.0")
-    .option("--data <dir>", "benchmark data directory (default: $NAS_ASSAY_DATA, else ./data)")
+    .option(
+      "--data <dir>",
+      "benchmark data directory (default: $NAS_ASSAY_DATA, else ./data)",
+      nonEmptyFlag("a directory"),
+    )
     .option("--json", "print machine-readable JSON and no progress")
-    // one error line and a pointer to the help, not the whole help after every mistake
-    .showHelpAfterError("(nas-assay --help lists the commands)")
     .exitOverride()
     .addHelpText(
       "after",
@@ -43,13 +46,30 @@ export function program(): Command {
     searchCommand(),
     tourCommand(),
   ]) {
-    nasAssay.addCommand(
-      unknownBeforeMissing(command)
-        .exitOverride()
-        .showHelpAfterError(`(nas-assay ${command.name()} --help lists its options)`),
-    );
+    for (const sub of command.commands) unknownBeforeMissing(sub);
+    nasAssay.addCommand(unknownBeforeMissing(command));
   }
-  return nasAssay;
+  return oneLineErrors(nasAssay, "nas-assay");
+}
+
+/**
+ * Commander's errors (a bad flag value, an unknown flag with its suggestion, a missing value) as one
+ * line, "nas-assay: …" like every other error, with a pointer to the help rather than the whole help.
+ * Applied to every sub-command too (commander writes the error of the command that failed); `path` is
+ * how the command is called, "nas-assay paper".
+ */
+function oneLineErrors(command: Command, path: string): Command {
+  for (const sub of command.commands) oneLineErrors(sub, `${path} ${sub.name()}`);
+  const hint = `${path} --help lists ${command.commands.length > 0 ? "the commands" : "its options"}`;
+  return command.exitOverride().configureOutput({
+    outputError: (text, write) =>
+      write(
+        `nas-assay: ${text
+          .replace(/^error: /, "")
+          .replace(/\s*\n\s*/g, " ")
+          .trim()} (${hint})\n`,
+      ),
+  });
 }
 
 /**

@@ -1,7 +1,6 @@
 /** Flags of the job-queue commands (`worker`, `queue status`, `reproduce --queue`), checked while parsing. */
 import { Option } from "commander";
-import { UserError } from "../errors.js";
-import { parsedBy } from "./options.js";
+import { realFlag } from "./flag-values.js";
 
 /**
  * `--queue redis://…`. Checked by the command (`queueAddress`), not while parsing: commander's message
@@ -14,16 +13,7 @@ export function queueOption(
   return new Option("--queue <url>", help);
 }
 
-/** A number of seconds ≥ 0.5. */
+/** A number of seconds ≥ 0.5 (a decimal number). */
 export function secondsOption(flags: string, help: string, fallback: number): Option {
-  return new Option(flags, help)
-    .argParser(
-      parsedBy((text) => {
-        const n = Number(text);
-        if (text.trim() === "" || !Number.isFinite(n) || n < 0.5)
-          throw new UserError("expected seconds ≥ 0.5");
-        return n;
-      }),
-    )
-    .default(fallback);
+  return new Option(flags, help).argParser(realFlag({ min: 0.5 })).default(fallback);
 }

@@ -6,7 +6,7 @@ import { Command, Option } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { UserError } from "../errors.js";
 import { renderSvg } from "../experiments/plots.js";
-import { methodName } from "../predictors/registry.js";
+import type { Method } from "../predictors/registry.js";
 import {
   type ActiveSearchResult,
   compareStrategiesOverSeeds,
@@ -15,35 +15,41 @@ import {
 import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
 import { predictorSearch } from "../search/predictor-search.js";
-import { spaceName } from "../spaces/registry.js";
+import type { SpaceName } from "../spaces/registry.js";
 import { globals, print } from "./context.js";
-import { methodOption, spaceOption } from "./options.js";
+import { integerFlag, nonEmptyFlag, probabilityFlag, realFlag } from "./flag-values.js";
+import { jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
-/** "20" → seeds 0..19; "3,5,8" → those seeds. */
-export function seedList(text: string): number[] {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) {
-    const n = Number(trimmed);
-    if (n < 1) throw new UserError(`--seeds must be a count ≥ 1 or a comma-separated list, got "${text}"`);
-    return Array.from({ length: n }, (_, i) => i);
-  }
-  const seeds = trimmed.split(",").map((s) => Number(s.trim()));
-  if (seeds.some((s) => !Number.isInteger(s) || s < 0))
-    throw new UserError(
-      `--seeds must be a count or non-negative integers separated by commas, got "${text}"`,
-    );
-  return seeds;
-}
+/** Flags that only `--strategy active` reads, and those that only the evolution strategy reads. */
+const ACTIVE_ONLY = ["budget", "initial", "step", "exploration", "candidates", "plot"];
+const EVOLUTION_ONLY = [
+  "labels",
+  "evaluations",
+  "population",
+  "tournament",
+  "batch",
+  "crossover",
+  "top",
+  "neighbourhood",
+];
 
-function positiveInteger(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag} must be a positive integer, got "${text}"`);
-  return n;
+/** Refuses a flag the user gave that the chosen strategy would ignore, naming it. */
+function refuseOtherStrategysFlags(cmd: Command, strategy: string): void {
+  const [others, owner] =
+    strategy === "active" ? [EVOLUTION_ONLY, "--strategy evolution"] : [ACTIVE_ONLY, "--strategy active"];
+  for (const name of others) {
+    const source = cmd.getOptionValueSource(name);
+    if (source !== undefined && source !== "default") {
+      const fix =
+        strategy === "active" ? "leave it out with --strategy active" : "give --strategy active with it";
+      throw new UserError(`--${name} is for ${owner} only (${fix})`);
+    }
+  }
 }
 
 export function searchCommand(): Command {
-  return new Command("search")
+  const command = new Command("search")
     .description(
       "train a predictor on N_l random labeled cells, search the space with it as fitness, and report the " +
         "best true accuracy among the top cells it finds (and among the top cells of the whole space by " +
@@ -57,29 +63,37 @@ export function searchCommand(): Command {
         null,
       ),
     )
-    .option("--labels <n>", "labeled cells per seed", "1000")
-    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
-    .option("--seeds <n|list>", "number of seeds (0..n-1) or a comma-separated list", "20")
-    .option("--jobs <n>", "seeds run in parallel worker threads", "1")
+    .option("--labels <n>", "labeled cells per seed", integerFlag(2), 1000)
+    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)");
+  withSeedOptions(command, 20)
+    .addOption(jobsOption())
     .option(
       "--evaluations <n>",
       "distinct cells the predictor scores in a search",
-      String(DEFAULT_EVOLUTION.evaluations),
+      integerFlag(1),
+      DEFAULT_EVOLUTION.evaluations,
     )
-    .option("--population <n>", "population size", String(DEFAULT_EVOLUTION.population))
-    .option("--tournament <n>", "tournament size", String(DEFAULT_EVOLUTION.tournament))
-    .option("--batch <n>", "children per round", String(DEFAULT_EVOLUTION.batch))
+    .option("--population <n>", "population size", integerFlag(1), DEFAULT_EVOLUTION.population)
+    .option(
+      "--tournament <n>",
+      "tournament size (at most the population)",
+      integerFlag(1),
+      DEFAULT_EVOLUTION.tournament,
+    )
+    .option("--batch <n>", "children per round", integerFlag(1), DEFAULT_EVOLUTION.batch)
     .option(
       "--crossover <p>",
       "probability of a crossover child (0 = regularized evolution)",
-      String(DEFAULT_EVOLUTION.crossover),
+      probabilityFlag(),
+      DEFAULT_EVOLUTION.crossover,
     )
-    .option("--top <n>", "cells trained at the end (the top by prediction)", "10")
+    .option("--top <n>", "cells trained at the end (the top by prediction)", integerFlag(1), 10)
     .option(
       "--neighbourhood <weight>",
       `choose the top among the ${DEFAULT_NEIGHBOURHOOD.candidates} predicted best by own prediction + weight × the mean ` +
         "prediction of their mutations (0: by own prediction only, as the paper)",
-      String(DEFAULT_NEIGHBOURHOOD.weight),
+      realFlag({ min: 0 }),
+      DEFAULT_NEIGHBOURHOOD.weight,
     )
     .addOption(
       new Option(
@@ -89,112 +103,120 @@ export function searchCommand(): Command {
         .choices(["evolution", "active"])
         .default("evolution"),
     )
-    .option("--budget <n>", "active: cells trained in all", String(DEFAULT_ACTIVE.budget))
-    .option("--initial <n>", "active: cells trained at random first", String(DEFAULT_ACTIVE.initial))
-    .option("--step <n>", "active: cells trained per round", String(DEFAULT_ACTIVE.step))
+    .option(
+      "--budget <n>",
+      "active: cells trained in all (at most the cells of the space)",
+      integerFlag(2),
+      DEFAULT_ACTIVE.budget,
+    )
+    .option(
+      "--initial <n>",
+      "active: cells trained at random first (2..budget)",
+      integerFlag(2),
+      DEFAULT_ACTIVE.initial,
+    )
+    .option("--step <n>", "active: cells trained per round", integerFlag(1), DEFAULT_ACTIVE.step)
     .option(
       "--exploration <p>",
-      "active: share of each round drawn at random",
-      String(DEFAULT_ACTIVE.exploration),
+      "active: share of each round drawn at random (0..1)",
+      probabilityFlag(),
+      DEFAULT_ACTIVE.exploration,
     )
     .option(
       "--candidates <n>",
       "active: cells scored per round in a large space",
-      String(DEFAULT_ACTIVE.candidates),
+      integerFlag(1),
+      DEFAULT_ACTIVE.candidates,
     )
-    .option("--plot <file.svg>", "active: also draw the three curves")
+    .option("--plot <file.svg>", "active: also draw the three curves", nonEmptyFlag("a file name"))
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay search --space nb101 --method ssa --labels 1000 --seeds 20 --jobs 2 --json\n" +
-        "  nas-assay search --strategy active --budget 150 --seeds 20 --jobs 2 --plot active.svg",
-    )
-    .action(async (opts: Record<string, string>, cmd: Command) => {
-      if (opts.strategy === "active") return activeAction(opts, cmd);
-      const options = globals(cmd);
-      const crossover = Number(opts.crossover);
-      if (!(crossover >= 0 && crossover <= 1))
-        throw new UserError(`--crossover must be in [0, 1], got "${opts.crossover}"`);
-      const weight = Number(opts.neighbourhood);
-      if (!(Number.isFinite(weight) && weight >= 0))
-        throw new UserError(`--neighbourhood must be a number ≥ 0, got "${opts.neighbourhood}"`);
-      const result = await withProgress(options, "search", "%", (update) =>
-        predictorSearch(
-          {
-            ...searched(opts, options, "ssa"),
-            labels: positiveInteger("--labels", opts.labels),
-            top: positiveInteger("--top", opts.top),
-            neighbourhood: { weight },
-            evolution: {
-              evaluations: positiveInteger("--evaluations", opts.evaluations),
-              population: positiveInteger("--population", opts.population),
-              tournament: positiveInteger("--tournament", opts.tournament),
-              batch: positiveInteger("--batch", opts.batch),
-              crossover,
-            },
+      "\nThe flags marked active: go with --strategy active only; --labels, --evaluations, --population,\n" +
+        "--tournament, --batch, --crossover, --top and --neighbourhood with the evolution strategy only." +
+        "\n\nExamples:\n  nas-assay search --space nb101 --method ssa --labels 1000 --seeds 0-19 --jobs 2 --json\n" +
+        "  nas-assay search --strategy active --budget 150 --seed-count 20 --jobs 2 --plot active.svg\n" +
+        "  nas-assay search --labels 1000 --seeds 7             # one search, on seed 7",
+    );
+  return command.action(async (opts: Record<string, unknown>, cmd: Command) => {
+    refuseOtherStrategysFlags(cmd, opts.strategy as string);
+    if (opts.strategy === "active") return activeAction(opts, cmd);
+    const options = globals(cmd);
+    const result = await withProgress(options, "search", "%", (update) =>
+      predictorSearch(
+        {
+          ...searched(opts, options, "ssa"),
+          labels: opts.labels as number,
+          top: opts.top as number,
+          neighbourhood: { weight: opts.neighbourhood as number },
+          evolution: {
+            evaluations: opts.evaluations as number,
+            population: opts.population as number,
+            tournament: opts.tournament as number,
+            batch: opts.batch as number,
+            crossover: opts.crossover as number,
           },
-          seedList(opts.seeds),
-          positiveInteger("--jobs", opts.jobs),
-          (d) => update(d * 100, 100),
+        },
+        seedsOf(opts) ?? [],
+        opts.jobs as number,
+        (d) => update(d * 100, 100),
+      ),
+    );
+    const pct = (s: { mean: number; std: number }) =>
+      `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)} %`;
+    print(options, result, () =>
+      [
+        `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, ${result.evolution.evaluations} predictor evaluations per search, seeds ${result.seeds.join(",")}`,
+        `(${result.comparison})`,
+        result.neighbourhood.weight === 0
+          ? "the top cells by prediction are trained (the paper's choice)"
+          : `the top cells are chosen among the ${result.neighbourhood.candidates} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
+            `the mean prediction of their mutations (${result.neighbourhood.draws} drawn; --neighbourhood 0 for the paper's choice)`,
+        `best true accuracy among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}; ` +
+          `the mean ranks ${result.rankOfMeanBest.rank} in the space (top ${result.rankOfMeanBest.rankPercent.toFixed(4)} %, the paper's measure); ` +
+          `mean of the seeds' rank percentiles ${result.bestRankPercent.mean.toFixed(3)} %`,
+        `exhaustive bound (the same choice among every cell of the space): ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
+        `best of every cell trained (the ${result.labels} labeled and the top found): ${pct(result.bestTrainedTruth)}, rank ${result.bestTrainedRankPercent.mean.toFixed(3)} %`,
+        ...result.runs.map(
+          (r) =>
+            `  seed ${r.seed}: cell ${r.best.id} ${(100 * r.best.truth).toFixed(2)} % (rank ${r.best.rank}), ` +
+            `${r.evaluations} evaluations (+ ${r.neighbourEvaluations} to choose the top), fit ${r.fitSeconds.toFixed(1)} s, search ${r.searchSeconds.toFixed(1)} s`,
         ),
-      );
-      const pct = (s: { mean: number; std: number }) =>
-        `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)} %`;
-      print(options, result, () =>
-        [
-          `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, ${result.evolution.evaluations} predictor evaluations per search, seeds ${result.seeds.join(",")}`,
-          `(${result.comparison})`,
-          result.neighbourhood.weight === 0
-            ? "the top cells by prediction are trained (the paper's choice)"
-            : `the top cells are chosen among the ${result.neighbourhood.candidates} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
-              `the mean prediction of their mutations (${result.neighbourhood.draws} drawn; --neighbourhood 0 for the paper's choice)`,
-          `best true accuracy among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}; ` +
-            `the mean ranks ${result.rankOfMeanBest.rank} in the space (top ${result.rankOfMeanBest.rankPercent.toFixed(4)} %, the paper's measure); ` +
-            `mean of the seeds' rank percentiles ${result.bestRankPercent.mean.toFixed(3)} %`,
-          `exhaustive bound (the same choice among every cell of the space): ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
-          `best of every cell trained (the ${result.labels} labeled and the top found): ${pct(result.bestTrainedTruth)}, rank ${result.bestTrainedRankPercent.mean.toFixed(3)} %`,
-          ...result.runs.map(
-            (r) =>
-              `  seed ${r.seed}: cell ${r.best.id} ${(100 * r.best.truth).toFixed(2)} % (rank ${r.best.rank}), ` +
-              `${r.evaluations} evaluations (+ ${r.neighbourEvaluations} to choose the top), fit ${r.fitSeconds.toFixed(1)} s, search ${r.searchSeconds.toFixed(1)} s`,
-          ),
-        ].join("\n"),
-      );
-    });
+      ].join("\n"),
+    );
+  });
 }
 
 /** What both strategies search: the predictor (the strategy's default unless --method), space, data, target. */
-function searched(opts: Record<string, string>, options: ReturnType<typeof globals>, method: string) {
+function searched(opts: Record<string, unknown>, options: ReturnType<typeof globals>, method: Method) {
   return {
-    method: methodName(opts.method ?? method),
-    space: spaceName(opts.space),
+    method: (opts.method as Method | undefined) ?? method,
+    space: opts.space as SpaceName,
     data: options.dataDir,
-    target: opts.target,
+    target: opts.target as string | undefined,
   };
 }
 
-async function activeAction(opts: Record<string, string>, cmd: Command): Promise<void> {
+async function activeAction(opts: Record<string, unknown>, cmd: Command): Promise<void> {
   const options = globals(cmd);
-  const exploration = Number(opts.exploration);
-  if (!(exploration >= 0 && exploration <= 1))
-    throw new UserError(`--exploration must be in [0, 1], got "${opts.exploration}"`);
+  const plot = opts.plot as string | undefined;
   const result = await withProgress(options, "active search", "%", (update) =>
     compareStrategiesOverSeeds(
       {
         ...searched(opts, options, "mlp"),
         active: {
-          budget: positiveInteger("--budget", opts.budget),
-          initial: positiveInteger("--initial", opts.initial),
-          step: positiveInteger("--step", opts.step),
-          candidates: positiveInteger("--candidates", opts.candidates),
-          exploration,
+          budget: opts.budget as number,
+          initial: opts.initial as number,
+          step: opts.step as number,
+          candidates: opts.candidates as number,
+          exploration: opts.exploration as number,
         },
       },
-      seedList(opts.seeds),
-      positiveInteger("--jobs", opts.jobs),
+      seedsOf(opts) ?? [],
+      opts.jobs as number,
       (d) => update(d * 100, 100),
     ),
   );
-  if (opts.plot) writeFileAtomic(opts.plot, await renderSvg(curvesPlot(result)));
+  if (plot) writeFileAtomic(plot, await renderSvg(curvesPlot(result)));
   const cell = (x: { truth: { mean: number; std: number }; rankPercent: number }) =>
     `${(100 * x.truth.mean).toFixed(2)} ± ${(100 * x.truth.std).toFixed(2)} % (top ${x.rankPercent.toFixed(3)} %)`;
   print(options, result, () =>
@@ -205,7 +227,7 @@ async function activeAction(opts: Record<string, string>, cmd: Command): Promise
         (s) =>
           `  ${String(s.at).padStart(4)} trained: active ${cell(s.active)}   random ${cell(s.random)}   evolution ${cell(s.evolution)}`,
       ),
-      ...(opts.plot ? [`curves drawn in ${opts.plot}`] : []),
+      ...(plot ? [`curves drawn in ${plot}`] : []),
     ].join("\n"),
   );
 }

@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, note, print } from "./context.js";
-import { parsedBy } from "./options.js";
+import { parsedBy } from "./flag-values.js";
 
 export function spaceCommand(): Command {
   return new Command("space")

@@ -9,6 +9,7 @@ import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
+import { seedFlag } from "./flag-values.js";
 import { methodOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
@@ -17,7 +18,7 @@ interface TrainOptions {
   method: string;
   labels: string;
   target?: string;
-  seed: string;
+  seed: number;
   out: string;
   [flag: string]: unknown;
 }
@@ -32,7 +33,7 @@ export function trainCommand(): Command {
       "how many benchmark cells to label at random, or a CSV/JSONL of your own",
     )
     .option("--target <name>", "label to learn: a benchmark target, or the column of your file")
-    .option("--seed <n>", "seed of every random choice", "0")
+    .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
     .requiredOption("--out <file>", "model file to write")
     .addHelpText(
       "after",
@@ -40,15 +41,19 @@ export function trainCommand(): Command {
     );
   return withAssessorFlags(command).action(async (opts: TrainOptions, cmd: Command) => {
     const options = globals(cmd);
-    const seed = Number(opts.seed);
-    if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got "${opts.seed}"`);
+    const seed = opts.seed;
     const method = methodName(opts.method);
     const name = spaceName(opts.space);
     let labeled: Int32Array;
     let labels: Float64Array;
     let space: Awaited<ReturnType<typeof loadSpace>>;
     let target: string;
-    if (/^\d+$/.test(opts.labels) && !existsSync(opts.labels)) {
+    const isCount = /^[0-9]+$/.test(opts.labels) && !existsSync(opts.labels);
+    if (!isCount && !existsSync(opts.labels))
+      throw new UserError(
+        `--labels "${opts.labels}" is neither a number of cells (decimal digits) nor an existing file`,
+      );
+    if (isCount) {
       const benchmark = await loadBenchmark(name, options.dataDir, (t) => note(options, t));
       space = benchmark.space;
       target = opts.target ?? benchmark.defaultTarget;

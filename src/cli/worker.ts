@@ -8,7 +8,7 @@ import {
   type WorkerEvent,
 } from "../queue/worker.js";
 import { globals } from "./context.js";
-import { integerAtLeast } from "./options.js";
+import { integerFlag } from "./flag-values.js";
 import { queueOption, secondsOption } from "./queue-options.js";
 
 export function workerCommand(): Command {
@@ -20,7 +20,7 @@ export function workerCommand(): Command {
     .addOption(queueOption().env("NAS_ASSAY_QUEUE").makeOptionMandatory())
     .addOption(
       new Option("--concurrency <n>", "runs at once (each takes one core)")
-        .argParser(integerAtLeast(1))
+        .argParser(integerFlag(1))
         .default(1),
     )
     .addOption(

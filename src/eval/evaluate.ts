@@ -5,12 +5,21 @@
  */
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
+import { UserError } from "../errors.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { forEachSeed, inWorker } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
-import { kendallTau, mse, pearson, precisionAtK, spearman, trueValueOfPredictedBest } from "./metrics.js";
+import {
+  kendallTau,
+  mse,
+  pearson,
+  precisionAtK,
+  spearman,
+  trueValueOfPredictedBest,
+  undefinedCorrelationReason,
+} from "./metrics.js";
 
 export interface EvaluationSpec {
   method: Method;
@@ -38,6 +47,11 @@ export interface SeedResult {
   precisionAt100: number;
   /** True label of the test cell predicted best. */
   predictedBestTruth: number;
+  /**
+   * Present when Kendall tau, Spearman and Pearson are NaN on this seed: why, in words (say "the
+   * predictions are constant").
+   */
+  undefinedCorrelation?: string;
   fitSeconds: number;
   predictSeconds: number;
   /** With `sample`: predictions and true labels of random test cells. */
@@ -75,9 +89,10 @@ export async function evaluateSeed(
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
   const { space } = benchmark;
-  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= space.size)
-    throw new RangeError(
-      `the number of labeled cells must be an integer in 2..${space.size - 1}, got ${spec.labels}`,
+  // a run from elsewhere (a job queue) has not been through `evaluate`'s check
+  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels > space.size - 2)
+    throw new UserError(
+      `the number of labeled cells must be an integer in 2..${space.size - 2} (at least 2 test cells), got ${spec.labels}`,
     );
   const order = space.sample(new Rng(seed), space.size); // a random permutation
   const labeled = order.subarray(0, spec.labels);
@@ -129,12 +144,14 @@ export function sampleOfTest(
 /** The protocol's scores of predictions against the true labels of the same cells. */
 export type Scores = Pick<
   SeedResult,
-  "ktau" | "spearman" | "pearson" | "mse" | "precisionAt100" | "predictedBestTruth"
+  "ktau" | "spearman" | "pearson" | "mse" | "precisionAt100" | "predictedBestTruth" | "undefinedCorrelation"
 >;
 
 /** Every score of the protocol, for predictions and true labels of the same test cells. */
 export function scorePredictions(predicted: ArrayLike<number>, actual: ArrayLike<number>): Scores {
+  const undefinedCorrelation = undefinedCorrelationReason(predicted, actual);
   return {
+    ...(undefinedCorrelation === undefined ? {} : { undefinedCorrelation }),
     ktau: kendallTau(predicted, actual),
     spearman: spearman(predicted, actual),
     pearson: pearson(predicted, actual),
@@ -144,7 +161,10 @@ export function scorePredictions(predicted: ArrayLike<number>, actual: ArrayLike
   };
 }
 
-/** Runs every seed (up to `jobs` at once in worker threads) and summarises them. */
+/**
+ * Runs every seed (up to `jobs` at once in worker threads) and summarises them. Throws UserError when
+ * `spec.labels` is not an integer in 2..(space size − 2): the scores need at least 2 labeled and 2 test cells.
+ */
 export async function evaluate(
   spec: EvaluationSpec,
   seeds: number[],
@@ -154,8 +174,12 @@ export async function evaluate(
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   targetValues(benchmark, target); // fail early on an unknown target
-  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size) {
-    throw new RangeError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
+  const size = benchmark.space.size;
+  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels > size - 2) {
+    throw new UserError(
+      `--labels must be an integer in 2..${size - 2} (the ${size.toLocaleString("en-US")} cells of ${spec.space} ` +
+        `less at least 2 test cells to score on), got ${spec.labels}`,
+    );
   }
   const runs = await forEachSeed(
     seeds,
@@ -166,7 +190,7 @@ export async function evaluate(
     },
     onProgress,
   );
-  const summary = (key: Exclude<keyof SeedResult, "seed" | "sample">): Summary =>
+  const summary = (key: Exclude<keyof SeedResult, "seed" | "sample" | "undefinedCorrelation">): Summary =>
     meanStd(runs.map((r) => r[key]));
   return {
     method: spec.method,

@@ -10,6 +10,7 @@ import {
   ranksBestFirst,
   spearman,
   trueValueOfPredictedBest,
+  undefinedCorrelationReason,
 } from "./metrics.js";
 
 /** Kendall tau-b by its definition, O(n²). */
@@ -76,4 +77,29 @@ test("Spearman, Pearson, MSE, precision@k and the true value of the predicted be
 
 test("ranksBestFirst: 1 = the largest, ties by position", () => {
   assert.deepEqual(ranksBestFirst([0.5, 0.9, 0.5, 0.7]), [3, 1, 4, 2]);
+});
+
+test("every correlation is NaN for a constant input, and says why", () => {
+  // ten times 0.1: the mean is 0.09999999999999999, so centred sums are rounding noise, not zero
+  const constant = Array(10).fill(0.1);
+  const varied = Array.from({ length: 10 }, (_, i) => i / 10);
+  for (const [x, y] of [
+    [constant, varied],
+    [varied, constant],
+    [constant, constant],
+  ]) {
+    assert.ok(Number.isNaN(pearson(x, y)), `pearson ${pearson(x, y)}`);
+    assert.ok(Number.isNaN(spearman(x, y)), `spearman ${spearman(x, y)}`);
+    assert.ok(Number.isNaN(kendallTau(x, y)), `kendall ${kendallTau(x, y)}`);
+  }
+  assert.ok(Number.isNaN(pearson([0.5], [0.7])));
+  assert.equal(undefinedCorrelationReason(constant, varied), "the predictions are constant");
+  assert.equal(undefinedCorrelationReason(varied, constant), "the true labels are constant");
+  assert.equal(
+    undefinedCorrelationReason(constant, constant),
+    "the predictions and the true labels are constant",
+  );
+  assert.equal(undefinedCorrelationReason([0.5], [0.7]), "only 1 test cell");
+  assert.equal(undefinedCorrelationReason(varied, varied), undefined);
+  assert.ok(Math.abs(pearson(varied, varied) - 1) < 1e-12);
 });

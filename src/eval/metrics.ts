@@ -77,9 +77,13 @@ function countInversions(a: Float64Array): number {
   return inversions;
 }
 
-/** Pearson correlation coefficient; NaN when either array is constant. */
+/**
+ * Pearson correlation coefficient; NaN when either array is constant (every value equal, tested
+ * exactly: the centred sums of a constant array are rounding noise, not zero) or has fewer than 2 values.
+ */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = checkLengths(x, y);
+  if (isConstant(x) || isConstant(y)) return Number.NaN;
   let mx = 0;
   let my = 0;
   for (let i = 0; i < n; i++) {
@@ -128,7 +132,7 @@ export function ranksBestFirst(values: ArrayLike<number>): number[] {
   return out;
 }
 
-/** Spearman's rho: Pearson correlation of the average ranks. */
+/** Spearman's rho: Pearson correlation of the average ranks; NaN when either array is constant. */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkLengths(x, y);
   return pearson(averageRanks(x), averageRanks(y));
@@ -163,6 +167,30 @@ export function precisionAtK(predicted: ArrayLike<number>, truth: ArrayLike<numb
 export function trueValueOfPredictedBest(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
   checkLengths(predicted, truth);
   return truth[topK(predicted, 1)[0]];
+}
+
+/** True when `x` has fewer than 2 values or all its values are equal: no correlation is defined. */
+export function isConstant(x: ArrayLike<number>): boolean {
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
+  return true;
+}
+
+/**
+ * Why the correlations (Kendall tau, Spearman, Pearson) of `predicted` against `truth` are NaN, in words
+ * for the user, or undefined when they are defined.
+ */
+export function undefinedCorrelationReason(
+  predicted: ArrayLike<number>,
+  truth: ArrayLike<number>,
+): string | undefined {
+  checkLengths(predicted, truth);
+  if (predicted.length < 2) return `only ${predicted.length} test cell${predicted.length === 1 ? "" : "s"}`;
+  const p = isConstant(predicted);
+  const t = isConstant(truth);
+  if (p && t) return "the predictions and the true labels are constant";
+  if (p) return "the predictions are constant";
+  if (t) return "the true labels are constant";
+  return undefined;
 }
 
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): number {

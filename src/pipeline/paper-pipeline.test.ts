@@ -90,7 +90,12 @@ test("the search curve: best true label of the top cells by prediction, and of a
 test("bad settings and missing data are the user's errors, before any work", async () => {
   await assert.rejects(
     runPaperPipeline({ space: "nb201", data: testData(), labels: 1 }),
-    /--labels must be an integer in 2\.\.15624, got 1/,
+    /--labels must be an integer in 2\.\.15623 \(at least 2 test cells to score on\), got 1/,
+  );
+  // one test cell left: no correlation can be scored on it
+  await assert.rejects(
+    runPaperPipeline({ space: "nb201", data: testData(), labels: 15_624 }),
+    (e: unknown) => e instanceof UserError && /in 2\.\.15623 .*got 15624/.test(e.message),
   );
   await assert.rejects(
     runPaperPipeline({ space: "nb101", data: { dir: "/nowhere", source: "--data" } }),

@@ -8,6 +8,7 @@
 import { availableParallelism } from "node:os";
 import { loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
+import { UserError } from "../errors.js";
 import { type Scores, type Summary, sampleOfTest, scorePredictions } from "../eval/evaluate.js";
 import { PAPER_TABLE1 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
@@ -152,8 +153,10 @@ export async function runPaperPipeline(spec: PipelineSpec): Promise<PipelineResu
   const top = spec.top ?? 10;
   const sampleSize = spec.sample ?? 5000;
   const evolution = evolutionOptions(spec.evolution);
-  if (!Number.isInteger(labels) || labels < 2 || labels >= space.size)
-    throw new RangeError(`--labels must be an integer in 2..${space.size - 1}, got ${labels}`);
+  if (!Number.isInteger(labels) || labels < 2 || labels > space.size - 2)
+    throw new UserError(
+      `--labels must be an integer in 2..${space.size - 2} (at least 2 test cells to score on), got ${labels}`,
+    );
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed must be an integer ≥ 0, got ${seed}`);
   if (!Number.isInteger(top) || top < 1) throw new RangeError(`--top must be a positive integer, got ${top}`);
   finish("load");

@@ -49,7 +49,10 @@ test("bad active-search options are errors naming the option", () => {
   assert.throws(() => activeOptions({ initial: 1 }), /initial must be at least 2/);
   assert.throws(
     () => activeOptions({ initial: 50, budget: 20 }),
-    /initial \(50\) must not exceed budget \(20\)/,
+    /--initial \(50\) must not exceed --budget \(20\)/,
   );
   assert.throws(() => activeOptions({ exploration: -0.1 }), /exploration must be in \[0, 1\]/);
+  // a budget beyond the space (NAS-Bench-201: 15,625 cells) is refused before any training
+  assert.throws(() => activeOptions({ budget: 100_000 }, 15_625), /--budget 100000 .*at most 15,625/);
+  assert.equal(activeOptions({ budget: 15_625 }, 15_625).budget, 15_625);
 });

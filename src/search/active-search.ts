@@ -7,6 +7,7 @@
  */
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
+import { UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
@@ -15,7 +16,6 @@ import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { evolve } from "./evolution.js";
 import { truthRanks } from "./predictor-search.js";
-import type { SearchJob } from "./search-worker.js";
 
 const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
 
@@ -40,17 +40,25 @@ export const DEFAULT_ACTIVE: ActiveOptions = {
   candidates: 20000,
 };
 
-export function activeOptions(given: Partial<ActiveOptions> = {}): ActiveOptions {
+/**
+ * Merges options over the defaults and checks them; `spaceSize`, when given, bounds the budget (a search
+ * cannot train more cells than the space has). Throws UserError naming the option as its flag.
+ */
+export function activeOptions(given: Partial<ActiveOptions> = {}, spaceSize?: number): ActiveOptions {
   const o = { ...DEFAULT_ACTIVE, ...given };
   for (const name of ["initial", "budget", "step", "candidates"] as const)
     if (!Number.isInteger(o[name]) || o[name] < 1)
-      throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
+      throw new UserError(`--${name} must be a positive integer, got ${o[name]}`);
   if (o.initial < 2)
-    throw new RangeError(`initial must be at least 2 (a predictor needs two labels), got ${o.initial}`);
+    throw new UserError(`--initial must be at least 2 (a predictor needs two labels), got ${o.initial}`);
   if (o.initial > o.budget)
-    throw new RangeError(`initial (${o.initial}) must not exceed budget (${o.budget})`);
+    throw new UserError(`--initial (${o.initial}) must not exceed --budget (${o.budget})`);
+  if (spaceSize !== undefined && o.budget > spaceSize)
+    throw new UserError(
+      `--budget ${o.budget} is more cells than the space has; at most ${spaceSize.toLocaleString("en-US")}`,
+    );
   if (!(o.exploration >= 0 && o.exploration <= 1))
-    throw new RangeError(`exploration must be in [0, 1], got ${o.exploration}`);
+    throw new UserError(`--exploration must be in [0, 1], got ${o.exploration}`);
   return o;
 }
 
@@ -168,6 +176,13 @@ export async function trueEvolution(
   return trajectory(Array.from(trace.ids), truth);
 }
 
+/** What search-worker.ts is given to run one seed of the active-search comparison. */
+export interface ActiveSearchJob {
+  kind: "active";
+  spec: ActiveSearchSpec;
+  seed: number;
+}
+
 export interface ActiveSearchSpec {
   method: Method;
   space: SpaceName;
@@ -192,7 +207,7 @@ export async function compareStrategies(
 ): Promise<StrategyRuns> {
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
-  const o = activeOptions(spec.active);
+  const o = activeOptions(spec.active, benchmark.space.size);
   return {
     seed,
     active: await activeSearch(benchmark, truth, spec.method, seed, o, onProgress),
@@ -229,16 +244,17 @@ export async function compareStrategiesOverSeeds(
   jobs = 1,
   onProgress?: (done: number) => void,
 ): Promise<ActiveSearchResult> {
+  activeOptions(spec.active); // bad options stop before the benchmark loads
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
-  const options = activeOptions(spec.active);
+  const options = activeOptions(spec.active, benchmark.space.size);
   const runs = await forEachSeed<StrategyRuns>(
     seeds,
     jobs,
     {
       here: (seed, report) => compareStrategies(spec, seed, report, benchmark),
-      worker: { script: SEARCH_WORKER, data: (seed): SearchJob => ({ kind: "active", spec, seed }) },
+      worker: { script: SEARCH_WORKER, data: (seed): ActiveSearchJob => ({ kind: "active", spec, seed }) },
     },
     onProgress,
   );

@@ -6,6 +6,7 @@
  * fast as one); `batch` = 1 is the classic one-at-a-time algorithm. A cell is evaluated once; the
  * budget counts distinct evaluated cells.
  */
+import { UserError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 
@@ -45,17 +46,18 @@ export interface SearchTrace {
   fitness: Float64Array;
 }
 
+/** Merges options over the defaults and checks them; throws UserError naming the option as its flag. */
 export function evolutionOptions(given: Partial<EvolutionOptions> = {}): EvolutionOptions {
   const o = { ...DEFAULT_EVOLUTION, ...given };
   const positive = (name: "population" | "tournament" | "evaluations" | "batch") => {
     if (!Number.isInteger(o[name]) || o[name] < 1)
-      throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
+      throw new UserError(`--${name} must be a positive integer, got ${o[name]}`);
   };
   for (const name of ["population", "tournament", "evaluations", "batch"] as const) positive(name);
   if (o.tournament > o.population)
-    throw new RangeError(`tournament (${o.tournament}) must not exceed population (${o.population})`);
+    throw new UserError(`--tournament (${o.tournament}) must not exceed --population (${o.population})`);
   if (!(o.crossover >= 0 && o.crossover <= 1))
-    throw new RangeError(`crossover must be in [0, 1], got ${o.crossover}`);
+    throw new UserError(`--crossover must be in [0, 1], got ${o.crossover}`);
   return o;
 }
 

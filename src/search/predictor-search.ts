@@ -8,6 +8,7 @@
  */
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
+import { UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
 import { PAPER_TABLE2, PAPER_TABLE3 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
@@ -19,9 +20,15 @@ import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { type EvolutionOptions, evolutionOptions, evolve, type SearchTrace, topK } from "./evolution.js";
 import { chooseByNeighbourhood, type NeighbourhoodOptions, neighbourhoodOptions } from "./neighbourhood.js";
-import type { SearchJob } from "./search-worker.js";
 
 const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
+
+/** What search-worker.ts is given to run one seed of the predictor-guided search. */
+export interface PredictorSearchJob {
+  kind: "evolution";
+  spec: PredictorSearchSpec;
+  seed: number;
+}
 
 export interface PredictorSearchSpec {
   method: Method;
@@ -287,19 +294,22 @@ export async function predictorSearch(
   jobs = 1,
   onProgress?: (done: number) => void,
 ): Promise<PredictorSearchResult> {
+  const evolution = evolutionOptions(spec.evolution); // bad options stop before the benchmark loads
+  const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size)
-    throw new RangeError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
-  const evolution = evolutionOptions(spec.evolution);
-  const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
+    throw new UserError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
   const runs = await forEachSeed<PredictorSearchRun>(
     seeds,
     jobs,
     {
       here: (seed, report) => predictorSearchSeed(spec, seed, report, benchmark),
-      worker: { script: SEARCH_WORKER, data: (seed): SearchJob => ({ kind: "evolution", spec, seed }) },
+      worker: {
+        script: SEARCH_WORKER,
+        data: (seed): PredictorSearchJob => ({ kind: "evolution", spec, seed }),
+      },
     },
     onProgress,
   );

@@ -3,7 +3,6 @@
  * the official `ModelSpec` and `NASBench._check_spec` do it.
  */
 import { InvalidCellError } from "../../errors.js";
-import type { LabeledDag } from "./hash.js";
 
 export const INPUT = "input";
 export const OUTPUT = "output";
@@ -99,6 +98,18 @@ function parseOps(ops: unknown): string[] {
 function clip(text: string | undefined): string {
   const t = String(text);
   return t.length > 40 ? `${t.slice(0, 40)}…` : t;
+}
+
+/** A labelled DAG in the compact form the hasher (hash.ts) and the enumeration work on. */
+export interface LabeledDag {
+  /** Number of vertices (2..7). */
+  vertices: number;
+  /** Bit u of outMask[v] is set when the edge v→u exists. */
+  outMask: ArrayLike<number>;
+  /** Bit u of inMask[v] is set when the edge u→v exists. */
+  inMask: ArrayLike<number>;
+  /** One label per vertex: -1 input, -2 output, 0..2 interior ops. */
+  labels: ArrayLike<number>;
 }
 
 /** A validated, pruned cell in the compact form used by the hasher and the space. */

@@ -11,8 +11,8 @@
  * isomorphism class is hashed once. The kept representative is the official one: smallest bits,
  * then the first labelling in `itertools.product` order.
  */
-import { INTERIOR_OPS, MAX_CELL_EDGES, MAX_CELL_VERTICES } from "./cell.js";
-import { type LabeledDag, ModuleHasher, popcount, type RoundMemo } from "./hash.js";
+import { INTERIOR_OPS, type LabeledDag, MAX_CELL_EDGES, MAX_CELL_VERTICES } from "./cell.js";
+import { ModuleHasher, popcount, type RoundMemo } from "./hash.js";
 
 /** Bit index of edge x→y (x < y) in the official enumeration's bit layout. */
 export function edgeBit(x: number, y: number): number {

@@ -6,7 +6,7 @@
  * the cell hash is md5 of the Python text of the sorted vertex hashes, "['…', '…']".
  * Labels: input = -1, output = -2, interior ops by their index in INTERIOR_OPS.
  */
-import { MAX_CELL_VERTICES } from "./cell.js";
+import { type LabeledDag, MAX_CELL_VERTICES } from "./cell.js";
 import { type Md5Buffer, md5Buffer, md5Digest } from "./md5.js";
 
 const HEX_CHARS = "0123456789abcdef";
@@ -39,18 +39,6 @@ function writeHex(words: Int32Array, wordAt: number, target: Uint8Array, at: num
 /** Byte-order key of a digest word: comparing keys word by word = comparing hex strings. */
 export function digestWordKey(w: number): number {
   return (((w & 255) << 24) | (((w >>> 8) & 255) << 16) | (((w >>> 16) & 255) << 8) | (w >>> 24)) >>> 0;
-}
-
-/** A labelled DAG in the compact form the hasher works on. */
-export interface LabeledDag {
-  /** Number of vertices (2..7). */
-  vertices: number;
-  /** Bit u of outMask[v] is set when the edge v→u exists. */
-  outMask: ArrayLike<number>;
-  /** Bit u of inMask[v] is set when the edge u→v exists. */
-  inMask: ArrayLike<number>;
-  /** One label per vertex: -1 input, -2 output, 0..2 interior ops. */
-  labels: ArrayLike<number>;
 }
 
 /**

@@ -1,0 +1,149 @@
+/**
+ * Strict readers of flag values, for commander's `Option.argParser`: a value is read one way only, or
+ * refused with commander's "option '--flag <x>' argument 'v' is invalid." followed by what is accepted.
+ *
+ * - Integers are decimal digits and nothing else: `0x10`, `1e3`, `1.0`, `+3`, `""` and blanks are refused
+ *   (JavaScript's `Number()` would read them as 16, 1000, 1, 3 and 0).
+ * - Reals are decimal numbers with an optional exponent (`0.5`, `.5`, `1e-3`); `Infinity`, hex and blanks
+ *   are refused, and so is anything outside the flag's range.
+ * - Seeds are non-negative integers up to 2³¹ − 1 (`Rng` seeds a 32-bit generator: 2³² would equal 0);
+ *   a seed list is comma-separated seeds and inclusive ranges `a-b`, without duplicates or empty items.
+ */
+import { InvalidArgumentError } from "commander";
+import { UserError } from "../errors.js";
+
+/** The largest seed a flag accepts: the generator takes 32 bits, and a library may add offsets to a seed. */
+export const MAX_SEED = 2 ** 31 - 1;
+/** The most seeds one command runs: each is a whole run, so more is surely a typing slip. */
+export const MAX_SEEDS = 10_000;
+
+/** A commander argument parser from a check that throws UserError for a bad value. */
+export function parsedBy<T>(check: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return check(text);
+    } catch (e) {
+      if (e instanceof UserError) throw new InvalidArgumentError(e.message);
+      throw e;
+    }
+  };
+}
+
+const DIGITS = /^[0-9]+$/;
+const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+
+/** "in 2..423,622", "≥ 1": the range in words. */
+function range(min: number, max: number): string {
+  const f = (n: number) => n.toLocaleString("en-US");
+  return max === Number.MAX_SAFE_INTEGER ? `≥ ${f(min)}` : `in ${f(min)}..${f(max)}`;
+}
+
+/** Reads a non-negative integer written in decimal digits; throws UserError naming what is expected. */
+function readInteger(text: string, min: number, max: number): number {
+  const expected = `expected an integer ${range(min, max)} in decimal digits`;
+  if (!DIGITS.test(text)) throw new UserError(expected);
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UserError(expected);
+  return n;
+}
+
+/**
+ * An integer flag in `min..max` (both ≥ 0; `max` defaults to no bound), written in decimal digits only.
+ * Returns a commander argument parser giving a number.
+ */
+export function integerFlag(min: number, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
+  if (!(Number.isSafeInteger(min) && min >= 0 && max >= min))
+    throw new RangeError(`bad range ${min}..${max}`);
+  return parsedBy((text) => readInteger(text, min, max));
+}
+
+/**
+ * A real flag in a range: `min`/`max` inclusive unless `above`/`below` make them exclusive (say a
+ * learning rate > 0). Decimal notation with an optional exponent. Returns a commander argument parser.
+ */
+export function realFlag(bounds: {
+  min?: number;
+  max?: number;
+  above?: number;
+  below?: number;
+}): (text: string) => number {
+  const parts = [
+    bounds.min !== undefined ? `≥ ${bounds.min}` : undefined,
+    bounds.above !== undefined ? `> ${bounds.above}` : undefined,
+    bounds.max !== undefined ? `≤ ${bounds.max}` : undefined,
+    bounds.below !== undefined ? `< ${bounds.below}` : undefined,
+  ].filter((p) => p !== undefined);
+  const expected = `expected a decimal number${parts.length ? ` ${parts.join(" and ")}` : ""}`;
+  return parsedBy((text) => {
+    const x = Number(text);
+    if (
+      !DECIMAL.test(text) ||
+      !Number.isFinite(x) ||
+      (bounds.min !== undefined && x < bounds.min) ||
+      (bounds.max !== undefined && x > bounds.max) ||
+      (bounds.above !== undefined && x <= bounds.above) ||
+      (bounds.below !== undefined && x >= bounds.below)
+    )
+      throw new UserError(expected);
+    return x;
+  });
+}
+
+/** A probability or share: a decimal number in [0, 1]. */
+export const probabilityFlag = (): ((text: string) => number) => realFlag({ min: 0, max: 1 });
+
+/** One seed: an integer in 0..MAX_SEED. */
+export const seedFlag = (): ((text: string) => number) => integerFlag(0, MAX_SEED);
+
+/**
+ * Reads a seed list: comma-separated seeds and inclusive ranges, "0-19" or "0,2,5-7" → [0, 2, 5, 6, 7]
+ * (in the order written). Each seed in 0..MAX_SEED, at most MAX_SEEDS in all; empty items, reversed
+ * ranges and a seed given twice are refused. Throws UserError saying which item is wrong.
+ */
+export function readSeedList(text: string): number[] {
+  const format = 'expected seeds such as "0-19" or "0,2,5-7" (comma-separated integers and ranges a-b)';
+  if (text.trim() === "") throw new UserError(`no seeds given; ${format}`);
+  const seeds: number[] = [];
+  const seen = new Set<number>();
+  for (const raw of text.split(",")) {
+    const item = raw.trim();
+    if (item === "") throw new UserError(`an empty item in "${text}"; ${format}`);
+    const ends = item.split("-");
+    if (ends.length > 2 || !ends.every((e) => DIGITS.test(e)))
+      throw new UserError(`"${item}" is not a seed or a range; ${format}`);
+    const [from, to] = ends.map((e) => {
+      const n = Number(e);
+      if (!Number.isSafeInteger(n) || n > MAX_SEED)
+        throw new UserError(
+          `seed ${e} is above ${MAX_SEED.toLocaleString("en-US")} (2^31 - 1), the largest seed`,
+        );
+      return n;
+    });
+    const last = to ?? from;
+    if (last < from) throw new UserError(`the range "${item}" runs backwards; write ${last}-${from}`);
+    if (seeds.length + (last - from + 1) > MAX_SEEDS)
+      throw new UserError(`more than ${MAX_SEEDS.toLocaleString("en-US")} seeds`);
+    for (let s = from; s <= last; s++) {
+      if (seen.has(s)) throw new UserError(`seed ${s} is given twice`);
+      seen.add(s);
+      seeds.push(s);
+    }
+  }
+  return seeds;
+}
+
+/** `--seeds` as a commander argument parser giving the list of seeds. */
+export const seedListFlag = (): ((text: string) => number[]) => parsedBy(readSeedList);
+
+/** Seeds 0..n-1, the meaning of `--seed-count n`. */
+export function firstSeeds(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** A path or name that must not be empty or blank (an empty `--data ""` is a slip, not "use the default"). */
+export function nonEmptyFlag(what: string): (text: string) => string {
+  return parsedBy((text) => {
+    if (text.trim() === "") throw new UserError(`expected ${what}, got an empty value`);
+    return text;
+  });
+}

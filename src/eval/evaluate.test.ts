@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { UserError } from "../errors.js";
+import { testData } from "../testing/fixtures.js";
+import { evaluate, scorePredictions } from "./evaluate.js";
+
+test("evaluate refuses label counts that leave fewer than 2 test cells, before any training", async () => {
+  const spec = { method: "mlp", space: "nb201", data: testData() } as const;
+  for (const labels of [15_624, 15_625, 20_000, 1, 2.5])
+    await assert.rejects(
+      evaluate({ ...spec, labels }, [0]),
+      (e: unknown) =>
+        e instanceof UserError &&
+        /--labels must be an integer in 2\.\.15623 \(the 15,625 cells of nb201 less at least 2 test cells/.test(
+          e.message,
+        ),
+      String(labels),
+    );
+});
+
+test("scorePredictions says why the correlations are NaN, and only then", () => {
+  const truth = [0.9, 0.8, 0.7, 0.6];
+  const flat = scorePredictions([0.5, 0.5, 0.5, 0.5], truth);
+  assert.ok(Number.isNaN(flat.ktau) && Number.isNaN(flat.spearman) && Number.isNaN(flat.pearson));
+  assert.equal(flat.undefinedCorrelation, "the predictions are constant");
+  const good = scorePredictions([0.4, 0.3, 0.2, 0.1], truth);
+  assert.equal(good.ktau, 1);
+  assert.equal(good.undefinedCorrelation, undefined);
+  assert.ok(!("undefinedCorrelation" in good), "absent from the JSON when the correlations are defined");
+});
