@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { parentPort, Worker } from "node:worker_threads";
+import { UserError } from "./errors.js";
 import { setThreads } from "./tensor/backend.js";
 
 /** How one seed runs: here (given its progress callback), or as a worker script with its data. */
@@ -44,7 +45,9 @@ export async function forEachSeed<T>(
 
 /**
  * Runs a worker script that posts `{progress, stage?}` now and then and ends with `{result}` or
- * `{error}` (see `reportToParent`); `onStart` gets the worker, to post it messages while it runs.
+ * `{error}` (see `reportToParent`); `onStart` gets the worker, to post it messages while it runs. An
+ * error keeps its kind across the thread: a UserError (bad input) or a RangeError (a value out of
+ * range) is thrown again as one, anything else as a plain Error.
  */
 export function inWorker<T>(
   script: URL,
@@ -55,14 +58,24 @@ export function inWorker<T>(
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData });
     onStart?.(worker);
-    worker.on("message", (message: { progress?: number; stage?: string; result?: T; error?: string }) => {
-      if (message.progress !== undefined) onProgress(message.progress, message.stage);
-      if (message.result) {
-        resolve(message.result);
-        void worker.terminate();
-      }
-      if (message.error) reject(new Error(message.error));
-    });
+    worker.on(
+      "message",
+      (message: { progress?: number; stage?: string; result?: T; error?: string; kind?: string }) => {
+        if (message.progress !== undefined) onProgress(message.progress, message.stage);
+        if (message.result) {
+          resolve(message.result);
+          void worker.terminate();
+        }
+        if (message.error)
+          reject(
+            message.kind === "user"
+              ? new UserError(message.error)
+              : message.kind === "range"
+                ? new RangeError(message.error)
+                : new Error(message.error),
+          );
+      },
+    );
     worker.once("error", reject);
   });
 }
@@ -80,6 +93,7 @@ export async function reportToParent<T>(
     const result = await run((progress, stage) => parentPort?.postMessage({ progress, stage }));
     parentPort?.postMessage({ result });
   } catch (e) {
-    parentPort?.postMessage({ error: (e as Error).message });
+    const kind = e instanceof UserError ? "user" : e instanceof RangeError ? "range" : undefined;
+    parentPort?.postMessage({ error: (e as Error).message, kind });
   }
 }

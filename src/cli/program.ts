@@ -6,12 +6,14 @@ import { evaluateCommand } from "./evaluate.js";
 import { nonEmptyFlag } from "./flag-values.js";
 import { paperCommand } from "./paper.js";
 import { predictCommand } from "./predict.js";
+import { queueCommand } from "./queue.js";
 import { reportCommand } from "./report.js";
 import { reproduceCommand } from "./reproduce.js";
 import { searchCommand } from "./search.js";
 import { spaceCommand } from "./space.js";
 import { tourCommand } from "./tour.js";
 import { trainCommand } from "./train.js";
+import { workerCommand } from "./worker.js";
 
 export function program(): Command {
   const nasAssay = new Command("nas-assay")
@@ -39,6 +41,8 @@ export function program(): Command {
     predictCommand(),
     evaluateCommand(),
     reproduceCommand(),
+    workerCommand(),
+    queueCommand(),
     reportCommand(),
     searchCommand(),
     tourCommand(),

@@ -3,10 +3,13 @@ import { Argument, Command } from "commander";
 import { checkOutputFolder } from "../data/output-path.js";
 import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
 import { reproduce } from "../experiments/reproduce.js";
+import { queueAddress } from "../queue/address.js";
+import { onQueue } from "../queue/sweep.js";
 import type { SpaceName } from "../spaces/registry.js";
-import { globals, print } from "./context.js";
+import { globals, note, print } from "./context.js";
 import { jobsOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
+import { queueOption } from "./queue-options.js";
 
 export function reproduceCommand(): Command {
   const command = new Command("reproduce")
@@ -20,10 +23,16 @@ export function reproduceCommand(): Command {
     .addOption(jobsOption("runs in parallel worker threads"))
     .option("--quick", "fewer seeds and the small N_l only, for a first look")
     .option("--out <dir>", "folder for NAME.json, NAME.md and the figures", "reproduce")
+    .addOption(
+      queueOption(
+        "put the runs on this Redis job queue (redis://host:6379) for `nas-assay worker`s to run, and gather their results",
+      ),
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay reproduce table1 --quick --jobs 2 --out results\n" +
-        "  nas-assay reproduce table4 --space nb201 --seeds 5-9 --out results   # seeds 5 to 9",
+        "  nas-assay reproduce table4 --space nb201 --seeds 5-9 --out results   # seeds 5 to 9\n" +
+        "  nas-assay reproduce budget --queue redis://queue-host:6379 --out results   # runs on `nas-assay worker`s",
     );
   return command.action(async (name: ExperimentName, opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
@@ -37,6 +46,10 @@ export function reproduceCommand(): Command {
         quick: opts.quick === true,
         jobs: opts.jobs as number,
         onProgress: update,
+        elsewhere:
+          opts.queue === undefined
+            ? undefined
+            : onQueue({ queue: queueAddress(String(opts.queue)), onNote: (text) => note(options, text) }),
       }),
     );
     print(options, summary, () =>

@@ -95,6 +95,11 @@ export async function evaluateSeed(
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
   const { space } = benchmark;
+  // a run from elsewhere (a job queue) has not been through `evaluate`'s check
+  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels > space.size - 2)
+    throw new UserError(
+      `the number of labeled cells must be an integer in 2..${space.size - 2} (at least 2 test cells), got ${spec.labels}`,
+    );
   const pool = labeledCells(truth); // undefined: every cell has a label
   const available = pool?.length ?? space.size;
   checkLabelCount(spec.labels, available, space.size);

@@ -31,9 +31,26 @@ export interface ReproduceOptions {
   quick?: boolean;
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Where the pending runs are evaluated when not here (e.g. on a job queue: `queue/`). */
+  elsewhere?: RunsElsewhere;
   /** How a run is evaluated (tests replace it); by default `evaluate`'s protocol. */
   evaluateRun?: (spec: EvaluationSpec, seed: number, onProgress: (d: number) => void) => Promise<SeedResult>;
 }
+
+/**
+ * Evaluates `runs` somewhere else than in this process (each run's numbers exactly as `evaluateSeed`
+ * gives them): calls `onResult` as each one finishes and `onProgress` (fraction 0..1) now and then;
+ * resolves when every run has a result, rejects once every run has either a result or has failed.
+ */
+export type RunsElsewhere = (
+  runs: RunSpec[],
+  context: {
+    space: ExperimentSettings["space"];
+    target: string;
+    onResult: (run: RunSpec, result: SeedResult) => void;
+    onProgress: (run: RunSpec, done: number) => void;
+  },
+) => Promise<void>;
 
 export interface ReproduceSummary {
   experiment: ExperimentName;
@@ -106,17 +123,32 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
       progress.set(key, d);
       report();
     });
+    record(run, result);
+  };
+  const record = (run: RunSpec, result: SeedResult) => {
+    const key = runKey(run);
     progress.set(key, 1);
     file.runs[key] = { run, result };
     save();
     report();
   };
   report();
-  await Promise.all(
-    Array.from({ length: jobs }, async () => {
-      for (let run = queue.shift(); run !== undefined; run = queue.shift()) await runOne(run);
-    }),
-  );
+  if (options.elsewhere && pending.length > 0)
+    await options.elsewhere(pending, {
+      space: settings.space,
+      target,
+      onResult: record,
+      onProgress: (run, d) => {
+        progress.set(runKey(run), d);
+        report();
+      },
+    });
+  else
+    await Promise.all(
+      Array.from({ length: jobs }, async () => {
+        for (let run = queue.shift(); run !== undefined; run = queue.shift()) await runOne(run);
+      }),
+    );
   save(); // with this invocation's settings, even when nothing was left to run
   const files = [
     path,

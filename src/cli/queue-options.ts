@@ -1,0 +1,19 @@
+/** Flags of the job-queue commands (`worker`, `queue status`, `reproduce --queue`), checked while parsing. */
+import { Option } from "commander";
+import { realFlag } from "./flag-values.js";
+
+/**
+ * `--queue redis://…`. Checked by the command (`queueAddress`), not while parsing: commander's message
+ * for a bad value repeats the value, password included. `worker` and `queue status` also read it from
+ * $NAS_ASSAY_QUEUE, which keeps a password out of the process list.
+ */
+export function queueOption(
+  help = "Redis URL of the job queue (redis://[user:password@]host:6379[/db], rediss:// for TLS)",
+): Option {
+  return new Option("--queue <url>", help);
+}
+
+/** A number of seconds ≥ 0.5 (a decimal number). */
+export function secondsOption(flags: string, help: string, fallback: number): Option {
+  return new Option(flags, help).argParser(realFlag({ min: 0.5 })).default(fallback);
+}

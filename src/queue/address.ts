@@ -1,0 +1,104 @@
+/**
+ * Where the job queue lives: a Redis URL (`redis://[user:password@]host[:port][/db]`, or `rediss://`
+ * for TLS), checked once, and shown everywhere without its password. The queue inside it is always the
+ * one named `QUEUE_NAME`; several sweeps share it (a run's job id is the run's identity).
+ */
+import type { ConnectionOptions } from "bullmq";
+import { UserError } from "../errors.js";
+
+/** The BullMQ queue every nas-assay reproducer and worker uses. */
+export const QUEUE_NAME = "nas-assay-runs";
+
+/** A checked Redis URL. */
+export interface QueueAddress {
+  /** The URL as given, password included: only ever handed to the Redis client. */
+  url: string;
+  /** The URL with its password replaced by `***`: for messages and output. */
+  shown: string;
+}
+
+/**
+ * Checks a `--queue` value.
+ * @throws UserError naming the expected form (the message never holds the password).
+ */
+export function queueAddress(text: string): QueueAddress {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    // not echoed: text that is no URL cannot be told apart from its password
+    throw new UserError("--queue must be a Redis URL such as redis://host:6379 (or rediss:// for TLS)");
+  }
+  const shown = hidePassword(url);
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:")
+    throw new UserError(`--queue must be a redis:// or rediss:// URL, got "${shown}"`);
+  if (!url.hostname) throw new UserError(`--queue needs a host, as in redis://host:6379, got "${shown}"`);
+  const db = url.pathname.replace(/^\//, "");
+  if (db !== "" && !/^\d+$/.test(db))
+    throw new UserError(
+      `--queue: the path of a Redis URL is a database number (redis://host:6379/0), got "${shown}"`,
+    );
+  if (url.search || url.hash)
+    throw new UserError(`--queue: a Redis URL takes no ?query or #fragment here, got "${shown}"`);
+  return { url: text, shown };
+}
+
+/** The URL without its password (`***`), query or fragment. */
+function hidePassword(url: URL): string {
+  const copy = new URL(url.href);
+  if (copy.password) copy.password = "***";
+  copy.search = "";
+  copy.hash = "";
+  return copy.href;
+}
+
+/**
+ * BullMQ's connection options for an address: the URL goes to ioredis as it is; requests wait for a
+ * reconnect instead of failing (what BullMQ's workers need), and the client tries again after 0.5, 1, 1.5, then every 2 s.
+ */
+export function connectionOptions(address: QueueAddress): ConnectionOptions {
+  return {
+    url: address.url,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(500 * times, 2000),
+  };
+}
+
+/** Something with BullMQ's `waitUntilReady` and an `error` event (a Queue, a Worker). */
+interface Connectable {
+  waitUntilReady(): Promise<unknown>;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Waits until `client` has connected to Redis.
+ * @throws UserError after `timeoutMs` without a connection, naming the URL (without password) and the
+ *   last connection error.
+ */
+export async function reachable(
+  client: Connectable,
+  address: QueueAddress,
+  timeoutMs = 10_000,
+): Promise<void> {
+  let last = "no answer";
+  client.on("error", (error) => {
+    last = error.message;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new UserError(
+            `cannot reach Redis at ${address.shown} (${last}) within ${timeoutMs / 1000} s: start redis-server there, or check --queue`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([client.waitUntilReady(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

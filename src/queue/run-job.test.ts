@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { RunSpec } from "../experiments/experiments.js";
+import { queueAddress } from "./address.js";
+import { BadJobError, parseRunJob, parseSeedResult, runJob, runJobId } from "./run-job.js";
+
+const TARGET = "cifar10-valid/test";
+
+test("a run's payload survives the trip through JSON, and its job id is its identity", () => {
+  const run: RunSpec = {
+    method: "ssa",
+    labels: 1000,
+    seed: 3,
+    options: { sigma: 0.05 },
+    series: "sigma",
+    x: 0.05,
+  };
+  const job = runJob("nb201", TARGET, run);
+  assert.deepEqual(
+    Object.keys(job.run).sort(),
+    ["labels", "method", "options", "seed"],
+    "where it is drawn stays home",
+  );
+  assert.deepEqual(parseRunJob(JSON.parse(JSON.stringify(job))), job);
+  assert.equal(runJobId(job), runJobId(runJob("nb201", TARGET, { ...run, series: "other", x: 9 })));
+  // an option at its default value is the same run (runKey), another seed or space is not
+  assert.equal(
+    runJobId(runJob("nb201", TARGET, { method: "ssa", labels: 100, seed: 0, options: { lambda: 0.5 } })),
+    runJobId(runJob("nb201", TARGET, { method: "ssa", labels: 100, seed: 0 })),
+  );
+  const ids = new Set(
+    [
+      runJob("nb201", TARGET, { ...run, seed: 4 }),
+      runJob("nb101", TARGET, run),
+      runJob("nb201", "cifar100/test", run),
+      job,
+    ].map(runJobId),
+  );
+  assert.equal(ids.size, 4);
+  assert.match(runJobId(job), /^run-[0-9a-f]{32}$/);
+});
+
+test("payloads that are not nas-assay runs are refused, naming the field", () => {
+  const good = { version: 1, space: "nb201", target: TARGET, run: { method: "ssa", labels: 100, seed: 0 } };
+  const refused: [unknown, RegExp][] = [
+    ["rm -rf /", /job must be an object/],
+    [null, /job must be an object/],
+    [[good], /job must be an object/],
+    [{ ...good, code: "process.exit(1)" }, /unknown field\(s\) code/],
+    [{ ...good, version: 2 }, /job\.version must be 1/],
+    [{ ...good, space: "../etc" }, /job\.space must be one of nb101, nb201/],
+    [{ ...good, target: "../../x" }, /job\.target/],
+    [{ ...good, target: undefined }, /job lacks target/],
+    [{ ...good, run: { ...good.run, method: "eval" } }, /job\.run\.method must be one of/],
+    [{ ...good, run: { ...good.run, labels: 1.5 } }, /job\.run\.labels must be an integer ≥ 2/],
+    [{ ...good, run: { ...good.run, labels: "100" } }, /job\.run\.labels must be an integer/],
+    [{ ...good, run: { ...good.run, seed: -1 } }, /job\.run\.seed must be an integer ≥ 0/],
+    [{ ...good, run: { ...good.run, data: "/tmp" } }, /job\.run has unknown field\(s\) data/],
+    [
+      { ...good, run: { ...good.run, options: { require: "fs" } } },
+      /job\.run\.options has unknown field\(s\) require/,
+    ],
+    [
+      { ...good, run: { ...good.run, options: { sigma: "0.1" } } },
+      /job\.run\.options\.sigma must be like 0\.1/,
+    ],
+    [{ ...good, run: { ...good.run, options: { sigma: -1 } } }, /sigma must be > 0/],
+    [{ ...good, run: { ...good.run, options: { channels: [4] } } }, /channels must be like \[4,8\]/],
+    [{ ...good, run: { ...good.run, unlabeled: -5 } }, /job\.run\.unlabeled must be an integer ≥ 0/],
+    [Object.assign(Object.create({ polluted: true }), good), /job must be an object/],
+  ];
+  for (const [payload, message] of refused)
+    assert.throws(
+      () => parseRunJob(payload),
+      (e: unknown) => e instanceof BadJobError && message.test((e as Error).message),
+      `${JSON.stringify(payload)} → ${message}`,
+    );
+  assert.deepEqual(parseRunJob(good), good);
+});
+
+test("a worker's result is checked before it lands in the results file", () => {
+  const job = runJob("nb201", TARGET, { method: "ssa", labels: 100, seed: 2, sample: 3 });
+  const result = {
+    seed: 2,
+    ktau: 0.5,
+    spearman: 0.6,
+    pearson: 0.7,
+    mse: null, // NaN, as JSON writes it
+    precisionAt100: 0.1,
+    predictedBestTruth: 0.9,
+    fitSeconds: 1,
+    predictSeconds: 0.1,
+    sample: { predicted: [1, 2, 3], actual: [3, 2, 1] },
+  };
+  assert.deepEqual(parseSeedResult(result, job), result);
+  assert.throws(() => parseSeedResult({ ...result, seed: 1 }, job), /for seed 1, not 2/);
+  assert.throws(() => parseSeedResult({ ...result, ktau: "high" }, job), /ktau must be a number/);
+  assert.throws(() => parseSeedResult({ ...result, extra: 1 }, job), /unknown field\(s\) extra/);
+  assert.throws(() => parseSeedResult({ ...result, spearman: undefined }, job), /lacks spearman/);
+  assert.throws(
+    () => parseSeedResult({ ...result, sample: { predicted: [1, 2, 3, 4], actual: [] } }, job),
+    /sample\.predicted must be at most 3 numbers/,
+  );
+});
+
+test("a Redis URL is checked and shown without its password", () => {
+  assert.deepEqual(queueAddress("redis://127.0.0.1:6379"), {
+    url: "redis://127.0.0.1:6379",
+    shown: "redis://127.0.0.1:6379",
+  });
+  const secret = queueAddress("rediss://worker:s3cr%40t@queue.example:6380/2");
+  assert.equal(secret.shown, "rediss://worker:***@queue.example:6380/2");
+  for (const [text, message] of [
+    ["http://u:s3cret@host", /redis:\/\/ or rediss:\/\/ URL, got "http:\/\/u:\*\*\*@host\/"/],
+    ["not a url :s3cret@", /--queue must be a Redis URL/],
+    ["redis://:s3cret@host:6379/queue", /database number .*redis:\/\/:\*\*\*@host:6379\/queue/],
+    ["redis://host:6379/0?password=s3cret", /no \?query/],
+  ] as const)
+    assert.throws(
+      () => queueAddress(text),
+      (e: unknown) => message.test((e as Error).message) && !(e as Error).message.includes("s3cret"),
+      text,
+    );
+});

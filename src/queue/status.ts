@@ -1,0 +1,50 @@
+/** `nas-assay queue status`: how many runs wait, run, are done or failed, and who works on them. */
+import { Queue } from "bullmq";
+import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+
+export interface QueueStatus {
+  /** The Redis URL without its password. */
+  queue: string;
+  /** Jobs not started yet, including those waiting for a retry. */
+  waiting: number;
+  /** Jobs a worker is running now. */
+  running: number;
+  done: number;
+  /** Jobs failed for good (refused, or out of attempts). */
+  failed: number;
+  /** Workers connected now (host:pid). */
+  workers: string[];
+  /** The most recently failed jobs (at most 10): the run and why. */
+  failures: { run: string; reason: string; attempts: number }[];
+}
+
+/**
+ * Reads the queue's counts.
+ * @throws UserError when Redis cannot be reached within 10 s.
+ */
+export async function queueStatus(address: QueueAddress): Promise<QueueStatus> {
+  const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(address) });
+  queue.on("error", () => {});
+  try {
+    await reachable(queue, address);
+    const counts = await queue.getJobCounts();
+    const workers = await queue.getWorkers();
+    const failed = await queue.getFailed(0, 9);
+    return {
+      queue: address.shown,
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
+      running: counts.active ?? 0,
+      done: counts.completed ?? 0,
+      failed: counts.failed ?? 0,
+      // BullMQ names a worker's connection PREFIX:QUEUE:w:NAME (NAME: host:pid, see startWorker)
+      workers: [...new Set(workers.map((w) => w.rawname?.split(":w:")[1] ?? "(unnamed)"))],
+      failures: failed.map((job) => ({
+        run: job.name,
+        reason: job.failedReason,
+        attempts: job.attemptsMade,
+      })),
+    };
+  } finally {
+    await queue.close().catch(() => {});
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `reproduce NAME --queue URL`: an experiment's pending runs as jobs on the queue, and their results
+ * gathered back as the workers finish them. A run's job id is its identity (`runJobId`), so enqueueing
+ * the same run again — a resumed sweep, another experiment sharing the run — adds nothing; a run whose
+ * job already finished is gathered at once, and one whose job failed is retried afresh.
+ */
+import { Job, Queue } from "bullmq";
+import { UserError } from "../errors.js";
+import type { SeedResult } from "../eval/evaluate.js";
+import type { RunSpec } from "../experiments/experiments.js";
+import type { RunsElsewhere } from "../experiments/reproduce.js";
+import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+import { BadJobError, describeRun, parseSeedResult, type RunJob, runJob, runJobId } from "./run-job.js";
+
+export interface SweepOptions {
+  queue: QueueAddress;
+  /** Tries per job before it counts as failed (default 3); runs failing on bad input get one. */
+  attempts?: number;
+  /** Delay before the first retry, doubled for each further one (s; default 10). */
+  retrySeconds?: number;
+  /** How often the jobs' states are read (ms; default 1000). */
+  pollMs?: number;
+  /** A note for people, e.g. that no worker is connected yet. */
+  onNote?: (text: string) => void;
+}
+
+/** Finished jobs are kept this long (s), so that a sweep stopped while waiting gathers them later. */
+const KEEP_SECONDS = 30 * 24 * 3600;
+
+interface Enqueued {
+  run: RunSpec;
+  job: RunJob;
+  id: string;
+}
+
+/**
+ * The `RunsElsewhere` of `reproduce` that puts the runs on the queue at `options.queue` and waits for
+ * their results. It rejects with a UserError listing the runs that failed (after saving every other
+ * result), or when Redis cannot be reached.
+ */
+export function onQueue(options: SweepOptions): RunsElsewhere {
+  return async (runs, context) => {
+    const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(options.queue) });
+    queue.on("error", () => {}); // reconnects are BullMQ's business; `reachable` reports a dead address
+    try {
+      await reachable(queue, options.queue);
+      const enqueued = runs.map((run): Enqueued => {
+        const job = runJob(context.space, context.target, run);
+        return { run, job, id: runJobId(job) };
+      });
+      for (const item of enqueued) await enqueue(queue, item, options);
+      if ((await queue.getWorkersCount()) === 0)
+        options.onNote?.(
+          `no worker is connected to ${options.queue.shown} yet: the ${runs.length} runs wait for \`nas-assay worker --queue ${options.queue.shown}\``,
+        );
+      const failures = await gather(queue, enqueued, options, context);
+      if (failures.length > 0) {
+        const shown = failures.slice(0, 3).map((f) => `${describeRun(f.item.job)}: ${f.reason}`);
+        throw new UserError(
+          `${failures.length} of ${runs.length} runs failed on the queue (the other results are saved): ${shown.join("; ")}` +
+            `${failures.length > 3 ? `; … (nas-assay queue status --queue ${options.queue.shown} lists them)` : ""}`,
+        );
+      }
+    } finally {
+      await queue.close().catch(() => {});
+    }
+  };
+}
+
+/**
+ * Adds a run's job unless it is there. A job that failed before is replaced by a new one (this sweep's
+ * payload, all its attempts): what made it fail — a worker's data, a bug — may have been fixed since.
+ */
+async function enqueue(queue: Queue, item: Enqueued, options: SweepOptions): Promise<void> {
+  const existing = await Job.fromId(queue, item.id);
+  if (existing && (await existing.getState()) === "failed") await existing.remove();
+  else if (existing) return;
+  await queue.add(describeRun(item.job), item.job, {
+    jobId: item.id,
+    attempts: options.attempts ?? 3,
+    backoff: { type: "exponential", delay: (options.retrySeconds ?? 10) * 1000 },
+    removeOnComplete: { age: KEEP_SECONDS },
+    removeOnFail: { age: KEEP_SECONDS },
+  });
+}
+
+/** Polls the jobs until each has a result or has failed for good; returns the failures. */
+async function gather(
+  queue: Queue,
+  enqueued: Enqueued[],
+  options: SweepOptions,
+  context: Parameters<RunsElsewhere>[1],
+): Promise<{ item: Enqueued; reason: string }[]> {
+  const waiting = new Map(enqueued.map((item) => [item.id, item]));
+  const failures: { item: Enqueued; reason: string }[] = [];
+  const pollMs = options.pollMs ?? 1000;
+  while (waiting.size > 0) {
+    for (const [id, item] of waiting) {
+      // the state first: a job read after its state says finished holds all its outcome
+      const state = await queue.getJobState(id);
+      const job = await Job.fromId(queue, id);
+      if (!job || state === "unknown") {
+        // removed by hand (e.g. queue obliterated) while we waited: put it back
+        await enqueue(queue, item, options);
+        continue;
+      }
+      if (state === "completed") {
+        let result: SeedResult;
+        try {
+          result = parseSeedResult(job.returnvalue, item.job);
+        } catch (e) {
+          if (!(e instanceof BadJobError)) throw e;
+          failures.push({ item, reason: e.message });
+          waiting.delete(id);
+          continue;
+        }
+        waiting.delete(id);
+        context.onResult(item.run, result);
+      } else if (state === "failed") {
+        waiting.delete(id);
+        failures.push({ item, reason: `${job.failedReason} (after ${job.attemptsMade} attempt(s))` });
+      } else if (typeof job.progress === "number") context.onProgress(item.run, job.progress);
+    }
+    if (waiting.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return failures;
+}

@@ -1,0 +1,190 @@
+/**
+ * `nas-assay worker`: takes runs off the queue and evaluates them, each in a worker thread of its own,
+ * until stopped. Evaluating off the main thread keeps the event loop free, so BullMQ renews the job's
+ * lock on time however long a run computes (every `lockSeconds / 2`).
+ *
+ * When a worker dies (kill -9, a lost machine), its job's lock is no longer renewed: after at most
+ * `lockSeconds`, the next stalled-job check of any live worker (every `stalledSeconds`) puts the job
+ * back in the queue, and a worker takes it from the start. A job that stalls this way twice is failed
+ * (BullMQ's maxStalledCount 1): it is more likely to kill its workers than to be unlucky twice.
+ *
+ * A job whose payload is not a nas-assay run, or that fails for a reason in the run itself (a UserError,
+ * a value out of range), fails at once without retries (BullMQ's UnrecoverableError); any other failure
+ * (a crashed thread, a lost connection) is retried as many times as the job allows.
+ */
+import { hostname } from "node:os";
+import { UnrecoverableError, Worker } from "bullmq";
+import type { DataDir } from "../data/locations.js";
+import { UserError } from "../errors.js";
+import { type EvaluationSpec, evaluateSeedInWorker, type SeedResult } from "../eval/evaluate.js";
+import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+import { describeRun, evaluationOf, parseRunJob, type RunJob } from "./run-job.js";
+
+/** Seconds a job's lock lasts without renewal (BullMQ's lockDuration); renewed every half of it. */
+export const DEFAULT_LOCK_SECONDS = 30;
+/** Seconds between two checks for jobs whose lock has expired (BullMQ's stalledInterval). */
+export const DEFAULT_STALLED_SECONDS = 30;
+
+/** What a worker tells as it goes (one line each on the command line). */
+export type WorkerEvent =
+  | { event: "ready"; queue: string; concurrency: number; worker: string }
+  | { event: "started"; job: string; run: string }
+  | { event: "finished"; job: string; run: string; seconds: number }
+  | { event: "refused"; job: string; reason: string }
+  | { event: "failed"; job: string; run?: string; reason: string; retry: boolean }
+  | { event: "requeued"; job: string }
+  | { event: "error"; reason: string }
+  | { event: "stopping"; running: number; force: boolean }
+  | { event: "stopped" };
+
+export interface WorkerOptions {
+  queue: QueueAddress;
+  /** This machine's benchmark data (never a path from the queue). */
+  data: DataDir;
+  /** Runs at once (default 1); each uses one core. */
+  concurrency?: number;
+  lockSeconds?: number;
+  stalledSeconds?: number;
+  onEvent?: (event: WorkerEvent) => void;
+  /** How a run is evaluated (default: `evaluateSeedInWorker`). */
+  evaluateRun?: (spec: EvaluationSpec, seed: number, onProgress: (d: number) => void) => Promise<SeedResult>;
+}
+
+export interface RunningWorker {
+  /** This worker's name on the queue (host:pid). */
+  name: string;
+  /** Stops taking jobs; waits for the running ones to finish unless `force`. */
+  close(force?: boolean): Promise<void>;
+  running(): number;
+}
+
+/**
+ * Connects to the queue and starts taking jobs.
+ * @throws UserError when Redis cannot be reached (within 10 s) or an option is out of range.
+ */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const concurrency = options.concurrency ?? 1;
+  const lockSeconds = options.lockSeconds ?? DEFAULT_LOCK_SECONDS;
+  const stalledSeconds = options.stalledSeconds ?? DEFAULT_STALLED_SECONDS;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UserError(`--concurrency must be a positive integer, got ${concurrency}`);
+  for (const [flag, value] of [
+    ["--lock-seconds", lockSeconds],
+    ["--stalled-seconds", stalledSeconds],
+  ] as const)
+    if (!(Number.isFinite(value) && value >= 0.5))
+      throw new UserError(`${flag} must be a number of seconds ≥ 0.5, got ${value}`);
+  const emit = options.onEvent ?? (() => {});
+  const evaluateRun = options.evaluateRun ?? evaluateSeedInWorker;
+  const name = `${hostname()}:${process.pid}`;
+  const jobs = new Map<string, RunJob>();
+  let active = 0;
+
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job) => {
+      let run: RunJob;
+      try {
+        run = parseRunJob(job.data);
+      } catch (e) {
+        emit({ event: "refused", job: String(job.id), reason: (e as Error).message });
+        throw new UnrecoverableError(`refused: ${(e as Error).message}`);
+      }
+      jobs.set(String(job.id), run);
+      emit({ event: "started", job: String(job.id), run: describeRun(run) });
+      const { spec, seed } = evaluationOf(run, options.data);
+      let reported = 0;
+      const started = performance.now();
+      active++;
+      try {
+        const result = await evaluateRun(spec, seed, (done) => {
+          const now = performance.now();
+          if (now - reported < 2000) return;
+          reported = now;
+          job.updateProgress(Math.round(done * 1000) / 1000).catch(() => {});
+        });
+        emit({
+          event: "finished",
+          job: String(job.id),
+          run: describeRun(run),
+          seconds: Math.round((performance.now() - started) / 100) / 10,
+        });
+        return result;
+      } catch (e) {
+        if (e instanceof UserError || e instanceof RangeError)
+          throw new UnrecoverableError((e as Error).message);
+        throw e;
+      } finally {
+        active--;
+      }
+    },
+    {
+      connection: connectionOptions(options.queue),
+      concurrency,
+      name,
+      lockDuration: lockSeconds * 1000,
+      stalledInterval: stalledSeconds * 1000,
+      maxStalledCount: 1,
+      autorun: true,
+    },
+  );
+  worker.on("completed", (job) => jobs.delete(String(job.id)));
+  worker.on("failed", (job, error) => {
+    if (!job || error.message.startsWith("refused: ")) return;
+    const retry =
+      !(error instanceof UnrecoverableError) &&
+      error.name !== "UnrecoverableError" &&
+      job.attemptsMade < (job.opts.attempts ?? 1);
+    const run = jobs.get(String(job.id));
+    jobs.delete(String(job.id));
+    emit({
+      event: "failed",
+      job: String(job.id),
+      run: run && describeRun(run),
+      reason: error.message,
+      retry,
+    });
+  });
+  worker.on("stalled", (jobId) => emit({ event: "requeued", job: jobId }));
+  try {
+    await reachable(worker, options.queue);
+  } catch (e) {
+    await worker.close(true).catch(() => {});
+    throw e;
+  }
+  worker.on("error", (error) => emit({ event: "error", reason: error.message }));
+  emit({ event: "ready", queue: options.queue.shown, concurrency, worker: name });
+  return {
+    name,
+    running: () => active,
+    async close(force = false) {
+      await worker.close(force);
+      emit({ event: "stopped" });
+    },
+  };
+}
+
+/**
+ * Runs a worker until SIGINT or SIGTERM: the first signal stops taking jobs and lets the running ones
+ * finish; a second one stops at once (those jobs go back to the queue once their lock expires).
+ */
+export async function runUntilStopped(options: WorkerOptions): Promise<void> {
+  const worker = await startWorker(options);
+  const emit = options.onEvent ?? (() => {});
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = () => {
+      signals++;
+      const force = signals > 1;
+      emit({ event: "stopping", running: worker.running(), force });
+      if (force) {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        // the evaluation threads would keep the process alive; their jobs' locks simply expire
+        void worker.close(true).finally(() => process.exit(130));
+      } else void worker.close(false).then(resolve);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
