@@ -1,6 +1,7 @@
 /** The whole `nas-assay` command line (every command, with its help), without running it. */
 import { Command, type Option } from "commander";
 import { cellCommand } from "./cell.js";
+import { askCommand } from "./ask.js";
 import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
 import { paperCommand } from "./paper.js";
@@ -8,7 +9,10 @@ import { predictCommand } from "./predict.js";
 import { reportCommand } from "./report.js";
 import { reproduceCommand } from "./reproduce.js";
 import { searchCommand } from "./search.js";
+import { simulateCommand } from "./simulate.js";
 import { spaceCommand } from "./space.js";
+import { studyCommand } from "./study.js";
+import { tellCommand } from "./tell.js";
 import { tourCommand } from "./tour.js";
 import { trainCommand } from "./train.js";
 
@@ -37,6 +41,10 @@ export function program(): Command {
     reproduceCommand(),
     reportCommand(),
     searchCommand(),
+    studyCommand(),
+    askCommand(),
+    tellCommand(),
+    simulateCommand(),
     tourCommand(),
   ]) {
     nasAssay.addCommand(
