@@ -4,7 +4,7 @@
  * out-neighbours, then a dense layer with ReLU; the mean over the cell's real vertices (padding
  * excluded) goes to one output.
  */
-import type { SearchSpace } from "../spaces/search-space.js";
+import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { tf } from "../tensor/backend.js";
 import { addBias } from "../tensor/bias.js";
 import { matMul } from "../tensor/matmul.js";
@@ -25,8 +25,8 @@ export function ginNetwork(space: SearchSpace<unknown>, options: Partial<GinOpti
     o.layers.some((w) => !Number.isInteger(w) || w < 1)
   )
     throw new Error(`layer widths must be positive integers, got ${JSON.stringify(o.layers)}`);
-  const v = space.encoding.vertices;
-  const ops = space.encoding.opTypes.length;
+  const { vertices: v, opTypes } = graphEncoding(space, "gin");
+  const ops = opTypes.length;
   const widths = [ops, ...o.layers];
   return {
     options: o,

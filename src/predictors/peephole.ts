@@ -4,7 +4,7 @@
  * feed it); an LSTM reads the sequence and a dense layer maps its last state (the output vertex) to the
  * score. Trained with the shared supervised trainer.
  */
-import type { SearchSpace } from "../spaces/search-space.js";
+import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { tf } from "../tensor/backend.js";
 import { addBias } from "../tensor/bias.js";
 import { matMul } from "../tensor/matmul.js";
@@ -24,8 +24,8 @@ export function peepholeNetwork(
   const o: PeepholeOptions = { ...DEFAULT_PEEPHOLE_OPTIONS, ...options };
   if (!Number.isInteger(o.hidden) || o.hidden < 1)
     throw new Error(`hidden must be a positive integer, got ${JSON.stringify(o.hidden)}`);
-  const v = space.encoding.vertices;
-  const ops = space.encoding.opTypes.length;
+  const { vertices: v, opTypes } = graphEncoding(space, "peephole");
+  const ops = opTypes.length;
   const token = ops + v;
   const h = o.hidden;
   return {

@@ -7,7 +7,7 @@
 import { BadFileError } from "../errors.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { Rng } from "../random.js";
-import type { SearchSpace } from "../spaces/search-space.js";
+import type { MatrixEncoding, SearchSpace } from "../spaces/search-space.js";
 import { reorderVertices } from "../spaces/vertex-order.js";
 import { initBackend, tf } from "../tensor/backend.js";
 import { type Calibration, calibrate, fitCalibration } from "./calibration.js";
@@ -81,18 +81,26 @@ export class SupervisedPredictor implements Predictor {
       throw new RangeError(`reorder must be true or false, got ${JSON.stringify(reorder)}`);
   }
 
+  /** The matrix layout whose vertex orders reorder/predictOrders vary; none for a flat encoding (no vertices). */
+  private vertexOrders(): MatrixEncoding | undefined {
+    const e = this.space.encoding;
+    return "vertices" in e ? e : undefined;
+  }
+
   /** Raw scores, each the mean over `predictOrders` vertex orders of the cell (fixed per cell). */
   private async scores(weights: tf.Variable[], ids: ArrayLike<number>): Promise<Float32Array> {
     const out = new Float32Array(ids.length);
     const encoding = this.space.encoding;
-    const orders = this.training.predictOrders;
+    const matrix = this.vertexOrders();
+    const orders = matrix ? this.training.predictOrders : 1;
     for (let start = 0; start < ids.length; start += PREDICT_CHUNK) {
       const chunk = Array.prototype.slice.call(ids, start, Math.min(ids.length, start + PREDICT_CHUNK));
       const stored = this.space.encode(chunk);
       for (let order = 0; order < orders; order++) {
         const x = order === 0 ? stored : stored.slice();
         if (order > 0)
-          for (const [row, id] of chunk.entries()) reorderVertices(x, encoding, row, Rng.keyed(id, order));
+          for (const [row, id] of chunk.entries())
+            reorderVertices(x, matrix as MatrixEncoding, row, Rng.keyed(id, order));
         const values = tf.tidy(() =>
           this.network.forward(weights, tf.tensor2d(x, [chunk.length, encoding.size])),
         );
@@ -114,6 +122,7 @@ export class SupervisedPredictor implements Predictor {
     const x = this.space.encode(labeled);
     const width = this.space.encoding.size;
     const rng = new Rng(input.seed);
+    const reorder = o.reorder ? this.vertexOrders() : undefined;
     const weights = this.network.shapes().map((shape) => {
       const size = shape.reduce((a, b) => a * b, 1);
       if (shape.length < 2) return tf.variable(tf.zeros(shape));
@@ -141,7 +150,7 @@ export class SupervisedPredictor implements Predictor {
         const k = order[cursor + i];
         batchX.set(x.subarray(k * width, (k + 1) * width), i * width);
         batchY[i] = y[k];
-        if (o.reorder) reorderVertices(batchX, this.space.encoding, i, rng);
+        if (reorder) reorderVertices(batchX, reorder, i, rng);
       }
       cursor += perBatch;
       tf.tidy(() => {

@@ -8,7 +8,7 @@
  * tells): neither imports the other's internals.
  */
 import type { Rng } from "../random.js";
-import type { MatrixEncoding } from "./search-space.js";
+import type { FlatEncoding, MatrixEncoding } from "./search-space.js";
 
 /** The kinds of search space a spec file may name. */
 export const SPACE_KINDS = ["choices", "edge-cell", "vertex-cell"] as const;
@@ -19,9 +19,7 @@ export type SpaceKind = (typeof SPACE_KINDS)[number];
  * reads, see MatrixEncoding), `flat` for `choices` (one-hot per categorical decision, one value in
  * [0, 1] per ordinal decision: predictors that need a graph refuse it with a clear error).
  */
-export type ArchitectureEncoding =
-  | ({ form: "matrix" } & MatrixEncoding)
-  | { form: "flat"; size: number; features: readonly string[] };
+export type ArchitectureEncoding = ({ form: "matrix" } & MatrixEncoding) | FlatEncoding;
 
 export interface ArchitectureSpace<A = unknown> {
   /** The spec's name, e.g. "macro8", "nb201". */

@@ -1,4 +1,5 @@
 /** What every search space offers; cells are identified by an integer id everywhere. */
+import { UserError } from "../errors.js";
 import type { Rng } from "../random.js";
 
 export interface SearchSpace<Cell> {
@@ -16,9 +17,9 @@ export interface SearchSpace<Cell> {
   mutate(rng: Rng, id: number): number;
   /** A valid cell taking each part (a vertex's edges and op, or an edge's op) from one parent at random. */
   crossover(rng: Rng, a: number, b: number): number;
-  /** Layout of `encode`'s output. */
-  readonly encoding: MatrixEncoding;
-  /** The hand-crafted matrix representation of each id, concatenated (see MatrixEncoding). */
+  /** Layout of `encode`'s output: a cell's matrix, or a flat feature vector (a `choices` space). */
+  readonly encoding: SpaceEncoding;
+  /** The hand-crafted representation of each id, concatenated (see MatrixEncoding, FlatEncoding). */
   encode(ids: ArrayLike<number>): Float32Array;
   /** A JSON-friendly description of one cell (id, its text forms, structure). */
   describe(id: number): object;
@@ -34,6 +35,37 @@ export interface MatrixEncoding {
   opTypes: readonly string[];
   /** Floats per cell: vertices² + vertices × opTypes. */
   size: number;
+}
+
+/**
+ * A flat feature vector per architecture (a `choices` space): one-hot per categorical decision, one
+ * value in [0, 1] per ordinal one. `features` names each float. There is no graph to read.
+ */
+export interface FlatEncoding {
+  form: "flat";
+  /** Floats per architecture. */
+  size: number;
+  features: readonly string[];
+}
+
+/** What a space's `encode` writes. */
+export type SpaceEncoding = MatrixEncoding | FlatEncoding;
+
+/**
+ * The matrix layout of a space's encoding, for a predictor that reads a cell's graph (`method` names
+ * it in the message); throws UserError when the space has a flat encoding.
+ */
+export function graphEncoding(
+  space: { name: string; encoding: SpaceEncoding },
+  method: string,
+): MatrixEncoding {
+  const e = space.encoding;
+  if ("form" in e && e.form === "flat") {
+    throw new UserError(
+      `the method ${method} reads a cell's graph, but ${space.name} is a space of choices (a flat encoding); use mlp, mlp-ensemble or e2epp`,
+    );
+  }
+  return e as MatrixEncoding;
 }
 
 /** Builds a MatrixEncoding description. */

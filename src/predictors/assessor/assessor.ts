@@ -17,7 +17,7 @@
 import { BadFileError, UserError } from "../../errors.js";
 import { yieldToEventLoop } from "../../event-loop.js";
 import { Rng } from "../../random.js";
-import type { SearchSpace } from "../../spaces/search-space.js";
+import { graphEncoding, type SearchSpace } from "../../spaces/search-space.js";
 import { initBackend, tf } from "../../tensor/backend.js";
 import { sigmoidCrossEntropy } from "../../tensor/sigmoid-cross-entropy.js";
 import { type Calibration, calibrate, fitCalibration } from "../calibration.js";
@@ -57,13 +57,13 @@ export class SemiSupervisedAssessor implements Predictor {
   ) {
     this.options = assessorOptions(options);
     this.method = this.options.autoencoder ? "ssa" : "ssa-noae";
-    const { vertices, opTypes } = space.encoding;
+    const { vertices, opTypes } = graphEncoding(space, this.method);
     this.image = { rows: vertices, cols: vertices + opTypes.length };
   }
 
   /** The cells' images (encoding 1,024 cells takes 0.4 ms; caching all would cost 140 MB). */
   private images(ids: ArrayLike<number>): Images {
-    const { vertices, opTypes } = this.space.encoding;
+    const { vertices, opTypes } = graphEncoding(this.space, this.method);
     return {
       data: cellImages(this.space.encode(ids), ids.length, vertices, opTypes.length),
       count: ids.length,

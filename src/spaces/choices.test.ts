@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { InvalidCellError } from "../errors.js";
+import { Rng } from "../random.js";
+import { type ChoicesArch, ChoicesSpace } from "./choices.js";
+import { parseSpec } from "./spec.js";
+
+/** 20 decisions of 10 options: 10^20 members. */
+function huge(): ChoicesSpace {
+  const decisions = Array.from({ length: 20 }, (_, i) => ({
+    name: `layer${i + 1}`,
+    options:
+      i % 2 === 0
+        ? Array.from({ length: 10 }, (_, k) => `op${k}`)
+        : Array.from({ length: 10 }, (_, k) => 2 ** k),
+  }));
+  return new ChoicesSpace(parseSpec({ name: "huge", kind: "choices", decisions }) as never);
+}
+
+const small = new ChoicesSpace(
+  parseSpec({
+    name: "small",
+    kind: "choices",
+    decisions: [
+      { name: "type", options: ["identity", "mb3_k3", "mb6_k5"] },
+      { name: "width", options: [16, 64, 32] },
+      { name: "depth", options: [2] },
+    ],
+  }) as never,
+);
+
+test("a choices space of 10^20 members counts, samples, mutates and encodes without enumerating", () => {
+  const space = huge();
+  assert.equal(space.count, 10n ** 20n);
+  assert.equal(space.countedBy, "computed");
+  const rng = new Rng(1);
+  const archs = space.sample(rng, 1000);
+  assert.equal(new Set(archs.map((a) => space.key(a))).size, 1000);
+  // uniform: each option of the first decision about 100 times in 1000 draws
+  const counts = new Array(10).fill(0);
+  for (const a of archs) counts[a[0]]++;
+  assert.ok(Math.min(...counts) > 60 && Math.max(...counts) < 140, `counts ${counts}`);
+  for (const a of archs.slice(0, 50)) {
+    const m = space.mutate(rng, a);
+    assert.equal(m.filter((x, i) => x !== a[i]).length, 1);
+    assert.notEqual(space.key(m), space.key(a));
+  }
+  // 10 one-hot blocks of 10 and 10 ordinal values
+  assert.equal(space.encoding.size, 110);
+  const x = space.encode(archs.slice(0, 3));
+  assert.equal(x.length, 330);
+  assert.ok(x.every((v) => v >= 0 && v <= 1));
+});
+
+test("encoding: one-hot per categorical decision, the value scaled to [0, 1] per numeric one", () => {
+  assert.deepEqual(small.encoding, {
+    form: "flat",
+    size: 5,
+    features: ["type=identity", "type=mb3_k3", "type=mb6_k5", "width", "depth"],
+  });
+  const x = small.encode([
+    [1, 0, 0],
+    [2, 2, 0],
+    [0, 1, 0],
+  ]);
+  assert.deepEqual(Array.from(x), [0, 1, 0, 0, 0, 0, 0, 1, Math.fround(1 / 3), 0, 1, 0, 0, 1, 0]);
+});
+
+test("JSON and row forms round-trip; bad values name the decision and the options", () => {
+  const rng = new Rng(2);
+  for (const arch of small.sample(rng, 9)) {
+    assert.deepEqual(small.fromJSON(small.toJSON(arch)), arch);
+    assert.deepEqual(small.fromJSON(JSON.stringify(small.toJSON(arch))), arch);
+    assert.deepEqual(small.fromRow(small.toRow(arch)), arch);
+  }
+  assert.deepEqual(small.toJSON([1, 2, 0]), { type: "mb3_k3", width: 32, depth: 2 });
+  assert.deepEqual(small.toRow([1, 2, 0]), { type: "mb3_k3", width: "32", depth: "2" });
+  assert.equal(small.key([1, 2, 0]), '{"type":"mb3_k3","width":32,"depth":2}');
+  assert.deepEqual(small.fromRow({ type: "mb3_k3", width: "32", depth: "2", val_acc: "0.9" }), [1, 2, 0]);
+  assert.deepEqual(small.columns, ["type", "width", "depth"]);
+  assert.throws(
+    () => small.fromJSON({ type: "mb3_k3", width: 48, depth: 2 }),
+    (e: Error) =>
+      e instanceof InvalidCellError &&
+      /48 is not an option of decision "width"; expected one of 16, 64, 32/.test(e.message),
+  );
+  assert.throws(() => small.fromJSON({ type: "mb3_k3", depth: 2 }), /decision "width" has no option/);
+  assert.throws(
+    () => small.fromJSON({ type: "mb3_k3", width: 16, depth: 2, size: 1 }),
+    /"size" is not a decision of small/,
+  );
+  assert.throws(() => small.fromJSON("{"), /text is not JSON/);
+});
+
+test("sample: distinct, all of a small space when asked for more; mutate and crossover stay valid", () => {
+  assert.equal(small.count, 9n);
+  const rng = new Rng(3);
+  const all = small.sample(rng, 20);
+  assert.equal(all.length, 9);
+  assert.equal(new Set(all.map((a) => small.key(a))).size, 9);
+  const valid = (a: ChoicesArch) => small.fromJSON(small.toJSON(a));
+  for (const a of all) {
+    const m = small.mutate(rng, a);
+    valid(m);
+    assert.notEqual(small.key(m), small.key(a));
+    assert.equal(m[2], 0, "the one-option decision never changes");
+    const c = small.crossover(rng, a, all[0]);
+    valid(c);
+    for (const [i, x] of c.entries()) assert.ok(x === a[i] || x === all[0][i]);
+  }
+  const one = new ChoicesSpace(
+    parseSpec({ name: "one", kind: "choices", decisions: [{ name: "d", options: [1] }] }) as never,
+  );
+  assert.throws(() => one.mutate(rng, [0]), /one has a single architecture/);
+});

@@ -1,0 +1,208 @@
+/**
+ * The `choices` kind: a fixed list of named decisions, each taking one of its options (layer types,
+ * kernel sizes, widths, depth). An architecture is the option index of each decision, in spec order.
+ * The space holds the product of the option counts — counted, never listed, so 10^20 members work.
+ */
+import { InvalidCellError } from "../errors.js";
+import type { Rng } from "../random.js";
+import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
+import { sampleDistinct } from "./search-space.js";
+import type { ChoicesSpec, Decision } from "./spec.js";
+
+/** A `choices` architecture: the option index of each decision, in spec order. */
+export type ChoicesArch = readonly number[];
+
+/** Below this many members per asked architecture, `sample` draws ranks without replacement. */
+const DENSE_SAMPLE_FACTOR = 4n;
+
+export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
+  readonly name: string;
+  readonly kind = "choices" as const;
+  readonly count: bigint;
+  readonly countedBy = "computed" as const;
+  readonly columns: readonly string[];
+  /**
+   * One-hot block per categorical decision (feature `decision=option`), one value per ordinal decision
+   * (all options numbers; feature `decision`): (value − min) / (max − min), 0 when all are equal.
+   */
+  readonly encoding: ArchitectureEncoding;
+  private readonly decisions: readonly Decision[];
+  /** Per decision: its first feature, and for ordinal ones each option's value in [0, 1]. */
+  private readonly layout: { at: number; ordinal?: Float32Array }[];
+
+  constructor(spec: ChoicesSpec) {
+    this.name = spec.name;
+    this.decisions = spec.decisions;
+    this.columns = spec.decisions.map((d) => d.name);
+    this.count = spec.decisions.reduce((n, d) => n * BigInt(d.options.length), 1n);
+    const features: string[] = [];
+    this.layout = spec.decisions.map((d) => {
+      const at = features.length;
+      if (d.options.every((o) => typeof o === "number")) {
+        const values = d.options as number[];
+        const min = Math.min(...values);
+        const span = Math.max(...values) - min;
+        features.push(d.name);
+        return { at, ordinal: Float32Array.from(values, (v) => (span > 0 ? (v - min) / span : 0)) };
+      }
+      for (const o of d.options) features.push(`${d.name}=${o}`);
+      return { at };
+    });
+    this.encoding = { form: "flat", size: features.length, features };
+  }
+
+  /** The architecture's options joined as JSON: `{"layer1":"mb3_k3","width":32}` in spec order. */
+  key(arch: ChoicesArch): string {
+    return JSON.stringify(this.toJSON(arch));
+  }
+
+  /** `{ decision: option }`, options as the spec gives them (string or number). */
+  toJSON(arch: ChoicesArch): Record<string, string | number> {
+    this.check(arch);
+    const out: Record<string, string | number> = {};
+    this.decisions.forEach((d, i) => {
+      out[d.name] = d.options[arch[i]];
+    });
+    return out;
+  }
+
+  /** Accepts `{ decision: option }` (a numeric option also as its text) or JSON text of it. */
+  fromJSON(value: unknown): ChoicesArch {
+    let v = value;
+    if (typeof v === "string") {
+      try {
+        v = JSON.parse(v);
+      } catch {
+        throw new InvalidCellError("format", `text is not JSON; expected an object of ${this.columnList()}`);
+      }
+    }
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      throw new InvalidCellError("format", `expected an object of ${this.columnList()}`);
+    }
+    const record = v as Record<string, unknown>;
+    for (const field of Object.keys(record)) {
+      if (!this.columns.includes(field)) {
+        throw new InvalidCellError(
+          "decision",
+          `"${field}" is not a decision of ${this.name} (${this.columnList()})`,
+        );
+      }
+    }
+    return this.decisions.map((d) => this.optionIndex(d, record[d.name]));
+  }
+
+  fromRow(row: Readonly<Record<string, string>>): ChoicesArch {
+    return this.decisions.map((d) => this.optionIndex(d, row[d.name]));
+  }
+
+  /** One column per decision holding the option's text. */
+  toRow(arch: ChoicesArch): Record<string, string> {
+    this.check(arch);
+    const out: Record<string, string> = {};
+    this.decisions.forEach((d, i) => {
+      out[d.name] = String(d.options[arch[i]]);
+    });
+    return out;
+  }
+
+  /**
+   * `n` distinct architectures, uniform over the space: each decision's option drawn uniformly,
+   * repeats redrawn; a space under 4n members is sampled by rank without replacement instead.
+   */
+  sample(rng: Rng, n: number): ChoicesArch[] {
+    const want = this.count < BigInt(n) ? Number(this.count) : n;
+    if (this.count <= BigInt(n) * DENSE_SAMPLE_FACTOR) {
+      return Array.from(sampleDistinct(rng, Number(this.count), want), (rank) => this.fromRank(rank));
+    }
+    const seen = new Set<string>();
+    const out: ChoicesArch[] = [];
+    while (out.length < want) {
+      const arch = this.decisions.map((d) => rng.int(d.options.length));
+      const key = arch.join(",");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(arch);
+    }
+    return out;
+  }
+
+  /** One decision (uniform among those with 2+ options) set to another of its options (uniform). */
+  mutate(rng: Rng, arch: ChoicesArch): ChoicesArch {
+    this.check(arch);
+    const free = this.decisions.flatMap((d, i) => (d.options.length > 1 ? [i] : []));
+    if (free.length === 0) throw new InvalidCellError("mutate", `${this.name} has a single architecture`);
+    const i = free[rng.int(free.length)];
+    const next = arch.slice();
+    const other = rng.int(this.decisions[i].options.length - 1);
+    next[i] = other >= arch[i] ? other + 1 : other;
+    return next;
+  }
+
+  /** Each decision from one parent, chosen at random. */
+  crossover(rng: Rng, a: ChoicesArch, b: ChoicesArch): ChoicesArch {
+    this.check(a);
+    this.check(b);
+    return a.map((x, i) => (rng.int(2) === 0 ? x : b[i]));
+  }
+
+  encode(archs: readonly ChoicesArch[]): Float32Array {
+    const size = this.encoding.size;
+    const out = new Float32Array(archs.length * size);
+    archs.forEach((arch, k) => {
+      this.check(arch);
+      this.layout.forEach(({ at, ordinal }, i) => {
+        if (ordinal) out[k * size + at] = ordinal[arch[i]];
+        else out[k * size + at + arch[i]] = 1;
+      });
+    });
+    return out;
+  }
+
+  /** The architecture of a rank 0..count-1 (mixed radix, first decision most significant). */
+  private fromRank(rank: number): ChoicesArch {
+    const arch = new Array<number>(this.decisions.length);
+    for (let i = this.decisions.length - 1; i >= 0; i--) {
+      const n = this.decisions[i].options.length;
+      arch[i] = rank % n;
+      rank = Math.floor(rank / n);
+    }
+    return arch;
+  }
+
+  private optionIndex(d: Decision, value: unknown): number {
+    if (value === undefined || value === null || value === "") {
+      throw new InvalidCellError(
+        "decision",
+        `decision "${d.name}" has no option; expected one of ${optionList(d)}`,
+      );
+    }
+    const text = typeof value === "string" ? value.trim() : value;
+    const index = d.options.findIndex((o) => o === text || String(o) === String(text));
+    if (index < 0) {
+      throw new InvalidCellError(
+        "option",
+        `${JSON.stringify(value)} is not an option of decision "${d.name}"; expected one of ${optionList(d)}`,
+      );
+    }
+    return index;
+  }
+
+  private check(arch: ChoicesArch): void {
+    if (
+      !Array.isArray(arch) ||
+      arch.length !== this.decisions.length ||
+      arch.some((x, i) => !Number.isInteger(x) || x < 0 || x >= this.decisions[i].options.length)
+    ) {
+      throw new RangeError(`not an architecture of ${this.name}: ${JSON.stringify(arch)}`);
+    }
+  }
+
+  private columnList(): string {
+    return `decision → option (${this.columns.join(", ")})`;
+  }
+}
+
+function optionList(d: Decision): string {
+  const text = d.options.map((o) => JSON.stringify(o)).join(", ");
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}

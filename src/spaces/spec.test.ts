@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { UserError } from "../errors.js";
+import { parseSpec, readSpecFile } from "./spec.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-spec-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const choices = { name: "macro", kind: "choices", decisions: [{ name: "layer1", options: ["a", "b"] }] };
+const edge = { name: "e", kind: "edge-cell", nodes: 4, ops: ["none", "conv"], zero: "none" };
+const vertex = { name: "v", kind: "vertex-cell", maxVertices: 5, maxEdges: 6, ops: ["conv", "pool"] };
+
+/** The single line of the UserError a spec gives. */
+function problem(spec: unknown): string {
+  try {
+    parseSpec(spec, "my.json");
+  } catch (e) {
+    assert.ok(e instanceof UserError, String(e));
+    assert.equal(e.message.split("\n").length, 1, e.message);
+    return e.message;
+  }
+  assert.fail("the spec was accepted");
+}
+
+test("valid specs of each kind are accepted as given", () => {
+  for (const spec of [choices, edge, vertex, { ...edge, zero: undefined }]) {
+    const clean = JSON.parse(JSON.stringify(spec));
+    assert.deepEqual(parseSpec(clean), clean);
+  }
+});
+
+test("each spec rule gives one line naming the field, the value and what is allowed", () => {
+  const cases: [unknown, RegExp][] = [
+    [
+      { ...choices, kind: "choice" },
+      /field "kind" is "choice"; expected one of "choices", "edge-cell", "vertex-cell"/,
+    ],
+    [{ ...choices, name: "" }, /field "name" is ""; expected a name/],
+    [{ ...choices, decisions: [] }, /field "decisions" is \[\]; expected a non-empty list/],
+    [
+      { ...choices, decisions: [{ name: "l", options: [] }] },
+      /field "decisions\[0\].options" is \[\]; expected a non-empty list/,
+    ],
+    [
+      {
+        ...choices,
+        decisions: [
+          { name: "l", options: ["a"] },
+          { name: "l", options: ["b"] },
+        ],
+      },
+      /field "decisions\[1\].name" is "l"; expected a name not used by another decision \(decisions\[0\] has it\)/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "l", options: ["a", "a"] }] },
+      /field "decisions\[0\].options\[1\]" is "a"; expected an option not listed before/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "l", options: [3, "3"] }] },
+      /"decisions\[0\].options\[1\]" is "3"; expected an option not listed before/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "l", options: [true] }] },
+      /"decisions\[0\].options\[0\]" is true; expected a non-empty string or a finite number/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "l", options: ["a"], kind: 1 }] },
+      /"decisions\[0\].kind" is 1; expected no such field in a decision/,
+    ],
+    [{ ...choices, nodes: 4 }, /field "nodes" is 4; expected no such field in a choices spec/],
+    [{ ...edge, nodes: 1 }, /field "nodes" is 1; expected an integer from 2/],
+    [{ ...edge, nodes: 3.5 }, /field "nodes" is 3.5; expected an integer from 2/],
+    [{ ...edge, zero: "zero" }, /field "zero" is "zero"; expected one of the ops \("none", "conv"\)/],
+    [{ ...edge, ops: [] }, /field "ops" is \[\]; expected a non-empty list of op names/],
+    [{ ...edge, ops: ["none", 3], zero: "none" }, /field "ops\[1\]" is 3; expected a non-empty op name/],
+    [{ ...edge, ops: ["none", "a", "a"] }, /field "ops\[2\]" is "a"; expected an op not listed before/],
+    [{ ...edge, ops: ["none"] }, /field "ops" is \["none"\]; expected at least one op besides "zero"/],
+    [
+      { ...edge, ops: ["no ne", "a"], zero: undefined },
+      /field "ops\[0\]" is "no ne"; expected a non-empty op name without spaces/,
+    ],
+    [
+      { ...vertex, maxVertices: 1 },
+      /field "maxVertices" is 1; expected an integer from 2 \(input and output\) to 7/,
+    ],
+    [{ ...vertex, maxVertices: 9 }, /field "maxVertices" is 9; expected an integer from 2/],
+    [
+      { ...vertex, maxEdges: 0 },
+      /field "maxEdges" is 0; expected an integer ≥ 1 \(at least the edge input→output\)/,
+    ],
+    [{ ...vertex, maxEdges: 11 }, /field "maxEdges" is 11; expected at most 10, the edges of a 5-vertex/],
+    [
+      { ...vertex, ops: ["conv", "input"] },
+      /field "ops\[1\]" is "input"; expected an op name other than "input" and "output"/,
+    ],
+    [{ ...vertex, zero: "conv" }, /field "zero" is "conv"; expected no such field in a vertex-cell spec/],
+    [{ ...vertex, maxEdges: undefined }, /field "maxEdges" is missing; expected an integer ≥ 1/],
+  ];
+  for (const [spec, expected] of cases) {
+    const message = problem(JSON.parse(JSON.stringify(spec)));
+    assert.match(message, expected);
+    assert.match(message, /^my\.json: field "/);
+  }
+});
+
+test("several bad fields give one line each; a non-object spec one line", () => {
+  assert.throws(
+    () => parseSpec({ ...vertex, maxVertices: 0, ops: [] }, "my.json"),
+    (e: Error) =>
+      e.message.split("\n").length === 2 && /maxVertices/.test(e.message) && /"ops"/.test(e.message),
+  );
+  assert.match(problem([1, 2]), /the spec is \[1,2\]; expected a JSON object/);
+});
+
+test("spec files: unreadable or not JSON is one clear line", () => {
+  const path = join(dir, "bad.json");
+  writeFileSync(path, "{ name: 1");
+  assert.throws(() => readSpecFile(path), /space spec .*bad\.json is not JSON/);
+  assert.throws(() => readSpecFile(join(dir, "absent.json")), /cannot read the space spec .*absent\.json/);
+  writeFileSync(path, JSON.stringify(choices));
+  assert.equal(readSpecFile(path).name, "macro");
+});

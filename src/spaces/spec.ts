@@ -1,0 +1,252 @@
+/**
+ * Search-space spec files: one JSON object naming a space, its kind and the kind's fields.
+ *
+ *   { "name": "macro8", "kind": "choices", "decisions": [ { "name": "layer1", "options": ["a", 3] } ] }
+ *   { "name": "my201", "kind": "edge-cell", "nodes": 4, "ops": ["none", "conv"], "zero": "none" }
+ *   { "name": "my101", "kind": "vertex-cell", "maxVertices": 7, "maxEdges": 9, "ops": ["conv", "pool"] }
+ *
+ * Kind names and field names are the file format. Loading checks every field and reports every
+ * problem, one line each, naming the field, the value found and what is allowed.
+ */
+import { readFileSync } from "node:fs";
+import { UserError } from "../errors.js";
+import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
+
+/** One decision of a `choices` space: its options are strings or numbers (numbers only: ordinal). */
+export interface Decision {
+  name: string;
+  options: readonly (string | number)[];
+}
+
+export interface ChoicesSpec {
+  name: string;
+  kind: "choices";
+  decisions: readonly Decision[];
+}
+
+export interface EdgeCellSpec {
+  name: string;
+  kind: "edge-cell";
+  /** Nodes of the cell, input (0) to output (nodes-1); every pair i < j is an edge. */
+  nodes: number;
+  /** Op names, in one-hot and arch-string order. */
+  ops: readonly string[];
+  /** The op meaning "no edge" (one of `ops`), if any. */
+  zero?: string;
+}
+
+export interface VertexCellSpec {
+  name: string;
+  kind: "vertex-cell";
+  /** Most vertices after pruning, input and output included (2..MAX_VERTEX_CELL_VERTICES). */
+  maxVertices: number;
+  /** Most edges after pruning. */
+  maxEdges: number;
+  /** Interior op names; an op's index is its label in the module hash. */
+  ops: readonly string[];
+}
+
+export type SpaceSpec = ChoicesSpec | EdgeCellSpec | VertexCellSpec;
+
+/**
+ * Largest `maxVertices` of a vertex-cell: the canonical graphs are found among the 2^(V(V-1)/2)
+ * upper-triangular matrices (2 million at 7, 268 million at 8) and edge patterns are 32-bit.
+ */
+export const MAX_VERTEX_CELL_VERTICES = 7;
+/** Largest `nodes` of an edge-cell (its op-on-vertex DAG has nodes(nodes-1)/2 + 2 vertices). */
+export const MAX_EDGE_CELL_NODES = 12;
+
+const FIELDS: Record<SpaceKind, readonly string[]> = {
+  choices: ["name", "kind", "decisions"],
+  "edge-cell": ["name", "kind", "nodes", "ops", "zero"],
+  "vertex-cell": ["name", "kind", "maxVertices", "maxEdges", "ops"],
+};
+
+/** Reserved vertex labels of a vertex-cell: its ops may not reuse them. */
+const VERTEX_CELL_RESERVED = ["input", "output"];
+
+/** Reads and checks a spec file; throws UserError listing every problem (one line each). */
+export function readSpecFile(path: string): SpaceSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UserError(`cannot read the space spec ${path}: ${(e as NodeJS.ErrnoException).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`space spec ${path} is not JSON: ${(e as Error).message}`);
+  }
+  return parseSpec(value, path);
+}
+
+/**
+ * Checks a parsed spec object. `source` names it in messages (a file path). Throws UserError whose
+ * message has one line per problem: `<source>: field "decisions[1].options" is []; expected …`.
+ */
+export function parseSpec(value: unknown, source = "space spec"): SpaceSpec {
+  const problems: string[] = [];
+  const bad = (field: string, found: unknown, expected: string) =>
+    problems.push(`${source}: field "${field}" is ${show(found)}; expected ${expected}`);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UserError(
+      `${source}: the spec is ${show(value)}; expected a JSON object with "name" and "kind"`,
+    );
+  }
+  const spec = value as Record<string, unknown>;
+  const kind = spec.kind;
+  if (!(SPACE_KINDS as readonly unknown[]).includes(kind)) {
+    bad("kind", kind, `one of ${SPACE_KINDS.map((k) => `"${k}"`).join(", ")}`);
+  }
+  if (typeof spec.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(spec.name)) {
+    bad(
+      "name",
+      spec.name,
+      "a name of 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+    );
+  }
+  if (problems.length > 0 && !(SPACE_KINDS as readonly unknown[]).includes(kind)) fail(problems);
+  const k = kind as SpaceKind;
+  for (const field of Object.keys(spec)) {
+    if (!FIELDS[k].includes(field))
+      bad(field, spec[field], `no such field in a ${k} spec (fields: ${FIELDS[k].join(", ")})`);
+  }
+  if (k === "choices") checkChoices(spec, bad);
+  else if (k === "edge-cell") checkEdgeCell(spec, bad);
+  else checkVertexCell(spec, bad);
+  if (problems.length > 0) fail(problems);
+  return value as SpaceSpec;
+}
+
+type Bad = (field: string, found: unknown, expected: string) => void;
+
+function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
+  const decisions = spec.decisions;
+  if (!Array.isArray(decisions) || decisions.length === 0) {
+    bad("decisions", decisions, 'a non-empty list of { "name": …, "options": [...] }');
+    return;
+  }
+  const names = new Map<string, number>();
+  decisions.forEach((d, i) => {
+    const at = `decisions[${i}]`;
+    if (d === null || typeof d !== "object" || Array.isArray(d)) {
+      bad(at, d, 'an object { "name": …, "options": [...] }');
+      return;
+    }
+    const decision = d as Record<string, unknown>;
+    for (const field of Object.keys(decision)) {
+      if (field !== "name" && field !== "options")
+        bad(`${at}.${field}`, decision[field], "no such field in a decision (fields: name, options)");
+    }
+    if (typeof decision.name !== "string" || decision.name.trim() === "") {
+      bad(`${at}.name`, decision.name, "a non-empty string");
+    } else if (names.has(decision.name)) {
+      bad(
+        `${at}.name`,
+        decision.name,
+        `a name not used by another decision (decisions[${names.get(decision.name)}] has it)`,
+      );
+    } else {
+      names.set(decision.name, i);
+    }
+    const options = decision.options;
+    if (!Array.isArray(options) || options.length === 0) {
+      bad(`${at}.options`, options, "a non-empty list of strings or numbers");
+      return;
+    }
+    const seen = new Map<string, number>();
+    options.forEach((o, j) => {
+      if (!(typeof o === "string" && o.trim() !== "") && !(typeof o === "number" && Number.isFinite(o))) {
+        bad(`${at}.options[${j}]`, o, "a non-empty string or a finite number");
+        return;
+      }
+      const text = String(o);
+      if (seen.has(text))
+        bad(
+          `${at}.options[${j}]`,
+          o,
+          `an option not listed before (options[${seen.get(text)}] is the same text)`,
+        );
+      else seen.set(text, j);
+    });
+  });
+}
+
+function checkOps(spec: Record<string, unknown>, bad: Bad, reserved: readonly string[]): void {
+  const ops = spec.ops;
+  if (!Array.isArray(ops) || ops.length === 0) {
+    bad("ops", ops, "a non-empty list of op names (strings)");
+    return;
+  }
+  const seen = new Map<string, number>();
+  ops.forEach((op, i) => {
+    if (typeof op !== "string" || !/^[^\s,|~+"]+$/.test(op)) {
+      bad(`ops[${i}]`, op, 'a non-empty op name without spaces or any of , | ~ + "');
+    } else if (reserved.includes(op)) {
+      bad(
+        `ops[${i}]`,
+        op,
+        `an op name other than ${reserved.map((r) => `"${r}"`).join(" and ")} (they name the input and output vertices)`,
+      );
+    } else if (seen.has(op)) {
+      bad(`ops[${i}]`, op, `an op not listed before (ops[${seen.get(op)}] is the same)`);
+    } else {
+      seen.set(op, i);
+    }
+  });
+}
+
+function checkEdgeCell(spec: Record<string, unknown>, bad: Bad): void {
+  const nodes = spec.nodes;
+  if (!Number.isInteger(nodes) || (nodes as number) < 2 || (nodes as number) > MAX_EDGE_CELL_NODES) {
+    bad("nodes", nodes, `an integer from 2 (input and output) to ${MAX_EDGE_CELL_NODES}`);
+  }
+  checkOps(spec, bad, []);
+  const ops = spec.ops;
+  if ("zero" in spec && Array.isArray(ops) && ops.length > 0) {
+    if (typeof spec.zero !== "string" || !ops.includes(spec.zero)) {
+      bad(
+        "zero",
+        spec.zero,
+        `one of the ops (${ops.map((o) => JSON.stringify(o)).join(", ")}), or no "zero" field`,
+      );
+    } else if (ops.length < 2) {
+      bad("ops", ops, 'at least one op besides "zero" (else no cell has an edge)');
+    }
+  }
+}
+
+function checkVertexCell(spec: Record<string, unknown>, bad: Bad): void {
+  const maxVertices = spec.maxVertices;
+  const verticesOk =
+    Number.isInteger(maxVertices) &&
+    (maxVertices as number) >= 2 &&
+    (maxVertices as number) <= MAX_VERTEX_CELL_VERTICES;
+  if (!verticesOk) {
+    bad("maxVertices", maxVertices, `an integer from 2 (input and output) to ${MAX_VERTEX_CELL_VERTICES}`);
+  }
+  const maxEdges = spec.maxEdges;
+  if (!Number.isInteger(maxEdges) || (maxEdges as number) < 1) {
+    bad("maxEdges", maxEdges, "an integer ≥ 1 (at least the edge input→output)");
+  } else if (verticesOk) {
+    const v = maxVertices as number;
+    const possible = (v * (v - 1)) / 2;
+    if ((maxEdges as number) > possible) {
+      bad("maxEdges", maxEdges, `at most ${possible}, the edges of a ${v}-vertex upper-triangular matrix`);
+    }
+  }
+  checkOps(spec, bad, VERTEX_CELL_RESERVED);
+}
+
+function fail(problems: string[]): never {
+  throw new UserError(problems.join("\n"));
+}
+
+/** A value as JSON, clipped to 60 characters; `undefined` as "missing". */
+function show(value: unknown): string {
+  if (value === undefined) return "missing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
