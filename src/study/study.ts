@@ -186,7 +186,9 @@ export class Study<A> {
     const counts = await this.store.counts();
     const best = await this.best();
     return {
-      ...counts,
+      done: counts.done,
+      pending: counts.pending,
+      failed: counts.failed,
       best: best ? { arch: best.json, value: best.value } : null,
       trials: trials.map((t) => ({ arch: t.arch, state: t.state, value: t.value })),
     };
