@@ -75,7 +75,10 @@ function loadTable(spec: SimulateSpec): Table<unknown> {
   const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
   for (const row of rows) {
     if (!("value" in row.outcome))
-      throw new BadFileError(spec.tableFile, `line ${row.line}: a simulation table needs a value on every row, not "failed"`);
+      throw new BadFileError(
+        spec.tableFile,
+        `line ${row.line}: a simulation table needs a value on every row, not "failed"`,
+      );
     const key = space.key(row.arch);
     const entry = sums.get(key) ?? { arch: row.arch, sum: 0, n: 0 };
     entry.sum += row.outcome.value;
@@ -186,7 +189,10 @@ export async function simulate(
   const budget = Math.min(spec.budget, table.archs.length);
   const summarize = (strategy: keyof SeedCurves): StrategyResult => {
     const read = (r: SeedCurves, k: number) => r[strategy][Math.min(k, r[strategy].length - 1)];
-    const curve = Array.from({ length: budget }, (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length);
+    const curve = Array.from(
+      { length: budget },
+      (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length,
+    );
     const at: StrategyResult["at"] = {};
     for (const n of CHECKPOINTS.filter((c) => c <= budget)) {
       const values = runs.map((r) => read(r, n - 1));

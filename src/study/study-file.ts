@@ -34,7 +34,12 @@ export async function createStudyFile(
 ): Promise<{ study: Study<unknown>; imported: { written: number; skipped: number } }> {
   const spec = readSpecFile(given.specFile);
   const space = createSpace(spec);
-  const settings = Study.settings({ spec, target: given.target, direction: given.direction, seed: given.seed });
+  const settings = Study.settings({
+    spec,
+    target: given.target,
+    direction: given.direction,
+    seed: given.seed,
+  });
   // read the import before making anything, so that a bad file leaves nothing behind
   const rows = given.importFile ? readResultsFile(given.importFile, space, settings.target) : [];
   const store = await SqliteStudyStore.create(given.study, settings);
@@ -52,7 +57,10 @@ export async function createStudyFile(
 }
 
 /** Opens a study file and the space its stored spec describes. Throws UserError/BadFileError. */
-export async function openStudyFile(path: string, options: Partial<AskOptions> = {}): Promise<Study<unknown>> {
+export async function openStudyFile(
+  path: string,
+  options: Partial<AskOptions> = {},
+): Promise<Study<unknown>> {
   const store = await SqliteStudyStore.open(path);
   try {
     const settings = await store.settings();

@@ -13,10 +13,14 @@ import { createStudyFile, openStudyFile } from "./study-file.js";
 
 const CHILD = join(REPO_ROOT, "dist", "src", "testing", "study-child.js");
 
-function child(args: string[]): { process: ChildProcess; lines: AsyncIterator<string>; exit: Promise<number | null> } {
+function child(args: string[]): {
+  process: ChildProcess;
+  lines: AsyncIterator<string>;
+  exit: Promise<number | null>;
+} {
   const p = spawn(process.execPath, [CHILD, ...args], { stdio: ["pipe", "pipe", "inherit"] });
   const exit = new Promise<number | null>((resolve) => p.on("exit", (code) => resolve(code)));
-  return { process: p, lines: createInterface({ input: p.stdout! })[Symbol.asyncIterator](), exit };
+  return { process: p, lines: createInterface({ input: p.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator](), exit };
 }
 
 async function next(lines: AsyncIterator<string>): Promise<string> {
@@ -36,7 +40,12 @@ test("two processes asking at the same moment get disjoint architectures", async
     csv,
     `${space.columns.join(",")},val_acc\n${trained.map((a) => `${Object.values(space.toRow(a)).join(",")},${tinyAccuracy(a)}`).join("\n")}\n`,
   );
-  const { study } = await createStudyFile({ study: path, specFile: spec, target: "val_acc", importFile: csv });
+  const { study } = await createStudyFile({
+    study: path,
+    specFile: spec,
+    target: "val_acc",
+    importFile: csv,
+  });
   await study.close();
   const a = child(["ask", path, "10"]);
   const b = child(["ask", path, "10"]);
