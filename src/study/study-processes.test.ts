@@ -20,7 +20,11 @@ function child(args: string[]): {
 } {
   const p = spawn(process.execPath, [CHILD, ...args], { stdio: ["pipe", "pipe", "inherit"] });
   const exit = new Promise<number | null>((resolve) => p.on("exit", (code) => resolve(code)));
-  return { process: p, lines: createInterface({ input: p.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator](), exit };
+  return {
+    process: p,
+    lines: createInterface({ input: p.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator](),
+    exit,
+  };
 }
 
 async function next(lines: AsyncIterator<string>): Promise<string> {
