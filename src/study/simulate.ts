@@ -69,8 +69,8 @@ interface Table<A> {
 }
 
 /** Reads the spec and the table (distinct architectures; repeated rows are averaged). */
-function loadTable(spec: SimulateSpec): Table<unknown> {
-  const space = createSpace(readSpecFile(spec.specFile));
+async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
+  const space = await createSpace(readSpecFile(spec.specFile));
   const rows = readResultsFile(spec.tableFile, space, spec.target);
   const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
   for (const row of rows) {
@@ -107,7 +107,7 @@ export async function simulateSeed(
   loaded?: Table<unknown>,
 ): Promise<SeedCurves> {
   checkSpec(spec);
-  const table = loaded ?? loadTable(spec);
+  const table = loaded ?? (await loadTable(spec));
   const sign = spec.minimize ? -1 : 1;
   const budget = Math.min(spec.budget, table.archs.length);
   const user = (curve: number[]) => curve.map((v) => sign * v);
@@ -162,7 +162,7 @@ export async function simulate(
 ): Promise<{ result: SimulateResult; restrictedToTable: boolean }> {
   checkSpec(spec);
   if (seeds.length === 0) throw new UserError("simulate needs at least one seed");
-  const table = loadTable(spec);
+  const table = await loadTable(spec);
   const runs = await forEachSeed<SeedCurves>(
     seeds,
     jobs,

@@ -33,7 +33,7 @@ export async function createStudyFile(
   options: Partial<AskOptions> = {},
 ): Promise<{ study: Study<unknown>; imported: { written: number; skipped: number } }> {
   const spec = readSpecFile(given.specFile);
-  const space = createSpace(spec);
+  const space = await createSpace(spec);
   const settings = Study.settings({
     spec,
     target: given.target,
@@ -64,7 +64,7 @@ export async function openStudyFile(
   const store = await SqliteStudyStore.open(path);
   try {
     const settings = await store.settings();
-    const space = createSpace(parseSpec(settings.space, `${path} (its space spec)`));
+    const space = await createSpace(parseSpec(settings.space, `${path} (its space spec)`));
     return await Study.open(store, space, options);
   } catch (e) {
     await store.close();
