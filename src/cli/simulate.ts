@@ -3,9 +3,11 @@ import { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { UserError } from "../errors.js";
 import { renderSvg } from "../experiments/plots.js";
+import type { Method } from "../predictors/registry.js";
+import { DEFAULT_ASK } from "../study/ask-strategy.js";
 import { type SimulateResult, simulate } from "../study/simulate.js";
 import { globals, print } from "./context.js";
-import { integerAtLeast, parsedBy } from "./options.js";
+import { integerAtLeast, methodOption, parsedBy } from "./options.js";
 import { withProgress } from "./progress.js";
 
 /** "0-19" → 0..19; "3,5,8-9" → 3, 5, 8, 9: a list of distinct non-negative seeds, ranges allowed. */
@@ -46,6 +48,7 @@ export function simulateCommand(): Command {
     .option("--seeds <list>", "seeds, e.g. 0-19 or 3,5,8 (default 0-19)", seedList)
     .option("--seed-count <n>", "seeds 0..n-1 (instead of --seeds)", integerAtLeast(1))
     .option("--jobs <n>", "seeds run in parallel worker threads", integerAtLeast(1), 1)
+    .addOption(methodOption(`the predictor ask refits (default ${DEFAULT_ASK.method})`, null))
     .option("--plot <sim.svg>", "also draw the three mean best-so-far curves")
     .addHelpText(
       "after",
@@ -63,6 +66,7 @@ export function simulateCommand(): Command {
           seeds?: number[];
           seedCount?: number;
           jobs: number;
+          method?: Method;
           plot?: string;
         },
         cmd: Command,
@@ -80,6 +84,7 @@ export function simulateCommand(): Command {
               minimize: opts.minimize,
               budget: opts.budget,
               batch: opts.batch,
+              ask: opts.method ? { method: opts.method } : {},
             },
             seeds,
             opts.jobs,
