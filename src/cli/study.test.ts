@@ -126,6 +126,10 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     /bad\.csv: line 5: invalid cell: "mb9" is not an option of decision "layer1"/,
   );
   assert.ok(!existsSync(db), "a bad import leaves no study behind");
+  fails(
+    ["study", "create", "--space", spec, "--study", db, "--target", "val_acc", "--scale", "permille"],
+    /option '--scale <scale>' argument 'permille' is invalid\. Allowed choices are fraction, percent/,
+  );
   assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
   fails(
     ["study", "create", "--space", spec, "--study", db, "--target", "val_acc"],

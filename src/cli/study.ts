@@ -1,5 +1,5 @@
 /** `nas-assay study create` and `nas-assay study show`: make a study from a spec file, and look at one. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { toHtml } from "../report/html.js";
 import { createStudyFile, openStudyFile } from "../study/study-file.js";
@@ -23,6 +23,13 @@ function createCommand(): Command {
     .requiredOption("--study <file.db>", "the study file to make (SQLite; refused if it exists)")
     .requiredOption("--target <name>", "the value told (a column of results files), e.g. val_acc")
     .option("--minimize", "lower values are better (error, latency); default: higher is better")
+    .addOption(
+      new Option(
+        "--scale <scale>",
+        "an accuracy-like target's scale, when the values told cannot show it (e.g. networks at 1 % " +
+          "accuracy): fraction ([0, 1]) or percent ([0, 100]); default: inferred",
+      ).choices(["fraction", "percent"]),
+    )
     .option("--import <results.csv>", "architectures already trained: their columns and the target column")
     .addHelpText(
       "after",
@@ -30,7 +37,14 @@ function createCommand(): Command {
     )
     .action(
       async (
-        opts: { space: string; study: string; target: string; minimize?: boolean; import?: string },
+        opts: {
+          space: string;
+          study: string;
+          target: string;
+          minimize?: boolean;
+          scale?: "fraction" | "percent";
+          import?: string;
+        },
         cmd: Command,
       ) => {
         const options = globals(cmd);
@@ -39,6 +53,7 @@ function createCommand(): Command {
           specFile: opts.space,
           target: opts.target,
           direction: opts.minimize ? "minimize" : "maximize",
+          scale: opts.scale,
           importFile: opts.import,
         });
         const result = {

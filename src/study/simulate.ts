@@ -18,6 +18,7 @@ import { readResultsFile } from "./results-file.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import { Study } from "./study.js";
 import { TableSpace } from "./table-space.js";
+import { accuracyLike } from "./tell-rules.js";
 
 const SIMULATE_WORKER = new URL("./simulate-worker.js", import.meta.url);
 
@@ -121,6 +122,8 @@ export async function simulateSeed(
     spec: { name: table.space.name },
     target: spec.target,
     direction: spec.minimize ? "minimize" : "maximize",
+    // the table's values are all told: their scale is known (a value-only rule cannot read 1 % at chance level)
+    scale: accuracyLike(spec.target) ? (table.values.some((v) => v > 1) ? "percent" : "fraction") : "auto",
     seed,
   });
   const study = await Study.open(await SqliteStudyStore.memory(settings), table.searched, spec.ask);

@@ -20,6 +20,11 @@ export interface StudySettings {
   /** Name of the value told (a column of result files, e.g. "val_acc"). */
   target: string;
   direction: Direction;
+  /**
+   * Scale of an accuracy-like target: "fraction" ([0, 1]), "percent" ([0, 100]) or "auto" (inferred
+   * from the values told; see tell-rules.ts). Absent in files made before it existed: "auto".
+   */
+  scale?: "fraction" | "percent" | "auto";
   /** Seed of the study's random choices (each ask derives its own from it). */
   seed: number;
   /** ISO 8601, UTC. */

@@ -11,6 +11,7 @@ import { readResultsFile } from "./results-file.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { Direction } from "./store.js";
 import { Study } from "./study.js";
+import type { ValueScale } from "./tell-rules.js";
 
 export interface CreateStudyFile {
   /** The study file to make (refused if it exists). */
@@ -19,6 +20,8 @@ export interface CreateStudyFile {
   specFile: string;
   target: string;
   direction?: Direction;
+  /** Scale of an accuracy-like target (default "auto"). */
+  scale?: ValueScale;
   seed?: number;
   /** A results file of architectures already trained (see results-file.ts), told at once. */
   importFile?: string;

@@ -7,9 +7,14 @@ import { TINY_SPEC, tinyAccuracy, tinySpace } from "../testing/study-fixtures.js
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { Direction } from "./store.js";
 import { Study } from "./study.js";
+import type { ValueScale } from "./tell-rules.js";
 
-async function tinyStudy(target = "val_acc", direction: Direction = "maximize"): Promise<Study<ChoicesArch>> {
-  const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target, direction }));
+async function tinyStudy(
+  target = "val_acc",
+  direction: Direction = "maximize",
+  scale: ValueScale = "auto",
+): Promise<Study<ChoicesArch>> {
+  const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target, direction, scale }));
   return Study.open(store, tinySpace());
 }
 
@@ -101,6 +106,34 @@ test("tell refuses what would corrupt the study, and ignores the same value told
   await assert.rejects(
     percent.tell(b, 0.9),
     /top1 0\.9 looks like a fraction, but this study's values are percents \(91–91\); tell 90/,
+  );
+});
+
+test("networks at chance level (1 % or less) fit a percent study; an explicit scale settles what values cannot", async () => {
+  const archs = tinySpace().sample(new Rng(3), 6);
+  // NAS-Bench-201 CIFAR-100: a cell whose output is unreachable scores 1 %, the others 40-73 %
+  const first = await tinyStudy("test_acc");
+  await first.tell(archs[0], 0.9999999996);
+  await first.tell(archs[1], 66.21);
+  await first.tell(archs[2], 71.4);
+  await first.tell(archs[3], 0.8333);
+  assert.equal((await first.store.counts()).done, 4);
+  await assert.rejects(
+    first.tell(archs[4], 0.7),
+    /test_acc 0\.7 looks like a fraction, .*\(0\.8333–71\.4\); tell 70 \(if it is right, make the study with --scale\)/,
+  );
+  const fraction = await tinyStudy("test_acc", "maximize", "fraction");
+  await assert.rejects(
+    fraction.tell(archs[0], 66.2),
+    /test_acc 66\.2 is not an accuracy; expected a fraction in \[0, 1\] \(this study's scale\); tell 0\.662/,
+  );
+  const percent = await tinyStudy("test_acc", "maximize", "percent");
+  await percent.tell(archs[0], 91);
+  await percent.tell(archs[1], 0.9);
+  await assert.rejects(percent.tell(archs[2], 100.5), /expected a percent in \[0, 100\]/);
+  assert.throws(
+    () => Study.settings({ spec: TINY_SPEC, target: "latency_ms", scale: "percent" }),
+    /a scale \(percent\) is for accuracy-like targets/,
   );
 });
 

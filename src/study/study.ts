@@ -19,7 +19,7 @@ import type {
   TrialReason,
   TrialResult,
 } from "./store.js";
-import { tellCheck } from "./tell-rules.js";
+import { accuracyLike, tellCheck, type ValueScale } from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
@@ -56,6 +56,8 @@ export interface NewStudy {
   spec: unknown;
   target: string;
   direction?: Direction;
+  /** Scale of an accuracy-like target (default "auto": inferred; see tell-rules.ts). */
+  scale?: ValueScale;
   /** Seed of the study's random choices (default 0). */
   seed?: number;
 }
@@ -77,7 +79,14 @@ export class Study<A> {
       throw new UserError(`direction must be maximize or minimize, got "${direction}"`);
     const seed = given.seed ?? 0;
     if (!Number.isSafeInteger(seed)) throw new UserError(`the study's seed must be an integer, got ${seed}`);
-    return { space: given.spec, target, direction, seed, createdAt: new Date().toISOString() };
+    const scale = given.scale ?? "auto";
+    if (!["fraction", "percent", "auto"].includes(scale))
+      throw new UserError(`the scale must be fraction, percent or auto, got "${scale}"`);
+    if (scale !== "auto" && !accuracyLike(target))
+      throw new UserError(
+        `a scale (${scale}) is for accuracy-like targets (names with acc, top1, top5, precision, recall, f1, auc, iou); "${target}" takes any number`,
+      );
+    return { space: given.spec, target, direction, scale, seed, createdAt: new Date().toISOString() };
   }
 
   /**
@@ -174,7 +183,11 @@ export class Study<A> {
     });
     return this.store.record(
       results,
-      tellCheck(this.settings.target, (r) => sources.get(r.key) ?? JSON.stringify(r.arch)),
+      tellCheck(
+        this.settings.target,
+        (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
+        this.settings.scale ?? "auto",
+      ),
     );
   }
 
