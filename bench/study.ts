@@ -91,6 +91,7 @@ async function measure(c: Case, runs: number) {
   return {
     space: c.name,
     askSeconds: latency,
+    askCpuSeconds: cpu,
     cliAskSecondsAt100: cliSeconds,
     fileBytesPer1000: bytesPer1000,
   };
