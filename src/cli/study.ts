@@ -13,7 +13,12 @@ export function studyCommand(): Command {
       "make a study (a search space, the architectures suggested and told, the settings) or show one",
     )
     .addCommand(createCommand())
-    .addCommand(showCommand());
+    .addCommand(showCommand())
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay study create --space macro8.json --study runs.db --target val_acc --import trained.csv\n" +
+        "  nas-assay study show --study runs.db --json",
+    );
 }
 
 function createCommand(): Command {
