@@ -85,3 +85,29 @@ export {
 export { type SpecSpaceSummary, summariseSpace } from "./spaces/summary.js";
 export type { VertexCell } from "./spaces/vertex-cell/cell.js";
 export { ENUMERATION_LIMIT, VertexCellSpace } from "./spaces/vertex-cell/space.js";
+export { type AskOptions, DEFAULT_ASK } from "./study/ask-strategy.js";
+export { type ResultRow, readResultsFile } from "./study/results-file.js";
+export {
+  type SeedCurves,
+  type SimulateResult,
+  type SimulateSpec,
+  type StrategyResult,
+  simulate,
+} from "./study/simulate.js";
+export { SqliteStudyStore, STUDY_SCHEMA_VERSION } from "./study/sqlite-store.js";
+export type {
+  Direction,
+  Outcome,
+  Proposal,
+  RecordCheck,
+  StudyCounts,
+  StudySettings,
+  StudyStore,
+  Trial,
+  TrialReason,
+  TrialResult,
+  TrialState,
+} from "./study/store.js";
+export { type Asked, type NewStudy, Study, type StudySummary, type TellItem } from "./study/study.js";
+export { type CreateStudyFile, createStudyFile, openStudyFile } from "./study/study-file.js";
+export { accuracyLike } from "./study/tell-rules.js";

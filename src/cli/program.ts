@@ -1,5 +1,6 @@
 /** The whole `nas-assay` command line (every command, with its help), without running it. */
 import { Command, type Option } from "commander";
+import { askCommand } from "./ask.js";
 import { cellCommand } from "./cell.js";
 import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
@@ -10,7 +11,10 @@ import { queueCommand } from "./queue.js";
 import { reportCommand } from "./report.js";
 import { reproduceCommand } from "./reproduce.js";
 import { searchCommand } from "./search.js";
+import { simulateCommand } from "./simulate.js";
 import { spaceCommand } from "./space.js";
+import { studyCommand } from "./study.js";
+import { tellCommand } from "./tell.js";
 import { tourCommand } from "./tour.js";
 import { trainCommand } from "./train.js";
 import { workerCommand } from "./worker.js";
@@ -45,6 +49,10 @@ export function program(): Command {
     queueCommand(),
     reportCommand(),
     searchCommand(),
+    studyCommand(),
+    askCommand(),
+    tellCommand(),
+    simulateCommand(),
     tourCommand(),
   ]) {
     for (const sub of command.commands) unknownBeforeMissing(sub);

@@ -1,0 +1,130 @@
+/** `nas-assay study create` and `nas-assay study show`: make a study from a spec file, and look at one. */
+import { Command, Option } from "commander";
+import { writeFileAtomic } from "../data/atomic-file.js";
+import { toHtml } from "../report/html.js";
+import { createStudyFile, openStudyFile } from "../study/study-file.js";
+import { studyDocument } from "../study/study-report.js";
+import { archText } from "./arch-text.js";
+import { globals, print } from "./context.js";
+
+export function studyCommand(): Command {
+  return new Command("study")
+    .description(
+      "make a study (a search space, the architectures suggested and told, the settings) or show one",
+    )
+    .addCommand(createCommand())
+    .addCommand(showCommand())
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay study create --space macro8.json --study runs.db --target val_acc --import trained.csv\n" +
+        "  nas-assay study show --study runs.db --json",
+    );
+}
+
+function createCommand(): Command {
+  return new Command("create")
+    .description("make a study file from a space spec; --import tells what you have already trained")
+    .requiredOption("--space <spec.json>", "the space spec file (kinds: choices, edge-cell, vertex-cell)")
+    .requiredOption("--study <file.db>", "the study file to make (SQLite; refused if it exists)")
+    .requiredOption("--target <name>", "the value told (a column of results files), e.g. val_acc")
+    .option("--minimize", "lower values are better (error, latency); default: higher is better")
+    .addOption(
+      new Option(
+        "--scale <scale>",
+        "an accuracy-like target's scale, when the values told cannot show it (e.g. networks at 1 % " +
+          "accuracy): fraction ([0, 1]) or percent ([0, 100]); default: inferred",
+      ).choices(["fraction", "percent"]),
+    )
+    .option("--import <results.csv>", "architectures already trained: their columns and the target column")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay study create --space macro8.json --study runs.db --target val_acc --import trained.csv",
+    )
+    .action(
+      async (
+        opts: {
+          space: string;
+          study: string;
+          target: string;
+          minimize?: boolean;
+          scale?: "fraction" | "percent";
+          import?: string;
+        },
+        cmd: Command,
+      ) => {
+        const options = globals(cmd);
+        const { study, imported } = await createStudyFile({
+          study: opts.study,
+          specFile: opts.space,
+          target: opts.target,
+          direction: opts.minimize ? "minimize" : "maximize",
+          scale: opts.scale,
+          importFile: opts.import,
+        });
+        const result = {
+          study: opts.study,
+          space: study.space.name,
+          kind: study.space.kind,
+          size: study.space.count.toString(),
+          target: study.settings.target,
+          direction: study.settings.direction,
+          imported: imported.written,
+          repeated: imported.skipped,
+        };
+        await study.close();
+        print(options, result, () =>
+          [
+            `made ${opts.study}: space ${result.space} (${result.kind}, ${result.size} architectures), ` +
+              `${result.direction} ${result.target}`,
+            ...(opts.import
+              ? [
+                  `imported ${imported.written} results from ${opts.import}` +
+                    (imported.skipped
+                      ? ` (${imported.skipped} repeated rows with the same value ignored)`
+                      : ""),
+                ]
+              : []),
+          ].join("\n"),
+        );
+      },
+    );
+}
+
+function showCommand(): Command {
+  return new Command("show")
+    .description(
+      "how many done/pending/failed, the best so far; --html draws the best-so-far curve and predicted vs observed",
+    )
+    .requiredOption("--study <file.db>", "the study file")
+    .option("--html <page.html>", "also write an HTML page with the plots")
+    .addHelpText("after", "\nExamples:\n  nas-assay study show --study runs.db --html runs.html")
+    .action(async (opts: { study: string; html?: string }, cmd: Command) => {
+      const options = globals(cmd);
+      const study = await openStudyFile(opts.study);
+      try {
+        const summary = await study.summary();
+        if (opts.html) {
+          const document = studyDocument(
+            opts.study,
+            await study.trials(),
+            study.settings.target,
+            study.settings.direction,
+          );
+          writeFileAtomic(opts.html, await toHtml(document.title, [document]));
+        }
+        const { target, direction } = study.settings;
+        print(options, summary, () =>
+          [
+            `${opts.study}: space ${study.space.name}, ${direction} ${target}`,
+            `${summary.done} done, ${summary.pending} pending, ${summary.failed} failed`,
+            summary.best
+              ? `best ${target} ${summary.best.value}: ${archText(summary.best.arch)}`
+              : "nothing told yet",
+            ...(opts.html ? [`wrote ${opts.html}`] : []),
+          ].join("\n"),
+        );
+      } finally {
+        await study.close();
+      }
+    });
+}

@@ -1,0 +1,79 @@
+/** `nas-assay tell`: record a trained architecture's value (or its failure), or a results file of them. */
+import { Command, Option } from "commander";
+import { UserError } from "../errors.js";
+import { readResultsFile } from "../study/results-file.js";
+import { openStudyFile } from "../study/study-file.js";
+import { globals, print } from "./context.js";
+import { parsedBy } from "./options.js";
+
+const number = parsedBy((text) => {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n))
+    throw new UserError(`expected a finite number, got "${text}"`);
+  return n;
+});
+
+export function tellCommand(): Command {
+  return new Command("tell")
+    .description(
+      "record results: --arch with --value (or --failed), or --file with many; refuses an architecture " +
+        "outside the space, a value on another scale than the study's, a second different value",
+    )
+    .requiredOption("--study <file.db>", "the study file")
+    .option(
+      "--arch <text>",
+      "the architecture: choices → a JSON object of decision → option; edge-cell → its arch string; " +
+        'vertex-cell → {"matrix": …, "ops": …}',
+    )
+    .addOption(new Option("--value <x>", "its value of the study's target").argParser(number))
+    .addOption(new Option("--failed", "its training failed (it is never suggested again)").conflicts("value"))
+    .addOption(
+      new Option(
+        "--file <results.csv>",
+        "many results: the architecture's columns and the target column (a number, or failed)",
+      ).conflicts(["arch", "value", "failed"]),
+    )
+    .addHelpText(
+      "after",
+      '\nExamples:\n  nas-assay tell --study runs.db --arch \'{"layer1":"mb3_k3",…}\' --value 0.931\n' +
+        "  nas-assay tell --study runs.db --file results.csv",
+    )
+    .action(
+      async (
+        opts: { study: string; arch?: string; value?: number; failed?: boolean; file?: string },
+        cmd: Command,
+      ) => {
+        const options = globals(cmd);
+        if (!opts.file && opts.arch === undefined)
+          throw new UserError("tell needs --arch with --value (or --failed), or --file results.csv");
+        if (opts.arch !== undefined && opts.value === undefined && !opts.failed)
+          throw new UserError("--arch needs --value <x> or --failed");
+        const study = await openStudyFile(opts.study);
+        try {
+          const items = opts.file
+            ? readResultsFile(opts.file, study.space, study.settings.target).map((r) => ({
+                arch: r.arch,
+                outcome: r.outcome,
+                source: `${opts.file} line ${r.line}`,
+              }))
+            : [
+                {
+                  arch: study.space.fromJSON(opts.arch),
+                  outcome: opts.failed ? ({ failed: true } as const) : { value: opts.value as number },
+                  source: `--arch ${opts.arch}`,
+                },
+              ];
+          const told = await study.tellMany(items);
+          print(
+            options,
+            told,
+            () =>
+              `told ${told.written} result${told.written === 1 ? "" : "s"} to ${opts.study}` +
+              (told.skipped ? ` (${told.skipped} already told with the same value, ignored)` : ""),
+          );
+        } finally {
+          await study.close();
+        }
+      },
+    );
+}

@@ -1,0 +1,201 @@
+/**
+ * Which architectures `ask` suggests: the active search of search/active-search.ts, generalised to any
+ * kind of space and to architectures as values. While fewer than `initial` architectures are told,
+ * they are drawn uniformly at random among the valid ones. Then, at every ask, the predictor is fitted
+ * on every told architecture; the candidates are every never-suggested member of a space small enough
+ * (at most `candidates` members, counted by enumeration), else `candidates` random members plus 50
+ * mutations of each of the 10 best told; most of the asked architectures are chosen among those
+ * predicted best by the neighbourhood rule (own prediction + the mean prediction of their mutations,
+ * search/neighbourhood.ts) and a share (`exploration`) is drawn at random among the other candidates.
+ *
+ * Values here are "higher is better" (a minimized target is negated by the caller).
+ */
+import { createPredictor, type Method } from "../predictors/registry.js";
+import { Rng } from "../random.js";
+import { chooseByNeighbourhood, type NeighbourhoodOptions } from "../search/neighbourhood.js";
+import type { ArchitectureSpace } from "../spaces/architecture-space.js";
+import { ArchitecturePool } from "./architecture-pool.js";
+import type { TrialReason } from "./store.js";
+
+export interface AskOptions {
+  /** Predictor refitted at every ask. */
+  method: Method;
+  /** Told architectures needed before the predictor is used (random suggestions until then). */
+  initial: number;
+  /** Share of each ask drawn at random among the candidates (rounded; 0..1). */
+  exploration: number;
+  /** Most candidates scored per ask (a larger space is sampled). */
+  candidates: number;
+  /** The neighbourhood rule's options (weight 0: by own prediction only). */
+  neighbourhood: Partial<NeighbourhoodOptions>;
+  /** Proposals made per architecture asked for, so that a process that lost some to another still has enough. */
+  spare: number;
+}
+
+/** Defaults: see the README's study section for the simulations that chose them. */
+export const DEFAULT_ASK: AskOptions = {
+  method: "mlp",
+  initial: 10,
+  exploration: 0.2,
+  candidates: 20000,
+  neighbourhood: { weight: 1, draws: 50, candidates: 200 },
+  spare: 3,
+};
+
+/** Checks options given by a caller, filling the rest from the defaults (RangeError when out of range). */
+export function askOptions(given: Partial<AskOptions> = {}): AskOptions {
+  const o = {
+    ...DEFAULT_ASK,
+    ...given,
+    neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...given.neighbourhood },
+  };
+  for (const name of ["initial", "candidates", "spare"] as const)
+    if (!Number.isInteger(o[name]) || o[name] < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
+  if (o.initial < 2)
+    throw new RangeError(`initial must be at least 2 (a predictor needs two values), got ${o.initial}`);
+  if (!(o.exploration >= 0 && o.exploration <= 1))
+    throw new RangeError(`exploration must be in [0, 1], got ${o.exploration}`);
+  return o;
+}
+
+/** An architecture `ask` would hand out, with the predictor's value for it (null before any fit). */
+export interface Suggestion<A> {
+  arch: A;
+  key: string;
+  predicted: number | null;
+  reason: TrialReason;
+}
+
+/** A told architecture with its value, higher is better. */
+export interface Told<A> {
+  arch: A;
+  value: number;
+}
+
+/** Members of the space not in `taken`, drawn at random: up to `n` (fewer only when the space runs out). */
+function freshSample<A>(space: ArchitectureSpace<A>, rng: Rng, taken: ReadonlySet<string>, n: number): A[] {
+  const out: A[] = [];
+  const seen = new Set<string>();
+  const room = space.count - BigInt(taken.size);
+  const want = room < BigInt(n) ? Number(room < 0n ? 0n : room) : n;
+  // each draw is a distinct set; repeat with more while taken architectures crowd it out
+  for (let draw = want + taken.size; out.length < want; draw *= 2) {
+    const size = space.count < BigInt(draw) ? Number(space.count) : draw;
+    for (const arch of space.sample(rng, size)) {
+      const key = space.key(arch);
+      if (taken.has(key) || seen.has(key)) continue;
+      seen.add(key);
+      out.push(arch);
+      if (out.length >= want) break;
+    }
+    if (BigInt(size) >= space.count) break;
+  }
+  return out;
+}
+
+/**
+ * Architectures to suggest, best first: up to `spare` × `n` of them, never one whose key is in
+ * `taken`, ordered so that the first `n` hold the intended share of explored ones. Fewer come back
+ * only when the space runs out of untaken members.
+ */
+export async function propose<A>(
+  space: ArchitectureSpace<A>,
+  told: readonly Told<A>[],
+  taken: ReadonlySet<string>,
+  n: number,
+  seed: number,
+  given: Partial<AskOptions> = {},
+): Promise<Suggestion<A>[]> {
+  const o = askOptions(given);
+  const rng = new Rng(seed);
+  const want = n * o.spare;
+  if (told.length < o.initial)
+    return freshSample(space, rng, taken, want).map((arch) => ({
+      arch,
+      key: space.key(arch),
+      predicted: null,
+      reason: "explore",
+    }));
+
+  const pool = new ArchitecturePool(space);
+  for (const t of told) pool.add(t.arch);
+  // candidates: every untaken member of a small space, else random members and mutations of the best told
+  const candidateKeys = new Map<number, string>();
+  const consider = (arch: A) => {
+    const key = space.key(arch);
+    if (taken.has(key)) return;
+    const id = pool.add(arch, key);
+    if (id >= told.length) candidateKeys.set(id, key);
+  };
+  if (space.countedBy === "enumerated" && space.count <= BigInt(o.candidates)) {
+    for (const arch of space.sample(rng, Number(space.count))) consider(arch);
+  } else {
+    const best = told
+      .map((t, id) => ({ id, value: t.value }))
+      .sort((a, b) => b.value - a.value || a.id - b.id)
+      .slice(0, 10);
+    for (const { id } of best) for (let k = 0; k < 50; k++) consider(space.mutate(rng, told[id].arch));
+    for (const arch of freshSample(space, rng, taken, Math.max(0, o.candidates - candidateKeys.size)))
+      consider(arch);
+  }
+  const candidates = Int32Array.from(candidateKeys.keys());
+  if (candidates.length === 0) return [];
+
+  const predictor = createPredictor(o.method, pool);
+  await predictor.fit({
+    space: pool,
+    labeled: Int32Array.from(told.keys()),
+    labels: told.map((t) => t.value),
+    seed,
+  });
+  const predicted = new Map<number, number>();
+  const scored = await predictor.predict(candidates);
+  candidates.forEach((id, k) => {
+    predicted.set(id, scored[k]);
+  });
+  const ranked = Int32Array.from(candidates).sort(
+    (a, b) => (predicted.get(b) as number) - (predicted.get(a) as number) || a - b,
+  );
+
+  const total = Math.min(want, candidates.length);
+  const exploreShare = Math.round(n * o.exploration) / n;
+  const exploreCount = Math.min(Math.round(total * exploreShare), total);
+  const exploitCount = total - exploreCount;
+  const exploit =
+    exploitCount === 0
+      ? new Int32Array(0)
+      : (
+          await chooseByNeighbourhood(
+            pool,
+            ranked,
+            async (ids) => predictor.predict(ids),
+            seed,
+            exploitCount,
+            o.neighbourhood,
+          )
+        ).top;
+  const chosen = new Set(exploit);
+  const rest = Array.from(candidates).filter((id) => !chosen.has(id));
+  const explore: number[] = [];
+  while (explore.length < exploreCount && rest.length > 0)
+    explore.push(rest.splice(rng.int(rest.length), 1)[0]);
+
+  // the first n: their shares of exploited and explored; then the spares in the same proportions
+  const firstExploit = n - Math.round(n * o.exploration);
+  const order = [
+    ...Array.from(exploit.subarray(0, firstExploit), (id) => ({ id, reason: "exploit" as const })),
+    ...explore
+      .slice(0, n - Math.min(firstExploit, exploit.length))
+      .map((id) => ({ id, reason: "explore" as const })),
+  ];
+  const placed = new Set(order.map((p) => p.id));
+  for (const id of exploit) if (!placed.has(id)) order.push({ id, reason: "exploit" });
+  for (const id of explore) if (!placed.has(id)) order.push({ id, reason: "explore" });
+  return order.map(({ id, reason }) => ({
+    arch: pool.cell(id),
+    key: candidateKeys.get(id) as string,
+    predicted: predicted.get(id) as number,
+    reason,
+  }));
+}

@@ -1,0 +1,76 @@
+/**
+ * Results files for `tell --file` and `study create --import`: a CSV with the architecture's columns as
+ * in label files (`choices`: one column per decision holding the option; `edge-cell`: `arch`;
+ * `vertex-cell`: `matrix`, `ops`) plus the study's target column, holding a number, or `failed` for a
+ * run that did not finish. Other columns are ignored. The whole file is refused at its first bad row
+ * (named by line), so that a study never holds half a file.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { BadFileError, UserError } from "../errors.js";
+import type { ArchitectureSpace } from "../spaces/architecture-space.js";
+import type { Outcome } from "./store.js";
+
+export interface ResultRow<A> {
+  /** Line in the file (the header is line 1). */
+  line: number;
+  arch: A;
+  outcome: Outcome;
+}
+
+/**
+ * Reads every row of `file` for `space` and `target`. Throws BadFileError for an unreadable file, a
+ * missing column, an empty file, or a row whose architecture or value is not valid (naming the line).
+ */
+export function readResultsFile<A>(
+  file: string,
+  space: ArchitectureSpace<A>,
+  target: string,
+): ResultRow<A>[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
+  }
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
+  } catch (e) {
+    throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
+  }
+  if (records.length === 0)
+    throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
+  const header = Object.keys(records[0].record);
+  const missing = [...space.columns, target].filter((c) => !header.includes(c));
+  if (missing.length > 0)
+    throw new BadFileError(
+      file,
+      `no column ${missing.map((c) => `"${c}"`).join(", ")}; a results file for ${space.name} has the columns ` +
+        `${[...space.columns, target].join(", ")} (found ${header.join(", ")})`,
+    );
+  return records.map(({ record, info }) => {
+    const line = info.lines;
+    let arch: A;
+    try {
+      arch = space.fromRow(record);
+    } catch (e) {
+      if (e instanceof UserError || e instanceof RangeError)
+        throw new BadFileError(file, `line ${line}: ${e.message}`);
+      throw e;
+    }
+    const raw = record[target];
+    let outcome: Outcome;
+    if (raw.toLowerCase() === "failed") outcome = { failed: true };
+    else {
+      const value = raw === "" ? Number.NaN : Number(raw);
+      if (!Number.isFinite(value))
+        throw new BadFileError(
+          file,
+          `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a number, or "failed" for a run that did not finish`,
+        );
+      outcome = { value };
+    }
+    return { line, arch, outcome };
+  });
+}

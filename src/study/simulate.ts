@@ -1,0 +1,218 @@
+/**
+ * `simulate`: the ask/tell loop played against a table of evaluated architectures (a benchmark of the
+ * user's own), beside random search and regularized evolution on the same seeds, so that a user can
+ * check the strategy on their own data before spending GPU hours. Each strategy "trains" an
+ * architecture by reading its value in the table. When the table does not hold every member of the
+ * space, every strategy is restricted to the table's architectures (TableSpace, ArchitectureList).
+ */
+import { BadFileError, UserError } from "../errors.js";
+import { meanStd } from "../eval/evaluate.js";
+import { randomSearch, trueEvolution } from "../search/active-search.js";
+import { forEachSeed } from "../seeds-in-parallel.js";
+import { ArchitectureList } from "../spaces/architecture-list.js";
+import type { ArchitectureSpace } from "../spaces/architecture-space.js";
+import { createSpace } from "../spaces/kinds.js";
+import { readSpecFile } from "../spaces/spec.js";
+import type { AskOptions } from "./ask-strategy.js";
+import { readResultsFile } from "./results-file.js";
+import { SqliteStudyStore } from "./sqlite-store.js";
+import { Study } from "./study.js";
+import { TableSpace } from "./table-space.js";
+import { accuracyLike } from "./tell-rules.js";
+
+const SIMULATE_WORKER = new URL("./simulate-worker.js", import.meta.url);
+
+/** What a simulation runs on (plain data: worker threads get it as is). */
+export interface SimulateSpec {
+  specFile: string;
+  tableFile: string;
+  target: string;
+  minimize?: boolean;
+  /** Architectures "trained" per run. */
+  budget: number;
+  /** Architectures asked for at a time (one predictor fit per ask). */
+  batch: number;
+  ask?: Partial<AskOptions>;
+}
+
+/** A strategy over the seeds: mean best-so-far after each evaluation, and read at checkpoints. */
+export interface StrategyResult {
+  /** Mean (over seeds) best value found so far, after each evaluation (index k: after k + 1). */
+  curve: number[];
+  /** At 10, 25, 50, 100 evaluations (those ≤ budget): the best found, mean ± std over seeds, and its median rank in the table (1 = the table's best). */
+  at: Record<string, { mean: number; std: number; medianRank: number }>;
+}
+
+export interface SimulateResult {
+  space: string;
+  target: string;
+  budget: number;
+  seeds: number[];
+  tableSize: number;
+  strategies: { ask: StrategyResult; random: StrategyResult; evolution: StrategyResult };
+}
+
+/** One seed's best-so-far curves (user scale), per strategy. */
+export interface SeedCurves {
+  ask: number[];
+  random: number[];
+  evolution: number[];
+}
+
+interface Table<A> {
+  space: ArchitectureSpace<A>;
+  /** The space searched: the whole space when the table covers it, else the table's architectures. */
+  searched: ArchitectureSpace<A>;
+  archs: A[];
+  /** Values on the user's scale, by table position. */
+  values: Float64Array;
+  byKey: Map<string, number>;
+}
+
+/** Reads the spec and the table (distinct architectures; repeated rows are averaged). */
+async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
+  const space = await createSpace(readSpecFile(spec.specFile));
+  const rows = readResultsFile(spec.tableFile, space, spec.target);
+  const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
+  for (const row of rows) {
+    if (!("value" in row.outcome))
+      throw new BadFileError(
+        spec.tableFile,
+        `line ${row.line}: a simulation table needs a value on every row, not "failed"`,
+      );
+    const key = space.key(row.arch);
+    const entry = sums.get(key) ?? { arch: row.arch, sum: 0, n: 0 };
+    entry.sum += row.outcome.value;
+    entry.n++;
+    sums.set(key, entry);
+  }
+  const entries = [...sums.values()];
+  const archs = entries.map((e) => e.arch);
+  const values = Float64Array.from(entries, (e) => e.sum / e.n);
+  const byKey = new Map(archs.map((a, k) => [space.key(a), k]));
+  const covers = BigInt(archs.length) === space.count;
+  return { space, searched: covers ? space : new TableSpace(space, archs), archs, values, byKey };
+}
+
+function checkSpec(spec: SimulateSpec): void {
+  for (const name of ["budget", "batch"] as const)
+    if (!Number.isInteger(spec[name]) || spec[name] < 1)
+      throw new UserError(`--${name} must be a positive integer, got ${spec[name]}`);
+}
+
+/** One seed: the three strategies' best-so-far curves on the user's scale. */
+export async function simulateSeed(
+  spec: SimulateSpec,
+  seed: number,
+  onProgress?: (done: number) => void,
+  loaded?: Table<unknown>,
+): Promise<SeedCurves> {
+  checkSpec(spec);
+  const table = loaded ?? (await loadTable(spec));
+  const sign = spec.minimize ? -1 : 1;
+  const budget = Math.min(spec.budget, table.archs.length);
+  const user = (curve: number[]) => curve.map((v) => sign * v);
+  // random search and evolution on table positions, maximizing sign × value
+  const list = new ArchitectureList(table.space, table.archs);
+  const truth = Float64Array.from(table.values, (v) => sign * v);
+  const random = randomSearch(list, truth, seed, budget).bestSoFar;
+  const evolution = (await trueEvolution(list, truth, seed, budget)).bestSoFar;
+
+  const settings = Study.settings({
+    spec: { name: table.space.name },
+    target: spec.target,
+    direction: spec.minimize ? "minimize" : "maximize",
+    // the table's values are all told: their scale is known (a value-only rule cannot read 1 % at chance level)
+    scale: accuracyLike(spec.target) ? (table.values.some((v) => v > 1) ? "percent" : "fraction") : "auto",
+    seed,
+  });
+  const study = await Study.open(await SqliteStudyStore.memory(settings), table.searched, spec.ask);
+  const ask: number[] = [];
+  let best = Number.NEGATIVE_INFINITY;
+  try {
+    while (ask.length < budget) {
+      const asked = await study.ask(Math.min(spec.batch, budget - ask.length));
+      if (asked.length === 0) break;
+      const items = asked.map((a) => {
+        const k = table.byKey.get(a.key);
+        if (k === undefined) throw new Error(`ask suggested ${a.key}, which is not in the table`);
+        best = Math.max(best, truth[k]);
+        ask.push(best);
+        return { arch: a.arch, outcome: { value: table.values[k] } };
+      });
+      await study.tellMany(items);
+      onProgress?.(ask.length / budget);
+    }
+  } finally {
+    await study.close();
+  }
+  return { ask: user(ask), random: user(random), evolution: user(evolution) };
+}
+
+/** Checkpoints read in the summary: 10, 25, 50, 100 (those ≤ budget). */
+export const CHECKPOINTS = [10, 25, 50, 100];
+
+/**
+ * The three strategies on every seed (up to `jobs` at once in worker threads), and whether they were
+ * restricted to the table's architectures. Throws UserError / BadFileError for a bad spec, table,
+ * target or budget.
+ */
+export async function simulate(
+  spec: SimulateSpec,
+  seeds: number[],
+  jobs = 1,
+  onProgress?: (done: number) => void,
+): Promise<{ result: SimulateResult; restrictedToTable: boolean }> {
+  checkSpec(spec);
+  if (seeds.length === 0) throw new UserError("simulate needs at least one seed");
+  const table = await loadTable(spec);
+  const runs = await forEachSeed<SeedCurves>(
+    seeds,
+    jobs,
+    {
+      here: (seed, report) => simulateSeed(spec, seed, report, table),
+      worker: { script: SIMULATE_WORKER, data: (seed) => ({ spec, seed }) },
+    },
+    onProgress,
+  );
+  const sign = spec.minimize ? -1 : 1;
+  // rank 1 = the table's best: 1 + the number of table values strictly better
+  const sorted = Float64Array.from(table.values, (v) => sign * v).sort();
+  const rank = (value: number) => {
+    const v = sign * value;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] > v) hi = mid;
+      else lo = mid + 1;
+    }
+    return sorted.length - lo + 1;
+  };
+  const budget = Math.min(spec.budget, table.archs.length);
+  const summarize = (strategy: keyof SeedCurves): StrategyResult => {
+    const read = (r: SeedCurves, k: number) => r[strategy][Math.min(k, r[strategy].length - 1)];
+    const curve = Array.from(
+      { length: budget },
+      (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length,
+    );
+    const at: StrategyResult["at"] = {};
+    for (const n of CHECKPOINTS.filter((c) => c <= budget)) {
+      const values = runs.map((r) => read(r, n - 1));
+      const ranks = values.map(rank).sort((a, b) => a - b);
+      const mid = ranks.length >> 1;
+      const medianRank = ranks.length % 2 ? ranks[mid] : (ranks[mid - 1] + ranks[mid]) / 2;
+      at[String(n)] = { ...meanStd(values), medianRank };
+    }
+    return { curve, at };
+  };
+  const result: SimulateResult = {
+    space: table.space.name,
+    target: spec.target,
+    budget: spec.budget,
+    seeds,
+    tableSize: table.archs.length,
+    strategies: { ask: summarize("ask"), random: summarize("random"), evolution: summarize("evolution") },
+  };
+  return { result, restrictedToTable: table.searched instanceof TableSpace };
+}

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import Database from "better-sqlite3";
+import { BadFileError, UserError } from "../errors.js";
+import { tinyDir } from "../testing/study-fixtures.js";
+import { SqliteStudyStore, STUDY_SCHEMA_VERSION } from "./sqlite-store.js";
+import type { StudySettings } from "./store.js";
+
+const SETTINGS: StudySettings = {
+  space: { name: "tiny", kind: "choices", decisions: [] },
+  target: "val_acc",
+  direction: "maximize",
+  seed: 3,
+  createdAt: "2026-01-01T00:00:00.000Z",
+};
+
+const proposal = (key: string) => ({ key, arch: { k: key }, predicted: 0.5, reason: "exploit" as const });
+
+test("a study file keeps its settings, is WAL, and refuses to be made twice", async () => {
+  const path = join(tinyDir().dir, "s.db");
+  const store = await SqliteStudyStore.create(path, SETTINGS);
+  assert.deepEqual(await store.settings(), SETTINGS);
+  await store.close();
+  const db = new Database(path);
+  assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+  assert.equal(db.pragma("user_version", { simple: true }), STUDY_SCHEMA_VERSION);
+  db.close();
+  await assert.rejects(SqliteStudyStore.create(path, SETTINGS), /s\.db already exists/);
+  const again = await SqliteStudyStore.open(path);
+  assert.equal((await again.settings()).seed, 3);
+  await again.close();
+});
+
+test("open refuses a missing file, a file that is not SQLite, another SQLite file, another schema version", async () => {
+  const { dir } = tinyDir();
+  await assert.rejects(SqliteStudyStore.open(join(dir, "none.db")), (e: Error) => {
+    assert.ok(e instanceof UserError);
+    assert.match(e.message, /none\.db: no such study \(create one with: nas-assay study create/);
+    return true;
+  });
+  const text = join(dir, "text.db");
+  writeFileSync(text, "layer1,val_acc\nmb3,0.9\n".repeat(200));
+  await assert.rejects(SqliteStudyStore.open(text), (e: Error) => {
+    assert.ok(e instanceof BadFileError);
+    assert.match(e.message, /text\.db: is not a nas-assay study \(file is not a database\)/);
+    return true;
+  });
+  const other = join(dir, "other.db");
+  new Database(other).exec("CREATE TABLE t (x)");
+  await assert.rejects(
+    SqliteStudyStore.open(other),
+    /other\.db: is an SQLite file but not a nas-assay study/,
+  );
+  const newer = join(dir, "newer.db");
+  (await SqliteStudyStore.create(newer, SETTINGS)).close();
+  const db = new Database(newer);
+  db.pragma(`user_version = ${STUDY_SCHEMA_VERSION + 1}`);
+  db.close();
+  await assert.rejects(
+    SqliteStudyStore.open(newer),
+    new RegExp(
+      `newer\\.db: is a study of schema version ${STUDY_SCHEMA_VERSION + 1}; this nas-assay reads version ${STUDY_SCHEMA_VERSION}`,
+    ),
+  );
+});
+
+test("reserve hands out each key once, skipping held ones, in the order proposed", async () => {
+  const store = await SqliteStudyStore.memory(SETTINGS);
+  const first = await store.reserve(["a", "b", "c"].map(proposal), 2);
+  assert.deepEqual(
+    first.map((t) => [t.key, t.state, t.number]),
+    [
+      ["a", "pending", 1],
+      ["b", "pending", 2],
+    ],
+  );
+  const second = await store.reserve(["a", "b", "c", "d", "e"].map(proposal), 2);
+  assert.deepEqual(
+    second.map((t) => t.key),
+    ["c", "d"],
+  );
+  assert.deepEqual(await store.reserve(["a", "b"].map(proposal), 2), []);
+  assert.deepEqual([...(await store.keys())].sort(), ["a", "b", "c", "d"]);
+  assert.deepEqual(await store.counts(), { pending: 4, done: 0, failed: 0 });
+});
+
+test("record writes all results or none, and shows each check the values recorded so far", async () => {
+  const store = await SqliteStudyStore.memory(SETTINGS);
+  await store.reserve([proposal("a")], 1);
+  const seen: number[] = [];
+  const r = await store.record(
+    [
+      { key: "a", arch: { k: "a" }, outcome: { value: 0.5 } },
+      { key: "b", arch: { k: "b" }, outcome: { value: 0.7 } },
+      { key: "c", arch: { k: "c" }, outcome: { failed: true } },
+    ],
+    (_result, context) => {
+      seen.push(context.done.count);
+      return "write";
+    },
+  );
+  assert.deepEqual(r, { written: 3, skipped: 0 });
+  assert.deepEqual(seen, [0, 1, 2]);
+  const trials = await store.trials();
+  assert.deepEqual(
+    trials.map((t) => [t.key, t.state, t.value, t.reason]),
+    [
+      ["a", "done", 0.5, "exploit"],
+      ["b", "done", 0.7, null],
+      ["c", "failed", null, null],
+    ],
+  );
+  await assert.rejects(
+    store.record(
+      [
+        { key: "d", arch: {}, outcome: { value: 0.1 } },
+        { key: "e", arch: {}, outcome: { value: 0.2 } },
+      ],
+      (result) => {
+        if (result.key === "e") throw new UserError("no e");
+        return "write";
+      },
+    ),
+    /no e/,
+  );
+  assert.deepEqual(await store.counts(), { pending: 0, done: 2, failed: 1 }, "d was not kept");
+});

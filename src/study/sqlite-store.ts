@@ -1,0 +1,247 @@
+/**
+ * A study in one SQLite file (better-sqlite3): WAL journal so that readers never wait and a process
+ * killed mid-write loses nothing committed; `ask` reserves in a `BEGIN IMMEDIATE` transaction (one
+ * writer at a time, others wait up to BUSY_TIMEOUT_MS) with UNIQUE(key) behind it, so two processes
+ * asking at once get disjoint architectures. The file carries an application id (it is a nas-assay
+ * study) and a schema version (a file of another version is refused, never reinterpreted).
+ */
+import { existsSync, linkSync, rmSync } from "node:fs";
+import Database from "better-sqlite3";
+import { BadFileError, UserError } from "../errors.js";
+import type {
+  Proposal,
+  RecordCheck,
+  StudyCounts,
+  StudySettings,
+  StudyStore,
+  Trial,
+  TrialResult,
+} from "./store.js";
+
+/** Version of the tables below; bump it (and refuse or migrate older files) when they change. */
+export const STUDY_SCHEMA_VERSION = 1;
+/** `PRAGMA application_id` of a study file: "NASA" in ASCII. */
+const APPLICATION_ID = 0x4e415341;
+/** How long a writer waits for another process's transaction before giving up (ms). */
+const BUSY_TIMEOUT_MS = 30_000;
+
+const SCHEMA = `
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE trials (
+  number INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  arch TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+  value REAL,
+  predicted REAL,
+  reason TEXT CHECK (reason IN ('exploit', 'explore')),
+  asked_at TEXT,
+  told_at TEXT,
+  CHECK ((state = 'done') = (value IS NOT NULL))
+);
+CREATE INDEX trials_state ON trials (state);
+`;
+
+interface TrialRow {
+  number: number;
+  key: string;
+  arch: string;
+  state: Trial["state"];
+  value: number | null;
+  predicted: number | null;
+  reason: Trial["reason"];
+  asked_at: string | null;
+  told_at: string | null;
+}
+
+function trialOf(row: TrialRow): Trial {
+  return {
+    number: row.number,
+    key: row.key,
+    arch: JSON.parse(row.arch),
+    state: row.state,
+    value: row.value,
+    predicted: row.predicted,
+    reason: row.reason,
+    askedAt: row.asked_at,
+    toldAt: row.told_at,
+  };
+}
+
+function configure(db: Database.Database): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma("journal_mode = WAL");
+  // every commit reaches the disk: a study records hours of training per row
+  db.pragma("synchronous = FULL");
+}
+
+export class SqliteStudyStore implements StudyStore {
+  private constructor(
+    readonly location: string,
+    private readonly db: Database.Database,
+  ) {}
+
+  /**
+   * Creates a study file at `path` (refused if anything is there). The file is built beside it and
+   * linked into place, so a crash never leaves a half-made study under that name.
+   */
+  static async create(path: string, settings: StudySettings): Promise<SqliteStudyStore> {
+    if (existsSync(path)) throw new UserError(`${path} already exists; choose another --study file`);
+    const tmp = `${path}.${process.pid}.creating`;
+    try {
+      const db = new Database(tmp);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${STUDY_SCHEMA_VERSION}`);
+      db.exec(SCHEMA);
+      const put = db.prepare("INSERT INTO settings (name, value) VALUES (?, ?)");
+      db.transaction(() => {
+        for (const [name, value] of Object.entries(settings)) put.run(name, JSON.stringify(value));
+      })();
+      db.close();
+      linkSync(tmp, path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") throw new UserError(`${path} already exists; choose another --study file`);
+      if (code === "ENOENT" || code === "EACCES" || code === "EROFS" || code === "SQLITE_CANTOPEN")
+        throw new UserError(`cannot create the study ${path}: ${(e as Error).message}`);
+      throw e;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    return SqliteStudyStore.open(path);
+  }
+
+  /** A study held in memory only (simulations): the same tables and transactions, nothing on disk. */
+  static async memory(settings: StudySettings): Promise<SqliteStudyStore> {
+    const db = new Database(":memory:");
+    db.exec(SCHEMA);
+    const put = db.prepare("INSERT INTO settings (name, value) VALUES (?, ?)");
+    for (const [name, value] of Object.entries(settings)) put.run(name, JSON.stringify(value));
+    return new SqliteStudyStore(":memory:", db);
+  }
+
+  /** Opens an existing study file; refuses a missing file, another kind of file, or another schema version. */
+  static async open(path: string): Promise<SqliteStudyStore> {
+    if (!existsSync(path))
+      throw new UserError(
+        `${path}: no such study (create one with: nas-assay study create --study ${path} …)`,
+      );
+    let db: Database.Database;
+    try {
+      db = new Database(path, { fileMustExist: true });
+    } catch (e) {
+      throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
+    }
+    try {
+      const app = db.pragma("application_id", { simple: true }) as number;
+      const version = db.pragma("user_version", { simple: true }) as number;
+      if (app !== APPLICATION_ID) throw new BadFileError(path, "is an SQLite file but not a nas-assay study");
+      if (version !== STUDY_SCHEMA_VERSION)
+        throw new BadFileError(
+          path,
+          `is a study of schema version ${version}; this nas-assay reads version ${STUDY_SCHEMA_VERSION} ` +
+            `(use the nas-assay that made it${version > STUDY_SCHEMA_VERSION ? ", or a newer one" : ""})`,
+        );
+      configure(db);
+    } catch (e) {
+      db.close();
+      if (e instanceof UserError) throw e;
+      // SQLITE_NOTADB and friends: not an SQLite file at all, or a damaged one
+      throw new BadFileError(path, `is not a nas-assay study (${(e as Error).message})`);
+    }
+    return new SqliteStudyStore(path, db);
+  }
+
+  async settings(): Promise<StudySettings> {
+    const rows = this.db.prepare("SELECT name, value FROM settings").all() as {
+      name: string;
+      value: string;
+    }[];
+    const settings = Object.fromEntries(rows.map((r) => [r.name, JSON.parse(r.value)]));
+    for (const name of ["space", "target", "direction", "seed", "createdAt"])
+      if (!(name in settings)) throw new BadFileError(this.location, `damaged study: no setting "${name}"`);
+    return settings as StudySettings;
+  }
+
+  async trials(): Promise<Trial[]> {
+    return (this.db.prepare("SELECT * FROM trials ORDER BY number").all() as TrialRow[]).map(trialOf);
+  }
+
+  async counts(): Promise<StudyCounts> {
+    const counts: StudyCounts = { pending: 0, done: 0, failed: 0 };
+    const rows = this.db.prepare("SELECT state, count(*) AS n FROM trials GROUP BY state").all() as {
+      state: Trial["state"];
+      n: number;
+    }[];
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
+  }
+
+  async keys(): Promise<Set<string>> {
+    return new Set(this.db.prepare("SELECT key FROM trials").pluck().all() as string[]);
+  }
+
+  async reserve(proposals: readonly Proposal[], n: number): Promise<Trial[]> {
+    const insert = this.db.prepare(
+      "INSERT OR IGNORE INTO trials (key, arch, state, predicted, reason, asked_at) VALUES (?, ?, 'pending', ?, ?, ?)",
+    );
+    const read = this.db.prepare("SELECT * FROM trials WHERE number = ?");
+    const now = new Date().toISOString();
+    const reserve = this.db.transaction(() => {
+      const out: Trial[] = [];
+      for (const p of proposals) {
+        if (out.length >= n) break;
+        const info = insert.run(p.key, JSON.stringify(p.arch), p.predicted, p.reason, now);
+        if (info.changes === 1) out.push(trialOf(read.get(info.lastInsertRowid) as TrialRow));
+      }
+      return out;
+    });
+    return reserve.immediate();
+  }
+
+  async record(
+    results: readonly TrialResult[],
+    check: RecordCheck,
+  ): Promise<{ written: number; skipped: number }> {
+    const find = this.db.prepare("SELECT * FROM trials WHERE key = ?");
+    const range = this.db.prepare(
+      "SELECT count(*) AS count, min(value) AS min, max(value) AS max FROM trials WHERE state = 'done'",
+    );
+    const update = this.db.prepare("UPDATE trials SET state = ?, value = ?, told_at = ? WHERE key = ?");
+    const insert = this.db.prepare(
+      "INSERT INTO trials (key, arch, state, value, told_at) VALUES (?, ?, ?, ?, ?)",
+    );
+    const now = new Date().toISOString();
+    const record = this.db.transaction(() => {
+      const done = range.get() as { count: number; min: number | null; max: number | null };
+      const seen = { count: done.count, min: done.min ?? Number.NaN, max: done.max ?? Number.NaN };
+      let written = 0;
+      let skipped = 0;
+      for (const result of results) {
+        const row = find.get(result.key) as TrialRow | undefined;
+        const verdict = check(result, { existing: row && trialOf(row), done: { ...seen } });
+        if (verdict === "skip") {
+          skipped++;
+          continue;
+        }
+        const failed = "failed" in result.outcome;
+        const value = "value" in result.outcome ? result.outcome.value : null;
+        const state = failed ? "failed" : "done";
+        if (row) update.run(state, value, now, result.key);
+        else insert.run(result.key, JSON.stringify(result.arch), state, value, now);
+        if (value !== null) {
+          seen.count++;
+          seen.min = seen.count === 1 ? value : Math.min(seen.min, value);
+          seen.max = seen.count === 1 ? value : Math.max(seen.max, value);
+        }
+        written++;
+      }
+      return { written, skipped };
+    });
+    return record.immediate();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

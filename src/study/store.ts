@@ -1,0 +1,112 @@
+/**
+ * Where a study lives: its settings and its trials, behind one small interface so that the SQLite file
+ * of today and a PostgreSQL server later (many machines asking at once) are interchangeable. Every
+ * method is asynchronous for that reason, though SQLite answers at once.
+ *
+ * A trial is one architecture the study knows of, keyed by the space's `key` (its identity): suggested
+ * and not yet told (`pending`), told with a value (`done`) or told as failed (`failed`). A key appears
+ * once; the store refuses a second row for it (UNIQUE), whatever the caller checked before.
+ */
+
+export type TrialState = "pending" | "done" | "failed";
+/** Why `ask` suggested an architecture: predicted among the best, or drawn to explore. */
+export type TrialReason = "exploit" | "explore";
+/** Whether higher (`maximize`, accuracy) or lower (`minimize`, error, latency) values are better. */
+export type Direction = "maximize" | "minimize";
+
+export interface StudySettings {
+  /** The space's spec, as the spec file gave it (JSON). */
+  space: unknown;
+  /** Name of the value told (a column of result files, e.g. "val_acc"). */
+  target: string;
+  direction: Direction;
+  /**
+   * Scale of an accuracy-like target: "fraction" ([0, 1]), "percent" ([0, 100]) or "auto" (inferred
+   * from the values told; see tell-rules.ts). Absent in files made before it existed: "auto".
+   */
+  scale?: "fraction" | "percent" | "auto";
+  /** Seed of the study's random choices (each ask derives its own from it). */
+  seed: number;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+}
+
+export interface Trial {
+  /** Order of arrival in the study, from 1. */
+  number: number;
+  /** The architecture's identity in its space. */
+  key: string;
+  /** The architecture's JSON form (see ArchitectureSpace.toJSON). */
+  arch: unknown;
+  state: TrialState;
+  /** The value told (done trials), on the user's scale; null otherwise. */
+  value: number | null;
+  /** What the predictor expected when it was asked for (null: drawn before any fit, or never asked for). */
+  predicted: number | null;
+  /** Why it was asked for; null when it was told without being asked for (imported). */
+  reason: TrialReason | null;
+  /** ISO 8601 UTC: when `ask` handed it out (null if never asked for) and when it was told. */
+  askedAt: string | null;
+  toldAt: string | null;
+}
+
+/** An architecture `ask` would like to hand out. */
+export interface Proposal {
+  key: string;
+  arch: unknown;
+  predicted: number | null;
+  reason: TrialReason;
+}
+
+/** A result to record: a value, or a failure. */
+export type Outcome = { value: number } | { failed: true };
+
+export interface TrialResult {
+  key: string;
+  arch: unknown;
+  outcome: Outcome;
+}
+
+/** What a check sees of the study while a result is recorded (inside the same transaction). */
+export interface RecordContext {
+  /** The trial already stored under the result's key, if any. */
+  existing: Trial | undefined;
+  /** Done values so far (earlier results of the same call included). */
+  done: { count: number; min: number; max: number };
+}
+
+/**
+ * A check run for each result inside the write transaction: throw to refuse (nothing of the call is
+ * written), return "skip" to leave the stored trial as it is (e.g. the same value told again), or
+ * "write" to store the result.
+ */
+export type RecordCheck = (result: TrialResult, context: RecordContext) => "write" | "skip";
+
+export interface StudyCounts {
+  pending: number;
+  done: number;
+  failed: number;
+}
+
+export interface StudyStore {
+  /** Where the study is (a file path, a URL), for messages. */
+  readonly location: string;
+  settings(): Promise<StudySettings>;
+  /** Every trial, in order of arrival (`number`). */
+  trials(): Promise<Trial[]>;
+  counts(): Promise<StudyCounts>;
+  /** The keys of every trial, whatever its state: what `ask` must never hand out again. */
+  keys(): Promise<Set<string>>;
+  /**
+   * Atomically stores as pending the first `n` proposals whose keys the study does not hold yet (in
+   * order), and returns them as trials. Two callers at once get disjoint sets; fewer than `n` come back
+   * when the proposals run out.
+   */
+  reserve(proposals: readonly Proposal[], n: number): Promise<Trial[]>;
+  /**
+   * Atomically records results (all or none): each is checked by `check`, then written over its
+   * pending/failed trial or as a new trial. Returns how many were written and how many skipped.
+   */
+  record(results: readonly TrialResult[], check: RecordCheck): Promise<{ written: number; skipped: number }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,76 @@
+/**
+ * Studies in SQLite files, as the command line uses them: made from a spec file (the spec is copied
+ * into the study, so the study file alone is enough later), optionally with results already trained,
+ * and reopened by path.
+ */
+import { rmSync } from "node:fs";
+import { createSpace } from "../spaces/kinds.js";
+import { parseSpec, readSpecFile } from "../spaces/spec.js";
+import type { AskOptions } from "./ask-strategy.js";
+import { readResultsFile } from "./results-file.js";
+import { SqliteStudyStore } from "./sqlite-store.js";
+import type { Direction } from "./store.js";
+import { Study } from "./study.js";
+import type { ValueScale } from "./tell-rules.js";
+
+export interface CreateStudyFile {
+  /** The study file to make (refused if it exists). */
+  study: string;
+  /** The space spec file (checked; every bad field named). */
+  specFile: string;
+  target: string;
+  direction?: Direction;
+  /** Scale of an accuracy-like target (default "auto"). */
+  scale?: ValueScale;
+  seed?: number;
+  /** A results file of architectures already trained (see results-file.ts), told at once. */
+  importFile?: string;
+}
+
+/**
+ * Makes a study file; with `importFile`, tells its rows (all or none: a bad row leaves no study file
+ * behind). Returns the study, open, and how many rows were imported. Throws UserError/BadFileError.
+ */
+export async function createStudyFile(
+  given: CreateStudyFile,
+  options: Partial<AskOptions> = {},
+): Promise<{ study: Study<unknown>; imported: { written: number; skipped: number } }> {
+  const spec = readSpecFile(given.specFile);
+  const space = await createSpace(spec);
+  const settings = Study.settings({
+    spec,
+    target: given.target,
+    direction: given.direction,
+    seed: given.seed,
+  });
+  // read the import before making anything, so that a bad file leaves nothing behind
+  const rows = given.importFile ? readResultsFile(given.importFile, space, settings.target) : [];
+  const store = await SqliteStudyStore.create(given.study, settings);
+  try {
+    const study = await Study.open(store, space, options);
+    const imported = await study.tellMany(
+      rows.map((r) => ({ arch: r.arch, outcome: r.outcome, source: `${given.importFile} line ${r.line}` })),
+    );
+    return { study, imported };
+  } catch (e) {
+    await store.close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${given.study}${suffix}`, { force: true });
+    throw e;
+  }
+}
+
+/** Opens a study file and the space its stored spec describes. Throws UserError/BadFileError. */
+export async function openStudyFile(
+  path: string,
+  options: Partial<AskOptions> = {},
+): Promise<Study<unknown>> {
+  const store = await SqliteStudyStore.open(path);
+  try {
+    const settings = await store.settings();
+    const space = await createSpace(parseSpec(settings.space, `${path} (its space spec)`));
+    return await Study.open(store, space, options);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

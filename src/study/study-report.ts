@@ -1,0 +1,106 @@
+/**
+ * A study as a report document (`study show --html`): counts, the best architectures, the best value
+ * found against architectures told, and the predictor's value at ask time against the value told.
+ */
+import type { ReportDocument } from "../report/document.js";
+import { table } from "../report/document.js";
+import type { Direction, Trial } from "./store.js";
+
+/** The best value so far after each told value, in order of telling (failed runs are not counted). */
+export function bestSoFar(trials: readonly Trial[], direction: Direction): { told: number; best: number }[] {
+  const done = trials
+    .filter((t) => t.state === "done")
+    .sort((a, b) => (a.toldAt ?? "").localeCompare(b.toldAt ?? "") || a.number - b.number);
+  let best = Number.NaN;
+  return done.map((t, k) => {
+    const v = t.value as number;
+    if (k === 0 || (direction === "minimize" ? v < best : v > best)) best = v;
+    return { told: k + 1, best };
+  });
+}
+
+/** The report of a study named `title` (a file path) for target `target`. */
+export function studyDocument(
+  title: string,
+  trials: readonly Trial[],
+  target: string,
+  direction: Direction,
+): ReportDocument {
+  const count = (state: Trial["state"]) => trials.filter((t) => t.state === state).length;
+  const done = trials.filter((t) => t.state === "done");
+  const sign = direction === "minimize" ? -1 : 1;
+  const top = done
+    .slice()
+    .sort((a, b) => sign * ((b.value as number) - (a.value as number)) || a.number - b.number)
+    .slice(0, 10);
+  const curve = bestSoFar(trials, direction);
+  const scatter = done
+    .filter((t) => t.predicted !== null)
+    .map((t) => ({ predicted: t.predicted, observed: t.value, reason: t.reason ?? "told" }));
+  return {
+    title: `Study ${title}`,
+    blocks: [
+      {
+        kind: "paragraph",
+        text:
+          `${count("done")} done, ${count("pending")} pending, ${count("failed")} failed; ` +
+          `target \`${target}\` (${direction === "minimize" ? "lower" : "higher"} is better).`,
+      },
+      { kind: "heading", text: "Best so far" },
+      table(
+        ["rank", "trial", target, "predicted", "architecture"],
+        top.map((t, k) => [
+          String(k + 1),
+          String(t.number),
+          String(t.value),
+          t.predicted === null ? "—" : t.predicted.toPrecision(4),
+          JSON.stringify(t.arch),
+        ]),
+      ),
+      {
+        kind: "figure",
+        title: `Best ${target} found against architectures told`,
+        spec: {
+          width: 420,
+          height: 260,
+          data: { values: curve },
+          mark: { type: "line", point: curve.length <= 60, interpolate: "step-after" },
+          encoding: {
+            x: { field: "told", type: "quantitative", title: "architectures told" },
+            y: {
+              field: "best",
+              type: "quantitative",
+              title: `best ${target} so far`,
+              scale: { zero: false },
+            },
+          },
+        },
+      },
+      {
+        kind: "figure",
+        title: `Predicted at ask time against observed ${target} (${scatter.length} asked after the first fit)`,
+        spec: {
+          width: 320,
+          height: 320,
+          data: { values: scatter },
+          mark: { type: "point", filled: true, opacity: 0.7 },
+          encoding: {
+            x: {
+              field: "predicted",
+              type: "quantitative",
+              title: `predicted ${target}`,
+              scale: { zero: false },
+            },
+            y: {
+              field: "observed",
+              type: "quantitative",
+              title: `observed ${target}`,
+              scale: { zero: false },
+            },
+            color: { field: "reason", type: "nominal", title: "asked to" },
+          },
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { UserError } from "../errors.js";
+import { Rng } from "../random.js";
+import type { ChoicesArch } from "../spaces/choices.js";
+import { TINY_SPEC, tinyAccuracy, tinySpace } from "../testing/study-fixtures.js";
+import { SqliteStudyStore } from "./sqlite-store.js";
+import type { Direction } from "./store.js";
+import { Study } from "./study.js";
+import type { ValueScale } from "./tell-rules.js";
+
+async function tinyStudy(
+  target = "val_acc",
+  direction: Direction = "maximize",
+  scale: ValueScale = "auto",
+): Promise<Study<ChoicesArch>> {
+  const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target, direction, scale }));
+  return Study.open(store, tinySpace());
+}
+
+test("ask never hands out an architecture twice (pending, told or failed) until the space runs out", async () => {
+  const study = await tinyStudy();
+  const seen = new Set<string>();
+  let batches = 0;
+  for (;;) {
+    const asked = await study.ask(25);
+    if (asked.length === 0) break;
+    batches++;
+    for (const a of asked) {
+      assert.ok(!seen.has(a.key), `${a.key} handed out twice`);
+      seen.add(a.key);
+    }
+    // tell most, leave some pending, fail one
+    await study.tellMany(
+      asked.slice(0, 18).map((a, k) => ({
+        arch: a.arch,
+        outcome: k === 0 ? { failed: true } : { value: tinyAccuracy(a.arch) },
+      })),
+    );
+  }
+  assert.equal(seen.size, 162, "every member once");
+  assert.ok(batches >= 7);
+  const counts = await study.store.counts();
+  assert.equal(counts.pending + counts.done + counts.failed, 162);
+  assert.deepEqual(await study.ask(3), []);
+});
+
+test("after 10 told, ask fits the predictor: most to exploit (better than the space's mean), a share to explore", async () => {
+  const study = await tinyStudy();
+  const first = await study.ask(12);
+  assert.ok(
+    first.every((a) => a.reason === "explore" && a.predicted === null),
+    "random before 10 are told",
+  );
+  await study.tellMany(first.map((a) => ({ arch: a.arch, outcome: { value: tinyAccuracy(a.arch) } })));
+  const asked = await study.ask(10);
+  assert.equal(asked.length, 10);
+  assert.deepEqual(
+    asked.map((a) => a.reason),
+    [...Array(8).fill("exploit"), ...Array(2).fill("explore")],
+  );
+  assert.ok(asked.every((a) => typeof a.predicted === "number" && Number.isFinite(a.predicted)));
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const space = tinySpace();
+  const spaceMean = mean(space.sample(new Rng(0), 162).map(tinyAccuracy));
+  const exploitMean = mean(asked.filter((a) => a.reason === "exploit").map((a) => tinyAccuracy(a.arch)));
+  assert.ok(exploitMean > spaceMean + 0.01, `exploited ${exploitMean} vs the space's mean ${spaceMean}`);
+});
+
+test("tell refuses what would corrupt the study, and ignores the same value told again", async () => {
+  const study = await tinyStudy();
+  const [a, b, c] = tinySpace().sample(new Rng(1), 3);
+  await assert.rejects(study.tell([5, 0, 0, 0, 0], 0.9), /the architecture is not an architecture of tiny/);
+  await assert.rejects(study.tell(a, Number.NaN), /the value NaN is not a finite number/);
+  await assert.rejects(study.tell(a, Number.POSITIVE_INFINITY), /the value Infinity is not a finite number/);
+  await assert.rejects(
+    study.tell(a, 150),
+    /val_acc 150 is not an accuracy; expected a fraction in \[0, 1\] or a percent/,
+  );
+  assert.deepEqual(await study.tell(a, 0.91), { written: 1, skipped: 0 });
+  await assert.rejects(
+    study.tell(b, 93.2),
+    /val_acc 93\.2 looks like a percent, but this study's values are fractions \(0\.91–0\.91\); tell 0\.932/,
+  );
+  assert.deepEqual(await study.tell(a, 0.91), { written: 0, skipped: 1 }, "the same value again is ignored");
+  await assert.rejects(study.tell(a, 0.92), /was told 0\.91 .*refusing a second value 0\.92/);
+  await assert.rejects(study.tell(a, { failed: true }), /was told 0\.91 .*cannot be told failed now/);
+  await study.tell(b, { failed: true });
+  assert.deepEqual(
+    await study.tell(b, 0.88),
+    { written: 1, skipped: 0 },
+    "a retry that worked replaces the failure",
+  );
+  // a refused call writes nothing, even its valid items
+  await assert.rejects(
+    study.tellMany([
+      { arch: c, outcome: { value: 0.9 } },
+      { arch: a, outcome: { value: 0.5 }, source: "results.csv line 3" },
+    ]),
+    /results\.csv line 3 was told 0\.91/,
+  );
+  assert.deepEqual(await study.store.counts(), { pending: 0, done: 2, failed: 0 });
+  // a study in percent refuses fractions
+  const percent = await tinyStudy("top1");
+  await percent.tell(a, 91);
+  await assert.rejects(
+    percent.tell(b, 0.9),
+    /top1 0\.9 looks like a fraction, but this study's values are percents \(91–91\); tell 90/,
+  );
+});
+
+test("networks at chance level (1 % or less) fit a percent study; an explicit scale settles what values cannot", async () => {
+  const archs = tinySpace().sample(new Rng(3), 6);
+  // NAS-Bench-201 CIFAR-100: a cell whose output is unreachable scores 1 %, the others 40-73 %
+  const first = await tinyStudy("test_acc");
+  await first.tell(archs[0], 0.9999999996);
+  await first.tell(archs[1], 66.21);
+  await first.tell(archs[2], 71.4);
+  await first.tell(archs[3], 0.8333);
+  assert.equal((await first.store.counts()).done, 4);
+  await assert.rejects(
+    first.tell(archs[4], 0.7),
+    /test_acc 0\.7 looks like a fraction, .*\(0\.8333–71\.4\); tell 70 \(if it is right, make the study with --scale\)/,
+  );
+  const fraction = await tinyStudy("test_acc", "maximize", "fraction");
+  await assert.rejects(
+    fraction.tell(archs[0], 66.2),
+    /test_acc 66\.2 is not an accuracy; expected a fraction in \[0, 1\] \(this study's scale\); tell 0\.662/,
+  );
+  const percent = await tinyStudy("test_acc", "maximize", "percent");
+  await percent.tell(archs[0], 91);
+  await percent.tell(archs[1], 0.9);
+  await assert.rejects(percent.tell(archs[2], 100.5), /expected a percent in \[0, 100\]/);
+  assert.throws(
+    () => Study.settings({ spec: TINY_SPEC, target: "latency_ms", scale: "percent" }),
+    /a scale \(percent\) is for accuracy-like targets/,
+  );
+});
+
+test("a minimized target of any scale: best is the lowest, no accuracy rule", async () => {
+  const study = await tinyStudy("latency_ms", "minimize");
+  const archs = tinySpace().sample(new Rng(2), 3);
+  await study.tellMany(archs.map((arch, k) => ({ arch, outcome: { value: [150, 12.5, 40][k] } })));
+  const best = await study.best();
+  assert.equal(best?.value, 12.5);
+  assert.deepEqual(best?.arch, archs[1]);
+  const summary = await study.summary();
+  assert.deepEqual(Object.keys(summary), ["done", "pending", "failed", "best", "trials"]);
+  assert.deepEqual(summary.best, { arch: tinySpace().toJSON(archs[1]), value: 12.5 });
+  assert.deepEqual(summary.trials[0], { arch: tinySpace().toJSON(archs[0]), state: "done", value: 150 });
+  await assert.rejects(
+    study.ask(0),
+    (e: Error) => e instanceof UserError && /positive integer count, got 0/.test(e.message),
+  );
+});

@@ -1,0 +1,229 @@
+/**
+ * A study: a search space, every architecture suggested or told with its state, and the settings —
+ * the ask/tell loop practitioners know from hyper-parameter tools (Optuna's study.ask / study.tell),
+ * driven by our predictors. `ask(n)` hands out `n` architectures never handed out or told before;
+ * `tell` records a trained architecture's value (or its failure) under the rules of tell-rules.ts.
+ * Everything lives in a StudyStore, so several processes (or machines, with a server store) can ask
+ * and tell at once.
+ */
+import { UserError } from "../errors.js";
+import { Rng } from "../random.js";
+import type { ArchitectureSpace } from "../spaces/architecture-space.js";
+import { type AskOptions, askOptions, propose, type Told } from "./ask-strategy.js";
+import type {
+  Direction,
+  Outcome,
+  StudySettings,
+  StudyStore,
+  Trial,
+  TrialReason,
+  TrialResult,
+} from "./store.js";
+import { accuracyLike, tellCheck, type ValueScale } from "./tell-rules.js";
+
+/** An architecture handed out by `ask`. */
+export interface Asked<A> {
+  arch: A;
+  /** Its JSON form (see ArchitectureSpace.toJSON). */
+  json: unknown;
+  key: string;
+  /** The predictor's value for it on the study's scale; null when drawn before the first fit. */
+  predicted: number | null;
+  reason: TrialReason;
+}
+
+/** A result for `tellMany`: the architecture, its value or failure, and how to name it in messages. */
+export interface TellItem<A> {
+  arch: A;
+  outcome: Outcome;
+  /** E.g. "results.csv line 7"; default: the architecture's JSON form. */
+  source?: string;
+}
+
+/** The study as `study show --json` prints it. */
+export interface StudySummary {
+  done: number;
+  pending: number;
+  failed: number;
+  /** The best told value and its architecture (JSON form); null while nothing is done. */
+  best: { arch: unknown; value: number } | null;
+  trials: { arch: unknown; state: Trial["state"]; value: number | null }[];
+}
+
+/** Settings given when a study is made. */
+export interface NewStudy {
+  /** The space spec (JSON), stored in the study so that it can be reopened alone. */
+  spec: unknown;
+  target: string;
+  direction?: Direction;
+  /** Scale of an accuracy-like target (default "auto": inferred; see tell-rules.ts). */
+  scale?: ValueScale;
+  /** Seed of the study's random choices (default 0). */
+  seed?: number;
+}
+
+export class Study<A> {
+  private constructor(
+    readonly store: StudyStore,
+    readonly space: ArchitectureSpace<A>,
+    readonly settings: StudySettings,
+    private readonly options: AskOptions,
+  ) {}
+
+  /** The settings a new store is made with (checked: a target name, a direction, an integer seed). */
+  static settings(given: NewStudy): StudySettings {
+    const target = given.target?.trim();
+    if (!target) throw new UserError("a study needs a target name (the value told, e.g. val_acc)");
+    const direction = given.direction ?? "maximize";
+    if (direction !== "maximize" && direction !== "minimize")
+      throw new UserError(`direction must be maximize or minimize, got "${direction}"`);
+    const seed = given.seed ?? 0;
+    if (!Number.isSafeInteger(seed)) throw new UserError(`the study's seed must be an integer, got ${seed}`);
+    const scale = given.scale ?? "auto";
+    if (!["fraction", "percent", "auto"].includes(scale))
+      throw new UserError(`the scale must be fraction, percent or auto, got "${scale}"`);
+    if (scale !== "auto" && !accuracyLike(target))
+      throw new UserError(
+        `a scale (${scale}) is for accuracy-like targets (names with acc, top1, top5, precision, recall, f1, auc, iou); "${target}" takes any number`,
+      );
+    return { space: given.spec, target, direction, scale, seed, createdAt: new Date().toISOString() };
+  }
+
+  /**
+   * A study over an opened store; `space` must be the one its spec describes (same name). `options`
+   * tune the ask strategy (see ask-strategy.ts; RangeError when out of range).
+   */
+  static async open<A>(
+    store: StudyStore,
+    space: ArchitectureSpace<A>,
+    options: Partial<AskOptions> = {},
+  ): Promise<Study<A>> {
+    const settings = await store.settings();
+    const name = (settings.space as { name?: unknown } | null)?.name;
+    if (name !== space.name)
+      throw new UserError(`${store.location} is a study of the space "${String(name)}", not "${space.name}"`);
+    return new Study(store, space, settings, askOptions(options));
+  }
+
+  /** +1 when higher values are better, −1 for a minimized target: strategies always maximize. */
+  private get sign(): number {
+    return this.settings.direction === "minimize" ? -1 : 1;
+  }
+
+  /**
+   * `n` distinct architectures never handed out nor told before, reserved as pending in one
+   * transaction (another process asking at the same time gets others). Fewer come back only when the
+   * space has no other member left. Throws UserError for `n` not a positive integer.
+   */
+  async ask(n: number): Promise<Asked<A>[]> {
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`ask needs a positive integer count, got ${n}`);
+    const out: Trial[] = [];
+    for (let attempt = 0; out.length < n && attempt < 10; attempt++) {
+      const trials = await this.store.trials();
+      const taken = new Set(trials.map((t) => t.key));
+      const told: Told<A>[] = trials
+        .filter((t) => t.state === "done")
+        .map((t) => ({ arch: this.space.fromJSON(t.arch), value: this.sign * (t.value as number) }));
+      // the same study state gives the same proposals: a second process asking at once takes the spares
+      const seed = Rng.keyed(this.settings.seed, trials.length, attempt).int(2 ** 31);
+      const proposals = await propose(this.space, told, taken, n - out.length, seed, this.options);
+      if (proposals.length === 0) break;
+      const reserved = await this.store.reserve(
+        proposals.map((p) => ({
+          key: p.key,
+          arch: this.space.toJSON(p.arch),
+          predicted: p.predicted === null ? null : this.sign * p.predicted,
+          reason: p.reason,
+        })),
+        n - out.length,
+      );
+      out.push(...reserved);
+    }
+    return out.map((t) => ({
+      arch: this.space.fromJSON(t.arch),
+      json: t.arch,
+      key: t.key,
+      predicted: t.predicted,
+      reason: t.reason as TrialReason,
+    }));
+  }
+
+  /** Records one result: `tell(arch, 0.931)` or `tell(arch, { failed: true })`. See `tellMany`. */
+  async tell(arch: A, result: number | { failed: true }): Promise<{ written: number; skipped: number }> {
+    return this.tellMany([{ arch, outcome: typeof result === "number" ? { value: result } : result }]);
+  }
+
+  /**
+   * Records results, all or none. Refuses (UserError naming the item): an architecture outside the
+   * space, a value that is not finite, a value on another scale than the study's (accuracy-like
+   * targets), a second different value for an architecture already told (see tell-rules.ts). The
+   * same value told again is skipped. Returns how many were written and skipped.
+   */
+  async tellMany(items: readonly TellItem<A>[]): Promise<{ written: number; skipped: number }> {
+    const sources = new Map<string, string>();
+    const results: TrialResult[] = items.map((item) => {
+      let json: unknown;
+      let key: string;
+      try {
+        json = this.space.toJSON(item.arch);
+        key = this.space.key(this.space.fromJSON(json));
+      } catch (e) {
+        throw new UserError(
+          `${item.source ?? "the architecture"} is not an architecture of ${this.space.name}: ${(e as Error).message}`,
+        );
+      }
+      if (
+        typeof item.outcome !== "object" ||
+        item.outcome === null ||
+        !("value" in item.outcome || "failed" in item.outcome)
+      )
+        throw new UserError(`${item.source ?? JSON.stringify(json)}: expected a value or { failed: true }`);
+      sources.set(key, item.source ?? JSON.stringify(json));
+      return { key, arch: json, outcome: item.outcome };
+    });
+    return this.store.record(
+      results,
+      tellCheck(
+        this.settings.target,
+        (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
+        this.settings.scale ?? "auto",
+      ),
+    );
+  }
+
+  /** Every trial in order of arrival. */
+  trials(): Promise<Trial[]> {
+    return this.store.trials();
+  }
+
+  /** The best done trial (highest value, or lowest for a minimized target; the earliest on ties). */
+  async best(): Promise<{ arch: A; json: unknown; value: number } | undefined> {
+    let best: Trial | undefined;
+    for (const t of await this.store.trials())
+      if (
+        t.state === "done" &&
+        (!best || this.sign * (t.value as number) > this.sign * (best.value as number))
+      )
+        best = t;
+    return best && { arch: this.space.fromJSON(best.arch), json: best.arch, value: best.value as number };
+  }
+
+  /** Counts, the best and every trial (the JSON of `study show --json`). */
+  async summary(): Promise<StudySummary> {
+    const trials = await this.store.trials();
+    const counts = await this.store.counts();
+    const best = await this.best();
+    return {
+      done: counts.done,
+      pending: counts.pending,
+      failed: counts.failed,
+      best: best ? { arch: best.json, value: best.value } : null,
+      trials: trials.map((t) => ({ arch: t.arch, state: t.state, value: t.value })),
+    };
+  }
+
+  /** Closes the store. */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

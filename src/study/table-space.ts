@@ -1,0 +1,95 @@
+/**
+ * The architectures of an evaluated table seen as a space of their own: what `simulate` searches when
+ * the table does not hold every member of the space (a strategy may only suggest what the table can
+ * answer). Keys, text forms and encodings are the space's; sampling draws table members; a mutation is
+ * the space's, redrawn until it lands in the table.
+ */
+import { InvalidCellError } from "../errors.js";
+import type { Rng } from "../random.js";
+import type { ArchitectureSpace } from "../spaces/architecture-space.js";
+import { sampleDistinct } from "../spaces/search-space.js";
+
+/** Mutations tried for one that lands in the table before a random other member is taken. */
+const TRIES = 64;
+
+export class TableSpace<A> implements ArchitectureSpace<A> {
+  readonly name: string;
+  readonly kind: ArchitectureSpace<A>["kind"];
+  readonly count: bigint;
+  readonly countedBy = "enumerated" as const;
+  readonly columns: readonly string[];
+  readonly encoding: ArchitectureSpace<A>["encoding"];
+  private readonly index = new Map<string, number>();
+
+  /** `archs`: distinct architectures of `space` (by key). */
+  constructor(
+    readonly space: ArchitectureSpace<A>,
+    readonly archs: readonly A[],
+  ) {
+    this.name = space.name;
+    this.kind = space.kind;
+    this.count = BigInt(archs.length);
+    this.columns = space.columns;
+    this.encoding = space.encoding;
+    archs.forEach((arch, k) => {
+      this.index.set(space.key(arch), k);
+    });
+  }
+
+  key(arch: A): string {
+    return this.space.key(arch);
+  }
+
+  toJSON(arch: A): unknown {
+    return this.space.toJSON(arch);
+  }
+
+  fromJSON(value: unknown): A {
+    return this.member(this.space.fromJSON(value));
+  }
+
+  fromRow(row: Readonly<Record<string, string>>): A {
+    return this.member(this.space.fromRow(row));
+  }
+
+  toRow(arch: A): Record<string, string> {
+    return this.space.toRow(arch);
+  }
+
+  sample(rng: Rng, n: number): A[] {
+    return Array.from(
+      sampleDistinct(rng, this.archs.length, Math.min(n, this.archs.length)),
+      (k) => this.archs[k],
+    );
+  }
+
+  mutate(rng: Rng, arch: A): A {
+    const from = this.index.get(this.space.key(arch));
+    for (let t = 0; t < TRIES; t++) {
+      const k = this.index.get(this.space.key(this.space.mutate(rng, arch)));
+      if (k !== undefined && k !== from) return this.archs[k];
+    }
+    if (this.archs.length < 2) throw new RangeError("a table of one architecture has no neighbour");
+    let k = rng.int(this.archs.length - 1);
+    if (from !== undefined && k >= from) k++;
+    return this.archs[k];
+  }
+
+  crossover(rng: Rng, a: A, b: A): A {
+    for (let t = 0; t < TRIES; t++) {
+      const k = this.index.get(this.space.key(this.space.crossover(rng, a, b)));
+      if (k !== undefined) return this.archs[k];
+    }
+    return this.mutate(rng, a);
+  }
+
+  encode(archs: readonly A[]): Float32Array {
+    return this.space.encode(archs);
+  }
+
+  private member(arch: A): A {
+    if (!this.index.has(this.space.key(arch)))
+      throw new InvalidCellError("table", `${this.space.key(arch)} is not in the evaluated table`);
+    return arch;
+  }
+}
