@@ -23,7 +23,9 @@ export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
   const ms = match ? Number(match[1]) * UNITS[match[2]] : Number.NaN;
   if (!(ms > 0) || !Number.isFinite(ms))
-    throw new UserError(`expected a duration above zero with its unit (ms, s, m, h or d), e.g. 24h or 90s; got "${text}"`);
+    throw new UserError(
+      `expected a duration above zero with its unit (ms, s, m, h or d), e.g. 24h or 90s; got "${text}"`,
+    );
   return Math.round(ms);
 }
 

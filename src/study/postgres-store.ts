@@ -89,14 +89,23 @@ function trialOf(row: TrialRow): Trial {
     value: row.value,
     predicted: row.predicted,
     reason: row.reason,
-    askedAt: row.asked_at && row.asked_at.toISOString(),
-    toldAt: row.told_at && row.told_at.toISOString(),
+    askedAt: row.asked_at?.toISOString() ?? null,
+    toldAt: row.told_at?.toISOString() ?? null,
   };
 }
 
 /** SQLSTATE classes of errors caused by the server or what the user gave, not by nas-assay. */
 const USER_CLASSES = ["08", "28", "3D", "53", "57"];
-const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+const NETWORK = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+]);
 
 /**
  * The error a caller sees: a UserError naming the study (by its URL without password) for what the
@@ -117,7 +126,10 @@ function explain(e: unknown, url: StudyUrl): unknown {
     );
   if (code === "3D000")
     return new UserError(`${url.location}: ${message} (make it first, e.g. createdb, or CREATE DATABASE)`);
-  if (code === "42501") return new UserError(`${url.location}: ${message} (the user needs the rights to read and write the nas_assay_* tables)`);
+  if (code === "42501")
+    return new UserError(
+      `${url.location}: ${message} (the user needs the rights to read and write the nas_assay_* tables)`,
+    );
   if (USER_CLASSES.includes(code.slice(0, 2))) return new UserError(`${url.location}: ${message}`);
   return e;
 }
@@ -209,7 +221,8 @@ export class PostgresStudyStore implements StudyStore {
     const { rows } = await client.query("SELECT version FROM nas_assay_schema");
     const versions = rows.map((r) => r.version as number);
     if (versions.length !== 1 || versions[0] !== POSTGRES_SCHEMA_VERSION) {
-      const version = versions.length === 1 ? versions[0] : `unknown (${versions.length} rows in nas_assay_schema)`;
+      const version =
+        versions.length === 1 ? versions[0] : `unknown (${versions.length} rows in nas_assay_schema)`;
       throw new UserError(
         `${url.location}: the database holds nas-assay studies of schema version ${version}; this nas-assay ` +
           `reads version ${POSTGRES_SCHEMA_VERSION} (use the nas-assay that made them` +
@@ -257,9 +270,10 @@ export class PostgresStudyStore implements StudyStore {
   }
 
   async settings(): Promise<StudySettings> {
-    const rows = await this.query<{ settings: string }>("SELECT settings FROM nas_assay_studies WHERE id = $1", [
-      this.id,
-    ]);
+    const rows = await this.query<{ settings: string }>(
+      "SELECT settings FROM nas_assay_studies WHERE id = $1",
+      [this.id],
+    );
     if (rows.length !== 1) throw new UserError(`${this.location}: the study was removed while in use`);
     const settings = JSON.parse(rows[0].settings);
     for (const name of ["space", "target", "direction", "seed", "createdAt"])
@@ -286,15 +300,18 @@ export class PostgresStudyStore implements StudyStore {
   }
 
   async keys(): Promise<Set<string>> {
-    const rows = await this.query<{ key: string }>("SELECT key FROM nas_assay_trials WHERE study_id = $1", [this.id]);
+    const rows = await this.query<{ key: string }>("SELECT key FROM nas_assay_trials WHERE study_id = $1", [
+      this.id,
+    ]);
     return new Set(rows.map((r) => r.key));
   }
 
   /** Locks the study's row for the transaction (writers of one study take turns) and returns its next trial number. */
   private async lockStudy(client: pg.PoolClient): Promise<number> {
-    const { rows } = await client.query("SELECT next_number FROM nas_assay_studies WHERE id = $1 FOR UPDATE", [
-      this.id,
-    ]);
+    const { rows } = await client.query(
+      "SELECT next_number FROM nas_assay_studies WHERE id = $1 FOR UPDATE",
+      [this.id],
+    );
     if (rows.length !== 1) throw new UserError(`${this.location}: the study was removed while in use`);
     return rows[0].next_number as number;
   }
@@ -338,7 +355,10 @@ export class PostgresStudyStore implements StudyStore {
     });
   }
 
-  async record(results: readonly TrialResult[], check: RecordCheck): Promise<{ written: number; skipped: number }> {
+  async record(
+    results: readonly TrialResult[],
+    check: RecordCheck,
+  ): Promise<{ written: number; skipped: number }> {
     if (results.length === 0) return { written: 0, skipped: 0 };
     return PostgresStudyStore.transaction(this.pool, this.url, async (client) => {
       let next = await this.lockStudy(client);
@@ -426,7 +446,9 @@ export class PostgresStudyStore implements StudyStore {
        )
        UPDATE nas_assay_trials AS t SET asked_at = now() FROM expired
        WHERE t.study_id = expired.study_id AND t.number = expired.number
-       RETURNING ${TRIAL_COLUMNS.split(", ").map((c) => `t.${c}`).join(", ")}`,
+       RETURNING ${TRIAL_COLUMNS.split(", ")
+         .map((c) => `t.${c}`)
+         .join(", ")}`,
       [this.id, timeoutMs, n],
     );
     return rows.map(trialOf).sort((a, b) => a.number - b.number);

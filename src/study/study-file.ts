@@ -8,8 +8,8 @@ import { createSpace } from "../spaces/kinds.js";
 import { parseSpec, readSpecFile } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
 import { readResultsFile } from "./results-file.js";
-import { createStore, openStore } from "./store-location.js";
 import type { Direction } from "./store.js";
+import { createStore, openStore } from "./store-location.js";
 import { Study } from "./study.js";
 
 export interface CreateStudyFile {

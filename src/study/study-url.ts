@@ -40,7 +40,8 @@ export function withoutPassword(text: string): string {
 
 /**
  * Reads a study URL. @throws UserError (naming the URL without its password) for a URL that does not
- * parse, or that has no host or no `?study=NAME`, or more than one `study`.
+ * parse, or that has no `?study=NAME`, or more than one `study`. A URL without a host
+ * (`postgresql:///db?study=x`) connects as node-postgres does by default (PGHOST, else localhost).
  */
 export function parseStudyUrl(text: string): StudyUrl {
   const shown = withoutPassword(text);
@@ -48,11 +49,14 @@ export function parseStudyUrl(text: string): StudyUrl {
   try {
     url = new URL(text);
   } catch {
-    throw new UserError(`${shown}: not a valid URL; expected postgresql://user@host:port/database?study=NAME`);
+    throw new UserError(
+      `${shown}: not a valid URL; expected postgresql://user@host:port/database?study=NAME`,
+    );
   }
   if (!SCHEME.test(text))
-    throw new UserError(`${shown}: expected a postgresql:// URL (postgresql://user@host:port/database?study=NAME)`);
-  if (!url.hostname) throw new UserError(`${shown}: no server host; expected postgresql://user@host:port/database?study=NAME`);
+    throw new UserError(
+      `${shown}: expected a postgresql:// URL (postgresql://user@host:port/database?study=NAME)`,
+    );
   const names = url.searchParams.getAll("study");
   if (names.length !== 1 || !names[0].trim())
     throw new UserError(
@@ -60,7 +64,8 @@ export function parseStudyUrl(text: string): StudyUrl {
         "add one ?study=NAME (one database holds many studies, each under its name)",
     );
   const name = names[0];
-  if (name.length > MAX_NAME) throw new UserError(`${shown}: the study name is longer than ${MAX_NAME} characters`);
+  if (name.length > MAX_NAME)
+    throw new UserError(`${shown}: the study name is longer than ${MAX_NAME} characters`);
   const connection = new URL(url.toString());
   connection.searchParams.delete("study");
   return { connectionString: connection.toString(), name, location: withoutPassword(url.toString()) };
