@@ -39,13 +39,63 @@ export {
   type NeighbourhoodOptions,
 } from "./search/neighbourhood.js";
 export { type PredictorSearchResult, predictorSearch } from "./search/predictor-search.js";
+export { ArchitectureList } from "./spaces/architecture-list.js";
+export {
+  type ArchitectureEncoding,
+  type ArchitectureSpace,
+  SPACE_KINDS,
+  type SpaceKind,
+} from "./spaces/architecture-space.js";
+export { type ChoicesArch, ChoicesSpace } from "./spaces/choices.js";
+export { type EdgeCellArch, EdgeCellSpace } from "./spaces/edge-cell.js";
+export { createSpace, loadSpaceSpec } from "./spaces/kinds.js";
 export { INTERIOR_OPS, type Nb101Cell, parseCell, pruneCell } from "./spaces/nb101/cell.js";
 export { type ImportManifest, importNb101 } from "./spaces/nb101/import.js";
 export { loadNb101Labels, type Nb101Labels } from "./spaces/nb101/labels.js";
 export { networkParameters } from "./spaces/nb101/params.js";
 export { type CellDescription, Nb101Space, type SpaceSummary } from "./spaces/nb101/space.js";
+export { NB101_SPEC } from "./spaces/nb101/spec.js";
 export { formatArch, NB201_OPS, type Nb201Cell, parseArch } from "./spaces/nb201/cell.js";
 export { loadNb201Labels, NB201_DATASETS, type Nb201Accuracies } from "./spaces/nb201/labels.js";
 export { Nb201Space } from "./spaces/nb201/space.js";
+export { NB201_SPEC } from "./spaces/nb201/spec.js";
 export { loadSpace, SPACE_NAMES, type SpaceName } from "./spaces/registry.js";
-export type { MatrixEncoding, SearchSpace } from "./spaces/search-space.js";
+export type { FlatEncoding, MatrixEncoding, SearchSpace, SpaceEncoding } from "./spaces/search-space.js";
+export {
+  type ChoicesSpec,
+  type Decision,
+  type EdgeCellSpec,
+  parseSpec,
+  readSpecFile,
+  type SpaceSpec,
+  type VertexCellSpec,
+} from "./spaces/spec.js";
+export { type SpecSpaceSummary, summariseSpace } from "./spaces/summary.js";
+export type { VertexCell } from "./spaces/vertex-cell/cell.js";
+export { ENUMERATION_LIMIT, VertexCellSpace } from "./spaces/vertex-cell/space.js";
+export { type AskOptions, DEFAULT_ASK } from "./study/ask-strategy.js";
+export { type ResultRow, readResultsFile } from "./study/results-file.js";
+export {
+  type SeedCurves,
+  type SimulateResult,
+  type SimulateSpec,
+  type StrategyResult,
+  simulate,
+} from "./study/simulate.js";
+export { SqliteStudyStore, STUDY_SCHEMA_VERSION } from "./study/sqlite-store.js";
+export type {
+  Direction,
+  Outcome,
+  Proposal,
+  RecordCheck,
+  StudyCounts,
+  StudySettings,
+  StudyStore,
+  Trial,
+  TrialReason,
+  TrialResult,
+  TrialState,
+} from "./study/store.js";
+export { type Asked, type NewStudy, Study, type StudySummary, type TellItem } from "./study/study.js";
+export { type CreateStudyFile, createStudyFile, openStudyFile } from "./study/study-file.js";
+export { accuracyLike } from "./study/tell-rules.js";

@@ -36,6 +36,48 @@ test("space nb101 --json prints count, byVertices and sha256", () => {
   });
 });
 
+test("space FILE.json: size as a decimal string, how it was counted, sha256 when enumerated", () => {
+  const nb101 = run(["space", join(REPO_ROOT, "docs", "spaces", "nb101.json"), "--json"]);
+  assert.equal(nb101.code, 0, nb101.err);
+  assert.deepEqual(JSON.parse(nb101.out), {
+    name: "nb101",
+    kind: "vertex-cell",
+    size: "423624",
+    countedBy: "enumerated",
+    encoding: { form: "matrix", size: 84 },
+    byVertices: { 2: 1, 3: 6, 4: 84, 5: 2441, 6: 62010, 7: 359082 },
+    sha256: "53e1438d11675d9eb3899166c29ca07fe0c4b81af9d99d5aec3ecd31bd5bca7f",
+  });
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-space-"));
+  const decisions = Array.from({ length: 20 }, (_, i) => ({
+    name: `l${i}`,
+    options: "0123456789".split(""),
+  }));
+  writeFileSync(join(dir, "huge.json"), JSON.stringify({ name: "huge", kind: "choices", decisions }));
+  const huge = run(["space", join(dir, "huge.json"), "--json"]);
+  assert.equal(huge.code, 0, huge.err);
+  assert.deepEqual(JSON.parse(huge.out), {
+    name: "huge",
+    kind: "choices",
+    size: "100000000000000000000",
+    countedBy: "computed",
+    encoding: { form: "flat", size: 200 },
+  });
+  const nb201 = JSON.parse(run(["space", join(REPO_ROOT, "docs", "spaces", "nb201.json"), "--json"]).out);
+  assert.equal(nb201.size, "15625");
+  assert.equal(nb201.countedBy, "computed");
+  writeFileSync(
+    join(dir, "bad.json"),
+    JSON.stringify({ name: "bad", kind: "edge-cell", nodes: 1, ops: ["a"], zero: "b" }),
+  );
+  const bad = run(["space", join(dir, "bad.json")]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /bad\.json: field "nodes" is 1; expected an integer from 2/);
+  assert.match(bad.err, /bad\.json: field "zero" is "b"; expected one of the ops \("a"\)/);
+  assert.doesNotMatch(bad.err, /at .*\.js/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("cell --matrix --ops prints hash, id, parameters and labels", () => {
   const r = run([
     "cell",

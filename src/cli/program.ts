@@ -1,7 +1,7 @@
 /** The whole `nas-assay` command line (every command, with its help), without running it. */
 import { Command, type Option } from "commander";
-import { cellCommand } from "./cell.js";
 import { askCommand } from "./ask.js";
+import { cellCommand } from "./cell.js";
 import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
 import { paperCommand } from "./paper.js";

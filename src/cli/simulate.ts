@@ -3,9 +3,11 @@ import { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { UserError } from "../errors.js";
 import { renderSvg } from "../experiments/plots.js";
+import type { Method } from "../predictors/registry.js";
+import { DEFAULT_ASK } from "../study/ask-strategy.js";
 import { type SimulateResult, simulate } from "../study/simulate.js";
 import { globals, print } from "./context.js";
-import { integerAtLeast, parsedBy } from "./options.js";
+import { integerAtLeast, methodOption, parsedBy } from "./options.js";
 import { withProgress } from "./progress.js";
 
 /** "0-19" → 0..19; "3,5,8-9" → 3, 5, 8, 9: a list of distinct non-negative seeds, ranges allowed. */
@@ -15,7 +17,9 @@ export const seedList = parsedBy((text: string): number[] => {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
     const [from, to] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [Number.NaN, Number.NaN];
     if (!m || !Number.isSafeInteger(from) || !Number.isSafeInteger(to) || to < from || to > 2 ** 31 - 1)
-      throw new UserError(`expected seeds as a list like 0-19 or 3,5,8 (integers 0..2147483647), got "${text}"`);
+      throw new UserError(
+        `expected seeds as a list like 0-19 or 3,5,8 (integers 0..2147483647), got "${text}"`,
+      );
     for (let s = from; s <= to; s++) seeds.push(s);
   }
   const repeated = seeds.find((s, k) => seeds.indexOf(s) !== k);
@@ -35,10 +39,16 @@ export function simulateCommand(): Command {
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")
     .option("--budget <n>", "architectures evaluated per run", integerAtLeast(1), 100)
-    .option("--batch <n>", "architectures asked for at a time (one predictor fit per ask)", integerAtLeast(1), 10)
+    .option(
+      "--batch <n>",
+      "architectures asked for at a time (one predictor fit per ask)",
+      integerAtLeast(1),
+      10,
+    )
     .option("--seeds <list>", "seeds, e.g. 0-19 or 3,5,8 (default 0-19)", seedList)
     .option("--seed-count <n>", "seeds 0..n-1 (instead of --seeds)", integerAtLeast(1))
     .option("--jobs <n>", "seeds run in parallel worker threads", integerAtLeast(1), 1)
+    .addOption(methodOption(`the predictor ask refits (default ${DEFAULT_ASK.method})`, null))
     .option("--plot <sim.svg>", "also draw the three mean best-so-far curves")
     .addHelpText(
       "after",
@@ -56,12 +66,14 @@ export function simulateCommand(): Command {
           seeds?: number[];
           seedCount?: number;
           jobs: number;
+          method?: Method;
           plot?: string;
         },
         cmd: Command,
       ) => {
         const options = globals(cmd);
-        if (opts.seeds && opts.seedCount !== undefined) throw new UserError("give --seeds or --seed-count, not both");
+        if (opts.seeds && opts.seedCount !== undefined)
+          throw new UserError("give --seeds or --seed-count, not both");
         const seeds = opts.seeds ?? Array.from({ length: opts.seedCount ?? 20 }, (_, k) => k);
         const { result, restrictedToTable } = await withProgress(options, "simulate", "%", (update) =>
           simulate(
@@ -72,6 +84,7 @@ export function simulateCommand(): Command {
               minimize: opts.minimize,
               budget: opts.budget,
               batch: opts.batch,
+              ask: opts.method ? { method: opts.method } : {},
             },
             seeds,
             opts.jobs,
@@ -113,7 +126,12 @@ function curvesPlot(result: SimulateResult): Record<string, unknown> {
     mark: "line",
     encoding: {
       x: { field: "evaluated", type: "quantitative", title: "architectures evaluated" },
-      y: { field: "best", type: "quantitative", title: `best ${result.target} so far`, scale: { zero: false } },
+      y: {
+        field: "best",
+        type: "quantitative",
+        title: `best ${result.target} so far`,
+        scale: { zero: false },
+      },
       color: { field: "strategy", type: "nominal" },
     },
   };

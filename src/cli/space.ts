@@ -1,25 +1,41 @@
-/** `nas-assay space NAME`: size and fingerprint of a search space. */
+/** `nas-assay space NAME|FILE.json`: size and fingerprint of a search space. */
 import { Command } from "commander";
-import { loadSpace, spaceName } from "../spaces/registry.js";
+import { UserError } from "../errors.js";
+import { loadSpaceSpec } from "../spaces/kinds.js";
+import { loadSpace, SPACE_NAMES, type SpaceName } from "../spaces/registry.js";
+import { summariseSpace } from "../spaces/summary.js";
 import { globals, note, print } from "./context.js";
-import { parsedBy } from "./options.js";
 
 export function spaceCommand(): Command {
   return new Command("space")
-    .description("summarise a search space: cell count, composition, sha256 of its canonical cell list")
-    .argument("<name>", "search space: nb101 or nb201", parsedBy(spaceName))
+    .description(
+      "summarise a search space: cell count, composition, sha256 of its canonical cell list; or a space spec file's size and how it was counted",
+    )
+    .argument("<name>", `search space: ${SPACE_NAMES.join(" or ")}, or a space spec file (.json)`)
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay space nb101 --json\n  nas-assay --data ../shared/data space nb201",
+      "\nExamples:\n  nas-assay space nb101 --json\n  nas-assay --data ../shared/data space nb201\n  nas-assay space docs/spaces/macro8.json --json",
     )
     .action(async (name: string, _opts, command: Command) => {
       const options = globals(command);
-      const space = await loadSpace(spaceName(name), options.dataDir, (t) => note(options, t));
-      const summary = space.summary();
+      const onNote = (t: string) => note(options, t);
+      const summary = name.toLowerCase().endsWith(".json")
+        ? summariseSpace(await loadSpaceSpec(name, { onNote }))
+        : (await loadSpace(builtInName(name), options.dataDir, onNote)).summary();
       print(options, summary, () =>
         Object.entries(summary)
           .map(([k, v]) => `${k.padEnd(18)} ${typeof v === "object" ? JSON.stringify(v) : v}`)
           .join("\n"),
       );
     });
+}
+
+/** A built-in space's name; the message also points to spec files. */
+function builtInName(name: string): SpaceName {
+  if (!(SPACE_NAMES as readonly string[]).includes(name)) {
+    throw new UserError(
+      `unknown space "${name}"; expected one of ${SPACE_NAMES.join(", ")}, or a space spec file (.json)`,
+    );
+  }
+  return name as SpaceName;
 }

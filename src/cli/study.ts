@@ -4,12 +4,14 @@ import { writeFileAtomic } from "../data/atomic-file.js";
 import { toHtml } from "../report/html.js";
 import { createStudyFile, openStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
-import { globals, print } from "./context.js";
 import { archText } from "./arch-text.js";
+import { globals, print } from "./context.js";
 
 export function studyCommand(): Command {
   return new Command("study")
-    .description("make a study (a search space, the architectures suggested and told, the settings) or show one")
+    .description(
+      "make a study (a search space, the architectures suggested and told, the settings) or show one",
+    )
     .addCommand(createCommand())
     .addCommand(showCommand());
 }
@@ -60,7 +62,9 @@ function createCommand(): Command {
             ...(opts.import
               ? [
                   `imported ${imported.written} results from ${opts.import}` +
-                    (imported.skipped ? ` (${imported.skipped} repeated rows with the same value ignored)` : ""),
+                    (imported.skipped
+                      ? ` (${imported.skipped} repeated rows with the same value ignored)`
+                      : ""),
                 ]
               : []),
           ].join("\n"),
@@ -71,7 +75,9 @@ function createCommand(): Command {
 
 function showCommand(): Command {
   return new Command("show")
-    .description("how many done/pending/failed, the best so far; --html draws the best-so-far curve and predicted vs observed")
+    .description(
+      "how many done/pending/failed, the best so far; --html draws the best-so-far curve and predicted vs observed",
+    )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option("--html <page.html>", "also write an HTML page with the plots")
     .addHelpText("after", "\nExamples:\n  nas-assay study show --study runs.db --html runs.html")

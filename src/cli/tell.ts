@@ -8,7 +8,8 @@ import { parsedBy } from "./options.js";
 
 const number = parsedBy((text) => {
   const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n)) throw new UserError(`expected a finite number, got "${text}"`);
+  if (text.trim() === "" || !Number.isFinite(n))
+    throw new UserError(`expected a finite number, got "${text}"`);
   return n;
 });
 
@@ -27,8 +28,10 @@ export function tellCommand(): Command {
     .addOption(new Option("--value <x>", "its value of the study's target").argParser(number))
     .addOption(new Option("--failed", "its training failed (it is never suggested again)").conflicts("value"))
     .addOption(
-      new Option("--file <results.csv>", "many results: the architecture's columns and the target column (a number, or failed)")
-        .conflicts(["arch", "value", "failed"]),
+      new Option(
+        "--file <results.csv>",
+        "many results: the architecture's columns and the target column (a number, or failed)",
+      ).conflicts(["arch", "value", "failed"]),
     )
     .addHelpText(
       "after",
@@ -36,7 +39,10 @@ export function tellCommand(): Command {
         "  nas-assay tell --study runs.db --file results.csv",
     )
     .action(
-      async (opts: { study: string; arch?: string; value?: number; failed?: boolean; file?: string }, cmd: Command) => {
+      async (
+        opts: { study: string; arch?: string; value?: number; failed?: boolean; file?: string },
+        cmd: Command,
+      ) => {
         const options = globals(cmd);
         if (!opts.file && opts.arch === undefined)
           throw new UserError("tell needs --arch with --value (or --failed), or --file results.csv");
@@ -58,8 +64,11 @@ export function tellCommand(): Command {
                 },
               ];
           const told = await study.tellMany(items);
-          print(options, told, () =>
-            `told ${told.written} result${told.written === 1 ? "" : "s"} to ${study.store.location}` +
+          print(
+            options,
+            told,
+            () =>
+              `told ${told.written} result${told.written === 1 ? "" : "s"} to ${study.store.location}` +
               (told.skipped ? ` (${told.skipped} already told with the same value, ignored)` : ""),
           );
         } finally {

@@ -4,7 +4,9 @@ import { createPredictor } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { ArchitectureList } from "./architecture-list.js";
 import { ChoicesSpace } from "./choices.js";
-import { parseSpec } from "./spec.js";
+import { EdgeCellSpace } from "./edge-cell.js";
+import { parseSpec, type VertexCellSpec } from "./spec.js";
+import { VertexCellSpace } from "./vertex-cell/space.js";
 
 const space = new ChoicesSpace(
   parseSpec({
@@ -68,6 +70,45 @@ test("on a flat encoding e2epp and the MLP learn; graph predictors refuse in one
         `the method ${method} reads a cell's graph, but macro6 is a space of choices \\(a flat encoding\\); use mlp, mlp-ensemble or e2epp`,
       ),
     );
+  }
+});
+
+test("on cell kinds every predictor reads the matrix encoding of a list", async () => {
+  const edge = new EdgeCellSpace(
+    parseSpec({
+      name: "e5",
+      kind: "edge-cell",
+      nodes: 5,
+      ops: ["zero", "conv", "pool"],
+      zero: "zero",
+    }) as never,
+  );
+  const vertex = await VertexCellSpace.load(
+    parseSpec({
+      name: "v6",
+      kind: "vertex-cell",
+      maxVertices: 6,
+      maxEdges: 8,
+      ops: ["c3", "c1", "mp", "sep"],
+    }) as VertexCellSpec,
+    { enumerationLimit: 0 },
+  );
+  for (const space of [edge, vertex] as const) {
+    const archs = (space.sample as (rng: Rng, n: number) => unknown[])(new Rng(2), 400);
+    const list = new ArchitectureList(space as never, archs);
+    assert.equal(list.encoding, space.encoding);
+    // a made-up label: a fixed weighting of the encoding's entries (depends on edges and ops)
+    const x = list.encode(Array.from({ length: 400 }, (_, i) => i));
+    const size = space.encoding.size;
+    const label = (i: number) =>
+      x.subarray(i * size, (i + 1) * size).reduce((a, b, j) => a + b * ((j * 7919) % 13), 0) / size;
+    const labeled = Array.from({ length: 200 }, (_, i) => i);
+    const test = Array.from({ length: 200 }, (_, i) => 200 + i);
+    const model = createPredictor("e2epp", list);
+    await model.fit({ space: list, labeled, labels: labeled.map(label), seed: 0 });
+    const r = correlation(await model.predict(test), test.map(label));
+    assert.ok(r > 0.5, `${space.kind}: e2epp correlation ${r}`);
+    for (const method of ["ssa", "gin", "peephole", "mlp"] as const) assert.ok(createPredictor(method, list));
   }
 });
 

@@ -39,7 +39,9 @@ export class ArchitecturePool<A> implements SearchSpace<A> {
 
   cell(id: number): A {
     if (!Number.isInteger(id) || id < 0 || id >= this.archs.length)
-      throw new RangeError(`architecture id ${id} is out of range; the pool holds 0..${this.archs.length - 1}`);
+      throw new RangeError(
+        `architecture id ${id} is out of range; the pool holds 0..${this.archs.length - 1}`,
+      );
     return this.archs[id];
   }
 
@@ -47,7 +49,8 @@ export class ArchitecturePool<A> implements SearchSpace<A> {
   idOf(value: unknown): number {
     const key = this.space.key(this.space.fromJSON(value));
     const id = this.idByKey.get(key);
-    if (id === undefined) throw new InvalidCellError("pool", `${key} is not among the architectures of this ask`);
+    if (id === undefined)
+      throw new InvalidCellError("pool", `${key} is not among the architectures of this ask`);
     return id;
   }
 

@@ -44,11 +44,16 @@ export const DEFAULT_ASK: AskOptions = {
 
 /** Checks options given by a caller, filling the rest from the defaults (RangeError when out of range). */
 export function askOptions(given: Partial<AskOptions> = {}): AskOptions {
-  const o = { ...DEFAULT_ASK, ...given, neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...given.neighbourhood } };
+  const o = {
+    ...DEFAULT_ASK,
+    ...given,
+    neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...given.neighbourhood },
+  };
   for (const name of ["initial", "candidates", "spare"] as const)
     if (!Number.isInteger(o[name]) || o[name] < 1)
       throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
-  if (o.initial < 2) throw new RangeError(`initial must be at least 2 (a predictor needs two values), got ${o.initial}`);
+  if (o.initial < 2)
+    throw new RangeError(`initial must be at least 2 (a predictor needs two values), got ${o.initial}`);
   if (!(o.exploration >= 0 && o.exploration <= 1))
     throw new RangeError(`exploration must be in [0, 1], got ${o.exploration}`);
   return o;
@@ -157,28 +162,32 @@ export async function propose<A>(
   const exploreShare = Math.round(n * o.exploration) / n;
   const exploreCount = Math.min(Math.round(total * exploreShare), total);
   const exploitCount = total - exploreCount;
-  const exploit = exploitCount === 0
-    ? new Int32Array(0)
-    : (
-        await chooseByNeighbourhood(
-          pool,
-          ranked,
-          async (ids) => predictor.predict(ids),
-          seed,
-          exploitCount,
-          o.neighbourhood,
-        )
-      ).top;
+  const exploit =
+    exploitCount === 0
+      ? new Int32Array(0)
+      : (
+          await chooseByNeighbourhood(
+            pool,
+            ranked,
+            async (ids) => predictor.predict(ids),
+            seed,
+            exploitCount,
+            o.neighbourhood,
+          )
+        ).top;
   const chosen = new Set(exploit);
   const rest = Array.from(candidates).filter((id) => !chosen.has(id));
   const explore: number[] = [];
-  while (explore.length < exploreCount && rest.length > 0) explore.push(rest.splice(rng.int(rest.length), 1)[0]);
+  while (explore.length < exploreCount && rest.length > 0)
+    explore.push(rest.splice(rng.int(rest.length), 1)[0]);
 
   // the first n: their shares of exploited and explored; then the spares in the same proportions
   const firstExploit = n - Math.round(n * o.exploration);
   const order = [
     ...Array.from(exploit.subarray(0, firstExploit), (id) => ({ id, reason: "exploit" as const })),
-    ...explore.slice(0, n - Math.min(firstExploit, exploit.length)).map((id) => ({ id, reason: "explore" as const })),
+    ...explore
+      .slice(0, n - Math.min(firstExploit, exploit.length))
+      .map((id) => ({ id, reason: "explore" as const })),
   ];
   const placed = new Set(order.map((p) => p.id));
   for (const id of exploit) if (!placed.has(id)) order.push({ id, reason: "exploit" });

@@ -22,7 +22,11 @@ export interface ResultRow<A> {
  * Reads every row of `file` for `space` and `target`. Throws BadFileError for an unreadable file, a
  * missing column, an empty file, or a row whose architecture or value is not valid (naming the line).
  */
-export function readResultsFile<A>(file: string, space: ArchitectureSpace<A>, target: string): ResultRow<A>[] {
+export function readResultsFile<A>(
+  file: string,
+  space: ArchitectureSpace<A>,
+  target: string,
+): ResultRow<A>[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -35,7 +39,8 @@ export function readResultsFile<A>(file: string, space: ArchitectureSpace<A>, ta
   } catch (e) {
     throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
   }
-  if (records.length === 0) throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
+  if (records.length === 0)
+    throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
   const header = Object.keys(records[0].record);
   const missing = [...space.columns, target].filter((c) => !header.includes(c));
   if (missing.length > 0)

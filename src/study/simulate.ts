@@ -69,13 +69,16 @@ interface Table<A> {
 }
 
 /** Reads the spec and the table (distinct architectures; repeated rows are averaged). */
-function loadTable(spec: SimulateSpec): Table<unknown> {
-  const space = createSpace(readSpecFile(spec.specFile));
+async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
+  const space = await createSpace(readSpecFile(spec.specFile));
   const rows = readResultsFile(spec.tableFile, space, spec.target);
   const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
   for (const row of rows) {
     if (!("value" in row.outcome))
-      throw new BadFileError(spec.tableFile, `line ${row.line}: a simulation table needs a value on every row, not "failed"`);
+      throw new BadFileError(
+        spec.tableFile,
+        `line ${row.line}: a simulation table needs a value on every row, not "failed"`,
+      );
     const key = space.key(row.arch);
     const entry = sums.get(key) ?? { arch: row.arch, sum: 0, n: 0 };
     entry.sum += row.outcome.value;
@@ -104,7 +107,7 @@ export async function simulateSeed(
   loaded?: Table<unknown>,
 ): Promise<SeedCurves> {
   checkSpec(spec);
-  const table = loaded ?? loadTable(spec);
+  const table = loaded ?? (await loadTable(spec));
   const sign = spec.minimize ? -1 : 1;
   const budget = Math.min(spec.budget, table.archs.length);
   const user = (curve: number[]) => curve.map((v) => sign * v);
@@ -159,7 +162,7 @@ export async function simulate(
 ): Promise<{ result: SimulateResult; restrictedToTable: boolean }> {
   checkSpec(spec);
   if (seeds.length === 0) throw new UserError("simulate needs at least one seed");
-  const table = loadTable(spec);
+  const table = await loadTable(spec);
   const runs = await forEachSeed<SeedCurves>(
     seeds,
     jobs,
@@ -186,7 +189,10 @@ export async function simulate(
   const budget = Math.min(spec.budget, table.archs.length);
   const summarize = (strategy: keyof SeedCurves): StrategyResult => {
     const read = (r: SeedCurves, k: number) => r[strategy][Math.min(k, r[strategy].length - 1)];
-    const curve = Array.from({ length: budget }, (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length);
+    const curve = Array.from(
+      { length: budget },
+      (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length,
+    );
     const at: StrategyResult["at"] = {};
     for (const n of CHECKPOINTS.filter((c) => c <= budget)) {
       const values = runs.map((r) => read(r, n - 1));

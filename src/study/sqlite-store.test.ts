@@ -49,7 +49,10 @@ test("open refuses a missing file, a file that is not SQLite, another SQLite fil
   });
   const other = join(dir, "other.db");
   new Database(other).exec("CREATE TABLE t (x)");
-  await assert.rejects(SqliteStudyStore.open(other), /other\.db: is an SQLite file but not a nas-assay study/);
+  await assert.rejects(
+    SqliteStudyStore.open(other),
+    /other\.db: is an SQLite file but not a nas-assay study/,
+  );
   const newer = join(dir, "newer.db");
   (await SqliteStudyStore.create(newer, SETTINGS)).close();
   const db = new Database(newer);
@@ -66,12 +69,18 @@ test("open refuses a missing file, a file that is not SQLite, another SQLite fil
 test("reserve hands out each key once, skipping held ones, in the order proposed", async () => {
   const store = await SqliteStudyStore.memory(SETTINGS);
   const first = await store.reserve(["a", "b", "c"].map(proposal), 2);
-  assert.deepEqual(first.map((t) => [t.key, t.state, t.number]), [
-    ["a", "pending", 1],
-    ["b", "pending", 2],
-  ]);
+  assert.deepEqual(
+    first.map((t) => [t.key, t.state, t.number]),
+    [
+      ["a", "pending", 1],
+      ["b", "pending", 2],
+    ],
+  );
   const second = await store.reserve(["a", "b", "c", "d", "e"].map(proposal), 2);
-  assert.deepEqual(second.map((t) => t.key), ["c", "d"]);
+  assert.deepEqual(
+    second.map((t) => t.key),
+    ["c", "d"],
+  );
   assert.deepEqual(await store.reserve(["a", "b"].map(proposal), 2), []);
   assert.deepEqual([...(await store.keys())].sort(), ["a", "b", "c", "d"]);
   assert.deepEqual(await store.counts(), { pending: 4, done: 0, failed: 0 });
@@ -95,11 +104,14 @@ test("record writes all results or none, and shows each check the values recorde
   assert.deepEqual(r, { written: 3, skipped: 0 });
   assert.deepEqual(seen, [0, 1, 2]);
   const trials = await store.trials();
-  assert.deepEqual(trials.map((t) => [t.key, t.state, t.value, t.reason]), [
-    ["a", "done", 0.5, "exploit"],
-    ["b", "done", 0.7, null],
-    ["c", "failed", null, null],
-  ]);
+  assert.deepEqual(
+    trials.map((t) => [t.key, t.state, t.value, t.reason]),
+    [
+      ["a", "done", 0.5, "exploit"],
+      ["b", "done", 0.7, null],
+      ["c", "failed", null, null],
+    ],
+  );
   await assert.rejects(
     store.record(
       [

@@ -123,7 +123,9 @@ export class SqliteStudyStore implements StudyStore {
   /** Opens an existing study file; refuses a missing file, another kind of file, or another schema version. */
   static async open(path: string): Promise<SqliteStudyStore> {
     if (!existsSync(path))
-      throw new UserError(`${path}: no such study (create one with: nas-assay study create --study ${path} …)`);
+      throw new UserError(
+        `${path}: no such study (create one with: nas-assay study create --study ${path} …)`,
+      );
     let db: Database.Database;
     try {
       db = new Database(path, { fileMustExist: true });
@@ -151,7 +153,10 @@ export class SqliteStudyStore implements StudyStore {
   }
 
   async settings(): Promise<StudySettings> {
-    const rows = this.db.prepare("SELECT name, value FROM settings").all() as { name: string; value: string }[];
+    const rows = this.db.prepare("SELECT name, value FROM settings").all() as {
+      name: string;
+      value: string;
+    }[];
     const settings = Object.fromEntries(rows.map((r) => [r.name, JSON.parse(r.value)]));
     for (const name of ["space", "target", "direction", "seed", "createdAt"])
       if (!(name in settings)) throw new BadFileError(this.location, `damaged study: no setting "${name}"`);

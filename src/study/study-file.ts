@@ -33,8 +33,13 @@ export async function createStudyFile(
   options: Partial<AskOptions> = {},
 ): Promise<{ study: Study<unknown>; imported: { written: number; skipped: number } }> {
   const spec = readSpecFile(given.specFile);
-  const space = createSpace(spec);
-  const settings = Study.settings({ spec, target: given.target, direction: given.direction, seed: given.seed });
+  const space = await createSpace(spec);
+  const settings = Study.settings({
+    spec,
+    target: given.target,
+    direction: given.direction,
+    seed: given.seed,
+  });
   // read the import before making anything, so that a bad file leaves nothing behind
   const rows = given.importFile ? readResultsFile(given.importFile, space, settings.target) : [];
   const store = await createStore(given.study, settings);
@@ -54,11 +59,14 @@ export async function createStudyFile(
  * Opens a study file (or a PostgreSQL study URL) and the space its stored spec describes. Throws
  * UserError/BadFileError.
  */
-export async function openStudyFile(path: string, options: Partial<AskOptions> = {}): Promise<Study<unknown>> {
+export async function openStudyFile(
+  path: string,
+  options: Partial<AskOptions> = {},
+): Promise<Study<unknown>> {
   const store = await openStore(path);
   try {
     const settings = await store.settings();
-    const space = createSpace(parseSpec(settings.space, `${store.location} (its space spec)`));
+    const space = await createSpace(parseSpec(settings.space, `${store.location} (its space spec)`));
     return await Study.open(store, space, options);
   } catch (e) {
     await store.close();

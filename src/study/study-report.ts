@@ -67,7 +67,12 @@ export function studyDocument(
           mark: { type: "line", point: curve.length <= 60, interpolate: "step-after" },
           encoding: {
             x: { field: "told", type: "quantitative", title: "architectures told" },
-            y: { field: "best", type: "quantitative", title: `best ${target} so far`, scale: { zero: false } },
+            y: {
+              field: "best",
+              type: "quantitative",
+              title: `best ${target} so far`,
+              scale: { zero: false },
+            },
           },
         },
       },
@@ -80,8 +85,18 @@ export function studyDocument(
           data: { values: scatter },
           mark: { type: "point", filled: true, opacity: 0.7 },
           encoding: {
-            x: { field: "predicted", type: "quantitative", title: `predicted ${target}`, scale: { zero: false } },
-            y: { field: "observed", type: "quantitative", title: `observed ${target}`, scale: { zero: false } },
+            x: {
+              field: "predicted",
+              type: "quantitative",
+              title: `predicted ${target}`,
+              scale: { zero: false },
+            },
+            y: {
+              field: "observed",
+              type: "quantitative",
+              title: `observed ${target}`,
+              scale: { zero: false },
+            },
             color: { field: "reason", type: "nominal", title: "asked to" },
           },
         },

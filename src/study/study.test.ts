@@ -27,7 +27,10 @@ test("ask never hands out an architecture twice (pending, told or failed) until 
     }
     // tell most, leave some pending, fail one
     await study.tellMany(
-      asked.slice(0, 18).map((a, k) => ({ arch: a.arch, outcome: k === 0 ? { failed: true } : { value: tinyAccuracy(a.arch) } })),
+      asked.slice(0, 18).map((a, k) => ({
+        arch: a.arch,
+        outcome: k === 0 ? { failed: true } : { value: tinyAccuracy(a.arch) },
+      })),
     );
   }
   assert.equal(seen.size, 162, "every member once");
@@ -40,7 +43,10 @@ test("ask never hands out an architecture twice (pending, told or failed) until 
 test("after 10 told, ask fits the predictor: most to exploit (better than the space's mean), a share to explore", async () => {
   const study = await tinyStudy();
   const first = await study.ask(12);
-  assert.ok(first.every((a) => a.reason === "explore" && a.predicted === null), "random before 10 are told");
+  assert.ok(
+    first.every((a) => a.reason === "explore" && a.predicted === null),
+    "random before 10 are told",
+  );
   await study.tellMany(first.map((a) => ({ arch: a.arch, outcome: { value: tinyAccuracy(a.arch) } })));
   const asked = await study.ask(10);
   assert.equal(asked.length, 10);
@@ -62,14 +68,24 @@ test("tell refuses what would corrupt the study, and ignores the same value told
   await assert.rejects(study.tell([5, 0, 0, 0, 0], 0.9), /the architecture is not an architecture of tiny/);
   await assert.rejects(study.tell(a, Number.NaN), /the value NaN is not a finite number/);
   await assert.rejects(study.tell(a, Number.POSITIVE_INFINITY), /the value Infinity is not a finite number/);
-  await assert.rejects(study.tell(a, 150), /val_acc 150 is not an accuracy; expected a fraction in \[0, 1\] or a percent/);
+  await assert.rejects(
+    study.tell(a, 150),
+    /val_acc 150 is not an accuracy; expected a fraction in \[0, 1\] or a percent/,
+  );
   assert.deepEqual(await study.tell(a, 0.91), { written: 1, skipped: 0 });
-  await assert.rejects(study.tell(b, 93.2), /val_acc 93\.2 looks like a percent, but this study's values are fractions \(0\.91–0\.91\); tell 0\.932/);
+  await assert.rejects(
+    study.tell(b, 93.2),
+    /val_acc 93\.2 looks like a percent, but this study's values are fractions \(0\.91–0\.91\); tell 0\.932/,
+  );
   assert.deepEqual(await study.tell(a, 0.91), { written: 0, skipped: 1 }, "the same value again is ignored");
   await assert.rejects(study.tell(a, 0.92), /was told 0\.91 .*refusing a second value 0\.92/);
   await assert.rejects(study.tell(a, { failed: true }), /was told 0\.91 .*cannot be told failed now/);
   await study.tell(b, { failed: true });
-  assert.deepEqual(await study.tell(b, 0.88), { written: 1, skipped: 0 }, "a retry that worked replaces the failure");
+  assert.deepEqual(
+    await study.tell(b, 0.88),
+    { written: 1, skipped: 0 },
+    "a retry that worked replaces the failure",
+  );
   // a refused call writes nothing, even its valid items
   await assert.rejects(
     study.tellMany([
@@ -82,7 +98,10 @@ test("tell refuses what would corrupt the study, and ignores the same value told
   // a study in percent refuses fractions
   const percent = await tinyStudy("top1");
   await percent.tell(a, 91);
-  await assert.rejects(percent.tell(b, 0.9), /top1 0\.9 looks like a fraction, but this study's values are percents \(91–91\); tell 90/);
+  await assert.rejects(
+    percent.tell(b, 0.9),
+    /top1 0\.9 looks like a fraction, but this study's values are percents \(91–91\); tell 90/,
+  );
 });
 
 test("a minimized target of any scale: best is the lowest, no accuracy rule", async () => {
@@ -96,5 +115,8 @@ test("a minimized target of any scale: best is the lowest, no accuracy rule", as
   assert.deepEqual(Object.keys(summary), ["done", "pending", "failed", "best", "trials"]);
   assert.deepEqual(summary.best, { arch: tinySpace().toJSON(archs[1]), value: 12.5 });
   assert.deepEqual(summary.trials[0], { arch: tinySpace().toJSON(archs[0]), state: "done", value: 150 });
-  await assert.rejects(study.ask(0), (e: Error) => e instanceof UserError && /positive integer count, got 0/.test(e.message));
+  await assert.rejects(
+    study.ask(0),
+    (e: Error) => e instanceof UserError && /positive integer count, got 0/.test(e.message),
+  );
 });

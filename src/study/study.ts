@@ -11,7 +11,15 @@ import { Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import { type AskOptions, askOptions, propose, type Told } from "./ask-strategy.js";
 import { checkPendingTimeout, DEFAULT_PENDING_TIMEOUT_MS } from "./pending.js";
-import type { Direction, Outcome, StudySettings, StudyStore, Trial, TrialReason, TrialResult } from "./store.js";
+import type {
+  Direction,
+  Outcome,
+  StudySettings,
+  StudyStore,
+  Trial,
+  TrialReason,
+  TrialResult,
+} from "./store.js";
 import { tellCheck } from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
@@ -163,7 +171,11 @@ export class Study<A> {
           `${item.source ?? "the architecture"} is not an architecture of ${this.space.name}: ${(e as Error).message}`,
         );
       }
-      if (typeof item.outcome !== "object" || item.outcome === null || !("value" in item.outcome || "failed" in item.outcome))
+      if (
+        typeof item.outcome !== "object" ||
+        item.outcome === null ||
+        !("value" in item.outcome || "failed" in item.outcome)
+      )
         throw new UserError(`${item.source ?? JSON.stringify(json)}: expected a value or { failed: true }`);
       sources.set(key, item.source ?? JSON.stringify(json));
       return { key, arch: json, outcome: item.outcome };
@@ -183,7 +195,10 @@ export class Study<A> {
   async best(): Promise<{ arch: A; json: unknown; value: number } | undefined> {
     let best: Trial | undefined;
     for (const t of await this.store.trials())
-      if (t.state === "done" && (!best || this.sign * (t.value as number) > this.sign * (best.value as number)))
+      if (
+        t.state === "done" &&
+        (!best || this.sign * (t.value as number) > this.sign * (best.value as number))
+      )
         best = t;
     return best && { arch: this.space.fromJSON(best.arch), json: best.arch, value: best.value as number };
   }

@@ -57,7 +57,10 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
   }
 
   sample(rng: Rng, n: number): A[] {
-    return Array.from(sampleDistinct(rng, this.archs.length, Math.min(n, this.archs.length)), (k) => this.archs[k]);
+    return Array.from(
+      sampleDistinct(rng, this.archs.length, Math.min(n, this.archs.length)),
+      (k) => this.archs[k],
+    );
   }
 
   mutate(rng: Rng, arch: A): A {

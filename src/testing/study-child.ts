@@ -16,6 +16,7 @@ const study = await openStudyFile(path);
 if (command === "ask") {
   process.stdout.write("ready\n");
   for await (const _ of createInterface({ input: process.stdin })) break;
+  process.stdin.destroy();
   const asked = await study.ask(n);
   process.stdout.write(`${JSON.stringify(asked.map((a) => a.key))}\n`);
 } else {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InvalidCellError } from "../../errors.js";
 import { Rng } from "../../random.js";
+import { ModuleHasher } from "../vertex-cell/hash.js";
 import { cellFromParts, matrixText, parseCell, pruneCell } from "./cell.js";
-import { ModuleHasher } from "./hash.js";
 
 const C3 = "conv3x3-bn-relu";
 const C1 = "conv1x1-bn-relu";

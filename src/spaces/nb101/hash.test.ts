@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { ModuleHasher } from "../vertex-cell/hash.js";
 import { cellFromParts, pruneCell } from "./cell.js";
-import { ModuleHasher } from "./hash.js";
 
 const hasher = new ModuleHasher();
 const hashOf = (matrix: number[][], ops: string[]) => hasher.hashHex(pruneCell(cellFromParts(matrix, ops)));

@@ -14,8 +14,8 @@ import { join } from "node:path";
 import { writeNpy } from "../../data/npy.js";
 import { readTfRecords } from "../../data/tfrecord.js";
 import { BadFileError, InvalidCellError, UserError } from "../../errors.js";
-import { cellFromParts, pruneCell } from "./cell.js";
-import { packShape } from "./enumerate.js";
+import { compactOf } from "../vertex-cell/space.js";
+import { cellFromParts, INTERIOR_OPS, pruneCell } from "./cell.js";
 import { type Evaluation, parseOfficialRecord } from "./official-record.js";
 import type { Nb101Space } from "./space.js";
 
@@ -220,7 +220,7 @@ function verifiedId(
   const same =
     id >= 0 &&
     space.compactOf(id).bits === pruned.bits &&
-    space.compactOf(id).shape === packShape(pruned.vertices, pruned.interiorOps);
+    space.compactOf(id).shape === compactOf(pruned, INTERIOR_OPS.length).shape;
   if (!same) {
     const computed = space.pruned({ matrix: adjacency, ops: operations }).hash;
     if (computed !== hash) {

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
-import { digestHex } from "./hash.js";
-import { buildTable } from "./table.js";
+import { canonicalGraphs } from "../vertex-cell/enumerate.js";
+import { digestHex } from "../vertex-cell/hash.js";
+import { buildTable } from "../vertex-cell/table.js";
+import { NB101_SPEC } from "./spec.js";
 
 // Facts from ../shared/data/README.md, computed here from a cold enumeration (no cache).
 test("cold enumeration: 423,624 cells, per-V counts, sha256 of the sorted hashes, known rows", async () => {
-  const table = await buildTable(2);
+  const table = await buildTable(canonicalGraphs(NB101_SPEC.maxVertices, NB101_SPEC.maxEdges), 3, 2);
   assert.equal(table.count, 423_624);
   const byVertices: Record<number, number> = {};
   for (let i = 0; i < table.count; i++)

@@ -14,9 +14,9 @@ import {
   cellFromCode,
   formatArch,
   NB201_CELLS,
-  NB201_EDGES,
-  NB201_OPS,
+  NB201_EDGE_CELL,
   type Nb201Cell,
+  opIndices,
   outputReachable,
   parseArch,
 } from "./cell.js";
@@ -25,14 +25,14 @@ import {
 export const NB201_ORDER_FILE = "nb201/cifar10-valid.csv";
 export const NB201_ARCH_COLUMN = "arch str";
 
-const OP_TYPES = ["input", "output", ...NB201_OPS] as const;
-/** Vertices of the op-on-vertex DAG: input, one per edge (arch order), output. */
-const DAG_VERTICES = NB201_EDGES.length + 2;
-
 export class Nb201Space implements SearchSpace<Nb201Cell> {
   readonly name = "nb201";
   readonly size = NB201_CELLS;
-  readonly encoding: MatrixEncoding = matrixEncoding(DAG_VERTICES, OP_TYPES);
+  /** The edge-cell encoding: the op-on-vertex DAG (see EdgeCellSpace.encoding). */
+  readonly encoding: MatrixEncoding = matrixEncoding(
+    NB201_EDGE_CELL.edges.length + 2,
+    (NB201_EDGE_CELL.encoding as MatrixEncoding).opTypes,
+  );
   private readonly idByCode: Int32Array;
 
   /** `codes[id]` = cellCode of the cell with that id; must be a permutation of 0..15624. */
@@ -83,45 +83,32 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
     return sampleDistinct(rng, this.size, n);
   }
 
-  /** Changes the op of one edge (chosen uniformly) to one of the 4 other ops (uniformly). */
+  /** Changes the op of one edge (chosen uniformly) to one of the 4 other ops (uniformly): the edge-cell mutation. */
   mutate(rng: Rng, id: number): number {
-    const ops = this.cell(id).ops.slice();
-    const edge = rng.int(ops.length);
-    const others = NB201_OPS.filter((op) => op !== ops[edge]);
-    ops[edge] = others[rng.int(others.length)];
-    return this.idByCode[cellCode({ ops })];
+    return this.idOfIndices(NB201_EDGE_CELL.mutate(rng, opIndices(this.cell(id))));
   }
 
-  /** Uniform crossover: each of the 6 edges takes its op from one parent, chosen at random. */
+  /** Uniform crossover: each of the 6 edges takes its op from one parent, chosen at random (the edge-cell's). */
   crossover(rng: Rng, a: number, b: number): number {
-    const parents = [this.cell(a).ops, this.cell(b).ops];
-    const ops = parents[0].map((_, edge) => parents[rng.int(2)][edge]);
-    return this.idByCode[cellCode({ ops })];
+    const child = NB201_EDGE_CELL.crossover(rng, opIndices(this.cell(a)), opIndices(this.cell(b)));
+    return this.idOfIndices(child);
+  }
+
+  /** The id of a cell given as op indices (an architecture of NB201_EDGE_CELL). */
+  idOfIndices(arch: readonly number[]): number {
+    return this.idByCode[Number(NB201_EDGE_CELL.rank(arch))];
   }
 
   /**
-   * Op-on-vertex DAG of each cell (the usual conversion, so both spaces feed the same encoders):
+   * Op-on-vertex DAG of each cell (the edge-cell kind's encoding, so both spaces feed the same encoders):
    * vertex 0 = input, vertices 1..6 = the edges in arch order carrying their op (`none` included, so
    * every cell has the same shape and cells whose output is unreachable are still encoded), 7 = output.
    * Edge vertex a feeds edge vertex b when a ends at the node where b starts.
    */
   encode(ids: ArrayLike<number>): Float32Array {
-    const { vertices: V, size } = this.encoding;
-    const K = OP_TYPES.length;
-    const out = new Float32Array(ids.length * size);
-    const adjacency = dagAdjacency();
-    for (let k = 0; k < ids.length; k++) {
-      const base = k * size;
-      out.set(adjacency, base);
-      const ops = this.cell(ids[k]).ops;
-      const opBase = base + V * V;
-      out[opBase + 0 * K + 0] = 1; // input
-      ops.forEach((op, e) => {
-        out[opBase + (e + 1) * K + OP_TYPES.indexOf(op)] = 1;
-      });
-      out[opBase + (V - 1) * K + 1] = 1; // output
-    }
-    return out;
+    return NB201_EDGE_CELL.encode(
+      Array.from(ids, (id) => NB201_EDGE_CELL.fromRank(this.codes[this.checked(id)])),
+    );
   }
 
   describe(id: number): { id: number; arch: string; ops: string[]; outputReachable: boolean } {
@@ -137,6 +124,11 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
     return { count: this.size, sha256: hash, outputUnreachable: unreachable };
   }
 
+  private checked(id: number): number {
+    this.checkId(id);
+    return id;
+  }
+
   private checkId(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
       throw new RangeError(`cell id ${id} is out of range; NAS-Bench-201 ids are 0..${this.size - 1}`);
@@ -148,20 +140,6 @@ function createHashLines(lines: string[]): string {
   return createHash("sha256")
     .update(lines.map((l) => `${l}\n`).join(""))
     .digest("hex");
-}
-
-/** The line-graph adjacency shared by all NAS-Bench-201 cells (row-major V×V). */
-function dagAdjacency(): Float32Array {
-  const V = DAG_VERTICES;
-  const a = new Float32Array(V * V);
-  NB201_EDGES.forEach(([from, to], e) => {
-    if (from === 0) a[0 * V + (e + 1)] = 1;
-    if (to === 3) a[(e + 1) * V + (V - 1)] = 1;
-    NB201_EDGES.forEach(([from2], e2) => {
-      if (from2 === to) a[(e + 1) * V + (e2 + 1)] = 1;
-    });
-  });
-  return a;
 }
 
 /** Reads one NAS-Bench-201 csv: its header-named rows, with clear errors. */

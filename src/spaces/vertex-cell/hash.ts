@@ -1,13 +1,17 @@
 /**
- * The official NAS-Bench-101 module hash (nasbench `graph_util.hash_module`), bit-exact.
+ * The official NAS-Bench-101 module hash (nasbench `graph_util.hash_module`), bit-exact, for any
+ * vertex-cell: the identity of a pruned cell, invariant to the order its vertices are listed in.
  *
  * Each vertex starts from md5("(out_degree, in_degree, label)"); then V rounds, all vertices at
  * once, of md5(sorted in-neighbour hashes + "|" + sorted out-neighbour hashes + "|" + own hash);
  * the cell hash is md5 of the Python text of the sorted vertex hashes, "['…', '…']".
- * Labels: input = -1, output = -2, interior ops by their index in INTERIOR_OPS.
+ * Labels: input = -1, output = -2, interior ops by their index in the space's op list (as nasbench
+ * labels them by their index in its `available_ops`).
  */
-import { MAX_CELL_VERTICES } from "./cell.js";
 import { type Md5Buffer, md5Buffer, md5Digest } from "./md5.js";
+
+/** Largest cell the hasher takes: neighbour sets are 32-bit masks. */
+export const MAX_HASHED_VERTICES = 31;
 
 const HEX_CHARS = "0123456789abcdef";
 const HEX_PAIR = new Int32Array(256); // two ASCII codes per byte, first character in the low byte
@@ -43,13 +47,13 @@ export function digestWordKey(w: number): number {
 
 /** A labelled DAG in the compact form the hasher works on. */
 export interface LabeledDag {
-  /** Number of vertices (2..7). */
+  /** Number of vertices (2..the hasher's maxVertices). */
   vertices: number;
   /** Bit u of outMask[v] is set when the edge v→u exists. */
   outMask: ArrayLike<number>;
   /** Bit u of inMask[v] is set when the edge u→v exists. */
   inMask: ArrayLike<number>;
-  /** One label per vertex: -1 input, -2 output, 0..2 interior ops. */
+  /** One label per vertex: -1 input, -2 output, 0..opCount-1 interior ops. */
   labels: ArrayLike<number>;
 }
 
@@ -66,37 +70,63 @@ export interface RoundMemo {
   readonly filled: Uint8Array;
 }
 
-/** Reusable hasher; one per thread. Allocation-free per call. */
+/**
+ * Reusable hasher for cells of up to `maxVertices` vertices whose interior labels are 0..opCount-1
+ * (defaults: NAS-Bench-101's 7 and 3); one per thread. Allocation-free per call.
+ */
 export class ModuleHasher {
-  private readonly msg: Md5Buffer = md5Buffer(MAX_CELL_VERTICES * 34 + 16);
+  private readonly msg: Md5Buffer;
   private readonly digest = new Int32Array(4);
-  private readonly cur = new Int32Array(MAX_CELL_VERTICES * 4);
-  private readonly next = new Int32Array(MAX_CELL_VERTICES * 4);
-  private readonly hexWords = new Int32Array(MAX_CELL_VERTICES * 8);
-  private readonly key = new Float64Array(MAX_CELL_VERTICES);
-  private readonly order = new Int32Array(MAX_CELL_VERTICES);
+  private readonly cur: Int32Array;
+  private readonly next: Int32Array;
+  private readonly hexWords: Int32Array;
+  private readonly key: Float64Array;
+  private readonly order: Int32Array;
   /** md5 of "(out, in, label)" for every degree pair and label, 4 words each. */
-  private readonly initial = new Int32Array(8 * 8 * 5 * 4);
+  private readonly initial: Int32Array;
+  /** Degrees 0..maxVertices-1 and labels -2..opCount-1: the sizes of the `initial` table. */
+  private readonly degrees: number;
+  private readonly labels: number;
 
-  constructor() {
-    for (let o = 0; o < 8; o++) {
-      for (let i = 0; i < 8; i++) {
-        for (let label = -2; label <= 2; label++) {
+  constructor(
+    readonly maxVertices = 7,
+    readonly opCount = 3,
+  ) {
+    if (!Number.isInteger(maxVertices) || maxVertices < 2 || maxVertices > MAX_HASHED_VERTICES)
+      throw new RangeError(`the hasher takes 2..${MAX_HASHED_VERTICES} vertices, not ${maxVertices}`);
+    this.msg = md5Buffer(maxVertices * 36 + 16);
+    this.cur = new Int32Array(maxVertices * 4);
+    this.next = new Int32Array(maxVertices * 4);
+    this.hexWords = new Int32Array(maxVertices * 8);
+    this.key = new Float64Array(maxVertices);
+    this.order = new Int32Array(maxVertices);
+    this.degrees = maxVertices;
+    this.labels = opCount + 2;
+    this.initial = new Int32Array(this.degrees * this.degrees * this.labels * 4);
+    for (let o = 0; o < this.degrees; o++) {
+      for (let i = 0; i < this.degrees; i++) {
+        for (let label = -2; label < opCount; label++) {
           const text = `(${o}, ${i}, ${label})`;
           for (let c = 0; c < text.length; c++) this.msg.bytes[c] = text.charCodeAt(c);
           md5Digest(this.msg, text.length, this.digest);
-          this.initial.set(this.digest, initialIndex(o, i, label));
+          this.initial.set(this.digest, this.initialIndex(o, i, label));
         }
       }
     }
   }
 
+  private initialIndex(outDegree: number, inDegree: number, label: number): number {
+    return ((outDegree * this.degrees + inDegree) * this.labels + label + 2) * 4;
+  }
+
   /** Writes the module hash of `dag` as 4 digest words into `out` (offset `at`). */
   hashInto(dag: LabeledDag, out: Int32Array, at = 0, memo?: RoundMemo): void {
     const n = dag.vertices;
+    if (n > this.maxVertices)
+      throw new RangeError(`a cell of ${n} vertices; this hasher takes ${this.maxVertices}`);
     const { cur, next, msg } = this;
     for (let v = 0; v < n; v++) {
-      const from = initialIndex(popcount(dag.outMask[v]), popcount(dag.inMask[v]), dag.labels[v]);
+      const from = this.initialIndex(popcount(dag.outMask[v]), popcount(dag.inMask[v]), dag.labels[v]);
       for (let k = 0; k < 4; k++) cur[v * 4 + k] = this.initial[from + k];
     }
     for (let round = 1; round <= n; round++) {
@@ -194,10 +224,6 @@ export class ModuleHasher {
     }
     return at + 32;
   }
-}
-
-function initialIndex(outDegree: number, inDegree: number, label: number): number {
-  return ((outDegree * 8 + inDegree) * 5 + label + 2) * 4;
 }
 
 /** Number of set bits. */

@@ -3,47 +3,55 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { decodeTable, encodeTable, readTableCache, writeTableCache } from "./cache.js";
-import { Nb101Space } from "./space.js";
-import type { Nb101Table } from "./table.js";
+import { Nb101Space } from "../nb101/space.js";
+import { NB101_SPEC } from "../nb101/spec.js";
+import { decodeTable, encodeTable, readTableCache, specFingerprint, writeTableCache } from "./cache.js";
+import type { CellTable } from "./table.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-cache-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const small: Nb101Table = {
+const small: CellTable = {
   count: 3,
   digests: Int32Array.from({ length: 12 }, (_, i) => i * 7919 - 5),
   bits: Uint32Array.from([1, 7, 100]),
-  shape: Uint16Array.from([2, 3, 7 | (2 << 3)]),
+  shape: Uint32Array.from([2, 3, 7 | (2 << 3) | (1 << 31)]),
 };
+const fingerprint = specFingerprint(NB101_SPEC);
 
 test("a table survives the cache format", () => {
-  const back = decodeTable(encodeTable(small));
+  const back = decodeTable(encodeTable(small, fingerprint), fingerprint);
   assert.ok(!("invalid" in back));
   assert.deepEqual(back, small);
   const path = join(dir, "t.bin");
-  writeTableCache(path, small);
-  assert.deepEqual(readTableCache(path), small);
-  assert.equal(readTableCache(join(dir, "absent.bin")), undefined);
+  writeTableCache(path, small, fingerprint);
+  assert.deepEqual(readTableCache(path, fingerprint), small);
+  assert.equal(readTableCache(join(dir, "absent.bin"), fingerprint), undefined);
 });
 
-test("corrupted, truncated, foreign and old-version caches are detected", () => {
-  const bytes = encodeTable(small);
+test("corrupted, truncated, foreign, other-space and old-version caches are detected", () => {
+  const bytes = encodeTable(small, fingerprint);
+  const other = specFingerprint({ ...NB101_SPEC, maxEdges: 8 });
+  assert.notEqual(other, fingerprint);
+  assert.match((decodeTable(bytes, other) as { invalid: string }).invalid, /another space/);
   const flipped = Buffer.from(bytes);
-  flipped[60] ^= 1;
-  assert.match((decodeTable(flipped) as { invalid: string }).invalid, /checksum/);
+  flipped[90] ^= 1;
+  assert.match((decodeTable(flipped, fingerprint) as { invalid: string }).invalid, /checksum/);
   assert.match(
-    (decodeTable(bytes.subarray(0, bytes.length - 1)) as { invalid: string }).invalid,
+    (decodeTable(bytes.subarray(0, bytes.length - 1), fingerprint) as { invalid: string }).invalid,
     /truncated/,
   );
   assert.match(
-    (decodeTable(Buffer.from("hello world, not a cache at all, really.........")) as { invalid: string })
-      .invalid,
+    (
+      decodeTable(Buffer.from("hello world, not a cache at all, really.........".repeat(2)), fingerprint) as {
+        invalid: string;
+      }
+    ).invalid,
     /not a cache/,
   );
   const old = Buffer.from(bytes);
   old.writeUInt32LE(0, 8);
-  assert.match((decodeTable(old) as { invalid: string }).invalid, /version/);
+  assert.match((decodeTable(old, fingerprint) as { invalid: string }).invalid, /version/);
 });
 
 test("an invalid cache file is rebuilt by enumeration and replaced", async () => {

@@ -2,8 +2,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type CanonicalGraph, hashGraphs } from "./enumerate.js";
 
-const { graphs, from, to } = workerData as { graphs: CanonicalGraph[]; from: number; to: number };
-const cells = hashGraphs(graphs, from, to);
+const { graphs, from, to, opCount } = workerData as {
+  graphs: CanonicalGraph[];
+  from: number;
+  to: number;
+  opCount: number;
+};
+const cells = hashGraphs(graphs, from, to, opCount);
 parentPort?.postMessage(cells, [
   cells.digests.buffer,
   cells.bits.buffer,

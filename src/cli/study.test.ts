@@ -1,0 +1,207 @@
+/** The study commands end to end (study create/show, ask, tell, simulate), and their one-line errors. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import Database from "better-sqlite3";
+import { Rng } from "../random.js";
+import { REPO_ROOT } from "../testing/fixtures.js";
+import { tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
+
+const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8" });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Exit 1 and exactly one line on stderr matching `pattern`, no stack trace. */
+function fails(args: string[], pattern: RegExp): void {
+  const r = run(args);
+  assert.equal(r.code, 1, `${args.join(" ")}: exit ${r.code}, ${r.err}`);
+  const lines = r.err.trim().split("\n");
+  assert.match(lines[0], pattern);
+  assert.ok(lines.length === 1 || /--help lists/.test(lines[1]), `more than one line: ${r.err}`);
+  assert.doesNotMatch(r.err, /at .*\.js:\d+/);
+}
+
+test("study create --import, ask, tell (one and a file), study show --json/--html", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "runs.db");
+  const archs = tinySpace().sample(new Rng(3), 30);
+  writeFileSync(join(dir, "trained.csv"), tinyResults(archs.slice(0, 12)));
+  const made = run([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    db,
+    "--target",
+    "val_acc",
+    "--import",
+    join(dir, "trained.csv"),
+    "--json",
+  ]);
+  assert.equal(made.code, 0, made.err);
+  assert.deepEqual(JSON.parse(made.out), {
+    study: db,
+    space: "tiny",
+    kind: "choices",
+    size: "162",
+    target: "val_acc",
+    direction: "maximize",
+    imported: 12,
+    repeated: 0,
+  });
+  const asked = run(["ask", "--study", db, "-n", "5", "--json"]);
+  assert.equal(asked.code, 0, asked.err);
+  const list = JSON.parse(asked.out) as {
+    arch: Record<string, unknown>;
+    predicted: number;
+    reason: string;
+  }[];
+  assert.equal(list.length, 5);
+  for (const a of list) {
+    assert.deepEqual(Object.keys(a), ["arch", "predicted", "reason"]);
+    assert.deepEqual(Object.keys(a.arch), ["layer1", "layer2", "layer3", "layer4", "width"]);
+    assert.equal(typeof a.predicted, "number");
+    assert.ok(["exploit", "explore"].includes(a.reason));
+  }
+  const one = run(["tell", "--study", db, "--arch", JSON.stringify(list[0].arch), "--value", "0.9"]);
+  assert.equal(one.code, 0, one.err);
+  assert.match(one.out, /told 1 result to/);
+  const failed = run(["tell", "--study", db, "--arch", JSON.stringify(list[1].arch), "--failed"]);
+  assert.equal(failed.code, 0, failed.err);
+  writeFileSync(join(dir, "more.csv"), tinyResults(archs.slice(10, 20)));
+  const file = run(["tell", "--study", db, "--file", join(dir, "more.csv"), "--json"]);
+  assert.equal(file.code, 0, file.err);
+  assert.deepEqual(
+    JSON.parse(file.out),
+    { written: 8, skipped: 2 },
+    "2 rows were imported already, same values",
+  );
+  const html = join(dir, "page.html");
+  const shown = run(["study", "show", "--study", db, "--json", "--html", html]);
+  assert.equal(shown.code, 0, shown.err);
+  const summary = JSON.parse(shown.out);
+  assert.deepEqual(Object.keys(summary), ["done", "pending", "failed", "best", "trials"]);
+  assert.deepEqual([summary.done, summary.pending, summary.failed], [21, 3, 1]);
+  assert.deepEqual(Object.keys(summary.best), ["arch", "value"]);
+  assert.equal(summary.trials.length, 25);
+  assert.deepEqual(Object.keys(summary.trials[0]), ["arch", "state", "value"]);
+  const page = readFileSync(html, "utf8");
+  assert.match(page, /Best val_acc found against architectures told/);
+  assert.ok((page.match(/<svg/g) ?? []).length >= 2, "two plots");
+  const text = run(["study", "show", "--study", db]);
+  assert.match(text.out, /21 done, 3 pending, 1 failed/);
+});
+
+test("study commands: bad input gives one line naming what was wrong", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "runs.db");
+  fails(
+    ["study", "create", "--space", join(dir, "none.json"), "--study", db, "--target", "val_acc"],
+    /^nas-assay: cannot read the space spec .*none\.json/,
+  );
+  assert.ok(!existsSync(db), "no study made");
+  writeFileSync(
+    join(dir, "bad.csv"),
+    `${tinyResults(tinySpace().sample(new Rng(1), 3))}mb9,identity,identity,identity,16,0.8\n`,
+  );
+  fails(
+    [
+      "study",
+      "create",
+      "--space",
+      spec,
+      "--study",
+      db,
+      "--target",
+      "val_acc",
+      "--import",
+      join(dir, "bad.csv"),
+    ],
+    /bad\.csv: line 5: invalid cell: "mb9" is not an option of decision "layer1"/,
+  );
+  assert.ok(!existsSync(db), "a bad import leaves no study behind");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  fails(
+    ["study", "create", "--space", spec, "--study", db, "--target", "val_acc"],
+    /runs\.db already exists/,
+  );
+  fails(["ask", "--study", join(dir, "nope.db")], /nope\.db: no such study/);
+  fails(["ask", "--study", db, "-n", "0"], /-n <count>.*expected an integer ≥ 1/);
+  const arch = JSON.stringify(tinySpace().toJSON([0, 1, 2, 0, 1]));
+  fails(
+    ["tell", "--study", db, "--arch", arch, "--value", "abc"],
+    /--value <x>.*expected a finite number, got "abc"/,
+  );
+  fails(["tell", "--study", db, "--arch", arch], /--arch needs --value <x> or --failed/);
+  fails(
+    ["tell", "--study", db, "--arch", '{"layer1":"mb9"}', "--value", "0.9"],
+    /"mb9" is not an option of decision "layer1"/,
+  );
+  assert.equal(run(["tell", "--study", db, "--arch", arch, "--value", "0.9"]).code, 0);
+  fails(
+    ["tell", "--study", db, "--arch", arch, "--value", "0.95"],
+    /was told 0\.9 .*refusing a second value 0\.95/,
+  );
+  const other = JSON.stringify(tinySpace().toJSON([1, 1, 2, 0, 1]));
+  fails(
+    ["tell", "--study", db, "--arch", other, "--value", "93.1"],
+    /93\.1 looks like a percent.*tell 0\.931/,
+  );
+  writeFileSync(join(dir, "nocol.csv"), "layer1,acc\nmb3,0.9\n");
+  fails(
+    ["tell", "--study", db, "--file", join(dir, "nocol.csv")],
+    /nocol\.csv: no column "layer2", .*"val_acc"; a results file for tiny has the columns/,
+  );
+  const sqlite = new Database(db);
+  sqlite.pragma("user_version = 7");
+  sqlite.close();
+  fails(
+    ["study", "show", "--study", db],
+    /runs\.db: is a study of schema version 7; this nas-assay reads version 1/,
+  );
+});
+
+test("simulate: JSON shape, a table smaller than the space restricts every strategy to it", () => {
+  const { dir, spec } = tinyDir();
+  const half = tinySpace().sample(new Rng(4), 81);
+  writeFileSync(join(dir, "table.csv"), tinyResults(half, "acc"));
+  const args = [
+    "simulate",
+    "--space",
+    spec,
+    "--table",
+    join(dir, "table.csv"),
+    "--target",
+    "acc",
+    "--budget",
+    "30",
+  ];
+  const r = run([...args, "--seeds", "0-1", "--batch", "10", "--json"]);
+  assert.equal(r.code, 0, r.err);
+  const result = JSON.parse(r.out);
+  assert.deepEqual(Object.keys(result), ["space", "target", "budget", "seeds", "tableSize", "strategies"]);
+  assert.deepEqual([result.space, result.target, result.budget, result.tableSize], ["tiny", "acc", 30, 81]);
+  assert.deepEqual(result.seeds, [0, 1]);
+  for (const name of ["ask", "random", "evolution"]) {
+    const s = result.strategies[name];
+    assert.equal(s.curve.length, 30);
+    assert.deepEqual(Object.keys(s.at), ["10", "25"]);
+    for (let k = 1; k < 30; k++) assert.ok(s.curve[k] >= s.curve[k - 1], "best so far never drops");
+    assert.ok(s.at["25"].medianRank >= 1);
+  }
+  const text = run([...args, "--seed-count", "1"]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(
+    text.out,
+    /81 architectures in the table \(it does not cover the space: every strategy searched the table only\)/,
+  );
+  fails([...args, "--seeds", "0-x"], /expected seeds as a list like 0-19 or 3,5,8/);
+  fails([...args, "--seeds", "1,1"], /seed 1 is listed twice/);
+  fails([...args.slice(0, 5), "--target", "nope"], /table\.csv: no column "nope"/);
+});

@@ -1,0 +1,234 @@
+/**
+ * Vertex-cells (NAS-Bench-101's shape): parsing the forms people write them in, and validation +
+ * pruning exactly as the official `ModelSpec` and `NASBench._check_spec` do it, for any op list and
+ * vertex/edge limits.
+ */
+import { InvalidCellError } from "../../errors.js";
+import type { LabeledDag } from "./hash.js";
+
+export const INPUT = "input";
+export const OUTPUT = "output";
+/** Un-pruned input may be larger than the space; beyond this it is surely a mistake. */
+const MAX_RAW_VERTICES = 30;
+
+/** A cell: upper-triangular 0/1 adjacency (0 = input, last = output) and one op per vertex. */
+export interface VertexCell {
+  matrix: number[][];
+  ops: string[];
+}
+
+/** What a space allows after pruning: vertices and edges at most, interior ops (index = hash label). */
+export interface CellLimits {
+  maxVertices: number;
+  maxEdges: number;
+  ops: readonly string[];
+}
+
+/**
+ * Reads a cell from any accepted form: `{matrix, ops}` with matrix as nested arrays or a row-major
+ * 0/1 string and ops as an array or comma-separated string, a `[matrix, ops]` pair, or JSON text of these.
+ */
+export function parseCell(input: unknown): VertexCell {
+  let value = input;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new InvalidCellError("format", 'text is not JSON; expected {"matrix": ..., "ops": ...}');
+    }
+  }
+  if (Array.isArray(value) && value.length === 2) return cellFromParts(value[0], value[1]);
+  if (value !== null && typeof value === "object" && "matrix" in value && "ops" in value) {
+    const v = value as { matrix: unknown; ops: unknown };
+    return cellFromParts(v.matrix, v.ops);
+  }
+  throw new InvalidCellError("format", 'expected an object with "matrix" and "ops", or a [matrix, ops] pair');
+}
+
+/** Builds a cell from a matrix (nested 0/1 arrays or row-major 0/1 string) and ops (array or comma list). */
+export function cellFromParts(matrix: unknown, ops: unknown): VertexCell {
+  return { matrix: parseMatrix(matrix), ops: parseOps(ops) };
+}
+
+function parseMatrix(matrix: unknown): number[][] {
+  if (typeof matrix === "string") {
+    const text = matrix.replace(/[\s,]/g, "");
+    if (!/^[01]*$/.test(text)) {
+      throw new InvalidCellError(
+        "matrix-binary",
+        `matrix string must hold only 0 and 1, got "${clip(matrix)}"`,
+      );
+    }
+    const n = Math.round(Math.sqrt(text.length));
+    if (n * n !== text.length || n === 0) {
+      throw new InvalidCellError(
+        "matrix-square",
+        `matrix string has ${text.length} digits; expected a square number (n×n, row-major)`,
+      );
+    }
+    return Array.from({ length: n }, (_, r) => Array.from(text.slice(r * n, r * n + n), Number));
+  }
+  if (!Array.isArray(matrix) || matrix.length === 0) {
+    throw new InvalidCellError("matrix-format", "matrix must be a non-empty array of rows or a 0/1 string");
+  }
+  const n = matrix.length;
+  return matrix.map((row, r) => {
+    if (!Array.isArray(row) || row.length !== n) {
+      throw new InvalidCellError(
+        "matrix-square",
+        `matrix row ${r} must be an array of ${n} entries (square matrix)`,
+      );
+    }
+    return row.map((x, c) => {
+      if (x !== 0 && x !== 1 && x !== true && x !== false) {
+        throw new InvalidCellError(
+          "matrix-binary",
+          `matrix[${r}][${c}] is ${clip(JSON.stringify(x))}; expected 0 or 1`,
+        );
+      }
+      return Number(x);
+    });
+  });
+}
+
+function parseOps(ops: unknown): string[] {
+  const list = typeof ops === "string" ? ops.split(",").map((s) => s.trim()) : ops;
+  if (!Array.isArray(list) || list.some((o) => typeof o !== "string")) {
+    throw new InvalidCellError("ops-format", "ops must be an array of op names or a comma-separated string");
+  }
+  return list as string[];
+}
+
+function clip(text: string | undefined): string {
+  const t = String(text);
+  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
+}
+
+/** A validated, pruned cell in the compact form used by the hasher and the space. */
+export interface PrunedCell extends LabeledDag {
+  /** Official edge bits: edge x→y (x < y) is bit x + y(y-1)/2. */
+  bits: number;
+  /** Interior op indices (into the limits' ops), vertex 1 first. */
+  interiorOps: number[];
+}
+
+/**
+ * Validates and prunes a cell as the official benchmark does: square, upper-triangular, one op per
+ * vertex; vertices not on an input→output path removed; then at most `limits.maxVertices` vertices and
+ * `limits.maxEdges` edges, first op input, last op output, interior ops from `limits.ops`.
+ * Throws InvalidCellError naming the rule.
+ */
+export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
+  const { matrix, ops } = cell;
+  const n = matrix.length;
+  if (n > MAX_RAW_VERTICES) {
+    throw new InvalidCellError(
+      "max-vertices",
+      `matrix has ${n} vertices; at most ${MAX_RAW_VERTICES} are accepted`,
+    );
+  }
+  if (ops.length !== n) {
+    throw new InvalidCellError(
+      "ops-length",
+      `${ops.length} ops for a ${n}×${n} matrix; expected one op per vertex`,
+    );
+  }
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c <= r; c++) {
+      if (matrix[r][c] !== 0) {
+        throw new InvalidCellError(
+          "upper-triangular",
+          `matrix[${r}][${c}] = 1; the matrix must be strictly upper-triangular (edges go from lower to higher vertex)`,
+        );
+      }
+    }
+  }
+  if (n < 2)
+    throw new InvalidCellError("min-vertices", "a cell needs at least an input and an output vertex");
+  // vertices reachable from the input, and those that reach the output
+  const fromInput = new Uint8Array(n);
+  fromInput[0] = 1;
+  for (let r = 0; r < n; r++)
+    if (fromInput[r]) for (let c = r + 1; c < n; c++) if (matrix[r][c]) fromInput[c] = 1;
+  const toOutput = new Uint8Array(n);
+  toOutput[n - 1] = 1;
+  for (let c = n - 1; c >= 0; c--)
+    if (toOutput[c]) for (let r = 0; r < c; r++) if (matrix[r][c]) toOutput[r] = 1;
+  if (!fromInput[n - 1]) {
+    throw new InvalidCellError(
+      "connected",
+      "there is no path from the input (vertex 0) to the output (last vertex)",
+    );
+  }
+  const kept: number[] = [];
+  for (let v = 0; v < n; v++) if (fromInput[v] && toOutput[v]) kept.push(v);
+  const vertices = kept.length;
+  if (vertices > limits.maxVertices) {
+    throw new InvalidCellError(
+      "max-vertices",
+      `after pruning it has ${vertices} vertices; at most ${limits.maxVertices}`,
+    );
+  }
+  let bits = 0;
+  let edges = 0;
+  const outMask = new Array<number>(vertices).fill(0);
+  const inMask = new Array<number>(vertices).fill(0);
+  for (let j = 1; j < vertices; j++) {
+    for (let i = 0; i < j; i++) {
+      if (matrix[kept[i]][kept[j]]) {
+        bits |= 1 << (i + ((j * (j - 1)) >> 1));
+        outMask[i] |= 1 << j;
+        inMask[j] |= 1 << i;
+        edges++;
+      }
+    }
+  }
+  if (edges > limits.maxEdges) {
+    throw new InvalidCellError(
+      "max-edges",
+      `after pruning it has ${edges} edges; at most ${limits.maxEdges}`,
+    );
+  }
+  const prunedOps = kept.map((v) => ops[v]);
+  if (prunedOps[0] !== INPUT) {
+    throw new InvalidCellError("first-op", `the first op is "${clip(prunedOps[0])}"; it must be "input"`);
+  }
+  if (prunedOps[vertices - 1] !== OUTPUT) {
+    throw new InvalidCellError(
+      "last-op",
+      `the last op is "${clip(prunedOps[vertices - 1])}"; it must be "output"`,
+    );
+  }
+  const interiorOps: number[] = [];
+  for (let v = 1; v < vertices - 1; v++) {
+    const k = limits.ops.indexOf(prunedOps[v]);
+    if (k < 0) {
+      throw new InvalidCellError(
+        "interior-op",
+        `op "${clip(prunedOps[v])}" at vertex ${kept[v]} is not one of ${limits.ops.join(", ")}`,
+      );
+    }
+    interiorOps.push(k);
+  }
+  const labels = [-1, ...interiorOps, -2];
+  return { vertices, bits, outMask, inMask, labels, interiorOps };
+}
+
+/** The cell with `vertices` vertices, official edge bits `bits` and the given interior op indices into `ops`. */
+export function cellFromCompact(
+  vertices: number,
+  bits: number,
+  interiorOps: ArrayLike<number>,
+  ops: readonly string[],
+): VertexCell {
+  const matrix = Array.from({ length: vertices }, () => new Array<number>(vertices).fill(0));
+  for (let j = 1; j < vertices; j++) {
+    for (let i = 0; i < j; i++) if (bits & (1 << (i + ((j * (j - 1)) >> 1)))) matrix[i][j] = 1;
+  }
+  return { matrix, ops: [INPUT, ...Array.from(interiorOps, (k) => ops[k]), OUTPUT] };
+}
+
+/** Row-major 0/1 text of a matrix, the form NAS-Bench-101 files use. */
+export function matrixText(matrix: number[][]): string {
+  return matrix.map((row) => row.join("")).join("");
+}
