@@ -36,6 +36,12 @@ export const POSTGRES_SCHEMA_VERSION = 1;
 const SCHEMA_LOCK = 0x4e415341;
 /** How long to wait for the server to answer a connection (ms). */
 const CONNECT_TIMEOUT_MS = 15_000;
+/**
+ * A session idle inside a transaction this long is ended by the server (ms): a worker stopped (SIGSTOP,
+ * a frozen machine) while it holds the study's row lock would otherwise block every other writer. Our
+ * transactions last milliseconds.
+ */
+const IDLE_IN_TRANSACTION_MS = 60_000;
 
 const SCHEMA = `
 CREATE TABLE nas_assay_schema (
@@ -117,7 +123,7 @@ function explain(e: unknown, url: StudyUrl): unknown {
   const error = e as Error & { code?: string };
   const code = error.code ?? "";
   const message = error.message ?? String(e);
-  if (NETWORK.has(code) || /timeout expired|Connection terminated/i.test(message))
+  if (NETWORK.has(code) || /timeout (expired|exceeded)|Connection terminated/i.test(message))
     return new UserError(`cannot reach the PostgreSQL server of ${url.location}: ${message}`);
   if (/client password must be a string|password authentication failed|no password supplied/i.test(message))
     return new UserError(
@@ -209,6 +215,7 @@ export class PostgresStudyStore implements StudyStore {
       connectionString: url.connectionString,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: "nas-assay",
+      options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
       // one connection at a time is all a study needs; a second caller waits its turn
       max: 2,
     });
