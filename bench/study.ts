@@ -1,5 +1,6 @@
 /**
- * Benchmark of studies: `ask -n 10` latency (library call, median of `--runs`) on a study with 10, 100
+ * Benchmark of studies: `ask -n 10` latency (library call, median of `--runs`; wall and CPU seconds, the
+ * latter all threads of the process, what the call costs whatever else runs) on a study with 10, 100
  * and 1,000 told architectures, and the study file's size per 1,000 told architectures, on two spaces:
  * NAS-Bench-201 as an edge-cell spec (15,625 members, every untold one scored) with its cifar100 test
  * accuracies, and docs/spaces/macro8.json (a choices space of 1,953,125 members: 20,000 random
@@ -48,6 +49,7 @@ function nb201Values(): Map<string, number> {
 async function measure(c: Case, runs: number) {
   const dir = mkdtempSync(join(tmpdir(), "nas-assay-bench-study-"));
   const latency: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   let bytesPer1000 = 0;
   let cliSeconds = 0;
   try {
@@ -60,15 +62,20 @@ async function measure(c: Case, runs: number) {
       await study.close();
       if (done === 1000) bytesPer1000 = statSync(path).size;
       const seconds: number[] = [];
+      const cpuSeconds: number[] = [];
       for (let run = 0; run < runs; run++) {
         const s = await openStudyFile(path, {});
         const start = performance.now();
+        const startCpu = process.cpuUsage();
         const asked = await s.ask(10);
         seconds.push((performance.now() - start) / 1000);
+        const used = process.cpuUsage(startCpu);
+        cpuSeconds.push((used.user + used.system) / 1e6);
         if (asked.length !== 10) throw new Error(`asked 10, got ${asked.length}`);
         await s.close();
       }
       latency[String(done)] = +median(seconds).toFixed(3);
+      cpu[String(done)] = +median(cpuSeconds).toFixed(3);
       if (done === 100) {
         const start = performance.now();
         const r = spawnSync(process.execPath, [MAIN, "ask", "--study", path, "-n", "10", "--json"], {

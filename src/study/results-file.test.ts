@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { BadFileError } from "../errors.js";
+import { tinyDir, tinySpace } from "../testing/study-fixtures.js";
+import { readResultsFile } from "./results-file.js";
+
+const HEADER = "layer1,layer2,layer3,layer4,width,val_acc,notes";
+
+function file(text: string): string {
+  const path = join(tinyDir().dir, "results.csv");
+  writeFileSync(path, text);
+  return path;
+}
+
+test("a results file: decisions by option name, a number or failed, other columns ignored", () => {
+  const rows = readResultsFile(
+    file(`\uFEFF${HEADER}\nmb3,mb6,identity,mb3,32,0.91,first\n\nidentity,identity,mb6,mb6,16,FAILED,oom\n`),
+    tinySpace(),
+    "val_acc",
+  );
+  assert.deepEqual(rows, [
+    { line: 2, arch: [1, 2, 0, 1, 1], outcome: { value: 0.91 } },
+    { line: 4, arch: [0, 0, 2, 2, 0], outcome: { failed: true } },
+  ]);
+});
+
+test("a bad results file is refused at its first bad row, by line", () => {
+  const space = tinySpace();
+  const refuses = (text: string, pattern: RegExp) =>
+    assert.throws(
+      () => readResultsFile(file(text), space, "val_acc"),
+      (e: Error) => e instanceof BadFileError && pattern.test(e.message),
+    );
+  refuses(
+    `${HEADER}\nmb3,mb6,identity,mb3,32,0.91,a\nmb3,mb6,identity,mb3,32,,b\n`,
+    /line 3: val_acc is ""; expected a number, or "failed"/,
+  );
+  refuses(`${HEADER}\nmb3,mb6,identity,mb3,32,0.9x,a\n`, /line 2: val_acc is "0\.9x"/);
+  refuses(
+    `${HEADER}\nmb3,mb6,identity,mb3,48,0.9,a\n`,
+    /line 2: invalid cell: "48" is not an option of decision "width"/,
+  );
+  refuses(`${HEADER}\nmb3,mb6,identity\n`, /not a readable CSV/);
+  refuses(`${HEADER}\n`, /has no data rows/);
+  refuses("layer1,acc\nmb3,0.9\n", /no column "layer2", "layer3", "layer4", "width", "val_acc"/);
+});
