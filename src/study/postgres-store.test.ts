@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
 import { UserError } from "../errors.js";
+import { Rng } from "../random.js";
 import { REPO_ROOT } from "../testing/fixtures.js";
 import { freePort, startPostgres, type TestServer } from "../testing/servers.js";
-import { TINY_SPEC, tinyDir } from "../testing/study-fixtures.js";
+import { TINY_SPEC, tinyAccuracy, tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
 import { POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./postgres-store.js";
 import { Study } from "./study.js";
 
@@ -187,4 +188,58 @@ test("PGPASSWORD and a password file give the password a URL without one leaves 
   });
   assert.equal(shown.code, 0, shown.stderr);
   assert.equal(JSON.parse(shown.stdout).pending, 1);
+});
+
+test("the CLI on a PostgreSQL study: create --import, tell --file, and an import refused leaves no study behind", async () => {
+  const { dir, spec } = tinyDir();
+  const archs = tinySpace().sample(new Rng(4), 6);
+  const trained = join(dir, "trained.csv");
+  writeFileSync(trained, tinyResults(archs.slice(0, 4)));
+  const url = `${postgres.url}?study=cli`;
+  const made = await cli([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    url,
+    "--target",
+    "val_acc",
+    "--import",
+    trained,
+    "--json",
+  ]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(JSON.parse(made.stdout).imported, 4);
+  const more = join(dir, "more.csv");
+  // two new results and one already told with the same value (ignored)
+  writeFileSync(more, tinyResults([archs[4], archs[5], archs[0]]));
+  const told = await cli(["tell", "--study", url, "--file", more]);
+  assert.equal(told.code, 0, told.stderr);
+  assert.equal(told.stdout, `told 2 results to ${url} (1 already told with the same value, ignored)\n`);
+  const shown = JSON.parse((await cli(["study", "show", "--study", url, "--json"])).stdout);
+  assert.equal(shown.done, 6);
+  assert.equal(shown.best.value, Math.max(...archs.map(tinyAccuracy)));
+  // an import whose second row contradicts its first: refused whole, and the study is not left made
+  const bad = join(dir, "bad.csv");
+  writeFileSync(bad, tinyResults([archs[0]]) + tinyResults([archs[0]], "val_acc", 0.5).split("\n")[1] + "\n");
+  const refused = await cli([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    `${url}2`,
+    "--target",
+    "val_acc",
+    "--import",
+    bad,
+  ]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^nas-assay: .*bad\.csv line 3 was told [\d.]+ .*refusing a second value/);
+  const gone = await cli(["study", "show", "--study", `${url}2`]);
+  assert.equal(
+    gone.stderr,
+    `nas-assay: ${url}2: no such study (create one with: nas-assay study create --study ${url}2 …)\n`,
+  );
 });
