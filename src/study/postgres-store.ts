@@ -238,11 +238,16 @@ export class PostgresStudyStore implements StudyStore {
     }
   }
 
-  /** Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws. */
+  /**
+   * Runs `body` in one transaction on one connection: committed when it returns, rolled back when it
+   * throws. `begin` is sent with BEGIN in one round trip (a statement without parameters) and its
+   * last result handed to `body`.
+   */
   private static async transaction<T>(
     pool: pg.Pool,
     url: StudyUrl,
-    body: (client: pg.PoolClient) => Promise<T>,
+    body: (client: pg.PoolClient, begun: pg.QueryResult) => Promise<T>,
+    begin = "",
   ): Promise<T> {
     let client: pg.PoolClient;
     try {
@@ -252,8 +257,10 @@ export class PostgresStudyStore implements StudyStore {
     }
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
-      const result = await body(client);
+      const begun = (await client.query(begin ? `BEGIN; ${begin}` : "BEGIN")) as
+        | pg.QueryResult
+        | pg.QueryResult[];
+      const result = await body(client, Array.isArray(begun) ? (begun.at(-1) as pg.QueryResult) : begun);
       await client.query("COMMIT");
       return result;
     } catch (e) {
@@ -313,51 +320,59 @@ export class PostgresStudyStore implements StudyStore {
     return new Set(rows.map((r) => r.key));
   }
 
-  /** Locks the study's row for the transaction (writers of one study take turns) and returns its next trial number. */
-  private async lockStudy(client: pg.PoolClient): Promise<number> {
-    const { rows } = await client.query(
-      "SELECT next_number FROM nas_assay_studies WHERE id = $1 FOR UPDATE",
-      [this.id],
+  /**
+   * Runs `body` in a transaction that first locks the study's row (writers of one study take turns),
+   * handing it the study's next trial number. BEGIN and the lock go in one round trip.
+   */
+  private writing<T>(body: (client: pg.PoolClient, next: number) => Promise<T>): Promise<T> {
+    // the id is an integer the server gave: safe inside the statement's text
+    if (!Number.isSafeInteger(this.id)) throw new Error(`bad study id ${this.id}`);
+    return PostgresStudyStore.transaction(
+      this.pool,
+      this.url,
+      async (client, locked) => {
+        if (locked.rows.length !== 1)
+          throw new UserError(`${this.location}: the study was removed while in use`);
+        return body(client, locked.rows[0].next_number as number);
+      },
+      `SELECT next_number FROM nas_assay_studies WHERE id = ${this.id} FOR UPDATE`,
     );
-    if (rows.length !== 1) throw new UserError(`${this.location}: the study was removed while in use`);
-    return rows[0].next_number as number;
   }
 
   async reserve(proposals: readonly Proposal[], n: number): Promise<Trial[]> {
-    if (n < 1 || proposals.length === 0) return [];
-    return PostgresStudyStore.transaction(this.pool, this.url, async (client) => {
-      let next = await this.lockStudy(client);
-      const held = await client.query<{ key: string }>(
-        "SELECT key FROM nas_assay_trials WHERE study_id = $1 AND key = ANY($2::text[])",
-        [this.id, proposals.map((p) => p.key)],
-      );
-      const taken = new Set(held.rows.map((r) => r.key));
-      const chosen: Proposal[] = [];
-      for (const p of proposals) {
-        if (chosen.length >= n) break;
-        if (taken.has(p.key)) continue;
-        taken.add(p.key);
-        chosen.push(p);
-      }
-      if (chosen.length === 0) return [];
-      const first = next;
-      next += chosen.length;
-      // the study's lock keeps other writers out; UNIQUE (study_id, key) would stop a second row regardless
+    const distinct = [...new Map(proposals.map((p) => [p.key, p])).values()];
+    if (n < 1 || distinct.length === 0) return [];
+    return this.writing(async (client, next) => {
+      // under the study's lock, this statement sees every trial committed before: it takes the first
+      // n proposals the study does not hold, numbers them on, and moves the study's next number.
+      // UNIQUE (study_id, key) would stop a second row for a key regardless.
       const { rows } = await client.query<TrialRow>(
-        `INSERT INTO nas_assay_trials (study_id, number, key, arch, state, predicted, reason, asked_at)
-         SELECT $1, n, k, a, 'pending', p, r, now()
-         FROM unnest($2::integer[], $3::text[], $4::text[], $5::double precision[], $6::text[]) AS t (n, k, a, p, r)
-         RETURNING ${TRIAL_COLUMNS}`,
+        `WITH proposed AS (
+           SELECT k, a, p, r, i FROM unnest($2::text[], $3::text[], $4::double precision[], $5::text[])
+             WITH ORDINALITY AS u (k, a, p, r, i)
+         ), free AS (
+           SELECT proposed.*, row_number() OVER (ORDER BY i) AS rank FROM proposed
+           WHERE NOT EXISTS (SELECT 1 FROM nas_assay_trials t WHERE t.study_id = $1 AND t.key = proposed.k)
+         ), chosen AS (
+           SELECT * FROM free WHERE rank <= $6
+         ), inserted AS (
+           INSERT INTO nas_assay_trials (study_id, number, key, arch, state, predicted, reason, asked_at)
+           SELECT $1, $7 + rank - 1, k, a, 'pending', p, r, now() FROM chosen
+           RETURNING ${TRIAL_COLUMNS}
+         ), moved AS (
+           UPDATE nas_assay_studies SET next_number = $7 + (SELECT count(*) FROM chosen) WHERE id = $1
+         )
+         SELECT * FROM inserted`,
         [
           this.id,
-          chosen.map((_, i) => first + i),
-          chosen.map((p) => p.key),
-          chosen.map((p) => JSON.stringify(p.arch)),
-          chosen.map((p) => p.predicted),
-          chosen.map((p) => p.reason),
+          distinct.map((p) => p.key),
+          distinct.map((p) => JSON.stringify(p.arch)),
+          distinct.map((p) => p.predicted),
+          distinct.map((p) => p.reason),
+          n,
+          next,
         ],
       );
-      await client.query("UPDATE nas_assay_studies SET next_number = $2 WHERE id = $1", [this.id, next]);
       return rows.map(trialOf).sort((a, b) => a.number - b.number);
     });
   }
@@ -367,23 +382,36 @@ export class PostgresStudyStore implements StudyStore {
     check: RecordCheck,
   ): Promise<{ written: number; skipped: number }> {
     if (results.length === 0) return { written: 0, skipped: 0 };
-    return PostgresStudyStore.transaction(this.pool, this.url, async (client) => {
-      let next = await this.lockStudy(client);
-      const range = await client.query<{ count: number; min: number | null; max: number | null }>(
-        `SELECT count(*)::integer AS count, min(value) AS min, max(value) AS max
-         FROM nas_assay_trials WHERE study_id = $1 AND state = 'done'`,
-        [this.id],
-      );
-      const now = (await client.query<{ now: Date }>("SELECT now() AS now")).rows[0].now.toISOString();
-      const found = await client.query<TrialRow>(
-        `SELECT ${TRIAL_COLUMNS} FROM nas_assay_trials WHERE study_id = $1 AND key = ANY($2::text[])`,
+    return this.writing(async (client, first) => {
+      let next = first;
+      // the done values' range, the transaction's time, and the trials already stored under the keys
+      const read = await client.query<
+        Partial<TrialRow> & {
+          done_count: number;
+          done_min: number | null;
+          done_max: number | null;
+          now: Date;
+        }
+      >(
+        `SELECT r.done_count, r.done_min, r.done_max, now() AS now,
+                ${TRIAL_COLUMNS.split(", ")
+                  .map((c) => `t.${c}`)
+                  .join(", ")}
+         FROM (SELECT count(*)::integer AS done_count, min(value) AS done_min, max(value) AS done_max
+               FROM nas_assay_trials WHERE study_id = $1 AND state = 'done') AS r
+         LEFT JOIN nas_assay_trials AS t ON t.study_id = $1 AND t.key = ANY($2::text[])`,
         [this.id, [...new Set(results.map((r) => r.key))]],
       );
+      const { done_count: count, done_min: min, done_max: max } = read.rows[0];
+      const now = read.rows[0].now.toISOString();
       // each key's trial as this call leaves it: what later results of the same call see, as in SQLite
-      const trials = new Map(found.rows.map((row) => [row.key, trialOf(row)]));
+      const trials = new Map(
+        read.rows
+          .filter((row) => row.key != null)
+          .map((row) => [row.key as string, trialOf(row as TrialRow)]),
+      );
       const stored = new Set(trials.keys());
       const changed = new Set<string>();
-      const { count, min, max } = range.rows[0];
       const seen = { count, min: min ?? Number.NaN, max: max ?? Number.NaN };
       let written = 0;
       let skipped = 0;
@@ -413,31 +441,34 @@ export class PostgresStudyStore implements StudyStore {
         }
         written++;
       }
+      if (changed.size === 0) return { written, skipped };
       const updates = [...changed].filter((k) => stored.has(k)).map((k) => trials.get(k) as Trial);
       const inserts = [...changed].filter((k) => !stored.has(k)).map((k) => trials.get(k) as Trial);
-      if (updates.length > 0)
-        await client.query(
-          `UPDATE nas_assay_trials AS t SET state = u.s, value = u.v, told_at = now()
+      // every write of the call in one statement
+      await client.query(
+        `WITH updated AS (
+           UPDATE nas_assay_trials AS t SET state = u.s, value = u.v, told_at = now()
            FROM unnest($2::text[], $3::text[], $4::double precision[]) AS u (k, s, v)
-           WHERE t.study_id = $1 AND t.key = u.k`,
-          [this.id, updates.map((t) => t.key), updates.map((t) => t.state), updates.map((t) => t.value)],
-        );
-      if (inserts.length > 0) {
-        await client.query(
-          `INSERT INTO nas_assay_trials (study_id, number, key, arch, state, value, told_at)
+           WHERE t.study_id = $1 AND t.key = u.k
+         ), inserted AS (
+           INSERT INTO nas_assay_trials (study_id, number, key, arch, state, value, told_at)
            SELECT $1, n, k, a, s, v, now()
-           FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[], $6::double precision[]) AS t (n, k, a, s, v)`,
-          [
-            this.id,
-            inserts.map((t) => t.number),
-            inserts.map((t) => t.key),
-            inserts.map((t) => JSON.stringify(t.arch)),
-            inserts.map((t) => t.state),
-            inserts.map((t) => t.value),
-          ],
-        );
-        await client.query("UPDATE nas_assay_studies SET next_number = $2 WHERE id = $1", [this.id, next]);
-      }
+           FROM unnest($5::integer[], $6::text[], $7::text[], $8::text[], $9::double precision[]) AS i (n, k, a, s, v)
+         )
+         UPDATE nas_assay_studies SET next_number = $10 WHERE id = $1`,
+        [
+          this.id,
+          updates.map((t) => t.key),
+          updates.map((t) => t.state),
+          updates.map((t) => t.value),
+          inserts.map((t) => t.number),
+          inserts.map((t) => t.key),
+          inserts.map((t) => JSON.stringify(t.arch)),
+          inserts.map((t) => t.state),
+          inserts.map((t) => t.value),
+          next,
+        ],
+      );
       return { written, skipped };
     });
   }
