@@ -101,6 +101,14 @@ test("a password in the URL is never printed: wrong port, no study, bad URL (lib
       `connect ECONNREFUSED 127.0.0.1:${port}`,
   );
   const right = postgres.url.replace("postgres@", `postgres:${secret}@`);
+  const noDatabase = `${right.replace(/\/nas_assay$/, "/no_such_db")}?study=x`;
+  const missing = await rejection(PostgresStudyStore.open(noDatabase));
+  assert.ok(missing instanceof UserError);
+  assert.equal(
+    missing.message,
+    `postgresql://postgres@127.0.0.1:${postgres.port}/no_such_db?study=x: database "no_such_db" does not exist ` +
+      "(make it first, e.g. createdb, or CREATE DATABASE)",
+  );
   const { spec } = tinyDir();
   for (const args of [
     ["ask", "--study", wrongPort],
@@ -222,7 +230,7 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, and an import
   assert.equal(shown.best.value, Math.max(...archs.map(tinyAccuracy)));
   // an import whose second row contradicts its first: refused whole, and the study is not left made
   const bad = join(dir, "bad.csv");
-  writeFileSync(bad, tinyResults([archs[0]]) + tinyResults([archs[0]], "val_acc", 0.5).split("\n")[1] + "\n");
+  writeFileSync(bad, `${tinyResults([archs[0]])}${tinyResults([archs[0]], "val_acc", 0.5).split("\n")[1]}\n`);
   const refused = await cli([
     "study",
     "create",

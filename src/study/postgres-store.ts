@@ -134,7 +134,7 @@ function explain(e: unknown, url: StudyUrl): unknown {
     return new UserError(`${url.location}: ${message} (make it first, e.g. createdb, or CREATE DATABASE)`);
   if (code === "42501")
     return new UserError(
-      `${url.location}: ${message} (the user needs the rights to read and write the nas_assay_* tables)`,
+      `${url.location}: ${message} (the user must be able to make the nas_assay_* tables on first use, then read and write them)`,
     );
   if (USER_CLASSES.includes(code.slice(0, 2))) return new UserError(`${url.location}: ${message}`);
   return e;
