@@ -198,7 +198,7 @@ test("PGPASSWORD and a password file give the password a URL without one leaves 
   assert.equal(JSON.parse(shown.stdout).pending, 1);
 });
 
-test("the CLI on a PostgreSQL study: create --import, tell --file, and an import refused leaves no study behind", async () => {
+test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending-timeout, and an import refused leaves no study behind", async () => {
   const { dir, spec } = tinyDir();
   const archs = tinySpace().sample(new Rng(4), 6);
   const trained = join(dir, "trained.csv");
@@ -225,8 +225,27 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, and an import
   const told = await cli(["tell", "--study", url, "--file", more]);
   assert.equal(told.code, 0, told.stderr);
   assert.equal(told.stdout, `told 2 results to ${url} (1 already told with the same value, ignored)\n`);
+  // ask reserves; with a short --pending-timeout the next ask hands the same ones out again
+  const asked = JSON.parse((await cli(["ask", "--study", url, "-n", "2", "--json"])).stdout);
+  assert.equal(asked.length, 2);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const again = await cli(["ask", "--study", url, "-n", "2", "--pending-timeout", "10ms"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(
+    again.stdout.match(/\(asked again: its earlier worker never told\)/g)?.length,
+    2,
+    again.stdout,
+  );
+  for (const a of asked) assert.ok(again.stdout.includes(JSON.stringify(a.arch)), again.stdout);
+  const badTimeout = await cli(["ask", "--study", url, "--pending-timeout", "24"]);
+  assert.equal(badTimeout.code, 1);
+  assert.match(
+    badTimeout.stderr,
+    /--pending-timeout <duration>.*expected a duration above zero with its unit/,
+  );
   const shown = JSON.parse((await cli(["study", "show", "--study", url, "--json"])).stdout);
   assert.equal(shown.done, 6);
+  assert.equal(shown.pending, 2);
   assert.equal(shown.best.value, Math.max(...archs.map(tinyAccuracy)));
   // an import whose second row contradicts its first: refused whole, and the study is not left made
   const bad = join(dir, "bad.csv");
