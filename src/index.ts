@@ -86,6 +86,8 @@ export { type SpecSpaceSummary, summariseSpace } from "./spaces/summary.js";
 export type { VertexCell } from "./spaces/vertex-cell/cell.js";
 export { ENUMERATION_LIMIT, VertexCellSpace } from "./spaces/vertex-cell/space.js";
 export { type AskOptions, DEFAULT_ASK } from "./study/ask-strategy.js";
+export { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./study/pending.js";
+export { POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./study/postgres-store.js";
 export { type ResultRow, readResultsFile } from "./study/results-file.js";
 export {
   type SeedCurves,
@@ -108,6 +110,8 @@ export type {
   TrialResult,
   TrialState,
 } from "./study/store.js";
+export { createStore, openStore } from "./study/store-location.js";
 export { type Asked, type NewStudy, Study, type StudySummary, type TellItem } from "./study/study.js";
 export { type CreateStudyFile, createStudyFile, openStudyFile } from "./study/study-file.js";
+export { isPostgresUrl, parseStudyUrl, type StudyUrl, withoutPassword } from "./study/study-url.js";
 export { accuracyLike } from "./study/tell-rules.js";

@@ -1,9 +1,10 @@
 /** `nas-assay ask`: the next architectures to train, reserved in the study as pending. */
 import { Command } from "commander";
+import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "../study/pending.js";
 import { openStudyFile } from "../study/study-file.js";
 import { archText } from "./arch-text.js";
 import { globals, print } from "./context.js";
-import { integerAtLeast } from "./options.js";
+import { integerAtLeast, parsedBy } from "./options.js";
 
 export function askCommand(): Command {
   return new Command("ask")
@@ -11,24 +12,35 @@ export function askCommand(): Command {
       "suggest architectures to train next, never suggested before: the predictor, refitted on every told " +
         "architecture, picks most (exploit), a share is drawn at random (explore)",
     )
-    .requiredOption("--study <file.db>", "the study file")
+    .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option("-n <count>", "architectures to suggest", integerAtLeast(1), 1)
-    .addHelpText("after", "\nExamples:\n  nas-assay ask --study runs.db -n 10 --json")
-    .action(async (opts: { study: string; n: number }, cmd: Command) => {
+    .option(
+      "--pending-timeout <duration>",
+      "hand out again an architecture pending longer than this (its worker died): 90s, 30m, 24h, 2d",
+      parsedBy(parseDuration),
+      DEFAULT_PENDING_TIMEOUT_MS,
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay ask --study runs.db -n 10 --json\n" +
+        "  nas-assay ask --study postgresql://worker@db.lab:5432/nas?study=macro8 --pending-timeout 6h",
+    )
+    .action(async (opts: { study: string; n: number; pendingTimeout: number }, cmd: Command) => {
       const options = globals(cmd);
       const study = await openStudyFile(opts.study);
       try {
-        const asked = await study.ask(opts.n);
+        const asked = await study.ask(opts.n, { pendingTimeoutMs: opts.pendingTimeout });
         const result = asked.map((a) => ({ arch: a.json, predicted: a.predicted, reason: a.reason }));
         const target = study.settings.target;
         print(options, result, () =>
           [
             asked.length < opts.n
               ? `only ${asked.length} architectures of ${study.space.name} were never suggested before`
-              : `${asked.length} architectures to train (pending in ${opts.study} until told):`,
+              : `${asked.length} architectures to train (pending in ${study.store.location} until told):`,
             ...result.map(
-              (a) =>
-                `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toPrecision(4)}`}  ${archText(a.arch)}`,
+              (a, k) =>
+                `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toPrecision(4)}`}  ${archText(a.arch)}` +
+                (asked[k].again ? "  (asked again: its earlier worker never told)" : ""),
             ),
           ].join("\n"),
         );

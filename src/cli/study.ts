@@ -25,7 +25,10 @@ function createCommand(): Command {
   return new Command("create")
     .description("make a study file from a space spec; --import tells what you have already trained")
     .requiredOption("--space <spec.json>", "the space spec file (kinds: choices, edge-cell, vertex-cell)")
-    .requiredOption("--study <file.db>", "the study file to make (SQLite; refused if it exists)")
+    .requiredOption(
+      "--study <file.db|url>",
+      "the study to make (refused if it exists): an SQLite file, or postgresql://user@host:port/db?study=NAME",
+    )
     .requiredOption("--target <name>", "the value told (a column of results files), e.g. val_acc")
     .option("--minimize", "lower values are better (error, latency); default: higher is better")
     .addOption(
@@ -62,7 +65,7 @@ function createCommand(): Command {
           importFile: opts.import,
         });
         const result = {
-          study: opts.study,
+          study: study.store.location,
           space: study.space.name,
           kind: study.space.kind,
           size: study.space.count.toString(),
@@ -74,7 +77,7 @@ function createCommand(): Command {
         await study.close();
         print(options, result, () =>
           [
-            `made ${opts.study}: space ${result.space} (${result.kind}, ${result.size} architectures), ` +
+            `made ${result.study}: space ${result.space} (${result.kind}, ${result.size} architectures), ` +
               `${result.direction} ${result.target}`,
             ...(opts.import
               ? [
@@ -95,7 +98,7 @@ function showCommand(): Command {
     .description(
       "how many done/pending/failed, the best so far; --html draws the best-so-far curve and predicted vs observed",
     )
-    .requiredOption("--study <file.db>", "the study file")
+    .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option("--html <page.html>", "also write an HTML page with the plots")
     .addHelpText("after", "\nExamples:\n  nas-assay study show --study runs.db --html runs.html")
     .action(async (opts: { study: string; html?: string }, cmd: Command) => {
@@ -105,7 +108,7 @@ function showCommand(): Command {
         const summary = await study.summary();
         if (opts.html) {
           const document = studyDocument(
-            opts.study,
+            study.store.location,
             await study.trials(),
             study.settings.target,
             study.settings.direction,
@@ -115,7 +118,7 @@ function showCommand(): Command {
         const { target, direction } = study.settings;
         print(options, summary, () =>
           [
-            `${opts.study}: space ${study.space.name}, ${direction} ${target}`,
+            `${study.store.location}: space ${study.space.name}, ${direction} ${target}`,
             `${summary.done} done, ${summary.pending} pending, ${summary.failed} failed`,
             summary.best
               ? `best ${target} ${summary.best.value}: ${archText(summary.best.arch)}`

@@ -19,7 +19,7 @@ export function tellCommand(): Command {
       "record results: --arch with --value (or --failed), or --file with many; refuses an architecture " +
         "outside the space, a value on another scale than the study's, a second different value",
     )
-    .requiredOption("--study <file.db>", "the study file")
+    .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option(
       "--arch <text>",
       "the architecture: choices → a JSON object of decision → option; edge-cell → its arch string; " +
@@ -68,7 +68,7 @@ export function tellCommand(): Command {
             options,
             told,
             () =>
-              `told ${told.written} result${told.written === 1 ? "" : "s"} to ${opts.study}` +
+              `told ${told.written} result${told.written === 1 ? "" : "s"} to ${study.store.location}` +
               (told.skipped ? ` (${told.skipped} already told with the same value, ignored)` : ""),
           );
         } finally {

@@ -241,6 +241,27 @@ export class SqliteStudyStore implements StudyStore {
     return record.immediate();
   }
 
+  async reclaim(timeoutMs: number, n: number): Promise<Trial[]> {
+    const now = new Date();
+    const before = new Date(now.getTime() - timeoutMs).toISOString();
+    // ISO 8601 UTC strings of one format order as the times they name
+    const renew = this.db.prepare(
+      `UPDATE trials SET asked_at = ? WHERE number IN (
+         SELECT number FROM trials WHERE state = 'pending' AND asked_at < ? ORDER BY asked_at, number LIMIT ?
+       ) RETURNING *`,
+    );
+    const reclaim = this.db.transaction(
+      () => renew.all(now.toISOString(), before, n) as TrialRow[],
+    );
+    return reclaim.immediate().map(trialOf).sort((a, b) => a.number - b.number);
+  }
+
+  async discard(): Promise<void> {
+    this.db.close();
+    if (this.location !== ":memory:")
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${this.location}${suffix}`, { force: true });
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }

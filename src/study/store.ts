@@ -108,5 +108,14 @@ export interface StudyStore {
    * pending/failed trial or as a new trial. Returns how many were written and how many skipped.
    */
   record(results: readonly TrialResult[], check: RecordCheck): Promise<{ written: number; skipped: number }>;
+  /**
+   * Atomically hands out again up to `n` pending trials asked for more than `timeoutMs` milliseconds
+   * ago (their worker presumably died; see pending.ts), the oldest first: their asked time is renewed,
+   * so that no other caller takes them until the timeout runs out again. Two callers at once get
+   * disjoint sets. Returns them in order of arrival (`number`).
+   */
+  reclaim(timeoutMs: number, n: number): Promise<Trial[]>;
+  /** Closes the store and removes the study it holds (a study made moments ago whose import failed). */
+  discard(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,20 +1,20 @@
 /**
  * Studies in SQLite files, as the command line uses them: made from a spec file (the spec is copied
  * into the study, so the study file alone is enough later), optionally with results already trained,
- * and reopened by path.
+ * and reopened by path. A `postgresql://…?study=NAME` URL in place of the path names a study on a
+ * PostgreSQL server instead (store-location.ts), with the same behaviour.
  */
-import { rmSync } from "node:fs";
 import { createSpace } from "../spaces/kinds.js";
 import { parseSpec, readSpecFile } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
 import { readResultsFile } from "./results-file.js";
-import { SqliteStudyStore } from "./sqlite-store.js";
 import type { Direction } from "./store.js";
+import { createStore, openStore } from "./store-location.js";
 import { Study } from "./study.js";
 import type { ValueScale } from "./tell-rules.js";
 
 export interface CreateStudyFile {
-  /** The study file to make (refused if it exists). */
+  /** The study file to make (refused if it exists), or a PostgreSQL study URL (study-url.ts). */
   study: string;
   /** The space spec file (checked; every bad field named). */
   specFile: string;
@@ -45,7 +45,7 @@ export async function createStudyFile(
   });
   // read the import before making anything, so that a bad file leaves nothing behind
   const rows = given.importFile ? readResultsFile(given.importFile, space, settings.target) : [];
-  const store = await SqliteStudyStore.create(given.study, settings);
+  const store = await createStore(given.study, settings);
   try {
     const study = await Study.open(store, space, options);
     const imported = await study.tellMany(
@@ -53,21 +53,23 @@ export async function createStudyFile(
     );
     return { study, imported };
   } catch (e) {
-    await store.close();
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${given.study}${suffix}`, { force: true });
+    await store.discard();
     throw e;
   }
 }
 
-/** Opens a study file and the space its stored spec describes. Throws UserError/BadFileError. */
+/**
+ * Opens a study file (or a PostgreSQL study URL) and the space its stored spec describes. Throws
+ * UserError/BadFileError.
+ */
 export async function openStudyFile(
   path: string,
   options: Partial<AskOptions> = {},
 ): Promise<Study<unknown>> {
-  const store = await SqliteStudyStore.open(path);
+  const store = await openStore(path);
   try {
     const settings = await store.settings();
-    const space = await createSpace(parseSpec(settings.space, `${path} (its space spec)`));
+    const space = await createSpace(parseSpec(settings.space, `${store.location} (its space spec)`));
     return await Study.open(store, space, options);
   } catch (e) {
     await store.close();

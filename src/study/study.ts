@@ -10,6 +10,7 @@ import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import { type AskOptions, askOptions, propose, type Told } from "./ask-strategy.js";
+import { checkPendingTimeout, DEFAULT_PENDING_TIMEOUT_MS } from "./pending.js";
 import type {
   Direction,
   Outcome,
@@ -30,6 +31,8 @@ export interface Asked<A> {
   /** The predictor's value for it on the study's scale; null when drawn before the first fit. */
   predicted: number | null;
   reason: TrialReason;
+  /** True when it was handed out before and stayed pending longer than the pending timeout (pending.ts). */
+  again: boolean;
 }
 
 /** A result for `tellMany`: the architecture, its value or failure, and how to name it in messages. */
@@ -112,12 +115,16 @@ export class Study<A> {
 
   /**
    * `n` distinct architectures never handed out nor told before, reserved as pending in one
-   * transaction (another process asking at the same time gets others). Fewer come back only when the
-   * space has no other member left. Throws UserError for `n` not a positive integer.
+   * transaction (another process asking at the same time gets others). Pending architectures asked
+   * for longer ago than `pendingTimeoutMs` (default 24 h; their worker presumably died, see
+   * pending.ts) come first, handed out again (`again: true`). Fewer come back only when the space has
+   * no other member left. Throws UserError for `n` not a positive integer or a timeout not above zero.
    */
-  async ask(n: number): Promise<Asked<A>[]> {
+  async ask(n: number, given: { pendingTimeoutMs?: number } = {}): Promise<Asked<A>[]> {
     if (!Number.isInteger(n) || n < 1) throw new UserError(`ask needs a positive integer count, got ${n}`);
-    const out: Trial[] = [];
+    const timeout = checkPendingTimeout(given.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS);
+    const again = await this.store.reclaim(timeout, n);
+    const out: Trial[] = [...again];
     for (let attempt = 0; out.length < n && attempt < 10; attempt++) {
       const trials = await this.store.trials();
       const taken = new Set(trials.map((t) => t.key));
@@ -139,12 +146,13 @@ export class Study<A> {
       );
       out.push(...reserved);
     }
-    return out.map((t) => ({
+    return out.map((t, k) => ({
       arch: this.space.fromJSON(t.arch),
       json: t.arch,
       key: t.key,
       predicted: t.predicted,
       reason: t.reason as TrialReason,
+      again: k < again.length,
     }));
   }
 

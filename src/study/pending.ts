@@ -1,0 +1,37 @@
+/**
+ * Pending architectures whose worker died. `ask` reserves what it hands out as pending; a worker that
+ * is killed (machine lost, job pre-empted, `kill -9`) never tells, and its architecture would stay
+ * pending for ever. So each `ask` first hands out again the pending architectures asked for longer ago
+ * than the pending timeout (oldest first), then new ones. The timeout is given per call (`ask
+ * --pending-timeout`), not stored in the study: the asking worker knows how long its training takes.
+ * Default: 24 hours. A worker that was only slow and tells after its architecture was handed out again
+ * is treated like any value told twice (tell-rules.ts): the same value is ignored, a different one
+ * refused.
+ */
+import { UserError } from "../errors.js";
+
+/** How long an architecture may stay pending before `ask` hands it out again: 24 hours, in ms. */
+export const DEFAULT_PENDING_TIMEOUT_MS = 24 * 3600 * 1000;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A duration written as a number and a unit — `90s`, `30m`, `24h`, `2d`, `500ms` — in milliseconds.
+ * @throws UserError for anything else (no unit, a negative or zero duration, an unknown unit).
+ */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
+  const ms = match ? Number(match[1]) * UNITS[match[2]] : Number.NaN;
+  if (!(ms > 0) || !Number.isFinite(ms))
+    throw new UserError(
+      `expected a duration above zero with its unit (ms, s, m, h or d), e.g. 24h or 90s; got "${text}"`,
+    );
+  return Math.round(ms);
+}
+
+/** Checks a pending timeout given to `ask` (a positive, finite number of milliseconds). */
+export function checkPendingTimeout(ms: number): number {
+  if (!(ms > 0) || !Number.isFinite(ms))
+    throw new UserError(`the pending timeout must be a positive number of milliseconds, got ${ms}`);
+  return ms;
+}

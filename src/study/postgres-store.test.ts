@@ -1,0 +1,272 @@
+/**
+ * What only the PostgreSQL store has (the rest is store-contract.test.ts and study-workers.test.ts):
+ * the versioned tables made on first use, passwords kept out of every message, PGPASSWORD and a
+ * password file, and the CLI taking a study URL wherever it takes a study file.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import pg from "pg";
+import { UserError } from "../errors.js";
+import { Rng } from "../random.js";
+import { REPO_ROOT } from "../testing/fixtures.js";
+import { freePort, startPostgres, type TestServer } from "../testing/servers.js";
+import { TINY_SPEC, tinyAccuracy, tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
+import { POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./postgres-store.js";
+import { Study } from "./study.js";
+
+const CLI = join(REPO_ROOT, "dist", "src", "cli", "main.js");
+const SETTINGS = Study.settings({ spec: TINY_SPEC, target: "val_acc" });
+
+let postgres: TestServer;
+before(async () => {
+  postgres = await startPostgres();
+});
+after(() => postgres?.stop());
+
+/** Runs SQL as the server's superuser on `database`. */
+async function admin(sql: string, database = "nas_assay"): Promise<pg.QueryResultRow[]> {
+  const client = new pg.Client({ host: "127.0.0.1", port: postgres.port, user: "postgres", database });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The CLI's exit code, stdout and stderr. */
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  assert.fail("did not reject");
+}
+
+test("the tables are made on first use (two workers at once included) and a database of another schema version is refused", async () => {
+  await admin("CREATE DATABASE first_use");
+  const base = postgres.url.replace(/\/nas_assay$/, "/first_use");
+  const [a, b] = await Promise.all([
+    PostgresStudyStore.create(`${base}?study=a`, SETTINGS),
+    PostgresStudyStore.create(`${base}?study=b`, SETTINGS),
+  ]);
+  await a.close();
+  await b.close();
+  assert.deepEqual(await admin("SELECT version FROM nas_assay_schema", "first_use"), [
+    { version: POSTGRES_SCHEMA_VERSION },
+  ]);
+  assert.deepEqual(
+    (await admin("SELECT name FROM nas_assay_studies ORDER BY name", "first_use")).map((r) => r.name),
+    ["a", "b"],
+  );
+  await admin(`UPDATE nas_assay_schema SET version = ${POSTGRES_SCHEMA_VERSION + 1}`, "first_use");
+  const expected =
+    `${base}?study=a: the database holds nas-assay studies of schema version ${POSTGRES_SCHEMA_VERSION + 1}; ` +
+    `this nas-assay reads version ${POSTGRES_SCHEMA_VERSION} (use the nas-assay that made them, or a newer one)`;
+  const opened = await rejection(PostgresStudyStore.open(`${base}?study=a`));
+  assert.ok(opened instanceof UserError);
+  assert.equal(opened.message, expected);
+  const made = await rejection(PostgresStudyStore.create(`${base}?study=c`, SETTINGS));
+  assert.equal(made.message, expected.replace("study=a", "study=c"));
+  // the CLI says the same in one line, exit 1
+  const shown = await cli(["study", "show", "--study", `${base}?study=a`]);
+  assert.equal(shown.code, 1);
+  assert.equal(shown.stderr, `nas-assay: ${expected}\n`);
+});
+
+test("a password in the URL is never printed: wrong port, no study, bad URL (library and CLI)", async () => {
+  const port = await freePort();
+  const secret = "pa55-word-never-shown";
+  const wrongPort = `postgresql://postgres:${secret}@127.0.0.1:${port}/nas_assay?study=x`;
+  const e = await rejection(PostgresStudyStore.open(wrongPort));
+  assert.ok(e instanceof UserError);
+  assert.equal(
+    e.message,
+    `cannot reach the PostgreSQL server of postgresql://postgres@127.0.0.1:${port}/nas_assay?study=x: ` +
+      `connect ECONNREFUSED 127.0.0.1:${port}`,
+  );
+  const right = postgres.url.replace("postgres@", `postgres:${secret}@`);
+  const noDatabase = `${right.replace(/\/nas_assay$/, "/no_such_db")}?study=x`;
+  const missing = await rejection(PostgresStudyStore.open(noDatabase));
+  assert.ok(missing instanceof UserError);
+  assert.equal(
+    missing.message,
+    `postgresql://postgres@127.0.0.1:${postgres.port}/no_such_db?study=x: database "no_such_db" does not exist ` +
+      "(make it first, e.g. createdb, or CREATE DATABASE)",
+  );
+  const { spec } = tinyDir();
+  for (const args of [
+    ["ask", "--study", wrongPort],
+    ["study", "show", "--study", `${right}?study=none`],
+    ["tell", "--study", right, "--arch", "{}", "--value", "0.5"],
+    ["study", "create", "--space", spec, "--study", `${right}?study=x&study=y`, "--target", "acc"],
+  ]) {
+    const r = await cli(args);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^nas-assay: .*postgresql:\/\/postgres@127\.0\.0\.1:\d+\/nas_assay/);
+    assert.equal(r.stderr.split("\n").length, 2, `one line: ${r.stderr}`);
+    assert.ok(!`${r.stdout}${r.stderr}`.includes(secret), `password printed: ${r.stderr}`);
+  }
+  // and when it works, what is printed names the study without it
+  const made = await cli([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    `${right}?study=shown`,
+    "--target",
+    "val_acc",
+  ]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.match(
+    made.stdout,
+    /^made postgresql:\/\/postgres@127\.0\.0\.1:\d+\/nas_assay\?study=shown: space tiny/,
+  );
+  const asked = await cli(["ask", "--study", `${right}?study=shown`, "-n", "2"]);
+  assert.equal(asked.code, 0, asked.stderr);
+  assert.match(
+    asked.stdout,
+    /pending in postgresql:\/\/postgres@127\.0\.0\.1:\d+\/nas_assay\?study=shown until told/,
+  );
+  assert.ok(!`${made.stdout}${asked.stdout}`.includes(secret));
+});
+
+test("PGPASSWORD and a password file give the password a URL without one leaves out", async (t) => {
+  await admin("CREATE ROLE worker LOGIN PASSWORD 'right-pw'");
+  await admin("CREATE DATABASE secured OWNER worker");
+  // the superuser keeps trust; every other user must give a password (SCRAM)
+  writeFileSync(
+    join(postgres.dir, "data", "pg_hba.conf"),
+    "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
+  );
+  await admin("SELECT pg_reload_conf()");
+  const url = `postgresql://worker@127.0.0.1:${postgres.port}/secured?study=s`;
+  const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+  t.after(() => {
+    for (const [name, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  });
+  const { dir } = tinyDir();
+  process.env.PGPASSFILE = join(dir, "none.pgpass");
+  delete process.env.PGPASSWORD;
+  const none = await rejection(PostgresStudyStore.create(url, SETTINGS));
+  assert.ok(none instanceof UserError);
+  assert.equal(
+    none.message,
+    `${url}: the server asks for a password and none was given; give it with PGPASSWORD or in ~/.pgpass (it is never shown)`,
+  );
+  process.env.PGPASSWORD = "wrong-pw";
+  const wrong = await rejection(PostgresStudyStore.create(url, SETTINGS));
+  assert.ok(wrong instanceof UserError);
+  assert.match(wrong.message, /password authentication failed for user "worker"; give it with PGPASSWORD/);
+  assert.ok(!wrong.message.includes("wrong-pw"));
+  process.env.PGPASSWORD = "right-pw";
+  const store = await PostgresStudyStore.create(url, SETTINGS);
+  await store.reserve([{ key: "k", arch: {}, predicted: null, reason: "explore" }], 1);
+  await store.close();
+  delete process.env.PGPASSWORD;
+  const pgpass = join(dir, "pgpass");
+  writeFileSync(pgpass, `127.0.0.1:${postgres.port}:secured:worker:right-pw\n`);
+  chmodSync(pgpass, 0o600);
+  process.env.PGPASSFILE = pgpass;
+  const reopened = await PostgresStudyStore.open(url);
+  assert.deepEqual(await reopened.counts(), { pending: 1, done: 0, failed: 0 });
+  await reopened.close();
+  // the CLI too, with PGPASSWORD in its environment
+  const shown = await cli(["study", "show", "--study", url, "--json"], {
+    PGPASSWORD: "right-pw",
+    PGPASSFILE: join(dir, "none"),
+  });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.equal(JSON.parse(shown.stdout).pending, 1);
+});
+
+test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending-timeout, and an import refused leaves no study behind", async () => {
+  const { dir, spec } = tinyDir();
+  const archs = tinySpace().sample(new Rng(4), 6);
+  const trained = join(dir, "trained.csv");
+  writeFileSync(trained, tinyResults(archs.slice(0, 4)));
+  const url = `${postgres.url}?study=cli`;
+  const made = await cli([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    url,
+    "--target",
+    "val_acc",
+    "--import",
+    trained,
+    "--json",
+  ]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(JSON.parse(made.stdout).imported, 4);
+  const more = join(dir, "more.csv");
+  // two new results and one already told with the same value (ignored)
+  writeFileSync(more, tinyResults([archs[4], archs[5], archs[0]]));
+  const told = await cli(["tell", "--study", url, "--file", more]);
+  assert.equal(told.code, 0, told.stderr);
+  assert.equal(told.stdout, `told 2 results to ${url} (1 already told with the same value, ignored)\n`);
+  // ask reserves; with a short --pending-timeout the next ask hands the same ones out again
+  const asked = JSON.parse((await cli(["ask", "--study", url, "-n", "2", "--json"])).stdout);
+  assert.equal(asked.length, 2);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const again = await cli(["ask", "--study", url, "-n", "2", "--pending-timeout", "10ms"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(
+    again.stdout.match(/\(asked again: its earlier worker never told\)/g)?.length,
+    2,
+    again.stdout,
+  );
+  for (const a of asked) assert.ok(again.stdout.includes(JSON.stringify(a.arch)), again.stdout);
+  const badTimeout = await cli(["ask", "--study", url, "--pending-timeout", "24"]);
+  assert.equal(badTimeout.code, 1);
+  assert.match(
+    badTimeout.stderr,
+    /--pending-timeout <duration>.*expected a duration above zero with its unit/,
+  );
+  const shown = JSON.parse((await cli(["study", "show", "--study", url, "--json"])).stdout);
+  assert.equal(shown.done, 6);
+  assert.equal(shown.pending, 2);
+  assert.equal(shown.best.value, Math.max(...archs.map(tinyAccuracy)));
+  // an import whose second row contradicts its first: refused whole, and the study is not left made
+  const bad = join(dir, "bad.csv");
+  writeFileSync(bad, `${tinyResults([archs[0]])}${tinyResults([archs[0]], "val_acc", 0.5).split("\n")[1]}\n`);
+  const refused = await cli([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    `${url}2`,
+    "--target",
+    "val_acc",
+    "--import",
+    bad,
+  ]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^nas-assay: .*bad\.csv line 3 was told [\d.]+ .*refusing a second value/);
+  const gone = await cli(["study", "show", "--study", `${url}2`]);
+  assert.equal(
+    gone.stderr,
+    `nas-assay: ${url}2: no such study (create one with: nas-assay study create --study ${url}2 …)\n`,
+  );
+});

@@ -1,0 +1,506 @@
+/**
+ * A study on a PostgreSQL server (node-postgres), for training workers on many machines asking and
+ * telling at once. One set of tables per database holds every study, each under its name (the URL's
+ * `?study=NAME`, see study-url.ts); the tables are made on first `create`, under an advisory lock so
+ * that two workers starting together do not race, and carry a schema version: a database of another
+ * version is refused, never reinterpreted.
+ *
+ * Concurrency, as the SQLite file does it with `BEGIN IMMEDIATE`:
+ * - `reserve` and `record` lock the study's row (`SELECT … FOR UPDATE`) for their short transaction:
+ *   writers of one study take turns, so trial numbers have no gaps and each tell's checks (the scale
+ *   of the values so far, a value told before) see every result committed before it. UNIQUE (study,
+ *   key) stands behind it: no architecture is ever stored twice, whatever the callers did.
+ * - `reclaim` (pending architectures of dead workers) takes expired rows with `FOR UPDATE SKIP LOCKED`:
+ *   two workers at once get disjoint ones, and neither waits for the other.
+ * - Times come from the server's clock (`now()`), so machines with skewed clocks agree on expiry.
+ *
+ * Connection failures, a refused password, a missing database become one-line UserErrors naming the
+ * study by its URL without the password.
+ */
+import pg from "pg";
+import { UserError } from "../errors.js";
+import type {
+  Proposal,
+  RecordCheck,
+  StudyCounts,
+  StudySettings,
+  StudyStore,
+  Trial,
+  TrialResult,
+} from "./store.js";
+import { parseStudyUrl, type StudyUrl } from "./study-url.js";
+
+/** Version of the tables below; bump it (and refuse or migrate older databases) when they change. */
+export const POSTGRES_SCHEMA_VERSION = 1;
+/** Key of the advisory lock held while the tables are made ("NASA" in ASCII). */
+const SCHEMA_LOCK = 0x4e415341;
+/** How long to wait for the server to answer a connection (ms). */
+const CONNECT_TIMEOUT_MS = 15_000;
+/**
+ * A session idle inside a transaction this long is ended by the server (ms): a worker stopped (SIGSTOP,
+ * a frozen machine) while it holds the study's row lock would otherwise block every other writer. Our
+ * transactions last milliseconds.
+ */
+const IDLE_IN_TRANSACTION_MS = 60_000;
+
+const SCHEMA = `
+CREATE TABLE nas_assay_schema (
+  version integer NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE nas_assay_studies (
+  id serial PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  settings text NOT NULL,
+  next_number integer NOT NULL DEFAULT 1
+);
+CREATE TABLE nas_assay_trials (
+  study_id integer NOT NULL REFERENCES nas_assay_studies (id) ON DELETE CASCADE,
+  number integer NOT NULL,
+  key text NOT NULL,
+  arch text NOT NULL,
+  state text NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+  value double precision,
+  predicted double precision,
+  reason text CHECK (reason IN ('exploit', 'explore')),
+  asked_at timestamptz,
+  told_at timestamptz,
+  PRIMARY KEY (study_id, number),
+  UNIQUE (study_id, key),
+  CHECK ((state = 'done') = (value IS NOT NULL))
+);
+CREATE INDEX nas_assay_trials_pending ON nas_assay_trials (study_id, asked_at) WHERE state = 'pending';
+`;
+
+interface TrialRow {
+  number: number;
+  key: string;
+  arch: string;
+  state: Trial["state"];
+  value: number | null;
+  predicted: number | null;
+  reason: Trial["reason"];
+  asked_at: Date | null;
+  told_at: Date | null;
+}
+
+const TRIAL_COLUMNS = "number, key, arch, state, value, predicted, reason, asked_at, told_at";
+
+function trialOf(row: TrialRow): Trial {
+  return {
+    number: row.number,
+    key: row.key,
+    arch: JSON.parse(row.arch),
+    state: row.state,
+    value: row.value,
+    predicted: row.predicted,
+    reason: row.reason,
+    askedAt: row.asked_at?.toISOString() ?? null,
+    toldAt: row.told_at?.toISOString() ?? null,
+  };
+}
+
+/** SQLSTATE classes of errors caused by the server or what the user gave, not by nas-assay. */
+const USER_CLASSES = ["08", "28", "3D", "53", "57"];
+const NETWORK = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+]);
+
+/**
+ * The error a caller sees: a UserError naming the study (by its URL without password) for what the
+ * server or the user caused (unreachable, a refused password, no such database, no permission, a
+ * server shutting down); anything else (a bug of ours) as it is.
+ */
+function explain(e: unknown, url: StudyUrl): unknown {
+  if (e instanceof UserError) return e;
+  const error = e as Error & { code?: string };
+  const code = error.code ?? "";
+  const message = error.message ?? String(e);
+  if (NETWORK.has(code) || /timeout (expired|exceeded)|Connection terminated/i.test(message))
+    return new UserError(`cannot reach the PostgreSQL server of ${url.location}: ${message}`);
+  if (/client password must be a string|password authentication failed|no password supplied/i.test(message))
+    return new UserError(
+      `${url.location}: ${/must be a string|no password/.test(message) ? "the server asks for a password and none was given" : message}; ` +
+        "give it with PGPASSWORD or in ~/.pgpass (it is never shown)",
+    );
+  if (code === "3D000")
+    return new UserError(`${url.location}: ${message} (make it first, e.g. createdb, or CREATE DATABASE)`);
+  if (code === "42501")
+    return new UserError(
+      `${url.location}: ${message} (the user must be able to make the nas_assay_* tables on first use, then read and write them)`,
+    );
+  if (USER_CLASSES.includes(code.slice(0, 2))) return new UserError(`${url.location}: ${message}`);
+  return e;
+}
+
+export class PostgresStudyStore implements StudyStore {
+  readonly location: string;
+
+  private constructor(
+    private readonly url: StudyUrl,
+    private readonly pool: pg.Pool,
+    private readonly id: number,
+  ) {
+    this.location = url.location;
+  }
+
+  /**
+   * Makes a study named by `text` (see study-url.ts), making the tables on first use.
+   * @throws UserError when a study of that name exists, the database holds another schema version,
+   *   or the server cannot be used (unreachable, refused password, no database).
+   */
+  static async create(text: string, settings: StudySettings): Promise<PostgresStudyStore> {
+    const url = parseStudyUrl(text);
+    const pool = PostgresStudyStore.pool(url);
+    try {
+      const id = await PostgresStudyStore.transaction(pool, url, async (client) => {
+        await client.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
+        const { rows } = await client.query("SELECT to_regclass('nas_assay_schema') IS NOT NULL AS made");
+        if (rows[0].made) await PostgresStudyStore.checkVersion(client, url);
+        else {
+          await client.query(SCHEMA);
+          await client.query("INSERT INTO nas_assay_schema (version) VALUES ($1)", [POSTGRES_SCHEMA_VERSION]);
+        }
+        const made = await client.query(
+          "INSERT INTO nas_assay_studies (name, settings) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id",
+          [url.name, JSON.stringify(settings)],
+        );
+        if (made.rowCount !== 1)
+          throw new UserError(`${url.location} already exists; choose another study name (?study=NAME)`);
+        return made.rows[0].id as number;
+      });
+      return new PostgresStudyStore(url, pool, id);
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the study named by `text`.
+   * @throws UserError for a study that does not exist, a database of another schema version, or a
+   *   server that cannot be used.
+   */
+  static async open(text: string): Promise<PostgresStudyStore> {
+    const url = parseStudyUrl(text);
+    const pool = PostgresStudyStore.pool(url);
+    try {
+      const id = await PostgresStudyStore.transaction(pool, url, async (client) => {
+        const { rows } = await client.query("SELECT to_regclass('nas_assay_schema') IS NOT NULL AS made");
+        if (rows[0].made) {
+          await PostgresStudyStore.checkVersion(client, url);
+          const found = await client.query("SELECT id FROM nas_assay_studies WHERE name = $1", [url.name]);
+          if (found.rowCount === 1) return found.rows[0].id as number;
+        }
+        throw new UserError(
+          `${url.location}: no such study (create one with: nas-assay study create --study ${url.location} …)`,
+        );
+      });
+      return new PostgresStudyStore(url, pool, id);
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+  }
+
+  private static pool(url: StudyUrl): pg.Pool {
+    const pool = new pg.Pool({
+      connectionString: url.connectionString,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: "nas-assay",
+      options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
+      // one connection at a time is all a study needs; a second caller waits its turn
+      max: 2,
+    });
+    // an idle connection the server dropped: the next query opens another (errors reach the caller there)
+    pool.on("error", () => {});
+    return pool;
+  }
+
+  private static async checkVersion(client: pg.PoolClient, url: StudyUrl): Promise<void> {
+    const { rows } = await client.query("SELECT version FROM nas_assay_schema");
+    const versions = rows.map((r) => r.version as number);
+    if (versions.length !== 1 || versions[0] !== POSTGRES_SCHEMA_VERSION) {
+      const version =
+        versions.length === 1 ? versions[0] : `unknown (${versions.length} rows in nas_assay_schema)`;
+      throw new UserError(
+        `${url.location}: the database holds nas-assay studies of schema version ${version}; this nas-assay ` +
+          `reads version ${POSTGRES_SCHEMA_VERSION} (use the nas-assay that made them` +
+          `${typeof version === "number" && version > POSTGRES_SCHEMA_VERSION ? ", or a newer one" : ""})`,
+      );
+    }
+  }
+
+  /**
+   * Runs `body` in one transaction on one connection: committed when it returns, rolled back when it
+   * throws. `begin` is sent with BEGIN in one round trip (a statement without parameters) and its
+   * last result handed to `body`.
+   */
+  private static async transaction<T>(
+    pool: pg.Pool,
+    url: StudyUrl,
+    body: (client: pg.PoolClient, begun: pg.QueryResult) => Promise<T>,
+    begin = "",
+  ): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (e) {
+      throw explain(e, url);
+    }
+    let broken: Error | undefined;
+    try {
+      const begun = (await client.query(begin ? `BEGIN; ${begin}` : "BEGIN")) as
+        | pg.QueryResult
+        | pg.QueryResult[];
+      const result = await body(client, Array.isArray(begun) ? (begun.at(-1) as pg.QueryResult) : begun);
+      await client.query("COMMIT");
+      return result;
+    } catch (e) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollback) {
+        broken = rollback as Error;
+      }
+      throw explain(e, url);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(text, values)).rows;
+    } catch (e) {
+      throw explain(e, this.url);
+    }
+  }
+
+  async settings(): Promise<StudySettings> {
+    const rows = await this.query<{ settings: string }>(
+      "SELECT settings FROM nas_assay_studies WHERE id = $1",
+      [this.id],
+    );
+    if (rows.length !== 1) throw new UserError(`${this.location}: the study was removed while in use`);
+    const settings = JSON.parse(rows[0].settings);
+    for (const name of ["space", "target", "direction", "seed", "createdAt"])
+      if (!(name in settings)) throw new UserError(`${this.location}: damaged study: no setting "${name}"`);
+    return settings as StudySettings;
+  }
+
+  async trials(): Promise<Trial[]> {
+    const rows = await this.query<TrialRow>(
+      `SELECT ${TRIAL_COLUMNS} FROM nas_assay_trials WHERE study_id = $1 ORDER BY number`,
+      [this.id],
+    );
+    return rows.map(trialOf);
+  }
+
+  async counts(): Promise<StudyCounts> {
+    const counts: StudyCounts = { pending: 0, done: 0, failed: 0 };
+    const rows = await this.query<{ state: Trial["state"]; n: number }>(
+      "SELECT state, count(*)::integer AS n FROM nas_assay_trials WHERE study_id = $1 GROUP BY state",
+      [this.id],
+    );
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
+  }
+
+  async keys(): Promise<Set<string>> {
+    const rows = await this.query<{ key: string }>("SELECT key FROM nas_assay_trials WHERE study_id = $1", [
+      this.id,
+    ]);
+    return new Set(rows.map((r) => r.key));
+  }
+
+  /**
+   * Runs `body` in a transaction that first locks the study's row (writers of one study take turns),
+   * handing it the study's next trial number. BEGIN and the lock go in one round trip.
+   */
+  private writing<T>(body: (client: pg.PoolClient, next: number) => Promise<T>): Promise<T> {
+    // the id is an integer the server gave: safe inside the statement's text
+    if (!Number.isSafeInteger(this.id)) throw new Error(`bad study id ${this.id}`);
+    return PostgresStudyStore.transaction(
+      this.pool,
+      this.url,
+      async (client, locked) => {
+        if (locked.rows.length !== 1)
+          throw new UserError(`${this.location}: the study was removed while in use`);
+        return body(client, locked.rows[0].next_number as number);
+      },
+      `SELECT next_number FROM nas_assay_studies WHERE id = ${this.id} FOR UPDATE`,
+    );
+  }
+
+  async reserve(proposals: readonly Proposal[], n: number): Promise<Trial[]> {
+    const distinct = [...new Map(proposals.map((p) => [p.key, p])).values()];
+    if (n < 1 || distinct.length === 0) return [];
+    return this.writing(async (client, next) => {
+      // under the study's lock, this statement sees every trial committed before: it takes the first
+      // n proposals the study does not hold, numbers them on, and moves the study's next number.
+      // UNIQUE (study_id, key) would stop a second row for a key regardless.
+      const { rows } = await client.query<TrialRow>(
+        `WITH proposed AS (
+           SELECT k, a, p, r, i FROM unnest($2::text[], $3::text[], $4::double precision[], $5::text[])
+             WITH ORDINALITY AS u (k, a, p, r, i)
+         ), free AS (
+           SELECT proposed.*, row_number() OVER (ORDER BY i) AS rank FROM proposed
+           WHERE NOT EXISTS (SELECT 1 FROM nas_assay_trials t WHERE t.study_id = $1 AND t.key = proposed.k)
+         ), chosen AS (
+           SELECT * FROM free WHERE rank <= $6
+         ), inserted AS (
+           INSERT INTO nas_assay_trials (study_id, number, key, arch, state, predicted, reason, asked_at)
+           SELECT $1, $7 + rank - 1, k, a, 'pending', p, r, now() FROM chosen
+           RETURNING ${TRIAL_COLUMNS}
+         ), moved AS (
+           UPDATE nas_assay_studies SET next_number = $7 + (SELECT count(*) FROM chosen) WHERE id = $1
+         )
+         SELECT * FROM inserted`,
+        [
+          this.id,
+          distinct.map((p) => p.key),
+          distinct.map((p) => JSON.stringify(p.arch)),
+          distinct.map((p) => p.predicted),
+          distinct.map((p) => p.reason),
+          n,
+          next,
+        ],
+      );
+      return rows.map(trialOf).sort((a, b) => a.number - b.number);
+    });
+  }
+
+  async record(
+    results: readonly TrialResult[],
+    check: RecordCheck,
+  ): Promise<{ written: number; skipped: number }> {
+    if (results.length === 0) return { written: 0, skipped: 0 };
+    return this.writing(async (client, first) => {
+      let next = first;
+      // the done values' range, the transaction's time, and the trials already stored under the keys
+      const read = await client.query<
+        Partial<TrialRow> & {
+          done_count: number;
+          done_min: number | null;
+          done_max: number | null;
+          now: Date;
+        }
+      >(
+        `SELECT r.done_count, r.done_min, r.done_max, now() AS now,
+                ${TRIAL_COLUMNS.split(", ")
+                  .map((c) => `t.${c}`)
+                  .join(", ")}
+         FROM (SELECT count(*)::integer AS done_count, min(value) AS done_min, max(value) AS done_max
+               FROM nas_assay_trials WHERE study_id = $1 AND state = 'done') AS r
+         LEFT JOIN nas_assay_trials AS t ON t.study_id = $1 AND t.key = ANY($2::text[])`,
+        [this.id, [...new Set(results.map((r) => r.key))]],
+      );
+      const { done_count: count, done_min: min, done_max: max } = read.rows[0];
+      const now = read.rows[0].now.toISOString();
+      // each key's trial as this call leaves it: what later results of the same call see, as in SQLite
+      const trials = new Map(
+        read.rows
+          .filter((row) => row.key != null)
+          .map((row) => [row.key as string, trialOf(row as TrialRow)]),
+      );
+      const stored = new Set(trials.keys());
+      const changed = new Set<string>();
+      const seen = { count, min: min ?? Number.NaN, max: max ?? Number.NaN };
+      let written = 0;
+      let skipped = 0;
+      for (const result of results) {
+        const existing = trials.get(result.key);
+        if (check(result, { existing: existing && { ...existing }, done: { ...seen } }) === "skip") {
+          skipped++;
+          continue;
+        }
+        const value = "value" in result.outcome ? result.outcome.value : null;
+        trials.set(result.key, {
+          number: existing?.number ?? next++,
+          key: result.key,
+          arch: existing?.arch ?? result.arch,
+          state: value === null ? "failed" : "done",
+          value,
+          predicted: existing?.predicted ?? null,
+          reason: existing?.reason ?? null,
+          askedAt: existing?.askedAt ?? null,
+          toldAt: now,
+        });
+        changed.add(result.key);
+        if (value !== null) {
+          seen.count++;
+          seen.min = seen.count === 1 ? value : Math.min(seen.min, value);
+          seen.max = seen.count === 1 ? value : Math.max(seen.max, value);
+        }
+        written++;
+      }
+      if (changed.size === 0) return { written, skipped };
+      const updates = [...changed].filter((k) => stored.has(k)).map((k) => trials.get(k) as Trial);
+      const inserts = [...changed].filter((k) => !stored.has(k)).map((k) => trials.get(k) as Trial);
+      // every write of the call in one statement
+      await client.query(
+        `WITH updated AS (
+           UPDATE nas_assay_trials AS t SET state = u.s, value = u.v, told_at = now()
+           FROM unnest($2::text[], $3::text[], $4::double precision[]) AS u (k, s, v)
+           WHERE t.study_id = $1 AND t.key = u.k
+         ), inserted AS (
+           INSERT INTO nas_assay_trials (study_id, number, key, arch, state, value, told_at)
+           SELECT $1, n, k, a, s, v, now()
+           FROM unnest($5::integer[], $6::text[], $7::text[], $8::text[], $9::double precision[]) AS i (n, k, a, s, v)
+         )
+         UPDATE nas_assay_studies SET next_number = $10 WHERE id = $1`,
+        [
+          this.id,
+          updates.map((t) => t.key),
+          updates.map((t) => t.state),
+          updates.map((t) => t.value),
+          inserts.map((t) => t.number),
+          inserts.map((t) => t.key),
+          inserts.map((t) => JSON.stringify(t.arch)),
+          inserts.map((t) => t.state),
+          inserts.map((t) => t.value),
+          next,
+        ],
+      );
+      return { written, skipped };
+    });
+  }
+
+  async reclaim(timeoutMs: number, n: number): Promise<Trial[]> {
+    if (n < 1) return [];
+    const rows = await this.query<TrialRow>(
+      `WITH expired AS (
+         SELECT study_id, number FROM nas_assay_trials
+         WHERE study_id = $1 AND state = 'pending' AND asked_at < now() - make_interval(secs => $2::double precision / 1000)
+         ORDER BY asked_at, number LIMIT $3
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE nas_assay_trials AS t SET asked_at = now() FROM expired
+       WHERE t.study_id = expired.study_id AND t.number = expired.number
+       RETURNING ${TRIAL_COLUMNS.split(", ")
+         .map((c) => `t.${c}`)
+         .join(", ")}`,
+      [this.id, timeoutMs, n],
+    );
+    return rows.map(trialOf).sort((a, b) => a.number - b.number);
+  }
+
+  async discard(): Promise<void> {
+    try {
+      await this.query("DELETE FROM nas_assay_studies WHERE id = $1", [this.id]);
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

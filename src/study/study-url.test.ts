@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { UserError } from "../errors.js";
+import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./pending.js";
+import { isPostgresUrl, parseStudyUrl, withoutPassword } from "./study-url.js";
+
+test("a study URL: its connection (password kept, study dropped), its name, its location without password", () => {
+  const parsed = parseStudyUrl("postgresql://ann:s3cret@db.lab:5433/nas?study=macro8&sslmode=require");
+  assert.deepEqual(parsed, {
+    connectionString: "postgresql://ann:s3cret@db.lab:5433/nas?sslmode=require",
+    name: "macro8",
+    location: "postgresql://ann@db.lab:5433/nas?study=macro8&sslmode=require",
+  });
+  assert.equal(parseStudyUrl("postgres://ann@h/db?study=a%20b").name, "a b");
+  assert.ok(isPostgresUrl("postgresql://h/db?study=x") && isPostgresUrl("POSTGRES://h/db"));
+  assert.ok(!isPostgresUrl("runs.db") && !isPostgresUrl("./postgresql/runs.db"));
+});
+
+test("a bad study URL is refused in one line that never shows the password", () => {
+  const cases: [string, RegExp][] = [
+    [
+      "postgresql://ann:s3cret@db.lab/nas",
+      /^postgresql:\/\/ann@db\.lab\/nas: no study name; add one \?study=NAME/,
+    ],
+    ["postgresql://ann:s3cret@db.lab/nas?study=", /no study name/],
+    ["postgresql://ann:s3cret@db.lab/nas?study=a&study=b", /more than one study=/],
+    [
+      "postgresql://ann:s3cret@/nas?study=a",
+      /^postgresql:\/\/ann@\/nas\?study=a: not a valid URL; expected postgresql:\/\/user@host:port\/database\?study=NAME$/,
+    ],
+    [
+      "postgresql://ann:s3cret@db.lab:99999/nas?study=a",
+      /^postgresql:\/\/ann@db\.lab:99999\/nas\?study=a: not a valid URL/,
+    ],
+    [`postgresql://h/db?study=${"x".repeat(201)}`, /study name is longer than 200 characters/],
+  ];
+  for (const [text, expected] of cases) {
+    assert.throws(
+      () => parseStudyUrl(text),
+      (e: Error) => e instanceof UserError && expected.test(e.message) && !e.message.includes("s3cret"),
+      text,
+    );
+  }
+  assert.equal(
+    withoutPassword("postgresql://ann:s3cret@db.lab:99999/nas"),
+    "postgresql://ann@db.lab:99999/nas",
+  );
+});
+
+test("--pending-timeout durations: a number and its unit, above zero", () => {
+  assert.equal(parseDuration("90s"), 90_000);
+  assert.equal(parseDuration("30m"), 1_800_000);
+  assert.equal(parseDuration("24h"), DEFAULT_PENDING_TIMEOUT_MS);
+  assert.equal(parseDuration("1.5d"), 129_600_000);
+  assert.equal(parseDuration("250ms"), 250);
+  for (const bad of ["24", "0s", "-1h", "h", "1w", "", "1e3s"])
+    assert.throws(
+      () => parseDuration(bad),
+      /expected a duration above zero with its unit \(ms, s, m, h or d\)/,
+      bad,
+    );
+});

@@ -1,0 +1,72 @@
+/**
+ * A study on a PostgreSQL server, named by a URL: `postgresql://user@host:port/db?study=NAME` (also
+ * `postgres://`). The `study` parameter names the study in that database (one database holds many);
+ * every other part, other query parameters included (`sslmode=require`, …), goes to the server as
+ * node-postgres reads it. A password may be in the URL, but is never shown: messages name the study by
+ * the URL without it. Without one, node-postgres takes `PGPASSWORD`, then `~/.pgpass` (or `PGPASSFILE`).
+ */
+import { UserError } from "../errors.js";
+
+export interface StudyUrl {
+  /** What node-postgres connects with: the URL less its `study` parameter (password kept). */
+  connectionString: string;
+  /** The study's name in the database. */
+  name: string;
+  /** The URL without its password, for messages. */
+  location: string;
+}
+
+const SCHEME = /^postgres(?:ql)?:\/\//i;
+/** Longest study name accepted (characters). */
+const MAX_NAME = 200;
+
+/** Whether a `--study` argument names a PostgreSQL study (rather than a study file). */
+export function isPostgresUrl(text: string): boolean {
+  return SCHEME.test(text);
+}
+
+/** The URL without its password (for messages); the text as given when it is not a URL. */
+export function withoutPassword(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    // not a URL: hide whatever sits between "//user:" and "@", should there be a password in it
+    return text.replace(/(\/\/[^/:@]*):[^@/]*@/, "$1@");
+  }
+  url.password = "";
+  return url.toString();
+}
+
+/**
+ * Reads a study URL. @throws UserError (naming the URL without its password) for a URL that does not
+ * parse, or that has no `?study=NAME`, or more than one `study`. A URL without a host
+ * (`postgresql:///db?study=x`) connects as node-postgres does by default (PGHOST, else localhost).
+ */
+export function parseStudyUrl(text: string): StudyUrl {
+  const shown = withoutPassword(text);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UserError(
+      `${shown}: not a valid URL; expected postgresql://user@host:port/database?study=NAME`,
+    );
+  }
+  if (!SCHEME.test(text))
+    throw new UserError(
+      `${shown}: expected a postgresql:// URL (postgresql://user@host:port/database?study=NAME)`,
+    );
+  const names = url.searchParams.getAll("study");
+  if (names.length !== 1 || !names[0].trim())
+    throw new UserError(
+      `${shown}: ${names.length > 1 ? "more than one study=" : "no study name"}; ` +
+        "add one ?study=NAME (one database holds many studies, each under its name)",
+    );
+  const name = names[0];
+  if (name.length > MAX_NAME)
+    throw new UserError(`${shown}: the study name is longer than ${MAX_NAME} characters`);
+  const connection = new URL(url.toString());
+  connection.searchParams.delete("study");
+  return { connectionString: connection.toString(), name, location: withoutPassword(url.toString()) };
+}
