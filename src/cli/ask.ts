@@ -4,7 +4,7 @@ import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "../study/pending.js";
 import { openStudyFile } from "../study/study-file.js";
 import { archText } from "./arch-text.js";
 import { globals, print } from "./context.js";
-import { integerAtLeast, parsedBy } from "./options.js";
+import { integerFlag, parsedBy } from "./flag-values.js";
 
 export function askCommand(): Command {
   return new Command("ask")
@@ -13,7 +13,7 @@ export function askCommand(): Command {
         "architecture, picks most (exploit), a share is drawn at random (explore)",
     )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
-    .option("-n <count>", "architectures to suggest", integerAtLeast(1), 1)
+    .option("-n <count>", "architectures to suggest", integerFlag(1), 1)
     .option(
       "--pending-timeout <duration>",
       "hand out again an architecture pending longer than this (its worker died): 90s, 30m, 24h, 2d",

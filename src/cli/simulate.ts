@@ -1,34 +1,18 @@
 /** `nas-assay simulate`: the ask/tell loop against a table of evaluated architectures, beside random search and evolution. */
 import { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { UserError } from "../errors.js";
+import { checkOutputFile } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK } from "../study/ask-strategy.js";
 import { type SimulateResult, simulate } from "../study/simulate.js";
 import { globals, print } from "./context.js";
-import { integerAtLeast, methodOption, parsedBy } from "./options.js";
+import { integerFlag } from "./flag-values.js";
+import { jobsOption, methodOption, seedsOf, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
-/** "0-19" → 0..19; "3,5,8-9" → 3, 5, 8, 9: a list of distinct non-negative seeds, ranges allowed. */
-export const seedList = parsedBy((text: string): number[] => {
-  const seeds: number[] = [];
-  for (const part of text.split(",")) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    const [from, to] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [Number.NaN, Number.NaN];
-    if (!m || !Number.isSafeInteger(from) || !Number.isSafeInteger(to) || to < from || to > 2 ** 31 - 1)
-      throw new UserError(
-        `expected seeds as a list like 0-19 or 3,5,8 (integers 0..2147483647), got "${text}"`,
-      );
-    for (let s = from; s <= to; s++) seeds.push(s);
-  }
-  const repeated = seeds.find((s, k) => seeds.indexOf(s) !== k);
-  if (repeated !== undefined) throw new UserError(`seed ${repeated} is listed twice in "${text}"`);
-  return seeds;
-});
-
 export function simulateCommand(): Command {
-  return new Command("simulate")
+  const command = new Command("simulate")
     .description(
       "play the ask/tell loop against a table of evaluated architectures (your own benchmark), with random " +
         "search and regularized evolution on the same seeds; a table that does not cover the space restricts " +
@@ -38,63 +22,60 @@ export function simulateCommand(): Command {
     .requiredOption("--table <all.csv>", "evaluated architectures: their columns and the target column")
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")
-    .option("--budget <n>", "architectures evaluated per run", integerAtLeast(1), 100)
+    .option("--budget <n>", "architectures evaluated per run", integerFlag(1), 100)
     .option(
       "--batch <n>",
       "architectures asked for at a time (one predictor fit per ask)",
-      integerAtLeast(1),
+      integerFlag(1),
       10,
     )
-    .option("--seeds <list>", "seeds, e.g. 0-19 or 3,5,8 (default 0-19)", seedList)
-    .option("--seed-count <n>", "seeds 0..n-1 (instead of --seeds)", integerAtLeast(1))
-    .option("--jobs <n>", "seeds run in parallel worker threads", integerAtLeast(1), 1)
+    .addOption(jobsOption())
     .addOption(methodOption(`the predictor ask refits (default ${DEFAULT_ASK.method})`, null))
     .option("--plot <sim.svg>", "also draw the three mean best-so-far curves")
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay simulate --space my201.json --table cifar100.csv --target test_acc --budget 100 --seeds 0-19 --jobs 2 --plot sim.svg",
-    )
-    .action(
-      async (
-        opts: {
-          space: string;
-          table: string;
-          target: string;
-          minimize?: boolean;
-          budget: number;
-          batch: number;
-          seeds?: number[];
-          seedCount?: number;
-          jobs: number;
-          method?: Method;
-          plot?: string;
-        },
-        cmd: Command,
-      ) => {
-        const options = globals(cmd);
-        if (opts.seeds && opts.seedCount !== undefined)
-          throw new UserError("give --seeds or --seed-count, not both");
-        const seeds = opts.seeds ?? Array.from({ length: opts.seedCount ?? 20 }, (_, k) => k);
-        const { result, restrictedToTable } = await withProgress(options, "simulate", "%", (update) =>
-          simulate(
-            {
-              specFile: opts.space,
-              tableFile: opts.table,
-              target: opts.target,
-              minimize: opts.minimize,
-              budget: opts.budget,
-              batch: opts.batch,
-              ask: opts.method ? { method: opts.method } : {},
-            },
-            seeds,
-            opts.jobs,
-            (d) => update(d * 100, 100),
-          ),
-        );
-        if (opts.plot) writeFileAtomic(opts.plot, await renderSvg(curvesPlot(result)));
-        print(options, result, () => simulateText(result, restrictedToTable, opts.plot));
-      },
     );
+  return withSeedOptions(command, 20).action(
+    async (
+      opts: {
+        space: string;
+        table: string;
+        target: string;
+        minimize?: boolean;
+        budget: number;
+        batch: number;
+        seeds?: number[];
+        seedCount?: number;
+        jobs: number;
+        method?: Method;
+        plot?: string;
+      },
+      cmd: Command,
+    ) => {
+      const options = globals(cmd);
+      if (opts.plot !== undefined) checkOutputFile(opts.plot, "--plot");
+      const seeds = seedsOf(opts) ?? [];
+      const { result, restrictedToTable } = await withProgress(options, "simulate", "%", (update) =>
+        simulate(
+          {
+            specFile: opts.space,
+            tableFile: opts.table,
+            target: opts.target,
+            minimize: opts.minimize,
+            budget: opts.budget,
+            batch: opts.batch,
+            ask: opts.method ? { method: opts.method } : {},
+          },
+          seeds,
+          opts.jobs,
+          (d) => update(d * 100, 100),
+        ),
+      );
+      if (opts.plot) writeFileAtomic(opts.plot, await renderSvg(curvesPlot(result)));
+      print(options, result, () => simulateText(result, restrictedToTable, opts.plot));
+    },
+  );
 }
 
 function simulateText(result: SimulateResult, restricted: boolean, plot?: string): string {

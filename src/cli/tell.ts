@@ -4,14 +4,9 @@ import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
 import { globals, print } from "./context.js";
-import { parsedBy } from "./options.js";
+import { realFlag } from "./flag-values.js";
 
-const number = parsedBy((text) => {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n))
-    throw new UserError(`expected a finite number, got "${text}"`);
-  return n;
-});
+const number = realFlag({});
 
 export function tellCommand(): Command {
   return new Command("tell")

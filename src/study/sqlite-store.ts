@@ -250,10 +250,11 @@ export class SqliteStudyStore implements StudyStore {
          SELECT number FROM trials WHERE state = 'pending' AND asked_at < ? ORDER BY asked_at, number LIMIT ?
        ) RETURNING *`,
     );
-    const reclaim = this.db.transaction(
-      () => renew.all(now.toISOString(), before, n) as TrialRow[],
-    );
-    return reclaim.immediate().map(trialOf).sort((a, b) => a.number - b.number);
+    const reclaim = this.db.transaction(() => renew.all(now.toISOString(), before, n) as TrialRow[]);
+    return reclaim
+      .immediate()
+      .map(trialOf)
+      .sort((a, b) => a.number - b.number);
   }
 
   async discard(): Promise<void> {
