@@ -139,4 +139,8 @@ test("on a partial import, the split, the cells trained and the best in space ar
   assert.equal(search.bestInSpace.truth, best);
   assert.equal(search.bestInSpace.rank, 1);
   assert.ok(search.curve.every((p) => Number.isFinite(p.top) && Number.isFinite(p.seen)));
+  assert.match(
+    JSON.stringify(pipelineDocument(result)),
+    /on the 3,125 labeled cells only \(a partial import\)/,
+  );
 });
