@@ -143,7 +143,7 @@ test("side by side: two worker threads give the paper's pipeline and search's de
 test("side by side: bad settings and missing data refused before any work", async () => {
   await assert.rejects(
     runSideBySide({ space: "nb201", data: testData(), labels: 15625 }),
-    /--labels must be an integer in 2\.\.15624, got 15625/,
+    /--labels must be an integer in 2\.\.15623 \(at least 2 test cells to score on\), got 15625/,
   );
   await assert.rejects(
     runSideBySide({ space: "nb201", data: testData(), target: "cifar10/test" }),
