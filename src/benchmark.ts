@@ -12,6 +12,7 @@ import type { Nb101Space } from "./spaces/nb101/space.js";
 import { loadNb201Accuracies, NB201_DATASETS } from "./spaces/nb201/labels.js";
 import type { Nb201Space } from "./spaces/nb201/space.js";
 import { loadSpace, type SpaceName } from "./spaces/registry.js";
+import type { SearchSpace } from "./spaces/search-space.js";
 
 export interface Benchmark {
   space: Nb101Space | Nb201Space;
@@ -92,25 +93,11 @@ export function labeledCells(values: Float64Array): Int32Array | undefined {
  * label (so results stay as they were), else a random draw among `labeled`.
  */
 export function drawLabeled(
-  space: Benchmark["space"],
+  space: SearchSpace<unknown>,
   labeled: Int32Array | undefined,
   rng: Rng,
   n: number,
 ): Int32Array {
   if (!labeled) return space.sample(rng, n);
   return Int32Array.from(rng.permutation(labeled.length).subarray(0, n), (k) => labeled[k]);
-}
-
-/**
- * For commands that need a label for every cell (a search scores any cell it finds, the paper's
- * pipeline compares with the whole space): throws UserError when `target` has cells without one.
- */
-export function requireEveryLabel(benchmark: Benchmark, target: string, command: string): void {
-  const labeled = labeledCells(targetValues(benchmark, target));
-  if (!labeled) return;
-  throw new UserError(
-    `${command} needs a label for every cell, but "${target}" has labels for ${labeled.length.toLocaleString("en-US")} of ` +
-      `${benchmark.space.size.toLocaleString("en-US")} cells (a partial import); evaluate and train use the labeled cells only, ` +
-      "or import the complete nasbench_only108.tfrecord",
-  );
 }

@@ -152,7 +152,7 @@ test("a manifest.json that is not a valid import manifest does not allow ∞ or 
   refused(evaluate(noManifest), /row 7 is NaN/);
 });
 
-test("after a partial import, evaluate, train and tour use the labeled cells only and say how many; search refuses", () => {
+test("after a partial import, evaluate, search, train and tour use the labeled cells only and say how many", () => {
   const chosen = Array.from({ length: 44 }, (_, k) => k * 9629);
   const records = chosen.flatMap((id) =>
     [0, 1, 2].map((repeat) => {
@@ -204,9 +204,75 @@ test("after a partial import, evaluate, train and tour use the labeled cells onl
     ["--data", data, "evaluate", "--method", "e2epp", "--labels", "43", "--seeds", "0"],
     /--labels 43 leaves fewer than 2 test cells: only 44 of 423,624 cells have a label/,
   );
+  // search: the labels, the cells trained and the bound are labeled cells; it says how many there are
+  const labeledIds = new Set(chosen);
+  const search = run([
+    "--data",
+    data,
+    "search",
+    "--method",
+    "e2epp",
+    "--labels",
+    "20",
+    "--seeds",
+    "0",
+    "--evaluations",
+    "200",
+    "--neighbourhood",
+    "0",
+    "--json",
+  ]);
+  assert.equal(search.code, 0, search.err);
+  const found = JSON.parse(search.out);
+  assert.equal(found.labeledCells, 44);
+  assert.equal(found.spaceCells, 423_624);
+  const seed0 = found.runs[0];
+  for (const id of [...seed0.top, seed0.best.id, seed0.exhaustive.id, seed0.bestTrained.id])
+    assert.ok(labeledIds.has(id), `search trained cell ${id}, which has no label`);
+  assert.ok(seed0.best.rank >= 1 && seed0.best.rank <= 44, `rank ${seed0.best.rank} among 44`);
+  const searchText = run([
+    "--data",
+    data,
+    "search",
+    "--method",
+    "e2epp",
+    "--labels",
+    "20",
+    "--seeds",
+    "0",
+    "--evaluations",
+    "200",
+    "--neighbourhood",
+    "0",
+  ]);
+  assert.equal(searchText.code, 0, searchText.err);
+  assert.match(searchText.out, /on the 44 labeled cells of 423624: a partial import/);
+  assert.doesNotMatch(searchText.out, /NaN/);
+  const active = run([
+    "--data",
+    data,
+    "search",
+    "--strategy",
+    "active",
+    "--method",
+    "e2epp",
+    "--budget",
+    "30",
+    "--candidates",
+    "200",
+    "--seeds",
+    "0",
+    "--json",
+  ]);
+  assert.equal(active.code, 0, active.err);
+  const strategies = JSON.parse(active.out);
+  assert.equal(strategies.labeledCells, 44);
+  for (const name of ["active", "random", "evolution"])
+    for (const id of strategies.runs[0][name].trained)
+      assert.ok(labeledIds.has(id), `${name} trained cell ${id}, which has no label`);
   refused(
-    ["--data", data, "search"],
-    /search needs a label for every cell, but "test_accuracy_run0" has labels for 44 of 423,624 cells/,
+    ["--data", data, "search", "--strategy", "active", "--budget", "50", "--seeds", "0"],
+    /--budget 50 is more cells than the space has; at most 44/,
   );
   const tour = run(["--data", data, "tour"]);
   assert.equal(tour.code, 0, tour.err);

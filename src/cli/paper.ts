@@ -104,11 +104,15 @@ export function paperCommand(): Command {
       return { settings: r.settings, seconds: r.seconds, testCells: r.testCells, scores: r.scores, search };
     };
     const paper = result.paper;
+    const labeledCells = paper.labeledCells ?? paper.spaceSize;
+    const partial = labeledCells < paper.spaceSize;
     print(
       options,
       {
         seconds: result.seconds,
         jobs: result.jobs,
+        labeledCells,
+        spaceCells: paper.spaceSize,
         paperTable1: paper.paper,
         paper: summary(paper),
         ours: summary(result.ours),
@@ -119,6 +123,11 @@ export function paperCommand(): Command {
           `${space === "nb101" ? "NAS-Bench-101" : "NAS-Bench-201"}, ${paper.settings.labels.toLocaleString("en-US")} ` +
             `labeled cells (seed ${paper.settings.seed}), the same for both columns; ${result.seconds.toFixed(0)} s` +
             (result.jobs === 2 ? ", the two at once" : ""),
+          ...(partial
+            ? [
+                `(on the ${labeledCells} labeled cells of ${paper.spaceSize}: a partial import; labeled and test cells, cells trained, bounds and ranks are among them)`,
+              ]
+            : []),
           ...COLUMNS.map((c: Column) => {
             const r = result[c];
             const s = r.seconds;

@@ -168,6 +168,11 @@ export function searchCommand(): Command {
       [
         `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, ${result.evolution.evaluations} predictor evaluations per search, seeds ${result.seeds.join(",")}`,
         `(${result.comparison})`,
+        ...(result.labeledCells < result.spaceCells
+          ? [
+              `(on the ${result.labeledCells} labeled cells of ${result.spaceCells}: a partial import; labels, cells trained, bounds and ranks are among them)`,
+            ]
+          : []),
         result.neighbourhood.weight === 0
           ? "the top cells by prediction are trained (the paper's choice)"
           : `the top cells are chosen among the ${result.neighbourhood.candidates} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
@@ -224,6 +229,11 @@ async function activeAction(opts: Record<string, unknown>, cmd: Command): Promis
   print(options, result, () =>
     [
       `active search (${result.method}) vs random search vs regularized evolution on ${result.space} (${result.target}), seeds ${result.seeds.join(",")}`,
+      ...(result.labeledCells < result.spaceCells
+        ? [
+            `(on the ${result.labeledCells} labeled cells of ${result.spaceCells}: a partial import; every strategy trains labeled cells only, ranks among them)`,
+          ]
+        : []),
       "best true accuracy found so far (mean ± std; mean rank in the space):",
       ...result.summary.map(
         (s) =>

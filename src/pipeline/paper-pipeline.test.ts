@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadBenchmark } from "../benchmark.js";
+import { loadBenchmark, targetValues } from "../benchmark.js";
 import { UserError } from "../errors.js";
 import { evaluateSeed } from "../eval/evaluate.js";
 import { predictorSearchSeed } from "../search/predictor-search.js";
-import { SMALL_ASSESSOR, SMALL_EVOLUTION, testData } from "../testing/fixtures.js";
+import { partialBenchmark, SMALL_ASSESSOR, SMALL_EVOLUTION, testData } from "../testing/fixtures.js";
 import { runPaperPipeline, searchCurve } from "./paper-pipeline.js";
 import { pipelineDocument } from "./pipeline-report.js";
 
@@ -105,5 +105,42 @@ test("bad settings and missing data are the user's errors, before any work", asy
       e instanceof UserError &&
       /missing benchmark file nb101\/test_accuracy_run0\.npy/.test(e.message) &&
       /import-nb101/.test(e.message),
+  );
+});
+
+test("on a partial import, the split, the cells trained and the best in space are among the labeled cells", async () => {
+  const data = testData();
+  const benchmark = partialBenchmark(await loadBenchmark("nb201", data), (id) => id % 5 === 0);
+  const truth = targetValues(benchmark);
+  const result = await runPaperPipeline(
+    { space: "nb201", data, method: "e2epp", labels: 100, evolution: SMALL_EVOLUTION, sample: 500 },
+    benchmark,
+  );
+  assert.equal(result.labeledCells, 3125);
+  assert.equal(result.spaceSize, 15625);
+  assert.equal(result.testCells, 3125 - 100);
+  assert.ok(
+    Number.isFinite(result.scores.ktau) && Number.isFinite(result.scores.mse),
+    "scores on labeled cells",
+  );
+  const { search } = result;
+  for (const cell of [
+    search.best,
+    ...search.top,
+    search.exhaustive,
+    search.bestLabeled,
+    search.bestInSpace,
+  ]) {
+    assert.ok(!Number.isNaN(truth[cell.id]), `cell ${cell.id} has no label`);
+    assert.equal(cell.rankPercent, (100 * cell.rank) / 3125);
+  }
+  let best = Number.NEGATIVE_INFINITY;
+  for (const v of truth) if (v > best) best = v;
+  assert.equal(search.bestInSpace.truth, best);
+  assert.equal(search.bestInSpace.rank, 1);
+  assert.ok(search.curve.every((p) => Number.isFinite(p.top) && Number.isFinite(p.seen)));
+  assert.match(
+    JSON.stringify(pipelineDocument(result)),
+    /on the 3,125 labeled cells only \(a partial import\)/,
   );
 });

@@ -10,9 +10,10 @@
 import { availableParallelism } from "node:os";
 import {
   type Benchmark,
+  drawLabeled,
+  labeledCells,
   loadBenchmark,
   requireBenchmark,
-  requireEveryLabel,
   targetValues,
 } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
@@ -106,6 +107,11 @@ export interface PipelineResult {
   };
   environment: { node: string; cpus: number; startedAt: string };
   spaceSize: number;
+  /**
+   * Cells with a label; below `spaceSize` only on a partial import, where the labeled and test cells,
+   * the cells trained, the best in space and every rank are among these. Absent in older files (all).
+   */
+  labeledCells?: number;
   testCells: number;
   seconds: Record<PipelineStage | "total", number>;
   /** Scores on all remaining cells. */
@@ -171,8 +177,9 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
   }
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
-  requireEveryLabel(benchmark, target, "paper");
   const { space } = benchmark;
+  const pool = labeledCells(truth); // undefined: every cell has a label
+  const available = pool?.length ?? space.size;
   const method = spec.method ?? "ssa";
   const labels = spec.labels ?? 1000;
   const seed = spec.seed ?? 0;
@@ -180,11 +187,11 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
   const sampleSize = spec.sample ?? 5000;
   const evolution = evolutionOptions(spec.evolution);
   const neighbourhood = neighbourhoodOptions({ weight: 0, ...spec.neighbourhood });
-  checkPipelineSettings(space.size, labels, seed, top);
+  checkPipelineSettings(available, labels, seed, top);
   finish("load");
 
   // the evaluate protocol's split: the labeled cells are also the search protocol's (same seed)
-  const order = space.sample(new Rng(seed), space.size);
+  const order = drawLabeled(space, pool, new Rng(seed), available);
   const labeled = order.subarray(0, labels);
   const test = order.subarray(labels);
   const options = spec.options ?? {};
@@ -215,6 +222,7 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
     seed,
     top,
     neighbourhood,
+    pool,
   );
   const rank = truthRanks(truth);
   const outcome = outcomeOf(chosen.found, chosen.exhaustive, truth, rank);
@@ -246,6 +254,7 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
     },
     environment: { node: process.version, cpus: availableParallelism(), startedAt },
     spaceSize: space.size,
+    labeledCells: available,
     testCells: test.length,
     seconds,
     scores,
@@ -264,7 +273,7 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
   };
 }
 
-/** Throws RangeError, naming the flag, for settings a space of `size` cells cannot run. */
+/** Throws UserError, naming the flag, for settings a space of `size` (labeled) cells cannot run. */
 export function checkPipelineSettings(size: number, labels: number, seed: number, top: number): void {
   if (!Number.isInteger(labels) || labels < 2 || labels > size - 2)
     throw new UserError(
@@ -284,7 +293,8 @@ function argMax(ids: ArrayLike<number>, values: ArrayLike<number>): number {
 
 /**
  * The search's progress every `step` scored cells: the true label of the best of the top cells by
- * prediction so far, and the best true label among all cells scored so far.
+ * prediction so far, and the best true label among all cells scored so far; cells without a label
+ * (a partial import) are never among the top, as they are never trained.
  */
 export function searchCurve(
   trace: SearchTrace,
@@ -298,12 +308,14 @@ export function searchCurve(
   for (let k = 0; k < trace.ids.length; k++) {
     const id = trace.ids[k];
     const fitness = trace.fitness[k];
-    if (truth[id] > seen) seen = truth[id];
-    // ties keep the earlier cell, as topK does
-    const at = leaders.findIndex((l) => fitness > l.fitness);
-    if (at >= 0) leaders.splice(at, 0, { fitness, id });
-    else leaders.push({ fitness, id });
-    if (leaders.length > top) leaders.pop();
+    if (!Number.isNaN(truth[id])) {
+      if (truth[id] > seen) seen = truth[id];
+      // ties keep the earlier cell, as topK does
+      const at = leaders.findIndex((l) => fitness > l.fitness);
+      if (at >= 0) leaders.splice(at, 0, { fitness, id });
+      else leaders.push({ fitness, id });
+      if (leaders.length > top) leaders.pop();
+    }
     if ((k + 1) % step === 0 || k === trace.ids.length - 1) {
       let best = Number.NEGATIVE_INFINITY;
       for (const l of leaders) if (truth[l.id] > best) best = truth[l.id];

@@ -188,15 +188,23 @@ function settingsTable(result: PipelineResult): Block {
   const { settings, seconds } = result;
   const evolution = settings.evolution;
   const options = Object.entries(settings.options);
+  const labeled = result.labeledCells ?? result.spaceSize;
+  const partial = labeled < result.spaceSize;
   const rows: string[][] = [
-    ["space", `${SPACE_TITLES[settings.space] ?? settings.space} (${int(result.spaceSize)} cells)`],
+    [
+      "space",
+      `${SPACE_TITLES[settings.space] ?? settings.space} (${int(result.spaceSize)} cells)` +
+        (partial
+          ? `; on the ${int(labeled)} labeled cells only (a partial import): labeled and test cells, cells trained and ranks are among them`
+          : ""),
+    ],
     ["label (target)", `\`${settings.target}\``],
     [
       "predictor",
       `\`${settings.method}\`${options.length ? ` with ${options.map(([k, v]) => `${k} = ${v}`).join(", ")}` : ""}`,
     ],
     ["labeled cells N_l", `${int(settings.labels)}, drawn with seed ${settings.seed}`],
-    ["test cells", `${int(result.testCells)}, all the others`],
+    ["test cells", `${int(result.testCells)}, all the other${partial ? " labeled cells" : "s"}`],
     [
       "search",
       `regularized evolution, ${int(evolution.evaluations)} distinct cells scored by the predictor, population ${evolution.population}, ` +

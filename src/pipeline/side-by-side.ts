@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { type Benchmark, loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
+import { type Benchmark, labeledCells, loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import type { Method } from "../predictors/registry.js";
@@ -93,8 +93,9 @@ export async function runSideBySide(spec: SideBySideSpec): Promise<SideBySideRes
   requireBenchmark(spec.space, spec.data);
   // here first: a space enumerated once for both, and bad settings refused before the workers start
   let benchmark: Benchmark | undefined = await loadBenchmark(spec.space, spec.data, spec.onNote);
-  targetValues(benchmark, spec.target);
-  checkPipelineSettings(benchmark.space.size, spec.labels ?? 1000, spec.seed ?? 0, spec.top ?? 10);
+  const truth = targetValues(benchmark, spec.target);
+  const available = labeledCells(truth)?.length ?? benchmark.space.size; // a partial import: fewer
+  checkPipelineSettings(available, spec.labels ?? 1000, spec.seed ?? 0, spec.top ?? 10);
   evolutionOptions(spec.evolution);
   const jobs = Math.max(1, Math.min(2, spec.jobs ?? availableParallelism()));
 

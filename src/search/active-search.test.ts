@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
-import { testData } from "../testing/fixtures.js";
+import { partialBenchmark, testData } from "../testing/fixtures.js";
 import { activeOptions, activeSearch, randomSearch, trueEvolution } from "./active-search.js";
 
 let benchmark: Benchmark;
@@ -55,4 +55,33 @@ test("bad active-search options are errors naming the option", () => {
   // a budget beyond the space (NAS-Bench-201: 15,625 cells) is refused before any training
   assert.throws(() => activeOptions({ budget: 100_000 }, 15_625), /--budget 100000 .*at most 15,625/);
   assert.equal(activeOptions({ budget: 15_625 }, 15_625).budget, 15_625);
+});
+
+test("on a partial import, active search, random search and evolution train labeled cells only", async () => {
+  const partial = partialBenchmark(benchmark, (id) => id % 50 === 0); // 313 labeled cells
+  const values = targetValues(partial);
+  const labeled = (id: number) => !Number.isNaN(values[id]);
+  const active = await activeSearch(partial, values, "e2epp", 1, {
+    initial: 10,
+    budget: 30,
+    step: 10,
+    candidates: 100,
+  });
+  const random = randomSearch(partial.space, values, 1, 30);
+  const evolution = await trueEvolution(partial.space, values, 1, 60);
+  for (const [name, t, n] of [
+    ["active", active, 30],
+    ["random", random, 30],
+    ["evolution", evolution, 60],
+  ] as const) {
+    assert.equal(new Set(t.trained).size, n, name);
+    assert.ok(t.trained.every(labeled), `${name} trained a cell without a label`);
+    assert.ok(
+      t.bestSoFar.every((v) => Number.isFinite(v)),
+      name,
+    );
+  }
+  // a budget beyond the labeled cells: random search and evolution stop at them
+  assert.equal(randomSearch(partial.space, values, 2, 400).trained.length, 313);
+  assert.throws(() => activeOptions({ budget: 400 }, 313), /at most 313/);
 });

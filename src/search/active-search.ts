@@ -3,9 +3,10 @@
  * from a few trained (labeled) cells; repeatedly fit the predictor on every cell trained so far, and
  * train next the cells it predicts best, with some exploration; stop at a budget of trained cells.
  * Beside it, on the same seeds: random search and regularized evolution with true labels as fitness.
- * Each returns the best true label found after each trained cell.
+ * Each returns the best true label found after each trained cell. On a partial import (cells without a
+ * label), every strategy trains labeled cells only, and ranks are among the labeled cells.
  */
-import { type Benchmark, loadBenchmark, requireEveryLabel, targetValues } from "../benchmark.js";
+import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
@@ -73,22 +74,29 @@ function trajectory(trained: number[], truth: Float64Array): Trajectory {
   return { trained, bestSoFar: trained.map((id) => (best = Math.max(best, truth[id]))) };
 }
 
-/** Candidate cells for a round: every untrained cell of a small space, else random ones plus neighbours of the best trained. */
+/**
+ * Candidate cells for a round: every untrained cell of a small space, else random ones plus neighbours
+ * of the best trained; only cells with a label (`truth` not NaN: a partial import leaves some without).
+ */
 function candidateCells(
   space: SearchSpace<unknown>,
   trained: Set<number>,
   best: number[],
   rng: Rng,
   count: number,
+  truth: Float64Array,
+  labeled: Int32Array | undefined,
 ): Int32Array {
-  if (space.size - trained.size <= count) {
+  const pool = labeled?.length ?? space.size;
+  if (pool - trained.size <= count) {
     const all: number[] = [];
-    for (let id = 0; id < space.size; id++) if (!trained.has(id)) all.push(id);
+    for (let id = 0; id < space.size; id++) if (!trained.has(id) && !Number.isNaN(truth[id])) all.push(id);
     return Int32Array.from(all);
   }
   const picked = new Set<number>();
   for (const id of best) for (let k = 0; k < 50; k++) picked.add(space.mutate(rng, id));
-  for (const id of space.sample(rng, Math.min(space.size, count))) {
+  if (labeled) for (const id of picked) if (Number.isNaN(truth[id])) picked.delete(id);
+  for (const id of drawLabeled(space, labeled, rng, Math.min(pool, count))) {
     if (picked.size >= count) break;
     picked.add(id);
   }
@@ -96,7 +104,7 @@ function candidateCells(
   return Int32Array.from(picked);
 }
 
-/** Active search with a predictor; never trains more than `budget` cells. */
+/** Active search with a predictor; never trains more than `budget` cells, and only cells with a label. */
 export async function activeSearch(
   benchmark: Benchmark,
   truth: Float64Array,
@@ -108,7 +116,8 @@ export async function activeSearch(
   const o = activeOptions(given);
   const { space } = benchmark;
   const rng = new Rng(seed);
-  const trained = Array.from(space.sample(rng, o.initial));
+  const labeled = labeledCells(truth); // undefined: every cell has a label
+  const trained = Array.from(drawLabeled(space, labeled, rng, o.initial));
   const seen = new Set(trained);
   for (let round = 0; trained.length < o.budget; round++) {
     const predictor = createPredictor(method, space);
@@ -122,7 +131,7 @@ export async function activeSearch(
       .slice()
       .sort((a, b) => truth[b] - truth[a])
       .slice(0, 10);
-    const candidates = candidateCells(space, seen, best, rng, o.candidates);
+    const candidates = candidateCells(space, seen, best, rng, o.candidates, truth, labeled);
     const predicted = await predictor.predict(candidates);
     const order = Array.from(candidates.keys()).sort((a, b) => predicted[b] - predicted[a] || a - b);
     const take = Math.min(o.step, o.budget - trained.length, candidates.length);
@@ -147,17 +156,19 @@ export async function activeSearch(
   return trajectory(trained, truth);
 }
 
-/** Random search: `budget` distinct cells at random. */
+/** Random search: `budget` distinct cells at random (among the cells with a label). */
 export function randomSearch(
   space: SearchSpace<unknown>,
   truth: Float64Array,
   seed: number,
   budget: number,
 ): Trajectory {
-  return trajectory(Array.from(space.sample(new Rng(seed), Math.min(budget, space.size))), truth);
+  const labeled = labeledCells(truth);
+  const n = Math.min(budget, labeled?.length ?? space.size);
+  return trajectory(Array.from(drawLabeled(space, labeled, new Rng(seed), n)), truth);
 }
 
-/** Regularized evolution with true labels as fitness (one cell trained at a time). */
+/** Regularized evolution with true labels as fitness (one cell trained at a time; labeled cells only). */
 export async function trueEvolution(
   space: SearchSpace<unknown>,
   truth: Float64Array,
@@ -165,14 +176,20 @@ export async function trueEvolution(
   budget: number,
 ): Promise<Trajectory> {
   const population = Math.max(2, Math.min(20, Math.floor(budget / 3)));
-  const trace = await evolve(space, async (ids) => Float64Array.from(ids, (id) => truth[id]), new Rng(seed), {
-    population,
-    tournament: Math.max(1, Math.floor(population / 4)),
-    evaluations: budget,
-    batch: 1,
-    crossover: 0,
-    freshChildren: true,
-  });
+  const trace = await evolve(
+    space,
+    async (ids) => Float64Array.from(ids, (id) => truth[id]),
+    new Rng(seed),
+    {
+      population,
+      tournament: Math.max(1, Math.floor(population / 4)),
+      evaluations: budget,
+      batch: 1,
+      crossover: 0,
+      freshChildren: true,
+    },
+    labeledCells(truth),
+  );
   return trajectory(Array.from(trace.ids), truth);
 }
 
@@ -207,8 +224,7 @@ export async function compareStrategies(
 ): Promise<StrategyRuns> {
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
-  requireEveryLabel(benchmark, spec.target ?? benchmark.defaultTarget, "search --strategy active");
-  const o = activeOptions(spec.active, benchmark.space.size);
+  const o = activeOptions(spec.active, labeledCells(truth)?.length ?? benchmark.space.size);
   return {
     seed,
     active: await activeSearch(benchmark, truth, spec.method, seed, o, onProgress),
@@ -230,6 +246,9 @@ export interface ActiveSearchResult {
   method: Method;
   space: SpaceName;
   target: string;
+  /** Cells with a label (the space's size unless a partial import): every strategy trains these only. */
+  labeledCells: number;
+  spaceCells: number;
   options: ActiveOptions;
   seeds: number[];
   summary: StrategySummary[];
@@ -249,8 +268,8 @@ export async function compareStrategiesOverSeeds(
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
-  requireEveryLabel(benchmark, target, "search --strategy active");
-  const options = activeOptions(spec.active, benchmark.space.size);
+  const available = labeledCells(truth)?.length ?? benchmark.space.size;
+  const options = activeOptions(spec.active, available);
   const runs = await forEachSeed<StrategyRuns>(
     seeds,
     jobs,
@@ -266,7 +285,7 @@ export async function compareStrategiesOverSeeds(
   );
   const read = (strategy: "active" | "random" | "evolution", at: number) => {
     const values = runs.map((r) => r[strategy].bestSoFar[Math.min(at, r[strategy].bestSoFar.length) - 1]);
-    const ranks = values.map((v) => (100 * rank(v)) / benchmark.space.size);
+    const ranks = values.map((v) => (100 * rank(v)) / available);
     return { truth: meanStd(values), rankPercent: ranks.reduce((a, b) => a + b, 0) / ranks.length };
   };
   const curve = (strategy: "active" | "random" | "evolution") =>
@@ -282,6 +301,8 @@ export async function compareStrategiesOverSeeds(
     method: spec.method,
     space: spec.space,
     target,
+    labeledCells: available,
+    spaceCells: benchmark.space.size,
     options,
     seeds,
     summary: checkpoints.map((at) => ({

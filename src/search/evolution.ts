@@ -6,6 +6,8 @@
  * fast as one); `batch` = 1 is the classic one-at-a-time algorithm. A cell is evaluated once; the
  * budget counts distinct evaluated cells.
  */
+
+import { drawLabeled } from "../benchmark.js";
 import { UserError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
@@ -61,15 +63,29 @@ export function evolutionOptions(given: Partial<EvolutionOptions> = {}): Evoluti
   return o;
 }
 
-/** Runs the evolution until `evaluations` distinct cells have been evaluated (or the space is exhausted). */
+/**
+ * Runs the evolution until `evaluations` distinct cells have been evaluated (or the space is exhausted).
+ * With `labeled` (ascending ids of the cells that have a label: a partial import), only those cells are
+ * evaluated: the first population is drawn among them, and a child without a label is mutated again
+ * (up to 20 tries), then replaced by a random labeled cell. Without it, the draws are as they always were.
+ */
 export async function evolve(
   space: SearchSpace<unknown>,
   fitness: Fitness,
   rng: Rng,
   given: Partial<EvolutionOptions> = {},
+  labeled?: Int32Array,
 ): Promise<SearchTrace> {
   const o = evolutionOptions(given);
-  const budget = Math.min(o.evaluations, space.size);
+  const budget = Math.min(o.evaluations, labeled ? labeled.length : space.size);
+  const has = labeled ? new Uint8Array(space.size) : undefined;
+  if (labeled && has) for (const id of labeled) has[id] = 1;
+  const mutate = (id: number) => {
+    let child = space.mutate(rng, id);
+    if (!labeled || !has) return child;
+    for (let tries = 0; has[child] !== 1 && tries < 20; tries++) child = space.mutate(rng, id);
+    return has[child] === 1 ? child : labeled[rng.int(labeled.length)];
+  };
   const scores = new Map<number, number>();
   const order: number[] = [];
   const evaluate = async (ids: number[]) => {
@@ -83,7 +99,11 @@ export async function evolve(
     }
   };
   // the population: a queue of ids, oldest first
-  const population = Array.from(space.sample(rng, Math.min(o.population, budget)));
+  const population = Array.from(
+    labeled
+      ? drawLabeled(space, labeled, rng, Math.min(o.population, budget))
+      : space.sample(rng, Math.min(o.population, budget)),
+  );
   await evaluate(population);
   const winner = () => {
     let best = -1;
@@ -98,16 +118,13 @@ export async function evolve(
     const children: number[] = [];
     for (let c = 0; c < o.batch; c++) {
       const parent = winner();
-      let child =
-        rng.float() < o.crossover
-          ? space.mutate(rng, space.crossover(rng, parent, winner()))
-          : space.mutate(rng, parent);
+      let child = rng.float() < o.crossover ? mutate(space.crossover(rng, parent, winner())) : mutate(parent);
       for (
         let tries = 0;
         o.freshChildren && tries < 100 && (scores.has(child) || children.includes(child));
         tries++
       )
-        child = space.mutate(rng, child);
+        child = mutate(child);
       children.push(child);
     }
     const before = order.length;

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadBenchmark, targetValues } from "../benchmark.js";
 import { Rng } from "../random.js";
-import { testData } from "../testing/fixtures.js";
-import { paperComparison, predictorSearch, truthRanks } from "./predictor-search.js";
+import { partialBenchmark, testData } from "../testing/fixtures.js";
+import { paperComparison, predictorSearch, predictorSearchSeed, truthRanks } from "./predictor-search.js";
 
 test("truthRanks: 1 + the number of cells with a higher label, NaN cells ignored", () => {
   const rank = truthRanks([0.5, 0.9, Number.NaN, 0.7, 0.9]);
@@ -84,4 +84,32 @@ test("a search result names the paper table it stands beside, and says when it i
     /Table 3, whose labels .* are not public: the same protocol on NAS-Bench-201 with cifar100\/test/,
   );
   assert.match(t3, /75\.86 ± 0\.19 % is on another space and not comparable/);
+});
+
+test("on a partial import, the labeled and trained cells and the exhaustive bound all have a label, ranked among the labeled", async () => {
+  const data = testData();
+  const benchmark = partialBenchmark(await loadBenchmark("nb201", data), (id) => id % 5 === 0);
+  const truth = targetValues(benchmark);
+  const labeled = Array.from(truth.keys()).filter((id) => !Number.isNaN(truth[id]));
+  assert.equal(labeled.length, 3125);
+  const run = await predictorSearchSeed(
+    {
+      method: "e2epp",
+      space: "nb201",
+      data,
+      labels: 50,
+      evolution: { evaluations: 300, population: 30, batch: 20 },
+      neighbourhood: { weight: 1, draws: 10, candidates: 30 },
+    },
+    0,
+    undefined,
+    benchmark,
+  );
+  assert.equal(run.top.length, 10);
+  for (const id of run.top) assert.ok(!Number.isNaN(truth[id]), `cell ${id} has no label`);
+  for (const cell of [run.best, run.exhaustive, run.bestTrained]) {
+    assert.ok(!Number.isNaN(truth[cell.id]), `cell ${cell.id} has no label`);
+    assert.equal(cell.rank, 1 + labeled.filter((id) => truth[id] > cell.truth).length);
+    assert.equal(cell.rankPercent, (100 * cell.rank) / 3125);
+  }
 });

@@ -6,7 +6,7 @@
  * top-10 of every cell of the space by prediction. Beyond the paper, the top-10 are chosen among the
  * cells predicted best by the predictions around them too (neighbourhood.ts; weight 0 = the paper's).
  */
-import { type Benchmark, loadBenchmark, requireEveryLabel, targetValues } from "../benchmark.js";
+import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
@@ -45,7 +45,10 @@ export interface PredictorSearchSpec {
   neighbourhood?: Partial<NeighbourhoodOptions>;
 }
 
-/** A found cell: its id, true label and rank in the whole space (1 = best; percent = rank / size). */
+/**
+ * A found cell: its id, true label and rank among the labeled cells of the space (1 = best; percent =
+ * rank / labeled cells, which is the whole space unless a partial import left cells without a label).
+ */
 export interface FoundCell {
   id: number;
   truth: number;
@@ -73,6 +76,9 @@ export interface PredictorSearchResult {
   space: SpaceName;
   target: string;
   labels: number;
+  /** Cells with a label (the space's size unless a partial import): labels, trained cells and ranks are among these. */
+  labeledCells: number;
+  spaceCells: number;
   evolution: EvolutionOptions;
   neighbourhood: NeighbourhoodOptions;
   seeds: number[];
@@ -120,12 +126,18 @@ export function paperComparison(
   );
 }
 
-/** Ranks of true labels: rank(v) = 1 + number of cells with a higher label. */
-export function truthRanks(truth: ArrayLike<number>): (value: number) => number {
+/** Rank of a true label among the labeled cells (`labeled`: how many cells have a label, NaN ones left out). */
+export type RankOf = ((value: number) => number) & { labeled?: number };
+
+/**
+ * Ranks of true labels: rank(v) = 1 + number of cells with a higher label; cells without a label (NaN,
+ * a partial import) are left out, and `labeled` says how many cells have one.
+ */
+export function truthRanks(truth: ArrayLike<number>): RankOf & { labeled: number } {
   const sorted = Float64Array.from(truth).sort(); // NaN last
   const finite = sorted.findIndex((v) => Number.isNaN(v));
   const n = finite < 0 ? sorted.length : finite;
-  return (value) => {
+  const rank = (value: number) => {
     // first index with sorted[i] > value
     let lo = 0;
     let hi = n;
@@ -136,12 +148,13 @@ export function truthRanks(truth: ArrayLike<number>): (value: number) => number 
     }
     return n - lo + 1;
   };
+  return Object.assign(rank, { labeled: n });
 }
 
-/** A cell with its true label and its rank among all cells by that label (`rank` from `truthRanks`). */
-export function foundCell(id: number, truth: ArrayLike<number>, rank: (v: number) => number): FoundCell {
+/** A cell with its true label and its rank among the labeled cells by that label (`rank` from `truthRanks`). */
+export function foundCell(id: number, truth: ArrayLike<number>, rank: RankOf): FoundCell {
   const r = rank(truth[id]);
-  return { id, truth: truth[id], rank: r, rankPercent: (100 * r) / truth.length };
+  return { id, truth: truth[id], rank: r, rankPercent: (100 * r) / (rank.labeled ?? truth.length) };
 }
 
 function bestByTruth(ids: ArrayLike<number>, truth: ArrayLike<number>): number {
@@ -185,12 +198,28 @@ export interface SearchOutcome {
   exhaustive: FoundCell;
 }
 
-/** The `k` cells of the whole space predicted best, best first (`all`: the prediction of every id). */
-function exhaustiveTopK(all: ArrayLike<number>, k: number): Int32Array {
+/**
+ * The `k` cells of the whole space predicted best, best first (`all`: the prediction of every id);
+ * only among `labeled` (ascending ids) when given.
+ */
+function exhaustiveTopK(all: ArrayLike<number>, k: number, labeled?: Int32Array): Int32Array {
+  if (labeled) return topK({ ids: labeled, fitness: Float64Array.from(labeled, (id) => all[id]) }, k);
   return topK(
     { ids: Int32Array.from({ length: all.length }, (_, id) => id), fitness: Float64Array.from(all) },
     k,
   );
+}
+
+/** The cells of `trace` that are among `labeled` (all of it when undefined: every cell has a label). */
+export function labeledPart(trace: SearchTrace, labeled: Int32Array | undefined, size: number): SearchTrace {
+  if (!labeled) return trace;
+  const has = new Uint8Array(size);
+  for (const id of labeled) has[id] = 1;
+  const keep = Array.from(trace.ids.keys()).filter((k) => has[trace.ids[k]] === 1);
+  return {
+    ids: Int32Array.from(keep, (k) => trace.ids[k]),
+    fitness: Float64Array.from(keep, (k) => trace.fitness[k]),
+  };
 }
 
 /** The chosen cells of the search and of the whole space, each "trained" (true label). */
@@ -198,7 +227,7 @@ export function outcomeOf(
   topIds: Int32Array,
   exhaustiveTop: Int32Array,
   truth: ArrayLike<number>,
-  rank: (value: number) => number,
+  rank: RankOf,
 ): SearchOutcome {
   return {
     best: foundCell(bestByTruth(topIds, truth), truth, rank),
@@ -213,7 +242,7 @@ export function searchOutcome(
   all: ArrayLike<number>,
   truth: ArrayLike<number>,
   top: number,
-  rank: (value: number) => number = truthRanks(truth),
+  rank: RankOf = truthRanks(truth),
 ): SearchOutcome {
   return outcomeOf(topK(trace, top), exhaustiveTopK(all, top), truth, rank);
 }
@@ -234,7 +263,9 @@ export interface TrainedChoice {
  * The `top` cells to train after a search: among the cells of `trace` predicted best, and among every
  * cell of the space (`all`: the prediction of every id), by own prediction and, with a neighbourhood
  * weight above 0, the predictions of their mutations (`predict` asks the predictor; the exhaustive
- * choice reads `all`). A cell's mutations are drawn once for both choices.
+ * choice reads `all`). A cell's mutations are drawn once for both choices. With `labeled` (ascending
+ * ids of the cells that have a label: a partial import), both choices are made among those cells only
+ * (the predictor still scores any cell).
  */
 export async function chooseTrained(
   space: SearchSpace<unknown>,
@@ -244,6 +275,7 @@ export async function chooseTrained(
   seed: number,
   top: number,
   given?: Partial<NeighbourhoodOptions>,
+  labeled?: Int32Array,
 ): Promise<TrainedChoice> {
   const neighbourhood = neighbourhoodOptions(given);
   const candidates = Math.max(neighbourhood.candidates, top);
@@ -251,7 +283,7 @@ export async function chooseTrained(
   const drawn = new Map<number, Int32Array>(); // mutations of a cell, drawn once for both choices
   const found = await chooseByNeighbourhood(
     space,
-    topK(trace, candidates),
+    topK(labeledPart(trace, labeled, space.size), candidates),
     predict,
     seed,
     top,
@@ -261,7 +293,7 @@ export async function chooseTrained(
   const seconds = (performance.now() - started) / 1000;
   const exhaustive = await chooseByNeighbourhood(
     space,
-    exhaustiveTopK(all, candidates),
+    exhaustiveTopK(all, candidates, labeled),
     async (ids) => Float64Array.from(ids, (id) => all[id]),
     seed,
     top,
@@ -285,9 +317,9 @@ export async function predictorSearchSeed(
 ): Promise<PredictorSearchRun> {
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
-  requireEveryLabel(benchmark, spec.target ?? benchmark.defaultTarget, "search");
   const { space } = benchmark;
-  const labeled = space.sample(new Rng(seed), spec.labels);
+  const pool = labeledCells(truth); // undefined: every cell has a label
+  const labeled = drawLabeled(space, pool, new Rng(seed), spec.labels);
   const predictor = createPredictor(spec.method, space, spec.options);
   let started = performance.now();
   await predictor.fit({
@@ -316,6 +348,7 @@ export async function predictorSearchSeed(
     seed,
     spec.top ?? 10,
     spec.neighbourhood,
+    pool,
   );
   const searchSeconds = searchTime + chosen.seconds;
   const rank = truthRanks(truth); // sorts every label: once per seed
@@ -344,9 +377,11 @@ export async function predictorSearch(
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target);
-  requireEveryLabel(benchmark, target, "search");
-  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= benchmark.space.size)
-    throw new UserError(`--labels must be an integer in 2..${benchmark.space.size - 1}, got ${spec.labels}`);
+  const available = labeledCells(truth)?.length ?? benchmark.space.size;
+  if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= available)
+    throw new UserError(
+      `--labels must be an integer in 2..${available - 1}${available < benchmark.space.size ? ` (${available} of ${benchmark.space.size} cells have labels: a partial import)` : ""}, got ${spec.labels}`,
+    );
   const runs = await forEachSeed<PredictorSearchRun>(
     seeds,
     jobs,
@@ -366,12 +401,14 @@ export async function predictorSearch(
     space: spec.space,
     target,
     labels: spec.labels,
+    labeledCells: available,
+    spaceCells: benchmark.space.size,
     evolution,
     neighbourhood,
     seeds,
     bestTruth,
     bestRankPercent: meanStd(runs.map((r) => r.best.rankPercent)),
-    rankOfMeanBest: { rank: rankOfMean, rankPercent: (100 * rankOfMean) / truth.length },
+    rankOfMeanBest: { rank: rankOfMean, rankPercent: (100 * rankOfMean) / available },
     exhaustiveTruth: meanStd(runs.map((r) => r.exhaustive.truth)),
     exhaustiveRankPercent: meanStd(runs.map((r) => r.exhaustive.rankPercent)),
     bestTrainedTruth: meanStd(runs.map((r) => r.bestTrained.truth)),

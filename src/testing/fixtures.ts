@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Benchmark } from "../benchmark.js";
 import { type DataDir, dataDir } from "../data/locations.js";
 import { Nb101Space } from "../spaces/nb101/space.js";
 
@@ -44,3 +45,15 @@ export const SMALL_ASSESSOR = {
 
 /** A short evolution for tests. */
 export const SMALL_EVOLUTION = { evaluations: 300, population: 30, batch: 20 } as const;
+
+/**
+ * A copy of `benchmark` as a partial import leaves it: every target NaN except on the cells `keep`
+ * accepts. (Loading allows NaN only under a valid NAS-Bench-101 import manifest; this builds the same
+ * state in memory, on any space, without files.)
+ */
+export function partialBenchmark(benchmark: Benchmark, keep: (id: number) => boolean): Benchmark {
+  const targets: Record<string, Float64Array> = {};
+  for (const [name, values] of Object.entries(benchmark.targets))
+    targets[name] = values.map((v, id) => (keep(id) ? v : Number.NaN));
+  return { ...benchmark, targets };
+}
