@@ -51,8 +51,15 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
   }
   if (typeof file.method !== "string")
     throw fieldError(path, "method", `is ${JSON.stringify(file.method)}; expected a method name`);
-  if (file.space !== space.name || file.spaceSize !== space.size) {
-    throw new BadFileError(path, `was trained on ${file.space} (${file.spaceSize} cells), not ${space.name}`);
+  if (file.space !== space.name) {
+    throw new BadFileError(path, `was trained on ${JSON.stringify(file.space)}, not on ${space.name}`);
+  }
+  if (file.spaceSize !== space.size) {
+    throw fieldError(
+      path,
+      "spaceSize",
+      `is ${JSON.stringify(file.spaceSize)}, but ${space.name} has ${space.size} cells (the file was edited, or written for another version of the space)`,
+    );
   }
   return file as ModelFile;
 }
