@@ -122,4 +122,7 @@ test("spec files: unreadable or not JSON is one clear line", () => {
   assert.throws(() => readSpecFile(join(dir, "absent.json")), /cannot read the space spec .*absent\.json/);
   writeFileSync(path, JSON.stringify(choices));
   assert.equal(readSpecFile(path).name, "macro");
+  // a UTF-8 byte-order mark before the JSON (it was "not JSON: Unexpected token '\uFEFF'")
+  writeFileSync(path, `\uFEFF${JSON.stringify(choices)}`);
+  assert.equal(readSpecFile(path).name, "macro");
 });

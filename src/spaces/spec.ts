@@ -75,7 +75,8 @@ export function readSpecFile(path: string): SpaceSpec {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // a byte-order mark (Windows editors write one) is not JSON, but no reason to refuse the file
+    value = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
   } catch (e) {
     throw new UserError(`space spec ${path} is not JSON: ${(e as Error).message}`);
   }
