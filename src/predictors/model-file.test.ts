@@ -276,3 +276,20 @@ test("predict with an edited model: one line naming the file and the field, stat
     assert.ok(r.stderr.startsWith(`nas-assay: ${model}: field "${field}" `), r.stderr);
   }
 });
+
+test("predict with a short file that is not JSON: one line (JSON.parse quoted its line break)", () => {
+  const model = join(dir, "nope.nasa");
+  writeFileSync(model, "nope\n");
+  const r = spawnSync(
+    process.execPath,
+    [MAIN, "--data", testData().dir, "predict", "--model", model, "--cells", model],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(
+    r.stderr,
+    `nas-assay: ${model}: not a nas-assay model file (Unexpected token 'o', "nope\\n" is not valid JSON)\n`,
+  );
+});

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { BadFileError } from "../errors.js";
+import { BadFileError, parseFailureReason } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import type { Calibration } from "./calibration.js";
 
@@ -39,7 +39,7 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
   try {
     file = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new BadFileError(path, `not a nas-assay model file (${(e as Error).message})`);
+    throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
   }
   if (file?.format !== MODEL_FORMAT) throw new BadFileError(path, "not a nas-assay model file");
   if (file.version !== MODEL_VERSION) {
