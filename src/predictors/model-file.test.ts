@@ -288,8 +288,7 @@ test("predict with a short file that is not JSON: one line (JSON.parse quoted it
     },
   );
   assert.equal(r.status, 1, r.stderr);
-  assert.equal(
-    r.stderr,
-    `nas-assay: ${model}: not a nas-assay model file (Unexpected token 'o', "nope\\n" is not valid JSON)\n`,
-  );
+  assert.equal(r.stderr.split("\n").length, 2, r.stderr); // one line (V8's wording may change)
+  assert.ok(r.stderr.startsWith(`nas-assay: ${model}: not a nas-assay model file (`), r.stderr);
+  assert.ok(r.stderr.includes('"nope\\n"'), r.stderr);
 });
