@@ -12,6 +12,6 @@ test("a parser's reason is one line, even when it quotes an input with line brea
   assert.match((error as Error).message, /\n/, "JSON.parse quotes the input whole");
   const reason = parseFailureReason(error);
   assert.doesNotMatch(reason, /[\r\n]/);
-  assert.match(reason, /"a\\nb\\n" is not valid JSON/);
+  assert.ok(reason.includes("a\\nb\\n"), reason);
   assert.equal(parseFailureReason("plain"), "plain");
 });
