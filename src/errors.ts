@@ -28,3 +28,12 @@ export class BadFileError extends UserError {
     super(`${path}: ${detail}`);
   }
 }
+
+/**
+ * The reason a parser (JSON.parse) gives for `error`, on one line: JSON.parse quotes a short input
+ * whole, so a file holding "nope\n" made the one-line message of a BadFileError two lines. Line breaks
+ * are shown as "\n".
+ */
+export function parseFailureReason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\r?\n/g, "\\n");
+}

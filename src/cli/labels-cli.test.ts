@@ -107,6 +107,11 @@ test("a label file mixing percentages and fractions is refused naming the lines;
   assert.equal(JSON.parse(ok.out).cells, 3);
   const latency = run(["data", "labels", percent, "--target", "acc", "--scale", "none", "--json"]);
   assert.equal(latency.code, 0, latency.err);
+  // --scale with benchmark labels (a count) did nothing, silently
+  refused(
+    ["train", "--labels", "50", "--scale", "percent", "--method", "e2epp", "--out", join(dir, "m.nasa")],
+    /--scale is the scale of your own file's column; leave it out with --labels N/,
+  );
 });
 
 test("a manifest.json that is not a valid import manifest does not allow ∞ or NaN; a valid one never allows ∞", () => {

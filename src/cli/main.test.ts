@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { REPO_ROOT } from "../testing/fixtures.js";
@@ -29,4 +30,26 @@ test("a reader that closes the pipe early (paper --help | head -1) ends the comm
 test("a closed stderr keeps the status of the failure it was reporting", async () => {
   const r = await withClosedPipe(["cell", "--space", "nb301"], "stderr");
   assert.deepEqual(r, { code: 1, signal: null, said: "" });
+});
+
+test("output to a full disk (> /dev/full) is one line and status 1, not a stack trace", {
+  skip: !existsSync("/dev/full") && "no /dev/full here",
+}, () => {
+  const full = openSync("/dev/full", "w");
+  try {
+    for (const args of [["--help"], ["space", "nb201", "--json"]]) {
+      const r = spawnSync(process.execPath, [MAIN, ...args], {
+        stdio: ["ignore", full, "pipe"],
+        encoding: "utf8",
+      });
+      assert.equal(r.status, 1, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        "nas-assay: cannot write the output: ENOSPC (no space left on device)\n",
+        args.join(" "),
+      );
+    }
+  } finally {
+    closeSync(full);
+  }
 });

@@ -7,10 +7,20 @@ import { program } from "./program.js";
 // A reader that stops early (`nas-assay paper --help | head -1`) closes the pipe: stop quietly, as
 // command-line tools do, instead of an unhandled 'error' event; with status 0 unless a failure was
 // already being reported.
+// Any other failure to write the output (a redirect to a full disk: ENOSPC) is one line and status 1,
+// not a stack trace; when stderr itself fails there is nowhere to say it.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
+    if (stream === process.stdout) {
+      const reason = error.message.replace(/^[A-Z]+: /, "").replace(/, \w+$/, "");
+      try {
+        process.stderr.write(`nas-assay: cannot write the output: ${error.code ?? "error"} (${reason})\n`);
+      } catch {
+        // stderr is gone too
+      }
+    }
+    process.exit(1);
   });
 }
 

@@ -109,6 +109,14 @@ test("a file on the way, or a folder nobody can write in", () => {
   assert.deepEqual(readdirSync(dir).sort(), ["a-file", "a-folder"], "nothing written");
 });
 
+test("search --plot takes an .svg name only (x.png got SVG text)", () => {
+  refused(
+    [...active, "--plot", "curves.png"],
+    /^nas-assay: --plot curves\.png: the curves are drawn as SVG; give a file name ending in \.svg$/,
+  );
+  assert.equal(existsSync(join(dir, "curves.png")), false);
+});
+
 test("paper checks its report and the results file beside it before its minute of work", () => {
   mkdirSync(join(dir, "p.json"));
   try {

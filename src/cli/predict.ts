@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { readCellFile } from "../data/user-labels.js";
-import { BadFileError } from "../errors.js";
+import { BadFileError, parseFailureReason } from "../errors.js";
 import { loadPredictor } from "../predictors/registry.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, note, print } from "./context.js";
@@ -43,7 +43,7 @@ function modelSpace(path: string): string {
   try {
     head = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new BadFileError(path, `not a nas-assay model file (${(e as Error).message})`);
+    throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
   }
   if (typeof head?.space !== "string") throw new BadFileError(path, "not a nas-assay model file (no space)");
   return head.space;

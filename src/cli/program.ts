@@ -1,4 +1,5 @@
 /** The whole `nas-assay` command line (every command, with its help), without running it. */
+import type { EventEmitter } from "node:events";
 import { Command, type Option } from "commander";
 import { askCommand } from "./ask.js";
 import { cellCommand } from "./cell.js";
@@ -58,7 +59,31 @@ export function program(): Command {
     for (const sub of command.commands) unknownBeforeMissing(sub);
     nasAssay.addCommand(unknownBeforeMissing(command));
   }
-  return oneLineErrors(nasAssay, "nas-assay");
+  return oneLineErrors(onceEach(nasAssay), "nas-assay");
+}
+
+/**
+ * A flag that takes a value may be given once: commander keeps the last of `--labels 100 --labels
+ * 200` silently, and which one the user meant is a guess. The second one is refused, naming both.
+ * Applied to every sub-command too. (No flag of nas-assay is meant to be repeated.)
+ */
+function onceEach(command: Command): Command {
+  for (const sub of command.commands) onceEach(sub);
+  for (const option of command.options) {
+    if (!option.required && !option.optional) continue; // a switch (--json, --quick) repeated means the same
+    // runs before commander's own listener stores the value: a value from the command line already
+    // there is the first occurrence (commander resets the sources before each parse); a Command is an
+    // EventEmitter, which commander's typings leave out
+    (command as unknown as EventEmitter).prependListener(`option:${option.name()}`, (value: string) => {
+      if (command.getOptionValueSource(option.attributeName()) !== "cli") return;
+      const first = command.getOptionValue(option.attributeName());
+      command.error(
+        `option '${option.flags}' is given twice ('${Array.isArray(first) ? first.join(",") : first}', then '${value}'); give it once`,
+        { code: "nas-assay.repeatedOption" },
+      );
+    });
+  }
+  return command;
 }
 
 /**

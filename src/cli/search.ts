@@ -205,7 +205,12 @@ function searched(opts: Record<string, unknown>, options: ReturnType<typeof glob
 async function activeAction(opts: Record<string, unknown>, cmd: Command): Promise<void> {
   const options = globals(cmd);
   const plot = opts.plot as string | undefined;
-  if (plot !== undefined) checkOutputFile(plot, "--plot");
+  if (plot !== undefined) {
+    checkOutputFile(plot, "--plot");
+    // an SVG written under another name (x.png) opens as a broken image
+    if (!/\.svg$/i.test(plot))
+      throw new UserError(`--plot ${plot}: the curves are drawn as SVG; give a file name ending in .svg`);
+  }
   const result = await withProgress(options, "active search", "%", (update) =>
     compareStrategiesOverSeeds(
       {

@@ -57,6 +57,10 @@ export function trainCommand(): Command {
       throw new UserError(
         `--labels "${opts.labels}" is neither a number of cells (decimal digits) nor an existing file`,
       );
+    if (isCount && cmd.getOptionValueSource("scale") === "cli")
+      throw new UserError(
+        "--scale is the scale of your own file's column; leave it out with --labels N (the benchmark's labels have a known scale)",
+      );
     if (isCount) {
       const benchmark = await loadBenchmark(name, options.dataDir, (t) => note(options, t));
       space = benchmark.space;

@@ -1,6 +1,6 @@
 /** Writing files so that a crash or an error never leaves a half-written one behind. */
 import { randomBytes } from "node:crypto";
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { UserError } from "../errors.js";
 
 /**
@@ -9,12 +9,16 @@ import { UserError } from "../errors.js";
  * rename wins; a reader never sees a partial file). When the system refuses (the folder is missing or
  * read-only, the disk is full, `path` is a folder), nothing is left behind and the error is a
  * UserError naming `path` and the system's reason, one line.
+ * A symbolic link is written through (its target is replaced; the link stays). A device, pipe or socket
+ * at `path` (e.g. /dev/null) is refused with a UserError before anything is written: the rename would
+ * replace it with a plain file (for root, /dev/null itself).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  const target = writeTarget(path);
+  const tmp = `${target}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
     writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    renameSync(tmp, target);
   } catch (e) {
     try {
       rmSync(tmp, { force: true });
@@ -25,6 +29,29 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     if (code) throw new UserError(`cannot write ${path}: ${code} (${systemReason(e as Error)})`);
     throw e;
   }
+}
+
+/**
+ * The path a write to `path` replaces: `path` itself when nothing is there (or it cannot be looked at:
+ * the write then fails with the system's reason), else where its symbolic links lead. Throws UserError
+ * when that is neither a regular file nor a folder (a folder fails at the rename, as before).
+ */
+export function writeTarget(path: string): string {
+  let target: string;
+  try {
+    target = realpathSync(path);
+  } catch {
+    return path; // missing (a new file), or a dangling link or an unreadable folder on the way
+  }
+  const stat = statSync(target);
+  if (!stat.isFile() && !stat.isDirectory()) {
+    const what =
+      stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : stat.isFIFO() ? "a pipe" : "a socket";
+    throw new UserError(
+      `cannot write ${path}: it is ${what}, not a file (nas-assay writes a new file and renames it into place, which would replace it); give the name of a regular file`,
+    );
+  }
+  return target;
 }
 
 /** The system's reason without Node's "CODE: " prefix and its ", syscall 'path'" suffix. */

@@ -1,5 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -65,4 +76,49 @@ test("an atomic write the system refuses is one line naming the path, and leaves
   );
   assert.deepEqual(readdirSync(dir).sort(), ["file", "folder"]);
   assert.deepEqual(readdirSync(folder), []);
+});
+
+test("a path ending in a slash is refused before any work (it failed only at the write, after the work)", () => {
+  refuses(
+    () => checkOutputFile(join(dir, "m.nasa/"), "--out"),
+    /^--out \S+m\.nasa\/: ends in a slash, so it names a folder; give the name of a file/,
+  );
+});
+
+test("a pipe (like a device such as /dev/null) is refused, not replaced by a plain file", () => {
+  // a FIFO stands for /dev/null here: as root, the rename once replaced /dev/null with a plain file
+  const pipes = mkdtempSync(join(tmpdir(), "nas-assay-output-pipe-"));
+  try {
+    const fifo = join(pipes, "fifo");
+    const made = spawnSync("mkfifo", [fifo]);
+    assert.equal(made.status, 0, `mkfifo: ${made.stderr}`);
+    refuses(
+      () => checkOutputFile(fifo, "--out"),
+      /^--out \S+fifo: is a pipe, not a file .*give the name of a regular file$/,
+    );
+    refuses(() => writeFileAtomic(fifo, "x"), /^cannot write \S+fifo: it is a pipe, not a file/);
+    assert.ok(lstatSync(fifo).isFIFO(), "the pipe is still a pipe");
+    assert.deepEqual(readdirSync(pipes), ["fifo"], "no temporary file left");
+  } finally {
+    rmSync(pipes, { recursive: true, force: true });
+  }
+});
+
+test("a symbolic link is written through: its target gets the data, the link stays a link", () => {
+  const links = mkdtempSync(join(tmpdir(), "nas-assay-output-link-"));
+  try {
+    mkdirSync(join(links, "real"));
+    const target = join(links, "real", "m.nasa");
+    writeFileSync(target, "old");
+    const link = join(links, "m.nasa");
+    symlinkSync(target, link);
+    checkOutputFile(link, "--out");
+    writeFileAtomic(link, "new");
+    assert.ok(lstatSync(link).isSymbolicLink(), "the link stays a link");
+    assert.equal(readFileSync(target, "utf8"), "new");
+    assert.ok(statSync(target).isFile());
+    assert.deepEqual(readdirSync(join(links, "real")), ["m.nasa"], "no temporary file left");
+  } finally {
+    rmSync(links, { recursive: true, force: true });
+  }
 });

@@ -10,17 +10,28 @@
 import { closeSync, openSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { writeTarget } from "./atomic-file.js";
 
 /**
  * Checks that the file `path` (given with `flag`, e.g. "--out") can be written: it is not a folder, its
  * folder exists, is a folder and lets this process create files in it. An existing file there is
- * replaced when the command writes. Throws UserError (one line, starting with the flag and the path).
+ * replaced when the command writes; a symbolic link is followed (its target's folder is checked). A
+ * path ending in "/" and a device, pipe or socket (e.g. /dev/null) are refused. Throws UserError (one
+ * line, starting with the flag and the path).
  */
 export function checkOutputFile(path: string, flag: string): void {
   const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
   if (path === "") throw say("an empty path; expected a file name");
   if (kindOf(path) === "folder") throw say("is a folder; give the name of a file to write (inside it, say)");
-  checkFolderWritable(dirname(path), say);
+  if (/[\\/]$/.test(path))
+    throw say("ends in a slash, so it names a folder; give the name of a file to write");
+  let target: string;
+  try {
+    target = writeTarget(path);
+  } catch (e) {
+    throw say((e as Error).message.replace(/^cannot write .*?: it is/, "is"));
+  }
+  checkFolderWritable(dirname(target), say);
 }
 
 /**

@@ -236,6 +236,22 @@ test("an edited version is refused, saying what it is and what is read", async (
   );
 });
 
+test("an edited space or space size is refused, saying what the file says and what the space has", async () => {
+  // the message said "was trained on nb201 (15626 cells), not nb201"
+  await refused(
+    edited("e2epp", "space-size", (f) => {
+      (f as unknown as { spaceSize: number }).spaceSize = space.size + 1;
+    }),
+    new RegExp(`field "spaceSize" is ${space.size + 1}, but ${space.name} has ${space.size} cells`),
+  );
+  await refused(
+    edited("e2epp", "space-name", (f) => {
+      (f as unknown as { space: string }).space = "nb101";
+    }),
+    new RegExp(`was trained on "nb101", not on ${space.name}$`),
+  );
+});
+
 test("predict with an edited model: one line naming the file and the field, status 1", () => {
   const cells = join(dir, "cells.jsonl");
   writeFileSync(
@@ -259,4 +275,20 @@ test("predict with an edited model: one line naming the file and the field, stat
     assert.equal(r.stderr.split("\n").length, 2, r.stderr);
     assert.ok(r.stderr.startsWith(`nas-assay: ${model}: field "${field}" `), r.stderr);
   }
+});
+
+test("predict with a short file that is not JSON: one line (JSON.parse quoted its line break)", () => {
+  const model = join(dir, "nope.nasa");
+  writeFileSync(model, "nope\n");
+  const r = spawnSync(
+    process.execPath,
+    [MAIN, "--data", testData().dir, "predict", "--model", model, "--cells", model],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr.split("\n").length, 2, r.stderr); // one line (V8's wording may change)
+  assert.ok(r.stderr.startsWith(`nas-assay: ${model}: not a nas-assay model file (`), r.stderr);
+  assert.ok(r.stderr.includes('"nope\\n"'), r.stderr);
 });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { BadFileError } from "../errors.js";
+import { BadFileError, parseFailureReason } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import type { Calibration } from "./calibration.js";
 
@@ -39,7 +39,7 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
   try {
     file = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new BadFileError(path, `not a nas-assay model file (${(e as Error).message})`);
+    throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
   }
   if (file?.format !== MODEL_FORMAT) throw new BadFileError(path, "not a nas-assay model file");
   if (file.version !== MODEL_VERSION) {
@@ -51,8 +51,15 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
   }
   if (typeof file.method !== "string")
     throw fieldError(path, "method", `is ${JSON.stringify(file.method)}; expected a method name`);
-  if (file.space !== space.name || file.spaceSize !== space.size) {
-    throw new BadFileError(path, `was trained on ${file.space} (${file.spaceSize} cells), not ${space.name}`);
+  if (file.space !== space.name) {
+    throw new BadFileError(path, `was trained on ${JSON.stringify(file.space)}, not on ${space.name}`);
+  }
+  if (file.spaceSize !== space.size) {
+    throw fieldError(
+      path,
+      "spaceSize",
+      `is ${JSON.stringify(file.spaceSize)}, but ${space.name} has ${space.size} cells (the file was edited, or written for another version of the space)`,
+    );
   }
   return file as ModelFile;
 }

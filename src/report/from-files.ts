@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { BadFileError, UserError } from "../errors.js";
+import { BadFileError, parseFailureReason, UserError } from "../errors.js";
 import { EXPERIMENTS, experimentRuns } from "../experiments/experiments.js";
 import { renderSvg, svgToPng } from "../experiments/plots.js";
 import { experimentDocument } from "../experiments/render.js";
@@ -79,7 +79,7 @@ function documentOf(path: string): ReportSource | undefined {
   try {
     format = JSON.parse(readFileSync(path, "utf8"))?.format;
   } catch (e) {
-    throw new BadFileError(path, `not JSON (${(e as Error).message})`);
+    throw new BadFileError(path, `not JSON (${parseFailureReason(e)})`);
   }
   if (format === PIPELINE_FORMAT)
     return { path, kind: "pipeline", document: pipelineDocument(readPipelineResult(path)), order: -1 };

@@ -119,7 +119,17 @@ test("spec files: unreadable or not JSON is one clear line", () => {
   const path = join(dir, "bad.json");
   writeFileSync(path, "{ name: 1");
   assert.throws(() => readSpecFile(path), /space spec .*bad\.json is not JSON/);
+  // JSON.parse quotes a short file whole: its line break made the message two lines
+  writeFileSync(path, "nope\n");
+  assert.throws(
+    () => readSpecFile(path),
+    (e: Error) =>
+      e instanceof UserError && !e.message.includes("\n") && /is not JSON: .*"nope\\n"/.test(e.message),
+  );
   assert.throws(() => readSpecFile(join(dir, "absent.json")), /cannot read the space spec .*absent\.json/);
   writeFileSync(path, JSON.stringify(choices));
+  assert.equal(readSpecFile(path).name, "macro");
+  // a UTF-8 byte-order mark before the JSON (it was "not JSON: Unexpected token '\uFEFF'")
+  writeFileSync(path, `\uFEFF${JSON.stringify(choices)}`);
   assert.equal(readSpecFile(path).name, "macro");
 });

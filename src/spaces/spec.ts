@@ -9,7 +9,7 @@
  * problem, one line each, naming the field, the value found and what is allowed.
  */
 import { readFileSync } from "node:fs";
-import { UserError } from "../errors.js";
+import { parseFailureReason, UserError } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
 
 /** One decision of a `choices` space: its options are strings or numbers (numbers only: ordinal). */
@@ -75,9 +75,10 @@ export function readSpecFile(path: string): SpaceSpec {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // a byte-order mark (Windows editors write one) is not JSON, but no reason to refuse the file
+    value = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
   } catch (e) {
-    throw new UserError(`space spec ${path} is not JSON: ${(e as Error).message}`);
+    throw new UserError(`space spec ${path} is not JSON: ${parseFailureReason(e)}`);
   }
   return parseSpec(value, path);
 }

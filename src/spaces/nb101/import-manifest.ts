@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DataDir } from "../../data/locations.js";
-import { BadFileError } from "../../errors.js";
+import { BadFileError, parseFailureReason } from "../../errors.js";
 import type { ImportManifest } from "./import.js";
 
 export const NB101_IMPORT_MANIFEST = "nb101/manifest.json";
@@ -24,7 +24,7 @@ export function readImportManifest(data: DataDir, spaceSize: number): ImportMani
   try {
     manifest = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new BadFileError(path, `is not valid JSON (${(e as Error).message}); ${REWRITE}`);
+    throw new BadFileError(path, `is not valid JSON (${parseFailureReason(e)}); ${REWRITE}`);
   }
   const wrong = (field: string, expected: string) =>
     new BadFileError(

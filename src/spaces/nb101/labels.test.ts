@@ -101,3 +101,17 @@ test("FLOPs, parameters and times have no scale; every accuracy array must be fr
     /test_accuracy_run0\.npy: has values for 423624 cells, but nb101\/manifest\.json says 44 cells were imported/,
   );
 });
+
+test("negative FLOPs are refused naming the row (they were read as given)", () => {
+  const data = { dir: join(dir, "flops"), source: "--data" as const };
+  mkdirSync(join(data.dir, "nb101"), { recursive: true });
+  const real = loadNb101Labels(space, testData());
+  writeNpy(join(data.dir, "nb101", "test_accuracy_run0.npy"), real.testAccuracy);
+  const flops = Float64Array.from(real.flops as Float64Array);
+  flops[3] = -1;
+  writeNpy(join(data.dir, "nb101", "flops.npy"), flops);
+  assert.throws(
+    () => loadNb101Labels(space, data),
+    (e: Error) => e instanceof BadFileError && /flops\.npy: row 3 is -1; expected FLOPs ≥ 0$/.test(e.message),
+  );
+});

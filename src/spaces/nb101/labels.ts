@@ -37,7 +37,8 @@ function isAccuracy(name: string): boolean {
  * Reads every `.npy` array in DATA/nb101 (108 epochs). Refuses arrays whose length is not the space
  * size; ±∞ anywhere; NaN unless the directory has a valid import manifest (written by
  * `data import-nb101`) listing the array, whose NaN means "cell not in the imported file" — and then
- * no more labeled cells than the manifest imported; accuracy arrays not on the fraction scale (0..1).
+ * no more labeled cells than the manifest imported; accuracy arrays not on the fraction scale (0..1);
+ * negative FLOPs.
  * Errors are BadFileError naming the file and the row (= cell id).
  */
 export function loadNb101Labels(space: Nb101Space, data: DataDir): Nb101Labels {
@@ -70,6 +71,11 @@ export function loadNb101Labels(space: Nb101Space, data: DataDir): Nb101Labels {
       );
     }
     const name = file.slice(0, -4);
+    if (name === "flops") {
+      const negative = values.findIndex((x) => x < 0);
+      if (negative >= 0)
+        throw new BadFileError(path, `row ${negative} is ${values[negative]}; expected FLOPs ≥ 0`);
+    }
     if (isAccuracy(name)) {
       checkAccuracyScale(values, "fraction", {
         file: path,

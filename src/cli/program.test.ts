@@ -1,0 +1,80 @@
+/** The command line as a whole: rules that hold for every command's flags. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import { type Command, CommanderError } from "commander";
+import { REPO_ROOT, testData } from "../testing/fixtures.js";
+import { program } from "./program.js";
+
+/** The one line commander writes when `args` fail to parse, and the status it exits with. */
+async function failureOf(args: string[]): Promise<{ said: string; exitCode: number }> {
+  let said = "";
+  const quiet = (command: Command) => {
+    command.configureOutput({ writeErr: (chunk) => (said += chunk), writeOut: () => {} });
+    for (const sub of command.commands) quiet(sub);
+  };
+  const root = program();
+  quiet(root);
+  let exitCode = -1;
+  await assert.rejects(root.parseAsync(args, { from: "user" }), (e: unknown) => {
+    assert.ok(e instanceof CommanderError, `${args.join(" ")}: ${(e as Error).message}`);
+    exitCode = e.exitCode;
+    return true;
+  });
+  return { said, exitCode };
+}
+
+test("a flag with a value given twice is refused naming both values, on every level (commander kept the last)", async () => {
+  const cases: [string[], RegExp][] = [
+    [["cell", "--id", "67206", "--id", "5"], /option '--id <id>' is given twice \('67206', then '5'\)/],
+    [
+      ["--data", "a", "--data", "b", "space", "nb201"],
+      /option '--data <dir>' is given twice \('a', then 'b'\)/,
+    ],
+    [
+      ["evaluate", "--space", "nb201", "--space", "nb101", "--labels", "100"],
+      /option '--space <name>' is given twice \('nb201', then 'nb101'\)/,
+    ],
+    [
+      ["evaluate", "--labels", "100", "--labels", "100"],
+      /option '--labels <n>' is given twice \('100', then '100'\)/,
+    ],
+    [
+      ["search", "--seeds", "0-2", "--seeds", "1"],
+      /option '--seeds <list>' is given twice \('0,1,2', then '1'\)/,
+    ],
+    [
+      ["train", "--labels", "50", "--out", "a.nasa", "--out", "b.nasa"],
+      /option '--out <file>' is given twice/,
+    ],
+    [
+      ["data", "labels", "x.csv", "--target", "a", "--target", "b"],
+      /option '--target <column>' is given twice/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const { said, exitCode } = await failureOf(args);
+    assert.equal(exitCode, 1, args.join(" "));
+    assert.match(said, message, args.join(" "));
+    assert.match(said, /^nas-assay: [^\n]*give it once \(nas-assay[^\n]* --help lists [^\n]*\)\n$/, said);
+  }
+});
+
+test("a switch given twice means the same and runs; a flag given once is not refused", () => {
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(REPO_ROOT, "dist", "src", "cli", "main.js"),
+      "--data",
+      testData().dir,
+      "--json",
+      "space",
+      "nb201",
+      "--json",
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).count, 15625);
+});
