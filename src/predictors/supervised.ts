@@ -33,6 +33,11 @@ export interface TrainingOptions {
   batchSize: number;
   /** Passes over the labeled cells, kept within [minSteps, maxSteps] steps. */
   epochs: number;
+  /**
+   * Epochs by label count, replacing `epochs`: the first [most labels, epochs] pair whose count is at
+   * least the fit's labeled cells applies; beyond the last, `epochs`. Absent: `epochs` at every count.
+   */
+  epochsByLabels?: [number, number][];
   minSteps: number;
   maxSteps: number;
   /** Weight of the mean squared error on the (quantile-scaled) labels. */
@@ -82,6 +87,11 @@ export function trainingLoss(
   return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
 }
 
+/** The epochs of a fit on `n` labeled cells (see TrainingOptions.epochsByLabels). */
+export function epochsFor(o: Pick<TrainingOptions, "epochs" | "epochsByLabels">, n: number): number {
+  return o.epochsByLabels?.find(([most]) => n <= most)?.[1] ?? o.epochs;
+}
+
 /** A value as an error message shows it (NaN as NaN, strings quoted). */
 function shown(value: unknown): string {
   return typeof value === "number" ? String(value) : JSON.stringify(value);
@@ -115,6 +125,23 @@ export class SupervisedPredictor implements Predictor {
     const { mseWeight, rankWeight, hingeWeight } = this.training;
     if (mseWeight + rankWeight + hingeWeight === 0)
       throw new RangeError("mseWeight, rankWeight and hingeWeight are all 0: there is no loss to train on");
+    const table = this.training.epochsByLabels;
+    if (
+      table !== undefined &&
+      !(
+        Array.isArray(table) &&
+        table.every(
+          (pair, k) =>
+            Array.isArray(pair) &&
+            pair.length === 2 &&
+            pair.every((v) => Number.isInteger(v) && v > 0) &&
+            (k === 0 || pair[0] > table[k - 1][0]),
+        )
+      )
+    )
+      throw new RangeError(
+        `epochsByLabels must be [most labels, epochs] pairs of positive integers in increasing label order, got ${JSON.stringify(table)}`,
+      );
     for (const name of ["learningRate", "batchSize", "epochs", "minSteps", "maxSteps"] as const) {
       const value = this.training[name];
       const integer = name !== "learningRate";
@@ -177,7 +204,7 @@ export class SupervisedPredictor implements Predictor {
       );
     });
     const perBatch = Math.min(o.batchSize, n);
-    const steps = Math.min(o.maxSteps, Math.max(o.minSteps, o.epochs * Math.ceil(n / perBatch)));
+    const steps = Math.min(o.maxSteps, Math.max(o.minSteps, epochsFor(o, n) * Math.ceil(n / perBatch)));
     const optimizer = tf.train.adam(o.learningRate);
     let order = rng.permutation(n);
     let cursor = 0;

@@ -9,7 +9,7 @@ import { initBackend, tf } from "../tensor/backend.js";
 import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
 import { createPredictor, loadPredictor } from "./registry.js";
-import { SupervisedPredictor, trainingLoss } from "./supervised.js";
+import { epochsFor, SupervisedPredictor, trainingLoss } from "./supervised.js";
 import { relations, transformerNetwork } from "./transformer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-transformer-"));
@@ -183,4 +183,19 @@ test("bad transformer and loss options are refused with what was expected", () =
     () => pairwiseHingeLoss(tf.tensor1d([1]), tf.tensor1d([1]), -1),
     /margin must be a number ≥ 0/,
   );
+});
+
+test("epochs by label count: the first row covering the count, `epochs` beyond the table or without one", () => {
+  const o = {
+    epochs: 7,
+    epochsByLabels: [
+      [500, 25],
+      [2000, 50],
+    ] as [number, number][],
+  };
+  assert.deepEqual(
+    [100, 500, 501, 2000, 4236].map((n) => epochsFor(o, n)),
+    [25, 25, 50, 50, 7],
+  );
+  assert.equal(epochsFor({ epochs: 7 }, 4236), 7);
 });
