@@ -35,10 +35,10 @@ export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = { width: 32, head
  * Loss and epochs were chosen by 4-fold cross-validation on the labeled cells of the label sets of seeds
  * 10–12 (never test cells; docs/transformer.md). Loss: the pairwise hinge loss (margin 0.5) alone, which
  * beat the pairwise logistic (BCE) loss at 424 labels (held-out Kendall tau 0.719 vs 0.705, both label
- * sets) and 1,000 (0.761 vs 0.742, all four folds) and tied it at 100 (0.623 vs 0.631); BCE + MSE and
+ * sets) and 1,000 (0.761 vs 0.742, all four folds) and tied it at 100 (0.624 vs 0.631); BCE + MSE and
  * MSE alone were worse. Epochs: 25 up to 500 labels, 50 beyond — training longer over-fits (BCE, 424
- * labels: 10 / 15 / 25 / 50 / 100 epochs 0.663 / 0.702 / 0.705 / 0.689 / 0.687; 1,000 labels: 25 / 50
- * epochs 0.730 / 0.742; 100 labels: 10 / 15 / 25 / 50 epochs 0.559 / 0.598 / 0.631 / 0.616).
+ * labels: 10 / 15 / 25 / 35 / 50 / 100 epochs 0.667 / 0.702 / 0.705 / 0.701 / 0.688 / 0.687; 1,000 labels: 25 / 50
+ * epochs 0.730 / 0.742; 100 labels: 10 / 15 / 25 / 50 epochs 0.559 / 0.598 / 0.631 / 0.618).
  */
 export const TRANSFORMER_TRAINING: Partial<TrainingOptions> = {
   reorder: false,
