@@ -169,6 +169,10 @@ test("bad transformer and loss options are refused with what was expected", () =
   assert.throws(() => transformerNetwork(space, { heads: 3 }), /width 32 is not divisible by its 3 heads/);
   assert.throws(() => transformerNetwork(space, { layers: 0 }), /layers must be a positive integer, got 0/);
   assert.throws(() => transformerNetwork(space, { width: 2.5 }), /width must be a positive integer, got 2.5/);
+  assert.throws(
+    () => transformerNetwork(space, { relationBias: "yes" as unknown as boolean }),
+    /relationBias must be true or false, got "yes"/,
+  );
   const network = transformerNetwork(space);
   const make = (training: object) => new SupervisedPredictor("transformer", space, network, training);
   assert.throws(() => make({ rankWeight: -1 }), /rankWeight must be a number ≥ 0, got -1/);

@@ -25,9 +25,20 @@ export interface TransformerOptions extends Record<string, unknown> {
   layers: number;
   /** Hidden width of the feed-forward blocks. */
   ffn: number;
+  /** Bias the attention by the pair's relation class (false: attention blind to the DAG; an ablation). */
+  relationBias: boolean;
+  /** Feed-forward blocks read predecessors and successors (false: the vertex only; an ablation). */
+  graphFeedForward: boolean;
 }
 
-export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = { width: 32, heads: 4, layers: 2, ffn: 64 };
+export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
+  width: 32,
+  heads: 4,
+  layers: 2,
+  ffn: 64,
+  relationBias: true,
+  graphFeedForward: true,
+};
 
 /**
  * How the transformer trains (supervised.ts's loop). It reads no vertex position, so training on other
@@ -65,6 +76,11 @@ function checkOptions(o: TransformerOptions): void {
         `transformer option ${name} must be a positive integer, got ${JSON.stringify(value)}`,
       );
   }
+  for (const name of ["relationBias", "graphFeedForward"] as const)
+    if (typeof o[name] !== "boolean")
+      throw new RangeError(
+        `transformer option ${name} must be true or false, got ${JSON.stringify(o[name])}`,
+      );
   if (o.width % o.heads !== 0)
     throw new RangeError(`transformer width ${o.width} is not divisible by its ${o.heads} heads`);
 }
@@ -174,9 +190,11 @@ export function transformerNetwork(
             V,
           ]) as tf.Tensor3D;
           const val = heads(matMul(a, w[2]));
-          const bias = tf.transpose(tf.reshape(matMul(classes, w[3]), [n, V, V, H]), [0, 3, 1, 2]);
+          const scores = tf.reshape(tf.mul(tf.matMul(q, kT), scale), [n, H, V, V]);
           const logits = tf.add(
-            tf.add(tf.reshape(tf.mul(tf.matMul(q, kT), scale), [n, H, V, V]), bias),
+            o.relationBias
+              ? tf.add(scores, tf.transpose(tf.reshape(matMul(classes, w[3]), [n, V, V, H]), [0, 3, 1, 2]))
+              : scores,
             keyMask,
           );
           const attention = tf.reshape(tf.softmax(logits), [n * H, V, V]) as tf.Tensor3D;
@@ -187,14 +205,23 @@ export function transformerNetwork(
           h = tf.add(h, addBias(matMul(mixed, w[4]), w[5] as tf.Tensor1D)) as tf.Tensor2D;
           // feed-forward with a graph convolution
           const g = layerNorm(h);
-          const around = tf.reshape(
-            tf.transpose(
-              tf.reshape(tf.matMul(neighbours, tf.reshape(g, [n, V, d])), [n, 2, V, d]),
-              [0, 2, 1, 3],
-            ),
-            [n * V, 2 * d],
-          ) as tf.Tensor2D;
-          const hidden = tf.relu(addBias(tf.add(matMul(g, w[6]), matMul(around, w[7])), w[8] as tf.Tensor1D));
+          const own = matMul(g, w[6]);
+          const preActivation = o.graphFeedForward
+            ? tf.add(
+                own,
+                matMul(
+                  tf.reshape(
+                    tf.transpose(
+                      tf.reshape(tf.matMul(neighbours, tf.reshape(g, [n, V, d])), [n, 2, V, d]),
+                      [0, 2, 1, 3],
+                    ),
+                    [n * V, 2 * d],
+                  ) as tf.Tensor2D,
+                  w[7],
+                ),
+              )
+            : own;
+          const hidden = tf.relu(addBias(preActivation, w[8] as tf.Tensor1D));
           h = tf.add(h, addBias(matMul(hidden as tf.Tensor2D, w[9]), w[10] as tf.Tensor1D)) as tf.Tensor2D;
         }
         const tokens = tf.mul(tf.reshape(layerNorm(h), [n, V, d]), tf.reshape(real, [n, V, 1]));
