@@ -3,8 +3,9 @@
  * remaining cells, Kendall tau-b): every variant (network and training options replacing the defaults)
  * fitted on the same labeled cells per seed; prints one JSON line per run, then each variant's mean ± std
  * and its per-seed difference from the first variant.
- * Usage: node dist/bench/transformer-ablation.js SPACE LABELS SEEDS VARIANTS [TARGET]
- *   SEEDS a comma list; VARIANTS a JSON list of {"name", "network"?, "training"?}
+ * Usage: node dist/bench/transformer-ablation.js SPACE LABELS SEEDS VARIANTS [TARGET] [TEST_SAMPLE]
+ *   SEEDS a comma list; VARIANTS a JSON list of {"name", "network"?, "training"?}; TEST_SAMPLE scores on
+ *   that many of the remaining cells (the first of the seed's random order) instead of all of them
  */
 import { loadBenchmark, targetValues } from "../src/benchmark.js";
 import { dataDir } from "../src/data/locations.js";
@@ -21,7 +22,8 @@ interface Variant {
   training?: Record<string, unknown>;
 }
 
-const [spaceName, labelsArg, seedsArg, variantsArg, target] = process.argv.slice(2);
+const [spaceName, labelsArg, seedsArg, variantsArg, targetArg, sampleArg] = process.argv.slice(2);
+const target = targetArg || undefined;
 if (!variantsArg) {
   console.error("usage: node dist/bench/transformer-ablation.js SPACE LABELS SEEDS VARIANTS [TARGET]");
   process.exit(1);
@@ -35,7 +37,10 @@ const taus = variants.map(() => [] as number[]);
 for (const seed of seeds) {
   const order = space.sample(new Rng(seed), space.size);
   const labeled = order.subarray(0, Number(labelsArg));
-  const test = order.subarray(Number(labelsArg));
+  const test = order.subarray(
+    Number(labelsArg),
+    sampleArg ? Number(labelsArg) + Number(sampleArg) : order.length,
+  );
   const actual = Float64Array.from(test, (id) => truth[id]);
   for (const [k, variant] of variants.entries()) {
     const model = new SupervisedPredictor(
@@ -57,6 +62,7 @@ console.log(
   JSON.stringify({
     space: spaceName,
     labels: Number(labelsArg),
+    testCells: sampleArg ? Number(sampleArg) : "all remaining",
     seeds,
     variants: variants.map((v, k) => ({
       ...v,
