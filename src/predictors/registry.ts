@@ -11,10 +11,11 @@ import { readModelFile } from "./model-file.js";
 import { peepholeNetwork } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
 import { type ScoringNetwork, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
+import { TRANSFORMER_TRAINING, transformerNetwork } from "./transformer.js";
 
 /** The supervised baselines: each one's network (from its saved options) and how it trains. */
 const SUPERVISED: Record<
-  "peephole" | "mlp" | "gin",
+  "peephole" | "mlp" | "gin" | "transformer",
   {
     network: (space: SearchSpace<unknown>, options: Record<string, unknown>) => ScoringNetwork;
     training: Partial<TrainingOptions>;
@@ -24,6 +25,8 @@ const SUPERVISED: Record<
   mlp: { network: mlpNetwork, training: MLP_TRAINING },
   // the graph network reads the DAG, not the vertex order: other orders would teach it nothing
   gin: { network: ginNetwork, training: {} },
+  // order-invariant by design (no vertex positions): see transformer.ts
+  transformer: { network: transformerNetwork, training: TRANSFORMER_TRAINING },
 };
 
 export const METHODS = [
@@ -35,6 +38,7 @@ export const METHODS = [
   "mlp",
   "mlp-ensemble",
   "gin",
+  "transformer",
 ] as const;
 export type Method = (typeof METHODS)[number];
 
@@ -87,7 +91,8 @@ export function methodName(name: string): Method {
 /**
  * A fresh, unfitted predictor: "ssa" the semi-supervised assessor, "ssa-noae" its ablation without
  * auto-encoder (paper, Table 4), "e2epp" a random forest, "peephole" an LSTM over the layers,
- * "mlp" a perceptron on the flat encoding, "gin" a graph network on the cell's DAG, "ssa-ensemble"
+ * "mlp" a perceptron on the flat encoding, "gin" a graph network on the cell's DAG,
+ * "transformer" a structure-aware graph transformer (transformer.ts), "ssa-ensemble"
  * the mean of SSA_ENSEMBLE_SIZE assessors fitted from different seeds, "mlp-ensemble" the mean of
  * MLP_ENSEMBLE_SIZE MLPs on the stored vertex order. `options` are the assessor's.
  */
@@ -127,6 +132,7 @@ function createSingle(
     case "peephole":
     case "mlp":
     case "gin":
+    case "transformer":
       return new SupervisedPredictor(method, space, SUPERVISED[method].network(space, {}), {
         ...SUPERVISED[method].training,
         ...training,
@@ -159,6 +165,7 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
     case "peephole":
     case "mlp":
     case "gin":
+    case "transformer":
       return SupervisedPredictor.load(path, space, method, (options) =>
         SUPERVISED[method].network(space, options),
       );

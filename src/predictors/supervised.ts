@@ -20,6 +20,7 @@ import {
   storedFloats,
   writeModelFile,
 } from "./model-file.js";
+import { pairwiseHingeLoss } from "./pairwise-hinge.js";
 import { checkedLabels, checkIds, type FitInput, type Predictor } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
 
@@ -39,9 +40,20 @@ export interface TrainingOptions {
   batchSize: number;
   /** Passes over the labeled cells, kept within [minSteps, maxSteps] steps. */
   epochs: number;
+  /**
+   * Epochs by label count, replacing `epochs`: the first [most labels, epochs] pair whose count is at
+   * least the fit's labeled cells applies; beyond the last, `epochs`. Absent: `epochs` at every count.
+   */
+  epochsByLabels?: [number, number][];
   minSteps: number;
   maxSteps: number;
+  /** Weight of the mean squared error on the (quantile-scaled) labels. */
+  mseWeight: number;
+  /** Weight of the pairwise logistic (BCE) ranking loss (ranking-loss.ts). */
   rankWeight: number;
+  /** Weight of the pairwise hinge ranking loss (pairwise-hinge.ts), and its margin. */
+  hingeWeight: number;
+  hingeMargin: number;
   /**
    * Show each training cell in a random topological vertex order each time it enters a batch (another
    * matrix of the same cell; see spaces/vertex-order.ts), so that the network learns the orders are one cell.
@@ -67,10 +79,40 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   epochs: 150,
   minSteps: 300,
   maxSteps: 1000,
+  mseWeight: 1,
   rankWeight: 1,
+  hingeWeight: 0,
+  hingeMargin: 0.1,
   reorder: false,
   predictOrders: 1,
 };
+
+/**
+ * The weighted training loss of predictions against quantile-scaled targets: mseWeight × MSE +
+ * rankWeight × pairwise logistic loss + hingeWeight × pairwise hinge loss (terms of weight 0 skipped).
+ */
+export function trainingLoss(
+  predicted: tf.Tensor1D,
+  target: tf.Tensor1D,
+  o: Pick<TrainingOptions, "mseWeight" | "rankWeight" | "hingeWeight" | "hingeMargin">,
+): tf.Scalar {
+  const terms: tf.Tensor[] = [];
+  if (o.mseWeight > 0) terms.push(tf.mul(o.mseWeight, tf.mean(tf.square(tf.sub(predicted, target)))));
+  if (o.rankWeight > 0) terms.push(tf.mul(o.rankWeight, rankingLoss(predicted, target)));
+  if (o.hingeWeight > 0)
+    terms.push(tf.mul(o.hingeWeight, pairwiseHingeLoss(predicted, target, o.hingeMargin)));
+  return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
+}
+
+/** The epochs of a fit on `n` labeled cells (see TrainingOptions.epochsByLabels). */
+export function epochsFor(o: Pick<TrainingOptions, "epochs" | "epochsByLabels">, n: number): number {
+  return o.epochsByLabels?.find(([most]) => n <= most)?.[1] ?? o.epochs;
+}
+
+/** A value as an error message shows it (NaN as NaN, strings quoted). */
+function shown(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
 
 /** Cells encoded and scored at once. */
 const PREDICT_CHUNK = 16384;
@@ -92,6 +134,42 @@ export class SupervisedPredictor implements Predictor {
   ) {
     this.training = { ...DEFAULT_TRAINING_OPTIONS, ...training };
     const { predictOrders, reorder } = this.training;
+    for (const name of ["mseWeight", "rankWeight", "hingeWeight", "hingeMargin"] as const) {
+      const value = this.training[name];
+      if (!(typeof value === "number" && Number.isFinite(value) && value >= 0))
+        throw new RangeError(`${name} must be a number ≥ 0, got ${shown(value)}`);
+    }
+    const { mseWeight, rankWeight, hingeWeight } = this.training;
+    if (mseWeight + rankWeight + hingeWeight === 0)
+      throw new RangeError("mseWeight, rankWeight and hingeWeight are all 0: there is no loss to train on");
+    const table = this.training.epochsByLabels;
+    if (
+      table !== undefined &&
+      !(
+        Array.isArray(table) &&
+        table.every(
+          (pair, k) =>
+            Array.isArray(pair) &&
+            pair.length === 2 &&
+            pair.every((v) => Number.isInteger(v) && v > 0) &&
+            (k === 0 || pair[0] > table[k - 1][0]),
+        )
+      )
+    )
+      throw new RangeError(
+        `epochsByLabels must be [most labels, epochs] pairs of positive integers in increasing label order, got ${JSON.stringify(table)}`,
+      );
+    for (const name of ["learningRate", "batchSize", "epochs", "minSteps", "maxSteps"] as const) {
+      const value = this.training[name];
+      const integer = name !== "learningRate";
+      if (
+        !(typeof value === "number" && value > 0 && Number.isFinite(value)) ||
+        (integer && !Number.isInteger(value))
+      )
+        throw new RangeError(
+          `${name} must be a positive ${integer ? "integer" : "number"}, got ${shown(value)}`,
+        );
+    }
     if (!Number.isInteger(predictOrders) || predictOrders < 1 || predictOrders > MAX_PREDICT_ORDERS)
       throw new RangeError(
         `predictOrders must be an integer from 1 to ${MAX_PREDICT_ORDERS}, got ${JSON.stringify(predictOrders)}`,
@@ -154,7 +232,7 @@ export class SupervisedPredictor implements Predictor {
       );
     });
     const perBatch = Math.min(o.batchSize, n);
-    const steps = Math.min(o.maxSteps, Math.max(o.minSteps, o.epochs * Math.ceil(n / perBatch)));
+    const steps = Math.min(o.maxSteps, Math.max(o.minSteps, epochsFor(o, n) * Math.ceil(n / perBatch)));
     const optimizer = tf.train.adam(o.learningRate);
     let order = rng.permutation(n);
     let cursor = 0;
@@ -178,9 +256,7 @@ export class SupervisedPredictor implements Predictor {
         optimizer.minimize(
           () => {
             const predicted = this.network.forward(weights, xt);
-            const loss = tf.mean(tf.square(tf.sub(predicted, yt)));
-            if (o.rankWeight === 0) return loss as tf.Scalar;
-            return tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt))) as tf.Scalar;
+            return trainingLoss(predicted, yt, o);
           },
           false,
           weights,

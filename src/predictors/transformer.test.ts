@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { Rng } from "../random.js";
+import { matrixEncoding, type SearchSpace } from "../spaces/search-space.js";
+import { initBackend, tf } from "../tensor/backend.js";
+import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
+import { pairwiseHingeLoss } from "./pairwise-hinge.js";
+import { createPredictor, loadPredictor } from "./registry.js";
+import { epochsFor, SupervisedPredictor, trainingLoss } from "./supervised.js";
+import { relations, transformerNetwork } from "./transformer.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-transformer-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let space: SearchSpace<unknown>;
+let truth: Float64Array;
+before(async () => {
+  await initBackend();
+  ({ space, truth } = await nb201WithLabels());
+});
+
+const V = 7;
+const K = 5;
+/** Only its encoding is read by the network: a NAS-Bench-101-like layout (7 vertices, 5 op types). */
+const fakeSpace = { encoding: matrixEncoding(V, ["input", "a", "b", "c", "output"]) } as SearchSpace<unknown>;
+
+/** Random DAG cells in topological order, some with padded vertices (no op, no edges) at the end. */
+function randomCells(count: number, rng: Rng): Float32Array {
+  const size = fakeSpace.encoding.size;
+  const x = new Float32Array(count * size);
+  for (let c = 0; c < count; c++) {
+    const real = 3 + rng.int(V - 2); // 3..7 real vertices
+    const base = c * size;
+    for (let i = 0; i < real; i++) {
+      for (let j = i + 1; j < real; j++) if (j === i + 1 || rng.float() < 0.3) x[base + i * V + j] = 1;
+      const op = i === 0 ? 0 : i === real - 1 ? K - 1 : 1 + rng.int(K - 2);
+      x[base + V * V + i * K + op] = 1;
+    }
+  }
+  return x;
+}
+
+/** Row `row` of `x` with its vertices permuted: vertex v moves to slot perm[v]. */
+function permuted(x: Float32Array, row: number, perm: Int32Array): Float32Array {
+  const size = fakeSpace.encoding.size;
+  const old = x.subarray(row * size, (row + 1) * size);
+  const out = new Float32Array(size);
+  for (let i = 0; i < V; i++) {
+    for (let j = 0; j < V; j++) out[perm[i] * V + perm[j]] = old[i * V + j];
+    for (let k = 0; k < K; k++) out[V * V + perm[i] * K + k] = old[V * V + i * K + k];
+  }
+  return out;
+}
+
+test("relation classes: self, forward and backward shortest-path distances, unrelated", () => {
+  // 0 → 1 → 2, 0 → 2, 3 alone
+  const a = new Float32Array(16);
+  a[0 * 4 + 1] = 1;
+  a[1 * 4 + 2] = 1;
+  a[0 * 4 + 2] = 1;
+  const classes = relations(tf.tensor3d(a, [1, 4, 4])).arraySync()[0];
+  // forward distance d is class d, backward d is class 3 + d, unrelated 7
+  assert.deepEqual(classes, [
+    [0, 1, 1, 7],
+    [4, 0, 1, 7],
+    [4, 4, 0, 7],
+    [7, 7, 7, 0],
+  ]);
+  const chain = new Float32Array(16);
+  for (let i = 0; i < 3; i++) chain[i * 4 + i + 1] = 1;
+  assert.deepEqual(relations(tf.tensor3d(chain, [1, 4, 4])).arraySync()[0][0], [0, 1, 2, 3]);
+  assert.deepEqual(relations(tf.tensor3d(chain, [1, 4, 4])).arraySync()[0][3], [6, 5, 4, 0]);
+});
+
+test("any permutation of a cell's vertices gives the same score (no vertex positions; float order only)", () => {
+  const rng = new Rng(5);
+  const network = transformerNetwork(fakeSpace, { width: 16, heads: 2, layers: 2, ffn: 24 });
+  const weights = network.shapes().map((shape) => tf.randomNormal(shape, 0, 0.5, "float32", rng.int(1e6)));
+  const count = 64;
+  const x = randomCells(count, rng);
+  const size = fakeSpace.encoding.size;
+  const shuffled = new Float32Array(count * size);
+  for (let c = 0; c < count; c++) shuffled.set(permuted(x, c, rng.permutation(V)), c * size);
+  assert.notDeepEqual(shuffled, x);
+  const a = network.forward(weights, tf.tensor2d(x, [count, size])).dataSync();
+  const b = network.forward(weights, tf.tensor2d(shuffled, [count, size])).dataSync();
+  const spread = Math.max(...a) - Math.min(...a);
+  assert.ok(spread > 0.1, `scores barely differ between cells (${spread})`);
+  for (let c = 0; c < count; c++)
+    assert.ok(Math.abs(a[c] - b[c]) <= 1e-5 * Math.max(1, Math.abs(a[c])), `cell ${c}: ${a[c]} vs ${b[c]}`);
+});
+
+/** The hinge loss from tensor operations over every ordered pair (autodiff's gradient). */
+function denseHinge(predicted: tf.Tensor1D, target: tf.Tensor1D, margin: number): tf.Scalar {
+  const n = predicted.shape[0];
+  const dp = tf.sub(tf.reshape(predicted, [n, 1]), tf.reshape(predicted, [1, n]));
+  const better = tf.cast(tf.greater(tf.reshape(target, [n, 1]), tf.reshape(target, [1, n])), "float32");
+  const loss = tf.mul(tf.relu(tf.sub(margin, dp)), better);
+  return tf.div(tf.sum(loss), tf.maximum(tf.sum(better), 1)) as tf.Scalar;
+}
+
+test("the hinge loss and its hand-written gradient equal tfjs' autodiff of the dense formula", () => {
+  for (const margin of [0, 0.1, 1]) {
+    const predicted = tf.variable(tf.randomNormal([40], 0, 1, "float32", 7)) as tf.Variable<tf.Rank.R1>;
+    const target = tf.round(tf.randomUniform([40], 0, 12, "float32", 8)) as tf.Tensor1D; // with ties
+    const ours = tf.variableGrads(() => pairwiseHingeLoss(predicted, target, margin));
+    const reference = tf.variableGrads(() => denseHinge(predicted, target, margin));
+    const [u, r] = [ours.value.dataSync()[0], reference.value.dataSync()[0]];
+    assert.ok(r > 0 && Math.abs(u - r) < 1e-5 * r, `margin ${margin}: ${u} vs ${r}`);
+    const a = ours.grads[predicted.name].dataSync();
+    const b = reference.grads[predicted.name].dataSync();
+    assert.ok(a.some((g) => g !== 0));
+    for (let i = 0; i < a.length; i++)
+      assert.ok(Math.abs(a[i] - b[i]) < 1e-6, `gradient ${i}: ${a[i]} vs ${b[i]}`);
+  }
+});
+
+test("the training loss weighs its terms as asked", () => {
+  const p = tf.tensor1d([0.2, -0.5, 1.5, 0.1]);
+  const y = tf.tensor1d([1, 0, 2, 0.5]);
+  const value = (w: { mseWeight: number; rankWeight: number; hingeWeight: number }) =>
+    trainingLoss(p, y, { ...w, hingeMargin: 0.5 }).dataSync()[0];
+  const mse = value({ mseWeight: 1, rankWeight: 0, hingeWeight: 0 });
+  const rank = value({ mseWeight: 0, rankWeight: 1, hingeWeight: 0 });
+  const hinge = value({ mseWeight: 0, rankWeight: 0, hingeWeight: 1 });
+  assert.ok(Math.abs(mse - (0.64 + 0.25 + 0.25 + 0.16) / 4) < 1e-6);
+  assert.ok(rank > 0 && hinge > 0);
+  assert.ok(
+    Math.abs(value({ mseWeight: 2, rankWeight: 0.5, hingeWeight: 3 }) - (2 * mse + 0.5 * rank + 3 * hinge)) <
+      1e-5,
+  );
+});
+
+test("transformer learns NAS-Bench-201, round-trips through its model file, and repeats itself by seed", async () => {
+  const short = { minSteps: 50, maxSteps: 50 };
+  const make = () =>
+    new SupervisedPredictor("transformer", space, transformerNetwork(space, { width: 16, heads: 2 }), {
+      ...(createPredictor("transformer", space) as SupervisedPredictor).training,
+      ...short,
+    });
+  const model = make();
+  const { tau, test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 200,
+    seed: 3,
+    testSize: 1500,
+  });
+  assert.ok(tau > 0.4, `Kendall tau ${tau}`);
+  const again = await heldOutKendallTau(make(), space, truth, { labels: 200, seed: 3, testSize: 1500 });
+  assert.deepEqual(again.predicted, predicted, "same seed, other numbers");
+  const other = await heldOutKendallTau(make(), space, truth, { labels: 200, seed: 4, testSize: 1500 });
+  assert.notDeepEqual(other.predicted, predicted);
+  const path = join(dir, "transformer.nasa");
+  model.save(path);
+  const loaded = await loadPredictor(path, space);
+  assert.equal(loaded.method, "transformer");
+  assert.deepEqual(await loaded.predict(test), predicted);
+  const file = JSON.parse(readFileSync(path, "utf8"));
+  file.network.heads = 5;
+  writeFileSync(join(dir, "bad.nasa"), JSON.stringify(file));
+  await assert.rejects(
+    loadPredictor(join(dir, "bad.nasa"), space),
+    /damaged model file: transformer width 16 is not divisible by its 5 heads/,
+  );
+});
+
+test("bad transformer and loss options are refused with what was expected", () => {
+  assert.throws(() => transformerNetwork(space, { heads: 3 }), /width 32 is not divisible by its 3 heads/);
+  assert.throws(() => transformerNetwork(space, { layers: 0 }), /layers must be a positive integer, got 0/);
+  assert.throws(() => transformerNetwork(space, { width: 2.5 }), /width must be a positive integer, got 2.5/);
+  assert.throws(
+    () => transformerNetwork(space, { relationBias: "yes" as unknown as boolean }),
+    /relationBias must be true or false, got "yes"/,
+  );
+  const network = transformerNetwork(space);
+  const make = (training: object) => new SupervisedPredictor("transformer", space, network, training);
+  assert.throws(() => make({ rankWeight: -1 }), /rankWeight must be a number ≥ 0, got -1/);
+  assert.throws(() => make({ hingeMargin: Number.NaN }), /hingeMargin must be a number ≥ 0, got NaN/);
+  assert.throws(
+    () => make({ mseWeight: 0, rankWeight: 0, hingeWeight: 0 }),
+    /all 0: there is no loss to train on/,
+  );
+  assert.throws(() => make({ learningRate: 0 }), /learningRate must be a positive number, got 0/);
+  assert.throws(() => make({ epochs: 1.5 }), /epochs must be a positive integer, got 1.5/);
+  assert.throws(
+    () => pairwiseHingeLoss(tf.tensor1d([1]), tf.tensor1d([1]), -1),
+    /margin must be a number ≥ 0/,
+  );
+});
+
+test("epochs by label count: the first row covering the count, `epochs` beyond the table or without one", () => {
+  const o = {
+    epochs: 7,
+    epochsByLabels: [
+      [500, 25],
+      [2000, 50],
+    ] as [number, number][],
+  };
+  assert.deepEqual(
+    [100, 500, 501, 2000, 4236].map((n) => epochsFor(o, n)),
+    [25, 25, 50, 50, 7],
+  );
+  assert.equal(epochsFor({ epochs: 7 }, 4236), 7);
+});
