@@ -205,9 +205,9 @@ test("an edited method is refused, naming the field the other method needs", asy
   );
   await refused(
     edited("mlp", "unknown-method", (f) => {
-      f.method = "transformer";
+      f.method = "xgboost";
     }),
-    /field "method" is "transformer", not a method of this nas-assay \(ssa, /,
+    /field "method" is "xgboost", not a method of this nas-assay \(ssa, /,
   );
   await refused(
     edited("mlp", "no-method", (f) => {

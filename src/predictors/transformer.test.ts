@@ -161,7 +161,7 @@ test("transformer learns NAS-Bench-201, round-trips through its model file, and 
   writeFileSync(join(dir, "bad.nasa"), JSON.stringify(file));
   await assert.rejects(
     loadPredictor(join(dir, "bad.nasa"), space),
-    /damaged model file: transformer width 16 is not divisible by its 5 heads/,
+    /field "network" transformer width 16 is not divisible by its 5 heads/,
   );
 });
 
