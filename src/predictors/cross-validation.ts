@@ -37,7 +37,9 @@ export async function crossValidate(
   for (let fold = 0; fold < k; fold++) {
     const train: number[] = [];
     const held: number[] = [];
-    dealt.forEach((i, position) => (position % k === fold ? held : train).push(i));
+    dealt.forEach((i, position) => {
+      (position % k === fold ? held : train).push(i);
+    });
     const predictor = make();
     await predictor.fit({
       space,
