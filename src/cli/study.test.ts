@@ -140,7 +140,7 @@ test("study commands: bad input gives one line naming what was wrong", () => {
   const arch = JSON.stringify(tinySpace().toJSON([0, 1, 2, 0, 1]));
   fails(
     ["tell", "--study", db, "--arch", arch, "--value", "abc"],
-    /--value <x>.*expected a finite number, got "abc"/,
+    /--value <x>.*argument .abc. is invalid. expected a decimal number/,
   );
   fails(["tell", "--study", db, "--arch", arch], /--arch needs --value <x> or --failed/);
   fails(
@@ -205,7 +205,7 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
     text.out,
     /81 architectures in the table \(it does not cover the space: every strategy searched the table only\)/,
   );
-  fails([...args, "--seeds", "0-x"], /expected seeds as a list like 0-19 or 3,5,8/);
-  fails([...args, "--seeds", "1,1"], /seed 1 is listed twice/);
+  fails([...args, "--seeds", "0-x"], /"0-x" is not a seed or a range; expected seeds such as "0-19"/);
+  fails([...args, "--seeds", "1,1"], /seed 1 is given twice/);
   fails([...args.slice(0, 5), "--target", "nope"], /table\.csv: no column "nope"/);
 });
