@@ -41,6 +41,7 @@ export async function createStudyFile(
     spec,
     target: given.target,
     direction: given.direction,
+    scale: given.scale,
     seed: given.seed,
   });
   // read the import before making anything, so that a bad file leaves nothing behind
