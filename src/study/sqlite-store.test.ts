@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
@@ -126,4 +126,43 @@ test("record writes all results or none, and shows each check the values recorde
     /no e/,
   );
   assert.deepEqual(await store.counts(), { pending: 0, done: 2, failed: 1 }, "d was not kept");
+});
+
+test("create says in one line what is wrong with the path: a missing folder, a file on the way, an empty path", async () => {
+  const { dir } = tinyDir();
+  const refused = async (path: string, message: RegExp) =>
+    assert.rejects(SqliteStudyStore.create(path, SETTINGS), (e: Error) => {
+      assert.ok(e instanceof UserError, `${e.name}: ${e.message}`);
+      assert.match(e.message, message);
+      assert.doesNotMatch(e.message, /\n/);
+      return true;
+    });
+  await refused(join(dir, "missing", "s.db"), /--study .*s\.db: the folder .*missing does not exist/);
+  const file = join(dir, "a-file");
+  writeFileSync(file, "");
+  await refused(join(file, "s.db"), /--study .*s\.db: .*a-file is a file, not a folder/);
+  await refused("", /--study : an empty path; expected a file name/);
+});
+
+test("a damaged study file is named in one line, not a stack trace, by every read and write", async () => {
+  const path = join(tinyDir().dir, "damaged.db");
+  const store = await SqliteStudyStore.create(path, SETTINGS);
+  await store.reserve(["a", "b"].map(proposal), 2);
+  await store.close();
+  // overwrite the pages after the schema (settings and trials) with text
+  const bytes = readFileSync(path);
+  bytes.fill("garbage", 4096, Math.min(bytes.length, 4 * 4096));
+  writeFileSync(path, bytes);
+  const damaged = await SqliteStudyStore.open(path);
+  for (const read of [
+    () => damaged.settings(),
+    () => damaged.trials(),
+    () => damaged.reserve([proposal("c")], 1),
+  ])
+    await assert.rejects(read(), (e: Error) => {
+      assert.ok(e instanceof BadFileError, `${e.name}: ${e.message}`);
+      assert.match(e.message, /damaged\.db: is damaged \(SQLite: .*\); restore it from a copy/);
+      return true;
+    });
+  await damaged.close();
 });

@@ -7,6 +7,7 @@
  */
 import { existsSync, linkSync, rmSync } from "node:fs";
 import Database from "better-sqlite3";
+import { checkOutputFile } from "../data/output-path.js";
 import { BadFileError, UserError } from "../errors.js";
 import type {
   Proposal,
@@ -75,6 +76,34 @@ function configure(db: Database.Database): void {
   db.pragma("synchronous = FULL");
 }
 
+/**
+ * SQLite's errors that come from the file or the machine, not from nas-assay, as one line naming the
+ * study: a damaged file, another process holding the study too long, a full disk, a read-only file.
+ * Anything else is rethrown as is.
+ */
+function fileError(location: string, e: unknown): unknown {
+  if (!(e instanceof Database.SqliteError)) return e;
+  const code = e.code;
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB")
+    return new BadFileError(
+      location,
+      `is damaged (SQLite: ${e.message}); restore it from a copy, or recover its rows with the sqlite3 tool's .recover`,
+    );
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+    return new UserError(
+      `${location}: another process held the study for over ${BUSY_TIMEOUT_MS / 1000} s (SQLite: ${e.message}); try again`,
+    );
+  if (
+    code.startsWith("SQLITE_READONLY") ||
+    code.startsWith("SQLITE_IOERR") ||
+    code.startsWith("SQLITE_CANTOPEN") ||
+    code === "SQLITE_FULL" ||
+    code === "SQLITE_PERM"
+  )
+    return new UserError(`${location}: cannot read or write the study (SQLite: ${e.message})`);
+  return e;
+}
+
 export class SqliteStudyStore implements StudyStore {
   private constructor(
     readonly location: string,
@@ -83,10 +112,13 @@ export class SqliteStudyStore implements StudyStore {
 
   /**
    * Creates a study file at `path` (refused if anything is there). The file is built beside it and
-   * linked into place, so a crash never leaves a half-made study under that name.
+   * linked into place, so a crash never leaves a half-made study under that name. Throws UserError for
+   * an existing path, an empty one, or a folder that is missing or refuses new files.
    */
   static async create(path: string, settings: StudySettings): Promise<SqliteStudyStore> {
     if (existsSync(path)) throw new UserError(`${path} already exists; choose another --study file`);
+    // one line naming the path and what is wrong with its folder, before SQLite says it in its words
+    checkOutputFile(path, "--study");
     const tmp = `${path}.${process.pid}.creating`;
     try {
       const db = new Database(tmp);
@@ -152,7 +184,47 @@ export class SqliteStudyStore implements StudyStore {
     return new SqliteStudyStore(path, db);
   }
 
+  /** Runs `work`, turning SQLite's file and machine errors into one-line UserErrors (see fileError). */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (e) {
+      throw fileError(this.location, e);
+    }
+  }
+
   async settings(): Promise<StudySettings> {
+    return this.guard(() => this.settingsNow());
+  }
+
+  async trials(): Promise<Trial[]> {
+    return this.guard(() => this.trialsNow());
+  }
+
+  async counts(): Promise<StudyCounts> {
+    return this.guard(() => this.countsNow());
+  }
+
+  async keys(): Promise<Set<string>> {
+    return this.guard(() => this.keysNow());
+  }
+
+  async reserve(proposals: readonly Proposal[], n: number): Promise<Trial[]> {
+    return this.guard(() => this.reserveNow(proposals, n));
+  }
+
+  async record(
+    results: readonly TrialResult[],
+    check: RecordCheck,
+  ): Promise<{ written: number; skipped: number }> {
+    return this.guard(() => this.recordNow(results, check));
+  }
+
+  async reclaim(timeoutMs: number, n: number): Promise<Trial[]> {
+    return this.guard(() => this.reclaimNow(timeoutMs, n));
+  }
+
+  private settingsNow(): StudySettings {
     const rows = this.db.prepare("SELECT name, value FROM settings").all() as {
       name: string;
       value: string;
@@ -163,11 +235,11 @@ export class SqliteStudyStore implements StudyStore {
     return settings as StudySettings;
   }
 
-  async trials(): Promise<Trial[]> {
+  private trialsNow(): Trial[] {
     return (this.db.prepare("SELECT * FROM trials ORDER BY number").all() as TrialRow[]).map(trialOf);
   }
 
-  async counts(): Promise<StudyCounts> {
+  private countsNow(): StudyCounts {
     const counts: StudyCounts = { pending: 0, done: 0, failed: 0 };
     const rows = this.db.prepare("SELECT state, count(*) AS n FROM trials GROUP BY state").all() as {
       state: Trial["state"];
@@ -177,11 +249,11 @@ export class SqliteStudyStore implements StudyStore {
     return counts;
   }
 
-  async keys(): Promise<Set<string>> {
+  private keysNow(): Set<string> {
     return new Set(this.db.prepare("SELECT key FROM trials").pluck().all() as string[]);
   }
 
-  async reserve(proposals: readonly Proposal[], n: number): Promise<Trial[]> {
+  private reserveNow(proposals: readonly Proposal[], n: number): Trial[] {
     const insert = this.db.prepare(
       "INSERT OR IGNORE INTO trials (key, arch, state, predicted, reason, asked_at) VALUES (?, ?, 'pending', ?, ?, ?)",
     );
@@ -199,10 +271,10 @@ export class SqliteStudyStore implements StudyStore {
     return reserve.immediate();
   }
 
-  async record(
+  private recordNow(
     results: readonly TrialResult[],
     check: RecordCheck,
-  ): Promise<{ written: number; skipped: number }> {
+  ): { written: number; skipped: number } {
     const find = this.db.prepare("SELECT * FROM trials WHERE key = ?");
     const range = this.db.prepare(
       "SELECT count(*) AS count, min(value) AS min, max(value) AS max FROM trials WHERE state = 'done'",
@@ -241,7 +313,7 @@ export class SqliteStudyStore implements StudyStore {
     return record.immediate();
   }
 
-  async reclaim(timeoutMs: number, n: number): Promise<Trial[]> {
+  private reclaimNow(timeoutMs: number, n: number): Trial[] {
     const now = new Date();
     const before = new Date(now.getTime() - timeoutMs).toISOString();
     // ISO 8601 UTC strings of one format order as the times they name
