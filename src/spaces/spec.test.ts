@@ -63,6 +63,18 @@ test("each spec rule gives one line naming the field, the value and what is allo
       /"decisions\[0\].options\[1\]" is "3"; expected an option not listed before/,
     ],
     [
+      { ...choices, decisions: [{ name: "l", options: [" a", "a"] }] },
+      /"decisions\[0\].options\[0\]" is " a"; expected an option without spaces at either end/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "width ", options: [16, 32] }] },
+      /"decisions\[0\].name" is "width "; expected a name without spaces at either end/,
+    ],
+    [
+      JSON.parse('{"name":"m","kind":"choices","decisions":[{"name":"__proto__","options":["a"]}]}'),
+      /"decisions\[0\].name" is "__proto__"; expected another name/,
+    ],
+    [
       { ...choices, decisions: [{ name: "l", options: [true] }] },
       /"decisions\[0\].options\[0\]" is true; expected a non-empty string or a finite number/,
     ],
@@ -126,6 +138,10 @@ test("spec files: unreadable or not JSON is one clear line", () => {
     (e: Error) =>
       e instanceof UserError && !e.message.includes("\n") && /is not JSON: .*"nope\\n"/.test(e.message),
   );
+  for (const empty of ["", " \n", "\uFEFF"]) {
+    writeFileSync(path, empty);
+    assert.throws(() => readSpecFile(path), /space spec .*bad\.json is empty; expected a JSON object/);
+  }
   assert.throws(() => readSpecFile(join(dir, "absent.json")), /cannot read the space spec .*absent\.json/);
   writeFileSync(path, JSON.stringify(choices));
   assert.equal(readSpecFile(path).name, "macro");

@@ -73,6 +73,8 @@ export function readSpecFile(path: string): SpaceSpec {
   } catch (e) {
     throw new UserError(`cannot read the space spec ${path}: ${(e as NodeJS.ErrnoException).message}`);
   }
+  if (text.replace(/^\uFEFF/, "").trim() === "")
+    throw new UserError(`space spec ${path} is empty; expected a JSON object with "name" and "kind"`);
   let value: unknown;
   try {
     // a byte-order mark (Windows editors write one) is not JSON, but no reason to refuse the file
@@ -143,6 +145,11 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
     }
     if (typeof decision.name !== "string" || decision.name.trim() === "") {
       bad(`${at}.name`, decision.name, "a non-empty string");
+    } else if (decision.name !== decision.name.trim()) {
+      // results files are read with their cells trimmed: " width" would be a column no file can have
+      bad(`${at}.name`, decision.name, "a name without spaces at either end (CSV cells are read trimmed)");
+    } else if (decision.name === "__proto__") {
+      bad(`${at}.name`, decision.name, "another name (__proto__ cannot be a key of a JSON object here)");
     } else if (names.has(decision.name)) {
       bad(
         `${at}.name`,
@@ -161,6 +168,11 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
     options.forEach((o, j) => {
       if (!(typeof o === "string" && o.trim() !== "") && !(typeof o === "number" && Number.isFinite(o))) {
         bad(`${at}.options[${j}]`, o, "a non-empty string or a finite number");
+        return;
+      }
+      if (typeof o === "string" && o !== o.trim()) {
+        // " a" and "a" would read back as one option from a results file or --arch (cells are trimmed)
+        bad(`${at}.options[${j}]`, o, "an option without spaces at either end (CSV cells are read trimmed)");
         return;
       }
       const text = String(o);
