@@ -113,3 +113,34 @@ test("sample: distinct, all of a small space when asked for more; mutate and cro
   );
   assert.throws(() => one.mutate(rng, [0]), /one has a single architecture/);
 });
+
+test("ordinal options spanning more than the largest double encode in [0, 1], not NaN", () => {
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "wide",
+      kind: "choices",
+      decisions: [{ name: "scale", options: [-1e308, 0, 1e308] }],
+    }) as never,
+  );
+  assert.deepEqual(Array.from(space.encode([[0], [1], [2]])), [0, 0.5, 1]);
+});
+
+test("a decision named like an Object property (constructor) is read from the architecture only", () => {
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "named",
+      kind: "choices",
+      decisions: [
+        { name: "constructor", options: ["a", "b"] },
+        { name: "toString", options: [1, 2] },
+      ],
+    }) as never,
+  );
+  assert.deepEqual(space.fromJSON({ constructor: "b", toString: 2 }), [1, 1]);
+  assert.deepEqual(space.fromJSON(space.toJSON([1, 0])), [1, 0]);
+  assert.throws(
+    () => space.fromJSON({ toString: 2 }),
+    /decision "constructor" has no option; expected one of "a", "b"/,
+  );
+  assert.throws(() => space.fromRow({ constructor: "a" }), /decision "toString" has no option/);
+});

@@ -39,7 +39,8 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     this.layout = spec.decisions.map((d) => {
       const at = features.length;
       if (d.options.every((o) => typeof o === "number")) {
-        const values = d.options as number[];
+        // halves: max − min of finite options can overflow (−1e308 and 1e308), and ∞ / ∞ is NaN
+        const values = (d.options as number[]).map((v) => v / 2);
         const min = Math.min(...values);
         const span = Math.max(...values) - min;
         features.push(d.name);
@@ -88,11 +89,11 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
         );
       }
     }
-    return this.decisions.map((d) => this.optionIndex(d, record[d.name]));
+    return this.decisions.map((d) => this.optionIndex(d, own(record, d.name)));
   }
 
   fromRow(row: Readonly<Record<string, string>>): ChoicesArch {
-    return this.decisions.map((d) => this.optionIndex(d, row[d.name]));
+    return this.decisions.map((d) => this.optionIndex(d, own(row, d.name)));
   }
 
   /** One column per decision holding the option's text. */
@@ -200,6 +201,11 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
   private columnList(): string {
     return `decision → option (${this.columns.join(", ")})`;
   }
+}
+
+/** `record[name]` when the record has it itself: a decision named "constructor" is not Object's. */
+function own(record: Readonly<Record<string, unknown>>, name: string): unknown {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 function optionList(d: Decision): string {
