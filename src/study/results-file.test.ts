@@ -46,3 +46,10 @@ test("a bad results file is refused at its first bad row, by line", () => {
   refuses(`${HEADER}\n`, /has no data rows/);
   refuses("layer1,acc\nmb3,0.9\n", /no column "layer2", "layer3", "layer4", "width", "val_acc"/);
 });
+
+test("a results file's target cannot be one of the architecture's columns", () => {
+  assert.throws(
+    () => readResultsFile(file(`${HEADER}\nmb3,mb6,identity,mb3,32,0.91,first\n`), tinySpace(), "layer2"),
+    /the target "layer2" is also a column of tiny's architectures/,
+  );
+});

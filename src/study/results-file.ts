@@ -19,14 +19,29 @@ export interface ResultRow<A> {
 }
 
 /**
- * Reads every row of `file` for `space` and `target`. Throws BadFileError for an unreadable file, a
- * missing column, an empty file, or a row whose architecture or value is not valid (naming the line).
+ * Refuses a target named like one of the space's architecture columns (a decision of a `choices`
+ * space, `arch`, `matrix`, `ops`): a results file could not hold both the architecture and the value.
+ * Throws UserError.
+ */
+export function checkTargetColumn(space: { name: string; columns: readonly string[] }, target: string): void {
+  if (space.columns.includes(target))
+    throw new UserError(
+      `the target "${target}" is also a column of ${space.name}'s architectures (${space.columns.join(", ")}); ` +
+        "a results file cannot hold both: name the value otherwise (e.g. val_acc)",
+    );
+}
+
+/**
+ * Reads every row of `file` for `space` and `target`. Throws UserError for a target named like an
+ * architecture column (checkTargetColumn), BadFileError for an unreadable file, a missing column,
+ * an empty file, or a row whose architecture or value is not valid (naming the line).
  */
 export function readResultsFile<A>(
   file: string,
   space: ArchitectureSpace<A>,
   target: string,
 ): ResultRow<A>[] {
+  checkTargetColumn(space, target);
   let text: string;
   try {
     text = readFileSync(file, "utf8");

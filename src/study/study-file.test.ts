@@ -44,3 +44,17 @@ test("study create refuses a scale for a target that is not an accuracy, and lea
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("study create refuses a target named like a decision: no results file could hold both", async () => {
+  const { dir, spec } = tinyDir();
+  try {
+    const path = join(dir, "width.db");
+    await assert.rejects(
+      createStudyFile({ study: path, specFile: spec, target: "width" }),
+      /the target "width" is also a column of tiny's architectures \(layer1, layer2, layer3, layer4, width\)/,
+    );
+    await assert.rejects(openStudyFile(path), /no such study/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -7,7 +7,7 @@
 import { createSpace } from "../spaces/kinds.js";
 import { parseSpec, readSpecFile } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
-import { readResultsFile } from "./results-file.js";
+import { checkTargetColumn, readResultsFile } from "./results-file.js";
 import type { Direction } from "./store.js";
 import { createStore, openStore } from "./store-location.js";
 import { Study } from "./study.js";
@@ -44,6 +44,7 @@ export async function createStudyFile(
     scale: given.scale,
     seed: given.seed,
   });
+  checkTargetColumn(space, settings.target);
   // read the import before making anything, so that a bad file leaves nothing behind
   const rows = given.importFile ? readResultsFile(given.importFile, space, settings.target) : [];
   const store = await createStore(given.study, settings);
