@@ -53,7 +53,7 @@ export function tellCommand(): Command {
               }))
             : [
                 {
-                  arch: study.space.fromJSON(opts.arch),
+                  arch: study.parseArch(opts.arch, "--arch"),
                   outcome: opts.failed ? ({ failed: true } as const) : { value: opts.value as number },
                   source: `--arch ${opts.arch}`,
                 },

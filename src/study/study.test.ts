@@ -153,3 +153,30 @@ test("a minimized target of any scale: best is the lowest, no accuracy rule", as
     (e: Error) => e instanceof UserError && /positive integer count, got 0/.test(e.message),
   );
 });
+
+test("parseArch names where a bad architecture came from, the space and its kind, on one line", async () => {
+  const study = await tinyStudy();
+  const json = { layer1: "mb3", layer2: "mb6", layer3: "identity", layer4: "mb3", width: 32 };
+  assert.deepEqual(study.parseArch(JSON.stringify(json), "--arch"), [1, 2, 0, 1, 1]);
+  assert.deepEqual(study.parseArch(json, "--arch"), [1, 2, 0, 1, 1]);
+  for (const [given, why] of [
+    ["|nor_conv_3x3~0|", /text is not JSON/],
+    [JSON.stringify({ ...json, width: 48 }), /48 is not an option of decision "width"/],
+    ["", /text is not JSON/],
+  ] as const)
+    assert.throws(
+      () => study.parseArch(given, "--arch"),
+      (e: Error) => {
+        assert.ok(e instanceof UserError);
+        assert.ok(
+          e.message.startsWith(
+            `--arch ${given === "" ? '""' : given}: not an architecture of tiny (choices): `,
+          ),
+          e.message,
+        );
+        assert.match(e.message, why);
+        assert.doesNotMatch(e.message, /\n/);
+        return true;
+      },
+    );
+});

@@ -156,6 +156,25 @@ export class Study<A> {
     }));
   }
 
+  /**
+   * An architecture of the study's space from its JSON form or text (what `--arch` takes: for `choices`
+   * an object of decision → option, for `edge-cell` the arch string, for `vertex-cell` `{ matrix, ops }`).
+   * `source` names it in the message (e.g. "--arch"). Throws UserError: "<source> <text>: not an
+   * architecture of <space> (<kind>): <why>".
+   */
+  parseArch(value: unknown, source: string): A {
+    try {
+      return this.space.fromJSON(value);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      const text = typeof value === "string" ? value : JSON.stringify(value);
+      const shown = text === "" ? '""' : text.length > 200 ? `${text.slice(0, 200)}…` : text;
+      throw new UserError(
+        `${source} ${shown}: not an architecture of ${this.space.name} (${this.space.kind}): ${e.message}`,
+      );
+    }
+  }
+
   /** Records one result: `tell(arch, 0.931)` or `tell(arch, { failed: true })`. See `tellMany`. */
   async tell(arch: A, result: number | { failed: true }): Promise<{ written: number; skipped: number }> {
     return this.tellMany([{ arch, outcome: typeof result === "number" ? { value: result } : result }]);
