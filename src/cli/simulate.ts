@@ -18,7 +18,7 @@ export function simulateCommand(): Command {
         "search and regularized evolution on the same seeds; a table that does not cover the space restricts " +
         "every strategy to its architectures",
     )
-    .requiredOption("--space <spec.json>", "the space spec file")
+    .requiredOption("--space <spec.json>", "the space spec file, or a built-in space: nb101, nb201")
     .requiredOption("--table <all.csv>", "evaluated architectures: their columns and the target column")
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")

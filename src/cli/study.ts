@@ -25,7 +25,10 @@ export function studyCommand(): Command {
 function createCommand(): Command {
   return new Command("create")
     .description("make a study file from a space spec; --import tells what you have already trained")
-    .requiredOption("--space <spec.json>", "the space spec file (kinds: choices, edge-cell, vertex-cell)")
+    .requiredOption(
+      "--space <spec.json>",
+      "the space spec file (kinds: choices, edge-cell, vertex-cell), or a built-in space: nb101, nb201",
+    )
     .requiredOption(
       "--study <file.db|url>",
       "the study to make (refused if it exists): an SQLite file, or postgresql://user@host:port/db?study=NAME",
