@@ -82,15 +82,28 @@ function simulateText(result: SimulateResult, restricted: boolean, plot?: string
   const cell = (x: { mean: number; std: number; medianRank: number }) =>
     `${x.mean.toPrecision(5)} ± ${x.std.toPrecision(2)} (rank ${x.medianRank})`.padEnd(30);
   const names = ["ask", "random", "evolution"] as const;
+  const checkpoints = Object.keys(result.strategies.ask.at);
+  // the last evaluation, when it is no checkpoint (a budget of 5, or of 30): its mean best only
+  const evaluated = result.strategies.ask.curve.length;
+  const last = checkpoints.includes(String(evaluated))
+    ? []
+    : [
+        `  ${String(evaluated).padStart(9)}  ${names
+          .map((n) => `${result.strategies[n].curve[evaluated - 1].toPrecision(5)} (mean)`.padEnd(30))
+          .join("")}`,
+      ];
   return [
     `simulate on ${result.space}, ${result.target}: ${result.tableSize} architectures in the table` +
       (restricted ? " (it does not cover the space: every strategy searched the table only)" : "") +
-      `, budget ${result.budget}, seeds ${result.seeds.length}`,
+      `, budget ${result.budget}` +
+      (evaluated < result.budget ? ` (the table holds ${evaluated}: each run evaluated all of them)` : "") +
+      `, seeds ${result.seeds.length}`,
     "best found, mean ± std over seeds (median rank in the table, 1 = its best):",
     `  evaluated  ${names.map((n) => n.padEnd(30)).join("")}`,
-    ...Object.keys(result.strategies.ask.at).map(
+    ...checkpoints.map(
       (at) => `  ${at.padStart(9)}  ${names.map((n) => cell(result.strategies[n].at[at])).join("")}`,
     ),
+    ...last,
     ...(plot ? [`curves drawn in ${plot}`] : []),
   ].join("\n");
 }

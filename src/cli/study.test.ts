@@ -205,6 +205,8 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
     text.out,
     /81 architectures in the table \(it does not cover the space: every strategy searched the table only\)/,
   );
+  // the budget (30) is no checkpoint: its mean best is printed too (a budget under 10 printed no row)
+  assert.match(text.out, /^ +30 +[0-9.]+ \(mean\) +[0-9.]+ \(mean\) +[0-9.]+ \(mean\)/m);
   fails([...args, "--seeds", "0-x"], /"0-x" is not a seed or a range; expected seeds such as "0-19"/);
   fails([...args, "--seeds", "1,1"], /seed 1 is given twice/);
   fails([...args.slice(0, 5), "--target", "nope"], /table\.csv: no column "nope"/);
