@@ -162,6 +162,42 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     ["tell", "--study", db, "--file", join(dir, "nocol.csv")],
     /nocol\.csv: no column "layer2", .*"val_acc"; a results file for tiny has the columns/,
   );
+  fails(
+    ["tell", "--study", db, "--arch", "|nor_conv_3x3~0|", "--value", "0.9"],
+    /^nas-assay: --arch \|nor_conv_3x3~0\|: not an architecture of tiny \(choices\): .*text is not JSON/,
+  );
+  fails(
+    ["study", "create", "--space", spec, "--study", join(dir, "no-folder", "s.db"), "--target", "val_acc"],
+    /--study .*s\.db: the folder .*no-folder does not exist/,
+  );
+  fails(
+    ["study", "create", "--space", spec, "--study", join(dir, "w.db"), "--target", "width"],
+    /the target "width" is also a column of tiny's architectures/,
+  );
+  const fraction = join(dir, "fraction.db");
+  assert.equal(
+    run([
+      "study",
+      "create",
+      "--space",
+      spec,
+      "--study",
+      fraction,
+      "--target",
+      "val_acc",
+      "--scale",
+      "fraction",
+    ]).code,
+    0,
+  );
+  fails(
+    ["tell", "--study", fraction, "--arch", arch, "--value", "93.1"],
+    /val_acc 93\.1 is not an accuracy; expected a fraction in \[0, 1\] \(this study's scale\); tell 0\.931/,
+  );
+  const damaged = readFileSync(fraction);
+  damaged.fill("garbage", 4096);
+  writeFileSync(fraction, damaged);
+  fails(["ask", "--study", fraction], /fraction\.db: is damaged \(SQLite: .*\); restore it from a copy/);
   const sqlite = new Database(db);
   sqlite.pragma("user_version = 7");
   sqlite.close();
