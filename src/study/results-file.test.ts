@@ -35,7 +35,7 @@ test("a bad results file is refused at its first bad row, by line", () => {
     );
   refuses(
     `${HEADER}\nmb3,mb6,identity,mb3,32,0.91,a\nmb3,mb6,identity,mb3,32,,b\n`,
-    /line 3: val_acc is ""; expected a number, or "failed"/,
+    /line 3: val_acc is ""; expected a decimal number, or "failed"/,
   );
   refuses(`${HEADER}\nmb3,mb6,identity,mb3,32,0.9x,a\n`, /line 2: val_acc is "0\.9x"/);
   refuses(
@@ -52,4 +52,31 @@ test("a results file's target cannot be one of the architecture's columns", () =
     () => readResultsFile(file(`${HEADER}\nmb3,mb6,identity,mb3,32,0.91,first\n`), tinySpace(), "layer2"),
     /the target "layer2" is also a column of tiny's architectures/,
   );
+});
+
+test("a results file's values are decimal numbers, each column named once, UTF-8", () => {
+  const space = tinySpace();
+  const row = "mb3,mb6,identity,mb3,32";
+  for (const [value, shown] of [
+    ["0x1", '"0x1"'],
+    ["0b1", '"0b1"'],
+    ["Infinity", '"Infinity"'],
+    ["1e400", '"1e400"'],
+  ])
+    assert.throws(
+      () => readResultsFile(file(`${HEADER}\n${row},${value},x\n`), space, "val_acc"),
+      new RegExp(`line 2: val_acc is ${shown}; expected a decimal number, or "failed"`),
+    );
+  assert.deepEqual(readResultsFile(file(`${HEADER}\n${row},-0.5e-1,x\n`), space, "val_acc")[0].outcome, {
+    value: -0.05,
+  });
+  assert.throws(
+    () => readResultsFile(file(`${HEADER},val_acc\n${row},0.5,x,0.9\n`), space, "val_acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /line 1 names the column "val_acc" twice; expected each column once/.test(e.message),
+  );
+  const utf16 = file("");
+  writeFileSync(utf16, Buffer.from(`\uFEFF${HEADER}\n${row},0.5,x\n`, "utf16le"));
+  assert.throws(() => readResultsFile(utf16, space, "val_acc"), /is not UTF-8 text \(UTF-16/);
 });

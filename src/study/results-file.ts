@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
+import { parseDecimal } from "../data/decimal.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
@@ -48,10 +49,28 @@ export function readResultsFile<A>(
   } catch (e) {
     throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
   }
+  if (text.includes("\u0000"))
+    throw new BadFileError(
+      file,
+      "is not UTF-8 text (UTF-16, as some spreadsheets save it?); save it as UTF-8 CSV",
+    );
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
+    records = parse(text, {
+      // a column named twice would be read as its last copy, silently
+      columns: (header: string[]) => {
+        const twice = header.find((name, i) => header.indexOf(name) !== i);
+        if (twice !== undefined)
+          throw new BadFileError(file, `line 1 names the column "${twice}" twice; expected each column once`);
+        return header;
+      },
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
   } catch (e) {
+    if (e instanceof BadFileError) throw e;
     throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
   }
   if (records.length === 0)
@@ -78,11 +97,12 @@ export function readResultsFile<A>(
     let outcome: Outcome;
     if (raw.toLowerCase() === "failed") outcome = { failed: true };
     else {
-      const value = raw === "" ? Number.NaN : Number(raw);
+      // decimal notation only: Number() reads "0x1F" as 31 and "0b1" as 1
+      const value = parseDecimal(raw);
       if (!Number.isFinite(value))
         throw new BadFileError(
           file,
-          `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a number, or "failed" for a run that did not finish`,
+          `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a decimal number, or "failed" for a run that did not finish`,
         );
       outcome = { value };
     }
