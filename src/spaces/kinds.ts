@@ -1,7 +1,11 @@
 /** A spec, checked, becomes the space of its kind: the one place that knows every kind's module. */
+import { existsSync } from "node:fs";
+import { UserError } from "../errors.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
 import { ChoicesSpace } from "./choices.js";
 import { EdgeCellSpace } from "./edge-cell.js";
+import { NB101_SPEC } from "./nb101/spec.js";
+import { NB201_SPEC } from "./nb201/spec.js";
 import { readSpecFile, type SpaceSpec } from "./spec.js";
 import { type VertexCellLoadOptions, VertexCellSpace } from "./vertex-cell/space.js";
 
@@ -24,10 +28,30 @@ export async function createSpace(
   }
 }
 
-/** Reads, checks and builds the space of a spec file; throws UserError naming every bad field. */
+/** The built-in spaces as specs, by name (the same as docs/spaces/nb101.json and nb201.json). */
+const BUILT_IN_SPECS: Readonly<Record<string, SpaceSpec>> = { nb101: NB101_SPEC, nb201: NB201_SPEC };
+
+/**
+ * What a `--space` argument names: a spec file (read and checked, see readSpecFile), or where no file
+ * has that name, a built-in space (`nb101`, `nb201`) as its spec — so that `--space nb201` means the
+ * same in every command. Returns a copy the caller may change. Throws UserError (a missing file, and
+ * every bad field of a spec, one line each).
+ */
+export function readSpaceSpec(nameOrFile: string): SpaceSpec {
+  if (!existsSync(nameOrFile)) {
+    if (Object.hasOwn(BUILT_IN_SPECS, nameOrFile)) return structuredClone(BUILT_IN_SPECS[nameOrFile]);
+    throw new UserError(
+      `cannot read the space spec ${nameOrFile}: no such file (expected a spec file, or a built-in space: ` +
+        `${Object.keys(BUILT_IN_SPECS).join(", ")})`,
+    );
+  }
+  return readSpecFile(nameOrFile);
+}
+
+/** Reads, checks and builds the space of a spec file (or a built-in space's name, see readSpaceSpec). */
 export function loadSpaceSpec(
   path: string,
   options: VertexCellLoadOptions = {},
 ): Promise<ArchitectureSpace<unknown>> {
-  return createSpace(readSpecFile(path), options);
+  return createSpace(readSpaceSpec(path), options);
 }

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { UserError } from "../errors.js";
-import { NB101_SPEC } from "./nb101/spec.js";
-import { NB201_SPEC } from "./nb201/spec.js";
 import { parseSpec, readSpecFile } from "./spec.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-spec-"));
@@ -150,24 +148,4 @@ test("spec files: unreadable or not JSON is one clear line", () => {
   // a UTF-8 byte-order mark before the JSON (it was "not JSON: Unexpected token '\uFEFF'")
   writeFileSync(path, `\uFEFF${JSON.stringify(choices)}`);
   assert.equal(readSpecFile(path).name, "macro");
-});
-
-test("a built-in space's name reads as its spec where no file has that name; a missing file says what is expected", () => {
-  assert.ok(!existsSync("nb201") && !existsSync("nb101"));
-  assert.deepEqual(readSpecFile("nb201"), NB201_SPEC);
-  assert.deepEqual(readSpecFile("nb101"), NB101_SPEC);
-  assert.notEqual(readSpecFile("nb201"), NB201_SPEC, "a copy: the caller may change it");
-  assert.throws(
-    () => readSpecFile("nb301"),
-    /cannot read the space spec nb301: .*\(expected a spec file, or a built-in space: nb101, nb201\)/,
-  );
-  // a file of that name in the working folder is read as a file
-  writeFileSync(join(dir, "nb201"), JSON.stringify(choices));
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    assert.equal(readSpecFile("nb201").name, "macro");
-  } finally {
-    process.chdir(cwd);
-  }
 });

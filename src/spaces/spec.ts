@@ -8,11 +8,9 @@
  * Kind names and field names are the file format. Loading checks every field and reports every
  * problem, one line each, naming the field, the value found and what is allowed.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parseFailureReason, UserError } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
-import { NB101_SPEC } from "./nb101/spec.js";
-import { NB201_SPEC } from "./nb201/spec.js";
 
 /** One decision of a `choices` space: its options are strings or numbers (numbers only: ordinal). */
 export interface Decision {
@@ -67,24 +65,13 @@ const FIELDS: Record<SpaceKind, readonly string[]> = {
 /** Reserved vertex labels of a vertex-cell: its ops may not reuse them. */
 const VERTEX_CELL_RESERVED = ["input", "output"];
 
-/** The built-in spaces as specs, by name (the same as docs/spaces/nb101.json and nb201.json). */
-const BUILT_IN_SPECS: Readonly<Record<string, SpaceSpec>> = { nb101: NB101_SPEC, nb201: NB201_SPEC };
-
-/**
- * Reads and checks a spec file; throws UserError listing every problem (one line each). A built-in
- * space's name (`nb101`, `nb201`) where no file has that name gives that space's spec, so that
- * `--space` takes the same names in every command.
- */
+/** Reads and checks a spec file; throws UserError listing every problem (one line each). */
 export function readSpecFile(path: string): SpaceSpec {
-  if (Object.hasOwn(BUILT_IN_SPECS, path) && !existsSync(path)) return structuredClone(BUILT_IN_SPECS[path]);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UserError(
-      `cannot read the space spec ${path}: ${(e as NodeJS.ErrnoException).message} ` +
-        `(expected a spec file, or a built-in space: ${Object.keys(BUILT_IN_SPECS).join(", ")})`,
-    );
+    throw new UserError(`cannot read the space spec ${path}: ${(e as NodeJS.ErrnoException).message}`);
   }
   if (text.replace(/^\uFEFF/, "").trim() === "")
     throw new UserError(`space spec ${path} is empty; expected a JSON object with "name" and "kind"`);

@@ -4,8 +4,8 @@
  * and reopened by path. A `postgresql://…?study=NAME` URL in place of the path names a study on a
  * PostgreSQL server instead (store-location.ts), with the same behaviour.
  */
-import { createSpace } from "../spaces/kinds.js";
-import { parseSpec, readSpecFile } from "../spaces/spec.js";
+import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
+import { parseSpec } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
 import { checkTargetColumn, readResultsFile } from "./results-file.js";
 import type { Direction } from "./store.js";
@@ -16,7 +16,7 @@ import type { ValueScale } from "./tell-rules.js";
 export interface CreateStudyFile {
   /** The study file to make (refused if it exists), or a PostgreSQL study URL (study-url.ts). */
   study: string;
-  /** The space spec file (checked; every bad field named). */
+  /** The space spec file (checked; every bad field named), or a built-in space's name (nb101, nb201). */
   specFile: string;
   target: string;
   direction?: Direction;
@@ -35,7 +35,7 @@ export async function createStudyFile(
   given: CreateStudyFile,
   options: Partial<AskOptions> = {},
 ): Promise<{ study: Study<unknown>; imported: { written: number; skipped: number } }> {
-  const spec = readSpecFile(given.specFile);
+  const spec = readSpaceSpec(given.specFile);
   const space = await createSpace(spec);
   const settings = Study.settings({
     spec,

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { readSpaceSpec } from "./kinds.js";
+import { NB101_SPEC } from "./nb101/spec.js";
+import { NB201_SPEC } from "./nb201/spec.js";
+
+test("--space: a built-in space's name is its spec where no file has that name; a missing file says what is expected", () => {
+  assert.ok(!existsSync("nb201") && !existsSync("nb101"));
+  assert.deepEqual(readSpaceSpec("nb201"), NB201_SPEC);
+  assert.deepEqual(readSpaceSpec("nb101"), NB101_SPEC);
+  assert.notEqual(readSpaceSpec("nb201"), NB201_SPEC, "a copy: the caller may change it");
+  assert.throws(
+    () => readSpaceSpec("nb301"),
+    /cannot read the space spec nb301: no such file \(expected a spec file, or a built-in space: nb101, nb201\)$/,
+  );
+  // a file of that name in the working folder is read as a file
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-kinds-"));
+  const cwd = process.cwd();
+  try {
+    writeFileSync(
+      join(dir, "nb201"),
+      JSON.stringify({ name: "mine", kind: "choices", decisions: [{ name: "a", options: [1] }] }),
+    );
+    process.chdir(dir);
+    assert.equal(readSpaceSpec("nb201").name, "mine");
+  } finally {
+    process.chdir(cwd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
