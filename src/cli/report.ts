@@ -27,7 +27,9 @@ export function reportCommand(): Command {
       async (paths: string[], opts: { out: string; readme?: string; figures?: string }, cmd: Command) => {
         const options = globals(cmd);
         if (opts.figures && !opts.readme) throw new UserError("--figures goes with --readme");
-        checkOutputFile(opts.out, "--out");
+        checkOutputFile(opts.out, "--out", {
+          inputs: paths.map((path) => ({ flag: "nas-assay report", path })),
+        });
         if (opts.readme !== undefined) checkOutputFile(opts.readme, "--readme");
         if (opts.figures !== undefined) checkOutputFolder(opts.figures, "--figures");
         const sources = await writeReportFromFiles(

@@ -1,7 +1,7 @@
 /** `nas-assay simulate`: the ask/tell loop against a table of evaluated architectures, beside random search and evolution. */
 import { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { checkOutputFile } from "../data/output-path.js";
+import { checkOutputFile, SVG } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK } from "../study/ask-strategy.js";
@@ -18,7 +18,7 @@ export function simulateCommand(): Command {
         "search and regularized evolution on the same seeds; a table that does not cover the space restricts " +
         "every strategy to its architectures",
     )
-    .requiredOption("--space <spec.json>", "the space spec file, or a built-in space: nb101, nb201")
+    .requiredOption("--space <spec.json>", "the space spec file")
     .requiredOption("--table <all.csv>", "evaluated architectures: their columns and the target column")
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")
@@ -54,7 +54,14 @@ export function simulateCommand(): Command {
       cmd: Command,
     ) => {
       const options = globals(cmd);
-      if (opts.plot !== undefined) checkOutputFile(opts.plot, "--plot");
+      if (opts.plot !== undefined)
+        checkOutputFile(opts.plot, "--plot", {
+          inputs: [
+            { flag: "--table", path: opts.table },
+            { flag: "--space", path: opts.space },
+          ],
+          ending: SVG,
+        });
       const seeds = seedsOf(opts) ?? [];
       const { result, restrictedToTable } = await withProgress(options, "simulate", "%", (update) =>
         simulate(

@@ -107,7 +107,8 @@ function showCommand(): Command {
     .addHelpText("after", "\nExamples:\n  nas-assay study show --study runs.db --html runs.html")
     .action(async (opts: { study: string; html?: string }, cmd: Command) => {
       const options = globals(cmd);
-      if (opts.html !== undefined) checkOutputFile(opts.html, "--html");
+      if (opts.html !== undefined)
+        checkOutputFile(opts.html, "--html", { inputs: [{ flag: "--study", path: opts.study }] });
       const study = await openStudyFile(opts.study);
       try {
         const summary = await study.summary();

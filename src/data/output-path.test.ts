@@ -122,3 +122,29 @@ test("a symbolic link is written through: its target gets the data, the link sta
     rmSync(links, { recursive: true, force: true });
   }
 });
+
+test("an output that is one of the command's inputs (under any name) is refused; so is a name without its ending", () => {
+  const study = join(dir, "runs.db");
+  writeFileSync(study, "a study");
+  const inputs = [
+    { flag: "--table", path: undefined },
+    { flag: "--study", path: study },
+  ];
+  refuses(
+    () => checkOutputFile(study, "--html", { inputs }),
+    /^--html \S+runs\.db: is the file --study reads; writing there would destroy it: give another name$/,
+  );
+  symlinkSync(study, join(dir, "link.db"));
+  refuses(
+    () => checkOutputFile(join(folder, "..", "link.db"), "--html", { inputs }),
+    /is the file --study reads/,
+  );
+  checkOutputFile(join(dir, "runs.html"), "--html", { inputs });
+  assert.equal(readFileSync(study, "utf8"), "a study");
+  const ending = { suffix: ".svg", written: "the curves are drawn as SVG" };
+  refuses(
+    () => checkOutputFile(join(dir, "sim.png"), "--plot", { ending }),
+    /^--plot \S+sim\.png: the curves are drawn as SVG; give a file name ending in \.svg$/,
+  );
+  checkOutputFile(join(dir, "sim.SVG"), "--plot", { ending });
+});

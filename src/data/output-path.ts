@@ -12,16 +12,38 @@ import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { writeTarget } from "./atomic-file.js";
 
+/** What else a command checks of an output file (see checkOutputFile). */
+export interface OutputFileRules {
+  /**
+   * The files the command reads (a study, a table, a labels file), by the flag that names them: the
+   * output may not be one of them (`study show --study runs.db --html runs.db` replaced the study with
+   * its own page). Paths that are undefined or missing are ignored.
+   */
+  inputs?: readonly { flag: string; path: string | undefined }[];
+  /** The ending the name must have (".svg"), and what is written, for the message ("the curves are drawn as SVG"). */
+  ending?: { suffix: string; written: string };
+}
+
+/** The ending rule of a drawing written as SVG: a file named x.png would open as a broken image. */
+export const SVG = { suffix: ".svg", written: "the curves are drawn as SVG" } as const;
+
 /**
  * Checks that the file `path` (given with `flag`, e.g. "--out") can be written: it is not a folder, its
  * folder exists, is a folder and lets this process create files in it. An existing file there is
  * replaced when the command writes; a symbolic link is followed (its target's folder is checked). A
- * path ending in "/" and a device, pipe or socket (e.g. /dev/null) are refused. Throws UserError (one
- * line, starting with the flag and the path).
+ * path ending in "/" and a device, pipe or socket (e.g. /dev/null) are refused; so are, with `rules`,
+ * one of the command's input files (the same file under any name) and a name without the expected
+ * ending. Throws UserError (one line, starting with the flag and the path).
  */
-export function checkOutputFile(path: string, flag: string): void {
+export function checkOutputFile(path: string, flag: string, rules: OutputFileRules = {}): void {
   const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
   if (path === "") throw say("an empty path; expected a file name");
+  for (const input of rules.inputs ?? []) {
+    if (input.path !== undefined && sameFile(path, input.path))
+      throw say(`is the file ${input.flag} reads; writing there would destroy it: give another name`);
+  }
+  if (rules.ending && !path.toLowerCase().endsWith(rules.ending.suffix.toLowerCase()))
+    throw say(`${rules.ending.written}; give a file name ending in ${rules.ending.suffix}`);
   if (kindOf(path) === "folder") throw say("is a folder; give the name of a file to write (inside it, say)");
   if (/[\\/]$/.test(path))
     throw say("ends in a slash, so it names a folder; give the name of a file to write");
@@ -46,6 +68,17 @@ export function checkOutputFolder(path: string, flag: string): void {
   if (kind === "other") throw say("is a file, not a folder; give a folder for the output files");
   // an existing folder must take files; a missing one is created in its folder, which must
   checkFolderWritable(kind === "folder" ? path : dirname(path), say);
+}
+
+/** Whether both paths exist and are one file (the same device and inode: links and other spellings too). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 type Kind = "missing" | "folder" | "other" | "blocked" | "inaccessible";
