@@ -198,6 +198,8 @@ test("study commands: bad input gives one line naming what was wrong", () => {
   damaged.fill("garbage", 4096);
   writeFileSync(fraction, damaged);
   fails(["ask", "--study", fraction], /fraction\.db: is damaged \(SQLite: .*\); restore it from a copy/);
+  fails(["study", "show", "--study", db, "--html", db], /--html .*runs\.db: is the file --study reads/);
+  assert.equal(run(["study", "show", "--study", db]).code, 0, "the study is still there");
   const sqlite = new Database(db);
   sqlite.pragma("user_version = 7");
   sqlite.close();
