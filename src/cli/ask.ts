@@ -35,8 +35,10 @@ export function askCommand(): Command {
         print(options, result, () =>
           [
             asked.length < opts.n
-              ? `only ${asked.length} architectures of ${study.space.name} were never suggested before`
-              : `${asked.length} architectures to train (pending in ${study.store.location} until told):`,
+              ? asked.length === 0
+                ? `every architecture of ${study.space.name} was suggested before: none left to ask for`
+                : `only ${architectures(asked.length)} of ${study.space.name} ${asked.length === 1 ? "was" : "were"} never suggested before:`
+              : `${architectures(asked.length)} to train (pending in ${study.store.location} until told):`,
             ...result.map(
               (a, k) =>
                 `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toPrecision(4)}`}  ${archText(a.arch)}` +
@@ -48,4 +50,9 @@ export function askCommand(): Command {
         await study.close();
       }
     });
+}
+
+/** "1 architecture", "6 architectures". */
+function architectures(n: number): string {
+  return `${n} architecture${n === 1 ? "" : "s"}`;
 }

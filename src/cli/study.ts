@@ -81,7 +81,7 @@ function createCommand(): Command {
         await study.close();
         print(options, result, () =>
           [
-            `made ${result.study}: space ${result.space} (${result.kind}, ${result.size} architectures), ` +
+            `made ${result.study}: space ${result.space} (${result.kind}, ${result.size} architecture${result.size === "1" ? "" : "s"}), ` +
               `${result.direction} ${result.target}`,
             ...(opts.import
               ? [
