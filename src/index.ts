@@ -55,7 +55,7 @@ export {
 } from "./spaces/architecture-space.js";
 export { type ChoicesArch, ChoicesSpace } from "./spaces/choices.js";
 export { type EdgeCellArch, EdgeCellSpace } from "./spaces/edge-cell.js";
-export { createSpace, loadSpaceSpec } from "./spaces/kinds.js";
+export { createSpace, loadSpaceSpec, readSpaceSpec } from "./spaces/kinds.js";
 export { INTERIOR_OPS, type Nb101Cell, parseCell, pruneCell } from "./spaces/nb101/cell.js";
 export { type ImportManifest, importNb101 } from "./spaces/nb101/import.js";
 export { loadNb101Labels, type Nb101Labels } from "./spaces/nb101/labels.js";
