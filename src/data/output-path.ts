@@ -38,13 +38,13 @@ export const SVG = { suffix: ".svg", written: "the curves are drawn as SVG" } as
 export function checkOutputFile(path: string, flag: string, rules: OutputFileRules = {}): void {
   const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
   if (path === "") throw say("an empty path; expected a file name");
+  if (kindOf(path) === "folder") throw say("is a folder; give the name of a file to write (inside it, say)");
   for (const input of rules.inputs ?? []) {
     if (input.path !== undefined && sameFile(path, input.path))
       throw say(`is the file ${input.flag} reads; writing there would destroy it: give another name`);
   }
   if (rules.ending && !path.toLowerCase().endsWith(rules.ending.suffix.toLowerCase()))
     throw say(`${rules.ending.written}; give a file name ending in ${rules.ending.suffix}`);
-  if (kindOf(path) === "folder") throw say("is a folder; give the name of a file to write (inside it, say)");
   if (/[\\/]$/.test(path))
     throw say("ends in a slash, so it names a folder; give the name of a file to write");
   let target: string;
