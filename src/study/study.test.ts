@@ -180,3 +180,21 @@ test("parseArch names where a bad architecture came from, the space and its kind
       },
     );
 });
+
+test("tell says what is wrong when a program passes the JSON form, or a value that is not a number", async () => {
+  const study = await tinyStudy();
+  const [asked] = await study.ask(1);
+  await assert.rejects(
+    study.tell(asked.json as never, 0.9),
+    /^UserError: the architecture \{"layer1":.*\} is the JSON form of an architecture of tiny; tell takes the architecture itself \(`arch` of ask/,
+  );
+  await assert.rejects(
+    study.tell([9, 9, 9, 9, 9], 0.9),
+    (e: Error) => e.message === "the architecture is not an architecture of tiny: [9,9,9,9,9]",
+  );
+  await assert.rejects(
+    study.tell(asked.arch, "0.9" as never),
+    /: got "0\.9"; expected a number \(the value\) or \{ failed: true \}$/,
+  );
+  assert.deepEqual(await study.tell(asked.arch, 0.9), { written: 1, skipped: 0 });
+});

@@ -195,16 +195,25 @@ export class Study<A> {
         json = this.space.toJSON(item.arch);
         key = this.space.key(this.space.fromJSON(json));
       } catch (e) {
-        throw new UserError(
-          `${item.source ?? "the architecture"} is not an architecture of ${this.space.name}: ${(e as Error).message}`,
-        );
+        const what = item.source ?? "the architecture";
+        // a common slip in a program: the JSON form (`json` of ask, a row of one's own records) for `arch`
+        if (this.isJsonForm(item.arch))
+          throw new UserError(
+            `${what} ${JSON.stringify(item.arch)} is the JSON form of an architecture of ${this.space.name}; ` +
+              "tell takes the architecture itself (`arch` of ask, or study.parseArch(json, source))",
+          );
+        const why = (e as Error).message.replace(/^not an architecture of \S+: /, "");
+        throw new UserError(`${what} is not an architecture of ${this.space.name}: ${why}`);
       }
       if (
         typeof item.outcome !== "object" ||
         item.outcome === null ||
         !("value" in item.outcome || "failed" in item.outcome)
       )
-        throw new UserError(`${item.source ?? JSON.stringify(json)}: expected a value or { failed: true }`);
+        throw new UserError(
+          `${item.source ?? JSON.stringify(json)}: got ${JSON.stringify(item.outcome) ?? String(item.outcome)}; ` +
+            "expected a number (the value) or { failed: true }",
+        );
       sources.set(key, item.source ?? JSON.stringify(json));
       return { key, arch: json, outcome: item.outcome };
     });
@@ -216,6 +225,16 @@ export class Study<A> {
         this.settings.scale ?? "auto",
       ),
     );
+  }
+
+  /** Whether `value` reads as an architecture in its JSON form (see parseArch). */
+  private isJsonForm(value: unknown): boolean {
+    try {
+      this.space.fromJSON(value);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Every trial in order of arrival. */
