@@ -263,7 +263,10 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending
     bad,
   ]);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /^nas-assay: .*bad\.csv line 3 was told [\d.]+ .*refusing a second value/);
+  assert.match(
+    refused.stderr,
+    /^nas-assay: .*bad\.csv line 3 repeats the architecture of .*bad\.csv line 2 with another result/,
+  );
   const gone = await cli(["study", "show", "--study", `${url}2`]);
   assert.equal(
     gone.stderr,

@@ -198,3 +198,28 @@ test("tell says what is wrong when a program passes the JSON form, or a value th
   );
   assert.deepEqual(await study.tell(asked.arch, 0.9), { written: 1, skipped: 0 });
 });
+
+test("one call telling an architecture twice with different results names both items, and writes nothing", async () => {
+  const study = await tinyStudy();
+  const [a, b] = tinySpace().sample(new Rng(5), 2);
+  await assert.rejects(
+    study.tellMany([
+      { arch: a, outcome: { value: 0.9 }, source: "r.csv line 2" },
+      { arch: b, outcome: { value: 0.8 }, source: "r.csv line 3" },
+      { arch: a, outcome: { failed: true }, source: "r.csv line 4" },
+    ]),
+    (e: Error) =>
+      e.message ===
+      "r.csv line 4 repeats the architecture of r.csv line 2 with another result (failed, there 0.9); " +
+        "a study keeps one value per architecture: tell the mean of repeated runs once",
+  );
+  assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 });
+  assert.deepEqual(
+    await study.tellMany([
+      { arch: a, outcome: { value: 0.9 } },
+      { arch: a, outcome: { value: 0.9 } },
+    ]),
+    { written: 1, skipped: 1 },
+    "the same result twice is told once",
+  );
+});

@@ -65,6 +65,11 @@ export interface NewStudy {
   seed?: number;
 }
 
+/** A result as text for messages: "0.91" or "failed". */
+function outcomeText(outcome: Outcome): string {
+  return "failed" in outcome ? "failed" : String(outcome.value);
+}
+
 export class Study<A> {
   private constructor(
     readonly store: StudyStore,
@@ -188,6 +193,7 @@ export class Study<A> {
    */
   async tellMany(items: readonly TellItem<A>[]): Promise<{ written: number; skipped: number }> {
     const sources = new Map<string, string>();
+    const firstOutcome = new Map<string, { source: string; outcome: Outcome }>();
     const results: TrialResult[] = items.map((item) => {
       let json: unknown;
       let key: string;
@@ -214,7 +220,18 @@ export class Study<A> {
           `${item.source ?? JSON.stringify(json)}: got ${JSON.stringify(item.outcome) ?? String(item.outcome)}; ` +
             "expected a number (the value) or { failed: true }",
         );
-      sources.set(key, item.source ?? JSON.stringify(json));
+      const source = item.source ?? JSON.stringify(json);
+      // one call telling an architecture twice, differently (two rows of a file): name both rows, not
+      // "was told" at a time that is this very call's
+      const earlier = firstOutcome.get(key);
+      if (earlier && outcomeText(earlier.outcome) !== outcomeText(item.outcome))
+        throw new UserError(
+          `${source} repeats the architecture of ${earlier.source} with another result ` +
+            `(${outcomeText(item.outcome)}, there ${outcomeText(earlier.outcome)}); a study keeps one value ` +
+            "per architecture: tell the mean of repeated runs once",
+        );
+      if (!earlier) firstOutcome.set(key, { source, outcome: item.outcome });
+      sources.set(key, source);
       return { key, arch: json, outcome: item.outcome };
     });
     return this.store.record(
