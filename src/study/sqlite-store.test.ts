@@ -47,6 +47,10 @@ test("open refuses a missing file, a file that is not SQLite, another SQLite fil
     assert.match(e.message, /text\.db: is not a nas-assay study \(file is not a database\)/);
     return true;
   });
+  await assert.rejects(
+    SqliteStudyStore.open(dir),
+    /: is a folder; expected a study file \(made by nas-assay study create\)$/,
+  );
   const other = join(dir, "other.db");
   new Database(other).exec("CREATE TABLE t (x)");
   await assert.rejects(

@@ -5,7 +5,7 @@
  * asking at once get disjoint architectures. The file carries an application id (it is a nas-assay
  * study) and a schema version (a file of another version is refused, never reinterpreted).
  */
-import { existsSync, linkSync, rmSync } from "node:fs";
+import { existsSync, linkSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { checkOutputFile } from "../data/output-path.js";
 import { BadFileError, UserError } from "../errors.js";
@@ -158,6 +158,8 @@ export class SqliteStudyStore implements StudyStore {
       throw new UserError(
         `${path}: no such study (create one with: nas-assay study create --study ${path} …)`,
       );
+    if (statSync(path).isDirectory())
+      throw new UserError(`${path}: is a folder; expected a study file (made by nas-assay study create)`);
     let db: Database.Database;
     try {
       db = new Database(path, { fileMustExist: true });
