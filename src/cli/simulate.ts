@@ -1,7 +1,7 @@
 /** `nas-assay simulate`: the ask/tell loop against a table of evaluated architectures, beside random search and evolution. */
 import { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { checkOutputFile } from "../data/output-path.js";
+import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK } from "../study/ask-strategy.js";
@@ -54,7 +54,7 @@ export function simulateCommand(): Command {
       cmd: Command,
     ) => {
       const options = globals(cmd);
-      if (opts.plot !== undefined) checkOutputFile(opts.plot, "--plot");
+      if (opts.plot !== undefined) checkOutputFile(opts.plot, "--plot", SVG_DRAWING);
       const seeds = seedsOf(opts) ?? [];
       const { result, restrictedToTable } = await withProgress(options, "simulate", "%", (update) =>
         simulate(

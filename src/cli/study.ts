@@ -1,7 +1,7 @@
 /** `nas-assay study create` and `nas-assay study show`: make a study from a spec file, and look at one. */
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { checkOutputFile } from "../data/output-path.js";
+import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { toHtml } from "../report/html.js";
 import { createStudyFile, openStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
@@ -104,7 +104,7 @@ function showCommand(): Command {
     .addHelpText("after", "\nExamples:\n  nas-assay study show --study runs.db --html runs.html")
     .action(async (opts: { study: string; html?: string }, cmd: Command) => {
       const options = globals(cmd);
-      if (opts.html !== undefined) checkOutputFile(opts.html, "--html");
+      if (opts.html !== undefined) checkOutputFile(opts.html, "--html", HTML_PAGE);
       const study = await openStudyFile(opts.study);
       try {
         const summary = await study.summary();

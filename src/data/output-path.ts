@@ -12,19 +12,35 @@ import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { writeTarget } from "./atomic-file.js";
 
+/** What an output file holds, for names that must say it: lower-case extensions with the dot. */
+export interface OutputFormat {
+  extensions: string[];
+  /** Said when the name does not fit, e.g. "writes an HTML page". */
+  what: string;
+}
+
+/** An HTML page (report, paper, study show --html). */
+export const HTML_PAGE: OutputFormat = { extensions: [".html", ".htm"], what: "writes an HTML page" };
+/** An SVG drawing (--plot). */
+export const SVG_DRAWING: OutputFormat = { extensions: [".svg"], what: "the curves are drawn as SVG" };
+
 /**
  * Checks that the file `path` (given with `flag`, e.g. "--out") can be written: it is not a folder, its
  * folder exists, is a folder and lets this process create files in it. An existing file there is
  * replaced when the command writes; a symbolic link is followed (its target's folder is checked). A
- * path ending in "/" and a device, pipe or socket (e.g. /dev/null) are refused. Throws UserError (one
- * line, starting with the flag and the path).
+ * path ending in "/" and a device, pipe or socket (e.g. /dev/null) are refused; with `format`, so is a
+ * name without one of its extensions. Throws UserError (one line, starting with the flag and the path).
  */
-export function checkOutputFile(path: string, flag: string): void {
+export function checkOutputFile(path: string, flag: string, format?: OutputFormat): void {
   const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
   if (path === "") throw say("an empty path; expected a file name");
   if (kindOf(path) === "folder") throw say("is a folder; give the name of a file to write (inside it, say)");
   if (/[\\/]$/.test(path))
     throw say("ends in a slash, so it names a folder; give the name of a file to write");
+  // a page or drawing written under another extension (x.png, x.json) opens as a broken file, and a
+  // results file derived from the name (paper: x.html → x.json) could overwrite the page itself
+  if (format && !format.extensions.some((e) => path.toLowerCase().endsWith(e)))
+    throw say(`${format.what}; give a file name ending in ${format.extensions.join(" or ")}`);
   let target: string;
   try {
     target = writeTarget(path);
