@@ -187,6 +187,13 @@ test("search: bad seeds, crossover and budgets are errors naming the flag", () =
   const evaluations = run(["search", "--evaluations", "0"]);
   assert.equal(evaluations.code, 1);
   assert.match(evaluations.err, /'--evaluations <n>' argument '0' is invalid\. expected an integer ≥ 1/);
+  // more evaluations than NAS-Bench-201's 15,625 cells: refused, not capped in silence
+  const tooMany = run(["search", "--space", "nb201", "--evaluations", "20000", "--seeds", "0"]);
+  assert.equal(tooMany.code, 1, tooMany.err);
+  assert.equal(
+    tooMany.err,
+    "nas-assay: --evaluations 20000 exceeds the 15625 cells of nb201; expected at most 15625\n",
+  );
   const strategy = run(["search", "--strategy", "greedy"]);
   assert.equal(strategy.code, 1);
   assert.match(strategy.err, /greedy.*evolution, active/);

@@ -62,6 +62,20 @@ test("NAS-Bench-101 accuracies in percent are refused by cell, evaluate and sear
   refused(["--data", data, "search"], message);
 });
 
+test("a NAS-Bench-101 accuracy array of integers (0/1, or a boolean mask) is refused: it would pass the range check", () => {
+  const data = join(dir, "nb101-integer");
+  mkdirSync(join(data, "nb101"), { recursive: true });
+  writeNpy(
+    join(data, "nb101", "test_accuracy_run0.npy"),
+    Int32Array.from(truth, (x) => (x > 0.9 ? 1 : 0)),
+  );
+  copyFileSync(join(testData().dir, "nb101", "flops.npy"), join(data, "nb101", "flops.npy"));
+  refused(
+    ["--data", data, "cell", "--id", "67206"],
+    /test_accuracy_run0\.npy: has dtype '<i4'; expected floating-point values/,
+  );
+});
+
 test("NAS-Bench-201 csv files divided by 100 are refused with the fix", () => {
   const data = join(dir, "nb201-fraction");
   mkdirSync(join(data, "nb201"), { recursive: true });

@@ -109,12 +109,20 @@ test("a file on the way, or a folder nobody can write in", () => {
   assert.deepEqual(readdirSync(dir).sort(), ["a-file", "a-folder"], "nothing written");
 });
 
-test("search --plot takes an .svg name only (x.png got SVG text)", () => {
+test("--plot takes an .svg name only, pages an .html one (x.png got SVG text, x.json got HTML)", () => {
   refused(
     [...active, "--plot", "curves.png"],
     /^nas-assay: --plot curves\.png: the curves are drawn as SVG; give a file name ending in \.svg$/,
   );
-  assert.equal(existsSync(join(dir, "curves.png")), false);
+  const html = /: writes an HTML page; give a file name ending in \.html or \.htm$/;
+  // paper --out p.json would have written its results file p.json.json and the page as p.json
+  refused([...paper, "--out", "p.json"], new RegExp(`^nas-assay: --out p\\.json${html.source}`));
+  refused(["report", folder, "--out", "r.png"], new RegExp(`^nas-assay: --out r\\.png${html.source}`));
+  refused(
+    ["study", "show", "--study", join(dir, "no.db"), "--html", "s.svg"],
+    new RegExp(`^nas-assay: --html s\\.svg${html.source}`),
+  );
+  assert.deepEqual(readdirSync(dir).sort(), ["a-file", "a-folder"], "nothing written");
 });
 
 test("paper checks its report and the results file beside it before its minute of work", () => {

@@ -6,7 +6,7 @@
 import { availableParallelism } from "node:os";
 import { Command, Option } from "commander";
 import { requireBenchmark } from "../benchmark.js";
-import { checkOutputFile } from "../data/output-path.js";
+import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import type { PipelineResult, PipelineStage } from "../pipeline/paper-pipeline.js";
 import { resultsPathFor, writePipelineFiles } from "../pipeline/pipeline-file.js";
 import { choiceShort } from "../pipeline/pipeline-report.js";
@@ -74,7 +74,7 @@ export function paperCommand(): Command {
     const options = globals(cmd);
     const space = opts.space as SpaceName;
     // at once, not after the minutes of work: the report and its results beside it, every missing file named
-    checkOutputFile(String(opts.out), "--out");
+    checkOutputFile(String(opts.out), "--out", HTML_PAGE);
     checkOutputFile(resultsPathFor(String(opts.out)), "--out (its results file)");
     requireBenchmark(space, options.dataDir);
     const result = await withStages(

@@ -1,6 +1,6 @@
 /** `nas-assay report`: one HTML page from results files already written (`paper`'s .json, `reproduce`'s NAME.json). */
 import { Command } from "commander";
-import { checkOutputFile, checkOutputFolder } from "../data/output-path.js";
+import { checkOutputFile, checkOutputFolder, HTML_PAGE } from "../data/output-path.js";
 import { UserError } from "../errors.js";
 import { writeReportFromFiles } from "../report/from-files.js";
 import { globals, print } from "./context.js";
@@ -27,9 +27,12 @@ export function reportCommand(): Command {
       async (paths: string[], opts: { out: string; readme?: string; figures?: string }, cmd: Command) => {
         const options = globals(cmd);
         if (opts.figures && !opts.readme) throw new UserError("--figures goes with --readme");
-        checkOutputFile(opts.out, "--out", {
-          inputs: paths.map((path) => ({ flag: "nas-assay report", path })),
-        });
+        checkOutputFile(
+          opts.out,
+          "--out",
+          HTML_PAGE,
+          paths.map((path) => ({ flag: "nas-assay report", path })),
+        );
         if (opts.readme !== undefined) checkOutputFile(opts.readme, "--readme");
         if (opts.figures !== undefined) checkOutputFolder(opts.figures, "--figures");
         const sources = await writeReportFromFiles(

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { checkOutputFile, SVG } from "../data/output-path.js";
+import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { UserError } from "../errors.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
@@ -206,7 +206,7 @@ async function activeAction(opts: Record<string, unknown>, cmd: Command): Promis
   const options = globals(cmd);
   const plot = opts.plot as string | undefined;
   if (plot !== undefined) {
-    checkOutputFile(plot, "--plot", { ending: SVG });
+    checkOutputFile(plot, "--plot", SVG_DRAWING);
   }
   const result = await withProgress(options, "active search", "%", (update) =>
     compareStrategiesOverSeeds(

@@ -1,7 +1,7 @@
 /** `nas-assay simulate`: the ask/tell loop against a table of evaluated architectures, beside random search and evolution. */
 import { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { checkOutputFile, SVG } from "../data/output-path.js";
+import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK } from "../study/ask-strategy.js";
@@ -55,13 +55,10 @@ export function simulateCommand(): Command {
     ) => {
       const options = globals(cmd);
       if (opts.plot !== undefined)
-        checkOutputFile(opts.plot, "--plot", {
-          inputs: [
-            { flag: "--table", path: opts.table },
-            { flag: "--space", path: opts.space },
-          ],
-          ending: SVG,
-        });
+        checkOutputFile(opts.plot, "--plot", SVG_DRAWING, [
+          { flag: "--table", path: opts.table },
+          { flag: "--space", path: opts.space },
+        ]);
       const seeds = seedsOf(opts) ?? [];
       const { result, restrictedToTable } = await withProgress(options, "simulate", "%", (update) =>
         simulate(

@@ -1,7 +1,7 @@
 /** `nas-assay study create` and `nas-assay study show`: make a study from a spec file, and look at one. */
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { checkOutputFile } from "../data/output-path.js";
+import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { toHtml } from "../report/html.js";
 import { createStudyFile, openStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
@@ -108,7 +108,7 @@ function showCommand(): Command {
     .action(async (opts: { study: string; html?: string }, cmd: Command) => {
       const options = globals(cmd);
       if (opts.html !== undefined)
-        checkOutputFile(opts.html, "--html", { inputs: [{ flag: "--study", path: opts.study }] });
+        checkOutputFile(opts.html, "--html", HTML_PAGE, [{ flag: "--study", path: opts.study }]);
       const study = await openStudyFile(opts.study);
       try {
         const summary = await study.summary();

@@ -44,7 +44,7 @@ export function trainCommand(): Command {
     );
   return withAssessorFlags(command).action(async (opts: TrainOptions, cmd: Command) => {
     const options = globals(cmd);
-    checkOutputFile(opts.out, "--out", { inputs: [{ flag: "--labels", path: opts.labels }] });
+    checkOutputFile(opts.out, "--out", undefined, [{ flag: "--labels", path: opts.labels }]);
     const seed = opts.seed;
     const method = methodName(opts.method);
     const name = spaceName(opts.space);

@@ -95,9 +95,19 @@ export function readNpy(path: string): NpyArray {
   return parseNpy(bytes, path);
 }
 
-/** Reads a 1-D `.npy` file of exactly `length` values. */
-export function readNpyVector(path: string, length: number): Float64Array {
+/**
+ * Reads a 1-D `.npy` file of exactly `length` values. With `floating`, an integer or boolean dtype is
+ * refused too: a measured quantity such as an accuracy stored as 0/1 or as whole percents would pass
+ * every range check and be silently wrong.
+ */
+export function readNpyVector(path: string, length: number, floating = false): Float64Array {
   const a = readNpy(path);
+  if (floating && !/^[<|]f[48]$/.test(a.dtype)) {
+    throw new BadFileError(
+      path,
+      `has dtype '${a.dtype}'; expected floating-point values ('<f4' or '<f8'), one measured value per cell`,
+    );
+  }
   if (a.shape.length !== 1 || a.shape[0] !== length) {
     throw new BadFileError(
       path,

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
-import { checkOutputFile, checkOutputFolder } from "./output-path.js";
+import { checkOutputFile, checkOutputFolder, HTML_PAGE } from "./output-path.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-output-path-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -123,7 +123,7 @@ test("a symbolic link is written through: its target gets the data, the link sta
   }
 });
 
-test("an output that is one of the command's inputs (under any name) is refused; so is a name without its ending", () => {
+test("an output that is one of the command's inputs (under any name, whatever its extension) is refused", () => {
   const study = join(dir, "runs.db");
   writeFileSync(study, "a study");
   const inputs = [
@@ -131,20 +131,15 @@ test("an output that is one of the command's inputs (under any name) is refused;
     { flag: "--study", path: study },
   ];
   refuses(
-    () => checkOutputFile(study, "--html", { inputs }),
+    () => checkOutputFile(study, "--html", HTML_PAGE, inputs),
     /^--html \S+runs\.db: is the file --study reads; writing there would destroy it: give another name$/,
   );
-  symlinkSync(study, join(dir, "link.db"));
+  refuses(() => checkOutputFile(study, "--out", undefined, inputs), /is the file --study reads/);
+  symlinkSync(study, join(dir, "runs.html"));
   refuses(
-    () => checkOutputFile(join(folder, "..", "link.db"), "--html", { inputs }),
-    /is the file --study reads/,
+    () => checkOutputFile(join(folder, "..", "runs.html"), "--html", HTML_PAGE, inputs),
+    /runs\.html: is the file --study reads/,
   );
-  checkOutputFile(join(dir, "runs.html"), "--html", { inputs });
+  checkOutputFile(join(dir, "page.html"), "--html", HTML_PAGE, inputs);
   assert.equal(readFileSync(study, "utf8"), "a study");
-  const ending = { suffix: ".svg", written: "the curves are drawn as SVG" };
-  refuses(
-    () => checkOutputFile(join(dir, "sim.png"), "--plot", { ending }),
-    /^--plot \S+sim\.png: the curves are drawn as SVG; give a file name ending in \.svg$/,
-  );
-  checkOutputFile(join(dir, "sim.SVG"), "--plot", { ending });
 });

@@ -12,41 +12,47 @@ import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { writeTarget } from "./atomic-file.js";
 
-/** What else a command checks of an output file (see checkOutputFile). */
-export interface OutputFileRules {
-  /**
-   * The files the command reads (a study, a table, a labels file), by the flag that names them: the
-   * output may not be one of them (`study show --study runs.db --html runs.db` replaced the study with
-   * its own page). Paths that are undefined or missing are ignored.
-   */
-  inputs?: readonly { flag: string; path: string | undefined }[];
-  /** The ending the name must have (".svg"), and what is written, for the message ("the curves are drawn as SVG"). */
-  ending?: { suffix: string; written: string };
+/** What an output file holds, for names that must say it: lower-case extensions with the dot. */
+export interface OutputFormat {
+  extensions: string[];
+  /** Said when the name does not fit, e.g. "writes an HTML page". */
+  what: string;
 }
 
-/** The ending rule of a drawing written as SVG: a file named x.png would open as a broken image. */
-export const SVG = { suffix: ".svg", written: "the curves are drawn as SVG" } as const;
+/** An HTML page (report, paper, study show --html). */
+export const HTML_PAGE: OutputFormat = { extensions: [".html", ".htm"], what: "writes an HTML page" };
+/** An SVG drawing (--plot). */
+export const SVG_DRAWING: OutputFormat = { extensions: [".svg"], what: "the curves are drawn as SVG" };
 
 /**
  * Checks that the file `path` (given with `flag`, e.g. "--out") can be written: it is not a folder, its
  * folder exists, is a folder and lets this process create files in it. An existing file there is
  * replaced when the command writes; a symbolic link is followed (its target's folder is checked). A
- * path ending in "/" and a device, pipe or socket (e.g. /dev/null) are refused; so are, with `rules`,
- * one of the command's input files (the same file under any name) and a name without the expected
- * ending. Throws UserError (one line, starting with the flag and the path).
+ * path ending in "/" and a device, pipe or socket (e.g. /dev/null) are refused; with `format`, so is a
+ * name without one of its extensions; so is one of `inputs`, the files the command reads, named by
+ * the flag that gives them (the same file under any name: `train --out runs.csv --labels runs.csv`
+ * replaced the labels with a model). Inputs that are undefined or missing are ignored. Throws
+ * UserError (one line, starting with the flag and the path).
  */
-export function checkOutputFile(path: string, flag: string, rules: OutputFileRules = {}): void {
+export function checkOutputFile(
+  path: string,
+  flag: string,
+  format?: OutputFormat,
+  inputs: readonly { flag: string; path: string | undefined }[] = [],
+): void {
   const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
   if (path === "") throw say("an empty path; expected a file name");
   if (kindOf(path) === "folder") throw say("is a folder; give the name of a file to write (inside it, say)");
-  for (const input of rules.inputs ?? []) {
+  for (const input of inputs) {
     if (input.path !== undefined && sameFile(path, input.path))
       throw say(`is the file ${input.flag} reads; writing there would destroy it: give another name`);
   }
-  if (rules.ending && !path.toLowerCase().endsWith(rules.ending.suffix.toLowerCase()))
-    throw say(`${rules.ending.written}; give a file name ending in ${rules.ending.suffix}`);
   if (/[\\/]$/.test(path))
     throw say("ends in a slash, so it names a folder; give the name of a file to write");
+  // a page or drawing written under another extension (x.png, x.json) opens as a broken file, and a
+  // results file derived from the name (paper: x.html → x.json) could overwrite the page itself
+  if (format && !format.extensions.some((e) => path.toLowerCase().endsWith(e)))
+    throw say(`${format.what}; give a file name ending in ${format.extensions.join(" or ")}`);
   let target: string;
   try {
     target = writeTarget(path);

@@ -28,3 +28,11 @@ test("scorePredictions says why the correlations are NaN, and only then", () => 
   assert.equal(good.undefinedCorrelation, undefined);
   assert.ok(!("undefinedCorrelation" in good), "absent from the JSON when the correlations are defined");
 });
+
+test("precision@100 is NaN with at most 100 test cells (it would read 1 whatever the predictor), a share above", () => {
+  const truth = (n: number) => Array.from({ length: n }, (_, i) => i / n);
+  const reversed = (n: number) => truth(n).reverse();
+  assert.ok(Number.isNaN(scorePredictions(reversed(100), truth(100)).precisionAt100));
+  // 101 cells, predictions reversed: the predicted top 100 misses only the true best
+  assert.equal(scorePredictions(reversed(101), truth(101)).precisionAt100, 0.99);
+});

@@ -44,7 +44,11 @@ export interface SeedResult {
   spearman: number;
   pearson: number;
   mse: number;
-  /** Share of the true top-100 test cells among the predicted top-100. */
+  /**
+   * Share (fraction) of the true top-100 test cells among the predicted top-100; NaN when there are at
+   * most 100 test cells (every cell is then in both top-100s and the share would read 1 whatever the
+   * predictor).
+   */
   precisionAt100: number;
   /** True label of the test cell predicted best. */
   predictedBestTruth: number;
@@ -165,7 +169,7 @@ export function scorePredictions(predicted: ArrayLike<number>, actual: ArrayLike
     spearman: spearman(predicted, actual),
     pearson: pearson(predicted, actual),
     mse: mse(predicted, actual),
-    precisionAt100: precisionAtK(predicted, actual, 100),
+    precisionAt100: actual.length > 100 ? precisionAtK(predicted, actual, 100) : Number.NaN,
     predictedBestTruth: trueValueOfPredictedBest(predicted, actual),
   };
 }

@@ -23,7 +23,12 @@ import { PAPER_TABLE1 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
-import { type EvolutionOptions, evolutionOptions, type SearchTrace } from "../search/evolution.js";
+import {
+  checkEvaluationsFit,
+  type EvolutionOptions,
+  evolutionOptions,
+  type SearchTrace,
+} from "../search/evolution.js";
 import { type NeighbourhoodOptions, neighbourhoodOptions } from "../search/neighbourhood.js";
 import {
   chooseTrained,
@@ -188,6 +193,7 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
   const evolution = evolutionOptions(spec.evolution);
   const neighbourhood = neighbourhoodOptions({ weight: 0, ...spec.neighbourhood });
   checkPipelineSettings(available, labels, seed, top);
+  checkEvaluationsFit(evolution.evaluations, space.size, spec.space);
   finish("load");
 
   // the evaluate protocol's split: the labeled cells are also the search protocol's (same seed)

@@ -64,6 +64,17 @@ export function evolutionOptions(given: Partial<EvolutionOptions> = {}): Evoluti
 }
 
 /**
+ * Refuses (UserError) more evaluations than the space has cells: `evolve` would stop when the space is
+ * exhausted, and the settings printed beside the results would claim a search that never ran.
+ */
+export function checkEvaluationsFit(evaluations: number, cells: number, space: string): void {
+  if (evaluations > cells)
+    throw new UserError(
+      `--evaluations ${evaluations} exceeds the ${cells} cells of ${space}; expected at most ${cells}`,
+    );
+}
+
+/**
  * Runs the evolution until `evaluations` distinct cells have been evaluated (or the space is exhausted).
  * With `labeled` (ascending ids of the cells that have a label: a partial import), only those cells are
  * evaluated: the first population is drawn among them, and a child without a label is mutated again

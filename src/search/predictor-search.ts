@@ -18,7 +18,14 @@ import { Rng } from "../random.js";
 import { forEachSeed } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { type EvolutionOptions, evolutionOptions, evolve, type SearchTrace, topK } from "./evolution.js";
+import {
+  checkEvaluationsFit,
+  type EvolutionOptions,
+  evolutionOptions,
+  evolve,
+  type SearchTrace,
+  topK,
+} from "./evolution.js";
 import { chooseByNeighbourhood, type NeighbourhoodOptions, neighbourhoodOptions } from "./neighbourhood.js";
 
 const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
@@ -382,6 +389,7 @@ export async function predictorSearch(
     throw new UserError(
       `--labels must be an integer in 2..${available - 1}${available < benchmark.space.size ? ` (${available} of ${benchmark.space.size} cells have labels: a partial import)` : ""}, got ${spec.labels}`,
     );
+  checkEvaluationsFit(evolution.evaluations, benchmark.space.size, spec.space);
   const runs = await forEachSeed<PredictorSearchRun>(
     seeds,
     jobs,

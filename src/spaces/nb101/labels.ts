@@ -50,7 +50,7 @@ export function loadNb101Labels(space: Nb101Space, data: DataDir): Nb101Labels {
     .filter((f) => f.endsWith(".npy"))
     .sort()) {
     const path = join(dir, file);
-    const values = readNpyVector(path, space.size);
+    const values = readNpyVector(path, space.size, isAccuracy(file.slice(0, -4)));
     const nanAllowed = manifest?.arrays.includes(file) ?? false;
     let labeled = 0;
     for (let i = 0; i < values.length; i++) {
