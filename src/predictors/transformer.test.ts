@@ -10,7 +10,7 @@ import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
 import { createPredictor, loadPredictor } from "./registry.js";
 import { epochsFor, SupervisedPredictor, trainingLoss } from "./supervised.js";
-import { relations, transformerNetwork } from "./transformer.js";
+import { cellStructure, neighbourMeans, relations, transformerNetwork } from "./transformer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-transformer-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +60,11 @@ test("relation classes: self, forward and backward shortest-path distances, unre
   a[0 * 4 + 1] = 1;
   a[1 * 4 + 2] = 1;
   a[0 * 4 + 2] = 1;
-  const classes = relations(tf.tensor3d(a, [1, 4, 4])).arraySync()[0];
+  const rows = (x: Float32Array) => {
+    const flat = Array.from(relations(x, 1, 4));
+    return [0, 1, 2, 3].map((i) => flat.slice(i * 4, i * 4 + 4));
+  };
+  const classes = rows(a);
   // forward distance d is class d, backward d is class 3 + d, unrelated 7
   assert.deepEqual(classes, [
     [0, 1, 1, 7],
@@ -70,8 +74,8 @@ test("relation classes: self, forward and backward shortest-path distances, unre
   ]);
   const chain = new Float32Array(16);
   for (let i = 0; i < 3; i++) chain[i * 4 + i + 1] = 1;
-  assert.deepEqual(relations(tf.tensor3d(chain, [1, 4, 4])).arraySync()[0][0], [0, 1, 2, 3]);
-  assert.deepEqual(relations(tf.tensor3d(chain, [1, 4, 4])).arraySync()[0][3], [6, 5, 4, 0]);
+  assert.deepEqual(rows(chain)[0], [0, 1, 2, 3]);
+  assert.deepEqual(rows(chain)[3], [6, 5, 4, 0]);
 });
 
 test("any permutation of a cell's vertices gives the same score (no vertex positions; float order only)", () => {
@@ -90,6 +94,50 @@ test("any permutation of a cell's vertices gives the same score (no vertex posit
   assert.ok(spread > 0.1, `scores barely differ between cells (${spread})`);
   for (let c = 0; c < count; c++)
     assert.ok(Math.abs(a[c] - b[c]) <= 1e-5 * Math.max(1, Math.abs(a[c])), `cell ${c}: ${a[c]} vs ${b[c]}`);
+});
+
+test("neighbour means: the sparse sum equals the batched product it replaced, value and gradient, to the bit", () => {
+  const rng = new Rng(11);
+  const count = 300;
+  const x = randomCells(count, rng);
+  const s = cellStructure(x, count, V, K);
+  const d = 6;
+  const g = tf.variable(tf.randomNormal([count * V, d], 0, 1, "float32", 12)) as tf.Variable<tf.Rank.R2>;
+  const upstream = tf.randomNormal([count * V, 2 * d], 0, 1, "float32", 13);
+  // the formula of earlier versions: per cell, [predecessor means; successor means] = N·g
+  const reference = () => {
+    const product = tf.matMul(tf.tensor3d(s.neighbours, [count, 2 * V, V]), tf.reshape(g, [count, V, d]));
+    const perVertex = tf.reshape(tf.transpose(tf.reshape(product, [count, 2, V, d]), [0, 2, 1, 3]), [
+      count * V,
+      2 * d,
+    ]);
+    return tf.sum(tf.mul(perVertex, upstream)) as tf.Scalar;
+  };
+  const ours = () => tf.sum(tf.mul(neighbourMeans(g, s), upstream)) as tf.Scalar;
+  const a = tf.variableGrads(ours);
+  const b = tf.variableGrads(reference);
+  assert.deepEqual(
+    neighbourMeans(g, s).dataSync(),
+    tf
+      .tidy(() => {
+        const product = tf.matMul(tf.tensor3d(s.neighbours, [count, 2 * V, V]), tf.reshape(g, [count, V, d]));
+        return tf.reshape(tf.transpose(tf.reshape(product, [count, 2, V, d]), [0, 2, 1, 3]), [
+          count * V,
+          2 * d,
+        ]);
+      })
+      .dataSync(),
+  );
+  assert.deepEqual(a.grads[g.name].dataSync(), b.grads[g.name].dataSync());
+  assert.ok(a.grads[g.name].dataSync().some((v) => v !== 0));
+  // the weights: 1/in-degree on predecessors, 1/out-degree on successors, nothing else
+  const cell = 0;
+  for (let i = 0; i < V; i++) {
+    const preds = Array.from({ length: V }, (_, j) => x[cell * fakeSpace.encoding.size + j * V + i]);
+    const sum = preds.reduce((p, q) => p + q, 0);
+    for (let j = 0; j < V; j++)
+      assert.equal(s.neighbours[i * V + j], preds[j] === 0 ? 0 : Math.fround(1 / sum));
+  }
 });
 
 /** The hinge loss from tensor operations over every ordered pair (autodiff's gradient). */
