@@ -1,12 +1,13 @@
 /** `nas-assay evaluate`: the paper's protocol — N_l random labels, test on all remaining cells, several seeds. */
 import { Command, Option } from "commander";
 import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
+import type { CellInput } from "../predictors/cell-inputs.js";
 import type { Method } from "../predictors/registry.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
 import { integerFlag } from "./flag-values.js";
-import { jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
+import { inputsOption, jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
 export function evaluateCommand(): Command {
@@ -19,7 +20,8 @@ export function evaluateCommand(): Command {
         .argParser(integerFlag(2))
         .makeOptionMandatory(),
     )
-    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)");
+    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
+    .addOption(inputsOption());
   withSeedOptions(command, 5)
     .addOption(jobsOption())
     .addHelpText(
@@ -39,6 +41,7 @@ export function evaluateCommand(): Command {
           target: opts.target as string | undefined,
           labels: opts.labels as number,
           options: assessorFlags(opts),
+          ...(opts.inputs ? { inputs: opts.inputs as CellInput[] } : {}),
         },
         seeds,
         opts.jobs as number,
@@ -49,7 +52,7 @@ export function evaluateCommand(): Command {
       `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
     print(options, result, () =>
       [
-        `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} ${result.labeledCells < result.spaceCells ? `labeled cells (${result.labeledCells} of ${result.spaceCells} cells have labels)` : "cells"}, seeds ${result.seeds.join(",")}`,
+        `${result.method}${result.inputs ? ` (inputs ${result.inputs.join(", ")})` : ""} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} ${result.labeledCells < result.spaceCells ? `labeled cells (${result.labeledCells} of ${result.spaceCells} cells have labels)` : "cells"}, seeds ${result.seeds.join(",")}`,
         `Kendall tau ${f(result.ktau)}   Spearman ${f(result.spearman)}   Pearson ${f(result.pearson)}   MSE ${f(result.mse, 5)}`,
         ...whyNaN(result),
         `precision@100 ${f(result.precisionAt100, 3)}   true accuracy of the predicted best ${f(result.predictedBestTruth)}`,

@@ -7,10 +7,18 @@ import { Rng } from "../random.js";
 import { matrixEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { initBackend, tf } from "../tensor/backend.js";
 import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
+import { type CellInput, cellInputList } from "./cell-inputs.js";
+import type { EnsemblePredictor } from "./ensemble.js";
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
-import { createPredictor, loadPredictor } from "./registry.js";
+import { createPredictor, loadPredictor, TRANSFORMER_ENSEMBLE_SIZE } from "./registry.js";
 import { epochsFor, SupervisedPredictor, trainingLoss } from "./supervised.js";
-import { cellStructure, neighbourMeans, relations, transformerNetwork } from "./transformer.js";
+import {
+  cellStructure,
+  neighbourMeans,
+  relations,
+  TRANSFORMER_TRAINING,
+  transformerNetwork,
+} from "./transformer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-transformer-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -250,4 +258,80 @@ test("epochs by label count: the first row covering the count, `epochs` beyond t
     [25, 25, 50, 50, 7],
   );
   assert.equal(epochsFor({ epochs: 7 }, 4236), 7);
+});
+
+test("per-cell inputs: read beside the graph, saved with their scaling, same seed → same numbers, bad ones refused", async () => {
+  const short = { ...TRANSFORMER_TRAINING, minSteps: 30, maxSteps: 30 };
+  const make = (inputs: CellInput[]) =>
+    new SupervisedPredictor(
+      "transformer",
+      space,
+      transformerNetwork(space, { width: 16, heads: 2, inputs }),
+      short,
+    );
+  const run = (inputs: CellInput[], seed = 3) =>
+    heldOutKendallTau(make(inputs), space, truth, { labels: 150, seed, testSize: 800 });
+  const model = make(["params"]);
+  const { test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 150,
+    seed: 3,
+    testSize: 800,
+  });
+  assert.deepEqual((await run(["params"])).predicted, predicted, "same seed, other numbers");
+  assert.notDeepEqual((await run([])).predicted, predicted, "the input changed nothing");
+  const path = join(dir, "inputs.nasa");
+  model.save(path);
+  const file = JSON.parse(readFileSync(path, "utf8"));
+  assert.deepEqual(file.network.inputs, ["params"]);
+  assert.equal(file.inputScaling.mean.length, 1);
+  assert.deepEqual(await (await loadPredictor(path, space)).predict(test), predicted);
+  delete file.inputScaling.std;
+  writeFileSync(join(dir, "bad-scaling.nasa"), JSON.stringify(file));
+  await assert.rejects(
+    loadPredictor(join(dir, "bad-scaling.nasa"), space),
+    /inputScaling\.std.*one per input: params/,
+  );
+  // NAS-Bench-201 computes parameter counts, not FLOPs
+  assert.throws(
+    () => createPredictor("transformer", space, {}, { inputs: ["flops"] }),
+    /the input "flops" needs the FLOPs .* nb201 does not compute; inputs there: params/,
+  );
+  assert.throws(
+    () => createPredictor("mlp", space, {}, { inputs: ["params"] }),
+    /apply to the methods transformer, transformer-ensemble, not mlp/,
+  );
+  assert.throws(
+    () => transformerNetwork(space, { inputs: ["depth" as CellInput] }),
+    /inputs must be a list of distinct names from params, flops, got \["depth"\]/,
+  );
+  assert.deepEqual(cellInputList("flops, params"), ["flops", "params"]);
+  assert.deepEqual(cellInputList("none"), []);
+  assert.throws(() => cellInputList("flops,flops"), /input "flops" is given twice/);
+  assert.throws(
+    () => cellInputList("latency"),
+    /unknown input "latency"; expected a comma-separated list of params, flops/,
+  );
+});
+
+test("transformer-ensemble: TRANSFORMER_ENSEMBLE_SIZE transformers from their own seeds, their mean, saved and loaded", async () => {
+  const model = createPredictor("transformer-ensemble", space) as EnsemblePredictor;
+  assert.equal(model.members.length, TRANSFORMER_ENSEMBLE_SIZE);
+  for (const member of model.members)
+    Object.assign((member as SupervisedPredictor).training, { minSteps: 20, maxSteps: 20 });
+  const { test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 100,
+    seed: 5,
+    testSize: 500,
+  });
+  const each = await Promise.all(model.members.map((m) => m.predict(test)));
+  assert.notDeepEqual(each[0], each[1], "members from one seed");
+  for (let i = 0; i < test.length; i += 50) {
+    const mean = each.reduce((s, p) => s + p[i], 0) / each.length;
+    assert.ok(Math.abs(mean - predicted[i]) < 1e-12);
+  }
+  const path = join(dir, "ensemble.nasa");
+  model.save(path);
+  const loaded = await loadPredictor(path, space);
+  assert.equal(loaded.method, "transformer-ensemble");
+  assert.deepEqual(await loaded.predict(test), predicted);
 });

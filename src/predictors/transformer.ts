@@ -14,6 +14,7 @@ import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { tf } from "../tensor/backend.js";
 import { addBias } from "../tensor/bias.js";
 import { matMul } from "../tensor/matmul.js";
+import { type CellInput, checkCellInputs } from "./cell-inputs.js";
 import type { ScoringNetwork, TrainingOptions } from "./supervised.js";
 
 export interface TransformerOptions extends Record<string, unknown> {
@@ -29,6 +30,11 @@ export interface TransformerOptions extends Record<string, unknown> {
   relationBias: boolean;
   /** Feed-forward blocks read predecessors and successors (false: the vertex only; an ablation). */
   graphFeedForward: boolean;
+  /**
+   * Per-cell inputs (cell-inputs.ts: "params", "flops") read beside the graph: their standardised log10
+   * values join the pooled vector before the output layer. Empty: the graph only.
+   */
+  inputs: CellInput[];
 }
 
 export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
@@ -38,6 +44,7 @@ export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
   ffn: 64,
   relationBias: true,
   graphFeedForward: true,
+  inputs: [],
 };
 
 /**
@@ -81,6 +88,7 @@ function checkOptions(o: TransformerOptions): void {
       throw new RangeError(
         `transformer option ${name} must be true or false, got ${JSON.stringify(o[name])}`,
       );
+  checkCellInputs(o.inputs);
   if (o.width % o.heads !== 0)
     throw new RangeError(`transformer width ${o.width} is not divisible by its ${o.heads} heads`);
 }
@@ -168,8 +176,13 @@ export interface CellStructure {
  * `x` (count × size, the matrix layout: V×V adjacency, then V×K one-hot ops). Weights are float32
  * quotients of the adjacency entry by the degree, as tensor operations computed them before.
  */
-export function cellStructure(x: ArrayLike<number>, count: number, V: number, K: number): CellStructure {
-  const size = V * V + V * K;
+export function cellStructure(
+  x: ArrayLike<number>,
+  count: number,
+  V: number,
+  K: number,
+  size = V * V + V * K,
+): CellStructure {
   const real = new Float32Array(count * V);
   const neighbours = new Float32Array(count * 2 * V * V);
   const inDegree = new Float32Array(V);
@@ -282,8 +295,10 @@ export function transformerNetwork(
   const dk = d / H;
   const C = relationClasses(V);
   const scale = 1 / Math.sqrt(dk);
+  const extra = o.inputs.length;
   return {
     options: o,
+    inputs: o.inputs,
     shapes: () => [
       [K, d],
       [d],
@@ -300,13 +315,13 @@ export function transformerNetwork(
         [F, d],
         [d],
       ]).flat(),
-      [d, 1],
+      [d + extra, 1],
       [1],
     ],
     forward: (weights, x) =>
       tf.tidy(() => {
         const n = x.shape[0];
-        const structure = cellStructure(x.dataSync(), n, V, K);
+        const structure = cellStructure(x.dataSync(), n, V, K, x.shape[1]);
         const ops = tf.reshape(tf.slice(x, [0, V * V], [n, V * K]), [n * V, K]) as tf.Tensor2D;
         const real = tf.tensor2d(structure.real, [n, V]);
         const keyMask = tf.reshape(tf.mul(tf.sub(real, 1), 1e9), [n, 1, 1, V]);
@@ -348,7 +363,11 @@ export function transformerNetwork(
           h = tf.add(h, addBias(matMul(hidden as tf.Tensor2D, w[9]), w[10] as tf.Tensor1D)) as tf.Tensor2D;
         }
         const tokens = tf.mul(tf.reshape(layerNorm(h), [n, V, d]), tf.reshape(real, [n, V, 1]));
-        const pooled = tf.div(tf.sum(tokens, 1), tf.reshape(tf.sum(real, 1), [n, 1])) as tf.Tensor2D;
+        const mean = tf.div(tf.sum(tokens, 1), tf.reshape(tf.sum(real, 1), [n, 1])) as tf.Tensor2D;
+        const pooled =
+          extra > 0
+            ? (tf.concat([mean, tf.slice(x, [0, V * V + V * K], [n, extra])], 1) as tf.Tensor2D)
+            : mean;
         const head = weights.length - 2;
         const out = addBias(matMul(pooled, weights[head]), weights[head + 1] as tf.Tensor1D);
         return tf.reshape(out, [-1]) as tf.Tensor1D;
