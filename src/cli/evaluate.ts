@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
-import type { Method } from "../predictors/registry.js";
+import { type Method, mostAccurateMethod, TRANSFORMER_FROM_LABELS } from "../predictors/registry.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
@@ -14,7 +14,12 @@ export function evaluateCommand(): Command {
   const command = new Command("evaluate")
     .description("train one model per seed on N_l random cells and score it on all remaining cells")
     .addOption(spaceOption())
-    .addOption(methodOption())
+    .addOption(
+      methodOption(
+        `predictor (default: the most accurate measured — mlp below ${TRANSFORMER_FROM_LABELS} labels, transformer from ${TRANSFORMER_FROM_LABELS}; ssa when assessor flags are given)`,
+        null,
+      ),
+    )
     .addOption(
       new Option("--labels <n>", "labeled cells per seed (2..cells of the space − 2)")
         .argParser(integerFlag(2))
@@ -26,21 +31,27 @@ export function evaluateCommand(): Command {
     .addOption(jobsOption())
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay evaluate --space nb101 --method ssa --labels 1000 --seeds 0-4 --jobs 2 --json\n" +
-        "  nas-assay evaluate --space nb201 --labels 100 --seed-count 10",
+      "\nExamples:\n  nas-assay evaluate --space nb101 --labels 1000 --seeds 0-4 --jobs 2 --json   # transformer\n" +
+        "  nas-assay evaluate --space nb101 --method ssa --labels 1000 --seeds 0-4 --jobs 2 --json\n" +
+        "  nas-assay evaluate --space nb201 --labels 100 --seed-count 10   # mlp",
     );
   return withAssessorFlags(command).action(async (opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
     const seeds = seedsOf(opts) ?? [];
+    const assessor = assessorFlags(opts);
+    // assessor flags configure the assessor only: without --method they ask for it
+    const method =
+      (opts.method as Method | undefined) ??
+      (Object.keys(assessor).length > 0 ? "ssa" : mostAccurateMethod(opts.labels as number));
     const result = await withProgress(options, "evaluate", "%", (update) =>
       evaluate(
         {
-          method: opts.method as Method,
+          method,
           space: opts.space as SpaceName,
           data: options.dataDir,
           target: opts.target as string | undefined,
           labels: opts.labels as number,
-          options: assessorFlags(opts),
+          options: assessor,
           ...(opts.inputs ? { inputs: opts.inputs as CellInput[] } : {}),
         },
         seeds,

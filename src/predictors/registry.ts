@@ -86,6 +86,25 @@ const ENSEMBLES: Partial<
   "transformer-ensemble": { member: "transformer", size: TRANSFORMER_ENSEMBLE_SIZE },
 };
 
+/**
+ * From this many labeled cells `evaluate`'s default predictor is the transformer, below it the MLP.
+ * Measured (docs/transformer.md; N random labels, test = all remaining cells, Kendall tau-b, seeds
+ * 0–4, transformer − mlp paired by seed): NAS-Bench-101 100 labels −0.001 (2 of 5 seeds ahead), 424
+ * +0.025 (5 of 5), 1,000 +0.024 (5 of 5), 4,236 +0.014 (5 of 5); NAS-Bench-201 78 −0.020 (2 of 5),
+ * 156 −0.015 (1 of 5), 469 +0.018 (4 of 5), 781 +0.069, 1,563 +0.076 (5 of 5). The crossing lies
+ * between 156 and 424 labels on both spaces; no budget in between was measured. The assessor (ssa) is
+ * behind both at every budget (NAS-Bench-101: 0.49 / 0.61 / 0.68 / 0.75 at 100 / 424 / 1k / 4,236).
+ */
+export const TRANSFORMER_FROM_LABELS = 400;
+
+/**
+ * The most accurate predictor measured for `labels` labeled cells (the default of `evaluate`):
+ * "mlp" below TRANSFORMER_FROM_LABELS, "transformer" from there on.
+ */
+export function mostAccurateMethod(labels: number): Method {
+  return labels < TRANSFORMER_FROM_LABELS ? "mlp" : "transformer";
+}
+
 /** The methods whose networks read per-cell inputs (`PredictorExtras.inputs`). */
 export const METHODS_WITH_INPUTS: readonly Method[] = ["transformer", "transformer-ensemble"];
 

@@ -19,6 +19,7 @@ import {
   requireCellInputs,
 } from "./cell-inputs.js";
 import { scaleLabels } from "./label-scaling.js";
+import { listMleLoss } from "./listmle.js";
 import {
   calibrationField,
   fieldError,
@@ -72,6 +73,8 @@ export interface TrainingOptions {
   /** Weight of the pairwise hinge ranking loss (pairwise-hinge.ts), and its margin. */
   hingeWeight: number;
   hingeMargin: number;
+  /** Weight of the listwise ListMLE loss (listmle.ts); absent = 0. */
+  listWeight?: number;
   /**
    * Show each training cell in a random topological vertex order each time it enters a batch (another
    * matrix of the same cell; see spaces/vertex-order.ts), so that the network learns the orders are one cell.
@@ -107,18 +110,20 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
 
 /**
  * The weighted training loss of predictions against quantile-scaled targets: mseWeight × MSE +
- * rankWeight × pairwise logistic loss + hingeWeight × pairwise hinge loss (terms of weight 0 skipped).
+ * rankWeight × pairwise logistic loss + hingeWeight × pairwise hinge loss + listWeight × ListMLE
+ * (terms of weight 0 skipped).
  */
 export function trainingLoss(
   predicted: tf.Tensor1D,
   target: tf.Tensor1D,
-  o: Pick<TrainingOptions, "mseWeight" | "rankWeight" | "hingeWeight" | "hingeMargin">,
+  o: Pick<TrainingOptions, "mseWeight" | "rankWeight" | "hingeWeight" | "hingeMargin" | "listWeight">,
 ): tf.Scalar {
   const terms: tf.Tensor[] = [];
   if (o.mseWeight > 0) terms.push(tf.mul(o.mseWeight, tf.mean(tf.square(tf.sub(predicted, target)))));
   if (o.rankWeight > 0) terms.push(tf.mul(o.rankWeight, rankingLoss(predicted, target)));
   if (o.hingeWeight > 0)
     terms.push(tf.mul(o.hingeWeight, pairwiseHingeLoss(predicted, target, o.hingeMargin)));
+  if ((o.listWeight ?? 0) > 0) terms.push(tf.mul(o.listWeight ?? 0, listMleLoss(predicted, target)));
   return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
 }
 
@@ -154,14 +159,17 @@ export class SupervisedPredictor implements Predictor {
   ) {
     this.training = { ...DEFAULT_TRAINING_OPTIONS, ...training };
     const { predictOrders, reorder } = this.training;
-    for (const name of ["mseWeight", "rankWeight", "hingeWeight", "hingeMargin"] as const) {
+    for (const name of ["mseWeight", "rankWeight", "hingeWeight", "hingeMargin", "listWeight"] as const) {
       const value = this.training[name];
+      if (name === "listWeight" && value === undefined) continue;
       if (!(typeof value === "number" && Number.isFinite(value) && value >= 0))
         throw new RangeError(`${name} must be a number ≥ 0, got ${shown(value)}`);
     }
-    const { mseWeight, rankWeight, hingeWeight } = this.training;
-    if (mseWeight + rankWeight + hingeWeight === 0)
-      throw new RangeError("mseWeight, rankWeight and hingeWeight are all 0: there is no loss to train on");
+    const { mseWeight, rankWeight, hingeWeight, listWeight = 0 } = this.training;
+    if (mseWeight + rankWeight + hingeWeight + listWeight === 0)
+      throw new RangeError(
+        "mseWeight, rankWeight, hingeWeight and listWeight are all 0: there is no loss to train on",
+      );
     const table = this.training.epochsByLabels;
     if (
       table !== undefined &&

@@ -9,6 +9,7 @@ import { initBackend, tf } from "../tensor/backend.js";
 import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
 import { type CellInput, cellInputList } from "./cell-inputs.js";
 import type { EnsemblePredictor } from "./ensemble.js";
+import { listMleLoss } from "./listmle.js";
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
 import { createPredictor, loadPredictor, TRANSFORMER_ENSEMBLE_SIZE } from "./registry.js";
 import { epochsFor, SupervisedPredictor, trainingLoss } from "./supervised.js";
@@ -171,6 +172,48 @@ test("the hinge loss and its hand-written gradient equal tfjs' autodiff of the d
     for (let i = 0; i < a.length; i++)
       assert.ok(Math.abs(a[i] - b[i]) < 1e-6, `gradient ${i}: ${a[i]} vs ${b[i]}`);
   }
+});
+
+test("ListMLE: the Plackett–Luce negative log-likelihood of the true order, its gradient equal to autodiff's", () => {
+  // three cells, true order 2 > 0 > 1: (1/3)·[log(e^p2 + e^p0 + e^p1) − p2 + log(e^p0 + e^p1) − p0 + 0]
+  const p = [0.3, -0.2, 1.1];
+  const byHand =
+    (Math.log(Math.exp(1.1) + Math.exp(0.3) + Math.exp(-0.2)) -
+      1.1 +
+      Math.log(Math.exp(0.3) + Math.exp(-0.2)) -
+      0.3) /
+    3;
+  const value = listMleLoss(tf.tensor1d(p), tf.tensor1d([0.5, 0.1, 0.9])).dataSync()[0];
+  assert.ok(Math.abs(value - byHand) < 1e-6, `${value} vs ${byHand}`);
+  const predicted = tf.variable(tf.randomNormal([30], 0, 2, "float32", 21)) as tf.Variable<tf.Rank.R1>;
+  const target = tf.randomUniform([30], 0, 1, "float32", 22) as tf.Tensor1D;
+  // dense reference: order by target (descending), log of reversed cumulative sums of exp
+  const reference = () => {
+    const y = target.dataSync();
+    const order = Array.from({ length: 30 }, (_, i) => i).sort((a, b) => y[b] - y[a]);
+    // a permutation matrix (the wasm backend has no gradient for gather)
+    const permutation = tf.cast(tf.oneHot(tf.tensor1d(order, "int32"), 30), "float32");
+    const sorted = tf.reshape(tf.matMul(permutation, tf.reshape(predicted, [30, 1])), [30]);
+    const logSuffix = tf.log(tf.cumsum(tf.exp(sorted), 0, false, true));
+    return tf.mean(tf.sub(logSuffix, sorted)) as tf.Scalar;
+  };
+  const ours = tf.variableGrads(() => listMleLoss(predicted, target));
+  const dense = tf.variableGrads(reference);
+  assert.ok(Math.abs(ours.value.dataSync()[0] - dense.value.dataSync()[0]) < 1e-4);
+  const a = ours.grads[predicted.name].dataSync();
+  const b = dense.grads[predicted.name].dataSync();
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `gradient ${i}: ${a[i]} vs ${b[i]}`);
+  // the true order scores lower than its reverse
+  const y = tf.tensor1d([3, 2, 1, 0]);
+  assert.ok(
+    listMleLoss(tf.tensor1d([3, 2, 1, 0]), y).dataSync()[0] <
+      listMleLoss(tf.tensor1d([0, 1, 2, 3]), y).dataSync()[0],
+  );
+  assert.throws(
+    () => new SupervisedPredictor("transformer", space, transformerNetwork(space), { listWeight: -1 }),
+    /listWeight must be a number ≥ 0, got -1/,
+  );
 });
 
 test("the training loss weighs its terms as asked", () => {
