@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { TRANSFORMER_FROM_LABELS } from "../predictors/registry.js";
+import { MOST_ACCURATE_METHOD } from "../predictors/registry.js";
 import { REPO_ROOT, testData } from "../testing/fixtures.js";
 
 const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
@@ -17,12 +17,15 @@ function evaluate(args: string[]) {
   return JSON.parse(r.stdout) as { method: string; inputs?: string[]; ktau: { mean: number } };
 }
 
-test("evaluate without --method: mlp below TRANSFORMER_FROM_LABELS labels, transformer from there, ssa with assessor flags", () => {
-  assert.equal(evaluate(["--labels", String(TRANSFORMER_FROM_LABELS - 1)]).method, "mlp");
-  const transformer = evaluate(["--labels", String(TRANSFORMER_FROM_LABELS)]);
-  assert.equal(transformer.method, "transformer");
-  assert.ok(transformer.ktau.mean > 0.5, `Kendall tau ${transformer.ktau.mean}`);
-  assert.equal(evaluate(["--labels", "50", "--pretrain-steps", "0", "--max-steps", "5"]).method, "ssa");
+test("evaluate without --method: the most accurate predictor measured (transformer-ensemble), ssa with assessor flags", () => {
+  const result = evaluate(["--labels", "150"]);
+  assert.equal(result.method, MOST_ACCURATE_METHOD);
+  assert.equal(result.method, "transformer-ensemble");
+  assert.ok(result.ktau.mean > 0.5, `Kendall tau ${result.ktau.mean}`);
+  assert.equal(
+    evaluate(["--labels", "50", "--pretrain-steps", "0", "--min-steps", "5", "--max-steps", "5"]).method,
+    "ssa",
+  );
 });
 
 test("evaluate --inputs: the transformer reads them and the result says so", () => {

@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
-import { type Method, mostAccurateMethod, TRANSFORMER_FROM_LABELS } from "../predictors/registry.js";
+import { type Method, MOST_ACCURATE_METHOD } from "../predictors/registry.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
@@ -16,7 +16,7 @@ export function evaluateCommand(): Command {
     .addOption(spaceOption())
     .addOption(
       methodOption(
-        `predictor (default: the most accurate measured — mlp below ${TRANSFORMER_FROM_LABELS} labels, transformer from ${TRANSFORMER_FROM_LABELS}; ssa when assessor flags are given)`,
+        `predictor (default: the most accurate measured, ${MOST_ACCURATE_METHOD}; ssa when assessor flags are given)`,
         null,
       ),
     )
@@ -31,9 +31,9 @@ export function evaluateCommand(): Command {
     .addOption(jobsOption())
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay evaluate --space nb101 --labels 1000 --seeds 0-4 --jobs 2 --json   # transformer\n" +
+      "\nExamples:\n  nas-assay evaluate --space nb101 --labels 1000 --seeds 0-4 --jobs 2 --json\n" +
         "  nas-assay evaluate --space nb101 --method ssa --labels 1000 --seeds 0-4 --jobs 2 --json\n" +
-        "  nas-assay evaluate --space nb201 --labels 100 --seed-count 10   # mlp",
+        "  nas-assay evaluate --space nb201 --method mlp --labels 100 --seed-count 10",
     );
   return withAssessorFlags(command).action(async (opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
@@ -42,7 +42,7 @@ export function evaluateCommand(): Command {
     // assessor flags configure the assessor only: without --method they ask for it
     const method =
       (opts.method as Method | undefined) ??
-      (Object.keys(assessor).length > 0 ? "ssa" : mostAccurateMethod(opts.labels as number));
+      (Object.keys(assessor).length > 0 ? "ssa" : MOST_ACCURATE_METHOD);
     const result = await withProgress(options, "evaluate", "%", (update) =>
       evaluate(
         {
