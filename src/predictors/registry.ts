@@ -89,8 +89,8 @@ const ENSEMBLES: Partial<
 /**
  * The most accurate predictor measured, `evaluate`'s default (docs/transformer.md, "Ensembles" and
  * "evaluate's default predictor"): N random labels, Kendall tau-b, seeds 0–4, paired by seed. Against
- * one transformer (NAS-Bench-101 on 20,000 test cells per seed): +0.061 at 100 labels, +0.025 at 424
- * (5 of 5 seeds each); NAS-Bench-201 (all test cells) +0.027 at 78, +0.016 at 156. The transformer is
+ * one transformer (NAS-Bench-101, all test cells): +0.062 at 100 labels, +0.025 at 424, and +0.024 at
+ * 1,000 on 20,000 test cells per seed (5 of 5 seeds each); NAS-Bench-201 (all test cells) +0.027 at 78, +0.016 at 156. The transformer is
  * ahead of the MLP from 424 NAS-Bench-101 and 469 NAS-Bench-201 labels; the ensemble is level with the
  * MLP at 78 and 156 NAS-Bench-201 labels (+0.007, +0.002) and far ahead at 100 NAS-Bench-101 labels
  * (0.655 against 0.594). The assessor (ssa) is behind all of them.
