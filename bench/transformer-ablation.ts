@@ -4,13 +4,17 @@
  * fitted on the same labeled cells per seed; prints one JSON line per run, then each variant's mean ± std
  * and its per-seed difference from the first variant.
  * Usage: node dist/bench/transformer-ablation.js SPACE LABELS SEEDS VARIANTS [TARGET] [TEST_SAMPLE]
- *   SEEDS a comma list; VARIANTS a JSON list of {"name", "network"?, "training"?}; TEST_SAMPLE scores on
- *   that many of the remaining cells (the first of the seed's random order) instead of all of them
+ *   SEEDS a comma list; VARIANTS a JSON list of {"name", "network"?, "training"?, "members"?}; "members"
+ *   k > 1 makes the variant an ensemble of k such transformers (member i from seed + i·SEED_STRIDE, as
+ *   transformer-ensemble); TEST_SAMPLE scores on that many of the remaining cells (the first of the
+ *   seed's random order) instead of all of them. Each run's line has its fit and predict seconds.
  */
 import { loadBenchmark, targetValues } from "../src/benchmark.js";
 import { dataDir } from "../src/data/locations.js";
 import { meanStd } from "../src/eval/evaluate.js";
 import { kendallTau } from "../src/eval/metrics.js";
+import { EnsemblePredictor } from "../src/predictors/ensemble.js";
+import type { Predictor } from "../src/predictors/predictor.js";
 import { SupervisedPredictor } from "../src/predictors/supervised.js";
 import { TRANSFORMER_TRAINING, transformerNetwork } from "../src/predictors/transformer.js";
 import { Rng } from "../src/random.js";
@@ -20,6 +24,7 @@ interface Variant {
   name: string;
   network?: Record<string, unknown>;
   training?: Record<string, unknown>;
+  members?: number;
 }
 
 const [spaceName, labelsArg, seedsArg, variantsArg, targetArg, sampleArg] = process.argv.slice(2);
@@ -43,19 +48,34 @@ for (const seed of seeds) {
   );
   const actual = Float64Array.from(test, (id) => truth[id]);
   for (const [k, variant] of variants.entries()) {
-    const model = new SupervisedPredictor(
-      "transformer",
-      space,
-      transformerNetwork(space, variant.network ?? {}),
-      {
+    const single = () =>
+      new SupervisedPredictor("transformer", space, transformerNetwork(space, variant.network ?? {}), {
         ...TRANSFORMER_TRAINING,
         ...variant.training,
-      },
-    );
+      });
+    const members = variant.members ?? 1;
+    const model: Predictor =
+      members > 1
+        ? new EnsemblePredictor("transformer-ensemble", space, Array.from({ length: members }, single))
+        : single();
+    let started = performance.now();
     await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed });
-    const tau = kendallTau(await model.predict(test), actual);
+    const fitSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const predicted = await model.predict(test);
+    const predictSeconds = (performance.now() - started) / 1000;
+    const tau = kendallTau(predicted, actual);
     taus[k].push(tau);
-    console.log(JSON.stringify({ variant: variant.name, labels: Number(labelsArg), seed, ktau: tau }));
+    console.log(
+      JSON.stringify({
+        variant: variant.name,
+        labels: Number(labelsArg),
+        seed,
+        ktau: tau,
+        fitSeconds,
+        predictSeconds,
+      }),
+    );
   }
 }
 console.log(

@@ -1,44 +1,58 @@
 /** `nas-assay evaluate`: the paper's protocol — N_l random labels, test on all remaining cells, several seeds. */
 import { Command, Option } from "commander";
 import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
-import type { Method } from "../predictors/registry.js";
+import type { CellInput } from "../predictors/cell-inputs.js";
+import { type Method, MOST_ACCURATE_METHOD } from "../predictors/registry.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
 import { integerFlag } from "./flag-values.js";
-import { jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
+import { inputsOption, jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
 export function evaluateCommand(): Command {
   const command = new Command("evaluate")
     .description("train one model per seed on N_l random cells and score it on all remaining cells")
     .addOption(spaceOption())
-    .addOption(methodOption())
+    .addOption(
+      methodOption(
+        `predictor (default: the most accurate measured, ${MOST_ACCURATE_METHOD}; ssa when assessor flags are given)`,
+        null,
+      ),
+    )
     .addOption(
       new Option("--labels <n>", "labeled cells per seed (2..cells of the space − 2)")
         .argParser(integerFlag(2))
         .makeOptionMandatory(),
     )
-    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)");
+    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
+    .addOption(inputsOption());
   withSeedOptions(command, 5)
     .addOption(jobsOption())
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay evaluate --space nb101 --method ssa --labels 1000 --seeds 0-4 --jobs 2 --json\n" +
-        "  nas-assay evaluate --space nb201 --labels 100 --seed-count 10",
+      "\nExamples:\n  nas-assay evaluate --space nb101 --labels 1000 --seeds 0-4 --jobs 2 --json\n" +
+        "  nas-assay evaluate --space nb101 --method ssa --labels 1000 --seeds 0-4 --jobs 2 --json\n" +
+        "  nas-assay evaluate --space nb201 --method mlp --labels 100 --seed-count 10",
     );
   return withAssessorFlags(command).action(async (opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
     const seeds = seedsOf(opts) ?? [];
+    const assessor = assessorFlags(opts);
+    // assessor flags configure the assessor only: without --method they ask for it
+    const method =
+      (opts.method as Method | undefined) ??
+      (Object.keys(assessor).length > 0 ? "ssa" : MOST_ACCURATE_METHOD);
     const result = await withProgress(options, "evaluate", "%", (update) =>
       evaluate(
         {
-          method: opts.method as Method,
+          method,
           space: opts.space as SpaceName,
           data: options.dataDir,
           target: opts.target as string | undefined,
           labels: opts.labels as number,
-          options: assessorFlags(opts),
+          options: assessor,
+          ...(opts.inputs ? { inputs: opts.inputs as CellInput[] } : {}),
         },
         seeds,
         opts.jobs as number,
@@ -49,7 +63,7 @@ export function evaluateCommand(): Command {
       `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
     print(options, result, () =>
       [
-        `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} ${result.labeledCells < result.spaceCells ? `labeled cells (${result.labeledCells} of ${result.spaceCells} cells have labels)` : "cells"}, seeds ${result.seeds.join(",")}`,
+        `${result.method}${result.inputs ? ` (inputs ${result.inputs.join(", ")})` : ""} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} ${result.labeledCells < result.spaceCells ? `labeled cells (${result.labeledCells} of ${result.spaceCells} cells have labels)` : "cells"}, seeds ${result.seeds.join(",")}`,
         `Kendall tau ${f(result.ktau)}   Spearman ${f(result.spearman)}   Pearson ${f(result.pearson)}   MSE ${f(result.mse, 5)}`,
         ...whyNaN(result),
         `precision@100 ${result.testCells > 100 ? f(result.precisionAt100, 3) : `n/a (only ${result.testCells} test cells: all of them are in any top 100)`}   true accuracy of the predicted best ${f(result.predictedBestTruth)}`,

@@ -4,7 +4,8 @@
  */
 import { type Command, Option } from "commander";
 import { LABEL_SCALES } from "../data/user-labels.js";
-import { METHODS, methodName } from "../predictors/registry.js";
+import { CELL_INPUTS, cellInputList } from "../predictors/cell-inputs.js";
+import { METHODS, METHODS_WITH_INPUTS, methodName } from "../predictors/registry.js";
 import { SPACE_NAMES, spaceName } from "../spaces/registry.js";
 import { firstSeeds, integerFlag, MAX_SEEDS, parsedBy, seedListFlag } from "./flag-values.js";
 
@@ -21,6 +22,14 @@ export function methodOption(help = "predictor", fallback: string | null = "ssa"
     parsedBy(methodName),
   );
   return fallback === null ? option : option.default(fallback);
+}
+
+/** `--inputs`: per-cell inputs a transformer reads beside the graph (a comma-separated list). */
+export function inputsOption(): Option {
+  return new Option(
+    "--inputs <list>",
+    `per-cell inputs read beside the graph, comma-separated: ${CELL_INPUTS.join(", ")} (log-scaled; methods ${METHODS_WITH_INPUTS.join(", ")}; default none)`,
+  ).argParser(parsedBy(cellInputList));
 }
 
 /** `--jobs`: worker threads, at least 1. */

@@ -5,16 +5,18 @@ import { drawLabeled, labeledCells, loadBenchmark, targetValues } from "../bench
 import { checkOutputFile } from "../data/output-path.js";
 import { type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
+import type { CellInput } from "../predictors/cell-inputs.js";
 import { createPredictor, methodName } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
 import { seedFlag } from "./flag-values.js";
-import { methodOption, scaleOption, spaceOption } from "./options.js";
+import { inputsOption, methodOption, scaleOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface TrainOptions {
+  inputs?: CellInput[];
   space: string;
   method: string;
   labels: string;
@@ -36,6 +38,7 @@ export function trainCommand(): Command {
     )
     .option("--target <name>", "label to learn: a benchmark target, or the column of your file")
     .addOption(scaleOption())
+    .addOption(inputsOption())
     .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
     .requiredOption("--out <file>", "model file to write")
     .addHelpText(
@@ -89,7 +92,7 @@ export function trainCommand(): Command {
       labeled = own.ids;
       labels = own.values;
     }
-    const predictor = createPredictor(method, space, assessorFlags(opts));
+    const predictor = createPredictor(method, space, assessorFlags(opts), { inputs: opts.inputs });
     const bar = progressBar(options, "train", "%");
     const started = performance.now();
     try {

@@ -8,7 +8,8 @@ import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues 
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
-import { createPredictor, type Method } from "../predictors/registry.js";
+import type { CellInput } from "../predictors/cell-inputs.js";
+import { checkExtras, createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { forEachSeed, inWorker } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
@@ -29,6 +30,8 @@ export interface EvaluationSpec {
   target?: string;
   labels: number;
   options?: Partial<AssessorOptions>;
+  /** Per-cell inputs the predictor reads beside the graph (transformer methods; cell-inputs.ts). */
+  inputs?: CellInput[];
   /**
    * Unlabeled cells the assessor may use (N_u): the first N_u test cells of the seed's random order;
    * 0 = none (batches are filled from the labeled cells); absent = all remaining cells.
@@ -73,6 +76,8 @@ export interface EvaluationResult {
   space: SpaceName;
   target: string;
   labels: number;
+  /** The per-cell inputs the predictor read, when any. */
+  inputs?: CellInput[];
   seeds: number[];
   /** Test cells per seed: the labeled cells not drawn as labels. */
   testCells: number;
@@ -110,7 +115,7 @@ export async function evaluateSeed(
   const order = drawLabeled(space, pool, new Rng(seed), available); // a random permutation of the labeled cells
   const labeled = order.subarray(0, spec.labels);
   const test = order.subarray(spec.labels);
-  const predictor = createPredictor(spec.method, space, spec.options);
+  const predictor = createPredictor(spec.method, space, spec.options, { inputs: spec.inputs });
   let started = performance.now();
   const unlabeled = spec.unlabeled;
   if (unlabeled !== undefined && !(Number.isInteger(unlabeled) && unlabeled >= 0 && unlabeled <= test.length))
@@ -196,6 +201,7 @@ export async function evaluate(
     );
   }
   checkLabelCount(spec.labels, available, benchmark.space.size);
+  checkExtras(spec.method, benchmark.space, { inputs: spec.inputs });
   const runs = await forEachSeed(
     seeds,
     jobs,
@@ -212,6 +218,7 @@ export async function evaluate(
     space: spec.space,
     target,
     labels: spec.labels,
+    ...(spec.inputs?.length ? { inputs: spec.inputs } : {}),
     seeds,
     testCells: available - spec.labels,
     labeledCells: available,

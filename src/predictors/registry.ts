@@ -3,6 +3,7 @@ import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import type { AssessorOptions } from "./assessor/options.js";
+import { type CellInput, requireCellInputs } from "./cell-inputs.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor } from "./ensemble.js";
 import { ginNetwork } from "./gin.js";
@@ -39,6 +40,7 @@ export const METHODS = [
   "mlp-ensemble",
   "gin",
   "transformer",
+  "transformer-ensemble",
 ] as const;
 export type Method = (typeof METHODS)[number];
 
@@ -59,6 +61,12 @@ export const SSA_ENSEMBLE_SIZE = 3;
 export const MLP_ENSEMBLE_SIZE = 5;
 
 /**
+ * Transformers in "transformer-ensemble" (each from its own seed; the mean of their calibrated
+ * predictions). Measured in docs/transformer.md ("Ensembles").
+ */
+export const TRANSFORMER_ENSEMBLE_SIZE = 5;
+
+/**
  * The ensembles: each the mean of `size` models of one single method, fitted from different seeds;
  * `training` replaces a supervised member's own training options where it says.
  */
@@ -75,7 +83,28 @@ const ENSEMBLES: Partial<
     size: MLP_ENSEMBLE_SIZE,
     training: { reorder: false, predictOrders: 1 },
   },
+  "transformer-ensemble": { member: "transformer", size: TRANSFORMER_ENSEMBLE_SIZE },
 };
+
+/**
+ * The most accurate predictor measured, `evaluate`'s default (docs/transformer.md, "Ensembles" and
+ * "evaluate's default predictor"): N random labels, Kendall tau-b, seeds 0–4, paired by seed. Against
+ * one transformer (NAS-Bench-101, all test cells): +0.062 at 100 labels, +0.025 at 424, and +0.024 at
+ * 1,000 on 20,000 test cells per seed (5 of 5 seeds each); NAS-Bench-201 (all test cells) +0.027 at 78, +0.016 at 156. The transformer is
+ * ahead of the MLP from 424 NAS-Bench-101 and 469 NAS-Bench-201 labels; the ensemble is level with the
+ * MLP at 78 and 156 NAS-Bench-201 labels (+0.007, +0.002) and far ahead at 100 NAS-Bench-101 labels
+ * (0.655 against 0.594). The assessor (ssa) is behind all of them.
+ */
+export const MOST_ACCURATE_METHOD: Method = "transformer-ensemble";
+
+/** The methods whose networks read per-cell inputs (`PredictorExtras.inputs`). */
+export const METHODS_WITH_INPUTS: readonly Method[] = ["transformer", "transformer-ensemble"];
+
+/** Options of createPredictor beyond the assessor's. */
+export interface PredictorExtras {
+  /** Per-cell inputs the network reads beside the graph (cell-inputs.ts); only METHODS_WITH_INPUTS. */
+  inputs?: CellInput[];
+}
 
 /** The single models (every method but the ensembles of them). */
 export const SINGLE_METHODS: readonly Method[] = METHODS.filter((method) => ENSEMBLES[method] === undefined);
@@ -89,30 +118,53 @@ export function methodName(name: string): Method {
 }
 
 /**
+ * Checks `extras` for `method` on `space` before any work; returns the inputs (none when absent).
+ * Throws UserError for inputs given to a method without them or that the space cannot compute.
+ */
+export function checkExtras(
+  method: Method,
+  space: SearchSpace<unknown>,
+  extras: PredictorExtras,
+): CellInput[] {
+  const inputs = extras.inputs ?? [];
+  if (inputs.length === 0) return [];
+  if (!METHODS_WITH_INPUTS.includes(method))
+    throw new UserError(
+      `per-cell inputs (${inputs.join(", ")}) apply to the methods ${METHODS_WITH_INPUTS.join(", ")}, not ${method}`,
+    );
+  requireCellInputs(space, inputs);
+  return inputs;
+}
+
+/**
  * A fresh, unfitted predictor: "ssa" the semi-supervised assessor, "ssa-noae" its ablation without
  * auto-encoder (paper, Table 4), "e2epp" a random forest, "peephole" an LSTM over the layers,
  * "mlp" a perceptron on the flat encoding, "gin" a graph network on the cell's DAG,
  * "transformer" a structure-aware graph transformer (transformer.ts), "ssa-ensemble"
  * the mean of SSA_ENSEMBLE_SIZE assessors fitted from different seeds, "mlp-ensemble" the mean of
- * MLP_ENSEMBLE_SIZE MLPs on the stored vertex order. `options` are the assessor's.
+ * MLP_ENSEMBLE_SIZE MLPs on the stored vertex order, "transformer-ensemble" the mean of
+ * TRANSFORMER_ENSEMBLE_SIZE transformers. `options` are the assessor's; `extras.inputs` the per-cell
+ * inputs of a transformer (UserError for another method, or a space that cannot compute them).
  */
 export function createPredictor(
   method: Method,
   space: SearchSpace<unknown>,
   options: Partial<AssessorOptions> = {},
+  extras: PredictorExtras = {},
 ): Predictor {
   const ensemble = ENSEMBLES[method];
   const member = ensemble?.member ?? method;
   const given = Object.keys(options);
   if (given.length > 0 && member !== "ssa" && member !== "ssa-noae")
     throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
+  const inputs = checkExtras(method, space, extras);
   if (ensemble) {
     const members = Array.from({ length: ensemble.size }, () =>
-      createSingle(member, space, options, ensemble.training),
+      createSingle(member, space, options, ensemble.training, inputs),
     );
     return new EnsemblePredictor(method, space, members);
   }
-  return createSingle(method, space, options);
+  return createSingle(method, space, options, {}, inputs);
 }
 
 /** One model of a single method; `training` replaces a supervised model's training options where it says. */
@@ -121,6 +173,7 @@ function createSingle(
   space: SearchSpace<unknown>,
   options: Partial<AssessorOptions>,
   training: Partial<TrainingOptions> = {},
+  inputs: CellInput[] = [],
 ): Predictor {
   switch (method) {
     case "ssa":
@@ -133,10 +186,15 @@ function createSingle(
     case "mlp":
     case "gin":
     case "transformer":
-      return new SupervisedPredictor(method, space, SUPERVISED[method].network(space, {}), {
-        ...SUPERVISED[method].training,
-        ...training,
-      });
+      return new SupervisedPredictor(
+        method,
+        space,
+        SUPERVISED[method].network(space, inputs.length > 0 ? { inputs } : {}),
+        {
+          ...SUPERVISED[method].training,
+          ...training,
+        },
+      );
     default:
       throw new Error(`no predictor for the method ${method}`);
   }

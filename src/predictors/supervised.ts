@@ -11,7 +11,15 @@ import type { MatrixEncoding, SearchSpace } from "../spaces/search-space.js";
 import { reorderVertices } from "../spaces/vertex-order.js";
 import { initBackend, tf } from "../tensor/backend.js";
 import { type Calibration, calibrate, fitCalibration } from "./calibration.js";
+import {
+  type CellInput,
+  checkCellInputs,
+  columnScaling,
+  logCellInputs,
+  requireCellInputs,
+} from "./cell-inputs.js";
 import { scaleLabels } from "./label-scaling.js";
+import { listMleLoss } from "./listmle.js";
 import {
   calibrationField,
   fieldError,
@@ -30,8 +38,19 @@ export interface ScoringNetwork {
   readonly options: Record<string, unknown>;
   /** Shapes of the weights in order; matrices start Glorot-uniform, vectors at zero. */
   shapes(): number[][];
-  /** Scores for a batch of encodings (count × the space's encoding size). */
+  /**
+   * Per-cell inputs read after the encoding (cell-inputs.ts), standardised log10 values, one column
+   * each in this order; absent or empty: the encoding only.
+   */
+  readonly inputs?: readonly CellInput[];
+  /** Scores for a batch of encodings (count × (the space's encoding size + inputs)). */
   forward(weights: tf.Tensor[], x: tf.Tensor2D): tf.Tensor1D;
+}
+
+/** How the per-cell inputs are standardised: log10 value − mean, over std; from the labeled cells of the fit. */
+export interface InputScaling {
+  mean: number[];
+  std: number[];
 }
 
 export interface TrainingOptions {
@@ -54,6 +73,8 @@ export interface TrainingOptions {
   /** Weight of the pairwise hinge ranking loss (pairwise-hinge.ts), and its margin. */
   hingeWeight: number;
   hingeMargin: number;
+  /** Weight of the listwise ListMLE loss (listmle.ts); absent = 0. */
+  listWeight?: number;
   /**
    * Show each training cell in a random topological vertex order each time it enters a batch (another
    * matrix of the same cell; see spaces/vertex-order.ts), so that the network learns the orders are one cell.
@@ -89,18 +110,20 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
 
 /**
  * The weighted training loss of predictions against quantile-scaled targets: mseWeight × MSE +
- * rankWeight × pairwise logistic loss + hingeWeight × pairwise hinge loss (terms of weight 0 skipped).
+ * rankWeight × pairwise logistic loss + hingeWeight × pairwise hinge loss + listWeight × ListMLE
+ * (terms of weight 0 skipped).
  */
 export function trainingLoss(
   predicted: tf.Tensor1D,
   target: tf.Tensor1D,
-  o: Pick<TrainingOptions, "mseWeight" | "rankWeight" | "hingeWeight" | "hingeMargin">,
+  o: Pick<TrainingOptions, "mseWeight" | "rankWeight" | "hingeWeight" | "hingeMargin" | "listWeight">,
 ): tf.Scalar {
   const terms: tf.Tensor[] = [];
   if (o.mseWeight > 0) terms.push(tf.mul(o.mseWeight, tf.mean(tf.square(tf.sub(predicted, target)))));
   if (o.rankWeight > 0) terms.push(tf.mul(o.rankWeight, rankingLoss(predicted, target)));
   if (o.hingeWeight > 0)
     terms.push(tf.mul(o.hingeWeight, pairwiseHingeLoss(predicted, target, o.hingeMargin)));
+  if ((o.listWeight ?? 0) > 0) terms.push(tf.mul(o.listWeight ?? 0, listMleLoss(predicted, target)));
   return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
 }
 
@@ -120,6 +143,8 @@ const PREDICT_CHUNK = 16384;
 interface Fitted {
   weights: tf.Variable[];
   calibration: Calibration;
+  /** Present when the network reads per-cell inputs. */
+  inputScaling?: InputScaling;
 }
 
 export class SupervisedPredictor implements Predictor {
@@ -134,14 +159,17 @@ export class SupervisedPredictor implements Predictor {
   ) {
     this.training = { ...DEFAULT_TRAINING_OPTIONS, ...training };
     const { predictOrders, reorder } = this.training;
-    for (const name of ["mseWeight", "rankWeight", "hingeWeight", "hingeMargin"] as const) {
+    for (const name of ["mseWeight", "rankWeight", "hingeWeight", "hingeMargin", "listWeight"] as const) {
       const value = this.training[name];
+      if (name === "listWeight" && value === undefined) continue;
       if (!(typeof value === "number" && Number.isFinite(value) && value >= 0))
         throw new RangeError(`${name} must be a number ≥ 0, got ${shown(value)}`);
     }
-    const { mseWeight, rankWeight, hingeWeight } = this.training;
-    if (mseWeight + rankWeight + hingeWeight === 0)
-      throw new RangeError("mseWeight, rankWeight and hingeWeight are all 0: there is no loss to train on");
+    const { mseWeight, rankWeight, hingeWeight, listWeight = 0 } = this.training;
+    if (mseWeight + rankWeight + hingeWeight + listWeight === 0)
+      throw new RangeError(
+        "mseWeight, rankWeight, hingeWeight and listWeight are all 0: there is no loss to train on",
+      );
     const table = this.training.epochsByLabels;
     if (
       table !== undefined &&
@@ -176,6 +204,40 @@ export class SupervisedPredictor implements Predictor {
       );
     if (typeof reorder !== "boolean")
       throw new RangeError(`reorder must be true or false, got ${JSON.stringify(reorder)}`);
+    const inputs = checkCellInputs(network.inputs ?? []);
+    if (inputs.length > 0) {
+      requireCellInputs(space, inputs);
+      if (reorder || predictOrders > 1)
+        throw new RangeError(
+          "per-cell inputs go with the stored vertex order only (reorder false, predictOrders 1)",
+        );
+    }
+  }
+
+  /** The per-cell inputs the network reads (none for most). */
+  private get inputs(): readonly CellInput[] {
+    return this.network.inputs ?? [];
+  }
+
+  /** Floats per cell the network reads: the encoding, then one per input. */
+  private get width(): number {
+    return this.space.encoding.size + this.inputs.length;
+  }
+
+  /** The encodings of `ids`, each followed by its standardised inputs (when the network reads any). */
+  private encodeCells(ids: ArrayLike<number>, scaling: InputScaling | undefined): Float32Array {
+    const encoded = this.space.encode(ids);
+    const f = this.inputs.length;
+    if (f === 0 || !scaling) return encoded;
+    const size = this.space.encoding.size;
+    const values = logCellInputs(this.space, this.inputs, ids);
+    const x = new Float32Array(ids.length * (size + f));
+    for (let i = 0; i < ids.length; i++) {
+      x.set(encoded.subarray(i * size, (i + 1) * size), i * (size + f));
+      for (let k = 0; k < f; k++)
+        x[i * (size + f) + size + k] = (values[i * f + k] - scaling.mean[k]) / scaling.std[k];
+    }
+    return x;
   }
 
   /** The matrix layout whose vertex orders reorder/predictOrders vary; none for a flat encoding (no vertices). */
@@ -185,22 +247,24 @@ export class SupervisedPredictor implements Predictor {
   }
 
   /** Raw scores, each the mean over `predictOrders` vertex orders of the cell (fixed per cell). */
-  private async scores(weights: tf.Variable[], ids: ArrayLike<number>): Promise<Float32Array> {
+  private async scores(
+    weights: tf.Variable[],
+    ids: ArrayLike<number>,
+    scaling: InputScaling | undefined,
+  ): Promise<Float32Array> {
     const out = new Float32Array(ids.length);
-    const encoding = this.space.encoding;
+    const width = this.width;
     const matrix = this.vertexOrders();
     const orders = matrix ? this.training.predictOrders : 1;
     for (let start = 0; start < ids.length; start += PREDICT_CHUNK) {
       const chunk = Array.prototype.slice.call(ids, start, Math.min(ids.length, start + PREDICT_CHUNK));
-      const stored = this.space.encode(chunk);
+      const stored = this.encodeCells(chunk, scaling);
       for (let order = 0; order < orders; order++) {
         const x = order === 0 ? stored : stored.slice();
         if (order > 0)
           for (const [row, id] of chunk.entries())
             reorderVertices(x, matrix as MatrixEncoding, row, Rng.keyed(id, order));
-        const values = tf.tidy(() =>
-          this.network.forward(weights, tf.tensor2d(x, [chunk.length, encoding.size])),
-        );
+        const values = tf.tidy(() => this.network.forward(weights, tf.tensor2d(x, [chunk.length, width])));
         const data = await values.data();
         values.dispose();
         for (let i = 0; i < chunk.length; i++) out[start + i] += data[i] / orders;
@@ -216,8 +280,12 @@ export class SupervisedPredictor implements Predictor {
     const { labeled, labels } = checkedLabels(input, this.space, 2);
     const n = labeled.length;
     const y = scaleLabels(labels, "quantile");
-    const x = this.space.encode(labeled);
-    const width = this.space.encoding.size;
+    const inputScaling =
+      this.inputs.length > 0
+        ? columnScaling(logCellInputs(this.space, this.inputs, labeled), this.inputs.length)
+        : undefined;
+    const x = this.encodeCells(labeled, inputScaling);
+    const width = this.width;
     const rng = new Rng(input.seed);
     const reorder = o.reorder ? this.vertexOrders() : undefined;
     const weights = this.network.shapes().map((shape) => {
@@ -266,9 +334,9 @@ export class SupervisedPredictor implements Predictor {
       if (step % 10 === 9) await yieldToEventLoop();
     }
     optimizer.dispose();
-    const calibration = fitCalibration(await this.scores(weights, labeled), labels);
+    const calibration = fitCalibration(await this.scores(weights, labeled, inputScaling), labels);
     if (this.fitted) tf.dispose(this.fitted.weights);
-    this.fitted = { weights, calibration };
+    this.fitted = { weights, calibration, ...(inputScaling ? { inputScaling } : {}) };
     input.onProgress?.(1);
   }
 
@@ -277,7 +345,7 @@ export class SupervisedPredictor implements Predictor {
     const fitted = this.fitted;
     if (!fitted) throw new Error("predict() before fit() or load()");
     checkIds(ids, this.space);
-    const scores = await this.scores(fitted.weights, ids);
+    const scores = await this.scores(fitted.weights, ids, fitted.inputScaling);
     onProgress?.(1);
     return Float64Array.from(scores, (s) => calibrate(fitted.calibration, s));
   }
@@ -289,6 +357,7 @@ export class SupervisedPredictor implements Predictor {
       network: this.network.options,
       training: this.training,
       calibration: fitted.calibration,
+      ...(fitted.inputScaling ? { inputScaling: fitted.inputScaling } : {}),
       weights: fitted.weights.map((w) => {
         const data = w.dataSync() as Float32Array;
         return {
@@ -348,9 +417,30 @@ export class SupervisedPredictor implements Predictor {
         shapes[k].reduce((a, b) => a * b, 1),
       );
     });
+    const inputs = predictor.network.inputs ?? [];
+    let inputScaling: InputScaling | undefined;
+    if (inputs.length > 0) {
+      const stored = requiredField(path, file, "inputScaling", "object") as Record<string, unknown>;
+      const column = (name: "mean" | "std") => {
+        const v = stored[name];
+        if (
+          !Array.isArray(v) ||
+          v.length !== inputs.length ||
+          v.some((x) => typeof x !== "number" || !Number.isFinite(x) || (name === "std" && x <= 0))
+        )
+          throw fieldError(
+            path,
+            `inputScaling.${name}`,
+            `is ${JSON.stringify(v)}; expected ${inputs.length} finite numbers${name === "std" ? " > 0" : ""} (one per input: ${inputs.join(", ")})`,
+          );
+        return v as number[];
+      };
+      inputScaling = { mean: column("mean"), std: column("std") };
+    }
     predictor.fitted = {
       weights: values.map((data, k) => tf.variable(tf.tensor(data, shapes[k]))),
       calibration,
+      ...(inputScaling ? { inputScaling } : {}),
     };
     return predictor;
   }

@@ -7,10 +7,19 @@ import { Rng } from "../random.js";
 import { matrixEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { initBackend, tf } from "../tensor/backend.js";
 import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
+import { type CellInput, cellInputList } from "./cell-inputs.js";
+import type { EnsemblePredictor } from "./ensemble.js";
+import { listMleLoss } from "./listmle.js";
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
-import { createPredictor, loadPredictor } from "./registry.js";
+import { createPredictor, loadPredictor, TRANSFORMER_ENSEMBLE_SIZE } from "./registry.js";
 import { epochsFor, SupervisedPredictor, trainingLoss } from "./supervised.js";
-import { relations, transformerNetwork } from "./transformer.js";
+import {
+  cellStructure,
+  neighbourMeans,
+  relations,
+  TRANSFORMER_TRAINING,
+  transformerNetwork,
+} from "./transformer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-transformer-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +69,11 @@ test("relation classes: self, forward and backward shortest-path distances, unre
   a[0 * 4 + 1] = 1;
   a[1 * 4 + 2] = 1;
   a[0 * 4 + 2] = 1;
-  const classes = relations(tf.tensor3d(a, [1, 4, 4])).arraySync()[0];
+  const rows = (x: Float32Array) => {
+    const flat = Array.from(relations(x, 1, 4));
+    return [0, 1, 2, 3].map((i) => flat.slice(i * 4, i * 4 + 4));
+  };
+  const classes = rows(a);
   // forward distance d is class d, backward d is class 3 + d, unrelated 7
   assert.deepEqual(classes, [
     [0, 1, 1, 7],
@@ -70,8 +83,8 @@ test("relation classes: self, forward and backward shortest-path distances, unre
   ]);
   const chain = new Float32Array(16);
   for (let i = 0; i < 3; i++) chain[i * 4 + i + 1] = 1;
-  assert.deepEqual(relations(tf.tensor3d(chain, [1, 4, 4])).arraySync()[0][0], [0, 1, 2, 3]);
-  assert.deepEqual(relations(tf.tensor3d(chain, [1, 4, 4])).arraySync()[0][3], [6, 5, 4, 0]);
+  assert.deepEqual(rows(chain)[0], [0, 1, 2, 3]);
+  assert.deepEqual(rows(chain)[3], [6, 5, 4, 0]);
 });
 
 test("any permutation of a cell's vertices gives the same score (no vertex positions; float order only)", () => {
@@ -90,6 +103,50 @@ test("any permutation of a cell's vertices gives the same score (no vertex posit
   assert.ok(spread > 0.1, `scores barely differ between cells (${spread})`);
   for (let c = 0; c < count; c++)
     assert.ok(Math.abs(a[c] - b[c]) <= 1e-5 * Math.max(1, Math.abs(a[c])), `cell ${c}: ${a[c]} vs ${b[c]}`);
+});
+
+test("neighbour means: the sparse sum equals the batched product it replaced, value and gradient, to the bit", () => {
+  const rng = new Rng(11);
+  const count = 300;
+  const x = randomCells(count, rng);
+  const s = cellStructure(x, count, V, K);
+  const d = 6;
+  const g = tf.variable(tf.randomNormal([count * V, d], 0, 1, "float32", 12)) as tf.Variable<tf.Rank.R2>;
+  const upstream = tf.randomNormal([count * V, 2 * d], 0, 1, "float32", 13);
+  // the formula of earlier versions: per cell, [predecessor means; successor means] = N·g
+  const reference = () => {
+    const product = tf.matMul(tf.tensor3d(s.neighbours, [count, 2 * V, V]), tf.reshape(g, [count, V, d]));
+    const perVertex = tf.reshape(tf.transpose(tf.reshape(product, [count, 2, V, d]), [0, 2, 1, 3]), [
+      count * V,
+      2 * d,
+    ]);
+    return tf.sum(tf.mul(perVertex, upstream)) as tf.Scalar;
+  };
+  const ours = () => tf.sum(tf.mul(neighbourMeans(g, s), upstream)) as tf.Scalar;
+  const a = tf.variableGrads(ours);
+  const b = tf.variableGrads(reference);
+  assert.deepEqual(
+    neighbourMeans(g, s).dataSync(),
+    tf
+      .tidy(() => {
+        const product = tf.matMul(tf.tensor3d(s.neighbours, [count, 2 * V, V]), tf.reshape(g, [count, V, d]));
+        return tf.reshape(tf.transpose(tf.reshape(product, [count, 2, V, d]), [0, 2, 1, 3]), [
+          count * V,
+          2 * d,
+        ]);
+      })
+      .dataSync(),
+  );
+  assert.deepEqual(a.grads[g.name].dataSync(), b.grads[g.name].dataSync());
+  assert.ok(a.grads[g.name].dataSync().some((v) => v !== 0));
+  // the weights: 1/in-degree on predecessors, 1/out-degree on successors, nothing else
+  const cell = 0;
+  for (let i = 0; i < V; i++) {
+    const preds = Array.from({ length: V }, (_, j) => x[cell * fakeSpace.encoding.size + j * V + i]);
+    const sum = preds.reduce((p, q) => p + q, 0);
+    for (let j = 0; j < V; j++)
+      assert.equal(s.neighbours[i * V + j], preds[j] === 0 ? 0 : Math.fround(1 / sum));
+  }
 });
 
 /** The hinge loss from tensor operations over every ordered pair (autodiff's gradient). */
@@ -115,6 +172,48 @@ test("the hinge loss and its hand-written gradient equal tfjs' autodiff of the d
     for (let i = 0; i < a.length; i++)
       assert.ok(Math.abs(a[i] - b[i]) < 1e-6, `gradient ${i}: ${a[i]} vs ${b[i]}`);
   }
+});
+
+test("ListMLE: the Plackett–Luce negative log-likelihood of the true order, its gradient equal to autodiff's", () => {
+  // three cells, true order 2 > 0 > 1: (1/3)·[log(e^p2 + e^p0 + e^p1) − p2 + log(e^p0 + e^p1) − p0 + 0]
+  const p = [0.3, -0.2, 1.1];
+  const byHand =
+    (Math.log(Math.exp(1.1) + Math.exp(0.3) + Math.exp(-0.2)) -
+      1.1 +
+      Math.log(Math.exp(0.3) + Math.exp(-0.2)) -
+      0.3) /
+    3;
+  const value = listMleLoss(tf.tensor1d(p), tf.tensor1d([0.5, 0.1, 0.9])).dataSync()[0];
+  assert.ok(Math.abs(value - byHand) < 1e-6, `${value} vs ${byHand}`);
+  const predicted = tf.variable(tf.randomNormal([30], 0, 2, "float32", 21)) as tf.Variable<tf.Rank.R1>;
+  const target = tf.randomUniform([30], 0, 1, "float32", 22) as tf.Tensor1D;
+  // dense reference: order by target (descending), log of reversed cumulative sums of exp
+  const reference = () => {
+    const y = target.dataSync();
+    const order = Array.from({ length: 30 }, (_, i) => i).sort((a, b) => y[b] - y[a]);
+    // a permutation matrix (the wasm backend has no gradient for gather)
+    const permutation = tf.cast(tf.oneHot(tf.tensor1d(order, "int32"), 30), "float32");
+    const sorted = tf.reshape(tf.matMul(permutation, tf.reshape(predicted, [30, 1])), [30]);
+    const logSuffix = tf.log(tf.cumsum(tf.exp(sorted), 0, false, true));
+    return tf.mean(tf.sub(logSuffix, sorted)) as tf.Scalar;
+  };
+  const ours = tf.variableGrads(() => listMleLoss(predicted, target));
+  const dense = tf.variableGrads(reference);
+  assert.ok(Math.abs(ours.value.dataSync()[0] - dense.value.dataSync()[0]) < 1e-4);
+  const a = ours.grads[predicted.name].dataSync();
+  const b = dense.grads[predicted.name].dataSync();
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `gradient ${i}: ${a[i]} vs ${b[i]}`);
+  // the true order scores lower than its reverse
+  const y = tf.tensor1d([3, 2, 1, 0]);
+  assert.ok(
+    listMleLoss(tf.tensor1d([3, 2, 1, 0]), y).dataSync()[0] <
+      listMleLoss(tf.tensor1d([0, 1, 2, 3]), y).dataSync()[0],
+  );
+  assert.throws(
+    () => new SupervisedPredictor("transformer", space, transformerNetwork(space), { listWeight: -1 }),
+    /listWeight must be a number ≥ 0, got -1/,
+  );
 });
 
 test("the training loss weighs its terms as asked", () => {
@@ -202,4 +301,80 @@ test("epochs by label count: the first row covering the count, `epochs` beyond t
     [25, 25, 50, 50, 7],
   );
   assert.equal(epochsFor({ epochs: 7 }, 4236), 7);
+});
+
+test("per-cell inputs: read beside the graph, saved with their scaling, same seed → same numbers, bad ones refused", async () => {
+  const short = { ...TRANSFORMER_TRAINING, minSteps: 30, maxSteps: 30 };
+  const make = (inputs: CellInput[]) =>
+    new SupervisedPredictor(
+      "transformer",
+      space,
+      transformerNetwork(space, { width: 16, heads: 2, inputs }),
+      short,
+    );
+  const run = (inputs: CellInput[], seed = 3) =>
+    heldOutKendallTau(make(inputs), space, truth, { labels: 150, seed, testSize: 800 });
+  const model = make(["params"]);
+  const { test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 150,
+    seed: 3,
+    testSize: 800,
+  });
+  assert.deepEqual((await run(["params"])).predicted, predicted, "same seed, other numbers");
+  assert.notDeepEqual((await run([])).predicted, predicted, "the input changed nothing");
+  const path = join(dir, "inputs.nasa");
+  model.save(path);
+  const file = JSON.parse(readFileSync(path, "utf8"));
+  assert.deepEqual(file.network.inputs, ["params"]);
+  assert.equal(file.inputScaling.mean.length, 1);
+  assert.deepEqual(await (await loadPredictor(path, space)).predict(test), predicted);
+  delete file.inputScaling.std;
+  writeFileSync(join(dir, "bad-scaling.nasa"), JSON.stringify(file));
+  await assert.rejects(
+    loadPredictor(join(dir, "bad-scaling.nasa"), space),
+    /inputScaling\.std.*one per input: params/,
+  );
+  // NAS-Bench-201 computes parameter counts, not FLOPs
+  assert.throws(
+    () => createPredictor("transformer", space, {}, { inputs: ["flops"] }),
+    /the input "flops" needs the FLOPs .* nb201 does not compute; inputs there: params/,
+  );
+  assert.throws(
+    () => createPredictor("mlp", space, {}, { inputs: ["params"] }),
+    /apply to the methods transformer, transformer-ensemble, not mlp/,
+  );
+  assert.throws(
+    () => transformerNetwork(space, { inputs: ["depth" as CellInput] }),
+    /inputs must be a list of distinct names from params, flops, got \["depth"\]/,
+  );
+  assert.deepEqual(cellInputList("flops, params"), ["flops", "params"]);
+  assert.deepEqual(cellInputList("none"), []);
+  assert.throws(() => cellInputList("flops,flops"), /input "flops" is given twice/);
+  assert.throws(
+    () => cellInputList("latency"),
+    /unknown input "latency"; expected a comma-separated list of params, flops/,
+  );
+});
+
+test("transformer-ensemble: TRANSFORMER_ENSEMBLE_SIZE transformers from their own seeds, their mean, saved and loaded", async () => {
+  const model = createPredictor("transformer-ensemble", space) as EnsemblePredictor;
+  assert.equal(model.members.length, TRANSFORMER_ENSEMBLE_SIZE);
+  for (const member of model.members)
+    Object.assign((member as SupervisedPredictor).training, { minSteps: 20, maxSteps: 20 });
+  const { test, predicted } = await heldOutKendallTau(model, space, truth, {
+    labels: 100,
+    seed: 5,
+    testSize: 500,
+  });
+  const each = await Promise.all(model.members.map((m) => m.predict(test)));
+  assert.notDeepEqual(each[0], each[1], "members from one seed");
+  for (let i = 0; i < test.length; i += 50) {
+    const mean = each.reduce((s, p) => s + p[i], 0) / each.length;
+    assert.ok(Math.abs(mean - predicted[i]) < 1e-12);
+  }
+  const path = join(dir, "ensemble.nasa");
+  model.save(path);
+  const loaded = await loadPredictor(path, space);
+  assert.equal(loaded.method, "transformer-ensemble");
+  assert.deepEqual(await loaded.predict(test), predicted);
 });

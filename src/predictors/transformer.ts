@@ -14,6 +14,7 @@ import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { tf } from "../tensor/backend.js";
 import { addBias } from "../tensor/bias.js";
 import { matMul } from "../tensor/matmul.js";
+import { type CellInput, checkCellInputs } from "./cell-inputs.js";
 import type { ScoringNetwork, TrainingOptions } from "./supervised.js";
 
 export interface TransformerOptions extends Record<string, unknown> {
@@ -29,6 +30,11 @@ export interface TransformerOptions extends Record<string, unknown> {
   relationBias: boolean;
   /** Feed-forward blocks read predecessors and successors (false: the vertex only; an ablation). */
   graphFeedForward: boolean;
+  /**
+   * Per-cell inputs (cell-inputs.ts: "params", "flops") read beside the graph: their standardised log10
+   * values join the pooled vector before the output layer. Empty: the graph only.
+   */
+  inputs: CellInput[];
 }
 
 export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
@@ -38,6 +44,7 @@ export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
   ffn: 64,
   relationBias: true,
   graphFeedForward: true,
+  inputs: [],
 };
 
 /**
@@ -81,6 +88,7 @@ function checkOptions(o: TransformerOptions): void {
       throw new RangeError(
         `transformer option ${name} must be true or false, got ${JSON.stringify(o[name])}`,
       );
+  checkCellInputs(o.inputs);
   if (o.width % o.heads !== 0)
     throw new RangeError(`transformer width ${o.width} is not divisible by its ${o.heads} heads`);
 }
@@ -91,31 +99,180 @@ export function relationClasses(vertices: number): number {
 }
 
 /**
- * The relation class of every ordered vertex pair (count, V, V), int32, from adjacencies (count, V, V),
- * row = source: 0 the vertex itself, d in 1..V-1 "j is reachable from i at shortest-path distance d",
- * V-1+d "i is reachable from j at distance d", 2V-1 neither.
+ * The relation class of every ordered vertex pair of `count` cells, from their adjacencies (row =
+ * source; `count` × V × V values, a nonzero entry an edge) read from `x` at `offset` + cell × `stride`:
+ * (count, V, V) int32, row-major — 0 the vertex itself, d in 1..V-1 "j is reachable from i at
+ * shortest-path distance d", V-1+d "i is reachable from j at distance d", 2V-1 neither. Computed in
+ * plain JavaScript (a breadth-first search per vertex), once per batch, for every layer.
  */
-export function relations(adjacency: tf.Tensor3D): tf.Tensor3D {
-  return tf.tidy(() => {
-    const v = adjacency.shape[1];
-    const a = tf.cast(tf.greater(adjacency, 0), "float32") as tf.Tensor3D;
-    const eye = tf.reshape(tf.eye(v), [1, v, v]);
-    let reached = tf.add(a, eye); // pairs at distance ≤ d (the vertex itself at 0)
-    let frontier = a; // pairs first reached at distance d
-    let distance = a as tf.Tensor; // shortest-path distance, 0 where unreachable
-    for (let d = 2; d < v; d++) {
-      frontier = tf.mul(
-        tf.cast(tf.greater(tf.matMul(frontier, a), 0), "float32"),
-        tf.sub(1, reached),
-      ) as tf.Tensor3D;
-      distance = tf.add(distance, tf.mul(frontier, d));
-      reached = tf.add(reached, frontier);
+export function relations(
+  x: ArrayLike<number>,
+  count: number,
+  vertices: number,
+  stride = vertices * vertices,
+  offset = 0,
+): Int32Array {
+  const v = vertices;
+  const out = new Int32Array(count * v * v);
+  const distance = new Int32Array(v * v);
+  const queue = new Int32Array(v);
+  for (let c = 0; c < count; c++) {
+    const base = offset + c * stride;
+    distance.fill(-1);
+    for (let i = 0; i < v; i++) {
+      const row = i * v;
+      distance[row + i] = 0;
+      let head = 0;
+      let tail = 0;
+      queue[tail++] = i;
+      while (head < tail) {
+        const u = queue[head++];
+        for (let w = 0; w < v; w++)
+          if (x[base + u * v + w] > 0 && distance[row + w] < 0) {
+            distance[row + w] = distance[row + u] + 1;
+            queue[tail++] = w;
+          }
+      }
     }
-    const back = tf.transpose(distance, [0, 2, 1]);
-    const backward = tf.mul(tf.add(back, v - 1), tf.cast(tf.greater(back, 0), "float32"));
-    const neither = tf.mul(tf.sub(1, tf.minimum(tf.add(tf.add(distance, back), eye), 1)), 2 * v - 1);
-    return tf.cast(tf.add(tf.add(distance, backward), neither), "int32") as tf.Tensor3D;
+    const cell = c * v * v;
+    for (let i = 0; i < v; i++)
+      for (let j = 0; j < v; j++) {
+        const forward = distance[i * v + j];
+        const backward = distance[j * v + i];
+        out[cell + i * v + j] =
+          i === j ? 0 : forward > 0 ? forward : backward > 0 ? v - 1 + backward : 2 * v - 1;
+      }
+  }
+  return out;
+}
+
+/** What `cellStructure` reads from a batch of encodings. */
+export interface CellStructure {
+  count: number;
+  vertices: number;
+  /** 1 where the vertex has an op, else 0 (count × V). */
+  real: Float32Array;
+  /** The relation class of every ordered vertex pair (`relations`). */
+  classes: Int32Array;
+  /**
+   * For each vertex the weights that average its predecessors (rows 0..V-1) and its successors (rows
+   * V..2V-1): count × 2V × V, each row the adjacency entry / degree (degree at least 1).
+   */
+  neighbours: Float32Array;
+  /** The distinct nonzero weights of `neighbours` (1/1, 1/2, … for 0/1 adjacencies), then 0. */
+  weights: number[];
+  /**
+   * The nonzero entries of `neighbours` as a segment sum: entry e adds row `rows[e]` of the
+   * vertex features scaled by weights[k] (rows k·count·V + cell·V + j) to output row `segments[e]` =
+   * (cell·V + i)·2 + side (side 0 predecessors, 1 successors); ascending, in the order j = 0..V-1
+   * within a row, then one zero term (weight 0) for the last row, so that every row exists.
+   */
+  rows: Int32Array;
+  segments: Int32Array;
+}
+
+/**
+ * What a batch's adjacencies give every layer, computed in plain JavaScript from the encodings
+ * `x` (count × size, the matrix layout: V×V adjacency, then V×K one-hot ops). Weights are float32
+ * quotients of the adjacency entry by the degree, as tensor operations computed them before.
+ */
+export function cellStructure(
+  x: ArrayLike<number>,
+  count: number,
+  V: number,
+  K: number,
+  size = V * V + V * K,
+): CellStructure {
+  const real = new Float32Array(count * V);
+  const neighbours = new Float32Array(count * 2 * V * V);
+  const inDegree = new Float32Array(V);
+  const outDegree = new Float32Array(V);
+  const weights = new Map<number, number>();
+  const rows: number[] = [];
+  const segments: number[] = [];
+  for (let c = 0; c < count; c++) {
+    const base = c * size;
+    for (let i = 0; i < V; i++) {
+      let ops = 0;
+      for (let k = 0; k < K; k++) ops += x[base + V * V + i * K + k];
+      real[c * V + i] = ops > 0 ? 1 : 0;
+    }
+    inDegree.fill(0);
+    outDegree.fill(0);
+    for (let i = 0; i < V; i++)
+      for (let j = 0; j < V; j++) {
+        const a = x[base + i * V + j];
+        outDegree[i] += a;
+        inDegree[j] += a;
+      }
+    const to = c * 2 * V * V;
+    for (let i = 0; i < V; i++) {
+      const degree = [Math.max(inDegree[i], 1), Math.max(outDegree[i], 1)];
+      for (let side = 0; side < 2; side++)
+        for (let j = 0; j < V; j++) {
+          const weight = Math.fround((side === 0 ? x[base + j * V + i] : x[base + i * V + j]) / degree[side]);
+          neighbours[to + (side * V + i) * V + j] = weight;
+          if (weight === 0) continue; // the product's term is ±0: adds nothing
+          let copy = weights.get(weight);
+          if (copy === undefined) {
+            copy = weights.size;
+            weights.set(weight, copy);
+          }
+          rows.push(copy * count * V + c * V + j);
+          segments.push((c * V + i) * 2 + side);
+        }
+    }
+  }
+  // the last output row (the last vertex's successors: none, for an output vertex) must exist: a
+  // zero term (a copy of the rows times 0; the sum turns its -0s into +0)
+  weights.set(0, weights.size);
+  rows.push((weights.size - 1) * count * V);
+  segments.push(2 * count * V - 1);
+  return {
+    count,
+    vertices: V,
+    real,
+    classes: relations(x, count, V, size),
+    neighbours,
+    weights: [...weights.keys()],
+    rows: Int32Array.from(rows),
+    segments: Int32Array.from(segments),
+  };
+}
+
+/**
+ * The graph convolution's input: for every vertex of `g` (count·V, d), the weighted mean of its
+ * predecessors' rows beside that of its successors' (count·V, 2d), i.e. `neighbours`·g per cell. The
+ * value is a sparse segment sum over the edges (the wasm backend's batched products of 14×7 by 7×32
+ * matrices were the slowest step of prediction); each term is the float32 product weight × row, added
+ * in the order j = 0..V-1, so the value equals the batched product's to the bit. The gradient is that
+ * product's, computed as tfjs computes it.
+ */
+export function neighbourMeans(g: tf.Tensor2D, s: CellStructure): tf.Tensor2D {
+  const { count: n, vertices: V } = s;
+  const d = g.shape[1];
+  const mean = tf.customGrad((...args) => {
+    const [rows] = args as unknown as [tf.Tensor2D];
+    // every row times each weight, weight-major: one broadcast product
+    const data = tf.reshape(
+      tf.mul(tf.tensor2d(s.weights, [s.weights.length, 1]), tf.reshape(rows, [1, n * V * d])),
+      [s.weights.length * n * V, d],
+    );
+    const sums = tf.sparse.sparseSegmentSum(
+      data,
+      tf.tensor1d(s.rows, "int32"),
+      tf.tensor1d(s.segments, "int32"),
+    );
+    return {
+      value: tf.reshape(sums, [n * V, 2 * d]),
+      gradFunc: (dy: tf.Tensor) => {
+        const byCell = tf.reshape(tf.transpose(tf.reshape(dy, [n, V, 2, d]), [0, 2, 1, 3]), [n, 2 * V, d]);
+        const neighbours = tf.tensor3d(s.neighbours, [n, 2 * V, V]);
+        return [tf.reshape(tf.matMul(neighbours, byCell, true, false), [n * V, d])];
+      },
+    };
   });
+  return mean(g) as tf.Tensor2D;
 }
 
 /** Normalises over the last axis (no learned gain: the next dense layer can scale). */
@@ -138,8 +295,10 @@ export function transformerNetwork(
   const dk = d / H;
   const C = relationClasses(V);
   const scale = 1 / Math.sqrt(dk);
+  const extra = o.inputs.length;
   return {
     options: o,
+    inputs: o.inputs,
     shapes: () => [
       [K, d],
       [d],
@@ -156,27 +315,17 @@ export function transformerNetwork(
         [F, d],
         [d],
       ]).flat(),
-      [d, 1],
+      [d + extra, 1],
       [1],
     ],
     forward: (weights, x) =>
       tf.tidy(() => {
         const n = x.shape[0];
-        const adjacency = tf.reshape(tf.slice(x, [0, 0], [n, V * V]), [n, V, V]) as tf.Tensor3D;
+        const structure = cellStructure(x.dataSync(), n, V, K, x.shape[1]);
         const ops = tf.reshape(tf.slice(x, [0, V * V], [n, V * K]), [n * V, K]) as tf.Tensor2D;
-        const real = tf.cast(tf.greater(tf.sum(tf.reshape(ops, [n, V, K]), 2), 0), "float32"); // (n, V)
+        const real = tf.tensor2d(structure.real, [n, V]);
         const keyMask = tf.reshape(tf.mul(tf.sub(real, 1), 1e9), [n, 1, 1, V]);
-        const classes = tf.oneHot(tf.reshape(relations(adjacency), [n * V * V]), C) as tf.Tensor2D;
-        // rows 0..V-1: mean over the vertex's predecessors; rows V..2V-1: over its successors
-        const inDegree = tf.maximum(tf.sum(adjacency, 1), 1); // (n, V), per target
-        const outDegree = tf.maximum(tf.sum(adjacency, 2), 1); // (n, V), per source
-        const neighbours = tf.concat(
-          [
-            tf.div(tf.transpose(adjacency, [0, 2, 1]), tf.reshape(inDegree, [n, V, 1])),
-            tf.div(adjacency, tf.reshape(outDegree, [n, V, 1])),
-          ],
-          1,
-        ) as tf.Tensor3D;
+        const classes = tf.oneHot(tf.tensor1d(structure.classes, "int32"), C) as tf.Tensor2D;
         const heads = (t: tf.Tensor2D) =>
           tf.reshape(tf.transpose(tf.reshape(t, [n, V, H, dk]), [0, 2, 1, 3]), [n * H, V, dk]) as tf.Tensor3D;
         let h = addBias(matMul(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
@@ -208,25 +357,17 @@ export function transformerNetwork(
           const g = layerNorm(h);
           const own = matMul(g, w[6]);
           const preActivation = o.graphFeedForward
-            ? tf.add(
-                own,
-                matMul(
-                  tf.reshape(
-                    tf.transpose(
-                      tf.reshape(tf.matMul(neighbours, tf.reshape(g, [n, V, d])), [n, 2, V, d]),
-                      [0, 2, 1, 3],
-                    ),
-                    [n * V, 2 * d],
-                  ) as tf.Tensor2D,
-                  w[7],
-                ),
-              )
+            ? tf.add(own, matMul(neighbourMeans(g, structure), w[7]))
             : own;
           const hidden = tf.relu(addBias(preActivation, w[8] as tf.Tensor1D));
           h = tf.add(h, addBias(matMul(hidden as tf.Tensor2D, w[9]), w[10] as tf.Tensor1D)) as tf.Tensor2D;
         }
         const tokens = tf.mul(tf.reshape(layerNorm(h), [n, V, d]), tf.reshape(real, [n, V, 1]));
-        const pooled = tf.div(tf.sum(tokens, 1), tf.reshape(tf.sum(real, 1), [n, 1])) as tf.Tensor2D;
+        const mean = tf.div(tf.sum(tokens, 1), tf.reshape(tf.sum(real, 1), [n, 1])) as tf.Tensor2D;
+        const pooled =
+          extra > 0
+            ? (tf.concat([mean, tf.slice(x, [0, V * V + V * K], [n, extra])], 1) as tf.Tensor2D)
+            : mean;
         const head = weights.length - 2;
         const out = addBias(matMul(pooled, weights[head]), weights[head + 1] as tf.Tensor1D);
         return tf.reshape(out, [-1]) as tf.Tensor1D;

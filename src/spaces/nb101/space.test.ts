@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { InvalidCellError } from "../../errors.js";
 import { Rng } from "../../random.js";
-import { testSpace } from "../../testing/fixtures.js";
+import { testData, testSpace } from "../../testing/fixtures.js";
 import { isomorphicVariant } from "../../testing/nb101-variants.js";
+import { loadNb101Labels } from "./labels.js";
 import type { Nb101Space } from "./space.js";
 
 let space: Nb101Space;
@@ -94,6 +95,35 @@ test("mutation always lands on another valid cell of the space, reproducibly", (
 test("parameter counts of the full network", () => {
   assert.equal(space.parameters(67206), 2_694_282);
   assert.equal(space.parameters(0), 8_555_530);
+});
+
+test("multiply-accumulates of the full network: by hand for input→output, within 3 % below flops.npy's profiler count", () => {
+  // stem 3·3·3·128 at 32×32; each cell one 1×1 projection input→output (32×32, 16×16, 8×8); dense 512·10
+  const tiny = space.idOf({
+    matrix: [
+      [0, 1],
+      [0, 0],
+    ],
+    ops: ["input", "output"],
+  });
+  const byHand =
+    27 * 128 * 1024 +
+    3 * 128 * 128 * 1024 +
+    (128 * 256 + 2 * 256 * 256) * 256 +
+    (256 * 512 + 2 * 512 * 512) * 64 +
+    512 * 10;
+  assert.equal(space.multiplyAccumulates(tiny), byHand);
+  const flops = loadNb101Labels(space, testData()).flops;
+  assert.ok(flops, "flops.npy is part of the test data");
+  const rng = new Rng(4);
+  for (let k = 0; k < 500; k++) {
+    const id = rng.int(space.size);
+    const ratio = flops[id] / space.multiplyAccumulates(id);
+    assert.ok(
+      ratio >= 1 && ratio < 1.03,
+      `cell ${id}: flops.npy ${flops[id]}, ours ${space.multiplyAccumulates(id)}`,
+    );
+  }
 });
 
 test("summary and description", () => {

@@ -9,7 +9,7 @@ import { type MatrixEncoding, type SearchSpace, sampleDistinct } from "../search
 import { cachePath } from "../vertex-cell/cache.js";
 import { type MutationOptions, type TableOrigin, VertexCellSpace } from "../vertex-cell/space.js";
 import { type Nb101Cell, type PrunedCell, parseCell, pruneCell } from "./cell.js";
-import { networkParameters } from "./params.js";
+import { networkMultiplyAccumulates, networkParameters } from "./params.js";
 import { NB101_SPEC } from "./spec.js";
 
 export type { MutationOptions } from "../vertex-cell/space.js";
@@ -157,5 +157,11 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
   parameters(id: number): number {
     const { matrix, ops } = this.cell(id);
     return networkParameters(matrix, ops);
+  }
+
+  /** Multiply-accumulates of the full network built from the cell on one 32×32 image (params.ts). */
+  multiplyAccumulates(id: number): number {
+    const { matrix, ops } = this.cell(id);
+    return networkMultiplyAccumulates(matrix, ops);
   }
 }

@@ -234,3 +234,13 @@ test("a missing column, a duplicated header, a bad or repeated file id are named
     /line 2, column "test accuracy" is "0x1F"; expected a decimal percentage 0\.\.100/,
   );
 });
+
+test("parameter counts of the CIFAR-10 network: the benchmark's smallest and largest, and one 1×1 edge", () => {
+  const all = (op: string) => space.idOf({ ops: Array(6).fill(op) });
+  assert.equal(space.parameters(all("none")), 73_306);
+  assert.equal(space.parameters(all("skip_connect")), 73_306);
+  assert.equal(space.parameters(all("nor_conv_3x3")), 1_531_546);
+  // one 1×1 edge: 5 cells per stage × (c² + 2c) for c = 16, 32, 64
+  const one = space.idOf({ ops: ["nor_conv_1x1", "none", "none", "none", "none", "none"] });
+  assert.equal(space.parameters(one), 73_306 + 5 * (288 + 1088 + 4224));
+});

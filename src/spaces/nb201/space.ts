@@ -2,6 +2,7 @@
  * The NAS-Bench-201 search space: all 5^6 = 15,625 cells. A cell's id is the `file id` of its row in
  * the benchmark's csv files (the official index), whatever the row order; arch strings are checked.
  */
+
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
@@ -20,6 +21,7 @@ import {
   outputReachable,
   parseArch,
 } from "./cell.js";
+import { nb201Parameters } from "./params.js";
 
 /** The csv whose row order defines the ids (the three files share it; the labels loader checks). */
 export const NB201_ORDER_FILE = "nb201/cifar10-valid.csv";
@@ -116,6 +118,11 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
   describe(id: number): { id: number; arch: string; ops: string[]; outputReachable: boolean } {
     const cell = this.cell(id);
     return { id, arch: formatArch(cell), ops: cell.ops, outputReachable: outputReachable(cell) };
+  }
+
+  /** Trainable parameters of the CIFAR-10 network built from the cell (params.ts). */
+  parameters(id: number): number {
+    return nb201Parameters(this.cell(id));
   }
 
   /** Count, sha256 of the arch strings in id order (one per line), cells with an unreachable output. */
