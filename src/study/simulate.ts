@@ -52,6 +52,9 @@ export interface SimulateResult {
   strategies: { ask: StrategyResult; random: StrategyResult; evolution: StrategyResult };
 }
 
+/** Per seed (in the order of `seeds`), per strategy, at each checkpoint: the best found and its rank. */
+export type PerSeed = Record<keyof SeedCurves, Record<string, { value: number; rank: number }[]>>;
+
 /** One seed's best-so-far curves (user scale), per strategy. */
 export interface SeedCurves {
   ask: number[];
@@ -153,16 +156,16 @@ export async function simulateSeed(
 export const CHECKPOINTS = [10, 25, 50, 100];
 
 /**
- * The three strategies on every seed (up to `jobs` at once in worker threads), and whether they were
- * restricted to the table's architectures. Throws UserError / BadFileError for a bad spec, table,
- * target or budget.
+ * The three strategies on every seed (up to `jobs` at once in worker threads), whether they were
+ * restricted to the table's architectures, and each seed's best and rank at the checkpoints (for
+ * comparisons paired by seed). Throws UserError / BadFileError for a bad spec, table, target or budget.
  */
 export async function simulate(
   spec: SimulateSpec,
   seeds: number[],
   jobs = 1,
   onProgress?: (done: number) => void,
-): Promise<{ result: SimulateResult; restrictedToTable: boolean }> {
+): Promise<{ result: SimulateResult; restrictedToTable: boolean; perSeed: PerSeed }> {
   checkSpec(spec);
   if (seeds.length === 0) throw new UserError("simulate needs at least one seed");
   const table = await loadTable(spec);
@@ -190,6 +193,7 @@ export async function simulate(
     return sorted.length - lo + 1;
   };
   const budget = Math.min(spec.budget, table.archs.length);
+  const perSeed: PerSeed = { ask: {}, random: {}, evolution: {} };
   const summarize = (strategy: keyof SeedCurves): StrategyResult => {
     const read = (r: SeedCurves, k: number) => r[strategy][Math.min(k, r[strategy].length - 1)];
     const curve = Array.from(
@@ -199,6 +203,7 @@ export async function simulate(
     const at: StrategyResult["at"] = {};
     for (const n of CHECKPOINTS.filter((c) => c <= budget)) {
       const values = runs.map((r) => read(r, n - 1));
+      perSeed[strategy][String(n)] = values.map((value) => ({ value, rank: rank(value) }));
       const ranks = values.map(rank).sort((a, b) => a - b);
       const mid = ranks.length >> 1;
       const medianRank = ranks.length % 2 ? ranks[mid] : (ranks[mid - 1] + ranks[mid]) / 2;
@@ -214,5 +219,5 @@ export async function simulate(
     tableSize: table.archs.length,
     strategies: { ask: summarize("ask"), random: summarize("random"), evolution: summarize("evolution") },
   };
-  return { result, restrictedToTable: table.searched instanceof TableSpace };
+  return { result, restrictedToTable: table.searched instanceof TableSpace, perSeed };
 }
