@@ -39,7 +39,7 @@ export interface SimulateSpec {
 export interface StrategyResult {
   /** Mean (over seeds) best value found so far, after each evaluation (index k: after k + 1). */
   curve: number[];
-  /** At 10, 25, 50, 100 evaluations (those ≤ budget): the best found, mean ± std over seeds, and its median rank in the table (1 = the table's best). */
+  /** At 10, 25, 50, 100 evaluations (those ≤ budget) and at the budget: the best found, mean ± std over seeds, and its median rank in the table (1 = the table's best). */
   at: Record<string, { mean: number; std: number; medianRank: number }>;
 }
 
@@ -152,8 +152,14 @@ export async function simulateSeed(
   return { ask: user(ask), random: user(random), evolution: user(evolution) };
 }
 
-/** Checkpoints read in the summary: 10, 25, 50, 100 (those ≤ budget). */
+/** Checkpoints read in the summary: 10, 25, 50, 100 (those ≤ budget), and the budget itself. */
 export const CHECKPOINTS = [10, 25, 50, 100];
+
+/** The checkpoints of a run of `budget` evaluations: those of CHECKPOINTS ≤ budget, then the budget when not among them. */
+export function checkpointsOf(budget: number): number[] {
+  const at = CHECKPOINTS.filter((c) => c <= budget);
+  return at.includes(budget) ? at : [...at, budget];
+}
 
 /**
  * The three strategies on every seed (up to `jobs` at once in worker threads), whether they were
@@ -201,7 +207,7 @@ export async function simulate(
       (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length,
     );
     const at: StrategyResult["at"] = {};
-    for (const n of CHECKPOINTS.filter((c) => c <= budget)) {
+    for (const n of checkpointsOf(budget)) {
       const values = runs.map((r) => read(r, n - 1));
       perSeed[strategy][String(n)] = values.map((value) => ({ value, rank: rank(value) }));
       const ranks = values.map(rank).sort((a, b) => a - b);
