@@ -16,6 +16,7 @@
  *        [--seeds 0-19] [--budget 100] [--batch 10] [--jobs 2] [--ask '{"exploration":0.1}'] [--out FILE]
  *        (default FILE: docs/results/simulate/SPACE-DATASET.json; NB101: --space nb101 --dataset cifar10)
  *   node dist/bench/simulate-benchmarks.js markdown FILE...       the docs' table (mean ± std (median rank))
+ *   node dist/bench/simulate-benchmarks.js summary FILE...        `ask` of each run: mean (median rank) per checkpoint
  *   node dist/bench/simulate-benchmarks.js compare A.json B.json   B − A for `ask`, paired by seed
  * Data: --data DIR, else NAS_ASSAY_DATA, else the copy shipped with nas-assay (src/data/locations.ts).
  */
@@ -207,9 +208,30 @@ function compare(a: string, b: string): void {
   }
 }
 
+/** One row per saved run: its ask options (those apart from the defaults) and `ask` at each checkpoint. */
+function summary(files: string[]): void {
+  const runs = files.map(load);
+  const points = Object.keys(runs[0].strategies.ask.at);
+  console.log(
+    `| ask settings | dataset (${runs[0].target}, seeds ${runs[0].seeds[0]}–${runs[0].seeds.at(-1)}) | ${points.map((p) => `at ${p}`).join(" | ")} |`,
+  );
+  console.log(`| --- | --- | ${points.map(() => "---").join(" | ")} |`);
+  for (const r of runs) {
+    const changed = Object.entries(r.askOptions)
+      .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(DEFAULT_ASK[k as keyof AskOptions]))
+      .map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+    const cells = points.map((p) => {
+      const x = r.strategies.ask.at[p];
+      return `${(x.mean * (x.mean > 1 ? 1 : 100)).toFixed(2)} (${x.medianRank})`;
+    });
+    console.log(`| ${changed.join(", ") || "defaults"} | ${r.dataset} | ${cells.join(" | ")} |`);
+  }
+}
+
 const [command, ...rest] = argv;
 if (command === "run") await run();
 else if (command === "markdown") markdown(rest.filter((f) => f.endsWith(".json")));
+else if (command === "summary") summary(rest.filter((f) => f.endsWith(".json")));
 else if (command === "compare") compare(rest[0], rest[1]);
 else {
   console.error(
