@@ -18,6 +18,7 @@
  *   node dist/bench/simulate-benchmarks.js markdown FILE...       the docs' table (mean ± std (median rank))
  *   node dist/bench/simulate-benchmarks.js summary FILE...        `ask` of each run: mean (median rank) per checkpoint
  *   node dist/bench/simulate-benchmarks.js compare A.json B.json   B − A for `ask`, paired by seed
+ *   node dist/bench/simulate-benchmarks.js merge A.json B.json --out C.json   runs on disjoint seeds as one
  * Data: --data DIR, else NAS_ASSAY_DATA, else the copy shipped with nas-assay (src/data/locations.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -228,10 +229,55 @@ function summary(files: string[]): void {
   }
 }
 
+/**
+ * One run from runs of the same benchmark and settings on disjoint seeds (e.g. two processes): seeds
+ * and per-seed figures joined, curves averaged weighted by seeds, checkpoints recomputed from the seeds.
+ */
+function merge(files: string[], out: string): void {
+  const runs = files.map(load);
+  const [first] = runs;
+  const same = (r: SavedRun) =>
+    r.space === first.space &&
+    r.dataset === first.dataset &&
+    r.target === first.target &&
+    r.budget === first.budget &&
+    r.batch === first.batch &&
+    JSON.stringify(r.askOptions) === JSON.stringify(first.askOptions);
+  if (!runs.every(same))
+    throw new Error("merge needs runs of one benchmark, target, budget, batch and ask settings");
+  const seeds = runs.flatMap((r) => r.seeds);
+  if (new Set(seeds).size !== seeds.length) throw new Error("merge needs disjoint seeds");
+  const median = (xs: number[]) => {
+    const v = xs.slice().sort((p, q) => p - q);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const merged: SavedRun = { ...first, seeds, wallSeconds: runs.reduce((t, r) => t + r.wallSeconds, 0) };
+  merged.strategies = { ...first.strategies };
+  merged.perSeed = { ask: {}, random: {}, evolution: {} };
+  for (const s of STRATEGIES) {
+    const curve = first.strategies[s].curve.map(
+      (_, k) => runs.reduce((t, r) => t + r.strategies[s].curve[k] * r.seeds.length, 0) / seeds.length,
+    );
+    const at: SavedRun["strategies"]["ask"]["at"] = {};
+    for (const k of Object.keys(first.perSeed[s])) {
+      const all = runs.flatMap((r) => r.perSeed[s][k]);
+      merged.perSeed[s][k] = all;
+      at[k] = { ...meanStd(all.map((x) => x.value)), medianRank: median(all.map((x) => x.rank)) };
+    }
+    merged.strategies[s] = { curve, at };
+  }
+  writeFileSync(out, `${JSON.stringify(merged, null, 1)}\n`);
+}
+
 const [command, ...rest] = argv;
 if (command === "run") await run();
 else if (command === "markdown") markdown(rest.filter((f) => f.endsWith(".json")));
 else if (command === "summary") summary(rest.filter((f) => f.endsWith(".json")));
+else if (command === "merge")
+  merge(
+    rest.filter((f) => f.endsWith(".json") && f !== flag("--out")),
+    flag("--out") as string,
+  );
 else if (command === "compare") compare(rest[0], rest[1]);
 else {
   console.error(
