@@ -43,7 +43,7 @@ export interface AskOptions {
 /**
  * Defaults, kept after the simulations of docs/own-space.md (NAS-Bench-201, validation accuracy, dev
  * seeds 1000–1019, paired by seed): no alternative tried (exploration 0, neighbourhood weight 0,
- * mlp-ensemble) did better; `spread` did about as well and keeps pending architectures apart.
+ * mlp-ensemble) did better across the datasets; `spread` did about as well and keeps pending ones apart.
  */
 export const DEFAULT_ASK: AskOptions = {
   method: "mlp",
