@@ -7,6 +7,8 @@
  * mutations of each of the 10 best told; most of the asked architectures are chosen among those
  * predicted best by the neighbourhood rule (own prediction + the mean prediction of their mutations,
  * search/neighbourhood.ts) and a share (`exploration`) is drawn at random among the other candidates.
+ * With `spread`, the exploited ones are kept apart from one another and from the pending architectures
+ * (no two within one mutation while others remain; batch-spread.ts).
  *
  * Values here are "higher is better" (a minimized target is negated by the caller).
  */
@@ -15,6 +17,7 @@ import { Rng } from "../random.js";
 import { chooseByNeighbourhood, type NeighbourhoodOptions } from "../search/neighbourhood.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import { ArchitecturePool } from "./architecture-pool.js";
+import { spreadOut } from "./batch-spread.js";
 import type { TrialReason } from "./store.js";
 
 export interface AskOptions {
@@ -28,19 +31,34 @@ export interface AskOptions {
   candidates: number;
   /** The neighbourhood rule's options (weight 0: by own prediction only). */
   neighbourhood: Partial<NeighbourhoodOptions>;
+  /**
+   * Keep the exploited architectures of a batch apart from one another and from the pending ones: no
+   * candidate one mutation away from one already chosen or pending while others remain (batch-spread.ts).
+   */
+  spread: boolean;
   /** Proposals made per architecture asked for, so that a process that lost some to another still has enough. */
   spare: number;
 }
 
-/** Defaults: see the README's study section for the simulations that chose them. */
+/**
+ * Defaults, kept after the simulations of docs/own-space.md (NAS-Bench-201, validation accuracy, dev
+ * seeds 1000–1019, paired by seed): no alternative tried (exploration 0, neighbourhood weight 0,
+ * mlp-ensemble) did better across the datasets; `spread` did about as well and keeps pending ones apart.
+ */
 export const DEFAULT_ASK: AskOptions = {
   method: "mlp",
   initial: 10,
   exploration: 0.2,
   candidates: 20000,
   neighbourhood: { weight: 1, draws: 50, candidates: 200 },
+  spread: true,
   spare: 3,
 };
+
+/** Mutations drawn per architecture to recognise its neighbours for `spread` (see batch-spread.ts). */
+const SPREAD_DRAWS = 100;
+/** Key part of the generator of those draws (apart from the neighbourhood rule's). */
+const SPREAD_KEY = 0x5bd1;
 
 /** Checks options given by a caller, filling the rest from the defaults (RangeError when out of range). */
 export function askOptions(given: Partial<AskOptions> = {}): AskOptions {
@@ -96,8 +114,9 @@ function freshSample<A>(space: ArchitectureSpace<A>, rng: Rng, taken: ReadonlySe
 
 /**
  * Architectures to suggest, best first: up to `spare` × `n` of them, never one whose key is in
- * `taken`, ordered so that the first `n` hold the intended share of explored ones. Fewer come back
- * only when the space runs out of untaken members.
+ * `taken`, ordered so that the first `n` hold the intended share of explored ones. `pending`: the
+ * architectures handed out and not yet told (also in `taken`), kept apart from with `spread`. Fewer
+ * come back only when the space runs out of untaken members.
  */
 export async function propose<A>(
   space: ArchitectureSpace<A>,
@@ -106,6 +125,7 @@ export async function propose<A>(
   n: number,
   seed: number,
   given: Partial<AskOptions> = {},
+  pending: readonly A[] = [],
 ): Promise<Suggestion<A>[]> {
   const o = askOptions(given);
   const rng = new Rng(seed);
@@ -162,7 +182,11 @@ export async function propose<A>(
   const exploreShare = Math.round(n * o.exploration) / n;
   const exploreCount = Math.min(Math.round(total * exploreShare), total);
   const exploitCount = total - exploreCount;
-  const exploit =
+  // with spread, the neighbourhood rule orders its whole shortlist, and the batch is picked down it
+  const shortlist = o.spread
+    ? Math.max(exploitCount, o.neighbourhood.candidates ?? DEFAULT_ASK.neighbourhood.candidates ?? 0)
+    : exploitCount;
+  const byRule =
     exploitCount === 0
       ? new Int32Array(0)
       : (
@@ -171,10 +195,11 @@ export async function propose<A>(
             ranked,
             async (ids) => predictor.predict(ids),
             seed,
-            exploitCount,
+            shortlist,
             o.neighbourhood,
           )
         ).top;
+  const exploit = o.spread && exploitCount > 0 ? spread(pool, byRule, exploitCount, pending, seed) : byRule;
   const chosen = new Set(exploit);
   const rest = Array.from(candidates).filter((id) => !chosen.has(id));
   const explore: number[] = [];
@@ -198,4 +223,28 @@ export async function propose<A>(
     predicted: predicted.get(id) as number,
     reason,
   }));
+}
+
+/** The `count` exploited ids picked down `ranked` apart from each other and from `pending` (batch-spread.ts). */
+function spread<A>(
+  pool: ArchitecturePool<A>,
+  ranked: Int32Array,
+  count: number,
+  pending: readonly A[],
+  seed: number,
+): Int32Array {
+  const pendingIds = pending.map((arch) => pool.add(arch));
+  const cache = new Map<number, ReadonlySet<number>>();
+  const neighbours = (id: number): ReadonlySet<number> => {
+    let set = cache.get(id);
+    if (!set) {
+      const rng = Rng.keyed(seed, SPREAD_KEY, id);
+      const found = new Set<number>();
+      for (let k = 0; k < SPREAD_DRAWS; k++) found.add(pool.mutate(rng, id));
+      set = found;
+      cache.set(id, set);
+    }
+    return set;
+  };
+  return spreadOut(ranked, count, neighbours, pendingIds);
 }

@@ -39,7 +39,7 @@ export interface SimulateSpec {
 export interface StrategyResult {
   /** Mean (over seeds) best value found so far, after each evaluation (index k: after k + 1). */
   curve: number[];
-  /** At 10, 25, 50, 100 evaluations (those ≤ budget): the best found, mean ± std over seeds, and its median rank in the table (1 = the table's best). */
+  /** At 10, 25, 50, 100 evaluations (those ≤ budget) and at the budget: the best found, mean ± std over seeds, and its median rank in the table (1 = the table's best). */
   at: Record<string, { mean: number; std: number; medianRank: number }>;
 }
 
@@ -51,6 +51,9 @@ export interface SimulateResult {
   tableSize: number;
   strategies: { ask: StrategyResult; random: StrategyResult; evolution: StrategyResult };
 }
+
+/** Per seed (in the order of `seeds`), per strategy, at each checkpoint: the best found and its rank. */
+export type PerSeed = Record<keyof SeedCurves, Record<string, { value: number; rank: number }[]>>;
 
 /** One seed's best-so-far curves (user scale), per strategy. */
 export interface SeedCurves {
@@ -149,20 +152,26 @@ export async function simulateSeed(
   return { ask: user(ask), random: user(random), evolution: user(evolution) };
 }
 
-/** Checkpoints read in the summary: 10, 25, 50, 100 (those ≤ budget). */
+/** Checkpoints read in the summary: 10, 25, 50, 100 (those ≤ budget), and the budget itself. */
 export const CHECKPOINTS = [10, 25, 50, 100];
 
+/** The checkpoints of a run of `budget` evaluations: those of CHECKPOINTS ≤ budget, then the budget when not among them. */
+export function checkpointsOf(budget: number): number[] {
+  const at = CHECKPOINTS.filter((c) => c <= budget);
+  return at.includes(budget) ? at : [...at, budget];
+}
+
 /**
- * The three strategies on every seed (up to `jobs` at once in worker threads), and whether they were
- * restricted to the table's architectures. Throws UserError / BadFileError for a bad spec, table,
- * target or budget.
+ * The three strategies on every seed (up to `jobs` at once in worker threads), whether they were
+ * restricted to the table's architectures, and each seed's best and rank at the checkpoints (for
+ * comparisons paired by seed). Throws UserError / BadFileError for a bad spec, table, target or budget.
  */
 export async function simulate(
   spec: SimulateSpec,
   seeds: number[],
   jobs = 1,
   onProgress?: (done: number) => void,
-): Promise<{ result: SimulateResult; restrictedToTable: boolean }> {
+): Promise<{ result: SimulateResult; restrictedToTable: boolean; perSeed: PerSeed }> {
   checkSpec(spec);
   if (seeds.length === 0) throw new UserError("simulate needs at least one seed");
   const table = await loadTable(spec);
@@ -190,6 +199,7 @@ export async function simulate(
     return sorted.length - lo + 1;
   };
   const budget = Math.min(spec.budget, table.archs.length);
+  const perSeed: PerSeed = { ask: {}, random: {}, evolution: {} };
   const summarize = (strategy: keyof SeedCurves): StrategyResult => {
     const read = (r: SeedCurves, k: number) => r[strategy][Math.min(k, r[strategy].length - 1)];
     const curve = Array.from(
@@ -197,8 +207,9 @@ export async function simulate(
       (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length,
     );
     const at: StrategyResult["at"] = {};
-    for (const n of CHECKPOINTS.filter((c) => c <= budget)) {
+    for (const n of checkpointsOf(budget)) {
       const values = runs.map((r) => read(r, n - 1));
+      perSeed[strategy][String(n)] = values.map((value) => ({ value, rank: rank(value) }));
       const ranks = values.map(rank).sort((a, b) => a - b);
       const mid = ranks.length >> 1;
       const medianRank = ranks.length % 2 ? ranks[mid] : (ranks[mid - 1] + ranks[mid]) / 2;
@@ -214,5 +225,5 @@ export async function simulate(
     tableSize: table.archs.length,
     strategies: { ask: summarize("ask"), random: summarize("random"), evolution: summarize("evolution") },
   };
-  return { result, restrictedToTable: table.searched instanceof TableSpace };
+  return { result, restrictedToTable: table.searched instanceof TableSpace, perSeed };
 }

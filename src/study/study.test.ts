@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
-import type { ChoicesArch } from "../spaces/choices.js";
+import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
+import { parseSpec } from "../spaces/spec.js";
 import { TINY_SPEC, tinyAccuracy, tinySpace } from "../testing/study-fixtures.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { Direction } from "./store.js";
@@ -65,6 +66,41 @@ test("after 10 told, ask fits the predictor: most to exploit (better than the sp
   const spaceMean = mean(space.sample(new Rng(0), 162).map(tinyAccuracy));
   const exploitMean = mean(asked.filter((a) => a.reason === "exploit").map((a) => tinyAccuracy(a.arch)));
   assert.ok(exploitMean > spaceMean + 0.01, `exploited ${exploitMean} vs the space's mean ${spaceMean}`);
+});
+
+test("ask keeps a batch apart from itself and from the pending architectures (one mutation = one decision changed)", async () => {
+  // 6 decisions of 4 options (4,096 architectures), a value adding up per decision: the predicted best cluster
+  const spec = {
+    name: "six",
+    kind: "choices",
+    decisions: Array.from({ length: 6 }, (_, i) => ({ name: `d${i}`, options: ["a", "b", "c", "d"] })),
+  };
+  const space = new ChoicesSpace(parseSpec(spec) as never);
+  const value = (arch: readonly number[]) => 0.5 + arch.reduce((s, o, i) => s + o * (0.01 + 0.002 * i), 0);
+  const differing = (a: readonly number[], b: readonly number[]) => a.filter((o, i) => o !== b[i]).length;
+  const store = await SqliteStudyStore.memory(Study.settings({ spec, target: "val_acc" }));
+  const study = await Study.open(store, space);
+  const first = await study.ask(20);
+  await study.tellMany(first.map((a) => ({ arch: a.arch, outcome: { value: value(a.arch) } })));
+  const pending = await study.ask(10);
+  const next = await study.ask(10);
+  for (const batch of [pending, next]) {
+    const exploited = batch.filter((a) => a.reason === "exploit");
+    assert.equal(exploited.length, 8);
+    for (const [i, a] of exploited.entries())
+      for (const b of exploited.slice(i + 1))
+        assert.ok(
+          differing(a.arch, b.arch) >= 2,
+          `${a.key} and ${b.key} are one decision apart in one batch`,
+        );
+  }
+  for (const a of next.filter((x) => x.reason === "exploit"))
+    for (const p of pending)
+      assert.ok(differing(a.arch, p.arch) >= 2, `${a.key} is one decision away from the pending ${p.key}`);
+  // they are still among the predicted best: better than the space's mean
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const spaceMean = mean(space.sample(new Rng(0), 4096).map(value));
+  assert.ok(mean(next.filter((a) => a.reason === "exploit").map((a) => value(a.arch))) > spaceMean + 0.02);
 });
 
 test("tell refuses what would corrupt the study, and ignores the same value told again", async () => {

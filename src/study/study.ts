@@ -138,7 +138,8 @@ export class Study<A> {
         .map((t) => ({ arch: this.space.fromJSON(t.arch), value: this.sign * (t.value as number) }));
       // the same study state gives the same proposals: a second process asking at once takes the spares
       const seed = Rng.keyed(this.settings.seed, trials.length, attempt).int(2 ** 31);
-      const proposals = await propose(this.space, told, taken, n - out.length, seed, this.options);
+      const pending = trials.filter((t) => t.state === "pending").map((t) => this.space.fromJSON(t.arch));
+      const proposals = await propose(this.space, told, taken, n - out.length, seed, this.options, pending);
       if (proposals.length === 0) break;
       const reserved = await this.store.reserve(
         proposals.map((p) => ({

@@ -1,0 +1,287 @@
+/**
+ * `simulate` on the shipped benchmarks, reproducibly: writes the simulation tables from the benchmark
+ * data through the library, runs the three strategies (ask, random search, regularized evolution) and
+ * saves the result; prints the docs' table from saved results; compares two saved results paired by seed.
+ *
+ * Tables (written once into --tables DIR, default $TMPDIR/nas-assay-simulate-tables):
+ *   nb201-DATASET.csv  `arch` (NB201 arch string), `val_acc`, `test_acc` (percent) from DATA/nb201/DATASET.csv
+ *                      (`arch str`, `validation accuracy`, `test accuracy`), for cifar10-valid, cifar100,
+ *                      ImageNet16-120;
+ *   nb101-cifar10.csv  `matrix`, `ops` (as label files write them) and `test_acc` (fraction) from
+ *                      DATA/nb101/test_accuracy_run0.npy: row i = cell id i of docs/spaces/nb101.json
+ *                      (the spec's ids are the built-in space's, sorted module hashes, as the array's rows).
+ *
+ * Usage:
+ *   node dist/bench/simulate-benchmarks.js run --space nb201 --dataset cifar100 [--target test_acc|val_acc]
+ *        [--seeds 0-19] [--budget 100] [--batch 10] [--jobs 2] [--ask '{"exploration":0.1}'] [--out FILE]
+ *        (default FILE: docs/results/simulate/SPACE-DATASET.json; NB101: --space nb101 --dataset cifar10)
+ *   node dist/bench/simulate-benchmarks.js markdown FILE...       the docs' table (mean ± std (median rank))
+ *   node dist/bench/simulate-benchmarks.js summary FILE...        `ask` of each run: mean (median rank) per checkpoint
+ *   node dist/bench/simulate-benchmarks.js compare A.json B.json   B − A for `ask`, paired by seed
+ *   node dist/bench/simulate-benchmarks.js merge A.json B.json --out C.json   runs on disjoint seeds as one
+ * Data: --data DIR, else NAS_ASSAY_DATA, else the copy shipped with nas-assay (src/data/locations.ts).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { readSeedList } from "../src/cli/flag-values.js";
+import { dataDir, dataFile } from "../src/data/locations.js";
+import { readNpyVector } from "../src/data/npy.js";
+import { meanStd } from "../src/eval/evaluate.js";
+import { createSpace } from "../src/spaces/kinds.js";
+import { readSpecFile } from "../src/spaces/spec.js";
+import type { VertexCellSpace } from "../src/spaces/vertex-cell/space.js";
+import type { AskOptions } from "../src/study/ask-strategy.js";
+import { DEFAULT_ASK } from "../src/study/ask-strategy.js";
+import { type PerSeed, type SimulateResult, simulate } from "../src/study/simulate.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const NB201_DATASETS = ["cifar10-valid", "cifar100", "ImageNet16-120"];
+const STRATEGIES = ["ask", "random", "evolution"] as const;
+
+/** A saved run: the result `simulate --json` prints, plus the ask options, per-seed figures and time. */
+interface SavedRun extends SimulateResult {
+  dataset: string;
+  askOptions: AskOptions;
+  batch: number;
+  perSeed: PerSeed;
+  wallSeconds: number;
+  /** The top 0.01 % of the table: its last rank (⌊size × 10⁻⁴⌋) and the target value there. */
+  top001: { rank: number; value: number };
+}
+
+const argv = process.argv.slice(2);
+const flag = (name: string, fallback?: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+
+function csvField(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function writeCsv(path: string, header: string[], rows: string[][]): void {
+  const lines = [header.join(","), ...rows.map((r) => r.map(csvField).join(","))];
+  writeFileSync(path, `${lines.join("\n")}\n`);
+}
+
+/** The table of one benchmark (written when missing) and the spec file it goes with. */
+async function table(space: string, dataset: string, dir: string): Promise<{ spec: string; file: string }> {
+  const data = dataDir(flag("--data"));
+  const spec = join(REPO, "docs", "spaces", `${space}.json`);
+  const file = join(dir, `${space}-${dataset}.csv`);
+  if (existsSync(file)) return { spec, file };
+  mkdirSync(dir, { recursive: true });
+  if (space === "nb201") {
+    if (!NB201_DATASETS.includes(dataset))
+      throw new Error(`NAS-Bench-201 datasets: ${NB201_DATASETS.join(", ")}; got ${dataset}`);
+    const source = dataFile(data, `nb201/${dataset}.csv`, `NAS-Bench-201 ${dataset}`);
+    const rows = parse(readFileSync(source, "utf8"), { columns: true }) as Record<string, string>[];
+    writeCsv(
+      file,
+      ["arch", "val_acc", "test_acc"],
+      rows.map((r) => [r["arch str"], r["validation accuracy"], r["test accuracy"]]),
+    );
+  } else if (space === "nb101") {
+    if (dataset !== "cifar10") throw new Error(`NAS-Bench-101 has one dataset, cifar10; got ${dataset}`);
+    const cells = (await createSpace(readSpecFile(spec))) as unknown as VertexCellSpace;
+    const accuracy = readNpyVector(
+      dataFile(data, "nb101/test_accuracy_run0.npy", "NAS-Bench-101 test accuracy"),
+      cells.size,
+    );
+    const rows: string[][] = [];
+    for (let id = 0; id < cells.size; id++) {
+      const row = cells.toRow(cells.cellAt(id));
+      rows.push([row.matrix, row.ops, String(accuracy[id])]);
+    }
+    writeCsv(file, ["matrix", "ops", "test_acc"], rows);
+  } else throw new Error(`--space nb201 or nb101, got ${space}`);
+  return { spec, file };
+}
+
+async function run(): Promise<void> {
+  const space = flag("--space", "nb201") as string;
+  const dataset = flag("--dataset", space === "nb101" ? "cifar10" : "cifar100") as string;
+  const target = flag("--target", "test_acc") as string;
+  const seeds = readSeedList(flag("--seeds", "0-19") as string);
+  const budget = Number(flag("--budget", space === "nb101" ? "150" : "100"));
+  const batch = Number(flag("--batch", "10"));
+  const jobs = Number(flag("--jobs", "2"));
+  const ask = JSON.parse(flag("--ask", "{}") as string) as Partial<AskOptions>;
+  const out = flag("--out", join(REPO, "docs", "results", "simulate", `${space}-${dataset}.json`)) as string;
+  const tables = flag("--tables", join(tmpdir(), "nas-assay-simulate-tables")) as string;
+  const { spec, file } = await table(space, dataset, tables);
+  const start = performance.now();
+  const { result, perSeed } = await simulate(
+    { specFile: spec, tableFile: file, target, budget, batch, ask },
+    seeds,
+    jobs,
+  );
+  const sorted = (parse(readFileSync(file, "utf8"), { columns: true }) as Record<string, string>[])
+    .map((r) => Number(r[target]))
+    .sort((x, y) => y - x);
+  const topRank = Math.max(1, Math.floor(sorted.length * 1e-4));
+  const saved: SavedRun = {
+    ...result,
+    dataset,
+    askOptions: {
+      ...DEFAULT_ASK,
+      ...ask,
+      neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...ask.neighbourhood },
+    },
+    batch,
+    perSeed,
+    wallSeconds: Math.round((performance.now() - start) / 1000),
+    top001: { rank: topRank, value: sorted[topRank - 1] },
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(saved, null, 1)}\n`);
+  const at = result.strategies.ask.at;
+  console.log(
+    `${space} ${dataset} ${target} ${JSON.stringify(ask)} (${saved.wallSeconds} s): ` +
+      Object.keys(at)
+        .map((k) =>
+          STRATEGIES.map(
+            (s) =>
+              `${s}@${k} ${result.strategies[s].at[k].mean.toFixed(3)} (${result.strategies[s].at[k].medianRank})`,
+          ).join(" "),
+        )
+        .join(" | ") +
+      ` → ${out}`,
+  );
+}
+
+function load(path: string): SavedRun {
+  return JSON.parse(readFileSync(path, "utf8")) as SavedRun;
+}
+
+/** The docs' table: one row per dataset and checkpoint, mean ± std (median rank) per strategy. */
+function markdown(files: string[]): void {
+  const runs = files.map(load);
+  console.log(
+    `| space, dataset (${runs[0].target}, %) | evaluated | ask | random search | regularized evolution |`,
+  );
+  console.log("| --- | --- | --- | --- | --- |");
+  for (const r of runs) {
+    const scale = r.strategies.ask.at["10"].mean > 1 ? 1 : 100;
+    for (const k of Object.keys(r.strategies.ask.at)) {
+      const cells = STRATEGIES.map((s) => {
+        const x = r.strategies[s].at[k];
+        return `${(x.mean * scale).toFixed(2)} ± ${(x.std * scale).toFixed(2)} (${x.medianRank})`;
+      });
+      console.log(`| ${r.space}, ${r.dataset} | ${k} | ${cells.join(" | ")} |`);
+    }
+  }
+  for (const r of runs.filter((x) => x.top001)) {
+    const last = Object.keys(r.perSeed.ask).at(-1) as string;
+    const reached = STRATEGIES.map(
+      (s) => `${s} ${r.perSeed[s][last].filter((x) => x.rank <= r.top001.rank).length}`,
+    );
+    console.log(
+      `\n${r.space}, ${r.dataset}: seeds whose best at ${last} is in the top 0.01 % (rank ≤ ${r.top001.rank} of ${r.tableSize}, ${r.target} ≥ ${r.top001.value}), of ${r.seeds.length}: ${reached.join(", ")}; ${r.wallSeconds} s wall`,
+    );
+  }
+}
+
+/** `ask` of B minus `ask` of A at each checkpoint, paired by seed: mean ± std, wins / ties / losses. */
+function compare(a: string, b: string): void {
+  const ra = load(a);
+  const rb = load(b);
+  const index = new Map(rb.seeds.map((s, k) => [s, k]));
+  for (const k of Object.keys(ra.perSeed.ask).filter((c) => rb.perSeed.ask[c])) {
+    const pairs = ra.seeds.flatMap((seed, i) => {
+      const j = index.get(seed);
+      return j === undefined ? [] : [[ra.perSeed.ask[k][i], rb.perSeed.ask[k][j]]];
+    });
+    const diff = pairs.map(([x, y]) => y.value - x.value);
+    const d = meanStd(diff);
+    const median = (xs: number[]) => {
+      const s = xs.slice().sort((p, q) => p - q);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    console.log(
+      `${ra.space} ${ra.dataset} @${k}: A ${meanStd(pairs.map((p) => p[0].value)).mean.toFixed(3)} (rank ${median(pairs.map((p) => p[0].rank))})` +
+        ` B ${meanStd(pairs.map((p) => p[1].value)).mean.toFixed(3)} (rank ${median(pairs.map((p) => p[1].rank))})` +
+        ` B−A ${d.mean.toFixed(3)} ± ${d.std.toFixed(3)}, B better/equal/worse on ${diff.filter((x) => x > 0).length}/${diff.filter((x) => x === 0).length}/${diff.filter((x) => x < 0).length} of ${diff.length} seeds`,
+    );
+  }
+}
+
+/** One row per saved run: its ask options (those apart from the defaults) and `ask` at each checkpoint. */
+function summary(files: string[]): void {
+  const runs = files.map(load);
+  const points = Object.keys(runs[0].strategies.ask.at);
+  console.log(
+    `| ask settings | dataset (${runs[0].target}, seeds ${runs[0].seeds[0]}–${runs[0].seeds.at(-1)}) | ${points.map((p) => `at ${p}`).join(" | ")} |`,
+  );
+  console.log(`| --- | --- | ${points.map(() => "---").join(" | ")} |`);
+  for (const r of runs) {
+    const changed = Object.entries(r.askOptions)
+      .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(DEFAULT_ASK[k as keyof AskOptions]))
+      .map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+    const cells = points.map((p) => {
+      const x = r.strategies.ask.at[p];
+      return `${(x.mean * (x.mean > 1 ? 1 : 100)).toFixed(2)} (${x.medianRank})`;
+    });
+    console.log(`| ${changed.join(", ") || "defaults"} | ${r.dataset} | ${cells.join(" | ")} |`);
+  }
+}
+
+/**
+ * One run from runs of the same benchmark and settings on disjoint seeds (e.g. two processes): seeds
+ * and per-seed figures joined, curves averaged weighted by seeds, checkpoints recomputed from the seeds.
+ */
+function merge(files: string[], out: string): void {
+  const runs = files.map(load);
+  const [first] = runs;
+  const same = (r: SavedRun) =>
+    r.space === first.space &&
+    r.dataset === first.dataset &&
+    r.target === first.target &&
+    r.budget === first.budget &&
+    r.batch === first.batch &&
+    JSON.stringify(r.askOptions) === JSON.stringify(first.askOptions);
+  if (!runs.every(same))
+    throw new Error("merge needs runs of one benchmark, target, budget, batch and ask settings");
+  const seeds = runs.flatMap((r) => r.seeds);
+  if (new Set(seeds).size !== seeds.length) throw new Error("merge needs disjoint seeds");
+  const median = (xs: number[]) => {
+    const v = xs.slice().sort((p, q) => p - q);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const merged: SavedRun = { ...first, seeds, wallSeconds: runs.reduce((t, r) => t + r.wallSeconds, 0) };
+  merged.strategies = { ...first.strategies };
+  merged.perSeed = { ask: {}, random: {}, evolution: {} };
+  for (const s of STRATEGIES) {
+    const curve = first.strategies[s].curve.map(
+      (_, k) => runs.reduce((t, r) => t + r.strategies[s].curve[k] * r.seeds.length, 0) / seeds.length,
+    );
+    const at: SavedRun["strategies"]["ask"]["at"] = {};
+    for (const k of Object.keys(first.perSeed[s])) {
+      const all = runs.flatMap((r) => r.perSeed[s][k]);
+      merged.perSeed[s][k] = all;
+      at[k] = { ...meanStd(all.map((x) => x.value)), medianRank: median(all.map((x) => x.rank)) };
+    }
+    merged.strategies[s] = { curve, at };
+  }
+  writeFileSync(out, `${JSON.stringify(merged, null, 1)}\n`);
+}
+
+const [command, ...rest] = argv;
+if (command === "run") await run();
+else if (command === "markdown") markdown(rest.filter((f) => f.endsWith(".json")));
+else if (command === "summary") summary(rest.filter((f) => f.endsWith(".json")));
+else if (command === "merge")
+  merge(
+    rest.filter((f) => f.endsWith(".json") && f !== flag("--out")),
+    flag("--out") as string,
+  );
+else if (command === "compare") compare(rest[0], rest[1]);
+else {
+  console.error(
+    "usage: node dist/bench/simulate-benchmarks.js run|markdown|compare … (see the comment at the top of bench/simulate-benchmarks.ts)",
+  );
+  process.exit(1);
+}
