@@ -13,7 +13,7 @@
  *
  * Usage:
  *   node dist/bench/simulate-benchmarks.js run --space nb201 --dataset cifar100 [--target test_acc|val_acc]
- *        [--seeds 0-19] [--budget 100] [--batch 10] [--jobs 2] [--ask '{"exploration":0.1}'] [--out FILE]
+ *        [--seeds 0-19] [--budget 100] [--step 10] [--jobs 2] [--ask '{"exploration":0.1}'] [--out FILE]
  *        (default FILE: docs/results/simulate/SPACE-DATASET.json; NB101: --space nb101 --dataset cifar10)
  *   node dist/bench/simulate-benchmarks.js markdown FILE...       the docs' table (mean ± std (median rank))
  *   node dist/bench/simulate-benchmarks.js summary FILE...        `ask` of each run: mean (median rank) per checkpoint
@@ -107,7 +107,7 @@ async function run(): Promise<void> {
   const target = flag("--target", "test_acc") as string;
   const seeds = readSeedList(flag("--seeds", "0-19") as string);
   const budget = Number(flag("--budget", space === "nb101" ? "150" : "100"));
-  const batch = Number(flag("--batch", "10"));
+  const batch = Number(flag("--step", "10"));
   const jobs = Number(flag("--jobs", "2"));
   const ask = JSON.parse(flag("--ask", "{}") as string) as Partial<AskOptions>;
   const out = flag("--out", join(REPO, "docs", "results", "simulate", `${space}-${dataset}.json`)) as string;

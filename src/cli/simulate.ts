@@ -18,14 +18,17 @@ export function simulateCommand(): Command {
         "search and regularized evolution on the same seeds; a table that does not cover the space restricts " +
         "every strategy to its architectures",
     )
-    .requiredOption("--space <spec.json>", "the space spec file")
+    .requiredOption(
+      "--space <spec.json>",
+      "the space spec file (kinds: choices, edge-cell, vertex-cell), or a built-in space: nb101, nb201",
+    )
     .requiredOption("--table <all.csv>", "evaluated architectures: their columns and the target column")
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")
     .option("--budget <n>", "architectures evaluated per run", integerFlag(1), 100)
     .option(
-      "--batch <n>",
-      "architectures asked for at a time (one predictor fit per ask)",
+      "--step <n>",
+      "architectures asked for and trained per round (one predictor fit per ask), as search --strategy active --step",
       integerFlag(1),
       10,
     )
@@ -44,7 +47,7 @@ export function simulateCommand(): Command {
         target: string;
         minimize?: boolean;
         budget: number;
-        batch: number;
+        step: number;
         seeds?: number[];
         seedCount?: number;
         jobs: number;
@@ -68,7 +71,7 @@ export function simulateCommand(): Command {
             target: opts.target,
             minimize: opts.minimize,
             budget: opts.budget,
-            batch: opts.batch,
+            batch: opts.step,
             ask: opts.method ? { method: opts.method } : {},
           },
           seeds,
@@ -87,15 +90,7 @@ function simulateText(result: SimulateResult, restricted: boolean, plot?: string
     `${x.mean.toPrecision(5)} ± ${x.std.toPrecision(2)} (rank ${x.medianRank})`.padEnd(30);
   const names = ["ask", "random", "evolution"] as const;
   const checkpoints = Object.keys(result.strategies.ask.at);
-  // the last evaluation, when it is no checkpoint (a budget of 5, or of 30): its mean best only
   const evaluated = result.strategies.ask.curve.length;
-  const last = checkpoints.includes(String(evaluated))
-    ? []
-    : [
-        `  ${String(evaluated).padStart(9)}  ${names
-          .map((n) => `${result.strategies[n].curve[evaluated - 1].toPrecision(5)} (mean)`.padEnd(30))
-          .join("")}`,
-      ];
   return [
     `simulate on ${result.space}, ${result.target}: ${result.tableSize} architectures in the table` +
       (restricted ? " (it does not cover the space: every strategy searched the table only)" : "") +
@@ -107,7 +102,6 @@ function simulateText(result: SimulateResult, restricted: boolean, plot?: string
     ...checkpoints.map(
       (at) => `  ${at.padStart(9)}  ${names.map((n) => cell(result.strategies[n].at[at])).join("")}`,
     ),
-    ...last,
     ...(plot ? [`curves drawn in ${plot}`] : []),
   ].join("\n");
 }

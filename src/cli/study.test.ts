@@ -224,7 +224,7 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
     "--budget",
     "30",
   ];
-  const r = run([...args, "--seeds", "0-1", "--batch", "10", "--json"]);
+  const r = run([...args, "--seeds", "0-1", "--step", "10", "--json"]);
   assert.equal(r.code, 0, r.err);
   const result = JSON.parse(r.out);
   assert.deepEqual(Object.keys(result), ["space", "target", "budget", "seeds", "tableSize", "strategies"]);
@@ -243,8 +243,8 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
     text.out,
     /81 architectures in the table \(it does not cover the space: every strategy searched the table only\)/,
   );
-  // the budget (30) is no checkpoint: its mean best is printed too (a budget under 10 printed no row)
-  assert.match(text.out, /^ +30 +[0-9.]+ \(mean\) +[0-9.]+ \(mean\) +[0-9.]+ \(mean\)/m);
+  // the budget (30) is read as a checkpoint of its own (a budget under 10 once printed no row)
+  assert.match(text.out, /^ +30 +(?:[0-9.]+ ± [0-9.]+ \(rank [0-9.]+\) +){3}$/m);
   fails([...args, "--seeds", "0-x"], /"0-x" is not a seed or a range; expected seeds such as "0-19"/);
   fails([...args, "--seeds", "1,1"], /seed 1 is given twice/);
   fails([...args.slice(0, 5), "--target", "nope"], /table\.csv: no column "nope"/);

@@ -11,8 +11,7 @@ import { randomSearch, trueEvolution } from "../search/active-search.js";
 import { forEachSeed } from "../seeds-in-parallel.js";
 import { ArchitectureList } from "../spaces/architecture-list.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
-import { createSpace } from "../spaces/kinds.js";
-import { readSpecFile } from "../spaces/spec.js";
+import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import type { AskOptions } from "./ask-strategy.js";
 import { readResultsFile } from "./results-file.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
@@ -74,7 +73,7 @@ interface Table<A> {
 
 /** Reads the spec and the table (distinct architectures; repeated rows are averaged). */
 async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
-  const space = await createSpace(readSpecFile(spec.specFile));
+  const space = await createSpace(readSpaceSpec(spec.specFile));
   const rows = readResultsFile(spec.tableFile, space, spec.target);
   const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
   for (const row of rows) {
@@ -98,9 +97,12 @@ async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
 }
 
 function checkSpec(spec: SimulateSpec): void {
-  for (const name of ["budget", "batch"] as const)
+  for (const [name, flag] of [
+    ["budget", "--budget"],
+    ["batch", "--step"],
+  ] as const)
     if (!Number.isInteger(spec[name]) || spec[name] < 1)
-      throw new UserError(`--${name} must be a positive integer, got ${spec[name]}`);
+      throw new UserError(`${flag} must be a positive integer, got ${spec[name]}`);
 }
 
 /** One seed: the three strategies' best-so-far curves on the user's scale. */
