@@ -12,6 +12,7 @@ import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
+import { distinctColumns } from "./csv-columns.js";
 import { parseDecimal } from "./decimal.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 
@@ -221,12 +222,7 @@ function csvRows(file: string, text: string): Row[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, {
-      columns: (header: string[]) => {
-        const twice = header.find((name, i) => header.indexOf(name) !== i);
-        if (twice !== undefined)
-          throw new BadFileError(file, `line 1 names column "${twice}" twice; expected each column once`);
-        return header;
-      },
+      columns: distinctColumns(file),
       info: true,
       skip_empty_lines: true,
       relax_column_count: true,

@@ -74,7 +74,7 @@ test("a results file's values are decimal numbers, each column named once, UTF-8
     () => readResultsFile(file(`${HEADER},val_acc\n${row},0.5,x,0.9\n`), space, "val_acc"),
     (e: Error) =>
       e instanceof BadFileError &&
-      /line 1 names the column "val_acc" twice; expected each column once/.test(e.message),
+      /line 1 names column "val_acc" twice; expected each column once/.test(e.message),
   );
   const utf16 = file("");
   writeFileSync(utf16, Buffer.from(`\uFEFF${HEADER}\n${row},0.5,x\n`, "utf16le"));

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
+import { distinctColumns } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
@@ -57,13 +58,7 @@ export function readResultsFile<A>(
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, {
-      // a column named twice would be read as its last copy, silently
-      columns: (header: string[]) => {
-        const twice = header.find((name, i) => header.indexOf(name) !== i);
-        if (twice !== undefined)
-          throw new BadFileError(file, `line 1 names the column "${twice}" twice; expected each column once`);
-        return header;
-      },
+      columns: distinctColumns(file),
       info: true,
       skip_empty_lines: true,
       trim: true,

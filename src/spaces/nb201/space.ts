@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
+import { distinctColumns } from "../../data/csv-columns.js";
 import { type DataDir, dataFile } from "../../data/locations.js";
 import { BadFileError, InvalidCellError } from "../../errors.js";
 import type { Rng } from "../../random.js";
@@ -163,18 +164,14 @@ export function readNb201Csv(
   try {
     rows = parse(readFileSync(path), {
       bom: true,
-      columns: (header: string[]) => {
-        const twice = header.find((name, i) => header.indexOf(name) !== i);
-        if (twice !== undefined)
-          throw new BadFileError(path, `line 1 names column "${twice}" twice; expected each column once`);
+      columns: distinctColumns(path, (header) => {
         const missing = required.filter((name) => !header.includes(name));
         if (missing.length > 0)
           throw new BadFileError(
             path,
             `has no ${missing.map((m) => `"${m}"`).join(", ")} column${missing.length > 1 ? "s" : ""}; columns are ${header.join(", ")}`,
           );
-        return header;
-      },
+      }),
       skip_empty_lines: true,
     });
   } catch (e) {

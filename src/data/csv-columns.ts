@@ -1,0 +1,23 @@
+/**
+ * The header check every CSV reader of nas-assay shares (label files, results files, the NAS-Bench-201
+ * tables): csv-parse, given a header naming a column twice, silently keeps the last copy's values, so
+ * such a header is refused before any row is read.
+ */
+import { BadFileError } from "../errors.js";
+
+/**
+ * A `columns` option for csv-parse: returns the header as the record keys after refusing (BadFileError
+ * naming `file`) a column named twice, then running `check` (e.g. required columns) on it.
+ */
+export function distinctColumns(
+  file: string,
+  check?: (header: string[]) => void,
+): (header: string[]) => string[] {
+  return (header) => {
+    const twice = header.find((name, i) => header.indexOf(name) !== i);
+    if (twice !== undefined)
+      throw new BadFileError(file, `line 1 names column "${twice}" twice; expected each column once`);
+    check?.(header);
+    return header;
+  };
+}
