@@ -212,7 +212,10 @@ function compare(a: string, b: string): void {
 /** One row per saved run: its ask options (those apart from the defaults) and `ask` at each checkpoint. */
 function summary(files: string[]): void {
   const runs = files.map(load);
-  const points = Object.keys(runs[0].strategies.ask.at);
+  // every checkpoint of any run, in order (a shorter budget leaves its later cells empty)
+  const points = [...new Set(runs.flatMap((r) => Object.keys(r.strategies.ask.at)))].sort(
+    (a, b) => Number(a) - Number(b),
+  );
   console.log(
     `| ask settings | dataset (${runs[0].target}, seeds ${runs[0].seeds[0]}–${runs[0].seeds.at(-1)}) | ${points.map((p) => `at ${p}`).join(" | ")} |`,
   );
@@ -223,6 +226,7 @@ function summary(files: string[]): void {
       .map(([k, v]) => `${k} ${JSON.stringify(v)}`);
     const cells = points.map((p) => {
       const x = r.strategies.ask.at[p];
+      if (!x) return "–";
       return `${(x.mean * (x.mean > 1 ? 1 : 100)).toFixed(2)} (${x.medianRank})`;
     });
     console.log(`| ${changed.join(", ") || "defaults"} | ${r.dataset} | ${cells.join(" | ")} |`);
