@@ -36,12 +36,6 @@ export interface AskOptions {
    * candidate one mutation away from one already chosen or pending while others remain (batch-spread.ts).
    */
   spread: boolean;
-  /**
-   * Share of the exploited architectures (0..1) taken among the untaken neighbours (one mutation
-   * away) of the best told ones, best predicted first: a local search around the incumbents, guided
-   * by the predictor, beside the global choice by the neighbourhood rule.
-   */
-  local: number;
   /** Proposals made per architecture asked for, so that a process that lost some to another still has enough. */
   spare: number;
 }
@@ -58,16 +52,9 @@ export const DEFAULT_ASK: AskOptions = {
   candidates: 20000,
   neighbourhood: { weight: 1, draws: 50, candidates: 200 },
   spread: true,
-  local: 0,
   spare: 3,
 };
 
-/** Told architectures, best first, whose neighbours are the local candidates (`local`). */
-const LOCAL_FROM = 3;
-/** Mutations drawn from each of them: a NAS-Bench-201 cell has 24 neighbours, missed with (23/24)^100 ≈ 1.4 %. */
-const LOCAL_DRAWS = 100;
-/** Key part of the generator of those draws. */
-const LOCAL_KEY = 0x10ca;
 /** Mutations drawn per architecture to recognise its neighbours for `spread` (see batch-spread.ts). */
 const SPREAD_DRAWS = 100;
 /** Key part of the generator of those draws (apart from the neighbourhood rule's). */
@@ -85,8 +72,8 @@ export function askOptions(given: Partial<AskOptions> = {}): AskOptions {
       throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
   if (o.initial < 2)
     throw new RangeError(`initial must be at least 2 (a predictor needs two values), got ${o.initial}`);
-  for (const name of ["exploration", "local"] as const)
-    if (!(o[name] >= 0 && o[name] <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${o[name]}`);
+  if (!(o.exploration >= 0 && o.exploration <= 1))
+    throw new RangeError(`exploration must be in [0, 1], got ${o.exploration}`);
   return o;
 }
 
@@ -172,23 +159,6 @@ export async function propose<A>(
     for (const arch of freshSample(space, rng, taken, Math.max(0, o.candidates - candidateKeys.size)))
       consider(arch);
   }
-  // local candidates: the untaken neighbours of the best told (drawn apart from `rng`, so that
-  // local 0 leaves every other choice as it was)
-  const near = new Set<number>();
-  if (o.local > 0) {
-    const lrng = Rng.keyed(seed, LOCAL_KEY, told.length);
-    const best = told
-      .map((t, id) => ({ id, value: t.value }))
-      .sort((a, b) => b.value - a.value || a.id - b.id)
-      .slice(0, LOCAL_FROM);
-    for (const { id } of best)
-      for (let k = 0; k < LOCAL_DRAWS; k++) {
-        const arch = space.mutate(lrng, told[id].arch);
-        consider(arch);
-        const m = pool.add(arch);
-        if (candidateKeys.has(m)) near.add(m);
-      }
-  }
   const candidates = Int32Array.from(candidateKeys.keys());
   if (candidates.length === 0) return [];
 
@@ -229,13 +199,7 @@ export async function propose<A>(
             o.neighbourhood,
           )
         ).top;
-  const global = o.spread && exploitCount > 0 ? spread(pool, byRule, exploitCount, pending, seed) : byRule;
-  const localCount = Math.min(Math.round(exploitCount * o.local), near.size);
-  const localIds = ranked.filter((id) => near.has(id)).subarray(0, localCount);
-  const picked = new Set(localIds);
-  const exploit = Int32Array.from(
-    [...localIds, ...Array.from(global).filter((id) => !picked.has(id))].slice(0, exploitCount),
-  );
+  const exploit = o.spread && exploitCount > 0 ? spread(pool, byRule, exploitCount, pending, seed) : byRule;
   const chosen = new Set(exploit);
   const rest = Array.from(candidates).filter((id) => !chosen.has(id));
   const explore: number[] = [];
