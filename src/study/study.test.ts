@@ -5,6 +5,7 @@ import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
 import { parseSpec } from "../spaces/spec.js";
 import { TINY_SPEC, tinyAccuracy, tinySpace } from "../testing/study-fixtures.js";
+import type { AskOptions } from "./ask-strategy.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { Direction } from "./store.js";
 import { Study } from "./study.js";
@@ -14,9 +15,10 @@ async function tinyStudy(
   target = "val_acc",
   direction: Direction = "maximize",
   scale: ValueScale = "auto",
+  ask: Partial<AskOptions> = {},
 ): Promise<Study<ChoicesArch>> {
   const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target, direction, scale }));
-  return Study.open(store, tinySpace());
+  return Study.open(store, tinySpace(), ask);
 }
 
 test("ask never hands out an architecture twice (pending, told or failed) until the space runs out", async () => {
@@ -46,27 +48,36 @@ test("ask never hands out an architecture twice (pending, told or failed) until 
   assert.deepEqual(await study.ask(3), []);
 });
 
-test("after 10 told, ask fits the predictor: most to exploit (better than the space's mean), a share to explore", async () => {
-  const study = await tinyStudy();
-  const first = await study.ask(12);
-  assert.ok(
-    first.every((a) => a.reason === "explore" && a.predicted === null),
-    "random before 10 are told",
-  );
-  await study.tellMany(first.map((a) => ({ arch: a.arch, outcome: { value: tinyAccuracy(a.arch) } })));
-  const asked = await study.ask(10);
-  assert.equal(asked.length, 10);
-  assert.deepEqual(
-    asked.map((a) => a.reason),
-    [...Array(8).fill("exploit"), ...Array(2).fill("explore")],
-  );
-  assert.ok(asked.every((a) => typeof a.predicted === "number" && Number.isFinite(a.predicted)));
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const space = tinySpace();
-  const spaceMean = mean(space.sample(new Rng(0), 162).map(tinyAccuracy));
-  const exploitMean = mean(asked.filter((a) => a.reason === "exploit").map((a) => tinyAccuracy(a.arch)));
-  assert.ok(exploitMean > spaceMean + 0.01, `exploited ${exploitMean} vs the space's mean ${spaceMean}`);
-});
+for (const [exploration, explored] of [
+  [undefined, 0],
+  [0.2, 2],
+] as const)
+  test(`after 10 told, ask fits the predictor: every pick but ${explored} of 10 to exploit (better than the space's mean), exploration ${exploration ?? "by default"}`, async () => {
+    const study = await tinyStudy(
+      "val_acc",
+      "maximize",
+      "auto",
+      exploration === undefined ? {} : { exploration },
+    );
+    const first = await study.ask(12);
+    assert.ok(
+      first.every((a) => a.reason === "explore" && a.predicted === null),
+      "random before 10 are told",
+    );
+    await study.tellMany(first.map((a) => ({ arch: a.arch, outcome: { value: tinyAccuracy(a.arch) } })));
+    const asked = await study.ask(10);
+    assert.equal(asked.length, 10);
+    assert.deepEqual(
+      asked.map((a) => a.reason),
+      [...Array(10 - explored).fill("exploit"), ...Array(explored).fill("explore")],
+    );
+    assert.ok(asked.every((a) => typeof a.predicted === "number" && Number.isFinite(a.predicted)));
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const space = tinySpace();
+    const spaceMean = mean(space.sample(new Rng(0), 162).map(tinyAccuracy));
+    const exploitMean = mean(asked.filter((a) => a.reason === "exploit").map((a) => tinyAccuracy(a.arch)));
+    assert.ok(exploitMean > spaceMean + 0.01, `exploited ${exploitMean} vs the space's mean ${spaceMean}`);
+  });
 
 test("ask keeps a batch apart from itself and from the pending architectures (one mutation = one decision changed)", async () => {
   // 6 decisions of 4 options (4,096 architectures), a value adding up per decision: the predicted best cluster
@@ -86,7 +97,7 @@ test("ask keeps a batch apart from itself and from the pending architectures (on
   const next = await study.ask(10);
   for (const batch of [pending, next]) {
     const exploited = batch.filter((a) => a.reason === "exploit");
-    assert.equal(exploited.length, 8);
+    assert.equal(exploited.length, 10, "every pick exploits by default");
     for (const [i, a] of exploited.entries())
       for (const b of exploited.slice(i + 1))
         assert.ok(
