@@ -101,7 +101,8 @@ test("seeds are paired only between measurements on the same test cells", () => 
   assert.equal(paired?.seeds, 3);
   assert.ok(Math.abs((paired?.difference.mean ?? 0) - 0.1) < 1e-12);
   assert.equal(pairedDifference(m("all", [0.5]), m(20000, [0.6])), undefined);
-  assert.equal(pairedDifference(m("unstated", [0.5]), m("unstated", [0.6])), undefined);
+  assert.equal(pairedDifference(m("unstated", [0.5]), { ...m("unstated", [0.6]), file: "y" }), undefined);
+  assert.equal(pairedDifference(m("unstated", [0.5]), m("unstated", [0.6]))?.wins, 1); // one file's variants
   assert.equal(tauCell(m(20000, [0.5, 0.7])), "0.6000 ± 0.1414 (2)†");
   assert.equal(tauCell(undefined), "–");
   // a file that does not say which cells it scored is never picked for a table by itself

@@ -66,13 +66,16 @@ export class Measured {
   }
 }
 
-/** B − A per seed over the seeds both have, when both were scored on the same test cells. */
+/**
+ * B − A per seed over the seeds both have, when both were scored on the same test cells: two variants
+ * of one file, or two files of the same space, label count and stated test protocol.
+ */
 export function pairedDifference(
   a: Measurement | undefined,
   b: Measurement | undefined,
 ): { difference: Summary; wins: number; seeds: number } | undefined {
-  if (!a || !b || a.space !== b.space || a.labels !== b.labels || a.test !== b.test || a.test === "unstated")
-    return undefined;
+  if (!a || !b || a.space !== b.space || a.labels !== b.labels || a.test !== b.test) return undefined;
+  if (a.test === "unstated" && a.file !== b.file) return undefined;
   const ofA = new Map(a.runs.map((r) => [r.seed, r.ktau]));
   const diffs = b.runs.filter((r) => ofA.has(r.seed)).map((r) => r.ktau - (ofA.get(r.seed) as number));
   if (diffs.length === 0) return undefined;
@@ -84,11 +87,14 @@ const SAMPLE_MARK = "†";
 /** After a figure from a file that does not record which cells were tested. */
 const UNSTATED_MARK = " (test cells not recorded)";
 
-/** "0.7410 ± 0.0071 (5)": Kendall tau mean ± std over the seeds (their number); "–" without a file. */
-export function tauCell(m: Measurement | undefined, digits = 4): string {
+/**
+ * "0.7410 ± 0.0071 (5)": Kendall tau mean ± std over the seeds (their number), marked when not scored
+ * on every test cell (unless `marked` is false: the table says so); "–" without a file.
+ */
+export function tauCell(m: Measurement | undefined, digits = 4, marked = true): string {
   if (!m) return DASH;
   const s = meanStd(m.runs.map((r) => r.ktau));
-  const mark = m.test === "all" ? "" : m.test === "unstated" ? UNSTATED_MARK : SAMPLE_MARK;
+  const mark = !marked || m.test === "all" ? "" : m.test === "unstated" ? UNSTATED_MARK : SAMPLE_MARK;
   return `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)} (${m.runs.length})${mark}`;
 }
 
@@ -281,15 +287,14 @@ function ensembleAblationTable(measured: Measured): Block[] {
   ];
   const shown = files.flatMap((file) => measured.all.filter((m) => m.file === file).slice(0, 1));
   shown.sort((a, b) => a.space.localeCompare(b.space) || a.labels - b.labels);
-  const rows = shown.map(({ file, space, labels, test }) => {
+  const rows = shown.map((first) => {
+    const { file, space, labels, test } = first;
     const single = measured.find(space, "transformer", labels, { file });
     const ensemble = measured.find(space, "transformer-ensemble", labels, { file });
     const mlp = measured.find(space, "mlp", labels, { test });
     const otherMlp = measured.find(space, "mlp", labels);
-    const where =
-      test === "all" ? "" : test === "unstated" ? UNSTATED_MARK : ` (${labelText(test)} test cells)`;
     return [
-      `${SHORT_SPACE[space] ?? space}, ${labelText(labels)}${where}`,
+      fileLabel(first),
       tauCell(single),
       tauCell(ensemble),
       differenceCell(single, ensemble, false),
@@ -314,6 +319,68 @@ function ensembleAblationTable(measured: Measured): Block[] {
   ];
 }
 
+/** "NB101, 424 (20,000 test cells)": a file's space, label count and, unless all, its test cells. */
+function fileLabel({ space, labels, test }: Measurement): string {
+  const where =
+    test === "all" ? "" : test === "unstated" ? UNSTATED_MARK : ` (${labelText(test)} test cells)`;
+  return `${SHORT_SPACE[space] ?? space}, ${labelText(labels)}${where}`;
+}
+
+/** The variants of one ablation file, in its order: Kendall tau, and paired against the first. */
+function variantRows(measured: Measured, file: string): string[][] {
+  const variants = measured.all.filter((m) => m.file === file);
+  return variants.map((m, i) => [
+    m.variant ?? DASH,
+    tauCell(m.runs.length ? m : undefined, 4, false),
+    i === 0 ? DASH : differenceCell(variants[0], m, false),
+    i === 0 ? DASH : winsCell(variants[0], m),
+  ]);
+}
+
+/** The first measurement of each file whose name matches `pattern`, by space, then label count. */
+function filesMatching(measured: Measured, pattern: RegExp): Measurement[] {
+  const firsts = new Map<string, Measurement>();
+  for (const m of measured.all) if (pattern.test(m.file) && !firsts.has(m.file)) firsts.set(m.file, m);
+  return [...firsts.values()].sort((a, b) => a.space.localeCompare(b.space) || a.labels - b.labels);
+}
+
+const VARIANT_HEADER = [
+  "variant",
+  "Kendall tau",
+  "difference from the first, paired",
+  "seeds ahead of the first",
+];
+
+/** docs/transformer.md: the ablations (`abl-SPACE-N.txt`), one table per file. */
+function ablationTables(measured: Measured): Block[] {
+  return filesMatching(measured, /^abl-nb\d+-\d+\.txt$/).flatMap((m): Block[] => [
+    {
+      kind: "paragraph",
+      text:
+        `${SPACE_NAMES[m.space] ?? m.space}, ${labelText(m.labels)} labels, ` +
+        (m.test === "all"
+          ? "all test cells"
+          : m.test === "unstated"
+            ? "test cells not recorded in the file"
+            : `${labelText(m.test)} test cells per seed`) +
+        ` (\`${m.file}\`):`,
+    },
+    table(VARIANT_HEADER, variantRows(measured, m.file)),
+  ]);
+}
+
+/** docs/transformer.md: the free inputs (`abl-inputs-SPACE-N.txt`), one table. */
+function inputsTable(measured: Measured): Block[] {
+  return [
+    table(
+      ["space, labels", ...VARIANT_HEADER],
+      filesMatching(measured, /^abl-inputs-nb\d+-\d+\.txt$/).flatMap((m) =>
+        variantRows(measured, m.file).map((row) => [fileLabel(m), ...row]),
+      ),
+    ),
+  ];
+}
+
 /** The files written and, in each, the marked regions and what fills them. */
 export const DOCS_TABLES: { file: string; regions: Record<string, (measured: Measured) => Block[]> }[] = [
   { file: "README.md", regions: { "budget-table": readmeBudgetTable } },
@@ -322,6 +389,8 @@ export const DOCS_TABLES: { file: string; regions: Record<string, (measured: Mea
     regions: {
       "transformer-protocol": protocolTables,
       "transformer-ensemble-protocol": ensembleProtocolTable,
+      "transformer-ablation": ablationTables,
+      "transformer-inputs": inputsTable,
       "transformer-ensemble-ablation": ensembleAblationTable,
     },
   },
