@@ -7,6 +7,8 @@ import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { BadFileError, UserError } from "../errors.js";
 import {
+  BUDGET_FIGURE,
+  budgetFigureSpec,
   DOCS_TABLES,
   Measured,
   pairedDifference,
@@ -15,7 +17,7 @@ import {
   tauCell,
   writeDocsTables,
 } from "./docs-tables.js";
-import type { Measurement } from "./measured-results.js";
+import { type Measurement, readMeasurements } from "./measured-results.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The checkout: this file is dist/src/report/docs-tables.test.js. */
@@ -66,10 +68,29 @@ test("a results file that is missing leaves its cell '–', not a number", () =>
   const after = renderDocsTables(root).get("README.md") as string;
   assert.equal(row(after, "`transformer-ensemble`")[4], "–");
   assert.deepEqual(row(after, "`transformer`"), row(before, "`transformer`"));
-  // and the file on disk is rewritten with it
-  assert.deepEqual(writeDocsTables(root), ["README.md", "docs/transformer.md"]);
-  assert.equal(readFileSync(join(root, "README.md"), "utf8"), after);
-  assert.deepEqual(writeDocsTables(root), []);
+  // nor a point in the figure
+  const points = (spec: ReturnType<typeof budgetFigureSpec>) =>
+    (spec.data as { values: { method?: string; labels: number }[] }).values.filter(
+      (p) => p.method === "transformer-ensemble" && p.labels === 4236,
+    );
+  assert.equal(
+    points(budgetFigureSpec(new Measured(readMeasurements(join(repo, RESULTS_FOLDER))))).length,
+    1,
+  );
+  assert.equal(
+    points(budgetFigureSpec(new Measured(readMeasurements(join(root, RESULTS_FOLDER))))).length,
+    0,
+  );
+});
+
+test("writeDocsTables rewrites the Markdown files in place and draws the figure, then has nothing to change", async () => {
+  const root = copyOfRepo();
+  unlinkSync(join(root, RESULTS_FOLDER, "nb101-transformer-ensemble-4236.json"));
+  const expected = renderDocsTables(root).get("README.md");
+  assert.deepEqual(await writeDocsTables(root), ["README.md", "docs/transformer.md", BUDGET_FIGURE]);
+  assert.equal(readFileSync(join(root, "README.md"), "utf8"), expected);
+  assert.deepEqual([...readFileSync(join(root, BUDGET_FIGURE)).subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+  assert.deepEqual(await writeDocsTables(root), []);
 });
 
 test("a figure scored on a sample of the test cells is marked from the file's own testCells", () => {

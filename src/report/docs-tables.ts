@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { BadFileError, UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
+import { type PlotSpec, renderSvg, svgToPng } from "../experiments/plots.js";
 import { type Block, table } from "./document.js";
 import { blocksToMarkdown, spliceBetweenMarkers } from "./markdown.js";
 import { type Measurement, readMeasurements } from "./measured-results.js";
@@ -172,6 +173,96 @@ const README_ROWS: { method: string; name: string }[] = [
   { method: "mlp", name: "`mlp`, random vertex orders" },
 ];
 
+/** The figure beside README's budget table, relative to the repository root. */
+export const BUDGET_FIGURE = "docs/results/transformer-budget.png";
+
+/**
+ * Kendall tau against the label budget, one panel per space, from the measurements README's table
+ * shows (mean ± std over seeds; a square where the figure is on a sample of the test cells), with the
+ * issue's goals as grey diamonds. A Vega-Lite specification for `renderSvg`.
+ */
+export function budgetFigureSpec(measured: Measured): PlotSpec {
+  const points: Record<string, unknown>[] = [];
+  const goals: Record<string, unknown>[] = [];
+  for (const space of ["nb101", "nb201"]) {
+    for (const n of BUDGETS[space]) {
+      goals.push({ space: SPACE_NAMES[space], labels: n, goal: GOALS[space][n], what: "goal of issue 21" });
+      for (const { method } of README_ROWS) {
+        const m = measured.find(space, method, n);
+        if (!m) continue;
+        const s = meanStd(m.runs.map((r) => r.ktau));
+        points.push({
+          space: SPACE_NAMES[space],
+          method,
+          labels: n,
+          mean: s.mean,
+          lo: s.mean - s.std,
+          hi: s.mean + s.std,
+          seeds: m.runs.length,
+          test: m.test === "all" ? "all test cells" : "a sample of them",
+        });
+      }
+    }
+  }
+  const x = {
+    field: "labels",
+    type: "quantitative",
+    scale: { type: "log", nice: false, padding: 16 },
+    title: "labeled cells",
+  };
+  const y = { type: "quantitative", title: "Kendall tau", scale: { zero: false } };
+  const measuredOnly = { filter: "datum.method != null" };
+  return {
+    title: "Kendall tau against the label budget",
+    data: { values: [...points, ...goals] },
+    facet: { column: { field: "space", type: "nominal", title: null } },
+    resolve: { scale: { x: "independent" } },
+    config: { legend: { labelLimit: 240 } },
+    spec: {
+      width: 300,
+      height: 240,
+      layer: [
+        {
+          transform: [measuredOnly],
+          mark: { type: "line" },
+          encoding: { x, y: { ...y, field: "mean" }, color: { field: "method", type: "nominal" } },
+        },
+        {
+          transform: [measuredOnly],
+          mark: { type: "point", filled: true, size: 50 },
+          encoding: {
+            x,
+            y: { ...y, field: "mean" },
+            color: { field: "method", type: "nominal" },
+            shape: {
+              field: "test",
+              type: "nominal",
+              title: "tested on",
+              scale: { domain: ["all test cells", "a sample of them"], range: ["circle", "square"] },
+            },
+            tooltip: [{ field: "method" }, { field: "labels" }, { field: "mean" }, { field: "seeds" }],
+          },
+        },
+        {
+          transform: [measuredOnly],
+          mark: "errorbar",
+          encoding: {
+            x,
+            y: { ...y, field: "lo" },
+            y2: { field: "hi" },
+            color: { field: "method", type: "nominal" },
+          },
+        },
+        {
+          transform: [{ filter: "datum.goal != null" }],
+          mark: { type: "point", shape: "diamond", filled: true, size: 60, color: "#777" },
+          encoding: { x, y: { ...y, field: "goal" }, tooltip: [{ field: "what" }, { field: "goal" }] },
+        },
+      ],
+    },
+  };
+}
+
 /** README.md's budget table: nas-assay's predictors by label budget, both spaces. */
 function readmeBudgetTable(measured: Measured): Block[] {
   const blocks: Block[] = [];
@@ -203,6 +294,12 @@ function readmeBudgetTable(measured: Measured): Block[] {
   return [
     ...blocks,
     ...sampleNotes(shown),
+    {
+      kind: "figure",
+      title: "Kendall tau against the label budget (grey diamonds: the goals of issue 21)",
+      spec: budgetFigureSpec(measured),
+      file: BUDGET_FIGURE,
+    },
     {
       kind: "paragraph",
       text:
@@ -417,7 +514,7 @@ export function renderDocsTables(root: string): Map<string, string> {
     }
     for (const [name, blocks] of Object.entries(regions)) {
       try {
-        text = spliceBetweenMarkers(text, name, blocksToMarkdown(blocks(measured)));
+        text = spliceBetweenMarkers(text, name, blocksToMarkdown(blocks(measured), true));
       } catch (e) {
         throw new BadFileError(path, (e as Error).message);
       }
@@ -427,14 +524,34 @@ export function renderDocsTables(root: string): Map<string, string> {
   return out;
 }
 
-/** Rewrites the tables of `DOCS_TABLES` under `root` in place; returns the files whose text changed. */
-export function writeDocsTables(root: string): string[] {
+/**
+ * Rewrites the tables of `DOCS_TABLES` under `root` in place and draws `BUDGET_FIGURE` (PNG) from the
+ * same files; returns the files whose bytes changed (the PNG's depend on the system's fonts, so another
+ * machine may draw it with other bytes). Errors as `renderDocsTables`; nothing is written when one is
+ * thrown there.
+ */
+export async function writeDocsTables(root: string): Promise<string[]> {
+  const texts = renderDocsTables(root);
+  const measured = new Measured(readMeasurements(join(root, RESULTS_FOLDER)));
+  const png = svgToPng(await renderSvg(budgetFigureSpec(measured)));
   const changed: string[] = [];
-  for (const [file, text] of renderDocsTables(root)) {
+  for (const [file, text] of texts) {
     const path = join(root, file);
     if (readFileSync(path, "utf8") === text) continue;
     writeFileAtomic(path, text);
     changed.push(file);
   }
+  if (!sameBytes(join(root, BUDGET_FIGURE), png)) {
+    writeFileAtomic(join(root, BUDGET_FIGURE), png);
+    changed.push(BUDGET_FIGURE);
+  }
   return changed;
+}
+
+function sameBytes(path: string, bytes: Uint8Array): boolean {
+  try {
+    return Buffer.from(bytes).equals(readFileSync(path));
+  } catch {
+    return false;
+  }
 }
