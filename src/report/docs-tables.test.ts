@@ -126,6 +126,22 @@ test("seeds are paired only between measurements on the same test cells", () => 
   assert.equal(pairedDifference(m("unstated", [0.5]), m("unstated", [0.6]))?.wins, 1); // one file's variants
   assert.equal(tauCell(m(20000, [0.5, 0.7])), "0.6000 ± 0.1414 (2)†");
   assert.equal(tauCell(undefined), "–");
+  // nor is an evaluate file of another label
+  assert.equal(
+    new Measured([{ ...m("all", [0.5]), method: "mlp", target: "validation_accuracy" }]).find(
+      "nb101",
+      "mlp",
+      100,
+    ),
+    undefined,
+  );
+  assert.ok(
+    new Measured([{ ...m("all", [0.5]), method: "mlp", target: "test_accuracy_run0" }]).find(
+      "nb101",
+      "mlp",
+      100,
+    ),
+  );
   // a file that does not say which cells it scored is never picked for a table by itself
   assert.equal(
     new Measured([{ ...m("unstated", [0.5]), method: "mlp" }]).find("nb101", "mlp", 100),

@@ -1,7 +1,7 @@
 /**
- * The project's tables of measured Kendall tau (README.md's budget table, docs/transformer.md's
- * protocol and ensemble tables) written from the saved results files in docs/results/transformer/, so
- * that no figure in them is typed by hand: `npm run docs-tables` rewrites what lies between each
+ * The project's tables of measured Kendall tau (README.md's budget table and its figure,
+ * docs/transformer.md's protocol, ensemble, ablation and free-input tables) written from the saved
+ * results files in docs/results/transformer/, so that no figure in them is typed by hand: `npm run docs-tables` rewrites what lies between each
  * `<!-- NAME:begin -->` / `<!-- NAME:end -->` pair. Every cell is mean ± sample std over the seeds of
  * one file, with the number of seeds; a cell without a file is "–"; a figure measured on a sample of
  * the test cells (the file's own `testCells`) is marked and footnoted. Paired differences pair seeds
@@ -32,6 +32,15 @@ export const GOALS: Record<string, Record<number, number>> = {
   nb201: { 78: 0.62, 156: 0.7, 469: 0.78, 781: 0.82, 1563: 0.86 },
 };
 
+/**
+ * The label of the issue's protocol per space: an `evaluate` file of another target is never shown
+ * (the ablation files do not record theirs; they were run on these).
+ */
+export const PROTOCOL_TARGETS: Record<string, string> = {
+  nb101: "test_accuracy_run0",
+  nb201: "cifar10-valid/test",
+};
+
 const SPACE_NAMES: Record<string, string> = { nb101: "NAS-Bench-101", nb201: "NAS-Bench-201" };
 const SHORT_SPACE: Record<string, string> = { nb101: "NB101", nb201: "NB201" };
 
@@ -41,7 +50,8 @@ export class Measured {
 
   /**
    * The measurement of `method` at `labels` on `space`: the issue's protocol (all test cells) before a
-   * sample, an `evaluate` file before an ablation, then by file name; `test` restricts the protocol,
+   * sample, an `evaluate` file before an ablation, then by file name (`evaluate` files of another
+   * target than `PROTOCOL_TARGETS` never); `test` restricts the protocol,
    * `file` the file. A file that does not say which cells it tested is taken only when `file` names
    * it. Undefined when none has a run.
    */
@@ -59,6 +69,7 @@ export class Measured {
           m.method === method &&
           m.labels === labels &&
           m.runs.length > 0 &&
+          (m.target === undefined || m.target === PROTOCOL_TARGETS[space]) &&
           (m.test !== "unstated" || where.file !== undefined) &&
           (where.test === undefined || m.test === where.test) &&
           (where.file === undefined || m.file === where.file),
