@@ -403,8 +403,8 @@ function ensembleAblationTable(measured: Measured): Block[] {
     const otherMlp = measured.find(space, "mlp", labels);
     return [
       fileLabel(first),
-      tauCell(single),
-      tauCell(ensemble),
+      tauCell(single, 4, false), // the row's label says which cells were tested
+      tauCell(ensemble, 4, false),
       differenceCell(single, ensemble, false),
       winsCell(single, ensemble),
       mlp ? differenceCell(mlp, ensemble) : otherMlp ? `(mlp on all cells: ${tauCell(otherMlp)})` : DASH,
