@@ -20,6 +20,17 @@ export function toMarkdown(doc: ReportDocument, options: MarkdownOptions = {}): 
   return lines.join("\n");
 }
 
+/**
+ * Blocks without a title, as `toMarkdown` writes them (one blank line between blocks), for a region of
+ * a hand-written Markdown file (figures left out unless `figures`).
+ */
+export function blocksToMarkdown(blocks: Block[], figures = false): string {
+  return blocks
+    .map((block) => blockMarkdown(block, 2, figures))
+    .filter((text): text is string => text !== undefined)
+    .join("\n\n");
+}
+
 function blockMarkdown(block: Block, level: number, figures: boolean): string | undefined {
   switch (block.kind) {
     case "heading":
