@@ -10,7 +10,8 @@ export function askCommand(): Command {
   return new Command("ask")
     .description(
       "suggest architectures to train next, never suggested before: the predictor, refitted on every told " +
-        "architecture, picks most (exploit), a share is drawn at random (explore)",
+        "architecture, picks them (exploit), kept one mutation apart from each other and from the pending ones; " +
+        "the first 10 of a study are drawn at random (explore)",
     )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option("-n <count>", "architectures to suggest", integerFlag(1), 1)
