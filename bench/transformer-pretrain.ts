@@ -1,0 +1,114 @@
+/**
+ * Masked-op pre-training of the transformer's encoder (issue 21, 4a), measured paired by seed on the
+ * evaluation protocol: per seed, the space's cells in the seed's order (as `evaluate` draws them); POOL
+ * unlabeled cells from after the largest label count's test sample (so never a labeled or a scored
+ * cell) pre-train the encoder (masked-pretraining.ts: EPOCHS passes, mask rate RATE, seed = the seed);
+ * then, for each label count N, the first N cells fit (1) the plain transformer and (2) the same
+ * transformer starting from the pre-trained encoder (everything else as `transformer`'s defaults: same
+ * seed, so the same output-layer draw and batches); both are scored (Kendall tau-b) on the next TEST
+ * cells of the order. Prints one JSON line per seed and label count (with wall and CPU seconds of the
+ * pre-training and of each fit), then a summary per label count with the paired differences.
+ * Usage: node dist/bench/transformer-pretrain.js SPACE LABELS SEEDS POOL EPOCHS RATE [TARGET] [TEST]
+ * (LABELS and SEEDS comma-separated).
+ */
+import { loadBenchmark, targetValues } from "../src/benchmark.js";
+import { dataDir } from "../src/data/locations.js";
+import { meanStd } from "../src/eval/evaluate.js";
+import { kendallTau } from "../src/eval/metrics.js";
+import { maskOps, pretrainMaskedOps } from "../src/predictors/masked-pretraining.js";
+import { createPredictor } from "../src/predictors/registry.js";
+import type { SupervisedPredictor } from "../src/predictors/supervised.js";
+import { transformerNetwork } from "../src/predictors/transformer.js";
+import { Rng } from "../src/random.js";
+import type { SpaceName } from "../src/spaces/registry.js";
+import type { MatrixEncoding } from "../src/spaces/search-space.js";
+
+const [spaceName, labelsArg, seedsArg, poolArg, epochsArg, rateArg, targetArg, testArg] =
+  process.argv.slice(2);
+if (!rateArg) {
+  console.error(
+    "usage: node dist/bench/transformer-pretrain.js SPACE LABELS SEEDS POOL EPOCHS RATE [TARGET] [TEST]",
+  );
+  process.exit(1);
+}
+const benchmark = await loadBenchmark(spaceName as SpaceName, dataDir(undefined));
+const truth = targetValues(benchmark, targetArg || undefined);
+const space = benchmark.space;
+const encoding = space.encoding as MatrixEncoding;
+const labelCounts = labelsArg.split(",").map(Number);
+const [poolSize, epochs, maskRate] = [Number(poolArg), Number(epochsArg), Number(rateArg)];
+const testSize = Number(testArg || 20000);
+const poolStart = Math.max(...labelCounts) + testSize;
+
+/** Wall and CPU seconds of `run`. */
+async function timed<T>(run: () => Promise<T>): Promise<[T, { wall: number; cpu: number }]> {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  const value = await run();
+  const used = process.cpuUsage(cpu);
+  return [value, { wall: (performance.now() - wall) / 1000, cpu: (used.user + used.system) / 1e6 }];
+}
+
+const results = new Map<number, { plain: number[]; pretrained: number[] }>(
+  labelCounts.map((n) => [n, { plain: [], pretrained: [] }]),
+);
+for (const seed of seedsArg.split(",").map(Number)) {
+  const order = space.sample(new Rng(seed), space.size);
+  const pool = order.subarray(poolStart, poolStart + poolSize);
+  if (pool.length < poolSize) throw new Error(`only ${pool.length} cells left for the pool of ${poolSize}`);
+  const encoded = space.encode(pool);
+  const [pretrained, pretrainTime] = await timed(() =>
+    pretrainMaskedOps(transformerNetwork(space), encoded, pool.length, { epochs, maskRate, seed }),
+  );
+  // the loss a head that knows only the ops' frequencies reaches: the entropy of a maskable vertex's op
+  const all = maskOps(encoded, pool.length, encoding.vertices, encoding.opTypes, 1, new Rng(0));
+  const counts = new Map<number, number>();
+  for (const op of all.targets) counts.set(op, (counts.get(op) ?? 0) + 1);
+  const marginalEntropy = -[...counts.values()].reduce(
+    (s, c) => s + (c / all.targets.length) * Math.log(c / all.targets.length),
+    0,
+  );
+  for (const n of labelCounts) {
+    const labeled = order.subarray(0, n);
+    const test = order.subarray(n, n + testSize);
+    const labels = Array.from(labeled, (id) => truth[id]);
+    const actual = Float64Array.from(test, (id) => truth[id]);
+    const plain = createPredictor("transformer", space);
+    const [, plainFit] = await timed(() => plain.fit({ space, labeled, labels, seed }));
+    const tauPlain = kendallTau(await plain.predict(test), actual);
+    const tuned = createPredictor("transformer", space) as SupervisedPredictor;
+    tuned.initialWeights = pretrained.weights;
+    const [, tunedFit] = await timed(() => tuned.fit({ space, labeled, labels, seed }));
+    const tauTuned = kendallTau(await tuned.predict(test), actual);
+    results.get(n)?.plain.push(tauPlain);
+    results.get(n)?.pretrained.push(tauTuned);
+    console.log(
+      JSON.stringify({
+        seed,
+        labels: n,
+        plain: tauPlain,
+        pretrained: tauTuned,
+        pretrainLosses: pretrained.losses,
+        marginalEntropy,
+        pretrainSeconds: pretrainTime,
+        plainFitSeconds: plainFit,
+        pretrainedFitSeconds: tunedFit,
+      }),
+    );
+  }
+}
+for (const [n, { plain, pretrained }] of results)
+  console.log(
+    JSON.stringify({
+      space: spaceName,
+      labels: n,
+      pool: poolSize,
+      epochs,
+      maskRate,
+      testCells: testSize,
+      plain: meanStd(plain),
+      pretrained: meanStd(pretrained),
+      difference: meanStd(pretrained.map((t, i) => t - plain[i])),
+      seedsAhead: pretrained.filter((t, i) => t > plain[i]).length,
+    }),
+  );
