@@ -151,7 +151,7 @@ test("encode() gives the tokens forward() pools", () => {
   tf.dispose([...weights, x]);
 });
 
-test("a fit starts from initialWeights; none given, it draws as before; a wrong size is refused", async () => {
+test("a fit starts from initialWeights (none given: the same draw; wrong size refused); fittedWeights() returns them", async () => {
   const { space, truth } = await nb201WithLabels();
   const labeled = space.sample(new Rng(5), 30);
   const labels = Array.from(labeled, (id) => truth[id]);
@@ -184,6 +184,14 @@ test("a fit starts from initialWeights; none given, it draws as before; a wrong 
       assert.ok(Math.abs(v - start[k][i]) < 1e-6, `weight ${k}[${i}]: ${v} vs ${start[k][i]}`);
     });
   });
+  assert.deepEqual(
+    still.fittedWeights().map((w) => Array.from(w)),
+    saved.map((w) => {
+      const buffer = Buffer.from(w.data, "base64");
+      return Array.from(new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4));
+    }),
+    "fittedWeights() are the saved weights",
+  );
   await assert.rejects(
     fitted([new Float32Array(3)]),
     /initialWeights\[0\] holds 3 values; the network's weight 0 is/,

@@ -353,6 +353,15 @@ export class SupervisedPredictor implements Predictor {
     input.onProgress?.(1);
   }
 
+  /**
+   * Copies of the fitted weights, row-major, in the network's `shapes()` order (what `initialWeights`
+   * takes). Throws before `fit` or `load`.
+   */
+  fittedWeights(): Float32Array[] {
+    if (!this.fitted) throw new Error("fittedWeights() before fit() or load()");
+    return this.fitted.weights.map((w) => (w.dataSync() as Float32Array).slice());
+  }
+
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
     await initBackend();
     const fitted = this.fitted;
