@@ -18,7 +18,7 @@ import { loadBenchmark, targetValues } from "../src/benchmark.js";
 import { dataDir } from "../src/data/locations.js";
 import { meanStd } from "../src/eval/evaluate.js";
 import { kendallTau } from "../src/eval/metrics.js";
-import { logCellInputs } from "../src/predictors/cell-inputs.js";
+import { logCellInputs, requireCellInputs } from "../src/predictors/cell-inputs.js";
 import { maskOps, type Pretrained, pretrainMaskedOps } from "../src/predictors/masked-pretraining.js";
 import { createPredictor } from "../src/predictors/registry.js";
 import { SupervisedPredictor } from "../src/predictors/supervised.js";
@@ -45,6 +45,14 @@ const objective = objectiveArg === "params" ? "params" : "masked-op";
 const maskRate = Number(objectiveArg);
 const testSize = Number(testArg || 20000);
 const poolStart = Math.max(...labelCounts) + testSize;
+const hasParams = (() => {
+  try {
+    requireCellInputs(space, ["params"]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 /** Wall and CPU seconds of `run`. */
 async function timed<T>(run: () => Promise<T>): Promise<[T, { wall: number; cpu: number }]> {
@@ -112,6 +120,8 @@ for (const seed of seedsArg.split(",").map(Number)) {
     tuned.initialWeights = encoderWeights;
     const [, tunedFit] = await timed(() => tuned.fit({ space, labeled, labels, seed }));
     const tauTuned = kendallTau(await tuned.predict(test), actual);
+    // a reference with no fit at all, where every cell has a parameter count: the count's own ranking
+    const paramsAlone = hasParams ? kendallTau(logCellInputs(space, ["params"], test), actual) : undefined;
     results.get(n)?.plain.push(tauPlain);
     results.get(n)?.pretrained.push(tauTuned);
     console.log(
@@ -120,6 +130,7 @@ for (const seed of seedsArg.split(",").map(Number)) {
         labels: n,
         plain: tauPlain,
         pretrained: tauTuned,
+        ...(paramsAlone === undefined ? {} : { paramsAlone }),
         ...details,
         pretrainSeconds: pretrainTime,
         plainFitSeconds: plainFit,
