@@ -150,6 +150,14 @@ interface Fitted {
 export class SupervisedPredictor implements Predictor {
   readonly training: TrainingOptions;
   private fitted?: Fitted;
+  /**
+   * Weights the next fits start from instead of their random draw, by index into the network's
+   * `shapes()` (each row-major, of that shape's size; undefined or absent entries keep the draw) — e.g.
+   * an encoder pre-trained on unlabeled cells (bench/transformer-pretrain.ts). The random draw still
+   * happens, so the batches are those of a fit without them. Not saved in model files. A wrong count
+   * or size throws RangeError at `fit`.
+   */
+  initialWeights?: readonly (Float32Array | undefined)[];
 
   constructor(
     readonly method: string,
@@ -288,16 +296,21 @@ export class SupervisedPredictor implements Predictor {
     const width = this.width;
     const rng = new Rng(input.seed);
     const reorder = o.reorder ? this.vertexOrders() : undefined;
-    const weights = this.network.shapes().map((shape) => {
+    const shapes = this.network.shapes();
+    const start = this.initialWeights ?? [];
+    if (start.length > shapes.length)
+      throw new RangeError(`initialWeights holds ${start.length} weights; the network has ${shapes.length}`);
+    const weights = shapes.map((shape, k) => {
       const size = shape.reduce((a, b) => a * b, 1);
-      if (shape.length < 2) return tf.variable(tf.zeros(shape));
+      const given = start[k];
+      if (given !== undefined && given.length !== size)
+        throw new RangeError(
+          `initialWeights[${k}] holds ${given.length} values; the network's weight ${k} is [${shape}] (${size})`,
+        );
+      if (shape.length < 2) return tf.variable(tf.tensor(given ?? new Float32Array(size), shape));
       const limit = Math.sqrt(6 / (shape[shape.length - 2] + shape[shape.length - 1]));
-      return tf.variable(
-        tf.tensor(
-          Float32Array.from({ length: size }, () => (rng.float() * 2 - 1) * limit),
-          shape,
-        ),
-      );
+      const drawn = Float32Array.from({ length: size }, () => (rng.float() * 2 - 1) * limit);
+      return tf.variable(tf.tensor(given ?? drawn, shape));
     });
     const perBatch = Math.min(o.batchSize, n);
     const steps = Math.min(o.maxSteps, Math.max(o.minSteps, epochsFor(o, n) * Math.ceil(n / perBatch)));
@@ -338,6 +351,15 @@ export class SupervisedPredictor implements Predictor {
     if (this.fitted) tf.dispose(this.fitted.weights);
     this.fitted = { weights, calibration, ...(inputScaling ? { inputScaling } : {}) };
     input.onProgress?.(1);
+  }
+
+  /**
+   * Copies of the fitted weights, row-major, in the network's `shapes()` order (what `initialWeights`
+   * takes). Throws before `fit` or `load`.
+   */
+  fittedWeights(): Float32Array[] {
+    if (!this.fitted) throw new Error("fittedWeights() before fit() or load()");
+    return this.fitted.weights.map((w) => (w.dataSync() as Float32Array).slice());
   }
 
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {

@@ -281,11 +281,31 @@ function layerNorm(h: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(centred, tf.rsqrt(tf.add(tf.mean(tf.square(centred), 1, true), 1e-5))) as tf.Tensor2D;
 }
 
+/**
+ * The graph transformer as a scoring network: what `forward` scores with, plus its encoder alone (for
+ * pre-training on unlabeled cells, bench/transformer-pretrain.ts).
+ */
+export interface TransformerNetwork extends ScoringNetwork {
+  /** Vertices and op types of the space's matrix encoding. */
+  readonly vertices: number;
+  readonly opTypes: readonly string[];
+  /** Width of every token. */
+  readonly width: number;
+  /** How many of `shapes()` (the first ones) the encoder uses; the rest is the pooled output layer. */
+  readonly encoderWeights: number;
+  /**
+   * The encoder's token of every vertex (count·V, width), row cell·V + vertex, layer-normalised after
+   * the last layer (padded vertices included: their tokens mean nothing). Reads `weights`' first
+   * `encoderWeights` only and the encoding part of `x` (count × at least the encoding size).
+   */
+  encode(weights: tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D;
+}
+
 /** The graph transformer as a scoring network of the space's matrix encoding. */
 export function transformerNetwork(
   space: SearchSpace<unknown>,
   options: Partial<TransformerOptions> = {},
-): ScoringNetwork {
+): TransformerNetwork {
   const o: TransformerOptions = { ...DEFAULT_TRANSFORMER_OPTIONS, ...options };
   checkOptions(o);
   const encoding = graphEncoding(space, "transformer");
@@ -296,9 +316,59 @@ export function transformerNetwork(
   const C = relationClasses(V);
   const scale = 1 / Math.sqrt(dk);
   const extra = o.inputs.length;
+  /** The tokens after the layers (not normalised) and the cells' structure. */
+  const layers = (weights: tf.Tensor[], x: tf.Tensor2D, structure: CellStructure): tf.Tensor2D => {
+    const n = x.shape[0];
+    const ops = tf.reshape(tf.slice(x, [0, V * V], [n, V * K]), [n * V, K]) as tf.Tensor2D;
+    const real = tf.tensor2d(structure.real, [n, V]);
+    const keyMask = tf.reshape(tf.mul(tf.sub(real, 1), 1e9), [n, 1, 1, V]);
+    const classes = tf.oneHot(tf.tensor1d(structure.classes, "int32"), C) as tf.Tensor2D;
+    const heads = (t: tf.Tensor2D) =>
+      tf.reshape(tf.transpose(tf.reshape(t, [n, V, H, dk]), [0, 2, 1, 3]), [n * H, V, dk]) as tf.Tensor3D;
+    let h = addBias(matMul(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
+    for (let l = 0; l < L; l++) {
+      const w = weights.slice(2 + l * LAYER_WEIGHTS, 2 + (l + 1) * LAYER_WEIGHTS);
+      // attention, pre-normalised; keys come transposed from their product
+      const a = layerNorm(h);
+      const q = heads(matMul(a, w[0]));
+      const kT = tf.reshape(tf.transpose(tf.reshape(matMul(a, w[1]), [n, V, H, dk]), [0, 2, 3, 1]), [
+        n * H,
+        dk,
+        V,
+      ]) as tf.Tensor3D;
+      const val = heads(matMul(a, w[2]));
+      const scores = tf.reshape(tf.mul(tf.matMul(q, kT), scale), [n, H, V, V]);
+      const logits = tf.add(
+        o.relationBias
+          ? tf.add(scores, tf.transpose(tf.reshape(matMul(classes, w[3]), [n, V, V, H]), [0, 3, 1, 2]))
+          : scores,
+        keyMask,
+      );
+      const attention = tf.reshape(tf.softmax(logits), [n * H, V, V]) as tf.Tensor3D;
+      const mixed = tf.reshape(
+        tf.transpose(tf.reshape(tf.matMul(attention, val), [n, H, V, dk]), [0, 2, 1, 3]),
+        [n * V, d],
+      ) as tf.Tensor2D;
+      h = tf.add(h, addBias(matMul(mixed, w[4]), w[5] as tf.Tensor1D)) as tf.Tensor2D;
+      // feed-forward with a graph convolution
+      const g = layerNorm(h);
+      const own = matMul(g, w[6]);
+      const preActivation = o.graphFeedForward
+        ? tf.add(own, matMul(neighbourMeans(g, structure), w[7]))
+        : own;
+      const hidden = tf.relu(addBias(preActivation, w[8] as tf.Tensor1D));
+      h = tf.add(h, addBias(matMul(hidden as tf.Tensor2D, w[9]), w[10] as tf.Tensor1D)) as tf.Tensor2D;
+    }
+    return h;
+  };
+  const structureOf = (x: tf.Tensor2D) => cellStructure(x.dataSync(), x.shape[0], V, K, x.shape[1]);
   return {
     options: o,
     inputs: o.inputs,
+    vertices: V,
+    opTypes: encoding.opTypes,
+    width: d,
+    encoderWeights: 2 + L * LAYER_WEIGHTS,
     shapes: () => [
       [K, d],
       [d],
@@ -318,50 +388,13 @@ export function transformerNetwork(
       [d + extra, 1],
       [1],
     ],
+    encode: (weights, x) => tf.tidy(() => layerNorm(layers(weights, x, structureOf(x)))),
     forward: (weights, x) =>
       tf.tidy(() => {
         const n = x.shape[0];
-        const structure = cellStructure(x.dataSync(), n, V, K, x.shape[1]);
-        const ops = tf.reshape(tf.slice(x, [0, V * V], [n, V * K]), [n * V, K]) as tf.Tensor2D;
+        const structure = structureOf(x);
+        const h = layers(weights, x, structure);
         const real = tf.tensor2d(structure.real, [n, V]);
-        const keyMask = tf.reshape(tf.mul(tf.sub(real, 1), 1e9), [n, 1, 1, V]);
-        const classes = tf.oneHot(tf.tensor1d(structure.classes, "int32"), C) as tf.Tensor2D;
-        const heads = (t: tf.Tensor2D) =>
-          tf.reshape(tf.transpose(tf.reshape(t, [n, V, H, dk]), [0, 2, 1, 3]), [n * H, V, dk]) as tf.Tensor3D;
-        let h = addBias(matMul(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
-        for (let l = 0; l < L; l++) {
-          const w = weights.slice(2 + l * LAYER_WEIGHTS, 2 + (l + 1) * LAYER_WEIGHTS);
-          // attention, pre-normalised; keys come transposed from their product
-          const a = layerNorm(h);
-          const q = heads(matMul(a, w[0]));
-          const kT = tf.reshape(tf.transpose(tf.reshape(matMul(a, w[1]), [n, V, H, dk]), [0, 2, 3, 1]), [
-            n * H,
-            dk,
-            V,
-          ]) as tf.Tensor3D;
-          const val = heads(matMul(a, w[2]));
-          const scores = tf.reshape(tf.mul(tf.matMul(q, kT), scale), [n, H, V, V]);
-          const logits = tf.add(
-            o.relationBias
-              ? tf.add(scores, tf.transpose(tf.reshape(matMul(classes, w[3]), [n, V, V, H]), [0, 3, 1, 2]))
-              : scores,
-            keyMask,
-          );
-          const attention = tf.reshape(tf.softmax(logits), [n * H, V, V]) as tf.Tensor3D;
-          const mixed = tf.reshape(
-            tf.transpose(tf.reshape(tf.matMul(attention, val), [n, H, V, dk]), [0, 2, 1, 3]),
-            [n * V, d],
-          ) as tf.Tensor2D;
-          h = tf.add(h, addBias(matMul(mixed, w[4]), w[5] as tf.Tensor1D)) as tf.Tensor2D;
-          // feed-forward with a graph convolution
-          const g = layerNorm(h);
-          const own = matMul(g, w[6]);
-          const preActivation = o.graphFeedForward
-            ? tf.add(own, matMul(neighbourMeans(g, structure), w[7]))
-            : own;
-          const hidden = tf.relu(addBias(preActivation, w[8] as tf.Tensor1D));
-          h = tf.add(h, addBias(matMul(hidden as tf.Tensor2D, w[9]), w[10] as tf.Tensor1D)) as tf.Tensor2D;
-        }
         const tokens = tf.mul(tf.reshape(layerNorm(h), [n, V, d]), tf.reshape(real, [n, V, 1]));
         const mean = tf.div(tf.sum(tokens, 1), tf.reshape(tf.sum(real, 1), [n, 1])) as tf.Tensor2D;
         const pooled =
