@@ -144,3 +144,25 @@ test("a decision named like an Object property (constructor) is read from the ar
   );
   assert.throws(() => space.fromRow({ constructor: "a" }), /decision "toString" has no option/);
 });
+
+test("a numeric option is read in any decimal notation (16.0 from pandas, 1e-05 from Python); text options stay exact", () => {
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "lr",
+      kind: "choices",
+      decisions: [
+        { name: "lr", options: [0.00001, 0.001] },
+        { name: "width", options: [16, 32] },
+        { name: "tag", options: ["1.0", 1] },
+      ],
+    }) as never,
+  );
+  assert.deepEqual(space.fromRow({ lr: "1e-05", width: "16.0", tag: "1.0" }), [0, 0, 0]);
+  assert.deepEqual(space.fromRow({ lr: "1E-3", width: "3.2e1", tag: "1" }), [1, 1, 1]);
+  assert.deepEqual(space.fromJSON({ lr: "0.001", width: "32.", tag: "1.00" }), [1, 1, 1]);
+  assert.throws(
+    () => space.fromRow({ lr: "1e-4", width: "16", tag: "1" }),
+    /"1e-4" is not an option of decision "lr"/,
+  );
+  assert.throws(() => space.fromRow({ lr: "0x1", width: "16", tag: "1" }), /"0x1" is not an option/);
+});

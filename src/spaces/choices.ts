@@ -3,6 +3,8 @@
  * kernel sizes, widths, depth). An architecture is the option index of each decision, in spec order.
  * The space holds the product of the option counts — counted, never listed, so 10^20 members work.
  */
+
+import { parseDecimal } from "../data/decimal.js";
 import { InvalidCellError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
@@ -67,7 +69,10 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     return out;
   }
 
-  /** Accepts `{ decision: option }` (a numeric option also as its text) or JSON text of it. */
+  /**
+   * Accepts `{ decision: option }` (a numeric option also as its text, in any decimal notation: 16,
+   * "16", "16.0"; 0.00001 as "1e-05") or JSON text of it. Throws InvalidCellError naming the decision.
+   */
   fromJSON(value: unknown): ChoicesArch {
     let v = value;
     if (typeof v === "string") {
@@ -92,6 +97,7 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     return this.decisions.map((d) => this.optionIndex(d, own(record, d.name)));
   }
 
+  /** One results-file row: a cell per decision, numeric options in any decimal notation (as fromJSON). */
   fromRow(row: Readonly<Record<string, string>>): ChoicesArch {
     return this.decisions.map((d) => this.optionIndex(d, own(row, d.name)));
   }
@@ -178,7 +184,12 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
       );
     }
     const text = typeof value === "string" ? value.trim() : value;
-    const index = d.options.findIndex((o) => o === text || String(o) === String(text));
+    let index = d.options.findIndex((o) => o === text || String(o) === String(text));
+    if (index < 0 && typeof text === "string") {
+      // a number written otherwise than JavaScript prints it: "16.0" (pandas), "1e-05" (Python) for 0.00001
+      const number = parseDecimal(text);
+      index = d.options.findIndex((o) => typeof o === "number" && o === number);
+    }
     if (index < 0) {
       throw new InvalidCellError(
         "option",
