@@ -170,3 +170,18 @@ test("a damaged study file is named in one line, not a stack trace, by every rea
     });
   await damaged.close();
 });
+
+test("a study file cut short (a copy interrupted) is called damaged when opened, not 'not a study'", async () => {
+  const path = join(tinyDir().dir, "cut.db");
+  const store = await SqliteStudyStore.create(path, SETTINGS);
+  await store.reserve(["a", "b"].map(proposal), 2);
+  await store.close();
+  const bytes = readFileSync(path);
+  assert.ok(bytes.length > 4096, `the study file has ${bytes.length} bytes`);
+  writeFileSync(path, bytes.subarray(0, 4096));
+  await assert.rejects(SqliteStudyStore.open(path), (e: Error) => {
+    assert.ok(e instanceof BadFileError, `${e.name}: ${e.message}`);
+    assert.match(e.message, /cut\.db: is damaged \(SQLite: .*\); restore it from a copy/);
+    return true;
+  });
+});

@@ -152,7 +152,10 @@ export class SqliteStudyStore implements StudyStore {
     return new SqliteStudyStore(":memory:", db);
   }
 
-  /** Opens an existing study file; refuses a missing file, another kind of file, or another schema version. */
+  /**
+   * Opens an existing study file; refuses (BadFileError, one line) a missing file, another kind of file,
+   * another schema version, or a damaged one (cut short, overwritten).
+   */
   static async open(path: string): Promise<SqliteStudyStore> {
     if (!existsSync(path))
       throw new UserError(
@@ -180,7 +183,10 @@ export class SqliteStudyStore implements StudyStore {
     } catch (e) {
       db.close();
       if (e instanceof UserError) throw e;
-      // SQLITE_NOTADB and friends: not an SQLite file at all, or a damaged one
+      // a study cut short or overwritten (SQLITE_CORRUPT), a read-only or full disk: as every other read
+      const named = fileError(path, e);
+      if (named instanceof UserError && (e as { code?: unknown }).code !== "SQLITE_NOTADB") throw named;
+      // SQLITE_NOTADB: not an SQLite file at all
       throw new BadFileError(path, `is not a nas-assay study (${(e as Error).message})`);
     }
     return new SqliteStudyStore(path, db);
