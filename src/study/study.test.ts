@@ -270,3 +270,25 @@ test("one call telling an architecture twice with different results names both i
     "the same result twice is told once",
   );
 });
+
+test("one call telling failed, then a value, for one architecture keeps the value (a retry), as two calls do", async () => {
+  const study = await tinyStudy();
+  const [a, b] = tinySpace().sample(new Rng(6), 2);
+  await study.tellMany([
+    { arch: a, outcome: { failed: true }, source: "log.csv line 2" },
+    { arch: b, outcome: { value: 0.7 }, source: "log.csv line 3" },
+    { arch: a, outcome: { value: 0.8 }, source: "log.csv line 4" },
+  ]);
+  assert.deepEqual(await study.store.counts(), { pending: 0, done: 2, failed: 0 });
+  const told = (await study.trials()).find((t) => t.key === tinySpace().key(a));
+  assert.equal(told?.value, 0.8);
+  // a failure after the value is still refused, naming both rows
+  await assert.rejects(
+    study.tellMany([
+      { arch: b, outcome: { failed: true }, source: "more.csv line 2" },
+      { arch: b, outcome: { value: 0.7 }, source: "more.csv line 3" },
+      { arch: b, outcome: { failed: true }, source: "more.csv line 4" },
+    ]),
+    /more\.csv line 4 repeats the architecture of more\.csv line 3 with another result \(failed, there 0\.7\)/,
+  );
+});

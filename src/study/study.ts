@@ -190,7 +190,8 @@ export class Study<A> {
    * Records results, all or none. Refuses (UserError naming the item): an architecture outside the
    * space, a value that is not finite, a value on another scale than the study's (accuracy-like
    * targets), a second different value for an architecture already told (see tell-rules.ts). The
-   * same value told again is skipped. Returns how many were written and skipped.
+   * same value told again is skipped; a value after `failed` for one architecture (a retry that worked,
+   * here or in an earlier call) replaces the failure. Returns how many were written and skipped.
    */
   async tellMany(items: readonly TellItem<A>[]): Promise<{ written: number; skipped: number }> {
     const sources = new Map<string, string>();
@@ -225,7 +226,10 @@ export class Study<A> {
       // one call telling an architecture twice, differently (two rows of a file): name both rows, not
       // "was told" at a time that is this very call's
       const earlier = firstOutcome.get(key);
-      if (earlier && outcomeText(earlier.outcome) !== outcomeText(item.outcome))
+      // `failed`, then a value: a retry that worked, as when told in two calls (the value replaces it)
+      const retried = earlier !== undefined && "failed" in earlier.outcome && "value" in item.outcome;
+      if (retried) firstOutcome.set(key, { source, outcome: item.outcome });
+      else if (earlier && outcomeText(earlier.outcome) !== outcomeText(item.outcome))
         throw new UserError(
           `${source} repeats the architecture of ${earlier.source} with another result ` +
             `(${outcomeText(item.outcome)}, there ${outcomeText(earlier.outcome)}); a study keeps one value ` +
