@@ -61,7 +61,9 @@ export function cellText(cell: CellToDraw): string {
 
 /**
  * `text` with what lies between the lines `<!-- NAME:begin -->` and `<!-- NAME:end -->` replaced by
- * `content` (the markers stay, so the splice can be redone); an error when they are missing.
+ * `content` (the markers stay, so the splice can be redone), in the file's line ending (CRLF when the
+ * begin line ends so). Throws UserError when the markers are missing, or when either appears twice (a
+ * second copy of the region would be left stale).
  */
 export function spliceBetweenMarkers(text: string, name: string, content: string): string {
   const begin = `<!-- ${name}:begin -->`;
@@ -69,5 +71,10 @@ export function spliceBetweenMarkers(text: string, name: string, content: string
   const from = text.indexOf(begin);
   const to = text.indexOf(end, from);
   if (from < 0 || to < 0) throw new UserError(`no "${begin}" … "${end}" lines to write between`);
-  return `${text.slice(0, from + begin.length)}\n${content.trim()}\n${text.slice(to)}`;
+  for (const marker of [begin, end])
+    if (text.indexOf(marker, text.indexOf(marker) + marker.length) >= 0)
+      throw new UserError(`"${marker}" appears twice; expected one "${begin}" … "${end}" region`);
+  const eol = text.startsWith("\r\n", from + begin.length) ? "\r\n" : "\n";
+  const body = content.trim().replace(/\r?\n/g, eol);
+  return `${text.slice(0, from + begin.length)}${eol}${body}${eol}${text.slice(to)}`;
 }
