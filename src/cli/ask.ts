@@ -1,5 +1,5 @@
 /** `nas-assay ask`: the next architectures to train, reserved in the study as pending. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "../study/pending.js";
 import { openStudyFile } from "../study/study-file.js";
 import { archText } from "./arch-text.js";
@@ -15,11 +15,14 @@ export function askCommand(): Command {
     )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option("-n <count>", "architectures to suggest", integerFlag(1), 1)
-    .option(
-      "--pending-timeout <duration>",
-      "hand out again an architecture pending longer than this (its worker died): 90s, 30m, 24h, 2d",
-      parsedBy(parseDuration),
-      DEFAULT_PENDING_TIMEOUT_MS,
+    .addOption(
+      new Option(
+        "--pending-timeout <duration>",
+        "hand out again an architecture pending longer than this (its worker died): 90s, 30m, 24h, 2d",
+      )
+        .argParser(parsedBy(parseDuration))
+        // the help shows the default as the flag takes it (24h), not in milliseconds
+        .default(DEFAULT_PENDING_TIMEOUT_MS, "24h"),
     )
     .addHelpText(
       "after",

@@ -16,22 +16,32 @@ export const DEFAULT_PENDING_TIMEOUT_MS = 24 * 3600 * 1000;
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
+ * The longest pending timeout: 36,500 days (100 years, in ms), i.e. never hand out again. Longer ones
+ * would put the cut-off time before the first date JavaScript (and PostgreSQL) can hold.
+ */
+export const MAX_PENDING_TIMEOUT_MS = 36_500 * 86_400_000;
+
+/**
  * A duration written as a number and a unit — `90s`, `30m`, `24h`, `2d`, `500ms` — in milliseconds.
- * @throws UserError for anything else (no unit, a negative or zero duration, an unknown unit).
+ * @throws UserError for anything else (no unit, a negative or zero duration, an unknown unit, more
+ * than MAX_PENDING_TIMEOUT_MS).
  */
 export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
   const ms = match ? Number(match[1]) * UNITS[match[2]] : Number.NaN;
-  if (!(ms > 0) || !Number.isFinite(ms))
+  if (!(ms > 0) || !(ms <= MAX_PENDING_TIMEOUT_MS))
     throw new UserError(
-      `expected a duration above zero with its unit (ms, s, m, h or d), e.g. 24h or 90s; got "${text}"`,
+      `expected a duration above zero with its unit (ms, s, m, h or d), e.g. 24h or 90s, ` +
+        `at most 36500d (100 years); got "${text}"`,
     );
   return Math.round(ms);
 }
 
-/** Checks a pending timeout given to `ask` (a positive, finite number of milliseconds). */
+/** Checks a pending timeout given to `ask`: milliseconds in (0, MAX_PENDING_TIMEOUT_MS]; UserError else. */
 export function checkPendingTimeout(ms: number): number {
-  if (!(ms > 0) || !Number.isFinite(ms))
-    throw new UserError(`the pending timeout must be a positive number of milliseconds, got ${ms}`);
+  if (!(ms > 0) || !(ms <= MAX_PENDING_TIMEOUT_MS))
+    throw new UserError(
+      `the pending timeout must be a positive number of milliseconds, at most ${MAX_PENDING_TIMEOUT_MS} (100 years), got ${ms}`,
+    );
   return ms;
 }

@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { UserError } from "../errors.js";
+import { TINY_SPEC, tinySpace } from "../testing/study-fixtures.js";
+import { checkPendingTimeout, MAX_PENDING_TIMEOUT_MS, parseDuration } from "./pending.js";
+import { SqliteStudyStore } from "./sqlite-store.js";
+import { Study } from "./study.js";
+
+test("a pending timeout beyond 100 years is refused in one line, not an 'Invalid time value' crash", async () => {
+  assert.equal(parseDuration("36500d"), MAX_PENDING_TIMEOUT_MS);
+  for (const huge of ["36501d", "99999999999d", "1000000000000000000000h"])
+    assert.throws(
+      () => parseDuration(huge),
+      (e: Error) => e instanceof UserError && /at most 36500d \(100 years\); got "/.test(e.message),
+      huge,
+    );
+  assert.throws(() => checkPendingTimeout(MAX_PENDING_TIMEOUT_MS + 1), UserError);
+  assert.equal(checkPendingTimeout(MAX_PENDING_TIMEOUT_MS), MAX_PENDING_TIMEOUT_MS);
+  // the longest accepted timeout works end to end: the reclaim cut-off is a valid date
+  const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target: "val_acc" }));
+  const study = await Study.open(store, tinySpace());
+  assert.equal((await study.ask(2, { pendingTimeoutMs: MAX_PENDING_TIMEOUT_MS })).length, 2);
+  assert.equal((await study.ask(1, { pendingTimeoutMs: MAX_PENDING_TIMEOUT_MS })).length, 1);
+  await assert.rejects(study.ask(1, { pendingTimeoutMs: 8.64e17 }), /at most 3153600000000 \(100 years\)/);
+});
