@@ -7,14 +7,16 @@ import { BadFileError } from "../errors.js";
 
 /**
  * A `columns` option for csv-parse: returns the header as the record keys after refusing (BadFileError
- * naming `file`) a column named twice, then running `check` (e.g. required columns) on it.
+ * naming `file`) a column named twice (unnamed ones excepted: their cells are read by no one), then
+ * running `check` (e.g. required columns) on it.
  */
 export function distinctColumns(
   file: string,
   check?: (header: string[]) => void,
 ): (header: string[]) => string[] {
   return (header) => {
-    const twice = header.find((name, i) => header.indexOf(name) !== i);
+    // unnamed columns (a spreadsheet's trailing empty ones: "x,y,val,,") are no column anyone reads
+    const twice = header.find((name, i) => name !== "" && header.indexOf(name) !== i);
     if (twice !== undefined)
       throw new BadFileError(file, `line 1 names column "${twice}" twice; expected each column once`);
     check?.(header);

@@ -80,3 +80,17 @@ test("a results file's values are decimal numbers, each column named once, UTF-8
   writeFileSync(utf16, Buffer.from(`\uFEFF${HEADER}\n${row},0.5,x\n`, "utf16le"));
   assert.throws(() => readResultsFile(utf16, space, "val_acc"), /is not UTF-8 text \(UTF-16/);
 });
+
+test("a spreadsheet's trailing unnamed columns (x,y,val,,) are ignored like other extra columns; a named one twice is not", () => {
+  const rows = readResultsFile(
+    file(`${HEADER},,\r\nmb3,mb6,identity,mb3,32,0.91,first,,\r\n`),
+    tinySpace(),
+    "val_acc",
+  );
+  assert.deepEqual(rows, [{ line: 2, arch: [1, 2, 0, 1, 1], outcome: { value: 0.91 } }]);
+  assert.throws(
+    () =>
+      readResultsFile(file(`${HEADER},notes\nmb3,mb6,identity,mb3,32,0.91,a,b\n`), tinySpace(), "val_acc"),
+    /line 1 names column "notes" twice; expected each column once/,
+  );
+});
