@@ -57,50 +57,63 @@ export function studyDocument(
           JSON.stringify(t.arch),
         ]),
       ),
-      {
-        kind: "figure",
-        title: `Best ${target} found against architectures told`,
-        spec: {
-          width: 420,
-          height: 260,
-          data: { values: curve },
-          mark: { type: "line", point: curve.length <= 60, interpolate: "step-after" },
-          encoding: {
-            x: { field: "told", type: "quantitative", title: "architectures told" },
-            y: {
-              field: "best",
-              type: "quantitative",
-              title: `best ${target} so far`,
-              scale: { zero: false },
+      curve.length === 0
+        ? {
+            kind: "paragraph",
+            text: `No architecture told yet: the curve of the best ${target} starts with the first.`,
+          }
+        : {
+            kind: "figure",
+            title: `Best ${target} found against architectures told`,
+            spec: {
+              width: 420,
+              height: 260,
+              data: { values: curve },
+              mark: { type: "line", point: curve.length <= 60, interpolate: "step-after" },
+              encoding: {
+                x: { field: "told", type: "quantitative", title: "architectures told" },
+                y: {
+                  field: "best",
+                  type: "quantitative",
+                  title: `best ${target} so far`,
+                  scale: { zero: false },
+                },
+              },
             },
           },
-        },
-      },
-      {
-        kind: "figure",
-        title: `Predicted at ask time against observed ${target} (${scatter.length} asked after the first fit)`,
-        spec: {
-          width: 320,
-          height: 320,
-          data: { values: scatter },
-          mark: { type: "point", filled: true, opacity: 0.7 },
-          encoding: {
-            x: {
-              field: "predicted",
-              type: "quantitative",
-              title: `predicted ${target}`,
-              scale: { zero: false },
+      // an empty chart would draw axes "from NaN to NaN": say why there is nothing to compare instead
+      scatter.length === 0
+        ? {
+            kind: "paragraph",
+            text:
+              "No told architecture was asked after the first fit of the predictor (the first of a study " +
+              "are drawn at random, and imported ones have no prediction): nothing to compare predictions with yet.",
+          }
+        : {
+            kind: "figure",
+            title: `Predicted at ask time against observed ${target} (${scatter.length} asked after the first fit)`,
+            spec: {
+              width: 320,
+              height: 320,
+              data: { values: scatter },
+              mark: { type: "point", filled: true, opacity: 0.7 },
+              encoding: {
+                x: {
+                  field: "predicted",
+                  type: "quantitative",
+                  title: `predicted ${target}`,
+                  scale: { zero: false },
+                },
+                y: {
+                  field: "observed",
+                  type: "quantitative",
+                  title: `observed ${target}`,
+                  scale: { zero: false },
+                },
+                color: { field: "reason", type: "nominal", title: "asked to" },
+              },
             },
-            y: {
-              field: "observed",
-              type: "quantitative",
-              title: `observed ${target}`,
-              scale: { zero: false },
-            },
-            color: { field: "reason", type: "nominal", title: "asked to" },
           },
-        },
-      },
     ],
   };
 }
