@@ -40,6 +40,8 @@ test("open refuses a missing file, a file that is not SQLite, another SQLite fil
     assert.match(e.message, /none\.db: no such study \(create one with: nas-assay study create/);
     return true;
   });
+  // an empty --study ("" from an unset shell variable) is named as such, not ": no such study"
+  await assert.rejects(SqliteStudyStore.open(""), /--study is empty \(""\); expected a study file/);
   const text = join(dir, "text.db");
   writeFileSync(text, "layer1,val_acc\nmb3,0.9\n".repeat(200));
   await assert.rejects(SqliteStudyStore.open(text), (e: Error) => {
