@@ -158,7 +158,9 @@ export class SqliteStudyStore implements StudyStore {
    */
   static async open(path: string): Promise<SqliteStudyStore> {
     if (path.trim() === "")
-      throw new UserError(`--study is empty ("${path}"); expected a study file (made by nas-assay study create)`);
+      throw new UserError(
+        `--study is empty ("${path}"); expected a study file (made by nas-assay study create)`,
+      );
     if (!existsSync(path))
       throw new UserError(
         `${path}: no such study (create one with: nas-assay study create --study ${path} …)`,
