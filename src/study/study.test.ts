@@ -184,6 +184,32 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
   );
 });
 
+test("a percent value far from a study of spread fractions is refused (it became the study's best)", async () => {
+  const archs = tinySpace().sample(new Rng(4), 6);
+  // a results file of fractions with one run logged in percent, a poor one: 45 read as 0.45 is not
+  // among 0.81-0.89, so the 'among the values' rule let it in, and study show said "best val_acc 45"
+  const study = await tinyStudy("val_acc");
+  await study.tellMany([
+    { arch: archs[0], outcome: { value: 0.81 } },
+    { arch: archs[1], outcome: { value: 0.89 } },
+  ]);
+  await assert.rejects(
+    study.tellMany([
+      { arch: archs[2], outcome: { value: 0.86 } },
+      { arch: archs[3], outcome: { value: 45 }, source: "runs.csv line 3" },
+    ]),
+    /runs\.csv line 3: val_acc 45 looks like a percent, but this study's values are fractions \(0\.81–0\.89\); tell 0\.45/,
+  );
+  assert.equal((await study.store.counts()).done, 2, "nothing of the refused call is written");
+  assert.equal((await study.best())?.value, 0.89);
+  // values at chance level in percent (one dataset's 1/classes, within a point of each other) still take
+  // the percents of trained networks after them, as NAS-Bench-201's ImageNet16-120 train accuracy
+  const chance = await tinyStudy("train_acc");
+  await chance.tell(archs[0], 0.84465);
+  await chance.tell(archs[1], 0.856955);
+  assert.deepEqual(await chance.tell(archs[2], 45.1), { written: 1, skipped: 0 });
+});
+
 test("a minimized target of any scale: best is the lowest, no accuracy rule", async () => {
   const study = await tinyStudy("latency_ms", "minimize");
   const archs = tinySpace().sample(new Rng(2), 3);

@@ -11,7 +11,11 @@
  *   study of 60–94 %. The study is in percent once it holds a value above 1. A value of 1 or less in a
  *   percent study that does not fall among its values is kept: networks at chance level on 100 or
  *   more classes score 1 % or less (NAS-Bench-201 has such cells), so no value-only rule can tell
- *   every fraction from every percent; `--scale` settles it.
+ *   every fraction from every percent; `--scale` settles it. One case values do settle: a value above 1
+ *   told to a study whose values are all 1 or less and spread over more than CHANCE_SPREAD is refused
+ *   wherever it falls (45 told to a study of 0.81–0.89: a poor run logged in percent): networks at
+ *   chance level score one dataset's 100/classes, give or take noise (NAS-Bench-201's ImageNet16-120
+ *   train accuracy: 0.845–0.857 %), so values spread wider are fractions.
  *   Other targets (loss, latency, FLOPs) take any finite number.
  * - Duplicates: a study keeps one value per architecture. The same value told again is ignored (so a
  *   results file can be told twice after an interruption); a different value, or `failed` for an
@@ -35,6 +39,13 @@ export function accuracyLike(target: string): boolean {
 export type Describe = (result: TrialResult) => string;
 
 const round = (x: number) => +x.toPrecision(12);
+
+/**
+ * The widest spread (max − min) of values of 1 or less that may still be percents of networks at chance
+ * level; a study of values all ≤ 1 spread wider holds fractions. NAS-Bench-201's chance-level cells
+ * span 0.012 (ImageNet16-120 train accuracy) or nothing (test accuracy: 0.8333 or 1 exactly).
+ */
+export const CHANCE_SPREAD = 0.05;
 
 /**
  * The check `tell` runs inside the store's transaction (see the rules above). Throws UserError naming
@@ -67,7 +78,8 @@ export function tellCheck(target: string, describe: Describe, scale: ValueScale 
               `${what}: ${target} ${value} looks like a fraction, but this study's values are percents ` +
                 `${range}; tell ${round(value * 100)}${hint}`,
             );
-          if (done.max <= 1 && value > 1 && value / 100 >= done.min - 0.05 && value / 100 <= done.max + 0.05)
+          const amongFractions = value / 100 >= done.min - 0.05 && value / 100 <= done.max + 0.05;
+          if (done.max <= 1 && value > 1 && (amongFractions || done.max - done.min > CHANCE_SPREAD))
             throw new UserError(
               `${what}: ${target} ${value} looks like a percent, but this study's values are fractions ` +
                 `${range}; tell ${round(value / 100)}${hint}`,
