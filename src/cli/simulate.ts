@@ -4,7 +4,7 @@ import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
-import { DEFAULT_ASK } from "../study/ask-strategy.js";
+import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { type SimulateResult, simulate } from "../study/simulate.js";
 import { globals, print } from "./context.js";
 import { integerFlag } from "./flag-values.js";
@@ -29,7 +29,7 @@ export function simulateCommand(): Command {
     .option(
       "--step <n>",
       "architectures asked for and trained per round (one predictor fit per ask), as search --strategy active --step",
-      integerFlag(1),
+      integerFlag(1, maxAskCount(DEFAULT_ASK)),
       10,
     )
     .addOption(jobsOption())

@@ -12,7 +12,7 @@ import { forEachSeed } from "../seeds-in-parallel.js";
 import { ArchitectureList } from "../spaces/architecture-list.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
-import type { AskOptions } from "./ask-strategy.js";
+import { type AskOptions, askOptions, maxAskCount } from "./ask-strategy.js";
 import { readResultsFile } from "./results-file.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import { Study } from "./study.js";
@@ -103,6 +103,9 @@ function checkSpec(spec: SimulateSpec): void {
   ] as const)
     if (!Number.isInteger(spec[name]) || spec[name] < 1)
       throw new UserError(`${flag} must be a positive integer, got ${spec[name]}`);
+  const most = maxAskCount(askOptions(spec.ask));
+  if (spec.batch > most)
+    throw new UserError(`--step must be at most ${most} (what one ask hands out), got ${spec.batch}`);
 }
 
 /** One seed: the three strategies' best-so-far curves on the user's scale. */

@@ -210,6 +210,25 @@ test("a percent value far from a study of spread fractions is refused (it became
   assert.deepEqual(await chance.tell(archs[2], 45.1), { written: 1, skipped: 0 });
 });
 
+test("ask refuses more architectures at once than one ask's candidates can give, before any work", async () => {
+  // ask -n 99999999999 on macro8 (1,953,125 members) reserved 199,997 pending architectures, said
+  // "only 199997 architectures of macro8 were never suggested before", and left every later ask slow;
+  // on a larger space it ran out of memory drawing n × 3 fresh members
+  const study = await tinyStudy("val_acc", "maximize", "auto", { candidates: 60, spare: 3 });
+  assert.equal(study.maxAsk, 20);
+  await assert.rejects(
+    study.ask(21),
+    (e: Error) =>
+      e instanceof UserError &&
+      /ask hands out at most 20 architectures at once \(its 60 candidates, 3 per architecture asked\), got 21; ask again for more/.test(
+        e.message,
+      ),
+  );
+  assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 }, "nothing reserved");
+  assert.equal((await study.ask(20)).length, 20);
+  assert.equal((await tinyStudy()).maxAsk, 6666, "the defaults: 20,000 candidates, 3 per architecture");
+});
+
 test("a minimized target of any scale: best is the lowest, no accuracy rule", async () => {
   const study = await tinyStudy("latency_ms", "minimize");
   const archs = tinySpace().sample(new Rng(2), 3);

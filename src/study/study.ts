@@ -9,7 +9,7 @@
 import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
-import { type AskOptions, askOptions, propose, type Told } from "./ask-strategy.js";
+import { type AskOptions, askOptions, maxAskCount, propose, type Told } from "./ask-strategy.js";
 import { checkPendingTimeout, DEFAULT_PENDING_TIMEOUT_MS } from "./pending.js";
 import type {
   Direction,
@@ -118,15 +118,26 @@ export class Study<A> {
     return this.settings.direction === "minimize" ? -1 : 1;
   }
 
+  /** The most architectures one `ask` hands out (see maxAskCount: 6,666 with the default options). */
+  get maxAsk(): number {
+    return maxAskCount(this.options);
+  }
+
   /**
    * `n` distinct architectures never handed out nor told before, reserved as pending in one
    * transaction (another process asking at the same time gets others). Pending architectures asked
    * for longer ago than `pendingTimeoutMs` (default 24 h; their worker presumably died, see
    * pending.ts) come first, handed out again (`again: true`). Fewer come back only when the space has
-   * no other member left. Throws UserError for `n` not a positive integer or a timeout not above zero.
+   * no other member left. Throws UserError for `n` not a positive integer, `n` above `maxAsk`, or a
+   * timeout not above zero.
    */
   async ask(n: number, given: { pendingTimeoutMs?: number } = {}): Promise<Asked<A>[]> {
     if (!Number.isInteger(n) || n < 1) throw new UserError(`ask needs a positive integer count, got ${n}`);
+    if (n > this.maxAsk)
+      throw new UserError(
+        `ask hands out at most ${this.maxAsk} architectures at once (its ${this.options.candidates} candidates, ` +
+          `${this.options.spare} per architecture asked), got ${n}; ask again for more`,
+      );
     const timeout = checkPendingTimeout(given.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS);
     const again = await this.store.reclaim(timeout, n);
     const out: Trial[] = [...again];
