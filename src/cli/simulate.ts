@@ -7,7 +7,7 @@ import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { type SimulateResult, simulate } from "../study/simulate.js";
 import { globals, print } from "./context.js";
-import { integerFlag } from "./flag-values.js";
+import { integerFlag, nonEmptyFlag } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
@@ -22,7 +22,11 @@ export function simulateCommand(): Command {
       "--space <spec.json>",
       "the space spec file (kinds: choices, edge-cell, vertex-cell), or a built-in space: nb101, nb201",
     )
-    .requiredOption("--table <all.csv>", "evaluated architectures: their columns and the target column")
+    .requiredOption(
+      "--table <all.csv>",
+      "evaluated architectures: their columns and the target column",
+      nonEmptyFlag("a results CSV file"),
+    )
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")
     .option("--budget <n>", "architectures evaluated per run", integerFlag(1), 100)

@@ -71,6 +71,8 @@ export function readSpecFile(path: string): SpaceSpec {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EISDIR")
+      throw new UserError(`cannot read the space spec ${path}: it is a folder; expected a spec file (JSON)`);
     throw new UserError(`cannot read the space spec ${path}: ${(e as NodeJS.ErrnoException).message}`);
   }
   if (text.replace(/^\uFEFF/, "").trim() === "")

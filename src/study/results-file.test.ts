@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { tinyDir, tinySpace } from "../testing/study-fixtures.js";
 import { readResultsFile } from "./results-file.js";
 
@@ -92,5 +92,24 @@ test("a spreadsheet's trailing unnamed columns (x,y,val,,) are ignored like othe
     () =>
       readResultsFile(file(`${HEADER},notes\nmb3,mb6,identity,mb3,32,0.91,a,b\n`), tinySpace(), "val_acc"),
     /line 1 names column "notes" twice; expected each column once/,
+  );
+});
+
+test("a results file named by an empty path or a folder says so (it said ': cannot read: ENOENT … open ''' and 'EISDIR')", () => {
+  const { dir } = tinyDir();
+  assert.throws(
+    () => readResultsFile("", tinySpace(), "val_acc"),
+    (e: Error) =>
+      e instanceof UserError &&
+      /^an empty file name; expected a results CSV file \(the architecture's columns and val_acc\)$/.test(
+        e.message,
+      ),
+  );
+  assert.throws(
+    () => readResultsFile(dir, tinySpace(), "val_acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message ===
+        `${dir}: is a folder; expected a results CSV file (the architecture's columns and val_acc)`,
   );
 });

@@ -35,7 +35,7 @@ export function checkTargetColumn(space: { name: string; columns: readonly strin
 
 /**
  * Reads every row of `file` for `space` and `target`. Throws UserError for a target named like an
- * architecture column (checkTargetColumn), BadFileError for an unreadable file, a missing column,
+ * architecture column (checkTargetColumn) or an empty file name, BadFileError for a folder, an unreadable file, a missing column,
  * an empty file, or a row whose architecture or value is not valid (naming the line).
  */
 export function readResultsFile<A>(
@@ -44,10 +44,15 @@ export function readResultsFile<A>(
   target: string,
 ): ResultRow<A>[] {
   checkTargetColumn(space, target);
+  const expected = `expected a results CSV file (the architecture's columns and ${target})`;
+  // an unset shell variable (--file "$RESULTS"): readFileSync("") said ": cannot read: ENOENT … open ''"
+  if (file.trim() === "") throw new UserError(`an empty file name; ${expected}`);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EISDIR")
+      throw new BadFileError(file, `is a folder; ${expected}`);
     throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
   }
   if (text.includes("\u0000"))

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { tinyDir } from "../testing/study-fixtures.js";
 import { createStudyFile, openStudyFile } from "./study-file.js";
@@ -52,6 +53,21 @@ test("study create refuses a target named like a decision: no results file could
     await assert.rejects(
       createStudyFile({ study: path, specFile: spec, target: "width" }),
       /the target "width" is also a column of tiny's architectures \(layer1, layer2, layer3, layer4, width\)/,
+    );
+    await assert.rejects(openStudyFile(path), /no such study/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("study create --import '' (an unset shell variable) is refused, not a study made with nothing imported", async () => {
+  const { dir, spec } = tinyDir();
+  try {
+    const path = join(dir, "empty-import.db");
+    await assert.rejects(
+      createStudyFile({ study: path, specFile: spec, target: "val_acc", importFile: "" }),
+      (e: Error) =>
+        e instanceof UserError && /^an empty file name; expected a results CSV file/.test(e.message),
     );
     await assert.rejects(openStudyFile(path), /no such study/);
   } finally {
