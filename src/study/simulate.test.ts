@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
+import { Rng } from "../random.js";
+import { tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
 import { simulateSeed } from "./simulate.js";
 
 test("simulate refuses a --step above what one ask hands out, before reading anything", async () => {
@@ -19,4 +23,27 @@ test("simulate refuses a --step above what one ask hands out, before reading any
     simulateSeed({ ...spec, batch: 10 }, 0),
     (e: Error) => e instanceof UserError && !/--step/.test(e.message),
   );
+});
+
+test("simulate refuses a table of fractions with a row in percent, naming the row (it ranked first)", async () => {
+  const { dir, spec } = tinyDir();
+  try {
+    const lines = tinyResults(tinySpace().sample(new Rng(5), 40))
+      .trim()
+      .split("\n");
+    // the 7th row (line 8) logged in percent: 0.8-0.9 elsewhere
+    lines[7] = lines[7].replace(/,([0-9.]+)$/, (_, v: string) => `,${+(Number(v) * 100).toFixed(4)}`);
+    const tableFile = join(dir, "all.csv");
+    writeFileSync(tableFile, `${lines.join("\n")}\n`);
+    await assert.rejects(
+      simulateSeed({ specFile: spec, tableFile, target: "val_acc", budget: 20, batch: 10 }, 0),
+      (e: Error) =>
+        e instanceof UserError &&
+        /all\.csv line 8: val_acc \d+(\.\d+)? looks like a percent, but the table's other values are fractions/.test(
+          e.message,
+        ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -35,6 +35,38 @@ export function accuracyLike(target: string): boolean {
   return ACCURACY_LIKE.test(target);
 }
 
+/**
+ * The scale of a table of values all known at once (simulate's table): "fraction" when every value is
+ * 1 or less, "percent" when one is above; "auto" for a target that is not accuracy-like. Throws
+ * UserError, naming the row by `where(line)`, for a value outside [0, 100], and for a value above 1
+ * in a table whose values of 1 or less are the majority and spread over more than CHANCE_SPREAD
+ * (fractions: the row is a percent among them, as tell refuses). Fewer values of 1 or less than above
+ * read as percents at chance level, as a percent study keeps them.
+ */
+export function tableScale(
+  target: string,
+  rows: readonly { line: number; value: number }[],
+  where: (line: number) => string,
+): ValueScale {
+  if (!accuracyLike(target)) return "auto";
+  const outside = rows.find((r) => !(r.value >= 0 && r.value <= 100));
+  if (outside)
+    throw new UserError(
+      `${where(outside.line)}: ${target} ${outside.value} is not an accuracy; expected a fraction in [0, 1] or a percent in [0, 100]`,
+    );
+  const low = rows.filter((r) => r.value <= 1).map((r) => r.value);
+  const high = rows.find((r) => r.value > 1);
+  if (!high) return "fraction";
+  const min = Math.min(...low);
+  const max = Math.max(...low);
+  if (2 * low.length >= rows.length && max - min > CHANCE_SPREAD)
+    throw new UserError(
+      `${where(high.line)}: ${target} ${high.value} looks like a percent, but the table's other values are ` +
+        `fractions (${min}–${max}); write ${round(high.value / 100)}`,
+    );
+  return "percent";
+}
+
 /** How a told result is named in messages: its row or position, and its architecture. */
 export type Describe = (result: TrialResult) => string;
 
