@@ -39,7 +39,7 @@ test("simulate refuses a table of fractions with a row in percent, naming the ro
       simulateSeed({ specFile: spec, tableFile, target: "val_acc", budget: 20, batch: 10 }, 0),
       (e: Error) =>
         e instanceof UserError &&
-        /all\.csv line 8: val_acc \d+(\.\d+)? looks like a percent, but the table's other values are fractions/.test(
+        /all\.csv line 8: val_acc \d+(\.\d+)? looks like a percent, but the file's other values are fractions/.test(
           e.message,
         ),
     );

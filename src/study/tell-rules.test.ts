@@ -24,7 +24,7 @@ test("a table mixing fractions and percents, or past 100, is refused naming the 
     );
   refused(
     [0.7, 0.94, 0.85, 93.1, 0.8],
-    /^all\.csv line 5: val_acc 93\.1 looks like a percent, but the table's other values are fractions \(0\.7–0\.94\); write 0\.931$/,
+    /^all\.csv line 5: val_acc 93\.1 looks like a percent, but the file's other values are fractions \(0\.7–0\.94\); write 0\.931$/,
   );
   // fewer values of 1 or less than above: percents with cells at chance level, which no rule on values
   // can tell from fractions (as tell's rules: a percent study keeps them)

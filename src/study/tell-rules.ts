@@ -61,7 +61,7 @@ export function tableScale(
   const max = Math.max(...low);
   if (2 * low.length >= rows.length && max - min > CHANCE_SPREAD)
     throw new UserError(
-      `${where(high.line)}: ${target} ${high.value} looks like a percent, but the table's other values are ` +
+      `${where(high.line)}: ${target} ${high.value} looks like a percent, but the file's other values are ` +
         `fractions (${min}–${max}); write ${round(high.value / 100)}`,
     );
   return "percent";
