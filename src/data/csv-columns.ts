@@ -7,7 +7,8 @@ import { BadFileError } from "../errors.js";
 
 /**
  * A `columns` option for csv-parse: returns the header as the record keys after refusing (BadFileError
- * naming `file`) a column named twice (unnamed ones excepted: their cells are read by no one), then
+ * naming `file`) a header separated by tabs or semicolons (read as one column), a column named twice
+ * (unnamed ones excepted: their cells are read by no one), then
  * running `check` (e.g. required columns) on it.
  */
 export function distinctColumns(
@@ -15,6 +16,16 @@ export function distinctColumns(
   check?: (header: string[]) => void,
 ): (header: string[]) => string[] {
   return (header) => {
+    // a spreadsheet's export in another locale (semicolons) or a tab-separated file: one column named by
+    // the whole header line, and a record-length error at the first row that holds a comma
+    if (header.length === 1) {
+      const by = header[0].includes("\t") ? "tabs" : header[0].includes(";") ? "semicolons" : undefined;
+      if (by)
+        throw new BadFileError(
+          file,
+          `line 1 is one column ${JSON.stringify(header[0])}, separated by ${by}; expected columns separated by commas (CSV)`,
+        );
+    }
     // unnamed columns (a spreadsheet's trailing empty ones: "x,y,val,,") are no column anyone reads
     const twice = header.find((name, i) => name !== "" && header.indexOf(name) !== i);
     if (twice !== undefined)
