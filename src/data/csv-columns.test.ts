@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse } from "csv-parse/sync";
 import { BadFileError } from "../errors.js";
-import { distinctColumns } from "./csv-columns.js";
+import { distinctColumns, recordLines } from "./csv-columns.js";
 
 const read = (text: string) => parse(text, { columns: distinctColumns("runs.csv"), trim: true });
 
@@ -28,4 +28,26 @@ test("a file separated by tabs or semicolons is named so at its header (it said 
   );
   // one column holding neither is a one-column file, read as such
   assert.deepEqual(read("val_acc\n0.5\n"), [{ val_acc: "0.5" }]);
+});
+
+test("a record's line is where it starts, also after quoted cells spanning lines in a Windows file", () => {
+  for (const nl of ["\n", "\r\n"]) {
+    const text = [
+      "matrix,ops,v",
+      '"[[0 1]',
+      ' [0 0]]","input,output",1',
+      "",
+      '011000000,"input,',
+      'c,output",2',
+      '0110,"a",3',
+      "",
+    ].join(nl);
+    const records = parse(text, {
+      columns: distinctColumns("runs.csv"),
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as { record: Record<string, string>; info: { lines: number } }[];
+    assert.deepEqual(recordLines(records), [2, 5, 7], JSON.stringify(nl));
+  }
 });

@@ -34,3 +34,23 @@ export function distinctColumns(
     return header;
   };
 }
+
+/**
+ * The lines (1-based) where csv-parse records (parsed with `info: true`) start, in order. csv-parse gives
+ * the line where a record ends, and counts a CRLF inside a quoted cell as two lines, so that every
+ * later record of a Windows file drifts by one; a NumPy matrix written by pandas is such a cell, one
+ * line per row.
+ */
+export function recordLines(
+  entries: readonly { record: Record<string, string>; info: { lines: number } }[],
+): number[] {
+  let drift = 0;
+  return entries.map(({ record, info }) => {
+    let breaks = 0;
+    for (const value of Object.values(record)) {
+      breaks += (value.match(/\r\n|\r|\n/g) ?? []).length;
+      drift += (value.match(/\r\n/g) ?? []).length;
+    }
+    return info.lines - drift - breaks;
+  });
+}

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { distinctColumns } from "../data/csv-columns.js";
+import { distinctColumns, recordLines } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
@@ -90,8 +90,9 @@ export function readResultsFile<A>(
       `no column ${missing.map((c) => `"${c}"`).join(", ")}; a results file for ${space.name} has the columns ` +
         `${[...space.columns, target].join(", ")} (found ${header.join(", ")})`,
     );
-  return records.map(({ record, info }) => {
-    const line = info.lines;
+  const lines = recordLines(records);
+  return records.map(({ record }, k) => {
+    const line = lines[k];
     let arch: A;
     try {
       arch = space.fromRow(record);
