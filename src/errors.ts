@@ -37,3 +37,11 @@ export class BadFileError extends UserError {
 export function parseFailureReason(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\r?\n/g, "\\n");
 }
+
+/**
+ * A user error's message as the command line prints it ("nas-assay: …", one line): line breaks it
+ * quotes from the input (an --arch or a results cell spanning lines) shown as \r and \n.
+ */
+export function oneLineMessage(error: UserError): string {
+  return error.message.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+}

@@ -209,7 +209,7 @@ test("study commands: bad input gives one line naming what was wrong", () => {
   );
 });
 
-test("study commands: an empty file flag (an unset shell variable) is named, never read as no flag", () => {
+test("study commands: an empty file flag (an unset shell variable) is named, never read as no flag; an --arch over lines and -n past one ask are one line", () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "runs.db");
   // --import "" made the study with nothing imported, exit 0
@@ -233,6 +233,11 @@ test("study commands: an empty file flag (an unset shell variable) is named, nev
   fails(
     ["simulate", "--space", spec, "--table", "", "--target", "val_acc"],
     /^nas-assay: option '--table <all\.csv>' argument '' is invalid\./,
+  );
+  // an --arch with a line break printed the message over two lines
+  fails(
+    ["tell", "--study", db, "--arch", '{"layer1":\n"mb9"}', "--value", "0.9"],
+    /^nas-assay: --arch \{"layer1":\\n"mb9"\}: not an architecture/,
   );
   // -n 99999999999 reserved 199,997 pending architectures on a 1.95 M space
   fails(["ask", "--study", db, "-n", "6667"], /-n <count>.*expected an integer in 1\.\.6,666/);
