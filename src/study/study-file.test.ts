@@ -88,7 +88,7 @@ test("study create --import of fractions with a row in percent first is refused 
     const path = join(dir, "first.db");
     await assert.rejects(
       createStudyFile({ study: path, specFile: spec, target: "val_acc", importFile: file }),
-      /first-percent\.csv line 2: val_acc 45 looks like a percent, but the file's other values are fractions \(0\.81–0\.9\); write 0\.45/,
+      /first-percent\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.9\); write 0\.45/,
     );
     await assert.rejects(openStudyFile(path), /no such study/);
   } finally {

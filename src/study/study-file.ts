@@ -11,7 +11,7 @@ import { checkTargetColumn, readResultsFile } from "./results-file.js";
 import type { Direction } from "./store.js";
 import { createStore, openStore } from "./store-location.js";
 import { Study } from "./study.js";
-import { tableScale, type ValueScale } from "./tell-rules.js";
+import type { ValueScale } from "./tell-rules.js";
 
 export interface CreateStudyFile {
   /** The study file to make (refused if it exists), or a PostgreSQL study URL (study-url.ts). */
@@ -49,14 +49,6 @@ export async function createStudyFile(
   // "" is a file name given empty (an unset shell variable), refused by readResultsFile, not "no import"
   const rows =
     given.importFile !== undefined ? readResultsFile(given.importFile, space, settings.target) : [];
-  // the import is known whole: a row on another scale than the rest is refused wherever it stands
-  // (told in order, a percent row first made the study percent and the fractions after it chance-level cells)
-  if (settings.scale === "auto")
-    tableScale(
-      settings.target,
-      rows.flatMap((r) => ("value" in r.outcome ? [{ line: r.line, value: r.outcome.value }] : [])),
-      (line) => `${given.importFile} line ${line}`,
-    );
   const store = await createStore(given.study, settings);
   try {
     const study = await Study.open(store, space, options);

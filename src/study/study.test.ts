@@ -337,3 +337,20 @@ test("one call telling failed, then a value, for one architecture keeps the valu
     /more\.csv line 4 repeats the architecture of more\.csv line 3 with another result \(failed, there 0\.7\)/,
   );
 });
+
+test("tell of many into a study of nothing yet: a percent row first among spread fractions is refused, as after them", async () => {
+  // tell --file into an empty study: 45 first made the study percent and the fractions after it cells at chance level
+  const study = await tinyStudy("val_acc");
+  const archs = tinySpace().sample(new Rng(6), 4);
+  await assert.rejects(
+    study.tellMany(
+      [45, 0.81, 0.93, 0.86].map((value, k) => ({
+        arch: archs[k],
+        outcome: { value },
+        source: `r.csv line ${k + 2}`,
+      })),
+    ),
+    /^UserError: r\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.93\); write 0\.45$/,
+  );
+  assert.equal((await study.store.counts()).done, 0);
+});

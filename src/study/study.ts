@@ -20,7 +20,7 @@ import type {
   TrialReason,
   TrialResult,
 } from "./store.js";
-import { accuracyLike, tellCheck, type ValueScale } from "./tell-rules.js";
+import { accuracyLike, tableScale, tellCheck, type ValueScale } from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
@@ -250,6 +250,23 @@ export class Study<A> {
       sources.set(key, source);
       return { key, arch: json, outcome: item.outcome };
     });
+    // a batch is known whole: a value on another scale than the rest is refused wherever it stands (told
+    // in order into a study of nothing yet, a percent first made the fractions after it chance-level cells)
+    if ((this.settings.scale ?? "auto") === "auto")
+      tableScale(
+        this.settings.target,
+        // values that are no accuracy at all are refused one by one by tellCheck, with its messages
+        results.flatMap((r, k) =>
+          "value" in r.outcome &&
+          typeof r.outcome.value === "number" &&
+          r.outcome.value >= 0 &&
+          r.outcome.value <= 100
+            ? [{ line: k, value: r.outcome.value }]
+            : [],
+        ),
+        (k) => sources.get(results[k].key) ?? JSON.stringify(results[k].arch),
+        "the other values told with it",
+      );
     return this.store.record(
       results,
       tellCheck(

@@ -47,6 +47,7 @@ export function tableScale(
   target: string,
   rows: readonly { line: number; value: number }[],
   where: (line: number) => string,
+  others = "the file's other values",
 ): ValueScale {
   if (!accuracyLike(target)) return "auto";
   const outside = rows.find((r) => !(r.value >= 0 && r.value <= 100));
@@ -61,7 +62,7 @@ export function tableScale(
   const max = Math.max(...low);
   if (2 * low.length >= rows.length && max - min > CHANCE_SPREAD)
     throw new UserError(
-      `${where(high.line)}: ${target} ${high.value} looks like a percent, but the file's other values are ` +
+      `${where(high.line)}: ${target} ${high.value} looks like a percent, but ${others} are ` +
         `fractions (${min}–${max}); write ${round(high.value / 100)}`,
     );
   return "percent";
