@@ -34,3 +34,12 @@ test("a table mixing fractions and percents, or past 100, is refused naming the 
     /^all\.csv line 3: val_acc 110\.07 is not an accuracy; expected a fraction in \[0, 1\] or a percent in \[0, 100\]$/,
   );
 });
+
+test("a table of 300,000 values is read (no spread of its values as arguments)", () => {
+  const many = Array.from({ length: 300_000 }, (_, k) => 0.5 + (k % 1000) / 2000);
+  assert.equal(tableScale("val_acc", rows(many), where), "fraction");
+  assert.throws(
+    () => tableScale("val_acc", rows([...many, 93]), where),
+    /line 300002: val_acc 93 looks like a percent/,
+  );
+});

@@ -55,12 +55,19 @@ export function tableScale(
     throw new UserError(
       `${where(outside.line)}: ${target} ${outside.value} is not an accuracy; expected a fraction in [0, 1] or a percent in [0, 100]`,
     );
-  const low = rows.filter((r) => r.value <= 1).map((r) => r.value);
   const high = rows.find((r) => r.value > 1);
   if (!high) return "fraction";
-  const min = Math.min(...low);
-  const max = Math.max(...low);
-  if (2 * low.length >= rows.length && max - min > CHANCE_SPREAD)
+  // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
+  let low = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const { value } of rows)
+    if (value <= 1) {
+      low++;
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+    }
+  if (2 * low >= rows.length && max - min > CHANCE_SPREAD)
     throw new UserError(
       `${where(high.line)}: ${target} ${high.value} looks like a percent, but ${others} are ` +
         `fractions (${min}–${max}); write ${round(high.value / 100)}`,
