@@ -92,6 +92,7 @@ test("space FILE.json: size as a decimal string, how it was counted, sha256 when
   assert.equal(bad.code, 1);
   assert.match(bad.err, /bad\.json: field "nodes" is 1; expected an integer from 2/);
   assert.match(bad.err, /bad\.json: field "zero" is "b"; expected one of the ops \("a"\)/);
+  assert.equal(bad.err.trimEnd().split("\n").length, 2, "one line per bad field");
   assert.doesNotMatch(bad.err, /at .*\.js/);
   rmSync(dir, { recursive: true, force: true });
 });

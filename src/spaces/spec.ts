@@ -9,7 +9,7 @@
  * problem, one line each, naming the field, the value found and what is allowed.
  */
 import { readFileSync } from "node:fs";
-import { parseFailureReason, UserError } from "../errors.js";
+import { parseFailureReason, UserError, UserErrors } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
 
 /** One decision of a `choices` space: its options are strings or numbers (numbers only: ordinal). */
@@ -256,7 +256,7 @@ function checkVertexCell(spec: Record<string, unknown>, bad: Bad): void {
 }
 
 function fail(problems: string[]): never {
-  throw new UserError(problems.join("\n"));
+  throw new UserErrors(problems);
 }
 
 /** A value as JSON, clipped to 60 characters; `undefined` as "missing". */
