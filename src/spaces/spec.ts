@@ -262,6 +262,9 @@ function fail(problems: string[]): never {
 /** A value as JSON, clipped to 60 characters; `undefined` as "missing". */
 function show(value: unknown): string {
   if (value === undefined) return "missing";
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify writes as null
+  if (typeof value === "number" && !Number.isFinite(value))
+    return `${value} (a number past the largest double)`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
