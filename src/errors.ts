@@ -52,6 +52,6 @@ export class UserErrors extends UserError {
  * as \r and \n.
  */
 export function oneLineMessage(error: UserError): string {
-  const escape = (text: string) => text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
-  return error instanceof UserErrors ? error.problems.map(escape).join("\n") : escape(error.message);
+  const showBreaks = (text: string) => text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+  return error instanceof UserErrors ? error.problems.map(showBreaks).join("\n") : showBreaks(error.message);
 }
