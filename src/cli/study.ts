@@ -92,7 +92,7 @@ function createCommand(): Command {
               ? [
                   `imported ${imported.written} result${imported.written === 1 ? "" : "s"} from ${opts.import}` +
                     (imported.skipped
-                      ? ` (${imported.skipped} repeated rows with the same value ignored)`
+                      ? ` (${imported.skipped} repeated row${imported.skipped === 1 ? "" : "s"} with the same value ignored)`
                       : ""),
                 ]
               : []),
