@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { UserError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
 import { parseSpec } from "../spaces/spec.js";
@@ -353,4 +353,22 @@ test("tell of many into a study of nothing yet: a percent row first among spread
     /^UserError: r\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.93\); write 0\.45$/,
   );
   assert.equal((await study.store.counts()).done, 0);
+});
+
+test("a stored trial that is no architecture of the space (a hand-edited file) is named with the study and trial", async () => {
+  // it said only 'invalid cell: "mb9" is not an option of decision "layer1"', naming no file
+  const study = await tinyStudy();
+  const [a] = tinySpace().sample(new Rng(7), 1);
+  await study.tell(a, 0.9);
+  const edited = { ...(tinySpace().toJSON(a) as Record<string, unknown>), layer1: "mb9" };
+  const db = (study.store as unknown as { db: { prepare(sql: string): { run(...args: unknown[]): void } } })
+    .db;
+  db.prepare("UPDATE trials SET arch = ? WHERE number = 1").run(JSON.stringify(edited));
+  const named = (e: Error) =>
+    e instanceof BadFileError &&
+    /^:memory:: trial 1 holds \{"layer1":"mb9",.*\}, not an architecture of tiny \(invalid cell: "mb9" is not an option of decision "layer1".*\); the study file was edited or is damaged$/.test(
+      e.message,
+    );
+  await assert.rejects(study.best(), named);
+  await assert.rejects(study.ask(2), named);
 });

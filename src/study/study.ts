@@ -6,7 +6,7 @@
  * Everything lives in a StudyStore, so several processes (or machines, with a server store) can ask
  * and tell at once.
  */
-import { UserError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import { type AskOptions, askOptions, maxAskCount, propose, type Told } from "./ask-strategy.js";
@@ -146,10 +146,10 @@ export class Study<A> {
       const taken = new Set(trials.map((t) => t.key));
       const told: Told<A>[] = trials
         .filter((t) => t.state === "done")
-        .map((t) => ({ arch: this.space.fromJSON(t.arch), value: this.sign * (t.value as number) }));
+        .map((t) => ({ arch: this.stored(t), value: this.sign * (t.value as number) }));
       // the same study state gives the same proposals: a second process asking at once takes the spares
       const seed = Rng.keyed(this.settings.seed, trials.length, attempt).int(2 ** 31);
-      const pending = trials.filter((t) => t.state === "pending").map((t) => this.space.fromJSON(t.arch));
+      const pending = trials.filter((t) => t.state === "pending").map((t) => this.stored(t));
       const proposals = await propose(this.space, told, taken, n - out.length, seed, this.options, pending);
       if (proposals.length === 0) break;
       const reserved = await this.store.reserve(
@@ -164,7 +164,7 @@ export class Study<A> {
       out.push(...reserved);
     }
     return out.map((t, k) => ({
-      arch: this.space.fromJSON(t.arch),
+      arch: this.stored(t),
       json: t.arch,
       key: t.key,
       predicted: t.predicted,
@@ -277,6 +277,25 @@ export class Study<A> {
     );
   }
 
+  /**
+   * The architecture of a trial read from the store. Throws BadFileError naming the study and the
+   * trial when it is no architecture of the space (a hand-edited file): the bare cell error named
+   * neither.
+   */
+  private stored(trial: Trial): A {
+    try {
+      return this.space.fromJSON(trial.arch);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      const text = JSON.stringify(trial.arch) ?? String(trial.arch);
+      throw new BadFileError(
+        this.store.location,
+        `trial ${trial.number} holds ${text.length > 200 ? `${text.slice(0, 200)}…` : text}, not an architecture ` +
+          `of ${this.space.name} (${e.message}); the study file was edited or is damaged`,
+      );
+    }
+  }
+
   /** Whether `value` reads as an architecture in its JSON form (see parseArch). */
   private isJsonForm(value: unknown): boolean {
     try {
@@ -301,7 +320,7 @@ export class Study<A> {
         (!best || this.sign * (t.value as number) > this.sign * (best.value as number))
       )
         best = t;
-    return best && { arch: this.space.fromJSON(best.arch), json: best.arch, value: best.value as number };
+    return best && { arch: this.stored(best), json: best.arch, value: best.value as number };
   }
 
   /** Counts, the best and every trial (the JSON of `study show --json`). */
