@@ -96,7 +96,7 @@ function simulateText(result: SimulateResult, restricted: boolean, plot?: string
   const checkpoints = Object.keys(result.strategies.ask.at);
   const evaluated = result.strategies.ask.curve.length;
   return [
-    `simulate on ${result.space}, ${result.target}: ${result.tableSize} architectures in the table` +
+    `simulate on ${result.space}, ${result.target}: ${result.tableSize} architecture${result.tableSize === 1 ? "" : "s"} in the table` +
       (restricted ? " (it does not cover the space: every strategy searched the table only)" : "") +
       `, budget ${result.budget}` +
       (evaluated < result.budget ? ` (the table holds ${evaluated}: each run evaluated all of them)` : "") +
