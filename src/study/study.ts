@@ -200,7 +200,9 @@ export class Study<A> {
   /**
    * Records results, all or none. Refuses (UserError naming the item): an architecture outside the
    * space, a value that is not finite, a value on another scale than the study's (accuracy-like
-   * targets), a second different value for an architecture already told (see tell-rules.ts). The
+   * targets; with an inferred scale also a value above 1 among a batch of mostly fractions, wherever
+   * it stands: tableScale), a second different value for an architecture already told (see
+   * tell-rules.ts). The
    * same value told again is skipped; a value after `failed` for one architecture (a retry that worked,
    * here or in an earlier call) replaces the failure. Returns how many were written and skipped.
    */
