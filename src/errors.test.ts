@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseFailureReason } from "./errors.js";
+import { oneLineMessage, parseFailureReason, UserError, UserErrors } from "./errors.js";
 
 test("a parser's reason is one line, even when it quotes an input with line breaks", () => {
   let error: unknown;
@@ -14,4 +14,18 @@ test("a parser's reason is one line, even when it quotes an input with line brea
   assert.doesNotMatch(reason, /[\r\n]/);
   assert.ok(reason.includes("a\\nb\\n"), reason);
   assert.equal(parseFailureReason("plain"), "plain");
+});
+
+test("a user error's message as the command line prints it: one line, line breaks it quotes shown as \\n", () => {
+  // --arch $'|conv~0|\n+|…|' and a results cell spanning lines printed the message over several lines
+  assert.equal(
+    oneLineMessage(new UserError('--arch |conv~0|\n+|conv~0|conv~1|: node 1 group "|conv~0|\r\n" must …')),
+    '--arch |conv~0|\\n+|conv~0|conv~1|: node 1 group "|conv~0|\\r\\n" must …',
+  );
+  assert.equal(oneLineMessage(new UserError("plain")), "plain");
+  // several problems (every bad field of a spec) stay one line each
+  assert.equal(
+    oneLineMessage(new UserErrors(['field "ops[0]" is "a\nb"', "field nodes"])),
+    'field "ops[0]" is "a\\nb"\nfield nodes',
+  );
 });

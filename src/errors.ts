@@ -37,3 +37,21 @@ export class BadFileError extends UserError {
 export function parseFailureReason(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\r?\n/g, "\\n");
 }
+
+/** Several problems with one input (every bad field of a spec file), reported one line each. */
+export class UserErrors extends UserError {
+  override name = "UserErrors";
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+/**
+ * A user error's message as the command line prints it ("nas-assay: …"): one line (a UserErrors: one
+ * per problem), line breaks it quotes from the input (an --arch or a results cell spanning lines) shown
+ * as \r and \n.
+ */
+export function oneLineMessage(error: UserError): string {
+  const showBreaks = (text: string) => text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+  return error instanceof UserErrors ? error.problems.map(showBreaks).join("\n") : showBreaks(error.message);
+}

@@ -1,5 +1,6 @@
 /** `nas-assay ask`: the next architectures to train, reserved in the study as pending. */
 import { Command, Option } from "commander";
+import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "../study/pending.js";
 import { openStudyFile } from "../study/study-file.js";
 import { archText } from "./arch-text.js";
@@ -14,7 +15,12 @@ export function askCommand(): Command {
         "the first 10 of a study are drawn at random (explore)",
     )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
-    .option("-n <count>", "architectures to suggest", integerFlag(1), 1)
+    .option(
+      "-n <count>",
+      `architectures to suggest (at most ${maxAskCount(DEFAULT_ASK).toLocaleString("en-US")}: one ask's candidates)`,
+      integerFlag(1, maxAskCount(DEFAULT_ASK)),
+      1,
+    )
     .addOption(
       new Option(
         "--pending-timeout <duration>",

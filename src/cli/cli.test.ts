@@ -92,6 +92,7 @@ test("space FILE.json: size as a decimal string, how it was counted, sha256 when
   assert.equal(bad.code, 1);
   assert.match(bad.err, /bad\.json: field "nodes" is 1; expected an integer from 2/);
   assert.match(bad.err, /bad\.json: field "zero" is "b"; expected one of the ops \("a"\)/);
+  assert.equal(bad.err.trimEnd().split("\n").length, 2, "one line per bad field");
   assert.doesNotMatch(bad.err, /at .*\.js/);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -141,6 +142,23 @@ test("invalid cells, bad flags and missing data exit 1 with one clear line", () 
   const space = run(["space", "nb999"]);
   assert.equal(space.code, 1);
   assert.match(space.err, /unknown space "nb999"; expected one of nb101, nb201/);
+  // a spec file not named .json is read as study create --space reads it (it said 'unknown space')
+  const specDir = mkdtempSync(join(tmpdir(), "nas-assay-cli-"));
+  const specFile = join(specDir, "my-space");
+  writeFileSync(
+    specFile,
+    JSON.stringify({ name: "mine", kind: "choices", decisions: [{ name: "a", options: [1, 2] }] }),
+  );
+  const spec = run(["space", specFile, "--json"]);
+  assert.equal(spec.code, 0, spec.err);
+  assert.equal(JSON.parse(spec.out).size, "2");
+  const folder = run(["space", specDir]);
+  assert.equal(folder.code, 1);
+  assert.match(
+    folder.err,
+    /^nas-assay: cannot read the space spec .*: it is a folder; expected a spec file \(JSON\)\n$/,
+  );
+  rmSync(specDir, { recursive: true, force: true });
   const noData = run(["tour"], { NAS_ASSAY_DATA: "/nonexistent-dir" });
   assert.equal(noData.code, 1);
   assert.match(

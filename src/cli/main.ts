@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `nas-assay` command line: parses arguments, runs a command, maps errors to exit codes. */
 import { CommanderError } from "commander";
-import { UserError } from "../errors.js";
+import { oneLineMessage, UserError } from "../errors.js";
 import { program } from "./program.js";
 
 // A reader that stops early (`nas-assay paper --help | head -1`) closes the pipe: stop quietly, as
@@ -31,7 +31,7 @@ try {
     // commander already printed the message (unknown flag, missing value, help, version)
     process.exitCode = error.exitCode === 0 ? 0 : 1;
   } else if (error instanceof UserError) {
-    process.stderr.write(`nas-assay: ${error.message}\n`);
+    process.stderr.write(`nas-assay: ${oneLineMessage(error)}\n`);
     process.exitCode = 1;
   } else {
     process.stderr.write(`nas-assay: internal error: ${(error as Error)?.stack ?? error}\n`);

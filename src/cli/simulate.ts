@@ -4,10 +4,10 @@ import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
-import { DEFAULT_ASK } from "../study/ask-strategy.js";
+import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { type SimulateResult, simulate } from "../study/simulate.js";
 import { globals, print } from "./context.js";
-import { integerFlag } from "./flag-values.js";
+import { integerFlag, nonEmptyFlag } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
@@ -22,14 +22,18 @@ export function simulateCommand(): Command {
       "--space <spec.json>",
       "the space spec file (kinds: choices, edge-cell, vertex-cell), or a built-in space: nb101, nb201",
     )
-    .requiredOption("--table <all.csv>", "evaluated architectures: their columns and the target column")
+    .requiredOption(
+      "--table <all.csv>",
+      "evaluated architectures: their columns and the target column",
+      nonEmptyFlag("a results CSV file"),
+    )
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")
     .option("--budget <n>", "architectures evaluated per run", integerFlag(1), 100)
     .option(
       "--step <n>",
       "architectures asked for and trained per round (one predictor fit per ask), as search --strategy active --step",
-      integerFlag(1),
+      integerFlag(1, maxAskCount(DEFAULT_ASK)),
       10,
     )
     .addOption(jobsOption())
@@ -92,7 +96,7 @@ function simulateText(result: SimulateResult, restricted: boolean, plot?: string
   const checkpoints = Object.keys(result.strategies.ask.at);
   const evaluated = result.strategies.ask.curve.length;
   return [
-    `simulate on ${result.space}, ${result.target}: ${result.tableSize} architectures in the table` +
+    `simulate on ${result.space}, ${result.target}: ${result.tableSize} architecture${result.tableSize === 1 ? "" : "s"} in the table` +
       (restricted ? " (it does not cover the space: every strategy searched the table only)" : "") +
       `, budget ${result.budget}` +
       (evaluated < result.budget ? ` (the table holds ${evaluated}: each run evaluated all of them)` : "") +

@@ -1,4 +1,5 @@
 /** `nas-assay space NAME|FILE.json`: size and fingerprint of a search space. */
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { loadSpaceSpec } from "../spaces/kinds.js";
@@ -19,9 +20,11 @@ export function spaceCommand(): Command {
     .action(async (name: string, _opts, command: Command) => {
       const options = globals(command);
       const onNote = (t: string) => note(options, t);
-      const summary = name.toLowerCase().endsWith(".json")
-        ? summariseSpace(await loadSpaceSpec(name, { onNote }))
-        : (await loadSpace(builtInName(name), options.dataDir, onNote)).summary();
+      // any existing file is a spec, as study create --space and simulate --space read it
+      const summary =
+        name.toLowerCase().endsWith(".json") || existsSync(name)
+          ? summariseSpace(await loadSpaceSpec(name, { onNote }))
+          : (await loadSpace(builtInName(name), options.dataDir, onNote)).summary();
       print(options, summary, () =>
         Object.entries(summary)
           .map(([k, v]) => `${k.padEnd(18)} ${typeof v === "object" ? JSON.stringify(v) : v}`)

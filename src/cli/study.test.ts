@@ -136,7 +136,7 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     /runs\.db already exists/,
   );
   fails(["ask", "--study", join(dir, "nope.db")], /nope\.db: no such study/);
-  fails(["ask", "--study", db, "-n", "0"], /-n <count>.*expected an integer ≥ 1/);
+  fails(["ask", "--study", db, "-n", "0"], /-n <count>.*expected an integer in 1\.\.6,666/);
   const arch = JSON.stringify(tinySpace().toJSON([0, 1, 2, 0, 1]));
   fails(
     ["tell", "--study", db, "--arch", arch, "--value", "abc"],
@@ -207,6 +207,41 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     ["study", "show", "--study", db],
     /runs\.db: is a study of schema version 7; this nas-assay reads version 1/,
   );
+});
+
+test("study commands: an empty file flag (an unset shell variable) is named, never read as no flag; an --arch over lines and -n past one ask are one line", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "runs.db");
+  // --import "" made the study with nothing imported, exit 0
+  fails(
+    ["study", "create", "--space", spec, "--study", db, "--target", "val_acc", "--import", ""],
+    /^nas-assay: option '--import <results\.csv>' argument '' is invalid\. expected a results CSV file, got an empty value/,
+  );
+  assert.ok(!existsSync(db), "no study made");
+  fails(
+    ["study", "create", "--space", "", "--study", db, "--target", "val_acc"],
+    /^nas-assay: an empty --space; expected a spec file, or a built-in space: nb101, nb201$/,
+  );
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  // --file "" said "tell needs --arch with --value (or --failed), or --file results.csv"
+  fails(
+    ["tell", "--study", db, "--file", ""],
+    /^nas-assay: option '--file <results\.csv>' argument '' is invalid\./,
+  );
+  fails(["tell", "--study", db, "--file", dir], /is a folder; expected a results CSV file/);
+  // --table "" said "nas-assay: : cannot read: ENOENT: no such file or directory, open ''"
+  fails(
+    ["simulate", "--space", spec, "--table", "", "--target", "val_acc"],
+    /^nas-assay: option '--table <all\.csv>' argument '' is invalid\./,
+  );
+  // an --arch with a line break printed the message over two lines
+  fails(
+    ["tell", "--study", db, "--arch", '{"layer1":\n"mb9"}', "--value", "0.9"],
+    /^nas-assay: --arch \{"layer1":\\n"mb9"\}: not an architecture/,
+  );
+  // -n 99999999999 reserved 199,997 pending architectures on a 1.95 M space
+  fails(["ask", "--study", db, "-n", "6667"], /-n <count>.*expected an integer in 1\.\.6,666/);
+  assert.equal(run(["study", "show", "--study", db, "--json"]).out.includes('"pending":0'), true);
 });
 
 test("simulate: JSON shape, a table smaller than the space restricts every strategy to it", () => {

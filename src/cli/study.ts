@@ -7,6 +7,7 @@ import { createStudyFile, openStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
 import { archText } from "./arch-text.js";
 import { globals, print } from "./context.js";
+import { nonEmptyFlag } from "./flag-values.js";
 
 export function studyCommand(): Command {
   return new Command("study")
@@ -42,7 +43,11 @@ function createCommand(): Command {
           "accuracy): fraction ([0, 1]) or percent ([0, 100]); default: inferred",
       ).choices(["fraction", "percent"]),
     )
-    .option("--import <results.csv>", "architectures already trained: their columns and the target column")
+    .option(
+      "--import <results.csv>",
+      "architectures already trained: their columns and the target column",
+      nonEmptyFlag("a results CSV file"),
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay study create --space macro8.json --study runs.db --target val_acc --import trained.csv",
@@ -83,11 +88,11 @@ function createCommand(): Command {
           [
             `made ${result.study}: space ${result.space} (${result.kind}, ${result.size} architecture${result.size === "1" ? "" : "s"}), ` +
               `${result.direction} ${result.target}`,
-            ...(opts.import
+            ...(opts.import !== undefined
               ? [
-                  `imported ${imported.written} results from ${opts.import}` +
+                  `imported ${imported.written} result${imported.written === 1 ? "" : "s"} from ${opts.import}` +
                     (imported.skipped
-                      ? ` (${imported.skipped} repeated rows with the same value ignored)`
+                      ? ` (${imported.skipped} repeated row${imported.skipped === 1 ? "" : "s"} with the same value ignored)`
                       : ""),
                 ]
               : []),

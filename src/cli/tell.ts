@@ -4,7 +4,7 @@ import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
 import { globals, print } from "./context.js";
-import { realFlag } from "./flag-values.js";
+import { nonEmptyFlag, realFlag } from "./flag-values.js";
 
 const number = realFlag({});
 
@@ -26,7 +26,9 @@ export function tellCommand(): Command {
       new Option(
         "--file <results.csv>",
         "many results: the architecture's columns and the target column (a number, or failed)",
-      ).conflicts(["arch", "value", "failed"]),
+      )
+        .argParser(nonEmptyFlag("a results CSV file"))
+        .conflicts(["arch", "value", "failed"]),
     )
     .addHelpText(
       "after",
@@ -39,25 +41,26 @@ export function tellCommand(): Command {
         cmd: Command,
       ) => {
         const options = globals(cmd);
-        if (!opts.file && opts.arch === undefined)
+        if (opts.file === undefined && opts.arch === undefined)
           throw new UserError("tell needs --arch with --value (or --failed), or --file results.csv");
         if (opts.arch !== undefined && opts.value === undefined && !opts.failed)
           throw new UserError("--arch needs --value <x> or --failed");
         const study = await openStudyFile(opts.study);
         try {
-          const items = opts.file
-            ? readResultsFile(opts.file, study.space, study.settings.target).map((r) => ({
-                arch: r.arch,
-                outcome: r.outcome,
-                source: `${opts.file} line ${r.line}`,
-              }))
-            : [
-                {
-                  arch: study.parseArch(opts.arch, "--arch"),
-                  outcome: opts.failed ? ({ failed: true } as const) : { value: opts.value as number },
-                  source: `--arch ${opts.arch}`,
-                },
-              ];
+          const items =
+            opts.file !== undefined
+              ? readResultsFile(opts.file, study.space, study.settings.target).map((r) => ({
+                  arch: r.arch,
+                  outcome: r.outcome,
+                  source: `${opts.file} line ${r.line}`,
+                }))
+              : [
+                  {
+                    arch: study.parseArch(opts.arch, "--arch"),
+                    outcome: opts.failed ? ({ failed: true } as const) : { value: opts.value as number },
+                    source: `--arch ${opts.arch}`,
+                  },
+                ];
           const told = await study.tellMany(items);
           print(
             options,

@@ -7,7 +7,8 @@ import { BadFileError } from "../errors.js";
 
 /**
  * A `columns` option for csv-parse: returns the header as the record keys after refusing (BadFileError
- * naming `file`) a column named twice (unnamed ones excepted: their cells are read by no one), then
+ * naming `file`) a header separated by tabs or semicolons (read as one column), a column named twice
+ * (unnamed ones excepted: their cells are read by no one), then
  * running `check` (e.g. required columns) on it.
  */
 export function distinctColumns(
@@ -15,6 +16,16 @@ export function distinctColumns(
   check?: (header: string[]) => void,
 ): (header: string[]) => string[] {
   return (header) => {
+    // a spreadsheet's export in another locale (semicolons) or a tab-separated file: one column named by
+    // the whole header line, and a record-length error at the first row that holds a comma
+    if (header.length === 1) {
+      const by = header[0].includes("\t") ? "tabs" : header[0].includes(";") ? "semicolons" : undefined;
+      if (by)
+        throw new BadFileError(
+          file,
+          `line 1 is one column ${JSON.stringify(header[0])}, separated by ${by}; expected columns separated by commas (CSV)`,
+        );
+    }
     // unnamed columns (a spreadsheet's trailing empty ones: "x,y,val,,") are no column anyone reads
     const twice = header.find((name, i) => name !== "" && header.indexOf(name) !== i);
     if (twice !== undefined)
@@ -22,4 +33,24 @@ export function distinctColumns(
     check?.(header);
     return header;
   };
+}
+
+/**
+ * The lines (1-based) where csv-parse records (parsed with `info: true`) start, in order. csv-parse gives
+ * the line where a record ends, and counts a CRLF inside a quoted cell as two lines, so that every
+ * later record of a Windows file drifts by one; a NumPy matrix written by pandas is such a cell, one
+ * line per row.
+ */
+export function recordLines(
+  entries: readonly { record: Record<string, string>; info: { lines: number } }[],
+): number[] {
+  let drift = 0;
+  return entries.map(({ record, info }) => {
+    let breaks = 0;
+    for (const value of Object.values(record)) {
+      breaks += (value.match(/\r\n|\r|\n/g) ?? []).length;
+      drift += (value.match(/\r\n/g) ?? []).length;
+    }
+    return info.lines - drift - breaks;
+  });
 }

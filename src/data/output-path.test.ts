@@ -143,3 +143,14 @@ test("an output that is one of the command's inputs (under any name, whatever it
   checkOutputFile(join(dir, "page.html"), "--html", HTML_PAGE, inputs);
   assert.equal(readFileSync(study, "utf8"), "a study");
 });
+
+test("an SQLite database (a study) is never replaced by an output: train --out runs.db destroyed the study", () => {
+  const study = join(dir, "runs.db");
+  writeFileSync(study, Buffer.concat([Buffer.from("SQLite format 3\u0000"), Buffer.alloc(84)]));
+  refuses(
+    () => checkOutputFile(study, "--out"),
+    /^--out \S+runs\.db: is an SQLite database \(a nas-assay study\?\); writing there would destroy it: give another name$/,
+  );
+  // another existing file is replaced, as before
+  checkOutputFile(file, "--out");
+});

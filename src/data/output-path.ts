@@ -7,7 +7,7 @@
  * if missing, but the folder it goes in must exist. A typo in a path then stops the command instead of
  * scattering results into a new tree, and the message says which folder to create.
  */
-import { closeSync, openSync, rmSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { writeTarget } from "./atomic-file.js";
@@ -47,6 +47,12 @@ export function checkOutputFile(
     if (input.path !== undefined && sameFile(path, input.path))
       throw say(`is the file ${input.flag} reads; writing there would destroy it: give another name`);
   }
+  // no command writes an SQLite database over another file: such a file is a study (train --out runs.db
+  // replaced one with a model)
+  if (kindOf(path) === "other" && startsWith(path, SQLITE_HEADER))
+    throw say(
+      "is an SQLite database (a nas-assay study?); writing there would destroy it: give another name",
+    );
   if (/[\\/]$/.test(path))
     throw say("ends in a slash, so it names a folder; give the name of a file to write");
   // a page or drawing written under another extension (x.png, x.json) opens as a broken file, and a
@@ -137,4 +143,23 @@ function firstFileOnTheWay(folder: string): string {
     if (dirname(p) === p) break;
   }
   return chain.find((p) => kindOf(p) === "other") ?? folder;
+}
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = Buffer.from("SQLite format 3\u0000", "latin1");
+
+/** Whether the regular file at `path` begins with `prefix` (false for anything else, or unreadable). */
+function startsWith(path: string, prefix: Buffer): boolean {
+  let fd: number | undefined;
+  try {
+    // opening a named pipe to read waits for a writer: regular files only
+    if (!statSync(path).isFile()) return false;
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(prefix.length);
+    return readSync(fd, head, 0, prefix.length, 0) === prefix.length && head.equals(prefix);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -12,7 +12,7 @@ import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { distinctColumns } from "./csv-columns.js";
+import { distinctColumns, recordLines } from "./csv-columns.js";
 import { parseDecimal } from "./decimal.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 
@@ -232,7 +232,8 @@ function csvRows(file: string, text: string): Row[] {
     if (e instanceof BadFileError) throw e;
     throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
   }
-  return records.map(({ record, info }) => ({ line: info.lines, fields: record }));
+  const lines = recordLines(records);
+  return records.map(({ record }, k) => ({ line: lines[k], fields: record }));
 }
 
 /** The cell of a row, in the form the space's idOf takes. */

@@ -31,3 +31,20 @@ test("--space: a built-in space's name is its spec where no file has that name; 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("--space: an empty name or a folder says so (it said 'cannot read the space spec : no such file' and 'EISDIR: illegal operation')", () => {
+  assert.throws(
+    () => readSpaceSpec(""),
+    (e: Error) => e.message === "an empty --space; expected a spec file, or a built-in space: nb101, nb201",
+  );
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-kinds-"));
+  try {
+    assert.throws(
+      () => readSpaceSpec(dir),
+      (e: Error) =>
+        e.message === `cannot read the space spec ${dir}: it is a folder; expected a spec file (JSON)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

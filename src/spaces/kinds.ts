@@ -38,6 +38,10 @@ const BUILT_IN_SPECS: Readonly<Record<string, SpaceSpec>> = { nb101: NB101_SPEC,
  * every bad field of a spec, one line each).
  */
 export function readSpaceSpec(nameOrFile: string): SpaceSpec {
+  if (nameOrFile.trim() === "")
+    throw new UserError(
+      `an empty --space; expected a spec file, or a built-in space: ${Object.keys(BUILT_IN_SPECS).join(", ")}`,
+    );
   if (!existsSync(nameOrFile)) {
     if (Object.hasOwn(BUILT_IN_SPECS, nameOrFile)) return structuredClone(BUILT_IN_SPECS[nameOrFile]);
     throw new UserError(

@@ -10,7 +10,10 @@ export type SpaceName = (typeof SPACE_NAMES)[number];
 /** Checks a space name given by a user. */
 export function spaceName(name: string): SpaceName {
   if (!(SPACE_NAMES as readonly string[]).includes(name)) {
-    throw new UserError(`unknown space "${name}"; expected one of ${SPACE_NAMES.join(", ")}`);
+    throw new UserError(
+      `unknown space "${name}"; expected one of ${SPACE_NAMES.join(", ")} (a space of your own, from a spec file, ` +
+        "has no benchmark labels: study create, ask/tell and simulate take it)",
+    );
   }
   return name as SpaceName;
 }

@@ -149,3 +149,18 @@ test("spec files: unreadable or not JSON is one clear line", () => {
   writeFileSync(path, `\uFEFF${JSON.stringify(choices)}`);
   assert.equal(readSpecFile(path).name, "macro");
 });
+
+test("a number past the largest double (1e400, read as Infinity) is named as written, not as null", () => {
+  const path = join(dir, "inf.json");
+  writeFileSync(
+    path,
+    '{"name":"a","kind":"choices","decisions":[{"name":"x","options":[1e400,"c"]}],"nodes":-1e999}',
+  );
+  assert.throws(
+    () => readSpecFile(path),
+    (e: Error) =>
+      /field "decisions\[0\]\.options\[0\]" is Infinity \(a number past the largest double\); expected a non-empty string or a finite number/.test(
+        e.message,
+      ) && !/ is null/.test(e.message),
+  );
+});

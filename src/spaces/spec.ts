@@ -9,7 +9,7 @@
  * problem, one line each, naming the field, the value found and what is allowed.
  */
 import { readFileSync } from "node:fs";
-import { parseFailureReason, UserError } from "../errors.js";
+import { parseFailureReason, UserError, UserErrors } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
 
 /** One decision of a `choices` space: its options are strings or numbers (numbers only: ordinal). */
@@ -71,6 +71,8 @@ export function readSpecFile(path: string): SpaceSpec {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EISDIR")
+      throw new UserError(`cannot read the space spec ${path}: it is a folder; expected a spec file (JSON)`);
     throw new UserError(`cannot read the space spec ${path}: ${(e as NodeJS.ErrnoException).message}`);
   }
   if (text.replace(/^\uFEFF/, "").trim() === "")
@@ -254,12 +256,15 @@ function checkVertexCell(spec: Record<string, unknown>, bad: Bad): void {
 }
 
 function fail(problems: string[]): never {
-  throw new UserError(problems.join("\n"));
+  throw new UserErrors(problems);
 }
 
 /** A value as JSON, clipped to 60 characters; `undefined` as "missing". */
 function show(value: unknown): string {
   if (value === undefined) return "missing";
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify writes as null
+  if (typeof value === "number" && !Number.isFinite(value))
+    return `${value} (a number past the largest double)`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -60,6 +60,15 @@ export const DEFAULT_ASK: AskOptions = {
   spare: 3,
 };
 
+/**
+ * The most architectures one ask hands out: its candidates, `spare` proposals per architecture asked
+ * (6,666 with the defaults). More would come back short of what was asked, the shortfall looking like a
+ * space run out, and drawing `spare` × n fresh members of a large space runs out of memory.
+ */
+export function maxAskCount(options: Pick<AskOptions, "candidates" | "spare">): number {
+  return Math.floor(options.candidates / options.spare);
+}
+
 /** Mutations drawn per architecture to recognise its neighbours for `spread` (see batch-spread.ts). */
 const SPREAD_DRAWS = 100;
 /** Key part of the generator of those draws (apart from the neighbourhood rule's). */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { tinyDir, tinySpace } from "../testing/study-fixtures.js";
 import { readResultsFile } from "./results-file.js";
 
@@ -93,4 +93,50 @@ test("a spreadsheet's trailing unnamed columns (x,y,val,,) are ignored like othe
       readResultsFile(file(`${HEADER},notes\nmb3,mb6,identity,mb3,32,0.91,a,b\n`), tinySpace(), "val_acc"),
     /line 1 names column "notes" twice; expected each column once/,
   );
+});
+
+test("a results file named by an empty path or a folder says so (it said ': cannot read: ENOENT … open ''' and 'EISDIR')", () => {
+  const { dir } = tinyDir();
+  assert.throws(
+    () => readResultsFile("", tinySpace(), "val_acc"),
+    (e: Error) =>
+      e instanceof UserError &&
+      /^an empty file name; expected a results CSV file \(the architecture's columns and val_acc\)$/.test(
+        e.message,
+      ),
+  );
+  assert.throws(
+    () => readResultsFile(dir, tinySpace(), "val_acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message ===
+        `${dir}: is a folder; expected a results CSV file (the architecture's columns and val_acc)`,
+  );
+});
+
+test("a workbook, a study file or another binary file given as results is named for what it is (it said 'UTF-16?')", () => {
+  const space = tinySpace();
+  const path = file("");
+  const said = (bytes: Buffer, pattern: RegExp) => {
+    writeFileSync(path, bytes);
+    assert.throws(
+      () => readResultsFile(path, space, "val_acc"),
+      (e: Error) => e instanceof BadFileError && pattern.test(e.message),
+    );
+  };
+  // an Excel workbook is a zip archive; a study is an SQLite database
+  said(
+    Buffer.concat([Buffer.from("PK\u0003\u0004\u0014\u0000\u0006\u0000"), Buffer.alloc(64)]),
+    /: is a zip archive \(an Excel \.xlsx workbook\?\), not CSV text; save it as CSV UTF-8/,
+  );
+  said(
+    Buffer.concat([Buffer.from("SQLite format 3\u0000"), Buffer.alloc(84)]),
+    /: is an SQLite database \(a study file\?\), not CSV text; expected a results CSV file/,
+  );
+  said(
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x49, 0x48]),
+    /: is a binary file, not CSV text; expected a results CSV file/,
+  );
+  // UTF-16 big-endian without a byte-order mark: every other byte zero
+  said(Buffer.from(`${HEADER}\n`, "utf16le").swap16(), /is not UTF-8 text \(UTF-16/);
 });

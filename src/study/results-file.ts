@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { distinctColumns } from "../data/csv-columns.js";
+import { distinctColumns, recordLines } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
@@ -35,7 +35,7 @@ export function checkTargetColumn(space: { name: string; columns: readonly strin
 
 /**
  * Reads every row of `file` for `space` and `target`. Throws UserError for a target named like an
- * architecture column (checkTargetColumn), BadFileError for an unreadable file, a missing column,
+ * architecture column (checkTargetColumn) or an empty file name, BadFileError for a folder, an unreadable file, a missing column,
  * an empty file, or a row whose architecture or value is not valid (naming the line).
  */
 export function readResultsFile<A>(
@@ -44,17 +44,29 @@ export function readResultsFile<A>(
   target: string,
 ): ResultRow<A>[] {
   checkTargetColumn(space, target);
-  let text: string;
+  const expected = `expected a results CSV file (the architecture's columns and ${target})`;
+  // an unset shell variable (--file "$RESULTS"): readFileSync("") said ": cannot read: ENOENT … open ''"
+  if (file.trim() === "") throw new UserError(`an empty file name; ${expected}`);
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EISDIR")
+      throw new BadFileError(file, `is a folder; ${expected}`);
     throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
   }
-  if (text.includes("\u0000"))
+  const binary = binaryKind(bytes);
+  if (binary === "UTF-16")
     throw new BadFileError(
       file,
       "is not UTF-8 text (UTF-16, as some spreadsheets save it?); save it as UTF-8 CSV",
     );
+  if (binary)
+    throw new BadFileError(
+      file,
+      `${binary}, not CSV text; ${binary.includes("zip") ? "save it as CSV UTF-8" : expected}`,
+    );
+  const text = bytes.toString("utf8");
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -78,8 +90,9 @@ export function readResultsFile<A>(
       `no column ${missing.map((c) => `"${c}"`).join(", ")}; a results file for ${space.name} has the columns ` +
         `${[...space.columns, target].join(", ")} (found ${header.join(", ")})`,
     );
-  return records.map(({ record, info }) => {
-    const line = info.lines;
+  const lines = recordLines(records);
+  return records.map(({ record }, k) => {
+    const line = lines[k];
     let arch: A;
     try {
       arch = space.fromRow(record);
@@ -103,4 +116,23 @@ export function readResultsFile<A>(
     }
     return { line, arch, outcome };
   });
+}
+
+/**
+ * What a file that is not text is, for the message: "UTF-16" (a byte-order mark, or a zero in nearly
+ * every other byte), a zip archive (what an Excel .xlsx is), an SQLite database (a study), or any other
+ * binary file (a zero byte); undefined for text.
+ */
+function binaryKind(bytes: Buffer): string | undefined {
+  const head = bytes.subarray(0, 16).toString("latin1");
+  if (head.startsWith("PK\u0003\u0004")) return "is a zip archive (an Excel .xlsx workbook?)";
+  if (head === "SQLite format 3\u0000") return "is an SQLite database (a study file?)";
+  if (!bytes.includes(0)) return undefined;
+  const utf16Mark = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const sample = bytes.subarray(0, 512);
+  const zeros = [0, 0];
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) zeros[i % 2]++;
+  const half = Math.floor(sample.length / 2);
+  if (utf16Mark || Math.max(zeros[0], zeros[1]) >= half * 0.9) return "UTF-16";
+  return "is a binary file";
 }

@@ -12,12 +12,12 @@ import { forEachSeed } from "../seeds-in-parallel.js";
 import { ArchitectureList } from "../spaces/architecture-list.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
-import type { AskOptions } from "./ask-strategy.js";
+import { type AskOptions, askOptions, maxAskCount } from "./ask-strategy.js";
 import { readResultsFile } from "./results-file.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import { Study } from "./study.js";
 import { TableSpace } from "./table-space.js";
-import { accuracyLike } from "./tell-rules.js";
+import { tableScale, type ValueScale } from "./tell-rules.js";
 
 const SIMULATE_WORKER = new URL("./simulate-worker.js", import.meta.url);
 
@@ -69,12 +69,19 @@ interface Table<A> {
   /** Values on the user's scale, by table position. */
   values: Float64Array;
   byKey: Map<string, number>;
+  /** The values' scale, read from the whole table (tableScale). */
+  scale: ValueScale;
 }
 
 /** Reads the spec and the table (distinct architectures; repeated rows are averaged). */
 async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
   const space = await createSpace(readSpaceSpec(spec.specFile));
   const rows = readResultsFile(spec.tableFile, space, spec.target);
+  const scale = tableScale(
+    spec.target,
+    rows.flatMap((r) => ("value" in r.outcome ? [{ line: r.line, value: r.outcome.value }] : [])),
+    (line) => `${spec.tableFile} line ${line}`,
+  );
   const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
   for (const row of rows) {
     if (!("value" in row.outcome))
@@ -93,7 +100,7 @@ async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
   const values = Float64Array.from(entries, (e) => e.sum / e.n);
   const byKey = new Map(archs.map((a, k) => [space.key(a), k]));
   const covers = BigInt(archs.length) === space.count;
-  return { space, searched: covers ? space : new TableSpace(space, archs), archs, values, byKey };
+  return { space, searched: covers ? space : new TableSpace(space, archs), archs, values, byKey, scale };
 }
 
 function checkSpec(spec: SimulateSpec): void {
@@ -103,6 +110,9 @@ function checkSpec(spec: SimulateSpec): void {
   ] as const)
     if (!Number.isInteger(spec[name]) || spec[name] < 1)
       throw new UserError(`${flag} must be a positive integer, got ${spec[name]}`);
+  const most = maxAskCount(askOptions(spec.ask));
+  if (spec.batch > most)
+    throw new UserError(`--step must be at most ${most} (what one ask hands out), got ${spec.batch}`);
 }
 
 /** One seed: the three strategies' best-so-far curves on the user's scale. */
@@ -128,7 +138,7 @@ export async function simulateSeed(
     target: spec.target,
     direction: spec.minimize ? "minimize" : "maximize",
     // the table's values are all told: their scale is known (a value-only rule cannot read 1 % at chance level)
-    scale: accuracyLike(spec.target) ? (table.values.some((v) => v > 1) ? "percent" : "fraction") : "auto",
+    scale: table.scale,
     seed,
   });
   const study = await Study.open(await SqliteStudyStore.memory(settings), table.searched, spec.ask);

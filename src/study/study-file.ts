@@ -46,7 +46,9 @@ export async function createStudyFile(
   });
   checkTargetColumn(space, settings.target);
   // read the import before making anything, so that a bad file leaves nothing behind
-  const rows = given.importFile ? readResultsFile(given.importFile, space, settings.target) : [];
+  // "" is a file name given empty (an unset shell variable), refused by readResultsFile, not "no import"
+  const rows =
+    given.importFile !== undefined ? readResultsFile(given.importFile, space, settings.target) : [];
   const store = await createStore(given.study, settings);
   try {
     const study = await Study.open(store, space, options);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { UserError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
 import { parseSpec } from "../spaces/spec.js";
@@ -184,6 +184,51 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
   );
 });
 
+test("a percent value far from a study of spread fractions is refused (it became the study's best)", async () => {
+  const archs = tinySpace().sample(new Rng(4), 6);
+  // a results file of fractions with one run logged in percent, a poor one: 45 read as 0.45 is not
+  // among 0.81-0.89, so the 'among the values' rule let it in, and study show said "best val_acc 45"
+  const study = await tinyStudy("val_acc");
+  await study.tellMany([
+    { arch: archs[0], outcome: { value: 0.81 } },
+    { arch: archs[1], outcome: { value: 0.89 } },
+  ]);
+  await assert.rejects(
+    study.tellMany([
+      { arch: archs[2], outcome: { value: 0.86 } },
+      { arch: archs[3], outcome: { value: 45 }, source: "runs.csv line 3" },
+    ]),
+    /runs\.csv line 3: val_acc 45 looks like a percent, but this study's values are fractions \(0\.81–0\.89\); tell 0\.45/,
+  );
+  assert.equal((await study.store.counts()).done, 2, "nothing of the refused call is written");
+  assert.equal((await study.best())?.value, 0.89);
+  // values at chance level in percent (one dataset's 1/classes, within a point of each other) still take
+  // the percents of trained networks after them, as NAS-Bench-201's ImageNet16-120 train accuracy
+  const chance = await tinyStudy("train_acc");
+  await chance.tell(archs[0], 0.84465);
+  await chance.tell(archs[1], 0.856955);
+  assert.deepEqual(await chance.tell(archs[2], 45.1), { written: 1, skipped: 0 });
+});
+
+test("ask refuses more architectures at once than one ask's candidates can give, before any work", async () => {
+  // ask -n 99999999999 on macro8 (1,953,125 members) reserved 199,997 pending architectures, said
+  // "only 199997 architectures of macro8 were never suggested before", and left every later ask slow;
+  // on a larger space it ran out of memory drawing n × 3 fresh members
+  const study = await tinyStudy("val_acc", "maximize", "auto", { candidates: 60, spare: 3 });
+  assert.equal(study.maxAsk, 20);
+  await assert.rejects(
+    study.ask(21),
+    (e: Error) =>
+      e instanceof UserError &&
+      /ask hands out at most 20 architectures at once \(its 60 candidates, 3 per architecture asked\), got 21; ask again for more/.test(
+        e.message,
+      ),
+  );
+  assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 }, "nothing reserved");
+  assert.equal((await study.ask(20)).length, 20);
+  assert.equal((await tinyStudy()).maxAsk, 6666, "the defaults: 20,000 candidates, 3 per architecture");
+});
+
 test("a minimized target of any scale: best is the lowest, no accuracy rule", async () => {
   const study = await tinyStudy("latency_ms", "minimize");
   const archs = tinySpace().sample(new Rng(2), 3);
@@ -291,4 +336,39 @@ test("one call telling failed, then a value, for one architecture keeps the valu
     ]),
     /more\.csv line 4 repeats the architecture of more\.csv line 3 with another result \(failed, there 0\.7\)/,
   );
+});
+
+test("tell of many into a study of nothing yet: a percent row first among spread fractions is refused, as after them", async () => {
+  // tell --file into an empty study: 45 first made the study percent and the fractions after it cells at chance level
+  const study = await tinyStudy("val_acc");
+  const archs = tinySpace().sample(new Rng(6), 4);
+  await assert.rejects(
+    study.tellMany(
+      [45, 0.81, 0.93, 0.86].map((value, k) => ({
+        arch: archs[k],
+        outcome: { value },
+        source: `r.csv line ${k + 2}`,
+      })),
+    ),
+    /^UserError: r\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.93\); write 0\.45$/,
+  );
+  assert.equal((await study.store.counts()).done, 0);
+});
+
+test("a stored trial that is no architecture of the space (a hand-edited file) is named with the study and trial", async () => {
+  // it said only 'invalid cell: "mb9" is not an option of decision "layer1"', naming no file
+  const study = await tinyStudy();
+  const [a] = tinySpace().sample(new Rng(7), 1);
+  await study.tell(a, 0.9);
+  const edited = { ...(tinySpace().toJSON(a) as Record<string, unknown>), layer1: "mb9" };
+  const db = (study.store as unknown as { db: { prepare(sql: string): { run(...args: unknown[]): void } } })
+    .db;
+  db.prepare("UPDATE trials SET arch = ? WHERE number = 1").run(JSON.stringify(edited));
+  const named = (e: Error) =>
+    e instanceof BadFileError &&
+    /^:memory:: trial 1 holds \{"layer1":"mb9",.*\}, not an architecture of tiny \(invalid cell: "mb9" is not an option of decision "layer1".*\); the study file was edited or is damaged$/.test(
+      e.message,
+    );
+  await assert.rejects(study.best(), named);
+  await assert.rejects(study.ask(2), named);
 });

@@ -6,10 +6,10 @@
  * Everything lives in a StudyStore, so several processes (or machines, with a server store) can ask
  * and tell at once.
  */
-import { UserError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
-import { type AskOptions, askOptions, propose, type Told } from "./ask-strategy.js";
+import { type AskOptions, askOptions, maxAskCount, propose, type Told } from "./ask-strategy.js";
 import { checkPendingTimeout, DEFAULT_PENDING_TIMEOUT_MS } from "./pending.js";
 import type {
   Direction,
@@ -20,7 +20,7 @@ import type {
   TrialReason,
   TrialResult,
 } from "./store.js";
-import { accuracyLike, tellCheck, type ValueScale } from "./tell-rules.js";
+import { accuracyLike, tableScale, tellCheck, type ValueScale } from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
@@ -118,15 +118,26 @@ export class Study<A> {
     return this.settings.direction === "minimize" ? -1 : 1;
   }
 
+  /** The most architectures one `ask` hands out (see maxAskCount: 6,666 with the default options). */
+  get maxAsk(): number {
+    return maxAskCount(this.options);
+  }
+
   /**
    * `n` distinct architectures never handed out nor told before, reserved as pending in one
    * transaction (another process asking at the same time gets others). Pending architectures asked
    * for longer ago than `pendingTimeoutMs` (default 24 h; their worker presumably died, see
    * pending.ts) come first, handed out again (`again: true`). Fewer come back only when the space has
-   * no other member left. Throws UserError for `n` not a positive integer or a timeout not above zero.
+   * no other member left. Throws UserError for `n` not a positive integer, `n` above `maxAsk`, or a
+   * timeout not above zero.
    */
   async ask(n: number, given: { pendingTimeoutMs?: number } = {}): Promise<Asked<A>[]> {
     if (!Number.isInteger(n) || n < 1) throw new UserError(`ask needs a positive integer count, got ${n}`);
+    if (n > this.maxAsk)
+      throw new UserError(
+        `ask hands out at most ${this.maxAsk} architectures at once (its ${this.options.candidates} candidates, ` +
+          `${this.options.spare} per architecture asked), got ${n}; ask again for more`,
+      );
     const timeout = checkPendingTimeout(given.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS);
     const again = await this.store.reclaim(timeout, n);
     const out: Trial[] = [...again];
@@ -135,10 +146,10 @@ export class Study<A> {
       const taken = new Set(trials.map((t) => t.key));
       const told: Told<A>[] = trials
         .filter((t) => t.state === "done")
-        .map((t) => ({ arch: this.space.fromJSON(t.arch), value: this.sign * (t.value as number) }));
+        .map((t) => ({ arch: this.stored(t), value: this.sign * (t.value as number) }));
       // the same study state gives the same proposals: a second process asking at once takes the spares
       const seed = Rng.keyed(this.settings.seed, trials.length, attempt).int(2 ** 31);
-      const pending = trials.filter((t) => t.state === "pending").map((t) => this.space.fromJSON(t.arch));
+      const pending = trials.filter((t) => t.state === "pending").map((t) => this.stored(t));
       const proposals = await propose(this.space, told, taken, n - out.length, seed, this.options, pending);
       if (proposals.length === 0) break;
       const reserved = await this.store.reserve(
@@ -153,7 +164,7 @@ export class Study<A> {
       out.push(...reserved);
     }
     return out.map((t, k) => ({
-      arch: this.space.fromJSON(t.arch),
+      arch: this.stored(t),
       json: t.arch,
       key: t.key,
       predicted: t.predicted,
@@ -189,7 +200,9 @@ export class Study<A> {
   /**
    * Records results, all or none. Refuses (UserError naming the item): an architecture outside the
    * space, a value that is not finite, a value on another scale than the study's (accuracy-like
-   * targets), a second different value for an architecture already told (see tell-rules.ts). The
+   * targets; with an inferred scale also a value above 1 among a batch of mostly fractions, wherever
+   * it stands: tableScale), a second different value for an architecture already told (see
+   * tell-rules.ts). The
    * same value told again is skipped; a value after `failed` for one architecture (a retry that worked,
    * here or in an earlier call) replaces the failure. Returns how many were written and skipped.
    */
@@ -239,6 +252,23 @@ export class Study<A> {
       sources.set(key, source);
       return { key, arch: json, outcome: item.outcome };
     });
+    // a batch is known whole: a value on another scale than the rest is refused wherever it stands (told
+    // in order into a study of nothing yet, a percent first made the fractions after it chance-level cells)
+    if ((this.settings.scale ?? "auto") === "auto")
+      tableScale(
+        this.settings.target,
+        // values that are no accuracy at all are refused one by one by tellCheck, with its messages
+        results.flatMap((r, k) =>
+          "value" in r.outcome &&
+          typeof r.outcome.value === "number" &&
+          r.outcome.value >= 0 &&
+          r.outcome.value <= 100
+            ? [{ line: k, value: r.outcome.value }]
+            : [],
+        ),
+        (k) => sources.get(results[k].key) ?? JSON.stringify(results[k].arch),
+        "the other values told with it",
+      );
     return this.store.record(
       results,
       tellCheck(
@@ -247,6 +277,25 @@ export class Study<A> {
         this.settings.scale ?? "auto",
       ),
     );
+  }
+
+  /**
+   * The architecture of a trial read from the store. Throws BadFileError naming the study and the
+   * trial when it is no architecture of the space (a hand-edited file): the bare cell error named
+   * neither.
+   */
+  private stored(trial: Trial): A {
+    try {
+      return this.space.fromJSON(trial.arch);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      const text = JSON.stringify(trial.arch) ?? String(trial.arch);
+      throw new BadFileError(
+        this.store.location,
+        `trial ${trial.number} holds ${text.length > 200 ? `${text.slice(0, 200)}…` : text}, not an architecture ` +
+          `of ${this.space.name} (${e.message}); the study file was edited or is damaged`,
+      );
+    }
   }
 
   /** Whether `value` reads as an architecture in its JSON form (see parseArch). */
@@ -273,7 +322,7 @@ export class Study<A> {
         (!best || this.sign * (t.value as number) > this.sign * (best.value as number))
       )
         best = t;
-    return best && { arch: this.space.fromJSON(best.arch), json: best.arch, value: best.value as number };
+    return best && { arch: this.stored(best), json: best.arch, value: best.value as number };
   }
 
   /** Counts, the best and every trial (the JSON of `study show --json`). */

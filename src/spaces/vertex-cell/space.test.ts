@@ -222,3 +222,25 @@ test("pruning and validity follow the spec's limits and ops, with clear errors",
   assert.equal(two.count, 1n);
   assert.throws(() => two.mutate(new Rng(1), line), /has a single architecture/);
 });
+
+test("a row written by pandas (a Python list, a NumPy array) says how to write it (it said only 'is not JSON nor a comma list')", async () => {
+  const space = await VertexCellSpace.load(SMALL, { cacheDir: dir });
+  const refused = (row: Record<string, string>, pattern: RegExp) =>
+    assert.throws(
+      () => space.fromRow(row),
+      (e: Error) => e instanceof InvalidCellError && pattern.test(e.message),
+    );
+  refused(
+    { matrix: "011001000", ops: "['input', 'conv', 'output']" },
+    /ops "\['input', 'conv', 'output'\]" is Python's list text \(single quotes\), not JSON; write \["input","conv","output"\] or input,conv,output/,
+  );
+  refused(
+    { matrix: "[[0 1 1]\n [0 0 1]\n [0 0 0]]", ops: "input,conv,output" },
+    /matrix "\[\[0 1 1\]\\n \[0 0 1\]\\n \[0 0 0\]\]" is NumPy's array text \(no commas\), not JSON; write it as 011001000 \(row-major\) or \[\[0,1,1\],\[0,0,1\],\[0,0,0\]\]/,
+  );
+  // the forms it reads are unchanged
+  assert.deepEqual(
+    space.fromRow({ matrix: "[[0,1,1],[0,0,1],[0,0,0]]", ops: '["input","conv","output"]' }),
+    space.fromRow({ matrix: "011001000", ops: "input,conv,output" }),
+  );
+});

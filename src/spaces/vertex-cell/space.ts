@@ -198,10 +198,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
       try {
         matrix = JSON.parse(text);
       } catch {
-        throw new InvalidCellError(
-          "matrix-format",
-          `matrix "${text.slice(0, 40)}" is not JSON nor a 0/1 string`,
-        );
+        throw new InvalidCellError("matrix-format", `matrix ${shown(text)} ${notJsonMatrix(text)}`);
       }
     }
     let ops: unknown = row.ops;
@@ -211,7 +208,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
       } catch {
         throw new InvalidCellError(
           "ops-format",
-          `ops "${row.ops.slice(0, 40)}" is not JSON nor a comma list`,
+          `ops ${shown(row.ops.trim())} ${notJsonOps(row.ops.trim())}`,
         );
       }
     }
@@ -513,4 +510,39 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
 /** Edge bits and packed shape of a pruned cell (see enumerate.ts packShape). */
 export function compactOf(cell: PrunedCell, opCount: number): { bits: number; shape: number } {
   return { bits: cell.bits, shape: packShape(cell.vertices, cell.interiorOps, opBits(opCount)) };
+}
+
+/** A cell's text in a message: quoted, on one line (a line break shown as \\n), cut at 60 characters. */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text).replace(/\\"/g, '"');
+}
+
+/**
+ * Why a matrix cell starting with "[" is not JSON, and how to write it: NumPy's array text (what pandas
+ * writes for an array, "[[0 1 1]\n [0 0 1]\n [0 0 0]]") gets its row-major 0/1 string and JSON form.
+ */
+function notJsonMatrix(text: string): string {
+  if (/^\[\s*(\[[\s01]*\]\s*)+\]$/.test(text)) {
+    const rows = [...text.matchAll(/\[([\s01]*)\]/g)].map((m) => m[1].trim().split(/\s+/).map(Number));
+    return (
+      "is NumPy's array text (no commas), not JSON; write it as " +
+      `${rows.map((r) => r.join("")).join("")} (row-major) or ${JSON.stringify(rows)}`
+    );
+  }
+  return "is not JSON nor a 0/1 string";
+}
+
+/**
+ * Why an ops cell starting with "[" is not JSON, and how to write it: Python's list text (what pandas
+ * writes for a list, "['input', 'conv', 'output']") gets its JSON form and comma list.
+ */
+function notJsonOps(text: string): string {
+  if (/^\[\s*'[^']*'(\s*,\s*'[^']*')*\s*\]$/.test(text)) {
+    const names = [...text.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+    return (
+      "is Python's list text (single quotes), not JSON; write " +
+      `${JSON.stringify(names)} or ${names.join(",")}`
+    );
+  }
+  return "is not JSON nor a comma list";
 }

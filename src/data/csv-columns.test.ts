@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parse } from "csv-parse/sync";
+import { BadFileError } from "../errors.js";
+import { distinctColumns, recordLines } from "./csv-columns.js";
+
+const read = (text: string) => parse(text, { columns: distinctColumns("runs.csv"), trim: true });
+
+test("a header of distinct columns is the record keys; unnamed trailing columns may repeat", () => {
+  assert.deepEqual(read("a,b,c\n1,2,3\n"), [{ a: "1", b: "2", c: "3" }]);
+  assert.deepEqual(read("a,b,,\n1,2,,\n"), [{ a: "1", b: "2", "": "" }]);
+  assert.throws(() => read("a,b,a\n1,2,3\n"), /line 1 names column "a" twice/);
+});
+
+test("a file separated by tabs or semicolons is named so at its header (it said 'Invalid Record Length: columns length is 1, got 3')", () => {
+  const refused = (text: string, pattern: RegExp) =>
+    assert.throws(
+      () => read(text),
+      (e: Error) => e instanceof BadFileError && pattern.test(e.message),
+    );
+  refused(
+    "matrix\tops\ttop1\n011001000\tinput,c3,output\t70\n",
+    /^runs\.csv: line 1 is one column "matrix\\tops\\ttop1", separated by tabs; expected columns separated by commas \(CSV\)$/,
+  );
+  refused(
+    "lr;act;val_acc\n0.1;relu;0.5\n",
+    /^runs\.csv: line 1 is one column "lr;act;val_acc", separated by semicolons; expected columns separated by commas \(CSV\)$/,
+  );
+  // one column holding neither is a one-column file, read as such
+  assert.deepEqual(read("val_acc\n0.5\n"), [{ val_acc: "0.5" }]);
+});
+
+test("a record's line is where it starts, also after quoted cells spanning lines in a Windows file", () => {
+  for (const nl of ["\n", "\r\n"]) {
+    const text = [
+      "matrix,ops,v",
+      '"[[0 1]',
+      ' [0 0]]","input,output",1',
+      "",
+      '011000000,"input,',
+      'c,output",2',
+      '0110,"a",3',
+      "",
+    ].join(nl);
+    const records = parse(text, {
+      columns: distinctColumns("runs.csv"),
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as { record: Record<string, string>; info: { lines: number } }[];
+    assert.deepEqual(recordLines(records), [2, 5, 7], JSON.stringify(nl));
+  }
+});

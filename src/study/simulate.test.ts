@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { UserError } from "../errors.js";
+import { Rng } from "../random.js";
+import { tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
+import { simulateSeed } from "./simulate.js";
+
+test("simulate refuses a --step above what one ask hands out, before reading anything", async () => {
+  // --step 7000 reached Study.ask, which refuses more than its candidates can give (6,666 by default)
+  const spec = { specFile: "missing.json", tableFile: "missing.csv", target: "val_acc", budget: 7000 };
+  await assert.rejects(
+    simulateSeed({ ...spec, batch: 6667 }, 0),
+    (e: Error) => e instanceof UserError && /--step must be at most 6666 .*got 6667/.test(e.message),
+  );
+  await assert.rejects(
+    simulateSeed({ ...spec, batch: 11, ask: { candidates: 30 } }, 0),
+    /--step must be at most 10 /,
+  );
+  // within the bound the spec is read as before (here: a missing spec file, one line)
+  await assert.rejects(
+    simulateSeed({ ...spec, batch: 10 }, 0),
+    (e: Error) => e instanceof UserError && !/--step/.test(e.message),
+  );
+});
+
+test("simulate refuses a table of fractions with a row in percent, naming the row (it ranked first)", async () => {
+  const { dir, spec } = tinyDir();
+  try {
+    const lines = tinyResults(tinySpace().sample(new Rng(5), 40))
+      .trim()
+      .split("\n");
+    // the 7th row (line 8) logged in percent: 0.8-0.9 elsewhere
+    lines[7] = lines[7].replace(/,([0-9.]+)$/, (_, v: string) => `,${+(Number(v) * 100).toFixed(4)}`);
+    const tableFile = join(dir, "all.csv");
+    writeFileSync(tableFile, `${lines.join("\n")}\n`);
+    await assert.rejects(
+      simulateSeed({ specFile: spec, tableFile, target: "val_acc", budget: 20, batch: 10 }, 0),
+      (e: Error) =>
+        e instanceof UserError &&
+        /all\.csv line 8: val_acc \d+(\.\d+)? looks like a percent, but the file's other values are fractions/.test(
+          e.message,
+        ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { UserError } from "../errors.js";
+import { tableScale } from "./tell-rules.js";
+
+const rows = (values: number[]) => values.map((value, k) => ({ line: k + 2, value }));
+const where = (line: number) => `all.csv line ${line}`;
+
+test("a table's scale: fractions, percents, percents with chance-level cells", () => {
+  assert.equal(tableScale("val_acc", rows([0.81, 0.9, 0.77]), where), "fraction");
+  assert.equal(tableScale("val_acc", rows([81, 90, 77]), where), "percent");
+  // NAS-Bench-201 CIFAR-100: cells at 1 % beside 40-73 %; ImageNet16-120 train accuracy 0.845-0.857 %
+  assert.equal(tableScale("test_acc", rows([1, 66.2, 0.9999999996, 71.4]), where), "percent");
+  assert.equal(tableScale("train_acc", rows([0.84465, 45.1, 0.856955]), where), "percent");
+  assert.equal(tableScale("latency_ms", rows([0.5, 150]), where), "auto", "not an accuracy: no scale");
+});
+
+test("a table mixing fractions and percents, or past 100, is refused naming the odd row", () => {
+  // simulate took a table of 0.70-0.94 with one row at 93.1 as a percent table: that row ranked first
+  const refused = (values: number[], pattern: RegExp) =>
+    assert.throws(
+      () => tableScale("val_acc", rows(values), where),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+    );
+  refused(
+    [0.7, 0.94, 0.85, 93.1, 0.8],
+    /^all\.csv line 5: val_acc 93\.1 looks like a percent, but the file's other values are fractions \(0\.7–0\.94\); write 0\.931$/,
+  );
+  // fewer values of 1 or less than above: percents with cells at chance level, which no rule on values
+  // can tell from fractions (as tell's rules: a percent study keeps them)
+  assert.equal(tableScale("val_acc", rows([70, 94, 0.85, 81, 0.7]), where), "percent");
+  refused(
+    [70, 110.07, 81],
+    /^all\.csv line 3: val_acc 110\.07 is not an accuracy; expected a fraction in \[0, 1\] or a percent in \[0, 100\]$/,
+  );
+});
+
+test("a table of 300,000 values is read (no spread of its values as arguments)", () => {
+  const many = Array.from({ length: 300_000 }, (_, k) => 0.5 + (k % 1000) / 2000);
+  assert.equal(tableScale("val_acc", rows(many), where), "fraction");
+  assert.throws(
+    () => tableScale("val_acc", rows([...many, 93]), where),
+    /line 300002: val_acc 93 looks like a percent/,
+  );
+});
