@@ -64,7 +64,7 @@ export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
  * four folds) and tied it at 100 (0.624 vs 0.631); BCE + MSE and MSE alone were worse. Margin 0.5:
  * 0.25 and 1.0 were behind at 424 labels (0.704, 0.717 vs 0.719). Learning rate 8e-3 with 35 epochs up
  * to 500 labels (it was 2e-3 with 25): at 424 labels 0.741 vs 0.719 (label sets 10, 11; +0.027, +0.016)
- * and 0.716 vs 0.703 on label sets 12, 13 kept out of the choice (+0.016, +0.011); NAS-Bench-201, 469
+ * and 0.716 vs 0.702 on label sets 12, 13 kept out of the choice (+0.016, +0.011); NAS-Bench-201, 469
  * labels 0.769 vs 0.758 (both label sets); 100 labels 0.636 vs 0.624 (label sets 10–12) and 0.587 vs
  * 0.575 (13–16), 5 of 7 label sets ahead. Learning rates 1e-3 / 3e-3 / 4e-3 / 6e-3 / 1.2e-2 / 1.6e-2 at
  * 25 epochs: 0.702 / 0.727 / 0.730 / 0.731 / 0.725 / 0.722 (8e-3: 0.734). Beyond 500 labels 50 epochs,
