@@ -88,12 +88,12 @@ const ENSEMBLES: Partial<
 
 /**
  * The most accurate predictor measured, `evaluate`'s default (docs/transformer.md, "Ensembles" and
- * "evaluate's default predictor"): N random labels, Kendall tau-b, seeds 0–4, paired by seed. Against
- * one transformer (NAS-Bench-101, all test cells): +0.062 at 100 labels, +0.025 at 424, and +0.024 at
- * 1,000 on 20,000 test cells per seed (5 of 5 seeds each); NAS-Bench-201 (all test cells) +0.027 at 78, +0.016 at 156. The transformer is
- * ahead of the MLP from 424 NAS-Bench-101 and 469 NAS-Bench-201 labels; the ensemble is level with the
- * MLP at 78 and 156 NAS-Bench-201 labels (+0.007, +0.002) and far ahead at 100 NAS-Bench-101 labels
- * (0.655 against 0.594). The assessor (ssa) is behind all of them.
+ * "evaluate's default predictor"): N random labels, Kendall tau-b, seeds 0–4, all test cells, paired by
+ * seed, with the transformer's current training defaults. Against one transformer: NAS-Bench-101 +0.031
+ * at 100 labels and +0.022 at 424; NAS-Bench-201 +0.031 / +0.038 / +0.025 / +0.032 / +0.023 at 78 / 156 /
+ * 469 / 781 / 1,563 (4 or 5 of 5 seeds each). Against the MLP it is ahead everywhere measured
+ * (NAS-Bench-101 0.677 against 0.594 at 100 labels; NAS-Bench-201 +0.037 at 78, +0.043 at 156). The
+ * assessor (ssa) is behind all of them.
  */
 export const MOST_ACCURATE_METHOD: Method = "transformer-ensemble";
 
