@@ -145,8 +145,8 @@ function firstFileOnTheWay(folder: string): string {
   return chain.find((p) => kindOf(p) === "other") ?? folder;
 }
 
-/** The first 16 bytes of every SQLite database file. */
-const SQLITE_HEADER = Buffer.from("SQLite format 3\u0000", "latin1");
+/** The first 16 bytes of every SQLite database file (how a study file is recognised without opening it). */
+export const SQLITE_HEADER = Buffer.from("SQLite format 3\u0000", "latin1");
 
 /** Whether the regular file at `path` begins with `prefix` (false for anything else, or unreadable). */
 function startsWith(path: string, prefix: Buffer): boolean {

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { distinctColumns, recordLines } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
+import { SQLITE_HEADER } from "../data/output-path.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
@@ -126,7 +127,8 @@ export function readResultsFile<A>(
 function binaryKind(bytes: Buffer): string | undefined {
   const head = bytes.subarray(0, 16).toString("latin1");
   if (head.startsWith("PK\u0003\u0004")) return "is a zip archive (an Excel .xlsx workbook?)";
-  if (head === "SQLite format 3\u0000") return "is an SQLite database (a study file?)";
+  if (bytes.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER))
+    return "is an SQLite database (a study file?)";
   if (!bytes.includes(0)) return undefined;
   const utf16Mark = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   const sample = bytes.subarray(0, 512);
