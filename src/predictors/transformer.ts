@@ -298,7 +298,8 @@ function layerNorm(h: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * The graph transformer as a scoring network: what `forward` scores with, plus its encoder alone (for
- * pre-training on unlabeled cells, bench/transformer-pretrain.ts).
+ * pre-training on unlabeled cells, bench/transformer-pretrain.ts) and its pooled embedding (for a
+ * relation-graph head, bench/transformer-ssa-head.ts).
  */
 export interface TransformerNetwork extends ScoringNetwork {
   /** Vertices and op types of the space's matrix encoding. */
