@@ -21,7 +21,8 @@
  * calibrated to labels by isotonic regression on the labeled cells, as every predictor here does.
  * Settings fixed before any test score: σ, τ and the distance scale are the assessor's defaults
  * (relative to the batch's median distance, so free of the embedding's scale), BATCH its batch size,
- * the GCN's hidden width its `hidden`.
+ * the GCN's hidden width its `hidden`. SIGMA 0.03 and 1e-4 (no edges: a control without the graph)
+ * were run after seed 0's scores were seen (docs/transformer.md).
  *
  * Usage: node dist/bench/transformer-ssa-head.js SPACE LABELS SEEDS [TARGET] [TEST] [VARIANTS] [SIGMA]
  *   LABELS, SEEDS comma lists; TEST scored cells per label count (default 20000); VARIANTS a comma list
@@ -304,7 +305,7 @@ for (const seed of seedsArg.split(",").map(Number)) {
     const [plainPredicted, plainPredict] = await timed(() => plain.predict(test));
     row.plain = kendallTau(plainPredicted, actual);
     details.plainSeconds = { fit: plainFit, predict: plainPredict };
-    const network = transformerNetwork(space) as TransformerNetwork;
+    const network: TransformerNetwork = transformerNetwork(space);
     const encoderShapes = network.shapes().slice(0, network.encoderWeights);
 
     if (variants.includes("e2e")) {
