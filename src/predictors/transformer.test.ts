@@ -6,6 +6,8 @@ import { after, before, test } from "node:test";
 import { Rng } from "../random.js";
 import { matrixEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { initBackend, tf } from "../tensor/backend.js";
+import { addBias } from "../tensor/bias.js";
+import { matMul } from "../tensor/matmul.js";
 import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
 import { type CellInput, cellInputList } from "./cell-inputs.js";
 import type { EnsemblePredictor } from "./ensemble.js";
@@ -103,6 +105,40 @@ test("any permutation of a cell's vertices gives the same score (no vertex posit
   assert.ok(spread > 0.1, `scores barely differ between cells (${spread})`);
   for (let c = 0; c < count; c++)
     assert.ok(Math.abs(a[c] - b[c]) <= 1e-5 * Math.max(1, Math.abs(a[c])), `cell ${c}: ${a[c]} vs ${b[c]}`);
+});
+
+test("embed: the pooled vector the output layer reads, invariant to vertex order, one row per cell", () => {
+  const rng = new Rng(8);
+  const network = transformerNetwork(fakeSpace, { width: 16, heads: 2, layers: 2, ffn: 24 });
+  const weights = network.shapes().map((shape) => tf.randomNormal(shape, 0, 0.5, "float32", rng.int(1e6)));
+  const count = 32;
+  const size = fakeSpace.encoding.size;
+  const x = randomCells(count, rng);
+  const z = network.embed(weights, tf.tensor2d(x, [count, size]));
+  assert.deepEqual(z.shape, [count, 16]);
+  // the output layer on the embedding is the forward pass, to the bit
+  const head = weights.length - 2;
+  const viaEmbed = addBias(matMul(z, weights[head]), weights[head + 1] as tf.Tensor1D).dataSync();
+  const forward = network.forward(weights, tf.tensor2d(x, [count, size])).dataSync();
+  assert.deepEqual(Array.from(viaEmbed), Array.from(forward));
+  // each row is the mean of the normalised tokens of the cell's real vertices (padded ones left out)
+  const tokens = network.encode(weights, tf.tensor2d(x, [count, size])).arraySync();
+  const rows = z.arraySync();
+  for (let c = 0; c < count; c++) {
+    const real = Array.from({ length: V }, (_, v) => v).filter((v) =>
+      x.subarray(c * size + V * V + v * K, c * size + V * V + (v + 1) * K).some((o) => o > 0),
+    );
+    for (let f = 0; f < 16; f++) {
+      const mean = real.reduce((s, v) => s + tokens[c * V + v][f], 0) / real.length;
+      assert.ok(Math.abs(rows[c][f] - mean) < 1e-5, `cell ${c} feature ${f}: ${rows[c][f]} vs ${mean}`);
+    }
+  }
+  // another vertex order of every cell: the same embedding up to float summation order
+  const shuffled = new Float32Array(count * size);
+  for (let c = 0; c < count; c++) shuffled.set(permuted(x, c, rng.permutation(V)), c * size);
+  const again = network.embed(weights, tf.tensor2d(shuffled, [count, size])).arraySync();
+  for (let c = 0; c < count; c++)
+    for (let f = 0; f < 16; f++) assert.ok(Math.abs(rows[c][f] - again[c][f]) < 1e-5, `cell ${c}`);
 });
 
 test("neighbour means: the sparse sum equals the batched product it replaced, value and gradient, to the bit", () => {

@@ -298,7 +298,8 @@ function layerNorm(h: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * The graph transformer as a scoring network: what `forward` scores with, plus its encoder alone (for
- * pre-training on unlabeled cells, bench/transformer-pretrain.ts).
+ * pre-training on unlabeled cells, bench/transformer-pretrain.ts) and its pooled embedding (for a
+ * relation-graph head, bench/transformer-ssa-head.ts).
  */
 export interface TransformerNetwork extends ScoringNetwork {
   /** Vertices and op types of the space's matrix encoding. */
@@ -314,6 +315,13 @@ export interface TransformerNetwork extends ScoringNetwork {
    * `encoderWeights` only and the encoding part of `x` (count × at least the encoding size).
    */
   encode(weights: tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * The cell's pooled embedding (count, width): the mean of `encode`'s tokens over the cell's real
+   * vertices, the vector the output layer reads (before any per-cell inputs join it) — e.g. the
+   * features of a relation-graph head (bench/transformer-ssa-head.ts). Reads the same weights and
+   * columns as `encode`; `forward` computes it the same way, so its value there is this to the bit.
+   */
+  embed(weights: tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D;
 }
 
 /** The graph transformer as a scoring network of the space's matrix encoding. */
@@ -377,6 +385,14 @@ export function transformerNetwork(
     return h;
   };
   const structureOf = (x: tf.Tensor2D) => cellStructure(x.dataSync(), x.shape[0], V, K, x.shape[1]);
+  /** The mean of the normalised tokens over each cell's real vertices (count, d). */
+  const pooled = (weights: tf.Tensor[], x: tf.Tensor2D, structure: CellStructure): tf.Tensor2D => {
+    const n = x.shape[0];
+    const h = layers(weights, x, structure);
+    const real = tf.tensor2d(structure.real, [n, V]);
+    const tokens = tf.mul(tf.reshape(layerNorm(h), [n, V, d]), tf.reshape(real, [n, V, 1]));
+    return tf.div(tf.sum(tokens, 1), tf.reshape(tf.sum(real, 1), [n, 1])) as tf.Tensor2D;
+  };
   return {
     options: o,
     inputs: o.inputs,
@@ -404,20 +420,17 @@ export function transformerNetwork(
       [1],
     ],
     encode: (weights, x) => tf.tidy(() => layerNorm(layers(weights, x, structureOf(x)))),
+    embed: (weights, x) => tf.tidy(() => pooled(weights, x, structureOf(x))),
     forward: (weights, x) =>
       tf.tidy(() => {
         const n = x.shape[0];
-        const structure = structureOf(x);
-        const h = layers(weights, x, structure);
-        const real = tf.tensor2d(structure.real, [n, V]);
-        const tokens = tf.mul(tf.reshape(layerNorm(h), [n, V, d]), tf.reshape(real, [n, V, 1]));
-        const mean = tf.div(tf.sum(tokens, 1), tf.reshape(tf.sum(real, 1), [n, 1])) as tf.Tensor2D;
-        const pooled =
+        const mean = pooled(weights, x, structureOf(x));
+        const features =
           extra > 0
             ? (tf.concat([mean, tf.slice(x, [0, V * V + V * K], [n, extra])], 1) as tf.Tensor2D)
             : mean;
         const head = weights.length - 2;
-        const out = addBias(matMul(pooled, weights[head]), weights[head + 1] as tf.Tensor1D);
+        const out = addBias(matMul(features, weights[head]), weights[head + 1] as tf.Tensor1D);
         return tf.reshape(out, [-1]) as tf.Tensor1D;
       }),
   };
