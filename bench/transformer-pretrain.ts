@@ -26,6 +26,7 @@ import { TRANSFORMER_TRAINING, transformerNetwork } from "../src/predictors/tran
 import { Rng } from "../src/random.js";
 import type { SpaceName } from "../src/spaces/registry.js";
 import type { MatrixEncoding } from "../src/spaces/search-space.js";
+import { timed } from "./timed.js";
 
 const [spaceName, labelsArg, seedsArg, poolArg, epochsArg, objectiveArg, targetArg, testArg] =
   process.argv.slice(2);
@@ -53,15 +54,6 @@ const hasParams = (() => {
     return false;
   }
 })();
-
-/** Wall and CPU seconds of `run`. */
-async function timed<T>(run: () => Promise<T>): Promise<[T, { wall: number; cpu: number }]> {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  const value = await run();
-  const used = process.cpuUsage(cpu);
-  return [value, { wall: (performance.now() - wall) / 1000, cpu: (used.user + used.system) / 1e6 }];
-}
 
 const results = new Map<number, { plain: number[]; pretrained: number[] }>(
   labelCounts.map((n) => [n, { plain: [], pretrained: [] }]),

@@ -66,6 +66,7 @@ import {
 import { Rng } from "../src/random.js";
 import type { SpaceName } from "../src/spaces/registry.js";
 import { initBackend, tf } from "../src/tensor/backend.js";
+import { timed } from "./timed.js";
 
 /** Nodes of a training batch's graph and of the prediction context (the assessor's batch size). */
 const BATCH = DEFAULT_ASSESSOR_OPTIONS.batchSize;
@@ -103,15 +104,6 @@ const variants = (variantsArg || "e2e,frozen").split(",");
 for (const v of variants)
   if (v !== "e2e" && v !== "frozen") throw new Error(`unknown variant ${v}: expected e2e or frozen`);
 const poolStart = Math.max(...labelCounts) + testSize;
-
-/** Wall and CPU seconds of `run`. */
-async function timed<T>(run: () => Promise<T>): Promise<[T, { wall: number; cpu: number }]> {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  const value = await run();
-  const used = process.cpuUsage(cpu);
-  return [value, { wall: (performance.now() - wall) / 1000, cpu: (used.user + used.system) / 1e6 }];
-}
 
 /** A Glorot-uniform matrix (or zero vector) of `shape` drawn from `rng`, as supervised.ts draws weights. */
 function drawn(shape: number[], rng: Rng): tf.Variable {
