@@ -32,66 +32,63 @@ test("study create keeps the scale it is given: a fraction study refuses a perce
   }
 });
 
-test("study create refuses a scale for a target that is not an accuracy, and leaves no file", async () => {
+/**
+ * Asserts that `createStudyFile` with `options(dir)` (in a fresh tiny-space folder, where `options` may
+ * write files first) rejects as `expected` says and leaves no study file behind.
+ */
+async function refusedWithoutFile(
+  name: string,
+  options: (dir: string) => { target: string; scale?: "fraction" | "percent"; importFile?: string },
+  expected: RegExp | ((e: Error) => boolean),
+): Promise<void> {
   const { dir, spec } = tinyDir();
   try {
-    const path = join(dir, "loss.db");
-    await assert.rejects(
-      createStudyFile({ study: path, specFile: spec, target: "loss", scale: "percent" }),
-      /a scale \(percent\) is for accuracy-like targets/,
-    );
+    const path = join(dir, name);
+    await assert.rejects(createStudyFile({ study: path, specFile: spec, ...options(dir) }), expected);
     await assert.rejects(openStudyFile(path), /no such study/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test("study create refuses a scale for a target that is not an accuracy, and leaves no file", async () => {
+  await refusedWithoutFile(
+    "loss.db",
+    () => ({ target: "loss", scale: "percent" }),
+    /a scale \(percent\) is for accuracy-like targets/,
+  );
 });
 
 test("study create refuses a target named like a decision: no results file could hold both", async () => {
-  const { dir, spec } = tinyDir();
-  try {
-    const path = join(dir, "width.db");
-    await assert.rejects(
-      createStudyFile({ study: path, specFile: spec, target: "width" }),
-      /the target "width" is also a column of tiny's architectures \(layer1, layer2, layer3, layer4, width\)/,
-    );
-    await assert.rejects(openStudyFile(path), /no such study/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await refusedWithoutFile(
+    "width.db",
+    () => ({ target: "width" }),
+    /the target "width" is also a column of tiny's architectures \(layer1, layer2, layer3, layer4, width\)/,
+  );
 });
 
 test("study create --import '' (an unset shell variable) is refused, not a study made with nothing imported", async () => {
-  const { dir, spec } = tinyDir();
-  try {
-    const path = join(dir, "empty-import.db");
-    await assert.rejects(
-      createStudyFile({ study: path, specFile: spec, target: "val_acc", importFile: "" }),
-      (e: Error) =>
-        e instanceof UserError && /^an empty file name; expected a results CSV file/.test(e.message),
-    );
-    await assert.rejects(openStudyFile(path), /no such study/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await refusedWithoutFile(
+    "empty-import.db",
+    () => ({ target: "val_acc", importFile: "" }),
+    (e: Error) =>
+      e instanceof UserError && /^an empty file name; expected a results CSV file/.test(e.message),
+  );
 });
 
 test("study create --import of fractions with a row in percent first is refused as when it comes later", async () => {
-  const { dir, spec } = tinyDir();
-  try {
-    // the percent row first made the study percent, and every fraction after it read as a cell at chance level
-    const file = join(dir, "first-percent.csv");
-    writeFileSync(
-      file,
-      "layer1,layer2,layer3,layer4,width,val_acc\nmb3,mb6,identity,mb3,32,45\n" +
-        "identity,identity,mb6,mb6,16,0.81\nmb6,identity,mb6,mb6,16,0.88\nmb6,mb6,mb6,mb6,16,0.9\n",
-    );
-    const path = join(dir, "first.db");
-    await assert.rejects(
-      createStudyFile({ study: path, specFile: spec, target: "val_acc", importFile: file }),
-      /first-percent\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.9\); write 0\.45/,
-    );
-    await assert.rejects(openStudyFile(path), /no such study/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await refusedWithoutFile(
+    "first.db",
+    (dir) => {
+      // the percent row first made the study percent, and every fraction after it read as a cell at chance level
+      const file = join(dir, "first-percent.csv");
+      writeFileSync(
+        file,
+        "layer1,layer2,layer3,layer4,width,val_acc\nmb3,mb6,identity,mb3,32,45\n" +
+          "identity,identity,mb6,mb6,16,0.81\nmb6,identity,mb6,mb6,16,0.88\nmb6,mb6,mb6,mb6,16,0.9\n",
+      );
+      return { target: "val_acc", importFile: file };
+    },
+    /first-percent\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.9\); write 0\.45/,
+  );
 });
