@@ -113,6 +113,33 @@ function agreed(memberPredictions: Float64Array[], pool: Int32Array): number[] {
     .slice(0, Math.round(keep * pool.length));
 }
 
+/**
+ * Fits `student` on the labeled cells plus the KEEP share of the pool its teacher's members agree on
+ * best (`agreed`), labeled with the teacher's `pseudo` predictions; returns how many cells got a
+ * pseudo-label and their Kendall tau against the truth.
+ */
+async function fitWithPseudoLabels(
+  student: Predictor,
+  cells: { labeled: Int32Array; labels: number[]; pool: Int32Array; seed: number },
+  memberPredictions: Float64Array[],
+  pseudo: Float64Array,
+): Promise<{ pseudoLabels: number; pseudoLabelTau: number }> {
+  const { labeled, labels, pool, seed } = cells;
+  const chosen = agreed(memberPredictions, pool);
+  const pseudoIds = Int32Array.from(chosen, (j) => pool[j]);
+  const pseudoLabelTau = kendallTau(
+    Float64Array.from(chosen, (j) => pseudo[j]),
+    Float64Array.from(pseudoIds, (id) => truth[id]),
+  );
+  await student.fit({
+    space,
+    labeled: Int32Array.from([...labeled, ...pseudoIds]),
+    labels: [...labels, ...chosen.map((j) => pseudo[j])],
+    seed,
+  });
+  return { pseudoLabels: pseudoIds.length, pseudoLabelTau };
+}
+
 /** An ensemble of `size` transformers, averaged as `transformer-ensemble` averages its members. */
 function transformers(size: number): EnsemblePredictor {
   const members: Predictor[] = Array.from({ length: size }, () => createPredictor("transformer", space));
@@ -148,19 +175,13 @@ async function oneStudent(): Promise<void> {
       memberPredictions.push(await member.predict(pool));
     }
     const mean = Float64Array.from(pool, (_, j) => memberPredictions.reduce((s, p) => s + p[j], 0) / k);
-    const chosen = agreed(memberPredictions, pool);
-    const pseudoIds = Int32Array.from(chosen, (j) => pool[j]);
-    const pseudoTau = kendallTau(
-      Float64Array.from(chosen, (j) => mean[j]),
-      Float64Array.from(pseudoIds, (id) => truth[id]),
-    );
     const student = createPredictor("transformer", space);
-    await student.fit({
-      space,
-      labeled: Int32Array.from([...labeled, ...pseudoIds]),
-      labels: [...labels, ...chosen.map((j) => mean[j])],
-      seed,
-    });
+    const { pseudoLabels, pseudoLabelTau } = await fitWithPseudoLabels(
+      student,
+      { labeled, labels, pool, seed },
+      memberPredictions,
+      mean,
+    );
     const tauSelf = kendallTau(await student.predict(test), actual);
     baseline.push(tauBaseline);
     selfTrained.push(tauSelf);
@@ -168,8 +189,8 @@ async function oneStudent(): Promise<void> {
       JSON.stringify({
         seed,
         labels: n,
-        pseudoLabels: pseudoIds.length,
-        pseudoLabelTau: pseudoTau,
+        pseudoLabels,
+        pseudoLabelTau,
         baseline: tauBaseline,
         selfTrained: tauSelf,
       }),
@@ -216,25 +237,19 @@ async function studentEnsembles(students: number, rounds: number): Promise<void>
       const memberPredictions: Float64Array[] = [];
       for (const member of teacher.members) memberPredictions.push(await member.predict(pool));
       const pseudo = await teacher.predict(pool);
-      const chosen = agreed(memberPredictions, pool);
-      const pseudoIds = Int32Array.from(chosen, (j) => pool[j]);
-      const pseudoTau = kendallTau(
-        Float64Array.from(chosen, (j) => pseudo[j]),
-        Float64Array.from(pseudoIds, (id) => truth[id]),
-      );
       const student = transformers(students);
-      await student.fit({
-        space,
-        labeled: Int32Array.from([...labeled, ...pseudoIds]),
-        labels: [...labels, ...chosen.map((j) => pseudo[j])],
-        seed,
-      });
+      const { pseudoLabels, pseudoLabelTau } = await fitWithPseudoLabels(
+        student,
+        { labeled, labels, pool, seed },
+        memberPredictions,
+        pseudo,
+      );
       const tau = kendallTau(await student.predict(test), actual);
       byRound[round - 1].push(tau);
       perRound.push({
         round,
-        pseudoLabels: pseudoIds.length,
-        pseudoLabelTau: pseudoTau,
+        pseudoLabels,
+        pseudoLabelTau,
         studentEnsemble: tau,
         minusTeacher: tau - tauTeacher,
         seconds: seconds(at),
