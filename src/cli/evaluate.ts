@@ -2,24 +2,27 @@
 import { Command, Option } from "commander";
 import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
-import { type Method, MOST_ACCURATE_METHOD } from "../predictors/registry.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
 import { integerFlag } from "./flag-values.js";
-import { inputsOption, jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
+import {
+  FITTED_METHOD_HELP,
+  fittedMethod,
+  inputsOption,
+  jobsOption,
+  methodOption,
+  seedsOf,
+  spaceOption,
+  withSeedOptions,
+} from "./options.js";
 import { withProgress } from "./progress.js";
 
 export function evaluateCommand(): Command {
   const command = new Command("evaluate")
     .description("train one model per seed on N_l random cells and score it on all remaining cells")
     .addOption(spaceOption())
-    .addOption(
-      methodOption(
-        `predictor (default: the most accurate measured, ${MOST_ACCURATE_METHOD}; ssa when assessor flags are given)`,
-        null,
-      ),
-    )
+    .addOption(methodOption(FITTED_METHOD_HELP, null))
     .addOption(
       new Option("--labels <n>", "labeled cells per seed (2..cells of the space − 2)")
         .argParser(integerFlag(2))
@@ -39,10 +42,7 @@ export function evaluateCommand(): Command {
     const options = globals(cmd);
     const seeds = seedsOf(opts) ?? [];
     const assessor = assessorFlags(opts);
-    // assessor flags configure the assessor only: without --method they ask for it
-    const method =
-      (opts.method as Method | undefined) ??
-      (Object.keys(assessor).length > 0 ? "ssa" : MOST_ACCURATE_METHOD);
+    const method = fittedMethod(opts.method, Object.keys(assessor).length);
     const result = await withProgress(options, "evaluate", "%", (update) =>
       evaluate(
         {

@@ -5,7 +5,13 @@
 import { type Command, Option } from "commander";
 import { LABEL_SCALES } from "../data/user-labels.js";
 import { CELL_INPUTS, cellInputList } from "../predictors/cell-inputs.js";
-import { METHODS, METHODS_WITH_INPUTS, methodName } from "../predictors/registry.js";
+import {
+  METHODS,
+  METHODS_WITH_INPUTS,
+  type Method,
+  MOST_ACCURATE_METHOD,
+  methodName,
+} from "../predictors/registry.js";
 import { SPACE_NAMES, spaceName } from "../spaces/registry.js";
 import { firstSeeds, integerFlag, MAX_SEEDS, parsedBy, seedListFlag } from "./flag-values.js";
 
@@ -22,6 +28,18 @@ export function methodOption(help = "predictor", fallback: string | null = "ssa"
     parsedBy(methodName),
   );
   return fallback === null ? option : option.default(fallback);
+}
+
+/** Help text of `--method` where the command's default is {@link fittedMethod}'s. */
+export const FITTED_METHOD_HELP = `predictor (default: the most accurate measured, ${MOST_ACCURATE_METHOD}; ssa when assessor flags are given)`;
+
+/**
+ * The predictor `evaluate` and `train` fit: `--method` when given; otherwise ssa when assessor flags
+ * (`--sigma`, …) are given, since they configure the assessor only; otherwise the most accurate
+ * predictor measured (MOST_ACCURATE_METHOD). One rule, so `--method` means the same in both commands.
+ */
+export function fittedMethod(method: unknown, assessorFlagCount: number): Method {
+  return (method as Method | undefined) ?? (assessorFlagCount > 0 ? "ssa" : MOST_ACCURATE_METHOD);
 }
 
 /** `--inputs`: per-cell inputs a transformer reads beside the graph (a comma-separated list). */

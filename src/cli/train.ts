@@ -6,19 +6,26 @@ import { checkOutputFile } from "../data/output-path.js";
 import { type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
-import { createPredictor, methodName } from "../predictors/registry.js";
+import { createPredictor } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
 import { seedFlag } from "./flag-values.js";
-import { inputsOption, methodOption, scaleOption, spaceOption } from "./options.js";
+import {
+  FITTED_METHOD_HELP,
+  fittedMethod,
+  inputsOption,
+  methodOption,
+  scaleOption,
+  spaceOption,
+} from "./options.js";
 import { progressBar } from "./progress.js";
 
 interface TrainOptions {
   inputs?: CellInput[];
   space: string;
-  method: string;
+  method?: string;
   labels: string;
   target?: string;
   scale: LabelScale;
@@ -31,7 +38,7 @@ export function trainCommand(): Command {
   const command = new Command("train")
     .description("fit a predictor on labeled cells (drawn from the benchmark, or your own file) and save it")
     .addOption(spaceOption())
-    .addOption(methodOption("predictor (ssa: the semi-supervised assessor)"))
+    .addOption(methodOption(FITTED_METHOD_HELP, null))
     .requiredOption(
       "--labels <n|file>",
       "how many benchmark cells to label at random, or a CSV/JSONL of your own",
@@ -49,7 +56,7 @@ export function trainCommand(): Command {
     const options = globals(cmd);
     checkOutputFile(opts.out, "--out", undefined, [{ flag: "--labels", path: opts.labels }]);
     const seed = opts.seed;
-    const method = methodName(opts.method);
+    const method = fittedMethod(opts.method, Object.keys(assessorFlags(opts)).length);
     const name = spaceName(opts.space);
     let labeled: Int32Array;
     let labels: Float64Array;
