@@ -31,6 +31,7 @@ import { kendallTau } from "../src/eval/metrics.js";
 import { EnsemblePredictor, SEED_STRIDE } from "../src/predictors/ensemble.js";
 import type { Predictor } from "../src/predictors/predictor.js";
 import { createPredictor } from "../src/predictors/registry.js";
+import { agreedShare } from "../src/predictors/self-training.js";
 import { Rng } from "../src/random.js";
 import type { SpaceName } from "../src/spaces/registry.js";
 
@@ -87,35 +88,9 @@ const space = benchmark.space;
 const [n, k, poolSize, keep] = [Number(labelsArg), Number(kArg), Number(poolArg), Number(keepArg)];
 const testSize = Number(testArg || 20000);
 
-/** Quantile ranks (0..1) of values. */
-function ranks(values: Float64Array): Float64Array {
-  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-  const out = new Float64Array(values.length);
-  order.forEach((i, r) => {
-    out[i] = r / Math.max(values.length - 1, 1);
-  });
-  return out;
-}
-
-/**
- * Indices into the pool of the KEEP share of its cells on which the members' predictions agree best
- * (smallest standard deviation of their quantile ranks), most agreed first.
- */
-function agreed(memberPredictions: Float64Array[], pool: Int32Array): number[] {
-  const m = memberPredictions.length;
-  const rankings = memberPredictions.map(ranks);
-  const spread = Float64Array.from(pool, (_, j) => {
-    const mean = rankings.reduce((s, r) => s + r[j], 0) / m;
-    return Math.sqrt(rankings.reduce((s, r) => s + (r[j] - mean) ** 2, 0) / m);
-  });
-  return Array.from(pool.keys())
-    .sort((a, b) => spread[a] - spread[b])
-    .slice(0, Math.round(keep * pool.length));
-}
-
 /**
  * Fits `student` on the labeled cells plus the KEEP share of the pool its teacher's members agree on
- * best (`agreed`), labeled with the teacher's `pseudo` predictions; returns how many cells got a
+ * best (`agreedShare`), labeled with the teacher's `pseudo` predictions; returns how many cells got a
  * pseudo-label and their Kendall tau against the truth.
  */
 async function fitWithPseudoLabels(
@@ -125,7 +100,7 @@ async function fitWithPseudoLabels(
   pseudo: Float64Array,
 ): Promise<{ pseudoLabels: number; pseudoLabelTau: number }> {
   const { labeled, labels, pool, seed } = cells;
-  const chosen = agreed(memberPredictions, pool);
+  const chosen = agreedShare(memberPredictions, keep); // the product's selection (self-training.ts)
   const pseudoIds = Int32Array.from(chosen, (j) => pool[j]);
   const pseudoLabelTau = kendallTau(
     Float64Array.from(chosen, (j) => pseudo[j]),

@@ -11,6 +11,7 @@ import { MLP_TRAINING, mlpNetwork } from "./mlp.js";
 import { readModelFile } from "./model-file.js";
 import { peepholeNetwork } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
+import { SelfTrainingPredictor } from "./self-training.js";
 import { type ScoringNetwork, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
 import { TRANSFORMER_TRAINING, transformerNetwork } from "./transformer.js";
 
@@ -41,6 +42,7 @@ export const METHODS = [
   "gin",
   "transformer",
   "transformer-ensemble",
+  "transformer-self-training",
 ] as const;
 export type Method = (typeof METHODS)[number];
 
@@ -110,7 +112,11 @@ export const MOST_ACCURATE_METHOD: Method = "transformer-ensemble";
 export const SEARCH_METHOD: Method = "mlp-ensemble";
 
 /** The methods whose networks read per-cell inputs (`PredictorExtras.inputs`). */
-export const METHODS_WITH_INPUTS: readonly Method[] = ["transformer", "transformer-ensemble"];
+export const METHODS_WITH_INPUTS: readonly Method[] = [
+  "transformer",
+  "transformer-ensemble",
+  "transformer-self-training",
+];
 
 /** Options of createPredictor beyond the assessor's. */
 export interface PredictorExtras {
@@ -118,8 +124,16 @@ export interface PredictorExtras {
   inputs?: CellInput[];
 }
 
-/** The single models (every method but the ensembles of them). */
-export const SINGLE_METHODS: readonly Method[] = METHODS.filter((method) => ENSEMBLES[method] === undefined);
+/**
+ * Self-trained ensembles (self-training.ts): the method whose ensemble teaches, then learns from its
+ * own pseudo-labels on unlabeled cells.
+ */
+const SELF_TRAINED: Partial<Record<Method, Method>> = { "transformer-self-training": "transformer-ensemble" };
+
+/** The single models (every method but the ensembles of them and the self-trained ones). */
+export const SINGLE_METHODS: readonly Method[] = METHODS.filter(
+  (method) => ENSEMBLES[method] === undefined && SELF_TRAINED[method] === undefined,
+);
 
 /** Checks a method name given by a user. */
 export function methodName(name: string): Method {
@@ -155,7 +169,8 @@ export function checkExtras(
  * "transformer" a structure-aware graph transformer (transformer.ts), "ssa-ensemble"
  * the mean of SSA_ENSEMBLE_SIZE assessors fitted from different seeds, "mlp-ensemble" the mean of
  * MLP_ENSEMBLE_SIZE MLPs on the stored vertex order, "transformer-ensemble" the mean of
- * TRANSFORMER_ENSEMBLE_SIZE transformers. `options` are the assessor's; `extras.inputs` the per-cell
+ * TRANSFORMER_ENSEMBLE_SIZE transformers, "transformer-self-training" that ensemble self-trained on
+ * unlabeled cells (self-training.ts, SELF_TRAINING). `options` are the assessor's; `extras.inputs` the per-cell
  * inputs of a transformer (UserError for another method, or a space that cannot compute them).
  */
 export function createPredictor(
@@ -170,6 +185,11 @@ export function createPredictor(
   if (given.length > 0 && member !== "ssa" && member !== "ssa-noae")
     throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
   const inputs = checkExtras(method, space, extras);
+  const teacher = SELF_TRAINED[method];
+  if (teacher)
+    return new SelfTrainingPredictor(method, space, () =>
+      renamed(createPredictor(teacher, space, {}, { inputs }) as EnsemblePredictor, method),
+    );
   if (ensemble) {
     const members = Array.from({ length: ensemble.size }, () =>
       createSingle(member, space, options, ensemble.training, inputs),
@@ -177,6 +197,11 @@ export function createPredictor(
     return new EnsemblePredictor(method, space, members);
   }
   return createSingle(method, space, options, {}, inputs);
+}
+
+/** The same members under another method name (the name model files record). */
+function renamed(ensemble: EnsemblePredictor, method: Method): EnsemblePredictor {
+  return new EnsemblePredictor(method, ensemble.space, ensemble.members);
 }
 
 /** One model of a single method; `training` replaces a supervised model's training options where it says. */
@@ -215,17 +240,16 @@ function createSingle(
 /** Reads a saved model of any method for `space`. */
 export async function loadPredictor(path: string, space: SearchSpace<unknown>): Promise<Predictor> {
   const method = readModelFile(path, space).method;
+  const teacher = Object.hasOwn(SELF_TRAINED, method) ? SELF_TRAINED[method as Method] : undefined;
+  if (teacher) {
+    // the file holds the students, an ensemble of the teacher's kind saved under this method's name
+    const students = await loadEnsemble(path, space, ENSEMBLES[teacher]?.member as Method, method);
+    return SelfTrainingPredictor.fitted(students, () =>
+      renamed(createPredictor(teacher, space) as EnsemblePredictor, method as Method),
+    );
+  }
   const ensemble = Object.hasOwn(ENSEMBLES, method) ? ENSEMBLES[method as Method] : undefined;
-  if (ensemble)
-    return EnsemblePredictor.load(path, space, async (memberPath, s) => {
-      const member = await loadPredictor(memberPath, s);
-      if (member.method !== ensemble.member)
-        throw new BadFileError(
-          memberPath,
-          `field "method" is "${member.method}"; the members of ${method} are ${ensemble.member} models`,
-        );
-      return member;
-    });
+  if (ensemble) return loadEnsemble(path, space, ensemble.member, method);
   switch (method) {
     case "ssa":
     case "ssa-noae":
@@ -245,4 +269,22 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
         `field "method" is "${method}", not a method of this nas-assay (${METHODS.join(", ")})`,
       );
   }
+}
+
+/** Reads an ensemble's model file whose members must all be `member` models. */
+function loadEnsemble(
+  path: string,
+  space: SearchSpace<unknown>,
+  member: Method,
+  method: string,
+): Promise<EnsemblePredictor> {
+  return EnsemblePredictor.load(path, space, async (memberPath, s) => {
+    const loaded = await loadPredictor(memberPath, s);
+    if (loaded.method !== member)
+      throw new BadFileError(
+        memberPath,
+        `field "method" is "${loaded.method}"; the members of ${method} are ${member} models`,
+      );
+    return loaded;
+  });
 }
