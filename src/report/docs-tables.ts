@@ -182,6 +182,10 @@ const README_ROWS: { method: string; name: string }[] = [
   },
   { method: "transformer", name: "`transformer`, structure-aware graph transformer" },
   { method: "mlp", name: "`mlp`, random vertex orders" },
+  {
+    method: "transformer-self-training",
+    name: "`transformer-self-training`, the ensemble self-trained on unlabeled cells",
+  },
 ];
 
 /** The figure beside README's budget table, relative to the repository root. */
@@ -388,6 +392,32 @@ function ensembleProtocolTable(measured: Measured): Block[] {
   ];
 }
 
+/** docs/transformer.md: `transformer-self-training` against its teacher, on the issue's protocol (NAS-Bench-101). */
+function selfTrainingProtocolTable(measured: Measured): Block[] {
+  const space = "nb101";
+  return [
+    table(
+      [
+        "labels",
+        "transformer-self-training",
+        "− transformer-ensemble, paired",
+        "goal",
+        "fit s / predict s per seed (median)",
+      ],
+      BUDGETS[space].map((n) => {
+        const s = measured.find(space, "transformer-self-training", n, { test: "all" });
+        return [
+          labelText(n),
+          tauCell(s),
+          differenceCell(measured.find(space, "transformer-ensemble", n, { test: "all" }), s),
+          goalCell(space, n, s),
+          secondsCell(s),
+        ];
+      }),
+    ),
+  ];
+}
+
 /** docs/transformer.md: ensemble of 5 against one transformer, from each `abl-ensemble-SPACE-N.txt`. */
 function ensembleAblationTable(measured: Measured): Block[] {
   const files = [
@@ -500,6 +530,7 @@ export const DOCS_TABLES: { file: string; regions: Record<string, (measured: Mea
       "transformer-ablation": ablationTables,
       "transformer-inputs": inputsTable,
       "transformer-ensemble-ablation": ensembleAblationTable,
+      "transformer-self-training-protocol": selfTrainingProtocolTable,
     },
   },
 ];
