@@ -203,6 +203,19 @@ test("an edited method is refused, naming the field the other method needs", asy
     }),
     /members\[0\]: field "method" is "e2epp"; the members of mlp-ensemble are mlp models/,
   );
+  // a member's method edited to another network's: refused for its method, not for its weights
+  await refused(
+    edited("ensemble", "ensemble-member-as-transformer", (f) => {
+      f.members[1].method = "transformer";
+    }),
+    /members\[1\]: field "method" is "transformer"; the members of mlp-ensemble are mlp models/,
+  );
+  await refused(
+    edited("ensemble", "mlp-ensemble-as-self-training", (f) => {
+      f.method = "transformer-self-training";
+    }),
+    /members\[0\]: field "method" is "mlp"; the members of transformer-self-training are transformer models/,
+  );
   await refused(
     edited("mlp", "unknown-method", (f) => {
       f.method = "xgboost";

@@ -271,7 +271,11 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
   }
 }
 
-/** Reads an ensemble's model file whose members must all be `member` models. */
+/**
+ * Reads an ensemble's model file whose members must all be `member` models. A member's method is
+ * checked before the member is read, so that a member whose "method" was edited is refused for its
+ * method, not for a field the other method reads differently.
+ */
 function loadEnsemble(
   path: string,
   space: SearchSpace<unknown>,
@@ -279,12 +283,12 @@ function loadEnsemble(
   method: string,
 ): Promise<EnsemblePredictor> {
   return EnsemblePredictor.load(path, space, async (memberPath, s) => {
-    const loaded = await loadPredictor(memberPath, s);
-    if (loaded.method !== member)
+    const stated = readModelFile(memberPath, s).method;
+    if (stated !== member)
       throw new BadFileError(
         memberPath,
-        `field "method" is "${loaded.method}"; the members of ${method} are ${member} models`,
+        `field "method" is "${stated}"; the members of ${method} are ${member} models`,
       );
-    return loaded;
+    return loadPredictor(memberPath, s);
   });
 }
