@@ -115,8 +115,16 @@ test("self-training: a given pool bounds the pseudo-labeled cells; no unlabeled 
   for (const id of pseudo) assert.ok(free.has(id), `cell ${id} is not an unlabeled cell of the pool`);
   await assert.rejects(
     model.fit({ space, labeled, labels, pool: labeled, seed: 4 }),
-    /self-training needs unlabeled cells to pseudo-label; every cell of the pool is labeled/,
+    /forests-self-training needs unlabeled cells to pseudo-label, but every cell of the given pool is labeled/,
   );
+  // own labels for every cell of the space (train --labels FILE): refused before any fit, naming the space
+  const every = Int32Array.from({ length: space.size }, (_, id) => id);
+  const fitsBefore = fits.length;
+  await assert.rejects(
+    model.fit({ space, labeled: every, labels: Array.from(every, (id) => truth[id]), seed: 4 }),
+    /forests-self-training needs unlabeled cells to pseudo-label, but all 15625 cells of nb201 are labeled; fit a method that learns from the labels alone/,
+  );
+  assert.equal(fits.length, fitsBefore, "no ensemble was made, let alone fitted");
   assert.throws(
     () => new SelfTrainingPredictor("x", space, recordingFactory([]), { pool: 10, keep: 0, rounds: 1 }),
     /keep in \(0, 1\]/,

@@ -119,8 +119,9 @@ export class SelfTrainingPredictor implements Predictor {
   /**
    * Fits the teacher on the labeled cells, pseudo-labels the pool (`input.pool` or the whole space,
    * labeled cells excluded; drawn with the fit's seed), fits the students on both. Labels on any
-   * scale (the students learn the teacher's predictions on the labels' scale). UserError when no
-   * unlabeled cell is left to pseudo-label, or for bad labels (checkedLabels).
+   * scale (the students learn the teacher's predictions on the labels' scale). UserError, before any
+   * training, when no unlabeled cell is left to pseudo-label (every cell of the pool, or of the space,
+   * labeled), or for bad labels (checkedLabels).
    */
   async fit(input: FitInput): Promise<void> {
     const { labeled, labels } = checkedLabels(input, this.space, 2);
@@ -134,7 +135,11 @@ export class SelfTrainingPredictor implements Predictor {
     );
     if (pool.length === 0)
       throw new UserError(
-        "self-training needs unlabeled cells to pseudo-label; every cell of the pool is labeled",
+        `${this.method} needs unlabeled cells to pseudo-label, but ${
+          input.pool
+            ? "every cell of the given pool is labeled"
+            : `all ${this.space.size} cells of ${this.space.name} are labeled`
+        }; fit a method that learns from the labels alone (e.g. the ensemble it self-trains)`,
       );
     const rounds = this.settings.rounds;
     // the teacher's fit is about a tenth of the whole (docs/transformer.md, cost per seed)
