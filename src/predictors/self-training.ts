@@ -7,7 +7,8 @@
  * so this is the paper's premise — unlabeled cells help — in the form that measurably helped the
  * transformer ensemble (NAS-Bench-101, 20,000 test cells, seeds 0–4, paired by seed: +0.0051 ± 0.0023
  * Kendall tau at 424 labels, +0.0033 ± 0.0016 at 1,000, ahead on 5 of 5 seeds each), at about ten
- * times the fit's cost.
+ * times the fit's cost there; more with fewer labels, since the students always learn the labels plus
+ * `keep`·`pool` pseudo-labels (about 45 times at 50 NAS-Bench-201 labels).
  */
 import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
@@ -142,7 +143,8 @@ export class SelfTrainingPredictor implements Predictor {
         }; fit a method that learns from the labels alone (e.g. the ensemble it self-trains)`,
       );
     const rounds = this.settings.rounds;
-    // the teacher's fit is about a tenth of the whole (docs/transformer.md, cost per seed)
+    // the teacher's fit is about a tenth of the whole at 424 NAS-Bench-101 labels (docs/transformer.md,
+    // cost per seed); a fifth at 1,000, a fortieth at 50 on NAS-Bench-201: the bar is even only near 424
     const share = (from: number, to: number) => (d: number) => input.onProgress?.(from + d * (to - from));
     let teacher = this.ensemble();
     await teacher.fit({ ...input, labeled, labels, onProgress: share(0, 0.1) });
