@@ -4,6 +4,7 @@
  */
 import { type Command, Option } from "commander";
 import { LABEL_SCALES } from "../data/user-labels.js";
+import { UserError } from "../errors.js";
 import { CELL_INPUTS, cellInputList } from "../predictors/cell-inputs.js";
 import {
   METHODS,
@@ -37,9 +38,22 @@ export const FITTED_METHOD_HELP = `predictor (default: the most accurate measure
  * The predictor `evaluate` and `train` fit: `--method` when given; otherwise ssa when assessor flags
  * (`--sigma`, …) are given, since they configure the assessor only; otherwise the most accurate
  * predictor measured (MOST_ACCURATE_METHOD). One rule, so `--method` means the same in both commands.
+ * `inputs` are the `--inputs` given (if any): with assessor flags and no `--method` they contradict
+ * each other (ssa reads no per-cell inputs), a UserError saying so rather than blaming an ssa the user
+ * never named.
  */
-export function fittedMethod(method: unknown, assessorFlagCount: number): Method {
-  return (method as Method | undefined) ?? (assessorFlagCount > 0 ? "ssa" : MOST_ACCURATE_METHOD);
+export function fittedMethod(
+  method: unknown,
+  assessorFlagCount: number,
+  inputs: readonly string[] = [],
+): Method {
+  if (method !== undefined) return method as Method;
+  if (assessorFlagCount === 0) return MOST_ACCURATE_METHOD;
+  if (inputs.length > 0)
+    throw new UserError(
+      `--inputs ${inputs.join(",")} with assessor flags (--sigma, …) and no --method: the assessor flags pick ssa, which reads no per-cell inputs; give --method (${METHODS_WITH_INPUTS.join(", ")} read them) or leave out one of the two`,
+    );
+  return "ssa";
 }
 
 /** `--inputs`: per-cell inputs a transformer reads beside the graph (a comma-separated list). */

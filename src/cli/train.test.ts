@@ -41,6 +41,19 @@ test("train without --method fits what evaluate would (the most accurate predict
     );
     assert.equal(assessor.status, 0, assessor.stderr);
     assert.equal(JSON.parse(assessor.stdout).method, "ssa");
+    // --inputs with assessor flags and no --method: the flags pick ssa, which reads no inputs; one line
+    // naming the contradiction, not an "ssa" the user never wrote, before any work (both commands)
+    for (const command of [
+      ["train", "--labels", "60", "--out", join(dir, "i.nasa")],
+      ["evaluate", "--labels", "60", "--seeds", "0"],
+    ]) {
+      const r = run([...command, "--space", "nb201", "--inputs", "params", "--sigma", "0.2"]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /^nas-assay: --inputs params with assessor flags \(--sigma, …\) and no --method: the assessor flags pick ssa, which reads no per-cell inputs; give --method \(transformer, transformer-ensemble, transformer-self-training read them\) or leave out one of the two\n$/,
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

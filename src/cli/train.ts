@@ -56,7 +56,7 @@ export function trainCommand(): Command {
     const options = globals(cmd);
     checkOutputFile(opts.out, "--out", undefined, [{ flag: "--labels", path: opts.labels }]);
     const seed = opts.seed;
-    const method = fittedMethod(opts.method, Object.keys(assessorFlags(opts)).length);
+    const method = fittedMethod(opts.method, Object.keys(assessorFlags(opts)).length, opts.inputs);
     const name = spaceName(opts.space);
     let labeled: Int32Array;
     let labels: Float64Array;
