@@ -42,7 +42,11 @@ export function evaluateCommand(): Command {
     const options = globals(cmd);
     const seeds = seedsOf(opts) ?? [];
     const assessor = assessorFlags(opts);
-    const method = fittedMethod(opts.method, Object.keys(assessor).length, opts.inputs as CellInput[] | undefined);
+    const method = fittedMethod(
+      opts.method,
+      Object.keys(assessor).length,
+      opts.inputs as CellInput[] | undefined,
+    );
     const result = await withProgress(options, "evaluate", "%", (update) =>
       evaluate(
         {
