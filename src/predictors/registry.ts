@@ -244,8 +244,10 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
   if (teacher) {
     // the file holds the students, an ensemble of the teacher's kind saved under this method's name
     const students = await loadEnsemble(path, space, ENSEMBLES[teacher]?.member as Method, method);
+    // a later fit makes ensembles that read what the students read, as a loaded ensemble's refit does
+    const inputs = [...((students.members[0] as SupervisedPredictor).network.inputs ?? [])];
     return SelfTrainingPredictor.fitted(students, () =>
-      renamed(createPredictor(teacher, space) as EnsemblePredictor, method as Method),
+      renamed(createPredictor(teacher, space, {}, { inputs }) as EnsemblePredictor, method as Method),
     );
   }
   const ensemble = Object.hasOwn(ENSEMBLES, method) ? ENSEMBLES[method as Method] : undefined;

@@ -9,7 +9,7 @@ import { nb201WithLabels } from "../testing/predictor-checks.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor } from "./ensemble.js";
 import type { FitInput } from "./predictor.js";
-import { createPredictor, loadPredictor, SINGLE_METHODS } from "./registry.js";
+import { createPredictor, loadPredictor, SINGLE_METHODS, TRANSFORMER_ENSEMBLE_SIZE } from "./registry.js";
 import { agreedShare, SELF_TRAINING, SelfTrainingPredictor } from "./self-training.js";
 import type { SupervisedPredictor } from "./supervised.js";
 
@@ -143,7 +143,7 @@ test("transformer-self-training: the registry's transformer ensemble, self-train
   // the same wiring with short fits: two transformers of the registry, 20 steps each
   const short = () => {
     const members = [0, 1].map(() => {
-      const member = createPredictor("transformer", space) as SupervisedPredictor;
+      const member = createPredictor("transformer", space, {}, { inputs: ["params"] }) as SupervisedPredictor;
       Object.assign(member.training, { minSteps: 20, maxSteps: 20 });
       return member;
     });
@@ -163,4 +163,9 @@ test("transformer-self-training: the registry's transformer ensemble, self-train
   const loaded = await loadPredictor(path, space);
   assert.equal(loaded.method, "transformer-self-training");
   assert.deepEqual(await loaded.predict(ids), predicted);
+  // a later fit of the loaded model makes the registry's ensemble reading the same per-cell inputs
+  const refit = (loaded as SelfTrainingPredictor).ensemble();
+  assert.equal(refit.members.length, TRANSFORMER_ENSEMBLE_SIZE);
+  for (const member of refit.members)
+    assert.deepEqual((member as SupervisedPredictor).network.inputs, ["params"]);
 });

@@ -91,7 +91,7 @@ export class SelfTrainingPredictor implements Predictor {
   constructor(
     readonly method: string,
     readonly space: SearchSpace<unknown>,
-    private readonly ensemble: () => EnsemblePredictor,
+    readonly ensemble: () => EnsemblePredictor,
     readonly settings: SelfTrainingSettings = SELF_TRAINING,
   ) {
     const { pool, keep, rounds } = settings;
@@ -110,7 +110,10 @@ export class SelfTrainingPredictor implements Predictor {
       );
   }
 
-  /** A fitted model: the student ensemble read back from a model file. */
+  /**
+   * A fitted model: the student ensemble read back from a model file; `make` makes the ensembles of a
+   * later fit (the same kind as the students, per-cell inputs included).
+   */
   static fitted(students: EnsemblePredictor, make: () => EnsemblePredictor): SelfTrainingPredictor {
     const model = new SelfTrainingPredictor(students.method, students.space, make);
     model.students = students;
