@@ -24,20 +24,26 @@ const NUMERIC: [flag: string, key: NumericKey, help: string, parse: (text: strin
   ["--hidden <n>", "hidden", "GCN hidden width", integerFlag(1)],
 ];
 
-/** Adds the assessor flags to a command. */
+/**
+ * The heading the assessor flags are listed under in `--help`: names like `--learning-rate` and
+ * `--epochs` would otherwise read as every predictor's, though they set the assessor's only (and,
+ * given without `--method`, make `train` and `evaluate` fit it).
+ */
+export const ASSESSOR_FLAGS_HEADING = "Options of the assessor (ssa) only:";
+
+/** Adds the assessor flags to a command, under their own heading in its help. */
 export function withAssessorFlags(command: Command): Command {
+  const add = (option: Option) => command.addOption(option.helpGroup(ASSESSOR_FLAGS_HEADING));
   for (const [flag, key, help, parse] of NUMERIC) {
-    command.addOption(
-      new Option(flag, `${help} (default ${DEFAULT_ASSESSOR_OPTIONS[key]})`).argParser(parse),
-    );
+    add(new Option(flag, `${help} (default ${DEFAULT_ASSESSOR_OPTIONS[key]})`).argParser(parse));
   }
-  command.addOption(
+  add(
     new Option(
       "--graph-scale <scale>",
       `distance scale of the graph (default ${DEFAULT_ASSESSOR_OPTIONS.graphScale})`,
     ).choices(["normalized", "median"]),
   );
-  command.addOption(
+  add(
     new Option(
       "--label-transform <kind>",
       `label scale for training (default ${DEFAULT_ASSESSOR_OPTIONS.labelTransform})`,

@@ -58,3 +58,17 @@ test("train without --method fits what evaluate would (the most accurate predict
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("train, evaluate and paper --help list the assessor flags under their own heading, apart from the flags every predictor takes", () => {
+  for (const command of ["train", "evaluate", "paper"]) {
+    const help = run([command, "--help"]);
+    assert.equal(help.status, 0, help.stderr);
+    const [common, assessor] = help.stdout.split("Options of the assessor (ssa) only:\n");
+    assert.ok(assessor !== undefined, `${command} --help has no assessor heading:\n${help.stdout}`);
+    for (const flag of ["--sigma", "--epochs", "--learning-rate", "--label-transform"]) {
+      assert.match(assessor, new RegExp(`^ {2}${flag} `, "m"), `${command}: ${flag}`);
+      assert.doesNotMatch(common, new RegExp(`^ {2}${flag} `, "m"), `${command}: ${flag}`);
+    }
+    assert.match(common, /^ {2}--method <name> /m, `${command}: --method`);
+  }
+});
