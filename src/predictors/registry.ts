@@ -186,10 +186,12 @@ export function createPredictor(
     throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
   const inputs = checkExtras(method, space, extras);
   const teacher = SELF_TRAINED[method];
-  if (teacher)
-    return new SelfTrainingPredictor(method, space, () =>
-      renamed(createPredictor(teacher, space, {}, { inputs }) as EnsemblePredictor, method),
-    );
+  if (teacher) {
+    const make = () => renamed(createPredictor(teacher, space, {}, { inputs }) as EnsemblePredictor, method);
+    // one made now: a space its networks cannot read is refused here, as for the ensemble itself
+    make();
+    return new SelfTrainingPredictor(method, space, make);
+  }
   if (ensemble) {
     const members = Array.from({ length: ensemble.size }, () =>
       createSingle(member, space, options, ensemble.training, inputs),

@@ -63,11 +63,26 @@ test("on a flat encoding e2epp and the MLP learn; graph predictors refuse in one
     );
     assert.ok(r > 0.8, `${method}: correlation ${r}`);
   }
-  for (const method of ["ssa", "gin", "peephole"] as const) {
+  for (const method of [
+    "ssa",
+    "ssa-noae",
+    "ssa-ensemble",
+    "gin",
+    "peephole",
+    "transformer",
+    "transformer-ensemble",
+    "transformer-self-training",
+  ] as const) {
+    // an ensemble's or a self-trained ensemble's message names its members' method
+    const member = method.startsWith("transformer")
+      ? "transformer"
+      : method === "ssa-ensemble"
+        ? "ssa"
+        : method;
     assert.throws(
       () => createPredictor(method, list),
       new RegExp(
-        `the method ${method} reads a cell's graph, but macro6 is a space of choices \\(a flat encoding\\); use mlp, mlp-ensemble or e2epp`,
+        `the method ${member} reads a cell's graph, but macro6 is a space of choices \\(a flat encoding\\); use mlp, mlp-ensemble or e2epp`,
       ),
     );
   }
