@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { before, test } from "node:test";
 import { type Command, CommanderError } from "commander";
 import { encodeTfRecord } from "../data/tfrecord.js";
+import { SEARCH_METHOD } from "../predictors/registry.js";
 import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
 import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
 import { seedsOf } from "./options.js";
@@ -529,7 +530,7 @@ test("paper runs both columns end to end (NAS-Bench-201, a small configuration),
     const summary = JSON.parse(p.out);
     assert.deepEqual(summary.files, { html, json: join(dir, "out.json") });
     assert.equal(summary.paper.settings.method, "ssa");
-    assert.equal(summary.ours.settings.method, "mlp-ensemble");
+    assert.equal(summary.ours.settings.method, SEARCH_METHOD);
     for (const column of [summary.paper, summary.ours]) {
       assert.equal(column.settings.labels, 100);
       assert.ok(column.scores.ktau > 0.2, `Kendall tau ${column.scores.ktau}`);

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { loadBenchmark } from "../benchmark.js";
 import { UserError } from "../errors.js";
 import { PAPER_TABLE1 } from "../experiments/paper.js";
+import { SEARCH_METHOD } from "../predictors/registry.js";
 import { DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
 import { predictorSearchSeed } from "../search/predictor-search.js";
 import { SMALL_ASSESSOR, SMALL_EVOLUTION, testData } from "../testing/fixtures.js";
@@ -43,7 +44,8 @@ test("side by side: two worker threads give the paper's pipeline and search's de
   assert.equal(paper.settings.method, "ssa");
   assert.equal(paper.settings.neighbourhood?.weight, 0);
   assert.equal(paper.search.neighbourEvaluations, 0);
-  assert.equal(ours.settings.method, "mlp-ensemble");
+  assert.equal(ours.settings.method, SEARCH_METHOD);
+  assert.equal(SEARCH_METHOD, "transformer-ensemble");
   assert.deepEqual(ours.settings.neighbourhood, DEFAULT_NEIGHBOURHOOD);
   assert.ok((ours.search.neighbourEvaluations ?? 0) > 0, "the mutations of the candidates were scored");
   assert.deepEqual(ours.settings.options, {}, "the assessor's options are the paper column's");
@@ -71,7 +73,7 @@ test("side by side: two worker threads give the paper's pipeline and search's de
   // nas-assay's column is what `search` does by default with the same predictor and seed
   const benchmark = await loadBenchmark("nb201", data);
   const searched = await predictorSearchSeed(
-    { method: "mlp-ensemble", space: "nb201", data, labels: 100, evolution: SMALL_EVOLUTION },
+    { method: SEARCH_METHOD, space: "nb201", data, labels: 100, evolution: SMALL_EVOLUTION },
     3,
     undefined,
     benchmark,
@@ -88,7 +90,7 @@ test("side by side: two worker threads give the paper's pipeline and search's de
   const prediction = sideBySidePredictionTable(result);
   assert.deepEqual(prediction.header.slice(1), [
     "the paper's assessor (`ssa`)",
-    "nas-assay (`mlp-ensemble`)",
+    `nas-assay (\`${SEARCH_METHOD}\`)`,
   ]);
   const tau = prediction.rows.find((row) => row[0] === "Kendall tau");
   assert.deepEqual(tau, ["Kendall tau", paper.scores.ktau.toFixed(3), ours.scores.ktau.toFixed(3)]);

@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { runSideBySide } from "../pipeline/side-by-side.js";
 import { sideBySideDocument } from "../pipeline/side-by-side-report.js";
+import { SEARCH_METHOD } from "../predictors/registry.js";
 import { SMALL_ASSESSOR, SMALL_EVOLUTION, testData } from "../testing/fixtures.js";
 import type { ReportDocument } from "./document.js";
 import { toHtml } from "./html.js";
@@ -133,7 +134,7 @@ test("the report of a real (small) side-by-side run opens in Chromium with both 
     assert.equal(await page.locator("table").count(), 5);
     const scores = page.locator("table").first();
     const header = await scores.locator("th").allTextContents();
-    assert.deepEqual(header.slice(1), ["the paper's assessor (ssa)", "nas-assay (mlp-ensemble)"]);
+    assert.deepEqual(header.slice(1), ["the paper's assessor (ssa)", `nas-assay (${SEARCH_METHOD})`]);
     const tau = scores.locator("tr", { hasText: "Kendall tau" }).locator("td");
     assert.equal((await tau.nth(1).textContent()) ?? "", result.paper.scores.ktau.toFixed(3));
     assert.equal((await tau.nth(2).textContent()) ?? "", result.ours.scores.ktau.toFixed(3));
