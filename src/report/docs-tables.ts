@@ -364,54 +364,31 @@ function protocolTables(measured: Measured): Block[] {
   ]);
 }
 
-/** docs/transformer.md: `transformer-ensemble` on the issue's protocol (NAS-Bench-101). */
-function ensembleProtocolTable(measured: Measured): Block[] {
+/**
+ * docs/transformer.md: `method` on the issue's protocol (NAS-Bench-101, all test cells), paired by seed
+ * against each of `baselines`, beside the goal and its time per seed.
+ */
+function pairedProtocolTable(method: string, baselines: string[]): (measured: Measured) => Block[] {
   const space = "nb101";
-  return [
+  return (measured) => [
     table(
       [
         "labels",
-        "transformer-ensemble",
-        "− transformer, paired",
-        "− mlp, paired",
+        method,
+        ...baselines.map((baseline) => `− ${baseline}, paired`),
         "goal",
         "fit s / predict s per seed (median)",
       ],
       BUDGETS[space].map((n) => {
-        const e = measured.find(space, "transformer-ensemble", n, { test: "all" });
+        const m = measured.find(space, method, n, { test: "all" });
         return [
           labelText(n),
-          tauCell(e),
-          differenceCell(measured.find(space, "transformer", n, { test: "all" }), e),
-          differenceCell(measured.find(space, "mlp", n, { test: "all" }), e),
-          goalCell(space, n, e),
-          secondsCell(e),
-        ];
-      }),
-    ),
-  ];
-}
-
-/** docs/transformer.md: `transformer-self-training` against its teacher, on the issue's protocol (NAS-Bench-101). */
-function selfTrainingProtocolTable(measured: Measured): Block[] {
-  const space = "nb101";
-  return [
-    table(
-      [
-        "labels",
-        "transformer-self-training",
-        "− transformer-ensemble, paired",
-        "goal",
-        "fit s / predict s per seed (median)",
-      ],
-      BUDGETS[space].map((n) => {
-        const s = measured.find(space, "transformer-self-training", n, { test: "all" });
-        return [
-          labelText(n),
-          tauCell(s),
-          differenceCell(measured.find(space, "transformer-ensemble", n, { test: "all" }), s),
-          goalCell(space, n, s),
-          secondsCell(s),
+          tauCell(m),
+          ...baselines.map((baseline) =>
+            differenceCell(measured.find(space, baseline, n, { test: "all" }), m),
+          ),
+          goalCell(space, n, m),
+          secondsCell(m),
         ];
       }),
     ),
@@ -526,11 +503,13 @@ export const DOCS_TABLES: { file: string; regions: Record<string, (measured: Mea
     file: "docs/transformer.md",
     regions: {
       "transformer-protocol": protocolTables,
-      "transformer-ensemble-protocol": ensembleProtocolTable,
+      "transformer-ensemble-protocol": pairedProtocolTable("transformer-ensemble", ["transformer", "mlp"]),
       "transformer-ablation": ablationTables,
       "transformer-inputs": inputsTable,
       "transformer-ensemble-ablation": ensembleAblationTable,
-      "transformer-self-training-protocol": selfTrainingProtocolTable,
+      "transformer-self-training-protocol": pairedProtocolTable("transformer-self-training", [
+        "transformer-ensemble",
+      ]),
     },
   },
 ];
