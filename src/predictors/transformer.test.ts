@@ -377,7 +377,7 @@ test("per-cell inputs: read beside the graph, saved with their scaling, same see
   );
   assert.throws(
     () => createPredictor("mlp", space, {}, { inputs: ["params"] }),
-    /apply to the methods transformer, transformer-ensemble, not mlp/,
+    /apply to the methods transformer, transformer-ensemble, transformer-self-training, not mlp/,
   );
   assert.throws(
     () => transformerNetwork(space, { inputs: ["depth" as CellInput] }),
