@@ -134,6 +134,7 @@ export async function evaluateSeed(
   started = performance.now();
   const predicted = await predictor.predict(test, (d) => onProgress?.(0.8 + d * 0.2));
   const predictSeconds = (performance.now() - started) / 1000;
+  predictor.dispose(); // seeds may run one after another in this process
   const actual = Float64Array.from(test, (id) => truth[id]);
   const sample = spec.sample ? sampleOfTest(seed, predicted, actual, spec.sample) : undefined;
   return {

@@ -230,6 +230,7 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
     neighbourhood,
     pool,
   );
+  predictor.dispose();
   const rank = truthRanks(truth);
   const outcome = outcomeOf(chosen.found, chosen.exhaustive, truth, rank);
   finish("search");

@@ -58,6 +58,11 @@ export class E2eppPredictor implements Predictor {
     return out;
   }
 
+  /** Drops the trees (plain arrays: nothing for tfjs to free). */
+  dispose(): void {
+    this.trees = undefined;
+  }
+
   save(path: string): void {
     const trees = this.trees;
     if (!trees) throw new Error("save() before fit()");

@@ -45,6 +45,10 @@ export class EnsemblePredictor implements Predictor {
     return sum.map((v) => v / k);
   }
 
+  dispose(): void {
+    for (const member of this.members) member.dispose();
+  }
+
   /** One file: each member's own model file, embedded. */
   save(path: string): void {
     const dir = mkdtempSync(join(tmpdir(), "nas-assay-ensemble-"));

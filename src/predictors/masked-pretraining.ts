@@ -133,8 +133,9 @@ export async function pretrainMaskedOps(
       ),
     );
   };
-  const encoder = network.shapes().slice(0, network.encoderWeights).map(glorot);
-  const head = [glorot([network.width, K]), glorot([K])];
+  // tidy: each variable shares its initial tensor's data, and that tensor would outlive the fit
+  const encoder = tf.tidy(() => network.shapes().slice(0, network.encoderWeights).map(glorot));
+  const head = tf.tidy(() => [glorot([network.width, K]), glorot([K])]);
   const trained = [...encoder, ...head];
   const optimizer = tf.train.adam(o.learningRate);
   const losses: number[] = [];

@@ -25,6 +25,12 @@ export interface Predictor {
   predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array>;
   /** Writes the fitted model to a file (atomically). */
   save(path: string): void;
+  /**
+   * Frees the fitted model's tensors: tfjs never garbage-collects them, and a loop that makes a
+   * predictor per round (ask, simulate, active search) would otherwise hold every round's weights
+   * (about 1 MB a round for an ensemble). Predicting afterwards throws; fitting again works.
+   */
+  dispose(): void;
 }
 
 /** The labeled ids and labels of a fit, checked: same length, at least `minimum`, ids in the space, finite labels. */

@@ -165,8 +165,10 @@ export class SelfTrainingPredictor implements Predictor {
         seed: input.seed,
         onProgress: share(0.1 + (0.9 * r) / rounds, 0.1 + (0.9 * (r + 1)) / rounds),
       });
+      teacher.dispose();
       teacher = students;
     }
+    this.students?.dispose();
     this.students = teacher;
   }
 
@@ -174,6 +176,11 @@ export class SelfTrainingPredictor implements Predictor {
   predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
     if (!this.students) throw new Error(`${this.method}: predict before fit`);
     return this.students.predict(ids, onProgress);
+  }
+
+  dispose(): void {
+    this.students?.dispose();
+    this.students = undefined;
   }
 
   /** The student ensemble's model file (the teacher is not needed to predict). */

@@ -300,18 +300,21 @@ export class SupervisedPredictor implements Predictor {
     const start = this.initialWeights ?? [];
     if (start.length > shapes.length)
       throw new RangeError(`initialWeights holds ${start.length} weights; the network has ${shapes.length}`);
-    const weights = shapes.map((shape, k) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      const given = start[k];
-      if (given !== undefined && given.length !== size)
-        throw new RangeError(
-          `initialWeights[${k}] holds ${given.length} values; the network's weight ${k} is [${shape}] (${size})`,
-        );
-      if (shape.length < 2) return tf.variable(tf.tensor(given ?? new Float32Array(size), shape));
-      const limit = Math.sqrt(6 / (shape[shape.length - 2] + shape[shape.length - 1]));
-      const drawn = Float32Array.from({ length: size }, () => (rng.float() * 2 - 1) * limit);
-      return tf.variable(tf.tensor(given ?? drawn, shape));
-    });
+    // tidy: each variable shares its initial tensor's data, and that tensor would outlive the model
+    const weights = tf.tidy(() =>
+      shapes.map((shape, k) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const given = start[k];
+        if (given !== undefined && given.length !== size)
+          throw new RangeError(
+            `initialWeights[${k}] holds ${given.length} values; the network's weight ${k} is [${shape}] (${size})`,
+          );
+        if (shape.length < 2) return tf.variable(tf.tensor(given ?? new Float32Array(size), shape));
+        const limit = Math.sqrt(6 / (shape[shape.length - 2] + shape[shape.length - 1]));
+        const drawn = Float32Array.from({ length: size }, () => (rng.float() * 2 - 1) * limit);
+        return tf.variable(tf.tensor(given ?? drawn, shape));
+      }),
+    );
     const perBatch = Math.min(o.batchSize, n);
     const steps = Math.min(o.maxSteps, Math.max(o.minSteps, epochsFor(o, n) * Math.ceil(n / perBatch)));
     const optimizer = tf.train.adam(o.learningRate);
@@ -351,6 +354,11 @@ export class SupervisedPredictor implements Predictor {
     if (this.fitted) tf.dispose(this.fitted.weights);
     this.fitted = { weights, calibration, ...(inputScaling ? { inputScaling } : {}) };
     input.onProgress?.(1);
+  }
+
+  dispose(): void {
+    if (this.fitted) tf.dispose(this.fitted.weights);
+    this.fitted = undefined;
   }
 
   /**
@@ -460,7 +468,7 @@ export class SupervisedPredictor implements Predictor {
       inputScaling = { mean: column("mean"), std: column("std") };
     }
     predictor.fitted = {
-      weights: values.map((data, k) => tf.variable(tf.tensor(data, shapes[k]))),
+      weights: tf.tidy(() => values.map((data, k) => tf.variable(tf.tensor(data, shapes[k])))),
       calibration,
       ...(inputScaling ? { inputScaling } : {}),
     };

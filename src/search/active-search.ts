@@ -133,6 +133,7 @@ export async function activeSearch(
       .slice(0, 10);
     const candidates = candidateCells(space, seen, best, rng, o.candidates, truth, labeled);
     const predicted = await predictor.predict(candidates);
+    predictor.dispose(); // a fresh one each round: tfjs would keep every round's weights
     const order = Array.from(candidates.keys()).sort((a, b) => predicted[b] - predicted[a] || a - b);
     const take = Math.min(o.step, o.budget - trained.length, candidates.length);
     const explore = Math.round(take * o.exploration);

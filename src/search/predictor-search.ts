@@ -357,6 +357,7 @@ export async function predictorSearchSeed(
     spec.neighbourhood,
     pool,
   );
+  predictor.dispose(); // seeds may run one after another in this process
   const searchSeconds = searchTime + chosen.seconds;
   const rank = truthRanks(truth); // sorts every label: once per seed
   const outcome = outcomeOf(chosen.found, chosen.exhaustive, truth, rank);

@@ -213,6 +213,7 @@ export async function propose<A>(
             o.neighbourhood,
           )
         ).top;
+  predictor.dispose(); // its last use: a long-lived study asks many times
   const exploit = o.spread && exploitCount > 0 ? spread(pool, byRule, exploitCount, pending, seed) : byRule;
   const chosen = new Set(exploit);
   const rest = Array.from(candidates).filter((id) => !chosen.has(id));

@@ -4,6 +4,7 @@ import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
 import { parseSpec } from "../spaces/spec.js";
+import { initBackend, tf } from "../tensor/backend.js";
 import { TINY_SPEC, tinyAccuracy, tinySpace } from "../testing/study-fixtures.js";
 import type { AskOptions } from "./ask-strategy.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
@@ -21,7 +22,9 @@ async function tinyStudy(
   return Study.open(store, tinySpace(), ask);
 }
 
-test("ask never hands out an architecture twice (pending, told or failed) until the space runs out", async () => {
+test("ask never hands out an architecture twice (pending, told or failed) until the space runs out, nor keeps a tensor", async () => {
+  await initBackend();
+  const tensors = tf.memory().numTensors;
   const study = await tinyStudy();
   const seen = new Set<string>();
   let batches = 0;
@@ -46,6 +49,8 @@ test("ask never hands out an architecture twice (pending, told or failed) until 
   const counts = await study.store.counts();
   assert.equal(counts.pending + counts.done + counts.failed, 162);
   assert.deepEqual(await study.ask(3), []);
+  // each ask fits a predictor; tfjs never collects tensors, so a long-lived study would grow
+  assert.equal(tf.memory().numTensors, tensors, "tensors left by the predictors of the asks");
 });
 
 for (const [exploration, explored] of [

@@ -190,6 +190,11 @@ export class SemiSupervisedAssessor implements Predictor {
     return out;
   }
 
+  dispose(): void {
+    this.fitted?.network.dispose();
+    this.fitted = undefined;
+  }
+
   save(path: string): void {
     const fitted = this.fitted;
     if (!fitted) throw new Error("save() before fit()");

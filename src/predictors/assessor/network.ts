@@ -63,8 +63,11 @@ export class AssessorNetwork {
     weights: Record<string, StoredWeight>,
   ) {
     this.variables = {};
-    for (const [name, w] of Object.entries(weights))
-      this.variables[name] = tf.variable(tf.tensor(w.data, w.shape), true, undefined);
+    // tidy: each variable shares its initial tensor's data, and that tensor would outlive the network
+    tf.tidy(() => {
+      for (const [name, w] of Object.entries(weights))
+        this.variables[name] = tf.variable(tf.tensor(w.data, w.shape), true, undefined);
+    });
   }
 
   /** A network with Glorot-uniform weights and zero biases drawn from `rng`. */

@@ -1,0 +1,61 @@
+/**
+ * tfjs never garbage-collects tensors: a predictor that kept any after `dispose` would leak about a
+ * megabyte a round in the loops that make one per round (ask, simulate, active search).
+ */
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { Rng } from "../random.js";
+import type { SearchSpace } from "../spaces/search-space.js";
+import { initBackend, tf } from "../tensor/backend.js";
+import { nb201WithLabels } from "../testing/predictor-checks.js";
+import { EnsemblePredictor } from "./ensemble.js";
+import type { Predictor } from "./predictor.js";
+import { createPredictor, METHODS } from "./registry.js";
+import { SelfTrainingPredictor } from "./self-training.js";
+
+let space: SearchSpace<unknown>;
+let truth: Float64Array;
+before(async () => {
+  await initBackend();
+  ({ space, truth } = await nb201WithLabels());
+});
+
+/** The assessor's steps cut to a few: what is counted is tensors, not accuracy. */
+const SHORT_ASSESSOR = { pretrainSteps: 3, epochs: 1, minSteps: 3, maxSteps: 3 };
+
+/**
+ * Each method, made small enough to fit in seconds: the assessors with a few steps, the self-trained
+ * one an ensemble of two transformers with a pool of 40 and two rounds (a teacher replaced each round).
+ */
+function quickPredictor(method: (typeof METHODS)[number]): Predictor {
+  if (method === "ssa" || method === "ssa-noae" || method === "ssa-ensemble")
+    return createPredictor(method, space, SHORT_ASSESSOR);
+  if (method === "transformer-self-training")
+    return new SelfTrainingPredictor(
+      method,
+      space,
+      () =>
+        new EnsemblePredictor(method, space, [
+          createPredictor("transformer", space),
+          createPredictor("transformer", space),
+        ]),
+      { pool: 40, keep: 0.5, rounds: 2 },
+    );
+  return createPredictor(method, space);
+}
+
+for (const method of METHODS) {
+  test(`${method}: dispose frees every tensor that fit and predict made; predicting after it throws`, async () => {
+    const before = tf.memory().numTensors;
+    const predictor = quickPredictor(method);
+    const labeled = space.sample(new Rng(3), 30);
+    const fit = () =>
+      predictor.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 3 });
+    await fit();
+    await fit(); // a refit replaces the model it had
+    await predictor.predict(Int32Array.from([0, 1, 2]));
+    predictor.dispose();
+    assert.equal(tf.memory().numTensors, before, "tensors left after dispose");
+    await assert.rejects(async () => predictor.predict(Int32Array.from([0])), /before fit/);
+  });
+}
