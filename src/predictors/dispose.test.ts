@@ -3,6 +3,9 @@
  * megabyte a round in the loops that make one per round (ask, simulate, active search).
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, test } from "node:test";
 import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
@@ -10,7 +13,7 @@ import { initBackend, tf } from "../tensor/backend.js";
 import { nb201WithLabels } from "../testing/predictor-checks.js";
 import { EnsemblePredictor } from "./ensemble.js";
 import type { Predictor } from "./predictor.js";
-import { createPredictor, METHODS } from "./registry.js";
+import { createPredictor, loadPredictor, METHODS } from "./registry.js";
 import { SelfTrainingPredictor } from "./self-training.js";
 
 let space: SearchSpace<unknown>;
@@ -59,3 +62,24 @@ for (const method of METHODS) {
     await assert.rejects(async () => predictor.predict(Int32Array.from([0])), /before fit/);
   });
 }
+
+test("a model read from its file frees what loading made (an ensemble and the assessor)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-dispose-test-"));
+  try {
+    for (const predictor of [createPredictor("transformer-ensemble", space), quickPredictor("ssa-noae")]) {
+      const labeled = space.sample(new Rng(4), 30);
+      await predictor.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 4 });
+      const file = join(dir, `${predictor.method}.json`);
+      predictor.save(file);
+      predictor.dispose();
+      const before = tf.memory().numTensors;
+      const loaded = await loadPredictor(file, space);
+      await loaded.predict(Int32Array.from([0, 1, 2]));
+      assert.ok(tf.memory().numTensors > before, `${predictor.method}: loading made its weights`);
+      loaded.dispose();
+      assert.equal(tf.memory().numTensors, before, `${predictor.method}: tensors left after dispose`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
