@@ -35,13 +35,11 @@ import { readSpecFile } from "../src/spaces/spec.js";
 import type { VertexCellSpace } from "../src/spaces/vertex-cell/space.js";
 import type { AskOptions } from "../src/study/ask-strategy.js";
 import { DEFAULT_ASK } from "../src/study/ask-strategy.js";
-import { type PerSeed, type SimulateResult, simulate } from "../src/study/simulate.js";
+import { DEFAULT_BATCH, type PerSeed, type SimulateResult, simulate } from "../src/study/simulate.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const NB201_DATASETS = ["cifar10-valid", "cifar100", "ImageNet16-120"];
 const STRATEGIES = ["ask", "random", "evolution"] as const;
-/** The batch of the reported runs (`simulate --step`'s default): what one ask hands out. */
-const DEFAULT_STEP = 10;
 
 /** A saved run: the result `simulate --json` prints, plus the ask options, per-seed figures and time. */
 interface SavedRun extends SimulateResult {
@@ -109,7 +107,7 @@ async function run(): Promise<void> {
   const target = flag("--target", "test_acc") as string;
   const seeds = readSeedList(flag("--seeds", "0-19") as string);
   const budget = Number(flag("--budget", space === "nb101" ? "150" : "100"));
-  const batch = Number(flag("--step", String(DEFAULT_STEP)));
+  const batch = Number(flag("--step", String(DEFAULT_BATCH)));
   const jobs = Number(flag("--jobs", "2"));
   const ask = JSON.parse(flag("--ask", "{}") as string) as Partial<AskOptions>;
   const out = flag("--out", join(REPO, "docs", "results", "simulate", `${space}-${dataset}.json`)) as string;
@@ -226,7 +224,7 @@ function summary(files: string[]): void {
     const changed = Object.entries(r.askOptions)
       .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(DEFAULT_ASK[k as keyof AskOptions]))
       .map(([k, v]) => `${k} ${JSON.stringify(v)}`);
-    if (r.batch !== DEFAULT_STEP) changed.push(`step ${r.batch}`);
+    if (r.batch !== DEFAULT_BATCH) changed.push(`step ${r.batch}`);
     const cells = points.map((p) => {
       const x = r.strategies.ask.at[p];
       if (!x) return "–";

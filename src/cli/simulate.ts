@@ -5,7 +5,7 @@ import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
-import { type SimulateResult, simulate } from "../study/simulate.js";
+import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
 import { globals, print } from "./context.js";
 import { integerFlag, nonEmptyFlag } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, withSeedOptions } from "./options.js";
@@ -34,7 +34,7 @@ export function simulateCommand(): Command {
       "--step <n>",
       "architectures asked for and trained per round (one predictor fit per ask), as search --strategy active --step",
       integerFlag(1, maxAskCount(DEFAULT_ASK)),
-      10,
+      DEFAULT_BATCH,
     )
     .addOption(jobsOption())
     .addOption(methodOption(`the predictor ask refits (default ${DEFAULT_ASK.method})`, null))

@@ -22,6 +22,9 @@ import { tableScale, type ValueScale } from "./tell-rules.js";
 const SIMULATE_WORKER = new URL("./simulate-worker.js", import.meta.url);
 
 /** What a simulation runs on (plain data: worker threads get it as is). */
+/** Architectures asked for at a time when none is given (`simulate --step`; the reported runs' batch). */
+export const DEFAULT_BATCH = 10;
+
 export interface SimulateSpec {
   specFile: string;
   tableFile: string;
