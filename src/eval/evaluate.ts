@@ -9,6 +9,7 @@ import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
+import { usePredictor } from "../predictors/predictor.js";
 import { checkExtras, createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { forEachSeed, inWorker } from "../seeds-in-parallel.js";
@@ -115,26 +116,28 @@ export async function evaluateSeed(
   const order = drawLabeled(space, pool, new Rng(seed), available); // a random permutation of the labeled cells
   const labeled = order.subarray(0, spec.labels);
   const test = order.subarray(spec.labels);
-  const predictor = createPredictor(spec.method, space, spec.options, { inputs: spec.inputs });
-  let started = performance.now();
   const unlabeled = spec.unlabeled;
   if (unlabeled !== undefined && !(Number.isInteger(unlabeled) && unlabeled >= 0 && unlabeled <= test.length))
     throw new RangeError(
       `the number of unlabeled cells must be an integer in 0..${test.length}, got ${unlabeled}`,
     );
-  await predictor.fit({
-    space,
-    labeled,
-    labels: Array.from(labeled, (id) => truth[id]),
-    pool: unlabeled === undefined ? undefined : unlabeled === 0 ? labeled : test.subarray(0, unlabeled),
-    seed,
-    onProgress: (d) => onProgress?.(d * 0.8),
+  // freed after this seed: seeds may run one after another in this process
+  const predictor = createPredictor(spec.method, space, spec.options, { inputs: spec.inputs });
+  const { predicted, fitSeconds, predictSeconds } = await usePredictor(predictor, async () => {
+    let started = performance.now();
+    await predictor.fit({
+      space,
+      labeled,
+      labels: Array.from(labeled, (id) => truth[id]),
+      pool: unlabeled === undefined ? undefined : unlabeled === 0 ? labeled : test.subarray(0, unlabeled),
+      seed,
+      onProgress: (d) => onProgress?.(d * 0.8),
+    });
+    const fitSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const predicted = await predictor.predict(test, (d) => onProgress?.(0.8 + d * 0.2));
+    return { predicted, fitSeconds, predictSeconds: (performance.now() - started) / 1000 };
   });
-  const fitSeconds = (performance.now() - started) / 1000;
-  started = performance.now();
-  const predicted = await predictor.predict(test, (d) => onProgress?.(0.8 + d * 0.2));
-  const predictSeconds = (performance.now() - started) / 1000;
-  predictor.dispose(); // seeds may run one after another in this process
   const actual = Float64Array.from(test, (id) => truth[id]);
   const sample = spec.sample ? sampleOfTest(seed, predicted, actual, spec.sample) : undefined;
   return {

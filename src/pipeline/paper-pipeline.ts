@@ -21,6 +21,7 @@ import { UserError } from "../errors.js";
 import { type Scores, type Summary, sampleOfTest, scorePredictions } from "../eval/evaluate.js";
 import { PAPER_TABLE1 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
+import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import {
@@ -201,36 +202,38 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
   const labeled = order.subarray(0, labels);
   const test = order.subarray(labels);
   const options = spec.options ?? {};
-  const predictor = createPredictor(method, space, options);
-  await predictor.fit({
-    space,
-    labeled,
-    labels: Array.from(labeled, (id) => truth[id]),
-    seed,
-    onProgress: (d) => progress("fit", d),
-  });
-  finish("fit");
-
   const everyCell = Int32Array.from({ length: space.size }, (_, id) => id);
-  const all = await predictor.predict(everyCell, (d) => progress("predict", d));
-  const predictedTest = Float64Array.from(test, (id) => all[id]);
-  const actualTest = Float64Array.from(test, (id) => truth[id]);
-  const scores = scorePredictions(predictedTest, actualTest);
-  const sample = sampleOfTest(seed, predictedTest, actualTest, sampleSize);
-  finish("predict");
+  const predictor = createPredictor(method, space, options);
+  const { all, scores, sample, trace, chosen } = await usePredictor(predictor, async () => {
+    await predictor.fit({
+      space,
+      labeled,
+      labels: Array.from(labeled, (id) => truth[id]),
+      seed,
+      onProgress: (d) => progress("fit", d),
+    });
+    finish("fit");
 
-  const trace = await searchWithPredictor(space, predictor, seed, evolution, (d) => progress("search", d));
-  const chosen = await chooseTrained(
-    space,
-    trace,
-    all,
-    (ids) => predictor.predict(ids),
-    seed,
-    top,
-    neighbourhood,
-    pool,
-  );
-  predictor.dispose();
+    const all = await predictor.predict(everyCell, (d) => progress("predict", d));
+    const predictedTest = Float64Array.from(test, (id) => all[id]);
+    const actualTest = Float64Array.from(test, (id) => truth[id]);
+    const scores = scorePredictions(predictedTest, actualTest);
+    const sample = sampleOfTest(seed, predictedTest, actualTest, sampleSize);
+    finish("predict");
+
+    const trace = await searchWithPredictor(space, predictor, seed, evolution, (d) => progress("search", d));
+    const chosen = await chooseTrained(
+      space,
+      trace,
+      all,
+      (ids) => predictor.predict(ids),
+      seed,
+      top,
+      neighbourhood,
+      pool,
+    );
+    return { all, scores, sample, trace, chosen };
+  });
   const rank = truthRanks(truth);
   const outcome = outcomeOf(chosen.found, chosen.exhaustive, truth, rank);
   finish("search");

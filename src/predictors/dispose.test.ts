@@ -12,7 +12,7 @@ import type { SearchSpace } from "../spaces/search-space.js";
 import { initBackend, tf } from "../tensor/backend.js";
 import { nb201WithLabels } from "../testing/predictor-checks.js";
 import { EnsemblePredictor } from "./ensemble.js";
-import type { Predictor } from "./predictor.js";
+import { type Predictor, usePredictor } from "./predictor.js";
 import { createPredictor, loadPredictor, METHODS } from "./registry.js";
 import { SelfTrainingPredictor } from "./self-training.js";
 
@@ -82,4 +82,26 @@ test("a model read from its file frees what loading made (an ensemble and the as
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("usePredictor frees the predictor when what uses it throws, and returns what it returns", async () => {
+  const labeled = space.sample(new Rng(5), 30);
+  const labels = Array.from(labeled, (id) => truth[id]);
+  const before = tf.memory().numTensors;
+  const failing = createPredictor("transformer-ensemble", space);
+  await assert.rejects(
+    usePredictor(failing, async (p) => {
+      await p.fit({ space, labeled, labels, seed: 5 });
+      assert.ok(tf.memory().numTensors > before, "the fit made its weights");
+      throw new Error("a failure after the fit");
+    }),
+    /a failure after the fit/,
+  );
+  assert.equal(tf.memory().numTensors, before, "tensors left after a failure");
+  const predicted = await usePredictor(createPredictor("mlp", space), async (p) => {
+    await p.fit({ space, labeled, labels, seed: 5 });
+    return p.predict(Int32Array.from([0, 1]));
+  });
+  assert.equal(predicted.length, 2);
+  assert.equal(tf.memory().numTensors, before, "tensors left after a success");
 });

@@ -33,6 +33,22 @@ export interface Predictor {
   dispose(): void;
 }
 
+/**
+ * Runs `use` on `predictor`, then disposes it, also when `use` throws: the fitted weights of a
+ * predictor that failed half-way (a bad label, an interrupted predict) would otherwise stay for the
+ * life of the process. Returns what `use` returns; rethrows what it throws.
+ */
+export async function usePredictor<P extends Predictor, T>(
+  predictor: P,
+  use: (predictor: P) => Promise<T>,
+): Promise<T> {
+  try {
+    return await use(predictor);
+  } finally {
+    predictor.dispose();
+  }
+}
+
 /** The labeled ids and labels of a fit, checked: same length, at least `minimum`, ids in the space, finite labels. */
 export function checkedLabels(
   input: FitInput,

@@ -10,6 +10,7 @@ import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues 
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
+import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { forEachSeed } from "../seeds-in-parallel.js";
@@ -120,20 +121,21 @@ export async function activeSearch(
   const trained = Array.from(drawLabeled(space, labeled, rng, o.initial));
   const seen = new Set(trained);
   for (let round = 0; trained.length < o.budget; round++) {
-    const predictor = createPredictor(method, space);
-    await predictor.fit({
-      space,
-      labeled: trained,
-      labels: trained.map((id) => truth[id]),
-      seed: seed * 1000 + round,
-    });
     const best = trained
       .slice()
       .sort((a, b) => truth[b] - truth[a])
       .slice(0, 10);
     const candidates = candidateCells(space, seen, best, rng, o.candidates, truth, labeled);
-    const predicted = await predictor.predict(candidates);
-    predictor.dispose(); // a fresh one each round: tfjs would keep every round's weights
+    // a fresh predictor each round, freed after it: tfjs would keep every round's weights
+    const predicted = await usePredictor(createPredictor(method, space), async (predictor) => {
+      await predictor.fit({
+        space,
+        labeled: trained,
+        labels: trained.map((id) => truth[id]),
+        seed: seed * 1000 + round,
+      });
+      return predictor.predict(candidates);
+    });
     const order = Array.from(candidates.keys()).sort((a, b) => predicted[b] - predicted[a] || a - b);
     const take = Math.min(o.step, o.budget - trained.length, candidates.length);
     const explore = Math.round(take * o.exploration);

@@ -13,6 +13,7 @@ import { meanStd, type Summary } from "../eval/evaluate.js";
 import { PAPER_TABLE2, PAPER_TABLE3 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import type { Predictor } from "../predictors/predictor.js";
+import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { forEachSeed } from "../seeds-in-parallel.js";
@@ -327,37 +328,40 @@ export async function predictorSearchSeed(
   const { space } = benchmark;
   const pool = labeledCells(truth); // undefined: every cell has a label
   const labeled = drawLabeled(space, pool, new Rng(seed), spec.labels);
+  // freed after this seed: seeds may run one after another in this process
   const predictor = createPredictor(spec.method, space, spec.options);
-  let started = performance.now();
-  await predictor.fit({
-    space,
-    labeled,
-    labels: Array.from(labeled, (id) => truth[id]),
-    seed,
-    onProgress: (d) => onProgress?.(d * 0.6),
+  const { fitSeconds, searchTime, trace, chosen } = await usePredictor(predictor, async () => {
+    let started = performance.now();
+    await predictor.fit({
+      space,
+      labeled,
+      labels: Array.from(labeled, (id) => truth[id]),
+      seed,
+      onProgress: (d) => onProgress?.(d * 0.6),
+    });
+    const fitSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const options = evolutionOptions(spec.evolution);
+    const trace = await searchWithPredictor(space, predictor, seed, options, (d) =>
+      onProgress?.(0.6 + 0.2 * d),
+    );
+    const searchTime = (performance.now() - started) / 1000;
+    const all = await predictor.predict(
+      Int32Array.from({ length: space.size }, (_, id) => id),
+      (d) => onProgress?.(0.8 + d * 0.2),
+    );
+    const chosen = await chooseTrained(
+      space,
+      trace,
+      all,
+      (ids) => predictor.predict(ids),
+      seed,
+      spec.top ?? 10,
+      spec.neighbourhood,
+      pool,
+    );
+    return { fitSeconds, searchTime, trace, chosen };
   });
-  const fitSeconds = (performance.now() - started) / 1000;
-  started = performance.now();
-  const options = evolutionOptions(spec.evolution);
-  const trace = await searchWithPredictor(space, predictor, seed, options, (d) =>
-    onProgress?.(0.6 + 0.2 * d),
-  );
-  const searchTime = (performance.now() - started) / 1000;
-  const all = await predictor.predict(
-    Int32Array.from({ length: space.size }, (_, id) => id),
-    (d) => onProgress?.(0.8 + d * 0.2),
-  );
-  const chosen = await chooseTrained(
-    space,
-    trace,
-    all,
-    (ids) => predictor.predict(ids),
-    seed,
-    spec.top ?? 10,
-    spec.neighbourhood,
-    pool,
-  );
-  predictor.dispose(); // seeds may run one after another in this process
   const searchSeconds = searchTime + chosen.seconds;
   const rank = truthRanks(truth); // sorts every label: once per seed
   const outcome = outcomeOf(chosen.found, chosen.exhaustive, truth, rank);

@@ -12,6 +12,7 @@
  *
  * Values here are "higher is better" (a minimized target is negated by the caller).
  */
+import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { chooseByNeighbourhood, type NeighbourhoodOptions } from "../search/neighbourhood.js";
@@ -176,22 +177,6 @@ export async function propose<A>(
   const candidates = Int32Array.from(candidateKeys.keys());
   if (candidates.length === 0) return [];
 
-  const predictor = createPredictor(o.method, pool);
-  await predictor.fit({
-    space: pool,
-    labeled: Int32Array.from(told.keys()),
-    labels: told.map((t) => t.value),
-    seed,
-  });
-  const predicted = new Map<number, number>();
-  const scored = await predictor.predict(candidates);
-  candidates.forEach((id, k) => {
-    predicted.set(id, scored[k]);
-  });
-  const ranked = Int32Array.from(candidates).sort(
-    (a, b) => (predicted.get(b) as number) - (predicted.get(a) as number) || a - b,
-  );
-
   const total = Math.min(want, candidates.length);
   const exploreShare = Math.round(n * o.exploration) / n;
   const exploreCount = Math.min(Math.round(total * exploreShare), total);
@@ -200,20 +185,34 @@ export async function propose<A>(
   const shortlist = o.spread
     ? Math.max(exploitCount, o.neighbourhood.candidates ?? DEFAULT_ASK.neighbourhood.candidates ?? 0)
     : exploitCount;
-  const byRule =
-    exploitCount === 0
-      ? new Int32Array(0)
-      : (
-          await chooseByNeighbourhood(
-            pool,
-            ranked,
-            async (ids) => predictor.predict(ids),
-            seed,
-            shortlist,
-            o.neighbourhood,
-          )
-        ).top;
-  predictor.dispose(); // its last use: a long-lived study asks many times
+
+  const predicted = new Map<number, number>();
+  // a predictor per ask, freed after its last use: a long-lived study asks many times
+  const byRule = await usePredictor(createPredictor(o.method, pool), async (predictor) => {
+    await predictor.fit({
+      space: pool,
+      labeled: Int32Array.from(told.keys()),
+      labels: told.map((t) => t.value),
+      seed,
+    });
+    const scored = await predictor.predict(candidates);
+    candidates.forEach((id, k) => {
+      predicted.set(id, scored[k]);
+    });
+    const ranked = Int32Array.from(candidates).sort(
+      (a, b) => (predicted.get(b) as number) - (predicted.get(a) as number) || a - b,
+    );
+    if (exploitCount === 0) return new Int32Array(0);
+    const rule = await chooseByNeighbourhood(
+      pool,
+      ranked,
+      async (ids) => predictor.predict(ids),
+      seed,
+      shortlist,
+      o.neighbourhood,
+    );
+    return rule.top;
+  });
   const exploit = o.spread && exploitCount > 0 ? spread(pool, byRule, exploitCount, pending, seed) : byRule;
   const chosen = new Set(exploit);
   const rest = Array.from(candidates).filter((id) => !chosen.has(id));
