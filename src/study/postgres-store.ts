@@ -413,11 +413,12 @@ export class PostgresStudyStore implements StudyStore {
       const stored = new Set(trials.keys());
       const changed = new Set<string>();
       const seen = { count, min: min ?? Number.NaN, max: max ?? Number.NaN };
+      const before = { ...seen };
       let written = 0;
       let skipped = 0;
       for (const result of results) {
         const existing = trials.get(result.key);
-        if (check(result, { existing: existing && { ...existing }, done: { ...seen } }) === "skip") {
+        if (check(result, { existing: existing && { ...existing }, done: { ...seen }, before }) === "skip") {
           skipped++;
           continue;
         }

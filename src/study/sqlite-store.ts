@@ -299,11 +299,12 @@ export class SqliteStudyStore implements StudyStore {
     const record = this.db.transaction(() => {
       const done = range.get() as { count: number; min: number | null; max: number | null };
       const seen = { count: done.count, min: done.min ?? Number.NaN, max: done.max ?? Number.NaN };
+      const before = { ...seen };
       let written = 0;
       let skipped = 0;
       for (const result of results) {
         const row = find.get(result.key) as TrialRow | undefined;
-        const verdict = check(result, { existing: row && trialOf(row), done: { ...seen } });
+        const verdict = check(result, { existing: row && trialOf(row), done: { ...seen }, before });
         if (verdict === "skip") {
           skipped++;
           continue;

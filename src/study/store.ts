@@ -73,6 +73,8 @@ export interface RecordContext {
   existing: Trial | undefined;
   /** Done values so far (earlier results of the same call included). */
   done: { count: number; min: number; max: number };
+  /** Done values before this call (what the study held when the transaction began). */
+  before: { count: number; min: number; max: number };
 }
 
 /**

@@ -165,14 +165,30 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
   const archs = tinySpace().sample(new Rng(3), 6);
   // NAS-Bench-201 CIFAR-100: a cell whose output is unreachable scores 1 %, the others 40-73 %
   const first = await tinyStudy("test_acc");
-  await first.tell(archs[0], 0.9999999996);
   await first.tell(archs[1], 66.21);
+  await first.tell(archs[0], 0.9999999996);
   await first.tell(archs[2], 71.4);
   await first.tell(archs[3], 0.8333);
   assert.equal((await first.store.counts()).done, 4);
   await assert.rejects(
     first.tell(archs[4], 0.7),
-    /test_acc 0\.7 looks like a fraction, .*\(0\.8333–71\.4\); tell 70 \(if it is right, make the study with --scale\)/,
+    /test_acc 0\.7 looks like a fraction, .*\(0\.8333–71\.4\); tell 70 \(values of 1 % or less are chance level: if it is right, the study needs --scale percent when made\)/,
+  );
+  // a chance-level value told alone first reads as a fraction: the percent after it is refused, naming
+  // the fix (read as a percent, a fraction study's mistyped 45 would have turned it percent for good)
+  const chanceFirst = await tinyStudy("test_acc");
+  await chanceFirst.tell(archs[0], 0.9999999996);
+  await assert.rejects(
+    chanceFirst.tell(archs[1], 66.21),
+    /test_acc 66\.21 looks like a percent, but this study's values are fractions \(0\.9999999996–0\.9999999996\); tell 0\.6621 \(if its values are percents at chance level, the study needs --scale percent when made\)/,
+  );
+  // told in one call (a results file), the batch is read whole: its chance-level cells fit its percents
+  const batch = await tinyStudy("test_acc");
+  assert.deepEqual(
+    await batch.tellMany(
+      [0.9999999996, 66.21, 0.9999999998, 71.4].map((value, k) => ({ arch: archs[k], outcome: { value } })),
+    ),
+    { written: 4, skipped: 0 },
   );
   const fraction = await tinyStudy("test_acc", "maximize", "fraction");
   await assert.rejects(
@@ -207,12 +223,57 @@ test("a percent value far from a study of spread fractions is refused (it became
   );
   assert.equal((await study.store.counts()).done, 2, "nothing of the refused call is written");
   assert.equal((await study.best())?.value, 0.89);
-  // values at chance level in percent (one dataset's 1/classes, within a point of each other) still take
-  // the percents of trained networks after them, as NAS-Bench-201's ImageNet16-120 train accuracy
+  // a study of one fraction, or of fractions within a point of each other, refuses a percent too: 45
+  // told after 0.9 alone became the study's best, and then every right fraction was refused
+  const one = await tinyStudy("val_acc");
+  await one.tell(archs[0], 0.9);
+  await assert.rejects(
+    one.tell(archs[1], 45),
+    /val_acc 45 looks like a percent, .*\(0\.9–0\.9\); tell 0\.45/,
+  );
+  await one.tell(archs[1], 0.45);
+  assert.equal((await one.best())?.value, 0.9);
+  // chance-level percents (NAS-Bench-201's ImageNet16-120 train accuracy) take the percents of trained
+  // networks in the same call, and in later ones with --scale percent
   const chance = await tinyStudy("train_acc");
-  await chance.tell(archs[0], 0.84465);
-  await chance.tell(archs[1], 0.856955);
-  assert.deepEqual(await chance.tell(archs[2], 45.1), { written: 1, skipped: 0 });
+  await chance.tellMany(
+    [0.84465, 0.856955, 45.1].map((value, k) => ({ arch: archs[k], outcome: { value } })),
+  );
+  assert.equal((await chance.best())?.value, 45.1);
+  const declared = await tinyStudy("train_acc", "maximize", "percent");
+  await declared.tell(archs[0], 0.84465);
+  assert.deepEqual(await declared.tell(archs[1], 45.1), { written: 1, skipped: 0 });
+});
+
+test("a fraction among a file's percents is refused wherever it stands, as when told alone", async () => {
+  const archs = tinySpace().sample(new Rng(6), 5);
+  const study = await tinyStudy("top1");
+  await assert.rejects(
+    study.tellMany(
+      [50, 61, 0.71, 82].map((value, k) => ({
+        arch: archs[k],
+        outcome: { value },
+        source: `runs.csv line ${k + 2}`,
+      })),
+    ),
+    /runs\.csv line 4: top1 0\.71 looks like a fraction, but this study's values are percents \(50–82\); tell 71/,
+  );
+  assert.equal((await study.store.counts()).done, 0, "nothing of the refused file is written");
+});
+
+test("tell takes a number or exactly { failed: true }: { failed: false } is no failure", async () => {
+  const study = await tinyStudy("val_acc");
+  const [arch] = tinySpace().sample(new Rng(7), 1);
+  for (const outcome of [{ failed: false }, { failed: "no" }, { failed: false, value: 0.91 }, "0.9"])
+    await assert.rejects(
+      study.tellMany([{ arch, outcome: outcome as never }]),
+      (e: Error) =>
+        e instanceof UserError && /expected a number \(the value\) or \{ failed: true \}/.test(e.message),
+      JSON.stringify(outcome),
+    );
+  assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 });
+  await study.tell(arch, { failed: true });
+  assert.equal((await study.store.counts()).failed, 1);
 });
 
 test("ask refuses more architectures at once than one ask's candidates can give, before any work", async () => {

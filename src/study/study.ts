@@ -20,7 +20,7 @@ import type {
   TrialReason,
   TrialResult,
 } from "./store.js";
-import { accuracyLike, tableScale, tellCheck, type ValueScale } from "./tell-rules.js";
+import { accuracyLike, type BatchScale, tableScale, tellCheck, type ValueScale } from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
@@ -92,7 +92,7 @@ export class Study<A> {
       throw new UserError(`the scale must be fraction, percent or auto, got "${scale}"`);
     if (scale !== "auto" && !accuracyLike(target))
       throw new UserError(
-        `a scale (${scale}) is for accuracy-like targets (names with acc, top1, top5, precision, recall, f1, auc, iou); "${target}" takes any number`,
+        `a scale (${scale}) is for accuracy-like targets (a word acc or accuracy, top1, top5, precision, recall, f1, auc, iou in the name); "${target}" takes any number`,
       );
     return { space: given.spec, target, direction, scale, seed, createdAt: new Date().toISOString() };
   }
@@ -226,11 +226,7 @@ export class Study<A> {
         const why = (e as Error).message.replace(/^not an architecture of \S+: /, "");
         throw new UserError(`${what} is not an architecture of ${this.space.name}: ${why}`);
       }
-      if (
-        typeof item.outcome !== "object" ||
-        item.outcome === null ||
-        !("value" in item.outcome || "failed" in item.outcome)
-      )
+      if (!isOutcome(item.outcome))
         throw new UserError(
           `${item.source ?? JSON.stringify(json)}: got ${JSON.stringify(item.outcome) ?? String(item.outcome)}; ` +
             "expected a number (the value) or { failed: true }",
@@ -254,27 +250,38 @@ export class Study<A> {
     });
     // a batch is known whole: a value on another scale than the rest is refused wherever it stands (told
     // in order into a study of nothing yet, a percent first made the fractions after it chance-level cells)
-    if ((this.settings.scale ?? "auto") === "auto")
-      tableScale(
+    const batch: BatchScale = { scale: "auto" };
+    if ((this.settings.scale ?? "auto") === "auto") {
+      // values that are no accuracy at all are refused one by one by tellCheck, with its messages
+      const rows = results.flatMap((r, k) =>
+        "value" in r.outcome &&
+        typeof r.outcome.value === "number" &&
+        r.outcome.value >= 0 &&
+        r.outcome.value <= 100
+          ? [{ line: k, value: r.outcome.value }]
+          : [],
+      );
+      batch.scale = tableScale(
         this.settings.target,
-        // values that are no accuracy at all are refused one by one by tellCheck, with its messages
-        results.flatMap((r, k) =>
-          "value" in r.outcome &&
-          typeof r.outcome.value === "number" &&
-          r.outcome.value >= 0 &&
-          r.outcome.value <= 100
-            ? [{ line: k, value: r.outcome.value }]
-            : [],
-        ),
+        rows,
         (k) => sources.get(results[k].key) ?? JSON.stringify(results[k].arch),
         "the other values told with it",
       );
+      // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
+      for (const { value } of rows)
+        if (value > 1)
+          batch.high = {
+            min: Math.min(batch.high?.min ?? value, value),
+            max: Math.max(batch.high?.max ?? value, value),
+          };
+    }
     return this.store.record(
       results,
       tellCheck(
         this.settings.target,
         (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
         this.settings.scale ?? "auto",
+        batch,
       ),
     );
   }
@@ -343,4 +350,16 @@ export class Study<A> {
   close(): Promise<void> {
     return this.store.close();
   }
+}
+
+/**
+ * Whether a told outcome has one of the two shapes: `{ value }` (any value: tell-rules.ts checks it is a
+ * finite number) or exactly `{ failed: true }`. `{ failed: false }` or `{ failed: run.crashed }` is no
+ * outcome: read as a failure it would mark a run that worked as failed.
+ */
+function isOutcome(outcome: unknown): outcome is Outcome {
+  if (typeof outcome !== "object" || outcome === null) return false;
+  const keys = Object.keys(outcome);
+  if (keys.length !== 1) return false;
+  return keys[0] === "value" || (keys[0] === "failed" && (outcome as { failed: unknown }).failed === true);
 }

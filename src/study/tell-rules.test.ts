@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
-import { tableScale } from "./tell-rules.js";
+import { accuracyLike, tableScale } from "./tell-rules.js";
 
 const rows = (values: number[]) => values.map((value, k) => ({ line: k + 2, value }));
 const where = (line: number) => `all.csv line ${line}`;
@@ -42,4 +42,24 @@ test("a table of 300,000 values is read (no spread of its values as arguments)",
     () => tableScale("val_acc", rows([...many, 93]), where),
     /line 300002: val_acc 93 looks like a percent/,
   );
+});
+
+test("accuracy-like targets are told by their words, not by substrings", () => {
+  for (const name of [
+    "val_acc",
+    "acc",
+    "testAccuracy",
+    "test accuracy",
+    "top1",
+    "top-1 acc",
+    "acc@1",
+    "val_acc5",
+    "mIoU",
+    "F1",
+    "roc_auc",
+  ])
+    assert.equal(accuracyLike(name), true, name);
+  // a MACs count and an accelerator's latency were refused as "not an accuracy" (the name held "acc")
+  for (const name of ["maccs", "accel_latency_ms", "latency_ms", "flops", "top10", "params", "loss"])
+    assert.equal(accuracyLike(name), false, name);
 });

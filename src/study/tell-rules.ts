@@ -3,19 +3,24 @@
  * on another scale than the study's so far, and a second, different value for an architecture already
  * told. The rules, as users see them:
  *
- * - Scale (accuracy-like targets only, i.e. a target name containing "acc", "top1"/"top5", "precision",
- *   "recall", "f1", "auc" or "iou"). A study made with an explicit scale takes values in [0, 1]
+ * - Scale (accuracy-like targets only, i.e. a target name with a word "acc"/"accuracy" (or "acc1" …),
+ *   "top1"/"top5", "precision", "recall", "f1", "auc" or "iou"; words split at anything but letters and
+ *   digits and at camelCase: "val_acc", "testAccuracy", "top-1 acc", not "maccs" or "accel_latency"). A study made with an explicit scale takes values in [0, 1]
  *   (`fraction`) or [0, 100] (`percent`) and nothing else. Otherwise (`auto`) values must lie in
  *   [0, 100], and a value is refused when, read on the other scale, it falls among the study's values
  *   (within 0.05, or 5 points, of their range): 93.1 told to a study of 0.84–0.94, or 0.931 told to a
  *   study of 60–94 %. The study is in percent once it holds a value above 1. A value of 1 or less in a
  *   percent study that does not fall among its values is kept: networks at chance level on 100 or
  *   more classes score 1 % or less (NAS-Bench-201 has such cells), so no value-only rule can tell
- *   every fraction from every percent; `--scale` settles it. One case values do settle: a value above 1
- *   told to a study whose values are all 1 or less and spread over more than CHANCE_SPREAD is refused
- *   wherever it falls (45 told to a study of 0.81–0.89: a poor run logged in percent): networks at
- *   chance level score one dataset's 100/classes, give or take noise (NAS-Bench-201's ImageNet16-120
- *   train accuracy: 0.845–0.857 %), so values spread wider are fractions.
+ *   every fraction from every percent; `--scale` settles it. The other way round values settle more: a
+ *   value above 1 told to a study whose values are all 1 or less is refused wherever it falls (45 told to
+ *   a study of 0.81–0.89 or of 0.9 alone: a poor run logged in percent). Accepted, it would make the
+ *   study percent for good and every later fraction refused; refused, the one case it wrongly stops (a
+ *   study whose first values were all chance-level percents) is settled by making it with `--scale
+ *   percent`. Within one call (a results file) the whole batch is read first (tableScale): its values
+ *   above 1 count as "the study's values" for its values of 1 or less (0.71 among 50–82 is refused
+ *   wherever it stands in the file, as it is when told alone), and its chance-level percents before its
+ *   first value above 1 are not taken for fractions.
  *   Other targets (loss, latency, FLOPs) take any finite number.
  * - Duplicates: a study keeps one value per architecture. The same value told again is ignored (so a
  *   results file can be told twice after an interruption); a different value, or `failed` for an
@@ -25,14 +30,21 @@
 import { UserError } from "../errors.js";
 import type { RecordCheck, Trial, TrialResult } from "./store.js";
 
-const ACCURACY_LIKE = /acc|top-?[15](?![0-9])|precision|recall|f1|auc|iou/i;
+/** A word of an accuracy-like target's name; "top-1" is split by the dash, hence its own pattern. */
+const ACCURACY_WORD = /^(acc(uracy)?\d*|top[15]|precision|recall|f1|auc|m?iou)$/;
+const TOP_K = /(^|[^a-z0-9])top-[15]($|[^0-9])/i;
 
 /** The scale of an accuracy-like target: declared when the study was made, or inferred (`auto`). */
 export type ValueScale = "fraction" | "percent" | "auto";
 
 /** Whether values of this target are accuracies (fraction or percent), so that the scale rule applies. */
 export function accuracyLike(target: string): boolean {
-  return ACCURACY_LIKE.test(target);
+  // words, not substrings: "maccs" and "accel_latency_ms" are no accuracies (their values were refused)
+  // split at camelCase ("testAccuracy") and not ("mIoU" is one word)
+  const words = [target.replace(/([a-z0-9])([A-Z])/g, "$1 $2"), target].flatMap((t) =>
+    t.toLowerCase().split(/[^a-z0-9]+/),
+  );
+  return words.some((w) => ACCURACY_WORD.test(w)) || TOP_K.test(target);
 }
 
 /**
@@ -75,6 +87,12 @@ export function tableScale(
   return "percent";
 }
 
+/** The scale tableScale read from a whole batch, and the range of its values above 1. */
+export interface BatchScale {
+  scale: ValueScale;
+  high?: { min: number; max: number };
+}
+
 /** How a told result is named in messages: its row or position, and its architecture. */
 export type Describe = (result: TrialResult) => string;
 
@@ -91,9 +109,14 @@ export const CHANCE_SPREAD = 0.05;
  * The check `tell` runs inside the store's transaction (see the rules above). Throws UserError naming
  * the architecture (by `describe`), the value and what was expected.
  */
-export function tellCheck(target: string, describe: Describe, scale: ValueScale = "auto"): RecordCheck {
+export function tellCheck(
+  target: string,
+  describe: Describe,
+  scale: ValueScale = "auto",
+  batch: BatchScale = { scale: "auto" },
+): RecordCheck {
   const percentOrFraction = accuracyLike(target);
-  return (result, { existing, done }) => {
+  return (result, { existing, done, before }) => {
     const what = describe(result);
     if ("value" in result.outcome) {
       const value = result.outcome.value;
@@ -110,19 +133,32 @@ export function tellCheck(target: string, describe: Describe, scale: ValueScale 
                   ? "a percent in [0, 100] (this study's scale)"
                   : "a fraction in [0, 1] or a percent in [0, 100]"),
           );
-        if (scale === "auto" && done.count > 0) {
-          const range = `(${done.min}–${done.max})`;
-          const hint = ` (if it is right, make the study with --scale)`;
-          if (done.max > 1 && value <= 1 && value * 100 >= done.min - 5 && value * 100 <= done.max + 5)
+        if (scale === "auto") {
+          // the percents this value is compared with: the study's, and its own batch's (read whole)
+          const percents = [
+            ...(done.count > 0 && done.max > 1 ? [done.min, done.max] : []),
+            ...(batch.scale === "percent" && batch.high ? [batch.high.min, batch.high.max] : []),
+          ];
+          const low = Math.min(...percents);
+          const high = Math.max(...percents);
+          if (percents.length > 0 && value <= 1 && value * 100 >= low - 5 && value * 100 <= high + 5)
             throw new UserError(
               `${what}: ${target} ${value} looks like a fraction, but this study's values are percents ` +
-                `${range}; tell ${round(value * 100)}${hint}`,
+                `(${low}–${high}); tell ${round(value * 100)}` +
+                " (values of 1 % or less are chance level: if it is right, the study needs --scale percent when made)",
             );
-          const amongFractions = value / 100 >= done.min - 0.05 && value / 100 <= done.max + 0.05;
-          if (done.max <= 1 && value > 1 && (amongFractions || done.max - done.min > CHANCE_SPREAD))
+          // a study of fractions before this call, or earlier values of a batch that is not percent
+          const fractions =
+            before.count > 0 && before.max <= 1
+              ? before
+              : before.count === 0 && done.count > 0 && done.max <= 1 && batch.scale !== "percent"
+                ? done
+                : undefined;
+          if (fractions && value > 1)
             throw new UserError(
               `${what}: ${target} ${value} looks like a percent, but this study's values are fractions ` +
-                `${range}; tell ${round(value / 100)}${hint}`,
+                `(${fractions.min}–${fractions.max}); tell ${round(value / 100)}` +
+                " (if its values are percents at chance level, the study needs --scale percent when made)",
             );
         }
       }
