@@ -40,7 +40,13 @@ export function askCommand(): Command {
       const study = await openStudyFile(opts.study);
       try {
         const asked = await study.ask(opts.n, { pendingTimeoutMs: opts.pendingTimeout });
-        const result = asked.map((a) => ({ arch: a.json, predicted: a.predicted, reason: a.reason }));
+        // `again`: handed out before and never told (its worker died): a JSON-driven worker must know
+        const result = asked.map((a) => ({
+          arch: a.json,
+          predicted: a.predicted,
+          reason: a.reason,
+          again: a.again,
+        }));
         const target = study.settings.target;
         print(options, result, () =>
           [
@@ -52,7 +58,7 @@ export function askCommand(): Command {
             ...result.map(
               (a, k) =>
                 `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toPrecision(4)}`}  ${archText(a.arch)}` +
-                (asked[k].again ? "  (asked again: its earlier worker never told)" : ""),
+                (a.again ? "  (asked again: its earlier worker never told)" : ""),
             ),
           ].join("\n"),
         );

@@ -26,7 +26,7 @@ function fails(args: string[], pattern: RegExp): void {
   assert.doesNotMatch(r.err, /at .*\.js:\d+/);
 }
 
-test("study create --import, ask, tell (one and a file), study show --json/--html", () => {
+test("study create --import, ask, tell (one and a file), study show --json/--html", async () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "runs.db");
   const archs = tinySpace().sample(new Rng(3), 30);
@@ -61,10 +61,12 @@ test("study create --import, ask, tell (one and a file), study show --json/--htm
     arch: Record<string, unknown>;
     predicted: number;
     reason: string;
+    again: boolean;
   }[];
   assert.equal(list.length, 5);
   for (const a of list) {
-    assert.deepEqual(Object.keys(a), ["arch", "predicted", "reason"]);
+    assert.deepEqual(Object.keys(a), ["arch", "predicted", "reason", "again"]);
+    assert.equal(a.again, false);
     assert.deepEqual(Object.keys(a.arch), ["layer1", "layer2", "layer3", "layer4", "width"]);
     assert.equal(typeof a.predicted, "number");
     assert.ok(["exploit", "explore"].includes(a.reason));
@@ -74,6 +76,15 @@ test("study create --import, ask, tell (one and a file), study show --json/--htm
   assert.match(one.out, /told 1 result to/);
   const failed = run(["tell", "--study", db, "--arch", JSON.stringify(list[1].arch), "--failed"]);
   assert.equal(failed.code, 0, failed.err);
+  // the three never told are handed out again once pending past the timeout, and --json says so
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const again = run(["ask", "--study", db, "-n", "3", "--pending-timeout", "1s", "--json"]);
+  assert.equal(again.code, 0, again.err);
+  const reissued = JSON.parse(again.out) as { arch: unknown; again: boolean }[];
+  assert.deepEqual(
+    reissued.map((a) => [JSON.stringify(a.arch), a.again]).sort(),
+    list.slice(2).map((a) => [JSON.stringify(a.arch), true]).sort(),
+  );
   writeFileSync(join(dir, "more.csv"), tinyResults(archs.slice(10, 20)));
   const file = run(["tell", "--study", db, "--file", join(dir, "more.csv"), "--json"]);
   assert.equal(file.code, 0, file.err);
