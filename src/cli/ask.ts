@@ -1,11 +1,13 @@
 /** `nas-assay ask`: the next architectures to train, reserved in the study as pending. */
 import { Command, Option } from "commander";
+import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "../study/pending.js";
 import { openStudyFile } from "../study/study-file.js";
 import { archText } from "./arch-text.js";
 import { globals, print } from "./context.js";
 import { integerFlag, parsedBy } from "./flag-values.js";
+import { methodOption } from "./options.js";
 
 export function askCommand(): Command {
   return new Command("ask")
@@ -30,42 +32,50 @@ export function askCommand(): Command {
         // the help shows the default as the flag takes it (24h), not in milliseconds
         .default(DEFAULT_PENDING_TIMEOUT_MS, "24h"),
     )
+    .addOption(
+      methodOption(
+        `the predictor ask refits (default ${DEFAULT_ASK.method}; simulate --method compares them)`,
+        null,
+      ),
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay ask --study runs.db -n 10 --json\n" +
         "  nas-assay ask --study postgresql://worker@db.lab:5432/nas?study=macro8 --pending-timeout 6h",
     )
-    .action(async (opts: { study: string; n: number; pendingTimeout: number }, cmd: Command) => {
-      const options = globals(cmd);
-      const study = await openStudyFile(opts.study);
-      try {
-        const asked = await study.ask(opts.n, { pendingTimeoutMs: opts.pendingTimeout });
-        // `again`: handed out before and never told (its worker died): a JSON-driven worker must know
-        const result = asked.map((a) => ({
-          arch: a.json,
-          predicted: a.predicted,
-          reason: a.reason,
-          again: a.again,
-        }));
-        const target = study.settings.target;
-        print(options, result, () =>
-          [
-            asked.length < opts.n
-              ? asked.length === 0
-                ? `every architecture of ${study.space.name} was suggested before: none left to ask for`
-                : `only ${architectures(asked.length)} of ${study.space.name} ${asked.length === 1 ? "was" : "were"} never suggested before:`
-              : `${architectures(asked.length)} to train (pending in ${study.store.location} until told):`,
-            ...result.map(
-              (a, k) =>
-                `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toPrecision(4)}`}  ${archText(a.arch)}` +
-                (a.again ? "  (asked again: its earlier worker never told)" : ""),
-            ),
-          ].join("\n"),
-        );
-      } finally {
-        await study.close();
-      }
-    });
+    .action(
+      async (opts: { study: string; n: number; pendingTimeout: number; method?: Method }, cmd: Command) => {
+        const options = globals(cmd);
+        const study = await openStudyFile(opts.study, opts.method ? { method: opts.method } : {});
+        try {
+          const asked = await study.ask(opts.n, { pendingTimeoutMs: opts.pendingTimeout });
+          // `again`: handed out before and never told (its worker died): a JSON-driven worker must know
+          const result = asked.map((a) => ({
+            arch: a.json,
+            predicted: a.predicted,
+            reason: a.reason,
+            again: a.again,
+          }));
+          const target = study.settings.target;
+          print(options, result, () =>
+            [
+              asked.length < opts.n
+                ? asked.length === 0
+                  ? `every architecture of ${study.space.name} was suggested before: none left to ask for`
+                  : `only ${architectures(asked.length)} of ${study.space.name} ${asked.length === 1 ? "was" : "were"} never suggested before:`
+                : `${architectures(asked.length)} to train (pending in ${study.store.location} until told):`,
+              ...result.map(
+                (a) =>
+                  `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toPrecision(4)}`}  ${archText(a.arch)}` +
+                  (a.again ? "  (asked again: its earlier worker never told)" : ""),
+              ),
+            ].join("\n"),
+          );
+        } finally {
+          await study.close();
+        }
+      },
+    );
 }
 
 /** "1 architecture", "6 architectures". */

@@ -83,7 +83,10 @@ test("study create --import, ask, tell (one and a file), study show --json/--htm
   const reissued = JSON.parse(again.out) as { arch: unknown; again: boolean }[];
   assert.deepEqual(
     reissued.map((a) => [JSON.stringify(a.arch), a.again]).sort(),
-    list.slice(2).map((a) => [JSON.stringify(a.arch), true]).sort(),
+    list
+      .slice(2)
+      .map((a) => [JSON.stringify(a.arch), true])
+      .sort(),
   );
   writeFileSync(join(dir, "more.csv"), tinyResults(archs.slice(10, 20)));
   const file = run(["tell", "--study", db, "--file", join(dir, "more.csv"), "--json"]);
@@ -142,6 +145,13 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     /option '--scale <scale>' argument 'permille' is invalid\. Allowed choices are fraction, percent/,
   );
   assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  // a graph predictor on a space of choices is refused when asked, not after the random first asks
+  fails(
+    ["ask", "--study", db, "-n", "2", "--method", "gin"],
+    /the method gin reads a cell's graph, but \S+ is a space of choices \(a flat encoding\); use mlp, mlp-ensemble or e2epp/,
+  );
+  fails(["ask", "--study", db, "--method", "foo"], /unknown method "foo"; expected one of/);
+  assert.match(run(["study", "show", "--study", db]).out, /0 done, 0 pending/, "a refused ask reserves nothing");
   fails(
     ["study", "create", "--space", spec, "--study", db, "--target", "val_acc"],
     /runs\.db already exists/,

@@ -11,8 +11,8 @@ export type SpaceName = (typeof SPACE_NAMES)[number];
 export function spaceName(name: string): SpaceName {
   if (!(SPACE_NAMES as readonly string[]).includes(name)) {
     throw new UserError(
-      `unknown space "${name}"; expected one of ${SPACE_NAMES.join(", ")} (a space of your own, from a spec file, ` +
-        "has no benchmark labels: study create, ask/tell and simulate take it)",
+      `unknown space "${name}"; expected one of ${SPACE_NAMES.join(", ")} (this command works on the built-in ` +
+        "benchmark spaces; a space of your own, from a spec file, goes to study create, ask/tell and simulate)",
     );
   }
   return name as SpaceName;

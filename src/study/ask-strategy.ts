@@ -92,6 +92,14 @@ export function askOptions(given: Partial<AskOptions> = {}): AskOptions {
   return o;
 }
 
+/**
+ * Throws UserError when the predictor `method` cannot read `space` (a graph predictor on a space of
+ * choices): said when the study opens, not at the first fit, after the random first asks were trained.
+ */
+export function checkAskMethod<A>(space: ArchitectureSpace<A>, method: Method): void {
+  createPredictor(method, new ArchitecturePool(space)).dispose();
+}
+
 /** An architecture `ask` would hand out, with the predictor's value for it (null before any fit). */
 export interface Suggestion<A> {
   arch: A;

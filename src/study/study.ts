@@ -9,7 +9,14 @@
 import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
-import { type AskOptions, askOptions, maxAskCount, propose, type Told } from "./ask-strategy.js";
+import {
+  type AskOptions,
+  askOptions,
+  checkAskMethod,
+  maxAskCount,
+  propose,
+  type Told,
+} from "./ask-strategy.js";
 import { checkPendingTimeout, DEFAULT_PENDING_TIMEOUT_MS } from "./pending.js";
 import type {
   Direction,
@@ -110,7 +117,9 @@ export class Study<A> {
     const name = (settings.space as { name?: unknown } | null)?.name;
     if (name !== space.name)
       throw new UserError(`${store.location} is a study of the space "${String(name)}", not "${space.name}"`);
-    return new Study(store, space, settings, askOptions(options));
+    const o = askOptions(options);
+    checkAskMethod(space, o.method);
+    return new Study(store, space, settings, o);
   }
 
   /** +1 when higher values are better, −1 for a minimized target: strategies always maximize. */
