@@ -151,7 +151,11 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     /the method gin reads a cell's graph, but \S+ is a space of choices \(a flat encoding\); use mlp, mlp-ensemble or e2epp/,
   );
   fails(["ask", "--study", db, "--method", "foo"], /unknown method "foo"; expected one of/);
-  assert.match(run(["study", "show", "--study", db]).out, /0 done, 0 pending/, "a refused ask reserves nothing");
+  assert.match(
+    run(["study", "show", "--study", db]).out,
+    /0 done, 0 pending/,
+    "a refused ask reserves nothing",
+  );
   fails(
     ["study", "create", "--space", spec, "--study", db, "--target", "val_acc"],
     /runs\.db already exists/,

@@ -37,12 +37,14 @@ export function checkTargetColumn(space: { name: string; columns: readonly strin
 /**
  * Reads every row of `file` for `space` and `target`. Throws UserError for a target named like an
  * architecture column (checkTargetColumn) or an empty file name, BadFileError for a folder, an unreadable file, a missing column,
- * an empty file, or a row whose architecture or value is not valid (naming the line).
+ * an empty file, or a row whose architecture or value is not valid (naming the line). A value
+ * "failed" (any case) is a run that did not finish, unless `failedAllowed` is false (simulate's table).
  */
 export function readResultsFile<A>(
   file: string,
   space: ArchitectureSpace<A>,
   target: string,
+  failedAllowed = true,
 ): ResultRow<A>[] {
   checkTargetColumn(space, target);
   const expected = `expected a results CSV file (the architecture's columns and ${target})`;
@@ -104,14 +106,17 @@ export function readResultsFile<A>(
     }
     const raw = record[target];
     let outcome: Outcome;
-    if (raw.toLowerCase() === "failed") outcome = { failed: true };
+    if (raw.toLowerCase() === "failed" && failedAllowed) outcome = { failed: true };
     else {
       // decimal notation only: Number() reads "0x1F" as 31 and "0b1" as 1
       const value = parseDecimal(raw);
       if (!Number.isFinite(value))
         throw new BadFileError(
           file,
-          `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a decimal number, or "failed" for a run that did not finish`,
+          `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a decimal number` +
+            (failedAllowed
+              ? `, or "failed" for a run that did not finish`
+              : " (a table for simulate needs a value on every row)"),
         );
       outcome = { value };
     }

@@ -47,3 +47,25 @@ test("simulate refuses a table of fractions with a row in percent, naming the ro
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("simulate refuses a failed row with one message (it offered 'failed', then refused it)", async () => {
+  const { dir, spec } = tinyDir();
+  try {
+    const lines = tinyResults(tinySpace().sample(new Rng(6), 20))
+      .trim()
+      .split("\n");
+    lines[3] = lines[3].replace(/,[0-9.]+$/, ",failed");
+    const tableFile = join(dir, "all.csv");
+    writeFileSync(tableFile, `${lines.join("\n")}\n`);
+    await assert.rejects(
+      simulateSeed({ specFile: spec, tableFile, target: "val_acc", budget: 10, batch: 10 }, 0),
+      (e: Error) =>
+        e instanceof UserError &&
+        /all\.csv: line 4: val_acc is "failed"; expected a decimal number \(a table for simulate needs a value on every row\)$/.test(
+          e.message,
+        ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -79,7 +79,7 @@ interface Table<A> {
 /** Reads the spec and the table (distinct architectures; repeated rows are averaged). */
 async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
   const space = await createSpace(readSpaceSpec(spec.specFile));
-  const rows = readResultsFile(spec.tableFile, space, spec.target);
+  const rows = readResultsFile(spec.tableFile, space, spec.target, false);
   const scale = tableScale(
     spec.target,
     rows.flatMap((r) => ("value" in r.outcome ? [{ line: r.line, value: r.outcome.value }] : [])),
