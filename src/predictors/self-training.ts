@@ -174,7 +174,7 @@ export class SelfTrainingPredictor implements Predictor {
 
   /** The students' mean prediction, on the labels' scale. Error before fit or load. */
   predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
-    if (!this.students) throw new Error(`${this.method}: predict before fit`);
+    if (!this.students) throw new Error(`${this.method}: predict before fit, or after dispose`);
     return this.students.predict(ids, onProgress);
   }
 
@@ -185,7 +185,7 @@ export class SelfTrainingPredictor implements Predictor {
 
   /** The student ensemble's model file (the teacher is not needed to predict). */
   save(path: string): void {
-    if (!this.students) throw new Error(`${this.method}: save before fit`);
+    if (!this.students) throw new Error(`${this.method}: save before fit, or after dispose`);
     this.students.save(path);
   }
 }

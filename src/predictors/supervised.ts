@@ -373,7 +373,7 @@ export class SupervisedPredictor implements Predictor {
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
     await initBackend();
     const fitted = this.fitted;
-    if (!fitted) throw new Error("predict() before fit() or load()");
+    if (!fitted) throw new Error("predict() before fit() or load(), or after dispose()");
     checkIds(ids, this.space);
     const scores = await this.scores(fitted.weights, ids, fitted.inputScaling);
     onProgress?.(1);
@@ -382,7 +382,7 @@ export class SupervisedPredictor implements Predictor {
 
   save(path: string): void {
     const fitted = this.fitted;
-    if (!fitted) throw new Error("save() before fit()");
+    if (!fitted) throw new Error("save() before fit(), or after dispose()");
     writeModelFile(path, this.method, this.space, {
       network: this.network.options,
       training: this.training,

@@ -145,7 +145,7 @@ export class SemiSupervisedAssessor implements Predictor {
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
     await initBackend();
     const fitted = this.fitted;
-    if (!fitted) throw new Error("predict() before fit() or load()");
+    if (!fitted) throw new Error("predict() before fit() or load(), or after dispose()");
     checkIds(ids, this.space);
     const scores = await this.scores(fitted.network, fitted.graph, ids, onProgress);
     return Float64Array.from(scores, (score) => calibrate(fitted.calibration, score));
@@ -197,7 +197,7 @@ export class SemiSupervisedAssessor implements Predictor {
 
   save(path: string): void {
     const fitted = this.fitted;
-    if (!fitted) throw new Error("save() before fit()");
+    if (!fitted) throw new Error("save() before fit(), or after dispose()");
     const weights: Record<string, { shape: number[]; data: string }> = {};
     for (const [name, w] of Object.entries(fitted.network.weights())) {
       weights[name] = {
