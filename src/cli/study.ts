@@ -39,9 +39,11 @@ function createCommand(): Command {
     .addOption(
       new Option(
         "--scale <scale>",
-        "an accuracy-like target's scale, when the values told cannot show it (e.g. networks at 1 % " +
-          "accuracy): fraction ([0, 1]) or percent ([0, 100]); default: inferred",
-      ).choices(["fraction", "percent"]),
+        "the values' scale, when the values told or the target's name cannot show it (networks at 1 % " +
+          "accuracy first, an accuracy named top_1): fraction ([0, 1]) or percent ([0, 100]); none: any number " +
+          "(a target named like an accuracy that is none, e.g. recall_latency_ms); default: inferred for " +
+          "accuracy-like names (acc, accuracy, top1, f1, iou, …), any number otherwise",
+      ).choices(["fraction", "percent", "none"]),
     )
     .option(
       "--import <results.csv>",
@@ -59,7 +61,7 @@ function createCommand(): Command {
           study: string;
           target: string;
           minimize?: boolean;
-          scale?: "fraction" | "percent";
+          scale?: "fraction" | "percent" | "none";
           import?: string;
         },
         cmd: Command,

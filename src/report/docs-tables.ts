@@ -365,11 +365,14 @@ function protocolTables(measured: Measured): Block[] {
 }
 
 /**
- * docs/transformer.md: `method` on the issue's protocol (NAS-Bench-101, all test cells), paired by seed
- * against each of `baselines`, beside the goal and its time per seed.
+ * docs/transformer.md: `method` on the issue's protocol (`space`'s budgets, all test cells), paired by
+ * seed against each of `baselines`, beside the goal and its time per seed.
  */
-function pairedProtocolTable(method: string, baselines: string[]): (measured: Measured) => Block[] {
-  const space = "nb101";
+function pairedProtocolTable(
+  method: string,
+  baselines: string[],
+  space: "nb101" | "nb201" = "nb101",
+): (measured: Measured) => Block[] {
   return (measured) => [
     table(
       [
@@ -510,6 +513,11 @@ export const DOCS_TABLES: { file: string; regions: Record<string, (measured: Mea
       "transformer-self-training-protocol": pairedProtocolTable("transformer-self-training", [
         "transformer-ensemble",
       ]),
+      "transformer-self-training-protocol-nb201": pairedProtocolTable(
+        "transformer-self-training",
+        ["transformer-ensemble"],
+        "nb201",
+      ),
     },
   },
 ];

@@ -21,10 +21,10 @@ export interface StudySettings {
   target: string;
   direction: Direction;
   /**
-   * Scale of an accuracy-like target: "fraction" ([0, 1]), "percent" ([0, 100]) or "auto" (inferred
-   * from the values told; see tell-rules.ts). Absent in files made before it existed: "auto".
+   * Scale of the values: "fraction" ([0, 1]), "percent" ([0, 100]), "none" (any number: no accuracy)
+   * or "auto" (inferred from the values told, for accuracy-like names; see tell-rules.ts). Absent in files made before it existed: "auto".
    */
-  scale?: "fraction" | "percent" | "auto";
+  scale?: "fraction" | "percent" | "auto" | "none";
   /** Seed of the study's random choices (each ask derives its own from it). */
   seed: number;
   /** ISO 8601, UTC. */

@@ -51,11 +51,11 @@ async function refusedWithoutFile(
   }
 }
 
-test("study create refuses a scale for a target that is not an accuracy, and leaves no file", async () => {
+test("study create refuses an unknown scale, and leaves no file", async () => {
   await refusedWithoutFile(
     "loss.db",
-    () => ({ target: "loss", scale: "percent" }),
-    /a scale \(percent\) is for accuracy-like targets/,
+    () => ({ target: "loss", scale: "permille" as never }),
+    /the scale must be fraction, percent, none or auto, got "permille"/,
   );
 });
 

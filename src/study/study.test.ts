@@ -199,10 +199,46 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
   await percent.tell(archs[0], 91);
   await percent.tell(archs[1], 0.9);
   await assert.rejects(percent.tell(archs[2], 100.5), /expected a percent in \[0, 100\]/);
-  assert.throws(
-    () => Study.settings({ spec: TINY_SPEC, target: "latency_ms", scale: "percent" }),
-    /a scale \(percent\) is for accuracy-like targets/,
+});
+
+test("the scale given overrides the target's name both ways: an accuracy named score, a latency named recall_latency_ms", async () => {
+  const archs = tinySpace().sample(new Rng(8), 4);
+  // not accuracy-like by name ("score"): without a scale any number goes in (0.81, then 93.1 became the best)
+  const named = await tinyStudy("score", "maximize", "fraction");
+  await named.tell(archs[0], 0.81);
+  await assert.rejects(
+    named.tell(archs[1], 93.1),
+    /score 93\.1 is not an accuracy; expected a fraction in \[0, 1\]/,
   );
+  // accuracy-like by name, but no accuracy: --scale none takes any number
+  const auto = await tinyStudy("recall_latency_ms", "minimize");
+  await assert.rejects(
+    auto.tell(archs[0], 250),
+    /recall_latency_ms 250 is not an accuracy; .*\(if recall_latency_ms is no accuracy, make the study with --scale none\)/,
+  );
+  const none = await tinyStudy("recall_latency_ms", "minimize", "none");
+  await none.tell(archs[0], 250);
+  await none.tell(archs[1], 0.5);
+  assert.equal((await none.best())?.value, 0.5);
+  assert.throws(
+    () => Study.settings({ spec: TINY_SPEC, target: "loss", scale: "permille" as never }),
+    /fraction, percent, none or auto/,
+  );
+});
+
+test("a minimized error rate in percent refuses a fraction below its range (read as a percent, it became the best)", async () => {
+  const archs = tinySpace().sample(new Rng(9), 5);
+  const study = await tinyStudy("top1_err", "minimize");
+  for (const [k, value] of [25, 30, 28].entries()) await study.tell(archs[k], value);
+  await assert.rejects(
+    study.tell(archs[3], 0.12),
+    /top1_err 0\.12 looks like a fraction, .*\(25–30\); tell 12/,
+  );
+  assert.equal((await study.best())?.value, 25);
+  // maximized, a value of 1 % or less far below the range is a network at chance level: kept
+  const accuracy = await tinyStudy("top1");
+  for (const [k, value] of [75, 70, 72].entries()) await accuracy.tell(archs[k], value);
+  assert.deepEqual(await accuracy.tell(archs[3], 0.12), { written: 1, skipped: 0 });
 });
 
 test("a percent value far from a study of spread fractions is refused (it became the study's best)", async () => {

@@ -27,7 +27,7 @@ import type {
   TrialReason,
   TrialResult,
 } from "./store.js";
-import { accuracyLike, type BatchScale, tableScale, tellCheck, type ValueScale } from "./tell-rules.js";
+import { type BatchScale, tableScale, tellCheck, type ValueScale } from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
@@ -95,12 +95,10 @@ export class Study<A> {
     const seed = given.seed ?? 0;
     if (!Number.isSafeInteger(seed)) throw new UserError(`the study's seed must be an integer, got ${seed}`);
     const scale = given.scale ?? "auto";
-    if (!["fraction", "percent", "auto"].includes(scale))
-      throw new UserError(`the scale must be fraction, percent or auto, got "${scale}"`);
-    if (scale !== "auto" && !accuracyLike(target))
-      throw new UserError(
-        `a scale (${scale}) is for accuracy-like targets (a word acc or accuracy, top1, top5, precision, recall, f1, auc, iou in the name); "${target}" takes any number`,
-      );
+    if (!["fraction", "percent", "auto", "none"].includes(scale))
+      throw new UserError(`the scale must be fraction, percent, none or auto, got "${scale}"`);
+    // fraction/percent on any name (an accuracy the name does not show: top_1, "val"), none on any name
+    // (a latency named recall_ms): the scale given overrides what the name suggests
     return { space: given.spec, target, direction, scale, seed, createdAt: new Date().toISOString() };
   }
 
@@ -291,6 +289,7 @@ export class Study<A> {
         (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
         this.settings.scale ?? "auto",
         batch,
+        this.settings.direction,
       ),
     );
   }

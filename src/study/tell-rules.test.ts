@@ -57,6 +57,13 @@ test("accuracy-like targets are told by their words, not by substrings", () => {
     "mIoU",
     "F1",
     "roc_auc",
+    "top_1",
+    "top1acc",
+    "valacc",
+    "meanIoU",
+    "f1score",
+    "AUROC",
+    "mAP",
   ])
     assert.equal(accuracyLike(name), true, name);
   // a MACs count and an accelerator's latency were refused as "not an accuracy" (the name held "acc")

@@ -5,7 +5,10 @@
  *
  * - Scale (accuracy-like targets only, i.e. a target name with a word "acc"/"accuracy" (or "acc1" …),
  *   "top1"/"top5", "precision", "recall", "f1", "auc" or "iou"; words split at anything but letters and
- *   digits and at camelCase: "val_acc", "testAccuracy", "top-1 acc", not "maccs" or "accel_latency"). A study made with an explicit scale takes values in [0, 1]
+ *   digits and at camelCase: "val_acc", "testAccuracy", "top-1 acc", not "maccs" or "accel_latency"; a
+ *   study made with `fraction` or `percent` applies them to any name, one made with `none` to none).
+ *   Minimized (an error rate), a value of 1 or less below a percent study's range is refused too: its
+ *   chance level is near 100 %, and a fraction read as a percent would become the study's best. A study made with an explicit scale takes values in [0, 1]
  *   (`fraction`) or [0, 100] (`percent`) and nothing else. Otherwise (`auto`) values must lie in
  *   [0, 100], and a value is refused when, read on the other scale, it falls among the study's values
  *   (within 0.05, or 5 points, of their range): 93.1 told to a study of 0.84–0.94, or 0.931 told to a
@@ -31,11 +34,16 @@ import { UserError } from "../errors.js";
 import type { RecordCheck, Trial, TrialResult } from "./store.js";
 
 /** A word of an accuracy-like target's name; "top-1" is split by the dash, hence its own pattern. */
-const ACCURACY_WORD = /^(acc(uracy)?\d*|top[15]|precision|recall|f1|auc|m?iou)$/;
-const TOP_K = /(^|[^a-z0-9])top-[15]($|[^0-9])/i;
+const ACCURACY_WORD =
+  /^([a-z]*acc(uracy)?\d*|top[15][a-z]*|precision|recall|f1[a-z]*|auc|auroc|[a-z]*iou|map)$/;
+const TOP_K = /(^|[^a-z0-9])top[-_ ][15]($|[^0-9])/i;
 
-/** The scale of an accuracy-like target: declared when the study was made, or inferred (`auto`). */
-export type ValueScale = "fraction" | "percent" | "auto";
+/**
+ * The scale of a study's values: declared when the study was made (`fraction`, `percent`; `none` for a
+ * target that is no accuracy whatever its name), or inferred (`auto`: the scale rules apply to
+ * accuracy-like names only).
+ */
+export type ValueScale = "fraction" | "percent" | "auto" | "none";
 
 /** Whether values of this target are accuracies (fraction or percent), so that the scale rule applies. */
 export function accuracyLike(target: string): boolean {
@@ -114,8 +122,10 @@ export function tellCheck(
   describe: Describe,
   scale: ValueScale = "auto",
   batch: BatchScale = { scale: "auto" },
+  direction: "maximize" | "minimize" = "maximize",
 ): RecordCheck {
-  const percentOrFraction = accuracyLike(target);
+  const percentOrFraction =
+    scale === "none" ? false : scale === "fraction" || scale === "percent" ? true : accuracyLike(target);
   return (result, { existing, done, before }) => {
     const what = describe(result);
     if ("value" in result.outcome) {
@@ -131,7 +141,7 @@ export function tellCheck(
                 ? `a fraction in [0, 1] (this study's scale)${value <= 100 ? `; tell ${round(value / 100)}` : ""}`
                 : scale === "percent"
                   ? "a percent in [0, 100] (this study's scale)"
-                  : "a fraction in [0, 1] or a percent in [0, 100]"),
+                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, make the study with --scale none)`),
           );
         if (scale === "auto") {
           // the percents this value is compared with: the study's, and its own batch's (read whole)
@@ -141,7 +151,10 @@ export function tellCheck(
           ];
           const low = Math.min(...percents);
           const high = Math.max(...percents);
-          if (percents.length > 0 && value <= 1 && value * 100 >= low - 5 && value * 100 <= high + 5)
+          // a chance-level accuracy (≤ 1 %) is the worst of a maximized study; minimized (an error rate,
+          // whose chance level is near 100 %), a fraction read as a percent would become the best
+          const belowRange = direction === "minimize" || value * 100 >= low - 5;
+          if (percents.length > 0 && value <= 1 && belowRange && value * 100 <= high + 5)
             throw new UserError(
               `${what}: ${target} ${value} looks like a fraction, but this study's values are percents ` +
                 `(${low}–${high}); tell ${round(value * 100)}` +
