@@ -3,17 +3,17 @@
  * on another scale than the study's so far, and a second, different value for an architecture already
  * told. The rules, as users see them:
  *
- * - Scale (accuracy-like targets only, i.e. a target name with a word "acc"/"accuracy" (or "acc1" …),
- *   "top1"/"top5", "precision", "recall", "f1", "auc" or "iou"; words split at anything but letters and
+ * - Scale (accuracy-like targets only, i.e. a target name with a word "acc"/"accuracy" (or ending so:
+ *   "valacc", "acc1"), "top1"/"top5", "precision", "recall", "f1…", "auc", "auroc", "…iou" or "map"; words split at anything but letters and
  *   digits and at camelCase: "val_acc", "testAccuracy", "top-1 acc", not "maccs" or "accel_latency"; a
  *   study made with `fraction` or `percent` applies them to any name, one made with `none` to none).
- *   Minimized (an error rate), a value of 1 or less below a percent study's range is refused too: its
- *   chance level is near 100 %, and a fraction read as a percent would become the study's best. A study made with an explicit scale takes values in [0, 1]
- *   (`fraction`) or [0, 100] (`percent`) and nothing else. Otherwise (`auto`) values must lie in
- *   [0, 100], and a value is refused when, read on the other scale, it falls among the study's values
- *   (within 0.05, or 5 points, of their range): 93.1 told to a study of 0.84–0.94, or 0.931 told to a
- *   study of 60–94 %. The study is in percent once it holds a value above 1. A value of 1 or less in a
- *   percent study that does not fall among its values is kept: networks at chance level on 100 or
+ *   A study made with an explicit scale takes values in [0, 1] (`fraction`) or [0, 100] (`percent`) and
+ *   nothing else. Otherwise (`auto`) values must lie in [0, 100], and a value of 1 or less is refused
+ *   when, read as a percent, it falls among a percent study's values (within 5 points of their range:
+ *   0.931 told to a study of 60–94 %; minimized, an error rate, anywhere below the range too: its chance
+ *   level is near 100 %, and a fraction read as a percent would become the study's best). The study is
+ *   in percent once it holds a value above 1. A value of 1 or less in a maximized percent study that
+ *   does not fall among its values is kept: networks at chance level on 100 or
  *   more classes score 1 % or less (NAS-Bench-201 has such cells), so no value-only rule can tell
  *   every fraction from every percent; `--scale` settles it. The other way round values settle more: a
  *   value above 1 told to a study whose values are all 1 or less is refused wherever it falls (45 told to
