@@ -5,7 +5,7 @@ import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "../study/pending.js";
 import { openStudyFile } from "../study/study-file.js";
 import { archText } from "./arch-text.js";
-import { globals, print } from "./context.js";
+import { globalsWithoutData, print } from "./context.js";
 import { integerFlag, parsedBy } from "./flag-values.js";
 import { methodOption } from "./options.js";
 
@@ -45,7 +45,7 @@ export function askCommand(): Command {
     )
     .action(
       async (opts: { study: string; n: number; pendingTimeout: number; method?: Method }, cmd: Command) => {
-        const options = globals(cmd);
+        const options = globalsWithoutData(cmd);
         const study = await openStudyFile(opts.study, opts.method ? { method: opts.method } : {});
         try {
           const asked = await study.ask(opts.n, { pendingTimeoutMs: opts.pendingTimeout });

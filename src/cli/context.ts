@@ -1,6 +1,7 @@
 /** What every command shares: global flags, loading the space, printing results and notes. */
 import type { Command } from "commander";
 import { type DataDir, dataDir } from "../data/locations.js";
+import { UserError } from "../errors.js";
 import { Nb101Space } from "../spaces/nb101/space.js";
 
 export interface GlobalOptions {
@@ -12,6 +13,26 @@ export interface GlobalOptions {
 export function globals(command: Command): GlobalOptions & { dataDir: DataDir } {
   const opts = command.optsWithGlobals<GlobalOptions>();
   return { ...opts, dataDir: dataDir(opts.data) };
+}
+
+/**
+ * The global flags of a command that reads no benchmark data (a study holds its own space; a table
+ * or results file is named by its own flag). `--data` there would do nothing, and a flag that is
+ * silently ignored reads as if it worked, so it is refused.
+ * @throws UserError when `--data` was given on the command line ($NAS_ASSAY_DATA is a setting of the
+ *   environment, not of this command, and is not refused).
+ */
+export function globalsWithoutData(command: Command): GlobalOptions {
+  const opts = command.optsWithGlobals<GlobalOptions>();
+  if (opts.data !== undefined) {
+    const path: string[] = [];
+    for (let c: Command | null = command; c?.parent; c = c.parent) path.unshift(c.name());
+    throw new UserError(
+      `--data is not read by \`nas-assay ${path.join(" ")}\` (it names benchmark data for the built-in spaces; ` +
+        "this command reads its space from the study or spec file): drop it",
+    );
+  }
+  return opts;
 }
 
 /** A note for people (stderr); silent under --json so machines read clean output. */

@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { queueAddress } from "../queue/address.js";
 import { queueStatus } from "../queue/status.js";
-import { globals, print } from "./context.js";
+import { globalsWithoutData, print } from "./context.js";
 import { queueOption } from "./queue-options.js";
 
 const EXAMPLE = "nas-assay queue status --queue redis://queue-host:6379";
@@ -13,7 +13,7 @@ export function queueCommand(): Command {
     .addOption(queueOption().env("NAS_ASSAY_QUEUE").makeOptionMandatory())
     .addHelpText("after", `\nExample:\n  ${EXAMPLE}`)
     .action(async (opts: { queue: string }, cmd: Command) => {
-      const options = globals(cmd);
+      const options = globalsWithoutData(cmd);
       const s = await queueStatus(queueAddress(opts.queue));
       print(options, s, () =>
         [

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { checkOutputFile, checkOutputFolder, HTML_PAGE } from "../data/output-path.js";
 import { UserError } from "../errors.js";
 import { writeReportFromFiles } from "../report/from-files.js";
-import { globals, print } from "./context.js";
+import { globalsWithoutData, print } from "./context.js";
 
 export function reportCommand(): Command {
   return new Command("report")
@@ -25,7 +25,7 @@ export function reportCommand(): Command {
     )
     .action(
       async (paths: string[], opts: { out: string; readme?: string; figures?: string }, cmd: Command) => {
-        const options = globals(cmd);
+        const options = globalsWithoutData(cmd);
         if (opts.figures && !opts.readme) throw new UserError("--figures goes with --readme");
         checkOutputFile(
           opts.out,

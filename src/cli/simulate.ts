@@ -6,7 +6,7 @@ import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
-import { globals, print } from "./context.js";
+import { globalsWithoutData, print } from "./context.js";
 import { integerFlag, nonEmptyFlag } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
@@ -60,7 +60,7 @@ export function simulateCommand(): Command {
       },
       cmd: Command,
     ) => {
-      const options = globals(cmd);
+      const options = globalsWithoutData(cmd);
       if (opts.plot !== undefined)
         checkOutputFile(opts.plot, "--plot", SVG_DRAWING, [
           { flag: "--table", path: opts.table },

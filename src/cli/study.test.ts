@@ -150,7 +150,19 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     ["ask", "--study", db, "-n", "2", "--method", "gin"],
     /the method gin reads a cell's graph, but \S+ is a space of choices \(a flat encoding\); use mlp, mlp-ensemble or e2epp/,
   );
+  // named as asked: self-training builds transformers, but the user asked for self-training
+  fails(
+    ["ask", "--study", db, "-n", "2", "--method", "transformer-self-training"],
+    /the method transformer-self-training reads a cell's graph/,
+  );
   fails(["ask", "--study", db, "--method", "foo"], /unknown method "foo"; expected one of/);
+  // a study holds its space: --data would be silently ignored, so it is refused
+  for (const command of [
+    ["ask", "--study", db],
+    ["tell", "--study", db, "--file", spec],
+    ["study", "show", "--study", db],
+  ])
+    fails(["--data", dir, ...command], /--data is not read by `nas-assay (ask|tell|study show)`.*drop it/);
   assert.match(
     run(["study", "show", "--study", db]).out,
     /0 done, 0 pending/,

@@ -6,7 +6,7 @@ import { toHtml } from "../report/html.js";
 import { createStudyFile, openStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
 import { archText } from "./arch-text.js";
-import { globals, print } from "./context.js";
+import { globalsWithoutData, print } from "./context.js";
 import { nonEmptyFlag } from "./flag-values.js";
 
 export function studyCommand(): Command {
@@ -66,7 +66,7 @@ function createCommand(): Command {
         },
         cmd: Command,
       ) => {
-        const options = globals(cmd);
+        const options = globalsWithoutData(cmd);
         const { study, imported } = await createStudyFile({
           study: opts.study,
           specFile: opts.space,
@@ -113,7 +113,7 @@ function showCommand(): Command {
     .option("--html <page.html>", "also write an HTML page with the plots")
     .addHelpText("after", "\nExamples:\n  nas-assay study show --study runs.db --html runs.html")
     .action(async (opts: { study: string; html?: string }, cmd: Command) => {
-      const options = globals(cmd);
+      const options = globalsWithoutData(cmd);
       if (opts.html !== undefined)
         checkOutputFile(opts.html, "--html", HTML_PAGE, [{ flag: "--study", path: opts.study }]);
       const study = await openStudyFile(opts.study);

@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
-import { globals, print } from "./context.js";
+import { globalsWithoutData, print } from "./context.js";
 import { nonEmptyFlag, realFlag } from "./flag-values.js";
 
 const number = realFlag({});
@@ -40,7 +40,7 @@ export function tellCommand(): Command {
         opts: { study: string; arch?: string; value?: number; failed?: boolean; file?: string },
         cmd: Command,
       ) => {
-        const options = globals(cmd);
+        const options = globalsWithoutData(cmd);
         if (opts.file === undefined && opts.arch === undefined)
           throw new UserError("tell needs --arch with --value (or --failed), or --file results.csv");
         if (opts.arch !== undefined && opts.value === undefined && !opts.failed)

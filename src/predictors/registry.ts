@@ -1,6 +1,6 @@
 /** The predictors nas-assay offers, by method name. */
 import { BadFileError, UserError } from "../errors.js";
-import type { SearchSpace } from "../spaces/search-space.js";
+import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import type { AssessorOptions } from "./assessor/options.js";
 import { type CellInput, requireCellInputs } from "./cell-inputs.js";
@@ -180,6 +180,9 @@ export function createPredictor(
   options: Partial<AssessorOptions> = {},
   extras: PredictorExtras = {},
 ): Predictor {
+  // said under the name the user gave (a self-training or ensemble method builds transformers, whose
+  // own refusal would name "transformer")
+  if (GRAPH_READERS.has(singleMethod(method))) graphEncoding(space, method);
   const ensemble = ENSEMBLES[method];
   const member = ensemble?.member ?? method;
   const given = Object.keys(options);
@@ -200,6 +203,22 @@ export function createPredictor(
     return new EnsemblePredictor(method, space, members);
   }
   return createSingle(method, space, options, {}, inputs);
+}
+
+/** The single methods whose networks read a cell's graph (a matrix encoding), not a flat encoding. */
+const GRAPH_READERS: ReadonlySet<Method> = new Set<Method>([
+  "ssa",
+  "ssa-noae",
+  "peephole",
+  "gin",
+  "transformer",
+]);
+
+/** The single method a method's models are made of (itself for a single method). */
+function singleMethod(method: Method): Method {
+  const teacher = SELF_TRAINED[method];
+  if (teacher) return singleMethod(teacher);
+  return ENSEMBLES[method]?.member ?? method;
 }
 
 /** The same members under another method name (the name model files record). */

@@ -125,6 +125,11 @@ test("tell refuses what would corrupt the study, and ignores the same value told
   await assert.rejects(study.tell([5, 0, 0, 0, 0], 0.9), /the architecture is not an architecture of tiny/);
   await assert.rejects(study.tell(a, Number.NaN), /the value NaN is not a finite number/);
   await assert.rejects(study.tell(a, Number.POSITIVE_INFINITY), /the value Infinity is not a finite number/);
+  // from JavaScript or parsed JSON, a value may come as text: named as text, not shown as if a number
+  await assert.rejects(
+    study.tell(a, { value: "0.9" } as unknown as number),
+    /the value "0\.9" is a string; expected a finite number/,
+  );
   await assert.rejects(
     study.tell(a, 150),
     /val_acc 150 is not an accuracy; expected a fraction in \[0, 1\] or a percent/,

@@ -131,7 +131,11 @@ export function tellCheck(
     if ("value" in result.outcome) {
       const value = result.outcome.value;
       if (typeof value !== "number" || !Number.isFinite(value))
-        throw new UserError(`${what}: the value ${value} is not a finite number`);
+        throw new UserError(
+          typeof value === "number"
+            ? `${what}: the value ${value} is not a finite number`
+            : `${what}: the value ${JSON.stringify(value) ?? String(value)} is a ${value === null ? "null" : typeof value}; expected a finite number`,
+        );
       if (percentOrFraction) {
         const top = scale === "fraction" ? 1 : 100;
         if (value < 0 || value > top)

@@ -27,8 +27,11 @@ export interface CellLimits {
 /**
  * Reads a cell from any accepted form: `{matrix, ops}` with matrix as nested arrays or a row-major
  * 0/1 string and ops as an array or comma-separated string, a `[matrix, ops]` pair, or JSON text of these.
+ * With `exactKeys`, an object with any key besides `matrix` and `ops` is refused (InvalidCellError
+ * "format"): what a user typed (`--arch`, a library `tell`) may hold a misspelt or misplaced field, which
+ * must not be dropped in silence; code that passes its own richer cell objects leaves it off.
  */
-export function parseCell(input: unknown): VertexCell {
+export function parseCell(input: unknown, exactKeys = false): VertexCell {
   let value = input;
   if (typeof value === "string") {
     try {
@@ -40,6 +43,12 @@ export function parseCell(input: unknown): VertexCell {
   if (Array.isArray(value) && value.length === 2) return cellFromParts(value[0], value[1]);
   if (value !== null && typeof value === "object" && "matrix" in value && "ops" in value) {
     const v = value as { matrix: unknown; ops: unknown };
+    const extra = exactKeys ? Object.keys(v).filter((k) => k !== "matrix" && k !== "ops") : [];
+    if (extra.length > 0)
+      throw new InvalidCellError(
+        "format",
+        `unknown key${extra.length > 1 ? "s" : ""} ${extra.map((k) => JSON.stringify(k)).join(", ")}; a cell has only "matrix" and "ops"`,
+      );
     return cellFromParts(v.matrix, v.ops);
   }
   throw new InvalidCellError("format", 'expected an object with "matrix" and "ops", or a [matrix, ops] pair');

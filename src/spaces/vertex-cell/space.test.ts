@@ -197,6 +197,9 @@ test("pruning and validity follow the spec's limits and ops, with clear errors",
   );
   const full = Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => (j > i ? 1 : 0)));
   assert.equal(rule({ matrix: full, ops: ["input", "conv", "conv", "pool", "output"] }), "max-edges");
+  // a key besides matrix and ops (a misspelt or misplaced field) is refused, not dropped
+  assert.equal(rule({ matrix: "0110000100000000", ops: "input,conv,pool,output", value: 0.9 }), "format");
+  assert.equal(rule('{"matrix":"0110000100000000","ops":"input,conv,pool,output","op":[]}'), "format");
   // a dangling vertex is pruned away
   const dangling = space.fromJSON({ matrix: "0110000100000000", ops: "input,conv,pool,output" });
   assert.deepEqual(dangling, {

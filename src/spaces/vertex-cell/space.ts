@@ -183,9 +183,11 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
   /**
    * Any accepted form — `{ matrix, ops }` (matrix as nested 0/1 arrays or a row-major 0/1 string, ops as
    * a list or comma-separated), a `[matrix, ops]` pair, or JSON text of these — validated and pruned.
+   * An object with a key besides `matrix` and `ops` is refused (InvalidCellError), as `choices` refuses
+   * a key that is not a decision.
    */
   fromJSON(value: unknown): VertexCell {
-    return this.prunedCell(pruneCell(parseCell(value), this.limits));
+    return this.prunedCell(pruneCell(parseCell(value, true), this.limits));
   }
 
   fromRow(row: Readonly<Record<string, string>>): VertexCell {
