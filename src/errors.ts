@@ -55,3 +55,19 @@ export function oneLineMessage(error: UserError): string {
   const showBreaks = (text: string) => text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
   return error instanceof UserErrors ? error.problems.map(showBreaks).join("\n") : showBreaks(error.message);
 }
+
+/**
+ * Refuses the keys of a caller's options object that the function does not read: from JavaScript a
+ * misspelt or guessed option (`minimize: true` where the option is `direction: "minimize"`) would
+ * otherwise be dropped in silence and the call would do something else than asked. `what` names the
+ * object in the message.
+ * @throws UserError naming the unknown keys and the known ones.
+ */
+export function refuseUnknownKeys(given: object, known: readonly string[], what: string): void {
+  const unknown = Object.keys(given).filter((k) => !known.includes(k));
+  if (unknown.length > 0)
+    throw new UserError(
+      `${what}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")}; ` +
+        `expected ${known.join(", ")}`,
+    );
+}

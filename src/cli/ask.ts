@@ -62,7 +62,8 @@ export function askCommand(): Command {
               asked.length < opts.n
                 ? asked.length === 0
                   ? `every architecture of ${study.space.name} was suggested before: none left to ask for`
-                  : `only ${architectures(asked.length)} of ${study.space.name} ${asked.length === 1 ? "was" : "were"} never suggested before:`
+                  : `only ${architectures(asked.length)} of ${study.space.name} ${asked.length === 1 ? "is" : "are"} left to ask for` +
+                    ` (never suggested before, or asked before and never told):`
                 : `${architectures(asked.length)} to train (pending in ${study.store.location} until told):`,
               ...result.map(
                 (a) =>

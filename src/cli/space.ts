@@ -5,7 +5,7 @@ import { UserError } from "../errors.js";
 import { loadSpaceSpec } from "../spaces/kinds.js";
 import { loadSpace, SPACE_NAMES, type SpaceName } from "../spaces/registry.js";
 import { summariseSpace } from "../spaces/summary.js";
-import { globals, note, print } from "./context.js";
+import { globals, globalsWithoutData, note, print } from "./context.js";
 
 export function spaceCommand(): Command {
   return new Command("space")
@@ -18,13 +18,14 @@ export function spaceCommand(): Command {
       "\nExamples:\n  nas-assay space nb101 --json\n  nas-assay --data ../shared/data space nb201\n  nas-assay space docs/spaces/macro8.json --json",
     )
     .action(async (name: string, _opts, command: Command) => {
-      const options = globals(command);
-      const onNote = (t: string) => note(options, t);
       // any existing file is a spec, as study create --space and simulate --space read it
-      const summary =
-        name.toLowerCase().endsWith(".json") || existsSync(name)
-          ? summariseSpace(await loadSpaceSpec(name, { onNote }))
-          : (await loadSpace(builtInName(name), options.dataDir, onNote)).summary();
+      const specFile = name.toLowerCase().endsWith(".json") || existsSync(name);
+      // a spec file holds its space: --data (benchmark data of the built-in spaces) would be ignored
+      const options = specFile ? globalsWithoutData(command) : globals(command);
+      const onNote = (t: string) => note(options, t);
+      const summary = specFile
+        ? summariseSpace(await loadSpaceSpec(name, { onNote }))
+        : (await loadSpace(builtInName(name), globals(command).dataDir, onNote)).summary();
       print(options, summary, () =>
         Object.entries(summary)
           .map(([k, v]) => `${k.padEnd(18)} ${typeof v === "object" ? JSON.stringify(v) : v}`)

@@ -163,6 +163,7 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     ["study", "show", "--study", db],
   ])
     fails(["--data", dir, ...command], /--data is not read by `nas-assay (ask|tell|study show)`.*drop it/);
+  fails(["--data", dir, "space", spec], /--data is not read by `nas-assay space`/);
   assert.match(
     run(["study", "show", "--study", db]).out,
     /0 done, 0 pending/,

@@ -12,8 +12,10 @@
  *
  * Values here are "higher is better" (a minimized target is negated by the caller).
  */
+
+import { refuseUnknownKeys, UserError } from "../errors.js";
 import { usePredictor } from "../predictors/predictor.js";
-import { createPredictor, type Method } from "../predictors/registry.js";
+import { createPredictor, METHODS, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { chooseByNeighbourhood, type NeighbourhoodOptions } from "../search/neighbourhood.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
@@ -75,20 +77,41 @@ const SPREAD_DRAWS = 100;
 /** Key part of the generator of those draws (apart from the neighbourhood rule's). */
 const SPREAD_KEY = 0x5bd1;
 
-/** Checks options given by a caller, filling the rest from the defaults (RangeError when out of range). */
+/**
+ * Checks options given by a caller, filling the rest from the defaults. Throws UserError for an unknown
+ * option (a misspelt one would be dropped in silence), a value of the wrong type or out of range.
+ */
 export function askOptions(given: Partial<AskOptions> = {}): AskOptions {
+  refuseUnknownKeys(given, Object.keys(DEFAULT_ASK), "ask options");
+  if (given.neighbourhood !== undefined)
+    refuseUnknownKeys(given.neighbourhood, ["weight", "draws", "candidates"], "ask options' neighbourhood");
   const o = {
     ...DEFAULT_ASK,
     ...given,
     neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...given.neighbourhood },
   };
+  if (!(METHODS as readonly unknown[]).includes(o.method))
+    throw new UserError(
+      `ask options: unknown method ${JSON.stringify(o.method)}; expected one of ${METHODS.join(", ")}`,
+    );
   for (const name of ["initial", "candidates", "spare"] as const)
     if (!Number.isInteger(o[name]) || o[name] < 1)
-      throw new RangeError(`${name} must be a positive integer, got ${o[name]}`);
+      throw new UserError(`ask options: ${name} must be a positive integer, got ${JSON.stringify(o[name])}`);
   if (o.initial < 2)
-    throw new RangeError(`initial must be at least 2 (a predictor needs two values), got ${o.initial}`);
-  if (!(o.exploration >= 0 && o.exploration <= 1))
-    throw new RangeError(`exploration must be in [0, 1], got ${o.exploration}`);
+    throw new UserError(
+      `ask options: initial must be at least 2 (a predictor needs two values), got ${o.initial}`,
+    );
+  if (!(typeof o.exploration === "number" && o.exploration >= 0 && o.exploration <= 1))
+    throw new UserError(
+      `ask options: exploration must be a number in [0, 1], got ${JSON.stringify(o.exploration)}`,
+    );
+  if (typeof o.spread !== "boolean")
+    throw new UserError(`ask options: spread must be true or false, got ${JSON.stringify(o.spread)}`);
+  for (const [name, value] of Object.entries(o.neighbourhood))
+    if (!(typeof value === "number" && Number.isFinite(value) && value >= 0))
+      throw new UserError(
+        `ask options' neighbourhood: ${name} must be a number ≥ 0, got ${JSON.stringify(value)}`,
+      );
   return o;
 }
 

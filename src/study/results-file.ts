@@ -30,8 +30,15 @@ export function checkTargetColumn(space: { name: string; columns: readonly strin
   if (space.columns.includes(target))
     throw new UserError(
       `the target "${target}" is also a column of ${space.name}'s architectures (${space.columns.join(", ")}); ` +
-        "a results file cannot hold both: name the value otherwise (e.g. val_acc)",
+        `a results file cannot hold both: name the value otherwise (e.g. ${suggestion(space.columns, target)})`,
     );
+}
+
+/** A target name that is none of the columns: val_acc, else the target with a suffix. */
+function suggestion(columns: readonly string[], target: string): string {
+  for (const name of ["val_acc", `${target}_value`, `${target}_result`])
+    if (!columns.includes(name)) return name;
+  return `${target}_${columns.length}`;
 }
 
 /**

@@ -17,7 +17,7 @@ import { readResultsFile } from "./results-file.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import { Study } from "./study.js";
 import { TableSpace } from "./table-space.js";
-import { tableScale, type ValueScale } from "./tell-rules.js";
+import { checkTableValues, type ValueScale } from "./tell-rules.js";
 
 const SIMULATE_WORKER = new URL("./simulate-worker.js", import.meta.url);
 
@@ -72,7 +72,7 @@ interface Table<A> {
   /** Values on the user's scale, by table position. */
   values: Float64Array;
   byKey: Map<string, number>;
-  /** The values' scale, read from the whole table (tableScale). */
+  /** The values' scale, read from the whole table (checkTableValues). */
   scale: ValueScale;
 }
 
@@ -80,10 +80,13 @@ interface Table<A> {
 async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
   const space = await createSpace(readSpaceSpec(spec.specFile));
   const rows = readResultsFile(spec.tableFile, space, spec.target, false);
-  const scale = tableScale(
+  // the values an import into a new study takes, no others: a fraction among percents would be read
+  // as a cell at chance level, a percent among fractions as the table's best
+  const scale = checkTableValues(
     spec.target,
     rows.flatMap((r) => ("value" in r.outcome ? [{ line: r.line, value: r.outcome.value }] : [])),
     (line) => `${spec.tableFile} line ${line}`,
+    spec.minimize ? "minimize" : "maximize",
   );
   const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
   for (const row of rows) {

@@ -67,6 +67,14 @@ test("study create refuses a target named like a decision: no results file could
   );
 });
 
+test("study create refuses an option it does not know (minimize: true made a maximized study)", async () => {
+  await refusedWithoutFile(
+    "min.db",
+    () => ({ target: "latency_ms", minimize: true }) as never,
+    /createStudyFile: unknown option "minimize"; expected study, specFile, target, direction/,
+  );
+});
+
 test("study create --import '' (an unset shell variable) is refused, not a study made with nothing imported", async () => {
   await refusedWithoutFile(
     "empty-import.db",

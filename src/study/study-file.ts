@@ -4,6 +4,7 @@
  * and reopened by path. A `postgresql://…?study=NAME` URL in place of the path names a study on a
  * PostgreSQL server instead (store-location.ts), with the same behaviour.
  */
+import { refuseUnknownKeys } from "../errors.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
@@ -27,14 +28,26 @@ export interface CreateStudyFile {
   importFile?: string;
 }
 
+const CREATE_STUDY_KEYS: readonly (keyof CreateStudyFile)[] = [
+  "study",
+  "specFile",
+  "target",
+  "direction",
+  "scale",
+  "seed",
+  "importFile",
+];
+
 /**
  * Makes a study file; with `importFile`, tells its rows (all or none: a bad row leaves no study file
- * behind). Returns the study, open, and how many rows were imported. Throws UserError/BadFileError.
+ * behind). Returns the study, open, and how many rows were imported. Throws UserError/BadFileError,
+ * and UserError for an option it does not know (`minimize: true` is `direction: "minimize"`).
  */
 export async function createStudyFile(
   given: CreateStudyFile,
   options: Partial<AskOptions> = {},
 ): Promise<{ study: Study<unknown>; imported: { written: number; skipped: number } }> {
+  refuseUnknownKeys(given, CREATE_STUDY_KEYS, "createStudyFile");
   const spec = readSpaceSpec(given.specFile);
   const space = await createSpace(spec);
   const settings = Study.settings({

@@ -445,6 +445,70 @@ test("one call telling failed, then a value, for one architecture keeps the valu
   );
 });
 
+test("one call telling failed, then a value, counts one result written (the file's two rows are one architecture)", async () => {
+  const study = await tinyStudy();
+  const [a] = tinySpace().sample(new Rng(9), 1);
+  assert.deepEqual(
+    await study.tellMany([
+      { arch: a, outcome: { failed: true } },
+      { arch: a, outcome: { value: 0.57 } },
+    ]),
+    { written: 1, skipped: 0 },
+  );
+  assert.deepEqual(await study.store.counts(), { pending: 0, done: 1, failed: 0 });
+});
+
+test("a file of fractions and one percent told to a study of fractions names the percent, not the fractions", async () => {
+  const study = await tinyStudy();
+  const archs = tinySpace().sample(new Rng(10), 5);
+  await study.tellMany([0.84, 0.88, 0.91].map((value, k) => ({ arch: archs[k], outcome: { value } })));
+  // the batch alone reads as percent (45 and 0.85 at chance level): it blamed 0.85 against "percents 45–45"
+  const file = (percent: number) =>
+    study.tellMany([
+      { arch: archs[3], outcome: { value: 0.85 }, source: "more.csv line 2" },
+      { arch: archs[4], outcome: { value: percent }, source: "more.csv line 3" },
+    ]);
+  await assert.rejects(
+    file(45),
+    /^UserError: more\.csv line 3: val_acc 45 looks like a percent, but this study's values are fractions \(0\.84–0\.91\)/,
+  );
+  // read as a fraction, 86.1 falls among the batch's own: the batch says so
+  await assert.rejects(
+    file(86.1),
+    /^UserError: more\.csv line 3: val_acc 86\.1 looks like a percent, but the other values told with it are fractions/,
+  );
+  assert.equal((await study.store.counts()).done, 3, "nothing of the refused files written");
+});
+
+test("a closed study says so; unknown or ill-typed ask options are refused, not dropped", async () => {
+  const study = await tinyStudy();
+  await study.close();
+  await study.close();
+  for (const call of [
+    () => study.ask(1),
+    () => study.best(),
+    () => study.trials(),
+    () => study.tell([0, 0, 0, 0, 0], 0.5),
+  ])
+    await assert.rejects(
+      call(),
+      (e: Error) => e instanceof UserError && /the study :memory: is closed/.test(e.message),
+    );
+  const refused = async (ask: Record<string, unknown>, pattern: RegExp) =>
+    assert.rejects(
+      tinyStudy("val_acc", "maximize", "auto", ask as Partial<AskOptions>),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+    );
+  await refused(
+    { explorationn: 0.2 },
+    /ask options: unknown option "explorationn"; expected method, initial, exploration/,
+  );
+  await refused({ spread: "no" }, /spread must be true or false, got "no"/);
+  await refused({ method: "foo" }, /unknown method "foo"/);
+  await refused({ neighbourhood: { wieght: 1 } }, /neighbourhood: unknown option "wieght"/);
+  await refused({ exploration: "0.2" }, /exploration must be a number in \[0, 1\], got "0\.2"/);
+});
+
 test("tell of many into a study of nothing yet: a percent row first among spread fractions is refused, as after them", async () => {
   // tell --file into an empty study: 45 first made the study percent and the fractions after it cells at chance level
   const study = await tinyStudy("val_acc");

@@ -27,7 +27,7 @@ import type {
   TrialReason,
   TrialResult,
 } from "./store.js";
-import { type BatchScale, tableScale, tellCheck, type ValueScale } from "./tell-rules.js";
+import { type BatchScale, batchScale, tellCheck, type ValueScale } from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
@@ -85,6 +85,14 @@ export class Study<A> {
     private readonly options: AskOptions,
   ) {}
 
+  /** Set by close(): a call after it gets a UserError, not the store's own error (a raw TypeError). */
+  private closed = false;
+
+  private checkOpen(): void {
+    if (this.closed)
+      throw new UserError(`the study ${this.store.location} is closed; open it again (openStudyFile)`);
+  }
+
   /** The settings a new store is made with (checked: a target name, a direction, an integer seed). */
   static settings(given: NewStudy): StudySettings {
     const target = given.target?.trim();
@@ -104,7 +112,7 @@ export class Study<A> {
 
   /**
    * A study over an opened store; `space` must be the one its spec describes (same name). `options`
-   * tune the ask strategy (see ask-strategy.ts; RangeError when out of range).
+   * tune the ask strategy (see ask-strategy.ts; UserError for an unknown option or a bad value).
    */
   static async open<A>(
     store: StudyStore,
@@ -139,6 +147,7 @@ export class Study<A> {
    * timeout not above zero.
    */
   async ask(n: number, given: { pendingTimeoutMs?: number } = {}): Promise<Asked<A>[]> {
+    this.checkOpen();
     if (!Number.isInteger(n) || n < 1) throw new UserError(`ask needs a positive integer count, got ${n}`);
     if (n > this.maxAsk)
       throw new UserError(
@@ -186,7 +195,7 @@ export class Study<A> {
    * `source` names it in the message (e.g. "--arch"). Throws UserError: "<source> <text>: not an
    * architecture of <space> (<kind>): <why>".
    */
-  parseArch(value: unknown, source: string): A {
+  parseArch(value: unknown, source = "the architecture"): A {
     try {
       return this.space.fromJSON(value);
     } catch (e) {
@@ -214,6 +223,7 @@ export class Study<A> {
    * here or in an earlier call) replaces the failure. Returns how many were written and skipped.
    */
   async tellMany(items: readonly TellItem<A>[]): Promise<{ written: number; skipped: number }> {
+    this.checkOpen();
     const sources = new Map<string, string>();
     const firstOutcome = new Map<string, { source: string; outcome: Outcome }>();
     const results: TrialResult[] = items.map((item) => {
@@ -255,35 +265,31 @@ export class Study<A> {
       sources.set(key, source);
       return { key, arch: json, outcome: item.outcome };
     });
+    // a failed try and its retry in one call are one architecture with one result, the value (written
+    // in turn, both counted: "told 2 results" for one stored)
+    const valued = new Set(results.filter((r) => "value" in r.outcome).map((r) => r.key));
+    const kept = results.filter((r) => !("failed" in r.outcome && valued.has(r.key)));
     // a batch is known whole: a value on another scale than the rest is refused wherever it stands (told
     // in order into a study of nothing yet, a percent first made the fractions after it chance-level cells)
-    const batch: BatchScale = { scale: "auto" };
-    if ((this.settings.scale ?? "auto") === "auto") {
-      // values that are no accuracy at all are refused one by one by tellCheck, with its messages
-      const rows = results.flatMap((r, k) =>
-        "value" in r.outcome &&
-        typeof r.outcome.value === "number" &&
-        r.outcome.value >= 0 &&
-        r.outcome.value <= 100
-          ? [{ line: k, value: r.outcome.value }]
-          : [],
-      );
-      batch.scale = tableScale(
-        this.settings.target,
-        rows,
-        (k) => sources.get(results[k].key) ?? JSON.stringify(results[k].arch),
-        "the other values told with it",
-      );
-      // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
-      for (const { value } of rows)
-        if (value > 1)
-          batch.high = {
-            min: Math.min(batch.high?.min ?? value, value),
-            max: Math.max(batch.high?.max ?? value, value),
-          };
-    }
+    const batch: BatchScale =
+      (this.settings.scale ?? "auto") === "auto"
+        ? batchScale(
+            this.settings.target,
+            // values that are no accuracy at all are refused one by one by tellCheck, with its messages
+            kept.flatMap((r, k) =>
+              "value" in r.outcome &&
+              typeof r.outcome.value === "number" &&
+              r.outcome.value >= 0 &&
+              r.outcome.value <= 100
+                ? [{ line: k, value: r.outcome.value }]
+                : [],
+            ),
+            (k) => sources.get(kept[k].key) ?? JSON.stringify(kept[k].arch),
+            "the other values told with it",
+          )
+        : { scale: "auto" };
     return this.store.record(
-      results,
+      kept,
       tellCheck(
         this.settings.target,
         (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
@@ -324,12 +330,14 @@ export class Study<A> {
   }
 
   /** Every trial in order of arrival. */
-  trials(): Promise<Trial[]> {
+  async trials(): Promise<Trial[]> {
+    this.checkOpen();
     return this.store.trials();
   }
 
   /** The best done trial (highest value, or lowest for a minimized target; the earliest on ties). */
   async best(): Promise<{ arch: A; json: unknown; value: number } | undefined> {
+    this.checkOpen();
     let best: Trial | undefined;
     for (const t of await this.store.trials())
       if (
@@ -354,9 +362,11 @@ export class Study<A> {
     };
   }
 
-  /** Closes the store. */
-  close(): Promise<void> {
-    return this.store.close();
+  /** Closes the store; later calls throw UserError (a second close does nothing). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.store.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
-import { accuracyLike, tableScale } from "./tell-rules.js";
+import { accuracyLike, checkTableValues, tableScale, tellCheck } from "./tell-rules.js";
 
 const rows = (values: number[]) => values.map((value, k) => ({ line: k + 2, value }));
 const where = (line: number) => `all.csv line ${line}`;
@@ -64,9 +64,64 @@ test("accuracy-like targets are told by their words, not by substrings", () => {
     "f1score",
     "AUROC",
     "mAP",
+    // classification error rates are 1 − accuracy, on the same scales (a minimized study of them took
+    // 0.25 and then 30 with no word)
+    "val_error",
+    "test_err",
+    "error_rate",
+    "valerr",
   ])
     assert.equal(accuracyLike(name), true, name);
   // a MACs count and an accelerator's latency were refused as "not an accuracy" (the name held "acc")
-  for (const name of ["maccs", "accel_latency_ms", "latency_ms", "flops", "top10", "params", "loss"])
+  for (const name of [
+    "maccs",
+    "accel_latency_ms",
+    "latency_ms",
+    "flops",
+    "top10",
+    "params",
+    "loss",
+    "mean_squared_error",
+    "mse_error",
+    "errand",
+  ])
     assert.equal(accuracyLike(name), false, name);
+});
+
+test("simulate's table takes what an import takes: no fraction among percents, no percent among fractions", () => {
+  const refused = (values: number[], pattern: RegExp) =>
+    assert.throws(
+      () => checkTableValues("val_acc", rows(values), where),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+    );
+  // one fraction among percents was read as a cell at 0.88 %
+  refused([86.1, 90.2, 0.8756, 88.4], /^all\.csv line 4: val_acc 0\.8756 looks like a fraction/);
+  // a percent among fractions that spread as little as chance-level cells do: 91.5 became the best
+  refused(
+    [0.9, 0.93, 0.91, 91.5, 0.92],
+    /^all\.csv line 5: val_acc 91\.5 looks like a percent.*write 0\.915$/,
+  );
+  // NAS-Bench-201 ImageNet16-120 and CIFAR-100 test accuracy: chance-level cells beside the percents
+  assert.equal(checkTableValues("test_acc", rows([0.8333, 45.1, 30.2, 0.8333]), where), "percent");
+  assert.equal(checkTableValues("test_acc", rows([1, 66.2, 71.4]), where), "percent");
+  assert.equal(checkTableValues("val_acc", rows([0.9, 0.93, 0.91]), where), "fraction");
+});
+
+test("a study declared in percent refuses values of 1 or less spread wider than chance level", () => {
+  const check = tellCheck("val_acc", () => "row", "percent");
+  const result = (value: number) => ({ key: "k", arch: null, outcome: { value } });
+  const stats = (values: number[]) => ({
+    count: values.length,
+    min: values.length ? Math.min(...values) : Number.NaN,
+    max: values.length ? Math.max(...values) : Number.NaN,
+  });
+  const context = (values: number[]) => ({ existing: undefined, done: stats(values), before: stats(values) });
+  // fractions imported into a percent study: 88.5 told later became the best of them
+  assert.throws(
+    () => check(result(0.91), context([0.83, 0.86])),
+    /val_acc 0\.91 looks like a fraction: this study's scale is percent.*spread 0\.83–0\.91/,
+  );
+  // chance-level percents (what --scale percent is for) and values among real percents stay accepted
+  assert.equal(check(result(0.84), context([0.8333, 0.8333])), "write");
+  assert.equal(check(result(0.9), context([45, 88])), "write");
 });

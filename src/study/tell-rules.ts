@@ -4,11 +4,14 @@
  * told. The rules, as users see them:
  *
  * - Scale (accuracy-like targets only, i.e. a target name with a word "acc"/"accuracy" (or ending so:
- *   "valacc", "acc1"), "top1"/"top5", "precision", "recall", "f1…", "auc", "auroc", "…iou" or "map"; words split at anything but letters and
+ *   "valacc", "acc1"), "top1"/"top5", "precision", "recall", "f1…", "auc", "auroc", "…iou" or "map", or an
+ *   error rate ("err"/"error", alone or after val/test/train: "val_error", "test_err", "error_rate", not
+ *   in a name with a regression word: "mean_squared_error"); words split at anything but letters and
  *   digits and at camelCase: "val_acc", "testAccuracy", "top-1 acc", not "maccs" or "accel_latency"; a
  *   study made with `fraction` or `percent` applies them to any name, one made with `none` to none).
  *   A study made with an explicit scale takes values in [0, 1] (`fraction`) or [0, 100] (`percent`) and
- *   nothing else. Otherwise (`auto`) values must lie in [0, 100], and a value of 1 or less is refused
+ *   nothing else; `percent` keeps values of 1 or less as chance-level accuracies, but not a study's values
+ *   all of 1 or less spread wider than CHANCE_SPREAD (fractions imported into a percent study). Otherwise (`auto`) values must lie in [0, 100], and a value of 1 or less is refused
  *   when, read as a percent, it falls among a percent study's values (within 5 points of their range:
  *   0.931 told to a study of 60–94 %; minimized, an error rate, anywhere below the range too: its chance
  *   level is near 100 %, and a fraction read as a percent would become the study's best). The study is
@@ -37,6 +40,13 @@ import type { RecordCheck, Trial, TrialResult } from "./store.js";
 const ACCURACY_WORD =
   /^([a-z]*acc(uracy)?\d*|top[15][a-z]*|precision|recall|f1[a-z]*|auc|auroc|[a-z]*iou|map)$/;
 const TOP_K = /(^|[^a-z0-9])top[-_ ][15]($|[^0-9])/i;
+/**
+ * A word of a classification error rate's name (1 − accuracy, on the same scales): "val_error",
+ * "test_err", "error_rate", "valerr"; not in a name with a regression word (ERROR_NOT_RATE).
+ */
+const ERROR_WORD = /^(val|valid|validation|test|train|training|top[15])?err(or)?s?\d*$/;
+/** Words that make an "error" a regression error or a loss (no scale of its own): "mean_squared_error". */
+const ERROR_NOT_RATE = /^(squared|mse|rmse|mae|mape|absolute|abs|reconstruction|loss|l1|l2|relative)$/;
 
 /**
  * The scale of a study's values: declared when the study was made (`fraction`, `percent`; `none` for a
@@ -45,14 +55,18 @@ const TOP_K = /(^|[^a-z0-9])top[-_ ][15]($|[^0-9])/i;
  */
 export type ValueScale = "fraction" | "percent" | "auto" | "none";
 
-/** Whether values of this target are accuracies (fraction or percent), so that the scale rule applies. */
+/**
+ * Whether values of this target are accuracies or classification error rates (fraction or percent), so
+ * that the scale rule applies.
+ */
 export function accuracyLike(target: string): boolean {
   // words, not substrings: "maccs" and "accel_latency_ms" are no accuracies (their values were refused)
   // split at camelCase ("testAccuracy") and not ("mIoU" is one word)
   const words = [target.replace(/([a-z0-9])([A-Z])/g, "$1 $2"), target].flatMap((t) =>
     t.toLowerCase().split(/[^a-z0-9]+/),
   );
-  return words.some((w) => ACCURACY_WORD.test(w)) || TOP_K.test(target);
+  const errorRate = words.some((w) => ERROR_WORD.test(w)) && !words.some((w) => ERROR_NOT_RATE.test(w));
+  return words.some((w) => ACCURACY_WORD.test(w)) || TOP_K.test(target) || errorRate;
 }
 
 /**
@@ -87,12 +101,70 @@ export function tableScale(
       min = Math.min(min, value);
       max = Math.max(max, value);
     }
-  if (2 * low >= rows.length && max - min > CHANCE_SPREAD)
+  // fractions in the majority: a value above 1 is a percent among them when they spread wider than
+  // chance-level accuracies do, or when, read as a fraction, it falls among them (91.5 among 0.90–0.93)
+  const among = (r: { value: number }) => r.value / 100 >= min - 0.05 && r.value / 100 <= max + 0.05;
+  const odd =
+    2 * low >= rows.length
+      ? max - min > CHANCE_SPREAD
+        ? high
+        : rows.find((r) => r.value > 1 && among(r))
+      : undefined;
+  if (odd)
     throw new UserError(
-      `${where(high.line)}: ${target} ${high.value} looks like a percent, but ${others} are ` +
-        `fractions (${min}–${max}); write ${round(high.value / 100)}`,
+      `${where(odd.line)}: ${target} ${odd.value} looks like a percent, but ${others} are ` +
+        `fractions (${min}–${max}); write ${round(odd.value / 100)}`,
     );
   return "percent";
+}
+
+/**
+ * tableScale of a batch told at once, with the range of its values above 1 (what tellCheck compares
+ * its values of 1 or less with). Same arguments and errors as tableScale.
+ */
+export function batchScale(
+  target: string,
+  rows: readonly { line: number; value: number }[],
+  where: (line: number) => string,
+  others?: string,
+): BatchScale {
+  const batch: BatchScale = { scale: tableScale(target, rows, where, others) };
+  // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
+  for (const { value } of rows)
+    if (value > 1)
+      batch.high = {
+        min: Math.min(batch.high?.min ?? value, value),
+        max: Math.max(batch.high?.max ?? value, value),
+      };
+  return batch;
+}
+
+/**
+ * The checks an import into a new study runs on its values (batchScale, then tellCheck row by row in
+ * order), for a table that is never stored: simulate's table takes the values `study create --import`
+ * takes. Repeated architectures are not checked here (simulate averages them). Returns the table's
+ * scale; throws UserError naming the row by `where(line)`.
+ */
+export function checkTableValues(
+  target: string,
+  rows: readonly { line: number; value: number }[],
+  where: (line: number) => string,
+  direction: "maximize" | "minimize" = "maximize",
+): ValueScale {
+  const batch = batchScale(target, rows, where);
+  const check = tellCheck(target, (r) => where(Number(r.key)), "auto", batch, direction);
+  const none = { count: 0, min: Number.NaN, max: Number.NaN };
+  const done = { ...none };
+  for (const { line, value } of rows) {
+    check(
+      { key: String(line), arch: null, outcome: { value } },
+      { existing: undefined, done: { ...done }, before: none },
+    );
+    done.count++;
+    done.min = done.count === 1 ? value : Math.min(done.min, value);
+    done.max = done.count === 1 ? value : Math.max(done.max, value);
+  }
+  return batch.scale;
 }
 
 /** The scale tableScale read from a whole batch, and the range of its values above 1. */
@@ -147,11 +219,28 @@ export function tellCheck(
                   ? "a percent in [0, 100] (this study's scale)"
                   : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, make the study with --scale none)`),
           );
+        // a study declared in percent keeps values of 1 or less as chance-level accuracies, which spread
+        // little; values all of 1 or less spread wider than that are fractions (an import of 0.83–0.91)
+        if (scale === "percent" && value <= 1 && done.count > 0 && done.max <= 1) {
+          const min = Math.min(done.min, value);
+          const max = Math.max(done.max, value);
+          if (max - min > CHANCE_SPREAD)
+            throw new UserError(
+              `${what}: ${target} ${value} looks like a fraction: this study's scale is percent, and its values ` +
+                `are all 1 or less, spread ${min}–${max}, wider than chance-level accuracies; tell ${round(value * 100)}` +
+                " (if the values are fractions, make the study with --scale fraction)",
+            );
+        }
         if (scale === "auto") {
-          // the percents this value is compared with: the study's, and its own batch's (read whole)
+          // the percents this value is compared with: the study's, and its own batch's (read whole) unless
+          // the study held fractions before this call (then the batch's percents are the odd ones out,
+          // refused below, and its fractions belong)
+          const studyOfFractions = before.count > 0 && before.max <= 1;
           const percents = [
             ...(done.count > 0 && done.max > 1 ? [done.min, done.max] : []),
-            ...(batch.scale === "percent" && batch.high ? [batch.high.min, batch.high.max] : []),
+            ...(batch.scale === "percent" && batch.high && !studyOfFractions
+              ? [batch.high.min, batch.high.max]
+              : []),
           ];
           const low = Math.min(...percents);
           const high = Math.max(...percents);
