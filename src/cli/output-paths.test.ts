@@ -24,9 +24,13 @@ before(async () => {
   writeFileSync(file, "not a folder\n");
 });
 
+const NO_DATA = new Set(["report", "study", "ask", "tell", "simulate", "queue"]);
+
 function run(args: string[]) {
   const started = performance.now();
-  const r = spawnSync(process.execPath, [MAIN, "--data", testData().dir, ...args], {
+  // commands that read no benchmark data refuse --data
+  const data = NO_DATA.has(args[0]) ? [] : ["--data", testData().dir];
+  const r = spawnSync(process.execPath, [MAIN, ...data, ...args], {
     encoding: "utf8",
     cwd: dir,
   });
