@@ -64,7 +64,10 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
     return this.format(arch);
   }
 
-  /** Accepts the arch string or `{ arch }`; throws InvalidCellError naming the rule broken. */
+  /**
+   * Accepts the arch string (also JSON-quoted, see `parse`) or `{ arch }`; throws InvalidCellError
+   * naming the rule broken.
+   */
   fromJSON(value: unknown): EdgeCellArch {
     if (typeof value === "string") return this.parse(value);
     if (value !== null && typeof value === "object" && EDGE_CELL_COLUMN in value) {
@@ -85,10 +88,14 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
     return { [EDGE_CELL_COLUMN]: this.format(arch) };
   }
 
-  /** Parses and validates an arch string; throws InvalidCellError naming the rule broken. */
+  /**
+   * Parses and validates an arch string; throws InvalidCellError naming the rule broken. The string may
+   * come JSON-quoted (`"|op~0|+|…|"`, what `jq -c '.[0].arch'` prints of `ask --json`): text that parses
+   * as a JSON string is read as the string inside.
+   */
   parse(text: string): EdgeCellArch {
     if (typeof text !== "string") throw new InvalidCellError("format", "an arch string is expected");
-    const trimmed = text.trim();
+    const trimmed = unquoted(text.trim()).trim();
     const groups = trimmed.split("+");
     const expected = this.nodes - 1;
     if (groups.length !== expected) {
@@ -268,6 +275,17 @@ function lineGraph(edges: readonly (readonly [number, number])[], nodes: number)
     });
   });
   return a;
+}
+
+/** The string inside `text` when it is a JSON string (`"…"` with JSON escapes), else `text`. */
+function unquoted(text: string): string {
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text;
+  try {
+    const inner: unknown = JSON.parse(text);
+    return typeof inner === "string" ? inner : text;
+  } catch {
+    return text;
+  }
 }
 
 function clip(text: string): string {
