@@ -166,3 +166,16 @@ test("a numeric option is read in any decimal notation (16.0 from pandas, 1e-05 
   );
   assert.throws(() => space.fromRow({ lr: "0x1", width: "16", tag: "1" }), /"0x1" is not an option/);
 });
+
+test("arch text naming a decision twice is refused, naming it (JSON.parse kept the last value)", () => {
+  const twice = '{"type":"identity","width":16,"depth":2,"type":"mb6_k5"}';
+  assert.throws(
+    () => small.fromJSON(twice),
+    (e: unknown) =>
+      e instanceof InvalidCellError &&
+      /decision "type" is given twice; expected each decision once/.test(e.message),
+  );
+  // the same text without the repeat reads, and a JS object (which cannot repeat a key) is unchanged
+  assert.deepEqual(small.fromJSON('{"type":"mb6_k5","width":16,"depth":2}'), [2, 0, 0]);
+  assert.deepEqual(small.fromJSON({ type: "identity", width: 16, depth: 2 }), [0, 0, 0]);
+});

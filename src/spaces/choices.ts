@@ -5,6 +5,7 @@
  */
 
 import { parseDecimal } from "../data/decimal.js";
+import { repeatedKey } from "../data/json-keys.js";
 import { InvalidCellError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
@@ -71,16 +72,25 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
 
   /**
    * Accepts `{ decision: option }` (a numeric option also as its text, in any decimal notation: 16,
-   * "16", "16.0"; 0.00001 as "1e-05") or JSON text of it. Throws InvalidCellError naming the decision.
+   * "16", "16.0"; 0.00001 as "1e-05") or JSON text of it. Throws InvalidCellError naming the decision
+   * (also one the text names twice).
    */
   fromJSON(value: unknown): ChoicesArch {
     let v = value;
     if (typeof v === "string") {
+      const text = v;
       try {
-        v = JSON.parse(v);
+        v = JSON.parse(text);
       } catch {
         throw new InvalidCellError("format", `text is not JSON; expected an object of ${this.columnList()}`);
       }
+      // JSON.parse keeps the last of a repeated key: the first value given would be dropped unsaid
+      const twice = repeatedKey(text);
+      if (twice !== undefined)
+        throw new InvalidCellError(
+          "decision",
+          `decision "${twice}" is given twice; expected each decision once (${this.columnList()})`,
+        );
     }
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
       throw new InvalidCellError("format", `expected an object of ${this.columnList()}`);

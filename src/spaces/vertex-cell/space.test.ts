@@ -247,3 +247,20 @@ test("a row written by pandas (a Python list, a NumPy array) says how to write i
     space.fromRow({ matrix: "011001000", ops: "input,conv,output" }),
   );
 });
+
+test("cell text naming matrix or ops twice is refused, naming the key (JSON.parse kept the last)", async () => {
+  const space = await VertexCellSpace.load(SMALL, { cacheDir: dir });
+  const ok = '"matrix":"0110000100010000","ops":"input,conv,pool,output"';
+  assert.deepEqual(
+    space.fromJSON(`{${ok}}`),
+    space.fromJSON({ matrix: "0110000100010000", ops: "input,conv,pool,output" }),
+  );
+  assert.throws(
+    () => space.fromJSON(`{${ok},"ops":"input,pool,conv,output"}`),
+    (e: unknown) => e instanceof InvalidCellError && /key "ops" is given twice/.test(e.message),
+  );
+  assert.throws(
+    () => space.fromJSON(`{"matrix":"0100000000000000",${ok}}`),
+    (e: unknown) => e instanceof InvalidCellError && /key "matrix" is given twice/.test(e.message),
+  );
+});
