@@ -179,3 +179,38 @@ test("arch text naming a decision twice is refused, naming it (JSON.parse kept t
   assert.deepEqual(small.fromJSON('{"type":"mb6_k5","width":16,"depth":2}'), [2, 0, 0]);
   assert.deepEqual(small.fromJSON({ type: "identity", width: 16, depth: 2 }), [0, 0, 0]);
 });
+
+test("decision names and options match in Unicode NFC: café composed or decomposed is one option", () => {
+  const nfc = "caf\u00e9";
+  const nfd = "cafe\u0301";
+  // the spec spells the decision decomposed and the option composed; architectures spell them the other way
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "u",
+      kind: "choices",
+      decisions: [
+        { name: `drink_${nfd}`, options: ["tea", nfc] },
+        { name: "size", options: [1, 2] },
+      ],
+    }) as never,
+  );
+  assert.deepEqual(space.fromJSON({ [`drink_${nfc}`]: nfd, size: 2 }), [1, 1]);
+  assert.deepEqual(space.fromJSON(JSON.stringify({ [`drink_${nfc}`]: nfd, size: 1 })), [1, 0]);
+  assert.deepEqual(space.fromRow({ [`drink_${nfc}`]: nfd, size: "2", val_acc: "0.9" }), [1, 1]);
+  assert.deepEqual(space.fromRow({ [`drink_${nfd}`]: nfc, size: "2" }), [1, 1]);
+  // the key and JSON form keep the spec's spelling, whichever spelling was read
+  assert.equal(
+    space.key(space.fromJSON({ [`drink_${nfc}`]: nfd, size: 2 })),
+    JSON.stringify({ [`drink_${nfd}`]: nfc, size: 2 }),
+  );
+  // both spellings of one decision in one architecture: given twice
+  for (const given of [
+    { [`drink_${nfc}`]: "tea", [`drink_${nfd}`]: nfc, size: 1 },
+    `{"drink_${nfc}":"tea","drink_${nfd}":"tea","size":1}`,
+  ])
+    assert.throws(
+      () => space.fromJSON(given),
+      (e: unknown) =>
+        e instanceof InvalidCellError && /decision "drink_cafe?.*" is given twice/.test(e.message),
+    );
+});

@@ -146,3 +146,24 @@ test("a JSON-quoted arch string (jq -c of ask --json) reads as the string inside
   assert.throws(() => five.fromJSON('"|conv~0|"'), /has 1 node groups; expected 4/);
   assert.throws(() => five.fromJSON('"|conv~0|+'), /node group|node groups/);
 });
+
+test("op names of an arch string match in Unicode NFC (café composed or decomposed)", () => {
+  const space = new EdgeCellSpace(
+    parseSpec({ name: "u", kind: "edge-cell", nodes: 3, ops: ["none", "caf\u00e9"], zero: "none" }) as never,
+  );
+  const nfd = "|cafe\u0301~0|+|none~0|cafe\u0301~1|";
+  assert.deepEqual(space.fromJSON(nfd), [1, 0, 1]);
+  assert.equal(space.toJSON(space.fromJSON(nfd)), "|caf\u00e9~0|+|none~0|caf\u00e9~1|");
+  // the zero op spelt decomposed in the spec is the composed op
+  const zeroNfd = new EdgeCellSpace(
+    parseSpec({
+      name: "z",
+      kind: "edge-cell",
+      nodes: 2,
+      ops: ["caf\u00e9", "conv"],
+      zero: "cafe\u0301",
+    }) as never,
+  );
+  assert.equal(zeroNfd.zero, 0);
+  assert.equal(zeroNfd.outputReachable([0]), false);
+});

@@ -40,12 +40,15 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
    */
   readonly encoding: ArchitectureEncoding;
   private readonly adjacency: Float32Array;
+  /** Op index by the op's name in Unicode NFC (an arch string may spell "café" either way). */
+  private readonly opByName: ReadonlyMap<string, number>;
 
   constructor(spec: EdgeCellSpec) {
     this.name = spec.name;
     this.nodes = spec.nodes;
     this.ops = spec.ops;
-    this.zero = spec.zero === undefined ? -1 : spec.ops.indexOf(spec.zero);
+    this.opByName = new Map(spec.ops.map((op, i) => [op.normalize("NFC"), i]));
+    this.zero = spec.zero === undefined ? -1 : (this.opByName.get(spec.zero.normalize("NFC")) ?? -1);
     const edges: [number, number][] = [];
     for (let to = 1; to < spec.nodes; to++) for (let from = 0; from < to; from++) edges.push([from, to]);
     this.edges = edges;
@@ -130,7 +133,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
             `edge "${edge}" into node ${node} should come from node ${from}`,
           );
         }
-        const op = this.ops.indexOf(m[1]);
+        const op = this.opByName.get(m[1].normalize("NFC")) ?? -1;
         if (op < 0)
           throw new InvalidCellError("op", `op "${clip(m[1])}" is not one of ${this.ops.join(", ")}`);
         arch.push(op);

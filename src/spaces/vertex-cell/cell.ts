@@ -220,7 +220,11 @@ export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
   }
   const interiorOps: number[] = [];
   for (let v = 1; v < vertices - 1; v++) {
-    const k = limits.ops.indexOf(prunedOps[v]);
+    // "café" typed as c-a-f-e + combining accent is the op "café": names compare in Unicode NFC
+    const op = prunedOps[v];
+    let k = limits.ops.indexOf(op);
+    if (k < 0 && typeof op === "string")
+      k = limits.ops.findIndex((o) => o.normalize("NFC") === op.normalize("NFC"));
     if (k < 0) {
       throw new InvalidCellError(
         "interior-op",

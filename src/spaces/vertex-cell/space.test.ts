@@ -264,3 +264,12 @@ test("cell text naming matrix or ops twice is refused, naming the key (JSON.pars
     (e: unknown) => e instanceof InvalidCellError && /key "matrix" is given twice/.test(e.message),
   );
 });
+
+test("interior op names match in Unicode NFC (café composed or decomposed)", async () => {
+  const space = await VertexCellSpace.load({ ...SMALL, ops: ["conv", "caf\u00e9"] }, { cacheDir: dir });
+  const nfd = space.fromJSON({ matrix: "0110000100010000", ops: "input,conv,cafe\u0301,output" });
+  const nfc = space.fromJSON({ matrix: "0110000100010000", ops: "input,conv,caf\u00e9,output" });
+  assert.deepEqual(nfd, nfc);
+  assert.equal(space.key(nfd), space.key(nfc));
+  assert.ok(nfd.ops.includes("caf\u00e9"), "the JSON form keeps the spec's spelling");
+});
