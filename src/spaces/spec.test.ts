@@ -194,3 +194,16 @@ test("names and options equal in Unicode NFC are duplicates (café composed and 
   const zeroNfd = { ...edge, ops: [CAFE_NFC, "conv"], zero: CAFE_NFD };
   assert.deepEqual(parseSpec(zeroNfd), zeroNfd);
 });
+
+test("a space name may hold letters of any script (módulo, either Unicode form); the message says what is allowed", () => {
+  for (const name of ["m\u00f3dulo", "mo\u0301dulo", "пространство", "空間8", "nb201-small_v1.2"]) {
+    const spec = { ...choices, name };
+    assert.deepEqual(parseSpec(spec), spec, name);
+  }
+  for (const name of ["my space", "a/b", "-lead", "", "\u0301mark-first", "x".repeat(65), 'q"uote'])
+    assert.match(
+      problem({ ...choices, name }),
+      /field "name" is .*; expected a name of 1-64 letters \(any script, accents included\), digits, '\.', '_' or '-', starting with a letter or digit/,
+      name,
+    );
+});

@@ -62,6 +62,9 @@ const FIELDS: Record<SpaceKind, readonly string[]> = {
   "vertex-cell": ["name", "kind", "maxVertices", "maxEdges", "ops"],
 };
 
+/** A space's name, in Unicode NFC: a letter or digit, then up to 63 letters, marks, digits, . _ - */
+const SPACE_NAME = /^[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}._-]{0,63}$/u;
+
 /** Reserved vertex labels of a vertex-cell: its ops may not reuse them. */
 const VERTEX_CELL_RESERVED = ["input", "output"];
 
@@ -105,11 +108,14 @@ export function parseSpec(value: unknown, source = "space spec"): SpaceSpec {
   if (!(SPACE_KINDS as readonly unknown[]).includes(kind)) {
     bad("kind", kind, `one of ${SPACE_KINDS.map((k) => `"${k}"`).join(", ")}`);
   }
-  if (typeof spec.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(spec.name)) {
+  // The name goes into messages and a study's settings (compared there in NFC), never into a file name,
+  // URL or SQL name (the vertex-cell cache is named by the spec's fingerprint): letters and digits of
+  // any script are as safe as ASCII ones; spaces, quotes and slashes stay out of the name on one line.
+  if (typeof spec.name !== "string" || !SPACE_NAME.test(spec.name.normalize("NFC"))) {
     bad(
       "name",
       spec.name,
-      "a name of 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+      "a name of 1-64 letters (any script, accents included), digits, '.', '_' or '-', starting with a letter or digit",
     );
   }
   if (problems.length > 0 && !(SPACE_KINDS as readonly unknown[]).includes(kind)) fail(problems);
