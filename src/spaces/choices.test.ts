@@ -214,3 +214,26 @@ test("decision names and options match in Unicode NFC: café composed or decompo
         e instanceof InvalidCellError && /decision "drink_cafe?.*" is given twice/.test(e.message),
     );
 });
+
+test("neighbourKeys: two architectures share a key exactly when they differ in one decision (one mutation)", () => {
+  const all = small.sample(new Rng(1), 9); // every member: 3 × 3 × 1
+  assert.equal(all.length, 9);
+  for (const a of all) {
+    // the single-option decision (depth) gives no key: nothing can change there
+    assert.equal(small.neighbourKeys(a).length, 2);
+    for (const b of all) {
+      if (a === b) continue;
+      const shared = small.neighbourKeys(a).some((k) => small.neighbourKeys(b).includes(k));
+      assert.equal(shared, a.filter((o, i) => o !== b[i]).length === 1, `${a} and ${b}`);
+    }
+  }
+  const rng = new Rng(2);
+  const space = huge();
+  for (const a of space.sample(rng, 50)) {
+    const m = space.mutate(rng, a);
+    assert.ok(
+      space.neighbourKeys(m).some((k) => space.neighbourKeys(a).includes(k)),
+      "a mutation shares a key",
+    );
+  }
+});

@@ -172,6 +172,23 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     return a.map((x, i) => (rng.int(2) === 0 ? x : b[i]));
   }
 
+  /**
+   * One key per decision with 2+ options: the decision's index and every other decision's option, so
+   * two different architectures share a key exactly when they differ in that decision alone — one
+   * `mutate` apart. D decisions: D keys of D numbers each.
+   */
+  neighbourKeys(arch: ChoicesArch): string[] {
+    this.check(arch);
+    const keys: string[] = [];
+    this.decisions.forEach((d, i) => {
+      if (d.options.length < 2) return;
+      const rest = arch.slice();
+      rest[i] = -1;
+      keys.push(rest.join(","));
+    });
+    return keys;
+  }
+
   encode(archs: readonly ChoicesArch[]): Float32Array {
     const size = this.encoding.size;
     const out = new Float32Array(archs.length * size);
