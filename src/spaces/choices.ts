@@ -173,9 +173,9 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
   }
 
   /**
-   * One key per decision with 2+ options: the decision's index and every other decision's option, so
-   * two different architectures share a key exactly when they differ in that decision alone — one
-   * `mutate` apart. D decisions: D keys of D numbers each.
+   * One key per decision with 2+ options: every decision's option index, that decision's written as
+   * -1, so two different architectures share a key exactly when they differ in that decision alone —
+   * one `mutate` apart. D decisions: D keys of D numbers each.
    */
   neighbourKeys(arch: ChoicesArch): string[] {
     this.check(arch);
