@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse } from "csv-parse/sync";
 import { BadFileError } from "../errors.js";
-import { distinctColumns, recordLines } from "./csv-columns.js";
+import { columnName, distinctColumns, recordLines } from "./csv-columns.js";
 
 const read = (text: string) => parse(text, { columns: distinctColumns("runs.csv"), trim: true });
 
@@ -50,4 +50,14 @@ test("a record's line is where it starts, also after quoted cells spanning lines
     }) as { record: Record<string, string>; info: { lines: number } }[];
     assert.deepEqual(recordLines(records), [2, 5, 7], JSON.stringify(nl));
   }
+});
+
+test("header names are put in Unicode NFC; two spellings of one name are one column named twice", () => {
+  const nfd = "u\u0308n\u0131\u0308";
+  assert.deepEqual(read(`arch,${nfd}\nx,1\n`), [{ arch: "x", [nfd.normalize("NFC")]: "1" }]);
+  assert.equal(columnName(nfd), nfd.normalize("NFC"));
+  assert.throws(
+    () => read(`caf\u00e9,cafe\u0301\n1,2\n`),
+    (e: Error) => e instanceof BadFileError && /line 1 names column "caf\u00e9" twice/.test(e.message),
+  );
 });

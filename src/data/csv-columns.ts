@@ -1,12 +1,20 @@
 /**
  * The header check every CSV reader of nas-assay shares (label files, results files, the NAS-Bench-201
  * tables): csv-parse, given a header naming a column twice, silently keeps the last copy's values, so
- * such a header is refused before any row is read.
+ * such a header is refused before any row is read. Column names are put in Unicode NFC, so that a
+ * header saved decomposed ("u" + combining diaeresis, as macOS may write "ü") names the column a spec
+ * or --target spells composed: readers look a column up by `columnName(name)`.
  */
 import { BadFileError } from "../errors.js";
 
+/** A column's name as the record keys of distinctColumns hold it: in Unicode NFC. */
+export function columnName(name: string): string {
+  return name.normalize("NFC");
+}
+
 /**
- * A `columns` option for csv-parse: returns the header as the record keys after refusing (BadFileError
+ * A `columns` option for csv-parse: returns the header, each name in Unicode NFC (columnName), as the
+ * record keys after refusing (BadFileError
  * naming `file`) a header separated by tabs or semicolons (read as one column), a column named twice
  * (unnamed ones excepted: their cells are read by no one), then
  * running `check` (e.g. required columns) on it.
@@ -15,7 +23,8 @@ export function distinctColumns(
   file: string,
   check?: (header: string[]) => void,
 ): (header: string[]) => string[] {
-  return (header) => {
+  return (raw) => {
+    const header = raw.map(columnName);
     // a spreadsheet's export in another locale (semicolons) or a tab-separated file: one column named by
     // the whole header line, and a record-length error at the first row that holds a comma
     if (header.length === 1) {

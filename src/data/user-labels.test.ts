@@ -142,3 +142,23 @@ test("the target's scale: fractions by default, percentages on request (read as 
   );
   assert.deepEqual(Array.from(readUserLabels(latency, nb201, "ms", "none").values), [1234.5, 0.5]);
 });
+
+test("a target column whose header is saved decomposed (NFD, as macOS may) is found by its composed name", () => {
+  const nfd = "u\u0308n\u0131\u0308"; // ünï decomposed: u + ¨, n, dotless i + ¨
+  const nfc = nfd.normalize("NFC");
+  assert.notEqual(nfd, nfc);
+  const csv = readUserLabels(write("nfd.csv", `arch,${nfd}\n${nb201.arch(7)},0.5\n`), nb201, nfc);
+  assert.deepEqual(Array.from(csv.ids), [7]);
+  assert.deepEqual(Array.from(csv.values), [0.5]);
+  const jsonl = readUserLabels(
+    write("nfd.jsonl", `${JSON.stringify({ arch: nb201.arch(8), [nfd]: 0.6 })}\n`),
+    nb201,
+    nfc,
+  );
+  assert.deepEqual(Array.from(jsonl.values), [0.6]);
+  // and the other way: a composed header, a decomposed --target
+  assert.deepEqual(
+    Array.from(readUserLabels(write("nfc.csv", `arch,${nfc}\n${nb201.arch(7)},0.5\n`), nb201, nfd).ids),
+    [7],
+  );
+});

@@ -12,7 +12,7 @@ import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { distinctColumns, recordLines } from "./csv-columns.js";
+import { columnName, distinctColumns, recordLines } from "./csv-columns.js";
 import { parseDecimal } from "./decimal.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 
@@ -111,7 +111,9 @@ export function readUserLabels(
 ): UserLabels {
   const rows = readRows(file);
   const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
-  if (!columns.has(target)) {
+  // CSV headers are read in Unicode NFC (distinctColumns); a JSON-lines key is matched in NFC too
+  const column = [...columns].find((c) => columnName(c) === columnName(target));
+  if (column === undefined) {
     throw new UserError(
       `${file}: no column "${target}" for --target; columns are ${[...columns].join(", ")}`,
     );
@@ -123,7 +125,7 @@ export function readUserLabels(
       invalid.push({ line, reason: String(fields.error) });
       continue;
     }
-    const raw = fields[target];
+    const raw = fields[column];
     const value = typeof raw === "number" ? raw : typeof raw === "string" ? parseDecimal(raw) : Number.NaN;
     if (!Number.isFinite(value)) {
       invalid.push({

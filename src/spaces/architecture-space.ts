@@ -57,6 +57,13 @@ export interface ArchitectureSpace<A = unknown> {
   mutate(rng: Rng, arch: A): A;
   /** A valid architecture taking each part from one parent at random. */
   crossover(rng: Rng, a: A, b: A): A;
+  /**
+   * Optional, where one-mutation neighbours can be told exactly rather than by sampling `mutate`
+   * (`choices`: architectures differing in exactly one decision): keys such that two different
+   * architectures are one mutation apart exactly when they share a key. `ask`'s spread step
+   * (study/batch-spread.ts) uses it when present; cell kinds leave it out and are sampled.
+   */
+  neighbourKeys?(arch: A): string[];
   readonly encoding: ArchitectureEncoding;
   /** The encodings of `archs`, concatenated: `archs.length × encoding.size` float32. */
   encode(archs: readonly A[]): Float32Array;

@@ -166,3 +166,74 @@ test("a numeric option is read in any decimal notation (16.0 from pandas, 1e-05 
   );
   assert.throws(() => space.fromRow({ lr: "0x1", width: "16", tag: "1" }), /"0x1" is not an option/);
 });
+
+test("arch text naming a decision twice is refused, naming it (JSON.parse kept the last value)", () => {
+  const twice = '{"type":"identity","width":16,"depth":2,"type":"mb6_k5"}';
+  assert.throws(
+    () => small.fromJSON(twice),
+    (e: unknown) =>
+      e instanceof InvalidCellError &&
+      /decision "type" is given twice; expected each decision once/.test(e.message),
+  );
+  // the same text without the repeat reads, and a JS object (which cannot repeat a key) is unchanged
+  assert.deepEqual(small.fromJSON('{"type":"mb6_k5","width":16,"depth":2}'), [2, 0, 0]);
+  assert.deepEqual(small.fromJSON({ type: "identity", width: 16, depth: 2 }), [0, 0, 0]);
+});
+
+test("decision names and options match in Unicode NFC: café composed or decomposed is one option", () => {
+  const nfc = "caf\u00e9";
+  const nfd = "cafe\u0301";
+  // the spec spells the decision decomposed and the option composed; architectures spell them the other way
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "u",
+      kind: "choices",
+      decisions: [
+        { name: `drink_${nfd}`, options: ["tea", nfc] },
+        { name: "size", options: [1, 2] },
+      ],
+    }) as never,
+  );
+  assert.deepEqual(space.fromJSON({ [`drink_${nfc}`]: nfd, size: 2 }), [1, 1]);
+  assert.deepEqual(space.fromJSON(JSON.stringify({ [`drink_${nfc}`]: nfd, size: 1 })), [1, 0]);
+  assert.deepEqual(space.fromRow({ [`drink_${nfc}`]: nfd, size: "2", val_acc: "0.9" }), [1, 1]);
+  assert.deepEqual(space.fromRow({ [`drink_${nfd}`]: nfc, size: "2" }), [1, 1]);
+  // the key and JSON form keep the spec's spelling, whichever spelling was read
+  assert.equal(
+    space.key(space.fromJSON({ [`drink_${nfc}`]: nfd, size: 2 })),
+    JSON.stringify({ [`drink_${nfd}`]: nfc, size: 2 }),
+  );
+  // both spellings of one decision in one architecture: given twice
+  for (const given of [
+    { [`drink_${nfc}`]: "tea", [`drink_${nfd}`]: nfc, size: 1 },
+    `{"drink_${nfc}":"tea","drink_${nfd}":"tea","size":1}`,
+  ])
+    assert.throws(
+      () => space.fromJSON(given),
+      (e: unknown) =>
+        e instanceof InvalidCellError && /decision "drink_cafe?.*" is given twice/.test(e.message),
+    );
+});
+
+test("neighbourKeys: two architectures share a key exactly when they differ in one decision (one mutation)", () => {
+  const all = small.sample(new Rng(1), 9); // every member: 3 × 3 × 1
+  assert.equal(all.length, 9);
+  for (const a of all) {
+    // the single-option decision (depth) gives no key: nothing can change there
+    assert.equal(small.neighbourKeys(a).length, 2);
+    for (const b of all) {
+      if (a === b) continue;
+      const shared = small.neighbourKeys(a).some((k) => small.neighbourKeys(b).includes(k));
+      assert.equal(shared, a.filter((o, i) => o !== b[i]).length === 1, `${a} and ${b}`);
+    }
+  }
+  const rng = new Rng(2);
+  const space = huge();
+  for (const a of space.sample(rng, 50)) {
+    const m = space.mutate(rng, a);
+    assert.ok(
+      space.neighbourKeys(m).some((k) => space.neighbourKeys(a).includes(k)),
+      "a mutation shares a key",
+    );
+  }
+});

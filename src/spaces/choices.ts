@@ -5,6 +5,7 @@
  */
 
 import { parseDecimal } from "../data/decimal.js";
+import { repeatedKey } from "../data/json-keys.js";
 import { InvalidCellError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
@@ -29,6 +30,8 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
    */
   readonly encoding: ArchitectureEncoding;
   private readonly decisions: readonly Decision[];
+  /** Per decision: its name, and the text of each option, in Unicode NFC (how names are compared). */
+  private readonly nfc: { name: string; options: readonly string[] }[];
   /** Per decision: its first feature, and for ordinal ones each option's value in [0, 1]. */
   private readonly layout: { at: number; ordinal?: Float32Array }[];
 
@@ -36,6 +39,10 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     this.name = spec.name;
     this.decisions = spec.decisions;
     this.columns = spec.decisions.map((d) => d.name);
+    this.nfc = spec.decisions.map((d) => ({
+      name: d.name.normalize("NFC"),
+      options: d.options.map((o) => String(o).normalize("NFC")),
+    }));
     this.count = spec.decisions.reduce((n, d) => n * BigInt(d.options.length), 1n);
     const features: string[] = [];
     this.layout = spec.decisions.map((d) => {
@@ -71,35 +78,48 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
 
   /**
    * Accepts `{ decision: option }` (a numeric option also as its text, in any decimal notation: 16,
-   * "16", "16.0"; 0.00001 as "1e-05") or JSON text of it. Throws InvalidCellError naming the decision.
+   * "16", "16.0"; 0.00001 as "1e-05") or JSON text of it. Throws InvalidCellError naming the decision
+   * (also one the text names twice).
    */
   fromJSON(value: unknown): ChoicesArch {
     let v = value;
     if (typeof v === "string") {
+      const text = v;
       try {
-        v = JSON.parse(v);
+        v = JSON.parse(text);
       } catch {
         throw new InvalidCellError("format", `text is not JSON; expected an object of ${this.columnList()}`);
       }
+      // JSON.parse keeps the last of a repeated key: the first value given would be dropped unsaid
+      const twice = repeatedKey(text, nfc);
+      if (twice !== undefined)
+        throw new InvalidCellError(
+          "decision",
+          `decision "${twice}" is given twice; expected each decision once (${this.columnList()})`,
+        );
     }
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
       throw new InvalidCellError("format", `expected an object of ${this.columnList()}`);
     }
-    const record = v as Record<string, unknown>;
-    for (const field of Object.keys(record)) {
-      if (!this.columns.includes(field)) {
+    const byName = this.byName(v as Record<string, unknown>);
+    for (const field of byName.keys()) {
+      if (!this.nfc.some((d) => d.name === field)) {
         throw new InvalidCellError(
           "decision",
           `"${field}" is not a decision of ${this.name} (${this.columnList()})`,
         );
       }
     }
-    return this.decisions.map((d) => this.optionIndex(d, own(record, d.name)));
+    return this.decisions.map((d, i) => this.optionIndex(d, i, byName.get(this.nfc[i].name)));
   }
 
-  /** One results-file row: a cell per decision, numeric options in any decimal notation (as fromJSON). */
+  /**
+   * One results-file row: a cell per decision, numeric options in any decimal notation (as fromJSON);
+   * column names and options compared in Unicode NFC. Other columns are ignored.
+   */
   fromRow(row: Readonly<Record<string, string>>): ChoicesArch {
-    return this.decisions.map((d) => this.optionIndex(d, own(row, d.name)));
+    const byName = this.byName(row);
+    return this.decisions.map((d, i) => this.optionIndex(d, i, byName.get(this.nfc[i].name)));
   }
 
   /** One column per decision holding the option's text. */
@@ -152,6 +172,23 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     return a.map((x, i) => (rng.int(2) === 0 ? x : b[i]));
   }
 
+  /**
+   * One key per decision with 2+ options: every decision's option index, that decision's written as
+   * -1, so two different architectures share a key exactly when they differ in that decision alone —
+   * one `mutate` apart. D decisions: D keys of D numbers each.
+   */
+  neighbourKeys(arch: ChoicesArch): string[] {
+    this.check(arch);
+    const keys: string[] = [];
+    this.decisions.forEach((d, i) => {
+      if (d.options.length < 2) return;
+      const rest = arch.slice();
+      rest[i] = -1;
+      keys.push(rest.join(","));
+    });
+    return keys;
+  }
+
   encode(archs: readonly ChoicesArch[]): Float32Array {
     const size = this.encoding.size;
     const out = new Float32Array(archs.length * size);
@@ -176,7 +213,25 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     return arch;
   }
 
-  private optionIndex(d: Decision, value: unknown): number {
+  /**
+   * The record's own entries by key in Unicode NFC ("café" typed either way names one decision);
+   * throws InvalidCellError when two keys are the same text in NFC.
+   */
+  private byName(record: Readonly<Record<string, unknown>>): Map<string, unknown> {
+    const out = new Map<string, unknown>();
+    for (const key of Object.keys(record)) {
+      const name = key.normalize("NFC");
+      if (out.has(name))
+        throw new InvalidCellError(
+          "decision",
+          `decision "${key}" is given twice (written with other Unicode code points: the same text in Unicode NFC); expected each decision once`,
+        );
+      out.set(name, record[key]);
+    }
+    return out;
+  }
+
+  private optionIndex(d: Decision, at: number, value: unknown): number {
     if (value === undefined || value === null || value === "") {
       throw new InvalidCellError(
         "decision",
@@ -184,7 +239,8 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
       );
     }
     const text = typeof value === "string" ? value.trim() : value;
-    let index = d.options.findIndex((o) => o === text || String(o) === String(text));
+    // options compare as text in Unicode NFC: "café" typed as c-a-f-e + combining accent is "café"
+    let index = this.nfc[at].options.indexOf(String(text).normalize("NFC"));
     if (index < 0 && typeof text === "string") {
       // a number written otherwise than JavaScript prints it: "16.0" (pandas), "1e-05" (Python) for 0.00001
       const number = parseDecimal(text);
@@ -214,9 +270,8 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
   }
 }
 
-/** `record[name]` when the record has it itself: a decision named "constructor" is not Object's. */
-function own(record: Readonly<Record<string, unknown>>, name: string): unknown {
-  return Object.hasOwn(record, name) ? record[name] : undefined;
+function nfc(text: string): string {
+  return text.normalize("NFC");
 }
 
 function optionList(d: Decision): string {

@@ -6,6 +6,7 @@ import { InvalidCellError } from "../errors.js";
 import { Rng } from "../random.js";
 import { REPO_ROOT, testData } from "../testing/fixtures.js";
 import { EdgeCellSpace } from "./edge-cell.js";
+import { parseArch } from "./nb201/cell.js";
 import { Nb201Space, readNb201Csv } from "./nb201/space.js";
 import { NB201_SPEC } from "./nb201/spec.js";
 import { parseSpec, readSpecFile } from "./spec.js";
@@ -125,4 +126,44 @@ test("malformed arch strings name the rule and the expected shape", () => {
   );
   assert.throws(() => five.fromJSON(42), /expected an arch string/);
   assert.throws(() => five.fromRow({ cell: "x" }), /no "arch" column/);
+});
+
+test("a JSON-quoted arch string (jq -c of ask --json) reads as the string inside", () => {
+  const arch = five.sample(new Rng(9), 1)[0];
+  const text = five.toJSON(arch);
+  // what `nas-assay ask --json | jq -c '.[0].arch'` prints: the string with its JSON quotes
+  const quoted = JSON.stringify(text);
+  assert.ok(quoted.startsWith('"|') && quoted.endsWith('|"'));
+  assert.deepEqual(five.fromJSON(quoted), arch);
+  assert.deepEqual(five.fromJSON(` ${quoted}\n`), arch, "a line break after it, as jq ends its line");
+  assert.deepEqual(five.fromJSON({ arch: quoted }), arch);
+  assert.deepEqual(five.fromRow({ arch: quoted }), arch);
+  // the NAS-Bench-201 arch reader (cell --arch) is the same parser
+  const nb201 =
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
+  assert.deepEqual(parseArch(JSON.stringify(nb201)), parseArch(nb201));
+  // a quoted string still has to be an arch string; text that is not a JSON string is read as it is
+  assert.throws(() => five.fromJSON('"|conv~0|"'), /has 1 node groups; expected 4/);
+  assert.throws(() => five.fromJSON('"|conv~0|+'), /node group|node groups/);
+});
+
+test("op names of an arch string match in Unicode NFC (café composed or decomposed)", () => {
+  const space = new EdgeCellSpace(
+    parseSpec({ name: "u", kind: "edge-cell", nodes: 3, ops: ["none", "caf\u00e9"], zero: "none" }) as never,
+  );
+  const nfd = "|cafe\u0301~0|+|none~0|cafe\u0301~1|";
+  assert.deepEqual(space.fromJSON(nfd), [1, 0, 1]);
+  assert.equal(space.toJSON(space.fromJSON(nfd)), "|caf\u00e9~0|+|none~0|caf\u00e9~1|");
+  // the zero op spelt decomposed in the spec is the composed op
+  const zeroNfd = new EdgeCellSpace(
+    parseSpec({
+      name: "z",
+      kind: "edge-cell",
+      nodes: 2,
+      ops: ["caf\u00e9", "conv"],
+      zero: "cafe\u0301",
+    }) as never,
+  );
+  assert.equal(zeroNfd.zero, 0);
+  assert.equal(zeroNfd.outputReachable([0]), false);
 });

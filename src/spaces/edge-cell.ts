@@ -40,12 +40,15 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
    */
   readonly encoding: ArchitectureEncoding;
   private readonly adjacency: Float32Array;
+  /** Op index by the op's name in Unicode NFC (an arch string may spell "café" either way). */
+  private readonly opByName: ReadonlyMap<string, number>;
 
   constructor(spec: EdgeCellSpec) {
     this.name = spec.name;
     this.nodes = spec.nodes;
     this.ops = spec.ops;
-    this.zero = spec.zero === undefined ? -1 : spec.ops.indexOf(spec.zero);
+    this.opByName = new Map(spec.ops.map((op, i) => [op.normalize("NFC"), i]));
+    this.zero = spec.zero === undefined ? -1 : (this.opByName.get(spec.zero.normalize("NFC")) ?? -1);
     const edges: [number, number][] = [];
     for (let to = 1; to < spec.nodes; to++) for (let from = 0; from < to; from++) edges.push([from, to]);
     this.edges = edges;
@@ -64,7 +67,10 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
     return this.format(arch);
   }
 
-  /** Accepts the arch string or `{ arch }`; throws InvalidCellError naming the rule broken. */
+  /**
+   * Accepts the arch string (also JSON-quoted, see `parse`) or `{ arch }`; throws InvalidCellError
+   * naming the rule broken.
+   */
   fromJSON(value: unknown): EdgeCellArch {
     if (typeof value === "string") return this.parse(value);
     if (value !== null && typeof value === "object" && EDGE_CELL_COLUMN in value) {
@@ -85,10 +91,14 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
     return { [EDGE_CELL_COLUMN]: this.format(arch) };
   }
 
-  /** Parses and validates an arch string; throws InvalidCellError naming the rule broken. */
+  /**
+   * Parses and validates an arch string; throws InvalidCellError naming the rule broken. The string may
+   * come JSON-quoted (`"|op~0|+|…|"`, what `jq -c '.[0].arch'` prints of `ask --json`): text that parses
+   * as a JSON string is read as the string inside.
+   */
   parse(text: string): EdgeCellArch {
     if (typeof text !== "string") throw new InvalidCellError("format", "an arch string is expected");
-    const trimmed = text.trim();
+    const trimmed = unquoted(text.trim()).trim();
     const groups = trimmed.split("+");
     const expected = this.nodes - 1;
     if (groups.length !== expected) {
@@ -123,7 +133,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
             `edge "${edge}" into node ${node} should come from node ${from}`,
           );
         }
-        const op = this.ops.indexOf(m[1]);
+        const op = this.opByName.get(m[1].normalize("NFC")) ?? -1;
         if (op < 0)
           throw new InvalidCellError("op", `op "${clip(m[1])}" is not one of ${this.ops.join(", ")}`);
         arch.push(op);
@@ -268,6 +278,17 @@ function lineGraph(edges: readonly (readonly [number, number])[], nodes: number)
     });
   });
   return a;
+}
+
+/** The string inside `text` when it is a JSON string (`"…"` with JSON escapes), else `text`. */
+function unquoted(text: string): string {
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text;
+  try {
+    const inner: unknown = JSON.parse(text);
+    return typeof inner === "string" ? inner : text;
+  } catch {
+    return text;
+  }
 }
 
 function clip(text: string): string {

@@ -164,3 +164,46 @@ test("a number past the largest double (1e400, read as Infinity) is named as wri
       ) && !/ is null/.test(e.message),
   );
 });
+
+/** "café" composed (é one code point) and decomposed (e + combining acute): one text to a reader. */
+const CAFE_NFC = "caf\u00e9";
+const CAFE_NFD = "cafe\u0301";
+
+test("names and options equal in Unicode NFC are duplicates (café composed and decomposed)", () => {
+  assert.notEqual(CAFE_NFC, CAFE_NFD);
+  assert.match(
+    problem({ ...choices, decisions: [{ name: "layer1", options: [CAFE_NFC, CAFE_NFD] }] }),
+    /field "decisions\[0\]\.options\[1\]" is "cafe\u0301"; expected an option not listed before \(options\[0\] is the same text, written with other Unicode code points: the same text in Unicode NFC\)/,
+  );
+  assert.match(
+    problem({
+      ...choices,
+      decisions: [
+        { name: CAFE_NFC, options: ["a"] },
+        { name: CAFE_NFD, options: ["b"] },
+      ],
+    }),
+    /field "decisions\[1\]\.name" .*expected a name not used by another decision \(decisions\[0\] has it, written with other Unicode code points/,
+  );
+  for (const kind of [{ ...edge, zero: "conv" }, vertex])
+    assert.match(
+      problem({ ...kind, ops: [CAFE_NFC, "conv", CAFE_NFD] }),
+      /field "ops\[2\]" .*expected an op not listed before \(ops\[0\] is the same, written with other Unicode code points/,
+    );
+  // the zero op may be spelt either way
+  const zeroNfd = { ...edge, ops: [CAFE_NFC, "conv"], zero: CAFE_NFD };
+  assert.deepEqual(parseSpec(zeroNfd), zeroNfd);
+});
+
+test("a space name may hold letters of any script (módulo, either Unicode form); the message says what is allowed", () => {
+  for (const name of ["m\u00f3dulo", "mo\u0301dulo", "пространство", "空間8", "nb201-small_v1.2"]) {
+    const spec = { ...choices, name };
+    assert.deepEqual(parseSpec(spec), spec, name);
+  }
+  for (const name of ["my space", "a/b", "-lead", "", "\u0301mark-first", "x".repeat(65), 'q"uote'])
+    assert.match(
+      problem({ ...choices, name }),
+      /field "name" is .*; expected a name of 1-64 letters \(any script, accents included\), digits, '\.', '_' or '-', starting with a letter or digit/,
+      name,
+    );
+});

@@ -62,6 +62,9 @@ const FIELDS: Record<SpaceKind, readonly string[]> = {
   "vertex-cell": ["name", "kind", "maxVertices", "maxEdges", "ops"],
 };
 
+/** A space's name, in Unicode NFC: a letter or digit, then up to 63 letters, marks, digits, . _ - */
+const SPACE_NAME = /^[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}._-]{0,63}$/u;
+
 /** Reserved vertex labels of a vertex-cell: its ops may not reuse them. */
 const VERTEX_CELL_RESERVED = ["input", "output"];
 
@@ -105,11 +108,14 @@ export function parseSpec(value: unknown, source = "space spec"): SpaceSpec {
   if (!(SPACE_KINDS as readonly unknown[]).includes(kind)) {
     bad("kind", kind, `one of ${SPACE_KINDS.map((k) => `"${k}"`).join(", ")}`);
   }
-  if (typeof spec.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(spec.name)) {
+  // The name goes into messages and a study's settings (compared there in NFC), never into a file name,
+  // URL or SQL name (the vertex-cell cache is named by the spec's fingerprint): letters and digits of
+  // any script are as safe as ASCII ones; spaces, quotes and slashes stay out of the name on one line.
+  if (typeof spec.name !== "string" || !SPACE_NAME.test(spec.name.normalize("NFC"))) {
     bad(
       "name",
       spec.name,
-      "a name of 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+      "a name of 1-64 letters (any script, accents included), digits, '.', '_' or '-', starting with a letter or digit",
     );
   }
   if (problems.length > 0 && !(SPACE_KINDS as readonly unknown[]).includes(kind)) fail(problems);
@@ -133,7 +139,8 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
     bad("decisions", decisions, 'a non-empty list of { "name": …, "options": [...] }');
     return;
   }
-  const names = new Map<string, number>();
+  // names and options compare in Unicode NFC: "café" and "cafe\u0301" are one text to a reader
+  const names = new Map<string, { at: number; name: string }>();
   decisions.forEach((d, i) => {
     const at = `decisions[${i}]`;
     if (d === null || typeof d !== "object" || Array.isArray(d)) {
@@ -152,21 +159,22 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
       bad(`${at}.name`, decision.name, "a name without spaces at either end (CSV cells are read trimmed)");
     } else if (decision.name === "__proto__") {
       bad(`${at}.name`, decision.name, "another name (__proto__ cannot be a key of a JSON object here)");
-    } else if (names.has(decision.name)) {
+    } else if (names.has(decision.name.normalize("NFC"))) {
+      const first = names.get(decision.name.normalize("NFC")) as { at: number; name: string };
       bad(
         `${at}.name`,
         decision.name,
-        `a name not used by another decision (decisions[${names.get(decision.name)}] has it)`,
+        `a name not used by another decision (decisions[${first.at}] has it${sameText(first.name, decision.name)})`,
       );
     } else {
-      names.set(decision.name, i);
+      names.set(decision.name.normalize("NFC"), { at: i, name: decision.name });
     }
     const options = decision.options;
     if (!Array.isArray(options) || options.length === 0) {
       bad(`${at}.options`, options, "a non-empty list of strings or numbers");
       return;
     }
-    const seen = new Map<string, number>();
+    const seen = new Map<string, { at: number; text: string }>();
     options.forEach((o, j) => {
       if (!(typeof o === "string" && o.trim() !== "") && !(typeof o === "number" && Number.isFinite(o))) {
         bad(`${at}.options[${j}]`, o, "a non-empty string or a finite number");
@@ -178,13 +186,14 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
         return;
       }
       const text = String(o);
-      if (seen.has(text))
+      const first = seen.get(text.normalize("NFC"));
+      if (first)
         bad(
           `${at}.options[${j}]`,
           o,
-          `an option not listed before (options[${seen.get(text)}] is the same text)`,
+          `an option not listed before (options[${first.at}] is the same text${sameText(first.text, text)})`,
         );
-      else seen.set(text, j);
+      else seen.set(text.normalize("NFC"), { at: j, text });
     });
   });
 }
@@ -195,7 +204,7 @@ function checkOps(spec: Record<string, unknown>, bad: Bad, reserved: readonly st
     bad("ops", ops, "a non-empty list of op names (strings)");
     return;
   }
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { at: number; op: string }>();
   ops.forEach((op, i) => {
     if (typeof op !== "string" || !/^[^\s,|~+"]+$/.test(op)) {
       bad(`ops[${i}]`, op, 'a non-empty op name without spaces or any of , | ~ + "');
@@ -205,10 +214,11 @@ function checkOps(spec: Record<string, unknown>, bad: Bad, reserved: readonly st
         op,
         `an op name other than ${reserved.map((r) => `"${r}"`).join(" and ")} (they name the input and output vertices)`,
       );
-    } else if (seen.has(op)) {
-      bad(`ops[${i}]`, op, `an op not listed before (ops[${seen.get(op)}] is the same)`);
+    } else if (seen.has(op.normalize("NFC"))) {
+      const first = seen.get(op.normalize("NFC")) as { at: number; op: string };
+      bad(`ops[${i}]`, op, `an op not listed before (ops[${first.at}] is the same${sameText(first.op, op)})`);
     } else {
-      seen.set(op, i);
+      seen.set(op.normalize("NFC"), { at: i, op });
     }
   });
 }
@@ -221,7 +231,11 @@ function checkEdgeCell(spec: Record<string, unknown>, bad: Bad): void {
   checkOps(spec, bad, []);
   const ops = spec.ops;
   if ("zero" in spec && Array.isArray(ops) && ops.length > 0) {
-    if (typeof spec.zero !== "string" || !ops.includes(spec.zero)) {
+    const zero = spec.zero;
+    if (
+      typeof zero !== "string" ||
+      !ops.some((op) => op === zero || String(op).normalize("NFC") === zero.normalize("NFC"))
+    ) {
       bad(
         "zero",
         spec.zero,
@@ -253,6 +267,11 @@ function checkVertexCell(spec: Record<string, unknown>, bad: Bad): void {
     }
   }
   checkOps(spec, bad, VERTEX_CELL_RESERVED);
+}
+
+/** For a message: what to add when two texts equal in Unicode NFC are written with other code points. */
+function sameText(first: string, again: string): string {
+  return first === again ? "" : ", written with other Unicode code points: the same text in Unicode NFC";
 }
 
 function fail(problems: string[]): never {

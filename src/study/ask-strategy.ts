@@ -270,7 +270,11 @@ export async function propose<A>(
   }));
 }
 
-/** The `count` exploited ids picked down `ranked` apart from each other and from `pending` (batch-spread.ts). */
+/**
+ * The `count` exploited ids picked down `ranked` apart from each other and from `pending` (batch-spread.ts).
+ * Neighbours are told exactly where the space offers `neighbourKeys` (choices), else by SPREAD_DRAWS
+ * sampled mutations of each architecture.
+ */
 function spread<A>(
   pool: ArchitecturePool<A>,
   ranked: Int32Array,
@@ -279,6 +283,8 @@ function spread<A>(
   seed: number,
 ): Int32Array {
   const pendingIds = pending.map((arch) => pool.add(arch));
+  if (pool.space.neighbourKeys)
+    return spreadOut(ranked, count, exactNeighbours(pool, [...ranked, ...pendingIds]), pendingIds);
   const cache = new Map<number, ReadonlySet<number>>();
   const neighbours = (id: number): ReadonlySet<number> => {
     let set = cache.get(id);
@@ -292,4 +298,35 @@ function spread<A>(
     return set;
   };
   return spreadOut(ranked, count, neighbours, pendingIds);
+}
+
+/**
+ * The neighbours function spreadOut needs, exact, over `ids` (every id it will ask about): the other
+ * ids sharing a key of the space's `neighbourKeys`. In a space of 40 decisions × 10 options an
+ * architecture has 360 neighbours, which 100 sampled mutations mostly miss.
+ */
+function exactNeighbours<A>(
+  pool: ArchitecturePool<A>,
+  ids: readonly number[],
+): (id: number) => ReadonlySet<number> {
+  const keysOf = (id: number) =>
+    (pool.space.neighbourKeys as (arch: A) => string[]).call(pool.space, pool.cell(id));
+  const byKey = new Map<string, number[]>();
+  const keys = new Map<number, string[]>();
+  for (const id of ids) {
+    if (keys.has(id)) continue;
+    const own = keysOf(id);
+    keys.set(id, own);
+    for (const key of own) {
+      const members = byKey.get(key);
+      if (members) members.push(id);
+      else byKey.set(key, [id]);
+    }
+  }
+  return (id) => {
+    const found = new Set<number>();
+    for (const key of keys.get(id) ?? keysOf(id))
+      for (const n of byKey.get(key) ?? []) if (n !== id) found.add(n);
+    return found;
+  };
 }

@@ -3,6 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { BadFileError, UserError } from "../errors.js";
+import { ChoicesSpace } from "../spaces/choices.js";
+import { parseSpec } from "../spaces/spec.js";
 import { tinyDir, tinySpace } from "../testing/study-fixtures.js";
 import { readResultsFile } from "./results-file.js";
 
@@ -139,4 +141,36 @@ test("a workbook, a study file or another binary file given as results is named 
   );
   // UTF-16 big-endian without a byte-order mark: every other byte zero
   said(Buffer.from(`${HEADER}\n`, "utf16le").swap16(), /is not UTF-8 text \(UTF-16/);
+});
+
+test('a header saved decomposed (NFD) names the composed target and decision columns (it said: no column "ünï")', () => {
+  const nfd = (s: string) => s.normalize("NFD");
+  const target = "\u00fcn\u00ef"; // ünï composed, as typed on --target
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "u",
+      kind: "choices",
+      decisions: [
+        { name: "caf\u00e9", options: ["cr\u00e8me", "noir"] },
+        { name: "width", options: [16, 32] },
+      ],
+    }) as never,
+  );
+  assert.notEqual(nfd(target), target);
+  const rows = readResultsFile(
+    file(`${nfd("caf\u00e9")},width,${nfd(target)}\n${nfd("cr\u00e8me")},32,0.8\nnoir,16,0.7\n`),
+    space,
+    target,
+  );
+  assert.deepEqual(rows, [
+    { line: 2, arch: [0, 1], outcome: { value: 0.8 } },
+    { line: 3, arch: [1, 0], outcome: { value: 0.7 } },
+  ]);
+  // a column truly missing is still named
+  assert.throws(
+    () => readResultsFile(file(`${nfd("caf\u00e9")},width,acc\nnoir,16,0.7\n`), space, target),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /no column "ünï"; a results file for u has the columns café, width, ünï/.test(e.message),
+  );
 });

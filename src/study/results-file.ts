@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { distinctColumns, recordLines } from "../data/csv-columns.js";
+import { columnName, distinctColumns, recordLines } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
 import { SQLITE_HEADER } from "../data/output-path.js";
 import { BadFileError, UserError } from "../errors.js";
@@ -93,7 +93,7 @@ export function readResultsFile<A>(
   if (records.length === 0)
     throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
   const header = Object.keys(records[0].record);
-  const missing = [...space.columns, target].filter((c) => !header.includes(c));
+  const missing = [...space.columns, target].filter((c) => !header.includes(columnName(c)));
   if (missing.length > 0)
     throw new BadFileError(
       file,
@@ -111,7 +111,7 @@ export function readResultsFile<A>(
         throw new BadFileError(file, `line ${line}: ${e.message}`);
       throw e;
     }
-    const raw = record[target];
+    const raw = record[columnName(target)];
     let outcome: Outcome;
     if (raw.toLowerCase() === "failed" && failedAllowed) outcome = { failed: true };
     else {

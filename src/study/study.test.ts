@@ -543,3 +543,16 @@ test("a stored trial that is no architecture of the space (a hand-edited file) i
   await assert.rejects(study.best(), named);
   await assert.rejects(study.ask(2), named);
 });
+
+test("a study of a space named módulo opens with the spec saved in either Unicode form, not with another name", async () => {
+  const nfc = { ...TINY_SPEC, name: "m\u00f3dulo" };
+  const nfd = { ...TINY_SPEC, name: "mo\u0301dulo" };
+  const store = await SqliteStudyStore.memory(Study.settings({ spec: nfc, target: "val_acc" }));
+  const study = await Study.open(store, new ChoicesSpace(parseSpec(nfd) as never));
+  assert.equal(study.space.name, nfd.name);
+  await assert.rejects(
+    Study.open(store, new ChoicesSpace(parseSpec({ ...TINY_SPEC, name: "modulo" }) as never)),
+    (e: Error) =>
+      e instanceof UserError && /is a study of the space "m\u00f3dulo", not "modulo"/.test(e.message),
+  );
+});

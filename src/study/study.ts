@@ -121,7 +121,8 @@ export class Study<A> {
   ): Promise<Study<A>> {
     const settings = await store.settings();
     const name = (settings.space as { name?: unknown } | null)?.name;
-    if (name !== space.name)
+    // a spec saved again in another Unicode form ("módulo" decomposed) names the same space
+    if (typeof name !== "string" || name.normalize("NFC") !== space.name.normalize("NFC"))
       throw new UserError(`${store.location} is a study of the space "${String(name)}", not "${space.name}"`);
     const o = askOptions(options);
     checkAskMethod(space, o.method);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Rng } from "../random.js";
+import { EdgeCellSpace } from "../spaces/edge-cell.js";
+import { NB201_SPEC } from "../spaces/nb201/spec.js";
 import { tinySpace } from "../testing/study-fixtures.js";
 import { TableSpace } from "./table-space.js";
 
@@ -22,4 +24,13 @@ test("a table's space samples, mutates and crosses over within the table only", 
   }
   const outside = space.sample(new Rng(2), 162).find((a) => !keys.has(space.key(a)));
   assert.throws(() => table.fromJSON(space.toJSON(outside as never)), /is not in the evaluated table/);
+});
+
+test("a table of a choices space tells neighbours as its space does (exactly); a cell space's table has none to tell", async () => {
+  const space = tinySpace();
+  const table = new TableSpace(space, space.sample(new Rng(1), 40));
+  const a = table.archs[0];
+  assert.deepEqual(table.neighbourKeys?.(a), space.neighbourKeys(a));
+  const edge = new EdgeCellSpace(NB201_SPEC as never);
+  assert.equal(new TableSpace(edge, edge.sample(new Rng(1), 5)).neighbourKeys, undefined);
 });

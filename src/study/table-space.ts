@@ -20,6 +20,8 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
   readonly columns: readonly string[];
   readonly encoding: ArchitectureSpace<A>["encoding"];
   private readonly index = new Map<string, number>();
+  /** The space's exact neighbour keys, where it has them (choices): table members are its members. */
+  readonly neighbourKeys?: (arch: A) => string[];
 
   /** `archs`: distinct architectures of `space` (by key). */
   constructor(
@@ -31,6 +33,8 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
     this.count = BigInt(archs.length);
     this.columns = space.columns;
     this.encoding = space.encoding;
+    if (space.neighbourKeys)
+      this.neighbourKeys = (arch) => (space.neighbourKeys as (a: A) => string[]).call(space, arch);
     archs.forEach((arch, k) => {
       this.index.set(space.key(arch), k);
     });

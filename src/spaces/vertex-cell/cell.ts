@@ -3,6 +3,7 @@
  * pruning exactly as the official `ModelSpec` and `NASBench._check_spec` do it, for any op list and
  * vertex/edge limits.
  */
+import { repeatedKey } from "../../data/json-keys.js";
 import { InvalidCellError } from "../../errors.js";
 import type { LabeledDag } from "./hash.js";
 
@@ -29,16 +30,25 @@ export interface CellLimits {
  * 0/1 string and ops as an array or comma-separated string, a `[matrix, ops]` pair, or JSON text of these.
  * With `exactKeys`, an object with any key besides `matrix` and `ops` is refused (InvalidCellError
  * "format"): what a user typed (`--arch`, a library `tell`) may hold a misspelt or misplaced field, which
- * must not be dropped in silence; code that passes its own richer cell objects leaves it off.
+ * must not be dropped in silence; code that passes its own richer cell objects leaves it off. JSON text
+ * of an object naming a key twice is refused (InvalidCellError "format") either way.
  */
 export function parseCell(input: unknown, exactKeys = false): VertexCell {
   let value = input;
   if (typeof value === "string") {
+    const text = value;
     try {
-      value = JSON.parse(value);
+      value = JSON.parse(text);
     } catch {
       throw new InvalidCellError("format", 'text is not JSON; expected {"matrix": ..., "ops": ...}');
     }
+    // JSON.parse keeps the last of a repeated key: the first matrix or ops given would be dropped unsaid
+    const twice = repeatedKey(text);
+    if (twice !== undefined)
+      throw new InvalidCellError(
+        "format",
+        `key ${JSON.stringify(twice)} is given twice; a cell names "matrix" and "ops" once each`,
+      );
   }
   if (Array.isArray(value) && value.length === 2) return cellFromParts(value[0], value[1]);
   if (value !== null && typeof value === "object" && "matrix" in value && "ops" in value) {
@@ -210,7 +220,11 @@ export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
   }
   const interiorOps: number[] = [];
   for (let v = 1; v < vertices - 1; v++) {
-    const k = limits.ops.indexOf(prunedOps[v]);
+    // "café" typed as c-a-f-e + combining accent is the op "café": names compare in Unicode NFC
+    const op = prunedOps[v];
+    let k = limits.ops.indexOf(op);
+    if (k < 0 && typeof op === "string")
+      k = limits.ops.findIndex((o) => o.normalize("NFC") === op.normalize("NFC"));
     if (k < 0) {
       throw new InvalidCellError(
         "interior-op",

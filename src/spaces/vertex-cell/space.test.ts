@@ -247,3 +247,29 @@ test("a row written by pandas (a Python list, a NumPy array) says how to write i
     space.fromRow({ matrix: "011001000", ops: "input,conv,output" }),
   );
 });
+
+test("cell text naming matrix or ops twice is refused, naming the key (JSON.parse kept the last)", async () => {
+  const space = await VertexCellSpace.load(SMALL, { cacheDir: dir });
+  const ok = '"matrix":"0110000100010000","ops":"input,conv,pool,output"';
+  assert.deepEqual(
+    space.fromJSON(`{${ok}}`),
+    space.fromJSON({ matrix: "0110000100010000", ops: "input,conv,pool,output" }),
+  );
+  assert.throws(
+    () => space.fromJSON(`{${ok},"ops":"input,pool,conv,output"}`),
+    (e: unknown) => e instanceof InvalidCellError && /key "ops" is given twice/.test(e.message),
+  );
+  assert.throws(
+    () => space.fromJSON(`{"matrix":"0100000000000000",${ok}}`),
+    (e: unknown) => e instanceof InvalidCellError && /key "matrix" is given twice/.test(e.message),
+  );
+});
+
+test("interior op names match in Unicode NFC (café composed or decomposed)", async () => {
+  const space = await VertexCellSpace.load({ ...SMALL, ops: ["conv", "caf\u00e9"] }, { cacheDir: dir });
+  const nfd = space.fromJSON({ matrix: "0110000100010000", ops: "input,conv,cafe\u0301,output" });
+  const nfc = space.fromJSON({ matrix: "0110000100010000", ops: "input,conv,caf\u00e9,output" });
+  assert.deepEqual(nfd, nfc);
+  assert.equal(space.key(nfd), space.key(nfc));
+  assert.ok(nfd.ops.includes("caf\u00e9"), "the JSON form keeps the spec's spelling");
+});
