@@ -96,6 +96,20 @@ export function seedsOf(opts: { seeds?: unknown; seedCount?: unknown }): number[
   return opts.seeds as number[] | undefined;
 }
 
+/**
+ * `--scale` of a study's (or a simulation table's) values: what `tell` checks them against (tell-rules.ts).
+ * The same values as `train --scale`: the scale of the values given.
+ */
+export function valueScaleOption(): Option {
+  return new Option(
+    "--scale <scale>",
+    "the values' scale, when the values or the target's name cannot show it (networks at 1 % " +
+      "accuracy, error rates near 0, an accuracy named top_1): fraction ([0, 1]) or percent ([0, 100]); none: any number " +
+      "(a target named like an accuracy that is none, e.g. recall_latency_ms); default: inferred for " +
+      "accuracy-like names (acc, accuracy, top1, f1, iou, error rates, …), any number otherwise",
+  ).choices(["fraction", "percent", "none"]);
+}
+
 /** `--scale`: the scale of a label file's target column (fraction, percent, or none for non-accuracies). */
 export function scaleOption(): Option {
   return new Option(

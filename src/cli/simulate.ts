@@ -8,7 +8,7 @@ import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
 import { globalsWithoutData, print } from "./context.js";
 import { integerFlag, nonEmptyFlag } from "./flag-values.js";
-import { jobsOption, methodOption, seedsOf, withSeedOptions } from "./options.js";
+import { jobsOption, methodOption, seedsOf, valueScaleOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
 export function simulateCommand(): Command {
@@ -29,6 +29,7 @@ export function simulateCommand(): Command {
     )
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")
+    .addOption(valueScaleOption())
     .option("--budget <n>", "architectures evaluated per run", integerFlag(1), 100)
     .option(
       "--step <n>",
@@ -50,6 +51,7 @@ export function simulateCommand(): Command {
         table: string;
         target: string;
         minimize?: boolean;
+        scale?: "fraction" | "percent" | "none";
         budget: number;
         step: number;
         seeds?: number[];
@@ -74,6 +76,7 @@ export function simulateCommand(): Command {
             tableFile: opts.table,
             target: opts.target,
             minimize: opts.minimize,
+            scale: opts.scale,
             budget: opts.budget,
             batch: opts.step,
             ask: opts.method ? { method: opts.method } : {},

@@ -1,5 +1,5 @@
 /** `nas-assay space NAME|FILE.json`: size and fingerprint of a search space. */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { loadSpaceSpec } from "../spaces/kinds.js";
@@ -19,7 +19,8 @@ export function spaceCommand(): Command {
     )
     .action(async (name: string, _opts, command: Command) => {
       // any existing file is a spec, as study create --space and simulate --space read it
-      const specFile = name.toLowerCase().endsWith(".json") || existsSync(name);
+      // (a file: a folder named nb201 beside, as a data directory holds, is not a spec)
+      const specFile = name.toLowerCase().endsWith(".json") || (existsSync(name) && statSync(name).isFile());
       // a spec file holds its space: --data (benchmark data of the built-in spaces) would be ignored
       const options = specFile ? globalsWithoutData(command) : globals(command);
       const onNote = (t: string) => note(options, t);

@@ -1,5 +1,5 @@
 /** `nas-assay study create` and `nas-assay study show`: make a study from a spec file, and look at one. */
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { toHtml } from "../report/html.js";
@@ -8,6 +8,7 @@ import { studyDocument } from "../study/study-report.js";
 import { archText } from "./arch-text.js";
 import { globalsWithoutData, print } from "./context.js";
 import { nonEmptyFlag } from "./flag-values.js";
+import { valueScaleOption } from "./options.js";
 
 export function studyCommand(): Command {
   return new Command("study")
@@ -36,15 +37,7 @@ function createCommand(): Command {
     )
     .requiredOption("--target <name>", "the value told (a column of results files), e.g. val_acc")
     .option("--minimize", "lower values are better (error, latency); default: higher is better")
-    .addOption(
-      new Option(
-        "--scale <scale>",
-        "the values' scale, when the values told or the target's name cannot show it (networks at 1 % " +
-          "accuracy first, an accuracy named top_1): fraction ([0, 1]) or percent ([0, 100]); none: any number " +
-          "(a target named like an accuracy that is none, e.g. recall_latency_ms); default: inferred for " +
-          "accuracy-like names (acc, accuracy, top1, f1, iou, …), any number otherwise",
-      ).choices(["fraction", "percent", "none"]),
-    )
+    .addOption(valueScaleOption())
     .option(
       "--import <results.csv>",
       "architectures already trained: their columns and the target column",

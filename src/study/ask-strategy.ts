@@ -63,6 +63,11 @@ export const DEFAULT_ASK: AskOptions = {
   spare: 3,
 };
 
+/** The entries of `object` whose value is not undefined. */
+function defined<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /**
  * The most architectures one ask hands out: its candidates, `spare` proposals per architecture asked
  * (6,666 with the defaults). More would come back short of what was asked, the shortfall looking like a
@@ -81,14 +86,22 @@ const SPREAD_KEY = 0x5bd1;
  * Checks options given by a caller, filling the rest from the defaults. Throws UserError for an unknown
  * option (a misspelt one would be dropped in silence), a value of the wrong type or out of range.
  */
-export function askOptions(given: Partial<AskOptions> = {}): AskOptions {
-  refuseUnknownKeys(given, Object.keys(DEFAULT_ASK), "ask options");
+export function askOptions(options: Partial<AskOptions> = {}): AskOptions {
+  if (options === null || typeof options !== "object") throw new UserError("ask options must be an object");
+  refuseUnknownKeys(options, Object.keys(DEFAULT_ASK), "ask options");
+  // a key given as undefined is a key not given (a spread of optional settings), as createStudyFile reads it
+  const given = defined(options);
+  if (
+    given.neighbourhood !== undefined &&
+    (given.neighbourhood === null || typeof given.neighbourhood !== "object")
+  )
+    throw new UserError("ask options' neighbourhood must be an object");
   if (given.neighbourhood !== undefined)
     refuseUnknownKeys(given.neighbourhood, ["weight", "draws", "candidates"], "ask options' neighbourhood");
   const o = {
     ...DEFAULT_ASK,
     ...given,
-    neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...given.neighbourhood },
+    neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...defined(given.neighbourhood ?? {}) },
   };
   if (!(METHODS as readonly unknown[]).includes(o.method))
     throw new UserError(
@@ -108,9 +121,16 @@ export function askOptions(given: Partial<AskOptions> = {}): AskOptions {
   if (typeof o.spread !== "boolean")
     throw new UserError(`ask options: spread must be true or false, got ${JSON.stringify(o.spread)}`);
   for (const [name, value] of Object.entries(o.neighbourhood))
-    if (!(typeof value === "number" && Number.isFinite(value) && value >= 0))
+    if (
+      !(
+        typeof value === "number" &&
+        Number.isFinite(value) &&
+        value >= 0 &&
+        (name === "weight" || Number.isInteger(value))
+      )
+    )
       throw new UserError(
-        `ask options' neighbourhood: ${name} must be a number ≥ 0, got ${JSON.stringify(value)}`,
+        `ask options' neighbourhood: ${name} must be ${name === "weight" ? "a number" : "an integer"} ≥ 0, got ${JSON.stringify(value)}`,
       );
   return o;
 }

@@ -69,3 +69,39 @@ test("simulate refuses a failed row with one message (it offered 'failed', then 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("simulate: a table accepted is played to the end (the loop does not judge its values again), --scale as study create", async () => {
+  const { dir, spec } = tinyDir();
+  try {
+    // error rates in percent, many of 1 % or less (a train error): refused without --scale, which says
+    // so; with --scale percent the whole loop runs (it stopped halfway on a table it had accepted)
+    const lines = tinyResults(tinySpace().sample(new Rng(7), 60), "train_error")
+      .trim()
+      .split("\n")
+      .map((line, k) =>
+        k === 0
+          ? line
+          : line.replace(
+              /,([0-9.]+)$/,
+              (_, v: string) => `,${k % 3 === 0 ? 20 + k : +(1 - Number(v)).toFixed(4)}`,
+            ),
+      );
+    const tableFile = join(dir, "err.csv");
+    writeFileSync(tableFile, `${lines.join("\n")}\n`);
+    const base = { specFile: spec, tableFile, target: "train_error", minimize: true, budget: 60, batch: 5 };
+    await assert.rejects(simulateSeed(base, 0), /looks like a percent, .*give --scale percent\)$/);
+    const curves = await simulateSeed({ ...base, scale: "percent" }, 0);
+    assert.equal(curves.ask.length, 60);
+    // from JavaScript, a guessed key or a truthy string would change the direction unsaid
+    await assert.rejects(
+      simulateSeed({ ...base, direction: "minimize" } as never, 0),
+      /simulate: unknown option "direction"/,
+    );
+    await assert.rejects(
+      simulateSeed({ ...base, minimize: "false" } as never, 0),
+      /minimize must be true or false/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

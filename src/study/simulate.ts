@@ -5,7 +5,7 @@
  * architecture by reading its value in the table. When the table does not hold every member of the
  * space, every strategy is restricted to the table's architectures (TableSpace, ArchitectureList).
  */
-import { BadFileError, UserError } from "../errors.js";
+import { BadFileError, refuseUnknownKeys, UserError } from "../errors.js";
 import { meanStd } from "../eval/evaluate.js";
 import { randomSearch, trueEvolution } from "../search/active-search.js";
 import { forEachSeed } from "../seeds-in-parallel.js";
@@ -30,6 +30,12 @@ export interface SimulateSpec {
   tableFile: string;
   target: string;
   minimize?: boolean;
+  /**
+   * The values' scale, as `study create --scale` (default "auto": read from the table): "percent" for a
+   * table whose values of 1 or less are real percents (error rates near 0, chance-level cells), "none"
+   * for a target that is no accuracy whatever its name.
+   */
+  scale?: ValueScale;
   /** Architectures "trained" per run. */
   budget: number;
   /** Architectures asked for at a time (one predictor fit per ask). */
@@ -87,6 +93,7 @@ async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
     rows.flatMap((r) => ("value" in r.outcome ? [{ line: r.line, value: r.outcome.value }] : [])),
     (line) => `${spec.tableFile} line ${line}`,
     spec.minimize ? "minimize" : "maximize",
+    spec.scale ?? "auto",
   );
   const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
   for (const row of rows) {
@@ -110,6 +117,18 @@ async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
 }
 
 function checkSpec(spec: SimulateSpec): void {
+  // from JavaScript, a guessed key (`direction: "minimize"`) would be dropped and the run maximize
+  refuseUnknownKeys(
+    spec,
+    ["specFile", "tableFile", "target", "minimize", "scale", "budget", "batch", "ask"],
+    "simulate",
+  );
+  if (spec.minimize !== undefined && typeof spec.minimize !== "boolean")
+    throw new UserError(`simulate: minimize must be true or false, got ${JSON.stringify(spec.minimize)}`);
+  if (spec.scale !== undefined && !["fraction", "percent", "auto", "none"].includes(spec.scale))
+    throw new UserError(
+      `simulate: the scale must be fraction, percent, none or auto, got ${JSON.stringify(spec.scale)}`,
+    );
   for (const [name, flag] of [
     ["budget", "--budget"],
     ["batch", "--step"],
@@ -143,8 +162,10 @@ export async function simulateSeed(
     spec: { name: table.space.name },
     target: spec.target,
     direction: spec.minimize ? "minimize" : "maximize",
-    // the table's values are all told: their scale is known (a value-only rule cannot read 1 % at chance level)
-    scale: table.scale,
+    // the table's values were checked whole when it was read (checkTableValues); told here in the order
+    // asked, a rule that reads them one at a time would judge them again, differently (a run stopped
+    // halfway on a table it had accepted)
+    scale: "none",
     seed,
   });
   const study = await Study.open(await SqliteStudyStore.memory(settings), table.searched, spec.ask);

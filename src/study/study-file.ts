@@ -4,7 +4,7 @@
  * and reopened by path. A `postgresql://…?study=NAME` URL in place of the path names a study on a
  * PostgreSQL server instead (store-location.ts), with the same behaviour.
  */
-import { refuseUnknownKeys } from "../errors.js";
+import { refuseUnknownKeys, UserError } from "../errors.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
@@ -47,7 +47,12 @@ export async function createStudyFile(
   given: CreateStudyFile,
   options: Partial<AskOptions> = {},
 ): Promise<{ study: Study<unknown>; imported: { written: number; skipped: number } }> {
+  if (given === null || typeof given !== "object")
+    throw new UserError("createStudyFile needs an object of settings");
   refuseUnknownKeys(given, CREATE_STUDY_KEYS, "createStudyFile");
+  for (const key of ["study", "specFile", "importFile"] as const)
+    if (given[key] !== undefined && typeof given[key] !== "string")
+      throw new UserError(`createStudyFile: ${key} must be a path (text), got ${JSON.stringify(given[key])}`);
   const spec = readSpaceSpec(given.specFile);
   const space = await createSpace(spec);
   const settings = Study.settings({

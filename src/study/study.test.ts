@@ -480,6 +480,39 @@ test("a file of fractions and one percent told to a study of fractions names the
   assert.equal((await study.store.counts()).done, 3, "nothing of the refused files written");
 });
 
+test("a file's fractions told to a percent study are the rows named (the file alone reads as fractions)", async () => {
+  const study = await tinyStudy("top1");
+  const archs = tinySpace().sample(new Rng(11), 6);
+  await study.tellMany([50, 79.5, 66].map((value, k) => ({ arch: archs[k], outcome: { value } })));
+  await assert.rejects(
+    study.tellMany(
+      [0.3, 0.42, 71.5].map((value, k) => ({
+        arch: archs[3 + k],
+        outcome: { value },
+        source: `add.csv line ${k + 2}`,
+      })),
+    ),
+    /^UserError: add\.csv line \d: top1 0\.(3|42) looks like a fraction/,
+  );
+});
+
+test("a minimized error rate in percent: 0 (a perfect train error) is 0 on either scale, and errors of 1 % or less may spread", async () => {
+  const study = await tinyStudy("train_error", "minimize", "percent");
+  const archs = tinySpace().sample(new Rng(12), 5);
+  // sorted best first, as a results file may be
+  await study.tellMany(
+    [0, 0.05, 0.6, 0.98, 12.5].map((value, k) => ({ arch: archs[k], outcome: { value } })),
+  );
+  assert.equal((await study.store.counts()).done, 5);
+  const auto = await tinyStudy("train_error", "minimize");
+  await auto.tellMany([40, 25].map((value, k) => ({ arch: archs[k], outcome: { value } })));
+  await auto.tell(archs[2], 0);
+  await assert.rejects(
+    auto.tell(archs[3], 0.3),
+    /if it is right, an error of 1 % or less, the study needs --scale percent/,
+  );
+});
+
 test("a closed study says so; unknown or ill-typed ask options are refused, not dropped", async () => {
   const study = await tinyStudy();
   await study.close();
@@ -507,6 +540,24 @@ test("a closed study says so; unknown or ill-typed ask options are refused, not 
   await refused({ method: "foo" }, /unknown method "foo"/);
   await refused({ neighbourhood: { wieght: 1 } }, /neighbourhood: unknown option "wieght"/);
   await refused({ exploration: "0.2" }, /exploration must be a number in \[0, 1\], got "0\.2"/);
+  await refused({ neighbourhood: { draws: 2.5 } }, /neighbourhood: draws must be an integer ≥ 0, got 2\.5/);
+  // a key given as undefined is a key not given
+  assert.ok(await tinyStudy("val_acc", "maximize", "auto", { method: undefined, exploration: undefined }));
+  const open = await tinyStudy();
+  await assert.rejects(
+    open.ask(1, { pendingTimeout: 1 } as never),
+    /ask: unknown option "pendingTimeout"; expected pendingTimeoutMs/,
+  );
+  await open.close();
+  await assert.rejects(open.summary(), /is closed/);
+  assert.throws(
+    () => Study.settings({ spec: TINY_SPEC, target: "top1", minimize: true } as never),
+    /study settings: unknown option "minimize"/,
+  );
+  assert.throws(
+    () => Study.settings({ spec: TINY_SPEC, target: 5 } as never),
+    /target must be a name \(text\), got 5/,
+  );
 });
 
 test("tell of many into a study of nothing yet: a percent row first among spread fractions is refused, as after them", async () => {
@@ -521,7 +572,7 @@ test("tell of many into a study of nothing yet: a percent row first among spread
         source: `r.csv line ${k + 2}`,
       })),
     ),
-    /^UserError: r\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.93\); write 0\.45$/,
+    /^UserError: r\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.93\); write 0\.45 \(if they are percents/,
   );
   assert.equal((await study.store.counts()).done, 0);
 });

@@ -6,7 +6,7 @@
  * Everything lives in a StudyStore, so several processes (or machines, with a server store) can ask
  * and tell at once.
  */
-import { BadFileError, UserError } from "../errors.js";
+import { BadFileError, refuseUnknownKeys, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import {
@@ -93,8 +93,16 @@ export class Study<A> {
       throw new UserError(`the study ${this.store.location} is closed; open it again (openStudyFile)`);
   }
 
-  /** The settings a new store is made with (checked: a target name, a direction, an integer seed). */
+  /**
+   * The settings a new store is made with (checked: a target name, a direction, an integer seed; an
+   * unknown key is refused, as `minimize: true` for `direction: "minimize"` would be dropped unsaid).
+   */
   static settings(given: NewStudy): StudySettings {
+    if (given === null || typeof given !== "object")
+      throw new UserError("a study's settings must be an object");
+    refuseUnknownKeys(given, ["spec", "target", "direction", "scale", "seed"], "study settings");
+    if (given.target !== undefined && typeof given.target !== "string")
+      throw new UserError(`a study's target must be a name (text), got ${JSON.stringify(given.target)}`);
     const target = given.target?.trim();
     if (!target) throw new UserError("a study needs a target name (the value told, e.g. val_acc)");
     const direction = given.direction ?? "maximize";
@@ -149,6 +157,7 @@ export class Study<A> {
    */
   async ask(n: number, given: { pendingTimeoutMs?: number } = {}): Promise<Asked<A>[]> {
     this.checkOpen();
+    refuseUnknownKeys(given, ["pendingTimeoutMs"], "ask");
     if (!Number.isInteger(n) || n < 1) throw new UserError(`ask needs a positive integer count, got ${n}`);
     if (n > this.maxAsk)
       throw new UserError(
@@ -272,6 +281,11 @@ export class Study<A> {
     const kept = results.filter((r) => !("failed" in r.outcome && valued.has(r.key)));
     // a batch is known whole: a value on another scale than the rest is refused wherever it stands (told
     // in order into a study of nothing yet, a percent first made the fractions after it chance-level cells)
+    // a study in percent already settles a batch of mostly fractions: its fractions are refused (tellCheck),
+    // not its percents (read outside the write transaction, this only chooses which row a message names)
+    const studyPercent =
+      (this.settings.scale ?? "auto") === "auto" &&
+      (await this.store.trials()).some((t) => t.state === "done" && (t.value as number) > 1);
     const batch: BatchScale =
       (this.settings.scale ?? "auto") === "auto"
         ? batchScale(
@@ -286,7 +300,7 @@ export class Study<A> {
                 : [],
             ),
             (k) => sources.get(kept[k].key) ?? JSON.stringify(kept[k].arch),
-            "the other values told with it",
+            { others: "the other values told with it", studyPercent, direction: this.settings.direction },
           )
         : { scale: "auto" };
     return this.store.record(
@@ -351,6 +365,7 @@ export class Study<A> {
 
   /** Counts, the best and every trial (the JSON of `study show --json`). */
   async summary(): Promise<StudySummary> {
+    this.checkOpen();
     const trials = await this.store.trials();
     const counts = await this.store.counts();
     const best = await this.best();

@@ -24,11 +24,22 @@ test("a table mixing fractions and percents, or past 100, is refused naming the 
     );
   refused(
     [0.7, 0.94, 0.85, 93.1, 0.8],
-    /^all\.csv line 5: val_acc 93\.1 looks like a percent, but the file's other values are fractions \(0\.7–0\.94\); write 0\.931$/,
+    /^all\.csv line 5: val_acc 93\.1 looks like a percent, but the file's other values are fractions \(0\.7–0\.94\); write 0\.931 \(if they are percents — accuracies at chance level — give --scale percent\)$/,
   );
   // fewer values of 1 or less than above: percents with cells at chance level, which no rule on values
-  // can tell from fractions (as tell's rules: a percent study keeps them)
-  assert.equal(tableScale("val_acc", rows([70, 94, 0.85, 81, 0.7]), where), "percent");
+  // can tell from fractions (as tell's rules: a percent study keeps them) — when they spread as chance
+  // levels do; 0.85 and 0.7 cannot both be (one is 85 % written as a fraction), whatever their order
+  assert.equal(tableScale("val_acc", rows([70, 94, 0.85, 81, 0.84]), where), "percent");
+  refused(
+    [70, 94, 0.85, 81, 0.7],
+    /^all\.csv line 4: val_acc 0\.85 looks like a fraction among percents.*spread 0\.7–0\.85; tell 85$/,
+  );
+  refused([0.7, 0.85, 70, 94, 81], /^all\.csv line 3: val_acc 0\.85 looks like a fraction among percents/);
+  // minimized, values of 1 or less are near-perfect error rates, which do spread (train error 0-1 %)
+  assert.equal(
+    tableScale("train_error", rows([0.2, 0.9, 11.1, 40, 25]), where, { direction: "minimize" }),
+    "percent",
+  );
   refused(
     [70, 110.07, 81],
     /^all\.csv line 3: val_acc 110\.07 is not an accuracy; expected a fraction in \[0, 1\] or a percent in \[0, 100\]$/,
@@ -99,7 +110,7 @@ test("simulate's table takes what an import takes: no fraction among percents, n
   // a percent among fractions that spread as little as chance-level cells do: 91.5 became the best
   refused(
     [0.9, 0.93, 0.91, 91.5, 0.92],
-    /^all\.csv line 5: val_acc 91\.5 looks like a percent.*write 0\.915$/,
+    /^all\.csv line 5: val_acc 91\.5 looks like a percent.*write 0\.915 /,
   );
   // NAS-Bench-201 ImageNet16-120 and CIFAR-100 test accuracy: chance-level cells beside the percents
   assert.equal(checkTableValues("test_acc", rows([0.8333, 45.1, 30.2, 0.8333]), where), "percent");

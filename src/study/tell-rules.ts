@@ -5,8 +5,8 @@
  *
  * - Scale (accuracy-like targets only, i.e. a target name with a word "acc"/"accuracy" (or ending so:
  *   "valacc", "acc1"), "top1"/"top5", "precision", "recall", "f1…", "auc", "auroc", "…iou" or "map", or an
- *   error rate ("err"/"error", alone or after val/test/train: "val_error", "test_err", "error_rate", not
- *   in a name with a regression word: "mean_squared_error"); words split at anything but letters and
+ *   error rate (a word "err"/"error", the other words only val/test/train, top1, rate…: "val_error",
+ *   "test_err", "error_rate", not "mean_error" or "latency_error_ms"); words split at anything but letters and
  *   digits and at camelCase: "val_acc", "testAccuracy", "top-1 acc", not "maccs" or "accel_latency"; a
  *   study made with `fraction` or `percent` applies them to any name, one made with `none` to none).
  *   A study made with an explicit scale takes values in [0, 1] (`fraction`) or [0, 100] (`percent`) and
@@ -45,8 +45,12 @@ const TOP_K = /(^|[^a-z0-9])top[-_ ][15]($|[^0-9])/i;
  * "test_err", "error_rate", "valerr"; not in a name with a regression word (ERROR_NOT_RATE).
  */
 const ERROR_WORD = /^(val|valid|validation|test|train|training|top[15])?err(or)?s?\d*$/;
-/** Words that make an "error" a regression error or a loss (no scale of its own): "mean_squared_error". */
-const ERROR_NOT_RATE = /^(squared|mse|rmse|mae|mape|absolute|abs|reconstruction|loss|l1|l2|relative)$/;
+/**
+ * The other words an error rate's name may hold: a name with any other word ("mean_error",
+ * "latency_error_ms", "mean_squared_error") is some other error, with no scale of its own.
+ */
+const ERROR_CONTEXT =
+  /^(val|valid|validation|test|train|training|eval|dev|top|top1|top5|1|5|rate|classification|cls|)$/;
 
 /**
  * The scale of a study's values: declared when the study was made (`fraction`, `percent`; `none` for a
@@ -65,24 +69,37 @@ export function accuracyLike(target: string): boolean {
   const words = [target.replace(/([a-z0-9])([A-Z])/g, "$1 $2"), target].flatMap((t) =>
     t.toLowerCase().split(/[^a-z0-9]+/),
   );
-  const errorRate = words.some((w) => ERROR_WORD.test(w)) && !words.some((w) => ERROR_NOT_RATE.test(w));
+  const errorRate =
+    words.some((w) => ERROR_WORD.test(w)) && words.every((w) => ERROR_WORD.test(w) || ERROR_CONTEXT.test(w));
   return words.some((w) => ACCURACY_WORD.test(w)) || TOP_K.test(target) || errorRate;
 }
 
+/** What tableScale knows besides the rows: the study they join, and which way it is optimized. */
+export interface TableContext {
+  /** Names the other values in a message (default "the file's other values"). */
+  others?: string;
+  /** The study told the rows holds percents already (then its percents, not the rows' majority, settle the scale). */
+  studyPercent?: boolean;
+  direction?: "maximize" | "minimize";
+}
+
 /**
- * The scale of a table of values all known at once (simulate's table): "fraction" when every value is
- * 1 or less, "percent" when one is above; "auto" for a target that is not accuracy-like. Throws
- * UserError, naming the row by `where(line)`, for a value outside [0, 100], and for a value above 1
- * in a table whose values of 1 or less are the majority and spread over more than CHANCE_SPREAD
- * (fractions: the row is a percent among them, as tell refuses). Fewer values of 1 or less than above
- * read as percents at chance level, as a percent study keeps them.
+ * The scale of a table of values all known at once (simulate's table, a results file): "fraction" when
+ * every value is 1 or less, "percent" when one is above; "auto" for a target that is not accuracy-like.
+ * Throws UserError, naming the row by `where(line)`, for a value outside [0, 100]; for a value above 1
+ * in a table whose values of 1 or less are the majority and either spread over more than CHANCE_SPREAD
+ * or hold it when read as a fraction (91.5 among 0.90–0.93: a percent among fractions) — unless the
+ * study told them holds percents already; and, maximized, for values of 1 or less beside the percents
+ * that spread over more than CHANCE_SPREAD (chance-level accuracies do not: the largest is a fraction).
+ * Minimized (error rates) values of 1 or less are near-perfect networks and may spread.
  */
 export function tableScale(
   target: string,
   rows: readonly { line: number; value: number }[],
   where: (line: number) => string,
-  others = "the file's other values",
+  context: TableContext = {},
 ): ValueScale {
+  const others = context.others ?? "the file's other values";
   if (!accuracyLike(target)) return "auto";
   const outside = rows.find((r) => !(r.value >= 0 && r.value <= 100));
   if (outside)
@@ -95,17 +112,19 @@ export function tableScale(
   let low = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const { value } of rows)
-    if (value <= 1) {
+  let largestLow: { line: number; value: number } | undefined;
+  for (const row of rows)
+    if (row.value <= 1) {
       low++;
-      min = Math.min(min, value);
-      max = Math.max(max, value);
+      min = Math.min(min, row.value);
+      max = Math.max(max, row.value);
+      if (!largestLow || row.value > largestLow.value) largestLow = row;
     }
   // fractions in the majority: a value above 1 is a percent among them when they spread wider than
   // chance-level accuracies do, or when, read as a fraction, it falls among them (91.5 among 0.90–0.93)
   const among = (r: { value: number }) => r.value / 100 >= min - 0.05 && r.value / 100 <= max + 0.05;
   const odd =
-    2 * low >= rows.length
+    2 * low >= rows.length && !context.studyPercent
       ? max - min > CHANCE_SPREAD
         ? high
         : rows.find((r) => r.value > 1 && among(r))
@@ -113,7 +132,16 @@ export function tableScale(
   if (odd)
     throw new UserError(
       `${where(odd.line)}: ${target} ${odd.value} looks like a percent, but ${others} are ` +
-        `fractions (${min}–${max}); write ${round(odd.value / 100)}`,
+        `fractions (${min}–${max}); write ${round(odd.value / 100)}` +
+        ` (if they are percents — ${(context.direction ?? "maximize") === "minimize" ? "error rates of 1 % or less" : "accuracies at chance level"} — give --scale percent)`,
+    );
+  // percents with values of 1 or less beside them: accuracies at chance level differ by a few hundredths
+  // (0.05 and 0.3 cannot both be; 0.3 is 30 % written as a fraction)
+  if ((context.direction ?? "maximize") === "maximize" && largestLow && max - min > CHANCE_SPREAD)
+    throw new UserError(
+      `${where(largestLow.line)}: ${target} ${largestLow.value} looks like a fraction among percents: values of 1 or ` +
+        `less beside percents are chance-level accuracies, which spread no more than ${CHANCE_SPREAD}, and these ` +
+        `spread ${min}–${max}; tell ${round(largestLow.value * 100)}`,
     );
   return "percent";
 }
@@ -126,9 +154,9 @@ export function batchScale(
   target: string,
   rows: readonly { line: number; value: number }[],
   where: (line: number) => string,
-  others?: string,
+  context: TableContext = {},
 ): BatchScale {
-  const batch: BatchScale = { scale: tableScale(target, rows, where, others) };
+  const batch: BatchScale = { scale: tableScale(target, rows, where, context) };
   // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
   for (const { value } of rows)
     if (value > 1)
@@ -142,17 +170,19 @@ export function batchScale(
 /**
  * The checks an import into a new study runs on its values (batchScale, then tellCheck row by row in
  * order), for a table that is never stored: simulate's table takes the values `study create --import`
- * takes. Repeated architectures are not checked here (simulate averages them). Returns the table's
- * scale; throws UserError naming the row by `where(line)`.
+ * takes, with the same `scale` (`auto` unless given). Repeated architectures are not checked here
+ * (simulate averages them). Returns the table's scale; throws UserError naming the row by `where(line)`.
  */
 export function checkTableValues(
   target: string,
   rows: readonly { line: number; value: number }[],
   where: (line: number) => string,
   direction: "maximize" | "minimize" = "maximize",
+  scale: ValueScale = "auto",
 ): ValueScale {
-  const batch = batchScale(target, rows, where);
-  const check = tellCheck(target, (r) => where(Number(r.key)), "auto", batch, direction);
+  const batch: BatchScale =
+    scale === "auto" ? batchScale(target, rows, where, { direction }) : { scale: "auto" };
+  const check = tellCheck(target, (r) => where(Number(r.key)), scale, batch, direction);
   const none = { count: 0, min: Number.NaN, max: Number.NaN };
   const done = { ...none };
   for (const { line, value } of rows) {
@@ -164,7 +194,7 @@ export function checkTableValues(
     done.min = done.count === 1 ? value : Math.min(done.min, value);
     done.max = done.count === 1 ? value : Math.max(done.max, value);
   }
-  return batch.scale;
+  return scale === "auto" ? batch.scale : scale;
 }
 
 /** The scale tableScale read from a whole batch, and the range of its values above 1. */
@@ -221,7 +251,13 @@ export function tellCheck(
           );
         // a study declared in percent keeps values of 1 or less as chance-level accuracies, which spread
         // little; values all of 1 or less spread wider than that are fractions (an import of 0.83–0.91)
-        if (scale === "percent" && value <= 1 && done.count > 0 && done.max <= 1) {
+        if (
+          scale === "percent" &&
+          direction === "maximize" &&
+          value <= 1 &&
+          done.count > 0 &&
+          done.max <= 1
+        ) {
           const min = Math.min(done.min, value);
           const max = Math.max(done.max, value);
           if (max - min > CHANCE_SPREAD)
@@ -247,11 +283,14 @@ export function tellCheck(
           // a chance-level accuracy (≤ 1 %) is the worst of a maximized study; minimized (an error rate,
           // whose chance level is near 100 %), a fraction read as a percent would become the best
           const belowRange = direction === "minimize" || value * 100 >= low - 5;
-          if (percents.length > 0 && value <= 1 && belowRange && value * 100 <= high + 5)
+          // 0 is 0 on either scale (a perfect train error)
+          if (percents.length > 0 && value > 0 && value <= 1 && belowRange && value * 100 <= high + 5)
             throw new UserError(
               `${what}: ${target} ${value} looks like a fraction, but this study's values are percents ` +
                 `(${low}–${high}); tell ${round(value * 100)}` +
-                " (values of 1 % or less are chance level: if it is right, the study needs --scale percent when made)",
+                (direction === "minimize"
+                  ? " (if it is right, an error of 1 % or less, the study needs --scale percent when made)"
+                  : " (values of 1 % or less are chance level: if it is right, the study needs --scale percent when made)"),
             );
           // a study of fractions before this call, or earlier values of a batch that is not percent
           const fractions =
