@@ -19,8 +19,12 @@ export function spaceCommand(): Command {
     )
     .action(async (name: string, _opts, command: Command) => {
       // any existing file is a spec, as study create --space and simulate --space read it
-      // (a file: a folder named nb201 beside, as a data directory holds, is not a spec)
-      const specFile = name.toLowerCase().endsWith(".json") || (existsSync(name) && statSync(name).isFile());
+      // (a built-in name is the built-in space even beside a folder of that name, as a data directory
+      // holds; any other folder is a spec path, refused as a folder)
+      const builtIn =
+        (SPACE_NAMES as readonly string[]).includes(name) &&
+        !statSync(name, { throwIfNoEntry: false })?.isFile();
+      const specFile = !builtIn && (name.toLowerCase().endsWith(".json") || existsSync(name));
       // a spec file holds its space: --data (benchmark data of the built-in spaces) would be ignored
       const options = specFile ? globalsWithoutData(command) : globals(command);
       const onNote = (t: string) => note(options, t);
