@@ -238,6 +238,13 @@ test("space nb201 and cell --space nb201 --arch", () => {
   const summary = JSON.parse(s.out);
   assert.equal(summary.count, 15625);
   assert.match(summary.sha256, /^[0-9a-f]{64}$/);
+  // run beside a folder named nb201 (inside a data directory): still the built-in space, not a spec path
+  const beside = spawnSync(process.execPath, [MAIN, "--data", data, "space", "nb201", "--json"], {
+    encoding: "utf8",
+    cwd: data,
+  });
+  assert.equal(beside.status, 0, beside.stderr);
+  assert.equal(JSON.parse(beside.stdout).count, 15625);
   assert.ok(summary.outputUnreachable > 0);
   const arch =
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
