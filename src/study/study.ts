@@ -27,7 +27,7 @@ import type {
   TrialReason,
   TrialResult,
 } from "./store.js";
-import { type BatchScale, batchScale, tellCheck, type ValueScale } from "./tell-rules.js";
+import { accuracyLike, type BatchScale, batchScale, tellCheck, type ValueScale } from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
@@ -283,8 +283,14 @@ export class Study<A> {
     // in order into a study of nothing yet, a percent first made the fractions after it chance-level cells)
     // a study in percent already settles a batch of mostly fractions: its fractions are refused (tellCheck),
     // not its percents (read outside the write transaction, this only chooses which row a message names)
+    // Read only when it can matter (an accuracy-like target, a batch with values on both sides of 1):
+    // it reads every trial, and most tells (one value, or a latency) need none of them.
+    const values = kept.flatMap((r) => ("value" in r.outcome ? [r.outcome.value] : []));
     const studyPercent =
       (this.settings.scale ?? "auto") === "auto" &&
+      accuracyLike(this.settings.target) &&
+      values.some((v) => v > 1) &&
+      values.some((v) => v <= 1) &&
       (await this.store.trials()).some((t) => t.state === "done" && (t.value as number) > 1);
     const batch: BatchScale =
       (this.settings.scale ?? "auto") === "auto"
