@@ -22,17 +22,35 @@ export function globals(command: Command): GlobalOptions & { dataDir: DataDir } 
  * @throws UserError when `--data` was given on the command line ($NAS_ASSAY_DATA is a setting of the
  *   environment, not of this command, and is not refused).
  */
-export function globalsWithoutData(command: Command): GlobalOptions {
+export function globalsWithoutData(
+  command: Command,
+  why = "this command reads its space from the study or spec file",
+): GlobalOptions {
   const opts = command.optsWithGlobals<GlobalOptions>();
   if (opts.data !== undefined) {
     const path: string[] = [];
     for (let c: Command | null = command; c?.parent; c = c.parent) path.unshift(c.name());
     throw new UserError(
       `--data is not read by \`nas-assay ${path.join(" ")}\` (it names benchmark data for the built-in spaces; ` +
-        "this command reads its space from the study or spec file): drop it",
+        `${why}): drop it`,
     );
   }
   return opts;
+}
+
+/**
+ * The global flags of a command that needs a built-in space but none of its labels: NAS-Bench-201's
+ * cells are read from the data directory, NAS-Bench-101's are enumerated, so there `--data` would
+ * be ignored and is refused (globalsWithoutData).
+ * @throws UserError when `--data` was given and `space` is nb101.
+ */
+export function globalsForSpace(command: Command, space: string): GlobalOptions & { dataDir: DataDir } {
+  if (space === "nb101")
+    globalsWithoutData(
+      command,
+      "the NAS-Bench-101 space is enumerated, not read from it, and this command reads no benchmark labels",
+    );
+  return globals(command);
 }
 
 /** A note for people (stderr); silent under --json so machines read clean output. */

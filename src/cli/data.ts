@@ -5,7 +5,7 @@ import { checkTfRecordFile } from "../data/tfrecord.js";
 import { type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { importNb101 } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
-import { globals, loadNb101, note, print } from "./context.js";
+import { globals, globalsForSpace, loadNb101, note, print } from "./context.js";
 import { scaleOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
@@ -61,8 +61,9 @@ export function dataCommand(): Command {
     .addHelpText("after", "\nExample:\n  nas-assay data labels my-runs.csv --space nb101 --target val_acc")
     .action(
       async (file: string, opts: { space: string; target: string; scale: LabelScale }, command: Command) => {
-        const options = globals(command);
-        const space = await loadSpace(spaceName(opts.space), options.dataDir, (t) => note(options, t));
+        const name = spaceName(opts.space);
+        const options = globalsForSpace(command, name);
+        const space = await loadSpace(name, options.dataDir, (t) => note(options, t));
         const labels = readUserLabels(file, space, opts.target, opts.scale);
         const result = {
           file,

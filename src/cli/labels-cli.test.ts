@@ -302,3 +302,32 @@ test("after a partial import, evaluate, search, train and tour use the labeled c
   assert.equal(train.code, 0, train.err);
   assert.match(train.err, /drawing 30 of the 44 labeled cells/);
 });
+
+test("--data is refused where NAS-Bench-101's benchmark data would go unread (its space is enumerated)", () => {
+  const file = join(dir, "own-nb101.csv");
+  const c = space.cell(67206);
+  writeFileSync(file, `matrix,ops,acc\n${matrixText(c.matrix)},"${c.ops.join(",")}",0.93\n`);
+  const data = testData().dir;
+  const message = /--data is not read by `nas-assay [a-z ]+` .*NAS-Bench-101 space is enumerated.*drop it/;
+  refused(["--data", data, "space", "nb101"], message);
+  refused(["--data", data, "data", "labels", file, "--space", "nb101", "--target", "acc"], message);
+  refused(
+    [
+      "--data",
+      data,
+      "train",
+      "--space",
+      "nb101",
+      "--labels",
+      file,
+      "--target",
+      "acc",
+      "--out",
+      join(dir, "m.nasa"),
+    ],
+    message,
+  );
+  // where it is read, it is taken: NAS-Bench-201's cells, NAS-Bench-101's labels
+  assert.equal(run(["--data", data, "space", "nb201"]).code, 0);
+  assert.equal(run(["data", "labels", file, "--space", "nb101", "--target", "acc"]).code, 0);
+});

@@ -5,7 +5,7 @@ import { readCellFile } from "../data/user-labels.js";
 import { BadFileError, parseFailureReason } from "../errors.js";
 import { loadPredictor } from "../predictors/registry.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
-import { globals, note, print } from "./context.js";
+import { globalsForSpace, note, print } from "./context.js";
 
 export function predictCommand(): Command {
   return new Command("predict")
@@ -20,10 +20,9 @@ export function predictCommand(): Command {
       "\nExample:\n  nas-assay predict --model model.nasa --cells candidates.jsonl --json",
     )
     .action(async (opts: { model: string; cells: string }, cmd: Command) => {
-      const options = globals(cmd);
-      const space = await loadSpace(spaceName(modelSpace(opts.model)), options.dataDir, (t) =>
-        note(options, t),
-      );
+      const name = spaceName(modelSpace(opts.model));
+      const options = globalsForSpace(cmd, name);
+      const space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const predictor = await loadPredictor(opts.model, space);
       const { cells, invalid } = readCellFile(opts.cells, space);
       for (const r of invalid) note(options, `skipped line ${r.line}: ${r.reason}`);

@@ -5,7 +5,7 @@ import { UserError } from "../errors.js";
 import { loadSpaceSpec } from "../spaces/kinds.js";
 import { loadSpace, SPACE_NAMES, type SpaceName } from "../spaces/registry.js";
 import { summariseSpace } from "../spaces/summary.js";
-import { globals, globalsWithoutData, note, print } from "./context.js";
+import { globals, globalsForSpace, globalsWithoutData, note, print } from "./context.js";
 
 export function spaceCommand(): Command {
   return new Command("space")
@@ -26,7 +26,7 @@ export function spaceCommand(): Command {
         !statSync(name, { throwIfNoEntry: false })?.isFile();
       const specFile = !builtIn && (name.toLowerCase().endsWith(".json") || existsSync(name));
       // a spec file holds its space: --data (benchmark data of the built-in spaces) would be ignored
-      const options = specFile ? globalsWithoutData(command) : globals(command);
+      const options = specFile ? globalsWithoutData(command) : globalsForSpace(command, name);
       const onNote = (t: string) => note(options, t);
       const summary = specFile
         ? summariseSpace(await loadSpaceSpec(name, { onNote }))

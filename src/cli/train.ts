@@ -10,7 +10,7 @@ import { createPredictor } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
-import { globals, note, print } from "./context.js";
+import { globals, globalsForSpace, note, print } from "./context.js";
 import { seedFlag } from "./flag-values.js";
 import {
   FITTED_METHOD_HELP,
@@ -63,6 +63,7 @@ export function trainCommand(): Command {
     let space: Awaited<ReturnType<typeof loadSpace>>;
     let target: string;
     const isCount = /^[0-9]+$/.test(opts.labels) && !existsSync(opts.labels);
+    if (!isCount) globalsForSpace(cmd, name); // labels from a file: NB101's data would go unread
     if (!isCount && !existsSync(opts.labels))
       throw new UserError(
         `--labels "${opts.labels}" is neither a number of cells (decimal digits) nor an existing file`,
