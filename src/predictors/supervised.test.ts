@@ -83,3 +83,12 @@ test("reordered training and prediction over vertex orders: fixed per cell, kept
     /field "training\.predictOrders" is 0; expected an integer from 1 to 64/,
   );
 });
+
+test("schedule and weightDecay are checked", () => {
+  const make = (training: Record<string, unknown>) =>
+    new SupervisedPredictor("mlp", space, mlpNetwork(space, {}), training);
+  assert.throws(() => make({ schedule: "linear" }), /schedule must be one of constant, cosine, got "linear"/);
+  assert.throws(() => make({ weightDecay: -1 }), /weightDecay must be a number ≥ 0, got -1/);
+  assert.throws(() => make({ weightDecay: "0.1" }), /weightDecay must be a number ≥ 0, got "0.1"/);
+  make({ schedule: "cosine", weightDecay: 0.5 });
+});

@@ -19,6 +19,12 @@ import {
   requireCellInputs,
 } from "./cell-inputs.js";
 import { scaleLabels } from "./label-scaling.js";
+import {
+  LEARNING_RATE_SCHEDULES,
+  type LearningRateSchedule,
+  learningRateAt,
+  ScheduledAdam,
+} from "./learning-rate.js";
 import { listMleLoss } from "./listmle.js";
 import {
   calibrationField,
@@ -75,6 +81,10 @@ export interface TrainingOptions {
   hingeMargin: number;
   /** Weight of the listwise ListMLE loss (listmle.ts); absent = 0. */
   listWeight?: number;
+  /** How the learning rate moves over the fit (learning-rate.ts); absent = constant. */
+  schedule?: LearningRateSchedule;
+  /** Decoupled weight decay per unit of learning rate (AdamW, learning-rate.ts), ≥ 0; absent = 0. */
+  weightDecay?: number;
   /**
    * Show each training cell in a random topological vertex order each time it enters a batch (another
    * matrix of the same cell; see spaces/vertex-order.ts), so that the network learns the orders are one cell.
@@ -212,6 +222,16 @@ export class SupervisedPredictor implements Predictor {
       );
     if (typeof reorder !== "boolean")
       throw new RangeError(`reorder must be true or false, got ${JSON.stringify(reorder)}`);
+    const { schedule, weightDecay } = this.training;
+    if (schedule !== undefined && !LEARNING_RATE_SCHEDULES.includes(schedule))
+      throw new RangeError(
+        `schedule must be one of ${LEARNING_RATE_SCHEDULES.join(", ")}, got ${JSON.stringify(schedule)}`,
+      );
+    if (
+      weightDecay !== undefined &&
+      !(typeof weightDecay === "number" && Number.isFinite(weightDecay) && weightDecay >= 0)
+    )
+      throw new RangeError(`weightDecay must be a number ≥ 0, got ${shown(weightDecay)}`);
     const inputs = checkCellInputs(network.inputs ?? []);
     if (inputs.length > 0) {
       requireCellInputs(space, inputs);
@@ -317,7 +337,8 @@ export class SupervisedPredictor implements Predictor {
     );
     const perBatch = Math.min(o.batchSize, n);
     const steps = Math.min(o.maxSteps, Math.max(o.minSteps, epochsFor(o, n) * Math.ceil(n / perBatch)));
-    const optimizer = tf.train.adam(o.learningRate);
+    const schedule = o.schedule ?? "constant";
+    const optimizer = new ScheduledAdam(o.learningRate, o.weightDecay ?? 0);
     let order = rng.permutation(n);
     let cursor = 0;
     const batchX = new Float32Array(perBatch * width);
@@ -334,6 +355,7 @@ export class SupervisedPredictor implements Predictor {
         if (reorder) reorderVertices(batchX, reorder, i, rng);
       }
       cursor += perBatch;
+      optimizer.setLearningRate(learningRateAt(schedule, o.learningRate, step, steps));
       tf.tidy(() => {
         const xt = tf.tensor2d(batchX, [perBatch, width]);
         const yt = tf.tensor1d(batchY);
@@ -346,6 +368,7 @@ export class SupervisedPredictor implements Predictor {
           weights,
         );
       });
+      optimizer.decay(weights);
       if (step % 10 === 0) input.onProgress?.(step / steps);
       if (step % 10 === 9) await yieldToEventLoop();
     }
