@@ -111,7 +111,16 @@ export type {
   TrialState,
 } from "./study/store.js";
 export { createStore, openStore } from "./study/store-location.js";
-export { type Asked, type NewStudy, Study, type StudySummary, type TellItem } from "./study/study.js";
+export {
+  type Asked,
+  type NewStudy,
+  type Replacement,
+  Study,
+  type StudySummary,
+  type TellItem,
+  type TellOptions,
+  type TellResult,
+} from "./study/study.js";
 export { type CreateStudyFile, createStudyFile, openStudyFile } from "./study/study-file.js";
 export { isPostgresUrl, parseStudyUrl, type StudyUrl, withoutPassword } from "./study/study-url.js";
 export { accuracyLike } from "./study/tell-rules.js";

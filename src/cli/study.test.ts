@@ -188,8 +188,21 @@ test("study commands: bad input gives one line naming what was wrong", () => {
   assert.equal(run(["tell", "--study", db, "--arch", arch, "--value", "0.9"]).code, 0);
   fails(
     ["tell", "--study", db, "--arch", arch, "--value", "0.95"],
-    /was told 0\.9 .*refusing a second value 0\.95/,
+    /was told 0\.9 .*refusing a second value 0\.95.*tell again with --replace/,
   );
+  // a value told by mistake is corrected with --replace, which says what it changed
+  const fixed = run(["tell", "--study", db, "--arch", arch, "--value", "0.95", "--replace"]);
+  assert.equal(fixed.code, 0, fixed.err);
+  assert.match(fixed.out, /^told 1 result to .*\nreplaced --arch \S+: was 0\.9, now 0\.95\n$/);
+  assert.deepEqual(
+    JSON.parse(run(["tell", "--study", db, "--arch", arch, "--value", "0.9", "--replace", "--json"]).out),
+    {
+      written: 1,
+      skipped: 0,
+      replaced: [{ source: `--arch ${arch}`, was: 0.95, now: 0.9 }],
+    },
+  );
+  assert.match(run(["study", "show", "--study", db]).out, /1 done/);
   const other = JSON.stringify(tinySpace().toJSON([1, 1, 2, 0, 1]));
   fails(
     ["tell", "--study", db, "--arch", other, "--value", "93.1"],

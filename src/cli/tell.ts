@@ -12,7 +12,7 @@ export function tellCommand(): Command {
   return new Command("tell")
     .description(
       "record results: --arch with --value (or --failed), or --file with many; refuses an architecture " +
-        "outside the space, a value on another scale than the study's, a second different value",
+        "outside the space, a value on another scale than the study's, a second different value (unless --replace)",
     )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option(
@@ -30,14 +30,26 @@ export function tellCommand(): Command {
         .argParser(nonEmptyFlag("a results CSV file"))
         .conflicts(["arch", "value", "failed"]),
     )
+    .option(
+      "--replace",
+      "let a result replace a different one told before for the same architecture (a correction; each change is printed)",
+    )
     .addHelpText(
       "after",
       '\nExamples:\n  nas-assay tell --study runs.db --arch \'{"layer1":"mb3_k3",…}\' --value 0.931\n' +
-        "  nas-assay tell --study runs.db --file results.csv",
+        "  nas-assay tell --study runs.db --file results.csv\n" +
+        '  nas-assay tell --study runs.db --arch \'{"layer1":"mb3_k3",…}\' --value 0.913 --replace   # it was 0.931',
     )
     .action(
       async (
-        opts: { study: string; arch?: string; value?: number; failed?: boolean; file?: string },
+        opts: {
+          study: string;
+          arch?: string;
+          value?: number;
+          failed?: boolean;
+          file?: string;
+          replace?: boolean;
+        },
         cmd: Command,
       ) => {
         const options = globalsWithoutData(cmd);
@@ -61,13 +73,13 @@ export function tellCommand(): Command {
                     source: `--arch ${opts.arch}`,
                   },
                 ];
-          const told = await study.tellMany(items);
-          print(
-            options,
-            told,
-            () =>
+          const told = await study.tellMany(items, opts.replace ? { replace: true } : {});
+          print(options, told, () =>
+            [
               `told ${told.written} result${told.written === 1 ? "" : "s"} to ${study.store.location}` +
-              (told.skipped ? ` (${told.skipped} already told with the same value, ignored)` : ""),
+                (told.skipped ? ` (${told.skipped} already told with the same value, ignored)` : ""),
+              ...(told.replaced ?? []).map((r) => `replaced ${r.source}: was ${r.was}, now ${r.now}`),
+            ].join("\n"),
           );
         } finally {
           await study.close();

@@ -227,6 +227,69 @@ for (const kind of KINDS) {
   });
 }
 
+test("both stores: replace corrects a told result in place (same trial, counts kept) and says what changed", async () => {
+  for (const kind of KINDS) {
+    const location = newLocation(kind);
+    const study = await Study.open(
+      await createStore(location, Study.settings({ spec: TINY_SPEC, target: "val_acc" })),
+      tinySpace(),
+    );
+    const [a, b, c] = tinySpace().sample(new Rng(2), 3);
+    await study.tellMany([
+      { arch: a, outcome: { value: 0.39 }, source: "a" },
+      { arch: b, outcome: { value: 0.9 }, source: "b" },
+      { arch: c, outcome: { failed: true }, source: "c" },
+    ]);
+    const before = await study.trials();
+    await assert.rejects(study.tell(a, 0.93), /refusing a second value 0\.93.*--replace/, kind);
+    assert.deepEqual(
+      await study.tellMany(
+        [
+          { arch: a, outcome: { value: 0.93 }, source: "fixed.csv line 2" },
+          { arch: b, outcome: { value: 0.9 }, source: "fixed.csv line 3" },
+          { arch: c, outcome: { value: 0.8 }, source: "fixed.csv line 4" },
+        ],
+        { replace: true },
+      ),
+      {
+        written: 2,
+        skipped: 1,
+        replaced: [{ source: "fixed.csv line 2", was: 0.39, now: 0.93 }],
+      },
+      `${kind}: a value over failed is a retry (not a correction); the same value is skipped`,
+    );
+    assert.deepEqual(await study.tell(b, { failed: true }, { replace: true }), {
+      written: 1,
+      skipped: 0,
+      replaced: [{ source: JSON.stringify(tinySpace().toJSON(b)), was: 0.9, now: "failed" }],
+    });
+    const after = await study.trials();
+    assert.deepEqual(
+      after.map((t) => [t.number, t.key, t.state, t.value]),
+      before.map((t) => [
+        t.number,
+        t.key,
+        t.key === before[1].key ? "failed" : "done",
+        t.key === before[0].key
+          ? 0.93
+          : t.key === before[1].key
+            ? null
+            : t.key === before[2].key
+              ? 0.8
+              : t.value,
+      ]),
+      `${kind}: the same trials, corrected in place`,
+    );
+    assert.deepEqual(await study.store.counts(), { pending: 0, done: 2, failed: 1 });
+    assert.equal((await study.best())?.value, 0.93);
+    // replace does not lift the other rules
+    await assert.rejects(study.tell(a, 93, { replace: true }), /looks like a percent/, kind);
+    await assert.rejects(study.tell(a, 0.5, { replace: "yes" } as never), /replace must be true or false/);
+    await assert.rejects(study.tell(a, 0.5, { overwrite: true } as never), /unknown option "overwrite"/);
+    await study.close();
+  }
+});
+
 test("both stores give the same tell refusals, word for word bar the location", async () => {
   const messages: Record<string, string[]> = {};
   for (const kind of KINDS) {

@@ -43,6 +43,29 @@ export interface Asked<A> {
 }
 
 /** A result for `tellMany`: the architecture, its value or failure, and how to name it in messages. */
+/** Options of `tell` / `tellMany`. */
+export interface TellOptions {
+  /**
+   * Let a result replace the different one told before for the same architecture (a value told by
+   * mistake, or `failed` for a run that was in fact fine); default false: such a result is refused.
+   */
+  replace?: boolean;
+}
+
+/** A result told over another: where it was told from, and the result before and after. */
+export interface Replacement {
+  source: string;
+  was: number | "failed";
+  now: number | "failed";
+}
+
+/** What `tell` did: results written, results skipped (told again the same), and with `replace` what changed. */
+export interface TellResult {
+  written: number;
+  skipped: number;
+  replaced?: Replacement[];
+}
+
 export interface TellItem<A> {
   arch: A;
   outcome: Outcome;
@@ -219,8 +242,11 @@ export class Study<A> {
   }
 
   /** Records one result: `tell(arch, 0.931)` or `tell(arch, { failed: true })`. See `tellMany`. */
-  async tell(arch: A, result: number | { failed: true }): Promise<{ written: number; skipped: number }> {
-    return this.tellMany([{ arch, outcome: typeof result === "number" ? { value: result } : result }]);
+  async tell(arch: A, result: number | { failed: true }, options: TellOptions = {}): Promise<TellResult> {
+    return this.tellMany(
+      [{ arch, outcome: typeof result === "number" ? { value: result } : result }],
+      options,
+    );
   }
 
   /**
@@ -230,10 +256,17 @@ export class Study<A> {
    * it stands: tableScale), a second different value for an architecture already told (see
    * tell-rules.ts). The
    * same value told again is skipped; a value after `failed` for one architecture (a retry that worked,
-   * here or in an earlier call) replaces the failure. Returns how many were written and skipped.
+   * here or in an earlier call) replaces the failure. With `options.replace`, a result different from
+   * the one told before (a value, or failed) replaces it — a correction — and is listed in `replaced`.
+   * Returns how many were written and skipped (and, with `replace`, what was replaced).
    */
-  async tellMany(items: readonly TellItem<A>[]): Promise<{ written: number; skipped: number }> {
+  async tellMany(items: readonly TellItem<A>[], options: TellOptions = {}): Promise<TellResult> {
     this.checkOpen();
+    refuseUnknownKeys(options, ["replace"], "tell options");
+    if (options.replace !== undefined && typeof options.replace !== "boolean")
+      throw new UserError(
+        `tell option replace must be true or false, got ${JSON.stringify(options.replace)}`,
+      );
     const sources = new Map<string, string>();
     const firstOutcome = new Map<string, { source: string; outcome: Outcome }>();
     const results: TrialResult[] = items.map((item) => {
@@ -309,7 +342,9 @@ export class Study<A> {
             { others: "the other values told with it", studyPercent, direction: this.settings.direction },
           )
         : { scale: "auto" };
-    return this.store.record(
+    // keyed by architecture: a store that runs its transaction again calls the check again
+    const replaced = new Map<string, Replacement>();
+    const told = await this.store.record(
       kept,
       tellCheck(
         this.settings.target,
@@ -317,8 +352,17 @@ export class Study<A> {
         this.settings.scale ?? "auto",
         batch,
         this.settings.direction,
+        options.replace
+          ? (result, existing) =>
+              replaced.set(result.key, {
+                source: sources.get(result.key) ?? JSON.stringify(result.arch),
+                was: existing.state === "failed" ? "failed" : (existing.value as number),
+                now: "failed" in result.outcome ? "failed" : result.outcome.value,
+              })
+          : undefined,
       ),
     );
+    return options.replace ? { ...told, replaced: [...replaced.values()] } : told;
   }
 
   /**

@@ -225,6 +225,7 @@ export function tellCheck(
   scale: ValueScale = "auto",
   batch: BatchScale = { scale: "auto" },
   direction: "maximize" | "minimize" = "maximize",
+  replace?: (result: TrialResult, existing: Trial) => void,
 ): RecordCheck {
   const percentOrFraction =
     scale === "none" ? false : scale === "fraction" || scale === "percent" ? true : accuracyLike(target);
@@ -308,24 +309,40 @@ export function tellCheck(
         }
       }
     }
-    return duplicateVerdict(result, existing, what);
+    return duplicateVerdict(result, existing, what, replace);
   };
 }
 
-function duplicateVerdict(result: TrialResult, existing: Trial | undefined, what: string): "write" | "skip" {
+/**
+ * Whether a result is written over what the study holds for its architecture: over nothing or a pending
+ * trial, yes; the same result again, skipped; a value over `failed` (a retry that worked), yes; another
+ * value, or `failed`, over a value is refused — unless `replace` is given (a correction the user asked
+ * for), which is told of it, and the result is written.
+ */
+function duplicateVerdict(
+  result: TrialResult,
+  existing: Trial | undefined,
+  what: string,
+  replace: ((result: TrialResult, existing: Trial) => void) | undefined,
+): "write" | "skip" {
   if (!existing || existing.state === "pending") return "write";
   const failed = "failed" in result.outcome;
-  if (existing.state === "failed") return failed ? "skip" : "write";
+  if (existing.state === "failed") return failed ? "skip" : "write"; // a retry that worked
+  if (!failed && existing.value === (result.outcome as { value: number }).value) return "skip";
+  if (replace) {
+    replace(result, existing);
+    return "write";
+  }
   // told a value before
   if (failed)
     throw new UserError(
       `${what} was told ${existing.value} (${existing.toldAt}); it cannot be told failed now ` +
-        "(a study keeps one result per architecture)",
+        "(a study keeps one result per architecture; --replace, or { replace: true }, corrects a result told by mistake)",
     );
   const value = (result.outcome as { value: number }).value;
-  if (value === existing.value) return "skip";
   throw new UserError(
     `${what} was told ${existing.value} (${existing.toldAt}); refusing a second value ${value} ` +
-      "(a study keeps one value per architecture: tell the mean of repeated runs once)",
+      "(a study keeps one value per architecture: tell the mean of repeated runs once, or tell again " +
+      "with --replace (library: { replace: true }) to correct a value told by mistake)",
   );
 }
