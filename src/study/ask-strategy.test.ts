@@ -4,7 +4,7 @@ import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
 import { parseSpec } from "../spaces/spec.js";
 import { initBackend } from "../tensor/backend.js";
-import { propose } from "./ask-strategy.js";
+import { CANDIDATE_FLOATS, propose, sampledCandidates } from "./ask-strategy.js";
 
 /** Decisions two architectures differ in. */
 const differing = (a: ChoicesArch, b: ChoicesArch) => a.filter((o, i) => o !== b[i]).length;
@@ -50,4 +50,13 @@ test("spread keeps a wide choices space's batch apart exactly: 40 decisions × 1
     [],
     "pairs one decision apart, within the ask or with a pending one",
   );
+});
+
+test("wide encodings sample fewer random candidates, so that an ask's candidates stay within CANDIDATE_FLOATS", () => {
+  // NAS-Bench-101 (84 floats) and a 12-node edge cell (68 vertices: 68² + 68·5 floats)
+  assert.equal(Math.min(20000, sampledCandidates(84)), 20000);
+  const wide = 68 * 68 + 68 * 5;
+  assert.equal(sampledCandidates(wide), Math.floor(CANDIDATE_FLOATS / wide));
+  assert.ok(sampledCandidates(wide) * wide <= CANDIDATE_FLOATS);
+  assert.equal(sampledCandidates(10_000_000), 1000, "never fewer than 1,000");
 });

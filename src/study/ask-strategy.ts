@@ -3,8 +3,8 @@
  * kind of space and to architectures as values. While fewer than `initial` architectures are told,
  * they are drawn uniformly at random among the valid ones. Then, at every ask, the predictor is fitted
  * on every told architecture; the candidates are every never-suggested member of a space small enough
- * (at most `candidates` members, counted by enumeration), else `candidates` random members plus 50
- * mutations of each of the 10 best told; most of the asked architectures are chosen among those
+ * (at most `candidates` members, counted by enumeration), else 50 mutations of each of the 10 best told
+ * filled up with random members to `candidates` in all (fewer for wide encodings: sampledCandidates); most of the asked architectures are chosen among those
  * predicted best by the neighbourhood rule (own prediction + the mean prediction of their mutations,
  * search/neighbourhood.ts) and a share (`exploration`) is drawn at random among the other candidates.
  * With `spread`, the exploited ones are kept apart from one another and from the pending architectures
@@ -30,7 +30,10 @@ export interface AskOptions {
   initial: number;
   /** Share of each ask drawn at random among the candidates (rounded; 0..1). */
   exploration: number;
-  /** Most candidates scored per ask (a larger space is sampled). */
+  /**
+   * Most candidates scored per ask (a larger space is sampled; for encodings wider than 1,250 floats
+   * fewer: sampledCandidates).
+   */
   candidates: number;
   /** The neighbourhood rule's options (weight 0: by own prediction only). */
   neighbourhood: Partial<NeighbourhoodOptions>;
@@ -66,6 +69,20 @@ export const DEFAULT_ASK: AskOptions = {
 /** The entries of `object` whose value is not undefined. */
 function defined<T extends object>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The most encoding floats the random candidates of one ask may hold: 25 million (100 MB of float32).
+ * Scoring them costs time and memory in proportion (the MLP scores 4 vertex orders of each): a 12-node
+ * edge-cell space (68 vertices, 4,964 floats per architecture) took 18 s and 1.9 GB for `ask -n 1` with
+ * 20,000 candidates. Spaces of up to 1,250 floats per architecture (NAS-Bench-101 84, NAS-Bench-201's
+ * op-on-vertex DAG, choices of up to 1,250 options in all) keep all 20,000.
+ */
+export const CANDIDATE_FLOATS = 25_000_000;
+
+/** How many random candidates an ask samples for architectures of `floats` encoding floats (at least 1,000). */
+export function sampledCandidates(floats: number): number {
+  return Math.max(1000, Math.floor(CANDIDATE_FLOATS / Math.max(1, floats)));
 }
 
 /**
@@ -222,7 +239,8 @@ export async function propose<A>(
       .sort((a, b) => b.value - a.value || a.id - b.id)
       .slice(0, 10);
     for (const { id } of best) for (let k = 0; k < 50; k++) consider(space.mutate(rng, told[id].arch));
-    for (const arch of freshSample(space, rng, taken, Math.max(0, o.candidates - candidateKeys.size)))
+    const sampled = Math.min(o.candidates, sampledCandidates(space.encoding.size));
+    for (const arch of freshSample(space, rng, taken, Math.max(0, sampled - candidateKeys.size)))
       consider(arch);
   }
   const candidates = Int32Array.from(candidateKeys.keys());
