@@ -5,7 +5,7 @@
  */
 import { tf } from "../tensor/backend.js";
 
-function hinge(margin: number) {
+function hinge(margin: number, minGap: number) {
   return tf.customGrad((...args) => {
     const [predicted, target] = args as unknown as [tf.Tensor1D, tf.Tensor1D];
     const p = predicted.dataSync();
@@ -19,7 +19,7 @@ function hinge(margin: number) {
     for (let a = 0; a < n; a++) {
       const worse = order[a];
       if (better <= a) better = a + 1;
-      while (better < n && y[order[better]] === y[worse]) better++;
+      while (better < n && y[order[better]] - y[worse] <= minGap) better++;
       const pw = p[worse];
       let active = 0;
       for (let b = better; b < n; b++) {
@@ -45,19 +45,29 @@ function hinge(margin: number) {
   });
 }
 
-const losses = new Map<number, ReturnType<typeof hinge>>();
+const losses = new Map<string, ReturnType<typeof hinge>>();
 
 /**
  * The hinge ranking loss of predictions against targets (1-D, same length); `margin` ≥ 0 is on the
- * predictions' scale. Throws RangeError for a negative or non-finite margin.
+ * predictions' scale. Pairs whose targets differ by `minGap` or less (≥ 0, the targets' scale) are left
+ * out: with one noisy training run per label, a pair that close is ordered by the noise. Throws
+ * RangeError for a negative or non-finite margin or gap.
  */
-export function pairwiseHingeLoss(predicted: tf.Tensor1D, target: tf.Tensor1D, margin: number): tf.Scalar {
+export function pairwiseHingeLoss(
+  predicted: tf.Tensor1D,
+  target: tf.Tensor1D,
+  margin: number,
+  minGap = 0,
+): tf.Scalar {
   if (!(Number.isFinite(margin) && margin >= 0))
     throw new RangeError(`the hinge margin must be a number ≥ 0, got ${margin}`);
-  let loss = losses.get(margin);
+  if (!(Number.isFinite(minGap) && minGap >= 0))
+    throw new RangeError(`the hinge minimum gap must be a number ≥ 0, got ${minGap}`);
+  const key = `${margin} ${minGap}`;
+  let loss = losses.get(key);
   if (!loss) {
-    loss = hinge(margin);
-    losses.set(margin, loss);
+    loss = hinge(margin, minGap);
+    losses.set(key, loss);
   }
   return loss(predicted, target) as tf.Scalar;
 }

@@ -79,6 +79,8 @@ export interface TrainingOptions {
   /** Weight of the pairwise hinge ranking loss (pairwise-hinge.ts), and its margin. */
   hingeWeight: number;
   hingeMargin: number;
+  /** Pairs whose (quantile-scaled) labels differ by this or less are left out of the hinge loss; absent = 0. */
+  hingeMinGap?: number;
   /** Weight of the listwise ListMLE loss (listmle.ts); absent = 0. */
   listWeight?: number;
   /** How the learning rate moves over the fit (learning-rate.ts); absent = constant. */
@@ -126,13 +128,18 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
 export function trainingLoss(
   predicted: tf.Tensor1D,
   target: tf.Tensor1D,
-  o: Pick<TrainingOptions, "mseWeight" | "rankWeight" | "hingeWeight" | "hingeMargin" | "listWeight">,
+  o: Pick<
+    TrainingOptions,
+    "mseWeight" | "rankWeight" | "hingeWeight" | "hingeMargin" | "hingeMinGap" | "listWeight"
+  >,
 ): tf.Scalar {
   const terms: tf.Tensor[] = [];
   if (o.mseWeight > 0) terms.push(tf.mul(o.mseWeight, tf.mean(tf.square(tf.sub(predicted, target)))));
   if (o.rankWeight > 0) terms.push(tf.mul(o.rankWeight, rankingLoss(predicted, target)));
   if (o.hingeWeight > 0)
-    terms.push(tf.mul(o.hingeWeight, pairwiseHingeLoss(predicted, target, o.hingeMargin)));
+    terms.push(
+      tf.mul(o.hingeWeight, pairwiseHingeLoss(predicted, target, o.hingeMargin, o.hingeMinGap ?? 0)),
+    );
   if ((o.listWeight ?? 0) > 0) terms.push(tf.mul(o.listWeight ?? 0, listMleLoss(predicted, target)));
   return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
 }
@@ -177,9 +184,16 @@ export class SupervisedPredictor implements Predictor {
   ) {
     this.training = { ...DEFAULT_TRAINING_OPTIONS, ...training };
     const { predictOrders, reorder } = this.training;
-    for (const name of ["mseWeight", "rankWeight", "hingeWeight", "hingeMargin", "listWeight"] as const) {
+    for (const name of [
+      "mseWeight",
+      "rankWeight",
+      "hingeWeight",
+      "hingeMargin",
+      "hingeMinGap",
+      "listWeight",
+    ] as const) {
       const value = this.training[name];
-      if (name === "listWeight" && value === undefined) continue;
+      if ((name === "listWeight" || name === "hingeMinGap") && value === undefined) continue;
       if (!(typeof value === "number" && Number.isFinite(value) && value >= 0))
         throw new RangeError(`${name} must be a number ≥ 0, got ${shown(value)}`);
     }

@@ -186,22 +186,30 @@ test("neighbour means: the sparse sum equals the batched product it replaced, va
 });
 
 /** The hinge loss from tensor operations over every ordered pair (autodiff's gradient). */
-function denseHinge(predicted: tf.Tensor1D, target: tf.Tensor1D, margin: number): tf.Scalar {
+function denseHinge(predicted: tf.Tensor1D, target: tf.Tensor1D, margin: number, minGap = 0): tf.Scalar {
   const n = predicted.shape[0];
   const dp = tf.sub(tf.reshape(predicted, [n, 1]), tf.reshape(predicted, [1, n]));
-  const better = tf.cast(tf.greater(tf.reshape(target, [n, 1]), tf.reshape(target, [1, n])), "float32");
+  const gap = tf.sub(tf.reshape(target, [n, 1]), tf.reshape(target, [1, n]));
+  const better = tf.cast(tf.greater(gap, minGap), "float32");
   const loss = tf.mul(tf.relu(tf.sub(margin, dp)), better);
   return tf.div(tf.sum(loss), tf.maximum(tf.sum(better), 1)) as tf.Scalar;
 }
 
 test("the hinge loss and its hand-written gradient equal tfjs' autodiff of the dense formula", () => {
-  for (const margin of [0, 0.1, 1]) {
+  // minimum gaps: none, and 1.5 and 4 label units (pairs of targets that close left out)
+  for (const [margin, minGap] of [
+    [0, 0],
+    [0.1, 0],
+    [1, 0],
+    [0.5, 1.5],
+    [1, 4],
+  ]) {
     const predicted = tf.variable(tf.randomNormal([40], 0, 1, "float32", 7)) as tf.Variable<tf.Rank.R1>;
     const target = tf.round(tf.randomUniform([40], 0, 12, "float32", 8)) as tf.Tensor1D; // with ties
-    const ours = tf.variableGrads(() => pairwiseHingeLoss(predicted, target, margin));
-    const reference = tf.variableGrads(() => denseHinge(predicted, target, margin));
+    const ours = tf.variableGrads(() => pairwiseHingeLoss(predicted, target, margin, minGap));
+    const reference = tf.variableGrads(() => denseHinge(predicted, target, margin, minGap));
     const [u, r] = [ours.value.dataSync()[0], reference.value.dataSync()[0]];
-    assert.ok(r > 0 && Math.abs(u - r) < 1e-5 * r, `margin ${margin}: ${u} vs ${r}`);
+    assert.ok(r > 0 && Math.abs(u - r) < 1e-5 * r, `margin ${margin}, gap ${minGap}: ${u} vs ${r}`);
     const a = ours.grads[predicted.name].dataSync();
     const b = reference.grads[predicted.name].dataSync();
     assert.ok(a.some((g) => g !== 0));
