@@ -38,3 +38,7 @@ try {
     process.exitCode = 2;
   }
 }
+// A failed command has said what was wrong: end now rather than when every handle it opened closes (a
+// PostgreSQL connection whose password was missing stays open until the server's 60 s authentication
+// timeout; a Redis client retries). stdout and stderr are synchronous for files and pipes on Linux.
+if (process.exitCode) process.exit(process.exitCode);

@@ -81,11 +81,26 @@ export async function reachable(
   timeoutMs = 10_000,
 ): Promise<void> {
   let last = "no answer";
+  let refuse: (error: UserError) => void = () => {};
   client.on("error", (error) => {
     last = error.message;
+    // the server answered, and waiting will not change its answer: say so now, not "start redis-server"
+    if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(last))
+      refuse(
+        new UserError(
+          `Redis at ${address.shown} refused the connection's credentials (${last}): check the user and password in --queue`,
+        ),
+      );
+    else if (/DB index is out of range/i.test(last))
+      refuse(
+        new UserError(
+          `Redis at ${address.shown} has no such database (${last}): the path of the URL is a database number the server has (0–15 by default)`,
+        ),
+      );
   });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
+    refuse = reject;
     timer = setTimeout(
       () =>
         reject(

@@ -249,6 +249,26 @@ test("a run that fails on a worker's bad input is reported by the waiting reprod
     /^nas-assay: cannot reach Redis at redis:\/\/me:\*\*\*@127\.0\.0\.1:\d+ \(.*ECONNREFUSED/,
   );
   assert.doesNotMatch(unreachable.stderr + unreachable.stdout, /s3cret/);
+  // a Redis that answers but refuses the credentials, or has no such database: said at once, as that
+  // (not "start redis-server", not silently database 0)
+  const refused = await cli([
+    "queue",
+    "status",
+    "--queue",
+    redis.url.replace("redis://", "redis://me:s3cret@"),
+  ]).exited;
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /^nas-assay: Redis at redis:\/\/me:\*\*\*@.* refused the connection's credentials \(WRONGPASS/,
+  );
+  assert.doesNotMatch(refused.stderr, /s3cret|start redis-server/);
+  const noDatabase = await cli(["queue", "status", "--queue", `${redis.url}/99`]).exited;
+  assert.equal(noDatabase.code, 1);
+  assert.match(
+    noDatabase.stderr,
+    /^nas-assay: Redis at \S+\/99 has no such database \(ERR DB index is out of range\)/,
+  );
 });
 
 test("through the queue, a flaky run is retried, a run failing on bad input is not, and the others are saved", async (t) => {

@@ -196,6 +196,13 @@ test("PGPASSWORD and a password file give the password a URL without one leaves 
   });
   assert.equal(shown.code, 0, shown.stderr);
   assert.equal(JSON.parse(shown.stdout).pending, 1);
+  // without a password the command says so and ends: the half-open connection no longer keeps the
+  // process waiting for the server's authentication timeout (60 s)
+  const started = Date.now();
+  const missing = await cli(["study", "show", "--study", url], { PGPASSFILE: join(dir, "none") });
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /the server asks for a password and none was given/);
+  assert.ok(Date.now() - started < 30_000, `ended after ${Date.now() - started} ms`);
 });
 
 test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending-timeout, and an import refused leaves no study behind", async () => {
@@ -272,4 +279,66 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending
     gone.stderr,
     `nas-assay: ${url}2: no such study (create one with: nas-assay study create --study ${url}2 …)\n`,
   );
+});
+
+test("a database holding a table named like ours, made by something else, is refused in one line; its data stays", async () => {
+  await admin("CREATE DATABASE foreign_tables");
+  await admin("CREATE TABLE nas_assay_trials (id serial PRIMARY KEY, note text)", "foreign_tables");
+  await admin("INSERT INTO nas_assay_trials (note) VALUES ('precious')", "foreign_tables");
+  const url = `postgresql://postgres@127.0.0.1:${postgres.port}/foreign_tables?study=s`;
+  const refused = await rejection(PostgresStudyStore.create(url, SETTINGS));
+  assert.ok(refused instanceof UserError, String(refused));
+  assert.match(
+    refused.message,
+    /holds a table named like nas-assay's .*that nas-assay did not make .*use another database/,
+  );
+  assert.deepEqual(await admin("SELECT note FROM nas_assay_trials", "foreign_tables"), [
+    { note: "precious" },
+  ]);
+  // a foreign nas_assay_schema without our column
+  await admin("CREATE DATABASE foreign_schema");
+  await admin("CREATE TABLE nas_assay_schema (x text)", "foreign_schema");
+  const other = `postgresql://postgres@127.0.0.1:${postgres.port}/foreign_schema?study=s`;
+  for (const attempt of [
+    () => PostgresStudyStore.create(other, SETTINGS),
+    () => PostgresStudyStore.open(other),
+  ]) {
+    const e = await rejection(attempt());
+    assert.ok(e instanceof UserError && /did not make/.test(e.message), String(e));
+  }
+});
+
+test("a connection lost inside a transaction is one line naming the study, not an unhandled 'error' event", async () => {
+  const url = `postgresql://postgres@127.0.0.1:${postgres.port}/nas_assay?study=lost`;
+  const store = await PostgresStudyStore.create(url, SETTINGS);
+  try {
+    // the check runs inside the transaction: while it holds the event loop, a separate process ends
+    // this session on the server (as a restart or the idle-in-transaction timeout would)
+    const killer = execFile(process.execPath, [
+      "-e",
+      `const pg = require(${JSON.stringify(join(REPO_ROOT, "node_modules", "pg"))});
+       const c = new pg.Client({ host: "127.0.0.1", port: ${postgres.port}, user: "postgres", database: "nas_assay" });
+       c.connect().then(() => c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'nas-assay' AND state LIKE 'idle in transaction%'")).then((r) => { console.log(r.rowCount); return c.end(); });`,
+    ]);
+    let first = true;
+    const lost = await rejection(
+      store.record([{ key: "k", arch: {}, outcome: { value: 0.9 } }], () => {
+        if (first) {
+          first = false;
+          const until = Date.now() + 6000;
+          while (Date.now() < until && killer.exitCode === null) {
+            // busy: the transaction stays open, idle on the server, until the other process is done
+          }
+        }
+        return "write";
+      }),
+    );
+    assert.ok(lost instanceof UserError, String(lost));
+    assert.match(lost.message, /lost the connection to the PostgreSQL server of .*study=lost.*study show/);
+  } finally {
+    await store.close();
+  }
+  const reopened = await PostgresStudyStore.open(url);
+  assert.deepEqual(await reopened.counts(), { pending: 0, done: 0, failed: 0 }, "nothing half-written");
+  await reopened.close();
 });

@@ -123,8 +123,27 @@ function explain(e: unknown, url: StudyUrl): unknown {
   const error = e as Error & { code?: string };
   const code = error.code ?? "";
   const message = error.message ?? String(e);
-  if (NETWORK.has(code) || /timeout (expired|exceeded)|Connection terminated/i.test(message))
-    return new UserError(`cannot reach the PostgreSQL server of ${url.location}: ${message}`);
+  // 57P01/57P02: the server ended the session (an administrator, a shutdown, a crash)
+  const lost =
+    ["EPIPE", "ECONNRESET", "57P01", "57P02"].includes(code) ||
+    /Connection terminated|not queryable/i.test(message);
+  if (lost || NETWORK.has(code) || /timeout (expired|exceeded)/i.test(message))
+    return new UserError(
+      lost
+        ? `lost the connection to the PostgreSQL server of ${url.location} (${message}): what this command ` +
+            "was writing was rolled back unless the server had committed it; `nas-assay study show` tells, and telling again is safe"
+        : `cannot reach the PostgreSQL server of ${url.location}: ${message}`,
+    );
+  if (/does not support SSL/i.test(message))
+    return new UserError(
+      `${url.location}: ${message} (the URL asks for SSL with sslmode=…: drop it, or enable SSL on the server)`,
+    );
+  // a table of ours made by something else (CREATE TABLE of one that exists, or a column it lacks)
+  if (code === "42P07" || code === "42703")
+    return new UserError(
+      `${url.location}: the database holds a table named like nas-assay's (nas_assay_schema, nas_assay_studies, ` +
+        `nas_assay_trials) that nas-assay did not make (${message}); use another database, or rename that table`,
+    );
   if (/client password must be a string|password authentication failed|no password supplied/i.test(message))
     return new UserError(
       `${url.location}: ${/must be a string|no password/.test(message) ? "the server asks for a password and none was given" : message}; ` +
@@ -256,6 +275,13 @@ export class PostgresStudyStore implements StudyStore {
       throw explain(e, url);
     }
     let broken: Error | undefined;
+    // a connection lost mid-transaction (a server restart, a worker stopped past the idle timeout) is
+    // emitted as an 'error' event too: without a listener Node ends the process with a stack trace; the
+    // query in flight fails as well, and that failure is what the caller is told (explain)
+    const lost = (e: Error) => {
+      broken = e;
+    };
+    client.on("error", lost);
     try {
       const begun = (await client.query(begin ? `BEGIN; ${begin}` : "BEGIN")) as
         | pg.QueryResult
@@ -271,6 +297,7 @@ export class PostgresStudyStore implements StudyStore {
       }
       throw explain(e, url);
     } finally {
+      client.off("error", lost);
       client.release(broken);
     }
   }

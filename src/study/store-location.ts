@@ -1,20 +1,23 @@
 /**
  * Which store a `--study` argument names: a `postgresql://…?study=NAME` URL is a study on a PostgreSQL
- * server (postgres-store.ts, many machines), anything else a study file (sqlite-store.ts, one machine).
+ * server (postgres-store.ts, many machines), anything else a study file (sqlite-store.ts, one machine),
+ * except what looks like another URL (checkStudyLocation).
  */
 import { PostgresStudyStore } from "./postgres-store.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { StudySettings, StudyStore } from "./store.js";
-import { isPostgresUrl } from "./study-url.js";
+import { checkStudyLocation, isPostgresUrl } from "./study-url.js";
 
 /** Makes the study `location` names (refused if it exists). Throws UserError/BadFileError. */
-export function createStore(location: string, settings: StudySettings): Promise<StudyStore> {
+export async function createStore(location: string, settings: StudySettings): Promise<StudyStore> {
+  checkStudyLocation(location);
   return isPostgresUrl(location)
     ? PostgresStudyStore.create(location, settings)
     : SqliteStudyStore.create(location, settings);
 }
 
 /** Opens the study `location` names. Throws UserError/BadFileError (missing, another schema version, …). */
-export function openStore(location: string): Promise<StudyStore> {
+export async function openStore(location: string): Promise<StudyStore> {
+  checkStudyLocation(location);
   return isPostgresUrl(location) ? PostgresStudyStore.open(location) : SqliteStudyStore.open(location);
 }

@@ -100,3 +100,26 @@ test("study create --import of fractions with a row in percent first is refused 
     /first-percent\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.9\); write 0\.45/,
   );
 });
+
+test("study create over a study that holds no trial (an import killed midway) says how to carry on", async () => {
+  const { dir, spec } = tinyDir();
+  const study = join(dir, "runs.db");
+  const made = await createStudyFile({ study, specFile: spec, target: "val_acc" });
+  await made.study.close();
+  await assert.rejects(
+    createStudyFile({ study, specFile: spec, target: "val_acc" }),
+    (e: Error) =>
+      e instanceof UserError &&
+      /runs\.db already exists and holds no trial yet .*tell --study it --file your results imports them/.test(
+        e.message,
+      ),
+  );
+  const reopened = await openStudyFile(study);
+  await reopened.tell(reopened.space.sample(new Rng(0), 1)[0], 0.9);
+  await reopened.close();
+  await assert.rejects(
+    createStudyFile({ study, specFile: spec, target: "val_acc" }),
+    /runs\.db already exists; choose another --study file$/,
+  );
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -9,7 +9,7 @@ import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
 import { checkTargetColumn, readResultsFile } from "./results-file.js";
-import type { Direction } from "./store.js";
+import type { Direction, StudyCounts, StudyStore } from "./store.js";
 import { createStore, openStore } from "./store-location.js";
 import { Study } from "./study.js";
 import type { ValueScale } from "./tell-rules.js";
@@ -67,7 +67,12 @@ export async function createStudyFile(
   // "" is a file name given empty (an unset shell variable), refused by readResultsFile, not "no import"
   const rows =
     given.importFile !== undefined ? readResultsFile(given.importFile, space, settings.target) : [];
-  const store = await createStore(given.study, settings);
+  let store: StudyStore;
+  try {
+    store = await createStore(given.study, settings);
+  } catch (e) {
+    throw await explainExisting(e, given.study);
+  }
   try {
     const study = await Study.open(store, space, options);
     const imported = await study.tellMany(
@@ -78,6 +83,31 @@ export async function createStudyFile(
     await store.discard();
     throw e;
   }
+}
+
+/**
+ * The error of a create refused because the study exists, with what the existing one holds when that
+ * is nothing: a `study create --import` killed before its import was told leaves an empty study, and
+ * running it again is refused — the user needs to know the import can go in with `tell --file`.
+ */
+async function explainExisting(e: unknown, location: string): Promise<unknown> {
+  if (!(e instanceof UserError) || !/ already exists;/.test(e.message)) return e;
+  let counts: StudyCounts;
+  try {
+    const existing = await openStore(location);
+    try {
+      counts = await existing.counts();
+    } finally {
+      await existing.close();
+    }
+  } catch {
+    return e; // not a study we can read: the refusal as it was
+  }
+  if (counts.pending + counts.done + counts.failed > 0) return e;
+  return new UserError(
+    `${e.message.replace(/;.*$/, "")} and holds no trial yet (a study create --import stopped before its ` +
+      "import was told?): tell --study it --file your results imports them, or choose another --study",
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./pending.js";
-import { isPostgresUrl, parseStudyUrl, withoutPassword } from "./study-url.js";
+import { checkStudyLocation, isPostgresUrl, parseStudyUrl, withoutPassword } from "./study-url.js";
 
 test("a study URL: its connection (password kept, study dropped), its name, its location without password", () => {
   const parsed = parseStudyUrl("postgresql://ann:s3cret@db.lab:5433/nas?study=macro8&sslmode=require");
@@ -26,7 +26,7 @@ test("a bad study URL is refused in one line that never shows the password", () 
     ["postgresql://ann:s3cret@db.lab/nas?study=a&study=b", /more than one study=/],
     [
       "postgresql://ann:s3cret@/nas?study=a",
-      /^postgresql:\/\/ann@\/nas\?study=a: not a valid URL; expected postgresql:\/\/user@host:port\/database\?study=NAME$/,
+      /^postgresql:\/\/ann@\/nas\?study=a: not a valid URL; expected postgresql:\/\/user@host:port\/database\?study=NAME \(a password holding \/, @, : or # is written percent-encoded/,
     ],
     [
       "postgresql://ann:s3cret@db.lab:99999/nas?study=a",
@@ -59,4 +59,37 @@ test("--pending-timeout durations: a number and its unit, above zero", () => {
       /expected a duration above zero with its unit \(ms, s, m, h or d\)/,
       bad,
     );
+});
+
+test("a password with / or @ in a URL that does not parse is still hidden, whole", () => {
+  for (const [text, secret] of [
+    ["postgresql://worker:Zm9v/YmFy+cXV4@127.0.0.1:55432/nas?study=m", ["Zm9v", "YmFy"]],
+    ["postgresql://odd:p@ss:w%rd/x?y#z@127.0.0.1:55432/nas?study=m", ["ss:w", "w%rd", "x?y#z"]],
+  ] as const) {
+    const shown = withoutPassword(text);
+    for (const part of secret) assert.ok(!shown.includes(part), `${shown} shows ${part}`);
+    assert.throws(
+      () => parseStudyUrl(text),
+      (e: Error) => e instanceof UserError && secret.every((part) => !e.message.includes(part)),
+    );
+  }
+});
+
+test("a --study that looks like another URL is refused, not made a study file of that name", () => {
+  for (const text of [
+    "postgresql:nas?study=m",
+    "mysql://u:pw@h/db",
+    "redis://h:6379?study=x",
+    "postgresql:/w@h/db",
+  ])
+    assert.throws(
+      () => checkStudyLocation(text),
+      (e: Error) =>
+        e instanceof UserError &&
+        /not a study file or a postgresql:\/\/ URL/.test(e.message) &&
+        !e.message.includes("pw@"),
+      text,
+    );
+  for (const text of ["runs.db", "./postgresql:nas", "studies/mysql.db", "postgresql://h/db?study=a"])
+    checkStudyLocation(text);
 });

@@ -25,14 +25,35 @@ export function isPostgresUrl(text: string): boolean {
   return SCHEME.test(text);
 }
 
+/**
+ * Schemes of URLs that are not study files, though a file path could be spelled so: a `--study` that
+ * starts with one (`postgresql:nas?study=m`, `mysql://…`, `redis://…`) is a mistyped or unsupported
+ * URL, and read as a file path it would silently make a private study file of that name.
+ */
+const URL_LIKE = /^(?:postgres(?:ql)?|mysql|mariadb|sqlite|redis|rediss|https?|file):/i;
+
+/**
+ * Refuses a `--study` argument that looks like a URL but is no postgresql:// one. A study file whose
+ * name starts so is still reachable as ./NAME.
+ * @throws UserError naming it (without its password) and what is accepted.
+ */
+export function checkStudyLocation(text: string): void {
+  if (isPostgresUrl(text) || !URL_LIKE.test(text)) return;
+  throw new UserError(
+    `${withoutPassword(text)}: not a study file or a postgresql:// URL; expected a file path (runs.db) or ` +
+      "postgresql://user@host:port/database?study=NAME (a file whose name starts like a URL: ./NAME)",
+  );
+}
+
 /** The URL without its password (for messages); the text as given when it is not a URL. */
 export function withoutPassword(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    // not a URL: hide whatever sits between "//user:" and "@", should there be a password in it
-    return text.replace(/(\/\/[^/:@]*):[^@/]*@/, "$1@");
+    // not a URL (a password with "/" or "@" not percent-encoded breaks it): hide everything between
+    // "//user:" and the last "@", whatever the password holds
+    return text.replace(/(\/\/[^/:@]*):.*@/, "$1@");
   }
   url.password = "";
   return url.toString();
@@ -50,7 +71,8 @@ export function parseStudyUrl(text: string): StudyUrl {
     url = new URL(text);
   } catch {
     throw new UserError(
-      `${shown}: not a valid URL; expected postgresql://user@host:port/database?study=NAME`,
+      `${shown}: not a valid URL; expected postgresql://user@host:port/database?study=NAME ` +
+        "(a password holding /, @, : or # is written percent-encoded: %2F, %40, %3A, %23)",
     );
   }
   if (!SCHEME.test(text))
