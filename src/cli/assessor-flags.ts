@@ -1,6 +1,11 @@
 /** Command-line flags for the assessor's hyper-parameters (shared by train, evaluate and paper). */
 import { type Command, Option } from "commander";
-import { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "../predictors/assessor/options.js";
+import {
+  type AssessorOptions,
+  DEFAULT_ASSESSOR_OPTIONS,
+  MAX_ASSESSOR_BATCH,
+  MAX_ASSESSOR_WIDTH,
+} from "../predictors/assessor/options.js";
 import { integerFlag, probabilityFlag, realFlag } from "./flag-values.js";
 
 type NumericKey = {
@@ -17,11 +22,31 @@ const NUMERIC: [flag: string, key: NumericKey, help: string, parse: (text: strin
   ["--min-steps <n>", "minSteps", "minimum joint steps", integerFlag(0)],
   ["--max-steps <n>", "maxSteps", "maximum joint steps", integerFlag(1)],
   ["--pretrain-steps <n>", "pretrainSteps", "auto-encoder pre-training steps", integerFlag(0)],
-  ["--batch-size <n>", "batchSize", "cells per mini-batch", integerFlag(1)],
-  ["--labeled-per-batch <n>", "labeledPerBatch", "labeled cells per mini-batch (at most)", integerFlag(1)],
+  [
+    "--batch-size <n>",
+    "batchSize",
+    `cells per mini-batch (at most ${MAX_ASSESSOR_BATCH})`,
+    integerFlag(1, MAX_ASSESSOR_BATCH),
+  ],
+  [
+    "--labeled-per-batch <n>",
+    "labeledPerBatch",
+    "labeled cells per mini-batch (at most)",
+    integerFlag(1, MAX_ASSESSOR_BATCH - 1),
+  ],
   ["--learning-rate <x>", "learningRate", "Adam learning rate (> 0)", realFlag({ above: 0 })],
-  ["--embedding <n>", "embedding", "embedding size", integerFlag(1)],
-  ["--hidden <n>", "hidden", "GCN hidden width", integerFlag(1)],
+  [
+    "--embedding <n>",
+    "embedding",
+    `embedding size (at most ${MAX_ASSESSOR_WIDTH})`,
+    integerFlag(1, MAX_ASSESSOR_WIDTH),
+  ],
+  [
+    "--hidden <n>",
+    "hidden",
+    `GCN hidden width (at most ${MAX_ASSESSOR_WIDTH})`,
+    integerFlag(1, MAX_ASSESSOR_WIDTH),
+  ],
 ];
 
 /**

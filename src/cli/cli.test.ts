@@ -406,6 +406,9 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
     const wrong = run(["--data", data, "predict", "--model", cells, "--cells", cells]);
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /not a nas-assay model file/);
+    const missing = run(["predict", "--model", join(dir, "none.nasa"), "--cells", cells]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /none\.nasa: no such file \(the model file train --out wrote\)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -675,4 +678,28 @@ test("evaluate says why the correlations are NaN (e2epp on 2 labels predicts one
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /Kendall tau NaN/);
   assert.match(r.out, /Kendall tau, Spearman and Pearson NaN on seed 0 \(the predictions are constant\)/);
+});
+
+test("search: an evolution that converges before --evaluations says so (NAS-Bench-201's 15,625 cells)", () => {
+  const r = run([
+    "search",
+    "--space",
+    "nb201",
+    "--method",
+    "e2epp",
+    "--labels",
+    "50",
+    "--seeds",
+    "0",
+    "--neighbourhood",
+    "0",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /up to 5000 predictor evaluations per search/);
+  const counted = Number(/seed 0: .* (\d+) evaluations/.exec(r.out)?.[1]);
+  assert.ok(counted < 5000, `seed 0 scored ${counted}`);
+  assert.match(
+    r.out,
+    /evolution stopped short of 5000 on seeds 0: 100 rounds of children brought no cell it had not scored/,
+  );
 });

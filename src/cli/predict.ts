@@ -42,6 +42,10 @@ function modelSpace(path: string): string {
   try {
     head = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new BadFileError(path, "no such file (the model file train --out wrote)");
+    if (code === "EISDIR")
+      throw new BadFileError(path, "is a folder; expected the model file train --out wrote");
     throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
   }
   if (typeof head?.space !== "string") throw new BadFileError(path, "not a nas-assay model file (no space)");

@@ -166,7 +166,17 @@ export function searchCommand(): Command {
       `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)} %`;
     print(options, result, () =>
       [
-        `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, ${result.evolution.evaluations} predictor evaluations per search, seeds ${result.seeds.join(",")}`,
+        `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, up to ${result.evolution.evaluations} predictor evaluations per search, seeds ${result.seeds.join(",")}`,
+        ...(result.runs.some((r) => r.evaluations < result.evolution.evaluations)
+          ? [
+              `(evolution stopped short of ${result.evolution.evaluations} on seeds ${result.runs
+                .filter((r) => r.evaluations < result.evolution.evaluations)
+                .map((r) => r.seed)
+                .join(
+                  ",",
+                )}: 100 rounds of children brought no cell it had not scored — its population had converged; the seed lines give the counts)`,
+            ]
+          : []),
         `(${result.comparison})`,
         ...(result.labeledCells < result.spaceCells
           ? [

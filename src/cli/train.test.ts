@@ -72,3 +72,60 @@ test("train, evaluate and paper --help list the assessor flags under their own h
     assert.match(common, /^ {2}--method <name> /m, `${command}: --method`);
   }
 });
+
+test("train --labels FILE: a decimal comma (more fields than the header) and labels all equal are refused; duplicates are reported", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-train-file-"));
+  try {
+    const archs = [
+      "|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|none~0|skip_connect~1|none~2|",
+      "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|none~1|none~2|",
+      "|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|none~0|skip_connect~1|none~2|",
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+    ];
+    const file = (name: string, values: string[]) => {
+      const path = join(dir, name);
+      writeFileSync(path, `arch,val_acc\n${archs.map((a, k) => `${a},${values[k]}`).join("\n")}\n`);
+      return path;
+    };
+    const out = join(dir, "m.nasa");
+    const train = (labels: string, more: string[] = []) =>
+      run([
+        "train",
+        "--space",
+        "nb201",
+        "--method",
+        "e2epp",
+        "--labels",
+        labels,
+        "--target",
+        "val_acc",
+        "--out",
+        out,
+        ...more,
+      ]);
+    const comma = train(file("eu.csv", ["0,8844", "0,8835", "0,7012", "0,9101"]));
+    assert.equal(comma.status, 1);
+    assert.match(
+      comma.stderr,
+      /^nas-assay: \S+eu\.csv: line 2 has 3 fields, the header 2; .*a decimal comma, as in 0,8844\? write 0\.8844/,
+    );
+    const equal = train(file("flat.csv", ["0.5", "0.5", "0.5", "0.5"]));
+    assert.equal(equal.status, 1);
+    assert.match(
+      equal.stderr,
+      /all 4 cells have val_acc 0\.5; a predictor learns nothing from labels that are all equal/,
+    );
+    // the first architecture again, with another value: averaged, and said so
+    writeFileSync(
+      join(dir, "dup.csv"),
+      `arch,val_acc\n${archs.map((a, k) => `${a},0.8${k}`).join("\n")}\n${archs[0]},0.1\n`,
+    );
+    const dup = train(join(dir, "dup.csv"));
+    assert.equal(dup.status, 0, dup.stderr);
+    assert.match(dup.stderr, /duplicate: cell \d+ on lines 2, 6 \(values 0\.8, 0\.1; averaged\)/);
+    const json = train(join(dir, "dup.csv"), ["--json"]);
+    assert.equal(JSON.parse(json.stdout).duplicates, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import { checkOutputFile } from "../data/output-path.js";
-import { type LabelScale, readUserLabels } from "../data/user-labels.js";
+import { type LabelScale, readUserLabels, requireLabelSpread } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
 import { createPredictor } from "../predictors/registry.js";
@@ -62,6 +62,8 @@ export function trainCommand(): Command {
     let labels: Float64Array;
     let space: Awaited<ReturnType<typeof loadSpace>>;
     let target: string;
+    // cells of a label file told more than once (averaged), counted in the JSON output
+    let duplicates: number | undefined;
     const isCount = /^[0-9]+$/.test(opts.labels) && !existsSync(opts.labels);
     if (!isCount) globalsForSpace(cmd, name); // labels from a file: NB101's data would go unread
     if (!isCount && !existsSync(opts.labels))
@@ -95,7 +97,14 @@ export function trainCommand(): Command {
       if (!opts.target) throw new UserError("--target names the column to learn when --labels is a file");
       space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const own = readUserLabels(opts.labels, space, opts.target, opts.scale);
+      requireLabelSpread(own);
       for (const r of own.invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
+      for (const d of own.duplicates)
+        note(
+          options,
+          `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`,
+        );
+      duplicates = own.duplicates.length;
       target = opts.target;
       labeled = own.ids;
       labels = own.values;
@@ -116,6 +125,7 @@ export function trainCommand(): Command {
       target,
       labels: labeled.length,
       seed,
+      ...(duplicates === undefined ? {} : { duplicates }),
       fitSeconds: (performance.now() - started) / 1000,
     };
     print(

@@ -227,11 +227,21 @@ function csvRows(file: string, text: string): Row[] {
       columns: distinctColumns(file),
       info: true,
       skip_empty_lines: true,
-      relax_column_count: true,
+      // a short row (a truncated last line) is an invalid row, listed; a row with more fields than the
+      // header is refused: its extra fields would be dropped, and a decimal comma ("0,8844") would
+      // silently read as the label 0
+      relax_column_count_less: true,
       trim: true,
     });
   } catch (e) {
     if (e instanceof BadFileError) throw e;
+    const error = e as Error & { code?: string; lines?: number; record?: string[]; columns?: unknown[] };
+    if (error.code === "CSV_RECORD_INCONSISTENT_COLUMNS")
+      throw new BadFileError(
+        file,
+        `line ${error.lines} has ${error.record?.length ?? "more"} fields, the header ${error.columns?.length ?? "fewer"}; ` +
+          "expected one field per column (a decimal comma, as in 0,8844? write 0.8844, or quote the field)",
+      );
     throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
   }
   const lines = recordLines(records);
@@ -259,4 +269,17 @@ function safeJson(text: string): unknown {
   } catch {
     throw new UserError(`"${text.slice(0, 40)}" is not valid JSON`);
   }
+}
+
+/**
+ * Refuses labels a predictor can learn nothing from: every value the same (a column of one constant,
+ * or a file whose values all read alike). @throws UserError naming the file, the column and the value.
+ */
+export function requireLabelSpread(labels: UserLabels): void {
+  const first = labels.values[0];
+  if (labels.values.length > 1 && labels.values.every((v) => v === first))
+    throw new UserError(
+      `${labels.file}: all ${labels.values.length} cells have ${labels.target} ${first}; a predictor learns ` +
+        "nothing from labels that are all equal: expected the values your trained networks reached",
+    );
 }

@@ -55,6 +55,19 @@ export function checkedLabels(
   space: SearchSpace<unknown>,
   minimum: number,
 ): { labeled: Int32Array; labels: Float64Array } {
+  if (input === null || typeof input !== "object")
+    throw new UserError(
+      `fit needs { space, labeled, labels, seed }, got ${JSON.stringify(input) ?? String(input)}`,
+    );
+  for (const name of ["labeled", "labels"] as const)
+    if (!isArrayLike(input[name]))
+      throw new UserError(`fit's ${name} must be an array (or typed array), got ${shownValue(input[name])}`);
+  if (!Number.isInteger(input.seed))
+    throw new UserError(`fit's seed must be an integer, got ${shownValue(input.seed)}`);
+  if (input.space !== undefined && input.space !== space && input.space?.name !== space.name)
+    throw new UserError(
+      `fit's space is ${input.space?.name ?? String(input.space)}, but this predictor was made for ${space.name}`,
+    );
   const n = input.labeled.length;
   if (n < minimum) throw new UserError(`at least ${minimum} labeled cells are needed, got ${n}`);
   if (input.labels.length !== n) throw new UserError(`${n} labeled cells but ${input.labels.length} labels`);
@@ -71,10 +84,27 @@ export function checkedLabels(
   return { labeled, labels };
 }
 
-/** Checks ids asked of a predictor. */
+/** Checks ids asked of a predictor: an array (or typed array) of integer cell ids of the space. */
 export function checkIds(ids: ArrayLike<number>, space: SearchSpace<unknown>): void {
+  if (!isArrayLike(ids))
+    throw new UserError(`predict needs an array of cell ids of ${space.name}, got ${shownValue(ids)}`);
   for (let k = 0; k < ids.length; k++) {
-    if (!Number.isInteger(ids[k]) || ids[k] < 0 || ids[k] >= space.size)
-      throw new UserError(`cell id ${ids[k]} is not in ${space.name}`);
+    const id = ids[k];
+    if (typeof id !== "number")
+      throw new UserError(
+        `cell id ${shownValue(id)} is a ${typeof id}; expected an integer id of ${space.name}`,
+      );
+    if (!Number.isInteger(id) || id < 0 || id >= space.size)
+      throw new UserError(`cell id ${id} is not in ${space.name}`);
   }
+}
+
+/** An array or typed array (what `length` and indexing read), not a string or a number. */
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || ArrayBuffer.isView(value);
+}
+
+/** A value as a message shows it. */
+function shownValue(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }

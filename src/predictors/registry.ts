@@ -180,6 +180,11 @@ export function createPredictor(
   options: Partial<AssessorOptions> = {},
   extras: PredictorExtras = {},
 ): Predictor {
+  if (space === null || typeof space !== "object" || !("encoding" in space) || !("size" in space))
+    throw new UserError(
+      `createPredictor("${method}", space): the space must be a search space (e.g. loadBenchmark(…).space, ` +
+        `or a study's space), got ${JSON.stringify(space) ?? String(space)}`,
+    );
   // said under the name the user gave (a self-training or ensemble method builds transformers, whose
   // own refusal would name "transformer")
   if (GRAPH_READERS.has(singleMethod(method))) graphEncoding(space, method);

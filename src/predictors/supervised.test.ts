@@ -8,7 +8,7 @@ import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.
 import { ginNetwork } from "./gin.js";
 import { mlpNetwork } from "./mlp.js";
 import { peepholeNetwork } from "./peephole.js";
-import { loadPredictor } from "./registry.js";
+import { createPredictor, loadPredictor } from "./registry.js";
 import { SupervisedPredictor } from "./supervised.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-supervised-"));
@@ -91,4 +91,25 @@ test("schedule and weightDecay are checked", () => {
   assert.throws(() => make({ weightDecay: -1 }), /weightDecay must be a number ≥ 0, got -1/);
   assert.throws(() => make({ weightDecay: "0.1" }), /weightDecay must be a number ≥ 0, got "0.1"/);
   make({ schedule: "cosine", weightDecay: 0.5 });
+});
+
+test("the library's fit and predict refuse what is not cells and labels in one line (UserError)", async () => {
+  const model = new SupervisedPredictor("mlp", space, mlpNetwork(space, {}), { minSteps: 5, maxSteps: 5 });
+  const fitInput = { space, labeled: [0, 1, 2], labels: [0.5, 0.6, 0.7], seed: 0 };
+  await assert.rejects(model.fit(null as never), /fit needs \{ space, labeled, labels, seed \}, got null/);
+  await assert.rejects(model.fit({ ...fitInput, seed: undefined as never }), /fit's seed must be an integer/);
+  await assert.rejects(model.fit({ ...fitInput, labels: 5 as never }), /fit's labels must be an array/);
+  await assert.rejects(
+    model.fit({ ...fitInput, space: { ...space, name: "nb101" } as never }),
+    /fit's space is nb101, but this predictor was made for nb201/,
+  );
+  await model.fit(fitInput);
+  await assert.rejects(model.predict(5 as never), /predict needs an array of cell ids of nb201, got 5/);
+  await assert.rejects(
+    model.predict(["3"] as never),
+    /cell id "3" is a string; expected an integer id of nb201/,
+  );
+  assert.equal((await model.predict([3])).length, 1);
+  assert.throws(() => createPredictor("mlp", undefined as never), /the space must be a search space/);
+  model.dispose();
 });

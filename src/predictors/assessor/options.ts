@@ -82,7 +82,15 @@ export const DEFAULT_ASSESSOR_OPTIONS: AssessorOptions = {
   maxSteps: 1000,
 };
 
-/** Merges options over the defaults and checks every value. */
+/**
+ * The largest mini-batch: its relation graph is batchSize² float32 (8,192² = 268 MB), and larger ones
+ * ran out of memory (99,999,999 took 5.3 GB before Node's heap gave out) instead of being refused.
+ */
+export const MAX_ASSESSOR_BATCH = 8192;
+/** The widest embedding or GCN layer (the default is 32 / 128; 200,000 overran wasm memory). */
+export const MAX_ASSESSOR_WIDTH = 4096;
+
+/** Merges options over the defaults and checks every value (UserError naming the option and its range). */
 export function assessorOptions(given: Partial<AssessorOptions> = {}): AssessorOptions {
   const o = { ...DEFAULT_ASSESSOR_OPTIONS, ...given };
   const positiveInt = (name: keyof AssessorOptions, v: number) => {
@@ -95,6 +103,16 @@ export function assessorOptions(given: Partial<AssessorOptions> = {}): AssessorO
   };
   for (const k of ["embedding", "hidden", "batchSize", "labeledPerBatch", "epochs"] as const)
     positiveInt(k, o[k]);
+  for (const [k, most] of [
+    ["batchSize", MAX_ASSESSOR_BATCH],
+    ["labeledPerBatch", MAX_ASSESSOR_BATCH - 1],
+    ["embedding", MAX_ASSESSOR_WIDTH],
+    ["hidden", MAX_ASSESSOR_WIDTH],
+  ] as const)
+    if (o[k] > most) throw new UserError(`assessor option ${k} must be at most ${most}, got ${o[k]}`);
+  for (const c of o.channels)
+    if (c > MAX_ASSESSOR_WIDTH)
+      throw new UserError(`assessor option channels must be at most ${MAX_ASSESSOR_WIDTH} each, got ${c}`);
   for (const k of ["pretrainSteps", "minSteps"] as const) nonNegative(k, o[k]);
   positiveInt("maxSteps", o.maxSteps);
   if (o.minSteps > o.maxSteps)
