@@ -333,6 +333,14 @@ test("a connection lost inside a transaction is one line naming the study, not a
         return "write";
       }),
     );
+    // SSL asked of a server without it: one line, not an internal error
+    const ssl = await rejection(
+      PostgresStudyStore.create(
+        `postgresql://postgres@127.0.0.1:${postgres.port}/nas_assay?study=s&sslmode=require`,
+        SETTINGS,
+      ),
+    );
+    assert.ok(ssl instanceof UserError && /does not support SSL.*sslmode/.test(ssl.message), String(ssl));
     assert.ok(lost instanceof UserError, String(lost));
     assert.match(lost.message, /lost the connection to the PostgreSQL server of .*study=lost.*study show/);
   } finally {
