@@ -162,3 +162,29 @@ test("a target column whose header is saved decomposed (NFD, as macOS may) is fo
     [7],
   );
 });
+
+test("a UTF-16 file is named so; a line cut short names the missing field; 1e400 is shown as Infinity", () => {
+  const arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|none~0|skip_connect~1|none~2|";
+  const csv = `arch,acc\n${arch},0.9\n`;
+  const utf16 = join(dir, "utf16.csv");
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, "utf16le")]));
+  assert.throws(
+    () => readUserLabels(utf16, nb201, "acc"),
+    (e: Error) => e instanceof BadFileError && /is not UTF-8 text \(UTF-16/.test(e.message),
+  );
+  const other = "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|none~1|none~2|";
+  const cut = readUserLabels(write("cut.csv", `arch,acc\n${arch},0.9\n${other}\n`), nb201, "acc");
+  assert.deepEqual(cut.invalid, [
+    {
+      line: 3,
+      reason:
+        "acc is missing (the line has fewer fields than the header: cut short?); expected a decimal number",
+    },
+  ]);
+  const huge = readUserLabels(
+    write("huge.jsonl", `{"arch": "${arch}", "acc": 0.9}\n{"arch": "${other}", "acc": 1e400}\n`),
+    nb201,
+    "acc",
+  );
+  assert.equal(huge.invalid[0].reason, "acc is Infinity; expected a decimal number");
+});

@@ -12,6 +12,7 @@ import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
+import { binaryKind } from "./binary-kind.js";
 import { columnName, distinctColumns, recordLines } from "./csv-columns.js";
 import { parseDecimal } from "./decimal.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
@@ -48,12 +49,21 @@ interface Row {
 
 /** The data rows of a CSV or JSONL file, with their line numbers. */
 function readRows(file: string): Row[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
   }
+  const binary = binaryKind(bytes);
+  if (binary)
+    throw new BadFileError(
+      file,
+      binary === "UTF-16"
+        ? "is not UTF-8 text (UTF-16, as some spreadsheets save it?); save it as UTF-8 CSV"
+        : `${binary}, not a CSV or JSON-lines file of labels`,
+    );
+  let text = bytes.toString("utf8");
   if (text.startsWith("\uFEFF")) text = text.slice(1); // UTF-8 byte-order mark
   const rows = isJsonLines(file, text) ? jsonLines(file, text) : csvRows(file, text);
   if (rows.length === 0) throw new BadFileError(file, "has no data rows");
@@ -130,7 +140,10 @@ export function readUserLabels(
     if (!Number.isFinite(value)) {
       invalid.push({
         line,
-        reason: `${target} is ${JSON.stringify(raw ?? null)}; expected a decimal number`,
+        reason:
+          raw === undefined
+            ? `${target} is missing (the line has fewer fields than the header: cut short?); expected a decimal number`
+            : `${target} is ${typeof raw === "number" ? String(raw) : JSON.stringify(raw)}; expected a decimal number`,
       });
       continue;
     }

@@ -139,7 +139,7 @@ export function assessorOptions(given: Partial<AssessorOptions> = {}): AssessorO
     throw new UserError(`assessor option learningRate must be > 0, got ${o.learningRate}`);
   if (o.labeledPerBatch >= o.batchSize) {
     throw new UserError(
-      `labeledPerBatch (${o.labeledPerBatch}) must be smaller than batchSize (${o.batchSize})`,
+      `labeledPerBatch (${o.labeledPerBatch}, --labeled-per-batch) must be smaller than batchSize (${o.batchSize}, --batch-size)`,
     );
   }
   return o;

@@ -1,0 +1,26 @@
+/**
+ * What a file that is meant to be text (CSV, JSON lines) is when it is not: the readers of label files
+ * and results files refuse such a file in one line naming what it looks like, rather than reading
+ * garbled column names out of it.
+ */
+import { SQLITE_HEADER } from "./output-path.js";
+
+/**
+ * What a file that is not text is, for the message: "UTF-16" (a byte-order mark, or a zero in nearly
+ * every other byte), a zip archive (what an Excel .xlsx is), an SQLite database (a study), or any other
+ * binary file (a zero byte); undefined for text.
+ */
+export function binaryKind(bytes: Buffer): string | undefined {
+  const head = bytes.subarray(0, 16).toString("latin1");
+  if (head.startsWith("PK\u0003\u0004")) return "is a zip archive (an Excel .xlsx workbook?)";
+  if (bytes.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER))
+    return "is an SQLite database (a study file?)";
+  if (!bytes.includes(0)) return undefined;
+  const utf16Mark = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const sample = bytes.subarray(0, 512);
+  const zeros = [0, 0];
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) zeros[i % 2]++;
+  const half = Math.floor(sample.length / 2);
+  if (utf16Mark || Math.max(zeros[0], zeros[1]) >= half * 0.9) return "UTF-16";
+  return "is a binary file";
+}
