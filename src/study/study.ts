@@ -42,7 +42,6 @@ export interface Asked<A> {
   again: boolean;
 }
 
-/** A result for `tellMany`: the architecture, its value or failure, and how to name it in messages. */
 /** Options of `tell` / `tellMany`. */
 export interface TellOptions {
   /**
@@ -66,6 +65,7 @@ export interface TellResult {
   replaced?: Replacement[];
 }
 
+/** A result for `tellMany`: the architecture, its value or failure, and how to name it in messages. */
 export interface TellItem<A> {
   arch: A;
   outcome: Outcome;
