@@ -31,7 +31,7 @@ const NUMERIC: [flag: string, key: NumericKey, help: string, parse: (text: strin
   [
     "--labeled-per-batch <n>",
     "labeledPerBatch",
-    "labeled cells per mini-batch (at most)",
+    `labeled cells per mini-batch (at most; below --batch-size, and at most ${MAX_ASSESSOR_BATCH - 1})`,
     integerFlag(1, MAX_ASSESSOR_BATCH - 1),
   ],
   ["--learning-rate <x>", "learningRate", "Adam learning rate (> 0)", realFlag({ above: 0 })],

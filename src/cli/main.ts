@@ -38,7 +38,15 @@ try {
     process.exitCode = 2;
   }
 }
-// A failed command has said what was wrong: end now rather than when every handle it opened closes (a
-// PostgreSQL connection whose password was missing stays open until the server's 60 s authentication
-// timeout; a Redis client retries). stdout and stderr are synchronous for files and pipes on Linux.
-if (process.exitCode) process.exit(process.exitCode);
+// A failed command has said what was wrong: end once its output is delivered, rather than when every
+// handle it opened closes (a PostgreSQL connection whose password was missing stays open until the
+// server's 60 s authentication timeout; a Redis client retries). Output queued for a pipe that is full
+// would be lost by exiting at once: an empty write's callback runs after everything queued before it.
+if (process.exitCode) {
+  const delivered = (stream: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => {
+      stream.write("", () => resolve());
+    });
+  await Promise.all([delivered(process.stdout), delivered(process.stderr)]);
+  process.exit(process.exitCode);
+}

@@ -34,6 +34,9 @@ interface TrainOptions {
   [flag: string]: unknown;
 }
 
+/** Duplicate cells of a label file named one per line; the rest are counted. */
+const SHOWN_DUPLICATES = 20;
+
 export function trainCommand(): Command {
   const command = new Command("train")
     .description("fit a predictor on labeled cells (drawn from the benchmark, or your own file) and save it")
@@ -62,8 +65,9 @@ export function trainCommand(): Command {
     let labels: Float64Array;
     let space: Awaited<ReturnType<typeof loadSpace>>;
     let target: string;
-    // cells of a label file told more than once (averaged), counted in the JSON output
+    // cells of a label file given more than once (averaged), counted in the JSON output, and its rows skipped
     let duplicates: number | undefined;
+    let invalid: { line: number; reason: string }[] | undefined;
     const isCount = /^[0-9]+$/.test(opts.labels) && !existsSync(opts.labels);
     if (!isCount) globalsForSpace(cmd, name); // labels from a file: NB101's data would go unread
     if (!isCount && !existsSync(opts.labels))
@@ -99,12 +103,19 @@ export function trainCommand(): Command {
       const own = readUserLabels(opts.labels, space, opts.target, opts.scale);
       requireLabelSpread(own);
       for (const r of own.invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
-      for (const d of own.duplicates)
+      // a few lines name them; thousands of lines would bury the rest (data labels lists them all)
+      for (const d of own.duplicates.slice(0, SHOWN_DUPLICATES))
         note(
           options,
           `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`,
         );
+      if (own.duplicates.length > SHOWN_DUPLICATES)
+        note(
+          options,
+          `… and ${own.duplicates.length - SHOWN_DUPLICATES} more cells given more than once (nas-assay data labels ${opts.labels} lists them all)`,
+        );
       duplicates = own.duplicates.length;
+      invalid = own.invalid;
       target = opts.target;
       labeled = own.ids;
       labels = own.values;
@@ -126,6 +137,7 @@ export function trainCommand(): Command {
       labels: labeled.length,
       seed,
       ...(duplicates === undefined ? {} : { duplicates }),
+      ...(invalid === undefined ? {} : { invalid }),
       fitSeconds: (performance.now() - started) / 1000,
     };
     print(

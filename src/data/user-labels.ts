@@ -60,7 +60,7 @@ function readRows(file: string): Row[] {
     throw new BadFileError(
       file,
       binary === "UTF-16"
-        ? "is not UTF-8 text (UTF-16, as some spreadsheets save it?); save it as UTF-8 CSV"
+        ? "is not UTF-8 text (UTF-16, as some spreadsheets save it?); save it as UTF-8"
         : `${binary}, not a CSV or JSON-lines file of labels`,
     );
   let text = bytes.toString("utf8");

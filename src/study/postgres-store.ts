@@ -22,6 +22,7 @@ import { UserError } from "../errors.js";
 import type {
   Proposal,
   RecordCheck,
+  RecordOptions,
   StudyCounts,
   StudySettings,
   StudyStore,
@@ -407,6 +408,7 @@ export class PostgresStudyStore implements StudyStore {
   async record(
     results: readonly TrialResult[],
     check: RecordCheck,
+    options: RecordOptions = {},
   ): Promise<{ written: number; skipped: number }> {
     if (results.length === 0) return { written: 0, skipped: 0 };
     return this.writing(async (client, first) => {
@@ -425,9 +427,10 @@ export class PostgresStudyStore implements StudyStore {
                   .map((c) => `t.${c}`)
                   .join(", ")}
          FROM (SELECT count(*)::integer AS done_count, min(value) AS done_min, max(value) AS done_max
-               FROM nas_assay_trials WHERE study_id = $1 AND state = 'done') AS r
+               FROM nas_assay_trials WHERE study_id = $1 AND state = 'done'
+                 AND NOT ($3 AND key = ANY($2::text[]))) AS r
          LEFT JOIN nas_assay_trials AS t ON t.study_id = $1 AND t.key = ANY($2::text[])`,
-        [this.id, [...new Set(results.map((r) => r.key))]],
+        [this.id, [...new Set(results.map((r) => r.key))], options.replacing === true],
       );
       const { done_count: count, done_min: min, done_max: max } = read.rows[0];
       const now = read.rows[0].now.toISOString();
@@ -475,7 +478,8 @@ export class PostgresStudyStore implements StudyStore {
       // every write of the call in one statement
       await client.query(
         `WITH updated AS (
-           UPDATE nas_assay_trials AS t SET state = u.s, value = u.v, told_at = now()
+           UPDATE nas_assay_trials AS t SET state = u.s, value = u.v,
+             told_at = CASE WHEN t.state = 'done' THEN t.told_at ELSE now() END
            FROM unnest($2::text[], $3::text[], $4::double precision[]) AS u (k, s, v)
            WHERE t.study_id = $1 AND t.key = u.k
          ), inserted AS (

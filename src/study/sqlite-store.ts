@@ -12,6 +12,7 @@ import { BadFileError, UserError } from "../errors.js";
 import type {
   Proposal,
   RecordCheck,
+  RecordOptions,
   StudyCounts,
   StudySettings,
   StudyStore,
@@ -228,8 +229,9 @@ export class SqliteStudyStore implements StudyStore {
   async record(
     results: readonly TrialResult[],
     check: RecordCheck,
+    options: RecordOptions = {},
   ): Promise<{ written: number; skipped: number }> {
-    return this.guard(() => this.recordNow(results, check));
+    return this.guard(() => this.recordNow(results, check, options));
   }
 
   async reclaim(timeoutMs: number, n: number): Promise<Trial[]> {
@@ -286,18 +288,28 @@ export class SqliteStudyStore implements StudyStore {
   private recordNow(
     results: readonly TrialResult[],
     check: RecordCheck,
+    options: RecordOptions,
   ): { written: number; skipped: number } {
     const find = this.db.prepare("SELECT * FROM trials WHERE key = ?");
     const range = this.db.prepare(
-      "SELECT count(*) AS count, min(value) AS min, max(value) AS max FROM trials WHERE state = 'done'",
+      "SELECT count(*) AS count, min(value) AS min, max(value) AS max FROM trials WHERE state = 'done'" +
+        " AND key NOT IN (SELECT value FROM json_each(?))",
     );
-    const update = this.db.prepare("UPDATE trials SET state = ?, value = ?, told_at = ? WHERE key = ?");
+    // a told trial keeps its told time (a correction); a pending or failed one takes this call's
+    const update = this.db.prepare(
+      "UPDATE trials SET state = ?, value = ?, told_at = CASE WHEN state = 'done' THEN told_at ELSE ? END WHERE key = ?",
+    );
     const insert = this.db.prepare(
       "INSERT INTO trials (key, arch, state, value, told_at) VALUES (?, ?, ?, ?, ?)",
     );
     const now = new Date().toISOString();
     const record = this.db.transaction(() => {
-      const done = range.get() as { count: number; min: number | null; max: number | null };
+      const replaced = options.replacing ? results.map((r) => r.key) : [];
+      const done = range.get(JSON.stringify(replaced)) as {
+        count: number;
+        min: number | null;
+        max: number | null;
+      };
       const seen = { count: done.count, min: done.min ?? Number.NaN, max: done.max ?? Number.NaN };
       const before = { ...seen };
       let written = 0;

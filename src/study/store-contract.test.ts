@@ -282,11 +282,33 @@ test("both stores: replace corrects a told result in place (same trial, counts k
     );
     assert.deepEqual(await study.store.counts(), { pending: 0, done: 2, failed: 1 });
     assert.equal((await study.best())?.value, 0.93);
+    // a correction keeps the trial's told time (the best-so-far curve orders by it)
+    assert.equal(
+      (await study.trials()).find((t) => t.key === before[0].key)?.toldAt,
+      before[0].toldAt,
+      `${kind}: told time kept`,
+    );
     // replace does not lift the other rules
     await assert.rejects(study.tell(a, 93, { replace: true }), /looks like a percent/, kind);
     await assert.rejects(study.tell(a, 0.5, { replace: "yes" } as never), /replace must be true or false/);
     await assert.rejects(study.tell(a, 0.5, { overwrite: true } as never), /unknown option "overwrite"/);
+    await assert.rejects(study.tell(a, 0.5, null as never), /tell options must be an object/);
     await study.close();
+    // the mistake the scale rules warn of most, corrected: a percent told first into what is a study of
+    // fractions (the value being replaced is no part of the scale its correction is judged on)
+    const typo = await Study.open(
+      await createStore(newLocation(kind), Study.settings({ spec: TINY_SPEC, target: "val_acc" })),
+      tinySpace(),
+    );
+    await typo.tell(a, 93.1);
+    await assert.rejects(typo.tell(a, 0.931), /refusing a second value/);
+    assert.deepEqual((await typo.tell(a, 0.931, { replace: true })).replaced?.[0], {
+      source: JSON.stringify(tinySpace().toJSON(a)),
+      was: 93.1,
+      now: 0.931,
+    });
+    await assert.rejects(typo.tell(b, 93.2), /looks like a percent/, `${kind}: a study of fractions now`);
+    await typo.close();
   }
 });
 

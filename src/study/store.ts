@@ -84,6 +84,16 @@ export interface RecordContext {
  */
 export type RecordCheck = (result: TrialResult, context: RecordContext) => "write" | "skip";
 
+/** How `record` reads the study for its checks. */
+export interface RecordOptions {
+  /**
+   * The results replace what is stored under their keys (`tell --replace`): the values stored there are
+   * left out of the done range the checks see, so that a value told on the wrong scale does not make its
+   * own correction look like the odd one out.
+   */
+  replacing?: boolean;
+}
+
 export interface StudyCounts {
   pending: number;
   done: number;
@@ -106,10 +116,15 @@ export interface StudyStore {
    */
   reserve(proposals: readonly Proposal[], n: number): Promise<Trial[]>;
   /**
-   * Atomically records results (all or none): each is checked by `check`, then written over its
-   * pending/failed trial or as a new trial. Returns how many were written and how many skipped.
+   * Atomically records results (all or none): each is checked by `check`, then written over the trial
+   * stored under its key (a told trial keeps its told time: a correction) or as a new trial. Returns how
+   * many were written and how many skipped.
    */
-  record(results: readonly TrialResult[], check: RecordCheck): Promise<{ written: number; skipped: number }>;
+  record(
+    results: readonly TrialResult[],
+    check: RecordCheck,
+    options?: RecordOptions,
+  ): Promise<{ written: number; skipped: number }>;
   /**
    * Atomically hands out again up to `n` pending trials asked for more than `timeoutMs` milliseconds
    * ago (their worker presumably died; see pending.ts), the oldest first: their asked time is renewed,

@@ -114,6 +114,11 @@ test("study create over a study that holds no trial (an import killed midway) sa
         e.message,
       ),
   );
+  // made with other settings: the import could not simply be told into it
+  await assert.rejects(
+    createStudyFile({ study, specFile: spec, target: "val_acc", direction: "minimize", scale: "percent" }),
+    /runs\.db already exists, holds no trial, and was made with maximize, scale auto: choose another --study/,
+  );
   const reopened = await openStudyFile(study);
   await reopened.tell(reopened.space.sample(new Rng(0), 1)[0], 0.9);
   await reopened.close();

@@ -9,7 +9,7 @@ import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
 import { checkTargetColumn, readResultsFile } from "./results-file.js";
-import type { Direction, StudyCounts, StudyStore } from "./store.js";
+import type { Direction, StudyCounts, StudySettings, StudyStore } from "./store.js";
 import { createStore, openStore } from "./store-location.js";
 import { Study } from "./study.js";
 import type { ValueScale } from "./tell-rules.js";
@@ -71,7 +71,7 @@ export async function createStudyFile(
   try {
     store = await createStore(given.study, settings);
   } catch (e) {
-    throw await explainExisting(e, given.study);
+    throw await explainExisting(e, given.study, settings);
   }
   try {
     const study = await Study.open(store, space, options);
@@ -90,13 +90,15 @@ export async function createStudyFile(
  * is nothing: a `study create --import` killed before its import was told leaves an empty study, and
  * running it again is refused — the user needs to know the import can go in with `tell --file`.
  */
-async function explainExisting(e: unknown, location: string): Promise<unknown> {
+async function explainExisting(e: unknown, location: string, wanted: StudySettings): Promise<unknown> {
   if (!(e instanceof UserError) || !/ already exists;/.test(e.message)) return e;
   let counts: StudyCounts;
+  let made: StudySettings;
   try {
     const existing = await openStore(location);
     try {
       counts = await existing.counts();
+      made = await existing.settings();
     } finally {
       await existing.close();
     }
@@ -104,6 +106,18 @@ async function explainExisting(e: unknown, location: string): Promise<unknown> {
     return e; // not a study we can read: the refusal as it was
   }
   if (counts.pending + counts.done + counts.failed > 0) return e;
+  // its settings must be those asked for now, or telling the import into it would lose them
+  const differs = [
+    JSON.stringify(made.space) !== JSON.stringify(wanted.space) ? "another space" : "",
+    made.target !== wanted.target ? `target ${made.target}` : "",
+    made.direction !== wanted.direction ? made.direction : "",
+    (made.scale ?? "auto") !== (wanted.scale ?? "auto") ? `scale ${made.scale ?? "auto"}` : "",
+  ].filter(Boolean);
+  if (differs.length > 0)
+    return new UserError(
+      `${e.message.replace(/;.*$/, "")}, holds no trial, and was made with ${differs.join(", ")}: ` +
+        "choose another --study, or delete it to make it again with these settings",
+    );
   return new UserError(
     `${e.message.replace(/;.*$/, "")} and holds no trial yet (a study create --import stopped before its ` +
       "import was told?): tell --study it --file your results imports them, or choose another --study",

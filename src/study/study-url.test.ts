@@ -81,6 +81,9 @@ test("a --study that looks like another URL is refused, not made a study file of
     "mysql://u:pw@h/db",
     "redis://h:6379?study=x",
     "postgresql:/w@h/db",
+    "postgesql://alice:pw@db.example:5432/nas?study=m",
+    "postgresql+psycopg2://alice:pw@db/nas?study=m",
+    "jdbc:postgresql://db/nas",
   ])
     assert.throws(
       () => checkStudyLocation(text),

@@ -26,11 +26,13 @@ export function isPostgresUrl(text: string): boolean {
 }
 
 /**
- * Schemes of URLs that are not study files, though a file path could be spelled so: a `--study` that
- * starts with one (`postgresql:nas?study=m`, `mysql://…`, `redis://…`) is a mistyped or unsupported
- * URL, and read as a file path it would silently make a private study file of that name.
+ * What a `--study` that is no study file looks like: any `scheme://` (`mysql://…`, a misspelt
+ * `postgesql://…`, `postgresql+psycopg2://…`), or a known scheme without `//` (`postgresql:nas?study=m`).
+ * Read as a file path, it would silently make a private study file of that name (and print it, password
+ * included, in every message).
  */
-const URL_LIKE = /^(?:postgres(?:ql)?|mysql|mariadb|sqlite|redis|rediss|https?|file):/i;
+const URL_LIKE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/|(?:postgres(?:ql)?|mysql|mariadb|sqlite|redis|rediss|https?|file|jdbc):)/i;
 
 /**
  * Refuses a `--study` argument that looks like a URL but is no postgresql:// one. A study file whose

@@ -262,6 +262,10 @@ export class Study<A> {
    */
   async tellMany(items: readonly TellItem<A>[], options: TellOptions = {}): Promise<TellResult> {
     this.checkOpen();
+    if (options === null || typeof options !== "object")
+      throw new UserError(
+        `tell options must be an object such as { replace: true }, got ${JSON.stringify(options)}`,
+      );
     refuseUnknownKeys(options, ["replace"], "tell options");
     if (options.replace !== undefined && typeof options.replace !== "boolean")
       throw new UserError(
@@ -361,6 +365,7 @@ export class Study<A> {
               })
           : undefined,
       ),
+      { replacing: options.replace === true },
     );
     return options.replace ? { ...told, replaced: [...replaced.values()] } : told;
   }

@@ -239,6 +239,13 @@ export function tellCheck(
             ? `${what}: the value ${value} is not a finite number`
             : `${what}: the value ${JSON.stringify(value) ?? String(value)} is a ${value === null ? "null" : typeof value}; expected a finite number`,
         );
+    }
+    // a second result for a told architecture is refused (or skipped) before its scale is judged: told
+    // 93.1 by mistake, 0.931 would otherwise be refused as a fraction among percents, not as a second value
+    const verdict = duplicateVerdict(result, existing, what, replace);
+    if (verdict === "skip") return verdict;
+    if ("value" in result.outcome) {
+      const value = result.outcome.value;
       if (percentOrFraction) {
         const top = scale === "fraction" ? 1 : 100;
         if (value < 0 || value > top)
@@ -309,7 +316,7 @@ export function tellCheck(
         }
       }
     }
-    return duplicateVerdict(result, existing, what, replace);
+    return verdict;
   };
 }
 
