@@ -16,6 +16,9 @@ export function progressBar(options: GlobalOptions, label: string, unit: string)
     {
       format: `${label}{stage} [{bar}] {percentage}% {value}/{total} ${unit} eta {eta_formatted}`,
       stream: process.stderr,
+      // leave the terminal's line wrapping alone (true: lines are cut to its width instead); false, the
+      // default, turns it off while a bar runs and back on at stop(), which a Ctrl-C never reaches
+      linewrap: true,
       formatValue: (v, _o, type) =>
         type === "value" || type === "total" ? String(Math.round(v)) : String(v),
     },
