@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { checkOutputFolder } from "../data/output-path.js";
 import { checkTfRecordFile } from "../data/tfrecord.js";
-import { type LabelScale, readUserLabels } from "../data/user-labels.js";
+import { duplicateLine, type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { importNb101 } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, globalsForSpace, loadNb101, note, print } from "./context.js";
@@ -78,10 +78,7 @@ export function dataCommand(): Command {
         print(options, result, () =>
           [
             `${labels.rows} rows → ${labels.ids.length} distinct ${space.name} cells with ${opts.target}`,
-            ...labels.duplicates.map(
-              (d) =>
-                `  duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`,
-            ),
+            ...labels.duplicates.map((d) => `  ${duplicateLine(d)}`),
             ...labels.invalid.map((r) => `  skipped line ${r.line}: ${r.reason}`),
           ].join("\n"),
         );

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import { checkOutputFile } from "../data/output-path.js";
-import { type LabelScale, readUserLabels, requireLabelSpread } from "../data/user-labels.js";
+import { duplicateLine, type LabelScale, readUserLabels, requireLabelSpread } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
 import { createPredictor } from "../predictors/registry.js";
@@ -104,11 +104,7 @@ export function trainCommand(): Command {
       requireLabelSpread(own);
       for (const r of own.invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
       // a few lines name them; thousands of lines would bury the rest (data labels lists them all)
-      for (const d of own.duplicates.slice(0, SHOWN_DUPLICATES))
-        note(
-          options,
-          `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`,
-        );
+      for (const d of own.duplicates.slice(0, SHOWN_DUPLICATES)) note(options, duplicateLine(d));
       if (own.duplicates.length > SHOWN_DUPLICATES)
         note(
           options,

@@ -296,3 +296,8 @@ export function requireLabelSpread(labels: UserLabels): void {
         "nothing from labels that are all equal: expected the values your trained networks reached",
     );
 }
+
+/** How a cell given more than once in a label file is reported (data labels, train). */
+export function duplicateLine(d: UserLabels["duplicates"][number]): string {
+  return `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`;
+}

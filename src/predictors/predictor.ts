@@ -104,7 +104,7 @@ function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || ArrayBuffer.isView(value);
 }
 
-/** A value as a message shows it. */
-function shownValue(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+/** A value as an error message shows it: numbers as written (NaN as NaN), strings quoted, the rest as JSON. */
+export function shownValue(value: unknown): string {
+  return typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
 }

@@ -35,7 +35,7 @@ import {
   writeModelFile,
 } from "./model-file.js";
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
-import { checkedLabels, checkIds, type FitInput, type Predictor } from "./predictor.js";
+import { checkedLabels, checkIds, type FitInput, type Predictor, shownValue } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
 
 /** A scoring network: its weights' shapes and its forward pass. */
@@ -149,11 +149,6 @@ export function epochsFor(o: Pick<TrainingOptions, "epochs" | "epochsByLabels">,
   return o.epochsByLabels?.find(([most]) => n <= most)?.[1] ?? o.epochs;
 }
 
-/** A value as an error message shows it (NaN as NaN, strings quoted). */
-function shown(value: unknown): string {
-  return typeof value === "number" ? String(value) : JSON.stringify(value);
-}
-
 /** Cells encoded and scored at once. */
 const PREDICT_CHUNK = 16384;
 
@@ -195,7 +190,7 @@ export class SupervisedPredictor implements Predictor {
       const value = this.training[name];
       if ((name === "listWeight" || name === "hingeMinGap") && value === undefined) continue;
       if (!(typeof value === "number" && Number.isFinite(value) && value >= 0))
-        throw new RangeError(`${name} must be a number ≥ 0, got ${shown(value)}`);
+        throw new RangeError(`${name} must be a number ≥ 0, got ${shownValue(value)}`);
     }
     const { mseWeight, rankWeight, hingeWeight, listWeight = 0 } = this.training;
     if (mseWeight + rankWeight + hingeWeight + listWeight === 0)
@@ -227,7 +222,7 @@ export class SupervisedPredictor implements Predictor {
         (integer && !Number.isInteger(value))
       )
         throw new RangeError(
-          `${name} must be a positive ${integer ? "integer" : "number"}, got ${shown(value)}`,
+          `${name} must be a positive ${integer ? "integer" : "number"}, got ${shownValue(value)}`,
         );
     }
     if (!Number.isInteger(predictOrders) || predictOrders < 1 || predictOrders > MAX_PREDICT_ORDERS)
@@ -245,7 +240,7 @@ export class SupervisedPredictor implements Predictor {
       weightDecay !== undefined &&
       !(typeof weightDecay === "number" && Number.isFinite(weightDecay) && weightDecay >= 0)
     )
-      throw new RangeError(`weightDecay must be a number ≥ 0, got ${shown(weightDecay)}`);
+      throw new RangeError(`weightDecay must be a number ≥ 0, got ${shownValue(weightDecay)}`);
     const inputs = checkCellInputs(network.inputs ?? []);
     if (inputs.length > 0) {
       requireCellInputs(space, inputs);
