@@ -1,7 +1,7 @@
 /** The study commands end to end (study create/show, ask, tell, simulate), and their one-line errors. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
@@ -334,4 +334,43 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
   fails([...args, "--seeds", "0-x"], /"0-x" is not a seed or a range; expected seeds such as "0-19"/);
   fails([...args, "--seeds", "1,1"], /seed 1 is given twice/);
   fails([...args.slice(0, 5), "--target", "nope"], /table\.csv: no column "nope"/);
+});
+
+test("a read-only study: show reads a read-only file, ask names it; a read-only folder is named with the way out", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "runs.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  // root ignores permission bits, so as root the commands run as `nobody` (runuser, as servers.ts does)
+  const asRoot = process.getuid?.() === 0;
+  const runAs = (args: string[]) => {
+    const [command, argv] = asRoot
+      ? ["runuser", ["-u", "nobody", "--", process.execPath, MAIN, ...args]]
+      : [process.execPath, [MAIN, ...args]];
+    const r = spawnSync(command, argv, { encoding: "utf8", cwd: dir });
+    assert.notEqual(r.error?.message.includes("ENOENT"), true, "runuser is missing: install util-linux");
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  chmodSync(dir, 0o777);
+  chmodSync(db, 0o444);
+  const shown = runAs(["study", "show", "--study", db, "--json"]);
+  assert.equal(shown.code, 0, shown.err);
+  assert.equal(JSON.parse(shown.out).done, 0);
+  const asked = runAs(["ask", "--study", db, "-n", "1"]);
+  assert.equal(asked.code, 1);
+  assert.match(
+    asked.err,
+    /^nas-assay: \S+runs\.db: the study file is read-only .*make it writable \(chmod u\+w\), or work on a copy\n$/,
+  );
+  for (const wal of ["-wal", "-shm"]) rmSync(db + wal, { force: true });
+  chmodSync(dir, 0o555);
+  try {
+    const folder = runAs(["study", "show", "--study", db]);
+    assert.equal(folder.code, 1);
+    assert.match(
+      folder.err,
+      /^nas-assay: \S+runs\.db: the folder holding the study is read-only.*copy the study into a writable folder and use the copy\n$/,
+    );
+  } finally {
+    chmodSync(dir, 0o755);
+  }
 });

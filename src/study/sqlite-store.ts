@@ -6,6 +6,7 @@
  * study) and a schema version (a file of another version is refused, never reinterpreted).
  */
 import { existsSync, linkSync, rmSync, statSync } from "node:fs";
+import { basename } from "node:path";
 import Database from "better-sqlite3";
 import { checkOutputFile } from "../data/output-path.js";
 import { BadFileError, UserError } from "../errors.js";
@@ -93,6 +94,18 @@ function fileError(location: string, e: unknown): unknown {
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
     return new UserError(
       `${location}: another process held the study for over ${BUSY_TIMEOUT_MS / 1000} s (SQLite: ${e.message}); try again`,
+    );
+  // WAL keeps -wal and -shm files beside the study: even a read needs them, so a read-only folder
+  // stops every command, a read-only file only the ones that write
+  if (code === "SQLITE_READONLY_DIRECTORY")
+    return new UserError(
+      `${location}: the folder holding the study is read-only, and SQLite writes its ${basename(location)}-wal and ` +
+        `-shm files beside the study even to read it; copy the study into a writable folder and use the copy`,
+    );
+  if (code === "SQLITE_READONLY")
+    return new UserError(
+      `${location}: the study file is read-only (SQLite: ${e.message}); this command writes to the study: ` +
+        "make it writable (chmod u+w), or work on a copy",
     );
   if (
     code.startsWith("SQLITE_READONLY") ||
