@@ -78,3 +78,19 @@ test("a switch given twice means the same and runs; a flag given once is not ref
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).count, 15625);
 });
+
+test("a value with a carriage return or a tab is shown escaped and named (a Windows line end from $(cat file))", async () => {
+  const cr = await failureOf(["tell", "--study", "s.db", "--arch", "x", "--value", "0.9\r"]);
+  assert.equal(cr.exitCode, 1);
+  assert.doesNotMatch(cr.said, /\r/, "a raw \\r sends the cursor back over the message");
+  assert.match(
+    cr.said,
+    /argument '0\.9\\r' is invalid\. expected a decimal number \(it holds a carriage return \\r: a Windows line end/,
+  );
+  const tab = await failureOf(["ask", "--study", "s.db", "-n", "3\t"]);
+  assert.match(
+    tab.said,
+    /argument '3\\t' is invalid\. expected an integer .* \(it holds a space, tab or line end\)/,
+  );
+  assert.equal(tab.said.trim().split("\n").length, 1);
+});

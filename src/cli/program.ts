@@ -99,6 +99,9 @@ function oneLineErrors(command: Command, path: string): Command {
     outputError: (text, write) =>
       write(
         `nas-assay: ${text
+          // a value's carriage return would send the cursor back over the line: shown escaped, as \r
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped
+          .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))
           .replace(/^error: /, "")
           .replace(/\s*\n\s*/g, " ")
           .trim()} (${hint})\n`,
