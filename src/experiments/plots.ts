@@ -3,13 +3,17 @@
  * PNG of it by resvg (a prebuilt Rust rasteriser: 40–500 ms a figure).
  */
 import { Resvg } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 
 /** A Vega-Lite specification (without the schema, which `renderSvg` adds). */
 export type PlotSpec = Record<string, unknown>;
 
+/**
+ * The SVG of a Vega-Lite specification. Vega and Vega-Lite are loaded here, at the first figure, not
+ * when the module is: together they took half a second of every command's start (`--version` included).
+ */
 export async function renderSvg(spec: PlotSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const full = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     background: "white",

@@ -1,5 +1,4 @@
 /** `nas-assay queue status`: how many runs wait, run, are done or failed, and who works on them. */
-import { Queue } from "bullmq";
 import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
 
 export interface QueueStatus {
@@ -23,6 +22,8 @@ export interface QueueStatus {
  * @throws UserError when Redis cannot be reached within 10 s.
  */
 export async function queueStatus(address: QueueAddress): Promise<QueueStatus> {
+  // BullMQ (a quarter of a second to load) is loaded by the queue commands only, not at every command's start
+  const { Queue } = await import("bullmq");
   const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(address) });
   queue.on("error", () => {});
   try {

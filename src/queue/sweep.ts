@@ -4,7 +4,7 @@
  * the same run again — a resumed sweep, another experiment sharing the run — adds nothing; a run whose
  * job already finished is gathered at once, and one whose job failed is retried afresh.
  */
-import { Job, Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import { UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
 import type { RunSpec } from "../experiments/experiments.js";
@@ -40,6 +40,8 @@ interface Enqueued {
  */
 export function onQueue(options: SweepOptions): RunsElsewhere {
   return async (runs, context) => {
+    // BullMQ (a quarter of a second to load) is loaded by the queue commands only, not at every command's start
+    const { Queue } = await import("bullmq");
     const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(options.queue) });
     queue.on("error", () => {}); // reconnects are BullMQ's business; `reachable` reports a dead address
     try {
@@ -72,6 +74,7 @@ export function onQueue(options: SweepOptions): RunsElsewhere {
  * payload, all its attempts): what made it fail — a worker's data, a bug — may have been fixed since.
  */
 async function enqueue(queue: Queue, item: Enqueued, options: SweepOptions): Promise<void> {
+  const { Job } = await import("bullmq");
   const existing = await Job.fromId(queue, item.id);
   if (existing && (await existing.getState()) === "failed") await existing.remove();
   else if (existing) return;
@@ -94,6 +97,7 @@ async function gather(
   const waiting = new Map(enqueued.map((item) => [item.id, item]));
   const failures: { item: Enqueued; reason: string }[] = [];
   const pollMs = options.pollMs ?? 1000;
+  const { Job } = await import("bullmq");
   while (waiting.size > 0) {
     for (const [id, item] of waiting) {
       // the state first: a job read after its state says finished holds all its outcome

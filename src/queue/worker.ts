@@ -13,7 +13,6 @@
  * (a crashed thread, a lost connection) is retried as many times as the job allows.
  */
 import { hostname } from "node:os";
-import { UnrecoverableError, Worker } from "bullmq";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { type EvaluationSpec, evaluateSeedInWorker, type SeedResult } from "../eval/evaluate.js";
@@ -80,6 +79,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const jobs = new Map<string, RunJob>();
   let active = 0;
 
+  // BullMQ (a quarter of a second to load) is loaded by the queue commands only, not at every command's start
+  const { UnrecoverableError, Worker } = await import("bullmq");
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {
