@@ -33,6 +33,15 @@ test("a bad study URL is refused in one line that never shows the password", () 
       /^postgresql:\/\/ann@db\.lab:99999\/nas\?study=a: not a valid URL/,
     ],
     [`postgresql://h/db?study=${"x".repeat(201)}`, /study name is longer than 200 characters/],
+    // node-postgres drops what it does not read: a misspelt sslmode would connect without SSL
+    [
+      "postgresql://ann:s3cret@db.lab/nas?study=a&sslmod=require",
+      /^postgresql:\/\/ann@db\.lab\/nas\?study=a&sslmod=require: node-postgres does not read the parameter sslmod \(it would drop it silently\); expected study and any of sslmode, /,
+    ],
+    [
+      "postgresql://h/db?study=a&connect_timeout=5&target_session_attrs=any",
+      /parameters connect_timeout, target_session_attrs \(/,
+    ],
   ];
   for (const [text, expected] of cases) {
     assert.throws(

@@ -17,6 +17,35 @@ export interface StudyUrl {
 }
 
 const SCHEME = /^postgres(?:ql)?:\/\//i;
+/**
+ * The query parameters node-postgres 8 reads from a URL (pg-connection-string and pg's
+ * ConnectionParameters), besides `study`. Any other is dropped there without a word, so a misspelt
+ * `sslmod=require` would connect without SSL; libpq's `connect_timeout` or `target_session_attrs` are
+ * not read either.
+ */
+const READ_PARAMETERS = [
+  "sslmode",
+  "sslcert",
+  "sslkey",
+  "sslrootcert",
+  "sslnegotiation",
+  "uselibpqcompat",
+  "ssl",
+  "host",
+  "port",
+  "user",
+  "password",
+  "database",
+  "application_name",
+  "fallback_application_name",
+  "client_encoding",
+  "options",
+  "statement_timeout",
+  "query_timeout",
+  "lock_timeout",
+  "idle_in_transaction_session_timeout",
+];
+
 /** Longest study name accepted (characters). */
 const MAX_NAME = 200;
 
@@ -86,6 +115,14 @@ export function parseStudyUrl(text: string): StudyUrl {
     throw new UserError(
       `${shown}: ${names.length > 1 ? "more than one study=" : "no study name"}; ` +
         "add one ?study=NAME (one database holds many studies, each under its name)",
+    );
+  const unread = [...new Set(url.searchParams.keys())].filter(
+    (key) => key !== "study" && !READ_PARAMETERS.includes(key),
+  );
+  if (unread.length > 0)
+    throw new UserError(
+      `${shown}: node-postgres does not read the parameter${unread.length > 1 ? "s" : ""} ${unread.join(", ")} ` +
+        `(it would drop ${unread.length > 1 ? "them" : "it"} silently); expected study and any of ${READ_PARAMETERS.join(", ")}`,
     );
   const name = names[0];
   if (name.length > MAX_NAME)
