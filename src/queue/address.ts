@@ -43,6 +43,12 @@ export function queueAddress(text: string): QueueAddress {
   return { url: text, shown };
 }
 
+/** The Redis database an address names: the number in its path, else 0. */
+export function databaseIndex(address: QueueAddress): number {
+  const db = new URL(address.url).pathname.replace(/^\//, "");
+  return db === "" ? 0 : Number(db);
+}
+
 /** The URL without its password (`***`), query or fragment. */
 function hidePassword(url: URL): string {
   const copy = new URL(url.href);

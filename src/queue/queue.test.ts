@@ -214,6 +214,10 @@ test("a job that is not a nas-assay run is refused at once, not retried, and sho
   assert.deepEqual([s.waiting, s.running, s.done, s.failed], [0, 0, 0, 1]);
   assert.match(s.failures[0].reason, /unknown field\(s\) code/);
   assert.equal(s.workers.length, 1);
+  // Redis lists its clients server-wide: the worker on database 0 is not one of database 1's queue
+  const other = await cli(["queue", "status", "--queue", `${redis.url}/1`]).exited;
+  assert.equal(other.code, 0, other.stderr);
+  assert.deepEqual(JSON.parse(other.stdout).workers, []);
 
   // the worker lives on, and stops cleanly on SIGTERM
   worker.child.kill("SIGTERM");

@@ -1,5 +1,5 @@
 /** `nas-assay queue status`: how many runs wait, run, are done or failed, and who works on them. */
-import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+import { connectionOptions, databaseIndex, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
 
 export interface QueueStatus {
   /** The Redis URL without its password. */
@@ -38,7 +38,14 @@ export async function queueStatus(address: QueueAddress): Promise<QueueStatus> {
       done: counts.completed ?? 0,
       failed: counts.failed ?? 0,
       // BullMQ names a worker's connection PREFIX:QUEUE:w:NAME (NAME: host:pid, see startWorker)
-      workers: [...new Set(workers.map((w) => w.rawname?.split(":w:")[1] ?? "(unnamed)"))],
+      // Redis's client list is server-wide: a worker of the same queue name on another database is not ours
+      workers: [
+        ...new Set(
+          workers
+            .filter((w) => w.db === undefined || w.db === String(databaseIndex(address)))
+            .map((w) => w.rawname?.split(":w:")[1] ?? "(unnamed)"),
+        ),
+      ],
       failures: failed.map((job) => ({
         run: job.name,
         reason: job.failedReason,
