@@ -19,6 +19,7 @@
  *   node dist/bench/simulate-benchmarks.js summary FILE...        `ask` of each run: mean (median rank) per checkpoint
  *   node dist/bench/simulate-benchmarks.js compare A.json B.json   B − A for `ask`, paired by seed
  *   node dist/bench/simulate-benchmarks.js merge A.json B.json --out C.json   runs on disjoint seeds as one
+ *   node dist/bench/simulate-benchmarks.js baselines FILE...      random search and evolution redone in place
  * Data: --data DIR, else NAS_ASSAY_DATA, else the copy shipped with nas-assay (src/data/locations.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -35,7 +36,13 @@ import { readSpecFile } from "../src/spaces/spec.js";
 import type { VertexCellSpace } from "../src/spaces/vertex-cell/space.js";
 import type { AskOptions } from "../src/study/ask-strategy.js";
 import { DEFAULT_ASK } from "../src/study/ask-strategy.js";
-import { DEFAULT_BATCH, type PerSeed, type SimulateResult, simulate } from "../src/study/simulate.js";
+import {
+  DEFAULT_BATCH,
+  type PerSeed,
+  type SimulateResult,
+  simulate,
+  simulateBaselines,
+} from "../src/study/simulate.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const NB201_DATASETS = ["cifar10-valid", "cifar100", "ImageNet16-120"];
@@ -274,6 +281,39 @@ function merge(files: string[], out: string): void {
   writeFileSync(out, `${JSON.stringify(merged, null, 1)}\n`);
 }
 
+/**
+ * Random search and evolution of saved runs redone with today's code, ask's columns kept (ask does not
+ * depend on them): for a change to the baselines only. Rewrites each file in place.
+ */
+async function baselines(files: string[]): Promise<void> {
+  const tables = flag("--tables", join(tmpdir(), "nas-assay-simulate-tables")) as string;
+  for (const path of files) {
+    const saved = load(path);
+    const { spec, file } = await table(saved.space, saved.dataset, tables);
+    const redone = await simulateBaselines(
+      {
+        specFile: spec,
+        tableFile: file,
+        target: saved.target,
+        budget: saved.budget,
+        batch: saved.batch,
+        ask: saved.askOptions,
+      },
+      saved.seeds,
+    );
+    for (const s of ["random", "evolution"] as const) {
+      saved.strategies[s] = redone.strategies[s];
+      saved.perSeed[s] = redone.perSeed[s];
+    }
+    writeFileSync(path, `${JSON.stringify(saved, null, 1)}\n`);
+    const last = Object.keys(saved.strategies.random.at).at(-1) as string;
+    console.log(
+      `${path}: random@${last} ${saved.strategies.random.at[last].mean.toFixed(3)} (${saved.strategies.random.at[last].medianRank}), ` +
+        `evolution@${last} ${saved.strategies.evolution.at[last].mean.toFixed(3)} (${saved.strategies.evolution.at[last].medianRank})`,
+    );
+  }
+}
+
 const [command, ...rest] = argv;
 if (command === "run") await run();
 else if (command === "markdown") markdown(rest.filter((f) => f.endsWith(".json")));
@@ -284,6 +324,7 @@ else if (command === "merge")
     flag("--out") as string,
   );
 else if (command === "compare") compare(rest[0], rest[1]);
+else if (command === "baselines") await baselines(rest.filter((f) => f.endsWith(".json")));
 else {
   console.error(
     "usage: node dist/bench/simulate-benchmarks.js run|markdown|compare … (see the comment at the top of bench/simulate-benchmarks.ts)",

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
-import { simulateSeed } from "./simulate.js";
+import { simulateBaselines, simulateSeed } from "./simulate.js";
 
 test("simulate refuses a --step above what one ask hands out, before reading anything", async () => {
   // --step 7000 reached Study.ask, which refuses more than its candidates can give (6,666 by default)
@@ -101,6 +101,38 @@ test("simulate: a table accepted is played to the end (the loop does not judge i
       simulateSeed({ ...base, minimize: "false" } as never, 0),
       /minimize must be true or false/,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the baselines' seeds are independent: on a table sorted by value, seeds 0–19 draw their first row all over it", async () => {
+  // with new Rng(seed), seed s drew row N − 1 − s first: on a table sorted by value random search's first
+  // pick was among the 20 best rows on every seed
+  const { dir, spec } = tinyDir();
+  try {
+    const archs = tinySpace().sample(new Rng(9), 64);
+    const lines = tinyResults(archs).trim().split("\n");
+    const value = (line: string) => Number(line.slice(line.lastIndexOf(",") + 1));
+    const rows = lines.slice(1).sort((a, b) => value(a) - value(b));
+    const tableFile = join(dir, "sorted.csv");
+    writeFileSync(tableFile, `${[lines[0], ...rows].join("\n")}\n`);
+    const seeds = Array.from({ length: 20 }, (_, s) => s);
+    const { perSeed } = await simulateBaselines(
+      { specFile: spec, tableFile, target: "val_acc", budget: 1, batch: 10 },
+      seeds,
+    );
+    const ranks = perSeed.random["1"].map((x) => x.rank);
+    // 20 uniform draws of 64 rows span fewer than 32 ranks with probability about 1e-5
+    assert.ok(Math.max(...ranks) - Math.min(...ranks) >= 32, `first draws' ranks ${ranks.join(" ")}`);
+    assert.deepEqual(
+      perSeed.evolution["1"],
+      perSeed.random["1"],
+      "evolution starts with random search's draws",
+    );
+    // the baselines alone give what simulate gives
+    const one = await simulateSeed({ specFile: spec, tableFile, target: "val_acc", budget: 1, batch: 10 }, 3);
+    assert.equal(one.random[0], perSeed.random["1"][3].value);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

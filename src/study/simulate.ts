@@ -7,6 +7,7 @@
  */
 import { BadFileError, refuseUnknownKeys, UserError } from "../errors.js";
 import { meanStd } from "../eval/evaluate.js";
+import { Rng } from "../random.js";
 import { randomSearch, trueEvolution } from "../search/active-search.js";
 import { forEachSeed } from "../seeds-in-parallel.js";
 import { ArchitectureList } from "../spaces/architecture-list.js";
@@ -20,6 +21,22 @@ import { TableSpace } from "./table-space.js";
 import { checkTableValues, type ValueScale } from "./tell-rules.js";
 
 const SIMULATE_WORKER = new URL("./simulate-worker.js", import.meta.url);
+
+/**
+ * Key of the baselines' seed. Random search and evolution draw from a hash of the simulation seed, not
+ * from `new Rng(seed)`: xoroshiro128+'s first draws follow a small seed in step (seeds 0, 1, 2, … drew
+ * table rows N − 1, N − 2, N − 3, … first), so on a table sorted by value random search's first pick
+ * was the same kind of row on every seed.
+ */
+const BASELINE_KEY = 0xba5e;
+
+/**
+ * The seed random search and regularized evolution run on for simulation seed `seed`: one for both, so
+ * that they share their first draws (evolution's first population is random).
+ */
+export function baselineSeed(seed: number): number {
+  return Rng.keyed(seed, BASELINE_KEY).int(2 ** 31);
+}
 
 /** What a simulation runs on (plain data: worker threads get it as is). */
 /** Architectures asked for at a time when none is given (`simulate --step`; the reported runs' batch). */
@@ -152,11 +169,8 @@ export async function simulateSeed(
   const sign = spec.minimize ? -1 : 1;
   const budget = Math.min(spec.budget, table.archs.length);
   const user = (curve: number[]) => curve.map((v) => sign * v);
-  // random search and evolution on table positions, maximizing sign × value
-  const list = new ArchitectureList(table.space, table.archs);
   const truth = Float64Array.from(table.values, (v) => sign * v);
-  const random = randomSearch(list, truth, seed, budget).bestSoFar;
-  const evolution = (await trueEvolution(list, truth, seed, budget)).bestSoFar;
+  const { random, evolution } = await baselineCurves(table, sign, seed, budget);
 
   const settings = Study.settings({
     spec: { name: table.space.name },
@@ -188,7 +202,22 @@ export async function simulateSeed(
   } finally {
     await study.close();
   }
-  return { ask: user(ask), random: user(random), evolution: user(evolution) };
+  return { ask: user(ask), random, evolution };
+}
+
+/** Random search's and evolution's best-so-far curves on one seed (user scale), on table positions. */
+async function baselineCurves(
+  table: Table<unknown>,
+  sign: number,
+  seed: number,
+  budget: number,
+): Promise<Omit<SeedCurves, "ask">> {
+  // maximizing sign × value
+  const list = new ArchitectureList(table.space, table.archs);
+  const truth = Float64Array.from(table.values, (v) => sign * v);
+  const random = randomSearch(list, truth, baselineSeed(seed), budget).bestSoFar;
+  const evolution = (await trueEvolution(list, truth, baselineSeed(seed), budget)).bestSoFar;
+  return { random: random.map((v) => sign * v), evolution: evolution.map((v) => sign * v) };
 }
 
 /** Checkpoints read in the summary: 10, 25, 50, 100 (those ≤ budget), and the budget itself. */
@@ -223,6 +252,50 @@ export async function simulate(
     },
     onProgress,
   );
+  const { strategies, perSeed } = summarize(runs, ["ask", "random", "evolution"], table, spec);
+  const result: SimulateResult = {
+    space: table.space.name,
+    target: spec.target,
+    budget: spec.budget,
+    seeds,
+    tableSize: table.archs.length,
+    strategies,
+  };
+  return { result, restrictedToTable: table.searched instanceof TableSpace, perSeed };
+}
+
+/**
+ * Random search and regularized evolution alone, as `simulate` runs them (the same numbers on the same
+ * seeds), without ask's fits: seconds where ask takes minutes, to redo saved results after a change to
+ * the baselines only. Throws as `simulate`.
+ */
+export async function simulateBaselines(
+  spec: SimulateSpec,
+  seeds: number[],
+): Promise<{
+  strategies: Pick<SimulateResult["strategies"], "random" | "evolution">;
+  perSeed: Pick<PerSeed, "random" | "evolution">;
+}> {
+  checkSpec(spec);
+  if (seeds.length === 0) throw new UserError("simulate needs at least one seed");
+  const table = await loadTable(spec);
+  const budget = Math.min(spec.budget, table.archs.length);
+  const runs: Omit<SeedCurves, "ask">[] = [];
+  for (const seed of seeds) runs.push(await baselineCurves(table, spec.minimize ? -1 : 1, seed, budget));
+  return summarize(runs, ["random", "evolution"], table, spec);
+}
+
+/**
+ * Per strategy: the mean best-so-far curve over the seeds' `runs` and, at each checkpoint, the mean ±
+ * std of the best found and its median rank in the table (1 = the table's best); and each seed's best
+ * and rank at the checkpoints.
+ */
+function summarize<K extends keyof SeedCurves>(
+  runs: Pick<SeedCurves, K>[],
+  names: K[],
+  table: Table<unknown>,
+  spec: SimulateSpec,
+): { strategies: Record<K, StrategyResult>; perSeed: Record<K, PerSeed[K]> } {
   const sign = spec.minimize ? -1 : 1;
   // rank 1 = the table's best: 1 + the number of table values strictly better
   const sorted = Float64Array.from(table.values, (v) => sign * v).sort();
@@ -238,31 +311,26 @@ export async function simulate(
     return sorted.length - lo + 1;
   };
   const budget = Math.min(spec.budget, table.archs.length);
-  const perSeed: PerSeed = { ask: {}, random: {}, evolution: {} };
-  const summarize = (strategy: keyof SeedCurves): StrategyResult => {
-    const read = (r: SeedCurves, k: number) => r[strategy][Math.min(k, r[strategy].length - 1)];
+  const perSeed = {} as Record<K, PerSeed[K]>;
+  const strategies = {} as Record<K, StrategyResult>;
+  for (const strategy of names) {
+    const read = (r: Pick<SeedCurves, K>, k: number) => r[strategy][Math.min(k, r[strategy].length - 1)];
     const curve = Array.from(
       { length: budget },
       (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length,
     );
     const at: StrategyResult["at"] = {};
+    const bySeed: Record<string, { value: number; rank: number }[]> = {};
+    perSeed[strategy] = bySeed;
     for (const n of checkpointsOf(budget)) {
       const values = runs.map((r) => read(r, n - 1));
-      perSeed[strategy][String(n)] = values.map((value) => ({ value, rank: rank(value) }));
+      bySeed[String(n)] = values.map((value) => ({ value, rank: rank(value) }));
       const ranks = values.map(rank).sort((a, b) => a - b);
       const mid = ranks.length >> 1;
       const medianRank = ranks.length % 2 ? ranks[mid] : (ranks[mid - 1] + ranks[mid]) / 2;
       at[String(n)] = { ...meanStd(values), medianRank };
     }
-    return { curve, at };
-  };
-  const result: SimulateResult = {
-    space: table.space.name,
-    target: spec.target,
-    budget: spec.budget,
-    seeds,
-    tableSize: table.archs.length,
-    strategies: { ask: summarize("ask"), random: summarize("random"), evolution: summarize("evolution") },
-  };
-  return { result, restrictedToTable: table.searched instanceof TableSpace, perSeed };
+    strategies[strategy] = { curve, at };
+  }
+  return { strategies, perSeed };
 }
