@@ -153,18 +153,23 @@ test("a numeric option is read in any decimal notation (16.0 from pandas, 1e-05 
       decisions: [
         { name: "lr", options: [0.00001, 0.001] },
         { name: "width", options: [16, 32] },
-        { name: "tag", options: ["1.0", 1] },
+        // "1.0" and 1 in one decision are refused by the spec check ("1.00" would read as 1 alone)
+        { name: "tag", options: ["1.0", 2] },
       ],
     }) as never,
   );
   assert.deepEqual(space.fromRow({ lr: "1e-05", width: "16.0", tag: "1.0" }), [0, 0, 0]);
-  assert.deepEqual(space.fromRow({ lr: "1E-3", width: "3.2e1", tag: "1" }), [1, 1, 1]);
-  assert.deepEqual(space.fromJSON({ lr: "0.001", width: "32.", tag: "1.00" }), [1, 1, 1]);
+  assert.deepEqual(space.fromRow({ lr: "1E-3", width: "3.2e1", tag: "2" }), [1, 1, 1]);
+  assert.deepEqual(space.fromJSON({ lr: "0.001", width: "32.", tag: "2.00" }), [1, 1, 1]);
   assert.throws(
-    () => space.fromRow({ lr: "1e-4", width: "16", tag: "1" }),
+    () => space.fromRow({ lr: "1e-05", width: "16", tag: "1.00" }),
+    /"1\.00" is not an option of decision "tag"/,
+  );
+  assert.throws(
+    () => space.fromRow({ lr: "1e-4", width: "16", tag: "2" }),
     /"1e-4" is not an option of decision "lr"/,
   );
-  assert.throws(() => space.fromRow({ lr: "0x1", width: "16", tag: "1" }), /"0x1" is not an option/);
+  assert.throws(() => space.fromRow({ lr: "0x1", width: "16", tag: "2" }), /"0x1" is not an option/);
 });
 
 test("arch text naming a decision twice is refused, naming it (JSON.parse kept the last value)", () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { UserError } from "../errors.js";
+import { UserError, UserErrors } from "../errors.js";
 import { parseSpec, readSpecFile } from "./spec.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-spec-"));
@@ -193,6 +193,35 @@ test("names and options equal in Unicode NFC are duplicates (café composed and 
   // the zero op may be spelt either way
   const zeroNfd = { ...edge, ops: [CAFE_NFC, "conv"], zero: CAFE_NFD };
   assert.deepEqual(parseSpec(zeroNfd), zeroNfd);
+});
+
+test("options of one decision that a CSV cell or --arch would read as one number are refused, naming both", () => {
+  const decision = (options: unknown[]) => ({ ...choices, decisions: [{ name: "width", options }] });
+  // a numeric option and a string of the same number in another notation: "1.00" would read as 1 alone
+  assert.match(
+    problem(decision([1, "x", "1.0"])),
+    /field "decisions\[0\]\.options\[2\]" is "1\.0"; expected an option that is not options\[0\] \(1\) of decision "width" written another way \(a CSV cell or --arch reads both as the number 1\)/,
+  );
+  // two strings of one number, the first kept as written
+  assert.match(
+    problem(decision(["0.50", ".5"])),
+    /field "decisions\[0\]\.options\[1\]" is "\.5"; expected an option that is not options\[0\] \("0\.50"\) of decision "width" written another way \(a CSV cell or --arch reads both as the number 0\.5\)/,
+  );
+  assert.match(problem(decision([0, "-0"])), /options\[1\]" is "-0"; .*options\[0\] \(0\)/);
+  // each repeat is its own problem, one line each
+  try {
+    parseSpec(decision([1, "1.0", "x", "1e0"]), "my.json");
+    assert.fail("the spec was accepted");
+  } catch (e) {
+    assert.ok(e instanceof UserErrors, String(e));
+    assert.deepEqual(
+      e.problems.map((p) => /options\[(\d)\]" is/.exec(p)?.[1]),
+      ["1", "3"],
+    );
+  }
+  // other numbers, and strings that are not decimal numbers, stay apart
+  const apart = decision([1, "10", "1.5", "0x1", "1e", "one", 2e-5]);
+  assert.deepEqual(parseSpec(apart), apart);
 });
 
 test("a space name may hold letters of any script (módulo, either Unicode form); the message says what is allowed", () => {

@@ -9,6 +9,7 @@
  * problem, one line each, naming the field, the value found and what is allowed.
  */
 import { readFileSync } from "node:fs";
+import { parseDecimal } from "../data/decimal.js";
 import { parseFailureReason, UserError, UserErrors } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
 
@@ -175,6 +176,10 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
       return;
     }
     const seen = new Map<string, { at: number; text: string }>();
+    // a CSV cell or --arch value reads a numeric option in any decimal notation ("1.00" for 1), so
+    // 1, "1.0" and "1e0" in one decision would leave "1.00" reading as the number alone
+    const values = new Map<number, { at: number; option: string | number }>();
+    const of = typeof decision.name === "string" ? ` of decision ${JSON.stringify(decision.name)}` : "";
     options.forEach((o, j) => {
       if (!(typeof o === "string" && o.trim() !== "") && !(typeof o === "number" && Number.isFinite(o))) {
         bad(`${at}.options[${j}]`, o, "a non-empty string or a finite number");
@@ -193,7 +198,18 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
           o,
           `an option not listed before (options[${first.at}] is the same text${sameText(first.text, text)})`,
         );
-      else seen.set(text.normalize("NFC"), { at: j, text });
+      else {
+        seen.set(text.normalize("NFC"), { at: j, text });
+        const value = typeof o === "number" ? o : parseDecimal(o);
+        const same = values.get(value);
+        if (same)
+          bad(
+            `${at}.options[${j}]`,
+            o,
+            `an option that is not options[${same.at}] (${show(same.option)})${of} written another way (a CSV cell or --arch reads both as the number ${value})`,
+          );
+        else if (Number.isFinite(value)) values.set(value, { at: j, option: o });
+      }
     });
   });
 }
