@@ -24,3 +24,37 @@ export function binaryKind(bytes: Buffer): string | undefined {
   if (utf16Mark || Math.max(zeros[0], zeros[1]) >= half * 0.9) return "UTF-16";
   return "is a binary file";
 }
+
+/** Throws on bytes that are not UTF-8, where Buffer.toString("utf8") puts U+FFFD in their place. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Where a text file stops being UTF-8, for the message: "byte 0xE9 at line 2 is not UTF-8; Latin-1 or
+ * Windows-1252?"; undefined for UTF-8 text. A CSV saved as Latin-1 or Windows-1252 (Excel's plain "CSV"
+ * on Windows) read as UTF-8 turns "café" into "caf\uFFFD", so its columns and options were refused as
+ * not found, shown garbled.
+ */
+export function notUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    strictUtf8.decode(bytes);
+    return undefined;
+  } catch {
+    // find the first byte that starts no UTF-8 sequence, to name it and its line
+  }
+  let line = 1;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    if (b === 0x0a) line++;
+    const length = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    if (length > 1) {
+      try {
+        strictUtf8.decode(bytes.subarray(i, i + length));
+      } catch {
+        const hex = b.toString(16).toUpperCase().padStart(2, "0");
+        return `byte 0x${hex} at line ${line} is not UTF-8; Latin-1 or Windows-1252?`;
+      }
+    }
+    i += length;
+  }
+  return undefined;
+}

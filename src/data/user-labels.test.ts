@@ -172,6 +172,16 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
     () => readUserLabels(utf16, nb201, "acc"),
     (e: Error) => e instanceof BadFileError && /is not UTF-8 text \(UTF-16/.test(e.message),
   );
+  // Latin-1 or Windows-1252 read as UTF-8 gave garbled cells (U+FFFD) in place of a clear refusal
+  const latin1 = join(dir, "latin1.csv");
+  writeFileSync(latin1, Buffer.from(`${csv}${arch},0.9 \u00e9\n`, "latin1"));
+  assert.throws(
+    () => readUserLabels(latin1, nb201, "acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message ===
+        `${latin1}: is not UTF-8 text (byte 0xE9 at line 3 is not UTF-8; Latin-1 or Windows-1252?); save it as UTF-8`,
+  );
   const other = "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|none~1|none~2|";
   const cut = readUserLabels(write("cut.csv", `arch,acc\n${arch},0.9\n${other}\n`), nb201, "acc");
   assert.deepEqual(cut.invalid, [

@@ -12,7 +12,7 @@ import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { binaryKind } from "./binary-kind.js";
+import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, distinctColumns, recordLines } from "./csv-columns.js";
 import { parseDecimal } from "./decimal.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
@@ -63,6 +63,8 @@ function readRows(file: string): Row[] {
         ? "is not UTF-8 text (UTF-16, as some spreadsheets save it?); save it as UTF-8"
         : `${binary}, not a CSV or JSON-lines file of labels`,
     );
+  const notText = notUtf8(bytes);
+  if (notText) throw new BadFileError(file, `is not UTF-8 text (${notText}); save it as UTF-8`);
   let text = bytes.toString("utf8");
   if (text.startsWith("\uFEFF")) text = text.slice(1); // UTF-8 byte-order mark
   const rows = isJsonLines(file, text) ? jsonLines(file, text) : csvRows(file, text);

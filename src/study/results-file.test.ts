@@ -81,6 +81,16 @@ test("a results file's values are decimal numbers, each column named once, UTF-8
   const utf16 = file("");
   writeFileSync(utf16, Buffer.from(`\uFEFF${HEADER}\n${row},0.5,x\n`, "utf16le"));
   assert.throws(() => readResultsFile(utf16, space, "val_acc"), /is not UTF-8 text \(UTF-16/);
+  // Latin-1 (Excel's plain "CSV" on Windows): it read "caf\uFFFD", a column or option not found
+  const latin1 = file("");
+  writeFileSync(latin1, Buffer.from(`${HEADER}\n${row},0.5,caf\u00e9\n`, "latin1"));
+  assert.throws(
+    () => readResultsFile(latin1, space, "val_acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message ===
+        `${latin1}: is not UTF-8 text (byte 0xE9 at line 2 is not UTF-8; Latin-1 or Windows-1252?); save it as UTF-8 CSV`,
+  );
 });
 
 test("a spreadsheet's trailing unnamed columns (x,y,val,,) are ignored like other extra columns; a named one twice is not", () => {

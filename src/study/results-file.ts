@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { binaryKind } from "../data/binary-kind.js";
+import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { columnName, distinctColumns, recordLines } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
 import { BadFileError, UserError } from "../errors.js";
@@ -76,6 +76,8 @@ export function readResultsFile<A>(
       file,
       `${binary}, not CSV text; ${binary.includes("zip") ? "save it as CSV UTF-8" : expected}`,
     );
+  const notText = notUtf8(bytes);
+  if (notText) throw new BadFileError(file, `is not UTF-8 text (${notText}); save it as UTF-8 CSV`);
   const text = bytes.toString("utf8");
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
