@@ -91,6 +91,14 @@ function parseMatrix(matrix: unknown): number[][] {
     throw new InvalidCellError("matrix-format", "matrix must be a non-empty array of rows or a 0/1 string");
   }
   const n = matrix.length;
+  // rows all of one other length: a row is missing or one too many, not one row of wrong length
+  const m = Array.isArray(matrix[0]) ? matrix[0].length : -1;
+  if (m !== n && matrix.every((row) => Array.isArray(row) && row.length === m)) {
+    throw new InvalidCellError(
+      "matrix-square",
+      `matrix has ${n} row${n === 1 ? "" : "s"} of ${m} entries; it must be square (n rows of n entries, one per vertex)`,
+    );
+  }
   return matrix.map((row, r) => {
     if (!Array.isArray(row) || row.length !== n) {
       throw new InvalidCellError(
