@@ -23,8 +23,8 @@ export type Nb101Cell = VertexCell;
 
 /**
  * Validates and prunes a cell as the official benchmark does: square, upper-triangular, one op per
- * vertex; vertices not on an input→output path removed; then at most 7 vertices and 9 edges, first op
- * input, last op output, interior ops from INTERIOR_OPS. Throws InvalidCellError naming the rule.
+ * vertex, first op input, last op output; vertices not on an input→output path removed; then interior
+ * ops from INTERIOR_OPS, at most 7 vertices and 9 edges. Throws InvalidCellError naming the rule.
  */
 export function pruneCell(cell: Nb101Cell): PrunedCell {
   return pruneVertexCell(cell, NB101_SPEC);

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InvalidCellError } from "../../errors.js";
-import { parseCell } from "./cell.js";
+import { type CellLimits, cellFromParts, parseCell, pruneCell } from "./cell.js";
+
+const limits: CellLimits = { maxVertices: 4, maxEdges: 3, ops: ["c1", "c3"] };
 
 /** The error a cell gives: its rule and message. */
 function refusal(f: () => unknown): { rule: string; message: string } {
@@ -13,6 +15,38 @@ function refusal(f: () => unknown): { rule: string; message: string } {
   }
   assert.fail("expected the cell to be rejected");
 }
+
+test("a wrong op is named before the vertex and edge limits (it said only 'after pruning it has 4 edges')", () => {
+  // 4 edges, all on input→output paths: one more than maxEdges
+  const tooMany = [
+    [0, 1, 1, 0],
+    [0, 0, 1, 0],
+    [0, 0, 0, 1],
+    [0, 0, 0, 0],
+  ];
+  const prune = (ops: string) => refusal(() => pruneCell(cellFromParts(tooMany, ops), limits));
+  assert.equal(prune("input,c1,c3,output").rule, "max-edges");
+  const unknown = prune("input,c3,c9,output");
+  assert.equal(unknown.rule, "interior-op");
+  assert.match(unknown.message, /op "c9" at vertex 2 is not one of c1, c3/);
+  assert.equal(prune("c3,input,c1,output").rule, "first-op");
+  assert.equal(prune("input,c1,c3,c3").rule, "last-op");
+  // the first op is checked before the path too: the input and output vertices are never pruned
+  const noPath = [
+    [0, 1, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  assert.equal(refusal(() => pruneCell(cellFromParts(noPath, "c1,c1,output"), limits)).rule, "first-op");
+  // a pruned vertex's op is dropped unread, as in the benchmark: a dangling "c9" is no error
+  const dangling = [
+    [0, 1, 1, 0],
+    [0, 0, 0, 1],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+  ];
+  assert.equal(pruneCell(cellFromParts(dangling, "input,c1,c9,output"), limits).vertices, 3);
+});
 
 test("a matrix with a row missing or one too many says so, not that row 0 has the wrong length", () => {
   const shape = (matrix: number[][]) => refusal(() => parseCell({ matrix, ops: "input,c1,c3,output" }));

@@ -141,8 +141,9 @@ export interface PrunedCell extends LabeledDag {
 
 /**
  * Validates and prunes a cell as the official benchmark does: square, upper-triangular, one op per
- * vertex; vertices not on an input→output path removed; then at most `limits.maxVertices` vertices and
- * `limits.maxEdges` edges, first op input, last op output, interior ops from `limits.ops`.
+ * vertex, first op input, last op output; vertices not on an input→output path removed; then interior
+ * ops (of the vertices kept) from `limits.ops`, at most `limits.maxVertices` vertices and
+ * `limits.maxEdges` edges.
  * Throws InvalidCellError naming the rule.
  */
 export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
@@ -172,6 +173,14 @@ export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
   }
   if (n < 2)
     throw new InvalidCellError("min-vertices", "a cell needs at least an input and an output vertex");
+  // ops before the vertex and edge limits: a cell with a wrong op and an edge too many was refused for
+  // the edge alone, hiding the op. Input and output are never pruned, so their ops are checked first.
+  if (ops[0] !== INPUT) {
+    throw new InvalidCellError("first-op", `the first op is "${clip(ops[0])}"; it must be "input"`);
+  }
+  if (ops[n - 1] !== OUTPUT) {
+    throw new InvalidCellError("last-op", `the last op is "${clip(ops[n - 1])}"; it must be "output"`);
+  }
   // vertices reachable from the input, and those that reach the output
   const fromInput = new Uint8Array(n);
   fromInput[0] = 1;
@@ -190,6 +199,23 @@ export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
   const kept: number[] = [];
   for (let v = 0; v < n; v++) if (fromInput[v] && toOutput[v]) kept.push(v);
   const vertices = kept.length;
+  // interior ops of the kept vertices only: a pruned vertex's op is dropped unread, as in the benchmark
+  const interiorOps: number[] = [];
+  for (let i = 1; i < vertices - 1; i++) {
+    const v = kept[i];
+    // "café" typed as c-a-f-e + combining accent is the op "café": names compare in Unicode NFC
+    const op = ops[v];
+    let k = limits.ops.indexOf(op);
+    if (k < 0 && typeof op === "string")
+      k = limits.ops.findIndex((o) => o.normalize("NFC") === op.normalize("NFC"));
+    if (k < 0) {
+      throw new InvalidCellError(
+        "interior-op",
+        `op "${clip(op)}" at vertex ${v} is not one of ${limits.ops.join(", ")}`,
+      );
+    }
+    interiorOps.push(k);
+  }
   if (vertices > limits.maxVertices) {
     throw new InvalidCellError(
       "max-vertices",
@@ -215,31 +241,6 @@ export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
       "max-edges",
       `after pruning it has ${edges} edges; at most ${limits.maxEdges}`,
     );
-  }
-  const prunedOps = kept.map((v) => ops[v]);
-  if (prunedOps[0] !== INPUT) {
-    throw new InvalidCellError("first-op", `the first op is "${clip(prunedOps[0])}"; it must be "input"`);
-  }
-  if (prunedOps[vertices - 1] !== OUTPUT) {
-    throw new InvalidCellError(
-      "last-op",
-      `the last op is "${clip(prunedOps[vertices - 1])}"; it must be "output"`,
-    );
-  }
-  const interiorOps: number[] = [];
-  for (let v = 1; v < vertices - 1; v++) {
-    // "café" typed as c-a-f-e + combining accent is the op "café": names compare in Unicode NFC
-    const op = prunedOps[v];
-    let k = limits.ops.indexOf(op);
-    if (k < 0 && typeof op === "string")
-      k = limits.ops.findIndex((o) => o.normalize("NFC") === op.normalize("NFC"));
-    if (k < 0) {
-      throw new InvalidCellError(
-        "interior-op",
-        `op "${clip(prunedOps[v])}" at vertex ${kept[v]} is not one of ${limits.ops.join(", ")}`,
-      );
-    }
-    interiorOps.push(k);
   }
   const labels = [-1, ...interiorOps, -2];
   return { vertices, bits, outMask, inMask, labels, interiorOps };
