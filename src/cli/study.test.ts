@@ -374,3 +374,32 @@ test("a read-only study: show reads a read-only file, ask names it; a read-only 
     chmodSync(dir, 0o755);
   }
 });
+
+test("a study file edited by hand or damaged: one line naming what is wrong, exit 1 (it was an internal error with a stack)", () => {
+  const { dir, spec } = tinyDir();
+  const make = (name: string, edit: (db: Database.Database) => void) => {
+    const path = join(dir, name);
+    assert.equal(run(["study", "create", "--space", spec, "--study", path, "--target", "val_acc"]).code, 0);
+    const db = new Database(path);
+    edit(db);
+    db.close();
+    return path;
+  };
+  const setting = (name: string, value: string) => (db: Database.Database) =>
+    db.prepare("UPDATE settings SET value = ? WHERE name = ?").run(value, name);
+  for (const [path, expected] of [
+    [make("a.db", setting("space", "{bad")), /a\.db: damaged study: the setting "space" is not JSON/],
+    [
+      make("b.db", setting("direction", '"sideways"')),
+      /b\.db: damaged study: the direction is "sideways"; expected "maximize" or "minimize"/,
+    ],
+    [make("c.db", setting("seed", '"x"')), /c\.db: damaged study: the seed is "x"; expected an integer/],
+    [
+      make("d.db", (db) => db.exec("DROP TABLE trials")),
+      /d\.db: damaged study \(SQLite: no such table: trials\)/,
+    ],
+  ] as [string, RegExp][]) {
+    fails(["study", "show", "--study", path], expected);
+    fails(["ask", "--study", path, "-n", "1"], expected);
+  }
+});

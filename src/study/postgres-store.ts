@@ -18,7 +18,7 @@
  * study by its URL without the password.
  */
 import pg from "pg";
-import { UserError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import type {
   Proposal,
   RecordCheck,
@@ -29,6 +29,7 @@ import type {
   Trial,
   TrialResult,
 } from "./store.js";
+import { readSettings } from "./store.js";
 import { parseStudyUrl, type StudyUrl } from "./study-url.js";
 
 /** Version of the tables below; bump it (and refuse or migrate older databases) when they change. */
@@ -317,10 +318,19 @@ export class PostgresStudyStore implements StudyStore {
       [this.id],
     );
     if (rows.length !== 1) throw new UserError(`${this.location}: the study was removed while in use`);
-    const settings = JSON.parse(rows[0].settings);
-    for (const name of ["space", "target", "direction", "seed", "createdAt"])
-      if (!(name in settings)) throw new UserError(`${this.location}: damaged study: no setting "${name}"`);
-    return settings as StudySettings;
+    let stored: unknown;
+    try {
+      stored = JSON.parse(rows[0].settings);
+    } catch {
+      stored = undefined;
+    }
+    if (stored === null || typeof stored !== "object" || Array.isArray(stored))
+      throw new BadFileError(this.location, "damaged study: its settings are not a JSON object");
+    // the settings are one JSON object here; readSettings reads each setting's JSON text
+    return readSettings(
+      this.location,
+      Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, JSON.stringify(value)])),
+    );
   }
 
   async trials(): Promise<Trial[]> {

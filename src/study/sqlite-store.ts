@@ -20,6 +20,7 @@ import type {
   Trial,
   TrialResult,
 } from "./store.js";
+import { readSettings } from "./store.js";
 
 /** Version of the tables below; bump it (and refuse or migrate older files) when they change. */
 export const STUDY_SCHEMA_VERSION = 1;
@@ -107,6 +108,9 @@ function fileError(location: string, e: unknown): unknown {
       `${location}: the study file is read-only (SQLite: ${e.message}); this command writes to the study: ` +
         "make it writable (chmod u+w), or work on a copy",
     );
+  // a table or column of the schema gone: a file edited by hand, or damaged
+  if (code === "SQLITE_ERROR" && /^no such (table|column)/.test(e.message))
+    return new BadFileError(location, `damaged study (SQLite: ${e.message}); restore it from a copy`);
   if (
     code.startsWith("SQLITE_READONLY") ||
     code.startsWith("SQLITE_IOERR") ||
@@ -256,10 +260,7 @@ export class SqliteStudyStore implements StudyStore {
       name: string;
       value: string;
     }[];
-    const settings = Object.fromEntries(rows.map((r) => [r.name, JSON.parse(r.value)]));
-    for (const name of ["space", "target", "direction", "seed", "createdAt"])
-      if (!(name in settings)) throw new BadFileError(this.location, `damaged study: no setting "${name}"`);
-    return settings as StudySettings;
+    return readSettings(this.location, Object.fromEntries(rows.map((r) => [r.name, r.value])));
   }
 
   private trialsNow(): Trial[] {

@@ -7,6 +7,7 @@
  * and not yet told (`pending`), told with a value (`done`) or told as failed (`failed`). A key appears
  * once; the store refuses a second row for it (UNIQUE), whatever the caller checked before.
  */
+import { BadFileError } from "../errors.js";
 
 export type TrialState = "pending" | "done" | "failed";
 /** Why `ask` suggested an architecture: predicted among the best, or drawn to explore. */
@@ -29,6 +30,37 @@ export interface StudySettings {
   seed: number;
   /** ISO 8601, UTC. */
   createdAt: string;
+}
+
+/**
+ * A study's stored settings, read back: each setting's JSON text parsed and checked. Throws
+ * BadFileError (one line, naming the study) for a setting that is missing, not JSON, or of the wrong
+ * kind — a file edited by hand or damaged, which would otherwise fail later as an internal error or be
+ * read as it stands (a direction "sideways" shown as such).
+ */
+export function readSettings(location: string, stored: Record<string, string>): StudySettings {
+  const damaged = (what: string) => new BadFileError(location, `damaged study: ${what}`);
+  const settings: Record<string, unknown> = {};
+  for (const [name, text] of Object.entries(stored)) {
+    try {
+      settings[name] = JSON.parse(text);
+    } catch {
+      throw damaged(`the setting "${name}" is not JSON (${JSON.stringify(text.slice(0, 40))})`);
+    }
+  }
+  for (const name of ["space", "target", "direction", "seed", "createdAt"])
+    if (!(name in settings)) throw damaged(`no setting "${name}"`);
+  const { target, direction, seed, scale, createdAt } = settings;
+  if (typeof target !== "string" || target.trim() === "")
+    throw damaged(`the target is ${JSON.stringify(target)}; expected a column name`);
+  if (direction !== "maximize" && direction !== "minimize")
+    throw damaged(`the direction is ${JSON.stringify(direction)}; expected "maximize" or "minimize"`);
+  if (!Number.isSafeInteger(seed)) throw damaged(`the seed is ${JSON.stringify(seed)}; expected an integer`);
+  if (scale !== undefined && !["fraction", "percent", "auto", "none"].includes(scale as string))
+    throw damaged(`the scale is ${JSON.stringify(scale)}; expected fraction, percent, auto or none`);
+  if (typeof createdAt !== "string")
+    throw damaged(`createdAt is ${JSON.stringify(createdAt)}; expected a date`);
+  return settings as unknown as StudySettings;
 }
 
 export interface Trial {
