@@ -1,7 +1,7 @@
 /** The study commands end to end (study create/show, ask, tell, simulate), and their one-line errors. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
@@ -336,7 +336,7 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
   fails([...args.slice(0, 5), "--target", "nope"], /table\.csv: no column "nope"/);
 });
 
-test("a read-only study: show reads a read-only file, ask names it; a read-only folder is named with the way out", () => {
+test("a read-only study: show reads it (from a copy, leaving nothing beside it), ask names the read-only file", () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "runs.db");
   assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
@@ -350,29 +350,47 @@ test("a read-only study: show reads a read-only file, ask names it; a read-only 
     assert.notEqual(r.error?.message.includes("ENOENT"), true, "runuser is missing: install util-linux");
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
+  const beside = () =>
+    readdirSync(dir)
+      .filter((f) => f.startsWith("runs.db"))
+      .sort();
   chmodSync(dir, 0o777);
   chmodSync(db, 0o444);
   const shown = runAs(["study", "show", "--study", db, "--json"]);
   assert.equal(shown.code, 0, shown.err);
   assert.equal(JSON.parse(shown.out).done, 0);
+  // SQLite made -wal/-shm files with the study's mode (0444) beside it, which then stopped every write
+  assert.deepEqual(beside(), ["runs.db"]);
   const asked = runAs(["ask", "--study", db, "-n", "1"]);
   assert.equal(asked.code, 1);
   assert.match(
     asked.err,
-    /^nas-assay: \S+runs\.db: the study file is read-only .*make it writable \(chmod u\+w\), or work on a copy\n$/,
+    /^nas-assay: \S+runs\.db: runs\.db is read-only; this command writes to the study: make it writable \(chmod u\+w \S+runs\.db\), or work on a copy\n$/,
   );
-  for (const wal of ["-wal", "-shm"]) rmSync(db + wal, { force: true });
+  assert.deepEqual(beside(), ["runs.db"], "refused before SQLite made read-only -wal/-shm files");
+  chmodSync(db, 0o644);
+  // the study writable by whoever runs the commands, in a folder that is not
+  if (asRoot)
+    chownSync(
+      db,
+      Number(spawnSync("id", ["-u", "nobody"]).stdout),
+      Number(spawnSync("id", ["-g", "nobody"]).stdout),
+    );
   chmodSync(dir, 0o555);
   try {
     const folder = runAs(["study", "show", "--study", db]);
-    assert.equal(folder.code, 1);
+    assert.equal(folder.code, 0, folder.err);
+    assert.match(folder.out, /0 done, 0 pending, 0 failed/);
+    const write = runAs(["ask", "--study", db, "-n", "1"]);
+    assert.equal(write.code, 1);
     assert.match(
-      folder.err,
+      write.err,
       /^nas-assay: \S+runs\.db: the folder holding the study is read-only.*copy the study into a writable folder and use the copy\n$/,
     );
   } finally {
     chmodSync(dir, 0o755);
   }
+  assert.deepEqual(beside(), ["runs.db"]);
 });
 
 test("a study file edited by hand or damaged: one line naming what is wrong, exit 1 (it was an internal error with a stack)", () => {

@@ -109,7 +109,7 @@ function showCommand(): Command {
       const options = globalsWithoutData(cmd);
       if (opts.html !== undefined)
         checkOutputFile(opts.html, "--html", HTML_PAGE, [{ flag: "--study", path: opts.study }]);
-      const study = await openStudyFile(opts.study);
+      const study = await openStudyFile(opts.study, {}, "read");
       try {
         const summary = await study.summary();
         if (opts.html) {

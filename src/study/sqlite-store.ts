@@ -5,8 +5,18 @@
  * asking at once get disjoint architectures. The file carries an application id (it is a nas-assay
  * study) and a schema version (a file of another version is refused, never reinterpreted).
  */
-import { existsSync, linkSync, rmSync, statSync } from "node:fs";
-import { basename } from "node:path";
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { checkOutputFile } from "../data/output-path.js";
 import { BadFileError, UserError } from "../errors.js";
@@ -103,11 +113,14 @@ function fileError(location: string, e: unknown): unknown {
       `${location}: the folder holding the study is read-only, and SQLite writes its ${basename(location)}-wal and ` +
         `-shm files beside the study even to read it; copy the study into a writable folder and use the copy`,
     );
-  if (code === "SQLITE_READONLY")
+  if (code.startsWith("SQLITE_READONLY")) {
+    // the study, or the -wal/-shm file SQLite made beside it with the study's mode at the time
+    const file = [location, `${location}-wal`, `${location}-shm`].find((f) => existsSync(f) && !writable(f));
     return new UserError(
-      `${location}: the study file is read-only (SQLite: ${e.message}); this command writes to the study: ` +
-        "make it writable (chmod u+w), or work on a copy",
+      `${location}: ${file ? `${basename(file)} is read-only` : "the study is read-only"} (SQLite: ${e.message}); ` +
+        `this command writes to the study: make it writable (chmod u+w ${file ?? location}), or work on a copy`,
     );
+  }
   // a table or column of the schema gone: a file edited by hand, or damaged
   if (code === "SQLITE_ERROR" && /^no such (table|column)/.test(e.message))
     return new BadFileError(location, `damaged study (SQLite: ${e.message}); restore it from a copy`);
@@ -122,10 +135,57 @@ function fileError(location: string, e: unknown): unknown {
   return e;
 }
 
+/** Whether this process may write `path` (always, as root). */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses, before SQLite opens it, a study this process may not write: opened, SQLite would leave -wal
+ * and -shm files beside it with the study's read-only mode, which stop every later write even once the
+ * study is made writable again.
+ */
+function refuseReadOnly(path: string): void {
+  const file = [path, `${path}-wal`, `${path}-shm`].find((f) => existsSync(f) && !writable(f));
+  if (file)
+    throw new UserError(
+      `${path}: ${basename(file)} is read-only; this command writes to the study: make it writable ` +
+        `(chmod u+w ${file}), or work on a copy`,
+    );
+  if (!writable(dirname(resolve(path))))
+    throw new UserError(
+      `${path}: the folder holding the study is read-only, and SQLite writes its ${basename(path)}-wal and ` +
+        `-shm files beside the study; copy the study into a writable folder and use the copy`,
+    );
+}
+
+/**
+ * For a reader that may not write beside the study (a read-only file or folder): a copy of the study
+ * and of its -wal file in a fresh temporary folder, or undefined when the study can be read in place.
+ * SQLite makes -wal and -shm files beside a study to read it, with the study's mode: in a read-only
+ * folder it cannot, and beside a read-only file they stay read-only and then stop every later write.
+ */
+function readableCopy(path: string): string | undefined {
+  const beside = [path, `${path}-wal`, `${path}-shm`].filter((f) => existsSync(f));
+  if (writable(dirname(resolve(path))) && beside.every(writable)) return undefined;
+  const folder = mkdtempSync(join(tmpdir(), "nas-assay-study-"));
+  const copy = join(folder, "study.db");
+  copyFileSync(path, copy);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+  return copy;
+}
+
 export class SqliteStudyStore implements StudyStore {
   private constructor(
     readonly location: string,
     private readonly db: Database.Database,
+    /** The temporary copy a read-only reader works on (readableCopy), removed at close. */
+    private readonly copy?: string,
   ) {}
 
   /**
@@ -172,9 +232,11 @@ export class SqliteStudyStore implements StudyStore {
 
   /**
    * Opens an existing study file; refuses (BadFileError, one line) a missing file, another kind of file,
-   * another schema version, or a damaged one (cut short, overwritten).
+   * another schema version, or a damaged one (cut short, overwritten). `access` "read" (a reader such
+   * as `study show`) reads a copy when it may not write beside the study (readableCopy): nothing is
+   * left beside a read-only study, and one in a read-only folder can be read at all.
    */
-  static async open(path: string): Promise<SqliteStudyStore> {
+  static async open(path: string, access: "read" | "write" = "write"): Promise<SqliteStudyStore> {
     if (path.trim() === "")
       throw new UserError(
         `--study is empty ("${path}"); expected a study file (made by nas-assay study create)`,
@@ -185,10 +247,14 @@ export class SqliteStudyStore implements StudyStore {
       );
     if (statSync(path).isDirectory())
       throw new UserError(`${path}: is a folder; expected a study file (made by nas-assay study create)`);
+    if (access === "write") refuseReadOnly(path);
     let db: Database.Database;
+    let copy: string | undefined;
     try {
-      db = new Database(path, { fileMustExist: true });
+      copy = access === "read" ? readableCopy(path) : undefined;
+      db = new Database(copy ?? path, { fileMustExist: true });
     } catch (e) {
+      if (copy) rmSync(dirname(copy), { recursive: true, force: true });
       throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
     }
     try {
@@ -204,6 +270,7 @@ export class SqliteStudyStore implements StudyStore {
       configure(db);
     } catch (e) {
       db.close();
+      if (copy) rmSync(dirname(copy), { recursive: true, force: true });
       if (e instanceof UserError) throw e;
       // a study cut short or overwritten (SQLITE_CORRUPT), a read-only or full disk: as every other read
       const named = fileError(path, e);
@@ -211,7 +278,7 @@ export class SqliteStudyStore implements StudyStore {
       // SQLITE_NOTADB: not an SQLite file at all
       throw new BadFileError(path, `is not a nas-assay study (${(e as Error).message})`);
     }
-    return new SqliteStudyStore(path, db);
+    return new SqliteStudyStore(path, db, copy);
   }
 
   /** Runs `work`, turning SQLite's file and machine errors into one-line UserErrors (see fileError). */
@@ -376,5 +443,6 @@ export class SqliteStudyStore implements StudyStore {
 
   async close(): Promise<void> {
     this.db.close();
+    if (this.copy) rmSync(dirname(this.copy), { recursive: true, force: true });
   }
 }

@@ -16,8 +16,13 @@ export async function createStore(location: string, settings: StudySettings): Pr
     : SqliteStudyStore.create(location, settings);
 }
 
-/** Opens the study `location` names. Throws UserError/BadFileError (missing, another schema version, …). */
-export async function openStore(location: string): Promise<StudyStore> {
+/**
+ * Opens the study `location` names; `access` "read" for a reader that never writes (see
+ * SqliteStudyStore.open). Throws UserError/BadFileError (missing, another schema version, …).
+ */
+export async function openStore(location: string, access: "read" | "write" = "write"): Promise<StudyStore> {
   checkStudyLocation(location);
-  return isPostgresUrl(location) ? PostgresStudyStore.open(location) : SqliteStudyStore.open(location);
+  return isPostgresUrl(location)
+    ? PostgresStudyStore.open(location)
+    : SqliteStudyStore.open(location, access);
 }

@@ -125,14 +125,16 @@ async function explainExisting(e: unknown, location: string, wanted: StudySettin
 }
 
 /**
- * Opens a study file (or a PostgreSQL study URL) and the space its stored spec describes. Throws
- * UserError/BadFileError.
+ * Opens a study file (or a PostgreSQL study URL) and the space its stored spec describes; `access`
+ * "read" for a caller that only reads (`study show`): a read-only study file is then read from a copy.
+ * Throws UserError/BadFileError.
  */
 export async function openStudyFile(
   path: string,
   options: Partial<AskOptions> = {},
+  access: "read" | "write" = "write",
 ): Promise<Study<unknown>> {
-  const store = await openStore(path);
+  const store = await openStore(path, access);
   try {
     const settings = await store.settings();
     const space = await createSpace(parseSpec(settings.space, `${store.location} (its space spec)`));
