@@ -57,6 +57,10 @@ export function askCommand(): Command {
             again: a.again,
           }));
           const target = study.settings.target;
+          // one number of decimals for the whole list, 4 significant digits at its largest value
+          // (per value, toPrecision(4) wrote 0.03305 beside 0.4923)
+          const largest = Math.max(0, ...result.map((a) => Math.abs(a.predicted ?? 0)));
+          const decimals = largest > 0 ? Math.min(8, Math.max(0, 3 - Math.floor(Math.log10(largest)))) : 4;
           print(options, result, () =>
             [
               asked.length < opts.n
@@ -67,7 +71,7 @@ export function askCommand(): Command {
                 : `${architectures(asked.length)} to train (pending in ${study.store.location} until told):`,
               ...result.map(
                 (a) =>
-                  `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toPrecision(4)}`}  ${archText(a.arch)}` +
+                  `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toFixed(decimals)}`}  ${archText(a.arch)}` +
                   (a.again ? "  (asked again: its earlier worker never told)" : ""),
               ),
             ].join("\n"),

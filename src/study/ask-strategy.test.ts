@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
+import { createSpace } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import { initBackend } from "../tensor/backend.js";
 import { CANDIDATE_FLOATS, propose, sampledCandidates } from "./ask-strategy.js";
@@ -59,4 +60,18 @@ test("wide encodings sample fewer random candidates, so that an ask's candidates
   assert.equal(sampledCandidates(wide), Math.floor(CANDIDATE_FLOATS / wide));
   assert.ok(sampledCandidates(wide) * wide <= CANDIDATE_FLOATS);
   assert.equal(sampledCandidates(10_000_000), 1000, "never fewer than 1,000");
+});
+
+test("ask's predictions lie within the values told (the calibration's end slope showed -9e-11 below a told 0)", async () => {
+  await initBackend();
+  // the case a tester met: 12 of a 27-cell space told 0 to 0.55, the other 15 asked for
+  const space = await createSpace(
+    parseSpec({ name: "e3", kind: "edge-cell", nodes: 3, ops: ["none", "a", "b"], zero: "none" }),
+  );
+  const told = space.sample(new Rng(4), 12).map((arch, i) => ({ arch, value: i / 20 }));
+  const taken = new Set(told.map((t) => space.key(t.arch)));
+  const proposed = await propose(space, told, taken, 15, 5);
+  assert.equal(proposed.length, 15);
+  const values = proposed.map((p) => p.predicted as number);
+  assert.ok(Math.min(...values) >= 0 && Math.max(...values) <= 0.55, `predicted ${values.join(" ")}`);
 });

@@ -300,10 +300,18 @@ export async function propose<A>(
   const placed = new Set(order.map((p) => p.id));
   for (const id of exploit) if (!placed.has(id)) order.push({ id, reason: "exploit" });
   for (const id of explore) if (!placed.has(id)) order.push({ id, reason: "explore" });
+  // the calibration extends past the told values with a tiny slope to keep the order of cells scored
+  // beyond them: shown, that read as values never told (-9e-11 below a told 0, 0.9500000002 above 0.95)
+  let lowest = Number.POSITIVE_INFINITY;
+  let highest = Number.NEGATIVE_INFINITY;
+  for (const t of told) {
+    lowest = Math.min(lowest, t.value);
+    highest = Math.max(highest, t.value);
+  }
   return order.map(({ id, reason }) => ({
     arch: pool.cell(id),
     key: candidateKeys.get(id) as string,
-    predicted: predicted.get(id) as number,
+    predicted: Math.min(highest, Math.max(lowest, predicted.get(id) as number)),
     reason,
   }));
 }
