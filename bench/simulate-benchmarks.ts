@@ -296,8 +296,8 @@ async function baselines(files: string[]): Promise<void> {
         tableFile: file,
         target: saved.target,
         budget: saved.budget,
+        // the baselines do not read ask's options (some saved runs name a predictor of a trial branch)
         batch: saved.batch,
-        ask: saved.askOptions,
       },
       saved.seeds,
     );

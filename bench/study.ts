@@ -108,7 +108,7 @@ const cases: Case[] = [
     results: (space, n) =>
       space
         .sample(new Rng(0), n)
-        .map((arch) => ({ arch, value: values.get(space.toJSON(arch) as string) as number })),
+        .map((arch) => ({ arch, value: values.get(space.jsonOf(arch) as string) as number })),
   },
   {
     name: "macro8 (choices, 1,953,125)",

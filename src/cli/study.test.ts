@@ -175,7 +175,7 @@ test("study commands: bad input gives one line naming what was wrong", () => {
   );
   fails(["ask", "--study", join(dir, "nope.db")], /nope\.db: no such study/);
   fails(["ask", "--study", db, "-n", "0"], /-n <count>.*expected an integer in 1\.\.6,666/);
-  const arch = JSON.stringify(tinySpace().toJSON([0, 1, 2, 0, 1]));
+  const arch = JSON.stringify(tinySpace().jsonOf([0, 1, 2, 0, 1]));
   fails(
     ["tell", "--study", db, "--arch", arch, "--value", "abc"],
     /--value <x>.*argument .abc. is invalid. expected a decimal number/,
@@ -203,7 +203,7 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     },
   );
   assert.match(run(["study", "show", "--study", db]).out, /1 done/);
-  const other = JSON.stringify(tinySpace().toJSON([1, 1, 2, 0, 1]));
+  const other = JSON.stringify(tinySpace().jsonOf([1, 1, 2, 0, 1]));
   fails(
     ["tell", "--study", db, "--arch", other, "--value", "93.1"],
     /93\.1 looks like a percent.*tell 0\.931/,

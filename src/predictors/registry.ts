@@ -10,7 +10,7 @@ import { ginNetwork } from "./gin.js";
 import { MLP_TRAINING, mlpNetwork } from "./mlp.js";
 import { readModelFile } from "./model-file.js";
 import { peepholeNetwork } from "./peephole.js";
-import type { Predictor } from "./predictor.js";
+import { type Predictor, shownValue } from "./predictor.js";
 import { SelfTrainingPredictor } from "./self-training.js";
 import { type ScoringNetwork, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
 import { TRANSFORMER_TRAINING, transformerNetwork } from "./transformer.js";
@@ -180,10 +180,20 @@ export function createPredictor(
   options: Partial<AssessorOptions> = {},
   extras: PredictorExtras = {},
 ): Predictor {
+  if (!(METHODS as readonly unknown[]).includes(method))
+    throw new UserError(
+      `createPredictor: unknown method ${shownValue(method)}; expected one of ${METHODS.join(", ")}`,
+    );
   if (space === null || typeof space !== "object" || !("encoding" in space) || !("size" in space))
     throw new UserError(
-      `createPredictor("${method}", space): the space must be a search space (e.g. loadBenchmark(…).space, ` +
-        `or a study's space), got ${JSON.stringify(space) ?? String(space)}`,
+      `createPredictor("${method}", space): the space must be a search space of numbered cells (e.g. ` +
+        "loadBenchmark(…).space, or new ArchitectureList(spaceOfASpec, architectures)), got " +
+        // a spec's space has architectures, not cell ids; written out whole it would be the message
+        (space !== null && typeof space === "object" && "count" in space && "key" in space
+          ? `the architecture space ${String((space as { name?: unknown }).name)}, whose members have no ids`
+          : typeof space === "object" && space !== null
+            ? "an object without encoding and size"
+            : shownValue(space)),
     );
   // said under the name the user gave (a self-training or ensemble method builds transformers, whose
   // own refusal would name "transformer")

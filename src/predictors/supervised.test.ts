@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { ChoicesSpace } from "../spaces/choices.js";
 import type { SearchSpace } from "../spaces/search-space.js";
+import { parseSpec } from "../spaces/spec.js";
 import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
 import { ginNetwork } from "./gin.js";
 import { mlpNetwork } from "./mlp.js";
@@ -111,5 +113,15 @@ test("the library's fit and predict refuse what is not cells and labels in one l
   );
   assert.equal((await model.predict([3])).length, 1);
   assert.throws(() => createPredictor("mlp", undefined as never), /the space must be a search space/);
+  // a spec's space has architectures, not cell ids; JSON.stringify of it called its toJSON(arch) (a
+  // RangeError, uncaught) before that method was renamed jsonOf
+  const specSpace = new ChoicesSpace(
+    parseSpec({ name: "tiny", kind: "choices", decisions: [{ name: "a", options: ["x", "y"] }] }) as never,
+  );
+  assert.throws(
+    () => createPredictor("mlp", specSpace as never),
+    /got the architecture space tiny, whose members have no ids/,
+  );
+  assert.throws(() => createPredictor("foo" as never, space), /unknown method "foo"; expected one of ssa, /);
   model.dispose();
 });

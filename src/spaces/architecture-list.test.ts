@@ -27,10 +27,10 @@ test("a list of architectures is a SearchSpace: ids are positions, encode delega
   const archs = space.sample(new Rng(0), 200);
   const list = new ArchitectureList(space, archs);
   assert.equal(list.size, 200);
-  assert.equal(list.idOf(space.toJSON(archs[17])), 17);
+  assert.equal(list.idOf(space.jsonOf(archs[17])), 17);
   assert.equal(list.indexOf(archs[5]), 5);
   assert.deepEqual(list.encode([3, 4]), space.encode([archs[3], archs[4]]));
-  assert.deepEqual(list.describe(2), { id: 2, key: space.key(archs[2]), arch: space.toJSON(archs[2]) });
+  assert.deepEqual(list.describe(2), { id: 2, key: space.key(archs[2]), arch: space.jsonOf(archs[2]) });
   const rng = new Rng(1);
   for (let id = 0; id < 50; id++) {
     const m = list.mutate(rng, id);
@@ -44,7 +44,7 @@ test("a list of architectures is a SearchSpace: ids are positions, encode delega
   );
   const missing = space.sample(new Rng(9), 400).find((a) => list.indexOf(a) < 0);
   assert.ok(missing);
-  assert.throws(() => list.idOf(space.toJSON(missing)), /is not among the 200 listed architectures/);
+  assert.throws(() => list.idOf(space.jsonOf(missing)), /is not among the 200 listed architectures/);
 });
 
 test("on a flat encoding e2epp and the MLP learn; graph predictors refuse in one line", async () => {

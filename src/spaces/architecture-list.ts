@@ -94,7 +94,7 @@ export class ArchitectureList<A> implements SearchSpace<A> {
 
   describe(id: number): { id: number; key: string; arch: unknown } {
     const arch = this.cell(id);
-    return { id, key: this.space.key(arch), arch: this.space.toJSON(arch) };
+    return { id, key: this.space.key(arch), arch: this.space.jsonOf(arch) };
   }
 
   private checkId(id: number): void {

@@ -37,9 +37,11 @@ export interface ArchitectureSpace<A = unknown> {
   key(arch: A): string;
   /**
    * The JSON form of an architecture: `choices` → `{ decision: option }`; `edge-cell` → the arch
-   * string `|op~0|+|op~0|op~1|+|…|`; `vertex-cell` → `{ matrix: number[][], ops: string[] }`.
+   * string `|op~0|+|op~0|op~1|+|…|`; `vertex-cell` → `{ matrix: number[][], ops: string[] }`. (Not
+   * named toJSON: JSON.stringify calls a toJSON method of the object it writes, so a space written as
+   * JSON threw "not an architecture".)
    */
-  toJSON(arch: A): unknown;
+  jsonOf(arch: A): unknown;
   /** Parses the JSON form (or, for cells, the text forms); throws InvalidCellError naming the rule. */
   fromJSON(value: unknown): A;
   /**

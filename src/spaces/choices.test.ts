@@ -69,11 +69,11 @@ test("encoding: one-hot per categorical decision, the value scaled to [0, 1] per
 test("JSON and row forms round-trip; bad values name the decision and the options", () => {
   const rng = new Rng(2);
   for (const arch of small.sample(rng, 9)) {
-    assert.deepEqual(small.fromJSON(small.toJSON(arch)), arch);
-    assert.deepEqual(small.fromJSON(JSON.stringify(small.toJSON(arch))), arch);
+    assert.deepEqual(small.fromJSON(small.jsonOf(arch)), arch);
+    assert.deepEqual(small.fromJSON(JSON.stringify(small.jsonOf(arch))), arch);
     assert.deepEqual(small.fromRow(small.toRow(arch)), arch);
   }
-  assert.deepEqual(small.toJSON([1, 2, 0]), { type: "mb3_k3", width: 32, depth: 2 });
+  assert.deepEqual(small.jsonOf([1, 2, 0]), { type: "mb3_k3", width: 32, depth: 2 });
   assert.deepEqual(small.toRow([1, 2, 0]), { type: "mb3_k3", width: "32", depth: "2" });
   assert.equal(small.key([1, 2, 0]), '{"type":"mb3_k3","width":32,"depth":2}');
   assert.deepEqual(small.fromRow({ type: "mb3_k3", width: "32", depth: "2", val_acc: "0.9" }), [1, 2, 0]);
@@ -98,7 +98,7 @@ test("sample: distinct, all of a small space when asked for more; mutate and cro
   const all = small.sample(rng, 20);
   assert.equal(all.length, 9);
   assert.equal(new Set(all.map((a) => small.key(a))).size, 9);
-  const valid = (a: ChoicesArch) => small.fromJSON(small.toJSON(a));
+  const valid = (a: ChoicesArch) => small.fromJSON(small.jsonOf(a));
   for (const a of all) {
     const m = small.mutate(rng, a);
     valid(m);
@@ -137,7 +137,7 @@ test("a decision named like an Object property (constructor) is read from the ar
     }) as never,
   );
   assert.deepEqual(space.fromJSON({ constructor: "b", toString: 2 }), [1, 1]);
-  assert.deepEqual(space.fromJSON(space.toJSON([1, 0])), [1, 0]);
+  assert.deepEqual(space.fromJSON(space.jsonOf([1, 0])), [1, 0]);
   assert.throws(
     () => space.fromJSON({ toString: 2 }),
     /decision "constructor" has no option; expected one of "a", "b"/,

@@ -63,11 +63,11 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
 
   /** The architecture's options joined as JSON: `{"layer1":"mb3_k3","width":32}` in spec order. */
   key(arch: ChoicesArch): string {
-    return JSON.stringify(this.toJSON(arch));
+    return JSON.stringify(this.jsonOf(arch));
   }
 
   /** `{ decision: option }`, options as the spec gives them (string or number). */
-  toJSON(arch: ChoicesArch): Record<string, string | number> {
+  jsonOf(arch: ChoicesArch): Record<string, string | number> {
     this.check(arch);
     const out: Record<string, string | number> = {};
     this.decisions.forEach((d, i) => {

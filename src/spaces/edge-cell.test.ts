@@ -36,8 +36,8 @@ test("the nb201 spec file reproduces NAS-Bench-201: count, arch strings in csv o
   assert.equal(sha.digest("hex"), builtIn.summary().sha256);
   assert.equal(new Set(archs.map((a) => space.key(a))).size, 15_625);
   for (const id of [0, 1, 500, 15_624]) {
-    assert.equal(space.toJSON(archs[id]), rows[id]["arch str"]);
-    assert.equal(builtIn.idOf(space.toJSON(archs[id])), id);
+    assert.equal(space.jsonOf(archs[id]), rows[id]["arch str"]);
+    assert.equal(builtIn.idOf(space.jsonOf(archs[id])), id);
   }
   const ids = Array.from({ length: 15_625 }, (_, id) => id);
   assert.deepEqual(space.encode(archs), builtIn.encode(ids));
@@ -81,7 +81,7 @@ test("sample, mutate, crossover, and the JSON and row forms round-trip", () => {
   const archs = five.sample(rng, 500);
   assert.equal(new Set(archs.map((a) => five.key(a))).size, 500);
   for (const a of archs) {
-    assert.deepEqual(five.fromJSON(five.toJSON(a)), a);
+    assert.deepEqual(five.fromJSON(five.jsonOf(a)), a);
     assert.deepEqual(five.fromRow(five.toRow(a)), a);
     assert.deepEqual(five.fromRow({ "arch str": five.key(a) }), a);
     assert.deepEqual(five.fromRank(five.rank(a)), a);
@@ -130,7 +130,7 @@ test("malformed arch strings name the rule and the expected shape", () => {
 
 test("a JSON-quoted arch string (jq -c of ask --json) reads as the string inside", () => {
   const arch = five.sample(new Rng(9), 1)[0];
-  const text = five.toJSON(arch);
+  const text = five.jsonOf(arch);
   // what `nas-assay ask --json | jq -c '.[0].arch'` prints: the string with its JSON quotes
   const quoted = JSON.stringify(text);
   assert.ok(quoted.startsWith('"|') && quoted.endsWith('|"'));
@@ -153,7 +153,7 @@ test("op names of an arch string match in Unicode NFC (café composed or decompo
   );
   const nfd = "|cafe\u0301~0|+|none~0|cafe\u0301~1|";
   assert.deepEqual(space.fromJSON(nfd), [1, 0, 1]);
-  assert.equal(space.toJSON(space.fromJSON(nfd)), "|caf\u00e9~0|+|none~0|caf\u00e9~1|");
+  assert.equal(space.jsonOf(space.fromJSON(nfd)), "|caf\u00e9~0|+|none~0|caf\u00e9~1|");
   // the zero op spelt decomposed in the spec is the composed op
   const zeroNfd = new EdgeCellSpace(
     parseSpec({

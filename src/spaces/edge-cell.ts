@@ -63,7 +63,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
   }
 
   /** The arch string. */
-  toJSON(arch: EdgeCellArch): string {
+  jsonOf(arch: EdgeCellArch): string {
     return this.format(arch);
   }
 

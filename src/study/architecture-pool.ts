@@ -75,6 +75,6 @@ export class ArchitecturePool<A> implements SearchSpace<A> {
 
   describe(id: number): { id: number; key: string; arch: unknown } {
     const arch = this.cell(id);
-    return { id, key: this.space.key(arch), arch: this.space.toJSON(arch) };
+    return { id, key: this.space.key(arch), arch: this.space.jsonOf(arch) };
   }
 }

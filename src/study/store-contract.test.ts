@@ -261,7 +261,7 @@ test("both stores: replace corrects a told result in place (same trial, counts k
     assert.deepEqual(await study.tell(b, { failed: true }, { replace: true }), {
       written: 1,
       skipped: 0,
-      replaced: [{ source: JSON.stringify(tinySpace().toJSON(b)), was: 0.9, now: "failed" }],
+      replaced: [{ source: JSON.stringify(tinySpace().jsonOf(b)), was: 0.9, now: "failed" }],
     });
     const after = await study.trials();
     assert.deepEqual(
@@ -303,7 +303,7 @@ test("both stores: replace corrects a told result in place (same trial, counts k
     await typo.tell(a, 93.1);
     await assert.rejects(typo.tell(a, 0.931), /refusing a second value/);
     assert.deepEqual((await typo.tell(a, 0.931, { replace: true })).replaced?.[0], {
-      source: JSON.stringify(tinySpace().toJSON(a)),
+      source: JSON.stringify(tinySpace().jsonOf(a)),
       was: 93.1,
       now: 0.931,
     });

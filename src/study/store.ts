@@ -68,7 +68,7 @@ export interface Trial {
   number: number;
   /** The architecture's identity in its space. */
   key: string;
-  /** The architecture's JSON form (see ArchitectureSpace.toJSON). */
+  /** The architecture's JSON form (see ArchitectureSpace.jsonOf). */
   arch: unknown;
   state: TrialState;
   /** The value told (done trials), on the user's scale; null otherwise. */

@@ -345,8 +345,8 @@ test("a minimized target of any scale: best is the lowest, no accuracy rule", as
   assert.deepEqual(best?.arch, archs[1]);
   const summary = await study.summary();
   assert.deepEqual(Object.keys(summary), ["done", "pending", "failed", "best", "trials"]);
-  assert.deepEqual(summary.best, { arch: tinySpace().toJSON(archs[1]), value: 12.5 });
-  assert.deepEqual(summary.trials[0], { arch: tinySpace().toJSON(archs[0]), state: "done", value: 150 });
+  assert.deepEqual(summary.best, { arch: tinySpace().jsonOf(archs[1]), value: 12.5 });
+  assert.deepEqual(summary.trials[0], { arch: tinySpace().jsonOf(archs[0]), state: "done", value: 150 });
   await assert.rejects(
     study.ask(0),
     (e: Error) => e instanceof UserError && /positive integer count, got 0/.test(e.message),
@@ -582,7 +582,7 @@ test("a stored trial that is no architecture of the space (a hand-edited file) i
   const study = await tinyStudy();
   const [a] = tinySpace().sample(new Rng(7), 1);
   await study.tell(a, 0.9);
-  const edited = { ...(tinySpace().toJSON(a) as Record<string, unknown>), layer1: "mb9" };
+  const edited = { ...(tinySpace().jsonOf(a) as Record<string, unknown>), layer1: "mb9" };
   const db = (study.store as unknown as { db: { prepare(sql: string): { run(...args: unknown[]): void } } })
     .db;
   db.prepare("UPDATE trials SET arch = ? WHERE number = 1").run(JSON.stringify(edited));

@@ -32,7 +32,7 @@ import { accuracyLike, type BatchScale, batchScale, tellCheck, type ValueScale }
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
   arch: A;
-  /** Its JSON form (see ArchitectureSpace.toJSON). */
+  /** Its JSON form (see ArchitectureSpace.jsonOf). */
   json: unknown;
   key: string;
   /** The predictor's value for it on the study's scale; null when drawn before the first fit. */
@@ -204,7 +204,7 @@ export class Study<A> {
       const reserved = await this.store.reserve(
         proposals.map((p) => ({
           key: p.key,
-          arch: this.space.toJSON(p.arch),
+          arch: this.space.jsonOf(p.arch),
           predicted: p.predicted === null ? null : this.sign * p.predicted,
           reason: p.reason,
         })),
@@ -277,7 +277,7 @@ export class Study<A> {
       let json: unknown;
       let key: string;
       try {
-        json = this.space.toJSON(item.arch);
+        json = this.space.jsonOf(item.arch);
         key = this.space.key(this.space.fromJSON(json));
       } catch (e) {
         const what = item.source ?? "the architecture";

@@ -23,7 +23,7 @@ test("a table's space samples, mutates and crosses over within the table only", 
     assert.ok(keys.has(space.key(table.crossover(rng, a, archs[(k + 7) % 40]))));
   }
   const outside = space.sample(new Rng(2), 162).find((a) => !keys.has(space.key(a)));
-  assert.throws(() => table.fromJSON(space.toJSON(outside as never)), /is not in the evaluated table/);
+  assert.throws(() => table.fromJSON(space.jsonOf(outside as never)), /is not in the evaluated table/);
 });
 
 test("a table of a choices space tells neighbours as its space does (exactly); a cell space's table has none to tell", async () => {

@@ -44,8 +44,8 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
     return this.space.key(arch);
   }
 
-  toJSON(arch: A): unknown {
-    return this.space.toJSON(arch);
+  jsonOf(arch: A): unknown {
+    return this.space.jsonOf(arch);
   }
 
   fromJSON(value: unknown): A {

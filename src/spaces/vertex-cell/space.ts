@@ -176,7 +176,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
   }
 
   /** `{ matrix, ops }` of the pruned cell (ops with "input" first and "output" last). */
-  toJSON(arch: VertexCell): { matrix: number[][]; ops: string[] } {
+  jsonOf(arch: VertexCell): { matrix: number[][]; ops: string[] } {
     return this.prunedCell(pruneCell(arch, this.limits));
   }
 
@@ -219,7 +219,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
 
   /** `matrix` as the row-major 0/1 string NAS-Bench-101 files use, `ops` comma-separated. */
   toRow(arch: VertexCell): Record<string, string> {
-    const cell = this.toJSON(arch);
+    const cell = this.jsonOf(arch);
     return { matrix: matrixText(cell.matrix), ops: cell.ops.join(",") };
   }
 
@@ -280,7 +280,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
     const edgeP = options.edgeProbability ?? 1 / ((V * (V - 1)) / 2);
     const opP = options.opProbability ?? 1 / (V - 2);
     const original = this.key(arch);
-    const base = this.padded(this.toJSON(arch), rng);
+    const base = this.padded(this.jsonOf(arch), rng);
     for (let attempt = 0; attempt < 100_000; attempt++) {
       const matrix = base.matrix.map((row) => row.slice());
       const ops = base.ops.slice();
@@ -306,7 +306,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    */
   crossover(rng: Rng, a: VertexCell, b: VertexCell): VertexCell {
     const V = this.limits.maxVertices;
-    const parents = [this.padded(this.toJSON(a), rng), this.padded(this.toJSON(b), rng)];
+    const parents = [this.padded(this.jsonOf(a), rng), this.padded(this.jsonOf(b), rng)];
     for (let attempt = 0; attempt < 1000; attempt++) {
       const from = Array.from({ length: V }, () => parents[rng.int(2)]);
       const matrix = from.map((parent, v) => parent.matrix[v].slice());
