@@ -105,3 +105,14 @@ test("a --study that looks like another URL is refused, not made a study file of
   for (const text of ["runs.db", "./postgresql:nas", "studies/mysql.db", "postgresql://h/db?study=a"])
     checkStudyLocation(text);
 });
+
+test("--study :memory: is refused before anything is made (better-sqlite3 made a file of that name)", () => {
+  assert.throws(
+    () => checkStudyLocation(":memory:"),
+    (e: Error) =>
+      e instanceof UserError &&
+      /^--study :memory: would be a file of that name in this folder; .*SqliteStudyStore\.memory/.test(
+        e.message,
+      ),
+  );
+});

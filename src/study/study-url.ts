@@ -69,6 +69,13 @@ const URL_LIKE =
  * @throws UserError naming it (without its password) and what is accepted.
  */
 export function checkStudyLocation(text: string): void {
+  // SQLite's name for a database in memory: better-sqlite3 made a file of that name here, then said it
+  // was not a study
+  if (text === ":memory:")
+    throw new UserError(
+      "--study :memory: would be a file of that name in this folder; a study lives in a file (runs.db) or a " +
+        "postgresql:// URL (in memory, from the library: SqliteStudyStore.memory(settings); simulate plays studies in memory)",
+    );
   if (isPostgresUrl(text) || !URL_LIKE.test(text)) return;
   throw new UserError(
     `${withoutPassword(text)}: not a study file or a postgresql:// URL; expected a file path (runs.db) or ` +
