@@ -223,6 +223,10 @@ export class SqliteStudyStore implements StudyStore {
 
   /** A study held in memory only (simulations): the same tables and transactions, nothing on disk. */
   static async memory(settings: StudySettings): Promise<SqliteStudyStore> {
+    if (settings === null || typeof settings !== "object")
+      throw new UserError(
+        "SqliteStudyStore.memory needs the study's settings (Study.settings({ spec, target, … }))",
+      );
     const db = new Database(":memory:");
     db.exec(SCHEMA);
     const put = db.prepare("INSERT INTO settings (name, value) VALUES (?, ?)");

@@ -134,6 +134,10 @@ export async function openStudyFile(
   options: Partial<AskOptions> = {},
   access: "read" | "write" = "write",
 ): Promise<Study<unknown>> {
+  if (typeof path !== "string")
+    throw new UserError(
+      `openStudyFile needs the study's file or postgresql:// URL, got ${JSON.stringify(path) ?? String(path)}`,
+    );
   const store = await openStore(path, access);
   try {
     const settings = await store.settings();

@@ -10,6 +10,7 @@ import type { AskOptions } from "./ask-strategy.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { Direction } from "./store.js";
 import { Study } from "./study.js";
+import { openStudyFile } from "./study-file.js";
 import type { ValueScale } from "./tell-rules.js";
 
 async function tinyStudy(
@@ -606,4 +607,32 @@ test("a study of a space named módulo opens with the spec saved in either Unico
     (e: Error) =>
       e instanceof UserError && /is a study of the space "m\u00f3dulo", not "modulo"/.test(e.message),
   );
+});
+
+test("the library's study calls refuse what is not their arguments in one line (they threw TypeErrors)", async () => {
+  const userError = (pattern: RegExp) => (e: Error) => e instanceof UserError && pattern.test(e.message);
+  await assert.rejects(
+    openStudyFile(undefined as never),
+    userError(/^openStudyFile needs the study's file or postgresql:\/\/ URL, got undefined/),
+  );
+  await assert.rejects(
+    SqliteStudyStore.memory(undefined as never),
+    userError(/^SqliteStudyStore\.memory needs the study's settings/),
+  );
+  const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target: "val_acc" }));
+  await assert.rejects(
+    Study.open(store, null as never),
+    userError(/^Study\.open needs the study's space .*got null/),
+  );
+  await assert.rejects(Study.open(null as never, tinySpace()), userError(/^Study\.open needs a study store/));
+  const study = await Study.open(store, tinySpace());
+  await assert.rejects(
+    study.tellMany({ arch: [0], outcome: { value: 1 } } as never),
+    userError(/^tellMany takes an array of \{ arch, outcome \} items, got an object/),
+  );
+  await assert.rejects(
+    study.tellMany([null] as never),
+    userError(/^tellMany's item 0 must be \{ arch, outcome \}/),
+  );
+  await study.close();
 });

@@ -150,6 +150,19 @@ export class Study<A> {
     space: ArchitectureSpace<A>,
     options: Partial<AskOptions> = {},
   ): Promise<Study<A>> {
+    if (store === null || typeof store !== "object" || typeof (store as StudyStore).settings !== "function")
+      throw new UserError(
+        "Study.open needs a study store (openStore, createStore or SqliteStudyStore.memory)",
+      );
+    if (
+      space === null ||
+      typeof space !== "object" ||
+      typeof space.name !== "string" ||
+      typeof space.key !== "function"
+    )
+      throw new UserError(
+        `Study.open needs the study's space (createSpace(spec)), got ${space === null ? "null" : typeof space}`,
+      );
     const settings = await store.settings();
     const name = (settings.space as { name?: unknown } | null)?.name;
     // a spec saved again in another Unicode form ("módulo" decomposed) names the same space
@@ -271,6 +284,16 @@ export class Study<A> {
       throw new UserError(
         `tell option replace must be true or false, got ${JSON.stringify(options.replace)}`,
       );
+    if (!Array.isArray(items))
+      throw new UserError(
+        `tellMany takes an array of { arch, outcome } items, got ${typeof items === "object" && items !== null ? "an object" : JSON.stringify(items)}`,
+      );
+    items.forEach((item, i) => {
+      if (item === null || typeof item !== "object" || !("arch" in item) || !("outcome" in item))
+        throw new UserError(
+          `tellMany's item ${i} must be { arch, outcome } (an outcome: { value } or { failed: true }), got ${JSON.stringify(item) ?? String(item)}`,
+        );
+    });
     const sources = new Map<string, string>();
     const firstOutcome = new Map<string, { source: string; outcome: Outcome }>();
     const results: TrialResult[] = items.map((item) => {
