@@ -131,6 +131,12 @@ test("spec files: unreadable or not JSON is one clear line", () => {
   const path = join(dir, "bad.json");
   writeFileSync(path, "{ name: 1");
   assert.throws(() => readSpecFile(path), /space spec .*bad\.json is not JSON/);
+  // JSON.parse keeps the last of a repeated key: the first name would be dropped unsaid
+  writeFileSync(path, '{"name":"a","name":"b","kind":"choices","decisions":[{"name":"x","options":[1,2]}]}');
+  assert.throws(
+    () => readSpecFile(path),
+    /space spec .*bad\.json: the key "name" is given twice; expected each key once/,
+  );
   // JSON.parse quotes a short file whole: its line break made the message two lines
   writeFileSync(path, "nope\n");
   assert.throws(

@@ -8,8 +8,10 @@
  * Kind names and field names are the file format. Loading checks every field and reports every
  * problem, one line each, naming the field, the value found and what is allowed.
  */
+
 import { readFileSync } from "node:fs";
 import { parseDecimal } from "../data/decimal.js";
+import { repeatedKey } from "../data/json-keys.js";
 import { parseFailureReason, UserError, UserErrors } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
 
@@ -88,6 +90,10 @@ export function readSpecFile(path: string): SpaceSpec {
   } catch (e) {
     throw new UserError(`space spec ${path} is not JSON: ${parseFailureReason(e)}`);
   }
+  // JSON.parse keeps the last of a repeated key ("name" twice: the first name dropped unsaid)
+  const twice = repeatedKey(text.replace(/^\uFEFF/, ""));
+  if (twice !== undefined)
+    throw new UserError(`space spec ${path}: the key "${twice}" is given twice; expected each key once`);
   return parseSpec(value, path);
 }
 
