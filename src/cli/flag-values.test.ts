@@ -48,6 +48,11 @@ test("reals: decimal notation in the flag's range", () => {
   assert.equal(rate("1e-3"), 0.001);
   assert.match(refusal(rate, "0"), /> 0/);
   assert.match(refusal(realFlag({ min: 0, below: 1 }), "1"), /≥ 0 and < 1/);
+  // a decimal number read as Infinity: it said only "expected a decimal number"
+  assert.match(
+    refusal(realFlag({}), "1e400"),
+    /expected a decimal number; 1e400 is beyond the largest number/,
+  );
 });
 
 test("seed lists: seeds and inclusive ranges, in the order written", () => {

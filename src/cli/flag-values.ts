@@ -86,6 +86,9 @@ export function realFlag(bounds: {
   const expected = `expected a decimal number${parts.length ? ` ${parts.join(" and ")}` : ""}`;
   return parsedBy((text) => {
     const x = Number(text);
+    // 1e400 is a decimal number, read as Infinity: say so rather than "expected a decimal number"
+    if (DECIMAL.test(text) && !Number.isFinite(x))
+      throw new UserError(`${expected}; ${text} is beyond the largest number (about 1.8e308)`);
     if (
       !DECIMAL.test(text) ||
       !Number.isFinite(x) ||

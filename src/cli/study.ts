@@ -128,7 +128,9 @@ function showCommand(): Command {
             `${summary.done} done, ${summary.pending} pending, ${summary.failed} failed`,
             summary.best
               ? `best ${target} ${summary.best.value}: ${archText(summary.best.arch)}`
-              : "nothing told yet",
+              : summary.failed > 0
+                ? "no value told yet (only failures)"
+                : "nothing told yet",
             ...(opts.html ? [`wrote ${opts.html}`] : []),
           ].join("\n"),
         );

@@ -63,3 +63,24 @@ export function recordLines(
     return info.lines - drift - breaks;
   });
 }
+
+/**
+ * csv-parse's failure as one line naming the file: a row with more fields than the header (a trailing
+ * comma, a decimal comma) said "Invalid Record Length: columns length is 10, got 11 on line 2".
+ */
+export function csvFailure(file: string, e: unknown): BadFileError {
+  if (e instanceof BadFileError) return e;
+  const error = e as Error & { code?: string; lines?: number; record?: string[]; columns?: unknown[] };
+  if (error.code === "CSV_RECORD_INCONSISTENT_COLUMNS") {
+    const fields = error.record?.length ?? 0;
+    const columns = error.columns?.length ?? 0;
+    return new BadFileError(
+      file,
+      `line ${error.lines} has ${fields} fields, the header ${columns}; expected one field per column ` +
+        (fields < columns
+          ? "(a row cut short?)"
+          : "(a trailing comma? a decimal comma, as in 0,8844? write 0.8844, or quote the field)"),
+    );
+  }
+  return new BadFileError(file, `not a readable CSV: ${error.message}`);
+}

@@ -13,7 +13,7 @@ import { parse } from "csv-parse/sync";
 import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
-import { columnName, distinctColumns, recordLines } from "./csv-columns.js";
+import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
 import { parseDecimal } from "./decimal.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 
@@ -249,15 +249,7 @@ function csvRows(file: string, text: string): Row[] {
       trim: true,
     });
   } catch (e) {
-    if (e instanceof BadFileError) throw e;
-    const error = e as Error & { code?: string; lines?: number; record?: string[]; columns?: unknown[] };
-    if (error.code === "CSV_RECORD_INCONSISTENT_COLUMNS")
-      throw new BadFileError(
-        file,
-        `line ${error.lines} has ${error.record?.length ?? "more"} fields, the header ${error.columns?.length ?? "fewer"}; ` +
-          "expected one field per column (a decimal comma, as in 0,8844? write 0.8844, or quote the field)",
-      );
-    throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
+    throw csvFailure(file, e);
   }
   const lines = recordLines(records);
   return records.map(({ record }, k) => ({ line: lines[k], fields: record }));

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
-import { columnName, distinctColumns, recordLines } from "../data/csv-columns.js";
+import { columnName, csvFailure, distinctColumns, recordLines } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
@@ -89,8 +89,7 @@ export function readResultsFile<A>(
       bom: true,
     });
   } catch (e) {
-    if (e instanceof BadFileError) throw e;
-    throw new BadFileError(file, `not a readable CSV: ${(e as Error).message}`);
+    throw csvFailure(file, e);
   }
   if (records.length === 0)
     throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
