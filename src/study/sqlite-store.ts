@@ -106,21 +106,12 @@ function fileError(location: string, e: unknown): unknown {
     return new UserError(
       `${location}: another process held the study for over ${BUSY_TIMEOUT_MS / 1000} s (SQLite: ${e.message}); try again`,
     );
-  // WAL keeps -wal and -shm files beside the study: even a read needs them, so a read-only folder
-  // stops every command, a read-only file only the ones that write
-  if (code === "SQLITE_READONLY_DIRECTORY")
-    return new UserError(
-      `${location}: the folder holding the study is read-only, and SQLite writes its ${basename(location)}-wal and ` +
-        `-shm files beside the study even to read it; copy the study into a writable folder and use the copy`,
+  // WAL keeps -wal and -shm files beside the study: even a read needs them
+  if (code.startsWith("SQLITE_READONLY"))
+    return (
+      readOnly(location, e.message) ??
+      new UserError(`${location}: the study is read-only (SQLite: ${e.message})`)
     );
-  if (code.startsWith("SQLITE_READONLY")) {
-    // the study, or the -wal/-shm file SQLite made beside it with the study's mode at the time
-    const file = [location, `${location}-wal`, `${location}-shm`].find((f) => existsSync(f) && !writable(f));
-    return new UserError(
-      `${location}: ${file ? `${basename(file)} is read-only` : "the study is read-only"} (SQLite: ${e.message}); ` +
-        `this command writes to the study: make it writable (chmod u+w ${file ?? location}), or work on a copy`,
-    );
-  }
   // a table or column of the schema gone: a file edited by hand, or damaged
   if (code === "SQLITE_ERROR" && /^no such (table|column)/.test(e.message))
     return new BadFileError(location, `damaged study (SQLite: ${e.message}); restore it from a copy`);
@@ -146,22 +137,24 @@ function writable(path: string): boolean {
 }
 
 /**
- * Refuses, before SQLite opens it, a study this process may not write: opened, SQLite would leave -wal
- * and -shm files beside it with the study's read-only mode, which stop every later write even once the
- * study is made writable again.
+ * What keeps this process from writing the study at `path`, as one line: the study or its -wal/-shm
+ * file read-only (SQLite made those with the study's mode at the time), or its folder (SQLite writes
+ * the -wal and -shm files beside the study, even to read it); undefined when nothing does.
  */
-function refuseReadOnly(path: string): void {
+function readOnly(path: string, sqliteMessage?: string): UserError | undefined {
+  const said = sqliteMessage ? ` (SQLite: ${sqliteMessage})` : "";
   const file = [path, `${path}-wal`, `${path}-shm`].find((f) => existsSync(f) && !writable(f));
   if (file)
-    throw new UserError(
-      `${path}: ${basename(file)} is read-only; this command writes to the study: make it writable ` +
+    return new UserError(
+      `${path}: ${basename(file)} is read-only${said}; this command writes to the study: make it writable ` +
         `(chmod u+w ${file}), or work on a copy`,
     );
   if (!writable(dirname(resolve(path))))
-    throw new UserError(
-      `${path}: the folder holding the study is read-only, and SQLite writes its ${basename(path)}-wal and ` +
-        `-shm files beside the study; copy the study into a writable folder and use the copy`,
+    return new UserError(
+      `${path}: the folder holding the study is read-only${said}, and SQLite writes its ${basename(path)}-wal and ` +
+        "-shm files beside the study even to read it; copy the study into a writable folder and use the copy",
     );
+  return undefined;
 }
 
 /**
@@ -251,7 +244,10 @@ export class SqliteStudyStore implements StudyStore {
       );
     if (statSync(path).isDirectory())
       throw new UserError(`${path}: is a folder; expected a study file (made by nas-assay study create)`);
-    if (access === "write") refuseReadOnly(path);
+    // opened, SQLite would leave -wal and -shm files with a read-only study's mode beside it, which stop
+    // every later write even once the study is made writable again
+    const refused = access === "write" ? readOnly(path) : undefined;
+    if (refused) throw refused;
     let db: Database.Database;
     let copy: string | undefined;
     try {
