@@ -1,7 +1,17 @@
 /** The study commands end to end (study create/show, ask, tell, simulate), and their one-line errors. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
@@ -387,6 +397,17 @@ test("a read-only study: show reads it (from a copy, leaving nothing beside it),
       write.err,
       /^nas-assay: \S+runs\.db: the folder holding the study is read-only.*copy the study into a writable folder and use the copy\n$/,
     );
+    // through a symbolic link in a writable folder: SQLite works beside the file the link leads to
+    const linked = join(tmpdir(), `nas-assay-link-${process.pid}.db`);
+    symlinkSync(db, linked);
+    try {
+      const viaLink = runAs(["study", "show", "--study", linked]);
+      assert.equal(viaLink.code, 0, viaLink.err);
+      const askViaLink = runAs(["ask", "--study", linked, "-n", "1"]);
+      assert.match(askViaLink.err, /: the folder holding the study \(\S+\) is read-only/);
+    } finally {
+      rmSync(linked, { force: true });
+    }
   } finally {
     chmodSync(dir, 0o755);
   }

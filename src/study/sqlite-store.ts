@@ -12,6 +12,7 @@ import {
   existsSync,
   linkSync,
   mkdtempSync,
+  realpathSync,
   rmSync,
   statSync,
 } from "node:fs";
@@ -19,6 +20,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { checkOutputFile } from "../data/output-path.js";
+import { removeOnInterrupt } from "../data/temp-dir.js";
 import { BadFileError, UserError } from "../errors.js";
 import type {
   Proposal,
@@ -143,42 +145,81 @@ function writable(path: string): boolean {
  */
 function readOnly(path: string, sqliteMessage?: string): UserError | undefined {
   const said = sqliteMessage ? ` (SQLite: ${sqliteMessage})` : "";
-  const file = [path, `${path}-wal`, `${path}-shm`].find((f) => existsSync(f) && !writable(f));
+  // SQLite keeps the -wal and -shm files beside the file a symbolic link leads to
+  const real = realFile(path);
+  const file = [real, `${real}-wal`, `${real}-shm`].find((f) => existsSync(f) && !writable(f));
   if (file)
     return new UserError(
       `${path}: ${basename(file)} is read-only${said}; this command writes to the study: make it writable ` +
-        `(chmod u+w ${file}), or work on a copy`,
+        `(chmod u+w ${shellWord(file)}), or work on a copy`,
     );
-  if (!writable(dirname(resolve(path))))
+  if (!writable(dirname(real)))
     return new UserError(
-      `${path}: the folder holding the study is read-only${said}, and SQLite writes its ${basename(path)}-wal and ` +
-        "-shm files beside the study even to read it; copy the study into a writable folder and use the copy",
+      `${path}: the folder holding the study${real === resolve(path) ? "" : ` (${dirname(real)})`} is read-only${said}, ` +
+        `and SQLite writes its ${basename(real)}-wal and -shm files beside the study even to read it; copy the study into ` +
+        "a writable folder and use the copy",
     );
   return undefined;
 }
 
+/** The file `path` names, symbolic links followed (the path itself when it cannot be resolved). */
+function realFile(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** `text` as one shell word: quoted when it holds anything but letters, digits and ./_-+:@ */
+function shellWord(text: string): string {
+  return /^[\w./+:@-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 /**
  * For a reader that may not write beside the study (a read-only file or folder): a copy of the study
- * and of its -wal file in a fresh temporary folder, or undefined when the study can be read in place.
- * SQLite makes -wal and -shm files beside a study to read it, with the study's mode: in a read-only
- * folder it cannot, and beside a read-only file they stay read-only and then stop every later write.
+ * and of its -wal file in a fresh temporary folder, with the function that removes it, or undefined
+ * when the study can be read in place. SQLite makes -wal and -shm files beside a study to read it,
+ * with the study's mode: in a read-only folder it cannot, and beside a read-only file they stay
+ * read-only and then stop every later write. The copy is removed on Ctrl-C or kill too.
+ * @throws UserError when the copy cannot be made (an unreadable -wal, a missing TMPDIR).
  */
-function readableCopy(path: string): string | undefined {
-  const beside = [path, `${path}-wal`, `${path}-shm`].filter((f) => existsSync(f));
-  if (writable(dirname(resolve(path))) && beside.every(writable)) return undefined;
-  const folder = mkdtempSync(join(tmpdir(), "nas-assay-study-"));
+function readableCopy(path: string): { copy: string; remove: () => void } | undefined {
+  const real = realFile(path);
+  const beside = [real, `${real}-wal`, `${real}-shm`].filter((f) => existsSync(f));
+  if (writable(dirname(real)) && beside.every(writable)) return undefined;
+  let folder: string;
+  try {
+    folder = mkdtempSync(join(tmpdir(), "nas-assay-study-"));
+  } catch (e) {
+    throw new UserError(
+      `${path}: cannot make a temporary copy of the read-only study to read it: ${(e as Error).message} (is TMPDIR a writable folder?)`,
+    );
+  }
+  const keep = removeOnInterrupt(folder);
+  const remove = () => {
+    keep();
+    rmSync(folder, { recursive: true, force: true });
+  };
   const copy = join(folder, "study.db");
-  copyFileSync(path, copy);
-  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
-  return copy;
+  try {
+    copyFileSync(real, copy);
+    if (existsSync(`${real}-wal`)) copyFileSync(`${real}-wal`, `${copy}-wal`);
+  } catch (e) {
+    remove();
+    throw new UserError(
+      `${path}: cannot read the study (it is read-only here, so it is read from a copy): ${(e as Error).message}`,
+    );
+  }
+  return { copy, remove };
 }
 
 export class SqliteStudyStore implements StudyStore {
   private constructor(
     readonly location: string,
     private readonly db: Database.Database,
-    /** The temporary copy a read-only reader works on (readableCopy), removed at close. */
-    private readonly copy?: string,
+    /** Removes the temporary copy a read-only reader works on (readableCopy), at close. */
+    private readonly removeCopy?: () => void,
   ) {}
 
   /**
@@ -249,12 +290,11 @@ export class SqliteStudyStore implements StudyStore {
     const refused = access === "write" ? readOnly(path) : undefined;
     if (refused) throw refused;
     let db: Database.Database;
-    let copy: string | undefined;
+    const copied = access === "read" ? readableCopy(path) : undefined;
     try {
-      copy = access === "read" ? readableCopy(path) : undefined;
-      db = new Database(copy ?? path, { fileMustExist: true });
+      db = new Database(copied?.copy ?? path, { fileMustExist: true });
     } catch (e) {
-      if (copy) rmSync(dirname(copy), { recursive: true, force: true });
+      copied?.remove();
       throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
     }
     try {
@@ -270,7 +310,7 @@ export class SqliteStudyStore implements StudyStore {
       configure(db);
     } catch (e) {
       db.close();
-      if (copy) rmSync(dirname(copy), { recursive: true, force: true });
+      copied?.remove();
       if (e instanceof UserError) throw e;
       // a study cut short or overwritten (SQLITE_CORRUPT), a read-only or full disk: as every other read
       const named = fileError(path, e);
@@ -278,7 +318,7 @@ export class SqliteStudyStore implements StudyStore {
       // SQLITE_NOTADB: not an SQLite file at all
       throw new BadFileError(path, `is not a nas-assay study (${(e as Error).message})`);
     }
-    return new SqliteStudyStore(path, db, copy);
+    return new SqliteStudyStore(path, db, copied?.remove);
   }
 
   /** Runs `work`, turning SQLite's file and machine errors into one-line UserErrors (see fileError). */
@@ -443,6 +483,6 @@ export class SqliteStudyStore implements StudyStore {
 
   async close(): Promise<void> {
     this.db.close();
-    if (this.copy) rmSync(dirname(this.copy), { recursive: true, force: true });
+    this.removeCopy?.();
   }
 }
