@@ -208,10 +208,12 @@ test("options of one decision that a CSV cell or --arch would read as one number
     problem(decision([1, "x", "1.0"])),
     /field "decisions\[0\]\.options\[2\]" is "1\.0"; expected an option that is not options\[0\] \(1\) of decision "width" written another way \(a CSV cell or --arch reads both as the number 1\)/,
   );
-  // two strings of one number, the first kept as written
+  // two strings are matched by their text ("1.10" and "1.1": library versions), so they are two options
+  assert.deepEqual(parseSpec(decision(["1.10", "1.1"])), decision(["1.10", "1.1"]));
+  // but a number beside them is read by value: refused, naming the first string of that value
   assert.match(
-    problem(decision(["0.50", ".5"])),
-    /field "decisions\[0\]\.options\[1\]" is "\.5"; expected an option that is not options\[0\] \("0\.50"\) of decision "width" written another way \(a CSV cell or --arch reads both as the number 0\.5\)/,
+    problem(decision(["0.50", ".5", 0.5])),
+    /field "decisions\[0\]\.options\[2\]" is 0\.5; expected an option that is not options\[0\] \("0\.50"\) of decision "width" written another way \(a CSV cell or --arch reads both as the number 0\.5\)/,
   );
   assert.match(problem(decision([0, "-0"])), /options\[1\]" is "-0"; .*options\[0\] \(0\)/);
   // each repeat is its own problem, one line each

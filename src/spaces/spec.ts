@@ -208,13 +208,15 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
         seen.set(text.normalize("NFC"), { at: j, text });
         const value = typeof o === "number" ? o : parseDecimal(o);
         const same = values.get(value);
-        if (same)
+        // a cell is matched to string options by its text and to number options by its value: "1.10"
+        // and "1.1" are two options, 1 and "1.0" would be one
+        if (same && (typeof o === "number" || typeof same.option === "number"))
           bad(
             `${at}.options[${j}]`,
             o,
             `an option that is not options[${same.at}] (${show(same.option)})${of} written another way (a CSV cell or --arch reads both as the number ${value})`,
           );
-        else if (Number.isFinite(value)) values.set(value, { at: j, option: o });
+        else if (Number.isFinite(value) && !same) values.set(value, { at: j, option: o });
       }
     });
   });
