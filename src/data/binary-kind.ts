@@ -44,7 +44,8 @@ export function notUtf8(bytes: Uint8Array): string | undefined {
   let line = 1;
   for (let i = 0; i < bytes.length; ) {
     const b = bytes[i];
-    if (b === 0x0a) line++;
+    // a line ends at LF, CR LF or a lone CR (old Mac files; the CSV reader takes all three)
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) line++;
     const length = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
     if (length > 1) {
       try {
