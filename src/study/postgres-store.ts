@@ -113,6 +113,8 @@ const NETWORK = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EPIPE",
+  // a Unix socket folder (host=/path) holding no server's socket
+  "ENOENT",
 ]);
 
 /**

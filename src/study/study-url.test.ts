@@ -42,6 +42,21 @@ test("a bad study URL is refused in one line that never shows the password", () 
       "postgresql://h/db?study=a&connect_timeout=5&target_session_attrs=any",
       /parameters connect_timeout, target_session_attrs \(/,
     ],
+    // values node-postgres misread or failed on outside any message (port=abc: exit 13 and no word)
+    ["postgresql://h/db?study=a&port=abc", /the parameter port=abc; expected a port number in 1\.\.65535/],
+    [
+      "postgresql://h/db?study=a&sslmode=disabled",
+      /sslmode=disabled; expected one of disable, prefer, require/,
+    ],
+    ["postgresql://h/db?study=a&sslkey=/no/such.key", /sslkey=\/no\/such\.key; expected a file that exists/],
+    [
+      "postgresql://h/db?study=a&host=/no/such/folder",
+      /host=\/no\/such\/folder; expected a host name, or the folder/,
+    ],
+    [
+      "postgresql://h/db?study=a&statement_timeout=abc",
+      /statement_timeout=abc; expected a number of milliseconds/,
+    ],
   ];
   for (const [text, expected] of cases) {
     assert.throws(

@@ -5,6 +5,7 @@
  * node-postgres reads it. A password may be in the URL, but is never shown: messages name the study by
  * the URL without it. Without one, node-postgres takes `PGPASSWORD`, then `~/.pgpass` (or `PGPASSFILE`).
  */
+import { existsSync } from "node:fs";
 import { UserError } from "../errors.js";
 
 export interface StudyUrl {
@@ -44,7 +45,50 @@ const READ_PARAMETERS = [
   "query_timeout",
   "lock_timeout",
   "idle_in_transaction_session_timeout",
+  "replication",
 ];
+
+/**
+ * The values node-postgres would misread or fail on outside any message of ours: a port that is not a
+ * number (the process ended with status 13 and no word), a socket folder or certificate file that does
+ * not exist (an internal error from deep in pg), an sslmode it does not know (`disabled` turned SSL on),
+ * a timeout that is not a number of milliseconds. Throws UserError naming the parameter.
+ */
+function checkParameterValues(url: URL, shown: string): void {
+  const refuse = (name: string, value: string, expected: string) => {
+    throw new UserError(`${shown}: the parameter ${name}=${value}; expected ${expected}`);
+  };
+  const port = url.searchParams.get("port");
+  if (port !== null && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
+    refuse("port", port, "a port number in 1..65535");
+  const host = url.searchParams.get("host");
+  if (host?.startsWith("/") && !existsSync(host))
+    refuse("host", host, "a host name, or the folder of the server's Unix socket (no such folder)");
+  const sslmode = url.searchParams.get("sslmode");
+  if (sslmode !== null && !SSL_MODES.includes(sslmode))
+    refuse("sslmode", sslmode, `one of ${SSL_MODES.join(", ")}`);
+  for (const name of ["sslcert", "sslkey", "sslrootcert"]) {
+    const file = url.searchParams.get(name);
+    if (file !== null && !existsSync(file))
+      refuse(
+        name,
+        file,
+        `a file that exists (node-postgres reads it${name === "sslrootcert" ? "; libpq's value system is not read" : ""})`,
+      );
+  }
+  for (const name of [
+    "statement_timeout",
+    "query_timeout",
+    "lock_timeout",
+    "idle_in_transaction_session_timeout",
+  ]) {
+    const value = url.searchParams.get(name);
+    if (value !== null && !/^\d+$/.test(value)) refuse(name, value, "a number of milliseconds");
+  }
+}
+
+/** The sslmode values node-postgres 8 knows (pg-connection-string). */
+const SSL_MODES = ["disable", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
 
 /** Longest study name accepted (characters). */
 const MAX_NAME = 200;
@@ -131,6 +175,7 @@ export function parseStudyUrl(text: string): StudyUrl {
       `${shown}: node-postgres does not read the parameter${unread.length > 1 ? "s" : ""} ${unread.join(", ")} ` +
         `(it would drop ${unread.length > 1 ? "them" : "it"} silently); expected study and any of ${READ_PARAMETERS.join(", ")}`,
     );
+  checkParameterValues(url, shown);
   const name = names[0];
   if (name.length > MAX_NAME)
     throw new UserError(`${shown}: the study name is longer than ${MAX_NAME} characters`);
