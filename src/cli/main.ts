@@ -24,6 +24,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// A library's warning (node-postgres on sslmode=require: seven lines of its future semantics) printed
+// as one line, like every message of the command; what it says stays, the rest is in the library's docs.
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  const first = warning.message.split("\n")[0].trim();
+  process.stderr.write(`nas-assay: warning: ${first}\n`);
+});
+
 try {
   await program().parseAsync(process.argv);
 } catch (error) {

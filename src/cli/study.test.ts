@@ -442,3 +442,13 @@ test("a study file edited by hand or damaged: one line naming what is wrong, exi
     fails(["ask", "--study", path, "-n", "1"], expected);
   }
 });
+
+test("a library's warning is one line (node-postgres printed seven on sslmode=require)", () => {
+  // port 1 on loopback: refused at once, after pg has warned about the URL's sslmode
+  const r = run(["study", "show", "--study", "postgresql://u@127.0.0.1:1/db?study=x&sslmode=require"]);
+  assert.equal(r.code, 1);
+  const lines = r.err.trim().split("\n");
+  assert.equal(lines.length, 2, r.err);
+  assert.match(lines[0], /^nas-assay: warning: SECURITY WARNING: The SSL modes 'prefer', 'require'/);
+  assert.match(lines[1], /^nas-assay: cannot reach the PostgreSQL server of /);
+});
