@@ -59,8 +59,11 @@ export function askCommand(): Command {
           const target = study.settings.target;
           // one number of decimals for the whole list, 4 significant digits at its largest value
           // (per value, toPrecision(4) wrote 0.03305 beside 0.4923)
+          // (values below 0.001 or from a million up in exponent form: 4.500e-10, not 0.00000000)
           const largest = Math.max(0, ...result.map((a) => Math.abs(a.predicted ?? 0)));
-          const decimals = largest > 0 ? Math.min(8, Math.max(0, 3 - Math.floor(Math.log10(largest)))) : 4;
+          const exponent = largest > 0 && (largest < 1e-3 || largest >= 1e6);
+          const decimals = largest > 0 ? Math.max(0, 3 - Math.floor(Math.log10(largest))) : 4;
+          const shown = (x: number) => (exponent ? x.toExponential(3) : x.toFixed(decimals));
           print(options, result, () =>
             [
               asked.length < opts.n
@@ -71,7 +74,7 @@ export function askCommand(): Command {
                 : `${architectures(asked.length)} to train (pending in ${study.store.location} until told):`,
               ...result.map(
                 (a) =>
-                  `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${a.predicted.toFixed(decimals)}`}  ${archText(a.arch)}` +
+                  `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${shown(a.predicted)}`}  ${archText(a.arch)}` +
                   (a.again ? "  (asked again: its earlier worker never told)" : ""),
               ),
             ].join("\n"),
