@@ -437,6 +437,19 @@ test("a study file edited by hand or damaged: one line naming what is wrong, exi
       make("d.db", (db) => db.exec("DROP TABLE trials")),
       /d\.db: damaged study \(SQLite: no such table: trials\)/,
     ],
+    // a trial's row: SQLite keeps any value in any column (it was an internal error, or "best val_acc abc")
+    [
+      make("e.db", (db) => {
+        db.prepare("INSERT INTO trials (key, arch, state, value) VALUES ('k', 'nope', 'done', 0.5)").run();
+      }),
+      /e\.db: damaged study: trial 1: its architecture is not JSON \("nope"\)/,
+    ],
+    [
+      make("f.db", (db) => {
+        db.prepare("INSERT INTO trials (key, arch, state, value) VALUES ('k', '{}', 'done', 'abc')").run();
+      }),
+      /f\.db: damaged study: trial 1: its value is "abc"; expected a number/,
+    ],
   ] as [string, RegExp][]) {
     fails(["study", "show", "--study", path], expected);
     fails(["ask", "--study", path, "-n", "1"], expected);

@@ -70,11 +70,31 @@ interface TrialRow {
   told_at: string | null;
 }
 
+/** A row of the trials table that no nas-assay wrote (edited by hand, or damaged): named by fileError. */
+class DamagedRow extends Error {}
+
+/** A trial from its row, checked: SQLite keeps any value in any column. Throws DamagedRow. */
 function trialOf(row: TrialRow): Trial {
+  const damaged = (what: string) => new DamagedRow(`trial ${row.number}: ${what}`);
+  let arch: unknown;
+  try {
+    arch = JSON.parse(row.arch);
+  } catch {
+    throw damaged(`its architecture is not JSON (${JSON.stringify(String(row.arch).slice(0, 40))})`);
+  }
+  if (!["pending", "done", "failed"].includes(row.state))
+    throw damaged(`its state is ${JSON.stringify(row.state)}; expected pending, done or failed`);
+  const number = (x: unknown) => typeof x === "number" && Number.isFinite(x);
+  if (row.state === "done" ? !number(row.value) : row.value !== null && !number(row.value))
+    throw damaged(
+      `its value is ${JSON.stringify(row.value)}; expected a number${row.state === "done" ? "" : " or none"}`,
+    );
+  if (row.predicted !== null && !number(row.predicted))
+    throw damaged(`its prediction is ${JSON.stringify(row.predicted)}; expected a number or none`);
   return {
     number: row.number,
     key: row.key,
-    arch: JSON.parse(row.arch),
+    arch,
     state: row.state,
     value: row.value,
     predicted: row.predicted,
@@ -97,6 +117,8 @@ function configure(db: Database.Database): void {
  * Anything else is rethrown as is.
  */
 function fileError(location: string, e: unknown): unknown {
+  if (e instanceof DamagedRow)
+    return new BadFileError(location, `damaged study: ${e.message}; restore it from a copy`);
   if (!(e instanceof Database.SqliteError)) return e;
   const code = e.code;
   if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB")
