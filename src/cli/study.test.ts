@@ -433,6 +433,11 @@ test("a study file edited by hand or damaged: one line naming what is wrong, exi
       /b\.db: damaged study: the direction is "sideways"; expected "maximize" or "minimize"/,
     ],
     [make("c.db", setting("seed", '"x"')), /c\.db: damaged study: the seed is "x"; expected an integer/],
+    // a spec file lists each problem on a line; a damaged study says one, and how many more
+    [
+      make("g.db", setting("space", "{}")),
+      /g\.db: damaged study: its space spec: field "kind" is missing; .* \(and 1 more\)$/,
+    ],
     [
       make("d.db", (db) => db.exec("DROP TABLE trials")),
       /d\.db: damaged study \(SQLite: no such table: trials\)/,

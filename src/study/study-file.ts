@@ -4,7 +4,7 @@
  * and reopened by path. A `postgresql://…?study=NAME` URL in place of the path names a study on a
  * PostgreSQL server instead (store-location.ts), with the same behaviour.
  */
-import { refuseUnknownKeys, UserError } from "../errors.js";
+import { BadFileError, refuseUnknownKeys, UserError, UserErrors } from "../errors.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import type { AskOptions } from "./ask-strategy.js";
@@ -141,7 +141,19 @@ export async function openStudyFile(
   const store = await openStore(path, access);
   try {
     const settings = await store.settings();
-    const space = await createSpace(parseSpec(settings.space, `${store.location} (its space spec)`));
+    let spec: ReturnType<typeof parseSpec>;
+    try {
+      spec = parseSpec(settings.space, "its space spec");
+    } catch (e) {
+      // a spec file lists every problem, one line each; a damaged study is one problem, said in one line
+      if (!(e instanceof UserError)) throw e;
+      const problems = e instanceof UserErrors ? e.problems : [e.message];
+      throw new BadFileError(
+        store.location,
+        `damaged study: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`,
+      );
+    }
+    const space = await createSpace(spec);
     return await Study.open(store, space, options);
   } catch (e) {
     await store.close();
