@@ -48,7 +48,20 @@ test("a bad study URL is refused in one line that never shows the password", () 
       "postgresql://h/db?study=a&sslmode=disabled",
       /sslmode=disabled; expected one of disable, prefer, require/,
     ],
-    ["postgresql://h/db?study=a&sslkey=/no/such.key", /sslkey=\/no\/such\.key; expected a file that exists/],
+    [
+      "postgresql://h/db?study=a&sslkey=/no/such.key",
+      /sslkey=\/no\/such\.key; expected a file this user can read/,
+    ],
+    // a folder passed the existence check, then pg failed reading it (EISDIR, an internal error)
+    ["postgresql://h/db?study=a&sslcert=/tmp", /sslcert=\/tmp; expected a file this user can read/],
+    ["postgresql://h/db?study=a&sslnegotiation=bogus", /sslnegotiation=bogus; expected postgres or direct/],
+    // node-postgres reads only true, 1 and 0: "false" counted as true
+    ["postgresql://h/db?study=a&ssl=false", /ssl=false; expected true, 1 or 0/],
+    // node-postgres takes the last of a repeated parameter without a word
+    [
+      "postgresql://h/db?study=a&sslmode=require&sslmode=disable",
+      /the parameter sslmode is given more than once/,
+    ],
     [
       "postgresql://h/db?study=a&host=/no/such/folder",
       /host=\/no\/such\/folder; expected a host name, or the folder/,

@@ -5,7 +5,7 @@
  * node-postgres reads it. A password may be in the URL, but is never shown: messages name the study by
  * the URL without it. Without one, node-postgres takes `PGPASSWORD`, then `~/.pgpass` (or `PGPASSFILE`).
  */
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { UserError } from "../errors.js";
 
 export interface StudyUrl {
@@ -58,6 +58,11 @@ function checkParameterValues(url: URL, shown: string): void {
   const refuse = (name: string, value: string, expected: string) => {
     throw new UserError(`${shown}: the parameter ${name}=${value}; expected ${expected}`);
   };
+  // node-postgres takes the last of a repeated parameter without a word (sslmode=require&sslmode=disable)
+  const names = [...url.searchParams.keys()];
+  const repeated = names.find((name, i) => names.indexOf(name) !== i && name !== "study");
+  if (repeated !== undefined)
+    throw new UserError(`${shown}: the parameter ${repeated} is given more than once; expected each once`);
   const port = url.searchParams.get("port");
   if (port !== null && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
     refuse("port", port, "a port number in 1..65535");
@@ -69,13 +74,19 @@ function checkParameterValues(url: URL, shown: string): void {
     refuse("sslmode", sslmode, `one of ${SSL_MODES.join(", ")}`);
   for (const name of ["sslcert", "sslkey", "sslrootcert"]) {
     const file = url.searchParams.get(name);
-    if (file !== null && !existsSync(file))
+    if (file !== null && !readableFile(file))
       refuse(
         name,
         file,
-        `a file that exists (node-postgres reads it${name === "sslrootcert" ? "; libpq's value system is not read" : ""})`,
+        `a file this user can read (node-postgres reads it${name === "sslrootcert" ? "; libpq's value system is not read" : ""})`,
       );
   }
+  const negotiation = url.searchParams.get("sslnegotiation");
+  if (negotiation !== null && !["postgres", "direct"].includes(negotiation))
+    refuse("sslnegotiation", negotiation, "postgres or direct");
+  // node-postgres reads ssl=true, 1 and 0; any other text (false, off, no) counts as true: SSL on
+  const ssl = url.searchParams.get("ssl");
+  if (ssl !== null && !["true", "1", "0"].includes(ssl)) refuse("ssl", ssl, "true, 1 or 0 (or leave it out)");
   for (const name of [
     "statement_timeout",
     "query_timeout",
@@ -84,6 +95,16 @@ function checkParameterValues(url: URL, shown: string): void {
   ]) {
     const value = url.searchParams.get(name);
     if (value !== null && !/^\d+$/.test(value)) refuse(name, value, "a number of milliseconds");
+  }
+}
+
+/** Whether `path` is a file this process can read. */
+function readableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
