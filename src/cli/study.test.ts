@@ -455,6 +455,16 @@ test("a study file edited by hand or damaged: one line naming what is wrong, exi
       }),
       /f\.db: damaged study: trial 1: its value is "abc"; expected a number/,
     ],
+    [
+      make("h.db", (db) => {
+        db.prepare("INSERT INTO trials (key, arch, state, value) VALUES ('k', '{}', 'done', 9e999)").run();
+      }),
+      /h\.db: damaged study: trial 1: its value is Infinity; expected a number/,
+    ],
+    [
+      make("i.db", setting("createdAt", '"yesterday"')),
+      /i\.db: damaged study: createdAt is "yesterday"; expected a date/,
+    ],
   ] as [string, RegExp][]) {
     fails(["study", "show", "--study", path], expected);
     fails(["ask", "--study", path, "-n", "1"], expected);

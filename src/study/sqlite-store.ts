@@ -85,12 +85,14 @@ function trialOf(row: TrialRow): Trial {
   if (!["pending", "done", "failed"].includes(row.state))
     throw damaged(`its state is ${JSON.stringify(row.state)}; expected pending, done or failed`);
   const number = (x: unknown) => typeof x === "number" && Number.isFinite(x);
+  // JSON.stringify writes Infinity (9e999 in SQL) as null
+  const shown = (x: unknown) => (typeof x === "number" ? String(x) : JSON.stringify(x));
   if (row.state === "done" ? !number(row.value) : row.value !== null && !number(row.value))
     throw damaged(
-      `its value is ${JSON.stringify(row.value)}; expected a number${row.state === "done" ? "" : " or none"}`,
+      `its value is ${shown(row.value)}; expected a number${row.state === "done" ? "" : " or none"}`,
     );
   if (row.predicted !== null && !number(row.predicted))
-    throw damaged(`its prediction is ${JSON.stringify(row.predicted)}; expected a number or none`);
+    throw damaged(`its prediction is ${shown(row.predicted)}; expected a number or none`);
   return {
     number: row.number,
     key: row.key,

@@ -58,7 +58,7 @@ export function readSettings(location: string, stored: Record<string, string>): 
   if (!Number.isSafeInteger(seed)) throw damaged(`the seed is ${JSON.stringify(seed)}; expected an integer`);
   if (scale !== undefined && !["fraction", "percent", "auto", "none"].includes(scale as string))
     throw damaged(`the scale is ${JSON.stringify(scale)}; expected fraction, percent, auto or none`);
-  if (typeof createdAt !== "string")
+  if (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt)))
     throw damaged(`createdAt is ${JSON.stringify(createdAt)}; expected a date`);
   return settings as unknown as StudySettings;
 }
