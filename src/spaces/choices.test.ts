@@ -172,6 +172,28 @@ test("a numeric option is read in any decimal notation (16.0 from pandas, 1e-05 
   assert.throws(() => space.fromRow({ lr: "0x1", width: "16", tag: "2" }), /"0x1" is not an option/);
 });
 
+test("a JSON number names a string option by value, and is refused where two string options have that value", () => {
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "vers",
+      kind: "choices",
+      decisions: [
+        { name: "lib", options: ["1.10", "1.1", "2.0"] },
+        { name: "w", options: [16, 32] },
+      ],
+    }) as never,
+  );
+  // as text each is its own option
+  assert.deepEqual(space.fromJSON({ lib: "1.10", w: 16 }), [0, 0]);
+  assert.deepEqual(space.fromJSON({ lib: "1.1", w: 16 }), [1, 0]);
+  // the number 1.10 is 1.1: it read as "1.1" without a word
+  assert.throws(
+    () => space.fromJSON({ lib: 1.1, w: 16 }),
+    /1\.1 is a number, and the options "1\.10" and "1\.1" of decision "lib" both read as it; write the option as a string/,
+  );
+  assert.deepEqual(space.fromJSON({ lib: 2, w: 32 }), [2, 1]);
+});
+
 test("arch text naming a decision twice is refused, naming it (JSON.parse kept the last value)", () => {
   const twice = '{"type":"identity","width":16,"depth":2,"type":"mb6_k5"}';
   assert.throws(

@@ -238,6 +238,21 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
         `decision "${d.name}" has no option; expected one of ${optionList(d)}`,
       );
     }
+    if (typeof value === "number") {
+      const numeric = d.options.findIndex((o) => typeof o === "number" && o === value);
+      if (numeric >= 0) return numeric;
+      // a JSON number names a string option by its value: 1.10 is 1.1, which "1.10" and "1.1" both are
+      const strings = d.options.flatMap((o, k) =>
+        typeof o === "string" && parseDecimal(o) === value ? [k] : [],
+      );
+      if (strings.length > 1)
+        throw new InvalidCellError(
+          "option",
+          `${value} is a number, and the options ${strings.map((k) => JSON.stringify(d.options[k])).join(" and ")} of ` +
+            `decision "${d.name}" both read as it; write the option as a string`,
+        );
+      if (strings.length === 1) return strings[0];
+    }
     const text = typeof value === "string" ? value.trim() : value;
     // options compare as text in Unicode NFC: "café" typed as c-a-f-e + combining accent is "café"
     let index = this.nfc[at].options.indexOf(String(text).normalize("NFC"));
