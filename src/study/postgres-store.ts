@@ -17,7 +17,8 @@
  * Connection failures, a refused password, a missing database become one-line UserErrors naming the
  * study by its URL without the password.
  */
-import pg from "pg";
+import { createRequire } from "node:module";
+import type pg from "pg";
 import { BadFileError, UserError } from "../errors.js";
 import type {
   Proposal,
@@ -234,7 +235,9 @@ export class PostgresStudyStore implements StudyStore {
   }
 
   private static pool(url: StudyUrl): pg.Pool {
-    const pool = new pg.Pool({
+    // pg is loaded when a PostgreSQL study is opened, not at every command's start (about 0.1 s on 2 cores)
+    const { Pool } = createRequire(import.meta.url)("pg") as typeof pg;
+    const pool = new Pool({
       connectionString: url.connectionString,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: "nas-assay",
