@@ -71,3 +71,17 @@ export function refuseUnknownKeys(given: object, known: readonly string[], what:
         `expected ${known.join(", ")}`,
     );
 }
+
+/**
+ * A value as an error message shows it: numbers as written (NaN as NaN, -0 as -0), bigints as `1n`,
+ * strings quoted, the rest as JSON (what JSON cannot write, a cycle or a bigint inside, by its type).
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? "an array" : `a value of type ${typeof value}`;
+  }
+}

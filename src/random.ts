@@ -4,6 +4,12 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus, xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 
+/**
+ * The largest seed a user gives (a flag, a study's seed): the generator takes 32 bits and keyed
+ * generators hash 32-bit parts (2³² would repeat seed 0), and code may add small offsets to a seed.
+ */
+export const MAX_SEED = 2 ** 31 - 1;
+
 /** A seeded generator (xoroshiro128+): the same seed gives the same sequence on every machine. */
 export class Rng {
   private readonly gen: RandomGenerator;

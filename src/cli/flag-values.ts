@@ -11,9 +11,10 @@
  */
 import { InvalidArgumentError } from "commander";
 import { UserError } from "../errors.js";
+import { MAX_SEED } from "../random.js";
 
-/** The largest seed a flag accepts: the generator takes 32 bits, and a library may add offsets to a seed. */
-export const MAX_SEED = 2 ** 31 - 1;
+/** The largest seed a flag accepts (random.ts): the same bound as a study's seed in the library. */
+export { MAX_SEED };
 /** The most seeds one command runs: each is a whole run, so more is surely a typing slip. */
 export const MAX_SEEDS = 10_000;
 

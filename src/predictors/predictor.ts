@@ -1,5 +1,5 @@
 /** What every accuracy predictor offers: the assessor, its ablations and the baselines. */
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 
 export interface FitInput {
@@ -102,9 +102,4 @@ export function checkIds(ids: ArrayLike<number>, space: SearchSpace<unknown>): v
 /** An array or typed array (what `length` and indexing read), not a string or a number. */
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || ArrayBuffer.isView(value);
-}
-
-/** A value as an error message shows it: numbers as written (NaN as NaN), strings quoted, the rest as JSON. */
-export function shownValue(value: unknown): string {
-  return typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
 }

@@ -1,5 +1,5 @@
 /** The predictors nas-assay offers, by method name. */
-import { BadFileError, UserError } from "../errors.js";
+import { BadFileError, shownValue, UserError } from "../errors.js";
 import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import type { AssessorOptions } from "./assessor/options.js";
@@ -10,7 +10,7 @@ import { ginNetwork } from "./gin.js";
 import { MLP_TRAINING, mlpNetwork } from "./mlp.js";
 import { readModelFile } from "./model-file.js";
 import { peepholeNetwork } from "./peephole.js";
-import { type Predictor, shownValue } from "./predictor.js";
+import type { Predictor } from "./predictor.js";
 import { SelfTrainingPredictor } from "./self-training.js";
 import { type ScoringNetwork, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
 import { TRANSFORMER_TRAINING, transformerNetwork } from "./transformer.js";

@@ -4,7 +4,7 @@
  * targets, the pairwise ranking loss, Adam — and calibrated to accuracies by isotonic regression.
  * The MLP and GIN baselines are such networks.
  */
-import { BadFileError } from "../errors.js";
+import { BadFileError, shownValue } from "../errors.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { Rng } from "../random.js";
 import type { MatrixEncoding, SearchSpace } from "../spaces/search-space.js";
@@ -35,7 +35,7 @@ import {
   writeModelFile,
 } from "./model-file.js";
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
-import { checkedLabels, checkIds, type FitInput, type Predictor, shownValue } from "./predictor.js";
+import { checkedLabels, checkIds, type FitInput, type Predictor } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
 
 /** A scoring network: its weights' shapes and its forward pass. */

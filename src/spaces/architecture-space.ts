@@ -25,6 +25,12 @@ export interface ArchitectureSpace<A = unknown> {
   /** The spec's name, e.g. "macro8", "nb201". */
   readonly name: string;
   readonly kind: SpaceKind;
+  /**
+   * The spec this space was made from, as parsed (a SpaceSpec of spaces/spec.ts): a study stores it,
+   * and a study refuses a space whose spec differs from the stored one, name alike or not (keys and
+   * encodings follow the spec: reordered ops would give another architecture's key).
+   */
+  readonly spec: { readonly name: string; readonly kind: SpaceKind };
   /** Number of valid architectures (exact; bigint because a `choices` space may hold 10^20). */
   readonly count: bigint;
   /** How `count` was obtained: listed one by one (and cached), or computed by a formula. */

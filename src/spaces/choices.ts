@@ -35,7 +35,7 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
   /** Per decision: its first feature, and for ordinal ones each option's value in [0, 1]. */
   private readonly layout: { at: number; ordinal?: Float32Array }[];
 
-  constructor(spec: ChoicesSpec) {
+  constructor(readonly spec: ChoicesSpec) {
     this.name = spec.name;
     this.decisions = spec.decisions;
     this.columns = spec.decisions.map((d) => d.name);

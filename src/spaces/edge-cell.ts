@@ -43,7 +43,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
   /** Op index by the op's name in Unicode NFC (an arch string may spell "café" either way). */
   private readonly opByName: ReadonlyMap<string, number>;
 
-  constructor(spec: EdgeCellSpec) {
+  constructor(readonly spec: EdgeCellSpec) {
     this.name = spec.name;
     this.nodes = spec.nodes;
     this.ops = spec.ops;

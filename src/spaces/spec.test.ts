@@ -171,6 +171,15 @@ test("a number past the largest double (1e400, read as Infinity) is named as wri
   );
 });
 
+test("an option -0 beside 0 is named as written (it was shown as 0)", () => {
+  const path = join(dir, "minus-zero.json");
+  writeFileSync(path, '{"name":"a","kind":"choices","decisions":[{"name":"x","options":[0,-0,1]}]}');
+  assert.throws(
+    () => readSpecFile(path),
+    /field "decisions\[0\]\.options\[1\]" is -0; expected an option not listed before/,
+  );
+});
+
 /** "café" composed (é one code point) and decomposed (e + combining acute): one text to a reader. */
 const CAFE_NFC = "caf\u00e9";
 const CAFE_NFD = "cafe\u0301";

@@ -308,6 +308,43 @@ function show(value: unknown): string {
   // JSON.parse reads 1e400 as Infinity, which JSON.stringify writes as null
   if (typeof value === "number" && !Number.isFinite(value))
     return `${value} (a number past the largest double)`;
+  if (Object.is(value, -0)) return "-0";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/**
+ * Where two specs first differ (`field`: `decisions[0].options[1]`, `ops[0]`, `zero`; `a`, `b`: the two
+ * values there), or undefined when they describe the same space: object keys in any order
+ * (PostgreSQL's jsonb reorders them), strings compared in Unicode NFC (a spec saved again may spell
+ * "módulo" decomposed), numbers by value. A study compares the spec it stores with the space it is
+ * opened with: keys and encodings follow the spec, so reordered ops or a new option under the same
+ * name would misread every stored architecture.
+ */
+export function specDifference(
+  a: unknown,
+  b: unknown,
+  path = "",
+): { field: string; a: unknown; b: unknown } | undefined {
+  const here = { field: path || "the spec", a, b };
+  if (typeof a === "string" && typeof b === "string")
+    return a.normalize("NFC") === b.normalize("NFC") ? undefined : here;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return here;
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const at = specDifference(a[i], b[i], `${path}[${i}]`);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    const x = a as Record<string, unknown>;
+    const y = b as Record<string, unknown>;
+    for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
+      const at = specDifference(x[key], y[key], path ? `${path}.${key}` : key);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+  return a === b ? undefined : here;
 }

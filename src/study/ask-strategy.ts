@@ -13,7 +13,7 @@
  * Values here are "higher is better" (a minimized target is negated by the caller).
  */
 
-import { refuseUnknownKeys, UserError } from "../errors.js";
+import { refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, METHODS, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
@@ -133,7 +133,7 @@ export function askOptions(options: Partial<AskOptions> = {}): AskOptions {
     );
   if (!(typeof o.exploration === "number" && o.exploration >= 0 && o.exploration <= 1))
     throw new UserError(
-      `ask options: exploration must be a number in [0, 1], got ${JSON.stringify(o.exploration)}`,
+      `ask options: exploration must be a number in [0, 1], got ${shownValue(o.exploration)}`,
     );
   if (typeof o.spread !== "boolean")
     throw new UserError(`ask options: spread must be true or false, got ${JSON.stringify(o.spread)}`);

@@ -609,6 +609,30 @@ test("a study of a space named módulo opens with the spec saved in either Unico
   );
 });
 
+test("a study refuses a space of the same name whose spec differs (reordered or added options would misread its trials)", async () => {
+  // Study.open compared names only: with the ops of a vertex-cell swapped, a tell overwrote the value
+  // of another architecture (keys label ops by their index)
+  const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target: "val_acc" }));
+  const refused = (field: string) => (e: Error) =>
+    e instanceof UserError &&
+    e.message.startsWith(`:memory: is a study of another spec of the space "tiny": its ${field} is `);
+  const swapped = structuredClone(TINY_SPEC);
+  swapped.decisions[0].options = ["mb3", "identity", "mb6"];
+  await assert.rejects(
+    Study.open(store, new ChoicesSpace(parseSpec(swapped) as never)),
+    refused("decisions[0].options[0]"),
+  );
+  const added = structuredClone(TINY_SPEC);
+  added.decisions.push({ name: "layer5", options: ["identity", "mb3"] });
+  await assert.rejects(
+    Study.open(store, new ChoicesSpace(parseSpec(added) as never)),
+    refused("decisions[5]"),
+  );
+  // the same spec with its keys in another order (PostgreSQL's jsonb reorders them) opens
+  const { decisions, kind, name } = TINY_SPEC;
+  await Study.open(store, new ChoicesSpace(parseSpec({ decisions, kind, name }) as never));
+});
+
 test("the library's study calls refuse what is not their arguments in one line (they threw TypeErrors)", async () => {
   const userError = (pattern: RegExp) => (e: Error) => e instanceof UserError && pattern.test(e.message);
   await assert.rejects(
@@ -634,5 +658,15 @@ test("the library's study calls refuse what is not their arguments in one line (
     study.tellMany([null] as never),
     userError(/^tellMany's item 0 must be \{ arch, outcome \}/),
   );
+  // a bigint value threw JSON.stringify's TypeError; "3" was shown as 3, as if the number were refused
+  const [asked] = await study.ask(1);
+  await assert.rejects(study.tell(asked.arch, 1n as never), userError(/: got 1n; expected a number/));
+  await assert.rejects(study.ask("3" as never), userError(/^ask needs a positive integer count, got "3"$/));
+  // seeds 0, 2^32 and 2^40 gave the same study (the generator keeps 32 bits); the CLI's bound applies
+  for (const seed of [2 ** 32, -1, 2 ** 31])
+    assert.throws(
+      () => Study.settings({ spec: TINY_SPEC, target: "val_acc", seed }),
+      userError(/^the study's seed must be an integer in 0\.\.2147483647 \(2\^31 - 1\), got -?\d+$/),
+    );
   await study.close();
 });

@@ -6,9 +6,10 @@
  * Everything lives in a StudyStore, so several processes (or machines, with a server store) can ask
  * and tell at once.
  */
-import { BadFileError, refuseUnknownKeys, UserError } from "../errors.js";
-import { Rng } from "../random.js";
+import { BadFileError, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
+import { MAX_SEED, Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
+import { specDifference } from "../spaces/spec.js";
 import {
   type AskOptions,
   askOptions,
@@ -132,7 +133,10 @@ export class Study<A> {
     if (direction !== "maximize" && direction !== "minimize")
       throw new UserError(`direction must be maximize or minimize, got "${direction}"`);
     const seed = given.seed ?? 0;
-    if (!Number.isSafeInteger(seed)) throw new UserError(`the study's seed must be an integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0 || seed > MAX_SEED)
+      throw new UserError(
+        `the study's seed must be an integer in 0..${MAX_SEED} (2^31 - 1), got ${shownValue(seed)}`,
+      );
     const scale = given.scale ?? "auto";
     if (!["fraction", "percent", "auto", "none"].includes(scale))
       throw new UserError(`the scale must be fraction, percent, none or auto, got "${scale}"`);
@@ -168,6 +172,18 @@ export class Study<A> {
     // a spec saved again in another Unicode form ("módulo" decomposed) names the same space
     if (typeof name !== "string" || name.normalize("NFC") !== space.name.normalize("NFC"))
       throw new UserError(`${store.location} is a study of the space "${String(name)}", not "${space.name}"`);
+    const differs = specDifference(settings.space, space.spec);
+    if (differs !== undefined) {
+      const shown = (value: unknown) => {
+        const text = value === undefined ? "absent" : JSON.stringify(value);
+        return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+      };
+      throw new UserError(
+        `${store.location} is a study of another spec of the space "${space.name}": its ${differs.field} is ` +
+          `${shown(differs.a)}, the space given has ${shown(differs.b)}; a study keeps its spec ` +
+          "(open it with openStudyFile, or make a new study for the new spec)",
+      );
+    }
     const o = askOptions(options);
     checkAskMethod(space, o.method);
     return new Study(store, space, settings, o);
@@ -194,7 +210,8 @@ export class Study<A> {
   async ask(n: number, given: { pendingTimeoutMs?: number } = {}): Promise<Asked<A>[]> {
     this.checkOpen();
     refuseUnknownKeys(given, ["pendingTimeoutMs"], "ask");
-    if (!Number.isInteger(n) || n < 1) throw new UserError(`ask needs a positive integer count, got ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UserError(`ask needs a positive integer count, got ${shownValue(n)}`);
     if (n > this.maxAsk)
       throw new UserError(
         `ask hands out at most ${this.maxAsk} architectures at once (its ${this.options.candidates} candidates, ` +
@@ -315,7 +332,7 @@ export class Study<A> {
       }
       if (!isOutcome(item.outcome))
         throw new UserError(
-          `${item.source ?? JSON.stringify(json)}: got ${JSON.stringify(item.outcome) ?? String(item.outcome)}; ` +
+          `${item.source ?? JSON.stringify(json)}: got ${shownValue(item.outcome)}; ` +
             "expected a number (the value) or { failed: true }",
         );
       const source = item.source ?? JSON.stringify(json);

@@ -15,6 +15,7 @@ const TRIES = 64;
 export class TableSpace<A> implements ArchitectureSpace<A> {
   readonly name: string;
   readonly kind: ArchitectureSpace<A>["kind"];
+  readonly spec: ArchitectureSpace<A>["spec"];
   readonly count: bigint;
   readonly countedBy = "enumerated" as const;
   readonly columns: readonly string[];
@@ -30,6 +31,7 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
   ) {
     this.name = space.name;
     this.kind = space.kind;
+    this.spec = space.spec;
     this.count = BigInt(archs.length);
     this.columns = space.columns;
     this.encoding = space.encoding;

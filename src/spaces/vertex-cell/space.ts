@@ -104,7 +104,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
   private weights?: Float64Array;
 
   private constructor(
-    spec: VertexCellSpec,
+    readonly spec: VertexCellSpec,
     /** Every cell sorted by hash, when the space is enumerated. */
     readonly table: CellTable | undefined,
     /** How the table was obtained, when enumerated. */
