@@ -4,6 +4,7 @@
  * after an import `validation_accuracy_mean` …); NAS-Bench-201 targets are `DATASET/SPLIT`, e.g.
  * `cifar10-valid/test`, `cifar100/valid`, `ImageNet16-120/train`. Accuracies are fractions 0..1.
  */
+import { createHash } from "node:crypto";
 import { type DataDir, type NeededFile, requireDataFiles } from "./data/locations.js";
 import { UserError } from "./errors.js";
 import type { Rng } from "./random.js";
@@ -72,6 +73,19 @@ export function targetValues(benchmark: Benchmark, target = benchmark.defaultTar
     );
   }
   return values;
+}
+
+/**
+ * A fingerprint of a label array (the first 16 hex digits of the sha256 of its float64 bytes, in cell
+ * id order): results kept between runs (a results file, a job queue) record it, so that runs made on
+ * other data (another --data folder, an edited benchmark file, a worker started on other data) are
+ * never mixed into one table.
+ */
+export function labelsDigest(values: Float64Array): string {
+  return createHash("sha256")
+    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /**

@@ -185,6 +185,13 @@ test("reproduce: unknown experiments and bad flags are errors naming the allowed
   assert.equal(seeds.code, 1);
   assert.match(seeds.err, /'--seeds <list>' argument '1,x' is invalid\. "x" is not a seed or a range/);
   assert.match(run(["reproduce", "--help"]).out, /Examples?:/);
+  // past Node's longest timer (2^31 - 1 ms) the worker's timers fired every millisecond
+  const stalled = run(["worker", "--queue", "redis://127.0.0.1:1", "--stalled-seconds", "2200000"]);
+  assert.equal(stalled.code, 1);
+  assert.match(
+    stalled.err,
+    /'--stalled-seconds <s>' argument '2200000' is invalid\. expected a decimal number ≥ 0\.5 and ≤ 2147483/,
+  );
 });
 
 test("search: bad seeds, crossover and budgets are errors naming the flag", () => {

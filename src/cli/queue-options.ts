@@ -1,5 +1,6 @@
 /** Flags of the job-queue commands (`worker`, `queue status`, `reproduce --queue`), checked while parsing. */
 import { Option } from "commander";
+import { MAX_TIMER_SECONDS } from "../queue/worker.js";
 import { realFlag } from "./flag-values.js";
 
 /**
@@ -15,5 +16,5 @@ export function queueOption(
 
 /** A number of seconds ≥ 0.5 (a decimal number). */
 export function secondsOption(flags: string, help: string, fallback: number): Option {
-  return new Option(flags, help).argParser(realFlag({ min: 0.5 })).default(fallback);
+  return new Option(flags, help).argParser(realFlag({ min: 0.5, max: MAX_TIMER_SECONDS })).default(fallback);
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
 import { testData } from "../testing/fixtures.js";
-import { evaluate, scorePredictions } from "./evaluate.js";
+import { evaluate, evaluateSeed, scorePredictions } from "./evaluate.js";
 
 test("evaluate refuses label counts that leave fewer than 2 test cells, before any training", async () => {
   const spec = { method: "mlp", space: "nb201", data: testData() } as const;
@@ -16,6 +16,18 @@ test("evaluate refuses label counts that leave fewer than 2 test cells, before a
         ),
       String(labels),
     );
+});
+
+test("a run planned on other labels (a queue worker started on other data) is refused before any training", async () => {
+  const spec = { method: "mlp", space: "nb201", data: testData(), labels: 20 } as const;
+  await assert.rejects(
+    evaluateSeed({ ...spec, labelsDigest: "0000000000000000" }, 0),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /^the labels of cifar10-valid\/test in .* \(fingerprint [0-9a-f]{16}\) are not those the run was planned on \(0000000000000000\): run it on the same benchmark data \(--data\)$/.test(
+        (e as Error).message,
+      ),
+  );
 });
 
 test("scorePredictions says why the correlations are NaN, and only then", () => {

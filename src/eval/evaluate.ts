@@ -4,7 +4,14 @@
  * cells that have a label for the target, when a partial import leaves some without one.
  * Seeds may run in parallel worker threads, each with its own numeric backend.
  */
-import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
+import {
+  type Benchmark,
+  drawLabeled,
+  labeledCells,
+  labelsDigest,
+  loadBenchmark,
+  targetValues,
+} from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
@@ -40,6 +47,11 @@ export interface EvaluationSpec {
   unlabeled?: number;
   /** Also return the predictions and true labels of this many random test cells (for rank plots). */
   sample?: number;
+  /**
+   * The labels the run must read (labelsDigest of the target's labels), when the run was planned
+   * elsewhere (a results file, a job queue): a run on other data is refused, not mixed in.
+   */
+  labelsDigest?: string;
 }
 
 export interface SeedResult {
@@ -105,6 +117,11 @@ export async function evaluateSeed(
   const benchmark = loaded ?? (await loadBenchmark(spec.space, spec.data));
   const truth = targetValues(benchmark, spec.target);
   const { space } = benchmark;
+  if (spec.labelsDigest !== undefined && labelsDigest(truth) !== spec.labelsDigest)
+    throw new UserError(
+      `the labels of ${spec.target ?? benchmark.defaultTarget} in ${spec.data.dir} (fingerprint ${labelsDigest(truth)}) ` +
+        `are not those the run was planned on (${spec.labelsDigest}): run it on the same benchmark data (--data)`,
+    );
   // a run from elsewhere (a job queue) has not been through `evaluate`'s check
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels > space.size - 2)
     throw new UserError(

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
+import { labeledCells, labelsDigest, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import {
   type EvaluationSpec,
@@ -47,6 +47,8 @@ export type RunsElsewhere = (
   context: {
     space: ExperimentSettings["space"];
     target: string;
+    /** labelsDigest of the target's labels here: a run elsewhere must read the same labels. */
+    labels: string;
     onResult: (run: RunSpec, result: SeedResult) => void;
     onProgress: (run: RunSpec, done: number) => void;
   },
@@ -75,10 +77,12 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   };
   const benchmark = await loadBenchmark(settings.space, options.data);
   const target = benchmark.defaultTarget;
-  const labeled = labeledCells(targetValues(benchmark, target))?.length ?? benchmark.space.size;
+  const truth = targetValues(benchmark, target);
+  const labeled = labeledCells(truth)?.length ?? benchmark.space.size;
+  const labels = labelsDigest(truth);
   mkdirSync(options.out, { recursive: true });
   const path = join(options.out, `${name}.json`);
-  const file = openResults(path, name, settings.space, target);
+  const file = openResults(path, name, settings.space, target, labels);
   file.settings = settings;
   const planned = experimentRuns(name, settings);
   const borrowed = Object.values(borrowRuns(file, options.out, planned)).reduce((a, b) => a + b, 0);
@@ -118,6 +122,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
       options: run.options,
       unlabeled: run.unlabeled,
       sample: run.sample,
+      labelsDigest: labels,
     };
     const result = await evaluateRun(spec, run.seed, (d) => {
       progress.set(key, d);
@@ -137,6 +142,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     await options.elsewhere(pending, {
       space: settings.space,
       target,
+      labels,
       onResult: record,
       onProgress: (run, d) => {
         progress.set(runKey(run), d);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { BadFileError, UserError } from "../errors.js";
 import { testData } from "../testing/fixtures.js";
 import { experimentRuns, runKey } from "./experiments.js";
-import { openResults, type ResultsFile, readResults, saveResults } from "./results-file.js";
+import { borrowRuns, openResults, type ResultsFile, readResults, saveResults } from "./results-file.js";
 
 const root = mkdtempSync(join(tmpdir(), "nas-assay-results-file-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -114,6 +114,46 @@ test("a save refuses to overwrite a file that meanwhile became another experimen
   saveResults(path, theirs);
   assert.throws(() => saveResults(path, ours), UserError);
   assert.equal(JSON.parse(readFileSync(path, "utf8")).experiment, "table1", "left as it was");
+});
+
+test("runs made on other labels (another --data) are refused, not mixed in, nor borrowed by another experiment", () => {
+  // a table1 resumed on the shipped data showed two methods from a shuffled copy beside one from the real labels
+  const out = join(root, "other-labels");
+  const path = join(out, "table1.json");
+  mkdirSync(out, { recursive: true });
+  const file = openResults(path, "table1", "nb201", "cifar10-valid/test", "aaaaaaaaaaaaaaaa");
+  const run = { method: "ssa" as const, labels: 100, seed: 0 };
+  file.runs[runKey(run)] = { run, result: { seed: 0 } as never };
+  saveResults(path, file);
+  assert.equal(readResults(path).labels, "aaaaaaaaaaaaaaaa");
+  assert.throws(
+    () => openResults(path, "table1", "nb201", "cifar10-valid/test", "bbbbbbbbbbbbbbbb"),
+    (e: Error) =>
+      e instanceof UserError &&
+      /table1\.json holds runs made on other labels of cifar10-valid\/test \(fingerprint aaaaaaaaaaaaaaaa; the data now gives bbbbbbbbbbbbbbbb.*choose another --out folder, or remove the file/.test(
+        e.message,
+      ),
+  );
+  assert.equal(
+    openResults(path, "table1", "nb201", "cifar10-valid/test", "aaaaaaaaaaaaaaaa").runs[runKey(run)].run.seed,
+    0,
+  );
+  const other = openResults(
+    join(out, "table4.json"),
+    "table4",
+    "nb201",
+    "cifar10-valid/test",
+    "bbbbbbbbbbbbbbbb",
+  );
+  assert.deepEqual(borrowRuns(other, out, [run]), {}, "not borrowed across labels");
+  const same = openResults(
+    join(out, "table4.json"),
+    "table4",
+    "nb201",
+    "cifar10-valid/test",
+    "aaaaaaaaaaaaaaaa",
+  );
+  assert.deepEqual(Object.values(borrowRuns(same, out, [run])), [1], "borrowed on the same labels");
 });
 
 test("a results file edited into another shape is refused, naming the field", () => {

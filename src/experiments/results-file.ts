@@ -38,15 +38,25 @@ export interface ResultsFile {
   wallSeconds: number;
   /** The settings of the last invocation (absent in files written before they were kept). */
   settings?: ExperimentSettings;
+  /**
+   * labelsDigest of the target's labels the runs were made on (absent in files written before it was
+   * kept): runs on other data are refused, never mixed into one table.
+   */
+  labels?: string;
   runs: Record<string, RunResult>;
 }
 
-/** The results so far at `path`, or an empty file; refuses one of another experiment, space or target. */
+/**
+ * The results so far at `path`, or an empty file; refuses (UserError) one of another experiment, space
+ * or target, or made on other labels (`labels`: labelsDigest of the target's labels; a file written
+ * before digests were kept takes this one).
+ */
 export function openResults(
   path: string,
   experiment: ExperimentName,
   space: string,
   target: string,
+  labels?: string,
 ): ResultsFile {
   const empty: ResultsFile = {
     format: RESULTS_FORMAT,
@@ -57,6 +67,7 @@ export function openResults(
     wallSeconds: 0,
     runs: {},
   };
+  if (labels !== undefined) empty.labels = labels;
   if (!existsSync(path)) return empty;
   const file = readResults(path);
   for (const [what, theirs, ours] of [
@@ -69,6 +80,12 @@ export function openResults(
         `${path} holds results of ${what} "${theirs}", not "${ours}": choose another --out folder to keep both`,
       );
   }
+  if (labels !== undefined && file.labels !== undefined && file.labels !== labels)
+    throw new UserError(
+      `${path} holds runs made on other labels of ${target} (fingerprint ${file.labels}; the data now gives ` +
+        `${labels}: another --data folder or edited benchmark files): choose another --out folder, or remove the file to run them again`,
+    );
+  file.labels ??= labels;
   return file;
 }
 
@@ -95,6 +112,8 @@ export function readResults(path: string): ResultsFile {
   if (typeof file.space !== "string") throw bad("space", "a space name");
   if (typeof file.target !== "string") throw bad("target", "a target name");
   if (typeof file.wallSeconds !== "number") throw bad("wallSeconds", "a number of seconds");
+  if (file.labels !== undefined && !(typeof file.labels === "string" && /^[0-9a-f]{16}$/.test(file.labels)))
+    throw bad("labels", "the labels' fingerprint, 16 hex digits");
   if (file.runs === null || typeof file.runs !== "object" || Array.isArray(file.runs))
     throw bad("runs", "an object of runs by key");
   for (const [key, entry] of Object.entries(file.runs)) {
@@ -152,7 +171,8 @@ export function borrowRuns(file: ResultsFile, folder: string, planned: RunSpec[]
     if (!existsSync(path)) continue;
     let theirs: ResultsFile;
     try {
-      theirs = openResults(path, other, file.space, file.target);
+      // runs made on other labels are not borrowed (openResults refuses them)
+      theirs = openResults(path, other, file.space, file.target, file.labels);
     } catch {
       continue;
     }
@@ -186,7 +206,7 @@ export function resultsOf(file: ResultsFile, planned: RunSpec[]): { run: RunSpec
 export function saveResults(path: string, file: ResultsFile, addedWallSeconds = 0): void {
   withFileLock(path, () => {
     if (existsSync(path)) {
-      const saved = openResults(path, file.experiment, file.space, file.target);
+      const saved = openResults(path, file.experiment, file.space, file.target, file.labels);
       for (const [key, run] of Object.entries(saved.runs)) file.runs[key] ??= run;
       file.wallSeconds = saved.wallSeconds + addedWallSeconds;
     } else {

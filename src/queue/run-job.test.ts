@@ -5,6 +5,7 @@ import { queueAddress } from "./address.js";
 import { BadJobError, parseRunJob, parseSeedResult, runJob, runJobId } from "./run-job.js";
 
 const TARGET = "cifar10-valid/test";
+const LABELS = "0123456789abcdef";
 
 test("a run's payload survives the trip through JSON, and its job id is its identity", () => {
   const run: RunSpec = {
@@ -15,39 +16,51 @@ test("a run's payload survives the trip through JSON, and its job id is its iden
     series: "sigma",
     x: 0.05,
   };
-  const job = runJob("nb201", TARGET, run);
+  const job = runJob("nb201", TARGET, LABELS, run);
   assert.deepEqual(
     Object.keys(job.run).sort(),
     ["labels", "method", "options", "seed"],
     "where it is drawn stays home",
   );
   assert.deepEqual(parseRunJob(JSON.parse(JSON.stringify(job))), job);
-  assert.equal(runJobId(job), runJobId(runJob("nb201", TARGET, { ...run, series: "other", x: 9 })));
+  assert.equal(runJobId(job), runJobId(runJob("nb201", TARGET, LABELS, { ...run, series: "other", x: 9 })));
   // an option at its default value is the same run (runKey), another seed or space is not
   assert.equal(
-    runJobId(runJob("nb201", TARGET, { method: "ssa", labels: 100, seed: 0, options: { lambda: 0.5 } })),
-    runJobId(runJob("nb201", TARGET, { method: "ssa", labels: 100, seed: 0 })),
+    runJobId(
+      runJob("nb201", TARGET, LABELS, { method: "ssa", labels: 100, seed: 0, options: { lambda: 0.5 } }),
+    ),
+    runJobId(runJob("nb201", TARGET, LABELS, { method: "ssa", labels: 100, seed: 0 })),
   );
   const ids = new Set(
     [
-      runJob("nb201", TARGET, { ...run, seed: 4 }),
-      runJob("nb101", TARGET, run),
-      runJob("nb201", "cifar100/test", run),
+      runJob("nb201", TARGET, LABELS, { ...run, seed: 4 }),
+      runJob("nb101", TARGET, LABELS, run),
+      runJob("nb201", "cifar100/test", LABELS, run),
+      // the same run on other labels (another --data) is another job: its result was not reused
+      runJob("nb201", TARGET, "fedcba9876543210", run),
       job,
     ].map(runJobId),
   );
-  assert.equal(ids.size, 4);
+  assert.equal(ids.size, 5);
   assert.match(runJobId(job), /^run-[0-9a-f]{32}$/);
 });
 
 test("payloads that are not nas-assay runs are refused, naming the field", () => {
-  const good = { version: 1, space: "nb201", target: TARGET, run: { method: "ssa", labels: 100, seed: 0 } };
+  const good = {
+    version: 2,
+    space: "nb201",
+    target: TARGET,
+    labelsDigest: LABELS,
+    run: { method: "ssa", labels: 100, seed: 0 },
+  };
   const refused: [unknown, RegExp][] = [
     ["rm -rf /", /job must be an object/],
     [null, /job must be an object/],
     [[good], /job must be an object/],
     [{ ...good, code: "process.exit(1)" }, /unknown field\(s\) code/],
-    [{ ...good, version: 2 }, /job\.version must be 1/],
+    [{ ...good, version: 1 }, /job\.version must be 2/],
+    [{ ...good, labelsDigest: undefined }, /job lacks labelsDigest/],
+    [{ ...good, labelsDigest: "../x" }, /job\.labelsDigest must be 16 hex digits/],
     [{ ...good, space: "../etc" }, /job\.space must be one of nb101, nb201/],
     [{ ...good, target: "../../x" }, /job\.target/],
     [{ ...good, target: undefined }, /job lacks target/],
@@ -79,7 +92,7 @@ test("payloads that are not nas-assay runs are refused, naming the field", () =>
 });
 
 test("a worker's result is checked before it lands in the results file", () => {
-  const job = runJob("nb201", TARGET, { method: "ssa", labels: 100, seed: 2, sample: 3 });
+  const job = runJob("nb201", TARGET, LABELS, { method: "ssa", labels: 100, seed: 2, sample: 3 });
   const result = {
     seed: 2,
     ktau: 0.5,

@@ -18,7 +18,7 @@ import { METHODS, type Method } from "../predictors/registry.js";
 import { SPACE_NAMES, type SpaceName } from "../spaces/registry.js";
 
 /** Version of the job payload; a worker refuses any other. */
-export const RUN_JOB_VERSION = 1;
+export const RUN_JOB_VERSION = 2;
 
 /** The fields of a run that determine its numbers (a `RunSpec` less where it is drawn). */
 export type QueuedRun = Pick<RunSpec, "method" | "labels" | "seed" | "options" | "unlabeled" | "sample">;
@@ -29,6 +29,11 @@ export interface RunJob {
   space: SpaceName;
   /** The benchmark's label the run predicts (e.g. "test_accuracy"). */
   target: string;
+  /**
+   * labelsDigest of that label's values where the sweep was planned: a worker whose data differs
+   * refuses the job, and results on other data never share a job (the digest is part of its id).
+   */
+  labelsDigest: string;
   run: QueuedRun;
 }
 
@@ -38,12 +43,12 @@ export class BadJobError extends UserError {
 }
 
 /** The payload of one run. */
-export function runJob(space: SpaceName, target: string, run: RunSpec): RunJob {
+export function runJob(space: SpaceName, target: string, labelsDigest: string, run: RunSpec): RunJob {
   const queued: QueuedRun = { method: run.method, labels: run.labels, seed: run.seed };
   if (run.options && Object.keys(run.options).length > 0) queued.options = run.options;
   if (run.unlabeled !== undefined) queued.unlabeled = run.unlabeled;
   if (run.sample !== undefined) queued.sample = run.sample;
-  return { version: RUN_JOB_VERSION, space, target, run: queued };
+  return { version: RUN_JOB_VERSION, space, target, labelsDigest, run: queued };
 }
 
 /**
@@ -52,7 +57,7 @@ export function runJob(space: SpaceName, target: string, run: RunSpec): RunJob {
  */
 export function runJobId(job: RunJob): string {
   const digest = createHash("sha256")
-    .update(JSON.stringify([job.space, job.target, runKey(job.run)]))
+    .update(JSON.stringify([job.space, job.target, job.labelsDigest, runKey(job.run)]))
     .digest("hex");
   return `run-${digest.slice(0, 32)}`;
 }
@@ -130,8 +135,8 @@ export function parseRunJob(data: unknown): RunJob {
   const job = fields(
     data,
     "job",
-    ["version", "space", "target", "run"],
-    ["version", "space", "target", "run"],
+    ["version", "space", "target", "labelsDigest", "run"],
+    ["version", "space", "target", "labelsDigest", "run"],
   );
   if (job.version !== RUN_JOB_VERSION)
     throw new BadJobError(`job.version must be ${RUN_JOB_VERSION}, got ${describe(job.version)}`);
@@ -146,6 +151,8 @@ export function parseRunJob(data: unknown): RunJob {
     throw new BadJobError(
       `job.target must be a label name such as "cifar10-valid/test", got ${describe(job.target)}`,
     );
+  if (typeof job.labelsDigest !== "string" || !/^[0-9a-f]{16}$/.test(job.labelsDigest))
+    throw new BadJobError(`job.labelsDigest must be 16 hex digits, got ${describe(job.labelsDigest)}`);
   const run = fields(
     job.run,
     "job.run",
@@ -162,7 +169,13 @@ export function parseRunJob(data: unknown): RunJob {
   if (run.options !== undefined) queued.options = options(run.options, "job.run.options");
   if (run.unlabeled !== undefined) queued.unlabeled = integer(run.unlabeled, "job.run.unlabeled", 0);
   if (run.sample !== undefined) queued.sample = integer(run.sample, "job.run.sample", 0);
-  return { version: RUN_JOB_VERSION, space: job.space as SpaceName, target: job.target, run: queued };
+  return {
+    version: RUN_JOB_VERSION,
+    space: job.space as SpaceName,
+    target: job.target,
+    labelsDigest: job.labelsDigest,
+    run: queued,
+  };
 }
 
 /** What `evaluateSeed` runs for a job, on this machine's data. */
@@ -178,6 +191,7 @@ export function evaluationOf(job: RunJob, data: DataDir): { spec: EvaluationSpec
       options: run.options,
       unlabeled: run.unlabeled,
       sample: run.sample,
+      labelsDigest: job.labelsDigest,
     },
     seed: run.seed,
   };

@@ -47,7 +47,7 @@ export function onQueue(options: SweepOptions): RunsElsewhere {
     try {
       await reachable(queue, options.queue);
       const enqueued = runs.map((run): Enqueued => {
-        const job = runJob(context.space, context.target, run);
+        const job = runJob(context.space, context.target, context.labels, run);
         return { run, job, id: runJobId(job) };
       });
       for (const item of enqueued) await enqueue(queue, item, options);

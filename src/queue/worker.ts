@@ -23,6 +23,11 @@ import { describeRun, evaluationOf, parseRunJob, type RunJob } from "./run-job.j
 export const DEFAULT_LOCK_SECONDS = 30;
 /** Seconds between two checks for jobs whose lock has expired (BullMQ's stalledInterval). */
 export const DEFAULT_STALLED_SECONDS = 30;
+/**
+ * The longest lock or stalled-job interval: Node's timers take at most 2^31 - 1 ms; a longer one fired
+ * every millisecond (an idle worker sent 1,400 Redis commands and 900 warnings a second).
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** What a worker tells as it goes (one line each on the command line). */
 export type WorkerEvent =
@@ -71,8 +76,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     ["--lock-seconds", lockSeconds],
     ["--stalled-seconds", stalledSeconds],
   ] as const)
-    if (!(Number.isFinite(value) && value >= 0.5))
-      throw new UserError(`${flag} must be a number of seconds ≥ 0.5, got ${value}`);
+    if (!(Number.isFinite(value) && value >= 0.5 && value <= MAX_TIMER_SECONDS))
+      throw new UserError(
+        `${flag} must be a number of seconds in 0.5..${MAX_TIMER_SECONDS.toLocaleString("en-US")} (about 24 days), got ${value}`,
+      );
   const emit = options.onEvent ?? (() => {});
   const evaluateRun = options.evaluateRun ?? evaluateSeedInWorker;
   const name = `${hostname()}:${process.pid}`;

@@ -14,8 +14,9 @@ import { Rng } from "../random.js";
 import { REPO_ROOT } from "../testing/fixtures.js";
 import { freePort, startPostgres, type TestServer } from "../testing/servers.js";
 import { TINY_SPEC, tinyAccuracy, tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
-import { POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./postgres-store.js";
+import { explain, POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./postgres-store.js";
 import { Study } from "./study.js";
+import { parseStudyUrl } from "./study-url.js";
 
 const CLI = join(REPO_ROOT, "dist", "src", "cli", "main.js");
 const SETTINGS = Study.settings({ spec: TINY_SPEC, target: "val_acc" });
@@ -145,6 +146,20 @@ test("a password in the URL is never printed: wrong port, no study, bad URL (lib
     /pending in postgresql:\/\/postgres@127\.0\.0\.1:\d+\/nas_assay\?study=shown until told/,
   );
   assert.ok(!`${made.stdout}${asked.stdout}`.includes(secret));
+});
+
+test("a server that accepts the connection and never answers cannot be reached: nothing was written to roll back", () => {
+  // node-postgres' words after connectionTimeoutMillis (15 s, too long to wait for here; seen with a
+  // silent TCP listener); it read as a lost connection whose writes were rolled back
+  const url = parseStudyUrl("postgresql://ann:s3cret@127.0.0.1:5/nas?study=m8");
+  const e = explain(new Error("Connection terminated due to connection timeout"), url);
+  assert.ok(e instanceof UserError);
+  assert.equal(
+    e.message,
+    "cannot reach the PostgreSQL server of postgresql://ann@127.0.0.1:5/nas?study=m8: Connection terminated due to connection timeout",
+  );
+  const lost = explain(Object.assign(new Error("Connection terminated unexpectedly"), { code: "" }), url);
+  assert.match((lost as Error).message, /^lost the connection to the PostgreSQL server of .*rolled back/);
 });
 
 test("PGPASSWORD and a password file give the password a URL without one leaves out", async (t) => {

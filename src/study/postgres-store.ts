@@ -123,16 +123,20 @@ const NETWORK = new Set([
  * server or the user caused (unreachable, a refused password, no such database, no permission, a
  * server shutting down); anything else (a bug of ours) as it is.
  */
-function explain(e: unknown, url: StudyUrl): unknown {
+export function explain(e: unknown, url: StudyUrl): unknown {
   if (e instanceof UserError) return e;
   const error = e as Error & { code?: string };
   const code = error.code ?? "";
   const message = error.message ?? String(e);
   // 57P01/57P02: the server ended the session (an administrator, a shutdown, a crash)
+  // "Connection terminated due to connection timeout": no session was ever made (a server that
+  // accepts the TCP connection and never answers), so nothing was written to roll back
+  const neverConnected = /due to connection timeout/i.test(message);
   const lost =
-    ["EPIPE", "ECONNRESET", "57P01", "57P02"].includes(code) ||
-    /Connection terminated|not queryable/i.test(message);
-  if (lost || NETWORK.has(code) || /timeout (expired|exceeded)/i.test(message))
+    !neverConnected &&
+    (["EPIPE", "ECONNRESET", "57P01", "57P02"].includes(code) ||
+      /Connection terminated|not queryable/i.test(message));
+  if (lost || neverConnected || NETWORK.has(code) || /timeout (expired|exceeded)/i.test(message))
     return new UserError(
       lost
         ? `lost the connection to the PostgreSQL server of ${url.location} (${message}): what this command ` +

@@ -33,6 +33,12 @@ test("a bad study URL is refused in one line that never shows the password", () 
       /^postgresql:\/\/ann@db\.lab:99999\/nas\?study=a: not a valid URL/,
     ],
     [`postgresql://h/db?study=${"x".repeat(201)}`, /study name is longer than 200 characters/],
+    // the server's "invalid byte sequence" came out as an internal error with a stack trace
+    [
+      "postgresql://ann:s3cret@db.lab/nas?study=a%00b",
+      /: the study name holds a NUL character \(%00\), which PostgreSQL/,
+    ],
+    ["postgresql://ann:s3cret@db.lab/n%00s?study=a", /: the database name holds a NUL character/],
     // node-postgres drops what it does not read: a misspelt sslmode would connect without SSL
     [
       "postgresql://ann:s3cret@db.lab/nas?study=a&sslmod=require",

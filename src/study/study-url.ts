@@ -198,6 +198,24 @@ export function parseStudyUrl(text: string): StudyUrl {
     );
   checkParameterValues(url, shown);
   const name = names[0];
+  // PostgreSQL text cannot hold a NUL character: the server refused "a%00b" with an internal error
+  const decoded = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  for (const [what, text] of [
+    ["the study name", name],
+    ["the user name", decoded(url.username)],
+    ["the database name", decoded(url.pathname)],
+    ...[...url.searchParams].filter(([key]) => key !== "study").map(([key, value]) => [`the ${key}`, value]),
+  ])
+    if (text.includes("\0"))
+      throw new UserError(
+        `${shown}: ${what} holds a NUL character (%00), which PostgreSQL cannot store or read`,
+      );
   if (name.length > MAX_NAME)
     throw new UserError(`${shown}: the study name is longer than ${MAX_NAME} characters`);
   const connection = new URL(url.toString());
