@@ -13,6 +13,18 @@ import { borrowRuns, openResults, type ResultsFile, readResults, saveResults } f
 const root = mkdtempSync(join(tmpdir(), "nas-assay-results-file-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 const here = dirname(fileURLToPath(import.meta.url));
+/** A seed's result as evaluateSeed writes it (NaN as null in JSON). */
+const RESULT = {
+  seed: 0,
+  ktau: 0.5,
+  spearman: 0.6,
+  pearson: 0.7,
+  mse: 0.001,
+  precisionAt100: null as unknown as number,
+  predictedBestTruth: 0.93,
+  fitSeconds: 1.5,
+  predictSeconds: 0.2,
+};
 const moduleUrl = (path: string) => pathToFileURL(join(here, path)).href;
 
 /** Runs `script` (an ES module) in a child process with `args`; resolves with its exit code and stderr. */
@@ -51,6 +63,7 @@ test("two processes saving the same results file at once keep every run of both"
     script,
     `${BARRIER}
 import { mkdirSync } from "node:fs";
+import { runKey } from ${JSON.stringify(moduleUrl("experiments.js"))};
 import { openResults, saveResults } from ${JSON.stringify(moduleUrl("results-file.js"))};
 const [path, seed, count] = process.argv.slice(2);
 mkdirSync(${JSON.stringify(out)}, { recursive: true });
@@ -58,7 +71,7 @@ const file = openResults(path, "table4", "nb201", "cifar10-valid/test");
 await barrier(${JSON.stringify(out)}, seed, ["0", "1"]);
 for (let k = 0; k < Number(count); k++) {
   const run = { method: "ssa", labels: 100 + k, seed: Number(seed) };
-  file.runs[JSON.stringify(run)] = { run, result: { seed: Number(seed), ktau: k / 100 } };
+  file.runs[runKey(run)] = { run, result: { ...${JSON.stringify(RESULT)}, seed: Number(seed), ktau: k / 100 } };
   saveResults(path, file, 0.5);
 }
 `,
@@ -123,7 +136,7 @@ test("runs made on other labels (another --data) are refused, not mixed in, nor 
   mkdirSync(out, { recursive: true });
   const file = openResults(path, "table1", "nb201", "cifar10-valid/test", "aaaaaaaaaaaaaaaa");
   const run = { method: "ssa" as const, labels: 100, seed: 0 };
-  file.runs[runKey(run)] = { run, result: { seed: 0 } as never };
+  file.runs[runKey(run)] = { run, result: { ...RESULT, seed: 0 } };
   saveResults(path, file);
   assert.equal(readResults(path).labels, "aaaaaaaaaaaaaaaa");
   assert.throws(
@@ -159,7 +172,8 @@ test("runs made on other labels (another --data) are refused, not mixed in, nor 
 test("a results file edited into another shape is refused, naming the field", () => {
   const path = join(root, "edited.json");
   const good = openResults(path, "table4", "nb201", "cifar10-valid/test");
-  good.runs.a = { run: { method: "ssa", labels: 100, seed: 0 }, result: { seed: 0 } as never };
+  const run = { method: "ssa" as const, labels: 100, seed: 0 };
+  good.runs[runKey(run)] = { run, result: { ...RESULT, seed: 0 } };
   const cases: [Record<string, unknown>, RegExp][] = [
     [{ runs: null }, /field "runs" is null; expected an object of runs by key/],
     [{ runs: [] }, /field "runs" is \[\]; expected an object of runs by key/],
@@ -170,7 +184,28 @@ test("a results file edited into another shape is refused, naming the field", ()
     [{ runs: { a: 5 } }, /malformed run under a/],
     [{ experiment: "table9" }, /field "experiment" is "table9"; expected one of table1, /],
     [{ wallSeconds: "3" }, /field "wallSeconds" is "3"; expected a number/],
+    // scores edited by hand showed in the tables as 0.9000 (a string) and 5.0000; a run moved under
+    // another run's key counted for that run
+    ...(
+      [
+        [{ ktau: "0.9" }, /ktau must be a number in -1\.\.1 \(null for NaN\), got "0\.9"/],
+        [{ ktau: 5 }, /ktau must be a number in -1\.\.1 \(null for NaN\), got 5/],
+        [{ mse: -1 }, /mse must be a number ≥ 0 \(null for NaN\), got -1/],
+        [{ seed: 7 }, /it is for seed 7, not 0/],
+        [{ extra: 1 }, /it has unknown field\(s\) extra/],
+      ] as [Record<string, unknown>, RegExp][]
+    ).map(([change, message]): [Record<string, unknown>, RegExp] => [
+      { runs: { [runKey(run)]: { run, result: { ...RESULT, ...change } } } },
+      message,
+    ]),
+    [
+      { runs: { [runKey({ ...run, seed: 1 })]: { run, result: RESULT } } },
+      /field "runs" holds the run .* under the key .*"seed":1|field "runs" holds the run .* under the key .*,1,/,
+    ],
   ];
+  // the file before any edit reads back
+  writeFileSync(path, JSON.stringify(good));
+  assert.equal(Object.keys(readResults(path).runs).length, 1);
   for (const [edit, message] of cases) {
     writeFileSync(path, JSON.stringify({ ...good, ...edit }));
     assert.throws(

@@ -10,6 +10,7 @@ import { writeFileAtomic } from "../data/atomic-file.js";
 import { withFileLock } from "../data/file-lock.js";
 import { BadFileError, UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
+import { checkedSeedResult } from "../eval/seed-result.js";
 import type { SpaceName } from "../spaces/registry.js";
 import {
   EXPERIMENTS,
@@ -126,6 +127,15 @@ export function readResults(path: string): ResultsFile {
       typeof entry.result !== "object"
     )
       throw new BadFileError(path, `field "runs" holds a malformed run under ${key}`);
+    // a run moved under another run's key, or a score edited by hand, would land in a table unseen
+    if (runKey(run) !== key)
+      throw new BadFileError(path, `field "runs" holds the run ${runKey(run)} under the key ${key}`);
+    checkedSeedResult(
+      entry.result,
+      run.seed,
+      run.sample ?? 0,
+      (problem) => new BadFileError(path, `the result of the run ${key}: ${problem}`),
+    );
   }
   return file;
 }

@@ -106,6 +106,19 @@ test("a worker's result is checked before it lands in the results file", () => {
     sample: { predicted: [1, 2, 3], actual: [3, 2, 1] },
   };
   assert.deepEqual(parseSeedResult(result, job), result);
+  // a run whose predictions were constant (its correlations NaN, with the reason) was refused as an unknown field
+  const constant = {
+    ...result,
+    ktau: null,
+    spearman: null,
+    pearson: null,
+    undefinedCorrelation: "the predictions are constant",
+  };
+  assert.deepEqual(parseSeedResult(constant, job), constant);
+  assert.throws(
+    () => parseSeedResult({ ...result, pearson: 1.5 }, job),
+    /pearson must be a number in -1\.\.1/,
+  );
   assert.throws(() => parseSeedResult({ ...result, seed: 1 }, job), /for seed 1, not 2/);
   assert.throws(() => parseSeedResult({ ...result, ktau: "high" }, job), /ktau must be a number/);
   assert.throws(() => parseSeedResult({ ...result, extra: 1 }, job), /unknown field\(s\) extra/);

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import type { EvaluationSpec, SeedResult } from "../eval/evaluate.js";
+import { checkedSeedResult } from "../eval/seed-result.js";
 import { type RunSpec, runKey } from "../experiments/experiments.js";
 import {
   type AssessorOptions,
@@ -197,17 +198,6 @@ export function evaluationOf(job: RunJob, data: DataDir): { spec: EvaluationSpec
   };
 }
 
-const SCORES = [
-  "ktau",
-  "spearman",
-  "pearson",
-  "mse",
-  "precisionAt100",
-  "predictedBestTruth",
-  "fitSeconds",
-  "predictSeconds",
-] as const;
-
 /**
  * Checks a result taken off the queue (a worker's return value) for the run of `job`. A score may be
  * null: JSON, here as in the results file, writes NaN (e.g. a correlation of constant predictions) so.
@@ -215,30 +205,10 @@ const SCORES = [
  */
 export function parseSeedResult(value: unknown, job: RunJob): SeedResult {
   const where = `the result of ${describeRun(job)}`;
-  const result = fields(value, where, ["seed", ...SCORES, "sample"], ["seed", ...SCORES]);
-  if (result.seed !== job.run.seed)
-    throw new BadJobError(`${where} is for seed ${describe(result.seed)}, not ${job.run.seed}`);
-  for (const name of SCORES) {
-    const v = result[name];
-    if (v !== null && typeof v !== "number")
-      throw new BadJobError(`${where}: ${name} must be a number, got ${describe(v)}`);
-  }
-  if (result.sample !== undefined) {
-    const sample = fields(
-      result.sample,
-      `${where}: sample`,
-      ["predicted", "actual"],
-      ["predicted", "actual"],
-    );
-    for (const k of ["predicted", "actual"] as const) {
-      const list = sample[k];
-      if (
-        !Array.isArray(list) ||
-        list.length > (job.run.sample ?? 0) ||
-        list.some((x) => x !== null && typeof x !== "number")
-      )
-        throw new BadJobError(`${where}: sample.${k} must be at most ${job.run.sample ?? 0} numbers`);
-    }
-  }
-  return result as unknown as SeedResult;
+  return checkedSeedResult(
+    value,
+    job.run.seed,
+    job.run.sample ?? 0,
+    (problem) => new BadJobError(`${where}: ${problem}`),
+  );
 }

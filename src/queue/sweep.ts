@@ -26,6 +26,8 @@ export interface SweepOptions {
 
 /** Finished jobs are kept this long (s), so that a sweep stopped while waiting gathers them later. */
 const KEEP_SECONDS = 30 * 24 * 3600;
+/** How long the queue may not answer before the sweep says so (ms). */
+const SILENCE_MS = 15_000;
 
 interface Enqueued {
   run: RunSpec;
@@ -98,34 +100,58 @@ async function gather(
   const failures: { item: Enqueued; reason: string }[] = [];
   const pollMs = options.pollMs ?? 1000;
   const { Job } = await import("bullmq");
-  while (waiting.size > 0) {
-    for (const [id, item] of waiting) {
-      // the state first: a job read after its state says finished holds all its outcome
-      const state = await queue.getJobState(id);
-      const job = await Job.fromId(queue, id);
-      if (!job || state === "unknown") {
-        // removed by hand (e.g. queue obliterated) while we waited: put it back
-        await enqueue(queue, item, options);
-        continue;
-      }
-      if (state === "completed") {
-        let result: SeedResult;
-        try {
-          result = parseSeedResult(job.returnvalue, item.job);
-        } catch (e) {
-          if (!(e instanceof BadJobError)) throw e;
-          failures.push({ item, reason: e.message });
-          waiting.delete(id);
+  // Redis gone mid-sweep: BullMQ's calls wait for it to come back, and the sweep waited without a word
+  let answeredAt = performance.now();
+  let silent = false;
+  const watchdog = setInterval(() => {
+    if (silent || performance.now() - answeredAt < SILENCE_MS) return;
+    silent = true;
+    options.onNote?.(
+      `the queue at ${options.queue.shown} has not answered for ${Math.round(SILENCE_MS / 1000)} s: waiting for it ` +
+        "(the runs finished so far are saved; Ctrl-C stops, and the same command resumes)",
+    );
+  }, 1000);
+  try {
+    return await poll();
+  } finally {
+    clearInterval(watchdog);
+  }
+
+  async function poll(): Promise<{ item: Enqueued; reason: string }[]> {
+    while (waiting.size > 0) {
+      for (const [id, item] of waiting) {
+        // the state first: a job read after its state says finished holds all its outcome
+        const state = await queue.getJobState(id);
+        const job = await Job.fromId(queue, id);
+        if (!job || state === "unknown") {
+          // removed by hand (e.g. queue obliterated) while we waited: put it back
+          await enqueue(queue, item, options);
           continue;
         }
-        waiting.delete(id);
-        context.onResult(item.run, result);
-      } else if (state === "failed") {
-        waiting.delete(id);
-        failures.push({ item, reason: `${job.failedReason} (after ${job.attemptsMade} attempt(s))` });
-      } else if (typeof job.progress === "number") context.onProgress(item.run, job.progress);
+        if (state === "completed") {
+          let result: SeedResult;
+          try {
+            result = parseSeedResult(job.returnvalue, item.job);
+          } catch (e) {
+            if (!(e instanceof BadJobError)) throw e;
+            failures.push({ item, reason: e.message });
+            waiting.delete(id);
+            continue;
+          }
+          waiting.delete(id);
+          context.onResult(item.run, result);
+        } else if (state === "failed") {
+          waiting.delete(id);
+          failures.push({ item, reason: `${job.failedReason} (after ${job.attemptsMade} attempt(s))` });
+        } else if (typeof job.progress === "number") context.onProgress(item.run, job.progress);
+      }
+      answeredAt = performance.now();
+      if (silent) {
+        silent = false;
+        options.onNote?.(`the queue at ${options.queue.shown} answers again`);
+      }
+      if (waiting.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
-    if (waiting.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    return failures;
   }
-  return failures;
 }

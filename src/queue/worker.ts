@@ -28,6 +28,8 @@ export const DEFAULT_STALLED_SECONDS = 30;
  * every millisecond (an idle worker sent 1,400 Redis commands and 900 warnings a second).
  */
 export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+/** The same queue error is reported at most once in this long (ms). */
+const ERROR_REPEAT_MS = 60_000;
 
 /** What a worker tells as it goes (one line each on the command line). */
 export type WorkerEvent =
@@ -160,7 +162,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     await worker.close(true).catch(() => {});
     throw e;
   }
-  worker.on("error", (error) => emit({ event: "error", reason: error.message }));
+  // while Redis is down BullMQ reports the same refused connection every second: say it once a minute
+  let lastError = { reason: "", at: Number.NEGATIVE_INFINITY };
+  worker.on("error", (error) => {
+    const now = performance.now();
+    if (error.message === lastError.reason && now - lastError.at < ERROR_REPEAT_MS) return;
+    lastError = { reason: error.message, at: now };
+    emit({ event: "error", reason: error.message });
+  });
   emit({ event: "ready", queue: options.queue.shown, concurrency, worker: name });
   return {
     name,
