@@ -120,6 +120,12 @@ test("study create --import, ask, tell (one and a file), study show --json/--htm
   assert.ok((page.match(/<svg/g) ?? []).length >= 2, "two plots");
   const text = run(["study", "show", "--study", db]);
   assert.match(text.out, /21 done, 3 pending, 1 failed/);
+  // a row twice in one file is named so, not "already told" (the study had never seen it)
+  const [, header, row] = tinyResults(archs.slice(20, 21)).match(/^(.*\n)(.*\n)$/) ?? [];
+  writeFileSync(join(dir, "twice.csv"), header + row + row);
+  const twice = run(["tell", "--study", db, "--file", join(dir, "twice.csv")]);
+  assert.equal(twice.code, 0, twice.err);
+  assert.match(twice.out, /^told 1 result to .* \(1 repeated in the file, ignored\)\n$/);
 });
 
 test("study commands: bad input gives one line naming what was wrong", () => {
@@ -213,6 +219,14 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     },
   );
   assert.match(run(["study", "show", "--study", db]).out, /1 done/);
+  // failed, then a value under --replace: listed too (it was left out of `replaced`)
+  const retried = JSON.stringify(tinySpace().jsonOf([2, 1, 0, 0, 1]));
+  assert.equal(run(["tell", "--study", db, "--arch", retried, "--failed"]).code, 0);
+  assert.deepEqual(
+    JSON.parse(run(["tell", "--study", db, "--arch", retried, "--value", "0.6", "--replace", "--json"]).out)
+      .replaced,
+    [{ source: `--arch ${retried}`, was: "failed", now: 0.6 }],
+  );
   const other = JSON.stringify(tinySpace().jsonOf([1, 1, 2, 0, 1]));
   fails(
     ["tell", "--study", db, "--arch", other, "--value", "93.1"],

@@ -77,7 +77,7 @@ export function tellCommand(): Command {
           print(options, told, () =>
             [
               `told ${told.written} result${told.written === 1 ? "" : "s"} to ${study.store.location}` +
-                (told.skipped ? ` (${told.skipped} already told with the same value, ignored)` : ""),
+                skippedNote(told.skipped, told.repeated ?? 0),
               ...(told.replaced ?? []).map((r) => `replaced ${r.source}: was ${r.was}, now ${r.now}`),
             ].join("\n"),
           );
@@ -86,4 +86,13 @@ export function tellCommand(): Command {
         }
       },
     );
+}
+
+/** " (2 already told with the same value, 1 repeated in the file, ignored)", or "" when none was skipped. */
+function skippedNote(skipped: number, repeated: number): string {
+  const parts = [
+    ...(skipped > repeated ? [`${skipped - repeated} already told with the same value`] : []),
+    ...(repeated > 0 ? [`${repeated} repeated in the file`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join(", ")}, ignored)` : "";
 }

@@ -10,6 +10,9 @@ test("a header of distinct columns is the record keys; unnamed trailing columns 
   assert.deepEqual(read("a,b,c\n1,2,3\n"), [{ a: "1", b: "2", c: "3" }]);
   assert.deepEqual(read("a,b,,\n1,2,,\n"), [{ a: "1", b: "2", "": "" }]);
   assert.throws(() => read("a,b,a\n1,2,3\n"), /line 1 names column "a" twice/);
+  // a quoted header name is trimmed like the cells (it kept its spaces: no column "val_acc")
+  assert.deepEqual(read('a," val_acc "\n1," 0.5"\n'), [{ a: "1", val_acc: " 0.5" }]);
+  assert.throws(() => read('a," a"\n1,2\n'), /line 1 names column "a" twice/);
 });
 
 test("a file separated by tabs or semicolons is named so at its header (it said 'Invalid Record Length: columns length is 1, got 3')", () => {

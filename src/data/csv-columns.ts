@@ -24,7 +24,9 @@ export function distinctColumns(
   check?: (header: string[]) => void,
 ): (header: string[]) => string[] {
   return (raw) => {
-    const header = raw.map(columnName);
+    // cells are read trimmed (csv-parse's trim leaves a quoted cell's spaces): a header " val_acc",
+    // quoted, named no column anyone could ask for, while a quoted " 0.5" below it read as 0.5
+    const header = raw.map((name) => columnName(name.trim()));
     // a spreadsheet's export in another locale (semicolons) or a tab-separated file: one column named by
     // the whole header line, and a record-length error at the first row that holds a comma
     if (header.length === 1) {

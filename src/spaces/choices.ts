@@ -17,6 +17,14 @@ export type ChoicesArch = readonly number[];
 
 /** Below this many members per asked architecture, `sample` draws ranks without replacement. */
 const DENSE_SAMPLE_FACTOR = 4n;
+/**
+ * A space of at most this many members is always sampled by rank without replacement, whatever the
+ * number asked: the first k architectures drawn are then the same for any n ≥ k (a `simulate` of budget
+ * 5 asks the first 5 of budget 10; with the choice made by n against the size, a 64-member space was
+ * sampled one way for 5 and the other for 10). Larger spaces keep redrawing repeats (macro8, 1,953,125
+ * members, draws as its studies always did).
+ */
+const DENSE_SAMPLE_MAX = 1_000_000n;
 
 export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
   readonly name: string;
@@ -134,11 +142,12 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
 
   /**
    * `n` distinct architectures, uniform over the space: each decision's option drawn uniformly,
-   * repeats redrawn; a space under 4n members is sampled by rank without replacement instead.
+   * repeats redrawn; a space of at most a million members, or under 4n, is sampled by rank without
+   * replacement instead (a partial Fisher-Yates: its first k draws do not depend on n).
    */
   sample(rng: Rng, n: number): ChoicesArch[] {
     const want = this.count < BigInt(n) ? Number(this.count) : n;
-    if (this.count <= BigInt(n) * DENSE_SAMPLE_FACTOR) {
+    if (this.count <= DENSE_SAMPLE_MAX || this.count <= BigInt(n) * DENSE_SAMPLE_FACTOR) {
       return Array.from(sampleDistinct(rng, Number(this.count), want), (rank) => this.fromRank(rank));
     }
     const seen = new Set<string>();

@@ -173,7 +173,7 @@ export async function simulateSeed(
   const { random, evolution } = await baselineCurves(table, sign, seed, budget);
 
   const settings = Study.settings({
-    spec: { name: table.space.name },
+    spec: table.space.spec,
     target: spec.target,
     direction: spec.minimize ? "minimize" : "maximize",
     // the table's values were checked whole when it was read (checkTableValues); told here in the order

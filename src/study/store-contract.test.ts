@@ -254,9 +254,12 @@ test("both stores: replace corrects a told result in place (same trial, counts k
       {
         written: 2,
         skipped: 1,
-        replaced: [{ source: "fixed.csv line 2", was: 0.39, now: 0.93 }],
+        replaced: [
+          { source: "fixed.csv line 2", was: 0.39, now: 0.93 },
+          { source: "fixed.csv line 4", was: "failed", now: 0.8 },
+        ],
       },
-      `${kind}: a value over failed is a retry (not a correction); the same value is skipped`,
+      `${kind}: every change is listed under replace (a value over failed too); the same value is skipped`,
     );
     assert.deepEqual(await study.tell(b, { failed: true }, { replace: true }), {
       written: 1,

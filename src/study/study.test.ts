@@ -419,8 +419,8 @@ test("one call telling an architecture twice with different results names both i
       { arch: a, outcome: { value: 0.9 } },
       { arch: a, outcome: { value: 0.9 } },
     ]),
-    { written: 1, skipped: 1 },
-    "the same result twice is told once",
+    { written: 1, skipped: 1, repeated: 1 },
+    "the same result twice is told once (the skipped one counted as repeated in the call)",
   );
 });
 

@@ -59,10 +59,15 @@ export interface Replacement {
   now: number | "failed";
 }
 
-/** What `tell` did: results written, results skipped (told again the same), and with `replace` what changed. */
+/**
+ * What `tell` did: results written, results skipped (told again the same: before, or earlier in the same
+ * call), `repeated` how many of those skipped repeat an item of this very call (a row twice in a
+ * file), and with `replace` what changed.
+ */
 export interface TellResult {
   written: number;
   skipped: number;
+  repeated?: number;
   replaced?: Replacement[];
 }
 
@@ -313,6 +318,7 @@ export class Study<A> {
     });
     const sources = new Map<string, string>();
     const firstOutcome = new Map<string, { source: string; outcome: Outcome }>();
+    let repeated = 0;
     const results: TrialResult[] = items.map((item) => {
       let json: unknown;
       let key: string;
@@ -349,6 +355,7 @@ export class Study<A> {
             "per architecture: tell the mean of repeated runs once",
         );
       if (!earlier) firstOutcome.set(key, { source, outcome: item.outcome });
+      else if (!retried) repeated++;
       sources.set(key, source);
       return { key, arch: json, outcome: item.outcome };
     });
@@ -407,7 +414,8 @@ export class Study<A> {
       ),
       { replacing: options.replace === true },
     );
-    return options.replace ? { ...told, replaced: [...replaced.values()] } : told;
+    const result: TellResult = repeated > 0 ? { ...told, repeated } : told;
+    return options.replace ? { ...result, replaced: [...replaced.values()] } : result;
   }
 
   /**

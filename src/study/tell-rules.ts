@@ -334,7 +334,13 @@ function duplicateVerdict(
 ): "write" | "skip" {
   if (!existing || existing.state === "pending") return "write";
   const failed = "failed" in result.outcome;
-  if (existing.state === "failed") return failed ? "skip" : "write"; // a retry that worked
+  if (existing.state === "failed") {
+    if (failed) return "skip";
+    // a retry that worked: allowed without replace; with it, listed like any other change (the docs
+    // promise every change under --replace; failed → 0.6 was left out)
+    replace?.(result, existing);
+    return "write";
+  }
   if (!failed && existing.value === (result.outcome as { value: number }).value) return "skip";
   if (replace) {
     replace(result, existing);
