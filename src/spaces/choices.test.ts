@@ -114,6 +114,29 @@ test("sample: distinct, all of a small space when asked for more; mutate and cro
   assert.throws(() => one.mutate(rng, [0]), /one has a single architecture/);
 });
 
+test("sample: the first k drawn do not depend on how many are asked (simulate's budget 5 asks the first 5 of 10)", () => {
+  // a 64-member space was sampled by rank for 10 and by redrawing repeats for 5: two different starts
+  const c64 = new ChoicesSpace(
+    parseSpec({
+      name: "c64",
+      kind: "choices",
+      decisions: [
+        { name: "a", options: [1, 2, 3, 4] },
+        { name: "b", options: ["x", "y", "z", "w"] },
+        { name: "c", options: [-5, 0, 5, 1000000] },
+      ],
+    }) as never,
+  );
+  for (const seed of [0, 1, 2]) {
+    const ten = c64.sample(new Rng(seed), 10).map((a) => c64.key(a));
+    for (const k of [1, 2, 3, 5])
+      assert.deepEqual(
+        c64.sample(new Rng(seed), k).map((a) => c64.key(a)),
+        ten.slice(0, k),
+        `seed ${seed}, ${k}`,
+      );
+  }
+});
 test("ordinal options spanning more than the largest double encode in [0, 1], not NaN", () => {
   const space = new ChoicesSpace(
     parseSpec({
