@@ -5,6 +5,7 @@ import { hasNb101Labels, loadNb101Labels } from "../spaces/nb101/labels.js";
 import { loadNb201Accuracies, NB201_DATASETS } from "../spaces/nb201/labels.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { spaceName } from "../spaces/registry.js";
+import { parseCell } from "../spaces/vertex-cell/cell.js";
 import { globals, loadNb101, note, print } from "./context.js";
 import { integerFlag } from "./flag-values.js";
 import { spaceOption } from "./options.js";
@@ -61,7 +62,8 @@ export function cellCommand(): Command {
         id = space.idOfHash(opts.hash);
         if (id < 0) throw new UserError(`no NAS-Bench-101 cell has hash ${opts.hash}`);
       } else if (opts.cell !== undefined) {
-        id = space.idOf(opts.cell);
+        // a key beside matrix and ops is a typing slip ("opts"), as in a model file or a queue job
+        id = space.idOf(parseCell(opts.cell, true));
       } else {
         if (opts.matrix === undefined || opts.ops === undefined)
           throw new UserError("--matrix and --ops go together");

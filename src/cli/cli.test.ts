@@ -137,6 +137,10 @@ test("invalid cells, bad flags and missing data exit 1 with one clear line", () 
     /invalid cell: the last op is "conv3x3-bn-relu"; it must be "output" \(rule: last-op\)/,
   );
   assert.doesNotMatch(invalid.err, /at .*\.js/); // no stack trace
+  // a key beside matrix and ops (a slip: "opps") was ignored
+  const extra = run(["cell", "--cell", '{"matrix":"0100","ops":"input,output","opps":1}']);
+  assert.equal(extra.code, 1);
+  assert.match(extra.err, /unknown key "opps"; a cell has only "matrix" and "ops"/);
   const flag = run(["cell", "--bogus"]);
   assert.equal(flag.code, 1);
   assert.match(flag.err, /unknown option '--bogus'/);
@@ -210,6 +214,10 @@ test("search: bad seeds, crossover and budgets are errors naming the flag", () =
     neighbourhood.err,
     /'--neighbourhood <weight>' argument '-1' is invalid\. expected a decimal number ≥ 0/,
   );
+  // the top cells come from those evaluated: --top above --evaluations was capped without a word
+  const top = run(["search", "--evaluations", "30", "--top", "40", "--seeds", "0"]);
+  assert.equal(top.code, 1);
+  assert.match(top.err, /--top 40 exceeds --evaluations 30: .*expected --top at most 30/);
   const evaluations = run(["search", "--evaluations", "0"]);
   assert.equal(evaluations.code, 1);
   assert.match(evaluations.err, /'--evaluations <n>' argument '0' is invalid\. expected an integer ≥ 1/);

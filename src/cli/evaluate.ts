@@ -70,7 +70,7 @@ export function evaluateCommand(): Command {
         `${result.method}${result.inputs ? ` (inputs ${result.inputs.join(", ")})` : ""} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} ${result.labeledCells < result.spaceCells ? `labeled cells (${result.labeledCells} of ${result.spaceCells} cells have labels)` : "cells"}, seeds ${result.seeds.join(",")}`,
         `Kendall tau ${f(result.ktau)}   Spearman ${f(result.spearman)}   Pearson ${f(result.pearson)}   MSE ${f(result.mse, 5)}`,
         ...whyNaN(result),
-        `precision@100 ${result.testCells > 100 ? f(result.precisionAt100, 3) : `n/a (only ${result.testCells} test cells: all of them are in any top 100)`}   true accuracy of the predicted best ${f(result.predictedBestTruth)}`,
+        `precision@100 ${result.testCells > 100 ? f(result.precisionAt100, 3) : `n/a (only ${result.testCells} test cells: all of them are in any top 100)`}   true ${result.target} of the predicted best ${f(result.predictedBestTruth)}`,
         ...result.runs.map(
           (r) =>
             `  seed ${r.seed}: ktau ${r.ktau.toFixed(4)}, fit ${r.fitSeconds.toFixed(1)} s, predict ${r.predictSeconds.toFixed(1)} s`,

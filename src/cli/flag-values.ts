@@ -34,7 +34,7 @@ export function parsedBy<T>(check: (text: string) => T): (text: string) => T {
  * What commander's quoted value hides: a carriage return left by `$(cat file)` on a file with Windows
  * line ends, or a tab, reads in the message as a good number refused.
  */
-function invisible(text: string): string {
+export function invisible(text: string): string {
   if (/\r/.test(text))
     return " (it holds a carriage return \\r: a Windows line end, from a file read with $(cat …)?)";
   return /\s/.test(text) ? " (it holds a space, tab or line end)" : "";

@@ -85,12 +85,26 @@ test("a value with a carriage return or a tab is shown escaped and named (a Wind
   assert.doesNotMatch(cr.said, /\r/, "a raw \\r sends the cursor back over the message");
   assert.match(
     cr.said,
-    /argument '0\.9\\r' is invalid\. expected a decimal number \(it holds a carriage return \\r: a Windows line end/,
+    /argument '0\.9\\r' is invalid\. expected the value without a space, tab or line end at either end \(it holds a carriage return \\r: a Windows line end/,
   );
   const tab = await failureOf(["ask", "--study", "s.db", "-n", "3\t"]);
   assert.match(
     tab.said,
-    /argument '3\\t' is invalid\. expected an integer .* \(it holds a space, tab or line end\)/,
+    /argument '3\\t' is invalid\. expected the value without a space, tab or line end at either end \(nas-assay ask/,
   );
   assert.equal(tab.said.trim().split("\n").length, 1);
+  // one rule for every flag: --seeds and --target trimmed such a value, -n refused it
+  for (const args of [
+    ["evaluate", "--seeds", " 1"],
+    ["study", "create", "--space", "nb201", "--study", "s.db", "--target", " val_acc"],
+    ["tell", "--study", "s.db", "--arch", "x ", "--value", "0.9"],
+  ]) {
+    const edge = await failureOf(args);
+    assert.equal(edge.exitCode, 1);
+    assert.match(
+      edge.said,
+      /is invalid\. expected the value without a space, tab or line end at either end/,
+      args.join(" "),
+    );
+  }
 });

@@ -1,11 +1,11 @@
 /** The whole `nas-assay` command line (every command, with its help), without running it. */
 import type { EventEmitter } from "node:events";
-import { Command, type Option } from "commander";
+import { Command, InvalidArgumentError, type Option } from "commander";
 import { askCommand } from "./ask.js";
 import { cellCommand } from "./cell.js";
 import { dataCommand } from "./data.js";
 import { evaluateCommand } from "./evaluate.js";
-import { nonEmptyFlag } from "./flag-values.js";
+import { invisible, nonEmptyFlag } from "./flag-values.js";
 import { paperCommand } from "./paper.js";
 import { predictCommand } from "./predict.js";
 import { queueCommand } from "./queue.js";
@@ -59,7 +59,29 @@ export function program(): Command {
     for (const sub of command.commands) unknownBeforeMissing(sub);
     nasAssay.addCommand(unknownBeforeMissing(command));
   }
-  return oneLineErrors(onceEach(nasAssay), "nas-assay");
+  return oneLineErrors(onceEach(noEdgeSpaces(nasAssay)), "nas-assay");
+}
+
+/**
+ * A flag value with a space, tab or line end at either end is refused, whatever the flag: some flags
+ * trimmed it (--seeds ' 1', --target ' val_acc' made target val_acc), others refused it (-n ' 3'), and a
+ * path or name kept it. One rule for every flag (one flag, one meaning); spaces inside a value stay.
+ * Applied to every sub-command too.
+ */
+function noEdgeSpaces(command: Command): Command {
+  for (const sub of command.commands) noEdgeSpaces(sub);
+  for (const option of command.options) {
+    if (!option.required && !option.optional) continue;
+    const inner = option.parseArg;
+    option.argParser((value: string, previous: unknown) => {
+      if (value !== value.trim())
+        throw new InvalidArgumentError(
+          `expected the value without a space, tab or line end at either end${/\r/.test(value) ? invisible(value) : ""}`,
+        );
+      return inner ? inner(value, previous) : value;
+    });
+  }
+  return command;
 }
 
 /**

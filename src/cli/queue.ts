@@ -13,7 +13,10 @@ export function queueCommand(): Command {
     .addOption(queueOption().env("NAS_ASSAY_QUEUE").makeOptionMandatory())
     .addHelpText("after", `\nExample:\n  ${EXAMPLE}`)
     .action(async (opts: { queue: string }, cmd: Command) => {
-      const options = globalsWithoutData(cmd);
+      const options = globalsWithoutData(
+        cmd,
+        "it reads the queue's state from Redis; the workers read their own --data",
+      );
       const s = await queueStatus(queueAddress(opts.queue));
       print(options, s, () =>
         [

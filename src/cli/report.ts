@@ -25,7 +25,7 @@ export function reportCommand(): Command {
     )
     .action(
       async (paths: string[], opts: { out: string; readme?: string; figures?: string }, cmd: Command) => {
-        const options = globalsWithoutData(cmd);
+        const options = globalsWithoutData(cmd, "it reads the results files it is given");
         if (opts.figures && !opts.readme) throw new UserError("--figures goes with --readme");
         checkOutputFile(
           opts.out,

@@ -141,6 +141,11 @@ export function searchCommand(): Command {
   return command.action(async (opts: Record<string, unknown>, cmd: Command) => {
     refuseOtherStrategysFlags(cmd, opts.strategy as string);
     if (opts.strategy === "active") return activeAction(opts, cmd);
+    // the top cells come from what the evolution evaluated: more than that was capped without a word
+    if ((opts.top as number) > (opts.evaluations as number))
+      throw new UserError(
+        `--top ${opts.top} exceeds --evaluations ${opts.evaluations}: the top cells are chosen among the cells the search evaluates; expected --top at most ${opts.evaluations}`,
+      );
     const options = globals(cmd);
     const result = await withProgress(options, "search", "%", (update) =>
       predictorSearch(

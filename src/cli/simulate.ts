@@ -62,7 +62,7 @@ export function simulateCommand(): Command {
       },
       cmd: Command,
     ) => {
-      const options = globalsWithoutData(cmd);
+      const options = globalsWithoutData(cmd, "it reads its space from --space and its values from --table");
       if (opts.plot !== undefined)
         checkOutputFile(opts.plot, "--plot", SVG_DRAWING, [
           { flag: "--table", path: opts.table },

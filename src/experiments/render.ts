@@ -75,7 +75,7 @@ export function experimentDocument(
     kind: "paragraph",
     text:
       `Space ${settings.space}, target ${file.target}; ${seeds}${settings.quick ? " (--quick)" : ""}; ` +
-      `test = all cells not labeled. ${found.length} runs, ${Math.round(file.wallSeconds)} s of wall time in runs. ` +
+      `test = all cells not labeled. ${found.length} runs, ${Math.round(file.wallSeconds)} s of wall time in runs (summed over the processes that ran or waited for them). ` +
       "Mean ± sample std over seeds. Written by `nas-assay reproduce`.",
   };
   const blocks = REPORTS[name](settings, found).map((block) =>
