@@ -42,7 +42,7 @@ export function reproduceCommand(): Command {
     if (name === "fig2" && seeds !== undefined && seeds.length > 1)
       note(
         options,
-        `fig2 draws its figure from one seed: seed ${seeds[0]} runs, seeds ${seeds.slice(1).join(",")} do not`,
+        `fig2 draws its figure from one seed: seed ${seeds[0]} runs, ${seeds.length === 2 ? "seed" : "seeds"} ${seeds.slice(1).join(",")} ${seeds.length === 2 ? "does" : "do"} not`,
       );
     const summary = await withProgress(options, name, "runs", (update) =>
       reproduce(name, {
