@@ -20,6 +20,9 @@ interface CellOptions {
   hash?: string;
 }
 
+/** What `cell --json` prints besides matrix and ops (its labels too): ignored when read back by --cell. */
+const CELL_JSON_KEYS = ["id", "hash", "vertices", "edges", "parameters", "testAccuracy", "flops"];
+
 export function cellCommand(): Command {
   return new Command("cell")
     .description("validate, prune and hash a NAS-Bench-101 cell; show its id, parameters and labels")
@@ -62,8 +65,9 @@ export function cellCommand(): Command {
         id = space.idOfHash(opts.hash);
         if (id < 0) throw new UserError(`no NAS-Bench-101 cell has hash ${opts.hash}`);
       } else if (opts.cell !== undefined) {
-        // a key beside matrix and ops is a typing slip ("opts"), as in a model file or a queue job
-        id = space.idOf(parseCell(opts.cell, true));
+        // a key beside matrix and ops is a typing slip ("opps"), as in a model file or a queue job; the
+        // keys `cell --json` writes beside them are read back (its output is a --cell)
+        id = space.idOf(parseCell(opts.cell, true, CELL_JSON_KEYS));
       } else {
         if (opts.matrix === undefined || opts.ops === undefined)
           throw new UserError("--matrix and --ops go together");

@@ -141,6 +141,12 @@ test("invalid cells, bad flags and missing data exit 1 with one clear line", () 
   const extra = run(["cell", "--cell", '{"matrix":"0100","ops":"input,output","opps":1}']);
   assert.equal(extra.code, 1);
   assert.match(extra.err, /unknown key "opps"; a cell has only "matrix" and "ops"/);
+  // what `cell --json` prints is a --cell (its id, hash, labels … are read back, not refused)
+  const described = run(["cell", "--id", "67206", "--json", "--data", testData().dir]);
+  assert.equal(described.code, 0, described.err);
+  const back = run(["cell", "--cell", described.out.trim(), "--json", "--data", testData().dir]);
+  assert.equal(back.code, 0, back.err);
+  assert.equal(JSON.parse(back.out).id, 67206);
   const flag = run(["cell", "--bogus"]);
   assert.equal(flag.code, 1);
   assert.match(flag.err, /unknown option '--bogus'/);

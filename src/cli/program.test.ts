@@ -93,6 +93,10 @@ test("a value with a carriage return or a tab is shown escaped and named (a Wind
     /argument '3\\t' is invalid\. expected the value without a space, tab or line end at either end \(nas-assay ask/,
   );
   assert.equal(tab.said.trim().split("\n").length, 1);
+  // a line end in a value was joined into a space with the rest of the message: shown as \n
+  const lf = await failureOf(["ask", "--study", "s.db\n", "-n", "3"]);
+  assert.match(lf.said, /argument 's\.db\\n' is invalid\./);
+  assert.equal(lf.said.trim().split("\n").length, 1);
   // one rule for every flag: --seeds and --target trimmed such a value, -n refused it
   for (const args of [
     ["evaluate", "--seeds", " 1"],

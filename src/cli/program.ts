@@ -125,6 +125,8 @@ function oneLineErrors(command: Command, path: string): Command {
           // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped
           .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))
           .replace(/^error: /, "")
+          // a line end inside a quoted value is part of it: shown as \n, not joined into a space
+          .replace(/'[^']*'/g, (quoted) => quoted.replace(/\n/g, "\\n"))
           .replace(/\s*\n\s*/g, " ")
           .trim()} (${hint})\n`,
       ),

@@ -86,9 +86,7 @@ function createCommand(): Command {
             ...(opts.import !== undefined
               ? [
                   `imported ${imported.written} result${imported.written === 1 ? "" : "s"} from ${opts.import}` +
-                    (imported.skipped
-                      ? ` (${imported.skipped} repeated row${imported.skipped === 1 ? "" : "s"} with the same value ignored)`
-                      : ""),
+                    (imported.skipped ? ` (${imported.skipped} repeated in the file, ignored)` : ""),
                 ]
               : []),
           ].join("\n"),

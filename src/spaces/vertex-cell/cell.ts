@@ -31,9 +31,10 @@ export interface CellLimits {
  * With `exactKeys`, an object with any key besides `matrix` and `ops` is refused (InvalidCellError
  * "format"): what a user typed (`--arch`, a library `tell`) may hold a misspelt or misplaced field, which
  * must not be dropped in silence; code that passes its own richer cell objects leaves it off. JSON text
- * of an object naming a key twice is refused (InvalidCellError "format") either way.
+ * of an object naming a key twice is refused (InvalidCellError "format") either way. `alsoKeys`: keys
+ * that exactKeys lets through besides those two (what a command's own JSON output adds, read back).
  */
-export function parseCell(input: unknown, exactKeys = false): VertexCell {
+export function parseCell(input: unknown, exactKeys = false, alsoKeys: readonly string[] = []): VertexCell {
   let value = input;
   if (typeof value === "string") {
     const text = value;
@@ -53,7 +54,9 @@ export function parseCell(input: unknown, exactKeys = false): VertexCell {
   if (Array.isArray(value) && value.length === 2) return cellFromParts(value[0], value[1]);
   if (value !== null && typeof value === "object" && "matrix" in value && "ops" in value) {
     const v = value as { matrix: unknown; ops: unknown };
-    const extra = exactKeys ? Object.keys(v).filter((k) => k !== "matrix" && k !== "ops") : [];
+    const extra = exactKeys
+      ? Object.keys(v).filter((k) => k !== "matrix" && k !== "ops" && !alsoKeys.includes(k))
+      : [];
     if (extra.length > 0)
       throw new InvalidCellError(
         "format",
