@@ -68,6 +68,11 @@ export function reproduceCommand(): Command {
               `  labels and test cells drawn from the ${summary.labeledCells} labeled cells only (${summary.labeledCells} of ${summary.spaceCells} cells have labels)`,
             ]
           : []),
+        ...(summary.unverifiedRuns
+          ? [
+              `  ${summary.unverifiedRuns} runs of ${String(opts.out)}/${summary.experiment}.json were saved before results files recorded the labels' fingerprint: taken as made on this data (remove the file to run them again)`,
+            ]
+          : []),
         ...summary.files.map((f) => `  wrote ${f}`),
       ].join("\n"),
     );

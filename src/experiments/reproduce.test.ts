@@ -159,9 +159,21 @@ test("an interrupted experiment resumes without redoing finished runs", async ()
   assert.equal(second.length, 4, "only the 4 missing runs of 6");
   assert.ok(!second.some((call) => first.slice(0, 2).includes(call)));
   assert.equal(summary.ranNow, 4);
+  assert.equal(summary.unverifiedRuns, undefined, "the file records its labels' fingerprint");
+  // a file from before fingerprints were kept: its runs are taken, and the summary says how many
+  const path = join(out, "table4.json");
+  const { labels, ...legacy } = JSON.parse(readFileSync(path, "utf8")) as ResultsFile;
+  assert.match(labels ?? "", /^[0-9a-f]{16}$/);
+  writeFileSync(path, JSON.stringify(legacy));
   const third: string[] = [];
-  await reproduce("table4", { ...options, evaluateRun: fakeEvaluation(third) });
+  const adopted = await reproduce("table4", { ...options, evaluateRun: fakeEvaluation(third) });
   assert.equal(third.length, 0, "nothing left to run");
+  assert.equal(adopted.unverifiedRuns, 6);
+  assert.equal(
+    (JSON.parse(readFileSync(path, "utf8")) as ResultsFile).labels,
+    labels,
+    "and now it records them",
+  );
   // more seeds later: only the new seed's runs
   const fourth: string[] = [];
   await reproduce("table4", { ...options, seeds: [0, 1, 2, 3], evaluateRun: fakeEvaluation(fourth) });

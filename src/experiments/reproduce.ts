@@ -2,7 +2,7 @@
  * `reproduce NAME`: runs the experiment's pending runs (up to `jobs` at once, each seed in a worker
  * thread), saving each result as it finishes, then writes NAME.md and NAME's figures from all results.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { labeledCells, labelsDigest, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
@@ -21,7 +21,7 @@ import {
   runKey,
 } from "./experiments.js";
 import { renderExperiment } from "./render.js";
-import { borrowRuns, openResults, pendingRuns, resultsOf, saveResults } from "./results-file.js";
+import { borrowRuns, openResults, pendingRuns, readResults, resultsOf, saveResults } from "./results-file.js";
 
 export interface ReproduceOptions {
   space: ExperimentSettings["space"];
@@ -66,6 +66,11 @@ export interface ReproduceSummary {
   spaceCells: number;
   wallSeconds: number;
   files: string[];
+  /**
+   * Runs kept from a results file written before files recorded the labels' fingerprint: taken as made
+   * on this data, which nothing can check (absent when none).
+   */
+  unverifiedRuns?: number;
 }
 
 export async function reproduce(name: ExperimentName, options: ReproduceOptions): Promise<ReproduceSummary> {
@@ -82,6 +87,9 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   const labels = labelsDigest(truth);
   mkdirSync(options.out, { recursive: true });
   const path = join(options.out, `${name}.json`);
+  // a file from before fingerprints were kept takes this data's (openResults): say so, once
+  const before = existsSync(path) ? readResults(path) : undefined;
+  const unverifiedRuns = before && before.labels === undefined ? Object.keys(before.runs).length : 0;
   const file = openResults(path, name, settings.space, target, labels);
   file.settings = settings;
   const planned = experimentRuns(name, settings);
@@ -170,5 +178,6 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     spaceCells: benchmark.space.size,
     wallSeconds: file.wallSeconds,
     files,
+    ...(unverifiedRuns > 0 ? { unverifiedRuns } : {}),
   };
 }
