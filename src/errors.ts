@@ -74,14 +74,18 @@ export function refuseUnknownKeys(given: object, known: readonly string[], what:
 
 /**
  * A value as an error message shows it: numbers as written (NaN as NaN, -0 as -0), bigints as `1n`,
- * strings quoted, the rest as JSON (what JSON cannot write, a cycle or a bigint inside, by its type).
+ * strings quoted, the rest as JSON (what JSON cannot write, a cycle or a bigint inside, by its type),
+ * cut at `maxLength` characters.
  */
-export function shownValue(value: unknown): string {
+export function shownValue(value: unknown, maxLength = Number.POSITIVE_INFINITY): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "bigint") return `${value}n`;
+  let text: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
     return Array.isArray(value) ? "an array" : `a value of type ${typeof value}`;
   }
+  // a payload's whole content would bury the message: cut, marked
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }

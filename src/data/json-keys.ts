@@ -47,3 +47,8 @@ export function repeatedKey(text: string, same: (key: string) => string = (k) =>
   }
   return undefined;
 }
+
+/** A JSON object as JSON.parse makes it: not null, an array, or an object of another prototype. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}

@@ -3,6 +3,8 @@
  * file) checked to be one that `evaluateSeed` could have written: JSON writes NaN as null (a correlation
  * of constant predictions, precision@100 on few test cells), so null stands for NaN.
  */
+import { isPlainObject } from "../data/json-keys.js";
+import { shownValue } from "../errors.js";
 import type { SeedResult } from "./evaluate.js";
 
 /** Each score with the range `evaluateSeed` gives (inclusive), null (NaN) always allowed. */
@@ -19,14 +21,7 @@ const SCORE_RANGES: Readonly<Record<string, readonly [number, number]>> = {
 const SCORES = Object.keys(SCORE_RANGES);
 const ALLOWED = ["seed", ...SCORES, "undefinedCorrelation", "sample"];
 
-function shown(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
-}
+const shown = (value: unknown) => shownValue(value, 60);
 
 /**
  * What is wrong with `value` as the result of the run of `seed` (at most `sampleMax` sampled test

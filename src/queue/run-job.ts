@@ -5,8 +5,9 @@
  * data folder, and refuses any field it does not know; nothing from the queue is executed as code.
  */
 import { createHash } from "node:crypto";
+import { isPlainObject } from "../data/json-keys.js";
 import type { DataDir } from "../data/locations.js";
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 import type { EvaluationSpec, SeedResult } from "../eval/evaluate.js";
 import { checkedSeedResult } from "../eval/seed-result.js";
 import { type RunSpec, runKey } from "../experiments/experiments.js";
@@ -76,10 +77,6 @@ export function describeRun(job: RunJob): string {
 
 type Plain = Record<string, unknown>;
 
-function isPlainObject(value: unknown): value is Plain {
-  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
-
 function fields(
   value: unknown,
   where: string,
@@ -97,10 +94,7 @@ function fields(
   return value;
 }
 
-function describe(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
+const describe = (value: unknown) => shownValue(value, 60);
 
 function integer(value: unknown, where: string, min: number): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min)

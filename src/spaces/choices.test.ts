@@ -5,6 +5,14 @@ import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "./choices.js";
 import { parseSpec } from "./spec.js";
 
+/** A choices space from its name and decisions, through the spec parser as a spec file would go. */
+function choicesSpace(
+  name: string,
+  decisions: { name: string; options: (string | number)[] }[],
+): ChoicesSpace {
+  return new ChoicesSpace(parseSpec({ name, kind: "choices", decisions }) as never);
+}
+
 /** 20 decisions of 10 options: 10^20 members. */
 function huge(): ChoicesSpace {
   const decisions = Array.from({ length: 20 }, (_, i) => ({
@@ -14,20 +22,14 @@ function huge(): ChoicesSpace {
         ? Array.from({ length: 10 }, (_, k) => `op${k}`)
         : Array.from({ length: 10 }, (_, k) => 2 ** k),
   }));
-  return new ChoicesSpace(parseSpec({ name: "huge", kind: "choices", decisions }) as never);
+  return choicesSpace("huge", decisions);
 }
 
-const small = new ChoicesSpace(
-  parseSpec({
-    name: "small",
-    kind: "choices",
-    decisions: [
-      { name: "type", options: ["identity", "mb3_k3", "mb6_k5"] },
-      { name: "width", options: [16, 64, 32] },
-      { name: "depth", options: [2] },
-    ],
-  }) as never,
-);
+const small = choicesSpace("small", [
+  { name: "type", options: ["identity", "mb3_k3", "mb6_k5"] },
+  { name: "width", options: [16, 64, 32] },
+  { name: "depth", options: [2] },
+]);
 
 test("a choices space of 10^20 members counts, samples, mutates and encodes without enumerating", () => {
   const space = huge();
@@ -108,25 +110,17 @@ test("sample: distinct, all of a small space when asked for more; mutate and cro
     valid(c);
     for (const [i, x] of c.entries()) assert.ok(x === a[i] || x === all[0][i]);
   }
-  const one = new ChoicesSpace(
-    parseSpec({ name: "one", kind: "choices", decisions: [{ name: "d", options: [1] }] }) as never,
-  );
+  const one = choicesSpace("one", [{ name: "d", options: [1] }]);
   assert.throws(() => one.mutate(rng, [0]), /one has a single architecture/);
 });
 
 test("sample: the first k drawn do not depend on how many are asked (simulate's budget 5 asks the first 5 of 10)", () => {
   // a 64-member space was sampled by rank for 10 and by redrawing repeats for 5: two different starts
-  const c64 = new ChoicesSpace(
-    parseSpec({
-      name: "c64",
-      kind: "choices",
-      decisions: [
-        { name: "a", options: [1, 2, 3, 4] },
-        { name: "b", options: ["x", "y", "z", "w"] },
-        { name: "c", options: [-5, 0, 5, 1000000] },
-      ],
-    }) as never,
-  );
+  const c64 = choicesSpace("c64", [
+    { name: "a", options: [1, 2, 3, 4] },
+    { name: "b", options: ["x", "y", "z", "w"] },
+    { name: "c", options: [-5, 0, 5, 1000000] },
+  ]);
   for (const seed of [0, 1, 2]) {
     // ask draws 3 candidates per architecture asked: 15 for 5, 30 for 10
     const thirty = c64.sample(new Rng(seed), 30).map((a) => c64.key(a));
@@ -139,27 +133,15 @@ test("sample: the first k drawn do not depend on how many are asked (simulate's 
   }
 });
 test("ordinal options spanning more than the largest double encode in [0, 1], not NaN", () => {
-  const space = new ChoicesSpace(
-    parseSpec({
-      name: "wide",
-      kind: "choices",
-      decisions: [{ name: "scale", options: [-1e308, 0, 1e308] }],
-    }) as never,
-  );
+  const space = choicesSpace("wide", [{ name: "scale", options: [-1e308, 0, 1e308] }]);
   assert.deepEqual(Array.from(space.encode([[0], [1], [2]])), [0, 0.5, 1]);
 });
 
 test("a decision named like an Object property (constructor) is read from the architecture only", () => {
-  const space = new ChoicesSpace(
-    parseSpec({
-      name: "named",
-      kind: "choices",
-      decisions: [
-        { name: "constructor", options: ["a", "b"] },
-        { name: "toString", options: [1, 2] },
-      ],
-    }) as never,
-  );
+  const space = choicesSpace("named", [
+    { name: "constructor", options: ["a", "b"] },
+    { name: "toString", options: [1, 2] },
+  ]);
   assert.deepEqual(space.fromJSON({ constructor: "b", toString: 2 }), [1, 1]);
   assert.deepEqual(space.fromJSON(space.jsonOf([1, 0])), [1, 0]);
   assert.throws(
@@ -170,18 +152,12 @@ test("a decision named like an Object property (constructor) is read from the ar
 });
 
 test("a numeric option is read in any decimal notation (16.0 from pandas, 1e-05 from Python); text options stay exact", () => {
-  const space = new ChoicesSpace(
-    parseSpec({
-      name: "lr",
-      kind: "choices",
-      decisions: [
-        { name: "lr", options: [0.00001, 0.001] },
-        { name: "width", options: [16, 32] },
-        // "1.0" and 1 in one decision are refused by the spec check ("1.00" would read as 1 alone)
-        { name: "tag", options: ["1.0", 2] },
-      ],
-    }) as never,
-  );
+  const space = choicesSpace("lr", [
+    { name: "lr", options: [0.00001, 0.001] },
+    { name: "width", options: [16, 32] },
+    // "1.0" and 1 in one decision are refused by the spec check ("1.00" would read as 1 alone)
+    { name: "tag", options: ["1.0", 2] },
+  ]);
   assert.deepEqual(space.fromRow({ lr: "1e-05", width: "16.0", tag: "1.0" }), [0, 0, 0]);
   assert.deepEqual(space.fromRow({ lr: "1E-3", width: "3.2e1", tag: "2" }), [1, 1, 1]);
   assert.deepEqual(space.fromJSON({ lr: "0.001", width: "32.", tag: "2.00" }), [1, 1, 1]);
@@ -197,16 +173,10 @@ test("a numeric option is read in any decimal notation (16.0 from pandas, 1e-05 
 });
 
 test("a JSON number names a string option by value, and is refused where two string options have that value", () => {
-  const space = new ChoicesSpace(
-    parseSpec({
-      name: "vers",
-      kind: "choices",
-      decisions: [
-        { name: "lib", options: ["1.10", "1.1", "2.0"] },
-        { name: "w", options: [16, 32] },
-      ],
-    }) as never,
-  );
+  const space = choicesSpace("vers", [
+    { name: "lib", options: ["1.10", "1.1", "2.0"] },
+    { name: "w", options: [16, 32] },
+  ]);
   // as text each is its own option
   assert.deepEqual(space.fromJSON({ lib: "1.10", w: 16 }), [0, 0]);
   assert.deepEqual(space.fromJSON({ lib: "1.1", w: 16 }), [1, 0]);
@@ -235,16 +205,10 @@ test("decision names and options match in Unicode NFC: café composed or decompo
   const nfc = "caf\u00e9";
   const nfd = "cafe\u0301";
   // the spec spells the decision decomposed and the option composed; architectures spell them the other way
-  const space = new ChoicesSpace(
-    parseSpec({
-      name: "u",
-      kind: "choices",
-      decisions: [
-        { name: `drink_${nfd}`, options: ["tea", nfc] },
-        { name: "size", options: [1, 2] },
-      ],
-    }) as never,
-  );
+  const space = choicesSpace("u", [
+    { name: `drink_${nfd}`, options: ["tea", nfc] },
+    { name: "size", options: [1, 2] },
+  ]);
   assert.deepEqual(space.fromJSON({ [`drink_${nfc}`]: nfd, size: 2 }), [1, 1]);
   assert.deepEqual(space.fromJSON(JSON.stringify({ [`drink_${nfc}`]: nfd, size: 1 })), [1, 0]);
   assert.deepEqual(space.fromRow({ [`drink_${nfc}`]: nfd, size: "2", val_acc: "0.9" }), [1, 1]);
