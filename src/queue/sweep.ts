@@ -111,6 +111,13 @@ async function gather(
         "(the runs finished so far are saved; Ctrl-C stops, and the same command resumes)",
     );
   }, 1000);
+  // after each answer, not each round: a round over thousands of jobs may itself take 15 s
+  const answered = () => {
+    answeredAt = performance.now();
+    if (!silent) return;
+    silent = false;
+    options.onNote?.(`the queue at ${options.queue.shown} answers again`);
+  };
   try {
     return await poll();
   } finally {
@@ -123,6 +130,7 @@ async function gather(
         // the state first: a job read after its state says finished holds all its outcome
         const state = await queue.getJobState(id);
         const job = await Job.fromId(queue, id);
+        answered();
         if (!job || state === "unknown") {
           // removed by hand (e.g. queue obliterated) while we waited: put it back
           await enqueue(queue, item, options);
@@ -144,11 +152,6 @@ async function gather(
           waiting.delete(id);
           failures.push({ item, reason: `${job.failedReason} (after ${job.attemptsMade} attempt(s))` });
         } else if (typeof job.progress === "number") context.onProgress(item.run, job.progress);
-      }
-      answeredAt = performance.now();
-      if (silent) {
-        silent = false;
-        options.onNote?.(`the queue at ${options.queue.shown} answers again`);
       }
       if (waiting.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
