@@ -368,20 +368,11 @@ export class SupervisedPredictor implements Predictor {
       tf.tidy(() => {
         const xt = tf.tensor2d(batchX, [perBatch, width]);
         const yt = tf.tensor1d(batchY);
-        optimizer.minimize(
-          () => {
-            const predicted = this.network.forward(weights, xt);
-            return trainingLoss(predicted, yt, o);
-          },
-          false,
-          weights,
-        );
+        optimizer.minimize(() => trainingLoss(this.network.forward(weights, xt), yt, o), weights);
       });
-      optimizer.decay(weights);
       if (step % 10 === 0) input.onProgress?.(step / steps);
       if (step % 10 === 9) await yieldToEventLoop();
     }
-    optimizer.dispose();
     const calibration = fitCalibration(await this.scores(weights, labeled, inputScaling), labels);
     if (this.fitted) tf.dispose(this.fitted.weights);
     this.fitted = { weights, calibration, ...(inputScaling ? { inputScaling } : {}) };
