@@ -22,12 +22,13 @@ async function fitted(steps: number, step: (loss: Loss, w: tf.Variable[], k: num
   await initBackend();
   const rng = new Rng(3);
   const values = (n: number) => Float32Array.from({ length: n }, () => rng.float() * 2 - 1);
-  const w = [
+  // tidy: each variable's initial tensor would outlive it
+  const w = tf.tidy(() => [
     tf.variable(tf.tensor2d(values(4 * 16), [4, 16])),
     tf.variable(tf.tensor1d(values(16))),
     tf.variable(tf.tensor2d(values(16), [16, 1])),
     tf.variable(tf.tensor2d(values(6), [2, 3])),
-  ];
+  ]);
   const x = tf.tensor2d(values(32 * 4), [32, 4]);
   const y = tf.tensor2d(values(32), [32, 1]);
   const loss: Loss = () =>
@@ -53,19 +54,23 @@ function tfjsSteps(rate: (k: number) => number, decay = 0) {
   };
 }
 
-function scheduledSteps(rate: (k: number) => number, decay = 0) {
+function scheduledSteps(rate: (k: number) => number, decay = 0, last = 199) {
   let optimizer: ScheduledAdam | undefined;
   return (loss: Loss, w: tf.Variable[], k: number) => {
     optimizer ??= new ScheduledAdam(rate(0), decay);
     optimizer.setLearningRate(rate(k));
     optimizer.minimize(loss, w);
+    if (k === last) optimizer.dispose();
   };
 }
 
 test("ScheduledAdam gives tfjs' Adam's weights to the last bit, at a constant or annealed rate, with or without decay", async () => {
   const constant = () => 0.05;
   const cosine = (k: number) => learningRateAt("cosine", 0.01, k, 200);
+  await initBackend();
+  const before = tf.memory().numTensors;
   const moved = await fitted(200, scheduledSteps(constant));
+  assert.equal(tf.memory().numTensors, before, "tensors left after the fit and dispose()");
   assert.deepEqual(moved, await fitted(200, tfjsSteps(constant)));
   assert.deepEqual(await fitted(200, scheduledSteps(cosine, 2)), await fitted(200, tfjsSteps(cosine, 2)));
   assert.deepEqual(await fitted(200, scheduledSteps(cosine)), await fitted(200, tfjsSteps(cosine)));
@@ -95,5 +100,6 @@ test("weight decay shrinks the matrices, not the biases, by rate × decay per st
   optimizer.setLearningRate(0);
   optimizer.minimize(loss, [matrix, bias]);
   assert.deepEqual(Array.from(matrix.dataSync()), shrunk);
+  optimizer.dispose();
   tf.dispose([matrix, bias]);
 });

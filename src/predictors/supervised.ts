@@ -373,6 +373,7 @@ export class SupervisedPredictor implements Predictor {
       if (step % 10 === 0) input.onProgress?.(step / steps);
       if (step % 10 === 9) await yieldToEventLoop();
     }
+    optimizer.dispose();
     const calibration = fitCalibration(await this.scores(weights, labeled, inputScaling), labels);
     if (this.fitted) tf.dispose(this.fitted.weights);
     this.fitted = { weights, calibration, ...(inputScaling ? { inputScaling } : {}) };
