@@ -5,7 +5,7 @@
 import type { SearchSpace } from "../spaces/search-space.js";
 import { tf } from "../tensor/backend.js";
 import { addBias } from "../tensor/bias.js";
-import { matMul } from "../tensor/matmul.js";
+import { inputProduct, matMul } from "../tensor/matmul.js";
 import type { ScoringNetwork, TrainingOptions } from "./supervised.js";
 
 export interface MlpOptions extends Record<string, unknown> {
@@ -36,7 +36,9 @@ export function mlpNetwork(space: SearchSpace<unknown>, options: Partial<MlpOpti
         let h: tf.Tensor2D = x;
         const layers = weights.length / 2;
         for (let k = 0; k < layers; k++) {
-          h = addBias(matMul(h, weights[2 * k]), weights[2 * k + 1] as tf.Tensor1D);
+          // the first layer reads the encodings, which are not trained
+          const product = k === 0 ? inputProduct(h, weights[0]) : matMul(h, weights[2 * k]);
+          h = addBias(product, weights[2 * k + 1] as tf.Tensor1D);
           if (k < layers - 1) h = tf.relu(h);
         }
         return tf.reshape(h, [-1]) as tf.Tensor1D;
