@@ -82,7 +82,7 @@ export class ScheduledAdam {
    * `weights` as in `minimize`.
    */
   step(weights: readonly tf.Variable[], gradients: readonly (tf.Tensor | undefined)[]): void {
-    const flat = (this.flat ??= tf.tidy(() => {
+    this.flat ??= tf.tidy(() => {
       const value = tf.concat(weights.map((w) => tf.reshape(w, [-1])));
       return {
         m: tf.variable(tf.zerosLike(value), false),
@@ -90,7 +90,8 @@ export class ScheduledAdam {
         value: tf.variable(value, false),
         sizes: weights.map((w) => w.size),
       };
-    }));
+    });
+    const flat = this.flat;
     const rate = this.learningRate;
     tf.tidy(() => {
       const g = tf.concat(weights.map((w, k) => tf.reshape(gradients[k] ?? tf.zerosLike(w), [-1])));
