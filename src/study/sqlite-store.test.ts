@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
@@ -31,6 +31,28 @@ test("a study file keeps its settings, is WAL, and refuses to be made twice", as
   const again = await SqliteStudyStore.open(path);
   assert.equal((await again.settings()).seed, 3);
   await again.close();
+});
+
+test("create refuses a -wal or -shm left beside the path by a removed study (SQLite would replay it into the new one)", async () => {
+  const { dir } = tinyDir();
+  const path = join(dir, "s.db");
+  writeFileSync(`${path}-wal`, "the log of a study removed after a kill");
+  await assert.rejects(SqliteStudyStore.create(path, SETTINGS), (e: Error) => {
+    assert.ok(e instanceof UserError);
+    assert.match(
+      e.message,
+      /^s\.db-wal is left beside .*s\.db from a study that is no longer there .*move it away/,
+    );
+    return true;
+  });
+  assert.equal(existsSync(path), false, "no study made");
+  assert.equal(
+    readFileSync(`${path}-wal`, "utf8"),
+    "the log of a study removed after a kill",
+    "the log kept",
+  );
+  rmSync(`${path}-wal`);
+  await (await SqliteStudyStore.create(path, SETTINGS)).close();
 });
 
 test("open refuses a missing file, a file that is not SQLite, another SQLite file, another schema version", async () => {

@@ -152,13 +152,18 @@ function fileError(location: string, e: unknown): unknown {
   return e;
 }
 
-/** Whether this process may write `path` (always, as root). */
+/** Whether this process may write `path` (always, as root, except on a read-only file system). */
 function writable(path: string): boolean {
+  return writeRefusal(path) === undefined;
+}
+
+/** Why this process may not write `path`: "EROFS" (a read-only file system), "EACCES", …; undefined if it may. */
+function writeRefusal(path: string): string | undefined {
   try {
     accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? "EACCES";
   }
 }
 
@@ -172,6 +177,12 @@ function readOnly(path: string, sqliteMessage?: string): UserError | undefined {
   // SQLite keeps the -wal and -shm files beside the file a symbolic link leads to
   const real = realFile(path);
   const file = [real, `${real}-wal`, `${real}-shm`].find((f) => existsSync(f) && !writable(f));
+  // on a read-only file system no chmod helps
+  if (file && writeRefusal(file) === "EROFS")
+    return new UserError(
+      `${path}: the study is on a read-only file system${said}; this command writes to the study: copy it ` +
+        "to a writable folder and use the copy (study show reads it where it is)",
+    );
   if (file)
     return new UserError(
       `${path}: ${basename(file)} is read-only${said}; this command writes to the study: make it writable ` +
@@ -255,6 +266,14 @@ export class SqliteStudyStore implements StudyStore {
     if (existsSync(path)) throw new UserError(`${path} already exists; choose another --study file`);
     // one line naming the path and what is wrong with its folder, before SQLite says it in its words
     checkOutputFile(path, "--study");
+    // a log left by a removed study: SQLite would replay it into the new one, which reads as damaged
+    const left = [`${path}-wal`, `${path}-shm`].filter((f) => existsSync(f));
+    if (left.length > 0)
+      throw new UserError(
+        `${left.map((f) => basename(f)).join(" and ")} ${left.length === 1 ? "is" : "are"} left beside ${path} from a study ` +
+          `that is no longer there (its write-ahead log: SQLite would replay it into the new study and damage it); ` +
+          `move ${left.length === 1 ? "it away (of no use without the study it belongs to)" : "them away (of no use without the study they belong to)"}, or choose another --study file`,
+      );
     const tmp = `${path}.${process.pid}.creating`;
     try {
       const db = new Database(tmp);
@@ -272,6 +291,10 @@ export class SqliteStudyStore implements StudyStore {
       if (code === "EEXIST") throw new UserError(`${path} already exists; choose another --study file`);
       if (code === "ENOENT" || code === "EACCES" || code === "EROFS" || code === "SQLITE_CANTOPEN")
         throw new UserError(`cannot create the study ${path}: ${(e as Error).message}`);
+      if (code === "SQLITE_FULL" || code === "ENOSPC")
+        throw new UserError(
+          `cannot create the study ${path}: the disk is full; free some space and try again`,
+        );
       throw e;
     } finally {
       rmSync(tmp, { force: true });
