@@ -267,7 +267,7 @@ test("study commands: bad input gives one line naming what was wrong", () => {
   );
   fails(
     ["tell", "--study", fraction, "--arch", arch, "--value", "93.1"],
-    /val_acc 93\.1 is not an accuracy; expected a fraction in \[0, 1\] \(this study's scale\); tell 0\.931/,
+    /val_acc 93\.1 is not a fraction; expected a fraction in \[0, 1\] \(this study's scale\); tell 0\.931/,
   );
   const damaged = readFileSync(fraction);
   damaged.fill("garbage", 4096);

@@ -21,7 +21,7 @@ test("study create keeps the scale it is given: a fraction study refuses a perce
     const [arch] = study.space.sample(new Rng(0), 1);
     await assert.rejects(
       study.tell(arch, 93.1),
-      /val_acc 93\.1 is not an accuracy; expected a fraction in \[0, 1\]/,
+      /val_acc 93\.1 is not a fraction; expected a fraction in \[0, 1\]/,
     );
     await study.close();
     const again = await openStudyFile(path);

@@ -199,7 +199,7 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
   const fraction = await tinyStudy("test_acc", "maximize", "fraction");
   await assert.rejects(
     fraction.tell(archs[0], 66.2),
-    /test_acc 66\.2 is not an accuracy; expected a fraction in \[0, 1\] \(this study's scale\); tell 0\.662/,
+    /test_acc 66\.2 is not a fraction; expected a fraction in \[0, 1\] \(this study's scale\); tell 0\.662/,
   );
   const percent = await tinyStudy("test_acc", "maximize", "percent");
   await percent.tell(archs[0], 91);
@@ -214,7 +214,7 @@ test("the scale given overrides the target's name both ways: an accuracy named s
   await named.tell(archs[0], 0.81);
   await assert.rejects(
     named.tell(archs[1], 93.1),
-    /score 93\.1 is not an accuracy; expected a fraction in \[0, 1\]/,
+    /score 93\.1 is not a fraction; expected a fraction in \[0, 1\]/,
   );
   // accuracy-like by name, but no accuracy: --scale none takes any number
   const auto = await tinyStudy("recall_latency_ms", "minimize");

@@ -116,6 +116,34 @@ test("simulate's table takes what an import takes: no fraction among percents, n
   assert.equal(checkTableValues("test_acc", rows([0.8333, 45.1, 30.2, 0.8333]), where), "percent");
   assert.equal(checkTableValues("test_acc", rows([1, 66.2, 71.4]), where), "percent");
   assert.equal(checkTableValues("val_acc", rows([0.9, 0.93, 0.91]), where), "fraction");
+  // a table has no study and no tell: the fix is in the table or simulate's --scale
+  assert.throws(
+    () => checkTableValues("val_acc", rows([0.84, 0.9]), where, "maximize", "percent"),
+    /val_acc 0\.9 looks like a fraction: the table's scale is percent.*write 90 in the table \(if the values are fractions, give simulate --scale fraction\)$/,
+  );
+  assert.throws(
+    () => checkTableValues("val_acc", rows([88.09]), where, "maximize", "fraction"),
+    /Error: all\.csv line 2: val_acc 88\.09 is not a fraction; expected a fraction in \[0, 1\] \(the table's scale: --scale fraction\); write 0\.8809 in the table, or give simulate --scale percent$/,
+  );
+});
+
+test("values of 0 settle no scale: a percent told after them is taken", () => {
+  for (const direction of ["maximize", "minimize"] as const) {
+    const check = tellCheck("val_acc", () => "row", "auto", { scale: "auto" }, direction);
+    const zeros = { count: 2, min: 0, max: 0 };
+    const told = { existing: undefined, done: zeros, before: zeros };
+    assert.equal(check({ key: "k", arch: null, outcome: { value: 45.2 } }, told), "write", direction);
+    // a fraction beside them still settles fractions
+    const fractions = { count: 2, min: 0, max: 0.5 };
+    assert.throws(
+      () =>
+        check(
+          { key: "k", arch: null, outcome: { value: 45.2 } },
+          { ...told, done: fractions, before: fractions },
+        ),
+      /looks like a percent, but this study's values are fractions \(0–0\.5\)/,
+    );
+  }
 });
 
 test("a study declared in percent refuses values of 1 or less spread wider than chance level", () => {

@@ -81,6 +81,13 @@ export interface TableContext {
   /** The study told the rows holds percents already (then its percents, not the rows' majority, settle the scale). */
   studyPercent?: boolean;
   direction?: "maximize" | "minimize";
+  /** The rows are a table read by simulate (no study): messages say to fix the table or simulate's --scale. */
+  table?: boolean;
+}
+
+/** How a message tells the fix of a value: in a study, tell it again; in simulate's table, write it there. */
+function fixOf(table: boolean | undefined): (value: number) => string {
+  return table ? (value) => `write ${round(value)} in the table` : (value) => `tell ${round(value)}`;
 }
 
 /**
@@ -141,7 +148,7 @@ export function tableScale(
     throw new UserError(
       `${where(largestLow.line)}: ${target} ${largestLow.value} looks like a fraction among percents: values of 1 or ` +
         `less beside percents are chance-level accuracies, which spread no more than ${CHANCE_SPREAD}, and these ` +
-        `spread ${min}–${max}; tell ${round(largestLow.value * 100)}`,
+        `spread ${min}–${max}; ${fixOf(context.table)(largestLow.value * 100)}`,
     );
   return "percent";
 }
@@ -181,8 +188,8 @@ export function checkTableValues(
   scale: ValueScale = "auto",
 ): ValueScale {
   const batch: BatchScale =
-    scale === "auto" ? batchScale(target, rows, where, { direction }) : { scale: "auto" };
-  const check = tellCheck(target, (r) => where(Number(r.key)), scale, batch, direction);
+    scale === "auto" ? batchScale(target, rows, where, { direction, table: true }) : { scale: "auto" };
+  const check = tellCheck(target, (r) => where(Number(r.key)), scale, batch, direction, undefined, true);
   const none = { count: 0, min: Number.NaN, max: Number.NaN };
   const done = { ...none };
   for (const { line, value } of rows) {
@@ -226,7 +233,13 @@ export function tellCheck(
   batch: BatchScale = { scale: "auto" },
   direction: "maximize" | "minimize" = "maximize",
   replace?: (result: TrialResult, existing: Trial) => void,
+  table = false,
 ): RecordCheck {
+  // a study's values, or simulate's table (then the fix is in the table, or simulate's --scale)
+  const whose = table ? "the table's" : "this study's";
+  const fix = fixOf(table);
+  const remake = (flag: string) => (table ? `give simulate ${flag}` : `make the study with ${flag}`);
+  const needsPercent = table ? "give simulate --scale percent" : "the study needs --scale percent when made";
   const percentOrFraction =
     scale === "none" ? false : scale === "fraction" || scale === "percent" ? true : accuracyLike(target);
   return (result, { existing, done, before }) => {
@@ -250,12 +263,12 @@ export function tellCheck(
         const top = scale === "fraction" ? 1 : 100;
         if (value < 0 || value > top)
           throw new UserError(
-            `${what}: ${target} ${value} is not an accuracy; expected ` +
+            `${what}: ${target} ${value} is not ${scale === "fraction" && value > 1 && value <= 100 ? "a fraction" : "an accuracy"}; expected ` +
               (scale === "fraction"
-                ? `a fraction in [0, 1] (this study's scale)${value <= 100 ? `; tell ${round(value / 100)}` : ""}`
+                ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value <= 100 ? `; ${fix(value / 100)}${table ? ", or give simulate --scale percent" : ""}` : ""}`
                 : scale === "percent"
-                  ? "a percent in [0, 100] (this study's scale)"
-                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, make the study with --scale none)`),
+                  ? `a percent in [0, 100] (${whose} scale${table ? ": --scale percent" : ""})`
+                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})`),
           );
         // a study declared in percent keeps values of 1 or less as chance-level accuracies, which spread
         // little; values all of 1 or less spread wider than that are fractions (an import of 0.83–0.91)
@@ -270,16 +283,17 @@ export function tellCheck(
           const max = Math.max(done.max, value);
           if (max - min > CHANCE_SPREAD)
             throw new UserError(
-              `${what}: ${target} ${value} looks like a fraction: this study's scale is percent, and its values ` +
-                `are all 1 or less, spread ${min}–${max}, wider than chance-level accuracies; tell ${round(value * 100)}` +
-                " (if the values are fractions, make the study with --scale fraction)",
+              `${what}: ${target} ${value} looks like a fraction: ${whose} scale is percent, and its values ` +
+                `are all 1 or less, spread ${min}–${max}, wider than chance-level accuracies; ${fix(value * 100)}` +
+                ` (if the values are fractions, ${remake("--scale fraction")})`,
             );
         }
         if (scale === "auto") {
           // the percents this value is compared with: the study's, and its own batch's (read whole) unless
           // the study held fractions before this call (then the batch's percents are the odd ones out,
           // refused below, and its fractions belong)
-          const studyOfFractions = before.count > 0 && before.max <= 1;
+          // (values all 0 are 0 on either scale: they settle nothing)
+          const studyOfFractions = before.count > 0 && before.max <= 1 && before.max > 0;
           const percents = [
             ...(done.count > 0 && done.max > 1 ? [done.min, done.max] : []),
             ...(batch.scale === "percent" && batch.high && !studyOfFractions
@@ -294,24 +308,27 @@ export function tellCheck(
           // 0 is 0 on either scale (a perfect train error)
           if (percents.length > 0 && value > 0 && value <= 1 && belowRange && value * 100 <= high + 5)
             throw new UserError(
-              `${what}: ${target} ${value} looks like a fraction, but this study's values are percents ` +
-                `(${low}–${high}); tell ${round(value * 100)}` +
+              `${what}: ${target} ${value} looks like a fraction, but ${whose} values are percents ` +
+                `(${low}–${high}); ${fix(value * 100)}` +
                 (direction === "minimize"
-                  ? " (if it is right, an error of 1 % or less, the study needs --scale percent when made)"
-                  : " (values of 1 % or less are chance level: if it is right, the study needs --scale percent when made)"),
+                  ? ` (if it is right, an error of 1 % or less, ${needsPercent})`
+                  : ` (values of 1 % or less are chance level: if it is right, ${needsPercent})`),
             );
           // a study of fractions before this call, or earlier values of a batch that is not percent
-          const fractions =
-            before.count > 0 && before.max <= 1
-              ? before
-              : before.count === 0 && done.count > 0 && done.max <= 1 && batch.scale !== "percent"
-                ? done
-                : undefined;
+          const fractions = studyOfFractions
+            ? before
+            : before.count === 0 &&
+                done.count > 0 &&
+                done.max <= 1 &&
+                done.max > 0 &&
+                batch.scale !== "percent"
+              ? done
+              : undefined;
           if (fractions && value > 1)
             throw new UserError(
-              `${what}: ${target} ${value} looks like a percent, but this study's values are fractions ` +
-                `(${fractions.min}–${fractions.max}); tell ${round(value / 100)}` +
-                " (if its values are percents at chance level, the study needs --scale percent when made)",
+              `${what}: ${target} ${value} looks like a percent, but ${whose} values are fractions ` +
+                `(${fractions.min}–${fractions.max}); ${fix(value / 100)}` +
+                ` (if its values are percents at chance level, ${needsPercent})`,
             );
         }
       }
