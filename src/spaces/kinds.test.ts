@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -26,6 +26,9 @@ test("--space: a built-in space's name is its spec where no file has that name; 
     );
     process.chdir(dir);
     assert.equal(readSpaceSpec("nb201").name, "mine");
+    // a folder of that name (a data folder holds nb101/ and nb201/) is not a spec: the built-in space
+    mkdirSync("nb101");
+    assert.deepEqual(readSpaceSpec("nb101"), NB101_SPEC);
   } finally {
     process.chdir(cwd);
     rmSync(dir, { recursive: true, force: true });

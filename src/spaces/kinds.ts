@@ -1,5 +1,5 @@
 /** A spec, checked, becomes the space of its kind: the one place that knows every kind's module. */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { UserError } from "../errors.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
 import { ChoicesSpace } from "./choices.js";
@@ -33,8 +33,8 @@ const BUILT_IN_SPECS: Readonly<Record<string, SpaceSpec>> = { nb101: NB101_SPEC,
 
 /**
  * What a `--space` argument names: a spec file (read and checked, see readSpecFile), or where no file
- * has that name, a built-in space (`nb101`, `nb201`) as its spec — so that `--space nb201` means the
- * same in every command. Returns a copy the caller may change. Throws UserError (a missing file, and
+ * has that name (a folder of that name does not count), a built-in space (`nb101`, `nb201`) as its
+ * spec — so that `--space nb201` means the same in every command, as in `space`. Returns a copy the caller may change. Throws UserError (a missing file, and
  * every bad field of a spec, one line each).
  */
 export function readSpaceSpec(nameOrFile: string): SpaceSpec {
@@ -42,8 +42,10 @@ export function readSpaceSpec(nameOrFile: string): SpaceSpec {
     throw new UserError(
       `an empty --space; expected a spec file, or a built-in space: ${Object.keys(BUILT_IN_SPECS).join(", ")}`,
     );
+  // a built-in name wins over a folder of that name (a data folder holds nb101/ and nb201/), not over a file
+  if (Object.hasOwn(BUILT_IN_SPECS, nameOrFile) && !statSync(nameOrFile, { throwIfNoEntry: false })?.isFile())
+    return structuredClone(BUILT_IN_SPECS[nameOrFile]);
   if (!existsSync(nameOrFile)) {
-    if (Object.hasOwn(BUILT_IN_SPECS, nameOrFile)) return structuredClone(BUILT_IN_SPECS[nameOrFile]);
     throw new UserError(
       `cannot read the space spec ${nameOrFile}: no such file (expected a spec file, or a built-in space: ` +
         `${Object.keys(BUILT_IN_SPECS).join(", ")})`,
