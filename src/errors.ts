@@ -30,6 +30,24 @@ export class BadFileError extends UserError {
 }
 
 /**
+ * A failure to read `file` as one line in plain words: no such file, a folder (`expected` says what was
+ * wanted instead), no permission; else the system's message. Node's own said "cannot read: ENOENT: no
+ * such file or directory, open 'nope.csv'".
+ */
+export function readFailure(file: string, e: unknown, expected = "a file"): BadFileError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT")
+    return new BadFileError(
+      file,
+      `no such file${file === "-" ? " (standard input is not read here: give the file's name)" : ""}`,
+    );
+  if (code === "EISDIR") return new BadFileError(file, `is a folder; ${expected}`);
+  if (code === "EACCES" || code === "EPERM")
+    return new BadFileError(file, "cannot be read: permission denied");
+  return new BadFileError(file, `cannot read: ${(e as Error).message}`);
+}
+
+/**
  * The reason a parser (JSON.parse) gives for `error`, on one line: JSON.parse quotes a short input
  * whole, so a file holding "nope\n" made the one-line message of a BadFileError two lines. Line breaks
  * are shown as "\n".

@@ -3,7 +3,7 @@
  * (big-endian, Fortran order, object arrays, truncated data) is refused with a clear error.
  */
 import { readFileSync } from "node:fs";
-import { BadFileError } from "../errors.js";
+import { BadFileError, readFailure } from "../errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
 
 type TypedArrayCtor =
@@ -90,7 +90,7 @@ export function readNpy(path: string): NpyArray {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new BadFileError(path, `cannot read: ${(e as Error).message}`);
+    throw readFailure(path, e, "expected a .npy file");
   }
   return parseNpy(bytes, path);
 }

@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
-import { BadFileError, UserError } from "../errors.js";
+import { BadFileError, readFailure, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
@@ -53,7 +53,7 @@ function readRows(file: string): Row[] {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
+    throw readFailure(file, e, "expected a CSV or JSON-lines file");
   }
   const binary = binaryKind(bytes);
   if (binary)

@@ -132,6 +132,20 @@ test("a results file named by an empty path or a folder says so (it said ': cann
       e.message ===
         `${dir}: is a folder; expected a results CSV file (the architecture's columns and val_acc)`,
   );
+  // a missing file, standard input, JSON (what ask --json prints) are each named in plain words
+  assert.throws(
+    () => readResultsFile(join(dir, "none.csv"), tinySpace(), "val_acc"),
+    /none\.csv: no such file$/,
+  );
+  assert.throws(
+    () => readResultsFile("-", tinySpace(), "val_acc"),
+    /Error: -: no such file \(standard input is not read here: give the file's name\)$/,
+  );
+  writeFileSync(join(dir, "asked.json"), '[{"arch": {"a": 1}, "predicted": 0.9}]\n');
+  assert.throws(
+    () => readResultsFile(join(dir, "asked.json"), tinySpace(), "val_acc"),
+    /asked\.json: is JSON, not CSV; expected a results CSV file .*, one row per architecture$/,
+  );
 });
 
 test("a workbook, a study file or another binary file given as results is named for what it is (it said 'UTF-16?')", () => {

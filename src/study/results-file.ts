@@ -10,7 +10,7 @@ import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
-import { BadFileError, UserError } from "../errors.js";
+import { BadFileError, readFailure, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
 
@@ -61,9 +61,7 @@ export function readResultsFile<A>(
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EISDIR")
-      throw new BadFileError(file, `is a folder; ${expected}`);
-    throw new BadFileError(file, `cannot read: ${(e as Error).message}`);
+    throw readFailure(file, e, expected);
   }
   const binary = binaryKind(bytes);
   if (binary === "UTF-16")
@@ -79,6 +77,9 @@ export function readResultsFile<A>(
   const notText = notUtf8(bytes);
   if (notText) throw new BadFileError(file, `is not UTF-8 text (${notText}); save it as UTF-8 CSV`);
   const text = bytes.toString("utf8");
+  // what ask --json prints, or a JSON-lines file: csv-parse said "Invalid Opening Quote: a quote is found on field 0"
+  if (/^\uFEFF?\s*[[{]/.test(text))
+    throw new BadFileError(file, `is JSON, not CSV; ${expected}, one row per architecture`);
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, {
