@@ -42,8 +42,17 @@ test("an ensemble predicts the mean of its members, each fitted from its own see
   for (let i = 0; i < ids.length; i++) assert.equal(predicted[i], (alone[0][i] + alone[1][i]) / 2);
 
   const path = join(dir, "forests.nasa");
-  ensemble.save(path);
-  const loaded = await EnsemblePredictor.load(path, space, loadPredictor);
+  // the members travel in memory: a missing TMPDIR failed save after the whole fit, and load
+  const tmp = process.env.TMPDIR;
+  process.env.TMPDIR = join(dir, "no such folder");
+  let loaded: EnsemblePredictor;
+  try {
+    ensemble.save(path);
+    loaded = await EnsemblePredictor.load(path, space, loadPredictor);
+  } finally {
+    if (tmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmp;
+  }
   assert.equal(loaded.method, "forests");
   assert.deepEqual(await loaded.predict(ids), predicted);
 

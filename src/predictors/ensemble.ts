@@ -4,12 +4,16 @@
  * matters most where a search looks: the few cells predicted best among hundreds of thousands are
  * those whose errors happen to be largest.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { BadFileError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
-import { fieldError, readModelFile, requiredField, writeModelFile } from "./model-file.js";
+import {
+  fieldError,
+  modelFileContent,
+  readModelFile,
+  requiredField,
+  withModelFileContent,
+  writeModelFile,
+} from "./model-file.js";
 import type { FitInput, Predictor } from "./predictor.js";
 
 /** Member k is fitted with seed + k·SEED_STRIDE, so members of nearby seeds never share a seed. */
@@ -51,17 +55,8 @@ export class EnsemblePredictor implements Predictor {
 
   /** One file: each member's own model file, embedded. */
   save(path: string): void {
-    const dir = mkdtempSync(join(tmpdir(), "nas-assay-ensemble-"));
-    try {
-      const members = this.members.map((member, i) => {
-        const file = join(dir, `${i}.json`);
-        member.save(file);
-        return JSON.parse(readFileSync(file, "utf8")) as unknown;
-      });
-      writeModelFile(path, this.method, this.space, { members });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const members = this.members.map((member) => modelFileContent((file) => member.save(file)));
+    writeModelFile(path, this.method, this.space, { members });
   }
 
   /**
@@ -77,23 +72,22 @@ export class EnsemblePredictor implements Predictor {
     const stored = requiredField(path, file, "members", "array") as unknown[];
     if (stored.length === 0)
       throw fieldError(path, "members", "is empty; an ensemble has at least one member");
-    const dir = mkdtempSync(join(tmpdir(), "nas-assay-ensemble-"));
-    try {
-      const members: Predictor[] = [];
-      for (const [i, member] of stored.entries()) {
-        const memberPath = join(dir, `${i}.json`);
-        writeFileSync(memberPath, JSON.stringify(member));
-        try {
-          members.push(await loadMember(memberPath, space));
-        } catch (e) {
-          // the member's message names its temporary file: name the field of this one instead
-          const message = (e as Error).message.replace(`${memberPath}: `, "");
-          throw new BadFileError(path, `members[${i}]: ${message}`);
-        }
+    const members: Predictor[] = [];
+    for (const [i, member] of stored.entries()) {
+      let memberPath = "";
+      try {
+        members.push(
+          await withModelFileContent(`members[${i}]`, member, (held) => {
+            memberPath = held;
+            return loadMember(held, space);
+          }),
+        );
+      } catch (e) {
+        // the member's message names its made-up path: name the field of this file instead
+        const message = (e as Error).message.replaceAll(`${memberPath}: `, "");
+        throw new BadFileError(path, `members[${i}]: ${message}`);
       }
-      return new EnsemblePredictor(file.method, space, members);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+    return new EnsemblePredictor(file.method, space, members);
   }
 }

@@ -30,14 +30,61 @@ export function writeModelFile(
     spaceSize: space.size,
     ...fields,
   };
+  if (capture) {
+    // as the file would read back
+    capture.file = JSON.parse(JSON.stringify(file));
+    return;
+  }
   writeFileAtomic(path, JSON.stringify(file));
+}
+
+/** Where writeModelFile puts the file while modelFileContent runs, instead of writing it. */
+let capture: { file?: unknown } | undefined;
+/** Model files held in memory under made-up paths while withModelFileContent runs (readModelFile reads them). */
+const held = new Map<string, unknown>();
+let heldCount = 0;
+
+/**
+ * The model file `save` writes, as the object it holds, with no file written: an ensemble embeds its
+ * members' files in its own (and so needs no temporary folder, which a missing TMPDIR would refuse
+ * after the whole fit). `save` must be synchronous (every predictor's is).
+ */
+export function modelFileContent(save: (path: string) => void): unknown {
+  const outer = capture;
+  const mine: { file?: unknown } = {};
+  capture = mine;
+  try {
+    save("(in memory)");
+  } finally {
+    capture = outer;
+  }
+  if (mine.file === undefined) throw new Error("save() wrote no model file");
+  return mine.file;
+}
+
+/**
+ * Runs `read` with `content` readable by readModelFile at a made-up path (named after `name`), which is
+ * forgotten afterwards: an ensemble reads its embedded members with the loaders of model files.
+ */
+export async function withModelFileContent<T>(
+  name: string,
+  content: unknown,
+  read: (path: string) => Promise<T>,
+): Promise<T> {
+  const path = `(in memory ${++heldCount}: ${name})`;
+  held.set(path, content);
+  try {
+    return await read(path);
+  } finally {
+    held.delete(path);
+  }
 }
 
 /** Reads a model file written for `space` by this version. */
 export function readModelFile(path: string, space: SearchSpace<unknown>): ModelFile {
   let file: Record<string, unknown>;
   try {
-    file = JSON.parse(readFileSync(path, "utf8"));
+    file = held.has(path) ? structuredClone(held.get(path)) : JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
     throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
   }
