@@ -251,4 +251,23 @@ test("neighbourKeys: two architectures share a key exactly when they differ in o
       "a mutation shares a key",
     );
   }
+  // short keys however many decisions (keys spelling out the other decisions ran a 3,000-decision ask
+  // out of memory): a mutation shares exactly one with its parent, two mutations apart share none
+  const wide = new ChoicesSpace({
+    name: "wide",
+    kind: "choices",
+    decisions: Array.from({ length: 3000 }, (_, i) => ({ name: `d${i}`, options: ["a", "b", "c"] })),
+  });
+  const [a] = wide.sample(rng, 1);
+  const keys = wide.neighbourKeys(a);
+  assert.equal(keys.length, 3000);
+  assert.ok(
+    keys.every((k) => k.length < 40),
+    keys[0],
+  );
+  const once = wide.mutate(rng, a);
+  const twice = wide.mutate(rng, once);
+  const sharedWith = (b: ChoicesArch) => wide.neighbourKeys(b).filter((k) => keys.includes(k)).length;
+  assert.equal(sharedWith(once), 1);
+  if (twice.filter((o, i) => o !== a[i]).length === 2) assert.equal(sharedWith(twice), 0);
 });

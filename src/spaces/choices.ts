@@ -182,18 +182,26 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
   }
 
   /**
-   * One key per decision with 2+ options: every decision's option index, that decision's written as
-   * -1, so two different architectures share a key exactly when they differ in that decision alone —
-   * one `mutate` apart. D decisions: D keys of D numbers each.
+   * One key per decision with 2+ options, shared by two different architectures exactly when they
+   * differ in that decision alone — one `mutate` apart. The key is the decision and two 32-bit hashes
+   * of every other decision's option, summed (two architectures differing in two or more decisions
+   * share one with a chance of about 2⁻⁶⁴): short keys. Keys spelling out every other decision's option
+   * were D numbers each, D² per architecture, and `ask` on a space of 3,000 decisions ran out of memory
+   * making them.
    */
   neighbourKeys(arch: ChoicesArch): string[] {
     this.check(arch);
+    let first = 0;
+    let second = 0;
+    // sums of at most 2^32 per decision stay exact in a double up to 2^21 decisions
+    for (const [i, k] of arch.entries()) {
+      first += optionHash(i, k, 1);
+      second += optionHash(i, k, 2);
+    }
     const keys: string[] = [];
     this.decisions.forEach((d, i) => {
       if (d.options.length < 2) return;
-      const rest = arch.slice();
-      rest[i] = -1;
-      keys.push(rest.join(","));
+      keys.push(`${i}:${first - optionHash(i, arch[i], 1)}:${second - optionHash(i, arch[i], 2)}`);
     });
     return keys;
   }
@@ -301,4 +309,16 @@ function nfc(text: string): string {
 function optionList(d: Decision): string {
   const text = d.options.map((o) => JSON.stringify(o)).join(", ");
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+/** A 32-bit hash (0 … 2³² − 1) of option `k` of decision `i`, one of independent families by `salt`. */
+function optionHash(i: number, k: number, salt: number): number {
+  // murmur3's 32-bit finaliser over the three numbers mixed in turn
+  let h = Math.imul(salt, 0x9e3779b1) ^ i;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ k, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
 }

@@ -5,7 +5,13 @@ import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
 import { createSpace } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import { initBackend } from "../tensor/backend.js";
-import { CANDIDATE_FLOATS, propose, sampledCandidates } from "./ask-strategy.js";
+import {
+  CANDIDATE_FLOATS,
+  DEFAULT_ASK,
+  neighbourhoodWithin,
+  propose,
+  sampledCandidates,
+} from "./ask-strategy.js";
 
 /** Decisions two architectures differ in. */
 const differing = (a: ChoicesArch, b: ChoicesArch) => a.filter((o, i) => o !== b[i]).length;
@@ -74,4 +80,15 @@ test("ask's predictions lie within the values told (the calibration's end slope 
   assert.equal(proposed.length, 15);
   const values = proposed.map((p) => p.predicted as number);
   assert.ok(Math.min(...values) >= 0 && Math.max(...values) <= 0.55, `predicted ${values.join(" ")}`);
+});
+
+test("the neighbourhood rule draws fewer mutations for wide encodings only", () => {
+  const rule = DEFAULT_ASK.neighbourhood;
+  // NAS-Bench-101 (84 floats), NAS-Bench-201 (120) and anything up to 2,500 floats: the defaults
+  for (const floats of [84, 120, 2500]) assert.deepEqual(neighbourhoodWithin(rule, floats), rule);
+  // 3,000 decisions of 3 options: 13 mutations of each of 200 candidates, within CANDIDATE_FLOATS
+  const wide = neighbourhoodWithin(rule, 9000);
+  assert.equal(wide.draws, 13);
+  assert.ok((wide.draws ?? 0) * (rule.candidates ?? 0) * 9000 <= CANDIDATE_FLOATS);
+  assert.equal(neighbourhoodWithin(rule, 1e9).draws, 1);
 });

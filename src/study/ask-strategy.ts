@@ -86,6 +86,21 @@ export function sampledCandidates(floats: number): number {
 }
 
 /**
+ * The neighbourhood rule's settings with its mutations' encodings kept within CANDIDATE_FLOATS: fewer
+ * mutations per candidate for wide encodings (a space of 3,000 decisions, 9,000 floats each: 13 instead
+ * of 50). Unchanged up to 2,500 floats with the defaults (every space of docs/results).
+ */
+export function neighbourhoodWithin(
+  options: AskOptions["neighbourhood"],
+  floats: number,
+): AskOptions["neighbourhood"] {
+  const draws = options.draws ?? DEFAULT_ASK.neighbourhood.draws ?? 1;
+  const candidates = options.candidates ?? DEFAULT_ASK.neighbourhood.candidates ?? 1;
+  const most = Math.max(1, Math.floor(CANDIDATE_FLOATS / (Math.max(1, floats) * Math.max(1, candidates))));
+  return draws <= most ? options : { ...options, draws: most };
+}
+
+/**
  * The most architectures one ask hands out: its candidates, `spare` proposals per architecture asked
  * (6,666 with the defaults). More would come back short of what was asked, the shortfall looking like a
  * space run out, and drawing `spare` × n fresh members of a large space runs out of memory.
@@ -278,7 +293,7 @@ export async function propose<A>(
       async (ids) => predictor.predict(ids),
       seed,
       shortlist,
-      o.neighbourhood,
+      neighbourhoodWithin(o.neighbourhood, space.encoding.size),
     );
     return rule.top;
   });
