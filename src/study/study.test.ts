@@ -515,6 +515,13 @@ test("a minimized error rate in percent: 0 (a perfect train error) is 0 on eithe
 });
 
 test("a closed study says so; unknown or ill-typed ask options are refused, not dropped", async () => {
+  // close() waits for the calls under way (it closed the database under them: a TypeError)
+  const busy = await tinyStudy();
+  const asked = busy.ask(3);
+  const told = busy.tell([0, 0, 0, 0, 0], 0.5);
+  await busy.close();
+  assert.equal((await asked).length, 3);
+  assert.equal((await told).written, 1);
   const study = await tinyStudy();
   await study.close();
   await study.close();

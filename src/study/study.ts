@@ -213,6 +213,10 @@ export class Study<A> {
    * timeout not above zero.
    */
   async ask(n: number, given: { pendingTimeoutMs?: number } = {}): Promise<Asked<A>[]> {
+    return this.track(() => this.askNow(n, given));
+  }
+
+  private async askNow(n: number, given: { pendingTimeoutMs?: number }): Promise<Asked<A>[]> {
     this.checkOpen();
     refuseUnknownKeys(given, ["pendingTimeoutMs"], "ask");
     if (!Number.isInteger(n) || n < 1)
@@ -296,6 +300,10 @@ export class Study<A> {
    * Returns how many were written and skipped (and, with `replace`, what was replaced).
    */
   async tellMany(items: readonly TellItem<A>[], options: TellOptions = {}): Promise<TellResult> {
+    return this.track(() => this.tellManyNow(items, options));
+  }
+
+  private async tellManyNow(items: readonly TellItem<A>[], options: TellOptions): Promise<TellResult> {
     this.checkOpen();
     if (options === null || typeof options !== "object")
       throw new UserError(
@@ -450,14 +458,18 @@ export class Study<A> {
   /** Every trial in order of arrival. */
   async trials(): Promise<Trial[]> {
     this.checkOpen();
-    return this.store.trials();
+    return this.track(() => this.store.trials());
   }
 
   /** The best done trial (highest value, or lowest for a minimized target; the earliest on ties). */
   async best(): Promise<{ arch: A; json: unknown; value: number } | undefined> {
     this.checkOpen();
+    return this.bestOf(await this.track(() => this.store.trials()));
+  }
+
+  private bestOf(trials: readonly Trial[]): { arch: A; json: unknown; value: number } | undefined {
     let best: Trial | undefined;
-    for (const t of await this.store.trials())
+    for (const t of trials)
       if (
         t.state === "done" &&
         (!best || this.sign * (t.value as number) > this.sign * (best.value as number))
@@ -469,9 +481,8 @@ export class Study<A> {
   /** Counts, the best and every trial (the JSON of `study show --json`). */
   async summary(): Promise<StudySummary> {
     this.checkOpen();
-    const trials = await this.store.trials();
-    const counts = await this.store.counts();
-    const best = await this.best();
+    const [trials, counts] = await this.track(() => Promise.all([this.store.trials(), this.store.counts()]));
+    const best = this.bestOf(trials);
     return {
       done: counts.done,
       pending: counts.pending,
@@ -481,11 +492,26 @@ export class Study<A> {
     };
   }
 
-  /** Closes the store; later calls throw UserError (a second close does nothing). */
+  /**
+   * Closes the store once the calls under way have finished (an `ask` started before `close` completes);
+   * later calls throw UserError (a second close does nothing).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.allSettled([...this.running]);
     await this.store.close();
+  }
+
+  /** Calls under way on the store: close() waits for them (it closed the database under them: a TypeError). */
+  private readonly running = new Set<Promise<unknown>>();
+
+  private track<T>(operation: () => Promise<T>): Promise<T> {
+    const call = operation();
+    this.running.add(call);
+    const done = () => this.running.delete(call);
+    call.then(done, done);
+    return call;
   }
 }
 
