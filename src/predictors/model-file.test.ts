@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { REPO_ROOT, testData } from "../testing/fixtures.js";
@@ -97,6 +97,14 @@ test("the models as saved load and predict finite values (the edits below are th
     const values = await (await loadPredictor(path, space)).predict([0, 1, 2]);
     assert.ok(values.every(Number.isFinite), path);
   }
+  // no space, or a space of no ids (a spec's ArchitectureSpace): said, not "nb201 has undefined cells"
+  for (const wrong of [undefined, { name: "nb201", kind: "edge-cell" }])
+    await assert.rejects(
+      loadPredictor(saved.mlp.path, wrong as never),
+      (e: Error) =>
+        e instanceof UserError &&
+        /space must be the search space of cell ids the model was trained on/.test(e.message),
+    );
 });
 
 test("a NaN or infinite weight, threshold or leaf value is refused, naming the field and the index", async () => {

@@ -274,8 +274,23 @@ function createSingle(
   }
 }
 
-/** Reads a saved model of any method for `space`. */
+/**
+ * Reads a saved model of any method for `space`, the search space of cell ids it was trained on (a
+ * benchmark's `space`, from loadBenchmark or loadSpace). Throws UserError when `space` is missing or
+ * no such space (an ArchitectureSpace made from a spec has no ids), BadFileError for a file that is no
+ * model of this space.
+ */
 export async function loadPredictor(path: string, space: SearchSpace<unknown>): Promise<Predictor> {
+  if (
+    space === null ||
+    typeof space !== "object" ||
+    typeof space.size !== "number" ||
+    typeof space.cell !== "function"
+  )
+    throw new UserError(
+      `loadPredictor(${JSON.stringify(path)}, space): space must be the search space of cell ids the model was ` +
+        `trained on (a benchmark's space, from loadBenchmark or loadSpace), got ${space === undefined ? "nothing" : shownValue(space, 80)}`,
+    );
   const method = readModelFile(path, space).method;
   const teacher = Object.hasOwn(SELF_TRAINED, method) ? SELF_TRAINED[method as Method] : undefined;
   if (teacher) {

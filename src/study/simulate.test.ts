@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
-import { simulateBaselines, simulateSeed } from "./simulate.js";
+import { simulate, simulateBaselines, simulateSeed } from "./simulate.js";
 
 test("simulate refuses a --step above what one ask hands out, before reading anything", async () => {
   // --step 7000 reached Study.ask, which refuses more than its candidates can give (6,666 by default)
@@ -22,6 +22,31 @@ test("simulate refuses a --step above what one ask hands out, before reading any
   await assert.rejects(
     simulateSeed({ ...spec, batch: 10 }, 0),
     (e: Error) => e instanceof UserError && !/--step/.test(e.message),
+  );
+});
+
+test("simulate refuses seeds and jobs that are no list of distinct seeds, or no count, before reading anything", async () => {
+  const spec = {
+    specFile: "missing.json",
+    tableFile: "missing.csv",
+    target: "val_acc",
+    budget: 10,
+    batch: 5,
+  };
+  for (const [seeds, jobs, pattern] of [
+    [3, 1, /simulate needs a list of seeds \(at least one\), got 3/],
+    [[], 1, /simulate needs a list of seeds/],
+    [[-1], 1, /simulate: a seed must be an integer in 0\.\.2147483647 \(2\^31 - 1\), got -1/],
+    [[0, 0], 1, /simulate: the seed 0 is given twice/],
+    [[0], 0, /simulate: jobs must be a positive integer, got 0/],
+  ] as const)
+    await assert.rejects(
+      simulate(spec, seeds as never, jobs),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+    );
+  await assert.rejects(
+    simulate({ ...spec, budget: 0 }, [0]),
+    /simulate: budget \(--budget\) must be a positive integer, got 0/,
   );
 });
 

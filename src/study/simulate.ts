@@ -5,9 +5,9 @@
  * architecture by reading its value in the table. When the table does not hold every member of the
  * space, every strategy is restricted to the table's architectures (TableSpace, ArchitectureList).
  */
-import { BadFileError, refuseUnknownKeys, UserError } from "../errors.js";
+import { BadFileError, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { meanStd } from "../eval/evaluate.js";
-import { Rng } from "../random.js";
+import { MAX_SEED, Rng } from "../random.js";
 import { randomSearch, trueEvolution } from "../search/active-search.js";
 import { forEachSeed } from "../seeds-in-parallel.js";
 import { ArchitectureList } from "../spaces/architecture-list.js";
@@ -151,10 +151,33 @@ function checkSpec(spec: SimulateSpec): void {
     ["batch", "--step"],
   ] as const)
     if (!Number.isInteger(spec[name]) || spec[name] < 1)
-      throw new UserError(`${flag} must be a positive integer, got ${spec[name]}`);
+      throw new UserError(
+        `simulate: ${name} (${flag}) must be a positive integer, got ${shownValue(spec[name])}`,
+      );
   const most = maxAskCount(askOptions(spec.ask));
   if (spec.batch > most)
     throw new UserError(`--step must be at most ${most} (what one ask hands out), got ${spec.batch}`);
+}
+
+/**
+ * Refuses (UserError) seeds that are not a non-empty list of distinct integers in 0..MAX_SEED, and
+ * `jobs` not a positive integer: from JavaScript, `simulate(spec, 3)` said "seeds.slice is not a
+ * function", and a repeated seed counted its run twice in every mean.
+ */
+function checkSeedsAndJobs(seeds: unknown, jobs: unknown): void {
+  if (!Array.isArray(seeds) || seeds.length === 0)
+    throw new UserError(`simulate needs a list of seeds (at least one), got ${shownValue(seeds)}`);
+  const seen = new Set<number>();
+  for (const seed of seeds) {
+    if (!(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED))
+      throw new UserError(
+        `simulate: a seed must be an integer in 0..${MAX_SEED} (2^31 - 1), got ${shownValue(seed)}`,
+      );
+    if (seen.has(seed)) throw new UserError(`simulate: the seed ${seed} is given twice; each seed runs once`);
+    seen.add(seed);
+  }
+  if (!(Number.isInteger(jobs) && (jobs as number) >= 1))
+    throw new UserError(`simulate: jobs must be a positive integer, got ${shownValue(jobs)}`);
 }
 
 /** One seed: the three strategies' best-so-far curves on the user's scale. */
@@ -241,7 +264,7 @@ export async function simulate(
   onProgress?: (done: number) => void,
 ): Promise<{ result: SimulateResult; restrictedToTable: boolean; perSeed: PerSeed }> {
   checkSpec(spec);
-  if (seeds.length === 0) throw new UserError("simulate needs at least one seed");
+  checkSeedsAndJobs(seeds, jobs);
   const table = await loadTable(spec);
   const runs = await forEachSeed<SeedCurves>(
     seeds,
@@ -277,7 +300,7 @@ export async function simulateBaselines(
   perSeed: Pick<PerSeed, "random" | "evolution">;
 }> {
   checkSpec(spec);
-  if (seeds.length === 0) throw new UserError("simulate needs at least one seed");
+  checkSeedsAndJobs(seeds, 1);
   const table = await loadTable(spec);
   const budget = Math.min(spec.budget, table.archs.length);
   const runs: Omit<SeedCurves, "ask">[] = [];
