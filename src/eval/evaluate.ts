@@ -274,6 +274,8 @@ export function evaluateSeedInWorker(
 
 /** Mean and sample standard deviation. */
 export function meanStd(values: number[]): Summary {
+  // equal values: their value and 0 exactly (three runs of 0.7 printed 0.70000 ± 1.4e-16)
+  if (values.length > 0 && values.every((v) => v === values[0])) return { mean: values[0], std: 0 };
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std =
     values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;

@@ -1,5 +1,5 @@
 /** A small made-up `choices` space for study tests, with a made-up "accuracy" of each architecture. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChoicesSpace } from "../spaces/choices.js";
@@ -32,9 +32,21 @@ export function tinyAccuracy(arch: readonly number[]): number {
   return Math.round(v * 1e4) / 1e4;
 }
 
-/** A fresh temporary directory holding the tiny spec as `tiny.json`. */
+/** The folders tinyDir made in this process: removed when it exits (test runs left hundreds in /tmp). */
+const made: string[] = [];
+process.on("exit", () => {
+  for (const dir of made)
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // a folder a test left unremovable (made read-only) stays
+    }
+});
+
+/** A fresh temporary directory holding the tiny spec as `tiny.json`, removed when the process exits. */
 export function tinyDir(): { dir: string; spec: string } {
   const dir = mkdtempSync(join(tmpdir(), "nas-assay-study-"));
+  made.push(dir);
   const spec = join(dir, "tiny.json");
   writeFileSync(spec, JSON.stringify(TINY_SPEC));
   return { dir, spec };
