@@ -89,7 +89,7 @@ test("JSONL for both spaces, and the error cases", () => {
     () => readUserLabels(write("empty.csv", "matrix,ops,acc\n"), nb101, "acc"),
     /has no data rows/,
   );
-  assert.throws(() => readUserLabels(join(dir, "absent.csv"), nb101, "acc"), /cannot read/);
+  assert.throws(() => readUserLabels(join(dir, "absent.csv"), nb101, "acc"), /absent\.csv: no such file$/);
   assert.throws(() => readUserLabels(write("x.jsonl", "a\nb\n"), nb101, "acc"), /no line is a JSON object/);
 });
 

@@ -88,6 +88,9 @@ test("a bad study URL is refused in one line that never shows the password", () 
     withoutPassword("postgresql://ann:s3cret@db.lab:99999/nas"),
     "postgresql://ann@db.lab:99999/nas",
   );
+  // nothing to hide: as given (it was echoed file:///runs.db, http://x/)
+  for (const text of ["file:runs.db", "http://x", "postgresql://ann@db.lab/nas?study=a"])
+    assert.equal(withoutPassword(text), text);
 });
 
 test("--pending-timeout durations: a number and its unit, above zero", () => {

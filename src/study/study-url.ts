@@ -158,6 +158,8 @@ export function withoutPassword(text: string): string {
     // "//user:" and the last "@", whatever the password holds
     return text.replace(/(\/\/[^/:@]*):.*@/, "$1@");
   }
+  // as given when there is nothing to hide (URL's own spelling echoed file:runs.db as file:///runs.db)
+  if (url.password === "") return text;
   url.password = "";
   return url.toString();
 }
