@@ -445,7 +445,7 @@ export class PostgresStudyStore implements StudyStore {
                 ${TRIAL_COLUMNS.split(", ")
                   .map((c) => `t.${c}`)
                   .join(", ")}
-         FROM (SELECT count(*)::integer AS done_count, min(value) AS done_min, max(value) AS done_max
+         FROM (SELECT count(*)::integer AS done_count, min(value) FILTER (WHERE value > 0) AS done_min, max(value) AS done_max
                FROM nas_assay_trials WHERE study_id = $1 AND state = 'done'
                  AND NOT ($3 AND key = ANY($2::text[]))) AS r
          LEFT JOIN nas_assay_trials AS t ON t.study_id = $1 AND t.key = ANY($2::text[])`,
@@ -486,7 +486,8 @@ export class PostgresStudyStore implements StudyStore {
         changed.add(result.key);
         if (value !== null) {
           seen.count++;
-          seen.min = seen.count === 1 ? value : Math.min(seen.min, value);
+          // min: the smallest value above 0 (RecordContext)
+          if (value > 0) seen.min = Number.isNaN(seen.min) ? value : Math.min(seen.min, value);
           seen.max = seen.count === 1 ? value : Math.max(seen.max, value);
         }
         written++;

@@ -64,7 +64,7 @@ test("simulate refuses a table of fractions with a row in percent, naming the ro
       simulateSeed({ specFile: spec, tableFile, target: "val_acc", budget: 20, batch: 10 }, 0),
       (e: Error) =>
         e instanceof UserError &&
-        /all\.csv line 8: val_acc \d+(\.\d+)? looks like a percent, but the file's other values are fractions/.test(
+        /all\.csv line 8: val_acc \d+(\.\d+)? looks like a percent, but the table's other values are fractions/.test(
           e.message,
         ),
     );
@@ -114,7 +114,10 @@ test("simulate: a table accepted is played to the end (the loop does not judge i
     const tableFile = join(dir, "err.csv");
     writeFileSync(tableFile, `${lines.join("\n")}\n`);
     const base = { specFile: spec, tableFile, target: "train_error", minimize: true, budget: 60, batch: 5 };
-    await assert.rejects(simulateSeed(base, 0), /looks like a percent, .*give --scale percent\)$/);
+    await assert.rejects(
+      simulateSeed(base, 0),
+      /looks like a percent, .*write 0\.23 in the table .*give simulate --scale percent\)$/,
+    );
     const curves = await simulateSeed({ ...base, scale: "percent" }, 0);
     assert.equal(curves.ask.length, 60);
     // from JavaScript, a guessed key or a truthy string would change the direction unsaid

@@ -266,13 +266,19 @@ export class SqliteStudyStore implements StudyStore {
     if (existsSync(path)) throw new UserError(`${path} already exists; choose another --study file`);
     // one line naming the path and what is wrong with its folder, before SQLite says it in its words
     checkOutputFile(path, "--study");
-    // a log left by a removed study: SQLite would replay it into the new one, which reads as damaged
-    const left = [`${path}-wal`, `${path}-shm`].filter((f) => existsSync(f));
-    if (left.length > 0)
+    // a log left by a removed study: SQLite would replay it into the new one, which reads as damaged (a
+    // lone -shm, its index, is rebuilt harmlessly)
+    const log = `${path}-wal`;
+    const left = statSync(log, { throwIfNoEntry: false });
+    if (left?.isDirectory())
       throw new UserError(
-        `${left.map((f) => basename(f)).join(" and ")} ${left.length === 1 ? "is" : "are"} left beside ${path} from a study ` +
-          `that is no longer there (its write-ahead log: SQLite would replay it into the new study and damage it); ` +
-          `move ${left.length === 1 ? "it away (of no use without the study it belongs to)" : "them away (of no use without the study they belong to)"}, or choose another --study file`,
+        `${basename(log)} beside ${path} is a folder; SQLite writes the study's log under that name: move it away, or choose another --study file`,
+      );
+    if (left)
+      throw new UserError(
+        `${basename(log)} is left beside ${path} from a study that is no longer there (its write-ahead log: SQLite ` +
+          "would replay it into the new study and damage it); move it away (of no use without the study it " +
+          "belongs to), or choose another --study file",
       );
     const tmp = `${path}.${process.pid}.creating`;
     try {
@@ -460,7 +466,7 @@ export class SqliteStudyStore implements StudyStore {
   ): { written: number; skipped: number } {
     const find = this.db.prepare("SELECT * FROM trials WHERE key = ?");
     const range = this.db.prepare(
-      "SELECT count(*) AS count, min(value) AS min, max(value) AS max FROM trials WHERE state = 'done'" +
+      "SELECT count(*) AS count, min(CASE WHEN value > 0 THEN value END) AS min, max(value) AS max FROM trials WHERE state = 'done'" +
         " AND key NOT IN (SELECT value FROM json_each(?))",
     );
     // a told trial keeps its told time (a correction); a pending or failed one takes this call's
@@ -496,7 +502,8 @@ export class SqliteStudyStore implements StudyStore {
         else insert.run(result.key, JSON.stringify(result.arch), state, value, now);
         if (value !== null) {
           seen.count++;
-          seen.min = seen.count === 1 ? value : Math.min(seen.min, value);
+          // min: the smallest value above 0 (RecordContext)
+          if (value > 0) seen.min = Number.isNaN(seen.min) ? value : Math.min(seen.min, value);
           seen.max = seen.count === 1 ? value : Math.max(seen.max, value);
         }
         written++;

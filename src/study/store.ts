@@ -103,9 +103,12 @@ export interface TrialResult {
 export interface RecordContext {
   /** The trial already stored under the result's key, if any. */
   existing: Trial | undefined;
-  /** Done values so far (earlier results of the same call included). */
+  /**
+   * Done values so far (earlier results of the same call included): how many, the smallest above 0 (NaN
+   * when none: a 0 is 0 on either scale and settles nothing, tell-rules.ts) and the largest.
+   */
   done: { count: number; min: number; max: number };
-  /** Done values before this call (what the study held when the transaction began). */
+  /** Done values before this call (what the study held when the transaction began), as `done`. */
   before: { count: number; min: number; max: number };
 }
 

@@ -127,6 +127,31 @@ test("simulate's table takes what an import takes: no fraction among percents, n
   );
 });
 
+test("values of 0 widen no range: a chance-level percent beside them, a percent study's 0.83", () => {
+  const zeroThen = { count: 2, min: 45, max: 45 }; // 0 and 45 told: min is the smallest above 0
+  const auto = tellCheck("val_acc", () => "row", "auto");
+  assert.equal(
+    auto(
+      { key: "k", arch: null, outcome: { value: 0.01 } },
+      { existing: undefined, done: zeroThen, before: zeroThen },
+    ),
+    "write",
+  );
+  const percent = tellCheck("val_acc", () => "row", "percent");
+  const zero = { count: 1, min: Number.NaN, max: 0 };
+  assert.equal(
+    percent(
+      { key: "k", arch: null, outcome: { value: 0.83 } },
+      { existing: undefined, done: zero, before: zero },
+    ),
+    "write",
+  );
+  // the table's rows as the stores count them (zeros apart): 0, 45, 0.01 and 0, 0.83 are taken
+  assert.equal(checkTableValues("val_acc", rows([0, 45, 0.01]), where), "percent");
+  assert.equal(checkTableValues("val_acc", rows([0, 0.83]), where, "maximize", "percent"), "percent");
+  assert.equal(checkTableValues("val_acc", rows([0, 0.9, 45]), where), "percent");
+});
+
 test("values of 0 settle no scale: a percent told after them is taken", () => {
   for (const direction of ["maximize", "minimize"] as const) {
     const check = tellCheck("val_acc", () => "row", "auto", { scale: "auto" }, direction);

@@ -106,22 +106,26 @@ export function tableScale(
   where: (line: number) => string,
   context: TableContext = {},
 ): ValueScale {
-  const others = context.others ?? "the file's other values";
+  const others = context.others ?? (context.table ? "the table's other values" : "the file's other values");
   if (!accuracyLike(target)) return "auto";
   const outside = rows.find((r) => !(r.value >= 0 && r.value <= 100));
   if (outside)
     throw new UserError(
-      `${where(outside.line)}: ${target} ${outside.value} is not an accuracy; expected a fraction in [0, 1] or a percent in [0, 100]`,
+      `${where(outside.line)}: ${target} ${outside.value} is not an accuracy; expected a fraction in [0, 1] or a percent in [0, 100]` +
+        (context.table ? ` (if ${target} is no accuracy, give simulate --scale none)` : ""),
     );
   const high = rows.find((r) => r.value > 1);
   if (!high) return "fraction";
   // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
   let low = 0;
+  let zeros = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let largestLow: { line: number; value: number } | undefined;
+  // a 0 is 0 on either scale: it settles nothing
   for (const row of rows)
-    if (row.value <= 1) {
+    if (row.value === 0) zeros++;
+    else if (row.value <= 1) {
       low++;
       min = Math.min(min, row.value);
       max = Math.max(max, row.value);
@@ -131,7 +135,7 @@ export function tableScale(
   // chance-level accuracies do, or when, read as a fraction, it falls among them (91.5 among 0.90–0.93)
   const among = (r: { value: number }) => r.value / 100 >= min - 0.05 && r.value / 100 <= max + 0.05;
   const odd =
-    2 * low >= rows.length && !context.studyPercent
+    2 * low >= rows.length - zeros && !context.studyPercent
       ? max - min > CHANCE_SPREAD
         ? high
         : rows.find((r) => r.value > 1 && among(r))
@@ -139,8 +143,8 @@ export function tableScale(
   if (odd)
     throw new UserError(
       `${where(odd.line)}: ${target} ${odd.value} looks like a percent, but ${others} are ` +
-        `fractions (${min}–${max}); write ${round(odd.value / 100)}` +
-        ` (if they are percents — ${(context.direction ?? "maximize") === "minimize" ? "error rates of 1 % or less" : "accuracies at chance level"} — give --scale percent)`,
+        `fractions (${min}–${max}); ${context.table ? fixOf(true)(odd.value / 100) : `write ${round(odd.value / 100)}`}` +
+        ` (if they are percents — ${(context.direction ?? "maximize") === "minimize" ? "error rates of 1 % or less" : "accuracies at chance level"} — give ${context.table ? "simulate " : ""}--scale percent)`,
     );
   // percents with values of 1 or less beside them: accuracies at chance level differ by a few hundredths
   // (0.05 and 0.3 cannot both be; 0.3 is 30 % written as a fraction)
@@ -198,7 +202,8 @@ export function checkTableValues(
       { existing: undefined, done: { ...done }, before: none },
     );
     done.count++;
-    done.min = done.count === 1 ? value : Math.min(done.min, value);
+    // min: the smallest value above 0, as the stores give it (RecordContext)
+    if (value > 0) done.min = Number.isNaN(done.min) ? value : Math.min(done.min, value);
     done.max = done.count === 1 ? value : Math.max(done.max, value);
   }
   return scale === "auto" ? batch.scale : scale;
@@ -275,10 +280,12 @@ export function tellCheck(
         if (
           scale === "percent" &&
           direction === "maximize" &&
+          value > 0 &&
           value <= 1 &&
-          done.count > 0 &&
+          !Number.isNaN(done.min) &&
           done.max <= 1
         ) {
+          // (zeros apart: a 0 is 0 on either scale)
           const min = Math.min(done.min, value);
           const max = Math.max(done.max, value);
           if (max - min > CHANCE_SPREAD)
@@ -328,7 +335,9 @@ export function tellCheck(
             throw new UserError(
               `${what}: ${target} ${value} looks like a percent, but ${whose} values are fractions ` +
                 `(${fractions.min}–${fractions.max}); ${fix(value / 100)}` +
-                ` (if its values are percents at chance level, ${needsPercent})`,
+                (direction === "minimize"
+                  ? ` (if its values are percents, error rates of 1 % or less, ${needsPercent})`
+                  : ` (if its values are percents at chance level, ${needsPercent})`),
             );
         }
       }
