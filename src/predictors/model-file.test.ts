@@ -97,6 +97,16 @@ test("the models as saved load and predict finite values (the edits below are th
     const values = await (await loadPredictor(path, space)).predict([0, 1, 2]);
     assert.ok(values.every(Number.isFinite), path);
   }
+  // a number was read as a file descriptor (0: standard input, forever); a folder, a missing file in words
+  await assert.rejects(
+    loadPredictor(0 as never, space),
+    /loadPredictor: the model file's path must be a file name, got 0/,
+  );
+  await assert.rejects(
+    loadPredictor(dir, space),
+    (e: Error) => e.message === `${dir}: is a folder; expected a model file (train --out writes one)`,
+  );
+  await assert.rejects(loadPredictor(join(dir, "none.nasa"), space), /none\.nasa: no such file$/);
   // no space, or a space of no ids (a spec's ArchitectureSpace): said, not "nb201 has undefined cells"
   for (const wrong of [undefined, { name: "nb201", kind: "edge-cell" }])
     await assert.rejects(

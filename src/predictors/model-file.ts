@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { BadFileError, parseFailureReason } from "../errors.js";
+import { BadFileError, parseFailureReason, readFailure } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import type { Calibration } from "./calibration.js";
 
@@ -84,8 +84,16 @@ export async function withModelFileContent<T>(
 export function readModelFile(path: string, space: SearchSpace<unknown>): ModelFile {
   let file: Record<string, unknown>;
   try {
-    file = held.has(path) ? structuredClone(held.get(path)) : JSON.parse(readFileSync(path, "utf8"));
+    let text: string | undefined;
+    if (!held.has(path))
+      try {
+        text = readFileSync(path, "utf8");
+      } catch (e) {
+        throw readFailure(path, e, "expected a model file (train --out writes one)");
+      }
+    file = text === undefined ? structuredClone(held.get(path)) : JSON.parse(text);
   } catch (e) {
+    if (e instanceof BadFileError) throw e;
     throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
   }
   if (file?.format !== MODEL_FORMAT) throw new BadFileError(path, "not a nas-assay model file");

@@ -281,6 +281,9 @@ function createSingle(
  * model of this space.
  */
 export async function loadPredictor(path: string, space: SearchSpace<unknown>): Promise<Predictor> {
+  // a number would be read as a file descriptor: 0 waited for standard input forever
+  if (typeof path !== "string" || path.trim() === "")
+    throw new UserError(`loadPredictor: the model file's path must be a file name, got ${shownValue(path)}`);
   if (
     space === null ||
     typeof space !== "object" ||

@@ -29,6 +29,12 @@ test("--space: a built-in space's name is its spec where no file has that name; 
     // a folder of that name (a data folder holds nb101/ and nb201/) is not a spec: the built-in space
     mkdirSync("nb101");
     assert.deepEqual(readSpaceSpec("nb101"), NB101_SPEC);
+    // a file of that name that is no spec: the message says which file was read
+    writeFileSync("nb201", "");
+    assert.throws(
+      () => readSpaceSpec("nb201"),
+      /\(the file nb201 in this folder is read as --space nb201, not the built-in space: rename it, or run from another folder\)$/,
+    );
   } finally {
     process.chdir(cwd);
     rmSync(dir, { recursive: true, force: true });

@@ -51,7 +51,16 @@ export function readSpaceSpec(nameOrFile: string): SpaceSpec {
         `${Object.keys(BUILT_IN_SPECS).join(", ")})`,
     );
   }
-  return readSpecFile(nameOrFile);
+  if (!Object.hasOwn(BUILT_IN_SPECS, nameOrFile)) return readSpecFile(nameOrFile);
+  // a file in the working folder named as a built-in space is read: say so when it is no spec
+  try {
+    return readSpecFile(nameOrFile);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    throw new UserError(
+      `${e.message} (the file ${nameOrFile} in this folder is read as --space ${nameOrFile}, not the built-in space: rename it, or run from another folder)`,
+    );
+  }
 }
 
 /** Reads, checks and builds the space of a spec file (or a built-in space's name, see readSpaceSpec). */

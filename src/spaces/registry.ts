@@ -1,5 +1,5 @@
 /** The search spaces nas-assay knows, by name, and how to load each. */
-import type { DataDir } from "../data/locations.js";
+import { type DataDir, dataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { Nb101Space } from "./nb101/space.js";
 import { Nb201Space } from "./nb201/space.js";
@@ -18,11 +18,16 @@ export function spaceName(name: string): SpaceName {
   return name as SpaceName;
 }
 
-/** Loads a space: NAS-Bench-101 from its cache (enumerated once), NAS-Bench-201 from the data directory. */
+/**
+ * Loads a space: NAS-Bench-101 from its cache (enumerated once), NAS-Bench-201 from the data directory
+ * (`data`, default dataDir(): NAS_ASSAY_DATA, else the shipped copy). Throws UserError for a name that
+ * is no built-in space.
+ */
 export async function loadSpace(
   name: SpaceName,
-  data: DataDir,
+  data: DataDir = dataDir(),
   onNote?: (text: string) => void,
 ): Promise<Nb101Space | Nb201Space> {
+  spaceName(name);
   return name === "nb101" ? Nb101Space.load({ onNote }) : Nb201Space.load(data);
 }
