@@ -75,6 +75,23 @@ test("Spearman, Pearson, MSE, precision@k and the true value of the predicted be
   assert.throws(() => precisionAtK([1], [1], 0), RangeError);
 });
 
+test("a NaN in either array makes every correlation NaN, never a score (break test: Kendall tau 1)", () => {
+  const x = [1, 2, 3, 4];
+  for (const bad of [
+    [Number.NaN, Number.NaN, Number.NaN, 1],
+    [1, Number.NaN, 3, 4],
+  ]) {
+    for (const [a, b] of [
+      [bad, x],
+      [x, bad],
+    ]) {
+      assert.ok(Number.isNaN(kendallTau(a, b)), `kendall ${kendallTau(a, b)}`);
+      assert.ok(Number.isNaN(spearman(a, b)), `spearman ${spearman(a, b)}`);
+      assert.ok(Number.isNaN(pearson(a, b)), `pearson ${pearson(a, b)}`);
+    }
+  }
+});
+
 test("ranksBestFirst: 1 = the largest, ties by position", () => {
   assert.deepEqual(ranksBestFirst([0.5, 0.9, 0.5, 0.7]), [3, 1, 4, 2]);
 });

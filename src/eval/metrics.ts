@@ -3,10 +3,13 @@
  * SciPy computes it), Spearman rho, Pearson r, MSE, precision@k, and the true value of the predicted best.
  */
 
-/** Kendall tau-b between two equally long arrays, ties handled; NaN when either array is constant. */
+/**
+ * Kendall tau-b between two equally long arrays, ties handled; NaN when either array is constant or
+ * holds a NaN (sorting cannot place a NaN: [NaN, NaN, NaN, 1] against [1, 2, 3, 4] scored 1).
+ */
 export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = checkLengths(x, y);
-  if (n < 2) return Number.NaN;
+  if (n < 2 || holdsNaN(x) || holdsNaN(y)) return Number.NaN;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => x[a] - x[b] || y[a] - y[b]);
@@ -132,9 +135,10 @@ export function ranksBestFirst(values: ArrayLike<number>): number[] {
   return out;
 }
 
-/** Spearman's rho: Pearson correlation of the average ranks; NaN when either array is constant. */
+/** Spearman's rho: Pearson correlation of the average ranks; NaN when either array is constant or holds a NaN. */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkLengths(x, y);
+  if (holdsNaN(x) || holdsNaN(y)) return Number.NaN;
   return pearson(averageRanks(x), averageRanks(y));
 }
 
@@ -191,6 +195,11 @@ export function undefinedCorrelationReason(
   if (p) return "the predictions are constant";
   if (t) return "the true labels are constant";
   return undefined;
+}
+
+function holdsNaN(x: ArrayLike<number>): boolean {
+  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return true;
+  return false;
 }
 
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): number {
