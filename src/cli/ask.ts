@@ -5,7 +5,7 @@ import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "../study/pending.js";
 import { openStudyFile } from "../study/study-file.js";
 import { archText } from "./arch-text.js";
-import { globalsWithoutData, print } from "./context.js";
+import { globalsWithoutData, print, sayIfOutputLost } from "./context.js";
 import { integerFlag, parsedBy } from "./flag-values.js";
 import { methodOption } from "./options.js";
 
@@ -64,11 +64,16 @@ export function askCommand(): Command {
           const exponent = largest > 0 && (largest < 1e-3 || largest >= 1e6);
           const decimals = largest > 0 ? Math.max(0, 3 - Math.floor(Math.log10(largest))) : 4;
           const shown = (x: number) => (exponent ? x.toExponential(3) : x.toFixed(decimals));
+          if (asked.length > 0)
+            sayIfOutputLost(
+              `the ${architectures(asked.length)} asked ${asked.length === 1 ? "is" : "are"} pending in ${study.store.location}, handed out again ` +
+                "once pending longer than --pending-timeout (default 24h)",
+            );
           print(options, result, () =>
             [
               asked.length < opts.n
                 ? asked.length === 0
-                  ? `every architecture of ${study.space.name} was suggested before: none left to ask for`
+                  ? `every architecture of ${study.space.name} is in the study already (told, imported or pending): none left to ask for`
                   : `only ${architectures(asked.length)} of ${study.space.name} ${asked.length === 1 ? "is" : "are"} left to ask for` +
                     ` (never suggested before, or asked before and never told):`
                 : `${architectures(asked.length)} to train (pending in ${study.store.location} until told):`,

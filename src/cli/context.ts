@@ -9,10 +9,20 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
-/** The global flags as seen from a sub-command. */
-export function globals(command: Command): GlobalOptions & { dataDir: DataDir } {
+/**
+ * The global flags as seen from a sub-command; `dataDir` is resolved when first read (the shipped copy
+ * is decoded into the cache then: `space nb101`, which reads none, failed on an unwritable cache).
+ */
+export function globals(command: Command): GlobalOptions & { readonly dataDir: DataDir } {
   const opts = command.optsWithGlobals<GlobalOptions>();
-  return { ...opts, dataDir: dataDir(opts.data) };
+  let resolved: DataDir | undefined;
+  return {
+    ...opts,
+    get dataDir() {
+      resolved ??= dataDir(opts.data);
+      return resolved;
+    },
+  };
 }
 
 /**
@@ -61,6 +71,21 @@ export function note(options: GlobalOptions, text: string): void {
 /** Loads the NAS-Bench-101 space, telling the user when it has to be enumerated. */
 export function loadNb101(options: GlobalOptions): Promise<Nb101Space> {
   return Nb101Space.load({ onNote: (text) => note(options, text) });
+}
+
+let lostOutput: string | undefined;
+
+/**
+ * What the user must know should the command's output not reach them (a reader that closed the pipe,
+ * a full disk): `ask` has reserved the architectures it prints. main.ts says it, and exits 1.
+ */
+export function sayIfOutputLost(note: string): void {
+  lostOutput = note;
+}
+
+/** The note set by sayIfOutputLost, if any. */
+export function outputLossNote(): string | undefined {
+  return lostOutput;
 }
 
 /** Prints a result: JSON under --json, else the text form. */

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync } from "node:fs";
+import { closeSync, existsSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { Rng } from "../random.js";
 import { REPO_ROOT } from "../testing/fixtures.js";
+import { tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
 
 const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
 
@@ -25,6 +27,36 @@ test("a reader that closes the pipe early (paper --help | head -1) ends the comm
     const r = await withClosedPipe(args, "stdout");
     assert.deepEqual(r, { code: 0, signal: null, said: "" }, args.join(" "));
   }
+});
+
+test("ask whose output is lost (a closed pipe) exits 1 and says its architectures are pending", async () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "lost.db");
+  writeFileSync(join(dir, "trained.csv"), tinyResults(tinySpace().sample(new Rng(2), 12)));
+  const made = spawnSync(
+    process.execPath,
+    [
+      MAIN,
+      "study",
+      "create",
+      "--space",
+      spec,
+      "--study",
+      db,
+      "--target",
+      "val_acc",
+      "--import",
+      join(dir, "trained.csv"),
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(made.status, 0, made.stderr);
+  const r = await withClosedPipe(["ask", "--study", db, "-n", "3", "--json"], "stdout");
+  assert.equal(r.code, 1, r.said);
+  assert.match(
+    r.said,
+    /^nas-assay: cannot write the output: EPIPE .*; the 3 architectures asked are pending in .*lost\.db, handed out again once pending longer than --pending-timeout/,
+  );
 });
 
 test("a closed stderr keeps the status of the failure it was reporting", async () => {

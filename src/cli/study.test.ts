@@ -494,3 +494,29 @@ test("a library's warning is one line (node-postgres printed seven on sslmode=re
   assert.match(lines[0], /^nas-assay: warning: SECURITY WARNING: The SSL modes 'prefer', 'require'/);
   assert.match(lines[1], /^nas-assay: cannot reach the PostgreSQL server of /);
 });
+
+test("a space used up by imports says the architectures are in the study, not that they were suggested", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "all.db");
+  const space = tinySpace();
+  writeFileSync(join(dir, "all.csv"), tinyResults(space.sample(new Rng(1), Number(space.count))));
+  const made = run([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    db,
+    "--target",
+    "val_acc",
+    "--import",
+    join(dir, "all.csv"),
+  ]);
+  assert.equal(made.code, 0, made.err);
+  const asked = run(["ask", "--study", db, "-n", "2"]);
+  assert.equal(asked.code, 0, asked.err);
+  assert.match(
+    asked.out,
+    /every architecture of tiny is in the study already \(told, imported or pending\): none left/,
+  );
+});
