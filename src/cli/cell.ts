@@ -1,12 +1,12 @@
 /** `nas-assay cell`: validate, prune, hash and look up one NAS-Bench-101 cell. */
 import { Command } from "commander";
 import { UserError } from "../errors.js";
-import { hasNb101Labels, loadNb101Labels } from "../spaces/nb101/labels.js";
+import { loadNb101Labels } from "../spaces/nb101/labels.js";
 import { loadNb201Accuracies, NB201_DATASETS } from "../spaces/nb201/labels.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { spaceName } from "../spaces/registry.js";
 import { parseCell } from "../spaces/vertex-cell/cell.js";
-import { globals, loadNb101, note, print } from "./context.js";
+import { globals, loadNb101, print } from "./context.js";
 import { integerFlag } from "./flag-values.js";
 import { spaceOption } from "./options.js";
 
@@ -75,13 +75,10 @@ export function cellCommand(): Command {
         id = space.idOf({ matrix, ops: opts.ops });
       }
       const cell = space.describe(id);
-      let labels: { testAccuracy: number; flops?: number } | undefined;
-      if (hasNb101Labels(options.dataDir)) {
-        const all = loadNb101Labels(space, options.dataDir);
-        labels = { testAccuracy: all.testAccuracy[id], flops: all.flops?.[id] };
-      } else {
-        note(options, `(no labels: nb101/ files not found in ${options.dataDir.dir})`);
-      }
+      // a data directory without nb101/ (a typo in --data) is an error, as for nb201: answering without
+      // labels and a note read as a complete answer
+      const all = loadNb101Labels(space, options.dataDir);
+      const labels = { testAccuracy: all.testAccuracy[id], flops: all.flops?.[id] };
       print(options, { ...cell, ...labels }, () =>
         [
           `id          ${cell.id}`,
@@ -90,14 +87,8 @@ export function cellCommand(): Command {
           `matrix      ${cell.matrix.map((r) => r.join("")).join(" ")}`,
           `ops         ${cell.ops.join(", ")}`,
           `parameters  ${cell.parameters.toLocaleString("en-US")}`,
-          ...(labels
-            ? [
-                `test acc.   ${Number.isNaN(labels.testAccuracy) ? "none (cell not in the imported file)" : labels.testAccuracy.toFixed(4)} (CIFAR-10, 108 epochs, repeat 0)`,
-                ...(labels.flops === undefined
-                  ? []
-                  : [`FLOPs       ${labels.flops.toLocaleString("en-US")}`]),
-              ]
-            : []),
+          `test acc.   ${Number.isNaN(labels.testAccuracy) ? "none (cell not in the imported file)" : labels.testAccuracy.toFixed(4)} (CIFAR-10, 108 epochs, repeat 0)`,
+          ...(labels.flops === undefined ? [] : [`FLOPs       ${labels.flops.toLocaleString("en-US")}`]),
         ].join("\n"),
       );
     });

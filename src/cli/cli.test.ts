@@ -122,11 +122,14 @@ test("cell --matrix --ops prints hash, id, parameters and labels", () => {
   assert.match(text.out, /0\.9466/);
 });
 
-test("cell without labels still answers, and says where it looked", () => {
+test("cell with a data directory that lacks nb101/ exits 1 naming the file and where it looked", () => {
   const r = run(["cell", "--hash", "28cfc7874f6d200472e1a9dcd8650aa0", "--data", "/nonexistent-dir"]);
-  assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /id\s+67206/);
-  assert.match(r.err, /no labels.*\/nonexistent-dir/);
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.out, "");
+  assert.match(
+    r.err,
+    /missing benchmark file nb101\/test_accuracy_run0\.npy .*\/nonexistent-dir.*from --data/,
+  );
 });
 
 test("invalid cells, bad flags and missing data exit 1 with one clear line", () => {
@@ -723,4 +726,31 @@ test("search: an evolution that converges before --evaluations says so (NAS-Benc
     r.out,
     /evolution stopped short of 5000 on seeds 0: 100 rounds of children brought no cell it had not scored/,
   );
+});
+
+test("train --labels 60 beside a file named 60 refuses the ambiguity instead of reading the file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-cli-labels-"));
+  try {
+    writeFileSync(join(dir, "60"), "arch,acc\n");
+    const r = spawnSync(process.execPath, [MAIN, "train", "--labels", "60", "--out", "m.nasa"], {
+      encoding: "utf8",
+      cwd: dir,
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /--labels 60 is a number of cells, and a file of that name is in this folder: give \.\/60/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a missing --queue names NAS_ASSAY_QUEUE, which worker and queue status also read", () => {
+  const { NAS_ASSAY_QUEUE: _, ...env } = process.env;
+  for (const args of [["worker"], ["queue", "status"]]) {
+    const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", env });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /required option '--queue <url>' not specified \(nor NAS_ASSAY_QUEUE set\)/);
+  }
 });

@@ -125,6 +125,11 @@ function oneLineErrors(command: Command, path: string): Command {
           // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped
           .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))
           .replace(/^error: /, "")
+          // a flag that an environment variable can give (worker, queue status: --queue) says so
+          .replace(/required option '([^']+)' not specified/, (missing, flags: string) => {
+            const variable = command.options.find((o) => o.flags === flags)?.envVar;
+            return variable ? `${missing} (nor ${variable} set)` : missing;
+          })
           // a line end inside a quoted value is part of it: shown as \n, not joined into a space
           .replace(/'[^']*'/g, (quoted) => quoted.replace(/\n/g, "\\n"))
           .replace(/\s*\n\s*/g, " ")

@@ -68,7 +68,15 @@ export function trainCommand(): Command {
     // cells of a label file given more than once (averaged), counted in the JSON output, and its rows skipped
     let duplicates: number | undefined;
     let invalid: { line: number; reason: string }[] | undefined;
-    const isCount = /^[0-9]+$/.test(opts.labels) && !existsSync(opts.labels);
+    const digits = /^[0-9]+$/.test(opts.labels);
+    // a file named 60 beside the user made --labels 60 mean that file, and the message about a target
+    // column read as if the number were wrong
+    if (digits && existsSync(opts.labels))
+      throw new UserError(
+        `--labels ${opts.labels} is a number of cells, and a file of that name is in this folder: ` +
+          `give ./${opts.labels} for the file, or rename it`,
+      );
+    const isCount = digits;
     if (!isCount) globalsForSpace(cmd, name); // labels from a file: NB101's data would go unread
     if (!isCount && !existsSync(opts.labels))
       throw new UserError(

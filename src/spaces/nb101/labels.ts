@@ -1,5 +1,5 @@
 /** NAS-Bench-101 labels from the data directory, joined to the space by id. */
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkAccuracyScale } from "../../data/label-scale.js";
 import { type DataDir, dataFile } from "../../data/locations.js";
@@ -22,11 +22,6 @@ export interface Nb101Labels {
 
 export const NB101_TEST_ACCURACY = "nb101/test_accuracy_run0.npy";
 export const NB101_FLOPS = "nb101/flops.npy";
-
-/** True when the data directory holds the NAS-Bench-101 test accuracies. */
-export function hasNb101Labels(data: DataDir): boolean {
-  return existsSync(join(data.dir, NB101_TEST_ACCURACY));
-}
 
 /** Accuracy arrays (fractions 0..1) are scale-checked; FLOPs, parameters and times are not accuracies. */
 function isAccuracy(name: string): boolean {
