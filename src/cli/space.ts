@@ -30,7 +30,9 @@ export function spaceCommand(): Command {
       const onNote = (t: string) => note(options, t);
       const summary = specFile
         ? summariseSpace(await loadSpaceSpec(name, { onNote }))
-        : (await loadSpace(builtInName(name), globals(command).dataDir, onNote)).summary();
+        : builtInName(name) === "nb101"
+          ? (await loadSpace("nb101", undefined, onNote)).summary()
+          : (await loadSpace("nb201", globals(command).dataDir, onNote)).summary();
       print(options, summary, () =>
         Object.entries(summary)
           .map(([k, v]) => `${k.padEnd(18)} ${typeof v === "object" ? JSON.stringify(v) : v}`)
