@@ -53,6 +53,10 @@ test("reals: decimal notation in the flag's range", () => {
     refusal(realFlag({}), "1e400"),
     /expected a decimal number; 1e400 is beyond the largest number/,
   );
+  // and one read as 0 (tell --value 1e-400 was stored as 0); zeros in any notation stay 0
+  assert.match(refusal(realFlag({}), "1e-400"), /1e-400 is closer to 0 than the smallest number/);
+  for (const zero of ["0", "0.0", "-0e5", "0e-400"]) assert.equal(Math.abs(realFlag({})(zero)), 0, zero);
+  assert.equal(realFlag({})("5e-324"), 5e-324);
 });
 
 test("seed lists: seeds and inclusive ranges, in the order written", () => {

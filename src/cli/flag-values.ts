@@ -90,6 +90,9 @@ export function realFlag(bounds: {
     // 1e400 is a decimal number, read as Infinity: say so rather than "expected a decimal number"
     if (DECIMAL.test(text) && !Number.isFinite(x))
       throw new UserError(`${expected}; ${text} is beyond the largest number (about 1.8e308)`);
+    // and 1e-400 as 0: a value that is not what was written
+    if (DECIMAL.test(text) && x === 0 && /[1-9]/.test(text.split(/[eE]/)[0]))
+      throw new UserError(`${expected}; ${text} is closer to 0 than the smallest number (about 5e-324)`);
     if (
       !DECIMAL.test(text) ||
       !Number.isFinite(x) ||

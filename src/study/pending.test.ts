@@ -11,9 +11,13 @@ test("a pending timeout beyond 100 years is refused in one line, not an 'Invalid
   for (const huge of ["36501d", "99999999999d", "1000000000000000000000h"])
     assert.throws(
       () => parseDuration(huge),
-      (e: Error) => e instanceof UserError && /at most 36500d \(100 years\); got "/.test(e.message),
+      (e: Error) =>
+        e instanceof UserError && /at most 36500d \(100 years\), at least 1ms; got "/.test(e.message),
       huge,
     );
+  // under half a millisecond rounds to 0: refused as the duration written, not passed on as 0
+  assert.throws(() => parseDuration("0.4ms"), /at least 1ms; got "0\.4ms"/);
+  assert.equal(parseDuration("0.5ms"), 1);
   assert.throws(() => checkPendingTimeout(MAX_PENDING_TIMEOUT_MS + 1), UserError);
   assert.equal(checkPendingTimeout(MAX_PENDING_TIMEOUT_MS), MAX_PENDING_TIMEOUT_MS);
   // the longest accepted timeout works end to end: the reclaim cut-off is a valid date

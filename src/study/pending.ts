@@ -28,13 +28,14 @@ export const MAX_PENDING_TIMEOUT_MS = 36_500 * 86_400_000;
  */
 export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
-  const ms = match ? Number(match[1]) * UNITS[match[2]] : Number.NaN;
+  // whole milliseconds: 0.4ms rounded to 0, which the check below would not see
+  const ms = match ? Math.round(Number(match[1]) * UNITS[match[2]]) : Number.NaN;
   if (!(ms > 0) || !(ms <= MAX_PENDING_TIMEOUT_MS))
     throw new UserError(
       `expected a duration above zero with its unit (ms, s, m, h or d), e.g. 24h or 90s, ` +
-        `at most 36500d (100 years); got "${text}"`,
+        `at most 36500d (100 years), at least 1ms; got "${text}"`,
     );
-  return Math.round(ms);
+  return ms;
 }
 
 /** Checks a pending timeout given to `ask`: milliseconds in (0, MAX_PENDING_TIMEOUT_MS]; UserError else. */

@@ -83,6 +83,10 @@ test("open refuses a missing file, a file that is not SQLite, another SQLite fil
     SqliteStudyStore.open(other),
     /other\.db: is an SQLite file but not a nas-assay study/,
   );
+  const empty = join(dir, "empty.db");
+  writeFileSync(empty, "");
+  await assert.rejects(SqliteStudyStore.open(empty), /empty\.db: is an empty file; expected a study file/);
+  await assert.rejects(SqliteStudyStore.open(empty, "read"), /is an empty file/);
   const newer = join(dir, "newer.db");
   (await SqliteStudyStore.create(newer, SETTINGS)).close();
   const db = new Database(newer);

@@ -338,6 +338,14 @@ export class SqliteStudyStore implements StudyStore {
       );
     if (statSync(path).isDirectory())
       throw new UserError(`${path}: is a folder; expected a study file (made by nas-assay study create)`);
+    // SQLite reads an empty file as an empty database ("an SQLite file but not a study"); a study whose
+    // writes are all still in its -wal file is not empty
+    const wal = `${path}-wal`;
+    if (statSync(path).size === 0 && !(existsSync(wal) && statSync(wal).size > 0))
+      throw new BadFileError(
+        path,
+        "is an empty file; expected a study file (made by nas-assay study create)",
+      );
     // opened, SQLite would leave -wal and -shm files with a read-only study's mode beside it, which stop
     // every later write even once the study is made writable again
     const refused = access === "write" ? readOnly(path) : undefined;
