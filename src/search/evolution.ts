@@ -8,7 +8,7 @@
  */
 
 import { drawLabeled } from "../benchmark.js";
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 
@@ -87,6 +87,16 @@ export async function evolve(
   given: Partial<EvolutionOptions> = {},
   labeled?: Int32Array,
 ): Promise<SearchTrace> {
+  if (space === null || typeof space !== "object" || typeof space.mutate !== "function")
+    throw new UserError(
+      `evolve needs a search space of cell ids (a benchmark's space), got ${shownValue(space)}`,
+    );
+  if (typeof fitness !== "function")
+    throw new UserError(
+      `evolve needs a fitness function (cell ids → their values, higher is better), got ${shownValue(fitness)}`,
+    );
+  if (rng === null || typeof rng !== "object" || typeof rng.int !== "function")
+    throw new UserError(`evolve needs a random generator (new Rng(seed)), got ${shownValue(rng)}`);
   const o = evolutionOptions(given);
   const budget = Math.min(o.evaluations, labeled ? labeled.length : space.size);
   const has = labeled ? new Uint8Array(space.size) : undefined;
@@ -151,6 +161,8 @@ export async function evolve(
 
 /** The `k` ids of a trace with the highest fitness, best first. */
 export function topK(trace: SearchTrace, k: number): Int32Array {
+  if (trace === null || typeof trace !== "object" || !trace.ids || !trace.fitness)
+    throw new UserError(`topK needs a search trace (what evolve returns), got ${shownValue(trace)}`);
   const index = Array.from(trace.ids.keys()).sort((a, b) => trace.fitness[b] - trace.fitness[a] || a - b);
   return Int32Array.from(index.slice(0, k), (i) => trace.ids[i]);
 }

@@ -12,12 +12,19 @@ test("simulate refuses a --step above what one ask hands out, before reading any
   const spec = { specFile: "missing.json", tableFile: "missing.csv", target: "val_acc", budget: 7000 };
   await assert.rejects(
     simulateSeed({ ...spec, batch: 6667 }, 0),
-    (e: Error) => e instanceof UserError && /--step must be at most 6666 .*got 6667/.test(e.message),
+    (e: Error) =>
+      e instanceof UserError && /simulate: batch \(--step\) must be at most 6666 .*got 6667/.test(e.message),
   );
   await assert.rejects(
     simulateSeed({ ...spec, batch: 11, ask: { candidates: 30 } }, 0),
-    /--step must be at most 10 /,
+    /batch \(--step\) must be at most 10 /,
   );
+  // called with no settings at all: one line, not "Cannot convert undefined or null to object"
+  for (const nothing of [undefined, null, 3])
+    await assert.rejects(
+      simulate(nothing as never, [0]),
+      (e: Error) => e instanceof UserError && /simulate needs an object of settings/.test(e.message),
+    );
   // within the bound the spec is read as before (here: a missing spec file, one line)
   await assert.rejects(
     simulateSeed({ ...spec, batch: 10 }, 0),

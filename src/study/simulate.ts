@@ -134,6 +134,10 @@ async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
 }
 
 function checkSpec(spec: SimulateSpec): void {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec))
+    throw new UserError(
+      `simulate needs an object of settings { specFile, tableFile, target, budget, batch, … }, got ${shownValue(spec)}`,
+    );
   // from JavaScript, a guessed key (`direction: "minimize"`) would be dropped and the run maximize
   refuseUnknownKeys(
     spec,
@@ -156,7 +160,9 @@ function checkSpec(spec: SimulateSpec): void {
       );
   const most = maxAskCount(askOptions(spec.ask));
   if (spec.batch > most)
-    throw new UserError(`--step must be at most ${most} (what one ask hands out), got ${spec.batch}`);
+    throw new UserError(
+      `simulate: batch (--step) must be at most ${most} (what one ask hands out), got ${spec.batch}`,
+    );
 }
 
 /**

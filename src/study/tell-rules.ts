@@ -33,7 +33,7 @@
  *   architecture told a value, is refused, naming both (tell the mean of repeated runs instead).
  *   A value for an architecture told `failed` replaces the failure (a retry that worked).
  */
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 import type { RecordCheck, Trial, TrialResult } from "./store.js";
 
 /** A word of an accuracy-like target's name; "top-1" is split by the dash, hence its own pattern. */
@@ -64,6 +64,8 @@ export type ValueScale = "fraction" | "percent" | "auto" | "none";
  * that the scale rule applies.
  */
 export function accuracyLike(target: string): boolean {
+  if (typeof target !== "string")
+    throw new UserError(`accuracyLike needs a target's name (a string), got ${shownValue(target)}`);
   // words, not substrings: "maccs" and "accel_latency_ms" are no accuracies (their values were refused)
   // split at camelCase ("testAccuracy") and not ("mIoU" is one word)
   const words = [target.replace(/([a-z0-9])([A-Z])/g, "$1 $2"), target].flatMap((t) =>
