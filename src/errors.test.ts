@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { oneLineMessage, parseFailureReason, UserError, UserErrors } from "./errors.js";
+import { oneLineMessage, parseFailureReason, shownValue, UserError, UserErrors } from "./errors.js";
 
 test("a parser's reason is one line, even when it quotes an input with line breaks", () => {
   let error: unknown;
@@ -28,4 +28,11 @@ test("a user error's message as the command line prints it: one line, line break
     oneLineMessage(new UserErrors(['field "ops[0]" is "a\nb"', "field nodes"])),
     'field "ops[0]" is "a\\nb"\nfield nodes',
   );
+});
+
+test("shownValue names a Set or a Map and shows its members (JSON wrote both as {})", () => {
+  assert.equal(shownValue(new Set([0, 3])), "a Set [0,3]");
+  assert.equal(shownValue(new Map([["a", 1]])), 'a Map {"a":1}');
+  assert.equal(shownValue(-0), "-0");
+  assert.equal(shownValue({ a: [1, 2] }), '{"a":[1,2]}');
 });

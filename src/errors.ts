@@ -98,6 +98,9 @@ export function refuseUnknownKeys(given: object, known: readonly string[], what:
 export function shownValue(value: unknown, maxLength = Number.POSITIVE_INFINITY): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "bigint") return `${value}n`;
+  // JSON writes a Set or Map as {}: name it and show its members
+  if (value instanceof Set) return `a Set ${shownValue([...value], maxLength)}`;
+  if (value instanceof Map) return `a Map ${shownValue(Object.fromEntries(value), maxLength)}`;
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { BadFileError, UserError } from "../errors.js";
@@ -28,6 +28,13 @@ test("a study file keeps its settings, is WAL, and refuses to be made twice", as
   assert.equal(db.pragma("user_version", { simple: true }), STUDY_SCHEMA_VERSION);
   db.close();
   await assert.rejects(SqliteStudyStore.create(path, SETTINGS), /s\.db already exists/);
+  // a link to nothing: said so, not "already exists"
+  const dangling = join(dirname(path), "link.db");
+  symlinkSync(join(dirname(path), "nowhere.db"), dangling);
+  await assert.rejects(
+    SqliteStudyStore.create(dangling, SETTINGS),
+    /link\.db is a symbolic link to \S+nowhere\.db, which does not exist; give the study's own path/,
+  );
   const again = await SqliteStudyStore.open(path);
   assert.equal((await again.settings()).seed, 3);
   await again.close();

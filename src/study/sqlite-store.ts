@@ -11,7 +11,9 @@ import {
   copyFileSync,
   existsSync,
   linkSync,
+  lstatSync,
   mkdtempSync,
+  readlinkSync,
   realpathSync,
   rmSync,
   statSync,
@@ -264,6 +266,11 @@ export class SqliteStudyStore implements StudyStore {
    */
   static async create(path: string, settings: StudySettings): Promise<SqliteStudyStore> {
     if (existsSync(path)) throw new UserError(`${path} already exists; choose another --study file`);
+    // a link to nothing is not followed by linkSync below, which said the path "already exists"
+    if (isLink(path))
+      throw new UserError(
+        `${path} is a symbolic link to ${readlinkSync(path)}, which does not exist; give the study's own path, or remove the link`,
+      );
     // one line naming the path and what is wrong with its folder, before SQLite says it in its words
     checkOutputFile(path, "--study");
     // a log left by a removed study: SQLite would replay it into the new one, which reads as damaged (a
@@ -546,5 +553,14 @@ export class SqliteStudyStore implements StudyStore {
   async close(): Promise<void> {
     this.db.close();
     this.removeCopy?.();
+  }
+}
+
+/** True for a symbolic link (checkOutputFile says what is wrong with a path that cannot be looked at). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+  } catch {
+    return false;
   }
 }
