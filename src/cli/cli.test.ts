@@ -739,7 +739,7 @@ test("train --labels 60 beside a file named 60 refuses the ambiguity instead of 
     assert.equal(r.status, 1, r.stderr);
     assert.match(
       r.stderr,
-      /--labels 60 is a number of cells, and a file of that name is in this folder: give \.\/60/,
+      /--labels 60 is a number of cells, and a file or folder of that name is in this folder: give \.\/60/,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

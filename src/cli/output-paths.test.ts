@@ -4,7 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -56,6 +64,12 @@ const active = ["search", "--space", "nb201", "--strategy", "active", "--budget"
 
 test("an existing folder given for a file, and an existing file given for a folder", () => {
   refused([...train, "--out", folder], /--out \S+a-folder: is a folder; give the name of a file/);
+  // a results file given as the model's name: it was replaced by the model (break test 14)
+  refused(
+    [...train, "--out", file],
+    /--out \S+a-file: a file that is not a nas-assay model is there; writing would destroy it/,
+  );
+  assert.equal(readFileSync(file, "utf8"), "not a folder\n");
   refused([...paper, "--out", folder], /--out \S+a-folder: is a folder/);
   refused(["report", folder, "--out", folder], /--out \S+a-folder: is a folder/);
   refused(["report", folder, "--out", "r.html", "--readme", folder], /--readme \S+a-folder: is a folder/);

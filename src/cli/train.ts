@@ -6,6 +6,7 @@ import { checkOutputFile } from "../data/output-path.js";
 import { duplicateLine, type LabelScale, readUserLabels, requireLabelSpread } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
+import { checkModelOutput } from "../predictors/model-file.js";
 import { createPredictor } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
@@ -58,6 +59,7 @@ export function trainCommand(): Command {
   return withAssessorFlags(command).action(async (opts: TrainOptions, cmd: Command) => {
     const options = globals(cmd);
     checkOutputFile(opts.out, "--out", undefined, [{ flag: "--labels", path: opts.labels }]);
+    checkModelOutput(opts.out, "--out");
     const seed = opts.seed;
     const method = fittedMethod(opts.method, Object.keys(assessorFlags(opts)).length, opts.inputs);
     const name = spaceName(opts.space);
@@ -73,8 +75,8 @@ export function trainCommand(): Command {
     // column read as if the number were wrong
     if (digits && existsSync(opts.labels))
       throw new UserError(
-        `--labels ${opts.labels} is a number of cells, and a file of that name is in this folder: ` +
-          `give ./${opts.labels} for the file, or rename it`,
+        `--labels ${opts.labels} is a number of cells, and a file or folder of that name is in this folder: ` +
+          `give ./${opts.labels} for a labels file, or rename it`,
       );
     const isCount = digits;
     if (!isCount) globalsForSpace(cmd, name); // labels from a file: NB101's data would go unread

@@ -4,9 +4,9 @@
  * with the readers below: a file edited by hand or damaged (a NaN weight, an empty forest, a method
  * changed to another) is refused at load, with the field named, never predicted from.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { BadFileError, parseFailureReason, readFailure } from "../errors.js";
+import { BadFileError, parseFailureReason, readFailure, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import type { Calibration } from "./calibration.js";
 
@@ -14,6 +14,30 @@ export const MODEL_FORMAT = "nas-assay model";
 export const MODEL_VERSION = 2;
 
 export type ModelFile = Record<string, unknown> & { method: string };
+
+/**
+ * Refuses (UserError, naming `flag` and the path) to write a model over a file that is not one: `train
+ * --out results.csv` replaced the user's results with a model. An empty file, or a model (retraining),
+ * may be written over.
+ */
+export function checkModelOutput(path: string, flag: string): void {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      head = Buffer.alloc(64);
+      head = head.subarray(0, readSync(fd, head, 0, 64, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // no file there (or none readable): checkOutputFile says what else is wrong with the path
+  }
+  if (head.length > 0 && !head.toString("utf8").startsWith(`{"format":"${MODEL_FORMAT}"`))
+    throw new UserError(
+      `${flag} ${path}: a file that is not a nas-assay model is there; writing would destroy it: give another name (model.nasa, say)`,
+    );
+}
 
 /** Writes a model of `method` for `space`, with the method's own `fields`. */
 export function writeModelFile(
