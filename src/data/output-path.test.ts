@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
-import { checkOutputFile, checkOutputFolder, HTML_PAGE } from "./output-path.js";
+import { checkOutputFile, checkOutputFolder, createFolders, HTML_PAGE } from "./output-path.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-output-path-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -153,4 +153,17 @@ test("an SQLite database (a study) is never replaced by an output: train --out r
   );
   // another existing file is replaced, as before
   checkOutputFile(file, "--out");
+});
+
+test("createFolders makes every missing level, and fails where a parent refuses new folders (no endless loop)", () => {
+  const deep = join(dir, "a", "b", "c");
+  createFolders(deep);
+  assert.ok(statSync(deep).isDirectory());
+  createFolders(deep); // there already: nothing to do
+  // Node's own recursive mkdirSync spins forever on /proc/nonexist/x (NAS_ASSAY_CACHE under /proc)
+  assert.throws(
+    () => createFolders("/proc/nonexistent-nas-assay/x"),
+    /ENOENT: no such file or directory, mkdir '\/proc\/nonexistent-nas-assay'/,
+  );
+  assert.throws(() => createFolders(join(file, "under")), /ENOTDIR/);
 });

@@ -7,7 +7,7 @@
  * if missing, but the folder it goes in must exist. A typo in a path then stops the command instead of
  * scattering results into a new tree, and the message says which folder to create.
  */
-import { closeSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { writeTarget } from "./atomic-file.js";
@@ -161,5 +161,27 @@ function startsWith(path: string, prefix: Buffer): boolean {
     return false;
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Creates the folder `path` and any missing folders above it, one level at a time. Node's recursive
+ * mkdirSync loops forever where a parent exists but refuses new folders (NAS_ASSAY_CACHE=/proc/x: mkdir
+ * /proc/x is ENOENT, and it retries the parent); here that is an error (ENOENT) naming the folder. A
+ * folder another process makes meanwhile is fine.
+ */
+export function createFolders(path: string): void {
+  const missing: string[] = [];
+  for (let p = resolve(path); !existsSync(p); p = dirname(p)) {
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (e) {
+      // another process made it meanwhile (two commands filling one cache at once)
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || !statSync(folder).isDirectory()) throw e;
+    }
   }
 }

@@ -6,12 +6,13 @@
  * any file that is missing or damaged). `packShippedBenchmarks` writes the folder from a data directory.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import { BadFileError, UserError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
+import { createFolders } from "./output-path.js";
 
 /** The shipped folder, beside dist/ (this file is dist/src/data/shipped.js once built). */
 export const SHIPPED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../benchmarks");
@@ -130,11 +131,11 @@ export function shippedDataDir(cache: string, dir = SHIPPED_DIR): string {
       );
     }
     try {
-      mkdirSync(dirname(target), { recursive: true });
+      createFolders(dirname(target));
       writeFileAtomic(target, decoded);
     } catch (e) {
       throw new UserError(
-        `cannot write the decoded benchmark data to ${target} (${(e as Error).message}); set NAS_ASSAY_CACHE to a writable directory, or point --data / NAS_ASSAY_DATA at a data directory`,
+        `cannot write the shipped benchmark data, decoded, into the cache ${cache} (${(e as Error).message}); set NAS_ASSAY_CACHE to a writable directory, or point --data / NAS_ASSAY_DATA at a data directory`,
       );
     }
   }
@@ -161,7 +162,7 @@ export function packShippedBenchmarks(dataDir: string, outDir: string): ShippedM
         [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
       },
     });
-    mkdirSync(dirname(join(outDir, path)), { recursive: true });
+    createFolders(dirname(join(outDir, path)));
     writeFileAtomic(join(outDir, `${path}.br`), compressed);
     files.push({
       path,

@@ -2,10 +2,11 @@
  * `reproduce NAME`: runs the experiment's pending runs (up to `jobs` at once, each seed in a worker
  * thread), saving each result as it finishes, then writes NAME.md and NAME's figures from all results.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { labeledCells, labelsDigest, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
+import { createFolders } from "../data/output-path.js";
 import {
   type EvaluationSpec,
   evaluateSeed,
@@ -85,7 +86,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   const truth = targetValues(benchmark, target);
   const labeled = labeledCells(truth)?.length ?? benchmark.space.size;
   const labels = labelsDigest(truth);
-  mkdirSync(options.out, { recursive: true });
+  createFolders(options.out);
   const path = join(options.out, `${name}.json`);
   // a file from before fingerprints were kept takes this data's (openResults): say so, once
   const before = existsSync(path) ? readResults(path) : undefined;

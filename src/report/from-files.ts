@@ -2,9 +2,10 @@
  * Report documents from results files already written: the pipeline's JSON (`nas-assay paper`) and
  * the experiments' NAME.json (`nas-assay reproduce`), given one by one or as folders holding them.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { createFolders } from "../data/output-path.js";
 import { BadFileError, parseFailureReason, UserError } from "../errors.js";
 import { EXPERIMENTS, experimentRuns } from "../experiments/experiments.js";
 import { renderSvg, svgToPng } from "../experiments/plots.js";
@@ -144,7 +145,7 @@ export async function writeReportFromFiles(
     const experiments = sources.filter((s) => s.kind === "experiment");
     if (experiments.length === 0)
       throw new UserError("--readme takes the tables of `nas-assay reproduce` results; none given");
-    if (readme.figures) mkdirSync(readme.figures, { recursive: true });
+    if (readme.figures) createFolders(readme.figures);
     const tables: string[] = [];
     for (const { document } of experiments) {
       const blocks = readme.figures

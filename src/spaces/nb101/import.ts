@@ -13,9 +13,10 @@
  * fails or is interrupted (Ctrl-C, kill) removes that folder, and the next import into OUT removes the
  * leftovers of one killed outright (its process gone).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeNpy } from "../../data/npy.js";
+import { createFolders } from "../../data/output-path.js";
 import { removeOnInterrupt, removeStaleTempDirs, staleEntries, tempDirOf } from "../../data/temp-dir.js";
 import { readTfRecords } from "../../data/tfrecord.js";
 import { BadFileError, InvalidCellError, UserError } from "../../errors.js";
@@ -162,7 +163,7 @@ export async function importNb101(
   try {
     for (const [epochs, budget] of [...budgets].sort((a, b) => a[0] - b[0])) {
       const dir = epochs === DEFAULT_EPOCHS ? "" : `epochs-${epochs}`;
-      mkdirSync(join(tmp, dir), { recursive: true });
+      createFolders(join(tmp, dir));
       const write = async (name: string, values: Float64Array) => {
         writeNpy(join(tmp, dir, `${name}.npy`), values);
         arrays.push(join(dir, `${name}.npy`));
@@ -199,7 +200,7 @@ export async function importNb101(
       seconds: (performance.now() - started) / 1000,
     };
     writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    mkdirSync(outDir, { recursive: true });
+    createFolders(outDir);
     if (existsSync(target)) {
       const old = tempDirOf(outDir, REPLACED_PREFIX);
       renameSync(target, old);

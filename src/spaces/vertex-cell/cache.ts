@@ -7,9 +7,10 @@
  * Written to a temporary file and renamed, so a crash never leaves a half-written cache.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../../data/atomic-file.js";
+import { createFolders } from "../../data/output-path.js";
 import type { CellLimits } from "./cell.js";
 import type { CellTable } from "./table.js";
 
@@ -98,6 +99,6 @@ export function readTableCache(
 
 /** Writes a cache file atomically (temporary file + rename). */
 export function writeTableCache(path: string, table: CellTable, fingerprint: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  createFolders(dirname(path));
   writeFileAtomic(path, encodeTable(table, fingerprint));
 }
