@@ -77,7 +77,8 @@ let lostOutput: string | undefined;
 
 /**
  * What the user must know should the command's output not reach them (a reader that closed the pipe,
- * a full disk): `ask` has reserved the architectures it prints. main.ts says it, and exits 1.
+ * a full disk): `ask` has reserved the architectures it prints, `tell` and `study create` have written.
+ * main.ts says it, and exits 1.
  */
 export function sayIfOutputLost(note: string): void {
   lostOutput = note;

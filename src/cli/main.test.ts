@@ -29,34 +29,28 @@ test("a reader that closes the pipe early (paper --help | head -1) ends the comm
   }
 });
 
-test("ask whose output is lost (a closed pipe) exits 1 and says its architectures are pending", async () => {
+test("ask, tell and study create whose output is lost (a closed pipe) exit 1 and say what they did", async () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "lost.db");
-  writeFileSync(join(dir, "trained.csv"), tinyResults(tinySpace().sample(new Rng(2), 12)));
-  const made = spawnSync(
-    process.execPath,
-    [
-      MAIN,
-      "study",
-      "create",
-      "--space",
-      spec,
-      "--study",
-      db,
-      "--target",
-      "val_acc",
-      "--import",
-      join(dir, "trained.csv"),
-    ],
-    { encoding: "utf8" },
-  );
-  assert.equal(made.status, 0, made.stderr);
-  const r = await withClosedPipe(["ask", "--study", db, "-n", "3", "--json"], "stdout");
-  assert.equal(r.code, 1, r.said);
+  const archs = tinySpace().sample(new Rng(2), 13);
+  writeFileSync(join(dir, "trained.csv"), tinyResults(archs.slice(0, 12)));
+  const create = ["study", "create", "--space", spec, "--study", db, "--target", "val_acc"];
+  const made = await withClosedPipe([...create, "--import", join(dir, "trained.csv")], "stdout");
+  assert.equal(made.code, 1, made.said);
   assert.match(
-    r.said,
+    made.said,
+    /; the study was made all the same \(\S*lost\.db, 12 results imported\): use it, or remove it to make it again\n$/,
+  );
+  const asked = await withClosedPipe(["ask", "--study", db, "-n", "3", "--json"], "stdout");
+  assert.equal(asked.code, 1, asked.said);
+  assert.match(
+    asked.said,
     /^nas-assay: cannot write the output: EPIPE .*; the 3 architectures asked are pending in .*lost\.db, handed out again once pending longer than --pending-timeout/,
   );
+  writeFileSync(join(dir, "one.csv"), tinyResults(archs.slice(12)));
+  const told = await withClosedPipe(["tell", "--study", db, "--file", join(dir, "one.csv")], "stdout");
+  assert.equal(told.code, 1, told.said);
+  assert.match(told.said, /; the results were recorded all the same \(1 written to \S*lost\.db\)/);
 });
 
 test("a closed stderr keeps the status of the failure it was reporting", async () => {

@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
-import { globalsWithoutData, print } from "./context.js";
+import { globalsWithoutData, print, sayIfOutputLost } from "./context.js";
 import { nonEmptyFlag, realFlag } from "./flag-values.js";
 
 const number = realFlag({});
@@ -74,6 +74,9 @@ export function tellCommand(): Command {
                   },
                 ];
           const told = await study.tellMany(items, opts.replace ? { replace: true } : {});
+          sayIfOutputLost(
+            `the results were recorded all the same (${told.written} written to ${study.store.location}): telling them again changes nothing`,
+          );
           print(options, told, () =>
             [
               `told ${told.written} result${told.written === 1 ? "" : "s"} to ${study.store.location}` +
