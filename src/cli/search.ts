@@ -17,6 +17,7 @@ import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
 import { predictorSearch } from "../search/predictor-search.js";
 import type { SpaceName } from "../spaces/registry.js";
+import { accuracyLike } from "../study/tell-rules.js";
 import { globals, print } from "./context.js";
 import { integerFlag, nonEmptyFlag, probabilityFlag, realFlag } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
@@ -167,8 +168,8 @@ export function searchCommand(): Command {
         (d) => update(d * 100, 100),
       ),
     );
-    const pct = (s: { mean: number; std: number }) =>
-      `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)} %`;
+    const { what, one, spread } = targetFormat(result.target);
+    const pct = spread;
     print(options, result, () =>
       [
         `${result.method} on ${result.space} (${result.target}), ${result.labels} labels, up to ${result.evolution.evaluations} predictor evaluations per search, seeds ${result.seeds.join(",")}`,
@@ -190,16 +191,16 @@ export function searchCommand(): Command {
           : []),
         result.neighbourhood.weight === 0
           ? "the top cells by prediction are trained (the paper's choice)"
-          : `the top cells are chosen among the ${result.neighbourhood.candidates} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
+          : `the top cells are chosen among the ${Math.min(result.neighbourhood.candidates, result.evolution.evaluations)} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
             `the mean prediction of their mutations (${result.neighbourhood.draws} drawn; --neighbourhood 0 for the paper's choice)`,
-        `best true accuracy among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}; ` +
+        `best true ${what} among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}; ` +
           `the mean ranks ${result.rankOfMeanBest.rank} in the space (top ${result.rankOfMeanBest.rankPercent.toFixed(4)} %, the paper's measure); ` +
           `mean of the seeds' rank percentiles ${result.bestRankPercent.mean.toFixed(3)} %`,
         `exhaustive bound (the same choice among every cell of the space): ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
         `best of every cell trained (the ${result.labels} labeled and the top found): ${pct(result.bestTrainedTruth)}, rank ${result.bestTrainedRankPercent.mean.toFixed(3)} %`,
         ...result.runs.map(
           (r) =>
-            `  seed ${r.seed}: cell ${r.best.id} ${(100 * r.best.truth).toFixed(2)} % (rank ${r.best.rank}), ` +
+            `  seed ${r.seed}: cell ${r.best.id} ${one(r.best.truth)} (rank ${r.best.rank}), ` +
             `${r.evaluations} evaluations (+ ${r.neighbourEvaluations} to choose the top), fit ${r.fitSeconds.toFixed(1)} s, search ${r.searchSeconds.toFixed(1)} s`,
         ),
       ].join("\n"),
@@ -241,8 +242,9 @@ async function activeAction(opts: Record<string, unknown>, cmd: Command): Promis
     ),
   );
   if (plot) writeFileAtomic(plot, await renderSvg(curvesPlot(result)));
+  const { what, spread } = targetFormat(result.target);
   const cell = (x: { truth: { mean: number; std: number }; rankPercent: number }) =>
-    `${(100 * x.truth.mean).toFixed(2)} ± ${(100 * x.truth.std).toFixed(2)} % (top ${x.rankPercent.toFixed(3)} %)`;
+    `${spread(x.truth)} (top ${x.rankPercent.toFixed(3)} %)`;
   print(options, result, () =>
     [
       `active search (${result.method}) vs random search vs regularized evolution on ${result.space} (${result.target}), seeds ${result.seeds.join(",")}`,
@@ -251,7 +253,7 @@ async function activeAction(opts: Record<string, unknown>, cmd: Command): Promis
             `(on the ${result.labeledCells} labeled cells of ${result.spaceCells}: a partial import; every strategy trains labeled cells only, ranks among them)`,
           ]
         : []),
-      "best true accuracy found so far (mean ± std; mean rank in the space):",
+      `best true ${what} found so far (mean ± std; mean rank in the space):`,
       ...result.summary.map(
         (s) =>
           `  ${String(s.at).padStart(4)} trained: active ${cell(s.active)}   random ${cell(s.random)}   evolution ${cell(s.evolution)}`,
@@ -278,4 +280,23 @@ function curvesPlot(result: ActiveSearchResult): Record<string, unknown> {
       color: { field: "strategy", type: "nominal" },
     },
   };
+}
+
+/**
+ * How a target's values are shown: an accuracy (a fraction) as a percent, anything else (flops, a
+ * training time) as the number it is — `search --target flops` printed 558072320000.00 %.
+ */
+function targetFormat(target: string): {
+  what: string;
+  one: (x: number) => string;
+  spread: (s: { mean: number; std: number }) => string;
+} {
+  if (accuracyLike(target))
+    return {
+      what: "accuracy",
+      one: (x) => `${(100 * x).toFixed(2)} %`,
+      spread: (s) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)} %`,
+    };
+  const number = (x: number) => String(Number(x.toPrecision(6)));
+  return { what: target, one: number, spread: (s) => `${number(s.mean)} ± ${number(s.std)}` };
 }
