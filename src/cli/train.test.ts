@@ -118,16 +118,16 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     // the first architecture again, with another value: averaged, and said so
     writeFileSync(
       join(dir, "dup.csv"),
-      `arch,val_acc\n${archs.map((a, k) => `${a},0.8${k}`).join("\n")}\n${archs[0]},0.1\n${archs[1]}\n`,
+      `arch,val_acc\n${archs.map((a, k) => `${a},0.8${k}`).join("\n")}\n${archs[1]}\n${archs[0]},0.1\n`,
     );
     const dup = train(join(dir, "dup.csv"));
     assert.equal(dup.status, 0, dup.stderr);
-    assert.match(dup.stderr, /duplicate: cell \d+ on lines 2, 6 \(values 0\.8, 0\.1; averaged\)/);
+    assert.match(dup.stderr, /duplicate: cell \d+ on lines 2, 7 \(values 0\.8, 0\.1; averaged\)/);
     const json = train(join(dir, "dup.csv"), ["--json"]);
     assert.equal(JSON.parse(json.stdout).duplicates, 1);
     assert.deepEqual(JSON.parse(json.stdout).invalid, [
       {
-        line: 7,
+        line: 6,
         reason:
           "val_acc is missing (the line has fewer fields than the header: cut short?); expected a decimal number",
       },

@@ -183,14 +183,36 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
         `${latin1}: is not UTF-8 text (byte 0xE9 at line 3 is not UTF-8; Latin-1 or Windows-1252?); save it as UTF-8`,
   );
   const other = "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|none~1|none~2|";
-  const cut = readUserLabels(write("cut.csv", `arch,acc\n${arch},0.9\n${other}\n`), nb201, "acc");
+  const cut = readUserLabels(write("cut.csv", `arch,acc\n${other}\n${arch},0.9\n`), nb201, "acc");
   assert.deepEqual(cut.invalid, [
     {
-      line: 3,
+      line: 2,
       reason:
         "acc is missing (the line has fewer fields than the header: cut short?); expected a decimal number",
     },
   ]);
+  // the last line short: the file itself was cut short (train skipped it and exited 0; break test 14)
+  assert.throws(
+    () => readUserLabels(write("cut-end.csv", `arch,acc\n${arch},0.9\n${other}`), nb201, "acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /the last line \(3\) has 1 fields, the header 2: the file ends cut short \(a copy interrupted\?\)/.test(
+        e.message,
+      ),
+  );
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("cut-end.jsonl", `{"arch": "${arch}", "acc": 0.9}\n{"arch": "${other}", "acc": 0.`),
+        nb201,
+        "acc",
+      ),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /the last line \(2\) is not a JSON object .* and has no line end: the file ends cut short/.test(
+        e.message,
+      ),
+  );
   const huge = readUserLabels(
     write("huge.jsonl", `{"arch": "${arch}", "acc": 0.9}\n{"arch": "${other}", "acc": 1e400}\n`),
     nb201,

@@ -226,6 +226,14 @@ function jsonLines(file: string, text: string): Row[] {
       rows.push({ line: i + 1, fields: { error: `not a JSON object (${(e as Error).message})` } });
     }
   });
+  // a last line that is no JSON and has no line end after it: the file was cut short (a copy interrupted)
+  const last = rows.at(-1);
+  if (last && "error" in last.fields && !/\n\s*$/.test(text) && rows.length > 1)
+    throw new BadFileError(
+      file,
+      `the last line (${last.line}) ${String(last.fields.error).replace(/^not/, "is not")} and has no line end: ` +
+        "the file ends cut short (a copy interrupted?); complete or remove that line",
+    );
   if (rows.length > 0 && rows.every((r) => "error" in r.fields)) {
     throw new BadFileError(
       file,
@@ -237,9 +245,12 @@ function jsonLines(file: string, text: string): Row[] {
 
 function csvRows(file: string, text: string): Row[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  let columns = 0;
   try {
     records = parse(text, {
-      columns: distinctColumns(file),
+      columns: distinctColumns(file, (header) => {
+        columns = header.length;
+      }),
       info: true,
       skip_empty_lines: true,
       // a short row (a truncated last line) is an invalid row, listed; a row with more fields than the
@@ -252,6 +263,15 @@ function csvRows(file: string, text: string): Row[] {
     throw csvFailure(file, e);
   }
   const lines = recordLines(records);
+  // a short row is skipped as invalid, but a short last row is a file cut short (a copy interrupted):
+  // refused, as study create --import and tell --file refuse it
+  const last = records.at(-1);
+  if (last && Object.keys(last.record).length < columns)
+    throw new BadFileError(
+      file,
+      `the last line (${lines[records.length - 1]}) has ${Object.keys(last.record).length} fields, the header ${columns}: ` +
+        "the file ends cut short (a copy interrupted?); complete or remove that line",
+    );
   return records.map(({ record }, k) => ({ line: lines[k], fields: record }));
 }
 
