@@ -5,8 +5,9 @@
  * `cifar10-valid/test`, `cifar100/valid`, `ImageNet16-120/train`. Accuracies are fractions 0..1.
  */
 import { createHash } from "node:crypto";
+import { resolve } from "node:path";
 import { type DataDir, type NeededFile, requireDataFiles } from "./data/locations.js";
-import { UserError } from "./errors.js";
+import { shownValue, UserError } from "./errors.js";
 import type { Rng } from "./random.js";
 import { loadNb101Labels, NB101_TEST_ACCURACY } from "./spaces/nb101/labels.js";
 import type { Nb101Space } from "./spaces/nb101/space.js";
@@ -45,12 +46,20 @@ export function requireBenchmark(name: SpaceName, data: DataDir): void {
   requireDataFiles(data, benchmarkFiles(name));
 }
 
-/** Loads a space and all its labels from the data directory. */
+/**
+ * Loads a space and all its labels from the data directory `given`: a DataDir (dataDir()) or a folder's
+ * path. Throws UserError naming every missing file (before any enumeration) or a `given` that is neither.
+ */
 export async function loadBenchmark(
   name: SpaceName,
-  data: DataDir,
+  given: DataDir | string,
   onNote?: (text: string) => void,
 ): Promise<Benchmark> {
+  // a folder's path is what a caller has at hand (dataDir(path) makes the same)
+  const data: DataDir =
+    typeof given === "string" ? { dir: resolve(given), source: "--data" } : checkedDataDir(given);
+  // before enumerating NAS-Bench-101 (13 s without a cache): a data directory without its labels fails now
+  requireBenchmark(name, data);
   const space = await loadSpace(name, data, onNote);
   if (space.name === "nb101") {
     return { space, targets: loadNb101Labels(space, data).all, defaultTarget: "test_accuracy_run0" };
@@ -114,4 +123,14 @@ export function drawLabeled(
 ): Int32Array {
   if (!labeled) return space.sample(rng, n);
   return Int32Array.from(rng.permutation(labeled.length).subarray(0, n), (k) => labeled[k]);
+}
+
+/** `data` as loadBenchmark takes it: a DataDir (dataDir()), else UserError. */
+function checkedDataDir(data: unknown): DataDir {
+  const dir = (data as { dir?: unknown } | null | undefined)?.dir;
+  if (typeof dir !== "string")
+    throw new UserError(
+      `loadBenchmark needs the data directory: a folder's path, or dataDir() (NAS_ASSAY_DATA, else the shipped copy), got ${shownValue(data, 80)}`,
+    );
+  return data as DataDir;
 }

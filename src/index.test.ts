@@ -2,7 +2,21 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "./errors.js";
-import { accuracyLike, evolve, Rng, readResultsFile, simulate, summariseSpace, topK } from "./index.js";
+import {
+  accuracyLike,
+  createSpace,
+  createStudyFile,
+  evolve,
+  kendallTau,
+  loadBenchmark,
+  precisionAtK,
+  Rng,
+  readResultsFile,
+  simulate,
+  summariseSpace,
+  topK,
+  trueValueOfPredictedBest,
+} from "./index.js";
 
 test("library calls without their arguments refuse in one line (break test: raw TypeErrors)", async () => {
   const refused = (pattern: RegExp) => (e: Error) => e instanceof UserError && pattern.test(e.message);
@@ -28,4 +42,54 @@ test("library calls without their arguments refuse in one line (break test: raw 
     evolve(space, async () => [], undefined as never),
     refused(/evolve needs a random generator/),
   );
+});
+
+test("library calls with wrong arguments refuse in one line, and metrics of NaN are NaN (break test 14)", async () => {
+  const refused = (pattern: RegExp) => (e: Error) => e instanceof UserError && pattern.test(e.message);
+  const space = await createSpace({
+    name: "two",
+    kind: "choices",
+    decisions: [{ name: "a", options: ["x", "y"] }],
+  });
+  assert.throws(
+    () => readResultsFile("x.csv", space, undefined as never),
+    refused(/needs the target column's name/),
+  );
+  assert.throws(
+    () => readResultsFile(5 as never, space, "acc"),
+    refused(/needs the results file's path, got 5/),
+  );
+  await assert.rejects(
+    createStudyFile({} as never),
+    refused(/createStudyFile needs study \(the study file's path/),
+  );
+  await assert.rejects(createSpace({} as never), refused(/createSpace needs a space spec of kind choices/));
+  await assert.rejects(loadBenchmark("nb201", 5 as never), refused(/loadBenchmark needs the data directory/));
+  await assert.rejects(
+    loadBenchmark("nb101", "/nonexistent-data-dir"),
+    refused(/missing benchmark file nb101\/test_accuracy_run0\.npy .*nonexistent-data-dir/),
+  );
+  const trace = { ids: Int32Array.from([4, 5, 6]), fitness: Float64Array.from([0.1, 0.3, 0.2]) };
+  assert.deepEqual(Array.from(topK(trace, 2)), [5, 6]);
+  for (const k of [0, -1, 1.5, undefined])
+    assert.throws(() => topK(trace, k as never), refused(/topK needs k, a positive integer/));
+  const ids = {
+    size: 10,
+    mutate: (_: Rng, id: number) => (id + 1) % 10,
+    sample: () => Int32Array.from([0, 1]),
+  };
+  const rng = new Rng(0);
+  for (const [fitness, pattern] of [
+    [async () => [0.5], /returned 1 values for \d+ cells; expected one each/],
+    [async (c: Int32Array) => Array.from(c, () => "0.5"), /value 0 is "0\.5"; expected a finite number/],
+    [async (c: Int32Array) => Array.from(c, () => Number.NaN), /value 0 is NaN; expected a finite number/],
+    [async () => undefined, /returned undefined; expected \d+ numbers/],
+  ] as const)
+    await assert.rejects(
+      evolve(ids as never, fitness as never, rng, { evaluations: 6, population: 2, tournament: 2 }),
+      refused(pattern),
+    );
+  assert.ok(Number.isNaN(trueValueOfPredictedBest([Number.NaN, Number.NaN], [1, 2])));
+  assert.ok(Number.isNaN(precisionAtK([Number.NaN, 1, 2], [1, 2, 3], 1)));
+  assert.throws(() => kendallTau(undefined as never, [1]), /expected two arrays of numbers, got undefined/);
 });

@@ -1,5 +1,6 @@
 /** `nas-assay cell`: validate, prune, hash and look up one NAS-Bench-101 cell. */
 import { Command } from "commander";
+import { requireBenchmark } from "../benchmark.js";
 import { UserError } from "../errors.js";
 import { loadNb101Labels } from "../spaces/nb101/labels.js";
 import { loadNb201Accuracies, NB201_DATASETS } from "../spaces/nb201/labels.js";
@@ -52,6 +53,8 @@ export function cellCommand(): Command {
       ].filter(Boolean);
       if (given.length !== 1)
         throw new UserError("give exactly one of --matrix with --ops, --cell, --id or --hash");
+      // the labels are read below: a data directory without them fails before the space's enumeration
+      requireBenchmark("nb101", options.dataDir);
       const space = await loadNb101(options);
       let id: number;
       if (opts.id !== undefined) {

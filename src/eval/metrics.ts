@@ -2,6 +2,7 @@
  * How well predictions rank and fit the truth: Kendall tau-b (O(n log n), Knight's algorithm, as
  * SciPy computes it), Spearman rho, Pearson r, MSE, precision@k, and the true value of the predicted best.
  */
+import { shownValue } from "../errors.js";
 
 /**
  * Kendall tau-b between two equally long arrays, ties handled; NaN when either array is constant or
@@ -157,19 +158,21 @@ export function topK(values: ArrayLike<number>, k: number): Int32Array {
   return order.slice(0, Math.min(k, values.length));
 }
 
-/** Share of the true top-k among the predicted top-k. */
+/** Share of the true top-k among the predicted top-k; NaN when either array holds a NaN. */
 export function precisionAtK(predicted: ArrayLike<number>, truth: ArrayLike<number>, k: number): number {
   checkLengths(predicted, truth);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
+  if (holdsNaN(predicted) || holdsNaN(truth)) return Number.NaN;
   const trueTop = new Set(topK(truth, k));
   let hits = 0;
   for (const i of topK(predicted, k)) if (trueTop.has(i)) hits++;
   return hits / Math.min(k, predicted.length);
 }
 
-/** The true value of the cell predicted best. */
+/** The true value of the cell predicted best; NaN when the predictions hold a NaN (no best is defined). */
 export function trueValueOfPredictedBest(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
   checkLengths(predicted, truth);
+  if (holdsNaN(predicted)) return Number.NaN;
   return truth[topK(predicted, 1)[0]];
 }
 
@@ -203,6 +206,9 @@ function holdsNaN(x: ArrayLike<number>): boolean {
 }
 
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (const x of [a, b])
+    if (x === null || typeof x !== "object" || typeof x.length !== "number")
+      throw new RangeError(`expected two arrays of numbers, got ${shownValue(x, 80)}`);
   if (a.length !== b.length) throw new RangeError(`arrays differ in length: ${a.length} vs ${b.length}`);
   return a.length;
 }

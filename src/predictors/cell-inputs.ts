@@ -24,7 +24,12 @@ const SOURCES: Record<CellInput, { method: string; what: string }> = {
  */
 export function cellInputList(text: string): CellInput[] {
   const trimmed = text.trim();
-  if (trimmed === "" || trimmed === "none") return [];
+  if (trimmed === "none") return [];
+  // an unset shell variable (--inputs "$INPUTS") read as none: refused, as every other empty flag value
+  if (trimmed === "")
+    throw new UserError(
+      `an empty list; expected a comma-separated list of ${CELL_INPUTS.join(", ")}, or none`,
+    );
   const names = trimmed.split(",").map((s) => s.trim());
   for (const [k, name] of names.entries()) {
     if (!(CELL_INPUTS as readonly string[]).includes(name))

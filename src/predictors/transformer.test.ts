@@ -393,6 +393,7 @@ test("per-cell inputs: read beside the graph, saved with their scaling, same see
   );
   assert.deepEqual(cellInputList("flops, params"), ["flops", "params"]);
   assert.deepEqual(cellInputList("none"), []);
+  assert.throws(() => cellInputList(" "), /an empty list; expected a comma-separated list of .*, or none/);
   assert.throws(() => cellInputList("flops,flops"), /input "flops" is given twice/);
   assert.throws(
     () => cellInputList("latency"),

@@ -112,7 +112,7 @@ export async function evolve(
   const evaluate = async (ids: number[]) => {
     const fresh = [...new Set(ids.filter((id) => !scores.has(id)))].slice(0, budget - order.length);
     if (fresh.length > 0) {
-      const values = await fitness(Int32Array.from(fresh));
+      const values = checkedFitness(await fitness(Int32Array.from(fresh)), fresh.length);
       fresh.forEach((id, i) => {
         scores.set(id, values[i]);
         order.push(id);
@@ -163,6 +163,30 @@ export async function evolve(
 export function topK(trace: SearchTrace, k: number): Int32Array {
   if (trace === null || typeof trace !== "object" || !trace.ids || !trace.fitness)
     throw new UserError(`topK needs a search trace (what evolve returns), got ${shownValue(trace)}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new UserError(`topK needs k, a positive integer, got ${shownValue(k)}`);
   const index = Array.from(trace.ids.keys()).sort((a, b) => trace.fitness[b] - trace.fitness[a] || a - b);
   return Int32Array.from(index.slice(0, k), (i) => trace.ids[i]);
+}
+
+/**
+ * The fitness function's values for `count` cells, checked: one finite number each (a short list left
+ * NaN fitnesses and a list of strings fitness 0, and topK then picked arbitrary cells).
+ */
+function checkedFitness(values: unknown, count: number): ArrayLike<number> {
+  const list = values as ArrayLike<unknown> | null | undefined;
+  if (list === null || typeof list !== "object" || typeof list.length !== "number")
+    throw new UserError(
+      `evolve: the fitness function returned ${shownValue(values, 80)}; expected ${count} numbers`,
+    );
+  if (list.length !== count)
+    throw new UserError(
+      `evolve: the fitness function returned ${list.length} values for ${count} cells; expected one each`,
+    );
+  for (let i = 0; i < count; i++)
+    if (typeof list[i] !== "number" || !Number.isFinite(list[i]))
+      throw new UserError(
+        `evolve: the fitness function's value ${i} is ${shownValue(list[i], 80)}; expected a finite number`,
+      );
+  return list as ArrayLike<number>;
 }

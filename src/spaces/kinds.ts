@@ -1,6 +1,6 @@
 /** A spec, checked, becomes the space of its kind: the one place that knows every kind's module. */
 import { existsSync, statSync } from "node:fs";
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
 import { ChoicesSpace } from "./choices.js";
 import { EdgeCellSpace } from "./edge-cell.js";
@@ -26,6 +26,10 @@ export async function createSpace(
     case "vertex-cell":
       return (await VertexCellSpace.load(spec, options)) as ArchitectureSpace<unknown>;
   }
+  // from JavaScript, a raw object ({}) returned undefined
+  throw new UserError(
+    `createSpace needs a space spec of kind choices, edge-cell or vertex-cell (parseSpec or readSpaceSpec checks one), got ${shownValue(spec, 80)}`,
+  );
 }
 
 /** The built-in spaces as specs, by name (the same as docs/spaces/nb101.json and nb201.json). */

@@ -57,6 +57,10 @@ export function readResultsFile<A>(
     throw new UserError(
       `readResultsFile needs the space the file's architectures belong to (a space made from a spec), got ${shownValue(space)}`,
     );
+  if (typeof file !== "string")
+    throw new UserError(`readResultsFile needs the results file's path, got ${shownValue(file, 80)}`);
+  if (typeof target !== "string")
+    throw new UserError(`readResultsFile needs the target column's name, got ${shownValue(target, 80)}`);
   checkTargetColumn(space, target);
   const expected = `expected a results CSV file (the architecture's columns and ${target})`;
   // an unset shell variable (--file "$RESULTS"): readFileSync("") said ": cannot read: ENOENT … open ''"

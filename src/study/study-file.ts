@@ -53,6 +53,12 @@ export async function createStudyFile(
   for (const key of ["study", "specFile", "importFile"] as const)
     if (given[key] !== undefined && typeof given[key] !== "string")
       throw new UserError(`createStudyFile: ${key} must be a path (text), got ${JSON.stringify(given[key])}`);
+  // ({}) said "Cannot read properties of undefined (reading 'trim')"
+  for (const key of ["study", "specFile", "target"] as const)
+    if (given[key] === undefined)
+      throw new UserError(
+        `createStudyFile needs ${key} (${key === "target" ? "the target column's name" : key === "study" ? "the study file's path, or a postgresql:// URL" : "the space's spec file, or nb101 / nb201"})`,
+      );
   const spec = readSpaceSpec(given.specFile);
   const space = await createSpace(spec);
   const settings = Study.settings({
