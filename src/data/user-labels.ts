@@ -253,7 +253,7 @@ function csvRows(file: string, text: string): Row[] {
       }),
       info: true,
       skip_empty_lines: true,
-      // a short row (a truncated last line) is an invalid row, listed; a row with more fields than the
+      // a short row inside the file is an invalid row, listed (a short last row: refused below); a row with more fields than the
       // header is refused: its extra fields would be dropped, and a decimal comma ("0,8844") would
       // silently read as the label 0
       relax_column_count_less: true,
