@@ -754,3 +754,14 @@ test("a missing --queue names NAS_ASSAY_QUEUE, which worker and queue status als
     assert.match(r.stderr, /required option '--queue <url>' not specified \(nor NAS_ASSAY_QUEUE set\)/);
   }
 });
+
+test("search shows a target that is no accuracy as its number, not a percent (--target flops)", async () => {
+  await testSpace(); // the cached space: no enumeration in this test
+  const args = ["search", "--space", "nb101", "--method", "e2epp", "--labels", "100", "--seeds", "0"];
+  const r = run([...args, "--target", "flops", "--evaluations", "200", "--data", testData().dir]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /best true flops among the top 10 found: \d+ ± 0;/);
+  assert.match(r.out, /chosen among the 200 predicted best/, "no more candidates than evaluations");
+  assert.doesNotMatch(r.out, /%\s*\(rank/);
+  assert.match(r.out, /seed 0: cell \d+ \d+ \(rank \d+\)/);
+});
