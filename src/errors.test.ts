@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { oneLineMessage, parseFailureReason, shownValue, UserError, UserErrors } from "./errors.js";
+import {
+  hasMembers,
+  oneLineMessage,
+  parseFailureReason,
+  shownValue,
+  UserError,
+  UserErrors,
+} from "./errors.js";
 
 test("a parser's reason is one line, even when it quotes an input with line breaks", () => {
   let error: unknown;
@@ -35,4 +42,13 @@ test("shownValue names a Set or a Map and shows its members (JSON wrote both as 
   assert.equal(shownValue(new Map([["a", 1]])), 'a Map {"a":1}');
   assert.equal(shownValue(-0), "-0");
   assert.equal(shownValue({ a: [1, 2] }), '{"a":[1,2]}');
+});
+
+test("hasMembers tells an object with members of the given types from anything else", () => {
+  const space = { name: "s", key: () => "k", size: 3 };
+  assert.equal(hasMembers(space, { name: "string", key: "function" }), true);
+  assert.equal(hasMembers(space, { key: "function", size: "string" }), false);
+  for (const wrong of [null, undefined, 5, "s", () => 0])
+    assert.equal(hasMembers(wrong, { key: "function" }), false);
+  assert.equal(hasMembers([1, 2], { length: "number" }), true);
 });

@@ -91,6 +91,17 @@ export function refuseUnknownKeys(given: object, known: readonly string[], what:
 }
 
 /**
+ * True when `value` is an object holding each member of `members` with that `typeof` ("function",
+ * "number", …): how library entry points tell the argument they need (a space, a store, an Rng) from a
+ * wrong or missing one before using it, and refuse in one line rather than with a TypeError.
+ */
+export function hasMembers<T>(value: T, members: Readonly<Record<string, string>>): value is NonNullable<T> {
+  if (value === null || typeof value !== "object") return false;
+  const record = value as Record<string, unknown>;
+  return Object.entries(members).every(([name, type]) => typeof record[name] === type);
+}
+
+/**
  * A value as an error message shows it: numbers as written (NaN as NaN, -0 as -0), bigints as `1n`,
  * strings quoted, the rest as JSON (what JSON cannot write, a cycle or a bigint inside, by its type),
  * cut at `maxLength` characters.

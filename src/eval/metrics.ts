@@ -2,7 +2,7 @@
  * How well predictions rank and fit the truth: Kendall tau-b (O(n log n), Knight's algorithm, as
  * SciPy computes it), Spearman rho, Pearson r, MSE, precision@k, and the true value of the predicted best.
  */
-import { shownValue } from "../errors.js";
+import { hasMembers, shownValue } from "../errors.js";
 
 /**
  * Kendall tau-b between two equally long arrays, ties handled; NaN when either array is constant or
@@ -207,7 +207,7 @@ function holdsNaN(x: ArrayLike<number>): boolean {
 
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (const x of [a, b])
-    if (x === null || typeof x !== "object" || typeof x.length !== "number")
+    if (!hasMembers(x, { length: "number" }))
       throw new RangeError(`expected two arrays of numbers, got ${shownValue(x, 80)}`);
   if (a.length !== b.length) throw new RangeError(`arrays differ in length: ${a.length} vs ${b.length}`);
   return a.length;

@@ -1,5 +1,5 @@
 /** The predictors nas-assay offers, by method name. */
-import { BadFileError, shownValue, UserError } from "../errors.js";
+import { BadFileError, hasMembers, shownValue, UserError } from "../errors.js";
 import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import type { AssessorOptions } from "./assessor/options.js";
@@ -284,12 +284,7 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
   // a number would be read as a file descriptor: 0 waited for standard input forever
   if (typeof path !== "string" || path.trim() === "")
     throw new UserError(`loadPredictor: the model file's path must be a file name, got ${shownValue(path)}`);
-  if (
-    space === null ||
-    typeof space !== "object" ||
-    typeof space.size !== "number" ||
-    typeof space.cell !== "function"
-  )
+  if (!hasMembers(space, { size: "number", cell: "function" }))
     throw new UserError(
       `loadPredictor(${JSON.stringify(path)}, space): space must be the search space of cell ids the model was ` +
         `trained on (a benchmark's space, from loadBenchmark or loadSpace), got ${space === undefined ? "nothing" : shownValue(space, 80)}`,

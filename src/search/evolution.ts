@@ -8,7 +8,7 @@
  */
 
 import { drawLabeled } from "../benchmark.js";
-import { shownValue, UserError } from "../errors.js";
+import { hasMembers, shownValue, UserError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 
@@ -87,7 +87,7 @@ export async function evolve(
   given: Partial<EvolutionOptions> = {},
   labeled?: Int32Array,
 ): Promise<SearchTrace> {
-  if (space === null || typeof space !== "object" || typeof space.mutate !== "function")
+  if (!hasMembers(space, { mutate: "function" }))
     throw new UserError(
       `evolve needs a search space of cell ids (a benchmark's space), got ${shownValue(space)}`,
     );
@@ -95,7 +95,7 @@ export async function evolve(
     throw new UserError(
       `evolve needs a fitness function (cell ids → their values, higher is better), got ${shownValue(fitness)}`,
     );
-  if (rng === null || typeof rng !== "object" || typeof rng.int !== "function")
+  if (!hasMembers(rng, { int: "function" }))
     throw new UserError(`evolve needs a random generator (new Rng(seed)), got ${shownValue(rng)}`);
   const o = evolutionOptions(given);
   const budget = Math.min(o.evaluations, labeled ? labeled.length : space.size);
@@ -175,7 +175,7 @@ export function topK(trace: SearchTrace, k: number): Int32Array {
  */
 function checkedFitness(values: unknown, count: number): ArrayLike<number> {
   const list = values as ArrayLike<unknown> | null | undefined;
-  if (list === null || typeof list !== "object" || typeof list.length !== "number")
+  if (!hasMembers(list, { length: "number" }))
     throw new UserError(
       `evolve: the fitness function returned ${shownValue(values, 80)}; expected ${count} numbers`,
     );

@@ -1,5 +1,5 @@
 /** What `nas-assay space FILE.json` reports about a space described by a spec file. */
-import { shownValue, UserError } from "../errors.js";
+import { hasMembers, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
 import { VertexCellSpace } from "./vertex-cell/space.js";
 
@@ -23,7 +23,7 @@ export interface SpecSpaceSummary {
 
 /** The summary of a space built from a spec (see kinds.ts createSpace). */
 export function summariseSpace(space: ArchitectureSpace<unknown>): SpecSpaceSummary {
-  if (space === null || typeof space !== "object" || typeof space.count !== "bigint")
+  if (!hasMembers(space, { count: "bigint" }))
     throw new UserError(
       `summariseSpace needs a space made from a spec (loadSpaceSpec, createSpace), got ${shownValue(space)}`,
     );

@@ -10,7 +10,7 @@ import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "../data/csv-columns.js";
 import { parseDecimal } from "../data/decimal.js";
-import { BadFileError, readFailure, shownValue, UserError } from "../errors.js";
+import { BadFileError, hasMembers, readFailure, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
 
@@ -53,7 +53,7 @@ export function readResultsFile<A>(
   target: string,
   failedAllowed = true,
 ): ResultRow<A>[] {
-  if (space === null || typeof space !== "object" || typeof space.fromRow !== "function")
+  if (!hasMembers(space, { fromRow: "function" }))
     throw new UserError(
       `readResultsFile needs the space the file's architectures belong to (a space made from a spec), got ${shownValue(space)}`,
     );

@@ -6,7 +6,7 @@
  * Everything lives in a StudyStore, so several processes (or machines, with a server store) can ask
  * and tell at once.
  */
-import { BadFileError, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
+import { BadFileError, hasMembers, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { MAX_SEED, Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import { specDifference } from "../spaces/spec.js";
@@ -159,16 +159,11 @@ export class Study<A> {
     space: ArchitectureSpace<A>,
     options: Partial<AskOptions> = {},
   ): Promise<Study<A>> {
-    if (store === null || typeof store !== "object" || typeof (store as StudyStore).settings !== "function")
+    if (!hasMembers(store, { settings: "function" }))
       throw new UserError(
         "Study.open needs a study store (openStore, createStore or SqliteStudyStore.memory)",
       );
-    if (
-      space === null ||
-      typeof space !== "object" ||
-      typeof space.name !== "string" ||
-      typeof space.key !== "function"
-    )
+    if (!hasMembers(space, { name: "string", key: "function" }))
       throw new UserError(
         `Study.open needs the study's space (createSpace(spec)), got ${space === null ? "null" : typeof space}`,
       );
