@@ -287,10 +287,19 @@ export async function propose<A>(
       (a, b) => (predicted.get(b) as number) - (predicted.get(a) as number) || a - b,
     );
     if (exploitCount === 0) return new Int32Array(0);
+    // the rule rescores the shortlist and its mutations: those among the candidates (in a small space,
+    // every one) keep the prediction just made (a cell's prediction does not depend on the cells scored
+    // with it), only the others are scored
+    const rescore = async (ids: Int32Array) => {
+      const fresh = ids.filter((id) => !predicted.has(id));
+      const scoredNow = fresh.length > 0 ? await predictor.predict(fresh) : [];
+      const at = new Map(Array.from(fresh, (id, k) => [id, scoredNow[k]]));
+      return Float64Array.from(ids, (id) => predicted.get(id) ?? (at.get(id) as number));
+    };
     const rule = await chooseByNeighbourhood(
       pool,
       ranked,
-      async (ids) => predictor.predict(ids),
+      rescore,
       seed,
       shortlist,
       neighbourhoodWithin(o.neighbourhood, space.encoding.size),
