@@ -1,5 +1,5 @@
 /** The predictors nas-assay offers, by method name. */
-import { BadFileError, hasMembers, shownValue, UserError } from "../errors.js";
+import { BadFileError, hasMembers, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import type { AssessorOptions } from "./assessor/options.js";
@@ -12,7 +12,12 @@ import { readModelFile } from "./model-file.js";
 import { peepholeNetwork } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
 import { SelfTrainingPredictor } from "./self-training.js";
-import { type ScoringNetwork, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
+import {
+  DEFAULT_TRAINING_OPTIONS,
+  type ScoringNetwork,
+  SupervisedPredictor,
+  type TrainingOptions,
+} from "./supervised.js";
 import { TRANSFORMER_TRAINING, transformerNetwork } from "./transformer.js";
 
 /** The supervised baselines: each one's network (from its saved options) and how it trains. */
@@ -123,7 +128,23 @@ export const METHODS_WITH_INPUTS: readonly Method[] = [
 export interface PredictorExtras {
   /** Per-cell inputs the network reads beside the graph (cell-inputs.ts); only METHODS_WITH_INPUTS. */
   inputs?: CellInput[];
+  /**
+   * Training options replacing the method's own where they say (steps, learning rate, loss weights:
+   * supervised.ts TrainingOptions); only the single supervised methods (peephole, mlp, gin,
+   * transformer). Values are checked when the predictor is made (RangeError).
+   */
+  training?: Partial<TrainingOptions>;
 }
+
+/** The keys of TrainingOptions, the optional ones included. */
+const TRAINING_KEYS: readonly string[] = [
+  ...Object.keys(DEFAULT_TRAINING_OPTIONS),
+  "epochsByLabels",
+  "hingeMinGap",
+  "listWeight",
+  "schedule",
+  "weightDecay",
+];
 
 /**
  * Self-trained ensembles (self-training.ts): the method whose ensemble teaches, then learns from its
@@ -172,7 +193,9 @@ export function checkExtras(
  * MLP_ENSEMBLE_SIZE MLPs on the stored vertex order, "transformer-ensemble" the mean of
  * TRANSFORMER_ENSEMBLE_SIZE transformers, "transformer-self-training" that ensemble self-trained on
  * unlabeled cells (self-training.ts, SELF_TRAINING). `options` are the assessor's; `extras.inputs` the per-cell
- * inputs of a transformer (UserError for another method, or a space that cannot compute them).
+ * inputs of a transformer (UserError for another method, or a space that cannot compute them);
+ * `extras.training` training options of a single supervised method (UserError for another method or an
+ * unknown option, RangeError for a value out of range).
  */
 export function createPredictor(
   method: Method,
@@ -204,6 +227,14 @@ export function createPredictor(
   if (given.length > 0 && member !== "ssa" && member !== "ssa-noae")
     throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
   const inputs = checkExtras(method, space, extras);
+  const training = extras.training ?? {};
+  if (Object.keys(training).length > 0) {
+    if (!(method in SUPERVISED))
+      throw new UserError(
+        `training options apply to the methods ${Object.keys(SUPERVISED).join(", ")}, not ${method}`,
+      );
+    refuseUnknownKeys(training, TRAINING_KEYS, "training options");
+  }
   const teacher = SELF_TRAINED[method];
   if (teacher) {
     const make = () => renamed(createPredictor(teacher, space, {}, { inputs }) as EnsemblePredictor, method);
@@ -217,7 +248,7 @@ export function createPredictor(
     );
     return new EnsemblePredictor(method, space, members);
   }
-  return createSingle(method, space, options, {}, inputs);
+  return createSingle(method, space, options, training, inputs);
 }
 
 /** The single methods whose networks read a cell's graph (a matrix encoding), not a flat encoding. */

@@ -86,6 +86,26 @@ test("reordered training and prediction over vertex orders: fixed per cell, kept
   );
 });
 
+test("createPredictor's training options replace a supervised method's own; others and unknown ones are refused", () => {
+  const mlp = createPredictor("mlp", space, {}, { training: { minSteps: 150 } }) as SupervisedPredictor;
+  assert.equal(mlp.training.minSteps, 150);
+  // the rest stays the method's own (the MLP's vertex orders)
+  assert.equal(mlp.training.predictOrders, 4);
+  assert.equal((createPredictor("mlp", space) as SupervisedPredictor).training.minSteps, 300);
+  assert.throws(
+    () => createPredictor("mlp", space, {}, { training: { minStep: 150 } as never }),
+    /training options: unknown option "minStep"; expected learningRate, /,
+  );
+  assert.throws(
+    () => createPredictor("mlp-ensemble", space, {}, { training: { minSteps: 150 } }),
+    /training options apply to the methods peephole, mlp, gin, transformer, not mlp-ensemble/,
+  );
+  assert.throws(
+    () => createPredictor("mlp", space, {}, { training: { minSteps: 0 } }),
+    /minSteps must be a positive integer, got 0/,
+  );
+});
+
 test("schedule and weightDecay are checked", () => {
   const make = (training: Record<string, unknown>) =>
     new SupervisedPredictor("mlp", space, mlpNetwork(space, {}), training);
