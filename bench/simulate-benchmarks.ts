@@ -31,11 +31,13 @@ import { readSeedList } from "../src/cli/flag-values.js";
 import { dataDir, dataFile } from "../src/data/locations.js";
 import { readNpyVector } from "../src/data/npy.js";
 import { meanStd } from "../src/eval/evaluate.js";
+import { MLP_TRAINING } from "../src/predictors/mlp.js";
+import { DEFAULT_TRAINING_OPTIONS, type TrainingOptions } from "../src/predictors/supervised.js";
 import { createSpace } from "../src/spaces/kinds.js";
 import { readSpecFile } from "../src/spaces/spec.js";
 import type { VertexCellSpace } from "../src/spaces/vertex-cell/space.js";
 import type { AskOptions } from "../src/study/ask-strategy.js";
-import { DEFAULT_ASK } from "../src/study/ask-strategy.js";
+import { ASK_TRAINING, DEFAULT_ASK } from "../src/study/ask-strategy.js";
 import {
   DEFAULT_BATCH,
   type PerSeed,
@@ -52,6 +54,11 @@ const STRATEGIES = ["ask", "random", "evolution"] as const;
 interface SavedRun extends SimulateResult {
   dataset: string;
   askOptions: AskOptions;
+  /**
+   * How ask trained its predictor where that differs from the method's own (ASK_TRAINING); absent in
+   * runs made before ask had such settings (the method's own training: the MLP's floor of 300 steps).
+   */
+  askTraining?: Partial<TrainingOptions>;
   batch: number;
   perSeed: PerSeed;
   wallSeconds: number;
@@ -130,14 +137,16 @@ async function run(): Promise<void> {
     .map((r) => Number(r[target]))
     .sort((x, y) => y - x);
   const topRank = Math.max(1, Math.floor(sorted.length * 1e-4));
+  const askOptions: AskOptions = {
+    ...DEFAULT_ASK,
+    ...ask,
+    neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...ask.neighbourhood },
+  };
   const saved: SavedRun = {
     ...result,
     dataset,
-    askOptions: {
-      ...DEFAULT_ASK,
-      ...ask,
-      neighbourhood: { ...DEFAULT_ASK.neighbourhood, ...ask.neighbourhood },
-    },
+    askOptions,
+    askTraining: ASK_TRAINING[askOptions.method] ?? {},
     batch,
     perSeed,
     wallSeconds: Math.round((performance.now() - start) / 1000),
@@ -216,6 +225,24 @@ function compare(a: string, b: string): void {
   }
 }
 
+/**
+ * The training settings of a run's predictor that differ from what ask uses today, as "minSteps 300"
+ * (the value the run trained with): a run saved without askTraining trained as the method's own.
+ */
+function trainingChanges(r: SavedRun): string[] {
+  const method = r.askOptions.method;
+  const own: Partial<TrainingOptions> = {
+    ...DEFAULT_TRAINING_OPTIONS,
+    ...(method === "mlp" ? MLP_TRAINING : {}),
+  };
+  const now: Partial<TrainingOptions> = ASK_TRAINING[method] ?? {};
+  const then: Partial<TrainingOptions> = r.askTraining ?? {};
+  const keys = [...new Set([...Object.keys(now), ...Object.keys(then)])] as (keyof TrainingOptions)[];
+  return keys
+    .filter((k) => (then[k] ?? own[k]) !== (now[k] ?? own[k]))
+    .map((k) => `${k} ${JSON.stringify(then[k] ?? own[k])}`);
+}
+
 /** One row per saved run: its ask options and step (those apart from the defaults) and `ask` at each checkpoint. */
 function summary(files: string[]): void {
   const runs = files.map(load);
@@ -231,6 +258,7 @@ function summary(files: string[]): void {
     const changed = Object.entries(r.askOptions)
       .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(DEFAULT_ASK[k as keyof AskOptions]))
       .map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+    changed.push(...trainingChanges(r));
     if (r.batch !== DEFAULT_BATCH) changed.push(`step ${r.batch}`);
     const cells = points.map((p) => {
       const x = r.strategies.ask.at[p];
@@ -254,7 +282,8 @@ function merge(files: string[], out: string): void {
     r.target === first.target &&
     r.budget === first.budget &&
     r.batch === first.batch &&
-    JSON.stringify(r.askOptions) === JSON.stringify(first.askOptions);
+    JSON.stringify(r.askOptions) === JSON.stringify(first.askOptions) &&
+    JSON.stringify(r.askTraining ?? {}) === JSON.stringify(first.askTraining ?? {});
   if (!runs.every(same))
     throw new Error("merge needs runs of one benchmark, target, budget, batch and ask settings");
   const seeds = runs.flatMap((r) => r.seeds);
