@@ -30,7 +30,7 @@ import type {
   Trial,
   TrialResult,
 } from "./store.js";
-import { readSettings } from "./store.js";
+import { addDoneValue, type DoneRange, readSettings } from "./store.js";
 import { parseStudyUrl, type StudyUrl } from "./study-url.js";
 
 /** Version of the tables below; bump it (and refuse or migrate older databases) when they change. */
@@ -437,21 +437,28 @@ export class PostgresStudyStore implements StudyStore {
         Partial<TrialRow> & {
           done_count: number;
           done_min: number | null;
+          done_min_above_one: number | null;
           done_max: number | null;
           now: Date;
         }
       >(
-        `SELECT r.done_count, r.done_min, r.done_max, now() AS now,
+        `SELECT r.done_count, r.done_min, r.done_min_above_one, r.done_max, now() AS now,
                 ${TRIAL_COLUMNS.split(", ")
                   .map((c) => `t.${c}`)
                   .join(", ")}
-         FROM (SELECT count(*)::integer AS done_count, min(value) FILTER (WHERE value > 0) AS done_min, max(value) AS done_max
+         FROM (SELECT count(*)::integer AS done_count, min(value) FILTER (WHERE value > 0) AS done_min,
+                 min(value) FILTER (WHERE value > 1) AS done_min_above_one, max(value) AS done_max
                FROM nas_assay_trials WHERE study_id = $1 AND state = 'done'
                  AND NOT ($3 AND key = ANY($2::text[]))) AS r
          LEFT JOIN nas_assay_trials AS t ON t.study_id = $1 AND t.key = ANY($2::text[])`,
         [this.id, [...new Set(results.map((r) => r.key))], options.replacing === true],
       );
-      const { done_count: count, done_min: min, done_max: max } = read.rows[0];
+      const {
+        done_count: count,
+        done_min: min,
+        done_min_above_one: minAboveOne,
+        done_max: max,
+      } = read.rows[0];
       const now = read.rows[0].now.toISOString();
       // each key's trial as this call leaves it: what later results of the same call see, as in SQLite
       const trials = new Map(
@@ -461,7 +468,12 @@ export class PostgresStudyStore implements StudyStore {
       );
       const stored = new Set(trials.keys());
       const changed = new Set<string>();
-      const seen = { count, min: min ?? Number.NaN, max: max ?? Number.NaN };
+      const seen: DoneRange = {
+        count,
+        min: min ?? Number.NaN,
+        minAboveOne: minAboveOne ?? Number.NaN,
+        max: max ?? Number.NaN,
+      };
       const before = { ...seen };
       let written = 0;
       let skipped = 0;
@@ -484,12 +496,7 @@ export class PostgresStudyStore implements StudyStore {
           toldAt: now,
         });
         changed.add(result.key);
-        if (value !== null) {
-          seen.count++;
-          // min: the smallest value above 0 (RecordContext)
-          if (value > 0) seen.min = Number.isNaN(seen.min) ? value : Math.min(seen.min, value);
-          seen.max = seen.count === 1 ? value : Math.max(seen.max, value);
-        }
+        if (value !== null) addDoneValue(seen, value);
         written++;
       }
       if (changed.size === 0) return { written, skipped };

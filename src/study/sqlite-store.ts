@@ -34,7 +34,7 @@ import type {
   Trial,
   TrialResult,
 } from "./store.js";
-import { readSettings } from "./store.js";
+import { addDoneValue, type DoneRange, readSettings } from "./store.js";
 
 /** Version of the tables below; bump it (and refuse or migrate older files) when they change. */
 export const STUDY_SCHEMA_VERSION = 1;
@@ -481,7 +481,7 @@ export class SqliteStudyStore implements StudyStore {
   ): { written: number; skipped: number } {
     const find = this.db.prepare("SELECT * FROM trials WHERE key = ?");
     const range = this.db.prepare(
-      "SELECT count(*) AS count, min(CASE WHEN value > 0 THEN value END) AS min, max(value) AS max FROM trials WHERE state = 'done'" +
+      "SELECT count(*) AS count, min(CASE WHEN value > 0 THEN value END) AS min, min(CASE WHEN value > 1 THEN value END) AS minAboveOne, max(value) AS max FROM trials WHERE state = 'done'" +
         " AND key NOT IN (SELECT value FROM json_each(?))",
     );
     // a told trial keeps its told time (a correction); a pending or failed one takes this call's
@@ -497,9 +497,15 @@ export class SqliteStudyStore implements StudyStore {
       const done = range.get(JSON.stringify(replaced)) as {
         count: number;
         min: number | null;
+        minAboveOne: number | null;
         max: number | null;
       };
-      const seen = { count: done.count, min: done.min ?? Number.NaN, max: done.max ?? Number.NaN };
+      const seen: DoneRange = {
+        count: done.count,
+        min: done.min ?? Number.NaN,
+        minAboveOne: done.minAboveOne ?? Number.NaN,
+        max: done.max ?? Number.NaN,
+      };
       const before = { ...seen };
       let written = 0;
       let skipped = 0;
@@ -515,12 +521,7 @@ export class SqliteStudyStore implements StudyStore {
         const state = failed ? "failed" : "done";
         if (row) update.run(state, value, now, result.key);
         else insert.run(result.key, JSON.stringify(result.arch), state, value, now);
-        if (value !== null) {
-          seen.count++;
-          // min: the smallest value above 0 (RecordContext)
-          if (value > 0) seen.min = Number.isNaN(seen.min) ? value : Math.min(seen.min, value);
-          seen.max = seen.count === 1 ? value : Math.max(seen.max, value);
-        }
+        if (value !== null) addDoneValue(seen, value);
         written++;
       }
       return { written, skipped };

@@ -103,13 +103,31 @@ export interface TrialResult {
 export interface RecordContext {
   /** The trial already stored under the result's key, if any. */
   existing: Trial | undefined;
-  /**
-   * Done values so far (earlier results of the same call included): how many, the smallest above 0 (NaN
-   * when none: a 0 is 0 on either scale and settles nothing, tell-rules.ts) and the largest.
-   */
-  done: { count: number; min: number; max: number };
+  /** Done values so far (earlier results of the same call included). */
+  done: DoneRange;
   /** Done values before this call (what the study held when the transaction began), as `done`. */
-  before: { count: number; min: number; max: number };
+  before: DoneRange;
+}
+
+/**
+ * A study's done values as the checks of `tell` see them (tell-rules.ts): how many, the smallest above 0
+ * (NaN when none: a 0 is 0 on either scale and settles nothing), the smallest above 1 (NaN when none:
+ * the bottom of a percent study's range, chance-level accuracies of 1 % or less apart) and the largest.
+ */
+export interface DoneRange {
+  count: number;
+  min: number;
+  minAboveOne: number;
+  max: number;
+}
+
+/** `range` (changed in place) with one more done value, as a store counts each result it writes. */
+export function addDoneValue(range: DoneRange, value: number): void {
+  range.count++;
+  if (value > 0) range.min = Number.isNaN(range.min) ? value : Math.min(range.min, value);
+  if (value > 1)
+    range.minAboveOne = Number.isNaN(range.minAboveOne) ? value : Math.min(range.minAboveOne, value);
+  range.max = range.count === 1 ? value : Math.max(range.max, value);
 }
 
 /**

@@ -128,7 +128,7 @@ test("simulate's table takes what an import takes: no fraction among percents, n
 });
 
 test("values of 0 widen no range: a chance-level percent beside them, a percent study's 0.83", () => {
-  const zeroThen = { count: 2, min: 45, max: 45 }; // 0 and 45 told: min is the smallest above 0
+  const zeroThen = { count: 2, min: 45, minAboveOne: 45, max: 45 }; // 0 and 45 told: min is the smallest above 0
   const auto = tellCheck("val_acc", () => "row", "auto");
   assert.equal(
     auto(
@@ -138,7 +138,7 @@ test("values of 0 widen no range: a chance-level percent beside them, a percent 
     "write",
   );
   const percent = tellCheck("val_acc", () => "row", "percent");
-  const zero = { count: 1, min: Number.NaN, max: 0 };
+  const zero = { count: 1, min: Number.NaN, minAboveOne: Number.NaN, max: 0 };
   assert.equal(
     percent(
       { key: "k", arch: null, outcome: { value: 0.83 } },
@@ -155,11 +155,11 @@ test("values of 0 widen no range: a chance-level percent beside them, a percent 
 test("values of 0 settle no scale: a percent told after them is taken", () => {
   for (const direction of ["maximize", "minimize"] as const) {
     const check = tellCheck("val_acc", () => "row", "auto", { scale: "auto" }, direction);
-    const zeros = { count: 2, min: 0, max: 0 };
+    const zeros = { count: 2, min: 0, minAboveOne: Number.NaN, max: 0 };
     const told = { existing: undefined, done: zeros, before: zeros };
     assert.equal(check({ key: "k", arch: null, outcome: { value: 45.2 } }, told), "write", direction);
     // a fraction beside them still settles fractions
-    const fractions = { count: 2, min: 0, max: 0.5 };
+    const fractions = { count: 2, min: 0, minAboveOne: Number.NaN, max: 0.5 };
     assert.throws(
       () =>
         check(
@@ -177,6 +177,7 @@ test("a study declared in percent refuses values of 1 or less spread wider than 
   const stats = (values: number[]) => ({
     count: values.length,
     min: values.length ? Math.min(...values) : Number.NaN,
+    minAboveOne: values.some((v) => v > 1) ? Math.min(...values.filter((v) => v > 1)) : Number.NaN,
     max: values.length ? Math.max(...values) : Number.NaN,
   });
   const context = (values: number[]) => ({ existing: undefined, done: stats(values), before: stats(values) });
@@ -188,4 +189,26 @@ test("a study declared in percent refuses values of 1 or less spread wider than 
   // chance-level percents (what --scale percent is for) and values among real percents stay accepted
   assert.equal(check(result(0.84), context([0.8333, 0.8333])), "write");
   assert.equal(check(result(0.9), context([45, 88])), "write");
+});
+
+test("a fraction told to a percent study is refused wherever it would rank: above the range, or the best error", () => {
+  const refused = (values: number[], direction: "maximize" | "minimize", pattern: RegExp) =>
+    assert.throws(() => checkTableValues("val_acc", rows(values), where, direction), pattern);
+  // maximized, 0.8 among 70–72 % is the best run: recorded as 0.8 % it was the worst
+  refused(
+    [70, 72, 0.8],
+    "maximize",
+    /line 4: val_acc 0\.8 looks like a fraction, but the table's values are percents \(70–72\); write 80/,
+  );
+  refused([70, 72, 0.75], "maximize", /line 4: val_acc 0\.75 looks like a fraction/);
+  // chance-level accuracies stay accepted, also after one was (the range is the percents', above 1)
+  assert.equal(checkTableValues("val_acc", rows([60, 94, 0.01, 0.012]), where), "percent");
+  // minimized (an error rate), 0.36 among 25–30 % would become the best; 0.9 beside 1.5–2.3 % is a percent
+  refused(
+    [25, 30, 0.36],
+    "minimize",
+    /line 4: val_acc 0\.36 looks like a fraction, but the table's values are percents \(25–30\)/,
+  );
+  refused([25, 30, 0.5], "minimize", /line 4: val_acc 0\.5 looks like a fraction/);
+  assert.equal(checkTableValues("val_err", rows([1.5, 2.3, 0.9]), where, "minimize"), "percent");
 });

@@ -11,12 +11,14 @@
  *   study made with `fraction` or `percent` applies them to any name, one made with `none` to none).
  *   A study made with an explicit scale takes values in [0, 1] (`fraction`) or [0, 100] (`percent`) and
  *   nothing else; `percent` keeps values of 1 or less as chance-level accuracies, but not a study's values
- *   all of 1 or less spread wider than CHANCE_SPREAD (fractions imported into a percent study). Otherwise (`auto`) values must lie in [0, 100], and a value of 1 or less is refused
- *   when, read as a percent, it falls among a percent study's values (within 5 points of their range:
- *   0.931 told to a study of 60–94 %; minimized, an error rate, anywhere below the range too: its chance
- *   level is near 100 %, and a fraction read as a percent would become the study's best). The study is
- *   in percent once it holds a value above 1. A value of 1 or less in a maximized percent study that
- *   does not fall among its values is kept: networks at chance level on 100 or
+ *   all of 1 or less spread wider than CHANCE_SPREAD (fractions imported into a percent study). Otherwise (`auto`) values must lie in [0, 100], and a value of 1 or less told to a
+ *   percent study (one holding a value above 1) is refused when, read as a fraction, it belongs with the
+ *   study's percents (above 1): maximized, when ×100 it falls from 5 points below their range to 10
+ *   above (0.931 told to a study of 60–94 %; 0.8 to one of 70–72 %, whose best it would be, recorded
+ *   as its worst); minimized (an error rate, whose chance level is near 100 %, so any value of 1 or less
+ *   becomes the best), when ×100 it lies nearer their range than it does itself, by ratio (0.36 told to
+ *   a study of 25–30 %, but not 0.9 to one of 1.5–2.3 %). A value of 1 or less in a maximized percent
+ *   study further from its percents is kept: networks at chance level on 100 or
  *   more classes score 1 % or less (NAS-Bench-201 has such cells), so no value-only rule can tell
  *   every fraction from every percent; `--scale` settles it. The other way round values settle more: a
  *   value above 1 told to a study whose values are all 1 or less is refused wherever it falls (45 told to
@@ -34,7 +36,7 @@
  *   A value for an architecture told `failed` replaces the failure (a retry that worked).
  */
 import { shownValue, UserError } from "../errors.js";
-import type { RecordCheck, Trial, TrialResult } from "./store.js";
+import { addDoneValue, type DoneRange, type RecordCheck, type Trial, type TrialResult } from "./store.js";
 
 /** A word of an accuracy-like target's name; "top-1" is split by the dash, hence its own pattern. */
 const ACCURACY_WORD =
@@ -196,17 +198,14 @@ export function checkTableValues(
   const batch: BatchScale =
     scale === "auto" ? batchScale(target, rows, where, { direction, table: true }) : { scale: "auto" };
   const check = tellCheck(target, (r) => where(Number(r.key)), scale, batch, direction, undefined, true);
-  const none = { count: 0, min: Number.NaN, max: Number.NaN };
+  const none: DoneRange = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };
   const done = { ...none };
   for (const { line, value } of rows) {
     check(
       { key: String(line), arch: null, outcome: { value } },
       { existing: undefined, done: { ...done }, before: none },
     );
-    done.count++;
-    // min: the smallest value above 0, as the stores give it (RecordContext)
-    if (value > 0) done.min = Number.isNaN(done.min) ? value : Math.min(done.min, value);
-    done.max = done.count === 1 ? value : Math.max(done.max, value);
+    addDoneValue(done, value);
   }
   return scale === "auto" ? batch.scale : scale;
 }
@@ -303,19 +302,31 @@ export function tellCheck(
           // refused below, and its fractions belong)
           // (values all 0 are 0 on either scale: they settle nothing)
           const studyOfFractions = before.count > 0 && before.max <= 1 && before.max > 0;
+          // (the bottom of the study's percents: its chance-level values of 1 % or less apart)
           const percents = [
-            ...(done.count > 0 && done.max > 1 ? [done.min, done.max] : []),
+            ...(done.count > 0 && done.max > 1 ? [done.minAboveOne, done.max] : []),
             ...(batch.scale === "percent" && batch.high && !studyOfFractions
               ? [batch.high.min, batch.high.max]
               : []),
           ];
           const low = Math.min(...percents);
           const high = Math.max(...percents);
-          // a chance-level accuracy (≤ 1 %) is the worst of a maximized study; minimized (an error rate,
-          // whose chance level is near 100 %), a fraction read as a percent would become the best
-          const belowRange = direction === "minimize" || value * 100 >= low - 5;
+          // How far (a ratio, on a log scale) a reading of the value lies from the percents' range.
+          const away = (x: number) => (x < low ? Math.log(low / x) : x > high ? Math.log(x / high) : 0);
+          // Maximized, a value of 1 or less is refused when, read as a fraction, it falls from 5 points
+          // below the percents to 10 points above them (0.8 told to a study of 70–72 % would be its best
+          // run, recorded as its worst); further off it is taken for a chance-level accuracy (≤ 1 %), the
+          // worst either way: NAS-Bench-201's ImageNet16-120 cells at 0.8333 % beside 2–47 %, CIFAR-100's
+          // at 1 % beside 10–73.5 %. Minimized (an error rate, whose chance level is near 100 %), any value
+          // of 1 or less becomes the best: refused when read as a fraction it lies nearer the study's
+          // percents than read as a percent, by ratio (0.36 told to a study of 25–30 %; 0.9 beside
+          // 1.5–2.3 % errors is a percent).
+          const fractionLike =
+            direction === "minimize"
+              ? away(value * 100) <= away(value)
+              : value * 100 >= low - 5 && value * 100 <= high + 10;
           // 0 is 0 on either scale (a perfect train error)
-          if (percents.length > 0 && value > 0 && value <= 1 && belowRange && value * 100 <= high + 5)
+          if (percents.length > 0 && value > 0 && value <= 1 && fractionLike)
             throw new UserError(
               `${what}: ${target} ${value} looks like a fraction, but ${whose} values are percents ` +
                 `(${low}–${high}); ${fix(value * 100)}` +
