@@ -82,6 +82,11 @@ export function oneLineMessage(error: UserError): string {
  * @throws UserError naming the unknown keys and the known ones.
  */
 export function refuseUnknownKeys(given: object, known: readonly string[], what: string): void {
+  // options given as null, a number or a list are refused here too (Object.keys(null) is a TypeError)
+  if (given === null || typeof given !== "object" || Array.isArray(given))
+    throw new UserError(
+      `${what}: the options must be an object of ${known.join(", ")}, got ${shownValue(given, 80)}`,
+    );
   const unknown = Object.keys(given).filter((k) => !known.includes(k));
   if (unknown.length > 0)
     throw new UserError(

@@ -32,7 +32,14 @@ export { SemiSupervisedAssessor } from "./predictors/assessor/assessor.js";
 export { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "./predictors/assessor/options.js";
 export { EnsemblePredictor } from "./predictors/ensemble.js";
 export type { FitInput, Predictor } from "./predictors/predictor.js";
-export { createPredictor, loadPredictor, METHODS, type Method } from "./predictors/registry.js";
+export {
+  createPredictor,
+  loadPredictor,
+  METHODS,
+  type Method,
+  type PredictorExtras,
+} from "./predictors/registry.js";
+export type { TrainingOptions } from "./predictors/supervised.js";
 export { Rng } from "./random.js";
 export { drawCell } from "./report/cell-drawing.js";
 export type { Block, CellToDraw, ReportDocument } from "./report/document.js";

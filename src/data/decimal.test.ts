@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseDecimal } from "./decimal.js";
+import { parseDecimal, parseMeasuredValue } from "./decimal.js";
 
 test("decimal numbers are read; hex, binary, octal, Infinity, NaN and blanks are not numbers", () => {
   for (const [text, value] of [
@@ -14,4 +14,10 @@ test("decimal numbers are read; hex, binary, octal, Infinity, NaN and blanks are
     assert.equal(parseDecimal(text), value, text);
   for (const text of ["0x1F", "0b11", "0o17", "Infinity", "-Infinity", "NaN", "", "  ", "1,5", "12abc", "1e"])
     assert.ok(Number.isNaN(parseDecimal(text)), text);
+});
+
+test("a measured value ending at its point (a file cut after it) is not a number; others read as parseDecimal", () => {
+  for (const text of ["0.", "93.", " 7. "]) assert.ok(Number.isNaN(parseMeasuredValue(text)), text);
+  for (const text of ["0.61", ".5", "7", "1e-3"])
+    assert.equal(parseMeasuredValue(text), parseDecimal(text), text);
 });

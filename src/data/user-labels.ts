@@ -14,7 +14,7 @@ import { BadFileError, readFailure, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
-import { parseDecimal } from "./decimal.js";
+import { measuredValueHint, parseMeasuredValue } from "./decimal.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 
 /**
@@ -138,14 +138,15 @@ export function readUserLabels(
       continue;
     }
     const raw = fields[column];
-    const value = typeof raw === "number" ? raw : typeof raw === "string" ? parseDecimal(raw) : Number.NaN;
+    const value =
+      typeof raw === "number" ? raw : typeof raw === "string" ? parseMeasuredValue(raw) : Number.NaN;
     if (!Number.isFinite(value)) {
       invalid.push({
         line,
         reason:
           raw === undefined
             ? `${target} is missing (the line has fewer fields than the header: cut short?); expected a decimal number`
-            : `${target} is ${typeof raw === "number" ? String(raw) : JSON.stringify(raw)}; expected a decimal number`,
+            : `${target} is ${typeof raw === "number" ? String(raw) : JSON.stringify(raw)}; expected a decimal number${typeof raw === "string" ? measuredValueHint(raw) : ""}`,
       });
       continue;
     }

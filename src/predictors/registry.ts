@@ -223,17 +223,22 @@ export function createPredictor(
   if (GRAPH_READERS.has(singleMethod(method))) graphEncoding(space, method);
   const ensemble = ENSEMBLES[method];
   const member = ensemble?.member ?? method;
+  if (options === null || typeof options !== "object" || Array.isArray(options))
+    throw new UserError(
+      `createPredictor: the assessor options must be an object (e.g. {} for none), got ${shownValue(options, 80)}`,
+    );
   const given = Object.keys(options);
   if (given.length > 0 && member !== "ssa" && member !== "ssa-noae")
     throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
-  const inputs = checkExtras(method, space, extras);
+  refuseUnknownKeys(extras, ["inputs", "training"], "createPredictor's extras");
   const training = extras.training ?? {};
+  refuseUnknownKeys(training, TRAINING_KEYS, "createPredictor's training options");
+  const inputs = checkExtras(method, space, extras);
   if (Object.keys(training).length > 0) {
     if (!(method in SUPERVISED))
       throw new UserError(
         `training options apply to the methods ${Object.keys(SUPERVISED).join(", ")}, not ${method}`,
       );
-    refuseUnknownKeys(training, TRAINING_KEYS, "training options");
   }
   const teacher = SELF_TRAINED[method];
   if (teacher) {

@@ -94,7 +94,24 @@ test("createPredictor's training options replace a supervised method's own; othe
   assert.equal((createPredictor("mlp", space) as SupervisedPredictor).training.minSteps, 300);
   assert.throws(
     () => createPredictor("mlp", space, {}, { training: { minStep: 150 } as never }),
-    /training options: unknown option "minStep"; expected learningRate, /,
+    /createPredictor's training options: unknown option "minStep"; expected learningRate, /,
+  );
+  assert.throws(
+    () => createPredictor("mlp", space, {}, { trainig: { epochs: 5 } } as never),
+    /createPredictor's extras: unknown option "trainig"; expected inputs, training/,
+  );
+  assert.throws(
+    () => createPredictor("mlp", space, {}, { training: "fast" as never }),
+    /training options: the options must be an object/,
+  );
+  assert.throws(
+    () => createPredictor("mlp", space, {}, null as never),
+    /extras: the options must be an object of inputs, training, got null/,
+  );
+  assert.throws(() => createPredictor("mlp", space, null as never), /the assessor options must be an object/);
+  assert.throws(
+    () => createPredictor("mlp", space, {}, { training: { minSteps: 2000 } }),
+    /minSteps \(2000\) must not exceed maxSteps \(1000\)/,
   );
   assert.throws(
     () => createPredictor("mlp-ensemble", space, {}, { training: { minSteps: 150 } }),
@@ -104,6 +121,21 @@ test("createPredictor's training options replace a supervised method's own; othe
     () => createPredictor("mlp", space, {}, { training: { minSteps: 0 } }),
     /minSteps must be a positive integer, got 0/,
   );
+});
+
+test("a fit that diverges (learning rate 1e9) is refused by name, not left to predict NaN", async () => {
+  const model = createPredictor(
+    "mlp",
+    space,
+    {},
+    { training: { learningRate: 1e9, minSteps: 20, epochs: 1 } },
+  );
+  const labeled = Int32Array.from({ length: 50 }, (_, k) => k * 7);
+  await assert.rejects(
+    model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 0 }),
+    /mlp: the fit diverged \(its scores of the labeled cells are not finite numbers\); lower the learning rate \(1000000000\)/,
+  );
+  model.dispose();
 });
 
 test("schedule and weightDecay are checked", () => {

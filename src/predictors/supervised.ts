@@ -4,7 +4,7 @@
  * targets, the pairwise ranking loss, Adam — and calibrated to accuracies by isotonic regression.
  * The MLP and GIN baselines are such networks.
  */
-import { BadFileError, shownValue } from "../errors.js";
+import { BadFileError, shownValue, UserError } from "../errors.js";
 import { yieldToEventLoop } from "../event-loop.js";
 import { Rng } from "../random.js";
 import type { MatrixEncoding, SearchSpace } from "../spaces/search-space.js";
@@ -230,6 +230,10 @@ export class SupervisedPredictor implements Predictor {
           `${name} must be a positive ${integer ? "integer" : "number"}, got ${shownValue(value)}`,
         );
     }
+    if (this.training.minSteps > this.training.maxSteps)
+      throw new RangeError(
+        `minSteps (${this.training.minSteps}) must not exceed maxSteps (${this.training.maxSteps}): the fit stops at maxSteps`,
+      );
     if (!Number.isInteger(predictOrders) || predictOrders < 1 || predictOrders > MAX_PREDICT_ORDERS)
       throw new RangeError(
         `predictOrders must be an integer from 1 to ${MAX_PREDICT_ORDERS}, got ${JSON.stringify(predictOrders)}`,
@@ -380,7 +384,16 @@ export class SupervisedPredictor implements Predictor {
       if (step % 10 === 9) await yieldToEventLoop();
     }
     optimizer.dispose();
-    const calibration = fitCalibration(await this.scores(weights, labeled, inputScaling), labels);
+    const fittedScores = await this.scores(weights, labeled, inputScaling);
+    // a diverged fit (a learning rate far too high) scores NaN: said here, not as NaN predictions later
+    if (!fittedScores.every(Number.isFinite)) {
+      tf.dispose(weights);
+      throw new UserError(
+        `${this.method}: the fit diverged (its scores of the labeled cells are not finite numbers); ` +
+          `lower the learning rate (${o.learningRate})`,
+      );
+    }
+    const calibration = fitCalibration(fittedScores, labels);
     if (this.fitted) tf.dispose(this.fitted.weights);
     this.fitted = { weights, calibration, ...(inputScaling ? { inputScaling } : {}) };
     input.onProgress?.(1);

@@ -92,6 +92,16 @@ test("JSON and row forms round-trip; bad values name the decision and the option
     /"size" is not a decision of small/,
   );
   assert.throws(() => small.fromJSON("{"), /text is not JSON/);
+  // an object or array as an option is refused without writing it (20,000 levels overflowed the stack)
+  const deep = `${'{"a":'.repeat(20000)}1${"}".repeat(20000)}`;
+  assert.throws(
+    () => small.fromJSON(`{"type":${deep},"width":16,"depth":2}`),
+    /decision "type" holds an object; expected one of /,
+  );
+  assert.throws(
+    () => small.fromJSON({ type: "mb3_k3", width: [16], depth: 2 }),
+    /decision "width" holds an array/,
+  );
 });
 
 test("sample: distinct, all of a small space when asked for more; mutate and crossover stay valid", () => {

@@ -270,6 +270,13 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
         );
       if (strings.length === 1) return strings[0];
     }
+    // an option is a string or a number: an object or array is not shown whole (a deeply nested one
+    // overflowed the stack writing it into the message)
+    if (typeof value === "object")
+      throw new InvalidCellError(
+        "option",
+        `decision "${d.name}" holds ${Array.isArray(value) ? "an array" : "an object"}; expected one of ${optionList(d)}`,
+      );
     const text = typeof value === "string" ? value.trim() : value;
     // options compare as text in Unicode NFC: "café" typed as c-a-f-e + combining accent is "café"
     let index = this.nfc[at].options.indexOf(String(text).normalize("NFC"));

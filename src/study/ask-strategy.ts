@@ -151,11 +151,14 @@ export function askOptions(options: Partial<AskOptions> = {}): AskOptions {
       `ask options: unknown method ${JSON.stringify(o.method)}; expected one of ${METHODS.join(", ")}`,
     );
   for (const name of ["initial", "candidates", "spare"] as const)
-    if (!Number.isInteger(o[name]) || o[name] < 1)
-      throw new UserError(`ask options: ${name} must be a positive integer, got ${JSON.stringify(o[name])}`);
-  if (o.initial < 2)
+    if (!Number.isInteger(o[name]) || o[name] < (name === "initial" ? 2 : 1))
+      throw new UserError(
+        `ask options: ${name} must be ${name === "initial" ? "an integer ≥ 2 (a predictor needs two values)" : "a positive integer"}, got ${JSON.stringify(o[name])}`,
+      );
+  // an ask hands out at most candidates / spare architectures: fewer candidates than spare made none
+  if (o.candidates < o.spare)
     throw new UserError(
-      `ask options: initial must be at least 2 (a predictor needs two values), got ${o.initial}`,
+      `ask options: candidates (${o.candidates}) must be at least spare (${o.spare}): one ask hands out at most candidates / spare architectures`,
     );
   if (!(typeof o.exploration === "number" && o.exploration >= 0 && o.exploration <= 1))
     throw new UserError(

@@ -77,6 +77,11 @@ test("a results file's values are decimal numbers, each column named once, UTF-8
       () => readResultsFile(file(`${HEADER}\n${row},${value},x\n`), space, "val_acc"),
       new RegExp(`line 2: val_acc is ${shown}; expected a decimal number, or "failed"`),
     );
+  // a value that ends at its point is what 0.61 reads as when the file was cut there (it was told 0)
+  assert.throws(
+    () => readResultsFile(file(`${HEADER}\n${row},0.5,x\n${row.replace("32", "16")},0.,x`), space, "val_acc"),
+    /line 3: val_acc is "0\."; expected a decimal number with digits after its point \(a value cut short\?\), or "failed"/,
+  );
   assert.deepEqual(readResultsFile(file(`${HEADER}\n${row},-0.5e-1,x\n`), space, "val_acc")[0].outcome, {
     value: -0.05,
   });

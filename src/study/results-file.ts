@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "../data/csv-columns.js";
-import { parseDecimal } from "../data/decimal.js";
+import { measuredValueHint, parseMeasuredValue } from "../data/decimal.js";
 import { BadFileError, hasMembers, readFailure, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
@@ -126,11 +126,11 @@ export function readResultsFile<A>(
     if (raw.toLowerCase() === "failed" && failedAllowed) outcome = { failed: true };
     else {
       // decimal notation only: Number() reads "0x1F" as 31 and "0b1" as 1
-      const value = parseDecimal(raw);
+      const value = parseMeasuredValue(raw);
       if (!Number.isFinite(value))
         throw new BadFileError(
           file,
-          `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a decimal number` +
+          `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a decimal number${measuredValueHint(raw)}` +
             (failedAllowed
               ? `, or "failed" for a run that did not finish`
               : " (a table for simulate needs a value on every row)"),

@@ -175,10 +175,12 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
   await first.tell(archs[0], 0.9999999996);
   await first.tell(archs[2], 71.4);
   await first.tell(archs[3], 0.8333);
-  assert.equal((await first.store.counts()).done, 4);
+  // a second chance-level cell: the percents' range, not one widened by the first, decides
+  await first.tell(archs[5], 0.8334);
+  assert.equal((await first.store.counts()).done, 5);
   await assert.rejects(
     first.tell(archs[4], 0.7),
-    /test_acc 0\.7 looks like a fraction, .*\(0\.8333–71\.4\); tell 70 \(values of 1 % or less are chance level: if it is right, the study needs --scale percent when made\)/,
+    /test_acc 0\.7 looks like a fraction, .*\(66\.21–71\.4\); tell 70 \(values of 1 % or less are chance level: if it is right, the study needs --scale percent when made\)/,
   );
   // a chance-level value told alone first reads as a fraction: the percent after it is refused, naming
   // the fix (read as a percent, a fraction study's mistyped 45 would have turned it percent for good)
@@ -392,6 +394,11 @@ test("tell says what is wrong when a program passes the JSON form, or a value th
     study.tell([9, 9, 9, 9, 9], 0.9),
     (e: Error) => e.message === "the architecture is not an architecture of tiny: [9,9,9,9,9]",
   );
+  // a JSON form with a misspelt option: what is wrong with it is said
+  await assert.rejects(
+    study.tell({ ...(asked.json as object), layer1: "mb9" } as never, 0.9),
+    /is not an architecture of tiny: .*; read as the JSON form of one \(study\.parseArch turns that into the architecture\): .*"mb9" is not an option of decision "layer1"/,
+  );
   await assert.rejects(
     study.tell(asked.arch, "0.9" as never),
     /: got "0\.9"; expected a number \(the value\) or \{ failed: true \}$/,
@@ -549,12 +556,20 @@ test("a closed study says so; unknown or ill-typed ask options are refused, not 
   await refused({ neighbourhood: { wieght: 1 } }, /neighbourhood: unknown option "wieght"/);
   await refused({ exploration: "0.2" }, /exploration must be a number in \[0, 1\], got "0\.2"/);
   await refused({ neighbourhood: { draws: 2.5 } }, /neighbourhood: draws must be an integer ≥ 0, got 2\.5/);
+  // fewer candidates than spare made every later ask hand out "at most 0"
+  await refused({ candidates: 2 }, /candidates \(2\) must be at least spare \(3\)/);
+  for (const initial of [0, 1])
+    await refused({ initial }, /initial must be an integer ≥ 2 \(a predictor needs two values\)/);
   // a key given as undefined is a key not given
   assert.ok(await tinyStudy("val_acc", "maximize", "auto", { method: undefined, exploration: undefined }));
   const open = await tinyStudy();
   await assert.rejects(
     open.ask(1, { pendingTimeout: 1 } as never),
     /ask: unknown option "pendingTimeout"; expected pendingTimeoutMs/,
+  );
+  await assert.rejects(
+    open.ask(1, null as never),
+    /ask: the options must be an object of pendingTimeoutMs, got null/,
   );
   await open.close();
   await assert.rejects(open.summary(), /is closed/);

@@ -336,7 +336,14 @@ export class Study<A> {
             `${what} ${JSON.stringify(item.arch)} is the JSON form of an architecture of ${this.space.name}; ` +
               "tell takes the architecture itself (`arch` of ask, or study.parseArch(json, source))",
           );
-        const why = (e as Error).message.replace(/^not an architecture of \S+: /, "");
+        let why = (e as Error).message.replace(/^not an architecture of \S+: /, "");
+        // an object that is no valid JSON form either: say what is wrong with it as one (a misspelt option)
+        if (item.arch !== null && typeof item.arch === "object" && !Array.isArray(item.arch))
+          try {
+            this.space.fromJSON(item.arch);
+          } catch (f) {
+            why += `; read as the JSON form of one (study.parseArch turns that into the architecture): ${(f as Error).message}`;
+          }
         throw new UserError(`${what} is not an architecture of ${this.space.name}: ${why}`);
       }
       if (!isOutcome(item.outcome))
