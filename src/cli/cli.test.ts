@@ -510,7 +510,7 @@ async function failureOf(args: string[]): Promise<string> {
     command.configureOutput({ writeErr: (chunk) => (said += chunk), writeOut: () => {} });
     for (const sub of command.commands) quiet(sub);
   };
-  const root = program();
+  const root = await program();
   quiet(root);
   await assert.rejects(root.parseAsync(args, { from: "user" }), (e: unknown) => {
     if (e instanceof CommanderError) assert.equal(e.exitCode, 1, said);
@@ -520,13 +520,13 @@ async function failureOf(args: string[]): Promise<string> {
   return said;
 }
 
-test("every command's help gives an example", () => {
+test("every command's help gives an example", async () => {
   const helpOf = (command: Command) => {
     let text = "";
     command.configureOutput({ writeOut: (chunk) => (text += chunk) }).outputHelp();
     return text;
   };
-  const root = program();
+  const root = await program();
   assert.match(helpOf(root), /Examples:\n {2}nas-assay paper/);
   const all = (command: Command): Command[] => command.commands.flatMap((c) => [c, ...all(c)]);
   const commands = all(root);
@@ -664,7 +664,7 @@ test("a bad flag value is refused with exit 1 and one line naming the flag (issu
 
 test("--seeds is a list in every command, --seed-count a count (parsed, not run)", async () => {
   const parsed = async (args: string[]) => {
-    const root = program();
+    const root = await program();
     const command = root.commands.find((c) => c.name() === args[0]);
     assert.ok(command, args[0]);
     command.action(() => {}); // parse only

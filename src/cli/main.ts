@@ -38,7 +38,7 @@ process.on("warning", (warning) => {
 });
 
 try {
-  await program().parseAsync(process.argv);
+  await (await program(process.argv.slice(2))).parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     // commander already printed the message (unknown flag, missing value, help, version)

@@ -14,7 +14,7 @@ async function failureOf(args: string[]): Promise<{ said: string; exitCode: numb
     command.configureOutput({ writeErr: (chunk) => (said += chunk), writeOut: () => {} });
     for (const sub of command.commands) quiet(sub);
   };
-  const root = program();
+  const root = await program();
   quiet(root);
   let exitCode = -1;
   await assert.rejects(root.parseAsync(args, { from: "user" }), (e: unknown) => {
