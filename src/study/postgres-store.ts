@@ -449,9 +449,19 @@ export class PostgresStudyStore implements StudyStore {
          FROM (SELECT count(*)::integer AS done_count, min(value) FILTER (WHERE value > 0) AS done_min,
                  min(value) FILTER (WHERE value > 1) AS done_min_above_one, max(value) AS done_max
                FROM nas_assay_trials WHERE study_id = $1 AND state = 'done'
-                 AND NOT ($3 AND key = ANY($2::text[]))) AS r
+                 -- the stored values that results change (RecordOptions.replacing): a result for the key
+                 -- with another value, or failed (NULL)
+                 AND NOT ($3 AND EXISTS (SELECT 1 FROM unnest($4::text[], $5::float8[]) AS n(key, value)
+                                         WHERE n.key = nas_assay_trials.key
+                                           AND n.value IS DISTINCT FROM nas_assay_trials.value))) AS r
          LEFT JOIN nas_assay_trials AS t ON t.study_id = $1 AND t.key = ANY($2::text[])`,
-        [this.id, [...new Set(results.map((r) => r.key))], options.replacing === true],
+        [
+          this.id,
+          [...new Set(results.map((r) => r.key))],
+          options.replacing === true,
+          results.map((r) => r.key),
+          results.map((r) => ("value" in r.outcome ? r.outcome.value : null)),
+        ],
       );
       const {
         done_count: count,

@@ -493,7 +493,15 @@ export class SqliteStudyStore implements StudyStore {
     );
     const now = new Date().toISOString();
     const record = this.db.transaction(() => {
-      const replaced = options.replacing ? results.map((r) => r.key) : [];
+      // the stored values that results change (RecordOptions.replacing)
+      const replaced = options.replacing
+        ? results
+            .filter((r) => {
+              const row = find.get(r.key) as TrialRow | undefined;
+              return !(row?.state === "done" && "value" in r.outcome && row.value === r.outcome.value);
+            })
+            .map((r) => r.key)
+        : [];
       const done = range.get(JSON.stringify(replaced)) as {
         count: number;
         min: number | null;

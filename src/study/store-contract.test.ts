@@ -293,6 +293,20 @@ test("both stores: replace corrects a told result in place (same trial, counts k
     );
     // replace does not lift the other rules
     await assert.rejects(study.tell(a, 93, { replace: true }), /looks like a percent/, kind);
+    // a value told again unchanged stays in the range the rules judge by: a file repeating the study's
+    // fractions let a percent in beside them
+    const [d] = tinySpace().sample(new Rng(9), 1);
+    await assert.rejects(
+      study.tellMany(
+        [
+          { arch: a, outcome: { value: 0.93 }, source: "again.csv line 2" },
+          { arch: d, outcome: { value: 45 }, source: "again.csv line 3" },
+        ],
+        { replace: true },
+      ),
+      /again\.csv line 3: val_acc 45 looks like a percent, but this study's values are fractions/,
+      kind,
+    );
     await assert.rejects(study.tell(a, 0.5, { replace: "yes" } as never), /replace must be true or false/);
     await assert.rejects(study.tell(a, 0.5, { overwrite: true } as never), /unknown option "overwrite"/);
     await assert.rejects(study.tell(a, 0.5, null as never), /tell options must be an object/);

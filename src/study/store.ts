@@ -140,9 +140,10 @@ export type RecordCheck = (result: TrialResult, context: RecordContext) => "writ
 /** How `record` reads the study for its checks. */
 export interface RecordOptions {
   /**
-   * The results replace what is stored under their keys (`tell --replace`): the values stored there are
-   * left out of the done range the checks see, so that a value told on the wrong scale does not make its
-   * own correction look like the odd one out.
+   * The results replace what is stored under their keys (`tell --replace`): the values stored there that
+   * a result changes are left out of the done range the checks see, so that a value told on the wrong
+   * scale does not make its own correction look like the odd one out; a value told again unchanged stays
+   * in it (a file repeating the study's fractions must not let a percent in beside them).
    */
   replacing?: boolean;
 }

@@ -28,7 +28,14 @@ import type {
   TrialReason,
   TrialResult,
 } from "./store.js";
-import { accuracyLike, type BatchScale, batchScale, tellCheck, type ValueScale } from "./tell-rules.js";
+import {
+  accuracyLike,
+  type BatchScale,
+  batchScale,
+  highRange,
+  tellCheck,
+  type ValueScale,
+} from "./tell-rules.js";
 
 /** An architecture handed out by `ask`. */
 export interface Asked<A> {
@@ -402,7 +409,7 @@ export class Study<A> {
             (k) => sources.get(kept[k].key) ?? JSON.stringify(kept[k].arch),
             { others: "the other values told with it", studyPercent, direction: this.settings.direction },
           )
-        : { scale: "auto" };
+        : { scale: "auto", high: highRange(values.map((value) => ({ value }))) };
     // keyed by architecture: a store that runs its transaction again calls the check again
     const replaced = new Map<string, Replacement>();
     const told = await this.store.record(

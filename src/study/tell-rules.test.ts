@@ -212,3 +212,28 @@ test("a fraction told to a percent study is refused wherever it would rank: abov
   refused([25, 30, 0.5], "minimize", /line 4: val_acc 0\.5 looks like a fraction/);
   assert.equal(checkTableValues("val_err", rows([1.5, 2.3, 0.9]), where, "minimize"), "percent");
 });
+
+test("a batch is judged whole under --scale percent too, and the edges of the rules are free of float noise", () => {
+  // 0.91, 0.83 then 50 was refused as "values all of 1 or less"; 50, 0.91, 0.83 was taken
+  for (const values of [
+    [0.91, 0.83, 50],
+    [50, 0.91, 0.83],
+  ])
+    assert.equal(
+      checkTableValues("val_acc", rows(values), where, "maximize", "percent"),
+      "percent",
+      `${values}`,
+    );
+  // 0.57 × 100 is 56.99999999999999: judged as 57, five points below 62, like 0.571 (refused)
+  assert.throws(
+    () => checkTableValues("val_acc", rows([62, 94, 0.57]), where),
+    /val_acc 0\.57 looks like a fraction/,
+  );
+  // 0.56 × 100 is 56.00000000000001: judged as 56, ten points above 46 (refused, like 0.559)
+  assert.throws(
+    () => checkTableValues("val_acc", rows([2, 46, 0.56]), where),
+    /val_acc 0\.56 looks like a fraction/,
+  );
+  // 0.88 − 0.83 is 0.05000000000000004: a spread of 0.05, allowed like 0.85 − 0.80
+  assert.equal(checkTableValues("val_acc", rows([0.83, 0.88]), where, "maximize", "percent"), "percent");
+});

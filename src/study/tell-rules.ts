@@ -38,6 +38,9 @@
 import { shownValue, UserError } from "../errors.js";
 import { addDoneValue, type DoneRange, type RecordCheck, type Trial, type TrialResult } from "./store.js";
 
+/** `x` to 12 significant digits: the float noise of ×100 and of differences (0.88 − 0.83 is 0.05000000000000004) gone. */
+const round = (x: number) => +x.toPrecision(12);
+
 /** A word of an accuracy-like target's name; "top-1" is split by the dash, hence its own pattern. */
 const ACCURACY_WORD =
   /^([a-z]*acc(uracy)?\d*|top[15][a-z]*|precision|recall|f1[a-z]*|auc|auroc|[a-z]*iou|map)$/;
@@ -137,10 +140,11 @@ export function tableScale(
     }
   // fractions in the majority: a value above 1 is a percent among them when they spread wider than
   // chance-level accuracies do, or when, read as a fraction, it falls among them (91.5 among 0.90–0.93)
-  const among = (r: { value: number }) => r.value / 100 >= min - 0.05 && r.value / 100 <= max + 0.05;
+  const among = (r: { value: number }) =>
+    round(r.value / 100) >= round(min - 0.05) && round(r.value / 100) <= round(max + 0.05);
   const odd =
     2 * low >= rows.length - zeros && !context.studyPercent
-      ? max - min > CHANCE_SPREAD
+      ? round(max - min) > CHANCE_SPREAD
         ? high
         : rows.find((r) => r.value > 1 && among(r))
       : undefined;
@@ -152,13 +156,23 @@ export function tableScale(
     );
   // percents with values of 1 or less beside them: accuracies at chance level differ by a few hundredths
   // (0.05 and 0.3 cannot both be; 0.3 is 30 % written as a fraction)
-  if ((context.direction ?? "maximize") === "maximize" && largestLow && max - min > CHANCE_SPREAD)
+  if ((context.direction ?? "maximize") === "maximize" && largestLow && round(max - min) > CHANCE_SPREAD)
     throw new UserError(
       `${where(largestLow.line)}: ${target} ${largestLow.value} looks like a fraction among percents: values of 1 or ` +
         `less beside percents are chance-level accuracies, which spread no more than ${CHANCE_SPREAD}, and these ` +
         `spread ${min}–${max}; ${fixOf(context.table)(largestLow.value * 100)}`,
     );
   return "percent";
+}
+
+/** The range of the values above 1 among `rows`; undefined when there is none. */
+export function highRange(rows: readonly { value: number }[]): BatchScale["high"] {
+  let high: BatchScale["high"];
+  // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
+  for (const { value } of rows)
+    if (value > 1)
+      high = { min: Math.min(high?.min ?? value, value), max: Math.max(high?.max ?? value, value) };
+  return high;
 }
 
 /**
@@ -172,13 +186,8 @@ export function batchScale(
   context: TableContext = {},
 ): BatchScale {
   const batch: BatchScale = { scale: tableScale(target, rows, where, context) };
-  // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
-  for (const { value } of rows)
-    if (value > 1)
-      batch.high = {
-        min: Math.min(batch.high?.min ?? value, value),
-        max: Math.max(batch.high?.max ?? value, value),
-      };
+  const high = highRange(rows);
+  if (high) batch.high = high;
   return batch;
 }
 
@@ -196,7 +205,9 @@ export function checkTableValues(
   scale: ValueScale = "auto",
 ): ValueScale {
   const batch: BatchScale =
-    scale === "auto" ? batchScale(target, rows, where, { direction, table: true }) : { scale: "auto" };
+    scale === "auto"
+      ? batchScale(target, rows, where, { direction, table: true })
+      : { scale: "auto", high: highRange(rows) };
   const check = tellCheck(target, (r) => where(Number(r.key)), scale, batch, direction, undefined, true);
   const none: DoneRange = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };
   const done = { ...none };
@@ -218,8 +229,6 @@ export interface BatchScale {
 
 /** How a told result is named in messages: its row or position, and its architecture. */
 export type Describe = (result: TrialResult) => string;
-
-const round = (x: number) => +x.toPrecision(12);
 
 /**
  * The widest spread (max − min) of values of 1 or less that may still be percents of networks at chance
@@ -284,12 +293,14 @@ export function tellCheck(
           value > 0 &&
           value <= 1 &&
           !Number.isNaN(done.min) &&
-          done.max <= 1
+          done.max <= 1 &&
+          // a batch read whole: a percent anywhere in it (0.91, 0.83, 50) puts them among percents
+          !batch.high
         ) {
           // (zeros apart: a 0 is 0 on either scale)
           const min = Math.min(done.min, value);
           const max = Math.max(done.max, value);
-          if (max - min > CHANCE_SPREAD)
+          if (round(max - min) > CHANCE_SPREAD)
             throw new UserError(
               `${what}: ${target} ${value} looks like a fraction: ${whose} scale is percent, and its values ` +
                 `are all 1 or less, spread ${min}–${max}, wider than chance-level accuracies; ${fix(value * 100)}` +
@@ -321,10 +332,12 @@ export function tellCheck(
           // of 1 or less becomes the best: refused when read as a fraction it lies nearer the study's
           // percents than read as a percent, by ratio (0.36 told to a study of 25–30 %; 0.9 beside
           // 1.5–2.3 % errors is a percent).
+          // (×100 rounded to 12 digits: 0.57 × 100 is 56.99999999999999, which is 57)
+          const asPercent = round(value * 100);
           const fractionLike =
             direction === "minimize"
-              ? away(value * 100) <= away(value)
-              : value * 100 >= low - 5 && value * 100 <= high + 10;
+              ? away(asPercent) <= away(value)
+              : asPercent >= round(low - 5) && asPercent <= round(high + 10);
           // 0 is 0 on either scale (a perfect train error)
           if (percents.length > 0 && value > 0 && value <= 1 && fractionLike)
             throw new UserError(
