@@ -300,7 +300,8 @@ test("a fraction among a file's percents is refused wherever it stands, as when 
         source: `runs.csv line ${k + 2}`,
       })),
     ),
-    /runs\.csv line 4: top1 0\.71 looks like a fraction, but this study's values are percents \(50–82\); tell 71/,
+    // the study is empty: the percents are the file's
+    /runs\.csv line 4: top1 0\.71 looks like a fraction, but the values told with it are percents \(50–82\); tell 71/,
   );
   assert.equal((await study.store.counts()).done, 0, "nothing of the refused file is written");
 });
@@ -691,4 +692,20 @@ test("the library's study calls refuse what is not their arguments in one line (
       userError(/^the study's seed must be an integer in 0\.\.2147483647 \(2\^31 - 1\), got -?\d+$/),
     );
   await study.close();
+});
+
+test("a batch's scale messages name where the percents are and how the scale is set for a study", async () => {
+  const archs = tinySpace().sample(new Rng(11), 4);
+  // an import into an empty study: the percents are the batch's own, not "this study's"
+  const empty = await tinyStudy("val_err", "minimize");
+  await assert.rejects(
+    empty.tellMany([25, 30, 0.36].map((value, k) => ({ arch: archs[k], outcome: { value } }))),
+    /val_err 0\.36 looks like a fraction, but the values told with it are percents \(25–30\)/,
+  );
+  // a percent among a batch's fractions: tell has no --scale, the study is made with one
+  const study = await tinyStudy();
+  await assert.rejects(
+    study.tellMany([0.7, 0.94, 93.1, 0.8].map((value, k) => ({ arch: archs[k], outcome: { value } }))),
+    /val_acc 93\.1 looks like a percent, .*the study needs --scale percent when made\)$/,
+  );
 });

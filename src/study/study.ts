@@ -407,7 +407,12 @@ export class Study<A> {
                 : [],
             ),
             (k) => sources.get(kept[k].key) ?? JSON.stringify(kept[k].arch),
-            { others: "the other values told with it", studyPercent, direction: this.settings.direction },
+            {
+              others: "the other values told with it",
+              studyPercent,
+              direction: this.settings.direction,
+              study: true,
+            },
           )
         : { scale: "auto", high: highRange(values.map((value) => ({ value }))) };
     // keyed by architecture: a store that runs its transaction again calls the check again

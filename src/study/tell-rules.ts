@@ -90,6 +90,8 @@ export interface TableContext {
   direction?: "maximize" | "minimize";
   /** The rows are a table read by simulate (no study): messages say to fix the table or simulate's --scale. */
   table?: boolean;
+  /** The rows are told to a study, whose scale is given when it is made (`study create --scale`), not by tell. */
+  study?: boolean;
 }
 
 /** How a message tells the fix of a value: in a study, tell it again; in simulate's table, write it there. */
@@ -152,7 +154,8 @@ export function tableScale(
     throw new UserError(
       `${where(odd.line)}: ${target} ${odd.value} looks like a percent, but ${others} are ` +
         `fractions (${min}–${max}); ${context.table ? fixOf(true)(odd.value / 100) : `write ${round(odd.value / 100)}`}` +
-        ` (if they are percents — ${(context.direction ?? "maximize") === "minimize" ? "error rates of 1 % or less" : "accuracies at chance level"} — give ${context.table ? "simulate " : ""}--scale percent)`,
+        ` (if they are percents — ${(context.direction ?? "maximize") === "minimize" ? "error rates of 1 % or less" : "accuracies at chance level"} — ` +
+        `${context.study ? "the study needs --scale percent when made" : `give ${context.table ? "simulate " : ""}--scale percent`})`,
     );
   // percents with values of 1 or less beside them: accuracies at chance level differ by a few hundredths
   // (0.05 and 0.3 cannot both be; 0.3 is 30 % written as a fraction)
@@ -339,9 +342,14 @@ export function tellCheck(
               ? away(asPercent) <= away(value)
               : asPercent >= round(low - 5) && asPercent <= round(high + 10);
           // 0 is 0 on either scale (a perfect train error)
+          // the percents it is judged by: the study's before this call, or only those told with it (an import)
+          const percentsAre =
+            table || (before.count > 0 && before.max > 1)
+              ? `${whose} values are`
+              : "the values told with it are";
           if (percents.length > 0 && value > 0 && value <= 1 && fractionLike)
             throw new UserError(
-              `${what}: ${target} ${value} looks like a fraction, but ${whose} values are percents ` +
+              `${what}: ${target} ${value} looks like a fraction, but ${percentsAre} percents ` +
                 `(${low}–${high}); ${fix(value * 100)}` +
                 (direction === "minimize"
                   ? ` (if it is right, an error of 1 % or less, ${needsPercent})`
