@@ -237,6 +237,33 @@ test("search: bad seeds, crossover and budgets are errors naming the flag", () =
     tooMany.err,
     "nas-assay: --evaluations 20000 exceeds the 15625 cells of nb201; expected at most 15625\n",
   );
+  // paper trains 10 cells a column, chosen among those evaluated: fewer evaluations trained fewer than it said;
+  // more than the space holds is refused before the benchmark loads (no progress line first)
+  const paperFew = run(["paper", "--space", "nb201", "--evaluations", "5", "--out", "p.html"]);
+  assert.equal(paperFew.code, 1, paperFew.err);
+  assert.match(
+    paperFew.err,
+    /--evaluations 5 is below the 10 cells each column trains.*expected at least 10/,
+  );
+  const paperMany = run(["paper", "--space", "nb201", "--evaluations", "16000", "--out", "p.html"]);
+  assert.equal(
+    paperMany.err,
+    "nas-assay: --evaluations 16000 exceeds the 15625 cells of nb201; expected at most 15625\n",
+  );
+  // the ablation without auto-encoder took the auto-encoder's options, ignored them and recorded them
+  const noae = run([
+    "evaluate",
+    "--space",
+    "nb201",
+    "--method",
+    "ssa-noae",
+    "--labels",
+    "20",
+    "--lambda",
+    "0.9",
+  ]);
+  assert.equal(noae.code, 1, noae.err);
+  assert.match(noae.err, /assessor options \(lambda\) set the auto-encoder, which ssa-noae does not have/);
   const strategy = run(["search", "--strategy", "greedy"]);
   assert.equal(strategy.code, 1);
   assert.match(strategy.err, /greedy.*evolution, active/);

@@ -7,15 +7,16 @@ import { availableParallelism } from "node:os";
 import { Command, Option } from "commander";
 import { requireBenchmark } from "../benchmark.js";
 import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
-import type { PipelineResult, PipelineStage } from "../pipeline/paper-pipeline.js";
+import { UserError } from "../errors.js";
+import { DEFAULT_TOP, type PipelineResult, type PipelineStage } from "../pipeline/paper-pipeline.js";
 import { resultsPathFor, writePipelineFiles } from "../pipeline/pipeline-file.js";
 import { choiceShort } from "../pipeline/pipeline-report.js";
 import { COLUMN_CHOICES, COLUMNS, type Column, runSideBySide } from "../pipeline/side-by-side.js";
 import { sideBySideSummaryTable } from "../pipeline/side-by-side-report.js";
 import type { Method } from "../predictors/registry.js";
 import { textTable } from "../report/text.js";
-import { DEFAULT_EVOLUTION } from "../search/evolution.js";
-import type { SpaceName } from "../spaces/registry.js";
+import { checkEvaluationsFit, DEFAULT_EVOLUTION } from "../search/evolution.js";
+import { SPACE_CELLS, type SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
 import { integerFlag, seedFlag } from "./flag-values.js";
@@ -76,6 +77,13 @@ export function paperCommand(): Command {
     // at once, not after the minutes of work: the report and its results beside it, every missing file named
     checkOutputFile(String(opts.out), "--out", HTML_PAGE);
     checkOutputFile(resultsPathFor(String(opts.out)), "--out (its results file)");
+    // each column trains its top cells among those the search evaluates: fewer evaluations trained fewer
+    // cells than the report said; and more than the space holds are refused before it loads
+    if ((opts.evaluations as number) < DEFAULT_TOP)
+      throw new UserError(
+        `--evaluations ${opts.evaluations} is below the ${DEFAULT_TOP} cells each column trains, chosen among the cells the search evaluates; expected at least ${DEFAULT_TOP}`,
+      );
+    checkEvaluationsFit(opts.evaluations as number, SPACE_CELLS[space], space);
     requireBenchmark(space, options.dataDir);
     const result = await withStages(
       options,
@@ -133,7 +141,7 @@ export function paperCommand(): Command {
             const s = r.seconds;
             return (
               `  ${COLUMN_CHOICES[c].title}: ${r.settings.method}, fit ${s.fit.toFixed(0)} s, predict all ${s.predict.toFixed(0)} s, ` +
-              `search ${s.search.toFixed(0)} s; trains ${choiceShort(r.settings)}`
+              `search ${s.search.toFixed(0)} s; trains ${choiceShort(r)}`
             );
           }),
           "",

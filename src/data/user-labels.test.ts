@@ -220,3 +220,45 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
   );
   assert.equal(huge.invalid[0].reason, "acc is Infinity; expected a decimal number");
 });
+
+test("a row giving its cell in two forms is used only when they agree; a JSONL key given twice and one JSON array are refused", () => {
+  const conv = nb101.cell(298419);
+  const other = nb101.cell(5);
+  const m = (c: typeof conv) => `${matrixText(c.matrix)},"${c.ops.join(",")}"`;
+  const q = (c: typeof conv) => `"${JSON.stringify(c).replaceAll('"', '""')}"`;
+  const csv = [
+    "matrix,ops,cell,acc",
+    `${m(conv)},${q(conv)},0.9`, // both forms, the same cell
+    `${m(other)},${q(conv)},0.8`, // both forms, different cells: refused, not read as either
+    `${m(other)},,0.7`, // an empty cell column: the matrix and ops are used
+  ].join("\n");
+  const labels = readUserLabels(write("forms.csv", csv), nb101, "acc");
+  assert.deepEqual(Array.from(labels.ids), [298419, 5]);
+  assert.deepEqual(Array.from(labels.values), [0.9, 0.7]);
+  assert.equal(labels.invalid.length, 1);
+  assert.equal(labels.invalid[0].line, 3);
+  assert.match(labels.invalid[0].reason, /its "cell" and its "matrix" and "ops" name different cells/);
+
+  const a = nb201.arch(42);
+  const b = nb201.arch(43);
+  const l201 = readUserLabels(
+    write("forms201.csv", `arch,arch str,acc\n${a},${a},0.7\n${a},${b},0.6\n,${b},0.5\n`),
+    nb201,
+    "acc",
+  );
+  assert.deepEqual(Array.from(l201.ids), [42, 43]);
+  assert.match(l201.invalid[0].reason, /its "arch" and its "arch str" name different cells/);
+
+  const twice = readUserLabels(
+    write("twice.jsonl", `{"arch":"${a}","acc":0.5,"acc":0.9}\n{"arch":"${b}","acc":0.1}\n`),
+    nb201,
+    "acc",
+  );
+  assert.deepEqual(Array.from(twice.ids), [43], "the line whose value is ambiguous is not used");
+  assert.match(twice.invalid[0].reason, /names "acc" twice/);
+
+  assert.throws(
+    () => readUserLabels(write("array.json", `[{"arch":"${a}","acc":0.5}]\n`), nb201, "acc"),
+    (e: Error) => e instanceof BadFileError && /is one JSON array; expected JSON Lines/.test(e.message),
+  );
+});

@@ -15,6 +15,7 @@ import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
 import { measuredValueHint, parseMeasuredValue } from "./decimal.js";
+import { repeatedKey } from "./json-keys.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 
 /**
@@ -67,6 +68,12 @@ function readRows(file: string): Row[] {
   if (notText) throw new BadFileError(file, `is not UTF-8 text (${notText}); save it as UTF-8`);
   let text = bytes.toString("utf8");
   if (text.startsWith("\uFEFF")) text = text.slice(1); // UTF-8 byte-order mark
+  // one JSON array of rows (what JSON.stringify of a list writes) would be read as a CSV with a raw parser message
+  if (text.trimStart().startsWith("["))
+    throw new BadFileError(
+      file,
+      "is one JSON array; expected JSON Lines (one object per line, e.g. from jq -c '.[]') or CSV",
+    );
   const rows = isJsonLines(file, text) ? jsonLines(file, text) : csvRows(file, text);
   if (rows.length === 0) throw new BadFileError(file, "has no data rows");
   return rows;
@@ -104,9 +111,16 @@ export function readCellFile(
 }
 
 function idOfRow(fields: Record<string, unknown>, space: SearchSpace<unknown>): number {
-  const id = space.idOf(cellOf(fields, space.name));
-  if (id < 0) throw new UserError("the cell is not in the space");
-  return id;
+  const forms = cellForms(fields, space.name);
+  const ids = forms.map(({ cell }) => space.idOf(cell));
+  if (ids[0] < 0) throw new UserError("the cell is not in the space");
+  // a row may give its cell in two forms (a file that kept both columns): used only when they agree,
+  // as one of them silently winning would label a cell the row does not name
+  if (ids.length > 1 && ids[1] !== ids[0])
+    throw new UserError(
+      `its ${forms[0].columns} and its ${forms[1].columns} name different cells; expected one form, or both naming the same cell`,
+    );
+  return ids[0];
 }
 
 /**
@@ -222,6 +236,15 @@ function jsonLines(file: string, text: string): Row[] {
       const value = JSON.parse(lineText);
       if (value === null || typeof value !== "object" || Array.isArray(value))
         throw new Error("not an object");
+      // JSON.parse keeps the last of a repeated key: {"acc":0.5,"acc":0.9} would lose 0.5 in silence
+      const twice = repeatedKey(lineText);
+      if (twice !== undefined) {
+        rows.push({
+          line: i + 1,
+          fields: { error: `names "${twice}" twice; expected each column once (CSV refuses the same)` },
+        });
+        return;
+      }
       rows.push({ line: i + 1, fields: value });
     } catch (e) {
       rows.push({ line: i + 1, fields: { error: `not a JSON object (${(e as Error).message})` } });
@@ -229,13 +252,18 @@ function jsonLines(file: string, text: string): Row[] {
   });
   // a last line that is no JSON and has no line end after it: the file was cut short (a copy interrupted)
   const last = rows.at(-1);
-  if (last && "error" in last.fields && !/\n\s*$/.test(text) && rows.length > 1)
+  if (
+    last &&
+    String(last.fields.error).startsWith("not a JSON object") &&
+    !/\n\s*$/.test(text) &&
+    rows.length > 1
+  )
     throw new BadFileError(
       file,
       `the last line (${last.line}) ${String(last.fields.error).replace(/^not/, "is not")} and has no line end: ` +
         "the file ends cut short (a copy interrupted?); complete or remove that line",
     );
-  if (rows.length > 0 && rows.every((r) => "error" in r.fields)) {
+  if (rows.length > 0 && rows.every((r) => String(r.fields.error).startsWith("not a JSON object"))) {
     throw new BadFileError(
       file,
       "no line is a JSON object; expected JSON Lines (one object per line) or CSV",
@@ -276,19 +304,32 @@ function csvRows(file: string, text: string): Row[] {
   return records.map(({ record }, k) => ({ line: lines[k], fields: record }));
 }
 
-/** The cell of a row, in the form the space's idOf takes. */
-function cellOf(fields: Record<string, unknown>, space: string): unknown {
+/** A field left empty (an empty CSV cell) counts as absent. */
+const given = (v: unknown) => v !== undefined && v !== null && !(typeof v === "string" && v.trim() === "");
+
+/**
+ * The cell of a row in each form it gives, as the space's idOf takes it, with the columns it came
+ * from: NAS-Bench-201 `arch` and/or `arch str`; NAS-Bench-101 `cell` and/or `matrix` + `ops`.
+ * @throws UserError when the row gives none.
+ */
+function cellForms(fields: Record<string, unknown>, space: string): { cell: unknown; columns: string }[] {
   const json = (v: unknown) => (typeof v === "string" && v.trim().startsWith("[") ? safeJson(v) : v);
+  const forms: { cell: unknown; columns: string }[] = [];
   if (space === "nb201") {
-    const arch = fields.arch ?? fields["arch str"];
-    if (arch === undefined) throw new UserError('no "arch" column (NAS-Bench-201 arch string)');
-    return String(arch);
+    for (const column of ["arch", "arch str"])
+      if (given(fields[column])) forms.push({ cell: String(fields[column]), columns: `"${column}"` });
+    if (forms.length === 0) throw new UserError('no "arch" column (NAS-Bench-201 arch string)');
+    return forms;
   }
-  if (fields.cell !== undefined) return typeof fields.cell === "string" ? fields.cell : fields.cell;
-  if (fields.matrix === undefined || fields.ops === undefined) {
+  if (given(fields.cell)) forms.push({ cell: fields.cell, columns: '"cell"' });
+  if (given(fields.matrix) && given(fields.ops))
+    forms.push({
+      cell: { matrix: json(fields.matrix), ops: json(fields.ops) },
+      columns: '"matrix" and "ops"',
+    });
+  if (forms.length === 0)
     throw new UserError('no "matrix" and "ops" columns (or a "cell" column) for the NAS-Bench-101 cell');
-  }
-  return { matrix: json(fields.matrix), ops: json(fields.ops) };
+  return forms;
 }
 
 function safeJson(text: string): unknown {

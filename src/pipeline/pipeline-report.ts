@@ -30,18 +30,29 @@ export function choiceWeight(settings: PipelineResult["settings"]): number {
 }
 
 /** How the cells to train were chosen, in a few words (for a terminal line). */
-export function choiceShort(settings: PipelineResult["settings"]): string {
+export function choiceShort(result: Pick<PipelineResult, "settings" | "search">): string {
+  const { settings } = result;
   const n = settings.neighbourhood;
   if (!n || n.weight === 0) return `the ${settings.top} predicted best`;
-  return `the ${settings.top} of the ${int(n.candidates)} predicted best whose own + mutations' mean prediction is highest`;
+  return `the ${settings.top} of the ${int(shortlist(result))} predicted best whose own + mutations' mean prediction is highest`;
+}
+
+/**
+ * The cells the choice of the trained ones ranks: the neighbourhood's candidates (at least the top),
+ * but never more than the search scored (chooseTrained's topK of the trace).
+ */
+function shortlist({ settings, search }: Pick<PipelineResult, "settings" | "search">): number {
+  const candidates = Math.max(settings.neighbourhood?.candidates ?? settings.top, settings.top);
+  return Math.min(candidates, search.evaluations);
 }
 
 /** How the cells to train were chosen, in words: "the 10 cells it predicted best", or the neighbourhood choice. */
-export function choiceText(settings: PipelineResult["settings"]): string {
+export function choiceText(result: Pick<PipelineResult, "settings" | "search">): string {
+  const { settings } = result;
   const n = settings.neighbourhood;
   if (!n || n.weight === 0) return `the ${settings.top} cells it predicted best`;
   return (
-    `the ${settings.top} cells, among the ${int(n.candidates)} it predicted best, with the highest own prediction + ` +
+    `the ${settings.top} cells, among the ${int(shortlist(result))} it predicted best, with the highest own prediction + ` +
     `${n.weight === 1 ? "" : `${n.weight} × `}the mean prediction of their mutations (${n.draws} drawn each)`
   );
 }
@@ -58,7 +69,7 @@ export function pipelineDocument(result: PipelineResult): ReportDocument {
         `${int(settings.labels)} cells of ${space} drawn at random (seed ${settings.seed}) were labeled with their ` +
         `true accuracy; ${method} learnt from them and from the ${int(result.spaceSize - settings.labels)} unlabeled ` +
         `cells, predicted the accuracy of every other cell, and guided an evolutionary search that never saw a ` +
-        `true accuracy: ${choiceText(settings)} were then "trained" (looked up in the benchmark).`,
+        `true accuracy: ${choiceText(result)} were then "trained" (looked up in the benchmark).`,
     },
     { kind: "heading", text: "Prediction on all remaining cells" },
     predictionTable(result),
@@ -209,7 +220,7 @@ function settingsTable(result: PipelineResult): Block {
       "search",
       `regularized evolution, ${int(evolution.evaluations)} distinct cells scored by the predictor, population ${evolution.population}, ` +
         `tournament ${evolution.tournament}, ${evolution.batch} children a round${evolution.crossover ? `, crossover ${evolution.crossover}` : ""}` +
-        `${evolution.evaluations === DEFAULT_EVOLUTION.evaluations ? "" : " (not the default)"}; ${choiceText(settings)} are trained`,
+        `${evolution.evaluations === DEFAULT_EVOLUTION.evaluations ? "" : " (not the default)"}; ${choiceText(result)} are trained`,
     ],
     [
       "seconds",

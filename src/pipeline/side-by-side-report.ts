@@ -112,9 +112,9 @@ export function sideBySideDocument(result: SideBySideResult): ReportDocument {
         `accuracy of every other cell, and guided an evolutionary search that never saw a true accuracy; then ` +
         `${settings.top} cells were "trained" (looked up in the benchmark). The paper's column is its ` +
         `semi-supervised assessor (\`${paper.settings.method}\`, which also learns from the ` +
-        `${int(paper.spaceSize - settings.labels)} unlabeled cells) with its choice, ${choiceText(paper.settings)}. ` +
+        `${int(paper.spaceSize - settings.labels)} unlabeled cells) with its choice, ${choiceText(paper)}. ` +
         `nas-assay's column is its own choice of predictor, \`${ours.settings.method}\`, and of cells to train: ` +
-        `${choiceText(ours.settings)}.`,
+        `${choiceText(ours)}.`,
     },
     { kind: "heading", text: "Prediction on all remaining cells" },
     sideBySidePredictionTable(result),
@@ -152,7 +152,7 @@ export function sideBySideDocument(result: SideBySideResult): ReportDocument {
     ...COLUMNS.flatMap((c): Block[] => [
       {
         kind: "paragraph",
-        text: `${who(c)} (\`${result[c].settings.method}\`): ${choiceText(result[c].settings)}${
+        text: `${who(c)} (\`${result[c].settings.method}\`): ${choiceText(result[c])}${
           choiceWeight(result[c].settings) === 0 ? ", best predicted first" : ", in the order chosen"
         }.`,
       },
@@ -214,7 +214,7 @@ function settingsTable(result: SideBySideResult): TableBlock {
           `${evolution.crossover ? `, crossover ${evolution.crossover}` : ""}`,
       ),
     ],
-    ["cells trained", ...both((r) => choiceText(r.settings))],
+    ["cells trained", ...both((r) => choiceText(r))],
     [
       "cells scored to choose them",
       ...both((r) => `${int(r.search.neighbourEvaluations ?? 0)} beyond the search's`),

@@ -18,6 +18,7 @@ import { inWorker } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import {
   checkPipelineSettings,
+  DEFAULT_TOP,
   type PipelineResult,
   type PipelineSpec,
   type PipelineStage,
@@ -94,8 +95,13 @@ export async function runSideBySide(spec: SideBySideSpec): Promise<SideBySideRes
   let benchmark: Benchmark | undefined = await loadBenchmark(spec.space, spec.data, spec.onNote);
   const truth = targetValues(benchmark, spec.target);
   const available = labeledCells(truth)?.length ?? benchmark.space.size; // a partial import: fewer
-  checkPipelineSettings(available, spec.labels ?? 1000, spec.seed ?? 0, spec.top ?? 10);
-  evolutionOptions(spec.evolution);
+  checkPipelineSettings(
+    available,
+    spec.labels ?? 1000,
+    spec.seed ?? 0,
+    spec.top ?? DEFAULT_TOP,
+    evolutionOptions(spec.evolution).evaluations,
+  );
   const jobs = Math.max(1, Math.min(2, spec.jobs ?? availableParallelism()));
 
   const specs: Record<Column, PipelineSpec> = {

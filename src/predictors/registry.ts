@@ -230,6 +230,12 @@ export function createPredictor(
   const given = Object.keys(options);
   if (given.length > 0 && member !== "ssa" && member !== "ssa-noae")
     throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
+  // the ablation has no auto-encoder: its options would be taken, recorded in model files and ignored
+  const autoencoderOnly = given.filter((k) => AUTOENCODER_OPTIONS.includes(k));
+  if (member === "ssa-noae" && autoencoderOnly.length > 0)
+    throw new UserError(
+      `assessor options (${autoencoderOnly.join(", ")}) set the auto-encoder, which ${method} does not have; leave them out, or use ssa`,
+    );
   refuseUnknownKeys(extras, ["inputs", "training"], "createPredictor's extras");
   const training = extras.training ?? {};
   refuseUnknownKeys(training, TRAINING_KEYS, "createPredictor's training options");
@@ -255,6 +261,15 @@ export function createPredictor(
   }
   return createSingle(method, space, options, training, inputs);
 }
+
+/** Assessor options that only the auto-encoder reads (AssessorOptions: λ weighs its loss). */
+const AUTOENCODER_OPTIONS: readonly string[] = [
+  "autoencoder",
+  "embedding",
+  "channels",
+  "lambda",
+  "pretrainSteps",
+];
 
 /** The single methods whose networks read a cell's graph (a matrix encoding), not a flat encoding. */
 const GRAPH_READERS: ReadonlySet<Method> = new Set<Method>([

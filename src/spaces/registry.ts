@@ -2,10 +2,18 @@
 import { type DataDir, dataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { Nb101Space } from "./nb101/space.js";
+import { NB201_CELLS } from "./nb201/cell.js";
 import { Nb201Space } from "./nb201/space.js";
 
 export const SPACE_NAMES = ["nb101", "nb201"] as const;
 export type SpaceName = (typeof SPACE_NAMES)[number];
+
+/**
+ * Cells of each built-in space, known before it loads (so flags can be checked before any work):
+ * NAS-Bench-101's 423,624 unique cells (Ying et al., ICML 2019; the enumeration's count is tested),
+ * NAS-Bench-201's 5 ops on 6 edges (Dong & Yang, ICLR 2020).
+ */
+export const SPACE_CELLS: Readonly<Record<SpaceName, number>> = { nb101: 423_624, nb201: NB201_CELLS };
 
 /** Checks a space name given by a user. */
 export function spaceName(name: string): SpaceName {
