@@ -15,6 +15,7 @@ import { loadNb201Accuracies, NB201_DATASETS } from "./spaces/nb201/labels.js";
 import type { Nb201Space } from "./spaces/nb201/space.js";
 import { loadSpace, type SpaceName } from "./spaces/registry.js";
 import type { SearchSpace } from "./spaces/search-space.js";
+import { accuracyLike } from "./study/tell-rules.js";
 
 export interface Benchmark {
   space: Nb101Space | Nb201Space;
@@ -71,6 +72,15 @@ export async function loadBenchmark(
     for (const split of ["train", "valid", "test"] as const) targets[`${dataset}/${split}`] = labels[split];
   }
   return { space, targets, defaultTarget: "cifar10-valid/test" };
+}
+
+/**
+ * Whether a benchmark target holds accuracies (fractions 0..1, shown as percents): every NAS-Bench-201
+ * `DATASET/SPLIT` (its train, valid and test accuracies), and the targets named like an accuracy
+ * (NAS-Bench-101's `test_accuracy_run0`, not `flops`).
+ */
+export function accuracyTarget(space: SpaceName, target: string): boolean {
+  return (space === "nb201" && /\/(train|valid|test)$/.test(target)) || accuracyLike(target);
 }
 
 /** The label array of a named target, with a clear error listing the targets there are. */

@@ -604,9 +604,10 @@ test("paper runs both columns end to end (NAS-Bench-201, a small configuration),
     assert.match(page1, /the paper&#39;s assessor|the paper's assessor/);
 
     const page = join(dir, "again.html");
-    const r = run(["report", join(dir, "out.json"), "--out", page]);
+    // the same file named twice, and again through its folder: one section, not three identical ones
+    const r = run(["report", join(dir, "out.json"), join(dir, "out.json"), dir, "--out", page]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /wrote .*again\.html: 1 section/);
+    assert.match(r.out, /wrote .*again\.html: 1 section\n/);
     assert.match(
       readFileSync(page, "utf8"),
       /NAS-Bench-201, seed 0: the paper(&#39;|')s assessor and nas-assay(&#39;|')s choice/,
@@ -782,13 +783,47 @@ test("a missing --queue names NAS_ASSAY_QUEUE, which worker and queue status als
   }
 });
 
-test("search shows a target that is no accuracy as its number, not a percent (--target flops)", async () => {
+test("search shows a target that is no accuracy as its number, not a percent (--target flops), NAS-Bench-201 accuracies as percents, one seed without ±", async () => {
   await testSpace(); // the cached space: no enumeration in this test
   const args = ["search", "--space", "nb101", "--method", "e2epp", "--labels", "100", "--seeds", "0"];
   const r = run([...args, "--target", "flops", "--evaluations", "200", "--data", testData().dir]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /best true flops among the top 10 found: \d+ ± 0;/);
+  assert.match(r.out, /best true flops among the top 10 found: \d+;/, "one seed: no ± shown");
   assert.match(r.out, /chosen among the 200 predicted best/, "no more candidates than evaluations");
   assert.doesNotMatch(r.out, /%\s*\(rank/);
   assert.match(r.out, /seed 0: cell \d+ \d+ \(rank \d+\)/);
+  // NAS-Bench-201's DATASET/SPLIT targets are accuracies too: shown as percents (was "0.8997 ± 0")
+  const nb201 = run([
+    "search",
+    "--space",
+    "nb201",
+    "--method",
+    "e2epp",
+    "--labels",
+    "50",
+    "--evaluations",
+    "100",
+    "--seeds",
+    "0,1",
+    "--data",
+    testData().dir,
+  ]);
+  assert.equal(nb201.code, 0, nb201.err);
+  assert.match(nb201.out, /best true accuracy among the top 10 found: \d{2}\.\d{2} ± \d+\.\d{2} %;/);
+  // evaluate over one seed: a mean without "± 0.0000"
+  const one = run([
+    "evaluate",
+    "--space",
+    "nb201",
+    "--method",
+    "e2epp",
+    "--labels",
+    "50",
+    "--seeds",
+    "0",
+    "--data",
+    testData().dir,
+  ]);
+  assert.equal(one.code, 0, one.err);
+  assert.match(one.out, /Kendall tau -?\d\.\d{4} {3}Spearman/);
 });

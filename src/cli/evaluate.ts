@@ -63,8 +63,11 @@ export function evaluateCommand(): Command {
         (d) => update(d * 100, 100),
       ),
     );
+    // over one seed a mean has no spread: "± 0.0000" read as a certainty
     const f = (s: { mean: number; std: number }, digits = 4) =>
-      `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
+      result.seeds.length > 1
+        ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`
+        : s.mean.toFixed(digits);
     print(options, result, () =>
       [
         `${result.method}${result.inputs ? ` (inputs ${result.inputs.join(", ")})` : ""} on ${result.space} (${result.target}), ${result.labels} labels, test = ${result.testCells} ${result.labeledCells < result.spaceCells ? `labeled cells (${result.labeledCells} of ${result.spaceCells} cells have labels)` : "cells"}, seeds ${result.seeds.join(",")}`,

@@ -3,6 +3,7 @@
  * search against random search and regularized evolution (`--strategy active`).
  */
 import { Command, Option } from "commander";
+import { accuracyTarget } from "../benchmark.js";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { UserError } from "../errors.js";
@@ -17,7 +18,6 @@ import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
 import { predictorSearch } from "../search/predictor-search.js";
 import type { SpaceName } from "../spaces/registry.js";
-import { accuracyLike } from "../study/tell-rules.js";
 import { globals, print } from "./context.js";
 import { integerFlag, nonEmptyFlag, probabilityFlag, realFlag } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
@@ -168,7 +168,7 @@ export function searchCommand(): Command {
         (d) => update(d * 100, 100),
       ),
     );
-    const { what, one, spread } = targetFormat(result.target);
+    const { what, one, spread } = targetFormat(result.space, result.target, result.seeds.length);
     const pct = spread;
     print(options, result, () =>
       [
@@ -242,7 +242,7 @@ async function activeAction(opts: Record<string, unknown>, cmd: Command): Promis
     ),
   );
   if (plot) writeFileAtomic(plot, await renderSvg(curvesPlot(result)));
-  const { what, spread } = targetFormat(result.target);
+  const { what, spread } = targetFormat(result.space, result.target, result.seeds.length);
   const cell = (x: { truth: { mean: number; std: number }; rankPercent: number }) =>
     `${spread(x.truth)} (top ${x.rankPercent.toFixed(3)} %)`;
   print(options, result, () =>
@@ -284,19 +284,25 @@ function curvesPlot(result: ActiveSearchResult): Record<string, unknown> {
 
 /**
  * How a target's values are shown: an accuracy (a fraction) as a percent, anything else (flops, a
- * training time) as the number it is — `search --target flops` printed 558072320000.00 %.
+ * training time) as the number it is — `search --target flops` printed 558072320000.00 %. Over one
+ * seed a mean has no spread: no "± 0.00" is shown.
  */
-function targetFormat(target: string): {
+function targetFormat(
+  space: SpaceName,
+  target: string,
+  seeds: number,
+): {
   what: string;
   one: (x: number) => string;
   spread: (s: { mean: number; std: number }) => string;
 } {
-  if (accuracyLike(target))
+  const plusMinus = (std: string) => (seeds > 1 ? ` ± ${std}` : "");
+  if (accuracyTarget(space, target))
     return {
       what: "accuracy",
       one: (x) => `${(100 * x).toFixed(2)} %`,
-      spread: (s) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)} %`,
+      spread: (s) => `${(100 * s.mean).toFixed(2)}${plusMinus((100 * s.std).toFixed(2))} %`,
     };
   const number = (x: number) => String(Number(x.toPrecision(6)));
-  return { what: target, one: number, spread: (s) => `${number(s.mean)} ± ${number(s.std)}` };
+  return { what: target, one: number, spread: (s) => `${number(s.mean)}${plusMinus(number(s.std))}` };
 }

@@ -2,7 +2,7 @@
  * Report documents from results files already written: the pipeline's JSON (`nas-assay paper`) and
  * the experiments' NAME.json (`nas-assay reproduce`), given one by one or as folders holding them.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { createFolders } from "../data/output-path.js";
@@ -34,6 +34,14 @@ export interface ReportSource {
  */
 export function documentsFromFiles(paths: string[]): ReportSource[] {
   const sources: ReportSource[] = [];
+  // a file named twice (or also inside a folder given) is one section, not two identical ones
+  const read = new Set<string>();
+  const once = (file: string) => {
+    const real = realpathSync(file);
+    if (read.has(real)) return false;
+    read.add(real);
+    return true;
+  };
   for (const path of paths) {
     let isFolder: boolean;
     try {
@@ -42,6 +50,7 @@ export function documentsFromFiles(paths: string[]): ReportSource[] {
       throw new UserError(`no results file or folder at ${path}`);
     }
     if (!isFolder) {
+      if (!once(path)) continue;
       const source = readSource(path);
       if (!source)
         throw new BadFileError(path, `not a results file of \`nas-assay paper\` or \`nas-assay reproduce\``);
@@ -56,7 +65,7 @@ export function documentsFromFiles(paths: string[]): ReportSource[] {
       throw new UserError(
         `${path} holds no results files (NAME.json of \`nas-assay reproduce\`, or a pipeline's .json)`,
       );
-    sources.push(...found);
+    sources.push(...found.filter((source) => once(source.path)));
   }
   return sources.sort((a, b) => a.order - b.order); // stable: files of one kind keep their order
 }
