@@ -1,7 +1,9 @@
 /** Writing files so that a crash or an error never leaves a half-written one behind. */
 import { randomBytes } from "node:crypto";
-import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
+import { isProcessAlive } from "./process-alive.js";
 
 /**
  * Writes `data` to a temporary file beside `path`, then renames it into place. The temporary name is
@@ -28,6 +30,28 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     const code = (e as NodeJS.ErrnoException).code;
     if (code) throw new UserError(`cannot write ${path}: ${code} (${systemReason(e as Error)})`);
     throw e;
+  }
+}
+
+/**
+ * Removes the temporary files that writeFileAtomic calls killed outright (kill -9, power loss) left
+ * beside `path` (PATH.PID-HEX.tmp whose process is gone); those of live processes are left alone. For
+ * folders of this machine only (the cache): a process id says nothing about another machine's writes
+ * into a shared folder.
+ */
+export function removeStaleWrites(path: string): void {
+  const name = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return; // no folder yet: nothing left in it
+  }
+  for (const entry of names) {
+    if (!entry.startsWith(`${name}.`)) continue;
+    const pid = Number(/^\.(\d+)-[0-9a-f]{8}\.tmp$/.exec(entry.slice(name.length))?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid))
+      rmSync(join(dirname(path), entry), { force: true });
   }
 }
 

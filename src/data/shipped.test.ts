@@ -90,6 +90,23 @@ test("a damaged decoded copy is decoded again; a later run reuses a good copy", 
   );
 });
 
+test("what a decode killed outright (kill -9) left is removed by the next decode; a live process's is kept", () => {
+  const cache = join(scratch, "cache-killed");
+  const dir = shippedDataDir(cache);
+  const file = join(dir, "nb201", "cifar100.csv");
+  rmSync(file); // the kill came before the rename: the file is missing, its temporary file left
+  // a process id no process has (above Linux's largest), and this process's parent, which is alive
+  const dead = `cifar100.csv.4194305-0272ed06.tmp`;
+  const live = `cifar100.csv.${process.ppid}-1234abcd.tmp`;
+  for (const name of [dead, live]) writeFileSync(join(dir, "nb201", name), "partial");
+  shippedDataDir(cache);
+  assert.ok(existsSync(file));
+  assert.deepEqual(
+    readdirSync(join(dir, "nb201")).filter((f) => f.endsWith(".tmp")),
+    [live],
+  );
+});
+
 test("a damaged shipped file is refused with its name, never decoded into the cache", () => {
   const copy = join(scratch, "benchmarks-copy");
   cpSync(SHIPPED_DIR, copy, { recursive: true });

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import { BadFileError, UserError } from "../errors.js";
-import { writeFileAtomic } from "./atomic-file.js";
+import { removeStaleWrites, writeFileAtomic } from "./atomic-file.js";
 import { createFolders } from "./output-path.js";
 
 /** The shipped folder, beside dist/ (this file is dist/src/data/shipped.js once built). */
@@ -132,6 +132,8 @@ export function shippedDataDir(cache: string, dir = SHIPPED_DIR): string {
     }
     try {
       createFolders(dirname(target));
+      // a decode killed outright (kill -9) left its temporary file: gone with its process
+      removeStaleWrites(target);
       writeFileAtomic(target, decoded);
     } catch (e) {
       throw new UserError(

@@ -31,8 +31,12 @@ const SHORT_ASSESSOR = { pretrainSteps: 3, epochs: 1, minSteps: 3, maxSteps: 3 }
  * one an ensemble of two transformers with a pool of 40 and two rounds (a teacher replaced each round).
  */
 function quickPredictor(method: (typeof METHODS)[number]): Predictor {
-  if (method === "ssa" || method === "ssa-noae" || method === "ssa-ensemble")
-    return createPredictor(method, space, SHORT_ASSESSOR);
+  if (method === "ssa" || method === "ssa-ensemble") return createPredictor(method, space, SHORT_ASSESSOR);
+  // no auto-encoder: its pre-training steps are refused
+  if (method === "ssa-noae") {
+    const { pretrainSteps: _, ...withoutAutoencoder } = SHORT_ASSESSOR;
+    return createPredictor(method, space, withoutAutoencoder);
+  }
   if (method === "transformer-self-training")
     return new SelfTrainingPredictor(
       method,

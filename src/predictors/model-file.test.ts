@@ -181,8 +181,10 @@ test(`predictOrders is bounded to 1..${MAX_PREDICT_ORDERS} at load`, async () =>
         `field "training\\.predictOrders" is ${JSON.stringify(orders).replace(/[.]/g, "\\.")}; expected an integer from 1 to ${MAX_PREDICT_ORDERS}`,
       ),
     );
+  // the bound itself loads (an edit: without the file's sha256, as files written before it)
   const most = edited("mlp", "most-orders", (f) => {
     f.training.predictOrders = MAX_PREDICT_ORDERS;
+    delete (f as { sha256?: unknown }).sha256;
   });
   assert.equal(
     ((await loadPredictor(most, space)) as SupervisedPredictor).training.predictOrders,
@@ -322,4 +324,22 @@ test("predict with a short file that is not JSON: one line (JSON.parse quoted it
   assert.equal(r.stderr.split("\n").length, 2, r.stderr); // one line (V8's wording may change)
   assert.ok(r.stderr.startsWith(`nas-assay: ${model}: not a nas-assay model file (`), r.stderr);
   assert.ok(r.stderr.includes('"nope\\n"'), r.stderr);
+});
+
+test("a byte changed on disk that every field's check lets through is refused by the file's sha256; a file without one still loads", async () => {
+  // a weight still a finite number (what flipping bytes in the middle of a file does): predicted from before
+  const changed = edited("mlp", "mlp-one-weight", (f) => {
+    f.weights[0].data = withValue(f.weights[0].data, 3, 12345);
+  });
+  await refused(changed, /does not match the sha256 written with it: it was changed after train wrote it/);
+  const member = edited("ensemble", "ensemble-member-weight", (f) => {
+    f.members[1].weights[0].data = withValue(f.members[1].weights[0].data, 0, -7);
+  });
+  await refused(member, /does not match the sha256 written with it/);
+  // written before the digest: read as before
+  const older = edited("e2epp", "e2epp-no-digest", (f) => {
+    delete (f as { sha256?: unknown }).sha256;
+  });
+  assert.ok((await (await loadPredictor(older, space)).predict([0])).every(Number.isFinite));
+  assert.match(String(saved.e2epp.json.sha256), /^[0-9a-f]{64}$/);
 });

@@ -4,6 +4,7 @@
  * with the readers below: a file edited by hand or damaged (a NaN weight, an empty forest, a method
  * changed to another) is refused at load, with the field named, never predicted from.
  */
+import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { BadFileError, parseFailureReason, readFailure, UserError } from "../errors.js";
@@ -46,7 +47,7 @@ export function writeModelFile(
   space: SearchSpace<unknown>,
   fields: Record<string, unknown>,
 ): void {
-  const file = {
+  const body = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     method,
@@ -54,6 +55,7 @@ export function writeModelFile(
     spaceSize: space.size,
     ...fields,
   };
+  const file = { ...body, sha256: digestOf(body) };
   if (capture) {
     // as the file would read back
     capture.file = JSON.parse(JSON.stringify(file));
@@ -141,6 +143,30 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
     );
   }
   return file as ModelFile;
+}
+
+/**
+ * The sha256 of a model's content as written (every field but "sha256", in the order written):
+ * JSON.stringify of the parsed file gives the same text again, numbers included.
+ */
+function digestOf(body: Record<string, unknown>): string {
+  return createHash("sha256").update(JSON.stringify(body)).digest("hex");
+}
+
+/**
+ * Refuses (BadFileError) a model file whose content no longer matches the sha256 written with it: a
+ * byte changed on disk, or a hand edit that every field's check let through (a weight still a finite
+ * number), would otherwise be predicted from in silence. Files written before the digest (no "sha256"
+ * field) are read as before. Called after the method's loader, whose errors name the field first.
+ */
+export function checkModelDigest(path: string, file: ModelFile): void {
+  if (file.sha256 === undefined) return;
+  const { sha256, ...body } = file;
+  if (sha256 !== digestOf(body))
+    throw new BadFileError(
+      path,
+      "does not match the sha256 written with it: it was changed after train wrote it (a damaged disk or copy, or an edit); train it again",
+    );
 }
 
 /** A model file's field that is not what its method writes. */

@@ -8,7 +8,7 @@ import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor } from "./ensemble.js";
 import { ginNetwork } from "./gin.js";
 import { MLP_TRAINING, mlpNetwork } from "./mlp.js";
-import { readModelFile } from "./model-file.js";
+import { checkModelDigest, readModelFile } from "./model-file.js";
 import { peepholeNetwork } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
 import { SelfTrainingPredictor } from "./self-training.js";
@@ -340,7 +340,19 @@ export async function loadPredictor(path: string, space: SearchSpace<unknown>): 
       `loadPredictor(${JSON.stringify(path)}, space): space must be the search space of cell ids the model was ` +
         `trained on (a benchmark's space, from loadBenchmark or loadSpace), got ${space === undefined ? "nothing" : shownValue(space, 80)}`,
     );
-  const method = readModelFile(path, space).method;
+  const file = readModelFile(path, space);
+  const predictor = await loadChecked(path, space, file.method);
+  try {
+    checkModelDigest(path, file);
+  } catch (e) {
+    predictor.dispose();
+    throw e;
+  }
+  return predictor;
+}
+
+/** The predictor of a model file of `method`, each field checked by its method's loader. */
+async function loadChecked(path: string, space: SearchSpace<unknown>, method: string): Promise<Predictor> {
   const teacher = Object.hasOwn(SELF_TRAINED, method) ? SELF_TRAINED[method as Method] : undefined;
   if (teacher) {
     // the file holds the students, an ensemble of the teacher's kind saved under this method's name

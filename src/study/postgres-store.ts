@@ -184,7 +184,47 @@ export class PostgresStudyStore implements StudyStore {
    * @throws UserError when a study of that name exists, the database holds another schema version,
    *   or the server cannot be used (unreachable, refused password, no database).
    */
-  static async create(text: string, settings: StudySettings): Promise<PostgresStudyStore> {
+  static async create(
+    text: string,
+    settings: StudySettings,
+    fill?: (store: StudyStore) => Promise<void>,
+  ): Promise<PostgresStudyStore> {
+    const made = await PostgresStudyStore.createEmpty(text, settings);
+    if (fill) {
+      try {
+        await fill(made);
+      } catch (e) {
+        throw await made.removeUnused(e);
+      }
+    }
+    return made;
+  }
+
+  /**
+   * After `fill` failed: removes the study made moments ago, but only while no trial is in it. A fill
+   * (an import) writes all or nothing, so a trial there was asked or told by another process that
+   * opened the study meanwhile — removing it would lose that. Returns the error to throw.
+   */
+  private async removeUnused(e: unknown): Promise<unknown> {
+    let removed = false;
+    try {
+      const done = await this.pool.query(
+        "DELETE FROM nas_assay_studies WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM nas_assay_trials WHERE study_id = $1)",
+        [this.id],
+      );
+      removed = done.rowCount === 1;
+    } catch {
+      // the fill's error is what the user needs; the study stays as it is
+    } finally {
+      await this.close();
+    }
+    if (removed || !(e instanceof UserError)) return e;
+    return new UserError(
+      `${e.message} (${this.url.location} was made and is kept: another process asked or told into it meanwhile)`,
+    );
+  }
+
+  private static async createEmpty(text: string, settings: StudySettings): Promise<PostgresStudyStore> {
     const url = parseStudyUrl(text);
     const pool = PostgresStudyStore.pool(url);
     try {
@@ -559,14 +599,6 @@ export class PostgresStudyStore implements StudyStore {
       [this.id, timeoutMs, n],
     );
     return rows.map(trialOf).sort((a, b) => a.number - b.number);
-  }
-
-  async discard(): Promise<void> {
-    try {
-      await this.query("DELETE FROM nas_assay_studies WHERE id = $1", [this.id]);
-    } finally {
-      await this.close();
-    }
   }
 
   async close(): Promise<void> {

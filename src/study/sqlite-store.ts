@@ -7,12 +7,14 @@
  */
 import {
   accessSync,
+  closeSync,
   constants,
   copyFileSync,
   existsSync,
   linkSync,
   lstatSync,
   mkdtempSync,
+  openSync,
   readlinkSync,
   realpathSync,
   rmSync,
@@ -22,7 +24,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { checkOutputFile } from "../data/output-path.js";
-import { removeOnInterrupt } from "../data/temp-dir.js";
+import { removeOnInterrupt, removeStaleTempDirs, tempDirOf } from "../data/temp-dir.js";
 import { BadFileError, UserError } from "../errors.js";
 import type {
   Proposal,
@@ -107,6 +109,12 @@ function trialOf(row: TrialRow): Trial {
     toldAt: row.told_at,
   };
 }
+
+/**
+ * The files SQLite keeps beside a database: its write-ahead log and index (WAL mode), and the
+ * rollback journal of a database not yet in WAL mode (a study being made).
+ */
+const SIDE_FILES = ["-wal", "-shm", "-journal"];
 
 function configure(db: Database.Database): void {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -260,11 +268,17 @@ export class SqliteStudyStore implements StudyStore {
   ) {}
 
   /**
-   * Creates a study file at `path` (refused if anything is there). The file is built beside it and
-   * linked into place, so a crash never leaves a half-made study under that name. Throws UserError for
-   * an existing path, an empty one, or a folder that is missing or refuses new files.
+   * Makes the study file `path` (see createStore). It is made under a temporary name beside it, filled
+   * there by `fill` (an import), and linked into place only then, never over an existing file: a crash
+   * never leaves a half-made study under that name, and another process can neither see one nor tell
+   * into one whose import then fails and is removed (which lost what it told). Throws UserError for an
+   * existing path, an empty one, or a folder that is missing or refuses new files.
    */
-  static async create(path: string, settings: StudySettings): Promise<SqliteStudyStore> {
+  static async create(
+    path: string,
+    settings: StudySettings,
+    fill?: (store: StudyStore) => Promise<void>,
+  ): Promise<SqliteStudyStore> {
     if (existsSync(path)) throw new UserError(`${path} already exists; choose another --study file`);
     // a link to nothing is not followed by linkSync below, which said the path "already exists"
     if (isLink(path))
@@ -287,8 +301,23 @@ export class SqliteStudyStore implements StudyStore {
           "would replay it into the new study and damage it); move it away (of no use without the study it " +
           "belongs to), or choose another --study file",
       );
-    const tmp = `${path}.${process.pid}.creating`;
+    // PATH.creating-PID beside it: what a create killed outright (kill -9) left is removed by the next
+    // create of that path once its process is gone; an interrupted one (Ctrl-C) removes its own
+    const folder = dirname(path);
+    const prefix = `${basename(path)}.creating`;
+    for (const stale of removeStaleTempDirs(folder, prefix))
+      for (const suffix of SIDE_FILES) rmSync(`${stale}${suffix}`, { force: true });
+    const tmp = tempDirOf(folder, prefix);
+    const keep = [tmp, ...SIDE_FILES.map((suffix) => `${tmp}${suffix}`)].map(removeOnInterrupt);
     try {
+      // claimed first: two creates of one path in one process (library use) never share it
+      try {
+        closeSync(openSync(tmp, "wx"));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EEXIST")
+          throw new UserError(`${path} is being made by another study create of this process`);
+        throw e;
+      }
       const db = new Database(tmp);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${STUDY_SCHEMA_VERSION}`);
@@ -297,7 +326,17 @@ export class SqliteStudyStore implements StudyStore {
       db.transaction(() => {
         for (const [name, value] of Object.entries(settings)) put.run(name, JSON.stringify(value));
       })();
-      db.close();
+      if (fill) {
+        configure(db);
+        // shown under the study's own path: a message about it (a full disk) names what the user gave
+        const staged = new SqliteStudyStore(path, db);
+        try {
+          await fill(staged);
+        } finally {
+          // the last connection closing checkpoints the log into the file: the link below carries it all
+          await staged.close();
+        }
+      } else db.close();
       linkSync(tmp, path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -310,7 +349,8 @@ export class SqliteStudyStore implements StudyStore {
         );
       throw e;
     } finally {
-      rmSync(tmp, { force: true });
+      for (const suffix of ["", ...SIDE_FILES]) rmSync(`${tmp}${suffix}`, { force: true });
+      for (const dispose of keep) dispose();
     }
     return SqliteStudyStore.open(path);
   }
@@ -551,12 +591,6 @@ export class SqliteStudyStore implements StudyStore {
       .immediate()
       .map(trialOf)
       .sort((a, b) => a.number - b.number);
-  }
-
-  async discard(): Promise<void> {
-    this.db.close();
-    if (this.location !== ":memory:")
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${this.location}${suffix}`, { force: true });
   }
 
   async close(): Promise<void> {

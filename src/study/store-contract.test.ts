@@ -4,8 +4,8 @@
  * same tell messages (bar the location), and pending architectures handed out again after the timeout.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UserError } from "../errors.js";
@@ -191,14 +191,46 @@ for (const kind of KINDS) {
     await store.close();
   });
 
-  test(`${kind}: discard removes the study`, async () => {
+  test(`${kind}: a create whose fill (an import) fails leaves no study, and never removes what another process wrote`, async () => {
     const location = newLocation(kind);
-    const store = await createStore(location, SETTINGS);
-    await store.reserve([proposal("a")], 1);
-    await store.discard();
-    if (kind === "sqlite") assert.ok(!existsSync(location));
+    const refused = new UserError("the import was refused");
+    await assert.rejects(
+      createStore(location, SETTINGS, async (made) => {
+        // a study file is filled under another name: no other process can reach it before it is whole,
+        // and what the fill wrote goes with it (an import writes all or nothing: a PostgreSQL study
+        // holding a trial after a failed fill holds another process's)
+        if (kind === "sqlite") {
+          await made.reserve([proposal("a")], 1);
+          await assert.rejects(openStore(location), /no such study/);
+        }
+        throw refused;
+      }),
+      (e) => e === refused,
+    );
     await assert.rejects(openStore(location), /no such study/);
+    if (kind === "sqlite")
+      assert.deepEqual(
+        readdirSync(dirname(location)).filter((f) => f.includes(".creating")),
+        [],
+      );
     (await createStore(location, SETTINGS)).close();
+    if (kind === "postgresql") {
+      // a PostgreSQL study is reachable while it is filled: what another process asked into it meanwhile
+      // keeps it (removing it lost a result another tell had confirmed)
+      const shared = newLocation(kind);
+      await assert.rejects(
+        createStore(shared, SETTINGS, async () => {
+          const other = await openStore(shared);
+          await other.reserve([proposal("b")], 1);
+          await other.close();
+          throw refused;
+        }),
+        /the import was refused \(.* was made and is kept: another process asked or told into it meanwhile\)/,
+      );
+      const kept = await openStore(shared);
+      assert.deepEqual(await kept.counts(), { pending: 1, done: 0, failed: 0 });
+      await kept.close();
+    }
   });
 
   test(`${kind}: Study.ask hands out expired pending architectures first (again: true), then new ones`, async () => {

@@ -8,12 +8,21 @@ import { SqliteStudyStore } from "./sqlite-store.js";
 import type { StudySettings, StudyStore } from "./store.js";
 import { checkStudyLocation, isPostgresUrl } from "./study-url.js";
 
-/** Makes the study `location` names (refused if it exists). Throws UserError/BadFileError. */
-export async function createStore(location: string, settings: StudySettings): Promise<StudyStore> {
+/**
+ * Makes the study `location` names (refused if it exists). `fill` writes into it before any other
+ * process can (an import): a study file is filled in its temporary file and appears whole or not at
+ * all; a PostgreSQL study whose fill fails is removed only while no one else has written to it. Throws
+ * UserError/BadFileError, or what `fill` throws.
+ */
+export async function createStore(
+  location: string,
+  settings: StudySettings,
+  fill?: (store: StudyStore) => Promise<void>,
+): Promise<StudyStore> {
   checkStudyLocation(location);
   return isPostgresUrl(location)
-    ? PostgresStudyStore.create(location, settings)
-    : SqliteStudyStore.create(location, settings);
+    ? PostgresStudyStore.create(location, settings, fill)
+    : SqliteStudyStore.create(location, settings, fill);
 }
 
 /**

@@ -186,7 +186,5 @@ export interface StudyStore {
    * disjoint sets. Returns them in order of arrival (`number`).
    */
   reclaim(timeoutMs: number, n: number): Promise<Trial[]>;
-  /** Closes the store and removes the study it holds (a study made moments ago whose import failed). */
-  discard(): Promise<void>;
   close(): Promise<void>;
 }

@@ -101,7 +101,7 @@ test("study create --import of fractions with a row in percent first is refused 
   );
 });
 
-test("study create over a study that holds no trial (an import killed midway) says how to carry on", async () => {
+test("study create over a study that holds no trial (made without --import) says how to carry on", async () => {
   const { dir, spec } = tinyDir();
   const study = join(dir, "runs.db");
   const made = await createStudyFile({ study, specFile: spec, target: "val_acc" });
@@ -110,7 +110,7 @@ test("study create over a study that holds no trial (an import killed midway) sa
     createStudyFile({ study, specFile: spec, target: "val_acc" }),
     (e: Error) =>
       e instanceof UserError &&
-      /runs\.db already exists and holds no trial yet .*tell --study it --file your results imports them/.test(
+      /runs\.db already exists and holds no trial yet: tell --study it --file your results imports them/.test(
         e.message,
       ),
   );

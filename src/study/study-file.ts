@@ -39,8 +39,8 @@ const CREATE_STUDY_KEYS: readonly (keyof CreateStudyFile)[] = [
 ];
 
 /**
- * Makes a study file; with `importFile`, tells its rows (all or none: a bad row leaves no study file
- * behind). Returns the study, open, and how many rows were imported. Throws UserError/BadFileError,
+ * Makes a study file; with `importFile`, tells its rows before any other process can reach the study
+ * (all or none: a bad row leaves no study file behind, and nothing another process told is lost). Returns the study, open, and how many rows were imported. Throws UserError/BadFileError,
  * and UserError for an option it does not know (`minimize: true` is `direction: "minimize"`).
  */
 export async function createStudyFile(
@@ -74,27 +74,32 @@ export async function createStudyFile(
   const rows =
     given.importFile !== undefined ? readResultsFile(given.importFile, space, settings.target) : [];
   let store: StudyStore;
+  let imported = { written: 0, skipped: 0 };
+  // the import is told before any other process can reach the study (see createStore): a tell or ask
+  // landing between the study's making and its import, then lost with it when the import was refused
+  const tellImport = async (made: StudyStore) => {
+    const study = await Study.open(made, space, options);
+    imported = await study.tellMany(
+      rows.map((r) => ({ arch: r.arch, outcome: r.outcome, source: `${given.importFile} line ${r.line}` })),
+    );
+  };
   try {
-    store = await createStore(given.study, settings);
+    store = await createStore(given.study, settings, rows.length > 0 ? tellImport : undefined);
   } catch (e) {
     throw await explainExisting(e, given.study, settings);
   }
   try {
-    const study = await Study.open(store, space, options);
-    const imported = await study.tellMany(
-      rows.map((r) => ({ arch: r.arch, outcome: r.outcome, source: `${given.importFile} line ${r.line}` })),
-    );
-    return { study, imported };
+    return { study: await Study.open(store, space, options), imported };
   } catch (e) {
-    await store.discard();
+    await store.close();
     throw e;
   }
 }
 
 /**
  * The error of a create refused because the study exists, with what the existing one holds when that
- * is nothing: a `study create --import` killed before its import was told leaves an empty study, and
- * running it again is refused — the user needs to know the import can go in with `tell --file`.
+ * is nothing (made without --import, or by an older nas-assay whose killed create --import left it
+ * empty): running it again is refused — the user needs to know the import can go in with `tell --file`.
  */
 async function explainExisting(e: unknown, location: string, wanted: StudySettings): Promise<unknown> {
   if (!(e instanceof UserError) || !/ already exists;/.test(e.message)) return e;
@@ -125,8 +130,8 @@ async function explainExisting(e: unknown, location: string, wanted: StudySettin
         "choose another --study, or delete it to make it again with these settings",
     );
   return new UserError(
-    `${e.message.replace(/;.*$/, "")} and holds no trial yet (a study create --import stopped before its ` +
-      "import was told?): tell --study it --file your results imports them, or choose another --study",
+    `${e.message.replace(/;.*$/, "")} and holds no trial yet: tell --study it --file your results ` +
+      "imports them, or choose another --study",
   );
 }
 

@@ -1,17 +1,19 @@
 /** Studies shared by real processes: two asking at once, and one killed (SIGKILL) while telling. */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { Rng } from "../random.js";
+import { createSpace } from "../spaces/kinds.js";
 import { REPO_ROOT } from "../testing/fixtures.js";
 import { madeUpValue, tinyAccuracy, tinyDir, tinySpace, WIDE_SPEC } from "../testing/study-fixtures.js";
 import { createStudyFile, openStudyFile } from "./study-file.js";
 
 const CHILD = join(REPO_ROOT, "dist", "src", "testing", "study-child.js");
+const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
 
 function child(args: string[]): {
   process: ChildProcess;
@@ -124,4 +126,54 @@ test("kill -9 in the middle of one large tell leaves all of it or none, and a so
   await study.tell(study.space.sample(new Rng(99), 1)[0], 0.5);
   await study.close();
   assert.ok(counts.done === 0 || counts.done === 30000, `${counts.done} of 30000 told`);
+});
+
+test("study create --import: no other process reaches the study before its import is in; kill -9 midway leaves no study, and the next create clears what it left", async () => {
+  const { dir } = tinyDir();
+  const spec = join(dir, "wide.json");
+  writeFileSync(spec, JSON.stringify(WIDE_SPEC));
+  const space = await createSpace(WIDE_SPEC as Parameters<typeof createSpace>[0]);
+  const rows = space.sample(new Rng(3), 60000);
+  const csv = join(dir, "big.csv");
+  writeFileSync(
+    csv,
+    `${space.columns.join(",")},val_acc\n${rows.map((a) => `${Object.values(space.toRow(a)).join(",")},${madeUpValue(space.key(a))}`).join("\n")}\n`,
+  );
+  const path = join(dir, "runs.db");
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", cwd: dir });
+  const create = spawn(
+    process.execPath,
+    [MAIN, "study", "create", "--space", spec, "--study", path, "--target", "val_acc", "--import", csv],
+    { stdio: "ignore" },
+  );
+  const exit = new Promise<number | null>((resolve) => create.on("exit", (code) => resolve(code)));
+  const staged = `${path}.creating-${create.pid}`;
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(staged) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(existsSync(staged), "the create stages its study beside the path");
+  create.kill("SIGSTOP"); // held midway through its import, whatever the machine's speed
+  // meanwhile the study is not there: a tell is refused instead of landing in a study the import may still remove
+  const tell = cli([
+    "tell",
+    "--study",
+    path,
+    "--arch",
+    JSON.stringify(space.jsonOf(rows[0])),
+    "--value",
+    "0.5",
+  ]);
+  assert.equal(tell.status, 1, tell.stderr);
+  assert.match(tell.stderr, /runs\.db: no such study/);
+  create.kill("SIGKILL");
+  assert.equal(await exit, null, "killed before the import was in");
+  assert.ok(!existsSync(path), "no study, not a half-made one");
+  assert.ok(existsSync(staged), "kill -9 leaves its staged file");
+  const again = cli(["study", "create", "--space", spec, "--study", path, "--target", "val_acc"]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.includes(".creating")),
+    [],
+    "the leftover of the killed create is removed once its process is gone",
+  );
 });

@@ -83,7 +83,13 @@ test("same seed, same numbers; save/load gives identical predictions", async () 
 
 test("the ablation without auto-encoder learns too, and its model file says so", async () => {
   const labeled = space.sample(new Rng(2), 200);
-  const model = createPredictor("ssa-noae", space, SMALL);
+  // the auto-encoder's options are refused by the ablation, which has none
+  assert.throws(
+    () => createPredictor("ssa-noae", space, SMALL),
+    /assessor options \(pretrainSteps\) set the auto-encoder/,
+  );
+  const { pretrainSteps: _, ...withoutAutoencoder } = SMALL;
+  const model = createPredictor("ssa-noae", space, withoutAutoencoder);
   await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 2 });
   const test = space.sample(new Rng(98), 2000);
   const predicted = await model.predict(test);
