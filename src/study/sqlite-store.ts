@@ -308,16 +308,18 @@ export class SqliteStudyStore implements StudyStore {
     for (const stale of removeStaleTempDirs(folder, prefix))
       for (const suffix of SIDE_FILES) rmSync(`${stale}${suffix}`, { force: true });
     const tmp = tempDirOf(folder, prefix);
+    // claimed first: two creates of one path in one process (library use) never share it, and the one
+    // refused leaves the other's staged file alone
+    try {
+      closeSync(openSync(tmp, "wx"));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST")
+        throw new UserError(`${path} is being made by another study create of this process`);
+      throw new UserError(`cannot create the study ${path}: ${(e as Error).message}`);
+    }
     const keep = [tmp, ...SIDE_FILES.map((suffix) => `${tmp}${suffix}`)].map(removeOnInterrupt);
     try {
-      // claimed first: two creates of one path in one process (library use) never share it
-      try {
-        closeSync(openSync(tmp, "wx"));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EEXIST")
-          throw new UserError(`${path} is being made by another study create of this process`);
-        throw e;
-      }
       const db = new Database(tmp);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${STUDY_SCHEMA_VERSION}`);
