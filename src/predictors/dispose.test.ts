@@ -63,7 +63,7 @@ for (const method of METHODS) {
     await predictor.predict(Int32Array.from([0, 1, 2]));
     predictor.dispose();
     assert.equal(tf.memory().numTensors, before, "tensors left after dispose");
-    await assert.rejects(async () => predictor.predict(Int32Array.from([0])), /before fit/);
+    await assert.rejects(async () => predictor.predict(Int32Array.from([0])), /needs a fitted model/);
   });
 }
 

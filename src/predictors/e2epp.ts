@@ -13,7 +13,7 @@ import {
   storedInts,
   writeModelFile,
 } from "./model-file.js";
-import { checkedLabels, checkIds, type FitInput, type Predictor } from "./predictor.js";
+import { checkedLabels, checkIds, type FitInput, notFitted, type Predictor } from "./predictor.js";
 import {
   DEFAULT_FOREST_OPTIONS,
   type ForestOptions,
@@ -47,7 +47,7 @@ export class E2eppPredictor implements Predictor {
 
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
     const trees = this.trees;
-    if (!trees) throw new Error("predict() before fit() or load(), or after dispose()");
+    if (!trees) throw notFitted(this.method, "predict");
     checkIds(ids, this.space);
     const out = new Float64Array(ids.length);
     for (let start = 0; start < ids.length; start += PREDICT_CHUNK) {
@@ -65,7 +65,7 @@ export class E2eppPredictor implements Predictor {
 
   save(path: string): void {
     const trees = this.trees;
-    if (!trees) throw new Error("save() before fit(), or after dispose()");
+    if (!trees) throw notFitted(this.method, "save");
     const base64 = (a: Int32Array | Float32Array) =>
       Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
     writeModelFile(path, this.method, this.space, {

@@ -14,7 +14,7 @@ import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { type SearchSpace, sampleDistinct } from "../spaces/search-space.js";
 import { type EnsemblePredictor, SEED_STRIDE } from "./ensemble.js";
-import { checkedLabels, type FitInput, type Predictor } from "./predictor.js";
+import { checkedLabels, type FitInput, notFitted, type Predictor } from "./predictor.js";
 
 /** How a self-training fit picks and uses its pseudo-labels. */
 export interface SelfTrainingSettings {
@@ -128,12 +128,12 @@ export class SelfTrainingPredictor implements Predictor {
    * labeled), or for bad labels (checkedLabels).
    */
   async fit(input: FitInput): Promise<void> {
-    const { labeled, labels } = checkedLabels(input, this.space, 2);
+    const { labeled, labels, pool: candidates } = checkedLabels(input, this.space, 2);
     // its own stream: the members draw from seed + k·SEED_STRIDE, k < ensemble size
     const pool = drawPool(
       this.space,
       labeled,
-      input.pool,
+      candidates,
       this.settings.pool,
       new Rng(input.seed + 97 * SEED_STRIDE),
     );
@@ -174,7 +174,7 @@ export class SelfTrainingPredictor implements Predictor {
 
   /** The students' mean prediction, on the labels' scale. Error before fit or load. */
   predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
-    if (!this.students) throw new Error(`${this.method}: predict before fit, or after dispose`);
+    if (!this.students) throw notFitted(this.method, "predict");
     return this.students.predict(ids, onProgress);
   }
 
@@ -185,7 +185,7 @@ export class SelfTrainingPredictor implements Predictor {
 
   /** The student ensemble's model file (the teacher is not needed to predict). */
   save(path: string): void {
-    if (!this.students) throw new Error(`${this.method}: save before fit, or after dispose`);
+    if (!this.students) throw notFitted(this.method, "save");
     this.students.save(path);
   }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { UserError } from "../errors.js";
 import { ChoicesSpace } from "../spaces/choices.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { parseSpec } from "../spaces/spec.js";
@@ -156,6 +157,32 @@ test("the library's fit and predict refuse what is not cells and labels in one l
   await assert.rejects(
     model.fit({ ...fitInput, space: { ...space, name: "nb101" } as never }),
     /fit's space is nb101, but this predictor was made for nb201/,
+  );
+  // labels that a conversion would turn into numbers silently (null → 0, true → 1, "0.5" → 0.5)
+  for (const bad of [null, true, "0.5"])
+    await assert.rejects(
+      model.fit({ ...fitInput, labels: [0.5, bad as never, 0.7] }),
+      new RegExp(`label 1 \\(cell 1\\) is ${JSON.stringify(bad)}; expected a finite number`),
+    );
+  await assert.rejects(
+    model.fit({ ...fitInput, labeled: [0, 1, 0] }),
+    /cell 0 is labeled twice \(labels 0 and 2: 0\.5 and 0\.7\); give each cell once/,
+  );
+  for (const seed of [-1, 2 ** 31, 2 ** 53, 0.5])
+    await assert.rejects(
+      model.fit({ ...fitInput, seed }),
+      /fit's seed must be an integer in 0\.\.2147483647 \(2\^31 - 1\)/,
+    );
+  // the mlp learns from labels alone, yet a bad pool is the caller's mistake all the same
+  await assert.rejects(
+    model.fit({ ...fitInput, pool: [1e9] }),
+    /pool cell id 1000000000 is not in nb201 \(ids 0\.\.15624\)/,
+  );
+  await assert.rejects(model.fit({ ...fitInput, pool: 7 as never }), /fit's pool must be an array/);
+  await assert.rejects(model.predict([0]), /mlp: predict needs a fitted model; call fit\(\)/);
+  assert.throws(
+    () => model.save(join(tmpdir(), "never-written.nasa")),
+    (e: Error) => e instanceof UserError && /mlp: save needs a fitted model/.test(e.message),
   );
   await model.fit(fitInput);
   await assert.rejects(model.predict(5 as never), /predict needs an array of cell ids of nb201, got 5/);

@@ -35,7 +35,7 @@ import {
   writeModelFile,
 } from "./model-file.js";
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
-import { checkedLabels, checkIds, type FitInput, type Predictor } from "./predictor.js";
+import { checkedLabels, checkIds, type FitInput, notFitted, type Predictor } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
 
 /** A scoring network: its weights' shapes and its forward pass. */
@@ -416,7 +416,7 @@ export class SupervisedPredictor implements Predictor {
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
     await initBackend();
     const fitted = this.fitted;
-    if (!fitted) throw new Error("predict() before fit() or load(), or after dispose()");
+    if (!fitted) throw notFitted(this.method, "predict");
     checkIds(ids, this.space);
     const scores = await this.scores(fitted.weights, ids, fitted.inputScaling);
     onProgress?.(1);
@@ -425,7 +425,7 @@ export class SupervisedPredictor implements Predictor {
 
   save(path: string): void {
     const fitted = this.fitted;
-    if (!fitted) throw new Error("save() before fit(), or after dispose()");
+    if (!fitted) throw notFitted(this.method, "save");
     writeModelFile(path, this.method, this.space, {
       network: this.network.options,
       training: this.training,

@@ -30,7 +30,7 @@ import {
   storedFloats,
   writeModelFile,
 } from "../model-file.js";
-import { checkedLabels, checkIds, type FitInput, type Predictor } from "../predictor.js";
+import { checkedLabels, checkIds, type FitInput, notFitted, type Predictor } from "../predictor.js";
 import { rankingLoss } from "../ranking-loss.js";
 import { autoencoderGradients, type Images, imageRows, imageTensor, scoreImages } from "./branches.js";
 import { type GraphContext, graphContext } from "./graph.js";
@@ -80,9 +80,9 @@ export class SemiSupervisedAssessor implements Predictor {
   async fit(input: FitInput): Promise<void> {
     await initBackend();
     const o = this.options;
-    const { labeled, labels } = checkedLabels(input, this.space, 2);
+    const { labeled, labels, pool: given } = checkedLabels(input, this.space, 2);
     const n = labeled.length;
-    const pool = input.pool ? Int32Array.from(input.pool) : complement(this.space.size, labeled);
+    const pool = given ?? complement(this.space.size, labeled);
     if (pool.length === 0) throw new UserError("the unlabeled pool is empty");
     const y = scaleLabels(labels, o.labelTransform);
 
@@ -145,7 +145,7 @@ export class SemiSupervisedAssessor implements Predictor {
   async predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array> {
     await initBackend();
     const fitted = this.fitted;
-    if (!fitted) throw new Error("predict() before fit() or load(), or after dispose()");
+    if (!fitted) throw notFitted(this.method, "predict");
     checkIds(ids, this.space);
     const scores = await this.scores(fitted.network, fitted.graph, ids, onProgress);
     return Float64Array.from(scores, (score) => calibrate(fitted.calibration, score));
@@ -197,7 +197,7 @@ export class SemiSupervisedAssessor implements Predictor {
 
   save(path: string): void {
     const fitted = this.fitted;
-    if (!fitted) throw new Error("save() before fit(), or after dispose()");
+    if (!fitted) throw notFitted(this.method, "save");
     const weights: Record<string, { shape: number[]; data: string }> = {};
     for (const [name, w] of Object.entries(fitted.network.weights())) {
       weights[name] = {
