@@ -12,6 +12,7 @@ test("a study URL: its connection (password kept, study dropped), its name, its 
     location: "postgresql://ann@db.lab:5433/nas?study=macro8&sslmode=require",
   });
   assert.equal(parseStudyUrl("postgres://ann@h/db?study=a%20b").name, "a b");
+  assert.equal(parseStudyUrl("postgres://ann@h/db?study=a%2Bb%23c").name, "a+b#c");
   assert.ok(isPostgresUrl("postgresql://h/db?study=x") && isPostgresUrl("POSTGRES://h/db"));
   assert.ok(!isPostgresUrl("runs.db") && !isPostgresUrl("./postgresql/runs.db"));
 });
@@ -33,6 +34,15 @@ test("a bad study URL is refused in one line that never shows the password", () 
       /^postgresql:\/\/ann@db\.lab:99999\/nas\?study=a: not a valid URL/,
     ],
     [`postgresql://h/db?study=${"x".repeat(201)}`, /study name is longer than 200 characters/],
+    // a fragment was dropped (the study "a") and "+" read as a space (the study "a b"), silently
+    [
+      "postgresql://ann:s3cret@db.lab/nas?study=a#b",
+      /^postgresql:\/\/ann@db\.lab\/nas\?study=a#b: holds "#", which starts a URL fragment .*write # in a name or password as %23$/,
+    ],
+    [
+      "postgresql://h/nas?sslmode=disable&study=a+b",
+      /: the study name holds "\+", which a URL query reads as a space; write %2B/,
+    ],
     // the server's "invalid byte sequence" came out as an internal error with a stack trace
     [
       "postgresql://ann:s3cret@db.lab/nas?study=a%00b",

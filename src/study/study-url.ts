@@ -184,6 +184,21 @@ export function parseStudyUrl(text: string): StudyUrl {
     throw new UserError(
       `${shown}: expected a postgresql:// URL (postgresql://user@host:port/database?study=NAME)`,
     );
+  // what follows "#" is a fragment, which URL parsing drops: "?study=a#b" named the study "a"
+  if (text.includes("#"))
+    throw new UserError(
+      `${shown}: holds "#", which starts a URL fragment and would be dropped (study=a#b is the study "a"); ` +
+        "write # in a name or password as %23",
+    );
+  // a query reads "+" as a space (form encoding), so "study=a+b" was the study "a b"
+  const rawStudy = url.search
+    .slice(1)
+    .split("&")
+    .find((part) => part.startsWith("study=") && part.includes("+"));
+  if (rawStudy !== undefined)
+    throw new UserError(
+      `${shown}: the study name holds "+", which a URL query reads as a space; write %2B for a plus, %20 for a space`,
+    );
   const names = url.searchParams.getAll("study");
   if (names.length !== 1 || !names[0].trim())
     throw new UserError(
