@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { chmodSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
@@ -162,6 +163,25 @@ test("a server that accepts the connection and never answers cannot be reached: 
   assert.match((lost as Error).message, /^lost the connection to the PostgreSQL server of .*rolled back/);
 });
 
+test("a port where something else accepts and hangs up cannot be reached; it is not a lost connection", async () => {
+  // the connection ended before any session began: "rolled back" misled, since nothing was sent
+  const hangUp = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => hangUp.listen(0, "127.0.0.1", resolve));
+  const { port } = hangUp.address() as AddressInfo;
+  try {
+    await assert.rejects(
+      PostgresStudyStore.open(`postgresql://ann:s3cret@127.0.0.1:${port}/nas?study=m8`),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message ===
+          `cannot reach the PostgreSQL server of postgresql://ann@127.0.0.1:${port}/nas?study=m8: Connection terminated unexpectedly ` +
+            "(something answered on that host and port and hung up: is it a PostgreSQL server?)",
+    );
+  } finally {
+    hangUp.close();
+  }
+});
+
 test("PGPASSWORD and a password file give the password a URL without one leaves out", async (t) => {
   await admin("CREATE ROLE worker LOGIN PASSWORD 'right-pw'");
   await admin("CREATE DATABASE secured OWNER worker");
@@ -211,6 +231,10 @@ test("PGPASSWORD and a password file give the password a URL without one leaves 
   });
   assert.equal(shown.code, 0, shown.stderr);
   assert.equal(JSON.parse(shown.stdout).pending, 1);
+  // and with the password file: node-postgres' own reading of it printed a deprecation warning each time
+  const fromFile = await cli(["study", "show", "--study", url], { PGPASSFILE: pgpass });
+  assert.equal(fromFile.code, 0, fromFile.stderr);
+  assert.equal(fromFile.stderr, "");
   // without a password the command says so and ends: the half-open connection no longer keeps the
   // process waiting for the server's authentication timeout (60 s)
   const started = Date.now();

@@ -121,9 +121,10 @@ const NETWORK = new Set([
 /**
  * The error a caller sees: a UserError naming the study (by its URL without password) for what the
  * server or the user caused (unreachable, a refused password, no such database, no permission, a
- * server shutting down); anything else (a bug of ours) as it is.
+ * server shutting down); anything else (a bug of ours) as it is. `connecting`: the error came while
+ * opening a connection, so no session began and nothing was written (never "lost … rolled back").
  */
-export function explain(e: unknown, url: StudyUrl): unknown {
+export function explain(e: unknown, url: StudyUrl, connecting = false): unknown {
   if (e instanceof UserError) return e;
   const error = e as Error & { code?: string };
   const code = error.code ?? "";
@@ -131,17 +132,23 @@ export function explain(e: unknown, url: StudyUrl): unknown {
   // 57P01/57P02: the server ended the session (an administrator, a shutdown, a crash)
   // "Connection terminated due to connection timeout": no session was ever made (a server that
   // accepts the TCP connection and never answers), so nothing was written to roll back
+  // `connecting`: the error came while opening a connection (no session, nothing written), e.g. a port
+  // where something else than PostgreSQL accepts and hangs up ("Connection terminated unexpectedly")
   const neverConnected = /due to connection timeout/i.test(message);
-  const lost =
-    !neverConnected &&
-    (["EPIPE", "ECONNRESET", "57P01", "57P02"].includes(code) ||
-      /Connection terminated|not queryable/i.test(message));
-  if (lost || neverConnected || NETWORK.has(code) || /timeout (expired|exceeded)/i.test(message))
+  const ended =
+    ["EPIPE", "ECONNRESET", "57P01", "57P02"].includes(code) ||
+    /Connection terminated|not queryable/i.test(message);
+  const lost = !neverConnected && !connecting && ended;
+  if (ended || neverConnected || NETWORK.has(code) || /timeout (expired|exceeded)/i.test(message))
     return new UserError(
       lost
         ? `lost the connection to the PostgreSQL server of ${url.location} (${message}): what this command ` +
             "was writing was rolled back unless the server had committed it; `nas-assay study show` tells, and telling again is safe"
-        : `cannot reach the PostgreSQL server of ${url.location}: ${message}`,
+        : `cannot reach the PostgreSQL server of ${url.location}: ${message}${
+            /Connection terminated unexpectedly/i.test(message)
+              ? " (something answered on that host and port and hung up: is it a PostgreSQL server?)"
+              : ""
+          }`,
     );
   if (/does not support SSL/i.test(message))
     return new UserError(
@@ -166,6 +173,18 @@ export function explain(e: unknown, url: StudyUrl): unknown {
     );
   if (USER_CLASSES.includes(code.slice(0, 2))) return new UserError(`${url.location}: ${message}`);
   return e;
+}
+
+/**
+ * The password for `params` in the password file (PGPASSFILE, else ~/.pgpass; ignored when others may
+ * read it, as libpq does), or undefined: the pgpass package, which node-postgres itself uses.
+ */
+function passwordFileEntry(params: pg.ConnectionConfig): Promise<string | undefined> {
+  const pgpass = createRequire(import.meta.url)("pgpass") as (
+    params: pg.ConnectionConfig,
+    done: (password: string | undefined) => void,
+  ) => void;
+  return new Promise((resolve) => pgpass(params, resolve));
 }
 
 export class PostgresStudyStore implements StudyStore {
@@ -280,14 +299,28 @@ export class PostgresStudyStore implements StudyStore {
 
   private static pool(url: StudyUrl): pg.Pool {
     // pg is loaded when a PostgreSQL study is opened, not at every command's start (about 0.1 s on 2 cores)
-    const { Pool } = createRequire(import.meta.url)("pg") as typeof pg;
+    const require = createRequire(import.meta.url);
+    const { Pool } = require("pg") as typeof pg;
+    // the URL parsed here as node-postgres parses a connectionString (its values over the defaults
+    // before them), so that a URL without a password can leave the password to the function below: a
+    // connectionString always set it, to "" when absent
+    const { parse } = require("pg-connection-string") as typeof import("pg-connection-string");
+    const { password, ...connection } = parse(url.connectionString);
     const pool = new Pool({
-      connectionString: url.connectionString,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: "nas-assay",
       options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
       // one connection at a time is all a study needs; a second caller waits its turn
       max: 2,
+      ...(connection as pg.PoolConfig),
+      // the URL's password, else (asked only when the server wants one) PGPASSWORD, else the password
+      // file, as libpq does. node-postgres reads the file itself too, but prints a deprecation warning
+      // (pgpass support leaves in pg 9) on every command that uses it. (node-postgres calls the
+      // function with the connection's parameters and takes undefined as "none"; its types say neither.)
+      password:
+        password ||
+        (((params: pg.ConnectionConfig) =>
+          process.env.PGPASSWORD || passwordFileEntry(params)) as unknown as () => Promise<string>),
     });
     // an idle connection the server dropped: the next query opens another (errors reach the caller there)
     pool.on("error", () => {});
@@ -323,7 +356,7 @@ export class PostgresStudyStore implements StudyStore {
     try {
       client = await pool.connect();
     } catch (e) {
-      throw explain(e, url);
+      throw explain(e, url, true);
     }
     let broken: Error | undefined;
     // a connection lost mid-transaction (a server restart, a worker stopped past the idle timeout) is
