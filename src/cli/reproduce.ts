@@ -61,7 +61,9 @@ export function reproduceCommand(): Command {
     );
     print(options, summary, () =>
       [
-        `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, ${summary.borrowed} taken from other experiments' results here, the rest from earlier), ` +
+        `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, ` +
+          `${summary.finishedEarlier > 0 ? `${summary.finishedEarlier} taken from the queue's jobs finished before this command, ` : ""}` +
+          `${summary.borrowed} taken from other experiments' results here, the rest from earlier), ` +
           `${Math.round(summary.wallSeconds)} s of wall time in runs (summed over the processes that ran or waited for them)`,
         ...(summary.labeledCells < summary.spaceCells
           ? [

@@ -40,7 +40,8 @@ export interface ReproduceOptions {
 
 /**
  * Evaluates `runs` somewhere else than in this process (each run's numbers exactly as `evaluateSeed`
- * gives them): calls `onResult` as each one finishes and `onProgress` (fraction 0..1) now and then;
+ * gives them): calls `onResult` as each one finishes (`earlier`: it had finished before this call, e.g.
+ * a queue's job kept from a sweep stopped while waiting) and `onProgress` (fraction 0..1) now and then;
  * resolves when every run has a result, rejects once every run has either a result or has failed.
  */
 export type RunsElsewhere = (
@@ -50,7 +51,7 @@ export type RunsElsewhere = (
     target: string;
     /** labelsDigest of the target's labels here: a run elsewhere must read the same labels. */
     labels: string;
-    onResult: (run: RunSpec, result: SeedResult) => void;
+    onResult: (run: RunSpec, result: SeedResult, earlier?: boolean) => void;
     onProgress: (run: RunSpec, done: number) => void;
   },
 ) => Promise<void>;
@@ -61,6 +62,8 @@ export interface ReproduceSummary {
   ranNow: number;
   /** Runs taken from other experiments' results in the same folder. */
   borrowed: number;
+  /** Runs whose result was there already where `elsewhere` runs them (a queue's finished jobs); not in ranNow. */
+  finishedEarlier: number;
   /** Cells with a label for the target: runs label and test among these only. */
   labeledCells: number;
   /** Cells in the space. */
@@ -139,7 +142,9 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
     });
     record(run, result);
   };
-  const record = (run: RunSpec, result: SeedResult) => {
+  let finishedEarlier = 0;
+  const record = (run: RunSpec, result: SeedResult, earlier = false) => {
+    if (earlier) finishedEarlier++;
     const key = runKey(run);
     progress.set(key, 1);
     file.runs[key] = { run, result };
@@ -173,8 +178,9 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   return {
     experiment: name,
     runs,
-    ranNow: pending.length,
+    ranNow: pending.length - finishedEarlier,
     borrowed,
+    finishedEarlier,
     labeledCells: labeled,
     spaceCells: benchmark.space.size,
     wallSeconds: file.wallSeconds,

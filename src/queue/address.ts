@@ -63,6 +63,7 @@ function hidePassword(url: URL): string {
  * reconnect instead of failing (what BullMQ's workers need), and the client tries again after 0.5, 1, 1.5, then every 2 s.
  */
 export function connectionOptions(address: QueueAddress): ConnectionOptions {
+  if (new URL(address.url).password) routePasswordWarnings(address.shown);
   return {
     url: address.url,
     maxRetriesPerRequest: null,
@@ -122,4 +123,35 @@ export async function reachable(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The queue whose password a server did not ask for (named in the warning); one queue per process. */
+let passwordGivenTo: string | undefined;
+
+/**
+ * ioredis prints "[WARN] Redis server does not require a password, but a password was supplied." with
+ * console.warn, once per connection (a worker holds several) and in its own format. It becomes one
+ * process warning (which the CLI prints as one `nas-assay: warning:` line); other output is untouched.
+ * ioredis offers no option or event for it, hence the wrapper.
+ */
+function routePasswordWarnings(shown: string): void {
+  const installed = passwordGivenTo !== undefined;
+  passwordGivenTo = shown;
+  if (installed) return;
+  const warn = console.warn;
+  let told = false;
+  console.warn = (...args: unknown[]) => {
+    if (
+      typeof args[0] === "string" &&
+      /does not require a password, but a password was supplied/.test(args[0])
+    ) {
+      if (!told)
+        process.emitWarning(
+          `Redis at ${passwordGivenTo} asks for no password: the password in --queue is not used`,
+        );
+      told = true;
+      return;
+    }
+    warn.apply(console, args);
+  };
 }

@@ -181,6 +181,11 @@ test("three workers run `reproduce table4 --quick --space nb201 --queue` to the 
   assert.equal(JSON.parse(again.stdout).ranNow, 0);
   const resumed = JSON.parse(readFileSync(join(root, "queue", "table4.json"), "utf8")) as ResultsFile;
   assert.deepEqual(resumed.runs, fromQueue.runs);
+  // into another folder: the results come from the queue's finished jobs, and are not said to be run now
+  const elsewhere = await cli([...SWEEP, "--queue", redis.url, "--out", join(root, "elsewhere")]).exited;
+  assert.equal(elsewhere.code, 0, elsewhere.stderr);
+  const summary = JSON.parse(elsewhere.stdout);
+  assert.deepEqual([summary.ranNow, summary.finishedEarlier], [0, 2]);
 });
 
 test("a job that is not a nas-assay run is refused at once, not retried, and shown by queue status", async (t) => {
@@ -267,6 +272,15 @@ test("a run that fails on a worker's bad input is reported by the waiting reprod
     /^nas-assay: Redis at redis:\/\/me:\*\*\*@.* refused the connection's credentials \(WRONGPASS/,
   );
   assert.doesNotMatch(refused.stderr, /s3cret|start redis-server/);
+  // a password the server does not ask for: ioredis printed its own "[WARN] …" once per connection
+  const unasked = await cli(["queue", "status", "--queue", redis.url.replace("redis://", "redis://:s3cret@")])
+    .exited;
+  assert.equal(unasked.code, 0, unasked.stderr);
+  assert.equal(
+    unasked.stderr,
+    "nas-assay: warning: Redis at redis://:***@127.0.0.1:" +
+      `${new URL(redis.url).port} asks for no password: the password in --queue is not used\n`,
+  );
   const noDatabase = await cli(["queue", "status", "--queue", `${redis.url}/99`]).exited;
   assert.equal(noDatabase.code, 1);
   assert.match(

@@ -1,5 +1,6 @@
 /** `nas-assay queue status`: how many runs wait, run, are done or failed, and who works on them. */
 import { connectionOptions, databaseIndex, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+import { inOurWords } from "./queue-messages.js";
 
 export interface QueueStatus {
   /** The Redis URL without its password. */
@@ -48,7 +49,7 @@ export async function queueStatus(address: QueueAddress): Promise<QueueStatus> {
       ],
       failures: failed.map((job) => ({
         run: job.name,
-        reason: job.failedReason,
+        reason: inOurWords(job.failedReason),
         attempts: job.attemptsMade,
       })),
     };

@@ -10,6 +10,7 @@ import type { SeedResult } from "../eval/evaluate.js";
 import type { RunSpec } from "../experiments/experiments.js";
 import type { RunsElsewhere } from "../experiments/reproduce.js";
 import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+import { inOurWords } from "./queue-messages.js";
 import { BadJobError, describeRun, parseSeedResult, type RunJob, runJob, runJobId } from "./run-job.js";
 
 export interface SweepOptions {
@@ -33,6 +34,8 @@ interface Enqueued {
   run: RunSpec;
   job: RunJob;
   id: string;
+  /** Its job had finished already when this sweep put it on the queue (kept from an earlier sweep). */
+  finishedEarlier?: boolean;
 }
 
 /**
@@ -78,8 +81,12 @@ export function onQueue(options: SweepOptions): RunsElsewhere {
 async function enqueue(queue: Queue, item: Enqueued, options: SweepOptions): Promise<void> {
   const { Job } = await import("bullmq");
   const existing = await Job.fromId(queue, item.id);
-  if (existing && (await existing.getState()) === "failed") await existing.remove();
-  else if (existing) return;
+  const state = existing ? await existing.getState() : undefined;
+  if (state === "failed") await existing?.remove();
+  else if (existing) {
+    if (state === "completed") item.finishedEarlier = true;
+    return;
+  }
   await queue.add(describeRun(item.job), item.job, {
     jobId: item.id,
     attempts: options.attempts ?? 3,
@@ -147,10 +154,13 @@ async function gather(
             continue;
           }
           waiting.delete(id);
-          context.onResult(item.run, result);
+          context.onResult(item.run, result, item.finishedEarlier === true);
         } else if (state === "failed") {
           waiting.delete(id);
-          failures.push({ item, reason: `${job.failedReason} (after ${job.attemptsMade} attempt(s))` });
+          failures.push({
+            item,
+            reason: `${inOurWords(job.failedReason)} (after ${job.attemptsMade} attempt(s))`,
+          });
         } else if (typeof job.progress === "number") context.onProgress(item.run, job.progress);
       }
       if (waiting.size > 0) await new Promise((resolve) => setTimeout(resolve, pollMs));

@@ -6,7 +6,7 @@
  * When a worker dies (kill -9, a lost machine), its job's lock is no longer renewed: after at most
  * `lockSeconds`, the next stalled-job check of any live worker (every `stalledSeconds`) puts the job
  * back in the queue, and a worker takes it from the start. A job that stalls this way twice is failed
- * (BullMQ's maxStalledCount 1): it is more likely to kill its workers than to be unlucky twice.
+ * (MAX_STALLED_COUNT): it is more likely to kill its workers than to be unlucky twice.
  *
  * A job whose payload is not a nas-assay run, or that fails for a reason in the run itself (a UserError,
  * a value out of range), fails at once without retries (BullMQ's UnrecoverableError); any other failure
@@ -17,6 +17,7 @@ import type { DataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { type EvaluationSpec, evaluateSeedInWorker, type SeedResult } from "../eval/evaluate.js";
 import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+import { inOurWords, MAX_STALLED_COUNT } from "./queue-messages.js";
 import { describeRun, evaluationOf, parseRunJob, type RunJob } from "./run-job.js";
 
 /** Seconds a job's lock lasts without renewal (BullMQ's lockDuration); renewed every half of it. */
@@ -134,7 +135,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       name,
       lockDuration: lockSeconds * 1000,
       stalledInterval: stalledSeconds * 1000,
-      maxStalledCount: 1,
+      maxStalledCount: MAX_STALLED_COUNT,
       autorun: true,
     },
   );
@@ -151,7 +152,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       event: "failed",
       job: String(job.id),
       run: run && describeRun(run),
-      reason: error.message,
+      reason: inOurWords(error.message),
       retry,
     });
   });
@@ -168,7 +169,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const now = performance.now();
     if (error.message === lastError.reason && now - lastError.at < ERROR_REPEAT_MS) return;
     lastError = { reason: error.message, at: now };
-    emit({ event: "error", reason: error.message });
+    emit({ event: "error", reason: inOurWords(error.message) });
   });
   emit({ event: "ready", queue: options.queue.shown, concurrency, worker: name });
   return {
