@@ -56,6 +56,30 @@ export async function withProgress<T>(
 }
 
 /**
+ * Runs a job made of whole units (runs) with a bar on a terminal; elsewhere (a log, a cluster's job
+ * output) one line on stderr each time another unit is done, so a sweep that waits hours for a queue's
+ * workers still shows where it is (nothing under --json).
+ */
+export async function withCounted<T>(
+  options: GlobalOptions,
+  label: string,
+  unit: string,
+  run: (update: (done: number, total: number) => void) => Promise<T>,
+): Promise<T> {
+  const lines = !options.json && !process.stderr.isTTY;
+  let shown = -1;
+  return withProgress(options, label, unit, (update) =>
+    run((done, total) => {
+      const whole = Math.floor(done + 1e-9);
+      if (lines && whole !== shown && total > 0)
+        process.stderr.write(`${label}: ${whole} of ${total} ${unit} done\n`);
+      shown = whole;
+      update(done, total);
+    }),
+  );
+}
+
+/**
  * Runs a job made of named stages with its progress as (stage, share of the whole job done): on a
  * terminal one bar naming the stage; elsewhere one line per stage on stderr, so a log still shows
  * where a long run is (nothing under --json).

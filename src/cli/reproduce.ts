@@ -8,7 +8,7 @@ import { onQueue } from "../queue/sweep.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { globals, note, print } from "./context.js";
 import { jobsOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
-import { withProgress } from "./progress.js";
+import { withCounted } from "./progress.js";
 import { queueOption } from "./queue-options.js";
 
 export function reproduceCommand(): Command {
@@ -44,7 +44,7 @@ export function reproduceCommand(): Command {
         options,
         `fig2 draws its figure from one seed: seed ${seeds[0]} runs, ${seeds.length === 2 ? "seed" : "seeds"} ${seeds.slice(1).join(",")} ${seeds.length === 2 ? "does" : "do"} not`,
       );
-    const summary = await withProgress(options, name, "runs", (update) =>
+    const summary = await withCounted(options, name, "runs", (update) =>
       reproduce(name, {
         space: opts.space as SpaceName,
         data: options.dataDir,
