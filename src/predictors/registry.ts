@@ -144,6 +144,8 @@ const TRAINING_KEYS: readonly string[] = [
   "listWeight",
   "schedule",
   "weightDecay",
+  "averageFrom",
+  "averageFromByLabels",
 ];
 
 /**

@@ -12,7 +12,7 @@ import { ginNetwork } from "./gin.js";
 import { mlpNetwork } from "./mlp.js";
 import { peepholeNetwork } from "./peephole.js";
 import { createPredictor, loadPredictor } from "./registry.js";
-import { SupervisedPredictor } from "./supervised.js";
+import { averageFromFor, SupervisedPredictor } from "./supervised.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-supervised-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -146,6 +146,60 @@ test("schedule and weightDecay are checked", () => {
   assert.throws(() => make({ weightDecay: -1 }), /weightDecay must be a number ≥ 0, got -1/);
   assert.throws(() => make({ weightDecay: "0.1" }), /weightDecay must be a number ≥ 0, got "0.1"/);
   make({ schedule: "cosine", weightDecay: 0.5 });
+  assert.throws(() => make({ averageFrom: 1.5 }), /averageFrom must be a fraction in \[0, 1\], got 1.5/);
+  assert.throws(
+    () =>
+      make({
+        averageFromByLabels: [
+          [500, 1],
+          [100, 0.5],
+        ],
+      }),
+    /averageFromByLabels must be \[most labels, fraction in \[0, 1\]\] pairs in increasing label order/,
+  );
+  assert.throws(() => make({ averageFromByLabels: [[500, -0.1]] }), /averageFromByLabels must be/);
+  make({ averageFrom: 0.5, averageFromByLabels: [[500, 1]] });
+});
+
+test("averageFrom by label count: the first row covering the count, averageFrom beyond it, 1 (none) without either", () => {
+  const o = { averageFrom: 0.5, averageFromByLabels: [[500, 1]] as [number, number][] };
+  assert.deepEqual(
+    [100, 500, 501, 4236].map((n) => averageFromFor(o, n)),
+    [1, 1, 0.5, 0.5],
+  );
+  assert.equal(averageFromFor({}, 100), 1);
+});
+
+test("weight averaging predicts with the mean of the weights after each step from averageFrom on", async () => {
+  const labeled = Array.from({ length: 64 }, (_, k) => k * 7);
+  const fitted = async (steps: number, averageFrom?: number) => {
+    const model = new SupervisedPredictor("mlp", space, mlpNetwork(space, {}), {
+      minSteps: steps,
+      maxSteps: steps,
+      batchSize: 32,
+      ...(averageFrom === undefined ? {} : { averageFrom }),
+    });
+    await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 4 });
+    const weights = model.fittedWeights();
+    model.dispose();
+    return weights;
+  };
+  // the same seed draws the same start and batches: the 2-step fit passes through the 1-step fit's weights
+  const [one, two, averaged, last] = [
+    await fitted(1),
+    await fitted(2),
+    await fitted(2, 0),
+    await fitted(2, 0.5),
+  ];
+  let moved = 0;
+  for (let k = 0; k < one.length; k++)
+    for (let i = 0; i < one[k].length; i++) {
+      const mean = (one[k][i] + two[k][i]) / 2;
+      assert.ok(Math.abs(averaged[k][i] - mean) <= 1e-6 * (1 + Math.abs(mean)), `weight ${k}[${i}]`);
+      assert.equal(last[k][i], two[k][i]); // averaging from step 1 of 2: the last weights alone
+      if (one[k][i] !== two[k][i]) moved++;
+    }
+  assert.ok(moved > 0, "the second step changed no weight: the test shows nothing");
 });
 
 test("the library's fit and predict refuse what is not cells and labels in one line (UserError)", async () => {

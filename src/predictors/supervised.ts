@@ -88,6 +88,17 @@ export interface TrainingOptions {
   /** Decoupled weight decay per unit of learning rate (AdamW, learning-rate.ts), ≥ 0; absent = 0. */
   weightDecay?: number;
   /**
+   * Stochastic weight averaging (Izmailov et al. 2018): the fit keeps the equal-weight mean of the
+   * weights after every step from this fraction of its steps on, and predicts with that mean; a
+   * fraction in [0, 1], 1 (or absent) = the last step's weights, no averaging.
+   */
+  averageFrom?: number;
+  /**
+   * `averageFrom` by label count, as `epochsByLabels` does for epochs: the first [most labels,
+   * fraction] pair whose count is at least the fit's labeled cells applies; beyond the last, `averageFrom`.
+   */
+  averageFromByLabels?: [number, number][];
+  /**
    * Show each training cell in a random topological vertex order each time it enters a batch (another
    * matrix of the same cell; see spaces/vertex-order.ts), so that the network learns the orders are one cell.
    */
@@ -142,6 +153,17 @@ export function trainingLoss(
     );
   if ((o.listWeight ?? 0) > 0) terms.push(tf.mul(o.listWeight ?? 0, listMleLoss(predicted, target)));
   return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
+}
+
+/**
+ * Where the weight averaging of a fit on `n` labeled cells starts, as a fraction of its steps (see
+ * TrainingOptions.averageFrom and averageFromByLabels); 1: no averaging.
+ */
+export function averageFromFor(
+  o: Pick<TrainingOptions, "averageFrom" | "averageFromByLabels">,
+  n: number,
+): number {
+  return o.averageFromByLabels?.find(([most]) => n <= most)?.[1] ?? o.averageFrom ?? 1;
 }
 
 /** The epochs of a fit on `n` labeled cells (see TrainingOptions.epochsByLabels). */
@@ -240,7 +262,28 @@ export class SupervisedPredictor implements Predictor {
       );
     if (typeof reorder !== "boolean")
       throw new RangeError(`reorder must be true or false, got ${JSON.stringify(reorder)}`);
-    const { schedule, weightDecay } = this.training;
+    const { schedule, weightDecay, averageFrom, averageFromByLabels } = this.training;
+    const fraction = (v: unknown) => typeof v === "number" && v >= 0 && v <= 1;
+    if (averageFrom !== undefined && !fraction(averageFrom))
+      throw new RangeError(`averageFrom must be a fraction in [0, 1], got ${shownValue(averageFrom)}`);
+    if (
+      averageFromByLabels !== undefined &&
+      !(
+        Array.isArray(averageFromByLabels) &&
+        averageFromByLabels.every(
+          (pair, k) =>
+            Array.isArray(pair) &&
+            pair.length === 2 &&
+            Number.isInteger(pair[0]) &&
+            pair[0] > 0 &&
+            fraction(pair[1]) &&
+            (k === 0 || pair[0] > averageFromByLabels[k - 1][0]),
+        )
+      )
+    )
+      throw new RangeError(
+        `averageFromByLabels must be [most labels, fraction in [0, 1]] pairs in increasing label order, got ${JSON.stringify(averageFromByLabels)}`,
+      );
     if (schedule !== undefined && !LEARNING_RATE_SCHEDULES.includes(schedule))
       throw new RangeError(
         `schedule must be one of ${LEARNING_RATE_SCHEDULES.join(", ")}, got ${JSON.stringify(schedule)}`,
@@ -362,6 +405,9 @@ export class SupervisedPredictor implements Predictor {
     let cursor = 0;
     const batchX = new Float32Array(perBatch * width);
     const batchY = new Float32Array(perBatch);
+    // the running mean of the weights from step `averageStart` on (stochastic weight averaging)
+    const averageStart = Math.floor(averageFromFor(o, n) * steps);
+    const averaged = averageStart < steps ? weights.map((w) => tf.variable(tf.zerosLike(w), false)) : [];
     for (let step = 0; step < steps; step++) {
       if (cursor + perBatch > n) {
         order = rng.permutation(n);
@@ -380,10 +426,22 @@ export class SupervisedPredictor implements Predictor {
         const yt = tf.tensor1d(batchY);
         optimizer.minimize(() => trainingLoss(this.network.forward(weights, xt), yt, o), weights);
       });
+      if (step >= averageStart) {
+        const share = 1 / (step - averageStart + 1);
+        tf.tidy(() => {
+          for (let k = 0; k < weights.length; k++)
+            averaged[k].assign(tf.add(averaged[k], tf.mul(tf.sub(weights[k], averaged[k]), share)));
+        });
+      }
       if (step % 10 === 0) input.onProgress?.(step / steps);
       if (step % 10 === 9) await yieldToEventLoop();
     }
     optimizer.dispose();
+    if (averaged.length > 0)
+      for (let k = 0; k < weights.length; k++) {
+        weights[k].assign(averaged[k]);
+        averaged[k].dispose();
+      }
     const fittedScores = await this.scores(weights, labeled, inputScaling);
     // a diverged fit (a learning rate far too high) scores NaN: said here, not as NaN predictions later
     if (!fittedScores.every(Number.isFinite)) {
