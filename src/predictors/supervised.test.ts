@@ -159,6 +159,11 @@ test("schedule and weightDecay are checked", () => {
   );
   assert.throws(() => make({ averageFromByLabels: [[500, -0.1]] }), /averageFromByLabels must be/);
   make({ averageFrom: 0.5, averageFromByLabels: [[500, 1]] });
+  assert.throws(
+    () => make({ epochsByLabels: [[500, 0.5]] }),
+    /epochsByLabels must be \[most labels, epochs\] pairs of positive integers in increasing label order, got \[\[500,0.5\]\]/,
+  );
+  make({ epochsByLabels: [[500, 35]] });
 });
 
 test("averageFrom by label count: the first row covering the count, averageFrom beyond it, 1 (none) without either", () => {

@@ -156,6 +156,26 @@ export function trainingLoss(
 }
 
 /**
+ * Whether `table` is absent or a by-label-count table (`epochsByLabels`, `averageFromByLabels`): [most
+ * labels, value] pairs, most labels a positive integer increasing down the table, each value `valueOk`.
+ */
+function isLabelTable(table: unknown, valueOk: (value: unknown) => boolean): boolean {
+  return (
+    table === undefined ||
+    (Array.isArray(table) &&
+      table.every(
+        (pair, k) =>
+          Array.isArray(pair) &&
+          pair.length === 2 &&
+          Number.isInteger(pair[0]) &&
+          pair[0] > 0 &&
+          valueOk(pair[1]) &&
+          (k === 0 || pair[0] > table[k - 1][0]),
+      ))
+  );
+}
+
+/**
  * Where the weight averaging of a fit on `n` labeled cells starts, as a fraction of its steps (see
  * TrainingOptions.averageFrom and averageFromByLabels); 1: no averaging.
  */
@@ -224,22 +244,9 @@ export class SupervisedPredictor implements Predictor {
       throw new RangeError(
         "mseWeight, rankWeight, hingeWeight and listWeight are all 0: there is no loss to train on",
       );
-    const table = this.training.epochsByLabels;
-    if (
-      table !== undefined &&
-      !(
-        Array.isArray(table) &&
-        table.every(
-          (pair, k) =>
-            Array.isArray(pair) &&
-            pair.length === 2 &&
-            pair.every((v) => Number.isInteger(v) && v > 0) &&
-            (k === 0 || pair[0] > table[k - 1][0]),
-        )
-      )
-    )
+    if (!isLabelTable(this.training.epochsByLabels, (v) => Number.isInteger(v) && (v as number) > 0))
       throw new RangeError(
-        `epochsByLabels must be [most labels, epochs] pairs of positive integers in increasing label order, got ${JSON.stringify(table)}`,
+        `epochsByLabels must be [most labels, epochs] pairs of positive integers in increasing label order, got ${JSON.stringify(this.training.epochsByLabels)}`,
       );
     for (const name of ["learningRate", "batchSize", "epochs", "minSteps", "maxSteps"] as const) {
       const value = this.training[name];
@@ -266,21 +273,7 @@ export class SupervisedPredictor implements Predictor {
     const fraction = (v: unknown) => typeof v === "number" && v >= 0 && v <= 1;
     if (averageFrom !== undefined && !fraction(averageFrom))
       throw new RangeError(`averageFrom must be a fraction in [0, 1], got ${shownValue(averageFrom)}`);
-    if (
-      averageFromByLabels !== undefined &&
-      !(
-        Array.isArray(averageFromByLabels) &&
-        averageFromByLabels.every(
-          (pair, k) =>
-            Array.isArray(pair) &&
-            pair.length === 2 &&
-            Number.isInteger(pair[0]) &&
-            pair[0] > 0 &&
-            fraction(pair[1]) &&
-            (k === 0 || pair[0] > averageFromByLabels[k - 1][0]),
-        )
-      )
-    )
+    if (!isLabelTable(averageFromByLabels, fraction))
       throw new RangeError(
         `averageFromByLabels must be [most labels, fraction in [0, 1]] pairs in increasing label order, got ${JSON.stringify(averageFromByLabels)}`,
       );
