@@ -10,6 +10,7 @@
  *   a seed list is comma-separated seeds and inclusive ranges `a-b`, without duplicates or empty items.
  */
 import { InvalidArgumentError } from "commander";
+import { measuredValueHint } from "../data/decimal.js";
 import { UserError } from "../errors.js";
 import { MAX_SEED } from "../random.js";
 
@@ -107,6 +108,22 @@ export function realFlag(bounds: {
 }
 
 /** A probability or share: a decimal number in [0, 1]. */
+/**
+ * A measured value (`tell --value`), read as results files read theirs (data/decimal.ts
+ * parseMeasuredValue): a decimal number, and not one that ends at its point ("5."), which a file
+ * refuses as a value cut short; the flag read it as 5 where `tell --file` refused the same text.
+ */
+export function measuredValueFlag(): (text: string) => number {
+  const real = realFlag({});
+  return (text) => {
+    if (/\.$/.test(text))
+      return parsedBy(() => {
+        throw new UserError(`expected a decimal number${measuredValueHint(text)}`);
+      })(text);
+    return real(text);
+  };
+}
+
 export const probabilityFlag = (): ((text: string) => number) => realFlag({ min: 0, max: 1 });
 
 /** One seed: an integer in 0..MAX_SEED. */

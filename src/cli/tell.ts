@@ -4,9 +4,9 @@ import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
 import { globalsWithoutData, print, sayIfOutputLost } from "./context.js";
-import { nonEmptyFlag, realFlag } from "./flag-values.js";
+import { measuredValueFlag, nonEmptyFlag } from "./flag-values.js";
 
-const number = realFlag({});
+const number = measuredValueFlag();
 
 export function tellCommand(): Command {
   return new Command("tell")
