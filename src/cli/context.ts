@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { type DataDir, dataDir } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { Nb101Space } from "../spaces/nb101/space.js";
+import { directionWarning } from "../study/tell-rules.js";
 
 export interface GlobalOptions {
   data?: string;
@@ -66,6 +67,15 @@ export function globalsForSpace(command: Command, space: string): GlobalOptions 
 /** A note for people (stderr); silent under --json so machines read clean output. */
 export function note(options: GlobalOptions, text: string): void {
   if (!options.json) process.stderr.write(`${text}\n`);
+}
+
+/**
+ * One warning line on stderr (under --json too: stdout stays the JSON) when the direction looks like a
+ * forgotten flag: an error rate maximized, an accuracy minimized (tell-rules.ts directionWarning).
+ */
+export function warnOfDirection(target: string, direction: "maximize" | "minimize"): void {
+  const warning = directionWarning(target, direction);
+  if (warning) process.stderr.write(`nas-assay: warning: ${warning}\n`);
 }
 
 /** Loads the NAS-Bench-101 space, telling the user when it has to be enumerated. */

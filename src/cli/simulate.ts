@@ -6,7 +6,7 @@ import { renderSvg } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
-import { globalsWithoutData, print } from "./context.js";
+import { globalsWithoutData, print, warnOfDirection } from "./context.js";
 import { integerFlag, nonEmptyFlag } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, valueScaleOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
@@ -69,7 +69,7 @@ export function simulateCommand(): Command {
           { flag: "--space", path: opts.space },
         ]);
       const seeds = seedsOf(opts) ?? [];
-      const { result, restrictedToTable } = await withProgress(options, "simulate", "%", (update) =>
+      const { result, restrictedToTable, averaged } = await withProgress(options, "simulate", "%", (update) =>
         simulate(
           {
             specFile: opts.space,
@@ -88,6 +88,13 @@ export function simulateCommand(): Command {
       );
       if (opts.plot) writeFileAtomic(opts.plot, await renderSvg(curvesPlot(result)));
       print(options, result, () => simulateText(result, restrictedToTable, opts.plot));
+      // said under --json too (stderr): an import of the same table refuses such rows
+      if (averaged > 0)
+        process.stderr.write(
+          `nas-assay: note: ${averaged} architecture${averaged === 1 ? "" : "s"} of ${opts.table} ${averaged === 1 ? "has" : "have"} several rows; ` +
+            "each was simulated with the mean of its values (an import into a study refuses rows of one architecture with different values)\n",
+        );
+      warnOfDirection(opts.target, opts.minimize ? "minimize" : "maximize");
     },
   );
 }

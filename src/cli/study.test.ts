@@ -160,7 +160,27 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     ["study", "create", "--space", spec, "--study", db, "--target", "val_acc", "--scale", "permille"],
     /option '--scale <scale>' argument 'permille' is invalid\. Allowed choices are fraction, percent/,
   );
-  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  const made = run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]);
+  assert.equal(made.code, 0);
+  assert.equal(made.err, "", "no warning for an accuracy maximized");
+  // an error rate maximized is made as asked, with one warning line naming the flag
+  const maximizedError = run([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    join(dir, "err.db"),
+    "--target",
+    "val_error",
+    "--json",
+  ]);
+  assert.equal(maximizedError.code, 0, maximizedError.err);
+  assert.equal(JSON.parse(maximizedError.out).direction, "maximize");
+  assert.equal(
+    maximizedError.err,
+    "nas-assay: warning: val_error reads as an error rate, and it is maximized: if lower is better, give --minimize\n",
+  );
   // a graph predictor on a space of choices is refused when asked, not after the random first asks
   fails(
     ["ask", "--study", db, "-n", "2", "--method", "gin"],
@@ -195,6 +215,11 @@ test("study commands: bad input gives one line naming what was wrong", () => {
   fails(
     ["tell", "--study", db, "--arch", arch, "--value", "abc"],
     /--value <x>.*argument .abc. is invalid. expected a decimal number/,
+  );
+  // the text a results file refuses as a value cut short ("5." in a CSV cell), --value refuses too
+  fails(
+    ["tell", "--study", db, "--arch", arch, "--value", "0."],
+    /--value <x>.*argument .0\.. is invalid. expected a decimal number with digits after its point \(a value cut short\?\)/,
   );
   fails(["tell", "--study", db, "--arch", arch], /--arch needs --value <x> or --failed/);
   fails(
@@ -349,6 +374,23 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
   }
   const text = run([...args, "--seed-count", "1"]);
   assert.equal(text.code, 0, text.err);
+  assert.equal(text.err, "", "no note for a table without repeats");
+  // rows of one architecture are averaged, and said so (an import refuses them): under --json too
+  writeFileSync(join(dir, "repeats.csv"), tinyResults([...half, half[0], half[1], half[0]], "acc"));
+  const repeats = run([
+    ...args.slice(0, 4),
+    join(dir, "repeats.csv"),
+    ...args.slice(5),
+    "--seed-count",
+    "1",
+    "--json",
+  ]);
+  assert.equal(repeats.code, 0, repeats.err);
+  assert.equal(JSON.parse(repeats.out).tableSize, 81);
+  assert.match(
+    repeats.err,
+    /^nas-assay: note: 2 architectures of \S+repeats\.csv have several rows; each was simulated with the mean of its values/,
+  );
   assert.match(
     text.out,
     /81 architectures in the table \(it does not cover the space: every strategy searched the table only\)/,
@@ -389,7 +431,10 @@ test("a read-only study: show reads it (from a copy, leaving nothing beside it),
   assert.equal(asked.code, 1);
   assert.match(
     asked.err,
-    /^nas-assay: \S+runs\.db: runs\.db is read-only; this command writes to the study: make it writable \(chmod u\+w \S+runs\.db\), or work on a copy\n$/,
+    // chmod is offered to the file's owner only (`nobody` cannot chmod root's file)
+    asRoot
+      ? /^nas-assay: \S+runs\.db: the study file is read-only; this command writes to the study: it belongs to another user: work on a copy, or ask its owner to make it writable\n$/
+      : /^nas-assay: \S+runs\.db: the study file is read-only; this command writes to the study: make it writable \(chmod u\+w \S+runs\.db\), or work on a copy\n$/,
   );
   assert.deepEqual(beside(), ["runs.db"], "refused before SQLite made read-only -wal/-shm files");
   chmodSync(db, 0o644);

@@ -6,7 +6,7 @@ import { toHtml } from "../report/html.js";
 import { createStudyFile, openStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
 import { archText } from "./arch-text.js";
-import { globalsWithoutData, print, sayIfOutputLost } from "./context.js";
+import { globalsWithoutData, print, sayIfOutputLost, warnOfDirection } from "./context.js";
 import { nonEmptyFlag } from "./flag-values.js";
 import { valueScaleOption } from "./options.js";
 
@@ -79,6 +79,8 @@ function createCommand(): Command {
           repeated: imported.skipped,
         };
         await study.close();
+        // after the study is made: a refused command says one line, its error
+        warnOfDirection(opts.target, opts.minimize ? "minimize" : "maximize");
         sayIfOutputLost(
           `the study was made all the same (${result.study}, ${imported.written} result${imported.written === 1 ? "" : "s"} imported): ` +
             "use it, or remove it to make it again",

@@ -120,7 +120,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
       if (inputs.length !== node) {
         throw new InvalidCellError(
           "format",
-          `node ${node} has ${inputs.length} input edges; expected ${node} (one from each earlier node)`,
+          `node ${node} has ${inputs.length} input edge${inputs.length === 1 ? "" : "s"}; expected ${node} (one from each earlier node)`,
         );
       }
       inputs.forEach((edge, from) => {

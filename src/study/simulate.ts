@@ -97,6 +97,8 @@ interface Table<A> {
   byKey: Map<string, number>;
   /** The values' scale, read from the whole table (checkTableValues). */
   scale: ValueScale;
+  /** Architectures that had several rows, each averaged into one. */
+  averaged: number;
 }
 
 /** Reads the spec and the table (distinct architectures; repeated rows are averaged). */
@@ -130,7 +132,16 @@ async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
   const values = Float64Array.from(entries, (e) => e.sum / e.n);
   const byKey = new Map(archs.map((a, k) => [space.key(a), k]));
   const covers = BigInt(archs.length) === space.count;
-  return { space, searched: covers ? space : new TableSpace(space, archs), archs, values, byKey, scale };
+  const averaged = entries.filter((e) => e.n > 1).length;
+  return {
+    space,
+    searched: covers ? space : new TableSpace(space, archs),
+    archs,
+    values,
+    byKey,
+    scale,
+    averaged,
+  };
 }
 
 function checkSpec(spec: SimulateSpec): void {
@@ -260,7 +271,8 @@ export function checkpointsOf(budget: number): number[] {
 
 /**
  * The three strategies on every seed (up to `jobs` at once in worker threads), whether they were
- * restricted to the table's architectures, and each seed's best and rank at the checkpoints (for
+ * restricted to the table's architectures, how many architectures had several rows (averaged into
+ * one each), and each seed's best and rank at the checkpoints (for
  * comparisons paired by seed). Throws UserError / BadFileError for a bad spec, table, target or budget.
  */
 export async function simulate(
@@ -268,7 +280,7 @@ export async function simulate(
   seeds: number[],
   jobs = 1,
   onProgress?: (done: number) => void,
-): Promise<{ result: SimulateResult; restrictedToTable: boolean; perSeed: PerSeed }> {
+): Promise<{ result: SimulateResult; restrictedToTable: boolean; perSeed: PerSeed; averaged: number }> {
   checkSpec(spec);
   checkSeedsAndJobs(seeds, jobs);
   const table = await loadTable(spec);
@@ -290,7 +302,12 @@ export async function simulate(
     tableSize: table.archs.length,
     strategies,
   };
-  return { result, restrictedToTable: table.searched instanceof TableSpace, perSeed };
+  return {
+    result,
+    restrictedToTable: table.searched instanceof TableSpace,
+    perSeed,
+    averaged: table.averaged,
+  };
 }
 
 /**

@@ -193,11 +193,17 @@ function readOnly(path: string, sqliteMessage?: string): UserError | undefined {
       `${path}: the study is on a read-only file system${said}; this command writes to the study: copy it ` +
         "to a writable folder and use the copy (study show reads it where it is)",
     );
-  if (file)
+  if (file) {
+    // chmod helps the file's owner only
+    const owner = statSync(file).uid;
+    const fix =
+      process.getuid === undefined || owner === process.getuid()
+        ? `make it writable (chmod u+w ${shellWord(file)}), or work on a copy`
+        : "it belongs to another user: work on a copy, or ask its owner to make it writable";
     return new UserError(
-      `${path}: ${basename(file)} is read-only${said}; this command writes to the study: make it writable ` +
-        `(chmod u+w ${shellWord(file)}), or work on a copy`,
+      `${path}: ${file === real ? "the study file" : basename(file)} is read-only${said}; this command writes to the study: ${fix}`,
     );
+  }
   if (!writable(dirname(real)))
     return new UserError(
       `${path}: the folder holding the study${real === resolve(path) ? "" : ` (${dirname(real)})`} is read-only${said}, ` +
@@ -279,7 +285,12 @@ export class SqliteStudyStore implements StudyStore {
     settings: StudySettings,
     fill?: (store: StudyStore) => Promise<void>,
   ): Promise<SqliteStudyStore> {
-    if (existsSync(path)) throw new UserError(`${path} already exists; choose another --study file`);
+    if (existsSync(path))
+      throw new UserError(
+        statSync(path).isDirectory()
+          ? `${path}: is a folder; expected the name of a new study file (e.g. ${join(path, "runs.db")})`
+          : `${path} already exists; choose another --study file`,
+      );
     // a link to nothing is not followed by linkSync below, which said the path "already exists"
     if (isLink(path))
       throw new UserError(

@@ -126,5 +126,10 @@ test("study create over a study that holds no trial (made without --import) says
     createStudyFile({ study, specFile: spec, target: "val_acc" }),
     /runs\.db already exists; choose another --study file$/,
   );
+  // a folder is said to be one, as ask, tell and show say it (it read "already exists")
+  await assert.rejects(
+    createStudyFile({ study: dir, specFile: spec, target: "val_acc" }),
+    /: is a folder; expected the name of a new study file \(e\.g\. \S+runs\.db\)$/,
+  );
   rmSync(dir, { recursive: true, force: true });
 });

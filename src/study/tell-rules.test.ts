@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
-import { accuracyLike, checkTableValues, tableScale, tellCheck } from "./tell-rules.js";
+import { accuracyLike, checkTableValues, directionWarning, tableScale, tellCheck } from "./tell-rules.js";
 
 const rows = (values: number[]) => values.map((value, k) => ({ line: k + 2, value }));
 const where = (line: number) => `all.csv line ${line}`;
@@ -184,7 +184,7 @@ test("a study declared in percent refuses values of 1 or less spread wider than 
   // fractions imported into a percent study: 88.5 told later became the best of them
   assert.throws(
     () => check(result(0.91), context([0.83, 0.86])),
-    /val_acc 0\.91 looks like a fraction: this study's scale is percent.*spread 0\.83–0\.91/,
+    /val_acc 0\.91 looks like a fraction: this study's scale is percent.*spread 0\.83–0\.91 up to this one, wider/,
   );
   // chance-level percents (what --scale percent is for) and values among real percents stay accepted
   assert.equal(check(result(0.84), context([0.8333, 0.8333])), "write");
@@ -236,4 +236,25 @@ test("a batch is judged whole under --scale percent too, and the edges of the ru
   );
   // 0.88 − 0.83 is 0.05000000000000004: a spread of 0.05, allowed like 0.85 − 0.80
   assert.equal(checkTableValues("val_acc", rows([0.83, 0.88]), where, "maximize", "percent"), "percent");
+});
+
+test("a direction that looks like a forgotten flag is warned of: an error rate maximized, an accuracy minimized", () => {
+  assert.match(
+    directionWarning("val_error", "maximize") ?? "",
+    /val_error reads as an error rate, and it is maximized: if lower is better, give --minimize/,
+  );
+  assert.match(directionWarning("top1_err", "maximize") ?? "", /reads as an error rate/);
+  assert.match(
+    directionWarning("valAccuracy", "minimize") ?? "",
+    /valAccuracy reads as an accuracy, and it is minimized: if higher is better, leave out --minimize/,
+  );
+  for (const [target, direction] of [
+    ["val_error", "minimize"],
+    ["top1_err", "minimize"],
+    ["val_acc", "maximize"],
+    ["latency_ms", "maximize"],
+    ["latency_ms", "minimize"],
+    ["mean_squared_error", "maximize"],
+  ] as const)
+    assert.equal(directionWarning(target, direction), undefined, `${target} ${direction}`);
 });

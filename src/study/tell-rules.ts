@@ -81,6 +81,32 @@ export function accuracyLike(target: string): boolean {
   return words.some((w) => ACCURACY_WORD.test(w)) || TOP_K.test(target) || errorRate;
 }
 
+/**
+ * A warning when `direction` looks like a forgotten flag: a target named as a classification error rate
+ * (`val_error`, `test_err`) maximized, or an accuracy-like one (`val_acc`, `top1`) minimized; undefined
+ * otherwise (any other name, e.g. `latency_ms`, may go either way). The study is made as asked: some
+ * users do maximize an error to find the worst architectures.
+ */
+export function directionWarning(target: string, direction: "maximize" | "minimize"): string | undefined {
+  if (!accuracyLike(target)) return undefined;
+  const error = errorRateLike(target);
+  if (error && direction === "maximize")
+    return `${target} reads as an error rate, and it is maximized: if lower is better, give --minimize`;
+  if (!error && direction === "minimize")
+    return `${target} reads as an accuracy, and it is minimized: if higher is better, leave out --minimize`;
+  return undefined;
+}
+
+/** Whether the target's name is a classification error rate's (see ERROR_WORD), not an accuracy's. */
+function errorRateLike(target: string): boolean {
+  const words = target
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  // "top1_err" holds an accuracy word too (top1): the error word decides
+  return words.some((w) => ERROR_WORD.test(w));
+}
+
 /** What tableScale knows besides the rows: the study they join, and which way it is optimized. */
 export interface TableContext {
   /** Names the other values in a message (default "the file's other values"). */
@@ -306,7 +332,7 @@ export function tellCheck(
           if (round(max - min) > CHANCE_SPREAD)
             throw new UserError(
               `${what}: ${target} ${value} looks like a fraction: ${whose} scale is percent, and its values ` +
-                `are all 1 or less, spread ${min}–${max}, wider than chance-level accuracies; ${fix(value * 100)}` +
+                `are all 1 or less, spread ${min}–${max} up to this one, wider than chance-level accuracies; ${fix(value * 100)}` +
                 ` (if the values are fractions, ${remake("--scale fraction")})`,
             );
         }
