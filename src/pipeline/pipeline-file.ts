@@ -5,8 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { BadFileError } from "../errors.js";
+import { BadFileError, shownValue } from "../errors.js";
+import { METHODS } from "../predictors/registry.js";
 import { toHtml } from "../report/html.js";
+import { SPACE_NAMES } from "../spaces/registry.js";
 import { PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineResult } from "./paper-pipeline.js";
 import { pipelineDocument } from "./pipeline-report.js";
 import { SIDE_BY_SIDE_FORMAT, SIDE_BY_SIDE_VERSION, type SideBySideResult } from "./side-by-side.js";
@@ -60,6 +62,8 @@ export function readSideBySideResult(path: string): SideBySideResult {
         path,
         `its "${column}" column is not a pipeline result (no ${missing.join(", ")})`,
       );
+    const wrong = pipelineFieldProblem(value[column]);
+    if (wrong) throw new BadFileError(path, `${column}.${wrong} (a results file edited by hand or damaged?)`);
   }
   return value;
 }
@@ -67,9 +71,87 @@ export function readSideBySideResult(path: string): SideBySideResult {
 /** The parts a pipeline result cannot do without that `value` lacks. */
 function checkedPipeline(value: unknown): string[] {
   if (!isPipelineResult(value)) return ["format"];
-  return ["settings", "scores", "sample", "search"].filter(
-    (key) => typeof (value as unknown as Record<string, unknown>)[key] !== "object",
-  );
+  return ["settings", "scores", "sample", "search"].filter((key) => {
+    const part = (value as unknown as Record<string, unknown>)[key];
+    return typeof part !== "object" || part === null;
+  });
+}
+
+/**
+ * The first field of a pipeline result that no run writes, as "FIELD is VALUE; expected …", or
+ * undefined: a file edited by hand or damaged showed a Kendall tau of 5 and "NaN %" in its report.
+ * Scores a run may leave undefined (a correlation of constant predictions, precision@100 with 100 test
+ * cells or fewer) are null in the file (JSON writes NaN so) and accepted.
+ */
+export function pipelineFieldProblem(value: PipelineResult): string | undefined {
+  const at = (object: unknown, path: string): unknown =>
+    path.split(".").reduce<unknown>((o, key) => (o as Record<string, unknown> | null)?.[key], object);
+  // `shown`: what the field holds, said in words (a list's length) rather than as a value
+  const problem = (path: string, expected: string, v: unknown = at(value, path), shown?: string) =>
+    `${path} is ${shown ?? shownValue(v, 60)}; expected ${expected}`;
+  const integer = (v: unknown, min: number) => Number.isInteger(v) && (v as number) >= min;
+  const within = (v: unknown, low: number, high: number) =>
+    typeof v === "number" && Number.isFinite(v) && v >= low && v <= high;
+  if (!(SPACE_NAMES as readonly unknown[]).includes(at(value, "settings.space")))
+    return problem("settings.space", `one of ${SPACE_NAMES.join(", ")}`);
+  if (!(METHODS as readonly unknown[]).includes(at(value, "settings.method")))
+    return problem("settings.method", "a predictor's name (nas-assay evaluate --help lists them)");
+  for (const [path, min] of [
+    ["settings.labels", 2],
+    ["settings.top", 1],
+    ["settings.seed", 0],
+    ["spaceSize", 1],
+    ["testCells", 0],
+    ["search.evaluations", 0],
+  ] as const)
+    if (!integer(at(value, path), min)) return problem(path, `an integer ≥ ${min}`);
+  const size = value.spaceSize;
+  for (const name of ["ktau", "spearman", "pearson"] as const)
+    if (at(value, `scores.${name}`) !== null && !within(at(value, `scores.${name}`), -1, 1))
+      return problem(`scores.${name}`, "a correlation in [-1, 1] (or null where it is undefined)");
+  if (at(value, "scores.precisionAt100") !== null && !within(at(value, "scores.precisionAt100"), 0, 1))
+    return problem("scores.precisionAt100", "a fraction in [0, 1] (or null with 100 test cells or fewer)");
+  if (at(value, "scores.mse") !== null && !within(at(value, "scores.mse"), 0, Number.MAX_VALUE))
+    return problem("scores.mse", "a number ≥ 0");
+  const { predicted, actual } = value.sample;
+  if (!Array.isArray(predicted) || !predicted.every(Number.isFinite))
+    return problem("sample.predicted", "a list of numbers", predicted);
+  if (!Array.isArray(actual) || actual.length !== predicted.length || !actual.every(Number.isFinite))
+    return problem(
+      "sample.actual",
+      `a list of ${predicted.length} numbers (one per predicted)`,
+      actual,
+      Array.isArray(actual) ? `a list of ${actual.length}` : undefined,
+    );
+  const cell = (path: string, c: unknown): string | undefined => {
+    const o = c as Record<string, unknown> | null;
+    if (typeof o !== "object" || o === null) return problem(path, "a cell", c);
+    if (!integer(o.id, 0) || (o.id as number) >= size)
+      return problem(`${path}.id`, `a cell id in 0..${size - 1}`, o.id);
+    if (!within(o.truth, -Number.MAX_VALUE, Number.MAX_VALUE))
+      return problem(`${path}.truth`, "a number", o.truth);
+    if (!integer(o.rank, 1) || (o.rank as number) > size)
+      return problem(`${path}.rank`, `a rank in 1..${size}`, o.rank);
+    return undefined;
+  };
+  for (const name of ["best", "exhaustive", "bestLabeled", "bestInSpace"] as const) {
+    const wrong = cell(`search.${name}`, value.search[name]);
+    if (wrong) return wrong;
+  }
+  const top = value.search.top;
+  if (!Array.isArray(top) || top.length < 1 || top.length > value.settings.top)
+    return problem(
+      "search.top",
+      `a list of 1 to ${value.settings.top} cells (settings.top)`,
+      top,
+      Array.isArray(top) ? `a list of ${top.length}` : undefined,
+    );
+  for (const [k, c] of top.entries()) {
+    const wrong = cell(`search.top.${k}`, c);
+    if (wrong) return wrong;
+  }
+  if (!Array.isArray(value.search.curve)) return problem("search.curve", "a list of points");
+  return undefined;
 }
 
 /** True for a parsed JSON value written by `writePipelineFiles`. */
@@ -90,5 +172,7 @@ export function readPipelineResult(path: string): PipelineResult {
   const missing = checkedPipeline(value);
   if (missing.length > 0)
     throw new BadFileError(path, `a pipeline results file without ${missing.join(", ")}`);
+  const wrong = pipelineFieldProblem(value);
+  if (wrong) throw new BadFileError(path, `${wrong} (a results file edited by hand or damaged?)`);
   return value;
 }

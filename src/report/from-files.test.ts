@@ -10,14 +10,15 @@ import { documentsFromFiles, writeReportFromFiles } from "./from-files.js";
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-from-files-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test("a pipeline results file edited past its main fields is refused, naming the file", () => {
+test("a pipeline results file edited past its main fields is refused, naming the file and the field", () => {
   const path = join(dir, "edited.json");
   const main = { settings: {}, scores: {}, sample: {}, search: {} };
   writeFileSync(path, JSON.stringify({ format: PIPELINE_FORMAT, version: PIPELINE_VERSION, ...main }));
   assert.throws(
     () => documentsFromFiles([path]),
     (e: Error) =>
-      e instanceof BadFileError && e.message.startsWith(`${path}: an incomplete or edited results file (`),
+      e instanceof BadFileError &&
+      e.message.startsWith(`${path}: settings.space is undefined; expected one of nb101, nb201`),
   );
 });
 

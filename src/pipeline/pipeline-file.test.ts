@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { BadFileError } from "../errors.js";
+import { PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineResult } from "./paper-pipeline.js";
+import { pipelineFieldProblem, readPipelineResult } from "./pipeline-file.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nas-assay-pipeline-file-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The fields pipelineFieldProblem reads, as a run of NAS-Bench-201 writes them. */
+function result(): PipelineResult {
+  const cell = (id: number, rank: number) => ({ id, truth: 91.2, rank, rankPercent: 0.1, predicted: 0.9 });
+  return {
+    format: PIPELINE_FORMAT,
+    version: PIPELINE_VERSION,
+    settings: { space: "nb201", method: "mlp", labels: 100, top: 10, seed: 0 },
+    spaceSize: 15625,
+    testCells: 15525,
+    scores: {
+      ktau: 0.61,
+      spearman: 0.8,
+      pearson: 0.5,
+      mse: 0.01,
+      precisionAt100: null,
+      predictedBestTruth: 90,
+    },
+    sample: { predicted: [0.1, 0.2], actual: [0.2, 0.1] },
+    search: {
+      evaluations: 500,
+      best: cell(3, 12),
+      top: [cell(3, 12), cell(4, 40)],
+      exhaustive: cell(5, 8),
+      bestLabeled: cell(6, 30),
+      bestInSpace: cell(7, 1),
+      curve: [],
+    },
+  } as unknown as PipelineResult;
+}
+
+test("a pipeline result's fields are checked: values no run writes are named with what was expected", () => {
+  assert.equal(
+    pipelineFieldProblem(result()),
+    undefined,
+    "a run's fields pass (precision@100 null included)",
+  );
+  const edited = (edit: (r: PipelineResult & Record<string, never>) => void) => {
+    const r = result() as PipelineResult & Record<string, never>;
+    edit(r);
+    return pipelineFieldProblem(r);
+  };
+  assert.equal(
+    edited((r) => {
+      r.scores.ktau = 5;
+    }),
+    "scores.ktau is 5; expected a correlation in [-1, 1] (or null where it is undefined)",
+  );
+  assert.equal(
+    edited((r) => {
+      (r.settings as { space: string }).space = "nb999";
+    }),
+    'settings.space is "nb999"; expected one of nb101, nb201',
+  );
+  assert.equal(
+    edited((r) => {
+      (r.search.best as { truth: unknown }).truth = "abc";
+    }),
+    'search.best.truth is "abc"; expected a number',
+  );
+  assert.equal(
+    edited((r) => {
+      r.search.top = [];
+    }),
+    "search.top is a list of 0; expected a list of 1 to 10 cells (settings.top)",
+  );
+  assert.equal(
+    edited((r) => {
+      r.sample.actual = [1, 2, 3];
+    }),
+    "sample.actual is a list of 3; expected a list of 2 numbers (one per predicted)",
+  );
+  assert.equal(
+    edited((r) => {
+      r.search.bestInSpace.rank = 20000;
+    }),
+    "search.bestInSpace.rank is 20000; expected a rank in 1..15625",
+  );
+});
+
+test("readPipelineResult refuses an edited file in one line naming the file and the field", () => {
+  const path = join(dir, "kt5.json");
+  const r = result();
+  r.scores.ktau = 5;
+  writeFileSync(path, JSON.stringify(r));
+  assert.throws(
+    () => readPipelineResult(path),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message ===
+        `${path}: scores.ktau is 5; expected a correlation in [-1, 1] (or null where it is undefined) (a results file edited by hand or damaged?)`,
+  );
+});
