@@ -6,16 +6,21 @@ import {
   accuracyLike,
   createSpace,
   createStudyFile,
+  dataDir,
+  evaluate,
   evolve,
   kendallTau,
   loadBenchmark,
   precisionAtK,
+  predictorSearch,
   Rng,
   readResultsFile,
+  runPaperPipeline,
   simulate,
   summariseSpace,
   topK,
   trueValueOfPredictedBest,
+  writePipelineFiles,
 } from "./index.js";
 
 test("library calls without their arguments refuse in one line (break test: raw TypeErrors)", async () => {
@@ -92,4 +97,51 @@ test("library calls with wrong arguments refuse in one line, and metrics of NaN 
   assert.ok(Number.isNaN(trueValueOfPredictedBest([Number.NaN, Number.NaN], [1, 2])));
   assert.ok(Number.isNaN(precisionAtK([Number.NaN, 1, 2], [1, 2, 3], 1)));
   assert.throws(() => kendallTau(undefined as never, [1]), /expected two arrays of numbers, got undefined/);
+});
+
+test("the protocols' entry points refuse what the CLI refuses: misspelt keys, bad seeds and jobs, top 0, no data (break test)", async () => {
+  const refused = (pattern: RegExp) => (e: Error) => e instanceof UserError && pattern.test(e.message);
+  const data = dataDir();
+  const spec = { method: "mlp", space: "nb201", data, labels: 50 } as const;
+  // each is refused before the benchmark loads or a predictor is fitted
+  await assert.rejects(
+    evaluate(spec, 3 as never),
+    refused(/^evaluate needs a list of seeds \(at least one\), got 3$/),
+  );
+  await assert.rejects(
+    evaluate(spec, [0, 0]),
+    refused(/^evaluate: the seed 0 is given twice; each seed runs once$/),
+  );
+  await assert.rejects(evaluate(spec, [0], 0), refused(/^evaluate: jobs must be a positive integer, got 0$/));
+  await assert.rejects(
+    evaluate({ ...spec, label: 50 } as never, [0]),
+    refused(/^evaluate: unknown option "label"; expected method, space, data, target, labels/),
+  );
+  await assert.rejects(
+    evaluate({ ...spec, sample: -5 }, [0]),
+    refused(/^evaluate: sample must be an integer ≥ 0/),
+  );
+  // top 0 trained nothing and reported the best cell of the space as found
+  await assert.rejects(
+    predictorSearch({ ...spec, top: 0 }, [0]),
+    refused(/^predictorSearch: top must be a positive integer \(cells trained\), got 0$/),
+  );
+  await assert.rejects(predictorSearch(spec, []), refused(/^predictorSearch needs a list of seeds/));
+  await assert.rejects(
+    runPaperPipeline({ space: "nb201", labels: 50, method: "mlp" } as never),
+    refused(/^runPaperPipeline: data must be the benchmark data's location/),
+  );
+  await assert.rejects(
+    runPaperPipeline(null as never),
+    refused(/^runPaperPipeline: the options must be an object/),
+  );
+  await assert.rejects(
+    runPaperPipeline({ space: "nb201", data, label: 50, method: "mlp" } as never),
+    refused(/^runPaperPipeline: unknown option "label"/),
+  );
+  // the page over its own results file (in.json) is refused by name, as `paper --out` refuses it
+  await assert.rejects(
+    writePipelineFiles({} as never, "in.json"),
+    refused(/^the report's path in\.json: writes an HTML page; give a file name ending in \.html or \.htm$/),
+  );
 });

@@ -5,13 +5,36 @@
  */
 import { availableParallelism } from "node:os";
 import { parentPort, Worker } from "node:worker_threads";
-import { UserError } from "./errors.js";
+import { shownValue, UserError } from "./errors.js";
+import { MAX_SEED } from "./random.js";
 import { setThreads } from "./tensor/backend.js";
 
 /** How one seed runs: here (given its progress callback), or as a worker script with its data. */
 export interface SeedJob<T> {
   here: (seed: number, onProgress: (done: number) => void) => Promise<T>;
   worker: { script: URL; data: (seed: number) => unknown };
+}
+
+/**
+ * Refuses (UserError, starting with `who`) seeds that are not a non-empty list of distinct integers in
+ * 0..MAX_SEED, and `jobs` not a positive integer: from JavaScript, `simulate(spec, 3)` said
+ * "seeds.slice is not a function", and a repeated seed counted its run twice in every mean (the CLI's
+ * --seeds refuses both).
+ */
+export function checkSeedsAndJobs(seeds: unknown, jobs: unknown, who: string): void {
+  if (!Array.isArray(seeds) || seeds.length === 0)
+    throw new UserError(`${who} needs a list of seeds (at least one), got ${shownValue(seeds)}`);
+  const seen = new Set<number>();
+  for (const seed of seeds) {
+    if (!(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED))
+      throw new UserError(
+        `${who}: a seed must be an integer in 0..${MAX_SEED} (2^31 - 1), got ${shownValue(seed)}`,
+      );
+    if (seen.has(seed)) throw new UserError(`${who}: the seed ${seed} is given twice; each seed runs once`);
+    seen.add(seed);
+  }
+  if (!(Number.isInteger(jobs) && (jobs as number) >= 1))
+    throw new UserError(`${who}: jobs must be a positive integer, got ${shownValue(jobs)}`);
 }
 
 /** Results for every seed, in the order of `seeds`. */

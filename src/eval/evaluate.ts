@@ -13,13 +13,13 @@ import {
   targetValues,
 } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
-import { UserError } from "../errors.js";
+import { refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
 import { usePredictor } from "../predictors/predictor.js";
 import { checkExtras, createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
-import { forEachSeed, inWorker } from "../seeds-in-parallel.js";
+import { checkSeedsAndJobs, forEachSeed, inWorker } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import {
   kendallTau,
@@ -30,6 +30,20 @@ import {
   trueValueOfPredictedBest,
   undefinedCorrelationReason,
 } from "./metrics.js";
+
+/** The keys of an EvaluationSpec: any other is refused (a misspelt one would be dropped in silence). */
+const EVALUATION_SPEC_KEYS = [
+  "method",
+  "space",
+  "data",
+  "target",
+  "labels",
+  "options",
+  "inputs",
+  "unlabeled",
+  "sample",
+  "labelsDigest",
+];
 
 export interface EvaluationSpec {
   method: Method;
@@ -210,6 +224,13 @@ export async function evaluate(
   jobs = 1,
   onProgress?: (done: number) => void,
 ): Promise<EvaluationResult> {
+  // from JavaScript, a misspelt key (`label: 50`) was dropped and the run took another setting
+  refuseUnknownKeys(spec, EVALUATION_SPEC_KEYS, "evaluate");
+  checkSeedsAndJobs(seeds, jobs, "evaluate");
+  if (spec.sample !== undefined && !(Number.isInteger(spec.sample) && spec.sample >= 0))
+    throw new UserError(
+      `evaluate: sample must be an integer ≥ 0 (test cells returned), got ${shownValue(spec.sample)}`,
+    );
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;
   const truth = targetValues(benchmark, target); // fails early on an unknown target

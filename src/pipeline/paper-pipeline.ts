@@ -17,7 +17,7 @@ import {
   targetValues,
 } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
-import { UserError } from "../errors.js";
+import { refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { type Scores, type Summary, sampleOfTest, scorePredictions } from "../eval/evaluate.js";
 import { PAPER_TABLE1 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
@@ -49,6 +49,23 @@ export const PIPELINE_STAGES = ["load", "fit", "predict", "search"] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 /** Share of a 1k-label NAS-Bench-101 run's time each stage takes (measured: fit 62 s, predict 14 s, search 6 s). */
 const STAGE_WEIGHTS: Record<PipelineStage, number> = { load: 0.01, fit: 0.75, predict: 0.17, search: 0.07 };
+
+/** The keys of a PipelineSpec: any other is refused. */
+const PIPELINE_SPEC_KEYS = [
+  "space",
+  "data",
+  "target",
+  "method",
+  "labels",
+  "seed",
+  "options",
+  "evolution",
+  "top",
+  "neighbourhood",
+  "sample",
+  "onProgress",
+  "onNote",
+];
 
 export interface PipelineSpec {
   space: SpaceName;
@@ -150,6 +167,13 @@ export interface PipelineResult {
  * UserError for missing or bad data, RangeError for settings out of range (before any work).
  */
 export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): Promise<PipelineResult> {
+  // from JavaScript: a misspelt key (`label: 50`) was dropped and the run took 1,000 labels; a spec
+  // without data or no spec at all failed deep inside with a TypeError
+  refuseUnknownKeys(spec, PIPELINE_SPEC_KEYS, "runPaperPipeline");
+  if (typeof spec.data !== "object" || spec.data === null)
+    throw new UserError(
+      `runPaperPipeline: data must be the benchmark data's location (dataDir() of the library), got ${shownValue(spec.data)}`,
+    );
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const seconds: Record<PipelineStage | "total", number> = {

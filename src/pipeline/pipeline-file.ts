@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { BadFileError, shownValue } from "../errors.js";
 import { METHODS } from "../predictors/registry.js";
 import { toHtml } from "../report/html.js";
@@ -24,6 +25,8 @@ export async function writePipelineFiles(
   result: PipelineResult | SideBySideResult,
   htmlPath: string,
 ): Promise<{ html: string; json: string }> {
+  // as `paper --out` checks it: an HTML name (given "in.json", the page replaced the results it came from)
+  checkOutputFile(htmlPath, "the report's path", HTML_PAGE);
   const json = resultsPathFor(htmlPath);
   const doc = isSideBySideResult(result) ? sideBySideDocument(result) : pipelineDocument(result);
   const startedAt = isSideBySideResult(result)

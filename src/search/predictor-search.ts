@@ -8,7 +8,7 @@
  */
 import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
-import { UserError } from "../errors.js";
+import { refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
 import { PAPER_TABLE2, PAPER_TABLE3 } from "../experiments/paper.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
@@ -16,7 +16,7 @@ import type { Predictor } from "../predictors/predictor.js";
 import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
-import { forEachSeed } from "../seeds-in-parallel.js";
+import { checkSeedsAndJobs, forEachSeed } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import {
@@ -384,6 +384,18 @@ export async function predictorSearch(
   jobs = 1,
   onProgress?: (done: number) => void,
 ): Promise<PredictorSearchResult> {
+  // from JavaScript, a misspelt key was dropped and the run took another setting
+  refuseUnknownKeys(
+    spec,
+    ["method", "space", "data", "target", "labels", "options", "evolution", "top", "neighbourhood"],
+    "predictorSearch",
+  );
+  checkSeedsAndJobs(seeds, jobs, "predictorSearch");
+  // top 0 trained nothing and reported the best cell of the space as found (rank 1)
+  if (spec.top !== undefined && !(Number.isInteger(spec.top) && spec.top >= 1))
+    throw new UserError(
+      `predictorSearch: top must be a positive integer (cells trained), got ${shownValue(spec.top)}`,
+    );
   const evolution = evolutionOptions(spec.evolution); // bad options stop before the benchmark loads
   const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
   const benchmark = await loadBenchmark(spec.space, spec.data);

@@ -7,9 +7,9 @@
  */
 import { BadFileError, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { meanStd } from "../eval/evaluate.js";
-import { MAX_SEED, Rng } from "../random.js";
+import { Rng } from "../random.js";
 import { randomSearch, trueEvolution } from "../search/active-search.js";
-import { forEachSeed } from "../seeds-in-parallel.js";
+import { checkSeedsAndJobs, forEachSeed } from "../seeds-in-parallel.js";
 import { ArchitectureList } from "../spaces/architecture-list.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
@@ -176,27 +176,6 @@ function checkSpec(spec: SimulateSpec): void {
     );
 }
 
-/**
- * Refuses (UserError) seeds that are not a non-empty list of distinct integers in 0..MAX_SEED, and
- * `jobs` not a positive integer: from JavaScript, `simulate(spec, 3)` said "seeds.slice is not a
- * function", and a repeated seed counted its run twice in every mean.
- */
-function checkSeedsAndJobs(seeds: unknown, jobs: unknown): void {
-  if (!Array.isArray(seeds) || seeds.length === 0)
-    throw new UserError(`simulate needs a list of seeds (at least one), got ${shownValue(seeds)}`);
-  const seen = new Set<number>();
-  for (const seed of seeds) {
-    if (!(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED))
-      throw new UserError(
-        `simulate: a seed must be an integer in 0..${MAX_SEED} (2^31 - 1), got ${shownValue(seed)}`,
-      );
-    if (seen.has(seed)) throw new UserError(`simulate: the seed ${seed} is given twice; each seed runs once`);
-    seen.add(seed);
-  }
-  if (!(Number.isInteger(jobs) && (jobs as number) >= 1))
-    throw new UserError(`simulate: jobs must be a positive integer, got ${shownValue(jobs)}`);
-}
-
 /** One seed: the three strategies' best-so-far curves on the user's scale. */
 export async function simulateSeed(
   spec: SimulateSpec,
@@ -282,7 +261,7 @@ export async function simulate(
   onProgress?: (done: number) => void,
 ): Promise<{ result: SimulateResult; restrictedToTable: boolean; perSeed: PerSeed; averaged: number }> {
   checkSpec(spec);
-  checkSeedsAndJobs(seeds, jobs);
+  checkSeedsAndJobs(seeds, jobs, "simulate");
   const table = await loadTable(spec);
   const runs = await forEachSeed<SeedCurves>(
     seeds,
@@ -323,7 +302,7 @@ export async function simulateBaselines(
   perSeed: Pick<PerSeed, "random" | "evolution">;
 }> {
   checkSpec(spec);
-  checkSeedsAndJobs(seeds, 1);
+  checkSeedsAndJobs(seeds, 1, "simulate");
   const table = await loadTable(spec);
   const budget = Math.min(spec.budget, table.archs.length);
   const runs: Omit<SeedCurves, "ask">[] = [];
