@@ -2,6 +2,7 @@
 export { type Benchmark, loadBenchmark, requireBenchmark, targetValues } from "./benchmark.js";
 export { cacheDir, type DataDir, dataDir, dataFile } from "./data/locations.js";
 export { type NpyArray, readNpy, readNpyVector, writeNpy } from "./data/npy.js";
+export { accuracyLike } from "./data/target-name.js";
 export { encodeTfRecord, readTfRecords, type TfRecord } from "./data/tfrecord.js";
 export { readUserLabels, type UserLabels } from "./data/user-labels.js";
 export { BadFileError, InvalidCellError, UserError } from "./errors.js";
@@ -130,4 +131,3 @@ export {
 } from "./study/study.js";
 export { type CreateStudyFile, createStudyFile, openStudyFile } from "./study/study-file.js";
 export { isPostgresUrl, parseStudyUrl, type StudyUrl, withoutPassword } from "./study/study-url.js";
-export { accuracyLike } from "./study/tell-rules.js";

@@ -6,7 +6,7 @@ import { duplicateLine, type LabelScale, readUserLabels } from "../data/user-lab
 import { importNb101 } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, globalsForSpace, loadNb101, note, print } from "./context.js";
-import { scaleOption, spaceOption } from "./options.js";
+import { inferredScaleNote, scaleOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
 export function dataCommand(): Command {
@@ -60,7 +60,7 @@ export function dataCommand(): Command {
     .addOption(scaleOption())
     .addHelpText("after", "\nExample:\n  nas-assay data labels my-runs.csv --space nb101 --target val_acc")
     .action(
-      async (file: string, opts: { space: string; target: string; scale: LabelScale }, command: Command) => {
+      async (file: string, opts: { space: string; target: string; scale?: LabelScale }, command: Command) => {
         const name = spaceName(opts.space);
         const options = globalsForSpace(command, name);
         const space = await loadSpace(name, options.dataDir, (t) => note(options, t));
@@ -77,7 +77,10 @@ export function dataCommand(): Command {
         };
         print(options, result, () =>
           [
-            `${labels.rows} rows → ${labels.ids.length} distinct ${space.name} cells with ${opts.target}`,
+            `${labels.rows} rows → ${labels.ids.length} distinct ${space.name} cells with ${opts.target}` +
+              (inferredScaleNote(labels.scale, opts.scale)
+                ? ` (${inferredScaleNote(labels.scale, opts.scale)})`
+                : ""),
             ...labels.duplicates.map((d) => `  ${duplicateLine(d)}`),
             ...labels.invalid.map((r) => `  skipped line ${r.line}: ${r.reason}`),
           ].join("\n"),

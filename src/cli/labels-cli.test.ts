@@ -115,7 +115,17 @@ test("a label file mixing percentages and fractions is refused naming the lines;
   );
   const percent = join(dir, "percent.csv");
   writeFileSync(percent, `matrix,ops,acc\n${rows.filter((_, k) => k % 3 === 2).join("\n")}\n`);
-  refused(["data", "labels", percent, "--target", "acc"], /holds percentages.*--scale percent/);
+  refused(
+    ["data", "labels", percent, "--target", "acc", "--scale", "fraction"],
+    /holds percentages.*--scale percent/,
+  );
+  // left out, the scale is inferred as study create and simulate infer it, and said
+  const inferred = run(["data", "labels", percent, "--target", "acc"]);
+  assert.equal(inferred.code, 0, inferred.err);
+  assert.match(
+    inferred.out,
+    /acc \(read as percent \(a value is above 1\), divided by 100; --scale fraction\|none says otherwise\)/,
+  );
   const ok = run(["data", "labels", percent, "--target", "acc", "--scale", "percent", "--json"]);
   assert.equal(ok.code, 0, ok.err);
   assert.equal(JSON.parse(ok.out).cells, 3);

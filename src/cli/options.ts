@@ -3,7 +3,7 @@
  * any work, with commander's message naming the flag followed by ours saying what it accepts.
  */
 import { type Command, Option } from "commander";
-import { LABEL_SCALES } from "../data/user-labels.js";
+import { LABEL_SCALES, type LabelScale } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import { CELL_INPUTS, cellInputList } from "../predictors/cell-inputs.js";
 import {
@@ -110,12 +110,25 @@ export function valueScaleOption(): Option {
   ).choices(["fraction", "percent", "none"]);
 }
 
-/** `--scale`: the scale of a label file's target column (fraction, percent, or none for non-accuracies). */
+/**
+ * `--scale`: the scale of a label file's target column (fraction, percent, or none for non-accuracies);
+ * left out, inferred as `study create` and `simulate` infer theirs (one flag, one default).
+ */
 export function scaleOption(): Option {
   return new Option(
     "--scale <scale>",
-    "scale of the target column: fraction (accuracy 0..1), percent (accuracy 0..100, divided by 100), none (not an accuracy, e.g. latency)",
-  )
-    .choices(LABEL_SCALES)
-    .default("fraction");
+    "scale of the target column: fraction (accuracy 0..1), percent (accuracy 0..100, divided by 100), none (not an accuracy, e.g. latency); " +
+      "default: inferred for accuracy-like names (acc, accuracy, top1, f1, iou, error rates, …: percent when a value is above 1, else fraction), none otherwise",
+  ).choices(LABEL_SCALES);
+}
+
+/**
+ * What a command says of a label file's scale it inferred (no --scale given), where it is not the
+ * fraction scale label files had by default: percent (divided by 100) or none (any number).
+ */
+export function inferredScaleNote(scale: LabelScale, given: LabelScale | undefined): string | undefined {
+  if (given !== undefined || scale === "fraction") return undefined;
+  return scale === "percent"
+    ? "read as percent (a value is above 1), divided by 100; --scale fraction|none says otherwise"
+    : "read as any number (not an accuracy by its name); --scale fraction|percent says otherwise";
 }

@@ -16,6 +16,7 @@ import { seedFlag } from "./flag-values.js";
 import {
   FITTED_METHOD_HELP,
   fittedMethod,
+  inferredScaleNote,
   inputsOption,
   methodOption,
   scaleOption,
@@ -29,7 +30,7 @@ interface TrainOptions {
   method?: string;
   labels: string;
   target?: string;
-  scale: LabelScale;
+  scale?: LabelScale;
   seed: number;
   out: string;
   [flag: string]: unknown;
@@ -112,6 +113,8 @@ export function trainCommand(): Command {
       space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const own = readUserLabels(opts.labels, space, opts.target, opts.scale);
       requireLabelSpread(own);
+      const inferred = inferredScaleNote(own.scale, opts.scale);
+      if (inferred) note(options, `${opts.labels}: ${opts.target} ${inferred}`);
       for (const r of own.invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
       // a few lines name them; thousands of lines would bury the rest (data labels lists them all)
       for (const d of own.duplicates.slice(0, SHOWN_DUPLICATES)) note(options, duplicateLine(d));

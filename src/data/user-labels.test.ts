@@ -122,25 +122,40 @@ test("JSONL with a byte-order mark keeps its first row; 0x1F is not a number; a 
   );
 });
 
-test("the target's scale: fractions by default, percentages on request (read as fractions), none for non-accuracies", () => {
+test("the target's scale: inferred as studies infer it (percent when a value is above 1, none for non-accuracies), or given", () => {
   const rows = [1, 2, 3, 4, 5, 6].map((id, k) => `${nb201.arch(id)},${k % 3 === 2 ? 91 + k : 0.9 + k / 100}`);
   assert.throws(
     () => readUserLabels(write("mixed.csv", `arch,acc\n${rows.join("\n")}\n`), nb201, "acc"),
     /mixed\.csv: column "acc" mixes scales: 2 values above 1 \(percentages: line 4 \(93\), line 7 \(96\)\) and 4 at most 1/,
   );
   const percent = write("percent.csv", `arch,acc\n${nb201.arch(1)},91.5\n${nb201.arch(2)},80\n`);
-  assert.throws(() => readUserLabels(percent, nb201, "acc"), /holds percentages.*--scale percent/);
+  // left out, the scale is read from the values (as study create and simulate do): percent, divided by 100
+  const inferred = readUserLabels(percent, nb201, "acc");
+  assert.equal(inferred.scale, "percent");
+  assert.deepEqual(Array.from(inferred.values), [0.915, 0.8]);
+  assert.equal(
+    readUserLabels(write("f.csv", `arch,acc\n${nb201.arch(1)},0.9\n`), nb201, "acc").scale,
+    "fraction",
+  );
+  // given, it is checked
+  assert.throws(
+    () => readUserLabels(percent, nb201, "acc", "fraction"),
+    /holds percentages.*--scale percent/,
+  );
   assert.deepEqual(Array.from(readUserLabels(percent, nb201, "acc", "percent").values), [0.915, 0.8]);
   assert.throws(
     () => readUserLabels(write("frac.csv", `arch,acc\n${nb201.arch(1)},0.9\n`), nb201, "acc", "percent"),
     /holds fractions.*--scale fraction/,
   );
+  // a name that is no accuracy reads any number (it was refused as out of range by the fraction default)
   const latency = write("latency.csv", `arch,ms\n${nb201.arch(1)},1234.5\n${nb201.arch(2)},0.5\n`);
+  const ms = readUserLabels(latency, nb201, "ms");
+  assert.equal(ms.scale, "none");
+  assert.deepEqual(Array.from(ms.values), [1234.5, 0.5]);
   assert.throws(
-    () => readUserLabels(latency, nb201, "ms"),
+    () => readUserLabels(latency, nb201, "ms", "fraction"),
     /line 2 \(1234\.5\) is out of range; expected a fraction 0\.\.1 \(read it with --scale none if "ms" is not an accuracy\)/,
   );
-  assert.deepEqual(Array.from(readUserLabels(latency, nb201, "ms", "none").values), [1234.5, 0.5]);
 });
 
 test("a target column whose header is saved decomposed (NFD, as macOS may) is found by its composed name", () => {

@@ -17,6 +17,7 @@ import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-colu
 import { measuredValueHint, parseMeasuredValue } from "./decimal.js";
 import { repeatedKey } from "./json-keys.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
+import { accuracyLike } from "./target-name.js";
 
 /**
  * The scale of a label file's target: an accuracy as fractions 0..1 or percentages 0..100 (read and
@@ -29,7 +30,7 @@ export const LABEL_SCALES: readonly LabelScale[] = ["fraction", "percent", "none
 export interface UserLabels {
   file: string;
   target: string;
-  /** The scale the file was read on; with `percent` the values below were divided by 100. */
+  /** The scale the file was read on (given, or inferredScale's); with `percent` the values below were divided by 100. */
   scale: LabelScale;
   /** One entry per distinct cell, in order of first appearance. */
   ids: Int32Array;
@@ -124,8 +125,9 @@ function idOfRow(fields: Record<string, unknown>, space: SearchSpace<unknown>): 
 }
 
 /**
- * Reads a labels file for `space`, taking the numeric column `target` on `scale` (default: an
- * accuracy as fractions 0..1). Rows whose value is not a decimal number or whose cell is invalid are
+ * Reads a labels file for `space`, taking the numeric column `target` on the `given` scale (default:
+ * inferredScale — none for a target that is no accuracy, else fraction or percent by the values, as
+ * studies infer theirs). Rows whose value is not a decimal number or whose cell is invalid are
  * skipped and listed in `invalid`. Throws BadFileError when no row is usable, or when the values of an
  * accuracy target are on the other scale, mix both scales (naming lines) or leave 0..100.
  */
@@ -133,7 +135,7 @@ export function readUserLabels(
   file: string,
   space: SearchSpace<unknown>,
   target: string,
-  scale: LabelScale = "fraction",
+  given?: LabelScale,
 ): UserLabels {
   const rows = readRows(file);
   const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
@@ -187,8 +189,9 @@ export function readUserLabels(
       `no row gave a valid ${space.name} cell with a numeric ${target} (${first})`,
     );
   }
+  const used = [...byId.values()].flatMap((e) => e.lines.map((line, k) => ({ line, value: e.values[k] })));
+  const scale = given ?? inferredScale(target, used);
   if (scale !== "none") {
-    const used = [...byId.values()].flatMap((e) => e.lines.map((line, k) => ({ line, value: e.values[k] })));
     used.sort((a, b) => a.line - b.line);
     checkAccuracyScale(
       used.map((u) => u.value),
@@ -219,6 +222,17 @@ export function readUserLabels(
     k++;
   }
   return { file, target, scale, ids, values, rows: rows.length, duplicates, invalid };
+}
+
+/**
+ * The scale of a column when `--scale` is not given, as studies and simulation tables read theirs
+ * (study/tell-rules.ts): `none` for a name that is no accuracy or error rate (latency_ms, flops: any
+ * number); else `percent` when a value is above 1 (read and divided by 100), `fraction` when none is.
+ * A file mixing the two is then refused by checkAccuracyScale, naming its lines.
+ */
+export function inferredScale(target: string, rows: readonly { value: number }[]): LabelScale {
+  if (!accuracyLike(target)) return "none";
+  return rows.some((r) => r.value > 1) ? "percent" : "fraction";
 }
 
 function isJsonLines(file: string, text: string): boolean {
