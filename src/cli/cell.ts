@@ -26,11 +26,13 @@ const CELL_JSON_KEYS = ["id", "hash", "vertices", "edges", "parameters", "testAc
 
 export function cellCommand(): Command {
   return new Command("cell")
-    .description("validate, prune and hash a NAS-Bench-101 cell; show its id, parameters and labels")
+    .description(
+      "validate, prune and hash a NAS-Bench-101 cell, or look up a NAS-Bench-201 cell (--space nb201 --arch); show its id, parameters and labels",
+    )
     .addOption(spaceOption())
     .option("--arch <arch>", "NAS-Bench-201 arch string, |op~0|+|op~0|op~1|+|op~0|op~1|op~2|")
     .option("--matrix <matrix>", "adjacency: row-major 0/1 string, or JSON nested arrays")
-    .option("--ops <ops>", "comma-separated ops, input first and output last")
+    .option("--ops <ops>", "comma-separated ops (or a JSON list), input first and output last")
     .option("--cell <json>", 'the whole cell as JSON: {"matrix": ..., "ops": ...}')
     .option("--id <id>", "look a cell up by its id (0..cells of the space − 1)", integerFlag(0))
     .option("--hash <hash>", "look a cell up by its module hash")
@@ -75,7 +77,9 @@ export function cellCommand(): Command {
         if (opts.matrix === undefined || opts.ops === undefined)
           throw new UserError("--matrix and --ops go together");
         const matrix = opts.matrix.trim().startsWith("[") ? parseJson(opts.matrix, "--matrix") : opts.matrix;
-        id = space.idOf({ matrix, ops: opts.ops });
+        // a JSON list of ops, as label files take it (it was read as one comma list: 'the first op is "["input""')
+        const ops = opts.ops.trim().startsWith("[") ? parseJson(opts.ops, "--ops") : opts.ops;
+        id = space.idOf({ matrix, ops });
       }
       const cell = space.describe(id);
       // a data directory without nb101/ (a typo in --data) is an error, as for nb201: answering without

@@ -116,6 +116,19 @@ test("cell --matrix --ops prints hash, id, parameters and labels", () => {
   assert.equal(cell.parameters, 2694282);
   assert.equal(cell.testAccuracy, 0.9311898946762085);
   assert.ok(cell.flops > 0);
+  // --ops as a JSON list, as label files take it (it was read as one comma list and refused)
+  const json = run([
+    "cell",
+    "--matrix",
+    EXAMPLE_MATRIX,
+    "--ops",
+    JSON.stringify(EXAMPLE_OPS.split(",")),
+    "--json",
+    "--data",
+    testData().dir,
+  ]);
+  assert.equal(json.code, 0, json.err);
+  assert.equal(JSON.parse(json.out).id, 67206);
   const text = run(["cell", "--id", "307498", "--data", testData().dir]);
   assert.equal(text.code, 0, text.err);
   assert.match(text.out, /ba0a27cafe7d648aa57f7d5dd64c0b48/);

@@ -191,7 +191,7 @@ export function searchCommand(): Command {
           : []),
         result.neighbourhood.weight === 0
           ? "the top cells by prediction are trained (the paper's choice)"
-          : `the top cells are chosen among the ${Math.min(result.neighbourhood.candidates, result.evolution.evaluations)} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
+          : `the top cells are chosen among the ${Math.min(Math.max(result.neighbourhood.candidates, result.runs[0]?.top.length ?? 0), result.evolution.evaluations)} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
             `the mean prediction of their mutations (${result.neighbourhood.draws} drawn; --neighbourhood 0 for the paper's choice)`,
         `best true ${what} among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}; ` +
           `the mean ranks ${result.rankOfMeanBest.rank} in the space (top ${result.rankOfMeanBest.rankPercent.toFixed(4)} %, the paper's measure); ` +
