@@ -22,6 +22,15 @@ export interface ScaleSource {
   fix: string;
   /** Said after an out-of-range value, when the values may not be accuracies at all (a user's file). */
   outOfRangeHint?: string;
+  /**
+   * The values are classification error rates: on the percent scale, values of 1 or less are
+   * near-perfect networks (0.3 % on MNIST), any number of them, as a minimized study keeps them.
+   */
+  errorRate?: boolean;
+  /** The scale was given by the user (`--scale`), not assumed: percents all of 1 or less may be chance level. */
+  declared?: boolean;
+  /** How to declare the percent scale (e.g. "give --scale percent"), said when a mix may be chance-level accuracies. */
+  declareHint?: string;
 }
 
 const RANGE: Record<AccuracyScale, string> = {
@@ -34,11 +43,12 @@ const NEAR_CHANCE_SPREAD = 0.05;
 
 /**
  * Checks accuracy `values` (NaN = no label, skipped) against the `expected` scale. Rules: every value
- * in 0..100 and finite; on the fraction scale no value above 1; on the percent scale not every value
- * at most 1 — values at most 1 are accepted there only as near-chance accuracies: at most a tenth of
- * the values, all within 0.05 of each other (1 % on CIFAR-100, 0.83 % on ImageNet16-120). A single
- * fraction among percentages cannot be told from a near-chance percentage and passes; two or more
- * different ones are refused. Zero belongs to both scales.
+ * in 0..100 and finite; on the fraction scale no value above 1; on the percent scale values at most 1
+ * are accepted as near-chance accuracies, all within 0.05 of each other (1 % on CIFAR-100, 0.83 % on
+ * ImageNet16-120): with `declared`, any number of them (what a study of that scale keeps), else at most a
+ * tenth of the values, beside percentages; as error rates (`errorRate`), any values of 1 or less. A
+ * single fraction among percentages cannot be told from a near-chance percentage and passes; two or
+ * more different ones are refused. Zero belongs to both scales.
  * Throws BadFileError naming the file, the positions of the offending values and the fix.
  */
 export function checkAccuracyScale(
@@ -71,24 +81,43 @@ export function checkAccuracyScale(
       `${source.what} holds percentages (values up to ${max(high)}, e.g. ${at(high[0])}); expected ${RANGE.fraction}: ${source.fix}`,
     );
   }
+  if (expected === "percent") {
+    // near-perfect error rates: percents of 1 or less, any number of them (study/tell-rules.ts keeps them)
+    if (source.errorRate) return;
+    // near-chance accuracies (1 % on CIFAR-100, 0.83 % on ImageNet16-120): values of 1 or less within
+    // NEAR_CHANCE_SPREAD of each other, beside percents or, declared percent, on their own — what a study
+    // of that scale keeps (study/tell-rules.ts CHANCE_SPREAD)
+    // assumed (not declared), a few only: beside percentages, at most a tenth of the values
+    if (
+      chanceCluster(low.map((i) => values[i])) &&
+      (source.declared || (high.length > 0 && low.length <= 0.1 * (low.length + high.length)))
+    )
+      return;
+  }
   if (expected === "percent" && high.length === 0) {
     throw new BadFileError(
       source.file,
       `${source.what} holds fractions (every value at most 1, up to ${max(low)}, e.g. ${at(low[0])}); expected ${RANGE.percent}: ${source.fix}`,
     );
   }
-  if (expected === "percent") {
-    // near-chance percentages (1 % on CIFAR-100, 0.83 % on ImageNet16-120): a few values, all alike
-    const lows = low.map((i) => values[i]);
-    const spread =
-      lows.reduce((m, v) => Math.max(m, v), 0) -
-      lows.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
-    if (low.length <= 0.1 * (low.length + high.length) && spread <= NEAR_CHANCE_SPREAD) return;
-  }
   const examples = (ids: number[]) => ids.slice(0, 3).map(at).join(", ") + (ids.length > 3 ? ", …" : "");
   throw new BadFileError(
     source.file,
     `${source.what} mixes scales: ${high.length} value${high.length === 1 ? "" : "s"} above 1 (percentages: ${examples(high)}) and ` +
-      `${low.length} at most 1 (fractions: ${examples(low)}); put every value on one scale, ${RANGE[expected]}`,
+      `${low.length} at most 1 (fractions: ${examples(low)}); put every value on one scale, ${RANGE[expected]}` +
+      (expected === "percent" &&
+      source.declareHint &&
+      !source.declared &&
+      chanceCluster(low.map((i) => values[i]))
+        ? ` (if those at most 1 are accuracies at chance level, 1 % or less, ${source.declareHint})`
+        : ""),
   );
+}
+
+/** Values of 1 or less within NEAR_CHANCE_SPREAD of each other: what accuracies at chance level look like in percent. */
+function chanceCluster(lows: readonly number[]): boolean {
+  const spread =
+    lows.reduce((m, v) => Math.max(m, v), 0) -
+    lows.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
+  return spread <= NEAR_CHANCE_SPREAD;
 }

@@ -144,9 +144,26 @@ test("the target's scale: inferred as studies infer it (percent when a value is 
   );
   assert.deepEqual(Array.from(readUserLabels(percent, nb201, "acc", "percent").values), [0.915, 0.8]);
   assert.throws(
-    () => readUserLabels(write("frac.csv", `arch,acc\n${nb201.arch(1)},0.9\n`), nb201, "acc", "percent"),
+    () =>
+      readUserLabels(
+        write("frac.csv", `arch,acc\n${nb201.arch(1)},0.9\n${nb201.arch(2)},0.8\n`),
+        nb201,
+        "acc",
+        "percent",
+      ),
     /holds fractions.*--scale fraction/,
   );
+  // declared percent, values of 1 or less within 0.05 are chance-level accuracies (a study keeps them so)
+  const chance = write("chance.csv", `arch,acc\n${nb201.arch(1)},0.96\n${nb201.arch(2)},1\n`);
+  assert.deepEqual(Array.from(readUserLabels(chance, nb201, "acc", "percent").values), [0.0096, 0.01]);
+  // error rates in percent below 1 % are near-perfect networks, any number of them (inferred or declared)
+  const errors = write(
+    "err.csv",
+    `arch,test_err\n${nb201.arch(1)},0.3\n${nb201.arch(2)},0.45\n${nb201.arch(3)},2.5\n`,
+  );
+  const err = readUserLabels(errors, nb201, "test_err");
+  assert.equal(err.scale, "percent");
+  assert.deepEqual(Array.from(err.values), [0.3 / 100, 0.45 / 100, 2.5 / 100]);
   // a name that is no accuracy reads any number (it was refused as out of range by the fraction default)
   const latency = write("latency.csv", `arch,ms\n${nb201.arch(1)},1234.5\n${nb201.arch(2)},0.5\n`);
   const ms = readUserLabels(latency, nb201, "ms");

@@ -17,7 +17,7 @@ import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-colu
 import { measuredValueHint, parseMeasuredValue } from "./decimal.js";
 import { repeatedKey } from "./json-keys.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
-import { accuracyLike } from "./target-name.js";
+import { accuracyLike, errorRateLike } from "./target-name.js";
 
 /**
  * The scale of a label file's target: an accuracy as fractions 0..1 or percentages 0..100 (read and
@@ -205,6 +205,9 @@ export function readUserLabels(
             ? `read it with --scale percent (divided by 100), or --scale none if "${target}" is not an accuracy`
             : `read it with --scale fraction, or --scale none if "${target}" is not an accuracy`,
         outOfRangeHint: `read it with --scale none if "${target}" is not an accuracy`,
+        errorRate: errorRateLike(target),
+        declared: given !== undefined,
+        declareHint: "give --scale percent",
       },
     );
     if (scale === "percent") {
