@@ -129,7 +129,9 @@ test("the protocols' entry points refuse what the CLI refuses: misspelt keys, ba
   await assert.rejects(predictorSearch(spec, []), refused(/^predictorSearch needs a list of seeds/));
   await assert.rejects(
     runPaperPipeline({ space: "nb201", labels: 50, method: "mlp" } as never),
-    refused(/^runPaperPipeline: data must be the benchmark data's location/),
+    refused(
+      /^runPaperPipeline: data must be the benchmark data's folder \(a path, or dataDir\(\) of the library\), got undefined$/,
+    ),
   );
   await assert.rejects(
     runPaperPipeline(null as never),
@@ -138,6 +140,24 @@ test("the protocols' entry points refuse what the CLI refuses: misspelt keys, ba
   await assert.rejects(
     runPaperPipeline({ space: "nb201", data, label: 50, method: "mlp" } as never),
     refused(/^runPaperPipeline: unknown option "label"/),
+  );
+  // nested options too (`populaton` ran the default population), and a top the search cannot fill
+  await assert.rejects(
+    predictorSearch({ ...spec, evolution: { populaton: 5 } as never }, [0]),
+    refused(/^evolution options: unknown option "populaton"; expected population, tournament/),
+  );
+  await assert.rejects(
+    runPaperPipeline({ space: "nb201", data, method: "mlp", neighbourhood: { wieght: 1 } as never }),
+    refused(/^neighbourhood options: unknown option "wieght"; expected weight, draws, candidates$/),
+  );
+  await assert.rejects(
+    predictorSearch({ ...spec, top: 99999 }, [0]),
+    refused(/^predictorSearch: top 99999 exceeds the 5000 evaluations/),
+  );
+  // data as a folder's path, as evaluate takes it (it was refused here): read from that folder
+  await assert.rejects(
+    runPaperPipeline({ space: "nb201", data: "/nonexistent-data", method: "mlp", labels: 50 } as never),
+    refused(/nonexistent-data/),
   );
   // the page over its own results file (in.json) is refused by name, as `paper --out` refuses it
   await assert.rejects(

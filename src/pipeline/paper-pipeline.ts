@@ -16,7 +16,7 @@ import {
   requireBenchmark,
   targetValues,
 } from "../benchmark.js";
-import type { DataDir } from "../data/locations.js";
+import { type DataDir, dataDir } from "../data/locations.js";
 import { refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { type Scores, type Summary, sampleOfTest, scorePredictions } from "../eval/evaluate.js";
 import { PAPER_TABLE1 } from "../experiments/paper.js";
@@ -26,6 +26,7 @@ import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import {
   checkEvaluationsFit,
+  DEFAULT_EVOLUTION,
   type EvolutionOptions,
   evolutionOptions,
   type SearchTrace,
@@ -170,9 +171,12 @@ export async function runPaperPipeline(spec: PipelineSpec, loaded?: Benchmark): 
   // from JavaScript: a misspelt key (`label: 50`) was dropped and the run took 1,000 labels; a spec
   // without data or no spec at all failed deep inside with a TypeError
   refuseUnknownKeys(spec, PIPELINE_SPEC_KEYS, "runPaperPipeline");
+  refuseUnknownKeys(spec.evolution ?? {}, Object.keys(DEFAULT_EVOLUTION), "evolution options");
+  // a folder's path, as evaluate and predictorSearch take it (loadBenchmark)
+  if (typeof spec.data === "string") spec = { ...spec, data: dataDir(spec.data) };
   if (typeof spec.data !== "object" || spec.data === null)
     throw new UserError(
-      `runPaperPipeline: data must be the benchmark data's location (dataDir() of the library), got ${shownValue(spec.data)}`,
+      `runPaperPipeline: data must be the benchmark data's folder (a path, or dataDir() of the library), got ${shownValue(spec.data)}`,
     );
   const started = performance.now();
   const startedAt = new Date().toISOString();

@@ -5,6 +5,7 @@
  * its own prediction plus `weight` × the mean prediction of the distinct cells among `draws` of the
  * space's mutations of it, and the best by that score are kept.
  */
+import { refuseUnknownKeys } from "../errors.js";
 import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 
@@ -29,6 +30,8 @@ export const DEFAULT_NEIGHBOURHOOD: NeighbourhoodOptions = { weight: 1, draws: 1
 
 /** Checks options given by a user, filling the rest from the defaults. */
 export function neighbourhoodOptions(given: Partial<NeighbourhoodOptions> = {}): NeighbourhoodOptions {
+  // from JavaScript, a misspelt option (`wieght`) was dropped and the default ran
+  refuseUnknownKeys(given, Object.keys(DEFAULT_NEIGHBOURHOOD), "neighbourhood options");
   const o = { ...DEFAULT_NEIGHBOURHOOD, ...given };
   if (!(Number.isFinite(o.weight) && o.weight >= 0))
     throw new RangeError(`the neighbourhood weight must be a number ≥ 0, got ${o.weight}`);

@@ -21,6 +21,7 @@ import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import {
   checkEvaluationsFit,
+  DEFAULT_EVOLUTION,
   type EvolutionOptions,
   evolutionOptions,
   evolve,
@@ -396,6 +397,8 @@ export async function predictorSearch(
     throw new UserError(
       `predictorSearch: top must be a positive integer (cells trained), got ${shownValue(spec.top)}`,
     );
+  // a misspelt evolution option (`populaton`) was dropped and the default ran
+  refuseUnknownKeys(spec.evolution ?? {}, Object.keys(DEFAULT_EVOLUTION), "evolution options");
   const evolution = evolutionOptions(spec.evolution); // bad options stop before the benchmark loads
   const neighbourhood = neighbourhoodOptions(spec.neighbourhood);
   const benchmark = await loadBenchmark(spec.space, spec.data);
@@ -407,6 +410,11 @@ export async function predictorSearch(
       `--labels must be an integer in 2..${available - 1}${available < benchmark.space.size ? ` (${available} of ${benchmark.space.size} cells have labels: a partial import)` : ""}, got ${spec.labels}`,
     );
   checkEvaluationsFit(evolution.evaluations, benchmark.space.size, spec.space);
+  // as `search` refuses --top above --evaluations: the top is chosen among the cells evaluated
+  if ((spec.top ?? 0) > evolution.evaluations)
+    throw new UserError(
+      `predictorSearch: top ${spec.top} exceeds the ${evolution.evaluations} evaluations: the top cells are chosen among the cells the search evaluates`,
+    );
   const runs = await forEachSeed<PredictorSearchRun>(
     seeds,
     jobs,
