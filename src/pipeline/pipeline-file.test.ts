@@ -16,7 +16,9 @@ function result(): PipelineResult {
   return {
     format: PIPELINE_FORMAT,
     version: PIPELINE_VERSION,
-    settings: { space: "nb201", method: "mlp", labels: 100, top: 10, seed: 0 },
+    settings: { space: "nb201", target: "cifar10-valid/test", method: "mlp", labels: 100, top: 10, seed: 0 },
+    environment: { node: "v20", cpus: 2, startedAt: "2026-12-02T03:00:00.000Z" },
+    seconds: { load: 1, fit: 1, predict: 1, search: 1, total: 4 },
     spaceSize: 15625,
     testCells: 15525,
     scores: {
@@ -35,7 +37,10 @@ function result(): PipelineResult {
       exhaustive: cell(5, 8),
       bestLabeled: cell(6, 30),
       bestInSpace: cell(7, 1),
-      curve: [],
+      curve: [
+        { evaluations: 50, top: 0.9, seen: 0.91 },
+        { evaluations: 100, top: null, seen: 0.91 },
+      ],
     },
   } as unknown as PipelineResult;
 }
@@ -80,6 +85,36 @@ test("a pipeline result's fields are checked: values no run writes are named wit
       r.sample.actual = [1, 2, 3];
     }),
     "sample.actual is a list of 3; expected a list of 2 numbers (one per predicted)",
+  );
+  assert.equal(
+    edited((r) => {
+      (r.scores as { predictedBestTruth: unknown }).predictedBestTruth = "abc";
+    }),
+    'scores.predictedBestTruth is "abc"; expected a number (or null)',
+  );
+  assert.equal(
+    edited((r) => {
+      (r.search.curve[0] as { evaluations: unknown }).evaluations = "x";
+    }),
+    'search.curve.0.evaluations is "x"; expected an integer ≥ 0',
+  );
+  assert.equal(
+    edited((r) => {
+      r.settings.labels = 99999;
+    }),
+    "settings.labels is 99999; expected at most 15624 (the space less a test cell)",
+  );
+  assert.equal(
+    edited((r) => {
+      r.search.best.rankPercent = 500;
+    }),
+    "search.best.rankPercent is 500; expected a percent in (0, 100]",
+  );
+  assert.equal(
+    edited((r) => {
+      delete (r as { environment?: unknown }).environment;
+    }),
+    "environment.startedAt is undefined; expected the time the run started",
   );
   assert.equal(
     edited((r) => {

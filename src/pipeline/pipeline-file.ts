@@ -109,6 +109,21 @@ export function pipelineFieldProblem(value: PipelineResult): string | undefined 
   ] as const)
     if (!integer(at(value, path), min)) return problem(path, `an integer ≥ ${min}`);
   const size = value.spaceSize;
+  if (typeof value.settings.target !== "string") return problem("settings.target", "the target's name");
+  if (value.settings.labels > size - 1)
+    return problem("settings.labels", `at most ${size - 1} (the space less a test cell)`);
+  if (value.testCells > size) return problem("testCells", `at most ${size} (the space's cells)`);
+  if (value.labeledCells !== undefined && !(integer(value.labeledCells, 1) && value.labeledCells <= size))
+    return problem("labeledCells", `an integer in 1..${size}`);
+  const environment = value.environment as unknown as Record<string, unknown> | undefined;
+  if (typeof environment !== "object" || environment === null || typeof environment.startedAt !== "string")
+    return problem("environment.startedAt", "the time the run started", environment?.startedAt);
+  for (const stage of ["load", "fit", "predict", "search", "total"])
+    if (!within(at(value, `seconds.${stage}`), 0, Number.MAX_VALUE))
+      return problem(`seconds.${stage}`, "seconds ≥ 0");
+  const predictedBest = at(value, "scores.predictedBestTruth");
+  if (predictedBest !== null && !within(predictedBest, -Number.MAX_VALUE, Number.MAX_VALUE))
+    return problem("scores.predictedBestTruth", "a number (or null)");
   for (const name of ["ktau", "spearman", "pearson"] as const)
     if (at(value, `scores.${name}`) !== null && !within(at(value, `scores.${name}`), -1, 1))
       return problem(`scores.${name}`, "a correlation in [-1, 1] (or null where it is undefined)");
@@ -135,6 +150,8 @@ export function pipelineFieldProblem(value: PipelineResult): string | undefined 
       return problem(`${path}.truth`, "a number", o.truth);
     if (!integer(o.rank, 1) || (o.rank as number) > size)
       return problem(`${path}.rank`, `a rank in 1..${size}`, o.rank);
+    if (!within(o.rankPercent, Number.MIN_VALUE, 100))
+      return problem(`${path}.rankPercent`, "a percent in (0, 100]", o.rankPercent);
     return undefined;
   };
   for (const name of ["best", "exhaustive", "bestLabeled", "bestInSpace"] as const) {
@@ -153,7 +170,18 @@ export function pipelineFieldProblem(value: PipelineResult): string | undefined 
     const wrong = cell(`search.top.${k}`, c);
     if (wrong) return wrong;
   }
+  if (value.search.bestInSpace.rank !== 1)
+    return problem("search.bestInSpace.rank", "1 (the best cell of the space)");
   if (!Array.isArray(value.search.curve)) return problem("search.curve", "a list of points");
+  for (const [k, point] of value.search.curve.entries()) {
+    const p = point as unknown as Record<string, unknown> | null;
+    if (!integer(p?.evaluations, 0))
+      return problem(`search.curve.${k}.evaluations`, "an integer ≥ 0", p?.evaluations);
+    // null: no labeled cell yet among those (a partial import), written as NaN
+    for (const key of ["top", "seen"])
+      if (p?.[key] !== null && !within(p?.[key], -Number.MAX_VALUE, Number.MAX_VALUE))
+        return problem(`search.curve.${k}.${key}`, "a number (or null)", p?.[key]);
+  }
   return undefined;
 }
 
