@@ -125,6 +125,7 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     assert.match(dup.stderr, /duplicate: cell \d+ on lines 2, 7 \(values 0\.8, 0\.1; averaged\)/);
     const json = train(join(dir, "dup.csv"), ["--json"]);
     assert.equal(JSON.parse(json.stdout).duplicates, 1);
+    assert.equal(JSON.parse(json.stdout).scale, "fraction", "the scale the file was read on, inferred here");
     assert.deepEqual(JSON.parse(json.stdout).invalid, [
       {
         line: 6,

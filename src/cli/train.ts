@@ -71,6 +71,8 @@ export function trainCommand(): Command {
     // cells of a label file given more than once (averaged), counted in the JSON output, and its rows skipped
     let duplicates: number | undefined;
     let invalid: { line: number; reason: string }[] | undefined;
+    // the scale a label file was read on (given or inferred); absent for the benchmark's labels
+    let scale: LabelScale | undefined;
     const digits = /^[0-9]+$/.test(opts.labels);
     // a file named 60 beside the user made --labels 60 mean that file, and the message about a target
     // column read as if the number were wrong
@@ -124,6 +126,7 @@ export function trainCommand(): Command {
           `… and ${own.duplicates.length - SHOWN_DUPLICATES} more cells given more than once (nas-assay data labels ${opts.labels} lists them all)`,
         );
       duplicates = own.duplicates.length;
+      scale = own.scale;
       invalid = own.invalid;
       target = opts.target;
       labeled = own.ids;
@@ -145,6 +148,7 @@ export function trainCommand(): Command {
       target,
       labels: labeled.length,
       seed,
+      ...(scale === undefined ? {} : { scale }),
       ...(duplicates === undefined ? {} : { duplicates }),
       ...(invalid === undefined ? {} : { invalid }),
       fitSeconds: (performance.now() - started) / 1000,
