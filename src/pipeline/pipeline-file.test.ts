@@ -56,72 +56,76 @@ test("a pipeline result's fields are checked: values no run writes are named wit
     edit(r);
     return pipelineFieldProblem(r);
   };
-  assert.equal(
-    edited((r) => {
-      r.scores.ktau = 5;
-    }),
-    "scores.ktau is 5; expected a correlation in [-1, 1] (or null where it is undefined)",
-  );
-  assert.equal(
-    edited((r) => {
-      (r.settings as { space: string }).space = "nb999";
-    }),
-    'settings.space is "nb999"; expected one of nb101, nb201',
-  );
-  assert.equal(
-    edited((r) => {
-      (r.search.best as { truth: unknown }).truth = "abc";
-    }),
-    'search.best.truth is "abc"; expected a number',
-  );
-  assert.equal(
-    edited((r) => {
-      r.search.top = [];
-    }),
-    "search.top is a list of 0; expected a list of 1 to 10 cells (settings.top)",
-  );
-  assert.equal(
-    edited((r) => {
-      r.sample.actual = [1, 2, 3];
-    }),
-    "sample.actual is a list of 3; expected a list of 2 numbers (one per predicted)",
-  );
-  assert.equal(
-    edited((r) => {
-      (r.scores as { predictedBestTruth: unknown }).predictedBestTruth = "abc";
-    }),
-    'scores.predictedBestTruth is "abc"; expected a number (or null)',
-  );
-  assert.equal(
-    edited((r) => {
-      (r.search.curve[0] as { evaluations: unknown }).evaluations = "x";
-    }),
-    'search.curve.0.evaluations is "x"; expected an integer ≥ 0',
-  );
-  assert.equal(
-    edited((r) => {
-      r.settings.labels = 99999;
-    }),
-    "settings.labels is 99999; expected at most 15624 (the space less a test cell)",
-  );
-  assert.equal(
-    edited((r) => {
-      r.search.best.rankPercent = 500;
-    }),
-    "search.best.rankPercent is 500; expected a percent in (0, 100]",
-  );
-  assert.equal(
-    edited((r) => {
-      delete (r as { environment?: unknown }).environment;
-    }),
-    "environment.startedAt is undefined; expected the time the run started",
-  );
-  assert.equal(
-    edited((r) => {
-      r.search.bestInSpace.rank = 20000;
-    }),
-    "search.bestInSpace.rank is 20000; expected a rank in 1..15625",
-  );
+  // one field edited at a time, and the message that names it
+  const cases: [(r: PipelineResult & Record<string, never>) => void, string][] = [
+    [
+      (r) => {
+        r.scores.ktau = 5;
+      },
+      "scores.ktau is 5; expected a correlation in [-1, 1] (or null where it is undefined)",
+    ],
+    [
+      (r) => {
+        (r.settings as { space: string }).space = "nb999";
+      },
+      'settings.space is "nb999"; expected one of nb101, nb201',
+    ],
+    [
+      (r) => {
+        (r.search.best as { truth: unknown }).truth = "abc";
+      },
+      'search.best.truth is "abc"; expected a number',
+    ],
+    [
+      (r) => {
+        r.search.top = [];
+      },
+      "search.top is a list of 0; expected a list of 1 to 10 cells (settings.top)",
+    ],
+    [
+      (r) => {
+        r.sample.actual = [1, 2, 3];
+      },
+      "sample.actual is a list of 3; expected a list of 2 numbers (one per predicted)",
+    ],
+    [
+      (r) => {
+        (r.scores as { predictedBestTruth: unknown }).predictedBestTruth = "abc";
+      },
+      'scores.predictedBestTruth is "abc"; expected a number (or null)',
+    ],
+    [
+      (r) => {
+        (r.search.curve[0] as { evaluations: unknown }).evaluations = "x";
+      },
+      'search.curve.0.evaluations is "x"; expected an integer ≥ 0',
+    ],
+    [
+      (r) => {
+        r.settings.labels = 99999;
+      },
+      "settings.labels is 99999; expected at most 15624 (the space less a test cell)",
+    ],
+    [
+      (r) => {
+        r.search.best.rankPercent = 500;
+      },
+      "search.best.rankPercent is 500; expected a percent in (0, 100]",
+    ],
+    [
+      (r) => {
+        delete (r as { environment?: unknown }).environment;
+      },
+      "environment.startedAt is undefined; expected the time the run started",
+    ],
+    [
+      (r) => {
+        r.search.bestInSpace.rank = 20000;
+      },
+      "search.bestInSpace.rank is 20000; expected a rank in 1..15625",
+    ],
+  ];
+  for (const [edit, message] of cases) assert.equal(edited(edit), message);
 });
 
 test("readPipelineResult refuses an edited file in one line naming the file and the field", () => {
