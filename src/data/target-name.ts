@@ -28,11 +28,7 @@ const ERROR_CONTEXT =
 export function accuracyLike(target: string): boolean {
   if (typeof target !== "string")
     throw new UserError(`accuracyLike needs a target's name (a string), got ${shownValue(target)}`);
-  // words, not substrings: "maccs" and "accel_latency_ms" are no accuracies (their values were refused)
-  // split at camelCase ("testAccuracy") and not ("mIoU" is one word)
-  const words = [target.replace(/([a-z0-9])([A-Z])/g, "$1 $2"), target].flatMap((t) =>
-    t.toLowerCase().split(/[^a-z0-9]+/),
-  );
+  const words = nameWords(target);
   const errorRate =
     words.some((w) => ERROR_WORD.test(w)) && words.every((w) => ERROR_WORD.test(w) || ERROR_CONTEXT.test(w));
   return words.some((w) => ACCURACY_WORD.test(w)) || TOP_K.test(target) || errorRate;
@@ -40,10 +36,18 @@ export function accuracyLike(target: string): boolean {
 
 /** Whether the target's name is a classification error rate's (see ERROR_WORD), not an accuracy's. */
 export function errorRateLike(target: string): boolean {
-  const words = target
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/);
+  const words = nameWords(target);
   // "top1_err" holds an accuracy word too (top1): the error word decides
   return words.some((w) => ERROR_WORD.test(w));
+}
+
+/**
+ * The words of a target's name, lower case: words, not substrings ("maccs" and "accel_latency_ms" are
+ * no accuracies: their values were refused), split both at camelCase ("testAccuracy") and not ("mIoU"
+ * is one word).
+ */
+function nameWords(target: string): string[] {
+  return [target.replace(/([a-z0-9])([A-Z])/g, "$1 $2"), target].flatMap((t) =>
+    t.toLowerCase().split(/[^a-z0-9]+/),
+  );
 }
