@@ -1,5 +1,8 @@
 /** The library's entry points called with nothing, or the wrong thing: one UserError line each, no TypeError. */
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { UserError } from "./errors.js";
 import {
@@ -164,4 +167,16 @@ test("the protocols' entry points refuse what the CLI refuses: misspelt keys, ba
     writePipelineFiles({} as never, "in.json"),
     refused(/^the report's path in\.json: writes an HTML page; give a file name ending in \.html or \.htm$/),
   );
+  // a file of the user's where the results would go beside the page: refused, left as it was
+  const folder = mkdtempSync(join(tmpdir(), "nas-assay-index-"));
+  try {
+    writeFileSync(join(folder, "asked.json"), "[]\n");
+    await assert.rejects(
+      writePipelineFiles({} as never, join(folder, "asked.html")),
+      refused(/asked\.json: a file that is not a nas-assay results file is there; writing would destroy it/),
+    );
+    assert.equal(readFileSync(join(folder, "asked.json"), "utf8"), "[]\n");
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

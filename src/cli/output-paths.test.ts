@@ -70,6 +70,15 @@ test("an existing folder given for a file, and an existing file given for a fold
     /--out \S+a-file: a file that is not a nas-assay model is there; writing would destroy it/,
   );
   assert.equal(readFileSync(file, "utf8"), "not a folder\n");
+  // the results file beside the report: `paper --out asked.html` replaced the user's asked.json (break test)
+  const asked = join(dir, "asked.json");
+  writeFileSync(asked, '[{"arch":"mine"}]\n');
+  refused(
+    [...paper, "--out", join(dir, "asked.html")],
+    /--out \(its results file\) \S+asked\.json: a file that is not a nas-assay results file is there; writing would destroy it/,
+  );
+  assert.equal(readFileSync(asked, "utf8"), '[{"arch":"mine"}]\n');
+  rmSync(asked); // later tests list the folder
   refused([...paper, "--out", folder], /--out \S+a-folder: is a folder/);
   refused(["report", folder, "--out", folder], /--out \S+a-folder: is a folder/);
   refused(["report", folder, "--out", "r.html", "--readme", folder], /--readme \S+a-folder: is a folder/);

@@ -9,7 +9,7 @@ import { requireBenchmark } from "../benchmark.js";
 import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { UserError } from "../errors.js";
 import { DEFAULT_TOP, type PipelineResult, type PipelineStage } from "../pipeline/paper-pipeline.js";
-import { resultsPathFor, writePipelineFiles } from "../pipeline/pipeline-file.js";
+import { checkResultsOutput, writePipelineFiles } from "../pipeline/pipeline-file.js";
 import { choiceShort } from "../pipeline/pipeline-report.js";
 import { COLUMN_CHOICES, COLUMNS, type Column, runSideBySide } from "../pipeline/side-by-side.js";
 import { sideBySideSummaryTable } from "../pipeline/side-by-side-report.js";
@@ -76,7 +76,7 @@ export function paperCommand(): Command {
     const space = opts.space as SpaceName;
     // at once, not after the minutes of work: the report and its results beside it, every missing file named
     checkOutputFile(String(opts.out), "--out", HTML_PAGE);
-    checkOutputFile(resultsPathFor(String(opts.out)), "--out (its results file)");
+    checkResultsOutput(String(opts.out), "--out");
     // each column trains its top cells among those the search evaluates: fewer evaluations trained fewer
     // cells than the report said; and more than the space holds are refused before it loads
     if ((opts.evaluations as number) < DEFAULT_TOP)

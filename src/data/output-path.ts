@@ -146,6 +146,40 @@ function firstFileOnTheWay(folder: string): string {
 }
 
 /** The first 16 bytes of every SQLite database file (how a study file is recognised without opening it). */
+/**
+ * Refuses (UserError naming `flag` and the path) to write over a non-empty regular file that does not
+ * begin with one of `prefixes`, i.e. that this command did not write: `train --out results.csv` replaced
+ * the user's results with a model, and `paper --out asked.html` replaced the `asked.json` beside it with
+ * its results. A missing or empty file, or one of the command's own (written again), may be written over.
+ * `expected` names what the command writes (e.g. "a nas-assay model"), `advice` what to do instead.
+ */
+export function refuseForeignFile(
+  path: string,
+  flag: string,
+  prefixes: readonly string[],
+  expected: string,
+  advice: string,
+): void {
+  const longest = Math.max(...prefixes.map((p) => Buffer.byteLength(p)));
+  let head: Buffer;
+  let fd: number | undefined;
+  try {
+    // opening a named pipe to read waits for a writer: regular files only (checkOutputFile refuses the rest)
+    if (!statSync(path).isFile()) return;
+    fd = openSync(path, "r");
+    head = Buffer.alloc(longest);
+    head = head.subarray(0, readSync(fd, head, 0, longest, 0));
+  } catch {
+    return; // no file there (or none readable): checkOutputFile says what else is wrong with the path
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (head.length > 0 && !prefixes.some((p) => head.toString("utf8").startsWith(p)))
+    throw new UserError(
+      `${flag} ${path}: a file that is not ${expected} is there; writing would destroy it: ${advice}`,
+    );
+}
+
 export const SQLITE_HEADER = Buffer.from("SQLite format 3\u0000", "latin1");
 
 /** Whether the regular file at `path` begins with `prefix` (false for anything else, or unreadable). */

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
-import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
+import { checkOutputFile, HTML_PAGE, refuseForeignFile } from "../data/output-path.js";
 import { BadFileError, shownValue } from "../errors.js";
 import { METHODS } from "../predictors/registry.js";
 import { toHtml } from "../report/html.js";
@@ -20,6 +20,24 @@ export function resultsPathFor(htmlPath: string): string {
   return `${htmlPath.replace(/\.html?$/i, "")}.json`;
 }
 
+/**
+ * Checks, before any work, that the results file beside the report `htmlPath` (resultsPathFor) may be
+ * written: it is missing, empty or a nas-assay results file (a run written again). Throws UserError
+ * naming `flag` otherwise: `paper --out asked.html` replaced the user's `asked.json` (what `ask --json`
+ * writes in the README) with its results.
+ */
+export function checkResultsOutput(htmlPath: string, flag: string): void {
+  const json = resultsPathFor(htmlPath);
+  checkOutputFile(json, `${flag} (its results file)`);
+  refuseForeignFile(
+    json,
+    `${flag} (its results file)`,
+    [`{"format":"${PIPELINE_FORMAT}"`, `{"format":"${SIDE_BY_SIDE_FORMAT}"`],
+    "a nas-assay results file",
+    "give the report another name (its results go beside it, as .json)",
+  );
+}
+
 /** Writes the result (one pipeline's, or a side-by-side run's) as JSON and its report as HTML; returns both paths. */
 export async function writePipelineFiles(
   result: PipelineResult | SideBySideResult,
@@ -27,6 +45,7 @@ export async function writePipelineFiles(
 ): Promise<{ html: string; json: string }> {
   // as `paper --out` checks it: an HTML name (given "in.json", the page replaced the results it came from)
   checkOutputFile(htmlPath, "the report's path", HTML_PAGE);
+  checkResultsOutput(htmlPath, "the report's path");
   const json = resultsPathFor(htmlPath);
   const doc = isSideBySideResult(result) ? sideBySideDocument(result) : pipelineDocument(result);
   const startedAt = isSideBySideResult(result)

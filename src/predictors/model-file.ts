@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { refuseForeignFile } from "../data/output-path.js";
 import { BadFileError, parseFailureReason, readFailure, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import type { Calibration } from "./calibration.js";
@@ -22,22 +23,13 @@ export type ModelFile = Record<string, unknown> & { method: string };
  * may be written over.
  */
 export function checkModelOutput(path: string, flag: string): void {
-  let head: Buffer;
-  try {
-    const fd = openSync(path, "r");
-    try {
-      head = Buffer.alloc(64);
-      head = head.subarray(0, readSync(fd, head, 0, 64, 0));
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return; // no file there (or none readable): checkOutputFile says what else is wrong with the path
-  }
-  if (head.length > 0 && !head.toString("utf8").startsWith(`{"format":"${MODEL_FORMAT}"`))
-    throw new UserError(
-      `${flag} ${path}: a file that is not a nas-assay model is there; writing would destroy it: give another name (model.nasa, say)`,
-    );
+  refuseForeignFile(
+    path,
+    flag,
+    [`{"format":"${MODEL_FORMAT}"`],
+    "a nas-assay model",
+    "give another name (model.nasa, say)",
+  );
 }
 
 /** Writes a model of `method` for `space`, with the method's own `fields`. */
