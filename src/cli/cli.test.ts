@@ -331,14 +331,19 @@ test("data labels and data import-nb101 from the command line", () => {
   try {
     const csv = join(dir, "runs.csv");
     writeFileSync(csv, `matrix,ops,acc\n${EXAMPLE_MATRIX},"${EXAMPLE_OPS}",0.93\n0100,"input,foo",0.5\n`);
+    // a row that is no cell: refused by line (it was listed, exit 0)
+    const bad = run(["data", "labels", csv, "--target", "acc", "--json"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /runs\.csv: line 3: .*fix or remove those rows\)$/m);
+    writeFileSync(
+      csv,
+      `matrix,ops,acc\n${EXAMPLE_MATRIX},"${EXAMPLE_OPS}",0.93\n0100,"input,output",failed\n`,
+    );
     const l = run(["data", "labels", csv, "--target", "acc", "--json"]);
     assert.equal(l.code, 0, l.err);
     const labels = JSON.parse(l.out);
     assert.equal(labels.cells, 1);
-    assert.deepEqual(
-      labels.invalid.map((r: { line: number }) => r.line),
-      [3],
-    );
+    assert.deepEqual(labels.failed, [3]);
     const missing = run(["data", "labels", csv]);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /required option '--target <column>'/);
@@ -416,13 +421,20 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
       cells,
       `{"arch": "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"}\n{"arch": "nope"}\n`,
     );
+    // a row that is no cell: refused by line (predictions for the other rows came with exit 0)
+    const refused = run(["--data", data, "predict", "--model", model, "--cells", cells, "--json"]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.err,
+      /cells\.jsonl: line 2: .*expected every row a nb201 cell; fix or remove those rows\)$/m,
+    );
+    writeFileSync(cells, readFileSync(cells, "utf8").split("\n")[0]);
     const p = run(["--data", data, "predict", "--model", model, "--cells", cells, "--json"]);
     assert.equal(p.code, 0, p.err);
     const out = JSON.parse(p.out);
     assert.equal(out.predictions.length, 1);
     assert.equal(out.predictions[0].id, 1);
     assert.ok(out.predictions[0].prediction > 0 && out.predictions[0].prediction < 1);
-    assert.equal(out.invalid[0].line, 2);
     const e = run([
       "--data",
       data,

@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { checkOutputFolder } from "../data/output-path.js";
 import { checkTfRecordFile } from "../data/tfrecord.js";
-import { duplicateLine, type LabelScale, readUserLabels } from "../data/user-labels.js";
+import { duplicateLine, failedLine, type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { importNb101 } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, globalsForSpace, loadNb101, note, print } from "./context.js";
@@ -73,7 +73,7 @@ export function dataCommand(): Command {
           rows: labels.rows,
           cells: labels.ids.length,
           duplicates: labels.duplicates,
-          invalid: labels.invalid,
+          failed: labels.failed,
         };
         print(options, result, () =>
           [
@@ -82,7 +82,7 @@ export function dataCommand(): Command {
                 ? ` (${inferredScaleNote(labels.scale, opts.scale)})`
                 : ""),
             ...labels.duplicates.map((d) => `  ${duplicateLine(d)}`),
-            ...labels.invalid.map((r) => `  skipped line ${r.line}: ${r.reason}`),
+            ...(labels.failed.length > 0 ? [`  ${failedLine(labels.failed)}`] : []),
           ].join("\n"),
         );
       },

@@ -24,11 +24,10 @@ export function predictCommand(): Command {
       const options = globalsForSpace(cmd, name);
       const space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const predictor = await loadPredictor(opts.model, space);
-      const { cells, invalid } = readCellFile(opts.cells, space);
-      for (const r of invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
+      const { cells } = readCellFile(opts.cells, space);
       const predicted = await predictor.predict(cells.map((c) => c.id));
       const rows = cells.map((c, k) => ({ line: c.line, id: c.id, prediction: predicted[k] }));
-      print(options, { model: opts.model, predictions: rows, invalid }, () =>
+      print(options, { model: opts.model, predictions: rows }, () =>
         ["line\tid\tprediction", ...rows.map((r) => `${r.line}\t${r.id}\t${r.prediction.toFixed(5)}`)].join(
           "\n",
         ),

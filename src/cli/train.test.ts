@@ -115,24 +115,30 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
       equal.stderr,
       /all 4 cells have val_acc 0\.5; a predictor learns nothing from labels that are all equal/,
     );
-    // the first architecture again, with another value: averaged, and said so
+    // the first architecture again, with another value: averaged, and said so; a failed run left out
     writeFileSync(
       join(dir, "dup.csv"),
-      `arch,val_acc\n${archs.map((a, k) => `${a},0.8${k}`).join("\n")}\n${archs[1]}\n${archs[0]},0.1\n`,
+      `arch,val_acc\n${archs.map((a, k) => `${a},0.8${k}`).join("\n")}\n${archs[1]},failed\n${archs[0]},0.1\n`,
     );
     const dup = train(join(dir, "dup.csv"));
     assert.equal(dup.status, 0, dup.stderr);
     assert.match(dup.stderr, /duplicate: cell \d+ on lines 2, 7 \(values 0\.8, 0\.1; averaged\)/);
+    assert.match(dup.stderr, /dup\.csv: 1 row is a failed run \(line 6\), left out/);
     const json = train(join(dir, "dup.csv"), ["--json"]);
     assert.equal(JSON.parse(json.stdout).duplicates, 1);
     assert.equal(JSON.parse(json.stdout).scale, "fraction", "the scale the file was read on, inferred here");
-    assert.deepEqual(JSON.parse(json.stdout).invalid, [
-      {
-        line: 6,
-        reason:
-          "val_acc is missing (the line has fewer fields than the header: cut short?); expected a decimal number",
-      },
-    ]);
+    assert.equal(JSON.parse(json.stdout).failed, 1);
+    // a row without its value: refused by line (it was skipped, and the model trained on the rest, exit 0)
+    writeFileSync(
+      join(dir, "short.csv"),
+      `arch,val_acc\n${archs.map((a, k) => `${a},0.8${k}`).join("\n")}\n${archs[1]}\n${archs[0]},0.1\n`,
+    );
+    const short = train(join(dir, "short.csv"));
+    assert.equal(short.status, 1);
+    assert.match(
+      short.stderr,
+      /^nas-assay: \S+short\.csv: line 6: val_acc is missing \(the line has fewer fields than the header: cut short\?\); expected a decimal number \(expected every row/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,13 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import { checkOutputFile } from "../data/output-path.js";
-import { duplicateLine, type LabelScale, readUserLabels, requireLabelSpread } from "../data/user-labels.js";
+import {
+  duplicateLine,
+  failedLine,
+  type LabelScale,
+  readUserLabels,
+  requireLabelSpread,
+} from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
 import { checkModelOutput } from "../predictors/model-file.js";
@@ -68,9 +74,10 @@ export function trainCommand(): Command {
     let labels: Float64Array;
     let space: Awaited<ReturnType<typeof loadSpace>>;
     let target: string;
-    // cells of a label file given more than once (averaged), counted in the JSON output, and its rows skipped
+    // cells of a label file given more than once (averaged), counted in the JSON output, and its rows of
+    // runs that did not finish (left out)
     let duplicates: number | undefined;
-    let invalid: { line: number; reason: string }[] | undefined;
+    let failed: number | undefined;
     // the scale a label file was read on (given or inferred); absent for the benchmark's labels
     let scale: LabelScale | undefined;
     const digits = /^[0-9]+$/.test(opts.labels);
@@ -117,7 +124,7 @@ export function trainCommand(): Command {
       requireLabelSpread(own);
       const inferred = inferredScaleNote(own.scale, opts.scale);
       if (inferred) note(options, `${opts.labels}: ${opts.target} ${inferred}`);
-      for (const r of own.invalid) note(options, `skipped line ${r.line}: ${r.reason}`);
+      if (own.failed.length > 0) note(options, `${opts.labels}: ${failedLine(own.failed)}`);
       // a few lines name them; thousands of lines would bury the rest (data labels lists them all)
       for (const d of own.duplicates.slice(0, SHOWN_DUPLICATES)) note(options, duplicateLine(d));
       if (own.duplicates.length > SHOWN_DUPLICATES)
@@ -127,7 +134,7 @@ export function trainCommand(): Command {
         );
       duplicates = own.duplicates.length;
       scale = own.scale;
-      invalid = own.invalid;
+      failed = own.failed.length;
       target = opts.target;
       labeled = own.ids;
       labels = own.values;
@@ -150,7 +157,7 @@ export function trainCommand(): Command {
       seed,
       ...(scale === undefined ? {} : { scale }),
       ...(duplicates === undefined ? {} : { duplicates }),
-      ...(invalid === undefined ? {} : { invalid }),
+      ...(failed === undefined ? {} : { failed }),
       fitSeconds: (performance.now() - started) / 1000,
     };
     print(

@@ -27,7 +27,7 @@ function write(name: string, text: string): string {
   return path;
 }
 
-test("NAS-Bench-101 CSV: both matrix forms, isomorphic duplicates averaged, bad rows listed by line", () => {
+test("NAS-Bench-101 CSV: both matrix forms, isomorphic duplicates averaged, bad rows refused by line, failed runs left out", () => {
   const a = nb101.cell(67206);
   const variant = isomorphicVariant(a, new Rng(4));
   const b = nb101.cell(5);
@@ -36,30 +36,46 @@ test("NAS-Bench-101 CSV: both matrix forms, isomorphic duplicates averaged, bad 
     `${matrixText(a.matrix)},"${a.ops.join(",")}",0.93,first`,
     `"${JSON.stringify(variant.matrix)}","${JSON.stringify(variant.ops).replaceAll('"', '""')}",0.91,isomorphic`,
     `${matrixText(b.matrix)},"${b.ops.join(",")}",0.85,`,
-    `0100,"input,output",NaN,nan label`,
-    `01100,"input,output",0.5,not square`,
-    `0100,"input,conv5x5",0.5,bad op`,
+    `0100,"input,output",Failed,did not finish`,
   ].join("\n");
   const labels = readUserLabels(write("runs.csv", csv), nb101, "val_acc");
-  assert.equal(labels.rows, 6);
+  assert.equal(labels.rows, 4);
+  assert.deepEqual(labels.failed, [5]);
   assert.deepEqual(Array.from(labels.ids), [67206, 5]);
   assert.ok(Math.abs(labels.values[0] - 0.92) < 1e-12);
   assert.equal(labels.values[1], 0.85);
   assert.deepEqual(labels.duplicates, [{ id: 67206, lines: [2, 3], values: [0.93, 0.91] }]);
-  assert.deepEqual(
-    labels.invalid.map((r) => r.line),
-    [5, 6, 7],
+  // rows that cannot be used: refused by line (train and predict went on without them, exit 0)
+  const bad = [
+    csv,
+    `0100,"input,output",NaN,nan label`,
+    `01100,"input,output",0.5,not square`,
+    `0100,"input,conv5x5",0.5,bad op`,
+    `0100,"input,conv5x5",0.5,bad op again`,
+  ].join("\n");
+  assert.throws(
+    () => readUserLabels(write("bad.csv", bad), nb101, "val_acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /bad\.csv: line 6: val_acc is "NaN"; expected a decimal number.*; line 7: .*matrix-square.*; line 8: .*last op.*; and 1 more rows \(expected every row a nb101 cell with a decimal val_acc, or "failed" for a run that did not finish; fix or remove those rows\)$/.test(
+        e.message,
+      ),
   );
-  assert.match(labels.invalid[0].reason, /val_acc is "NaN"; expected a decimal number/);
-  assert.match(labels.invalid[1].reason, /matrix-square/);
-  assert.match(labels.invalid[2].reason, /last op/);
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("all-failed.csv", "arch,acc\n|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,failed\n"),
+        nb201,
+        "acc",
+      ),
+    /every row's acc is "failed"; expected rows with a decimal acc to learn from/,
+  );
 });
 
 test("JSONL for both spaces, and the error cases", () => {
   const cell = nb101.cell(307498);
   const jsonl = [
     JSON.stringify({ matrix: cell.matrix, ops: cell.ops, acc: 94.6 }),
-    "not json",
     JSON.stringify({ cell: JSON.stringify(cell), acc: 94.0 }),
   ].join("\n");
   const l101 = readUserLabels(write("runs.jsonl", jsonl), nb101, "acc", "percent");
@@ -67,14 +83,18 @@ test("JSONL for both spaces, and the error cases", () => {
   assert.ok(Math.abs(l101.values[0] - 0.943) < 1e-12, "percentages are read as fractions");
   assert.equal(l101.scale, "percent");
   assert.equal(readUserLabels(write("runs.jsonl", jsonl), nb101, "acc", "none").values[0], 94.3);
-  assert.equal(l101.invalid[0].line, 2);
+  assert.throws(
+    () => readUserLabels(write("runs.jsonl", `${jsonl}\nnot json\n`), nb101, "acc", "percent"),
+    /runs\.jsonl: line 3: /,
+  );
 
   const arch = nb201.arch(42);
   const l201 = readUserLabels(write("201.jsonl", `${JSON.stringify({ arch, top1: 0.7 })}\n`), nb201, "top1");
   assert.deepEqual(Array.from(l201.ids), [42]);
-  const c201 = readUserLabels(write("201.csv", `arch,top1\n${arch},0.7\n|none~0|,0.1\n`), nb201, "top1");
-  assert.deepEqual(Array.from(c201.ids), [42]);
-  assert.equal(c201.invalid[0].line, 3);
+  assert.throws(
+    () => readUserLabels(write("201.csv", `arch,top1\n${arch},0.7\n|none~0|,0.1\n`), nb201, "top1"),
+    /201\.csv: line 3: .*fix or remove those rows/,
+  );
 
   assert.throws(
     () => readUserLabels(write("t.csv", 'matrix,ops,acc\n0100,"input,output",1\n'), nb101, "val"),
@@ -99,17 +119,19 @@ test("JSONL with a byte-order mark keeps its first row; 0x1F is not a number; a 
   const second = JSON.stringify({ matrix: nb101.cell(5).matrix, ops: nb101.cell(5).ops, acc: 0.85 });
   const bom = readUserLabels(write("bom.jsonl", `\uFEFF${first}\n${second}\n`), nb101, "acc");
   assert.deepEqual(Array.from(bom.ids), [67206, 5]);
-  assert.deepEqual(bom.invalid, []);
+  assert.deepEqual(bom.failed, []);
   const csvBom = readUserLabels(write("bom.csv", `\uFEFFarch,acc\n${nb201.arch(3)},0.5\n`), nb201, "acc");
   assert.deepEqual(Array.from(csvBom.ids), [3]);
 
-  const hex = readUserLabels(
-    write("hex.csv", `arch,acc\n${nb201.arch(1)},0x1F\n${nb201.arch(2)},0.5\n`),
-    nb201,
-    "acc",
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("hex.csv", `arch,acc\n${nb201.arch(1)},0x1F\n${nb201.arch(2)},0.5\n`),
+        nb201,
+        "acc",
+      ),
+    /hex\.csv: line 2: acc is "0x1F"; expected a decimal number \(/,
   );
-  assert.deepEqual(Array.from(hex.ids), [2]);
-  assert.deepEqual(hex.invalid, [{ line: 2, reason: 'acc is "0x1F"; expected a decimal number' }]);
   assert.throws(
     () => readUserLabels(write("hex1.csv", `arch,acc\n${nb201.arch(1)},0x1F\n`), nb201, "acc"),
     /no row gave a valid nb201 cell with a numeric acc \(line 2: acc is "0x1F"; expected a decimal number\)/,
@@ -215,14 +237,10 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
         `${latin1}: is not UTF-8 text (byte 0xE9 at line 3 is not UTF-8; Latin-1 or Windows-1252?); save it as UTF-8`,
   );
   const other = "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|none~1|none~2|";
-  const cut = readUserLabels(write("cut.csv", `arch,acc\n${other}\n${arch},0.9\n`), nb201, "acc");
-  assert.deepEqual(cut.invalid, [
-    {
-      line: 2,
-      reason:
-        "acc is missing (the line has fewer fields than the header: cut short?); expected a decimal number",
-    },
-  ]);
+  assert.throws(
+    () => readUserLabels(write("cut.csv", `arch,acc\n${other}\n${arch},0.9\n`), nb201, "acc"),
+    /cut\.csv: line 2: acc is missing \(the line has fewer fields than the header: cut short\?\); expected a decimal number \(/,
+  );
   // the last line short: the file itself was cut short (train skipped it and exited 0; break test 14)
   assert.throws(
     () => readUserLabels(write("cut-end.csv", `arch,acc\n${arch},0.9\n${other}`), nb201, "acc"),
@@ -245,12 +263,15 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
         e.message,
       ),
   );
-  const huge = readUserLabels(
-    write("huge.jsonl", `{"arch": "${arch}", "acc": 0.9}\n{"arch": "${other}", "acc": 1e400}\n`),
-    nb201,
-    "acc",
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("huge.jsonl", `{"arch": "${arch}", "acc": 0.9}\n{"arch": "${other}", "acc": 1e400}\n`),
+        nb201,
+        "acc",
+      ),
+    /huge\.jsonl: line 2: acc is Infinity; expected a decimal number/,
   );
-  assert.equal(huge.invalid[0].reason, "acc is Infinity; expected a decimal number");
 });
 
 test("a row giving its cell in two forms is used only when they agree; a JSONL key given twice and one JSON array are refused", () => {
@@ -264,30 +285,46 @@ test("a row giving its cell in two forms is used only when they agree; a JSONL k
     `${m(other)},${q(conv)},0.8`, // both forms, different cells: refused, not read as either
     `${m(other)},,0.7`, // an empty cell column: the matrix and ops are used
   ].join("\n");
-  const labels = readUserLabels(write("forms.csv", csv), nb101, "acc");
+  assert.throws(
+    () => readUserLabels(write("forms.csv", csv), nb101, "acc"),
+    /forms\.csv: line 3: its "cell" and its "matrix" and "ops" name different cells/,
+  );
+  const agreeing = csv
+    .split("\n")
+    .filter((_, k) => k !== 2)
+    .join("\n");
+  const labels = readUserLabels(write("forms.csv", agreeing), nb101, "acc");
   assert.deepEqual(Array.from(labels.ids), [298419, 5]);
   assert.deepEqual(Array.from(labels.values), [0.9, 0.7]);
-  assert.equal(labels.invalid.length, 1);
-  assert.equal(labels.invalid[0].line, 3);
-  assert.match(labels.invalid[0].reason, /its "cell" and its "matrix" and "ops" name different cells/);
 
   const a = nb201.arch(42);
   const b = nb201.arch(43);
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("forms201.csv", `arch,arch str,acc\n${a},${a},0.7\n${a},${b},0.6\n,${b},0.5\n`),
+        nb201,
+        "acc",
+      ),
+    /line 3: its "arch" and its "arch str" name different cells/,
+  );
   const l201 = readUserLabels(
-    write("forms201.csv", `arch,arch str,acc\n${a},${a},0.7\n${a},${b},0.6\n,${b},0.5\n`),
+    write("forms201.csv", `arch,arch str,acc\n${a},${a},0.7\n,${b},0.5\n`),
     nb201,
     "acc",
   );
   assert.deepEqual(Array.from(l201.ids), [42, 43]);
-  assert.match(l201.invalid[0].reason, /its "arch" and its "arch str" name different cells/);
 
-  const twice = readUserLabels(
-    write("twice.jsonl", `{"arch":"${a}","acc":0.5,"acc":0.9}\n{"arch":"${b}","acc":0.1}\n`),
-    nb201,
-    "acc",
+  // the line whose value is ambiguous is not used: refused
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("twice.jsonl", `{"arch":"${a}","acc":0.5,"acc":0.9}\n{"arch":"${b}","acc":0.1}\n`),
+        nb201,
+        "acc",
+      ),
+    /twice\.jsonl: line 1: .*names "acc" twice/,
   );
-  assert.deepEqual(Array.from(twice.ids), [43], "the line whose value is ambiguous is not used");
-  assert.match(twice.invalid[0].reason, /names "acc" twice/);
 
   assert.throws(
     () => readUserLabels(write("array.json", `[{"arch":"${a}","acc":0.5}]\n`), nb201, "acc"),

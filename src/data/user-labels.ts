@@ -40,8 +40,35 @@ export interface UserLabels {
   rows: number;
   /** Cells given on more than one line (isomorphic or identical), with their lines and values. */
   duplicates: { id: number; lines: number[]; values: number[] }[];
-  /** Rows that could not be used, with their line number (1-based, header = line 1 for CSV). */
-  invalid: { line: number; reason: string }[];
+  /**
+   * Rows whose target is `failed` (any case: a run that did not finish, as `tell` takes it), left out;
+   * their line numbers (1-based, header = line 1 for CSV).
+   */
+  failed: number[];
+}
+
+/** A row that cannot be used, with its line number (1-based, header = line 1 for CSV). */
+interface InvalidRow {
+  line: number;
+  reason: string;
+}
+
+/** Rows named in a refusal; the rest are counted. */
+const NAMED_ROWS = 3;
+
+/**
+ * Refuses a file with rows that cannot be used: training on the rest, or predicting for the rest, ended
+ * with exit 0 and fewer rows than the file holds, which a script reading the output did not notice
+ * (`tell --file` refused the same rows). Throws BadFileError naming the first rows and counting the others.
+ */
+function refuseInvalidRows(file: string, invalid: readonly InvalidRow[], fix: string): void {
+  if (invalid.length === 0) return;
+  const named = invalid
+    .slice(0, NAMED_ROWS)
+    .map((r) => `line ${r.line}: ${r.reason}`)
+    .join("; ");
+  const more = invalid.length > NAMED_ROWS ? `; and ${invalid.length - NAMED_ROWS} more rows` : "";
+  throw new BadFileError(file, `${named}${more} (${fix})`);
 }
 
 interface Row {
@@ -80,13 +107,16 @@ function readRows(file: string): Row[] {
   return rows;
 }
 
-/** A file of cells (no labels needed): each row's id, or the reason it is not a cell of the space. */
+/**
+ * A file of cells (no labels needed): each row's id. Throws BadFileError when a row is not a cell of the
+ * space (naming the first such rows) or the file has none.
+ */
 export function readCellFile(
   file: string,
   space: SearchSpace<unknown>,
-): { cells: { line: number; id: number }[]; invalid: UserLabels["invalid"] } {
+): { cells: { line: number; id: number }[] } {
   const cells: { line: number; id: number }[] = [];
-  const invalid: UserLabels["invalid"] = [];
+  const invalid: InvalidRow[] = [];
   for (const { line, fields } of readRows(file)) {
     if ("error" in fields && Object.keys(fields).length === 1) {
       invalid.push({ line, reason: String(fields.error) });
@@ -103,12 +133,13 @@ export function readCellFile(
     throw new BadFileError(
       file,
       `no row is a valid ${space.name} cell (${invalid
-        .slice(0, 3)
+        .slice(0, NAMED_ROWS)
         .map((r) => `line ${r.line}: ${r.reason}`)
         .join("; ")})`,
     );
   }
-  return { cells, invalid };
+  refuseInvalidRows(file, invalid, `expected every row a ${space.name} cell; fix or remove those rows`);
+  return { cells };
 }
 
 function idOfRow(fields: Record<string, unknown>, space: SearchSpace<unknown>): number {
@@ -127,9 +158,10 @@ function idOfRow(fields: Record<string, unknown>, space: SearchSpace<unknown>): 
 /**
  * Reads a labels file for `space`, taking the numeric column `target` on the `given` scale (default:
  * inferredScale — none for a target that is no accuracy, else fraction or percent by the values, as
- * studies infer theirs). Rows whose value is not a decimal number or whose cell is invalid are
- * skipped and listed in `invalid`. Throws BadFileError when no row is usable, or when the values of an
- * accuracy target are on the other scale, mix both scales (naming lines) or leave 0..100.
+ * studies infer theirs). Rows whose value is `failed` are left out and listed in `failed`. Throws
+ * BadFileError when a row's value is no decimal number or its cell is invalid (naming the first rows),
+ * when no row is usable, or when the values of an accuracy target are on the other scale, mix both
+ * scales (naming lines) or leave 0..100.
  */
 export function readUserLabels(
   file: string,
@@ -146,7 +178,8 @@ export function readUserLabels(
       `${file}: no column "${target}" for --target; columns are ${[...columns].join(", ")}`,
     );
   }
-  const invalid: UserLabels["invalid"] = [];
+  const invalid: InvalidRow[] = [];
+  const failed: number[] = [];
   const byId = new Map<number, { lines: number[]; values: number[] }>();
   for (const { line, fields } of rows) {
     if ("error" in fields && Object.keys(fields).length === 1) {
@@ -154,6 +187,10 @@ export function readUserLabels(
       continue;
     }
     const raw = fields[column];
+    if (typeof raw === "string" && raw.trim().toLowerCase() === "failed") {
+      failed.push(line);
+      continue;
+    }
     const value =
       typeof raw === "number" ? raw : typeof raw === "string" ? parseMeasuredValue(raw) : Number.NaN;
     if (!Number.isFinite(value)) {
@@ -179,9 +216,14 @@ export function readUserLabels(
     entry.values.push(value);
     byId.set(id, entry);
   }
+  if (byId.size === 0 && invalid.length === 0)
+    throw new BadFileError(
+      file,
+      `every row's ${target} is "failed"; expected rows with a decimal ${target} to learn from`,
+    );
   if (byId.size === 0) {
     const first = invalid
-      .slice(0, 3)
+      .slice(0, NAMED_ROWS)
       .map((r) => `line ${r.line}: ${r.reason}`)
       .join("; ");
     throw new BadFileError(
@@ -189,6 +231,11 @@ export function readUserLabels(
       `no row gave a valid ${space.name} cell with a numeric ${target} (${first})`,
     );
   }
+  refuseInvalidRows(
+    file,
+    invalid,
+    `expected every row a ${space.name} cell with a decimal ${target}, or "failed" for a run that did not finish; fix or remove those rows`,
+  );
   const used = [...byId.values()].flatMap((e) => e.lines.map((line, k) => ({ line, value: e.values[k] })));
   const scale = given ?? inferredScale(target, used);
   if (scale !== "none") {
@@ -224,7 +271,7 @@ export function readUserLabels(
     if (entry.lines.length > 1) duplicates.push({ id, ...entry });
     k++;
   }
-  return { file, target, scale, ids, values, rows: rows.length, duplicates, invalid };
+  return { file, target, scale, ids, values, rows: rows.length, duplicates, failed };
 }
 
 /**
@@ -373,4 +420,11 @@ export function requireLabelSpread(labels: UserLabels): void {
 /** How a cell given more than once in a label file is reported (data labels, train). */
 export function duplicateLine(d: UserLabels["duplicates"][number]): string {
   return `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`;
+}
+
+/** "3 rows are failed runs (lines 4, 9, 12), left out", naming at most 10 lines. */
+export function failedLine(lines: readonly number[]): string {
+  const shown = lines.slice(0, 10).join(", ");
+  const rows = lines.length === 1 ? "1 row is a failed run" : `${lines.length} rows are failed runs`;
+  return `${rows} (line${lines.length === 1 ? "" : "s"} ${shown}${lines.length > 10 ? ", …" : ""}), left out`;
 }
