@@ -33,3 +33,13 @@ test("a single pair calibrates to its label", () => {
   const c = fitCalibration([0.5], [0.9]);
   assert.ok(Math.abs(calibrate(c, 0.5) - 0.9) < 1e-12);
 });
+
+test("labels near the largest double calibrate to finite values, in order (they overflowed to NaN)", () => {
+  const big = fitCalibration([0, 1, 2, 3], [1.5e308, 1.7e308, 1.6e308, 1.75e308]);
+  for (const y of big.labels) assert.ok(Number.isFinite(y), `${y}`);
+  assert.ok(Math.abs(big.labels[1] / 1.65e308 - 1) < 1e-12, "the pooled mean of 1.7e308 and 1.6e308");
+  const signs = fitCalibration([0, 1], [-1.7e308, 1.7e308]);
+  const middle = calibrate(signs, 0.5);
+  assert.ok(Number.isFinite(middle) && Math.abs(middle) < 1e300, `${middle}`);
+  assert.ok(calibrate(signs, 0.25) < middle && middle < calibrate(signs, 0.75));
+});

@@ -14,9 +14,20 @@ export interface Calibration {
 
 const END_SLOPE = 1e-9;
 
+/**
+ * Labels above this magnitude are summed at 2^-64 of their size: the block sums of two labels near
+ * 1e308 overflowed to Infinity and every prediction became NaN (a target such as a cost in raw units,
+ * told in a study). Scaling by a power of two is exact, so ordinary labels give the same bits as before.
+ */
+const LARGE_LABEL = 2 ** 960;
+const LARGE_SCALE = 2 ** -64;
+
 /** Isotonic regression of `labels` on `scores` (same length, at least one pair). */
 export function fitCalibration(scores: ArrayLike<number>, labels: ArrayLike<number>): Calibration {
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let largest = 0;
+  for (let i = 0; i < labels.length; i++) largest = Math.max(largest, Math.abs(labels[i]));
+  const k = largest > LARGE_LABEL ? LARGE_SCALE : 1;
   // blocks of (sum score, sum label, count); equal scores start in one block
   const blockScore: number[] = [];
   const blockLabel: number[] = [];
@@ -25,11 +36,11 @@ export function fitCalibration(scores: ArrayLike<number>, labels: ArrayLike<numb
     const last = blockCount.length - 1;
     if (last >= 0 && blockScore[last] / blockCount[last] === scores[i]) {
       blockScore[last] += scores[i];
-      blockLabel[last] += labels[i];
+      blockLabel[last] += labels[i] * k;
       blockCount[last] += 1;
     } else {
       blockScore.push(scores[i]);
-      blockLabel.push(labels[i]);
+      blockLabel.push(labels[i] * k);
       blockCount.push(1);
     }
     // pool while the last block's mean label does not exceed the one before it
@@ -45,7 +56,7 @@ export function fitCalibration(scores: ArrayLike<number>, labels: ArrayLike<numb
   }
   return {
     scores: blockScore.map((s, b) => s / blockCount[b]),
-    labels: blockLabel.map((y, b) => y / blockCount[b]),
+    labels: blockLabel.map((y, b) => y / blockCount[b] / k),
   };
 }
 
@@ -63,5 +74,8 @@ export function calibrate(c: Calibration, score: number): number {
     else high = mid;
   }
   const t = (score - scores[low]) / (scores[high] - scores[low]);
-  return labels[low] + t * (labels[high] - labels[low]);
+  const gap = labels[high] - labels[low];
+  // a gap beyond the largest double (labels of both signs near 1e308) is taken in halves
+  if (!Number.isFinite(gap)) return (labels[low] / 2 + t * (labels[high] / 2 - labels[low] / 2)) * 2;
+  return labels[low] + t * gap;
 }
