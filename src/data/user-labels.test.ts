@@ -251,6 +251,15 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
     "acc",
   );
   assert.equal(huge.invalid[0].reason, "acc is Infinity; expected a decimal number");
+  // a CSV value read as 0 (1e-400) was used as 0; now skipped with the reason --value gives
+  const tiny = readUserLabels(write("tiny.csv", `arch,acc\n${arch},0.9\n${other},1e-400\n`), nb201, "acc");
+  assert.deepEqual(tiny.invalid, [
+    {
+      line: 3,
+      reason:
+        'acc is "1e-400"; expected a decimal number; 1e-400 is closer to 0 than the smallest number (about 5e-324)',
+    },
+  ]);
 });
 
 test("a row giving its cell in two forms is used only when they agree; a JSONL key given twice and one JSON array are refused", () => {

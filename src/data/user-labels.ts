@@ -14,7 +14,7 @@ import { BadFileError, readFailure, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
-import { measuredValueHint, parseMeasuredValue } from "./decimal.js";
+import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
 import { repeatedKey } from "./json-keys.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 import { accuracyLike, errorRateLike } from "./target-name.js";
@@ -162,7 +162,7 @@ export function readUserLabels(
         reason:
           raw === undefined
             ? `${target} is missing (the line has fewer fields than the header: cut short?); expected a decimal number`
-            : `${target} is ${typeof raw === "number" ? String(raw) : JSON.stringify(raw)}; expected a decimal number${typeof raw === "string" ? measuredValueHint(raw) : ""}`,
+            : `${target} is ${typeof raw === "number" ? String(raw) : JSON.stringify(raw)}; expected a decimal number${typeof raw === "string" ? measuredValueHint(raw) + outOfRangeNote(raw) : ""}`,
       });
       continue;
     }
