@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { readCellFile } from "../data/user-labels.js";
-import { BadFileError, parseFailureReason } from "../errors.js";
+import { BadFileError, readFailure } from "../errors.js";
+import { parseModelJson } from "../predictors/model-file.js";
 import { loadPredictor } from "../predictors/registry.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globalsForSpace, note, print } from "./context.js";
@@ -38,16 +39,17 @@ export function predictCommand(): Command {
 
 /** The space a model file was trained on (read before loading the space it needs). */
 function modelSpace(path: string): string {
-  let head: { space?: unknown };
+  let bytes: Buffer;
   try {
-    head = JSON.parse(readFileSync(path, "utf8"));
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new BadFileError(path, "no such file (the model file train --out wrote)");
     if (code === "EISDIR")
       throw new BadFileError(path, "is a folder; expected the model file train --out wrote");
-    throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
+    throw readFailure(path, e, "expected the model file train --out wrote");
   }
+  const head = parseModelJson(path, bytes) as { space?: unknown } | null;
   if (typeof head?.space !== "string") throw new BadFileError(path, "not a nas-assay model file (no space)");
   return head.space;
 }
