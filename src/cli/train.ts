@@ -3,7 +3,13 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import { checkOutputFile } from "../data/output-path.js";
-import { duplicateLine, type LabelScale, readUserLabels, requireLabelSpread } from "../data/user-labels.js";
+import {
+  duplicateLine,
+  type LabelScale,
+  readUserLabels,
+  requireLabelSpread,
+  targetRequired,
+} from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
 import { checkModelOutput } from "../predictors/model-file.js";
@@ -111,7 +117,7 @@ export function trainCommand(): Command {
       labeled = drawLabeled(space, pool, new Rng(seed), n);
       labels = Float64Array.from(labeled, (id) => truth[id]);
     } else {
-      if (!opts.target) throw new UserError("--target names the column to learn when --labels is a file");
+      if (!opts.target) throw targetRequired(opts.labels, name);
       space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const own = readUserLabels(opts.labels, space, opts.target, opts.scale);
       requireLabelSpread(own);

@@ -80,6 +80,51 @@ function readRows(file: string): Row[] {
   return rows;
 }
 
+/** The columns that give a row's cell in each space (cellForms reads them), never a target. */
+const CELL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  nb201: ["arch", "arch str"],
+  nb101: ["cell", "matrix", "ops"],
+};
+
+/**
+ * The columns of a label file that could be its target, in the file's order: those beside the cell's
+ * own columns whose every filled value is a number (as readUserLabels reads one). Throws BadFileError
+ * as readUserLabels does for a file it cannot read.
+ */
+export function targetCandidates(file: string, space: string): string[] {
+  const rows = readRows(file).filter(
+    ({ fields }) => !("error" in fields && Object.keys(fields).length === 1),
+  );
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))];
+  const cellColumns = CELL_COLUMNS[space] ?? [];
+  const numeric = (v: unknown) =>
+    typeof v === "number"
+      ? Number.isFinite(v)
+      : typeof v === "string" && Number.isFinite(parseMeasuredValue(v));
+  return columns.filter((c) => {
+    if (cellColumns.includes(columnName(c))) return false;
+    const values = rows.map((r) => r.fields[c]).filter(given);
+    return values.length > 0 && values.every(numeric);
+  });
+}
+
+/**
+ * The error for a label file given without the column to learn: it said only "--target names the
+ * column to learn when --labels is a file", leaving the user to open the file for the names.
+ */
+export function targetRequired(file: string, space: string): UserError {
+  const candidates = targetCandidates(file, space);
+  if (candidates.length === 0)
+    return new UserError(
+      `--target is required with a label file, and ${file} has no numeric column beside the cell's to learn`,
+    );
+  const [which, these] =
+    candidates.length === 1 ? ["", "the numeric column"] : ["one of ", "the numeric columns"];
+  return new UserError(
+    `--target is required with a label file; give --target: ${which}${candidates.join(", ")} (${these} of ${file})`,
+  );
+}
+
 /** A file of cells (no labels needed): each row's id, or the reason it is not a cell of the space. */
 export function readCellFile(
   file: string,
