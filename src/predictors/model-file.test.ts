@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -365,6 +365,24 @@ test("a model file cut short, damaged or binary says so, never quoting unprintab
     assert.equal(r.stderr.split("\n").length, 2, r.stderr);
     assert.match(r.stderr.replace(/^nas-assay: /, "").trimEnd(), message);
   }
+});
+
+test("predict refuses a model whose space was edited to another before loading that space", () => {
+  const moved = edited("mlp", "mlp-nb101", (f) => {
+    (f as unknown as { space: string }).space = "nb101";
+  });
+  // an empty cache: loading NAS-Bench-101 would enumerate it there (seconds) before the refusal
+  const cache = join(dir, "empty-cache");
+  const r = spawnSync(process.execPath, [MAIN, "predict", "--model", moved, "--cells", moved], {
+    encoding: "utf8",
+    env: { ...process.env, NAS_ASSAY_CACHE: cache },
+  });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(
+    r.stderr,
+    `nas-assay: ${moved}: field "spaceSize" is 15625, but nb101 has 423624 cells (the file was edited, or written for another version of the space)\n`,
+  );
+  assert.ok(!existsSync(cache), "NAS-Bench-101 was not enumerated into the cache");
 });
 
 test("a byte changed on disk that every field's check lets through is refused by the file's sha256; a file without one still loads", async () => {

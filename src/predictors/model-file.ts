@@ -179,14 +179,27 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
   if (file.space !== space.name) {
     throw new BadFileError(path, `was trained on ${JSON.stringify(file.space)}, not on ${space.name}`);
   }
-  if (file.spaceSize !== space.size) {
+  checkSpaceSize(path, file, space.name, space.size);
+  return file as ModelFile;
+}
+
+/**
+ * Refuses a model file whose "spaceSize" is not the `size` of the space `name` it names. predict checks
+ * it with the size known before the space loads (a "space" edited to nb101 enumerated NAS-Bench-101
+ * first, seconds, to refuse then); readModelFile again with the loaded space's.
+ */
+export function checkSpaceSize(
+  path: string,
+  file: { spaceSize?: unknown },
+  name: string,
+  size: number,
+): void {
+  if (file.spaceSize !== size)
     throw fieldError(
       path,
       "spaceSize",
-      `is ${JSON.stringify(file.spaceSize)}, but ${space.name} has ${space.size} cells (the file was edited, or written for another version of the space)`,
+      `is ${JSON.stringify(file.spaceSize)}, but ${name} has ${size} cells (the file was edited, or written for another version of the space)`,
     );
-  }
-  return file as ModelFile;
 }
 
 /**
