@@ -136,13 +136,33 @@ test("cell --matrix --ops prints hash, id, parameters and labels", () => {
 });
 
 test("cell with a data directory that lacks nb101/ exits 1 naming the file and where it looked", () => {
-  const r = run(["cell", "--hash", "28cfc7874f6d200472e1a9dcd8650aa0", "--data", "/nonexistent-dir"]);
-  assert.equal(r.code, 1, r.err);
-  assert.equal(r.out, "");
-  assert.match(
-    r.err,
-    /missing benchmark file nb101\/test_accuracy_run0\.npy .*\/nonexistent-dir.*from --data/,
-  );
+  const empty = mkdtempSync(join(tmpdir(), "nas-assay-no-data-"));
+  try {
+    const r = run(["cell", "--hash", "28cfc7874f6d200472e1a9dcd8650aa0", "--data", empty]);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(r.out, "");
+    assert.match(
+      r.err,
+      /missing benchmark file nb101\/test_accuracy_run0\.npy .*nas-assay-no-data-.*from --data/,
+    );
+    // a file or a folder that does not exist: said so, not "looked for FILE/nb101/… Put the files there"
+    const file = join(empty, "hostname");
+    writeFileSync(file, "x\n");
+    const notFolder = run(["--data", file, "cell", "--id", "1"]);
+    assert.equal(notFolder.code, 1, notFolder.err);
+    assert.equal(
+      notFolder.err,
+      `nas-assay: --data ${file} is a file, not a folder; expected the folder that holds nb101/ and nb201/\n`,
+    );
+    const none = run(["--data", "/nonexistent-dir", "cell", "--id", "1"]);
+    assert.equal(none.code, 1, none.err);
+    assert.equal(
+      none.err,
+      "nas-assay: --data /nonexistent-dir: no such folder; expected the folder that holds nb101/ and nb201/\n",
+    );
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
 });
 
 test("invalid cells, bad flags and missing data exit 1 with one clear line", () => {
@@ -190,7 +210,7 @@ test("invalid cells, bad flags and missing data exit 1 with one clear line", () 
   assert.equal(noData.code, 1);
   assert.match(
     noData.err,
-    /missing benchmark file nb101\/test_accuracy_run0\.npy.*\/nonexistent-dir.*NAS_ASSAY_DATA/,
+    /^nas-assay: NAS_ASSAY_DATA=\/nonexistent-dir: no such folder; expected the folder that holds nb101\/ and nb201\/$/m,
   );
   const id = run(["cell", "--id", "-3"]);
   assert.equal(id.code, 1);

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { checkOutputFolder } from "../data/output-path.js";
 import { checkTfRecordFile } from "../data/tfrecord.js";
 import { duplicateLine, failedLine, type LabelScale, readUserLabels } from "../data/user-labels.js";
-import { importNb101 } from "../spaces/nb101/import.js";
+import { importNb101, NB101_TFRECORD } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globals, globalsForSpace, loadNb101, note, print } from "./context.js";
 import { inferredScaleNote, scaleOption, spaceOption } from "./options.js";
@@ -26,8 +26,10 @@ export function dataCommand(): Command {
     .addHelpText("after", "\nExample:\n  nas-assay data import-nb101 nasbench_only108.tfrecord --out ./data")
     .action(async (file: string, opts: { out: string; force?: boolean }, command: Command) => {
       const options = globals(command);
-      checkTfRecordFile(file);
+      // both before NAS-Bench-101 is enumerated: a CSV given as the tfrecord is refused at once
+      // (--out first: a wrong --out is the same refusal whatever the file)
       checkOutputFolder(opts.out, "--out");
+      checkTfRecordFile(file, NB101_TFRECORD);
       const space = await loadNb101(options);
       const bar = progressBar(options, "import", "MB");
       let manifest: Awaited<ReturnType<typeof importNb101>>;

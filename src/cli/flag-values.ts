@@ -10,7 +10,7 @@
  *   a seed list is comma-separated seeds and inclusive ranges `a-b`, without duplicates or empty items.
  */
 import { InvalidArgumentError } from "commander";
-import { measuredValueHint } from "../data/decimal.js";
+import { measuredValueHint, outOfRange } from "../data/decimal.js";
 import { UserError } from "../errors.js";
 import { MAX_SEED } from "../random.js";
 
@@ -88,12 +88,10 @@ export function realFlag(bounds: {
   const expected = `expected a decimal number${parts.length ? ` ${parts.join(" and ")}` : ""}`;
   return parsedBy((text) => {
     const x = Number(text);
-    // 1e400 is a decimal number, read as Infinity: say so rather than "expected a decimal number"
-    if (DECIMAL.test(text) && !Number.isFinite(x))
-      throw new UserError(`${expected}; ${text} is beyond the largest number (about 1.8e308)`);
-    // and 1e-400 as 0: a value that is not what was written
-    if (DECIMAL.test(text) && x === 0 && /[1-9]/.test(text.split(/[eE]/)[0]))
-      throw new UserError(`${expected}; ${text} is closer to 0 than the smallest number (about 5e-324)`);
+    // 1e400 is a decimal number, read as Infinity, and 1e-400 one read as 0: say so rather than
+    // "expected a decimal number" (DECIMAL first: outOfRange trims, a flag value is not trimmed)
+    const range = DECIMAL.test(text) ? outOfRange(text) : undefined;
+    if (range) throw new UserError(`${expected}; ${range}`);
     if (
       !DECIMAL.test(text) ||
       !Number.isFinite(x) ||

@@ -2,9 +2,10 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { readCellFile } from "../data/user-labels.js";
-import { BadFileError, parseFailureReason } from "../errors.js";
+import { BadFileError, readFailure } from "../errors.js";
+import { checkSpaceSize, parseModelJson } from "../predictors/model-file.js";
 import { loadPredictor } from "../predictors/registry.js";
-import { loadSpace, spaceName } from "../spaces/registry.js";
+import { loadSpace, SPACE_CELLS, type SpaceName, spaceName } from "../spaces/registry.js";
 import { globalsForSpace, note, print } from "./context.js";
 
 export function predictCommand(): Command {
@@ -20,7 +21,7 @@ export function predictCommand(): Command {
       "\nExample:\n  nas-assay predict --model model.nasa --cells candidates.jsonl --json",
     )
     .action(async (opts: { model: string; cells: string }, cmd: Command) => {
-      const name = spaceName(modelSpace(opts.model));
+      const name = modelSpace(opts.model);
       const options = globalsForSpace(cmd, name);
       const space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const predictor = await loadPredictor(opts.model, space);
@@ -35,18 +36,24 @@ export function predictCommand(): Command {
     });
 }
 
-/** The space a model file was trained on (read before loading the space it needs). */
-function modelSpace(path: string): string {
-  let head: { space?: unknown };
+/**
+ * The space a model file was trained on (read before loading the space it needs), its size checked
+ * against the space's known one first: a file edited to name another space is refused without loading it.
+ */
+function modelSpace(path: string): SpaceName {
+  let bytes: Buffer;
   try {
-    head = JSON.parse(readFileSync(path, "utf8"));
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new BadFileError(path, "no such file (the model file train --out wrote)");
     if (code === "EISDIR")
       throw new BadFileError(path, "is a folder; expected the model file train --out wrote");
-    throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
+    throw readFailure(path, e, "expected the model file train --out wrote");
   }
+  const head = parseModelJson(path, bytes) as { space?: unknown; spaceSize?: unknown } | null;
   if (typeof head?.space !== "string") throw new BadFileError(path, "not a nas-assay model file (no space)");
-  return head.space;
+  const name = spaceName(head.space);
+  checkSpaceSize(path, head, name, SPACE_CELLS[name]);
+  return name;
 }

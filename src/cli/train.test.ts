@@ -103,6 +103,17 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
         out,
         ...more,
       ]);
+    // without --target: it said only "--target names the column to learn when --labels is a file"
+    writeFileSync(
+      join(dir, "two.csv"),
+      `arch,val_acc,note,test_acc\n${archs.map((a, k) => `${a},0.8${k},run ${k},0.7${k}`).join("\n")}\n`,
+    );
+    const untargeted = run(["train", "--space", "nb201", "--labels", join(dir, "two.csv"), "--out", out]);
+    assert.equal(untargeted.status, 1);
+    assert.equal(
+      untargeted.stderr,
+      `nas-assay: --target is required with a label file; give --target: one of val_acc, test_acc (the numeric columns of ${join(dir, "two.csv")})\n`,
+    );
     const comma = train(file("eu.csv", ["0,8844", "0,8835", "0,7012", "0,9101"]));
     assert.equal(comma.status, 1);
     assert.match(

@@ -9,6 +9,7 @@ import {
   type LabelScale,
   readUserLabels,
   requireLabelSpread,
+  targetRequired,
 } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
@@ -118,7 +119,7 @@ export function trainCommand(): Command {
       labeled = drawLabeled(space, pool, new Rng(seed), n);
       labels = Float64Array.from(labeled, (id) => truth[id]);
     } else {
-      if (!opts.target) throw new UserError("--target names the column to learn when --labels is a file");
+      if (!opts.target) throw targetRequired(opts.labels, name);
       space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const own = readUserLabels(opts.labels, space, opts.target, opts.scale);
       requireLabelSpread(own);

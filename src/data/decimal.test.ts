@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseDecimal, parseMeasuredValue } from "./decimal.js";
+import { outOfRange, outOfRangeNote, parseDecimal, parseMeasuredValue } from "./decimal.js";
 
 test("decimal numbers are read; hex, binary, octal, Infinity, NaN and blanks are not numbers", () => {
   for (const [text, value] of [
@@ -20,4 +20,20 @@ test("a measured value ending at its point (a file cut after it) is not a number
   for (const text of ["0.", "93.", " 7. "]) assert.ok(Number.isNaN(parseMeasuredValue(text)), text);
   for (const text of ["0.61", ".5", "7", "1e-3"])
     assert.equal(parseMeasuredValue(text), parseDecimal(text), text);
+});
+
+test("a measured value past the largest number or closer to 0 than the smallest is not a number, and says why", () => {
+  // a file's 1e-400 was stored as 0 where tell --value refused it
+  for (const text of ["1e-400", "-2.5e-400", "1e309", " 1e400 "])
+    assert.ok(Number.isNaN(parseMeasuredValue(text)), text);
+  assert.equal(outOfRange("1e-400"), "1e-400 is closer to 0 than the smallest number (about 5e-324)");
+  assert.equal(outOfRange("1e309"), "1e309 is beyond the largest number (about 1.8e308)");
+  assert.equal(outOfRangeNote("1e309"), "; 1e309 is beyond the largest number (about 1.8e308)");
+  // zero in any notation, the smallest number and text that is no number at all are not out of range
+  for (const text of ["0", "-0.0", "0e-400", "5e-324", "0.93", "abc", "0x1"]) {
+    assert.equal(outOfRange(text), undefined, text);
+    assert.equal(outOfRangeNote(text), "", text);
+  }
+  assert.equal(parseMeasuredValue("0e-400"), 0);
+  assert.equal(parseMeasuredValue("5e-324"), 5e-324);
 });

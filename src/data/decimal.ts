@@ -19,10 +19,33 @@ export function parseDecimal(text: string): number {
  * as when the file was cut short after the point: NaN, for the caller to refuse.
  */
 export function parseMeasuredValue(text: string): number {
-  return /\.$/.test(text.trim()) ? Number.NaN : parseDecimal(text);
+  // "1e-400" reads as 0: a value other than the one written, refused as --value refuses it
+  return /\.$/.test(text.trim()) || outOfRange(text) ? Number.NaN : parseDecimal(text);
+}
+
+/**
+ * Why a decimal number's text cannot be read as the number written, or undefined: beyond the largest
+ * number ("1e309" reads as Infinity) or closer to 0 than the smallest ("1e-400" reads as 0). Shared by
+ * flags (`tell --value`) and files (`tell --file`, label files), which stored 1e-400 as 0 in silence.
+ */
+export function outOfRange(text: string): string | undefined {
+  const t = text.trim();
+  if (!DECIMAL.test(t)) return undefined;
+  const x = Number(t);
+  if (!Number.isFinite(x)) return `${t} is beyond the largest number (about 1.8e308)`;
+  // zero in any notation ("0e-400", "-0.0") is 0; only a nonzero digit before the exponent lost
+  if (x === 0 && /[1-9]/.test(t.split(/[eE]/)[0]))
+    return `${t} is closer to 0 than the smallest number (about 5e-324)`;
+  return undefined;
 }
 
 /** Why a measured value's text is not a number, for a message: the point with no digits after it, said. */
 export function measuredValueHint(text: string): string {
   return /\.$/.test(text.trim()) ? " with digits after its point (a value cut short?)" : "";
+}
+
+/** outOfRange's reason as the end of a file's message ("; 1e-400 is closer to 0 than …"), else "". */
+export function outOfRangeNote(text: string): string {
+  const range = outOfRange(text);
+  return range ? `; ${range}` : "";
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { UserError } from "../errors.js";
 import { cacheDir, dataDir, dataFile, requireDataFiles } from "./locations.js";
 
@@ -21,14 +21,46 @@ test("data directory: --data, else NAS_ASSAY_DATA, else the shipped copy decoded
   }
 });
 
+/** An empty folder for a test: a data directory that holds none of the files. */
+function emptyFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), "nas-assay-locations-"));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
 test("a missing data file names the file, the directory and how it was chosen", () => {
+  const folder = emptyFolder();
   assert.throws(
-    () => dataFile({ dir: "/nowhere", source: "NAS_ASSAY_DATA" }, "nb101/flops.npy", "FLOPs"),
+    () => dataFile({ dir: folder, source: "NAS_ASSAY_DATA" }, "nb101/flops.npy", "FLOPs"),
     (e: Error) =>
       e instanceof UserError &&
       e.message.includes("nb101/flops.npy") &&
-      e.message.includes("/nowhere") &&
+      e.message.includes(folder) &&
       e.message.includes("NAS_ASSAY_DATA"),
+  );
+});
+
+test("a data directory that is a file or does not exist is named so, not searched for files", () => {
+  // both said "looked for /etc/hostname/nb101/test_accuracy_run0.npy … Put the files there"
+  const file = join(emptyFolder(), "hostname");
+  writeFileSync(file, "x\n");
+  const needed = [{ file: "nb101/test_accuracy_run0.npy", purpose: "test accuracy" }];
+  assert.throws(
+    () => requireDataFiles({ dir: file, source: "--data" }, needed),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message ===
+        `--data ${file} is a file, not a folder; expected the folder that holds nb101/ and nb201/`,
+  );
+  assert.throws(
+    () => requireDataFiles({ dir: "/nonexist", source: "--data" }, needed),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message === "--data /nonexist: no such folder; expected the folder that holds nb101/ and nb201/",
+  );
+  assert.throws(
+    () => requireDataFiles({ dir: "/nonexist", source: "NAS_ASSAY_DATA" }, needed),
+    (e: Error) => e instanceof UserError && e.message.startsWith("NAS_ASSAY_DATA=/nonexist: no such folder;"),
   );
 });
 
@@ -38,7 +70,8 @@ test("cache directory: NAS_ASSAY_CACHE, else XDG_CACHE_HOME/nas-assay", () => {
 });
 
 test("missing data files are named together, with the import of the official tfrecord for NAS-Bench-101", () => {
-  const data = { dir: "/nowhere", source: "NAS_ASSAY_DATA" } as const;
+  const folder = emptyFolder();
+  const data = { dir: folder, source: "NAS_ASSAY_DATA" } as const;
   assert.throws(
     () =>
       requireDataFiles(data, [
@@ -50,7 +83,7 @@ test("missing data files are named together, with the import of the official tfr
       e.message.startsWith(
         "missing benchmark files nb201/cifar100.csv (CIFAR-100), nb101/test_accuracy_run0.npy",
       ) &&
-      e.message.includes("looked in /nowhere (data directory from NAS_ASSAY_DATA)") &&
+      e.message.includes(`looked in ${folder} (data directory from NAS_ASSAY_DATA)`) &&
       e.message.includes("nas-assay data import-nb101 nasbench_only108.tfrecord --out DIR"),
   );
   assert.throws(

@@ -3,7 +3,7 @@
  * shipped with nas-assay, decoded into the cache) and its own cache ($NAS_ASSAY_CACHE, else
  * $XDG_CACHE_HOME/nas-assay, else ~/.cache/nas-assay).
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
@@ -47,6 +47,8 @@ export interface NeededFile {
 export function requireDataFiles(data: DataDir, needed: NeededFile[]): string[] {
   const missing = needed.filter(({ file }) => !existsSync(join(data.dir, file)));
   if (missing.length > 0) {
+    // a file or a typo given as the folder: "looked for /etc/hostname/nb101/… Put the files there" misled
+    notAFolder(data);
     const where =
       missing.length === 1
         ? `missing benchmark file ${missing[0].file} (${missing[0].purpose}): looked for ${join(data.dir, missing[0].file)}`
@@ -61,6 +63,31 @@ export function requireDataFiles(data: DataDir, needed: NeededFile[]): string[] 
     );
   }
   return needed.map(({ file }) => join(data.dir, file));
+}
+
+/**
+ * Refuses a data directory that is a file or does not exist, naming how it was given ("--data X is a
+ * file, not a folder", "NAS_ASSAY_DATA=X: no such folder"); a folder (missing files or not) passes.
+ */
+function notAFolder(data: DataDir): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(data.dir).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") return; // unreadable: the missing-file message names the path
+    throw new UserError(`${given(data)}: no such folder; expected the folder that holds nb101/ and nb201/`);
+  }
+  if (!isFolder)
+    throw new UserError(
+      `${given(data)} is a file, not a folder; expected the folder that holds nb101/ and nb201/`,
+    );
+}
+
+/** "--data DIR", "NAS_ASSAY_DATA=DIR" or "the shipped data DIR": the directory as the user chose it. */
+function given(data: DataDir): string {
+  if (data.source === "--data") return `--data ${data.dir}`;
+  if (data.source === "NAS_ASSAY_DATA") return `NAS_ASSAY_DATA=${data.dir}`;
+  return `the shipped data's folder ${data.dir}`;
 }
 
 /** The directory for nas-assay's caches. */

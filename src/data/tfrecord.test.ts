@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { BadFileError } from "../errors.js";
-import { encodeTfRecord, maskedCrc32c, readTfRecords } from "./tfrecord.js";
+import { checkTfRecordFile, encodeTfRecord, maskedCrc32c, readTfRecords } from "./tfrecord.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-tfrecord-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,4 +63,28 @@ test("bad checksums and truncation are clear errors naming the record and byte",
     );
   }
   await assert.rejects(readAll(join(dir, "absent.tfrecord")), /cannot open/);
+});
+
+test("a file whose first record header fails its checksum is no TFRecord file; damage later is named by record", async () => {
+  // it said "record 0 at byte 0: length checksum mismatch (corrupted file?)" for a CSV
+  const csv = join(dir, "labels.csv");
+  writeFileSync(csv, "arch,val_acc\n|nor_conv_3x3~0|,0.9\n");
+  const notTfRecord = `${csv}: is not a TFRecord file (its first 12 bytes are no record header: the length's checksum does not match)`;
+  assert.throws(
+    () => checkTfRecordFile(csv, "the official file"),
+    (e: Error) => e instanceof BadFileError && e.message === `${notTfRecord}; expected the official file`,
+  );
+  await assert.rejects(
+    readAll(csv),
+    (e: Error) => e instanceof BadFileError && e.message === `${notTfRecord}; expected a TFRecord file`,
+  );
+  // the first header damaged in a real file reads the same; a sound first record passes the check
+  const good = Buffer.concat([encodeTfRecord(Buffer.from("first")), encodeTfRecord(Buffer.from("second"))]);
+  const sound = join(dir, "sound.tfrecord");
+  writeFileSync(sound, good);
+  checkTfRecordFile(sound);
+  const short = join(dir, "short.tfrecord");
+  writeFileSync(short, good.subarray(0, 5));
+  checkTfRecordFile(short); // too short to judge here: readTfRecords says how many header bytes it has
+  await assert.rejects(readAll(short), /truncated: record 0 at byte 0 has 5 of its 12 header bytes/);
 });

@@ -2,7 +2,7 @@
  * TFRecord files, streamed in constant memory: per record a uint64 LE length, the masked CRC-32C of
  * those 8 bytes, the data, and the masked CRC-32C of the data. Both checksums are verified.
  */
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import CRC32C from "crc-32/crc32c.js";
 import { BadFileError } from "../errors.js";
@@ -36,28 +36,61 @@ export function encodeTfRecord(data: Uint8Array): Buffer {
 const MAX_RECORD_BYTES = 1 << 30;
 
 /**
- * Checks, before any work, that `path` names a file that can be read as TFRecords (not a folder, not
- * missing). Throws BadFileError naming the path.
+ * A first record whose length fails its checksum: the file is no TFRecord file at all (a CSV, a
+ * download's HTML page) rather than one damaged further on, which "record 0 at byte 0: length checksum
+ * mismatch (corrupted file?)" suggested. `expected` names the file wanted.
  */
-export function checkTfRecordFile(path: string): void {
+function notTfRecord(path: string, expected: string): BadFileError {
+  return new BadFileError(
+    path,
+    `is not a TFRecord file (its first 12 bytes are no record header: the length's checksum does not match); expected ${expected}`,
+  );
+}
+
+/** True when the 12 bytes at `start` of `bytes` are a record header: a length and its masked CRC-32C. */
+function headerOk(bytes: Buffer, start: number): boolean {
+  return bytes.readUInt32LE(start + 8) === maskedCrc32c(bytes.subarray(start, start + 8));
+}
+
+/**
+ * Checks, before any work, that `path` names a file that can be read as TFRecords (not a folder, not
+ * missing, and its first record header sound: `expected` names the file wanted when it is not). Throws
+ * BadFileError naming the path.
+ */
+export function checkTfRecordFile(path: string, expected = "a TFRecord file"): void {
   let isFolder: boolean;
+  const head = Buffer.alloc(12);
+  let headBytes = 0;
   try {
     isFolder = statSync(path).isDirectory();
+    if (!isFolder) {
+      const fd = openSync(path, "r");
+      try {
+        headBytes = readSync(fd, head, 0, 12, 0);
+      } finally {
+        closeSync(fd);
+      }
+    }
   } catch (e) {
     throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
   }
   if (isFolder) throw new BadFileError(path, "is a folder; expected a .tfrecord file");
+  // a shorter file is left to readTfRecords, which says how many header bytes it has
+  if (headBytes === 12 && !headerOk(head, 0)) throw notTfRecord(path, expected);
 }
 
 /**
  * Reads the records of a TFRecord file one by one. `onProgress(bytesRead, totalBytes)` is called
- * as chunks are read. Throws BadFileError on a bad checksum or a truncated file, naming the record.
+ * as chunks are read. Throws BadFileError on a bad checksum or a truncated file, naming the record, and
+ * for a file whose first record header is unsound, saying it is no TFRecord file (`expected` names the
+ * file wanted).
  */
 export async function* readTfRecords(
   path: string,
   onProgress?: (bytesRead: number, totalBytes: number) => void,
+  expected = "a TFRecord file",
 ): AsyncGenerator<TfRecord> {
-  checkTfRecordFile(path);
+  checkTfRecordFile(path, expected);
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, "r");
@@ -103,7 +136,9 @@ export async function* readTfRecords(
         );
       }
       const length = buffer.readUInt32LE(start) + buffer.readUInt32LE(start + 4) * 2 ** 32;
-      if (buffer.readUInt32LE(start + 8) !== maskedCrc32c(buffer.subarray(start, start + 8))) {
+      if (!headerOk(buffer, start)) {
+        // checkTfRecordFile has checked record 0, unless the file changed since
+        if (index === 0) throw notTfRecord(path, expected);
         throw new BadFileError(
           path,
           `record ${index} at byte ${offset}: length checksum mismatch (corrupted file?)`,

@@ -10,7 +10,7 @@ import type { Nb101Space } from "../spaces/nb101/space.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { testData, testSpace } from "../testing/fixtures.js";
 import { isomorphicVariant } from "../testing/nb101-variants.js";
-import { readUserLabels } from "./user-labels.js";
+import { readUserLabels, targetCandidates, targetRequired } from "./user-labels.js";
 
 let nb101: Nb101Space;
 let nb201: Nb201Space;
@@ -272,6 +272,15 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
       ),
     /huge\.jsonl: line 2: acc is Infinity; expected a decimal number/,
   );
+  // a CSV value read as 0 (1e-400) was used as 0; now refused with the reason --value gives
+  assert.throws(
+    () => readUserLabels(write("tiny.csv", `arch,acc\n${arch},0.9\n${other},1e-400\n`), nb201, "acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message.includes(
+        'line 3: acc is "1e-400"; expected a decimal number; 1e-400 is closer to 0 than the smallest number (about 5e-324)',
+      ),
+  );
 });
 
 test("a row giving its cell in two forms is used only when they agree; a JSONL key given twice and one JSON array are refused", () => {
@@ -329,5 +338,34 @@ test("a row giving its cell in two forms is used only when they agree; a JSONL k
   assert.throws(
     () => readUserLabels(write("array.json", `[{"arch":"${a}","acc":0.5}]\n`), nb201, "acc"),
     (e: Error) => e instanceof BadFileError && /is one JSON array; expected JSON Lines/.test(e.message),
+  );
+});
+
+test("a label file's possible targets: its numeric columns beside the cell's, for the message when --target is missing", () => {
+  const arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|none~0|skip_connect~1|none~2|";
+  // a column with one text value, an empty cell (absent, not text) and JSONL numbers
+  const csv = write(
+    "targets.csv",
+    `arch,val_acc,note,test_acc,mixed\n${arch},0.9,ok,,1\n${arch},0.8,bad,0.7,x\n`,
+  );
+  assert.deepEqual(targetCandidates(csv, "nb201"), ["val_acc", "test_acc"]);
+  const jsonl = write(
+    "targets.jsonl",
+    `{"matrix":"0100","ops":"input,output","cell":"x","top1":94.1,"seed":3}\n`,
+  );
+  assert.deepEqual(targetCandidates(jsonl, "nb101"), ["top1", "seed"]);
+  assert.equal(
+    targetRequired(csv, "nb201").message,
+    `--target is required with a label file; give --target: one of val_acc, test_acc (the numeric columns of ${csv})`,
+  );
+  const one = write("one-target.csv", `arch,acc\n${arch},0.9\n`);
+  assert.equal(
+    targetRequired(one, "nb201").message,
+    `--target is required with a label file; give --target: acc (the numeric column of ${one})`,
+  );
+  const none = write("no-target.csv", `arch,note\n${arch},ok\n`);
+  assert.equal(
+    targetRequired(none, "nb201").message,
+    `--target is required with a label file, and ${none} has no numeric column beside the cell's to learn`,
   );
 });

@@ -14,7 +14,7 @@ import { BadFileError, readFailure, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
-import { measuredValueHint, parseMeasuredValue } from "./decimal.js";
+import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
 import { repeatedKey } from "./json-keys.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 import { accuracyLike, errorRateLike } from "./target-name.js";
@@ -105,6 +105,51 @@ function readRows(file: string): Row[] {
   const rows = isJsonLines(file, text) ? jsonLines(file, text) : csvRows(file, text);
   if (rows.length === 0) throw new BadFileError(file, "has no data rows");
   return rows;
+}
+
+/** The columns that give a row's cell in each space (cellForms reads them), never a target. */
+const CELL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  nb201: ["arch", "arch str"],
+  nb101: ["cell", "matrix", "ops"],
+};
+
+/**
+ * The columns of a label file that could be its target, in the file's order: those beside the cell's
+ * own columns whose every filled value is a number (as readUserLabels reads one). Throws BadFileError
+ * as readUserLabels does for a file it cannot read.
+ */
+export function targetCandidates(file: string, space: string): string[] {
+  const rows = readRows(file).filter(
+    ({ fields }) => !("error" in fields && Object.keys(fields).length === 1),
+  );
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))];
+  const cellColumns = CELL_COLUMNS[space] ?? [];
+  const numeric = (v: unknown) =>
+    typeof v === "number"
+      ? Number.isFinite(v)
+      : typeof v === "string" && Number.isFinite(parseMeasuredValue(v));
+  return columns.filter((c) => {
+    if (cellColumns.includes(columnName(c))) return false;
+    const values = rows.map((r) => r.fields[c]).filter(given);
+    return values.length > 0 && values.every(numeric);
+  });
+}
+
+/**
+ * The error for a label file given without the column to learn: it said only "--target names the
+ * column to learn when --labels is a file", leaving the user to open the file for the names.
+ */
+export function targetRequired(file: string, space: string): UserError {
+  const candidates = targetCandidates(file, space);
+  if (candidates.length === 0)
+    return new UserError(
+      `--target is required with a label file, and ${file} has no numeric column beside the cell's to learn`,
+    );
+  const [which, these] =
+    candidates.length === 1 ? ["", "the numeric column"] : ["one of ", "the numeric columns"];
+  return new UserError(
+    `--target is required with a label file; give --target: ${which}${candidates.join(", ")} (${these} of ${file})`,
+  );
 }
 
 /**
@@ -199,7 +244,7 @@ export function readUserLabels(
         reason:
           raw === undefined
             ? `${target} is missing (the line has fewer fields than the header: cut short?); expected a decimal number`
-            : `${target} is ${typeof raw === "number" ? String(raw) : JSON.stringify(raw)}; expected a decimal number${typeof raw === "string" ? measuredValueHint(raw) : ""}`,
+            : `${target} is ${typeof raw === "number" ? String(raw) : JSON.stringify(raw)}; expected a decimal number${typeof raw === "string" ? measuredValueHint(raw) + outOfRangeNote(raw) : ""}`,
       });
       continue;
     }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -324,6 +324,65 @@ test("predict with a short file that is not JSON: one line (JSON.parse quoted it
   assert.equal(r.stderr.split("\n").length, 2, r.stderr); // one line (V8's wording may change)
   assert.ok(r.stderr.startsWith(`nas-assay: ${model}: not a nas-assay model file (`), r.stderr);
   assert.ok(r.stderr.includes('"nope\\n"'), r.stderr);
+});
+
+test("a model file cut short, damaged or binary says so, never quoting unprintable bytes", async () => {
+  const whole = readFileSync(saved.mlp.path);
+  const cut = join(dir, "cut.nasa");
+  writeFileSync(cut, whole.subarray(0, whole.length - 100));
+  // it said "not a nas-assay model file (Unterminated string in JSON at position …)"
+  const cutShort = new RegExp(
+    `^${cut.replace(/[.\\/]/g, "\\$&")}: a nas-assay model file cut short or damaged \\(its JSON ends early, ` +
+      `after [0-9,]+ bytes: a copy or save interrupted\\?\\); train and save it again \\(train --out\\)$`,
+  );
+  await refused(cut, cutShort);
+  const damaged = join(dir, "damaged.nasa");
+  writeFileSync(damaged, whole.toString("utf8").replace('"weights"', '"wei"ghts"'));
+  await refused(
+    damaged,
+    /: a nas-assay model file damaged \(its JSON is not valid: .*\); train and save it again/,
+  );
+  // random bytes: V8's message quoted them ("Unexpected token 'r', "riy\uFFFD\uFFFD…")
+  const binary = join(dir, "binary.nasa");
+  writeFileSync(binary, Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 7) % 256)));
+  await refused(
+    binary,
+    /: not a nas-assay model file \(binary, not JSON\); expected the model file train --out writes$/,
+  );
+  // without a zero byte and valid UTF-8, control characters are binary too
+  const control = join(dir, "control.nasa");
+  writeFileSync(control, "r\u0001\u0002iy\u0007");
+  await refused(control, /\(binary, not JSON\)/);
+  // predict reads the space from the file first: the same messages there
+  for (const [model, message] of [
+    [cut, cutShort],
+    [binary, /\(binary, not JSON\)/],
+  ] as const) {
+    const r = spawnSync(process.execPath, [MAIN, "predict", "--model", model, "--cells", model], {
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr.split("\n").length, 2, r.stderr);
+    assert.match(r.stderr.replace(/^nas-assay: /, "").trimEnd(), message);
+  }
+});
+
+test("predict refuses a model whose space was edited to another before loading that space", () => {
+  const moved = edited("mlp", "mlp-nb101", (f) => {
+    (f as unknown as { space: string }).space = "nb101";
+  });
+  // an empty cache: loading NAS-Bench-101 would enumerate it there (seconds) before the refusal
+  const cache = join(dir, "empty-cache");
+  const r = spawnSync(process.execPath, [MAIN, "predict", "--model", moved, "--cells", moved], {
+    encoding: "utf8",
+    env: { ...process.env, NAS_ASSAY_CACHE: cache },
+  });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(
+    r.stderr,
+    `nas-assay: ${moved}: field "spaceSize" is 15625, but nb101 has 423624 cells (the file was edited, or written for another version of the space)\n`,
+  );
+  assert.ok(!existsSync(cache), "NAS-Bench-101 was not enumerated into the cache");
 });
 
 test("a byte changed on disk that every field's check lets through is refused by the file's sha256; a file without one still loads", async () => {

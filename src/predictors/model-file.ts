@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { refuseForeignFile } from "../data/output-path.js";
 import { BadFileError, parseFailureReason, readFailure, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
@@ -98,18 +99,61 @@ export async function withModelFileContent<T>(
   }
 }
 
+/**
+ * The JSON of a model file's bytes, or a BadFileError saying in plain words what the file is instead:
+ * binary (V8's message quoted its first bytes, unprintable ones and all), a model file cut short (a
+ * copy or save interrupted: V8 said only "Unterminated string in JSON at position 172000") or damaged,
+ * or some other text, with the parser's reason.
+ */
+export function parseModelJson(path: string, bytes: Buffer): unknown {
+  const text = bytes.toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (binaryKind(bytes) || notUtf8(bytes) || hasControlCharacter(text))
+      throw new BadFileError(
+        path,
+        "not a nas-assay model file (binary, not JSON); expected the model file train --out writes",
+      );
+    const reason = parseFailureReason(e);
+    if (!text.startsWith(`{"format":"${MODEL_FORMAT}"`))
+      throw new BadFileError(path, `not a nas-assay model file (${reason})`);
+    // V8 names where it stopped: at the end of the text, the JSON ended early
+    const at = /at position (\d+)/.exec(reason);
+    const endsEarly =
+      /end of JSON input/.test(reason) || (at !== null && Number(at[1]) >= text.trimEnd().length);
+    throw new BadFileError(
+      path,
+      endsEarly
+        ? `a nas-assay model file cut short or damaged (its JSON ends early, after ${bytes.length.toLocaleString("en-US")} bytes: a copy or save interrupted?); train and save it again (train --out)`
+        : `a nas-assay model file damaged (its JSON is not valid: ${reason}); train and save it again (train --out)`,
+    );
+  }
+}
+
+/** A control character other than tab and line ends (C0, DEL, C1): text that is no JSON and not for a message. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
 /** Reads a model file written for `space` by this version. */
 export function readModelFile(path: string, space: SearchSpace<unknown>): ModelFile {
   let file: Record<string, unknown>;
   try {
-    let text: string | undefined;
+    let bytes: Buffer | undefined;
     if (!held.has(path))
       try {
-        text = readFileSync(path, "utf8");
+        bytes = readFileSync(path);
       } catch (e) {
         throw readFailure(path, e, "expected a model file (train --out writes one)");
       }
-    file = text === undefined ? structuredClone(held.get(path)) : JSON.parse(text);
+    file = (
+      bytes === undefined ? structuredClone(held.get(path)) : parseModelJson(path, bytes)
+    ) as typeof file;
   } catch (e) {
     if (e instanceof BadFileError) throw e;
     throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
@@ -127,14 +171,27 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
   if (file.space !== space.name) {
     throw new BadFileError(path, `was trained on ${JSON.stringify(file.space)}, not on ${space.name}`);
   }
-  if (file.spaceSize !== space.size) {
+  checkSpaceSize(path, file, space.name, space.size);
+  return file as ModelFile;
+}
+
+/**
+ * Refuses a model file whose "spaceSize" is not the `size` of the space `name` it names. predict checks
+ * it with the size known before the space loads (a "space" edited to nb101 enumerated NAS-Bench-101
+ * first, seconds, to refuse then); readModelFile again with the loaded space's.
+ */
+export function checkSpaceSize(
+  path: string,
+  file: { spaceSize?: unknown },
+  name: string,
+  size: number,
+): void {
+  if (file.spaceSize !== size)
     throw fieldError(
       path,
       "spaceSize",
-      `is ${JSON.stringify(file.spaceSize)}, but ${space.name} has ${space.size} cells (the file was edited, or written for another version of the space)`,
+      `is ${JSON.stringify(file.spaceSize)}, but ${name} has ${size} cells (the file was edited, or written for another version of the space)`,
     );
-  }
-  return file as ModelFile;
 }
 
 /**

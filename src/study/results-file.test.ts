@@ -77,6 +77,20 @@ test("a results file's values are decimal numbers, each column named once, UTF-8
       () => readResultsFile(file(`${HEADER}\n${row},${value},x\n`), space, "val_acc"),
       new RegExp(`line 2: val_acc is ${shown}; expected a decimal number, or "failed"`),
     );
+  // a value read as 0 or Infinity is refused with the reason --value gives (1e-400 was told as 0)
+  assert.throws(
+    () => readResultsFile(file(`${HEADER}\n${row},1e-400,x\n`), space, "val_acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message.endsWith(
+        `line 2: val_acc is "1e-400"; expected a decimal number, or "failed" for a run that did not finish; ` +
+          "1e-400 is closer to 0 than the smallest number (about 5e-324)",
+      ),
+  );
+  assert.throws(
+    () => readResultsFile(file(`${HEADER}\n${row},1e309,x\n`), space, "val_acc"),
+    /line 2: val_acc is "1e309"; .*; 1e309 is beyond the largest number \(about 1\.8e308\)$/,
+  );
   // a value that ends at its point is what 0.61 reads as when the file was cut there (it was told 0)
   assert.throws(
     () => readResultsFile(file(`${HEADER}\n${row},0.5,x\n${row.replace("32", "16")},0.,x`), space, "val_acc"),

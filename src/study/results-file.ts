@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "../data/csv-columns.js";
-import { measuredValueHint, parseMeasuredValue } from "../data/decimal.js";
+import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "../data/decimal.js";
 import { BadFileError, hasMembers, readFailure, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
@@ -133,7 +133,8 @@ export function readResultsFile<A>(
           `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a decimal number${measuredValueHint(raw)}` +
             (failedAllowed
               ? `, or "failed" for a run that did not finish`
-              : " (a table for simulate needs a value on every row)"),
+              : " (a table for simulate needs a value on every row)") +
+            outOfRangeNote(raw),
         );
       outcome = { value };
     }

@@ -128,6 +128,12 @@ test("bad CRC, truncation and a hash that does not match its cell: one clear err
       ),
     ],
     ["json.tfrecord", encodeTfRecord(Buffer.from("[1, 2]")), /record 0 at byte 0: expected a JSON array/],
+    // a CSV given for the tfrecord: it said "record 0 at byte 0: length checksum mismatch (corrupted file?)"
+    [
+      "labels.csv",
+      Buffer.from("arch,val_acc\n|nor_conv_3x3~0|,0.9\n"),
+      /: is not a TFRecord file \(.*\); expected NAS-Bench-101's nasbench_full\.tfrecord or nasbench_only108\.tfrecord$/,
+    ],
   ];
   for (const [name, bytes, pattern] of cases) {
     const out = join(dir, `out-${name}`);

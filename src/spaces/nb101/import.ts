@@ -46,6 +46,8 @@ export interface ImportOptions {
 const TEMP_PREFIX = ".nb101-import";
 /** An OUT/nb101 being replaced (--force) is moved to OUT/nb101.replaced-PID for a moment. */
 const REPLACED_PREFIX = "nb101.replaced";
+/** The files importNb101 reads, as a message names them when it is given something else. */
+export const NB101_TFRECORD = "NAS-Bench-101's nasbench_full.tfrecord or nasbench_only108.tfrecord";
 
 export interface ImportManifest {
   format: "nas-assay nb101 labels";
@@ -105,7 +107,7 @@ export async function importNb101(
   let records = 0;
   let lastKey = "";
   let lastId = -1;
-  for await (const record of readTfRecords(file, options.onProgress)) {
+  for await (const record of readTfRecords(file, options.onProgress, NB101_TFRECORD)) {
     const where = `record ${record.index} at byte ${record.offset}`;
     let parsed: ReturnType<typeof parseOfficialRecord>;
     try {
