@@ -823,6 +823,9 @@ test("search shows a target that is no accuracy as its number, not a percent (--
   ]);
   assert.equal(nb201.code, 0, nb201.err);
   assert.match(nb201.out, /best true accuracy among the top 10 found: \d{2}\.\d{2} ± \d+\.\d{2} %;/);
+  // a search can find a better cell than the same choice among every cell: no "exhaustive bound"
+  assert.match(nb201.out, /\nthe same choice among every cell of the space \(no search\): \d{2}\.\d{2} ± /);
+  assert.doesNotMatch(nb201.out, /bound/);
   // evaluate over one seed: a mean without "± 0.0000"
   const one = run([
     "evaluate",

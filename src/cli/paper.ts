@@ -133,7 +133,7 @@ export function paperCommand(): Command {
             (result.jobs === 2 ? ", the two at once" : ""),
           ...(partial
             ? [
-                `(on the ${labeledCells} labeled cells of ${paper.spaceSize}: a partial import; labeled and test cells, cells trained, bounds and ranks are among them)`,
+                `(on the ${labeledCells} labeled cells of ${paper.spaceSize}: a partial import; labeled and test cells, cells trained, the same choice with no search and ranks are among them)`,
               ]
             : []),
           ...COLUMNS.map((c: Column) => {

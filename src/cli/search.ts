@@ -16,7 +16,7 @@ import {
 } from "../search/active-search.js";
 import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
-import { predictorSearch } from "../search/predictor-search.js";
+import { NO_SEARCH_CHOICE, predictorSearch } from "../search/predictor-search.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { globals, print } from "./context.js";
 import { integerFlag, nonEmptyFlag, probabilityFlag, realFlag } from "./flag-values.js";
@@ -186,7 +186,7 @@ export function searchCommand(): Command {
         `(${result.comparison})`,
         ...(result.labeledCells < result.spaceCells
           ? [
-              `(on the ${result.labeledCells} labeled cells of ${result.spaceCells}: a partial import; labels, cells trained, bounds and ranks are among them)`,
+              `(on the ${result.labeledCells} labeled cells of ${result.spaceCells}: a partial import; labels, cells trained, the same choice with no search and ranks are among them)`,
             ]
           : []),
         result.neighbourhood.weight === 0
@@ -196,7 +196,7 @@ export function searchCommand(): Command {
         `best true ${what} among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}; ` +
           `the mean ranks ${result.rankOfMeanBest.rank} in the space (top ${result.rankOfMeanBest.rankPercent.toFixed(4)} %, the paper's measure); ` +
           `mean of the seeds' rank percentiles ${result.bestRankPercent.mean.toFixed(3)} %`,
-        `exhaustive bound (the same choice among every cell of the space): ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
+        `${NO_SEARCH_CHOICE}: ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
         `best of every cell trained (the ${result.labels} labeled and the top found): ${pct(result.bestTrainedTruth)}, rank ${result.bestTrainedRankPercent.mean.toFixed(3)} %`,
         ...result.runs.map(
           (r) =>
