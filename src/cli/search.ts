@@ -68,7 +68,7 @@ export function searchCommand(): Command {
     .option("--labels <n>", "labeled cells per seed", integerFlag(2), 1000)
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)");
   withSeedOptions(command, 20)
-    .addOption(jobsOption())
+    .addOption(jobsOption("seeds", "the seeds"))
     .option(
       "--evaluations <n>",
       "distinct cells the predictor scores in a search",

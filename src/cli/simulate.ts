@@ -37,7 +37,7 @@ export function simulateCommand(): Command {
       integerFlag(1, maxAskCount(DEFAULT_ASK)),
       DEFAULT_BATCH,
     )
-    .addOption(jobsOption())
+    .addOption(jobsOption("seeds", "the seeds"))
     .addOption(methodOption(`the predictor ask refits (default ${DEFAULT_ASK.method})`, null))
     .option("--plot <sim.svg>", "also draw the three mean best-so-far curves")
     .addHelpText(

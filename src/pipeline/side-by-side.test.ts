@@ -144,6 +144,12 @@ test("side by side: two worker threads give the paper's pipeline and search's de
 });
 
 test("side by side: bad settings and missing data refused before any work", async () => {
+  // jobs as every command's --jobs takes it (0 ran the columns one after the other, 2.5 both at once)
+  for (const jobs of [0, 2.5])
+    await assert.rejects(
+      runSideBySide({ space: "nb201", data: testData(), jobs }),
+      new RegExp(`^UserError: runSideBySide: jobs must be a positive integer, got ${jobs}$`),
+    );
   await assert.rejects(
     runSideBySide({ space: "nb201", data: testData(), labels: 15625 }),
     /--labels must be an integer in 2\.\.15623 \(at least 2 test cells to score on\), got 15625/,
