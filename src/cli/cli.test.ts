@@ -673,6 +673,15 @@ test("a bad flag value is refused with exit 1 and one line naming the flag (issu
     [["search", "--exploration", "0.5"], /--exploration is for --strategy active only/],
     [["search", "--strategy", "active", "--evaluations", "500"], /--evaluations is for --strategy evolution/],
     [["search", "--tournament", "200"], /--tournament \(200\) must not exceed --population \(100\)/],
+    // the first population took every evaluation: a random sample, with exit 0, reported as evolution
+    [
+      ["search", "--population", "100", "--evaluations", "50"],
+      /--population \(100\) must be below --evaluations \(50\): .*evolution would never start; expected --population at most 49 or --evaluations at least 101$/m,
+    ],
+    [
+      ["paper", "--evaluations", "100"],
+      /--evaluations 100 is not above the search's population of 100, .*expected more than 100$/m,
+    ],
     [
       ["search", "--strategy", "active", "--space", "nb201", "--budget", "100000"],
       /--budget 100000 is more cells than the space has; at most 15,625/,
@@ -863,6 +872,8 @@ test("search shows a target that is no accuracy as its number, not a percent (--
     "50",
     "--evaluations",
     "100",
+    "--population", // below the evaluations, or evolution never starts
+    "50",
     "--seeds",
     "0,1",
     "--data",

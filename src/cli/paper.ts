@@ -49,7 +49,7 @@ export function paperCommand(): Command {
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
     .option(
       "--evaluations <n>",
-      "distinct cells the predictor scores in the search",
+      `distinct cells the predictor scores in the search (more than its population of ${DEFAULT_EVOLUTION.population}, the first cells, drawn at random)`,
       integerFlag(1),
       DEFAULT_EVOLUTION.evaluations,
     )
@@ -78,6 +78,12 @@ export function paperCommand(): Command {
     if ((opts.evaluations as number) < DEFAULT_TOP)
       throw new UserError(
         `--evaluations ${opts.evaluations} is below the ${DEFAULT_TOP} cells each column trains, chosen among the cells the search evaluates; expected at least ${DEFAULT_TOP}`,
+      );
+    // paper has no --population: the library's refusal would name a flag it does not take
+    const population = DEFAULT_EVOLUTION.population;
+    if ((opts.evaluations as number) <= population)
+      throw new UserError(
+        `--evaluations ${opts.evaluations} is not above the search's population of ${population}, random cells evaluated before any child: evolution would never start; expected more than ${population}`,
       );
     checkEvaluationsFit(opts.evaluations as number, SPACE_CELLS[space], space);
     requireBenchmark(space, options.dataDir);

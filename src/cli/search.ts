@@ -75,7 +75,12 @@ export function searchCommand(): Command {
       integerFlag(1),
       DEFAULT_EVOLUTION.evaluations,
     )
-    .option("--population <n>", "population size", integerFlag(1), DEFAULT_EVOLUTION.population)
+    .option(
+      "--population <n>",
+      "population size: random cells evaluated first (below --evaluations)",
+      integerFlag(1),
+      DEFAULT_EVOLUTION.population,
+    )
     .option(
       "--tournament <n>",
       "tournament size (at most the population)",
