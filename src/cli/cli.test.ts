@@ -287,7 +287,13 @@ test("search: bad seeds, crossover and budgets are errors naming the flag", () =
     exploration.err,
     /'--exploration <p>' argument '1\.5' is invalid\. expected a decimal number ≥ 0 and ≤ 1/,
   );
-  assert.match(run(["search", "--help"]).out, /Examples:/);
+  const help = run(["search", "--help"]).out;
+  assert.match(help, /Examples:/);
+  // the candidates are at most the cells the search scored: "among the 500 predicted best" was wrong at 300
+  assert.match(
+    help.replace(/\s+/g, " "),
+    /--neighbourhood <weight> choose the top among the cells the search scored that are predicted best — 500 of them \(at least --top\), or all it scored if fewer — /,
+  );
 });
 
 test("--help gives an example", () => {
