@@ -33,8 +33,23 @@ export function checkSeedsAndJobs(seeds: unknown, jobs: unknown, who: string): v
     if (seen.has(seed)) throw new UserError(`${who}: the seed ${seed} is given twice; each seed runs once`);
     seen.add(seed);
   }
+  checkJobs(jobs, who);
+}
+
+/** Refuses (UserError, starting with `who`) `jobs` not a positive integer. */
+export function checkJobs(jobs: unknown, who: string): void {
   if (!(Number.isInteger(jobs) && (jobs as number) >= 1))
     throw new UserError(`${who}: jobs must be a positive integer, got ${shownValue(jobs)}`);
+}
+
+/**
+ * Worker threads for `units` jobs (seeds, runs, columns) asked to run `jobs` at once: at most one per job
+ * and one per core, as more threads than cores only share them while each holds its own copy of the
+ * data. The one rule behind every command's --jobs (paper capped at 2 columns, reproduce at its runs
+ * and not at the cores, the others at seeds and cores: the same flag meant three things).
+ */
+export function workersFor(jobs: number, units: number): number {
+  return Math.max(1, Math.min(jobs, units, availableParallelism()));
 }
 
 /** Results for every seed, in the order of `seeds`. */
@@ -44,7 +59,7 @@ export async function forEachSeed<T>(
   job: SeedJob<T>,
   onProgress?: (done: number) => void,
 ): Promise<T[]> {
-  const workers = Math.max(1, Math.min(jobs, seeds.length, availableParallelism()));
+  const workers = workersFor(jobs, seeds.length);
   const progress = new Map<number, number>();
   const report = (seed: number) => (d: number) => {
     progress.set(seed, d);

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { type Command, CommanderError } from "commander";
 import { encodeTfRecord } from "../data/tfrecord.js";
 import { SEARCH_METHOD } from "../predictors/registry.js";
+import { workersFor } from "../seeds-in-parallel.js";
 import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
 import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
 import { seedsOf } from "./options.js";
@@ -306,7 +307,13 @@ test("search: bad seeds, crossover and budgets are errors naming the flag", () =
     exploration.err,
     /'--exploration <p>' argument '1\.5' is invalid\. expected a decimal number ≥ 0 and ≤ 1/,
   );
-  assert.match(run(["search", "--help"]).out, /Examples:/);
+  const help = run(["search", "--help"]).out;
+  assert.match(help, /Examples:/);
+  // the candidates are at most the cells the search scored: "among the 500 predicted best" was wrong at 300
+  assert.match(
+    help.replace(/\s+/g, " "),
+    /--neighbourhood <weight> choose the top among the cells the search scored that are predicted best — 500 of them \(at least --top\), or all it scored if fewer — /,
+  );
 });
 
 test("--help gives an example", () => {
@@ -551,7 +558,10 @@ test("paper and report: bad values name the flag and what it accepts", async () 
       /'--evaluations <n>' argument '0' is invalid\. expected an integer ≥ 1/,
     ],
     [["paper", "--bogus"], /unknown option '--bogus'/],
-    [["paper", "--jobs", "3"], /'--jobs <n>' argument '3' is invalid\. Allowed choices are 1, 2/],
+    [
+      ["paper", "--jobs", "0"],
+      /'--jobs <n>' argument '0' is invalid\. expected an integer ≥ 1 in decimal digits/,
+    ],
     // a mistyped required flag is named as unknown, not reported as missing
     [
       ["train", "--method", "e2epp", "--labls", "l.csv", "--out", "m.nasa"],
@@ -701,6 +711,15 @@ test("a bad flag value is refused with exit 1 and one line naming the flag (issu
     [["search", "--exploration", "0.5"], /--exploration is for --strategy active only/],
     [["search", "--strategy", "active", "--evaluations", "500"], /--evaluations is for --strategy evolution/],
     [["search", "--tournament", "200"], /--tournament \(200\) must not exceed --population \(100\)/],
+    // the first population took every evaluation: a random sample, with exit 0, reported as evolution
+    [
+      ["search", "--population", "100", "--evaluations", "50"],
+      /--population \(100\) must be below --evaluations \(50\): .*evolution would never start; expected --population at most 49 or --evaluations at least 101$/m,
+    ],
+    [
+      ["paper", "--evaluations", "100"],
+      /--evaluations 100 is not above the search's population of 100, .*expected more than 100$/m,
+    ],
     [
       ["search", "--strategy", "active", "--space", "nb201", "--budget", "100000"],
       /--budget 100000 is more cells than the space has; at most 15,625/,
@@ -756,6 +775,49 @@ test("--seeds is a list in every command, --seed-count a count (parsed, not run)
   assert.deepEqual(await parsed(["search"]), upTo(20));
   assert.deepEqual(await parsed(["evaluate", "--labels", "100"]), upTo(5));
   assert.equal(await parsed(["reproduce", "table1"]), undefined);
+});
+
+test("--jobs means the same in every command: an integer ≥ 1, capped at the command's jobs and the cores, said in its help", async () => {
+  const required: Record<string, string[]> = {
+    search: [],
+    evaluate: ["--labels", "100"],
+    simulate: ["--space", "s.json", "--table", "t.csv", "--target", "acc"],
+    reproduce: ["table1"],
+    paper: [],
+  };
+  const helpOf = (command: Command) => {
+    let text = "";
+    command.configureOutput({ writeOut: (chunk) => (text += chunk) }).outputHelp();
+    return text.replace(/\s+/g, " ");
+  };
+  const parsed = async (name: string, args: string[]) => {
+    const root = await program();
+    const command = root.commands.find((c) => c.name() === name);
+    assert.ok(command, name);
+    command.action(() => {}); // parse only
+    await root.parseAsync([name, ...required[name], ...args], { from: "user" });
+    return { jobs: command.opts().jobs, help: helpOf(command) };
+  };
+  for (const name of Object.keys(required)) {
+    // paper refused 3 ("Allowed choices are 1, 2") where search took it
+    assert.equal((await parsed(name, ["--jobs", "3"])).jobs, 3, name);
+    const { jobs, help } = await parsed(name, []);
+    assert.equal(jobs, name === "paper" ? 2 : 1, `${name}'s default`);
+    assert.match(
+      help,
+      /--jobs <n> how many \w+ at once \(above 1, each in a worker thread of its own\): an integer ≥ 1; more than .* or the cores run as that many/,
+      name,
+    );
+    assert.match(
+      await failureOf([name, ...required[name], "--jobs", "0"]),
+      /^nas-assay: option '--jobs <n>' argument '0' is invalid\. expected an integer ≥ 1 in decimal digits/,
+      name,
+    );
+  }
+  // the cap the help states: at most one thread per job and per core
+  assert.equal(workersFor(3, 2), Math.min(2, availableParallelism()));
+  assert.equal(workersFor(1, 20), 1);
+  assert.equal(workersFor(50, 50), Math.min(50, availableParallelism()));
 });
 
 test("evaluate says why the correlations are NaN (e2epp on 2 labels predicts one constant)", () => {
@@ -848,6 +910,8 @@ test("search shows a target that is no accuracy as its number, not a percent (--
     "50",
     "--evaluations",
     "100",
+    "--population", // below the evaluations, or evolution never starts
+    "50",
     "--seeds",
     "0,1",
     "--data",
@@ -855,6 +919,9 @@ test("search shows a target that is no accuracy as its number, not a percent (--
   ]);
   assert.equal(nb201.code, 0, nb201.err);
   assert.match(nb201.out, /best true accuracy among the top 10 found: \d{2}\.\d{2} ± \d+\.\d{2} %;/);
+  // a search can find a better cell than the same choice among every cell: no "exhaustive bound"
+  assert.match(nb201.out, /\nthe same choice among every cell of the space \(no search\): \d{2}\.\d{2} ± /);
+  assert.doesNotMatch(nb201.out, /bound/);
   // evaluate over one seed: a mean without "± 0.0000"
   const one = run([
     "evaluate",

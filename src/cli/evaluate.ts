@@ -31,7 +31,7 @@ export function evaluateCommand(): Command {
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
     .addOption(inputsOption());
   withSeedOptions(command, 5)
-    .addOption(jobsOption())
+    .addOption(jobsOption("seeds", "the seeds"))
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay evaluate --space nb101 --labels 1000 --seeds 0-4 --jobs 2 --json\n" +

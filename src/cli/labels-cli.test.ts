@@ -233,7 +233,7 @@ test("after a partial import, evaluate, search, train and tour use the labeled c
     ["--data", data, "evaluate", "--method", "e2epp", "--labels", "43", "--seeds", "0"],
     /--labels 43 leaves fewer than 2 test cells: only 44 of 423,624 cells have a label/,
   );
-  // search: the labels, the cells trained and the bound are labeled cells; it says how many there are
+  // search: the labels, the cells trained and the same choice with no search are labeled cells; it says how many there are
   const labeledIds = new Set(chosen);
   const search = run([
     "--data",

@@ -64,9 +64,19 @@ export function inputsOption(): Option {
   ).argParser(parsedBy(cellInputList));
 }
 
-/** `--jobs`: worker threads, at least 1. */
-export function jobsOption(help = "seeds run in parallel worker threads"): Option {
-  return new Option("--jobs <n>", help).argParser(integerFlag(1)).default(1);
+/**
+ * `--jobs`: how many of a command's `units` (seeds, runs, columns) run at once; one parser, one message
+ * and one cap (workersFor: at most `capped` and the cores) in every command, as paper took 1 or 2 only,
+ * with a message of its own, while search took any count. `note` ends the help.
+ */
+export function jobsOption(units: string, capped: string, defaultJobs = 1, note = ""): Option {
+  return new Option(
+    "--jobs <n>",
+    `how many ${units} at once (above 1, each in a worker thread of its own): an integer ≥ 1; more than ` +
+      `${capped} or the cores run as that many${note}`,
+  )
+    .argParser(integerFlag(1))
+    .default(defaultJobs);
 }
 
 /**

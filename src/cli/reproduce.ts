@@ -20,7 +20,7 @@ export function reproduceCommand(): Command {
     .addArgument(new Argument("<name>", "experiment").choices(EXPERIMENTS))
     .addOption(spaceOption());
   withSeedOptions(command, undefined, "0-4, or 0-2 with --quick")
-    .addOption(jobsOption("runs in parallel worker threads"))
+    .addOption(jobsOption("runs", "the runs left", 1, "; not read with --queue, whose workers run them"))
     .option("--quick", "fewer seeds and the small N_l only, for a first look")
     .option("--out <dir>", "folder for NAME.json, NAME.md and the figures", "reproduce")
     .addOption(

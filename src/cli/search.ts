@@ -15,8 +15,8 @@ import {
   DEFAULT_ACTIVE,
 } from "../search/active-search.js";
 import { DEFAULT_EVOLUTION } from "../search/evolution.js";
-import { DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
-import { predictorSearch } from "../search/predictor-search.js";
+import { candidateCount, DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
+import { NO_SEARCH_CHOICE, type PredictorSearchResult, predictorSearch } from "../search/predictor-search.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { globals, print } from "./context.js";
 import { integerFlag, nonEmptyFlag, probabilityFlag, realFlag } from "./flag-values.js";
@@ -68,14 +68,19 @@ export function searchCommand(): Command {
     .option("--labels <n>", "labeled cells per seed", integerFlag(2), 1000)
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)");
   withSeedOptions(command, 20)
-    .addOption(jobsOption())
+    .addOption(jobsOption("seeds", "the seeds"))
     .option(
       "--evaluations <n>",
       "distinct cells the predictor scores in a search",
       integerFlag(1),
       DEFAULT_EVOLUTION.evaluations,
     )
-    .option("--population <n>", "population size", integerFlag(1), DEFAULT_EVOLUTION.population)
+    .option(
+      "--population <n>",
+      "population size: random cells evaluated first (below --evaluations)",
+      integerFlag(1),
+      DEFAULT_EVOLUTION.population,
+    )
     .option(
       "--tournament <n>",
       "tournament size (at most the population)",
@@ -92,8 +97,9 @@ export function searchCommand(): Command {
     .option("--top <n>", "cells trained at the end (the top by prediction)", integerFlag(1), 10)
     .option(
       "--neighbourhood <weight>",
-      `choose the top among the ${DEFAULT_NEIGHBOURHOOD.candidates} predicted best by own prediction + weight × the mean ` +
-        "prediction of their mutations (0: by own prediction only, as the paper)",
+      `choose the top among the cells the search scored that are predicted best — ${DEFAULT_NEIGHBOURHOOD.candidates} of them ` +
+        "(at least --top), or all it scored if fewer — by own prediction + weight × the mean prediction of " +
+        "their mutations (0: by own prediction only, as the paper)",
       realFlag({ min: 0 }),
       DEFAULT_NEIGHBOURHOOD.weight,
     )
@@ -186,17 +192,17 @@ export function searchCommand(): Command {
         `(${result.comparison})`,
         ...(result.labeledCells < result.spaceCells
           ? [
-              `(on the ${result.labeledCells} labeled cells of ${result.spaceCells}: a partial import; labels, cells trained, bounds and ranks are among them)`,
+              `(on the ${result.labeledCells} labeled cells of ${result.spaceCells}: a partial import; labels, cells trained, the same choice with no search and ranks are among them)`,
             ]
           : []),
         result.neighbourhood.weight === 0
           ? "the top cells by prediction are trained (the paper's choice)"
-          : `the top cells are chosen among the ${Math.min(Math.max(result.neighbourhood.candidates, result.runs[0]?.top.length ?? 0), result.evolution.evaluations)} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
+          : `the top cells are chosen among the ${candidatesText(result)} predicted best by own prediction + ${result.neighbourhood.weight} × ` +
             `the mean prediction of their mutations (${result.neighbourhood.draws} drawn; --neighbourhood 0 for the paper's choice)`,
         `best true ${what} among the top ${result.runs[0]?.top.length ?? 0} found: ${pct(result.bestTruth)}; ` +
           `the mean ranks ${result.rankOfMeanBest.rank} in the space (top ${result.rankOfMeanBest.rankPercent.toFixed(4)} %, the paper's measure); ` +
           `mean of the seeds' rank percentiles ${result.bestRankPercent.mean.toFixed(3)} %`,
-        `exhaustive bound (the same choice among every cell of the space): ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
+        `${NO_SEARCH_CHOICE}: ${pct(result.exhaustiveTruth)}, rank ${result.exhaustiveRankPercent.mean.toFixed(3)} %`,
         `best of every cell trained (the ${result.labels} labeled and the top found): ${pct(result.bestTrainedTruth)}, rank ${result.bestTrainedRankPercent.mean.toFixed(3)} %`,
         ...result.runs.map(
           (r) =>
@@ -206,6 +212,16 @@ export function searchCommand(): Command {
       ].join("\n"),
     );
   });
+}
+
+/**
+ * How many cells each seed's choice of the top was made among (candidateCount of the cells it scored,
+ * not of --evaluations: a search that stopped short scored fewer); a range where seeds differ.
+ */
+function candidatesText(result: PredictorSearchResult): string {
+  const counts = result.runs.map((r) => candidateCount(result.neighbourhood, r.top.length, r.evaluations));
+  const [low, high] = [Math.min(...counts), Math.max(...counts)];
+  return low === high ? String(low) : `${low} to ${high} (by seed: fewer where a search stopped short)`;
 }
 
 /** What both strategies search: the predictor (the strategy's default unless --method), space, data, target. */

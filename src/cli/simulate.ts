@@ -37,7 +37,7 @@ export function simulateCommand(): Command {
       integerFlag(1, maxAskCount(DEFAULT_ASK)),
       DEFAULT_BATCH,
     )
-    .addOption(jobsOption())
+    .addOption(jobsOption("seeds", "the seeds"))
     .addOption(methodOption(`the predictor ask refits (default ${DEFAULT_ASK.method})`, null))
     .option("--plot <sim.svg>", "also draw the three mean best-so-far curves")
     .addHelpText(
@@ -110,7 +110,8 @@ function simulateText(result: SimulateResult, restricted: boolean, plot?: string
       (restricted ? " (it does not cover the space: every strategy searched the table only)" : "") +
       `, budget ${result.budget}` +
       (evaluated < result.budget ? ` (the table holds ${evaluated}: each run evaluated all of them)` : "") +
-      `, seeds ${result.seeds.length}`,
+      // the seeds themselves, as search's text and the JSON give them: "seeds 1" was the count, read as seed 1
+      `, seeds ${result.seeds.join(",")}`,
     "best found, mean ± std over seeds (median rank in the table, 1 = its best):",
     `  evaluated  ${names.map((n) => n.padEnd(30)).join("")}`,
     ...checkpoints.map(

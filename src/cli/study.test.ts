@@ -395,6 +395,11 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
     text.out,
     /81 architectures in the table \(it does not cover the space: every strategy searched the table only\)/,
   );
+  // the seeds run, as in search's text and the JSON ("seeds 1" was their count, for --seeds 3)
+  assert.match(text.out, /, budget 30, seeds 0\n/);
+  const seed3 = run([...args, "--seeds", "3"]);
+  assert.equal(seed3.code, 0, seed3.err);
+  assert.match(seed3.out, /, budget 30, seeds 3\n/);
   // the budget (30) is read as a checkpoint of its own (a budget under 10 once printed no row)
   assert.match(text.out, /^ +30 +(?:[0-9.]+ ± [0-9.]+ \(rank [0-9.]+\) +){3}$/m);
   fails([...args, "--seeds", "0-x"], /"0-x" is not a seed or a range; expected seeds such as "0-19"/);

@@ -225,4 +225,17 @@ test("results of another space, or a damaged results file, are clear errors", as
     reproduce("fig2", { space: "nb201", data, out, quick: true, evaluateRun: fakeEvaluation([]) }),
     BadFileError,
   );
+  // jobs as every command's --jobs takes it: 0 ran one at a time without a word
+  await assert.rejects(
+    reproduce("fig2", {
+      space: "nb201",
+      data,
+      out: join(root, "jobs"),
+      jobs: 0,
+      evaluateRun: fakeEvaluation([]),
+    }),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /^reproduce: jobs must be a positive integer, got 0$/.test((e as Error).message),
+  );
 });

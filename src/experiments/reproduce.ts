@@ -13,6 +13,7 @@ import {
   evaluateSeedInWorker,
   type SeedResult,
 } from "../eval/evaluate.js";
+import { checkJobs, workersFor } from "../seeds-in-parallel.js";
 import {
   defaultSeeds,
   type ExperimentName,
@@ -78,6 +79,7 @@ export interface ReproduceSummary {
 }
 
 export async function reproduce(name: ExperimentName, options: ReproduceOptions): Promise<ReproduceSummary> {
+  if (options.jobs !== undefined) checkJobs(options.jobs, "reproduce");
   const quick = options.quick ?? false;
   const settings: ExperimentSettings = {
     space: options.space,
@@ -100,7 +102,7 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   const borrowed = Object.values(borrowRuns(file, options.out, planned)).reduce((a, b) => a + b, 0);
   if (borrowed > 0) saveResults(path, file);
   const pending = pendingRuns(file, planned);
-  const jobs = Math.max(1, Math.min(options.jobs ?? 1, pending.length));
+  const jobs = workersFor(options.jobs ?? 1, pending.length);
   const evaluateRun =
     options.evaluateRun ??
     (jobs > 1

@@ -153,7 +153,7 @@ export interface PipelineResult {
     best: ReportedCell;
     /** The cells trained, in the order chosen (the paper's choice: best predicted first). */
     top: ReportedCell[];
-    /** The same among all cells of the space (the exhaustive bound). */
+    /** The same choice among all cells of the space (no search). */
     exhaustive: ReportedCell;
     /** The best of the labeled cells (already trained before the search). */
     bestLabeled: ReportedCell;

@@ -3,6 +3,7 @@
  * assessor and nas-assay's choice in two columns, on the scores, the cells found, and the settings.
  */
 import { type Block, type ReportDocument, type TableBlock, table } from "../report/document.js";
+import { NO_SEARCH_CHOICE_SHORT } from "../search/predictor-search.js";
 import type { PipelineResult, ReportedCell } from "./paper-pipeline.js";
 import {
   cellCaption,
@@ -48,7 +49,7 @@ export function sideBySidePredictionTable(result: SideBySideResult): TableBlock 
 }
 
 /**
- * The cell each column found beside its exhaustive bound, the best labeled cell, what you keep, and the
+ * The cell each column found beside the same choice with no search, the best labeled cell, what you keep, and the
  * optimum; `compact` leaves out each cell's share of the space (for a terminal).
  */
 export function sideBySideSearchTable(result: SideBySideResult, compact = false): TableBlock {
@@ -67,7 +68,7 @@ export function sideBySideSearchTable(result: SideBySideResult, compact = false)
     ["cell (true accuracy, rank in the space)", ...COLUMNS.map((c) => columnTitle(result, c))],
     [
       row(`found: best of the ${paper.settings.top} trained`, (r) => r.search.best),
-      row("exhaustive bound (same choice, all cells)", (r) => r.search.exhaustive),
+      row(NO_SEARCH_CHOICE_SHORT, (r) => r.search.exhaustive),
       row(`best of the ${int(paper.settings.labels)} labeled cells`, (r) => r.search.bestLabeled),
       row(
         `best of all ${int(paper.settings.labels + paper.settings.top)} trained (what you keep)`,

@@ -5,9 +5,10 @@ import { UserError } from "../errors.js";
 import { PAPER_TABLE1 } from "../experiments/paper.js";
 import { SEARCH_METHOD } from "../predictors/registry.js";
 import { DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.js";
-import { predictorSearchSeed } from "../search/predictor-search.js";
+import { NO_SEARCH_CHOICE, NO_SEARCH_CHOICE_SHORT, predictorSearchSeed } from "../search/predictor-search.js";
 import { SMALL_ASSESSOR, SMALL_EVOLUTION, testData } from "../testing/fixtures.js";
-import { runPaperPipeline } from "./paper-pipeline.js";
+import { type PipelineResult, runPaperPipeline } from "./paper-pipeline.js";
+import { searchTable } from "./pipeline-report.js";
 import { type Column, runSideBySide } from "./side-by-side.js";
 import {
   sideBySideDocument,
@@ -143,6 +144,12 @@ test("side by side: two worker threads give the paper's pipeline and search's de
 });
 
 test("side by side: bad settings and missing data refused before any work", async () => {
+  // jobs as every command's --jobs takes it (0 ran the columns one after the other, 2.5 both at once)
+  for (const jobs of [0, 2.5])
+    await assert.rejects(
+      runSideBySide({ space: "nb201", data: testData(), jobs }),
+      new RegExp(`^UserError: runSideBySide: jobs must be a positive integer, got ${jobs}$`),
+    );
   await assert.rejects(
     runSideBySide({ space: "nb201", data: testData(), labels: 15625 }),
     /--labels must be an integer in 2\.\.15623 \(at least 2 test cells to score on\), got 15625/,
@@ -155,4 +162,28 @@ test("side by side: bad settings and missing data refused before any work", asyn
     runSideBySide({ space: "nb101", data: { dir: "/nowhere", source: "--data" } }),
     (e: unknown) => e instanceof UserError && /^--data \/nowhere: no such folder/.test(e.message),
   );
+});
+
+test("the cells-found tables call the choice among every cell what it is, not a bound the search can beat", () => {
+  const cell = (id: number, truth: number, rank: number) => ({ id, truth, rank, rankPercent: rank / 156.25 });
+  // the search's choice beats the same choice among every cell, as it did on NAS-Bench-201 (mlp, 50 labels, seed 0)
+  const column = {
+    settings: { method: "mlp", labels: 50, top: 10 },
+    search: {
+      evaluations: 300,
+      best: cell(10436, 0.906, 198),
+      exhaustive: cell(1, 0.904, 324),
+      bestLabeled: cell(2, 0.9, 400),
+      bestInSpace: cell(3, 0.917, 1),
+    },
+  } as unknown as PipelineResult;
+  const [found, same] = searchTable(column).rows;
+  assert.ok(
+    Number.parseFloat(found[1]) > Number.parseFloat(same[1]),
+    "the found cell is the better one here",
+  );
+  assert.equal(same[0], NO_SEARCH_CHOICE);
+  const sideBySide = sideBySideSearchTable({ paper: column, ours: column } as never, true);
+  assert.equal(sideBySide.rows[1][0], NO_SEARCH_CHOICE_SHORT);
+  for (const row of [...searchTable(column).rows, ...sideBySide.rows]) assert.doesNotMatch(row[0], /bound/);
 });

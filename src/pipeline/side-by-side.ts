@@ -6,7 +6,6 @@
  * `search` chooses by default). Where there are two cores, each runs in a worker thread of its own,
  * and the one still running takes the second core when the other is done.
  */
-import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { type Benchmark, labeledCells, loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
@@ -14,7 +13,7 @@ import type { AssessorOptions } from "../predictors/assessor/options.js";
 import { type Method, SEARCH_METHOD } from "../predictors/registry.js";
 import { type EvolutionOptions, evolutionOptions } from "../search/evolution.js";
 import { DEFAULT_NEIGHBOURHOOD, type NeighbourhoodOptions } from "../search/neighbourhood.js";
-import { inWorker } from "../seeds-in-parallel.js";
+import { checkJobs, inWorker, workersFor } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import {
   checkPipelineSettings,
@@ -64,8 +63,8 @@ export interface SideBySideSpec {
   /** Random test cells kept for the rank plots (default 5,000). */
   sample?: number;
   /**
-   * Pipelines at once (1 or 2): with 2, each in a worker thread of its own; with 1, one after the
-   * other on this thread. Default: 2 where there are two cores or more.
+   * Pipelines at once (workersFor: at most the 2 columns and the cores): with 2, each in a worker thread
+   * of its own; with 1, one after the other on this thread. Default: 2 where there are two cores or more.
    */
   jobs?: number;
   /** Progress: the stage each column is at ("done" when it is) and the share of the whole run done (0..1). */
@@ -90,6 +89,7 @@ export interface SideBySideResult {
  */
 export async function runSideBySide(spec: SideBySideSpec): Promise<SideBySideResult> {
   const started = performance.now();
+  if (spec.jobs !== undefined) checkJobs(spec.jobs, "runSideBySide");
   requireBenchmark(spec.space, spec.data);
   // here first: a space enumerated once for both, and bad settings refused before the workers start
   let benchmark: Benchmark | undefined = await loadBenchmark(spec.space, spec.data, spec.onNote);
@@ -102,7 +102,7 @@ export async function runSideBySide(spec: SideBySideSpec): Promise<SideBySideRes
     spec.top ?? DEFAULT_TOP,
     evolutionOptions(spec.evolution).evaluations,
   );
-  const jobs = Math.max(1, Math.min(2, spec.jobs ?? availableParallelism()));
+  const jobs = workersFor(spec.jobs ?? 2, COLUMNS.length);
 
   const specs: Record<Column, PipelineSpec> = {
     paper: pipelineSpec(spec, "paper"),

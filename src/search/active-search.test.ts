@@ -34,6 +34,14 @@ test("the baselines train their budget of distinct cells, reproducibly", async (
   const e2 = await trueEvolution(benchmark.space, truth, 5, 60);
   assert.equal(new Set(e1.trained).size, 60);
   assert.deepEqual(e1.trained, e2.trained);
+  // budgets of 1 and 2 are the first population alone, which evolve refuses: random search's draw,
+  // what evolve drew there before; at 3 the population is 2 and one child is bred
+  for (const budget of [1, 2])
+    assert.deepEqual(
+      (await trueEvolution(benchmark.space, truth, 5, budget)).trained,
+      randomSearch(benchmark.space, truth, 5, budget).trained,
+    );
+  assert.equal((await trueEvolution(benchmark.space, truth, 5, 3)).trained.length, 3);
 });
 
 test("regularized evolution with true labels does not stop short of its budget on NAS-Bench-101", async () => {

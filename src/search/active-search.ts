@@ -179,6 +179,9 @@ export async function trueEvolution(
   budget: number,
 ): Promise<Trajectory> {
   const population = Math.max(2, Math.min(20, Math.floor(budget / 3)));
+  // a budget of 1 or 2 is the first population (random cells) alone, which evolve refuses as no
+  // evolution: the same draw evolve made there, which is random search's on this seed
+  if (population >= budget) return randomSearch(space, truth, seed, budget);
   const trace = await evolve(
     space,
     async (ids) => Float64Array.from(ids, (id) => truth[id]),

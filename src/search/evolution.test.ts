@@ -64,4 +64,17 @@ test("bad evolution options are errors that name the option", () => {
     /tournament \(10\) must not exceed/,
   );
   assert.throws(() => evolutionOptions({ crossover: 2 }), /crossover must be in \[0, 1\]/);
+  // a first population that takes every evaluation: random sampling, reported as evolution
+  for (const evaluations of [50, 100])
+    assert.throws(
+      () => evolutionOptions({ population: 100, evaluations }),
+      new RegExp(
+        `^UserError: --population \\(100\\) must be below --evaluations \\(${evaluations}\\): .*evolution would never start; expected --population at most ${evaluations - 1} or --evaluations at least 101$`,
+      ),
+    );
+  assert.equal(
+    evolutionOptions({ population: 100, evaluations: 101 }).population,
+    100,
+    "one child is evolution",
+  );
 });

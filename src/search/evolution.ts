@@ -16,7 +16,7 @@ import type { SearchSpace } from "../spaces/search-space.js";
 export type Fitness = (ids: Int32Array) => Promise<ArrayLike<number>>;
 
 export interface EvolutionOptions {
-  /** Population size. */
+  /** Population size: below `evaluations`, as the first population is random cells evaluated before any child. */
   population: number;
   /** Members drawn for each tournament; the fittest is a parent. */
   tournament: number;
@@ -58,6 +58,12 @@ export function evolutionOptions(given: Partial<EvolutionOptions> = {}): Evoluti
   for (const name of ["population", "tournament", "evaluations", "batch"] as const) positive(name);
   if (o.tournament > o.population)
     throw new UserError(`--tournament (${o.tournament}) must not exceed --population (${o.population})`);
+  // the first population is drawn at random and evaluated before any child is bred: with as many
+  // evaluations or fewer, a random sample ran and was reported as an evolutionary search (exit 0)
+  if (o.population >= o.evaluations)
+    throw new UserError(
+      `--population (${o.population}) must be below --evaluations (${o.evaluations}): the first population is random cells evaluated before any child, so evolution would never start; expected --population at most ${o.evaluations - 1} or --evaluations at least ${o.population + 1}`,
+    );
   if (!(o.crossover >= 0 && o.crossover <= 1))
     throw new UserError(`--crossover must be in [0, 1], got ${o.crossover}`);
   return o;

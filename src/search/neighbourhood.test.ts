@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { cellCode } from "../spaces/nb201/cell.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
-import { chooseByNeighbourhood, neighbourhoodOptions } from "./neighbourhood.js";
+import {
+  candidateCount,
+  chooseByNeighbourhood,
+  DEFAULT_NEIGHBOURHOOD,
+  neighbourhoodOptions,
+} from "./neighbourhood.js";
 
 // ids = cell codes: the space needs no benchmark file
 const space = new Nb201Space(Int32Array.from({ length: 15_625 }, (_, code) => code));
@@ -48,6 +53,18 @@ test("a cell predicted best alone loses to one whose mutations are predicted wel
   // asked for more cells than `candidates`, it rescores as many as it must return
   const more = await chooseByNeighbourhood(space, ranked, predict, 0, 4, { weight: 1, candidates: 2 });
   assert.equal(more.top.length, 4);
+});
+
+test("the cells rescored are the 500 predicted best of those the search scored, at least the top, at most all it scored", () => {
+  // what search --help and search's text state: 300 evaluations rescore 300, not 500
+  assert.equal(candidateCount(DEFAULT_NEIGHBOURHOOD, 10, 5000), 500);
+  assert.equal(candidateCount(DEFAULT_NEIGHBOURHOOD, 10, 300), 300);
+  assert.equal(candidateCount(DEFAULT_NEIGHBOURHOOD, 800, 5000), 800);
+  assert.equal(
+    candidateCount({ ...DEFAULT_NEIGHBOURHOOD, weight: 0 }, 10, 5000),
+    10,
+    "the paper's choice: the top",
+  );
 });
 
 test("neighbourhood options are checked", () => {

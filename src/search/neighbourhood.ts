@@ -41,6 +41,15 @@ export function neighbourhoodOptions(given: Partial<NeighbourhoodOptions> = {}):
   return o;
 }
 
+/**
+ * How many of the `scored` cells predicted best are rescored: `candidates`, or `top` where that is more
+ * (the top by own prediction only, with weight 0), and never more than were scored — `search --help`
+ * said "among the 500 predicted best" where 300 evaluations gave 300.
+ */
+export function candidateCount(o: NeighbourhoodOptions, top: number, scored: number): number {
+  return Math.min(o.weight === 0 ? top : Math.max(o.candidates, top), scored);
+}
+
 /** The chosen cells, best first, and how many cells other than the candidates were predicted for it. */
 export interface Rescored {
   top: Int32Array;
@@ -63,10 +72,7 @@ export async function chooseByNeighbourhood(
   drawn: Map<number, Int32Array> = new Map(),
 ): Promise<Rescored> {
   const o = neighbourhoodOptions(given);
-  const candidates = Int32Array.from(
-    { length: Math.min(o.weight === 0 ? top : Math.max(o.candidates, top), ranked.length) },
-    (_, k) => ranked[k],
-  );
+  const candidates = Int32Array.from({ length: candidateCount(o, top, ranked.length) }, (_, k) => ranked[k]);
   if (o.weight === 0) return { top: candidates, neighbourEvaluations: 0 };
   const neighbours = Array.from(candidates, (id) => {
     let cells = drawn.get(id);

@@ -36,7 +36,7 @@ test("the search returns valid cells of the space, reproducibly, and reports the
     // the top is chosen by the predictions of the candidates' mutations too: more cells scored
     assert.ok(run.neighbourEvaluations > 0, `${run.neighbourEvaluations} mutations scored`);
     assert.ok(run.best.rank >= 1 && run.best.rankPercent === (100 * run.best.rank) / 15625);
-    // the exhaustive bound ranks every cell of the space by prediction
+    // the same choice with no search ranks every cell of the space by prediction
     assert.ok(run.exhaustive.truth > 0.85, `exhaustive best ${run.exhaustive.truth}`);
   }
   assert.ok(a.bestTruth.mean > 0.85, `best found ${a.bestTruth.mean}`);
@@ -86,7 +86,7 @@ test("a search result names the paper table it stands beside, and says when it i
   assert.match(t3, /75\.86 ± 0\.19 % is on another space and not comparable/);
 });
 
-test("on a partial import, the labeled and trained cells and the exhaustive bound all have a label, ranked among the labeled", async () => {
+test("on a partial import, the labeled and trained cells and the same choice with no search all have a label, ranked among the labeled", async () => {
   const data = testData();
   const benchmark = partialBenchmark(await loadBenchmark("nb201", data), (id) => id % 5 === 0);
   const truth = targetValues(benchmark);

@@ -2,8 +2,8 @@
  * The paper's search protocol (section 4.2, Table 2): per seed, N_l random cells are labeled, a
  * predictor is fitted on them, an evolutionary search uses its predictions as fitness (no true label
  * is used during the search), and the top-10 cells by predicted accuracy are "trained": the result is
- * the best true accuracy among them and its rank in the whole space. Also the exhaustive bound: the
- * top-10 of every cell of the space by prediction. Beyond the paper, the top-10 are chosen among the
+ * the best true accuracy among them and its rank in the whole space. Also the same choice made among
+ * every cell of the space by prediction, with no search (`exhaustive`). Beyond the paper, the top-10 are chosen among the
  * cells predicted best by the predictions around them too (neighbourhood.ts; weight 0 = the paper's).
  */
 import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
@@ -31,6 +31,16 @@ import {
 import { chooseByNeighbourhood, type NeighbourhoodOptions, neighbourhoodOptions } from "./neighbourhood.js";
 
 const SEARCH_WORKER = new URL("./search-worker.js", import.meta.url);
+
+/**
+ * How text and reports name `exhaustive`: the same choice of cells to train, made among every cell of the
+ * space instead of among those the search scored. Not a bound, as it was called: of every cell, those
+ * predicted best are partly those whose errors happen to be largest, so the search's choice can be truly
+ * better (90.60 % found against 90.40 % on NAS-Bench-201, mlp, 50 labels, seed 0).
+ */
+export const NO_SEARCH_CHOICE = "the same choice among every cell of the space (no search)";
+/** NO_SEARCH_CHOICE in a table's first column. */
+export const NO_SEARCH_CHOICE_SHORT = "same choice among every cell (no search)";
 
 /** What search-worker.ts is given to run one seed of the predictor-guided search. */
 export interface PredictorSearchJob {
@@ -260,7 +270,7 @@ export function searchOutcome(
 export interface TrainedChoice {
   /** Chosen among the cells the search scored, best first. */
   found: Int32Array;
-  /** The same choice among every cell of the space (the exhaustive bound), best first. */
+  /** The same choice among every cell of the space (no search), best first. */
   exhaustive: Int32Array;
   /** Cells beyond the search's that the predictor scored for the search's choice (mutations). */
   neighbourEvaluations: number;
