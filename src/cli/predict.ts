@@ -3,14 +3,16 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { readCellFile } from "../data/user-labels.js";
 import { BadFileError, readFailure } from "../errors.js";
-import { checkSpaceSize, parseModelJson } from "../predictors/model-file.js";
+import { checkSpaceSize, type ModelTarget, modelTarget, parseModelJson } from "../predictors/model-file.js";
 import { loadPredictor } from "../predictors/registry.js";
 import { loadSpace, SPACE_CELLS, type SpaceName, spaceName } from "../spaces/registry.js";
 import { globalsForSpace, note, print } from "./context.js";
 
 export function predictCommand(): Command {
   return new Command("predict")
-    .description("predict the accuracy of the cells in a CSV/JSONL file with a saved model")
+    .description(
+      "predict, with a saved model, the label it learned (an accuracy, or your file's column) for the cells in a CSV/JSONL file",
+    )
     .requiredOption("--model <file>", "model file written by train")
     .requiredOption(
       "--cells <file>",
@@ -21,26 +23,33 @@ export function predictCommand(): Command {
       "\nExample:\n  nas-assay predict --model model.nasa --cells candidates.jsonl --json",
     )
     .action(async (opts: { model: string; cells: string }, cmd: Command) => {
-      const name = modelSpace(opts.model);
+      const { name, target } = modelHead(opts.model);
       const options = globalsForSpace(cmd, name);
       const space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const predictor = await loadPredictor(opts.model, space);
       const { cells } = readCellFile(opts.cells, space);
       const predicted = await predictor.predict(cells.map((c) => c.id));
       const rows = cells.map((c, k) => ({ line: c.line, id: c.id, prediction: predicted[k] }));
-      print(options, { model: opts.model, predictions: rows }, () =>
-        ["line\tid\tprediction", ...rows.map((r) => `${r.line}\t${r.id}\t${r.prediction.toFixed(5)}`)].join(
-          "\n",
-        ),
+      // a percent column was divided by 100 when the model was trained: its predictions are fractions
+      if (target?.scale === "percent")
+        note(
+          options,
+          `${target.target} was read in percent and learned as fractions: predictions are fractions`,
+        );
+      print(options, { model: opts.model, ...(target ?? {}), predictions: rows }, () =>
+        [
+          `line\tid\tpredicted ${target?.target ?? "label"}`,
+          ...rows.map((r) => `${r.line}\t${r.id}\t${r.prediction.toFixed(5)}`),
+        ].join("\n"),
       );
     });
 }
 
 /**
- * The space a model file was trained on (read before loading the space it needs), its size checked
+ * The space a model file was trained on (read before loading the space it needs) and the target it learned (when recorded), its size checked
  * against the space's known one first: a file edited to name another space is refused without loading it.
  */
-function modelSpace(path: string): SpaceName {
+function modelHead(path: string): { name: SpaceName; target: ModelTarget | undefined } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -51,9 +60,14 @@ function modelSpace(path: string): SpaceName {
       throw new BadFileError(path, "is a folder; expected the model file train --out wrote");
     throw readFailure(path, e, "expected the model file train --out wrote");
   }
-  const head = parseModelJson(path, bytes) as { space?: unknown; spaceSize?: unknown } | null;
+  const head = parseModelJson(path, bytes) as {
+    space?: unknown;
+    spaceSize?: unknown;
+    target?: unknown;
+    scale?: unknown;
+  } | null;
   if (typeof head?.space !== "string") throw new BadFileError(path, "not a nas-assay model file (no space)");
   const name = spaceName(head.space);
   checkSpaceSize(path, head, name, SPACE_CELLS[name]);
-  return name;
+  return { name, target: modelTarget(path, head) };
 }

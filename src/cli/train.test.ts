@@ -139,6 +139,22 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     assert.equal(JSON.parse(json.stdout).duplicates, 1);
     assert.equal(JSON.parse(json.stdout).scale, "fraction", "the scale the file was read on, inferred here");
     assert.equal(JSON.parse(json.stdout).failed, 1);
+    // the model records what it learned, and predict names it (its column said only "prediction")
+    const cells = join(dir, "cells.csv");
+    writeFileSync(cells, `arch\n${archs[0]}\n`);
+    const named = run(["predict", "--model", out, "--cells", cells]);
+    assert.equal(named.status, 0, named.stderr);
+    assert.match(named.stdout, /^line\tid\tpredicted val_acc\n2\t\d+\t0\.\d{5}\n$/);
+    const percent = train(file("pct.csv", ["88.44", "88.35", "70.12", "91.01"]));
+    assert.equal(percent.status, 0, percent.stderr);
+    const fromPercent = run(["predict", "--model", out, "--cells", cells, "--json"]);
+    assert.equal(fromPercent.status, 0, fromPercent.stderr);
+    assert.equal(JSON.parse(fromPercent.stdout).target, "val_acc");
+    assert.equal(JSON.parse(fromPercent.stdout).scale, "percent");
+    assert.match(
+      run(["predict", "--model", out, "--cells", cells]).stderr,
+      /val_acc was read in percent and learned as fractions: predictions are fractions/,
+    );
     // a row without its value: refused by line (it was skipped, and the model trained on the rest, exit 0)
     writeFileSync(
       join(dir, "short.csv"),

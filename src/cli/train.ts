@@ -13,7 +13,7 @@ import {
 } from "../data/user-labels.js";
 import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
-import { checkModelOutput } from "../predictors/model-file.js";
+import { checkModelOutput, saveWithTarget } from "../predictors/model-file.js";
 import { createPredictor } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
@@ -148,7 +148,7 @@ export function trainCommand(): Command {
     } finally {
       bar?.stop();
     }
-    predictor.save(opts.out);
+    saveWithTarget(() => predictor.save(opts.out), { target, ...(scale === undefined ? {} : { scale }) });
     const result = {
       model: opts.out,
       method,

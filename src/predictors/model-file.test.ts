@@ -16,7 +16,7 @@ import { nb201WithLabels } from "../testing/predictor-checks.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor } from "./ensemble.js";
 import { mlpNetwork } from "./mlp.js";
-import { MODEL_VERSION } from "./model-file.js";
+import { MODEL_VERSION, modelTarget } from "./model-file.js";
 import { loadPredictor } from "./registry.js";
 import { MAX_PREDICT_ORDERS, SupervisedPredictor } from "./supervised.js";
 
@@ -401,4 +401,20 @@ test("a byte changed on disk that every field's check lets through is refused by
   });
   assert.ok((await (await loadPredictor(older, space)).predict([0])).every(Number.isFinite));
   assert.match(String(saved.e2epp.json.sha256), /^[0-9a-f]{64}$/);
+});
+
+test("a model file's target and scale are read back, and a wrong one is refused by field", () => {
+  assert.equal(modelTarget("m.nasa", {}), undefined, "a file written before targets were recorded");
+  assert.deepEqual(modelTarget("m.nasa", { target: "val_acc", scale: "percent" }), {
+    target: "val_acc",
+    scale: "percent",
+  });
+  assert.throws(
+    () => modelTarget("m.nasa", { target: 3 }),
+    /m\.nasa: field "target" is 3; expected the name/,
+  );
+  assert.throws(
+    () => modelTarget("m.nasa", { target: "acc", scale: "permille" }),
+    /field "scale" is "permille"; expected fraction, percent or none/,
+  );
 });

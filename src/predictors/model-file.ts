@@ -33,6 +33,53 @@ export function checkModelOutput(path: string, flag: string): void {
   );
 }
 
+/**
+ * What a model predicts: the label it learned (a benchmark target, or the column of the user's file)
+ * and, for a file, the scale its values were read on (`percent` values were divided by 100, so the
+ * model predicts fractions). `predict` names them: its column said only "prediction", whether the
+ * model learned an accuracy or a latency in milliseconds.
+ */
+export interface ModelTarget {
+  target: string;
+  scale?: "fraction" | "percent" | "none";
+}
+
+/** The target saveWithTarget is saving a model for (written into the outer file only, not members'). */
+let saving: ModelTarget | undefined;
+
+/** Runs `save` (a predictor's), recording `target` in the model file it writes. */
+export function saveWithTarget(save: () => void, target: ModelTarget): void {
+  const outer = saving;
+  saving = target;
+  try {
+    save();
+  } finally {
+    saving = outer;
+  }
+}
+
+/**
+ * The target a model file records (ModelTarget), or undefined for a file written without one (by
+ * nas-assay before it recorded them, or by the library's `save`). Throws BadFileError for fields of the
+ * wrong type.
+ */
+export function modelTarget(
+  path: string,
+  file: { target?: unknown; scale?: unknown },
+): ModelTarget | undefined {
+  if (file.target === undefined) return undefined;
+  if (typeof file.target !== "string" || file.target === "")
+    throw fieldError(
+      path,
+      "target",
+      `is ${JSON.stringify(file.target)}; expected the name of the label learned`,
+    );
+  if (file.scale === undefined) return { target: file.target };
+  if (file.scale !== "fraction" && file.scale !== "percent" && file.scale !== "none")
+    throw fieldError(path, "scale", `is ${JSON.stringify(file.scale)}; expected fraction, percent or none`);
+  return { target: file.target, scale: file.scale };
+}
+
 /** Writes a model of `method` for `space`, with the method's own `fields`. */
 export function writeModelFile(
   path: string,
@@ -46,6 +93,8 @@ export function writeModelFile(
     method,
     space: space.name,
     spaceSize: space.size,
+    // an ensemble's members are captured, not written: the target goes in the file written only
+    ...(saving && !capture ? saving : {}),
     ...fields,
   };
   const file = { ...body, sha256: digestOf(body) };
