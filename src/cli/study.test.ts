@@ -565,3 +565,50 @@ test("a space used up by imports says the architectures are in the study, not th
     /every architecture of tiny is in the study already \(told, imported or pending\): none left/,
   );
 });
+
+test("tell --file / --import: failed, then a value, for one architecture says the value replaced the failure; the other order is refused, as across calls", () => {
+  const { dir, spec } = tinyDir();
+  const [head, row] = tinyResults([[0, 1, 2, 0, 1]]).split("\n");
+  const cut = row.slice(0, row.lastIndexOf(","));
+  const retry = join(dir, "retry.csv");
+  writeFileSync(retry, `${head}\n${cut},failed\n${row}\n`);
+  const db = join(dir, "s.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  const told = run(["tell", "--study", db, "--file", retry]);
+  assert.equal(told.code, 0, told.err);
+  // it said only "told 1 result": the failed line vanished unsaid
+  assert.equal(
+    told.out,
+    `told 1 result to ${db}\n${retry} line 3 replaces the failure on ${retry} line 2 (a retry that worked)\n`,
+  );
+  assert.match(run(["study", "show", "--study", db]).out, /1 done, 0 pending, 0 failed/);
+  const imported = run([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    join(dir, "i.db"),
+    "--target",
+    "val_acc",
+    "--import",
+    retry,
+  ]);
+  assert.match(
+    imported.out,
+    /imported 1 result from .*\n.*retry\.csv line 3 replaces the failure on .*retry\.csv line 2/,
+  );
+  // a value, then failed: refused in one line, naming both rows and the rule (it said "tell the mean of repeated runs")
+  const backwards = join(dir, "backwards.csv");
+  writeFileSync(backwards, `${head}\n${row}\n${cut},failed\n`);
+  const db2 = join(dir, "s2.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db2, "--target", "val_acc"]).code, 0);
+  fails(
+    ["tell", "--study", db2, "--file", backwards],
+    new RegExp(
+      `^nas-assay: ${backwards.replace(/[.]/g, "\\.")} line 3 tells failed for the architecture told \\S+ on ` +
+        `\\S+ line 2; a value replaces a failure \\(a retry that worked\\), never the other way round`,
+    ),
+  );
+  assert.match(run(["study", "show", "--study", db2]).out, /0 done, 0 pending, 0 failed/);
+});

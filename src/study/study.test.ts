@@ -418,8 +418,8 @@ test("one call telling an architecture twice with different results names both i
     ]),
     (e: Error) =>
       e.message ===
-      "r.csv line 4 repeats the architecture of r.csv line 2 with another result (failed, there 0.9); " +
-        "a study keeps one value per architecture: tell the mean of repeated runs once",
+      "r.csv line 4 tells failed for the architecture told 0.9 on r.csv line 2; a value replaces a failure " +
+        "(a retry that worked), never the other way round, in one file as in separate tells: remove the row that is wrong",
   );
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 });
   assert.deepEqual(
@@ -443,26 +443,28 @@ test("one call telling failed, then a value, for one architecture keeps the valu
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 2, failed: 0 });
   const told = (await study.trials()).find((t) => t.key === tinySpace().key(a));
   assert.equal(told?.value, 0.8);
-  // a failure after the value is still refused, naming both rows
+  // a failure after the value is still refused, naming both rows, as it is told in a later call
   await assert.rejects(
     study.tellMany([
       { arch: b, outcome: { failed: true }, source: "more.csv line 2" },
       { arch: b, outcome: { value: 0.7 }, source: "more.csv line 3" },
       { arch: b, outcome: { failed: true }, source: "more.csv line 4" },
     ]),
-    /more\.csv line 4 repeats the architecture of more\.csv line 3 with another result \(failed, there 0\.7\)/,
+    /more\.csv line 4 tells failed for the architecture told 0\.7 on more\.csv line 3; a value replaces a failure/,
   );
+  await assert.rejects(study.tell(b, { failed: true }), /was told 0\.7 .*; it cannot be told failed now/);
 });
 
-test("one call telling failed, then a value, counts one result written (the file's two rows are one architecture)", async () => {
+test("one call telling failed, then a value, counts one result written and says the value replaced the failure", async () => {
   const study = await tinyStudy();
   const [a] = tinySpace().sample(new Rng(9), 1);
   assert.deepEqual(
     await study.tellMany([
-      { arch: a, outcome: { failed: true } },
-      { arch: a, outcome: { value: 0.57 } },
+      { arch: a, outcome: { failed: true }, source: "r.csv line 2" },
+      { arch: a, outcome: { value: 0.57 }, source: "r.csv line 3" },
     ]),
-    { written: 1, skipped: 0 },
+    // the failed row is reported, not dropped unsaid
+    { written: 1, skipped: 0, retried: [{ source: "r.csv line 3", failed: "r.csv line 2" }] },
   );
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 1, failed: 0 });
 });

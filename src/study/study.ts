@@ -33,6 +33,8 @@ import {
   type BatchScale,
   batchScale,
   highRange,
+  type Retry,
+  repeatInCall,
   tellCheck,
   type ValueScale,
 } from "./tell-rules.js";
@@ -75,6 +77,8 @@ export interface TellResult {
   written: number;
   skipped: number;
   repeated?: number;
+  /** Failures replaced by a value later in the same call (a retry that worked); absent when none. */
+  retried?: Retry[];
   replaced?: Replacement[];
 }
 
@@ -106,11 +110,6 @@ export interface NewStudy {
   scale?: ValueScale;
   /** Seed of the study's random choices (default 0). */
   seed?: number;
-}
-
-/** A result as text for messages: "0.91" or "failed". */
-function outcomeText(outcome: Outcome): string {
-  return "failed" in outcome ? "failed" : String(outcome.value);
 }
 
 export class Study<A> {
@@ -297,7 +296,8 @@ export class Study<A> {
    * it stands: tableScale), a second different value for an architecture already told (see
    * tell-rules.ts). The
    * same value told again is skipped; a value after `failed` for one architecture (a retry that worked,
-   * here or in an earlier call) replaces the failure. With `options.replace`, a result different from
+   * here or in an earlier call) replaces the failure (both in this call: listed in `retried`); `failed` after
+   * a value is refused, here as across calls. With `options.replace`, a result different from
    * the one told before (a value, or failed) replaces it — a correction — and is listed in `replaced`.
    * Returns how many were written and skipped (and, with `replace`, what was replaced).
    */
@@ -329,6 +329,7 @@ export class Study<A> {
     const sources = new Map<string, string>();
     const firstOutcome = new Map<string, { source: string; outcome: Outcome }>();
     let repeated = 0;
+    const retried: Retry[] = [];
     const results: TrialResult[] = items.map((item) => {
       let json: unknown;
       let key: string;
@@ -362,22 +363,17 @@ export class Study<A> {
       // one call telling an architecture twice, differently (two rows of a file): name both rows, not
       // "was told" at a time that is this very call's
       const earlier = firstOutcome.get(key);
-      // `failed`, then a value: a retry that worked, as when told in two calls (the value replaces it)
-      const retried = earlier !== undefined && "failed" in earlier.outcome && "value" in item.outcome;
-      if (retried) firstOutcome.set(key, { source, outcome: item.outcome });
-      else if (earlier && outcomeText(earlier.outcome) !== outcomeText(item.outcome))
-        throw new UserError(
-          `${source} repeats the architecture of ${earlier.source} with another result ` +
-            `(${outcomeText(item.outcome)}, there ${outcomeText(earlier.outcome)}); a study keeps one value ` +
-            "per architecture: tell the mean of repeated runs once",
-        );
-      if (!earlier) firstOutcome.set(key, { source, outcome: item.outcome });
-      else if (!retried) repeated++;
+      const verdict = earlier ? repeatInCall(earlier, source, item.outcome) : undefined;
+      // `failed`, then a value: a retry that worked, as when told in two calls (the value replaces it;
+      // reported, or the failed row would vanish unsaid)
+      if (verdict === "retry" && earlier) retried.push({ source, failed: earlier.source });
+      if (verdict !== "repeat") firstOutcome.set(key, { source, outcome: item.outcome });
+      else repeated++;
       sources.set(key, source);
       return { key, arch: json, outcome: item.outcome };
     });
-    // a failed try and its retry in one call are one architecture with one result, the value (written
-    // in turn, both counted: "told 2 results" for one stored)
+    // a failed try and its retry in one call are one architecture with one result, the value: only it is
+    // written (else "told 2 results" for one stored), and `retried` says what became of the failure
     const valued = new Set(results.filter((r) => "value" in r.outcome).map((r) => r.key));
     const kept = results.filter((r) => !("failed" in r.outcome && valued.has(r.key)));
     // a batch is known whole: a value on another scale than the rest is refused wherever it stands (told
@@ -436,7 +432,11 @@ export class Study<A> {
       ),
       { replacing: options.replace === true },
     );
-    const result: TellResult = repeated > 0 ? { ...told, repeated } : told;
+    const result: TellResult = {
+      ...told,
+      ...(repeated > 0 ? { repeated } : {}),
+      ...(retried.length > 0 ? { retried } : {}),
+    };
     return options.replace ? { ...result, replaced: [...replaced.values()] } : result;
   }
 

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
-import { accuracyLike, checkTableValues, directionWarning, tableScale, tellCheck } from "./tell-rules.js";
+import {
+  accuracyLike,
+  checkTableValues,
+  directionWarning,
+  repeatInCall,
+  retryText,
+  tableScale,
+  tellCheck,
+} from "./tell-rules.js";
 
 const rows = (values: number[]) => values.map((value, k) => ({ line: k + 2, value }));
 const where = (line: number) => `all.csv line ${line}`;
@@ -257,4 +265,29 @@ test("a direction that looks like a forgotten flag is warned of: an error rate m
     ["mean_squared_error", "maximize"],
   ] as const)
     assert.equal(directionWarning(target, direction), undefined, `${target} ${direction}`);
+});
+
+test("repeatInCall: within one call, as across calls, a value replaces a failure and a failure never replaces a value", () => {
+  const failed = { source: "r.csv line 2", outcome: { failed: true } as const };
+  const value = { source: "r.csv line 2", outcome: { value: 0.5 } };
+  assert.equal(repeatInCall(failed, "r.csv line 3", { value: 0.5 }), "retry");
+  assert.equal(
+    retryText({ source: "r.csv line 3", failed: "r.csv line 2" }),
+    "r.csv line 3 replaces the failure on r.csv line 2 (a retry that worked)",
+  );
+  assert.equal(repeatInCall(failed, "r.csv line 3", { failed: true }), "repeat");
+  assert.equal(repeatInCall(value, "r.csv line 3", { value: 0.5 }), "repeat");
+  // it said "tell the mean of repeated runs once", which no failure is
+  assert.throws(
+    () => repeatInCall(value, "r.csv line 3", { failed: true }),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message ===
+        "r.csv line 3 tells failed for the architecture told 0.5 on r.csv line 2; a value replaces a failure " +
+          "(a retry that worked), never the other way round, in one file as in separate tells: remove the row that is wrong",
+  );
+  assert.throws(
+    () => repeatInCall(value, "r.csv line 3", { value: 0.6 }),
+    /r\.csv line 3 repeats the architecture of r\.csv line 2 with another result \(0\.6, there 0\.5\); .*tell the mean of repeated runs once/,
+  );
 });

@@ -34,11 +34,21 @@
  *   results file can be told twice after an interruption); a different value, or `failed` for an
  *   architecture told a value, is refused, naming both (tell the mean of repeated runs instead).
  *   A value for an architecture told `failed` replaces the failure (a retry that worked).
+ *   Within one call (a results file) the same rule holds row after row: `failed`, then a value, keeps the
+ *   value and says so (repeatInCall); a value, then `failed`, is refused, as told in two calls (a failure
+ *   never replaces a value: it would throw away a result that exists).
  */
 
 import { accuracyLike, errorRateLike } from "../data/target-name.js";
 import { UserError } from "../errors.js";
-import { addDoneValue, type DoneRange, type RecordCheck, type Trial, type TrialResult } from "./store.js";
+import {
+  addDoneValue,
+  type DoneRange,
+  type Outcome,
+  type RecordCheck,
+  type Trial,
+  type TrialResult,
+} from "./store.js";
 
 /** `x` to 12 significant digits: the float noise of ×100 and of differences (0.88 − 0.83 is 0.05000000000000004) gone. */
 const round = (x: number) => +x.toPrecision(12);
@@ -405,4 +415,47 @@ function duplicateVerdict(
       "(a study keeps one value per architecture: tell the mean of repeated runs once, or tell again " +
       "with --replace (library: { replace: true }) to correct a value told by mistake)",
   );
+}
+
+/** A result as text for messages: "0.91" or "failed". */
+export function outcomeText(outcome: Outcome): string {
+  return "failed" in outcome ? "failed" : String(outcome.value);
+}
+
+/** A failure replaced by a value later in the same call: where each was told ("r.csv line 3", "r.csv line 2"). */
+export interface Retry {
+  source: string;
+  failed: string;
+}
+
+/**
+ * What one call (a results file) does with a second item for an architecture it told already as
+ * `earlier`: "repeat" for the same result (ignored, as the same value told again in a later call is),
+ * "retry" for a value after `failed` (it replaces the failure, as it would told in a later call: a retry
+ * that worked). Throws UserError naming both items for a failure after a value (refused in a later call
+ * too) and for two different values (a study keeps one per architecture).
+ */
+export function repeatInCall(
+  earlier: { source: string; outcome: Outcome },
+  source: string,
+  outcome: Outcome,
+): "repeat" | "retry" {
+  if (outcomeText(earlier.outcome) === outcomeText(outcome)) return "repeat";
+  if ("failed" in earlier.outcome) return "retry";
+  if ("failed" in outcome)
+    throw new UserError(
+      `${source} tells failed for the architecture told ${outcomeText(earlier.outcome)} on ${earlier.source}; ` +
+        "a value replaces a failure (a retry that worked), never the other way round, in one file as in " +
+        "separate tells: remove the row that is wrong",
+    );
+  throw new UserError(
+    `${source} repeats the architecture of ${earlier.source} with another result ` +
+      `(${outcomeText(outcome)}, there ${outcomeText(earlier.outcome)}); a study keeps one value ` +
+      "per architecture: tell the mean of repeated runs once",
+  );
+}
+
+/** A line saying a failure was replaced within one call: "r.csv line 3 replaces the failure on r.csv line 2 (a retry that worked)". */
+export function retryText(retry: Retry): string {
+  return `${retry.source} replaces the failure on ${retry.failed} (a retry that worked)`;
 }
