@@ -612,3 +612,58 @@ test("tell --file / --import: failed, then a value, for one architecture says th
   );
   assert.match(run(["study", "show", "--study", db2]).out, /0 done, 0 pending, 0 failed/);
 });
+
+test("vertex-cell: a second value for a cell told under another text (pruned to it) says it is the same cell and names the stored form", () => {
+  const { dir } = tinyDir();
+  const spec = join(dir, "v3.json");
+  writeFileSync(
+    spec,
+    JSON.stringify({ name: "v3", kind: "vertex-cell", maxVertices: 4, maxEdges: 5, ops: ["conv", "pool"] }),
+  );
+  const db = join(dir, "v.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  const first = JSON.stringify({ matrix: "0111001000000000", ops: "input,conv,pool,output" });
+  assert.equal(run(["tell", "--study", db, "--arch", first, "--value", "0.5"]).code, 0);
+  const second = JSON.stringify({ matrix: "001000000", ops: "input,pool,output" });
+  // it said "--arch {…pool…} was told 0.5", a text never told
+  const stored = '{"matrix":[[0,1],[0,0]],"ops":["input","output"]}';
+  const same = (what: string) =>
+    new RegExp(
+      `^nas-assay: ${what} is the same cell \\(after pruning 1 vertex off every input→output path\\) as one told before, ` +
+        `stored as ${stored.replace(/[[\]{}]/g, "\\$&")}, which was told 0\\.5 \\(.*\\); refusing a second value 0\\.4 `,
+    );
+  fails(
+    ["tell", "--study", db, "--arch", second, "--value", "0.4"],
+    same(`--arch ${second.replace(/[{}]/g, "\\$&")}`),
+  );
+  const rows = join(dir, "v.csv");
+  writeFileSync(rows, 'matrix,ops,val_acc\n001000000,"input,pool,output",0.4\n');
+  fails(["tell", "--study", db, "--file", rows], same(`${rows.replace(/[.]/g, "\\.")} line 2`));
+  // the stored form itself, told again: plainly "was told"
+  fails(
+    ["tell", "--study", db, "--arch", stored, "--value", "0.4"],
+    /^nas-assay: --arch \S+ was told 0\.5 \(.*\); refusing a second value 0\.4/,
+  );
+  // two rows of one file, each pruned to the cell: each named with what was pruned
+  const both = join(dir, "both.csv");
+  writeFileSync(
+    both,
+    'matrix,ops,val_acc\n0111001000000000,"input,conv,pool,output",0.5\n001000000,"input,pool,output",0.4\n',
+  );
+  fails(
+    [
+      "study",
+      "create",
+      "--space",
+      spec,
+      "--study",
+      join(dir, "w.db"),
+      "--target",
+      "val_acc",
+      "--import",
+      both,
+    ],
+    /both\.csv line 3 repeats the architecture of \S+ line 2 \(the same cell: \S+ line 2 after pruning 2 vertices off every input→output path; \S+ line 3 after pruning 1 vertex off every input→output path\) with another result \(0\.4, there 0\.5\)/,
+  );
+  assert.match(run(["study", "show", "--study", db]).out, /1 done, 0 pending, 0 failed/);
+});

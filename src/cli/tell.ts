@@ -66,12 +66,14 @@ export function tellCommand(): Command {
                   arch: r.arch,
                   outcome: r.outcome,
                   source: `${opts.file} line ${r.line}`,
+                  written: r.written,
                 }))
               : [
                   {
                     arch: study.parseArch(opts.arch, "--arch"),
                     outcome: opts.failed ? ({ failed: true } as const) : { value: opts.value as number },
                     source: `--arch ${opts.arch}`,
+                    written: opts.arch,
                   },
                 ];
           const told = await study.tellMany(items, opts.replace ? { replace: true } : {});

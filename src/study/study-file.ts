@@ -80,7 +80,12 @@ export async function createStudyFile(
   const tellImport = async (made: StudyStore) => {
     const study = await Study.open(made, space, options);
     imported = await study.tellMany(
-      rows.map((r) => ({ arch: r.arch, outcome: r.outcome, source: `${given.importFile} line ${r.line}` })),
+      rows.map((r) => ({
+        arch: r.arch,
+        outcome: r.outcome,
+        source: `${given.importFile} line ${r.line}`,
+        written: r.written,
+      })),
     );
   };
   try {

@@ -35,6 +35,7 @@ import {
   highRange,
   type Retry,
   repeatInCall,
+  sameCellNote,
   tellCheck,
   type ValueScale,
 } from "./tell-rules.js";
@@ -88,6 +89,11 @@ export interface TellItem<A> {
   outcome: Outcome;
   /** E.g. "results.csv line 7"; default: the architecture's JSON form. */
   source?: string;
+  /**
+   * The architecture as the user wrote it (`--arch`'s text, a file row's columns), when `arch` was read
+   * from it: a message then says when it is the same cell as one told under another text (pruned).
+   */
+  written?: unknown;
 }
 
 /** The study as `study show --json` prints it. */
@@ -327,7 +333,12 @@ export class Study<A> {
         );
     });
     const sources = new Map<string, string>();
-    const firstOutcome = new Map<string, { source: string; outcome: Outcome }>();
+    // what reading each architecture's text dropped (a pruned cell), for messages naming it
+    const reductions = new Map<string, string | undefined>();
+    const firstOutcome = new Map<
+      string,
+      { source: string; outcome: Outcome; json: string; reduced: string | undefined }
+    >();
     let repeated = 0;
     const retried: Retry[] = [];
     const results: TrialResult[] = items.map((item) => {
@@ -363,13 +374,30 @@ export class Study<A> {
       // one call telling an architecture twice, differently (two rows of a file): name both rows, not
       // "was told" at a time that is this very call's
       const earlier = firstOutcome.get(key);
-      const verdict = earlier ? repeatInCall(earlier, source, item.outcome) : undefined;
+      const reduced =
+        item.written !== undefined ? this.space.reduction?.call(this.space, item.written) : undefined;
+      const text = JSON.stringify(json);
+      const verdict = earlier
+        ? repeatInCall(
+            earlier,
+            source,
+            item.outcome,
+            sameCellNote(
+              [
+                { who: earlier.source, reduced: earlier.reduced },
+                { who: source, reduced },
+              ],
+              earlier.json !== text,
+            ),
+          )
+        : undefined;
       // `failed`, then a value: a retry that worked, as when told in two calls (the value replaces it;
       // reported, or the failed row would vanish unsaid)
       if (verdict === "retry" && earlier) retried.push({ source, failed: earlier.source });
-      if (verdict !== "repeat") firstOutcome.set(key, { source, outcome: item.outcome });
+      if (verdict !== "repeat") firstOutcome.set(key, { source, outcome: item.outcome, json: text, reduced });
       else repeated++;
       sources.set(key, source);
+      reductions.set(key, reduced);
       return { key, arch: json, outcome: item.outcome };
     });
     // a failed try and its retry in one call are one architecture with one result, the value: only it is
@@ -429,6 +457,8 @@ export class Study<A> {
                 now: "failed" in result.outcome ? "failed" : result.outcome.value,
               })
           : undefined,
+        false,
+        (r) => reductions.get(r.key),
       ),
       { replacing: options.replace === true },
     );

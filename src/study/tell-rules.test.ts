@@ -7,6 +7,7 @@ import {
   directionWarning,
   repeatInCall,
   retryText,
+  sameCellNote,
   tableScale,
   tellCheck,
 } from "./tell-rules.js";
@@ -289,5 +290,70 @@ test("repeatInCall: within one call, as across calls, a value replaces a failure
   assert.throws(
     () => repeatInCall(value, "r.csv line 3", { value: 0.6 }),
     /r\.csv line 3 repeats the architecture of r\.csv line 2 with another result \(0\.6, there 0\.5\); .*tell the mean of repeated runs once/,
+  );
+});
+
+test("sameCellNote: why two texts are one cell (pruned, reordered), named by row when two are in the message", () => {
+  assert.equal(sameCellNote([{ reduced: undefined }], false), undefined);
+  assert.equal(
+    sameCellNote([{ reduced: "pruning 1 vertex off every input→output path" }], false),
+    "after pruning 1 vertex off every input→output path",
+  );
+  assert.equal(sameCellNote([{ reduced: undefined }], true), "its vertices in another order");
+  assert.equal(
+    sameCellNote(
+      [
+        { who: "r.csv line 2", reduced: "pruning 2 vertices off every input→output path" },
+        { who: "r.csv line 3", reduced: undefined },
+      ],
+      true,
+    ),
+    "r.csv line 2 after pruning 2 vertices off every input→output path; its vertices in another order",
+  );
+  // the refusal of a second value names the stored form, not the text told now as if it had been told
+  const check = tellCheck(
+    "val_acc",
+    () => "--arch B",
+    "auto",
+    { scale: "auto" },
+    "maximize",
+    undefined,
+    false,
+    () => "pruning 1 vertex off every input→output path",
+  );
+  const stored = {
+    matrix: [
+      [0, 1],
+      [0, 0],
+    ],
+    ops: ["input", "output"],
+  };
+  const none = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };
+  assert.throws(
+    () =>
+      check(
+        { key: "k", arch: stored, outcome: { value: 0.4 } },
+        {
+          existing: {
+            number: 1,
+            key: "k",
+            arch: stored,
+            state: "done",
+            value: 0.5,
+            predicted: null,
+            reason: null,
+            askedAt: null,
+            toldAt: "2024-01-01T00:00:00.000Z",
+          },
+          done: { count: 1, min: 0.5, minAboveOne: Number.NaN, max: 0.5 },
+          before: none,
+        },
+      ),
+    (e: Error) =>
+      e.message.startsWith(
+        "--arch B is the same cell (after pruning 1 vertex off every input→output path) as one told before, " +
+          'stored as {"matrix":[[0,1],[0,0]],"ops":["input","output"]}, which was told 0.5 (2024-01-01T00:00:00.000Z); ' +
+          "refusing a second value 0.4",
+      ),
   );
 });

@@ -249,6 +249,7 @@ export function tellCheck(
   direction: "maximize" | "minimize" = "maximize",
   replace?: (result: TrialResult, existing: Trial) => void,
   table = false,
+  reduction?: (result: TrialResult) => string | undefined,
 ): RecordCheck {
   // a study's values, or simulate's table (then the fix is in the table, or simulate's --scale)
   const whose = table ? "the table's" : "this study's";
@@ -270,7 +271,7 @@ export function tellCheck(
     }
     // a second result for a told architecture is refused (or skipped) before its scale is judged: told
     // 93.1 by mistake, 0.931 would otherwise be refused as a fraction among percents, not as a second value
-    const verdict = duplicateVerdict(result, existing, what, replace);
+    const verdict = duplicateVerdict(result, existing, what, replace, reduction?.(result));
     if (verdict === "skip") return verdict;
     if ("value" in result.outcome) {
       const value = result.outcome.value;
@@ -381,13 +382,15 @@ export function tellCheck(
  * Whether a result is written over what the study holds for its architecture: over nothing or a pending
  * trial, yes; the same result again, skipped; a value over `failed` (a retry that worked), yes; another
  * value, or `failed`, over a value is refused — unless `replace` is given (a correction the user asked
- * for), which is told of it, and the result is written.
+ * for), which is told of it, and the result is written. `reduced`: what reading the result's text
+ * dropped (ArchitectureSpace.reduction), for the message.
  */
 function duplicateVerdict(
   result: TrialResult,
   existing: Trial | undefined,
   what: string,
   replace: ((result: TrialResult, existing: Trial) => void) | undefined,
+  reduced: string | undefined,
 ): "write" | "skip" {
   if (!existing || existing.state === "pending") return "write";
   const failed = "failed" in result.outcome;
@@ -403,15 +406,21 @@ function duplicateVerdict(
     replace(result, existing);
     return "write";
   }
-  // told a value before
+  // told a value before, maybe under another text: "--arch X was told 0.5" named a text never told when
+  // X is a cell pruned (or its vertices reordered) to the one stored
+  const same = sameCellNote([{ reduced }], JSON.stringify(result.arch) !== JSON.stringify(existing.arch));
+  const told =
+    same === undefined
+      ? `${what} was told ${existing.value}`
+      : `${what} is the same cell (${same}) as one told before, stored as ${JSON.stringify(existing.arch)}, which was told ${existing.value}`;
   if (failed)
     throw new UserError(
-      `${what} was told ${existing.value} (${existing.toldAt}); it cannot be told failed now ` +
+      `${told} (${existing.toldAt}); it cannot be told failed now ` +
         "(a study keeps one result per architecture; --replace, or { replace: true }, corrects a result told by mistake)",
     );
   const value = (result.outcome as { value: number }).value;
   throw new UserError(
-    `${what} was told ${existing.value} (${existing.toldAt}); refusing a second value ${value} ` +
+    `${told} (${existing.toldAt}); refusing a second value ${value} ` +
       "(a study keeps one value per architecture: tell the mean of repeated runs once, or tell again " +
       "with --replace (library: { replace: true }) to correct a value told by mistake)",
   );
@@ -439,20 +448,42 @@ export function repeatInCall(
   earlier: { source: string; outcome: Outcome },
   source: string,
   outcome: Outcome,
+  same?: string,
 ): "repeat" | "retry" {
   if (outcomeText(earlier.outcome) === outcomeText(outcome)) return "repeat";
   if ("failed" in earlier.outcome) return "retry";
+  // two texts of one cell (sameCellNote): say so, or the rows look like two architectures
+  const cell = same === undefined ? "" : ` (the same cell: ${same})`;
   if ("failed" in outcome)
     throw new UserError(
-      `${source} tells failed for the architecture told ${outcomeText(earlier.outcome)} on ${earlier.source}; ` +
+      `${source} tells failed for the architecture told ${outcomeText(earlier.outcome)} on ${earlier.source}${cell}; ` +
         "a value replaces a failure (a retry that worked), never the other way round, in one file as in " +
         "separate tells: remove the row that is wrong",
     );
   throw new UserError(
-    `${source} repeats the architecture of ${earlier.source} with another result ` +
+    `${source} repeats the architecture of ${earlier.source}${cell} with another result ` +
       `(${outcomeText(outcome)}, there ${outcomeText(earlier.outcome)}); a study keeps one value ` +
       "per architecture: tell the mean of repeated runs once",
   );
+}
+
+/**
+ * Why two texts name one cell, for messages: "after pruning 1 vertex off every input→output path" (each
+ * of `reductions`, what reading a text dropped (ArchitectureSpace.reduction), named by `who` when two
+ * texts are in the message: "r.csv line 2 after pruning …"), "its vertices in another order" when
+ * `reordered` (their JSON forms differ under one key); undefined when neither.
+ */
+export function sameCellNote(
+  reductions: readonly { who?: string; reduced: string | undefined }[],
+  reordered: boolean,
+): string | undefined {
+  const notes = [
+    ...reductions.flatMap(({ who, reduced }) =>
+      reduced === undefined ? [] : [`${who === undefined ? "" : `${who} `}after ${reduced}`],
+    ),
+    ...(reordered ? ["its vertices in another order"] : []),
+  ];
+  return notes.length > 0 ? notes.join("; ") : undefined;
 }
 
 /** A line saying a failure was replaced within one call: "r.csv line 3 replaces the failure on r.csv line 2 (a retry that worked)". */
