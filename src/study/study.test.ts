@@ -483,10 +483,10 @@ test("a file of fractions and one percent told to a study of fractions names the
     file(45),
     /^UserError: more\.csv line 3: val_acc 45 looks like a percent, but this study's values are fractions \(0\.84–0\.91\)/,
   );
-  // read as a fraction, 86.1 falls among the batch's own: the batch says so
+  // read as a fraction, 86.1 falls among the batch's own: the study's fractions settle it, as told alone
   await assert.rejects(
     file(86.1),
-    /^UserError: more\.csv line 3: val_acc 86\.1 looks like a percent, but the other values told with it are fractions/,
+    /^UserError: more\.csv line 3: val_acc 86\.1 looks like a percent, but this study's values are fractions \(0\.84–0\.91\); tell 0\.861/,
   );
   assert.equal((await study.store.counts()).done, 3, "nothing of the refused files written");
 });
@@ -598,7 +598,7 @@ test("tell of many into a study of nothing yet: a percent row first among spread
         source: `r.csv line ${k + 2}`,
       })),
     ),
-    /^UserError: r\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.93\); write 0\.45 \(if they are percents/,
+    /^UserError: r\.csv: val_acc mixes percentages and fractions: 1 value above 1 \(line 2: 45\) and 3 of 1 or less \(line 3: 0\.81, line 4: 0\.93, line 5: 0\.86\); write every value on one scale: as fractions \(45 → 0\.45\)/,
   );
   assert.equal((await study.store.counts()).done, 0);
 });
@@ -704,10 +704,20 @@ test("a batch's scale messages name where the percents are and how the scale is 
     empty.tellMany([25, 30, 0.36].map((value, k) => ({ arch: archs[k], outcome: { value } }))),
     /val_err 0\.36 looks like a fraction, but the values told with it are percents \(25–30\)/,
   );
-  // a percent among a batch's fractions: tell has no --scale, the study is made with one
+  // a percent among a batch's fractions: tell has no --scale, the study is made with one (said when the
+  // fractions may be percents at chance level; 0.7–0.94 cannot be)
   const study = await tinyStudy();
+  const told = (values: number[]) =>
+    study.tellMany(values.map((value, k) => ({ arch: archs[k], outcome: { value } })));
   await assert.rejects(
-    study.tellMany([0.7, 0.94, 93.1, 0.8].map((value, k) => ({ arch: archs[k], outcome: { value } }))),
-    /val_acc 93\.1 looks like a percent, .*the study needs --scale percent when made\)$/,
+    told([0.7, 0.94, 93.1, 0.8]),
+    (e: Error) =>
+      /val_acc mixes percentages and fractions: .*write every value on one scale: as fractions \(93\.1 → 0\.931\) or as percentages \(0\.7 → 70\)$/.test(
+        e.message,
+      ) && !/--scale/.test(e.message),
+  );
+  await assert.rejects(
+    told([0.9, 0.93, 93.1, 0.91]),
+    /val_acc mixes percentages and fractions: .*\(if those of 1 or less are percents — accuracies at chance level — the study needs --scale percent when made\)$/,
   );
 });

@@ -411,12 +411,18 @@ export class Study<A> {
     // Read only when it can matter (an accuracy-like target, a batch with values on both sides of 1):
     // it reads every trial, and most tells (one value, or a latency) need none of them.
     const values = kept.flatMap((r) => ("value" in r.outcome ? [r.outcome.value] : []));
-    const studyPercent =
+    const mixed =
       (this.settings.scale ?? "auto") === "auto" &&
       accuracyLike(this.settings.target) &&
       values.some((v) => v > 1) &&
-      values.some((v) => v <= 1) &&
-      (await this.store.trials()).some((t) => t.state === "done" && (t.value as number) > 1);
+      values.some((v) => v <= 1);
+    const studyValues = mixed
+      ? (await this.store.trials()).flatMap((t) => (t.state === "done" ? [t.value as number] : []))
+      : [];
+    const studyPercent = studyValues.some((v) => v > 1);
+    // a study of fractions settles a mixed batch too: tellCheck refuses its percents, naming the study's
+    // values (values all 0 settle nothing)
+    const studyFraction = !studyPercent && studyValues.some((v) => v > 0);
     const batch: BatchScale =
       (this.settings.scale ?? "auto") === "auto"
         ? batchScale(
@@ -432,8 +438,8 @@ export class Study<A> {
             ),
             (k) => sources.get(kept[k].key) ?? JSON.stringify(kept[k].arch),
             {
-              others: "the other values told with it",
               studyPercent,
+              studyFraction,
               direction: this.settings.direction,
               study: true,
             },

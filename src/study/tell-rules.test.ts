@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { checkAccuracyScale } from "../data/label-scale.js";
 import { UserError } from "../errors.js";
 import {
   accuracyLike,
@@ -33,7 +34,7 @@ test("a table mixing fractions and percents, or past 100, is refused naming the 
     );
   refused(
     [0.7, 0.94, 0.85, 93.1, 0.8],
-    /^all\.csv line 5: val_acc 93\.1 looks like a percent, but the file's other values are fractions \(0\.7–0\.94\); write 0\.931 \(if they are percents — accuracies at chance level — give --scale percent\)$/,
+    /^all\.csv: val_acc mixes percentages and fractions: 1 value above 1 \(line 5: 93\.1\) and 4 of 1 or less \(line 2: 0\.7, line 3: 0\.94, line 4: 0\.85, …\); write every value on one scale: as fractions \(93\.1 → 0\.931\) or as percentages \(0\.7 → 70\)$/,
   );
   // fewer values of 1 or less than above: percents with cells at chance level, which no rule on values
   // can tell from fractions (as tell's rules: a percent study keeps them) — when they spread as chance
@@ -41,9 +42,14 @@ test("a table mixing fractions and percents, or past 100, is refused naming the 
   assert.equal(tableScale("val_acc", rows([70, 94, 0.85, 81, 0.84]), where), "percent");
   refused(
     [70, 94, 0.85, 81, 0.7],
-    /^all\.csv line 4: val_acc 0\.85 looks like a fraction among percents.*spread 0\.7–0\.85; tell 85$/,
+    /^all\.csv: val_acc mixes percentages and fractions: 3 values above 1 \(line 2: 70, line 3: 94, line 5: 81\) and 2 of 1 or less \(line 4: 0\.85, line 6: 0\.7\); write every value on one scale: as percentages \(0\.85 → 85\) or as fractions \(70 → 0\.7\)$/,
   );
-  refused([0.7, 0.85, 70, 94, 81], /^all\.csv line 3: val_acc 0\.85 looks like a fraction among percents/);
+  refused([0.7, 0.85, 70, 94, 81], /^all\.csv: val_acc mixes percentages and fractions: /);
+  // a study of percents settles it: its fractions are named, to be told as percents
+  assert.throws(
+    () => tableScale("val_acc", rows([70, 94, 0.85, 81, 0.7]), where, { studyPercent: true }),
+    /all\.csv line 4: val_acc 0\.85 looks like a fraction among percents.*spread 0\.7–0\.85; tell 85$/,
+  );
   // minimized, values of 1 or less are near-perfect error rates, which do spread (train error 0-1 %)
   assert.equal(
     tableScale("train_error", rows([0.2, 0.9, 11.1, 40, 25]), where, { direction: "minimize" }),
@@ -60,7 +66,7 @@ test("a table of 300,000 values is read (no spread of its values as arguments)",
   assert.equal(tableScale("val_acc", rows(many), where), "fraction");
   assert.throws(
     () => tableScale("val_acc", rows([...many, 93]), where),
-    /line 300002: val_acc 93 looks like a percent/,
+    /1 value above 1 \(line 300002: 93\) and 300000 of 1 or less/,
   );
 });
 
@@ -119,7 +125,7 @@ test("simulate's table takes what an import takes: no fraction among percents, n
   // a percent among fractions that spread as little as chance-level cells do: 91.5 became the best
   refused(
     [0.9, 0.93, 0.91, 91.5, 0.92],
-    /^all\.csv line 5: val_acc 91\.5 looks like a percent.*write 0\.915 /,
+    /^all\.csv: val_acc mixes percentages and fractions: 1 value above 1 \(line 5: 91\.5\) .*as fractions \(91\.5 → 0\.915\) .*\(if those of 1 or less are percents — accuracies at chance level — give simulate --scale percent\)$/,
   );
   // NAS-Bench-201 ImageNet16-120 and CIFAR-100 test accuracy: chance-level cells beside the percents
   assert.equal(checkTableValues("test_acc", rows([0.8333, 45.1, 30.2, 0.8333]), where), "percent");
@@ -355,5 +361,39 @@ test("sameCellNote: why two texts are one cell (pruned, reordered), named by row
           'stored as {"matrix":[[0,1],[0,0]],"ops":["input","output"]}, which was told 0.5 (2024-01-01T00:00:00.000Z); ' +
           "refusing a second value 0.4",
       ),
+  );
+});
+
+test("a file mixing percents and fractions gets one advice from a study import and from a label file (they gave opposite fixes)", () => {
+  // 40 of each, as a label file exported twice: a study said "write 0.6509", label files "a percentage 0..100"
+  const values = Array.from({ length: 80 }, (_, k) =>
+    k % 2 === 0 ? +(65.09 + k / 10).toFixed(2) : +(0.6509 + k / 1000).toFixed(4),
+  );
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "accepted";
+  };
+  const advice =
+    "mixes percentages and fractions: 40 values above 1 (line 2: 65.09, line 4: 65.29, line 6: 65.49, …) and " +
+    "40 of 1 or less (line 3: 0.6519, line 5: 0.6539, line 7: 0.6559, …); write every value on one scale: " +
+    "as fractions (65.09 → 0.6509) or as percentages (0.6519 → 65.19)";
+  assert.equal(
+    message(() => tableScale("val_acc", rows(values), where, { study: true })),
+    `all.csv: val_acc ${advice}`,
+  );
+  assert.equal(
+    message(() =>
+      checkAccuracyScale(values, "percent", {
+        file: "all.csv",
+        position: (i) => `line ${i + 2}`,
+        what: 'column "val_acc"',
+        fix: "",
+      }),
+    ),
+    `all.csv: column "val_acc" ${advice}`,
   );
 });

@@ -39,6 +39,7 @@
  *   never replaces a value: it would throw away a result that exists).
  */
 
+import { mixedScales } from "../data/label-scale.js";
 import { accuracyLike, errorRateLike } from "../data/target-name.js";
 import { UserError } from "../errors.js";
 import {
@@ -80,10 +81,10 @@ export function directionWarning(target: string, direction: "maximize" | "minimi
 
 /** What tableScale knows besides the rows: the study they join, and which way it is optimized. */
 export interface TableContext {
-  /** Names the other values in a message (default "the file's other values"). */
-  others?: string;
   /** The study told the rows holds percents already (then its percents, not the rows' majority, settle the scale). */
   studyPercent?: boolean;
+  /** The study told the rows holds fractions already (then they settle the scale: tellCheck refuses the percents). */
+  studyFraction?: boolean;
   direction?: "maximize" | "minimize";
   /** The rows are a table read by simulate (no study): messages say to fix the table or simulate's --scale. */
   table?: boolean;
@@ -102,8 +103,11 @@ function fixOf(table: boolean | undefined): (value: number) => string {
  * Throws UserError, naming the row by `where(line)`, for a value outside [0, 100]; for a value above 1
  * in a table whose values of 1 or less are the majority and either spread over more than CHANCE_SPREAD
  * or hold it when read as a fraction (91.5 among 0.90–0.93: a percent among fractions) — unless the
- * study told them holds percents already; and, maximized, for values of 1 or less beside the percents
- * that spread over more than CHANCE_SPREAD (chance-level accuracies do not: the largest is a fraction).
+ * study told them holds percents or fractions already; and, maximized, for values of 1 or less beside
+ * the percents that spread over more than CHANCE_SPREAD (chance-level accuracies do not: the largest is a
+ * fraction) — unless the study holds fractions. Where no study settles the scale, both are refused with
+ * label files' advice for a mix (mixedScales, label-scale.ts: both kinds by line, both ways out); in a
+ * study of percents, the fraction is named, to be told as a percent.
  * Minimized (error rates) values of 1 or less are near-perfect networks and may spread.
  */
 export function tableScale(
@@ -112,7 +116,6 @@ export function tableScale(
   where: (line: number) => string,
   context: TableContext = {},
 ): ValueScale {
-  const others = context.others ?? (context.table ? "the table's other values" : "the file's other values");
   if (!accuracyLike(target)) return "auto";
   const outside = rows.find((r) => !(r.value >= 0 && r.value <= 100));
   if (outside)
@@ -142,27 +145,71 @@ export function tableScale(
   const among = (r: { value: number }) =>
     round(r.value / 100) >= round(min - 0.05) && round(r.value / 100) <= round(max + 0.05);
   const odd =
-    2 * low >= rows.length - zeros && !context.studyPercent
+    2 * low >= rows.length - zeros && !context.studyPercent && !context.studyFraction
       ? round(max - min) > CHANCE_SPREAD
         ? high
         : rows.find((r) => r.value > 1 && among(r))
       : undefined;
-  if (odd)
-    throw new UserError(
-      `${where(odd.line)}: ${target} ${odd.value} looks like a percent, but ${others} are ` +
-        `fractions (${min}–${max}); ${context.table ? fixOf(true)(odd.value / 100) : `write ${round(odd.value / 100)}`}` +
-        ` (if they are percents — ${(context.direction ?? "maximize") === "minimize" ? "error rates of 1 % or less" : "accuracies at chance level"} — ` +
-        `${context.study ? "the study needs --scale percent when made" : `give ${context.table ? "simulate " : ""}--scale percent`})`,
-    );
   // percents with values of 1 or less beside them: accuracies at chance level differ by a few hundredths
   // (0.05 and 0.3 cannot both be; 0.3 is 30 % written as a fraction)
-  if ((context.direction ?? "maximize") === "maximize" && largestLow && round(max - min) > CHANCE_SPREAD)
+  // (a study of fractions settles it the other way: tellCheck refuses the percents, naming its values)
+  const spreadLow =
+    (context.direction ?? "maximize") === "maximize" &&
+    largestLow &&
+    round(max - min) > CHANCE_SPREAD &&
+    !context.studyFraction
+      ? largestLow
+      : undefined;
+  // nothing settles the scale (no study values of either): the same advice as a label file mixing the
+  // two gets (label-scale.ts), both ways out; it was "write 0.65" here and "a percentage 0..100" there
+  // (odd is never found in a study of percents)
+  if ((odd || spreadLow) && !context.studyPercent)
+    throw new UserError(`${mixedMessage(target, rows, where)}${chanceHint(context, min, max)}`);
+  // a study of percents settles it: its fractions are the odd ones out
+  if (spreadLow)
     throw new UserError(
-      `${where(largestLow.line)}: ${target} ${largestLow.value} looks like a fraction among percents: values of 1 or ` +
+      `${where(spreadLow.line)}: ${target} ${spreadLow.value} looks like a fraction among percents: values of 1 or ` +
         `less beside percents are chance-level accuracies, which spread no more than ${CHANCE_SPREAD}, and these ` +
-        `spread ${min}–${max}; ${fixOf(context.table)(largestLow.value * 100)}`,
+        `spread ${min}–${max}; ${fixOf(context.table)(spreadLow.value * 100)}`,
     );
   return "percent";
+}
+
+/**
+ * mixedScales (label-scale.ts) of `rows`, prefixed by what they share of `where` ("all.csv: val_acc
+ * mixes …, line 2: 65.09 …") or, when their places share nothing, by the target alone.
+ */
+function mixedMessage(
+  target: string,
+  rows: readonly { line: number; value: number }[],
+  where: (line: number) => string,
+): string {
+  const places = new Map(rows.map((r) => [r.line, where(r.line)]));
+  const parts = [...places.values()].map((p) => /^(.*) ((?:line|row) \d+)$/.exec(p));
+  const prefix = parts[0]?.[1];
+  const shared = prefix !== undefined && parts.every((m) => m?.[1] === prefix);
+  const placed = (r: { line: number; value: number }) => ({
+    place: shared ? ((/ ((?:line|row) \d+)$/.exec(places.get(r.line) ?? "") ?? [])[1] ?? "") : where(r.line),
+    value: r.value,
+  });
+  return (
+    `${shared ? `${prefix}: ` : ""}${target} ` +
+    mixedScales(
+      rows.filter((r) => r.value > 1).map(placed),
+      rows.filter((r) => r.value > 0 && r.value <= 1).map(placed),
+    )
+  );
+}
+
+/** Said after a mix whose values of 1 or less may be percents at chance level: how to declare that. */
+function chanceHint(context: TableContext, min: number, max: number): string {
+  const minimize = (context.direction ?? "maximize") === "minimize";
+  // accuracies at chance level differ by a few hundredths; error rates of 1 % or less may spread
+  if (!minimize && round(max - min) > CHANCE_SPREAD) return "";
+  return (
+    ` (if those of 1 or less are percents — ${minimize ? "error rates of 1 % or less" : "accuracies at chance level"} — ` +
+    `${context.study ? "the study needs --scale percent when made" : `give ${context.table ? "simulate " : ""}--scale percent`})`
+  );
 }
 
 /** The range of the values above 1 among `rows`; undefined when there is none. */
