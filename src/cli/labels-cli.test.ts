@@ -107,7 +107,7 @@ test("a label file mixing percentages and fractions is refused naming the lines;
   const file = join(dir, "mixed.csv");
   writeFileSync(file, `matrix,ops,acc\n${rows.join("\n")}\n`);
   const message =
-    /mixed\.csv: column "acc" mixes scales: 3 values above 1 \(percentages: line 4 .*line 7 .*line 10 .*\) and 6 at most 1 \(fractions: line 2 /;
+    /mixed\.csv: column "acc" mixes percentages and fractions: 3 values above 1 \(line 4: .*line 7: .*line 10: .*\) and 6 of 1 or less \(line 2: .*; write every value on one scale: as fractions \(.*\) or as percentages/;
   refused(["data", "labels", file, "--target", "acc"], message);
   refused(
     ["train", "--labels", file, "--target", "acc", "--method", "e2epp", "--out", join(dir, "m.nasa")],

@@ -570,3 +570,105 @@ test("a space used up by imports says the architectures are in the study, not th
     /every architecture of tiny is in the study already \(told, imported or pending\): none left/,
   );
 });
+
+test("tell --file / --import: failed, then a value, for one architecture says the value replaced the failure; the other order is refused, as across calls", () => {
+  const { dir, spec } = tinyDir();
+  const [head, row] = tinyResults([[0, 1, 2, 0, 1]]).split("\n");
+  const cut = row.slice(0, row.lastIndexOf(","));
+  const retry = join(dir, "retry.csv");
+  writeFileSync(retry, `${head}\n${cut},failed\n${row}\n`);
+  const db = join(dir, "s.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  const told = run(["tell", "--study", db, "--file", retry]);
+  assert.equal(told.code, 0, told.err);
+  // it said only "told 1 result": the failed line vanished unsaid
+  assert.equal(
+    told.out,
+    `told 1 result to ${db}\n${retry} line 3 replaces the failure on ${retry} line 2 (a retry that worked)\n`,
+  );
+  assert.match(run(["study", "show", "--study", db]).out, /1 done, 0 pending, 0 failed/);
+  const imported = run([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    join(dir, "i.db"),
+    "--target",
+    "val_acc",
+    "--import",
+    retry,
+  ]);
+  assert.match(
+    imported.out,
+    /imported 1 result from .*\n.*retry\.csv line 3 replaces the failure on .*retry\.csv line 2/,
+  );
+  // a value, then failed: refused in one line, naming both rows and the rule (it said "tell the mean of repeated runs")
+  const backwards = join(dir, "backwards.csv");
+  writeFileSync(backwards, `${head}\n${row}\n${cut},failed\n`);
+  const db2 = join(dir, "s2.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db2, "--target", "val_acc"]).code, 0);
+  fails(
+    ["tell", "--study", db2, "--file", backwards],
+    new RegExp(
+      `^nas-assay: ${backwards.replace(/[.]/g, "\\.")} line 3 tells failed for the architecture told \\S+ on ` +
+        `\\S+ line 2; a value replaces a failure \\(a retry that worked\\), never the other way round`,
+    ),
+  );
+  assert.match(run(["study", "show", "--study", db2]).out, /0 done, 0 pending, 0 failed/);
+});
+
+test("vertex-cell: a second value for a cell told under another text (pruned to it) says it is the same cell and names the stored form", () => {
+  const { dir } = tinyDir();
+  const spec = join(dir, "v3.json");
+  writeFileSync(
+    spec,
+    JSON.stringify({ name: "v3", kind: "vertex-cell", maxVertices: 4, maxEdges: 5, ops: ["conv", "pool"] }),
+  );
+  const db = join(dir, "v.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  const first = JSON.stringify({ matrix: "0111001000000000", ops: "input,conv,pool,output" });
+  assert.equal(run(["tell", "--study", db, "--arch", first, "--value", "0.5"]).code, 0);
+  const second = JSON.stringify({ matrix: "001000000", ops: "input,pool,output" });
+  // it said "--arch {…pool…} was told 0.5", a text never told
+  const stored = '{"matrix":[[0,1],[0,0]],"ops":["input","output"]}';
+  const same = (what: string) =>
+    new RegExp(
+      `^nas-assay: ${what} is the same cell \\(after pruning 1 vertex off every input→output path\\) as one told before, ` +
+        `stored as ${stored.replace(/[[\]{}]/g, "\\$&")}, which was told 0\\.5 \\(.*\\); refusing a second value 0\\.4 `,
+    );
+  fails(
+    ["tell", "--study", db, "--arch", second, "--value", "0.4"],
+    same(`--arch ${second.replace(/[{}]/g, "\\$&")}`),
+  );
+  const rows = join(dir, "v.csv");
+  writeFileSync(rows, 'matrix,ops,val_acc\n001000000,"input,pool,output",0.4\n');
+  fails(["tell", "--study", db, "--file", rows], same(`${rows.replace(/[.]/g, "\\.")} line 2`));
+  // the stored form itself, told again: plainly "was told"
+  fails(
+    ["tell", "--study", db, "--arch", stored, "--value", "0.4"],
+    /^nas-assay: --arch \S+ was told 0\.5 \(.*\); refusing a second value 0\.4/,
+  );
+  // two rows of one file, each pruned to the cell: each named with what was pruned
+  const both = join(dir, "both.csv");
+  writeFileSync(
+    both,
+    'matrix,ops,val_acc\n0111001000000000,"input,conv,pool,output",0.5\n001000000,"input,pool,output",0.4\n',
+  );
+  fails(
+    [
+      "study",
+      "create",
+      "--space",
+      spec,
+      "--study",
+      join(dir, "w.db"),
+      "--target",
+      "val_acc",
+      "--import",
+      both,
+    ],
+    /both\.csv line 3 repeats the architecture of \S+ line 2 \(the same cell: \S+ line 2 after pruning 2 vertices off every input→output path; \S+ line 3 after pruning 1 vertex off every input→output path\) with another result \(0\.4, there 0\.5\)/,
+  );
+  assert.match(run(["study", "show", "--study", db]).out, /1 done, 0 pending, 0 failed/);
+});

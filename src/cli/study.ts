@@ -5,6 +5,7 @@ import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { toHtml } from "../report/html.js";
 import { createStudyFile, openStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
+import { retryText } from "../study/tell-rules.js";
 import { archText } from "./arch-text.js";
 import { globalsWithoutData, print, sayIfOutputLost, warnOfDirection } from "./context.js";
 import { nonEmptyFlag } from "./flag-values.js";
@@ -77,6 +78,7 @@ function createCommand(): Command {
           direction: study.settings.direction,
           imported: imported.written,
           repeated: imported.skipped,
+          ...(imported.retried ? { retried: imported.retried } : {}),
         };
         await study.close();
         // after the study is made: a refused command says one line, its error
@@ -93,6 +95,7 @@ function createCommand(): Command {
               ? [
                   `imported ${imported.written} result${imported.written === 1 ? "" : "s"} from ${opts.import}` +
                     (imported.skipped ? ` (${imported.skipped} repeated in the file, ignored)` : ""),
+                  ...(imported.retried ?? []).map(retryText),
                 ]
               : []),
           ].join("\n"),

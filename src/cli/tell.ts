@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
+import { retryText } from "../study/tell-rules.js";
 import { globalsWithoutData, print, sayIfOutputLost } from "./context.js";
 import { measuredValueFlag, nonEmptyFlag } from "./flag-values.js";
 
@@ -65,12 +66,14 @@ export function tellCommand(): Command {
                   arch: r.arch,
                   outcome: r.outcome,
                   source: `${opts.file} line ${r.line}`,
+                  written: r.written,
                 }))
               : [
                   {
                     arch: study.parseArch(opts.arch, "--arch"),
                     outcome: opts.failed ? ({ failed: true } as const) : { value: opts.value as number },
                     source: `--arch ${opts.arch}`,
+                    written: opts.arch,
                   },
                 ];
           const told = await study.tellMany(items, opts.replace ? { replace: true } : {});
@@ -81,6 +84,7 @@ export function tellCommand(): Command {
             [
               `told ${told.written} result${told.written === 1 ? "" : "s"} to ${study.store.location}` +
                 skippedNote(told.skipped, told.repeated ?? 0),
+              ...(told.retried ?? []).map(retryText),
               ...(told.replaced ?? []).map((r) => `replaced ${r.source}: was ${r.was}, now ${r.now}`),
             ].join("\n"),
           );

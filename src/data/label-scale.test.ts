@@ -42,14 +42,25 @@ test("mixed scales are refused naming lines of both kinds", () => {
   refused(
     everyThird,
     "fraction",
-    /mixes scales: 4 values above 1 \(percentages: line 4 \(82\), line 7 \(85\), line 10 \(88\), …\) and 8 at most 1 \(fractions: line 2 \(0\.9\), line 3 \(0\.901\), line 5/,
+    /^f\.csv: column "acc" mixes percentages and fractions: 4 values above 1 \(line 4: 82, line 7: 85, line 10: 88, …\) and 8 of 1 or less \(line 2: 0\.9, line 3: 0\.901, line 5: 0\.903, …\); write every value on one scale: as fractions \(82 → 0\.82\) or as percentages \(0\.9 → 90\)$/,
   );
-  refused(everyThird, "percent", /mixes scales/);
+  // the same advice whichever scale was assumed: it said "put every value on one scale, a percentage
+  // 0..100" here while a study refused the same file with "write 0.82"
+  refused(
+    everyThird,
+    "percent",
+    /mixes percentages and fractions: .*; write every value on one scale: as fractions/,
+  );
+  // a scale given: the one way out it leaves
+  assert.throws(
+    () => checkAccuracyScale(everyThird, "fraction", { ...source, declared: true }),
+    /; write every value as a fraction, the scale given \(82 → 0\.82\)$/,
+  );
   // two different fractions among percentages are not a near-chance cluster
   refused(
     [...Array.from({ length: 40 }, (_, i) => 20 + i), 0.93, 0.71],
     "percent",
-    /mixes scales: 40 values above 1.*2 at most 1 \(fractions: line 42 \(0\.93\), line 43 \(0\.71\)\)/,
+    /mixes percentages and fractions: 40 values above 1.*2 of 1 or less \(line 42: 0\.93, line 43: 0\.71\); write every value on one scale: as percentages \(0\.93 → 93\) or as fractions \(20 → 0\.2\)$/,
   );
 });
 

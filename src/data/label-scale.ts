@@ -100,11 +100,10 @@ export function checkAccuracyScale(
       `${source.what} holds fractions (every value at most 1, up to ${max(low)}, e.g. ${at(low[0])}); expected ${RANGE.percent}: ${source.fix}`,
     );
   }
-  const examples = (ids: number[]) => ids.slice(0, 3).map(at).join(", ") + (ids.length > 3 ? ", …" : "");
+  const placed = (ids: number[]) => ids.map((i) => ({ place: source.position(i), value: values[i] }));
   throw new BadFileError(
     source.file,
-    `${source.what} mixes scales: ${high.length} value${high.length === 1 ? "" : "s"} above 1 (percentages: ${examples(high)}) and ` +
-      `${low.length} at most 1 (fractions: ${examples(low)}); put every value on one scale, ${RANGE[expected]}` +
+    `${source.what} ${mixedScales(placed(high), placed(low), source.declared ? expected : undefined)}` +
       (expected === "percent" &&
       source.declareHint &&
       !source.declared &&
@@ -120,4 +119,49 @@ function chanceCluster(lows: readonly number[]): boolean {
     lows.reduce((m, v) => Math.max(m, v), 0) -
     lows.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
   return spread <= NEAR_CHANCE_SPREAD;
+}
+
+/** A value and where it is, for messages: `line 12`, `all.csv line 12`. */
+export interface PlacedValue {
+  place: string;
+  value: number;
+}
+
+/**
+ * The one advice for values that mix percentages (above 1) and fractions (1 or less, not 0) where
+ * nothing settles which scale is meant (a label file read with an inferred scale, an import into a new
+ * study, simulate's table): both kinds counted and named by place (the first three of each), and both
+ * ways out, the fewer values' conversion first: "mixes percentages and fractions: 1 value above 1
+ * (line 5: 93.1) and 4 of 1 or less (line 2: 0.7, …); write every value on one scale: as fractions
+ * (93.1 → 0.931) or as percentages (0.7 → 70)". `declared`: the scale the user gave, the only way out
+ * offered. Label files and studies gave opposite fixes for one file ("a percentage 0..100" against
+ * "write 0.65"): each reads its mix through this.
+ */
+export function mixedScales(
+  percents: readonly PlacedValue[],
+  fractions: readonly PlacedValue[],
+  declared?: AccuracyScale,
+): string {
+  const round = (x: number) => +x.toPrecision(12);
+  const examples = (values: readonly PlacedValue[]) =>
+    values
+      .slice(0, 3)
+      .map((v) => `${v.place}: ${v.value}`)
+      .join(", ") + (values.length > 3 ? ", …" : "");
+  const toFraction = `${percents[0].value} → ${round(percents[0].value / 100)}`;
+  const toPercent = `${fractions[0].value} → ${round(fractions[0].value * 100)}`;
+  const ways =
+    declared === "fraction"
+      ? `write every value as a fraction, the scale given (${toFraction})`
+      : declared === "percent"
+        ? `write every value as a percentage, the scale given (${toPercent})`
+        : `write every value on one scale: ${
+            percents.length <= fractions.length
+              ? `as fractions (${toFraction}) or as percentages (${toPercent})`
+              : `as percentages (${toPercent}) or as fractions (${toFraction})`
+          }`;
+  return (
+    `mixes percentages and fractions: ${percents.length} value${percents.length === 1 ? "" : "s"} above 1 (${examples(percents)}) ` +
+    `and ${fractions.length} of 1 or less (${examples(fractions)}); ${ways}`
+  );
 }

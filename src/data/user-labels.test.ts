@@ -148,7 +148,7 @@ test("the target's scale: inferred as studies infer it (percent when a value is 
   const rows = [1, 2, 3, 4, 5, 6].map((id, k) => `${nb201.arch(id)},${k % 3 === 2 ? 91 + k : 0.9 + k / 100}`);
   assert.throws(
     () => readUserLabels(write("mixed.csv", `arch,acc\n${rows.join("\n")}\n`), nb201, "acc"),
-    /mixed\.csv: column "acc" mixes scales: 2 values above 1 \(percentages: line 4 \(93\), line 7 \(96\)\) and 4 at most 1/,
+    /mixed\.csv: column "acc" mixes percentages and fractions: 2 values above 1 \(line 4: 93, line 7: 96\) and 4 of 1 or less/,
   );
   const percent = write("percent.csv", `arch,acc\n${nb201.arch(1)},91.5\n${nb201.arch(2)},80\n`);
   // left out, the scale is read from the values (as study create and simulate do): percent, divided by 100

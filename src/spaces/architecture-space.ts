@@ -72,6 +72,13 @@ export interface ArchitectureSpace<A = unknown> {
    * (study/batch-spread.ts) uses it when present; cell kinds leave it out and are sampled.
    */
   neighbourKeys?(arch: A): string[];
+  /**
+   * Optional, where reading an architecture may drop part of what was written (`vertex-cell`: vertices
+   * off every input→output path are pruned): what reading `written` (fromJSON's or fromRow's input)
+   * dropped, e.g. "pruning 2 vertices off every input→output path"; undefined when nothing. `tell`
+   * says it when a text names an architecture told before under another text.
+   */
+  reduction?(written: unknown): string | undefined;
   readonly encoding: ArchitectureEncoding;
   /** The encodings of `archs`, concatenated: `archs.length × encoding.size` float32. */
   encode(archs: readonly A[]): Float32Array;

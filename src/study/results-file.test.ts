@@ -23,8 +23,18 @@ test("a results file: decisions by option name, a number or failed, other column
     "val_acc",
   );
   assert.deepEqual(rows, [
-    { line: 2, arch: [1, 2, 0, 1, 1], outcome: { value: 0.91 } },
-    { line: 4, arch: [0, 0, 2, 2, 0], outcome: { failed: true } },
+    {
+      line: 2,
+      arch: [1, 2, 0, 1, 1],
+      outcome: { value: 0.91 },
+      written: { layer1: "mb3", layer2: "mb6", layer3: "identity", layer4: "mb3", width: "32" },
+    },
+    {
+      line: 4,
+      arch: [0, 0, 2, 2, 0],
+      outcome: { failed: true },
+      written: { layer1: "identity", layer2: "identity", layer3: "mb6", layer4: "mb6", width: "16" },
+    },
   ]);
 });
 
@@ -126,7 +136,14 @@ test("a spreadsheet's trailing unnamed columns (x,y,val,,) are ignored like othe
     tinySpace(),
     "val_acc",
   );
-  assert.deepEqual(rows, [{ line: 2, arch: [1, 2, 0, 1, 1], outcome: { value: 0.91 } }]);
+  assert.deepEqual(rows, [
+    {
+      line: 2,
+      arch: [1, 2, 0, 1, 1],
+      outcome: { value: 0.91 },
+      written: { layer1: "mb3", layer2: "mb6", layer3: "identity", layer4: "mb3", width: "32" },
+    },
+  ]);
   assert.throws(
     () =>
       readResultsFile(file(`${HEADER},notes\nmb3,mb6,identity,mb3,32,0.91,a,b\n`), tinySpace(), "val_acc"),
@@ -214,8 +231,14 @@ test('a header saved decomposed (NFD) names the composed target and decision col
     target,
   );
   assert.deepEqual(rows, [
-    { line: 2, arch: [0, 1], outcome: { value: 0.8 } },
-    { line: 3, arch: [1, 0], outcome: { value: 0.7 } },
+    // the architecture's columns as written (the option decomposed), keyed by the space's names
+    {
+      line: 2,
+      arch: [0, 1],
+      outcome: { value: 0.8 },
+      written: { "caf\u00e9": nfd("cr\u00e8me"), width: "32" },
+    },
+    { line: 3, arch: [1, 0], outcome: { value: 0.7 }, written: { "caf\u00e9": "noir", width: "16" } },
   ]);
   // a column truly missing is still named
   assert.throws(

@@ -19,6 +19,8 @@ export interface ResultRow<A> {
   line: number;
   arch: A;
   outcome: Outcome;
+  /** The architecture's columns as written, which `arch` was read from (for messages: a cell pruned when read). */
+  written: Readonly<Record<string, string>>;
 }
 
 /**
@@ -138,6 +140,7 @@ export function readResultsFile<A>(
         );
       outcome = { value };
     }
-    return { line, arch, outcome };
+    const written = Object.fromEntries(space.columns.map((c) => [c, record[columnName(c)]]));
+    return { line, arch, outcome, written };
   });
 }

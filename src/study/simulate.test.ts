@@ -71,7 +71,7 @@ test("simulate refuses a table of fractions with a row in percent, naming the ro
       simulateSeed({ specFile: spec, tableFile, target: "val_acc", budget: 20, batch: 10 }, 0),
       (e: Error) =>
         e instanceof UserError &&
-        /all\.csv line 8: val_acc \d+(\.\d+)? looks like a percent, but the table's other values are fractions/.test(
+        /all\.csv: val_acc mixes percentages and fractions: 1 value above 1 \(line 8: \d+(\.\d+)?\)/.test(
           e.message,
         ),
     );
@@ -123,7 +123,7 @@ test("simulate: a table accepted is played to the end (the loop does not judge i
     const base = { specFile: spec, tableFile, target: "train_error", minimize: true, budget: 60, batch: 5 };
     await assert.rejects(
       simulateSeed(base, 0),
-      /looks like a percent, .*write 0\.23 in the table .*give simulate --scale percent\)$/,
+      /err\.csv: train_error mixes percentages and fractions: .*as fractions \(23 → 0\.23\) .*\(if those of 1 or less are percents — error rates of 1 % or less — give simulate --scale percent\)$/,
     );
     const curves = await simulateSeed({ ...base, scale: "percent" }, 0);
     assert.equal(curves.ask.length, 60);

@@ -97,7 +97,7 @@ test("study create --import of fractions with a row in percent first is refused 
       );
       return { target: "val_acc", importFile: file };
     },
-    /first-percent\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.9\); write 0\.45/,
+    /first-percent\.csv: val_acc mixes percentages and fractions: 1 value above 1 \(line 2: 45\) and 3 of 1 or less \(line 3: 0\.81, line 4: 0\.88, line 5: 0\.9\); write every value on one scale: as fractions \(45 → 0\.45\) or as percentages \(0\.81 → 81\)$/,
   );
 });
 

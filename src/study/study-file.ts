@@ -11,7 +11,7 @@ import type { AskOptions } from "./ask-strategy.js";
 import { checkTargetColumn, readResultsFile } from "./results-file.js";
 import type { Direction, StudyCounts, StudySettings, StudyStore } from "./store.js";
 import { createStore, openStore } from "./store-location.js";
-import { Study } from "./study.js";
+import { Study, type TellResult } from "./study.js";
 import type { ValueScale } from "./tell-rules.js";
 
 export interface CreateStudyFile {
@@ -46,7 +46,7 @@ const CREATE_STUDY_KEYS: readonly (keyof CreateStudyFile)[] = [
 export async function createStudyFile(
   given: CreateStudyFile,
   options: Partial<AskOptions> = {},
-): Promise<{ study: Study<unknown>; imported: { written: number; skipped: number } }> {
+): Promise<{ study: Study<unknown>; imported: TellResult }> {
   if (given === null || typeof given !== "object")
     throw new UserError("createStudyFile needs an object of settings");
   refuseUnknownKeys(given, CREATE_STUDY_KEYS, "createStudyFile");
@@ -74,13 +74,18 @@ export async function createStudyFile(
   const rows =
     given.importFile !== undefined ? readResultsFile(given.importFile, space, settings.target) : [];
   let store: StudyStore;
-  let imported = { written: 0, skipped: 0 };
+  let imported: TellResult = { written: 0, skipped: 0 };
   // the import is told before any other process can reach the study (see createStore): a tell or ask
   // landing between the study's making and its import, then lost with it when the import was refused
   const tellImport = async (made: StudyStore) => {
     const study = await Study.open(made, space, options);
     imported = await study.tellMany(
-      rows.map((r) => ({ arch: r.arch, outcome: r.outcome, source: `${given.importFile} line ${r.line}` })),
+      rows.map((r) => ({
+        arch: r.arch,
+        outcome: r.outcome,
+        source: `${given.importFile} line ${r.line}`,
+        written: r.written,
+      })),
     );
   };
   try {

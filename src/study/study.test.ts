@@ -418,8 +418,8 @@ test("one call telling an architecture twice with different results names both i
     ]),
     (e: Error) =>
       e.message ===
-      "r.csv line 4 repeats the architecture of r.csv line 2 with another result (failed, there 0.9); " +
-        "a study keeps one value per architecture: tell the mean of repeated runs once",
+      "r.csv line 4 tells failed for the architecture told 0.9 on r.csv line 2; a value replaces a failure " +
+        "(a retry that worked), never the other way round, in one file as in separate tells: remove the row that is wrong",
   );
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 });
   assert.deepEqual(
@@ -443,26 +443,28 @@ test("one call telling failed, then a value, for one architecture keeps the valu
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 2, failed: 0 });
   const told = (await study.trials()).find((t) => t.key === tinySpace().key(a));
   assert.equal(told?.value, 0.8);
-  // a failure after the value is still refused, naming both rows
+  // a failure after the value is still refused, naming both rows, as it is told in a later call
   await assert.rejects(
     study.tellMany([
       { arch: b, outcome: { failed: true }, source: "more.csv line 2" },
       { arch: b, outcome: { value: 0.7 }, source: "more.csv line 3" },
       { arch: b, outcome: { failed: true }, source: "more.csv line 4" },
     ]),
-    /more\.csv line 4 repeats the architecture of more\.csv line 3 with another result \(failed, there 0\.7\)/,
+    /more\.csv line 4 tells failed for the architecture told 0\.7 on more\.csv line 3; a value replaces a failure/,
   );
+  await assert.rejects(study.tell(b, { failed: true }), /was told 0\.7 .*; it cannot be told failed now/);
 });
 
-test("one call telling failed, then a value, counts one result written (the file's two rows are one architecture)", async () => {
+test("one call telling failed, then a value, counts one result written and says the value replaced the failure", async () => {
   const study = await tinyStudy();
   const [a] = tinySpace().sample(new Rng(9), 1);
   assert.deepEqual(
     await study.tellMany([
-      { arch: a, outcome: { failed: true } },
-      { arch: a, outcome: { value: 0.57 } },
+      { arch: a, outcome: { failed: true }, source: "r.csv line 2" },
+      { arch: a, outcome: { value: 0.57 }, source: "r.csv line 3" },
     ]),
-    { written: 1, skipped: 0 },
+    // the failed row is reported, not dropped unsaid
+    { written: 1, skipped: 0, retried: [{ source: "r.csv line 3", failed: "r.csv line 2" }] },
   );
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 1, failed: 0 });
 });
@@ -481,10 +483,10 @@ test("a file of fractions and one percent told to a study of fractions names the
     file(45),
     /^UserError: more\.csv line 3: val_acc 45 looks like a percent, but this study's values are fractions \(0\.84–0\.91\)/,
   );
-  // read as a fraction, 86.1 falls among the batch's own: the batch says so
+  // read as a fraction, 86.1 falls among the batch's own: the study's fractions settle it, as told alone
   await assert.rejects(
     file(86.1),
-    /^UserError: more\.csv line 3: val_acc 86\.1 looks like a percent, but the other values told with it are fractions/,
+    /^UserError: more\.csv line 3: val_acc 86\.1 looks like a percent, but this study's values are fractions \(0\.84–0\.91\); tell 0\.861/,
   );
   assert.equal((await study.store.counts()).done, 3, "nothing of the refused files written");
 });
@@ -596,7 +598,7 @@ test("tell of many into a study of nothing yet: a percent row first among spread
         source: `r.csv line ${k + 2}`,
       })),
     ),
-    /^UserError: r\.csv line 2: val_acc 45 looks like a percent, but the other values told with it are fractions \(0\.81–0\.93\); write 0\.45 \(if they are percents/,
+    /^UserError: r\.csv: val_acc mixes percentages and fractions: 1 value above 1 \(line 2: 45\) and 3 of 1 or less \(line 3: 0\.81, line 4: 0\.93, line 5: 0\.86\); write every value on one scale: as fractions \(45 → 0\.45\)/,
   );
   assert.equal((await study.store.counts()).done, 0);
 });
@@ -702,10 +704,20 @@ test("a batch's scale messages name where the percents are and how the scale is 
     empty.tellMany([25, 30, 0.36].map((value, k) => ({ arch: archs[k], outcome: { value } }))),
     /val_err 0\.36 looks like a fraction, but the values told with it are percents \(25–30\)/,
   );
-  // a percent among a batch's fractions: tell has no --scale, the study is made with one
+  // a percent among a batch's fractions: tell has no --scale, the study is made with one (said when the
+  // fractions may be percents at chance level; 0.7–0.94 cannot be)
   const study = await tinyStudy();
+  const told = (values: number[]) =>
+    study.tellMany(values.map((value, k) => ({ arch: archs[k], outcome: { value } })));
   await assert.rejects(
-    study.tellMany([0.7, 0.94, 93.1, 0.8].map((value, k) => ({ arch: archs[k], outcome: { value } }))),
-    /val_acc 93\.1 looks like a percent, .*the study needs --scale percent when made\)$/,
+    told([0.7, 0.94, 93.1, 0.8]),
+    (e: Error) =>
+      /val_acc mixes percentages and fractions: .*write every value on one scale: as fractions \(93\.1 → 0\.931\) or as percentages \(0\.7 → 70\)$/.test(
+        e.message,
+      ) && !/--scale/.test(e.message),
+  );
+  await assert.rejects(
+    told([0.9, 0.93, 93.1, 0.91]),
+    /val_acc mixes percentages and fractions: .*\(if those of 1 or less are percents — accuracies at chance level — the study needs --scale percent when made\)$/,
   );
 });

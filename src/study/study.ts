@@ -33,6 +33,9 @@ import {
   type BatchScale,
   batchScale,
   highRange,
+  type Retry,
+  repeatInCall,
+  sameCellNote,
   tellCheck,
   type ValueScale,
 } from "./tell-rules.js";
@@ -75,6 +78,8 @@ export interface TellResult {
   written: number;
   skipped: number;
   repeated?: number;
+  /** Failures replaced by a value later in the same call (a retry that worked); absent when none. */
+  retried?: Retry[];
   replaced?: Replacement[];
 }
 
@@ -84,6 +89,11 @@ export interface TellItem<A> {
   outcome: Outcome;
   /** E.g. "results.csv line 7"; default: the architecture's JSON form. */
   source?: string;
+  /**
+   * The architecture as the user wrote it (`--arch`'s text, a file row's columns), when `arch` was read
+   * from it: a message then says when it is the same cell as one told under another text (pruned).
+   */
+  written?: unknown;
 }
 
 /** The study as `study show --json` prints it. */
@@ -106,11 +116,6 @@ export interface NewStudy {
   scale?: ValueScale;
   /** Seed of the study's random choices (default 0). */
   seed?: number;
-}
-
-/** A result as text for messages: "0.91" or "failed". */
-function outcomeText(outcome: Outcome): string {
-  return "failed" in outcome ? "failed" : String(outcome.value);
 }
 
 export class Study<A> {
@@ -297,7 +302,8 @@ export class Study<A> {
    * it stands: tableScale), a second different value for an architecture already told (see
    * tell-rules.ts). The
    * same value told again is skipped; a value after `failed` for one architecture (a retry that worked,
-   * here or in an earlier call) replaces the failure. With `options.replace`, a result different from
+   * here or in an earlier call) replaces the failure (both in this call: listed in `retried`); `failed` after
+   * a value is refused, here as across calls. With `options.replace`, a result different from
    * the one told before (a value, or failed) replaces it — a correction — and is listed in `replaced`.
    * Returns how many were written and skipped (and, with `replace`, what was replaced).
    */
@@ -327,8 +333,14 @@ export class Study<A> {
         );
     });
     const sources = new Map<string, string>();
-    const firstOutcome = new Map<string, { source: string; outcome: Outcome }>();
+    // what reading each architecture's text dropped (a pruned cell), for messages naming it
+    const reductions = new Map<string, string | undefined>();
+    const firstOutcome = new Map<
+      string,
+      { source: string; outcome: Outcome; json: string; reduced: string | undefined }
+    >();
     let repeated = 0;
+    const retried: Retry[] = [];
     const results: TrialResult[] = items.map((item) => {
       let json: unknown;
       let key: string;
@@ -362,22 +374,34 @@ export class Study<A> {
       // one call telling an architecture twice, differently (two rows of a file): name both rows, not
       // "was told" at a time that is this very call's
       const earlier = firstOutcome.get(key);
-      // `failed`, then a value: a retry that worked, as when told in two calls (the value replaces it)
-      const retried = earlier !== undefined && "failed" in earlier.outcome && "value" in item.outcome;
-      if (retried) firstOutcome.set(key, { source, outcome: item.outcome });
-      else if (earlier && outcomeText(earlier.outcome) !== outcomeText(item.outcome))
-        throw new UserError(
-          `${source} repeats the architecture of ${earlier.source} with another result ` +
-            `(${outcomeText(item.outcome)}, there ${outcomeText(earlier.outcome)}); a study keeps one value ` +
-            "per architecture: tell the mean of repeated runs once",
-        );
-      if (!earlier) firstOutcome.set(key, { source, outcome: item.outcome });
-      else if (!retried) repeated++;
+      const reduced =
+        item.written !== undefined ? this.space.reduction?.call(this.space, item.written) : undefined;
+      const text = JSON.stringify(json);
+      const verdict = earlier
+        ? repeatInCall(
+            earlier,
+            source,
+            item.outcome,
+            sameCellNote(
+              [
+                { who: earlier.source, reduced: earlier.reduced },
+                { who: source, reduced },
+              ],
+              earlier.json !== text,
+            ),
+          )
+        : undefined;
+      // `failed`, then a value: a retry that worked, as when told in two calls (the value replaces it;
+      // reported, or the failed row would vanish unsaid)
+      if (verdict === "retry" && earlier) retried.push({ source, failed: earlier.source });
+      if (verdict !== "repeat") firstOutcome.set(key, { source, outcome: item.outcome, json: text, reduced });
+      else repeated++;
       sources.set(key, source);
+      reductions.set(key, reduced);
       return { key, arch: json, outcome: item.outcome };
     });
-    // a failed try and its retry in one call are one architecture with one result, the value (written
-    // in turn, both counted: "told 2 results" for one stored)
+    // a failed try and its retry in one call are one architecture with one result, the value: only it is
+    // written (else "told 2 results" for one stored), and `retried` says what became of the failure
     const valued = new Set(results.filter((r) => "value" in r.outcome).map((r) => r.key));
     const kept = results.filter((r) => !("failed" in r.outcome && valued.has(r.key)));
     // a batch is known whole: a value on another scale than the rest is refused wherever it stands (told
@@ -387,12 +411,18 @@ export class Study<A> {
     // Read only when it can matter (an accuracy-like target, a batch with values on both sides of 1):
     // it reads every trial, and most tells (one value, or a latency) need none of them.
     const values = kept.flatMap((r) => ("value" in r.outcome ? [r.outcome.value] : []));
-    const studyPercent =
+    const mixed =
       (this.settings.scale ?? "auto") === "auto" &&
       accuracyLike(this.settings.target) &&
       values.some((v) => v > 1) &&
-      values.some((v) => v <= 1) &&
-      (await this.store.trials()).some((t) => t.state === "done" && (t.value as number) > 1);
+      values.some((v) => v <= 1);
+    const studyValues = mixed
+      ? (await this.store.trials()).flatMap((t) => (t.state === "done" ? [t.value as number] : []))
+      : [];
+    const studyPercent = studyValues.some((v) => v > 1);
+    // a study of fractions settles a mixed batch too: tellCheck refuses its percents, naming the study's
+    // values (values all 0 settle nothing)
+    const studyFraction = !studyPercent && studyValues.some((v) => v > 0);
     const batch: BatchScale =
       (this.settings.scale ?? "auto") === "auto"
         ? batchScale(
@@ -408,8 +438,8 @@ export class Study<A> {
             ),
             (k) => sources.get(kept[k].key) ?? JSON.stringify(kept[k].arch),
             {
-              others: "the other values told with it",
               studyPercent,
+              studyFraction,
               direction: this.settings.direction,
               study: true,
             },
@@ -433,10 +463,16 @@ export class Study<A> {
                 now: "failed" in result.outcome ? "failed" : result.outcome.value,
               })
           : undefined,
+        false,
+        (r) => reductions.get(r.key),
       ),
       { replacing: options.replace === true },
     );
-    const result: TellResult = repeated > 0 ? { ...told, repeated } : told;
+    const result: TellResult = {
+      ...told,
+      ...(repeated > 0 ? { repeated } : {}),
+      ...(retried.length > 0 ? { retried } : {}),
+    };
     return options.replace ? { ...result, replaced: [...replaced.values()] } : result;
   }
 

@@ -1,7 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { checkAccuracyScale } from "../data/label-scale.js";
 import { UserError } from "../errors.js";
-import { accuracyLike, checkTableValues, directionWarning, tableScale, tellCheck } from "./tell-rules.js";
+import {
+  accuracyLike,
+  checkTableValues,
+  directionWarning,
+  repeatInCall,
+  retryText,
+  sameCellNote,
+  tableScale,
+  tellCheck,
+} from "./tell-rules.js";
 
 const rows = (values: number[]) => values.map((value, k) => ({ line: k + 2, value }));
 const where = (line: number) => `all.csv line ${line}`;
@@ -24,7 +34,7 @@ test("a table mixing fractions and percents, or past 100, is refused naming the 
     );
   refused(
     [0.7, 0.94, 0.85, 93.1, 0.8],
-    /^all\.csv line 5: val_acc 93\.1 looks like a percent, but the file's other values are fractions \(0\.7–0\.94\); write 0\.931 \(if they are percents — accuracies at chance level — give --scale percent\)$/,
+    /^all\.csv: val_acc mixes percentages and fractions: 1 value above 1 \(line 5: 93\.1\) and 4 of 1 or less \(line 2: 0\.7, line 3: 0\.94, line 4: 0\.85, …\); write every value on one scale: as fractions \(93\.1 → 0\.931\) or as percentages \(0\.7 → 70\)$/,
   );
   // fewer values of 1 or less than above: percents with cells at chance level, which no rule on values
   // can tell from fractions (as tell's rules: a percent study keeps them) — when they spread as chance
@@ -32,9 +42,14 @@ test("a table mixing fractions and percents, or past 100, is refused naming the 
   assert.equal(tableScale("val_acc", rows([70, 94, 0.85, 81, 0.84]), where), "percent");
   refused(
     [70, 94, 0.85, 81, 0.7],
-    /^all\.csv line 4: val_acc 0\.85 looks like a fraction among percents.*spread 0\.7–0\.85; tell 85$/,
+    /^all\.csv: val_acc mixes percentages and fractions: 3 values above 1 \(line 2: 70, line 3: 94, line 5: 81\) and 2 of 1 or less \(line 4: 0\.85, line 6: 0\.7\); write every value on one scale: as percentages \(0\.85 → 85\) or as fractions \(70 → 0\.7\)$/,
   );
-  refused([0.7, 0.85, 70, 94, 81], /^all\.csv line 3: val_acc 0\.85 looks like a fraction among percents/);
+  refused([0.7, 0.85, 70, 94, 81], /^all\.csv: val_acc mixes percentages and fractions: /);
+  // a study of percents settles it: its fractions are named, to be told as percents
+  assert.throws(
+    () => tableScale("val_acc", rows([70, 94, 0.85, 81, 0.7]), where, { studyPercent: true }),
+    /all\.csv line 4: val_acc 0\.85 looks like a fraction among percents.*spread 0\.7–0\.85; tell 85$/,
+  );
   // minimized, values of 1 or less are near-perfect error rates, which do spread (train error 0-1 %)
   assert.equal(
     tableScale("train_error", rows([0.2, 0.9, 11.1, 40, 25]), where, { direction: "minimize" }),
@@ -51,7 +66,7 @@ test("a table of 300,000 values is read (no spread of its values as arguments)",
   assert.equal(tableScale("val_acc", rows(many), where), "fraction");
   assert.throws(
     () => tableScale("val_acc", rows([...many, 93]), where),
-    /line 300002: val_acc 93 looks like a percent/,
+    /1 value above 1 \(line 300002: 93\) and 300000 of 1 or less/,
   );
 });
 
@@ -110,7 +125,7 @@ test("simulate's table takes what an import takes: no fraction among percents, n
   // a percent among fractions that spread as little as chance-level cells do: 91.5 became the best
   refused(
     [0.9, 0.93, 0.91, 91.5, 0.92],
-    /^all\.csv line 5: val_acc 91\.5 looks like a percent.*write 0\.915 /,
+    /^all\.csv: val_acc mixes percentages and fractions: 1 value above 1 \(line 5: 91\.5\) .*as fractions \(91\.5 → 0\.915\) .*\(if those of 1 or less are percents — accuracies at chance level — give simulate --scale percent\)$/,
   );
   // NAS-Bench-201 ImageNet16-120 and CIFAR-100 test accuracy: chance-level cells beside the percents
   assert.equal(checkTableValues("test_acc", rows([0.8333, 45.1, 30.2, 0.8333]), where), "percent");
@@ -257,4 +272,128 @@ test("a direction that looks like a forgotten flag is warned of: an error rate m
     ["mean_squared_error", "maximize"],
   ] as const)
     assert.equal(directionWarning(target, direction), undefined, `${target} ${direction}`);
+});
+
+test("repeatInCall: within one call, as across calls, a value replaces a failure and a failure never replaces a value", () => {
+  const failed = { source: "r.csv line 2", outcome: { failed: true } as const };
+  const value = { source: "r.csv line 2", outcome: { value: 0.5 } };
+  assert.equal(repeatInCall(failed, "r.csv line 3", { value: 0.5 }), "retry");
+  assert.equal(
+    retryText({ source: "r.csv line 3", failed: "r.csv line 2" }),
+    "r.csv line 3 replaces the failure on r.csv line 2 (a retry that worked)",
+  );
+  assert.equal(repeatInCall(failed, "r.csv line 3", { failed: true }), "repeat");
+  assert.equal(repeatInCall(value, "r.csv line 3", { value: 0.5 }), "repeat");
+  // it said "tell the mean of repeated runs once", which no failure is
+  assert.throws(
+    () => repeatInCall(value, "r.csv line 3", { failed: true }),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message ===
+        "r.csv line 3 tells failed for the architecture told 0.5 on r.csv line 2; a value replaces a failure " +
+          "(a retry that worked), never the other way round, in one file as in separate tells: remove the row that is wrong",
+  );
+  assert.throws(
+    () => repeatInCall(value, "r.csv line 3", { value: 0.6 }),
+    /r\.csv line 3 repeats the architecture of r\.csv line 2 with another result \(0\.6, there 0\.5\); .*tell the mean of repeated runs once/,
+  );
+});
+
+test("sameCellNote: why two texts are one cell (pruned, reordered), named by row when two are in the message", () => {
+  assert.equal(sameCellNote([{ reduced: undefined }], false), undefined);
+  assert.equal(
+    sameCellNote([{ reduced: "pruning 1 vertex off every input→output path" }], false),
+    "after pruning 1 vertex off every input→output path",
+  );
+  assert.equal(sameCellNote([{ reduced: undefined }], true), "its vertices in another order");
+  assert.equal(
+    sameCellNote(
+      [
+        { who: "r.csv line 2", reduced: "pruning 2 vertices off every input→output path" },
+        { who: "r.csv line 3", reduced: undefined },
+      ],
+      true,
+    ),
+    "r.csv line 2 after pruning 2 vertices off every input→output path; its vertices in another order",
+  );
+  // the refusal of a second value names the stored form, not the text told now as if it had been told
+  const check = tellCheck(
+    "val_acc",
+    () => "--arch B",
+    "auto",
+    { scale: "auto" },
+    "maximize",
+    undefined,
+    false,
+    () => "pruning 1 vertex off every input→output path",
+  );
+  const stored = {
+    matrix: [
+      [0, 1],
+      [0, 0],
+    ],
+    ops: ["input", "output"],
+  };
+  const none = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };
+  assert.throws(
+    () =>
+      check(
+        { key: "k", arch: stored, outcome: { value: 0.4 } },
+        {
+          existing: {
+            number: 1,
+            key: "k",
+            arch: stored,
+            state: "done",
+            value: 0.5,
+            predicted: null,
+            reason: null,
+            askedAt: null,
+            toldAt: "2024-01-01T00:00:00.000Z",
+          },
+          done: { count: 1, min: 0.5, minAboveOne: Number.NaN, max: 0.5 },
+          before: none,
+        },
+      ),
+    (e: Error) =>
+      e.message.startsWith(
+        "--arch B is the same cell (after pruning 1 vertex off every input→output path) as one told before, " +
+          'stored as {"matrix":[[0,1],[0,0]],"ops":["input","output"]}, which was told 0.5 (2024-01-01T00:00:00.000Z); ' +
+          "refusing a second value 0.4",
+      ),
+  );
+});
+
+test("a file mixing percents and fractions gets one advice from a study import and from a label file (they gave opposite fixes)", () => {
+  // 40 of each, as a label file exported twice: a study said "write 0.6509", label files "a percentage 0..100"
+  const values = Array.from({ length: 80 }, (_, k) =>
+    k % 2 === 0 ? +(65.09 + k / 10).toFixed(2) : +(0.6509 + k / 1000).toFixed(4),
+  );
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "accepted";
+  };
+  const advice =
+    "mixes percentages and fractions: 40 values above 1 (line 2: 65.09, line 4: 65.29, line 6: 65.49, …) and " +
+    "40 of 1 or less (line 3: 0.6519, line 5: 0.6539, line 7: 0.6559, …); write every value on one scale: " +
+    "as fractions (65.09 → 0.6509) or as percentages (0.6519 → 65.19)";
+  assert.equal(
+    message(() => tableScale("val_acc", rows(values), where, { study: true })),
+    `all.csv: val_acc ${advice}`,
+  );
+  assert.equal(
+    message(() =>
+      checkAccuracyScale(values, "percent", {
+        file: "all.csv",
+        position: (i) => `line ${i + 2}`,
+        what: 'column "val_acc"',
+        fix: "",
+      }),
+    ),
+    `all.csv: column "val_acc" ${advice}`,
+  );
 });

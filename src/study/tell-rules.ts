@@ -34,11 +34,22 @@
  *   results file can be told twice after an interruption); a different value, or `failed` for an
  *   architecture told a value, is refused, naming both (tell the mean of repeated runs instead).
  *   A value for an architecture told `failed` replaces the failure (a retry that worked).
+ *   Within one call (a results file) the same rule holds row after row: `failed`, then a value, keeps the
+ *   value and says so (repeatInCall); a value, then `failed`, is refused, as told in two calls (a failure
+ *   never replaces a value: it would throw away a result that exists).
  */
 
+import { mixedScales } from "../data/label-scale.js";
 import { accuracyLike, errorRateLike } from "../data/target-name.js";
 import { UserError } from "../errors.js";
-import { addDoneValue, type DoneRange, type RecordCheck, type Trial, type TrialResult } from "./store.js";
+import {
+  addDoneValue,
+  type DoneRange,
+  type Outcome,
+  type RecordCheck,
+  type Trial,
+  type TrialResult,
+} from "./store.js";
 
 /** `x` to 12 significant digits: the float noise of ×100 and of differences (0.88 − 0.83 is 0.05000000000000004) gone. */
 const round = (x: number) => +x.toPrecision(12);
@@ -70,10 +81,10 @@ export function directionWarning(target: string, direction: "maximize" | "minimi
 
 /** What tableScale knows besides the rows: the study they join, and which way it is optimized. */
 export interface TableContext {
-  /** Names the other values in a message (default "the file's other values"). */
-  others?: string;
   /** The study told the rows holds percents already (then its percents, not the rows' majority, settle the scale). */
   studyPercent?: boolean;
+  /** The study told the rows holds fractions already (then they settle the scale: tellCheck refuses the percents). */
+  studyFraction?: boolean;
   direction?: "maximize" | "minimize";
   /** The rows are a table read by simulate (no study): messages say to fix the table or simulate's --scale. */
   table?: boolean;
@@ -92,8 +103,11 @@ function fixOf(table: boolean | undefined): (value: number) => string {
  * Throws UserError, naming the row by `where(line)`, for a value outside [0, 100]; for a value above 1
  * in a table whose values of 1 or less are the majority and either spread over more than CHANCE_SPREAD
  * or hold it when read as a fraction (91.5 among 0.90–0.93: a percent among fractions) — unless the
- * study told them holds percents already; and, maximized, for values of 1 or less beside the percents
- * that spread over more than CHANCE_SPREAD (chance-level accuracies do not: the largest is a fraction).
+ * study told them holds percents or fractions already; and, maximized, for values of 1 or less beside
+ * the percents that spread over more than CHANCE_SPREAD (chance-level accuracies do not: the largest is a
+ * fraction) — unless the study holds fractions. Where no study settles the scale, both are refused with
+ * label files' advice for a mix (mixedScales, label-scale.ts: both kinds by line, both ways out); in a
+ * study of percents, the fraction is named, to be told as a percent.
  * Minimized (error rates) values of 1 or less are near-perfect networks and may spread.
  */
 export function tableScale(
@@ -102,7 +116,6 @@ export function tableScale(
   where: (line: number) => string,
   context: TableContext = {},
 ): ValueScale {
-  const others = context.others ?? (context.table ? "the table's other values" : "the file's other values");
   if (!accuracyLike(target)) return "auto";
   const outside = rows.find((r) => !(r.value >= 0 && r.value <= 100));
   if (outside)
@@ -132,27 +145,71 @@ export function tableScale(
   const among = (r: { value: number }) =>
     round(r.value / 100) >= round(min - 0.05) && round(r.value / 100) <= round(max + 0.05);
   const odd =
-    2 * low >= rows.length - zeros && !context.studyPercent
+    2 * low >= rows.length - zeros && !context.studyPercent && !context.studyFraction
       ? round(max - min) > CHANCE_SPREAD
         ? high
         : rows.find((r) => r.value > 1 && among(r))
       : undefined;
-  if (odd)
-    throw new UserError(
-      `${where(odd.line)}: ${target} ${odd.value} looks like a percent, but ${others} are ` +
-        `fractions (${min}–${max}); ${context.table ? fixOf(true)(odd.value / 100) : `write ${round(odd.value / 100)}`}` +
-        ` (if they are percents — ${(context.direction ?? "maximize") === "minimize" ? "error rates of 1 % or less" : "accuracies at chance level"} — ` +
-        `${context.study ? "the study needs --scale percent when made" : `give ${context.table ? "simulate " : ""}--scale percent`})`,
-    );
   // percents with values of 1 or less beside them: accuracies at chance level differ by a few hundredths
   // (0.05 and 0.3 cannot both be; 0.3 is 30 % written as a fraction)
-  if ((context.direction ?? "maximize") === "maximize" && largestLow && round(max - min) > CHANCE_SPREAD)
+  // (a study of fractions settles it the other way: tellCheck refuses the percents, naming its values)
+  const spreadLow =
+    (context.direction ?? "maximize") === "maximize" &&
+    largestLow &&
+    round(max - min) > CHANCE_SPREAD &&
+    !context.studyFraction
+      ? largestLow
+      : undefined;
+  // nothing settles the scale (no study values of either): the same advice as a label file mixing the
+  // two gets (label-scale.ts), both ways out; it was "write 0.65" here and "a percentage 0..100" there
+  // (odd is never found in a study of percents)
+  if ((odd || spreadLow) && !context.studyPercent)
+    throw new UserError(`${mixedMessage(target, rows, where)}${chanceHint(context, min, max)}`);
+  // a study of percents settles it: its fractions are the odd ones out
+  if (spreadLow)
     throw new UserError(
-      `${where(largestLow.line)}: ${target} ${largestLow.value} looks like a fraction among percents: values of 1 or ` +
+      `${where(spreadLow.line)}: ${target} ${spreadLow.value} looks like a fraction among percents: values of 1 or ` +
         `less beside percents are chance-level accuracies, which spread no more than ${CHANCE_SPREAD}, and these ` +
-        `spread ${min}–${max}; ${fixOf(context.table)(largestLow.value * 100)}`,
+        `spread ${min}–${max}; ${fixOf(context.table)(spreadLow.value * 100)}`,
     );
   return "percent";
+}
+
+/**
+ * mixedScales (label-scale.ts) of `rows`, prefixed by what they share of `where` ("all.csv: val_acc
+ * mixes …, line 2: 65.09 …") or, when their places share nothing, by the target alone.
+ */
+function mixedMessage(
+  target: string,
+  rows: readonly { line: number; value: number }[],
+  where: (line: number) => string,
+): string {
+  const places = new Map(rows.map((r) => [r.line, where(r.line)]));
+  const parts = [...places.values()].map((p) => /^(.*) ((?:line|row) \d+)$/.exec(p));
+  const prefix = parts[0]?.[1];
+  const shared = prefix !== undefined && parts.every((m) => m?.[1] === prefix);
+  const placed = (r: { line: number; value: number }) => ({
+    place: shared ? ((/ ((?:line|row) \d+)$/.exec(places.get(r.line) ?? "") ?? [])[1] ?? "") : where(r.line),
+    value: r.value,
+  });
+  return (
+    `${shared ? `${prefix}: ` : ""}${target} ` +
+    mixedScales(
+      rows.filter((r) => r.value > 1).map(placed),
+      rows.filter((r) => r.value > 0 && r.value <= 1).map(placed),
+    )
+  );
+}
+
+/** Said after a mix whose values of 1 or less may be percents at chance level: how to declare that. */
+function chanceHint(context: TableContext, min: number, max: number): string {
+  const minimize = (context.direction ?? "maximize") === "minimize";
+  // accuracies at chance level differ by a few hundredths; error rates of 1 % or less may spread
+  if (!minimize && round(max - min) > CHANCE_SPREAD) return "";
+  return (
+    ` (if those of 1 or less are percents — ${minimize ? "error rates of 1 % or less" : "accuracies at chance level"} — ` +
+    `${context.study ? "the study needs --scale percent when made" : `give ${context.table ? "simulate " : ""}--scale percent`})`
+  );
 }
 
 /** The range of the values above 1 among `rows`; undefined when there is none. */
@@ -239,6 +296,7 @@ export function tellCheck(
   direction: "maximize" | "minimize" = "maximize",
   replace?: (result: TrialResult, existing: Trial) => void,
   table = false,
+  reduction?: (result: TrialResult) => string | undefined,
 ): RecordCheck {
   // a study's values, or simulate's table (then the fix is in the table, or simulate's --scale)
   const whose = table ? "the table's" : "this study's";
@@ -260,7 +318,7 @@ export function tellCheck(
     }
     // a second result for a told architecture is refused (or skipped) before its scale is judged: told
     // 93.1 by mistake, 0.931 would otherwise be refused as a fraction among percents, not as a second value
-    const verdict = duplicateVerdict(result, existing, what, replace);
+    const verdict = duplicateVerdict(result, existing, what, replace, reduction?.(result));
     if (verdict === "skip") return verdict;
     if ("value" in result.outcome) {
       const value = result.outcome.value;
@@ -371,13 +429,15 @@ export function tellCheck(
  * Whether a result is written over what the study holds for its architecture: over nothing or a pending
  * trial, yes; the same result again, skipped; a value over `failed` (a retry that worked), yes; another
  * value, or `failed`, over a value is refused — unless `replace` is given (a correction the user asked
- * for), which is told of it, and the result is written.
+ * for), which is told of it, and the result is written. `reduced`: what reading the result's text
+ * dropped (ArchitectureSpace.reduction), for the message.
  */
 function duplicateVerdict(
   result: TrialResult,
   existing: Trial | undefined,
   what: string,
   replace: ((result: TrialResult, existing: Trial) => void) | undefined,
+  reduced: string | undefined,
 ): "write" | "skip" {
   if (!existing || existing.state === "pending") return "write";
   const failed = "failed" in result.outcome;
@@ -393,16 +453,87 @@ function duplicateVerdict(
     replace(result, existing);
     return "write";
   }
-  // told a value before
+  // told a value before, maybe under another text: "--arch X was told 0.5" named a text never told when
+  // X is a cell pruned (or its vertices reordered) to the one stored
+  const same = sameCellNote([{ reduced }], JSON.stringify(result.arch) !== JSON.stringify(existing.arch));
+  const told =
+    same === undefined
+      ? `${what} was told ${existing.value}`
+      : `${what} is the same cell (${same}) as one told before, stored as ${JSON.stringify(existing.arch)}, which was told ${existing.value}`;
   if (failed)
     throw new UserError(
-      `${what} was told ${existing.value} (${existing.toldAt}); it cannot be told failed now ` +
+      `${told} (${existing.toldAt}); it cannot be told failed now ` +
         "(a study keeps one result per architecture; --replace, or { replace: true }, corrects a result told by mistake)",
     );
   const value = (result.outcome as { value: number }).value;
   throw new UserError(
-    `${what} was told ${existing.value} (${existing.toldAt}); refusing a second value ${value} ` +
+    `${told} (${existing.toldAt}); refusing a second value ${value} ` +
       "(a study keeps one value per architecture: tell the mean of repeated runs once, or tell again " +
       "with --replace (library: { replace: true }) to correct a value told by mistake)",
   );
+}
+
+/** A result as text for messages: "0.91" or "failed". */
+export function outcomeText(outcome: Outcome): string {
+  return "failed" in outcome ? "failed" : String(outcome.value);
+}
+
+/** A failure replaced by a value later in the same call: where each was told ("r.csv line 3", "r.csv line 2"). */
+export interface Retry {
+  source: string;
+  failed: string;
+}
+
+/**
+ * What one call (a results file) does with a second item for an architecture it told already as
+ * `earlier`: "repeat" for the same result (ignored, as the same value told again in a later call is),
+ * "retry" for a value after `failed` (it replaces the failure, as it would told in a later call: a retry
+ * that worked). Throws UserError naming both items for a failure after a value (refused in a later call
+ * too) and for two different values (a study keeps one per architecture).
+ */
+export function repeatInCall(
+  earlier: { source: string; outcome: Outcome },
+  source: string,
+  outcome: Outcome,
+  same?: string,
+): "repeat" | "retry" {
+  if (outcomeText(earlier.outcome) === outcomeText(outcome)) return "repeat";
+  if ("failed" in earlier.outcome) return "retry";
+  // two texts of one cell (sameCellNote): say so, or the rows look like two architectures
+  const cell = same === undefined ? "" : ` (the same cell: ${same})`;
+  if ("failed" in outcome)
+    throw new UserError(
+      `${source} tells failed for the architecture told ${outcomeText(earlier.outcome)} on ${earlier.source}${cell}; ` +
+        "a value replaces a failure (a retry that worked), never the other way round, in one file as in " +
+        "separate tells: remove the row that is wrong",
+    );
+  throw new UserError(
+    `${source} repeats the architecture of ${earlier.source}${cell} with another result ` +
+      `(${outcomeText(outcome)}, there ${outcomeText(earlier.outcome)}); a study keeps one value ` +
+      "per architecture: tell the mean of repeated runs once",
+  );
+}
+
+/**
+ * Why two texts name one cell, for messages: "after pruning 1 vertex off every input→output path" (each
+ * of `reductions`, what reading a text dropped (ArchitectureSpace.reduction), named by `who` when two
+ * texts are in the message: "r.csv line 2 after pruning …"), "its vertices in another order" when
+ * `reordered` (their JSON forms differ under one key); undefined when neither.
+ */
+export function sameCellNote(
+  reductions: readonly { who?: string; reduced: string | undefined }[],
+  reordered: boolean,
+): string | undefined {
+  const notes = [
+    ...reductions.flatMap(({ who, reduced }) =>
+      reduced === undefined ? [] : [`${who === undefined ? "" : `${who} `}after ${reduced}`],
+    ),
+    ...(reordered ? ["its vertices in another order"] : []),
+  ];
+  return notes.length > 0 ? notes.join("; ") : undefined;
+}
+
+/** A line saying a failure was replaced within one call: "r.csv line 3 replaces the failure on r.csv line 2 (a retry that worked)". */
+export function retryText(retry: Retry): string {
+  return `${retry.source} replaces the failure on ${retry.failed} (a retry that worked)`;
 }

@@ -273,3 +273,25 @@ test("interior op names match in Unicode NFC (café composed or decomposed)", as
   assert.equal(space.key(nfd), space.key(nfc));
   assert.ok(nfd.ops.includes("caf\u00e9"), "the JSON form keeps the spec's spelling");
 });
+
+test("reduction says what reading a cell pruned (tell names two texts of one cell with it), nothing for a cell as it stands", async () => {
+  const space = await VertexCellSpace.load(SMALL, { cacheDir: dir });
+  // conv and pool are off every input→output path: both pruned, leaving input→output
+  assert.equal(
+    space.reduction({ matrix: "0111001000000000", ops: "input,conv,pool,output" }),
+    "pruning 2 vertices off every input→output path",
+  );
+  assert.equal(
+    space.reduction('{"matrix":"001000000","ops":"input,pool,output"}'),
+    "pruning 1 vertex off every input→output path",
+  );
+  // a results file's columns, a matrix written as JSON text
+  assert.equal(
+    space.reduction({ matrix: "[[0,0,1],[0,0,0],[0,0,0]]", ops: "input,pool,output" }),
+    "pruning 1 vertex off every input→output path",
+  );
+  assert.equal(space.reduction({ matrix: "0100", ops: "input,output" }), undefined);
+  assert.equal(space.reduction({ matrix: "0110000100010000", ops: "input,conv,pool,output" }), undefined);
+  // no cell at all: nothing to say (reading it is refused elsewhere, with its own message)
+  assert.equal(space.reduction({ matrix: "01", ops: "input" }), undefined);
+});

@@ -191,6 +191,40 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
   }
 
   fromRow(row: Readonly<Record<string, string>>): VertexCell {
+    return this.prunedCell(pruneCell(this.rowCell(row), this.limits));
+  }
+
+  /**
+   * What reading `written` (a form fromJSON reads, or a row's columns as fromRow reads them) prunes:
+   * "pruning 2 vertices off every input→output path", or undefined when it prunes nothing (or is no
+   * cell). Messages say it when two texts are one cell: a study told one refuses a second value for
+   * the other, and "was told" alone named a text the user never told.
+   */
+  reduction(written: unknown): string | undefined {
+    let raw: VertexCell;
+    let kept: number;
+    try {
+      const row = written as Record<string, unknown> | null;
+      // a row's columns are text (a matrix as JSON text too), which fromRow reads as fromJSON does and more
+      raw =
+        row !== null &&
+        typeof row === "object" &&
+        typeof row.matrix === "string" &&
+        typeof row.ops === "string"
+          ? this.rowCell(row as Record<string, string>)
+          : parseCell(written);
+      kept = pruneCell(raw, this.limits).vertices;
+    } catch {
+      return undefined;
+    }
+    const pruned = raw.ops.length - kept;
+    return pruned > 0
+      ? `pruning ${pruned} ${pruned === 1 ? "vertex" : "vertices"} off every input→output path`
+      : undefined;
+  }
+
+  /** The cell of a row's `matrix` and `ops` columns, not yet pruned. */
+  private rowCell(row: Readonly<Record<string, string>>): VertexCell {
     if (row.matrix === undefined || row.ops === undefined) {
       throw new InvalidCellError("format", 'the row needs a "matrix" and an "ops" column');
     }
@@ -214,7 +248,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
         );
       }
     }
-    return this.prunedCell(pruneCell(cellFromParts(matrix, ops), this.limits));
+    return cellFromParts(matrix, ops);
   }
 
   /** `matrix` as the row-major 0/1 string NAS-Bench-101 files use, `ops` comma-separated. */
