@@ -36,7 +36,15 @@ export function predictCommand(): Command {
           options,
           `${target.target} was read in percent and learned as fractions: predictions are fractions`,
         );
-      print(options, { model: opts.model, ...(target ?? {}), predictions: rows }, () =>
+      // the predictions' scale named apart from the labels': "scale": "percent" beside fractions misled
+      const scales =
+        target?.scale === undefined
+          ? {}
+          : {
+              labelScale: target.scale,
+              predictionScale: target.scale === "percent" ? "fraction" : target.scale,
+            };
+      print(options, { model: opts.model, target: target?.target, ...scales, predictions: rows }, () =>
         [
           `line\tid\tpredicted ${target?.target ?? "label"}`,
           ...rows.map((r) => `${r.line}\t${r.id}\t${r.prediction.toFixed(5)}`),

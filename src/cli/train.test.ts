@@ -138,7 +138,11 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     const json = train(join(dir, "dup.csv"), ["--json"]);
     assert.equal(JSON.parse(json.stdout).duplicates, 1);
     assert.equal(JSON.parse(json.stdout).scale, "fraction", "the scale the file was read on, inferred here");
-    assert.equal(JSON.parse(json.stdout).failed, 1);
+    assert.deepEqual(
+      JSON.parse(json.stdout).failed,
+      [6],
+      "the failed rows' lines, as data labels --json lists them",
+    );
     // the model records what it learned, and predict names it (its column said only "prediction")
     const cells = join(dir, "cells.csv");
     writeFileSync(cells, `arch\n${archs[0]}\n`);
@@ -150,7 +154,8 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     const fromPercent = run(["predict", "--model", out, "--cells", cells, "--json"]);
     assert.equal(fromPercent.status, 0, fromPercent.stderr);
     assert.equal(JSON.parse(fromPercent.stdout).target, "val_acc");
-    assert.equal(JSON.parse(fromPercent.stdout).scale, "percent");
+    assert.equal(JSON.parse(fromPercent.stdout).labelScale, "percent");
+    assert.equal(JSON.parse(fromPercent.stdout).predictionScale, "fraction");
     assert.match(
       run(["predict", "--model", out, "--cells", cells]).stderr,
       /val_acc was read in percent and learned as fractions: predictions are fractions/,

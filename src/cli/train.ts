@@ -78,7 +78,7 @@ export function trainCommand(): Command {
     // cells of a label file given more than once (averaged), counted in the JSON output, and its rows of
     // runs that did not finish (left out)
     let duplicates: number | undefined;
-    let failed: number | undefined;
+    let failed: number[] | undefined;
     // the scale a label file was read on (given or inferred); absent for the benchmark's labels
     let scale: LabelScale | undefined;
     const digits = /^[0-9]+$/.test(opts.labels);
@@ -135,7 +135,7 @@ export function trainCommand(): Command {
         );
       duplicates = own.duplicates.length;
       scale = own.scale;
-      failed = own.failed.length;
+      failed = own.failed;
       target = opts.target;
       labeled = own.ids;
       labels = own.values;

@@ -16,7 +16,13 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
-import { checkOutputFile, checkOutputFolder, createFolders, HTML_PAGE } from "./output-path.js";
+import {
+  checkOutputFile,
+  checkOutputFolder,
+  createFolders,
+  HTML_PAGE,
+  refuseForeignFile,
+} from "./output-path.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-output-path-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -166,4 +172,29 @@ test("createFolders makes every missing level, and fails where a parent refuses 
     /ENOENT: no such file or directory, mkdir '\/proc\/nonexistent-nas-assay'/,
   );
   assert.throws(() => createFolders(join(file, "under")), /ENOTDIR/);
+});
+
+test("a file of the user's is not written over; the command's own, compact or pretty-printed, empty or missing, is", () => {
+  const at = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const check = (path: string) => () =>
+    refuseForeignFile(path, "--out", ["nas-assay model"], "a nas-assay model", "give another name");
+  check(at("compact.nasa", '{"format":"nas-assay model","version":2}'))();
+  // python -m json.tool of the command's own file (it was refused as "not a nas-assay model")
+  check(at("pretty.nasa", '{\n    "format": "nas-assay model",\n    "version": 2\n}\n'))();
+  check(at("empty.nasa", ""))();
+  check(join(dir, "absent.nasa"))();
+  check(folder)(); // a folder is checkOutputFile's to refuse
+  refuses(
+    check(at("results.csv", "arch,val_acc\n")),
+    /^--out \S+results\.csv: a file that is not a nas-assay model is there; writing would destroy it: give another name$/,
+  );
+  refuses(
+    check(at("other.json", '{ "format": "something else" }')),
+    /other\.json: a file that is not a nas-assay model/,
+  );
+  refuses(check(at("broken.json", '{ "format": "nas-assay model", ')), /broken\.json: a file that is not/);
 });

@@ -7,7 +7,16 @@
  * if missing, but the folder it goes in must exist. A typo in a path then stops the command instead of
  * scattering results into a new tree, and the message says which folder to create.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { writeTarget } from "./atomic-file.js";
@@ -147,19 +156,21 @@ function firstFileOnTheWay(folder: string): string {
 
 /** The first 16 bytes of every SQLite database file (how a study file is recognised without opening it). */
 /**
- * Refuses (UserError naming `flag` and the path) to write over a non-empty regular file that does not
- * begin with one of `prefixes`, i.e. that this command did not write: `train --out results.csv` replaced
- * the user's results with a model, and `paper --out asked.html` replaced the `asked.json` beside it with
- * its results. A missing or empty file, or one of the command's own (written again), may be written over.
- * `expected` names what the command writes (e.g. "a nas-assay model"), `advice` what to do instead.
+ * Refuses (UserError naming `flag` and the path) to write over a non-empty regular file that is not a
+ * JSON object whose "format" is one of `formats`, i.e. that this command did not write: `train --out
+ * results.csv` replaced the user's results with a model, and `paper --out asked.html` replaced the
+ * `asked.json` beside it with its results. A missing or empty file, or one of the command's own (written
+ * again, compact or pretty-printed), may be written over. `expected` names what the command writes
+ * (e.g. "a nas-assay model"), `advice` what to do instead.
  */
 export function refuseForeignFile(
   path: string,
   flag: string,
-  prefixes: readonly string[],
+  formats: readonly string[],
   expected: string,
   advice: string,
 ): void {
+  const prefixes = formats.map((f) => `{"format":${JSON.stringify(f)}`);
   const longest = Math.max(...prefixes.map((p) => Buffer.byteLength(p)));
   let head: Buffer;
   let fd: number | undefined;
@@ -174,10 +185,23 @@ export function refuseForeignFile(
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  if (head.length > 0 && !prefixes.some((p) => head.toString("utf8").startsWith(p)))
-    throw new UserError(
-      `${flag} ${path}: a file that is not ${expected} is there; writing would destroy it: ${advice}`,
-    );
+  const text = head.toString("utf8");
+  if (head.length === 0 || prefixes.some((p) => text.startsWith(p))) return;
+  // the command's own file reformatted (python -m json.tool) is still its own: read it whole
+  if (text.trimStart().startsWith("{") && formats.includes(formatOf(path) ?? "")) return;
+  throw new UserError(
+    `${flag} ${path}: a file that is not ${expected} is there; writing would destroy it: ${advice}`,
+  );
+}
+
+/** The "format" field of the JSON object in the file `path`, or undefined (not JSON, not readable). */
+function formatOf(path: string): string | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, "utf8")) as { format?: unknown } | null;
+    return typeof value?.format === "string" ? value.format : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const SQLITE_HEADER = Buffer.from("SQLite format 3\u0000", "latin1");

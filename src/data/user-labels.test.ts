@@ -61,6 +61,31 @@ test("NAS-Bench-101 CSV: both matrix forms, isomorphic duplicates averaged, bad 
         e.message,
       ),
   );
+  // a failed run of no cell is refused, as tell --file refuses it; a long value is cut in the message
+  const arch = nb201.arch(7);
+  assert.throws(
+    () => readUserLabels(write("failed-bad.csv", `arch,acc\n${arch},0.5\n|bogus~0|,failed\n`), nb201, "acc"),
+    /failed-bad\.csv: line 3: /,
+  );
+  const junk = "x".repeat(5000);
+  assert.throws(
+    () =>
+      readUserLabels(write("junk.csv", `arch,acc\n${arch},0.5\n${nb201.arch(8)},${junk}\n`), nb201, "acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message.length < 400 &&
+      /acc is "x{39}…; expected a decimal number \(/.test(e.message),
+  );
+  // every row bad: the rows named and counted as when some are good
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("all-bad.csv", `arch,acc\n${[1, 2, 3, 4, 5].map((k) => `${nb201.arch(k)},nan`).join("\n")}\n`),
+        nb201,
+        "acc",
+      ),
+    /all-bad\.csv: no row gave a valid nb201 cell with a numeric acc: line 2: .*; and 2 more rows \(expected every row/,
+  );
   assert.throws(
     () =>
       readUserLabels(
@@ -134,7 +159,7 @@ test("JSONL with a byte-order mark keeps its first row; 0x1F is not a number; a 
   );
   assert.throws(
     () => readUserLabels(write("hex1.csv", `arch,acc\n${nb201.arch(1)},0x1F\n`), nb201, "acc"),
-    /no row gave a valid nb201 cell with a numeric acc \(line 2: acc is "0x1F"; expected a decimal number\)/,
+    /no row gave a valid nb201 cell with a numeric acc: line 2: acc is "0x1F"; expected a decimal number \(expected every row/,
   );
   assert.throws(
     () => readUserLabels(write("twice.csv", `arch,acc,acc\n${nb201.arch(1)},0.5,0.6\n`), nb201, "acc"),

@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
-import { BadFileError, readFailure, UserError } from "../errors.js";
+import { BadFileError, readFailure, shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
@@ -53,6 +53,9 @@ interface InvalidRow {
   reason: string;
 }
 
+/** The most characters of a value a message echoes (a 5,000-character field made one line of 10,000). */
+const SHOWN_VALUE = 40;
+
 /** Rows named in a refusal; the rest are counted. */
 const NAMED_ROWS = 3;
 
@@ -61,14 +64,14 @@ const NAMED_ROWS = 3;
  * with exit 0 and fewer rows than the file holds, which a script reading the output did not notice
  * (`tell --file` refused the same rows). Throws BadFileError naming the first rows and counting the others.
  */
-function refuseInvalidRows(file: string, invalid: readonly InvalidRow[], fix: string): void {
+function refuseInvalidRows(file: string, invalid: readonly InvalidRow[], fix: string, lead = ""): void {
   if (invalid.length === 0) return;
   const named = invalid
     .slice(0, NAMED_ROWS)
     .map((r) => `line ${r.line}: ${r.reason}`)
     .join("; ");
   const more = invalid.length > NAMED_ROWS ? `; and ${invalid.length - NAMED_ROWS} more rows` : "";
-  throw new BadFileError(file, `${named}${more} (${fix})`);
+  throw new BadFileError(file, `${lead}${named}${more} (${fix})`);
 }
 
 interface Row {
@@ -174,16 +177,12 @@ export function readCellFile(
       invalid.push({ line, reason: e.message });
     }
   }
-  if (cells.length === 0) {
-    throw new BadFileError(
-      file,
-      `no row is a valid ${space.name} cell (${invalid
-        .slice(0, NAMED_ROWS)
-        .map((r) => `line ${r.line}: ${r.reason}`)
-        .join("; ")})`,
-    );
-  }
-  refuseInvalidRows(file, invalid, `expected every row a ${space.name} cell; fix or remove those rows`);
+  refuseInvalidRows(
+    file,
+    invalid,
+    `expected every row a ${space.name} cell; fix or remove those rows`,
+    cells.length === 0 ? `no row is a valid ${space.name} cell: ` : "",
+  );
   return { cells };
 }
 
@@ -233,7 +232,14 @@ export function readUserLabels(
     }
     const raw = fields[column];
     if (typeof raw === "string" && raw.trim().toLowerCase() === "failed") {
-      failed.push(line);
+      // a failed run of a cell that is none is refused as tell --file refuses it
+      try {
+        idOfRow(fields, space);
+        failed.push(line);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        invalid.push({ line, reason: e.message });
+      }
       continue;
     }
     const value =
@@ -244,7 +250,7 @@ export function readUserLabels(
         reason:
           raw === undefined
             ? `${target} is missing (the line has fewer fields than the header: cut short?); expected a decimal number`
-            : `${target} is ${typeof raw === "number" ? String(raw) : JSON.stringify(raw)}; expected a decimal number${typeof raw === "string" ? measuredValueHint(raw) + outOfRangeNote(raw) : ""}`,
+            : `${target} is ${shownValue(raw, SHOWN_VALUE)}; expected a decimal number${typeof raw === "string" && raw.length <= SHOWN_VALUE ? measuredValueHint(raw) + outOfRangeNote(raw) : ""}`,
       });
       continue;
     }
@@ -266,20 +272,11 @@ export function readUserLabels(
       file,
       `every row's ${target} is "failed"; expected rows with a decimal ${target} to learn from`,
     );
-  if (byId.size === 0) {
-    const first = invalid
-      .slice(0, NAMED_ROWS)
-      .map((r) => `line ${r.line}: ${r.reason}`)
-      .join("; ");
-    throw new BadFileError(
-      file,
-      `no row gave a valid ${space.name} cell with a numeric ${target} (${first})`,
-    );
-  }
   refuseInvalidRows(
     file,
     invalid,
     `expected every row a ${space.name} cell with a decimal ${target}, or "failed" for a run that did not finish; fix or remove those rows`,
+    byId.size === 0 ? `no row gave a valid ${space.name} cell with a numeric ${target}: ` : "",
   );
   const used = [...byId.values()].flatMap((e) => e.lines.map((line, k) => ({ line, value: e.values[k] })));
   const scale = given ?? inferredScale(target, used);

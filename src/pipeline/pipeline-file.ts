@@ -32,7 +32,7 @@ export function checkResultsOutput(htmlPath: string, flag: string): void {
   refuseForeignFile(
     json,
     `${flag} (its results file)`,
-    [`{"format":"${PIPELINE_FORMAT}"`, `{"format":"${SIDE_BY_SIDE_FORMAT}"`],
+    [PIPELINE_FORMAT, SIDE_BY_SIDE_FORMAT],
     "a nas-assay results file",
     "give the report another name (its results go beside it, as .json)",
   );

@@ -24,13 +24,7 @@ export type ModelFile = Record<string, unknown> & { method: string };
  * may be written over.
  */
 export function checkModelOutput(path: string, flag: string): void {
-  refuseForeignFile(
-    path,
-    flag,
-    [`{"format":"${MODEL_FORMAT}"`],
-    "a nas-assay model",
-    "give another name (model.nasa, say)",
-  );
+  refuseForeignFile(path, flag, [MODEL_FORMAT], "a nas-assay model", "give another name (model.nasa, say)");
 }
 
 /**

@@ -14,6 +14,9 @@ import { BadFileError, hasMembers, readFailure, shownValue, UserError } from "..
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
 
+/** The most characters of a value a message echoes. */
+const SHOWN_VALUE = 40;
+
 export interface ResultRow<A> {
   /** Line in the file (the header is line 1). */
   line: number;
@@ -129,14 +132,16 @@ export function readResultsFile<A>(
     else {
       // decimal notation only: Number() reads "0x1F" as 31 and "0b1" as 1
       const value = parseMeasuredValue(raw);
+      // a field of thousands of characters is cut in the message (it made one line of 3,000)
+      const long = raw.length > SHOWN_VALUE;
       if (!Number.isFinite(value))
         throw new BadFileError(
           file,
-          `line ${line}: ${target} is ${JSON.stringify(raw)}; expected a decimal number${measuredValueHint(raw)}` +
+          `line ${line}: ${target} is ${shownValue(raw, SHOWN_VALUE)}; expected a decimal number${long ? "" : measuredValueHint(raw)}` +
             (failedAllowed
               ? `, or "failed" for a run that did not finish`
               : " (a table for simulate needs a value on every row)") +
-            outOfRangeNote(raw),
+            (long ? "" : outOfRangeNote(raw)),
         );
       outcome = { value };
     }
