@@ -58,6 +58,11 @@ test("a data directory that is a file or does not exist is named so, not searche
       e instanceof UserError &&
       e.message === "--data /nonexist: no such folder; expected the folder that holds nb101/ and nb201/",
   );
+  // a file on the path (--data runs.csv/x) was reported as missing benchmark files under it
+  assert.throws(
+    () => requireDataFiles({ dir: join(file, "x"), source: "--data" }, needed),
+    (e: Error) => e instanceof UserError && / no such folder \(a file is on its path\);/.test(e.message),
+  );
   assert.throws(
     () => requireDataFiles({ dir: "/nonexist", source: "NAS_ASSAY_DATA" }, needed),
     (e: Error) => e instanceof UserError && e.message.startsWith("NAS_ASSAY_DATA=/nonexist: no such folder;"),

@@ -74,8 +74,12 @@ function notAFolder(data: DataDir): void {
   try {
     isFolder = statSync(data.dir).isDirectory();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") return; // unreadable: the missing-file message names the path
-    throw new UserError(`${given(data)}: no such folder; expected the folder that holds nb101/ and nb201/`);
+    const code = (e as NodeJS.ErrnoException).code;
+    // ENOTDIR: a file on the way (--data runs.csv/x)
+    if (code !== "ENOENT" && code !== "ENOTDIR") return; // unreadable: the missing-file message names the path
+    throw new UserError(
+      `${given(data)}: no such folder${code === "ENOTDIR" ? " (a file is on its path)" : ""}; expected the folder that holds nb101/ and nb201/`,
+    );
   }
   if (!isFolder)
     throw new UserError(

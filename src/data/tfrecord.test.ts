@@ -85,6 +85,9 @@ test("a file whose first record header fails its checksum is no TFRecord file; d
   checkTfRecordFile(sound);
   const short = join(dir, "short.tfrecord");
   writeFileSync(short, good.subarray(0, 5));
-  checkTfRecordFile(short); // too short to judge here: readTfRecords says how many header bytes it has
-  await assert.rejects(readAll(short), /truncated: record 0 at byte 0 has 5 of its 12 header bytes/);
+  // shorter than one header: no TFRecord file (it was called "truncated: record 0 … has 5 of its 12 header bytes")
+  const tooShort =
+    /short\.tfrecord: is not a TFRecord file \(5 bytes, shorter than one record header of 12\)/;
+  assert.throws(() => checkTfRecordFile(short), tooShort);
+  await assert.rejects(readAll(short), tooShort);
 });

@@ -40,10 +40,12 @@ const MAX_RECORD_BYTES = 1 << 30;
  * download's HTML page) rather than one damaged further on, which "record 0 at byte 0: length checksum
  * mismatch (corrupted file?)" suggested. `expected` names the file wanted.
  */
-function notTfRecord(path: string, expected: string): BadFileError {
+function notTfRecord(path: string, expected: string, bytes = 12): BadFileError {
   return new BadFileError(
     path,
-    `is not a TFRecord file (its first 12 bytes are no record header: the length's checksum does not match); expected ${expected}`,
+    bytes < 12
+      ? `is not a TFRecord file (${bytes} bytes, shorter than one record header of 12); expected ${expected}`
+      : `is not a TFRecord file (its first 12 bytes are no record header: the length's checksum does not match); expected ${expected}`,
   );
 }
 
@@ -75,8 +77,10 @@ export function checkTfRecordFile(path: string, expected = "a TFRecord file"): v
     throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
   }
   if (isFolder) throw new BadFileError(path, "is a folder; expected a .tfrecord file");
-  // a shorter file is left to readTfRecords, which says how many header bytes it has
-  if (headBytes === 12 && !headerOk(head, 0)) throw notTfRecord(path, expected);
+  // a file shorter than one record header holds no record: no TFRecord file, not one cut short (a
+  // 5-byte file was called "truncated"); an empty one is left to readTfRecords (no records)
+  if ((headBytes > 0 && headBytes < 12) || (headBytes === 12 && !headerOk(head, 0)))
+    throw notTfRecord(path, expected, headBytes);
 }
 
 /**
