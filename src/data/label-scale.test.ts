@@ -21,7 +21,17 @@ test("values on the expected scale pass; NaN (no label) and 0 belong to both", (
   checkAccuracyScale([91.2, 50, 0, Number.NaN, 100], "percent", source);
   // near-chance percentages at most 1 (ImageNet16-120 train accuracy: 0.84-0.86 %) among many above
   const withChance = [...Array.from({ length: 40 }, (_, i) => 20 + i), 0.8446, 0.8541, 0.857];
-  checkAccuracyScale(withChance, "percent", source);
+  checkAccuracyScale(withChance, "percent", { ...source, declared: true });
+  // assumed, not declared: they cannot be told from fractions (a lone 0.9 among percents was learned
+  // as 0.009 while a study importing the file refused it): refused, saying how to declare the scale
+  assert.throws(
+    () => checkAccuracyScale(withChance, "percent", { ...source, declareHint: "give --scale percent" }),
+    /mixes percentages and fractions: 40 values above 1 .* \(if those at most 1 are accuracies at chance level, 1 % or less, give --scale percent\)$/,
+  );
+  assert.throws(
+    () => checkAccuracyScale([...withChance.slice(0, 40), 0.9], "percent", source),
+    /and 1 of 1 or less \(line 42: 0\.9\)/,
+  );
 });
 
 test("a file on the other scale is refused with the fix", () => {

@@ -45,10 +45,9 @@ const NEAR_CHANCE_SPREAD = 0.05;
  * Checks accuracy `values` (NaN = no label, skipped) against the `expected` scale. Rules: every value
  * in 0..100 and finite; on the fraction scale no value above 1; on the percent scale values at most 1
  * are accepted as near-chance accuracies, all within 0.05 of each other (1 % on CIFAR-100, 0.83 % on
- * ImageNet16-120): with `declared`, any number of them (what a study of that scale keeps), else at most a
- * tenth of the values, beside percentages; as error rates (`errorRate`), any values of 1 or less. A
- * single fraction among percentages cannot be told from a near-chance percentage and passes; two or
- * more different ones are refused. Zero belongs to both scales.
+ * ImageNet16-120) only with `declared` (any number of them, what a study of that scale keeps): assumed,
+ * a fraction among percentages cannot be told from a near-chance percentage, and the refusal says how
+ * to declare the scale; as error rates (`errorRate`), any values of 1 or less. Zero belongs to both scales.
  * Throws BadFileError naming the file, the positions of the offending values and the fix.
  */
 export function checkAccuracyScale(
@@ -87,12 +86,9 @@ export function checkAccuracyScale(
     // near-chance accuracies (1 % on CIFAR-100, 0.83 % on ImageNet16-120): values of 1 or less within
     // NEAR_CHANCE_SPREAD of each other, beside percents or, declared percent, on their own — what a study
     // of that scale keeps (study/tell-rules.ts CHANCE_SPREAD)
-    // assumed (not declared), a few only: beside percentages, at most a tenth of the values
-    if (
-      chanceCluster(low.map((i) => values[i])) &&
-      (source.declared || (high.length > 0 && low.length <= 0.1 * (low.length + high.length)))
-    )
-      return;
+    // only declared: assumed, a lone 0.9 among percentages was learned as 0.009 while a study importing
+    // the same file refused it (study/tell-rules.ts); `--scale percent` keeps chance-level values
+    if (chanceCluster(low.map((i) => values[i])) && source.declared) return;
   }
   if (expected === "percent" && high.length === 0) {
     throw new BadFileError(
