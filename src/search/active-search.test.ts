@@ -42,6 +42,17 @@ test("the baselines train their budget of distinct cells, reproducibly", async (
       randomSearch(benchmark.space, truth, 5, budget).trained,
     );
   assert.equal((await trueEvolution(benchmark.space, truth, 5, 3)).trained.length, 3);
+  // 15 labeled cells, budget 100: the population follows the 15 (it was 20, cut to the 15 by evolve, so
+  // no child was bred and the result was random search's draw)
+  const few = Float64Array.from(truth, (v, id) => (id < 15 ? v : Number.NaN));
+  const evolved = (await trueEvolution(benchmark.space, few, 5, 100)).trained;
+  const drawn = randomSearch(benchmark.space, few, 5, 100).trained;
+  assert.equal(evolved.length, 15);
+  assert.deepEqual(
+    [...evolved].sort((a, b) => a - b),
+    [...drawn].sort((a, b) => a - b),
+  );
+  assert.notDeepEqual(evolved, drawn, "children bred, not the random draw");
 });
 
 test("regularized evolution with true labels does not stop short of its budget on NAS-Bench-101", async () => {

@@ -178,10 +178,14 @@ export async function trueEvolution(
   seed: number,
   budget: number,
 ): Promise<Trajectory> {
-  const population = Math.max(2, Math.min(20, Math.floor(budget / 3)));
+  // the evaluations there can be: a table of 15 cells with budget 100 gave a population of 20, cut to
+  // the 15 by evolve, so that no child was ever bred and the "evolution" column was a random draw
+  const labeledCount = labeledCells(truth)?.length ?? space.size;
+  const evaluations = Math.min(budget, labeledCount);
+  const population = Math.max(2, Math.min(20, Math.floor(evaluations / 3)));
   // a budget of 1 or 2 is the first population (random cells) alone, which evolve refuses as no
   // evolution: the same draw evolve made there, which is random search's on this seed
-  if (population >= budget) return randomSearch(space, truth, seed, budget);
+  if (population >= evaluations) return randomSearch(space, truth, seed, budget);
   const trace = await evolve(
     space,
     async (ids) => Float64Array.from(ids, (id) => truth[id]),
