@@ -295,8 +295,28 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
         nb201,
         "acc",
       ),
-    /huge\.jsonl: line 2: acc is Infinity; expected a decimal number/,
+    /huge\.jsonl: line 2: holds a number that cannot be read as written: 1e400 is beyond the largest number/,
   );
+  // the number (not the string) 1e-400: JSON.parse read it as 0, and the row was used as 0
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("tiny.jsonl", `{"arch": "${arch}", "acc": 0.9}\n{"arch": "${other}", "acc": 1e-400}\n`),
+        nb201,
+        "acc",
+      ),
+    /tiny\.jsonl: line 2: holds a number that cannot be read as written: 1e-400 is closer to 0/,
+  );
+  // a string holding such text is no number at all, and zero in any notation is zero
+  const zero = readUserLabels(
+    write(
+      "zero.jsonl",
+      `{"arch": "${arch}", "acc": 0.9, "note": "1e-400"}\n{"arch": "${other}", "acc": 0e-5}\n`,
+    ),
+    nb201,
+    "acc",
+  );
+  assert.deepEqual(Array.from(zero.values), [0.9, 0]);
   // a CSV value read as 0 (1e-400) was used as 0; now refused with the reason --value gives
   assert.throws(
     () => readUserLabels(write("tiny.csv", `arch,acc\n${arch},0.9\n${other},1e-400\n`), nb201, "acc"),

@@ -14,7 +14,7 @@ import { BadFileError, readFailure, shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
-import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
+import { measuredValueHint, outOfRange, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
 import { repeatedKey } from "./json-keys.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 import { accuracyLike, errorRateLike } from "./target-name.js";
@@ -334,6 +334,19 @@ function isJsonLines(file: string, text: string): boolean {
   return text.trimStart().startsWith("{");
 }
 
+/**
+ * Why a number of the JSON text `line` (outside its strings) is not the number JSON.parse gives
+ * (decimal.ts outOfRange: 1e-400 read as 0, 1e309 as Infinity), or undefined.
+ */
+function lostNumber(line: string): string | undefined {
+  const outsideStrings = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  for (const [token] of outsideStrings.matchAll(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
+    const reason = outOfRange(token);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
 function jsonLines(file: string, text: string): Row[] {
   const rows: Row[] = [];
   text.split("\n").forEach((lineText, i) => {
@@ -342,6 +355,15 @@ function jsonLines(file: string, text: string): Row[] {
       const value = JSON.parse(lineText);
       if (value === null || typeof value !== "object" || Array.isArray(value))
         throw new Error("not an object");
+      // JSON.parse reads the number 1e-400 as 0 and 1e309 as Infinity, the text gone: found in the line
+      const lost = lostNumber(lineText);
+      if (lost !== undefined) {
+        rows.push({
+          line: i + 1,
+          fields: { error: `holds a number that cannot be read as written: ${lost}` },
+        });
+        return;
+      }
       // JSON.parse keeps the last of a repeated key: {"acc":0.5,"acc":0.9} would lose 0.5 in silence
       const twice = repeatedKey(lineText);
       if (twice !== undefined) {
