@@ -46,7 +46,8 @@ export function predictCommand(): Command {
             };
       print(options, { model: opts.model, target: target?.target, ...scales, predictions: rows }, () =>
         [
-          `line\tid\tpredicted ${target?.target ?? "label"}`,
+          // a name holding a tab or line end would split the tab-separated header: shown quoted then
+          `line\tid\tpredicted ${target === undefined ? "label" : /[\t\r\n]/.test(target.target) ? JSON.stringify(target.target) : target.target}`,
           ...rows.map((r) => `${r.line}\t${r.id}\t${r.prediction.toFixed(5)}`),
         ].join("\n"),
       );

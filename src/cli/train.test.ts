@@ -149,6 +149,26 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     const named = run(["predict", "--model", out, "--cells", cells]);
     assert.equal(named.status, 0, named.stderr);
     assert.match(named.stdout, /^line\tid\tpredicted val_acc\n2\t\d+\t0\.\d{5}\n$/);
+    // a target name holding a tab would split predict's tab-separated header: quoted
+    const tabbed = join(dir, "tab.csv");
+    writeFileSync(tabbed, `arch,"val\tacc"\n${archs.map((a, k) => `${a},0.8${k}`).join("\n")}\n`);
+    const tabModel = join(dir, "tab.nasa");
+    const tabTrain = run([
+      "train",
+      "--space",
+      "nb201",
+      "--method",
+      "e2epp",
+      "--labels",
+      tabbed,
+      "--target",
+      "val\tacc",
+      "--out",
+      tabModel,
+    ]);
+    assert.equal(tabTrain.status, 0, tabTrain.stderr);
+    const tabPredict = run(["predict", "--model", tabModel, "--cells", cells]);
+    assert.equal(tabPredict.stdout.split("\n")[0], 'line\tid\tpredicted "val\\tacc"');
     const percent = train(file("pct.csv", ["88.44", "88.35", "70.12", "91.01"]));
     assert.equal(percent.status, 0, percent.stderr);
     const fromPercent = run(["predict", "--model", out, "--cells", cells, "--json"]);
