@@ -88,7 +88,7 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
       return path;
     };
     const out = join(dir, "m.nasa");
-    const train = (labels: string, more: string[] = []) =>
+    const train = (labels: string, more: string[] = [], target = "val_acc", model = out) =>
       run([
         "train",
         "--space",
@@ -98,9 +98,9 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
         "--labels",
         labels,
         "--target",
-        "val_acc",
+        target,
         "--out",
-        out,
+        model,
         ...more,
       ]);
     // without --target: it said only "--target names the column to learn when --labels is a file"
@@ -153,19 +153,7 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     const tabbed = join(dir, "tab.csv");
     writeFileSync(tabbed, `arch,"val\tacc"\n${archs.map((a, k) => `${a},0.8${k}`).join("\n")}\n`);
     const tabModel = join(dir, "tab.nasa");
-    const tabTrain = run([
-      "train",
-      "--space",
-      "nb201",
-      "--method",
-      "e2epp",
-      "--labels",
-      tabbed,
-      "--target",
-      "val\tacc",
-      "--out",
-      tabModel,
-    ]);
+    const tabTrain = train(tabbed, [], "val\tacc", tabModel);
     assert.equal(tabTrain.status, 0, tabTrain.stderr);
     const tabPredict = run(["predict", "--model", tabModel, "--cells", cells]);
     assert.equal(tabPredict.stdout.split("\n")[0], 'line\tid\tpredicted "val\\tacc"');
