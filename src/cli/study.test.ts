@@ -36,6 +36,11 @@ function fails(args: string[], pattern: RegExp): void {
   assert.doesNotMatch(r.err, /at .*\.js:\d+/);
 }
 
+/** `study create` of `spec` into `study` for val_acc, importing `file`. */
+function importArgs(spec: string, study: string, file: string): string[] {
+  return ["study", "create", "--space", spec, "--study", study, "--target", "val_acc", "--import", file];
+}
+
 test("study create --import, ask, tell (one and a file), study show --json/--html", async () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "runs.db");
@@ -141,18 +146,7 @@ test("study commands: bad input gives one line naming what was wrong", () => {
     `${tinyResults(tinySpace().sample(new Rng(1), 3))}mb9,identity,identity,identity,16,0.8\n`,
   );
   fails(
-    [
-      "study",
-      "create",
-      "--space",
-      spec,
-      "--study",
-      db,
-      "--target",
-      "val_acc",
-      "--import",
-      join(dir, "bad.csv"),
-    ],
+    importArgs(spec, db, join(dir, "bad.csv")),
     /bad\.csv: line 5: invalid cell: "mb9" is not an option of decision "layer1"/,
   );
   assert.ok(!existsSync(db), "a bad import leaves no study behind");
@@ -656,18 +650,7 @@ test("vertex-cell: a second value for a cell told under another text (pruned to 
     'matrix,ops,val_acc\n0111001000000000,"input,conv,pool,output",0.5\n001000000,"input,pool,output",0.4\n',
   );
   fails(
-    [
-      "study",
-      "create",
-      "--space",
-      spec,
-      "--study",
-      join(dir, "w.db"),
-      "--target",
-      "val_acc",
-      "--import",
-      both,
-    ],
+    importArgs(spec, join(dir, "w.db"), both),
     /both\.csv line 3 repeats the architecture of \S+ line 2 \(the same cell: \S+ line 2 after pruning 2 vertices off every input→output path; \S+ line 3 after pruning 1 vertex off every input→output path\) with another result \(0\.4, there 0\.5\)/,
   );
   assert.match(run(["study", "show", "--study", db]).out, /1 done, 0 pending, 0 failed/);
