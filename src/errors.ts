@@ -107,6 +107,12 @@ export function hasMembers<T>(value: T, members: Readonly<Record<string, string>
 }
 
 /**
+ * The most characters of a file's field an error message echoes (shownValue's maxLength): a field of
+ * 5,000 characters made a message line of 10,000.
+ */
+export const SHOWN_FIELD = 40;
+
+/**
  * A value as an error message shows it: numbers as written (NaN as NaN, -0 as -0), bigints as `1n`,
  * strings quoted, the rest as JSON (what JSON cannot write, a cycle or a bigint inside, by its type),
  * cut at `maxLength` characters.

@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
-import { BadFileError, readFailure, shownValue, UserError } from "../errors.js";
+import { BadFileError, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
@@ -52,9 +52,6 @@ interface InvalidRow {
   line: number;
   reason: string;
 }
-
-/** The most characters of a value a message echoes (a 5,000-character field made one line of 10,000). */
-const SHOWN_VALUE = 40;
 
 /** Rows named in a refusal; the rest are counted. */
 const NAMED_ROWS = 3;
@@ -250,7 +247,7 @@ export function readUserLabels(
         reason:
           raw === undefined
             ? `${target} is missing (the line has fewer fields than the header: cut short?); expected a decimal number`
-            : `${target} is ${shownValue(raw, SHOWN_VALUE)}; expected a decimal number${typeof raw === "string" && raw.length <= SHOWN_VALUE ? measuredValueHint(raw) + outOfRangeNote(raw) : ""}`,
+            : `${target} is ${shownValue(raw, SHOWN_FIELD)}; expected a decimal number${typeof raw === "string" && raw.length <= SHOWN_FIELD ? measuredValueHint(raw) + outOfRangeNote(raw) : ""}`,
       });
       continue;
     }

@@ -10,12 +10,9 @@ import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "../data/csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "../data/decimal.js";
-import { BadFileError, hasMembers, readFailure, shownValue, UserError } from "../errors.js";
+import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
-
-/** The most characters of a value a message echoes. */
-const SHOWN_VALUE = 40;
 
 export interface ResultRow<A> {
   /** Line in the file (the header is line 1). */
@@ -133,11 +130,11 @@ export function readResultsFile<A>(
       // decimal notation only: Number() reads "0x1F" as 31 and "0b1" as 1
       const value = parseMeasuredValue(raw);
       // a field of thousands of characters is cut in the message (it made one line of 3,000)
-      const long = raw.length > SHOWN_VALUE;
+      const long = raw.length > SHOWN_FIELD;
       if (!Number.isFinite(value))
         throw new BadFileError(
           file,
-          `line ${line}: ${target} is ${shownValue(raw, SHOWN_VALUE)}; expected a decimal number${long ? "" : measuredValueHint(raw)}` +
+          `line ${line}: ${target} is ${shownValue(raw, SHOWN_FIELD)}; expected a decimal number${long ? "" : measuredValueHint(raw)}` +
             (failedAllowed
               ? `, or "failed" for a run that did not finish`
               : " (a table for simulate needs a value on every row)") +
