@@ -294,14 +294,27 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     return index;
   }
 
+  /**
+   * Throws RangeError when `arch` is not an architecture (one option index per decision), saying why:
+   * a bare "not an architecture: [9,0,…]" left the caller to guess which index was wrong.
+   */
   private check(arch: ChoicesArch): void {
-    if (
-      !Array.isArray(arch) ||
-      arch.length !== this.decisions.length ||
-      arch.some((x, i) => !Number.isInteger(x) || x < 0 || x >= this.decisions[i].options.length)
-    ) {
-      throw new RangeError(`not an architecture of ${this.name}: ${JSON.stringify(arch)}`);
-    }
+    const fail = (why: string) => {
+      throw new RangeError(
+        `not an architecture of ${this.name}: ${clipped(JSON.stringify(arch) ?? String(arch))} (${why})`,
+      );
+    };
+    if (!Array.isArray(arch))
+      fail(`expected a list of ${this.decisions.length} option indexes, one per decision`);
+    if (arch.length !== this.decisions.length)
+      fail(`${arch.length} entries; expected ${this.decisions.length}, one option index per decision`);
+    const i = arch.findIndex(
+      (x, k) => !Number.isInteger(x) || x < 0 || x >= this.decisions[k].options.length,
+    );
+    if (i >= 0)
+      fail(
+        `entry ${i}, ${JSON.stringify(arch[i]) ?? String(arch[i])}, is no option index of decision "${this.decisions[i].name}"; expected an integer in 0..${this.decisions[i].options.length - 1}`,
+      );
   }
 
   private columnList(): string {
@@ -328,4 +341,9 @@ function optionHash(i: number, k: number, salt: number): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h >>> 0;
+}
+
+/** JSON of an architecture cut for a message (a list of 3,000 decisions would fill the screen). */
+function clipped(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

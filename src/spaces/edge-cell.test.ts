@@ -167,3 +167,13 @@ test("op names of an arch string match in Unicode NFC (café composed or decompo
   assert.equal(zeroNfd.zero, 0);
   assert.equal(zeroNfd.outputReachable([0]), false);
 });
+
+test("an op-index list that is no architecture says which entry is wrong and what is allowed", () => {
+  // from the library (study.tell(arch, …)), a bare "not an architecture: [0,…,9]" named no reason
+  assert.throws(
+    () => five.jsonOf([0, 0, 0, 0, 0, 0, 0, 0, 0, 9]),
+    /^RangeError: not an architecture of five: \[0,0,0,0,0,0,0,0,0,9\] \(entry 9, 9, is no op index; expected an integer in 0\.\.2 \(zero, conv, pool\)\)$/,
+  );
+  assert.throws(() => five.jsonOf([0, 1]), /\(2 entries; expected 10, one op index per edge\)$/);
+  assert.throws(() => five.jsonOf("x" as never), /\(expected a list of 10 op indexes, one per edge\)$/);
+});

@@ -243,14 +243,21 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
     return out;
   }
 
+  /** Throws RangeError when `arch` is not one op index per edge, saying which entry is wrong and why. */
   private check(arch: EdgeCellArch): void {
-    if (
-      !Array.isArray(arch) ||
-      arch.length !== this.edges.length ||
-      arch.some((op) => !Number.isInteger(op) || op < 0 || op >= this.ops.length)
-    ) {
-      throw new RangeError(`not an architecture of ${this.name}: ${JSON.stringify(arch)}`);
-    }
+    const fail = (why: string) => {
+      throw new RangeError(
+        `not an architecture of ${this.name}: ${clip(JSON.stringify(arch) ?? String(arch))} (${why})`,
+      );
+    };
+    if (!Array.isArray(arch)) fail(`expected a list of ${this.edges.length} op indexes, one per edge`);
+    if (arch.length !== this.edges.length)
+      fail(`${arch.length} entries; expected ${this.edges.length}, one op index per edge`);
+    const i = arch.findIndex((op) => !Number.isInteger(op) || op < 0 || op >= this.ops.length);
+    if (i >= 0)
+      fail(
+        `entry ${i}, ${JSON.stringify(arch[i]) ?? String(arch[i])}, is no op index; expected an integer in 0..${this.ops.length - 1} (${this.ops.join(", ")})`,
+      );
   }
 
   /** The arch-string pattern with "op" for every op, for messages. */

@@ -107,6 +107,25 @@ test("open refuses a missing file, a file that is not SQLite, another SQLite fil
   );
 });
 
+test("SqliteStudyStore.memory refuses settings a study could not be opened with, naming what is missing", async () => {
+  const { createdAt: _, ...noDate } = SETTINGS;
+  // a hand-made object was taken, then refused at Study.open as a "damaged study"
+  await assert.rejects(
+    SqliteStudyStore.memory(noDate as never),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message ===
+        'SqliteStudyStore.memory: no setting "createdAt" in the settings; make them with Study.settings({ spec, target, … })',
+  );
+  await assert.rejects(
+    SqliteStudyStore.memory({ ...SETTINGS, direction: "up" } as never),
+    /^UserError: SqliteStudyStore\.memory: the direction is "up"; expected "maximize" or "minimize" in the settings/,
+  );
+  // an optional setting given as undefined is one not given
+  const store = await SqliteStudyStore.memory({ ...SETTINGS, scale: undefined });
+  assert.deepEqual(await store.settings(), SETTINGS);
+});
+
 test("reserve hands out each key once, skipping held ones, in the order proposed", async () => {
   const store = await SqliteStudyStore.memory(SETTINGS);
   const first = await store.reserve(["a", "b", "c"].map(proposal), 2);

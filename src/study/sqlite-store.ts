@@ -374,10 +374,25 @@ export class SqliteStudyStore implements StudyStore {
       throw new UserError(
         "SqliteStudyStore.memory needs the study's settings (Study.settings({ spec, target, … }))",
       );
+    // checked as a study file's are, said as the caller's mistake: a hand-made object without its
+    // space was refused only when opened, as "damaged study"
+    const texts = Object.fromEntries(
+      Object.entries(settings).flatMap(([name, value]) =>
+        value === undefined ? [] : [[name, JSON.stringify(value) ?? String(value)]],
+      ),
+    );
+    try {
+      readSettings("memory", texts);
+    } catch (e) {
+      if (!(e instanceof BadFileError)) throw e;
+      throw new UserError(
+        `SqliteStudyStore.memory: ${e.message.replace(/^memory: damaged study: /, "")} in the settings; make them with Study.settings({ spec, target, … })`,
+      );
+    }
     const db = new Database(":memory:");
     db.exec(SCHEMA);
     const put = db.prepare("INSERT INTO settings (name, value) VALUES (?, ?)");
-    for (const [name, value] of Object.entries(settings)) put.run(name, JSON.stringify(value));
+    for (const [name, text] of Object.entries(texts)) put.run(name, text);
     return new SqliteStudyStore(":memory:", db);
   }
 

@@ -51,6 +51,26 @@ async function refusedWithoutFile(
   }
 }
 
+test("createStudyFile refuses bad ask options before making the study: no empty file left to block the retry", async () => {
+  for (const [name, options, expected] of [
+    ["spread.db", { spread: "yes" }, /ask options: spread must be true or false, got "yes"/],
+    ["explore.db", { exploration: 5 }, /ask options: exploration must be a number in \[0, 1\], got 5/],
+    ["gin.db", { method: "gin" }, /the method gin reads a cell's graph, but tiny is a space of choices/],
+  ] as const) {
+    const { dir, spec } = tinyDir();
+    try {
+      const path = join(dir, name);
+      await assert.rejects(
+        createStudyFile({ study: path, specFile: spec, target: "val_acc" }, options as never),
+        expected,
+      );
+      await assert.rejects(openStudyFile(path), /no such study/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
 test("study create refuses an unknown scale, and leaves no file", async () => {
   await refusedWithoutFile(
     "loss.db",

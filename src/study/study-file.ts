@@ -7,7 +7,7 @@
 import { BadFileError, refuseUnknownKeys, UserError, UserErrors } from "../errors.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
-import type { AskOptions } from "./ask-strategy.js";
+import { type AskOptions, askOptions, checkAskMethod } from "./ask-strategy.js";
 import { checkTargetColumn, readResultsFile } from "./results-file.js";
 import type { Direction, StudyCounts, StudySettings, StudyStore } from "./store.js";
 import { createStore, openStore } from "./store-location.js";
@@ -69,6 +69,9 @@ export async function createStudyFile(
     seed: given.seed,
   });
   checkTargetColumn(space, settings.target);
+  // the ask options, and the method against the space, before anything is made: a bad one refused by
+  // Study.open after createStore left an empty study behind, and the corrected call was refused as existing
+  checkAskMethod(space, askOptions(options).method);
   // read the import before making anything, so that a bad file leaves nothing behind
   // "" is a file name given empty (an unset shell variable), refused by readResultsFile, not "no import"
   const rows =

@@ -391,9 +391,10 @@ test("tell says what is wrong when a program passes the JSON form, or a value th
     study.tell(asked.json as never, 0.9),
     /^UserError: the architecture \{"layer1":.*\} is the JSON form of an architecture of tiny; tell takes the architecture itself \(`arch` of ask/,
   );
-  await assert.rejects(
-    study.tell([9, 9, 9, 9, 9], 0.9),
-    (e: Error) => e.message === "the architecture is not an architecture of tiny: [9,9,9,9,9]",
+  await assert.rejects(study.tell([9, 9, 9, 9, 9], 0.9), (e: Error) =>
+    /^the architecture is not an architecture of tiny: \[9,9,9,9,9\] \(entry 0, 9, is no option index of decision "layer1"; expected an integer in 0\.\.2\)$/.test(
+      e.message,
+    ),
   );
   // a JSON form with a misspelt option: what is wrong with it is said
   await assert.rejects(
@@ -466,6 +467,28 @@ test("one call telling failed, then a value, counts one result written and says 
     // the failed row is reported, not dropped unsaid
     { written: 1, skipped: 0, retried: [{ source: "r.csv line 3", failed: "r.csv line 2" }] },
   );
+  assert.deepEqual(await study.store.counts(), { pending: 0, done: 1, failed: 0 });
+});
+
+test("Study.open given the store's Promise (memory() not awaited) says to await it", async () => {
+  const pending = SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target: "val_acc" }));
+  await assert.rejects(
+    Study.open(pending as never, tinySpace()),
+    /^UserError: Study\.open got a Promise, not a study store: await openStore, createStore or SqliteStudyStore\.memory first$/,
+  );
+  await (await pending).close();
+});
+
+test("the same failed-then-value rows told again report no retry: nothing was replaced the second time", async () => {
+  const study = await tinyStudy();
+  const [a] = tinySpace().sample(new Rng(9), 1);
+  const rows = [
+    { arch: a, outcome: { failed: true as const }, source: "r.csv line 2" },
+    { arch: a, outcome: { value: 0.57 }, source: "r.csv line 3" },
+  ];
+  assert.equal((await study.tellMany(rows)).retried?.length, 1);
+  // a file told again after an interruption: "told 0 … replaces the failure" claimed a retry that did not happen
+  assert.deepEqual(await study.tellMany(rows), { written: 0, skipped: 1 });
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 1, failed: 0 });
 });
 

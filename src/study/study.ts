@@ -173,7 +173,9 @@ export class Study<A> {
   ): Promise<Study<A>> {
     if (!hasMembers(store, { settings: "function" }))
       throw new UserError(
-        "Study.open needs a study store (openStore, createStore or SqliteStudyStore.memory)",
+        typeof (store as { then?: unknown } | null)?.then === "function"
+          ? "Study.open got a Promise, not a study store: await openStore, createStore or SqliteStudyStore.memory first"
+          : "Study.open needs a study store (openStore, createStore or SqliteStudyStore.memory)",
       );
     if (!hasMembers(space, { name: "string", key: "function" }))
       throw new UserError(
@@ -340,7 +342,7 @@ export class Study<A> {
       { source: string; outcome: Outcome; json: string; reduced: string | undefined }
     >();
     let repeated = 0;
-    const retried: Retry[] = [];
+    const retried: { key: string; retry: Retry }[] = [];
     const results: TrialResult[] = items.map((item) => {
       let json: unknown;
       let key: string;
@@ -393,7 +395,7 @@ export class Study<A> {
         : undefined;
       // `failed`, then a value: a retry that worked, as when told in two calls (the value replaces it;
       // reported, or the failed row would vanish unsaid)
-      if (verdict === "retry" && earlier) retried.push({ source, failed: earlier.source });
+      if (verdict === "retry" && earlier) retried.push({ key, retry: { source, failed: earlier.source } });
       if (verdict !== "repeat") firstOutcome.set(key, { source, outcome: item.outcome, json: text, reduced });
       else repeated++;
       sources.set(key, source);
@@ -447,31 +449,41 @@ export class Study<A> {
         : { scale: "auto", high: highRange(values.map((value) => ({ value }))) };
     // keyed by architecture: a store that runs its transaction again calls the check again
     const replaced = new Map<string, Replacement>();
+    // the keys the store skipped (told before with the same value): a retry among them replaced nothing
+    // (the same file told twice printed "replaces the failure" again, written 0); keyed, as above
+    const skippedKeys = new Set<string>();
+    const check = tellCheck(
+      this.settings.target,
+      (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
+      this.settings.scale ?? "auto",
+      batch,
+      this.settings.direction,
+      options.replace
+        ? (result, existing) =>
+            replaced.set(result.key, {
+              source: sources.get(result.key) ?? JSON.stringify(result.arch),
+              was: existing.state === "failed" ? "failed" : (existing.value as number),
+              now: "failed" in result.outcome ? "failed" : result.outcome.value,
+            })
+        : undefined,
+      false,
+      (r) => reductions.get(r.key),
+    );
     const told = await this.store.record(
       kept,
-      tellCheck(
-        this.settings.target,
-        (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
-        this.settings.scale ?? "auto",
-        batch,
-        this.settings.direction,
-        options.replace
-          ? (result, existing) =>
-              replaced.set(result.key, {
-                source: sources.get(result.key) ?? JSON.stringify(result.arch),
-                was: existing.state === "failed" ? "failed" : (existing.value as number),
-                now: "failed" in result.outcome ? "failed" : result.outcome.value,
-              })
-          : undefined,
-        false,
-        (r) => reductions.get(r.key),
-      ),
+      (r, context) => {
+        const verdict = check(r, context);
+        if (verdict === "skip") skippedKeys.add(r.key);
+        else skippedKeys.delete(r.key);
+        return verdict;
+      },
       { replacing: options.replace === true },
     );
+    const worked = retried.filter((r) => !skippedKeys.has(r.key)).map((r) => r.retry);
     const result: TellResult = {
       ...told,
       ...(repeated > 0 ? { repeated } : {}),
-      ...(retried.length > 0 ? { retried } : {}),
+      ...(worked.length > 0 ? { retried: worked } : {}),
     };
     return options.replace ? { ...result, replaced: [...replaced.values()] } : result;
   }
@@ -511,7 +523,7 @@ export class Study<A> {
     return this.track(() => this.store.trials());
   }
 
-  /** The best done trial (highest value, or lowest for a minimized target; the earliest on ties). */
+  /** The best done trial (highest value, or lowest for a minimized target; the earliest on ties); undefined while no trial is done (`summary().best` is null then: it is written as JSON). */
   async best(): Promise<{ arch: A; json: unknown; value: number } | undefined> {
     this.checkOpen();
     return this.bestOf(await this.track(() => this.store.trials()));
