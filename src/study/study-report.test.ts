@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Trial } from "./store.js";
-import { studyDocument } from "./study-report.js";
+import { LISTED_TRIALS, studyDocument } from "./study-report.js";
 
 const trial = (number: number, value: number | null, predicted: number | null): Trial => ({
   number,
@@ -26,6 +26,8 @@ test("a study with nothing to draw says so instead of drawing empty charts (axes
     "table",
     "paragraph",
     "paragraph",
+    "heading",
+    "table",
   ]);
   // told, but all drawn before the first fit: the curve is drawn, the comparison is not
   const random = [trial(1, 0.9, null), trial(2, 0.8, null)];
@@ -41,4 +43,31 @@ test("a study with nothing to draw says so instead of drawing empty charts (axes
     "figure",
     "figure",
   ]);
+});
+
+test("failed and pending trials are listed on the page, not only counted; an all-failed study says so", () => {
+  const failed = (number: number): Trial => ({
+    ...trial(number, null, null),
+    state: "failed",
+    toldAt: "2026-01-02T00:00:00Z",
+  });
+  const doc = studyDocument("s.db", [failed(1), failed(2), trial(3, null, 0.5)], "val_acc", "maximize");
+  const texts = doc.blocks.map((b) => ("text" in b ? b.text : b.kind));
+  assert.ok(
+    texts.includes(
+      "No value told yet (only failures): the curve of the best val_acc starts with the first value.",
+    ),
+  );
+  assert.ok(texts.includes("Failed (2)") && texts.includes("Pending (1)"), texts.join(" | "));
+  const failedTable = doc.blocks[texts.indexOf("Failed (2)") + 1] as { kind: "table"; rows: string[][] };
+  assert.deepEqual(
+    failedTable.rows.map((r) => r[0]),
+    ["1", "2"],
+  );
+  // a long list is cut, and says how many more there are
+  const many = Array.from({ length: LISTED_TRIALS + 7 }, (_, k) => failed(k + 1));
+  const cut = studyDocument("s.db", many, "val_acc", "maximize").blocks.map((b) =>
+    "text" in b ? b.text : b.kind,
+  );
+  assert.ok(cut.includes("… and 7 more failed (study show --json lists every trial)."), cut.join(" | "));
 });

@@ -60,7 +60,10 @@ export function studyDocument(
       curve.length === 0
         ? {
             kind: "paragraph",
-            text: `No architecture told yet: the curve of the best ${target} starts with the first.`,
+            text:
+              count("failed") > 0
+                ? `No value told yet (only failures): the curve of the best ${target} starts with the first value.`
+                : `No architecture told yet: the curve of the best ${target} starts with the first.`,
           }
         : {
             kind: "figure",
@@ -114,6 +117,44 @@ export function studyDocument(
               },
             },
           },
+      // failed and pending ones were counts only on the page (study show's terminal names them): a
+      // failure the user may want to retry, a pending one a worker may have lost
+      ...listed(trials, "failed", "Failed", "told failed"),
+      ...listed(trials, "pending", "Pending", "asked for"),
     ],
   };
+}
+
+/** Rows a page lists of failed or pending trials; the rest are counted (a study of thousands). */
+export const LISTED_TRIALS = 50;
+
+/** A heading and a table of the trials in `state` (the first LISTED_TRIALS by number), or nothing. */
+function listed(
+  trials: readonly Trial[],
+  state: "failed" | "pending",
+  heading: string,
+  when: string,
+): ReportDocument["blocks"] {
+  const these = trials.filter((t) => t.state === state).sort((a, b) => a.number - b.number);
+  if (these.length === 0) return [];
+  const shown = these.slice(0, LISTED_TRIALS);
+  return [
+    { kind: "heading", text: `${heading} (${these.length})` },
+    table(
+      ["trial", when, "architecture"],
+      shown.map((t) => [
+        String(t.number),
+        (state === "failed" ? t.toldAt : t.askedAt) ?? "—",
+        JSON.stringify(t.arch),
+      ]),
+    ),
+    ...(these.length > shown.length
+      ? [
+          {
+            kind: "paragraph" as const,
+            text: `… and ${these.length - shown.length} more ${state} (study show --json lists every trial).`,
+          },
+        ]
+      : []),
+  ];
 }
