@@ -25,7 +25,7 @@ export function simulateCommand(): Command {
     .requiredOption(
       "--table <all.csv>",
       "evaluated architectures: their columns and the target column",
-      nonEmptyFlag("a results CSV file"),
+      nonEmptyFlag("a results file (CSV or JSON Lines)"),
     )
     .requiredOption("--target <column>", "the column to optimize")
     .option("--minimize", "lower values are better")

@@ -309,7 +309,7 @@ test("study commands: an empty file flag (an unset shell variable) is named, nev
   // --import "" made the study with nothing imported, exit 0
   fails(
     ["study", "create", "--space", spec, "--study", db, "--target", "val_acc", "--import", ""],
-    /^nas-assay: option '--import <results\.csv>' argument '' is invalid\. expected a results CSV file, got an empty value/,
+    /^nas-assay: option '--import <results\.csv>' argument '' is invalid\. expected a results file \(CSV or JSON Lines\), got an empty value/,
   );
   assert.ok(!existsSync(db), "no study made");
   fails(
@@ -322,7 +322,7 @@ test("study commands: an empty file flag (an unset shell variable) is named, nev
     ["tell", "--study", db, "--file", ""],
     /^nas-assay: option '--file <results\.csv>' argument '' is invalid\./,
   );
-  fails(["tell", "--study", db, "--file", dir], /is a folder; expected a results CSV file/);
+  fails(["tell", "--study", db, "--file", dir], /is a folder; expected a results file, CSV or JSON Lines/);
   // --table "" said "nas-assay: : cannot read: ENOENT: no such file or directory, open ''"
   fails(
     ["simulate", "--space", spec, "--table", "", "--target", "val_acc"],

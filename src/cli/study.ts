@@ -42,7 +42,7 @@ function createCommand(): Command {
     .option(
       "--import <results.csv>",
       "architectures already trained: their columns and the target column",
-      nonEmptyFlag("a results CSV file"),
+      nonEmptyFlag("a results file (CSV or JSON Lines)"),
     )
     .addHelpText(
       "after",

@@ -28,7 +28,7 @@ export function tellCommand(): Command {
         "--file <results.csv>",
         "many results: the architecture's columns and the target column (a number, or failed)",
       )
-        .argParser(nonEmptyFlag("a results CSV file"))
+        .argParser(nonEmptyFlag("a results file (CSV or JSON Lines)"))
         .conflicts(["arch", "value", "failed"]),
     )
     .option(

@@ -8,14 +8,13 @@
  * label-scale.ts) and returned as fractions 0..1.
  */
 import { readFileSync } from "node:fs";
-import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { BadFileError, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
-import { measuredValueHint, outOfRange, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
-import { repeatedKey } from "./json-keys.js";
+import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
+import { isJsonLines, jsonLines } from "./json-lines.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
 import { accuracyLike, errorRateLike } from "./target-name.js";
 
@@ -322,79 +321,6 @@ export function readUserLabels(
 export function inferredScale(target: string, rows: readonly { value: number }[]): LabelScale {
   if (!accuracyLike(target)) return "none";
   return rows.some((r) => r.value > 1) ? "percent" : "fraction";
-}
-
-function isJsonLines(file: string, text: string): boolean {
-  const ext = extname(file).toLowerCase();
-  if (ext === ".jsonl" || ext === ".ndjson") return true;
-  if (ext === ".csv") return false;
-  return text.trimStart().startsWith("{");
-}
-
-/**
- * Why a number of the JSON text `line` (outside its strings) is not the number JSON.parse gives
- * (decimal.ts outOfRange: 1e-400 read as 0, 1e309 as Infinity), or undefined.
- */
-function lostNumber(line: string): string | undefined {
-  const outsideStrings = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-  for (const [token] of outsideStrings.matchAll(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
-    const reason = outOfRange(token);
-    if (reason) return reason;
-  }
-  return undefined;
-}
-
-function jsonLines(file: string, text: string): Row[] {
-  const rows: Row[] = [];
-  text.split("\n").forEach((lineText, i) => {
-    if (lineText.trim() === "") return;
-    try {
-      const value = JSON.parse(lineText);
-      if (value === null || typeof value !== "object" || Array.isArray(value))
-        throw new Error("not an object");
-      // JSON.parse reads the number 1e-400 as 0 and 1e309 as Infinity, the text gone: found in the line
-      const lost = lostNumber(lineText);
-      if (lost !== undefined) {
-        rows.push({
-          line: i + 1,
-          fields: { error: `holds a number that cannot be read as written: ${lost}` },
-        });
-        return;
-      }
-      // JSON.parse keeps the last of a repeated key: {"acc":0.5,"acc":0.9} would lose 0.5 in silence
-      const twice = repeatedKey(lineText);
-      if (twice !== undefined) {
-        rows.push({
-          line: i + 1,
-          fields: { error: `names "${twice}" twice; expected each column once (CSV refuses the same)` },
-        });
-        return;
-      }
-      rows.push({ line: i + 1, fields: value });
-    } catch (e) {
-      rows.push({ line: i + 1, fields: { error: `not a JSON object (${(e as Error).message})` } });
-    }
-  });
-  // a last line that is no JSON and has no line end after it: the file was cut short (a copy interrupted)
-  const last = rows.at(-1);
-  if (
-    last &&
-    String(last.fields.error).startsWith("not a JSON object") &&
-    !/\n\s*$/.test(text) &&
-    rows.length > 1
-  )
-    throw new BadFileError(
-      file,
-      `the last line (${last.line}) ${String(last.fields.error).replace(/^not/, "is not")} and has no line end: ` +
-        "the file ends cut short (a copy interrupted?); complete or remove that line",
-    );
-  if (rows.length > 0 && rows.every((r) => String(r.fields.error).startsWith("not a JSON object"))) {
-    throw new BadFileError(
-      file,
-      "no line is a JSON object; expected JSON Lines (one object per line) or CSV",
-    );
-  }
-  return rows;
 }
 
 function csvRows(file: string, text: string): Row[] {

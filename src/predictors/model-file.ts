@@ -5,11 +5,11 @@
  * changed to another) is refused at load, with the field named, never predicted from.
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { refuseForeignFile } from "../data/output-path.js";
-import { BadFileError, parseFailureReason, readFailure, UserError } from "../errors.js";
+import { BadFileError, parseFailureReason, readFailure } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import type { Calibration } from "./calibration.js";
 

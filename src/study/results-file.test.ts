@@ -157,7 +157,7 @@ test("a results file named by an empty path or a folder says so (it said ': cann
     () => readResultsFile("", tinySpace(), "val_acc"),
     (e: Error) =>
       e instanceof UserError &&
-      /^an empty file name; expected a results CSV file \(the architecture's columns and val_acc\)$/.test(
+      /^an empty file name; expected a results file, CSV or JSON Lines \(the architecture's columns and val_acc\)$/.test(
         e.message,
       ),
   );
@@ -166,7 +166,7 @@ test("a results file named by an empty path or a folder says so (it said ': cann
     (e: Error) =>
       e instanceof BadFileError &&
       e.message ===
-        `${dir}: is a folder; expected a results CSV file (the architecture's columns and val_acc)`,
+        `${dir}: is a folder; expected a results file, CSV or JSON Lines (the architecture's columns and val_acc)`,
   );
   // a missing file, standard input, JSON (what ask --json prints) are each named in plain words
   assert.throws(
@@ -180,7 +180,65 @@ test("a results file named by an empty path or a folder says so (it said ': cann
   writeFileSync(join(dir, "asked.json"), '[{"arch": {"a": 1}, "predicted": 0.9}]\n');
   assert.throws(
     () => readResultsFile(join(dir, "asked.json"), tinySpace(), "val_acc"),
-    /asked\.json: is JSON, not CSV; expected a results CSV file .*, one row per architecture$/,
+    /asked\.json: is one JSON array; expected a results file, CSV or JSON Lines .* or JSON Lines \(one object per line, e\.g\. from jq -c '\.\[\]'\)$/,
+  );
+});
+
+test("a JSON Lines results file reads as the same rows as the CSV: numbers, failed, lists as JSON text", () => {
+  const dir = tinyDir().dir;
+  const jsonl = join(dir, "results.jsonl");
+  writeFileSync(
+    jsonl,
+    '{"layer1":"mb3","layer2":"mb6","layer3":"identity","layer4":"mb3","width":32,"val_acc":0.91,"notes":[1]}\n\n' +
+      '{"layer1":"identity","layer2":"identity","layer3":"mb6","layer4":"mb6","width":"16","val_acc":"failed"}\n',
+  );
+  const csv = join(dir, "results.csv");
+  writeFileSync(csv, `${HEADER}\nmb3,mb6,identity,mb3,32,0.91,x\n\nidentity,identity,mb6,mb6,16,failed,\n`);
+  const read = (path: string) => readResultsFile(path, tinySpace(), "val_acc");
+  // the same rows; lines are the file's own (a JSON Lines file has no header line)
+  assert.deepEqual(
+    read(jsonl).map(({ line: _, ...row }) => row),
+    read(csv).map(({ line: _, ...row }) => row),
+  );
+  assert.deepEqual(
+    read(jsonl).map((r) => r.line),
+    [1, 3],
+  );
+  // every bad line is named, as a CSV's are
+  const refused = (text: string, pattern: RegExp) => {
+    writeFileSync(jsonl, text);
+    assert.throws(
+      () => readResultsFile(jsonl, tinySpace(), "val_acc"),
+      (e: Error) => e instanceof BadFileError && pattern.test(e.message),
+    );
+  };
+  const row = '{"layer1":"mb3","layer2":"mb6","layer3":"identity","layer4":"mb3","width":32';
+  refused(
+    `${row},"val_acc":0.9}\n${row}}\n`,
+    /results\.jsonl: line 2 has no "val_acc"; each line of a results file holds layer1, layer2, layer3, layer4, width, val_acc \(found layer1, layer2, layer3, layer4, width\)$/,
+  );
+  refused(
+    `${row},"val_acc":null}\n`,
+    /results\.jsonl: line 1: val_acc is "null"; expected a decimal number, or "failed"/,
+  );
+  refused(
+    `${row},"val_acc":1e-400}\n`,
+    /results\.jsonl: line 1 holds a number that cannot be read as written/,
+  );
+  refused(
+    `${row},"val_acc":0.9}\n[1,2]\n${row},"val_acc":0.8}\n`,
+    /results\.jsonl: line 2 is not a JSON object/,
+  );
+  refused(`${row},"val_acc":0.9,"val_acc":0.8}\n`, /line 1 names "val_acc" twice/);
+  refused(
+    `${row},"val_acc":0.9}\n${row},"val_acc":0.`,
+    /the last line \(2\) is not a JSON object .* and has no line end: the file ends cut short/,
+  );
+  // JSON Lines under a .csv name is named, not read as a CSV with a parser's message
+  writeFileSync(csv, `${row},"val_acc":0.9}\n`);
+  assert.throws(
+    () => readResultsFile(csv, tinySpace(), "val_acc"),
+    /results\.csv: holds JSON Lines but is named \.csv; name it \.jsonl, or write it as CSV$/,
   );
 });
 
@@ -197,15 +255,15 @@ test("a workbook, a study file or another binary file given as results is named 
   // an Excel workbook is a zip archive; a study is an SQLite database
   said(
     Buffer.concat([Buffer.from("PK\u0003\u0004\u0014\u0000\u0006\u0000"), Buffer.alloc(64)]),
-    /: is a zip archive \(an Excel \.xlsx workbook\?\), not CSV text; save it as CSV UTF-8/,
+    /: is a zip archive \(an Excel \.xlsx workbook\?\), not text; save it as CSV UTF-8/,
   );
   said(
     Buffer.concat([Buffer.from("SQLite format 3\u0000"), Buffer.alloc(84)]),
-    /: is an SQLite database \(a study file\?\), not CSV text; expected a results CSV file/,
+    /: is an SQLite database \(a study file\?\), not text; expected a results file, CSV or JSON Lines/,
   );
   said(
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x49, 0x48]),
-    /: is a binary file, not CSV text; expected a results CSV file/,
+    /: is a binary file, not text; expected a results file, CSV or JSON Lines/,
   );
   // UTF-16 big-endian without a byte-order mark: every other byte zero
   said(Buffer.from(`${HEADER}\n`, "utf16le").swap16(), /is not UTF-8 text \(UTF-16/);

@@ -10,6 +10,7 @@ import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "../data/csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "../data/decimal.js";
+import { isJsonLines, jsonLines } from "../data/json-lines.js";
 import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
 import type { Outcome } from "./store.js";
@@ -64,7 +65,7 @@ export function readResultsFile<A>(
   if (typeof target !== "string")
     throw new UserError(`readResultsFile needs the target column's name, got ${shownValue(target, 80)}`);
   checkTargetColumn(space, target);
-  const expected = `expected a results CSV file (the architecture's columns and ${target})`;
+  const expected = `expected a results file, CSV or JSON Lines (the architecture's columns and ${target})`;
   // an unset shell variable (--file "$RESULTS"): readFileSync("") said ": cannot read: ENOENT … open ''"
   if (file.trim() === "") throw new UserError(`an empty file name; ${expected}`);
   let bytes: Buffer;
@@ -82,39 +83,25 @@ export function readResultsFile<A>(
   if (binary)
     throw new BadFileError(
       file,
-      `${binary}, not CSV text; ${binary.includes("zip") ? "save it as CSV UTF-8" : expected}`,
+      `${binary}, not text; ${binary.includes("zip") ? "save it as CSV UTF-8" : expected}`,
     );
   const notText = notUtf8(bytes);
   if (notText) throw new BadFileError(file, `is not UTF-8 text (${notText}); save it as UTF-8 CSV`);
   const text = bytes.toString("utf8");
-  // what ask --json prints, or a JSON-lines file: csv-parse said "Invalid Opening Quote: a quote is found on field 0"
-  if (/^\uFEFF?\s*[[{]/.test(text))
-    throw new BadFileError(file, `is JSON, not CSV; ${expected}, one row per architecture`);
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      columns: distinctColumns(file),
-      info: true,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    });
-  } catch (e) {
-    throw csvFailure(file, e);
-  }
-  if (records.length === 0)
-    throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
-  const header = Object.keys(records[0].record);
-  const missing = [...space.columns, target].filter((c) => !header.includes(columnName(c)));
-  if (missing.length > 0)
+  // what ask --json prints: csv-parse said "Invalid Opening Quote: a quote is found on field 0"
+  if (/^\uFEFF?\s*\[/.test(text))
     throw new BadFileError(
       file,
-      `no column ${missing.map((c) => `"${c}"`).join(", ")}; a results file for ${space.name} has the columns ` +
-        `${[...space.columns, target].join(", ")} (found ${header.join(", ")})`,
+      `is one JSON array; ${expected} or JSON Lines (one object per line, e.g. from jq -c '.[]')`,
     );
-  const lines = recordLines(records);
-  return records.map(({ record }, k) => {
-    const line = lines[k];
+  const columns = [...space.columns, target];
+  // JSON Lines named .csv: csv-parse said "Invalid Opening Quote: a quote is found on field 0"
+  if (!isJsonLines(file, text) && /^\uFEFF?\s*\{/.test(text))
+    throw new BadFileError(file, "holds JSON Lines but is named .csv; name it .jsonl, or write it as CSV");
+  const rows = isJsonLines(file, text)
+    ? objectRows(file, text, columns)
+    : csvRecords(file, text, columns, space.name);
+  return rows.map(({ record, line }) => {
     let arch: A;
     try {
       arch = space.fromRow(record);
@@ -144,5 +131,68 @@ export function readResultsFile<A>(
     }
     const written = Object.fromEntries(space.columns.map((c) => [c, record[columnName(c)]]));
     return { line, arch, outcome, written };
+  });
+}
+
+/** A row of a results file as text fields (a CSV record, or a JSON Lines object's values as text). */
+interface TextRow {
+  line: number;
+  record: Record<string, string>;
+}
+
+/** The records of a results CSV: refused when it has no data row or lacks one of `columns`. */
+function csvRecords(file: string, text: string, columns: readonly string[], spaceName: string): TextRow[] {
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      columns: distinctColumns(file),
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
+  } catch (e) {
+    throw csvFailure(file, e);
+  }
+  if (records.length === 0)
+    throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
+  const header = Object.keys(records[0].record);
+  const missing = columns.filter((c) => !header.includes(columnName(c)));
+  if (missing.length > 0)
+    throw new BadFileError(
+      file,
+      `no column ${missing.map((c) => `"${c}"`).join(", ")}; a results file for ${spaceName} has the columns ` +
+        `${columns.join(", ")} (found ${header.join(", ")})`,
+    );
+  const lines = recordLines(records);
+  return records.map(({ record }, k) => ({ line: lines[k], record }));
+}
+
+/**
+ * The objects of a JSON Lines results file as text rows, as a CSV would hold them: a number as written
+ * in JSON (String of the parsed number), a list or object as its JSON text (a `matrix`), null as "null"
+ * (refused as a value). A line that is no object, or lacks one of `columns`, refuses the file naming it.
+ */
+function objectRows(file: string, text: string, columns: readonly string[]): TextRow[] {
+  const rows = jsonLines(file, text.replace(/^\uFEFF/, ""));
+  if (rows.length === 0) throw new BadFileError(file, "has no data rows (one JSON object per architecture)");
+  return rows.map(({ line, fields }) => {
+    if ("error" in fields && Object.keys(fields).length === 1)
+      throw new BadFileError(file, `line ${line} ${String(fields.error).replace(/^not/, "is not")}`);
+    // keys as CSV headers are read: trimmed, in Unicode NFC (columnName)
+    const named = Object.fromEntries(Object.entries(fields).map(([k, v]) => [columnName(k.trim()), v]));
+    const missing = columns.filter((c) => !(columnName(c) in named));
+    if (missing.length > 0)
+      throw new BadFileError(
+        file,
+        `line ${line} has no ${missing.map((c) => `"${c}"`).join(", ")}; each line of a results file holds ${columns.join(", ")} (found ${Object.keys(fields).join(", ") || "none"})`,
+      );
+    const record = Object.fromEntries(
+      Object.entries(named).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v.trim() : (JSON.stringify(v) ?? String(v)),
+      ]),
+    );
+    return { line, record };
   });
 }

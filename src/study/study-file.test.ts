@@ -100,7 +100,8 @@ test("study create --import '' (an unset shell variable) is refused, not a study
     "empty-import.db",
     () => ({ target: "val_acc", importFile: "" }),
     (e: Error) =>
-      e instanceof UserError && /^an empty file name; expected a results CSV file/.test(e.message),
+      e instanceof UserError &&
+      /^an empty file name; expected a results file, CSV or JSON Lines/.test(e.message),
   );
 });
 
