@@ -24,7 +24,7 @@ export function simulateCommand(): Command {
     )
     .requiredOption(
       "--table <all.csv>",
-      "evaluated architectures: their columns and the target column",
+      "evaluated architectures, CSV or JSON Lines: their columns and the target column",
       nonEmptyFlag("a results file (CSV or JSON Lines)"),
     )
     .requiredOption("--target <column>", "the column to optimize")

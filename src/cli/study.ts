@@ -41,7 +41,7 @@ function createCommand(): Command {
     .addOption(valueScaleOption())
     .option(
       "--import <results.csv>",
-      "architectures already trained: their columns and the target column",
+      "architectures already trained, CSV or JSON Lines: their columns and the target column",
       nonEmptyFlag("a results file (CSV or JSON Lines)"),
     )
     .addHelpText(

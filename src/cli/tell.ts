@@ -26,7 +26,7 @@ export function tellCommand(): Command {
     .addOption(
       new Option(
         "--file <results.csv>",
-        "many results: the architecture's columns and the target column (a number, or failed)",
+        "many results, CSV or JSON Lines: the architecture's columns and the target column (a number, or failed)",
       )
         .argParser(nonEmptyFlag("a results file (CSV or JSON Lines)"))
         .conflicts(["arch", "value", "failed"]),
