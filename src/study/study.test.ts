@@ -144,10 +144,11 @@ test("tell refuses what would corrupt the study, and ignores the same value told
   await assert.rejects(study.tell(a, 0.92), /was told 0\.91 .*refusing a second value 0\.92/);
   await assert.rejects(study.tell(a, { failed: true }), /was told 0\.91 .*cannot be told failed now/);
   await study.tell(b, { failed: true });
+  const retry = await study.tell(b, 0.88);
   assert.deepEqual(
-    await study.tell(b, 0.88),
-    { written: 1, skipped: 0 },
-    "a retry that worked replaces the failure",
+    { ...retry, retried: retry.retried?.map((r) => r.failed.replace(/ told failed .*/, "")) },
+    { written: 1, skipped: 0, retried: ["trial 2,"] },
+    "a retry that worked replaces the failure, and says so",
   );
   // a refused call writes nothing, even its valid items
   await assert.rejects(
@@ -468,6 +469,36 @@ test("one call telling failed, then a value, counts one result written and says 
     { written: 1, skipped: 0, retried: [{ source: "r.csv line 3", failed: "r.csv line 2" }] },
   );
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 1, failed: 0 });
+});
+
+test("a value told over a failure from an earlier call is reported as a retry, naming the failed trial", async () => {
+  const study = await tinyStudy();
+  const [a, b] = tinySpace().sample(new Rng(4), 2);
+  await study.tell(a, { failed: true });
+  await study.tell(b, 0.5);
+  const told = await study.tellMany([
+    { arch: a, outcome: { value: 0.62 }, source: "r.csv line 2" },
+    { arch: b, outcome: { value: 0.5 }, source: "r.csv line 3" },
+  ]);
+  assert.equal(told.written, 1);
+  assert.equal(told.retried?.length, 1);
+  assert.match(
+    `${told.retried?.[0].source} | ${told.retried?.[0].failed}`,
+    /^r\.csv line 2 \| trial 1, told failed \d{4}-\d\d-\d\dT/,
+  );
+  // told again: nothing replaced, nothing reported
+  assert.equal(
+    (await study.tellMany([{ arch: a, outcome: { value: 0.62 }, source: "r.csv line 2" }])).retried,
+    undefined,
+  );
+  // within one call over an earlier failure: said once, naming the call's own failed row
+  const [c] = tinySpace().sample(new Rng(5), 1);
+  await study.tell(c, { failed: true });
+  const again = await study.tellMany([
+    { arch: c, outcome: { failed: true }, source: "s.csv line 2" },
+    { arch: c, outcome: { value: 0.4 }, source: "s.csv line 3" },
+  ]);
+  assert.deepEqual(again.retried, [{ source: "s.csv line 3", failed: "s.csv line 2" }]);
 });
 
 test("Study.open given the store's Promise (memory() not awaited) says to await it", async () => {

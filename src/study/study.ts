@@ -78,7 +78,10 @@ export interface TellResult {
   written: number;
   skipped: number;
   repeated?: number;
-  /** Failures replaced by a value later in the same call (a retry that worked); absent when none. */
+  /**
+   * Failures replaced by a value (a retry that worked): later in the same call, or told failed by an
+   * earlier call (not under `replace`, whose `replaced` lists it); absent when none.
+   */
   retried?: Retry[];
   replaced?: Replacement[];
 }
@@ -304,7 +307,7 @@ export class Study<A> {
    * it stands: tableScale), a second different value for an architecture already told (see
    * tell-rules.ts). The
    * same value told again is skipped; a value after `failed` for one architecture (a retry that worked,
-   * here or in an earlier call) replaces the failure (both in this call: listed in `retried`); `failed` after
+   * here or in an earlier call) replaces the failure and is listed in `retried`; `failed` after
    * a value is refused, here as across calls. With `options.replace`, a result different from
    * the one told before (a value, or failed) replaces it — a correction — and is listed in `replaced`.
    * Returns how many were written and skipped (and, with `replace`, what was replaced).
@@ -452,6 +455,7 @@ export class Study<A> {
     // the keys the store skipped (told before with the same value): a retry among them replaced nothing
     // (the same file told twice printed "replaces the failure" again, written 0); keyed, as above
     const skippedKeys = new Set<string>();
+    const earlierFailures = new Map<string, Retry>();
     const check = tellCheck(
       this.settings.target,
       (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
@@ -475,11 +479,25 @@ export class Study<A> {
         const verdict = check(r, context);
         if (verdict === "skip") skippedKeys.add(r.key);
         else skippedKeys.delete(r.key);
+        // a value over a failure told by an earlier call: a retry that worked, said as one in a call is
+        // (it replaced the failure in silence); not under --replace, which lists it among its changes
+        const existing = context.existing;
+        if (verdict === "write" && !options.replace && existing?.state === "failed" && "value" in r.outcome)
+          earlierFailures.set(r.key, {
+            source: sources.get(r.key) ?? JSON.stringify(r.arch),
+            failed: `trial ${existing.number}, told failed${existing.toldAt ? ` ${existing.toldAt}` : ""}`,
+          });
+        else earlierFailures.delete(r.key);
         return verdict;
       },
       { replacing: options.replace === true },
     );
-    const worked = retried.filter((r) => !skippedKeys.has(r.key)).map((r) => r.retry);
+    const inCall = retried.filter((r) => !skippedKeys.has(r.key));
+    const worked = [
+      // a key retried within the call too is said once, naming the call's own failed row
+      ...[...earlierFailures].filter(([key]) => !inCall.some((r) => r.key === key)).map(([, retry]) => retry),
+      ...inCall.map((r) => r.retry),
+    ];
     const result: TellResult = {
       ...told,
       ...(repeated > 0 ? { repeated } : {}),

@@ -478,7 +478,10 @@ export function outcomeText(outcome: Outcome): string {
   return "failed" in outcome ? "failed" : String(outcome.value);
 }
 
-/** A failure replaced by a value later in the same call: where each was told ("r.csv line 3", "r.csv line 2"). */
+/**
+ * A failure replaced by a value: where each was told ("r.csv line 3", "r.csv line 2"); a failure told
+ * by an earlier call is named by its trial ("trial 4, told failed 2026-12-02T08:00:00.000Z").
+ */
 export interface Retry {
   source: string;
   failed: string;
