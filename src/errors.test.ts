@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   hasMembers,
+  hidePasswords,
   oneLineMessage,
   parseFailureReason,
   shownValue,
@@ -51,4 +52,19 @@ test("hasMembers tells an object with members of the given types from anything e
   for (const wrong of [null, undefined, 5, "s", () => 0])
     assert.equal(hasMembers(wrong, { key: "function" }), false);
   assert.equal(hasMembers([1, 2], { length: "number" }), true);
+});
+
+test("a message never shows a URL's password, whichever code wrote it (a study URL given as --space)", () => {
+  const said = oneLineMessage(
+    new UserError(
+      "cannot read the space spec postgresql://worker:a-long-secret@127.0.0.1:5432/nas?study=t1&password=pw2: no such file",
+    ),
+  );
+  assert.equal(
+    said,
+    "cannot read the space spec postgresql://worker:***@127.0.0.1:5432/nas?study=t1&password=***: no such file",
+  );
+  // what holds no password is left alone: an example URL, a host and port, a file name
+  const plain = "expected postgresql://user@host:port/database?study=NAME or redis://host:6379; runs.db";
+  assert.equal(hidePasswords(plain), plain);
 });

@@ -70,7 +70,9 @@ export class UserErrors extends UserError {
  * as \r and \n.
  */
 export function oneLineMessage(error: UserError): string {
-  const showBreaks = (text: string) => text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+  // every message passes here on its way out: a password it echoes (a study URL given as --space or
+  // --file, where no URL was expected) is hidden whichever code wrote it
+  const showBreaks = (text: string) => hidePasswords(text).replace(/\r/g, "\\r").replace(/\n/g, "\\n");
   return error instanceof UserErrors ? error.problems.map(showBreaks).join("\n") : showBreaks(error.message);
 }
 
@@ -131,4 +133,16 @@ export function shownValue(value: unknown, maxLength = Number.POSITIVE_INFINITY)
   }
   // a payload's whole content would bury the message: cut, marked
   return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}
+
+/**
+ * `text` with the passwords of the URLs in it hidden: `scheme://user:secret@` → `scheme://user:***@`,
+ * `?password=secret` / `&password=secret` → `password=***` (node-postgres reads a password there too).
+ * Messages echo what was given (a file name, a URL), and none may show a password.
+ */
+export function hidePasswords(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]*):[^@\s"]*@/gi, "$1:***@")
+    // up to the next parameter, a space, or the ": " a message goes on with
+    .replace(/([?&]password=)[^&#\s"]*?(?=:\s|:$|[&#\s"]|$)/gi, "$1***");
 }

@@ -14,7 +14,7 @@ export function askCommand(): Command {
     .description(
       "suggest architectures to train next, never suggested before: the predictor, refitted on every told " +
         "architecture, picks them (exploit), kept one mutation apart from each other and from the pending ones; " +
-        "the first 10 of a study are drawn at random (explore)",
+        "until 10 have a value told, every suggestion is drawn at random (explore)",
     )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option(

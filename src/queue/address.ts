@@ -4,7 +4,7 @@
  * one named `QUEUE_NAME`; several sweeps share it (a run's job id is the run's identity).
  */
 import type { ConnectionOptions } from "bullmq";
-import { UserError } from "../errors.js";
+import { hidePasswords, UserError } from "../errors.js";
 
 /** The BullMQ queue every nas-assay reproducer and worker uses. */
 export const QUEUE_NAME = "nas-assay-runs";
@@ -26,8 +26,12 @@ export function queueAddress(text: string): QueueAddress {
   try {
     url = new URL(text);
   } catch {
-    // not echoed: text that is no URL cannot be told apart from its password
-    throw new UserError("--queue must be a Redis URL such as redis://host:6379 (or rediss:// for TLS)");
+    // not echoed: text that is no URL cannot be told apart from its password, but for a bare host:port
+    // (the usual slip), which holds none
+    const hostPort = /^[\w.-]+:\d+$/.test(text.trim());
+    throw new UserError(
+      `--queue must be a Redis URL such as redis://host:6379 (or rediss:// for TLS)${hostPort ? `, got "${text.trim()}": write redis://${text.trim()}` : ""}`,
+    );
   }
   const shown = hidePassword(url);
   if (url.protocol !== "redis:" && url.protocol !== "rediss:")
@@ -39,7 +43,9 @@ export function queueAddress(text: string): QueueAddress {
       `--queue: the path of a Redis URL is a database number (redis://host:6379/0), got "${shown}"`,
     );
   if (url.search || url.hash)
-    throw new UserError(`--queue: a Redis URL takes no ?query or #fragment here, got "${shown}"`);
+    throw new UserError(
+      `--queue: a Redis URL takes no ?query or #fragment here, got "${shown}" followed by "${hidePasswords(url.search + url.hash)}"`,
+    );
   return { url: text, shown };
 }
 

@@ -140,7 +140,12 @@ test("a Redis URL is checked and shown without its password", () => {
     ["http://u:s3cret@host", /redis:\/\/ or rediss:\/\/ URL, got "http:\/\/u:\*\*\*@host\/"/],
     ["not a url :s3cret@", /--queue must be a Redis URL/],
     ["redis://:s3cret@host:6379/queue", /database number .*redis:\/\/:\*\*\*@host:6379\/queue/],
-    ["redis://host:6379/0?password=s3cret", /no \?query/],
+    [
+      "redis://host:6379/0?password=s3cret",
+      /no \?query or #fragment here, got "redis:\/\/host:6379\/0" followed by "\?password=\*\*\*"$/,
+    ],
+    // a bare host:port holds no password: echoed, with the fix
+    ["127.0.0.1:56379", /, got "127\.0\.0\.1:56379": write redis:\/\/127\.0\.0\.1:56379$/],
   ] as const)
     assert.throws(
       () => queueAddress(text),

@@ -210,8 +210,28 @@ test("PGPASSWORD and a password file give the password a URL without one leaves 
   process.env.PGPASSWORD = "wrong-pw";
   const wrong = await rejection(PostgresStudyStore.create(url, SETTINGS));
   assert.ok(wrong instanceof UserError);
-  assert.match(wrong.message, /password authentication failed for user "worker"; give it with PGPASSWORD/);
+  assert.match(
+    wrong.message,
+    /password authentication failed for user "worker"; check the password given with PGPASSWORD or in ~\/\.pgpass \(it is never shown\)$/,
+  );
   assert.ok(!wrong.message.includes("wrong-pw"));
+  // a wrong password in the URL, before the host or as ?password=: said to be the URL's, and never shown
+  for (const given of [
+    `postgresql://worker:url-wrong-pw@127.0.0.1:${postgres.port}/secured?study=s`,
+    `${url}&password=url-wrong-pw`,
+  ]) {
+    const refused = await rejection(PostgresStudyStore.create(given, SETTINGS));
+    assert.ok(refused instanceof UserError);
+    assert.match(
+      refused.message,
+      /; the password given in the URL was refused: check it \(it is never shown\)$/,
+    );
+    assert.ok(!refused.message.includes("url-wrong-pw"), refused.message);
+  }
+  const cliRefused = await cli(["study", "show", "--study", `${url}&password=url-wrong-pw`]);
+  assert.equal(cliRefused.code, 1);
+  assert.match(cliRefused.stderr, /\?study=s&password=\*\*\*: password authentication failed/);
+  assert.ok(!cliRefused.stderr.includes("url-wrong-pw"), cliRefused.stderr);
   process.env.PGPASSWORD = "right-pw";
   const store = await PostgresStudyStore.create(url, SETTINGS);
   await store.reserve([{ key: "k", arch: {}, predicted: null, reason: "explore" }], 1);
@@ -235,6 +255,13 @@ test("PGPASSWORD and a password file give the password a URL without one leaves 
   const fromFile = await cli(["study", "show", "--study", url], { PGPASSFILE: pgpass });
   assert.equal(fromFile.code, 0, fromFile.stderr);
   assert.equal(fromFile.stderr, "");
+  // the right password as ?password=: every line naming the study hides it
+  const inQuery = await cli(["study", "show", "--study", `${url}&password=right-pw`], {
+    PGPASSFILE: join(dir, "none"),
+  });
+  assert.equal(inQuery.code, 0, inQuery.stderr);
+  assert.match(inQuery.stdout, /\?study=s&password=\*\*\*: space tiny/);
+  assert.ok(!inQuery.stdout.includes("right-pw"), inQuery.stdout);
   // without a password the command says so and ends: the half-open connection no longer keeps the
   // process waiting for the server's authentication timeout (60 s)
   const started = Date.now();

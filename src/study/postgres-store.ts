@@ -160,10 +160,26 @@ export function explain(e: unknown, url: StudyUrl, connecting = false): unknown 
       `${url.location}: the database holds a table named like nas-assay's (nas_assay_schema, nas_assay_studies, ` +
         `nas_assay_trials) that nas-assay did not make (${message}); use another database, or rename that table`,
     );
-  if (/client password must be a string|password authentication failed|no password supplied/i.test(message))
+  if (/client password must be a string|password authentication failed|no password supplied/i.test(message)) {
+    // "give it with PGPASSWORD" read as if none was given, when the URL's was refused
+    const inUrl = (() => {
+      try {
+        const given = new URL(url.connectionString);
+        return given.password !== "" || given.searchParams.has("password");
+      } catch {
+        return false;
+      }
+    })();
     return new UserError(
-      `${url.location}: ${/must be a string|no password/.test(message) ? "the server asks for a password and none was given" : message}; ` +
-        "give it with PGPASSWORD or in ~/.pgpass (it is never shown)",
+      /must be a string|no password/.test(message)
+        ? `${url.location}: the server asks for a password and none was given; give it with PGPASSWORD or in ~/.pgpass (it is never shown)`
+        : `${url.location}: ${message}; ${inUrl ? "the password given in the URL was refused: check it" : "check the password given with PGPASSWORD or in ~/.pgpass"} (it is never shown)`,
+    );
+  }
+  // the server's words name no fix (no user in the URL, and USER unset where the command ran)
+  if (/no PostgreSQL user name specified/i.test(message))
+    return new UserError(
+      `${url.location}: no user name to connect as; name one in the URL (postgresql://USER@host:port/database?study=NAME) or set PGUSER`,
     );
   if (code === "3D000")
     return new UserError(`${url.location}: ${message} (make it first, e.g. createdb, or CREATE DATABASE)`);

@@ -13,6 +13,12 @@ test("a study URL: its connection (password kept, study dropped), its name, its 
   });
   assert.equal(parseStudyUrl("postgres://ann@h/db?study=a%20b").name, "a b");
   assert.equal(parseStudyUrl("postgres://ann@h/db?study=a%2Bb%23c").name, "a+b#c");
+  // composed or decomposed, one study (macOS may pass a name decomposed)
+  assert.equal(parseStudyUrl("postgres://ann@h/db?study=cafe%CC%81").name, "caf\u00e9");
+  // a password as a parameter (node-postgres reads it) is kept for the connection, hidden everywhere shown
+  const inQuery = parseStudyUrl("postgresql://ann@db.lab/nas?study=a%20b&password=s3cret");
+  assert.equal(inQuery.location, "postgresql://ann@db.lab/nas?study=a%20b&password=***");
+  assert.equal(inQuery.connectionString, "postgresql://ann@db.lab/nas?password=s3cret");
   assert.ok(isPostgresUrl("postgresql://h/db?study=x") && isPostgresUrl("POSTGRES://h/db"));
   assert.ok(!isPostgresUrl("runs.db") && !isPostgresUrl("./postgresql/runs.db"));
 });
@@ -34,6 +40,15 @@ test("a bad study URL is refused in one line that never shows the password", () 
       /^postgresql:\/\/ann@db\.lab:99999\/nas\?study=a: not a valid URL/,
     ],
     [`postgresql://h/db?study=${"x".repeat(201)}`, /study name is longer than 200 characters/],
+    // a line break in a name printed as two lines; " t1" was another study than "t1"
+    [
+      "postgresql://ann:s3cret@db.lab/nas?study=%0Aevil&password=s3cret",
+      /^postgresql:\/\/ann@db\.lab\/nas\?study=%0Aevil&password=\*\*\*: the study name holds a control character/,
+    ],
+    [
+      "postgresql://h/nas?study=%20t1",
+      /: the study name starts or ends with a space; expected the name without it \(study=t1\)$/,
+    ],
     // a fragment was dropped (the study "a") and "+" read as a space (the study "a b"), silently
     [
       "postgresql://ann:s3cret@db.lab/nas?study=a#b",

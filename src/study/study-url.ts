@@ -148,19 +148,25 @@ export function checkStudyLocation(text: string): void {
   );
 }
 
-/** The URL without its password (for messages); the text as given when it is not a URL. */
+/**
+ * The URL without its password (for messages): none before the host, and a `password` parameter
+ * (which node-postgres reads too) as `password=***`; the text as given when there is none to hide.
+ */
 export function withoutPassword(text: string): string {
+  // the query's password, hidden in place: searchParams would re-encode the rest (study=a%20b as a+b)
+  const hideQuery = (query: string) => query.replace(/([?&]password=)[^&#]*/gi, "$1***");
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     // not a URL (a password with "/" or "@" not percent-encoded breaks it): hide everything between
     // "//user:" and the last "@", whatever the password holds
-    return text.replace(/(\/\/[^/:@]*):.*@/, "$1@");
+    return hideQuery(text.replace(/(\/\/[^/:@]*):.*@/, "$1@"));
   }
   // as given when there is nothing to hide (URL's own spelling echoed file:runs.db as file:///runs.db)
-  if (url.password === "") return text;
+  if (url.password === "" && hideQuery(url.search) === url.search) return text;
   url.password = "";
+  url.search = hideQuery(url.search);
   return url.toString();
 }
 
@@ -235,7 +241,21 @@ export function parseStudyUrl(text: string): StudyUrl {
       );
   if (name.length > MAX_NAME)
     throw new UserError(`${shown}: the study name is longer than ${MAX_NAME} characters`);
+  // a name with a line break printed as two lines; " t1" was another study than "t1", unseen in any listing
+  if (/\p{Cc}/u.test(name))
+    throw new UserError(
+      `${shown}: the study name holds a control character (a line break or tab, %0A or %09); expected a name of visible characters`,
+    );
+  if (name !== name.trim())
+    throw new UserError(
+      `${shown}: the study name starts or ends with a space; expected the name without it (study=${encodeURIComponent(name.trim())})`,
+    );
   const connection = new URL(url.toString());
   connection.searchParams.delete("study");
-  return { connectionString: connection.toString(), name, location: withoutPassword(url.toString()) };
+  // "café" typed composed or decomposed (as macOS may pass it) names one study, as spec names compare
+  return {
+    connectionString: connection.toString(),
+    name: name.normalize("NFC"),
+    location: withoutPassword(url.toString()),
+  };
 }
