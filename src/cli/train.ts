@@ -59,7 +59,7 @@ export function trainCommand(): Command {
     .addOption(scaleOption())
     .addOption(inputsOption())
     .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
-    .requiredOption("--out <file>", "model file to write")
+    .requiredOption("--out <file>", "model file to write (required)")
     .addHelpText(
       "after",
       "\nExample:\n  nas-assay train --space nb101 --labels 1000 --seed 0 --out model.nasa",
