@@ -141,8 +141,8 @@ export function shownValue(value: unknown, maxLength = Number.POSITIVE_INFINITY)
  * Messages echo what was given (a file name, a URL), and none may show a password.
  */
 export function hidePasswords(text: string): string {
+  // a query's password runs up to the next parameter, a space, or the ": " a message goes on with
   return text
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]*):[^@\s"]*@/gi, "$1:***@")
-    // up to the next parameter, a space, or the ": " a message goes on with
     .replace(/([?&]password=)[^&#\s"]*?(?=:\s|:$|[&#\s"]|$)/gi, "$1***");
 }
