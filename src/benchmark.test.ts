@@ -22,4 +22,15 @@ test("a benchmark is a space plus named label arrays, for both spaces", async ()
       e instanceof UserError &&
       /no target "cifar10\/test" in nb201; targets are cifar10-valid\/train/.test(e.message),
   );
+  // the space instead of the benchmark, or nothing: said, not "reading 'defaultTarget'"
+  assert.throws(
+    () => targetValues(nb201.space as never),
+    /^UserError: targetValues needs a benchmark .*got the space nb201 \(the benchmark's \.space; pass the benchmark\)$/,
+  );
+  assert.throws(
+    () => targetValues(undefined as never),
+    /^UserError: targetValues needs a benchmark .*got undefined$/,
+  );
+  // a name on Object's prototype is no target
+  assert.throws(() => targetValues(nb201, "constructor"), /no target "constructor" in nb201/);
 });

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { type DataDir, type NeededFile, requireDataFiles } from "./data/locations.js";
-import { shownValue, UserError } from "./errors.js";
+import { hasMembers, shownValue, UserError } from "./errors.js";
 import type { Rng } from "./random.js";
 import { loadNb101Labels, NB101_TEST_ACCURACY } from "./spaces/nb101/labels.js";
 import type { Nb101Space } from "./spaces/nb101/space.js";
@@ -84,8 +84,18 @@ export function accuracyTarget(space: SpaceName, target: string): boolean {
 }
 
 /** The label array of a named target, with a clear error listing the targets there are. */
-export function targetValues(benchmark: Benchmark, target = benchmark.defaultTarget): Float64Array {
-  const values = benchmark.targets[target];
+export function targetValues(benchmark: Benchmark, target?: string): Float64Array {
+  // a space or nothing given for the benchmark failed with "reading 'defaultTarget'"
+  if (!hasMembers(benchmark, { targets: "object", defaultTarget: "string" }))
+    throw new UserError(
+      `targetValues needs a benchmark (await loadBenchmark("nb101" | "nb201")), got ${
+        hasMembers(benchmark, { name: "string", encode: "function" })
+          ? `the space ${(benchmark as unknown as { name: string }).name} (the benchmark's .space; pass the benchmark)`
+          : shownValue(benchmark, 80)
+      }`,
+    );
+  target ??= benchmark.defaultTarget;
+  const values = Object.hasOwn(benchmark.targets, target) ? benchmark.targets[target] : undefined;
   if (!values) {
     throw new UserError(
       `no target "${target}" in ${benchmark.space.name}; targets are ${Object.keys(benchmark.targets).join(", ")}`,

@@ -414,3 +414,22 @@ test("a label file's possible targets: its numeric columns beside the cell's, fo
     `--target is required with a label file, and ${none} has no numeric column beside the cell's to learn`,
   );
 });
+
+test("readUserLabels from code: a missing space or target, or an unknown scale, is named (it failed with a TypeError)", () => {
+  const file = write("args.csv", "arch,acc\n|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,0.5\n");
+  const refused = (call: () => unknown, said: RegExp) =>
+    assert.throws(call, (e: Error) => e instanceof UserError && said.test(e.message));
+  refused(
+    () => readUserLabels(file, nb201, "acc", "percentage" as never),
+    /the scale must be fraction, percent or none .*got "percentage"$/,
+  );
+  refused(
+    () => readUserLabels(file, undefined as never, "acc"),
+    /needs the space the file's cells belong to/,
+  );
+  refused(
+    () => readUserLabels(file, nb201, undefined as never),
+    /needs the name of the column to read \(the target\), got undefined$/,
+  );
+  assert.equal(readUserLabels(file, nb201, "acc").ids.length, 1);
+});

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { BadFileError, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
+import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
 import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
@@ -209,6 +209,21 @@ export function readUserLabels(
   target: string,
   given?: LabelScale,
 ): UserLabels {
+  // from code, a missing or wrong argument failed deep inside ("reading 'name'", "reading 'normalize'")
+  if (typeof file !== "string")
+    throw new UserError(`readUserLabels needs the label file's path, got ${shownValue(file, 80)}`);
+  if (!hasMembers(space, { name: "string", idOf: "function" }))
+    throw new UserError(
+      `readUserLabels needs the space the file's cells belong to (loadBenchmark(…).space), got ${shownValue(space, 80)}`,
+    );
+  if (typeof target !== "string" || target.trim() === "")
+    throw new UserError(
+      `readUserLabels needs the name of the column to read (the target), got ${shownValue(target, 80)}`,
+    );
+  if (given !== undefined && !(["fraction", "percent", "none"] as unknown[]).includes(given))
+    throw new UserError(
+      `readUserLabels: the scale must be fraction, percent or none (or left out to infer it), got ${shownValue(given, 40)}`,
+    );
   const rows = readRows(file);
   const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
   // CSV headers are read in Unicode NFC (distinctColumns); a JSON-lines key is matched in NFC too

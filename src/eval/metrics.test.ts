@@ -120,3 +120,16 @@ test("every correlation is NaN for a constant input, and says why", () => {
   assert.equal(undefinedCorrelationReason(varied, varied), undefined);
   assert.ok(Math.abs(pearson(varied, varied) - 1) < 1e-12);
 });
+
+test("an entry that is not a number is refused, not correlated as text or skipped", () => {
+  // pearson(["1","2","3"], …) summed by concatenation (0.0209); an undefined entry escaped the NaN check (tau 1)
+  assert.throws(
+    () => pearson(["1", "2", "3"] as never, [1, 2, 3]),
+    /^RangeError: expected two arrays of numbers; entry 0 is "1"$/,
+  );
+  assert.throws(() => kendallTau([1, undefined, 3] as never, [1, 2, 3]), /entry 1 is undefined$/);
+  assert.throws(() => mse([1, 2], [1, null] as never), /entry 1 is null$/);
+  // typed arrays hold numbers only; empty inputs give NaN, not undefined
+  assert.ok(Number.isNaN(trueValueOfPredictedBest(new Float64Array(0), new Float64Array(0))));
+  assert.ok(Number.isNaN(mse([], [])));
+});

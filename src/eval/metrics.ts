@@ -5,8 +5,10 @@
 import { hasMembers, shownValue } from "../errors.js";
 
 /**
- * Kendall tau-b between two equally long arrays, ties handled; NaN when either array is constant or
- * holds a NaN (sorting cannot place a NaN: [NaN, NaN, NaN, 1] against [1, 2, 3, 4] scored 1).
+ * Kendall tau-b between two equally long arrays, ties handled; NaN when either array is constant (or
+ * has fewer than 2 values) or holds a NaN (sorting cannot place a NaN: [NaN, NaN, NaN, 1] against
+ * [1, 2, 3, 4] scored 1). Throws RangeError when either is no array of numbers (an entry of another
+ * type included) or their lengths differ.
  */
 export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = checkLengths(x, y);
@@ -83,7 +85,8 @@ function countInversions(a: Float64Array): number {
 
 /**
  * Pearson correlation coefficient; NaN when either array is constant (every value equal, tested
- * exactly: the centred sums of a constant array are rounding noise, not zero) or has fewer than 2 values.
+ * exactly: the centred sums of a constant array are rounding noise, not zero), has fewer than 2 values,
+ * or holds a NaN or an infinity. Throws RangeError as kendallTau does.
  */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = checkLengths(x, y);
@@ -136,14 +139,17 @@ export function ranksBestFirst(values: ArrayLike<number>): number[] {
   return out;
 }
 
-/** Spearman's rho: Pearson correlation of the average ranks; NaN when either array is constant or holds a NaN. */
+/**
+ * Spearman's rho: Pearson correlation of the average ranks; NaN when either array is constant or holds
+ * a NaN. Throws RangeError as kendallTau does.
+ */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkLengths(x, y);
   if (holdsNaN(x) || holdsNaN(y)) return Number.NaN;
   return pearson(averageRanks(x), averageRanks(y));
 }
 
-/** Mean squared error. */
+/** Mean squared error; NaN for empty arrays. Throws RangeError as kendallTau does. */
 export function mse(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
   const n = checkLengths(predicted, truth);
   let s = 0;
@@ -158,7 +164,10 @@ export function topK(values: ArrayLike<number>, k: number): Int32Array {
   return order.slice(0, Math.min(k, values.length));
 }
 
-/** Share of the true top-k among the predicted top-k; NaN when either array holds a NaN. */
+/**
+ * Share of the true top-k among the predicted top-k; NaN when either array holds a NaN. Throws
+ * RangeError for a k that is no positive integer, and as kendallTau does.
+ */
 export function precisionAtK(predicted: ArrayLike<number>, truth: ArrayLike<number>, k: number): number {
   checkLengths(predicted, truth);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
@@ -169,10 +178,12 @@ export function precisionAtK(predicted: ArrayLike<number>, truth: ArrayLike<numb
   return hits / Math.min(k, predicted.length);
 }
 
-/** The true value of the cell predicted best; NaN when the predictions hold a NaN (no best is defined). */
+/**
+ * The true value of the cell predicted best; NaN when the predictions hold a NaN or are empty (no best
+ * is defined). Throws RangeError as kendallTau does.
+ */
 export function trueValueOfPredictedBest(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
-  checkLengths(predicted, truth);
-  if (holdsNaN(predicted)) return Number.NaN;
+  if (checkLengths(predicted, truth) === 0 || holdsNaN(predicted)) return Number.NaN;
   return truth[topK(predicted, 1)[0]];
 }
 
@@ -205,10 +216,21 @@ function holdsNaN(x: ArrayLike<number>): boolean {
   return false;
 }
 
+/**
+ * The common length of two arrays of numbers. Throws RangeError for something that is no array, for an
+ * entry that is not a number (["1", "2"] correlated as text: Pearson summed them by concatenation; an
+ * undefined entry escaped the NaN checks), and for different lengths. Typed arrays hold numbers only
+ * and are not scanned.
+ */
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (const x of [a, b])
+  for (const x of [a, b]) {
     if (!hasMembers(x, { length: "number" }))
       throw new RangeError(`expected two arrays of numbers, got ${shownValue(x, 80)}`);
+    if (!ArrayBuffer.isView(x))
+      for (let i = 0; i < x.length; i++)
+        if (typeof x[i] !== "number")
+          throw new RangeError(`expected two arrays of numbers; entry ${i} is ${shownValue(x[i], 40)}`);
+  }
   if (a.length !== b.length) throw new RangeError(`arrays differ in length: ${a.length} vs ${b.length}`);
   return a.length;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { kendallTau } from "../eval/metrics.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { heldOutKendallTau, nb201WithLabels } from "../testing/predictor-checks.js";
 import { E2eppPredictor } from "./e2epp.js";
@@ -40,4 +41,18 @@ test("E2EPP learns NAS-Bench-201 and round-trips through its model file", async 
     model.fit({ space, labeled: [1, 2], labels: [0.5, Number.NaN], seed: 0 }),
     /label 1 \(cell 2\) is NaN/,
   );
+});
+
+test("E2EPP learns the same forest whatever the labels' unit (labels near 1e-6 made no split: 14 distinct predictions)", async () => {
+  const labeled = Int32Array.from({ length: 150 }, (_, i) => i * 97);
+  const test = Int32Array.from({ length: 1000 }, (_, i) => i * 13 + 5);
+  const predictions = async (unit: number) => {
+    const model = new E2eppPredictor(space, { trees: 20 });
+    await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id] * unit), seed: 1 });
+    return model.predict(test);
+  };
+  const [one, tiny] = [await predictions(1), await predictions(1e-6)];
+  assert.ok(new Set(tiny).size > 500, `${new Set(tiny).size} distinct predictions`);
+  // the same splits up to rounding: the two rankings agree
+  assert.ok(kendallTau(one, tiny) > 0.95, `Kendall tau ${kendallTau(one, tiny)}`);
 });

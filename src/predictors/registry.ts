@@ -3,7 +3,7 @@ import { BadFileError, hasMembers, refuseUnknownKeys, shownValue, UserError } fr
 import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
 import type { AssessorOptions } from "./assessor/options.js";
-import { type CellInput, requireCellInputs } from "./cell-inputs.js";
+import { type CellInput, checkCellInputs, requireCellInputs } from "./cell-inputs.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor } from "./ensemble.js";
 import { ginNetwork } from "./gin.js";
@@ -176,7 +176,13 @@ export function checkExtras(
   space: SearchSpace<unknown>,
   extras: PredictorExtras,
 ): CellInput[] {
-  const inputs = extras.inputs ?? [];
+  // ["bogus"] or "params" failed deep inside with "Cannot destructure property 'method' of 'SOURCES[name]'"
+  let inputs: CellInput[];
+  try {
+    inputs = checkCellInputs(extras.inputs ?? []);
+  } catch (e) {
+    throw new UserError(`createPredictor's extras: ${(e as Error).message}`);
+  }
   if (inputs.length === 0) return [];
   if (!METHODS_WITH_INPUTS.includes(method))
     throw new UserError(

@@ -114,11 +114,19 @@ function growTree(
   while (stack.length > 0) {
     const [node, start, end, depth] = stack.pop() as [number, number, number, number];
     let sum = 0;
-    for (let k = start; k < end; k++) sum += y[sample[k]];
+    let squares = 0;
+    for (let k = start; k < end; k++) {
+      sum += y[sample[k]];
+      squares += y[sample[k]] ** 2;
+    }
     value[node] = sum / (end - start);
     if (end - start < 2 * options.minLeaf || depth >= options.maxDepth) continue;
+    // a split must remove more squared error than rounding the sums can make up: relative to the node's
+    // sum of squares, so the forest is the same whatever the labels' unit (an absolute 1e-12 let no split
+    // through for labels near 1e-6: 14 distinct predictions; at the scale of accuracies, 1e-12 × Σy² is
+    // far below any real gain, as it was)
+    let best: Split = { feature: -1, threshold: 0, gain: 1e-12 * squares };
     // a random subset of the features: a partial Fisher–Yates shuffle
-    let best: Split = { feature: -1, threshold: 0, gain: 1e-12 };
     const samples: NodeSamples = { x, width, y, sample, start, end, sum, minLeaf: options.minLeaf };
     for (let k = 0; k < tries; k++) {
       const j = k + rng.int(width - k);

@@ -110,6 +110,25 @@ test("createPredictor's training options replace a supervised method's own; othe
     /extras: the options must be an object of inputs, training, got null/,
   );
   assert.throws(() => createPredictor("mlp", space, null as never), /the assessor options must be an object/);
+  // per-cell inputs and the assessor's options checked by name and type (break test: a TypeError from
+  // deep inside, and a misspelt or text option fitted and recorded in the model file as given)
+  assert.throws(
+    () => createPredictor("transformer", space, {}, { inputs: ["bogus"] as never }),
+    /^UserError: createPredictor's extras: inputs must be a list of distinct names from params, flops, got \["bogus"\]$/,
+  );
+  assert.throws(
+    () => createPredictor("ssa", space, { sigmaa: 5 } as never),
+    /^UserError: assessor options: unknown option "sigmaa"; expected autoencoder, embedding/,
+  );
+  for (const [given, said] of [
+    [{ sigma: "0.1" }, /assessor option sigma must be a finite number, got "0\.1"$/],
+    [
+      { learningRate: Number.POSITIVE_INFINITY },
+      /assessor option learningRate must be a finite number, got Infinity$/,
+    ],
+    [{ channels: 8 }, /assessor option channels must be two numbers .*, got 8$/],
+  ] as const)
+    assert.throws(() => createPredictor("ssa", space, given as never), said);
   assert.throws(
     () => createPredictor("mlp", space, {}, { training: { minSteps: 2000 } }),
     /minSteps \(2000\) must not exceed maxSteps \(1000\)/,

@@ -26,6 +26,11 @@ function truth(arch: readonly number[]): number {
 test("a list of architectures is a SearchSpace: ids are positions, encode delegates", () => {
   const archs = space.sample(new Rng(0), 200);
   const list = new ArchitectureList(space, archs);
+  // no space: said, not "reading 'name'"
+  assert.throws(
+    () => new ArchitectureList(undefined as never, archs),
+    /^UserError: ArchitectureList needs the architectures' space \(createSpace\(spec\)\), got undefined$/,
+  );
   assert.equal(list.size, 200);
   assert.equal(list.idOf(space.jsonOf(archs[17])), 17);
   assert.equal(list.indexOf(archs[5]), 5);

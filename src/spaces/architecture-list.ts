@@ -4,7 +4,7 @@
  * lists the architectures it knows (told ones, candidates), hands the list to a predictor, and maps
  * the ids back.
  */
-import { InvalidCellError } from "../errors.js";
+import { hasMembers, InvalidCellError, shownValue, UserError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
 import { type SearchSpace, type SpaceEncoding, sampleDistinct } from "./search-space.js";
@@ -25,9 +25,14 @@ export class ArchitectureList<A> implements SearchSpace<A> {
   constructor(
     readonly space: ArchitectureSpace<A>,
     readonly archs: readonly A[],
-    name = space.name,
+    name?: string,
   ) {
-    this.name = name;
+    // no space (a caller's slip) failed with "reading 'name'"
+    if (!hasMembers(space, { name: "string", key: "function", encode: "function" }))
+      throw new UserError(
+        `ArchitectureList needs the architectures' space (createSpace(spec)), got ${shownValue(space, 80)}`,
+      );
+    this.name = name ?? space.name;
     this.size = archs.length;
     this.encoding = space.encoding;
     archs.forEach((arch, id) => {

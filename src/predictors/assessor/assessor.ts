@@ -14,7 +14,7 @@
  * Threads: when two are allowed, the auto-encoder's work on part of each batch's rows and every other
  * prediction chunk run on a helper thread (helper.ts); the numbers are the same with one thread or two.
  */
-import { BadFileError, UserError } from "../../errors.js";
+import { BadFileError, hasMembers, shownValue, UserError } from "../../errors.js";
 import { yieldToEventLoop } from "../../event-loop.js";
 import { Rng } from "../../random.js";
 import { graphEncoding, type SearchSpace } from "../../spaces/search-space.js";
@@ -62,6 +62,11 @@ export class SemiSupervisedAssessor implements Predictor {
     readonly space: SearchSpace<unknown>,
     options: Partial<AssessorOptions> = {},
   ) {
+    // no space failed with "reading 'encoding'"
+    if (!hasMembers(space, { name: "string", encode: "function" }))
+      throw new UserError(
+        `SemiSupervisedAssessor needs a search space of numbered cells (loadBenchmark(…).space), got ${shownValue(space, 80)}`,
+      );
     this.options = assessorOptions(options);
     this.method = this.options.autoencoder ? "ssa" : "ssa-noae";
     const { vertices, opTypes } = graphEncoding(space, this.method);

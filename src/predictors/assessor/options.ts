@@ -2,7 +2,7 @@
  * Hyper-parameters of the semi-supervised assessor, with the paper's values where it gives them
  * (σ = 0.01, τ = 1e-5, λ = 0.5, Adam lr 1e-3, batch 1024) and documented choices elsewhere.
  */
-import { UserError } from "../../errors.js";
+import { refuseUnknownKeys, shownValue, UserError } from "../../errors.js";
 import type { LabelTransform } from "../label-scaling.js";
 
 export interface AssessorOptions {
@@ -92,7 +92,21 @@ export const MAX_ASSESSOR_WIDTH = 4096;
 
 /** Merges options over the defaults and checks every value (UserError naming the option and its range). */
 export function assessorOptions(given: Partial<AssessorOptions> = {}): AssessorOptions {
-  const o = { ...DEFAULT_ASSESSOR_OPTIONS, ...given };
+  if (given === null || typeof given !== "object" || Array.isArray(given))
+    throw new UserError(`the assessor options must be an object, got ${shownValue(given, 80)}`);
+  // a misspelt key (sigmaa) was fitted with the default and recorded in the model file as given
+  refuseUnknownKeys(given, Object.keys(DEFAULT_ASSESSOR_OPTIONS), "assessor options");
+  // a key given as undefined is a key not given (a spread of optional flags)
+  const set = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULT_ASSESSOR_OPTIONS, ...set } as AssessorOptions;
+  // numbers as numbers: "0.1" compared as one and was stored as text; Infinity passed "> 0"
+  for (const k of NUMBER_OPTIONS)
+    if (typeof o[k] !== "number" || !Number.isFinite(o[k]))
+      throw new UserError(`assessor option ${k} must be a finite number, got ${shownValue(o[k], 40)}`);
+  if (!Array.isArray(o.channels) || o.channels.length !== 2 || o.channels.some((c) => typeof c !== "number"))
+    throw new UserError(
+      `assessor option channels must be two numbers (the encoder's two convolutions, e.g. [4, 8]), got ${shownValue(o.channels, 40)}`,
+    );
   const positiveInt = (name: keyof AssessorOptions, v: number) => {
     if (!Number.isInteger(v) || v < 1)
       throw new UserError(`assessor option ${name} must be a positive integer, got ${v}`);
@@ -144,6 +158,23 @@ export function assessorOptions(given: Partial<AssessorOptions> = {}): AssessorO
   }
   return o;
 }
+
+/** The options that are numbers. */
+const NUMBER_OPTIONS = [
+  "embedding",
+  "hidden",
+  "sigma",
+  "tau",
+  "lambda",
+  "rankWeight",
+  "learningRate",
+  "batchSize",
+  "labeledPerBatch",
+  "pretrainSteps",
+  "epochs",
+  "minSteps",
+  "maxSteps",
+] as const satisfies readonly (keyof AssessorOptions)[];
 
 /** Auto-encoder pre-training and joint training steps for `labeled` labeled cells. */
 export function trainingSteps(o: AssessorOptions, labeled: number): { pretrain: number; joint: number } {
