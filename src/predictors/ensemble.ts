@@ -4,7 +4,7 @@
  * matters most where a search looks: the few cells predicted best among hundreds of thousands are
  * those whose errors happen to be largest.
  */
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import {
   fieldError,
@@ -43,10 +43,24 @@ export class EnsemblePredictor implements Predictor {
     const k = this.members.length;
     const sum = new Float64Array(ids.length);
     for (const [i, member] of this.members.entries()) {
-      const values = await member.predict(ids, (d) => onProgress?.((i + d) / k));
+      let values: Float64Array;
+      try {
+        values = await member.predict(ids, (d) => onProgress?.((i + d) / k));
+      } catch (e) {
+        throw this.asOwn(e, member);
+      }
       for (let j = 0; j < sum.length; j++) sum[j] += values[j];
     }
     return sum.map((v) => v / k);
+  }
+
+  /**
+   * A member's refusal said under the ensemble's name: "mlp: predict needs a fitted model" named a
+   * method the caller never made (mlp-ensemble).
+   */
+  private asOwn(e: unknown, member: Predictor): unknown {
+    if (!(e instanceof UserError) || !e.message.startsWith(`${member.method}: `)) return e;
+    return new UserError(`${this.method}${e.message.slice(member.method.length)}`);
   }
 
   dispose(): void {
@@ -55,7 +69,13 @@ export class EnsemblePredictor implements Predictor {
 
   /** One file: each member's own model file, embedded. */
   save(path: string): void {
-    const members = this.members.map((member) => modelFileContent((file) => member.save(file)));
+    const members = this.members.map((member) => {
+      try {
+        return modelFileContent((file) => member.save(file));
+      } catch (e) {
+        throw this.asOwn(e, member);
+      }
+    });
     writeModelFile(path, this.method, this.space, { members });
   }
 
