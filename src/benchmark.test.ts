@@ -31,6 +31,11 @@ test("a benchmark is a space plus named label arrays, for both spaces", async ()
     () => targetValues(undefined as never),
     /^UserError: targetValues needs a benchmark .*got undefined$/,
   );
+  // an empty path (an unset variable) is not the working directory
+  await assert.rejects(
+    loadBenchmark("nb201", ""),
+    /^UserError: loadBenchmark: the data directory is an empty path/,
+  );
   // a name on Object's prototype is no target
   assert.throws(() => targetValues(nb201, "constructor"), /no target "constructor" in nb201/);
 });

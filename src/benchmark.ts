@@ -56,7 +56,12 @@ export async function loadBenchmark(
   given: DataDir | string,
   onNote?: (text: string) => void,
 ): Promise<Benchmark> {
-  // a folder's path is what a caller has at hand (dataDir(path) makes the same)
+  // a folder's path is what a caller has at hand (dataDir(path) makes the same); "" (an unset
+  // variable) was resolved to the working directory, and the missing files blamed on --data
+  if (typeof given === "string" && given.trim() === "")
+    throw new UserError(
+      "loadBenchmark: the data directory is an empty path; expected a folder holding nb101/ and nb201/, or dataDir() (NAS_ASSAY_DATA, else the shipped copy)",
+    );
   const data: DataDir =
     typeof given === "string" ? { dir: resolve(given), source: "--data" } : checkedDataDir(given);
   // before enumerating NAS-Bench-101 (13 s without a cache): a data directory without its labels fails now

@@ -68,3 +68,11 @@ test("a message never shows a URL's password, whichever code wrote it (a study U
   const plain = "expected postgresql://user@host:port/database?study=NAME or redis://host:6379; runs.db";
   assert.equal(hidePasswords(plain), plain);
 });
+
+test("shownValue cuts what it echoes at 200 characters unless told otherwise (a Set of 2,000 ids made a 10,641-character line)", () => {
+  const ids = new Set(Array.from({ length: 2000 }, (_, i) => i));
+  const shown = shownValue(ids);
+  assert.ok(shown.startsWith("a Set [0,1,2,") && shown.endsWith("…"), shown);
+  assert.ok(shown.length < 220, `${shown.length} characters`);
+  assert.equal(shownValue("50"), '"50"');
+});

@@ -239,7 +239,7 @@ export async function evaluate(
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels > size - 2) {
     throw new UserError(
       `--labels must be an integer in 2..${size - 2} (the ${size.toLocaleString("en-US")} cells of ${spec.space} ` +
-        `less at least 2 test cells to score on), got ${spec.labels}`,
+        `less at least 2 test cells to score on), got ${shownValue(spec.labels)}`,
     );
   }
   checkLabelCount(spec.labels, available, benchmark.space.size);

@@ -170,7 +170,8 @@ export function topK(values: ArrayLike<number>, k: number): Int32Array {
  */
 export function precisionAtK(predicted: ArrayLike<number>, truth: ArrayLike<number>, k: number): number {
   checkLengths(predicted, truth);
-  if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new RangeError(`k must be a positive integer, got ${shownValue(k)}`);
   if (holdsNaN(predicted) || holdsNaN(truth)) return Number.NaN;
   const trueTop = new Set(topK(truth, k));
   let hits = 0;

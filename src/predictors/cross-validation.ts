@@ -3,6 +3,7 @@
  * The labeled cells are dealt at random into k folds; for each fold a fresh predictor is fitted on the
  * others and scored (Kendall tau-b) on it.
  */
+import { shownValue } from "../errors.js";
 import { kendallTau } from "../eval/metrics.js";
 import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
@@ -31,7 +32,9 @@ export async function crossValidate(
   const n = labeled.length;
   if (labels.length !== n) throw new RangeError(`${n} labeled cells but ${labels.length} labels`);
   if (!Number.isInteger(k) || k < 2 || k > Math.floor(n / 2))
-    throw new RangeError(`the number of folds must be an integer in 2..${Math.floor(n / 2)}, got ${k}`);
+    throw new RangeError(
+      `the number of folds must be an integer in 2..${Math.floor(n / 2)}, got ${shownValue(k)}`,
+    );
   const dealt = new Rng(seed).permutation(n);
   const folds: number[] = [];
   for (let fold = 0; fold < k; fold++) {
