@@ -121,3 +121,30 @@ test("an import interrupted by Ctrl-C while writing its arrays leaves neither a 
   assert.deepEqual(readdirSync(out), [], `nothing half-done is left (exit ${code}, ${signal}): ${err}`);
   assert.deepEqual({ code, signal }, { code: null, signal: "SIGINT" }, "it ends as Ctrl-C ends a command");
 });
+
+test("two import processes into one --out at once: the second to finish is refused, the first's files kept", async () => {
+  const out = join(dir, "both");
+  const copy = join(dir, "copy.tfrecord");
+  writeFileSync(copy, readFileSync(file));
+  // both pass the check at the start (nothing there yet); both printed "written" and one import was gone
+  const run = (from: string) =>
+    new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, [MAIN, "data", "import-nb101", from, "--out", out]);
+      let err = "";
+      child.stderr.on("data", (d) => {
+        err += d;
+      });
+      child.on("close", (code) => resolve({ code, err }));
+    });
+  const results = await Promise.all([run(file), run(copy)]);
+  const codes = results.map((r) => r.code).sort();
+  assert.deepEqual(codes, [0, 1], JSON.stringify(results));
+  const refused = results.find((r) => r.code === 1) as { err: string };
+  assert.match(
+    refused.err,
+    /nb101 (was filled by another import while this one ran|already holds files); choose another --out, or pass --force to replace (it|them)\n$/,
+  );
+  const kept = results.findIndex((r) => r.code === 0);
+  const manifest = JSON.parse(readFileSync(join(out, "nb101", "manifest.json"), "utf8"));
+  assert.equal(manifest.source.file, [file, copy][kept]);
+});

@@ -203,7 +203,20 @@ export async function importNb101(
     };
     writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     createFolders(outDir);
-    if (existsSync(target)) {
+    // without --force, another import into the same --out that finished meanwhile must not be replaced
+    // in silence (both printed "written", one was gone): a rename onto a folder that holds files fails
+    // (ENOTEMPTY), atomically, where a check before it would leave a window
+    if (!options.force) {
+      try {
+        renameSync(tmp, target);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "ENOTEMPTY" && code !== "EEXIST") throw e;
+        throw new UserError(
+          `${target} was filled by another import while this one ran; choose another --out, or pass --force to replace it`,
+        );
+      }
+    } else if (existsSync(target)) {
       const old = tempDirOf(outDir, REPLACED_PREFIX);
       renameSync(target, old);
       renameSync(tmp, target);
