@@ -172,9 +172,12 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
       }),
     );
   save(); // with this invocation's settings, even when nothing was left to run
+  // the tables show every seed the file's settings now hold (this invocation's and other ones' of the
+  // same plan, saveResults): a second process on other seeds into the same folder drew its own only
+  const shown = file.settings ?? settings;
   const files = [
     path,
-    ...(await renderExperiment(name, settings, file, resultsOf(file, planned), options.out)),
+    ...(await renderExperiment(name, shown, file, resultsOf(file, experimentRuns(name, shown)), options.out)),
   ];
   const runs = new Set(planned.map(runKey)).size;
   return {

@@ -118,6 +118,10 @@ await reproduce("table4", {
   const planned = experimentRuns("table4", { space: "nb201", seeds: [0, 1], quick: true }).map(runKey);
   assert.equal(planned.length, 4);
   assert.deepEqual(Object.keys(file.runs).sort(), planned.sort());
+  // and both seeds in the tables: the last to finish drew its own seed only (the other's runs were in the
+  // JSON, in no table or page)
+  assert.deepEqual(file.settings?.seeds, [0, 1]);
+  assert.match(readFileSync(join(out, "table4.md"), "utf8"), /seeds 0, 1\b|seeds 0–1|seeds 0-1/);
 });
 
 test("a save refuses to overwrite a file that meanwhile became another experiment's", () => {

@@ -37,7 +37,12 @@ export interface ResultsFile {
   target: string;
   /** Wall time spent in runs, summed over invocations (s). */
   wallSeconds: number;
-  /** The settings of the last invocation (absent in files written before they were kept). */
+  /**
+   * The settings the tables are drawn with: the last invocation's, its seeds joined with those already
+   * in the file when the plan is the same (--quick or not), so that two invocations on different seeds
+   * into one folder, at once or one after the other, give one table of both (absent in files written
+   * before they were kept).
+   */
   settings?: ExperimentSettings;
   /**
    * labelsDigest of the target's labels the runs were made on (absent in files written before it was
@@ -219,6 +224,12 @@ export function saveResults(path: string, file: ResultsFile, addedWallSeconds = 
       const saved = openResults(path, file.experiment, file.space, file.target, file.labels);
       for (const [key, run] of Object.entries(saved.runs)) file.runs[key] ??= run;
       file.wallSeconds = saved.wallSeconds + addedWallSeconds;
+      // another process's seeds, saved meanwhile, stay in the tables: the last to save drew its own only
+      if (saved.settings && file.settings && saved.settings.quick === file.settings.quick)
+        file.settings = {
+          ...file.settings,
+          seeds: [...new Set([...saved.settings.seeds, ...file.settings.seeds])].sort((a, b) => a - b),
+        };
     } else {
       file.wallSeconds += addedWallSeconds;
     }
