@@ -1,6 +1,16 @@
 /** Writing files so that a crash or an error never leaves a half-written one behind. */
 import { randomBytes } from "node:crypto";
-import { readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 import { isProcessAlive } from "./process-alive.js";
@@ -17,9 +27,22 @@ import { isProcessAlive } from "./process-alive.js";
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const target = writeTarget(path);
+  // a file being replaced keeps its permissions (a private 600 file became 644 through the rename), and
+  // one we may not write is refused: the rename needs only the folder's permission, not the file's
+  const mode = existingMode(target);
+  if (mode !== undefined) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch {
+      throw new UserError(
+        `cannot write ${path}: the file is read-only for this user; make it writable (chmod u+w) or choose another path`,
+      );
+    }
+  }
   const tmp = `${target}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
     writeFileSync(tmp, data);
+    if (mode !== undefined) chmodSync(tmp, mode);
     renameSync(tmp, target);
   } catch (e) {
     try {
@@ -30,6 +53,16 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     const code = (e as NodeJS.ErrnoException).code;
     if (code) throw new UserError(`cannot write ${path}: ${code} (${systemReason(e as Error)})`);
     throw e;
+  }
+}
+
+/** The permission bits of the regular file at `target`, or undefined when there is none. */
+function existingMode(target: string): number | undefined {
+  try {
+    const stat = statSync(target);
+    return stat.isFile() ? stat.mode & 0o7777 : undefined;
+  } catch {
+    return undefined;
   }
 }
 

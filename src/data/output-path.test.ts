@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -197,4 +198,64 @@ test("a file of the user's is not written over; the command's own, compact or pr
     /other\.json: a file that is not a nas-assay model/,
   );
   refuses(check(at("broken.json", '{ "format": "nas-assay model", ')), /broken\.json: a file that is not/);
+});
+
+test("a file written over keeps its permissions; one this user may not write is refused, left as it was", () => {
+  const secret = join(dir, "private.nasa");
+  writeFileSync(secret, "old");
+  chmodSync(secret, 0o600);
+  writeFileAtomic(secret, "new");
+  // the rename put a fresh 644 file in its place: a private file turned world-readable
+  assert.equal(statSync(secret).mode & 0o777, 0o600);
+  assert.equal(readFileSync(secret, "utf8"), "new");
+  // read-only: refused for a user the permissions bind; root may write any file, so as root the write
+  // is made as the user nobody, from a copy of the module readable by every user (the checkout may not be)
+  const locked = join(dir, "locked.json");
+  writeFileSync(locked, "keep");
+  chmodSync(locked, 0o444);
+  if (process.getuid?.() !== 0) {
+    refuses(() => writeFileAtomic(locked, "gone"), /the file is read-only for this user; make it writable/);
+    assert.equal(readFileSync(locked, "utf8"), "keep");
+    return;
+  }
+  chmodSync(dir, 0o777);
+  const copy = join(dir, "module");
+  mkdirSync(join(copy, "data"), { recursive: true });
+  for (const [from, to] of [
+    ["./atomic-file.js", "data/atomic-file.js"],
+    ["./process-alive.js", "data/process-alive.js"],
+    ["../errors.js", "errors.js"],
+  ])
+    writeFileSync(join(copy, to), readFileSync(new URL(from, import.meta.url)));
+  for (const d of [copy, join(copy, "data")]) chmodSync(d, 0o755);
+  const asNobody = (code: string) =>
+    spawnSync(
+      "setpriv",
+      [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        process.execPath,
+        "--input-type=module",
+        "-e",
+        code,
+      ],
+      { encoding: "utf8" },
+    );
+  const can = asNobody("");
+  assert.equal(
+    can.status,
+    0,
+    `running ${process.execPath} as the user nobody (setpriv, from util-linux) failed: ${can.error?.message ?? can.stderr}; install util-linux, or run the tests as a user other than root`,
+  );
+  const r = asNobody(
+    `import { writeFileAtomic } from ${JSON.stringify(join(copy, "data", "atomic-file.js"))}; ` +
+      `try { writeFileAtomic(${JSON.stringify(locked)}, "gone"); } catch (e) { console.error(e.message); process.exit(1); }`,
+  );
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /the file is read-only for this user; make it writable \(chmod u\+w\) or choose another path/,
+  );
+  assert.equal(readFileSync(locked, "utf8"), "keep");
 });
