@@ -174,11 +174,33 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   save(); // with this invocation's settings, even when nothing was left to run
   // the tables show every seed the file's settings now hold (this invocation's and other ones' of the
   // same plan, saveResults): a second process on other seeds into the same folder drew its own only
-  const shown = file.settings ?? settings;
-  const files = [
-    path,
-    ...(await renderExperiment(name, shown, file, resultsOf(file, experimentRuns(name, shown)), options.out)),
-  ];
+  let shown = file.settings ?? settings;
+  let drawn = file;
+  let rendered = await renderExperiment(
+    name,
+    shown,
+    drawn,
+    resultsOf(drawn, experimentRuns(name, shown)),
+    options.out,
+  );
+  // drawing takes seconds: another process on other seeds may have saved meanwhile, and drawn its tables
+  // before this one wrote its own over them; so the tables are drawn again until the file holds no seed
+  // they lack (the last process to draw always draws every seed saved before it looked)
+  for (;;) {
+    const latest = readResults(path);
+    const more = latest.settings?.quick === shown.quick ? latest.settings.seeds : [];
+    if (more.every((seed) => shown.seeds.includes(seed))) break;
+    shown = { ...shown, seeds: [...new Set([...shown.seeds, ...more])].sort((a, b) => a - b) };
+    drawn = latest;
+    rendered = await renderExperiment(
+      name,
+      shown,
+      drawn,
+      resultsOf(drawn, experimentRuns(name, shown)),
+      options.out,
+    );
+  }
+  const files = [path, ...rendered];
   const runs = new Set(planned.map(runKey)).size;
   return {
     experiment: name,
