@@ -6,7 +6,7 @@
  * the URL without it. Without one, node-postgres takes `PGPASSWORD`, then `~/.pgpass` (or `PGPASSFILE`).
  */
 import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { UserError } from "../errors.js";
+import { hidePasswords, UserError } from "../errors.js";
 
 export interface StudyUrl {
   /** What node-postgres connects with: the URL less its `study` parameter (password kept). */
@@ -153,8 +153,9 @@ export function checkStudyLocation(text: string): void {
  * (which node-postgres reads too) as `password=***`; the text as given when there is none to hide.
  */
 export function withoutPassword(text: string): string {
-  // the query's password, hidden in place: searchParams would re-encode the rest (study=a%20b as a+b)
-  const hideQuery = (query: string) => query.replace(/([?&]password=)[^&#]*/gi, "$1***");
+  // the query's password, hidden in place (hidePasswords, which every message passes through):
+  // searchParams would re-encode the rest (study=a%20b as a+b)
+  const hideQuery = hidePasswords;
   let url: URL;
   try {
     url = new URL(text);

@@ -159,22 +159,10 @@ export function assessorOptions(given: Partial<AssessorOptions> = {}): AssessorO
   return o;
 }
 
-/** The options that are numbers. */
-const NUMBER_OPTIONS = [
-  "embedding",
-  "hidden",
-  "sigma",
-  "tau",
-  "lambda",
-  "rankWeight",
-  "learningRate",
-  "batchSize",
-  "labeledPerBatch",
-  "pretrainSteps",
-  "epochs",
-  "minSteps",
-  "maxSteps",
-] as const satisfies readonly (keyof AssessorOptions)[];
+/** The options that are numbers: those whose default is one. */
+const NUMBER_OPTIONS = (Object.keys(DEFAULT_ASSESSOR_OPTIONS) as (keyof AssessorOptions)[]).filter(
+  (k) => typeof DEFAULT_ASSESSOR_OPTIONS[k] === "number",
+);
 
 /** Auto-encoder pre-training and joint training steps for `labeled` labeled cells. */
 export function trainingSteps(o: AssessorOptions, labeled: number): { pretrain: number; joint: number } {
