@@ -180,7 +180,7 @@ test("a results file named by an empty path or a folder says so (it said ': cann
   writeFileSync(join(dir, "asked.json"), '[{"arch": {"a": 1}, "predicted": 0.9}]\n');
   assert.throws(
     () => readResultsFile(join(dir, "asked.json"), tinySpace(), "val_acc"),
-    /asked\.json: is one JSON array; expected a results file, CSV or JSON Lines .* or JSON Lines \(one object per line, e\.g\. from jq -c '\.\[\]'\)$/,
+    /asked\.json: is one JSON array; expected a results file, CSV or JSON Lines \(the architecture's columns and val_acc\): write JSON Lines, one object per line \(e\.g\. jq -c '\.\[\]'\)$/,
   );
 });
 

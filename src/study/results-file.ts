@@ -92,7 +92,7 @@ export function readResultsFile<A>(
   if (/^\uFEFF?\s*\[/.test(text))
     throw new BadFileError(
       file,
-      `is one JSON array; ${expected} or JSON Lines (one object per line, e.g. from jq -c '.[]')`,
+      `is one JSON array; ${expected}: write JSON Lines, one object per line (e.g. jq -c '.[]')`,
     );
   const columns = [...space.columns, target];
   // JSON Lines named .csv: csv-parse said "Invalid Opening Quote: a quote is found on field 0"
