@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,7 +17,10 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { HTML_PAGE, SVG_DRAWING } from "../data/output-path.js";
+import { Rng } from "../random.js";
 import { REPO_ROOT, testData, testSpace } from "../testing/fixtures.js";
+import { tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
 
 const MAIN = join(REPO_ROOT, "dist", "src", "cli", "main.js");
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-output-paths-"));
@@ -34,20 +38,27 @@ before(async () => {
 
 const NO_DATA = new Set(["report", "study", "ask", "tell", "simulate", "queue"]);
 
-function run(args: string[]) {
+/**
+ * Runs nas-assay with `args` in the test folder; `asUser`: as a user whom permission bits bind, i.e. as
+ * `nobody` when the tests run as root (root may write any file; runuser, as study.test.ts does).
+ */
+function run(args: string[], asUser = false) {
   const started = performance.now();
   // commands that read no benchmark data refuse --data
   const data = NO_DATA.has(args[0]) ? [] : ["--data", testData().dir];
-  const r = spawnSync(process.execPath, [MAIN, ...data, ...args], {
-    encoding: "utf8",
-    cwd: dir,
-  });
+  const argv = [MAIN, ...data, ...args];
+  const [command, full] =
+    asUser && process.getuid?.() === 0
+      ? ["runuser", ["-u", "nobody", "--", process.execPath, ...argv]]
+      : [process.execPath, argv];
+  const r = spawnSync(command, full, { encoding: "utf8", cwd: dir });
+  assert.notEqual(r.error?.message.includes("ENOENT"), true, "runuser is missing: install util-linux");
   return { code: r.status, out: r.stdout, err: r.stderr, ms: performance.now() - started };
 }
 
 /** The command fails with one line on stderr matching `message`, status 1, nothing on stdout. */
-function refused(args: string[], message: RegExp): void {
-  const r = run(args);
+function refused(args: string[], message: RegExp, asUser = false): void {
+  const r = run(args, asUser);
   const what = args.join(" ");
   assert.equal(r.code, 1, `${what}: status ${r.code}, ${r.err}`);
   assert.equal(r.out, "", what);
@@ -169,4 +180,120 @@ test("paper checks its report and the results file beside it before its minute o
 
 test("report --readme: a missing README is one line", () => {
   refused(["report", folder, "--out", "r.html", "--readme", "nope.md"], /nope\.md: cannot read the README/);
+});
+
+/** A tiny space and a table of it for simulate, in `dir`; the simulate command without --plot. */
+function simulateArgs(): string[] {
+  const { spec } = tinyDir();
+  const table = join(dir, "table.csv");
+  writeFileSync(table, tinyResults(tinySpace().sample(new Rng(1), 40), "acc"));
+  return ["simulate", "--space", spec, "--table", table, "--target", "acc", "--budget", "20", "--seeds", "0"];
+}
+
+test("an existing file this user may not write is refused before any work, for every output flag (break test)", () => {
+  // the folder writable by all, its files root's and read-only: as nobody, they may not be written
+  const locked = join(dir, "locked");
+  mkdirSync(locked);
+  chmodSync(dir, 0o777);
+  chmodSync(locked, 0o777);
+  const readOnly = (name: string, text = "") => {
+    const path = join(locked, name);
+    writeFileSync(path, text);
+    chmodSync(path, 0o444);
+    return path;
+  };
+  const message = (flag: string, name: string) =>
+    new RegExp(
+      `^nas-assay: ${flag} \\S+${name.replace(".", "\\.")}: the file is read-only for this user; make it writable`,
+    );
+  try {
+    // the whole simulation ran, then the drawing failed and the results were lost (--json too)
+    refused([...simulateArgs(), "--plot", readOnly("ro.svg"), "--json"], message("--plot", "ro.svg"), true);
+    refused([...active, "--plot", readOnly("ro2.svg")], message("--plot", "ro2.svg"), true);
+    // train fitted the model first; paper ran its pipeline and wrote its .json, then failed on the page
+    refused([...train, "--out", readOnly("ro.nasa")], message("--out", "ro.nasa"), true);
+    refused([...paper, "--out", readOnly("ro.html")], message("--out", "ro.html"), true);
+    readOnly("page.json");
+    refused(
+      [...paper, "--out", join(locked, "page.html")],
+      message("--out \\(its results file\\)", "page.json"),
+      true,
+    );
+    refused(["report", folder, "--out", readOnly("r.html")], message("--out", "r.html"), true);
+    refused(
+      ["report", folder, "--out", join(locked, "r2.html"), "--readme", readOnly("README.md")],
+      message("--readme", "README.md"),
+      true,
+    );
+    // reproduce writes NAME.json after each run and its report at the end
+    readOnly("table4.json");
+    refused([...reproduce, "--out", locked], message("--out", "table4.json"), true);
+    rmSync(join(locked, "table4.json"));
+    readOnly("table4.md");
+    refused([...reproduce, "--out", locked], message("--out", "table4.md"), true);
+    for (const name of readdirSync(locked)) assert.equal(readFileSync(join(locked, name), "utf8"), "", name);
+  } finally {
+    rmSync(locked, { recursive: true, force: true });
+    chmodSync(dir, 0o700);
+  }
+});
+
+test("a page or drawing of the user's own is not written over; nas-assay's own are (break test)", () => {
+  const mine = join(dir, "mine");
+  mkdirSync(mine);
+  const own = (name: string, text: string) => {
+    const path = join(mine, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const page = "<p>my page</p>\n";
+  const drawing = '<svg xmlns="http://www.w3.org/2000/svg"><circle r="5"/></svg>\n';
+  const notOurs = (flag: string, name: string, what: string) =>
+    new RegExp(
+      `^nas-assay: ${flag} \\S+${name.replace(".", "\\.")}: a file that is not ${what} nas-assay wrote is there; writing would destroy it: give another name`,
+    );
+  try {
+    refused([...paper, "--out", own("w.html", page)], notOurs("--out", "w.html", "an HTML page"));
+    refused(
+      ["report", folder, "--out", own("mine.html", page)],
+      notOurs("--out", "mine.html", "an HTML page"),
+    );
+    refused(
+      [...simulateArgs(), "--plot", own("notes.svg", drawing)],
+      notOurs("--plot", "notes.svg", "an SVG drawing"),
+    );
+    refused(
+      [...active, "--plot", own("notes2.svg", drawing)],
+      notOurs("--plot", "notes2.svg", "an SVG drawing"),
+    );
+    refused(
+      ["study", "show", "--study", join(dir, "no.db"), "--html", own("s.html", page)],
+      notOurs("--html", "s.html", "an HTML page"),
+    );
+    own("table4.html", page);
+    refused([...reproduce, "--out", mine], notOurs("--out", "table4.html", "an HTML page"));
+    for (const name of ["w.html", "mine.html", "s.html", "table4.html"])
+      assert.equal(readFileSync(join(mine, name), "utf8"), page, name);
+    for (const name of ["notes.svg", "notes2.svg"])
+      assert.equal(readFileSync(join(mine, name), "utf8"), drawing);
+    rmSync(join(mine, "table4.html"));
+    // nas-assay's own (marked, or written before the mark) are replaced as before
+    const ours = own(
+      "ours.svg",
+      `<svg xmlns="http://www.w3.org/2000/svg" class="marks">${SVG_DRAWING.own.mark}</svg>`,
+    );
+    own("older.svg", '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" class="marks"></svg>');
+    const r = run([...simulateArgs(), "--plot", ours, "--json"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(
+      readFileSync(ours, "utf8"),
+      /^<svg [^>]*class="marks"[^>]*><!-- written by nas-assay --><rect/,
+    );
+    assert.equal(run([...simulateArgs(), "--plot", join(mine, "older.svg")]).code, 0);
+    const older = own("older.html", `<!doctype html>\n<head>\n${HTML_PAGE.own.older}\n</head>`);
+    const report = run(["report", folder, "--out", older]);
+    assert.notEqual(report.err.includes("writing would destroy it"), true, report.err);
+  } finally {
+    rmSync(mine, { recursive: true, force: true });
+  }
 });

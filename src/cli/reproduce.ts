@@ -1,8 +1,7 @@
 /** `nas-assay reproduce NAME`: one of the paper's experiments, resumable, written as NAME.md/.json/.svg. */
 import { Argument, Command } from "commander";
-import { checkOutputFolder } from "../data/output-path.js";
 import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
-import { reproduce } from "../experiments/reproduce.js";
+import { checkReproduceOutput, reproduce } from "../experiments/reproduce.js";
 import { queueAddress } from "../queue/address.js";
 import { onQueue } from "../queue/sweep.js";
 import type { SpaceName } from "../spaces/registry.js";
@@ -36,7 +35,7 @@ export function reproduceCommand(): Command {
     );
   return command.action(async (name: ExperimentName, opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
-    checkOutputFolder(String(opts.out), "--out");
+    checkReproduceOutput(name, String(opts.out), "--out");
     const seeds = seedsOf(opts);
     // Figure 2 is one run per predictor, of the first seed: the others were dropped without a word
     if (name === "fig2" && seeds !== undefined && seeds.length > 1)

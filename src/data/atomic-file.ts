@@ -30,15 +30,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   // a file being replaced keeps its permissions (a private 600 file became 644 through the rename), and
   // one we may not write is refused: the rename needs only the folder's permission, not the file's
   const mode = existingMode(target);
-  if (mode !== undefined) {
-    try {
-      accessSync(target, constants.W_OK);
-    } catch {
-      throw new UserError(
-        `cannot write ${path}: the file is read-only for this user; make it writable (chmod u+w) or choose another path`,
-      );
-    }
-  }
+  const readOnly = readOnlyReason(target);
+  if (readOnly) throw new UserError(`cannot write ${path}: ${readOnly}`);
   const tmp = `${target}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
     writeFileSync(tmp, data);
@@ -53,6 +46,21 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     const code = (e as NodeJS.ErrnoException).code;
     if (code) throw new UserError(`cannot write ${path}: ${code} (${systemReason(e as Error)})`);
     throw e;
+  }
+}
+
+/**
+ * Why the regular file at `target` cannot be written over, when this user may not write it ("the file
+ * is read-only for this user; …"), else undefined (no file there, or a writable one). The rename of a
+ * write needs only the folder's permission, not the file's: this is what refuses a read-only file.
+ */
+export function readOnlyReason(target: string): string | undefined {
+  if (existingMode(target) === undefined) return undefined;
+  try {
+    accessSync(target, constants.W_OK);
+    return undefined;
+  } catch {
+    return "the file is read-only for this user; make it writable (chmod u+w) or choose another path";
   }
 }
 

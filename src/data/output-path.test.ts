@@ -23,6 +23,7 @@ import {
   createFolders,
   HTML_PAGE,
   refuseForeignFile,
+  SVG_DRAWING,
 } from "./output-path.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-output-path-"));
@@ -258,4 +259,29 @@ test("a file written over keeps its permissions; one this user may not write is 
     /the file is read-only for this user; make it writable \(chmod u\+w\) or choose another path/,
   );
   assert.equal(readFileSync(locked, "utf8"), "keep");
+});
+
+test("a page or drawing nas-assay wrote may be replaced, the user's own of that name not", async () => {
+  const { toHtml } = await import("../report/html.js");
+  const { renderSvg } = await import("../experiments/plots.js");
+  const page = join(dir, "page.html");
+  writeFileAtomic(page, await toHtml("t", [{ title: "t", blocks: [] }]));
+  checkOutputFile(page, "--out", HTML_PAGE);
+  const drawing = join(dir, "drawing.svg");
+  writeFileAtomic(drawing, await renderSvg({ mark: "point", data: { values: [{ x: 1 }] } }));
+  assert.match(readFileSync(drawing, "utf8"), /^<svg /, "still an SVG file from its first byte");
+  checkOutputFile(drawing, "--plot", SVG_DRAWING);
+  // empty (a name reserved with touch) may be written
+  writeFileSync(page, "");
+  checkOutputFile(page, "--out", HTML_PAGE);
+  writeFileSync(page, "<p>my page</p>\n");
+  refuses(
+    () => checkOutputFile(page, "--out", HTML_PAGE),
+    /^--out \S+page\.html: a file that is not an HTML page nas-assay wrote is there; writing would destroy it: give another name, or move that file away first$/,
+  );
+  writeFileSync(drawing, '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  refuses(
+    () => checkOutputFile(drawing, "--plot", SVG_DRAWING),
+    /^--plot \S+drawing\.svg: a file that is not an SVG/,
+  );
 });

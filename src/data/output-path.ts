@@ -19,29 +19,60 @@ import {
 } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
-import { writeTarget } from "./atomic-file.js";
+import { readOnlyReason, writeTarget } from "./atomic-file.js";
 
 /** What an output file holds, for names that must say it: lower-case extensions with the dot. */
 export interface OutputFormat {
   extensions: string[];
   /** Said when the name does not fit, e.g. "writes an HTML page". */
   what: string;
+  /**
+   * How a file of this format that nas-assay wrote is told from the user's own (a hand-written page of
+   * the same name, which a write would destroy): `mark`, which every such file holds within its first
+   * OWN_MARK_BYTES bytes (the writer puts it there), or `older`, what those written before the mark
+   * held there. `name` says what such a file is, e.g. "an HTML page nas-assay wrote".
+   */
+  own: { mark: string; older: string; name: string };
 }
 
-/** An HTML page (report, paper, study show --html). */
-export const HTML_PAGE: OutputFormat = { extensions: [".html", ".htm"], what: "writes an HTML page" };
-/** An SVG drawing (--plot). */
-export const SVG_DRAWING: OutputFormat = { extensions: [".svg"], what: "the curves are drawn as SVG" };
+/** How many bytes at the start of a file are read for its format's mark. */
+const OWN_MARK_BYTES = 2048;
+
+/** An HTML page (report, paper, study show --html, reproduce's NAME.html). */
+export const HTML_PAGE: OutputFormat = {
+  extensions: [".html", ".htm"],
+  what: "writes an HTML page",
+  own: {
+    mark: '<meta name="generator" content="nas-assay">',
+    // the head of every page toHtml wrote before the mark (its first version had it)
+    older: `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    name: "an HTML page nas-assay wrote",
+  },
+};
+/** An SVG drawing (--plot, reproduce's figures). */
+export const SVG_DRAWING: OutputFormat = {
+  extensions: [".svg"],
+  what: "the curves are drawn as SVG",
+  own: {
+    mark: "<!-- written by nas-assay -->",
+    // in Vega's opening tag (<svg xmlns=… class="marks" …>), which every drawing renderSvg wrote before
+    // the mark began with
+    older: ' class="marks"',
+    name: "an SVG drawing nas-assay wrote",
+  },
+};
 
 /**
  * Checks that the file `path` (given with `flag`, e.g. "--out") can be written: it is not a folder, its
  * folder exists, is a folder and lets this process create files in it. An existing file there is
- * replaced when the command writes; a symbolic link is followed (its target's folder is checked). A
+ * replaced when the command writes, unless this user may not write it (a read-only file: refused here,
+ * not after the work); a symbolic link is followed (its target's folder is checked). A
  * path ending in "/" and a device, pipe or socket (e.g. /dev/null) are refused; with `format`, so is a
- * name without one of its extensions; so is one of `inputs`, the files the command reads, named by
- * the flag that gives them (the same file under any name: `train --out runs.csv --labels runs.csv`
- * replaced the labels with a model). Inputs that are undefined or missing are ignored. Throws
- * UserError (one line, starting with the flag and the path).
+ * name without one of its extensions, and an existing non-empty file of that name that nas-assay did
+ * not write (format.own: the user's own page or drawing); so is one of `inputs`, the files the command
+ * reads, named by the flag that gives them (the same file under any name: `train --out runs.csv
+ * --labels runs.csv` replaced the labels with a model). Inputs that are undefined or missing are
+ * ignored. Throws UserError (one line, starting with the flag and the path).
  */
 export function checkOutputFile(
   path: string,
@@ -75,6 +106,23 @@ export function checkOutputFile(
     throw say((e as Error).message.replace(/^cannot write .*?: it is/, "is"));
   }
   checkFolderWritable(dirname(target), say);
+  const readOnly = readOnlyReason(target);
+  if (readOnly) throw say(readOnly);
+  if (format && !isOwnOrEmpty(target, format))
+    throw say(
+      `a file that is not ${format.own.name} is there; writing would destroy it: give another name, or move that file away first`,
+    );
+}
+
+/**
+ * Whether the regular file at `path` may be replaced by a file of `format`: it is missing, empty, not a
+ * regular file (checked elsewhere) or holds the format's mark (or the older one) near its start.
+ */
+function isOwnOrEmpty(path: string, format: OutputFormat): boolean {
+  const head = headOf(path, OWN_MARK_BYTES);
+  if (head === undefined || head.length === 0) return true;
+  const text = head.toString("utf8");
+  return text.includes(format.own.mark) || text.includes(format.own.older);
 }
 
 /**
@@ -154,7 +202,6 @@ function firstFileOnTheWay(folder: string): string {
   return chain.find((p) => kindOf(p) === "other") ?? folder;
 }
 
-/** The first 16 bytes of every SQLite database file (how a study file is recognised without opening it). */
 /**
  * Refuses (UserError naming `flag` and the path) to write over a non-empty regular file that is not a
  * JSON object whose "format" is one of `formats`, i.e. that this command did not write: `train --out
@@ -172,19 +219,9 @@ export function refuseForeignFile(
 ): void {
   const prefixes = formats.map((f) => `{"format":${JSON.stringify(f)}`);
   const longest = Math.max(...prefixes.map((p) => Buffer.byteLength(p)));
-  let head: Buffer;
-  let fd: number | undefined;
-  try {
-    // opening a named pipe to read waits for a writer: regular files only (checkOutputFile refuses the rest)
-    if (!statSync(path).isFile()) return;
-    fd = openSync(path, "r");
-    head = Buffer.alloc(longest);
-    head = head.subarray(0, readSync(fd, head, 0, longest, 0));
-  } catch {
-    return; // no file there (or none readable): checkOutputFile says what else is wrong with the path
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  // no file there (or none readable): checkOutputFile says what else is wrong with the path
+  const head = headOf(path, longest);
+  if (head === undefined) return;
   const text = head.toString("utf8");
   if (head.length === 0 || prefixes.some((p) => text.startsWith(p))) return;
   // the command's own file reformatted (python -m json.tool) is still its own: read it whole
@@ -204,19 +241,28 @@ function formatOf(path: string): string | undefined {
   }
 }
 
+/** The first 16 bytes of every SQLite database file (how a study file is recognised without opening it). */
 export const SQLITE_HEADER = Buffer.from("SQLite format 3\u0000", "latin1");
 
 /** Whether the regular file at `path` begins with `prefix` (false for anything else, or unreadable). */
 function startsWith(path: string, prefix: Buffer): boolean {
+  return headOf(path, prefix.length)?.equals(prefix) === true;
+}
+
+/**
+ * The first `bytes` bytes of the regular file at `path` (fewer when it is shorter), or undefined when
+ * there is none, it is something else, or it cannot be read.
+ */
+function headOf(path: string, bytes: number): Buffer | undefined {
   let fd: number | undefined;
   try {
     // opening a named pipe to read waits for a writer: regular files only
-    if (!statSync(path).isFile()) return false;
+    if (!statSync(path).isFile()) return undefined;
     fd = openSync(path, "r");
-    const head = Buffer.alloc(prefix.length);
-    return readSync(fd, head, 0, prefix.length, 0) === prefix.length && head.equals(prefix);
+    const head = Buffer.alloc(bytes);
+    return head.subarray(0, readSync(fd, head, 0, bytes, 0));
   } catch {
-    return false;
+    return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

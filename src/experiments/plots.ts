@@ -4,6 +4,7 @@
  */
 import { Resvg } from "@resvg/resvg-js";
 import type { TopLevelSpec } from "vega-lite";
+import { SVG_DRAWING } from "../data/output-path.js";
 
 /** A Vega-Lite specification (without the schema, which `renderSvg` adds). */
 export type PlotSpec = Record<string, unknown>;
@@ -21,7 +22,8 @@ export async function renderSvg(spec: PlotSpec): Promise<string> {
   } as TopLevelSpec;
   const view = new vega.View(vega.parse(compile(full).spec), { renderer: "none" });
   try {
-    return await view.toSVG();
+    // the mark after the opening tag tells a later write this drawing from the user's own (checkOutputFile)
+    return (await view.toSVG()).replace(/^<svg[^>]*>/, (open) => `${open}${SVG_DRAWING.own.mark}`);
   } finally {
     view.finalize();
   }

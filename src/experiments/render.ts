@@ -189,6 +189,22 @@ function byLabelsPlot(
   };
 }
 
+/** Figure 5's series, one figure each (NAME-sigma.svg …). */
+const FIG5_SERIES: readonly { name: string; title: string; x: string }[] = [
+  { name: "sigma", title: "σ (relative to the batch's median distance)", x: "σ" },
+  { name: "lambda", title: "λ (weight of the reconstruction loss)", x: "λ" },
+  { name: "unlabeled", title: "N_u (unlabeled cells)", x: "N_u" },
+];
+
+/**
+ * The names of the files renderExperiment writes for `name` into its folder (NAME.md, NAME.html, each
+ * figure's .svg and .png), so that they can be checked before the runs.
+ */
+export function experimentReportFiles(name: ExperimentName): string[] {
+  const suffixes = name === "fig5" ? FIG5_SERIES.map((s) => `-${s.name}`) : [""];
+  return [`${name}.md`, `${name}.html`, ...suffixes.flatMap((s) => [`${name}${s}.svg`, `${name}${s}.png`])];
+}
+
 /** A figure block; `suffix` names its file (NAME + suffix + .svg) until `experimentDocument` completes it. */
 function figure(suffix: string, title: string, spec: PlotSpec): Block {
   return { kind: "figure", title, spec, file: suffix };
@@ -300,11 +316,7 @@ const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Foun
   },
 
   fig5(_settings, found) {
-    const series: { name: string; title: string; x: string }[] = [
-      { name: "sigma", title: "σ (relative to the batch's median distance)", x: "σ" },
-      { name: "lambda", title: "λ (weight of the reconstruction loss)", x: "λ" },
-      { name: "unlabeled", title: "N_u (unlabeled cells)", x: "N_u" },
-    ];
+    const series = FIG5_SERIES;
     const blocks: Block[] = [
       {
         kind: "paragraph",

@@ -6,7 +6,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { labeledCells, labelsDigest, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
-import { createFolders } from "../data/output-path.js";
+import {
+  checkOutputFile,
+  checkOutputFolder,
+  createFolders,
+  HTML_PAGE,
+  SVG_DRAWING,
+} from "../data/output-path.js";
 import {
   type EvaluationSpec,
   evaluateSeed,
@@ -22,7 +28,7 @@ import {
   type RunSpec,
   runKey,
 } from "./experiments.js";
-import { renderExperiment } from "./render.js";
+import { experimentReportFiles, renderExperiment } from "./render.js";
 import { borrowRuns, openResults, pendingRuns, readResults, resultsOf, saveResults } from "./results-file.js";
 
 export interface ReproduceOptions {
@@ -76,6 +82,21 @@ export interface ReproduceSummary {
    * on this data, which nothing can check (absent when none).
    */
   unverifiedRuns?: number;
+}
+
+/**
+ * Checks, before any run, that reproduce `name` may write into the folder `out` (given with `flag`):
+ * the folder can hold files (checkOutputFolder), and none of the files it writes there (NAME.json and
+ * the report's files) is read-only for this user, nor a page or drawing of the user's own under one of
+ * their names. Throws UserError (one line naming `flag` and the path).
+ */
+export function checkReproduceOutput(name: ExperimentName, out: string, flag: string): void {
+  checkOutputFolder(out, flag);
+  if (!existsSync(out)) return; // a new folder, made by the command: nothing in it yet
+  for (const file of [`${name}.json`, ...experimentReportFiles(name)]) {
+    const format = file.endsWith(".html") ? HTML_PAGE : file.endsWith(".svg") ? SVG_DRAWING : undefined;
+    checkOutputFile(join(out, file), flag, format);
+  }
 }
 
 export async function reproduce(name: ExperimentName, options: ReproduceOptions): Promise<ReproduceSummary> {

@@ -3,6 +3,7 @@
  * SVG, no script and no external URL (a Content-Security-Policy forbids loading anything), so the
  * file can be mailed, archived and opened offline.
  */
+import { HTML_PAGE } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import { drawCell } from "./cell-drawing.js";
 import type { Block, ReportDocument } from "./document.js";
@@ -61,6 +62,8 @@ export async function toHtml(
     '<html lang="en">',
     "<head>",
     '<meta charset="utf-8">',
+    // how a later write tells this page from the user's own page of the same name (checkOutputFile)
+    HTML_PAGE.own.mark,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     // nothing may be fetched: the page stands alone
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
