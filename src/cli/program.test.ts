@@ -112,3 +112,18 @@ test("a value with a carriage return or a tab is shown escaped and named (a Wind
     );
   }
 });
+
+test("help of a command nas-assay does not have names it, as the command itself does (it printed the whole help)", async () => {
+  for (const [args, name] of [
+    [["help", "foo"], "nas-assay"],
+    [["study", "help", "foo"], "nas-assay study"],
+  ] as const) {
+    const { said, exitCode } = await failureOf([...args]);
+    assert.equal(exitCode, 1);
+    assert.equal(said, `nas-assay: unknown command 'foo' (${name} --help lists the commands)\n`);
+    const direct = await failureOf([...args.slice(0, -2), "foo"]);
+    assert.equal(said, direct.said, "the same line as the command itself");
+  }
+  // a misspelt one gets commander's suggestion, as the command itself does
+  assert.match((await failureOf(["help", "trian"])).said, /unknown command 'trian' \(Did you mean train\?\)/);
+});

@@ -72,7 +72,31 @@ export async function program(args?: readonly string[]): Promise<Command> {
     for (const sub of command.commands) unknownBeforeMissing(sub);
     nasAssay.addCommand(unknownBeforeMissing(command));
   }
-  return oneLineErrors(onceEach(noEdgeSpaces(nasAssay)), "nas-assay");
+  return oneLineErrors(onceEach(noEdgeSpaces(helpOfKnownOnly(nasAssay))), "nas-assay");
+}
+
+/**
+ * `help NAME` of a command it does not have is refused as `NAME` is ("unknown command 'NAME'", with
+ * commander's suggestion), where commander printed the whole help with status 1 and no word of NAME.
+ * Applied to every command with sub-commands (nas-assay, data, study, queue).
+ */
+function helpOfKnownOnly(command: Command): Command {
+  for (const sub of command.commands) helpOfKnownOnly(sub);
+  if (command.commands.length === 0) return command;
+  // commander's own methods, public in its code but not in its typings (as unknownBeforeMissing's)
+  const own = command as unknown as { _dispatchHelpCommand(name?: string): unknown; unknownCommand(): never };
+  const dispatch = own._dispatchHelpCommand.bind(command);
+  own._dispatchHelpCommand = (name) => {
+    if (
+      name !== undefined &&
+      !command.commands.some((sub) => [sub.name(), ...sub.aliases()].includes(name))
+    ) {
+      command.args = [name]; // the name unknownCommand says
+      own.unknownCommand();
+    }
+    return dispatch(name);
+  };
+  return command;
 }
 
 /**
