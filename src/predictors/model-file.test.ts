@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,6 +74,13 @@ function edited(of: keyof typeof saved, name: string, edit: (file: EditableModel
   const path = join(dir, `${name}.nasa`);
   writeFileSync(path, JSON.stringify(file));
   return path;
+}
+
+/** Writes the sha256 of the edited `file` into it, as train does (the field last, over the rest as written). */
+function resealed(file: EditableModel): void {
+  const body = file as unknown as Record<string, unknown>;
+  delete body.sha256;
+  body.sha256 = createHash("sha256").update(JSON.stringify(body)).digest("hex");
 }
 
 /** base64 float32 values with value `x` at `index`. */
@@ -181,10 +189,10 @@ test(`predictOrders is bounded to 1..${MAX_PREDICT_ORDERS} at load`, async () =>
         `field "training\\.predictOrders" is ${JSON.stringify(orders).replace(/[.]/g, "\\.")}; expected an integer from 1 to ${MAX_PREDICT_ORDERS}`,
       ),
     );
-  // the bound itself loads (an edit: without the file's sha256, as files written before it)
+  // the bound itself loads (an edit, with the file's sha256 made again)
   const most = edited("mlp", "most-orders", (f) => {
     f.training.predictOrders = MAX_PREDICT_ORDERS;
-    delete (f as { sha256?: unknown }).sha256;
+    resealed(f);
   });
   assert.equal(
     ((await loadPredictor(most, space)) as SupervisedPredictor).training.predictOrders,
@@ -385,7 +393,7 @@ test("predict refuses a model whose space was edited to another before loading t
   assert.ok(!existsSync(cache), "NAS-Bench-101 was not enumerated into the cache");
 });
 
-test("a byte changed on disk that every field's check lets through is refused by the file's sha256; a file without one still loads", async () => {
+test("a byte changed on disk that every field's check lets through is refused by the file's sha256, and so is a file without one", async () => {
   // a weight still a finite number (what flipping bytes in the middle of a file does): predicted from before
   const changed = edited("mlp", "mlp-one-weight", (f) => {
     f.weights[0].data = withValue(f.weights[0].data, 3, 12345);
@@ -395,11 +403,18 @@ test("a byte changed on disk that every field's check lets through is refused by
     f.members[1].weights[0].data = withValue(f.members[1].weights[0].data, 0, -7);
   });
   await refused(member, /does not match the sha256 written with it/);
-  // written before the digest: read as before
-  const older = edited("e2epp", "e2epp-no-digest", (f) => {
-    delete (f as { sha256?: unknown }).sha256;
-  });
-  assert.ok((await (await loadPredictor(older, space)).predict([0])).every(Number.isFinite));
+  // the field deleted (with an edit it would have caught: break test), or a file written before it
+  for (const [name, edit] of [
+    ["e2epp-no-digest", () => {}],
+    ["e2epp-no-digest-scale", (f: EditableModel) => Object.assign(f, { scale: "percent" })],
+  ] as const)
+    await refused(
+      edited("e2epp", name, (f) => {
+        edit(f);
+        delete (f as { sha256?: unknown }).sha256;
+      }),
+      /^\S+: field "sha256" is missing; train writes it with every model, so the file was edited \(or written by a nas-assay before 2026-12-01, which did not write it\): train it again$/,
+    );
   assert.match(String(saved.e2epp.json.sha256), /^[0-9a-f]{64}$/);
 });
 

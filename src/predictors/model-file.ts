@@ -248,11 +248,18 @@ function digestOf(body: Record<string, unknown>): string {
 /**
  * Refuses (BadFileError) a model file whose content no longer matches the sha256 written with it: a
  * byte changed on disk, or a hand edit that every field's check let through (a weight still a finite
- * number), would otherwise be predicted from in silence. Files written before the digest (no "sha256"
- * field) are read as before. Called after the method's loader, whose errors name the field first.
+ * number), would otherwise be predicted from in silence. A file without its "sha256" field is refused
+ * too: deleting the field let any edit through, and such a file cannot be told from one written before
+ * train wrote the digest (2026-12-01), which is refused as well (train it again). Called after the
+ * method's loader, whose errors name the field first.
  */
 export function checkModelDigest(path: string, file: ModelFile): void {
-  if (file.sha256 === undefined) return;
+  if (file.sha256 === undefined)
+    throw fieldError(
+      path,
+      "sha256",
+      "is missing; train writes it with every model, so the file was edited (or written by a nas-assay before 2026-12-01, which did not write it): train it again",
+    );
   const { sha256, ...body } = file;
   if (sha256 !== digestOf(body))
     throw new BadFileError(
