@@ -26,14 +26,23 @@ test("integers are decimal digits only, in their range", () => {
   assert.equal(labels("15623"), 15_623);
   assert.match(refusal(labels, "1"), /expected an integer in 2\.\.15,623/);
   assert.match(refusal(labels, "15624"), /in 2\.\.15,623/);
-  assert.match(refusal(integerFlag(1), "99999999999999999999"), /expected an integer ≥ 1/);
+  // too large: the maximum is named (it said only "≥ 1 in decimal digits", which the value was)
+  assert.match(
+    refusal(integerFlag(1), "99999999999999999999"),
+    /^expected an integer ≥ 1 in decimal digits; the value is above the maximum, 9,007,199,254,740,991 \(2\^53 - 1, the largest integer read exactly\)$/,
+  );
+  assert.match(refusal(labels, "15624"), /; the value is above the maximum, 15,623$/);
+  assert.match(refusal(labels, "1"), /in 2\.\.15,623 in decimal digits$/, "below: the range says it");
 });
 
 test("seeds stop at 2^31 - 1: the generator reads 32 bits, so 2^32 would be seed 0", () => {
   const seed = seedFlag();
   assert.equal(seed(String(MAX_SEED)), 2 ** 31 - 1);
   assert.match(refusal(seed, "2147483648"), /in 0\.\.2,147,483,647/);
-  assert.match(refusal(seed, "4294967296"), /in 0\.\.2,147,483,647/);
+  assert.match(
+    refusal(seed, "4294967296"),
+    /in 0\.\.2,147,483,647 in decimal digits; the value is above the maximum, 2,147,483,647$/,
+  );
 });
 
 test("reals: decimal notation in the flag's range", () => {

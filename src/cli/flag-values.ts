@@ -50,12 +50,21 @@ function range(min: number, max: number): string {
   return max === Number.MAX_SAFE_INTEGER ? `≥ ${f(min)}` : `in ${f(min)}..${f(max)}`;
 }
 
-/** Reads a non-negative integer written in decimal digits; throws UserError naming what is expected. */
+/**
+ * Reads a non-negative integer written in decimal digits; throws UserError naming what is expected,
+ * and for digits above `max` (or above 2^53 − 1, the largest integer read exactly) that maximum: "≥ 1"
+ * alone read as if 99999999999999999999 were not an integer.
+ */
 function readInteger(text: string, min: number, max: number): number {
   const expected = `expected an integer ${range(min, max)} in decimal digits`;
   if (!DIGITS.test(text)) throw new UserError(expected);
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UserError(expected);
+  if (!Number.isSafeInteger(n) || n > max)
+    throw new UserError(
+      `${expected}; the value is above the maximum, ${max.toLocaleString("en-US")}` +
+        (max === Number.MAX_SAFE_INTEGER ? " (2^53 - 1, the largest integer read exactly)" : ""),
+    );
+  if (n < min) throw new UserError(expected);
   return n;
 }
 
