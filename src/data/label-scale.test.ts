@@ -61,11 +61,28 @@ test("mixed scales are refused naming lines of both kinds", () => {
     "percent",
     /mixes percentages and fractions: .*; write every value on one scale: as fractions/,
   );
-  // a scale given: the one way out it leaves
+  // the fraction scale given: values above 1 are outside it, whatever the others are (199 percents and
+  // a 1 were "a mix of percentages and fractions": break test)
   assert.throws(
     () => checkAccuracyScale(everyThird, "fraction", { ...source, declared: true }),
-    /; write every value as a fraction, the scale given \(82 → 0\.82\)$/,
+    /f\.csv: column "acc": 4 values are above 1 \(line 4 \(82\), line 7 \(85\), line 10 \(88\), …\), outside 0\.\.1 for the fraction scale given: THE FIX; or write every value as a fraction \(82 → 0\.82\)$/,
   );
+  assert.throws(
+    () =>
+      checkAccuracyScale([...Array.from({ length: 199 }, (_, i) => 50 + i / 10), 1], "fraction", {
+        ...source,
+        declared: true,
+      }),
+    /f\.csv: column "acc": 199 values are above 1 \(line 2 \(50\), .*outside 0\.\.1 for the fraction scale given: THE FIX;/,
+  );
+  // assumed, a 1 among percents is not shown turned into 100 (a genuine 1 % value would become 100 %)
+  const onePercent = [...Array.from({ length: 10 }, (_, i) => 50 + i), 1];
+  refused(
+    onePercent,
+    "percent",
+    /write every value on one scale: as percentages \(each 1 that means 100 % → 100; one that means 1 % stays 1\) or as fractions \(50 → 0\.5\)$/,
+  );
+  refused([...onePercent, 1, 0.9], "percent", /as percentages \(0\.9 → 90\)/);
   // two different fractions among percentages are not a near-chance cluster
   refused(
     [...Array.from({ length: 40 }, (_, i) => 20 + i), 0.93, 0.71],

@@ -80,6 +80,15 @@ export function checkAccuracyScale(
       `${source.what} holds percentages (values up to ${max(high)}, e.g. ${at(high[0])}); expected ${RANGE.fraction}: ${source.fix}`,
     );
   }
+  // the user said fractions: values above 1 are not fractions, whatever the others are (199 percents and
+  // a 1 were called a mix of percentages and fractions, as if the scale were still open)
+  if (expected === "fraction" && source.declared) {
+    const shown = high.slice(0, 3).map(at).join(", ") + (high.length > 3 ? ", …" : "");
+    throw new BadFileError(
+      source.file,
+      `${source.what}: ${high.length} value${high.length === 1 ? " is" : "s are"} above 1 (${shown}), outside 0..1 for the fraction scale given: ${source.fix}; or write every value as a fraction (${values[high[0]]} → ${+(values[high[0]] / 100).toPrecision(12)})`,
+    );
+  }
   if (expected === "percent") {
     // near-perfect error rates: percents of 1 or less, any number of them (study/tell-rules.ts keeps them)
     if (source.errorRate) return;
@@ -145,7 +154,12 @@ export function mixedScales(
       .map((v) => `${v.place}: ${v.value}`)
       .join(", ") + (values.length > 3 ? ", …" : "");
   const toFraction = `${percents[0].value} → ${round(percents[0].value / 100)}`;
-  const toPercent = `${fractions[0].value} → ${round(fractions[0].value * 100)}`;
+  // the example is a value below 1: "1 → 100" read as making a genuine 1 % value 100 %; when every
+  // value of 1 or less is 1, both readings of it are said
+  const below = fractions.find((v) => v.value < 1);
+  const toPercent = below
+    ? `${below.value} → ${round(below.value * 100)}`
+    : "each 1 that means 100 % → 100; one that means 1 % stays 1";
   const ways =
     declared === "fraction"
       ? `write every value as a fraction, the scale given (${toFraction})`
