@@ -10,7 +10,7 @@ import type { Nb101Space } from "../spaces/nb101/space.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { testData, testSpace } from "../testing/fixtures.js";
 import { isomorphicVariant } from "../testing/nb101-variants.js";
-import { readUserLabels, targetCandidates, targetRequired } from "./user-labels.js";
+import { readCellFile, readUserLabels, targetCandidates, targetRequired } from "./user-labels.js";
 
 let nb101: Nb101Space;
 let nb201: Nb201Space;
@@ -432,4 +432,18 @@ test("readUserLabels from code: a missing space or target, or an unknown scale, 
     /needs the name of the column to read \(the target\), got undefined$/,
   );
   assert.equal(readUserLabels(file, nb201, "acc").ids.length, 1);
+});
+
+test("a binary file is refused as what it should hold: labels for a label file, cells for a cell file (predict --cells said labels)", () => {
+  const binary = write("bin.csv", "\u0000\u0001\u0002binary\u0000");
+  assert.throws(
+    () => readCellFile(binary, nb201),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message === `${binary}: is a binary file, not a CSV or JSON-lines file of cells`,
+  );
+  assert.throws(
+    () => readUserLabels(binary, nb201, "val_acc"),
+    (e: Error) => e.message === `${binary}: is a binary file, not a CSV or JSON-lines file of labels`,
+  );
 });

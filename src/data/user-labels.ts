@@ -75,8 +75,11 @@ interface Row {
   fields: Record<string, unknown>;
 }
 
-/** The data rows of a CSV or JSONL file, with their line numbers. */
-function readRows(file: string): Row[] {
+/**
+ * The data rows of a CSV or JSONL file, with their line numbers; `holding` says what the file should
+ * hold ("labels", "cells"), for the refusal of a binary file.
+ */
+function readRows(file: string, holding: "labels" | "cells"): Row[] {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -89,7 +92,7 @@ function readRows(file: string): Row[] {
       file,
       binary === "UTF-16"
         ? "is not UTF-8 text (UTF-16, as some spreadsheets save it?); save it as UTF-8"
-        : `${binary}, not a CSV or JSON-lines file of labels`,
+        : `${binary}, not a CSV or JSON-lines file of ${holding}`,
     );
   const notText = notUtf8(bytes);
   if (notText) throw new BadFileError(file, `is not UTF-8 text (${notText}); save it as UTF-8`);
@@ -118,7 +121,7 @@ const CELL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
  * as readUserLabels does for a file it cannot read.
  */
 export function targetCandidates(file: string, space: string): string[] {
-  const rows = readRows(file).filter(
+  const rows = readRows(file, "labels").filter(
     ({ fields }) => !("error" in fields && Object.keys(fields).length === 1),
   );
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))];
@@ -161,7 +164,7 @@ export function readCellFile(
 ): { cells: { line: number; id: number }[] } {
   const cells: { line: number; id: number }[] = [];
   const invalid: InvalidRow[] = [];
-  for (const { line, fields } of readRows(file)) {
+  for (const { line, fields } of readRows(file, "cells")) {
     if ("error" in fields && Object.keys(fields).length === 1) {
       invalid.push({ line, reason: String(fields.error) });
       continue;
@@ -224,7 +227,7 @@ export function readUserLabels(
     throw new UserError(
       `readUserLabels: the scale must be fraction, percent or none (or left out to infer it), got ${shownValue(given, 40)}`,
     );
-  const rows = readRows(file);
+  const rows = readRows(file, "labels");
   const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
   // CSV headers are read in Unicode NFC (distinctColumns); a JSON-lines key is matched in NFC too
   const column = [...columns].find((c) => columnName(c) === columnName(target));
