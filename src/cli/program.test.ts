@@ -127,3 +127,20 @@ test("help of a command nas-assay does not have names it, as the command itself 
   // a misspelt one gets commander's suggestion, as the command itself does
   assert.match((await failureOf(["help", "trian"])).said, /unknown command 'trian' \(Did you mean train\?\)/);
 });
+
+test("every command's help lists --json, which every command takes after its name (only nas-assay --help listed it)", async () => {
+  const root = await program();
+  const check = (command: Command, path: string) => {
+    for (const sub of command.commands) check(sub, `${path} ${sub.name()}`);
+    const help = command.helpInformation();
+    if (command === root) return;
+    assert.match(help, /\nGlobal Options:\n {2}--json +print machine-readable JSON and no progress\n/, path);
+    assert.doesNotMatch(
+      help,
+      /Global Options:[\s\S]*--data/,
+      `${path}: --data, which some commands refuse, is not offered`,
+    );
+  };
+  check(root, "nas-assay");
+  assert.equal(root.commands.length, 17, "every command checked");
+});

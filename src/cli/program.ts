@@ -72,7 +72,24 @@ export async function program(args?: readonly string[]): Promise<Command> {
     for (const sub of command.commands) unknownBeforeMissing(sub);
     nasAssay.addCommand(unknownBeforeMissing(command));
   }
-  return oneLineErrors(onceEach(noEdgeSpaces(helpOfKnownOnly(nasAssay))), "nas-assay");
+  return oneLineErrors(onceEach(noEdgeSpaces(helpOfKnownOnly(jsonInEveryHelp(nasAssay)))), "nas-assay");
+}
+
+/**
+ * Every command's help lists nas-assay's `--json` (defined once, on nas-assay, and honoured after any
+ * command's name) under "Global Options:"; it was only in `nas-assay --help`. `--data` and `--version`
+ * are left out there: several commands refuse `--data`. Applied to every sub-command too.
+ */
+function jsonInEveryHelp(command: Command): Command {
+  for (const sub of command.commands) jsonInEveryHelp(sub);
+  return command.configureHelp({
+    showGlobalOptions: true,
+    visibleGlobalOptions: (cmd: Command) => {
+      let root = cmd;
+      while (root.parent) root = root.parent;
+      return root === cmd ? [] : root.options.filter((option) => option.long === "--json");
+    },
+  });
 }
 
 /**
