@@ -35,6 +35,13 @@ export interface TransformerOptions extends Record<string, unknown> {
    * values join the pooled vector before the output layer. Empty: the graph only.
    */
   inputs: CellInput[];
+  /**
+   * How many of the first layers begin with a flow block (0: none): a sweep along the DAG's flow that
+   * updates each vertex once, after every predecessor (by longest-path depth from the input), from its
+   * own token and the mean of its predecessors', then the same backward from the output (FlowerFormer's
+   * asynchronous message passing, Hwang et al., CVPR 2024).
+   */
+  flowLayers: number;
 }
 
 /**
@@ -52,6 +59,7 @@ export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
   relationBias: true,
   graphFeedForward: true,
   inputs: [],
+  flowLayers: 0,
 };
 
 /**
@@ -96,6 +104,7 @@ export const TRANSFORMER_TRAINING: Partial<TrainingOptions> = {
 };
 
 const LAYER_WEIGHTS = 11;
+const FLOW_WEIGHTS = 10;
 
 function checkOptions(o: TransformerOptions): void {
   for (const name of ["width", "heads", "layers", "ffn"] as const) {
@@ -110,6 +119,10 @@ function checkOptions(o: TransformerOptions): void {
       throw new RangeError(
         `transformer option ${name} must be true or false, got ${JSON.stringify(o[name])}`,
       );
+  if (!Number.isInteger(o.flowLayers) || o.flowLayers < 0 || o.flowLayers > o.layers)
+    throw new RangeError(
+      `transformer option flowLayers must be an integer from 0 to layers (${o.layers}), got ${JSON.stringify(o.flowLayers)}`,
+    );
   checkCellInputs(o.inputs);
   if (o.width % o.heads !== 0)
     throw new RangeError(`transformer width ${o.width} is not divisible by its ${o.heads} heads`);
@@ -191,6 +204,12 @@ export interface CellStructure {
    */
   rows: Int32Array;
   segments: Int32Array;
+  /** Longest-path depth of each vertex from a vertex without predecessors (count × V; -1 padded). */
+  forwardDepth: Int32Array;
+  /** Longest-path depth of each vertex to a vertex without successors (count × V; -1 padded). */
+  backwardDepth: Int32Array;
+  /** The largest depth of the batch (either direction). */
+  maxDepth: number;
 }
 
 /**
@@ -250,7 +269,34 @@ export function cellStructure(
   weights.set(0, weights.size);
   rows.push((weights.size - 1) * count * V);
   segments.push(2 * count * V - 1);
+  const forwardDepth = new Int32Array(count * V);
+  const backwardDepth = new Int32Array(count * V);
+  let maxDepth = 0;
+  for (let c = 0; c < count; c++) {
+    const base = c * size;
+    const at = c * V;
+    // longest paths by relaxation (V rounds suffice on a DAG of V vertices); no vertex order assumed
+    for (let round = 0; round < V; round++)
+      for (let i = 0; i < V; i++)
+        for (let j = 0; j < V; j++)
+          if (x[base + i * V + j] > 0) {
+            if (forwardDepth[at + i] + 1 > forwardDepth[at + j])
+              forwardDepth[at + j] = forwardDepth[at + i] + 1;
+            if (backwardDepth[at + j] + 1 > backwardDepth[at + i])
+              backwardDepth[at + i] = backwardDepth[at + j] + 1;
+          }
+    for (let i = 0; i < V; i++) {
+      if (real[at + i] === 0) {
+        forwardDepth[at + i] = -1;
+        backwardDepth[at + i] = -1;
+      }
+      maxDepth = Math.max(maxDepth, forwardDepth[at + i], backwardDepth[at + i]);
+    }
+  }
   return {
+    forwardDepth,
+    backwardDepth,
+    maxDepth,
     count,
     vertices: V,
     real,
@@ -295,6 +341,102 @@ export function neighbourMeans(g: tf.Tensor2D, s: CellStructure): tf.Tensor2D {
     };
   });
   return mean(g) as tf.Tensor2D;
+}
+
+/** One level of a flow sweep: the rows of its vertices, and where each row of the batch reads its update. */
+export interface FlowLevel {
+  /** Rows (cell·V + vertex) of the vertices at this depth. */
+  rows: Int32Array;
+  /**
+   * For every row of the batch: its position in `rows`, or `rows`' length (a zero update). Plain
+   * arrays, made tensors where used: a gradient runs after the forward pass's tensors are disposed.
+   */
+  scatter: Int32Array;
+}
+
+/**
+ * The levels of the forward sweep (by depth from the input) and of the backward sweep (by depth to the
+ * output): each vertex is in exactly one level of each, after every vertex it reads.
+ */
+export function flowLevels(s: CellStructure): [FlowLevel[], FlowLevel[]] {
+  const total = s.count * s.vertices;
+  const levels = (depth: Int32Array): FlowLevel[] => {
+    const out: FlowLevel[] = [];
+    for (let t = 0; t <= s.maxDepth; t++) {
+      const rows: number[] = [];
+      const scatter = new Int32Array(total);
+      for (let i = 0; i < total; i++) if (depth[i] === t) rows.push(i);
+      scatter.fill(rows.length);
+      rows.forEach((row, k) => {
+        scatter[row] = k;
+      });
+      if (rows.length > 0) out.push({ rows: Int32Array.from(rows), scatter });
+    }
+    return out;
+  };
+  return [levels(s.forwardDepth), levels(s.backwardDepth)];
+}
+
+/**
+ * The level's rows of `x` (rows, c) → (level size, c). tfjs' gradient of a gather is an unsorted
+ * segment sum, which the wasm backend lacks; the rows are distinct, so the gradient is a gather too.
+ */
+function select(x: tf.Tensor2D, level: FlowLevel): tf.Tensor2D {
+  const f = tf.customGrad((...args) => {
+    const [input] = args as unknown as [tf.Tensor2D];
+    return {
+      value: tf.gather(input, tf.tensor1d(level.rows, "int32")) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor) =>
+        tf.gather(
+          tf.concat([dy as tf.Tensor2D, tf.zeros([1, input.shape[1]])], 0),
+          tf.tensor1d(level.scatter, "int32"),
+        ),
+    };
+  });
+  return f(x) as tf.Tensor2D;
+}
+
+/** The inverse of `select`: the level's rows (level size, c) put back in place, zeros elsewhere. */
+function spread(x: tf.Tensor2D, level: FlowLevel): tf.Tensor2D {
+  const f = tf.customGrad((...args) => {
+    const [input] = args as unknown as [tf.Tensor2D];
+    return {
+      value: tf.gather(
+        tf.concat([input, tf.zeros([1, input.shape[1]])], 0),
+        tf.tensor1d(level.scatter, "int32"),
+      ) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor) => tf.gather(dy, tf.tensor1d(level.rows, "int32")),
+    };
+  });
+  return f(x) as tf.Tensor2D;
+}
+
+/**
+ * A sweep along the flow (side 0: forward from the input, reading predecessors; 1: backward from the
+ * output, reading successors): level by level, each vertex's token h gets
+ * relu(LN(h)·W1 + mean of its neighbours' LN(h)·W2 + b1)·W3 + b3 added, its neighbours already updated.
+ * Only the level's rows are multiplied: a vertex's own LN(h) does not change before its level, so its
+ * product is taken once, up front.
+ */
+export function flowSweep(
+  h: tf.Tensor2D,
+  w: tf.Tensor[],
+  s: CellStructure,
+  levels: FlowLevel[],
+  side: number,
+  d: number,
+): tf.Tensor2D {
+  const rows = h.shape[0];
+  const own = addBias(matMul(layerNorm(h), w[0]), w[2] as tf.Tensor1D);
+  let out = h;
+  for (const level of levels) {
+    const neighbours = tf.slice(neighbourMeans(layerNorm(out), s), [0, side * d], [rows, d]) as tf.Tensor2D;
+    const hidden = tf.relu(
+      tf.add(select(own, level), matMul(select(neighbours, level), w[1])),
+    ) as tf.Tensor2D;
+    out = tf.add(out, spread(addBias(matMul(hidden, w[3]), w[4] as tf.Tensor1D), level)) as tf.Tensor2D;
+  }
+  return out;
 }
 
 /** Normalises over the last axis (no learned gain: the next dense layer can scale). */
@@ -356,8 +498,17 @@ export function transformerNetwork(
     const heads = (t: tf.Tensor2D) =>
       tf.reshape(tf.transpose(tf.reshape(t, [n, V, H, dk]), [0, 2, 1, 3]), [n * H, V, dk]) as tf.Tensor3D;
     let h = addBias(matMul(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
+    const levels = o.flowLayers > 0 ? flowLevels(structure) : undefined;
+    let at = 2;
     for (let l = 0; l < L; l++) {
-      const w = weights.slice(2 + l * LAYER_WEIGHTS, 2 + (l + 1) * LAYER_WEIGHTS);
+      if (l < o.flowLayers && levels) {
+        for (let side = 0; side < 2; side++) {
+          h = flowSweep(h, weights.slice(at, at + 5), structure, levels[side], side, d);
+          at += 5;
+        }
+      }
+      const w = weights.slice(at, at + LAYER_WEIGHTS);
+      at += LAYER_WEIGHTS;
       // attention, pre-normalised; keys come transposed from their product
       const a = layerNorm(h);
       const q = heads(matMul(a, w[0]));
@@ -406,11 +557,20 @@ export function transformerNetwork(
     vertices: V,
     opTypes: encoding.opTypes,
     width: d,
-    encoderWeights: 2 + L * LAYER_WEIGHTS,
+    encoderWeights: 2 + L * LAYER_WEIGHTS + o.flowLayers * FLOW_WEIGHTS,
     shapes: () => [
       [K, d],
       [d],
-      ...Array.from({ length: L }, () => [
+      ...Array.from({ length: L }, (_, l) => [
+        ...(l < o.flowLayers
+          ? [0, 1].flatMap(() => [
+              [d, F], // flow update from the vertex
+              [d, F], // … from the mean of its predecessors (forward) or successors (backward)
+              [F],
+              [F, d],
+              [d],
+            ])
+          : []),
         [d, d], // queries
         [d, d], // keys
         [d, d], // values
