@@ -17,8 +17,8 @@ import { createPredictor, loadPredictor, TRANSFORMER_ENSEMBLE_SIZE } from "./reg
 import { epochsFor, SupervisedPredictor, trainingLoss } from "./supervised.js";
 import {
   cellStructure,
-  flowLevels,
   flowSweep,
+  flowSweeps,
   neighbourMeans,
   relations,
   TRANSFORMER_TRAINING,
@@ -209,13 +209,13 @@ test("flow sweeps: each vertex updated once, after its predecessors (forward) or
     tf.variable(tf.randomNormal(shape, 0, 0.5, "float32", 30 + k)),
   );
   const h = tf.variable(h0) as tf.Variable<tf.Rank.R2>;
-  const levels = flowLevels(s);
+  const sweeps = flowSweeps(s);
   const real = (c: number, v: number) =>
     x.subarray(c * size + V * V + v * K, c * size + V * V + (v + 1) * K).some((o) => o > 0);
   for (const side of [0, 1]) {
     const edge = (c: number, from: number, to: number) =>
       side === 0 ? x[c * size + from * V + to] > 0 : x[c * size + to * V + from] > 0;
-    const ours = flowSweep(h, w, s, levels[side], side, d).arraySync();
+    const ours = flowSweep(h, w, sweeps[side]).arraySync();
     // a plain loop: vertices in an order where every neighbour read comes first (Kahn's algorithm)
     const tokens = h0.arraySync();
     const [w1, w2, b1, w3, b3] = w.map((t) => t.arraySync()) as [
@@ -280,9 +280,7 @@ test("flow sweeps: each vertex updated once, after its predecessors (forward) or
       return out;
     };
     const upstream = tf.randomNormal([count * V, d], 0, 1, "float32", 40 + side);
-    const a = tf.variableGrads(
-      () => tf.sum(tf.mul(flowSweep(h, w, s, levels[side], side, d), upstream)) as tf.Scalar,
-    );
+    const a = tf.variableGrads(() => tf.sum(tf.mul(flowSweep(h, w, sweeps[side]), upstream)) as tf.Scalar);
     const b = tf.variableGrads(() => tf.sum(tf.mul(masked(), upstream)) as tf.Scalar);
     for (const variable of [h, ...w] as tf.Variable[]) {
       const [ga, gb] = [a.grads[variable.name].dataSync(), b.grads[variable.name].dataSync()];

@@ -49,7 +49,12 @@ export interface TransformerOptions extends Record<string, unknown> {
  * (label sets 10, 11; mean held-out Kendall tau, learning rate 2e-3; docs/transformer.md): width 64 with
  * ffn 128 0.722, 3 layers 0.704, 2 heads 0.720, 8 heads 0.731 (but 0.708 vs 0.703 on label sets 12, 13,
  * and 0.728 vs 0.741 with learning rate 8e-3 and 35 epochs), 16 heads 0.722, against 0.719 for these;
- * none beat them by 0.01 on every label set.
+ * none beat them by 0.01 on every label set. One flow layer (the sixth sweep, 4-fold cross-validation at
+ * the current training defaults, mean held-out Kendall tau, flowLayers 1 against 0): NAS-Bench-101 424
+ * labels 0.748 vs 0.741 (label sets 10, 11) and 0.721 vs 0.716 (12, 13); 1,000 labels 0.783 vs 0.772
+ * (10, 11) and 0.775 vs 0.761 (12, 13); 4,236 labels 0.808 vs 0.805 (10); NAS-Bench-201 (cifar10-valid
+ * test) 469 labels 0.820 vs 0.769 (10, 11). Two flow layers were behind one at 424 (0.738), and a
+ * sigmoid gate on the flow's update too (0.728). Raw: docs/results/transformer/cv/flow-*.txt.
  */
 export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
   width: 32,
@@ -59,7 +64,7 @@ export const DEFAULT_TRANSFORMER_OPTIONS: TransformerOptions = {
   relationBias: true,
   graphFeedForward: true,
   inputs: [],
-  flowLayers: 0,
+  flowLayers: 1,
 };
 
 /**
@@ -348,95 +353,195 @@ export interface FlowLevel {
   /** Rows (cell·V + vertex) of the vertices at this depth. */
   rows: Int32Array;
   /**
-   * For every row of the batch: its position in `rows`, or `rows`' length (a zero update). Plain
-   * arrays, made tensors where used: a gradient runs after the forward pass's tensors are disposed.
+   * The edges read at this level, ascending by (position in `rows`, source): the source's position in
+   * the sweep's order (always in an earlier level), the reading vertex's position in `rows`, and the
+   * mean's weight (1 / the reader's in- or out-degree). Plain arrays, made tensors where used: a
+   * gradient runs after the forward pass's tensors are disposed.
    */
-  scatter: Int32Array;
+  sources: Int32Array;
+  targets: Int32Array;
+  weights: Float32Array;
+  /** The same edges ascending by source (the gradient's segment sum): indices into the above. */
+  bySource: Int32Array;
+}
+
+/** One direction's sweep: its levels, then the rows in no level (padded vertices). */
+export interface FlowSweep {
+  levels: FlowLevel[];
+  /** Rows of no level (padded vertices): passed through unchanged. */
+  rest: Int32Array;
+  /** The rows in sweep order (every level's, then `rest`); `position` is its inverse. */
+  order: Int32Array;
+  position: Int32Array;
 }
 
 /**
- * The levels of the forward sweep (by depth from the input) and of the backward sweep (by depth to the
- * output): each vertex is in exactly one level of each, after every vertex it reads.
+ * The forward sweep (side 0: by depth from the input, reading predecessors) and the backward sweep
+ * (side 1: by depth to the output, reading successors): each vertex is in exactly one level of each,
+ * after every vertex it reads. The edges come from `neighbours` (their mean's weights).
  */
-export function flowLevels(s: CellStructure): [FlowLevel[], FlowLevel[]] {
-  const total = s.count * s.vertices;
-  const levels = (depth: Int32Array): FlowLevel[] => {
-    const out: FlowLevel[] = [];
-    for (let t = 0; t <= s.maxDepth; t++) {
-      const rows: number[] = [];
-      const scatter = new Int32Array(total);
-      for (let i = 0; i < total; i++) if (depth[i] === t) rows.push(i);
-      scatter.fill(rows.length);
+export function flowSweeps(s: CellStructure): [FlowSweep, FlowSweep] {
+  const V = s.vertices;
+  const total = s.count * V;
+  const sweep = (depth: Int32Array, side: number): FlowSweep => {
+    const byLevel: number[][] = Array.from({ length: s.maxDepth + 1 }, () => []);
+    const rest: number[] = [];
+    for (let i = 0; i < total; i++) (depth[i] >= 0 ? byLevel[depth[i]] : rest).push(i);
+    const order = Int32Array.from([...byLevel.flat(), ...rest]);
+    const position = new Int32Array(total);
+    order.forEach((row, k) => {
+      position[row] = k;
+    });
+    const levels: FlowLevel[] = [];
+    for (const rows of byLevel) {
+      if (rows.length === 0) continue;
+      const sources: number[] = [];
+      const targets: number[] = [];
+      const weights: number[] = [];
       rows.forEach((row, k) => {
-        scatter[row] = k;
+        const cell = Math.floor(row / V);
+        const at = cell * 2 * V * V + (side * V + row - cell * V) * V;
+        for (let j = 0; j < V; j++) {
+          const weight = s.neighbours[at + j];
+          if (weight === 0) continue;
+          sources.push(position[cell * V + j]);
+          targets.push(k);
+          weights.push(weight);
+        }
       });
-      if (rows.length > 0) out.push({ rows: Int32Array.from(rows), scatter });
+      levels.push({
+        rows: Int32Array.from(rows),
+        sources: Int32Array.from(sources),
+        targets: Int32Array.from(targets),
+        weights: Float32Array.from(weights),
+        bySource: Int32Array.from(sources.keys()).sort((a, b) => sources[a] - sources[b] || a - b),
+      });
     }
-    return out;
+    return { levels, rest: Int32Array.from(rest), order, position };
   };
-  return [levels(s.forwardDepth), levels(s.backwardDepth)];
+  return [sweep(s.forwardDepth, 0), sweep(s.backwardDepth, 1)];
 }
 
 /**
- * The level's rows of `x` (rows, c) → (level size, c). tfjs' gradient of a gather is an unsorted
- * segment sum, which the wasm backend lacks; the rows are distinct, so the gradient is a gather too.
+ * Rows `rows` of `x` (repeats allowed), by a segment sum of one term per output row: on the wasm
+ * backend that is 7–9 times faster than a gather (114,688 rows of 32: 20 ms against 140–180 ms), whose
+ * kernel was most of a flow sweep's time.
  */
-function select(x: tf.Tensor2D, level: FlowLevel): tf.Tensor2D {
-  const f = tf.customGrad((...args) => {
-    const [input] = args as unknown as [tf.Tensor2D];
-    return {
-      value: tf.gather(input, tf.tensor1d(level.rows, "int32")) as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor) =>
-        tf.gather(
-          tf.concat([dy as tf.Tensor2D, tf.zeros([1, input.shape[1]])], 0),
-          tf.tensor1d(level.scatter, "int32"),
-        ),
-    };
-  });
-  return f(x) as tf.Tensor2D;
-}
-
-/** The inverse of `select`: the level's rows (level size, c) put back in place, zeros elsewhere. */
-function spread(x: tf.Tensor2D, level: FlowLevel): tf.Tensor2D {
-  const f = tf.customGrad((...args) => {
-    const [input] = args as unknown as [tf.Tensor2D];
-    return {
-      value: tf.gather(
-        tf.concat([input, tf.zeros([1, input.shape[1]])], 0),
-        tf.tensor1d(level.scatter, "int32"),
-      ) as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor) => tf.gather(dy, tf.tensor1d(level.rows, "int32")),
-    };
-  });
-  return f(x) as tf.Tensor2D;
+function rowsOf(x: tf.Tensor2D, rows: Int32Array): tf.Tensor2D {
+  return tf.sparse.sparseSegmentSum(
+    x,
+    tf.tensor1d(rows, "int32"),
+    tf.tensor1d(Int32Array.from(rows.keys()), "int32"),
+  ) as tf.Tensor2D;
 }
 
 /**
- * A sweep along the flow (side 0: forward from the input, reading predecessors; 1: backward from the
- * output, reading successors): level by level, each vertex's token h gets
- * relu(LN(h)·W1 + mean of its neighbours' LN(h)·W2 + b1)·W3 + b3 added, its neighbours already updated.
- * Only the level's rows are multiplied: a vertex's own LN(h) does not change before its level, so its
- * product is taken once, up front.
+ * A sparse weighted sum: `count` rows of `c` columns, row `segments[e]` getting `scale[e]` × row
+ * `rows[e]` of `x` (segments ascending). Rows no term reaches are zero.
  */
-export function flowSweep(
-  h: tf.Tensor2D,
-  w: tf.Tensor[],
-  s: CellStructure,
-  levels: FlowLevel[],
-  side: number,
-  d: number,
+function segmentSum(
+  x: tf.Tensor2D,
+  rows: Int32Array,
+  scale: Float32Array,
+  segments: Int32Array,
+  count: number,
 ): tf.Tensor2D {
-  const rows = h.shape[0];
-  const own = addBias(matMul(layerNorm(h), w[0]), w[2] as tf.Tensor1D);
-  let out = h;
-  for (const level of levels) {
-    const neighbours = tf.slice(neighbourMeans(layerNorm(out), s), [0, side * d], [rows, d]) as tf.Tensor2D;
-    const hidden = tf.relu(
-      tf.add(select(own, level), matMul(select(neighbours, level), w[1])),
-    ) as tf.Tensor2D;
-    out = tf.add(out, spread(addBias(matMul(hidden, w[3]), w[4] as tf.Tensor1D), level)) as tf.Tensor2D;
+  const c = x.shape[1];
+  if (rows.length === 0) return tf.zeros([count, c]);
+  const data = tf.mul(rowsOf(x, rows), tf.tensor2d(scale, [scale.length, 1]));
+  const sums = tf.sparse.sparseSegmentSum(
+    data as tf.Tensor2D,
+    tf.tensor1d(Int32Array.from(rows.keys()), "int32"),
+    tf.tensor1d(segments, "int32"),
+  ) as tf.Tensor2D;
+  const missing = count - sums.shape[0]; // rows after the last one reached
+  return missing > 0 ? (tf.concat([sums, tf.zeros([missing, c])], 0) as tf.Tensor2D) : sums;
+}
+
+/**
+ * For each vertex of the level, the mean of the rows it reads (its predecessors' forward, successors'
+ * backward) from `done` (the earlier levels' rows in sweep order); zero for a vertex that reads none.
+ * The gradient is the transposed sum, by source.
+ */
+function levelMeans(done: tf.Tensor2D, level: FlowLevel): tf.Tensor2D {
+  const f = tf.customGrad((...args) => {
+    const [input] = args as unknown as [tf.Tensor2D];
+    return {
+      value: segmentSum(input, level.sources, level.weights, level.targets, level.rows.length),
+      gradFunc: (dy: tf.Tensor) => {
+        const order = level.bySource;
+        return segmentSum(
+          dy as tf.Tensor2D,
+          order.map((e) => level.targets[e]),
+          Float32Array.from(order, (e) => level.weights[e]),
+          order.map((e) => level.sources[e]),
+          input.shape[0],
+        );
+      },
+    };
+  });
+  return f(done) as tf.Tensor2D;
+}
+
+/**
+ * Rows `rows` of `x`, all distinct, whose gradient is a gather back (tfjs' own gradient of a gather is
+ * an unsorted segment sum, which the wasm backend lacks). `inverse()[r]` is row r's position in
+ * `rows`, or any value ≥ `rows.length` for a row not taken (its gradient is zero); made only when the
+ * gradient is asked for.
+ */
+function gatherDistinct(x: tf.Tensor2D, rows: Int32Array, inverse: () => Int32Array): tf.Tensor2D {
+  const f = tf.customGrad((...args) => {
+    const [input] = args as unknown as [tf.Tensor2D];
+    return {
+      value: rowsOf(input, rows),
+      gradFunc: (dy: tf.Tensor) => {
+        const padded = tf.concat([dy as tf.Tensor2D, tf.zeros([1, input.shape[1]])], 0) as tf.Tensor2D;
+        return rowsOf(
+          padded,
+          inverse().map((k) => Math.min(k, rows.length)),
+        );
+      },
+    };
+  });
+  return f(x) as tf.Tensor2D;
+}
+
+/**
+ * A sweep along the flow: level by level, each vertex's token h becomes
+ * h + relu(LN(h)·W1 + b1 + mean of its neighbours' LN(new h)·W2)·W3 + b3, every neighbour it reads
+ * already updated (w: W1 [d, F], W2 [d, F], b1 [F], W3 [F, d], b3 [d]; `sweep` from `flowSweeps`).
+ * Each level touches its own rows and edges only, so a sweep costs about one pass over the batch
+ * (doing every level on the whole batch cost five times the prediction time and twice the memory).
+ */
+export function flowSweep(h: tf.Tensor2D, w: tf.Tensor[], sweep: FlowSweep): tf.Tensor2D {
+  const total = h.shape[0];
+  /** Where each row of the batch is in `rows`, or `rows.length` (not taken). */
+  const inverse = (rows: Int32Array) => {
+    const at = new Int32Array(total).fill(rows.length);
+    rows.forEach((row, k) => {
+      at[row] = k;
+    });
+    return at;
+  };
+  const updated: tf.Tensor2D[] = [];
+  const normalised: tf.Tensor2D[] = [];
+  for (const level of sweep.levels) {
+    // a level's rows taken straight from the batch: slicing them out of the batch in sweep order cost
+    // 25 ms a level on 114,688 rows (the wasm backend's slice kernel)
+    const x = gatherDistinct(h, level.rows, () => inverse(level.rows));
+    const own = addBias(matMul(layerNorm(x), w[0]), w[2] as tf.Tensor1D);
+    const pre =
+      level.sources.length > 0
+        ? tf.add(own, matMul(levelMeans(tf.concat(normalised, 0) as tf.Tensor2D, level), w[1]))
+        : own;
+    const hidden = tf.relu(pre) as tf.Tensor2D;
+    const y = tf.add(x, addBias(matMul(hidden, w[3]), w[4] as tf.Tensor1D)) as tf.Tensor2D;
+    updated.push(y);
+    normalised.push(layerNorm(y));
   }
-  return out;
+  if (sweep.rest.length > 0) updated.push(gatherDistinct(h, sweep.rest, () => inverse(sweep.rest)));
+  // back to the batch's row order: row r is at position[r] of the sweep order
+  return gatherDistinct(tf.concat(updated, 0) as tf.Tensor2D, sweep.position, () => sweep.order);
 }
 
 /** Normalises over the last axis (no learned gain: the next dense layer can scale). */
@@ -498,12 +603,12 @@ export function transformerNetwork(
     const heads = (t: tf.Tensor2D) =>
       tf.reshape(tf.transpose(tf.reshape(t, [n, V, H, dk]), [0, 2, 1, 3]), [n * H, V, dk]) as tf.Tensor3D;
     let h = addBias(matMul(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
-    const levels = o.flowLayers > 0 ? flowLevels(structure) : undefined;
+    const sweeps = o.flowLayers > 0 ? flowSweeps(structure) : undefined;
     let at = 2;
     for (let l = 0; l < L; l++) {
-      if (l < o.flowLayers && levels) {
+      if (l < o.flowLayers && sweeps) {
         for (let side = 0; side < 2; side++) {
-          h = flowSweep(h, weights.slice(at, at + 5), structure, levels[side], side, d);
+          h = flowSweep(h, weights.slice(at, at + 5), sweeps[side]);
           at += 5;
         }
       }
