@@ -196,7 +196,7 @@ export function epochsFor(o: Pick<TrainingOptions, "epochs" | "epochsByLabels">,
  * most 4 million floats, 16 MB, in JavaScript and as much in the backend: 16,384 cells of a space of
  * 3,000 decisions took 1.2 GB).
  */
-const PREDICT_CHUNK = 16384;
+const PREDICT_CHUNK = 8192;
 const PREDICT_CHUNK_FLOATS = PREDICT_CHUNK * 256;
 
 interface Fitted {

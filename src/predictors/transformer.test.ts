@@ -17,6 +17,8 @@ import { createPredictor, loadPredictor, TRANSFORMER_ENSEMBLE_SIZE } from "./reg
 import { epochsFor, SupervisedPredictor, trainingLoss } from "./supervised.js";
 import {
   cellStructure,
+  flowSweep,
+  flowSweeps,
   neighbourMeans,
   relations,
   TRANSFORMER_TRAINING,
@@ -185,6 +187,122 @@ test("neighbour means: the sparse sum equals the batched product it replaced, va
   }
 });
 
+/** Normalised over the last axis, as the network's (no gain), in plain numbers. */
+function normalised(row: number[]): number[] {
+  const mean = row.reduce((a, b) => a + b, 0) / row.length;
+  const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / row.length;
+  return row.map((v) => (v - mean) / Math.sqrt(variance + 1e-5));
+}
+
+test("flow sweeps: each vertex updated once, after its predecessors (forward) or successors (backward); value and gradient as the masked formula", () => {
+  const rng = new Rng(21);
+  const count = 40;
+  const size = fakeSpace.encoding.size;
+  const stored = randomCells(count, rng);
+  // half the cells in another vertex order: the sweep must not follow the vertex index
+  const x = new Float32Array(stored);
+  for (let c = 0; c < count; c += 2) x.set(permuted(stored, c, rng.permutation(V)), c * size);
+  const s = cellStructure(x, count, V, K);
+  const [d, F] = [6, 8];
+  const h0 = tf.randomNormal([count * V, d], 0, 1, "float32", 22) as tf.Tensor2D;
+  const w = [[d, F], [d, F], [F], [F, d], [d]].map((shape, k) =>
+    tf.variable(tf.randomNormal(shape, 0, 0.5, "float32", 30 + k)),
+  );
+  const h = tf.variable(h0) as tf.Variable<tf.Rank.R2>;
+  const sweeps = flowSweeps(s);
+  const real = (c: number, v: number) =>
+    x.subarray(c * size + V * V + v * K, c * size + V * V + (v + 1) * K).some((o) => o > 0);
+  for (const side of [0, 1]) {
+    const edge = (c: number, from: number, to: number) =>
+      side === 0 ? x[c * size + from * V + to] > 0 : x[c * size + to * V + from] > 0;
+    const ours = flowSweep(h, w, sweeps[side]).arraySync();
+    // a plain loop: vertices in an order where every neighbour read comes first (Kahn's algorithm)
+    const tokens = h0.arraySync();
+    const [w1, w2, b1, w3, b3] = w.map((t) => t.arraySync()) as [
+      number[][],
+      number[][],
+      number[],
+      number[][],
+      number[],
+    ];
+    for (let c = 0; c < count; c++) {
+      const done = new Set<number>();
+      while (done.size < V) {
+        const v = [...Array(V).keys()].find(
+          (v) => !done.has(v) && [...Array(V).keys()].every((u) => done.has(u) || !edge(c, u, v)),
+        ) as number;
+        done.add(v);
+        if (!real(c, v)) continue;
+        const own = normalised(tokens[c * V + v]);
+        const from = [...Array(V).keys()].filter((u) => edge(c, u, v));
+        const mean = Array.from({ length: d }, (_, f) =>
+          from.length ? from.reduce((a, u) => a + normalised(tokens[c * V + u])[f], 0) / from.length : 0,
+        );
+        const hidden = Array.from({ length: F }, (_, j) =>
+          Math.max(
+            0,
+            b1[j] +
+              own.reduce((a, o, f) => a + o * w1[f][j], 0) +
+              mean.reduce((a, m, f) => a + m * w2[f][j], 0),
+          ),
+        );
+        for (let f = 0; f < d; f++)
+          tokens[c * V + v][f] += b3[f] + hidden.reduce((a, u, j) => a + u * w3[j][f], 0);
+      }
+    }
+    for (let r = 0; r < count * V; r++)
+      for (let f = 0; f < d; f++)
+        assert.ok(
+          Math.abs(ours[r][f] - tokens[r][f]) < 1e-4,
+          `side ${side} row ${r}: ${ours[r][f]} vs ${tokens[r][f]}`,
+        );
+    // the masked formula (every row multiplied at every level, updates kept where the depth matches),
+    // differentiated by tfjs: the gathers' hand-written gradients must give the same
+    const depth = side === 0 ? s.forwardDepth : s.backwardDepth;
+    const masked = () => {
+      let out: tf.Tensor2D = h;
+      for (let t = 0; t <= s.maxDepth; t++) {
+        const mask = tf.tensor2d(
+          Array.from(depth, (k) => (k === t ? 1 : 0)),
+          [count * V, 1],
+        );
+        const a = normalisedTensor(out);
+        const nb = tf.slice(neighbourMeans(a, s), [0, side * d], [count * V, d]) as tf.Tensor2D;
+        const hidden = tf.relu(
+          addBias(
+            tf.add(matMul(a, w[0] as tf.Tensor2D), matMul(nb, w[1] as tf.Tensor2D)),
+            w[2] as tf.Tensor1D,
+          ),
+        );
+        const update = addBias(matMul(hidden as tf.Tensor2D, w[3] as tf.Tensor2D), w[4] as tf.Tensor1D);
+        out = tf.add(out, tf.mul(mask, update)) as tf.Tensor2D;
+      }
+      return out;
+    };
+    const upstream = tf.randomNormal([count * V, d], 0, 1, "float32", 40 + side);
+    const a = tf.variableGrads(() => tf.sum(tf.mul(flowSweep(h, w, sweeps[side]), upstream)) as tf.Scalar);
+    const b = tf.variableGrads(() => tf.sum(tf.mul(masked(), upstream)) as tf.Scalar);
+    for (const variable of [h, ...w] as tf.Variable[]) {
+      const [ga, gb] = [a.grads[variable.name].dataSync(), b.grads[variable.name].dataSync()];
+      const scale = Math.max(...Array.from(gb, Math.abs));
+      assert.ok(scale > 0, `no gradient reaches ${variable.name}`);
+      for (let i = 0; i < ga.length; i++)
+        assert.ok(
+          Math.abs(ga[i] - gb[i]) <= 1e-4 * scale,
+          `side ${side} ${variable.name}[${i}]: ${ga[i]} vs ${gb[i]}`,
+        );
+    }
+  }
+  // the depths: longest paths, -1 on padded vertices
+  for (let c = 0; c < count; c++)
+    for (let v = 0; v < V; v++) if (!real(c, v)) assert.equal(s.forwardDepth[c * V + v], -1);
+});
+
+function normalisedTensor(h: tf.Tensor2D): tf.Tensor2D {
+  const centred = tf.sub(h, tf.mean(h, 1, true));
+  return tf.mul(centred, tf.rsqrt(tf.add(tf.mean(tf.square(centred), 1, true), 1e-5))) as tf.Tensor2D;
+}
+
 /** The hinge loss from tensor operations over every ordered pair (autodiff's gradient). */
 function denseHinge(predicted: tf.Tensor1D, target: tf.Tensor1D, margin: number, minGap = 0): tf.Scalar {
   const n = predicted.shape[0];
@@ -312,6 +430,10 @@ test("bad transformer and loss options are refused with what was expected", () =
   assert.throws(() => transformerNetwork(space, { heads: 3 }), /width 32 is not divisible by its 3 heads/);
   assert.throws(() => transformerNetwork(space, { layers: 0 }), /layers must be a positive integer, got 0/);
   assert.throws(() => transformerNetwork(space, { width: 2.5 }), /width must be a positive integer, got 2.5/);
+  assert.throws(
+    () => transformerNetwork(space, { layers: 1, flowLayers: 2 }),
+    /flowLayers must be an integer from 0 to layers \(1\), got 2/,
+  );
   assert.throws(
     () => transformerNetwork(space, { relationBias: "yes" as unknown as boolean }),
     /relationBias must be true or false, got "yes"/,
