@@ -384,7 +384,11 @@ async function loadChecked(path: string, space: SearchSpace<unknown>, method: st
     case "gin":
     case "transformer":
       return SupervisedPredictor.load(path, space, method, (options) =>
-        SUPERVISED[method].network(space, options),
+        SUPERVISED[method].network(
+          space,
+          // a transformer saved before the flow layer existed (2026-12-02) has none: not today's default
+          method === "transformer" && !("flowLayers" in options) ? { ...options, flowLayers: 0 } : options,
+        ),
       );
     default:
       throw new BadFileError(

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -424,6 +425,23 @@ test("transformer learns NAS-Bench-201, round-trips through its model file, and 
     loadPredictor(join(dir, "bad.nasa"), space),
     /field "network" transformer width 16 is not divisible by its 5 heads/,
   );
+  // a model file written before the flow layer existed names no flowLayers: it is read as 0 (no flow
+  // weights), not as today's default, which would not fit its weights
+  const noFlow = new SupervisedPredictor(
+    "transformer",
+    space,
+    transformerNetwork(space, { width: 16, heads: 2, flowLayers: 0 }),
+    { ...(createPredictor("transformer", space) as SupervisedPredictor).training, ...short },
+  );
+  const fitted = await heldOutKendallTau(noFlow, space, truth, { labels: 200, seed: 3, testSize: 1500 });
+  noFlow.save(path);
+  const old = JSON.parse(readFileSync(path, "utf8"));
+  assert.equal(old.network.flowLayers, 0);
+  delete old.network.flowLayers;
+  delete old.sha256;
+  old.sha256 = createHash("sha256").update(JSON.stringify(old)).digest("hex");
+  writeFileSync(path, JSON.stringify(old));
+  assert.deepEqual(await (await loadPredictor(path, space)).predict(fitted.test), fitted.predicted);
 });
 
 test("bad transformer and loss options are refused with what was expected", () => {
