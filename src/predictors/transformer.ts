@@ -602,18 +602,8 @@ export function transformerNetwork(
     const classes = tf.oneHot(tf.tensor1d(structure.classes, "int32"), C) as tf.Tensor2D;
     const heads = (t: tf.Tensor2D) =>
       tf.reshape(tf.transpose(tf.reshape(t, [n, V, H, dk]), [0, 2, 1, 3]), [n * H, V, dk]) as tf.Tensor3D;
-    let h = addBias(matMul(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
-    const sweeps = o.flowLayers > 0 ? flowSweeps(structure) : undefined;
-    let at = 2;
-    for (let l = 0; l < L; l++) {
-      if (l < o.flowLayers && sweeps) {
-        for (let side = 0; side < 2; side++) {
-          h = flowSweep(h, weights.slice(at, at + 5), sweeps[side]);
-          at += 5;
-        }
-      }
-      const w = weights.slice(at, at + LAYER_WEIGHTS);
-      at += LAYER_WEIGHTS;
+    /** One transformer layer: attention, then the feed-forward block with a graph convolution. */
+    const layer = (h: tf.Tensor2D, w: tf.Tensor[]): tf.Tensor2D => {
       // attention, pre-normalised; keys come transposed from their product
       const a = layerNorm(h);
       const q = heads(matMul(a, w[0]));
@@ -635,15 +625,35 @@ export function transformerNetwork(
         tf.transpose(tf.reshape(tf.matMul(attention, val), [n, H, V, dk]), [0, 2, 1, 3]),
         [n * V, d],
       ) as tf.Tensor2D;
-      h = tf.add(h, addBias(matMul(mixed, w[4]), w[5] as tf.Tensor1D)) as tf.Tensor2D;
+      const attended = tf.add(h, addBias(matMul(mixed, w[4]), w[5] as tf.Tensor1D)) as tf.Tensor2D;
       // feed-forward with a graph convolution
-      const g = layerNorm(h);
+      const g = layerNorm(attended);
       const own = matMul(g, w[6]);
       const preActivation = o.graphFeedForward
         ? tf.add(own, matMul(neighbourMeans(g, structure), w[7]))
         : own;
       const hidden = tf.relu(addBias(preActivation, w[8] as tf.Tensor1D));
-      h = tf.add(h, addBias(matMul(hidden as tf.Tensor2D, w[9]), w[10] as tf.Tensor1D)) as tf.Tensor2D;
+      return tf.add(
+        attended,
+        addBias(matMul(hidden as tf.Tensor2D, w[9]), w[10] as tf.Tensor1D),
+      ) as tf.Tensor2D;
+    };
+    let h = addBias(matMul(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
+    const sweeps = o.flowLayers > 0 ? flowSweeps(structure) : undefined;
+    let at = 2;
+    // each sweep and layer in its own tidy: its intermediates go as soon as it is done (a gradient's
+    // saved tensors are kept by tfjs), so a prediction batch holds one layer's activations at a time
+    for (let l = 0; l < L; l++) {
+      if (l < o.flowLayers && sweeps) {
+        for (let side = 0; side < 2; side++) {
+          const [input, w, sweep] = [h, weights.slice(at, at + 5), sweeps[side]];
+          h = tf.tidy(() => flowSweep(input, w, sweep));
+          at += 5;
+        }
+      }
+      const [input, w] = [h, weights.slice(at, at + LAYER_WEIGHTS)];
+      at += LAYER_WEIGHTS;
+      h = tf.tidy(() => layer(input, w));
     }
     return h;
   };
