@@ -1,9 +1,11 @@
 /**
  * Benchmark of the graph transformer ("transformer") on NAS-Bench-101, label test_accuracy_run0: fit
  * seconds at 424 and 4,236 labels, seconds to predict every one of the space's 423,624 cells, peak
- * memory, and Kendall tau on the test cells. Each run is a fresh Node process (one thread of numeric
- * work) with its own seed; prints one JSON object with every run, the medians per label count, the
- * issue's targets, and the load average when it started (other work on the cores slows every figure).
+ * memory, and Kendall tau on the test cells. Each run is a fresh Node process with its own seed. Prints
+ * one JSON object with every run, the medians per label count, the issue's targets, the threads a
+ * process may use (`threads()`: a fit runs on one; a prediction of every cell shares its chunks with
+ * the scoring thread when two are allowed) and the load average when it started (other work on the
+ * cores slows every figure).
  * Usage: node dist/bench/transformer.js [--runs N]   (needs NAS_ASSAY_DATA)
  */
 import { spawnSync } from "node:child_process";
@@ -15,6 +17,7 @@ import { kendallTau } from "../src/eval/metrics.js";
 import { createPredictor } from "../src/predictors/registry.js";
 import type { SupervisedPredictor } from "../src/predictors/supervised.js";
 import { Rng } from "../src/random.js";
+import { threads } from "../src/tensor/backend.js";
 
 interface Sample {
   labels: number;
@@ -116,6 +119,7 @@ if (child === "--child") {
         benchmark: "transformer-nb101",
         node: process.version,
         loadAverageAtStart: load,
+        threads: threads(),
         network: training.network.options,
         training: training.training,
         runs: samples,

@@ -17,7 +17,10 @@ export interface GinOptions extends Record<string, unknown> {
 
 export const DEFAULT_GIN_OPTIONS: GinOptions = { layers: [64, 64, 64] };
 
-export function ginNetwork(space: SearchSpace<unknown>, options: Partial<GinOptions> = {}): ScoringNetwork {
+export function ginNetwork(
+  space: Pick<SearchSpace<unknown>, "name" | "encoding">,
+  options: Partial<GinOptions> = {},
+): ScoringNetwork {
   const o: GinOptions = { ...DEFAULT_GIN_OPTIONS, ...options };
   if (
     !Array.isArray(o.layers) ||

@@ -23,7 +23,10 @@ export const DEFAULT_MLP_OPTIONS: MlpOptions = { hidden: [128, 128] };
 export const MLP_TRAINING: Partial<TrainingOptions> = { reorder: true, predictOrders: 4 };
 
 /** The MLP: ReLU hidden layers, then one output. */
-export function mlpNetwork(space: SearchSpace<unknown>, options: Partial<MlpOptions> = {}): ScoringNetwork {
+export function mlpNetwork(
+  space: Pick<SearchSpace<unknown>, "name" | "encoding">,
+  options: Partial<MlpOptions> = {},
+): ScoringNetwork {
   const o: MlpOptions = { ...DEFAULT_MLP_OPTIONS, ...options };
   if (!Array.isArray(o.hidden) || o.hidden.some((w) => !Number.isInteger(w) || w < 1))
     throw new Error(`hidden widths must be positive integers, got ${JSON.stringify(o.hidden)}`);

@@ -18,7 +18,7 @@ export interface PeepholeOptions extends Record<string, unknown> {
 export const DEFAULT_PEEPHOLE_OPTIONS: PeepholeOptions = { hidden: 64 };
 
 export function peepholeNetwork(
-  space: SearchSpace<unknown>,
+  space: Pick<SearchSpace<unknown>, "name" | "encoding">,
   options: Partial<PeepholeOptions> = {},
 ): ScoringNetwork {
   const o: PeepholeOptions = { ...DEFAULT_PEEPHOLE_OPTIONS, ...options };

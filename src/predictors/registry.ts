@@ -6,34 +6,25 @@ import type { AssessorOptions } from "./assessor/options.js";
 import { type CellInput, checkCellInputs, requireCellInputs } from "./cell-inputs.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor } from "./ensemble.js";
-import { ginNetwork } from "./gin.js";
-import { MLP_TRAINING, mlpNetwork } from "./mlp.js";
+import { MLP_TRAINING } from "./mlp.js";
 import { checkModelDigest, readModelFile } from "./model-file.js";
-import { peepholeNetwork } from "./peephole.js";
+import { buildNetwork } from "./networks.js";
 import type { Predictor } from "./predictor.js";
 import { SelfTrainingPredictor } from "./self-training.js";
-import {
-  DEFAULT_TRAINING_OPTIONS,
-  type ScoringNetwork,
-  SupervisedPredictor,
-  type TrainingOptions,
-} from "./supervised.js";
-import { TRANSFORMER_TRAINING, transformerNetwork } from "./transformer.js";
+import { DEFAULT_TRAINING_OPTIONS, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
+import { TRANSFORMER_TRAINING } from "./transformer.js";
 
-/** The supervised baselines: each one's network (from its saved options) and how it trains. */
-const SUPERVISED: Record<
-  "peephole" | "mlp" | "gin" | "transformer",
-  {
-    network: (space: SearchSpace<unknown>, options: Record<string, unknown>) => ScoringNetwork;
-    training: Partial<TrainingOptions>;
-  }
-> = {
-  peephole: { network: peepholeNetwork, training: {} },
-  mlp: { network: mlpNetwork, training: MLP_TRAINING },
+/**
+ * How each supervised baseline trains; its network is networks.ts's of the same kind (from its saved
+ * options), which another thread can rebuild.
+ */
+const SUPERVISED: Record<"peephole" | "mlp" | "gin" | "transformer", Partial<TrainingOptions>> = {
+  peephole: {},
+  mlp: MLP_TRAINING,
   // the graph network reads the DAG, not the vertex order: other orders would teach it nothing
-  gin: { network: ginNetwork, training: {} },
+  gin: {},
   // order-invariant by design (no vertex positions): see transformer.ts
-  transformer: { network: transformerNetwork, training: TRANSFORMER_TRAINING },
+  transformer: TRANSFORMER_TRAINING,
 };
 
 export const METHODS = [
@@ -322,9 +313,9 @@ function createSingle(
       return new SupervisedPredictor(
         method,
         space,
-        SUPERVISED[method].network(space, inputs.length > 0 ? { inputs } : {}),
+        buildNetwork(method, space, inputs.length > 0 ? { inputs } : {}),
         {
-          ...SUPERVISED[method].training,
+          ...SUPERVISED[method],
           ...training,
         },
       );
@@ -384,7 +375,8 @@ async function loadChecked(path: string, space: SearchSpace<unknown>, method: st
     case "gin":
     case "transformer":
       return SupervisedPredictor.load(path, space, method, (options) =>
-        SUPERVISED[method].network(
+        buildNetwork(
+          method,
           space,
           // a transformer saved before the flow layer existed (2026-12-02) has none: not today's default
           method === "transformer" && !("flowLayers" in options) ? { ...options, flowLayers: 0 } : options,

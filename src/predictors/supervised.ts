@@ -9,7 +9,7 @@ import { yieldToEventLoop } from "../event-loop.js";
 import { Rng } from "../random.js";
 import type { MatrixEncoding, SearchSpace } from "../spaces/search-space.js";
 import { reorderVertices } from "../spaces/vertex-order.js";
-import { initBackend, tf } from "../tensor/backend.js";
+import { initBackend, tf, threads } from "../tensor/backend.js";
 import { type Calibration, calibrate, fitCalibration } from "./calibration.js";
 import {
   type CellInput,
@@ -37,6 +37,7 @@ import {
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
 import { checkedLabels, checkIds, type FitInput, notFitted, type Predictor } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
+import { type ScoringThread, scoringThread } from "./scoring-thread.js";
 
 /** A scoring network: its weights' shapes and its forward pass. */
 export interface ScoringNetwork {
@@ -51,6 +52,12 @@ export interface ScoringNetwork {
   readonly inputs?: readonly CellInput[];
   /** Scores for a batch of encodings (count × (the space's encoding size + inputs)). */
   forward(weights: tf.Tensor[], x: tf.Tensor2D): tf.Tensor1D;
+  /**
+   * Set by networks.ts's buildNetwork: the network is that kind's, rebuilt from `options` in another
+   * thread (the scoring thread takes half of a large prediction). Absent (a network made otherwise,
+   * e.g. in a benchmark): scored in this thread only.
+   */
+  readonly kind?: string;
 }
 
 /** How the per-cell inputs are standardised: log10 value − mean, over std; from the labeled cells of the fit. */
@@ -192,12 +199,20 @@ export function epochsFor(o: Pick<TrainingOptions, "epochs" | "epochsByLabels">,
 }
 
 /**
- * Cells encoded and scored at once: 16,384, fewer for encodings wider than 256 floats (a chunk holds at
+ * Cells encoded and scored at once: 4,096, fewer for encodings wider than 1,024 floats (a chunk holds at
  * most 4 million floats, 16 MB, in JavaScript and as much in the backend: 16,384 cells of a space of
- * 3,000 decisions took 1.2 GB).
+ * 3,000 decisions took 1.2 GB). Predicting all NAS-Bench-101 cells with the transformer and the scoring
+ * thread, bench child at 424 labels, alternated: 4,096 cells 20.8 / 20.8 / 22.5 / 26.3 s (peak RSS
+ * 0.66 GB), 8,192 23.5 / 23.1 s (1.03 GB), 2,048 23.4 / 20.1 s (0.46 GB): within this machine's noise,
+ * 4,096 the middle.
  */
-const PREDICT_CHUNK = 8192;
-const PREDICT_CHUNK_FLOATS = PREDICT_CHUNK * 256;
+const PREDICT_CHUNK = 4096;
+/**
+ * Predictions of at least this many cells (four chunks) share their chunks with the scoring thread:
+ * for fewer, its start and first passes would cost what it saves.
+ */
+export const SCORING_THREAD_CELLS = 4 * PREDICT_CHUNK;
+const PREDICT_CHUNK_FLOATS = PREDICT_CHUNK * 1024;
 
 interface Fitted {
   weights: tf.Variable[];
@@ -328,7 +343,13 @@ export class SupervisedPredictor implements Predictor {
     return "vertices" in e ? e : undefined;
   }
 
-  /** Raw scores, each the mean over `predictOrders` vertex orders of the cell (fixed per cell). */
+  /**
+   * Raw scores, each the mean over `predictOrders` vertex orders of the cell (fixed per cell). A
+   * prediction of at least SCORING_THREAD_CELLS cells shares its chunks with the scoring thread when
+   * two threads are allowed and the network can be rebuilt there (it has a kind): each chunk is scored
+   * whole in one thread or the other, its orders summed here in one order, so the values do not depend
+   * on which thread scored what.
+   */
   private async scores(
     weights: tf.Variable[],
     ids: ArrayLike<number>,
@@ -339,21 +360,71 @@ export class SupervisedPredictor implements Predictor {
     const matrix = this.vertexOrders();
     const orders = matrix ? this.training.predictOrders : 1;
     const rows = Math.max(1, Math.min(PREDICT_CHUNK, Math.floor(PREDICT_CHUNK_FLOATS / width)));
-    for (let start = 0; start < ids.length; start += rows) {
+    const chunks = Math.ceil(ids.length / rows);
+    /** The encodings of chunk k in each vertex order. */
+    const batches = (k: number): { start: number; batches: Float32Array[] } => {
+      const start = k * rows;
       const chunk = Array.prototype.slice.call(ids, start, Math.min(ids.length, start + rows));
       const stored = this.encodeCells(chunk, scaling);
-      for (let order = 0; order < orders; order++) {
-        const x = order === 0 ? stored : stored.slice();
-        if (order > 0)
-          for (const [row, id] of chunk.entries())
-            reorderVertices(x, matrix as MatrixEncoding, row, Rng.keyed(id, order));
-        const values = tf.tidy(() => this.network.forward(weights, tf.tensor2d(x, [chunk.length, width])));
-        const data = await values.data();
+      const all = [stored];
+      for (let order = 1; order < orders; order++) {
+        const x = stored.slice();
+        for (const [row, id] of chunk.entries())
+          reorderVertices(x, matrix as MatrixEncoding, row, Rng.keyed(id, order));
+        all.push(x);
+      }
+      return { start, batches: all };
+    };
+    const here = async (batch: Float32Array[], count: number) => {
+      const scores: Float32Array[] = [];
+      for (const x of batch) {
+        const values = tf.tidy(() => this.network.forward(weights, tf.tensor2d(x, [count, width])));
+        scores.push((await values.data()) as Float32Array);
         values.dispose();
-        for (let i = 0; i < chunk.length; i++) out[start + i] += data[i] / orders;
         await yieldToEventLoop();
       }
-    }
+      return scores;
+    };
+    const kind = this.network.kind;
+    const thread =
+      kind !== undefined && ids.length >= SCORING_THREAD_CELLS && threads() >= 2
+        ? scoringThread()
+        : undefined;
+    const key =
+      thread && `${kind}:${JSON.stringify(this.network.options)}:${weights.map((w) => w.id).join(",")}`;
+    const elsewhere = async (batch: Float32Array[], count: number) =>
+      (thread as ScoringThread).scores(
+        key as string,
+        {
+          kind: kind as string,
+          options: this.network.options,
+          // what the network reads of the space, not the space (its tables stay here)
+          space: { name: this.space.name, encoding: this.space.encoding },
+        },
+        weights.map((w) => ({ shape: w.shape, values: () => w.dataSync() as Float32Array })),
+        // copies, moved to the thread: a space's encode may hand out arrays it keeps
+        batch.map((x) => x.slice()),
+        count,
+        width,
+      );
+    // both threads take the next chunk when done with theirs; a failure stops both
+    let next = 0;
+    let failed = false;
+    const take = async (score: (batch: Float32Array[], count: number) => Promise<Float32Array[]>) => {
+      while (next < chunks && !failed) {
+        const { start, batches: batch } = batches(next++);
+        const count = Math.min(rows, ids.length - start);
+        let scores: Float32Array[];
+        try {
+          scores = await score(batch, count);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+        for (const data of scores) for (let i = 0; i < count; i++) out[start + i] += data[i] / orders;
+      }
+    };
+    await Promise.all(thread ? [take(here), take(elsewhere)] : [take(here)]);
     return out;
   }
 

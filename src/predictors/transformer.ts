@@ -580,7 +580,7 @@ export interface TransformerNetwork extends ScoringNetwork {
 
 /** The graph transformer as a scoring network of the space's matrix encoding. */
 export function transformerNetwork(
-  space: SearchSpace<unknown>,
+  space: Pick<SearchSpace<unknown>, "name" | "encoding">,
   options: Partial<TransformerOptions> = {},
 ): TransformerNetwork {
   const o: TransformerOptions = { ...DEFAULT_TRANSFORMER_OPTIONS, ...options };
