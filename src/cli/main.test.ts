@@ -79,3 +79,23 @@ test("output to a full disk (> /dev/full) is one line and status 1, not a stack 
     closeSync(full);
   }
 });
+
+test("a bad NAS_ASSAY_THREADS is one line and status 1 before any work; a good one runs", () => {
+  for (const value of ["two", "0", " 2", "1.5"]) {
+    const r = spawnSync(process.execPath, [MAIN, "space", "nb201", "--json"], {
+      encoding: "utf8",
+      env: { ...process.env, NAS_ASSAY_THREADS: value },
+    });
+    assert.equal(r.status, 1, value);
+    assert.equal(r.stdout, "");
+    assert.equal(
+      r.stderr,
+      `nas-assay: NAS_ASSAY_THREADS must be a positive integer (the threads a process may use; 1 or 2 matter), got ${JSON.stringify(value)}\n`,
+    );
+  }
+  const ok = spawnSync(process.execPath, [MAIN, "space", "nb201", "--json"], {
+    encoding: "utf8",
+    env: { ...process.env, NAS_ASSAY_THREADS: "1" },
+  });
+  assert.equal(ok.status, 0, ok.stderr);
+});

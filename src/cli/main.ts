@@ -2,6 +2,7 @@
 /** The `nas-assay` command line: parses arguments, runs a command, maps errors to exit codes. */
 import { CommanderError } from "commander";
 import { oneLineMessage, UserError } from "../errors.js";
+import { threads } from "../tensor/backend.js";
 import { outputLossNote } from "./context.js";
 import { program } from "./program.js";
 
@@ -38,6 +39,7 @@ process.on("warning", (warning) => {
 });
 
 try {
+  threads(); // a bad NAS_ASSAY_THREADS stops here, before any work
   await (await program(process.argv.slice(2))).parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
