@@ -46,10 +46,15 @@ before(async () => {
   await testSpace(); // make sure the cache exists, so the commands below load it
 });
 
-test("space nb101 --json prints count, byVertices and sha256", () => {
+test("space nb101 --json prints the spec file's summary, then count (byVertices and sha256 as before)", () => {
   const r = run(["space", "nb101", "--json"]);
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(JSON.parse(r.out), {
+    name: "nb101",
+    kind: "vertex-cell",
+    size: "423624",
+    countedBy: "enumerated",
+    encoding: { form: "matrix", size: 84 },
     count: 423624,
     byVertices: { 2: 1, 3: 6, 4: 84, 5: 2441, 6: 62010, 7: 359082 },
     sha256: "53e1438d11675d9eb3899166c29ca07fe0c4b81af9d99d5aec3ecd31bd5bca7f",
@@ -329,6 +334,11 @@ test("space nb201 and cell --space nb201 --arch", () => {
   const summary = JSON.parse(s.out);
   assert.equal(summary.count, 15625);
   assert.match(summary.sha256, /^[0-9a-f]{64}$/);
+  // the same general fields as `space docs/spaces/nb201.json` prints
+  assert.deepEqual(
+    { name: summary.name, kind: summary.kind, size: summary.size, countedBy: summary.countedBy },
+    { name: "nb201", kind: "edge-cell", size: "15625", countedBy: "computed" },
+  );
   // run beside a folder named nb201 (inside a data directory): still the built-in space, not a spec path
   const beside = spawnSync(process.execPath, [MAIN, "--data", data, "space", "nb201", "--json"], {
     encoding: "utf8",

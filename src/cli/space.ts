@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { UserError } from "../errors.js";
 import { loadSpaceSpec } from "../spaces/kinds.js";
 import { loadSpace, SPACE_NAMES, type SpaceName } from "../spaces/registry.js";
-import { summariseSpace } from "../spaces/summary.js";
+import { summariseBuiltIn, summariseSpace } from "../spaces/summary.js";
 import { globals, globalsForSpace, globalsWithoutData, note, print } from "./context.js";
 
 export function spaceCommand(): Command {
@@ -30,9 +30,11 @@ export function spaceCommand(): Command {
       const onNote = (t: string) => note(options, t);
       const summary = specFile
         ? summariseSpace(await loadSpaceSpec(name, { onNote }))
-        : builtInName(name) === "nb101"
-          ? (await loadSpace("nb101", undefined, onNote)).summary()
-          : (await loadSpace("nb201", globals(command).dataDir, onNote)).summary();
+        : summariseBuiltIn(
+            builtInName(name) === "nb101"
+              ? await loadSpace("nb101", undefined, onNote)
+              : await loadSpace("nb201", globals(command).dataDir, onNote),
+          );
       print(options, summary, () =>
         Object.entries(summary)
           .map(([k, v]) => `${k.padEnd(18)} ${typeof v === "object" ? JSON.stringify(v) : v}`)

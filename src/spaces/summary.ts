@@ -1,6 +1,9 @@
-/** What `nas-assay space FILE.json` reports about a space described by a spec file. */
+/** What `nas-assay space FILE.json|nb101|nb201` reports about a space. */
 import { hasMembers, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
+import type { Nb101Space } from "./nb101/space.js";
+import { NB201_EDGE_CELL } from "./nb201/cell.js";
+import type { Nb201Space } from "./nb201/space.js";
 import { VertexCellSpace } from "./vertex-cell/space.js";
 
 export interface SpecSpaceSummary {
@@ -40,4 +43,19 @@ export function summariseSpace(space: ArchitectureSpace<unknown>): SpecSpaceSumm
     summary.sha256 = sha256;
   }
   return summary;
+}
+
+/**
+ * What `nas-assay space nb101|nb201` reports: the summary of the spec space the built-in is an
+ * instance of (as `space docs/spaces/nb101.json` prints it: name, kind, size, countedBy, encoding,
+ * and for NAS-Bench-101 byVertices and sha256), then the built-in's own figures as before: `count`
+ * (a number) and, for NAS-Bench-201, the sha256 of its cell list and the cells whose output is
+ * unreachable.
+ */
+export function summariseBuiltIn(
+  space: Nb101Space | Nb201Space,
+): SpecSpaceSummary & { count: number; outputUnreachable?: number } {
+  const own = space.summary();
+  const general = summariseSpace("kind" in space ? space.kind : NB201_EDGE_CELL);
+  return { ...general, ...own };
 }
