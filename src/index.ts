@@ -90,7 +90,7 @@ export {
   type SpaceSpec,
   type VertexCellSpec,
 } from "./spaces/spec.js";
-export { type SpecSpaceSummary, summariseSpace } from "./spaces/summary.js";
+export { type SpecSpaceSummary, summariseBuiltIn, summariseSpace } from "./spaces/summary.js";
 export type { VertexCell } from "./spaces/vertex-cell/cell.js";
 export { ENUMERATION_LIMIT, VertexCellSpace } from "./spaces/vertex-cell/space.js";
 export { type AskOptions, DEFAULT_ASK } from "./study/ask-strategy.js";
