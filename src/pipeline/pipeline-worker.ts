@@ -1,6 +1,7 @@
 /**
  * Worker thread: one column of `runSideBySide` (a pipeline). It starts on one thread; the message
- * `{ threads: 2 }` from the parent (the other column is done) lets the assessor use its helper thread.
+ * `{ threads: 2 }` from the parent (the other column is done) lets the assessor use its helper thread
+ * and the supervised predictors their scoring thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { reportToParent } from "../seeds-in-parallel.js";
