@@ -19,9 +19,9 @@ async function bothWays(method: "mlp" | "transformer", ids: Int32Array) {
     setThreads(1);
     const alone = await model.predict(ids);
     setThreads(2);
-    const answered = scoringThread().answered;
+    const answered = scoringThread()?.answered ?? 0;
     const shared = await model.predict(ids);
-    return { alone, shared, requests: scoringThread().answered - answered };
+    return { alone, shared, requests: (scoringThread()?.answered ?? 0) - answered };
   } finally {
     setThreads(before);
   }
@@ -45,8 +45,10 @@ test("a prediction below SCORING_THREAD_CELLS stays in this thread", async () =>
 
 test("the scoring thread refuses a network it cannot build, with its message", async () => {
   const space = await testSpace();
+  const thread = scoringThread();
+  assert.ok(thread);
   await assert.rejects(
-    scoringThread().scores(
+    thread.scores(
       "nope",
       { kind: "nope", options: {}, space: { name: space.name, encoding: space.encoding } },
       [],

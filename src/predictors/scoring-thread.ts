@@ -5,7 +5,8 @@
  * every NAS-Bench-101 cell used one of two cores. The predictor hands it whole chunks of encodings; it
  * scores them as this thread would (the same kernels on the same values: bit-identical, tested). One
  * per process, started on the first large prediction while `threads()` allows two; it does not keep
- * the process alive when idle.
+ * the process alive when idle. Should it fail to start or stop (ScoringThreadGone), the process warns
+ * once and scores in its own thread from then on: the same values, only slower.
  */
 import { Worker } from "node:worker_threads";
 import type { SearchSpace } from "../spaces/search-space.js";
@@ -37,6 +38,11 @@ export interface ScoringReply {
   error?: string;
 }
 
+/** The scoring thread could not start or stopped: what it was asked is to be scored in this thread. */
+export class ScoringThreadGone extends Error {
+  override name = "ScoringThreadGone";
+}
+
 /** Weights of a fitted network as read for the thread (each tensor's shape and values). */
 export type ScoringWeights = { shape: number[]; values: () => Float32Array }[];
 
@@ -51,9 +57,11 @@ export class ScoringThread {
   private held = "";
   /** Requests answered (a test checks that a large prediction used the thread). */
   answered = 0;
+  /** Why the thread stopped, once it has (a request then is refused at once: no one would answer). */
+  private stopped: ScoringThreadGone | undefined;
 
-  constructor(onGone: () => void) {
-    this.worker = new Worker(new URL("./scoring-worker.js", import.meta.url));
+  constructor(onGone: (error: ScoringThreadGone) => void, script: URL = workerScript) {
+    this.worker = new Worker(script);
     this.worker.on("message", (reply: ScoringReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
@@ -65,13 +73,16 @@ export class ScoringThread {
         waiting.reject(new Error(`scoring thread: ${reply.error ?? "no scores in its reply"}`));
       } else waiting.resolve(reply.scores);
     });
-    const fail = (error: Error) => {
-      onGone();
+    const fail = (cause: string) => {
+      if (this.stopped) return; // "exit" after "error"
+      const error = new ScoringThreadGone(`the scoring thread stopped: ${cause.split("\n")[0]}`);
+      this.stopped = error;
+      onGone(error);
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
     };
-    this.worker.on("error", fail);
-    this.worker.on("exit", (code) => fail(new Error(`the scoring thread exited (${code})`)));
+    this.worker.on("error", (error) => fail(error.message));
+    this.worker.on("exit", (code) => fail(`it exited (${code})`));
     // after the listeners: adding a "message" listener references the worker again
     this.worker.unref();
   }
@@ -80,7 +91,7 @@ export class ScoringThread {
    * The raw scores of each of `batches` (each `rows` × `width` floats; their buffers are moved to the
    * thread, not copied: unusable here afterwards) by the network `description` with `weights`; `key`
    * names that pair (the weights travel only when it changes). Rejects with the thread's message when
-   * it fails or exits.
+   * it cannot score them, with ScoringThreadGone when it fails to start, fails or exits.
    */
   scores(
     key: string,
@@ -90,6 +101,7 @@ export class ScoringThread {
     rows: number,
     width: number,
   ): Promise<Float32Array[]> {
+    if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     const network =
       key === this.held
@@ -108,12 +120,31 @@ export class ScoringThread {
   }
 }
 
+const DEFAULT_SCRIPT = new URL("./scoring-worker.js", import.meta.url);
+let workerScript = DEFAULT_SCRIPT;
 let shared: ScoringThread | undefined;
+/** Set when the scoring thread failed: the process no longer starts one. */
+let gone: ScoringThreadGone | undefined;
 
-/** The process's scoring thread (started on first use). */
-export function scoringThread(): ScoringThread {
-  shared ??= new ScoringThread(() => {
-    shared = undefined;
-  });
+/**
+ * The process's scoring thread (started on first use); undefined once one has failed to start or
+ * stopped (the first such failure is warned of, once: process.emitWarning).
+ */
+export function scoringThread(): ScoringThread | undefined {
+  if (gone) return undefined;
+  const thread: ScoringThread =
+    shared ??
+    new ScoringThread((error) => {
+      if (shared === thread) shared = undefined;
+      if (gone) return;
+      gone = error;
+      process.emitWarning(`${error.message}; large predictions go on in one thread`);
+    });
+  shared = thread;
   return shared;
+}
+
+/** For tests: the scoring thread's script (a missing one stands for a thread that cannot start). */
+export function setScoringWorkerScript(script: URL | undefined): void {
+  workerScript = script ?? DEFAULT_SCRIPT;
 }

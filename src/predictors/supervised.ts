@@ -37,7 +37,7 @@ import {
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
 import { checkedLabels, checkIds, type FitInput, notFitted, type Predictor } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
-import { type ScoringThread, scoringThread } from "./scoring-thread.js";
+import { type ScoringThread, ScoringThreadGone, scoringThread } from "./scoring-thread.js";
 
 /** A scoring network: its weights' shapes and its forward pass. */
 export interface ScoringNetwork {
@@ -407,7 +407,9 @@ export class SupervisedPredictor implements Predictor {
         count,
         width,
       );
-    // both threads take the next chunk when done with theirs; a failure stops both
+    // both threads take the next chunk when done with theirs; a failure stops both, but for the
+    // scoring thread's stopping (ScoringThreadGone): its chunk and the next ones are scored here
+    // (the thread was sent copies), the same values
     let next = 0;
     let failed = false;
     const take = async (score: (batch: Float32Array[], count: number) => Promise<Float32Array[]>) => {
@@ -416,7 +418,11 @@ export class SupervisedPredictor implements Predictor {
         const count = Math.min(rows, ids.length - start);
         let scores: Float32Array[];
         try {
-          scores = await score(batch, count);
+          scores = await score(batch, count).catch((e: unknown) => {
+            if (score === here || !(e instanceof ScoringThreadGone)) throw e;
+            score = here;
+            return here(batch, count);
+          });
         } catch (e) {
           failed = true;
           throw e;
