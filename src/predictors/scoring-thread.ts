@@ -10,6 +10,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { SearchSpace } from "../spaces/search-space.js";
+import { tf } from "../tensor/backend.js";
 
 /** A network the scoring thread can rebuild: its kind and options, and the space layout it reads. */
 export interface ScoringNetworkDescription {
@@ -61,7 +62,9 @@ export class ScoringThread {
   private stopped: ScoringThreadGone | undefined;
 
   constructor(onGone: (error: ScoringThreadGone) => void, script: URL = workerScript) {
-    this.worker = new Worker(script);
+    // the thread must score with this thread's backend: another (wasm failing there only) would not
+    // give the same values; it stops at start if it cannot
+    this.worker = new Worker(script, { workerData: { backend: tf.getBackend() } });
     this.worker.on("message", (reply: ScoringReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;

@@ -1,11 +1,16 @@
 /** The scoring thread (scoring-thread.ts): scores the batches it is sent with the network it holds. */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { initBackend, tf } from "../tensor/backend.js";
 import { buildNetwork } from "./networks.js";
 import type { ScoringReply, ScoringRequest } from "./scoring-thread.js";
 import type { ScoringNetwork } from "./supervised.js";
 
-await initBackend();
+const backend = await initBackend();
+const wanted = (workerData as { backend?: string } | null)?.backend;
+if (wanted !== undefined && backend !== wanted)
+  throw new Error(
+    `its numeric backend is ${backend}, the predicting thread's ${wanted}: its scores would differ`,
+  );
 let held: { key: string; network: ScoringNetwork; weights: tf.Tensor[] } | undefined;
 
 function heldFor(request: ScoringRequest): NonNullable<typeof held> {

@@ -37,7 +37,7 @@ import {
 import { pairwiseHingeLoss } from "./pairwise-hinge.js";
 import { checkedLabels, checkIds, type FitInput, notFitted, type Predictor } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
-import { type ScoringThread, ScoringThreadGone, scoringThread } from "./scoring-thread.js";
+import { ScoringThreadGone, scoringThread } from "./scoring-thread.js";
 
 /** A scoring network: its weights' shapes and its forward pass. */
 export interface ScoringNetwork {
@@ -385,28 +385,34 @@ export class SupervisedPredictor implements Predictor {
       }
       return scores;
     };
+    /** Chunk scorers: this thread, and the scoring thread where it takes part. */
+    const scorers = [here];
     const kind = this.network.kind;
     const thread =
       kind !== undefined && ids.length >= SCORING_THREAD_CELLS && threads() >= 2
         ? scoringThread()
         : undefined;
-    const key =
-      thread && `${kind}:${JSON.stringify(this.network.options)}:${weights.map((w) => w.id).join(",")}`;
-    const elsewhere = async (batch: Float32Array[], count: number) =>
-      (thread as ScoringThread).scores(
-        key as string,
-        {
-          kind: kind as string,
-          options: this.network.options,
-          // what the network reads of the space, not the space (its tables stay here)
-          space: { name: this.space.name, encoding: this.space.encoding },
-        },
-        weights.map((w) => ({ shape: w.shape, values: () => w.dataSync() as Float32Array })),
+    if (kind !== undefined && thread) {
+      const key = `${kind}:${JSON.stringify(this.network.options)}:${weights.map((w) => w.id).join(",")}`;
+      // what the network reads of the space, not the space (its tables stay here)
+      const description = {
+        kind,
+        options: this.network.options,
+        space: { name: this.space.name, encoding: this.space.encoding },
+      };
+      const read = weights.map((w) => ({ shape: w.shape, values: () => w.dataSync() as Float32Array }));
+      scorers.push(async (batch: Float32Array[], count: number) =>
         // copies, moved to the thread: a space's encode may hand out arrays it keeps
-        batch.map((x) => x.slice()),
-        count,
-        width,
+        thread.scores(
+          key,
+          description,
+          read,
+          batch.map((x) => x.slice()),
+          count,
+          width,
+        ),
       );
+    }
     // both threads take the next chunk when done with theirs; a failure stops both, but for the
     // scoring thread's stopping (ScoringThreadGone): its chunk and the next ones are scored here
     // (the thread was sent copies), the same values
@@ -430,7 +436,7 @@ export class SupervisedPredictor implements Predictor {
         for (const data of scores) for (let i = 0; i < count; i++) out[start + i] += data[i] / orders;
       }
     };
-    await Promise.all(thread ? [take(here), take(elsewhere)] : [take(here)]);
+    await Promise.all(scorers.map(take));
     return out;
   }
 
