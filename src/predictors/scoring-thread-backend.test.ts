@@ -1,10 +1,9 @@
 // Its own file (its own process under node --test): the numeric backend is process-wide state here.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Rng } from "../random.js";
-import { initBackend, setThreads, tf } from "../tensor/backend.js";
+import { initBackend, tf } from "../tensor/backend.js";
 import { testSpace } from "../testing/fixtures.js";
-import { createPredictor } from "./registry.js";
+import { oneThreadThenTwo, smallFittedMlp } from "../testing/scoring-thread-checks.js";
 import { scoringThread } from "./scoring-thread.js";
 import { SCORING_THREAD_CELLS } from "./supervised.js";
 
@@ -13,34 +12,14 @@ test("a scoring thread whose backend is not this thread's stops at start: scored
   // this thread on tfjs' JavaScript backend (as where WebAssembly cannot start); the thread gets wasm
   assert.ok(await tf.setBackend("cpu"));
   const space = await testSpace();
-  const rng = new Rng(5);
-  const labeled = space.sample(rng, 200);
-  const model = createPredictor(
-    "mlp",
-    space,
-    {},
-    { training: { maxSteps: 5, minSteps: 5, predictOrders: 1 } },
-  );
-  await model.fit({ space, labeled, labels: Array.from(labeled, () => 0.8 + 0.15 * rng.float()), seed: 1 });
+  const model = await smallFittedMlp(space, 200, { maxSteps: 5, minSteps: 5, predictOrders: 1 });
   const ids = Int32Array.from({ length: SCORING_THREAD_CELLS + 1_000 }, (_, k) => (k * 13) % space.size);
-  const warnings: string[] = [];
-  const onWarning = (w: Error) => warnings.push(w.message);
-  process.on("warning", onWarning);
-  try {
-    setThreads(1);
-    const alone = await model.predict(ids);
-    setThreads(2);
-    const shared = await model.predict(ids);
-    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
-    assert.deepEqual(shared, alone);
-    assert.equal(scoringThread(), undefined);
-    assert.equal(warnings.length, 1, warnings.join(" | "));
-    assert.match(
-      warnings[0],
-      /^the scoring thread stopped: its numeric backend is wasm, the predicting thread's cpu: its scores would differ; large predictions go on in one thread$/,
-    );
-  } finally {
-    process.off("warning", onWarning);
-    setThreads(1);
-  }
+  const { alone, shared, warnings } = await oneThreadThenTwo(model, ids);
+  assert.deepEqual(shared, [alone]);
+  assert.equal(scoringThread(), undefined);
+  assert.equal(warnings.length, 1, warnings.join(" | "));
+  assert.match(
+    warnings[0],
+    /^the scoring thread stopped: its numeric backend is wasm, the predicting thread's cpu: its scores would differ; large predictions go on in one thread$/,
+  );
 });
