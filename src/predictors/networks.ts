@@ -1,7 +1,7 @@
 /**
  * The supervised predictors' networks by kind, each rebuilt from its options: by the registry (new
  * predictors and model files) and by the scoring thread (scoring-thread.ts), which holds a copy of a
- * fitted network to score half of a large prediction.
+ * fitted network to score chunks of a large prediction.
  */
 import type { SearchSpace } from "../spaces/search-space.js";
 import { ginNetwork } from "./gin.js";
@@ -20,10 +20,8 @@ const NETWORKS = {
   transformer: transformerNetwork,
 } satisfies Record<string, (space: NetworkSpace, options: Record<string, unknown>) => ScoringNetwork>;
 
-export type NetworkKind = keyof typeof NETWORKS;
-
 /** True for the name of a network kind. */
-export function isNetworkKind(kind: string): kind is NetworkKind {
+function isNetworkKind(kind: string): kind is keyof typeof NETWORKS {
   return Object.hasOwn(NETWORKS, kind);
 }
 

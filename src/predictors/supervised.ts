@@ -54,7 +54,7 @@ export interface ScoringNetwork {
   forward(weights: tf.Tensor[], x: tf.Tensor2D): tf.Tensor1D;
   /**
    * Set by networks.ts's buildNetwork: the network is that kind's, rebuilt from `options` in another
-   * thread (the scoring thread takes half of a large prediction). Absent (a network made otherwise,
+   * thread (the scoring thread shares the chunks of a large prediction). Absent (a network made otherwise,
    * e.g. in a benchmark): scored in this thread only.
    */
   readonly kind?: string;
