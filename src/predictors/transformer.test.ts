@@ -21,6 +21,8 @@ import {
   flowSweep,
   flowSweeps,
   neighbourMeans,
+  relationBias,
+  relationClasses,
   relations,
   TRANSFORMER_TRAINING,
   transformerNetwork,
@@ -186,6 +188,26 @@ test("neighbour means: the sparse sum equals the batched product it replaced, va
     for (let j = 0; j < V; j++)
       assert.equal(s.neighbours[i * V + j], preds[j] === 0 ? 0 : Math.fround(1 / sum));
   }
+});
+
+test("relation bias: the copied weights equal the one-hot product they replaced, value and gradient, to the bit", () => {
+  const rng = new Rng(14);
+  const count = 300;
+  const H = 4;
+  const C = relationClasses(V);
+  const s = cellStructure(randomCells(count, rng), count, V, K);
+  const w = tf.variable(tf.randomNormal([C, H], 0, 1, "float32", 15)) as tf.Variable<tf.Rank.R2>;
+  const upstream = tf.randomNormal([count, H, V, V], 0, 1, "float32", 16);
+  // the formula of earlier versions: one-hot classes times w, heads moved to the second axis
+  const product = () => {
+    const oneHot = tf.oneHot(tf.tensor1d(s.classes, "int32"), C) as tf.Tensor2D;
+    return tf.transpose(tf.reshape(matMul(oneHot, w), [count, V, V, H]), [0, 3, 1, 2]);
+  };
+  assert.deepEqual(relationBias(w, s).dataSync(), tf.tidy(product).dataSync());
+  const a = tf.variableGrads(() => tf.sum(tf.mul(relationBias(w, s), upstream)) as tf.Scalar);
+  const b = tf.variableGrads(() => tf.sum(tf.mul(product(), upstream)) as tf.Scalar);
+  assert.deepEqual(a.grads[w.name].dataSync(), b.grads[w.name].dataSync());
+  assert.ok(a.grads[w.name].dataSync().some((v) => v !== 0));
 });
 
 /** Normalised over the last axis, as the network's (no gain), in plain numbers. */

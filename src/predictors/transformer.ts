@@ -13,7 +13,7 @@
 import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { tf } from "../tensor/backend.js";
 import { addBias } from "../tensor/bias.js";
-import { matMul } from "../tensor/matmul.js";
+import { inputProduct, matMul, transposedRightProduct } from "../tensor/matmul.js";
 import { type CellInput, checkCellInputs } from "./cell-inputs.js";
 import type { ScoringNetwork, TrainingOptions } from "./supervised.js";
 
@@ -192,6 +192,11 @@ export interface CellStructure {
   vertices: number;
   /** 1 where the vertex has an op, else 0 (count × V). */
   real: Float32Array;
+  /**
+   * Every vertex's op one-hot, row cell·V + vertex (count·V × K): the encodings' op part, copied here
+   * because the wasm backend's slice of it from the batch took 6 ms per 4,096 cells.
+   */
+  ops: Float32Array;
   /** The relation class of every ordered vertex pair (`relations`). */
   classes: Int32Array;
   /**
@@ -230,6 +235,7 @@ export function cellStructure(
   size = V * V + V * K,
 ): CellStructure {
   const real = new Float32Array(count * V);
+  const ops = new Float32Array(count * V * K);
   const neighbours = new Float32Array(count * 2 * V * V);
   const inDegree = new Float32Array(V);
   const outDegree = new Float32Array(V);
@@ -242,9 +248,13 @@ export function cellStructure(
   for (let c = 0; c < count; c++) {
     const base = c * size;
     for (let i = 0; i < V; i++) {
-      let ops = 0;
-      for (let k = 0; k < K; k++) ops += x[base + V * V + i * K + k];
-      real[c * V + i] = ops > 0 ? 1 : 0;
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        const value = x[base + V * V + i * K + k];
+        ops[(c * V + i) * K + k] = value;
+        sum += value;
+      }
+      real[c * V + i] = sum > 0 ? 1 : 0;
     }
     inDegree.fill(0);
     outDegree.fill(0);
@@ -327,6 +337,7 @@ export function cellStructure(
     count,
     vertices: V,
     real,
+    ops,
     classes: relations(x, count, V, size),
     neighbours,
     weights: [...weights.keys()],
@@ -617,6 +628,39 @@ export function flowSweep(h: tf.Tensor2D, w: tf.Tensor[], sweep: FlowSweep): tf.
   return gatherDistinct(tf.concat(updated, 0) as tf.Tensor2D, sweep.position, () => sweep.order);
 }
 
+/**
+ * The attention's bias (count, H, V, V): head h's weight of the pair's relation class, w[class, h]
+ * (w: C × H, C = relationClasses(V)). Its value is copied from w's entries in JavaScript (it was a
+ * one-hot product over the C classes: a one-hot cast, a product of count·V² rows and a transpose, 10
+ * ms per 4,096 cells; a segment sum of w's entries, 7 ms) and equals that product's to the bit, each
+ * entry of which was one weight plus zeros. The gradient is the product's, the one-hot's transpose
+ * times dy, computed as before.
+ */
+export function relationBias(w: tf.Tensor2D, s: CellStructure): tf.Tensor4D {
+  const { count: n, vertices: V, classes } = s;
+  const [C, H] = w.shape;
+  const f = tf.customGrad((...args) => {
+    const [weights] = args as unknown as [tf.Tensor2D];
+    const entries = weights.dataSync();
+    const bias = new Float32Array(n * H * V * V);
+    for (let c = 0; c < n; c++)
+      for (let h = 0; h < H; h++) {
+        const to = (c * H + h) * V * V;
+        const from = c * V * V;
+        for (let e = 0; e < V * V; e++) bias[to + e] = entries[classes[from + e] * H + h];
+      }
+    return {
+      value: tf.tensor4d(bias, [n, H, V, V]),
+      gradFunc: (dy: tf.Tensor) => {
+        const oneHot = tf.cast(tf.oneHot(tf.tensor1d(classes, "int32"), C), "float32") as tf.Tensor2D;
+        const byPair = tf.reshape(tf.transpose(dy, [0, 2, 3, 1]), [n * V * V, H]) as tf.Tensor2D;
+        return transposedRightProduct(oneHot, byPair);
+      },
+    };
+  });
+  return f(w) as tf.Tensor4D;
+}
+
 /** Normalises over the last axis (no learned gain: the next dense layer can scale). */
 function layerNorm(h: tf.Tensor2D): tf.Tensor2D {
   const centred = tf.sub(h, tf.mean(h, 1, true));
@@ -669,10 +713,9 @@ export function transformerNetwork(
   /** The tokens after the layers (not normalised) and the cells' structure. */
   const layers = (weights: tf.Tensor[], x: tf.Tensor2D, structure: CellStructure): tf.Tensor2D => {
     const n = x.shape[0];
-    const ops = tf.reshape(tf.slice(x, [0, V * V], [n, V * K]), [n * V, K]) as tf.Tensor2D;
+    const ops = tf.tensor2d(structure.ops, [n * V, K]);
     const real = tf.tensor2d(structure.real, [n, V]);
     const keyMask = tf.reshape(tf.mul(tf.sub(real, 1), 1e9), [n, 1, 1, V]);
-    const classes = tf.oneHot(tf.tensor1d(structure.classes, "int32"), C) as tf.Tensor2D;
     const heads = (t: tf.Tensor2D) =>
       tf.reshape(tf.transpose(tf.reshape(t, [n, V, H, dk]), [0, 2, 1, 3]), [n * H, V, dk]) as tf.Tensor3D;
     /** One transformer layer: attention, then the feed-forward block with a graph convolution. */
@@ -688,9 +731,7 @@ export function transformerNetwork(
       const val = heads(matMul(a, w[2]));
       const scores = tf.reshape(tf.mul(tf.matMul(q, kT), scale), [n, H, V, V]);
       const logits = tf.add(
-        o.relationBias
-          ? tf.add(scores, tf.transpose(tf.reshape(matMul(classes, w[3]), [n, V, V, H]), [0, 3, 1, 2]))
-          : scores,
+        o.relationBias ? tf.add(scores, relationBias(w[3] as tf.Tensor2D, structure)) : scores,
         keyMask,
       );
       const attention = tf.reshape(tf.softmax(logits), [n * H, V, V]) as tf.Tensor3D;
@@ -711,7 +752,7 @@ export function transformerNetwork(
         addBias(matMul(hidden as tf.Tensor2D, w[9]), w[10] as tf.Tensor1D),
       ) as tf.Tensor2D;
     };
-    let h = addBias(matMul(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
+    let h = addBias(inputProduct(ops, weights[0]), weights[1] as tf.Tensor1D); // (n V, d)
     const sweeps = o.flowLayers > 0 ? flowSweeps(structure) : undefined;
     let at = 2;
     // each sweep and layer in its own tidy: its intermediates go as soon as it is done (a gradient's
