@@ -34,7 +34,7 @@ import { checkedLabels, checkIds, type FitInput, notFitted, type Predictor } fro
 import { rankingLoss } from "../ranking-loss.js";
 import { autoencoderGradients, type Images, imageRows, imageTensor, scoreImages } from "./branches.js";
 import { type GraphContext, graphContext } from "./graph.js";
-import { type AutoencoderPart, branches } from "./helper.js";
+import { type AutoencoderPart, branches, EmbeddingsLate, HelperThreadGone, localBranches } from "./helper.js";
 import { AssessorNetwork, cellImages, type ImageShape, type StoredWeight } from "./network.js";
 import { type AssessorOptions, assessorOptions, trainingSteps } from "./options.js";
 
@@ -188,7 +188,11 @@ export class SemiSupervisedAssessor implements Predictor {
           ? other.scores(network, context, this.images(chunk(second)), this.options)
           : undefined;
       out.set(scoreImages(network, context, this.images(chunk(start)), this.options), start);
-      if (remote) out.set(await remote, second);
+      if (remote)
+        out.set(
+          await orHere(remote, () => scoreImages(network, context, this.images(chunk(second)), this.options)),
+          second,
+        );
       onProgress?.(Math.min(ids.length, start + 2 * PREDICT_CHUNK) / ids.length);
       await yieldToEventLoop();
     }
@@ -304,51 +308,94 @@ class Trainer {
   async pretrainStep(images: Images): Promise<void> {
     const n = images.count;
     const split = Math.round(n * PRETRAIN_SHARE);
-    const part = branches().autoencoder(this.network, imageRows(images, split, n), (n - split) / n, false);
+    const rows = imageRows(images, split, n);
+    const weight = (n - split) / n;
+    const part = branches().autoencoder(this.network, rows, weight, false);
     const here = autoencoderGradients(this.network, imageRows(images, 0, split), split / n);
-    this.apply(addInto(here, await part.grads()));
+    const there = await orHere(part.grads(), () =>
+      localBranches.autoencoder(this.network, rows, weight, false).grads(),
+    );
+    this.apply(addInto(here, there));
   }
 
-  /** A joint step on a batch whose first `target.length` cells are labeled with `target` (scaled). */
+  /**
+   * A joint step on a batch whose first `target.length` cells are labeled with `target` (scaled). The
+   * helper's part is redone here when the helper stops during the step (the same numbers).
+   */
   async jointStep(images: Images, target: Float32Array): Promise<void> {
+    const o = this.o;
+    const n = images.count;
+    const split = o.autoencoder ? Math.round(n * JOINT_SHARE) : n;
+    const rows = imageRows(images, split, n);
+    const weight = (o.lambda * (n - split)) / n;
+    const local = () => localBranches.autoencoder(this.network, rows, weight, true);
+    let part = o.autoencoder ? branches().autoencoder(this.network, rows, weight, true) : undefined;
+    let gradients: Record<string, Float32Array>;
+    for (;;) {
+      try {
+        gradients = this.jointGradients(images, target, split, part);
+        break;
+      } catch (e) {
+        if (part && e instanceof EmbeddingsLate) await part.ready();
+        else if (part && e instanceof HelperThreadGone) part = local();
+        else {
+          part?.abandon();
+          throw e;
+        }
+      }
+    }
+    if (!part) return this.apply(gradients);
+    const sent = part;
+    const there = await orHere(sent.grads(), () => {
+      // the helper stopped after this thread sent it the embeddings' gradient: the same part, here
+      const again = local();
+      again.sendGradient(sent.sentGradient());
+      return again.grads();
+    });
+    this.apply(addInto(gradients, there));
+  }
+
+  /**
+   * The gradients of a joint step's loss in every weight, this thread's rows (the first `split`)
+   * through the whole network and `part`'s rows through the graph and the GCN; sends `part` the
+   * gradient in its embeddings. Throws what `part.z()` throws (EmbeddingsLate, HelperThreadGone)
+   * before anything is sent, so that the step can be tried again.
+   */
+  jointGradients(
+    images: Images,
+    target: Float32Array,
+    split: number,
+    part: AutoencoderPart | undefined,
+  ): Record<string, Float32Array> {
     const o = this.o;
     const network = this.network;
     const n = images.count;
-    const split = o.autoencoder ? Math.round(n * JOINT_SHARE) : n;
-    const part = o.autoencoder
-      ? branches().autoencoder(network, imageRows(images, split, n), (o.lambda * (n - split)) / n, true)
-      : undefined;
     const gradients: Record<string, Float32Array> = {};
-    try {
-      tf.tidy(() => {
-        const x = imageTensor(network, imageRows(images, 0, split));
-        const yt = tf.tensor1d(target);
-        const variables = network.variables;
-        const names = Object.keys(variables);
-        const { grads } = tf.variableGrads(
-          () => {
-            let z = network.encode(x);
-            let loss = tf.scalar(0);
-            if (part) {
-              const reconstruction = sigmoidCrossEntropy(x, network.decode(z));
-              loss = tf.mul((o.lambda * split) / n, reconstruction);
-              z = joinedWith(z, part);
-            }
-            const predicted = tf.slice(network.assess(z, o), 0, target.length);
-            const regressionWeight = o.autoencoder ? 1 - o.lambda : 1;
-            loss = tf.add(loss, tf.mul(regressionWeight, tf.mean(tf.square(tf.sub(predicted, yt)))));
-            if (o.rankWeight > 0) loss = tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt)));
-            return loss as tf.Scalar;
-          },
-          names.map((name) => variables[name]),
-        );
-        for (const name of names) gradients[name] = grads[variables[name].name].dataSync() as Float32Array;
-      });
-    } catch (e) {
-      part?.abandon();
-      throw e;
-    }
-    this.apply(part ? addInto(gradients, await part.grads()) : gradients);
+    tf.tidy(() => {
+      const x = imageTensor(network, imageRows(images, 0, split));
+      const yt = tf.tensor1d(target);
+      const variables = network.variables;
+      const names = Object.keys(variables);
+      const { grads } = tf.variableGrads(
+        () => {
+          let z = network.encode(x);
+          let loss = tf.scalar(0);
+          if (part) {
+            const reconstruction = sigmoidCrossEntropy(x, network.decode(z));
+            loss = tf.mul((o.lambda * split) / n, reconstruction);
+            z = joinedWith(z, part);
+          }
+          const predicted = tf.slice(network.assess(z, o), 0, target.length);
+          const regressionWeight = o.autoencoder ? 1 - o.lambda : 1;
+          loss = tf.add(loss, tf.mul(regressionWeight, tf.mean(tf.square(tf.sub(predicted, yt)))));
+          if (o.rankWeight > 0) loss = tf.add(loss, tf.mul(o.rankWeight, rankingLoss(predicted, yt)));
+          return loss as tf.Scalar;
+        },
+        names.map((name) => variables[name]),
+      );
+      for (const name of names) gradients[name] = grads[variables[name].name].dataSync() as Float32Array;
+    });
+    return gradients;
   }
 
   private apply(gradients: Record<string, Float32Array>): void {
@@ -387,6 +434,19 @@ function joinedWith(z: tf.Tensor2D, part: AutoencoderPart): tf.Tensor2D {
     };
   });
   return op(z) as tf.Tensor2D;
+}
+
+/**
+ * What `there` (work sent to the helper) resolves to, or, when the helper stopped before answering
+ * (HelperThreadGone), the same work done here by `here`.
+ */
+async function orHere<T>(there: Promise<T>, here: () => T | Promise<T>): Promise<T> {
+  try {
+    return await there;
+  } catch (e) {
+    if (e instanceof HelperThreadGone) return here();
+    throw e;
+  }
 }
 
 /** Adds b's arrays into a's of the same names; returns a. */

@@ -9,6 +9,10 @@
  * way, after the rest of the step (`localBranches`). One helper per process, shared by every assessor,
  * started on first use and used only while `threads()` allows two; it does not keep the process alive
  * when idle.
+ * If the helper thread stops (killed, out of memory, a crash), every request and exchange open with it
+ * fails with HelperThreadGone, the assessor redoes those parts here, and the process warns once and
+ * goes on in this thread alone: no second helper is started, so a helper that dies at start-up cannot
+ * make every step pay for a new one.
  */
 import { Worker } from "node:worker_threads";
 import { threads } from "../../tensor/backend.js";
@@ -16,12 +20,47 @@ import { autoencoderGradients, embed, type Images, scoreImages } from "./branche
 import type { GraphContext, GraphOptions } from "./graph.js";
 import type { AssessorNetwork, StoredWeight } from "./network.js";
 
+/**
+ * The helper thread stopped: a request or exchange open with it will not be answered. The assessor
+ * catches it and redoes the part in this thread (the same numbers).
+ */
+export class HelperThreadGone extends Error {
+  constructor(why: string) {
+    super(`the assessor's helper thread stopped (${why})`);
+    this.name = "HelperThreadGone";
+  }
+}
+
+/**
+ * A joint part's embeddings were not written within EMBEDDINGS_WAIT: the step waits for them without
+ * blocking (`AutoencoderPart.ready`), so that the helper's exit can be noticed, then starts again.
+ */
+export class EmbeddingsLate extends Error {
+  constructor() {
+    super("the helper thread's embeddings are not written yet");
+    this.name = "EmbeddingsLate";
+  }
+}
+
+/**
+ * How long (ms) a step blocks for a helper's embeddings before it waits without blocking: they come
+ * within milliseconds of the step needing them; a blocked thread cannot hear that the helper died.
+ */
+export const EMBEDDINGS_WAIT = 1000;
+
 /** A part of a batch's auto-encoder work under way. */
 export interface AutoencoderPart {
-  /** Its embeddings (a joint step's part; blocks until they are computed). */
+  /**
+   * Its embeddings (a joint step's part). Blocks up to EMBEDDINGS_WAIT, then throws EmbeddingsLate;
+   * throws HelperThreadGone when the helper stopped.
+   */
   z(): Float32Array;
+  /** Resolves when the embeddings are written or will never be (z() then returns or throws at once). */
+  ready(): Promise<void>;
   /** Hands the part the gradient of the rest of the loss in its embeddings. */
   sendGradient(dz: Float32Array): void;
+  /** The gradient handed by sendGradient (to redo the part elsewhere); throws if none was. */
+  sentGradient(): Float32Array;
   /** Its gradients in every auto-encoder weight. */
   grads(): Promise<Record<string, Float32Array>>;
   /** Releases a part whose step failed before sending it its gradient. */
@@ -47,8 +86,13 @@ export const localBranches: Branches = {
     let dz: Float32Array | undefined;
     return {
       z: () => z,
+      ready: async () => {},
       sendGradient: (g) => {
         dz = g;
+      },
+      sentGradient: () => {
+        if (!dz) throw new Error("a joint step's part was asked for its gradient before given one");
+        return dz;
       },
       grads: async () => {
         if (!joint) return autoencoderGradients(network, images, weight);
@@ -122,9 +166,13 @@ class HelperThread implements Branches {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  /** The states of exchanges whose halves are not both settled: failed when the helper stops. */
+  private readonly open = new Set<Int32Array>();
+  /** Why the helper stopped, once it has. */
+  private gone?: string;
 
-  constructor(onGone: () => void) {
-    this.worker = new Worker(new URL("./helper-worker.js", import.meta.url));
+  constructor(script: URL, onGone: (why: string) => void) {
+    this.worker = new Worker(script);
     this.worker.on("message", (reply: HelperReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
@@ -133,13 +181,20 @@ class HelperThread implements Branches {
       if (reply.error !== undefined) waiting.reject(new Error(`assessor helper thread: ${reply.error}`));
       else waiting.resolve(reply.result);
     });
-    const fail = (error: Error) => {
-      onGone();
-      for (const waiting of this.pending.values()) waiting.reject(error);
+    const fail = (why: string) => {
+      if (this.gone !== undefined) return; // "error" is followed by "exit"
+      this.gone = why;
+      onGone(why);
+      for (const states of this.open) {
+        for (const half of [0, 1] as const)
+          if (Atomics.load(states, half) === PENDING) signal(states, half, FAILED);
+      }
+      this.open.clear();
+      for (const waiting of this.pending.values()) waiting.reject(new HelperThreadGone(why));
       this.pending.clear();
     };
-    this.worker.on("error", fail);
-    this.worker.on("exit", (code) => fail(new Error(`assessor helper thread exited (${code})`)));
+    this.worker.on("error", (e) => fail(e.message));
+    this.worker.on("exit", (code) => fail(`exit code ${code}`));
     // after the listeners: adding a "message" listener references the worker again
     this.worker.unref();
   }
@@ -154,6 +209,7 @@ class HelperThread implements Branches {
     this.lastNetwork = key;
     const message = { id, network: network.description, weights, ...body };
     return new Promise<T>((resolve, reject) => {
+      if (this.gone !== undefined) return reject(new HelperThreadGone(this.gone));
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage(message);
@@ -170,20 +226,42 @@ class HelperThread implements Branches {
     );
     grads.catch(() => undefined); // reported by grads() below, or by z() if it fails first
     const exchange = shared && sharedExchange(shared, size);
+    if (exchange) {
+      // settled (both halves written or failed) when the reply comes, whatever it is
+      this.open.add(exchange.states);
+      grads.finally(() => this.open.delete(exchange.states)).catch(() => undefined);
+      if (this.gone !== undefined) signal(exchange.states, 0, FAILED);
+    }
     const noExchange = () => {
       throw new Error("an auto-encoder pre-training part has no embeddings to exchange");
     };
     return {
       z: () => {
         if (!exchange) return noExchange();
-        if (!awaitSignal(exchange.states, 0, EXCHANGE_TIMEOUT))
-          throw new Error("the assessor's helper thread failed or did not answer during a training step");
+        Atomics.wait(exchange.states, 0, PENDING, EMBEDDINGS_WAIT);
+        const state = Atomics.load(exchange.states, 0);
+        if (state === PENDING) throw new EmbeddingsLate();
+        if (state === FAILED) {
+          if (this.gone !== undefined) throw new HelperThreadGone(this.gone);
+          throw new Error("the assessor's helper thread failed during a training step");
+        }
         return exchange.z.slice();
+      },
+      ready: async () => {
+        if (!exchange) return;
+        // the helper writes the embeddings, or its exit handler (this thread's event loop) fails them
+        const waited = Atomics.waitAsync(exchange.states, 0, PENDING);
+        if (waited.async) await waited.value;
       },
       sendGradient: (dz) => {
         if (!exchange) return noExchange();
         exchange.dz.set(dz);
         signal(exchange.states, 1, WRITTEN);
+      },
+      sentGradient: () => {
+        if (!exchange || Atomics.load(exchange.states, 1) !== WRITTEN)
+          throw new Error("a joint step's part was asked for its gradient before given one");
+        return exchange.dz.slice();
       },
       grads: () => grads,
       abandon: () => {
@@ -204,12 +282,31 @@ class HelperThread implements Branches {
 }
 
 let shared: HelperThread | undefined;
+/** Set once a helper stopped: the process goes on in one thread. */
+let stopped = false;
+let script = new URL("./helper-worker.js", import.meta.url);
 
-/** The helper thread when two threads are allowed, else this thread. */
+/** The helper thread when two threads are allowed and no helper has stopped, else this thread. */
 export function branches(): Branches {
-  if (threads() < 2) return localBranches;
-  shared ??= new HelperThread(() => {
+  if (threads() < 2 || stopped) return localBranches;
+  shared ??= new HelperThread(script, (why) => {
     shared = undefined;
+    stopped = true;
+    process.emitWarning(
+      `the assessor's helper thread stopped (${why}); the assessor goes on in one thread, with the same results`,
+      { code: "NAS_ASSAY_HELPER_STOPPED" },
+    );
   });
   return shared;
+}
+
+/**
+ * For tests only: the worker script the next helper runs (undefined: the real one), and a fresh start
+ * (a helper may be started again, the next one with `worker`). A helper still running is left to stop
+ * by itself when idle.
+ */
+export function setHelperWorkerScript(worker: URL | undefined): void {
+  script = worker ?? new URL("./helper-worker.js", import.meta.url);
+  shared = undefined;
+  stopped = false;
 }

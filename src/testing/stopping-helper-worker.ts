@@ -1,0 +1,24 @@
+/**
+ * For tests: an assessor helper thread (predictors/assessor/helper-worker.ts) that answers as the real
+ * one until its request number `STOP_AT` (counted from 0, env NAS_ASSAY_TEST_HELPER_STOP_AT), then
+ * stops with exit code 3 where NAS_ASSAY_TEST_HELPER_STOP says: "on-request" (before doing anything),
+ * "after-embeddings" (a joint part: once its embeddings are written, before its gradients), or
+ * "on-scores" (at the first scores request from then on).
+ */
+import { parentPort } from "node:worker_threads";
+import type { HelperRequest } from "../predictors/assessor/helper.js";
+import { answer } from "../predictors/assessor/helper-requests.js";
+import { initBackend } from "../tensor/backend.js";
+
+const stopAt = Number(process.env.NAS_ASSAY_TEST_HELPER_STOP_AT ?? "0");
+const where = process.env.NAS_ASSAY_TEST_HELPER_STOP ?? "on-request";
+let count = 0;
+await initBackend();
+parentPort?.on("message", (request: HelperRequest) => {
+  const due = count++ >= stopAt;
+  if (due && where === "on-request") process.exit(3);
+  if (due && where === "on-scores" && request.kind === "scores") process.exit(3);
+  const joint = request.kind === "autoencoder" && request.exchange !== undefined;
+  const stop = due && where === "after-embeddings" && joint ? () => process.exit(3) : undefined;
+  parentPort?.postMessage(answer(request, stop));
+});
