@@ -10,17 +10,42 @@ import { branches, EXCHANGE_TIMEOUT, localBranches, setHelperWorkerScript } from
 
 let space: Nb201Space;
 let truth: Float64Array;
+/** The one-thread run's predictions, which every run with a helper must equal to the bit. */
+let alone: number[];
 const initialThreads = threads();
 const warnings: string[] = [];
 const onWarning = (w: Error & { code?: string }) => {
   if (w.code === "NAS_ASSAY_HELPER_STOPPED") warnings.push(w.message);
 };
+
+/**
+ * A tiny fit: requests to the helper 0-1 are the pre-training steps' parts, 2-4 the joint steps'
+ * (each exchanges its embeddings); calibration scores 40 cells here; the prediction's second chunk
+ * (cells 4,096 on) is the helper's first scores request.
+ */
+const TINY = { batchSize: 64, labeledPerBatch: 16, pretrainSteps: 2, epochs: 1, minSteps: 3, maxSteps: 3 };
+const PREDICTED = 4096 + 200;
+
+async function fitAndPredict(): Promise<{ predicted: number[]; seconds: number }> {
+  const started = performance.now();
+  const labeled = space.sample(new Rng(3), 40);
+  const model = new SemiSupervisedAssessor(space, TINY);
+  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 3 });
+  const predicted = await model.predict(space.sample(new Rng(5), PREDICTED));
+  model.dispose();
+  await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+  return { predicted: Array.from(predicted), seconds: (performance.now() - started) / 1000 };
+}
+
 before(async () => {
   await initBackend();
   const benchmark = await loadBenchmark("nb201", testData());
   space = benchmark.space as Nb201Space;
   truth = targetValues(benchmark);
   process.on("warning", onWarning);
+  setThreads(1);
+  alone = (await fitAndPredict()).predicted;
+  setThreads(2);
 });
 after(() => {
   process.off("warning", onWarning);
@@ -30,58 +55,58 @@ after(() => {
   delete process.env.NAS_ASSAY_TEST_HELPER_STOP_AT;
 });
 
-/** As assessor.test.ts: a small, fast configuration (10 pre-training steps, then joint steps). */
-const SMALL = { batchSize: 256, labeledPerBatch: 64, pretrainSteps: 10, epochs: 10, minSteps: 40 };
-// more cells than one prediction chunk, so that the helper is sent some
-const ids = () => space.sample(new Rng(5), 9000);
-
-async function fitAndPredict(): Promise<{ predicted: Float64Array; seconds: number }> {
-  const started = performance.now();
-  const labeled = space.sample(new Rng(3), 200);
-  const model = new SemiSupervisedAssessor(space, SMALL);
-  await model.fit({ space, labeled, labels: Array.from(labeled, (id) => truth[id]), seed: 3 });
-  const predicted = await model.predict(ids());
-  model.dispose();
-  return { predicted, seconds: (performance.now() - started) / 1000 };
-}
-
 const stopping = new URL("../../testing/stopping-helper-worker.js", import.meta.url);
 
-test("a helper thread that stops mid-fit or mid-prediction costs nothing: the same numbers as one thread, one warning, no wait", async () => {
-  setThreads(1);
-  const alone = await fitAndPredict();
-  setThreads(2);
-  // request 0: the first pre-training step's part; 12: a joint step's (after 10 pre-training steps'
-  // and the first joint step's); scores: the first prediction chunk sent to the helper
-  for (const [where, at] of [
-    ["on-request", 0],
-    ["on-request", 12],
-    ["after-embeddings", 12],
-    ["on-scores", 0],
-  ] as const) {
-    process.env.NAS_ASSAY_TEST_HELPER_STOP = where;
-    process.env.NAS_ASSAY_TEST_HELPER_STOP_AT = String(at);
-    setHelperWorkerScript(stopping);
-    warnings.length = 0;
+/** A fresh helper (the test worker) told to stop at request `at`, `where`. */
+function helperStopping(where: string, at: number): void {
+  process.env.NAS_ASSAY_TEST_HELPER_STOP = where;
+  process.env.NAS_ASSAY_TEST_HELPER_STOP_AT = String(at);
+  setHelperWorkerScript(stopping);
+  warnings.length = 0;
+}
+
+/** A step that waited out EXCHANGE_TIMEOUT (120 s) for a stopped helper would take far longer. */
+const QUICK = EXCHANGE_TIMEOUT / 1000 / 8;
+
+for (const [where, at, when, code] of [
+  ["on-request", 0, "at the first pre-training part", 3],
+  ["on-request", 3, "at a joint part, before its embeddings", 3],
+  ["after-embeddings", 3, "at a joint part, after its embeddings, before its gradient", 3],
+  ["throws", 3, "by an uncaught exception, at a joint part", 1],
+  ["on-scores", 0, "at its first prediction chunk", 3],
+] as const) {
+  test(`a helper thread that stops ${when} costs nothing: the same numbers as one thread, one warning, no wait`, async () => {
+    helperStopping(where, at);
     const helped = await fitAndPredict();
-    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
-    assert.deepEqual(Array.from(helped.predicted), Array.from(alone.predicted), `${where} ${at}`);
-    // a step that waited out EXCHANGE_TIMEOUT (120 s) for a stopped helper would take far longer
-    assert.ok(helped.seconds < EXCHANGE_TIMEOUT / 1000 / 4, `${where} ${at}: ${helped.seconds} s`);
-    assert.equal(warnings.length, 1, `${where} ${at}: ${warnings.join(" | ")}`);
-    assert.match(warnings[0], /helper thread stopped \(exit code 3\); the assessor goes on in one thread/);
+    assert.deepEqual(helped.predicted, alone);
+    assert.ok(helped.seconds < QUICK, `${helped.seconds} s`);
+    assert.equal(warnings.length, 1, warnings.join(" | "));
+    assert.match(
+      warnings[0],
+      new RegExp(
+        `helper thread stopped \\((exit code ${code}|.*as told)\\); the assessor goes on in one thread`,
+      ),
+    );
     // the rest of the process runs in this thread
     assert.equal(branches(), localBranches);
-  }
+  });
+}
+
+test("after a helper stopped, later fits run in this thread: no new helper, no new warning, the same numbers", async () => {
+  helperStopping("on-request", 0);
+  await fitAndPredict();
+  assert.equal(warnings.length, 1);
+  // the test worker stops at once: a second helper would warn again
+  const later = await fitAndPredict();
+  assert.deepEqual(later.predicted, alone);
+  assert.equal(warnings.length, 1, warnings.join(" | "));
+  assert.equal(branches(), localBranches);
 });
 
 test("a helper that answers keeps being used (the test worker, told to stop late, changes nothing)", async () => {
-  setThreads(2);
-  process.env.NAS_ASSAY_TEST_HELPER_STOP = "on-request";
-  process.env.NAS_ASSAY_TEST_HELPER_STOP_AT = "1000000";
-  setHelperWorkerScript(stopping);
-  warnings.length = 0;
-  await fitAndPredict();
+  helperStopping("on-request", 1_000_000);
+  const helped = await fitAndPredict();
+  assert.deepEqual(helped.predicted, alone);
   assert.equal(warnings.length, 0);
   assert.notEqual(branches(), localBranches);
 });
