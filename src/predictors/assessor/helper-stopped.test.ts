@@ -58,15 +58,17 @@ after(() => {
 const stopping = new URL("../../testing/stopping-helper-worker.js", import.meta.url);
 
 /** A fresh helper (the test worker) told to stop at request `at`, `where`. */
-function helperStopping(where: string, at: number): void {
+function helperStopping(where: string, at: number, embeddingsTimeout?: number): void {
   process.env.NAS_ASSAY_TEST_HELPER_STOP = where;
   process.env.NAS_ASSAY_TEST_HELPER_STOP_AT = String(at);
-  setHelperWorkerScript(stopping);
+  setHelperWorkerScript(stopping, embeddingsTimeout);
   warnings.length = 0;
 }
 
 /** A step that waited out EXCHANGE_TIMEOUT (120 s) for a stopped helper would take far longer. */
 const QUICK = EXCHANGE_TIMEOUT / 1000 / 8;
+/** A run that waits for a stopped or hung helper fails instead of holding the test up. */
+const LIMIT = { timeout: EXCHANGE_TIMEOUT / 2 };
 
 for (const [where, at, when, code] of [
   ["on-request", 0, "at the first pre-training part", 3],
@@ -75,38 +77,65 @@ for (const [where, at, when, code] of [
   ["throws", 3, "by an uncaught exception, at a joint part", 1],
   ["on-scores", 0, "at its first prediction chunk", 3],
 ] as const) {
-  test(`a helper thread that stops ${when} costs nothing: the same numbers as one thread, one warning, no wait`, async () => {
-    helperStopping(where, at);
-    const helped = await fitAndPredict();
-    assert.deepEqual(helped.predicted, alone);
-    assert.ok(helped.seconds < QUICK, `${helped.seconds} s`);
-    assert.equal(warnings.length, 1, warnings.join(" | "));
-    assert.match(
-      warnings[0],
-      new RegExp(
-        `helper thread stopped \\((exit code ${code}|.*as told)\\); the assessor goes on in one thread`,
-      ),
-    );
-    // the rest of the process runs in this thread
-    assert.equal(branches(), localBranches);
-  });
+  test(
+    `a helper thread that stops ${when} costs nothing: the same numbers as one thread, one warning, no wait`,
+    LIMIT,
+    async () => {
+      helperStopping(where, at);
+      const helped = await fitAndPredict();
+      assert.deepEqual(helped.predicted, alone);
+      assert.ok(helped.seconds < QUICK, `${helped.seconds} s`);
+      assert.equal(warnings.length, 1, warnings.join(" | "));
+      assert.match(
+        warnings[0],
+        new RegExp(
+          `helper thread stopped \\((exit code ${code}|.*as told)\\); the assessor goes on in one thread`,
+        ),
+      );
+      // the rest of the process runs in this thread
+      assert.equal(branches(), localBranches);
+    },
+  );
 }
 
-test("after a helper stopped, later fits run in this thread: no new helper, no new warning, the same numbers", async () => {
-  helperStopping("on-request", 0);
-  await fitAndPredict();
-  assert.equal(warnings.length, 1);
-  // the test worker stops at once: a second helper would warn again
-  const later = await fitAndPredict();
-  assert.deepEqual(later.predicted, alone);
-  assert.equal(warnings.length, 1, warnings.join(" | "));
-  assert.equal(branches(), localBranches);
-});
+test(
+  "a helper that hangs at a joint part is given up on after the embeddings' timeout: the same numbers, one warning",
+  LIMIT,
+  async () => {
+    helperStopping("hangs", 3, 2000);
+    const helped = await fitAndPredict();
+    assert.deepEqual(helped.predicted, alone);
+    // 1 s blocked (EMBEDDINGS_WAIT), then 2 s waited, and the rest
+    assert.ok(helped.seconds > 3 && helped.seconds < QUICK, `${helped.seconds} s`);
+    assert.equal(warnings.length, 1, warnings.join(" | "));
+    assert.match(warnings[0], /helper thread stopped \(no embeddings within 2 s\); the assessor goes on/);
+    assert.equal(branches(), localBranches);
+  },
+);
 
-test("a helper that answers keeps being used (the test worker, told to stop late, changes nothing)", async () => {
-  helperStopping("on-request", 1_000_000);
-  const helped = await fitAndPredict();
-  assert.deepEqual(helped.predicted, alone);
-  assert.equal(warnings.length, 0);
-  assert.notEqual(branches(), localBranches);
-});
+test(
+  "after a helper stopped, later fits run in this thread: no new helper, no new warning, the same numbers",
+  LIMIT,
+  async () => {
+    helperStopping("on-request", 0);
+    await fitAndPredict();
+    assert.equal(warnings.length, 1);
+    // the test worker stops at once: a second helper would warn again
+    const later = await fitAndPredict();
+    assert.deepEqual(later.predicted, alone);
+    assert.equal(warnings.length, 1, warnings.join(" | "));
+    assert.equal(branches(), localBranches);
+  },
+);
+
+test(
+  "a helper that answers keeps being used (the test worker, told to stop late, changes nothing)",
+  LIMIT,
+  async () => {
+    helperStopping("on-request", 1_000_000);
+    const helped = await fitAndPredict();
+    assert.deepEqual(helped.predicted, alone);
+    assert.equal(warnings.length, 0);
+    assert.notEqual(branches(), localBranches);
+  },
+);

@@ -9,7 +9,8 @@
  * way, after the rest of the step (`localBranches`). One helper per process, shared by every assessor,
  * started on first use and used only while `threads()` allows two; it does not keep the process alive
  * when idle.
- * If the helper thread stops (killed, out of memory, a crash), every request and exchange open with it
+ * If the helper thread stops (killed, out of memory, a crash), or hangs (a joint part's embeddings not
+ * written within EXCHANGE_TIMEOUT: it is then stopped), every request and exchange open with it
  * fails with HelperThreadGone, the assessor redoes those parts here, and the process warns once and
  * goes on in this thread alone: no second helper is started, so a helper that dies at start-up cannot
  * make every step pay for a new one.
@@ -55,7 +56,10 @@ export interface AutoencoderPart {
    * throws HelperThreadGone when the helper stopped.
    */
   z(): Float32Array;
-  /** Resolves when the embeddings are written or will never be (z() then returns or throws at once). */
+  /**
+   * Resolves when the embeddings are written or will never be (z() then returns or throws at once):
+   * a helper that has not written them within EXCHANGE_TIMEOUT is taken for hung and stopped.
+   */
   ready(): Promise<void>;
   /** Hands the part the gradient of the rest of the loss in its embeddings. */
   sendGradient(dz: Float32Array): void;
@@ -181,22 +185,27 @@ class HelperThread implements Branches {
       if (reply.error !== undefined) waiting.reject(new Error(`assessor helper thread: ${reply.error}`));
       else waiting.resolve(reply.result);
     });
-    const fail = (why: string) => {
-      if (this.gone !== undefined) return; // "error" is followed by "exit"
-      this.gone = why;
-      onGone(why);
-      for (const states of this.open) {
-        for (const half of [0, 1] as const)
-          if (Atomics.load(states, half) === PENDING) signal(states, half, FAILED);
-      }
-      this.open.clear();
-      for (const waiting of this.pending.values()) waiting.reject(new HelperThreadGone(why));
-      this.pending.clear();
-    };
-    this.worker.on("error", (e) => fail(e.message));
-    this.worker.on("exit", (code) => fail(`exit code ${code}`));
+    this.onGone = onGone;
+    this.worker.on("error", (e) => this.fail(e.message));
+    this.worker.on("exit", (code) => this.fail(`exit code ${code}`));
     // after the listeners: adding a "message" listener references the worker again
     this.worker.unref();
+  }
+
+  private readonly onGone: (why: string) => void;
+
+  /** The helper stopped, or is given up on: every open request and exchange fails with HelperThreadGone. */
+  private fail(why: string): void {
+    if (this.gone !== undefined) return; // "error" is followed by "exit"
+    this.gone = why;
+    this.onGone(why);
+    for (const states of this.open) {
+      for (const half of [0, 1] as const)
+        if (Atomics.load(states, half) === PENDING) signal(states, half, FAILED);
+    }
+    this.open.clear();
+    for (const waiting of this.pending.values()) waiting.reject(new HelperThreadGone(why));
+    this.pending.clear();
   }
 
   /** The description last sent: the helper holds a network like it, so only changed weights travel. */
@@ -250,8 +259,12 @@ class HelperThread implements Branches {
       ready: async () => {
         if (!exchange) return;
         // the helper writes the embeddings, or its exit handler (this thread's event loop) fails them
-        const waited = Atomics.waitAsync(exchange.states, 0, PENDING);
-        if (waited.async) await waited.value;
+        const waited = Atomics.waitAsync(exchange.states, 0, PENDING, exchangeTimeout);
+        if (waited.async && (await waited.value) === "timed-out") {
+          // alive but hung: given up on (the step then redoes its part here), and stopped
+          this.fail(`no embeddings within ${exchangeTimeout / 1000} s`);
+          await this.worker.terminate();
+        }
       },
       sendGradient: (dz) => {
         if (!exchange) return noExchange();
@@ -285,6 +298,8 @@ let shared: HelperThread | undefined;
 /** Set once a helper stopped: the process goes on in one thread. */
 let stopped = false;
 let script = new URL("./helper-worker.js", import.meta.url);
+/** How long a step waits for a helper's embeddings before it gives the helper up (tests shorten it). */
+let exchangeTimeout = EXCHANGE_TIMEOUT;
 
 /** The helper thread when two threads are allowed and no helper has stopped, else this thread. */
 export function branches(): Branches {
@@ -303,10 +318,12 @@ export function branches(): Branches {
 /**
  * For tests only: the worker script the next helper runs (undefined: the real one), and a fresh start
  * (a helper may be started again, the next one with `worker`). A helper still running is left to stop
- * by itself when idle.
+ * by itself when idle. `embeddingsTimeout` (ms): how long a step waits for the helper's embeddings
+ * before it gives the helper up (EXCHANGE_TIMEOUT unless given).
  */
-export function setHelperWorkerScript(worker: URL | undefined): void {
+export function setHelperWorkerScript(worker: URL | undefined, embeddingsTimeout = EXCHANGE_TIMEOUT): void {
   script = worker ?? new URL("./helper-worker.js", import.meta.url);
+  exchangeTimeout = embeddingsTimeout;
   shared = undefined;
   stopped = false;
 }
