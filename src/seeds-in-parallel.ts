@@ -81,11 +81,17 @@ export async function forEachSeed<T>(
   return seeds.map((seed) => results.get(seed) as T);
 }
 
+/** Warnings forwarded from worker threads so far: each said once per process, however many workers met it. */
+const forwardedWarnings = new Set<string>();
+
 /**
  * Runs a worker script that posts `{progress, stage?}` now and then and ends with `{result}` or
  * `{error}` (see `reportToParent`); `onStart` gets the worker, to post it messages while it runs. An
  * error keeps its kind across the thread: a UserError (bad input) or a RangeError (a value out of
- * range) is thrown again as one, anything else as a plain Error.
+ * range) is thrown again as one, anything else as a plain Error. A warning the worker posts
+ * (`{warning}`) is emitted here, once per process, so that it reaches this process's own `warning`
+ * listeners (the CLI's one-line `nas-assay: warning:`) instead of Node's default two lines on the
+ * worker's stderr.
  */
 export function inWorker<T>(
   script: URL,
@@ -98,8 +104,19 @@ export function inWorker<T>(
     onStart?.(worker);
     worker.on(
       "message",
-      (message: { progress?: number; stage?: string; result?: T; error?: string; kind?: string }) => {
+      (message: {
+        progress?: number;
+        stage?: string;
+        result?: T;
+        error?: string;
+        kind?: string;
+        warning?: string;
+      }) => {
         if (message.progress !== undefined) onProgress(message.progress, message.stage);
+        if (message.warning !== undefined && !forwardedWarnings.has(message.warning)) {
+          forwardedWarnings.add(message.warning);
+          process.emitWarning(message.warning);
+        }
         if (message.result) {
           resolve(message.result);
           void worker.terminate();
@@ -127,6 +144,10 @@ export async function reportToParent<T>(
 ): Promise<void> {
   // this worker is one of several jobs sharing the cores: no helper thread of its own
   setThreads(1);
+  // a warning here (the assessor's helper or the scoring thread stopped) goes to the parent, which says
+  // it the way the process says its own; Node's default listener would print two lines of its own format
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => parentPort?.postMessage({ warning: warning.message }));
   try {
     const result = await run((progress, stage) => parentPort?.postMessage({ progress, stage }));
     parentPort?.postMessage({ result });
