@@ -98,6 +98,45 @@ for (const [where, at, when, code] of [
   );
 }
 
+for (const [where, at, when] of [
+  ["errs", 0, "at the first pre-training part"],
+  ["errs", 3, "at a joint part, before its embeddings"],
+  ["errs-on-scores", 0, "at its first prediction chunk"],
+] as const) {
+  test(
+    `a helper thread that replies an error ${when} is stopped: the same numbers as one thread, one warning, no wait`,
+    LIMIT,
+    async () => {
+      helperStopping(where, at);
+      const helped = await fitAndPredict();
+      assert.deepEqual(helped.predicted, alone);
+      assert.ok(helped.seconds < QUICK, `${helped.seconds} s`);
+      assert.equal(warnings.length, 1, warnings.join(" | "));
+      assert.match(warnings[0], /helper thread stopped \(error: .+\); the assessor goes on in one thread/);
+      assert.equal(branches(), localBranches);
+    },
+  );
+}
+
+for (const [where, at, when] of [
+  ["hangs", 0, "at the first pre-training part"],
+  ["hangs-on-scores", 0, "at its first prediction chunk"],
+] as const) {
+  test(
+    `a helper that hangs ${when} is given up on when it has not replied within the timeout: the same numbers, one warning`,
+    LIMIT,
+    async () => {
+      helperStopping(where, at, 2000);
+      const helped = await fitAndPredict();
+      assert.deepEqual(helped.predicted, alone);
+      assert.ok(helped.seconds > 2 && helped.seconds < QUICK, `${helped.seconds} s`);
+      assert.equal(warnings.length, 1, warnings.join(" | "));
+      assert.match(warnings[0], /helper thread stopped \(no reply within 2 s\); the assessor goes on/);
+      assert.equal(branches(), localBranches);
+    },
+  );
+}
+
 test(
   "a helper that hangs at a joint part is given up on after the embeddings' timeout: the same numbers, one warning",
   LIMIT,
@@ -105,10 +144,14 @@ test(
     helperStopping("hangs", 3, 2000);
     const helped = await fitAndPredict();
     assert.deepEqual(helped.predicted, alone);
-    // 1 s blocked (EMBEDDINGS_WAIT), then 2 s waited, and the rest
-    assert.ok(helped.seconds > 3 && helped.seconds < QUICK, `${helped.seconds} s`);
+    // the step blocks 1 s (EMBEDDINGS_WAIT), then waits for the embeddings up to 2 s, while the watchdog
+    // counts 2 s from the helper's last reply: whichever ends first gives the helper up
+    assert.ok(helped.seconds > 2 && helped.seconds < QUICK, `${helped.seconds} s`);
     assert.equal(warnings.length, 1, warnings.join(" | "));
-    assert.match(warnings[0], /helper thread stopped \(no embeddings within 2 s\); the assessor goes on/);
+    assert.match(
+      warnings[0],
+      /helper thread stopped \(no (embeddings|reply) within 2 s\); the assessor goes on/,
+    );
     assert.equal(branches(), localBranches);
   },
 );

@@ -9,9 +9,9 @@
  * way, after the rest of the step (`localBranches`). One helper per process, shared by every assessor,
  * started on first use and used only while `threads()` allows two; it does not keep the process alive
  * when idle.
- * If the helper thread stops (killed, out of memory, a crash), or hangs (a joint part's embeddings not
- * written within EXCHANGE_TIMEOUT: it is then stopped), every request and exchange open with it
- * fails with HelperThreadGone, the assessor redoes those parts here, and the process warns once and
+ * If the helper thread stops (killed, out of memory, a crash), replies with an error it caught, or hangs
+ * (a joint part's embeddings not written, or no reply to an open request, within EXCHANGE_TIMEOUT), it
+ * is stopped, every request and exchange open with it fails with HelperThreadGone, the assessor redoes those parts here, and the process warns once and
  * goes on in this thread alone: no second helper is started, so a helper that dies at start-up cannot
  * make every step pay for a new one.
  */
@@ -52,8 +52,9 @@ export const EMBEDDINGS_WAIT = 1000;
 /** A part of a batch's auto-encoder work under way. */
 export interface AutoencoderPart {
   /**
-   * Its embeddings (a joint step's part). Blocks up to EMBEDDINGS_WAIT, then throws EmbeddingsLate;
-   * throws HelperThreadGone when the helper stopped.
+   * Its embeddings (a joint step's part). Blocks up to EMBEDDINGS_WAIT, then throws EmbeddingsLate
+   * (also when the helper failed the part and its error reply is not read yet: await `ready`, then ask
+   * again); throws HelperThreadGone when the helper stopped.
    */
   z(): Float32Array;
   /**
@@ -180,10 +181,18 @@ class HelperThread implements Branches {
     this.worker.on("message", (reply: HelperReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
+      this.replies++;
+      if (reply.error !== undefined) {
+        // an error the helper caught (wasm out of memory in its own heap, a bug) leaves it in an unknown
+        // state: it is stopped like a dead one, and this part, like every open one, is redone here, where
+        // a real bug fails again with this thread's stack and a transient one does not
+        this.stop(`error: ${reply.error}`);
+        return;
+      }
       this.pending.delete(reply.id);
       if (this.pending.size === 0) this.worker.unref();
-      if (reply.error !== undefined) waiting.reject(new Error(`assessor helper thread: ${reply.error}`));
-      else waiting.resolve(reply.result);
+      this.watch();
+      waiting.resolve(reply.result);
     });
     this.onGone = onGone;
     this.worker.on("error", (e) => this.fail(e.message));
@@ -193,11 +202,43 @@ class HelperThread implements Branches {
   }
 
   private readonly onGone: (why: string) => void;
+  /** Replies heard so far, and the timer that gives up on a helper silent for `exchangeTimeout` with requests open. */
+  private replies = 0;
+  private watchdog?: ReturnType<typeof setTimeout>;
+
+  /**
+   * (Re)arms the watchdog while requests are open, from now: the helper answers its requests in order,
+   * so a reply within `exchangeTimeout` of the last one (or of the first request) is progress, however
+   * many are queued. A helper silent that long (a pre-training part or a chunk of scores never answered;
+   * a joint part's embeddings have their own wait, `ready`) is taken for hung and stopped.
+   */
+  private watch(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    if (this.pending.size === 0 || this.gone !== undefined) return;
+    const heard = this.replies;
+    this.watchdog = setTimeout(() => {
+      // this thread may have been busy past the timeout with a reply already queued: the timers run before
+      // the worker's messages are read, the check phase after, so the reply is heard first if it came
+      setImmediate(() => {
+        if (this.replies === heard && this.pending.size > 0)
+          this.stop(`no reply within ${exchangeTimeout / 1000} s`);
+      });
+    }, exchangeTimeout);
+    this.watchdog.unref(); // the worker, referenced while requests are open, keeps the process alive
+  }
+
+  /** Gives the helper up (every open part redone here, the process warned once) and ends its thread. */
+  private stop(why: string): void {
+    this.fail(why);
+    void this.worker.terminate();
+  }
 
   /** The helper stopped, or is given up on: every open request and exchange fails with HelperThreadGone. */
   private fail(why: string): void {
     if (this.gone !== undefined) return; // "error" is followed by "exit"
     this.gone = why;
+    clearTimeout(this.watchdog);
     this.onGone(why);
     for (const states of this.open) {
       for (const half of [0, 1] as const)
@@ -221,6 +262,7 @@ class HelperThread implements Branches {
       if (this.gone !== undefined) return reject(new HelperThreadGone(this.gone));
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (this.pending.size === 1) this.watch();
       this.worker.postMessage(message);
     });
   }
@@ -252,7 +294,8 @@ class HelperThread implements Branches {
         if (state === PENDING) throw new EmbeddingsLate();
         if (state === FAILED) {
           if (this.gone !== undefined) throw new HelperThreadGone(this.gone);
-          throw new Error("the assessor's helper thread failed during a training step");
+          // the helper failed the part itself; its error reply, on its way, stops it: `ready` waits for it
+          throw new EmbeddingsLate();
         }
         return exchange.z.slice();
       },
@@ -264,6 +307,12 @@ class HelperThread implements Branches {
           // alive but hung: given up on (the step then redoes its part here), and stopped
           this.fail(`no embeddings within ${exchangeTimeout / 1000} s`);
           await this.worker.terminate();
+        }
+        if (Atomics.load(exchange.states, 0) === FAILED && this.gone === undefined) {
+          // failed by the helper: its error reply stops it; a reply of any other kind would leave z()
+          // failing without a cause, so the helper is given up on then too
+          await grads.catch(() => undefined);
+          if (this.gone === undefined) this.stop("a joint part failed without an error");
         }
       },
       sendGradient: (dz) => {
@@ -318,8 +367,8 @@ export function branches(): Branches {
 /**
  * For tests only: the worker script the next helper runs (undefined: the real one), and a fresh start
  * (a helper may be started again, the next one with `worker`). A helper still running is left to stop
- * by itself when idle. `embeddingsTimeout` (ms): how long a step waits for the helper's embeddings
- * before it gives the helper up (EXCHANGE_TIMEOUT unless given).
+ * by itself when idle. `embeddingsTimeout` (ms): how long a step waits for the helper's embeddings, or
+ * for any reply to an open request, before it gives the helper up (EXCHANGE_TIMEOUT unless given).
  */
 export function setHelperWorkerScript(worker: URL | undefined, embeddingsTimeout = EXCHANGE_TIMEOUT): void {
   script = worker ?? new URL("./helper-worker.js", import.meta.url);
