@@ -4,7 +4,12 @@ import { Rng } from "../random.js";
 import { setThreads, threads } from "../tensor/backend.js";
 import { testSpace } from "../testing/fixtures.js";
 import { createPredictor } from "./registry.js";
-import { scoringThread } from "./scoring-thread.js";
+import {
+  SCORING_TIMEOUT,
+  ScoringThreadGone,
+  scoringThread,
+  setScoringWorkerScript,
+} from "./scoring-thread.js";
 import { SCORING_THREAD_CELLS } from "./supervised.js";
 
 /** Predictions of `ids` with one thread, then with the scoring thread's help. */
@@ -43,19 +48,27 @@ test("a prediction below SCORING_THREAD_CELLS stays in this thread", async () =>
   assert.deepEqual(shared, alone);
 });
 
-test("the scoring thread refuses a network it cannot build, with its message", async () => {
+test("a network the scoring thread cannot build stops it, with its message (the caller scores here)", async () => {
   const space = await testSpace();
   const thread = scoringThread();
   assert.ok(thread);
-  await assert.rejects(
-    thread.scores(
-      "nope",
-      { kind: "nope", options: {}, space: { name: space.name, encoding: space.encoding } },
-      [],
-      [new Float32Array(space.encoding.size)],
-      1,
-      space.encoding.size,
-    ),
-    /^Error: scoring thread: no network of kind "nope"; kinds: peephole, mlp, gin, transformer$/,
-  );
+  try {
+    await assert.rejects(
+      thread.scores(
+        "nope",
+        { kind: "nope", options: {}, space: { name: space.name, encoding: space.encoding } },
+        [],
+        [new Float32Array(space.encoding.size)],
+        1,
+        space.encoding.size,
+      ),
+      (e: Error) =>
+        e instanceof ScoringThreadGone &&
+        e.message ===
+          'the scoring thread stopped: error: no network of kind "nope"; kinds: peephole, mlp, gin, transformer',
+    );
+    assert.equal(scoringThread(), undefined);
+  } finally {
+    setScoringWorkerScript(undefined, SCORING_TIMEOUT, true);
+  }
 });

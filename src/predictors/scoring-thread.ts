@@ -5,7 +5,8 @@
  * every NAS-Bench-101 cell used one of two cores. The predictor hands it whole chunks of encodings; it
  * scores them as this thread would (the same kernels on the same values: bit-identical, tested). One
  * per process, started on the first large prediction while `threads()` allows two; it does not keep
- * the process alive when idle. Should it fail to start or stop (ScoringThreadGone), the process warns
+ * the process alive when idle. Should it fail to start or stop, reply an error it caught, or answer
+ * nothing for SCORING_TIMEOUT while asked (then it is stopped: ScoringThreadGone), the process warns
  * once and scores in its own thread from then on: the same values, only slower.
  */
 import { Worker } from "node:worker_threads";
@@ -44,6 +45,13 @@ export class ScoringThreadGone extends Error {
   override name = "ScoringThreadGone";
 }
 
+/**
+ * How long (ms) the thread may answer nothing while asked before it is taken for hung and stopped: a
+ * chunk of 4,096 NAS-Bench-101 cells takes it about 0.2 s (docs/transformer.md, "Speed"), so two
+ * minutes is only ever a thread that will not answer.
+ */
+export const SCORING_TIMEOUT = 120_000;
+
 /** Weights of a fitted network as read for the thread (each tensor's shape and values). */
 export type ScoringWeights = { shape: number[]; values: () => Float32Array }[];
 
@@ -61,31 +69,69 @@ export class ScoringThread {
   /** Why the thread stopped, once it has (a request then is refused at once: no one would answer). */
   private stopped: ScoringThreadGone | undefined;
 
-  constructor(onGone: (error: ScoringThreadGone) => void, script: URL = workerScript) {
+  /** Gives the thread up: every request open fails with ScoringThreadGone (the caller scores it here). */
+  private readonly fail: (cause: string) => void;
+  /** The timer that gives up on a thread silent for `timeout` while asked. */
+  private watchdog?: ReturnType<typeof setTimeout>;
+
+  /**
+   * (Re)arms the watchdog from now while requests are open: the thread answers in order, so a reply
+   * within `timeout` of the last one (or of the first request) is progress, however many are queued.
+   */
+  private watch(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    if (this.pending.size === 0 || this.stopped) return;
+    const heard = this.answered;
+    this.watchdog = setTimeout(() => {
+      // this thread may have been busy past the timeout with a reply already queued: timers run before
+      // the worker's messages are read, the check phase after, so a reply that came is heard first
+      setImmediate(() => {
+        if (this.answered === heard && this.pending.size > 0) {
+          this.fail(`no reply within ${this.timeout / 1000} s`);
+          void this.worker.terminate();
+        }
+      });
+    }, this.timeout);
+    this.watchdog.unref(); // the worker, referenced while requests are open, keeps the process alive
+  }
+
+  constructor(
+    onGone: (error: ScoringThreadGone) => void,
+    script: URL = workerScript,
+    private readonly timeout = SCORING_TIMEOUT,
+  ) {
     // the thread must score with this thread's backend: another (wasm failing there only) would not
     // give the same values; it stops at start if it cannot
     this.worker = new Worker(script, { workerData: { backend: tf.getBackend() } });
     this.worker.on("message", (reply: ScoringReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) this.worker.unref();
       this.answered++;
       if (reply.error !== undefined || !reply.scores) {
-        this.held = ""; // it may have dropped its network
-        waiting.reject(new Error(`scoring thread: ${reply.error ?? "no scores in its reply"}`));
-      } else waiting.resolve(reply.scores);
+        // an error it caught (wasm out of memory in its own heap, a bug) leaves it in an unknown state:
+        // stopped like a dead one (this request, still open, fails with the rest), and the chunks are
+        // scored here, where a real bug fails again with this thread's stack and a transient one does not
+        this.fail(`error: ${reply.error ?? "no scores in its reply"}`);
+        void this.worker.terminate();
+        return;
+      }
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
+      this.watch();
+      waiting.resolve(reply.scores);
     });
-    const fail = (cause: string) => {
+    this.fail = (cause: string) => {
       if (this.stopped) return; // "exit" after "error"
+      clearTimeout(this.watchdog);
       const error = new ScoringThreadGone(`the scoring thread stopped: ${cause.split("\n")[0]}`);
       this.stopped = error;
       onGone(error);
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
     };
-    this.worker.on("error", (error) => fail(error.message));
-    this.worker.on("exit", (code) => fail(`it exited (${code})`));
+    this.worker.on("error", (error) => this.fail(error.message));
+    this.worker.on("exit", (code) => this.fail(`it exited (${code})`));
     // after the listeners: adding a "message" listener references the worker again
     this.worker.unref();
   }
@@ -115,6 +161,7 @@ export class ScoringThread {
     return new Promise<Float32Array[]>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.watch();
       this.worker.postMessage(
         request,
         batches.map((b) => b.buffer as ArrayBuffer),
@@ -137,17 +184,37 @@ export function scoringThread(): ScoringThread | undefined {
   if (gone) return undefined;
   const thread: ScoringThread =
     shared ??
-    new ScoringThread((error) => {
-      if (shared === thread) shared = undefined;
-      if (gone) return;
-      gone = error;
-      process.emitWarning(`${error.message}; large predictions go on in one thread`);
-    });
+    new ScoringThread(
+      (error) => {
+        if (shared === thread) shared = undefined;
+        if (gone) return;
+        gone = error;
+        process.emitWarning(`${error.message}; large predictions go on in one thread`);
+      },
+      workerScript,
+      scoringTimeout,
+    );
   shared = thread;
   return shared;
 }
 
-/** For tests: the scoring thread's script (a missing one stands for a thread that cannot start). */
-export function setScoringWorkerScript(script: URL | undefined): void {
+/** How long the next scoring thread may answer nothing while asked (tests shorten it). */
+let scoringTimeout = SCORING_TIMEOUT;
+
+/**
+ * For tests: the scoring thread's script (a missing one stands for a thread that cannot start) and how
+ * long it may answer nothing while asked (ms, SCORING_TIMEOUT unless given). With `fresh`, a failed
+ * thread is forgotten, so that the next large prediction starts one again.
+ */
+export function setScoringWorkerScript(
+  script: URL | undefined,
+  timeout = SCORING_TIMEOUT,
+  fresh = false,
+): void {
   workerScript = script ?? DEFAULT_SCRIPT;
+  scoringTimeout = timeout;
+  if (fresh) {
+    shared = undefined;
+    gone = undefined;
+  }
 }
