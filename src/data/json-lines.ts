@@ -8,6 +8,7 @@
 import { extname } from "node:path";
 import { BadFileError } from "../errors.js";
 import { outOfRange } from "./decimal.js";
+import { nestsTooDeep, TOO_DEEP } from "./json-depth.js";
 import { repeatedKey } from "./json-keys.js";
 
 /** One line of a JSON Lines file: its fields, or `{ error }` when the line could not be read as a row. */
@@ -49,6 +50,14 @@ export function jsonLines(file: string, text: string): JsonLinesRow[] {
       const value = JSON.parse(lineText);
       if (value === null || typeof value !== "object" || Array.isArray(value))
         throw new Error("not an object");
+      // 10,000 nested brackets: every reader after this one recursed past the stack's end
+      if (nestsTooDeep(value)) {
+        rows.push({
+          line: i + 1,
+          fields: { error: `${TOO_DEEP}; expected one object of columns (a cell's matrix nests 2 levels)` },
+        });
+        return;
+      }
       // JSON.parse reads the number 1e-400 as 0 and 1e309 as Infinity, the text gone: found in the line
       const lost = lostNumber(lineText);
       if (lost !== undefined) {

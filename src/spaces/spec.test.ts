@@ -253,3 +253,29 @@ test("a space name may hold letters of any script (módulo, either Unicode form)
       name,
     );
 });
+
+test("a spec nested 10,000 levels deep is one line naming the limit, not a stack overflow", () => {
+  const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+  // an unknown field holding it, an option holding it, and the whole spec being it
+  for (const [file, text] of [
+    ["field.json", `{"name":"a","kind":"choices","decisions":[{"name":"x","options":[1,2]}],"zz":${deep}}`],
+    ["option.json", `{"name":"a","kind":"choices","decisions":[{"name":"x","options":[${deep}]}]}`],
+    ["whole.json", deep],
+  ]) {
+    const path = join(dir, file);
+    writeFileSync(path, text);
+    assert.throws(
+      () => readSpecFile(path),
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.message ===
+          `${path}: the spec nests arrays or objects more than 64 levels deep; expected a JSON object with "name" and "kind" (a choices spec nests 3 levels)`,
+    );
+  }
+  // 64 levels in all (the spec, decisions, a decision, options, then 60) are read, and refused for what they hold
+  const at64 = {
+    ...choices,
+    decisions: [{ name: "x", options: [JSON.parse(`${"[".repeat(60)}${"]".repeat(60)}`)] }],
+  };
+  assert.match(problem(at64), /field "decisions\[0\]\.options\[0\]" is \[\[\[/);
+});

@@ -11,6 +11,7 @@
 
 import { readFileSync } from "node:fs";
 import { parseDecimal } from "../data/decimal.js";
+import { nestsTooDeep, TOO_DEEP } from "../data/json-depth.js";
 import { repeatedKey } from "../data/json-keys.js";
 import { parseFailureReason, UserError, UserErrors } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
@@ -105,6 +106,11 @@ export function parseSpec(value: unknown, source = "space spec"): SpaceSpec {
   const problems: string[] = [];
   const bad = (field: string, found: unknown, expected: string) =>
     problems.push(`${source}: field "${field}" is ${show(found)}; expected ${expected}`);
+  // checked first: the checks below (and show's JSON.stringify) recurse, and 10,000 levels overflowed
+  if (nestsTooDeep(value))
+    throw new UserError(
+      `${source}: the spec ${TOO_DEEP}; expected a JSON object with "name" and "kind" (a choices spec nests 3 levels)`,
+    );
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new UserError(
       `${source}: the spec is ${show(value)}; expected a JSON object with "name" and "kind"`,

@@ -76,3 +76,20 @@ test("a matrix with a row missing or one too many says so, not that row 0 has th
     /matrix row 1 must be an array of 3 entries/,
   );
 });
+
+test("a matrix or ops nested 10,000 levels deep is refused by its rule, not a stack overflow", () => {
+  const deep = JSON.parse(`${"[".repeat(10_000)}${"]".repeat(10_000)}`);
+  const matrix = refusal(() => parseCell({ matrix: deep, ops: "input,output" }));
+  assert.equal(matrix.rule, "matrix-format");
+  assert.match(
+    matrix.message,
+    /matrix nests arrays or objects more than 64 levels deep; expected rows of 0\/1 entries/,
+  );
+  // as the ops, and as JSON text (--arch, a CSV's matrix column)
+  assert.equal(refusal(() => cellFromParts("0100", deep)).rule, "ops-format");
+  assert.equal(
+    refusal(() => parseCell(`{"matrix":${"[".repeat(10_000)}${"]".repeat(10_000)},"ops":"input,output"}`))
+      .rule,
+    "matrix-format",
+  );
+});

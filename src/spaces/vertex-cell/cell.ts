@@ -3,6 +3,7 @@
  * pruning exactly as the official `ModelSpec` and `NASBench._check_spec` do it, for any op list and
  * vertex/edge limits.
  */
+import { nestsTooDeep, TOO_DEEP } from "../../data/json-depth.js";
 import { repeatedKey } from "../../data/json-keys.js";
 import { InvalidCellError } from "../../errors.js";
 import type { LabeledDag } from "./hash.js";
@@ -69,6 +70,14 @@ export function parseCell(input: unknown, exactKeys = false, alsoKeys: readonly 
 
 /** Builds a cell from a matrix (nested 0/1 arrays or row-major 0/1 string) and ops (array or comma list). */
 export function cellFromParts(matrix: unknown, ops: unknown): VertexCell {
+  // the checks below (and their messages' JSON.stringify) recurse: 10,000 nested brackets overflowed
+  if (nestsTooDeep(matrix))
+    throw new InvalidCellError(
+      "matrix-format",
+      `matrix ${TOO_DEEP}; expected rows of 0/1 entries (2 levels)`,
+    );
+  if (nestsTooDeep(ops))
+    throw new InvalidCellError("ops-format", `ops ${TOO_DEEP}; expected a list of op names (1 level)`);
   return { matrix: parseMatrix(matrix), ops: parseOps(ops) };
 }
 
