@@ -156,6 +156,39 @@ test("spec files: unreadable or not JSON is one clear line", () => {
   assert.equal(readSpecFile(path).name, "macro");
 });
 
+test("a spec file that is not UTF-8 text says what it is, as a results file does, not a garbled JSON error", () => {
+  const path = join(dir, "not-text.json");
+  const spec = JSON.stringify({ ...choices, name: "café" });
+  const refused = (bytes: Buffer, message: string) => {
+    writeFileSync(path, bytes);
+    assert.throws(
+      () => readSpecFile(path),
+      (e: unknown) => e instanceof UserError && e.message === `space spec ${path} ${message}`,
+    );
+  };
+  // Notepad's "Unicode": it said 'is not JSON: Unexpected token '\uFFFD', "\uFFFD\uFFFD{ " n a "...'
+  refused(
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(spec, "utf16le")]),
+    "is not UTF-8 text (UTF-16, as some editors save it); save it as UTF-8",
+  );
+  // Latin-1: the name "café" was refused as "caf\uFFFD", beside "accents included"
+  refused(
+    Buffer.from(spec, "latin1"),
+    "is not UTF-8 text (byte 0xE9 at line 1 is not UTF-8; Latin-1 or Windows-1252?); save it as UTF-8",
+  );
+  // a study given as --space: 'is not JSON: Unexpected token 'S', "SQLite for"...'
+  refused(
+    Buffer.concat([Buffer.from("SQLite format 3\0", "latin1"), Buffer.alloc(100)]),
+    "is an SQLite database (a study file?), not text; expected a spec file (JSON)",
+  );
+  refused(
+    Buffer.from("PK\u0003\u0004rest", "latin1"),
+    "is a zip archive, not text; expected a spec file (JSON)",
+  );
+  writeFileSync(path, spec);
+  assert.equal(readSpecFile(path).name, "café");
+});
+
 test("a number past the largest double (1e400, read as Infinity) is named as written, not as null", () => {
   const path = join(dir, "inf.json");
   writeFileSync(

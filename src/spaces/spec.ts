@@ -10,6 +10,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { parseDecimal } from "../data/decimal.js";
 import { nestsTooDeep, TOO_DEEP } from "../data/json-depth.js";
 import { repeatedKey } from "../data/json-keys.js";
@@ -74,14 +75,26 @@ const VERTEX_CELL_RESERVED = ["input", "output"];
 
 /** Reads and checks a spec file; throws UserError listing every problem (one line each). */
 export function readSpecFile(path: string): SpaceSpec {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EISDIR")
       throw new UserError(`cannot read the space spec ${path}: it is a folder; expected a spec file (JSON)`);
     throw new UserError(`cannot read the space spec ${path}: ${(e as NodeJS.ErrnoException).message}`);
   }
+  // as results files are: a study given as --space said 'is not JSON: Unexpected token 'S', "SQLite for"...',
+  // a UTF-16 spec the same of '��{', and a Latin-1 one refused its name "café" as "caf�" (accents allowed)
+  const binary = binaryKind(bytes);
+  if (binary)
+    throw new UserError(
+      binary === "UTF-16"
+        ? `space spec ${path} is not UTF-8 text (UTF-16, as some editors save it); save it as UTF-8`
+        : `space spec ${path} ${binary.startsWith("is a zip") ? "is a zip archive" : binary}, not text; expected a spec file (JSON)`,
+    );
+  const notText = notUtf8(bytes);
+  if (notText) throw new UserError(`space spec ${path} is not UTF-8 text (${notText}); save it as UTF-8`);
+  const text = bytes.toString("utf8");
   if (text.replace(/^\uFEFF/, "").trim() === "")
     throw new UserError(`space spec ${path} is empty; expected a JSON object with "name" and "kind"`);
   let value: unknown;
