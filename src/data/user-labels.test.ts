@@ -447,3 +447,34 @@ test("a binary file is refused as what it should hold: labels for a label file, 
     (e: Error) => e.message === `${binary}: is a binary file, not a CSV or JSON-lines file of labels`,
   );
 });
+
+test("a label file whose every line is unreadable names those lines, not a column called 'error'", () => {
+  const refused = (name: string, text: string, reason: RegExp) =>
+    assert.throws(
+      () => readUserLabels(write(name, text), nb101, "acc"),
+      (e: unknown) =>
+        e instanceof BadFileError &&
+        !e.message.includes("columns are error") &&
+        new RegExp(`no row gave a valid nb101 cell with a numeric acc: line 1: ${reason.source}`).test(
+          e.message,
+        ),
+    );
+  // each said only: no column "acc" for --target; columns are error
+  refused("twice.jsonl", '{"matrix":"0100","ops":"input,output","acc":0.5,"acc":0.6}\n', /names "acc" twice/);
+  refused(
+    "tiny.jsonl",
+    '{"matrix":"0100","ops":"input,output","acc":1e-400}\n',
+    /holds a number that cannot be read/,
+  );
+  // beside a readable line, a missing target still lists the file's columns, without "error"
+  const mixed = write(
+    "mixed.jsonl",
+    '{"matrix":"0100","ops":"input,output","acc":0.5}\n{"matrix":"0100","ops":"input,output","acc":0.5,"acc":0.6}\n',
+  );
+  assert.throws(
+    () => readUserLabels(mixed, nb101, "val"),
+    (e: unknown) =>
+      e instanceof UserError &&
+      e.message === `${mixed}: no column "val" for --target; columns are matrix, ops, acc`,
+  );
+});

@@ -228,7 +228,19 @@ export function readUserLabels(
       `readUserLabels: the scale must be fraction, percent or none (or left out to infer it), got ${shownValue(given, 40)}`,
     );
   const rows = readRows(file, "labels");
-  const columns = new Set(rows.flatMap((r) => Object.keys(r.fields)));
+  const fix = `expected every row a ${space.name} cell with a decimal ${target}, or "failed" for a run that did not finish; fix or remove those rows`;
+  const noValid = `no row gave a valid ${space.name} cell with a numeric ${target}: `;
+  // a JSON Lines line that could not be read (a key named twice, 1e-400) holds only `error`, which is no
+  // column: a file of such lines only said 'no column "acc" for --target; columns are error'
+  const readable = rows.filter(({ fields }) => !("error" in fields && Object.keys(fields).length === 1));
+  if (readable.length === 0)
+    refuseInvalidRows(
+      file,
+      rows.map(({ line, fields }) => ({ line, reason: String(fields.error) })),
+      fix,
+      noValid,
+    );
+  const columns = new Set(readable.flatMap((r) => Object.keys(r.fields)));
   // CSV headers are read in Unicode NFC (distinctColumns); a JSON-lines key is matched in NFC too
   const column = [...columns].find((c) => columnName(c) === columnName(target));
   if (column === undefined) {
@@ -286,12 +298,7 @@ export function readUserLabels(
       file,
       `every row's ${target} is "failed"; expected rows with a decimal ${target} to learn from`,
     );
-  refuseInvalidRows(
-    file,
-    invalid,
-    `expected every row a ${space.name} cell with a decimal ${target}, or "failed" for a run that did not finish; fix or remove those rows`,
-    byId.size === 0 ? `no row gave a valid ${space.name} cell with a numeric ${target}: ` : "",
-  );
+  refuseInvalidRows(file, invalid, fix, byId.size === 0 ? noValid : "");
   const used = [...byId.values()].flatMap((e) => e.lines.map((line, k) => ({ line, value: e.values[k] })));
   const scale = given ?? inferredScale(target, used);
   if (scale !== "none") {
