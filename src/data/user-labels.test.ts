@@ -478,3 +478,17 @@ test("a label file whose every line is unreadable names those lines, not a colum
       e.message === `${mixed}: no column "val" for --target; columns are matrix, ops, acc`,
   );
 });
+
+test("a label file's line without the target column named toString says it is missing, not that it is a function", () => {
+  const path = write(
+    "proto.jsonl",
+    '{"matrix":"0100","ops":"input,output","toString":0.5}\n{"matrix":"0100","ops":"input,output"}\n',
+  );
+  assert.throws(
+    () => readUserLabels(path, nb101, "toString"),
+    (e: unknown) =>
+      e instanceof BadFileError &&
+      /line 2: toString is missing/.test(e.message) &&
+      !e.message.includes("native code"),
+  );
+});

@@ -132,7 +132,7 @@ export function targetCandidates(file: string, space: string): string[] {
       : typeof v === "string" && Number.isFinite(parseMeasuredValue(v));
   return columns.filter((c) => {
     if (cellColumns.includes(columnName(c))) return false;
-    const values = rows.map((r) => r.fields[c]).filter(given);
+    const values = rows.map((r) => (Object.hasOwn(r.fields, c) ? r.fields[c] : undefined)).filter(given);
     return values.length > 0 && values.every(numeric);
   });
 }
@@ -256,7 +256,8 @@ export function readUserLabels(
       invalid.push({ line, reason: String(fields.error) });
       continue;
     }
-    const raw = fields[column];
+    // own keys only: a line without a column named toString read the prototype's function as its value
+    const raw = Object.hasOwn(fields, column) ? fields[column] : undefined;
     if (typeof raw === "string" && raw.trim().toLowerCase() === "failed") {
       // a failed run of a cell that is none is refused as tell --file refuses it
       try {

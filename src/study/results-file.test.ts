@@ -306,3 +306,31 @@ test('a header saved decomposed (NFD) names the composed target and decision col
       /no column "ünï"; a results file for u has the columns café, width, ünï/.test(e.message),
   );
 });
+
+test("a JSON Lines line without a column named like an object's own method (toString) is refused by name, not a crash", () => {
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "proto",
+      kind: "choices",
+      decisions: [
+        { name: "constructor", options: ["a", "b"] },
+        { name: "width", options: [16, 32] },
+      ],
+    }) as never,
+  );
+  const file = join(tinyDir().dir, "proto.jsonl");
+  // the target missing: it was "internal error: TypeError: raw.toLowerCase is not a function"
+  writeFileSync(file, '{"constructor":"a","width":16}\n');
+  assert.throws(
+    () => readResultsFile(file, space, "toString"),
+    (e: unknown) =>
+      e instanceof BadFileError &&
+      e.message ===
+        `${file}: line 1 has no "toString"; each line of a results file holds constructor, width, toString (found constructor, width)`,
+  );
+  // a decision missing: it was read as a value that is a function
+  writeFileSync(file, '{"width":16,"toString":0.5}\n');
+  assert.throws(() => readResultsFile(file, space, "toString"), /line 1 has no "constructor"; each line/);
+  writeFileSync(file, '{"constructor":"b","width":32,"toString":0.5}\n');
+  assert.equal(readResultsFile(file, space, "toString").length, 1);
+});

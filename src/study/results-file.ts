@@ -181,7 +181,9 @@ function objectRows(file: string, text: string, columns: readonly string[]): Tex
       throw new BadFileError(file, `line ${line} ${String(fields.error).replace(/^not/, "is not")}`);
     // keys as CSV headers are read: trimmed, in Unicode NFC (columnName)
     const named = Object.fromEntries(Object.entries(fields).map(([k, v]) => [columnName(k.trim()), v]));
-    const missing = columns.filter((c) => !(columnName(c) in named));
+    // own keys only: `in` found a column named toString or constructor on every object's prototype, and
+    // the line lacking it was read as a value that is a function ("raw.toLowerCase is not a function")
+    const missing = columns.filter((c) => !Object.hasOwn(named, columnName(c)));
     if (missing.length > 0)
       throw new BadFileError(
         file,
