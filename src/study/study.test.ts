@@ -638,6 +638,10 @@ test("a closed study says so; unknown or ill-typed ask options are refused, not 
     () => Study.settings({ spec: TINY_SPEC, target: 5 } as never),
     /target must be a name \(text\), got 5/,
   );
+  assert.throws(
+    () => Study.settings({ spec: TINY_SPEC, target: "val\nacc" }),
+    /target must be a column name on one line, without control characters \(line ends, tabs\), got "val\\nacc"/,
+  );
 });
 
 test("tell of many into a study of nothing yet: a percent row first among spread fractions is refused, as after them", async () => {

@@ -149,6 +149,12 @@ export class Study<A> {
       throw new UserError(`a study's target must be a name (text), got ${JSON.stringify(given.target)}`);
     const target = given.target?.trim();
     if (!target) throw new UserError("a study needs a target name (the value told, e.g. val_acc)");
+    // the name is a column of the results files told and a line of every printout: a line end or a tab
+    // inside it split `study create`'s "made" line in two
+    if (/\p{Cc}/u.test(target))
+      throw new UserError(
+        `a study's target must be a column name on one line, without control characters (line ends, tabs), got ${JSON.stringify(target)}`,
+      );
     const direction = given.direction ?? "maximize";
     if (direction !== "maximize" && direction !== "minimize")
       throw new UserError(`direction must be maximize or minimize, got "${direction}"`);
