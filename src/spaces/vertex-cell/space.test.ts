@@ -295,3 +295,43 @@ test("reduction says what reading a cell pruned (tell names two texts of one cel
   // no cell at all: nothing to say (reading it is refused elsewhere, with its own message)
   assert.equal(space.reduction({ matrix: "01", ops: "input" }), undefined);
 });
+
+test("the cells a space makes are frozen, and the keys it keeps for them are their hashes", async () => {
+  for (const space of [
+    await VertexCellSpace.load(SMALL, { cacheDir: dir }),
+    await VertexCellSpace.load(SMALL, { cacheDir: dir, enumerationLimit: 0 }),
+  ]) {
+    const rng = new Rng(11);
+    const made = [
+      ...space.sample(rng, 20),
+      space.fromJSON({ matrix: "0110001000010000", ops: "input,conv,pool,output" }),
+    ];
+    for (let k = 0; k < 40; k++) made.push(space.mutate(rng, made[k % made.length]));
+    made.push(space.crossover(rng, made[0], made[1]));
+    for (const cell of made) {
+      assert.ok(Object.isFrozen(cell) && Object.isFrozen(cell.ops) && cell.matrix.every(Object.isFrozen));
+      // written in place, a kept key would go stale: refused instead
+      assert.throws(() => {
+        (cell.ops as string[])[0] = "conv";
+      }, TypeError);
+      // the kept key (asked twice: computed, then kept) is the hash of an unfrozen copy's
+      const copy = { matrix: cell.matrix.map((row) => [...row]), ops: [...cell.ops] };
+      assert.equal(space.key(cell), space.key(copy));
+      assert.equal(space.key(cell), space.key(copy));
+    }
+    // a cell of the caller's stays the caller's: not frozen, its key follows its changes
+    const own = {
+      matrix: [
+        [0, 1, 1, 0],
+        [0, 0, 0, 1],
+        [0, 0, 0, 1],
+        [0, 0, 0, 0],
+      ],
+      ops: ["input", "conv", "pool", "output"],
+    };
+    const before = space.key(own);
+    own.ops[1] = "pool";
+    assert.ok(!Object.isFrozen(own));
+    assert.notEqual(space.key(own), before);
+  }
+});

@@ -172,8 +172,22 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
 
   /** The module hash (32 lowercase hex characters) of the pruned cell. */
   key(arch: VertexCell): string {
-    return this.hasher.hashHex(pruneCell(arch, this.limits));
+    const kept = this.keys.get(arch);
+    if (kept !== undefined) return kept;
+    const key = this.hasher.hashHex(pruneCell(arch, this.limits));
+    if (this.made.has(arch)) this.keys.set(arch, key);
+    return key;
   }
+
+  /**
+   * The cells this space made (pruned, frozen: prunedCell, frozen) and the hashes known of them. A
+   * table of 5,000 cells (study/table-space.ts) redraws a mutation up to 64 times until it lands in the
+   * table, and the key of the parent (asked again by every mutate) and of each mutation (asked again by
+   * the table) were three hashes a draw, most of its time; a cell made here cannot change, so its key,
+   * once known, is kept.
+   */
+  private readonly made = new WeakSet<VertexCell>();
+  private readonly keys = new WeakMap<VertexCell, string>();
 
   /** `{ matrix, ops }` of the pruned cell (ops with "input" first and "output" last). */
   jsonOf(arch: VertexCell): { matrix: number[][]; ops: string[] } {
@@ -288,11 +302,8 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
       const stabiliser = stabiliserSize(graph, labels);
       const group = graph.automorphisms.length + 1;
       if (stabiliser < group && rng.float() * group >= stabiliser) continue;
-      const cell = cellFromCompact(
-        graph.vertices,
-        graph.bits,
-        labels.subarray(1, graph.vertices - 1),
-        this.limits.ops,
+      const cell = this.frozen(
+        cellFromCompact(graph.vertices, graph.bits, labels.subarray(1, graph.vertices - 1), this.limits.ops),
       );
       const key = this.key(cell);
       if (seen.has(key)) continue;
@@ -328,7 +339,13 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
         }
       }
       const next = this.tryPrune({ matrix, ops });
-      if (next && this.hasher.hashHex(next) !== original) return this.prunedCell(next);
+      if (!next) continue;
+      const key = this.hasher.hashHex(next);
+      if (key !== original) {
+        const cell = this.prunedCell(next);
+        this.keys.set(cell, key);
+        return cell;
+      }
     }
     throw new Error(`mutation of cell ${original} found no valid neighbour in 100,000 attempts`);
   }
@@ -373,7 +390,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
     const table = this.listed();
     this.checkId(id);
     const { vertices, interiorOps } = unpackShape(table.shape[id], this.opBits);
-    return cellFromCompact(vertices, table.bits[id], interiorOps, this.limits.ops);
+    return this.frozen(cellFromCompact(vertices, table.bits[id], interiorOps, this.limits.ops));
   }
 
   /** The stored compact form of a cell: official edge bits and packed shape. */
@@ -471,8 +488,18 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
   }
 
   /** The pruned cell as a matrix and op names. */
+  /** The cell of `p`, frozen. */
   private prunedCell(p: PrunedCell): VertexCell {
-    return cellFromCompact(p.vertices, p.bits, p.interiorOps, this.limits.ops);
+    return this.frozen(cellFromCompact(p.vertices, p.bits, p.interiorOps, this.limits.ops));
+  }
+
+  /** `cell` (made here, pruned) frozen, its arrays too, and marked made here: its key may be kept. */
+  private frozen(cell: VertexCell): VertexCell {
+    for (const row of cell.matrix) Object.freeze(row);
+    Object.freeze(cell.matrix);
+    Object.freeze(cell.ops);
+    this.made.add(Object.freeze(cell));
+    return cell;
   }
 
   /** The pruned cell, or undefined when it is not a valid cell of the space. */
