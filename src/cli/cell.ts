@@ -1,12 +1,13 @@
 /** `nas-assay cell`: validate, prune, hash and look up one NAS-Bench-101 cell. */
 import { Command } from "commander";
 import { requireBenchmark } from "../benchmark.js";
-import { UserError } from "../errors.js";
+import { parseFailureReason, UserError } from "../errors.js";
 import { loadNb101Labels } from "../spaces/nb101/labels.js";
 import { loadNb201Accuracies, NB201_DATASETS } from "../spaces/nb201/labels.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { spaceName } from "../spaces/registry.js";
 import { parseCell } from "../spaces/vertex-cell/cell.js";
+import { notJsonMatrix, notJsonOps } from "../spaces/vertex-cell/space.js";
 import { globals, loadNb101, print } from "./context.js";
 import { integerFlag } from "./flag-values.js";
 import { spaceOption } from "./options.js";
@@ -55,6 +56,12 @@ export function cellCommand(): Command {
       ].filter(Boolean);
       if (given.length !== 1)
         throw new UserError("give exactly one of --matrix with --ops, --cell, --id or --hash");
+      if ((opts.matrix === undefined) !== (opts.ops === undefined))
+        throw new UserError("--matrix and --ops go together");
+      // text that is no JSON stops before any work (the space's loading, its first enumeration)
+      const matrix = opts.matrix?.trim().startsWith("[") ? flagJson(opts.matrix, "--matrix") : opts.matrix;
+      // a JSON list of ops, as label files take it (it was read as one comma list: 'the first op is "["input""')
+      const ops = opts.ops?.trim().startsWith("[") ? flagJson(opts.ops, "--ops") : opts.ops;
       // the labels are read below: a data directory without them fails before the space's enumeration
       requireBenchmark("nb101", options.dataDir);
       const space = await loadNb101(options);
@@ -74,11 +81,6 @@ export function cellCommand(): Command {
         // keys `cell --json` writes beside them are read back (its output is a --cell)
         id = space.idOf(parseCell(opts.cell, true, CELL_JSON_KEYS));
       } else {
-        if (opts.matrix === undefined || opts.ops === undefined)
-          throw new UserError("--matrix and --ops go together");
-        const matrix = opts.matrix.trim().startsWith("[") ? parseJson(opts.matrix, "--matrix") : opts.matrix;
-        // a JSON list of ops, as label files take it (it was read as one comma list: 'the first op is "["input""')
-        const ops = opts.ops.trim().startsWith("[") ? parseJson(opts.ops, "--ops") : opts.ops;
         id = space.idOf({ matrix, ops });
       }
       const cell = space.describe(id);
@@ -136,10 +138,24 @@ async function nb201Cell(opts: CellOptions, options: ReturnType<typeof globals>)
   );
 }
 
-function parseJson(text: string, flag: string): unknown {
+/**
+ * The JSON value of a --matrix or --ops flag that starts with "[". Text that is no JSON is refused as a
+ * label file's matrix or ops column is: NumPy's array text or Python's list text (pasted from a
+ * notebook) with the flag's value to write instead, else the forms the flag takes.
+ */
+export function flagJson(text: string, flag: "--matrix" | "--ops"): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    throw new UserError(`${flag} is not valid JSON: ${text.slice(0, 60)}`);
+  } catch (e) {
+    const value = text.trim();
+    const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value).replace(/\\"/g, '"');
+    const why = flag === "--matrix" ? notJsonMatrix(value) : notJsonOps(value);
+    // NumPy's or Python's text: `why` says what to write instead
+    if (!why.startsWith("is not JSON nor")) throw new UserError(`${flag} ${shown} ${why}`);
+    const expected =
+      flag === "--matrix"
+        ? "a row-major 0/1 string (0100) or JSON nested arrays ([[0,1],[0,0]])"
+        : 'a comma list (input,conv3x3-bn-relu,output) or a JSON list (["input","conv3x3-bn-relu","output"])';
+    throw new UserError(`${flag} ${shown} is not JSON (${parseFailureReason(e)}); expected ${expected}`);
   }
 }

@@ -584,7 +584,7 @@ function shown(text: string): string {
  * Why a matrix cell starting with "[" is not JSON, and how to write it: NumPy's array text (what pandas
  * writes for an array, "[[0 1 1]\n [0 0 1]\n [0 0 0]]") gets its row-major 0/1 string and JSON form.
  */
-function notJsonMatrix(text: string): string {
+export function notJsonMatrix(text: string): string {
   if (/^\[\s*(\[[\s01]*\]\s*)+\]$/.test(text)) {
     const rows = [...text.matchAll(/\[([\s01]*)\]/g)].map((m) => m[1].trim().split(/\s+/).map(Number));
     return (
@@ -599,7 +599,7 @@ function notJsonMatrix(text: string): string {
  * Why an ops cell starting with "[" is not JSON, and how to write it: Python's list text (what pandas
  * writes for a list, "['input', 'conv', 'output']") gets its JSON form and comma list.
  */
-function notJsonOps(text: string): string {
+export function notJsonOps(text: string): string {
   if (/^\[\s*'[^']*'(\s*,\s*'[^']*')*\s*\]$/.test(text)) {
     const names = [...text.matchAll(/'([^']*)'/g)].map((m) => m[1]);
     return (
