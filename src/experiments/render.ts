@@ -76,7 +76,7 @@ export function experimentDocument(
     text:
       `Space ${settings.space}, target ${file.target}; ${seeds}${settings.quick ? " (--quick)" : ""}; ` +
       `test = all cells not labeled. ${found.length} runs, ${Math.round(file.wallSeconds)} s of wall time in runs (summed over the processes that ran or waited for them). ` +
-      "Mean ± sample std over seeds. Written by `nas-assay reproduce`.",
+      `${settings.seeds.length === 1 && name !== "fig2" ? "One seed: each value is its run's (no spread over seeds to show)." : "Mean ± sample std over seeds."} Written by \`nas-assay reproduce\`.`,
   };
   const blocks = REPORTS[name](settings, found).map((block) =>
     block.kind === "figure" ? { ...block, file: `${name}${block.file ?? ""}.svg` } : block,
@@ -92,14 +92,18 @@ const TITLES: Record<ExperimentName, string> = {
   budget: "Label budgets: every predictor at N_l = 100, 424, 1k, 4,236",
 };
 
-const fmt = (s: Summary | undefined, digits = 4) =>
-  s ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : "–";
+/** Mean ± std over the runs (`runs`: how many; the paper's numbers have no count, and always a spread). */
+type Summarised = Summary & { runs?: number };
+
+// over one run a mean has no spread: "± 0.0000" read as a certainty (as `evaluate` and `search` print it)
+const fmt = (s: Summarised | undefined, digits = 4) =>
+  s ? (s.runs === 1 ? s.mean.toFixed(digits) : `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`) : "–";
 const digitsOf = (metric: Metric) => (metric === "mse" ? 5 : 4);
 
 /** Mean ± std of a metric over the runs matching `where`. */
-function summarise(found: Found, metric: Metric, where: (run: RunSpec) => boolean): Summary | undefined {
+function summarise(found: Found, metric: Metric, where: (run: RunSpec) => boolean): Summarised | undefined {
   const values = found.filter(({ run }) => where(run)).map(({ result }) => result[metric]);
-  return values.length ? meanStd(values) : undefined;
+  return values.length ? { ...meanStd(values), runs: values.length } : undefined;
 }
 
 function count(found: Found, where: (run: RunSpec) => boolean): number {

@@ -101,6 +101,24 @@ test("Table 1 on NAS-Bench-101 prints the paper's numbers beside ours", async ()
   );
 });
 
+test("over one seed the tables print each run's value, not mean ± 0.0000 (the paper's spread is kept)", async () => {
+  const out = join(root, "one-seed");
+  await reproduce("table1", {
+    space: "nb101",
+    data: testData(),
+    out,
+    quick: true,
+    seeds: [3],
+    evaluateRun: fakeEvaluation([]),
+  });
+  const md = readFileSync(join(out, "table1.md"), "utf8");
+  // before: "| 1000 | Kendall tau | 0.6503 ± 0.0000 (0.4373 ± 0.0112) | …", no spread read as a certainty
+  assert.match(md, /\| 1000 \| Kendall tau \| 0\.\d{4} \(0\.4373 ± 0\.0112\) \|/);
+  assert.doesNotMatch(md, /± 0\.0000/);
+  assert.match(md, /One seed: each value is its run's/);
+  assert.doesNotMatch(md, /Mean ± sample std over seeds/);
+});
+
 test("report --readme writes the experiments' tables between the markers of docs/results.md, and their figures as PNG", async () => {
   const out = join(root, "readme");
   for (const name of ["table1", "budget"] as const)
