@@ -62,7 +62,13 @@ test("bad checksums and truncation are clear errors naming the record and byte",
       name,
     );
   }
-  await assert.rejects(readAll(join(dir, "absent.tfrecord")), /cannot open/);
+  // before: "cannot open: ENOENT: no such file or directory, stat '…'"
+  const absent = join(dir, "absent.tfrecord");
+  await assert.rejects(readAll(absent), (e: Error) => {
+    assert.ok(e instanceof BadFileError);
+    assert.equal(e.message, `${absent}: no such file; expected a TFRecord file`);
+    return true;
+  });
 });
 
 test("a file whose first record header fails its checksum is no TFRecord file; damage later is named by record", async () => {

@@ -74,6 +74,9 @@ export function checkTfRecordFile(path: string, expected = "a TFRecord file"): v
       }
     }
   } catch (e) {
+    // a path mistyped: said as the other commands say it, not as the system's "ENOENT: …, stat '…'"
+    if ((e as NodeJS.ErrnoException).code === "ENOENT")
+      throw new BadFileError(path, `no such file; expected ${expected}`);
     throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
   }
   if (isFolder) throw new BadFileError(path, "is a folder; expected a .tfrecord file");
