@@ -56,6 +56,17 @@ export function parseFailureReason(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\r?\n/g, "\\n");
 }
 
+/**
+ * Whether JSON.parse's `error` for `text` says the JSON ends early: the text stops before its value
+ * does (a file cut short: V8 says "Unterminated string in JSON at position N" or "Expected ',' or '}'
+ * after property value in JSON at position N" at its end), not a wrong character inside it.
+ */
+export function jsonEndsEarly(text: string, error: unknown): boolean {
+  const reason = parseFailureReason(error);
+  const at = /at position (\d+)/.exec(reason);
+  return /end of JSON input/.test(reason) || (at !== null && Number(at[1]) >= text.trimEnd().length);
+}
+
 /** Several problems with one input (every bad field of a spec file), reported one line each. */
 export class UserErrors extends UserError {
   override name = "UserErrors";

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BadFileError, UserError } from "../errors.js";
+import { documentsFromFiles } from "../report/from-files.js";
 import { testData } from "../testing/fixtures.js";
 import { experimentRuns, runKey } from "./experiments.js";
 import { borrowRuns, openResults, type ResultsFile, readResults, saveResults } from "./results-file.js";
@@ -218,4 +219,31 @@ test("a results file edited into another shape is refused, naming the field", ()
       JSON.stringify(edit),
     );
   }
+});
+
+test("a results file cut short is said to be one, by reproduce and report alike; other text that is no JSON is not", () => {
+  const path = join(root, "cut.json");
+  const good = openResults(path, "table1", "nb201", "cifar10-valid/test");
+  const run = { method: "e2epp" as const, labels: 100, seed: 0 };
+  good.runs[runKey(run)] = { run, result: { ...RESULT, seed: 0 } };
+  const whole = JSON.stringify(good);
+  // before: "not a results file (Expected ',' or '}' after property value in JSON at position 120)"
+  for (const at of [40, 120, whole.length - 1]) {
+    writeFileSync(path, whole.slice(0, at));
+    const cutShort = `${path}: a results file cut short (its JSON ends early, after ${at} bytes: a copy interrupted, a full disk?): its results cannot be read; put back a whole copy, or move it away and run again`;
+    assert.throws(
+      () => readResults(path),
+      (e: Error) => e instanceof BadFileError && e.message === cutShort,
+    );
+    assert.throws(
+      () => documentsFromFiles([path]),
+      (e: Error) => e instanceof BadFileError && e.message === cutShort,
+    );
+  }
+  writeFileSync(path, '{"format":"nas-assay experiment", x}');
+  assert.throws(
+    () => readResults(path),
+    (e: Error) =>
+      e instanceof BadFileError && /^.*: not a results file \(Expected double-quoted/.test(e.message),
+  );
 });

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { withFileLock } from "../data/file-lock.js";
-import { BadFileError, UserError } from "../errors.js";
+import { BadFileError, jsonEndsEarly, parseFailureReason, UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
 import { checkedSeedResult } from "../eval/seed-result.js";
 import type { SpaceName } from "../spaces/registry.js";
@@ -101,10 +101,15 @@ export function openResults(
  */
 export function readResults(path: string): ResultsFile {
   let file: ResultsFile;
+  let text = "";
   try {
-    file = JSON.parse(readFileSync(path, "utf8")) as ResultsFile;
+    text = readFileSync(path, "utf8");
+    file = JSON.parse(text) as ResultsFile;
   } catch (e) {
-    throw new BadFileError(path, `not a results file (${(e as Error).message})`);
+    // a copy interrupted, a full disk: "not a results file (Expected ',' or '}' …)" said neither
+    if (text.startsWith(`{"format":"${RESULTS_FORMAT}"`) && jsonEndsEarly(text, e))
+      throw new BadFileError(path, resultsCutShort(text));
+    throw new BadFileError(path, `not a results file (${parseFailureReason(e)})`);
   }
   if (file?.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION)
     throw new BadFileError(path, `not a version ${RESULTS_VERSION} "${RESULTS_FORMAT}" results file`);
@@ -235,4 +240,12 @@ export function saveResults(path: string, file: ResultsFile, addedWallSeconds = 
     }
     writeFileAtomic(path, `${JSON.stringify(file)}\n`);
   });
+}
+
+/** What a results file whose JSON ends early is, and what to do (`reproduce` and `report` say it alike). */
+export function resultsCutShort(text: string): string {
+  return (
+    `a results file cut short (its JSON ends early, after ${Buffer.byteLength(text).toLocaleString("en-US")} bytes: ` +
+    "a copy interrupted, a full disk?): its results cannot be read; put back a whole copy, or move it away and run again"
+  );
 }

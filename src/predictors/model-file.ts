@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { refuseForeignFile } from "../data/output-path.js";
-import { BadFileError, parseFailureReason, readFailure } from "../errors.js";
+import { BadFileError, jsonEndsEarly, parseFailureReason, readFailure } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import type { Calibration } from "./calibration.js";
 
@@ -162,9 +162,7 @@ export function parseModelJson(path: string, bytes: Buffer): unknown {
     if (!text.startsWith(`{"format":"${MODEL_FORMAT}"`))
       throw new BadFileError(path, `not a nas-assay model file (${reason})`);
     // V8 names where it stopped: at the end of the text, the JSON ended early
-    const at = /at position (\d+)/.exec(reason);
-    const endsEarly =
-      /end of JSON input/.test(reason) || (at !== null && Number(at[1]) >= text.trimEnd().length);
+    const endsEarly = jsonEndsEarly(text, e);
     throw new BadFileError(
       path,
       endsEarly

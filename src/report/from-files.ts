@@ -6,11 +6,17 @@ import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { createFolders } from "../data/output-path.js";
-import { BadFileError, parseFailureReason, UserError } from "../errors.js";
+import { BadFileError, jsonEndsEarly, parseFailureReason, UserError } from "../errors.js";
 import { EXPERIMENTS, experimentRuns } from "../experiments/experiments.js";
 import { renderSvg, svgToPng } from "../experiments/plots.js";
 import { experimentDocument } from "../experiments/render.js";
-import { RESULTS_FORMAT, readResults, resultsOf, settingsOf } from "../experiments/results-file.js";
+import {
+  RESULTS_FORMAT,
+  readResults,
+  resultsCutShort,
+  resultsOf,
+  settingsOf,
+} from "../experiments/results-file.js";
 import { PIPELINE_FORMAT } from "../pipeline/paper-pipeline.js";
 import { readPipelineResult, readSideBySideResult } from "../pipeline/pipeline-file.js";
 import { pipelineDocument } from "../pipeline/pipeline-report.js";
@@ -86,9 +92,14 @@ function readSource(path: string): ReportSource | undefined {
 
 function documentOf(path: string): ReportSource | undefined {
   let format: unknown;
+  let text = "";
   try {
-    format = JSON.parse(readFileSync(path, "utf8"))?.format;
+    text = readFileSync(path, "utf8");
+    format = JSON.parse(text)?.format;
   } catch (e) {
+    // a results file of nas-assay's whose end is missing: said so, as `reproduce` says it
+    if (/^\{"format":"nas-assay /.test(text) && jsonEndsEarly(text, e))
+      throw new BadFileError(path, resultsCutShort(text));
     throw new BadFileError(path, `not JSON (${parseFailureReason(e)})`);
   }
   if (format === PIPELINE_FORMAT)
