@@ -34,7 +34,7 @@ export function cellInputList(text: string): CellInput[] {
   for (const [k, name] of names.entries()) {
     if (!(CELL_INPUTS as readonly string[]).includes(name))
       throw new UserError(
-        `unknown input "${name}"; expected a comma-separated list of ${CELL_INPUTS.join(", ")}`,
+        `unknown input "${name}"; expected a comma-separated list of ${CELL_INPUTS.join(", ")}, or none`,
       );
     if (names.indexOf(name) !== k) throw new UserError(`input "${name}" is given twice`);
   }
