@@ -10,7 +10,13 @@ import type { Nb101Space } from "../spaces/nb101/space.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import { testData, testSpace } from "../testing/fixtures.js";
 import { isomorphicVariant } from "../testing/nb101-variants.js";
-import { readCellFile, readUserLabels, targetCandidates, targetRequired } from "./user-labels.js";
+import {
+  readCellFile,
+  readUserLabels,
+  requireLabelSpread,
+  targetCandidates,
+  targetRequired,
+} from "./user-labels.js";
 
 let nb101: Nb101Space;
 let nb201: Nb201Space;
@@ -490,5 +496,57 @@ test("a label file's line without the target column named toString says it is mi
       e instanceof BadFileError &&
       /line 2: toString is missing/.test(e.message) &&
       !e.message.includes("native code"),
+  );
+});
+
+test("a file of the other space's cells is refused once, naming --space (each row said it was no cell of this one)", () => {
+  const nb201File = write(
+    "other-201.csv",
+    "arch,acc\n|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|,0.91\n",
+  );
+  const cell = nb101.cell(5);
+  const nb101File = write(
+    "other-101.csv",
+    `matrix,ops,acc\n${matrixText(cell.matrix)},"${cell.ops.join(",")}",0.9\n`,
+  );
+  for (const [file, space, message] of [
+    [
+      nb201File,
+      nb101,
+      /no column for nb101 cells \(expected "cell", or "matrix" and "ops"; columns: arch, acc\); its columns are nb201's: give --space nb201$/,
+    ],
+    [
+      nb101File,
+      nb201,
+      /no column for nb201 cells \(expected "arch", or "arch str"; columns: matrix, ops, acc\); its columns are nb101's: give --space nb101$/,
+    ],
+  ] as const) {
+    assert.throws(
+      () => readUserLabels(file, space, "acc"),
+      (e: Error) => e instanceof BadFileError && message.test(e.message),
+    );
+    assert.throws(
+      () => readCellFile(file, space),
+      (e: Error) => e instanceof BadFileError && message.test(e.message),
+    );
+  }
+  // columns of neither space: no hint
+  const neither = write("neither.csv", "name,acc\na,0.9\n");
+  assert.throws(
+    () => readUserLabels(neither, nb101, "acc"),
+    /no column for nb101 cells \(expected "cell", or "matrix" and "ops"; columns: name, acc\)$/,
+  );
+});
+
+test("a label file of one usable cell is refused naming the file (the fit said only 'at least 2 labeled cells are needed')", () => {
+  const cell = nb101.cell(5);
+  const row = `${matrixText(cell.matrix)},"${cell.ops.join(",")}"`;
+  const file = write("one.csv", `matrix,ops,acc\n${row},0.9\n${row},0.92\n0100,"input,output",failed\n`);
+  const labels = readUserLabels(file, nb101, "acc");
+  assert.throws(
+    () => requireLabelSpread(labels),
+    new RegExp(
+      `^UserError: ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: 1 labeled cell \\(after failed runs and repeated cells\\); a predictor needs at least 2 cells with their acc$`,
+    ),
   );
 });

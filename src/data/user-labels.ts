@@ -109,11 +109,16 @@ function readRows(file: string, holding: "labels" | "cells"): Row[] {
   return rows;
 }
 
-/** The columns that give a row's cell in each space (cellForms reads them), never a target. */
-const CELL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  nb201: ["arch", "arch str"],
-  nb101: ["cell", "matrix", "ops"],
+/** The forms a row gives its cell in, in each space: the columns of each (cellForms reads them). */
+const CELL_FORMS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  nb201: [["arch"], ["arch str"]],
+  nb101: [["cell"], ["matrix", "ops"]],
 };
+
+/** The columns that give a row's cell in each space, never a target. */
+const CELL_COLUMNS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(CELL_FORMS).map(([space, forms]) => [space, forms.flat()]),
+);
 
 /**
  * The columns of a label file that could be its target, in the file's order: those beside the cell's
@@ -155,6 +160,23 @@ export function targetRequired(file: string, space: string): UserError {
 }
 
 /**
+ * Throws BadFileError when no column of the file can give a cell of `spaceName` (each row said so,
+ * once per row), saying the space whose columns it has: a NAS-Bench-201 file read without
+ * `--space nb201` listed 'no "matrix" and "ops" columns' for every line.
+ */
+function refuseOtherSpaceColumns(file: string, columns: ReadonlySet<string>, spaceName: string): void {
+  const has = (forms: readonly (readonly string[])[]) => forms.some((f) => f.every((c) => columns.has(c)));
+  const own = CELL_FORMS[spaceName];
+  if (own === undefined || has(own)) return;
+  const wanted = own.map((f) => f.map((c) => `"${c}"`).join(" and ")).join(", or ");
+  const other = Object.keys(CELL_FORMS).find((name) => name !== spaceName && has(CELL_FORMS[name]));
+  throw new BadFileError(
+    file,
+    `no column for ${spaceName} cells (expected ${wanted}; columns: ${[...columns].join(", ")})${other ? `; its columns are ${other}'s: give --space ${other}` : ""}`,
+  );
+}
+
+/**
  * A file of cells (no labels needed): each row's id. Throws BadFileError when a row is not a cell of the
  * space (naming the first such rows) or the file has none.
  */
@@ -164,7 +186,17 @@ export function readCellFile(
 ): { cells: { line: number; id: number }[] } {
   const cells: { line: number; id: number }[] = [];
   const invalid: InvalidRow[] = [];
-  for (const { line, fields } of readRows(file, "cells")) {
+  const rows = readRows(file, "cells");
+  refuseOtherSpaceColumns(
+    file,
+    new Set(
+      rows.flatMap(({ fields }) =>
+        "error" in fields && Object.keys(fields).length === 1 ? [] : Object.keys(fields),
+      ),
+    ),
+    space.name,
+  );
+  for (const { line, fields } of rows) {
     if ("error" in fields && Object.keys(fields).length === 1) {
       invalid.push({ line, reason: String(fields.error) });
       continue;
@@ -241,6 +273,7 @@ export function readUserLabels(
       noValid,
     );
   const columns = new Set(readable.flatMap((r) => Object.keys(r.fields)));
+  refuseOtherSpaceColumns(file, columns, space.name);
   // CSV headers are read in Unicode NFC (distinctColumns); a JSON-lines key is matched in NFC too
   const column = [...columns].find((c) => columnName(c) === columnName(target));
   if (column === undefined) {
@@ -423,6 +456,12 @@ function safeJson(text: string): unknown {
  */
 export function requireLabelSpread(labels: UserLabels): void {
   const first = labels.values[0];
+  // a predictor needs two values; said here naming the file (the fit said only 'at least 2 labeled
+  // cells are needed, got 1')
+  if (labels.values.length < 2)
+    throw new UserError(
+      `${labels.file}: ${labels.values.length} labeled cell${labels.values.length === 1 ? "" : "s"} (after failed runs and repeated cells); a predictor needs at least 2 cells with their ${labels.target}`,
+    );
   if (labels.values.length > 1 && labels.values.every((v) => v === first))
     throw new UserError(
       `${labels.file}: all ${labels.values.length} cells have ${labels.target} ${first}; a predictor learns ` +
