@@ -73,6 +73,12 @@ export interface ArchitectureSpace<A = unknown> {
    */
   neighbourKeys?(arch: A): string[];
   /**
+   * Optional, where `key` is costly (`vertex-cell`: a module hash): a cheap function of the key, so that
+   * architectures of different quick keys have different keys. A table short of the space
+   * (study/table-space.ts) tells most mutations outside it by their quick key alone.
+   */
+  quickKey?(arch: A): string;
+  /**
    * Optional, where reading an architecture may drop part of what was written (`vertex-cell`: vertices
    * off every input→output path are pruned): what reading `written` (fromJSON's or fromRow's input)
    * dropped, e.g. "pruning 2 vertices off every input→output path"; undefined when nothing. `tell`

@@ -23,6 +23,9 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
   private readonly index = new Map<string, number>();
   /** The space's exact neighbour keys, where it has them (choices): table members are its members. */
   readonly neighbourKeys?: (arch: A) => string[];
+  /** The space's quick keys, where it has them (vertex-cell), and those of the table's members. */
+  readonly quickKey?: (arch: A) => string;
+  private readonly quickKeys?: Set<string>;
 
   /** `archs`: distinct architectures of `space` (by key). */
   constructor(
@@ -40,6 +43,11 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
     archs.forEach((arch, k) => {
       this.index.set(space.key(arch), k);
     });
+    if (space.quickKey) {
+      const quickKey = (arch: A) => (space.quickKey as (a: A) => string).call(space, arch);
+      this.quickKey = quickKey;
+      this.quickKeys = new Set(archs.map(quickKey));
+    }
   }
 
   key(arch: A): string {
@@ -69,10 +77,19 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
     );
   }
 
+  /**
+   * The table index of `arch`, or undefined when it is not in the table: most architectures outside
+   * it are told by their quick key, without their key (a module hash, for cells).
+   */
+  private indexOf(arch: A): number | undefined {
+    if (this.quickKey && !this.quickKeys?.has(this.quickKey(arch))) return undefined;
+    return this.index.get(this.space.key(arch));
+  }
+
   mutate(rng: Rng, arch: A): A {
     const from = this.index.get(this.space.key(arch));
     for (let t = 0; t < TRIES; t++) {
-      const k = this.index.get(this.space.key(this.space.mutate(rng, arch)));
+      const k = this.indexOf(this.space.mutate(rng, arch));
       if (k !== undefined && k !== from) return this.archs[k];
     }
     if (this.archs.length < 2) throw new RangeError("a table of one architecture has no neighbour");
@@ -83,7 +100,7 @@ export class TableSpace<A> implements ArchitectureSpace<A> {
 
   crossover(rng: Rng, a: A, b: A): A {
     for (let t = 0; t < TRIES; t++) {
-      const k = this.index.get(this.space.key(this.space.crossover(rng, a, b)));
+      const k = this.indexOf(this.space.crossover(rng, a, b));
       if (k !== undefined) return this.archs[k];
     }
     return this.mutate(rng, a);

@@ -58,6 +58,18 @@ export interface LabeledDag {
 }
 
 /**
+ * A cheap invariant of a labelled DAG: its vertices' (label, in-degree, out-degree), sorted. Isomorphic
+ * DAGs (equal module hashes) have equal signatures, so DAGs of different signatures have different
+ * hashes, told in about a tenth of a hash's time.
+ */
+export function degreeSignature(dag: LabeledDag): string {
+  const codes: number[] = [];
+  for (let v = 0; v < dag.vertices; v++)
+    codes.push((dag.labels[v] + 2) * 4096 + popcount(dag.inMask[v]) * 64 + popcount(dag.outMask[v]));
+  return codes.sort((a, b) => a - b).join(",");
+}
+
+/**
  * Optional reuse of vertex hashes between labellings of one graph: the hash of vertex v after
  * round r depends only on the labels within undirected distance r of v, so labellings that agree
  * there share it. `key(r, v)` returns a slot index, or -1 when nothing can be shared.

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { InvalidCellError } from "../../errors.js";
 import { Rng } from "../../random.js";
 import { REPO_ROOT, testSpace } from "../../testing/fixtures.js";
+import { isomorphicVariant } from "../../testing/nb101-variants.js";
 import type { Nb101Space } from "../nb101/space.js";
 import { NB101_SPEC } from "../nb101/spec.js";
 import { parseSpec, readSpecFile, type VertexCellSpec } from "../spec.js";
@@ -334,4 +335,28 @@ test("the cells a space makes are frozen, and the keys it keeps for them are the
     assert.ok(!Object.isFrozen(own));
     assert.notEqual(space.key(own), before);
   }
+});
+
+test("quick keys are a function of the key: isomorphic writings share one, different quick keys mean different cells", async () => {
+  const space = await VertexCellSpace.load(SMALL, { cacheDir: dir, enumerationLimit: 0 });
+  const rng = new Rng(12);
+  const cells = space.sample(rng, 200);
+  for (let k = 0; k < 400; k++) cells.push(space.mutate(rng, cells[k % 200]));
+  const quickOf = new Map<string, string>();
+  for (const cell of cells) {
+    const key = space.key(cell);
+    const quick = space.quickKey(cell);
+    // one key, one quick key (a mutation's quick key is kept from mutate, a sample's computed)
+    assert.equal(quickOf.get(key) ?? quick, quick);
+    quickOf.set(key, quick);
+    // the same cell written with its vertices in another topological order: same key, same quick key
+    const written = isomorphicVariant(
+      { matrix: cell.matrix.map((row) => [...row]), ops: [...cell.ops] },
+      rng,
+    );
+    assert.equal(space.key(written), key);
+    assert.equal(space.quickKey(written), quick);
+  }
+  // the quick keys tell cells apart often enough to be worth it
+  assert.ok(new Set(quickOf.values()).size > 1);
 });

@@ -43,7 +43,7 @@ import {
   stabiliserSize,
   unpackShape,
 } from "./enumerate.js";
-import { digestHex, digestWordKey, ModuleHasher, parseDigestHex } from "./hash.js";
+import { degreeSignature, digestHex, digestWordKey, ModuleHasher, parseDigestHex } from "./hash.js";
 import { buildTable, type CellTable } from "./table.js";
 
 /** Spaces of at most this many cells are enumerated (the sort key of table.ts allows 2^21). */
@@ -188,6 +188,19 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    */
   private readonly made = new WeakSet<VertexCell>();
   private readonly keys = new WeakMap<VertexCell, string>();
+  private readonly quickKeys = new WeakMap<VertexCell, string>();
+
+  /**
+   * The pruned cell's degree signature (its vertices' op, in- and out-degree, sorted: hash.ts): equal
+   * for cells of one hash, so cells of different signatures differ (ArchitectureSpace.quickKey).
+   */
+  quickKey(arch: VertexCell): string {
+    const kept = this.quickKeys.get(arch);
+    if (kept !== undefined) return kept;
+    const quick = degreeSignature(pruneCell(arch, this.limits));
+    if (this.made.has(arch)) this.quickKeys.set(arch, quick);
+    return quick;
+  }
 
   /** `{ matrix, ops }` of the pruned cell (ops with "input" first and "output" last). */
   jsonOf(arch: VertexCell): { matrix: number[][]; ops: string[] } {
@@ -325,6 +338,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
     const edgeP = options.edgeProbability ?? 1 / ((V * (V - 1)) / 2);
     const opP = options.opProbability ?? 1 / (V - 2);
     const original = this.key(arch);
+    const originalQuick = this.quickKey(arch);
     const base = this.padded(this.jsonOf(arch), rng);
     for (let attempt = 0; attempt < 100_000; attempt++) {
       const matrix = base.matrix.map((row) => row.slice());
@@ -340,12 +354,14 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
       }
       const next = this.tryPrune({ matrix, ops });
       if (!next) continue;
-      const key = this.hasher.hashHex(next);
-      if (key !== original) {
-        const cell = this.prunedCell(next);
-        this.keys.set(cell, key);
-        return cell;
-      }
+      // a cell of another signature is another cell: told without hashing it (its key, when asked)
+      const quick = degreeSignature(next);
+      const key = quick === originalQuick ? this.hasher.hashHex(next) : undefined;
+      if (key === original) continue;
+      const cell = this.prunedCell(next);
+      this.quickKeys.set(cell, quick);
+      if (key !== undefined) this.keys.set(cell, key);
+      return cell;
     }
     throw new Error(`mutation of cell ${original} found no valid neighbour in 100,000 attempts`);
   }
