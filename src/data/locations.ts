@@ -68,8 +68,10 @@ export function requireDataFiles(data: DataDir, needed: NeededFile[]): string[] 
 /**
  * Refuses a data directory that is a file or does not exist, naming how it was given ("--data X is a
  * file, not a folder", "NAS_ASSAY_DATA=X: no such folder"); a folder (missing files or not) passes.
+ * Commands that read the data later (a queue worker, at each job) call it when they start.
+ * @throws UserError naming the folder and how it was given.
  */
-function notAFolder(data: DataDir): void {
+export function notAFolder(data: DataDir): void {
   let isFolder: boolean;
   try {
     isFolder = statSync(data.dir).isDirectory();

@@ -13,7 +13,7 @@
  * (a crashed thread, a lost connection) is retried as many times as the job allows.
  */
 import { hostname } from "node:os";
-import type { DataDir } from "../data/locations.js";
+import { type DataDir, notAFolder } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { type EvaluationSpec, evaluateSeedInWorker, type SeedResult } from "../eval/evaluate.js";
 import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
@@ -67,7 +67,8 @@ export interface RunningWorker {
 
 /**
  * Connects to the queue and starts taking jobs.
- * @throws UserError when Redis cannot be reached (within 10 s) or an option is out of range.
+ * @throws UserError when Redis cannot be reached (within 10 s), an option is out of range, or the data
+ *   folder does not exist (checked first: a worker without its data would fail every job it took).
  */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const concurrency = options.concurrency ?? 1;
@@ -83,6 +84,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       throw new UserError(
         `${flag} must be a number of seconds in 0.5..${MAX_TIMER_SECONDS.toLocaleString("en-US")} (about 24 days), got ${value}`,
       );
+  notAFolder(options.data);
   const emit = options.onEvent ?? (() => {});
   const evaluateRun = options.evaluateRun ?? evaluateSeedInWorker;
   const name = `${hostname()}:${process.pid}`;
