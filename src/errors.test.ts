@@ -69,6 +69,27 @@ test("a message never shows a URL's password, whichever code wrote it (a study U
   assert.equal(hidePasswords(plain), plain);
 });
 
+test("a URL mistyped with a slash missing does not show its password either (postgresql:/…, postgresql//…)", () => {
+  for (const [given, shown] of [
+    [
+      "postgresql:/worker:wpw@127.0.0.1:5432/nas?study=m1",
+      "postgresql:/worker:***@127.0.0.1:5432/nas?study=m1",
+    ],
+    [
+      "postgresql:worker:wpw@127.0.0.1:5432/nas?study=m1",
+      "postgresql:worker:***@127.0.0.1:5432/nas?study=m1",
+    ],
+    [
+      "the folder postgresql//worker:wpw@127.0.0.1:5432 does not exist",
+      "the folder postgresql//worker:***@127.0.0.1:5432 does not exist",
+    ],
+    ["redis:/:wpw@127.0.0.1:6379", "redis:/:***@127.0.0.1:6379"],
+  ])
+    assert.equal(oneLineMessage(new UserError(`${given}: not a study file`)), `${shown}: not a study file`);
+  const plain = 'nas-assay: --arch {"layer1":"mb3_k3"}: at 10:30 ann@db.lab said so';
+  assert.equal(hidePasswords(plain), plain);
+});
+
 test("shownValue cuts what it echoes at 200 characters unless told otherwise (a Set of 2,000 ids made a 10,641-character line)", () => {
   const ids = new Set(Array.from({ length: 2000 }, (_, i) => i));
   const shown = shownValue(ids);

@@ -153,13 +153,18 @@ export function shownValue(value: unknown, maxLength = SHOWN_DEFAULT): string {
 }
 
 /**
- * `text` with the passwords of the URLs in it hidden: `scheme://user:secret@` → `scheme://user:***@`,
+ * `text` with the passwords of the URLs in it hidden: `scheme://user:secret@` → `scheme://user:***@`
+ * (and so in a URL with a slash missing: `scheme:/user:secret@`, `scheme//user:secret@`),
  * `?password=secret` / `&password=secret` → `password=***` (node-postgres reads a password there too).
  * Messages echo what was given (a file name, a URL), and none may show a password.
  */
 export function hidePasswords(text: string): string {
   // a query's password runs up to the next parameter, a space, or the ": " a message goes on with
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]*):[^@\s"]*@/gi, "$1:***@")
-    .replace(/([?&]password=)[^&#\s"]*?(?=:\s|:$|[&#\s"]|$)/gi, "$1***");
+  return (
+    text
+      // a URL mistyped with one slash or none after its scheme (postgresql:/u:pw@h, postgresql//u:pw@h)
+      // still holds its password
+      .replace(/(\b[a-z][a-z0-9+.-]*:\/{0,2}[^/\s:@"]*|\/\/[^/\s:@"]*):[^@\s"]*@/gi, "$1:***@")
+      .replace(/([?&]password=)[^&#\s"]*?(?=:\s|:$|[&#\s"]|$)/gi, "$1***")
+  );
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { UserError } from "../errors.js";
+import { oneLineMessage, UserError } from "../errors.js";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./pending.js";
 import { checkStudyLocation, isPostgresUrl, parseStudyUrl, withoutPassword } from "./study-url.js";
 
@@ -155,13 +155,15 @@ test("a --study that looks like another URL is refused, not made a study file of
     "postgesql://alice:pw@db.example:5432/nas?study=m",
     "postgresql+psycopg2://alice:pw@db/nas?study=m",
     "jdbc:postgresql://db/nas",
+    "postgresql//alice:pw@db.example:5432/nas?study=m",
+    "postgres//alice@db/nas?study=m",
   ])
     assert.throws(
       () => checkStudyLocation(text),
       (e: Error) =>
         e instanceof UserError &&
         /not a study file or a postgresql:\/\/ URL/.test(e.message) &&
-        !e.message.includes("pw@"),
+        !oneLineMessage(e as UserError).includes("pw@"),
       text,
     );
   for (const text of ["runs.db", "./postgresql:nas", "studies/mysql.db", "postgresql://h/db?study=a"])

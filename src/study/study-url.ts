@@ -121,12 +121,13 @@ export function isPostgresUrl(text: string): boolean {
 
 /**
  * What a `--study` that is no study file looks like: any `scheme://` (`mysql://…`, a misspelt
- * `postgesql://…`, `postgresql+psycopg2://…`), or a known scheme without `//` (`postgresql:nas?study=m`).
+ * `postgesql://…`, `postgresql+psycopg2://…`), a known scheme without `//` (`postgresql:nas?study=m`), or
+ * `postgresql//…` with its colon missing (a file under a folder `postgresql`, were there one).
  * Read as a file path, it would silently make a private study file of that name (and print it, password
  * included, in every message).
  */
 const URL_LIKE =
-  /^(?:[a-z][a-z0-9+.-]*:\/\/|(?:postgres(?:ql)?|mysql|mariadb|sqlite|redis|rediss|https?|file|jdbc):)/i;
+  /^(?:[a-z][a-z0-9+.-]*:\/\/|(?:postgres(?:ql)?|mysql|mariadb|sqlite|redis|rediss|https?|file|jdbc):|postgres(?:ql)?\/\/)/i;
 
 /**
  * Refuses a `--study` argument that looks like a URL but is no postgresql:// one. A study file whose
