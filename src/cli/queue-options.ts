@@ -1,4 +1,5 @@
 /** Flags of the job-queue commands (`worker`, `queue status`, `reproduce --queue`), checked while parsing. */
+import type { Command } from "commander";
 import { Option } from "commander";
 import { MAX_TIMER_SECONDS } from "../queue/worker.js";
 import { realFlag } from "./flag-values.js";
@@ -17,4 +18,9 @@ export function queueOption(
 /** A number of seconds ≥ 0.5 (a decimal number). */
 export function secondsOption(flags: string, help: string, fallback: number): Option {
   return new Option(flags, help).argParser(realFlag({ min: 0.5, max: MAX_TIMER_SECONDS })).default(fallback);
+}
+
+/** Where a command's `--queue` came from, for its messages: `NAS_ASSAY_QUEUE` when read from there. */
+export function queueGiven(command: Command): string {
+  return command.getOptionValueSource("queue") === "env" ? "NAS_ASSAY_QUEUE" : "--queue";
 }

@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { queueAddress } from "../queue/address.js";
 import { queueStatus } from "../queue/status.js";
 import { globalsWithoutData, print } from "./context.js";
-import { queueOption } from "./queue-options.js";
+import { queueGiven, queueOption } from "./queue-options.js";
 
 const EXAMPLE = "nas-assay queue status --queue redis://queue-host:6379";
 
@@ -17,7 +17,7 @@ export function queueCommand(): Command {
         cmd,
         "it reads the queue's state from Redis; the workers read their own --data",
       );
-      const s = await queueStatus(queueAddress(opts.queue));
+      const s = await queueStatus(queueAddress(opts.queue, queueGiven(cmd)));
       print(options, s, () =>
         [
           `${s.queue}: ${s.waiting} waiting, ${s.running} running, ${s.done} done, ${s.failed} failed; ${s.workers.length} worker(s) connected`,

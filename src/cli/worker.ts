@@ -9,7 +9,7 @@ import {
 } from "../queue/worker.js";
 import { globals } from "./context.js";
 import { integerFlag } from "./flag-values.js";
-import { queueOption, secondsOption } from "./queue-options.js";
+import { queueGiven, queueOption, secondsOption } from "./queue-options.js";
 
 export function workerCommand(): Command {
   return new Command("worker")
@@ -40,7 +40,7 @@ export function workerCommand(): Command {
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const options = globals(cmd);
       await runUntilStopped({
-        queue: queueAddress(String(opts.queue)),
+        queue: queueAddress(String(opts.queue), queueGiven(cmd)),
         data: options.dataDir,
         concurrency: opts.concurrency as number,
         lockSeconds: opts.lockSeconds as number,

@@ -15,38 +15,53 @@ export interface QueueAddress {
   url: string;
   /** The URL with its password replaced by `***`: for messages and output. */
   shown: string;
+  /** Where it was given, for messages: `--queue` (the default) or `NAS_ASSAY_QUEUE`. */
+  given?: string;
 }
 
 /**
- * Checks a `--queue` value.
+ * Checks a `--queue` value; `given` names where it came from in messages (`NAS_ASSAY_QUEUE` when the
+ * command read it from the environment).
  * @throws UserError naming the expected form (the message never holds the password).
  */
-export function queueAddress(text: string): QueueAddress {
+export function queueAddress(text: string, given = "--queue"): QueueAddress {
+  const flag = given;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
+    // a port out of range is the one part that makes a redis:// URL unparsable and is safe to name
+    const hostPort = /^rediss?:\/\/([^/?#]*)/i.exec(text.trim())?.[1].replace(/^.*@/, "");
+    const port = hostPort && /:(\d+)$/.exec(hostPort)?.[1];
+    if (port && Number(port) > 65535)
+      throw new UserError(
+        `${flag}: port ${port} is out of range; expected a port in 1..65535 (redis://host:6379)`,
+      );
     // not echoed: text that is no URL cannot be told apart from its password, but for a bare host:port
     // (the usual slip), which holds none
-    const hostPort = /^[\w.-]+:\d+$/.test(text.trim());
+    const bare = /^[\w.-]+:\d+$/.test(text.trim());
     throw new UserError(
-      `--queue must be a Redis URL such as redis://host:6379 (or rediss:// for TLS)${hostPort ? `, got "${text.trim()}": write redis://${text.trim()}` : ""}`,
+      `${flag} must be a Redis URL such as redis://host:6379 (or rediss:// for TLS)${bare ? `, got "${text.trim()}": write redis://${text.trim()}` : ""}`,
     );
   }
   const shown = hidePassword(url);
+  if (url.port === "0")
+    throw new UserError(
+      `${flag}: port 0 is no port to connect to; expected a port in 1..65535, got "${shown}"`,
+    );
   if (url.protocol !== "redis:" && url.protocol !== "rediss:")
-    throw new UserError(`--queue must be a redis:// or rediss:// URL, got "${shown}"`);
-  if (!url.hostname) throw new UserError(`--queue needs a host, as in redis://host:6379, got "${shown}"`);
+    throw new UserError(`${flag} must be a redis:// or rediss:// URL, got "${shown}"`);
+  if (!url.hostname) throw new UserError(`${flag} needs a host, as in redis://host:6379, got "${shown}"`);
   const db = url.pathname.replace(/^\//, "");
   if (db !== "" && !/^\d+$/.test(db))
     throw new UserError(
-      `--queue: the path of a Redis URL is a database number (redis://host:6379/0), got "${shown}"`,
+      `${flag}: the path of a Redis URL is a database number (redis://host:6379/0), got "${shown}"`,
     );
   if (url.search || url.hash)
     throw new UserError(
-      `--queue: a Redis URL takes no ?query or #fragment here, got "${shown}" followed by "${hidePasswords(url.search + url.hash)}"`,
+      `${flag}: a Redis URL takes no ?query or #fragment here, got "${shown}" followed by "${hidePasswords(url.search + url.hash)}"`,
     );
-  return { url: text, shown };
+  return given === "--queue" ? { url: text, shown } : { url: text, shown, given };
 }
 
 /** The Redis database an address names: the number in its path, else 0. */
@@ -101,7 +116,7 @@ export async function reachable(
     if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(last))
       refuse(
         new UserError(
-          `Redis at ${address.shown} refused the connection's credentials (${last}): check the user and password in --queue`,
+          `Redis at ${address.shown} refused the connection's credentials (${last}): check the user and password in ${address.given ?? "--queue"}`,
         ),
       );
     else if (/DB index is out of range/i.test(last))
@@ -118,7 +133,7 @@ export async function reachable(
       () =>
         reject(
           new UserError(
-            `cannot reach Redis at ${address.shown} (${last}) within ${timeoutMs / 1000} s: start redis-server there, or check --queue`,
+            `cannot reach Redis at ${address.shown} (${last}) within ${timeoutMs / 1000} s: start redis-server there, or check ${address.given ?? "--queue"}`,
           ),
         ),
       timeoutMs,
