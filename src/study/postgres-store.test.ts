@@ -374,6 +374,31 @@ test("a database holding a table named like ours, made by something else, is ref
   }
 });
 
+test("a foreign nas_assay_schema with a version column but no row, several, or no number is a table nas-assay did not make, not another schema version", async () => {
+  for (const [database, rows] of [
+    ["schema_no_row", ""],
+    ["schema_two_rows", "INSERT INTO nas_assay_schema (version) VALUES ('1'), ('1')"],
+    ["schema_text", "INSERT INTO nas_assay_schema (version) VALUES ('v1')"],
+  ]) {
+    await admin(`CREATE DATABASE ${database}`);
+    await admin("CREATE TABLE nas_assay_schema (version text)", database);
+    if (rows) await admin(rows, database);
+    const url = `postgresql://postgres@127.0.0.1:${postgres.port}/${database}?study=s`;
+    for (const attempt of [
+      () => PostgresStudyStore.create(url, SETTINGS),
+      () => PostgresStudyStore.open(url),
+    ]) {
+      const e = await rejection(attempt());
+      assert.ok(e instanceof UserError, String(e));
+      assert.match(
+        e.message,
+        /holds a table named like nas-assay's \(nas_assay_schema\) that nas-assay did not make \(it holds .*use another database/,
+      );
+      assert.doesNotMatch(e.message, /schema version unknown|studies of schema version/);
+    }
+  }
+});
+
 test("a connection lost inside a transaction is one line naming the study, not an unhandled 'error' event", async () => {
   const url = `postgresql://postgres@127.0.0.1:${postgres.port}/nas_assay?study=lost`;
   const store = await PostgresStudyStore.create(url, SETTINGS);

@@ -345,14 +345,21 @@ export class PostgresStudyStore implements StudyStore {
 
   private static async checkVersion(client: pg.PoolClient, url: StudyUrl): Promise<void> {
     const { rows } = await client.query("SELECT version FROM nas_assay_schema");
-    const versions = rows.map((r) => r.version as number);
-    if (versions.length !== 1 || versions[0] !== POSTGRES_SCHEMA_VERSION) {
-      const version =
-        versions.length === 1 ? versions[0] : `unknown (${versions.length} rows in nas_assay_schema)`;
+    const versions = rows.map((r) => r.version as unknown);
+    // nas-assay makes the table and its one row in one transaction: no row, several, or a version that
+    // is no whole number is a table of that name made by something else, not studies of another version
+    if (versions.length !== 1 || !Number.isSafeInteger(versions[0]))
+      throw new UserError(
+        `${url.location}: the database holds a table named like nas-assay's (nas_assay_schema) that nas-assay ` +
+          `did not make (it holds ${versions.length === 1 ? `the version ${JSON.stringify(versions[0])}` : `${versions.length} rows`}; ` +
+          "nas-assay's holds one row, its whole-number schema version); use another database, or rename that table",
+      );
+    if (versions[0] !== POSTGRES_SCHEMA_VERSION) {
+      const version = versions[0] as number;
       throw new UserError(
         `${url.location}: the database holds nas-assay studies of schema version ${version}; this nas-assay ` +
           `reads version ${POSTGRES_SCHEMA_VERSION} (use the nas-assay that made them` +
-          `${typeof version === "number" && version > POSTGRES_SCHEMA_VERSION ? ", or a newer one" : ""})`,
+          `${version > POSTGRES_SCHEMA_VERSION ? ", or a newer one" : ""})`,
       );
     }
   }
