@@ -29,6 +29,8 @@ export const DEFAULT_STALLED_SECONDS = 30;
  * every millisecond (an idle worker sent 1,400 Redis commands and 900 warnings a second).
  */
 export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+/** How long a forced close waits for BullMQ to let go of Redis before it is taken as closed (ms). */
+export const FORCE_CLOSE_MS = 2000;
 /** The same queue error is reported at most once in this long (ms). */
 const ERROR_REPEAT_MS = 60_000;
 
@@ -60,7 +62,10 @@ export interface WorkerOptions {
 export interface RunningWorker {
   /** This worker's name on the queue (host:pid). */
   name: string;
-  /** Stops taking jobs; waits for the running ones to finish unless `force`. */
+  /**
+   * Stops taking jobs; waits for the running ones to finish unless `force` (then it returns within
+   * about FORCE_CLOSE_MS, even while an earlier graceful close still waits). Emits `stopped` once.
+   */
   close(force?: boolean): Promise<void>;
   running(): number;
 }
@@ -174,11 +179,22 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     emit({ event: "error", reason: inOurWords(error.message) });
   });
   emit({ event: "ready", queue: options.queue.shown, concurrency, worker: name });
+  let stopped = false;
   return {
     name,
     running: () => active,
     async close(force = false) {
-      await worker.close(force);
+      // BullMQ's close hands a second caller the first one's promise: after a graceful close, close(true)
+      // waited for the running runs all the same (hours, for a long one). Forced, it waits no longer than
+      // FORCE_CLOSE_MS for the connections; the running runs' locks expire and their jobs go back.
+      if (force)
+        await Promise.race([
+          worker.close(true).catch(() => {}),
+          new Promise<void>((resolve) => setTimeout(resolve, FORCE_CLOSE_MS).unref()),
+        ]);
+      else await worker.close(false);
+      if (stopped) return;
+      stopped = true;
       emit({ event: "stopped" });
     },
   };
