@@ -12,6 +12,7 @@
 import { Worker } from "node:worker_threads";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { tf } from "../tensor/backend.js";
+import { ReplyWatchdog } from "./reply-watchdog.js";
 
 /** A network the scoring thread can rebuild: its kind and options, and the space layout it reads. */
 export interface ScoringNetworkDescription {
@@ -71,36 +72,22 @@ export class ScoringThread {
 
   /** Gives the thread up: every request open fails with ScoringThreadGone (the caller scores it here). */
   private readonly fail: (cause: string) => void;
-  /** The timer that gives up on a thread silent for `timeout` while asked. */
-  private watchdog?: ReturnType<typeof setTimeout>;
-
-  /**
-   * (Re)arms the watchdog from now while requests are open: the thread answers in order, so a reply
-   * within `timeout` of the last one (or of the first request) is progress, however many are queued.
-   */
-  private watch(): void {
-    clearTimeout(this.watchdog);
-    this.watchdog = undefined;
-    if (this.pending.size === 0 || this.stopped) return;
-    const heard = this.answered;
-    this.watchdog = setTimeout(() => {
-      // this thread may have been busy past the timeout with a reply already queued: timers run before
-      // the worker's messages are read, the check phase after, so a reply that came is heard first
-      setImmediate(() => {
-        if (this.answered === heard && this.pending.size > 0) {
-          this.fail(`no reply within ${this.timeout / 1000} s`);
-          void this.worker.terminate();
-        }
-      });
-    }, this.timeout);
-    this.watchdog.unref(); // the worker, referenced while requests are open, keeps the process alive
-  }
+  /** Gives up on a thread silent for `timeout` while asked. */
+  private readonly watchdog: ReplyWatchdog;
 
   constructor(
     onGone: (error: ScoringThreadGone) => void,
     script: URL = workerScript,
-    private readonly timeout = SCORING_TIMEOUT,
+    timeout = SCORING_TIMEOUT,
   ) {
+    this.watchdog = new ReplyWatchdog(
+      timeout,
+      () => this.pending.size > 0 && !this.stopped,
+      (why) => {
+        this.fail(why);
+        void this.worker.terminate();
+      },
+    );
     // the thread must score with this thread's backend: another (wasm failing there only) would not
     // give the same values; it stops at start if it cannot
     this.worker = new Worker(script, { workerData: { backend: tf.getBackend() } });
@@ -118,12 +105,12 @@ export class ScoringThread {
       }
       this.pending.delete(reply.id);
       if (this.pending.size === 0) this.worker.unref();
-      this.watch();
+      this.watchdog.watch(true);
       waiting.resolve(reply.scores);
     });
     this.fail = (cause: string) => {
       if (this.stopped) return; // "exit" after "error"
-      clearTimeout(this.watchdog);
+      this.watchdog.stop();
       const error = new ScoringThreadGone(`the scoring thread stopped: ${cause.split("\n")[0]}`);
       this.stopped = error;
       onGone(error);
@@ -161,7 +148,7 @@ export class ScoringThread {
     return new Promise<Float32Array[]>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) this.watch();
+      if (this.pending.size === 1) this.watchdog.watch();
       this.worker.postMessage(
         request,
         batches.map((b) => b.buffer as ArrayBuffer),

@@ -17,6 +17,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { threads } from "../../tensor/backend.js";
+import { ReplyWatchdog } from "../reply-watchdog.js";
 import { autoencoderGradients, embed, type Images, scoreImages } from "./branches.js";
 import type { GraphContext, GraphOptions } from "./graph.js";
 import type { AssessorNetwork, StoredWeight } from "./network.js";
@@ -181,7 +182,6 @@ class HelperThread implements Branches {
     this.worker.on("message", (reply: HelperReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
-      this.replies++;
       if (reply.error !== undefined) {
         // an error the helper caught (wasm out of memory in its own heap, a bug) leaves it in an unknown
         // state: it is stopped like a dead one, and this part, like every open one, is redone here, where
@@ -191,7 +191,7 @@ class HelperThread implements Branches {
       }
       this.pending.delete(reply.id);
       if (this.pending.size === 0) this.worker.unref();
-      this.watch();
+      this.watchdog.watch(true);
       waiting.resolve(reply.result);
     });
     this.onGone = onGone;
@@ -202,31 +202,13 @@ class HelperThread implements Branches {
   }
 
   private readonly onGone: (why: string) => void;
-  /** Replies heard so far, and the timer that gives up on a helper silent for `exchangeTimeout` with requests open. */
-  private replies = 0;
-  private watchdog?: ReturnType<typeof setTimeout>;
-
-  /**
-   * (Re)arms the watchdog while requests are open, from now: the helper answers its requests in order,
-   * so a reply within `exchangeTimeout` of the last one (or of the first request) is progress, however
-   * many are queued. A helper silent that long (a pre-training part or a chunk of scores never answered;
-   * a joint part's embeddings have their own wait, `ready`) is taken for hung and stopped.
-   */
-  private watch(): void {
-    clearTimeout(this.watchdog);
-    this.watchdog = undefined;
-    if (this.pending.size === 0 || this.gone !== undefined) return;
-    const heard = this.replies;
-    this.watchdog = setTimeout(() => {
-      // this thread may have been busy past the timeout with a reply already queued: the timers run before
-      // the worker's messages are read, the check phase after, so the reply is heard first if it came
-      setImmediate(() => {
-        if (this.replies === heard && this.pending.size > 0)
-          this.stop(`no reply within ${exchangeTimeout / 1000} s`);
-      });
-    }, exchangeTimeout);
-    this.watchdog.unref(); // the worker, referenced while requests are open, keeps the process alive
-  }
+  /** Gives up on a helper silent for `exchangeTimeout` with requests open (a pre-training part or a chunk
+   * of scores never answered; a joint part's embeddings have their own wait, `ready`). */
+  private readonly watchdog = new ReplyWatchdog(
+    exchangeTimeout,
+    () => this.pending.size > 0 && this.gone === undefined,
+    (why) => this.stop(why),
+  );
 
   /** Gives the helper up (every open part redone here, the process warned once) and ends its thread. */
   private stop(why: string): void {
@@ -238,7 +220,7 @@ class HelperThread implements Branches {
   private fail(why: string): void {
     if (this.gone !== undefined) return; // "error" is followed by "exit"
     this.gone = why;
-    clearTimeout(this.watchdog);
+    this.watchdog.stop();
     this.onGone(why);
     for (const states of this.open) {
       for (const half of [0, 1] as const)
@@ -262,7 +244,7 @@ class HelperThread implements Branches {
       if (this.gone !== undefined) return reject(new HelperThreadGone(this.gone));
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      if (this.pending.size === 1) this.watch();
+      if (this.pending.size === 1) this.watchdog.watch();
       this.worker.postMessage(message);
     });
   }
