@@ -1,11 +1,13 @@
 /** `nas-assay ask`: the next architectures to train, reserved in the study as pending. */
 import { Command, Option } from "commander";
+import { oneLineMessage, UserError } from "../errors.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "../study/pending.js";
+import type { Asked, Study } from "../study/study.js";
 import { openStudyFile } from "../study/study-file.js";
 import { archText } from "./arch-text.js";
-import { globalsWithoutData, print, sayIfOutputLost } from "./context.js";
+import { globalsWithoutData, outputErrorText, printDelivered } from "./context.js";
 import { integerFlag, parsedBy } from "./flag-values.js";
 import { methodOption } from "./options.js";
 
@@ -64,12 +66,7 @@ export function askCommand(): Command {
           const exponent = largest > 0 && (largest < 1e-3 || largest >= 1e6);
           const decimals = largest > 0 ? Math.max(0, 3 - Math.floor(Math.log10(largest))) : 4;
           const shown = (x: number) => (exponent ? x.toExponential(3) : x.toFixed(decimals));
-          if (asked.length > 0)
-            sayIfOutputLost(
-              `the ${architectures(asked.length)} asked ${asked.length === 1 ? "is" : "are"} pending in ${study.store.location}, handed out again ` +
-                "once pending longer than --pending-timeout (default 24h)",
-            );
-          print(options, result, () =>
+          const text = () =>
             [
               asked.length < opts.n
                 ? asked.length === 0
@@ -82,8 +79,15 @@ export function askCommand(): Command {
                   `${a.reason.padEnd(7)}  ${a.predicted === null ? "(no prediction yet)" : `predicted ${target} ${shown(a.predicted)}`}  ${archText(a.arch)}` +
                   (a.again ? "  (asked again: its earlier worker never told)" : ""),
               ),
-            ].join("\n"),
-          );
+            ].join("\n");
+          try {
+            await printDelivered(options, result, text);
+          } catch (error) {
+            // nobody saw them: pending, they would be handed out to nobody else until --pending-timeout
+            throw new UserError(
+              `${outputErrorText(error as NodeJS.ErrnoException)}; ${await handedBack(study, asked)}`,
+            );
+          }
         } finally {
           await study.close();
         }
@@ -94,4 +98,21 @@ export function askCommand(): Command {
 /** "1 architecture", "6 architectures". */
 function architectures(n: number): string {
   return `${n} architecture${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Hands `asked` back to the study after the output that listed them was lost, and says what became of
+ * them: removed (a later ask suggests them again at once), or, should that fail too, still pending.
+ */
+async function handedBack<A>(study: Study<A>, asked: readonly Asked<A>[]): Promise<string> {
+  if (asked.length === 0) return "nothing was asked";
+  try {
+    await study.release(asked);
+    return `the ${architectures(asked.length)} asked ${asked.length === 1 ? "was" : "were"} handed back to ${study.store.location} (not pending): ask again`;
+  } catch (error) {
+    return (
+      `the ${architectures(asked.length)} asked ${asked.length === 1 ? "is" : "are"} pending in ${study.store.location}, handed out again ` +
+      `once pending longer than --pending-timeout (default 24h): handing ${asked.length === 1 ? "it" : "them"} back failed too (${oneLineMessage(error as Error)})`
+    );
+  }
 }

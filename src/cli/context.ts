@@ -103,3 +103,41 @@ export function outputLossNote(): string | undefined {
 export function print(options: GlobalOptions, value: unknown, text: () => string): void {
   process.stdout.write(options.json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
 }
+
+let outputErrorsHandled = false;
+
+/** True once a command handles the failures of its output itself (printDelivered): main.ts leaves them. */
+export function outputErrorsHandledByCommand(): boolean {
+  return outputErrorsHandled;
+}
+
+/**
+ * Prints a result as print() does, and resolves once stdout has taken it (a pipe: handed to the
+ * reader's side; a file: written), or rejects with the write's error (a reader that closed the pipe:
+ * EPIPE; a full disk: ENOSPC), for a command that can undo what it did when its output is lost (`ask`
+ * hands back the architectures it reserved). From the first call, main.ts's handler of stdout errors
+ * leaves them to the command: the stream's 'error' event may come before or after this write's callback.
+ */
+export async function printDelivered(
+  options: GlobalOptions,
+  value: unknown,
+  text: () => string,
+): Promise<void> {
+  outputErrorsHandled = true;
+  const line = options.json ? `${JSON.stringify(value)}\n` : `${text()}\n`;
+  await new Promise<void>((resolve, reject) => {
+    try {
+      process.stdout.write(line, (error) => (error ? reject(error) : resolve()));
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+/** "cannot write the output: EPIPE (broken pipe)": what went wrong with a write to stdout, on one line. */
+export function outputErrorText(error: NodeJS.ErrnoException): string {
+  // a synchronous write's message is "ENOSPC: no space left on device, write", a pipe's "write EPIPE"
+  const reason =
+    error.code === "EPIPE" ? "broken pipe" : error.message.replace(/^[A-Z]+: /, "").replace(/, \w+$/, "");
+  return `cannot write the output: ${error.code ?? "error"} (${reason})`;
+}

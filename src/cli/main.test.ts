@@ -29,7 +29,7 @@ test("a reader that closes the pipe early (paper --help | head -1) ends the comm
   }
 });
 
-test("ask, tell and study create whose output is lost (a closed pipe) exit 1 and say what they did", async () => {
+test("ask, tell and study create whose output is lost (a closed pipe) exit 1 and say what became of their work", async () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "lost.db");
   const archs = tinySpace().sample(new Rng(2), 13);
@@ -43,10 +43,15 @@ test("ask, tell and study create whose output is lost (a closed pipe) exit 1 and
   );
   const asked = await withClosedPipe(["ask", "--study", db, "-n", "3", "--json"], "stdout");
   assert.equal(asked.code, 1, asked.said);
+  // nobody saw them: handed back, not left pending for a day
   assert.match(
     asked.said,
-    /^nas-assay: cannot write the output: EPIPE .*; the 3 architectures asked are pending in .*lost\.db, handed out again once pending longer than --pending-timeout/,
+    /^nas-assay: cannot write the output: EPIPE \(broken pipe\); the 3 architectures asked were handed back to \S*lost\.db \(not pending\): ask again\n$/,
   );
+  const shown = spawnSync(process.execPath, [MAIN, "study", "show", "--study", db, "--json"], {
+    encoding: "utf8",
+  });
+  assert.equal(JSON.parse(shown.stdout).pending, 0, shown.stderr);
   writeFileSync(join(dir, "one.csv"), tinyResults(archs.slice(12)));
   const told = await withClosedPipe(["tell", "--study", db, "--file", join(dir, "one.csv")], "stdout");
   assert.equal(told.code, 1, told.said);
@@ -75,6 +80,22 @@ test("output to a full disk (> /dev/full) is one line and status 1, not a stack 
         args.join(" "),
       );
     }
+    // ask's architectures, never seen, are handed back: the next ask may suggest them at once
+    const { dir, spec } = tinyDir();
+    const db = join(dir, "full.db");
+    const run = (args: string[], stdout: "pipe" | number = "pipe") =>
+      spawnSync(process.execPath, [MAIN, ...args, "--study", db], {
+        stdio: ["ignore", stdout, "pipe"],
+        encoding: "utf8",
+      });
+    assert.equal(run(["study", "create", "--space", spec, "--target", "val_acc"]).status, 0);
+    const asked = run(["ask", "-n", "2"], full);
+    assert.equal(asked.status, 1);
+    assert.equal(
+      asked.stderr,
+      `nas-assay: cannot write the output: ENOSPC (no space left on device); the 2 architectures asked were handed back to ${db} (not pending): ask again\n`,
+    );
+    assert.equal(JSON.parse(run(["study", "show", "--json"]).stdout).pending, 0);
   } finally {
     closeSync(full);
   }

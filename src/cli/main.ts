@@ -3,25 +3,24 @@
 import { CommanderError } from "commander";
 import { oneLineMessage, UserError } from "../errors.js";
 import { threads } from "../tensor/backend.js";
-import { outputLossNote } from "./context.js";
+import { outputErrorsHandledByCommand, outputErrorText, outputLossNote } from "./context.js";
 import { program } from "./program.js";
 
 // A reader that stops early (`nas-assay paper --help | head -1`) closes the pipe: stop quietly, as
 // command-line tools do, instead of an unhandled 'error' event; with status 0 unless a failure was
-// already being reported, or the output held what the user must not miss (ask's architectures, now
-// pending): then one line saying so, and status 1.
+// already being reported, or the output held what the user must not miss (what tell and study create
+// wrote): then one line saying so, and status 1. `ask` hands back what it reserved and says so itself.
 // Any other failure to write the output (a redirect to a full disk: ENOSPC) is one line and status 1,
 // not a stack trace; when stderr itself fails there is nowhere to say it.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
+    // `ask` undoes its reservation and says so itself (printDelivered)
+    if (stream === process.stdout && outputErrorsHandledByCommand()) return;
     const lost = stream === process.stdout ? outputLossNote() : undefined;
     if (error.code === "EPIPE" && !lost) process.exit(process.exitCode ?? 0);
     if (stream === process.stdout) {
-      const reason = error.message.replace(/^[A-Z]+: /, "").replace(/, \w+$/, "");
       try {
-        process.stderr.write(
-          `nas-assay: cannot write the output: ${error.code ?? "error"} (${reason})${lost ? `; ${lost}` : ""}\n`,
-        );
+        process.stderr.write(`nas-assay: ${outputErrorText(error)}${lost ? `; ${lost}` : ""}\n`);
       } catch {
         // stderr is gone too
       }

@@ -657,6 +657,17 @@ export class PostgresStudyStore implements StudyStore {
     return rows.map(trialOf).sort((a, b) => a.number - b.number);
   }
 
+  async release(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    // one statement: atomic on its own; numbers stay as they were (next_number is not wound back)
+    const rows = await this.query<{ number: number }>(
+      `DELETE FROM nas_assay_trials WHERE study_id = $1 AND state = 'pending' AND key = ANY($2::text[])
+       RETURNING number`,
+      [this.id, [...keys]],
+    );
+    return rows.length;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -498,6 +498,14 @@ export class SqliteStudyStore implements StudyStore {
     return this.guard(() => this.reclaimNow(timeoutMs, n));
   }
 
+  async release(keys: readonly string[]): Promise<number> {
+    return this.guard(() => {
+      const remove = this.db.prepare("DELETE FROM trials WHERE key = ? AND state = 'pending'");
+      const release = this.db.transaction(() => keys.reduce((n, key) => n + remove.run(key).changes, 0));
+      return release.immediate();
+    });
+  }
+
   private settingsNow(): StudySettings {
     const rows = this.db.prepare("SELECT name, value FROM settings").all() as {
       name: string;

@@ -191,6 +191,35 @@ for (const kind of KINDS) {
     await store.close();
   });
 
+  test(`${kind}: release removes pending trials only, and a later reserve takes their keys again`, async () => {
+    const store = await createStore(newLocation(kind), SETTINGS);
+    await store.reserve(["a", "b", "c"].map(proposal), 3);
+    await store.record([{ key: "b", arch: { k: "b" }, outcome: { value: 0.5 } }], () => "write");
+    assert.equal(await store.release([]), 0);
+    // b was told meanwhile and z was never in the study: both left alone
+    assert.equal(await store.release(["a", "b", "z"]), 1);
+    assert.deepEqual(
+      (await store.trials()).map((t) => [t.key, t.state]),
+      [
+        ["b", "done"],
+        ["c", "pending"],
+      ],
+    );
+    assert.deepEqual(await store.keys(), new Set(["b", "c"]));
+    const again = await store.reserve(["a", "c"].map(proposal), 2);
+    assert.deepEqual(
+      again.map((t) => t.key),
+      ["a"],
+      "a can be handed out again, c is still pending",
+    );
+    assert.ok(again[0].number > 3, "numbers are never given twice");
+    // two callers releasing the same keys at once remove each trial once
+    const [x, y] = await Promise.all([store.release(["a", "c"]), store.release(["a", "c"])]);
+    assert.equal(x + y, 2);
+    assert.deepEqual(await store.counts(), { pending: 0, done: 1, failed: 0 });
+    await store.close();
+  });
+
   test(`${kind}: a create whose fill (an import) fails leaves no study, and never removes what another process wrote`, async () => {
     const location = newLocation(kind);
     const refused = new UserError("the import was refused");

@@ -186,5 +186,11 @@ export interface StudyStore {
    * disjoint sets. Returns them in order of arrival (`number`).
    */
   reclaim(timeoutMs: number, n: number): Promise<Trial[]>;
+  /**
+   * Atomically removes the trials under `keys` that are still pending (an ask whose architectures never
+   * reached anyone: its output was lost), so that a later ask may hand them out again at once; a told
+   * one, or a key the study does not hold, is left alone. Returns how many were removed.
+   */
+  release(keys: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }

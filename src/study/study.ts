@@ -280,6 +280,18 @@ export class Study<A> {
   }
 
   /**
+   * Hands back architectures asked for and not going to be trained (`ask`'s output never reached anyone;
+   * fewer machines than asked for): those still pending are removed from the study, so that a later
+   * ask may suggest them again at once instead of after the pending timeout; one told meanwhile stays.
+   * `asked`: what `ask` returned (their `key`s name them). Returns how many were removed.
+   * Throws UserError after close().
+   */
+  async release(asked: readonly Pick<Asked<A>, "key">[]): Promise<number> {
+    this.checkOpen();
+    return this.track(() => this.store.release(asked.map((a) => a.key)));
+  }
+
+  /**
    * An architecture of the study's space from its JSON form or text (what `--arch` takes: for `choices`
    * an object of decision → option, for `edge-cell` the arch string, for `vertex-cell` `{ matrix, ops }`).
    * `source` names it in the message (e.g. "--arch"). Throws UserError: "<source> <text>: not an
