@@ -63,6 +63,8 @@ function describeEvent(event: WorkerEvent): string {
       return `refused job ${event.job}: ${event.reason}`;
     case "failed":
       return `failed ${event.run ?? `job ${event.job}`}: ${event.reason}${event.retry ? " (to be retried)" : ""}`;
+    case "lacking":
+      return `job ${event.job} (${event.run}) went back to the queue: this machine lacks its benchmark files`;
     case "requeued":
       return `job ${event.job} had lost its worker: back in the queue`;
     case "error":

@@ -81,3 +81,64 @@ test("a forced close after a graceful one stops at once, while a run still compu
   await graceful;
   assert.equal(events.filter((e) => e.event === "stopped").length, 1, JSON.stringify(events));
 });
+
+test("a job needing benchmark files this machine lacks goes back to the queue, and the worker stops, instead of failing it", async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const queue = queueAddress(redis.url);
+  const empty = mkdtempSync(join(tmpdir(), "nas-assay-worker-"));
+  t.after(() => rmSync(empty, { recursive: true, force: true }));
+  const jobs = new Queue(QUEUE_NAME, { connection: connectionOptions(queue) });
+  t.after(() => jobs.close());
+  const job = runJob("nb201", "cifar10-valid/test", "0".repeat(16), { method: "ssa", labels: 100, seed: 0 });
+  const id = runJobId(job);
+  await jobs.add("run", job, { jobId: id, attempts: 3 });
+
+  const events: WorkerEvent[] = [];
+  let evaluated = 0;
+  const lacking = await startWorker({
+    queue,
+    data: { dir: empty, source: "--data" },
+    onEvent: (e) => events.push(e),
+    evaluateRun: async () => {
+      evaluated++;
+      throw new Error("never evaluated here");
+    },
+  });
+  const reason = await Promise.race([
+    lacking.lacking,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("did not stop")), 15_000).unref()),
+  ]);
+  assert.ok(reason instanceof UserError);
+  assert.match(
+    reason.message,
+    new RegExp(
+      `^missing benchmark files nb201/cifar10-valid\\.csv .*: looked in ${empty} \\(data directory from --data\\)\\. .* Job ${id} \\(nb201 ssa, 100 labels, seed 0\\) went back to the queue for a worker that has the files; this worker stopped rather than fail the queue's runs one by one\\.$`,
+    ),
+  );
+  await lacking.close();
+  assert.equal(evaluated, 0);
+  assert.deepEqual(
+    events.map((e) => e.event),
+    ["ready", "lacking", "stopped"],
+  );
+  const back = await jobs.getJob(id);
+  assert.equal(await back?.getState(), "waiting");
+  assert.equal(back?.attemptsMade, 0, "not counted as a failed attempt");
+
+  // a worker with the files takes it
+  const done: WorkerEvent[] = [];
+  const able = await startWorker({
+    queue,
+    data: testData(),
+    onEvent: (e) => done.push(e),
+    evaluateRun: async () => {
+      evaluated++;
+      throw new UserError("evaluated here");
+    },
+  });
+  t.after(() => able.close(true));
+  for (let i = 0; i < 200 && !done.some((e) => e.event === "failed"); i++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(evaluated, 1, JSON.stringify(done));
+});

@@ -13,6 +13,7 @@
  * (a crashed thread, a lost connection) is retried as many times as the job allows.
  */
 import { hostname } from "node:os";
+import { requireBenchmark } from "../benchmark.js";
 import { type DataDir, notAFolder } from "../data/locations.js";
 import { UserError } from "../errors.js";
 import { type EvaluationSpec, evaluateSeedInWorker, type SeedResult } from "../eval/evaluate.js";
@@ -42,6 +43,7 @@ export type WorkerEvent =
   | { event: "refused"; job: string; reason: string }
   | { event: "failed"; job: string; run?: string; reason: string; retry: boolean }
   | { event: "requeued"; job: string }
+  | { event: "lacking"; job: string; run: string; reason: string }
   | { event: "error"; reason: string }
   | { event: "stopping"; running: number; force: boolean }
   | { event: "stopped" };
@@ -68,6 +70,11 @@ export interface RunningWorker {
    */
   close(force?: boolean): Promise<void>;
   running(): number;
+  /**
+   * Settles with the reason when the worker stopped taking jobs by itself: a job needed benchmark files
+   * this machine lacks (the job went back to the queue for another worker). Never settles otherwise.
+   */
+  readonly lacking: Promise<UserError>;
 }
 
 /**
@@ -97,16 +104,40 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   let active = 0;
 
   // BullMQ (a quarter of a second to load) is loaded by the queue commands only, not at every command's start
-  const { UnrecoverableError, Worker } = await import("bullmq");
+  const { UnrecoverableError, WaitingError, Worker } = await import("bullmq");
+  let noteLacking: (reason: UserError) => void = () => {};
+  const lacking = new Promise<UserError>((resolve) => {
+    noteLacking = (reason) => {
+      noteLacking = () => {};
+      resolve(reason);
+      // stop fetching now; the runs under way (of a space this machine has) finish
+      void worker.close(false).catch(() => {});
+    };
+  });
   const worker = new Worker(
     QUEUE_NAME,
-    async (job) => {
+    async (job, token) => {
       let run: RunJob;
       try {
         run = parseRunJob(job.data);
       } catch (e) {
         emit({ event: "refused", job: String(job.id), reason: (e as Error).message });
         throw new UnrecoverableError(`refused: ${(e as Error).message}`);
+      }
+      // a folder without this space's files would fail every such run, one job after another, runs that
+      // a worker with the files could do: the job goes back to the queue and this worker stops taking more
+      try {
+        requireBenchmark(run.space, options.data);
+      } catch (e) {
+        if (!(e instanceof UserError) || token === undefined) throw e;
+        await job.moveToWait(token);
+        emit({ event: "lacking", job: String(job.id), run: describeRun(run), reason: e.message });
+        noteLacking(
+          new UserError(
+            `${e.message} Job ${job.id} (${describeRun(run)}) went back to the queue for a worker that has the files; this worker stopped rather than fail the queue's runs one by one.`,
+          ),
+        );
+        throw new WaitingError();
       }
       jobs.set(String(job.id), run);
       emit({ event: "started", job: String(job.id), run: describeRun(run) });
@@ -182,6 +213,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   let stopped = false;
   return {
     name,
+    lacking,
     running: () => active,
     async close(force = false) {
       // BullMQ's close hands a second caller the first one's promise: after a graceful close, close(true)
@@ -203,11 +235,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 /**
  * Runs a worker until SIGINT or SIGTERM: the first signal stops taking jobs and lets the running ones
  * finish; a second one stops at once (those jobs go back to the queue once their lock expires).
+ * @throws UserError when the worker stopped by itself: a job needed benchmark files this machine lacks.
  */
 export async function runUntilStopped(options: WorkerOptions): Promise<void> {
   const worker = await startWorker(options);
   const emit = options.onEvent ?? (() => {});
-  await new Promise<void>((resolve) => {
+  // the worker stops by itself when a job needs files this machine lacks: say why, status 1
+  const lacking = worker.lacking.then(async (reason) => {
+    await worker.close(false);
+    return reason;
+  });
+  await new Promise<void>((resolve, reject) => {
+    void lacking.then(reject);
     let signals = 0;
     const onSignal = () => {
       signals++;
