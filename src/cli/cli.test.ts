@@ -237,6 +237,24 @@ test("reproduce: unknown experiments and bad flags are errors naming the allowed
   assert.equal(seeds.code, 1);
   assert.match(seeds.err, /'--seeds <list>' argument '1,x' is invalid\. "x" is not a seed or a range/);
   assert.match(run(["reproduce", "--help"]).out, /Examples?:/);
+  // refused before any work (nothing listens on port 1: were it read, the command would wait 10 s)
+  const both = run([
+    "reproduce",
+    "table1",
+    "--jobs",
+    "2",
+    "--queue",
+    "redis://127.0.0.1:1",
+    "--out",
+    "never",
+  ]);
+  assert.deepEqual(
+    [both.code, both.err],
+    [
+      1,
+      "nas-assay: --jobs is not read with --queue: the workers run the runs, each taking as many at once as its --concurrency; drop --jobs, or drop --queue to run them here\n",
+    ],
+  );
   // past Node's longest timer (2^31 - 1 ms) the worker's timers fired every millisecond
   const stalled = run(["worker", "--queue", "redis://127.0.0.1:1", "--stalled-seconds", "2200000"]);
   assert.equal(stalled.code, 1);

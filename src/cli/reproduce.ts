@@ -1,5 +1,6 @@
 /** `nas-assay reproduce NAME`: one of the paper's experiments, resumable, written as NAME.md/.json/.svg. */
 import { Argument, Command } from "commander";
+import { UserError } from "../errors.js";
 import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
 import { checkReproduceOutput, reproduce } from "../experiments/reproduce.js";
 import { queueAddress } from "../queue/address.js";
@@ -19,7 +20,14 @@ export function reproduceCommand(): Command {
     .addArgument(new Argument("<name>", "experiment").choices(EXPERIMENTS))
     .addOption(spaceOption());
   withSeedOptions(command, undefined, "0-4, or 0-2 with --quick")
-    .addOption(jobsOption("runs", "the runs left", 1, "; not read with --queue, whose workers run them"))
+    .addOption(
+      jobsOption(
+        "runs",
+        "the runs left",
+        1,
+        "; not with --queue, whose workers run them (each its --concurrency)",
+      ),
+    )
     .option("--quick", "fewer seeds and the small N_l only, for a first look")
     .option("--out <dir>", "folder for NAME.json, NAME.md and the figures", "reproduce")
     .addOption(
@@ -35,6 +43,11 @@ export function reproduceCommand(): Command {
     );
   return command.action(async (name: ExperimentName, opts: Record<string, unknown>, cmd: Command) => {
     const options = globals(cmd);
+    // taken in silence, --jobs 2 looked like two runs at a time on the queue
+    if (opts.queue !== undefined && cmd.getOptionValueSource("jobs") === "cli")
+      throw new UserError(
+        `--jobs is not read with --queue: the workers run the runs, each taking as many at once as its --concurrency; drop --jobs, or drop --queue to run them here`,
+      );
     checkReproduceOutput(name, String(opts.out), "--out");
     const seeds = seedsOf(opts);
     // Figure 2 is one run per predictor, of the first seed: the others were dropped without a word

@@ -14,6 +14,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  rmdirSync,
   rmSync,
   statSync,
 } from "node:fs";
@@ -272,9 +273,10 @@ function headOf(path: string, bytes: number): Buffer | undefined {
  * Creates the folder `path` and any missing folders above it, one level at a time. Node's recursive
  * mkdirSync loops forever where a parent exists but refuses new folders (NAS_ASSAY_CACHE=/proc/x: mkdir
  * /proc/x is ENOENT, and it retries the parent); here that is an error (ENOENT) naming the folder. A
- * folder another process makes meanwhile is fine.
+ * folder another process makes meanwhile is fine. Returns the folders it made, outermost first (for
+ * removeEmptyFolders when the command then fails before writing anything).
  */
-export function createFolders(path: string): void {
+export function createFolders(path: string): string[] {
   const missing: string[] = [];
   for (let p = resolve(path); !existsSync(p); p = dirname(p)) {
     missing.unshift(p);
@@ -286,6 +288,23 @@ export function createFolders(path: string): void {
     } catch (e) {
       // another process made it meanwhile (two commands filling one cache at once)
       if ((e as NodeJS.ErrnoException).code !== "EEXIST" || !statSync(folder).isDirectory()) throw e;
+    }
+  }
+  return missing;
+}
+
+/**
+ * Removes `folders` (what createFolders returned), innermost first, where they are still empty: a command
+ * that failed before writing anything (`reproduce --queue` with Redis down) leaves no empty `--out`
+ * behind. A folder holding anything (another process's file) stays.
+ */
+export function removeEmptyFolders(folders: readonly string[]): void {
+  for (const folder of [...folders].reverse()) {
+    try {
+      rmdirSync(folder);
+    } catch (e) {
+      // not empty: the folders above it are not empty either
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") return;
     }
   }
 }

@@ -198,6 +198,31 @@ test("an interrupted experiment resumes without redoing finished runs", async ()
   assert.deepEqual(fourth.sort(), ["ssa-noae/100/3", "ssa/100/3"]);
 });
 
+test("a run that fails before anything is saved (Redis out of reach) leaves no --out folder it made; one that existed stays", async () => {
+  const data = testData();
+  const options = { space: "nb201" as const, data, quick: true, seeds: [0] };
+  const down = async () => {
+    throw new UserError("cannot reach Redis");
+  };
+  const out = join(root, "never-reached");
+  await assert.rejects(reproduce("table4", { ...options, out, elsewhere: down }), /cannot reach Redis/);
+  assert.equal(existsSync(out), false);
+  const existing = join(root, "existing");
+  mkdirSync(existing);
+  await assert.rejects(
+    reproduce("table4", { ...options, out: existing, elsewhere: down }),
+    /cannot reach Redis/,
+  );
+  assert.equal(existsSync(existing), true);
+  // a run that failed after saving others keeps the folder and what it holds
+  const partly = join(root, "partly");
+  await assert.rejects(
+    reproduce("table4", { ...options, out: partly, evaluateRun: fakeEvaluation([], 2) }),
+    /interrupted/,
+  );
+  assert.equal(existsSync(join(partly, "table4.json")), true);
+});
+
 test("runs another experiment in the same folder has made are taken, not redone", async () => {
   const data = testData();
   const out = join(root, "shared");

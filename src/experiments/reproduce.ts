@@ -4,13 +4,14 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { labeledCells, labelsDigest, loadBenchmark, targetValues } from "../benchmark.js";
+import { type Benchmark, labeledCells, labelsDigest, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
 import {
   checkOutputFile,
   checkOutputFolder,
   createFolders,
   HTML_PAGE,
+  removeEmptyFolders,
   SVG_DRAWING,
 } from "../data/output-path.js";
 import {
@@ -112,7 +113,26 @@ export async function reproduce(name: ExperimentName, options: ReproduceOptions)
   const truth = targetValues(benchmark, target);
   const labeled = labeledCells(truth)?.length ?? benchmark.space.size;
   const labels = labelsDigest(truth);
-  createFolders(options.out);
+  const made = createFolders(options.out);
+  try {
+    return await reproduceInto(name, options, settings, benchmark, labeled, labels);
+  } catch (e) {
+    // nothing saved (Redis out of reach, a refused run): no empty --out left behind
+    removeEmptyFolders(made);
+    throw e;
+  }
+}
+
+/** reproduce() once its output folder exists: `labeled` cells with labels of digest `labels`. */
+async function reproduceInto(
+  name: ExperimentName,
+  options: ReproduceOptions,
+  settings: ExperimentSettings,
+  benchmark: Benchmark,
+  labeled: number,
+  labels: string,
+): Promise<ReproduceSummary> {
+  const target = benchmark.defaultTarget;
   const path = join(options.out, `${name}.json`);
   // a file from before fingerprints were kept takes this data's (openResults): say so, once
   const before = existsSync(path) ? readResults(path) : undefined;
