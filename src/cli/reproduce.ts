@@ -1,4 +1,6 @@
 /** `nas-assay reproduce NAME`: one of the paper's experiments, resumable, written as NAME.md/.json/.svg. */
+
+import { join } from "node:path";
 import { Argument, Command } from "commander";
 import { UserError } from "../errors.js";
 import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
@@ -7,6 +9,7 @@ import { queueAddress } from "../queue/address.js";
 import { onQueue } from "../queue/sweep.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { globals, note, print } from "./context.js";
+import { sayOnInterrupt } from "./interrupt.js";
 import { jobsOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
 import { withCounted } from "./progress.js";
 import { queueOption } from "./queue-options.js";
@@ -56,6 +59,12 @@ export function reproduceCommand(): Command {
         options,
         `fig2 draws its figure from one seed: seed ${seeds[0]} runs, ${seeds.length === 2 ? "seed" : "seeds"} ${seeds.slice(1).join(",")} ${seeds.length === 2 ? "does" : "do"} not`,
       );
+    const file = join(String(opts.out), `${name}.json`);
+    const interrupted = sayOnInterrupt(() =>
+      opts.queue === undefined
+        ? `the runs finished so far are saved in ${file}; run the same command again to do the rest (finished runs are not redone)`
+        : `the runs stay on the queue, where the workers go on with them; run the same command again to gather their results into ${file}`,
+    );
     const summary = await withCounted(options, name, "runs", (update) =>
       reproduce(name, {
         space: opts.space as SpaceName,
@@ -71,6 +80,7 @@ export function reproduceCommand(): Command {
             : onQueue({ queue: queueAddress(String(opts.queue)), onNote: (text) => note(options, text) }),
       }),
     );
+    interrupted();
     print(options, summary, () =>
       [
         `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, ` +
