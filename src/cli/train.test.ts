@@ -118,7 +118,7 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     assert.equal(comma.status, 1);
     assert.match(
       comma.stderr,
-      /^nas-assay: \S+eu\.csv: line 2 has 3 fields, the header 2; .*a decimal comma, as in 0,8844\? write 0\.8844/,
+      /^nas-assay: \S+eu\.csv: line 2 has 3 fields, the header 2 columns; .*a decimal comma, as in 0,8844\? write 0\.8844/,
     );
     const equal = train(file("flat.csv", ["0.5", "0.5", "0.5", "0.5"]));
     assert.equal(equal.status, 1);

@@ -66,6 +66,11 @@ export function recordLines(
   });
 }
 
+/** "1 field", "3 fields". */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /**
  * csv-parse's failure as one line naming the file: a row with more fields than the header (a trailing
  * comma, a decimal comma) said "Invalid Record Length: columns length is 10, got 11 on line 2".
@@ -78,7 +83,7 @@ export function csvFailure(file: string, e: unknown): BadFileError {
     const columns = error.columns?.length ?? 0;
     return new BadFileError(
       file,
-      `line ${error.lines} has ${fields} fields, the header ${columns}; expected one field per column ` +
+      `line ${error.lines} has ${counted(fields, "field")}, the header ${counted(columns, "column")}; expected one field per column ` +
         (fields < columns
           ? "(a row cut short?)"
           : "(a trailing comma? a decimal comma, as in 0,8844? write 0.8844, or quote the field)"),

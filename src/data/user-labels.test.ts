@@ -277,7 +277,7 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
     () => readUserLabels(write("cut-end.csv", `arch,acc\n${arch},0.9\n${other}`), nb201, "acc"),
     (e: Error) =>
       e instanceof BadFileError &&
-      /the last line \(3\) has 1 fields, the header 2: the file ends cut short \(a copy interrupted\?\)/.test(
+      /the last line \(3\) has 1 field, the header 2 columns: the file ends cut short \(a copy interrupted\?\)/.test(
         e.message,
       ),
   );

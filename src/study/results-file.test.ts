@@ -56,12 +56,12 @@ test("a bad results file is refused at its first bad row, by line", () => {
   );
   refuses(
     `${HEADER}\nmb3,mb6,identity\n`,
-    /line 2 has 3 fields, the header 7; expected one field per column \(a row cut short\?\)/,
+    /line 2 has 3 fields, the header 7 columns; expected one field per column \(a row cut short\?\)/,
   );
   // it said "not a readable CSV: Invalid Record Length: columns length is 7, got 8 on line 2"
   refuses(
     `${HEADER}\nmb3,mb6,identity,mb3,32,0.9,a,\n`,
-    /line 2 has 8 fields, the header 7; .*\(a trailing comma\?/,
+    /line 2 has 8 fields, the header 7 columns; .*\(a trailing comma\?/,
   );
   refuses(`${HEADER}\n`, /has no data rows/);
   refuses("layer1,acc\nmb3,0.9\n", /no column "layer2", "layer3", "layer4", "width", "val_acc"/);
