@@ -759,6 +759,11 @@ test("a bad flag value is refused with exit 1 and one line naming the flag (issu
       withData,
     ],
     [
+      ["search", "--space", "nb201", "--labels", "15625"],
+      /^nas-assay: --labels must be an integer in 2\.\.15624 \(the 15,625 cells of nb201 less at least one unlabeled cell for the search to find\), got 15625$/m,
+      withData,
+    ],
+    [
       ["paper", "--space", "nb201", "--labels", "15624", "--json"], // --json: no progress lines
       /--labels must be an integer in 2\.\.15623 \(at least 2 test cells/,
       withData,

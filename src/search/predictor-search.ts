@@ -417,7 +417,8 @@ export async function predictorSearch(
   const available = labeledCells(truth)?.length ?? benchmark.space.size;
   if (!Number.isInteger(spec.labels) || spec.labels < 2 || spec.labels >= available)
     throw new UserError(
-      `--labels must be an integer in 2..${available - 1}${available < benchmark.space.size ? ` (${available} of ${benchmark.space.size} cells have labels: a partial import)` : ""}, got ${spec.labels}`,
+      `--labels must be an integer in 2..${available - 1} (the ${available.toLocaleString("en-US")} ${available < benchmark.space.size ? `labeled cells of ${spec.space}, ${available.toLocaleString("en-US")} of its ${benchmark.space.size.toLocaleString("en-US")} having labels: a partial import,` : `cells of ${spec.space}`} ` +
+        `less at least one unlabeled cell for the search to find), got ${shownValue(spec.labels)}`,
     );
   checkEvaluationsFit(evolution.evaluations, benchmark.space.size, spec.space);
   // as `search` refuses --top above --evaluations: the top is chosen among the cells evaluated
