@@ -6,7 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -231,23 +240,52 @@ test("a job that is not a nas-assay run is refused at once, not retried, and sho
   assert.ok(worker.events.some((e) => e.event === "stopped"));
 });
 
-test("a run that fails on a worker's bad input is reported by the waiting reproduce, without retries", async (t) => {
-  testData();
+test("a worker without the run's files hands the job back and stops; one with other labels fails it, reported by the waiting reproduce without retries", async (t) => {
+  const data = testData();
   const redis = await startRedis();
   t.after(() => redis.stop());
   const root = mkdtempSync(join(tmpdir(), "nas-assay-queue-"));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const empty = join(root, "no-data");
   mkdirSync(empty);
-  const worker = cli(["--data", empty, "worker", "--queue", redis.url, ...SHORT_LOCKS]);
-  t.after(() => stopAll([worker]));
-  await worker.event((e) => e.event === "ready");
-  const sweep = await cli([...SWEEP, "--queue", redis.url, "--out", join(root, "out")]).exited;
-  assert.equal(sweep.code, 1, sweep.stdout);
-  assert.match(sweep.stderr, /^nas-assay: 2 of 2 runs failed on the queue \(the other results are saved\): /);
-  assert.match(sweep.stderr, /nb201 ssa-noae, 100 labels, seed 0: .*no-data.*\(after 1 attempt\(s\)\)/);
-  assert.equal(sweep.stderr.trim().split("\n").length, 1, "one line");
-  assert.equal(worker.events.filter((e) => e.event === "started").length, 2, "each run tried once");
+  const lacking = cli(["--data", empty, "worker", "--queue", redis.url, ...SHORT_LOCKS]);
+  t.after(() => stopAll([lacking]));
+  await lacking.event((e) => e.event === "ready");
+  const sweep = cli([...SWEEP, "--queue", redis.url, "--out", join(root, "out")]);
+  t.after(() => stopAll([sweep]));
+  const stopped = await lacking.exited;
+  assert.equal(stopped.code, 1, stopped.stderr);
+  assert.match(
+    stopped.stderr,
+    /^nas-assay: missing benchmark files nb201\/cifar10-valid\.csv .*no-data.* Job \S+ \(nb201 ssa(-noae)?, 100 labels, seed 0\) went back to the queue for a worker that has the files; this worker stopped rather than fail the queue's runs one by one\.\n$/,
+  );
+  assert.deepEqual(
+    lacking.events.map((e) => e.event),
+    ["ready", "lacking", "stopped"],
+    "it took one job, evaluated nothing",
+  );
+  // a worker whose labels are not those the sweep planned on (one value changed) fails each run at once
+  const other = join(root, "other-data");
+  mkdirSync(join(other, "nb201"), { recursive: true });
+  for (const file of readdirSync(join(data.dir, "nb201")))
+    copyFileSync(join(data.dir, "nb201", file), join(other, "nb201", file));
+  const csv = join(other, "nb201", "cifar10-valid.csv");
+  const [header, first, ...rest] = readFileSync(csv, "utf8").split("\n");
+  writeFileSync(
+    csv,
+    [header, first.replace(/,([\d.]+)$/, (_, v) => `,${Number(v) + 0.01}`), ...rest].join("\n"),
+  );
+  const mismatched = cli(["--data", other, "worker", "--queue", redis.url, ...SHORT_LOCKS]);
+  t.after(() => stopAll([mismatched]));
+  const swept = await sweep.exited;
+  assert.equal(swept.code, 1, swept.stdout);
+  assert.match(swept.stderr, /^nas-assay: 2 of 2 runs failed on the queue \(the other results are saved\): /);
+  assert.match(
+    swept.stderr,
+    /nb201 ssa-noae, 100 labels, seed 0: the labels of cifar10-valid\/test in .*other-data.* are not those the run was planned on .*\(after 1 attempt\(s\)\)/,
+  );
+  assert.equal(swept.stderr.trim().split("\n").length, 1, "one line");
+  assert.equal(mismatched.events.filter((e) => e.event === "started").length, 2, "each run tried once");
 
   // a Redis that is not there: a clear line, without the password
   const port = await freePort();
