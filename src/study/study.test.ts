@@ -644,6 +644,27 @@ test("a closed study says so; unknown or ill-typed ask options are refused, not 
   );
 });
 
+test("Study.settings refuses a missing or wrong spec, which made a store fail in SQLite's words or a study file that reads as damaged", () => {
+  // createStore(path, Study.settings({ target })) threw SqliteError "NOT NULL constraint failed: settings.value"
+  for (const given of [{ target: "val_acc" }, { spec: undefined, target: "val_acc" }])
+    assert.throws(
+      () => Study.settings(given as never),
+      (e: unknown) => e instanceof UserError && /a study needs its space's spec/.test(e.message),
+    );
+  // a spec parseSpec refuses was written into the study, which openStudyFile then called damaged
+  assert.throws(
+    () => Study.settings({ spec: { name: "m", kind: "choices", decisions: 3 }, target: "val_acc" }),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /^the study's spec: field "decisions" is 3; expected a non-empty list/.test(e.message),
+  );
+  assert.throws(
+    () => Study.settings({ spec: "macro8.json", target: "val_acc" }),
+    /the study's spec: the spec is "macro8.json"/,
+  );
+  assert.equal(Study.settings({ spec: TINY_SPEC, target: "val_acc" }).space, TINY_SPEC);
+});
+
 test("tell of many into a study of nothing yet: a percent row first among spread fractions is refused, as after them", async () => {
   // tell --file into an empty study: 45 first made the study percent and the fractions after it cells at chance level
   const study = await tinyStudy("val_acc");

@@ -9,7 +9,7 @@
 import { BadFileError, hasMembers, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { MAX_SEED, Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
-import { specDifference } from "../spaces/spec.js";
+import { parseSpec, specDifference } from "../spaces/spec.js";
 import {
   type AskOptions,
   askOptions,
@@ -138,13 +138,18 @@ export class Study<A> {
   }
 
   /**
-   * The settings a new store is made with (checked: a target name, a direction, an integer seed; an
-   * unknown key is refused, as `minimize: true` for `direction: "minimize"` would be dropped unsaid).
+   * The settings a new store is made with (checked: a space spec, as parseSpec checks one, a target
+   * name, a direction, an integer seed; an unknown key is refused, as `minimize: true` for `direction: "minimize"` would be dropped unsaid).
    */
   static settings(given: NewStudy): StudySettings {
     if (given === null || typeof given !== "object")
       throw new UserError("a study's settings must be an object");
     refuseUnknownKeys(given, ["spec", "target", "direction", "scale", "seed"], "study settings");
+    // the spec is what reopens the study (openStudyFile builds its space from it): none made a store
+    // refuse with SQLite's "NOT NULL constraint failed", a wrong one a study file read back as damaged
+    if (given.spec === undefined)
+      throw new UserError("a study needs its space's spec (spec: parseSpec(json) or readSpaceSpec(file))");
+    parseSpec(given.spec, "the study's spec");
     if (given.target !== undefined && typeof given.target !== "string")
       throw new UserError(`a study's target must be a name (text), got ${JSON.stringify(given.target)}`);
     const target = given.target?.trim();
