@@ -30,7 +30,7 @@ import type {
   Trial,
   TrialResult,
 } from "./store.js";
-import { addDoneValue, type DoneRange, readSettings } from "./store.js";
+import { addDoneValue, checkNewSettings, type DoneRange, readSettings } from "./store.js";
 import { parseStudyUrl, type StudyUrl } from "./study-url.js";
 
 /** Version of the tables below; bump it (and refuse or migrate older databases) when they change. */
@@ -224,6 +224,8 @@ export class PostgresStudyStore implements StudyStore {
     settings: StudySettings,
     fill?: (store: StudyStore) => Promise<void>,
   ): Promise<PostgresStudyStore> {
+    // before connecting, as a study file's are (a hand-made object was stored, then read back as damaged)
+    checkNewSettings(settings, "PostgresStudyStore.create");
     const made = await PostgresStudyStore.createEmpty(text, settings);
     if (fill) {
       try {

@@ -126,6 +126,37 @@ test("SqliteStudyStore.memory refuses settings a study could not be opened with,
   assert.deepEqual(await store.settings(), SETTINGS);
 });
 
+test("SqliteStudyStore.create refuses settings a study could not be opened with, as memory does, and makes no file", async () => {
+  const dir = tinyDir().dir;
+  const { space: _, ...noSpace } = SETTINGS;
+  const cases: [unknown, RegExp][] = [
+    // SQLite said "NOT NULL constraint failed: settings.value" (a SqliteError) for these two
+    [
+      noSpace,
+      /^SqliteStudyStore\.create: no setting "space" in the settings; make them with Study\.settings/,
+    ],
+    [{ ...SETTINGS, seed: undefined }, /^SqliteStudyStore\.create: no setting "seed" in the settings/],
+    // this one was made, then refused by openStudyFile as a damaged study
+    [
+      { ...SETTINGS, direction: "up" },
+      /^SqliteStudyStore\.create: the direction is "up"; expected "maximize" or "minimize"/,
+    ],
+    [null, /^SqliteStudyStore\.create needs the study's settings/],
+  ];
+  for (const [k, [settings, expected]] of cases.entries()) {
+    const path = join(dir, `hand-made-${k}.db`);
+    await assert.rejects(
+      SqliteStudyStore.create(path, settings as never),
+      (e: unknown) => e instanceof UserError && expected.test(e.message),
+    );
+    assert.equal(existsSync(path), false);
+  }
+  // an optional setting given as undefined is one not given, as for memory()
+  const store = await SqliteStudyStore.create(join(dir, "no-scale.db"), { ...SETTINGS, scale: undefined });
+  assert.deepEqual(await store.settings(), SETTINGS);
+  await store.close();
+});
+
 test("reserve hands out each key once, skipping held ones, in the order proposed", async () => {
   const store = await SqliteStudyStore.memory(SETTINGS);
   const first = await store.reserve(["a", "b", "c"].map(proposal), 2);

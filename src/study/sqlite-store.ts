@@ -36,7 +36,7 @@ import type {
   Trial,
   TrialResult,
 } from "./store.js";
-import { addDoneValue, type DoneRange, readSettings } from "./store.js";
+import { addDoneValue, checkNewSettings, type DoneRange, readSettings } from "./store.js";
 
 /** Version of the tables below; bump it (and refuse or migrate older files) when they change. */
 export const STUDY_SCHEMA_VERSION = 1;
@@ -285,6 +285,8 @@ export class SqliteStudyStore implements StudyStore {
     settings: StudySettings,
     fill?: (store: StudyStore) => Promise<void>,
   ): Promise<SqliteStudyStore> {
+    // before anything is made, as memory() checks them (a staged file would be left to fail in SQLite)
+    const texts = checkNewSettings(settings, "SqliteStudyStore.create");
     if (existsSync(path))
       throw new UserError(
         statSync(path).isDirectory()
@@ -337,7 +339,7 @@ export class SqliteStudyStore implements StudyStore {
       db.exec(SCHEMA);
       const put = db.prepare("INSERT INTO settings (name, value) VALUES (?, ?)");
       db.transaction(() => {
-        for (const [name, value] of Object.entries(settings)) put.run(name, JSON.stringify(value));
+        for (const [name, text] of Object.entries(texts)) put.run(name, text);
       })();
       if (fill) {
         configure(db);
@@ -370,25 +372,9 @@ export class SqliteStudyStore implements StudyStore {
 
   /** A study held in memory only (simulations): the same tables and transactions, nothing on disk. */
   static async memory(settings: StudySettings): Promise<SqliteStudyStore> {
-    if (settings === null || typeof settings !== "object")
-      throw new UserError(
-        "SqliteStudyStore.memory needs the study's settings (Study.settings({ spec, target, … }))",
-      );
     // checked as a study file's are, said as the caller's mistake: a hand-made object without its
     // space was refused only when opened, as "damaged study"
-    const texts = Object.fromEntries(
-      Object.entries(settings).flatMap(([name, value]) =>
-        value === undefined ? [] : [[name, JSON.stringify(value) ?? String(value)]],
-      ),
-    );
-    try {
-      readSettings("memory", texts);
-    } catch (e) {
-      if (!(e instanceof BadFileError)) throw e;
-      throw new UserError(
-        `SqliteStudyStore.memory: ${e.message.replace(/^memory: damaged study: /, "")} in the settings; make them with Study.settings({ spec, target, … })`,
-      );
-    }
+    const texts = checkNewSettings(settings, "SqliteStudyStore.memory");
     const db = new Database(":memory:");
     db.exec(SCHEMA);
     const put = db.prepare("INSERT INTO settings (name, value) VALUES (?, ?)");

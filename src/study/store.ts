@@ -7,7 +7,7 @@
  * and not yet told (`pending`), told with a value (`done`) or told as failed (`failed`). A key appears
  * once; the store refuses a second row for it (UNIQUE), whatever the caller checked before.
  */
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 
 export type TrialState = "pending" | "done" | "failed";
 /** Why `ask` suggested an architecture: predicted among the best, or drawn to explore. */
@@ -61,6 +61,32 @@ export function readSettings(location: string, stored: Record<string, string>): 
   if (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt)))
     throw damaged(`createdAt is ${JSON.stringify(createdAt)}; expected a date`);
   return settings as unknown as StudySettings;
+}
+
+/**
+ * The settings a store is being made with, checked as a study's are when read back (readSettings), and
+ * their JSON texts (a setting given as undefined is one not given). `what` names the caller in the
+ * UserError. A hand-made object was written as it stood: without its space or with a setting of
+ * `undefined`, SQLite refused it ("NOT NULL constraint failed"); with a wrong direction, the study was
+ * made and then refused as damaged when opened.
+ */
+export function checkNewSettings(settings: StudySettings, what: string): Record<string, string> {
+  if (settings === null || typeof settings !== "object" || Array.isArray(settings))
+    throw new UserError(`${what} needs the study's settings (Study.settings({ spec, target, … }))`);
+  const texts = Object.fromEntries(
+    Object.entries(settings).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name, JSON.stringify(value) ?? String(value)]],
+    ),
+  );
+  try {
+    readSettings("settings", texts);
+  } catch (e) {
+    if (!(e instanceof BadFileError)) throw e;
+    throw new UserError(
+      `${what}: ${e.message.replace(/^settings: damaged study: /, "")} in the settings; make them with Study.settings({ spec, target, … })`,
+    );
+  }
+  return texts;
 }
 
 export interface Trial {
