@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { readSpaceSpec } from "./kinds.js";
+import { UserError } from "../errors.js";
+import { createSpace, readSpaceSpec } from "./kinds.js";
 import { NB101_SPEC } from "./nb101/spec.js";
 import { NB201_SPEC } from "./nb201/spec.js";
 
@@ -56,4 +57,38 @@ test("--space: an empty name or a folder says so (it said 'cannot read the space
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("createSpace checks a spec written in a program as parseSpec does: UserError naming the field, not a TypeError or RangeError, and no space of nothing", async () => {
+  const refused = async (spec: unknown, expected: RegExp) =>
+    assert.rejects(
+      createSpace(spec as never),
+      (e: unknown) => e instanceof UserError && expected.test(e.message),
+    );
+  // TypeError "spec.decisions.map is not a function"
+  await refused(
+    { name: "m", kind: "choices", decisions: 5 },
+    /^createSpace's spec: field "decisions" is 5; expected a non-empty list/,
+  );
+  // TypeError "spec.ops.map is not a function"
+  await refused({ name: "e", kind: "edge-cell", nodes: 4, ops: 3 }, /^createSpace's spec: field "ops" is 3/);
+  // RangeError "graphs are listed for 2..7 vertices, not 100"
+  await refused(
+    { name: "v", kind: "vertex-cell", maxVertices: 100, maxEdges: 9, ops: ["conv"] },
+    /^createSpace's spec: field "maxVertices" is 100/,
+  );
+  // taken: a decision of no option made a space whose ask handed out nothing
+  await refused(
+    { name: "m", kind: "choices", decisions: [{ name: "a", options: [] }] },
+    /^createSpace's spec: field "decisions\[0\]\.options"/,
+  );
+  await refused({}, /^createSpace needs a space spec of kind choices, edge-cell or vertex-cell/);
+  // a checked spec, and a spec object written right, still make their spaces
+  assert.equal((await createSpace(NB201_SPEC)).name, "nb201");
+  const space = await createSpace({
+    name: "m",
+    kind: "choices",
+    decisions: [{ name: "a", options: [1, 2] }],
+  });
+  assert.equal(space.kind, "choices");
 });

@@ -1,23 +1,33 @@
 /** A spec, checked, becomes the space of its kind: the one place that knows every kind's module. */
 import { existsSync, statSync } from "node:fs";
 import { shownValue, UserError } from "../errors.js";
-import type { ArchitectureSpace } from "./architecture-space.js";
+import { type ArchitectureSpace, SPACE_KINDS } from "./architecture-space.js";
 import { ChoicesSpace } from "./choices.js";
 import { EdgeCellSpace } from "./edge-cell.js";
 import { NB101_SPEC } from "./nb101/spec.js";
 import { NB201_SPEC } from "./nb201/spec.js";
-import { readSpecFile, type SpaceSpec } from "./spec.js";
+import { parseSpec, readSpecFile, type SpaceSpec } from "./spec.js";
 import { type VertexCellLoadOptions, VertexCellSpace } from "./vertex-cell/space.js";
 
 /**
- * The space a checked spec describes (see spec.ts for the kinds). Only a vertex-cell space takes time:
- * it is enumerated (or read from its cache) when it has at most ENUMERATION_LIMIT cells; `options`
- * say where its cache lives and receive notes.
+ * The space a spec describes (see spec.ts for the kinds), checked here as parseSpec checks it: UserError
+ * naming every bad field. Only a vertex-cell space takes time: it is enumerated (or read from its
+ * cache) when it has at most ENUMERATION_LIMIT cells; `options` say where its cache lives and receive
+ * notes.
  */
 export async function createSpace(
   spec: SpaceSpec,
   options: VertexCellLoadOptions = {},
 ): Promise<ArchitectureSpace<unknown>> {
+  // from JavaScript, a raw object ({}) returned undefined
+  if (spec === null || typeof spec !== "object" || !(SPACE_KINDS as readonly unknown[]).includes(spec.kind))
+    throw new UserError(
+      `createSpace needs a space spec of kind choices, edge-cell or vertex-cell (parseSpec or readSpaceSpec checks one), got ${shownValue(spec, 80)}`,
+    );
+  // a spec object written in a program reaches here unchecked: its mistakes failed inside the space as
+  // a TypeError ("spec.decisions.map is not a function") or RangeError (maxVertices 100), or were taken
+  // (an empty options list: a space whose ask handed out nothing)
+  parseSpec(spec, "createSpace's spec");
   switch (spec.kind) {
     case "choices":
       return new ChoicesSpace(spec) as ArchitectureSpace<unknown>;
@@ -26,10 +36,6 @@ export async function createSpace(
     case "vertex-cell":
       return (await VertexCellSpace.load(spec, options)) as ArchitectureSpace<unknown>;
   }
-  // from JavaScript, a raw object ({}) returned undefined
-  throw new UserError(
-    `createSpace needs a space spec of kind choices, edge-cell or vertex-cell (parseSpec or readSpaceSpec checks one), got ${shownValue(spec, 80)}`,
-  );
 }
 
 /** The built-in spaces as specs, by name (the same as docs/spaces/nb101.json and nb201.json). */
