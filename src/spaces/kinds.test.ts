@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
-import { createSpace, readSpaceSpec } from "./kinds.js";
+import { createSpace, loadSpaceSpec, readSpaceSpec } from "./kinds.js";
 import { NB101_SPEC } from "./nb101/spec.js";
 import { NB201_SPEC } from "./nb201/spec.js";
+import { readSpecFile } from "./spec.js";
 
 test("--space: a built-in space's name is its spec where no file has that name; a missing file says what is expected", () => {
   assert.ok(!existsSync("nb201") && !existsSync("nb101"));
@@ -91,4 +92,26 @@ test("createSpace checks a spec written in a program as parseSpec does: UserErro
     decisions: [{ name: "a", options: [1, 2] }],
   });
   assert.equal(space.kind, "choices");
+});
+
+test("readSpaceSpec, loadSpaceSpec and readSpecFile refuse what is no path in one line: a TypeError, or (a number) a read of that file descriptor", async () => {
+  const refused = (call: () => unknown, expected: RegExp) =>
+    assert.throws(call, (e: unknown) => e instanceof UserError && expected.test(e.message));
+  const spec = { name: "m", kind: "choices", decisions: [{ name: "a", options: [1, 2] }] };
+  // TypeError "nameOrFile.trim is not a function"
+  refused(
+    () => readSpaceSpec(spec as never),
+    /^a space is named by its spec file's path or a built-in space's name \(nb101, nb201\), got \{"name":"m".*; a spec object goes to parseSpec, then createSpace$/,
+  );
+  refused(() => readSpaceSpec(undefined as never), /got undefined; a spec object goes to parseSpec/);
+  await assert.rejects(
+    loadSpaceSpec(undefined as never),
+    /^UserError: a space is named by its spec file's path/,
+  );
+  // readFileSync(0) read standard input: the call waited on a terminal
+  refused(
+    () => readSpecFile(0 as never),
+    /^readSpecFile needs a spec file's path, got 0; a spec object goes to parseSpec/,
+  );
+  refused(() => readSpecFile(spec as never), /^readSpecFile needs a spec file's path, got \{"name":"m"/);
 });

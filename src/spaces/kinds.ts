@@ -48,6 +48,13 @@ const BUILT_IN_SPECS: Readonly<Record<string, SpaceSpec>> = { nb101: NB101_SPEC,
  * every bad field of a spec, one line each).
  */
 export function readSpaceSpec(nameOrFile: string): SpaceSpec {
+  // from JavaScript (loadSpaceSpec() or a spec object given where its file was expected): a TypeError,
+  // "nameOrFile.trim is not a function"
+  if (typeof nameOrFile !== "string")
+    throw new UserError(
+      `a space is named by its spec file's path or a built-in space's name (${Object.keys(BUILT_IN_SPECS).join(", ")}), ` +
+        `got ${shownValue(nameOrFile, 80)}; a spec object goes to parseSpec, then createSpace`,
+    );
   if (nameOrFile.trim() === "")
     throw new UserError(
       `an empty --space; expected a spec file, or a built-in space: ${Object.keys(BUILT_IN_SPECS).join(", ")}`,
@@ -74,7 +81,8 @@ export function readSpaceSpec(nameOrFile: string): SpaceSpec {
 }
 
 /** Reads, checks and builds the space of a spec file (or a built-in space's name, see readSpaceSpec). */
-export function loadSpaceSpec(
+// async: a bad path is a rejection as every other failure is, not a throw before the promise
+export async function loadSpaceSpec(
   path: string,
   options: VertexCellLoadOptions = {},
 ): Promise<ArchitectureSpace<unknown>> {

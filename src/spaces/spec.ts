@@ -14,7 +14,7 @@ import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { parseDecimal } from "../data/decimal.js";
 import { nestsTooDeep, TOO_DEEP } from "../data/json-depth.js";
 import { repeatedKey } from "../data/json-keys.js";
-import { parseFailureReason, UserError, UserErrors } from "../errors.js";
+import { parseFailureReason, shownValue, UserError, UserErrors } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
 
 /** One decision of a `choices` space: its options are strings or numbers (numbers only: ordinal). */
@@ -75,6 +75,12 @@ const VERTEX_CELL_RESERVED = ["input", "output"];
 
 /** Reads and checks a spec file; throws UserError listing every problem (one line each). */
 export function readSpecFile(path: string): SpaceSpec {
+  // from JavaScript: readFileSync takes a number as a file descriptor (0 read standard input, and waited
+  // on a terminal), and a spec object was refused as "The "path" argument must be of type string"
+  if (typeof path !== "string")
+    throw new UserError(
+      `readSpecFile needs a spec file's path, got ${shownValue(path, 80)}; a spec object goes to parseSpec, then createSpace`,
+    );
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
