@@ -37,6 +37,7 @@ import type {
   TrialResult,
 } from "./store.js";
 import { addDoneValue, checkNewSettings, type DoneRange, readSettings } from "./store.js";
+import { checkLocationText } from "./study-url.js";
 
 /** Version of the tables below; bump it (and refuse or migrate older files) when they change. */
 export const STUDY_SCHEMA_VERSION = 1;
@@ -286,6 +287,7 @@ export class SqliteStudyStore implements StudyStore {
     fill?: (store: StudyStore) => Promise<void>,
   ): Promise<SqliteStudyStore> {
     // before anything is made, as memory() checks them (a staged file would be left to fail in SQLite)
+    checkLocationText(path);
     const texts = checkNewSettings(settings, "SqliteStudyStore.create");
     if (existsSync(path))
       throw new UserError(
@@ -389,6 +391,7 @@ export class SqliteStudyStore implements StudyStore {
    * left beside a read-only study, and one in a read-only folder can be read at all.
    */
   static async open(path: string, access: "read" | "write" = "write"): Promise<SqliteStudyStore> {
+    checkLocationText(path);
     if (path.trim() === "")
       throw new UserError(
         `--study is empty ("${path}"); expected a study file (made by nas-assay study create)`,

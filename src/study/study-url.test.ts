@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { oneLineMessage, UserError } from "../errors.js";
+import { TINY_SPEC } from "../testing/study-fixtures.js";
 import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./pending.js";
+import { SqliteStudyStore } from "./sqlite-store.js";
+import { createStore, openStore } from "./store-location.js";
+import { Study } from "./study.js";
 import { checkStudyLocation, isPostgresUrl, parseStudyUrl, withoutPassword } from "./study-url.js";
 
 test("a study URL: its connection (password kept, study dropped), its name, its location without password", () => {
@@ -179,4 +183,23 @@ test("--study :memory: is refused before anything is made (better-sqlite3 made a
         e.message,
       ),
   );
+});
+
+test("a study location that is no text is refused in one line, not with a TypeError ('path.trim is not a function')", async () => {
+  const refused = (e: unknown) =>
+    e instanceof UserError &&
+    /^a study is named by its file's path or a postgresql:\/\/ URL \(text\), got (5|undefined|\{"study":"runs\.db"\})$/.test(
+      e.message,
+    );
+  for (const given of [5, undefined, { study: "runs.db" }]) {
+    assert.throws(() => checkStudyLocation(given as never), refused);
+    // "text.replace is not a function"
+    assert.throws(() => parseStudyUrl(given as never), refused);
+    await assert.rejects(openStore(given as never), refused);
+    await assert.rejects(SqliteStudyStore.open(given as never), refused);
+    await assert.rejects(
+      createStore(given as never, Study.settings({ spec: TINY_SPEC, target: "val_acc" })),
+      refused,
+    );
+  }
 });

@@ -6,7 +6,7 @@
  * the URL without it. Without one, node-postgres takes `PGPASSWORD`, then `~/.pgpass` (or `PGPASSFILE`).
  */
 import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { hidePasswords, UserError } from "../errors.js";
+import { hidePasswords, shownValue, UserError } from "../errors.js";
 
 export interface StudyUrl {
   /** What node-postgres connects with: the URL less its `study` parameter (password kept). */
@@ -130,11 +130,24 @@ const URL_LIKE =
   /^(?:[a-z][a-z0-9+.-]*:\/\/|(?:postgres(?:ql)?|mysql|mariadb|sqlite|redis|rediss|https?|file|jdbc):|postgres(?:ql)?\/\/)/i;
 
 /**
+ * Refuses a study location that is no text (from JavaScript: a number, undefined, an options object),
+ * which failed with a TypeError ("path.trim is not a function", "text.replace is not a function").
+ * @throws UserError naming what was given.
+ */
+export function checkLocationText(location: unknown): asserts location is string {
+  if (typeof location !== "string")
+    throw new UserError(
+      `a study is named by its file's path or a postgresql:// URL (text), got ${shownValue(location, 80)}`,
+    );
+}
+
+/**
  * Refuses a `--study` argument that looks like a URL but is no postgresql:// one. A study file whose
  * name starts so is still reachable as ./NAME.
  * @throws UserError naming it (without its password) and what is accepted.
  */
 export function checkStudyLocation(text: string): void {
+  checkLocationText(text);
   // SQLite's name for a database in memory: better-sqlite3 made a file of that name here, then said it
   // was not a study
   if (text === ":memory:")
@@ -178,6 +191,7 @@ export function withoutPassword(text: string): string {
  * (`postgresql:///db?study=x`) connects as node-postgres does by default (PGHOST, else localhost).
  */
 export function parseStudyUrl(text: string): StudyUrl {
+  checkLocationText(text);
   const shown = withoutPassword(text);
   let url: URL;
   try {
