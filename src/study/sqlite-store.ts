@@ -37,7 +37,7 @@ import type {
   TrialResult,
 } from "./store.js";
 import { addDoneValue, checkNewSettings, type DoneRange, readSettings } from "./store.js";
-import { checkLocationText } from "./study-url.js";
+import { checkAccess, checkLocationText } from "./study-url.js";
 
 /** Version of the tables below; bump it (and refuse or migrate older files) when they change. */
 export const STUDY_SCHEMA_VERSION = 1;
@@ -392,6 +392,7 @@ export class SqliteStudyStore implements StudyStore {
    */
   static async open(path: string, access: "read" | "write" = "write"): Promise<SqliteStudyStore> {
     checkLocationText(path);
+    checkAccess(access);
     if (path.trim() === "")
       throw new UserError(
         `--study is empty ("${path}"); expected a study file (made by nas-assay study create)`,

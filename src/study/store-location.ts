@@ -6,7 +6,7 @@
 import { PostgresStudyStore } from "./postgres-store.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { StudySettings, StudyStore } from "./store.js";
-import { checkStudyLocation, isPostgresUrl } from "./study-url.js";
+import { checkAccess, checkStudyLocation, isPostgresUrl } from "./study-url.js";
 
 /**
  * Makes the study `location` names (refused if it exists). `fill` writes into it before any other
@@ -31,6 +31,8 @@ export async function createStore(
  */
 export async function openStore(location: string, access: "read" | "write" = "write"): Promise<StudyStore> {
   checkStudyLocation(location);
+  // a PostgreSQL study takes no access, but a wrong one is the caller's slip wherever the study lives
+  checkAccess(access);
   return isPostgresUrl(location)
     ? PostgresStudyStore.open(location)
     : SqliteStudyStore.open(location, access);

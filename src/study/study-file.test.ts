@@ -5,6 +5,8 @@ import { test } from "node:test";
 import { UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { tinyDir } from "../testing/study-fixtures.js";
+import { SqliteStudyStore } from "./sqlite-store.js";
+import { openStore } from "./store-location.js";
 import { createStudyFile, openStudyFile } from "./study-file.js";
 
 test("study create keeps the scale it is given: a fraction study refuses a percent as its first value", async () => {
@@ -153,4 +155,23 @@ test("study create over a study that holds no trial (made without --import) says
     /: is a folder; expected the name of a new study file \(e\.g\. \S+runs\.db\)$/,
   );
   rmSync(dir, { recursive: true, force: true });
+});
+
+test("openStudyFile refuses an access other than read or write, which opened a study as a writer without a writer's checks", async () => {
+  const { dir, spec } = tinyDir();
+  const path = join(dir, "runs.db");
+  const { study } = await createStudyFile({ study: path, specFile: spec, target: "val_acc" });
+  await study.close();
+  for (const access of ["rw", "readonly", true])
+    await assert.rejects(
+      openStudyFile(path, {}, access as never),
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.message === `a study is opened with access "read" or "write", got ${JSON.stringify(access)}`,
+    );
+  await assert.rejects(openStore(path, "rw" as never), /access "read" or "write", got "rw"/);
+  await assert.rejects(SqliteStudyStore.open(path, "rw" as never), /access "read" or "write", got "rw"/);
+  const reader = await openStudyFile(path, {}, "read");
+  assert.equal((await reader.summary()).done, 0);
+  await reader.close();
 });

@@ -142,6 +142,16 @@ export function checkLocationText(location: unknown): asserts location is string
 }
 
 /**
+ * Refuses an `access` other than "read" or "write" (from JavaScript: "rw", "readonly", true), which was
+ * taken as a write without a writer's checks: a read-only study was opened as it stood, its -wal and
+ * -shm files then left with its mode (see SqliteStudyStore.open). @throws UserError naming it.
+ */
+export function checkAccess(access: unknown): asserts access is "read" | "write" {
+  if (access !== "read" && access !== "write")
+    throw new UserError(`a study is opened with access "read" or "write", got ${shownValue(access, 80)}`);
+}
+
+/**
  * Refuses a `--study` argument that looks like a URL but is no postgresql:// one. A study file whose
  * name starts so is still reachable as ./NAME.
  * @throws UserError naming it (without its password) and what is accepted.
