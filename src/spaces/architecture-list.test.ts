@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { UserError } from "../errors.js";
 import { createPredictor } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { ArchitectureList } from "./architecture-list.js";
@@ -50,6 +51,27 @@ test("a list of architectures is a SearchSpace: ids are positions, encode delega
   const missing = space.sample(new Rng(9), 400).find((a) => list.indexOf(a) < 0);
   assert.ok(missing);
   assert.throws(() => list.idOf(space.jsonOf(missing)), /is not among the 200 listed architectures/);
+});
+
+test("a list holding what is no architecture of its space, or no list, is refused naming the position, not with the space's RangeError or a TypeError", () => {
+  const edges = new EdgeCellSpace(
+    parseSpec({ name: "e", kind: "edge-cell", nodes: 3, ops: ["a", "b"] }) as never,
+  );
+  const refused = (archs: unknown, expected: RegExp) =>
+    assert.throws(
+      () => new ArchitectureList(edges, archs as never),
+      (e: unknown) => e instanceof UserError && expected.test(e.message),
+    );
+  // RangeError 'not an architecture of e: "zz" (expected a list of 3 op indexes, one per edge)'
+  refused(
+    [[0, 0, 0], "zz"],
+    /^ArchitectureList: architecture 1 is not an architecture of e: "zz" \(expected a list of 3 op indexes, one per edge\) \(a JSON form is read with the space's fromJSON first\)$/,
+  );
+  refused([[0, 0, 9]], /^ArchitectureList: architecture 0 is not an architecture of e: /);
+  // TypeError "archs.forEach is not a function"
+  refused(5, /^ArchitectureList needs a list of architectures of e, got 5$/);
+  refused(undefined, /^ArchitectureList needs a list of architectures of e, got undefined$/);
+  assert.equal(new ArchitectureList(edges, [edges.fromJSON("|a~0|+|b~0|a~1|")]).size, 1);
 });
 
 test("on a flat encoding e2epp and the MLP learn; graph predictors refuse in one line", async () => {

@@ -19,7 +19,8 @@ export class ArchitectureList<A> implements SearchSpace<A> {
   private readonly idByKey = new Map<string, number>();
 
   /**
-   * `archs` must be distinct architectures of `space` (equal keys are refused: RangeError).
+   * `archs` must be distinct architectures of `space` (equal keys are refused: RangeError; no list, or
+   * one holding what is no architecture of `space`: UserError naming its position).
    * `name` defaults to the space's name (it is written into model files and checked on load).
    */
   constructor(
@@ -32,11 +33,27 @@ export class ArchitectureList<A> implements SearchSpace<A> {
       throw new UserError(
         `ArchitectureList needs the architectures' space (createSpace(spec)), got ${shownValue(space, 80)}`,
       );
+    // no list (a caller's slip) failed with "archs.forEach is not a function"
+    if (!Array.isArray(archs))
+      throw new UserError(
+        `ArchitectureList needs a list of architectures of ${space.name}, got ${shownValue(archs, 80)}`,
+      );
     this.name = name ?? space.name;
     this.size = archs.length;
     this.encoding = space.encoding;
     archs.forEach((arch, id) => {
-      const key = space.key(arch);
+      let key: string;
+      try {
+        key = space.key(arch);
+      } catch (e) {
+        // the spaces' own check (their callers pass what they made) said neither the list nor the
+        // position: a RangeError "not an architecture of e: "zz" (…)" from inside the space
+        if (!(e instanceof RangeError || e instanceof UserError)) throw e;
+        throw new UserError(
+          `ArchitectureList: architecture ${id} is not an architecture of ${space.name}: ${e.message.replace(/^not an architecture of \S+: /, "")} ` +
+            "(a JSON form is read with the space's fromJSON first)",
+        );
+      }
       const before = this.idByKey.get(key);
       if (before !== undefined)
         throw new RangeError(`architectures ${before} and ${id} are the same (${key})`);
