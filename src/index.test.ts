@@ -2,8 +2,10 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { UserError } from "./errors.js";
 import {
   accuracyLike,
@@ -181,4 +183,76 @@ test("the protocols' entry points refuse what the CLI refuses: misspelt keys, ba
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+test("every type named in the signatures of the library's exports is exported too (a TypeScript caller can name what it passes and gets)", () => {
+  // predictorSearch(spec: PredictorSearchSpec), evolve(…, fitness: Fitness), toHtml(…, options: HtmlOptions),
+  // createSpace(…, options: VertexCellLoadOptions) and a StudyStore's record(…, RecordContext) took types
+  // that "nas-assay" did not export: a caller could not declare the object it built for them
+  const entry = fileURLToPath(new URL("./index.d.ts", import.meta.url));
+  const program = ts.createProgram([entry], {
+    strict: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(entry);
+  assert.ok(source, entry);
+  const moduleSymbol = checker.getSymbolAtLocation(source);
+  assert.ok(moduleSymbol);
+  const exported = new Set(
+    checker
+      .getExportsOfModule(moduleSymbol)
+      .map((s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s)),
+  );
+  const named =
+    ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Class | ts.SymbolFlags.Enum;
+  const ours = dirname(entry);
+  const missing = new Map<string, string>();
+  const seen = new Set<ts.Type>();
+  const visit = (type: ts.Type, from: string, depth: number): void => {
+    if (depth > 9 || seen.has(type)) return;
+    seen.add(type);
+    const symbol = type.aliasSymbol ?? type.getSymbol();
+    const declared = symbol?.declarations?.[0]?.getSourceFile().fileName;
+    if (symbol && symbol.flags & named && declared?.startsWith(ours) && !exported.has(symbol))
+      if (!missing.has(symbol.name)) missing.set(symbol.name, from);
+    for (const argument of type.aliasTypeArguments ?? []) visit(argument, from, depth + 1);
+    if (type.isUnionOrIntersection()) for (const member of type.types) visit(member, from, depth + 1);
+    if (!(type.flags & ts.TypeFlags.Object)) return;
+    for (const property of checker.getPropertiesOfType(type)) {
+      const at = property.valueDeclaration ?? property.declarations?.[0];
+      if (at) visit(checker.getTypeOfSymbolAtLocation(property, at), `${from}.${property.name}`, depth + 1);
+    }
+    const signatures = [
+      ...checker.getSignaturesOfType(type, ts.SignatureKind.Call),
+      ...checker.getSignaturesOfType(type, ts.SignatureKind.Construct),
+    ];
+    for (const signature of signatures) {
+      for (const parameter of signature.getParameters())
+        if (parameter.valueDeclaration)
+          visit(
+            checker.getTypeOfSymbolAtLocation(parameter, parameter.valueDeclaration),
+            `${from}(${parameter.name})`,
+            depth + 1,
+          );
+      visit(signature.getReturnType(), `${from}()`, depth + 1);
+    }
+    for (const argument of (type as ts.TypeReference).typeArguments ?? []) visit(argument, from, depth + 1);
+  };
+  for (const symbol of exported) {
+    const at = symbol.valueDeclaration ?? symbol.declarations?.[0];
+    if (!at) continue;
+    const type =
+      symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)
+        ? checker.getDeclaredTypeOfSymbol(symbol)
+        : checker.getTypeOfSymbolAtLocation(symbol, at);
+    visit(type, symbol.name, 0);
+  }
+  assert.deepEqual(
+    [...missing].map(([name, from]) => `${name} (in ${from})`),
+    [],
+    "types the exports use but index.ts does not export",
+  );
 });

@@ -4,9 +4,16 @@ export { cacheDir, type DataDir, dataDir, dataFile } from "./data/locations.js";
 export { type NpyArray, readNpy, readNpyVector, writeNpy } from "./data/npy.js";
 export { accuracyLike } from "./data/target-name.js";
 export { encodeTfRecord, readTfRecords, type TfRecord } from "./data/tfrecord.js";
-export { readUserLabels, type UserLabels } from "./data/user-labels.js";
+export { type LabelScale, readUserLabels, type UserLabels } from "./data/user-labels.js";
 export { BadFileError, InvalidCellError, UserError } from "./errors.js";
-export { type EvaluationResult, type EvaluationSpec, evaluate } from "./eval/evaluate.js";
+export {
+  type EvaluationResult,
+  type EvaluationSpec,
+  evaluate,
+  type Scores,
+  type SeedResult,
+  type Summary as EvaluationSummary,
+} from "./eval/evaluate.js";
 export {
   kendallTau,
   mse,
@@ -15,10 +22,13 @@ export {
   spearman,
   trueValueOfPredictedBest,
 } from "./eval/metrics.js";
+export type { PlotSpec } from "./experiments/plots.js";
 export {
   type PipelineResult,
   type PipelineSpec,
+  type ReportedCell,
   runPaperPipeline,
+  type SearchCurvePoint,
 } from "./pipeline/paper-pipeline.js";
 export { readPipelineResult, readSideBySideResult, writePipelineFiles } from "./pipeline/pipeline-file.js";
 export { pipelineDocument } from "./pipeline/pipeline-report.js";
@@ -32,6 +42,7 @@ export { sideBySideDocument } from "./pipeline/side-by-side-report.js";
 export { SemiSupervisedAssessor } from "./predictors/assessor/assessor.js";
 export { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "./predictors/assessor/options.js";
 export { EnsemblePredictor } from "./predictors/ensemble.js";
+export type { LabelTransform } from "./predictors/label-scaling.js";
 export type { FitInput, Predictor } from "./predictors/predictor.js";
 export {
   createPredictor,
@@ -44,16 +55,23 @@ export type { TrainingOptions } from "./predictors/supervised.js";
 export { Rng } from "./random.js";
 export { drawCell } from "./report/cell-drawing.js";
 export type { Block, CellToDraw, ReportDocument } from "./report/document.js";
-export { documentsFromFiles } from "./report/from-files.js";
-export { toHtml } from "./report/html.js";
-export { toMarkdown } from "./report/markdown.js";
-export { type EvolutionOptions, evolve, type SearchTrace, topK } from "./search/evolution.js";
+export { documentsFromFiles, type ReportSource } from "./report/from-files.js";
+export { type HtmlOptions, toHtml } from "./report/html.js";
+export { type MarkdownOptions, toMarkdown } from "./report/markdown.js";
+export { type EvolutionOptions, evolve, type Fitness, type SearchTrace, topK } from "./search/evolution.js";
 export {
   chooseByNeighbourhood,
   DEFAULT_NEIGHBOURHOOD,
   type NeighbourhoodOptions,
+  type Rescored,
 } from "./search/neighbourhood.js";
-export { type PredictorSearchResult, predictorSearch } from "./search/predictor-search.js";
+export {
+  type FoundCell,
+  type PredictorSearchResult,
+  type PredictorSearchRun,
+  type PredictorSearchSpec,
+  predictorSearch,
+} from "./search/predictor-search.js";
 export { ArchitectureList } from "./spaces/architecture-list.js";
 export {
   type ArchitectureEncoding,
@@ -65,10 +83,19 @@ export { type ChoicesArch, ChoicesSpace } from "./spaces/choices.js";
 export { type EdgeCellArch, EdgeCellSpace } from "./spaces/edge-cell.js";
 export { createSpace, loadSpaceSpec, readSpaceSpec } from "./spaces/kinds.js";
 export { INTERIOR_OPS, type Nb101Cell, parseCell, pruneCell } from "./spaces/nb101/cell.js";
-export { type ImportManifest, importNb101 } from "./spaces/nb101/import.js";
+export {
+  type ImportManifest,
+  type ImportOptions as Nb101ImportOptions,
+  importNb101,
+} from "./spaces/nb101/import.js";
 export { loadNb101Labels, type Nb101Labels } from "./spaces/nb101/labels.js";
 export { networkParameters } from "./spaces/nb101/params.js";
-export { type CellDescription, Nb101Space, type SpaceSummary } from "./spaces/nb101/space.js";
+export {
+  type CellDescription,
+  type LoadOptions as Nb101LoadOptions,
+  Nb101Space,
+  type SpaceSummary,
+} from "./spaces/nb101/space.js";
 export { NB101_SPEC } from "./spaces/nb101/spec.js";
 export { formatArch, NB201_OPS, type Nb201Cell, parseArch } from "./spaces/nb201/cell.js";
 export {
@@ -91,13 +118,22 @@ export {
   type VertexCellSpec,
 } from "./spaces/spec.js";
 export { type SpecSpaceSummary, summariseBuiltIn, summariseSpace } from "./spaces/summary.js";
-export type { VertexCell } from "./spaces/vertex-cell/cell.js";
-export { ENUMERATION_LIMIT, VertexCellSpace } from "./spaces/vertex-cell/space.js";
+export type { CellLimits, PrunedCell, VertexCell } from "./spaces/vertex-cell/cell.js";
+export {
+  ENUMERATION_LIMIT,
+  type MutationOptions,
+  type TableOrigin,
+  type TableSummary,
+  type VertexCellLoadOptions,
+  VertexCellSpace,
+} from "./spaces/vertex-cell/space.js";
+export type { CellTable } from "./spaces/vertex-cell/table.js";
 export { type AskOptions, DEFAULT_ASK } from "./study/ask-strategy.js";
 export { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./study/pending.js";
 export { POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./study/postgres-store.js";
 export { type ResultRow, readResultsFile } from "./study/results-file.js";
 export {
+  type PerSeed,
   type SeedCurves,
   type SimulateResult,
   type SimulateSpec,
@@ -107,9 +143,12 @@ export {
 export { SqliteStudyStore, STUDY_SCHEMA_VERSION } from "./study/sqlite-store.js";
 export type {
   Direction,
+  DoneRange,
   Outcome,
   Proposal,
   RecordCheck,
+  RecordContext,
+  RecordOptions,
   StudyCounts,
   StudySettings,
   StudyStore,
