@@ -148,7 +148,10 @@ test("spec files: unreadable or not JSON is one clear line", () => {
     writeFileSync(path, empty);
     assert.throws(() => readSpecFile(path), /space spec .*bad\.json is empty; expected a JSON object/);
   }
-  assert.throws(() => readSpecFile(join(dir, "absent.json")), /cannot read the space spec .*absent\.json/);
+  assert.throws(
+    () => readSpecFile(join(dir, "absent.json")),
+    /^UserError: cannot read the space spec \S*absent\.json: no such file$/,
+  );
   writeFileSync(path, JSON.stringify(choices));
   assert.equal(readSpecFile(path).name, "macro");
   // a UTF-8 byte-order mark before the JSON (it was "not JSON: Unexpected token '\uFEFF'")

@@ -14,7 +14,7 @@ import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { parseDecimal } from "../data/decimal.js";
 import { nestsTooDeep, TOO_DEEP } from "../data/json-depth.js";
 import { repeatedKey } from "../data/json-keys.js";
-import { parseFailureReason, shownValue, UserError, UserErrors } from "../errors.js";
+import { parseFailureReason, readFailure, shownValue, UserError, UserErrors } from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
 
 /** One decision of a `choices` space: its options are strings or numbers (numbers only: ordinal). */
@@ -87,7 +87,8 @@ export function readSpecFile(path: string): SpaceSpec {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EISDIR")
       throw new UserError(`cannot read the space spec ${path}: it is a folder; expected a spec file (JSON)`);
-    throw new UserError(`cannot read the space spec ${path}: ${(e as NodeJS.ErrnoException).message}`);
+    // in plain words (readFailure): Node's said "ENOENT: no such file or directory, open 'nope.json'"
+    throw new UserError(`cannot read the space spec ${readFailure(path, e).message}`);
   }
   // as results files are: a study given as --space said 'is not JSON: Unexpected token 'S', "SQLite for"...',
   // a UTF-16 spec the same of '��{', and a Latin-1 one refused its name "café" as "caf�" (accents allowed)
