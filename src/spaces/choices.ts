@@ -10,7 +10,7 @@ import { InvalidCellError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
 import { sampleDistinct } from "./search-space.js";
-import type { ChoicesSpec, Decision } from "./spec.js";
+import { type ChoicesSpec, checkSpecOfKind, type Decision } from "./spec.js";
 
 /** A `choices` architecture: the option index of each decision, in spec order. */
 export type ChoicesArch = readonly number[];
@@ -44,6 +44,7 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
   private readonly layout: { at: number; ordinal?: Float32Array }[];
 
   constructor(readonly spec: ChoicesSpec) {
+    checkSpecOfKind(spec, "choices", "new ChoicesSpace");
     this.name = spec.name;
     this.decisions = spec.decisions;
     this.columns = spec.decisions.map((d) => d.name);

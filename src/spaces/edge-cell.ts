@@ -11,7 +11,7 @@ import { InvalidCellError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
 import { matrixEncoding, sampleDistinct } from "./search-space.js";
-import type { EdgeCellSpec } from "./spec.js";
+import { checkSpecOfKind, type EdgeCellSpec } from "./spec.js";
 
 /** An edge-cell architecture: the op index (into the spec's ops) of every edge, in arch-string order. */
 export type EdgeCellArch = readonly number[];
@@ -44,6 +44,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
   private readonly opByName: ReadonlyMap<string, number>;
 
   constructor(readonly spec: EdgeCellSpec) {
+    checkSpecOfKind(spec, "edge-cell", "new EdgeCellSpace");
     this.name = spec.name;
     this.nodes = spec.nodes;
     this.ops = spec.ops;

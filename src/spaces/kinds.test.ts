@@ -4,10 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
+import { ChoicesSpace } from "./choices.js";
+import { EdgeCellSpace } from "./edge-cell.js";
 import { createSpace, loadSpaceSpec, readSpaceSpec } from "./kinds.js";
 import { NB101_SPEC } from "./nb101/spec.js";
 import { NB201_SPEC } from "./nb201/spec.js";
 import { readSpecFile } from "./spec.js";
+import { VertexCellSpace } from "./vertex-cell/space.js";
 
 test("--space: a built-in space's name is its spec where no file has that name; a missing file says what is expected", () => {
   assert.ok(!existsSync("nb201") && !existsSync("nb101"));
@@ -114,4 +117,34 @@ test("readSpaceSpec, loadSpaceSpec and readSpecFile refuse what is no path in on
     /^readSpecFile needs a spec file's path, got 0; a spec object goes to parseSpec/,
   );
   refused(() => readSpecFile(spec as never), /^readSpecFile needs a spec file's path, got \{"name":"m"/);
+});
+
+test("the space classes check a spec given to them directly as createSpace does (from JavaScript, their types are no check)", async () => {
+  const refused = (make: () => unknown, message: RegExp) =>
+    assert.throws(make, (e: Error) => e instanceof UserError && message.test(e.message));
+  const unchecked = (spec: unknown) => spec as never;
+  refused(
+    () => new ChoicesSpace(unchecked({})),
+    /^new ChoicesSpace needs a space spec of kind choices \(parseSpec or readSpaceSpec checks one\), got \{\}$/,
+  );
+  refused(
+    () =>
+      new ChoicesSpace(unchecked({ kind: "choices", name: "m", decisions: [{ name: "a", options: [] }] })),
+    /^new ChoicesSpace's spec: field "decisions\[0\]\.options" is \[\]/,
+  );
+  refused(
+    () => new EdgeCellSpace(unchecked({ kind: "edge-cell", name: "e", nodes: 1, ops: ["a"] })),
+    /^new EdgeCellSpace's spec: field "nodes" is 1; expected an integer from 2/,
+  );
+  refused(
+    () => new EdgeCellSpace(unchecked(NB101_SPEC)),
+    /^new EdgeCellSpace needs a space spec of kind edge-cell/,
+  );
+  await assert.rejects(
+    VertexCellSpace.load(unchecked({ ...NB101_SPEC, maxVertices: 100 })),
+    (e: Error) =>
+      e instanceof UserError && /^VertexCellSpace\.load's spec: field "maxVertices" is 100/.test(e.message),
+  );
+  // a checked spec is taken as before
+  assert.equal(new EdgeCellSpace(NB201_SPEC as never).count, 15625n);
 });

@@ -119,6 +119,19 @@ export function readSpecFile(path: string): SpaceSpec {
 }
 
 /**
+ * Throws UserError unless `spec` is a valid spec of `kind` (parseSpec's checks), `source` naming the
+ * caller: a space's constructor given a spec object written in a program, which its type says is checked
+ * and JavaScript does not ("new ChoicesSpace({})" failed with "Cannot read properties of undefined").
+ */
+export function checkSpecOfKind(spec: unknown, kind: SpaceKind, source: string): void {
+  if (spec === null || typeof spec !== "object" || (spec as { kind?: unknown }).kind !== kind)
+    throw new UserError(
+      `${source} needs a space spec of kind ${kind} (parseSpec or readSpaceSpec checks one), got ${shownValue(spec, 80)}`,
+    );
+  parseSpec(spec, `${source}'s spec`);
+}
+
+/**
  * Checks a parsed spec object. `source` names it in messages (a file path). Throws UserError whose
  * message has one line per problem: `<source>: field "decisions[1].options" is []; expected …`.
  */

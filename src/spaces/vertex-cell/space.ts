@@ -19,7 +19,7 @@ import { InvalidCellError } from "../../errors.js";
 import type { Rng } from "../../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "../architecture-space.js";
 import { type MatrixEncoding, matrixEncoding, sampleDistinct } from "../search-space.js";
-import type { VertexCellSpec } from "../spec.js";
+import { checkSpecOfKind, type VertexCellSpec } from "../spec.js";
 import { cachePath, readTableCache, specFingerprint, writeTableCache } from "./cache.js";
 import {
   type CellLimits,
@@ -134,6 +134,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    * (see the module comment). A cold NAS-Bench-101 enumeration takes about 10 s.
    */
   static async load(spec: VertexCellSpec, options: VertexCellLoadOptions = {}): Promise<VertexCellSpace> {
+    checkSpecOfKind(spec, "vertex-cell", "VertexCellSpace.load");
     const fingerprint = specFingerprint(spec);
     const path = cachePath(options.cacheDir ?? cacheDir(), spec);
     const cached = readTableCache(path, fingerprint);
