@@ -391,3 +391,59 @@ test("through the queue, a flaky run is retried, a run failing on bad input is n
     ["ssa-noae/0=0.1", "ssa-noae/1=0.101", "ssa/0=0.11"],
   );
 });
+
+test("a sweep whose last worker goes away says so, and goes on once another comes", async (t) => {
+  const data = testData();
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const root = mkdtempSync(join(tmpdir(), "nas-assay-queue-"));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const queue = queueAddress(redis.url);
+  const empty = join(root, "no-data");
+  mkdirSync(empty);
+  // a worker without the files: it hands the first job back and stops
+  const lacking = await startWorker({ queue, data: { dir: empty, source: "--data" } });
+  t.after(() => lacking.close(true));
+  const notes: string[] = [];
+  let able: Awaited<ReturnType<typeof startWorker>> | undefined;
+  t.after(() => able?.close(true));
+  const swept = reproduce("table4", {
+    space: "nb201",
+    data,
+    out: join(root, "out"),
+    quick: true,
+    seeds: [0],
+    elsewhere: onQueue({
+      queue,
+      pollMs: 100,
+      onNote: (text) => {
+        notes.push(text);
+        if (!/any more/.test(text)) return;
+        // a worker with the files comes
+        void startWorker({
+          queue,
+          data,
+          evaluateRun: async (spec, seed) => ({
+            seed,
+            ktau: spec.method === "ssa" ? 0.2 : 0.1,
+            spearman: 0.1,
+            pearson: 0.1,
+            mse: 0.01,
+            precisionAt100: 0.1,
+            predictedBestTruth: 0.9,
+            fitSeconds: 0,
+            predictSeconds: 0,
+          }),
+        }).then((w) => {
+          able = w;
+        });
+      },
+    }),
+  });
+  const summary = await swept;
+  assert.equal(summary.ranNow, 2);
+  assert.deepEqual(notes, [
+    `no worker is connected to ${queue.shown} any more: the 2 runs left wait for \`nas-assay worker --queue ${queue.shown}\``,
+  ]);
+  assert.match(String(await lacking.lacking), /went back to the queue/);
+});

@@ -29,6 +29,8 @@ export interface SweepOptions {
 const KEEP_SECONDS = 30 * 24 * 3600;
 /** How long the queue may not answer before the sweep says so (ms). */
 const SILENCE_MS = 15_000;
+/** How often the sweep looks whether any worker is still connected (ms). */
+const WORKERS_CHECK_MS = 5_000;
 
 interface Enqueued {
   run: RunSpec;
@@ -56,11 +58,12 @@ export function onQueue(options: SweepOptions): RunsElsewhere {
         return { run, job, id: runJobId(job) };
       });
       for (const item of enqueued) await enqueue(queue, item, options);
-      if ((await queue.getWorkersCount()) === 0)
+      const noWorkers = (await queue.getWorkersCount()) === 0;
+      if (noWorkers)
         options.onNote?.(
           `no worker is connected to ${options.queue.shown} yet: the ${runs.length} runs wait for \`nas-assay worker --queue ${options.queue.shown}\``,
         );
-      const failures = await gather(queue, enqueued, options, context);
+      const failures = await gather(queue, enqueued, options, context, noWorkers);
       if (failures.length > 0) {
         const shown = failures.slice(0, 3).map((f) => `${describeRun(f.item.job)}: ${f.reason}`);
         throw new UserError(
@@ -96,12 +99,16 @@ async function enqueue(queue: Queue, item: Enqueued, options: SweepOptions): Pro
   });
 }
 
-/** Polls the jobs until each has a result or has failed for good; returns the failures. */
+/**
+ * Polls the jobs until each has a result or has failed for good; returns the failures. `noWorkers`: no
+ * worker was connected when the sweep began (and that was said).
+ */
 async function gather(
   queue: Queue,
   enqueued: Enqueued[],
   options: SweepOptions,
   context: Parameters<RunsElsewhere>[1],
+  noWorkers: boolean,
 ): Promise<{ item: Enqueued; reason: string }[]> {
   const waiting = new Map(enqueued.map((item) => [item.id, item]));
   const failures: { item: Enqueued; reason: string }[] = [];
@@ -132,7 +139,20 @@ async function gather(
   }
 
   async function poll(): Promise<{ item: Enqueued; reason: string }[]> {
+    // the last workers gone (stopped, or a worker without the benchmark files, which hands its job back
+    // and stops): the runs left wait, and the sweep said nothing
+    let workersSeenAt = performance.now();
+    let workersGone = noWorkers; // said already
     while (waiting.size > 0) {
+      if (performance.now() - workersSeenAt > WORKERS_CHECK_MS) {
+        workersSeenAt = performance.now();
+        const workers = await queue.getWorkersCount();
+        if (workers === 0 && !workersGone)
+          options.onNote?.(
+            `no worker is connected to ${options.queue.shown} any more: the ${waiting.size} runs left wait for \`nas-assay worker --queue ${options.queue.shown}\``,
+          );
+        workersGone = workers === 0;
+      }
       for (const [id, item] of waiting) {
         // the state first: a job read after its state says finished holds all its outcome
         const state = await queue.getJobState(id);
