@@ -71,7 +71,7 @@ export function note(options: GlobalOptions, text: string): void {
 
 /**
  * One warning line on stderr (under --json too: stdout stays the JSON) when the direction looks like a
- * forgotten flag: an error rate maximized, an accuracy minimized (tell-rules.ts directionWarning).
+ * forgotten flag: an error rate or a loss maximized, an accuracy minimized (tell-rules.ts directionWarning).
  */
 export function warnOfDirection(target: string, direction: "maximize" | "minimize"): void {
   const warning = directionWarning(target, direction);

@@ -274,6 +274,21 @@ test("a direction that looks like a forgotten flag is warned of: an error rate m
     assert.equal(directionWarning(target, direction), undefined, `${target} ${direction}`);
 });
 
+test("a loss maximized is warned of (a forgotten --minimize made every ask exploit the worst architectures)", () => {
+  for (const target of ["val_loss", "loss", "valLoss", "train_loss_epoch", "best val loss", "nll", "celoss"])
+    assert.match(
+      directionWarning(target, "maximize") ?? "",
+      new RegExp(`^${target} reads as a loss, and it is maximized: if lower is better, give --minimize$`),
+      target,
+    );
+  for (const [target, direction] of [
+    ["val_loss", "minimize"],
+    ["lossless_ratio", "maximize"],
+    ["val_acc_loss", "maximize"],
+  ] as const)
+    assert.equal(directionWarning(target, direction), undefined, `${target} ${direction}`);
+});
+
 test("repeatInCall: within one call, as across calls, a value replaces a failure and a failure never replaces a value", () => {
   const failed = { source: "r.csv line 2", outcome: { failed: true } as const };
   const value = { source: "r.csv line 2", outcome: { value: 0.5 } };

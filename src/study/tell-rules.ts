@@ -64,12 +64,29 @@ export { accuracyLike };
 export type ValueScale = "fraction" | "percent" | "auto" | "none";
 
 /**
+ * A word of a training loss's name ("val_loss", "valLoss", "train_loss_epoch", "celoss", "nll"): a loss
+ * is minimized, and `study create --target val_loss` without --minimize made a study whose every ask
+ * exploited the worst architectures, in silence.
+ */
+const LOSS_WORD = /^([a-z]*loss(es)?\d*|nll)$/;
+
+/**
  * A warning when `direction` looks like a forgotten flag: a target named as a classification error rate
- * (`val_error`, `test_err`) maximized, or an accuracy-like one (`val_acc`, `top1`) minimized; undefined
- * otherwise (any other name, e.g. `latency_ms`, may go either way). The study is made as asked: some
- * users do maximize an error to find the worst architectures.
+ * (`val_error`, `test_err`) or a loss (`val_loss`) maximized, or an accuracy-like one (`val_acc`,
+ * `top1`) minimized; undefined otherwise (any other name, e.g. `latency_ms`, may go either way). The
+ * study is made as asked: some users do maximize an error to find the worst architectures.
  */
 export function directionWarning(target: string, direction: "maximize" | "minimize"): string | undefined {
+  if (
+    direction === "maximize" &&
+    !accuracyLike(target) &&
+    target
+      .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .some((w) => LOSS_WORD.test(w))
+  )
+    return `${target} reads as a loss, and it is maximized: if lower is better, give --minimize`;
   if (!accuracyLike(target)) return undefined;
   const error = errorRateLike(target);
   if (error && direction === "maximize")
