@@ -38,6 +38,34 @@ test("a results file: decisions by option name, a number or failed, other column
   ]);
 });
 
+test("a spreadsheet's rows of empty cells (',,,,,') are no rows: skipped like empty lines, later lines still named", () => {
+  const rows = readResultsFile(
+    file(
+      `${HEADER}\r\nmb3,mb6,identity,mb3,32,0.91,a\r\n,,,,,,\r\n , ,,,,"",\r\nmb6,mb6,mb6,mb6,16,0.8,b\r\n,,,,,,\r\n`,
+    ),
+    tinySpace(),
+    "val_acc",
+  );
+  assert.deepEqual(
+    rows.map(({ line, outcome }) => ({ line, outcome })),
+    [
+      { line: 2, outcome: { value: 0.91 } },
+      { line: 5, outcome: { value: 0.8 } },
+    ],
+  );
+  // a row with one cell filled is a row: its empty decisions are refused by line
+  assert.throws(
+    () =>
+      readResultsFile(file(`${HEADER}\nmb3,mb6,identity,mb3,32,0.91,a\n,,,,,0.5,\n`), tinySpace(), "val_acc"),
+    /line 3: invalid cell: decision "layer1" has no option/,
+  );
+  // only rows of empty cells: no data rows, as a header-only file
+  assert.throws(
+    () => readResultsFile(file(`${HEADER}\n,,,,,,\n`), tinySpace(), "val_acc"),
+    /has no data rows/,
+  );
+});
+
 test("a bad results file is refused at its first bad row, by line", () => {
   const space = tinySpace();
   const refuses = (text: string, pattern: RegExp) =>

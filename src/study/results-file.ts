@@ -148,6 +148,9 @@ function csvRecords(file: string, text: string, columns: readonly string[], spac
       columns: distinctColumns(file),
       info: true,
       skip_empty_lines: true,
+      // a spreadsheet's export ends with rows of empty cells (",,,,," where cells were once formatted):
+      // they hold no architecture and no value, yet were refused as `decision "layer1" has no option`
+      skip_records_with_empty_values: true,
       trim: true,
       bom: true,
     });
