@@ -147,6 +147,21 @@ test("a JSON-quoted arch string (jq -c of ask --json) reads as the string inside
   assert.throws(() => five.fromJSON('"|conv~0|+'), /node group|node groups/);
 });
 
+test("spaces beside the separators of an arch string are padding; a space inside an op name is refused", () => {
+  const arch = five.sample(new Rng(4), 1)[0];
+  const text = five.jsonOf(arch);
+  // "| conv~0 | + | conv~0 | pool~1 | + …", as written for reading, and a tab or two around "~"
+  const padded = text.replaceAll("|", " | ").replaceAll("+", " + ").replace("~", " \t~ ");
+  assert.deepEqual(five.fromJSON(padded), arch);
+  assert.deepEqual(five.fromRow({ arch: padded }), arch);
+  assert.equal(five.key(five.fromJSON(padded)), five.key(arch), "stored in its one written form");
+  // inside an op name a space is no padding: "po ol" is not "pool"
+  assert.throws(
+    () => five.fromJSON(text.replace(/zero|conv|pool/, (op) => `${op[0]} ${op.slice(1)}`)),
+    /is not one of/,
+  );
+});
+
 test("op names of an arch string match in Unicode NFC (café composed or decomposed)", () => {
   const space = new EdgeCellSpace(
     parseSpec({ name: "u", kind: "edge-cell", nodes: 3, ops: ["none", "caf\u00e9"], zero: "none" }) as never,

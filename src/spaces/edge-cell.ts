@@ -99,7 +99,12 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
    */
   parse(text: string): EdgeCellArch {
     if (typeof text !== "string") throw new InvalidCellError("format", "an arch string is expected");
-    const trimmed = unquoted(text.trim()).trim();
+    // spaces beside "|", "+" and "~" are padding (an op name holds none: the spec refuses it), as in
+    // "| nor_conv_3x3~0 | + | …", written for reading: it was refused as 'node 1 group "| nor_conv_3x3~0 | "
+    // must start and end with "|"'. A space inside an op name stays, and is refused as no op.
+    const trimmed = unquoted(text.trim())
+      .trim()
+      .replace(/\s*([|+~])\s*/g, "$1");
     const groups = trimmed.split("+");
     const expected = this.nodes - 1;
     if (groups.length !== expected) {
