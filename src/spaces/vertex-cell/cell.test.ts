@@ -77,6 +77,43 @@ test("a matrix with a row missing or one too many says so, not that row 0 has th
   );
 });
 
+test("a flat list of n×n entries is the row-major matrix, as its 0/1 string is; not named as a row", () => {
+  const nested = parseCell({
+    matrix: [
+      [0, 1, 0],
+      [0, 0, 1],
+      [0, 0, 0],
+    ],
+    ops: "input,c1,output",
+  });
+  assert.deepEqual(parseCell({ matrix: [0, 1, 0, 0, 0, 1, 0, 0, 0], ops: "input,c1,output" }), nested);
+  assert.deepEqual(
+    parseCell(JSON.stringify({ matrix: [0, 1, 0, 0, 0, 1, 0, 0, 0], ops: ["input", "c1", "output"] })),
+    nested,
+  );
+  assert.deepEqual(
+    cellFromParts([false, true, false, false, false, true, false, false, false], "input,c1,output"),
+    nested,
+  );
+  // and refused, as a list, by its length or an entry other than 0 or 1
+  assert.deepEqual(
+    refusal(() => cellFromParts([0, 1, 0, 0, 0, 1, 0, 0], "input,c1,output")),
+    {
+      rule: "matrix-square",
+      message:
+        "invalid cell: matrix is a flat list of 8 entries; expected n×n of them (row-major) or a list of rows (rule: matrix-square)",
+    },
+  );
+  assert.deepEqual(
+    refusal(() => cellFromParts([0, 2, 0, 0], "input,output")),
+    {
+      rule: "matrix-binary",
+      message:
+        "invalid cell: matrix[1] is 2; expected 0 or 1 (a flat list is read row-major) (rule: matrix-binary)",
+    },
+  );
+});
+
 test("a matrix or ops nested 10,000 levels deep is refused by its rule, not a stack overflow", () => {
   const deep = JSON.parse(`${"[".repeat(10_000)}${"]".repeat(10_000)}`);
   const matrix = refusal(() => parseCell({ matrix: deep, ops: "input,output" }));

@@ -82,6 +82,24 @@ export function cellFromParts(matrix: unknown, ops: unknown): VertexCell {
 }
 
 function parseMatrix(matrix: unknown): number[][] {
+  // a flat list of entries ([0, 1, 0, 0], numpy's matrix.flatten().tolist()) is the row-major 0/1
+  // string written as a list, which is read with commas ("0,1,0,0"); it was refused as "matrix row 0
+  // must be an array of 4 entries", naming a row that it never held
+  if (Array.isArray(matrix) && matrix.length > 0 && matrix.every((x) => !Array.isArray(x))) {
+    const bad = matrix.findIndex((x) => x !== 0 && x !== 1 && x !== true && x !== false);
+    if (bad >= 0)
+      throw new InvalidCellError(
+        "matrix-binary",
+        `matrix[${bad}] is ${clip(JSON.stringify(matrix[bad]))}; expected 0 or 1 (a flat list is read row-major)`,
+      );
+    const n = Math.round(Math.sqrt(matrix.length));
+    if (n * n !== matrix.length)
+      throw new InvalidCellError(
+        "matrix-square",
+        `matrix is a flat list of ${matrix.length} entries; expected n×n of them (row-major) or a list of rows`,
+      );
+    return Array.from({ length: n }, (_, r) => matrix.slice(r * n, r * n + n).map(Number));
+  }
   if (typeof matrix === "string") {
     const text = matrix.replace(/[\s,]/g, "");
     if (!/^[01]*$/.test(text)) {
