@@ -262,6 +262,12 @@ test("a JSON Lines results file reads as the same rows as the CSV: numbers, fail
     `${row},"val_acc":0.9}\n${row},"val_acc":0.`,
     /the last line \(2\) is not a JSON object .* and has no line end: the file ends cut short/,
   );
+  // pandas' df.to_json() default, one object of columns: said so, not "… is not an option of decision layer1"
+  refused(
+    '{"layer1":{"0":"mb3","1":"mb6"},"layer2":{"0":"mb6","1":"mb6"},"layer3":{"0":"identity","1":"mb6"},' +
+      '"layer4":{"0":"mb3","1":"mb6"},"width":{"0":32,"1":16},"val_acc":{"0":0.91,"1":0.85}}\n',
+    /results\.jsonl: line 1: val_acc is an object \(\{"0":0\.91,"1":0\.85\}\), not a number: one object of columns, as pandas' df\.to_json\(\) writes by default\? a results file holds one object per architecture: df\.to_json\(path, orient="records", lines=True\)$/,
+  );
   // JSON Lines under a .csv name is named, not read as a CSV with a parser's message
   writeFileSync(csv, `${row},"val_acc":0.9}\n`);
   assert.throws(

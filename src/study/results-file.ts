@@ -99,7 +99,7 @@ export function readResultsFile<A>(
   if (!isJsonLines(file, text) && /^\uFEFF?\s*\{/.test(text))
     throw new BadFileError(file, "holds JSON Lines but is named .csv; name it .jsonl, or write it as CSV");
   const rows = isJsonLines(file, text)
-    ? objectRows(file, text, columns)
+    ? objectRows(file, text, columns, target)
     : csvRecords(file, text, columns, space.name);
   return rows.map(({ record, line }) => {
     let arch: A;
@@ -176,7 +176,7 @@ function csvRecords(file: string, text: string, columns: readonly string[], spac
  * in JSON (String of the parsed number), a list or object as its JSON text (a `matrix`), null as "null"
  * (refused as a value). A line that is no object, or lacks one of `columns`, refuses the file naming it.
  */
-function objectRows(file: string, text: string, columns: readonly string[]): TextRow[] {
+function objectRows(file: string, text: string, columns: readonly string[], target: string): TextRow[] {
   const rows = jsonLines(file, text.replace(/^\uFEFF/, ""));
   if (rows.length === 0) throw new BadFileError(file, "has no data rows (one JSON object per architecture)");
   return rows.map(({ line, fields }) => {
@@ -191,6 +191,16 @@ function objectRows(file: string, text: string, columns: readonly string[]): Tex
       throw new BadFileError(
         file,
         `line ${line} has no ${missing.map((c) => `"${c}"`).join(", ")}; each line of a results file holds ${columns.join(", ")} (found ${Object.keys(fields).join(", ") || "none"})`,
+      );
+    // pandas' df.to_json() writes, by default, one object of columns ({"val_acc": {"0": 0.91, …}, …}):
+    // its first row index was read as an option, "{\"0\":2,\"1\":3}" is not an option of decision …
+    const value = named[columnName(target)];
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      throw new BadFileError(
+        file,
+        `line ${line}: ${target} is an object (${shownValue(value, 60)}), not a number: one object of columns, as ` +
+          `pandas' df.to_json() writes by default? a results file holds one object per architecture: ` +
+          `df.to_json(path, orient="records", lines=True)`,
       );
     const record = Object.fromEntries(
       Object.entries(named).map(([k, v]) => [
