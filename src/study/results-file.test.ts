@@ -262,6 +262,15 @@ test("a JSON Lines results file reads as the same rows as the CSV: numbers, fail
     `${row},"val_acc":0.9}\n${row},"val_acc":0.`,
     /the last line \(2\) is not a JSON object .* and has no line end: the file ends cut short/,
   );
+  // keys that are one column once trimmed and in NFC, as a CSV header's are: refused, not the last kept
+  refused(
+    `${row},"val_acc":0.9,"width ":16}\n`,
+    /results\.jsonl: line 1 names column "width" twice \(as "width" and "width "\); expected each column once$/,
+  );
+  refused(
+    `{"layer1":"mb3","layer2":"mb6","layer3":"identity","layer4":"mb3","width":32,"val_acc":0.9,"caf\u00e9":1,"cafe\u0301":2}\n`,
+    /results\.jsonl: line 1 names column "caf\u00e9" twice/,
+  );
   // pandas' df.to_json() default, one object of columns: said so, not "… is not an option of decision layer1"
   refused(
     '{"layer1":{"0":"mb3","1":"mb6"},"layer2":{"0":"mb6","1":"mb6"},"layer3":{"0":"identity","1":"mb6"},' +

@@ -182,7 +182,20 @@ function objectRows(file: string, text: string, columns: readonly string[], targ
   return rows.map(({ line, fields }) => {
     if ("error" in fields && Object.keys(fields).length === 1)
       throw new BadFileError(file, `line ${line} ${String(fields.error).replace(/^not/, "is not")}`);
-    // keys as CSV headers are read: trimmed, in Unicode NFC (columnName)
+    // keys as CSV headers are read: trimmed, in Unicode NFC (columnName); two keys that are one name so
+    // ("depth" and "depth ", or café composed and decomposed) are refused, as a CSV header naming a column
+    // twice is: Object.fromEntries kept the last, and {"depth": 2, "depth ": 4} was read as depth 4 in silence
+    const writtenAs = new Map<string, string>();
+    for (const key of Object.keys(fields)) {
+      const name = columnName(key.trim());
+      const first = writtenAs.get(name);
+      if (first !== undefined)
+        throw new BadFileError(
+          file,
+          `line ${line} names column "${name}" twice (as ${JSON.stringify(first)} and ${JSON.stringify(key)}); expected each column once`,
+        );
+      writtenAs.set(name, key);
+    }
     const named = Object.fromEntries(Object.entries(fields).map(([k, v]) => [columnName(k.trim()), v]));
     // own keys only: `in` found a column named toString or constructor on every object's prototype, and
     // the line lacking it was read as a value that is a function ("raw.toLowerCase is not a function")
