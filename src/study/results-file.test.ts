@@ -66,6 +66,42 @@ test("a spreadsheet's rows of empty cells (',,,,,') are no rows: skipped like em
   );
 });
 
+test("files joined with their header lines: a header repeated is passed over, one in another column order refused", () => {
+  const first = `\uFEFF${HEADER}\r\nmb3,mb6,identity,mb3,32,0.91,a\r\n`;
+  const rows = readResultsFile(
+    file(`${first}\uFEFF${HEADER}\r\nmb6,mb6,mb6,mb6,16,0.8,b\r\n${HEADER.replaceAll(",", " , ")}\r\n`),
+    tinySpace(),
+    "val_acc",
+  );
+  assert.deepEqual(
+    rows.map(({ line, arch, outcome }) => ({ line, arch, outcome })),
+    [
+      { line: 2, arch: [1, 2, 0, 1, 1], outcome: { value: 0.91 } },
+      { line: 4, arch: [2, 2, 2, 2, 0], outcome: { value: 0.8 } },
+    ],
+  );
+  // a second file whose columns are in another order: its rows would be read under line 1's names
+  const swapped = "layer2,layer1,layer3,layer4,width,val_acc,notes";
+  assert.throws(
+    () =>
+      readResultsFile(
+        file(`${first}${swapped}\r\nmb6,mb3,identity,mb3,32,0.9,c\r\n`),
+        tinySpace(),
+        "val_acc",
+      ),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message ===
+        `${e.message.split(": ")[0]}: line 3 is a header line (${swapped}) in another column order than line 1's (${HEADER}): ` +
+          "files joined with their headers? join them with their columns in one order",
+  );
+  // a file of header lines only has no data rows
+  assert.throws(
+    () => readResultsFile(file(`${HEADER}\n${HEADER}\n`), tinySpace(), "val_acc"),
+    /has no data rows/,
+  );
+});
+
 test("a bad results file is refused at its first bad row, by line", () => {
   const space = tinySpace();
   const refuses = (text: string, pattern: RegExp) =>

@@ -100,7 +100,7 @@ export function readResultsFile<A>(
     throw new BadFileError(file, "holds JSON Lines but is named .csv; name it .jsonl, or write it as CSV");
   const rows = isJsonLines(file, text)
     ? objectRows(file, text, columns, target)
-    : csvRecords(file, text, columns, space.name);
+    : csvRecords(file, text, columns, target, space.name);
   return rows.map(({ record, line }) => {
     let arch: A;
     try {
@@ -141,7 +141,13 @@ interface TextRow {
 }
 
 /** The records of a results CSV: refused when it has no data row or lacks one of `columns`. */
-function csvRecords(file: string, text: string, columns: readonly string[], spaceName: string): TextRow[] {
+function csvRecords(
+  file: string,
+  text: string,
+  columns: readonly string[],
+  target: string,
+  spaceName: string,
+): TextRow[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -168,7 +174,28 @@ function csvRecords(file: string, text: string, columns: readonly string[], spac
         `${columns.join(", ")} (found ${header.join(", ")})`,
     );
   const lines = recordLines(records);
-  return records.map(({ record }, k) => ({ line: lines[k], record }));
+  // files joined with `cat`, each with its header line: a later header line is no row. In line 1's order
+  // it is passed over (it was refused as '"depth" is not an option of decision "depth"'); in another
+  // order it is refused, naming both: the rows after it hold their columns in its order, and would be
+  // read under line 1's names (a kernel of 3 as a depth of 3, where both decisions hold 3)
+  const names = new Set(header);
+  const rows: TextRow[] = [];
+  records.forEach(({ record }, k) => {
+    const fields = header.map((h) => columnName((record[h] ?? "").replace(/^\uFEFF/, "").trim()));
+    if (!fields.includes(columnName(target)) || !fields.every((f) => names.has(f))) {
+      rows.push({ line: lines[k], record });
+      return;
+    }
+    if (fields.some((f, i) => f !== header[i]))
+      throw new BadFileError(
+        file,
+        `line ${lines[k]} is a header line (${fields.join(",")}) in another column order than line 1's (${header.join(",")}): ` +
+          "files joined with their headers? join them with their columns in one order",
+      );
+  });
+  if (rows.length === 0)
+    throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
+  return rows;
 }
 
 /**
