@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse } from "csv-parse/sync";
 import { BadFileError } from "../errors.js";
-import { columnName, distinctColumns, recordLines } from "./csv-columns.js";
+import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
 
 const read = (text: string) => parse(text, { columns: distinctColumns("runs.csv"), trim: true });
 
@@ -31,6 +31,30 @@ test("a file separated by tabs or semicolons is named so at its header (it said 
   );
   // one column holding neither is a one-column file, read as such
   assert.deepEqual(read("val_acc\n0.5\n"), [{ val_acc: "0.5" }]);
+});
+
+test("a title or comment line above the header is named so, not as a trailing or decimal comma in the rows below", () => {
+  const failure = (text: string) => {
+    try {
+      read(text);
+    } catch (e) {
+      return csvFailure("runs.csv", e).message;
+    }
+    return "read";
+  };
+  assert.equal(
+    failure("# exported 2026-12-01\nlayer1,width,val_acc\nmb3,16,0.9\n"),
+    'runs.csv: line 1 is one column ("# exported 2026-12-01") and line 2 has 3 fields: is line 1 a title or a comment? expected the header, naming every column, on line 1',
+  );
+  assert.match(
+    failure("sep=\nlayer1,width,val_acc\n"),
+    /^runs\.csv: line 1 is one column \("sep="\) and line 2 has 3 fields/,
+  );
+  // a header of several columns keeps its message: a row longer than it
+  assert.match(
+    failure("layer1,val_acc\nmb3,0,9\n"),
+    /^runs\.csv: line 2 has 3 fields, the header 2 columns; expected one field per column \(a trailing comma\? a decimal comma/,
+  );
 });
 
 test("a record's line is where it starts, also after quoted cells spanning lines in a Windows file", () => {

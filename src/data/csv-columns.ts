@@ -81,6 +81,18 @@ export function csvFailure(file: string, e: unknown): BadFileError {
   if (error.code === "CSV_RECORD_INCONSISTENT_COLUMNS") {
     const fields = error.record?.length ?? 0;
     const columns = error.columns?.length ?? 0;
+    // a title or comment above the header ("# exported 2026-12-01", Excel's "sep=,") read as a header of
+    // one named column: every row after it was said to hold a trailing or a decimal comma, which none did
+    const named = error.columns?.map((c) =>
+      typeof c === "object" && c !== null ? (c as { name?: unknown }).name : c,
+    );
+    const title = named?.filter((name) => String(name ?? "").trim() !== "") ?? [];
+    if (title.length === 1 && fields > columns)
+      return new BadFileError(
+        file,
+        `line 1 is one column (${JSON.stringify(String(title[0]))}) and line ${error.lines} has ${counted(fields, "field")}: ` +
+          "is line 1 a title or a comment? expected the header, naming every column, on line 1",
+      );
     return new BadFileError(
       file,
       `line ${error.lines} has ${counted(fields, "field")}, the header ${counted(columns, "column")}; expected one field per column ` +
