@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { Job, Queue } from "bullmq";
 import { UserError } from "../errors.js";
 import type { EvaluationSpec, SeedResult } from "../eval/evaluate.js";
@@ -42,6 +42,16 @@ interface Cli {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
   /** Resolves with the first event (seen or to come) that matches. */
   event(match: (e: WorkerEvent) => boolean, timeoutMs?: number): Promise<WorkerEvent>;
+}
+
+/** The benchmark data, a throw-away Redis (its address) and a folder for one test, gone after it. */
+async function throwAwayQueue(t: TestContext) {
+  const data = testData();
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const root = mkdtempSync(join(tmpdir(), "nas-assay-queue-"));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  return { data, root, queue: queueAddress(redis.url) };
 }
 
 /** Starts `nas-assay --json ARGS`, collecting its JSON lines. */
@@ -328,12 +338,7 @@ test("a worker without the run's files hands the job back and stops; one with ot
 });
 
 test("through the queue, a flaky run is retried, a run failing on bad input is not, and the others are saved", async (t) => {
-  const data = testData();
-  const redis = await startRedis();
-  t.after(() => redis.stop());
-  const root = mkdtempSync(join(tmpdir(), "nas-assay-queue-"));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const queue = queueAddress(redis.url);
+  const { data, root, queue } = await throwAwayQueue(t);
   const calls: string[] = [];
   const events: WorkerEvent[] = [];
   const worker = await startWorker({
@@ -393,12 +398,7 @@ test("through the queue, a flaky run is retried, a run failing on bad input is n
 });
 
 test("a sweep whose last worker goes away says so, and goes on once another comes", async (t) => {
-  const data = testData();
-  const redis = await startRedis();
-  t.after(() => redis.stop());
-  const root = mkdtempSync(join(tmpdir(), "nas-assay-queue-"));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const queue = queueAddress(redis.url);
+  const { data, root, queue } = await throwAwayQueue(t);
   const empty = join(root, "no-data");
   mkdirSync(empty);
   // a worker without the files: it hands the first job back and stops
