@@ -148,10 +148,15 @@ export async function reportToParent<T>(
   // it the way the process says its own; Node's default listener would print two lines of its own format
   process.removeAllListeners("warning");
   process.on("warning", (warning) => parentPort?.postMessage({ warning: warning.message }));
+  // process.emitWarning dispatches on a later tick: a warning raised just before the job ended reached
+  // the listener above after the result was posted, and the parent, done, had terminated this thread
+  const warningsDispatched = () => new Promise((resolve) => setImmediate(resolve));
   try {
     const result = await run((progress, stage) => parentPort?.postMessage({ progress, stage }));
+    await warningsDispatched();
     parentPort?.postMessage({ result });
   } catch (e) {
+    await warningsDispatched();
     const kind = e instanceof UserError ? "user" : e instanceof RangeError ? "range" : undefined;
     parentPort?.postMessage({ error: (e as Error).message, kind });
   }
