@@ -6,10 +6,8 @@
  */
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { onInterrupt } from "../interrupt.js";
 import { isProcessAlive } from "./process-alive.js";
-
-/** The signals after which a temporary folder is removed before the process ends as the signal says. */
-const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /** The temporary folder of this process: `parent`/`prefix`-PID. */
 export function tempDirOf(parent: string, prefix: string): string {
@@ -55,17 +53,11 @@ export function removeStaleTempDirs(parent: string, prefix: string): string[] {
  */
 export function removeOnInterrupt(path: string): () => void {
   const remove = () => rmSync(path, { recursive: true, force: true });
-  const onSignal = (signal: NodeJS.Signals) => {
-    remove();
-    dispose();
-    // no listener of ours is left: the signal's default action ends the process, with its status
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
+  const disposeSignals = onInterrupt(remove);
   const dispose = () => {
-    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+    disposeSignals();
     process.removeListener("exit", remove);
   };
-  for (const signal of SIGNALS) process.on(signal, onSignal);
   process.on("exit", remove);
   return dispose;
 }
