@@ -101,7 +101,12 @@ export function outputLossNote(): string | undefined {
 
 /** Prints a result: JSON under --json, else the text form. */
 export function print(options: GlobalOptions, value: unknown, text: () => string): void {
-  process.stdout.write(options.json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
+  process.stdout.write(resultLine(options, value, text));
+}
+
+/** A result as printed: its JSON under --json, else the text form; one line end. */
+function resultLine(options: GlobalOptions, value: unknown, text: () => string): string {
+  return options.json ? `${JSON.stringify(value)}\n` : `${text()}\n`;
 }
 
 let outputErrorsHandled = false;
@@ -124,7 +129,7 @@ export async function printDelivered(
   text: () => string,
 ): Promise<void> {
   outputErrorsHandled = true;
-  const line = options.json ? `${JSON.stringify(value)}\n` : `${text()}\n`;
+  const line = resultLine(options, value, text);
   await new Promise<void>((resolve, reject) => {
     try {
       process.stdout.write(line, (error) => (error ? reject(error) : resolve()));
