@@ -2,17 +2,50 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse } from "csv-parse/sync";
 import { BadFileError } from "../errors.js";
-import { columnName, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
+import { columnName, csvFailure, distinctColumns, recordLines, withoutUnnamed } from "./csv-columns.js";
 
 const read = (text: string) => parse(text, { columns: distinctColumns("runs.csv"), trim: true });
 
 test("a header of distinct columns is the record keys; unnamed trailing columns may repeat", () => {
   assert.deepEqual(read("a,b,c\n1,2,3\n"), [{ a: "1", b: "2", c: "3" }]);
-  assert.deepEqual(read("a,b,,\n1,2,,\n"), [{ a: "1", b: "2", "": "" }]);
+  const named = (text: string) => {
+    const records = read(text) as Record<string, string>[];
+    withoutUnnamed(
+      "runs.csv",
+      records.map((record) => ({ record })),
+      records.map((_, k) => k + 2),
+    );
+    return records;
+  };
+  assert.deepEqual(named("a,b,,\n1,2,,\n"), [{ a: "1", b: "2" }]);
   assert.throws(() => read("a,b,a\n1,2,3\n"), /line 1 names column "a" twice/);
   // a quoted header name is trimmed like the cells (it kept its spaces: no column "val_acc")
   assert.deepEqual(read('a," val_acc "\n1," 0.5"\n'), [{ a: "1", val_acc: " 0.5" }]);
   assert.throws(() => read('a," a"\n1,2\n'), /line 1 names column "a" twice/);
+});
+
+test("a cell under an unnamed column is refused, naming the line: a decimal comma read as 0 there", () => {
+  const check = (text: string) => {
+    const records: { record: Record<string, string>; info: { lines: number } }[] = parse(text, {
+      columns: distinctColumns("runs.csv"),
+      trim: true,
+      info: true,
+    });
+    withoutUnnamed("runs.csv", records, recordLines(records));
+    return records.map((r) => r.record);
+  };
+  // "0,9" under a header with a trailing empty column: as many fields as the header, the value read as 0
+  assert.throws(
+    () => check("a,acc,\nx,0.8,\ny,0,9\n"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /^runs\.csv: line 3 holds "9" in column 3, which line 1 leaves unnamed; expected that column empty \(a decimal comma/.test(
+        e.message,
+      ),
+  );
+  // two unnamed columns keep their cells apart: the first one's cell is not hidden by the second's
+  assert.throws(() => check("a,acc,,\nx,0,9,\n"), /line 2 holds "9" in column 3/);
+  assert.deepEqual(check("a,acc,,\nx,0.9,, \n"), [{ a: "x", acc: "0.9" }]);
 });
 
 test("a file separated by tabs or semicolons is named so at its header (it said 'Invalid Record Length: columns length is 1, got 3')", () => {

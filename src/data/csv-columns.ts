@@ -13,10 +13,17 @@ export function columnName(name: string): string {
 }
 
 /**
+ * The key of an unnamed column (a spreadsheet's trailing empty ones: "x,y,val,,") in a record: the
+ * column's number after a NUL, which no trimmed header name holds, so that two unnamed columns keep
+ * their cells apart and withoutUnnamed can check them.
+ */
+const UNNAMED = "\u0000";
+
+/**
  * A `columns` option for csv-parse: returns the header, each name in Unicode NFC (columnName), as the
  * record keys after refusing (BadFileError
  * naming `file`) a header separated by tabs or semicolons (read as one column), a column named twice
- * (unnamed ones excepted: their cells are read by no one), then
+ * (unnamed ones excepted: they are keyed by their number, and withoutUnnamed removes them), then
  * running `check` (e.g. required columns) on it.
  */
 export function distinctColumns(
@@ -42,8 +49,34 @@ export function distinctColumns(
     if (twice !== undefined)
       throw new BadFileError(file, `line 1 names column "${twice}" twice; expected each column once`);
     check?.(header);
-    return header;
+    return header.map((name, i) => (name === "" ? `${UNNAMED}${i + 1}` : name));
   };
+}
+
+/**
+ * Removes the unnamed columns' cells (distinctColumns) from every record, after refusing (BadFileError
+ * naming `file` and the line, from `lines` as recordLines gives them) a record whose unnamed cell is
+ * not empty: with a trailing empty column in the header, an unquoted decimal comma ("x,0,9") read as
+ * the value 0, its "9" landing in the unnamed column, and the row had as many fields as the header.
+ */
+export function withoutUnnamed(
+  file: string,
+  entries: readonly { record: Record<string, string> }[],
+  lines: readonly number[],
+): void {
+  entries.forEach(({ record }, k) => {
+    for (const key of Object.keys(record)) {
+      if (!key.startsWith(UNNAMED)) continue;
+      const value = String(record[key] ?? "");
+      if (value.trim() !== "")
+        throw new BadFileError(
+          file,
+          `line ${lines[k]} holds ${JSON.stringify(value)} in column ${key.slice(UNNAMED.length)}, which line 1 leaves unnamed; ` +
+            "expected that column empty (a decimal comma, as in 0,8844? write 0.8844, or quote the field; else name the column)",
+        );
+      delete record[key];
+    }
+  });
 }
 
 /**

@@ -12,7 +12,14 @@ import { parse } from "csv-parse/sync";
 import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
-import { columnName, counted, csvFailure, distinctColumns, recordLines } from "./csv-columns.js";
+import {
+  columnName,
+  counted,
+  csvFailure,
+  distinctColumns,
+  recordLines,
+  withoutUnnamed,
+} from "./csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
 import { isJsonLines, jsonLines } from "./json-lines.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
@@ -411,6 +418,7 @@ function csvRows(file: string, text: string): Row[] {
       `the last line (${lines[records.length - 1]}) has ${counted(Object.keys(last.record).length, "field")}, the header ${counted(columns, "column")}: ` +
         "the file ends cut short (a copy interrupted?); complete or remove that line",
     );
+  withoutUnnamed(file, records, lines);
   return records.map(({ record }, k) => ({ line: lines[k], fields: record }));
 }
 

@@ -213,6 +213,12 @@ test("a spreadsheet's trailing unnamed columns (x,y,val,,) are ignored like othe
       readResultsFile(file(`${HEADER},notes\nmb3,mb6,identity,mb3,32,0.91,a,b\n`), tinySpace(), "val_acc"),
     /line 1 names column "notes" twice; expected each column once/,
   );
+  // an unquoted decimal comma under such a header: the row has as many fields as the header, and its
+  // value read as 0 (imported as a result of 0) while the "91" went to the unnamed column
+  assert.throws(
+    () => readResultsFile(file(`${HEADER},\nmb3,mb6,identity,mb3,32,0,91,first\n`), tinySpace(), "val_acc"),
+    /results\.csv: line 2 holds "first" in column 8, which line 1 leaves unnamed; expected that column empty/,
+  );
 });
 
 test("a results file named by an empty path or a folder says so (it said ': cannot read: ENOENT … open ''' and 'EISDIR')", () => {

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
-import { columnName, csvFailure, distinctColumns, recordLines } from "../data/csv-columns.js";
+import { columnName, csvFailure, distinctColumns, recordLines, withoutUnnamed } from "../data/csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "../data/decimal.js";
 import { isJsonLines, jsonLines } from "../data/json-lines.js";
 import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
@@ -165,6 +165,8 @@ function csvRecords(
   }
   if (records.length === 0)
     throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
+  const lines = recordLines(records);
+  withoutUnnamed(file, records, lines);
   const header = Object.keys(records[0].record);
   const missing = columns.filter((c) => !header.includes(columnName(c)));
   if (missing.length > 0)
@@ -173,7 +175,6 @@ function csvRecords(
       `no column ${missing.map((c) => `"${c}"`).join(", ")}; a results file for ${spaceName} has the columns ` +
         `${columns.join(", ")} (found ${header.join(", ")})`,
     );
-  const lines = recordLines(records);
   // files joined with `cat`, each with its header line: a later header line is no row. In line 1's order
   // it is passed over (it was refused as '"depth" is not an option of decision "depth"'); in another
   // order it is refused, naming both: the rows after it hold their columns in its order, and would be
