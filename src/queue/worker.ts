@@ -174,7 +174,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       lockDuration: lockSeconds * 1000,
       stalledInterval: stalledSeconds * 1000,
       maxStalledCount: MAX_STALLED_COUNT,
-      autorun: true,
+      // started below, once Redis answered and "ready" is out: a job taken while connecting printed its
+      // line before the worker said it was ready
+      autorun: false,
     },
   );
   worker.on("completed", (job) => jobs.delete(String(job.id)));
@@ -210,6 +212,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     emit({ event: "error", reason: inOurWords(error.message) });
   });
   emit({ event: "ready", queue: options.queue.shown, concurrency, worker: name });
+  // run() settles when the worker closes; a failure of its loop is reported like BullMQ's other errors
+  worker.run().catch((error: Error) => emit({ event: "error", reason: inOurWords(error.message) }));
   let stopped = false;
   return {
     name,
