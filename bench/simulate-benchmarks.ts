@@ -33,6 +33,8 @@ import { readNpyVector } from "../src/data/npy.js";
 import { meanStd } from "../src/eval/evaluate.js";
 import { MLP_TRAINING } from "../src/predictors/mlp.js";
 import { DEFAULT_TRAINING_OPTIONS, type TrainingOptions } from "../src/predictors/supervised.js";
+import { blocksToMarkdown } from "../src/report/markdown.js";
+import { simulateTable } from "../src/report/simulate-tables.js";
 import { createSpace } from "../src/spaces/kinds.js";
 import { readSpecFile } from "../src/spaces/spec.js";
 import type { VertexCellSpace } from "../src/spaces/vertex-cell/space.js";
@@ -173,23 +175,10 @@ function load(path: string): SavedRun {
   return JSON.parse(readFileSync(path, "utf8")) as SavedRun;
 }
 
-/** The docs' table: one row per dataset and checkpoint, mean ± std (median rank) per strategy. */
+/** The docs' table (src/report/simulate-tables.ts, as `npm run docs-tables` writes it), then the top-0.01 % notes. */
 function markdown(files: string[]): void {
   const runs = files.map(load);
-  console.log(
-    `| space, dataset (${runs[0].target}, %) | evaluated | ask | random search | regularized evolution |`,
-  );
-  console.log("| --- | --- | --- | --- | --- |");
-  for (const r of runs) {
-    const scale = r.strategies.ask.at["10"].mean > 1 ? 1 : 100;
-    for (const k of Object.keys(r.strategies.ask.at)) {
-      const cells = STRATEGIES.map((s) => {
-        const x = r.strategies[s].at[k];
-        return `${(x.mean * scale).toFixed(2)} ± ${(x.std * scale).toFixed(2)} (${x.medianRank})`;
-      });
-      console.log(`| ${r.space}, ${r.dataset} | ${k} | ${cells.join(" | ")} |`);
-    }
-  }
+  console.log(blocksToMarkdown(simulateTable(runs)).trimEnd());
   for (const r of runs.filter((x) => x.top001)) {
     const last = Object.keys(r.perSeed.ask).at(-1) as string;
     const reached = STRATEGIES.map(

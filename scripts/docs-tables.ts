@@ -1,6 +1,7 @@
 /**
- * Rewrites the measured tables of README.md and docs/transformer.md (between their
- * `<!-- NAME:begin -->` / `<!-- NAME:end -->` lines) from the results files in docs/results/transformer/,
+ * Rewrites the measured tables of README.md, docs/transformer.md and docs/own-space.md (between their
+ * `<!-- NAME:begin -->` / `<!-- NAME:end -->` lines) from the results files in docs/results/transformer/
+ * and docs/results/simulate/,
  * and draws the figure beside README's table (docs/results/transformer-budget.png) from the same files.
  *
  * Usage: npm run docs-tables   (= npm run build && node dist/scripts/docs-tables.js [ROOT], ROOT: .)

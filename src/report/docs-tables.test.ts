@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
@@ -14,6 +23,7 @@ import {
   pairedDifference,
   RESULTS_FOLDER,
   renderDocsTables,
+  SIMULATE_FOLDER,
   tauCell,
   writeDocsTables,
 } from "./docs-tables.js";
@@ -31,6 +41,10 @@ let copies = 0;
 function copyOfRepo(): string {
   const root = join(scratch, `copy-${copies++}`);
   cpSync(join(repo, RESULTS_FOLDER), join(root, RESULTS_FOLDER), { recursive: true });
+  // the reported simulate runs only, not the development runs in its subfolders
+  mkdirSync(join(root, SIMULATE_FOLDER), { recursive: true });
+  for (const file of readdirSync(join(repo, SIMULATE_FOLDER)).filter((f) => f.endsWith(".json")))
+    cpSync(join(repo, SIMULATE_FOLDER, file), join(root, SIMULATE_FOLDER, file));
   for (const { file } of DOCS_TABLES) {
     mkdirSync(dirname(join(root, file)), { recursive: true });
     cpSync(join(repo, file), join(root, file));
@@ -48,15 +62,44 @@ function row(text: string, name: string): string[] {
     .map((cell) => cell.trim());
 }
 
-test("the committed README.md and docs/transformer.md tables are what the committed results files give, byte for byte", () => {
+test("the committed README.md, docs/transformer.md and docs/own-space.md tables are what the committed results files give, byte for byte", () => {
   const rendered = renderDocsTables(repo);
-  assert.deepEqual([...rendered.keys()], ["README.md", "docs/transformer.md"]);
+  assert.deepEqual([...rendered.keys()], ["README.md", "docs/transformer.md", "docs/own-space.md"]);
   for (const [file, text] of rendered)
     assert.equal(
       text,
       readFileSync(join(repo, file), "utf8"),
       `${file} differs from its results files: run \`npm run docs-tables\` and commit what it writes`,
     );
+});
+
+test("docs/own-space.md's reported simulate tables follow their run files; a damaged one is named", () => {
+  const root = copyOfRepo();
+  const file = join(root, SIMULATE_FOLDER, "nb201-cifar100.json");
+  const run = JSON.parse(readFileSync(file, "utf8"));
+  const before = renderDocsTables(root).get("docs/own-space.md") as string;
+  const rowAt50 = (text: string) =>
+    text.split("\n").find((l) => l.startsWith("| nb201, cifar100 | 50 |")) ?? "no row";
+  assert.match(rowAt50(before), /^\| nb201, cifar100 \| 50 \| \d+\.\d\d ± \d\.\d\d \(\d+(\.5)?\) \|/);
+  run.strategies.ask.at["50"] = { mean: 12.3456, std: 0.5, medianRank: 77 };
+  writeFileSync(file, JSON.stringify(run));
+  assert.match(
+    rowAt50(renderDocsTables(root).get("docs/own-space.md") as string),
+    /^\| nb201, cifar100 \| 50 \| 12\.35 ± 0\.50 \(77\) \|/,
+  );
+  delete run.strategies.random;
+  writeFileSync(file, JSON.stringify(run));
+  assert.throws(
+    () => renderDocsTables(root),
+    (e: unknown) =>
+      e instanceof BadFileError && e.path === file && /has no "random" checkpoints/.test(e.message),
+  );
+  writeFileSync(file, "{");
+  assert.throws(
+    () => renderDocsTables(root),
+    (e: unknown) =>
+      e instanceof BadFileError && e.path === file && /not a readable simulate run file/.test(e.message),
+  );
 });
 
 test("a results file that is missing leaves its cell '–', not a number", () => {

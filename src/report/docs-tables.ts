@@ -1,7 +1,8 @@
 /**
  * The project's tables of measured Kendall tau (README.md's budget table and its figure,
  * docs/transformer.md's protocol, ensemble, ablation and free-input tables) written from the saved
- * results files in docs/results/transformer/, so that no figure in them is typed by hand: `npm run docs-tables` rewrites what lies between each
+ * results files in docs/results/transformer/, and docs/own-space.md's reported `simulate` tables from
+ * docs/results/simulate/, so that no figure in them is typed by hand: `npm run docs-tables` rewrites what lies between each
  * `<!-- NAME:begin -->` / `<!-- NAME:end -->` pair. Every cell is mean ± sample std over the seeds of
  * one file, with the number of seeds; a cell without a file is "–"; a figure measured on a sample of
  * the test cells (the file's own `testCells`) is marked and footnoted. Paired differences pair seeds
@@ -16,6 +17,7 @@ import { type PlotSpec, renderSvg, svgToPng } from "../experiments/plots.js";
 import { type Block, table } from "./document.js";
 import { blocksToMarkdown, spliceBetweenMarkers } from "./markdown.js";
 import { type Measurement, readMeasurements } from "./measured-results.js";
+import { readSimulateRun, simulateTable } from "./simulate-tables.js";
 
 /** Where the results files are, relative to the repository root. */
 export const RESULTS_FOLDER = "docs/results/transformer";
@@ -499,8 +501,22 @@ function inputsTable(measured: Measured): Block[] {
   ];
 }
 
-/** The files written and, in each, the marked regions and what fills them. */
-export const DOCS_TABLES: { file: string; regions: Record<string, (measured: Measured) => Block[]> }[] = [
+/** Where the `simulate` runs on the benchmarks are (bench/simulate-benchmarks.ts), relative to the root. */
+export const SIMULATE_FOLDER = "docs/results/simulate";
+
+/** The reported `simulate` table of `files` (in SIMULATE_FOLDER, in the table's order). */
+function simulateRuns(...files: string[]): (measured: Measured, root: string) => Block[] {
+  return (_, root) => simulateTable(files.map((f) => readSimulateRun(join(root, SIMULATE_FOLDER, f))));
+}
+
+/**
+ * The files written and, in each, the marked regions and what fills them (from the transformer's
+ * measurements, or from other results files under the root).
+ */
+export const DOCS_TABLES: {
+  file: string;
+  regions: Record<string, (measured: Measured, root: string) => Block[]>;
+}[] = [
   { file: "README.md", regions: { "budget-table": readmeBudgetTable } },
   {
     file: "docs/transformer.md",
@@ -518,6 +534,17 @@ export const DOCS_TABLES: { file: string; regions: Record<string, (measured: Mea
         ["transformer-ensemble"],
         "nb201",
       ),
+    },
+  },
+  {
+    file: "docs/own-space.md",
+    regions: {
+      "simulate-nb201": simulateRuns(
+        "nb201-cifar10-valid.json",
+        "nb201-cifar100.json",
+        "nb201-ImageNet16-120.json",
+      ),
+      "simulate-nb101": simulateRuns("nb101-cifar10.json"),
     },
   },
 ];
@@ -542,8 +569,10 @@ export function renderDocsTables(root: string): Map<string, string> {
       );
     }
     for (const [name, blocks] of Object.entries(regions)) {
+      // a damaged results file is named by its own error; the Markdown file only for its markers
+      const content = blocksToMarkdown(blocks(measured, root), true);
       try {
-        text = spliceBetweenMarkers(text, name, blocksToMarkdown(blocks(measured), true));
+        text = spliceBetweenMarkers(text, name, content);
       } catch (e) {
         throw new BadFileError(path, (e as Error).message);
       }
