@@ -534,6 +534,16 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
     ]);
     assert.equal(sigma.code, 1);
     assert.match(sigma.err, /'--sigma <x>' argument 'abc' is invalid\. expected a decimal number > 0/);
+    // cells of another space than the model's: predict has no --space to give, the model fixes it
+    const nb101Cells = join(dir, "cells101.csv");
+    writeFileSync(nb101Cells, 'matrix,ops\n"[[0,1],[0,0]]","[""input"",""output""]"\n');
+    const other = run(["--data", data, "predict", "--model", model, "--cells", nb101Cells]);
+    assert.equal(other.code, 1);
+    assert.match(
+      other.err,
+      /cells101\.csv: no column for nb201 cells .*its columns are nb101's: .*m\.nasa is a model of nb201; predict them with one trained on nb101 \(train --space nb101\)$/m,
+    );
+    assert.doesNotMatch(other.err, /give --space/);
     const wrong = run(["--data", data, "predict", "--model", cells, "--cells", cells]);
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /not a nas-assay model file/);

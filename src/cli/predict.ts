@@ -27,7 +27,13 @@ export function predictCommand(): Command {
       const options = globalsForSpace(cmd, name);
       const space = await loadSpace(name, options.dataDir, (t) => note(options, t));
       const predictor = await loadPredictor(opts.model, space);
-      const { cells } = readCellFile(opts.cells, space);
+      // predict has no --space: the model's space is the cells' (an nb101 model cannot score nb201 cells)
+      const { cells } = readCellFile(
+        opts.cells,
+        space,
+        (other) =>
+          `${opts.model} is a model of ${name}; predict them with one trained on ${other} (train --space ${other})`,
+      );
       const predicted = await predictor.predict(cells.map((c) => c.id));
       const rows = cells.map((c, k) => ({ line: c.line, id: c.id, prediction: predicted[k] }));
       // a percent column was divided by 100 when the model was trained: its predictions are fractions

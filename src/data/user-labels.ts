@@ -166,12 +166,21 @@ export function targetRequired(file: string, space: string): UserError {
   );
 }
 
+/** What to do when a file's columns are another space's: by default, give that space's flag. */
+export type OtherSpaceRemedy = (other: string) => string;
+const giveSpaceFlag: OtherSpaceRemedy = (other) => `give --space ${other}`;
+
 /**
  * Throws BadFileError when no column of the file can give a cell of `spaceName` (each row said so,
- * once per row), saying the space whose columns it has: a NAS-Bench-201 file read without
- * `--space nb201` listed 'no "matrix" and "ops" columns' for every line.
+ * once per row), saying the space whose columns it has and `remedy` for it: a NAS-Bench-201 file read
+ * without `--space nb201` listed 'no "matrix" and "ops" columns' for every line.
  */
-function refuseOtherSpaceColumns(file: string, columns: ReadonlySet<string>, spaceName: string): void {
+function refuseOtherSpaceColumns(
+  file: string,
+  columns: ReadonlySet<string>,
+  spaceName: string,
+  remedy: OtherSpaceRemedy = giveSpaceFlag,
+): void {
   const has = (forms: readonly (readonly string[])[]) => forms.some((f) => f.every((c) => columns.has(c)));
   const own = CELL_FORMS[spaceName];
   if (own === undefined || has(own)) return;
@@ -179,17 +188,20 @@ function refuseOtherSpaceColumns(file: string, columns: ReadonlySet<string>, spa
   const other = Object.keys(CELL_FORMS).find((name) => name !== spaceName && has(CELL_FORMS[name]));
   throw new BadFileError(
     file,
-    `no column for ${spaceName} cells (expected ${wanted}; columns: ${[...columns].join(", ")})${other ? `; its columns are ${other}'s: give --space ${other}` : ""}`,
+    `no column for ${spaceName} cells (expected ${wanted}; columns: ${[...columns].join(", ")})${other ? `; its columns are ${other}'s: ${remedy(other)}` : ""}`,
   );
 }
 
 /**
  * A file of cells (no labels needed): each row's id. Throws BadFileError when a row is not a cell of the
- * space (naming the first such rows) or the file has none.
+ * space (naming the first such rows) or the file has none, or when its columns are another space's
+ * (saying `otherSpace`, what to do then: by default "give --space OTHER"; a command without --space,
+ * such as predict, whose space is its model's, says its own).
  */
 export function readCellFile(
   file: string,
   space: SearchSpace<unknown>,
+  otherSpace: OtherSpaceRemedy = giveSpaceFlag,
 ): { cells: { line: number; id: number }[] } {
   const cells: { line: number; id: number }[] = [];
   const invalid: InvalidRow[] = [];
@@ -202,6 +214,7 @@ export function readCellFile(
       ),
     ),
     space.name,
+    otherSpace,
   );
   for (const { line, fields } of rows) {
     if ("error" in fields && Object.keys(fields).length === 1) {
