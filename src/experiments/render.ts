@@ -15,6 +15,7 @@ import {
   budgetLabels,
   type ExperimentName,
   type ExperimentSettings,
+  experimentRuns,
   FIG2_METHODS,
   type RunSpec,
   TABLE1_METHODS,
@@ -71,11 +72,18 @@ export function experimentDocument(
   found: Found,
 ): ReportDocument {
   const seeds = name === "fig2" ? `seed ${settings.seeds[0]}` : `seeds ${settings.seeds.join(", ")}`;
+  // a results file of an interrupted reproduce (kill -9, Ctrl-C) or one still running elsewhere holds
+  // some planned runs only: its tables, their other cells "–", read as the finished experiment's
+  const planned = experimentRuns(name, settings).length;
+  const runs =
+    found.length < planned
+      ? `${found.length} of ${planned} planned runs: ${planned - found.length} not run yet (the experiment was interrupted, or is still running elsewhere; \`nas-assay reproduce ${name}\` with the same --out and seeds runs them), so these tables are incomplete`
+      : `${found.length} runs`;
   const header: Block = {
     kind: "paragraph",
     text:
       `Space ${settings.space}, target ${file.target}; ${seeds}${settings.quick ? " (--quick)" : ""}; ` +
-      `test = all cells not labeled. ${found.length} runs, ${Math.round(file.wallSeconds)} s of wall time in runs (summed over the processes that ran or waited for them). ` +
+      `test = all cells not labeled. ${runs}, ${Math.round(file.wallSeconds)} s of wall time in runs (summed over the processes that ran or waited for them). ` +
       `${settings.seeds.length === 1 && name !== "fig2" ? "One seed: each value is its run's (no spread over seeds to show)." : "Mean ± sample std over seeds."} Written by \`nas-assay reproduce\`.`,
   };
   const blocks = REPORTS[name](settings, found).map((block) =>

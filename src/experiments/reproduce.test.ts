@@ -172,12 +172,20 @@ test("an interrupted experiment resumes without redoing finished runs", async ()
   );
   const saved = JSON.parse(readFileSync(join(out, "table4.json"), "utf8")) as ResultsFile;
   assert.equal(Object.keys(saved.runs).length, 2, "the two finished runs are saved");
+  // read before the resume, the file's tables say they are incomplete: not the finished experiment's
+  const page = join(root, "resume-report.html");
+  await writeReportFromFiles([out], page);
+  const partial = readFileSync(page, "utf8");
+  assert.match(partial, /2 of 6 planned runs: 4 not run yet \(the experiment was interrupted/);
+  assert.match(partial, /these tables are incomplete/);
   const second: string[] = [];
   const summary = await reproduce("table4", { ...options, evaluateRun: fakeEvaluation(second) });
   assert.equal(second.length, 4, "only the 4 missing runs of 6");
   assert.ok(!second.some((call) => first.slice(0, 2).includes(call)));
   assert.equal(summary.ranNow, 4);
   assert.equal(summary.unverifiedRuns, undefined, "the file records its labels' fingerprint");
+  assert.doesNotMatch(readFileSync(join(out, "table4.md"), "utf8"), /planned runs|incomplete/);
+  assert.match(readFileSync(join(out, "table4.md"), "utf8"), /\. 6 runs, /);
   // a file from before fingerprints were kept: its runs are taken, and the summary says how many
   const path = join(out, "table4.json");
   const { labels, ...legacy } = JSON.parse(readFileSync(path, "utf8")) as ResultsFile;
