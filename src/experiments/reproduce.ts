@@ -224,14 +224,20 @@ async function reproduceInto(
     resultsOf(drawn, experimentRuns(name, shown)),
     options.out,
   );
-  // drawing takes seconds: another process on other seeds may have saved meanwhile, and drawn its tables
-  // before this one wrote its own over them; so the tables are drawn again until the file holds no seed
-  // they lack (the last process to draw always draws every seed saved before it looked)
+  // drawing takes seconds: another process on other seeds may have saved meanwhile (a new seed, or one
+  // more run of a seed already shown), and drawn its tables before this one wrote its own over them; so
+  // the tables are drawn again until the file holds no seed and no run of theirs they lack (the last
+  // process to draw always draws every run saved before it looked)
   for (;;) {
     const latest = readResults(path);
     const more = latest.settings?.quick === shown.quick ? latest.settings.seeds : [];
-    if (more.every((seed) => shown.seeds.includes(seed))) break;
-    shown = { ...shown, seeds: [...new Set([...shown.seeds, ...more])].sort((a, b) => a - b) };
+    const seeds = [...new Set([...shown.seeds, ...more])].sort((a, b) => a - b);
+    const drawnKeys = new Set(Object.keys(drawn.runs));
+    const lacking = experimentRuns(name, { ...shown, seeds }).some(
+      (run) => latest.runs[runKey(run)] !== undefined && !drawnKeys.has(runKey(run)),
+    );
+    if (seeds.length === shown.seeds.length && !lacking) break;
+    shown = { ...shown, seeds };
     drawn = latest;
     rendered = await renderExperiment(
       name,
