@@ -221,7 +221,7 @@ test("a results file edited into another shape is refused, naming the field", ()
   }
 });
 
-test("a results file cut short is said to be one, by reproduce and report alike; other text that is no JSON is not", () => {
+test("a results file cut short or empty is said to be one, by reproduce and report alike; other text that is no JSON is not", () => {
   const path = join(root, "cut.json");
   const good = openResults(path, "table1", "nb201", "cifar10-valid/test");
   const run = { method: "e2epp" as const, labels: 100, seed: 0 };
@@ -238,6 +238,20 @@ test("a results file cut short is said to be one, by reproduce and report alike;
     assert.throws(
       () => documentsFromFiles([path]),
       (e: Error) => e instanceof BadFileError && e.message === cutShort,
+    );
+  }
+  // an empty file (a copy onto a full disk, `> NAME.json`): it said "not a results file (Unexpected end
+  // of JSON input)", and report "not JSON (…)"
+  for (const text of ["", " \n"]) {
+    writeFileSync(path, text);
+    const empty = `${path}: is empty (a copy interrupted, a full disk?): expected the results nas-assay wrote there; put back a whole copy, or move it away and run again`;
+    assert.throws(
+      () => readResults(path),
+      (e: Error) => e instanceof BadFileError && e.message === empty,
+    );
+    assert.throws(
+      () => documentsFromFiles([path]),
+      (e: Error) => e instanceof BadFileError && e.message === empty,
     );
   }
   writeFileSync(path, '{"format":"nas-assay experiment", x}');

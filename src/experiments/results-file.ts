@@ -107,6 +107,7 @@ export function readResults(path: string): ResultsFile {
     file = JSON.parse(text) as ResultsFile;
   } catch (e) {
     // a copy interrupted, a full disk: "not a results file (Expected ',' or '}' …)" said neither
+    if (text.trim() === "") throw new BadFileError(path, resultsEmpty());
     if (text.startsWith(`{"format":"${RESULTS_FORMAT}"`) && jsonEndsEarly(text, e))
       throw new BadFileError(path, resultsCutShort(text));
     throw new BadFileError(path, `not a results file (${parseFailureReason(e)})`);
@@ -240,6 +241,14 @@ export function saveResults(path: string, file: ResultsFile, addedWallSeconds = 
     }
     writeFileAtomic(path, `${JSON.stringify(file)}\n`);
   });
+}
+
+/** What an empty results file is, and what to do (`reproduce` and `report` say it alike). */
+export function resultsEmpty(): string {
+  return (
+    "is empty (a copy interrupted, a full disk?): expected the results nas-assay wrote there; " +
+    "put back a whole copy, or move it away and run again"
+  );
 }
 
 /** What a results file whose JSON ends early is, and what to do (`reproduce` and `report` say it alike). */

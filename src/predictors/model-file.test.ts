@@ -334,7 +334,7 @@ test("predict with a short file that is not JSON: one line (JSON.parse quoted it
   assert.ok(r.stderr.includes('"nope\\n"'), r.stderr);
 });
 
-test("a model file cut short, damaged or binary says so, never quoting unprintable bytes", async () => {
+test("a model file cut short, empty, damaged or binary says so, never quoting unprintable bytes", async () => {
   const whole = readFileSync(saved.mlp.path);
   const cut = join(dir, "cut.nasa");
   writeFileSync(cut, whole.subarray(0, whole.length - 100));
@@ -361,9 +361,16 @@ test("a model file cut short, damaged or binary says so, never quoting unprintab
   const control = join(dir, "control.nasa");
   writeFileSync(control, "r\u0001\u0002iy\u0007");
   await refused(control, /\(binary, not JSON\)/);
+  // an empty file: it said "not a nas-assay model file (Unexpected end of JSON input)"
+  const empty = join(dir, "empty.nasa");
+  writeFileSync(empty, "");
+  const emptyMessage =
+    /: is empty \(a copy or save interrupted, a full disk\?\); expected the model file train --out writes: train and save it again \(train --out\)$/;
+  await refused(empty, emptyMessage);
   // predict reads the space from the file first: the same messages there
   for (const [model, message] of [
     [cut, cutShort],
+    [empty, emptyMessage],
     [binary, /\(binary, not JSON\)/],
   ] as const) {
     const r = spawnSync(process.execPath, [MAIN, "predict", "--model", model, "--cells", model], {

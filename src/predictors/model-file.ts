@@ -159,6 +159,12 @@ export function parseModelJson(path: string, bytes: Buffer): unknown {
         "not a nas-assay model file (binary, not JSON); expected the model file train --out writes",
       );
     const reason = parseFailureReason(e);
+    // "not a nas-assay model file (Unexpected end of JSON input)" did not say the file held nothing
+    if (text.trim() === "")
+      throw new BadFileError(
+        path,
+        "is empty (a copy or save interrupted, a full disk?); expected the model file train --out writes: train and save it again (train --out)",
+      );
     if (!text.startsWith(`{"format":"${MODEL_FORMAT}"`))
       throw new BadFileError(path, `not a nas-assay model file (${reason})`);
     // V8 names where it stopped: at the end of the text, the JSON ended early

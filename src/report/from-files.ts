@@ -14,6 +14,7 @@ import {
   RESULTS_FORMAT,
   readResults,
   resultsCutShort,
+  resultsEmpty,
   resultsOf,
   settingsOf,
 } from "../experiments/results-file.js";
@@ -97,7 +98,8 @@ function documentOf(path: string): ReportSource | undefined {
     text = readFileSync(path, "utf8");
     format = JSON.parse(text)?.format;
   } catch (e) {
-    // a results file of nas-assay's whose end is missing: said so, as `reproduce` says it
+    // an empty file and a results file of nas-assay's whose end is missing: said so, as `reproduce` says it
+    if (text.trim() === "") throw new BadFileError(path, resultsEmpty());
     if (/^\{"format":"nas-assay /.test(text) && jsonEndsEarly(text, e))
       throw new BadFileError(path, resultsCutShort(text));
     throw new BadFileError(path, `not JSON (${parseFailureReason(e)})`);
