@@ -441,3 +441,27 @@ test("a connection lost inside a transaction is one line naming the study, not a
   assert.deepEqual(await reopened.counts(), { pending: 0, done: 0, failed: 0 }, "nothing half-written");
   await reopened.close();
 });
+
+test("an import whose server stops is not said to have been kept for another process: the study could not be removed", async () => {
+  // a server of its own: this one is stopped in the middle of the import
+  const server = await startPostgres();
+  try {
+    const url = `postgresql://postgres@127.0.0.1:${server.port}/nas_assay?study=stopped`;
+    const failed = await rejection(
+      PostgresStudyStore.create(url, SETTINGS, async () => {
+        await server.stop();
+        throw new UserError("lost the connection to the PostgreSQL server (the import)");
+      }),
+    );
+    assert.ok(failed instanceof UserError, String(failed));
+    // it said "was made and is kept: another process asked or told into it meanwhile": none had
+    assert.doesNotMatch(failed.message, /another process/);
+    assert.match(
+      failed.message,
+      /^lost the connection to the PostgreSQL server \(the import\) \(.*study=stopped was made and could not be removed, the server being out of reach: once it is back, `nas-assay study show` tells what it holds/,
+    );
+    assert.equal(failed.message.split("\n").length, 1);
+  } finally {
+    await server.stop();
+  }
+});

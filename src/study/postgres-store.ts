@@ -240,10 +240,13 @@ export class PostgresStudyStore implements StudyStore {
   /**
    * After `fill` failed: removes the study made moments ago, but only while no trial is in it. A fill
    * (an import) writes all or nothing, so a trial there was asked or told by another process that
-   * opened the study meanwhile — removing it would lose that. Returns the error to throw.
+   * opened the study meanwhile — removing it would lose that. When the server cannot be used any more
+   * (the fill failed because it stopped), the study stays and the error says so: it said another
+   * process had used it. Returns the error to throw.
    */
   private async removeUnused(e: unknown): Promise<unknown> {
     let removed = false;
+    let unreachable = false;
     try {
       const done = await this.pool.query(
         "DELETE FROM nas_assay_studies WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM nas_assay_trials WHERE study_id = $1)",
@@ -252,12 +255,15 @@ export class PostgresStudyStore implements StudyStore {
       removed = done.rowCount === 1;
     } catch {
       // the fill's error is what the user needs; the study stays as it is
+      unreachable = true;
     } finally {
       await this.close();
     }
     if (removed || !(e instanceof UserError)) return e;
     return new UserError(
-      `${e.message} (${this.url.location} was made and is kept: another process asked or told into it meanwhile)`,
+      unreachable
+        ? `${e.message} (${this.url.location} was made and could not be removed, the server being out of reach: once it is back, \`nas-assay study show\` tells what it holds, and \`nas-assay tell --study … --file\` imports into it)`
+        : `${e.message} (${this.url.location} was made and is kept: another process asked or told into it meanwhile)`,
     );
   }
 
