@@ -3,7 +3,10 @@ import { randomBytes } from "node:crypto";
 import {
   accessSync,
   chmodSync,
+  closeSync,
   constants,
+  fsyncSync,
+  openSync,
   readdirSync,
   realpathSync,
   renameSync,
@@ -16,7 +19,7 @@ import { UserError } from "../errors.js";
 import { isProcessAlive } from "./process-alive.js";
 
 /**
- * Writes `data` to a temporary file beside `path`, then renames it into place. The temporary name is
+ * Writes `data` to a temporary file beside `path`, flushes it to the disk (fsync), then renames it into place. The temporary name is
  * unique to the call, so several processes or threads may write the same path at once (the last
  * rename wins; a reader never sees a partial file). When the system refuses (the folder is missing or
  * read-only, the disk is full, `path` is a folder), nothing is left behind and the error is a
@@ -34,7 +37,15 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   if (readOnly) throw new UserError(`cannot write ${path}: ${readOnly}`);
   const tmp = `${target}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
-    writeFileSync(tmp, data);
+    // flushed to the disk before the rename: after a power cut a renamed file could be empty (the
+    // rename reached the disk, the data not yet), and it replaced the whole previous copy
+    const fd = openSync(tmp, "w");
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     if (mode !== undefined) chmodSync(tmp, mode);
     renameSync(tmp, target);
   } catch (e) {
