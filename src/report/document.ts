@@ -1,7 +1,10 @@
 /**
  * A report as data: a title and a list of blocks (text, tables, figures, cell drawings) that
  * `toMarkdown` and `toHtml` both write, so the Markdown and the HTML of a result never disagree.
- * Text may hold `code` spans in backticks; everything else is plain text (escaped when written).
+ * Text may hold `code` spans in backticks and **bold**, and a backslash before \ ` * or | stands for
+ * that character itself (as in Markdown); everything else is plain text (escaped when written). Text
+ * given by the user (a study's path, its target, an architecture) goes in through `plain`, so that an
+ * option named `**wide**` is shown as typed, not as "wide" in bold.
  */
 import type { PlotSpec } from "../experiments/plots.js";
 
@@ -32,4 +35,52 @@ export type TableBlock = Extract<Block, { kind: "table" }>;
 /** A table block. */
 export function table(header: string[], rows: string[][]): TableBlock {
   return { kind: "table", header, rows };
+}
+
+/** The characters a backslash escapes in a block's text: the markup's own, and a Markdown table's column break. */
+const MARKUP = /[\\`*|]/g;
+
+/**
+ * `text` shown as it is in a block's text: its backslashes, backticks, asterisks and pipes escaped by a
+ * backslash, which toHtml, toMarkdown and textTable write as the characters themselves.
+ */
+export function plain(text: string): string {
+  return text.replace(MARKUP, "\\$&");
+}
+
+/**
+ * `text` as a code span; as plain text when it holds a backtick, which a code span cannot (its end
+ * would be taken for the span's).
+ */
+export function code(text: string): string {
+  return text.includes("`") ? plain(text) : `\`${text}\``;
+}
+
+/** A piece of a block's text: plain, a code span's content, or bold text, each with its escapes undone. */
+export interface InlinePart {
+  kind: "text" | "code" | "strong";
+  text: string;
+}
+
+// an escape, a code span (taken as it is, as in Markdown), or bold text (which may hold escapes)
+const INLINE = /\\([\\`*|])|`([^`]+)`|\*\*((?:\\[\\`*|]|\\(?![\\`*|])|[^*\\])+)\*\*/g;
+
+/** A block's text in its pieces (see the module's note on the text of blocks). */
+export function inlineParts(text: string): InlinePart[] {
+  const parts: InlinePart[] = [];
+  const add = (kind: InlinePart["kind"], piece: string) => {
+    const last = parts.at(-1);
+    if (kind === "text" && last?.kind === "text") last.text += piece;
+    else if (piece !== "") parts.push({ kind, text: piece });
+  };
+  let from = 0;
+  for (const m of text.matchAll(INLINE)) {
+    add("text", text.slice(from, m.index));
+    if (m[1] !== undefined) add("text", m[1]);
+    else if (m[2] !== undefined) add("code", m[2]);
+    else add("strong", m[3].replace(/\\([\\`*|])/g, "$1"));
+    from = m.index + m[0].length;
+  }
+  add("text", text.slice(from));
+  return parts;
 }

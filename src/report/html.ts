@@ -6,7 +6,7 @@
 import { HTML_PAGE } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import { drawCell } from "./cell-drawing.js";
-import type { Block, ReportDocument } from "./document.js";
+import { type Block, inlineParts, type ReportDocument } from "./document.js";
 import { NUMERIC_CELL } from "./text.js";
 
 const STYLE = `
@@ -110,11 +110,17 @@ async function blockHtml(block: Block, ids: IdScope): Promise<string> {
   }
 }
 
-/** Text with `code` spans and **bold**, everything else escaped. */
+/** Text with `code` spans and **bold**, its backslash escapes undone, everything else escaped. */
 function inline(text: string): string {
-  return escapeHtml(text)
-    .replace(/`([^`]+)`/g, "<code>$1</code>")
-    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
+  return inlineParts(text)
+    .map(({ kind, text }) =>
+      kind === "code"
+        ? `<code>${escapeHtml(text)}</code>`
+        : kind === "strong"
+          ? `<strong>${escapeHtml(text)}</strong>`
+          : escapeHtml(text),
+    )
+    .join("");
 }
 
 function escapeHtml(text: string): string {

@@ -71,3 +71,21 @@ test("failed and pending trials are listed on the page, not only counted; an all
   );
   assert.ok(cut.includes("… and 7 more failed (study show --json lists every trial)."), cut.join(" | "));
 });
+
+test("the page shows the user's names as typed: an option `**wide**` is not bold, a backtick not a code span", async () => {
+  const { toHtml } = await import("../report/html.js");
+  const arch = { "op|kind": "**wide**", conv: "`3x3`", path: "C:\\runs\\*" };
+  const told: Trial = { ...trial(1, 0.9, null), arch };
+  const doc = studyDocument("runs`a`.db", [told], "val_`acc`", "maximize");
+  const html = await toHtml(doc.title, [doc]);
+  // the page's text, tags dropped and entities undone, holds the architecture exactly as JSON writes it
+  const text = html
+    .replace(/<svg[\s\S]*?<\/svg>/g, "")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)));
+  assert.ok(text.includes(JSON.stringify(arch)), "the architecture as told");
+  assert.ok(text.includes("Study runs`a`.db"));
+  assert.ok(text.includes("target val_`acc` (higher is better)"));
+  assert.ok(text.includes("Best val_`acc` found against architectures told"));
+  assert.doesNotMatch(html, /<strong>|<code>acc|<code>3x3|<code>a<\/code>/);
+});

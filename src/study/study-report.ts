@@ -2,8 +2,7 @@
  * A study as a report document (`study show --html`): counts, the best architectures, the best value
  * found against architectures told, and the predictor's value at ask time against the value told.
  */
-import type { ReportDocument } from "../report/document.js";
-import { table } from "../report/document.js";
+import { code, plain, type ReportDocument, table } from "../report/document.js";
 import type { Direction, Trial } from "./store.js";
 
 /** The best value so far after each told value, in order of telling (failed runs are not counted). */
@@ -19,7 +18,11 @@ export function bestSoFar(trials: readonly Trial[], direction: Direction): { tol
   });
 }
 
-/** The report of a study named `title` (a file path) for target `target`. */
+/**
+ * The report of a study named `title` (a file path) for target `target`. The user's names (the path,
+ * the target, the architectures' decisions and options) are shown as typed: no character of theirs is
+ * taken for the page's markup (`plain`).
+ */
 export function studyDocument(
   title: string,
   trials: readonly Trial[],
@@ -37,24 +40,25 @@ export function studyDocument(
   const scatter = done
     .filter((t) => t.predicted !== null)
     .map((t) => ({ predicted: t.predicted, observed: t.value, reason: t.reason ?? "told" }));
+  const name = plain(target);
   return {
-    title: `Study ${title}`,
+    title: `Study ${plain(title)}`,
     blocks: [
       {
         kind: "paragraph",
         text:
           `${count("done")} done, ${count("pending")} pending, ${count("failed")} failed; ` +
-          `target \`${target}\` (${direction === "minimize" ? "lower" : "higher"} is better).`,
+          `target ${code(target)} (${direction === "minimize" ? "lower" : "higher"} is better).`,
       },
       { kind: "heading", text: "Best so far" },
       table(
-        ["rank", "trial", target, "predicted", "architecture"],
+        ["rank", "trial", name, "predicted", "architecture"],
         top.map((t, k) => [
           String(k + 1),
           String(t.number),
           String(t.value),
           t.predicted === null ? "—" : t.predicted.toPrecision(4),
-          JSON.stringify(t.arch),
+          plain(JSON.stringify(t.arch)),
         ]),
       ),
       curve.length === 0
@@ -62,12 +66,12 @@ export function studyDocument(
             kind: "paragraph",
             text:
               count("failed") > 0
-                ? `No value told yet (only failures): the curve of the best ${target} starts with the first value.`
-                : `No architecture told yet: the curve of the best ${target} starts with the first.`,
+                ? `No value told yet (only failures): the curve of the best ${name} starts with the first value.`
+                : `No architecture told yet: the curve of the best ${name} starts with the first.`,
           }
         : {
             kind: "figure",
-            title: `Best ${target} found against architectures told`,
+            title: `Best ${name} found against architectures told`,
             spec: {
               width: 420,
               height: 260,
@@ -94,7 +98,7 @@ export function studyDocument(
           }
         : {
             kind: "figure",
-            title: `Predicted at ask time against observed ${target} (${scatter.length} asked after the first fit)`,
+            title: `Predicted at ask time against observed ${name} (${scatter.length} asked after the first fit)`,
             spec: {
               width: 320,
               height: 320,
@@ -145,7 +149,7 @@ function listed(
       shown.map((t) => [
         String(t.number),
         (state === "failed" ? t.toldAt : t.askedAt) ?? "—",
-        JSON.stringify(t.arch),
+        plain(JSON.stringify(t.arch)),
       ]),
     ),
     ...(these.length > shown.length
