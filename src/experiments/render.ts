@@ -217,9 +217,25 @@ export function experimentReportFiles(name: ExperimentName): string[] {
   return [`${name}.md`, `${name}.html`, ...suffixes.flatMap((s) => [`${name}${s}.svg`, `${name}${s}.png`])];
 }
 
-/** A figure block; `suffix` names its file (NAME + suffix + .svg) until `experimentDocument` completes it. */
+/**
+ * A figure block; `suffix` names its file (NAME + suffix + .svg) until `experimentDocument` completes it.
+ * A figure with no point to draw (a results file read before its runs of that figure finished: `report`
+ * on an interrupted `reproduce`) is a paragraph saying so instead: drawn, it was bare axes "from Infinity
+ * to −Infinity".
+ */
 function figure(suffix: string, title: string, spec: PlotSpec): Block {
+  if (pointCount(spec) === 0)
+    return {
+      kind: "paragraph",
+      text: `${title}: no finished run to draw yet (the figure comes with the first).`,
+    };
   return { kind: "figure", title, spec, file: suffix };
+}
+
+/** The data points of a plot, its layers' own included. */
+function pointCount(spec: PlotSpec): number {
+  const values = (s: PlotSpec) => ((s.data as { values?: unknown[] } | undefined)?.values ?? []).length;
+  return values(spec) + ((spec.layer as PlotSpec[] | undefined) ?? []).reduce((n, l) => n + values(l), 0);
 }
 
 const REPORTS: Record<ExperimentName, (settings: ExperimentSettings, found: Found) => Block[]> = {
