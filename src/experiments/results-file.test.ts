@@ -189,6 +189,17 @@ test("a results file edited into another shape is refused, naming the field", ()
     [{ runs: { a: 5 } }, /malformed run under a/],
     [{ experiment: "table9" }, /field "experiment" is "table9"; expected one of table1, /],
     [{ wallSeconds: "3" }, /field "wallSeconds" is "3"; expected a number/],
+    // the settings the tables are drawn with failed as "Cannot read properties of undefined (reading 'map')"
+    [
+      { settings: "x" },
+      /field "settings" is "x"; expected \{ "space": "nb201" \(the file's\), "seeds": \[integers ≥ 0\]/,
+    ],
+    [
+      { settings: { space: "nb201", seeds: null, quick: false } },
+      /field "settings" is \{"space":"nb201","seeds":null/,
+    ],
+    [{ settings: { space: "nb101", seeds: [0], quick: false } }, /field "settings" is \{"space":"nb101"/],
+    [{ settings: { space: "nb201", seeds: [0.5], quick: "yes" } }, /field "settings" is/],
     // scores edited by hand showed in the tables as 0.9000 (a string) and 5.0000; a run moved under
     // another run's key counted for that run
     ...(
@@ -208,9 +219,11 @@ test("a results file edited into another shape is refused, naming the field", ()
       /field "runs" holds the run .* under the key .*"seed":1|field "runs" holds the run .* under the key .*,1,/,
     ],
   ];
-  // the file before any edit reads back
+  // the file before any edit reads back, with or without its settings
   writeFileSync(path, JSON.stringify(good));
   assert.equal(Object.keys(readResults(path).runs).length, 1);
+  writeFileSync(path, JSON.stringify({ ...good, settings: { space: "nb201", seeds: [0, 3], quick: true } }));
+  assert.deepEqual(readResults(path).settings?.seeds, [0, 3]);
   for (const [edit, message] of cases) {
     writeFileSync(path, JSON.stringify({ ...good, ...edit }));
     assert.throws(

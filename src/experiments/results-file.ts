@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { withFileLock } from "../data/file-lock.js";
+import { isPlainObject } from "../data/json-keys.js";
 import { BadFileError, jsonEndsEarly, parseFailureReason, UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
 import { checkedSeedResult } from "../eval/seed-result.js";
@@ -126,6 +127,24 @@ export function readResults(path: string): ResultsFile {
   if (typeof file.wallSeconds !== "number") throw bad("wallSeconds", "a number of seconds");
   if (file.labels !== undefined && !(typeof file.labels === "string" && /^[0-9a-f]{16}$/.test(file.labels)))
     throw bad("labels", "the labels' fingerprint, 16 hex digits");
+  // the tables are drawn with these: edited into another shape, they failed as "Cannot read properties
+  // of undefined (reading 'map')"; of another space, they drew the other space's plan from this one's runs
+  const settings: unknown = file.settings;
+  if (
+    settings !== undefined &&
+    !(
+      isPlainObject(settings) &&
+      settings.space === file.space &&
+      Array.isArray(settings.seeds) &&
+      settings.seeds.length > 0 &&
+      settings.seeds.every((seed) => Number.isSafeInteger(seed) && seed >= 0) &&
+      typeof settings.quick === "boolean"
+    )
+  )
+    throw bad(
+      "settings",
+      `{ "space": ${JSON.stringify(file.space)} (the file's), "seeds": [integers ≥ 0], "quick": true or false }`,
+    );
   if (file.runs === null || typeof file.runs !== "object" || Array.isArray(file.runs))
     throw bad("runs", "an object of runs by key");
   for (const [key, entry] of Object.entries(file.runs)) {
