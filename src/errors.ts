@@ -132,6 +132,18 @@ export const SHOWN_FIELD = 40;
 export const SHOWN_DEFAULT = 200;
 
 /**
+ * JSON text with the characters JSON.stringify leaves as they are but a terminal does not show as
+ * they are (DEL, the C1 controls, bidirectional overrides and isolates: U+202E reverses the rest of
+ * the line) written as \uXXXX escapes, which JSON reads back the same.
+ */
+export function visibleJson(json: string): string {
+  return json.replace(
+    /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
  * A value as an error message shows it: numbers as written (NaN as NaN, -0 as -0), bigints as `1n`,
  * strings quoted, the rest as JSON (what JSON cannot write, a cycle or a bigint inside, by its type),
  * cut at `maxLength` characters.
@@ -144,7 +156,7 @@ export function shownValue(value: unknown, maxLength = SHOWN_DEFAULT): string {
   if (value instanceof Map) return `a Map ${shownValue(Object.fromEntries(value), maxLength)}`;
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = visibleJson(JSON.stringify(value) ?? String(value));
   } catch {
     return Array.isArray(value) ? "an array" : `a value of type ${typeof value}`;
   }

@@ -26,7 +26,9 @@ function problem(spec: unknown): string {
 }
 
 test("valid specs of each kind are accepted as given", () => {
-  for (const spec of [choices, edge, vertex, { ...edge, zero: undefined }]) {
+  // names in any script, emoji joined by U+200D and right-to-left letters included
+  const scripts = { ...choices, decisions: [{ name: "👨‍👩‍👧 שלום", options: ["مرحبا", "<b>&'", 3] }] };
+  for (const spec of [choices, edge, vertex, { ...edge, zero: undefined }, scripts]) {
     const clean = JSON.parse(JSON.stringify(spec));
     assert.deepEqual(parseSpec(clean), clean);
   }
@@ -69,6 +71,24 @@ test("each spec rule gives one line naming the field, the value and what is allo
     [
       { ...choices, decisions: [{ name: "width ", options: [16, 32] }] },
       /"decisions\[0\].name" is "width "; expected a name without spaces at either end/,
+    ],
+    // a name no terminal, CSV header or page shows as it is: an escape recoloured every message naming
+    // it, a line break split it, an override (U+202E) reversed it; each is shown escaped
+    [
+      { ...choices, decisions: [{ name: "a\u001b[31mred", options: [1] }] },
+      /"decisions\[0\].name" is "a\\u001b\[31mred"; expected a name without control characters/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "l", options: ["ok", "two\nlines"] }] },
+      /"decisions\[0\].options\[1\]" is "two\\nlines"; expected an option without control characters/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "l", options: ["x\u202Eevil"] }] },
+      /"decisions\[0\].options\[0\]" is "x\\u202eevil"; expected an option without control characters/,
+    ],
+    [
+      { ...edge, ops: ["none", "a\u2066b"] },
+      /field "ops\[1\]" is "a\\u2066b"; expected an op name without control characters/,
     ],
     [
       JSON.parse('{"name":"m","kind":"choices","decisions":[{"name":"__proto__","options":["a"]}]}'),

@@ -14,7 +14,14 @@ import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { parseDecimal } from "../data/decimal.js";
 import { nestsTooDeep, TOO_DEEP } from "../data/json-depth.js";
 import { repeatedKey } from "../data/json-keys.js";
-import { parseFailureReason, readFailure, shownValue, UserError, UserErrors } from "../errors.js";
+import {
+  parseFailureReason,
+  readFailure,
+  shownValue,
+  UserError,
+  UserErrors,
+  visibleJson,
+} from "../errors.js";
 import { SPACE_KINDS, type SpaceKind } from "./architecture-space.js";
 
 /** One decision of a `choices` space: its options are strings or numbers (numbers only: ordinal). */
@@ -72,6 +79,14 @@ const SPACE_NAME = /^[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}._-]{0,63}$/u;
 
 /** Reserved vertex labels of a vertex-cell: its ops may not reuse them. */
 const VERTEX_CELL_RESERVED = ["input", "output"];
+/**
+ * A control character (a line break, a tab, an escape, NUL) or a bidirectional override or isolate: a
+ * name holding one is shown otherwise than it is, in a terminal (an escape recolours it, a line break
+ * splits a message), a CSV header or a page (an override reverses what follows it).
+ */
+const UNSHOWN = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+const UNSHOWN_WHY =
+  "without control characters (line breaks, tabs, escapes) or direction overrides, which no terminal, CSV header or page shows as they are";
 
 /** Reads and checks a spec file; throws UserError listing every problem (one line each). */
 export function readSpecFile(path: string): SpaceSpec {
@@ -203,6 +218,8 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
     } else if (decision.name !== decision.name.trim()) {
       // results files are read with their cells trimmed: " width" would be a column no file can have
       bad(`${at}.name`, decision.name, "a name without spaces at either end (CSV cells are read trimmed)");
+    } else if (UNSHOWN.test(decision.name)) {
+      bad(`${at}.name`, decision.name, `a name ${UNSHOWN_WHY}`);
     } else if (decision.name === "__proto__") {
       bad(`${at}.name`, decision.name, "another name (__proto__ cannot be a key of a JSON object here)");
     } else if (names.has(decision.name.normalize("NFC"))) {
@@ -233,6 +250,10 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
       if (typeof o === "string" && o !== o.trim()) {
         // " a" and "a" would read back as one option from a results file or --arch (cells are trimmed)
         bad(`${at}.options[${j}]`, o, "an option without spaces at either end (CSV cells are read trimmed)");
+        return;
+      }
+      if (typeof o === "string" && UNSHOWN.test(o)) {
+        bad(`${at}.options[${j}]`, o, `an option ${UNSHOWN_WHY}`);
         return;
       }
       const text = String(o);
@@ -271,6 +292,8 @@ function checkOps(spec: Record<string, unknown>, bad: Bad, reserved: readonly st
   ops.forEach((op, i) => {
     if (typeof op !== "string" || !/^[^\s,|~+"]+$/.test(op)) {
       bad(`ops[${i}]`, op, 'a non-empty op name without spaces or any of , | ~ + "');
+    } else if (UNSHOWN.test(op)) {
+      bad(`ops[${i}]`, op, `an op name ${UNSHOWN_WHY}`);
     } else if (reserved.includes(op)) {
       bad(
         `ops[${i}]`,
@@ -348,7 +371,7 @@ function show(value: unknown): string {
   if (typeof value === "number" && !Number.isFinite(value))
     return `${value} (a number past the largest double)`;
   if (Object.is(value, -0)) return "-0";
-  const text = JSON.stringify(value) ?? String(value);
+  const text = visibleJson(JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
