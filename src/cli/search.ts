@@ -4,10 +4,9 @@
  */
 import { Command, Option } from "commander";
 import { accuracyTarget } from "../benchmark.js";
-import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { UserError } from "../errors.js";
-import { renderSvg } from "../experiments/plots.js";
+import { drawingRefused } from "../experiments/plots.js";
 import { type Method, SEARCH_METHOD } from "../predictors/registry.js";
 import {
   type ActiveSearchResult,
@@ -257,7 +256,8 @@ async function activeAction(opts: Record<string, unknown>, cmd: Command): Promis
       (d) => update(d * 100, 100),
     ),
   );
-  if (plot) writeFileAtomic(plot, await renderSvg(curvesPlot(result)));
+  // the searches took minutes to hours: printed even when the drawing is refused at the end (a full disk)
+  const unwritten = plot ? await drawingRefused(plot, curvesPlot(result)) : undefined;
   const { what, spread } = targetFormat(result.space, result.target, result.seeds.length);
   const cell = (x: { truth: { mean: number; std: number }; rankPercent: number }) =>
     `${spread(x.truth)} (top ${x.rankPercent.toFixed(3)} %)`;
@@ -274,9 +274,10 @@ async function activeAction(opts: Record<string, unknown>, cmd: Command): Promis
         (s) =>
           `  ${String(s.at).padStart(4)} trained: active ${cell(s.active)}   random ${cell(s.random)}   evolution ${cell(s.evolution)}`,
       ),
-      ...(plot ? [`curves drawn in ${plot}`] : []),
+      ...(plot && !unwritten ? [`curves drawn in ${plot}`] : []),
     ].join("\n"),
   );
+  if (unwritten) throw unwritten;
 }
 
 /** Mean best accuracy so far against trained cells, one line per strategy. */

@@ -1,8 +1,7 @@
 /** `nas-assay simulate`: the ask/tell loop against a table of evaluated architectures, beside random search and evolution. */
 import { Command } from "commander";
-import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
-import { renderSvg } from "../experiments/plots.js";
+import { drawingRefused } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
@@ -86,8 +85,12 @@ export function simulateCommand(): Command {
           (d) => update(d * 100, 100),
         ),
       );
-      if (opts.plot) writeFileAtomic(opts.plot, await renderSvg(curvesPlot(result)));
-      print(options, result, () => simulateText(result, restrictedToTable, opts.plot));
+      // the runs took minutes to hours: a drawing the system refuses at the end (a full disk) loses them
+      // not, they are printed first and the refusal said after them
+      const unwritten = opts.plot ? await drawingRefused(opts.plot, curvesPlot(result)) : undefined;
+      print(options, result, () =>
+        simulateText(result, restrictedToTable, unwritten ? undefined : opts.plot),
+      );
       // said under --json too (stderr): an import of the same table refuses such rows
       if (averaged > 0)
         process.stderr.write(
@@ -95,6 +98,7 @@ export function simulateCommand(): Command {
             "each was simulated with the mean of its values (an import into a study refuses rows of one architecture with different values)\n",
         );
       warnOfDirection(opts.target, opts.minimize ? "minimize" : "maximize");
+      if (unwritten) throw unwritten;
     },
   );
 }

@@ -338,6 +338,36 @@ test("study commands: an empty file flag (an unset shell variable) is named, nev
   assert.equal(run(["study", "show", "--study", db, "--json"]).out.includes('"pending":0'), true);
 });
 
+test("simulate: a drawing the system refuses at the end loses no results: they are printed, then the one line", () => {
+  const { dir, spec } = tinyDir();
+  writeFileSync(join(dir, "table.csv"), tinyResults(tinySpace().sample(new Rng(5), 40), "acc"));
+  const plot = join(dir, "sim.svg");
+  const args = ["simulate", "--space", spec, "--table", join(dir, "table.csv"), "--target", "acc"];
+  const flags = ["--budget", "12", "--step", "4", "--seeds", "0-1", "--plot", plot];
+  // a file-size limit of 2 KiB (the drawing is larger) stands for a disk that fills up during the runs
+  const quoted = [process.execPath, MAIN, ...args, ...flags].map((a) => `'${a}'`).join(" ");
+  for (const json of [false, true]) {
+    const r = spawnSync("sh", ["-c", `ulimit -f 4 && exec ${quoted}${json ? " --json" : ""}`], {
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^nas-assay: cannot write \S+sim\.svg: EFBIG .*; the results are printed all the same\n$/,
+    );
+    if (json) assert.deepEqual(JSON.parse(r.stdout).seeds, [0, 1]);
+    else {
+      assert.match(r.stdout, /best found, mean ± std over seeds/);
+      assert.doesNotMatch(r.stdout, /curves drawn in/);
+    }
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith("sim")),
+      [],
+      "no drawing, no temporary file",
+    );
+  }
+});
+
 test("simulate: JSON shape, a table smaller than the space restricts every strategy to it", () => {
   const { dir, spec } = tinyDir();
   const half = tinySpace().sample(new Rng(4), 81);

@@ -4,7 +4,9 @@
  */
 import { Resvg } from "@resvg/resvg-js";
 import type { TopLevelSpec } from "vega-lite";
+import { writeFileAtomic } from "../data/atomic-file.js";
 import { SVG_DRAWING } from "../data/output-path.js";
+import { UserError } from "../errors.js";
 
 /** A Vega-Lite specification (without the schema, which `renderSvg` adds). */
 export type PlotSpec = Record<string, unknown>;
@@ -26,6 +28,22 @@ export async function renderSvg(spec: PlotSpec): Promise<string> {
     return (await view.toSVG()).replace(/^<svg[^>]*>/, (open) => `${open}${SVG_DRAWING.own.mark}`);
   } finally {
     view.finalize();
+  }
+}
+
+/**
+ * Draws `spec` into the SVG file `path` (writeFileAtomic); returns the error when the system refuses the
+ * file (a full disk, a file-size limit) instead of throwing it, so that a command whose results took
+ * long can print them before it fails. Any other error is thrown.
+ */
+export async function drawingRefused(path: string, spec: PlotSpec): Promise<Error | undefined> {
+  const svg = await renderSvg(spec);
+  try {
+    writeFileAtomic(path, svg);
+    return undefined;
+  } catch (e) {
+    if (e instanceof UserError) return new UserError(`${e.message}; the results are printed all the same`);
+    throw e;
   }
 }
 
