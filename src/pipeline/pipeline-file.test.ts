@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { BadFileError } from "../errors.js";
 import { PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineResult } from "./paper-pipeline.js";
-import { pipelineFieldProblem, readPipelineResult } from "./pipeline-file.js";
+import { pipelineFieldProblem, readPipelineResult, readSideBySideResult } from "./pipeline-file.js";
+import { SIDE_BY_SIDE_FORMAT, SIDE_BY_SIDE_VERSION } from "./side-by-side.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-pipeline-file-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -140,4 +141,25 @@ test("readPipelineResult refuses an edited file in one line naming the file and 
       e.message ===
         `${path}: scores.ktau is 5; expected a correlation in [-1, 1] (or null where it is undefined) (a results file edited by hand or damaged?)`,
   );
+});
+
+test("readSideBySideResult refuses edited wall seconds or jobs in one line naming the field", () => {
+  const path = join(dir, "side.json");
+  const side = { format: SIDE_BY_SIDE_FORMAT, version: SIDE_BY_SIDE_VERSION, seconds: 8.2, jobs: 2 };
+  writeFileSync(path, JSON.stringify({ ...side, paper: result(), ours: result() }));
+  assert.equal(readSideBySideResult(path).seconds, 8.2);
+  // a report of these failed with "Cannot read properties of null (reading 'toFixed')"
+  for (const [edit, message] of [
+    [{ seconds: null }, "seconds is null; expected the run's wall seconds, a number ≥ 0"],
+    [{ seconds: "8" }, `seconds is "8"; expected the run's wall seconds, a number ≥ 0`],
+    [{ jobs: 3 }, "jobs is 3; expected 1 or 2, the columns run at once"],
+  ] as const) {
+    writeFileSync(path, JSON.stringify({ ...side, ...edit, paper: result(), ours: result() }));
+    assert.throws(
+      () => readSideBySideResult(path),
+      (e: Error) =>
+        e instanceof BadFileError && e.message.startsWith(`${path}: ${message} (a results file edited`),
+      JSON.stringify(edit),
+    );
+  }
 });

@@ -77,6 +77,17 @@ export function readSideBySideResult(path: string): SideBySideResult {
       path,
       `not a version ${SIDE_BY_SIDE_VERSION} "${SIDE_BY_SIDE_FORMAT}" results file`,
     );
+  // the report's last line: edited, they failed as "Cannot read properties of null (reading 'toFixed')"
+  if (!(typeof value.seconds === "number" && Number.isFinite(value.seconds) && value.seconds >= 0))
+    throw new BadFileError(
+      path,
+      `seconds is ${shownValue(value.seconds, 60)}; expected the run's wall seconds, a number ≥ 0 (a results file edited by hand or damaged?)`,
+    );
+  if (value.jobs !== 1 && value.jobs !== 2)
+    throw new BadFileError(
+      path,
+      `jobs is ${shownValue(value.jobs, 60)}; expected 1 or 2, the columns run at once (a results file edited by hand or damaged?)`,
+    );
   for (const column of ["paper", "ours"] as const) {
     const missing = checkedPipeline(value[column]);
     if (missing.length > 0)
