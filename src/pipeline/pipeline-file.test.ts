@@ -13,11 +13,31 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The fields pipelineFieldProblem reads, as a run of NAS-Bench-201 writes them. */
 function result(): PipelineResult {
-  const cell = (id: number, rank: number) => ({ id, truth: 91.2, rank, rankPercent: 0.1, predicted: 0.9 });
+  const ops = ["nor_conv_3x3", "skip_connect", "none", "avg_pool_3x3", "nor_conv_1x1", "none"];
+  const cell = (id: number, rank: number) => ({
+    id,
+    truth: 91.2,
+    rank,
+    rankPercent: 0.1,
+    predicted: 0.9,
+    cell: { id, ops },
+  });
   return {
     format: PIPELINE_FORMAT,
     version: PIPELINE_VERSION,
-    settings: { space: "nb201", target: "cifar10-valid/test", method: "mlp", labels: 100, top: 10, seed: 0 },
+    settings: {
+      space: "nb201",
+      target: "cifar10-valid/test",
+      method: "mlp",
+      labels: 100,
+      top: 10,
+      seed: 0,
+      neighbourhood: { weight: 1, draws: 150, candidates: 500 },
+      evolution: { population: 100, tournament: 10, evaluations: 5000, batch: 50, crossover: 0 },
+      options: {},
+      sample: 5000,
+      data: "/data",
+    },
     environment: { node: "v20", cpus: 2, startedAt: "2026-12-02T03:00:00.000Z" },
     seconds: { load: 1, fit: 1, predict: 1, search: 1, total: 4 },
     spaceSize: 15625,
@@ -124,6 +144,63 @@ test("a pipeline result's fields are checked: values no run writes are named wit
         r.search.bestInSpace.rank = 20000;
       },
       "search.bestInSpace.rank is 20000; expected a rank in 1..15625",
+    ],
+    // the settings table: "population undefined", or "Cannot read properties of undefined"
+    [
+      (r) => {
+        delete (r.settings as { evolution?: unknown }).evolution;
+      },
+      "settings.evolution.evaluations is undefined; expected an integer ≥ 1",
+    ],
+    [
+      (r) => {
+        (r.settings.evolution as { population: unknown }).population = null;
+      },
+      "settings.evolution.population is null; expected an integer ≥ 1",
+    ],
+    [
+      (r) => {
+        (r.settings as { options: unknown }).options = null;
+      },
+      "settings.options is null; expected an object of the predictor's options (maybe {})",
+    ],
+    [
+      (r) => {
+        (r.settings as { data?: unknown }).data = undefined;
+      },
+      "settings.data is undefined; expected the data directory's path",
+    ],
+    // the cells drawn on the page: their drawing failed with "internal error: TypeError" and a stack
+    [
+      (r) => {
+        (r.search.best.cell.ops as unknown[])[5] = null;
+      },
+      "search.best.cell.ops.5 is null; expected an op name",
+    ],
+    [
+      (r) => {
+        r.search.best.cell.ops = ["none"];
+      },
+      "search.best.cell.ops is a list of 1; expected a list of 6 op names, one per edge",
+    ],
+    [
+      (r) => {
+        delete (r.search.top[1] as { cell?: unknown }).cell;
+      },
+      "search.top.1.cell is undefined; expected the cell's architecture { ops, … }",
+    ],
+    [
+      (r) => {
+        (r.search.best.cell as { hash?: unknown }).hash = 5;
+      },
+      "search.best.cell.hash is 5; expected the cell's hash (a text)",
+    ],
+    [
+      (r) => {
+        (r.settings as { space: string }).space = "nb101";
+        r.search.exhaustive.cell.matrix = [[0, 1, 1, 0, 0, 1], [1], [], [], [], []];
+      },
+      "search.exhaustive.cell.matrix is [[0,1,1,0,0,1],[1],[],[],[],[]]; expected a 6×6 upper-triangular matrix of 0 and 1 (one row per op)",
     ],
   ];
   for (const [edit, message] of cases) assert.equal(edited(edit), message);

@@ -9,6 +9,7 @@ import { checkOutputFile, HTML_PAGE, refuseForeignFile } from "../data/output-pa
 import { BadFileError, shownValue } from "../errors.js";
 import { METHODS } from "../predictors/registry.js";
 import { toHtml } from "../report/html.js";
+import { NB201_EDGES } from "../spaces/nb201/cell.js";
 import { SPACE_NAMES } from "../spaces/registry.js";
 import { PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineResult } from "./paper-pipeline.js";
 import { pipelineDocument } from "./pipeline-report.js";
@@ -140,6 +141,37 @@ export function pipelineFieldProblem(value: PipelineResult): string | undefined 
     if (!integer(at(value, path), min)) return problem(path, `an integer ≥ ${min}`);
   const size = value.spaceSize;
   if (typeof value.settings.target !== "string") return problem("settings.target", "the target's name");
+  // the settings table of the page: edited, they showed as "population undefined" or failed as
+  // "Cannot read properties of undefined (reading 'evaluations')"
+  for (const path of [
+    "settings.evolution.evaluations",
+    "settings.evolution.population",
+    "settings.evolution.tournament",
+    "settings.evolution.batch",
+  ])
+    if (!integer(at(value, path), 1)) return problem(path, "an integer ≥ 1");
+  if (!within(at(value, "settings.evolution.crossover") ?? 0, 0, 1))
+    return problem("settings.evolution.crossover", "a probability in [0, 1]");
+  const options = value.settings.options as unknown;
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    return problem("settings.options", "an object of the predictor's options (maybe {})");
+  const notShown = Object.entries(options).find(
+    ([, v]) => !["number", "string", "boolean"].includes(typeof v),
+  );
+  if (notShown)
+    return problem(`settings.options.${notShown[0]}`, "a number, text or true/false", notShown[1]);
+  if (value.settings.neighbourhood !== undefined)
+    for (const [path, min] of [
+      ["settings.neighbourhood.draws", 1],
+      ["settings.neighbourhood.candidates", 1],
+    ] as const)
+      if (!integer(at(value, path), min)) return problem(path, `an integer ≥ ${min}`);
+  if (
+    value.settings.neighbourhood !== undefined &&
+    !within(at(value, "settings.neighbourhood.weight"), 0, Number.MAX_VALUE)
+  )
+    return problem("settings.neighbourhood.weight", "a weight ≥ 0");
+  if (typeof value.settings.data !== "string") return problem("settings.data", "the data directory's path");
   if (value.settings.labels > size - 1)
     return problem("settings.labels", `at most ${size - 1} (the space less a test cell)`);
   if (value.testCells > size) return problem("testCells", `at most ${size} (the space's cells)`);
@@ -148,6 +180,8 @@ export function pipelineFieldProblem(value: PipelineResult): string | undefined 
   const environment = value.environment as unknown as Record<string, unknown> | undefined;
   if (typeof environment !== "object" || environment === null || typeof environment.startedAt !== "string")
     return problem("environment.startedAt", "the time the run started", environment?.startedAt);
+  if (typeof environment.node !== "string") return problem("environment.node", "Node's version");
+  if (!integer(environment.cpus, 1)) return problem("environment.cpus", "an integer ≥ 1");
   for (const stage of ["load", "fit", "predict", "search", "total"])
     if (!within(at(value, `seconds.${stage}`), 0, Number.MAX_VALUE))
       return problem(`seconds.${stage}`, "seconds ≥ 0");
@@ -182,6 +216,46 @@ export function pipelineFieldProblem(value: PipelineResult): string | undefined 
       return problem(`${path}.rank`, `a rank in 1..${size}`, o.rank);
     if (!within(o.rankPercent, Number.MIN_VALUE, 100))
       return problem(`${path}.rankPercent`, "a percent in (0, 100]", o.rankPercent);
+    if (o.predicted !== null && !within(o.predicted, -Number.MAX_VALUE, Number.MAX_VALUE))
+      return problem(`${path}.predicted`, "a number (or null)", o.predicted);
+    return architectureProblem(`${path}.cell`, o.cell);
+  };
+  // the cell as drawn on the page: edited, its drawing failed with an internal error and a stack trace
+  const architectureProblem = (path: string, c: unknown): string | undefined => {
+    if (typeof c !== "object" || c === null) return problem(path, "the cell's architecture { ops, … }", c);
+    const { ops, matrix, hash } = c as Record<string, unknown>;
+    const nb101 = value.settings.space === "nb101";
+    if (!Array.isArray(ops) || (nb101 ? ops.length < 2 || ops.length > 7 : ops.length !== NB201_EDGES.length))
+      return problem(
+        `${path}.ops`,
+        nb101
+          ? "a list of 2 to 7 op names, one per vertex"
+          : `a list of ${NB201_EDGES.length} op names, one per edge`,
+        ops,
+        Array.isArray(ops) ? `a list of ${ops.length}` : undefined,
+      );
+    const notOp = ops.findIndex((op) => typeof op !== "string");
+    if (notOp >= 0) return problem(`${path}.ops.${notOp}`, "an op name", ops[notOp]);
+    if (hash !== undefined && typeof hash !== "string")
+      return problem(`${path}.hash`, "the cell's hash (a text)", hash);
+    const n = ops.length;
+    if (
+      matrix !== undefined &&
+      !(
+        nb101 &&
+        Array.isArray(matrix) &&
+        matrix.length === n &&
+        matrix.every(
+          (row, i) =>
+            Array.isArray(row) && row.length === n && row.every((x, j) => x === 0 || (x === 1 && j > i)),
+        )
+      )
+    )
+      return problem(
+        `${path}.matrix`,
+        `a ${n}×${n} upper-triangular matrix of 0 and 1 (one row per op)`,
+        matrix,
+      );
     return undefined;
   };
   for (const name of ["best", "exhaustive", "bestLabeled", "bestInSpace"] as const) {
@@ -200,6 +274,9 @@ export function pipelineFieldProblem(value: PipelineResult): string | undefined 
     const wrong = cell(`search.top.${k}`, c);
     if (wrong) return wrong;
   }
+  const rescored = value.search.neighbourEvaluations as unknown;
+  if (rescored !== undefined && !integer(rescored, 0))
+    return problem("search.neighbourEvaluations", "an integer ≥ 0 (or absent)");
   if (value.search.bestInSpace.rank !== 1)
     return problem("search.bestInSpace.rank", "1 (the best cell of the space)");
   if (!Array.isArray(value.search.curve)) return problem("search.curve", "a list of points");

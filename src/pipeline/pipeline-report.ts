@@ -7,6 +7,7 @@ import type { PlotSpec } from "../experiments/plots.js";
 import {
   type Block,
   type CellToDraw,
+  code,
   type ReportDocument,
   type TableBlock,
   table,
@@ -210,7 +211,7 @@ function settingsTable(result: PipelineResult): Block {
           ? `; on the ${int(labeled)} labeled cells only (a partial import): labeled and test cells, cells trained and ranks are among them`
           : ""),
     ],
-    ["label (target)", `\`${settings.target}\``],
+    ["label (target)", code(settings.target)],
     [
       "predictor",
       `\`${settings.method}\`${options.length ? ` with ${options.map(([k, v]) => `${k} = ${v}`).join(", ")}` : ""}`,
@@ -228,7 +229,7 @@ function settingsTable(result: PipelineResult): Block {
       `load ${seconds.load.toFixed(1)}, fit ${seconds.fit.toFixed(1)}, predict all ${seconds.predict.toFixed(1)}, ` +
         `search ${seconds.search.toFixed(1)}; total ${seconds.total.toFixed(1)}`,
     ],
-    ["data directory", `\`${settings.data}\``],
+    ["data directory", code(settings.data)],
     [
       "run",
       `${result.environment.startedAt}, Node ${result.environment.node}, ${result.environment.cpus} cores`,

@@ -2,7 +2,7 @@
  * The side-by-side run as a report document and as the tables `nas-assay paper` prints: the paper's
  * assessor and nas-assay's choice in two columns, on the scores, the cells found, and the settings.
  */
-import { type Block, type ReportDocument, type TableBlock, table } from "../report/document.js";
+import { type Block, code, type ReportDocument, type TableBlock, table } from "../report/document.js";
 import { NO_SEARCH_CHOICE_SHORT } from "../search/predictor-search.js";
 import type { PipelineResult, ReportedCell } from "./paper-pipeline.js";
 import {
@@ -196,7 +196,7 @@ function settingsTable(result: SideBySideResult): TableBlock {
   const evolution = paper.settings.evolution;
   const rows: string[][] = [
     ["space", ...both((r) => `${SPACE_TITLE(r.settings.space)} (${int(r.spaceSize)} cells)`)],
-    ["label (target)", ...both((r) => `\`${r.settings.target}\``)],
+    ["label (target)", ...both((r) => code(r.settings.target))],
     [
       "predictor",
       ...both((r) => {
@@ -228,7 +228,7 @@ function settingsTable(result: SideBySideResult): TableBlock {
           `search ${r.seconds.search.toFixed(1)}; total ${r.seconds.total.toFixed(1)}`,
       ),
     ],
-    ["data directory", ...both((r) => `\`${r.settings.data}\``)],
+    ["data directory", ...both((r) => code(r.settings.data))],
     [
       "run",
       ...both((r) => `${r.environment.startedAt}, Node ${r.environment.node}, ${r.environment.cpus} cores`),
