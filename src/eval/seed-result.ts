@@ -68,7 +68,11 @@ export function seedResultProblem(value: unknown, seed: number, sampleMax: numbe
   return undefined;
 }
 
-/** `value` as a SeedResult, or the problem (see seedResultProblem) thrown by `fail`. */
+/**
+ * `value` as a SeedResult (a copy, its null scores NaN again, as `evaluateSeed` gave them), or the
+ * problem (see seedResultProblem) thrown by `fail`. Left null, a score read back failed the tables of one
+ * run ("Cannot read properties of null (reading 'toFixed')") and counted as 0 in a mean over seeds.
+ */
 export function checkedSeedResult(
   value: unknown,
   seed: number,
@@ -77,5 +81,7 @@ export function checkedSeedResult(
 ): SeedResult {
   const problem = seedResultProblem(value, seed, sampleMax);
   if (problem !== undefined) throw fail(problem);
-  return value as unknown as SeedResult;
+  const result = { ...(value as Record<string, unknown>) };
+  for (const name of SCORES) if (result[name] === null) result[name] = Number.NaN;
+  return result as unknown as SeedResult;
 }

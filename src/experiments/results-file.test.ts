@@ -274,3 +274,32 @@ test("a results file cut short or empty is said to be one, by reproduce and repo
       e instanceof BadFileError && /^.*: not a results file \(Expected double-quoted/.test(e.message),
   );
 });
+
+test("a score written as null (NaN: a correlation of constant predictions) reads back as NaN, as the run gave it", () => {
+  const path = join(root, "nan", "table4.json");
+  mkdirSync(dirname(path), { recursive: true });
+  const file = openResults(path, "table4", "nb201", "cifar10-valid/test");
+  const settings = { space: "nb201" as const, seeds: [0, 1], quick: true };
+  file.settings = settings;
+  for (const run of experimentRuns("table4", settings).filter((r) => r.method === "ssa" && r.labels === 100))
+    file.runs[runKey(run)] = {
+      run,
+      result: { ...RESULT, seed: run.seed, ktau: run.seed === 0 ? Number.NaN : 0.5 },
+    };
+  saveResults(path, file);
+  assert.match(readFileSync(path, "utf8"), /"ktau":null/);
+  const runs = Object.values(readResults(path).runs).map((r) => r.result);
+  assert.deepEqual(
+    runs.map((r) => r.ktau),
+    [Number.NaN, 0.5],
+  );
+  assert.ok(runs.every((r) => Number.isNaN(r.precisionAt100)));
+  // its table says NaN, as reproduce's own did before the file was read back: left null, one run failed
+  // the report ("Cannot read properties of null") and two made a mean of 0.25, the null counted as 0
+  const [source] = documentsFromFiles([path]);
+  const rows = source.document.blocks.flatMap((b) => (b.kind === "table" ? b.rows : []));
+  assert.ok(
+    rows.some((row) => row[0] === "100" && row[2] === "NaN ± NaN"),
+    JSON.stringify(rows),
+  );
+});

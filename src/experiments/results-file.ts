@@ -160,7 +160,7 @@ export function readResults(path: string): ResultsFile {
     // a run moved under another run's key, or a score edited by hand, would land in a table unseen
     if (runKey(run) !== key)
       throw new BadFileError(path, `field "runs" holds the run ${runKey(run)} under the key ${key}`);
-    checkedSeedResult(
+    entry.result = checkedSeedResult(
       entry.result,
       run.seed,
       run.sample ?? 0,

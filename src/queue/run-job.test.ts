@@ -105,7 +105,8 @@ test("a worker's result is checked before it lands in the results file", () => {
     predictSeconds: 0.1,
     sample: { predicted: [1, 2, 3], actual: [3, 2, 1] },
   };
-  assert.deepEqual(parseSeedResult(result, job), result);
+  // null is NaN again, as evaluateSeed gave it (left null, it counted as 0 in a mean over seeds)
+  assert.deepEqual(parseSeedResult(result, job), { ...result, mse: Number.NaN });
   // a run whose predictions were constant (its correlations NaN, with the reason) was refused as an unknown field
   const constant = {
     ...result,
@@ -114,7 +115,13 @@ test("a worker's result is checked before it lands in the results file", () => {
     pearson: null,
     undefinedCorrelation: "the predictions are constant",
   };
-  assert.deepEqual(parseSeedResult(constant, job), constant);
+  assert.deepEqual(parseSeedResult(constant, job), {
+    ...constant,
+    ktau: Number.NaN,
+    spearman: Number.NaN,
+    pearson: Number.NaN,
+    mse: Number.NaN,
+  });
   assert.throws(
     () => parseSeedResult({ ...result, pearson: 1.5 }, job),
     /pearson must be a number in -1\.\.1/,
