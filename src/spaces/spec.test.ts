@@ -86,6 +86,19 @@ test("each spec rule gives one line naming the field, the value and what is allo
       { ...choices, decisions: [{ name: "l", options: ["x\u202Eevil"] }] },
       /"decisions\[0\].options\[0\]" is "x\\u202eevil"; expected an option without control characters/,
     ],
+    // a name echoed whole in every message naming it: 100,000 characters made a 100 kB line
+    [
+      { ...choices, decisions: [{ name: "x".repeat(201), options: [1] }] },
+      /"decisions\[0\].name" is "x{59}…; expected a name of at most 200 characters \(it has 201\)/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "l", options: ["y".repeat(100000)] }] },
+      /"decisions\[0\].options\[0\]" is "y{59}…; expected an option of at most 200 characters \(it has 100000\)/,
+    ],
+    [
+      { ...edge, ops: ["none", "z".repeat(300)] },
+      /field "ops\[1\]" is "z{59}…; expected an op name of at most 200/,
+    ],
     [
       { ...edge, ops: ["none", "a\u2066b"] },
       /field "ops\[1\]" is "a\\u2066b"; expected an op name without control characters/,

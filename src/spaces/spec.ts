@@ -85,6 +85,12 @@ const VERTEX_CELL_RESERVED = ["input", "output"];
  * splits a message), a CSV header or a page (an override reverses what follows it).
  */
 const UNSHOWN = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/**
+ * The longest decision, option or op name: each is echoed whole in messages (`decision "…" has no
+ * option; expected one of …`), CSV headers and pages; a name of 100,000 characters made a one-line
+ * message of 100 kB.
+ */
+const NAME_LENGTH = 200;
 const UNSHOWN_WHY =
   "without control characters (line breaks, tabs, escapes) or direction overrides, which no terminal, CSV header or page shows as they are";
 
@@ -218,6 +224,12 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
     } else if (decision.name !== decision.name.trim()) {
       // results files are read with their cells trimmed: " width" would be a column no file can have
       bad(`${at}.name`, decision.name, "a name without spaces at either end (CSV cells are read trimmed)");
+    } else if (decision.name.length > NAME_LENGTH) {
+      bad(
+        `${at}.name`,
+        decision.name,
+        `a name of at most ${NAME_LENGTH} characters (it has ${decision.name.length})`,
+      );
     } else if (UNSHOWN.test(decision.name)) {
       bad(`${at}.name`, decision.name, `a name ${UNSHOWN_WHY}`);
     } else if (decision.name === "__proto__") {
@@ -250,6 +262,10 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
       if (typeof o === "string" && o !== o.trim()) {
         // " a" and "a" would read back as one option from a results file or --arch (cells are trimmed)
         bad(`${at}.options[${j}]`, o, "an option without spaces at either end (CSV cells are read trimmed)");
+        return;
+      }
+      if (typeof o === "string" && o.length > NAME_LENGTH) {
+        bad(`${at}.options[${j}]`, o, `an option of at most ${NAME_LENGTH} characters (it has ${o.length})`);
         return;
       }
       if (typeof o === "string" && UNSHOWN.test(o)) {
@@ -292,6 +308,8 @@ function checkOps(spec: Record<string, unknown>, bad: Bad, reserved: readonly st
   ops.forEach((op, i) => {
     if (typeof op !== "string" || !/^[^\s,|~+"]+$/.test(op)) {
       bad(`ops[${i}]`, op, 'a non-empty op name without spaces or any of , | ~ + "');
+    } else if (op.length > NAME_LENGTH) {
+      bad(`ops[${i}]`, op, `an op name of at most ${NAME_LENGTH} characters (it has ${op.length})`);
     } else if (UNSHOWN.test(op)) {
       bad(`ops[${i}]`, op, `an op name ${UNSHOWN_WHY}`);
     } else if (reserved.includes(op)) {
