@@ -685,3 +685,28 @@ test("vertex-cell: a second value for a cell told under another text (pruned to 
   );
   assert.match(run(["study", "show", "--study", db]).out, /1 done, 0 pending, 0 failed/);
 });
+
+test("a study made before names were limited (length, control characters) still opens and asks", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "old.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  // its stored spec as an older nas-assay took it: a decision named with an escape and 300 characters
+  const sqlite = new Database(db);
+  const stored = JSON.parse(
+    (sqlite.prepare("SELECT value FROM settings WHERE name = 'space'").get() as { value: string }).value,
+  );
+  stored.decisions[0].name = `a\u001b[31m${"x".repeat(300)}`;
+  sqlite.prepare("UPDATE settings SET value = ? WHERE name = 'space'").run(JSON.stringify(stored));
+  sqlite.close();
+  const show = run(["study", "show", "--study", db]);
+  assert.equal(show.code, 0, show.err);
+  const ask = run(["ask", "--study", db, "--json"]);
+  assert.equal(ask.code, 0, ask.err);
+  assert.ok(stored.decisions[0].name in JSON.parse(ask.out)[0].arch);
+  // a new spec with such a name is refused
+  writeFileSync(join(dir, "new.json"), JSON.stringify(stored));
+  fails(
+    ["study", "create", "--space", join(dir, "new.json"), "--study", join(dir, "new.db"), "--target", "acc"],
+    /new\.json: field "decisions\[0\]\.name" is "a\\u001b\[31mx+…; expected a name of at most 200 characters \(it has 306\)/,
+  );
+});

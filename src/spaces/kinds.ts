@@ -27,7 +27,9 @@ export async function createSpace(
   // a spec object written in a program reaches here unchecked: its mistakes failed inside the space as
   // a TypeError ("spec.decisions.map is not a function") or RangeError (maxVertices 100), or were taken
   // (an empty options list: a space whose ask handed out nothing)
-  parseSpec(spec, "createSpace's spec");
+  // its structure: the rules on names shown (length, control characters) are readSpaceSpec's and
+  // parseSpec's, for specs a user gives; a study made before them still opens its space
+  parseSpec(spec, "createSpace's spec", { stored: true });
   switch (spec.kind) {
     case "choices":
       return new ChoicesSpace(spec) as ArchitectureSpace<unknown>;

@@ -149,14 +149,17 @@ export function checkSpecOfKind(spec: unknown, kind: SpaceKind, source: string):
     throw new UserError(
       `${source} needs a space spec of kind ${kind} (parseSpec or readSpaceSpec checks one), got ${shownValue(spec, 80)}`,
     );
-  parseSpec(spec, `${source}'s spec`);
+  // its structure (as createSpace checks it): a study made before the rules on names still opens
+  parseSpec(spec, `${source}'s spec`, { stored: true });
 }
 
 /**
  * Checks a parsed spec object. `source` names it in messages (a file path). Throws UserError whose
  * message has one line per problem: `<source>: field "decisions[1].options" is []; expected …`.
+ * `stored`: the spec of a study already made, whose names are not held to the rules names got later
+ * (at most NAME_LENGTH characters, none UNSHOWN), so that such a study still opens.
  */
-export function parseSpec(value: unknown, source = "space spec"): SpaceSpec {
+export function parseSpec(value: unknown, source = "space spec", { stored = false } = {}): SpaceSpec {
   const problems: string[] = [];
   const bad = (field: string, found: unknown, expected: string) =>
     problems.push(`${source}: field "${field}" is ${show(found)}; expected ${expected}`);
@@ -191,16 +194,28 @@ export function parseSpec(value: unknown, source = "space spec"): SpaceSpec {
     if (!FIELDS[k].includes(field))
       bad(field, spec[field], `no such field in a ${k} spec (fields: ${FIELDS[k].join(", ")})`);
   }
-  if (k === "choices") checkChoices(spec, bad);
-  else if (k === "edge-cell") checkEdgeCell(spec, bad);
-  else checkVertexCell(spec, bad);
+  // a name's display rules, left out for a study made before them
+  const shownName = (text: string, what: string): string | undefined =>
+    stored
+      ? undefined
+      : text.length > NAME_LENGTH
+        ? `${what} of at most ${NAME_LENGTH} characters (it has ${text.length})`
+        : UNSHOWN.test(text)
+          ? `${what} ${UNSHOWN_WHY}`
+          : undefined;
+  if (k === "choices") checkChoices(spec, bad, shownName);
+  else if (k === "edge-cell") checkEdgeCell(spec, bad, shownName);
+  else checkVertexCell(spec, bad, shownName);
   if (problems.length > 0) fail(problems);
   return value as SpaceSpec;
 }
 
 type Bad = (field: string, found: unknown, expected: string) => void;
 
-function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
+/** What a name breaks of the rules on names shown (length, control characters), or undefined. */
+type ShownName = (text: string, what: string) => string | undefined;
+
+function checkChoices(spec: Record<string, unknown>, bad: Bad, shownName: ShownName): void {
   const decisions = spec.decisions;
   if (!Array.isArray(decisions) || decisions.length === 0) {
     bad("decisions", decisions, 'a non-empty list of { "name": …, "options": [...] }');
@@ -224,14 +239,8 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
     } else if (decision.name !== decision.name.trim()) {
       // results files are read with their cells trimmed: " width" would be a column no file can have
       bad(`${at}.name`, decision.name, "a name without spaces at either end (CSV cells are read trimmed)");
-    } else if (decision.name.length > NAME_LENGTH) {
-      bad(
-        `${at}.name`,
-        decision.name,
-        `a name of at most ${NAME_LENGTH} characters (it has ${decision.name.length})`,
-      );
-    } else if (UNSHOWN.test(decision.name)) {
-      bad(`${at}.name`, decision.name, `a name ${UNSHOWN_WHY}`);
+    } else if (shownName(decision.name, "a name")) {
+      bad(`${at}.name`, decision.name, shownName(decision.name, "a name") as string);
     } else if (decision.name === "__proto__") {
       bad(`${at}.name`, decision.name, "another name (__proto__ cannot be a key of a JSON object here)");
     } else if (names.has(decision.name.normalize("NFC"))) {
@@ -264,12 +273,9 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
         bad(`${at}.options[${j}]`, o, "an option without spaces at either end (CSV cells are read trimmed)");
         return;
       }
-      if (typeof o === "string" && o.length > NAME_LENGTH) {
-        bad(`${at}.options[${j}]`, o, `an option of at most ${NAME_LENGTH} characters (it has ${o.length})`);
-        return;
-      }
-      if (typeof o === "string" && UNSHOWN.test(o)) {
-        bad(`${at}.options[${j}]`, o, `an option ${UNSHOWN_WHY}`);
+      const notShown = typeof o === "string" ? shownName(o, "an option") : undefined;
+      if (notShown) {
+        bad(`${at}.options[${j}]`, o, notShown);
         return;
       }
       const text = String(o);
@@ -298,7 +304,12 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad): void {
   });
 }
 
-function checkOps(spec: Record<string, unknown>, bad: Bad, reserved: readonly string[]): void {
+function checkOps(
+  spec: Record<string, unknown>,
+  bad: Bad,
+  reserved: readonly string[],
+  shownName: ShownName,
+): void {
   const ops = spec.ops;
   if (!Array.isArray(ops) || ops.length === 0) {
     bad("ops", ops, "a non-empty list of op names (strings)");
@@ -308,10 +319,8 @@ function checkOps(spec: Record<string, unknown>, bad: Bad, reserved: readonly st
   ops.forEach((op, i) => {
     if (typeof op !== "string" || !/^[^\s,|~+"]+$/.test(op)) {
       bad(`ops[${i}]`, op, 'a non-empty op name without spaces or any of , | ~ + "');
-    } else if (op.length > NAME_LENGTH) {
-      bad(`ops[${i}]`, op, `an op name of at most ${NAME_LENGTH} characters (it has ${op.length})`);
-    } else if (UNSHOWN.test(op)) {
-      bad(`ops[${i}]`, op, `an op name ${UNSHOWN_WHY}`);
+    } else if (shownName(op, "an op name")) {
+      bad(`ops[${i}]`, op, shownName(op, "an op name") as string);
     } else if (reserved.includes(op)) {
       bad(
         `ops[${i}]`,
@@ -327,12 +336,12 @@ function checkOps(spec: Record<string, unknown>, bad: Bad, reserved: readonly st
   });
 }
 
-function checkEdgeCell(spec: Record<string, unknown>, bad: Bad): void {
+function checkEdgeCell(spec: Record<string, unknown>, bad: Bad, shownName: ShownName): void {
   const nodes = spec.nodes;
   if (!Number.isInteger(nodes) || (nodes as number) < 2 || (nodes as number) > MAX_EDGE_CELL_NODES) {
     bad("nodes", nodes, `an integer from 2 (input and output) to ${MAX_EDGE_CELL_NODES}`);
   }
-  checkOps(spec, bad, []);
+  checkOps(spec, bad, [], shownName);
   const ops = spec.ops;
   if ("zero" in spec && Array.isArray(ops) && ops.length > 0) {
     const zero = spec.zero;
@@ -351,7 +360,7 @@ function checkEdgeCell(spec: Record<string, unknown>, bad: Bad): void {
   }
 }
 
-function checkVertexCell(spec: Record<string, unknown>, bad: Bad): void {
+function checkVertexCell(spec: Record<string, unknown>, bad: Bad, shownName: ShownName): void {
   const maxVertices = spec.maxVertices;
   const verticesOk =
     Number.isInteger(maxVertices) &&
@@ -370,7 +379,7 @@ function checkVertexCell(spec: Record<string, unknown>, bad: Bad): void {
       bad("maxEdges", maxEdges, `at most ${possible}, the edges of a ${v}-vertex upper-triangular matrix`);
     }
   }
-  checkOps(spec, bad, VERTEX_CELL_RESERVED);
+  checkOps(spec, bad, VERTEX_CELL_RESERVED, shownName);
 }
 
 /** For a message: what to add when two texts equal in Unicode NFC are written with other code points. */

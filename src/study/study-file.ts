@@ -162,7 +162,8 @@ export async function openStudyFile(
     const settings = await store.settings();
     let spec: ReturnType<typeof parseSpec>;
     try {
-      spec = parseSpec(settings.space, "its space spec");
+      // a study made before names were limited (length, control characters) still opens
+      spec = parseSpec(settings.space, "its space spec", { stored: true });
     } catch (e) {
       // a spec file lists every problem, one line each; a damaged study is one problem, said in one line
       if (!(e instanceof UserError)) throw e;
