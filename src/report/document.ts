@@ -84,3 +84,13 @@ export function inlineParts(text: string): InlinePart[] {
   add("text", text.slice(from));
   return parts;
 }
+
+/**
+ * A block's text as a reader sees it, without its markup: code spans and bold unmarked, escapes undone
+ * (for where no markup is drawn: a terminal's table, a page's `<title>`).
+ */
+export function shownText(text: string): string {
+  return inlineParts(text)
+    .map((part) => part.text)
+    .join("");
+}

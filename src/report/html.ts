@@ -6,7 +6,7 @@
 import { HTML_PAGE } from "../data/output-path.js";
 import { renderSvg } from "../experiments/plots.js";
 import { drawCell } from "./cell-drawing.js";
-import { type Block, inlineParts, type ReportDocument } from "./document.js";
+import { type Block, inlineParts, type ReportDocument, shownText } from "./document.js";
 import { NUMERIC_CELL } from "./text.js";
 
 const STYLE = `
@@ -67,7 +67,8 @@ export async function toHtml(
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     // nothing may be fetched: the page stands alone
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${escapeHtml(single ?? title)}</title>`,
+    // a browser's tab draws no markup: a study d\a*b.db was titled "Study d\\a\*b.db", its escapes (plain) shown
+    `<title>${escapeHtml(shownText(single ?? title))}</title>`,
     `<style>${STYLE}</style>`,
     "</head>",
     "<body>",

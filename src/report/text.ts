@@ -1,16 +1,12 @@
 /** Report tables as aligned plain text, for a terminal. */
-import { inlineParts, type TableBlock } from "./document.js";
+import { shownText, type TableBlock } from "./document.js";
 
 /** A numeric cell: a number, a percentage, a mean ± std, with an optional note in brackets. */
 export const NUMERIC_CELL = /^[-–+]?[\d.,]+( ?%)?( ± [\d.,]+( ?%)?)?( \([^)]*\))?$|^–$/;
 
 /** The table with its columns padded (numbers to the right), header first, code spans and bold unmarked, escapes undone. */
 export function textTable(block: TableBlock): string {
-  const plain = (cell: string) =>
-    inlineParts(cell)
-      .map((part) => part.text)
-      .join("");
-  const rows = [block.header, ...block.rows].map((row) => row.map(plain));
+  const rows = [block.header, ...block.rows].map((row) => row.map(shownText));
   const widths = block.header.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
   const numeric = block.header.map((_, c) => block.rows.every((row) => NUMERIC_CELL.test(row[c] ?? "")));
   return rows

@@ -89,3 +89,15 @@ test("the page shows the user's names as typed: an option `**wide**` is not bold
   assert.ok(text.includes("Best val_`acc` found against architectures told"));
   assert.doesNotMatch(html, /<strong>|<code>acc|<code>3x3|<code>a<\/code>/);
 });
+
+test("the page's <title> (the browser's tab) shows the study's path as typed, without the page's escapes", async () => {
+  const { toHtml } = await import("../report/html.js");
+  for (const path of ["d\\a*b/s`t\\.db", "runs\\", "**x**.db", "<&>\"'.db"]) {
+    const doc = studyDocument(path, [trial(1, 0.9, null)], "acc", "maximize");
+    const html = await toHtml(doc.title, [doc]);
+    const title = html
+      .match(/<title>(.*)<\/title>/)?.[1]
+      .replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)));
+    assert.equal(title, `Study ${path}`);
+  }
+});
