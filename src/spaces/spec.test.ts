@@ -348,3 +348,25 @@ test("a spec nested 10,000 levels deep is one line naming the limit, not a stack
   };
   assert.match(problem(at64), /field "decisions\[0\]\.options\[0\]" is \[\[\[/);
 });
+
+test("names of any script are accepted; a name's length is counted in characters, an emoji one, not two", () => {
+  const names = [
+    "café",
+    "e\u0301",
+    "日本語",
+    "👨‍👩‍👧‍👦",
+    "مرحبا",
+    "שלום",
+    "\u200Fעברית",
+    "नमस्ते",
+    "😀".repeat(200),
+  ];
+  const spec = { name: "intl", kind: "choices", decisions: [{ name: "ñame", options: [...names, 3, 0.5] }] };
+  assert.doesNotThrow(() => parseSpec(spec));
+  assert.throws(
+    () => parseSpec({ ...spec, decisions: [{ name: "😀".repeat(201), options: [1] }] }),
+    (e: Error) =>
+      /expected a name of at most 200 characters \(it has 201\)/.test(e.message) &&
+      !e.message.includes("\uFFFD"),
+  );
+});

@@ -198,8 +198,8 @@ export function parseSpec(value: unknown, source = "space spec", { stored = fals
   const shownName = (text: string, what: string): string | undefined =>
     stored
       ? undefined
-      : text.length > NAME_LENGTH
-        ? `${what} of at most ${NAME_LENGTH} characters (it has ${text.length})`
+      : characters(text) > NAME_LENGTH
+        ? `${what} of at most ${NAME_LENGTH} characters (it has ${characters(text)})`
         : UNSHOWN.test(text)
           ? `${what} ${UNSHOWN_WHY}`
           : undefined;
@@ -211,6 +211,16 @@ export function parseSpec(value: unknown, source = "space spec", { stored = fals
 }
 
 type Bad = (field: string, found: unknown, expected: string) => void;
+
+/**
+ * The characters (code points) of `text`: its length counted an emoji or a CJK extension ideograph (one
+ * character, two UTF-16 units) twice, so that 101 emoji were refused as "it has 202".
+ */
+function characters(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
 
 /** What a name breaks of the rules on names shown (length, control characters), or undefined. */
 type ShownName = (text: string, what: string) => string | undefined;
@@ -399,7 +409,8 @@ function show(value: unknown): string {
     return `${value} (a number past the largest double)`;
   if (Object.is(value, -0)) return "-0";
   const text = visibleJson(JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  // cut between characters: a cut inside an emoji (two UTF-16 units) printed its lone half as a replacement character
+  return text.length > 60 ? `${Array.from(text).slice(0, 60).join("")}…` : text;
 }
 
 /**
