@@ -48,6 +48,27 @@ test("a cell under an unnamed column is refused, naming the line: a decimal comm
   assert.deepEqual(check("a,acc,,\nx,0.9,, \n"), [{ a: "x", acc: "0.9" }]);
 });
 
+test("unnamed columns before the first named one are row labels, read by no one: pandas' index, R's row names", () => {
+  const check = (text: string) => {
+    const records: { record: Record<string, string>; info: { lines: number } }[] = parse(text, {
+      columns: distinctColumns("runs.csv"),
+      trim: true,
+      info: true,
+    });
+    withoutUnnamed("runs.csv", records, recordLines(records));
+    return records.map((r) => r.record);
+  };
+  // df.to_csv("runs.csv") (index kept): refused as 'line 2 holds "0" in column 1, which line 1 leaves unnamed'
+  assert.deepEqual(check(",a,acc\n0,x,0.9\n1,y,0.8\n"), [
+    { a: "x", acc: "0.9" },
+    { a: "y", acc: "0.8" },
+  ]);
+  // write.csv in R: a quoted empty name, quoted row names
+  assert.deepEqual(check('"","a","acc"\r\n"1","x","0.9"\r\n'), [{ a: "x", acc: "0.9" }]);
+  // a decimal comma still lands in an unnamed column after a named one, and is refused
+  assert.throws(() => check(",a,acc,\n0,x,0,9\n"), /line 2 holds "9" in column 4/);
+});
+
 test("a file separated by tabs or semicolons is named so at its header (it said 'Invalid Record Length: columns length is 1, got 3')", () => {
   const refused = (text: string, pattern: RegExp) =>
     assert.throws(

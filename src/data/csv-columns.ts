@@ -55,9 +55,12 @@ export function distinctColumns(
 
 /**
  * Removes the unnamed columns' cells (distinctColumns) from every record, after refusing (BadFileError
- * naming `file` and the line, from `lines` as recordLines gives them) a record whose unnamed cell is
- * not empty: with a trailing empty column in the header, an unquoted decimal comma ("x,0,9") read as
- * the value 0, its "9" landing in the unnamed column, and the row had as many fields as the header.
+ * naming `file` and the line, from `lines` as recordLines gives them) a record whose cell under an
+ * unnamed column after a named one is not empty: with a trailing empty column in the header, an
+ * unquoted decimal comma ("x,0,9") read as the value 0, its "9" landing in the unnamed column, and the
+ * row had as many fields as the header. Unnamed columns before the first named one are row labels,
+ * read by no one: pandas' `to_csv()` writes its index so (",arch,acc" then "0,…"), R's `write.csv` its
+ * row names; no comma of a field can shift a piece of it to the left.
  */
 export function withoutUnnamed(
   file: string,
@@ -65,10 +68,14 @@ export function withoutUnnamed(
   lines: readonly number[],
 ): void {
   entries.forEach(({ record }, k) => {
+    let named = false;
     for (const key of Object.keys(record)) {
-      if (!key.startsWith(UNNAMED)) continue;
+      if (!key.startsWith(UNNAMED)) {
+        named = true;
+        continue;
+      }
       const value = String(record[key] ?? "");
-      if (value.trim() !== "")
+      if (named && value.trim() !== "")
         throw new BadFileError(
           file,
           `line ${lines[k]} holds ${JSON.stringify(value)} in column ${key.slice(UNNAMED.length)}, which line 1 leaves unnamed; ` +

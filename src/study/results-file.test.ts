@@ -221,6 +221,23 @@ test("a spreadsheet's trailing unnamed columns (x,y,val,,) are ignored like othe
   );
 });
 
+test("a results file written by pandas with its index (,layer1,…) reads, the index column ignored", () => {
+  // df.to_csv("results.csv") keeps the index as an unnamed first column: refused since unnamed columns
+  // were checked ('line 2 holds "0" in column 1, which line 1 leaves unnamed')
+  const rows = readResultsFile(
+    file(`,${HEADER}\n0,mb3,mb6,identity,mb3,32,0.91,a\n1,mb6,mb3,identity,mb3,32,0.9,b\n`),
+    tinySpace(),
+    "val_acc",
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.line, r.outcome]),
+    [
+      [2, { value: 0.91 }],
+      [3, { value: 0.9 }],
+    ],
+  );
+});
+
 test("a results file named by an empty path or a folder says so (it said ': cannot read: ENOENT … open ''' and 'EISDIR')", () => {
   const { dir } = tinyDir();
   assert.throws(
