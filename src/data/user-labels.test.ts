@@ -550,3 +550,21 @@ test("a label file of one usable cell is refused naming the file (the fit said o
     ),
   );
 });
+
+test("a spreadsheet's CSV export reads: byte-order mark, CRLF, trailing unnamed columns and rows of empty cells", () => {
+  // Excel's "CSV UTF-8": the rows of empty cells at its end were refused as 'line 4: acc is ""; expected a
+  // decimal number', while study create --import read the same file
+  const rows = [`${nb201.arch(7)},0.5,,`, `"${nb201.arch(8)}",0.6,,`, ",,,", ",,,"];
+  const labels = readUserLabels(
+    write("excel.csv", `\uFEFFarch,acc,,\r\n${rows.join("\r\n")}\r\n`),
+    nb201,
+    "acc",
+  );
+  assert.deepEqual(Array.from(labels.ids), [7, 8]);
+  assert.deepEqual(Array.from(labels.values), [0.5, 0.6]);
+  // a value under an unnamed column is still refused, naming its line
+  assert.throws(
+    () => readUserLabels(write("excel2.csv", `arch,acc,,\r\n${nb201.arch(7)},0,5,\r\n,,,\r\n`), nb201, "acc"),
+    /excel2\.csv: line 2 holds "5" in column 3, which line 1 leaves unnamed/,
+  );
+});

@@ -416,6 +416,9 @@ function csvRows(file: string, text: string): Row[] {
       // header is refused: its extra fields would be dropped, and a decimal comma ("0,8844") would
       // silently read as the label 0
       relax_column_count_less: true,
+      // a spreadsheet's export ends with rows of empty cells (",,," where cells were once formatted): no
+      // row, as results files read them; they were refused as 'line 41: acc is ""; expected a decimal number'
+      skip_records_with_empty_values: true,
       trim: true,
     });
   } catch (e) {
