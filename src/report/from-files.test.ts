@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { BadFileError } from "../errors.js";
+import { openResults, saveResults } from "../experiments/results-file.js";
 import { PIPELINE_FORMAT, PIPELINE_VERSION } from "../pipeline/paper-pipeline.js";
 import { documentsFromFiles, writeReportFromFiles } from "./from-files.js";
 
@@ -39,4 +40,22 @@ test("--readme: a missing README, or one without the markers, stops before anyth
       e instanceof BadFileError && /README\.md: no "<!-- nas-assay-results:begin -->"/.test(e.message),
   );
   assert.equal(existsSync(html), false);
+});
+
+test("the page's subtitle names each results file as typed, a backtick in its path included", async () => {
+  // a folder r`x: the subtitle's code span ended at its backtick, showing "from r x/table1.json`"
+  for (const folder of ["r`x\\", "r**y**"]) {
+    const path = join(dir, folder, "table1.json");
+    mkdirSync(join(dir, folder), { recursive: true });
+    const file = openResults(path, "table1", "nb201", "cifar10-valid/test");
+    file.settings = { space: "nb201", seeds: [0], quick: true };
+    saveResults(path, file);
+    const html = join(dir, "subtitle.html");
+    await writeReportFromFiles([path], html);
+    const subtitle = readFileSync(html, "utf8")
+      .match(/<p class="generated">(.*?)<\/p>/)?.[1]
+      .replace(/<[^>]+>/g, "")
+      .replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)));
+    assert.equal(subtitle, `Written by nas-assay report from ${path}.`);
+  }
 });

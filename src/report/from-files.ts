@@ -23,7 +23,7 @@ import { readPipelineResult, readSideBySideResult } from "../pipeline/pipeline-f
 import { pipelineDocument } from "../pipeline/pipeline-report.js";
 import { SIDE_BY_SIDE_FORMAT } from "../pipeline/side-by-side.js";
 import { sideBySideDocument } from "../pipeline/side-by-side-report.js";
-import type { Block, ReportDocument } from "./document.js";
+import { type Block, code, type ReportDocument } from "./document.js";
 import { toHtml } from "./html.js";
 import { spliceBetweenMarkers, toMarkdown } from "./markdown.js";
 
@@ -161,7 +161,8 @@ export async function writeReportFromFiles(
   const html = await toHtml(
     "nas-assay report",
     sources.map((s) => s.document),
-    { subtitle: `Written by \`nas-assay report\` from ${sources.map((s) => `\`${s.path}\``).join(", ")}.` },
+    // code(): a path holding a backtick ended its code span early ("from `r`x/table1.json`")
+    { subtitle: `Written by \`nas-assay report\` from ${sources.map((s) => code(s.path)).join(", ")}.` },
   );
   if (readme) {
     const experiments = sources.filter((s) => s.kind === "experiment");
