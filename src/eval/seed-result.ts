@@ -69,7 +69,7 @@ export function seedResultProblem(value: unknown, seed: number, sampleMax: numbe
 }
 
 /**
- * `value` as a SeedResult (a copy, its null scores NaN again, as `evaluateSeed` gave them), or the
+ * `value` as a SeedResult (a copy, its null scores and sampled predictions NaN again, as `evaluateSeed` gave them), or the
  * problem (see seedResultProblem) thrown by `fail`. Left null, a score read back failed the tables of one
  * run ("Cannot read properties of null (reading 'toFixed')") and counted as 0 in a mean over seeds.
  */
@@ -83,5 +83,12 @@ export function checkedSeedResult(
   if (problem !== undefined) throw fail(problem);
   const result = { ...(value as Record<string, unknown>) };
   for (const name of SCORES) if (result[name] === null) result[name] = Number.NaN;
+  // a sample's NaN predictions too: left null, fig2's Spearman ranked them as 0 (a number where the run
+  // had NaN), as a null score counted as 0 in a mean
+  const sample = result.sample as { predicted: (number | null)[]; actual: (number | null)[] } | undefined;
+  if (sample !== undefined) {
+    const nan = (list: (number | null)[]) => list.map((x) => (x === null ? Number.NaN : x));
+    result.sample = { predicted: nan(sample.predicted), actual: nan(sample.actual) };
+  }
   return result as unknown as SeedResult;
 }

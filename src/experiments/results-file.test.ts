@@ -303,3 +303,17 @@ test("a score written as null (NaN: a correlation of constant predictions) reads
     JSON.stringify(rows),
   );
 });
+
+test("a sampled prediction written as null (NaN) reads back as NaN, not as a 0 ranked by fig2's Spearman", () => {
+  const path = join(root, "nan-sample", "fig2.json");
+  mkdirSync(dirname(path), { recursive: true });
+  const file = openResults(path, "fig2", "nb201", "cifar10-valid/test");
+  const settings = { space: "nb201" as const, seeds: [0], quick: true };
+  file.settings = settings;
+  const sample = { predicted: [0.9, Number.NaN, 0.7], actual: [0.91, 0.8, 0.7] };
+  for (const run of experimentRuns("fig2", settings))
+    file.runs[runKey(run)] = { run, result: { ...RESULT, seed: run.seed, sample } };
+  saveResults(path, file);
+  assert.match(readFileSync(path, "utf8"), /"predicted":\[0\.9,null,0\.7\]/);
+  for (const { result } of Object.values(readResults(path).runs)) assert.deepEqual(result.sample, sample);
+});
