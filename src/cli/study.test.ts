@@ -710,3 +710,27 @@ test("a study made before names were limited (length, control characters) still 
     /new\.json: field "decisions\[0\]\.name" is "a\\u001b\[31mx+…; expected a name of at most 200 characters \(it has 306\)/,
   );
 });
+
+test("a study's target follows the rules on names (no direction override, at most 200 characters); a study made before still opens", () => {
+  const { dir, spec } = tinyDir();
+  // made with an override, the target printed reversed ('maximize acc‮evil') on every line and page
+  fails(
+    ["study", "create", "--space", spec, "--study", join(dir, "a.db"), "--target", "acc\u202Eevil"],
+    /target must be a column name without control characters \(line breaks, tabs, escapes\) or direction overrides.*got "acc\\u202eevil"/,
+  );
+  fails(
+    ["study", "create", "--space", spec, "--study", join(dir, "b.db"), "--target", "😀".repeat(201)],
+    /target must be a column name of at most 200 characters \(it has 201\)/,
+  );
+  assert.equal(existsSync(join(dir, "a.db")) || existsSync(join(dir, "b.db")), false);
+  // a study made before the rule, its target holding an override, still opens, asks and is told
+  const db = join(dir, "old.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  const sqlite = new Database(db);
+  sqlite.prepare("UPDATE settings SET value = ? WHERE name = 'target'").run(JSON.stringify("val\u202Eacc"));
+  sqlite.close();
+  const show = run(["study", "show", "--study", db]);
+  assert.equal(show.code, 0, show.err);
+  const ask = run(["ask", "--study", db, "--json"]);
+  assert.equal(ask.code, 0, ask.err);
+});

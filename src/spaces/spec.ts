@@ -94,6 +94,19 @@ const NAME_LENGTH = 200;
 const UNSHOWN_WHY =
   "without control characters (line breaks, tabs, escapes) or direction overrides, which no terminal, CSV header or page shows as they are";
 
+/**
+ * What a name the user gives (a decision, option or op of a spec; a study's target) breaks of the rules on
+ * names shown, as what it should be (`what`: "a name" gives "a name of at most 200 characters (it has
+ * 201)"), or undefined: at most NAME_LENGTH characters, no control character or direction override
+ * (UNSHOWN).
+ */
+export function unshownName(text: string, what: string): string | undefined {
+  const n = characters(text);
+  if (n > NAME_LENGTH) return `${what} of at most ${NAME_LENGTH} characters (it has ${n})`;
+  if (UNSHOWN.test(text)) return `${what} ${UNSHOWN_WHY}`;
+  return undefined;
+}
+
 /** Reads and checks a spec file; throws UserError listing every problem (one line each). */
 export function readSpecFile(path: string): SpaceSpec {
   // from JavaScript: readFileSync takes a number as a file descriptor (0 read standard input, and waited
@@ -196,13 +209,7 @@ export function parseSpec(value: unknown, source = "space spec", { stored = fals
   }
   // a name's display rules, left out for a study made before them
   const shownName = (text: string, what: string): string | undefined =>
-    stored
-      ? undefined
-      : characters(text) > NAME_LENGTH
-        ? `${what} of at most ${NAME_LENGTH} characters (it has ${characters(text)})`
-        : UNSHOWN.test(text)
-          ? `${what} ${UNSHOWN_WHY}`
-          : undefined;
+    stored ? undefined : unshownName(text, what);
   if (k === "choices") checkChoices(spec, bad, shownName);
   else if (k === "edge-cell") checkEdgeCell(spec, bad, shownName);
   else checkVertexCell(spec, bad, shownName);

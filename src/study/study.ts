@@ -9,7 +9,7 @@
 import { BadFileError, hasMembers, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { MAX_SEED, Rng } from "../random.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
-import { parseSpec, specDifference } from "../spaces/spec.js";
+import { parseSpec, specDifference, unshownName } from "../spaces/spec.js";
 import {
   type AskOptions,
   askOptions,
@@ -160,6 +160,10 @@ export class Study<A> {
       throw new UserError(
         `a study's target must be a column name on one line, without control characters (line ends, tabs), got ${JSON.stringify(target)}`,
       );
+    // as a spec's names (unshownName): an override (U+202E) reversed the name in every printout and page
+    // and a name of 100,000 characters made each message 100 kB; a study made before still opens
+    const notShown = unshownName(target, "a column name");
+    if (notShown) throw new UserError(`a study's target must be ${notShown}, got ${shownValue(target, 60)}`);
     const direction = given.direction ?? "maximize";
     if (direction !== "maximize" && direction !== "minimize")
       throw new UserError(`direction must be maximize or minimize, got "${direction}"`);
