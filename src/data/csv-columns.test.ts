@@ -6,18 +6,20 @@ import { columnName, csvFailure, distinctColumns, recordLines, withoutUnnamed } 
 
 const read = (text: string) => parse(text, { columns: distinctColumns("runs.csv"), trim: true });
 
+/** The records of `text` as the readers keep them: unnamed columns checked (withoutUnnamed) and removed. */
+function check(text: string): Record<string, string>[] {
+  const records: { record: Record<string, string>; info: { lines: number } }[] = parse(text, {
+    columns: distinctColumns("runs.csv"),
+    trim: true,
+    info: true,
+  });
+  withoutUnnamed("runs.csv", records, recordLines(records));
+  return records.map((r) => r.record);
+}
+
 test("a header of distinct columns is the record keys; unnamed trailing columns may repeat", () => {
   assert.deepEqual(read("a,b,c\n1,2,3\n"), [{ a: "1", b: "2", c: "3" }]);
-  const named = (text: string) => {
-    const records = read(text) as Record<string, string>[];
-    withoutUnnamed(
-      "runs.csv",
-      records.map((record) => ({ record })),
-      records.map((_, k) => k + 2),
-    );
-    return records;
-  };
-  assert.deepEqual(named("a,b,,\n1,2,,\n"), [{ a: "1", b: "2" }]);
+  assert.deepEqual(check("a,b,,\n1,2,,\n"), [{ a: "1", b: "2" }]);
   assert.throws(() => read("a,b,a\n1,2,3\n"), /line 1 names column "a" twice/);
   // a quoted header name is trimmed like the cells (it kept its spaces: no column "val_acc")
   assert.deepEqual(read('a," val_acc "\n1," 0.5"\n'), [{ a: "1", val_acc: " 0.5" }]);
@@ -25,15 +27,6 @@ test("a header of distinct columns is the record keys; unnamed trailing columns 
 });
 
 test("a cell under an unnamed column is refused, naming the line: a decimal comma read as 0 there", () => {
-  const check = (text: string) => {
-    const records: { record: Record<string, string>; info: { lines: number } }[] = parse(text, {
-      columns: distinctColumns("runs.csv"),
-      trim: true,
-      info: true,
-    });
-    withoutUnnamed("runs.csv", records, recordLines(records));
-    return records.map((r) => r.record);
-  };
   // "0,9" under a header with a trailing empty column: as many fields as the header, the value read as 0
   assert.throws(
     () => check("a,acc,\nx,0.8,\ny,0,9\n"),
@@ -49,15 +42,6 @@ test("a cell under an unnamed column is refused, naming the line: a decimal comm
 });
 
 test("unnamed columns before the first named one are row labels, read by no one: pandas' index, R's row names", () => {
-  const check = (text: string) => {
-    const records: { record: Record<string, string>; info: { lines: number } }[] = parse(text, {
-      columns: distinctColumns("runs.csv"),
-      trim: true,
-      info: true,
-    });
-    withoutUnnamed("runs.csv", records, recordLines(records));
-    return records.map((r) => r.record);
-  };
   // df.to_csv("runs.csv") (index kept): refused as 'line 2 holds "0" in column 1, which line 1 leaves unnamed'
   assert.deepEqual(check(",a,acc\n0,x,0.9\n1,y,0.8\n"), [
     { a: "x", acc: "0.9" },
