@@ -134,11 +134,12 @@ export const SHOWN_DEFAULT = 200;
 /**
  * JSON text with the characters JSON.stringify leaves as they are but a terminal does not show as
  * they are (DEL, the C1 controls, bidirectional overrides and isolates: U+202E reverses the rest of
- * the line) written as \uXXXX escapes, which JSON reads back the same.
+ * the line; invisible ones: a soft hyphen, a zero-width space, a word joiner, a byte-order mark, the
+ * line and paragraph separators) written as \uXXXX escapes, which JSON reads back the same.
  */
 export function visibleJson(json: string): string {
   return json.replace(
-    /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g,
+    /[\u007F-\u009F\u00AD\u200B\u2028\u2029\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

@@ -716,7 +716,7 @@ test("a study's target follows the rules on names (no direction override, at mos
   // made with an override, the target printed reversed ('maximize acc‮evil') on every line and page
   fails(
     ["study", "create", "--space", spec, "--study", join(dir, "a.db"), "--target", "acc\u202Eevil"],
-    /target must be a column name without control characters \(line breaks, tabs, escapes\) or direction overrides.*got "acc\\u202eevil"/,
+    /target must be a column name without control characters \(line breaks, tabs, escapes\), direction overrides or invisible characters.*got "acc\\u202eevil"/,
   );
   fails(
     ["study", "create", "--space", spec, "--study", join(dir, "b.db"), "--target", "😀".repeat(201)],

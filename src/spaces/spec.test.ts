@@ -103,6 +103,15 @@ test("each spec rule gives one line naming the field, the value and what is allo
       { ...edge, ops: ["none", "a\u2066b"] },
       /field "ops\[1\]" is "a\\u2066b"; expected an op name without control characters/,
     ],
+    // invisible: "con\u200Bv" looks like "conv", which no one typing the name would match
+    [
+      { ...choices, decisions: [{ name: "l", options: ["con\u200Bv", "pool"] }] },
+      /"decisions\[0\].options\[0\]" is "con\\u200bv"; expected an option without control characters \(line breaks, tabs, escapes\), direction overrides or invisible characters/,
+    ],
+    [
+      { ...choices, decisions: [{ name: "wi\u00ADdth", options: [1] }] },
+      /"decisions\[0\].name" is "wi\\u00addth"; expected a name without control characters \(line breaks, tabs, escapes\), direction overrides or invisible/,
+    ],
     [
       JSON.parse('{"name":"m","kind":"choices","decisions":[{"name":"__proto__","options":["a"]}]}'),
       /"decisions\[0\].name" is "__proto__"; expected another name/,

@@ -80,11 +80,14 @@ const SPACE_NAME = /^[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}._-]{0,63}$/u;
 /** Reserved vertex labels of a vertex-cell: its ops may not reuse them. */
 const VERTEX_CELL_RESERVED = ["input", "output"];
 /**
- * A control character (a line break, a tab, an escape, NUL) or a bidirectional override or isolate: a
- * name holding one is shown otherwise than it is, in a terminal (an escape recolours it, a line break
- * splits a message), a CSV header or a page (an override reverses what follows it).
+ * A control character (a line break, a tab, an escape, NUL), a bidirectional override or isolate, or an
+ * invisible character (a soft hyphen, a zero-width space, a word joiner, a byte-order mark, the line
+ * and paragraph separators): a name holding one is shown otherwise than it is, in a terminal (an
+ * escape recolours it, a line break splits a message), a CSV header or a page (an override reverses
+ * what follows it; "con\u200Bv" looks like "conv", a name no one typing it would match). The zero-width
+ * joiner and non-joiner stay: emoji sequences and Persian words are written with them.
  */
-const UNSHOWN = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+const UNSHOWN = /[\p{Cc}\u00AD\u200B\u2028\u2029\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
 /**
  * The longest decision, option or op name: each is echoed whole in messages (`decision "…" has no
  * option; expected one of …`), CSV headers and pages; a name of 100,000 characters made a one-line
@@ -92,7 +95,7 @@ const UNSHOWN = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
  */
 const NAME_LENGTH = 200;
 const UNSHOWN_WHY =
-  "without control characters (line breaks, tabs, escapes) or direction overrides, which no terminal, CSV header or page shows as they are";
+  "without control characters (line breaks, tabs, escapes), direction overrides or invisible characters (zero-width spaces, soft hyphens, byte-order marks), which no terminal, CSV header or page shows as they are";
 
 /**
  * What a name the user gives (a decision, option or op of a spec; a study's target) breaks of the rules on
