@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -437,6 +437,50 @@ test("a connection lost inside a transaction is one line naming the study, not a
   } finally {
     await store.close();
   }
+  const reopened = await PostgresStudyStore.open(url);
+  assert.deepEqual(await reopened.counts(), { pending: 0, done: 0, failed: 0 }, "nothing half-written");
+  await reopened.close();
+});
+
+/** The server's processes: its postmaster and every backend it started (sessions included). */
+function serverProcesses(server: TestServer): number[] {
+  const master = Number(readFileSync(join(server.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+  const children = readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        // after "(name) state ": the parent's pid
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === master;
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+  return [master, ...children];
+}
+
+test("a server that stops answering ends a command after the URL's query_timeout, in one line, without waiting again for a ROLLBACK; nothing is half-written", async () => {
+  const url = `postgresql://postgres@127.0.0.1:${postgres.port}/nas_assay?study=frozen&query_timeout=1500`;
+  const store = await PostgresStudyStore.create(url, SETTINGS);
+  let frozen: Error;
+  const started = Date.now();
+  // as a stopped server or a hung machine: the session stays open and nothing answers (it waited for ever)
+  const processes = serverProcesses(postgres);
+  for (const pid of processes) process.kill(pid, "SIGSTOP");
+  try {
+    frozen = await rejection(store.record([{ key: "k", arch: {}, outcome: { value: 0.9 } }], () => "write"));
+  } finally {
+    for (const pid of processes) process.kill(pid, "SIGCONT");
+  }
+  const waited = Date.now() - started;
+  await store.close();
+  assert.ok(frozen instanceof UserError, String(frozen));
+  assert.match(
+    frozen.message,
+    /^the PostgreSQL server of .*study=frozen.* did not answer within 1\.5 s .*query_timeout=MS.*rolled back unless .*study show/,
+  );
+  assert.ok(waited < 2900, `one wait, not a second for the ROLLBACK: ${waited} ms`);
   const reopened = await PostgresStudyStore.open(url);
   assert.deepEqual(await reopened.counts(), { pending: 0, done: 0, failed: 0 }, "nothing half-written");
   await reopened.close();

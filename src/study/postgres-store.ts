@@ -135,6 +135,13 @@ export function explain(e: unknown, url: StudyUrl, connecting = false): unknown 
   // `connecting`: the error came while opening a connection (no session, nothing written), e.g. a port
   // where something else than PostgreSQL accepts and hangs up ("Connection terminated unexpectedly")
   const neverConnected = /due to connection timeout/i.test(message);
+  // node-postgres' query_timeout: the server took no part in ending it, so it may yet commit
+  if (/^Query read timeout$/.test(message))
+    return new UserError(
+      `the PostgreSQL server of ${url.location} did not answer within ${(url.queryTimeoutMs ?? 0) / 1000} s ` +
+        "(a stopped or overloaded server, or a network that drops packets; the URL's query_timeout=MS sets the wait, 0 for none): " +
+        "what this command was writing is rolled back unless the server had committed it; `nas-assay study show` tells, and telling again is safe",
+    );
   const ended =
     ["EPIPE", "ECONNRESET", "57P01", "57P02"].includes(code) ||
     /Connection terminated|not queryable/i.test(message);
@@ -329,7 +336,8 @@ export class PostgresStudyStore implements StudyStore {
     // before them), so that a URL without a password can leave the password to the function below: a
     // connectionString always set it, to "" when absent
     const { parse } = require("pg-connection-string") as typeof import("pg-connection-string");
-    const { password, ...connection } = parse(url.connectionString);
+    // query_timeout as the URL read it (a number, 0 for none), not as text
+    const { password, query_timeout: _, ...connection } = parse(url.connectionString);
     const pool = new Pool({
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: "nas-assay",
@@ -337,6 +345,7 @@ export class PostgresStudyStore implements StudyStore {
       // one connection at a time is all a study needs; a second caller waits its turn
       max: 2,
       ...(connection as pg.PoolConfig),
+      query_timeout: url.queryTimeoutMs,
       // the URL's password, else (asked only when the server wants one) PGPASSWORD, else the password
       // file, as libpq does. node-postgres reads the file itself too, but prints a deprecation warning
       // (pgpass support leaves in pg 9) on every command that uses it. (node-postgres calls the
@@ -405,11 +414,15 @@ export class PostgresStudyStore implements StudyStore {
       await client.query("COMMIT");
       return result;
     } catch (e) {
-      try {
-        await client.query("ROLLBACK");
-      } catch (rollback) {
-        broken = rollback as Error;
-      }
+      // a server that did not answer would not answer a ROLLBACK either (the user waited the timeout
+      // twice): the connection is dropped instead, and the server rolls back a dropped session's work
+      if ((e as Error).message === "Query read timeout") broken = e as Error;
+      else
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollback) {
+          broken = rollback as Error;
+        }
       throw explain(e, url);
     } finally {
       client.off("error", lost);

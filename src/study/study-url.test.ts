@@ -6,7 +6,13 @@ import { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./pending.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import { createStore, openStore } from "./store-location.js";
 import { Study } from "./study.js";
-import { checkStudyLocation, isPostgresUrl, parseStudyUrl, withoutPassword } from "./study-url.js";
+import {
+  checkStudyLocation,
+  DEFAULT_QUERY_TIMEOUT_MS,
+  isPostgresUrl,
+  parseStudyUrl,
+  withoutPassword,
+} from "./study-url.js";
 
 test("a study URL: its connection (password kept, study dropped), its name, its location without password", () => {
   const parsed = parseStudyUrl("postgresql://ann:s3cret@db.lab:5433/nas?study=macro8&sslmode=require");
@@ -14,6 +20,7 @@ test("a study URL: its connection (password kept, study dropped), its name, its 
     connectionString: "postgresql://ann:s3cret@db.lab:5433/nas?sslmode=require",
     name: "macro8",
     location: "postgresql://ann@db.lab:5433/nas?study=macro8&sslmode=require",
+    queryTimeoutMs: DEFAULT_QUERY_TIMEOUT_MS,
   });
   assert.equal(parseStudyUrl("postgres://ann@h/db?study=a%20b").name, "a b");
   assert.equal(parseStudyUrl("postgres://ann@h/db?study=a%2Bb%23c").name, "a+b#c");
@@ -25,6 +32,13 @@ test("a study URL: its connection (password kept, study dropped), its name, its 
   assert.equal(inQuery.connectionString, "postgresql://ann@db.lab/nas?password=s3cret");
   assert.ok(isPostgresUrl("postgresql://h/db?study=x") && isPostgresUrl("POSTGRES://h/db"));
   assert.ok(!isPostgresUrl("runs.db") && !isPostgresUrl("./postgresql/runs.db"));
+});
+
+test("a query waits DEFAULT_QUERY_TIMEOUT_MS for the server unless the URL's query_timeout says; 0 is no limit, not at once", () => {
+  assert.ok(DEFAULT_QUERY_TIMEOUT_MS >= 60_000, "longer than the server's 60 s idle-in-transaction limit");
+  assert.equal(parseStudyUrl("postgresql://h/db?study=a&query_timeout=2500").queryTimeoutMs, 2500);
+  // node-postgres took the text "0" as a timer of 0 ms: every query failed at once
+  assert.equal(parseStudyUrl("postgresql://h/db?study=a&query_timeout=0").queryTimeoutMs, undefined);
 });
 
 test("a bad study URL is refused in one line that never shows the password", () => {

@@ -15,7 +15,20 @@ export interface StudyUrl {
   name: string;
   /** The URL without its password, for messages. */
   location: string;
+  /**
+   * How long (ms) to wait for the server to answer one query before giving up: the URL's
+   * `query_timeout`, else DEFAULT_QUERY_TIMEOUT_MS; `undefined` (query_timeout=0) waits for ever.
+   */
+  queryTimeoutMs: number | undefined;
 }
+
+/**
+ * How long a query waits for the server's answer unless the URL says (ms). Without a limit a command
+ * on a frozen server (stopped, its machine hung, a network that drops packets) waited for ever. The
+ * longest wait we know of behind a healthy server is a lock held by a frozen worker, which the server
+ * ends after 60 s idle in a transaction (postgres-store.ts): twice that.
+ */
+export const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
 
 const SCHEME = /^postgres(?:ql)?:\/\//i;
 /**
@@ -279,9 +292,18 @@ export function parseStudyUrl(text: string): StudyUrl {
   const connection = new URL(url.toString());
   connection.searchParams.delete("study");
   // "café" typed composed or decomposed (as macOS may pass it) names one study, as spec names compare
+  const queryTimeout = url.searchParams.get("query_timeout");
   return {
     connectionString: connection.toString(),
     name: name.normalize("NFC"),
     location: withoutPassword(url.toString()),
+    // node-postgres would pass the text to setTimeout, where "0" (none, as for PostgreSQL's own
+    // timeouts) meant at once: every query failed
+    queryTimeoutMs:
+      queryTimeout === null
+        ? DEFAULT_QUERY_TIMEOUT_MS
+        : Number(queryTimeout) > 0
+          ? Number(queryTimeout)
+          : undefined,
   };
 }
