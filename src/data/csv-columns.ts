@@ -7,6 +7,14 @@
  */
 import { BadFileError } from "../errors.js";
 
+/**
+ * The line ends every CSV reader accepts (csv-parse's `record_delimiter`): Windows', Unix's and old
+ * Macs', mixed within one file. csv-parse left alone takes the first line end it meets as the only one,
+ * so a file whose header ends in CRLF and whose rows (appended by another tool) end in LF read two rows
+ * as one, refused as "line 3 has 3 fields … a trailing comma? a decimal comma?", naming no line end.
+ */
+export const LINE_ENDS = ["\r\n", "\n", "\r"];
+
 /** A column's name as the record keys of distinctColumns hold it: in Unicode NFC. */
 export function columnName(name: string): string {
   return name.normalize("NFC");

@@ -51,6 +51,15 @@ test("NAS-Bench-101 CSV: both matrix forms, isomorphic duplicates averaged, bad 
   assert.ok(Math.abs(labels.values[0] - 0.92) < 1e-12);
   assert.equal(labels.values[1], 0.85);
   assert.deepEqual(labels.duplicates, [{ id: 67206, lines: [2, 3], values: [0.93, 0.91] }]);
+  // the same rows with mixed line ends (a CRLF header, rows appended by tools writing LF or CR): it
+  // read two rows as one and refused it as "line 3 has 5 fields … a trailing comma?"
+  const lines = csv.split("\n");
+  const mixed = readUserLabels(
+    write("mixed.csv", `${lines[0]}\r\n${lines[1]}\n${lines[2]}\r${lines[3]}\r\n${lines[4]}\n`),
+    nb101,
+    "val_acc",
+  );
+  assert.deepEqual(mixed, { ...labels, file: mixed.file });
   // rows that cannot be used: refused by line (train and predict went on without them, exit 0)
   const bad = [
     csv,

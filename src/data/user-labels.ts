@@ -17,6 +17,7 @@ import {
   counted,
   csvFailure,
   distinctColumns,
+  LINE_ENDS,
   recordLines,
   withoutUnnamed,
 } from "./csv-columns.js";
@@ -411,6 +412,7 @@ function csvRows(file: string, text: string): Row[] {
         columns = header.length;
       }),
       info: true,
+      record_delimiter: LINE_ENDS,
       skip_empty_lines: true,
       // a short row inside the file is an invalid row, listed (a short last row: refused below); a row with more fields than the
       // header is refused: its extra fields would be dropped, and a decimal comma ("0,8844") would

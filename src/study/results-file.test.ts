@@ -38,6 +38,34 @@ test("a results file: decisions by option name, a number or failed, other column
   ]);
 });
 
+test("a file of mixed line ends (a CRLF header, rows appended with LF or CR) reads row by row, each named by its line", () => {
+  const rows = readResultsFile(
+    file(
+      `${HEADER}\r\nmb3,mb6,identity,mb3,32,0.91,a\nmb6,mb6,mb6,mb6,16,0.8,b\rmb3,mb3,mb3,mb3,16,0.7,c\r\n`,
+    ),
+    tinySpace(),
+    "val_acc",
+  );
+  assert.deepEqual(
+    rows.map(({ line, outcome }) => ({ line, outcome })),
+    [
+      { line: 2, outcome: { value: 0.91 } },
+      { line: 3, outcome: { value: 0.8 } },
+      { line: 4, outcome: { value: 0.7 } },
+    ],
+  );
+  // it said "line 3 has 8 fields, the header 7 columns … a trailing comma? a decimal comma?"
+  assert.throws(
+    () =>
+      readResultsFile(
+        file(`${HEADER}\r\nmb3,mb6,identity,mb3,32,0.91,a\nmb6,mb6,mb6,mb6,16,0.8x,b\r\n`),
+        tinySpace(),
+        "val_acc",
+      ),
+    /line 3: .*0\.8x/,
+  );
+});
+
 test("a spreadsheet's rows of empty cells (',,,,,') are no rows: skipped like empty lines, later lines still named", () => {
   const rows = readResultsFile(
     file(

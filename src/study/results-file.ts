@@ -8,7 +8,14 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
-import { columnName, csvFailure, distinctColumns, recordLines, withoutUnnamed } from "../data/csv-columns.js";
+import {
+  columnName,
+  csvFailure,
+  distinctColumns,
+  LINE_ENDS,
+  recordLines,
+  withoutUnnamed,
+} from "../data/csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "../data/decimal.js";
 import { isJsonLines, jsonLines } from "../data/json-lines.js";
 import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
@@ -153,6 +160,7 @@ function csvRecords(
     records = parse(text, {
       columns: distinctColumns(file),
       info: true,
+      record_delimiter: LINE_ENDS,
       skip_empty_lines: true,
       // a spreadsheet's export ends with rows of empty cells (",,,,," where cells were once formatted):
       // they hold no architecture and no value, yet were refused as `decision "layer1" has no option`
