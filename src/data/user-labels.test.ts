@@ -286,9 +286,15 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
     () => readUserLabels(write("cut-end.csv", `arch,acc\n${arch},0.9\n${other}`), nb201, "acc"),
     (e: Error) =>
       e instanceof BadFileError &&
-      /the last line \(3\) has 1 field, the header 2 columns: the file ends cut short \(a copy interrupted\?\)/.test(
+      /the last line \(3\) has 1 field, the header 2 named columns: the file ends cut short \(a copy interrupted\?\)/.test(
         e.message,
       ),
+  );
+  // a last line without the header's trailing unnamed (spreadsheet) columns holds every column read:
+  // complete, not "the header 4 columns: the file ends cut short"
+  assert.equal(
+    readUserLabels(write("unnamed-end.csv", `arch,acc,,\n${arch},0.9,,\n${other},0.5`), nb201, "acc").rows,
+    2,
   );
   assert.throws(
     () =>

@@ -408,8 +408,10 @@ function csvRows(file: string, text: string): Row[] {
   let columns = 0;
   try {
     records = parse(text, {
+      // through the last named column: a spreadsheet's trailing unnamed columns hold nothing anyone
+      // reads, so a last row without them is complete ("x,0.9" under "arch,acc,,"), not cut short
       columns: distinctColumns(file, (header) => {
-        columns = header.length;
+        columns = header.findLastIndex((name) => name !== "") + 1;
       }),
       info: true,
       record_delimiter: LINE_ENDS,
@@ -433,7 +435,7 @@ function csvRows(file: string, text: string): Row[] {
   if (last && Object.keys(last.record).length < columns)
     throw new BadFileError(
       file,
-      `the last line (${lines[records.length - 1]}) has ${counted(Object.keys(last.record).length, "field")}, the header ${counted(columns, "column")}: ` +
+      `the last line (${lines[records.length - 1]}) has ${counted(Object.keys(last.record).length, "field")}, the header ${counted(columns, "named column")}: ` +
         "the file ends cut short (a copy interrupted?); complete or remove that line",
     );
   withoutUnnamed(file, records, lines);
