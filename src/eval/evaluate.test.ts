@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
 import { testData } from "../testing/fixtures.js";
-import { evaluate, evaluateSeed, meanStd, scorePredictions } from "./evaluate.js";
+import { evaluate, evaluateSeed, mean, meanStd, scorePredictions } from "./evaluate.js";
 
 test("evaluate refuses label counts that leave fewer than 2 test cells, before any training", async () => {
   const spec = { method: "mlp", space: "nb201", data: testData() } as const;
@@ -55,4 +55,15 @@ test("meanStd of equal values is that value ± 0 exactly; of others, the sample 
   const { mean, std } = meanStd([1, 2, 3, 4]);
   assert.equal(mean, 2.5);
   assert.ok(Math.abs(std - Math.sqrt(5 / 3)) < 1e-15);
+});
+
+test("meanStd and mean of finite values near the largest double are finite (their sums overflowed to Infinity)", () => {
+  assert.equal(mean([1e308, 1e308]), 1e308);
+  assert.equal(mean([1e308, 1e308, -1e308]), 1e308 / 3);
+  const { mean: m, std } = meanStd([1e308, -1e308, 1e308, -1e308]);
+  assert.equal(m, 0);
+  assert.ok(Math.abs(std / (2 / Math.sqrt(3)) / 1e308 - 1) < 1e-12, `std ${std}`);
+  // ordinary values: the plain sums, to the last bit
+  assert.equal(mean([0.1, 0.2, 0.4]), (0.1 + 0.2 + 0.4) / 3);
+  assert.deepEqual(meanStd([0.5]), { mean: 0.5, std: 0 });
 });

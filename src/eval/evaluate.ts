@@ -293,12 +293,31 @@ export function evaluateSeedInWorker(
   return inWorker(new URL("./evaluate-worker.js", import.meta.url), { spec, seed }, onProgress);
 }
 
-/** Mean and sample standard deviation. */
+/**
+ * The mean of `values` (NaN for none). Finite values whose sum overflows a double (1e308 and 1e308,
+ * a table's values with --scale none) are averaged scaled by their largest magnitude, so the mean of
+ * finite values is finite; other values give the plain sum's result, to the last bit.
+ */
+export function mean(values: readonly number[]): number {
+  const plain = values.reduce((a, b) => a + b, 0) / values.length;
+  if (Number.isFinite(plain) || !values.every(Number.isFinite)) return plain;
+  const scale = Math.max(...values.map(Math.abs));
+  return scale * (values.reduce((a, b) => a + b / scale, 0) / values.length);
+}
+
+/**
+ * Mean and sample standard deviation (0 for one value). Where the squared deviations of finite values
+ * overflow (values near 1e308), they are scaled by the largest magnitude: the std is finite unless
+ * it is itself beyond the largest double.
+ */
 export function meanStd(values: number[]): Summary {
   // equal values: their value and 0 exactly (three runs of 0.7 printed 0.70000 ± 1.4e-16)
   if (values.length > 0 && values.every((v) => v === values[0])) return { mean: values[0], std: 0 };
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std =
-    values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
-  return { mean, std };
+  const m = mean(values);
+  if (values.length < 2) return { mean: m, std: 0 };
+  const std = Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / (values.length - 1));
+  if (Number.isFinite(std) || !values.every(Number.isFinite)) return { mean: m, std };
+  const scale = Math.max(...values.map(Math.abs));
+  const scaled = values.reduce((a, b) => a + (b / scale - m / scale) ** 2, 0) / (values.length - 1);
+  return { mean: m, std: scale * Math.sqrt(scaled) };
 }

@@ -172,3 +172,29 @@ test("the baselines' seeds are independent: on a table sorted by value, seeds 0�
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("simulate's means and stds stay numbers on values near the largest double (--scale none): the sums overflowed to null in JSON", async () => {
+  const { dir, spec } = tinyDir();
+  try {
+    const archs = tinySpace().sample(new Rng(3), 12);
+    const lines = tinyResults(archs, "score").trim().split("\n");
+    // every value ±1e308: the mean of two seeds' bests summed to Infinity, their squared deviations too
+    const rows = lines.slice(1).map((line, k) => line.replace(/,[^,]*$/, `,${k % 2 ? "1e308" : "-1e308"}`));
+    const tableFile = join(dir, "huge.csv");
+    writeFileSync(tableFile, `${[lines[0], ...rows].join("\n")}\n`);
+    const base = { specFile: spec, tableFile, target: "score", scale: "none" as const, budget: 4, batch: 10 };
+    for (const minimize of [false, true]) {
+      const { strategies } = await simulateBaselines({ ...base, minimize }, [0, 1, 2, 3]);
+      for (const { curve, at } of Object.values(strategies)) {
+        assert.equal(curve.length, 4);
+        assert.ok(curve.every(Number.isFinite), `curve ${curve.join(" ")}`);
+        for (const { mean, std } of Object.values(at))
+          assert.ok(Number.isFinite(mean) && Number.isFinite(std));
+      }
+      const best = minimize ? -1e308 : 1e308;
+      assert.equal(strategies.random.curve.at(-1), best, "every seed found a best of ±1e308 by 4 of 12");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,7 +6,7 @@
  * space, every strategy is restricted to the table's architectures (TableSpace, ArchitectureList).
  */
 import { BadFileError, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
-import { meanStd } from "../eval/evaluate.js";
+import { mean, meanStd } from "../eval/evaluate.js";
 import { Rng } from "../random.js";
 import { randomSearch, trueEvolution } from "../search/active-search.js";
 import { checkSeedsAndJobs, forEachSeed } from "../seeds-in-parallel.js";
@@ -340,10 +340,7 @@ function summarize<K extends keyof SeedCurves>(
   const strategies = {} as Record<K, StrategyResult>;
   for (const strategy of names) {
     const read = (r: Pick<SeedCurves, K>, k: number) => r[strategy][Math.min(k, r[strategy].length - 1)];
-    const curve = Array.from(
-      { length: budget },
-      (_, k) => runs.reduce((s, r) => s + read(r, k), 0) / runs.length,
-    );
+    const curve = Array.from({ length: budget }, (_, k) => mean(runs.map((r) => read(r, k))));
     const at: StrategyResult["at"] = {};
     const bySeed: Record<string, { value: number; rank: number }[]> = {};
     perSeed[strategy] = bySeed;
