@@ -27,3 +27,23 @@ test("a pending timeout beyond 100 years is refused in one line, not an 'Invalid
   assert.equal((await study.ask(1, { pendingTimeoutMs: MAX_PENDING_TIMEOUT_MS })).length, 1);
   await assert.rejects(study.ask(1, { pendingTimeoutMs: 8.64e17 }), /at most 3153600000000 \(100 years\)/);
 });
+
+test('ask refuses a pending timeout given as text: from JavaScript "5" was taken as 5 ms and handed every pending one out again', async () => {
+  const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target: "val_acc" }));
+  const study = await Study.open(store, tinySpace());
+  await study.ask(2);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  for (const text of ["5", "24h"])
+    await assert.rejects(
+      study.ask(1, { pendingTimeoutMs: text as never }),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message ===
+          `the pending timeout must be a number of milliseconds, got the text "${text}"; parseDuration turns a duration such as "24h" into one`,
+    );
+  await assert.rejects(study.ask(1, { pendingTimeoutMs: [5] as never }), /milliseconds, .*got \[5\]$/);
+  // nothing was handed out again by the refused calls
+  assert.equal((await study.summary()).pending, 2);
+  assert.ok((await study.ask(1, { pendingTimeoutMs: parseDuration("24h") })).every((a) => !a.again));
+  await study.close();
+});

@@ -8,7 +8,7 @@
  * is treated like any value told twice (tell-rules.ts): the same value is ignored, a different one
  * refused.
  */
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 
 /** How long an architecture may stay pending before `ask` hands it out again: 24 hours, in ms. */
 export const DEFAULT_PENDING_TIMEOUT_MS = 24 * 3600 * 1000;
@@ -38,11 +38,18 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-/** Checks a pending timeout given to `ask`: milliseconds in (0, MAX_PENDING_TIMEOUT_MS]; UserError else. */
+/**
+ * Checks a pending timeout given to `ask`: a number of milliseconds in (0, MAX_PENDING_TIMEOUT_MS];
+ * UserError else (a string too: from JavaScript "5" compared as 5 ms, and "24h" is parseDuration's).
+ */
 export function checkPendingTimeout(ms: number): number {
-  if (!(ms > 0) || !(ms <= MAX_PENDING_TIMEOUT_MS))
+  if (typeof ms === "string")
     throw new UserError(
-      `the pending timeout must be a positive number of milliseconds, at most ${MAX_PENDING_TIMEOUT_MS} (100 years), got ${ms}`,
+      `the pending timeout must be a number of milliseconds, got the text ${JSON.stringify(ms)}; parseDuration turns a duration such as "24h" into one`,
+    );
+  if (typeof ms !== "number" || !(ms > 0) || !(ms <= MAX_PENDING_TIMEOUT_MS))
+    throw new UserError(
+      `the pending timeout must be a positive number of milliseconds, at most ${MAX_PENDING_TIMEOUT_MS} (100 years), got ${shownValue(ms)}`,
     );
   return ms;
 }
