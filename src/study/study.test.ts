@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
+import { createSpace } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import { initBackend, tf } from "../tensor/backend.js";
 import { TINY_SPEC, tinyAccuracy, tinySpace } from "../testing/study-fixtures.js";
@@ -799,4 +800,45 @@ test("a batch's scale messages name where the percents are and how the scale is 
     told([0.9, 0.93, 93.1, 0.91]),
     /val_acc mixes percentages and fractions: .*\(if those of 1 or less are percents — accuracies at chance level — the study needs --scale percent when made\)$/,
   );
+});
+
+test("from JavaScript, release, parseArch and Study.open refuse what is not theirs in one line, not a TypeError", async () => {
+  const study = await tinyStudy();
+  const asked = await study.ask(2);
+  const refused = async (given: unknown, pattern: RegExp) =>
+    assert.rejects(
+      study.release(given as never),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+      String(given),
+    );
+  // each was "Cannot read properties of null (reading 'map')" or "asked.map is not a function"
+  await refused(null, /^release takes the list ask returned, got null$/);
+  await refused(undefined, /^release takes the list ask returned, got undefined$/);
+  await refused(asked[0], /^release takes the list ask returned, got \{"arch":/);
+  await refused([null], /^release's item 0 must be one of ask's items \(with its key\), got null$/);
+  // an item without its key (the architecture itself, its JSON form) released nothing, unsaid
+  await refused(
+    [asked[0], asked[1].json],
+    /^release's item 1 must be one of ask's items \(with its key\), got \{"/,
+  );
+  await refused([asked[0].arch], /^release's item 0 must be one of ask's items/);
+  assert.equal((await study.summary()).pending, 2, "a refused release removes none");
+  assert.equal(await study.release(asked), 2);
+  // parseArch(undefined) read .length of JSON.stringify(undefined)
+  assert.throws(
+    () => study.parseArch(undefined),
+    (e: Error) =>
+      e instanceof UserError &&
+      /^the architecture undefined: not an architecture of tiny \(choices\): /.test(e.message),
+  );
+  // createSpace is async: its Promise given as the space was "got object"
+  const store = await SqliteStudyStore.memory(Study.settings({ spec: TINY_SPEC, target: "val_acc" }));
+  await assert.rejects(
+    Study.open(store, createSpace(parseSpec(TINY_SPEC)) as never),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message === "Study.open got a Promise, not a space: await createSpace(spec) first",
+  );
+  await store.close();
+  await study.close();
 });

@@ -197,7 +197,9 @@ export class Study<A> {
       );
     if (!hasMembers(space, { name: "string", key: "function" }))
       throw new UserError(
-        `Study.open needs the study's space (createSpace(spec)), got ${space === null ? "null" : typeof space}`,
+        typeof (space as { then?: unknown } | null)?.then === "function"
+          ? "Study.open got a Promise, not a space: await createSpace(spec) first"
+          : `Study.open needs the study's space (createSpace(spec)), got ${space === null ? "null" : typeof space}`,
       );
     const settings = await store.settings();
     const name = (settings.space as { name?: unknown } | null)?.name;
@@ -293,10 +295,19 @@ export class Study<A> {
    * fewer machines than asked for): those still pending are removed from the study, so that a later
    * ask may suggest them again at once instead of after the pending timeout; one told meanwhile stays.
    * `asked`: what `ask` returned (their `key`s name them). Returns how many were removed.
-   * Throws UserError after close().
+   * Throws UserError after close(), and for `asked` not a list of `ask`'s items (each with its `key`).
    */
   async release(asked: readonly Pick<Asked<A>, "key">[]): Promise<number> {
     this.checkOpen();
+    if (!Array.isArray(asked))
+      throw new UserError(`release takes the list ask returned, got ${shownValue(asked, 80)}`);
+    asked.forEach((a, i) => {
+      // from JavaScript an item without its key (an arch, a row of one's own) released nothing, unsaid
+      if (a === null || typeof a !== "object" || typeof a.key !== "string")
+        throw new UserError(
+          `release's item ${i} must be one of ask's items (with its key), got ${shownValue(a, 80)}`,
+        );
+    });
     return this.track(() => this.store.release(asked.map((a) => a.key)));
   }
 
@@ -311,7 +322,7 @@ export class Study<A> {
       return this.space.fromJSON(value);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      const text = typeof value === "string" ? value : JSON.stringify(value);
+      const text = typeof value === "string" ? value : shownValue(value, Number.POSITIVE_INFINITY);
       const shown = text === "" ? '""' : text.length > 200 ? `${text.slice(0, 200)}…` : text;
       throw new UserError(
         `${source} ${shown}: not an architecture of ${this.space.name} (${this.space.kind}): ${e.message}`,
