@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { UserError } from "../errors.js";
 import { drawCell } from "./cell-drawing.js";
 
 /** Numbers of the viewBox, and every point of every path and box. */
@@ -56,4 +57,56 @@ test("a NAS-Bench-201 cell: 4 nodes, ops written on the edges, none edges left o
   const texts = [...svg.matchAll(/<text [^>]*>([^<]+)<\/text>/g)].map((m) => m[1]).sort();
   assert.deepEqual(texts, ["1", "2", "avgpool3x3", "conv1x1", "conv3x3", "input", "output", "skip"]);
   assert.equal(svg.match(/marker-end=/g)?.length, 4);
+});
+
+test("drawCell refuses what is not a cell to draw in one line naming it (from JavaScript: a raw TypeError)", () => {
+  const refused = (cell: unknown, why: RegExp, title: unknown = "t") =>
+    assert.throws(
+      () => drawCell(cell as never, title as never),
+      (e: Error) => e instanceof UserError && why.test(e.message) && !e.message.includes("\n"),
+      JSON.stringify(cell),
+    );
+  refused(null, /^drawCell's cell is null; expected \{ space: "nb101", matrix, ops \}/);
+  refused(undefined, /^drawCell's cell is undefined; expected/);
+  refused("|nor_conv_3x3~0|", /^drawCell's cell is "\|nor_conv_3x3~0\|"; expected/);
+  refused({}, /^drawCell's cell has space undefined; expected/);
+  refused(
+    { space: "nb201", ops: ["none"] },
+    /^drawCell's cell has ops \["none"\]; expected .*\(6 ops, one per edge\)$/,
+  );
+  refused(
+    { space: "nb101", matrix: [[0, 1], [0]], ops: ["input", "output"] },
+    /has matrix \[\[0,1\],\[0\]\]/,
+  );
+  refused(
+    {
+      space: "nb101",
+      matrix: [
+        [0, 1],
+        [0, 0],
+      ],
+      ops: ["input"],
+    },
+    /has ops \["input"\] for a matrix of 2 vertices/,
+  );
+  refused(
+    { space: "nb201", ops: Array(6).fill("none") },
+    /^drawCell's title must be text, got null$/,
+    null,
+  );
+  // a cell of either shape still draws
+  assert.match(
+    drawCell(
+      {
+        space: "nb101",
+        matrix: [
+          [0, 1],
+          [0, 0],
+        ],
+        ops: ["input", "output"],
+      },
+      "t",
+    ),
+    /^<svg /,
+  );
 });

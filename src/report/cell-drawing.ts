@@ -8,6 +8,7 @@ import dagre from "@dagrejs/dagre";
 // dagre's own type declarations use extension-less imports that NodeNext cannot follow: its graph
 // type comes from graphlib, the graph library dagre lays out
 import { Graph } from "@dagrejs/graphlib";
+import { shownValue, UserError } from "../errors.js";
 import { NB201_EDGES } from "../spaces/nb201/cell.js";
 import type { CellToDraw } from "./document.js";
 
@@ -42,9 +43,43 @@ interface Layout {
   edges: { points: { x: number; y: number }[]; label?: { x: number; y: number; text: string } }[];
 }
 
-/** The cell as a standalone SVG element (its marker id is "arrow"; inline several with scoped ids). */
+/**
+ * The cell as a standalone SVG element (its marker id is "arrow"; inline several with scoped ids).
+ * Throws UserError for a `cell` that is not a CellToDraw (`{ space: "nb101", matrix, ops }`: a square
+ * 0/1 matrix and one op per vertex; `{ space: "nb201", ops }`: 6 ops, one per edge) or a `title` that
+ * is not text.
+ */
 export function drawCell(cell: CellToDraw, title: string): string {
+  checkCell(cell);
+  if (typeof title !== "string")
+    throw new UserError(`drawCell's title must be text, got ${shownValue(title, 80)}`);
   return toSvg(cell.space === "nb101" ? layoutNb101(cell.matrix, cell.ops) : layoutNb201(cell.ops), title);
+}
+
+/** From JavaScript, drawCell(null) read `.space` of null, a cell of another shape `[0]` of undefined. */
+function checkCell(cell: CellToDraw): void {
+  const expected =
+    'expected { space: "nb101", matrix, ops } (a square 0/1 matrix, one op per vertex) or { space: "nb201", ops } (6 ops, one per edge)';
+  const refuse = (why: string): never => {
+    throw new UserError(`drawCell's cell ${why}; ${expected}`);
+  };
+  if (cell === null || typeof cell !== "object" || Array.isArray(cell)) refuse(`is ${shownValue(cell, 80)}`);
+  const ops = (cell as { ops?: unknown }).ops;
+  const isOps = (n: number) =>
+    Array.isArray(ops) && ops.length === n && ops.every((op) => typeof op === "string");
+  if (cell.space === "nb201") {
+    if (!isOps(NB201_EDGES.length)) refuse(`has ops ${shownValue(ops, 80)}`);
+  } else if (cell.space === "nb101") {
+    const matrix = (cell as { matrix?: unknown }).matrix;
+    const n = Array.isArray(matrix) ? matrix.length : -1;
+    const square =
+      n > 0 &&
+      (matrix as unknown[]).every(
+        (row) => Array.isArray(row) && row.length === n && row.every((x) => x === 0 || x === 1),
+      );
+    if (!square) refuse(`has matrix ${shownValue(matrix, 80)}`);
+    if (!isOps(n)) refuse(`has ops ${shownValue(ops, 80)} for a matrix of ${n} vertices`);
+  } else refuse(`has space ${shownValue((cell as { space?: unknown }).space, 40)}`);
 }
 
 function textWidth(text: string): number {
