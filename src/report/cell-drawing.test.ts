@@ -89,11 +89,7 @@ test("drawCell refuses what is not a cell to draw in one line naming it (from Ja
     },
     /has ops \["input"\] for a matrix of 2 vertices/,
   );
-  refused(
-    { space: "nb201", ops: Array(6).fill("none") },
-    /^drawCell's title must be text, got null$/,
-    null,
-  );
+  refused({ space: "nb201", ops: Array(6).fill("none") }, /^drawCell's title must be text, got null$/, null);
   // a cell of either shape still draws
   assert.match(
     drawCell(
