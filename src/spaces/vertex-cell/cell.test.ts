@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InvalidCellError } from "../../errors.js";
 import { type CellLimits, cellFromParts, parseCell, pruneCell } from "./cell.js";
+import { VertexCellSpace } from "./space.js";
 
 const limits: CellLimits = { maxVertices: 4, maxEdges: 3, ops: ["c1", "c3"] };
 
@@ -128,5 +129,38 @@ test("a matrix or ops nested 10,000 levels deep is refused by its rule, not a st
     refusal(() => parseCell(`{"matrix":${"[".repeat(10_000)}${"]".repeat(10_000)},"ops":"input,output"}`))
       .rule,
     "matrix-format",
+  );
+});
+
+test("pruneCell (a vertex-cell space's key, jsonOf, encode) refuses what is no { matrix, ops } by its rule, not a TypeError", async () => {
+  const space = await VertexCellSpace.load({
+    name: "v",
+    kind: "vertex-cell",
+    maxVertices: 3,
+    maxEdges: 3,
+    ops: ["a", "b"],
+  });
+  const refused = (f: () => unknown, pattern: RegExp) =>
+    assert.throws(f, (e: Error) => e instanceof InvalidCellError && pattern.test(e.message));
+  // each was "Cannot destructure property 'matrix' of 'cell' as it is null" or "reading 'length'"
+  for (const cell of [null, undefined, "x", [1, 2], { matrix: "011", ops: ["input", "output"] }]) {
+    refused(() => space.key(cell as never), /expected a cell \{ matrix, ops \}: .*, got /);
+    refused(() => space.jsonOf(cell as never), /expected a cell \{ matrix, ops \}/);
+    refused(() => space.encode([cell as never]), /expected a cell \{ matrix, ops \}/);
+  }
+  refused(
+    () => space.key({ matrix: [[0, 1], null], ops: ["input", "output"] } as never),
+    /matrix row 1 is null; expected 2 entries/,
+  );
+  // a cell still works
+  assert.equal(
+    space.jsonOf({
+      matrix: [
+        [0, 1],
+        [0, 0],
+      ],
+      ops: ["input", "output"],
+    }).ops.length,
+    2,
   );
 });

@@ -5,7 +5,7 @@
  */
 import { nestsTooDeep, TOO_DEEP } from "../../data/json-depth.js";
 import { repeatedKey } from "../../data/json-keys.js";
-import { InvalidCellError } from "../../errors.js";
+import { InvalidCellError, shownValue } from "../../errors.js";
 import type { LabeledDag } from "./hash.js";
 
 export const INPUT = "input";
@@ -174,9 +174,15 @@ export interface PrunedCell extends LabeledDag {
  * vertex, first op input, last op output; vertices not on an input→output path removed; then interior
  * ops (of the vertices kept) from `limits.ops`, at most `limits.maxVertices` vertices and
  * `limits.maxEdges` edges.
- * Throws InvalidCellError naming the rule.
+ * Throws InvalidCellError naming the rule (a `cell` that is no `{ matrix, ops }` of arrays too: from
+ * JavaScript, a space's key(null) or jsonOf("…") read a property of null or undefined).
  */
 export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
+  if (cell === null || typeof cell !== "object" || !Array.isArray(cell.matrix) || !Array.isArray(cell.ops))
+    throw new InvalidCellError(
+      "format",
+      `expected a cell { matrix, ops }: the matrix as a list of rows of 0/1, one op per vertex (a cell's text goes to the space's fromJSON), got ${shownValue(cell, 80)}`,
+    );
   const { matrix, ops } = cell;
   const n = matrix.length;
   if (n > MAX_RAW_VERTICES) {
@@ -192,6 +198,11 @@ export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
     );
   }
   for (let r = 0; r < n; r++) {
+    if (matrix[r]?.length !== n)
+      throw new InvalidCellError(
+        "matrix-format",
+        `matrix row ${r} is ${shownValue(matrix[r], 40)}; expected ${n} entries (a square matrix)`,
+      );
     for (let c = 0; c <= r; c++) {
       if (matrix[r][c] !== 0) {
         throw new InvalidCellError(
