@@ -59,7 +59,10 @@ export interface ArchitectureSpace<A = unknown> {
   fromRow(row: Readonly<Record<string, string>>): A;
   /** The columns of one architecture, as text. */
   toRow(arch: A): Record<string, string>;
-  /** `n` distinct architectures, uniformly over valid ones (fewer only when the space has fewer). */
+  /**
+   * `n` distinct architectures, uniformly over valid ones (fewer only when the space has fewer).
+   * Throws UserError for an `rng` that is no Rng or an `n` that is no integer ≥ 0 (checkSampleArgs).
+   */
   sample(rng: Rng, n: number): A[];
   /** A random valid neighbour, different from `arch` (one decision / one op / one edge changed). */
   mutate(rng: Rng, arch: A): A;

@@ -9,7 +9,7 @@ import { repeatedKey } from "../data/json-keys.js";
 import { InvalidCellError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
-import { sampleDistinct } from "./search-space.js";
+import { checkSampleArgs, sampleDistinct } from "./search-space.js";
 import { type ChoicesSpec, checkSpecOfKind, type Decision } from "./spec.js";
 
 /** A `choices` architecture: the option index of each decision, in spec order. */
@@ -147,6 +147,7 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
    * replacement instead (a partial Fisher-Yates: its first k draws do not depend on n).
    */
   sample(rng: Rng, n: number): ChoicesArch[] {
+    checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.count <= DENSE_SAMPLE_MAX || this.count <= BigInt(n) * DENSE_SAMPLE_FACTOR) {
       return Array.from(sampleDistinct(rng, Number(this.count), want), (rank) => this.fromRank(rank));

@@ -10,7 +10,7 @@
 import { InvalidCellError } from "../errors.js";
 import type { Rng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
-import { matrixEncoding, sampleDistinct } from "./search-space.js";
+import { checkSampleArgs, matrixEncoding, sampleDistinct } from "./search-space.js";
 import { checkSpecOfKind, type EdgeCellSpec } from "./spec.js";
 
 /** An edge-cell architecture: the op index (into the spec's ops) of every edge, in arch-string order. */
@@ -197,6 +197,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
    * redrawn; a space under 4n members is sampled by rank without replacement instead.
    */
   sample(rng: Rng, n: number): EdgeCellArch[] {
+    checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.count <= BigInt(n) * 4n) {
       return Array.from(sampleDistinct(rng, Number(this.count), want), (r) => this.fromRank(r));

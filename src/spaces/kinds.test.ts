@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
+import { Rng } from "../random.js";
 import { ChoicesSpace } from "./choices.js";
 import { EdgeCellSpace } from "./edge-cell.js";
 import { createSpace, loadSpaceSpec, readSpaceSpec } from "./kinds.js";
@@ -147,4 +148,37 @@ test("the space classes check a spec given to them directly as createSpace does 
   );
   // a checked spec is taken as before
   assert.equal(new EdgeCellSpace(NB201_SPEC as never).count, 15625n);
+});
+
+test('every kind\'s sample refuses a count that is no integer ≥ 0, or no Rng, in one line ("2" said it cannot draw 2 of 12)', async () => {
+  const spaces = [
+    await createSpace({
+      name: "c",
+      kind: "choices",
+      decisions: [
+        { name: "a", options: ["p", "q", "r"] },
+        { name: "b", options: [1, 2, 3, 4] },
+      ],
+    }),
+    await createSpace({ name: "e", kind: "edge-cell", nodes: 3, ops: ["a", "b"] }),
+    await createSpace({ name: "v", kind: "vertex-cell", maxVertices: 3, maxEdges: 3, ops: ["a", "b"] }),
+  ];
+  for (const space of spaces) {
+    for (const n of ["2", 1.5, -1, Number.NaN, Number.POSITIVE_INFINITY, null, undefined])
+      assert.throws(
+        () => space.sample(new Rng(1), n as never),
+        (e: Error) =>
+          e instanceof UserError &&
+          e.message.startsWith(`sample on ${space.name} needs a count, an integer ≥ 0, got `),
+        `${space.kind} ${String(n)}`,
+      );
+    for (const rng of [null, 3, "x"])
+      assert.throws(
+        () => space.sample(rng as never, 2),
+        (e: Error) =>
+          e instanceof UserError && /needs a random generator \(new Rng\(seed\)\) first/.test(e.message),
+      );
+    assert.equal(space.sample(new Rng(1), 0).length, 0);
+    assert.equal(space.sample(new Rng(1), 99).length, Number(space.count));
+  }
 });

@@ -1,5 +1,5 @@
 /** What every search space offers; cells are identified by an integer id everywhere. */
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 import type { Rng } from "../random.js";
 
 export interface SearchSpace<Cell> {
@@ -71,6 +71,20 @@ export function graphEncoding(
 /** Builds a MatrixEncoding description. */
 export function matrixEncoding(vertices: number, opTypes: readonly string[]): MatrixEncoding {
   return { vertices, opTypes, size: vertices * vertices + vertices * opTypes.length };
+}
+
+/**
+ * Checks `sample(rng, n)`'s arguments from a caller outside TypeScript: UserError for an `rng` without
+ * `int` (new Rng(seed)) or an `n` that is no integer ≥ 0 ("2" said "cannot draw 2 distinct cells from
+ * a space of 12", 1.5 failed converting to a BigInt, an edge cell's -1 gave [] where the others refused).
+ */
+export function checkSampleArgs(space: string, rng: Rng, n: number): void {
+  if (typeof (rng as { int?: unknown } | null)?.int !== "function")
+    throw new UserError(
+      `sample on ${space} needs a random generator (new Rng(seed)) first, got ${shownValue(rng, 60)}`,
+    );
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new UserError(`sample on ${space} needs a count, an integer ≥ 0, got ${shownValue(n, 60)}`);
 }
 
 /** Draws `n` distinct integers uniformly from [0, size) (partial Fisher–Yates, O(n) memory). */

@@ -18,7 +18,7 @@ import { cacheDir } from "../../data/locations.js";
 import { InvalidCellError } from "../../errors.js";
 import type { Rng } from "../../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "../architecture-space.js";
-import { type MatrixEncoding, matrixEncoding, sampleDistinct } from "../search-space.js";
+import { checkSampleArgs, type MatrixEncoding, matrixEncoding, sampleDistinct } from "../search-space.js";
 import { checkSpecOfKind, type VertexCellSpec } from "../spec.js";
 import { cachePath, readTableCache, specFingerprint, writeTableCache } from "./cache.js";
 import {
@@ -293,6 +293,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    * equally likely; repeats (same hash) redrawn.
    */
   sample(rng: Rng, n: number): VertexCell[] {
+    checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.table) return Array.from(sampleDistinct(rng, this.table.count, want), (id) => this.cellAt(id));
     const graphs = this.graphs as CanonicalGraph[];
