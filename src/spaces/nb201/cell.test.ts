@@ -56,3 +56,17 @@ test("cells whose every input→output path has a none edge are recognised", () 
     true,
   );
 });
+
+test("formatArch refuses what is no NAS-Bench-201 cell by its rule, naming what it got (from JavaScript: a TypeError, or op index -1)", () => {
+  for (const cell of [null, undefined, "|none~0|", {}, { ops: ["none"] }, { ops: Array(6).fill("conv") }])
+    assert.throws(
+      () => formatArch(cell as never),
+      (e: Error) =>
+        e instanceof InvalidCellError &&
+        /^invalid cell: formatArch needs a cell \{ ops \} of 6 ops, one per edge, each one of none, skip_connect, .*; got /.test(
+          e.message,
+        ),
+      JSON.stringify(cell),
+    );
+  assert.equal(formatArch({ ops: Array(6).fill("none") }), "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+});

@@ -2,6 +2,7 @@
  * NAS-Bench-201 cells: 4 nodes, one op on each of the 6 edges i→j (i < j), written as the standard
  * arch string `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`.
  */
+import { InvalidCellError, shownValue } from "../../errors.js";
 import { EdgeCellSpace } from "../edge-cell.js";
 import { NB201_SPEC } from "./spec.js";
 
@@ -42,8 +43,21 @@ export function parseArch(arch: string): Nb201Cell {
   return cellOfIndices(NB201_EDGE_CELL.parse(arch));
 }
 
-/** The arch string of a cell. */
+/**
+ * The arch string of a cell. Throws InvalidCellError for a `cell` that is no `{ ops }` of 6 NB201_OPS
+ * (from JavaScript formatArch(null) read `.ops` of null, and an unknown op was named as index -1).
+ */
 export function formatArch(cell: Nb201Cell): string {
+  const ops = (cell as { ops?: unknown } | null)?.ops;
+  if (
+    !Array.isArray(ops) ||
+    ops.length !== NB201_EDGES.length ||
+    !ops.every((op) => (NB201_OPS as readonly unknown[]).includes(op))
+  )
+    throw new InvalidCellError(
+      "format",
+      `formatArch needs a cell { ops } of ${NB201_EDGES.length} ops, one per edge, each one of ${NB201_OPS.join(", ")}; got ${shownValue(cell, 120)}`,
+    );
   return NB201_EDGE_CELL.format(opIndices(cell));
 }
 
