@@ -464,3 +464,14 @@ test("a JSON Lines line without a column named like an object's own method (toSt
   writeFileSync(file, '{"constructor":"b","width":32,"toString":0.5}\n');
   assert.equal(readResultsFile(file, space, "toString").length, 1);
 });
+
+test('an empty target name is refused as no name, not looked for as a column ("has the columns …,  (found …)")', () => {
+  const path = file(`${HEADER}\nmb3,mb6,identity,mb3,32,0.91,a\n`);
+  assert.throws(
+    () => readResultsFile(path, tinySpace(), ""),
+    (e: Error) =>
+      e instanceof UserError &&
+      !(e instanceof BadFileError) &&
+      e.message === 'readResultsFile needs the target column\'s name, got ""',
+  );
+});

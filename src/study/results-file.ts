@@ -69,7 +69,8 @@ export function readResultsFile<A>(
     );
   if (typeof file !== "string")
     throw new UserError(`readResultsFile needs the results file's path, got ${shownValue(file, 80)}`);
-  if (typeof target !== "string")
+  // "" (an unset variable) was looked for as a column: "…has the columns a, b,  (found …)"
+  if (typeof target !== "string" || target === "")
     throw new UserError(`readResultsFile needs the target column's name, got ${shownValue(target, 80)}`);
   checkTargetColumn(space, target);
   const expected = `expected a results file, CSV or JSON Lines (the architecture's columns and ${target})`;
