@@ -198,3 +198,19 @@ test("simulate's means and stds stay numbers on values near the largest double (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("simulate refuses an empty or missing target as no column's name, before reading anything", async () => {
+  for (const target of ["", undefined, 3])
+    await assert.rejects(
+      simulateSeed(
+        { specFile: "none.json", tableFile: "none.csv", target, budget: 4, batch: 10 } as never,
+        0,
+      ),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message.startsWith(
+          "simulate: target (--target) must be the name of the table's column to optimize, got ",
+        ),
+      String(target),
+    );
+});

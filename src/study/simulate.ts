@@ -155,6 +155,10 @@ function checkSpec(spec: SimulateSpec): void {
     ["specFile", "tableFile", "target", "minimize", "scale", "budget", "batch", "ask"],
     "simulate",
   );
+  if (typeof spec.target !== "string" || spec.target === "")
+    throw new UserError(
+      `simulate: target (--target) must be the name of the table's column to optimize, got ${shownValue(spec.target, 80)}`,
+    );
   if (spec.minimize !== undefined && typeof spec.minimize !== "boolean")
     throw new UserError(`simulate: minimize must be true or false, got ${JSON.stringify(spec.minimize)}`);
   if (spec.scale !== undefined && !["fraction", "percent", "auto", "none"].includes(spec.scale))
