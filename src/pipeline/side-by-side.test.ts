@@ -187,3 +187,20 @@ test("the cells-found tables call the choice among every cell what it is, not a 
   assert.equal(sideBySide.rows[1][0], NO_SEARCH_CHOICE_SHORT);
   for (const row of [...searchTable(column).rows, ...sideBySide.rows]) assert.doesNotMatch(row[0], /bound/);
 });
+
+test("runSideBySide refuses options that are no object, or a key it does not read, before any work", async () => {
+  // null read `.jobs` of null (a TypeError)
+  await assert.rejects(
+    runSideBySide(null as never),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /^runSideBySide: the options must be an object of space, data, target, .*, got null$/.test(e.message),
+  );
+  // a misspelt option ran the defaults without a word
+  await assert.rejects(
+    runSideBySide({ space: "nb201", data: testData(), label: 50 } as never),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /^runSideBySide: unknown option "label"; expected space, data, /.test(e.message),
+  );
+});

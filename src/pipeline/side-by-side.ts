@@ -6,9 +6,11 @@
  * `search` chooses by default). Where there are two cores, each runs in a worker thread of its own,
  * and the one still running takes the second core when the other is done.
  */
+
 import type { Worker } from "node:worker_threads";
 import { type Benchmark, labeledCells, loadBenchmark, requireBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
+import { refuseUnknownKeys } from "../errors.js";
 import type { AssessorOptions } from "../predictors/assessor/options.js";
 import { type Method, SEARCH_METHOD } from "../predictors/registry.js";
 import { type EvolutionOptions, evolutionOptions } from "../search/evolution.js";
@@ -44,6 +46,23 @@ export const COLUMN_CHOICES: Record<
   // the predictor that picked the best cells on the Table 2 protocol (SEARCH_METHOD; docs/searching.md)
   ours: { title: "nas-assay", method: SEARCH_METHOD, neighbourhood: DEFAULT_NEIGHBOURHOOD },
 };
+
+/** The keys of a SideBySideSpec: runSideBySide refuses others. */
+const SIDE_BY_SIDE_KEYS = [
+  "space",
+  "data",
+  "target",
+  "labels",
+  "seed",
+  "options",
+  "method",
+  "evolution",
+  "top",
+  "sample",
+  "jobs",
+  "onProgress",
+  "onNote",
+] as const satisfies readonly (keyof SideBySideSpec)[];
 
 export interface SideBySideSpec {
   space: SpaceName;
@@ -89,6 +108,8 @@ export interface SideBySideResult {
  */
 export async function runSideBySide(spec: SideBySideSpec): Promise<SideBySideResult> {
   const started = performance.now();
+  // from JavaScript, runSideBySide(null) read `.jobs` of null, and a misspelt option was dropped unsaid
+  refuseUnknownKeys(spec, SIDE_BY_SIDE_KEYS, "runSideBySide");
   if (spec.jobs !== undefined) checkJobs(spec.jobs, "runSideBySide");
   requireBenchmark(spec.space, spec.data);
   // here first: a space enumerated once for both, and bad settings refused before the workers start
