@@ -315,7 +315,8 @@ test("tell takes a number or exactly { failed: true }: { failed: false } is no f
     await assert.rejects(
       study.tellMany([{ arch, outcome: outcome as never }]),
       (e: Error) =>
-        e instanceof UserError && /expected a number \(the value\) or \{ failed: true \}/.test(e.message),
+        e instanceof UserError &&
+        /expected an outcome \{ value: <number> \} or \{ failed: true \}/.test(e.message),
       JSON.stringify(outcome),
     );
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 });
@@ -840,5 +841,29 @@ test("from JavaScript, release, parseArch and Study.open refuse what is not thei
       e.message === "Study.open got a Promise, not a space: await createSpace(spec) first",
   );
   await store.close();
+  await study.close();
+});
+
+test('tellMany names its own outcome forms when one is wrong: a bare number was refused as "got 0.5; expected a number"', async () => {
+  const study = await tinyStudy();
+  const [a] = await study.ask(1);
+  await assert.rejects(
+    study.tellMany([{ arch: a.arch, outcome: 0.5 as never }]),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message ===
+        `${JSON.stringify(a.json)}: got 0.5; expected an outcome { value: <number> } or { failed: true } (tell takes the number alone)`,
+  );
+  // tell's own forms are a number or { failed: true }
+  await assert.rejects(
+    study.tell(a.arch, "0.5" as never),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message === `${JSON.stringify(a.json)}: got "0.5"; expected a number (the value) or { failed: true }`,
+  );
+  assert.deepEqual(await study.tellMany([{ arch: a.arch, outcome: { value: 0.5 } }]), {
+    written: 1,
+    skipped: 0,
+  });
   await study.close();
 });

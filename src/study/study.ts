@@ -332,9 +332,12 @@ export class Study<A> {
 
   /** Records one result: `tell(arch, 0.931)` or `tell(arch, { failed: true })`. See `tellMany`. */
   async tell(arch: A, result: number | { failed: true }, options: TellOptions = {}): Promise<TellResult> {
-    return this.tellMany(
-      [{ arch, outcome: typeof result === "number" ? { value: result } : result }],
-      options,
+    return this.track(() =>
+      this.tellManyNow(
+        [{ arch, outcome: typeof result === "number" ? { value: result } : result }],
+        options,
+        true,
+      ),
     );
   }
 
@@ -354,7 +357,12 @@ export class Study<A> {
     return this.track(() => this.tellManyNow(items, options));
   }
 
-  private async tellManyNow(items: readonly TellItem<A>[], options: TellOptions): Promise<TellResult> {
+  /** `single`: called by tell, whose result is a number or { failed: true } (tellMany's outcome is { value } or that). */
+  private async tellManyNow(
+    items: readonly TellItem<A>[],
+    options: TellOptions,
+    single = false,
+  ): Promise<TellResult> {
     this.checkOpen();
     if (options === null || typeof options !== "object")
       throw new UserError(
@@ -411,7 +419,10 @@ export class Study<A> {
       if (!isOutcome(item.outcome))
         throw new UserError(
           `${item.source ?? JSON.stringify(json)}: got ${shownValue(item.outcome)}; ` +
-            "expected a number (the value) or { failed: true }",
+            // tellMany([{ arch, outcome: 0.5 }]) was told "got 0.5; expected a number"
+            (single
+              ? "expected a number (the value) or { failed: true }"
+              : "expected an outcome { value: <number> } or { failed: true } (tell takes the number alone)"),
         );
       const source = item.source ?? JSON.stringify(json);
       // one call telling an architecture twice, differently (two rows of a file): name both rows, not
