@@ -6,6 +6,7 @@
  * given by the user (a study's path, its target, an architecture) goes in through `plain`, so that an
  * option named `**wide**` is shown as typed, not as "wide" in bold.
  */
+import { shownValue, UserError } from "../errors.js";
 import type { PlotSpec } from "../experiments/plots.js";
 
 /** A cell to draw: a NAS-Bench-101 cell (ops on vertices) or a NAS-Bench-201 cell (ops on edges). */
@@ -28,6 +29,27 @@ export type Block =
 export interface ReportDocument {
   title: string;
   blocks: Block[];
+}
+
+/**
+ * Throws UserError unless `doc` is a ReportDocument ({ title: text, blocks: a list of objects }):
+ * from JavaScript, toMarkdown(null) read `.title` of null and a block of null `.kind` of null. `what`
+ * names it in the message.
+ */
+export function checkDocument(doc: unknown, what: string): asserts doc is ReportDocument {
+  const d = doc as { title?: unknown; blocks?: unknown } | null;
+  if (
+    d === null ||
+    typeof d !== "object" ||
+    typeof d.title !== "string" ||
+    !Array.isArray(d.blocks) ||
+    !d.blocks.every(
+      (b) => b !== null && typeof b === "object" && typeof (b as { kind?: unknown }).kind === "string",
+    )
+  )
+    throw new UserError(
+      `${what} must be a report document { title, blocks } (pipelineDocument, documentsFromFiles' document), got ${shownValue(doc, 80)}`,
+    );
 }
 
 export type TableBlock = Extract<Block, { kind: "table" }>;

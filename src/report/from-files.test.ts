@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { openResults, saveResults } from "../experiments/results-file.js";
 import { PIPELINE_FORMAT, PIPELINE_VERSION } from "../pipeline/paper-pipeline.js";
 import { documentsFromFiles, writeReportFromFiles } from "./from-files.js";
@@ -58,4 +58,15 @@ test("the page's subtitle names each results file as typed, a backtick in its pa
       .replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)));
     assert.equal(subtitle, `Written by nas-assay report from ${path}.`);
   }
+});
+
+test('documentsFromFiles refuses one path given as text: it was read letter by letter ("/ holds no results files")', () => {
+  assert.throws(
+    () => documentsFromFiles("/tmp/r.json" as never),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message ===
+        'documentsFromFiles takes a list of results files or folders (documentsFromFiles([path]) for one), got "/tmp/r.json"',
+  );
+  assert.deepEqual(documentsFromFiles([]), []);
 });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { createFolders } from "../data/output-path.js";
-import { BadFileError, jsonEndsEarly, parseFailureReason, UserError } from "../errors.js";
+import { BadFileError, jsonEndsEarly, parseFailureReason, shownValue, UserError } from "../errors.js";
 import { EXPERIMENTS, experimentRuns } from "../experiments/experiments.js";
 import { renderSvg, svgToPng } from "../experiments/plots.js";
 import { experimentDocument } from "../experiments/render.js";
@@ -40,6 +40,11 @@ export interface ReportSource {
  * there are passed over), the pipeline's first, then the experiments in the paper's order.
  */
 export function documentsFromFiles(paths: string[]): ReportSource[] {
+  // one path given as text was read letter by letter: "/tmp/r.json" said "/ holds no results files"
+  if (!Array.isArray(paths))
+    throw new UserError(
+      `documentsFromFiles takes a list of results files or folders (documentsFromFiles([path]) for one), got ${shownValue(paths, 80)}`,
+    );
   const sources: ReportSource[] = [];
   // a file named twice (or also inside a folder given) is one section, not two identical ones
   const read = new Set<string>();

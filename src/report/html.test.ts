@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { UserError } from "../errors.js";
 import { runSideBySide } from "../pipeline/side-by-side.js";
 import { sideBySideDocument } from "../pipeline/side-by-side-report.js";
 import { SEARCH_METHOD } from "../predictors/registry.js";
@@ -153,4 +154,28 @@ test("the report of a real (small) side-by-side run opens in Chromium with both 
   } finally {
     await browser.close();
   }
+});
+
+test("toHtml and toMarkdown refuse what is no report document in one line (from JavaScript: a TypeError)", async () => {
+  const refused = (e: unknown, pattern: RegExp) => e instanceof UserError && pattern.test(e.message);
+  // one document where a list is taken read `documents.entries` of an object
+  await assert.rejects(toHtml("t", doc as never), (e) =>
+    refused(
+      e,
+      /^toHtml takes the page's title and a list of report documents \(toHtml\(title, \[doc\]\) for one\), got \{"title":/,
+    ),
+  );
+  await assert.rejects(toHtml("t", null as never), (e) =>
+    refused(e, /a list of report documents .*, got null$/),
+  );
+  await assert.rejects(toHtml("t", [doc, {}] as never), (e) =>
+    refused(e, /^toHtml's document 1 must be a report document \{ title, blocks \} .*, got \{\}$/),
+  );
+  for (const bad of [null, { title: "t" }, { title: "t", blocks: [null] }])
+    assert.throws(
+      () => toMarkdown(bad as never),
+      (e) => refused(e, /^toMarkdown's document must be a report document \{ title, blocks \} /),
+      JSON.stringify(bad),
+    );
+  assert.match(toMarkdown(doc), /^# /);
 });

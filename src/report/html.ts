@@ -4,9 +4,10 @@
  * file can be mailed, archived and opened offline.
  */
 import { HTML_PAGE } from "../data/output-path.js";
+import { shownValue, UserError } from "../errors.js";
 import { renderSvg } from "../experiments/plots.js";
 import { drawCell } from "./cell-drawing.js";
-import { type Block, inlineParts, type ReportDocument, shownText } from "./document.js";
+import { type Block, checkDocument, inlineParts, type ReportDocument, shownText } from "./document.js";
 import { NUMERIC_CELL } from "./text.js";
 
 const STYLE = `
@@ -38,12 +39,21 @@ export interface HtmlOptions {
   subtitle?: string;
 }
 
-/** One HTML page of one or more documents (each a section, with a table of contents when several). */
+/**
+ * One HTML page of one or more documents (each a section, with a table of contents when several).
+ * Throws UserError for `documents` that is no list of ReportDocuments (one document alone: put it in
+ * a list, as toHtml(title, [doc])).
+ */
 export async function toHtml(
   title: string,
   documents: ReportDocument[],
   options: HtmlOptions = {},
 ): Promise<string> {
+  if (!Array.isArray(documents))
+    throw new UserError(
+      `toHtml takes the page's title and a list of report documents (toHtml(title, [doc]) for one), got ${shownValue(documents, 80)}`,
+    );
+  for (const [k, doc] of documents.entries()) checkDocument(doc, `toHtml's document ${k}`);
   const ids = new IdScope();
   const sections: string[] = [];
   for (const [k, doc] of documents.entries()) {

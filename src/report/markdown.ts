@@ -1,7 +1,7 @@
 /** A report document as Markdown (the experiments' NAME.md, and the tables of docs/results.md). */
 import { UserError } from "../errors.js";
 import { NB201_EDGES } from "../spaces/nb201/cell.js";
-import type { Block, CellToDraw, ReportDocument } from "./document.js";
+import { type Block, type CellToDraw, checkDocument, type ReportDocument } from "./document.js";
 
 export interface MarkdownOptions {
   /** Level of the title's heading (1 = `#`); the document's headings are one level below. */
@@ -10,7 +10,9 @@ export interface MarkdownOptions {
   figures?: boolean;
 }
 
+/** The document as Markdown. Throws UserError for a `doc` that is no ReportDocument (checkDocument). */
 export function toMarkdown(doc: ReportDocument, options: MarkdownOptions = {}): string {
+  checkDocument(doc, "toMarkdown's document");
   const level = options.level ?? 1;
   const lines = [`${"#".repeat(level)} ${doc.title}`, ""];
   for (const block of doc.blocks) {
