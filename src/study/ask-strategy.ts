@@ -166,17 +166,18 @@ export function askOptions(options: Partial<AskOptions> = {}): AskOptions {
     );
   if (typeof o.spread !== "boolean")
     throw new UserError(`ask options: spread must be true or false, got ${JSON.stringify(o.spread)}`);
+  // draws and candidates as the rule takes them (search/neighbourhood.ts): 0 was let through here and
+  // refused as a RangeError by the first ask with 10 told, once the study had run that far
   for (const [name, value] of Object.entries(o.neighbourhood))
     if (
       !(
         typeof value === "number" &&
         Number.isFinite(value) &&
-        value >= 0 &&
-        (name === "weight" || Number.isInteger(value))
+        (name === "weight" ? value >= 0 : Number.isInteger(value) && value >= 1)
       )
     )
       throw new UserError(
-        `ask options' neighbourhood: ${name} must be ${name === "weight" ? "a number" : "an integer"} ≥ 0, got ${JSON.stringify(value)}`,
+        `ask options' neighbourhood: ${name} must be ${name === "weight" ? "a number ≥ 0" : "an integer ≥ 1"}, got ${shownValue(value)}`,
       );
   return o;
 }

@@ -614,7 +614,21 @@ test("a closed study says so; unknown or ill-typed ask options are refused, not 
   await refused({ method: "foo" }, /unknown method "foo"/);
   await refused({ neighbourhood: { wieght: 1 } }, /neighbourhood: unknown option "wieght"/);
   await refused({ exploration: "0.2" }, /exploration must be a number in \[0, 1\], got "0\.2"/);
-  await refused({ neighbourhood: { draws: 2.5 } }, /neighbourhood: draws must be an integer ≥ 0, got 2\.5/);
+  await refused({ neighbourhood: { draws: 2.5 } }, /neighbourhood: draws must be an integer ≥ 1, got 2\.5/);
+  // accepted here, 0 was refused by the rule (a RangeError) at the first ask with 10 told
+  await refused({ neighbourhood: { draws: 0 } }, /neighbourhood: draws must be an integer ≥ 1, got 0$/);
+  await refused(
+    { neighbourhood: { candidates: 0 } },
+    /neighbourhood: candidates must be an integer ≥ 1, got 0$/,
+  );
+  // NaN was shown as null
+  await refused(
+    { neighbourhood: { weight: Number.NaN } },
+    /neighbourhood: weight must be a number ≥ 0, got NaN$/,
+  );
+  assert.ok(
+    await tinyStudy("val_acc", "maximize", "auto", { neighbourhood: { weight: 0, draws: 1, candidates: 1 } }),
+  );
   // fewer candidates than spare made every later ask hand out "at most 0"
   await refused({ candidates: 2 }, /candidates \(2\) must be at least spare \(3\)/);
   for (const initial of [0, 1])
