@@ -99,3 +99,18 @@ test("missing data files are named together, with the import of the official tfr
     "/tmp",
   ]);
 });
+
+test("a data directory that is no DataDir (a path, null) is refused in one line, not a TypeError reading .dir", async () => {
+  const { requireBenchmark } = await import("../benchmark.js");
+  const { loadNb201Labels } = await import("../spaces/nb201/labels.js");
+  const expected = (e: Error) =>
+    e instanceof UserError &&
+    /^the benchmark data directory must be a DataDir: dataDir\(\), or \{ dir: "\/path\/to\/data", source: "--data" \}, got /.test(
+      e.message,
+    );
+  for (const data of [null, undefined, "/tmp", { folder: "/tmp" }]) {
+    assert.throws(() => dataFile(data as never, "nb201/cifar10-valid.csv", "x"), expected, String(data));
+    assert.throws(() => requireBenchmark("nb201", data as never), expected);
+    assert.throws(() => loadNb201Labels(null as never, data as never, "cifar100"), expected);
+  }
+});

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 import { shippedDataDir } from "./shipped.js";
 
 /**
@@ -43,8 +43,14 @@ export interface NeededFile {
 /**
  * Paths of benchmark files inside the data directory; when any is missing, one error naming every
  * missing file, where it was looked for and how that directory was chosen, and how to get the files.
+ * UserError too for a `data` that is no DataDir.
  */
 export function requireDataFiles(data: DataDir, needed: NeededFile[]): string[] {
+  // from JavaScript, a path or null where a DataDir is taken read `.dir` of undefined (a TypeError)
+  if (typeof (data as { dir?: unknown } | null)?.dir !== "string")
+    throw new UserError(
+      `the benchmark data directory must be a DataDir: dataDir(), or { dir: "/path/to/data", source: "--data" }, got ${shownValue(data, 80)}`,
+    );
   const missing = needed.filter(({ file }) => !existsSync(join(data.dir, file)));
   if (missing.length > 0) {
     // a file or a typo given as the folder: "looked for /etc/hostname/nb101/… Put the files there" misled
