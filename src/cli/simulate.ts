@@ -104,10 +104,16 @@ export function simulateCommand(): Command {
 }
 
 function simulateText(result: SimulateResult, restricted: boolean, plot?: string): string {
-  const cell = (x: { mean: number; std: number; medianRank: number }) =>
-    `${x.mean.toPrecision(5)} ± ${x.std.toPrecision(2)} (rank ${x.medianRank})`.padEnd(30);
+  const text = (x: { mean: number; std: number; medianRank: number }) =>
+    `${x.mean.toPrecision(5)} ± ${x.std.toPrecision(2)} (rank ${x.medianRank})`;
   const names = ["ask", "random", "evolution"] as const;
   const checkpoints = Object.keys(result.strategies.ask.at);
+  // 30 wide, or wider for a longer cell: "-9.6667e+300 ± 2.5e+300 (rank 3)" ran into the next column
+  const width = Math.max(
+    30,
+    ...names.flatMap((n) => checkpoints.map((at) => text(result.strategies[n].at[at]).length + 2)),
+  );
+  const cell = (x: { mean: number; std: number; medianRank: number }) => text(x).padEnd(width);
   const evaluated = result.strategies.ask.curve.length;
   return [
     `simulate on ${result.space}, ${result.target}: ${result.tableSize} architecture${result.tableSize === 1 ? "" : "s"} in the table` +
@@ -117,7 +123,7 @@ function simulateText(result: SimulateResult, restricted: boolean, plot?: string
       // the seeds themselves, as search's text and the JSON give them: "seeds 1" was the count, read as seed 1
       `, seeds ${result.seeds.join(",")}`,
     "best found, mean ± std over seeds (median rank in the table, 1 = its best):",
-    `  evaluated  ${names.map((n) => n.padEnd(30)).join("")}`,
+    `  evaluated  ${names.map((n) => n.padEnd(width)).join("")}`,
     ...checkpoints.map(
       (at) => `  ${at.padStart(9)}  ${names.map((n) => cell(result.strategies[n].at[at])).join("")}`,
     ),

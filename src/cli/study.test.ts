@@ -734,3 +734,24 @@ test("a study's target follows the rules on names (no direction override, at mos
   const ask = run(["ask", "--study", db, "--json"]);
   assert.equal(ask.code, 0, ask.err);
 });
+
+test("simulate's text table keeps its columns apart on long numbers (--scale none, values near -1e300)", () => {
+  const { dir, spec } = tinyDir();
+  const lines = tinyResults(tinySpace().sample(new Rng(6), 12), "score")
+    .trim()
+    .split("\n");
+  const rows = lines.slice(1).map((line, k) => line.replace(/,[^,]*$/, `,${-1e300 * (k + 1)}`));
+  writeFileSync(join(dir, "table.csv"), `${[lines[0], ...rows].join("\n")}\n`);
+  const r = run([
+    ...["simulate", "--space", spec, "--table", join(dir, "table.csv"), "--target", "score"],
+    ...["--scale", "none", "--minimize", "--budget", "4", "--seeds", "0-2"],
+  ]);
+  assert.equal(r.code, 0, r.err);
+  // "-9.6667e+300 ± 2.5e+300 (rank 3)-1.1000e+301 …": a cell ran into the next
+  const row = r.out.split("\n").find((line) => /^\s+4\s/.test(line)) ?? "";
+  const next = /\(rank [\d.]+\) {2,}(?=\S)/.exec(row);
+  assert.ok(next, `the second column starts after two spaces at least: ${row}`);
+  // and under its heading
+  const header = r.out.split("\n").find((line) => line.startsWith("  evaluated")) ?? "";
+  assert.equal(header.indexOf("random"), next.index + next[0].length, `${header}\n${row}`);
+});
