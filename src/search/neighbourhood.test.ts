@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { UserError } from "../errors.js";
 import { cellCode } from "../spaces/nb201/cell.js";
 import { Nb201Space } from "../spaces/nb201/space.js";
 import {
@@ -72,4 +73,33 @@ test("neighbourhood options are checked", () => {
   assert.throws(() => neighbourhoodOptions({ weight: Number.NaN }), /weight must be a number ≥ 0/);
   assert.throws(() => neighbourhoodOptions({ draws: 0 }), /draws must be a positive integer, got 0/);
   assert.throws(() => neighbourhoodOptions({ candidates: 2.5 }), /candidates must be a positive integer/);
+});
+
+test("chooseByNeighbourhood refuses arguments of the wrong kind, and a predict that scores fewer cells than asked", async () => {
+  const predict = async (ids: Int32Array) => Float64Array.from(ids, prediction);
+  const refused = (call: Promise<unknown>, pattern: RegExp) =>
+    assert.rejects(call, (e: Error) => e instanceof UserError && pattern.test(e.message));
+  const ranked = [lonePeak, allConv, 7];
+  // a top of -1 chose all but the last candidate, an undefined one none
+  for (const top of [-1, 0, undefined, "2", 1.5])
+    await refused(
+      chooseByNeighbourhood(space, ranked, predict, 0, top as never),
+      /^chooseByNeighbourhood needs top, how many cells to choose \(an integer ≥ 1\), got /,
+    );
+  await refused(
+    chooseByNeighbourhood(null as never, ranked, predict, 0, 2),
+    /needs a search space of cell ids/,
+  );
+  await refused(chooseByNeighbourhood(space, null as never, predict, 0, 2), /needs the cell ids ranked best/);
+  await refused(chooseByNeighbourhood(space, ranked, {} as never, 0, 2), /needs predict, a function/);
+  await refused(
+    chooseByNeighbourhood(space, ranked, predict, "x" as never, 2),
+    /needs a seed \(an integer\), got "x"$/,
+  );
+  // one prediction for every cell asked: a shorter list scored the rest NaN and chose at random
+  await refused(
+    chooseByNeighbourhood(space, ranked, async () => [1], 0, 2),
+    /^chooseByNeighbourhood: predict must give one prediction per cell asked, in order: asked \d+, got \[1\]$/,
+  );
+  assert.equal((await chooseByNeighbourhood(space, ranked, predict, 0, 2)).top.length, 2);
 });

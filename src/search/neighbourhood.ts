@@ -5,7 +5,7 @@
  * its own prediction plus `weight` × the mean prediction of the distinct cells among `draws` of the
  * space's mutations of it, and the best by that score are kept.
  */
-import { refuseUnknownKeys } from "../errors.js";
+import { hasMembers, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 
@@ -57,10 +57,35 @@ export interface Rescored {
 }
 
 /**
+ * From JavaScript: chooseByNeighbourhood(null, …) read `.mutate` of null, a `top` of -1 chose all but
+ * the last candidate and an undefined one none; each is a UserError naming the argument.
+ */
+function checkArguments(
+  space: unknown,
+  ranked: unknown,
+  predict: unknown,
+  seed: unknown,
+  top: unknown,
+): void {
+  const refuse = (what: string, value: unknown) => {
+    throw new UserError(`chooseByNeighbourhood needs ${what}, got ${shownValue(value, 60)}`);
+  };
+  if (!hasMembers(space, { mutate: "function" })) refuse("a search space of cell ids (space.mutate)", space);
+  if (typeof (ranked as { length?: unknown } | null)?.length !== "number" || typeof ranked === "string")
+    refuse("the cell ids ranked best predicted first (a list)", ranked);
+  if (typeof predict !== "function") refuse("predict, a function of cell ids to their predictions", predict);
+  if (!Number.isSafeInteger(seed)) refuse("a seed (an integer)", seed);
+  if (!Number.isSafeInteger(top) || (top as number) < 1)
+    refuse("top, how many cells to choose (an integer ≥ 1)", top);
+}
+
+/**
  * The `top` cells to train among `ranked` (best predicted first; only the first `candidates` count).
  * A cell's mutations come from a generator keyed on (seed, cell), so a cell gets the same score in
  * every call of one seed. `predict` gives predictions in the order asked. `drawn` keeps each cell's
- * distinct mutations between calls of one seed, so that a cell in both is mutated once.
+ * distinct mutations between calls of one seed, so that a cell in both is mutated once. Throws
+ * UserError for an argument of the wrong kind (checkArguments) or a `predict` giving another count of
+ * predictions than cells asked, RangeError for options out of range (neighbourhoodOptions).
  */
 export async function chooseByNeighbourhood(
   space: SearchSpace<unknown>,
@@ -71,6 +96,7 @@ export async function chooseByNeighbourhood(
   given: Partial<NeighbourhoodOptions> = {},
   drawn: Map<number, Int32Array> = new Map(),
 ): Promise<Rescored> {
+  checkArguments(space, ranked, predict, seed, top);
   const o = neighbourhoodOptions(given);
   const candidates = Int32Array.from({ length: candidateCount(o, top, ranked.length) }, (_, k) => ranked[k]);
   if (o.weight === 0) return { top: candidates, neighbourEvaluations: 0 };
@@ -90,6 +116,14 @@ export async function chooseByNeighbourhood(
   for (const id of candidates) if (!index.has(id)) index.set(id, index.size);
   for (const cells of neighbours) for (const id of cells) if (!index.has(id)) index.set(id, index.size);
   const predicted = await predict(Int32Array.from(index.keys()));
+  // a shorter list scored the missing cells NaN, and the order came out arbitrary, unsaid
+  if (
+    typeof (predicted as { length?: unknown } | null)?.length !== "number" ||
+    predicted.length !== index.size
+  )
+    throw new UserError(
+      `chooseByNeighbourhood: predict must give one prediction per cell asked, in order: asked ${index.size}, got ${shownValue(predicted, 60)}`,
+    );
   const value = (id: number) => predicted[index.get(id) as number];
   const score = Float64Array.from(candidates, (id, k) => {
     let sum = 0;
