@@ -5,7 +5,7 @@ import { UserError } from "../errors.js";
 import { evaluateSeed } from "../eval/evaluate.js";
 import { predictorSearchSeed } from "../search/predictor-search.js";
 import { partialBenchmark, SMALL_ASSESSOR, SMALL_EVOLUTION, testData } from "../testing/fixtures.js";
-import { runPaperPipeline, searchCurve } from "./paper-pipeline.js";
+import { checkPipelineSettings, runPaperPipeline, searchCurve } from "./paper-pipeline.js";
 import { pipelineDocument } from "./pipeline-report.js";
 
 test("one fit gives what evaluate and search give for the same seed, and the report shows it", async () => {
@@ -141,5 +141,20 @@ test("on a partial import, the split, the cells trained and the best in space ar
   assert.match(
     JSON.stringify(pipelineDocument(result)),
     /on the 3,125 labeled cells only \(a partial import\)/,
+  );
+});
+
+test('pipeline settings given as text are shown as text: "100" was refused as "got 100"', () => {
+  assert.throws(
+    () => checkPipelineSettings(15625, "100" as never, 0, 10, 300),
+    /--labels must be an integer in 2\.\.15623 .*, got "100"$/,
+  );
+  assert.throws(
+    () => checkPipelineSettings(15625, 100, "0" as never, 10, 300),
+    /^UserError: --seed must be an integer ≥ 0, got "0"$/,
+  );
+  assert.throws(
+    () => checkPipelineSettings(15625, 100, 0, "10" as never, 300),
+    /^UserError: --top must be a positive integer, got "10"$/,
   );
 });

@@ -328,10 +328,12 @@ export function checkPipelineSettings(
 ): void {
   if (!Number.isInteger(labels) || labels < 2 || labels > size - 2)
     throw new UserError(
-      `--labels must be an integer in 2..${size - 2} (at least 2 test cells to score on), got ${labels}`,
+      `--labels must be an integer in 2..${size - 2} (at least 2 test cells to score on), got ${shownValue(labels)}`,
     );
-  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be an integer ≥ 0, got ${seed}`);
-  if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive integer, got ${top}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UserError(`--seed must be an integer ≥ 0, got ${shownValue(seed)}`);
+  if (!Number.isInteger(top) || top < 1)
+    throw new UserError(`--top must be a positive integer, got ${shownValue(top)}`);
   if (top > evaluations)
     throw new UserError(
       `--evaluations ${evaluations} is below the ${top} cells trained, chosen among the cells the search evaluates; expected at least ${top}`,

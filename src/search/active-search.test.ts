@@ -104,3 +104,10 @@ test("on a partial import, active search, random search and evolution train labe
   assert.equal(randomSearch(partial.space, values, 2, 400).trained.length, 313);
   assert.throws(() => activeOptions({ budget: 400 }, 313), /at most 313/);
 });
+
+test('an active-search option given as text is shown as text: "20" was refused as "got 20"', () => {
+  assert.throws(
+    () => activeOptions({ budget: "20" as never }),
+    /^UserError: --budget must be a positive integer, got "20"$/,
+  );
+});

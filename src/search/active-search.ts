@@ -8,7 +8,7 @@
  */
 import { type Benchmark, drawLabeled, labeledCells, loadBenchmark, targetValues } from "../benchmark.js";
 import type { DataDir } from "../data/locations.js";
-import { UserError } from "../errors.js";
+import { shownValue, UserError } from "../errors.js";
 import { meanStd, type Summary } from "../eval/evaluate.js";
 import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
@@ -50,7 +50,7 @@ export function activeOptions(given: Partial<ActiveOptions> = {}, spaceSize?: nu
   const o = { ...DEFAULT_ACTIVE, ...given };
   for (const name of ["initial", "budget", "step", "candidates"] as const)
     if (!Number.isInteger(o[name]) || o[name] < 1)
-      throw new UserError(`--${name} must be a positive integer, got ${o[name]}`);
+      throw new UserError(`--${name} must be a positive integer, got ${shownValue(o[name])}`);
   if (o.initial < 2)
     throw new UserError(`--initial must be at least 2 (a predictor needs two labels), got ${o.initial}`);
   if (o.initial > o.budget)

@@ -78,3 +78,10 @@ test("bad evolution options are errors that name the option", () => {
     "one child is evolution",
   );
 });
+
+test('an evolution option given as text is shown as text: "20" was refused as "got 20"', () => {
+  assert.throws(
+    () => evolutionOptions({ evaluations: "20" as never }),
+    /^UserError: --evaluations must be a positive integer, got "20"$/,
+  );
+});

@@ -53,7 +53,7 @@ export function evolutionOptions(given: Partial<EvolutionOptions> = {}): Evoluti
   const o = { ...DEFAULT_EVOLUTION, ...given };
   const positive = (name: "population" | "tournament" | "evaluations" | "batch") => {
     if (!Number.isInteger(o[name]) || o[name] < 1)
-      throw new UserError(`--${name} must be a positive integer, got ${o[name]}`);
+      throw new UserError(`--${name} must be a positive integer, got ${shownValue(o[name])}`);
   };
   for (const name of ["population", "tournament", "evaluations", "batch"] as const) positive(name);
   if (o.tournament > o.population)

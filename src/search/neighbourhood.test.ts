@@ -103,3 +103,11 @@ test("chooseByNeighbourhood refuses arguments of the wrong kind, and a predict t
   );
   assert.equal((await chooseByNeighbourhood(space, ranked, predict, 0, 2)).top.length, 2);
 });
+
+test('a neighbourhood option given as text is shown as text: "50" was refused as "got 50"', () => {
+  assert.throws(
+    () => neighbourhoodOptions({ draws: "50" as never }),
+    /^RangeError: neighbourhood draws must be a positive integer, got "50"$/,
+  );
+  assert.throws(() => neighbourhoodOptions({ weight: "1" as never }), /must be a number ≥ 0, got "1"$/);
+});

@@ -34,10 +34,10 @@ export function neighbourhoodOptions(given: Partial<NeighbourhoodOptions> = {}):
   refuseUnknownKeys(given, Object.keys(DEFAULT_NEIGHBOURHOOD), "neighbourhood options");
   const o = { ...DEFAULT_NEIGHBOURHOOD, ...given };
   if (!(Number.isFinite(o.weight) && o.weight >= 0))
-    throw new RangeError(`the neighbourhood weight must be a number ≥ 0, got ${o.weight}`);
+    throw new RangeError(`the neighbourhood weight must be a number ≥ 0, got ${shownValue(o.weight)}`);
   for (const name of ["draws", "candidates"] as const)
     if (!Number.isInteger(o[name]) || o[name] < 1)
-      throw new RangeError(`neighbourhood ${name} must be a positive integer, got ${o[name]}`);
+      throw new RangeError(`neighbourhood ${name} must be a positive integer, got ${shownValue(o[name])}`);
   return o;
 }
 
