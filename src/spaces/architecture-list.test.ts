@@ -163,3 +163,30 @@ function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return sab / Math.sqrt(saa * sbb);
 }
+
+test('an id that is no integer is named so, as given: cell("1") said "architecture id 1 is out of range; the list holds 0..4"', async () => {
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "c",
+      kind: "choices",
+      decisions: [
+        { name: "a", options: ["p", "q", "r"] },
+        { name: "b", options: [1, 2, 3, 4] },
+      ],
+    }) as never,
+  );
+  const list = new ArchitectureList(space, space.sample(new Rng(1), 5));
+  assert.throws(
+    () => list.cell("1" as never),
+    /^RangeError: architecture id "1" is not an integer; the list holds 0\.\.4$/,
+  );
+  assert.throws(() => list.cell(9), /^RangeError: architecture id 9 is out of range; the list holds 0\.\.4$/);
+  const cells = await VertexCellSpace.load({
+    name: "v",
+    kind: "vertex-cell",
+    maxVertices: 3,
+    maxEdges: 3,
+    ops: ["a", "b"],
+  });
+  assert.throws(() => cells.cellAt(1.5), /^RangeError: cell id 1\.5 is not an integer; v ids are 0\.\.4$/);
+});

@@ -121,7 +121,9 @@ export class ArchitectureList<A> implements SearchSpace<A> {
 
   private checkId(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-      throw new RangeError(`architecture id ${id} is out of range; the list holds 0..${this.size - 1}`);
+      throw new RangeError(
+        `architecture id ${shownValue(id)} is ${Number.isInteger(id) ? "out of range" : "not an integer"}; the list holds 0..${this.size - 1}`,
+      );
     }
   }
 }

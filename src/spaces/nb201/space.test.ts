@@ -244,3 +244,15 @@ test("parameter counts of the CIFAR-10 network: the benchmark's smallest and lar
   const one = space.idOf({ ops: ["nor_conv_1x1", "none", "none", "none", "none", "none"] });
   assert.equal(space.parameters(one), 73_306 + 5 * (288 + 1088 + 4224));
 });
+
+test('a NAS-Bench-201 id that is no integer is named so, as given: "7" said "cell id 7 is out of range"', () => {
+  const space = new Nb201Space(Int32Array.from({ length: 15_625 }, (_, code) => code));
+  assert.throws(
+    () => space.cell("7" as never),
+    /^RangeError: cell id "7" is not an integer; NAS-Bench-201 ids are 0\.\.15624$/,
+  );
+  assert.throws(
+    () => space.cell(15_625),
+    /^RangeError: cell id 15625 is out of range; NAS-Bench-201 ids are 0\.\.15624$/,
+  );
+});

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { distinctColumns } from "../../data/csv-columns.js";
 import { type DataDir, dataFile } from "../../data/locations.js";
-import { BadFileError, InvalidCellError } from "../../errors.js";
+import { BadFileError, InvalidCellError, shownValue } from "../../errors.js";
 import type { Rng } from "../../random.js";
 import { type MatrixEncoding, matrixEncoding, type SearchSpace, sampleDistinct } from "../search-space.js";
 import {
@@ -141,7 +141,9 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
 
   private checkId(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-      throw new RangeError(`cell id ${id} is out of range; NAS-Bench-201 ids are 0..${this.size - 1}`);
+      throw new RangeError(
+        `cell id ${shownValue(id)} is ${Number.isInteger(id) ? "out of range" : "not an integer"}; NAS-Bench-201 ids are 0..${this.size - 1}`,
+      );
     }
   }
 }

@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { cacheDir } from "../../data/locations.js";
-import { InvalidCellError } from "../../errors.js";
+import { InvalidCellError, shownValue } from "../../errors.js";
 import type { Rng } from "../../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "../architecture-space.js";
 import { checkSampleArgs, type MatrixEncoding, matrixEncoding, sampleDistinct } from "../search-space.js";
@@ -583,7 +583,9 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
   private checkId(id: number): void {
     const count = this.listed().count;
     if (!Number.isInteger(id) || id < 0 || id >= count) {
-      throw new RangeError(`cell id ${id} is out of range; ${this.name} ids are 0..${count - 1}`);
+      throw new RangeError(
+        `cell id ${shownValue(id)} is ${Number.isInteger(id) ? "out of range" : "not an integer"}; ${this.name} ids are 0..${count - 1}`,
+      );
     }
   }
 }
