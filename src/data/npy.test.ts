@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { encodeNpy, parseNpy, readNpy, readNpyVector, writeNpy } from "./npy.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-npy-"));
@@ -55,4 +55,29 @@ test("bad files are refused with a clear error naming the file", () => {
   writeFileSync(path, good);
   assert.throws(() => readNpyVector(path, 4), /shape \(3\); expected \(4,\)/);
   assert.throws(() => readNpy(join(dir, "missing.npy")), /missing\.npy: no such file$/);
+});
+
+test("writeNpy refuses what is no Float64Array or Int32Array, writing nothing: a Float32Array was written as int32", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-npy-"));
+  try {
+    const path = join(dir, "x.npy");
+    for (const [values, shown] of [
+      [new Float32Array([1]), "a Float32Array"],
+      [new Uint8Array([1]), "a Uint8Array"],
+      [[0.5, 0.6], "[0.5,0.6]"],
+      [null, "null"],
+    ] as const)
+      assert.throws(
+        () => writeNpy(path, values as never),
+        (e: Error) =>
+          e instanceof UserError &&
+          e.message ===
+            `a .npy file is written from a Float64Array or an Int32Array (Float64Array.from(list) for a list of numbers), got ${shown}`,
+      );
+    assert.equal(existsSync(path), false, "no file written");
+    writeNpy(path, Float64Array.from([0.5, 0.6]));
+    assert.deepEqual(Array.from(readNpy(path).data), [0.5, 0.6]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -3,7 +3,7 @@
  * (big-endian, Fortran order, object arrays, truncated data) is refused with a clear error.
  */
 import { readFileSync } from "node:fs";
-import { BadFileError, readFailure } from "../errors.js";
+import { BadFileError, readFailure, shownValue, UserError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
 
 type TypedArrayCtor =
@@ -117,8 +117,20 @@ export function readNpyVector(path: string, length: number, floating = false): F
   return a.data;
 }
 
-/** Encodes a 1-D float64 or int32 array as `.npy` bytes (format 1.0). */
+/**
+ * Encodes a 1-D float64 or int32 array as `.npy` bytes (format 1.0). Throws UserError for anything
+ * else: a Float32Array was written labelled int32 (1 read back as 1065353216), a Uint8Array as a
+ * truncated file, and a plain list threw a TypeError from Buffer.from.
+ */
 export function encodeNpy(values: Float64Array | Int32Array): Buffer {
+  if (!(values instanceof Float64Array || values instanceof Int32Array)) {
+    const given: unknown = values;
+    throw new UserError(
+      `a .npy file is written from a Float64Array or an Int32Array (Float64Array.from(list) for a list of numbers), got ${
+        ArrayBuffer.isView(given) ? `a ${given.constructor.name}` : shownValue(given, 60)
+      }`,
+    );
+  }
   const descr = values instanceof Float64Array ? "<f8" : "<i4";
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${values.length},), }`;
   const unpadded = 10 + header.length + 1;
@@ -135,7 +147,7 @@ export function encodeNpy(values: Float64Array | Int32Array): Buffer {
   ]);
 }
 
-/** Writes a 1-D array as a `.npy` file atomically. */
+/** Writes a 1-D array as a `.npy` file atomically; UserError for an array that is no Float64Array or Int32Array. */
 export function writeNpy(path: string, values: Float64Array | Int32Array): void {
   writeFileAtomic(path, encodeNpy(values));
 }
