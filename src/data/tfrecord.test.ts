@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { checkTfRecordFile, encodeTfRecord, maskedCrc32c, readTfRecords } from "./tfrecord.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-tfrecord-"));
@@ -96,4 +96,21 @@ test("a file whose first record header fails its checksum is no TFRecord file; d
     /short\.tfrecord: is not a TFRecord file \(5 bytes, shorter than one record header of 12\)/;
   assert.throws(() => checkTfRecordFile(short), tooShort);
   await assert.rejects(readAll(short), tooShort);
+});
+
+test("encodeTfRecord refuses what is no bytes: a string or a list was framed as other bytes, a Uint16Array cut to 8 bits", () => {
+  for (const [data, shown] of [
+    ["abc", '"abc"'],
+    [[1, 2, 3], "[1,2,3]"],
+    [new Uint16Array([300]), "a Uint16Array"],
+    [null, "null"],
+  ] as const)
+    assert.throws(
+      () => encodeTfRecord(data as never),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message ===
+          `encodeTfRecord frames bytes: a Uint8Array or a Buffer (Buffer.from(text) for text), got ${shown}`,
+    );
+  assert.equal(encodeTfRecord(Buffer.from("abc")).length, 19);
 });

@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import CRC32C from "crc-32/crc32c.js";
-import { BadFileError } from "../errors.js";
+import { BadFileError, shownValue, UserError } from "../errors.js";
 
 /** TensorFlow's masked CRC-32C. */
 export function maskedCrc32c(data: Uint8Array): number {
@@ -22,8 +22,19 @@ export interface TfRecord {
   offset: number;
 }
 
-/** Frames `data` as one TFRecord. */
+/**
+ * Frames `data` as one TFRecord. Throws UserError for `data` that is no Uint8Array (a Buffer is one):
+ * a string or a plain list was framed as zeros or truncated bytes, a Uint16Array's values cut to 8 bits.
+ */
 export function encodeTfRecord(data: Uint8Array): Buffer {
+  if (!(data instanceof Uint8Array)) {
+    const given: unknown = data;
+    throw new UserError(
+      `encodeTfRecord frames bytes: a Uint8Array or a Buffer (Buffer.from(text) for text), got ${
+        ArrayBuffer.isView(given) ? `a ${given.constructor.name}` : shownValue(given, 60)
+      }`,
+    );
+  }
   const out = Buffer.alloc(16 + data.length);
   out.writeUInt32LE(data.length >>> 0, 0);
   out.writeUInt32LE(Math.floor(data.length / 2 ** 32), 4);
