@@ -128,6 +128,42 @@ test("help of a command nas-assay does not have names it, as the command itself 
   assert.match((await failureOf(["help", "trian"])).said, /unknown command 'trian' \(Did you mean train\?\)/);
 });
 
+test("help NAME SUB shows SUB's help, as NAME SUB --help does (commander dropped SUB and showed NAME's)", async () => {
+  /** What `args` print on stdout, and how parsing ended (commander's code for help). */
+  const helpOf = async (args: string[]) => {
+    let out = "";
+    const quiet = (command: Command) => {
+      command.configureOutput({ writeOut: (chunk) => (out += chunk), writeErr: () => {} });
+      for (const sub of command.commands) quiet(sub);
+    };
+    const root = await program();
+    quiet(root);
+    await assert.rejects(root.parseAsync(args, { from: "user" }), (e: unknown) => {
+      assert.ok(e instanceof CommanderError, `${args.join(" ")}: ${(e as Error).message}`);
+      assert.equal(e.exitCode, 0, args.join(" "));
+      return true;
+    });
+    return out;
+  };
+  for (const [group, sub] of [
+    ["study", "create"],
+    ["study", "show"],
+    ["data", "labels"],
+    ["queue", "status"],
+  ]) {
+    const shown = await helpOf(["help", group, sub]);
+    assert.match(shown, new RegExp(`^Usage: nas-assay ${group} ${sub} `), `help ${group} ${sub}`);
+    assert.equal(shown, await helpOf([group, sub, "--help"]), `help ${group} ${sub}`);
+  }
+  assert.match(await helpOf(["help", "study"]), /^Usage: nas-assay study \[options\] \[command\]/);
+  const { said, exitCode } = await failureOf(["help", "data", "import-nb201"]);
+  assert.equal(exitCode, 1);
+  assert.match(
+    said,
+    /^nas-assay: unknown command 'import-nb201' \(Did you mean import-nb101\?\) \(nas-assay data --help/,
+  );
+});
+
 test("every command's help lists --json, which every command takes after its name (only nas-assay --help listed it)", async () => {
   const root = await program();
   const check = (command: Command, path: string) => {

@@ -92,24 +92,37 @@ function jsonInEveryHelp(command: Command): Command {
   });
 }
 
+/** commander's own help dispatch, public in its code but not in its typings (as unknownBeforeMissing's). */
+interface HelpDispatch {
+  _dispatchHelpCommand(name?: string): unknown;
+  unknownCommand(): never;
+}
+
 /**
  * `help NAME` of a command it does not have is refused as `NAME` is ("unknown command 'NAME'", with
  * commander's suggestion), where commander printed the whole help with status 1 and no word of NAME.
+ * `help NAME SUB` (`nas-assay help study create`) shows SUB's help, as `nas-assay study create --help`
+ * does; commander dropped SUB and showed NAME's (and `help data import-nb201` refuses import-nb201).
  * Applied to every command with sub-commands (nas-assay, data, study, queue).
  */
 function helpOfKnownOnly(command: Command): Command {
   for (const sub of command.commands) helpOfKnownOnly(sub);
   if (command.commands.length === 0) return command;
-  // commander's own methods, public in its code but not in its typings (as unknownBeforeMissing's)
-  const own = command as unknown as { _dispatchHelpCommand(name?: string): unknown; unknownCommand(): never };
+  const own = command as unknown as HelpDispatch;
   const dispatch = own._dispatchHelpCommand.bind(command);
   own._dispatchHelpCommand = (name) => {
-    if (
-      name !== undefined &&
-      !command.commands.some((sub) => [sub.name(), ...sub.aliases()].includes(name))
-    ) {
+    if (name === undefined) return dispatch(name);
+    const sub = command.commands.find((c) => [c.name(), ...c.aliases()].includes(name));
+    if (sub === undefined) {
       command.args = [name]; // the name unknownCommand says
-      own.unknownCommand();
+      return own.unknownCommand();
+    }
+    // the operands after `help NAME`, when commander parsed `help NAME SUB …` on this command
+    const rest = command.args[0] === "help" && command.args[1] === name ? command.args.slice(2) : [];
+    const next = rest.find((arg) => !arg.startsWith("-"));
+    if (next !== undefined && sub.commands.length > 0) {
+      sub.args = ["help", ...rest];
+      return (sub as unknown as HelpDispatch)._dispatchHelpCommand(next);
     }
     return dispatch(name);
   };
