@@ -164,6 +164,23 @@ test("help NAME SUB shows SUB's help, as NAME SUB --help does (commander dropped
   );
 });
 
+test("NAME --help of a command nas-assay does not have is refused as help NAME is (it printed the parent's help, status 0)", async () => {
+  for (const [args, name, parent] of [
+    [["evalute", "--help"], "evalute", "nas-assay"],
+    [["study", "creat", "--help"], "creat", "nas-assay study"],
+    [["data", "import-nb201", "--help"], "import-nb201", "nas-assay data"],
+  ] as const) {
+    const { said, exitCode } = await failureOf([...args]);
+    assert.equal(exitCode, 1, args.join(" "));
+    assert.match(
+      said,
+      new RegExp(`^nas-assay: unknown command '${name}' \\(Did you mean [^)]*\\) \\(${parent} --help`),
+      args.join(" "),
+    );
+    assert.equal(said, (await failureOf(["help", ...args.slice(0, -1)])).said, "the same line as help NAME");
+  }
+});
+
 test("every command's help lists --json, which every command takes after its name (only nas-assay --help listed it)", async () => {
   const root = await program();
   const check = (command: Command, path: string) => {

@@ -95,6 +95,7 @@ function jsonInEveryHelp(command: Command): Command {
 /** commander's own help dispatch, public in its code but not in its typings (as unknownBeforeMissing's). */
 interface HelpDispatch {
   _dispatchHelpCommand(name?: string): unknown;
+  _outputHelpIfRequested(args: string[]): void;
   unknownCommand(): never;
 }
 
@@ -103,12 +104,23 @@ interface HelpDispatch {
  * commander's suggestion), where commander printed the whole help with status 1 and no word of NAME.
  * `help NAME SUB` (`nas-assay help study create`) shows SUB's help, as `nas-assay study create --help`
  * does; commander dropped SUB and showed NAME's (and `help data import-nb201` refuses import-nb201).
+ * `NAME --help` of a command it does not have is refused the same way (`nas-assay evalute --help`
+ * printed nas-assay's help with status 0, where `nas-assay help evalute` and `nas-assay evalute` refuse).
  * Applied to every command with sub-commands (nas-assay, data, study, queue).
  */
 function helpOfKnownOnly(command: Command): Command {
   for (const sub of command.commands) helpOfKnownOnly(sub);
   if (command.commands.length === 0) return command;
   const own = command as unknown as HelpDispatch;
+  const outputHelp = own._outputHelpIfRequested.bind(command);
+  own._outputHelpIfRequested = (args) => {
+    // reached with a first operand only when it names no sub-command (commander dispatches those first)
+    if (command.args.length > 0 && !command.args[0].startsWith("-")) {
+      command.args = [command.args[0]];
+      own.unknownCommand();
+    }
+    outputHelp(args);
+  };
   const dispatch = own._dispatchHelpCommand.bind(command);
   own._dispatchHelpCommand = (name) => {
     if (name === undefined) return dispatch(name);
