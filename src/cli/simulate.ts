@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { checkOutputFile, SVG_DRAWING } from "../data/output-path.js";
 import { drawingRefused } from "../experiments/plots.js";
 import type { Method } from "../predictors/registry.js";
+import { simulateText } from "../report/simulate-tables.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
 import { globalsWithoutData, print, warnOfDirection } from "./context.js";
@@ -101,34 +102,6 @@ export function simulateCommand(): Command {
       if (unwritten) throw unwritten;
     },
   );
-}
-
-function simulateText(result: SimulateResult, restricted: boolean, plot?: string): string {
-  const text = (x: { mean: number; std: number; medianRank: number }) =>
-    `${x.mean.toPrecision(5)} ± ${x.std.toPrecision(2)} (rank ${x.medianRank})`;
-  const names = ["ask", "random", "evolution"] as const;
-  const checkpoints = Object.keys(result.strategies.ask.at);
-  // 30 wide, or wider for a longer cell: "-9.6667e+300 ± 2.5e+300 (rank 3)" ran into the next column
-  const width = Math.max(
-    30,
-    ...names.flatMap((n) => checkpoints.map((at) => text(result.strategies[n].at[at]).length + 2)),
-  );
-  const cell = (x: { mean: number; std: number; medianRank: number }) => text(x).padEnd(width);
-  const evaluated = result.strategies.ask.curve.length;
-  return [
-    `simulate on ${result.space}, ${result.target}: ${result.tableSize} architecture${result.tableSize === 1 ? "" : "s"} in the table` +
-      (restricted ? " (it does not cover the space: every strategy searched the table only)" : "") +
-      `, budget ${result.budget}` +
-      (evaluated < result.budget ? ` (the table holds ${evaluated}: each run evaluated all of them)` : "") +
-      // the seeds themselves, as search's text and the JSON give them: "seeds 1" was the count, read as seed 1
-      `, seeds ${result.seeds.join(",")}`,
-    "best found, mean ± std over seeds (median rank in the table, 1 = its best):",
-    `  evaluated  ${names.map((n) => n.padEnd(width)).join("")}`,
-    ...checkpoints.map(
-      (at) => `  ${at.padStart(9)}  ${names.map((n) => cell(result.strategies[n].at[at])).join("")}`,
-    ),
-    ...(plot ? [`curves drawn in ${plot}`] : []),
-  ].join("\n");
 }
 
 function curvesPlot(result: SimulateResult): Record<string, unknown> {

@@ -70,3 +70,52 @@ export function simulateTable(runs: readonly SimulateRunFile[]): Block[] {
     ),
   ];
 }
+
+/**
+ * A mean (± std over several seeds) as fixed-point text: five significant digits of the mean, the std
+ * on the mean's decimals. `toPrecision` wrote 113140 as "1.1314e+5 ± 5.4e+3" (a latency in µs), and
+ * over one seed "± 0.0", a spread read as a certainty, which evaluate and reproduce leave out.
+ */
+export function meanStdText(x: { mean: number; std: number }, seeds: number): string {
+  const magnitude = x.mean === 0 || !Number.isFinite(x.mean) ? 0 : Math.floor(Math.log10(Math.abs(x.mean)));
+  const decimals = Math.min(20, Math.max(0, 4 - magnitude));
+  return seeds > 1 ? `${x.mean.toFixed(decimals)} ± ${x.std.toFixed(decimals)}` : x.mean.toFixed(decimals);
+}
+
+/**
+ * `simulate`'s text: the run's line, then per checkpoint each strategy's best found, mean ± std over the
+ * seeds (median rank in the table). Columns are as wide as their widest cell plus two spaces: a fixed
+ * width of 30 ran cells of small values into the next ("(rank 3)0.00014322 ± …").
+ */
+export function simulateText(result: SimulateResult, restricted: boolean, plot?: string): string {
+  const names = ["ask", "random", "evolution"] as const;
+  const checkpoints = Object.keys(result.strategies.ask.at);
+  const evaluated = result.strategies.ask.curve.length;
+  const seeds = result.seeds.length;
+  const cells = checkpoints.map((at) =>
+    names.map((n) => {
+      const x = result.strategies[n].at[at];
+      return `${meanStdText(x, seeds)} (rank ${x.medianRank})`;
+    }),
+  );
+  const widths = names.map((n, i) => Math.max(n.length, ...cells.map((row) => row[i].length)) + 2);
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join("")
+      .trimEnd();
+  return [
+    `simulate on ${result.space}, ${result.target}: ${result.tableSize} architecture${result.tableSize === 1 ? "" : "s"} in the table` +
+      (restricted ? " (it does not cover the space: every strategy searched the table only)" : "") +
+      `, budget ${result.budget}` +
+      (evaluated < result.budget ? ` (the table holds ${evaluated}: each run evaluated all of them)` : "") +
+      // the seeds themselves, as search's text and the JSON give them: "seeds 1" was the count, read as seed 1
+      `, seeds ${result.seeds.join(",")}`,
+    seeds > 1
+      ? "best found, mean ± std over seeds (median rank in the table, 1 = its best):"
+      : "best found (its rank in the table, 1 = its best):",
+    `  evaluated  ${line(names)}`,
+    ...checkpoints.map((at, k) => `  ${at.padStart(9)}  ${line(cells[k])}`),
+    ...(plot ? [`curves drawn in ${plot}`] : []),
+  ].join("\n");
+}
