@@ -27,9 +27,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
-import { readSeedList } from "../src/cli/flag-values.js";
+import { readSeedList, scriptFlags } from "../src/cli/flag-values.js";
 import { dataDir, dataFile } from "../src/data/locations.js";
 import { readNpyVector } from "../src/data/npy.js";
+import { UserError } from "../src/errors.js";
 import { meanStd } from "../src/eval/evaluate.js";
 import { MLP_TRAINING } from "../src/predictors/mlp.js";
 import { DEFAULT_TRAINING_OPTIONS, type TrainingOptions } from "../src/predictors/supervised.js";
@@ -69,10 +70,28 @@ interface SavedRun extends SimulateResult {
 }
 
 const argv = process.argv.slice(2);
-const flag = (name: string, fallback?: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : fallback;
+/** The flags each command takes: any other is refused (a misspelt one ran the defaults). */
+const FLAGS: Record<string, readonly string[]> = {
+  run: [
+    "--space",
+    "--dataset",
+    "--target",
+    "--seeds",
+    "--budget",
+    "--step",
+    "--jobs",
+    "--ask",
+    "--out",
+    "--tables",
+    "--data",
+  ],
+  markdown: [],
+  summary: [],
+  compare: [],
+  merge: ["--out"],
+  baselines: ["--tables", "--data"],
 };
+let flag: (name: string, fallback?: string) => string | undefined = () => undefined;
 
 function csvField(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -333,19 +352,32 @@ async function baselines(files: string[]): Promise<void> {
 }
 
 const [command, ...rest] = argv;
-if (command === "run") await run();
-else if (command === "markdown") markdown(rest.filter((f) => f.endsWith(".json")));
-else if (command === "summary") summary(rest.filter((f) => f.endsWith(".json")));
-else if (command === "merge")
-  merge(
-    rest.filter((f) => f.endsWith(".json") && f !== flag("--out")),
-    flag("--out") as string,
-  );
-else if (command === "compare") compare(rest[0], rest[1]);
-else if (command === "baselines") await baselines(rest.filter((f) => f.endsWith(".json")));
-else {
-  console.error(
-    "usage: node dist/bench/simulate-benchmarks.js run|markdown|compare … (see the comment at the top of bench/simulate-benchmarks.ts)",
-  );
+/** The command named, or undefined for none known. */
+async function main(): Promise<boolean> {
+  if (!Object.hasOwn(FLAGS, command)) return false;
+  flag = scriptFlags(rest, FLAGS[command]);
+  if (command === "run") await run();
+  else if (command === "markdown") markdown(rest.filter((f) => f.endsWith(".json")));
+  else if (command === "summary") summary(rest.filter((f) => f.endsWith(".json")));
+  else if (command === "merge")
+    merge(
+      rest.filter((f) => f.endsWith(".json") && f !== flag("--out")),
+      flag("--out") as string,
+    );
+  else if (command === "compare") compare(rest[0], rest[1]);
+  else if (command === "baselines") await baselines(rest.filter((f) => f.endsWith(".json")));
+  return true;
+}
+try {
+  if (!(await main())) {
+    console.error(
+      "usage: node dist/bench/simulate-benchmarks.js run|markdown|summary|compare|merge|baselines … (see the comment at the top of bench/simulate-benchmarks.ts)",
+    );
+    process.exit(1);
+  }
+} catch (e) {
+  // a bad flag or value (a seed list, a missing file): one line, as nas-assay says it
+  if (!(e instanceof UserError)) throw e;
+  console.error(`simulate-benchmarks ${command}: ${e.message}`);
   process.exit(1);
 }

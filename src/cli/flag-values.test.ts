@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InvalidArgumentError } from "commander";
-import { integerFlag, MAX_SEED, nonEmptyFlag, readSeedList, realFlag, seedFlag } from "./flag-values.js";
+import { UserError } from "../errors.js";
+import {
+  integerFlag,
+  MAX_SEED,
+  nonEmptyFlag,
+  readSeedList,
+  realFlag,
+  scriptFlags,
+  seedFlag,
+} from "./flag-values.js";
 
 /** The message a parser refuses `text` with (fails when it accepts it). */
 function refusal(parse: (text: string) => unknown, text: string): string {
@@ -106,4 +115,23 @@ test("an empty path is refused, not read as 'use the default'", () => {
   assert.equal(dir("../data"), "../data");
   assert.match(refusal(dir, ""), /expected a directory, got an empty value/);
   assert.match(refusal(dir, "  "), /expected a directory/);
+});
+
+test("a bench script's flags: a misspelt, repeated or value-less flag is refused, not read as absent (break I)", () => {
+  const known = ["--seeds", "--out"];
+  const flag = scriptFlags(["a.json", "--seeds", "0-1", "b.json"], known);
+  assert.equal(flag("--seeds", "0-19"), "0-1");
+  assert.equal(flag("--out", "default.json"), "default.json");
+  assert.equal(flag("--out"), undefined);
+  const refused = (argv: string[], pattern: RegExp) =>
+    assert.throws(
+      () => scriptFlags(argv, known),
+      (e: unknown) => e instanceof UserError && pattern.test(e.message),
+    );
+  // --sedes was read as no flag: the default 20 seeds ran and wrote over docs/results/simulate/nb201-cifar100.json
+  refused(["--sedes", "0-1"], /^unknown flag --sedes; it takes --seeds, --out$/);
+  refused(["--seeds"], /^--seeds needs a value$/);
+  refused(["--seeds", "--out", "x.json"], /^--seeds needs a value$/);
+  refused(["--seeds", "0", "--seeds", "1"], /^--seeds is given twice; give it once$/);
+  assert.throws(() => scriptFlags(["--x", "1"], []), /unknown flag --x; it takes no flags/);
 });

@@ -188,3 +188,32 @@ export function nonEmptyFlag(what: string): (text: string) => string {
     return text;
   });
 }
+
+/**
+ * The `--name value` flags of a developer script (bench/): a reader of each flag's value, or its
+ * fallback when not given. Every flag must be one of `known`, given once, with a value that is not the
+ * next flag: bench/simulate-benchmarks.js read `--sedes 0-1` as nothing and ran its 20 default seeds,
+ * writing over the results file the docs' tables are made from.
+ * @throws UserError naming the first unknown, repeated or value-less flag and the flags it takes.
+ */
+export function scriptFlags(
+  argv: readonly string[],
+  known: readonly string[],
+): (name: string, fallback?: string) => string | undefined {
+  const values = new Map<string, string>();
+  const takes = `it takes ${known.length > 0 ? known.join(", ") : "no flags"}`;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) continue; // an operand (a results file)
+    if (!known.includes(arg)) throw new UserError(`unknown flag ${arg}; ${takes}`);
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith("--")) throw new UserError(`${arg} needs a value`);
+    if (values.has(arg)) throw new UserError(`${arg} is given twice; give it once`);
+    values.set(arg, value);
+    i++;
+  }
+  return (name, fallback) => {
+    if (!known.includes(name)) throw new Error(`scriptFlags: ${name} is not among the flags declared`);
+    return values.get(name) ?? fallback;
+  };
+}
