@@ -44,7 +44,7 @@ export function paperCommand(): Command {
         COLUMN_CHOICES.ours.method,
       ),
     )
-    .option("--labels <n>", "labeled cells N_l", integerFlag(2), 1000)
+    .option("--labels <n>", "labeled cells N_l (2..cells of the space − 2)", integerFlag(2), 1000)
     .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
     .option(

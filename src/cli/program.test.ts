@@ -181,6 +181,22 @@ test("NAME --help of a command nas-assay does not have is refused as help NAME i
   }
 });
 
+test("every --labels help states the range its command accepts (only evaluate's did)", async () => {
+  const root = await program();
+  // each command's bound, as it refuses the next count (cli.test.ts checks those refusals on nb201)
+  const bounds: Record<string, string> = { paper: "− 2", evaluate: "− 2", search: "− 1", train: "− 1" };
+  for (const command of root.commands) {
+    const labels = command.options.find((o) => o.long === "--labels");
+    if (labels === undefined) continue;
+    const bound = bounds[command.name()];
+    assert.ok(bound, `${command.name()} takes --labels: add its bound here`);
+    assert.ok(
+      labels.description.includes(`(2..cells of the space ${bound})`),
+      `${command.name()} --labels: ${labels.description}`,
+    );
+  }
+});
+
 test("every command's help lists --json, which every command takes after its name (only nas-assay --help listed it)", async () => {
   const root = await program();
   const check = (command: Command, path: string) => {

@@ -64,7 +64,7 @@ export function searchCommand(): Command {
         null,
       ),
     )
-    .option("--labels <n>", "labeled cells per seed", integerFlag(2), 1000)
+    .option("--labels <n>", "labeled cells per seed (2..cells of the space − 1)", integerFlag(2), 1000)
     .option("--target <name>", "label to predict (default: the benchmark's test accuracy)");
   withSeedOptions(command, 20)
     .addOption(jobsOption("seeds", "the seeds"))

@@ -53,7 +53,7 @@ export function trainCommand(): Command {
     .addOption(methodOption(FITTED_METHOD_HELP, null))
     .requiredOption(
       "--labels <n|file>",
-      "how many benchmark cells to label at random, or a CSV/JSONL of your own",
+      "how many benchmark cells to label at random (2..cells of the space − 1), or a CSV/JSONL of your own",
     )
     .option("--target <name>", "label to learn: a benchmark target, or the column of your file")
     .addOption(scaleOption())
