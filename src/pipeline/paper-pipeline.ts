@@ -142,7 +142,7 @@ export interface PipelineResult {
   scores: Scores;
   /** The paper's Table 1 at this N_l, where it has it (NAS-Bench-101, the assessor). */
   paper?: { ktau: Summary; mse: Summary; pearson: Summary };
-  /** Predictions and true labels of random test cells (as `evaluate --sample`). */
+  /** Predictions and true labels of random test cells (as the library's `evaluate` gives with `sample`; no flag sets it). */
   sample: { predicted: number[]; actual: number[] };
   search: {
     /** Distinct cells the predictor scored. */
