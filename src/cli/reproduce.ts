@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Argument, Command } from "commander";
 import { UserError } from "../errors.js";
 import { EXPERIMENTS, type ExperimentName } from "../experiments/experiments.js";
-import { checkReproduceOutput, reproduce } from "../experiments/reproduce.js";
+import { checkReproduceOutput, reproduce, runCountsLine } from "../experiments/reproduce.js";
 import { queueAddress } from "../queue/address.js";
 import { onQueue } from "../queue/sweep.js";
 import type { SpaceName } from "../spaces/registry.js";
@@ -83,10 +83,7 @@ export function reproduceCommand(): Command {
     interrupted();
     print(options, summary, () =>
       [
-        `${summary.experiment}: ${summary.runs} runs (${summary.ranNow} run now, ` +
-          `${summary.finishedEarlier > 0 ? `${summary.finishedEarlier} taken from the queue's jobs finished before this command, ` : ""}` +
-          `${summary.borrowed} taken from other experiments' results here, the rest from earlier), ` +
-          `${Math.round(summary.wallSeconds)} s of wall time in runs (summed over the processes that ran or waited for them)`,
+        runCountsLine(summary),
         ...(summary.labeledCells < summary.spaceCells
           ? [
               `  labels and test cells drawn from the ${summary.labeledCells} labeled cells only (${summary.labeledCells} of ${summary.spaceCells} cells have labels)`,

@@ -8,7 +8,7 @@ import type { EvaluationSpec, SeedResult } from "../eval/evaluate.js";
 import { writeReportFromFiles } from "../report/from-files.js";
 import { testData } from "../testing/fixtures.js";
 import { EXPERIMENTS, experimentRuns, runKey } from "./experiments.js";
-import { reproduce } from "./reproduce.js";
+import { reproduce, runCountsLine } from "./reproduce.js";
 import { type ResultsFile, settingsOf } from "./results-file.js";
 
 const root = mkdtempSync(join(tmpdir(), "nas-assay-reproduce-"));
@@ -254,6 +254,26 @@ test("runs another experiment in the same folder has made are taken, not redone"
   const nb101: string[] = [];
   await reproduce("table4", { ...options, space: "nb101", out: other, evaluateRun: fakeEvaluation(nb101) });
   assert.ok(nb101.some((call) => call.startsWith("ssa/")));
+});
+
+test("the summary line names a source of runs only when it gave some (break I: '0 taken from other experiments' results here')", async () => {
+  const data = testData();
+  const options = { space: "nb201" as const, data, quick: true, seeds: [0, 1] };
+  const out = join(root, "counts");
+  const alone = await reproduce("table1", { ...options, out, evaluateRun: fakeEvaluation([]) });
+  assert.match(
+    runCountsLine(alone),
+    /^table1: \d+ runs \(\d+ run now, the rest from earlier\), \d+ s of wall time in runs \(summed over the processes that ran or waited for them\)$/,
+  );
+  const table4 = await reproduce("table4", { ...options, out, evaluateRun: fakeEvaluation([]) });
+  assert.match(
+    runCountsLine(table4),
+    /^table4: 4 runs \(2 run now, 2 taken from other experiments' results here, the rest from earlier\), /,
+  );
+  assert.match(
+    runCountsLine({ ...table4, borrowed: 0, finishedEarlier: 3 }),
+    /\(2 run now, 3 taken from the queue's jobs finished before this command, the rest from earlier\)/,
+  );
 });
 
 function resultsOfMethod(file: ResultsFile, method: string): number[] {

@@ -86,6 +86,26 @@ export interface ReproduceSummary {
 }
 
 /**
+ * The first line `reproduce` prints: how many runs, how many ran now and where the others came from,
+ * each source named only when it gave runs (the count borrowed from other experiments was printed
+ * even at 0, where the queue's was left out), and the wall time in runs.
+ */
+export function runCountsLine(summary: ReproduceSummary): string {
+  const sources = [
+    `${summary.ranNow} run now`,
+    ...(summary.finishedEarlier > 0
+      ? [`${summary.finishedEarlier} taken from the queue's jobs finished before this command`]
+      : []),
+    ...(summary.borrowed > 0 ? [`${summary.borrowed} taken from other experiments' results here`] : []),
+    "the rest from earlier",
+  ];
+  return (
+    `${summary.experiment}: ${summary.runs} runs (${sources.join(", ")}), ` +
+    `${Math.round(summary.wallSeconds)} s of wall time in runs (summed over the processes that ran or waited for them)`
+  );
+}
+
+/**
  * Checks, before any run, that reproduce `name` may write into the folder `out` (given with `flag`):
  * the folder can hold files (checkOutputFolder), and none of the files it writes there (NAME.json and
  * the report's files) is read-only for this user, nor a page or drawing of the user's own under one of
