@@ -5,7 +5,7 @@ import { checkTfRecordFile } from "../data/tfrecord.js";
 import { duplicateLine, failedLine, type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { importNb101, NB101_TFRECORD } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
-import { globals, globalsForSpace, loadNb101, note, print } from "./context.js";
+import { globalsForSpace, globalsWithoutData, loadNb101, note, print } from "./context.js";
 import { inferredScaleNote, scaleOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
@@ -25,7 +25,11 @@ export function dataCommand(): Command {
     .option("--force", "replace DIR/nb101 if it already holds files")
     .addHelpText("after", "\nExample:\n  nas-assay data import-nb101 nasbench_only108.tfrecord --out ./data")
     .action(async (file: string, opts: { out: string; force?: boolean }, command: Command) => {
-      const options = globals(command);
+      // it writes the data directory --out names and reads none: --data would go unread (usage.md)
+      const options = globalsWithoutData(
+        command,
+        "it writes the data directory that --out names, and the NAS-Bench-101 space is enumerated, not read from one",
+      );
       // both before NAS-Bench-101 is enumerated: a CSV given as the tfrecord is refused at once
       // (--out first: a wrong --out is the same refusal whatever the file)
       checkOutputFolder(opts.out, "--out");

@@ -4,7 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -337,6 +345,12 @@ test("--data is refused where NAS-Bench-101's benchmark data would go unread (it
     ],
     message,
   );
+  // import-nb101 writes the folder --out names and reads none (break I: --data was taken and ignored)
+  refused(
+    ["--data", data, "data", "import-nb101", file, "--out", join(dir, "imported")],
+    /^nas-assay: --data is not read by `nas-assay data import-nb101` \(.*it writes the data directory that --out names.*\): drop it$/,
+  );
+  assert.equal(existsSync(join(dir, "imported")), false, "nothing written");
   // where it is read, it is taken: NAS-Bench-201's cells, NAS-Bench-101's labels
   assert.equal(run(["--data", data, "space", "nb201"]).code, 0);
   assert.equal(run(["data", "labels", file, "--space", "nb101", "--target", "acc"]).code, 0);

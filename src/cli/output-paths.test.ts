@@ -45,7 +45,7 @@ const NO_DATA = new Set(["report", "study", "ask", "tell", "simulate", "queue"])
 function run(args: string[], asUser = false) {
   const started = performance.now();
   // commands that read no benchmark data refuse --data
-  const data = NO_DATA.has(args[0]) ? [] : ["--data", testData().dir];
+  const data = NO_DATA.has(args[0]) || args[1] === "import-nb101" ? [] : ["--data", testData().dir];
   const argv = [MAIN, ...data, ...args];
   const [command, full] =
     asUser && process.getuid?.() === 0
