@@ -6,6 +6,7 @@ import { duplicateLine, failedLine, type LabelScale, readUserLabels } from "../d
 import { importNb101, NB101_TFRECORD } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { globalsForSpace, globalsWithoutData, loadNb101, note, print } from "./context.js";
+import { nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import { inferredScaleNote, scaleOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 
@@ -62,7 +63,11 @@ export function dataCommand(): Command {
     .description("read a CSV/JSONL file of your own trained cells and map each row to a cell id")
     .argument("<file>", "CSV or JSONL: NAS-Bench-101 matrix+ops (or cell), NAS-Bench-201 arch")
     .addOption(spaceOption())
-    .requiredOption("--target <column>", "the numeric column to learn, e.g. accuracy")
+    .requiredOption(
+      "--target <column>",
+      "the numeric column to learn, e.g. accuracy",
+      nonEmptyFlag(TARGET_NAME),
+    )
     .addOption(scaleOption())
     .addHelpText("after", "\nExample:\n  nas-assay data labels my-runs.csv --space nb101 --target val_acc")
     .action(

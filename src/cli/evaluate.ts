@@ -5,7 +5,7 @@ import type { CellInput } from "../predictors/cell-inputs.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
-import { integerFlag } from "./flag-values.js";
+import { integerFlag, nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import {
   FITTED_METHOD_HELP,
   fittedMethod,
@@ -28,7 +28,11 @@ export function evaluateCommand(): Command {
         .argParser(integerFlag(2))
         .makeOptionMandatory(),
     )
-    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
+    .option(
+      "--target <name>",
+      "label to predict (default: the benchmark's test accuracy)",
+      nonEmptyFlag(TARGET_NAME),
+    )
     .addOption(inputsOption());
   withSeedOptions(command, 5)
     .addOption(jobsOption("seeds", "the seeds"))

@@ -181,6 +181,13 @@ export function firstSeeds(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
+/**
+ * What `--target` names in every command that has it (a benchmark target or a file's column): an empty
+ * `--target ""` is refused alike everywhere, where it was "no column \"\"", a library function's
+ * message, or taken as no --target at all, depending on the command.
+ */
+export const TARGET_NAME = "a target name (a benchmark target or a column, e.g. val_acc)";
+
 /** A path or name that must not be empty or blank (an empty `--data ""` is a slip, not "use the default"). */
 export function nonEmptyFlag(what: string): (text: string) => string {
   return parsedBy((text) => {

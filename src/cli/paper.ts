@@ -18,7 +18,7 @@ import { checkEvaluationsFit, DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { SPACE_CELLS, type SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
-import { integerFlag, seedFlag } from "./flag-values.js";
+import { integerFlag, nonEmptyFlag, seedFlag, TARGET_NAME } from "./flag-values.js";
 import { jobsOption, methodOption, spaceOption } from "./options.js";
 import { withStages } from "./progress.js";
 
@@ -46,7 +46,11 @@ export function paperCommand(): Command {
     )
     .option("--labels <n>", "labeled cells N_l (2..cells of the space − 2)", integerFlag(2), 1000)
     .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
-    .option("--target <name>", "label to predict (default: the benchmark's test accuracy)")
+    .option(
+      "--target <name>",
+      "label to predict (default: the benchmark's test accuracy)",
+      nonEmptyFlag(TARGET_NAME),
+    )
     .option(
       "--evaluations <n>",
       `distinct cells the predictor scores in the search (more than its population of ${DEFAULT_EVOLUTION.population}, the first cells, drawn at random)`,

@@ -197,6 +197,34 @@ test("every --labels help states the range its command accepts (only evaluate's 
   }
 });
 
+test("--target '' is refused alike by every command that has --target (break I: four different outcomes)", async () => {
+  const root = await program();
+  const paths: string[][] = [];
+  const walk = (command: Command, path: string[]) => {
+    for (const sub of command.commands) walk(sub, [...path, sub.name()]);
+    if (command.options.some((o) => o.long === "--target")) paths.push(path);
+  };
+  walk(root, []);
+  assert.deepEqual(paths.map((p) => p.join(" ")).sort(), [
+    "data labels",
+    "evaluate",
+    "paper",
+    "search",
+    "simulate",
+    "study create",
+    "train",
+  ]);
+  for (const path of paths) {
+    const { said, exitCode } = await failureOf([...path, "--target", ""]);
+    assert.equal(exitCode, 1, path.join(" "));
+    assert.match(
+      said,
+      /^nas-assay: option '--target <\w+>' argument '' is invalid\. expected a target name \(.*\), got an empty value \(/,
+      path.join(" "),
+    );
+  }
+});
+
 test("every command's help lists --json, which every command takes after its name (only nas-assay --help listed it)", async () => {
   const root = await program();
   const check = (command: Command, path: string) => {

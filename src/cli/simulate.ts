@@ -7,7 +7,7 @@ import { simulateText } from "../report/simulate-tables.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
 import { globalsWithoutData, print, warnOfDirection } from "./context.js";
-import { integerFlag, nonEmptyFlag } from "./flag-values.js";
+import { integerFlag, nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, valueScaleOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
@@ -27,7 +27,7 @@ export function simulateCommand(): Command {
       "evaluated architectures, CSV or JSON Lines: their columns and the target column",
       nonEmptyFlag("a results file (CSV or JSON Lines)"),
     )
-    .requiredOption("--target <column>", "the column to optimize")
+    .requiredOption("--target <column>", "the column to optimize", nonEmptyFlag(TARGET_NAME))
     .option("--minimize", "lower values are better")
     .addOption(valueScaleOption())
     .option("--budget <n>", "architectures evaluated per run", integerFlag(1), 100)

@@ -8,7 +8,7 @@ import { studyDocument } from "../study/study-report.js";
 import { retryText } from "../study/tell-rules.js";
 import { archText } from "./arch-text.js";
 import { globalsWithoutData, print, sayIfOutputLost, warnOfDirection } from "./context.js";
-import { nonEmptyFlag } from "./flag-values.js";
+import { nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import { valueScaleOption } from "./options.js";
 
 export function studyCommand(): Command {
@@ -36,7 +36,11 @@ function createCommand(): Command {
       "--study <file.db|url>",
       "the study to make (refused if it exists): an SQLite file, or postgresql://user@host:port/db?study=NAME",
     )
-    .requiredOption("--target <name>", "the value told (a column of results files), e.g. val_acc")
+    .requiredOption(
+      "--target <name>",
+      "the value told (a column of results files), e.g. val_acc",
+      nonEmptyFlag(TARGET_NAME),
+    )
     .option("--minimize", "lower values are better (error, latency); default: higher is better")
     .addOption(valueScaleOption())
     .option(

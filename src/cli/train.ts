@@ -19,7 +19,7 @@ import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, globalsForSpace, note, print } from "./context.js";
-import { seedFlag } from "./flag-values.js";
+import { nonEmptyFlag, seedFlag, TARGET_NAME } from "./flag-values.js";
 import {
   FITTED_METHOD_HELP,
   fittedMethod,
@@ -55,7 +55,11 @@ export function trainCommand(): Command {
       "--labels <n|file>",
       "how many benchmark cells to label at random (2..cells of the space − 1), or a CSV/JSONL of your own",
     )
-    .option("--target <name>", "label to learn: a benchmark target, or the column of your file")
+    .option(
+      "--target <name>",
+      "label to learn: a benchmark target, or the column of your file",
+      nonEmptyFlag(TARGET_NAME),
+    )
     .addOption(scaleOption())
     .addOption(inputsOption())
     .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
