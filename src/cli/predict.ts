@@ -7,16 +7,18 @@ import { checkSpaceSize, type ModelTarget, modelTarget, parseModelJson } from ".
 import { loadPredictor } from "../predictors/registry.js";
 import { loadSpace, SPACE_CELLS, type SpaceName, spaceName } from "../spaces/registry.js";
 import { globalsForSpace, note, print } from "./context.js";
+import { nonEmptyFlag } from "./flag-values.js";
 
 export function predictCommand(): Command {
   return new Command("predict")
     .description(
       "predict, with a saved model, the label it learned (an accuracy, or your file's column) for the cells in a CSV/JSONL file",
     )
-    .requiredOption("--model <file>", "model file written by train")
+    .requiredOption("--model <file>", "model file written by train", nonEmptyFlag("a model file"))
     .requiredOption(
       "--cells <file>",
       "CSV/JSONL of cells: matrix+ops (NAS-Bench-101) or arch (NAS-Bench-201)",
+      nonEmptyFlag("a CSV or JSONL file of cells"),
     )
     .addHelpText(
       "after",

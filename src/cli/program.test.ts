@@ -225,6 +225,44 @@ test("--target '' is refused alike by every command that has --target (break I: 
   }
 });
 
+test("an empty argument or file flag is refused naming it (break I: 'nas-assay: : no such file')", async () => {
+  const root = await program();
+  const withArguments: string[] = [];
+  const walk = (command: Command, path: string[]) => {
+    for (const sub of command.commands) walk(sub, [...path, sub.name()]);
+    if (command.registeredArguments.length > 0) withArguments.push(path.join(" "));
+  };
+  walk(root, []);
+  assert.deepEqual(withArguments.sort(), [
+    "data import-nb101",
+    "data labels",
+    "report",
+    "reproduce",
+    "space",
+  ]);
+  for (const [args, message] of [
+    [["report", ""], /argument 'results' is empty; expected results files or folders/],
+    [["report", "a.json", ""], /argument 'results' is empty/],
+    [["data", "labels", "", "--target", "acc"], /argument 'file' is empty; expected CSV or JSONL/],
+    [["data", "import-nb101", "", "--out", "d"], /argument 'file' is empty; expected nasbench_only108/],
+    [["space", ""], /argument 'name' is empty; expected search space/],
+    [["reproduce", ""], /value '' is invalid for argument 'name'/],
+    [
+      ["predict", "--model", "", "--cells", "c.csv"],
+      /'--model <file>' argument '' is invalid\. expected a model file/,
+    ],
+    [
+      ["predict", "--model", "m.nasa", "--cells", ""],
+      /'--cells <file>' argument '' is invalid\. expected a CSV/,
+    ],
+  ] as const) {
+    const { said, exitCode } = await failureOf([...args]);
+    assert.equal(exitCode, 1, args.join(" "));
+    assert.match(said, /^nas-assay: [^\n]* --help lists its options\)\n$/, args.join(" "));
+    assert.match(said, message, args.join(" "));
+  }
+});
+
 test("every command's help lists --json, which every command takes after its name (only nas-assay --help listed it)", async () => {
   const root = await program();
   const check = (command: Command, path: string) => {

@@ -72,7 +72,31 @@ export async function program(args?: readonly string[]): Promise<Command> {
     for (const sub of command.commands) unknownBeforeMissing(sub);
     nasAssay.addCommand(unknownBeforeMissing(command));
   }
-  return oneLineErrors(onceEach(noEdgeSpaces(helpOfKnownOnly(jsonInEveryHelp(nasAssay)))), "nas-assay");
+  return oneLineErrors(
+    onceEach(noEmptyArguments(noEdgeSpaces(helpOfKnownOnly(jsonInEveryHelp(nasAssay))))),
+    "nas-assay",
+  );
+}
+
+/**
+ * An empty argument (`report ""`, `data labels ""`, `data import-nb101 ""`: a variable that was not
+ * set) is refused naming the argument, as an empty flag value is: it was taken as a path, and the
+ * message began "nas-assay: : no such file". Applied to every sub-command too.
+ */
+function noEmptyArguments(command: Command): Command {
+  for (const sub of command.commands) noEmptyArguments(sub);
+  if (command.registeredArguments.length === 0) return command;
+  return command.hook("preAction", (_, action) => {
+    action.registeredArguments.forEach((argument, k) => {
+      const given: unknown = action.processedArgs[k];
+      const values = Array.isArray(given) ? given : [given];
+      if (values.some((value) => typeof value === "string" && value.trim() === ""))
+        action.error(
+          `argument '${argument.name()}' is empty; expected ${argument.description || `a value for ${argument.name()}`}`,
+          { code: "nas-assay.emptyArgument" },
+        );
+    });
+  });
 }
 
 /**
