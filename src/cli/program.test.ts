@@ -156,6 +156,9 @@ test("help NAME SUB shows SUB's help, as NAME SUB --help does (commander dropped
     assert.equal(shown, await helpOf([group, sub, "--help"]), `help ${group} ${sub}`);
   }
   assert.match(await helpOf(["help", "study"]), /^Usage: nas-assay study \[options\] \[command\]/);
+  // help help: the help itself, not "unknown command 'help' (Did you mean help?)"
+  assert.equal(await helpOf(["help", "help"]), await helpOf(["help"]));
+  assert.equal(await helpOf(["study", "help", "help"]), await helpOf(["study", "--help"]));
   const { said, exitCode } = await failureOf(["help", "data", "import-nb201"]);
   assert.equal(exitCode, 1);
   assert.match(

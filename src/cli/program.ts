@@ -147,7 +147,8 @@ function helpOfKnownOnly(command: Command): Command {
   };
   const dispatch = own._dispatchHelpCommand.bind(command);
   own._dispatchHelpCommand = (name) => {
-    if (name === undefined) return dispatch(name);
+    // `help help`: this command's help, as `help` alone (it said "unknown command 'help' (Did you mean help?)")
+    if (name === undefined || name === "help") return dispatch(undefined);
     const sub = command.commands.find((c) => [c.name(), ...c.aliases()].includes(name));
     if (sub === undefined) {
       command.args = [name]; // the name unknownCommand says
