@@ -41,6 +41,29 @@ test("a query waits DEFAULT_QUERY_TIMEOUT_MS for the server unless the URL's que
   assert.equal(parseStudyUrl("postgresql://h/db?study=a&query_timeout=0").queryTimeoutMs, undefined);
 });
 
+test("a timeout in the URL above 2^31 - 1 ms is refused: node-postgres' timer fired at once and every query failed", () => {
+  assert.equal(
+    parseStudyUrl("postgresql://h/db?study=a&query_timeout=2147483647").queryTimeoutMs,
+    2147483647,
+  );
+  for (const name of [
+    "query_timeout",
+    "statement_timeout",
+    "lock_timeout",
+    "idle_in_transaction_session_timeout",
+  ])
+    for (const value of ["2147483648", "3000000000", "99999999999999999999"])
+      assert.throws(
+        () => parseStudyUrl(`postgresql://h/db?study=a&${name}=${value}`),
+        (e: Error) =>
+          e instanceof UserError &&
+          e.message.includes(
+            `the parameter ${name}=${value}; expected a number of milliseconds up to 2147483647`,
+          ),
+        `${name}=${value}`,
+      );
+});
+
 test("a bad study URL is refused in one line that never shows the password", () => {
   const cases: [string, RegExp][] = [
     [

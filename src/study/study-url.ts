@@ -30,6 +30,9 @@ export interface StudyUrl {
  */
 export const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
 
+/** The longest timeout a URL may give (ms): Node's timers and PostgreSQL's timeouts are 32-bit. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 const SCHEME = /^postgres(?:ql)?:\/\//i;
 /**
  * The query parameters node-postgres 8 reads from a URL (pg-connection-string and pg's
@@ -107,7 +110,10 @@ function checkParameterValues(url: URL, shown: string): void {
     "idle_in_transaction_session_timeout",
   ]) {
     const value = url.searchParams.get(name);
-    if (value !== null && !/^\d+$/.test(value)) refuse(name, value, "a number of milliseconds");
+    // above 2^31 − 1 ms (about 24.8 days) node-postgres' timer fires at once (Node's setTimeout
+    // limit: every query failed as "did not answer within 3000000 s") and PostgreSQL refuses its own
+    if (value !== null && !(/^\d+$/.test(value) && Number(value) <= MAX_TIMEOUT_MS))
+      refuse(name, value, `a number of milliseconds up to ${MAX_TIMEOUT_MS} (about 24 days; 0 for none)`);
   }
 }
 
