@@ -28,6 +28,17 @@ test("a mean ± std is fixed-point at five significant digits, the std on the me
   assert.equal(meanStdText({ mean: 89.04, std: 0 }, 1), "89.040");
 });
 
+test("a mean beyond fixed-point's five significant digits is written with an exponent, never as zero", () => {
+  // toFixed(20) wrote 1e-30 as "0.00000000000000000000" (and -1e-30 as "-0.000…"): a best found shown as none
+  assert.equal(meanStdText({ mean: 1e-30, std: 2e-31 }, 3), "1.0000e-30 ± 2.0e-31");
+  assert.equal(meanStdText({ mean: -1.2345e-20, std: 0 }, 1), "-1.2345e-20");
+  // toFixed(0) of 1e24 wrote the std with every digit of the double: "1.0000000000000001e+24"
+  assert.equal(meanStdText({ mean: 1e25, std: 1e25 / 10 }, 2), "1.0000e+25 ± 1.0e+24");
+  // fixed-point as far as it shows five significant digits
+  assert.equal(meanStdText({ mean: 1.5e-16, std: 0 }, 1), "0.00000000000000015000");
+  assert.equal(meanStdText({ mean: 1e20, std: 0 }, 1), "100000000000000000000");
+});
+
 test("simulate's text keeps its columns apart and writes no exponent (break I: cells ran together)", () => {
   const tiny = simulateText(
     result([0, 1, 2], { "2": { mean: 0.00014322, std: 0.0000159, medianRank: 4 } }),

@@ -78,7 +78,12 @@ export function simulateTable(runs: readonly SimulateRunFile[]): Block[] {
  */
 export function meanStdText(x: { mean: number; std: number }, seeds: number): string {
   const magnitude = x.mean === 0 || !Number.isFinite(x.mean) ? 0 : Math.floor(Math.log10(Math.abs(x.mean)));
-  const decimals = Math.min(20, Math.max(0, 4 - magnitude));
+  // beyond what fixed-point can show in five significant digits (toFixed writes at most 20 decimals and
+  // an exponent from 1e21 on): 1e-30 was "0.00000000000000000000", a value shown as none, and the std of
+  // 1e25 "1.0000000000000001e+24"
+  if (magnitude < -16 || magnitude >= 21)
+    return seeds > 1 ? `${x.mean.toExponential(4)} ± ${x.std.toExponential(1)}` : x.mean.toExponential(4);
+  const decimals = Math.max(0, 4 - magnitude);
   return seeds > 1 ? `${x.mean.toFixed(decimals)} ± ${x.std.toFixed(decimals)}` : x.mean.toFixed(decimals);
 }
 
