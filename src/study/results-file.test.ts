@@ -475,3 +475,35 @@ test('an empty target name is refused as no name, not looked for as a column ("h
       e.message === 'readResultsFile needs the target column\'s name, got ""',
   );
 });
+
+test("a row without the header's trailing unnamed columns holds every column read, as label files read it; a row short of a named one is cut short", () => {
+  // a spreadsheet's export ("…,val_acc,,") with a row appended by hand: data labels read the file,
+  // study create --import and tell --file refused it as "line 4 has 6 fields, the header 8 columns"
+  const header = "layer1,layer2,layer3,layer4,width,val_acc,,";
+  const rows = readResultsFile(
+    file(`${header}\r\nmb3,mb6,identity,mb3,32,0.91,,\r\nmb3,mb3,mb3,mb3,16,0.9\r\nmb6,mb3,mb3,mb3,16,0.8\n`),
+    tinySpace(),
+    "val_acc",
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.line, r.outcome]),
+    [
+      [2, { value: 0.91 }],
+      [3, { value: 0.9 }],
+      [4, { value: 0.8 }],
+    ],
+  );
+  assert.throws(
+    () =>
+      readResultsFile(
+        file(`${header}\nmb3,mb6,identity,mb3,32,0.91,,\nmb3,mb3,mb3,mb3,16\n`),
+        tinySpace(),
+        "val_acc",
+      ),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /line 3 has 5 fields, the header 8 columns; expected one field per column \(a row cut short\?\)/.test(
+        e.message,
+      ),
+  );
+});

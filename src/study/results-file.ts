@@ -10,6 +10,7 @@ import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import {
   columnName,
+  counted,
   csvFailure,
   distinctColumns,
   LINE_ENDS,
@@ -157,10 +158,20 @@ function csvRecords(
   spaceName: string,
 ): TextRow[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  // the header's columns, and how many of them run through its last named one
+  let width = 0;
+  let named = 0;
   try {
     records = parse(text, {
-      columns: distinctColumns(file),
+      columns: distinctColumns(file, (header) => {
+        width = header.length;
+        named = header.findLastIndex((name) => name !== "") + 1;
+      }),
       info: true,
+      // a row without the header's trailing unnamed (spreadsheet) columns holds every column read, as
+      // label files read it (a row appended by hand to an export): refused as "a row cut short?" here
+      // while data labels read the same file; a row short of a named column is refused below
+      relax_column_count_less: true,
       record_delimiter: LINE_ENDS,
       skip_empty_lines: true,
       // a spreadsheet's export ends with rows of empty cells (",,,,," where cells were once formatted):
@@ -175,6 +186,14 @@ function csvRecords(
   if (records.length === 0)
     throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
   const lines = recordLines(records);
+  records.forEach(({ record }, k) => {
+    const fields = Object.keys(record).length;
+    if (fields < named)
+      throw new BadFileError(
+        file,
+        `line ${lines[k]} has ${counted(fields, "field")}, the header ${counted(width, "column")}; expected one field per column (a row cut short?)`,
+      );
+  });
   withoutUnnamed(file, records, lines);
   const header = Object.keys(records[0].record);
   const missing = columns.filter((c) => !header.includes(columnName(c)));
