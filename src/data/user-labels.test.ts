@@ -290,6 +290,18 @@ test("a UTF-16 file is named so; a line cut short names the missing field; 1e400
         e.message,
       ),
   );
+  // an unnamed column among those read (pandas' index) is not counted as a named one ("the header 3 named columns")
+  for (const [text, shown] of [
+    [`,arch,acc\n0,${other},0.9\n1,${arch}`, "3 columns through its last named one"],
+    [`arch,,acc\n${other},,0.9\n${arch},`, "3 columns through its last named one"],
+    [`arch,acc,,\n${other},0.9,,\n${arch}`, "2 named columns"],
+  ])
+    assert.throws(
+      () => readUserLabels(write("cut-unnamed.csv", text), nb201, "acc"),
+      (e: Error) =>
+        e instanceof BadFileError && e.message.includes(`, the header ${shown}: the file ends cut short`),
+      text,
+    );
   // a last line without the header's trailing unnamed (spreadsheet) columns holds every column read:
   // complete, not "the header 4 columns: the file ends cut short"
   assert.equal(

@@ -406,12 +406,18 @@ export function inferredScale(target: string, rows: readonly { value: number }[]
 function csvRows(file: string, text: string): Row[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   let columns = 0;
+  // how the message below names those columns: "2 named columns", or with an unnamed one among them
+  // (pandas' index, ",arch,acc") "3 columns through its last named one" (it said "3 named columns")
+  let shownColumns = "";
   try {
     records = parse(text, {
       // through the last named column: a spreadsheet's trailing unnamed columns hold nothing anyone
       // reads, so a last row without them is complete ("x,0.9" under "arch,acc,,"), not cut short
       columns: distinctColumns(file, (header) => {
         columns = header.findLastIndex((name) => name !== "") + 1;
+        shownColumns = header.slice(0, columns).includes("")
+          ? `${counted(columns, "column")} through its last named one`
+          : counted(columns, "named column");
       }),
       info: true,
       record_delimiter: LINE_ENDS,
@@ -435,7 +441,7 @@ function csvRows(file: string, text: string): Row[] {
   if (last && Object.keys(last.record).length < columns)
     throw new BadFileError(
       file,
-      `the last line (${lines[records.length - 1]}) has ${counted(Object.keys(last.record).length, "field")}, the header ${counted(columns, "named column")}: ` +
+      `the last line (${lines[records.length - 1]}) has ${counted(Object.keys(last.record).length, "field")}, the header ${shownColumns}: ` +
         "the file ends cut short (a copy interrupted?); complete or remove that line",
     );
   withoutUnnamed(file, records, lines);
