@@ -486,6 +486,24 @@ test("a server that stops answering ends a command after the URL's query_timeout
   await reopened.close();
 });
 
+test("an import the server did not answer in time, the study then removed, is not told to 'study show' and 'tell again': study create is", async () => {
+  const url = `postgresql://postgres@127.0.0.1:${postgres.port}/nas_assay?study=slow-import&query_timeout=1500`;
+  // as an import of many rows on a busy server: the import's query gave up, the server still answers
+  const failed = await rejection(
+    PostgresStudyStore.create(url, SETTINGS, async () => {
+      throw explain(new Error("Query read timeout"), parseStudyUrl(url));
+    }),
+  );
+  assert.ok(failed instanceof UserError, String(failed));
+  // it said "`nas-assay study show` tells, and telling again is safe", and study show said "no such study"
+  assert.doesNotMatch(failed.message, /study show|telling again/);
+  assert.match(
+    failed.message,
+    /^the PostgreSQL server of .*study=slow-import.* did not answer within 1\.5 s .*rolled back unless the server had committed it; .*study=slow-import.* was made for the import and removed again: run the same `nas-assay study create` again$/,
+  );
+  await assert.rejects(PostgresStudyStore.open(url), /no such study/);
+});
+
 test("an import whose server stops is not said to have been kept for another process: the study could not be removed", async () => {
   // a server of its own: this one is stopped in the middle of the import
   const server = await startPostgres();

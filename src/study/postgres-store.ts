@@ -103,6 +103,9 @@ function trialOf(row: TrialRow): Trial {
   };
 }
 
+/** How explain's messages for a server that stopped answering or was lost end. */
+const TELL_AGAIN = "`nas-assay study show` tells, and telling again is safe";
+
 /** SQLSTATE classes of errors caused by the server or what the user gave, not by nas-assay. */
 const USER_CLASSES = ["08", "28", "3D", "53", "57"];
 const NETWORK = new Set([
@@ -140,7 +143,7 @@ export function explain(e: unknown, url: StudyUrl, connecting = false): unknown 
     return new UserError(
       `the PostgreSQL server of ${url.location} did not answer within ${(url.queryTimeoutMs ?? 0) / 1000} s ` +
         "(a stopped or overloaded server, or a network that drops packets; the URL's query_timeout=MS sets the wait, 0 for none): " +
-        "what this command was writing is rolled back unless the server had committed it; `nas-assay study show` tells, and telling again is safe",
+        `what this command was writing is rolled back unless the server had committed it; ${TELL_AGAIN}`,
     );
   const ended =
     ["EPIPE", "ECONNRESET", "57P01", "57P02"].includes(code) ||
@@ -150,7 +153,7 @@ export function explain(e: unknown, url: StudyUrl, connecting = false): unknown 
     return new UserError(
       lost
         ? `lost the connection to the PostgreSQL server of ${url.location} (${message}): what this command ` +
-            "was writing was rolled back unless the server had committed it; `nas-assay study show` tells, and telling again is safe"
+            `was writing was rolled back unless the server had committed it; ${TELL_AGAIN}`
         : `cannot reach the PostgreSQL server of ${url.location}: ${message}${
             /Connection terminated unexpectedly/i.test(message)
               ? " (something answered on that host and port and hung up: is it a PostgreSQL server?)"
@@ -266,6 +269,13 @@ export class PostgresStudyStore implements StudyStore {
     } finally {
       await this.close();
     }
+    // the server's failure says "`nas-assay study show` tells, and telling again is safe", advice for a
+    // study that exists: this one is gone (study show: "no such study"), the import is what to run again
+    if (removed && e instanceof UserError && e.message.endsWith(TELL_AGAIN))
+      return new UserError(
+        `${e.message.slice(0, -TELL_AGAIN.length)}${this.url.location} was made for the import and removed again: ` +
+          "run the same `nas-assay study create` again",
+      );
     if (removed || !(e instanceof UserError)) return e;
     return new UserError(
       unreachable
