@@ -57,6 +57,13 @@ test("meanStd of equal values is that value ± 0 exactly; of others, the sample 
   assert.ok(Math.abs(std - Math.sqrt(5 / 3)) < 1e-15);
 });
 
+test("mean and meanStd of many values whose sum overflows: no RangeError (Math.max of 200,000 arguments overflowed the stack)", () => {
+  const values = Array.from({ length: 200_000 }, (_, k) => (k % 2 === 0 ? 1e305 : 3e305));
+  assert.ok(Math.abs(mean(values) / 2e305 - 1) < 1e-9, String(mean(values)));
+  const { mean: m, std } = meanStd(values);
+  assert.ok(Math.abs(m / 2e305 - 1) < 1e-9 && Math.abs(std / 1e305 - 1) < 1e-4, `${m} ± ${std}`);
+});
+
 test("meanStd and mean of finite values near the largest double are finite (their sums overflowed to Infinity)", () => {
   assert.equal(mean([1e308, 1e308]), 1e308);
   assert.equal(mean([1e308, 1e308, -1e308]), 1e308 / 3);

@@ -294,6 +294,14 @@ export function evaluateSeedInWorker(
 }
 
 /**
+ * The largest |value|, by a loop: Math.max(...values) passes each value as an argument, and some
+ * 120,000 of them overflow the call stack (a RangeError where the mean of a large table was asked).
+ */
+function largestMagnitude(values: readonly number[]): number {
+  return values.reduce((largest, v) => Math.max(largest, Math.abs(v)), 0);
+}
+
+/**
  * The mean of `values` (NaN for none). Finite values whose sum overflows a double (1e308 and 1e308,
  * a table's values with --scale none) are averaged scaled by their largest magnitude, so the mean of
  * finite values is finite; other values give the plain sum's result, to the last bit.
@@ -301,7 +309,7 @@ export function evaluateSeedInWorker(
 export function mean(values: readonly number[]): number {
   const plain = values.reduce((a, b) => a + b, 0) / values.length;
   if (Number.isFinite(plain) || !values.every(Number.isFinite)) return plain;
-  const scale = Math.max(...values.map(Math.abs));
+  const scale = largestMagnitude(values);
   return scale * (values.reduce((a, b) => a + b / scale, 0) / values.length);
 }
 
@@ -317,7 +325,7 @@ export function meanStd(values: number[]): Summary {
   if (values.length < 2) return { mean: m, std: 0 };
   const std = Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / (values.length - 1));
   if (Number.isFinite(std) || !values.every(Number.isFinite)) return { mean: m, std };
-  const scale = Math.max(...values.map(Math.abs));
+  const scale = largestMagnitude(values);
   const scaled = values.reduce((a, b) => a + (b / scale - m / scale) ** 2, 0) / (values.length - 1);
   return { mean: m, std: scale * Math.sqrt(scaled) };
 }
