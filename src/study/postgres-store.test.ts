@@ -15,7 +15,7 @@ import { Rng } from "../random.js";
 import { REPO_ROOT } from "../testing/fixtures.js";
 import { freePort, startPostgres, type TestServer } from "../testing/servers.js";
 import { TINY_SPEC, tinyAccuracy, tinyDir, tinyResults, tinySpace } from "../testing/study-fixtures.js";
-import { explain, POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./postgres-store.js";
+import { explain, POSTGRES_SCHEMA_VERSION, PostgresStudyStore, RECORD_CHUNK } from "./postgres-store.js";
 import { Study } from "./study.js";
 import { parseStudyUrl } from "./study-url.js";
 
@@ -484,6 +484,50 @@ test("a server that stops answering ends a command after the URL's query_timeout
   const reopened = await PostgresStudyStore.open(url);
   assert.deepEqual(await reopened.counts(), { pending: 0, done: 0, failed: 0 }, "nothing half-written");
   await reopened.close();
+});
+
+test("a record of more than RECORD_CHUNK results is read and written in statements of RECORD_CHUNK, in one transaction: every result once, numbered in order", async () => {
+  const url = `postgresql://postgres@127.0.0.1:${postgres.port}/nas_assay?study=chunks`;
+  const store = await PostgresStudyStore.create(url, SETTINGS);
+  try {
+    const n = 2 * RECORD_CHUNK + 1;
+    const results = (from: number, count: number, value: number) =>
+      Array.from({ length: count }, (_, k) => ({
+        key: `k${from + k}`,
+        arch: { k: from + k },
+        outcome: k % 7 === 3 ? ({ failed: true } as const) : { value },
+      }));
+    // an existing result with its value again is skipped, as tell does; every check sees what is stored
+    const seen = new Set<string>();
+    const check: Parameters<PostgresStudyStore["record"]>[1] = (result, { existing }) => {
+      if (existing) seen.add(result.key);
+      return existing?.state === "done" && "value" in result.outcome ? "skip" : "write";
+    };
+    assert.deepEqual(await store.record(results(0, n, 0.5), check), { written: n, skipped: 0 });
+    // the second half again (stored: read from the later chunks too) and as many new ones: updates and inserts
+    const again = await store.record(results(RECORD_CHUNK, n, 0.5), check);
+    const told = await store.trials();
+    assert.equal(told.length, RECORD_CHUNK + n);
+    assert.equal(seen.size, n - RECORD_CHUNK, "every stored key was seen stored, past the first chunk too");
+    // skipped: the stored ones, done after the first call, told a value again
+    const first = new Map(results(0, n, 0.5).map((r) => [r.key, "value" in r.outcome]));
+    const skipped = results(RECORD_CHUNK, n, 0.5).filter(
+      (r) => first.get(r.key) && "value" in r.outcome,
+    ).length;
+    assert.ok(skipped > RECORD_CHUNK / 2);
+    assert.deepEqual(again, { written: n - skipped, skipped });
+    assert.deepEqual(
+      told.map((t) => t.number).sort((a, b) => a - b),
+      Array.from({ length: RECORD_CHUNK + n }, (_, k) => k + 1),
+    );
+    assert.equal(new Set(told.map((t) => t.key)).size, told.length);
+    // each key as its last call told it (a failure replaced by a value, in a later chunk's update too)
+    const last = new Map([...results(0, n, 0.5), ...results(RECORD_CHUNK, n, 0.5)].map((r) => [r.key, r]));
+    for (const t of told)
+      assert.equal(t.state, "value" in (last.get(t.key)?.outcome ?? {}) ? "done" : "failed", t.key);
+  } finally {
+    await store.close();
+  }
 });
 
 test("an import the server did not answer in time, the study then removed, is not told to 'study show' and 'tell again': study create is", async () => {
