@@ -2,6 +2,7 @@
  * Figures from Vega-Lite specifications: SVG rendered headless in Node (no browser, no canvas), and a
  * PNG of it by resvg (a prebuilt Rust rasteriser: 40–500 ms a figure).
  */
+import { readFileSync } from "node:fs";
 import { Resvg } from "@resvg/resvg-js";
 import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../data/atomic-file.js";
@@ -16,7 +17,15 @@ export type PlotSpec = Record<string, unknown>;
  * when the module is: together they took half a second of every command's start (`--version` included).
  */
 export async function renderSvg(spec: PlotSpec): Promise<string> {
-  const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
+  let vega: typeof import("vega");
+  let compile: typeof import("vega-lite").compile;
+  // read before the load: once it has failed, no descriptor may be left to read the limit with
+  const limit = openFileLimit();
+  try {
+    [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
+  } catch (e) {
+    throw plottingLoadFailure(e, limit);
+  }
   const full = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     background: "white",
@@ -28,6 +37,40 @@ export async function renderSvg(spec: PlotSpec): Promise<string> {
     return (await view.toSVG()).replace(/^<svg[^>]*>/, (open) => `${open}${SVG_DRAWING.own.mark}`);
   } finally {
     view.finalize();
+  }
+}
+
+/**
+ * Vega and Vega-Lite are a few hundred modules, which Node's loader opens at once: under an open-file
+ * limit below about 128 (`ulimit -n 64`, measured on Node 20) loading them failed as an internal error
+ * with a stack trace — EMFILE, or, when the limit struck while resolving, "Cannot find package
+ * '…/d3-array/index.js'" for a package that is there (and a second import fails the same: Node keeps
+ * the failed load). Such a failure becomes one line saying so and what to do; any other is returned as
+ * it is. `limit` is this process's open-file limit (openFileLimit), undefined where unknown.
+ */
+export function plottingLoadFailure(error: unknown, limit: number | undefined): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const tooMany = code === "EMFILE" || code === "ENFILE";
+  if (!tooMany && !(code === "ERR_MODULE_NOT_FOUND" && limit !== undefined && limit < LOW_OPEN_FILE_LIMIT))
+    return error;
+  const what = tooMany ? "too many open files" : "a module it needs was not found";
+  return new UserError(
+    `cannot load the plotting library (Vega): ${what}` +
+      `${limit === undefined ? "" : ` with an open-file limit of ${limit} (ulimit -n)`}; ` +
+      `drawing opens a few hundred files at once: raise the limit (ulimit -n ${LOW_OPEN_FILE_LIMIT}) and run again`,
+  );
+}
+
+/** An open-file limit below which a module that cannot be found is taken for one that could not be opened. */
+const LOW_OPEN_FILE_LIMIT = 1024;
+
+/** This process's soft open-file limit (`ulimit -n`), from /proc/self/limits; undefined where there is none. */
+export function openFileLimit(): number | undefined {
+  try {
+    const found = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+    return found ? Number(found[1]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
