@@ -11,6 +11,7 @@ import { Nb201Space } from "../spaces/nb201/space.js";
 import { testData, testSpace } from "../testing/fixtures.js";
 import { isomorphicVariant } from "../testing/nb101-variants.js";
 import {
+  duplicateLine,
   readCellFile,
   readUserLabels,
   requireLabelSpread,
@@ -593,5 +594,22 @@ test("a spreadsheet's CSV export reads: byte-order mark, CRLF, trailing unnamed 
   assert.throws(
     () => readUserLabels(write("excel2.csv", `arch,acc,,\r\n${nb201.arch(7)},0,5,\r\n,,,\r\n`), nb201, "acc"),
     /excel2\.csv: line 2 holds "5" in column 3, which line 1 leaves unnamed/,
+  );
+});
+
+test("a cell on thousands of rows is reported in one short line: its first 10 lines and values, its row count and mean", () => {
+  const lines = Array.from({ length: 100_000 }, (_, i) => 2 + i * 15_625);
+  const values = lines.map((_, i) => (i % 2 === 0 ? 0.5 : 0.7));
+  const said = duplicateLine({ id: 3114, lines, values });
+  // every line and value was listed: about 1.5 MB on one line
+  assert.ok(said.length < 300, `${said.length} characters`);
+  assert.equal(
+    said,
+    "duplicate: cell 3114 on 100000 lines: 2, 15627, 31252, 46877, 62502, 78127, 93752, 109377, 125002, 140627, … " +
+      "(values 0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7, …; averaged: 0.6)",
+  );
+  assert.equal(
+    duplicateLine({ id: 7, lines: [2, 7], values: [0.8, 0.1] }),
+    "duplicate: cell 7 on lines 2, 7 (values 0.8, 0.1; averaged)",
   );
 });

@@ -503,9 +503,20 @@ export function requireLabelSpread(labels: UserLabels): void {
     );
 }
 
-/** How a cell given more than once in a label file is reported (data labels, train). */
+/**
+ * How a cell given more than once in a label file is reported (data labels, train): its first 10 lines
+ * and values, then how many rows it has and their mean. Every line and value was listed: a cell on
+ * 100,000 rows of a training log made one line of about 1.5 MB (`data labels --json` still lists all).
+ */
 export function duplicateLine(d: UserLabels["duplicates"][number]): string {
-  return `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`;
+  const shown = 10;
+  if (d.lines.length <= shown)
+    return `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`;
+  const mean = d.values.reduce((sum, v) => sum + v, 0) / d.values.length;
+  return (
+    `duplicate: cell ${d.id} on ${d.lines.length} lines: ${d.lines.slice(0, shown).join(", ")}, … ` +
+    `(values ${d.values.slice(0, shown).join(", ")}, …; averaged: ${Number(mean.toPrecision(6))})`
+  );
 }
 
 /** "3 rows are failed runs (lines 4, 9, 12), left out", naming at most 10 lines. */
