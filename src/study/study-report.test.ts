@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Trial } from "./store.js";
-import { LISTED_TRIALS, studyDocument } from "./study-report.js";
+import { curveSteps, LISTED_TRIALS, studyDocument } from "./study-report.js";
 
 const trial = (number: number, value: number | null, predicted: number | null): Trial => ({
   number,
@@ -100,4 +100,29 @@ test("the page's <title> (the browser's tab) shows the study's path as typed, wi
       .replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)));
     assert.equal(title, `Study ${path}`);
   }
+});
+
+test("the best-so-far curve of a big study holds its steps only, and draws the same line", () => {
+  // 100,000 told, the best improving 5 times: every told architecture was a point of the figure
+  const trials = Array.from({ length: 100_000 }, (_, i) => ({
+    ...trial(i + 1, [10, 500, 2_000, 40_000, 70_000].includes(i) ? 0.9 + i / 1e6 : 0.5, null),
+    toldAt: `2026-01-01T00:00:00.${String(i).padStart(6, "0")}Z`,
+  }));
+  const figure = studyDocument("s.db", trials, "val_acc", "maximize").blocks.find((b) => b.kind === "figure");
+  const values = (figure as unknown as { spec: { data: { values: { told: number; best: number }[] } } }).spec
+    .data.values;
+  assert.deepEqual(
+    values.map((p) => p.told),
+    [1, 11, 501, 2_001, 40_001, 70_001, 100_000],
+  );
+  assert.deepEqual(values.at(-1), { told: 100_000, best: 0.9 + 70_000 / 1e6 });
+  // a short curve keeps every point (drawn with a mark each)
+  const few = [
+    { told: 1, best: 1 },
+    { told: 2, best: 1 },
+    { told: 3, best: 2 },
+    { told: 4, best: 2 },
+  ];
+  assert.deepEqual(curveSteps(few), [few[0], few[2], few[3]]);
+  assert.deepEqual(curveSteps([]), []);
 });

@@ -19,6 +19,15 @@ export function bestSoFar(trials: readonly Trial[], direction: Direction): { tol
 }
 
 /**
+ * The points of a best-so-far `curve` that its step-after line needs: the first, each one whose best
+ * differs from the one before, and the last. The line drawn is the same; a study of 1,000,000 told
+ * architectures drew every one, a path of 19 MB in a page of 19 MB (31 s, 2.8 GB to make).
+ */
+export function curveSteps<P extends { best: number }>(curve: readonly P[]): P[] {
+  return curve.filter((p, k) => k === 0 || k === curve.length - 1 || p.best !== curve[k - 1].best);
+}
+
+/**
  * The report of a study named `title` (a file path) for target `target`. The user's names (the path,
  * the target, the architectures' decisions and options) are shown as typed: no character of theirs is
  * taken for the page's markup (`plain`).
@@ -75,7 +84,8 @@ export function studyDocument(
             spec: {
               width: 420,
               height: 260,
-              data: { values: curve },
+              // a point on each architecture told when they are few; else the steps alone draw the line
+              data: { values: curve.length <= 60 ? curve : curveSteps(curve) },
               mark: { type: "line", point: curve.length <= 60, interpolate: "step-after" },
               encoding: {
                 x: { field: "told", type: "quantitative", title: "architectures told" },
