@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
@@ -271,4 +279,28 @@ test("a study file cut short (a copy interrupted) is called damaged when opened,
     assert.match(e.message, /cut\.db: is damaged \(SQLite: .*\); restore it from a copy/);
     return true;
   });
+});
+
+test("a study path too long for the file system or for SQLite is refused in one line saying so", async () => {
+  const { dir } = tinyDir();
+  // a name the file system takes, but not with -wal and .creating-PID after it: ENAMETOOLONG, an internal error
+  const long = join(dir, `${"n".repeat(250)}.db`);
+  await assert.rejects(SqliteStudyStore.create(long, SETTINGS), (e: Error) => {
+    assert.ok(e instanceof UserError, e.stack);
+    assert.match(
+      e.message,
+      /its name \(253 bytes\) is too long for the file system .*choose a shorter name$/,
+    );
+    return true;
+  });
+  // a path of over 500 bytes, each name short: SQLite said "unable to open database file"
+  let deep = dir;
+  while (deep.length < 430) deep = join(deep, "d".repeat(60));
+  mkdirSync(deep, { recursive: true });
+  const far = join(deep, `${"s".repeat(Math.max(1, 500 - deep.length))}.db`);
+  await assert.rejects(
+    SqliteStudyStore.create(far, SETTINGS),
+    /: its path is too long for SQLite \(\d+ bytes as the name it is made under, .*\.creating-\d+; .*choose a shorter path$/,
+  );
+  assert.deepEqual(readdirSync(deep), []);
 });

@@ -117,6 +117,25 @@ function trialOf(row: TrialRow): Trial {
  */
 const SIDE_FILES = ["-wal", "-shm", "-journal"];
 
+/**
+ * The longest path SQLite's unix VFS opens (MAX_PATHNAME), in bytes, absolute, with the suffix of the
+ * file it makes beside a study: a longer one fails as "unable to open database file" (measured: a study
+ * path of 480 bytes was made, one of 490 was not, its staged name being 15 bytes longer).
+ */
+const SQLITE_MAX_PATH = 512;
+
+/**
+ * A study name longer than the file system allows once SQLite's suffixes are added (`-wal`, and
+ * `.creating-PID` while it is made): statSync's ENAMETOOLONG was an internal error with a stack trace.
+ */
+function nameTooLong(path: string): UserError {
+  return new UserError(
+    `cannot create the study ${path}: its name (${Buffer.byteLength(basename(path))} bytes) is too long for ` +
+      `the file system with the suffixes of the files made beside it (${basename(path)}.creating-${process.pid}-wal, ` +
+      "most file systems take 255 bytes a name): choose a shorter name",
+  );
+}
+
 function configure(db: Database.Database): void {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma("journal_mode = WAL");
@@ -305,7 +324,13 @@ export class SqliteStudyStore implements StudyStore {
     // a log left by a removed study: SQLite would replay it into the new one, which reads as damaged (a
     // lone -shm, its index, is rebuilt harmlessly)
     const log = `${path}-wal`;
-    const left = statSync(log, { throwIfNoEntry: false });
+    let left: ReturnType<typeof statSync>;
+    try {
+      left = statSync(log, { throwIfNoEntry: false });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENAMETOOLONG") throw nameTooLong(path);
+      throw e;
+    }
     if (left?.isDirectory())
       throw new UserError(
         `${basename(log)} beside ${path} is a folder; SQLite writes the study's log under that name: move it away, or choose another --study file`,
@@ -358,6 +383,15 @@ export class SqliteStudyStore implements StudyStore {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "EEXIST") throw new UserError(`${path} already exists; choose another --study file`);
+      if (
+        code === "SQLITE_CANTOPEN" &&
+        Buffer.byteLength(resolve(tmp)) + "-journal".length >= SQLITE_MAX_PATH
+      )
+        throw new UserError(
+          `cannot create the study ${path}: its path is too long for SQLite (${Buffer.byteLength(resolve(tmp))} bytes ` +
+            `as the name it is made under, ${basename(tmp)}; SQLite opens files of less than ${SQLITE_MAX_PATH} bytes, ` +
+            "-journal included): choose a shorter path",
+        );
       if (code === "ENOENT" || code === "EACCES" || code === "EROFS" || code === "SQLITE_CANTOPEN")
         throw new UserError(`cannot create the study ${path}: ${(e as Error).message}`);
       if (code === "SQLITE_FULL" || code === "ENOSPC")
