@@ -13,7 +13,7 @@ import { test } from "node:test";
 import Database from "better-sqlite3";
 import { BadFileError, UserError } from "../errors.js";
 import { tinyDir } from "../testing/study-fixtures.js";
-import { SqliteStudyStore, STUDY_SCHEMA_VERSION } from "./sqlite-store.js";
+import { fileError, SqliteStudyStore, STUDY_SCHEMA_VERSION } from "./sqlite-store.js";
 import type { StudySettings } from "./store.js";
 
 const SETTINGS: StudySettings = {
@@ -303,4 +303,24 @@ test("a study path too long for the file system or for SQLite is refused in one 
     /: its path is too long for SQLite \(\d+ bytes as the name it is made under, .*\.creating-\d+; .*choose a shorter path$/,
   );
   assert.deepEqual(readdirSync(deep), []);
+});
+
+test("a full disk is said to be one, also when SQLite cannot make the -shm file beside the study", () => {
+  // measured on a full 2 MB tmpfs: tell and ask said only "cannot read or write the study (SQLite: disk I/O error)"
+  for (const code of ["SQLITE_IOERR_SHMSIZE", "SQLITE_FULL"]) {
+    const said = fileError(
+      "runs.db",
+      new Database.SqliteError(code === "SQLITE_FULL" ? "database or disk is full" : "disk I/O error", code),
+    );
+    assert.ok(said instanceof UserError);
+    assert.match(
+      said.message,
+      /^runs\.db: the disk holding the study is full \(SQLite: .*\); free some space and run the command again$/,
+    );
+  }
+  const other = fileError(
+    "runs.db",
+    new Database.SqliteError("disk I/O error", "SQLITE_IOERR_WRITE"),
+  ) as Error;
+  assert.match(other.message, /^runs\.db: cannot read or write the study \(SQLite: disk I\/O error\)$/);
 });

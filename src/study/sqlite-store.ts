@@ -148,7 +148,7 @@ function configure(db: Database.Database): void {
  * study: a damaged file, another process holding the study too long, a full disk, a read-only file.
  * Anything else is rethrown as is.
  */
-function fileError(location: string, e: unknown): unknown {
+export function fileError(location: string, e: unknown): unknown {
   if (e instanceof DamagedRow)
     return new BadFileError(location, `damaged study: ${e.message}; restore it from a copy`);
   if (!(e instanceof Database.SqliteError)) return e;
@@ -171,6 +171,12 @@ function fileError(location: string, e: unknown): unknown {
   // a table or column of the schema gone: a file edited by hand, or damaged
   if (code === "SQLITE_ERROR" && /^no such (table|column)/.test(e.message))
     return new BadFileError(location, `damaged study (SQLite: ${e.message}); restore it from a copy`);
+  // a full disk: SQLITE_FULL, or, when the -shm file that even a read needs cannot be made there,
+  // SQLITE_IOERR_SHMSIZE, which said only "disk I/O error" (a tell or ask into a study on a full tmpfs)
+  if (code === "SQLITE_FULL" || code === "SQLITE_IOERR_SHMSIZE")
+    return new UserError(
+      `${location}: the disk holding the study is full (SQLite: ${e.message}); free some space and run the command again`,
+    );
   if (
     code.startsWith("SQLITE_READONLY") ||
     code.startsWith("SQLITE_IOERR") ||
