@@ -4,6 +4,7 @@ import {
   hasMembers,
   hidePasswords,
   oneLineMessage,
+  openFilesExhausted,
   parseFailureReason,
   shownValue,
   UserError,
@@ -96,4 +97,27 @@ test("shownValue cuts what it echoes at 200 characters unless told otherwise (a 
   assert.ok(shown.startsWith("a Set [0,1,2,") && shown.endsWith("…"), shown);
   assert.ok(shown.length < 220, `${shown.length} characters`);
   assert.equal(shownValue("50"), '"50"');
+});
+
+test("running out of open files is said in one line naming the limit, whether as EMFILE or as a module not found", () => {
+  const emfile = Object.assign(new Error("EMFILE: too many open files, open '/x/pending.js'"), {
+    code: "EMFILE",
+    path: "/x/pending.js",
+  });
+  assert.equal(
+    openFilesExhausted(emfile, 64)?.message,
+    "too many open files: this process reached its limit of open files (64, ulimit -n) opening /x/pending.js; " +
+      "raise the limit (ulimit -n 1024) or run fewer jobs at once, and run again",
+  );
+  const notFound = Object.assign(new Error("Cannot find module '/x/node_modules/csv-parse/sync'"), {
+    code: "ERR_MODULE_NOT_FOUND",
+  });
+  assert.match(
+    openFilesExhausted(notFound, 64)?.message ?? "",
+    /^too many open files: a module of nas-assay was not found, which under this low limit of open files \(64, ulimit -n\) is one that could not be opened; /,
+  );
+  // a module missing under an ordinary limit, and any other error, are left to be reported as they are
+  assert.equal(openFilesExhausted(notFound, 4096), undefined);
+  assert.equal(openFilesExhausted(new Error("boom"), 64), undefined);
+  assert.equal(openFilesExhausted(undefined, 64), undefined);
 });

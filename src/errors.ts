@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /**
  * Errors caused by what the user gave us (a malformed cell, a missing file, a bad flag).
  * The command line prints their message alone and exits with status 1; anything else is a bug
@@ -179,5 +181,50 @@ export function hidePasswords(text: string): string {
       // still holds its password
       .replace(/(\b[a-z][a-z0-9+.-]*:\/{0,2}[^/\s:@"]*|\/\/[^/\s:@"]*):[^@\s"]*@/gi, "$1:***@")
       .replace(/([?&]password=)[^&#\s"]*?(?=:\s|:$|[&#\s"]|$)/gi, "$1***")
+  );
+}
+
+/**
+ * This process's soft open-file limit (`ulimit -n`), from /proc/self/limits; undefined where there is
+ * none. Read once, at the first call or when this module loads: once the files ran out it could not be.
+ */
+export function openFileLimit(): number | undefined {
+  if (limitRead) return limitFound;
+  limitRead = true;
+  try {
+    const found = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+    limitFound = found ? Number(found[1]) : undefined;
+  } catch {
+    limitRead = false; // no descriptor left to read it with: perhaps later
+  }
+  return limitFound;
+}
+/** An open-file limit below which a module not found is taken for one that could not be opened. */
+export const LOW_OPEN_FILE_LIMIT = 1024;
+let limitRead = false;
+let limitFound: number | undefined;
+openFileLimit();
+
+/**
+ * A failure from running out of open files (EMFILE, ENFILE: `ulimit -n`, or the system's table) as one
+ * line saying so and what to do; undefined for any other error. Under `ulimit -n 64`, `simulate --jobs 2`
+ * failed as an internal error with a stack trace: each worker thread loads its modules, all at once,
+ * and a module file could not be opened. `limit` is the open-file limit, when known.
+ */
+export function openFilesExhausted(error: unknown, limit = openFileLimit()): UserError | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  // Node's loader takes a module file it could not stat for lack of descriptors for a missing one
+  const missing = code === "ERR_MODULE_NOT_FOUND" && limit !== undefined && limit < LOW_OPEN_FILE_LIMIT;
+  if (code !== "EMFILE" && code !== "ENFILE" && !missing) return undefined;
+  const limitText = limit === undefined ? "" : ` (${limit}, ulimit -n)`;
+  const which =
+    code === "ENFILE"
+      ? "the system's table of open files is full"
+      : missing
+        ? `a module of nas-assay was not found, which under this low limit of open files${limitText} is one that could not be opened`
+        : `this process reached its limit of open files${limitText}`;
+  const path = (error as NodeJS.ErrnoException).path;
+  return new UserError(
+    `too many open files: ${which}${path ? ` opening ${path}` : ""}; raise the limit (ulimit -n ${LOW_OPEN_FILE_LIMIT}) or run fewer jobs at once, and run again`,
   );
 }

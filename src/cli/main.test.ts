@@ -120,3 +120,35 @@ test("a bad NAS_ASSAY_THREADS is one line and status 1 before any work; a good o
   });
   assert.equal(ok.status, 0, ok.stderr);
 });
+
+test("a command out of open files (ulimit -n 64: simulate's worker threads load their modules) says so in one line, status 1", {
+  skip: process.platform !== "linux",
+}, () => {
+  const { dir, spec } = tinyDir();
+  writeFileSync(join(dir, "t.csv"), tinyResults(tinySpace().sample(new Rng(4), 40)));
+  const args = ["simulate", "--space", spec, "--table", join(dir, "t.csv"), "--target", "val_acc"];
+  const r = spawnSync(
+    "sh",
+    [
+      "-c",
+      'ulimit -n 64 && exec "$@"',
+      "sh",
+      process.execPath,
+      MAIN,
+      ...args,
+      "--budget",
+      "20",
+      "--seeds",
+      "0-1",
+      "--jobs",
+      "2",
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  // it was "internal error: Error: EMFILE: too many open files, open '…/pending.js'" and a stack trace, status 2
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /^nas-assay: too many open files: .*\(64, ulimit -n\).*; raise the limit \(ulimit -n 1024\) or run fewer jobs at once, and run again\n$/,
+  );
+});

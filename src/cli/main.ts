@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `nas-assay` command line: parses arguments, runs a command, maps errors to exit codes. */
 import { CommanderError } from "commander";
-import { oneLineMessage, UserError } from "../errors.js";
+import { oneLineMessage, openFilesExhausted, UserError } from "../errors.js";
 import { threads } from "../tensor/backend.js";
 import { outputErrorsHandledByCommand, outputErrorText, outputLossNote } from "./context.js";
 import { program } from "./program.js";
@@ -46,6 +46,9 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : 1;
   } else if (error instanceof UserError) {
     process.stderr.write(`nas-assay: ${oneLineMessage(error)}\n`);
+    process.exitCode = 1;
+  } else if (openFilesExhausted(error)) {
+    process.stderr.write(`nas-assay: ${oneLineMessage(openFilesExhausted(error) as UserError)}\n`);
     process.exitCode = 1;
   } else {
     process.stderr.write(`nas-assay: internal error: ${(error as Error)?.stack ?? error}\n`);

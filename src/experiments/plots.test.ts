@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { UserError } from "../errors.js";
-import { openFileLimit, plottingLoadFailure } from "./plots.js";
+import { openFileLimit, UserError } from "../errors.js";
+import { plottingLoadFailure } from "./plots.js";
 
 const plots = fileURLToPath(new URL("./plots.js", import.meta.url));
 

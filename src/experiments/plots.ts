@@ -2,12 +2,11 @@
  * Figures from Vega-Lite specifications: SVG rendered headless in Node (no browser, no canvas), and a
  * PNG of it by resvg (a prebuilt Rust rasteriser: 40–500 ms a figure).
  */
-import { readFileSync } from "node:fs";
 import { Resvg } from "@resvg/resvg-js";
 import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { SVG_DRAWING } from "../data/output-path.js";
-import { UserError } from "../errors.js";
+import { LOW_OPEN_FILE_LIMIT, openFileLimit, UserError } from "../errors.js";
 
 /** A Vega-Lite specification (without the schema, which `renderSvg` adds). */
 export type PlotSpec = Record<string, unknown>;
@@ -59,19 +58,6 @@ export function plottingLoadFailure(error: unknown, limit: number | undefined): 
       `${limit === undefined ? "" : ` with an open-file limit of ${limit} (ulimit -n)`}; ` +
       `drawing opens a few hundred files at once: raise the limit (ulimit -n ${LOW_OPEN_FILE_LIMIT}) and run again`,
   );
-}
-
-/** An open-file limit below which a module that cannot be found is taken for one that could not be opened. */
-const LOW_OPEN_FILE_LIMIT = 1024;
-
-/** This process's soft open-file limit (`ulimit -n`), from /proc/self/limits; undefined where there is none. */
-export function openFileLimit(): number | undefined {
-  try {
-    const found = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
-    return found ? Number(found[1]) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
