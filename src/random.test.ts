@@ -25,3 +25,13 @@ test("Rng: a seed beyond 32 bits is not the seed its low 32 bits make (2^32 is n
   assert.throws(() => new Rng(2 ** 53), RangeError);
   assert.throws(() => new Rng(1.5), RangeError);
 });
+
+test("Rng.int refuses a count with no integer below it: 0 gave NaN and -3 gave 0, used as indexes", () => {
+  const rng = new Rng(1);
+  for (const n of [0, -3, 1.5, Number.NaN, 2 ** 60])
+    assert.throws(
+      () => rng.int(n),
+      /^RangeError: Rng\.int\(n\) draws from 0\.\.n-1 and needs a whole n >= 1, got /,
+    );
+  assert.equal(rng.int(1), 0);
+});

@@ -45,8 +45,13 @@ export class Rng {
     return new Rng(h);
   }
 
-  /** Uniform integer in [0, n). */
+  /**
+   * Uniform integer in [0, n). @throws RangeError for `n` that is no integer ≥ 1: there is no such
+   * integer, and pure-rand returned NaN for 0 and 0 for -3, which a caller would have used as an index.
+   */
   int(n: number): number {
+    if (!(Number.isSafeInteger(n) && n >= 1))
+      throw new RangeError(`Rng.int(n) draws from 0..n-1 and needs a whole n >= 1, got ${n}`);
     return uniformInt(this.gen, 0, n - 1);
   }
 
