@@ -8,19 +8,10 @@
  * label-scale.ts) and returned as fractions 0..1.
  */
 import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
 import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
-import {
-  columnName,
-  counted,
-  csvFailure,
-  distinctColumns,
-  LINE_ENDS,
-  recordLines,
-  withoutUnnamed,
-} from "./csv-columns.js";
+import { columnName, counted, parseCsvTable, withoutUnnamed } from "./csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
 import { isJsonLines, jsonLines } from "./json-lines.js";
 import { type AccuracyScale, checkAccuracyScale } from "./label-scale.js";
@@ -404,44 +395,15 @@ export function inferredScale(target: string, rows: readonly { value: number }[]
 }
 
 function csvRows(file: string, text: string): Row[] {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  let columns = 0;
-  // how the message below names those columns: "2 named columns", or with an unnamed one among them
-  // (pandas' index, ",arch,acc") "3 columns through its last named one" (it said "3 named columns")
-  let shownColumns = "";
-  try {
-    records = parse(text, {
-      // through the last named column: a spreadsheet's trailing unnamed columns hold nothing anyone
-      // reads, so a last row without them is complete ("x,0.9" under "arch,acc,,"), not cut short
-      columns: distinctColumns(file, (header) => {
-        columns = header.findLastIndex((name) => name !== "") + 1;
-        shownColumns = header.slice(0, columns).includes("")
-          ? `${counted(columns, "column")} through its last named one`
-          : counted(columns, "named column");
-      }),
-      info: true,
-      record_delimiter: LINE_ENDS,
-      skip_empty_lines: true,
-      // a short row inside the file is an invalid row, listed (a short last row: refused below); a row with more fields than the
-      // header is refused: its extra fields would be dropped, and a decimal comma ("0,8844") would
-      // silently read as the label 0
-      relax_column_count_less: true,
-      // a spreadsheet's export ends with rows of empty cells (",,," where cells were once formatted): no
-      // row, as results files read them; they were refused as 'line 41: acc is ""; expected a decimal number'
-      skip_records_with_empty_values: true,
-      trim: true,
-    });
-  } catch (e) {
-    throw csvFailure(file, e);
-  }
-  const lines = recordLines(records);
+  // a short row inside the file is an invalid row, listed; a short last row is refused below
+  const { records, lines, named, namedText } = parseCsvTable(file, text);
   // a short row is skipped as invalid, but a short last row is a file cut short (a copy interrupted):
   // refused, as study create --import and tell --file refuse it
   const last = records.at(-1);
-  if (last && Object.keys(last.record).length < columns)
+  if (last && Object.keys(last.record).length < named)
     throw new BadFileError(
       file,
-      `the last line (${lines[records.length - 1]}) has ${counted(Object.keys(last.record).length, "field")}, the header ${shownColumns}: ` +
+      `the last line (${lines[records.length - 1]}) has ${counted(Object.keys(last.record).length, "field")}, the header ${namedText}: ` +
         "the file ends cut short (a copy interrupted?); complete or remove that line",
     );
   withoutUnnamed(file, records, lines);

@@ -6,17 +6,8 @@
  * (named by line), so that a study never holds half a file.
  */
 import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
-import {
-  columnName,
-  counted,
-  csvFailure,
-  distinctColumns,
-  LINE_ENDS,
-  recordLines,
-  withoutUnnamed,
-} from "../data/csv-columns.js";
+import { columnName, counted, parseCsvTable, withoutUnnamed } from "../data/csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "../data/decimal.js";
 import { isJsonLines, jsonLines } from "../data/json-lines.js";
 import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
@@ -157,41 +148,11 @@ function csvRecords(
   target: string,
   spaceName: string,
 ): TextRow[] {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  // the header's columns, and how many of them run through its last named one
-  let width = 0;
-  let named = 0;
-  try {
-    records = parse(text, {
-      columns: distinctColumns(file, (header) => {
-        width = header.length;
-        named = header.findLastIndex((name) => name !== "") + 1;
-      }),
-      info: true,
-      // a row without the header's trailing unnamed (spreadsheet) columns holds every column read, as
-      // label files read it (a row appended by hand to an export): refused as "a row cut short?" here
-      // while data labels read the same file; a row short of a named column is refused below
-      relax_column_count_less: true,
-      // the line count alone kept of csv-parse's info (an object of 13 fields per row): 1,000,000 rows
-      // read in 1.51 GB at peak (23 s) with it, in 1.22 GB (21 s) without
-      on_record: ({ record, info }: { record: Record<string, string>; info: { lines: number } }) => ({
-        record,
-        info: { lines: info.lines },
-      }),
-      record_delimiter: LINE_ENDS,
-      skip_empty_lines: true,
-      // a spreadsheet's export ends with rows of empty cells (",,,,," where cells were once formatted):
-      // they hold no architecture and no value, yet were refused as `decision "layer1" has no option`
-      skip_records_with_empty_values: true,
-      trim: true,
-      bom: true,
-    });
-  } catch (e) {
-    throw csvFailure(file, e);
-  }
+  // a row without the header's trailing unnamed (spreadsheet) columns holds every column read, as label
+  // files read it (a row appended by hand to an export); a row short of a named column is refused below
+  const { records, lines, width, named } = parseCsvTable(file, text);
   if (records.length === 0)
     throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
-  const lines = recordLines(records);
   records.forEach(({ record }, k) => {
     const fields = Object.keys(record).length;
     if (fields < named)
