@@ -206,21 +206,36 @@ let limitFound: number | undefined;
 openFileLimit();
 
 /**
+ * Whether `error` comes from running out of open files, and how: the system's table full (ENFILE), this
+ * process's limit reached (EMFILE), or a module not found under a `limit` below LOW_OPEN_FILE_LIMIT
+ * (Node's loader takes a module file it could not stat for lack of descriptors for a missing one);
+ * undefined for any other error.
+ */
+export function openFilesFailure(
+  error: unknown,
+  limit: number | undefined,
+): "system" | "process" | "module" | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === "ENFILE") return "system";
+  if (code === "EMFILE") return "process";
+  if (code === "ERR_MODULE_NOT_FOUND" && limit !== undefined && limit < LOW_OPEN_FILE_LIMIT) return "module";
+  return undefined;
+}
+
+/**
  * A failure from running out of open files (EMFILE, ENFILE: `ulimit -n`, or the system's table) as one
  * line saying so and what to do; undefined for any other error. Under `ulimit -n 64`, `simulate --jobs 2`
  * failed as an internal error with a stack trace: each worker thread loads its modules, all at once,
  * and a module file could not be opened. `limit` is the open-file limit, when known.
  */
 export function openFilesExhausted(error: unknown, limit = openFileLimit()): UserError | undefined {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  // Node's loader takes a module file it could not stat for lack of descriptors for a missing one
-  const missing = code === "ERR_MODULE_NOT_FOUND" && limit !== undefined && limit < LOW_OPEN_FILE_LIMIT;
-  if (code !== "EMFILE" && code !== "ENFILE" && !missing) return undefined;
+  const kind = openFilesFailure(error, limit);
+  if (kind === undefined) return undefined;
   const limitText = limit === undefined ? "" : ` (${limit}, ulimit -n)`;
   const which =
-    code === "ENFILE"
+    kind === "system"
       ? "the system's table of open files is full"
-      : missing
+      : kind === "module"
         ? `a module of nas-assay was not found, which under this low limit of open files${limitText} is one that could not be opened`
         : `this process reached its limit of open files${limitText}`;
   const path = (error as NodeJS.ErrnoException).path;

@@ -44,15 +44,16 @@ try {
   if (error instanceof CommanderError) {
     // commander already printed the message (unknown flag, missing value, help, version)
     process.exitCode = error.exitCode === 0 ? 0 : 1;
-  } else if (error instanceof UserError) {
-    process.stderr.write(`nas-assay: ${oneLineMessage(error)}\n`);
-    process.exitCode = 1;
-  } else if (openFilesExhausted(error)) {
-    process.stderr.write(`nas-assay: ${oneLineMessage(openFilesExhausted(error) as UserError)}\n`);
-    process.exitCode = 1;
   } else {
-    process.stderr.write(`nas-assay: internal error: ${(error as Error)?.stack ?? error}\n`);
-    process.exitCode = 2;
+    // out of open files (ulimit -n) is the user's to change: said as a UserError is
+    const said = error instanceof UserError ? error : openFilesExhausted(error);
+    if (said) {
+      process.stderr.write(`nas-assay: ${oneLineMessage(said)}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`nas-assay: internal error: ${(error as Error)?.stack ?? error}\n`);
+      process.exitCode = 2;
+    }
   }
 }
 // A failed command has said what was wrong: end once its output is delivered, rather than when every

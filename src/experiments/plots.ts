@@ -6,7 +6,7 @@ import { Resvg } from "@resvg/resvg-js";
 import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { SVG_DRAWING } from "../data/output-path.js";
-import { LOW_OPEN_FILE_LIMIT, openFileLimit, UserError } from "../errors.js";
+import { LOW_OPEN_FILE_LIMIT, openFileLimit, openFilesFailure, UserError } from "../errors.js";
 
 /** A Vega-Lite specification (without the schema, which `renderSvg` adds). */
 export type PlotSpec = Record<string, unknown>;
@@ -48,11 +48,9 @@ export async function renderSvg(spec: PlotSpec): Promise<string> {
  * it is. `limit` is this process's open-file limit (openFileLimit), undefined where unknown.
  */
 export function plottingLoadFailure(error: unknown, limit: number | undefined): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const tooMany = code === "EMFILE" || code === "ENFILE";
-  if (!tooMany && !(code === "ERR_MODULE_NOT_FOUND" && limit !== undefined && limit < LOW_OPEN_FILE_LIMIT))
-    return error;
-  const what = tooMany ? "too many open files" : "a module it needs was not found";
+  const kind = openFilesFailure(error, limit);
+  if (kind === undefined) return error;
+  const what = kind === "module" ? "a module it needs was not found" : "too many open files";
   return new UserError(
     `cannot load the plotting library (Vega): ${what}` +
       `${limit === undefined ? "" : ` with an open-file limit of ${limit} (ulimit -n)`}; ` +
