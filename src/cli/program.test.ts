@@ -156,6 +156,21 @@ test("help NAME SUB shows SUB's help, as NAME SUB --help does (commander dropped
     assert.equal(shown, await helpOf([group, sub, "--help"]), `help ${group} ${sub}`);
   }
   assert.match(await helpOf(["help", "study"]), /^Usage: nas-assay study \[options\] \[command\]/);
+  // --help NAME [SUB], as git's: NAME's help (it printed nas-assay's own, status 0)
+  for (const args of [["evaluate"], ["study", "create"], ["data"]]) {
+    for (const flag of ["--help", "-h"])
+      assert.equal(
+        await helpOf([flag, ...args]),
+        await helpOf(["help", ...args]),
+        `${flag} ${args.join(" ")}`,
+      );
+  }
+  assert.equal(await helpOf(["study", "--help", "show"]), await helpOf(["study", "show", "--help"]));
+  assert.equal(
+    await helpOf(["--help", "--json"]),
+    await helpOf(["help"]),
+    "--help then a flag: nas-assay's own",
+  );
   // help help: the help itself, not "unknown command 'help' (Did you mean help?)"
   assert.equal(await helpOf(["help", "help"]), await helpOf(["help"]));
   assert.equal(await helpOf(["study", "help", "help"]), await helpOf(["study", "--help"]));
@@ -172,6 +187,8 @@ test("NAME --help of a command nas-assay does not have is refused as help NAME i
     [["evalute", "--help"], "evalute", "nas-assay"],
     [["study", "creat", "--help"], "creat", "nas-assay study"],
     [["data", "import-nb201", "--help"], "import-nb201", "nas-assay data"],
+    [["--help", "evalute"], "evalute", "nas-assay"],
+    [["study", "--help", "creat"], "creat", "nas-assay study"],
   ] as const) {
     const { said, exitCode } = await failureOf([...args]);
     assert.equal(exitCode, 1, args.join(" "));
@@ -180,7 +197,11 @@ test("NAME --help of a command nas-assay does not have is refused as help NAME i
       new RegExp(`^nas-assay: unknown command '${name}' \\(Did you mean [^)]*\\) \\(${parent} --help`),
       args.join(" "),
     );
-    assert.equal(said, (await failureOf(["help", ...args.slice(0, -1)])).said, "the same line as help NAME");
+    assert.equal(
+      said,
+      (await failureOf(["help", ...args.filter((a) => a !== "--help")])).said,
+      "the same line as help NAME",
+    );
   }
 });
 

@@ -130,6 +130,7 @@ interface HelpDispatch {
  * does; commander dropped SUB and showed NAME's (and `help data import-nb201` refuses import-nb201).
  * `NAME --help` of a command it does not have is refused the same way (`nas-assay evalute --help`
  * printed nas-assay's help with status 0, where `nas-assay help evalute` and `nas-assay evalute` refuse).
+ * `--help NAME [SUB]` is `help NAME [SUB]` (`nas-assay --help evaluate` printed nas-assay's own help).
  * Applied to every command with sub-commands (nas-assay, data, study, queue).
  */
 function helpOfKnownOnly(command: Command): Command {
@@ -138,6 +139,15 @@ function helpOfKnownOnly(command: Command): Command {
   const own = command as unknown as HelpDispatch;
   const outputHelp = own._outputHelpIfRequested.bind(command);
   own._outputHelpIfRequested = (args) => {
+    // `--help NAME [SUB]` (as `git --help commit`): NAME's help, as `help NAME [SUB]`; commander stops
+    // reading operands at the unknown-to-it help flag, so it printed this command's own help, status 0
+    const flag = args.findIndex((arg) => arg === "--help" || arg === "-h");
+    const named = flag >= 0 && flag + 1 < args.length && !args[flag + 1].startsWith("-");
+    if (named) {
+      command.args = ["help", ...args.slice(flag + 1)];
+      own._dispatchHelpCommand(args[flag + 1]);
+      return;
+    }
     // reached with a first operand only when it names no sub-command (commander dispatches those first)
     if (command.args.length > 0 && !command.args[0].startsWith("-")) {
       command.args = [command.args[0]];
