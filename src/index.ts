@@ -131,7 +131,7 @@ export type { CellTable } from "./spaces/vertex-cell/table.js";
 export { type AskOptions, DEFAULT_ASK } from "./study/ask-strategy.js";
 export { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./study/pending.js";
 export { POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./study/postgres-store.js";
-export { type ResultRow, readResultsFile } from "./study/results-file.js";
+export { type ResultRow, readResultsFile, resultsCsv } from "./study/results-file.js";
 export {
   type PerSeed,
   type SeedCurves,

@@ -133,6 +133,59 @@ test("study create --import, ask, tell (one and a file), study show --json/--htm
   assert.match(twice.out, /^told 1 result to .* \(1 repeated in the file, ignored\)\n$/);
 });
 
+test("study show --csv writes the told trials as a results file: a second study imported from it holds the same results; a user's CSV is never written over", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "runs.db");
+  const archs = tinySpace().sample(new Rng(5), 20);
+  writeFileSync(join(dir, "trained.csv"), tinyResults(archs.slice(0, 12)));
+  assert.equal(run(importArgs(spec, db, join(dir, "trained.csv"))).code, 0);
+  const asked = JSON.parse(run(["ask", "--study", db, "-n", "3", "--json"]).out) as { arch: unknown }[];
+  assert.equal(
+    run(["tell", "--study", db, "--arch", JSON.stringify(asked[0].arch), "--value", "0.9123"]).code,
+    0,
+  );
+  assert.equal(run(["tell", "--study", db, "--arch", JSON.stringify(asked[1].arch), "--failed"]).code, 0);
+  const csv = join(dir, "export.csv");
+  const shown = run(["study", "show", "--study", db, "--csv", csv]);
+  assert.equal(shown.code, 0, shown.err);
+  assert.match(shown.out, /wrote .*export\.csv \(14 results: done and failed\)\n$/);
+  const rows = readFileSync(csv, "utf8").trim().split("\n");
+  assert.equal(rows.length, 15, "a header and the 14 told; the pending one is no result");
+  assert.match(rows[13], /^13,[^,]+,[^,]+,(exploit|explore),[0-9.]+,.*,0\.9123$/);
+  assert.match(rows[14], /,failed$/);
+  // the copy: what tell --file and study create --import read
+  const copy = join(dir, "copy.db");
+  const made = run(importArgs(spec, copy, csv));
+  assert.equal(made.code, 0, made.err);
+  const summary = (study: string) => JSON.parse(run(["study", "show", "--study", study, "--json"]).out);
+  const [from, to] = [summary(db), summary(copy)];
+  assert.deepEqual([to.done, to.pending, to.failed, to.best], [from.done, 0, from.failed, from.best]);
+  assert.deepEqual(
+    to.trials,
+    from.trials.filter((t: { state: string }) => t.state !== "pending"),
+  );
+  // written again over its own export; a user's results file, a page or a study are refused, untouched
+  assert.equal(run(["study", "show", "--study", db, "--csv", csv]).code, 0);
+  const trained = readFileSync(join(dir, "trained.csv"), "utf8");
+  fails(
+    ["study", "show", "--study", db, "--csv", join(dir, "trained.csv")],
+    /^nas-assay: --csv .*trained\.csv: a file that is not a results file nas-assay wrote \(study show --csv\) is there; writing would destroy it/,
+  );
+  assert.equal(readFileSync(join(dir, "trained.csv"), "utf8"), trained);
+  fails(
+    ["study", "show", "--study", db, "--csv", join(dir, "out.txt")],
+    /^nas-assay: --csv .*out\.txt: writes a results file as CSV; give a file name ending in \.csv/,
+  );
+  fails(
+    ["study", "show", "--study", db, "--csv", ""],
+    /^nas-assay: option '--csv <results\.csv>' argument '' is invalid/,
+  );
+  fails(
+    ["study", "show", "--study", db, "--csv", join(dir, "missing", "x.csv")],
+    /^nas-assay: --csv .*x\.csv: /,
+  );
+});
+
 test("study commands: bad input gives one line naming what was wrong", () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "runs.db");

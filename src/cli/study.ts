@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { toHtml } from "../report/html.js";
+import { RESULTS_CSV, resultsCsv } from "../study/results-file.js";
 import { createStudyFile, openStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
 import { retryText } from "../study/tell-rules.js";
@@ -115,14 +116,32 @@ function showCommand(): Command {
     )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option("--html <page.html>", "also write an HTML page with the plots")
-    .addHelpText("after", "\nExamples:\n  nas-assay study show --study runs.db --html runs.html")
-    .action(async (opts: { study: string; html?: string }, cmd: Command) => {
+    .option(
+      "--csv <results.csv>",
+      "also write every told trial (done and failed) as a results file: trial, asked_at, told_at, reason, " +
+        "predicted, the architecture's columns, the target; tell --file and study create --import read it",
+      nonEmptyFlag("a CSV file to write"),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay study show --study runs.db --html runs.html\n" +
+        "  nas-assay study show --study runs.db --csv runs.csv   # for a spreadsheet, or: study create --import runs.csv",
+    )
+    .action(async (opts: { study: string; html?: string; csv?: string }, cmd: Command) => {
       const options = globalsWithoutData(cmd);
       if (opts.html !== undefined)
         checkOutputFile(opts.html, "--html", HTML_PAGE, [{ flag: "--study", path: opts.study }]);
+      if (opts.csv !== undefined)
+        checkOutputFile(opts.csv, "--csv", RESULTS_CSV, [{ flag: "--study", path: opts.study }]);
       const study = await openStudyFile(opts.study, {}, "read");
       try {
         const summary = await study.summary();
+        let exported: number | undefined;
+        if (opts.csv !== undefined) {
+          const { text, rows } = resultsCsv(study.space, await study.trials(), study.settings.target);
+          writeFileAtomic(opts.csv, text);
+          exported = rows;
+        }
         if (opts.html) {
           const document = studyDocument(
             study.store.location,
@@ -143,6 +162,9 @@ function showCommand(): Command {
                 ? "no value told yet (only failures)"
                 : "nothing told yet",
             ...(opts.html ? [`wrote ${opts.html}`] : []),
+            ...(exported !== undefined
+              ? [`wrote ${opts.csv} (${exported} result${exported === 1 ? "" : "s"}: done and failed)`]
+              : []),
           ].join("\n"),
         );
       } finally {

@@ -3,10 +3,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { BadFileError, UserError } from "../errors.js";
+import { Rng } from "../random.js";
 import { ChoicesSpace } from "../spaces/choices.js";
+import { createSpace } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
-import { tinyDir, tinySpace } from "../testing/study-fixtures.js";
-import { readResultsFile } from "./results-file.js";
+import { TINY_SPEC, tinyDir, tinySpace } from "../testing/study-fixtures.js";
+import { readResultsFile, resultsCsv } from "./results-file.js";
+import type { Trial } from "./store.js";
 
 const HEADER = "layer1,layer2,layer3,layer4,width,val_acc,notes";
 
@@ -506,4 +509,87 @@ test("a row without the header's trailing unnamed columns holds every column rea
         e.message,
       ),
   );
+});
+
+test("resultsCsv writes a study's told trials as a results file readResultsFile reads back: each kind, failed, pending left out, trial order, values exact", async () => {
+  for (const spec of [
+    TINY_SPEC,
+    { name: "e3", kind: "edge-cell", nodes: 4, ops: ["none", "skip", "conv"], zero: "none" },
+    // a matrix holds commas: the field is quoted
+    { name: "v4", kind: "vertex-cell", maxVertices: 4, maxEdges: 5, ops: ["a", "b"] },
+  ]) {
+    const space = await createSpace(parseSpec(spec), { cacheDir: tinyDir().dir });
+    const archs = space.sample(new Rng(1), 6);
+    const numbers = [3, 1, 2, 6, 5, 4];
+    const trials: Trial[] = archs.map((arch, k) => ({
+      number: numbers[k],
+      key: space.key(arch),
+      arch: space.jsonOf(arch),
+      state: k === 1 ? "failed" : k === 4 ? "pending" : "done",
+      // a value of 17 digits and one on another scale: written as told
+      value: k === 1 || k === 4 ? null : k === 0 ? 0.1 + 0.2 : 0.5 + k / 7,
+      predicted: k === 0 ? 0.6123 : null,
+      reason: k === 0 ? "exploit" : null,
+      askedAt: k === 0 ? "2026-12-03T10:00:00.000Z" : null,
+      toldAt: k === 4 ? null : "2026-12-03T11:00:00.000Z",
+    }));
+    const { text, rows } = resultsCsv(space, trials, "val_acc");
+    assert.equal(rows, 5, spec.name);
+    assert.equal(
+      text.split("\n")[0],
+      ["trial", "asked_at", "told_at", "reason", "predicted", ...space.columns, "val_acc"].join(","),
+    );
+    const read = readResultsFile(file(text), space, "val_acc");
+    const told = trials.filter((t) => t.state !== "pending").sort((a, b) => a.number - b.number);
+    assert.deepEqual(
+      read.map((r) => space.key(r.arch)),
+      told.map((t) => t.key),
+      spec.name,
+    );
+    assert.deepEqual(
+      read.map((r) => r.outcome),
+      told.map((t) => (t.state === "failed" ? { failed: true } : { value: t.value })),
+      spec.name,
+    );
+    // the first told row (trial 1 is the failed one) and the asked one's facts
+    const lines = text.trim().split("\n");
+    assert.match(lines[1], /^1,,2026-12-03T11:00:00.000Z,,,.*,failed$/);
+    assert.match(
+      lines[3],
+      /^3,2026-12-03T10:00:00.000Z,2026-12-03T11:00:00.000Z,exploit,0.6123,.*,0.30000000000000004$/,
+    );
+  }
+});
+
+test("resultsCsv names its own columns study_NAME where a decision or the target has the name", () => {
+  const space = new ChoicesSpace(
+    parseSpec({
+      name: "clash",
+      kind: "choices",
+      decisions: [
+        { name: "reason", options: ["a", "b"] },
+        { name: "trial", options: [1, 2] },
+      ],
+    }) as never,
+  );
+  const arch = space.sample(new Rng(0), 1)[0];
+  const trial: Trial = {
+    number: 1,
+    key: space.key(arch),
+    arch: space.jsonOf(arch),
+    state: "done",
+    value: 0.5,
+    predicted: null,
+    reason: null,
+    askedAt: null,
+    toldAt: "2026-12-03T11:00:00.000Z",
+  };
+  const { text } = resultsCsv(space, [trial], "predicted");
+  assert.equal(
+    text.split("\n")[0],
+    "study_trial,asked_at,told_at,study_reason,study_predicted,reason,trial,predicted",
+  );
+  const [row] = readResultsFile(file(text), space, "predicted");
+  assert.deepEqual(row.outcome, { value: 0.5 });
+  assert.equal(space.key(row.arch), trial.key);
 });

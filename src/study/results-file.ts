@@ -6,13 +6,15 @@
  * (named by line), so that a study never holds half a file.
  */
 import { readFileSync } from "node:fs";
+import { stringify } from "csv-stringify/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { columnName, counted, parseCsvTable, withoutUnnamed } from "../data/csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "../data/decimal.js";
 import { isJsonLines, jsonLines } from "../data/json-lines.js";
+import type { OutputFormat } from "../data/output-path.js";
 import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
-import type { Outcome } from "./store.js";
+import type { Outcome, Trial } from "./store.js";
 
 export interface ResultRow<A> {
   /** Line in the file (the header is line 1). */
@@ -246,4 +248,63 @@ function objectRows(file: string, text: string, columns: readonly string[], targ
     );
     return { line, record };
   });
+}
+
+/**
+ * The columns resultsCsv writes before the architecture's, in this order: the trial's number, when it
+ * was asked for and told (ISO 8601 UTC), why it was asked for (exploit / explore), and what the
+ * predictor expected then (on the target's scale). Optuna's trials table has the same facts.
+ */
+const TRIAL_COLUMNS = ["trial", "asked_at", "told_at", "reason", "predicted"] as const;
+
+/**
+ * A results file that `study show --csv` wrote, told from the user's own CSV (which a second export
+ * to the same name must not destroy) by its `asked_at,` column, which every such file has near its
+ * start (as `study_asked_at,` when a decision or the target is named asked_at).
+ */
+export const RESULTS_CSV: OutputFormat = {
+  extensions: [".csv"],
+  what: "writes a results file as CSV",
+  own: { mark: "asked_at,", older: "asked_at,", name: "a results file nas-assay wrote (study show --csv)" },
+};
+
+/**
+ * Every told trial of a study (done and failed; a pending one holds no result yet), in trial order, as
+ * the text of a CSV results file: the columns `trial`, `asked_at`, `told_at`, `reason`, `predicted`
+ * (empty where the study has no such fact: an imported result was never asked for), then the
+ * architecture's columns as label files hold them (`space.columns`) and the target column, holding the
+ * value as told (full precision, the user's scale) or `failed`. It is what `tell --file` and `study
+ * create --import` read (they ignore the first five columns), so that a study copies into another one
+ * (SQLite to PostgreSQL), and what a spreadsheet or pandas opens. A first-five column named like the
+ * target or an architecture column is written as `study_` + its name. `trials` are the study's (their
+ * `arch` in the space's JSON form); throws InvalidCellError if one is not an architecture of `space`
+ * (a study of another space).
+ */
+export function resultsCsv<A>(
+  space: ArchitectureSpace<A>,
+  trials: readonly Trial[],
+  target: string,
+): { text: string; rows: number } {
+  const taken = new Set([...space.columns, target]);
+  const own = TRIAL_COLUMNS.map((c) => {
+    let name: string = c;
+    while (taken.has(name)) name = `study_${name}`;
+    taken.add(name);
+    return name;
+  });
+  const told = trials.filter((t) => t.state !== "pending").sort((a, b) => a.number - b.number);
+  const rows = told.map((t) => {
+    const columns = space.toRow(space.fromJSON(t.arch));
+    return [
+      String(t.number),
+      t.askedAt ?? "",
+      t.toldAt ?? "",
+      t.reason ?? "",
+      t.predicted === null ? "" : String(t.predicted),
+      ...space.columns.map((c) => columns[c]),
+      t.state === "failed" ? "failed" : String(t.value),
+    ];
+  });
+  // csv-stringify quotes what needs it (a vertex-cell matrix's commas, an option with a quote)
+  return { text: stringify([[...own, ...space.columns, target], ...rows]), rows: rows.length };
 }
