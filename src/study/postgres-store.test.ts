@@ -320,6 +320,32 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending
   assert.equal(shown.done, 6);
   assert.equal(shown.pending, 2);
   assert.equal(shown.best.value, Math.max(...archs.map(tinyAccuracy)));
+  // exported (study show --csv) and imported into an SQLite study: the same results; ask's facts as text
+  const exported = join(dir, "export.csv");
+  const wrote = await cli(["study", "show", "--study", url, "--csv", exported]);
+  assert.equal(wrote.code, 0, wrote.stderr);
+  const lines = readFileSync(exported, "utf8").trim().split("\n");
+  assert.equal(lines.length, 7, "the header and the 6 done (the 2 pending are no results)");
+  assert.match(lines[1], /^1,,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,,,/);
+  const copy = join(dir, "copy.db");
+  const moved = await cli([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    copy,
+    "--target",
+    "val_acc",
+    "--import",
+    exported,
+  ]);
+  assert.equal(moved.code, 0, moved.stderr);
+  const copied = JSON.parse((await cli(["study", "show", "--study", copy, "--json"])).stdout);
+  assert.deepEqual(
+    copied.trials,
+    shown.trials.filter((t: { state: string }) => t.state !== "pending"),
+  );
   // an import whose second row contradicts its first: refused whole, and the study is not left made
   const bad = join(dir, "bad.csv");
   writeFileSync(bad, `${tinyResults([archs[0]])}${tinyResults([archs[0]], "val_acc", 0.5).split("\n")[1]}\n`);
