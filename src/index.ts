@@ -168,5 +168,5 @@ export {
   type TellOptions,
   type TellResult,
 } from "./study/study.js";
-export { type CreateStudyFile, createStudyFile, openStudyFile } from "./study/study-file.js";
+export { type CreateStudyFile, createStudyFile, openStudyFile, removeStudyFile } from "./study/study-file.js";
 export { isPostgresUrl, parseStudyUrl, type StudyUrl, withoutPassword } from "./study/study-url.js";

@@ -186,6 +186,42 @@ test("study show --csv writes the told trials as a results file: a second study 
   );
 });
 
+test("study delete removes a study file with its -wal and -shm, says what it held; anything that is no study is refused and kept", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "runs.db");
+  writeFileSync(join(dir, "trained.csv"), tinyResults(tinySpace().sample(new Rng(6), 5)));
+  assert.equal(run(importArgs(spec, db, join(dir, "trained.csv"))).code, 0);
+  assert.equal(run(["ask", "--study", db, "-n", "2"]).code, 0);
+  // a -wal and -shm as a process killed while it had the study open leaves them
+  writeFileSync(`${db}-shm`, "");
+  const removed = run(["study", "delete", "--study", db, "--json"]);
+  assert.equal(removed.code, 0, removed.err);
+  assert.deepEqual(JSON.parse(removed.out), { study: db, done: 5, pending: 2, failed: 0 });
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith("runs.db")),
+    [],
+    "the study and what SQLite keeps beside it",
+  );
+  fails(["study", "delete", "--study", db], /^nas-assay: .*runs\.db: no such study/);
+  // a study made again under the name starts empty (no -wal replayed into it)
+  assert.equal(run(importArgs(spec, db, join(dir, "trained.csv"))).code, 0);
+  const text = run(["study", "delete", "--study", db]);
+  assert.equal(text.out, `removed ${db}: 5 done, 0 pending, 0 failed\n`);
+  // not a study: refused, untouched
+  const csv = readFileSync(join(dir, "trained.csv"), "utf8");
+  fails(["study", "delete", "--study", join(dir, "trained.csv")], /trained\.csv: is not a nas-assay study/);
+  assert.equal(readFileSync(join(dir, "trained.csv"), "utf8"), csv);
+  fails(["study", "delete", "--study", dir], /is a folder; expected a study file/);
+  const other = new Database(join(dir, "other.db"));
+  other.exec("CREATE TABLE t (x)");
+  other.close();
+  fails(
+    ["study", "delete", "--study", join(dir, "other.db")],
+    /other\.db: is an SQLite file but not a nas-assay study/,
+  );
+  assert.ok(existsSync(join(dir, "other.db")));
+});
+
 test("study commands: bad input gives one line naming what was wrong", () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "runs.db");

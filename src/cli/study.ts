@@ -4,7 +4,7 @@ import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { toHtml } from "../report/html.js";
 import { RESULTS_CSV, resultsCsv } from "../study/results-file.js";
-import { createStudyFile, openStudyFile } from "../study/study-file.js";
+import { createStudyFile, openStudyFile, removeStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
 import { retryText } from "../study/tell-rules.js";
 import { archText } from "./arch-text.js";
@@ -15,10 +15,11 @@ import { valueScaleOption } from "./options.js";
 export function studyCommand(): Command {
   return new Command("study")
     .description(
-      "make a study (a search space, the architectures suggested and told, the settings) or show one",
+      "make a study (a search space, the architectures suggested and told, the settings), show one, or delete one",
     )
     .addCommand(createCommand())
     .addCommand(showCommand())
+    .addCommand(deleteCommand())
     .addHelpText(
       "after",
       "\nExamples:\n  nas-assay study create --space macro8.json --study runs.db --target val_acc --import trained.csv\n" +
@@ -170,5 +171,32 @@ function showCommand(): Command {
       } finally {
         await study.close();
       }
+    });
+}
+
+function deleteCommand(): Command {
+  return new Command("delete")
+    .description(
+      "remove a study and every result told to it (a study file with its -wal and -shm files, or one " +
+        "study of a PostgreSQL database); cannot be undone: study show --csv keeps the results first",
+    )
+    .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  nas-assay study show --study runs.db --csv runs.csv && nas-assay study delete --study runs.db",
+    )
+    .action(async (opts: { study: string }, cmd: Command) => {
+      const options = globalsWithoutData(cmd);
+      const { study, removed } = await removeStudyFile(opts.study);
+      const result = { study, done: removed.done, pending: removed.pending, failed: removed.failed };
+      print(
+        options,
+        result,
+        () =>
+          `removed ${study}: ${removed.done} done, ${removed.pending} pending, ${removed.failed} failed` +
+          (removed.pending > 0
+            ? " (a worker still training a pending one will find no study when it tells)"
+            : ""),
+      );
     });
 }

@@ -597,3 +597,58 @@ test("an import whose server stops is not said to have been kept for another pro
     await server.stop();
   }
 });
+
+test("study delete on PostgreSQL removes one study and its trials; the database's other studies stay; a process that had it open is told it was removed", async () => {
+  const { dir, spec } = tinyDir();
+  const archs = tinySpace().sample(new Rng(8), 6);
+  const trained = join(dir, "trained.csv");
+  writeFileSync(trained, tinyResults(archs.slice(0, 4)));
+  const [gone, kept] = [`${postgres.url}?study=to-delete`, `${postgres.url}?study=to-keep`];
+  for (const url of [gone, kept]) {
+    const made = await cli([
+      "study",
+      "create",
+      "--space",
+      spec,
+      "--study",
+      url,
+      "--target",
+      "val_acc",
+      "--import",
+      trained,
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+  }
+  assert.equal((await cli(["ask", "--study", gone, "-n", "1"])).code, 0);
+  // a worker's open store (the library), which tells after the delete
+  const open = await PostgresStudyStore.open(gone);
+  try {
+    const removed = await cli(["study", "delete", "--study", gone, "--json"]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual(JSON.parse(removed.stdout), { study: gone, done: 4, pending: 1, failed: 0 });
+    const late = await rejection(
+      open.record([{ key: "k", arch: {}, outcome: { value: 0.9 } }], () => "write"),
+    );
+    assert.equal(late.message, `${gone}: the study was removed while in use`);
+  } finally {
+    await open.close();
+  }
+  const again = await cli(["study", "delete", "--study", gone]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /^nas-assay: .*study=to-delete: no such study/);
+  assert.deepEqual(
+    await admin(
+      "SELECT count(*)::integer AS n FROM nas_assay_trials t JOIN nas_assay_studies s ON s.id = t.study_id WHERE s.name = 'to-delete'",
+    ),
+    [{ n: 0 }],
+  );
+  const other = JSON.parse((await cli(["study", "show", "--study", kept, "--json"])).stdout);
+  assert.equal(other.done, 4);
+  // no trial of the removed study is left behind under no study
+  assert.deepEqual(
+    await admin(
+      "SELECT count(*)::integer AS n FROM nas_assay_trials WHERE study_id NOT IN (SELECT id FROM nas_assay_studies)",
+    ),
+    [{ n: 0 }],
+  );
+});

@@ -722,6 +722,25 @@ export class PostgresStudyStore implements StudyStore {
     return rows.length;
   }
 
+  async remove(): Promise<StudyCounts> {
+    try {
+      // under the study's row lock, as every writer takes it: a tell under way finishes first, and is counted
+      return await this.writing(async (client) => {
+        const counts: StudyCounts = { pending: 0, done: 0, failed: 0 };
+        const { rows } = await client.query<{ state: Trial["state"]; n: number }>(
+          "SELECT state, count(*)::integer AS n FROM nas_assay_trials WHERE study_id = $1 GROUP BY state",
+          [this.id],
+        );
+        for (const row of rows) counts[row.state] = row.n;
+        // its trials go with it (ON DELETE CASCADE)
+        await client.query("DELETE FROM nas_assay_studies WHERE id = $1", [this.id]);
+        return counts;
+      });
+    } finally {
+      await this.close();
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -659,6 +659,26 @@ export class SqliteStudyStore implements StudyStore {
       .sort((a, b) => a.number - b.number);
   }
 
+  async remove(): Promise<StudyCounts> {
+    // counted under the write lock: a tell in the middle of its transaction finishes first (busy
+    // timeout), and is counted
+    const counts = this.guard(() => this.db.transaction(() => this.countsNow()).immediate());
+    await this.close();
+    if (this.location === ":memory:") return counts;
+    // the file, then what SQLite keeps beside it (the journal of writes not yet folded in, the shared
+    // index); a -wal left where a study is made again would be replayed into it
+    for (const path of [this.location, `${this.location}-wal`, `${this.location}-shm`])
+      try {
+        rmSync(path, { force: true });
+      } catch (e) {
+        throw new UserError(
+          `cannot remove ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` +
+            (path === this.location ? " (the study is as it was)" : ""),
+        );
+      }
+    return counts;
+  }
+
   async close(): Promise<void> {
     this.db.close();
     this.removeCopy?.();

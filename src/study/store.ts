@@ -218,5 +218,11 @@ export interface StudyStore {
    * one, or a key the study does not hold, is left alone. Returns how many were removed.
    */
   release(keys: readonly string[]): Promise<number>;
+  /**
+   * Removes the study and every trial of it (`study delete`), once the writes under way have finished,
+   * and closes the store; returns how many trials it held by state. Later commands on the study are
+   * told there is no such study (a worker's `tell` of a trial pending here included). Cannot be undone.
+   */
+  remove(): Promise<StudyCounts>;
   close(): Promise<void>;
 }

@@ -180,3 +180,28 @@ export async function openStudyFile(
     throw e;
   }
 }
+
+/**
+ * Removes the study `location` names (a study file with its `-wal` and `-shm` files, or a PostgreSQL
+ * study with its trials; the server's other studies stay): `study delete`. Waits for a write under way
+ * to finish. Returns the location (a URL without its password) and how many trials it held by state.
+ * Throws UserError/BadFileError as openStudyFile does (no such study, not a study, another schema
+ * version, a read-only study file or folder, a server out of reach); a file that is no study is never
+ * removed. Cannot be undone: `study show --csv` keeps the results first.
+ */
+export async function removeStudyFile(location: string): Promise<{ study: string; removed: StudyCounts }> {
+  if (typeof location !== "string")
+    throw new UserError(
+      `removeStudyFile needs the study's file or postgresql:// URL, got ${JSON.stringify(location) ?? String(location)}`,
+    );
+  const store = await openStore(location, "write");
+  // settings read first: a file SQLite opens but that holds no study settings is damaged, not removed
+  try {
+    await store.settings();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const study = store.location;
+  return { study, removed: await store.remove() };
+}
