@@ -324,3 +324,44 @@ test("a full disk is said to be one, also when SQLite cannot make the -shm file 
   ) as Error;
   assert.match(other.message, /^runs\.db: cannot read or write the study \(SQLite: disk I\/O error\)$/);
 });
+
+test("remove: the study file, its -wal and -shm go (a link's target too); a process that had it open is told, not written into a removed file", async () => {
+  const { dir } = tinyDir();
+  const path = join(dir, "runs.db");
+  const made = await SqliteStudyStore.create(path, SETTINGS);
+  await made.record([{ key: "a", arch: {}, outcome: { value: 0.5 } }], () => "write");
+  await made.close();
+  const open = await SqliteStudyStore.open(path);
+  const removing = await SqliteStudyStore.open(path);
+  try {
+    assert.deepEqual(await removing.remove(), { pending: 0, done: 1, failed: 0 });
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith("runs.db")),
+      [],
+    );
+    await assert.rejects(
+      open.record([{ key: "b", arch: {}, outcome: { value: 0.6 } }], () => "write"),
+      (e: unknown) => e instanceof UserError && e.message === `${path}: the study was removed while in use`,
+    );
+    await assert.rejects(
+      open.reserve([{ key: "c", arch: {}, predicted: null, reason: "explore" }], 1),
+      /removed while in use/,
+    );
+  } finally {
+    await open.close();
+  }
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith("runs.db")),
+    [],
+    "nothing made again by the late writer",
+  );
+  // through a symbolic link: the study it names goes with the link
+  const real = join(dir, "real.db");
+  await (await SqliteStudyStore.create(real, SETTINGS)).close();
+  symlinkSync(real, join(dir, "link.db"));
+  await (await SqliteStudyStore.open(join(dir, "link.db"))).remove();
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith(".db") || f.includes(".db-")),
+    [],
+  );
+});

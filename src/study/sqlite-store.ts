@@ -292,12 +292,33 @@ function readableCopy(path: string): { copy: string; remove: () => void } | unde
 }
 
 export class SqliteStudyStore implements StudyStore {
+  /** The study file as opened (device and inode), which a write checks is still there: see stillThere. */
+  private readonly file: { dev: number; ino: number } | undefined;
+
   private constructor(
     readonly location: string,
     private readonly db: Database.Database,
     /** Removes the temporary copy a read-only reader works on (readableCopy), at close. */
     private readonly removeCopy?: () => void,
-  ) {}
+  ) {
+    const stat =
+      location === ":memory:" || removeCopy ? undefined : statSync(location, { throwIfNoEntry: false });
+    this.file = stat && { dev: stat.dev, ino: stat.ino };
+  }
+
+  /**
+   * Throws UserError when the study file this store opened is no longer at its path (`study delete`
+   * removed it, or another file took its name): called first in every write transaction, so that a
+   * process that had the study open does not report as told a result written into a removed file.
+   * `study delete` removes the file while it holds the write lock, so a writer waiting for the lock
+   * finds it gone.
+   */
+  private stillThere(): void {
+    if (this.file === undefined) return;
+    const now = statSync(this.location, { throwIfNoEntry: false });
+    if (now === undefined || now.dev !== this.file.dev || now.ino !== this.file.ino)
+      throw new UserError(`${this.location}: the study was removed while in use`);
+  }
 
   /**
    * Makes the study file `path` (see createStore). It is made under a temporary name beside it, filled
@@ -531,7 +552,10 @@ export class SqliteStudyStore implements StudyStore {
   async release(keys: readonly string[]): Promise<number> {
     return this.guard(() => {
       const remove = this.db.prepare("DELETE FROM trials WHERE key = ? AND state = 'pending'");
-      const release = this.db.transaction(() => keys.reduce((n, key) => n + remove.run(key).changes, 0));
+      const release = this.db.transaction(() => {
+        this.stillThere();
+        return keys.reduce((n, key) => n + remove.run(key).changes, 0);
+      });
       return release.immediate();
     });
   }
@@ -569,6 +593,7 @@ export class SqliteStudyStore implements StudyStore {
     const read = this.db.prepare("SELECT * FROM trials WHERE number = ?");
     const now = new Date().toISOString();
     const reserve = this.db.transaction(() => {
+      this.stillThere();
       const out: Trial[] = [];
       for (const p of proposals) {
         if (out.length >= n) break;
@@ -599,6 +624,7 @@ export class SqliteStudyStore implements StudyStore {
     );
     const now = new Date().toISOString();
     const record = this.db.transaction(() => {
+      this.stillThere();
       // the stored values that results change (RecordOptions.replacing)
       const replaced = options.replacing
         ? results
@@ -652,7 +678,10 @@ export class SqliteStudyStore implements StudyStore {
          SELECT number FROM trials WHERE state = 'pending' AND asked_at < ? ORDER BY asked_at, number LIMIT ?
        ) RETURNING *`,
     );
-    const reclaim = this.db.transaction(() => renew.all(now.toISOString(), before, n) as TrialRow[]);
+    const reclaim = this.db.transaction(() => {
+      this.stillThere();
+      return renew.all(now.toISOString(), before, n) as TrialRow[];
+    });
     return reclaim
       .immediate()
       .map(trialOf)
@@ -660,23 +689,41 @@ export class SqliteStudyStore implements StudyStore {
   }
 
   async remove(): Promise<StudyCounts> {
-    // counted under the write lock: a tell in the middle of its transaction finishes first (busy
-    // timeout), and is counted
-    const counts = this.guard(() => this.db.transaction(() => this.countsNow()).immediate());
-    await this.close();
-    if (this.location === ":memory:") return counts;
-    // the file, then what SQLite keeps beside it (the journal of writes not yet folded in, the shared
-    // index); a -wal left where a study is made again would be replayed into it
-    for (const path of [this.location, `${this.location}-wal`, `${this.location}-shm`])
-      try {
-        rmSync(path, { force: true });
-      } catch (e) {
-        throw new UserError(
-          `cannot remove ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` +
-            (path === this.location ? " (the study is as it was)" : ""),
-        );
-      }
-    return counts;
+    if (this.location === ":memory:") {
+      const counts = this.guard(() => this.countsNow());
+      await this.close();
+      return counts;
+    }
+    // the file a link names, with what SQLite keeps beside it under that name (the journal of writes not
+    // yet folded in, the shared index: a -wal left where a study is made again would be replayed into
+    // it), and the link itself
+    const real = realpathSync(this.location);
+    const paths = [real, `${real}-wal`, `${real}-shm`, ...(real === this.location ? [] : [this.location])];
+    try {
+      // under the write lock: a tell in the middle of its transaction finishes first (busy timeout) and
+      // is counted; one waiting for the lock then finds the file gone (stillThere) rather than writing
+      // into a removed file
+      return this.guard(() =>
+        this.db
+          .transaction(() => {
+            this.stillThere();
+            const counts = this.countsNow();
+            for (const path of paths)
+              try {
+                rmSync(path, { force: true });
+              } catch (e) {
+                throw new UserError(
+                  `cannot remove ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` +
+                    (path === real ? " (the study is as it was)" : ""),
+                );
+              }
+            return counts;
+          })
+          .immediate(),
+      );
+    } finally {
+      await this.close();
+    }
   }
 
   async close(): Promise<void> {
