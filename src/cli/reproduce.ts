@@ -94,6 +94,11 @@ export function reproduceCommand(): Command {
               `  ${summary.unverifiedRuns} runs of ${String(opts.out)}/${summary.experiment}.json were saved before results files recorded the labels' fingerprint: taken as made on this data (remove the file to run them again)`,
             ]
           : []),
+        ...(summary.unstampedRuns
+          ? [
+              `  ${summary.unstampedRuns} runs of ${String(opts.out)}/${summary.experiment}.json were saved before results files recorded the predictors' defaults: taken as made with this nas-assay's (remove the file to run them again)`,
+            ]
+          : []),
         ...summary.files.map((f) => `  wrote ${f}`),
       ].join("\n"),
     );

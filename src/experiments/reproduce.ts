@@ -30,7 +30,15 @@ import {
   runKey,
 } from "./experiments.js";
 import { experimentReportFiles, renderExperiment } from "./render.js";
-import { borrowRuns, openResults, pendingRuns, readResults, resultsOf, saveResults } from "./results-file.js";
+import {
+  borrowRuns,
+  openResults,
+  pendingRuns,
+  readResults,
+  resultsOf,
+  saveResults,
+  unstampedRuns,
+} from "./results-file.js";
 
 export interface ReproduceOptions {
   space: ExperimentSettings["space"];
@@ -83,6 +91,11 @@ export interface ReproduceSummary {
    * on this data, which nothing can check (absent when none).
    */
   unverifiedRuns?: number;
+  /**
+   * Runs kept from a results file written before files recorded their methods' defaults (a version 1
+   * file): taken as made with this nas-assay's, which nothing can check (absent when none).
+   */
+  unstampedRuns?: number;
 }
 
 /**
@@ -157,6 +170,7 @@ async function reproduceInto(
   // a file from before fingerprints were kept takes this data's (openResults): say so, once
   const before = existsSync(path) ? readResults(path) : undefined;
   const unverifiedRuns = before && before.labels === undefined ? Object.keys(before.runs).length : 0;
+  const unstamped = before ? unstampedRuns(before) : 0;
   const file = openResults(path, name, settings.space, target, labels);
   file.settings = settings;
   const planned = experimentRuns(name, settings);
@@ -280,5 +294,6 @@ async function reproduceInto(
     wallSeconds: file.wallSeconds,
     files,
     ...(unverifiedRuns > 0 ? { unverifiedRuns } : {}),
+    ...(unstamped > 0 ? { unstampedRuns: unstamped } : {}),
   };
 }

@@ -6,10 +6,19 @@ import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BadFileError, UserError } from "../errors.js";
+import { methodFingerprint } from "../predictors/registry.js";
 import { documentsFromFiles } from "../report/from-files.js";
 import { testData } from "../testing/fixtures.js";
 import { experimentRuns, runKey } from "./experiments.js";
-import { borrowRuns, openResults, type ResultsFile, readResults, saveResults } from "./results-file.js";
+import {
+  borrowRuns,
+  openResults,
+  RESULTS_VERSION,
+  type ResultsFile,
+  readResults,
+  saveResults,
+  unstampedRuns,
+} from "./results-file.js";
 
 const root = mkdtempSync(join(tmpdir(), "nas-assay-results-file-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -172,6 +181,64 @@ test("runs made on other labels (another --data) are refused, not mixed in, nor 
     "aaaaaaaaaaaaaaaa",
   );
   assert.deepEqual(Object.values(borrowRuns(same, out, [run])), [1], "borrowed on the same labels");
+});
+
+test("runs made with another nas-assay's method defaults are refused, not resumed beside this one's; a version 1 file still reads", () => {
+  // budget.json resumed on a newer nas-assay kept its transformer runs of the old defaults (learning
+  // rate, epochs, flow layers) beside new ones of the same table, in silence
+  const out = join(root, "other-defaults");
+  mkdirSync(out, { recursive: true });
+  const run = { method: "transformer" as const, labels: 78, seed: 0 };
+  const old = {
+    format: "nas-assay experiment",
+    version: 1,
+    experiment: "budget",
+    space: "nb201",
+    target: "cifar10-valid/test",
+    wallSeconds: 1,
+    labels: "aaaaaaaaaaaaaaaa",
+    runs: { [runKey(run)]: { run, result: { ...RESULT, seed: 0 } } },
+  };
+  // a file of today's nas-assay (version 1, no fingerprints): read, its runs counted as unchecked
+  const v1 = join(out, "budget.json");
+  writeFileSync(v1, JSON.stringify(old));
+  const opened = openResults(v1, "budget", "nb201", "cifar10-valid/test", "aaaaaaaaaaaaaaaa");
+  assert.equal(unstampedRuns(opened), 1);
+  saveResults(v1, opened);
+  const saved = readResults(v1);
+  assert.equal(saved.version, RESULTS_VERSION);
+  assert.deepEqual(saved.methods, { transformer: methodFingerprint("transformer") });
+  assert.equal(unstampedRuns(saved), 0);
+  // written by a nas-assay whose transformer defaults were other
+  const other = join(out, "other.json");
+  const stale = { ...old, version: 2, methods: { transformer: "0123456789abcdef" } };
+  writeFileSync(other, JSON.stringify(stale));
+  const before = readFileSync(other, "utf8");
+  assert.throws(
+    () => openResults(other, "budget", "nb201", "cifar10-valid/test", "aaaaaaaaaaaaaaaa"),
+    (e: Error) =>
+      e instanceof UserError &&
+      /other\.json holds transformer runs made with other transformer defaults \(fingerprint 0123456789abcdef; this nas-assay's [0-9a-f]{16}: a file of another nas-assay version\): choose another --out folder, or remove the file/.test(
+        e.message,
+      ),
+  );
+  assert.equal(readFileSync(other, "utf8"), before, "left as it was");
+  // a newer format is named as such
+  writeFileSync(other, JSON.stringify({ ...stale, version: RESULTS_VERSION + 1 }));
+  assert.throws(
+    () => readResults(other),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message ===
+        `${other}: written by a newer nas-assay (results version ${RESULTS_VERSION + 1}); this one reads versions 1 to ${RESULTS_VERSION}: use a newer nas-assay`,
+  );
+});
+
+test("a method's fingerprint follows its defaults", () => {
+  assert.match(methodFingerprint("transformer"), /^[0-9a-f]{16}$/);
+  assert.notEqual(methodFingerprint("ssa"), methodFingerprint("ssa-noae"));
+  assert.notEqual(methodFingerprint("mlp"), methodFingerprint("mlp-ensemble"));
+  assert.equal(methodFingerprint("transformer"), methodFingerprint("transformer"));
 });
 
 test("a results file edited into another shape is refused, naming the field", () => {

@@ -12,6 +12,7 @@ import { isPlainObject } from "../data/json-keys.js";
 import { BadFileError, jsonEndsEarly, parseFailureReason, UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
 import { checkedSeedResult } from "../eval/seed-result.js";
+import { METHODS, methodFingerprint } from "../predictors/registry.js";
 import type { SpaceName } from "../spaces/registry.js";
 import {
   EXPERIMENTS,
@@ -23,7 +24,12 @@ import {
 } from "./experiments.js";
 
 export const RESULTS_FORMAT = "nas-assay experiment";
-export const RESULTS_VERSION = 1;
+/**
+ * 2: files record their methods' fingerprints (`methods`); version 1 files, written before, are read as
+ * well. An older nas-assay refuses a version 2 file, where it would have added runs of its own defaults
+ * under this one's fingerprints.
+ */
+export const RESULTS_VERSION = 2;
 
 export interface RunResult {
   run: RunSpec;
@@ -50,13 +56,21 @@ export interface ResultsFile {
    * kept): runs on other data are refused, never mixed into one table.
    */
   labels?: string;
+  /**
+   * methodFingerprint of each method with runs in the file, as the nas-assay that made them had it
+   * (absent in files written before they were kept): runs of other defaults are refused, never mixed
+   * into one table.
+   */
+  methods?: Record<string, string>;
   runs: Record<string, RunResult>;
 }
 
 /**
  * The results so far at `path`, or an empty file; refuses (UserError) one of another experiment, space
  * or target, or made on other labels (`labels`: labelsDigest of the target's labels; a file written
- * before digests were kept takes this one).
+ * before digests were kept takes this one), or holding runs of a method whose defaults were other than
+ * this nas-assay's (methodFingerprint: a file of another version; one written before fingerprints were
+ * kept takes this one's, see unstampedRuns).
  */
 export function openResults(
   path: string,
@@ -93,7 +107,25 @@ export function openResults(
         `${labels}: another --data folder or edited benchmark files): choose another --out folder, or remove the file to run them again`,
     );
   file.labels ??= labels;
+  // a run of an older nas-assay's defaults, resumed or merged here, would sit beside this one's runs in
+  // one table as if one predictor had made both
+  for (const [method, theirs] of Object.entries(file.methods ?? {})) {
+    const ours = methodFingerprint(method as RunSpec["method"]);
+    if (theirs !== ours)
+      throw new UserError(
+        `${path} holds ${method} runs made with other ${method} defaults (fingerprint ${theirs}; this nas-assay's ` +
+          `${ours}: a file of another nas-assay version): choose another --out folder, or remove the file to run them again`,
+      );
+  }
   return file;
+}
+
+/**
+ * How many runs of `file` have no methodFingerprint recorded (a file written before they were kept):
+ * taken as made with this nas-assay's defaults, which nothing can check.
+ */
+export function unstampedRuns(file: ResultsFile): number {
+  return Object.values(file.runs).filter((r) => file.methods?.[r.run.method] === undefined).length;
 }
 
 /**
@@ -113,7 +145,17 @@ export function readResults(path: string): ResultsFile {
       throw new BadFileError(path, resultsCutShort(text));
     throw new BadFileError(path, `not a results file (${parseFailureReason(e)})`);
   }
-  if (file?.format !== RESULTS_FORMAT || file.version !== RESULTS_VERSION)
+  const version: unknown = file?.version;
+  if (
+    file?.format === RESULTS_FORMAT &&
+    Number.isSafeInteger(version) &&
+    (version as number) > RESULTS_VERSION
+  )
+    throw new BadFileError(
+      path,
+      `written by a newer nas-assay (results version ${version}); this one reads versions 1 to ${RESULTS_VERSION}: use a newer nas-assay`,
+    );
+  if (file?.format !== RESULTS_FORMAT || (version !== 1 && version !== RESULTS_VERSION))
     throw new BadFileError(path, `not a version ${RESULTS_VERSION} "${RESULTS_FORMAT}" results file`);
   const bad = (field: string, expected: string) =>
     new BadFileError(
@@ -145,6 +187,20 @@ export function readResults(path: string): ResultsFile {
       "settings",
       `{ "space": ${JSON.stringify(file.space)} (the file's), "seeds": [integers ≥ 0], "quick": true or false }`,
     );
+  const methods: unknown = file.methods;
+  if (
+    methods !== undefined &&
+    !(
+      isPlainObject(methods) &&
+      Object.entries(methods).every(
+        ([method, fingerprint]) =>
+          (METHODS as readonly string[]).includes(method) &&
+          typeof fingerprint === "string" &&
+          /^[0-9a-f]{16}$/.test(fingerprint),
+      )
+    )
+  )
+    throw bad("methods", "each method's fingerprint, 16 hex digits, by method name");
   if (file.runs === null || typeof file.runs !== "object" || Array.isArray(file.runs))
     throw bad("runs", "an object of runs by key");
   for (const [key, entry] of Object.entries(file.runs)) {
@@ -258,6 +314,14 @@ export function saveResults(path: string, file: ResultsFile, addedWallSeconds = 
     } else {
       file.wallSeconds += addedWallSeconds;
     }
+    // every method with runs here is stamped with this nas-assay's defaults (openResults refused other ones)
+    file.version = RESULTS_VERSION;
+    file.methods = Object.fromEntries(
+      [...new Set(Object.values(file.runs).map((r) => r.run.method))]
+        .filter((m) => (METHODS as readonly string[]).includes(m))
+        .sort()
+        .map((m) => [m, methodFingerprint(m)]),
+    );
     writeFileAtomic(path, `${JSON.stringify(file)}\n`);
   });
 }

@@ -1,18 +1,22 @@
 /** The predictors nas-assay offers, by method name. */
+import { createHash } from "node:crypto";
 import { BadFileError, hasMembers, refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { graphEncoding, type SearchSpace } from "../spaces/search-space.js";
 import { SemiSupervisedAssessor } from "./assessor/assessor.js";
-import type { AssessorOptions } from "./assessor/options.js";
+import { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "./assessor/options.js";
 import { type CellInput, checkCellInputs, requireCellInputs } from "./cell-inputs.js";
 import { E2eppPredictor } from "./e2epp.js";
-import { EnsemblePredictor } from "./ensemble.js";
-import { MLP_TRAINING } from "./mlp.js";
+import { EnsemblePredictor, SEED_STRIDE } from "./ensemble.js";
+import { DEFAULT_GIN_OPTIONS } from "./gin.js";
+import { DEFAULT_MLP_OPTIONS, MLP_TRAINING } from "./mlp.js";
 import { checkModelDigest, readModelFile } from "./model-file.js";
 import { buildNetwork } from "./networks.js";
+import { DEFAULT_PEEPHOLE_OPTIONS } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
-import { SelfTrainingPredictor } from "./self-training.js";
+import { DEFAULT_FOREST_OPTIONS } from "./regression-forest.js";
+import { SELF_TRAINING, SelfTrainingPredictor } from "./self-training.js";
 import { DEFAULT_TRAINING_OPTIONS, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
-import { TRANSFORMER_TRAINING } from "./transformer.js";
+import { DEFAULT_TRANSFORMER_OPTIONS, TRANSFORMER_TRAINING } from "./transformer.js";
 
 /**
  * How each supervised baseline trains; its network is networks.ts's of the same kind (from its saved
@@ -322,6 +326,59 @@ function createSingle(
     default:
       throw new Error(`no predictor for the method ${method}`);
   }
+}
+
+/** The network options each supervised kind is built with when none are given (networks.ts). */
+const NETWORK_DEFAULTS: Record<keyof typeof SUPERVISED, object> = {
+  peephole: DEFAULT_PEEPHOLE_OPTIONS,
+  mlp: DEFAULT_MLP_OPTIONS,
+  gin: DEFAULT_GIN_OPTIONS,
+  transformer: DEFAULT_TRANSFORMER_OPTIONS,
+};
+
+/**
+ * What `method` is made of when nothing is given (createPredictor's defaults): its network and training
+ * options, the assessor's or the forest's options, an ensemble's size and member, a self-trained
+ * method's settings and teacher. A JSON value, for methodFingerprint.
+ */
+export function methodDefaults(method: Method): unknown {
+  const teacher = SELF_TRAINED[method];
+  if (teacher) return { selfTraining: SELF_TRAINING, teacher: methodDefaults(teacher) };
+  const ensemble = ENSEMBLES[method];
+  if (ensemble)
+    return {
+      size: ensemble.size,
+      seedStride: SEED_STRIDE,
+      member: singleDefaults(ensemble.member, ensemble.training),
+    };
+  return singleDefaults(method);
+}
+
+function singleDefaults(method: Method, training: Partial<TrainingOptions> = {}): unknown {
+  if (method === "ssa") return { assessor: DEFAULT_ASSESSOR_OPTIONS };
+  if (method === "ssa-noae") return { assessor: { ...DEFAULT_ASSESSOR_OPTIONS, autoencoder: false } };
+  if (method === "e2epp") return { forest: DEFAULT_FOREST_OPTIONS };
+  if (method in SUPERVISED) {
+    const kind = method as keyof typeof SUPERVISED;
+    return {
+      network: NETWORK_DEFAULTS[kind],
+      training: { ...DEFAULT_TRAINING_OPTIONS, ...SUPERVISED[kind], ...training },
+    };
+  }
+  throw new Error(`no defaults for the method ${method}`);
+}
+
+/**
+ * A fingerprint (16 hex digits of a sha256) of `method`'s defaults (methodDefaults): results kept
+ * between runs record it, so that runs made by a nas-assay whose defaults were other (an older or newer
+ * version: the transformer's learning rate, epochs and flow layers changed between versions) are never
+ * mixed into one table with this one's. It sees defaults only, not a change of code that keeps them.
+ */
+export function methodFingerprint(method: Method): string {
+  return createHash("sha256")
+    .update(JSON.stringify([method, methodDefaults(method)]))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /**
