@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { RunSpec } from "../experiments/experiments.js";
+import { methodFingerprint } from "../predictors/registry.js";
 import { queueAddress } from "./address.js";
 import { BadJobError, parseRunJob, parseSeedResult, runJob, runJobId } from "./run-job.js";
 
@@ -47,10 +48,11 @@ test("a run's payload survives the trip through JSON, and its job id is its iden
 
 test("payloads that are not nas-assay runs are refused, naming the field", () => {
   const good = {
-    version: 2,
+    version: 3,
     space: "nb201",
     target: TARGET,
     labelsDigest: LABELS,
+    defaults: methodFingerprint("ssa"),
     run: { method: "ssa", labels: 100, seed: 0 },
   };
   const refused: [unknown, RegExp][] = [
@@ -58,7 +60,8 @@ test("payloads that are not nas-assay runs are refused, naming the field", () =>
     [null, /job must be an object/],
     [[good], /job must be an object/],
     [{ ...good, code: "process.exit(1)" }, /unknown field\(s\) code/],
-    [{ ...good, version: 1 }, /job\.version must be 2/],
+    [{ ...good, version: 2 }, /job\.version must be 3/],
+    [{ ...good, defaults: undefined }, /job lacks defaults/],
     [{ ...good, labelsDigest: undefined }, /job lacks labelsDigest/],
     [{ ...good, labelsDigest: "../x" }, /job\.labelsDigest must be 16 hex digits/],
     [{ ...good, space: "../etc" }, /job\.space must be one of nb101, nb201/],
@@ -89,6 +92,24 @@ test("payloads that are not nas-assay runs are refused, naming the field", () =>
       `${JSON.stringify(payload)} → ${message}`,
     );
   assert.deepEqual(parseRunJob(good), good);
+});
+
+test("a job planned with other method defaults (another nas-assay version) is refused by the worker, and is another job", () => {
+  // a worker of an older version ran the transformer with its own epochs and flow layers, and its
+  // numbers went into the sweep's table beside this version's
+  const run: RunSpec = { method: "transformer", labels: 78, seed: 0 };
+  const job = runJob("nb201", TARGET, LABELS, run);
+  assert.equal(job.defaults, methodFingerprint("transformer"));
+  const older = { ...job, defaults: "0123456789abcdef" };
+  assert.throws(
+    () => parseRunJob(JSON.parse(JSON.stringify(older))),
+    (e: unknown) =>
+      e instanceof BadJobError &&
+      /^job\.defaults is "0123456789abcdef", not this worker's transformer defaults \([0-9a-f]{16}\): the sweep was planned by another nas-assay version/.test(
+        (e as Error).message,
+      ),
+  );
+  assert.notEqual(runJobId(older), runJobId(job), "its result is not this version's job's");
 });
 
 test("a worker's result is checked before it lands in the results file", () => {

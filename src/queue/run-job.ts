@@ -16,11 +16,11 @@ import {
   assessorOptions,
   DEFAULT_ASSESSOR_OPTIONS,
 } from "../predictors/assessor/options.js";
-import { METHODS, type Method } from "../predictors/registry.js";
+import { METHODS, type Method, methodFingerprint } from "../predictors/registry.js";
 import { SPACE_NAMES, type SpaceName } from "../spaces/registry.js";
 
-/** Version of the job payload; a worker refuses any other. */
-export const RUN_JOB_VERSION = 2;
+/** Version of the job payload; a worker refuses any other. 3: jobs carry their method's `defaults`. */
+export const RUN_JOB_VERSION = 3;
 
 /** The fields of a run that determine its numbers (a `RunSpec` less where it is drawn). */
 export type QueuedRun = Pick<RunSpec, "method" | "labels" | "seed" | "options" | "unlabeled" | "sample">;
@@ -36,6 +36,12 @@ export interface RunJob {
    * refuses the job, and results on other data never share a job (the digest is part of its id).
    */
   labelsDigest: string;
+  /**
+   * methodFingerprint of the run's method where the sweep was planned: a worker of another nas-assay
+   * version, whose defaults differ (the transformer's epochs, say), refuses the job rather than return
+   * numbers of another predictor for this one's table; part of the job id.
+   */
+  defaults: string;
   run: QueuedRun;
 }
 
@@ -50,7 +56,14 @@ export function runJob(space: SpaceName, target: string, labelsDigest: string, r
   if (run.options && Object.keys(run.options).length > 0) queued.options = run.options;
   if (run.unlabeled !== undefined) queued.unlabeled = run.unlabeled;
   if (run.sample !== undefined) queued.sample = run.sample;
-  return { version: RUN_JOB_VERSION, space, target, labelsDigest, run: queued };
+  return {
+    version: RUN_JOB_VERSION,
+    space,
+    target,
+    labelsDigest,
+    defaults: methodFingerprint(run.method),
+    run: queued,
+  };
 }
 
 /**
@@ -59,7 +72,7 @@ export function runJob(space: SpaceName, target: string, labelsDigest: string, r
  */
 export function runJobId(job: RunJob): string {
   const digest = createHash("sha256")
-    .update(JSON.stringify([job.space, job.target, job.labelsDigest, runKey(job.run)]))
+    .update(JSON.stringify([job.space, job.target, job.labelsDigest, job.defaults, runKey(job.run)]))
     .digest("hex");
   return `run-${digest.slice(0, 32)}`;
 }
@@ -124,14 +137,15 @@ function options(value: unknown, where: string): Partial<AssessorOptions> {
 
 /**
  * Checks a payload taken off the queue.
- * @throws BadJobError naming the first field that is unknown, missing or of the wrong kind.
+ * @throws BadJobError naming the first field that is unknown, missing or of the wrong kind, or when the
+ * job's method defaults are not this nas-assay's (`defaults`: a sweep planned by another version).
  */
 export function parseRunJob(data: unknown): RunJob {
   const job = fields(
     data,
     "job",
-    ["version", "space", "target", "labelsDigest", "run"],
-    ["version", "space", "target", "labelsDigest", "run"],
+    ["version", "space", "target", "labelsDigest", "defaults", "run"],
+    ["version", "space", "target", "labelsDigest", "defaults", "run"],
   );
   if (job.version !== RUN_JOB_VERSION)
     throw new BadJobError(`job.version must be ${RUN_JOB_VERSION}, got ${describe(job.version)}`);
@@ -156,6 +170,12 @@ export function parseRunJob(data: unknown): RunJob {
   );
   if (!(METHODS as readonly unknown[]).includes(run.method))
     throw new BadJobError(`job.run.method must be one of ${METHODS.join(", ")}, got ${describe(run.method)}`);
+  const ours = methodFingerprint(run.method as Method);
+  if (job.defaults !== ours)
+    throw new BadJobError(
+      `job.defaults is ${describe(job.defaults)}, not this worker's ${run.method as string} defaults (${ours}): ` +
+        "the sweep was planned by another nas-assay version; run workers of the sweep's version",
+    );
   const queued: QueuedRun = {
     method: run.method as Method,
     labels: integer(run.labels, "job.run.labels", 2),
@@ -169,6 +189,7 @@ export function parseRunJob(data: unknown): RunJob {
     space: job.space as SpaceName,
     target: job.target,
     labelsDigest: job.labelsDigest,
+    defaults: ours,
     run: queued,
   };
 }
