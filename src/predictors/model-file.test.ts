@@ -200,6 +200,33 @@ test(`predictOrders is bounded to 1..${MAX_PREDICT_ORDERS} at load`, async () =>
   );
 });
 
+test("a network or training option this nas-assay does not know (a newer version's model) is refused, not dropped", async () => {
+  // the network was rebuilt from its defaults and the file's known options: a newer version's variant
+  // was predicted as this version's network, in silence
+  const network = edited("mlp", "newer-network", (f) => {
+    (f as unknown as { network: Record<string, unknown> }).network.pooling = "sum";
+    resealed(f);
+  });
+  await refused(
+    network,
+    /field "network\.pooling" is "sum"; this nas-assay's mlp has no such option \(a model of a newer nas-assay version, or an edit\)/,
+  );
+  const training = edited("mlp", "newer-training", (f) => {
+    (f.training as Record<string, unknown>).predictFlips = 2;
+    resealed(f);
+  });
+  await refused(training, /field "training\.predictFlips" is 2; this nas-assay's mlp has no such option/);
+  // inside an ensemble too
+  const member = edited("ensemble", "newer-member", (f) => {
+    (f.members[1] as unknown as { network: Record<string, unknown> }).network.dropout = 0.1;
+    resealed(f);
+  });
+  await assert.rejects(
+    loadPredictor(member, space),
+    /field "network\.dropout" is 0\.1; this nas-assay's mlp/,
+  );
+});
+
 test("an edited method is refused, naming the field the other method needs", async () => {
   await refused(
     edited("mlp", "mlp-as-ssa", (f) => {

@@ -9,7 +9,7 @@ import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor, SEED_STRIDE } from "./ensemble.js";
 import { DEFAULT_GIN_OPTIONS } from "./gin.js";
 import { DEFAULT_MLP_OPTIONS, MLP_TRAINING } from "./mlp.js";
-import { checkModelDigest, readModelFile } from "./model-file.js";
+import { checkModelDigest, fieldError, type ModelFile, readModelFile } from "./model-file.js";
 import { buildNetwork } from "./networks.js";
 import { DEFAULT_PEEPHOLE_OPTIONS } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
@@ -431,6 +431,7 @@ async function loadChecked(path: string, space: SearchSpace<unknown>, method: st
     case "mlp":
     case "gin":
     case "transformer":
+      checkKnownOptions(path, method, readModelFile(path, space));
       return SupervisedPredictor.load(path, space, method, (options) =>
         buildNetwork(
           method,
@@ -445,6 +446,46 @@ async function loadChecked(path: string, space: SearchSpace<unknown>, method: st
         `field "method" is "${method}", not a method of this nas-assay (${METHODS.join(", ")})`,
       );
   }
+}
+
+/**
+ * Network options that model files of earlier versions hold and this one no longer has, each at the
+ * value that is today's behaviour (the transformer's variants of 2026-12-01, never a default).
+ */
+const RETIRED_NETWORK_OPTIONS: Partial<Record<keyof typeof SUPERVISED, Record<string, unknown>>> = {
+  transformer: { pooling: "mean", degreeTokens: false, siblings: false },
+};
+
+/**
+ * Refuses (BadFileError naming the field) a supervised model file whose network or training options
+ * hold one this nas-assay does not know: the network and training are rebuilt from their defaults and
+ * the file's options, so an option of a newer version (a network variant, a prediction-time setting)
+ * was dropped in silence and the model predicted as another network would.
+ */
+function checkKnownOptions(path: string, method: keyof typeof SUPERVISED, file: ModelFile): void {
+  const refuse = (field: string, value: unknown) =>
+    fieldError(
+      path,
+      field,
+      `is ${shownValue(value, 40)}; this nas-assay's ${method} has no such option (a model of a newer nas-assay ` +
+        "version, or an edit): predict with the nas-assay that trained it, or train it again with this one",
+    );
+  const retired = RETIRED_NETWORK_OPTIONS[method] ?? {};
+  if (isOptionsObject(file.network))
+    for (const [name, value] of Object.entries(file.network))
+      if (
+        !Object.hasOwn(NETWORK_DEFAULTS[method], name) &&
+        !(Object.hasOwn(retired, name) && retired[name] === value)
+      )
+        throw refuse(`network.${name}`, value);
+  if (isOptionsObject(file.training))
+    for (const [name, value] of Object.entries(file.training))
+      if (!TRAINING_KEYS.includes(name)) throw refuse(`training.${name}`, value);
+}
+
+/** A JSON object (the loader names any other shape of an options field). */
+function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**
