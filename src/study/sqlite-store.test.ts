@@ -115,6 +115,36 @@ test("open refuses a missing file, a file that is not SQLite, another SQLite fil
   );
 });
 
+test("a study holding a setting this nas-assay does not know (a newer version's) is refused, and left as it was", async () => {
+  // its settings were read past it: a newer version's rule for ask or tell was ignored, in silence
+  const { dir } = tinyDir();
+  const path = join(dir, "newer-setting.db");
+  (await SqliteStudyStore.create(path, SETTINGS)).close();
+  const db = new Database(path);
+  db.prepare("INSERT INTO settings (name, value) VALUES (?, ?)").run("exploration", "0.3");
+  db.close();
+  const before = readFileSync(path);
+  for (const access of ["write", "read"] as const) {
+    const store = await SqliteStudyStore.open(path, access);
+    await assert.rejects(store.settings(), (e: Error) => {
+      assert.ok(e instanceof BadFileError);
+      assert.equal(
+        e.message,
+        `${path}: has the setting "exploration", which this nas-assay does not know (space, target, direction, scale, seed, createdAt): a study of a newer nas-assay version, or an edit; use the nas-assay that made it`,
+      );
+      return true;
+    });
+    store.close();
+  }
+  assert.deepEqual(readFileSync(path), before, "the study is left as it was");
+  // the settings every nas-assay wrote still read, scale or none
+  const known = join(dir, "known-settings.db");
+  (await SqliteStudyStore.create(known, { ...SETTINGS, scale: "percent" })).close();
+  const store = await SqliteStudyStore.open(known, "read");
+  assert.equal((await store.settings()).scale, "percent");
+  store.close();
+});
+
 test("SqliteStudyStore.memory refuses settings a study could not be opened with, naming what is missing", async () => {
   const { createdAt: _, ...noDate } = SETTINGS;
   // a hand-made object was taken, then refused at Study.open as a "damaged study"

@@ -32,11 +32,15 @@ export interface StudySettings {
   createdAt: string;
 }
 
+/** The settings a study holds (StudySettings' fields). */
+const SETTING_NAMES: readonly string[] = ["space", "target", "direction", "scale", "seed", "createdAt"];
+
 /**
  * A study's stored settings, read back: each setting's JSON text parsed and checked. Throws
  * BadFileError (one line, naming the study) for a setting that is missing, not JSON, or of the wrong
  * kind — a file edited by hand or damaged, which would otherwise fail later as an internal error or be
- * read as it stands (a direction "sideways" shown as such).
+ * read as it stands (a direction "sideways" shown as such) — and for a setting this nas-assay does not
+ * know (a study of a newer version, whose setting would be ignored: asked and told by other rules).
  */
 export function readSettings(location: string, stored: Record<string, string>): StudySettings {
   const damaged = (what: string) => new BadFileError(location, `damaged study: ${what}`);
@@ -50,6 +54,14 @@ export function readSettings(location: string, stored: Record<string, string>): 
   }
   for (const name of ["space", "target", "direction", "seed", "createdAt"])
     if (!(name in settings)) throw damaged(`no setting "${name}"`);
+  // every nas-assay since studies existed (2026-11-29) wrote these and only these
+  for (const name of Object.keys(settings))
+    if (!SETTING_NAMES.includes(name))
+      throw new BadFileError(
+        location,
+        `has the setting ${JSON.stringify(name)}, which this nas-assay does not know (${SETTING_NAMES.join(", ")}): ` +
+          "a study of a newer nas-assay version, or an edit; use the nas-assay that made it",
+      );
   const { target, direction, seed, scale, createdAt } = settings;
   if (typeof target !== "string" || target.trim() === "")
     throw damaged(`the target is ${JSON.stringify(target)}; expected a column name`);
@@ -83,7 +95,7 @@ export function checkNewSettings(settings: StudySettings, what: string): Record<
   } catch (e) {
     if (!(e instanceof BadFileError)) throw e;
     throw new UserError(
-      `${what}: ${e.message.replace(/^settings: damaged study: /, "")} in the settings; make them with Study.settings({ spec, target, … })`,
+      `${what}: ${e.message.replace(/^settings: (damaged study: )?/, "")} in the settings; make them with Study.settings({ spec, target, … })`,
     );
   }
   return texts;
