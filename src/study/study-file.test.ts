@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { UserError } from "../errors.js";
+import Database from "better-sqlite3";
+import { BadFileError, UserError } from "../errors.js";
 import { Rng } from "../random.js";
 import { tinyDir } from "../testing/study-fixtures.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
@@ -174,4 +175,45 @@ test("openStudyFile refuses an access other than read or write, which opened a s
   const reader = await openStudyFile(path, {}, "read");
   assert.equal((await reader.summary()).done, 0);
   await reader.close();
+});
+
+test("a study made before options and names were compared as read (2026-11-30) is said to be one, not damaged", async () => {
+  // nas-assay of 2026-11-29 made studies of width 1 beside "1.0", and of "café" in two Unicode
+  // writings; opened since, they were refused as 'damaged study', which they are not
+  const { dir, spec } = tinyDir();
+  const cases: [string, (stored: { decisions: { name: string; options: unknown[] }[] }) => void, RegExp][] = [
+    [
+      "notation.db",
+      (stored) => {
+        stored.decisions[4].options = [16, "16.0"];
+      },
+      /notation\.db: a study made by a nas-assay before 2026-11-30, whose space spec this one cannot read: its space spec: field "decisions\[4\]\.options\[1\]" is "16\.0"; expected an option that is not options\[0\] \(16\)/,
+    ],
+    [
+      "unicode.db",
+      (stored) => {
+        stored.decisions[0].options = ["caf\u00e9", "cafe\u0301", "mb6"];
+      },
+      /unicode\.db: a study made by a nas-assay before 2026-11-30, whose space spec this one cannot read: .*written with other Unicode code points.*; use the nas-assay that made it \(study show --json lists its results\), or make a study of a corrected spec and tell them to it$/,
+    ],
+  ];
+  for (const [name, edit, expected] of cases) {
+    const path = join(dir, name);
+    await (await createStudyFile({ study: path, specFile: spec, target: "val_acc" })).study.close();
+    const db = new Database(path);
+    const stored = JSON.parse(
+      (db.prepare("SELECT value FROM settings WHERE name = 'space'").get() as { value: string }).value,
+    );
+    edit(stored);
+    db.prepare("UPDATE settings SET value = ? WHERE name = 'space'").run(JSON.stringify(stored));
+    db.close();
+    const before = readFileSync(path);
+    for (const access of ["read", "write"] as const)
+      await assert.rejects(openStudyFile(path, {}, access), (e: Error) => {
+        assert.ok(e instanceof BadFileError, e.message);
+        assert.match(e.message, expected);
+        return true;
+      });
+    assert.deepEqual(readFileSync(path), before, "left as it was");
+  }
 });

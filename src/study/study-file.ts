@@ -144,9 +144,17 @@ async function explainExisting(e: unknown, location: string, wanted: StudySettin
 }
 
 /**
+ * parseSpec's words for two options or names that read as one (a number in two notations, a text in two
+ * Unicode writings), which specs may hold no more since 2026-11-30 and studies made before may.
+ */
+const OLDER_RULE =
+  /written another way \(a CSV cell or --arch reads both|written with other Unicode code points/;
+
+/**
  * Opens a study file (or a PostgreSQL study URL) and the space its stored spec describes; `access`
  * "read" for a caller that only reads (`study show`): a read-only study file is then read from a copy.
- * Throws UserError/BadFileError.
+ * Throws UserError/BadFileError: a stored spec that parseSpec refuses is a damaged study, or one made
+ * before a rule this nas-assay holds specs to (OLDER_RULE), said as such.
  */
 export async function openStudyFile(
   path: string,
@@ -168,10 +176,17 @@ export async function openStudyFile(
       // a spec file lists every problem, one line each; a damaged study is one problem, said in one line
       if (!(e instanceof UserError)) throw e;
       const problems = e instanceof UserErrors ? e.problems : [e.message];
-      throw new BadFileError(
-        store.location,
-        `damaged study: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`,
-      );
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+      // two options or names that are one once read (1 and "1.0"; "café" in two Unicode writings) were
+      // taken by nas-assay until 2026-11-30: such a study is older, not damaged, and this one cannot
+      // tell its architectures apart
+      if (problems.some((p) => OLDER_RULE.test(p)))
+        throw new BadFileError(
+          store.location,
+          `a study made by a nas-assay before 2026-11-30, whose space spec this one cannot read: ${problems[0]}${more}; ` +
+            "use the nas-assay that made it (study show --json lists its results), or make a study of a corrected spec and tell them to it",
+        );
+      throw new BadFileError(store.location, `damaged study: ${problems[0]}${more}`);
     }
     const space = await createSpace(spec);
     return await Study.open(store, space, options);
