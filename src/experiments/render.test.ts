@@ -52,3 +52,24 @@ test("a results file read before some figures' runs finished says so instead of 
   assert.equal(blocks.filter((b) => b.kind === "figure").length, 0);
   assert.doesNotMatch(await toHtml("t", [{ title: "t", blocks }]), /Infinity|NaN/);
 });
+
+test("the budget report's title names the run's own label budgets (it said NAS-Bench-101's four on every run)", () => {
+  const title = (space: "nb101" | "nb201", quick: boolean) => {
+    const settings = { space, seeds: [0], quick };
+    const file: ResultsFile = {
+      format: RESULTS_FORMAT,
+      version: RESULTS_VERSION,
+      experiment: "budget",
+      space,
+      target: "val_accuracy",
+      wallSeconds: 0,
+      settings,
+      runs: {},
+    };
+    return experimentDocument("budget", settings, file, []).title;
+  };
+  assert.equal(title("nb101", false), "Label budgets: every predictor at N_l = 100, 424, 1k, 4,236");
+  assert.equal(title("nb101", true), "Label budgets: every predictor at N_l = 100, 424");
+  assert.equal(title("nb201", false), "Label budgets: every predictor at N_l = 78, 156, 469, 781, 1,563");
+  assert.equal(title("nb201", true), "Label budgets: every predictor at N_l = 78, 156");
+});
