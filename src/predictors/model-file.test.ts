@@ -299,7 +299,15 @@ test("an edited version is refused, saying what it is and what is read", async (
       f.version = MODEL_VERSION + 1;
     }),
     new RegExp(
-      `field "version" is ${MODEL_VERSION + 1}; this nas-assay reads model files of version ${MODEL_VERSION}`,
+      `field "version" is ${MODEL_VERSION + 1}; this nas-assay reads model files of version ${MODEL_VERSION} \\(the number\\): written by a newer nas-assay; read it with that one`,
+    ),
+  );
+  await refused(
+    edited("e2epp", "version-before", (f) => {
+      f.version = MODEL_VERSION - 1;
+    }),
+    new RegExp(
+      `field "version" is ${MODEL_VERSION - 1}; this nas-assay reads model files of version ${MODEL_VERSION} \\(the number\\): written by an older nas-assay; train the model again`,
     ),
   );
 });

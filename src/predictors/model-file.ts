@@ -210,7 +210,13 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
     throw fieldError(
       path,
       "version",
-      `is ${JSON.stringify(file.version)}; this nas-assay reads model files of version ${MODEL_VERSION} (the number)`,
+      `is ${JSON.stringify(file.version)}; this nas-assay reads model files of version ${MODEL_VERSION} (the number)` +
+        // as studies and results files say it: which side is older decides the way out
+        (typeof file.version === "number" && Number.isSafeInteger(file.version) && file.version > 0
+          ? file.version > MODEL_VERSION
+            ? ": written by a newer nas-assay; read it with that one, or train the model again with this one"
+            : ": written by an older nas-assay; train the model again with this one"
+          : ""),
     );
   }
   if (typeof file.method !== "string")
