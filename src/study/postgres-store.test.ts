@@ -367,9 +367,9 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending
     /^nas-assay: .*bad\.csv line 3 repeats the architecture of .*bad\.csv line 2 with another result/,
   );
   const gone = await cli(["study", "show", "--study", `${url}2`]);
-  assert.equal(
+  assert.match(
     gone.stderr,
-    `nas-assay: ${url}2: no such study (create one with: nas-assay study create --study ${url}2 …)\n`,
+    /^nas-assay: \S+\?study=cli2: no such study \(the database holds .*"cli".*; create one with: nas-assay study create --study \S+\?study=cli2 …\)\n$/,
   );
 });
 
@@ -650,5 +650,23 @@ test("study delete on PostgreSQL removes one study and its trials; the database'
       "SELECT count(*)::integer AS n FROM nas_assay_trials WHERE study_id NOT IN (SELECT id FROM nas_assay_studies)",
     ),
     [{ n: 0 }],
+  );
+});
+
+test("a study name the database does not hold is answered with the names it holds (at most 10, then how many more)", async () => {
+  await admin("CREATE DATABASE many_studies");
+  const base = postgres.url.replace(/\/nas_assay$/, "/many_studies");
+  const missing = `${base}?study=macro9`;
+  // no tables yet: no names to give
+  assert.equal(
+    (await rejection(PostgresStudyStore.open(missing))).message,
+    `${missing}: no such study (create one with: nas-assay study create --study ${missing} …)`,
+  );
+  for (const name of ["macro8", "a b", ...Array.from({ length: 10 }, (_, k) => `run-${k}`)])
+    await (await PostgresStudyStore.create(`${base}?study=${encodeURIComponent(name)}`, SETTINGS)).close();
+  assert.equal(
+    (await rejection(PostgresStudyStore.open(missing))).message,
+    `${missing}: no such study (the database holds "a b", "macro8", "run-0", "run-1", "run-2", "run-3", "run-4", ` +
+      `"run-5", "run-6", "run-7", and 2 more; create one with: nas-assay study create --study ${missing} …)`,
   );
 });

@@ -19,7 +19,7 @@
  */
 import { createRequire } from "node:module";
 import type pg from "pg";
-import { BadFileError, UserError } from "../errors.js";
+import { BadFileError, shownValue, UserError } from "../errors.js";
 import type {
   Proposal,
   RecordCheck,
@@ -43,6 +43,8 @@ export const POSTGRES_SCHEMA_VERSION = 1;
  * would have reached the timeout at some millions of rows, or sooner on a busy server.
  */
 export const RECORD_CHUNK = 10_000;
+/** How many of a database's study names a "no such study" message lists. */
+const SHOWN_STUDIES = 10;
 /** Key of the advisory lock held while the tables are made ("NASA" in ASCII). */
 const SCHEMA_LOCK = 0x4e415341;
 /** How long to wait for the server to answer a connection (ms). */
@@ -335,8 +337,21 @@ export class PostgresStudyStore implements StudyStore {
           const found = await client.query("SELECT id FROM nas_assay_studies WHERE name = $1", [url.name]);
           if (found.rowCount === 1) return found.rows[0].id as number;
         }
+        // the names the database does hold: a misspelt ?study= is seen at once (there is no list command)
+        const held = rows[0].made
+          ? (
+              await client.query<{ name: string; n: number }>(
+                `SELECT name, count(*) OVER ()::integer AS n FROM nas_assay_studies ORDER BY name LIMIT ${SHOWN_STUDIES}`,
+              )
+            ).rows
+          : [];
+        const names = held.map((r) => shownValue(r.name, 60)).join(", ");
+        const more =
+          held.length > 0 && held[0].n > held.length ? `, and ${held[0].n - held.length} more` : "";
         throw new UserError(
-          `${url.location}: no such study (create one with: nas-assay study create --study ${url.location} …)`,
+          `${url.location}: no such study (` +
+            (held.length > 0 ? `the database holds ${names}${more}; ` : "") +
+            `create one with: nas-assay study create --study ${url.location} …)`,
         );
       });
       return new PostgresStudyStore(url, pool, id);
