@@ -48,6 +48,13 @@ export function workerCommand(): Command {
         onEvent: (event) =>
           process.stdout.write(`${options.json ? JSON.stringify(event) : describeEvent(event)}\n`),
       });
+      // stopped, and said so: BullMQ's timers (its stalled-job check, its lock renewal) outlive a close
+      // that gave up on a Redis that is down, and kept the process alive for ever. The output is
+      // delivered first (an empty write's callback runs after everything queued before it)
+      const delivered = (stream: NodeJS.WriteStream) =>
+        new Promise<void>((resolve) => stream.write("", () => resolve()));
+      await Promise.all([delivered(process.stdout), delivered(process.stderr)]);
+      process.exit(process.exitCode ?? 0);
     });
 }
 

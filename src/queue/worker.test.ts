@@ -1,16 +1,17 @@
 /** Starting and stopping a worker: its data folder checked first (no Redis needed), a forced stop. */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Queue } from "bullmq";
 import { UserError } from "../errors.js";
-import { testData } from "../testing/fixtures.js";
+import { REPO_ROOT, testData } from "../testing/fixtures.js";
 import { startRedis } from "../testing/servers.js";
 import { connectionOptions, QUEUE_NAME, queueAddress } from "./address.js";
 import { runJob, runJobId } from "./run-job.js";
-import { FORCE_CLOSE_MS, startWorker, type WorkerEvent } from "./worker.js";
+import { FORCE_CLOSE_MS, SETTLE_MS, startWorker, type WorkerEvent } from "./worker.js";
 
 // nothing listens on port 1: were the folder not checked first, the worker would wait 10 s for Redis
 const nowhere = queueAddress("redis://127.0.0.1:1");
@@ -143,4 +144,44 @@ test("a job needing benchmark files this machine lacks goes back to the queue, a
   for (let i = 0; i < 200 && !done.some((e) => e.event === "failed"); i++)
     await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(evaluated, 1, JSON.stringify(done));
+});
+
+test("a worker stopped by SIGTERM while Redis is down stops and exits, rather than wait for Redis for ever", async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, "dist", "src", "cli", "main.js"), "--json", "worker", "--queue", redis.url],
+    { env: { ...process.env, NAS_ASSAY_DATA: testData().dir }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  for (let i = 0; i < 400 && !stdout.includes('"ready"'); i++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.match(stdout, /"event":"ready"/, stderr);
+  await redis.stop();
+  // past the first reconnects: the client now waits between tries (2 s), where BullMQ's close got stuck
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  child.kill("SIGTERM");
+  // one graceful stop: no run to wait for, and Redis is given SETTLE_MS at most to let go
+  const code = await Promise.race([
+    exited,
+    new Promise<string>((resolve) => setTimeout(() => resolve("still running"), SETTLE_MS + 10_000).unref()),
+  ]);
+  assert.equal(code, 0, `${stdout}\n${stderr}`);
+  const events = stdout
+    .trim()
+    .split("\n")
+    .map((line) => (JSON.parse(line) as WorkerEvent).event);
+  assert.deepEqual(events.slice(-2), ["stopping", "stopped"]);
 });

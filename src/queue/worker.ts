@@ -32,6 +32,13 @@ export const DEFAULT_STALLED_SECONDS = 30;
 export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 /** How long a forced close waits for BullMQ to let go of Redis before it is taken as closed (ms). */
 export const FORCE_CLOSE_MS = 2000;
+/**
+ * How long a graceful close waits, once no run computes any more, for BullMQ to record their outcomes
+ * and let go of Redis (ms); then the worker is taken as closed. Recording takes milliseconds; only a
+ * Redis that does not answer takes longer, and BullMQ then waited for it to come back for ever (its
+ * timers may then outlive the close: `nas-assay worker` exits once it said "stopped").
+ */
+export const SETTLE_MS = 10_000;
 /** The same queue error is reported at most once in this long (ms). */
 const ERROR_REPEAT_MS = 60_000;
 
@@ -102,6 +109,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const name = `${hostname()}:${process.pid}`;
   const jobs = new Map<string, RunJob>();
   let active = 0;
+  /** Called when the last running run ends (graceful closes wait on it). */
+  const whenIdle: (() => void)[] = [];
+  const idle = () =>
+    active === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenIdle.push(resolve));
 
   // BullMQ (a quarter of a second to load) is loaded by the queue commands only, not at every command's start
   const { UnrecoverableError, WaitingError, Worker } = await import("bullmq");
@@ -165,6 +176,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         throw e;
       } finally {
         active--;
+        if (active === 0) for (const wake of whenIdle.splice(0)) wake();
       }
     },
     {
@@ -228,7 +240,23 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           worker.close(true).catch(() => {}),
           new Promise<void>((resolve) => setTimeout(resolve, FORCE_CLOSE_MS).unref()),
         ]);
-      else await worker.close(false);
+      else {
+        // BullMQ's graceful close also waits for its fetch of the next job, which waits for Redis: with
+        // Redis down, an idle worker never stopped on SIGTERM (systemd's stop, SLURM's limit). The runs
+        // are waited for however long they take; after them, Redis gets SETTLE_MS to take their outcome
+        // (a forced close then would hand back the same waiting promise)
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          worker.close(false),
+          idle().then(
+            () =>
+              new Promise<void>((resolve) => {
+                timer = setTimeout(resolve, SETTLE_MS);
+              }),
+          ),
+        ]);
+        clearTimeout(timer);
+      }
       if (stopped) return;
       stopped = true;
       emit({ event: "stopped" });
