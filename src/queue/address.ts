@@ -5,6 +5,7 @@
  */
 import type { ConnectionOptions } from "bullmq";
 import { hidePasswords, UserError } from "../errors.js";
+import { inOurWords } from "./queue-messages.js";
 
 /** The BullMQ queue every nas-assay reproducer and worker uses. */
 export const QUEUE_NAME = "nas-assay-runs";
@@ -90,6 +91,16 @@ export function connectionOptions(address: QueueAddress): ConnectionOptions {
     maxRetriesPerRequest: null,
     retryStrategy: (times: number) => Math.min(500 * times, 2000),
   };
+}
+
+/**
+ * An error reply of Redis (it refused a command: out of memory, no permission, a read-only replica) as
+ * one line naming the server; any other error as it is. Such a reply is the server's answer, not a bug
+ * of nas-assay: it was reported as an internal error with a stack trace.
+ */
+export function refusedByRedis(error: unknown, address: QueueAddress): unknown {
+  if (!(error instanceof Error) || error.name !== "ReplyError") return error;
+  return new UserError(`Redis at ${address.shown} refused a command: ${inOurWords(error.message)}`);
 }
 
 /** Something with BullMQ's `waitUntilReady` and an `error` event (a Queue, a Worker). */

@@ -31,3 +31,14 @@ test("BullMQ's messages about locks and stalled jobs are told as what happened t
   // anything else is passed on as it is
   assert.equal(inOurWords("connect ECONNREFUSED 127.0.0.1:6379"), "connect ECONNREFUSED 127.0.0.1:6379");
 });
+
+test("Redis out of memory is told without the script hash that changes from one command to the next", () => {
+  const a = inOurWords(
+    "OOM command not allowed when used memory > 'maxmemory'. script: d96ca626f1ea141b44a856b312fc636d99aa9ea9, on @user_script:217.",
+  );
+  const b = inOurWords(
+    "OOM command not allowed when used memory > 'maxmemory'. script: 1e9bb7deb6219644a634d32c430ce15ed39a377e, on @user_script:119.",
+  );
+  assert.equal(a, b);
+  assert.match(a, /^Redis is out of memory: .* raise maxmemory on the Redis server$/);
+});

@@ -13,6 +13,14 @@ export const MAX_STALLED_COUNT = 1;
 
 const TRANSLATIONS: [RegExp, (match: RegExpMatchArray) => string][] = [
   [
+    // BullMQ's commands are Lua scripts: the reply names the script's hash and line, which differ from
+    // one command to the next (so the worker's once-a-minute report repeated it every second)
+    /^OOM command not allowed when used memory > 'maxmemory'/,
+    () =>
+      "Redis is out of memory: its maxmemory is reached, and (with maxmemory-policy noeviction, which a " +
+      "queue needs) it refuses every write; free memory or raise maxmemory on the Redis server",
+  ],
+  [
     /^job stalled more than allowable limit$/,
     () =>
       `its worker was lost ${MAX_STALLED_COUNT + 1} times (killed, frozen, or cut off from Redis past the job's lock): ` +

@@ -1,5 +1,12 @@
 /** `nas-assay queue status`: how many runs wait, run, are done or failed, and who works on them. */
-import { connectionOptions, databaseIndex, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+import {
+  connectionOptions,
+  databaseIndex,
+  QUEUE_NAME,
+  type QueueAddress,
+  reachable,
+  refusedByRedis,
+} from "./address.js";
 import { inOurWords } from "./queue-messages.js";
 
 export interface QueueStatus {
@@ -20,7 +27,8 @@ export interface QueueStatus {
 
 /**
  * Reads the queue's counts.
- * @throws UserError when Redis cannot be reached within 10 s.
+ * @throws UserError when Redis cannot be reached within 10 s, or refuses a command (e.g. an ACL user
+ *   without the right to read the queue).
  */
 export async function queueStatus(address: QueueAddress): Promise<QueueStatus> {
   // BullMQ (a quarter of a second to load) is loaded by the queue commands only, not at every command's start
@@ -53,6 +61,8 @@ export async function queueStatus(address: QueueAddress): Promise<QueueStatus> {
         attempts: job.attemptsMade,
       })),
     };
+  } catch (e) {
+    throw refusedByRedis(e, address);
   } finally {
     await queue.close().catch(() => {});
   }

@@ -9,7 +9,7 @@ import { UserError } from "../errors.js";
 import type { SeedResult } from "../eval/evaluate.js";
 import type { RunSpec } from "../experiments/experiments.js";
 import type { RunsElsewhere } from "../experiments/reproduce.js";
-import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable } from "./address.js";
+import { connectionOptions, QUEUE_NAME, type QueueAddress, reachable, refusedByRedis } from "./address.js";
 import { inOurWords } from "./queue-messages.js";
 import { BadJobError, describeRun, parseSeedResult, type RunJob, runJob, runJobId } from "./run-job.js";
 
@@ -43,7 +43,7 @@ interface Enqueued {
 /**
  * The `RunsElsewhere` of `reproduce` that puts the runs on the queue at `options.queue` and waits for
  * their results. It rejects with a UserError listing the runs that failed (after saving every other
- * result), or when Redis cannot be reached.
+ * result), when Redis cannot be reached, or when it refuses a command (out of memory: maxmemory reached).
  */
 export function onQueue(options: SweepOptions): RunsElsewhere {
   return async (runs, context) => {
@@ -71,6 +71,8 @@ export function onQueue(options: SweepOptions): RunsElsewhere {
             `${failures.length > 3 ? `; … (nas-assay queue status --queue ${options.queue.shown} lists them)` : ""}`,
         );
       }
+    } catch (e) {
+      throw refusedByRedis(e, options.queue);
     } finally {
       await queue.close().catch(() => {});
     }

@@ -219,9 +219,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   let lastError = { reason: "", at: Number.NEGATIVE_INFINITY };
   worker.on("error", (error) => {
     const now = performance.now();
-    if (error.message === lastError.reason && now - lastError.at < ERROR_REPEAT_MS) return;
-    lastError = { reason: error.message, at: now };
-    emit({ event: "error", reason: inOurWords(error.message) });
+    // compared in our words: Redis's refusals of BullMQ's scripts name the script, which varies
+    const reason = inOurWords(error.message);
+    if (reason === lastError.reason && now - lastError.at < ERROR_REPEAT_MS) return;
+    lastError = { reason, at: now };
+    emit({ event: "error", reason });
   });
   emit({ event: "ready", queue: options.queue.shown, concurrency, worker: name });
   // run() settles when the worker closes; a failure of its loop is reported like BullMQ's other errors
