@@ -1,8 +1,10 @@
-/** Checking a --queue URL (no Redis needed). */
+/** Checking a --queue URL (no Redis needed), and a port where something other than Redis answers. */
 import assert from "node:assert/strict";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
-import { queueAddress } from "./address.js";
+import { connectionOptions, QUEUE_NAME, type QueueAddress, queueAddress, reachable } from "./address.js";
 
 const refused = (text: string, given: string | undefined, message: RegExp) =>
   assert.throws(
@@ -39,4 +41,45 @@ test("a queue URL read from NAS_ASSAY_QUEUE is named so in its messages", () => 
   );
   assert.equal(queueAddress("redis://:sek@h:6379", "NAS_ASSAY_QUEUE").given, "NAS_ASSAY_QUEUE");
   refused("nonsense", undefined, /^--queue must be a Redis URL/);
+});
+
+test("a --queue port where another server answers is named so: at once when it replies, not 'start redis-server there'", async (t) => {
+  const { Queue } = await import("bullmq");
+  const listen = async (server: Server) => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    t.after(() => server.close());
+    return queueAddress(`redis://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  };
+  const check = async (address: QueueAddress, timeoutMs: number) => {
+    const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(address) });
+    queue.on("error", () => {});
+    try {
+      await reachable(queue, address, timeoutMs);
+      return undefined;
+    } catch (e) {
+      return e;
+    } finally {
+      await queue.close().catch(() => {});
+    }
+  };
+  // an HTTP server replies to Redis's first command: ioredis said "Protocol error … Please report this."
+  const http = await listen(createHttpServer((_, response) => response.end("hello")));
+  const started = performance.now();
+  const replied = await check(http, 30_000);
+  assert.ok(performance.now() - started < 10_000, "refused at once, not after the timeout");
+  assert.ok(
+    replied instanceof UserError &&
+      /^what answers at redis:\/\/127\.0\.0\.1:\d+ is not Redis \(its reply is no Redis reply: Protocol error, got "H" as reply type byte\): check the host and port in --queue$/.test(
+        replied.message,
+      ),
+    String(replied),
+  );
+  // one that hangs up (PostgreSQL does, on a Redis command)
+  const hangsUp = await listen(createServer((socket) => socket.once("data", () => socket.resetAndDestroy())));
+  const reset = await check(hangsUp, 3000);
+  assert.ok(
+    reset instanceof UserError &&
+      /\(read ECONNRESET\) within 3 s: something listens there and hangs up; is it Redis/.test(reset.message),
+    String(reset),
+  );
 });

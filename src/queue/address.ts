@@ -112,7 +112,8 @@ interface Connectable {
 /**
  * Waits until `client` has connected to Redis.
  * @throws UserError after `timeoutMs` without a connection, naming the URL (without password) and the
- *   last connection error.
+ *   last connection error; at once when the server refuses the credentials or the database, or answers
+ *   as no Redis does (another server on that port).
  */
 export async function reachable(
   client: Connectable,
@@ -130,6 +131,13 @@ export async function reachable(
           `Redis at ${address.shown} refused the connection's credentials (${last}): check the user and password in ${address.given ?? "--queue"}`,
         ),
       );
+    else if (/^Protocol error/.test(last))
+      // ioredis's words ("… Please report this.") ask for a bug report; the server answered, not as Redis
+      refuse(
+        new UserError(
+          `what answers at ${address.shown} is not Redis (its reply is no Redis reply: ${last.replace(/\.?\s*Please report this\.$/, "")}): check the host and port in ${address.given ?? "--queue"}`,
+        ),
+      );
     else if (/DB index is out of range/i.test(last))
       refuse(
         new UserError(
@@ -144,7 +152,11 @@ export async function reachable(
       () =>
         reject(
           new UserError(
-            `cannot reach Redis at ${address.shown} (${last}) within ${timeoutMs / 1000} s: start redis-server there, or check ${address.given ?? "--queue"}`,
+            /ECONNRESET/.test(last)
+              ? // something listens and hangs up on Redis's first command (PostgreSQL does; so does TLS
+                // met with redis://): "start redis-server there" was no help
+                `cannot reach Redis at ${address.shown} (${last}) within ${timeoutMs / 1000} s: something listens there and hangs up; is it Redis (or one that wants rediss://)? check ${address.given ?? "--queue"}`
+              : `cannot reach Redis at ${address.shown} (${last}) within ${timeoutMs / 1000} s: start redis-server there, or check ${address.given ?? "--queue"}`,
           ),
         ),
       timeoutMs,
