@@ -58,10 +58,13 @@ export function onQueue(options: SweepOptions): RunsElsewhere {
         return { run, job, id: runJobId(job) };
       });
       for (const item of enqueued) await enqueue(queue, item, options);
-      const noWorkers = (await queue.getWorkersCount()) === 0;
+      // runs whose jobs finished already wait for no worker: with all of them so, the note said "the 2
+      // runs wait" and the next line had them done
+      const left = enqueued.filter((item) => !item.finishedEarlier).length;
+      const noWorkers = left > 0 && (await queue.getWorkersCount()) === 0;
       if (noWorkers)
         options.onNote?.(
-          `no worker is connected to ${options.queue.shown} yet: the ${runs.length} runs wait for \`nas-assay worker --queue ${options.queue.shown}\``,
+          `no worker is connected to ${options.queue.shown} yet: the ${left} runs wait for \`nas-assay worker --queue ${options.queue.shown}\``,
         );
       const failures = await gather(queue, enqueued, options, context, noWorkers);
       if (failures.length > 0) {
