@@ -5,6 +5,7 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -220,6 +221,44 @@ test("study delete removes a study file with its -wal and -shm, says what it hel
     /other\.db: is an SQLite file but not a nas-assay study/,
   );
   assert.ok(existsSync(join(dir, "other.db")));
+});
+
+test("study delete through a link it may not remove: refused with the study kept (it removed the study, then failed on the link)", () => {
+  const { dir, spec } = tinyDir();
+  // the study in a folder the user may change, the link in one it may not; root ignores permission
+  // bits, so as root the command runs as `nobody` (runuser, as servers.ts does)
+  const asRoot = process.getuid?.() === 0;
+  const studies = join(dir, "studies");
+  const links = join(dir, "links");
+  mkdirSync(studies);
+  mkdirSync(links);
+  const db = join(studies, "runs.db");
+  writeFileSync(join(dir, "trained.csv"), tinyResults(tinySpace().sample(new Rng(6), 5)));
+  assert.equal(run(importArgs(spec, db, join(dir, "trained.csv"))).code, 0);
+  const link = join(links, "runs.db");
+  symlinkSync(db, link);
+  if (asRoot) {
+    const nobody = (flag: string) => Number(spawnSync("id", [flag, "nobody"]).stdout);
+    for (const path of [studies, db]) chownSync(path, nobody("-u"), nobody("-g"));
+  }
+  chmodSync(dir, 0o755);
+  chmodSync(links, 0o555);
+  try {
+    const argv = [MAIN, "study", "delete", "--study", link];
+    const r = asRoot
+      ? spawnSync("runuser", ["-u", "nobody", "--", process.execPath, ...argv], { encoding: "utf8" })
+      : spawnSync(process.execPath, argv, { encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(
+      r.stderr,
+      /^nas-assay: cannot remove \S+links\/runs\.db: EACCES \(the study is as it was\)\n$/,
+    );
+  } finally {
+    chmodSync(links, 0o755);
+  }
+  const shown = run(["study", "show", "--study", link, "--json"]);
+  assert.equal(shown.code, 0, shown.err);
+  assert.equal(JSON.parse(shown.out).done, 5, "the study and its results are still there");
 });
 
 test("study commands: bad input gives one line naming what was wrong", () => {

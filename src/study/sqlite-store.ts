@@ -696,9 +696,11 @@ export class SqliteStudyStore implements StudyStore {
     }
     // the file a link names, with what SQLite keeps beside it under that name (the journal of writes not
     // yet folded in, the shared index: a -wal left where a study is made again would be replayed into
-    // it), and the link itself
+    // it), and the link itself, first: a link in a folder this user may not change (the study in one it
+    // may) was refused after the study had gone, "cannot remove LINK: EACCES", exit 1, the study lost
+    // unsaid and a dangling link left
     const real = realpathSync(this.location);
-    const paths = [real, `${real}-wal`, `${real}-shm`, ...(real === this.location ? [] : [this.location])];
+    const paths = [...(real === this.location ? [] : [this.location]), real, `${real}-wal`, `${real}-shm`];
     try {
       // under the write lock: a tell in the middle of its transaction finishes first (busy timeout) and
       // is counted; one waiting for the lock then finds the file gone (stillThere) rather than writing
@@ -714,7 +716,7 @@ export class SqliteStudyStore implements StudyStore {
               } catch (e) {
                 throw new UserError(
                   `cannot remove ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` +
-                    (path === real ? " (the study is as it was)" : ""),
+                    (path === paths[0] ? " (the study is as it was)" : ""),
                 );
               }
             return counts;
