@@ -173,6 +173,16 @@ test("study show --csv writes the told trials as a results file: a second study 
     /^nas-assay: --csv .*trained\.csv: a file that is not a results file nas-assay wrote \(study show --csv\) is there; writing would destroy it/,
   );
   assert.equal(readFileSync(join(dir, "trained.csv"), "utf8"), trained);
+  // a user's own log with an asked_at column (or those letters in a cell): it was taken for an export
+  // and replaced by one
+  const log = join(dir, "log.csv");
+  const own = `${trained.split("\n")[0]},asked_at,notes\n${trained.split("\n")[1]},2026-12-01,asked_at, then trained\n`;
+  writeFileSync(log, own);
+  fails(
+    ["study", "show", "--study", db, "--csv", log],
+    /^nas-assay: --csv .*log\.csv: a file that is not a results file nas-assay wrote \(study show --csv\) is there/,
+  );
+  assert.equal(readFileSync(log, "utf8"), own);
   fails(
     ["study", "show", "--study", db, "--csv", join(dir, "out.txt")],
     /^nas-assay: --csv .*out\.txt: writes a results file as CSV; give a file name ending in \.csv/,

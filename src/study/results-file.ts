@@ -259,13 +259,20 @@ const TRIAL_COLUMNS = ["trial", "asked_at", "told_at", "reason", "predicted"] as
 
 /**
  * A results file that `study show --csv` wrote, told from the user's own CSV (which a second export
- * to the same name must not destroy) by its `asked_at,` column, which every such file has near its
- * start (as `study_asked_at,` when a decision or the target is named asked_at).
+ * to the same name must not destroy) by its header's `asked_at,told_at,reason,predicted,`, which every
+ * such file has near its start (also as `study_asked_at,…` when a decision or the target is named
+ * asked_at). `asked_at,` alone was found in a user's own log with an asked_at column, or in a cell, and
+ * the log was replaced. An export of a study with a column named told_at, reason or predicted (written
+ * as `study_told_at`…) is not recognised: a second export to its name is refused, nothing is lost.
  */
 export const RESULTS_CSV: OutputFormat = {
   extensions: [".csv"],
   what: "writes a results file as CSV",
-  own: { mark: "asked_at,", older: "asked_at,", name: "a results file nas-assay wrote (study show --csv)" },
+  own: {
+    mark: "asked_at,told_at,reason,predicted,",
+    older: "asked_at,told_at,reason,predicted,",
+    name: "a results file nas-assay wrote (study show --csv)",
+  },
 };
 
 /**
