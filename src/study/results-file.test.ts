@@ -593,3 +593,25 @@ test("resultsCsv names its own columns study_NAME where a decision or the target
   assert.deepEqual(row.outcome, { value: 0.5 });
   assert.equal(space.key(row.arch), trial.key);
 });
+
+test("resultsCsv refuses what is no space, no trials or no target in one line (it was a TypeError)", () => {
+  const space = new ChoicesSpace(
+    parseSpec({ name: "one", kind: "choices", decisions: [{ name: "d", options: ["a", "b"] }] }) as never,
+  );
+  const refused = (args: unknown[], message: RegExp) =>
+    assert.throws(
+      () => (resultsCsv as (...a: unknown[]) => unknown)(...args),
+      (e: unknown) => e instanceof UserError && message.test(e.message),
+    );
+  refused(
+    [],
+    /^resultsCsv needs the study's space \(study\.space, or a space made from a spec\), got undefined$/,
+  );
+  refused([{ name: "x" }, [], "t"], /^resultsCsv needs the study's space/);
+  refused(
+    [space, undefined, "t"],
+    /^resultsCsv needs the study's trials \(await study\.trials\(\)\), got undefined$/,
+  );
+  refused([space, [], ""], /^resultsCsv needs the target column's name, got ""$/);
+  assert.equal(resultsCsv(space, [], "t").text, "trial,asked_at,told_at,reason,predicted,d,t\n");
+});

@@ -285,13 +285,24 @@ export const RESULTS_CSV: OutputFormat = {
  * (SQLite to PostgreSQL), and what a spreadsheet or pandas opens. A first-five column named like the
  * target or an architecture column is written as `study_` + its name. `trials` are the study's (their
  * `arch` in the space's JSON form); throws InvalidCellError if one is not an architecture of `space`
- * (a study of another space).
+ * (a study of another space), UserError for a `space`, `trials` or `target` that is none (a library
+ * caller's slip: it was a TypeError, "Cannot read properties of undefined (reading 'columns')").
  */
 export function resultsCsv<A>(
   space: ArchitectureSpace<A>,
   trials: readonly Trial[],
   target: string,
 ): { text: string; rows: number } {
+  if (!hasMembers(space, { toRow: "function", fromJSON: "function" }) || !Array.isArray(space.columns))
+    throw new UserError(
+      `resultsCsv needs the study's space (study.space, or a space made from a spec), got ${shownValue(space)}`,
+    );
+  if (!Array.isArray(trials))
+    throw new UserError(
+      `resultsCsv needs the study's trials (await study.trials()), got ${shownValue(trials, 80)}`,
+    );
+  if (typeof target !== "string" || target === "")
+    throw new UserError(`resultsCsv needs the target column's name, got ${shownValue(target, 80)}`);
   const taken = new Set([...space.columns, target]);
   const own = TRIAL_COLUMNS.map((c) => {
     let name: string = c;
