@@ -269,6 +269,28 @@ test("study delete through a link it may not remove: refused with the study kept
   const shown = run(["study", "show", "--study", link, "--json"]);
   assert.equal(shown.code, 0, shown.err);
   assert.equal(JSON.parse(shown.out).done, 5, "the study and its results are still there");
+  if (!asRoot) return;
+  // the link removable, the study not (root's file, writable by all, in a sticky folder as /tmp is):
+  // the message says where the study still is
+  const sticky = join(dir, "sticky");
+  mkdirSync(sticky);
+  const kept = join(sticky, "kept.db");
+  assert.equal(run(importArgs(spec, kept, join(dir, "trained.csv"))).code, 0);
+  chmodSync(kept, 0o666);
+  chmodSync(sticky, 0o1777);
+  const toKept = join(studies, "kept.db");
+  symlinkSync(kept, toKept);
+  const r = spawnSync(
+    "runuser",
+    ["-u", "nobody", "--", process.execPath, MAIN, "study", "delete", "--study", toKept],
+    { encoding: "utf8" },
+  );
+  assert.equal(r.status, 1, r.stdout);
+  assert.equal(
+    r.stderr,
+    `nas-assay: cannot remove ${kept}: EPERM (the study is as it was, at ${kept}; the link ${toKept} to it is removed)\n`,
+  );
+  assert.equal(JSON.parse(run(["study", "show", "--study", kept, "--json"]).out).done, 5);
 });
 
 test("study commands: bad input gives one line naming what was wrong", () => {

@@ -19,6 +19,7 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  unlinkSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -712,11 +713,18 @@ export class SqliteStudyStore implements StudyStore {
             const counts = this.countsNow();
             for (const path of paths)
               try {
-                rmSync(path, { force: true });
+                // unlink, not rmSync: refused by a sticky folder (EPERM), rmSync tried the file as a
+                // folder and said ENOTDIR
+                unlinkSync(path);
               } catch (e) {
+                if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
                 throw new UserError(
                   `cannot remove ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` +
-                    (path === paths[0] ? " (the study is as it was)" : ""),
+                    (path === paths[0]
+                      ? " (the study is as it was)"
+                      : path === real
+                        ? ` (the study is as it was, at ${real}; the link ${this.location} to it is removed)`
+                        : ""),
                 );
               }
             return counts;
