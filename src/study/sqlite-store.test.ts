@@ -395,3 +395,24 @@ test("remove: the study file, its -wal and -shm go (a link's target too); a proc
     [],
   );
 });
+
+test("a study opened by a relative name takes writes and is removed after the program changes its working folder", async () => {
+  const { dir } = tinyDir();
+  await (await SqliteStudyStore.create(join(dir, "runs.db"), SETTINGS)).close();
+  const before = process.cwd();
+  process.chdir(dir);
+  const store = await SqliteStudyStore.open("runs.db");
+  try {
+    // every write was refused as 'the study was removed while in use': the check looked in the new folder
+    process.chdir(tinyDir().dir);
+    await store.record([{ key: "a", arch: {}, outcome: { value: 0.5 } }], () => "write");
+    assert.deepEqual(await store.remove(), { pending: 0, done: 1, failed: 0 });
+  } finally {
+    process.chdir(before);
+    await store.close();
+  }
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith("runs.db")),
+    [],
+  );
+});

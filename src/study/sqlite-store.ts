@@ -295,6 +295,12 @@ function readableCopy(path: string): { copy: string; remove: () => void } | unde
 export class SqliteStudyStore implements StudyStore {
   /** The study file as opened (device and inode), which a write checks is still there: see stillThere. */
   private readonly file: { dev: number; ino: number } | undefined;
+  /**
+   * `location` as an absolute path, for stillThere and remove: a program that changed its working
+   * folder after opening a study by a relative name had every write refused as 'the study was removed
+   * while in use' (SQLite keeps the absolute path and wrote on; the check looked in the new folder).
+   */
+  private readonly path: string;
 
   private constructor(
     readonly location: string,
@@ -302,8 +308,9 @@ export class SqliteStudyStore implements StudyStore {
     /** Removes the temporary copy a read-only reader works on (readableCopy), at close. */
     private readonly removeCopy?: () => void,
   ) {
+    this.path = location === ":memory:" ? location : resolve(location);
     const stat =
-      location === ":memory:" || removeCopy ? undefined : statSync(location, { throwIfNoEntry: false });
+      location === ":memory:" || removeCopy ? undefined : statSync(this.path, { throwIfNoEntry: false });
     this.file = stat && { dev: stat.dev, ino: stat.ino };
   }
 
@@ -316,7 +323,7 @@ export class SqliteStudyStore implements StudyStore {
    */
   private stillThere(): void {
     if (this.file === undefined) return;
-    const now = statSync(this.location, { throwIfNoEntry: false });
+    const now = statSync(this.path, { throwIfNoEntry: false });
     if (now === undefined || now.dev !== this.file.dev || now.ino !== this.file.ino)
       throw new UserError(`${this.location}: the study was removed while in use`);
   }
@@ -700,8 +707,8 @@ export class SqliteStudyStore implements StudyStore {
     // it), and the link itself, first: a link in a folder this user may not change (the study in one it
     // may) was refused after the study had gone, "cannot remove LINK: EACCES", exit 1, the study lost
     // unsaid and a dangling link left
-    const real = realpathSync(this.location);
-    const paths = [...(real === this.location ? [] : [this.location]), real, `${real}-wal`, `${real}-shm`];
+    const real = realpathSync(this.path);
+    const paths = [...(real === this.path ? [] : [this.path]), real, `${real}-wal`, `${real}-shm`];
     try {
       // under the write lock: a tell in the middle of its transaction finishes first (busy timeout) and
       // is counted; one waiting for the lock then finds the file gone (stillThere) rather than writing
