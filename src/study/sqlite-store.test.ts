@@ -416,3 +416,27 @@ test("a study opened by a relative name takes writes and is removed after the pr
     [],
   );
 });
+
+test("a study removed between SQLite's open and the store's look at it refuses writes (they went into the removed file, said as told)", async () => {
+  const { dir } = tinyDir();
+  const path = join(dir, "runs.db");
+  await (await SqliteStudyStore.create(path, SETTINGS)).close();
+  // what open does, with study delete in the moment between its two steps (a race of a millisecond)
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma("application_id", { simple: true });
+  db.pragma("journal_mode = WAL");
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+  const Store = SqliteStudyStore as unknown as new (
+    location: string,
+    db: Database.Database,
+  ) => SqliteStudyStore;
+  const store = new Store(path, db);
+  try {
+    await assert.rejects(
+      store.record([{ key: "a", arch: {}, outcome: { value: 0.5 } }], () => "write"),
+      (e: unknown) => e instanceof UserError && e.message === `${path}: the study was removed while in use`,
+    );
+  } finally {
+    await store.close();
+  }
+});

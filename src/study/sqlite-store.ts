@@ -293,8 +293,12 @@ function readableCopy(path: string): { copy: string; remove: () => void } | unde
 }
 
 export class SqliteStudyStore implements StudyStore {
-  /** The study file as opened (device and inode), which a write checks is still there: see stillThere. */
-  private readonly file: { dev: number; ino: number } | undefined;
+  /**
+   * The study file as opened (device and inode), which a write checks is still there (see
+   * stillThere); "gone" when it was removed before this store looked at it (between SQLite's open and
+   * the constructor); undefined for a store that is no file (memory, a reader's copy, a study being made).
+   */
+  private readonly file: { dev: number; ino: number } | "gone" | undefined;
   /**
    * `location` as an absolute path, for stillThere and remove: a program that changed its working
    * folder after opening a study by a relative name had every write refused as 'the study was removed
@@ -307,11 +311,17 @@ export class SqliteStudyStore implements StudyStore {
     private readonly db: Database.Database,
     /** Removes the temporary copy a read-only reader works on (readableCopy), at close. */
     private readonly removeCopy?: () => void,
+    /** A study being made under a temporary name (create's import), not yet at `location`: unchecked. */
+    staged = false,
   ) {
     this.path = location === ":memory:" ? location : resolve(location);
-    const stat =
-      location === ":memory:" || removeCopy ? undefined : statSync(this.path, { throwIfNoEntry: false });
-    this.file = stat && { dev: stat.dev, ino: stat.ino };
+    if (location === ":memory:" || removeCopy || staged) this.file = undefined;
+    else {
+      // removed after SQLite opened it (study delete in that moment): every write is refused, as for
+      // one removed later; the store took it for no file and wrote into the removed one, said as told
+      const stat = statSync(this.path, { throwIfNoEntry: false });
+      this.file = stat ? { dev: stat.dev, ino: stat.ino } : "gone";
+    }
   }
 
   /**
@@ -324,7 +334,7 @@ export class SqliteStudyStore implements StudyStore {
   private stillThere(): void {
     if (this.file === undefined) return;
     const now = statSync(this.path, { throwIfNoEntry: false });
-    if (now === undefined || now.dev !== this.file.dev || now.ino !== this.file.ino)
+    if (this.file === "gone" || now === undefined || now.dev !== this.file.dev || now.ino !== this.file.ino)
       throw new UserError(`${this.location}: the study was removed while in use`);
   }
 
@@ -406,7 +416,7 @@ export class SqliteStudyStore implements StudyStore {
       if (fill) {
         configure(db);
         // shown under the study's own path: a message about it (a full disk) names what the user gave
-        const staged = new SqliteStudyStore(path, db);
+        const staged = new SqliteStudyStore(path, db, undefined, true);
         try {
           await fill(staged);
         } finally {
