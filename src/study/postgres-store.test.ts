@@ -51,6 +51,21 @@ function cli(
   );
 }
 
+/** `study create` of `spec` into `study` for val_acc, importing `file` when given. */
+function createArgs(spec: string, study: string, file?: string): string[] {
+  return [
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    study,
+    "--target",
+    "val_acc",
+    ...(file ? ["--import", file] : []),
+  ];
+}
+
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
@@ -125,16 +140,7 @@ test("a password in the URL is never printed: wrong port, no study, bad URL (lib
     assert.ok(!`${r.stdout}${r.stderr}`.includes(secret), `password printed: ${r.stderr}`);
   }
   // and when it works, what is printed names the study without it
-  const made = await cli([
-    "study",
-    "create",
-    "--space",
-    spec,
-    "--study",
-    `${right}?study=shown`,
-    "--target",
-    "val_acc",
-  ]);
+  const made = await cli(createArgs(spec, `${right}?study=shown`));
   assert.equal(made.code, 0, made.stderr);
   assert.match(
     made.stdout,
@@ -277,19 +283,7 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending
   const trained = join(dir, "trained.csv");
   writeFileSync(trained, tinyResults(archs.slice(0, 4)));
   const url = `${postgres.url}?study=cli`;
-  const made = await cli([
-    "study",
-    "create",
-    "--space",
-    spec,
-    "--study",
-    url,
-    "--target",
-    "val_acc",
-    "--import",
-    trained,
-    "--json",
-  ]);
+  const made = await cli([...createArgs(spec, url, trained), "--json"]);
   assert.equal(made.code, 0, made.stderr);
   assert.equal(JSON.parse(made.stdout).imported, 4);
   const more = join(dir, "more.csv");
@@ -328,18 +322,7 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending
   assert.equal(lines.length, 7, "the header and the 6 done (the 2 pending are no results)");
   assert.match(lines[1], /^1,,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,,,/);
   const copy = join(dir, "copy.db");
-  const moved = await cli([
-    "study",
-    "create",
-    "--space",
-    spec,
-    "--study",
-    copy,
-    "--target",
-    "val_acc",
-    "--import",
-    exported,
-  ]);
+  const moved = await cli(createArgs(spec, copy, exported));
   assert.equal(moved.code, 0, moved.stderr);
   const copied = JSON.parse((await cli(["study", "show", "--study", copy, "--json"])).stdout);
   assert.deepEqual(
@@ -349,18 +332,7 @@ test("the CLI on a PostgreSQL study: create --import, tell --file, ask --pending
   // an import whose second row contradicts its first: refused whole, and the study is not left made
   const bad = join(dir, "bad.csv");
   writeFileSync(bad, `${tinyResults([archs[0]])}${tinyResults([archs[0]], "val_acc", 0.5).split("\n")[1]}\n`);
-  const refused = await cli([
-    "study",
-    "create",
-    "--space",
-    spec,
-    "--study",
-    `${url}2`,
-    "--target",
-    "val_acc",
-    "--import",
-    bad,
-  ]);
+  const refused = await cli(createArgs(spec, `${url}2`, bad));
   assert.equal(refused.code, 1);
   assert.match(
     refused.stderr,
@@ -605,18 +577,7 @@ test("study delete on PostgreSQL removes one study and its trials; the database'
   writeFileSync(trained, tinyResults(archs.slice(0, 4)));
   const [gone, kept] = [`${postgres.url}?study=to-delete`, `${postgres.url}?study=to-keep`];
   for (const url of [gone, kept]) {
-    const made = await cli([
-      "study",
-      "create",
-      "--space",
-      spec,
-      "--study",
-      url,
-      "--target",
-      "val_acc",
-      "--import",
-      trained,
-    ]);
+    const made = await cli(createArgs(spec, url, trained));
     assert.equal(made.code, 0, made.stderr);
   }
   assert.equal((await cli(["ask", "--study", gone, "-n", "1"])).code, 0);
