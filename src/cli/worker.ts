@@ -19,7 +19,10 @@ export function workerCommand(): Command {
     )
     .addOption(queueOption().env("NAS_ASSAY_QUEUE").makeOptionMandatory())
     .addOption(
-      new Option("--concurrency <n>", "runs at once (each takes one core)")
+      new Option(
+        "--concurrency <n>",
+        "runs at once (each takes one core): an integer ≥ 1; more than the cores run as that many",
+      )
         .argParser(integerFlag(1))
         .default(1),
     )

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Queue } from "bullmq";
@@ -81,6 +81,21 @@ test("a forced close after a graceful one stops at once, while a run still compu
   release();
   await graceful;
   assert.equal(events.filter((e) => e.event === "stopped").length, 1, JSON.stringify(events));
+});
+
+test("--concurrency above the cores runs as many as the cores, as --jobs does, and ready says so (it took 99999 jobs at once)", async (t) => {
+  const redis = await startRedis();
+  t.after(() => redis.stop());
+  const events: WorkerEvent[] = [];
+  const worker = await startWorker({
+    queue: queueAddress(redis.url),
+    data: testData(),
+    concurrency: 99999,
+    onEvent: (e) => events.push(e),
+  });
+  await worker.close(false);
+  const ready = events.find((e) => e.event === "ready");
+  assert.equal(ready?.event === "ready" && ready.concurrency, availableParallelism(), JSON.stringify(events));
 });
 
 test("a job needing benchmark files this machine lacks goes back to the queue, and the worker stops, instead of failing it", async (t) => {

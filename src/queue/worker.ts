@@ -12,7 +12,7 @@
  * a value out of range), fails at once without retries (BullMQ's UnrecoverableError); any other failure
  * (a crashed thread, a lost connection) is retried as many times as the job allows.
  */
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { requireBenchmark } from "../benchmark.js";
 import { type DataDir, notAFolder } from "../data/locations.js";
 import { UserError } from "../errors.js";
@@ -59,7 +59,7 @@ export interface WorkerOptions {
   queue: QueueAddress;
   /** This machine's benchmark data (never a path from the queue). */
   data: DataDir;
-  /** Runs at once (default 1); each uses one core. */
+  /** Runs at once (default 1); each uses one core, so more than the cores run as that many. */
   concurrency?: number;
   lockSeconds?: number;
   stalledSeconds?: number;
@@ -90,11 +90,14 @@ export interface RunningWorker {
  *   folder does not exist (checked first: a worker without its data would fail every job it took).
  */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const concurrency = options.concurrency ?? 1;
+  const asked = options.concurrency ?? 1;
   const lockSeconds = options.lockSeconds ?? DEFAULT_LOCK_SECONDS;
   const stalledSeconds = options.stalledSeconds ?? DEFAULT_STALLED_SECONDS;
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new UserError(`--concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(asked) || asked < 1)
+    throw new UserError(`--concurrency must be a positive integer, got ${asked}`);
+  // as --jobs everywhere (workersFor): a run takes a core, so more runs than cores only slow each one
+  // (and hold as many jobs, each with its benchmark in memory); `ready` says the count taken
+  const concurrency = Math.min(asked, availableParallelism());
   for (const [flag, value] of [
     ["--lock-seconds", lockSeconds],
     ["--stalled-seconds", stalledSeconds],
