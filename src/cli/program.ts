@@ -53,7 +53,10 @@ export async function program(args?: readonly string[]): Promise<Command> {
     COMMANDS.filter(([name]) => only === undefined || name === only).map(([, load]) => load()),
   );
   const nasAssay = new Command("nas-assay")
-    .description("Predict neural-architecture accuracy without training (NAS-Bench-101 / NAS-Bench-201).")
+    .description(
+      "Predict neural-architecture accuracy without training (NAS-Bench-101, NAS-Bench-201 or your own search " +
+        "space), and choose which architectures to train next (study, ask, tell).",
+    )
     .version("0.1.0")
     .option(
       "--data <dir>",
