@@ -256,3 +256,22 @@ test("every type named in the signatures of the library's exports is exported to
     "types the exports use but index.ts does not export",
   );
 });
+
+test("the library's declaration files compile in a strict consumer without skipLibCheck (break test: tfjs' declarations leaked)", () => {
+  // index.d.ts reached supervised.d.ts (TrainingOptions), which imports tfjs: a consumer with `strict` and
+  // no skipLibCheck got 15 errors in @tensorflow/tfjs-core and tfjs-layers' own declarations
+  const entry = fileURLToPath(new URL("./index.d.ts", import.meta.url));
+  const program = ts.createProgram([entry], {
+    strict: true,
+    noEmit: true,
+    types: ["node"],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  });
+  const errors = ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
+  assert.deepEqual(errors, []);
+  const tfjs = program.getSourceFiles().filter((f) => /[\\/]@tensorflow[\\/]/.test(f.fileName));
+  assert.deepEqual(tfjs.length, 0, "the public types import tfjs");
+});

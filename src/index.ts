@@ -51,7 +51,7 @@ export {
   type Method,
   type PredictorExtras,
 } from "./predictors/registry.js";
-export type { TrainingOptions } from "./predictors/supervised.js";
+export type { TrainingOptions } from "./predictors/training-options.js";
 export { Rng } from "./random.js";
 export { drawCell } from "./report/cell-drawing.js";
 export type { Block, CellToDraw, ReportDocument } from "./report/document.js";

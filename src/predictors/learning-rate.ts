@@ -6,9 +6,10 @@
  * constant rate: it over-fits (docs/transformer.md).
  */
 import { tf } from "../tensor/backend.js";
+import type { LearningRateSchedule } from "./training-options.js";
 
-/** How the learning rate moves over a fit's steps. */
-export type LearningRateSchedule = "constant" | "cosine";
+// declared in training-options.ts, which imports no tfjs (the public types reach it)
+export type { LearningRateSchedule } from "./training-options.js";
 
 export const LEARNING_RATE_SCHEDULES: readonly LearningRateSchedule[] = ["constant", "cosine"];
 

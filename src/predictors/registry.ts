@@ -15,7 +15,8 @@ import { DEFAULT_PEEPHOLE_OPTIONS } from "./peephole.js";
 import type { Predictor } from "./predictor.js";
 import { DEFAULT_FOREST_OPTIONS } from "./regression-forest.js";
 import { SELF_TRAINING, SelfTrainingPredictor } from "./self-training.js";
-import { DEFAULT_TRAINING_OPTIONS, SupervisedPredictor, type TrainingOptions } from "./supervised.js";
+import { DEFAULT_TRAINING_OPTIONS, SupervisedPredictor } from "./supervised.js";
+import type { TrainingOptions } from "./training-options.js";
 import { DEFAULT_TRANSFORMER_OPTIONS, TRANSFORMER_TRAINING } from "./transformer.js";
 
 /**
@@ -125,7 +126,7 @@ export interface PredictorExtras {
   inputs?: CellInput[];
   /**
    * Training options replacing the method's own where they say (steps, learning rate, loss weights:
-   * supervised.ts TrainingOptions); only the single supervised methods (peephole, mlp, gin,
+   * training-options.ts TrainingOptions); only the single supervised methods (peephole, mlp, gin,
    * transformer). Values are checked when the predictor is made (RangeError).
    */
   training?: Partial<TrainingOptions>;

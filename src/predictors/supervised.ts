@@ -19,12 +19,7 @@ import {
   requireCellInputs,
 } from "./cell-inputs.js";
 import { scaleLabels } from "./label-scaling.js";
-import {
-  LEARNING_RATE_SCHEDULES,
-  type LearningRateSchedule,
-  learningRateAt,
-  ScheduledAdam,
-} from "./learning-rate.js";
+import { LEARNING_RATE_SCHEDULES, learningRateAt, ScheduledAdam } from "./learning-rate.js";
 import { listMleLoss } from "./listmle.js";
 import {
   calibrationField,
@@ -38,6 +33,7 @@ import { pairwiseHingeLoss } from "./pairwise-hinge.js";
 import { checkedLabels, checkIds, type FitInput, notFitted, type Predictor } from "./predictor.js";
 import { rankingLoss } from "./ranking-loss.js";
 import { ScoringThreadGone, scoringThread } from "./scoring-thread.js";
+import type { TrainingOptions } from "./training-options.js";
 
 /** A scoring network: its weights' shapes and its forward pass. */
 export interface ScoringNetwork {
@@ -66,56 +62,10 @@ export interface InputScaling {
   std: number[];
 }
 
-export interface TrainingOptions {
-  learningRate: number;
-  /** Labeled cells per step (at most). */
-  batchSize: number;
-  /** Passes over the labeled cells, kept within [minSteps, maxSteps] steps. */
-  epochs: number;
-  /**
-   * Epochs by label count, replacing `epochs`: the first [most labels, epochs] pair whose count is at
-   * least the fit's labeled cells applies; beyond the last, `epochs`. Absent: `epochs` at every count.
-   */
-  epochsByLabels?: [number, number][];
-  minSteps: number;
-  maxSteps: number;
-  /** Weight of the mean squared error on the (quantile-scaled) labels. */
-  mseWeight: number;
-  /** Weight of the pairwise logistic (BCE) ranking loss (ranking-loss.ts). */
-  rankWeight: number;
-  /** Weight of the pairwise hinge ranking loss (pairwise-hinge.ts), and its margin. */
-  hingeWeight: number;
-  hingeMargin: number;
-  /** Pairs whose (quantile-scaled) labels differ by this or less are left out of the hinge loss; absent = 0. */
-  hingeMinGap?: number;
-  /** Weight of the listwise ListMLE loss (listmle.ts); absent = 0. */
-  listWeight?: number;
-  /** How the learning rate moves over the fit (learning-rate.ts); absent = constant. */
-  schedule?: LearningRateSchedule;
-  /** Decoupled weight decay per unit of learning rate (AdamW, learning-rate.ts), ≥ 0; absent = 0. */
-  weightDecay?: number;
-  /**
-   * Stochastic weight averaging (Izmailov et al. 2018): the fit keeps the equal-weight mean of the
-   * weights after every step from this fraction of its steps on, and predicts with that mean; a
-   * fraction in [0, 1], 1 (or absent) = the last step's weights, no averaging.
-   */
-  averageFrom?: number;
-  /**
-   * `averageFrom` by label count, as `epochsByLabels` does for epochs: the first [most labels,
-   * fraction] pair whose count is at least the fit's labeled cells applies; beyond the last, `averageFrom`.
-   */
-  averageFromByLabels?: [number, number][];
-  /**
-   * Show each training cell in a random topological vertex order each time it enters a batch (another
-   * matrix of the same cell; see spaces/vertex-order.ts), so that the network learns the orders are one cell.
-   */
-  reorder: boolean;
-  /**
-   * Vertex orders averaged per prediction: the stored one, then fixed random ones (1 = stored only);
-   * 1 to MAX_PREDICT_ORDERS.
-   */
-  predictOrders: number;
-}
+// TrainingOptions lives in training-options.ts, which imports no tfjs: the library's public types
+// (index.ts) reach it, and a declaration file that imports tfjs made every TypeScript consumer check
+// tfjs' own declarations, which fail under `strict` without skipLibCheck
+export type { TrainingOptions } from "./training-options.js";
 
 /**
  * The most vertex orders a prediction averages. Prediction time grows with them (4, MLP_TRAINING's,

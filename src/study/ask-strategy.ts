@@ -16,7 +16,7 @@
 import { refuseUnknownKeys, shownValue, UserError } from "../errors.js";
 import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, METHODS, type Method } from "../predictors/registry.js";
-import type { TrainingOptions } from "../predictors/supervised.js";
+import type { TrainingOptions } from "../predictors/training-options.js";
 import { Rng } from "../random.js";
 import { chooseByNeighbourhood, type NeighbourhoodOptions } from "../search/neighbourhood.js";
 import type { ArchitectureSpace } from "../spaces/architecture-space.js";
