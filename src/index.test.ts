@@ -1,5 +1,6 @@
 /** The library's entry points called with nothing, or the wrong thing: one UserError line each, no TypeError. */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -274,4 +275,33 @@ test("the library's declaration files compile in a strict consumer without skipL
   assert.deepEqual(errors, []);
   const tfjs = program.getSourceFiles().filter((f) => /[\\/]@tensorflow[\\/]/.test(f.fileName));
   assert.deepEqual(tfjs.length, 0, "the public types import tfjs");
+});
+
+test("the package holds what a consumer runs and no test, benchmark or build script (break test: npm pack shipped them)", () => {
+  // "files" took all of dist: dist/bench, dist/scripts, dist/src/testing (test helpers and workers) and
+  // 205 source maps naming src/*.ts files the package does not hold
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const [pack] = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--offline"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }),
+  ) as { files: { path: string }[] }[];
+  const files = pack.files.map((f) => f.path);
+  const unwanted = files.filter((f) => /^dist\/(bench|scripts|src\/testing)\/|\.test\.|\.map$/.test(f));
+  assert.deepEqual(unwanted, []);
+  const manifest = JSON.parse(readFileSync(join(root, "benchmarks", "manifest.json"), "utf8")) as {
+    files: { path: string }[];
+  };
+  for (const needed of [
+    "package.json",
+    "dist/src/index.js",
+    "dist/src/index.d.ts",
+    "dist/src/cli/main.js",
+    "dist/src/study/study.d.ts",
+    "benchmarks/manifest.json",
+    ...manifest.files.map((f) => `benchmarks/${f.path}.br`),
+  ])
+    assert.ok(files.includes(needed), `${needed} is missing from the package`);
 });
