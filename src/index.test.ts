@@ -305,3 +305,34 @@ test("the package holds what a consumer runs and no test, benchmark or build scr
   ])
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
 });
+
+test("a space's sample, mutate and crossover without a random generator refuse in one line (break test: raw TypeError)", async () => {
+  // space.sample(undefined, 5) from plain JavaScript said "Cannot read properties of undefined (reading 'int')"
+  const refused = (pattern: RegExp) => (e: Error) => e instanceof UserError && pattern.test(e.message);
+  const choices = await createSpace({
+    name: "two",
+    kind: "choices",
+    decisions: [{ name: "a", options: ["x", "y"] }],
+  });
+  const [arch] = choices.sample(new Rng(0), 1);
+  assert.throws(
+    () => choices.sample(undefined as never, 1),
+    refused(/^two sample needs a random generator \(new Rng\(seed\)\), got undefined$/),
+  );
+  assert.throws(
+    () => choices.mutate(7 as never, arch),
+    refused(/^two mutate needs a random generator .*got 7$/),
+  );
+  assert.throws(
+    () => choices.crossover({} as never, arch, arch),
+    refused(/^two crossover needs a random generator/),
+  );
+  const { space } = await loadBenchmark("nb201", dataDir());
+  assert.throws(() => space.sample(undefined as never, 5), refused(/^nb201 sample needs a random generator/));
+  assert.throws(() => space.mutate(null as never, 0), refused(/^nb201 mutate needs a random generator/));
+  assert.throws(
+    () => space.crossover(undefined as never, 0, 1),
+    refused(/^nb201 crossover needs a random generator/),
+  );
+  assert.equal(space.sample(new Rng(0), 3).length, 3);
+});

@@ -3,6 +3,7 @@ import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus, xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
+import { shownValue, UserError } from "./errors.js";
 
 /**
  * The largest seed a user gives (a flag, a study's seed): the generator takes 32 bits and keyed
@@ -69,4 +70,14 @@ export class Rng {
     }
     return a;
   }
+}
+
+/**
+ * Throws UserError unless `rng` is an Rng (anything with an `int` method): a space's sample, mutate and
+ * crossover called from plain JavaScript without one said "Cannot read properties of undefined
+ * (reading 'int')". `where` names the call, e.g. "nb201 sample".
+ */
+export function requireRng(rng: unknown, where: string): void {
+  if (typeof (rng as { int?: unknown } | null | undefined)?.int !== "function")
+    throw new UserError(`${where} needs a random generator (new Rng(seed)), got ${shownValue(rng, 80)}`);
 }

@@ -5,7 +5,7 @@
  * the ids back.
  */
 import { hasMembers, InvalidCellError, shownValue, UserError } from "../errors.js";
-import type { Rng } from "../random.js";
+import { type Rng, requireRng } from "../random.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
 import { type SearchSpace, type SpaceEncoding, sampleDistinct } from "./search-space.js";
 
@@ -81,6 +81,7 @@ export class ArchitectureList<A> implements SearchSpace<A> {
   }
 
   sample(rng: Rng, n: number): Int32Array {
+    requireRng(rng, `${this.name} sample`);
     return sampleDistinct(rng, this.size, n);
   }
 
@@ -89,6 +90,7 @@ export class ArchitectureList<A> implements SearchSpace<A> {
    * that gives a uniformly random other member instead. Throws RangeError on a list of one.
    */
   mutate(rng: Rng, id: number): number {
+    requireRng(rng, `${this.name} mutate`);
     const arch = this.cell(id);
     if (this.size < 2) throw new RangeError("a list of one architecture has no neighbour");
     for (let t = 0; t < MUTATION_TRIES; t++) {
@@ -101,6 +103,7 @@ export class ArchitectureList<A> implements SearchSpace<A> {
 
   /** The space's crossover, retried until it lands in the list (up to 64 tries), else parent `a`'s mutation. */
   crossover(rng: Rng, a: number, b: number): number {
+    requireRng(rng, `${this.name} crossover`);
     const [x, y] = [this.cell(a), this.cell(b)];
     for (let t = 0; t < MUTATION_TRIES; t++) {
       const child = this.idByKey.get(this.space.key(this.space.crossover(rng, x, y)));

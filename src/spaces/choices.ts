@@ -7,7 +7,7 @@
 import { parseDecimal } from "../data/decimal.js";
 import { repeatedKey } from "../data/json-keys.js";
 import { InvalidCellError } from "../errors.js";
-import type { Rng } from "../random.js";
+import { type Rng, requireRng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
 import { checkSampleArgs, sampleDistinct } from "./search-space.js";
 import { type ChoicesSpec, checkSpecOfKind, type Decision } from "./spec.js";
@@ -147,6 +147,7 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
    * replacement instead (a partial Fisher-Yates: its first k draws do not depend on n).
    */
   sample(rng: Rng, n: number): ChoicesArch[] {
+    requireRng(rng, `${this.name} sample`);
     checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.count <= DENSE_SAMPLE_MAX || this.count <= BigInt(n) * DENSE_SAMPLE_FACTOR) {
@@ -166,6 +167,7 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
 
   /** One decision (uniform among those with 2+ options) set to another of its options (uniform). */
   mutate(rng: Rng, arch: ChoicesArch): ChoicesArch {
+    requireRng(rng, `${this.name} mutate`);
     this.check(arch);
     const free = this.decisions.flatMap((d, i) => (d.options.length > 1 ? [i] : []));
     if (free.length === 0) throw new InvalidCellError("mutate", `${this.name} has a single architecture`);
@@ -178,6 +180,7 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
 
   /** Each decision from one parent, chosen at random. */
   crossover(rng: Rng, a: ChoicesArch, b: ChoicesArch): ChoicesArch {
+    requireRng(rng, `${this.name} crossover`);
     this.check(a);
     this.check(b);
     return a.map((x, i) => (rng.int(2) === 0 ? x : b[i]));

@@ -8,7 +8,7 @@
  * `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|` for 4 nodes (`|op~0|` for 2).
  */
 import { InvalidCellError } from "../errors.js";
-import type { Rng } from "../random.js";
+import { type Rng, requireRng } from "../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "./architecture-space.js";
 import { checkSampleArgs, matrixEncoding, sampleDistinct } from "./search-space.js";
 import { checkSpecOfKind, type EdgeCellSpec } from "./spec.js";
@@ -197,6 +197,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
    * redrawn; a space under 4n members is sampled by rank without replacement instead.
    */
   sample(rng: Rng, n: number): EdgeCellArch[] {
+    requireRng(rng, `${this.name} sample`);
     checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.count <= BigInt(n) * 4n) {
@@ -216,6 +217,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
 
   /** One edge (uniform) set to another op (uniform among the others). Throws on a one-op space. */
   mutate(rng: Rng, arch: EdgeCellArch): EdgeCellArch {
+    requireRng(rng, `${this.name} mutate`);
     this.check(arch);
     if (this.ops.length < 2) throw new InvalidCellError("mutate", `${this.name} has a single architecture`);
     const next = arch.slice();
@@ -227,6 +229,7 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
 
   /** Each edge takes its op from one parent, chosen at random. */
   crossover(rng: Rng, a: EdgeCellArch, b: EdgeCellArch): EdgeCellArch {
+    requireRng(rng, `${this.name} crossover`);
     this.check(a);
     this.check(b);
     return a.map((op, e) => (rng.int(2) === 0 ? op : b[e]));

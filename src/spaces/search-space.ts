@@ -1,6 +1,6 @@
 /** What every search space offers; cells are identified by an integer id everywhere. */
 import { shownValue, UserError } from "../errors.js";
-import type { Rng } from "../random.js";
+import { type Rng, requireRng } from "../random.js";
 
 export interface SearchSpace<Cell> {
   /** Short name used on the command line and in files, e.g. "nb101". */
@@ -89,6 +89,7 @@ export function checkSampleArgs(space: string, rng: Rng, n: number): void {
 
 /** Draws `n` distinct integers uniformly from [0, size) (partial Fisher–Yates, O(n) memory). */
 export function sampleDistinct(rng: Rng, size: number, n: number): Int32Array {
+  requireRng(rng, "sample");
   if (!Number.isInteger(n) || n < 0 || n > size) {
     throw new RangeError(`cannot draw ${n} distinct cells from a space of ${size}`);
   }

@@ -4,7 +4,7 @@
  * encoding come from vertex-cell/), seen through ids as every predictor and search reads it.
  */
 import { cacheDir } from "../../data/locations.js";
-import type { Rng } from "../../random.js";
+import { type Rng, requireRng } from "../../random.js";
 import { type MatrixEncoding, type SearchSpace, sampleDistinct } from "../search-space.js";
 import { cachePath } from "../vertex-cell/cache.js";
 import { type MutationOptions, type TableOrigin, VertexCellSpace } from "../vertex-cell/space.js";
@@ -105,6 +105,7 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
   }
 
   sample(rng: Rng, n: number): Int32Array {
+    requireRng(rng, `${this.name} sample`);
     return sampleDistinct(rng, this.size, n);
   }
 
@@ -114,6 +115,7 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
    * other two); retried until the result is a valid cell of the space different from the original.
    */
   mutate(rng: Rng, id: number, options: MutationOptions = {}): number {
+    requireRng(rng, `${this.name} mutate`);
     return this.kind.idOf(this.kind.mutate(rng, this.cell(id), options));
   }
 
@@ -123,6 +125,7 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
    * failures, a mutation of the first parent).
    */
   crossover(rng: Rng, a: number, b: number): number {
+    requireRng(rng, `${this.name} crossover`);
     return this.kind.idOf(this.kind.crossover(rng, this.cell(a), this.cell(b)));
   }
 

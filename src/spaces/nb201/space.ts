@@ -9,7 +9,7 @@ import { parse } from "csv-parse/sync";
 import { distinctColumns } from "../../data/csv-columns.js";
 import { type DataDir, dataFile } from "../../data/locations.js";
 import { BadFileError, InvalidCellError, shownValue } from "../../errors.js";
-import type { Rng } from "../../random.js";
+import { type Rng, requireRng } from "../../random.js";
 import { type MatrixEncoding, matrixEncoding, type SearchSpace, sampleDistinct } from "../search-space.js";
 import {
   cellCode,
@@ -85,16 +85,19 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
   }
 
   sample(rng: Rng, n: number): Int32Array {
+    requireRng(rng, `${this.name} sample`);
     return sampleDistinct(rng, this.size, n);
   }
 
   /** Changes the op of one edge (chosen uniformly) to one of the 4 other ops (uniformly): the edge-cell mutation. */
   mutate(rng: Rng, id: number): number {
+    requireRng(rng, `${this.name} mutate`);
     return this.idOfIndices(NB201_EDGE_CELL.mutate(rng, opIndices(this.cell(id))));
   }
 
   /** Uniform crossover: each of the 6 edges takes its op from one parent, chosen at random (the edge-cell's). */
   crossover(rng: Rng, a: number, b: number): number {
+    requireRng(rng, `${this.name} crossover`);
     const child = NB201_EDGE_CELL.crossover(rng, opIndices(this.cell(a)), opIndices(this.cell(b)));
     return this.idOfIndices(child);
   }

@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { cacheDir } from "../../data/locations.js";
 import { InvalidCellError, shownValue } from "../../errors.js";
-import type { Rng } from "../../random.js";
+import { type Rng, requireRng } from "../../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "../architecture-space.js";
 import { checkSampleArgs, type MatrixEncoding, matrixEncoding, sampleDistinct } from "../search-space.js";
 import { checkSpecOfKind, type VertexCellSpec } from "../spec.js";
@@ -293,6 +293,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    * equally likely; repeats (same hash) redrawn.
    */
   sample(rng: Rng, n: number): VertexCell[] {
+    requireRng(rng, `${this.name} sample`);
     checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.table) return Array.from(sampleDistinct(rng, this.table.count, want), (id) => this.cellAt(id));
@@ -335,6 +336,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    * Throws InvalidCellError when the space has a single cell.
    */
   mutate(rng: Rng, arch: VertexCell, options: MutationOptions = {}): VertexCell {
+    requireRng(rng, `${this.name} mutate`);
     const V = this.limits.maxVertices;
     if (this.count < 2n) throw new InvalidCellError("mutate", `${this.name} has a single architecture`);
     const edgeP = options.edgeProbability ?? 1 / ((V * (V - 1)) / 2);
@@ -374,6 +376,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    * failures, a mutation of the first parent).
    */
   crossover(rng: Rng, a: VertexCell, b: VertexCell): VertexCell {
+    requireRng(rng, `${this.name} crossover`);
     const V = this.limits.maxVertices;
     const parents = [this.padded(this.jsonOf(a), rng), this.padded(this.jsonOf(b), rng)];
     for (let attempt = 0; attempt < 1000; attempt++) {
