@@ -225,6 +225,11 @@ test("every type named in the signatures of the library's exports is exported to
     for (const property of checker.getPropertiesOfType(type)) {
       const at = property.valueDeclaration ?? property.declarations?.[0];
       if (at) visit(checker.getTypeOfSymbolAtLocation(property, at), `${from}.${property.name}`, depth + 1);
+      // an optional property's type is `T | undefined`, which loses T's alias (CreateStudyFile.scale:
+      // ValueScale went unseen): its written type too
+      const written =
+        at && (ts.isPropertySignature(at) || ts.isPropertyDeclaration(at)) ? at.type : undefined;
+      if (written) visit(checker.getTypeFromTypeNode(written), `${from}.${property.name}`, depth + 1);
     }
     const signatures = [
       ...checker.getSignaturesOfType(type, ts.SignatureKind.Call),

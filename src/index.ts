@@ -51,7 +51,7 @@ export {
   type Method,
   type PredictorExtras,
 } from "./predictors/registry.js";
-export type { TrainingOptions } from "./predictors/training-options.js";
+export type { LearningRateSchedule, TrainingOptions } from "./predictors/training-options.js";
 export { Rng } from "./random.js";
 export { drawCell } from "./report/cell-drawing.js";
 export type { Block, CellToDraw, ReportDocument } from "./report/document.js";
@@ -170,3 +170,4 @@ export {
 } from "./study/study.js";
 export { type CreateStudyFile, createStudyFile, openStudyFile, removeStudyFile } from "./study/study-file.js";
 export { isPostgresUrl, parseStudyUrl, type StudyUrl, withoutPassword } from "./study/study-url.js";
+export type { ValueScale } from "./study/tell-rules.js";

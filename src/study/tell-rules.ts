@@ -54,13 +54,14 @@ import {
 /** `x` to 12 significant digits: the float noise of ×100 and of differences (0.88 − 0.83 is 0.05000000000000004) gone. */
 const round = (x: number) => +x.toPrecision(12);
 
-/**
- * The scale of a study's values: declared when the study was made (`fraction`, `percent`; `none` for a
- * target that is no accuracy whatever its name), or inferred (`auto`: the scale rules apply to
- * accuracy-like names only).
- */
 export { accuracyLike };
 
+// (this comment sat above `export { accuracyLike }`: ValueScale had none in the .d.ts)
+/**
+ * The scale of a study's values: declared when the study was made (`fraction` in [0, 1], `percent` in
+ * [0, 100]; `none`, any finite number, for a target that is no accuracy whatever its name), or
+ * inferred (`auto`: the scale rules above apply to accuracy-like names only).
+ */
 export type ValueScale = "fraction" | "percent" | "auto" | "none";
 
 /**
