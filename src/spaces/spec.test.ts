@@ -315,8 +315,26 @@ test("options of one decision that a CSV cell or --arch would read as one number
     );
   }
   // other numbers, and strings that are not decimal numbers, stay apart
-  const apart = decision([1, "10", "1.5", "0x1", "1e", "one", 2e-5]);
+  const apart = decision([1, "0x1", "1e", "one", 2e-5]);
   assert.deepEqual(parseSpec(apart), apart);
+});
+
+test('a number quoted beside numbers ("0.5" beside 0.75 and 1) is refused: it made the decision one-hot in silence', () => {
+  const decision = (options: unknown[]) => ({ ...choices, decisions: [{ name: "width", options }] });
+  assert.match(
+    problem(decision(["0.5", 0.75, 1])),
+    /field "decisions\[0\]\.options\[0\]" is "0\.5"; expected the number 0\.5, without quotes: the other options of decision "width" are numbers \(options\[1\] is 0\.75\), and text among them makes the decision one-hot instead of ordinal/,
+  );
+  // a duplicate ("3" beside 3) is one line, the duplicate's
+  assert.match(problem(decision([3, "3", 6])), /options\[1\]" is "3"; expected an option not listed before/);
+  // text that is no number beside numbers, and numbers all quoted, stay allowed (one-hot, as asked)
+  for (const options of [
+    ["none", 3, 5],
+    ["1", "10", "1.5"],
+  ])
+    assert.deepEqual(parseSpec(decision(options)), decision(options));
+  // a study made before the rule still opens its space
+  assert.deepEqual(parseSpec(decision(["0.5", 1]), "stored", { stored: true }), decision(["0.5", 1]));
 });
 
 test("a space name may hold letters of any script (módulo, either Unicode form); the message says what is allowed", () => {

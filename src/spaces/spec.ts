@@ -213,7 +213,7 @@ export function parseSpec(value: unknown, source = "space spec", { stored = fals
   // a name's display rules, left out for a study made before them
   const shownName = (text: string, what: string): string | undefined =>
     stored ? undefined : unshownName(text, what);
-  if (k === "choices") checkChoices(spec, bad, shownName);
+  if (k === "choices") checkChoices(spec, bad, shownName, stored);
   else if (k === "edge-cell") checkEdgeCell(spec, bad, shownName);
   else checkVertexCell(spec, bad, shownName);
   if (problems.length > 0) fail(problems);
@@ -235,7 +235,7 @@ function characters(text: string): number {
 /** What a name breaks of the rules on names shown (length, control characters), or undefined. */
 type ShownName = (text: string, what: string) => string | undefined;
 
-function checkChoices(spec: Record<string, unknown>, bad: Bad, shownName: ShownName): void {
+function checkChoices(spec: Record<string, unknown>, bad: Bad, shownName: ShownName, stored: boolean): void {
   const decisions = spec.decisions;
   if (!Array.isArray(decisions) || decisions.length === 0) {
     bad("decisions", decisions, 'a non-empty list of { "name": …, "options": [...] }');
@@ -321,6 +321,22 @@ function checkChoices(spec: Record<string, unknown>, bad: Bad, shownName: ShownN
         else if (Number.isFinite(value) && !same) values.set(value, { at: j, option: o });
       }
     });
+    // A number quoted by mistake ("0.5" beside 0.75 and 1) made the decision one-hot in silence: a
+    // decision is ordinal only when all its options are numbers. Text that is no number ("none" beside
+    // 3 and 5) stays allowed; a study made before this rule still opens.
+    const number = options.findIndex((o) => typeof o === "number" && Number.isFinite(o));
+    if (!stored && number >= 0)
+      options.forEach((o, j) => {
+        if (typeof o !== "string") return;
+        const value = parseDecimal(o);
+        // a duplicate of another option ("3" beside 3, either first) is reported above, once
+        if (Number.isFinite(value) && values.get(value)?.at === j && !options.includes(value))
+          bad(
+            `${at}.options[${j}]`,
+            o,
+            `the number ${value}, without quotes: the other options${of} are numbers (options[${number}] is ${show(options[number])}), and text among them makes the decision one-hot instead of ordinal`,
+          );
+      });
   });
 }
 
