@@ -201,6 +201,41 @@ test("spec files: unreadable or not JSON is one clear line", () => {
   assert.equal(readSpecFile(path).name, "macro");
 });
 
+test("a spec that is not JSON by a hand-written slip names the slip and its line (V8 named no line)", () => {
+  const path = join(dir, "slip.json");
+  const refused = (text: string) => {
+    writeFileSync(path, text);
+    try {
+      readSpecFile(path);
+    } catch (e) {
+      assert.ok(e instanceof UserError && !e.message.includes("\n"), String(e));
+      return e.message;
+    }
+    assert.fail("the spec was accepted");
+  };
+  // a trailing comma (it was: Unexpected token ']', ...", 7] },\n  ]\n}\n" is not valid JSON)
+  const trailing =
+    '{\n  "name": "m",\n  "kind": "choices",\n  "decisions": [\n    { "name": "k", "options": [3, 5] },\n  ]\n}\n';
+  assert.match(
+    refused(trailing),
+    /slip\.json is not JSON: line 5: a comma before "\]" \(line 6\); JSON allows no comma after the last item \(remove it\)$/,
+  );
+  // a comma inside a string is no slip: the comment after it is
+  assert.match(
+    refused('{ "name": "a,]", // mine\n "kind": "choices" }'),
+    /is not JSON: line 1: a comment; JSON has no comments/,
+  );
+  assert.match(
+    refused("name: mbnet\nkind: choices\n"),
+    /is not JSON: it looks like YAML \("key: value"\); a spec is JSON: \{ "name": …, "kind": …, … \}/,
+  );
+  // any other failure keeps V8's words, with the line and column of its position
+  assert.match(
+    refused('{\n  "name": "a"\n  "kind": "choices" }'),
+    /is not JSON: .* at position 18 .*\(line 3, column 3\)$/,
+  );
+});
+
 test("a spec file that is not UTF-8 text says what it is, as a results file does, not a garbled JSON error", () => {
   const path = join(dir, "not-text.json");
   const spec = JSON.stringify({ ...choices, name: "café" });

@@ -110,6 +110,43 @@ export function unshownName(text: string, what: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a hand-written spec's `text` is not JSON, with its line: V8 named no line, said "Unexpected token
+ * ']', ...", 7] },\n  ]..." of a trailing comma and the same of a comment, and quoted a YAML spec's first
+ * line without saying that YAML is not read. Other failures keep V8's words, its position as a line.
+ */
+function notJsonReason(text: string, error: unknown): string {
+  const lineOf = (at: number) => text.slice(0, at).split("\n").length;
+  if (/^(---|[\p{L}_][\p{L}\p{N}_-]*[ \t]*:)/u.test(text.trimStart()))
+    return `it looks like YAML ("key: value"); a spec is JSON: { "name": …, "kind": …, … } (a YAML file converts with yq -o json)`;
+  let inString = false;
+  let comma = -1; // the last comma, until something other than white space follows it
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      comma = -1;
+    } else if (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) {
+      return `line ${lineOf(i)}: a comment; JSON has no comments (remove it)`;
+    } else if ((c === "]" || c === "}") && comma >= 0) {
+      const closing = lineOf(i) === lineOf(comma) ? "" : ` (line ${lineOf(i)})`;
+      return `line ${lineOf(comma)}: a comma before "${c}"${closing}; JSON allows no comma after the last item (remove it)`;
+    } else if (c === ",") {
+      comma = i;
+    } else if (!/\s/.test(c)) {
+      comma = -1;
+    }
+  }
+  const reason = parseFailureReason(error);
+  const at = /at position (\d+)/.exec(reason);
+  if (at === null) return reason;
+  const before = text.slice(0, Number(at[1]));
+  return `${reason} (line ${lineOf(before.length)}, column ${before.length - before.lastIndexOf("\n")})`;
+}
+
 /** Reads and checks a spec file; throws UserError listing every problem (one line each). */
 export function readSpecFile(path: string): SpaceSpec {
   // from JavaScript: readFileSync takes a number as a file descriptor (0 read standard input, and waited
@@ -146,7 +183,7 @@ export function readSpecFile(path: string): SpaceSpec {
     // a byte-order mark (Windows editors write one) is not JSON, but no reason to refuse the file
     value = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
   } catch (e) {
-    throw new UserError(`space spec ${path} is not JSON: ${parseFailureReason(e)}`);
+    throw new UserError(`space spec ${path} is not JSON: ${notJsonReason(text.replace(/^\uFEFF/, ""), e)}`);
   }
   // JSON.parse keeps the last of a repeated key ("name" twice: the first name dropped unsaid)
   const twice = repeatedKey(text.replace(/^\uFEFF/, ""));
