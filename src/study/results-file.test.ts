@@ -335,6 +335,11 @@ test("a JSON Lines results file reads as the same rows as the CSV: numbers, fail
     `${row},"val_acc":0.9}\n${row}}\n`,
     /results\.jsonl: line 2 has no "val_acc"; each line of a results file holds layer1, layer2, layer3, layer4, width, val_acc \(found layer1, layer2, layer3, layer4, width\)$/,
   );
+  // ask --json's object with a value added: the columns are nested in "arch", and the message says so
+  refused(
+    '{"arch":{"layer1":"mb3","layer2":"mb6","layer3":"identity","layer4":"mb3","width":32},"val_acc":0.9}\n',
+    /line 1 has no "layer1", .*\(found arch, val_acc\): the architecture is nested in "arch", as ask --json writes it; put its keys at the top level of each line, beside val_acc \(jq -c '\.arch \+ \{val_acc: \.val_acc\}'\)$/,
+  );
   refused(
     `${row},"val_acc":null}\n`,
     /results\.jsonl: line 1: val_acc is "null"; expected a decimal number, or "failed"/,

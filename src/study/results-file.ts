@@ -225,10 +225,17 @@ function objectRows(file: string, text: string, columns: readonly string[], targ
     // own keys only: `in` found a column named toString or constructor on every object's prototype, and
     // the line lacking it was read as a value that is a function ("raw.toLowerCase is not a function")
     const missing = columns.filter((c) => !Object.hasOwn(named, columnName(c)));
+    // ask --json's objects with a value added ({"arch": {"depth": 2, …}, "val_acc": 0.9}) are the
+    // natural file to tell, and were refused without a word on where the columns went
+    const nested = named.arch;
+    const inArch =
+      !columns.includes("arch") && nested !== null && typeof nested === "object" && !Array.isArray(nested)
+        ? `: the architecture is nested in "arch", as ask --json writes it; put its keys at the top level of each line, beside ${target} (jq -c '.arch + {${target}: .${target}}')`
+        : "";
     if (missing.length > 0)
       throw new BadFileError(
         file,
-        `line ${line} has no ${missing.map((c) => `"${c}"`).join(", ")}; each line of a results file holds ${columns.join(", ")} (found ${Object.keys(fields).join(", ") || "none"})`,
+        `line ${line} has no ${missing.map((c) => `"${c}"`).join(", ")}; each line of a results file holds ${columns.join(", ")} (found ${Object.keys(fields).join(", ") || "none"})${inArch}`,
       );
     // pandas' df.to_json() writes, by default, one object of columns ({"val_acc": {"0": 0.91, …}, …}):
     // its first row index was read as an option, "{\"0\":2,\"1\":3}" is not an option of decision …
