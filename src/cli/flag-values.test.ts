@@ -5,6 +5,7 @@ import { UserError } from "../errors.js";
 import {
   integerFlag,
   MAX_SEED,
+  measuredValueFlag,
   nonEmptyFlag,
   readSeedList,
   realFlag,
@@ -134,4 +135,15 @@ test("a bench script's flags: a misspelt, repeated or value-less flag is refused
   refused(["--seeds", "--out", "x.json"], /^--seeds needs a value$/);
   refused(["--seeds", "0", "--seeds", "1"], /^--seeds is given twice; give it once$/);
   assert.throws(() => scriptFlags(["--x", "1"], []), /unknown flag --x; it takes no flags/);
+});
+
+test("tell --value names a decimal comma or a % sign as a results file does (it said 'expected a decimal number' alone)", () => {
+  const value = measuredValueFlag();
+  assert.equal(value("84.2"), 84.2);
+  assert.match(
+    refusal(value, "84,2"),
+    /^expected a decimal number with a point \(84\.2 for the decimal comma of 84,2, /,
+  );
+  assert.match(refusal(value, "84.2%"), /^expected a decimal number without a % sign \(84\.2 for 84\.2%\)$/);
+  assert.match(refusal(value, "5."), /with digits after its point \(a value cut short\?\)$/);
 });

@@ -123,7 +123,8 @@ export function realFlag(bounds: {
 export function measuredValueFlag(): (text: string) => number {
   const real = realFlag({});
   return (text) => {
-    if (/\.$/.test(text))
+    // each text the hint explains ("5.", "84,2", "84.2%") says so, not "expected a decimal number" alone
+    if (measuredValueHint(text) !== "")
       return parsedBy(() => {
         throw new UserError(`expected a decimal number${measuredValueHint(text)}`);
       })(text);

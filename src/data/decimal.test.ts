@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { outOfRange, outOfRangeNote, parseDecimal, parseMeasuredValue } from "./decimal.js";
+import {
+  measuredValueHint,
+  outOfRange,
+  outOfRangeNote,
+  parseDecimal,
+  parseMeasuredValue,
+} from "./decimal.js";
 
 test("decimal numbers are read; hex, binary, octal, Infinity, NaN and blanks are not numbers", () => {
   for (const [text, value] of [
@@ -36,4 +42,22 @@ test("a measured value past the largest number or closer to 0 than the smallest 
   }
   assert.equal(parseMeasuredValue("0e-400"), 0);
   assert.equal(parseMeasuredValue("5e-324"), 5e-324);
+});
+
+test("a decimal comma (European spreadsheets) and a % sign are named with the number meant; others get no hint", () => {
+  assert.equal(
+    measuredValueHint("84,22"),
+    " with a point (84.22 for the decimal comma of 84,22, as European spreadsheets write it)",
+  );
+  assert.equal(
+    measuredValueHint("0,931"),
+    " with a point (0.931 for the decimal comma of 0,931, as European spreadsheets write it)",
+  );
+  assert.match(
+    measuredValueHint("1,200"),
+    /\(1\.200 for the decimal comma of 1,200, .*, or 1200 if the comma separates thousands\)$/,
+  );
+  assert.equal(measuredValueHint(" 84.22% "), " without a % sign (84.22 for 84.22%)");
+  assert.equal(measuredValueHint("0."), " with digits after its point (a value cut short?)");
+  for (const other of ["abc", "84,22,1", "%", "nan", ""]) assert.equal(measuredValueHint(other), "", other);
 });

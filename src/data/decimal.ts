@@ -39,9 +39,20 @@ export function outOfRange(text: string): string | undefined {
   return undefined;
 }
 
-/** Why a measured value's text is not a number, for a message: the point with no digits after it, said. */
+/** Why a measured value's text is not a number, for a message: the point with no digits after it, a decimal comma, a % sign. */
 export function measuredValueHint(text: string): string {
-  return /\.$/.test(text.trim()) ? " with digits after its point (a value cut short?)" : "";
+  const t = text.trim();
+  if (/\.$/.test(t)) return " with digits after its point (a value cut short?)";
+  // a European spreadsheet's decimal comma (84,22) and a percent column's sign (84.22%) were refused as
+  // "expected a decimal number" alone, though the number is plain to see
+  if (/^[+-]?\d+,\d+$/.test(t)) {
+    const thousands = /^[+-]?[1-9]\d{0,2},\d{3}$/.test(t)
+      ? `, or ${t.replace(",", "")} if the comma separates thousands`
+      : "";
+    return ` with a point (${t.replace(",", ".")} for the decimal comma of ${t}, as European spreadsheets write it${thousands})`;
+  }
+  const percent = /^([+-]?(\d+(\.\d*)?|\.\d+))\s*%$/.exec(t);
+  return percent ? ` without a % sign (${percent[1]} for ${t})` : "";
 }
 
 /** outOfRange's reason as the end of a file's message ("; 1e-400 is closer to 0 than …"), else "". */
