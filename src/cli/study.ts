@@ -113,7 +113,7 @@ function createCommand(): Command {
 function showCommand(): Command {
   return new Command("show")
     .description(
-      "how many done/pending/failed, the best so far; --html draws the best-so-far curve and predicted vs observed",
+      "how many done/pending/failed, the best so far, the pending architectures (asked, not told yet); --html draws the best-so-far curve and predicted vs observed",
     )
     .requiredOption("--study <file.db|url>", "the study file, or postgresql://user@host:port/db?study=NAME")
     .option("--html <page.html>", "also write an HTML page with the plots")
@@ -153,6 +153,14 @@ function showCommand(): Command {
           writeFileAtomic(opts.html, await toHtml(document.title, [document]));
         }
         const { target, direction } = study.settings;
+        // the pending ones are what is being trained: a user who lost ask's output (a closed terminal, a
+        // second ask over it) saw only their count, and could not tell them without the list
+        const pending = summary.trials.filter((t) => t.state === "pending");
+        const shownPending = pending.slice(0, PENDING_SHOWN).map((t) => `  ${archText(t.arch)}`);
+        if (pending.length > PENDING_SHOWN)
+          shownPending.push(
+            `  … and ${pending.length - PENDING_SHOWN} more (study show --json lists every trial)`,
+          );
         print(options, summary, () =>
           [
             `${study.store.location}: space ${study.space.name}, ${direction} ${target}`,
@@ -162,6 +170,7 @@ function showCommand(): Command {
               : summary.failed > 0
                 ? "no value told yet (only failures)"
                 : "nothing told yet",
+            ...(pending.length > 0 ? ["pending (asked, not told yet):", ...shownPending] : []),
             ...(opts.html ? [`wrote ${opts.html}`] : []),
             ...(exported !== undefined
               ? [`wrote ${opts.csv} (${exported} result${exported === 1 ? "" : "s"}: done and failed)`]
@@ -173,6 +182,9 @@ function showCommand(): Command {
       }
     });
 }
+
+/** The pending architectures study show lists in text (--json lists every trial). */
+const PENDING_SHOWN = 10;
 
 function deleteCommand(): Command {
   return new Command("delete")
