@@ -36,7 +36,7 @@ function createCommand(): Command {
     )
     .requiredOption(
       "--study <file.db|url>",
-      "the study to make (refused if it exists): an SQLite file, or postgresql://user@host:port/db?study=NAME",
+      "the study to make (refused if it exists): an SQLite file (runs.db; not a .csv or .json name: study show --csv writes the CSV), or postgresql://user@host:port/db?study=NAME",
     )
     .requiredOption(
       "--target <name>",

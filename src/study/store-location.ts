@@ -6,7 +6,7 @@
 import { PostgresStudyStore } from "./postgres-store.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { StudySettings, StudyStore } from "./store.js";
-import { checkAccess, checkStudyLocation, isPostgresUrl } from "./study-url.js";
+import { checkAccess, checkNewStudyFileName, checkStudyLocation, isPostgresUrl } from "./study-url.js";
 
 /**
  * Makes the study `location` names (refused if it exists). `fill` writes into it before any other
@@ -20,6 +20,7 @@ export async function createStore(
   fill?: (store: StudyStore) => Promise<void>,
 ): Promise<StudyStore> {
   checkStudyLocation(location);
+  checkNewStudyFileName(location);
   return isPostgresUrl(location)
     ? PostgresStudyStore.create(location, settings, fill)
     : SqliteStudyStore.create(location, settings, fill);

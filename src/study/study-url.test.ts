@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { oneLineMessage, UserError } from "../errors.js";
 import { TINY_SPEC } from "../testing/study-fixtures.js";
@@ -7,6 +10,7 @@ import { SqliteStudyStore } from "./sqlite-store.js";
 import { createStore, openStore } from "./store-location.js";
 import { Study } from "./study.js";
 import {
+  checkNewStudyFileName,
   checkStudyLocation,
   DEFAULT_QUERY_TIMEOUT_MS,
   isPostgresUrl,
@@ -238,5 +242,38 @@ test("a study location that is no text is refused in one line, not with a TypeEr
       createStore(given as never, Study.settings({ spec: TINY_SPEC, target: "val_acc" })),
       refused,
     );
+  }
+});
+
+test("a new study named as a results, spec or page file (--study results.csv) is refused; one so named still opens", async () => {
+  for (const [name, ext] of [
+    ["results.csv", "csv"],
+    ["out/asked.JSON", "JSON"],
+    ["runs.jsonl", "jsonl"],
+  ])
+    assert.throws(
+      () => checkNewStudyFileName(name),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message ===
+          `--study ${name}: a study is an SQLite database, not a .${ext} file; name it ${name.slice(0, -ext.length - 1)}.db, say (study show --csv writes a study's results as a CSV)`,
+      name,
+    );
+  for (const name of ["runs.db", "runs.sqlite", "runs", "csv", "postgresql://h/db?study=a.csv"])
+    checkNewStudyFileName(name);
+  const settings = Study.settings({ spec: TINY_SPEC, target: "val_acc" });
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-name-"));
+  try {
+    const csv = join(dir, "results.csv");
+    // createStore refuses it before making anything: an SQLite file named .csv was made
+    await assert.rejects(createStore(csv, settings), /a study is an SQLite database, not a \.csv file/);
+    assert.equal(existsSync(csv), false);
+    // a study made under such a name before (renamed by hand) still opens
+    const made = await createStore(join(dir, "old.db"), settings);
+    await made.close();
+    renameSync(join(dir, "old.db"), csv);
+    await (await openStore(csv)).close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

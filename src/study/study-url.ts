@@ -192,6 +192,21 @@ export function checkStudyLocation(text: string): void {
 }
 
 /**
+ * Refuses a new study file named as a results, spec or page file (`study create --study results.csv`,
+ * --study taken for an output): an SQLite database was made under that name, which a spreadsheet then
+ * opened as garbage and `tell --file` refused as "an SQLite database". A study already so named opens.
+ */
+export function checkNewStudyFileName(location: string): void {
+  if (isPostgresUrl(location)) return;
+  const ext = /\.(csv|tsv|txt|jsonl|ndjson|json|html?|ya?ml|svg)$/i.exec(location)?.[1];
+  if (ext === undefined) return;
+  throw new UserError(
+    `--study ${location}: a study is an SQLite database, not a .${ext} file; name it ${location.slice(0, -ext.length - 1)}.db, say ` +
+      "(study show --csv writes a study's results as a CSV)",
+  );
+}
+
+/**
  * The URL without its password (for messages): none before the host, and a `password` parameter
  * (which node-postgres reads too) as `password=***`; the text as given when there is none to hide.
  */
