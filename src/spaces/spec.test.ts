@@ -229,6 +229,11 @@ test("a spec that is not JSON by a hand-written slip names the slip and its line
     refused("name: mbnet\nkind: choices\n"),
     /is not JSON: it looks like YAML \("key: value"\); a spec is JSON: \{ "name": …, "kind": …, … \}/,
   );
+  // a results file given as --space: V8 quoted its header
+  assert.match(
+    refused(",depth,width,val_acc\n0,2,16,0.91\n"),
+    /is not JSON: it looks like CSV \(a results file\? study create reads one with --import\); a spec is JSON/,
+  );
   // any other failure keeps V8's words, with the line and column of its position
   assert.match(
     refused('{\n  "name": "a"\n  "kind": "choices" }'),

@@ -119,6 +119,9 @@ function notJsonReason(text: string, error: unknown): string {
   const lineOf = (at: number) => text.slice(0, at).split("\n").length;
   if (/^(---|[\p{L}_][\p{L}\p{N}_-]*[ \t]*:)/u.test(text.trimStart()))
     return `it looks like YAML ("key: value"); a spec is JSON: { "name": …, "kind": …, … } (a YAML file converts with yq -o json)`;
+  // a results file given as --space (study create --space trained.csv): V8 quoted its header
+  if (/^[^{["\n][^\n]*,/.test(text.trimStart()))
+    return 'it looks like CSV (a results file? study create reads one with --import); a spec is JSON: { "name": …, "kind": …, … }';
   let inString = false;
   let comma = -1; // the last comma, until something other than white space follows it
   for (let i = 0; i < text.length; i++) {
