@@ -335,6 +335,17 @@ test("a JSON Lines results file reads as the same rows as the CSV: numbers, fail
     `${row},"val_acc":0.9}\n${row}}\n`,
     /results\.jsonl: line 2 has no "val_acc"; each line of a results file holds layer1, layer2, layer3, layer4, width, val_acc \(found layer1, layer2, layer3, layer4, width\)$/,
   );
+  // a CSV header in another case: the message says so (the two lists alone left it to be spotted)
+  const cased = join(dir, "cased.csv");
+  writeFileSync(cased, "Layer1,layer2,layer3,layer4,width,Val_Acc\nmb3,mb6,identity,mb3,32,0.9\n");
+  assert.throws(
+    () => readResultsFile(cased, tinySpace(), "val_acc"),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      /no column "layer1", "val_acc"; .*\(found Layer1, .*Val_Acc\): "Layer1" is "layer1" in another case, "Val_Acc" is "val_acc" in another case, and column names are compared case included$/.test(
+        e.message,
+      ),
+  );
   // ask --json's object with a value added: the columns are nested in "arch", and the message says so
   refused(
     '{"arch":{"layer1":"mb3","layer2":"mb6","layer3":"identity","layer4":"mb3","width":32},"val_acc":0.9}\n',

@@ -166,11 +166,17 @@ function csvRecords(
   withoutUnnamed(file, records, lines);
   const header = Object.keys(records[0].record);
   const missing = columns.filter((c) => !header.includes(columnName(c)));
+  // "Depth1" for depth1, "Top1" for top1: names compare exactly, which the two lists alone did not say
+  const cased = missing.flatMap((c) => {
+    const found = header.find((h) => h.toLowerCase() === columnName(c).toLowerCase());
+    return found === undefined ? [] : [`"${found}" is "${c}" in another case`];
+  });
   if (missing.length > 0)
     throw new BadFileError(
       file,
       `no column ${missing.map((c) => `"${c}"`).join(", ")}; a results file for ${spaceName} has the columns ` +
-        `${columns.join(", ")} (found ${header.join(", ")})`,
+        `${columns.join(", ")} (found ${header.join(", ")})` +
+        (cased.length > 0 ? `: ${cased.join(", ")}, and column names are compared case included` : ""),
     );
   // files joined with `cat`, each with its header line: a later header line is no row. In line 1's order
   // it is passed over (it was refused as '"depth" is not an option of decision "depth"'); in another
