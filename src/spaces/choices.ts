@@ -147,7 +147,6 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
    * replacement instead (a partial Fisher-Yates: its first k draws do not depend on n).
    */
   sample(rng: Rng, n: number): ChoicesArch[] {
-    requireRng(rng, `${this.name} sample`);
     checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.count <= DENSE_SAMPLE_MAX || this.count <= BigInt(n) * DENSE_SAMPLE_FACTOR) {

@@ -197,7 +197,6 @@ export class EdgeCellSpace implements ArchitectureSpace<EdgeCellArch> {
    * redrawn; a space under 4n members is sampled by rank without replacement instead.
    */
   sample(rng: Rng, n: number): EdgeCellArch[] {
-    requireRng(rng, `${this.name} sample`);
     checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.count <= BigInt(n) * 4n) {

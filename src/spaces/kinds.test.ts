@@ -169,14 +169,15 @@ test('every kind\'s sample refuses a count that is no integer ≥ 0, or no Rng, 
         () => space.sample(new Rng(1), n as never),
         (e: Error) =>
           e instanceof UserError &&
-          e.message.startsWith(`sample on ${space.name} needs a count, an integer ≥ 0, got `),
+          e.message.startsWith(`${space.name} sample needs a count, an integer ≥ 0, got `),
         `${space.kind} ${String(n)}`,
       );
     for (const rng of [null, 3, "x"])
       assert.throws(
         () => space.sample(rng as never, 2),
         (e: Error) =>
-          e instanceof UserError && /needs a random generator \(new Rng\(seed\)\) first/.test(e.message),
+          e instanceof UserError &&
+          e.message.startsWith(`${space.name} sample needs a random generator (new Rng(seed)), got `),
       );
     assert.equal(space.sample(new Rng(1), 0).length, 0);
     assert.equal(space.sample(new Rng(1), 99).length, Number(space.count));

@@ -79,12 +79,10 @@ export function matrixEncoding(vertices: number, opTypes: readonly string[]): Ma
  * a space of 12", 1.5 failed converting to a BigInt, an edge cell's -1 gave [] where the others refused).
  */
 export function checkSampleArgs(space: string, rng: Rng, n: number): void {
-  if (typeof (rng as { int?: unknown } | null)?.int !== "function")
-    throw new UserError(
-      `sample on ${space} needs a random generator (new Rng(seed)) first, got ${shownValue(rng, 60)}`,
-    );
+  // the one message of a missing generator, as mutate and crossover say it (requireRng)
+  requireRng(rng, `${space} sample`);
   if (!Number.isSafeInteger(n) || n < 0)
-    throw new UserError(`sample on ${space} needs a count, an integer ≥ 0, got ${shownValue(n, 60)}`);
+    throw new UserError(`${space} sample needs a count, an integer ≥ 0, got ${shownValue(n, 60)}`);
 }
 
 /** Draws `n` distinct integers uniformly from [0, size) (partial Fisher–Yates, O(n) memory). */

@@ -293,7 +293,6 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    * equally likely; repeats (same hash) redrawn.
    */
   sample(rng: Rng, n: number): VertexCell[] {
-    requireRng(rng, `${this.name} sample`);
     checkSampleArgs(this.name, rng, n);
     const want = this.count < BigInt(n) ? Number(this.count) : n;
     if (this.table) return Array.from(sampleDistinct(rng, this.table.count, want), (id) => this.cellAt(id));
