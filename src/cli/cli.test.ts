@@ -345,6 +345,20 @@ test("--help gives an example", () => {
   assert.match(r.out, /Example:/);
 });
 
+test("NAME help of a command without operands shows its help (ask help, study show help); report help keeps it as a file", async () => {
+  const [ask, show, report] = await Promise.all([
+    runLater(["ask", "help"]),
+    runLater(["study", "show", "--study", "x.db", "help"]),
+    runLater(["report", "help"]),
+  ]);
+  assert.equal(ask.code, 0, ask.err);
+  assert.match(ask.out, /^Usage: nas-assay ask \[options\]/);
+  assert.equal(show.code, 0, show.err);
+  assert.match(show.out, /^Usage: nas-assay study show \[options\]/);
+  assert.equal(report.code, 1);
+  assert.match(report.err, /^nas-assay: no results file or folder at help\n$/);
+});
+
 test("space nb201 and cell --space nb201 --arch", () => {
   const data = testData().dir;
   const s = run(["--data", data, "space", "nb201", "--json"]);

@@ -138,7 +138,7 @@ interface HelpDispatch {
  */
 function helpOfKnownOnly(command: Command): Command {
   for (const sub of command.commands) helpOfKnownOnly(sub);
-  if (command.commands.length === 0) return command;
+  if (command.commands.length === 0) return helpAsOperand(command);
   const own = command as unknown as HelpDispatch;
   const outputHelp = own._outputHelpIfRequested.bind(command);
   own._outputHelpIfRequested = (args) => {
@@ -176,6 +176,21 @@ function helpOfKnownOnly(command: Command): Command {
     }
     return dispatch(name);
   };
+  return command;
+}
+
+/**
+ * `NAME help` (`nas-assay ask help`, `nas-assay study show help`) of a command that takes no operands
+ * shows NAME's help, status 0, as `study help` does for a command with sub-commands: it said
+ * "required option '--study' not specified" or "too many arguments", which sends a newcomer who typed
+ * the git habit looking for a flag. A command that takes operands (`report FILE`) keeps "help" as one.
+ */
+function helpAsOperand(command: Command): Command {
+  if (command.registeredArguments.length > 0) return command;
+  const own = command as unknown as HelpDispatch;
+  const outputHelp = own._outputHelpIfRequested.bind(command);
+  own._outputHelpIfRequested = (args) =>
+    outputHelp(command.args.includes("help") ? [...args, "--help"] : args);
   return command;
 }
 
