@@ -631,3 +631,15 @@ test("resultsCsv refuses what is no space, no trials or no target in one line (i
   refused([space, [], ""], /^resultsCsv needs the target column's name, got ""$/);
   assert.equal(resultsCsv(space, [], "t").text, "trial,asked_at,told_at,reason,predicted,d,t\n");
 });
+
+test("an export of a study with nothing told reads as no results (a study moves empty); another header-only file is refused", () => {
+  const space = tinySpace();
+  const empty = resultsCsv(space, [], "val_acc").text;
+  assert.deepEqual(readResultsFile(file(empty), space, "val_acc"), []);
+  // the export of another target, or a user's own header line alone, still says there is nothing to read
+  assert.throws(
+    () => readResultsFile(file(resultsCsv(space, [], "top1").text), space, "val_acc"),
+    /has no data rows/,
+  );
+  assert.throws(() => readResultsFile(file(`${HEADER}\n`), space, "val_acc"), /has no data rows/);
+});

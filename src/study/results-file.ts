@@ -153,8 +153,16 @@ function csvRecords(
   // a row without the header's trailing unnamed (spreadsheet) columns holds every column read, as label
   // files read it (a row appended by hand to an export); a row short of a named column is refused below
   const { records, lines, width, named } = parseCsvTable(file, text);
-  if (records.length === 0)
+  if (records.length === 0) {
+    // an export of a study with nothing told (`study show --csv`) is a header line alone: it holds no
+    // result, and moving that study (SQLite to PostgreSQL) makes an empty one; it was refused as "has no
+    // data rows", which stopped a script copying every study. Another header-only file is still refused
+    const header = (text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/, 1)[0] ?? "").trim();
+    const names = header.split(",");
+    if (header.includes(RESULTS_CSV.own?.mark ?? "\0") && columns.every((c) => names.includes(columnName(c))))
+      return [];
     throw new BadFileError(file, "has no data rows (a header line, then one row per architecture)");
+  }
   records.forEach(({ record }, k) => {
     const fields = Object.keys(record).length;
     if (fields < named)
