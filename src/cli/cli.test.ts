@@ -87,7 +87,28 @@ test("space FILE.json: size as a decimal string, how it was counted, sha256 when
     size: "100000000000000000000",
     countedBy: "computed",
     encoding: { form: "flat", size: 200 },
+    decisions: decisions.map((d) => ({ ...d, encoded: "one-hot" })),
   });
+  // numbers are ordinal, the same written as strings categorical: the summary says which the spec gave
+  writeFileSync(
+    join(dir, "widths.json"),
+    JSON.stringify({
+      name: "widths",
+      kind: "choices",
+      decisions: [
+        { name: "width", options: [16, 32, 64] },
+        { name: "depth", options: ["2", "4"] },
+        { name: "kernel", options: Array.from({ length: 20 }, (_, k) => 2 * k + 1) },
+      ],
+    }),
+  );
+  const widths = run(["space", join(dir, "widths.json")]);
+  assert.equal(widths.code, 0, widths.err);
+  assert.match(widths.out, /\n {2}width +16, 32, 64 \(ordinal\)\n {2}depth +2, 4 \(one-hot\)\n/);
+  assert.match(
+    widths.out,
+    /\n {2}kernel +1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, … \(20 options\) \(ordinal\)$/m,
+  );
   const nb201 = JSON.parse(run(["space", join(REPO_ROOT, "docs", "spaces", "nb201.json"), "--json"]).out);
   assert.equal(nb201.size, "15625");
   assert.equal(nb201.countedBy, "computed");

@@ -37,11 +37,25 @@ export function spaceCommand(): Command {
           );
       print(options, summary, () =>
         Object.entries(summary)
-          .map(([k, v]) => `${k.padEnd(18)} ${typeof v === "object" ? JSON.stringify(v) : v}`)
+          .map(([k, v]) =>
+            k === "decisions" && summary.decisions
+              ? // one line per decision: a JSON list of 20 decisions made one unreadable line
+                `decisions\n${summary.decisions
+                  .map(
+                    (d) =>
+                      `  ${d.name.padEnd(16)} ${d.options.slice(0, SHOWN_OPTIONS).join(", ")}` +
+                      `${d.options.length > SHOWN_OPTIONS ? `, … (${d.options.length} options)` : ""} (${d.encoded})`,
+                  )
+                  .join("\n")}`
+              : `${k.padEnd(18)} ${typeof v === "object" ? JSON.stringify(v) : v}`,
+          )
           .join("\n"),
       );
     });
 }
+
+/** Options listed per decision in the text summary; --json lists them all. */
+const SHOWN_OPTIONS = 12;
 
 /** A built-in space's name; the message also points to spec files. */
 function builtInName(name: string): SpaceName {

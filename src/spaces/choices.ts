@@ -70,6 +70,14 @@ export class ChoicesSpace implements ArchitectureSpace<ChoicesArch> {
     this.encoding = { form: "flat", size: features.length, features };
   }
 
+  /**
+   * Per decision (spec order): true when it is ordinal (every option a number: encoded as one value,
+   * the options keeping their order), false when categorical (one-hot). What `space FILE.json` shows.
+   */
+  get ordinal(): readonly boolean[] {
+    return this.layout.map(({ ordinal }) => ordinal !== undefined);
+  }
+
   /** The architecture's options joined as JSON: `{"layer1":"mb3_k3","width":32}` in spec order. */
   key(arch: ChoicesArch): string {
     return JSON.stringify(this.jsonOf(arch));

@@ -1,6 +1,7 @@
 /** What `nas-assay space FILE.json|nb101|nb201` reports about a space. */
 import { hasMembers, shownValue, UserError } from "../errors.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
+import { ChoicesSpace } from "./choices.js";
 import type { Nb101Space } from "./nb101/space.js";
 import { NB201_EDGE_CELL } from "./nb201/cell.js";
 import type { Nb201Space } from "./nb201/space.js";
@@ -22,6 +23,12 @@ export interface SpecSpaceSummary {
   sha256?: string;
   /** Floats per architecture in the encoding predictors read, and its form. */
   encoding: { form: "matrix" | "flat"; size: number };
+  /**
+   * `choices` spaces: each decision with its options and how the predictors read it: "ordinal" (every
+   * option a number: one value, in the options' order) or "one-hot" (categorical). A width written as
+   * strings ("16") is categorical; this is where a user sees which their spec gave.
+   */
+  decisions?: { name: string; options: readonly (string | number)[]; encoded: "ordinal" | "one-hot" }[];
 }
 
 /** The summary of a space built from a spec (see kinds.ts createSpace). */
@@ -37,6 +44,14 @@ export function summariseSpace(space: ArchitectureSpace<unknown>): SpecSpaceSumm
     countedBy: space.countedBy,
     encoding: { form: space.encoding.form, size: space.encoding.size },
   };
+  if (space instanceof ChoicesSpace) {
+    const ordinal = space.ordinal;
+    summary.decisions = space.spec.decisions.map((d, i) => ({
+      name: d.name,
+      options: d.options,
+      encoded: ordinal[i] ? "ordinal" : "one-hot",
+    }));
+  }
   if (space instanceof VertexCellSpace && space.table) {
     const { byVertices, sha256 } = space.summary();
     summary.byVertices = byVertices;
