@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { repeatedKey } from "./json-keys.js";
+import { repeatedKey, repeatedKeyAnywhere } from "./json-keys.js";
 
 test("repeatedKey finds a key named twice at the top level of an object, escapes decoded", () => {
   assert.equal(repeatedKey('{"a":1,"b":2,"a":3}'), "a");
@@ -20,4 +20,14 @@ test("repeatedKey finds a key named twice at the top level of an object, escapes
     "cafe\u0301",
   );
   assert.equal(repeatedKey('{"caf\\u00e9":1,"cafe\\u0301":2}'), undefined);
+});
+
+test("repeatedKeyAnywhere finds a key named twice in any object, with where that object is", () => {
+  assert.deepEqual(repeatedKeyAnywhere('{"a":1,"a":2}'), { key: "a", at: "" });
+  assert.deepEqual(repeatedKeyAnywhere('{"d":[{"n":1},{"n":2,"o":[],"n":3}]}'), { key: "n", at: "d[1]" });
+  assert.deepEqual(repeatedKeyAnywhere('{"m":{"x":{"y":1,"y":2}}}'), { key: "y", at: "m.x" });
+  assert.deepEqual(repeatedKeyAnywhere('[{"a":1},{"b":1,"b":2}]'), { key: "b", at: "[1]" });
+  // keys of sibling objects, and quotes, commas and braces inside strings, are no repeats
+  assert.equal(repeatedKeyAnywhere('{"d":[{"n":1},{"n":2}],"s":"\\",\\"d\\":{","e":{"d":1}}'), undefined);
+  assert.equal(repeatedKeyAnywhere('"a"'), undefined);
 });

@@ -48,6 +48,58 @@ export function repeatedKey(text: string, same: (key: string) => string = (k) =>
   return undefined;
 }
 
+/**
+ * The first key that any object of `text` names a second time, at any depth, with where that object
+ * is (`at`: "" for the top level, else a path such as `decisions[0]`), or undefined when none repeats.
+ * A space spec's decisions are nested objects: `{"name":"x","options":[1,2],"options":[3,4]}` read
+ * as options 3, 4 without a word, where repeatedKey (top level only) saw nothing. Expects text JSON.parse
+ * accepts; on other text the answer is unspecified but it does not throw.
+ */
+export function repeatedKeyAnywhere(text: string): { key: string; at: string } | undefined {
+  type Frame = { kind: "object"; seen: Set<string>; key?: string } | { kind: "array"; index: number };
+  const stack: Frame[] = [];
+  let expectKey = false;
+  // where the innermost object sits: each enclosing frame's current key or index, outermost first
+  const path = () =>
+    stack
+      .slice(0, -1)
+      .map((frame, i) =>
+        frame.kind === "array" ? `[${frame.index}]` : i === 0 ? `${frame.key}` : `.${frame.key}`,
+      )
+      .join("");
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      if (top?.kind === "object" && expectKey) {
+        expectKey = false;
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(start, i + 1)) as string;
+        } catch {
+          return undefined;
+        }
+        if (top.seen.has(key)) return { key, at: path() };
+        top.seen.add(key);
+        top.key = key;
+      }
+    } else if (c === "{") {
+      stack.push({ kind: "object", seen: new Set() });
+      expectKey = true;
+    } else if (c === "[") {
+      stack.push({ kind: "array", index: 0 });
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+    } else if (c === ",") {
+      if (top?.kind === "object") expectKey = true;
+      else if (top?.kind === "array") top.index++;
+    }
+  }
+  return undefined;
+}
+
 /** A JSON object as JSON.parse makes it: not null, an array, or an object of another prototype. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;

@@ -179,6 +179,21 @@ test("spec files: unreadable or not JSON is one clear line", () => {
     () => readSpecFile(path),
     /space spec .*bad\.json: the key "name" is given twice; expected each key once/,
   );
+  // ...in a decision too (the edited options kept, the old line left above them): it read as the last
+  writeFileSync(
+    path,
+    '{"name":"a","kind":"choices","decisions":[{"name":"w","options":[1]},{"name":"x","options":[1,2],"options":[3,4]}]}',
+  );
+  assert.throws(
+    () => readSpecFile(path),
+    /space spec .*bad\.json: the key "options" is given twice in decisions\[1\]; expected each key once/,
+  );
+  // the same key in two decisions is no repeat
+  writeFileSync(
+    path,
+    '{"name":"a","kind":"choices","decisions":[{"name":"w","options":[1]},{"name":"x","options":["a,\\"name\\":"]}]}',
+  );
+  assert.equal(readSpecFile(path).name, "a");
   // JSON.parse quotes a short file whole: its line break made the message two lines
   writeFileSync(path, "nope\n");
   assert.throws(

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
 import { parseDecimal } from "../data/decimal.js";
 import { nestsTooDeep, TOO_DEEP } from "../data/json-depth.js";
-import { repeatedKey } from "../data/json-keys.js";
+import { repeatedKeyAnywhere } from "../data/json-keys.js";
 import {
   parseFailureReason,
   readFailure,
@@ -188,10 +188,13 @@ export function readSpecFile(path: string): SpaceSpec {
   } catch (e) {
     throw new UserError(`space spec ${path} is not JSON: ${notJsonReason(text.replace(/^\uFEFF/, ""), e)}`);
   }
-  // JSON.parse keeps the last of a repeated key ("name" twice: the first name dropped unsaid)
-  const twice = repeatedKey(text.replace(/^\uFEFF/, ""));
+  // JSON.parse keeps the last of a repeated key ("name" twice: the first name dropped unsaid), in a
+  // decision too: {"name":"x","options":[1,2],"options":[3,4]} read as options 3, 4
+  const twice = repeatedKeyAnywhere(text.replace(/^\uFEFF/, ""));
   if (twice !== undefined)
-    throw new UserError(`space spec ${path}: the key "${twice}" is given twice; expected each key once`);
+    throw new UserError(
+      `space spec ${path}: the key "${twice.key}" is given twice${twice.at === "" ? "" : ` in ${twice.at}`}; expected each key once`,
+    );
   return parseSpec(value, path);
 }
 
