@@ -16,3 +16,21 @@ test("a line holding a string of millions of characters (a log kept in a column)
   // a number after such a string is still looked at as written
   assert.match(String(rows[1].fields.error), /^holds a number that cannot be read as written: /);
 });
+
+test("a NaN or Infinity (Python's json.dumps writes them) is named as the reason a line is no JSON", () => {
+  // every line holding one was refused as "no line is a JSON object", with no word of why
+  assert.throws(
+    () => jsonLines("r.jsonl", '{"arch":"a","val_acc":NaN}\n{"arch":"b","val_acc":-Infinity}\n'),
+    /^BadFileError: r\.jsonl: no line is a JSON object \(line 1: NaN is not JSON, though Python's json\.dumps writes it for a float nan or inf: write a number, or "failed" for a run that did not finish\); expected JSON Lines/,
+  );
+  const rows = jsonLines("r.jsonl", '{"arch":"a","val_acc":0.5}\n{"arch":"NaN","t":-Infinity}\n');
+  assert.match(String(rows[1].fields.error), /^not a JSON object \(-Infinity is not JSON, though/);
+  // a NaN inside a string is text, not the reason
+  const other = jsonLines("r.jsonl", '{"arch":"a","val_acc":0.5}\n{"arch":"NaN",}\n');
+  assert.doesNotMatch(String(other[1].fields.error), /NaN is not JSON/);
+  // no such token: JSON.parse's reason, said for the first line
+  assert.throws(
+    () => jsonLines("r.jsonl", "{x}\n{y}\n"),
+    /no line is a JSON object \(line 1: .*JSON.*\); expected/,
+  );
+});

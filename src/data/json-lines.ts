@@ -43,6 +43,18 @@ function lostNumber(line: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `line` is no JSON object: JSON.parse's message, or, for a NaN or Infinity outside its strings
+ * (Python's json.dumps writes them for float("nan") and float("inf")), that they are no JSON.
+ */
+function notJsonReason(line: string, e: unknown): string {
+  const outsideStrings = line.replace(/"[^"\\]*(?:\\.[^"\\]*)*"/g, '""');
+  const token = /(?<![\w.])(-?Infinity|NaN)(?![\w.])/.exec(outsideStrings)?.[1];
+  if (token !== undefined)
+    return `${token} is not JSON, though Python's json.dumps writes it for a float nan or inf: write a number, or "failed" for a run that did not finish`;
+  return (e as Error).message;
+}
+
 /** The rows of a JSON Lines `text` read from `file` (BadFileError: cut short, or no object at all). */
 export function jsonLines(file: string, text: string): JsonLinesRow[] {
   const rows: JsonLinesRow[] = [];
@@ -80,7 +92,7 @@ export function jsonLines(file: string, text: string): JsonLinesRow[] {
       }
       rows.push({ line: i + 1, fields: value });
     } catch (e) {
-      rows.push({ line: i + 1, fields: { error: `not a JSON object (${(e as Error).message})` } });
+      rows.push({ line: i + 1, fields: { error: `not a JSON object (${notJsonReason(lineText, e)})` } });
     }
   });
   // a last line that is no JSON and has no line end after it: the file was cut short (a copy interrupted)
@@ -97,9 +109,11 @@ export function jsonLines(file: string, text: string): JsonLinesRow[] {
         "the file ends cut short (a copy interrupted?); complete or remove that line",
     );
   if (rows.length > 0 && rows.every((r) => String(r.fields.error).startsWith("not a JSON object"))) {
+    // why the first line is not: '{"val_acc": NaN}' (Python's json.dumps) was refused without a reason
+    const why = String(rows[0].fields.error).replace(/^not a JSON object \((.*)\)$/s, "$1");
     throw new BadFileError(
       file,
-      "no line is a JSON object; expected JSON Lines (one object per line) or CSV",
+      `no line is a JSON object (line ${rows[0].line}: ${why}); expected JSON Lines (one object per line) or CSV`,
     );
   }
   return rows;
