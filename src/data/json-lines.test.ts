@@ -34,3 +34,18 @@ test("a NaN or Infinity (Python's json.dumps writes them) is named as the reason
     /no line is a JSON object \(line 1: .*JSON.*\); expected/,
   );
 });
+
+test("JSON written over several lines (pretty-printed) is refused as such, not as a file cut short", () => {
+  // one object with indent, no line end at the end: it said "the file ends cut short (a copy interrupted?)"
+  for (const text of [
+    '{\n  "arch": "a",\n  "val_acc": 0.9\n}',
+    '{\n  "arch": "a",\n  "val_acc": 0.9\n}\n{\n  "arch": "b",\n  "val_acc": 0.8\n}\n',
+    '{"arch":"a","val_acc":0.9}\n{\r\n "arch": "b", "val_acc": 0.8\r\n}\r\n',
+  ])
+    assert.throws(
+      () => jsonLines("r.jsonl", text),
+      /^BadFileError: r\.jsonl: line [12] is "\{" alone: its objects are written over several lines \(pretty-printed JSON\); JSON Lines holds each whole object on one line/,
+    );
+  // a "{" inside a string is no such line
+  assert.equal(jsonLines("r.jsonl", '{"arch":"a","notes":"x\\n{\\n"}\n').length, 1);
+});

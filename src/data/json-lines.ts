@@ -57,6 +57,16 @@ function notJsonReason(line: string, e: unknown): string {
 
 /** The rows of a JSON Lines `text` read from `file` (BadFileError: cut short, or no object at all). */
 export function jsonLines(file: string, text: string): JsonLinesRow[] {
+  // a "{" alone on its line opens an object written over several lines (json.dump with indent,
+  // JSON.stringify(row, null, 2)): no line of JSON Lines; such a file was refused as "ends cut short
+  // (a copy interrupted?)", or line 1 as "Expected property name or '}'"
+  const opening = text.split("\n").findIndex((line) => line.trim() === "{");
+  if (opening >= 0)
+    throw new BadFileError(
+      file,
+      `line ${opening + 1} is "{" alone: its objects are written over several lines (pretty-printed JSON); ` +
+        "JSON Lines holds each whole object on one line (jq -c . rewrites it so; in Python, json.dumps(row) without indent)",
+    );
   const rows: JsonLinesRow[] = [];
   text.split("\n").forEach((lineText, i) => {
     if (lineText.trim() === "") return;
