@@ -147,6 +147,17 @@ export function visibleJson(json: string): string {
 }
 
 /**
+ * A value's kind with its article, as a message says it: "a string", "a list", "an object", "null",
+ * "undefined" (typeof's word after "a" wrote "a object" and "a undefined").
+ */
+export function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/**
  * A value as an error message shows it: numbers as written (NaN as NaN, -0 as -0), bigints as `1n`,
  * strings quoted, the rest as JSON (what JSON cannot write, a cycle or a bigint inside, by its type),
  * cut at `maxLength` characters.

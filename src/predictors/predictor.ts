@@ -1,5 +1,5 @@
 /** What every accuracy predictor offers: the assessor, its ablations and the baselines. */
-import { shownValue, UserError } from "../errors.js";
+import { kindOf, shownValue, UserError } from "../errors.js";
 import { MAX_SEED } from "../random.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 
@@ -126,7 +126,7 @@ function checkIdList(ids: ArrayLike<unknown>, space: SearchSpace<unknown>, what:
     const id = ids[k];
     if (typeof id !== "number")
       throw new UserError(
-        `${what} id ${shownValue(id)} is a ${typeof id}; expected an integer id of ${space.name}`,
+        `${what} id ${shownValue(id)} is ${kindOf(id)}; expected an integer id of ${space.name}`,
       );
     if (!Number.isInteger(id) || id < 0 || id >= space.size)
       throw new UserError(`${what} id ${id} is not in ${space.name} (ids 0..${space.size - 1})`);

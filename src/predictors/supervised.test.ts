@@ -268,6 +268,12 @@ test("the library's fit and predict refuse what is not cells and labels in one l
     model.predict(["3"] as never),
     /cell id "3" is a string; expected an integer id of nb201/,
   );
+  // an architecture (a list) or its JSON form where an id goes: it said "is a object"
+  await assert.rejects(model.predict([[1, 2]] as never), /cell id \[1,2\] is a list; expected an integer id/);
+  await assert.rejects(
+    model.predict([{ a: 1 }] as never),
+    /cell id \{"a":1\} is an object; expected an integer id/,
+  );
   assert.equal((await model.predict([3])).length, 1);
   assert.throws(() => createPredictor("mlp", undefined as never), /the space must be a search space/);
   // a spec's space has architectures, not cell ids; JSON.stringify of it called its toJSON(arch) (a

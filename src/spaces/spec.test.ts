@@ -126,6 +126,7 @@ test("each spec rule gives one line naming the field, the value and what is allo
     ],
     [{ ...choices, nodes: 4 }, /field "nodes" is 4; expected no such field in a choices spec/],
     [{ ...edge, nodes: 1 }, /field "nodes" is 1; expected an integer from 2/],
+    [{ ...edge, maxEdges: 9 }, /field "maxEdges" is 9; expected no such field in an edge-cell spec/],
     [{ ...edge, nodes: 3.5 }, /field "nodes" is 3.5; expected an integer from 2/],
     [{ ...edge, zero: "zero" }, /field "zero" is "zero"; expected one of the ops \("none", "conv"\)/],
     [{ ...edge, ops: [] }, /field "ops" is \[\]; expected a non-empty list of op names/],

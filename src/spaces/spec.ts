@@ -251,7 +251,11 @@ export function parseSpec(value: unknown, source = "space spec", { stored = fals
   const k = kind as SpaceKind;
   for (const field of Object.keys(spec)) {
     if (!FIELDS[k].includes(field))
-      bad(field, spec[field], `no such field in a ${k} spec (fields: ${FIELDS[k].join(", ")})`);
+      bad(
+        field,
+        spec[field],
+        `no such field in ${k === "edge-cell" ? "an" : "a"} ${k} spec (fields: ${FIELDS[k].join(", ")})`,
+      );
   }
   // a name's display rules, left out for a study made before them
   const shownName = (text: string, what: string): string | undefined =>

@@ -132,6 +132,11 @@ test("tell refuses what would corrupt the study, and ignores the same value told
     study.tell(a, { value: "0.9" } as unknown as number),
     /the value "0\.9" is a string; expected a finite number/,
   );
+  // an object where the number goes: it said "is a object"
+  await assert.rejects(
+    study.tell(a, { value: { v: 0.9 } } as unknown as number),
+    /the value \{"v":0\.9\} is an object; expected a finite number/,
+  );
   await assert.rejects(
     study.tell(a, 150),
     /val_acc 150 is not an accuracy; expected a fraction in \[0, 1\] or a percent/,

@@ -41,7 +41,7 @@
 
 import { mixedScales } from "../data/label-scale.js";
 import { accuracyLike, errorRateLike } from "../data/target-name.js";
-import { UserError } from "../errors.js";
+import { kindOf, UserError } from "../errors.js";
 import {
   addDoneValue,
   type DoneRange,
@@ -331,7 +331,7 @@ export function tellCheck(
         throw new UserError(
           typeof value === "number"
             ? `${what}: the value ${value} is not a finite number`
-            : `${what}: the value ${JSON.stringify(value) ?? String(value)} is a ${value === null ? "null" : typeof value}; expected a finite number`,
+            : `${what}: the value ${JSON.stringify(value) ?? String(value)} is ${kindOf(value)}; expected a finite number`,
         );
     }
     // a second result for a told architecture is refused (or skipped) before its scale is judged: told
