@@ -19,9 +19,9 @@ export interface SeedJob<T> {
  * Refuses (UserError, starting with `who`) seeds that are not a non-empty list of distinct integers in
  * 0..MAX_SEED, and `jobs` not a positive integer: from JavaScript, `simulate(spec, 3)` said
  * "seeds.slice is not a function", and a repeated seed counted its run twice in every mean (the CLI's
- * --seeds refuses both).
+ * --seeds refuses both); and `onProgress`, when given, not a function.
  */
-export function checkSeedsAndJobs(seeds: unknown, jobs: unknown, who: string): void {
+export function checkSeedsAndJobs(seeds: unknown, jobs: unknown, who: string, onProgress?: unknown): void {
   if (!Array.isArray(seeds) || seeds.length === 0)
     throw new UserError(`${who} needs a list of seeds (at least one), got ${shownValue(seeds)}`);
   const seen = new Set<number>();
@@ -34,6 +34,12 @@ export function checkSeedsAndJobs(seeds: unknown, jobs: unknown, who: string): v
     seen.add(seed);
   }
   checkJobs(jobs, who);
+  // a progress callback that is no function threw "onProgress is not a function" at the first report,
+  // after the benchmark had loaded and a seed's work had begun
+  if (onProgress !== undefined && typeof onProgress !== "function")
+    throw new UserError(
+      `${who}: onProgress must be a function of the share done (0..1), got ${shownValue(onProgress)}`,
+    );
 }
 
 /** Refuses (UserError, starting with `who`) `jobs` not a positive integer. */

@@ -226,7 +226,7 @@ export async function evaluate(
 ): Promise<EvaluationResult> {
   // from JavaScript, a misspelt key (`label: 50`) was dropped and the run took another setting
   refuseUnknownKeys(spec, EVALUATION_SPEC_KEYS, "evaluate");
-  checkSeedsAndJobs(seeds, jobs, "evaluate");
+  checkSeedsAndJobs(seeds, jobs, "evaluate", onProgress);
   if (spec.sample !== undefined && !(Number.isInteger(spec.sample) && spec.sample >= 0))
     throw new UserError(
       `evaluate: sample must be an integer ≥ 0 (test cells returned), got ${shownValue(spec.sample)}`,

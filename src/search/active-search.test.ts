@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { type Benchmark, loadBenchmark, targetValues } from "../benchmark.js";
+import { UserError } from "../errors.js";
 import { partialBenchmark, testData } from "../testing/fixtures.js";
-import { activeOptions, activeSearch, randomSearch, trueEvolution } from "./active-search.js";
+import {
+  activeOptions,
+  activeSearch,
+  compareStrategiesOverSeeds,
+  randomSearch,
+  trueEvolution,
+} from "./active-search.js";
 
 let benchmark: Benchmark;
 let truth: Float64Array;
@@ -110,4 +117,19 @@ test('an active-search option given as text is shown as text: "20" was refused a
     () => activeOptions({ budget: "20" as never }),
     /^UserError: --budget must be a positive integer, got "20"$/,
   );
+});
+
+test("compareStrategiesOverSeeds refuses seeds, jobs and a progress callback of the wrong kind before loading anything", async () => {
+  // it checked none: seeds 3 said "seeds.slice is not a function" after the benchmark had loaded
+  const spec = { space: "nb201", method: "mlp", data: "/nonexistent" } as never;
+  for (const [seeds, jobs, progress, pattern] of [
+    [3, 1, undefined, /compareStrategiesOverSeeds needs a list of seeds \(at least one\), got 3/],
+    [[0, 0], 1, undefined, /compareStrategiesOverSeeds: the seed 0 is given twice/],
+    [[0], 0, undefined, /compareStrategiesOverSeeds: jobs must be a positive integer, got 0/],
+    [[0], 1, "yes", /compareStrategiesOverSeeds: onProgress must be a function .*got "yes"/],
+  ] as const)
+    await assert.rejects(
+      compareStrategiesOverSeeds(spec, seeds as never, jobs, progress as never),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+    );
 });

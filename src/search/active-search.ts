@@ -13,7 +13,7 @@ import { meanStd, type Summary } from "../eval/evaluate.js";
 import { usePredictor } from "../predictors/predictor.js";
 import { createPredictor, type Method } from "../predictors/registry.js";
 import { Rng } from "../random.js";
-import { forEachSeed } from "../seeds-in-parallel.js";
+import { checkSeedsAndJobs, forEachSeed } from "../seeds-in-parallel.js";
 import type { SpaceName } from "../spaces/registry.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { evolve } from "./evolution.js";
@@ -274,6 +274,7 @@ export async function compareStrategiesOverSeeds(
   jobs = 1,
   onProgress?: (done: number) => void,
 ): Promise<ActiveSearchResult> {
+  checkSeedsAndJobs(seeds, jobs, "compareStrategiesOverSeeds", onProgress);
   activeOptions(spec.active); // bad options stop before the benchmark loads
   const benchmark = await loadBenchmark(spec.space, spec.data);
   const target = spec.target ?? benchmark.defaultTarget;

@@ -401,7 +401,7 @@ export async function predictorSearch(
     ["method", "space", "data", "target", "labels", "options", "evolution", "top", "neighbourhood"],
     "predictorSearch",
   );
-  checkSeedsAndJobs(seeds, jobs, "predictorSearch");
+  checkSeedsAndJobs(seeds, jobs, "predictorSearch", onProgress);
   // top 0 trained nothing and reported the best cell of the space as found (rank 1)
   if (spec.top !== undefined && !(Number.isInteger(spec.top) && spec.top >= 1))
     throw new UserError(

@@ -55,6 +55,14 @@ test("simulate refuses seeds and jobs that are no list of distinct seeds, or no 
     simulate({ ...spec, budget: 0 }, [0]),
     /simulate: budget \(--budget\) must be a positive integer, got 0/,
   );
+  // a progress callback that is no function: refused before the table is read (here missing), not
+  // "onProgress is not a function" once the first seed reports
+  await assert.rejects(
+    simulate(spec, [0], 1, 5 as never),
+    (e: Error) =>
+      e instanceof UserError &&
+      /simulate: onProgress must be a function of the share done .*got 5/.test(e.message),
+  );
 });
 
 test("simulate refuses a table of fractions with a row in percent, naming the row (it ranked first)", async () => {

@@ -265,7 +265,7 @@ export async function simulate(
   onProgress?: (done: number) => void,
 ): Promise<{ result: SimulateResult; restrictedToTable: boolean; perSeed: PerSeed; averaged: number }> {
   checkSpec(spec);
-  checkSeedsAndJobs(seeds, jobs, "simulate");
+  checkSeedsAndJobs(seeds, jobs, "simulate", onProgress);
   const table = await loadTable(spec);
   const runs = await forEachSeed<SeedCurves>(
     seeds,
