@@ -351,9 +351,19 @@ test("a JSON Lines results file reads as the same rows as the CSV: numbers, fail
     '{"arch":{"layer1":"mb3","layer2":"mb6","layer3":"identity","layer4":"mb3","width":32},"val_acc":0.9}\n',
     /line 1 has no "layer1", .*\(found arch, val_acc\): the architecture is nested in "arch", as ask --json writes it; put its keys at the top level of each line, beside val_acc \(jq -c '\.arch \+ \{val_acc: \.val_acc\}'\)$/,
   );
+  // a JSON null, true or list is shown as JSON, not quoted as the text "null" a file might hold
   refused(
     `${row},"val_acc":null}\n`,
-    /results\.jsonl: line 1: val_acc is "null"; expected a decimal number, or "failed"/,
+    /results\.jsonl: line 1: val_acc is null; expected a decimal number, or "failed"/,
+  );
+  refused(`${row},"val_acc":true}\n`, /results\.jsonl: line 1: val_acc is true; expected a decimal number/);
+  refused(
+    `${row},"val_acc":[0.9]}\n`,
+    /results\.jsonl: line 1: val_acc is \[0\.9\]; expected a decimal number/,
+  );
+  refused(
+    `${row},"val_acc":"null"}\n`,
+    /results\.jsonl: line 1: val_acc is "null"; expected a decimal number/,
   );
   refused(
     `${row},"val_acc":1e-400}\n`,

@@ -103,7 +103,7 @@ export function readResultsFile<A>(
   const rows = isJsonLines(file, text)
     ? objectRows(file, text, columns, target)
     : csvRecords(file, text, columns, target, space.name);
-  return rows.map(({ record, line }) => {
+  return rows.map(({ record, line, shownTarget }) => {
     let arch: A;
     try {
       arch = space.fromRow(record);
@@ -123,7 +123,7 @@ export function readResultsFile<A>(
       if (!Number.isFinite(value))
         throw new BadFileError(
           file,
-          `line ${line}: ${target} is ${shownValue(raw, SHOWN_FIELD)}; expected a decimal number${long ? "" : measuredValueHint(raw)}` +
+          `line ${line}: ${target} is ${shownTarget ?? shownValue(raw, SHOWN_FIELD)}; expected a decimal number${long || shownTarget ? "" : measuredValueHint(raw)}` +
             (failedAllowed
               ? `, or "failed" for a run that did not finish`
               : " (a table for simulate needs a value on every row)") +
@@ -140,6 +140,8 @@ export function readResultsFile<A>(
 interface TextRow {
   line: number;
   record: Record<string, string>;
+  /** The target as written in JSON, where it is no string or number (null, true, a list): shown unquoted. */
+  shownTarget?: string;
 }
 
 /** The records of a results CSV: refused when it has no data row or lacks one of `columns`. */
@@ -213,7 +215,7 @@ function csvRecords(
 /**
  * The objects of a JSON Lines results file as text rows, as a CSV would hold them: a number as written
  * in JSON (String of the parsed number), a list or object as its JSON text (a `matrix`), null as "null"
- * (refused as a value). A line that is no object, or lacks one of `columns`, refuses the file naming it.
+ * (refused as a value, shown as JSON: `val_acc is null`, not the text "null"). A line that is no object, or lacks one of `columns`, refuses the file naming it.
  */
 function objectRows(file: string, text: string, columns: readonly string[], target: string): TextRow[] {
   const rows = jsonLines(file, text.replace(/^\uFEFF/, ""));
@@ -267,7 +269,10 @@ function objectRows(file: string, text: string, columns: readonly string[], targ
         typeof v === "string" ? v.trim() : (JSON.stringify(v) ?? String(v)),
       ]),
     );
-    return { line, record };
+    // a null, true or list as the value was shown quoted, "null", as if the file held that text
+    return typeof value === "string" || typeof value === "number"
+      ? { line, record }
+      : { line, record, shownTarget: JSON.stringify(value) ?? String(value) };
   });
 }
 
