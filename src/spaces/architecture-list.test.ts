@@ -190,3 +190,16 @@ test('an id that is no integer is named so, as given: cell("1") said "architectu
   });
   assert.throws(() => cells.cellAt(1.5), /^RangeError: cell id 1\.5 is not an integer; v ids are 0\.\.4$/);
 });
+
+test('a list\'s sample refuses a count that is no integer ≥ 0 as the spaces do ("2" said it cannot draw 2 of 3)', () => {
+  const list = new ArchitectureList(space, space.sample(new Rng(1), 3));
+  for (const n of ["2", 1.5, -1, null])
+    assert.throws(
+      () => list.sample(new Rng(1), n as never),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message.startsWith(`${list.name} sample needs a count, an integer ≥ 0, got `),
+      String(n),
+    );
+  assert.equal(list.sample(new Rng(1), 2).length, 2);
+});

@@ -7,7 +7,7 @@
 import { hasMembers, InvalidCellError, shownValue, UserError } from "../errors.js";
 import { type Rng, requireRng } from "../random.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
-import { type SearchSpace, type SpaceEncoding, sampleDistinct } from "./search-space.js";
+import { checkSampleArgs, type SearchSpace, type SpaceEncoding, sampleDistinct } from "./search-space.js";
 
 /** Mutations tried for one that stays in the list before a random other member is returned. */
 const MUTATION_TRIES = 64;
@@ -81,7 +81,8 @@ export class ArchitectureList<A> implements SearchSpace<A> {
   }
 
   sample(rng: Rng, n: number): Int32Array {
-    requireRng(rng, `${this.name} sample`);
+    // "10" said "cannot draw 10 distinct cells from a space of 15625", as the spec spaces' sample did
+    checkSampleArgs(this.name, rng, n);
     return sampleDistinct(rng, this.size, n);
   }
 

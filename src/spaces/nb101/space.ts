@@ -5,7 +5,7 @@
  */
 import { cacheDir } from "../../data/locations.js";
 import { type Rng, requireRng } from "../../random.js";
-import { type MatrixEncoding, type SearchSpace, sampleDistinct } from "../search-space.js";
+import { checkSampleArgs, type MatrixEncoding, type SearchSpace, sampleDistinct } from "../search-space.js";
 import { cachePath } from "../vertex-cell/cache.js";
 import { type MutationOptions, type TableOrigin, VertexCellSpace } from "../vertex-cell/space.js";
 import { type Nb101Cell, type PrunedCell, parseCell, pruneCell } from "./cell.js";
@@ -105,7 +105,8 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
   }
 
   sample(rng: Rng, n: number): Int32Array {
-    requireRng(rng, `${this.name} sample`);
+    // "10" said "cannot draw 10 distinct cells from a space of 15625", as the spec spaces' sample did
+    checkSampleArgs(this.name, rng, n);
     return sampleDistinct(rng, this.size, n);
   }
 

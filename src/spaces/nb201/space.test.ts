@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { BadFileError, InvalidCellError } from "../../errors.js";
+import { BadFileError, InvalidCellError, UserError } from "../../errors.js";
 import { Rng } from "../../random.js";
 import { testData } from "../../testing/fixtures.js";
 import { formatArch, NB201_OPS, outputReachable } from "./cell.js";
@@ -254,5 +254,24 @@ test('a NAS-Bench-201 id that is no integer is named so, as given: "7" said "cel
   assert.throws(
     () => space.cell(15_625),
     /^RangeError: cell id 15625 is out of range; NAS-Bench-201 ids are 0\.\.15624$/,
+  );
+});
+
+test('the benchmark space\'s sample refuses a count that is no integer ≥ 0 in one line, as the spec spaces do ("10" said it cannot draw 10 of 15625)', () => {
+  for (const n of ["10", 1.5, -1, Number.NaN, null, undefined])
+    assert.throws(
+      () => space.sample(new Rng(1), n as never),
+      (e: Error) =>
+        e instanceof UserError && e.message.startsWith("nb201 sample needs a count, an integer ≥ 0, got "),
+      String(n),
+    );
+  assert.throws(
+    () => space.sample(new Rng(1), "10" as never),
+    (e: Error) => e.message === 'nb201 sample needs a count, an integer ≥ 0, got "10"',
+  );
+  assert.equal(space.sample(new Rng(1), 10).length, 10);
+  assert.throws(
+    () => space.sample(new Rng(1), 15_626),
+    /cannot draw 15626 distinct cells from a space of 15625/,
   );
 });

@@ -10,7 +10,13 @@ import { distinctColumns } from "../../data/csv-columns.js";
 import { type DataDir, dataFile } from "../../data/locations.js";
 import { BadFileError, InvalidCellError, shownValue } from "../../errors.js";
 import { type Rng, requireRng } from "../../random.js";
-import { type MatrixEncoding, matrixEncoding, type SearchSpace, sampleDistinct } from "../search-space.js";
+import {
+  checkSampleArgs,
+  type MatrixEncoding,
+  matrixEncoding,
+  type SearchSpace,
+  sampleDistinct,
+} from "../search-space.js";
 import {
   cellCode,
   cellFromCode,
@@ -85,7 +91,8 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
   }
 
   sample(rng: Rng, n: number): Int32Array {
-    requireRng(rng, `${this.name} sample`);
+    // "10" said "cannot draw 10 distinct cells from a space of 15625", as the spec spaces' sample did
+    checkSampleArgs(this.name, rng, n);
     return sampleDistinct(rng, this.size, n);
   }
 
