@@ -35,3 +35,12 @@ test("Rng.int refuses a count with no integer below it: 0 gave NaN and -3 gave 0
     );
   assert.equal(rng.int(1), 0);
 });
+
+test('new Rng refuses a seed that is no safe integer showing what it got: "0" was shown as 0', () => {
+  assert.throws(() => new Rng("0" as never), /^RangeError: seed must be a safe integer, got "0"$/);
+  assert.throws(
+    () => new Rng(undefined as never),
+    /^RangeError: seed must be a safe integer, got undefined$/,
+  );
+  assert.throws(() => new Rng(1.5), /^RangeError: seed must be a safe integer, got 1\.5$/);
+});

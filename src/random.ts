@@ -21,7 +21,9 @@ export class Rng {
    * Throws RangeError for a non-integer or unsafe seed.
    */
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+    // shown as a value: new Rng("0") said "seed must be a safe integer, got 0"
+    if (!Number.isSafeInteger(seed))
+      throw new RangeError(`seed must be a safe integer, got ${shownValue(seed, 60)}`);
     if (seed >= -(2 ** 31) && seed < 2 ** 32) this.gen = xoroshiro128plus(seed);
     else {
       const low = (seed % 2 ** 32) | 0;
