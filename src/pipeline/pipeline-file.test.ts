@@ -1,12 +1,19 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { BadFileError } from "../errors.js";
+import { BadFileError, UserError } from "../errors.js";
 import { PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineResult } from "./paper-pipeline.js";
-import { pipelineFieldProblem, readPipelineResult, readSideBySideResult } from "./pipeline-file.js";
+import {
+  pipelineFieldProblem,
+  readPipelineResult,
+  readSideBySideResult,
+  writePipelineFiles,
+} from "./pipeline-file.js";
+import { pipelineDocument } from "./pipeline-report.js";
 import { SIDE_BY_SIDE_FORMAT, SIDE_BY_SIDE_VERSION } from "./side-by-side.js";
+import { sideBySideDocument } from "./side-by-side-report.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nas-assay-pipeline-file-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -239,4 +246,41 @@ test("readSideBySideResult refuses edited wall seconds or jobs in one line namin
       JSON.stringify(edit),
     );
   }
+});
+
+test("writePipelineFiles, pipelineDocument and sideBySideDocument refuse what is no run's result in one line (was a TypeError)", async () => {
+  const html = join(dir, "wrong.html");
+  for (const wrong of [{}, null, 5, "run.json"]) {
+    await assert.rejects(
+      writePipelineFiles(wrong as never, html),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message.startsWith(
+          "writePipelineFiles needs the result of runPaperPipeline or runSideBySide, got ",
+        ),
+      String(wrong),
+    );
+    assert.throws(
+      () => pipelineDocument(wrong as never),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message.startsWith("pipelineDocument needs the result of runPaperPipeline"),
+    );
+    assert.throws(
+      () => sideBySideDocument(wrong as never),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message.startsWith("sideBySideDocument needs the result of runSideBySide"),
+    );
+  }
+  assert.equal(existsSync(html), false);
+  // a column that is no pipeline result is named
+  const side = { format: SIDE_BY_SIDE_FORMAT, version: SIDE_BY_SIDE_VERSION, seconds: 8.2, jobs: 2 };
+  assert.throws(
+    () => sideBySideDocument({ ...side, paper: result(), ours: {} } as never),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message.startsWith("sideBySideDocument's ours column needs the result of runPaperPipeline"),
+  );
+  assert.equal(typeof pipelineDocument(result()).title, "string");
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { checkOutputFile, HTML_PAGE, refuseForeignFile } from "../data/output-path.js";
-import { BadFileError, shownValue } from "../errors.js";
+import { BadFileError, shownValue, UserError } from "../errors.js";
 import { METHODS } from "../predictors/registry.js";
 import { toHtml } from "../report/html.js";
 import { NB201_EDGES } from "../spaces/nb201/cell.js";
@@ -45,6 +45,11 @@ export async function writePipelineFiles(
   htmlPath: string,
 ): Promise<{ html: string; json: string }> {
   // as `paper --out` checks it: an HTML name (given "in.json", the page replaced the results it came from)
+  // from JavaScript, {} failed as "Cannot read properties of undefined (reading 'space')"
+  if (!isSideBySideResult(result) && !isPipelineResult(result))
+    throw new UserError(
+      `writePipelineFiles needs the result of runPaperPipeline or runSideBySide, got ${shownValue(result, 60)}`,
+    );
   checkOutputFile(htmlPath, "the report's path", HTML_PAGE);
   checkResultsOutput(htmlPath, "the report's path");
   const json = resultsPathFor(htmlPath);

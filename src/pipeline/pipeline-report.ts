@@ -2,6 +2,8 @@
  * The pipeline's result as a report document: its settings, the scores beside the paper's, the
  * predicted-against-true rank plot, the search's outcome and curve, and drawings of the best cells.
  */
+
+import { shownValue, UserError } from "../errors.js";
 import { ranksBestFirst } from "../eval/metrics.js";
 import type { PlotSpec } from "../experiments/plots.js";
 import {
@@ -14,7 +16,7 @@ import {
 } from "../report/document.js";
 import { DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { NO_SEARCH_CHOICE } from "../search/predictor-search.js";
-import type { PipelineResult, ReportedCell } from "./paper-pipeline.js";
+import { PIPELINE_FORMAT, type PipelineResult, type ReportedCell } from "./paper-pipeline.js";
 
 const SPACE_TITLES: Record<string, string> = { nb101: "NAS-Bench-101", nb201: "NAS-Bench-201" };
 const METHOD_TITLES: Record<string, string> = { ssa: "the semi-supervised assessor" };
@@ -61,6 +63,7 @@ export function choiceText(result: Pick<PipelineResult, "settings" | "search">):
 
 /** The report document of a pipeline run. */
 export function pipelineDocument(result: PipelineResult): ReportDocument {
+  requirePipelineResult(result, "pipelineDocument");
   const { settings, search } = result;
   const space = SPACE_TITLES[settings.space] ?? settings.space;
   const method = METHOD_TITLES[settings.method] ?? `\`${settings.method}\``;
@@ -343,4 +346,23 @@ export function searchPlot(result: PipelineResult, who?: string): PlotSpec {
       },
     ],
   };
+}
+
+/**
+ * Throws UserError, naming `caller`, unless `value` looks like runPaperPipeline's result (its format and
+ * its main parts): from JavaScript, {} or null failed as "Cannot read properties of undefined (reading
+ * 'space')".
+ */
+export function requirePipelineResult(value: unknown, caller: string): asserts value is PipelineResult {
+  const v = value as Record<string, unknown> | null;
+  const parts = ["settings", "scores", "sample", "search"];
+  if (
+    typeof v !== "object" ||
+    v === null ||
+    v.format !== PIPELINE_FORMAT ||
+    parts.some((key) => typeof v[key] !== "object" || v[key] === null)
+  )
+    throw new UserError(
+      `${caller} needs the result of runPaperPipeline (or readPipelineResult: a paper run's file), got ${shownValue(value, 60)}`,
+    );
 }

@@ -2,6 +2,7 @@
  * The side-by-side run as a report document and as the tables `nas-assay paper` prints: the paper's
  * assessor and nas-assay's choice in two columns, on the scores, the cells found, and the settings.
  */
+import { shownValue, UserError } from "../errors.js";
 import { type Block, code, type ReportDocument, type TableBlock, table } from "../report/document.js";
 import { NO_SEARCH_CHOICE_SHORT } from "../search/predictor-search.js";
 import type { PipelineResult, ReportedCell } from "./paper-pipeline.js";
@@ -14,12 +15,19 @@ import {
   predictionRows,
   rankPlot,
   rankShare,
+  requirePipelineResult,
   SPACE_TITLE,
   searchPlot,
   toDraw,
   trainedTable,
 } from "./pipeline-report.js";
-import { COLUMN_CHOICES, COLUMNS, type Column, type SideBySideResult } from "./side-by-side.js";
+import {
+  COLUMN_CHOICES,
+  COLUMNS,
+  type Column,
+  SIDE_BY_SIDE_FORMAT,
+  type SideBySideResult,
+} from "./side-by-side.js";
 
 /** A column's name in tables: who, and its predictor. */
 export function columnTitle(result: SideBySideResult, column: Column): string {
@@ -100,6 +108,13 @@ export function sideBySideSummaryTable(result: SideBySideResult): TableBlock {
 
 /** The report document of a side-by-side run. */
 export function sideBySideDocument(result: SideBySideResult): ReportDocument {
+  const v = result as unknown as Record<string, unknown> | null;
+  if (typeof v !== "object" || v === null || v.format !== SIDE_BY_SIDE_FORMAT)
+    throw new UserError(
+      `sideBySideDocument needs the result of runSideBySide (or readSideBySideResult: nas-assay paper's file), got ${shownValue(result, 60)}`,
+    );
+  requirePipelineResult(v.paper, "sideBySideDocument's paper column");
+  requirePipelineResult(v.ours, "sideBySideDocument's ours column");
   const { paper, ours } = result;
   const settings = paper.settings;
   const space = SPACE_TITLE(settings.space);
