@@ -183,3 +183,25 @@ test("train --labels FILE: a decimal comma (more fields than the header) and lab
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("train --labels N out of range names the value as typed (a huge one was shown rounded)", () => {
+  for (const [given, shown] of [
+    ["99999999999999999999", "99999999999999999999"],
+    ["9007199254740993", "9007199254740993"],
+    ["15625", "15625"],
+  ]) {
+    const t = run([
+      "train",
+      "--space",
+      "nb201",
+      "--method",
+      "mlp",
+      "--labels",
+      given,
+      "--out",
+      join(tmpdir(), "never.nasa"),
+    ]);
+    assert.equal(t.status, 1, t.stderr);
+    assert.equal(t.stderr, `nas-assay: --labels ${shown}: expected 2..15624 cells\n`);
+  }
+});

@@ -111,9 +111,10 @@ export function trainCommand(): Command {
       const n = Number(opts.labels);
       const pool = labeledCells(truth); // undefined: every cell has a label
       const available = pool?.length ?? space.size;
+      // the value as typed: a number above 2^53 was shown rounded (99999999999999999999 as 100000000000000000000)
       if (n < 2 || n >= available)
         throw new UserError(
-          `--labels ${n}: expected 2..${available - 1} cells${pool ? ` (only ${available} of ${space.size} cells have a label for ${target})` : ""}`,
+          `--labels ${opts.labels}: expected 2..${available - 1} cells${pool ? ` (only ${available} of ${space.size} cells have a label for ${target})` : ""}`,
         );
       if (pool)
         note(
