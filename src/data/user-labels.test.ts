@@ -613,3 +613,39 @@ test("a cell on thousands of rows is reported in one short line: its first 10 li
     "duplicate: cell 7 on lines 2, 7 (values 0.8, 0.1; averaged)",
   );
 });
+
+test('a row whose cell column is there but empty says so, not "no \\"arch\\" column" beside a header that has one', () => {
+  const arch = nb201.arch(3);
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("empty-arch.csv", `arch,acc\n${arch},0.5\n,0.7\n${nb201.arch(9)},0.6\n`),
+        nb201,
+        "acc",
+      ),
+    (e: Error) =>
+      e instanceof UserError &&
+      /line 3: "arch" is empty; expected a NAS-Bench-201 arch string/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("null-arch.jsonl", `{"arch":"${arch}","acc":0.5}\n{"arch":null,"acc":0.7}\n`),
+        nb201,
+        "acc",
+      ),
+    (e: Error) => e instanceof UserError && /line 2: "arch" is null; expected/.test(e.message),
+  );
+  const cell = nb101.cell(5);
+  const matrix = JSON.stringify(cell.matrix);
+  assert.throws(
+    () =>
+      readUserLabels(
+        write("empty-ops.csv", `matrix,ops,acc\n"${matrix}","${cell.ops.join(",")}",0.5\n"${matrix}",,0.7\n`),
+        nb101,
+        "acc",
+      ),
+    (e: Error) =>
+      e instanceof UserError && /line 3: "ops" is empty; expected the NAS-Bench-101 cell/.test(e.message),
+  );
+});

@@ -424,7 +424,10 @@ function cellForms(fields: Record<string, unknown>, space: string): { cell: unkn
   if (space === "nb201") {
     for (const column of ["arch", "arch str"])
       if (given(fields[column])) forms.push({ cell: String(fields[column]), columns: `"${column}"` });
-    if (forms.length === 0) throw new UserError('no "arch" column (NAS-Bench-201 arch string)');
+    if (forms.length === 0) {
+      emptyCellColumns(fields, ["arch", "arch str"], 'a NAS-Bench-201 arch string in "arch"');
+      throw new UserError('no "arch" column (NAS-Bench-201 arch string)');
+    }
     return forms;
   }
   if (given(fields.cell)) forms.push({ cell: fields.cell, columns: '"cell"' });
@@ -433,9 +436,27 @@ function cellForms(fields: Record<string, unknown>, space: string): { cell: unkn
       cell: { matrix: json(fields.matrix), ops: json(fields.ops) },
       columns: '"matrix" and "ops"',
     });
-  if (forms.length === 0)
+  if (forms.length === 0) {
+    emptyCellColumns(
+      fields,
+      ["cell", "matrix", "ops"],
+      'the NAS-Bench-101 cell in "matrix" and "ops" (or "cell")',
+    );
     throw new UserError('no "matrix" and "ops" columns (or a "cell" column) for the NAS-Bench-101 cell');
+  }
   return forms;
+}
+
+/**
+ * Throws UserError naming the cell columns of `candidates` that the row has but leaves empty (or null):
+ * a row whose arch field was empty read "no \"arch\" column" beside a header that has one.
+ */
+function emptyCellColumns(fields: Record<string, unknown>, candidates: string[], expected: string): void {
+  const empty = candidates.filter((c) => Object.hasOwn(fields, c) && !given(fields[c]));
+  if (empty.length === 0) return;
+  const named = empty.map((c) => `"${c}"`).join(" and ");
+  const what = empty.every((c) => fields[c] === null) ? "null" : "empty";
+  throw new UserError(`${named} ${empty.length > 1 ? "are" : "is"} ${what}; expected ${expected}`);
 }
 
 function safeJson(text: string): unknown {
