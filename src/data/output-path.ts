@@ -226,7 +226,15 @@ export function refuseForeignFile(
   const text = head.toString("utf8");
   if (head.length === 0 || prefixes.some((p) => text.startsWith(p))) return;
   // the command's own file reformatted (python -m json.tool) is still its own: read it whole
-  if (text.trimStart().startsWith("{") && formats.includes(formatOf(path) ?? "")) return;
+  // (a byte-order mark an editor added too, as the model's reader drops it)
+  if (
+    text
+      .replace(/^\uFEFF/, "")
+      .trimStart()
+      .startsWith("{") &&
+    formats.includes(formatOf(path) ?? "")
+  )
+    return;
   throw new UserError(
     `${flag} ${path}: a file that is not ${expected} is there; writing would destroy it: ${advice}`,
   );
@@ -235,7 +243,9 @@ export function refuseForeignFile(
 /** The "format" field of the JSON object in the file `path`, or undefined (not JSON, not readable). */
 function formatOf(path: string): string | undefined {
   try {
-    const value = JSON.parse(readFileSync(path, "utf8")) as { format?: unknown } | null;
+    const value = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, "")) as {
+      format?: unknown;
+    } | null;
     return typeof value?.format === "string" ? value.format : undefined;
   } catch {
     return undefined;

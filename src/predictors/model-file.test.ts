@@ -17,7 +17,7 @@ import { nb201WithLabels } from "../testing/predictor-checks.js";
 import { E2eppPredictor } from "./e2epp.js";
 import { EnsemblePredictor } from "./ensemble.js";
 import { mlpNetwork } from "./mlp.js";
-import { MODEL_VERSION, modelTarget } from "./model-file.js";
+import { checkModelOutput, MODEL_VERSION, modelTarget } from "./model-file.js";
 import { loadPredictor } from "./registry.js";
 import { MAX_PREDICT_ORDERS, SupervisedPredictor } from "./supervised.js";
 
@@ -474,4 +474,19 @@ test("a model file's target and scale are read back, and a wrong one is refused 
     () => modelTarget("m.nasa", { target: "acc", scale: "permille" }),
     /field "scale" is "permille"; expected fraction, percent or none/,
   );
+});
+
+test("a model file saved again with a byte-order mark (an editor's) loads, as label files do: it was 'Unexpected token'", async () => {
+  const path = join(dir, "bom.nasa");
+  writeFileSync(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(saved.mlp.path)]));
+  // and train --out may write over it: it is a model, not a file of the user's
+  checkModelOutput(path, "--out");
+  const withMark = await loadPredictor(path, space);
+  const plain = await loadPredictor(saved.mlp.path, space);
+  try {
+    assert.deepEqual(await withMark.predict([0, 1, 2]), await plain.predict([0, 1, 2]));
+  } finally {
+    withMark.dispose();
+    plain.dispose();
+  }
 });

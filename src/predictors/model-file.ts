@@ -149,7 +149,9 @@ export async function withModelFileContent<T>(
  * or some other text, with the parser's reason.
  */
 export function parseModelJson(path: string, bytes: Buffer): unknown {
-  const text = bytes.toString("utf8");
+  // a byte-order mark, as an editor saving the file may add, is dropped as label files drop it: it was
+  // refused as "Unexpected token '﻿'", a character no one sees (the sha256 covers the content, not it)
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   try {
     return JSON.parse(text);
   } catch (e) {
