@@ -56,10 +56,19 @@ export function predictCommand(): Command {
         [
           // a name holding a tab or line end would split the tab-separated header: shown quoted then
           `line\tid\tpredicted ${target === undefined ? "label" : /[\t\r\n]/.test(target.target) ? JSON.stringify(target.target) : target.target}`,
-          ...rows.map((r) => `${r.line}\t${r.id}\t${r.prediction.toFixed(5)}`),
+          ...rows.map((r) => `${r.line}\t${r.id}\t${predictionText(r.prediction)}`),
         ].join("\n"),
       );
     });
+}
+
+/**
+ * A prediction as the text table shows it: five decimals (an accuracy's fraction), or six significant
+ * digits below 0.001, where five decimals printed 0.00000 for every cell of a column such as a latency
+ * in seconds (--json has every digit either way).
+ */
+export function predictionText(value: number): string {
+  return value !== 0 && Math.abs(value) < 1e-3 ? value.toPrecision(6) : value.toFixed(5);
 }
 
 /**
