@@ -45,13 +45,13 @@ export async function writePipelineFiles(
   htmlPath: string,
 ): Promise<{ html: string; json: string }> {
   // as `paper --out` checks it: an HTML name (given "in.json", the page replaced the results it came from)
-  // from JavaScript, {} failed as "Cannot read properties of undefined (reading 'space')"
+  checkOutputFile(htmlPath, "the report's path", HTML_PAGE);
+  checkResultsOutput(htmlPath, "the report's path");
+  // (after the paths, as before) from JavaScript, {} failed as "Cannot read properties of undefined (reading 'space')"
   if (!isSideBySideResult(result) && !isPipelineResult(result))
     throw new UserError(
       `writePipelineFiles needs the result of runPaperPipeline or runSideBySide, got ${shownValue(result, 60)}`,
     );
-  checkOutputFile(htmlPath, "the report's path", HTML_PAGE);
-  checkResultsOutput(htmlPath, "the report's path");
   const json = resultsPathFor(htmlPath);
   const doc = isSideBySideResult(result) ? sideBySideDocument(result) : pipelineDocument(result);
   const startedAt = isSideBySideResult(result)
