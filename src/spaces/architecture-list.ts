@@ -7,7 +7,13 @@
 import { hasMembers, InvalidCellError, shownValue, UserError } from "../errors.js";
 import { type Rng, requireRng } from "../random.js";
 import type { ArchitectureSpace } from "./architecture-space.js";
-import { checkSampleArgs, type SearchSpace, type SpaceEncoding, sampleDistinct } from "./search-space.js";
+import {
+  checkSampleArgs,
+  requireIdArray,
+  type SearchSpace,
+  type SpaceEncoding,
+  sampleDistinct,
+} from "./search-space.js";
 
 /** Mutations tried for one that stays in the list before a random other member is returned. */
 const MUTATION_TRIES = 64;
@@ -114,6 +120,7 @@ export class ArchitectureList<A> implements SearchSpace<A> {
   }
 
   encode(ids: ArrayLike<number>): Float32Array {
+    requireIdArray(ids, `${this.name} encode`);
     const archs = Array.from(ids, (id) => this.cell(id));
     return this.space.encode(archs);
   }

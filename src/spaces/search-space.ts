@@ -85,6 +85,15 @@ export function checkSampleArgs(space: string, rng: Rng, n: number): void {
     throw new UserError(`${space} sample needs a count, an integer ≥ 0, got ${shownValue(n, 60)}`);
 }
 
+/**
+ * Throws UserError unless `ids` is an array or typed array (of cell ids): `encode(5)` gave an empty
+ * encoding in silence (Array.from(5) is []), and `encode("12")` read the ids "1" and "2".
+ */
+export function requireIdArray(ids: unknown, who: string): void {
+  if (!(Array.isArray(ids) || ArrayBuffer.isView(ids)))
+    throw new UserError(`${who} needs an array of cell ids, got ${shownValue(ids, 60)}`);
+}
+
 /** Draws `n` distinct integers uniformly from [0, size) (partial Fisher–Yates, O(n) memory). */
 export function sampleDistinct(rng: Rng, size: number, n: number): Int32Array {
   requireRng(rng, "sample");

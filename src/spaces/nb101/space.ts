@@ -5,7 +5,13 @@
  */
 import { cacheDir } from "../../data/locations.js";
 import { type Rng, requireRng } from "../../random.js";
-import { checkSampleArgs, type MatrixEncoding, type SearchSpace, sampleDistinct } from "../search-space.js";
+import {
+  checkSampleArgs,
+  type MatrixEncoding,
+  requireIdArray,
+  type SearchSpace,
+  sampleDistinct,
+} from "../search-space.js";
 import { cachePath } from "../vertex-cell/cache.js";
 import { type MutationOptions, type TableOrigin, VertexCellSpace } from "../vertex-cell/space.js";
 import { type Nb101Cell, type PrunedCell, parseCell, pruneCell } from "./cell.js";
@@ -154,6 +160,7 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
    * 0..n-2 and put the output at index 6, padded rows all zero.
    */
   encode(ids: ArrayLike<number>): Float32Array {
+    requireIdArray(ids, `${this.name} encode`);
     return this.kind.encodeIds(ids);
   }
 

@@ -275,3 +275,15 @@ test('the benchmark space\'s sample refuses a count that is no integer ≥ 0 in 
     /cannot draw 15626 distinct cells from a space of 15625/,
   );
 });
+
+test('encode refuses what is no array of ids: encode(5) gave an empty encoding, encode("12") read ids from its letters', () => {
+  for (const ids of [5, "12", null, undefined, { length: 2 }])
+    assert.throws(
+      () => space.encode(ids as never),
+      (e: Error) =>
+        e instanceof UserError && e.message.startsWith("nb201 encode needs an array of cell ids, got "),
+      String(ids),
+    );
+  assert.equal(space.encode([0, 1]).length, 2 * space.encode([0]).length);
+  assert.equal(space.encode(Int32Array.of(3)).length, space.encode([3]).length);
+});

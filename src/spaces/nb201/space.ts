@@ -14,6 +14,7 @@ import {
   checkSampleArgs,
   type MatrixEncoding,
   matrixEncoding,
+  requireIdArray,
   type SearchSpace,
   sampleDistinct,
 } from "../search-space.js";
@@ -121,6 +122,7 @@ export class Nb201Space implements SearchSpace<Nb201Cell> {
    * Edge vertex a feeds edge vertex b when a ends at the node where b starts.
    */
   encode(ids: ArrayLike<number>): Float32Array {
+    requireIdArray(ids, `${this.name} encode`);
     return NB201_EDGE_CELL.encode(
       Array.from(ids, (id) => NB201_EDGE_CELL.fromRank(this.codes[this.checked(id)])),
     );
