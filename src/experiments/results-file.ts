@@ -136,7 +136,7 @@ export function readResults(path: string): ResultsFile {
   let file: ResultsFile;
   let text = "";
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync(path, "utf8").replace(/^\uFEFF/, ""); // an editor's byte-order mark dropped
     file = JSON.parse(text) as ResultsFile;
   } catch (e) {
     // a copy interrupted, a full disk: "not a results file (Expected ',' or '}' …)" said neither

@@ -74,7 +74,7 @@ export function isSideBySideResult(value: unknown): value is SideBySideResult {
 export function readSideBySideResult(path: string): SideBySideResult {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, "utf8"));
+    value = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, "")); // an editor's byte-order mark dropped
   } catch (e) {
     throw new BadFileError(path, `not a results file (${(e as Error).message})`);
   }
@@ -306,7 +306,7 @@ export function isPipelineResult(value: unknown): value is PipelineResult {
 export function readPipelineResult(path: string): PipelineResult {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, "utf8"));
+    value = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, "")); // an editor's byte-order mark dropped
   } catch (e) {
     throw new BadFileError(path, `not a results file (${(e as Error).message})`);
   }

@@ -70,3 +70,15 @@ test('documentsFromFiles refuses one path given as text: it was read letter by l
   );
   assert.deepEqual(documentsFromFiles([]), []);
 });
+
+test('a results file saved again with a byte-order mark (an editor\'s) is read, as label files are: it was "not JSON (Unexpected token …)"', async () => {
+  const path = join(dir, "bom", "table1.json");
+  mkdirSync(join(dir, "bom"), { recursive: true });
+  const file = openResults(path, "table1", "nb201", "cifar10-valid/test");
+  file.settings = { space: "nb201", seeds: [0], quick: true };
+  saveResults(path, file);
+  writeFileSync(path, `\uFEFF${readFileSync(path, "utf8")}`);
+  const html = join(dir, "bom.html");
+  await writeReportFromFiles([path], html);
+  assert.match(readFileSync(html, "utf8"), /Table 1/);
+});

@@ -100,7 +100,8 @@ function documentOf(path: string): ReportSource | undefined {
   let format: unknown;
   let text = "";
   try {
-    text = readFileSync(path, "utf8");
+    // a byte-order mark (an editor saving the file) dropped, as label files drop it: V8 said "Unexpected token ''"
+    text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
     format = JSON.parse(text)?.format;
   } catch (e) {
     // an empty file and a results file of nas-assay's whose end is missing: said so, as `reproduce` says it
