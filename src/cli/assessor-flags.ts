@@ -86,3 +86,11 @@ export function assessorFlags(opts: Record<string, unknown>): Partial<AssessorOp
     out.labelTransform = opts.labelTransform as AssessorOptions["labelTransform"];
   return out;
 }
+
+/** The flags behind assessor options given (`{ sigma: 0.2 }` → `--sigma`), in the order --help lists them. */
+export function assessorFlagNames(given: Partial<AssessorOptions>): string[] {
+  const names = NUMERIC.filter(([, key]) => given[key] !== undefined).map(([flag]) => flag.split(" ")[0]);
+  if (given.graphScale !== undefined) names.push("--graph-scale");
+  if (given.labelTransform !== undefined) names.push("--label-transform");
+  return names;
+}

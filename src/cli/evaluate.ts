@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
 import type { SpaceName } from "../spaces/registry.js";
-import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
+import { assessorFlagNames, assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, print } from "./context.js";
 import { integerFlag, nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import {
@@ -48,7 +48,7 @@ export function evaluateCommand(): Command {
     const assessor = assessorFlags(opts);
     const method = fittedMethod(
       opts.method,
-      Object.keys(assessor).length,
+      assessorFlagNames(assessor),
       opts.inputs as CellInput[] | undefined,
     );
     const result = await withProgress(options, "evaluate", "%", (update) =>

@@ -12,6 +12,7 @@ import {
   type Method,
   MOST_ACCURATE_METHOD,
   methodName,
+  takesAssessorOptions,
 } from "../predictors/registry.js";
 import { SPACE_NAMES, spaceName } from "../spaces/registry.js";
 import { firstSeeds, integerFlag, MAX_SEEDS, parsedBy, seedListFlag } from "./flag-values.js";
@@ -35,7 +36,8 @@ export function methodOption(help = "predictor", fallback: string | null = "ssa"
 export const FITTED_METHOD_HELP = `predictor (default: the most accurate measured, ${MOST_ACCURATE_METHOD}; ssa when assessor flags are given)`;
 
 /**
- * The predictor `evaluate` and `train` fit: `--method` when given; otherwise ssa when assessor flags
+ * The predictor `evaluate` and `train` fit: `--method` when given (refused, UserError, with assessor
+ * flags when it is no assessor: they would be refused by the predictor naming options, not flags); otherwise ssa when assessor flags
  * (`--sigma`, …) are given, since they configure the assessor only; otherwise the most accurate
  * predictor measured (MOST_ACCURATE_METHOD). One rule, so `--method` means the same in both commands.
  * `inputs` are the `--inputs` given (if any): with assessor flags and no `--method` they contradict
@@ -44,11 +46,18 @@ export const FITTED_METHOD_HELP = `predictor (default: the most accurate measure
  */
 export function fittedMethod(
   method: unknown,
-  assessorFlagCount: number,
+  assessorFlags: readonly string[],
   inputs: readonly string[] = [],
 ): Method {
-  if (method !== undefined) return method as Method;
-  if (assessorFlagCount === 0) return MOST_ACCURATE_METHOD;
+  if (method !== undefined) {
+    // the library's refusal named options, not flags: "assessor options (sigma) do not apply to the method mlp"
+    if (assessorFlags.length > 0 && !takesAssessorOptions(method as Method))
+      throw new UserError(
+        `${assessorFlags.join(", ")} ${assessorFlags.length > 1 ? "set" : "sets"} the paper's assessor only (methods ssa, ssa-noae, ssa-ensemble), not --method ${String(method)}; leave ${assessorFlags.length > 1 ? "them" : "it"} out, or give --method ssa`,
+      );
+    return method as Method;
+  }
+  if (assessorFlags.length === 0) return MOST_ACCURATE_METHOD;
   if (inputs.length > 0)
     throw new UserError(
       `--inputs ${inputs.join(",")} with assessor flags (--sigma, …) and no --method: the assessor flags pick ssa, which reads no per-cell inputs; give --method (${METHODS_WITH_INPUTS.join(", ")} read them) or leave out one of the two`,

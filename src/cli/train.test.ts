@@ -54,6 +54,29 @@ test("train without --method fits what evaluate would (the most accurate predict
         /^nas-assay: --inputs params with assessor flags \(--sigma, …\) and no --method: the assessor flags pick ssa, which reads no per-cell inputs; give --method \(transformer, transformer-ensemble, transformer-self-training read them\) or leave out one of the two\n$/,
       );
     }
+    // assessor flags beside a --method that is no assessor: named as flags, before any work (the
+    // predictor's refusal said "assessor options (sigma) do not apply to the method mlp")
+    for (const command of [
+      ["train", "--labels", "60", "--out", join(dir, "j.nasa")],
+      ["evaluate", "--labels", "60", "--seeds", "0"],
+    ]) {
+      const r = run([
+        ...command,
+        "--space",
+        "nb201",
+        "--method",
+        "mlp",
+        "--sigma",
+        "0.2",
+        "--graph-scale",
+        "median",
+      ]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(
+        r.stderr,
+        "nas-assay: --sigma, --graph-scale set the paper's assessor only (methods ssa, ssa-noae, ssa-ensemble), not --method mlp; leave them out, or give --method ssa\n",
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

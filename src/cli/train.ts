@@ -17,7 +17,7 @@ import { checkModelOutput, saveWithTarget } from "../predictors/model-file.js";
 import { createPredictor } from "../predictors/registry.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
-import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
+import { assessorFlagNames, assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, globalsForSpace, note, print } from "./context.js";
 import { nonEmptyFlag, seedFlag, TARGET_NAME } from "./flag-values.js";
 import {
@@ -73,7 +73,7 @@ export function trainCommand(): Command {
     checkOutputFile(opts.out, "--out", undefined, [{ flag: "--labels", path: opts.labels }]);
     checkModelOutput(opts.out, "--out");
     const seed = opts.seed;
-    const method = fittedMethod(opts.method, Object.keys(assessorFlags(opts)).length, opts.inputs);
+    const method = fittedMethod(opts.method, assessorFlagNames(assessorFlags(opts)), opts.inputs);
     const name = spaceName(opts.space);
     let labeled: Int32Array;
     let labels: Float64Array;

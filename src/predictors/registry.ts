@@ -232,7 +232,7 @@ export function createPredictor(
       `createPredictor: the assessor options must be an object (e.g. {} for none), got ${shownValue(options, 80)}`,
     );
   const given = Object.keys(options);
-  if (given.length > 0 && member !== "ssa" && member !== "ssa-noae")
+  if (given.length > 0 && !takesAssessorOptions(method))
     throw new UserError(`assessor options (${given.join(", ")}) do not apply to the method ${method}`);
   // the ablation has no auto-encoder: its options would be taken, recorded in model files and ignored
   const autoencoderOnly = given.filter((k) => AUTOENCODER_OPTIONS.includes(k));
@@ -283,6 +283,12 @@ const GRAPH_READERS: ReadonlySet<Method> = new Set<Method>([
   "gin",
   "transformer",
 ]);
+
+/** True when `method` is the paper's assessor or made of it (ssa, ssa-noae, ssa-ensemble): the methods assessor options set. */
+export function takesAssessorOptions(method: Method): boolean {
+  const member = ENSEMBLES[method]?.member ?? method;
+  return member === "ssa" || member === "ssa-noae";
+}
 
 /** The single method a method's models are made of (itself for a single method). */
 function singleMethod(method: Method): Method {
