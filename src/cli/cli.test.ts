@@ -434,6 +434,10 @@ test("data labels and data import-nb101 from the command line", () => {
     const labels = JSON.parse(l.out);
     assert.equal(labels.cells, 1);
     assert.deepEqual(labels.failed, [3]);
+    // said in the singular for one ("1 rows → 1 distinct nb101 cells")
+    const text = run(["data", "labels", csv, "--target", "acc"]);
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /^2 rows → 1 distinct nb101 cell with acc/);
     const missing = run(["data", "labels", csv]);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /required option '--target <column>'/);

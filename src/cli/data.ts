@@ -88,7 +88,7 @@ export function dataCommand(): Command {
         };
         print(options, result, () =>
           [
-            `${labels.rows} rows → ${labels.ids.length} distinct ${space.name} cells with ${opts.target}` +
+            `${labels.rows} ${labels.rows === 1 ? "row" : "rows"} → ${labels.ids.length} distinct ${space.name} ${labels.ids.length === 1 ? "cell" : "cells"} with ${opts.target}` +
               (inferredScaleNote(labels.scale, opts.scale)
                 ? ` (${inferredScaleNote(labels.scale, opts.scale)})`
                 : ""),
