@@ -13,39 +13,7 @@
  * on other text the answer is unspecified but it does not throw.
  */
 export function repeatedKey(text: string, same: (key: string) => string = (k) => k): string | undefined {
-  const seen = new Set<string>();
-  let depth = 0;
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      if (depth === 1 && expectKey) {
-        expectKey = false;
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(start, i + 1)) as string;
-        } catch {
-          return undefined;
-        }
-        const k = same(key);
-        if (seen.has(k)) return key;
-        seen.add(k);
-      }
-    } else if (c === "{" || c === "[") {
-      depth++;
-      if (depth === 1) {
-        if (c === "[") return undefined;
-        expectKey = true;
-      }
-    } else if (c === "}" || c === "]") {
-      depth--;
-    } else if (c === "," && depth === 1) {
-      expectKey = true;
-    }
-  }
-  return undefined;
+  return firstRepeatedKey(text, same, true)?.key;
 }
 
 /**
@@ -56,6 +24,18 @@ export function repeatedKey(text: string, same: (key: string) => string = (k) =>
  * accepts; on other text the answer is unspecified but it does not throw.
  */
 export function repeatedKeyAnywhere(text: string): { key: string; at: string } | undefined {
+  return firstRepeatedKey(text, (k) => k, false);
+}
+
+/**
+ * The one scanner behind both: objects and arrays on a stack, each object's keys so far (through
+ * `same`); `topOnly` looks at the keys of a top-level object alone (a top-level array: none).
+ */
+function firstRepeatedKey(
+  text: string,
+  same: (key: string) => string,
+  topOnly: boolean,
+): { key: string; at: string } | undefined {
   type Frame = { kind: "object"; seen: Set<string>; key?: string } | { kind: "array"; index: number };
   const stack: Frame[] = [];
   let expectKey = false;
@@ -75,20 +55,23 @@ export function repeatedKeyAnywhere(text: string): { key: string; at: string } |
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
       if (top?.kind === "object" && expectKey) {
         expectKey = false;
+        if (topOnly && stack.length > 1) continue;
         let key: string;
         try {
           key = JSON.parse(text.slice(start, i + 1)) as string;
         } catch {
           return undefined;
         }
-        if (top.seen.has(key)) return { key, at: path() };
-        top.seen.add(key);
+        const k = same(key);
+        if (top.seen.has(k)) return { key, at: path() };
+        top.seen.add(k);
         top.key = key;
       }
     } else if (c === "{") {
       stack.push({ kind: "object", seen: new Set() });
       expectKey = true;
     } else if (c === "[") {
+      if (topOnly && stack.length === 0) return undefined;
       stack.push({ kind: "array", index: 0 });
     } else if (c === "}" || c === "]") {
       stack.pop();
