@@ -5,6 +5,7 @@ import { readCellFile } from "../data/user-labels.js";
 import { BadFileError, readFailure } from "../errors.js";
 import { checkSpaceSize, type ModelTarget, modelTarget, parseModelJson } from "../predictors/model-file.js";
 import { loadPredictor } from "../predictors/registry.js";
+import { predictionText } from "../report/text.js";
 import { loadSpace, SPACE_CELLS, type SpaceName, spaceName } from "../spaces/registry.js";
 import { globalsForSpace, note, print } from "./context.js";
 import { nonEmptyFlag } from "./flag-values.js";
@@ -60,15 +61,6 @@ export function predictCommand(): Command {
         ].join("\n"),
       );
     });
-}
-
-/**
- * A prediction as the text table shows it: five decimals (an accuracy's fraction), or six significant
- * digits below 0.001, where five decimals printed 0.00000 for every cell of a column such as a latency
- * in seconds (--json has every digit either way).
- */
-export function predictionText(value: number): string {
-  return value !== 0 && Math.abs(value) < 1e-3 ? value.toPrecision(6) : value.toFixed(5);
 }
 
 /**

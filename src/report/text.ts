@@ -18,3 +18,12 @@ export function textTable(block: TableBlock): string {
     )
     .join("\n");
 }
+
+/**
+ * A prediction as the text table shows it: five decimals (an accuracy's fraction), or six significant
+ * digits below 0.001, where five decimals printed 0.00000 for every cell of a column such as a latency
+ * in seconds (--json has every digit either way).
+ */
+export function predictionText(value: number): string {
+  return value !== 0 && Math.abs(value) < 1e-3 ? value.toPrecision(6) : value.toFixed(5);
+}

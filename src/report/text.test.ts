@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { predictionText } from "./predict.js";
+import { predictionText } from "./text.js";
 
 test("predict's table keeps the digits of a value below 0.001 (a latency in seconds printed 0.00000 for every cell)", () => {
   assert.equal(predictionText(0.93456789), "0.93457");
