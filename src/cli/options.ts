@@ -55,6 +55,11 @@ export function fittedMethod(
       throw new UserError(
         `${assessorFlags.join(", ")} ${assessorFlags.length > 1 ? "set" : "sets"} the paper's assessor only (methods ssa, ssa-noae, ssa-ensemble), not --method ${String(method)}; leave ${assessorFlags.length > 1 ? "them" : "it"} out, or give --method ssa`,
       );
+    // refused here, before a label file is read, not by the predictor once it was
+    if (inputs.length > 0 && !METHODS_WITH_INPUTS.includes(method as Method))
+      throw new UserError(
+        `--inputs ${inputs.join(",")} is read by the methods ${METHODS_WITH_INPUTS.join(", ")} only, not --method ${String(method)}; leave it out, or give one of those`,
+      );
     return method as Method;
   }
   if (assessorFlags.length === 0) return MOST_ACCURATE_METHOD;

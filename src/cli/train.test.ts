@@ -77,6 +77,33 @@ test("train without --method fits what evaluate would (the most accurate predict
         "nas-assay: --sigma, --graph-scale set the paper's assessor only (methods ssa, ssa-noae, ssa-ensemble), not --method mlp; leave them out, or give --method ssa\n",
       );
     }
+    // --inputs with a method that reads none: refused before the label file is read (its scale note
+    // came first); a file whose every value is the same would be refused too, after reading it
+    const same = join(dir, "same.csv");
+    writeFileSync(
+      same,
+      "arch,val_acc\n|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|,0.5\n|nor_conv_1x1~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|,0.5\n",
+    );
+    const inputs = run([
+      "train",
+      "--space",
+      "nb201",
+      "--method",
+      "mlp",
+      "--labels",
+      same,
+      "--target",
+      "val_acc",
+      "--inputs",
+      "params",
+      "--out",
+      join(dir, "k.nasa"),
+    ]);
+    assert.equal(inputs.status, 1, inputs.stderr);
+    assert.equal(
+      inputs.stderr,
+      "nas-assay: --inputs params is read by the methods transformer, transformer-ensemble, transformer-self-training only, not --method mlp; leave it out, or give one of those\n",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
