@@ -183,3 +183,18 @@ test('every kind\'s sample refuses a count that is no integer ≥ 0, or no Rng, 
     assert.equal(space.sample(new Rng(1), 99).length, Number(space.count));
   }
 });
+
+test("createSpace refuses a misspelt load option for every kind, as VertexCellSpace.load does", async () => {
+  for (const spec of [
+    NB201_SPEC,
+    { name: "v", kind: "vertex-cell", maxVertices: 3, maxEdges: 3, ops: ["a", "b"] },
+  ])
+    await assert.rejects(
+      createSpace(spec as never, { cachedir: "/x" } as never),
+      (e: Error) =>
+        e instanceof UserError &&
+        /^createSpace: unknown option "cachedir"; expected cacheDir, threads, onNote, enumerationLimit$/.test(
+          e.message,
+        ),
+    );
+});

@@ -7,7 +7,7 @@ import { EdgeCellSpace } from "./edge-cell.js";
 import { NB101_SPEC } from "./nb101/spec.js";
 import { NB201_SPEC } from "./nb201/spec.js";
 import { parseSpec, readSpecFile, type SpaceSpec } from "./spec.js";
-import { type VertexCellLoadOptions, VertexCellSpace } from "./vertex-cell/space.js";
+import { checkLoadOptions, type VertexCellLoadOptions, VertexCellSpace } from "./vertex-cell/space.js";
 
 /**
  * The space a spec describes (see spec.ts for the kinds), checked here as parseSpec checks it: UserError
@@ -30,6 +30,8 @@ export async function createSpace(
   // its structure: the rules on names shown (length, control characters) are readSpaceSpec's and
   // parseSpec's, for specs a user gives; a study made before them still opens its space
   parseSpec(spec, "createSpace's spec", { stored: true });
+  // checked for every kind: a misspelt option reads the same whichever kind the spec is
+  checkLoadOptions(options, "createSpace");
   switch (spec.kind) {
     case "choices":
       return new ChoicesSpace(spec) as ArchitectureSpace<unknown>;

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { InvalidCellError } from "../../errors.js";
+import { InvalidCellError, UserError } from "../../errors.js";
 import { Rng } from "../../random.js";
 import { testData, testSpace } from "../../testing/fixtures.js";
 import { isomorphicVariant } from "../../testing/nb101-variants.js";
 import { loadNb101Labels } from "./labels.js";
-import type { Nb101Space } from "./space.js";
+import { Nb101Space } from "./space.js";
 
 let space: Nb101Space;
 before(async () => {
@@ -168,4 +168,20 @@ test("matrix encoding: 7×7 adjacency + 7×5 one-hot ops, output kept last when 
     Array.from(t.subarray(V * V + 2 * opTypes.length, V * V + 6 * opTypes.length)).reduce((a, b) => a + b, 0),
     0,
   );
+});
+
+test("Nb101Space.load refuses a misspelt option and options of the wrong kind before touching any cache", async () => {
+  // { cachedir } was dropped and the default cache read; { cacheDir: 5 } failed inside node:path
+  for (const [options, pattern] of [
+    [{ cachedir: "/x" }, /Nb101Space\.load: unknown option "cachedir"; expected cacheDir, threads, onNote/],
+    [{ cacheDir: 5 }, /Nb101Space\.load: cacheDir must be a folder's path \(a non-empty string\), got 5/],
+    [{ threads: 0 }, /Nb101Space\.load: threads must be a positive integer, got 0/],
+    [{ onNote: "yes" }, /Nb101Space\.load: onNote must be a function of one line of text, got "yes"/],
+    [{ enumerationLimit: 10 }, /Nb101Space\.load: unknown option "enumerationLimit"/],
+    [null, /Nb101Space\.load: the options must be an object/],
+  ] as const)
+    await assert.rejects(
+      Nb101Space.load(options as never),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+    );
 });

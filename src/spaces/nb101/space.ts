@@ -13,7 +13,12 @@ import {
   sampleDistinct,
 } from "../search-space.js";
 import { cachePath } from "../vertex-cell/cache.js";
-import { type MutationOptions, type TableOrigin, VertexCellSpace } from "../vertex-cell/space.js";
+import {
+  checkLoadOptions,
+  type MutationOptions,
+  type TableOrigin,
+  VertexCellSpace,
+} from "../vertex-cell/space.js";
 import { type Nb101Cell, type PrunedCell, parseCell, pruneCell } from "./cell.js";
 import { networkMultiplyAccumulates, networkParameters } from "./params.js";
 import { NB101_SPEC } from "./spec.js";
@@ -68,6 +73,7 @@ export class Nb101Space implements SearchSpace<Nb101Cell> {
 
   /** Loads the space from the cache, enumerating it (and writing the cache) when absent or invalid. */
   static async load(options: LoadOptions = {}): Promise<Nb101Space> {
+    checkLoadOptions(options, "Nb101Space.load", ["cacheDir", "threads", "onNote"]);
     return new Nb101Space(await VertexCellSpace.load(NB101_SPEC, options));
   }
 

@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { cacheDir } from "../../data/locations.js";
-import { InvalidCellError, shownValue } from "../../errors.js";
+import { InvalidCellError, refuseUnknownKeys, shownValue, UserError } from "../../errors.js";
 import { type Rng, requireRng } from "../../random.js";
 import type { ArchitectureEncoding, ArchitectureSpace } from "../architecture-space.js";
 import { checkSampleArgs, type MatrixEncoding, matrixEncoding, sampleDistinct } from "../search-space.js";
@@ -66,6 +66,34 @@ export interface VertexCellLoadOptions {
   onNote?: (note: string) => void;
   /** Enumerate spaces of at most this many cells (default ENUMERATION_LIMIT). */
   enumerationLimit?: number;
+}
+
+/**
+ * Throws UserError (starting with `who`) for load options of an unknown name or the wrong kind: from
+ * JavaScript, `{ cachedir: "/x" }` was dropped and the default cache used, and `{ cacheDir: 5 }` failed
+ * with "The "paths[0]" argument must be of type string".
+ */
+export function checkLoadOptions(
+  options: unknown,
+  who: string,
+  known: readonly (keyof VertexCellLoadOptions)[] = ["cacheDir", "threads", "onNote", "enumerationLimit"],
+): void {
+  refuseUnknownKeys(options as object, known, who);
+  const o = options as Record<string, unknown>;
+  const refuse = (name: string, expected: string) => {
+    throw new UserError(`${who}: ${name} must be ${expected}, got ${shownValue(o[name], 60)}`);
+  };
+  if (o.cacheDir !== undefined && !(typeof o.cacheDir === "string" && o.cacheDir !== ""))
+    refuse("cacheDir", "a folder's path (a non-empty string)");
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && (o.threads as number) >= 1))
+    refuse("threads", "a positive integer");
+  if (o.onNote !== undefined && typeof o.onNote !== "function")
+    refuse("onNote", "a function of one line of text");
+  if (
+    o.enumerationLimit !== undefined &&
+    !(typeof o.enumerationLimit === "number" && o.enumerationLimit >= 0 && !Number.isNaN(o.enumerationLimit))
+  )
+    refuse("enumerationLimit", "a number of cells ≥ 0");
 }
 
 /** Mutation rates; the defaults flip each possible edge with probability 1/(V(V-1)/2), each op with 1/(V-2). */
@@ -135,6 +163,7 @@ export class VertexCellSpace implements ArchitectureSpace<VertexCell> {
    */
   static async load(spec: VertexCellSpec, options: VertexCellLoadOptions = {}): Promise<VertexCellSpace> {
     checkSpecOfKind(spec, "vertex-cell", "VertexCellSpace.load");
+    checkLoadOptions(options, "VertexCellSpace.load");
     const fingerprint = specFingerprint(spec);
     const path = cachePath(options.cacheDir ?? cacheDir(), spec);
     const cached = readTableCache(path, fingerprint);
