@@ -15,14 +15,17 @@ import {
   dataDir,
   evaluate,
   evolve,
+  importNb101,
   kendallTau,
   loadBenchmark,
+  networkParameters,
   precisionAtK,
   predictorSearch,
   Rng,
   readResultsFile,
   runPaperPipeline,
   simulate,
+  summariseBuiltIn,
   summariseSpace,
   topK,
   trueValueOfPredictedBest,
@@ -340,4 +343,53 @@ test("a space's sample, mutate and crossover without a random generator refuse i
     refused(/^nb201 crossover needs a random generator/),
   );
   assert.equal(space.sample(new Rng(0), 3).length, 3);
+});
+
+test("networkParameters, summariseBuiltIn and importNb101 given the wrong things refuse in one line (tester N: raw TypeErrors)", async () => {
+  const refused = (pattern: RegExp) => (e: Error) => e instanceof UserError && pattern.test(e.message);
+  assert.throws(
+    () => networkParameters(5 as never, undefined as never),
+    refused(/^networkParameters needs a pruned cell: its matrix/),
+  );
+  assert.throws(
+    () =>
+      networkParameters(
+        [
+          [0, 1],
+          [0, 0],
+        ],
+        ["input", "output", "x"],
+      ),
+    refused(/^networkParameters needs a pruned cell/),
+  );
+  assert.throws(
+    () =>
+      networkParameters(
+        [
+          [0, 1, 0],
+          [0, 0, 1],
+          [0, 0, 0],
+        ],
+        ["input", "conv5x5", "output"],
+      ),
+    refused(
+      /^networkParameters: unknown op "conv5x5"; expected one of conv3x3-bn-relu, conv1x1-bn-relu, maxpool3x3/,
+    ),
+  );
+  assert.throws(
+    () => summariseBuiltIn("x" as never),
+    refused(/^summariseBuiltIn needs a built-in space .*got "x"/),
+  );
+  await assert.rejects(
+    importNb101(5 as never, "out", undefined as never),
+    refused(/^importNb101: file must be a path .*got 5/),
+  );
+  await assert.rejects(
+    importNb101("f.tfrecord", 6 as never, undefined as never),
+    refused(/^importNb101: outDir must be a path .*got 6/),
+  );
+  await assert.rejects(
+    importNb101("f.tfrecord", "out", {} as never),
+    refused(/^importNb101 needs the NAS-Bench-101 space/),
+  );
 });

@@ -70,6 +70,11 @@ export function summariseSpace(space: ArchitectureSpace<unknown>): SpecSpaceSumm
 export function summariseBuiltIn(
   space: Nb101Space | Nb201Space,
 ): SpecSpaceSummary & { count: number; outputUnreachable?: number } {
+  // from JavaScript, summariseBuiltIn("x") failed with "space.summary is not a function"
+  if (!hasMembers(space, { summary: "function" }))
+    throw new UserError(
+      `summariseBuiltIn needs a built-in space (Nb101Space or Nb201Space, e.g. await loadSpace("nb201")), got ${shownValue(space, 60)}`,
+    );
   const own = space.summary();
   const general = summariseSpace("kind" in space ? space.kind : NB201_EDGE_CELL);
   return { ...general, ...own };

@@ -19,7 +19,7 @@ import { writeNpy } from "../../data/npy.js";
 import { createFolders } from "../../data/output-path.js";
 import { removeOnInterrupt, removeStaleTempDirs, staleEntries, tempDirOf } from "../../data/temp-dir.js";
 import { readTfRecords } from "../../data/tfrecord.js";
-import { BadFileError, InvalidCellError, UserError } from "../../errors.js";
+import { BadFileError, hasMembers, InvalidCellError, shownValue, UserError } from "../../errors.js";
 import { compactOf } from "../vertex-cell/space.js";
 import { cellFromParts, INTERIOR_OPS, pruneCell } from "./cell.js";
 import { type Evaluation, parseOfficialRecord } from "./official-record.js";
@@ -93,6 +93,19 @@ export async function importNb101(
   space: Nb101Space,
   options: ImportOptions = {},
 ): Promise<ImportManifest> {
+  // from JavaScript, importNb101(5, 6) failed inside node:path ("The \"path\" argument must be of type string")
+  for (const [name, value] of [
+    ["file", file],
+    ["outDir", outDir],
+  ] as const)
+    if (typeof value !== "string" || value === "")
+      throw new UserError(
+        `importNb101: ${name} must be a path (a non-empty string), got ${shownValue(value, 60)}`,
+      );
+  if (!hasMembers(space, { idOfHash: "function", compactOf: "function", pruned: "function" }))
+    throw new UserError(
+      `importNb101 needs the NAS-Bench-101 space (await Nb101Space.load()), got ${shownValue(space, 60)}`,
+    );
   const started = performance.now();
   const target = join(outDir, "nb101");
   cleanUpInterrupted(outDir, target, options.onNote);

@@ -4,6 +4,7 @@
  * down-sampling and channel doubling before stacks 2 and 3; global average pooling; a dense layer to
  * 10 classes. Convolutions have no bias; each batch norm trains a scale and a shift per channel.
  */
+import { shownValue, UserError } from "../../errors.js";
 import { INTERIOR_OPS } from "./cell.js";
 
 const STEM_CHANNELS = 128;
@@ -66,8 +67,22 @@ function cellParameters(matrix: number[][], ops: string[], inChannels: number, o
 
 /** Trainable parameters of the whole network built from a (pruned) cell. */
 export function networkParameters(matrix: number[][], ops: string[]): number {
+  // from JavaScript, networkParameters(5) failed with "Cannot read properties of undefined (reading 'slice')"
+  const n = Array.isArray(ops) ? ops.length : -1;
+  if (
+    n < 2 ||
+    !Array.isArray(matrix) ||
+    matrix.length !== n ||
+    matrix.some((row) => !Array.isArray(row) || row.length !== n)
+  )
+    throw new UserError(
+      `networkParameters needs a pruned cell: its matrix (n lists of n 0/1 entries) and its n ops, got ${shownValue(matrix, 60)} and ${shownValue(ops, 60)}`,
+    );
   for (const op of ops.slice(1, -1)) {
-    if (!(INTERIOR_OPS as readonly string[]).includes(op)) throw new Error(`unknown op ${op}`);
+    if (!(INTERIOR_OPS as readonly string[]).includes(op))
+      throw new UserError(
+        `networkParameters: unknown op ${shownValue(op, 40)}; expected one of ${INTERIOR_OPS.join(", ")} between input and output`,
+      );
   }
   let params = convBn(3, 3, STEM_CHANNELS);
   let channels = STEM_CHANNELS;
