@@ -75,6 +75,10 @@ test("a bad study URL is refused in one line that never shows the password", () 
       /^postgresql:\/\/ann@db\.lab\/nas: no study name; add one \?study=NAME/,
     ],
     ["postgresql://ann:s3cret@db.lab/nas?study=", /no study name/],
+    [
+      "postgresql://ann:s3cret@db.lab/nas?Study=m",
+      /^postgresql:\/\/ann@db\.lab\/nas\?Study=m: no study name: "Study" is "study" in another case, and URL parameter names are compared case included; write \?study=NAME$/,
+    ],
     ["postgresql://ann:s3cret@db.lab/nas?study=a&study=b", /more than one study=/],
     [
       "postgresql://ann:s3cret@/nas?study=a",

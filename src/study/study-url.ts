@@ -266,6 +266,14 @@ export function parseStudyUrl(text: string): StudyUrl {
       `${shown}: the study name holds "+", which a URL query reads as a space; write %2B for a plus, %20 for a space`,
     );
   const names = url.searchParams.getAll("study");
+  // "?Study=m" was said to have no study name, the parameter it does have left to be spotted
+  const otherCase = [...new Set(url.searchParams.keys())].filter(
+    (key) => key !== "study" && key.toLowerCase() === "study",
+  );
+  if (names.length === 0 && otherCase.length > 0)
+    throw new UserError(
+      `${shown}: no study name: ${otherCase.map((key) => `"${key}"`).join(", ")} is "study" in another case, and URL parameter names are compared case included; write ?study=NAME`,
+    );
   if (names.length !== 1 || !names[0].trim())
     throw new UserError(
       `${shown}: ${names.length > 1 ? "more than one study=" : "no study name"}; ` +
