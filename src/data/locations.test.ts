@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
@@ -113,4 +113,23 @@ test("a data directory that is no DataDir (a path, null) is refused in one line,
     assert.throws(() => requireBenchmark("nb201", data as never), expected);
     assert.throws(() => loadNb201Labels(null as never, data as never, "cifar100"), expected);
   }
+});
+
+test("the shipped copy's folder given as the data directory is named as such, not as missing files (tester O)", () => {
+  // benchmarks/ holds nb201/cifar10-valid.csv.br: "missing … cifar10-valid.csv: looked in …/benchmarks" read as a broken install
+  const folder = emptyFolder();
+  mkdirSync(join(folder, "nb201"));
+  writeFileSync(join(folder, "nb201", "cifar10-valid.csv.br"), "");
+  assert.throws(
+    () => dataFile({ dir: folder, source: "NAS_ASSAY_DATA" }, "nb201/cifar10-valid.csv", "labels"),
+    (e: Error) =>
+      e instanceof UserError &&
+      e.message ===
+        `${folder} (from NAS_ASSAY_DATA) holds nas-assay's shipped copy, compressed (nb201/cifar10-valid.csv.br), which nas-assay decodes itself: leave --data and NAS_ASSAY_DATA unset to use it, or point them at a folder of the plain files`,
+  );
+  // a folder without them: the missing file, as before
+  assert.throws(
+    () => dataFile({ dir: folder, source: "NAS_ASSAY_DATA" }, "nb201/cifar100.csv", "labels"),
+    (e: Error) => e instanceof UserError && /missing benchmark file nb201\/cifar100\.csv/.test(e.message),
+  );
 });

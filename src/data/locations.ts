@@ -59,6 +59,13 @@ export function requireDataFiles(data: DataDir, needed: NeededFile[]): string[] 
       missing.length === 1
         ? `missing benchmark file ${missing[0].file} (${missing[0].purpose}): looked for ${join(data.dir, missing[0].file)}`
         : `missing benchmark files ${missing.map((m) => `${m.file} (${m.purpose})`).join(", ")}: looked in ${data.dir}`;
+    // the shipped copy's folder given as the data directory: its files are compressed (.br) and
+    // decoded into the cache by nas-assay itself, so "missing …csv" beside a …csv.br read as a broken install
+    const compressed = missing.filter(({ file }) => existsSync(join(data.dir, `${file}.br`)));
+    if (compressed.length > 0 && data.source !== "shipped")
+      throw new UserError(
+        `${data.dir} (from ${data.source}) holds nas-assay's shipped copy, compressed (${compressed[0].file}.br), which nas-assay decodes itself: leave --data and NAS_ASSAY_DATA unset to use it, or point them at a folder of the plain files`,
+      );
     const importHint = missing.some(({ file }) => file.startsWith("nb101/"))
       ? " With the official nasbench_only108.tfrecord (from the google-research/nasbench project), " +
         "`nas-assay data import-nb101 nasbench_only108.tfrecord --out DIR` writes the nb101/ files."
