@@ -7,6 +7,7 @@
  */
 import { extname } from "node:path";
 import { BadFileError } from "../errors.js";
+import { withoutByteOrderMark } from "./byte-order-mark.js";
 import { outOfRange } from "./decimal.js";
 import { nestsTooDeep, TOO_DEEP } from "./json-depth.js";
 import { repeatedKey } from "./json-keys.js";
@@ -22,10 +23,7 @@ export function isJsonLines(file: string, text: string): boolean {
   const ext = extname(file).toLowerCase();
   if (ext === ".jsonl" || ext === ".ndjson") return true;
   if (ext === ".csv") return false;
-  return text
-    .replace(/^\uFEFF/, "")
-    .trimStart()
-    .startsWith("{");
+  return withoutByteOrderMark(text).trimStart().startsWith("{");
 }
 
 /**

@@ -7,20 +7,11 @@
  * if missing, but the folder it goes in must exist. A typo in a path then stops the command instead of
  * scattering results into a new tree, and the message says which folder to create.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  rmdirSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { readOnlyReason, writeTarget } from "./atomic-file.js";
+import { readUserText, withoutByteOrderMark } from "./byte-order-mark.js";
 
 /** What an output file holds, for names that must say it: lower-case extensions with the dot. */
 export interface OutputFormat {
@@ -227,13 +218,7 @@ export function refuseForeignFile(
   if (head.length === 0 || prefixes.some((p) => text.startsWith(p))) return;
   // the command's own file reformatted (python -m json.tool) is still its own: read it whole
   // (a byte-order mark an editor added too, as the model's reader drops it)
-  if (
-    text
-      .replace(/^\uFEFF/, "")
-      .trimStart()
-      .startsWith("{") &&
-    formats.includes(formatOf(path) ?? "")
-  )
+  if (withoutByteOrderMark(text).trimStart().startsWith("{") && formats.includes(formatOf(path) ?? ""))
     return;
   throw new UserError(
     `${flag} ${path}: a file that is not ${expected} is there; writing would destroy it: ${advice}`,
@@ -243,7 +228,7 @@ export function refuseForeignFile(
 /** The "format" field of the JSON object in the file `path`, or undefined (not JSON, not readable). */
 function formatOf(path: string): string | undefined {
   try {
-    const value = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, "")) as {
+    const value = JSON.parse(readUserText(path)) as {
       format?: unknown;
     } | null;
     return typeof value?.format === "string" ? value.format : undefined;

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { BadFileError, hasMembers, readFailure, SHOWN_FIELD, shownValue, UserError } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
 import { binaryKind, notUtf8 } from "./binary-kind.js";
+import { withoutByteOrderMark } from "./byte-order-mark.js";
 import { columnName, counted, parseCsvTable, withoutUnnamed } from "./csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "./decimal.js";
 import { isJsonLines, jsonLines } from "./json-lines.js";
@@ -96,7 +97,7 @@ function readRows(file: string, holding: "labels" | "cells"): Row[] {
   const notText = notUtf8(bytes);
   if (notText) throw new BadFileError(file, `is not UTF-8 text (${notText}); save it as UTF-8`);
   let text = bytes.toString("utf8");
-  if (text.startsWith("\uFEFF")) text = text.slice(1); // UTF-8 byte-order mark
+  text = withoutByteOrderMark(text);
   // one JSON array of rows (what JSON.stringify of a list writes) would be read as a CSV with a raw parser message
   if (text.trimStart().startsWith("["))
     throw new BadFileError(

@@ -4,9 +4,10 @@
  * Several processes may run one experiment into the same folder at once (e.g. on different seeds):
  * each save merges with what the others saved, under a lock, so no run is lost.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { readUserText } from "../data/byte-order-mark.js";
 import { withFileLock } from "../data/file-lock.js";
 import { isPlainObject } from "../data/json-keys.js";
 import { BadFileError, jsonEndsEarly, parseFailureReason, UserError } from "../errors.js";
@@ -136,7 +137,7 @@ export function readResults(path: string): ResultsFile {
   let file: ResultsFile;
   let text = "";
   try {
-    text = readFileSync(path, "utf8").replace(/^\uFEFF/, ""); // an editor's byte-order mark dropped
+    text = readUserText(path); // an editor's byte-order mark dropped
     file = JSON.parse(text) as ResultsFile;
   } catch (e) {
     // a copy interrupted, a full disk: "not a results file (Expected ',' or '}' …)" said neither

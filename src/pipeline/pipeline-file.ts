@@ -3,8 +3,8 @@
  * report, next to each other (report.html, report.json); the result is one pipeline's or, as `paper`
  * writes it, the two columns of a side-by-side run.
  */
-import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { readUserText } from "../data/byte-order-mark.js";
 import { checkOutputFile, HTML_PAGE, refuseForeignFile } from "../data/output-path.js";
 import { BadFileError, shownValue, UserError } from "../errors.js";
 import { METHODS } from "../predictors/registry.js";
@@ -74,7 +74,7 @@ export function isSideBySideResult(value: unknown): value is SideBySideResult {
 export function readSideBySideResult(path: string): SideBySideResult {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, "")); // an editor's byte-order mark dropped
+    value = JSON.parse(readUserText(path)); // an editor's byte-order mark dropped
   } catch (e) {
     throw new BadFileError(path, `not a results file (${(e as Error).message})`);
   }
@@ -306,7 +306,7 @@ export function isPipelineResult(value: unknown): value is PipelineResult {
 export function readPipelineResult(path: string): PipelineResult {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, "")); // an editor's byte-order mark dropped
+    value = JSON.parse(readUserText(path)); // an editor's byte-order mark dropped
   } catch (e) {
     throw new BadFileError(path, `not a results file (${(e as Error).message})`);
   }

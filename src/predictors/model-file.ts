@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
+import { withoutByteOrderMark } from "../data/byte-order-mark.js";
 import { refuseForeignFile } from "../data/output-path.js";
 import { BadFileError, jsonEndsEarly, parseFailureReason, readFailure } from "../errors.js";
 import type { SearchSpace } from "../spaces/search-space.js";
@@ -151,7 +152,7 @@ export async function withModelFileContent<T>(
 export function parseModelJson(path: string, bytes: Buffer): unknown {
   // a byte-order mark, as an editor saving the file may add, is dropped as label files drop it: it was
   // refused as "Unexpected token '﻿'", a character no one sees (the sha256 covers the content, not it)
-  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  const text = withoutByteOrderMark(bytes.toString("utf8"));
   try {
     return JSON.parse(text);
   } catch (e) {

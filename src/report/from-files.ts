@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
+import { readUserText } from "../data/byte-order-mark.js";
 import { createFolders } from "../data/output-path.js";
 import { BadFileError, jsonEndsEarly, parseFailureReason, shownValue, UserError } from "../errors.js";
 import { EXPERIMENTS, experimentRuns } from "../experiments/experiments.js";
@@ -101,7 +102,7 @@ function documentOf(path: string): ReportSource | undefined {
   let text = "";
   try {
     // a byte-order mark (an editor saving the file) dropped, as label files drop it: V8 said "Unexpected token ''"
-    text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+    text = readUserText(path);
     format = JSON.parse(text)?.format;
   } catch (e) {
     // an empty file and a results file of nas-assay's whose end is missing: said so, as `reproduce` says it

@@ -11,6 +11,7 @@
 
 import { readFileSync } from "node:fs";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
+import { withoutByteOrderMark } from "../data/byte-order-mark.js";
 import { parseDecimal } from "../data/decimal.js";
 import { nestsTooDeep, TOO_DEEP } from "../data/json-depth.js";
 import { repeatedKeyAnywhere } from "../data/json-keys.js";
@@ -178,19 +179,19 @@ export function readSpecFile(path: string): SpaceSpec {
     );
   const notText = notUtf8(bytes);
   if (notText) throw new UserError(`space spec ${path} is not UTF-8 text (${notText}); save it as UTF-8`);
-  const text = bytes.toString("utf8");
-  if (text.replace(/^\uFEFF/, "").trim() === "")
+  // a byte-order mark (Windows editors write one) is not JSON, but no reason to refuse the file
+  const text = withoutByteOrderMark(bytes.toString("utf8"));
+  if (text.trim() === "")
     throw new UserError(`space spec ${path} is empty; expected a JSON object with "name" and "kind"`);
   let value: unknown;
   try {
-    // a byte-order mark (Windows editors write one) is not JSON, but no reason to refuse the file
-    value = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
+    value = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`space spec ${path} is not JSON: ${notJsonReason(text.replace(/^\uFEFF/, ""), e)}`);
+    throw new UserError(`space spec ${path} is not JSON: ${notJsonReason(text, e)}`);
   }
   // JSON.parse keeps the last of a repeated key ("name" twice: the first name dropped unsaid), in a
   // decision too: {"name":"x","options":[1,2],"options":[3,4]} read as options 3, 4
-  const twice = repeatedKeyAnywhere(text.replace(/^\uFEFF/, ""));
+  const twice = repeatedKeyAnywhere(text);
   if (twice !== undefined)
     throw new UserError(
       `space spec ${path}: the key "${twice.key}" is given twice${twice.at === "" ? "" : ` in ${twice.at}`}; expected each key once`,

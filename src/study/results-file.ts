@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { stringify } from "csv-stringify/sync";
 import { binaryKind, notUtf8 } from "../data/binary-kind.js";
+import { withoutByteOrderMark } from "../data/byte-order-mark.js";
 import { columnName, counted, parseCsvTable, withoutUnnamed } from "../data/csv-columns.js";
 import { measuredValueHint, outOfRangeNote, parseMeasuredValue } from "../data/decimal.js";
 import { isJsonLines, jsonLines } from "../data/json-lines.js";
@@ -159,7 +160,7 @@ function csvRecords(
     // an export of a study with nothing told (`study show --csv`) is a header line alone: it holds no
     // result, and moving that study (SQLite to PostgreSQL) makes an empty one; it was refused as "has no
     // data rows", which stopped a script copying every study. Another header-only file is still refused
-    const header = (text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/, 1)[0] ?? "").trim();
+    const header = (withoutByteOrderMark(text).split(/\r\n|\n|\r/, 1)[0] ?? "").trim();
     const names = header.split(",");
     if (header.includes(RESULTS_CSV.own?.mark ?? "\0") && columns.every((c) => names.includes(columnName(c))))
       return [];
@@ -195,7 +196,7 @@ function csvRecords(
   const names = new Set(header);
   const rows: TextRow[] = [];
   records.forEach(({ record }, k) => {
-    const fields = header.map((h) => columnName((record[h] ?? "").replace(/^\uFEFF/, "").trim()));
+    const fields = header.map((h) => columnName(withoutByteOrderMark(record[h] ?? "").trim()));
     if (!fields.includes(columnName(target)) || !fields.every((f) => names.has(f))) {
       rows.push({ line: lines[k], record });
       return;
@@ -218,7 +219,7 @@ function csvRecords(
  * (refused as a value, shown as JSON: `val_acc is null`, not the text "null"). A line that is no object, or lacks one of `columns`, refuses the file naming it.
  */
 function objectRows(file: string, text: string, columns: readonly string[], target: string): TextRow[] {
-  const rows = jsonLines(file, text.replace(/^\uFEFF/, ""));
+  const rows = jsonLines(file, withoutByteOrderMark(text));
   if (rows.length === 0) throw new BadFileError(file, "has no data rows (one JSON object per architecture)");
   return rows.map(({ line, fields }) => {
     if ("error" in fields && Object.keys(fields).length === 1)
