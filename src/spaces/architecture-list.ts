@@ -25,8 +25,8 @@ export class ArchitectureList<A> implements SearchSpace<A> {
   private readonly idByKey = new Map<string, number>();
 
   /**
-   * `archs` must be distinct architectures of `space` (equal keys are refused: RangeError; no list, or
-   * one holding what is no architecture of `space`: UserError naming its position).
+   * `archs` must be distinct architectures of `space`: no list, one holding what is no architecture of
+   * `space`, or two equal architectures (equal keys) are refused in one UserError naming the positions.
    * `name` defaults to the space's name (it is written into model files and checked on load).
    */
   constructor(
@@ -61,8 +61,12 @@ export class ArchitectureList<A> implements SearchSpace<A> {
         );
       }
       const before = this.idByKey.get(key);
+      // a caller's list (a user's file read into it) repeating a cell: a RangeError read as an internal
+      // fault, where every other refusal of the constructor is a UserError
       if (before !== undefined)
-        throw new RangeError(`architectures ${before} and ${id} are the same (${key})`);
+        throw new UserError(
+          `ArchitectureList: architectures ${before} and ${id} are the same (${key}); expected each architecture once`,
+        );
       this.idByKey.set(key, id);
     });
   }
