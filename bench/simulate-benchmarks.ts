@@ -20,6 +20,8 @@
  *   node dist/bench/simulate-benchmarks.js compare A.json B.json   B − A for `ask`, paired by seed
  *   node dist/bench/simulate-benchmarks.js merge A.json B.json --out C.json   runs on disjoint seeds as one
  *   node dist/bench/simulate-benchmarks.js baselines FILE...      random search and evolution redone in place
+ *   node dist/bench/simulate-benchmarks.js noise                  JSON: how far apart the best NB201 cells'
+ *        test accuracies are, and the test rank of the cells with the best validation accuracy
  * Data: --data DIR, else NAS_ASSAY_DATA, else the copy shipped with nas-assay (src/data/locations.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -90,6 +92,7 @@ const FLAGS: Record<string, readonly string[]> = {
   compare: [],
   merge: ["--out"],
   baselines: ["--tables", "--data"],
+  noise: ["--tables", "--data"],
 };
 let flag: (name: string, fallback?: string) => string | undefined = () => undefined;
 
@@ -111,7 +114,7 @@ async function table(space: string, dataset: string, dir: string): Promise<{ spe
   mkdirSync(dir, { recursive: true });
   if (space === "nb201") {
     if (!NB201_DATASETS.includes(dataset))
-      throw new Error(`NAS-Bench-201 datasets: ${NB201_DATASETS.join(", ")}; got ${dataset}`);
+      throw new UserError(`NAS-Bench-201 datasets: ${NB201_DATASETS.join(", ")}; got ${dataset}`);
     const source = dataFile(data, `nb201/${dataset}.csv`, `NAS-Bench-201 ${dataset}`);
     const rows = parse(readFileSync(source, "utf8"), { columns: true }) as Record<string, string>[];
     writeCsv(
@@ -120,7 +123,7 @@ async function table(space: string, dataset: string, dir: string): Promise<{ spe
       rows.map((r) => [r["arch str"], r["validation accuracy"], r["test accuracy"]]),
     );
   } else if (space === "nb101") {
-    if (dataset !== "cifar10") throw new Error(`NAS-Bench-101 has one dataset, cifar10; got ${dataset}`);
+    if (dataset !== "cifar10") throw new UserError(`NAS-Bench-101 has one dataset, cifar10; got ${dataset}`);
     const cells = (await createSpace(readSpecFile(spec))) as unknown as VertexCellSpace;
     const accuracy = readNpyVector(
       dataFile(data, "nb101/test_accuracy_run0.npy", "NAS-Bench-101 test accuracy"),
@@ -132,7 +135,7 @@ async function table(space: string, dataset: string, dir: string): Promise<{ spe
       rows.push([row.matrix, row.ops, String(accuracy[id])]);
     }
     writeCsv(file, ["matrix", "ops", "test_acc"], rows);
-  } else throw new Error(`--space nb201 or nb101, got ${space}`);
+  } else throw new UserError(`--space nb201 or nb101, got ${space}`);
   return { spec, file };
 }
 
@@ -191,6 +194,8 @@ async function run(): Promise<void> {
 }
 
 function load(path: string): SavedRun {
+  // a mistyped file name ended compare, summary and merge with node:fs's stack trace
+  if (!existsSync(path)) throw new UserError(`no saved run at ${path}`);
   return JSON.parse(readFileSync(path, "utf8")) as SavedRun;
 }
 
@@ -293,9 +298,9 @@ function merge(files: string[], out: string): void {
     JSON.stringify(r.askOptions) === JSON.stringify(first.askOptions) &&
     JSON.stringify(r.askTraining ?? {}) === JSON.stringify(first.askTraining ?? {});
   if (!runs.every(same))
-    throw new Error("merge needs runs of one benchmark, target, budget, batch and ask settings");
+    throw new UserError("merge needs runs of one benchmark, target, budget, batch and ask settings");
   const seeds = runs.flatMap((r) => r.seeds);
-  if (new Set(seeds).size !== seeds.length) throw new Error("merge needs disjoint seeds");
+  if (new Set(seeds).size !== seeds.length) throw new UserError("merge needs disjoint seeds");
   const median = (xs: number[]) => {
     const v = xs.slice().sort((p, q) => p - q);
     return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
@@ -353,6 +358,42 @@ async function baselines(files: string[]): Promise<void> {
 
 const [command, ...rest] = argv;
 /** The command named, or undefined for none known. */
+/**
+ * How much the top of each NAS-Bench-201 test table is worth telling apart: the test accuracy (percent)
+ * at ranks 1, 5, 10 and 14, and the test ranks of the 5 cells of best validation accuracy (the same
+ * networks' other held-out measurement; rank 1 = best test accuracy, ties sharing the better rank as
+ * simulate's ranks do). Why: the issue's median rank <= 5 at 50 asks `ask` to single out cells whose
+ * test accuracies differ by less than the two measurements disagree.
+ */
+async function noise(): Promise<void> {
+  const dir = flag("--tables", join(tmpdir(), "nas-assay-simulate-tables")) as string;
+  const out: Record<string, unknown> = {};
+  for (const dataset of NB201_DATASETS) {
+    const { file } = await table("nb201", dataset, dir);
+    const rows = (parse(readFileSync(file, "utf8"), { columns: true }) as Record<string, string>[]).map(
+      (r) => ({
+        arch: r.arch,
+        val: Number(r.val_acc),
+        test: Number(r.test_acc),
+      }),
+    );
+    const tests = rows.map((r) => r.test).sort((a, b) => b - a);
+    const testRank = (value: number) => tests.indexOf(value) + 1;
+    const byVal = [...rows].sort((a, b) => b.val - a.val).slice(0, 5);
+    out[dataset] = {
+      cells: rows.length,
+      testAtRank: Object.fromEntries([1, 5, 10, 14].map((k) => [k, tests[k - 1]])),
+      bestValidation: byVal.map((r) => ({
+        arch: r.arch,
+        val: r.val,
+        test: r.test,
+        testRank: testRank(r.test),
+      })),
+    };
+  }
+  console.log(JSON.stringify(out, null, 2));
+}
+
 async function main(): Promise<boolean> {
   if (!Object.hasOwn(FLAGS, command)) return false;
   flag = scriptFlags(rest, FLAGS[command]);
@@ -366,12 +407,13 @@ async function main(): Promise<boolean> {
     );
   else if (command === "compare") compare(rest[0], rest[1]);
   else if (command === "baselines") await baselines(rest.filter((f) => f.endsWith(".json")));
+  else if (command === "noise") await noise();
   return true;
 }
 try {
   if (!(await main())) {
     console.error(
-      "usage: node dist/bench/simulate-benchmarks.js run|markdown|summary|compare|merge|baselines … (see the comment at the top of bench/simulate-benchmarks.ts)",
+      "usage: node dist/bench/simulate-benchmarks.js run|markdown|summary|compare|merge|baselines|noise … (see the comment at the top of bench/simulate-benchmarks.ts)",
     );
     process.exit(1);
   }
