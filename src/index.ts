@@ -34,6 +34,7 @@ export { readPipelineResult, readSideBySideResult, writePipelineFiles } from "./
 export { pipelineDocument } from "./pipeline/pipeline-report.js";
 export {
   COLUMN_CHOICES,
+  type ColumnStage,
   runSideBySide,
   type SideBySideResult,
   type SideBySideSpec,

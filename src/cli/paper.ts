@@ -7,10 +7,16 @@ import { Command } from "commander";
 import { requireBenchmark } from "../benchmark.js";
 import { checkOutputFile, HTML_PAGE } from "../data/output-path.js";
 import { UserError } from "../errors.js";
-import { DEFAULT_TOP, type PipelineResult, type PipelineStage } from "../pipeline/paper-pipeline.js";
+import { DEFAULT_TOP, type PipelineResult } from "../pipeline/paper-pipeline.js";
 import { checkResultsOutput, writePipelineFiles } from "../pipeline/pipeline-file.js";
 import { choiceShort } from "../pipeline/pipeline-report.js";
-import { COLUMN_CHOICES, COLUMNS, type Column, runSideBySide } from "../pipeline/side-by-side.js";
+import {
+  COLUMN_CHOICES,
+  COLUMNS,
+  type Column,
+  type ColumnStage,
+  runSideBySide,
+} from "../pipeline/side-by-side.js";
 import { sideBySideSummaryTable } from "../pipeline/side-by-side-report.js";
 import type { Method } from "../predictors/registry.js";
 import { textTable } from "../report/text.js";
@@ -22,7 +28,8 @@ import { integerFlag, nonEmptyFlag, seedFlag, TARGET_NAME } from "./flag-values.
 import { jobsOption, methodOption, spaceOption } from "./options.js";
 import { withStages } from "./progress.js";
 
-const STAGES: Record<PipelineStage | "done", string> = {
+const STAGES: Record<ColumnStage, string> = {
+  waiting: "waiting for the other column (--jobs 1)",
   load: "loading the benchmark",
   fit: "fitting",
   predict: "predicting every cell",

@@ -143,6 +143,41 @@ test("side by side: two worker threads give the paper's pipeline and search's de
   assert.match(doc.title, /NAS-Bench-201, seed 3: the paper's assessor and nas-assay's choice, side by side/);
 });
 
+test("side by side with jobs 1: the paper's column is told as waiting while ours runs first, then runs", async () => {
+  // it said "loading the benchmark" for the whole of the other column's run (found by tester P)
+  const seen: Record<Column, string[]> = { paper: [], ours: [] };
+  const both: string[] = [];
+  const result = await runSideBySide({
+    space: "nb201",
+    data: testData(),
+    method: "mlp",
+    labels: 50,
+    seed: 1,
+    options: SMALL_ASSESSOR,
+    evolution: { ...SMALL_EVOLUTION, evaluations: 60 },
+    top: 3,
+    sample: 100,
+    jobs: 1,
+    onProgress: (stages) => {
+      for (const column of ["paper", "ours"] as const)
+        if (seen[column].at(-1) !== stages[column]) seen[column].push(stages[column]);
+      both.push(`${stages.paper}/${stages.ours}`);
+    },
+  });
+  assert.equal(result.jobs, 1);
+  assert.equal(seen.paper[0], "waiting");
+  assert.deepEqual(seen.paper.slice(-3), ["predict", "search", "done"]);
+  assert.deepEqual(seen.ours.slice(-3), ["predict", "search", "done"]);
+  // waiting exactly until ours is done, never beside a stage of ours but its last
+  const firstRun = both.findIndex((s) => !s.startsWith("waiting/"));
+  assert.ok(firstRun > 0, both.join(" "));
+  assert.equal(both[firstRun - 1], "waiting/done", both.slice(0, firstRun + 1).join(" "));
+  assert.ok(
+    both.slice(firstRun).every((s) => s.endsWith("/done")),
+    both.join(" "),
+  );
+});
+
 test("side by side: bad settings and missing data refused before any work", async () => {
   // jobs as every command's --jobs takes it (0 ran the columns one after the other, 2.5 both at once)
   for (const jobs of [0, 2.5])

@@ -86,11 +86,17 @@ export interface SideBySideSpec {
    * of its own; with 1, one after the other on this thread. Default: 2 where there are two cores or more.
    */
   jobs?: number;
-  /** Progress: the stage each column is at ("done" when it is) and the share of the whole run done (0..1). */
-  onProgress?: (stages: Record<Column, PipelineStage | "done">, done: number) => void;
+  /**
+   * Progress: the stage each column is at ("waiting" while the other runs first, with jobs 1; "done"
+   * when it is) and the share of the whole run done (0..1).
+   */
+  onProgress?: (stages: Record<Column, ColumnStage>, done: number) => void;
   /** Notes for people (e.g. "enumerating NAS-Bench-101 once"). */
   onNote?: (text: string) => void;
 }
+
+/** Where one column of a side-by-side run is: a pipeline stage, or not begun, or finished. */
+export type ColumnStage = PipelineStage | "waiting" | "done";
 
 export interface SideBySideResult {
   format: typeof SIDE_BY_SIDE_FORMAT;
@@ -129,9 +135,10 @@ export async function runSideBySide(spec: SideBySideSpec): Promise<SideBySideRes
     paper: pipelineSpec(spec, "paper"),
     ours: pipelineSpec(spec, "ours"),
   };
-  const stages: Record<Column, PipelineStage | "done"> = { paper: "load", ours: "load" };
+  // one after the other, the paper's column waits for ours (it said "loading the benchmark" all along)
+  const stages: Record<Column, ColumnStage> = { paper: jobs === 1 ? "waiting" : "load", ours: "load" };
   const done: Record<Column, number> = { paper: 0, ours: 0 };
-  const report = (column: Column) => (stage: PipelineStage | "done", share: number) => {
+  const report = (column: Column) => (stage: ColumnStage, share: number) => {
     stages[column] = stage;
     done[column] = share;
     spec.onProgress?.({ ...stages }, (done.paper + done.ours) / 2);

@@ -48,7 +48,9 @@ test("a list of architectures is a SearchSpace: ids are positions, encode delega
     () => new ArchitectureList(space, [archs[0], archs[1], archs[0]]),
     (e: unknown) =>
       e instanceof UserError &&
-      /^ArchitectureList: architectures 0 and 2 are the same \(.+\); expected each architecture once$/.test(e.message),
+      /^ArchitectureList: architectures 0 and 2 are the same \(.+\); expected each architecture once$/.test(
+        e.message,
+      ),
   );
   const missing = space.sample(new Rng(9), 400).find((a) => list.indexOf(a) < 0);
   assert.ok(missing);
