@@ -31,7 +31,9 @@ test("--readme: a missing README, or one without the markers, stops before anyth
     writeReportFromFiles([results], html, { file: readme }),
     (e: Error) =>
       e instanceof BadFileError &&
-      /README\.md: cannot read the README to write into \(ENOENT/.test(e.message),
+      // Node's "ENOENT: no such file or directory, open '…'" was quoted (found by tester P)
+      e.message ===
+        `${readme}: cannot read the README to write into: no such file; expected a Markdown file holding the lines <!-- nas-assay-results:begin --> and <!-- nas-assay-results:end -->`,
   );
   writeFileSync(readme, "# no markers\n");
   await assert.rejects(
@@ -40,6 +42,23 @@ test("--readme: a missing README, or one without the markers, stops before anyth
       e instanceof BadFileError && /README\.md: no "<!-- nas-assay-results:begin -->"/.test(e.message),
   );
   assert.equal(existsSync(html), false);
+});
+
+test("a file that is no JSON (a label CSV given by mistake) says what report reads", async () => {
+  // it said only "not JSON (Unexpected token 'm', …)" (found by tester P)
+  const csv = join(dir, "runs.csv");
+  writeFileSync(csv, "matrix,ops,val_acc\n");
+  await assert.rejects(
+    writeReportFromFiles([csv], join(dir, "never.html")),
+    (e: Error) =>
+      e instanceof BadFileError &&
+      e.message.startsWith(`${csv}: not JSON (`) &&
+      e.message.endsWith(
+        "); expected a results file of `nas-assay paper` or `nas-assay reproduce` (.json)",
+      ) &&
+      !e.message.includes("\n"),
+  );
+  assert.equal(existsSync(join(dir, "never.html")), false);
 });
 
 test("the page's subtitle names each results file as typed, a backtick in its path included", async () => {

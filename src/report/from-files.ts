@@ -7,7 +7,14 @@ import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../data/atomic-file.js";
 import { readUserText } from "../data/byte-order-mark.js";
 import { createFolders } from "../data/output-path.js";
-import { BadFileError, jsonEndsEarly, parseFailureReason, shownValue, UserError } from "../errors.js";
+import {
+  BadFileError,
+  jsonEndsEarly,
+  parseFailureReason,
+  readFailure,
+  shownValue,
+  UserError,
+} from "../errors.js";
 import { EXPERIMENTS, experimentRuns } from "../experiments/experiments.js";
 import { renderSvg, svgToPng } from "../experiments/plots.js";
 import { experimentDocument } from "../experiments/render.js";
@@ -109,7 +116,11 @@ function documentOf(path: string): ReportSource | undefined {
     if (text.trim() === "") throw new BadFileError(path, resultsEmpty());
     if (/^\{"format":"nas-assay /.test(text) && jsonEndsEarly(text, e))
       throw new BadFileError(path, resultsCutShort(text));
-    throw new BadFileError(path, `not JSON (${parseFailureReason(e)})`);
+    // a label file or a CSV given by mistake: what was wanted, as the {} file's message says it
+    throw new BadFileError(
+      path,
+      `not JSON (${parseFailureReason(e)}); expected a results file of \`nas-assay paper\` or \`nas-assay reproduce\` (.json)`,
+    );
   }
   if (format === PIPELINE_FORMAT)
     return { path, kind: "pipeline", document: pipelineDocument(readPipelineResult(path)), order: -1 };
@@ -156,7 +167,14 @@ export async function writeReportFromFiles(
     try {
       readmeText = readFileSync(readme.file, "utf8");
     } catch (e) {
-      throw new BadFileError(readme.file, `cannot read the README to write into (${(e as Error).message})`);
+      // Node's "ENOENT: no such file or directory, open '…'" said in plain words, and what --readme wants
+      const why = readFailure(readme.file, e, "expected a Markdown file").message.slice(
+        readme.file.length + 2,
+      );
+      throw new BadFileError(
+        readme.file,
+        `cannot read the README to write into: ${why}; expected a Markdown file holding the lines <!-- ${README_MARKERS}:begin --> and <!-- ${README_MARKERS}:end -->`,
+      );
     }
     try {
       spliceBetweenMarkers(readmeText, README_MARKERS, "");
