@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
 import { type Command, CommanderError } from "commander";
+import { UserError } from "../errors.js";
 import { REPO_ROOT, testData } from "../testing/fixtures.js";
 import { program } from "./program.js";
 
@@ -302,4 +303,21 @@ test("every command's help lists --json, which every command takes after its nam
   };
   check(root, "nas-assay");
   assert.equal(root.commands.length, 17, "every command checked");
+});
+
+test("--data followed by a command name and no command: the folder is named as left out, not the next flag as unknown", async () => {
+  // `nas-assay --data cell --id 1` said "unknown option '--id'" (found by tester P)
+  await assert.rejects(
+    program(["--data", "cell", "--id", "1"]),
+    (e: unknown) =>
+      e instanceof UserError &&
+      e.message ===
+        '--data took "cell" as its folder, and no command follows; give the folder after --data: nas-assay --data DIR cell …',
+  );
+  // a folder that happens to be called like a command, with the command after it, is a folder
+  const root = await program(["--data", "data", "cell", "--id", "1"]);
+  assert.deepEqual(
+    root.commands.map((c) => c.name()),
+    ["cell"],
+  );
 });

@@ -1,6 +1,7 @@
 /** The `nas-assay` command line: its commands, loaded as needed, and the rules every flag follows. */
 import type { EventEmitter } from "node:events";
 import { Command, InvalidArgumentError, type Option } from "commander";
+import { UserError } from "../errors.js";
 import { invisible, nonEmptyFlag } from "./flag-values.js";
 
 /**
@@ -43,12 +44,33 @@ function commandOf(args: readonly string[]): string | undefined {
 }
 
 /**
+ * The command name that `--data` took as its folder (`nas-assay --data cell --id 1`: the folder left
+ * out), when no command follows it; commander then said "unknown option '--id'", naming neither.
+ */
+function commandTakenByData(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--data") {
+      const value = args[i + 1];
+      if (COMMANDS.some(([name]) => name === value)) return value;
+      i++;
+    } else if (!arg.startsWith("-")) return undefined;
+  }
+  return undefined;
+}
+
+/**
  * The whole `nas-assay` command line (every command, with its help), without running it; given the
  * user's arguments (`process.argv.slice(2)`), only the command they name, when they name one (the rest
  * behaves the same: its help, its flags, its errors).
  */
 export async function program(args?: readonly string[]): Promise<Command> {
   const only = args === undefined ? undefined : commandOf(args);
+  const swallowed = args === undefined || only !== undefined ? undefined : commandTakenByData(args);
+  if (swallowed !== undefined)
+    throw new UserError(
+      `--data took "${swallowed}" as its folder, and no command follows; give the folder after --data: nas-assay --data DIR ${swallowed} …`,
+    );
   const commands = await Promise.all(
     COMMANDS.filter(([name]) => only === undefined || name === only).map(([, load]) => load()),
   );
