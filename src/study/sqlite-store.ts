@@ -605,8 +605,11 @@ export class SqliteStudyStore implements StudyStore {
   }
 
   private reserveNow(proposals: readonly Proposal[], n: number): Trial[] {
+    // a held key is skipped by looking first, not by INSERT OR IGNORE: an ignored insert still uses up
+    // an AUTOINCREMENT number, and trial numbers had gaps under two asks at once (found by tester R)
+    const held = this.db.prepare("SELECT 1 FROM trials WHERE key = ?").pluck();
     const insert = this.db.prepare(
-      "INSERT OR IGNORE INTO trials (key, arch, state, predicted, reason, asked_at) VALUES (?, ?, 'pending', ?, ?, ?)",
+      "INSERT INTO trials (key, arch, state, predicted, reason, asked_at) VALUES (?, ?, 'pending', ?, ?, ?)",
     );
     const read = this.db.prepare("SELECT * FROM trials WHERE number = ?");
     const now = new Date().toISOString();
@@ -615,8 +618,9 @@ export class SqliteStudyStore implements StudyStore {
       const out: Trial[] = [];
       for (const p of proposals) {
         if (out.length >= n) break;
+        if (held.get(p.key) !== undefined) continue;
         const info = insert.run(p.key, JSON.stringify(p.arch), p.predicted, p.reason, now);
-        if (info.changes === 1) out.push(trialOf(read.get(info.lastInsertRowid) as TrialRow));
+        out.push(trialOf(read.get(info.lastInsertRowid) as TrialRow));
       }
       return out;
     });

@@ -102,7 +102,8 @@ export function checkNewSettings(settings: StudySettings, what: string): Record<
 }
 
 export interface Trial {
-  /** Order of arrival in the study, from 1. */
+  /** Order of arrival in the study, from 1, without gaps, except that the number of a trial handed back
+   * (`release`: ask's output was lost) is never given again. */
   number: number;
   /** The architecture's identity in its space. */
   key: string;
