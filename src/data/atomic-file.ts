@@ -67,13 +67,40 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
  */
 export function readOnlyReason(target: string): string | undefined {
   if (existingMode(target) === undefined) return undefined;
+  const refusal = writeRefusal(target);
+  return refusal === undefined ? undefined : refusalReason(refusal);
+}
+
+/**
+ * readOnlyReason's words for access(2)'s refusal `code` (see writeRefusal). Apart so that a test can
+ * check the immutable case where `chattr` is not to be had (tmpfs before Linux 6.0, a non-root run).
+ */
+export function refusalReason(code: string): string {
+  if (code === "EPERM") return `the file ${IMMUTABLE}, or choose another path`;
+  return "the file is read-only for this user; make it writable (chmod u+w) or choose another path";
+}
+
+/**
+ * Why this process may not write `path`, as access(2) says it: "EROFS" (a read-only file system),
+ * "EPERM" (the file's immutable or append-only attribute, which binds root too), "EACCES" (permission
+ * bits), …; undefined when it may (root always may, bar those two).
+ */
+export function writeRefusal(path: string): string | undefined {
   try {
-    accessSync(target, constants.W_OK);
+    accessSync(path, constants.W_OK);
     return undefined;
-  } catch {
-    return "the file is read-only for this user; make it writable (chmod u+w) or choose another path";
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? "EACCES";
   }
 }
+
+/**
+ * What a file that access(2) refuses with EPERM is, and the fix, after "the file ": chmod does not lift
+ * the attribute (found by tester R, whose `chattr +i` study was said to want `chmod u+w`).
+ */
+export const IMMUTABLE =
+  "is marked immutable or append-only (chattr +i or +a; lsattr shows an i or an a), which no chmod lifts: " +
+  "clear the mark (chattr -i -a, as root)";
 
 /** The permission bits of the regular file at `target`, or undefined when there is none. */
 function existingMode(target: string): number | undefined {

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { UserError } from "../errors.js";
-import { writeFileAtomic } from "./atomic-file.js";
+import { refusalReason, writeFileAtomic } from "./atomic-file.js";
 import {
   checkOutputFile,
   checkOutputFolder,
@@ -259,6 +259,16 @@ test("a file written over keeps its permissions; one this user may not write is 
     /the file is read-only for this user; make it writable \(chmod u\+w\) or choose another path/,
   );
   assert.equal(readFileSync(locked, "utf8"), "keep");
+});
+
+test("an immutable file (access(2) says EPERM) is named as such, not sent to chmod, which cannot lift the mark", () => {
+  // the words alone: chattr +i needs root and a file system that keeps the attribute (tmpfs only from
+  // Linux 6.0); an immutable study file end to end gave these words (found by tester R)
+  const immutable = refusalReason("EPERM");
+  assert.match(immutable, /^the file is marked immutable or append-only \(chattr \+i or \+a; lsattr shows/);
+  assert.match(immutable, /clear the mark \(chattr -i -a, as root\), or choose another path$/);
+  assert.doesNotMatch(immutable, /chmod u\+w/);
+  assert.match(refusalReason("EACCES"), /read-only for this user; make it writable \(chmod u\+w\)/);
 });
 
 test("a page or drawing nas-assay wrote may be replaced, the user's own of that name not", async () => {

@@ -6,9 +6,7 @@
  * study) and a schema version (a file of another version is refused, never reinterpreted).
  */
 import {
-  accessSync,
   closeSync,
-  constants,
   copyFileSync,
   existsSync,
   linkSync,
@@ -24,6 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { IMMUTABLE, writeRefusal } from "../data/atomic-file.js";
 import { checkOutputFile } from "../data/output-path.js";
 import { removeOnInterrupt, removeStaleTempDirs, tempDirOf } from "../data/temp-dir.js";
 import { BadFileError, UserError } from "../errors.js";
@@ -194,16 +193,6 @@ function writable(path: string): boolean {
   return writeRefusal(path) === undefined;
 }
 
-/** Why this process may not write `path`: "EROFS" (a read-only file system), "EACCES", …; undefined if it may. */
-function writeRefusal(path: string): string | undefined {
-  try {
-    accessSync(path, constants.W_OK);
-    return undefined;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code ?? "EACCES";
-  }
-}
-
 /**
  * What keeps this process from writing the study at `path`, as one line: the study or its -wal/-shm
  * file read-only (SQLite made those with the study's mode at the time), or its folder (SQLite writes
@@ -214,11 +203,17 @@ function readOnly(path: string, sqliteMessage?: string): UserError | undefined {
   // SQLite keeps the -wal and -shm files beside the file a symbolic link leads to
   const real = realFile(path);
   const file = [real, `${real}-wal`, `${real}-shm`].find((f) => existsSync(f) && !writable(f));
+  const refusal = file && writeRefusal(file);
   // on a read-only file system no chmod helps
-  if (file && writeRefusal(file) === "EROFS")
+  if (refusal === "EROFS")
     return new UserError(
       `${path}: the study is on a read-only file system${said}; this command writes to the study: copy it ` +
         "to a writable folder and use the copy (study show reads it where it is)",
+    );
+  const name = file === real ? "the study file" : basename(file ?? "");
+  if (refusal === "EPERM")
+    return new UserError(
+      `${path}: ${name} ${IMMUTABLE}, or work on a copy; this command writes to the study${said}`,
     );
   if (file) {
     // chmod helps the file's owner only
@@ -227,9 +222,7 @@ function readOnly(path: string, sqliteMessage?: string): UserError | undefined {
       process.getuid === undefined || owner === process.getuid()
         ? `make it writable (chmod u+w ${shellWord(file)}), or work on a copy`
         : "it belongs to another user: work on a copy, or ask its owner to make it writable";
-    return new UserError(
-      `${path}: ${file === real ? "the study file" : basename(file)} is read-only${said}; this command writes to the study: ${fix}`,
-    );
+    return new UserError(`${path}: ${name} is read-only${said}; this command writes to the study: ${fix}`);
   }
   if (!writable(dirname(real)))
     return new UserError(
