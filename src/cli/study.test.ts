@@ -595,6 +595,36 @@ test("simulate: JSON shape, a table smaller than the space restricts every strat
   fails([...args.slice(0, 5), "--target", "nope"], /table\.csv: no column "nope"/);
 });
 
+test("a file-size limit (ulimit -f) that stops the study's writes is named, not called a full disk, and the study is kept", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "runs.db");
+  assert.equal(run(["study", "create", "--space", spec, "--study", db, "--target", "val_acc"]).code, 0);
+  const before = readFileSync(db);
+  // 8 blocks of 1 KiB: below the 32 KiB -shm file SQLite makes beside the study even to read it
+  const limited = (args: string[]) =>
+    spawnSync("bash", ["-c", 'ulimit -f 8 && exec "$0" "$@"', process.execPath, MAIN, ...args], {
+      encoding: "utf8",
+    });
+  const arch = JSON.stringify(tinySpace().jsonOf([0, 1, 2, 0, 1]));
+  for (const args of [
+    ["tell", "--study", db, "--arch", arch, "--value", "0.5"],
+    ["ask", "--study", db, "-n", "1"],
+  ]) {
+    const r = limited(args);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^nas-assay: \S+runs\.db: this process may write files of at most 8192 bytes \(a file-size limit, ulimit -f\).*raise the limit \(ulimit -f unlimited\) and run the command again\n$/,
+    );
+  }
+  assert.deepEqual(readFileSync(db), before, "the study is as it was");
+  assert.equal(
+    run(["tell", "--study", db, "--arch", arch, "--value", "0.5"]).code,
+    0,
+    "and takes the tell without the limit",
+  );
+});
+
 test("a read-only study: show reads it (from a copy, leaving nothing beside it), ask names the read-only file", () => {
   const { dir, spec } = tinyDir();
   const db = join(dir, "runs.db");

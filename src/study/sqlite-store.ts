@@ -13,6 +13,7 @@ import {
   lstatSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   readlinkSync,
   realpathSync,
   rmSync,
@@ -171,6 +172,16 @@ export function fileError(location: string, e: unknown): unknown {
   // a table or column of the schema gone: a file edited by hand, or damaged
   if (code === "SQLITE_ERROR" && /^no such (table|column)/.test(e.message))
     return new BadFileError(location, `damaged study (SQLite: ${e.message}); restore it from a copy`);
+  // a file-size limit (ulimit -f) fails SQLite's writes with the codes of a full disk (found by tester R:
+  // "the disk … is full" beside a disk with room); the limit is named when it is what the files reach
+  if (code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR")) {
+    const limit = fileSizeLimit();
+    if (limit !== undefined && limit <= largestBeside(location) + LIMIT_MARGIN_BYTES)
+      return new UserError(
+        `${location}: this process may write files of at most ${limit} bytes (a file-size limit, ulimit -f), and the study ` +
+          `and its -wal and -shm files beside it need more (SQLite: ${e.message}); raise the limit (ulimit -f unlimited) and run the command again`,
+      );
+  }
   // a full disk: SQLITE_FULL, or, when the -shm file that even a read needs cannot be made there,
   // SQLITE_IOERR_SHMSIZE, which said only "disk I/O error" (a tell or ask into a study on a full tmpfs)
   if (code === "SQLITE_FULL" || code === "SQLITE_IOERR_SHMSIZE")
@@ -186,6 +197,45 @@ export function fileError(location: string, e: unknown): unknown {
   )
     return new UserError(`${location}: cannot read or write the study (SQLite: ${e.message})`);
   return e;
+}
+
+/**
+ * How far below a file-size limit the study's largest file may be when a write fails for the limit to be
+ * blamed: SQLite grows the -shm file 32 KiB at a time and writes the -wal a page or a transaction's
+ * pages at a time; 1 MiB covers a tell of a few hundred results.
+ */
+const LIMIT_MARGIN_BYTES = 1 << 20;
+
+/**
+ * This process's file-size limit in bytes (`ulimit -f`; the soft limit of /proc/self/limits), or
+ * undefined when there is none or it cannot be read (not Linux).
+ */
+function fileSizeLimit(): number | undefined {
+  try {
+    const line = readFileSync("/proc/self/limits", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Max file size"));
+    const soft = line?.slice("Max file size".length).trim().split(/\s+/)[0];
+    const bytes = Number(soft);
+    return Number.isSafeInteger(bytes) ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The size in bytes of the largest of the study at `location` and its -wal and -shm files (0 if none). */
+function largestBeside(location: string): number {
+  const real = realFile(location);
+  return Math.max(
+    0,
+    ...[real, `${real}-wal`, `${real}-shm`].map((f) => {
+      try {
+        return statSync(f).size;
+      } catch {
+        return 0;
+      }
+    }),
+  );
 }
 
 /** Whether this process may write `path` (always, as root, except on a read-only file system). */
