@@ -210,6 +210,12 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
     fraction.tell(archs[0], 66.2),
     /test_acc 66\.2 is not a fraction; expected a fraction in \[0, 1\] \(this study's scale\); tell 0\.662/,
   );
+  // float noise over a perfect score is no percent: ÷100 offered "tell 0.010000001" (tester R); 1.5 still is one
+  await assert.rejects(
+    fraction.tell(archs[0], 1.0000001),
+    /test_acc 1\.0000001 is not a fraction; expected a fraction in \[0, 1\] \(this study's scale\); it is above 1 by 1e-7 only: float noise over a perfect score\? tell 1 if so$/,
+  );
+  await assert.rejects(fraction.tell(archs[0], 1.5), /tell 0\.015$/);
   const percent = await tinyStudy("test_acc", "maximize", "percent");
   await percent.tell(archs[0], 91);
   await percent.tell(archs[1], 0.9);

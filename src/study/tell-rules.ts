@@ -110,6 +110,20 @@ export interface TableContext {
   study?: boolean;
 }
 
+/**
+ * How far above 1 a value may lie for a fraction study to read it as float noise over a perfect score
+ * (a mean of 1.0 summed in floating point), not as a percent: ÷100 made 1.0000001 "tell 0.010000001"
+ * (found by tester R).
+ */
+const FLOAT_NOISE_OVER_ONE = 1e-6;
+
+/** The fix offered for `value` (above 1, at most 100) told to a fraction study or table: ÷100, or 1 when only float noise lies over it. */
+function overOne(value: number, fix: (value: number) => string, table: boolean): string {
+  if (value - 1 <= FLOAT_NOISE_OVER_ONE)
+    return `it is above 1 by ${Number((value - 1).toPrecision(2))} only: float noise over a perfect score? ${fix(1)} if so`;
+  return `${fix(value / 100)}${table ? ", or give simulate --scale percent" : ""}`;
+}
+
 /** How a message tells the fix of a value: in a study, tell it again; in simulate's table, write it there. */
 function fixOf(table: boolean | undefined): (value: number) => string {
   return table ? (value) => `write ${round(value)} in the table` : (value) => `tell ${round(value)}`;
@@ -346,7 +360,7 @@ export function tellCheck(
           throw new UserError(
             `${what}: ${target} ${value} is not ${scale === "fraction" && value > 1 && value <= 100 ? "a fraction" : "an accuracy"}; expected ` +
               (scale === "fraction"
-                ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value <= 100 ? `; ${fix(value / 100)}${table ? ", or give simulate --scale percent" : ""}` : ""}`
+                ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value <= 100 ? `; ${overOne(value, fix, table)}` : ""}`
                 : scale === "percent"
                   ? `a percent in [0, 100] (${whose} scale${table ? ": --scale percent" : ""})`
                   : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})`),
