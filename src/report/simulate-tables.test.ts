@@ -52,6 +52,16 @@ test("simulate's text keeps its columns apart and writes no exponent (break I: c
   const large = simulateText(result([0, 1], { "2": { mean: 113140, std: 5402, medianRank: 3 } }), false);
   assert.doesNotMatch(large, /e\+/);
   assert.match(large, /\n {10}2 {2}113140 ± 5402 \(rank 3\) {2}113140/);
+  // one table, one number of decimals: that of its smallest value (0.72896 beside 12.740; tester R)
+  const mixed = simulateText(
+    result([0, 1], {
+      "10": { mean: 12.74, std: 16.003, medianRank: 3 },
+      "20": { mean: 0.72896, std: 0, medianRank: 1 },
+    }),
+    false,
+  );
+  assert.match(mixed, /\n {9}10 {2}12\.74000 ± 16\.00300 \(rank 3\)/);
+  assert.match(mixed, /\n {9}20 {2}0\.72896 ± 0\.00000 \(rank 1\)/);
   const one = simulateText(result([7], { "2": { mean: 89.04, std: 0, medianRank: 1 } }), false, "sim.svg");
   assert.doesNotMatch(one, /±/);
   assert.match(one, /, seeds 7\nbest found \(its rank in the table, 1 = its best\):\n/);

@@ -72,19 +72,25 @@ export function simulateTable(runs: readonly SimulateRunFile[]): Block[] {
 }
 
 /**
- * A mean (± std over several seeds) as fixed-point text: five significant digits of the mean, the std
- * on the mean's decimals. `toPrecision` wrote 113140 as "1.1314e+5 ± 5.4e+3" (a latency in µs), and
+ * A mean (± std over several seeds) as fixed-point text: five significant digits of the mean, or
+ * `decimals` where that is more (a table's shared decimals), the std on the mean's decimals. `toPrecision` wrote 113140 as "1.1314e+5 ± 5.4e+3" (a latency in µs), and
  * over one seed "± 0.0", a spread read as a certainty, which evaluate and reproduce leave out.
  */
-export function meanStdText(x: { mean: number; std: number }, seeds: number): string {
-  const magnitude = x.mean === 0 || !Number.isFinite(x.mean) ? 0 : Math.floor(Math.log10(Math.abs(x.mean)));
+export function meanStdText(x: { mean: number; std: number }, seeds: number, decimals?: number): string {
+  const own = fixedDecimals(x.mean);
   // beyond what fixed-point can show in five significant digits (toFixed writes at most 20 decimals and
   // an exponent from 1e21 on): 1e-30 was "0.00000000000000000000", a value shown as none, and the std of
   // 1e25 "1.0000000000000001e+24"
-  if (magnitude < -16 || magnitude >= 21)
+  if (own === undefined)
     return seeds > 1 ? `${x.mean.toExponential(4)} ± ${x.std.toExponential(1)}` : x.mean.toExponential(4);
-  const decimals = Math.max(0, 4 - magnitude);
-  return seeds > 1 ? `${x.mean.toFixed(decimals)} ± ${x.std.toFixed(decimals)}` : x.mean.toFixed(decimals);
+  const shown = Math.min(20, Math.max(own, decimals ?? own));
+  return seeds > 1 ? `${x.mean.toFixed(shown)} ± ${x.std.toFixed(shown)}` : x.mean.toFixed(shown);
+}
+
+/** The decimals that show five significant digits of `mean` in fixed point, or undefined where it cannot (below 1e-16, from 1e21). */
+function fixedDecimals(mean: number): number | undefined {
+  const magnitude = mean === 0 || !Number.isFinite(mean) ? 0 : Math.floor(Math.log10(Math.abs(mean)));
+  return magnitude < -16 || magnitude >= 21 ? undefined : Math.max(0, 4 - magnitude);
 }
 
 /**
@@ -97,10 +103,16 @@ export function simulateText(result: SimulateResult, restricted: boolean, plot?:
   const checkpoints = Object.keys(result.strategies.ask.at);
   const evaluated = result.strategies.ask.curve.length;
   const seeds = result.seeds.length;
+  // one number of decimals for the whole table, that of its smallest value, so that the columns read
+  // alike (0.72896 beside 12.740 and 1.0490 was five significant digits each; found by tester R)
+  const decimals = Math.max(
+    0,
+    ...checkpoints.flatMap((at) => names.map((n) => fixedDecimals(result.strategies[n].at[at].mean) ?? 0)),
+  );
   const cells = checkpoints.map((at) =>
     names.map((n) => {
       const x = result.strategies[n].at[at];
-      return `${meanStdText(x, seeds)} (rank ${x.medianRank})`;
+      return `${meanStdText(x, seeds, decimals)} (rank ${x.medianRank})`;
     }),
   );
   const widths = names.map((n, i) => Math.max(n.length, ...cells.map((row) => row[i].length)) + 2);
