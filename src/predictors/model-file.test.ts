@@ -490,3 +490,36 @@ test("a model file saved again with a byte-order mark (an editor's) loads, as la
     plain.dispose();
   }
 });
+
+test("the library's save(path) refuses a file that is no model, as train --out does (it replaced a study, a CSV, a page)", async () => {
+  const model = await loadPredictor(saved.ensemble.path, space);
+  try {
+    const files = {
+      "runs.db": Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(100)]),
+      "trained.csv": Buffer.from(
+        "arch,val_acc\n|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,0.9\n",
+      ),
+      "report.html": Buffer.from("<html>my report</html>\n"),
+    };
+    for (const [name, bytes] of Object.entries(files)) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      assert.throws(
+        () => model.save(path),
+        (e: Error) =>
+          e instanceof UserError &&
+          e.message ===
+            `save ${path}: a file that is not a nas-assay model is there; writing would destroy it: give another name (model.nasa, say)`,
+      );
+      assert.deepEqual(readFileSync(path), bytes, `${name} is kept`);
+    }
+    // a model, an empty file or no file may be written (saved again after a refit)
+    const again = join(dir, "again.nasa");
+    writeFileSync(again, "");
+    model.save(again);
+    model.save(again);
+    assert.equal(JSON.parse(readFileSync(again, "utf8")).method, "mlp-ensemble");
+  } finally {
+    model.dispose();
+  }
+});

@@ -75,7 +75,11 @@ export function modelTarget(
   return { target: file.target, scale: file.scale };
 }
 
-/** Writes a model of `method` for `space`, with the method's own `fields`. */
+/**
+ * Writes a model of `method` for `space`, with the method's own `fields`, atomically. Throws UserError
+ * ("save PATH: a file that is not a nas-assay model is there; …") over a file that is not a model file
+ * (a study, the user's CSV), as `train --out` refuses it, and when the path cannot be written.
+ */
 export function writeModelFile(
   path: string,
   method: string,
@@ -98,6 +102,9 @@ export function writeModelFile(
     capture.file = JSON.parse(JSON.stringify(file));
     return;
   }
+  // the library's save(path) is checked as train --out is: it replaced a study, a CSV, a report with a
+  // model without a word (found by tester S)
+  checkModelOutput(path, "save");
   writeFileAtomic(path, JSON.stringify(file));
 }
 

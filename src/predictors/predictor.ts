@@ -24,7 +24,10 @@ export interface Predictor {
   fit(input: FitInput): Promise<void>;
   /** Predicted label of each id, on the scale of the training labels. */
   predict(ids: ArrayLike<number>, onProgress?: (done: number) => void): Promise<Float64Array>;
-  /** Writes the fitted model to a file (atomically). */
+  /**
+   * Writes the fitted model to a file (atomically). Throws UserError over a file that is not a nas-assay
+   * model (a study, a CSV: it would be destroyed; an empty file or an older model may be replaced).
+   */
   save(path: string): void;
   /**
    * Frees the fitted model's tensors: tfjs never garbage-collects them, and a loop that makes a
