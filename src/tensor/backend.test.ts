@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { availableParallelism } from "node:os";
 import { test } from "node:test";
 import { UserError } from "../errors.js";
-import { threads } from "./backend.js";
+import { initBackend, threads } from "./backend.js";
 
 test("threads() reads NAS_ASSAY_THREADS, refuses a value that is not a positive integer, else every core up to 2", () => {
   const before = process.env.NAS_ASSAY_THREADS;
@@ -24,5 +24,21 @@ test("threads() reads NAS_ASSAY_THREADS, refuses a value that is not a positive 
   } finally {
     if (before === undefined) delete process.env.NAS_ASSAY_THREADS;
     else process.env.NAS_ASSAY_THREADS = before;
+  }
+});
+
+test("starting the backend leaves the process's error handlers as they were: the wasm glue's rethrowing ones ended a library user's program (exit 7)", async () => {
+  // the first start in this process (each test file runs in its own)
+  const mine = () => {};
+  process.on("unhandledRejection", mine);
+  try {
+    const before = [process.listeners("uncaughtException"), process.listeners("unhandledRejection")];
+    assert.equal(await initBackend(), "wasm");
+    assert.deepEqual(
+      [process.listeners("uncaughtException"), process.listeners("unhandledRejection")],
+      before,
+    );
+  } finally {
+    process.removeListener("unhandledRejection", mine);
   }
 });

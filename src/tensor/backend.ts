@@ -46,11 +46,44 @@ export function initBackend(): Promise<string> {
     setWasmPaths(`${dirname(wasmFile)}/`);
     // the multi-threaded wasm build cannot start in Node (its worker is a blob URL)
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-    if (!(await tf.setBackend("wasm"))) await tf.setBackend("cpu");
-    await tf.ready();
+    const before = processHandlers();
+    try {
+      if (!(await tf.setBackend("wasm"))) await tf.setBackend("cpu");
+      await tf.ready();
+    } finally {
+      removeHandlersSince(before);
+    }
     return tf.getBackend();
   })();
   return ready;
+}
+
+/** The listeners of the process-wide error events that the WebAssembly backend's Emscripten glue adds to. */
+interface ErrorHandlers {
+  uncaught: NodeJS.UncaughtExceptionListener[];
+  rejection: NodeJS.UnhandledRejectionListener[];
+}
+
+function processHandlers(): ErrorHandlers {
+  return {
+    uncaught: process.listeners("uncaughtException"),
+    rejection: process.listeners("unhandledRejection"),
+  };
+}
+
+/**
+ * Removes the uncaughtException and unhandledRejection listeners added since `before`. The backend's
+ * Emscripten glue adds two that rethrow (`throw reason`): in a program using nas-assay as a library,
+ * the program's own unhandledRejection handler still ran, and then the process died with exit code 7
+ * and a tfjs stack (found by tester S); they stay after dispose(). tfjs' own `_dispose` would remove
+ * every listener, the program's too (its filter is always true), so they are removed here, by what was
+ * there before.
+ */
+function removeHandlersSince(before: ErrorHandlers): void {
+  for (const listener of process.listeners("uncaughtException"))
+    if (!before.uncaught.includes(listener)) process.removeListener("uncaughtException", listener);
+  for (const listener of process.listeners("unhandledRejection"))
+    if (!before.rejection.includes(listener)) process.removeListener("unhandledRejection", listener);
 }
 
 let threadBudget: number | undefined;
