@@ -3,6 +3,8 @@
  * server (postgres-store.ts, many machines), anything else a study file (sqlite-store.ts, one machine),
  * except what looks like another URL (checkStudyLocation).
  */
+
+import { UserError } from "../errors.js";
 import { PostgresStudyStore } from "./postgres-store.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { StudySettings, StudyStore } from "./store.js";
@@ -28,13 +30,41 @@ export async function createStore(
 
 /**
  * Opens the study `location` names; `access` "read" for a reader that never writes (see
- * SqliteStudyStore.open). Throws UserError/BadFileError (missing, another schema version, …).
+ * SqliteStudyStore.open): its writes (reserve, record, reclaim, release, remove) then throw UserError.
+ * Throws UserError/BadFileError (missing, another schema version, …).
  */
 export async function openStore(location: string, access: "read" | "write" = "write"): Promise<StudyStore> {
   checkStudyLocation(location);
   // a PostgreSQL study takes no access, but a wrong one is the caller's slip wherever the study lives
   checkAccess(access);
-  return isPostgresUrl(location)
-    ? PostgresStudyStore.open(location)
-    : SqliteStudyStore.open(location, access);
+  const store = isPostgresUrl(location)
+    ? await PostgresStudyStore.open(location)
+    : await SqliteStudyStore.open(location, access);
+  return access === "read" ? readOnlyStore(store) : store;
+}
+
+/**
+ * `store` with its writes refused: openStudyFile(path, {}, "read") asked and told into the study
+ * (found by tester S), and a read-only study file is read from a temporary copy, where a write would
+ * be lost without a word.
+ */
+function readOnlyStore(store: StudyStore): StudyStore {
+  const refuse = (what: string) => async (): Promise<never> => {
+    throw new UserError(
+      `${store.location}: opened for reading (access "read"), so it cannot ${what}; open it for writing (the default access, "write")`,
+    );
+  };
+  return {
+    location: store.location,
+    settings: () => store.settings(),
+    trials: () => store.trials(),
+    counts: () => store.counts(),
+    keys: () => store.keys(),
+    reserve: refuse("hand out architectures (ask)"),
+    record: refuse("record results (tell)"),
+    reclaim: refuse("hand out architectures (ask)"),
+    release: refuse("hand back asked architectures"),
+    remove: refuse("be deleted"),
+    close: () => store.close(),
+  };
 }

@@ -175,6 +175,35 @@ test("openStudyFile refuses an access other than read or write, which opened a s
   const reader = await openStudyFile(path, {}, "read");
   assert.equal((await reader.summary()).done, 0);
   await reader.close();
+  // the access given second, where the ask options go, is named as such
+  await assert.rejects(
+    openStudyFile(path, "read" as never),
+    /^UserError: openStudyFile takes the access third: openStudyFile\(path, \{\}, "read"\); the second argument is the ask options$/,
+  );
+});
+
+test("a study opened for reading refuses ask and tell, and is left as it was (it handed out and recorded)", async () => {
+  const { dir, spec } = tinyDir();
+  const path = join(dir, "runs.db");
+  const { study } = await createStudyFile({ study: path, specFile: spec, target: "val_acc" });
+  const [told] = study.space.sample(new Rng(1), 1);
+  await study.tell(told, 0.5);
+  await study.close();
+  const reader = await openStudyFile(path, {}, "read");
+  const refusal = (what: string) =>
+    new RegExp(
+      `^UserError: ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: opened for reading \\(access "read"\\), so it cannot ${what}`,
+    );
+  await assert.rejects(reader.ask(2), refusal("hand out architectures \\(ask\\)"));
+  await assert.rejects(reader.tell(told, 0.9), refusal("record results \\(tell\\)"));
+  assert.equal((await reader.summary()).done, 1);
+  await reader.close();
+  const writer = await openStudyFile(path);
+  assert.deepEqual(
+    (await writer.trials()).map((t) => [t.state, t.value]),
+    [["done", 0.5]],
+  );
+  await writer.close();
 });
 
 test("a study made before options and names were compared as read (2026-11-30) is said to be one, not damaged", async () => {

@@ -165,6 +165,10 @@ export async function openStudyFile(
     throw new UserError(
       `openStudyFile needs the study's file or postgresql:// URL, got ${JSON.stringify(path) ?? String(path)}`,
     );
+  if (typeof options === "string")
+    throw new UserError(
+      `openStudyFile takes the access third: openStudyFile(path, {}, ${JSON.stringify(options)}); the second argument is the ask options`,
+    );
   const store = await openStore(path, access);
   try {
     const settings = await store.settings();
