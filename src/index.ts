@@ -1,4 +1,8 @@
 /** nas-assay's library API. */
+// the declarations use Node's types (Buffer, NodeJS.ErrnoException): a consumer whose tsconfig loads no
+// @types by itself ("types": [], or TypeScript 7's default) failed inside them (found by tester S);
+// preserve="true": TypeScript 5.5 on drops a written reference from the declarations otherwise
+/// <reference types="node" preserve="true" />
 export { type Benchmark, loadBenchmark, requireBenchmark, targetValues } from "./benchmark.js";
 export { cacheDir, type DataDir, dataDir, dataFile } from "./data/locations.js";
 export { type NpyArray, readNpy, readNpyVector, writeNpy } from "./data/npy.js";
@@ -42,6 +46,7 @@ export {
 export { sideBySideDocument } from "./pipeline/side-by-side-report.js";
 export { SemiSupervisedAssessor } from "./predictors/assessor/assessor.js";
 export { type AssessorOptions, DEFAULT_ASSESSOR_OPTIONS } from "./predictors/assessor/options.js";
+export type { CellInput } from "./predictors/cell-inputs.js";
 export { EnsemblePredictor } from "./predictors/ensemble.js";
 export type { LabelTransform } from "./predictors/label-scaling.js";
 export type { FitInput, Predictor } from "./predictors/predictor.js";
@@ -171,4 +176,4 @@ export {
 } from "./study/study.js";
 export { type CreateStudyFile, createStudyFile, openStudyFile, removeStudyFile } from "./study/study-file.js";
 export { isPostgresUrl, parseStudyUrl, type StudyUrl, withoutPassword } from "./study/study-url.js";
-export type { ValueScale } from "./study/tell-rules.js";
+export type { Retry, ValueScale } from "./study/tell-rules.js";
