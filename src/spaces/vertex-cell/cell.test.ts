@@ -39,14 +39,41 @@ test("a wrong op is named before the vertex and edge limits (it said only 'after
     [0, 0, 0],
   ];
   assert.equal(refusal(() => pruneCell(cellFromParts(noPath, "c1,c1,output"), limits)).rule, "first-op");
-  // a pruned vertex's op is dropped unread, as in the benchmark: a dangling "c9" is no error
+  // a pruned vertex's op is dropped unread, as in the benchmark: a dangling "c9" is no error (zero-padded
+  // cells of other tools hold placeholders there)
   const dangling = [
     [0, 1, 1, 0],
     [0, 0, 0, 1],
     [0, 0, 0, 0],
     [0, 0, 0, 0],
   ];
-  assert.equal(pruneCell(cellFromParts(dangling, "input,c1,c9,output"), limits).vertices, 3);
+  for (const op of ["c3", "c9", "output", "null"])
+    assert.equal(pruneCell(cellFromParts(dangling, `input,c1,${op},output`), limits).vertices, 3);
+});
+
+test("a matrix string's rows, when separated, must be n rows of n digits: a typo in one row became another cell", () => {
+  const ops = "input,c1,c3,output";
+  const rows = (matrix: string) => cellFromParts(matrix, ops).matrix;
+  const expected = [
+    [0, 1, 1, 0],
+    [0, 0, 1, 1],
+    [0, 0, 0, 1],
+    [0, 0, 0, 0],
+  ];
+  for (const text of [
+    "0110001100010000",
+    "0110 0011 0001 0000",
+    " 0110,0011\n0001  0000 ",
+    "0,1,1,0,0,0,1,1,0,0,0,1,0,0,0,0",
+  ])
+    assert.deepEqual(rows(text), expected, text);
+  const typo = refusal(() => cellFromParts("01100 011 0001 0000", ops));
+  assert.equal(typo.rule, "matrix-square");
+  assert.match(
+    typo.message,
+    /matrix string "01100 011 0001 0000" has rows of 5, 3, 4, 4 digits; expected 4 rows of 4 digits \(or the 16 digits with no separator\) \(rule: matrix-square\)$/,
+  );
+  assert.match(refusal(() => cellFromParts("0110 0011 00010000", ops)).message, /has rows of 4, 4, 8 digits/);
 });
 
 test("a matrix with a row missing or one too many says so, not that row 0 has the wrong length", () => {

@@ -115,6 +115,20 @@ function parseMatrix(matrix: unknown): number[][] {
         `matrix string has ${text.length} digits; expected a square number (n×n, row-major)`,
       );
     }
+    // digits grouped by spaces or commas are rows, and must be n rows of n: "01100 011 0001 0000" was
+    // read as the 16 digits, a typo in one row becoming another cell (found by tester T); single digits
+    // between separators ("0,1,1,0,…") are the flat list
+    const groups = matrix.split(/[\s,]+/).filter((g) => g !== "");
+    if (
+      groups.length > 1 &&
+      groups.some((g) => g.length > 1) &&
+      (groups.length !== n || groups.some((g) => g.length !== n))
+    )
+      throw new InvalidCellError(
+        "matrix-square",
+        `matrix string "${clip(matrix)}" has rows of ${groups.map((g) => g.length).join(", ")} digits; ` +
+          `expected ${n} rows of ${n} digits (or the ${n * n} digits with no separator)`,
+      );
     return Array.from({ length: n }, (_, r) => Array.from(text.slice(r * n, r * n + n), Number));
   }
   if (!Array.isArray(matrix) || matrix.length === 0) {
@@ -240,7 +254,8 @@ export function pruneCell(cell: VertexCell, limits: CellLimits): PrunedCell {
   const kept: number[] = [];
   for (let v = 0; v < n; v++) if (fromInput[v] && toOutput[v]) kept.push(v);
   const vertices = kept.length;
-  // interior ops of the kept vertices only: a pruned vertex's op is dropped unread, as in the benchmark
+  // interior ops of the kept vertices only: a pruned vertex's op is dropped unread, as the benchmark's
+  // ModelSpec does (zero-padded cells of other tools hold placeholders there, "null", "output")
   const interiorOps: number[] = [];
   for (let i = 1; i < vertices - 1; i++) {
     const v = kept[i];
