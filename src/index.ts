@@ -176,4 +176,4 @@ export {
 } from "./study/study.js";
 export { type CreateStudyFile, createStudyFile, openStudyFile, removeStudyFile } from "./study/study-file.js";
 export { isPostgresUrl, parseStudyUrl, type StudyUrl, withoutPassword } from "./study/study-url.js";
-export type { Retry, ValueScale } from "./study/tell-rules.js";
+export type { Repeat, Retry, ValueScale } from "./study/tell-rules.js";

@@ -133,7 +133,11 @@ test("study create --import, ask, tell (one and a file), study show --json/--htm
   writeFileSync(join(dir, "twice.csv"), header + row + row);
   const twice = run(["tell", "--study", db, "--file", join(dir, "twice.csv")]);
   assert.equal(twice.code, 0, twice.err);
-  assert.match(twice.out, /^told 1 result to .* \(1 repeated in the file, ignored\)\n$/);
+  // and the rows are named (the count alone named neither; tester T)
+  assert.match(
+    twice.out,
+    /^told 1 result to .* \(1 repeated in the file, ignored\)\n\S+twice\.csv line 3 repeats \S+twice\.csv line 2, ignored\n$/,
+  );
 });
 
 test("study show --csv writes the told trials as a results file: a second study imported from it holds the same results; a user's CSV is never written over", () => {

@@ -6,7 +6,7 @@ import { toHtml } from "../report/html.js";
 import { RESULTS_CSV, resultsCsv } from "../study/results-file.js";
 import { createStudyFile, openStudyFile, removeStudyFile } from "../study/study-file.js";
 import { studyDocument } from "../study/study-report.js";
-import { retryText } from "../study/tell-rules.js";
+import { repeatLines, retryText } from "../study/tell-rules.js";
 import { archText } from "./arch-text.js";
 import { globalsWithoutData, print, sayIfOutputLost, warnOfDirection } from "./context.js";
 import { nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
@@ -101,6 +101,7 @@ function createCommand(): Command {
               ? [
                   `imported ${imported.written} result${imported.written === 1 ? "" : "s"} from ${opts.import}` +
                     (imported.skipped ? ` (${imported.skipped} repeated in the file, ignored)` : ""),
+                  ...repeatLines(imported.repeats ?? []),
                   ...(imported.retried ?? []).map(retryText),
                 ]
               : []),

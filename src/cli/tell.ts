@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
-import { retryText } from "../study/tell-rules.js";
+import { repeatLines, retryText } from "../study/tell-rules.js";
 import { globalsWithoutData, print, sayIfOutputLost } from "./context.js";
 import { measuredValueFlag, nonEmptyFlag } from "./flag-values.js";
 
@@ -84,6 +84,7 @@ export function tellCommand(): Command {
             [
               `told ${told.written} result${told.written === 1 ? "" : "s"} to ${study.store.location}` +
                 skippedNote(told.skipped, told.repeated ?? 0),
+              ...repeatLines(told.repeats ?? []),
               ...(told.retried ?? []).map(retryText),
               ...(told.replaced ?? []).map((r) => `replaced ${r.source}: was ${r.was}, now ${r.now}`),
             ].join("\n"),

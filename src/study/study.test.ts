@@ -439,10 +439,10 @@ test("one call telling an architecture twice with different results names both i
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 });
   assert.deepEqual(
     await study.tellMany([
-      { arch: a, outcome: { value: 0.9 } },
-      { arch: a, outcome: { value: 0.9 } },
+      { arch: a, outcome: { value: 0.9 }, source: "s.csv line 2" },
+      { arch: a, outcome: { value: 0.9 }, source: "s.csv line 3" },
     ]),
-    { written: 1, skipped: 1, repeated: 1 },
+    { written: 1, skipped: 1, repeated: 1, repeats: [{ source: "s.csv line 3", of: "s.csv line 2" }] },
     "the same result twice is told once (the skipped one counted as repeated in the call)",
   );
 });

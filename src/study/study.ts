@@ -33,6 +33,7 @@ import {
   type BatchScale,
   batchScale,
   highRange,
+  type Repeat,
   type Retry,
   repeatInCall,
   sameCellNote,
@@ -78,6 +79,8 @@ export interface TellResult {
   written: number;
   skipped: number;
   repeated?: number;
+  /** The items of `repeated`: each with the item it repeats; absent when none. */
+  repeats?: Repeat[];
   /**
    * Failures replaced by a value (a retry that worked): later in the same call, or told failed by an
    * earlier call (not under `replace`, whose `replaced` lists it); absent when none.
@@ -390,7 +393,7 @@ export class Study<A> {
       string,
       { source: string; outcome: Outcome; json: string; reduced: string | undefined }
     >();
-    let repeated = 0;
+    const repeats: Repeat[] = [];
     const retried: { key: string; retry: Retry }[] = [];
     const results: TrialResult[] = items.map((item) => {
       let json: unknown;
@@ -431,25 +434,21 @@ export class Study<A> {
       const reduced =
         item.written !== undefined ? this.space.reduction?.call(this.space, item.written) : undefined;
       const text = JSON.stringify(json);
-      const verdict = earlier
-        ? repeatInCall(
-            earlier,
-            source,
-            item.outcome,
-            sameCellNote(
-              [
-                { who: earlier.source, reduced: earlier.reduced },
-                { who: source, reduced },
-              ],
-              earlier.json !== text,
-            ),
+      const sameCell = earlier
+        ? sameCellNote(
+            [
+              { who: earlier.source, reduced: earlier.reduced },
+              { who: source, reduced },
+            ],
+            earlier.json !== text,
           )
         : undefined;
+      const verdict = earlier ? repeatInCall(earlier, source, item.outcome, sameCell) : undefined;
       // `failed`, then a value: a retry that worked, as when told in two calls (the value replaces it;
       // reported, or the failed row would vanish unsaid)
       if (verdict === "retry" && earlier) retried.push({ key, retry: { source, failed: earlier.source } });
       if (verdict !== "repeat") firstOutcome.set(key, { source, outcome: item.outcome, json: text, reduced });
-      else repeated++;
+      else if (earlier) repeats.push({ source, of: earlier.source, ...(sameCell ? { sameCell } : {}) });
       sources.set(key, source);
       reductions.set(key, reduced);
       return { key, arch: json, outcome: item.outcome };
@@ -549,7 +548,7 @@ export class Study<A> {
     ];
     const result: TellResult = {
       ...told,
-      ...(repeated > 0 ? { repeated } : {}),
+      ...(repeats.length > 0 ? { repeated: repeats.length, repeats } : {}),
       ...(worked.length > 0 ? { retried: worked } : {}),
     };
     return options.replace ? { ...result, replaced: [...replaced.values()] } : result;

@@ -568,6 +568,33 @@ export function sameCellNote(
   return notes.length > 0 ? notes.join("; ") : undefined;
 }
 
+/**
+ * An item of one call that repeats an earlier item of it with the same result, and was ignored: where
+ * each was told ("r.csv line 3", "r.csv line 2"), and, when they were written differently, how they
+ * are one architecture ("its vertices in another order").
+ */
+export interface Repeat {
+  source: string;
+  of: string;
+  sameCell?: string;
+}
+
+/** How many repeats a command lists, one line each, before "… and N more". */
+const REPEATS_LISTED = 5;
+
+/**
+ * Lines naming the ignored repeats of one call: "r.csv line 3 repeats r.csv line 2 (the same cell: its
+ * vertices in another order), ignored", at most REPEATS_LISTED of them, then how many more. The count
+ * alone ("2 repeated in the file") named neither row nor why two forms were one (found by tester T).
+ */
+export function repeatLines(repeats: readonly Repeat[]): string[] {
+  const lines = repeats
+    .slice(0, REPEATS_LISTED)
+    .map((r) => `${r.source} repeats ${r.of}${r.sameCell ? ` (the same cell: ${r.sameCell})` : ""}, ignored`);
+  const more = repeats.length - REPEATS_LISTED;
+  return more > 0 ? [...lines, `… and ${more} more repeat${more === 1 ? "" : "s"}, ignored`] : lines;
+}
+
 /** A line saying a failure was replaced within one call: "r.csv line 3 replaces the failure on r.csv line 2 (a retry that worked)". */
 export function retryText(retry: Retry): string {
   return `${retry.source} replaces the failure on ${retry.failed} (a retry that worked)`;
