@@ -313,6 +313,13 @@ test("the package holds what a consumer runs and no test, benchmark or build scr
     ...manifest.files.map((f) => `benchmarks/${f.path}.br`),
   ])
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
+  // the README's links and the files its walk-through reads resolve in an installed copy too (the
+  // package held no docs/: tester S)
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const linked = [...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1]);
+  assert.ok(linked.length > 5, "the README links its docs");
+  for (const needed of [...linked, "docs/spaces/macro8.json", "docs/study-example/trained.csv"])
+    assert.ok(files.includes(needed), `${needed} is missing from the package`);
 });
 
 test("a space's sample, mutate and crossover without a random generator refuse in one line (break test: raw TypeError)", async () => {

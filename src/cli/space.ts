@@ -15,7 +15,7 @@ export function spaceCommand(): Command {
     .argument("<name>", `search space: ${SPACE_NAMES.join(" or ")}, or a space spec file (.json)`)
     .addHelpText(
       "after",
-      "\nExamples:\n  nas-assay space nb101 --json\n  nas-assay --data ../shared/data space nb201\n  nas-assay space docs/spaces/macro8.json --json",
+      "\nExamples:\n  nas-assay space nb101 --json\n  nas-assay --data ~/nas-data space nb201\n  nas-assay space docs/spaces/macro8.json --json",
     )
     .action(async (name: string, _opts, command: Command) => {
       // any existing file is a spec, as study create --space and simulate --space read it
