@@ -75,7 +75,12 @@ export function note(options: GlobalOptions, text: string): void {
  */
 export function warnOfDirection(target: string, direction: "maximize" | "minimize"): void {
   const warning = directionWarning(target, direction);
-  if (warning) process.stderr.write(`nas-assay: warning: ${warning}\n`);
+  if (warning) warn(warning);
+}
+
+/** Says `warning` on stderr, as "nas-assay: warning: …". */
+export function warn(warning: string): void {
+  process.stderr.write(`nas-assay: warning: ${warning}\n`);
 }
 
 /** Loads the NAS-Bench-101 space, telling the user when it has to be enumerated. */

@@ -8,7 +8,7 @@ import { createStudyFile, openStudyFile, removeStudyFile } from "../study/study-
 import { studyDocument } from "../study/study-report.js";
 import { repeatLines, retryText } from "../study/tell-rules.js";
 import { archText } from "./arch-text.js";
-import { globalsWithoutData, print, sayIfOutputLost, warnOfDirection } from "./context.js";
+import { globalsWithoutData, print, sayIfOutputLost, warn } from "./context.js";
 import { nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import { valueScaleOption } from "./options.js";
 
@@ -67,7 +67,7 @@ function createCommand(): Command {
         cmd: Command,
       ) => {
         const options = globalsWithoutData(cmd);
-        const { study, imported } = await createStudyFile({
+        const { study, imported, warnings } = await createStudyFile({
           study: opts.study,
           specFile: opts.space,
           target: opts.target,
@@ -88,7 +88,7 @@ function createCommand(): Command {
         };
         await study.close();
         // after the study is made: a refused command says one line, its error
-        warnOfDirection(opts.target, opts.minimize ? "minimize" : "maximize");
+        for (const warning of warnings) warn(warning);
         sayIfOutputLost(
           `the study was made all the same (${result.study}, ${imported.written} result${imported.written === 1 ? "" : "s"} imported): ` +
             "use it, or remove it to make it again",

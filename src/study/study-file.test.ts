@@ -246,3 +246,20 @@ test("a study made before options and names were compared as read (2026-11-30) i
     assert.deepEqual(readFileSync(path), before, "left as it was");
   }
 });
+
+test("createStudyFile returns the warnings the command line prints: a loss maximized was made without a word from the library", async () => {
+  const { dir, spec } = tinyDir();
+  const made = await createStudyFile({ study: join(dir, "loss.db"), specFile: spec, target: "val_loss" });
+  assert.deepEqual(made.warnings, [
+    "val_loss reads as a loss, and it is maximized: if lower is better, give --minimize",
+  ]);
+  await made.study.close();
+  const minimized = await createStudyFile({
+    study: join(dir, "min.db"),
+    specFile: spec,
+    target: "val_loss",
+    direction: "minimize",
+  });
+  assert.deepEqual(minimized.warnings, []);
+  await minimized.study.close();
+});

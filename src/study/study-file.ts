@@ -12,7 +12,7 @@ import { checkTargetColumn, readResultsFile } from "./results-file.js";
 import type { Direction, StudyCounts, StudySettings, StudyStore } from "./store.js";
 import { createStore, openStore } from "./store-location.js";
 import { Study, type TellResult } from "./study.js";
-import type { ValueScale } from "./tell-rules.js";
+import { directionWarning, type ValueScale } from "./tell-rules.js";
 
 export interface CreateStudyFile {
   /** The study file to make (refused if it exists), or a PostgreSQL study URL (study-url.ts). */
@@ -40,13 +40,15 @@ const CREATE_STUDY_KEYS: readonly (keyof CreateStudyFile)[] = [
 
 /**
  * Makes a study file; with `importFile`, tells its rows before any other process can reach the study
- * (all or none: a bad row leaves no study file behind, and nothing another process told is lost). Returns the study, open, and how many rows were imported. Throws UserError/BadFileError,
+ * (all or none: a bad row leaves no study file behind, and nothing another process told is lost). Returns the study, open, how many rows were imported, and
+ * `warnings`: what the study was made with that looks like a slip, made as asked (a target read as a
+ * loss, maximized: `direction` left out, say), one line each; the command line prints them. Throws UserError/BadFileError,
  * and UserError for an option it does not know (`minimize: true` is `direction: "minimize"`).
  */
 export async function createStudyFile(
   given: CreateStudyFile,
   options: Partial<AskOptions> = {},
-): Promise<{ study: Study<unknown>; imported: TellResult }> {
+): Promise<{ study: Study<unknown>; imported: TellResult; warnings: string[] }> {
   if (given === null || typeof given !== "object")
     throw new UserError("createStudyFile needs an object of settings");
   refuseUnknownKeys(given, CREATE_STUDY_KEYS, "createStudyFile");
@@ -97,7 +99,8 @@ export async function createStudyFile(
     throw await explainExisting(e, given.study, settings);
   }
   try {
-    return { study: await Study.open(store, space, options), imported };
+    const warning = directionWarning(settings.target, settings.direction);
+    return { study: await Study.open(store, space, options), imported, warnings: warning ? [warning] : [] };
   } catch (e) {
     await store.close();
     throw e;
