@@ -88,10 +88,18 @@ export function refusalReason(code: string): string {
 export function writeRefusal(path: string): string | undefined {
   try {
     accessSync(path, constants.W_OK);
-    return undefined;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code ?? "EACCES";
   }
+  // access(2) passes an append-only file (chattr +a), which refuses every write but appending, and
+  // its replacement; opening it for writing (without truncating: nothing changes) tells (tester U)
+  try {
+    if (statSync(path).isFile()) closeSync(openSync(path, "r+"));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EPERM" || code === "EACCES" || code === "EROFS") return code;
+  }
+  return undefined;
 }
 
 /**
@@ -159,5 +167,8 @@ export function writeTarget(path: string): string {
 
 /** The system's reason without Node's "CODE: " prefix and its ", syscall 'path'" suffix. */
 function systemReason(e: Error): string {
+  // a file-size limit: the system's "file too large" did not say which limit, nor the fix (tester U)
+  if ((e as NodeJS.ErrnoException).code === "EFBIG")
+    return "larger than this process may write: a file-size limit (ulimit -f); raise it (ulimit -f unlimited) and run the command again";
   return e.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, "");
 }

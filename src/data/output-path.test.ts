@@ -271,6 +271,36 @@ test("an immutable file (access(2) says EPERM) is named as such, not sent to chm
   assert.match(refusalReason("EACCES"), /read-only for this user; make it writable \(chmod u\+w\)/);
 });
 
+test("a write stopped by a file-size limit (ulimit -f) names the limit and its fix, and leaves nothing (it said only EFBIG)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-efbig-"));
+  try {
+    const path = join(dir, "big.json");
+    const module = new URL("./atomic-file.js", import.meta.url).href;
+    // 1 block of 1 KiB; the child's output goes to a pipe, which the limit does not bind
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        'ulimit -f 1 && exec "$0" "$@"',
+        process.execPath,
+        "--input-type=module",
+        "-e",
+        `import { writeFileAtomic } from ${JSON.stringify(module)}; ` +
+          `try { writeFileAtomic(${JSON.stringify(path)}, "x".repeat(5000)); } catch (e) { console.error(e.message); process.exit(1); }`,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(
+      r.stderr,
+      `cannot write ${path}: EFBIG (larger than this process may write: a file-size limit (ulimit -f); raise it (ulimit -f unlimited) and run the command again)\n`,
+    );
+    assert.deepEqual(readdirSync(dir), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a page or drawing nas-assay wrote may be replaced, the user's own of that name not", async () => {
   const { toHtml } = await import("../report/html.js");
   const { renderSvg } = await import("../experiments/plots.js");

@@ -8,7 +8,7 @@
  * scattering results into a new tree, and the message says which folder to create.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmdirSync, rmSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { readOnlyReason, writeTarget } from "./atomic-file.js";
 import { readUserText, withoutByteOrderMark } from "./byte-order-mark.js";
@@ -178,10 +178,23 @@ function checkFolderWritable(folder: string, say: (what: string) => UserError): 
     const error = e as NodeJS.ErrnoException;
     if (error.code !== "EEXIST")
       throw say(
-        `cannot create files in the folder ${folder} (the system says ${error.message.replace(/, open '.*'$/, "")})`,
+        `cannot create files in the folder ${folder} (the system says ${error.message.replace(/, open '.*'$/, "")}` +
+          `${error.code === "EPERM" ? "; an immutable folder, chattr +i, says so to root too: chattr -i clears it, as root" : ""})`,
       );
   }
-  rmSync(probe, { force: true });
+  try {
+    rmSync(probe, { force: true });
+  } catch {
+    // an append-only folder (chattr +a) takes new files but lets none be removed or replaced: every
+    // write renames a temporary file into place, so none can be made there; it was an internal error
+    // with a stack (found by tester U)
+    // (unlink's EPERM reaches here as rmSync's ENOTDIR: it then tries the file as a folder)
+    throw say(
+      `the folder ${folder} lets files be added but not removed or replaced (an append-only folder, chattr +a?), ` +
+        "and nas-assay writes each file under a temporary name and renames it; " +
+        `clear the mark (chattr -a, as root) or choose another folder (the empty file ${basename(probe)} this check made stays there)`,
+    );
+  }
 }
 
 /** The first path on the way to `folder` that exists and is not a folder. */
