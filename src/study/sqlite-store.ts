@@ -17,6 +17,7 @@ import {
   readlinkSync,
   realpathSync,
   rmSync,
+  statfsSync,
   statSync,
   unlinkSync,
 } from "node:fs";
@@ -176,7 +177,13 @@ export function fileError(location: string, e: unknown): unknown {
   // "the disk … is full" beside a disk with room); the limit is named when it is what the files reach
   if (code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR")) {
     const limit = fileSizeLimit();
-    if (limit !== undefined && limit <= largestBeside(location) + LIMIT_MARGIN_BYTES)
+    if (
+      limit !== undefined &&
+      limit <= largestBeside(location) + LIMIT_MARGIN_BYTES &&
+      // a disk with no room left is the cause, whatever the limit (tester U: a full 160 KB tmpfs under
+      // ulimit -f 1000 was blamed on the limit)
+      !diskNearlyFull(location)
+    )
       return new UserError(
         `${location}: this process may write files of at most ${limit} bytes (a file-size limit, ulimit -f), and the study ` +
           `and its -wal and -shm files beside it need more (SQLite: ${e.message}); raise the limit (ulimit -f unlimited) and run the command again`,
@@ -220,6 +227,16 @@ function fileSizeLimit(): number | undefined {
     return Number.isSafeInteger(bytes) ? bytes : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Whether the file system holding the study at `location` has less than LIMIT_MARGIN_BYTES free (false when it cannot tell). */
+function diskNearlyFull(location: string): boolean {
+  try {
+    const fs = statfsSync(dirname(realFile(location)));
+    return fs.bavail * fs.bsize < LIMIT_MARGIN_BYTES;
+  } catch {
+    return false;
   }
 }
 
