@@ -216,6 +216,13 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
     /test_acc 1\.0000001 is not a fraction; expected a fraction in \[0, 1\] \(this study's scale\); it is above 1 by 1e-7 only: float noise over a perfect score\? tell 1 if so$/,
   );
   await assert.rejects(fraction.tell(archs[0], 1.5), /tell 0\.015$/);
+  // and in a study whose scale its fractions settled (no --scale), where the same ÷100 was offered (tester U)
+  const settled = await tinyStudy("test_acc");
+  await settled.tell(archs[1], 0.9);
+  await assert.rejects(
+    settled.tell(archs[0], 1.0000001),
+    /test_acc 1\.0000001 looks like a percent, but this study's values are fractions \(0\.9–0\.9\); it is above 1 by 1e-7 only: float noise over a perfect score\? tell 1 if so$/,
+  );
   const percent = await tinyStudy("test_acc", "maximize", "percent");
   await percent.tell(archs[0], 91);
   await percent.tell(archs[1], 0.9);

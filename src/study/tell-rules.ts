@@ -445,10 +445,14 @@ export function tellCheck(
           if (fractions && value > 1)
             throw new UserError(
               `${what}: ${target} ${value} looks like a percent, but ${whose} values are fractions ` +
-                `(${fractions.min}–${fractions.max}); ${fix(value / 100)}` +
-                (direction === "minimize"
-                  ? ` (if its values are percents, error rates of 1 % or less, ${needsPercent})`
-                  : ` (if its values are percents at chance level, ${needsPercent})`),
+                `(${fractions.min}–${fractions.max}); ` +
+                // float noise over 1 is no percent here either (tester U: 1.0000001 got "tell 0.010000001")
+                (value - 1 <= FLOAT_NOISE_OVER_ONE
+                  ? overOne(value, fix, false)
+                  : fix(value / 100) +
+                    (direction === "minimize"
+                      ? ` (if its values are percents, error rates of 1 % or less, ${needsPercent})`
+                      : ` (if its values are percents at chance level, ${needsPercent})`)),
             );
         }
       }
