@@ -62,6 +62,16 @@ test("simulate's text keeps its columns apart and writes no exponent (break I: c
   );
   assert.match(mixed, /\n {9}10 {2}12\.74000 ± 16\.00300 \(rank 3\)/);
   assert.match(mixed, /\n {9}20 {2}0\.72896 ± 0\.00000 \(rank 1\)/);
+  // but never more than 4 decimals past a value's own five significant digits: float noise (tester U)
+  const wide = simulateText(
+    result([0], {
+      "10": { mean: 111111.102, std: 0, medianRank: 2 },
+      "20": { mean: 1e-9, std: 0, medianRank: 1 },
+    }),
+    false,
+  );
+  assert.match(wide, /\n {9}10 {2}111111\.1020 \(rank 2\)/);
+  assert.match(wide, /\n {9}20 {2}0\.0000000010000 \(rank 1\)/);
   const one = simulateText(result([7], { "2": { mean: 89.04, std: 0, medianRank: 1 } }), false, "sim.svg");
   assert.doesNotMatch(one, /±/);
   assert.match(one, /, seeds 7\nbest found \(its rank in the table, 1 = its best\):\n/);

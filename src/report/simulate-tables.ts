@@ -83,7 +83,9 @@ export function meanStdText(x: { mean: number; std: number }, seeds: number, dec
   // 1e25 "1.0000000000000001e+24"
   if (own === undefined)
     return seeds > 1 ? `${x.mean.toExponential(4)} ± ${x.std.toExponential(1)}` : x.mean.toExponential(4);
-  const shown = Math.min(20, Math.max(own, decimals ?? own));
+  // a table's shared decimals, but at most 4 past the value's own: one value of 1e-9 gave every other
+  // value 20 decimals and its float noise, 111111.1019999999990 (tester U)
+  const shown = Math.min(20, own + 4, Math.max(own, decimals ?? own));
   return seeds > 1 ? `${x.mean.toFixed(shown)} ± ${x.std.toFixed(shown)}` : x.mean.toFixed(shown);
 }
 
