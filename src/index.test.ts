@@ -318,8 +318,23 @@ test("the package holds what a consumer runs and no test, benchmark or build scr
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const linked = [...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1]);
   assert.ok(linked.length > 5, "the README links its docs");
-  for (const needed of [...linked, "docs/spaces/macro8.json", "docs/study-example/trained.csv"])
+  // and the figures the shipped pages show (docs/own-space.md's linked docs/docs/…: tester U)
+  const figures = files
+    .filter((f) => /^docs\/[^/]+\.md$/.test(f))
+    .flatMap((page) =>
+      [...readFileSync(join(root, page), "utf8").matchAll(/\]\((results\/[^)#\s]+)/g)].map(
+        (m) => `docs/${m[1]}`,
+      ),
+    );
+  assert.ok(figures.length > 5, "the docs show their figures");
+  for (const needed of [...linked, ...figures, "docs/spaces/macro8.json", "docs/study-example/trained.csv"])
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
+  for (const page of files.filter((f) => /^docs\/[^/]+\.md$/.test(f)))
+    assert.doesNotMatch(
+      readFileSync(join(root, page), "utf8"),
+      /\]\(docs\//,
+      `${page} links docs/… from inside docs/`,
+    );
 });
 
 test("a space's sample, mutate and crossover without a random generator refuse in one line (break test: raw TypeError)", async () => {

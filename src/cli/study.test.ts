@@ -337,6 +337,9 @@ test("study commands: bad input gives one line naming what was wrong", () => {
   ]);
   assert.equal(maximizedError.code, 0, maximizedError.err);
   assert.equal(JSON.parse(maximizedError.out).direction, "maximize");
+  assert.deepEqual(JSON.parse(maximizedError.out).warnings, [
+    "val_error reads as an error rate, and it is maximized: if lower is better, give --minimize",
+  ]);
   assert.equal(
     maximizedError.err,
     "nas-assay: warning: val_error reads as an error rate, and it is maximized: if lower is better, give --minimize\n",

@@ -85,6 +85,8 @@ function createCommand(): Command {
           imported: imported.written,
           repeated: imported.skipped,
           ...(imported.retried ? { retried: imported.retried } : {}),
+          // the warnings stderr carries, in the JSON too (tester U)
+          ...(warnings.length > 0 ? { warnings } : {}),
         };
         await study.close();
         // after the study is made: a refused command says one line, its error
