@@ -625,6 +625,26 @@ test("a file-size limit (ulimit -f) that stops the study's writes is named, not 
     );
   }
   assert.deepEqual(readFileSync(db), before, "the study is as it was");
+  // study create under the limit: one line, no file (it was an internal error with a stack; tester V)
+  const made = limited([
+    "study",
+    "create",
+    "--space",
+    spec,
+    "--study",
+    join(dir, "new.db"),
+    "--target",
+    "val_acc",
+  ]);
+  assert.equal(made.status, 1, made.stderr);
+  assert.match(
+    made.stderr,
+    /^nas-assay: \S+new\.db: this process may write files of at most 8192 bytes \(a file-size limit, ulimit -f\)[^\n]*\n$/,
+  );
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith("new.db")),
+    [],
+  );
   assert.equal(
     run(["tell", "--study", db, "--arch", arch, "--value", "0.5"]).code,
     0,

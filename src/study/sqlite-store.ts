@@ -499,6 +499,9 @@ export class SqliteStudyStore implements StudyStore {
         );
       if (code === "ENOENT" || code === "EACCES" || code === "EROFS" || code === "SQLITE_CANTOPEN")
         throw new UserError(`cannot create the study ${path}: ${(e as Error).message}`);
+      // a file-size limit (ulimit -f) failed in SQLite's own words, an internal error with a stack (tester V)
+      const said = fileError(path, e);
+      if (said !== e && !(e instanceof Database.SqliteError && code === "SQLITE_FULL")) throw said;
       if (code === "SQLITE_FULL" || code === "ENOSPC")
         throw new UserError(
           `cannot create the study ${path}: the disk is full; free some space and try again`,
@@ -508,7 +511,16 @@ export class SqliteStudyStore implements StudyStore {
       for (const suffix of ["", ...SIDE_FILES]) rmSync(`${tmp}${suffix}`, { force: true });
       for (const dispose of keep) dispose();
     }
-    return SqliteStudyStore.open(path);
+    try {
+      return await SqliteStudyStore.open(path);
+    } catch (e) {
+      // made, but not to be opened here (a file-size limit that the -shm file SQLite adds outgrows): the
+      // advised rerun of study create was refused as existing (tester V); say that it is there
+      if (!(e instanceof UserError)) throw e;
+      throw new UserError(
+        `${e.message}; ${path} was made all the same (with no trial): once that is fixed, use it (study create again would refuse it as existing)`,
+      );
+    }
   }
 
   /** A study held in memory only (simulations): the same tables and transactions, nothing on disk. */

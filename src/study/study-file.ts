@@ -103,6 +103,12 @@ export async function createStudyFile(
     return { study: await Study.open(store, space, options), imported, warnings: warning ? [warning] : [] };
   } catch (e) {
     await store.close();
+    // made, but not to be read here (a file-size limit that the -shm file SQLite adds outgrows): the
+    // advised rerun of study create was refused as existing (tester V); say that it is there
+    if (e instanceof UserError && !(e instanceof BadFileError))
+      throw new UserError(
+        `${e.message}; ${store.location} was made all the same: once that is fixed, use it (study create again would refuse it as existing)`,
+      );
     throw e;
   }
 }

@@ -216,6 +216,20 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
     /test_acc 1\.0000001 is not a fraction; expected a fraction in \[0, 1\] \(this study's scale\); it is above 1 by 1e-7 only: float noise over a perfect score\? tell 1 if so$/,
   );
   await assert.rejects(fraction.tell(archs[0], 1.5), /tell 0\.015$/);
+  // below 0 nothing is offered: "-1e-9 … is above 1 by -1 only … tell 1" (tester V)
+  for (const below of [-1e-9, -0.5])
+    await assert.rejects(
+      fraction.tell(archs[0], below),
+      new RegExp(
+        `test_acc ${below} is not an accuracy; expected a fraction in \\[0, 1\\] \\(this study's scale\\)$`,
+      ),
+    );
+  // float noise over 100 in a study of percents is offered 100 (it said only "is not an accuracy")
+  const percents = await tinyStudy("test_acc", "maximize", "percent");
+  await assert.rejects(
+    percents.tell(archs[0], 100.0000001),
+    /expected a percent in \[0, 100\] \(this study's scale\); it is above 100 by 1e-7 only: float noise over a perfect score\? tell 100 if so$/,
+  );
   // and in a study whose scale its fractions settled (no --scale), where the same ÷100 was offered (tester U)
   const settled = await tinyStudy("test_acc");
   await settled.tell(archs[1], 0.9);

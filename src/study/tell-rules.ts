@@ -119,9 +119,16 @@ const FLOAT_NOISE_OVER_ONE = 1e-6;
 
 /** The fix offered for `value` (above 1, at most 100) told to a fraction study or table: ÷100, or 1 when only float noise lies over it. */
 function overOne(value: number, fix: (value: number) => string, table: boolean): string {
-  if (value - 1 <= FLOAT_NOISE_OVER_ONE)
+  if (value > 1 && value - 1 <= FLOAT_NOISE_OVER_ONE)
     return `it is above 1 by ${Number((value - 1).toPrecision(2))} only: float noise over a perfect score? ${fix(1)} if so`;
   return `${fix(value / 100)}${table ? ", or give simulate --scale percent" : ""}`;
+}
+
+/** "; it is above 100 by 1e-5 only: …" for a value over 100 by float noise only (tester V), else "". */
+function overHundred(value: number, fix: (value: number) => string): string {
+  return value > 100 && value - 100 <= 100 * FLOAT_NOISE_OVER_ONE
+    ? `; it is above 100 by ${Number((value - 100).toPrecision(2))} only: float noise over a perfect score? ${fix(100)} if so`
+    : "";
 }
 
 /** How a message tells the fix of a value: in a study, tell it again; in simulate's table, write it there. */
@@ -360,10 +367,10 @@ export function tellCheck(
           throw new UserError(
             `${what}: ${target} ${value} is not ${scale === "fraction" && value > 1 && value <= 100 ? "a fraction" : "an accuracy"}; expected ` +
               (scale === "fraction"
-                ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value <= 100 ? `; ${overOne(value, fix, table)}` : ""}`
+                ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value > 1 && value <= 100 ? `; ${overOne(value, fix, table)}` : ""}`
                 : scale === "percent"
-                  ? `a percent in [0, 100] (${whose} scale${table ? ": --scale percent" : ""})`
-                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})`),
+                  ? `a percent in [0, 100] (${whose} scale${table ? ": --scale percent" : ""})${overHundred(value, fix)}`
+                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})${done.count > 0 && done.max > 1 ? overHundred(value, fix) : ""}`),
           );
         // a study declared in percent keeps values of 1 or less as chance-level accuracies, which spread
         // little; values all of 1 or less spread wider than that are fractions (an import of 0.83–0.91)
