@@ -230,11 +230,18 @@ function fileSizeLimit(): number | undefined {
   }
 }
 
-/** Whether the file system holding the study at `location` has less than LIMIT_MARGIN_BYTES free (false when it cannot tell). */
+/**
+ * Free space below which a failed write is put down to a full disk rather than a file-size limit:
+ * twice the 32 KiB by which SQLite grows the -shm file. 1 MiB blamed a full disk for a limit on a
+ * small file system with 152 KiB free (tester V); a full one had 32 KiB left.
+ */
+const DISK_FULL_BYTES = 64 << 10;
+
+/** Whether the file system holding the study at `location` has less than DISK_FULL_BYTES free (false when it cannot tell). */
 function diskNearlyFull(location: string): boolean {
   try {
     const fs = statfsSync(dirname(realFile(location)));
-    return fs.bavail * fs.bsize < LIMIT_MARGIN_BYTES;
+    return fs.bavail * fs.bsize < DISK_FULL_BYTES;
   } catch {
     return false;
   }
