@@ -84,6 +84,7 @@ function createCommand(): Command {
           direction: study.settings.direction,
           imported: imported.written,
           repeated: imported.skipped,
+          ...(imported.repeats ? { repeats: imported.repeats } : {}),
           ...(imported.retried ? { retried: imported.retried } : {}),
           // the warnings stderr carries, in the JSON too (tester U)
           ...(warnings.length > 0 ? { warnings } : {}),

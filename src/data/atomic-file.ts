@@ -5,6 +5,7 @@ import {
   chmodSync,
   closeSync,
   constants,
+  existsSync,
   fsyncSync,
   openSync,
   readdirSync,
@@ -49,13 +50,17 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     if (mode !== undefined) chmodSync(tmp, mode);
     renameSync(tmp, target);
   } catch (e) {
+    let left = "";
     try {
       rmSync(tmp, { force: true });
     } catch {
-      // the temporary file could not be made either (e.g. a file on the way): nothing to remove
+      // the temporary file could not be made either (e.g. a file on the way): nothing to remove; or it
+      // was and an append-only folder keeps it (tester V): said, not left unsaid
+      if (existsSync(tmp))
+        left = `; the temporary file ${basename(tmp)} stays there, the folder refusing its removal`;
     }
     const code = (e as NodeJS.ErrnoException).code;
-    if (code) throw new UserError(`cannot write ${path}: ${code} (${systemReason(e as Error)})`);
+    if (code) throw new UserError(`cannot write ${path}: ${code} (${systemReason(e as Error)})${left}`);
     throw e;
   }
 }
@@ -168,7 +173,12 @@ export function writeTarget(path: string): string {
 /** The system's reason without Node's "CODE: " prefix and its ", syscall 'path'" suffix. */
 function systemReason(e: Error): string {
   // a file-size limit: the system's "file too large" did not say which limit, nor the fix (tester U)
-  if ((e as NodeJS.ErrnoException).code === "EFBIG")
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "EFBIG")
     return "larger than this process may write: a file-size limit (ulimit -f); raise it (ulimit -f unlimited) and run the command again";
+  // as bare as EFBIG was (tester V)
+  if (code === "ENOSPC") return "no space left on the disk; free some space and run the command again";
+  if (code === "EPERM")
+    return "operation not permitted: an immutable or append-only file or folder (chattr +i or +a; lsattr shows it)? clear the mark (chattr -i -a, as root) or choose another path";
   return e.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, "");
 }

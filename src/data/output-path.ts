@@ -171,7 +171,9 @@ function checkFolderWritable(folder: string, say: (what: string) => UserError): 
     );
   // permissions alone do not tell (root passes every check, a read-only mount or /proc refuses anyway):
   // create a file and remove it
-  const probe = resolve(folder, `.nas-assay-write-check-${process.pid}`);
+  // one name for every process: in an append-only folder, where it cannot be removed, one stays, not
+  // one per command (tester V); two processes at once both pass (EEXIST is a file made there)
+  const probe = resolve(folder, ".nas-assay-write-check");
   try {
     closeSync(openSync(probe, "wx"));
   } catch (e) {
