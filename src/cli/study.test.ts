@@ -294,7 +294,7 @@ test("study delete through a link it may not remove: refused with the study kept
   assert.equal(r.status, 1, r.stdout);
   assert.equal(
     r.stderr,
-    `nas-assay: cannot remove ${kept}: EPERM (the study is as it was, at ${kept}; the link ${toKept} to it is removed)\n`,
+    `nas-assay: cannot remove ${kept}: EPERM, the folder refusing it: a sticky folder and another user's file, or the folder or file marked append-only or immutable (chattr +a or +i; lsattr -d shows it: chattr -a -i, as root, clears it) (the study is as it was, at ${kept}; the link ${toKept} to it is removed)\n`,
   );
   assert.equal(JSON.parse(run(["study", "show", "--study", kept, "--json"]).out).done, 5);
 });

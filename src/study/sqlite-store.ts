@@ -818,8 +818,13 @@ export class SqliteStudyStore implements StudyStore {
                 unlinkSync(path);
               } catch (e) {
                 if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
+                const code = (e as NodeJS.ErrnoException).code;
                 throw new UserError(
-                  `cannot remove ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` +
+                  `cannot remove ${path}: ${code ?? (e as Error).message}` +
+                    // a bare EPERM named no cause (tester V: the study in an append-only folder)
+                    (code === "EPERM"
+                      ? ", the folder refusing it: a sticky folder and another user's file, or the folder or file marked append-only or immutable (chattr +a or +i; lsattr -d shows it: chattr -a -i, as root, clears it)"
+                      : "") +
                     (path === paths[0]
                       ? " (the study is as it was)"
                       : path === real
