@@ -28,6 +28,7 @@ import { IMMUTABLE, writeRefusal } from "../data/atomic-file.js";
 import { checkOutputFile } from "../data/output-path.js";
 import { removeOnInterrupt, removeStaleTempDirs, tempDirOf } from "../data/temp-dir.js";
 import { BadFileError, UserError } from "../errors.js";
+import { openSqlite } from "./sqlite-binding.js";
 import type {
   Proposal,
   RecordCheck,
@@ -472,7 +473,7 @@ export class SqliteStudyStore implements StudyStore {
     }
     const keep = [tmp, ...SIDE_FILES.map((suffix) => `${tmp}${suffix}`)].map(removeOnInterrupt);
     try {
-      const db = new Database(tmp);
+      const db = openSqlite(tmp);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${STUDY_SCHEMA_VERSION}`);
       db.exec(SCHEMA);
@@ -493,6 +494,7 @@ export class SqliteStudyStore implements StudyStore {
       } else db.close();
       linkSync(tmp, path);
     } catch (e) {
+      if (e instanceof UserError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "EEXIST") throw new UserError(`${path} already exists; choose another --study file`);
       if (
@@ -535,7 +537,7 @@ export class SqliteStudyStore implements StudyStore {
     // checked as a study file's are, said as the caller's mistake: a hand-made object without its
     // space was refused only when opened, as "damaged study"
     const texts = checkNewSettings(settings, "SqliteStudyStore.memory");
-    const db = new Database(":memory:");
+    const db = openSqlite(":memory:");
     db.exec(SCHEMA);
     const put = db.prepare("INSERT INTO settings (name, value) VALUES (?, ?)");
     for (const [name, text] of Object.entries(texts)) put.run(name, text);
@@ -576,9 +578,11 @@ export class SqliteStudyStore implements StudyStore {
     let db: Database.Database;
     const copied = access === "read" ? readableCopy(path) : undefined;
     try {
-      db = new Database(copied?.copy ?? path, { fileMustExist: true });
+      db = openSqlite(copied?.copy ?? path, { fileMustExist: true });
     } catch (e) {
       copied?.remove();
+      // not the study's fault: "cannot open" it would send the user to a file that is fine
+      if (e instanceof UserError) throw e;
       throw new BadFileError(path, `cannot open: ${(e as Error).message}`);
     }
     try {
