@@ -164,6 +164,16 @@ test("tell refuses what would corrupt the study, and ignores the same value told
     ]),
     /results\.csv line 3 was told 0\.91/,
   );
+  // the architecture twice in the file, both clashing with the stored value: the first row is named
+  // (it named the last copy, which the user then fixed while the first still clashed; tester V)
+  await assert.rejects(
+    study.tellMany([
+      { arch: a, outcome: { value: 0.5 }, source: "results.csv line 2" },
+      { arch: c, outcome: { value: 0.9 }, source: "results.csv line 3" },
+      { arch: a, outcome: { value: 0.5 }, source: "results.csv line 4" },
+    ]),
+    /results\.csv line 2 was told 0\.91/,
+  );
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 2, failed: 0 });
   // a study in percent refuses fractions
   const percent = await tinyStudy("top1");

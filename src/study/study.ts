@@ -449,8 +449,11 @@ export class Study<A> {
       if (verdict === "retry" && earlier) retried.push({ key, retry: { source, failed: earlier.source } });
       if (verdict !== "repeat") firstOutcome.set(key, { source, outcome: item.outcome, json: text, reduced });
       else if (earlier) repeats.push({ source, of: earlier.source, ...(sameCell ? { sameCell } : {}) });
-      sources.set(key, source);
-      reductions.set(key, reduced);
+      // messages about the architecture name the row whose result is kept: the first of repeats (the
+      // last was named, and fixing it left the first clashing: tester V), a retry's value
+      const kept = firstOutcome.get(key) ?? { source, reduced };
+      sources.set(key, kept.source);
+      reductions.set(key, kept.reduced);
       return { key, arch: json, outcome: item.outcome };
     });
     // a failed try and its retry in one call are one architecture with one result, the value: only it is
