@@ -48,6 +48,12 @@ test("a file on the other scale is refused with the fix", () => {
 });
 
 test("mixed scales are refused naming lines of both kinds", () => {
+  // float noise over 1 is a fraction's 1: "1.0000001 → 0.010000001" was offered (tester V)
+  refused(
+    [0.9, 1.0000001, 0.8],
+    "fraction",
+    /mixes percentages and fractions: 1 value above 1 \(line 3: 1\.0000001\) .*as fractions \(1\.0000001 → 1, float noise over a perfect score\)/,
+  );
   const everyThird = Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? 80 + i : 0.9 + i / 1000));
   refused(
     everyThird,

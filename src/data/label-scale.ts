@@ -38,6 +38,17 @@ const RANGE: Record<AccuracyScale, string> = {
   percent: "a percentage 0..100",
 };
 
+/**
+ * How far above 1 a value may lie to be read as float noise over a perfect score (a mean of 1.0 summed
+ * in floating point), not as a percent: ÷100 made 1.0000001 "0.010000001" (found by tester R).
+ */
+export const FLOAT_NOISE_OVER_ONE = 1e-6;
+
+/** `value` is above 1 by float noise only (FLOAT_NOISE_OVER_ONE): a fraction's 1, not a percent. */
+export function floatNoiseOverOne(value: number): boolean {
+  return value > 1 && value - 1 <= FLOAT_NOISE_OVER_ONE;
+}
+
 /** How far apart near-chance percentages at most 1 may be (NAS-Bench-201: within 0.013). */
 const NEAR_CHANCE_SPREAD = 0.05;
 
@@ -153,7 +164,10 @@ export function mixedScales(
       .slice(0, 3)
       .map((v) => `${v.place}: ${v.value}`)
       .join(", ") + (values.length > 3 ? ", …" : "");
-  const toFraction = `${percents[0].value} → ${round(percents[0].value / 100)}`;
+  // float noise over 1 is a fraction's 1: "1.0000001 → 0.010000001" was offered (tester V)
+  const toFraction = floatNoiseOverOne(percents[0].value)
+    ? `${percents[0].value} → 1, float noise over a perfect score`
+    : `${percents[0].value} → ${round(percents[0].value / 100)}`;
   // the example is a value below 1: "1 → 100" read as making a genuine 1 % value 100 %; when every
   // value of 1 or less is 1, both readings of it are said
   const below = fractions.find((v) => v.value < 1);

@@ -245,8 +245,24 @@ test("networks at chance level (1 % or less) fit a percent study; an explicit sc
   await settled.tell(archs[1], 0.9);
   await assert.rejects(
     settled.tell(archs[0], 1.0000001),
-    /test_acc 1\.0000001 looks like a percent, but this study's values are fractions \(0\.9–0\.9\); it is above 1 by 1e-7 only: float noise over a perfect score\? tell 1 if so$/,
+    // not "looks like a percent … float noise?" in one sentence (tester V)
+    /test_acc 1\.0000001 is above 1 by 1e-7 only, and this study's values are fractions \(0\.9–0\.9\): float noise over a perfect score\? tell 1 if so$/,
   );
+  // a batch of close fractions and 1.0000001 into a new study: imported as chance-level percents (tester V)
+  const fresh = await tinyStudy("test_acc");
+  await assert.rejects(
+    fresh.tellMany([
+      { arch: archs[0], outcome: { value: 0.8 }, source: "r.csv line 2" },
+      { arch: archs[1], outcome: { value: 1.0000001 }, source: "r.csv line 3" },
+      { arch: archs[2], outcome: { value: 0.81 }, source: "r.csv line 4" },
+    ]),
+    /^UserError: r\.csv line 3: test_acc 1\.0000001 is above 1 by 1e-7 only, and the values told with it are fractions \(0\.8–0\.8\): float noise over a perfect score\? tell 1 if so$/,
+  );
+  await assert.rejects(
+    fresh.tell(archs[0], 1.0000001),
+    /no value told before or with it is a percent: float noise over a perfect score\? tell 1 if so \(if it is a percent, 1 % at chance level, the study needs --scale percent when made\)$/,
+  );
+  assert.deepEqual(await fresh.store.counts(), { pending: 0, done: 0, failed: 0 });
   const percent = await tinyStudy("test_acc", "maximize", "percent");
   await percent.tell(archs[0], 91);
   await percent.tell(archs[1], 0.9);

@@ -120,6 +120,18 @@ test("simulate's table takes what an import takes: no fraction among percents, n
       () => checkTableValues("val_acc", rows(values), where),
       (e: Error) => e instanceof UserError && pattern.test(e.message),
     );
+  // float noise over a perfect score is no percent: three close fractions and 1.0000001 were read as
+  // chance-level percents, the best at 1 % (tester V)
+  refused(
+    [0.8, 0.81, 1.0000001, 0.805],
+    /^all\.csv line 4: val_acc 1\.0000001 is above 1 by 1e-7 only, and the table's values are fractions \(0\.8–0\.81\): float noise over a perfect score\? write 1 in the table if so$/,
+  );
+  refused(
+    [1.0000001],
+    /^all\.csv line 2: val_acc 1\.0000001 is above 1 by 1e-7 only, and no value of the table is a percent: .* write 1 in the table if so \(if it is a percent, 1 % at chance level, give simulate --scale percent\)$/,
+  );
+  // beside percents it is one, at chance level
+  assert.equal(checkTableValues("val_acc", rows([1.0000001, 45.1, 30.2]), where), "percent");
   // one fraction among percents was read as a cell at 0.88 %
   refused([86.1, 90.2, 0.8756, 88.4], /^all\.csv line 4: val_acc 0\.8756 looks like a fraction/);
   // a percent among fractions that spread as little as chance-level cells do: 91.5 became the best

@@ -39,7 +39,7 @@
  *   never replaces a value: it would throw away a result that exists).
  */
 
-import { mixedScales } from "../data/label-scale.js";
+import { FLOAT_NOISE_OVER_ONE, floatNoiseOverOne, mixedScales } from "../data/label-scale.js";
 import { accuracyLike, errorRateLike } from "../data/target-name.js";
 import { kindOf, UserError } from "../errors.js";
 import {
@@ -110,16 +110,9 @@ export interface TableContext {
   study?: boolean;
 }
 
-/**
- * How far above 1 a value may lie for a fraction study to read it as float noise over a perfect score
- * (a mean of 1.0 summed in floating point), not as a percent: ÷100 made 1.0000001 "tell 0.010000001"
- * (found by tester R).
- */
-const FLOAT_NOISE_OVER_ONE = 1e-6;
-
 /** The fix offered for `value` (above 1, at most 100) told to a fraction study or table: ÷100, or 1 when only float noise lies over it. */
 function overOne(value: number, fix: (value: number) => string, table: boolean): string {
-  if (value > 1 && value - 1 <= FLOAT_NOISE_OVER_ONE)
+  if (floatNoiseOverOne(value))
     return `it is above 1 by ${Number((value - 1).toPrecision(2))} only: float noise over a perfect score? ${fix(1)} if so`;
   return `${fix(value / 100)}${table ? ", or give simulate --scale percent" : ""}`;
 }
@@ -162,7 +155,9 @@ export function tableScale(
       `${where(outside.line)}: ${target} ${outside.value} is not an accuracy; expected a fraction in [0, 1] or a percent in [0, 100]` +
         (context.table ? ` (if ${target} is no accuracy, give simulate --scale none)` : ""),
     );
-  const high = rows.find((r) => r.value > 1);
+  // float noise over 1 is a fraction's 1, no percent: three fractions and 1.0000001 were imported as
+  // chance-level percents (tester V); tellCheck refuses it, offering 1
+  const high = rows.find((r) => r.value > 1 && !floatNoiseOverOne(r.value));
   if (!high) return "fraction";
   // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
   let low = 0;
@@ -449,17 +444,26 @@ export function tellCheck(
                 batch.scale !== "percent"
               ? done
               : undefined;
+          // float noise over 1 is no percent here either (tester U: 1.0000001 got "tell 0.010000001"), and
+          // is not called one ("looks like a percent … float noise?" in one sentence: tester V)
+          // (a batch of fractions read whole, or of nothing else: tableScale reads it as fractions)
+          if (floatNoiseOverOne(value) && percents.length === 0 && (fractions || batch.scale === "fraction"))
+            throw new UserError(
+              `${what}: ${target} ${value} is above 1 by ${Number((value - 1).toPrecision(2))} only, and ` +
+                (fractions
+                  ? // an import's own rows are not yet "this study's values"
+                    `${fractions === before || table ? `${whose} values` : "the values told with it"} are fractions (${fractions.min}–${fractions.max})`
+                  : `no value ${table ? "of the table" : "told before or with it"} is a percent`) +
+                `: float noise over a perfect score? ${fix(1)} if so` +
+                (fractions ? "" : ` (if it is a percent, 1 % at chance level, ${needsPercent})`),
+            );
           if (fractions && value > 1)
             throw new UserError(
               `${what}: ${target} ${value} looks like a percent, but ${whose} values are fractions ` +
-                `(${fractions.min}–${fractions.max}); ` +
-                // float noise over 1 is no percent here either (tester U: 1.0000001 got "tell 0.010000001")
-                (value - 1 <= FLOAT_NOISE_OVER_ONE
-                  ? overOne(value, fix, false)
-                  : fix(value / 100) +
-                    (direction === "minimize"
-                      ? ` (if its values are percents, error rates of 1 % or less, ${needsPercent})`
-                      : ` (if its values are percents at chance level, ${needsPercent})`)),
+                `(${fractions.min}–${fractions.max}); ${fix(value / 100)}` +
+                (direction === "minimize"
+                  ? ` (if its values are percents, error rates of 1 % or less, ${needsPercent})`
+                  : ` (if its values are percents at chance level, ${needsPercent})`),
             );
         }
       }
