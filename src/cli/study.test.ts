@@ -706,6 +706,13 @@ test("a read-only study: show reads it (from a copy, leaving nothing beside it),
       write.err,
       /^nas-assay: \S+runs\.db: the folder holding the study is read-only.*copy the study into a writable folder and use the copy\n$/,
     );
+    // a delete there is told what lets it remove the file, not to work on a copy (tester V)
+    const deleted = runAs(["study", "delete", "--study", db]);
+    assert.equal(deleted.code, 1);
+    assert.match(
+      deleted.err,
+      /^nas-assay: cannot delete \S+runs\.db: the folder holding it \(\S+\) is read-only for this user, and removing a file changes its folder: make the folder writable \(chmod u\+w \S+\), or ask its owner; the study is as it was\n$/,
+    );
     // through a symbolic link in a writable folder: SQLite works beside the file the link leads to
     const linked = join(tmpdir(), `nas-assay-link-${process.pid}.db`);
     symlinkSync(db, linked);

@@ -308,6 +308,33 @@ function readOnly(path: string, sqliteMessage?: string): UserError | undefined {
   return undefined;
 }
 
+/**
+ * What keeps this process from removing the study at `path` (study delete), as one line: its folder
+ * read-only, marked immutable, or on a read-only file system — removing a file changes its folder.
+ * readOnly's advice for these, "copy the study into a writable folder", cannot help a delete (found by
+ * tester V); undefined when the folder may be changed (a sticky folder or an append-only mark still
+ * refuses the unlink itself, said by remove).
+ */
+export function removalRefusal(path: string): UserError | undefined {
+  const real = realFile(path);
+  const folder = dirname(real);
+  const refusal = writeRefusal(folder);
+  if (refusal === undefined || !existsSync(real)) return undefined;
+  const unchanged = "; the study is as it was";
+  if (refusal === "EROFS")
+    return new UserError(
+      `cannot delete ${path}: it is on a read-only file system, where nothing can be removed (mount it read-write first)${unchanged}`,
+    );
+  if (refusal === "EPERM")
+    return new UserError(
+      `cannot delete ${path}: the folder holding it (${folder}) ${IMMUTABLE.replace("lsattr shows", "lsattr -d shows")}, then delete again${unchanged}`,
+    );
+  return new UserError(
+    `cannot delete ${path}: the folder holding it (${folder}) is read-only for this user, and removing a file changes ` +
+      `its folder: make the folder writable (chmod u+w ${shellWord(folder)}), or ask its owner${unchanged}`,
+  );
+}
+
 /** The file `path` names, symbolic links followed (the path itself when it cannot be resolved). */
 function realFile(path: string): string {
   try {

@@ -6,7 +6,7 @@
 
 import { UserError } from "../errors.js";
 import { PostgresStudyStore } from "./postgres-store.js";
-import { SqliteStudyStore } from "./sqlite-store.js";
+import { removalRefusal as fileRemovalRefusal, SqliteStudyStore } from "./sqlite-store.js";
 import type { StudySettings, StudyStore } from "./store.js";
 import { checkAccess, checkNewStudyFileName, checkStudyLocation, isPostgresUrl } from "./study-url.js";
 
@@ -41,6 +41,16 @@ export async function openStore(location: string, access: "read" | "write" = "wr
     ? await PostgresStudyStore.open(location)
     : await SqliteStudyStore.open(location, access);
   return access === "read" ? readOnlyStore(store) : store;
+}
+
+/**
+ * What keeps this process from removing the study at `location` (its folder read-only or immutable),
+ * as one UserError; undefined for a PostgreSQL study, a missing file (open says so) or none.
+ */
+export function removalRefusal(location: string): UserError | undefined {
+  if (isPostgresUrl(location)) return undefined;
+  checkStudyLocation(location);
+  return fileRemovalRefusal(location);
 }
 
 /**

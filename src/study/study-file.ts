@@ -10,7 +10,7 @@ import { parseSpec } from "../spaces/spec.js";
 import { type AskOptions, askOptions, checkAskMethod } from "./ask-strategy.js";
 import { checkTargetColumn, readResultsFile } from "./results-file.js";
 import type { Direction, StudyCounts, StudySettings, StudyStore } from "./store.js";
-import { createStore, openStore } from "./store-location.js";
+import { createStore, openStore, removalRefusal } from "./store-location.js";
 import { Study, type TellResult } from "./study.js";
 import { directionWarning, type ValueScale } from "./tell-rules.js";
 
@@ -222,6 +222,10 @@ export async function removeStudyFile(location: string): Promise<{ study: string
     throw new UserError(
       `removeStudyFile needs the study's file or postgresql:// URL, got ${JSON.stringify(location) ?? String(location)}`,
     );
+  // before opening: opening says what keeps it from being written, whose advice (work on a copy) cannot
+  // help a removal
+  const refused = removalRefusal(location);
+  if (refused) throw refused;
   const store = await openStore(location, "write");
   // settings read first: a file SQLite opens but that holds no study settings is damaged, not removed
   try {
