@@ -137,7 +137,7 @@ export type { CellTable } from "./spaces/vertex-cell/table.js";
 export { type AskOptions, DEFAULT_ASK } from "./study/ask-strategy.js";
 export { DEFAULT_PENDING_TIMEOUT_MS, parseDuration } from "./study/pending.js";
 export { POSTGRES_SCHEMA_VERSION, PostgresStudyStore } from "./study/postgres-store.js";
-export { type ResultRow, readResultsFile, resultsCsv } from "./study/results-file.js";
+export { type ResultRow, readArchitecturesFile, readResultsFile, resultsCsv } from "./study/results-file.js";
 export {
   type PerSeed,
   type SeedCurves,
@@ -174,6 +174,13 @@ export {
   type TellOptions,
   type TellResult,
 } from "./study/study.js";
-export { type CreateStudyFile, createStudyFile, openStudyFile, removeStudyFile } from "./study/study-file.js";
+export {
+  type CreateStudyFile,
+  createStudyFile,
+  openStudyFile,
+  predictStudyFile,
+  removeStudyFile,
+  type StudyPredictions,
+} from "./study/study-file.js";
 export { isPostgresUrl, parseStudyUrl, type StudyUrl, withoutPassword } from "./study/study-url.js";
 export type { Repeat, Retry, ValueScale } from "./study/tell-rules.js";

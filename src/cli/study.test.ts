@@ -983,3 +983,52 @@ test("simulate's text table keeps its columns apart on long numbers (--scale non
   const header = r.out.split("\n").find((line) => line.startsWith("  evaluated")) ?? "";
   assert.equal(header.indexOf("random"), next.index + next[0].length, `${header}\n${row}`);
 });
+
+test("predict --study: the architectures of a file one chose, predicted by the study's ask predictor; --model or --study, one", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "runs.db");
+  const archs = tinySpace().sample(new Rng(12), 40);
+  writeFileSync(join(dir, "trained.csv"), tinyResults(archs.slice(0, 30)));
+  assert.equal(run(importArgs(spec, db, join(dir, "trained.csv"))).code, 0);
+  // candidates: 10 never told, and one told (its value is shown beside the prediction)
+  const candidates = join(dir, "candidates.csv");
+  const rows = tinyResults([...archs.slice(30), archs[0]]).split("\n");
+  writeFileSync(candidates, `${rows.map((r) => r.split(",").slice(0, 5).join(",")).join("\n")}`);
+  const r = run(["predict", "--study", db, "--cells", candidates]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /^mlp fitted on the 30 told results of \S+runs\.db, as ask fits it; predicted val_acc/);
+  const lines = r.out.trim().split("\n");
+  assert.equal(lines[0], "line\tpredicted val_acc\ttold val_acc\tarchitecture");
+  assert.equal(lines.length, 12);
+  assert.match(lines[11], /^12\t0\.\d{5}\t0\.\d+\t\{"layer1":/, "the told one shows its value");
+  const json = JSON.parse(run(["--json", "predict", "--study", db, "--cells", candidates]).out);
+  assert.equal(json.predictions.length, 11);
+  assert.equal(json.told, 30);
+  assert.deepEqual(
+    json.predictions.map((p: { line: number }) => p.line),
+    [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  );
+  assert.equal(
+    JSON.parse(run(["study", "show", "--study", db, "--json"]).out).pending,
+    0,
+    "nothing reserved",
+  );
+  fails(
+    ["predict", "--cells", candidates],
+    /^nas-assay: predict needs --model \(a model saved by train\) or --study/,
+  );
+  fails(
+    ["predict", "--study", db, "--model", db, "--cells", candidates],
+    /^nas-assay: predict takes --model or --study, not both$/,
+  );
+  fails(
+    ["predict", "--model", db, "--method", "mlp", "--cells", candidates],
+    /^nas-assay: --method goes with --study/,
+  );
+  fails(
+    ["predict", "--study", db, "--method", "gin", "--cells", candidates],
+    /^nas-assay: the method gin reads a cell's graph, but tiny is a space of choices/,
+  );
+  writeFileSync(candidates, "layer1,layer2,layer3,layer4,width\nmb3,mb7,mb3,mb3,16\n");
+  fails(["predict", "--study", db, "--cells", candidates], /^nas-assay: \S+candidates\.csv: line 2: .*mb7/);
+});

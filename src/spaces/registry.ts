@@ -20,7 +20,7 @@ export function spaceName(name: string): SpaceName {
   if (!(SPACE_NAMES as readonly string[]).includes(name)) {
     throw new UserError(
       `unknown space "${name}"; expected one of ${SPACE_NAMES.join(", ")} (this command works on the built-in ` +
-        "benchmark spaces; a space of your own, from a spec file, goes to study create, ask/tell and simulate)",
+        "benchmark spaces; a space of your own, from a spec file, goes to study create, ask/tell, simulate, and predict --study for architectures you choose)",
     );
   }
   return name as SpaceName;

@@ -8,7 +8,7 @@ import { ChoicesSpace } from "../spaces/choices.js";
 import { createSpace } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import { TINY_SPEC, tinyDir, tinySpace } from "../testing/study-fixtures.js";
-import { readResultsFile, resultsCsv } from "./results-file.js";
+import { readArchitecturesFile, readResultsFile, resultsCsv } from "./results-file.js";
 import type { Trial } from "./store.js";
 
 const HEADER = "layer1,layer2,layer3,layer4,width,val_acc,notes";
@@ -652,4 +652,49 @@ test("an export of a study with nothing told reads as no results (a study moves 
     /has no data rows/,
   );
   assert.throws(() => readResultsFile(file(`${HEADER}\n`), space, "val_acc"), /has no data rows/);
+});
+
+test("a file of architectures (predict --study's candidates): CSV or JSON Lines, other columns passed over, a bad row named", () => {
+  const { dir } = tinyDir();
+  const space = tinySpace();
+  const csv = join(dir, "candidates.csv");
+  // a results file is one too: its value column is passed over
+  writeFileSync(
+    csv,
+    "layer1,layer2,layer3,layer4,width,val_acc\nmb3,mb6,identity,mb3,16,0.9\nmb6,mb6,mb6,mb6,32,\n",
+  );
+  assert.deepEqual(
+    readArchitecturesFile(csv, space).map((r) => ({ line: r.line, arch: space.jsonOf(r.arch) })),
+    [
+      { line: 2, arch: { layer1: "mb3", layer2: "mb6", layer3: "identity", layer4: "mb3", width: 16 } },
+      { line: 3, arch: { layer1: "mb6", layer2: "mb6", layer3: "mb6", layer4: "mb6", width: 32 } },
+    ],
+  );
+  const jsonl = join(dir, "candidates.jsonl");
+  writeFileSync(jsonl, '{"layer1":"mb3","layer2":"mb6","layer3":"identity","layer4":"mb3","width":16}\n');
+  assert.equal(readArchitecturesFile(jsonl, space).length, 1);
+  // files joined with their headers: the second header is no row
+  writeFileSync(
+    csv,
+    "layer1,layer2,layer3,layer4,width\nmb3,mb6,identity,mb3,16\nlayer1,layer2,layer3,layer4,width\nmb6,mb6,mb6,mb6,32\n",
+  );
+  assert.deepEqual(
+    readArchitecturesFile(csv, space).map((r) => r.line),
+    [2, 4],
+  );
+  writeFileSync(csv, "layer1,layer2,layer3,layer4,width\nmb3,mb6,identity,mb3,16\nmb3,mb9,identity,mb3,16\n");
+  assert.throws(
+    () => readArchitecturesFile(csv, space),
+    (e: Error) => e instanceof BadFileError && /candidates\.csv: line 3: .*mb9/.test(e.message),
+  );
+  writeFileSync(csv, "layer1,layer2,width\nmb3,mb6,16\n");
+  assert.throws(
+    () => readArchitecturesFile(csv, space),
+    /no column "layer3", "layer4"; a file of architectures for tiny has the columns layer1, layer2, layer3, layer4, width/,
+  );
+  writeFileSync(jsonl, '{"arch":{"layer1":"mb3"}}\n');
+  assert.throws(
+    () => readArchitecturesFile(jsonl, space),
+    /each line of a file of architectures holds .*nested in "arch", as ask --json writes it; .*\(jq -c '\.arch'\)/,
+  );
 });

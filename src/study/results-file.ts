@@ -68,7 +68,76 @@ export function readResultsFile<A>(
   if (typeof target !== "string" || target === "")
     throw new UserError(`readResultsFile needs the target column's name, got ${shownValue(target, 80)}`);
   checkTargetColumn(space, target);
-  const expected = `expected a results file, CSV or JSON Lines (the architecture's columns and ${target})`;
+  const rows = textRows(file, space, target);
+  return rows.map(({ record, line, shownTarget }) => {
+    const arch = archOfRow(file, space, record, line);
+    const raw = record[columnName(target)];
+    let outcome: Outcome;
+    if (raw.toLowerCase() === "failed" && failedAllowed) outcome = { failed: true };
+    else {
+      // decimal notation only: Number() reads "0x1F" as 31 and "0b1" as 1
+      const value = parseMeasuredValue(raw);
+      // a field of thousands of characters is cut in the message (it made one line of 3,000)
+      const long = raw.length > SHOWN_FIELD;
+      if (!Number.isFinite(value))
+        throw new BadFileError(
+          file,
+          `line ${line}: ${target} is ${shownTarget ?? shownValue(raw, SHOWN_FIELD)}; expected a decimal number${long || shownTarget ? "" : measuredValueHint(raw)}` +
+            (failedAllowed
+              ? `, or "failed" for a run that did not finish`
+              : " (a table for simulate needs a value on every row)") +
+            (long ? "" : outOfRangeNote(raw)),
+        );
+      outcome = { value };
+    }
+    const written = Object.fromEntries(space.columns.map((c) => [c, record[columnName(c)]]));
+    return { line, arch, outcome, written };
+  });
+}
+
+/**
+ * Reads a file of architectures of `space` (the columns a results file holds, without a value: the
+ * candidates `predict --study` scores), CSV or JSON Lines; other columns are passed over. Throws as
+ * readResultsFile does (BadFileError naming the line of an architecture that is not valid).
+ */
+export function readArchitecturesFile<A>(
+  file: string,
+  space: ArchitectureSpace<A>,
+): { line: number; arch: A }[] {
+  if (typeof file !== "string")
+    throw new UserError(`readArchitecturesFile needs the file's path, got ${shownValue(file, 80)}`);
+  return textRows(file, space, undefined).map(({ record, line }) => ({
+    line,
+    arch: archOfRow(file, space, record, line),
+  }));
+}
+
+/** The architecture of a row, or BadFileError naming its line. */
+function archOfRow<A>(
+  file: string,
+  space: ArchitectureSpace<A>,
+  record: Record<string, string>,
+  line: number,
+): A {
+  try {
+    return space.fromRow(record);
+  } catch (e) {
+    if (e instanceof UserError || e instanceof RangeError)
+      throw new BadFileError(file, `line ${line}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The rows of a results file (with `target`) or a file of architectures (without) as text fields.
+ * Throws UserError for an empty file name, BadFileError for a file that cannot be read, is no UTF-8
+ * text, is one JSON array, JSON Lines under a .csv name, or lacks a column.
+ */
+function textRows<A>(file: string, space: ArchitectureSpace<A>, target: string | undefined): TextRow[] {
+  const expected =
+    target === undefined
+      ? "expected a file of architectures, CSV or JSON Lines (the architecture's columns)"
+      : `expected a results file, CSV or JSON Lines (the architecture's columns and ${target})`;
   // an unset shell variable (--file "$RESULTS"): readFileSync("") said ": cannot read: ENOENT … open ''"
   if (file.trim() === "") throw new UserError(`an empty file name; ${expected}`);
   let bytes: Buffer;
@@ -97,44 +166,13 @@ export function readResultsFile<A>(
       file,
       `is one JSON array; ${expected}: write JSON Lines, one object per line (e.g. jq -c '.[]')`,
     );
-  const columns = [...space.columns, target];
+  const columns = target === undefined ? space.columns : [...space.columns, target];
   // JSON Lines named .csv: csv-parse said "Invalid Opening Quote: a quote is found on field 0"
   if (!isJsonLines(file, text) && /^\uFEFF?\s*\{/.test(text))
     throw new BadFileError(file, "holds JSON Lines but is named .csv; name it .jsonl, or write it as CSV");
-  const rows = isJsonLines(file, text)
+  return isJsonLines(file, text)
     ? objectRows(file, text, columns, target)
     : csvRecords(file, text, columns, target, space.name);
-  return rows.map(({ record, line, shownTarget }) => {
-    let arch: A;
-    try {
-      arch = space.fromRow(record);
-    } catch (e) {
-      if (e instanceof UserError || e instanceof RangeError)
-        throw new BadFileError(file, `line ${line}: ${e.message}`);
-      throw e;
-    }
-    const raw = record[columnName(target)];
-    let outcome: Outcome;
-    if (raw.toLowerCase() === "failed" && failedAllowed) outcome = { failed: true };
-    else {
-      // decimal notation only: Number() reads "0x1F" as 31 and "0b1" as 1
-      const value = parseMeasuredValue(raw);
-      // a field of thousands of characters is cut in the message (it made one line of 3,000)
-      const long = raw.length > SHOWN_FIELD;
-      if (!Number.isFinite(value))
-        throw new BadFileError(
-          file,
-          `line ${line}: ${target} is ${shownTarget ?? shownValue(raw, SHOWN_FIELD)}; expected a decimal number${long || shownTarget ? "" : measuredValueHint(raw)}` +
-            (failedAllowed
-              ? `, or "failed" for a run that did not finish`
-              : " (a table for simulate needs a value on every row)") +
-            (long ? "" : outOfRangeNote(raw)),
-        );
-      outcome = { value };
-    }
-    const written = Object.fromEntries(space.columns.map((c) => [c, record[columnName(c)]]));
-    return { line, arch, outcome, written };
-  });
 }
 
 /** A row of a results file as text fields (a CSV record, or a JSON Lines object's values as text). */
@@ -150,7 +188,7 @@ function csvRecords(
   file: string,
   text: string,
   columns: readonly string[],
-  target: string,
+  target: string | undefined,
   spaceName: string,
 ): TextRow[] {
   // a row without the header's trailing unnamed (spreadsheet) columns holds every column read, as label
@@ -185,7 +223,7 @@ function csvRecords(
   if (missing.length > 0)
     throw new BadFileError(
       file,
-      `no column ${missing.map((c) => `"${c}"`).join(", ")}; a results file for ${spaceName} has the columns ` +
+      `no column ${missing.map((c) => `"${c}"`).join(", ")}; ${target === undefined ? "a file of architectures" : "a results file"} for ${spaceName} has the columns ` +
         `${columns.join(", ")} (found ${header.join(", ")})` +
         (cased.length > 0 ? `: ${cased.join(", ")}, and column names are compared case included` : ""),
     );
@@ -197,7 +235,9 @@ function csvRecords(
   const rows: TextRow[] = [];
   records.forEach(({ record }, k) => {
     const fields = header.map((h) => columnName(withoutByteOrderMark(record[h] ?? "").trim()));
-    if (!fields.includes(columnName(target)) || !fields.every((f) => names.has(f))) {
+    // (a file of architectures alone: a line holding every column's name)
+    const marks = target === undefined ? columns.map(columnName) : [columnName(target)];
+    if (!marks.every((m) => fields.includes(m)) || !fields.every((f) => names.has(f))) {
       rows.push({ line: lines[k], record });
       return;
     }
@@ -218,7 +258,12 @@ function csvRecords(
  * in JSON (String of the parsed number), a list or object as its JSON text (a `matrix`), null as "null"
  * (refused as a value, shown as JSON: `val_acc is null`, not the text "null"). A line that is no object, or lacks one of `columns`, refuses the file naming it.
  */
-function objectRows(file: string, text: string, columns: readonly string[], target: string): TextRow[] {
+function objectRows(
+  file: string,
+  text: string,
+  columns: readonly string[],
+  target: string | undefined,
+): TextRow[] {
   const rows = jsonLines(file, withoutByteOrderMark(text));
   if (rows.length === 0) throw new BadFileError(file, "has no data rows (one JSON object per architecture)");
   return rows.map(({ line, fields }) => {
@@ -247,17 +292,19 @@ function objectRows(file: string, text: string, columns: readonly string[], targ
     const nested = named.arch;
     const inArch =
       !columns.includes("arch") && nested !== null && typeof nested === "object" && !Array.isArray(nested)
-        ? `: the architecture is nested in "arch", as ask --json writes it; put its keys at the top level of each line, beside ${target} (jq -c '.arch + {${target}: .${target}}')`
+        ? target === undefined
+          ? `: the architecture is nested in "arch", as ask --json writes it; put its keys at the top level of each line (jq -c '.arch')`
+          : `: the architecture is nested in "arch", as ask --json writes it; put its keys at the top level of each line, beside ${target} (jq -c '.arch + {${target}: .${target}}')`
         : "";
     if (missing.length > 0)
       throw new BadFileError(
         file,
-        `line ${line} has no ${missing.map((c) => `"${c}"`).join(", ")}; each line of a results file holds ${columns.join(", ")} (found ${Object.keys(fields).join(", ") || "none"})${inArch}`,
+        `line ${line} has no ${missing.map((c) => `"${c}"`).join(", ")}; each line of ${target === undefined ? "a file of architectures" : "a results file"} holds ${columns.join(", ")} (found ${Object.keys(fields).join(", ") || "none"})${inArch}`,
       );
     // pandas' df.to_json() writes, by default, one object of columns ({"val_acc": {"0": 0.91, …}, …}):
     // its first row index was read as an option, "{\"0\":2,\"1\":3}" is not an option of decision …
-    const value = named[columnName(target)];
-    if (value !== null && typeof value === "object" && !Array.isArray(value))
+    const value = target === undefined ? undefined : named[columnName(target)];
+    if (value !== undefined && value !== null && typeof value === "object" && !Array.isArray(value))
       throw new BadFileError(
         file,
         `line ${line}: ${target} is an object (${shownValue(value, 60)}), not a number: one object of columns, as ` +
@@ -271,7 +318,7 @@ function objectRows(file: string, text: string, columns: readonly string[], targ
       ]),
     );
     // a null, true or list as the value was shown quoted, "null", as if the file held that text
-    return typeof value === "string" || typeof value === "number"
+    return value === undefined || typeof value === "string" || typeof value === "number"
       ? { line, record }
       : { line, record, shownTarget: JSON.stringify(value) ?? String(value) };
   });

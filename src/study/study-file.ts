@@ -5,10 +5,11 @@
  * PostgreSQL server instead (store-location.ts), with the same behaviour.
  */
 import { BadFileError, refuseUnknownKeys, UserError, UserErrors } from "../errors.js";
+import type { Method } from "../predictors/registry.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import { type AskOptions, askOptions, checkAskMethod } from "./ask-strategy.js";
-import { checkTargetColumn, readResultsFile } from "./results-file.js";
+import { checkTargetColumn, readArchitecturesFile, readResultsFile } from "./results-file.js";
 import type { Direction, StudyCounts, StudySettings, StudyStore } from "./store.js";
 import { createStore, openStore, removalRefusal } from "./store-location.js";
 import { Study, type TellResult } from "./study.js";
@@ -236,4 +237,55 @@ export async function removeStudyFile(location: string): Promise<{ study: string
   }
   const study = store.location;
   return { study, removed: await store.remove() };
+}
+
+/** What `predict --study` prints: the study's predictor's values for the architectures of a file. */
+export interface StudyPredictions {
+  study: string;
+  /** The study's target, whose scale the predictions are on (as its values are told). */
+  target: string;
+  direction: Direction;
+  /** The predictor fitted (the ask method given, else ask's default). */
+  method: Method;
+  /** The done trials it was fitted on. */
+  told: number;
+  /** One per row of the file, in its order: the architecture in its JSON form, the prediction, and its told value when the study holds one (else null). */
+  predictions: { line: number; arch: unknown; predicted: number; toldValue: number | null }[];
+}
+
+/**
+ * Predictions, for the architectures in `file` (CSV or JSON Lines with the study's architecture
+ * columns, as a results file without its value), of the predictor `ask` fits on the study at
+ * `location` (Study.predict): architectures one chose, not only those ask picks. Opens the study for
+ * reading (nothing is reserved or written). `options.method` as ask's. Throws UserError / BadFileError
+ * for a missing study, an unreadable file or an architecture not of the space (naming its line), and
+ * for fewer than 2 done trials.
+ */
+export async function predictStudyFile(
+  location: string,
+  file: string,
+  options: Partial<AskOptions> = {},
+): Promise<StudyPredictions> {
+  const study = await openStudyFile(location, options, "read");
+  try {
+    const rows = readArchitecturesFile(file, study.space);
+    const predicted = await study.predict(rows.map((r) => r.arch));
+    const toldValues = new Map<string, number>();
+    for (const t of await study.trials()) if (t.state === "done") toldValues.set(t.key, t.value as number);
+    return {
+      study: study.store.location,
+      target: study.settings.target,
+      direction: study.settings.direction,
+      method: askOptions(options).method,
+      told: toldValues.size,
+      predictions: rows.map((r, k) => ({
+        line: r.line,
+        arch: study.space.jsonOf(r.arch),
+        predicted: predicted[k],
+        toldValue: toldValues.get(study.space.key(r.arch)) ?? null,
+      })),
+    };
+  } finally {
+    await study.close();
+  }
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BadFileError, UserError } from "../errors.js";
+import { kendallTau } from "../eval/metrics.js";
 import { Rng } from "../random.js";
 import { type ChoicesArch, ChoicesSpace } from "../spaces/choices.js";
 import { createSpace } from "../spaces/kinds.js";
@@ -938,4 +939,40 @@ test('tellMany names its own outcome forms when one is wrong: a bare number was 
     skipped: 0,
   });
   await study.close();
+});
+
+test("predict: the study's ask predictor on architectures one chose, on the study's scale, reserving nothing", async () => {
+  await initBackend();
+  const space = tinySpace();
+  const archs = space.sample(new Rng(21), 162);
+  const told = archs.slice(0, 60);
+  const chosen = archs.slice(60);
+  for (const direction of ["maximize", "minimize"] as const) {
+    const study = await tinyStudy(direction === "maximize" ? "val_acc" : "val_err", direction);
+    // the error rate of a minimized study is told as it is (1 − accuracy), and predicted as it is
+    const truth = (a: ChoicesArch) => (direction === "maximize" ? tinyAccuracy(a) : 1 - tinyAccuracy(a));
+    await study.tellMany(told.map((arch) => ({ arch, outcome: { value: truth(arch) } })));
+    const before = await study.store.counts();
+    const predicted = await study.predict(chosen);
+    assert.equal(predicted.length, chosen.length);
+    assert.deepEqual(await study.store.counts(), before, "nothing reserved or told");
+    assert.deepEqual(await study.predict(chosen), predicted, "the same study gives the same numbers");
+    // it ranks the untold ones as the made-up accuracy does, well above chance
+    const tau = kendallTau(predicted, chosen.map(truth));
+    assert.ok(tau > 0.5, `${direction}: Kendall tau ${tau}`);
+    const values = told.map(truth);
+    for (const p of predicted)
+      assert.ok(p >= Math.min(...values) && p <= Math.max(...values), `${p} within the told range`);
+    // an architecture of another space, and a study with fewer than 2 values, are refused in one line
+    await assert.rejects(
+      study.predict([[9, 9, 9, 9, 9] as never]),
+      /predict's architecture 0 is not an architecture of tiny/,
+    );
+  }
+  const early = await tinyStudy();
+  await early.tell(told[0], 0.8);
+  await assert.rejects(
+    early.predict(chosen),
+    /predictions need at least 2 told values to fit on, and the study has 1; tell more first/,
+  );
 });

@@ -15,6 +15,7 @@ import {
   askOptions,
   checkAskMethod,
   maxAskCount,
+  predictTold,
   propose,
   type Told,
 } from "./ask-strategy.js";
@@ -291,6 +292,36 @@ export class Study<A> {
       reason: t.reason as TrialReason,
       again: k < again.length,
     }));
+  }
+
+  /**
+   * What the study's predictor expects for each of `archs` (architectures of the space, as `tell` takes
+   * them), in their order, on the study's scale (as its values are told; a minimized target's too): its
+   * ask method fitted on every done trial as an ask fits it (predictTold, ask-strategy.ts), seeded by the
+   * study's seed and its trial count, so that the same study gives the same numbers. Reserves nothing:
+   * the architectures stay free for ask. Throws UserError for an architecture not of the space, or fewer
+   * than 2 done trials.
+   */
+  async predict(archs: readonly A[]): Promise<number[]> {
+    this.checkOpen();
+    if (!Array.isArray(archs))
+      throw new UserError(`predict takes an array of architectures, got ${shownValue(archs, 60)}`);
+    const checked = archs.map((arch, i) => {
+      try {
+        return this.space.fromJSON(this.space.jsonOf(arch));
+      } catch (e) {
+        throw new UserError(
+          `predict's architecture ${i} is not an architecture of ${this.space.name}: ${(e as Error).message}`,
+        );
+      }
+    });
+    const trials = await this.track(() => this.store.trials());
+    const told: Told<A>[] = trials
+      .filter((t) => t.state === "done")
+      .map((t) => ({ arch: this.stored(t), value: this.sign * (t.value as number) }));
+    const seed = Rng.keyed(this.settings.seed, trials.length, 0).int(2 ** 31);
+    const predicted = await predictTold(this.space, told, checked, seed, this.options);
+    return predicted.map((v) => this.sign * v);
   }
 
   /**
