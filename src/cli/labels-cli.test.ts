@@ -355,3 +355,14 @@ test("--data is refused where NAS-Bench-101's benchmark data would go unread (it
   assert.equal(run(["--data", data, "space", "nb201"]).code, 0);
   assert.equal(run(["data", "labels", file, "--space", "nb101", "--target", "acc"]).code, 0);
 });
+
+test("evaluate --labels given a file says that evaluate draws its labels and train takes a file (tester W)", () => {
+  const file = join(dir, "my-labels.csv");
+  writeFileSync(file, "arch,my_acc\n");
+  refused(
+    ["evaluate", "--space", "nb201", "--labels", file, "--seeds", "0"],
+    /"\S+my-labels\.csv" is a file, and evaluate's --labels is a number of cells, drawn with their labels from the benchmark; to fit on labels of your own use train --labels FILE \(then predict\)/,
+  );
+  // a word that names no file is still "expected an integer"
+  refused(["evaluate", "--space", "nb201", "--labels", "abc"], /expected an integer ≥ 2 in decimal digits/);
+});
