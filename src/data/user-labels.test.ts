@@ -612,6 +612,11 @@ test("a cell on thousands of rows is reported in one short line: its first 10 li
     duplicateLine({ id: 7, lines: [2, 7], values: [0.8, 0.1] }),
     "duplicate: cell 7 on lines 2, 7 (values 0.8, 0.1; averaged)",
   );
+  // a percent read as a fraction shows no float noise (36.72 / 100: tester W)
+  assert.equal(
+    duplicateLine({ id: 0, lines: [2, 122], values: [36.72 / 100, 0.55] }),
+    "duplicate: cell 0 on lines 2, 122 (values 0.3672, 0.55; averaged)",
+  );
 });
 
 test('a row whose cell column is there but empty says so, not "no \\"arch\\" column" beside a header that has one', () => {

@@ -494,12 +494,15 @@ export function requireLabelSpread(labels: UserLabels): void {
  */
 export function duplicateLine(d: UserLabels["duplicates"][number]): string {
   const shown = 10;
+  // to 12 significant digits: a percent read as a fraction showed its float noise (36.72 as
+  // 0.36719999999999997: tester W)
+  const values = d.values.map((v) => Number(v.toPrecision(12)));
   if (d.lines.length <= shown)
-    return `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${d.values.join(", ")}; averaged)`;
+    return `duplicate: cell ${d.id} on lines ${d.lines.join(", ")} (values ${values.join(", ")}; averaged)`;
   const mean = d.values.reduce((sum, v) => sum + v, 0) / d.values.length;
   return (
     `duplicate: cell ${d.id} on ${d.lines.length} lines: ${d.lines.slice(0, shown).join(", ")}, … ` +
-    `(values ${d.values.slice(0, shown).join(", ")}, …; averaged: ${Number(mean.toPrecision(6))})`
+    `(values ${values.slice(0, shown).join(", ")}, …; averaged: ${Number(mean.toPrecision(6))})`
   );
 }
 
