@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { before, test } from "node:test";
 import { type Command, CommanderError } from "commander";
 import { encodeTfRecord } from "../data/tfrecord.js";
+import { MODEL_VERSION } from "../predictors/model-file.js";
 import { SEARCH_METHOD } from "../predictors/registry.js";
 import { workersFor } from "../seeds-in-parallel.js";
 import { encodeOfficialRecord } from "../spaces/nb101/official-record.js";
@@ -589,6 +590,17 @@ test("train, predict and evaluate from the command line (NAS-Bench-201, a small 
     const missing = run(["predict", "--model", join(dir, "none.nasa"), "--cells", cells]);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /none\.nasa: no such file \(the model file train --out wrote\)/);
+    // a newer version missing fields is told as a newer version, not "not a model (no space)" (tester W)
+    const newer = join(dir, "v99.nasa");
+    writeFileSync(newer, '{"format":"nas-assay model","version":99}');
+    const v99 = run(["predict", "--model", newer, "--cells", cells]);
+    assert.equal(v99.code, 1);
+    assert.match(v99.err, /v99\.nasa: field "version" is 99; .*written by a newer nas-assay/);
+    writeFileSync(newer, JSON.stringify({ format: "nas-assay model", version: MODEL_VERSION }));
+    assert.match(
+      run(["predict", "--model", newer, "--cells", cells]).err,
+      /v99\.nasa: field "space" is missing; expected the name of the space the model was trained on/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

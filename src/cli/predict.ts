@@ -3,7 +3,13 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { readCellFile } from "../data/user-labels.js";
 import { BadFileError, readFailure, UserError } from "../errors.js";
-import { checkSpaceSize, type ModelTarget, modelTarget, parseModelJson } from "../predictors/model-file.js";
+import {
+  checkModelFormat,
+  checkSpaceSize,
+  type ModelTarget,
+  modelTarget,
+  parseModelJson,
+} from "../predictors/model-file.js";
 import type { Method } from "../predictors/registry.js";
 import { loadPredictor } from "../predictors/registry.js";
 import { predictionText } from "../report/text.js";
@@ -139,7 +145,12 @@ function modelHead(path: string): { name: SpaceName; target: ModelTarget | undef
     target?: unknown;
     scale?: unknown;
   } | null;
-  if (typeof head?.space !== "string") throw new BadFileError(path, "not a nas-assay model file (no space)");
+  checkModelFormat(path, head);
+  if (typeof head?.space !== "string")
+    throw new BadFileError(
+      path,
+      `field "space" is ${JSON.stringify(head?.space) ?? "missing"}; expected the name of the space the model was trained on (a model file cut or edited?)`,
+    );
   const name = spaceName(head.space);
   checkSpaceSize(path, head, name, SPACE_CELLS[name]);
   return { name, target: modelTarget(path, head) };

@@ -215,20 +215,7 @@ export function readModelFile(path: string, space: SearchSpace<unknown>): ModelF
     if (e instanceof BadFileError) throw e;
     throw new BadFileError(path, `not a nas-assay model file (${parseFailureReason(e)})`);
   }
-  if (file?.format !== MODEL_FORMAT) throw new BadFileError(path, "not a nas-assay model file");
-  if (file.version !== MODEL_VERSION) {
-    throw fieldError(
-      path,
-      "version",
-      `is ${JSON.stringify(file.version)}; this nas-assay reads model files of version ${MODEL_VERSION} (the number)` +
-        // as studies and results files say it: which side is older decides the way out
-        (typeof file.version === "number" && Number.isSafeInteger(file.version) && file.version > 0
-          ? file.version > MODEL_VERSION
-            ? ": written by a newer nas-assay; read it with that one, or train the model again with this one"
-            : ": written by an older nas-assay; train the model again with this one"
-          : ""),
-    );
-  }
+  checkModelFormat(path, file);
   if (typeof file.method !== "string")
     throw fieldError(path, "method", `is ${JSON.stringify(file.method)}; expected a method name`);
   if (file.space !== space.name) {
@@ -369,4 +356,28 @@ export function calibrationField(path: string, file: ModelFile): Calibration {
   if (scores.some((s, k) => k > 0 && s < scores[k - 1]))
     throw fieldError(path, "calibration.scores", "must be in increasing order");
   return { scores, labels };
+}
+
+/**
+ * Refuses (BadFileError) parsed JSON that is no nas-assay model file, or one of another version (older
+ * or newer, each with its way out). Checked before any other field: a file of a newer version missing
+ * fields said "not a nas-assay model file (no space)" (found by tester W).
+ */
+export function checkModelFormat(path: string, file: unknown): void {
+  const head = file as { format?: unknown; version?: unknown } | null;
+  if (head === null || typeof head !== "object" || head.format !== MODEL_FORMAT)
+    throw new BadFileError(path, "not a nas-assay model file");
+  if (head.version !== MODEL_VERSION) {
+    throw fieldError(
+      path,
+      "version",
+      `is ${JSON.stringify(head.version)}; this nas-assay reads model files of version ${MODEL_VERSION} (the number)` +
+        // as studies and results files say it: which side is older decides the way out
+        (typeof head.version === "number" && Number.isSafeInteger(head.version) && head.version > 0
+          ? head.version > MODEL_VERSION
+            ? ": written by a newer nas-assay; read it with that one, or train the model again with this one"
+            : ": written by an older nas-assay; train the model again with this one"
+          : ""),
+    );
+  }
 }
