@@ -1033,3 +1033,36 @@ test("search shows a target that is no accuracy as its number, not a percent (--
   assert.equal(one.code, 0, one.err);
   assert.match(one.out, /Kendall tau -?\d\.\d{4} {3}Spearman/);
 });
+
+test("train with transformer-self-training says its cost first: minutes whatever the label count (tester W)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-self-training-"));
+  try {
+    const child = spawn(process.execPath, [
+      MAIN,
+      "train",
+      "--space",
+      "nb201",
+      "--method",
+      "transformer-self-training",
+      "--labels",
+      "2",
+      "--out",
+      join(dir, "m.nasa"),
+    ]);
+    let err = "";
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+        if (err.includes("\n")) resolve(err.split("\n")[0]);
+      });
+      child.on("exit", (code) => reject(new Error(`exited ${code} before a line: ${err}`)));
+    });
+    child.kill("SIGKILL");
+    assert.match(
+      firstLine,
+      /^transformer-self-training fits a teacher ensemble, then students on the labels plus 2500 pseudo-labelled cells, whatever the number of labels: minutes per fit on two cores/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,9 +4,10 @@ import { Command, Option } from "commander";
 import { UserError } from "../errors.js";
 import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
+import { SELF_TRAINING_COST_NOTE } from "../predictors/self-training.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlagNames, assessorFlags, withAssessorFlags } from "./assessor-flags.js";
-import { globals, print } from "./context.js";
+import { globals, note, print } from "./context.js";
 import { integerFlag, nonEmptyFlag, parsedBy, TARGET_NAME } from "./flag-values.js";
 import {
   FITTED_METHOD_HELP,
@@ -68,6 +69,7 @@ export function evaluateCommand(): Command {
       assessorFlagNames(assessor),
       opts.inputs as CellInput[] | undefined,
     );
+    if (method === "transformer-self-training") note(options, SELF_TRAINING_COST_NOTE);
     const result = await withProgress(options, "evaluate", "%", (update) =>
       evaluate(
         {

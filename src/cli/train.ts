@@ -15,6 +15,7 @@ import { UserError } from "../errors.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
 import { checkModelOutput, saveWithTarget } from "../predictors/model-file.js";
 import { createPredictor } from "../predictors/registry.js";
+import { SELF_TRAINING_COST_NOTE } from "../predictors/self-training.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlagNames, assessorFlags, withAssessorFlags } from "./assessor-flags.js";
@@ -74,6 +75,7 @@ export function trainCommand(): Command {
     checkModelOutput(opts.out, "--out");
     const seed = opts.seed;
     const method = fittedMethod(opts.method, assessorFlagNames(assessorFlags(opts)), opts.inputs);
+    if (method === "transformer-self-training") note(options, SELF_TRAINING_COST_NOTE);
     const name = spaceName(opts.space);
     let labeled: Int32Array;
     let labels: Float64Array;
