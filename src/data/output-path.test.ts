@@ -159,6 +159,20 @@ test("an SQLite database (a study) is never replaced by an output: train --out r
     () => checkOutputFile(study, "--out"),
     /^--out \S+runs\.db: is an SQLite database \(a nas-assay study\?\); writing there would destroy it: give another name$/,
   );
+  // nor is a file beside it under the names SQLite keeps its log, index and journal under (tester W)
+  for (const [suffix, what] of [
+    ["-wal", "write-ahead log"],
+    ["-shm", "shared index"],
+    ["-journal", "journal"],
+  ])
+    refuses(
+      () => checkOutputFile(`${study}${suffix}`, "--out"),
+      new RegExp(
+        `^--out \\S+runs\\.db${suffix}: is where SQLite keeps the ${what} of the database \\S+runs\\.db \\(a nas-assay study\\?\\), which removes or replays what is there: give another name$`,
+      ),
+    );
+  // beside a file that is no database, such a name is an ordinary output
+  checkOutputFile(`${file}-wal`, "--out");
   // another existing file is replaced, as before
   checkOutputFile(file, "--out");
 });

@@ -85,6 +85,13 @@ export function checkOutputFile(
     throw say(
       "is an SQLite database (a nas-assay study?); writing there would destroy it: give another name",
     );
+  // nor beside one under the names SQLite keeps its log and index under: opening the study removed
+  // (or replayed) the file written there (train --out runs.db-wal: found by tester W)
+  const side = /^(.*)-(wal|shm|journal)$/.exec(path);
+  if (side && kindOf(side[1]) === "other" && startsWith(side[1], SQLITE_HEADER))
+    throw say(
+      `is where SQLite keeps the ${side[2] === "journal" ? "journal" : side[2] === "wal" ? "write-ahead log" : "shared index"} of the database ${side[1]} (a nas-assay study?), which removes or replays what is there: give another name`,
+    );
   if (/[\\/]$/.test(path))
     throw say("ends in a slash, so it names a folder; give the name of a file to write");
   // a page or drawing written under another extension (x.png, x.json) opens as a broken file, and a
