@@ -14,7 +14,7 @@
  */
 
 import { refuseUnknownKeys, shownValue, UserError } from "../errors.js";
-import { usePredictor } from "../predictors/predictor.js";
+import { type Predictor, usePredictor } from "../predictors/predictor.js";
 import { createPredictor, METHODS, type Method } from "../predictors/registry.js";
 import type { TrainingOptions } from "../predictors/training-options.js";
 import { Rng } from "../random.js";
@@ -287,43 +287,34 @@ export async function propose<A>(
 
   const predicted = new Map<number, number>();
   // a predictor per ask, freed after its last use: a long-lived study asks many times
-  const byRule = await usePredictor(
-    createPredictor(o.method, pool, {}, { training: ASK_TRAINING[o.method] }),
-    async (predictor) => {
-      await predictor.fit({
-        space: pool,
-        labeled: Int32Array.from(told.keys()),
-        labels: told.map((t) => t.value),
-        seed,
-      });
-      const scored = await predictor.predict(candidates);
-      candidates.forEach((id, k) => {
-        predicted.set(id, scored[k]);
-      });
-      const ranked = Int32Array.from(candidates).sort(
-        (a, b) => (predicted.get(b) as number) - (predicted.get(a) as number) || a - b,
-      );
-      if (exploitCount === 0) return new Int32Array(0);
-      // the rule rescores the shortlist and its mutations: those among the candidates (in a small space,
-      // every one) keep the prediction just made (a cell's prediction does not depend on the cells scored
-      // with it), only the others are scored
-      const rescore = async (ids: Int32Array) => {
-        const fresh = ids.filter((id) => !predicted.has(id));
-        const scoredNow = fresh.length > 0 ? await predictor.predict(fresh) : [];
-        const at = new Map(Array.from(fresh, (id, k) => [id, scoredNow[k]]));
-        return Float64Array.from(ids, (id) => predicted.get(id) ?? (at.get(id) as number));
-      };
-      const rule = await chooseByNeighbourhood(
-        pool,
-        ranked,
-        rescore,
-        seed,
-        shortlist,
-        neighbourhoodWithin(o.neighbourhood, space.encoding.size),
-      );
-      return rule.top;
-    },
-  );
+  const byRule = await withAskPredictor(pool, told, o.method, seed, async (predictor) => {
+    const scored = await predictor.predict(candidates);
+    candidates.forEach((id, k) => {
+      predicted.set(id, scored[k]);
+    });
+    const ranked = Int32Array.from(candidates).sort(
+      (a, b) => (predicted.get(b) as number) - (predicted.get(a) as number) || a - b,
+    );
+    if (exploitCount === 0) return new Int32Array(0);
+    // the rule rescores the shortlist and its mutations: those among the candidates (in a small space,
+    // every one) keep the prediction just made (a cell's prediction does not depend on the cells scored
+    // with it), only the others are scored
+    const rescore = async (ids: Int32Array) => {
+      const fresh = ids.filter((id) => !predicted.has(id));
+      const scoredNow = fresh.length > 0 ? await predictor.predict(fresh) : [];
+      const at = new Map(Array.from(fresh, (id, k) => [id, scoredNow[k]]));
+      return Float64Array.from(ids, (id) => predicted.get(id) ?? (at.get(id) as number));
+    };
+    const rule = await chooseByNeighbourhood(
+      pool,
+      ranked,
+      rescore,
+      seed,
+      shortlist,
+      neighbourhoodWithin(o.neighbourhood, space.encoding.size),
+    );
+    return rule.top;
+  });
   const exploit = o.spread && exploitCount > 0 ? spread(pool, byRule, exploitCount, pending, seed) : byRule;
   const chosen = new Set(exploit);
   const rest = Array.from(candidates).filter((id) => !chosen.has(id));
@@ -342,20 +333,53 @@ export async function propose<A>(
   const placed = new Set(order.map((p) => p.id));
   for (const id of exploit) if (!placed.has(id)) order.push({ id, reason: "exploit" });
   for (const id of explore) if (!placed.has(id)) order.push({ id, reason: "explore" });
-  // the calibration extends past the told values with a tiny slope to keep the order of cells scored
-  // beyond them: shown, that read as values never told (-9e-11 below a told 0, 0.9500000002 above 0.95)
+  const shown = withinTold(told);
+  return order.map(({ id, reason }) => ({
+    arch: pool.cell(id),
+    key: candidateKeys.get(id) as string,
+    predicted: shown(predicted.get(id) as number),
+    reason,
+  }));
+}
+
+/**
+ * Runs `use` with ask's predictor for `method` fitted on `told` (the first `told.length` members of
+ * `pool`), seeded by `seed`, and frees it after (a long-lived study asks many times).
+ */
+async function withAskPredictor<A, T>(
+  pool: ArchitecturePool<A>,
+  told: readonly Told<A>[],
+  method: Method,
+  seed: number,
+  use: (predictor: Predictor) => Promise<T>,
+): Promise<T> {
+  return usePredictor(
+    createPredictor(method, pool, {}, { training: ASK_TRAINING[method] }),
+    async (predictor) => {
+      await predictor.fit({
+        space: pool,
+        labeled: Int32Array.from(told.keys()),
+        labels: told.map((t) => t.value),
+        seed,
+      });
+      return use(predictor);
+    },
+  );
+}
+
+/**
+ * A prediction held within the told values' range: the calibration extends past them with a tiny slope
+ * to keep the order of cells scored beyond them; shown, that read as values never told (-9e-11 below a
+ * told 0, 0.9500000002 above 0.95).
+ */
+function withinTold<A>(told: readonly Told<A>[]): (value: number) => number {
   let lowest = Number.POSITIVE_INFINITY;
   let highest = Number.NEGATIVE_INFINITY;
   for (const t of told) {
     lowest = Math.min(lowest, t.value);
     highest = Math.max(highest, t.value);
   }
-  return order.map(({ id, reason }) => ({
-    arch: pool.cell(id),
-    key: candidateKeys.get(id) as string,
-    predicted: Math.min(highest, Math.max(lowest, predicted.get(id) as number)),
-    reason,
-  }));
+  return (value) => Math.min(highest, Math.max(lowest, value));
 }
 
 /**
@@ -383,25 +407,8 @@ export async function predictTold<A>(
   for (const t of told) pool.add(t.arch);
   // an architecture told, or given twice, is the pool's one member: predicted like any other
   const ids = Int32Array.from(archs, (arch) => pool.add(arch));
-  const scored = await usePredictor(
-    createPredictor(o.method, pool, {}, { training: ASK_TRAINING[o.method] }),
-    async (predictor) => {
-      await predictor.fit({
-        space: pool,
-        labeled: Int32Array.from(told.keys()),
-        labels: told.map((t) => t.value),
-        seed,
-      });
-      return predictor.predict(ids);
-    },
-  );
-  let lowest = Number.POSITIVE_INFINITY;
-  let highest = Number.NEGATIVE_INFINITY;
-  for (const t of told) {
-    lowest = Math.min(lowest, t.value);
-    highest = Math.max(highest, t.value);
-  }
-  return Array.from(scored, (v) => Math.min(highest, Math.max(lowest, v)));
+  const scored = await withAskPredictor(pool, told, o.method, seed, (predictor) => predictor.predict(ids));
+  return Array.from(scored, withinTold(told));
 }
 
 /**
