@@ -1013,6 +1013,11 @@ test("predict --study: the architectures of a file one chose, predicted by the s
     0,
     "nothing reserved",
   );
+  // an ask (a pending trial) and a failure carry no value: the predictions stay as they were
+  const asked = JSON.parse(run(["ask", "--study", db, "-n", "2", "--json"]).out) as { arch: unknown }[];
+  assert.equal(run(["tell", "--study", db, "--arch", JSON.stringify(asked[0].arch), "--failed"]).code, 0);
+  const after = run(["predict", "--study", db, "--cells", candidates]);
+  assert.equal(after.out, r.out, "the same told values give the same predictions");
   fails(
     ["predict", "--cells", candidates],
     /^nas-assay: predict needs --model \(a model saved by train\) or --study/,

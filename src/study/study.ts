@@ -298,7 +298,9 @@ export class Study<A> {
    * What the study's predictor expects for each of `archs` (architectures of the space, as `tell` takes
    * them), in their order, on the study's scale (as its values are told; a minimized target's too): its
    * ask method fitted on every done trial as an ask fits it (predictTold, ask-strategy.ts), seeded by the
-   * study's seed and its trial count, so that the same study gives the same numbers. Reserves nothing:
+   * study's seed and its count of told values, so that the same told values give the same numbers
+   * (an ask, a pending or a failed trial changes nothing; ask's own fit is keyed on every trial, so that
+   * two asks at once differ, and its `predicted` may differ slightly from these). Reserves nothing:
    * the architectures stay free for ask. Throws UserError for an architecture not of the space, or fewer
    * than 2 done trials.
    */
@@ -319,7 +321,9 @@ export class Study<A> {
     const told: Told<A>[] = trials
       .filter((t) => t.state === "done")
       .map((t) => ({ arch: this.stored(t), value: this.sign * (t.value as number) }));
-    const seed = Rng.keyed(this.settings.seed, trials.length, 0).int(2 ** 31);
+    // keyed on the told values only: pending and failed trials carry no value, so they must not move
+    // the numbers (tester X: an ask between two predicts moved Kendall tau to 0.58)
+    const seed = Rng.keyed(this.settings.seed, told.length, 0).int(2 ** 31);
     const predicted = await predictTold(this.space, told, checked, seed, this.options);
     return predicted.map((v) => this.sign * v);
   }
