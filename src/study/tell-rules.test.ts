@@ -216,6 +216,20 @@ test("a study declared in percent refuses values of 1 or less spread wider than 
   // chance-level percents (what --scale percent is for) and values among real percents stay accepted
   assert.equal(check(result(0.84), context([0.8333, 0.8333])), "write");
   assert.equal(check(result(0.9), context([45, 88])), "write");
+  // float noise over 1 is a fraction's 1, no percent: beside it, fractions were accepted (tester X)
+  assert.throws(
+    () => check(result(0.7), context([1.0000001, 0.5])),
+    /val_acc 0\.7 looks like a fraction: this study's scale is percent/,
+  );
+  for (const values of [
+    [0.5, 0.7, 0.9, 1.0000001],
+    [1.0000001, 0.5, 0.7, 0.9],
+  ])
+    assert.throws(
+      () => checkTableValues("val_acc", rows(values), where, "maximize", "percent"),
+      /val_acc 0\.[57] looks like a fraction: the table's scale is percent/,
+      values.join(", "),
+    );
 });
 
 test("a fraction told to a percent study is refused wherever it would rank: above the range, or the best error", () => {

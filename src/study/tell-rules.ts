@@ -246,12 +246,17 @@ function chanceHint(context: TableContext, min: number, max: number): string {
   );
 }
 
-/** The range of the values above 1 among `rows`; undefined when there is none. */
+/**
+ * The range of the values above 1 among `rows`, float noise over 1 (floatNoiseOverOne) apart;
+ * undefined when there is none.
+ */
 export function highRange(rows: readonly { value: number }[]): BatchScale["high"] {
   let high: BatchScale["high"];
   // a loop, not Math.min(...values): a spread of some 120,000 arguments overflows the stack
+  // (1.0000001 is a fraction's 1, no percent: counted here, it let 0.5, 0.7, 0.9 into a percent study
+  // as chance-level percents: tester X)
   for (const { value } of rows)
-    if (value > 1)
+    if (value > 1 && !floatNoiseOverOne(value))
       high = { min: Math.min(high?.min ?? value, value), max: Math.max(high?.max ?? value, value) };
   return high;
 }
@@ -375,7 +380,7 @@ export function tellCheck(
           value > 0 &&
           value <= 1 &&
           !Number.isNaN(done.min) &&
-          done.max <= 1 &&
+          (done.max <= 1 || floatNoiseOverOne(done.max)) &&
           // a batch read whole: a percent anywhere in it (0.91, 0.83, 50) puts them among percents
           !batch.high
         ) {
