@@ -77,16 +77,31 @@ async function predictFromStudy(
     options,
     `${result.method} fitted on the ${result.told} told results of ${result.study}, as ask fits it; predicted ${result.target} (on the study's scale):`,
   );
+  const stateNote = predictionStates(result.predictions);
+  if (stateNote) note(options, stateNote);
   const name = /[\t\r\n]/.test(result.target) ? JSON.stringify(result.target) : result.target;
   print(options, result, () =>
     [
-      `line\tpredicted ${name}\ttold ${name}\tarchitecture`,
+      `line\tpredicted ${name}\ttold ${name}\tstate\tarchitecture`,
       ...result.predictions.map(
         (p) =>
-          `${p.line}\t${predictionText(p.predicted)}\t${p.toldValue === null ? "" : String(p.toldValue)}\t${archText(p.arch)}`,
+          `${p.line}\t${predictionText(p.predicted)}\t${p.toldValue === null ? "" : String(p.toldValue)}\t${p.state ?? ""}\t${archText(p.arch)}`,
       ),
     ].join("\n"),
   );
+}
+
+/** What the state column's failed and pending rows mean, when there are any; else undefined. */
+function predictionStates(predictions: readonly { state: string | null }[]): string | undefined {
+  const failed = predictions.filter((p) => p.state === "failed").length;
+  const pending = predictions.filter((p) => p.state === "pending").length;
+  const parts = [
+    ...(failed
+      ? [`${failed} failed in the study (ask hands ${failed === 1 ? "it" : "them"} out no more)`]
+      : []),
+    ...(pending ? [`${pending} pending (handed out by ask, being trained)`] : []),
+  ];
+  return parts.length ? `of these architectures, ${parts.join(" and ")}: see the state column` : undefined;
 }
 
 /** `predict --model`: a saved model on the cells of a benchmark space. */

@@ -998,9 +998,10 @@ test("predict --study: the architectures of a file one chose, predicted by the s
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /^mlp fitted on the 30 told results of \S+runs\.db, as ask fits it; predicted val_acc/);
   const lines = r.out.trim().split("\n");
-  assert.equal(lines[0], "line\tpredicted val_acc\ttold val_acc\tarchitecture");
+  assert.equal(lines[0], "line\tpredicted val_acc\ttold val_acc\tstate\tarchitecture");
   assert.equal(lines.length, 12);
-  assert.match(lines[11], /^12\t0\.\d{5}\t0\.\d+\t\{"layer1":/, "the told one shows its value");
+  assert.match(lines[1], /^2\t0\.\d{5}\t\t\t\{"layer1":/, "an untold one has neither value nor state");
+  assert.match(lines[11], /^12\t0\.\d{5}\t0\.\d+\tdone\t\{"layer1":/, "the told one shows its value");
   const json = JSON.parse(run(["--json", "predict", "--study", db, "--cells", candidates]).out);
   assert.equal(json.predictions.length, 11);
   assert.equal(json.told, 30);
@@ -1017,7 +1018,40 @@ test("predict --study: the architectures of a file one chose, predicted by the s
   const asked = JSON.parse(run(["ask", "--study", db, "-n", "2", "--json"]).out) as { arch: unknown }[];
   assert.equal(run(["tell", "--study", db, "--arch", JSON.stringify(asked[0].arch), "--failed"]).code, 0);
   const after = run(["predict", "--study", db, "--cells", candidates]);
-  assert.equal(after.out, r.out, "the same told values give the same predictions");
+  const column = (out: string, k: number) =>
+    out
+      .trim()
+      .split("\n")
+      .map((line) => line.split("\t")[k]);
+  assert.deepEqual(column(after.out, 1), column(r.out, 1), "the same told values give the same predictions");
+  // … and candidates asked (pending) or failed say so: they looked untold, and one would pick the failed one
+  const states = join(dir, "states.jsonl");
+  writeFileSync(
+    states,
+    `${[
+      asked[0].arch,
+      asked[1].arch,
+      ...JSON.parse(run(["--json", "predict", "--study", db, "--cells", candidates]).out)
+        .predictions.slice(-2)
+        .map((p: { arch: unknown }) => p.arch),
+    ]
+      .map((a) => JSON.stringify(a))
+      .join("\n")}\n`,
+  );
+  const shown = run(["predict", "--study", db, "--cells", states]);
+  assert.equal(shown.code, 0, shown.err);
+  assert.deepEqual(
+    shown.out
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split("\t")[3]),
+    ["failed", "pending", "", "done"],
+  );
+  assert.match(
+    shown.err,
+    /\nof these architectures, 1 failed in the study \(ask hands it out no more\) and 1 pending \(handed out by ask, being trained\): see the state column\n$/,
+  );
   fails(
     ["predict", "--cells", candidates],
     /^nas-assay: predict needs --model \(a model saved by train\) or --study/,

@@ -10,7 +10,7 @@ import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
 import { type AskOptions, askOptions, checkAskMethod } from "./ask-strategy.js";
 import { checkTargetColumn, readArchitecturesFile, readResultsFile } from "./results-file.js";
-import type { Direction, StudyCounts, StudySettings, StudyStore } from "./store.js";
+import type { Direction, StudyCounts, StudySettings, StudyStore, TrialState } from "./store.js";
 import { createStore, openStore, removalRefusal } from "./store-location.js";
 import { Study, type TellResult } from "./study.js";
 import { directionWarning, type ValueScale } from "./tell-rules.js";
@@ -249,8 +249,19 @@ export interface StudyPredictions {
   method: Method;
   /** The done trials it was fitted on. */
   told: number;
-  /** One per row of the file, in its order: the architecture in its JSON form, the prediction, and its told value when the study holds one (else null). */
-  predictions: { line: number; arch: unknown; predicted: number; toldValue: number | null }[];
+  /**
+   * One per row of the file, in its order: the architecture in its JSON form, the prediction, its told
+   * value when the study holds one (else null), and its trial's state in the study: `done` (told a
+   * value), `failed` (told failed: ask never hands it out again), `pending` (handed out by ask, being
+   * trained), or null when the study has no trial of it.
+   */
+  predictions: {
+    line: number;
+    arch: unknown;
+    predicted: number;
+    toldValue: number | null;
+    state: TrialState | null;
+  }[];
 }
 
 /**
@@ -270,20 +281,26 @@ export async function predictStudyFile(
   try {
     const rows = readArchitecturesFile(file, study.space);
     const predicted = await study.predict(rows.map((r) => r.arch));
-    const toldValues = new Map<string, number>();
-    for (const t of await study.trials()) if (t.state === "done") toldValues.set(t.key, t.value as number);
+    // a failed or pending candidate looked like any untold one, and would be picked or trained twice
+    // (tester X): its state is shown beside it
+    const trials = new Map((await study.trials()).map((t) => [t.key, t]));
+    const toldValues = [...trials.values()].filter((t) => t.state === "done").length;
     return {
       study: study.store.location,
       target: study.settings.target,
       direction: study.settings.direction,
       method: askOptions(options).method,
-      told: toldValues.size,
-      predictions: rows.map((r, k) => ({
-        line: r.line,
-        arch: study.space.jsonOf(r.arch),
-        predicted: predicted[k],
-        toldValue: toldValues.get(study.space.key(r.arch)) ?? null,
-      })),
+      told: toldValues,
+      predictions: rows.map((r, k) => {
+        const trial = trials.get(study.space.key(r.arch));
+        return {
+          line: r.line,
+          arch: study.space.jsonOf(r.arch),
+          predicted: predicted[k],
+          toldValue: trial?.state === "done" ? (trial.value as number) : null,
+          state: trial?.state ?? null,
+        };
+      }),
     };
   } finally {
     await study.close();
