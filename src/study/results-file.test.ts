@@ -697,4 +697,13 @@ test("a file of architectures (predict --study's candidates): CSV or JSON Lines,
     () => readArchitecturesFile(jsonl, space),
     /each line of a file of architectures holds .*nested in "arch", as ask --json writes it; .*\(jq -c '\.arch'\)/,
   );
+  // a program forgetting the space: one UserError, not a TypeError reading 'columns' (tester X)
+  assert.throws(
+    () => readArchitecturesFile(csv, undefined as never),
+    (e: Error) =>
+      e instanceof UserError &&
+      /^readArchitecturesFile needs the space the file's architectures belong to \(a space made from a spec\), got undefined$/.test(
+        e.message,
+      ),
+  );
 });

@@ -106,6 +106,11 @@ export function readArchitecturesFile<A>(
 ): { line: number; arch: A }[] {
   if (typeof file !== "string")
     throw new UserError(`readArchitecturesFile needs the file's path, got ${shownValue(file, 80)}`);
+  // (without it: "TypeError: Cannot read properties of undefined (reading 'columns')", tester X)
+  if (!hasMembers(space, { fromRow: "function" }))
+    throw new UserError(
+      `readArchitecturesFile needs the space the file's architectures belong to (a space made from a spec), got ${shownValue(space)}`,
+    );
   return textRows(file, space, undefined).map(({ record, line }) => ({
     line,
     arch: archOfRow(file, space, record, line),

@@ -966,7 +966,12 @@ test("predict: the study's ask predictor on architectures one chose, on the stud
     // an architecture of another space, and a study with fewer than 2 values, are refused in one line
     await assert.rejects(
       study.predict([[9, 9, 9, 9, 9] as never]),
-      /predict's architecture 0 is not an architecture of tiny/,
+      /predict's architecture 0 is not an architecture of tiny: \[9,9,9,9,9\] \(entry 0/,
+    );
+    // the JSON form (ask's `json`), as tell says for the same slip
+    await assert.rejects(
+      study.predict([study.space.jsonOf(chosen[0]) as never]),
+      /^UserError: predict's architecture 0, \{"layer1":.*\}, is the JSON form of an architecture of tiny; predict takes the architecture itself \(`arch` of ask, or study\.parseArch\(json, source\)\)$/,
     );
   }
   const early = await tinyStudy();

@@ -312,8 +312,15 @@ export class Study<A> {
       try {
         return this.space.fromJSON(this.space.jsonOf(arch));
       } catch (e) {
+        // tell's hint for the same slip (tester X: predict said only "not an architecture", twice)
+        if (this.isJsonForm(arch))
+          throw new UserError(
+            `predict's architecture ${i}, ${JSON.stringify(arch)}, is the JSON form of an architecture of ${this.space.name}; ` +
+              "predict takes the architecture itself (`arch` of ask, or study.parseArch(json, source))",
+          );
         throw new UserError(
-          `predict's architecture ${i} is not an architecture of ${this.space.name}: ${(e as Error).message}`,
+          `predict's architecture ${i} is not an architecture of ${this.space.name}: ` +
+            (e as Error).message.replace(/^not an architecture of \S+: /, ""),
         );
       }
     });
