@@ -130,6 +130,25 @@ test("simulate's table takes what an import takes: no fraction among percents, n
     [1.0000001],
     /^all\.csv line 2: val_acc 1\.0000001 is above 1 by 1e-7 only, and no value of the table is a percent: .* write 1 in the table if so \(if it is a percent, 1 % at chance level, give simulate --scale percent\)$/,
   );
+  // float noise over 100 gets tell's hint in a table or an import too (tester X): an import's first row
+  // meets an empty study
+  const none = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };
+  assert.throws(
+    () =>
+      tellCheck(
+        "val_acc",
+        () => "f.csv line 2",
+        "auto",
+      )(
+        { key: "k", arch: null, outcome: { value: 100.0000001 } },
+        { existing: undefined, done: none, before: none },
+      ),
+    /^UserError: f\.csv line 2: val_acc 100\.0000001 is not an accuracy; .*; it is above 100 by 1e-7 only: float noise over a perfect score\? tell 100 if so$/,
+  );
+  refused(
+    [100.0000001, 93.2, 91],
+    /^all\.csv line 2: val_acc 100\.0000001 is not an accuracy; expected .*; it is above 100 by 1e-7 only: float noise over a perfect score\? write 100 in the table if so$/,
+  );
   // beside percents it is one, at chance level
   assert.equal(checkTableValues("val_acc", rows([1.0000001, 45.1, 30.2]), where), "percent");
   // one fraction among percents was read as a cell at 0.88 %

@@ -153,7 +153,9 @@ export function tableScale(
   if (outside)
     throw new UserError(
       `${where(outside.line)}: ${target} ${outside.value} is not an accuracy; expected a fraction in [0, 1] or a percent in [0, 100]` +
-        (context.table ? ` (if ${target} is no accuracy, give simulate --scale none)` : ""),
+        (context.table ? ` (if ${target} is no accuracy, give simulate --scale none)` : "") +
+        // tell gave this hint for 100.0000001 and an import did not (tester X)
+        overHundred(outside.value, fixOf(context.table)),
     );
   // float noise over 1 is a fraction's 1, no percent: three fractions and 1.0000001 were imported as
   // chance-level percents (tester V); tellCheck refuses it, offering 1
@@ -370,7 +372,7 @@ export function tellCheck(
                 ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value > 1 && value <= 100 ? `; ${overOne(value, fix, table)}` : ""}`
                 : scale === "percent"
                   ? `a percent in [0, 100] (${whose} scale${table ? ": --scale percent" : ""})${overHundred(value, fix)}`
-                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})${done.count > 0 && done.max > 1 ? overHundred(value, fix) : ""}`),
+                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})${done.count === 0 || done.max > 1 ? overHundred(value, fix) : ""}`),
           );
         // a study declared in percent keeps values of 1 or less as chance-level accuracies, which spread
         // little; values all of 1 or less spread wider than that are fractions (an import of 0.83–0.91)
