@@ -1,14 +1,12 @@
 /** `nas-assay evaluate`: the paper's protocol — N_l random labels, test on all remaining cells, several seeds. */
-import { existsSync } from "node:fs";
 import { Command, Option } from "commander";
-import { UserError } from "../errors.js";
 import { type EvaluationResult, evaluate } from "../eval/evaluate.js";
 import type { CellInput } from "../predictors/cell-inputs.js";
 import { SELF_TRAINING_COST_NOTE } from "../predictors/self-training.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { assessorFlagNames, assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
-import { integerFlag, nonEmptyFlag, parsedBy, TARGET_NAME } from "./flag-values.js";
+import { integerFlag, labelCountFlag, nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import {
   FITTED_METHOD_HELP,
   fittedMethod,
@@ -21,20 +19,10 @@ import {
 } from "./options.js";
 import { withProgress } from "./progress.js";
 
-const cellCount = integerFlag(2);
+const _cellCount = integerFlag(2);
 
-/**
- * evaluate's `--labels`: a number of cells only (the labels come from the benchmark). A file there was
- * refused as "expected an integer", which did not say that train takes one (found by tester W).
- */
-const labelCount = parsedBy((text: string) => {
-  if (!/^\s*\d+\s*$/.test(text) && existsSync(text))
-    throw new UserError(
-      `"${text}" is a file, and evaluate's --labels is a number of cells, drawn with their labels from the benchmark; ` +
-        "to fit on labels of your own use train --labels FILE (then predict)",
-    );
-  return cellCount(text);
-});
+/** evaluate's `--labels`: a number of cells only (the labels come from the benchmark). */
+const labelCount = labelCountFlag("evaluate");
 
 export function evaluateCommand(): Command {
   const command = new Command("evaluate")

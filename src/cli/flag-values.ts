@@ -9,6 +9,7 @@
  * - Seeds are non-negative integers up to 2³¹ − 1 (`Rng` seeds a 32-bit generator: 2³² would equal 0);
  *   a seed list is comma-separated seeds and inclusive ranges `a-b`, without duplicates or empty items.
  */
+import { statSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import { measuredValueHint, outOfRange } from "../data/decimal.js";
 import { UserError } from "../errors.js";
@@ -76,6 +77,32 @@ export function integerFlag(min: number, max = Number.MAX_SAFE_INTEGER): (text: 
   if (!(Number.isSafeInteger(min) && min >= 0 && max >= min))
     throw new RangeError(`bad range ${min}..${max}`);
   return parsedBy((text) => readInteger(text, min, max));
+}
+
+/**
+ * The `--labels <n>` of a command drawing its labels from a benchmark (evaluate, search, paper): an
+ * integer of at least 2, as integerFlag. A path there (an existing file or folder, or text with a / or
+ * a file extension) is refused saying that `train --labels FILE` takes one: "expected an integer" did
+ * not (tester W), and a missing file or a folder got no explanation (tester X).
+ */
+export function labelCountFlag(command: string): (text: string) => number {
+  const count = integerFlag(2);
+  return parsedBy((text: string) => {
+    if (!/^\s*[\d.e+-]*\s*$/i.test(text)) {
+      let kind: string | undefined;
+      try {
+        kind = statSync(text).isDirectory() ? "a folder" : "a file";
+      } catch {
+        if (/[/\\]|\.[a-z][a-z0-9]{0,5}$/i.test(text)) kind = "a path (no such file there)";
+      }
+      if (kind)
+        throw new UserError(
+          `"${text}" is ${kind}, and ${command}'s --labels is a number of cells, drawn with their labels from the benchmark; ` +
+            "to fit on labels of your own use train --labels FILE (then predict)",
+        );
+    }
+    return count(text);
+  });
 }
 
 /**

@@ -365,4 +365,21 @@ test("evaluate --labels given a file says that evaluate draws its labels and tra
   );
   // a word that names no file is still "expected an integer"
   refused(["evaluate", "--space", "nb201", "--labels", "abc"], /expected an integer ≥ 2 in decimal digits/);
+  // a mistyped path, a folder, and search's and paper's --labels are explained too (tester X)
+  refused(
+    ["evaluate", "--space", "nb201", "--labels", join(dir, "my-runs.jsonl")],
+    /"\S+my-runs\.jsonl" is a path \(no such file there\), and evaluate's --labels is a number of cells/,
+  );
+  refused(
+    ["evaluate", "--space", "nb201", "--labels", dir],
+    /" is a folder, and evaluate's --labels is a number of cells/,
+  );
+  refused(
+    ["search", "--labels", file],
+    /my-labels\.csv" is a file, and search's --labels is a number of cells/,
+  );
+  refused(
+    ["paper", "--labels", file],
+    /my-labels\.csv" is a file, and paper's --labels is a number of cells/,
+  );
 });

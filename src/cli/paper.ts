@@ -24,7 +24,7 @@ import { checkEvaluationsFit, DEFAULT_EVOLUTION } from "../search/evolution.js";
 import { SPACE_CELLS, type SpaceName } from "../spaces/registry.js";
 import { assessorFlags, withAssessorFlags } from "./assessor-flags.js";
 import { globals, note, print } from "./context.js";
-import { integerFlag, nonEmptyFlag, seedFlag, TARGET_NAME } from "./flag-values.js";
+import { integerFlag, labelCountFlag, nonEmptyFlag, seedFlag, TARGET_NAME } from "./flag-values.js";
 import { jobsOption, methodOption, spaceOption } from "./options.js";
 import { withStages } from "./progress.js";
 
@@ -51,7 +51,7 @@ export function paperCommand(): Command {
         COLUMN_CHOICES.ours.method,
       ),
     )
-    .option("--labels <n>", "labeled cells N_l (2..cells of the space − 2)", integerFlag(2), 1000)
+    .option("--labels <n>", "labeled cells N_l (2..cells of the space − 2)", labelCountFlag("paper"), 1000)
     .option("--seed <n>", "seed of every random choice (0..2147483647)", seedFlag(), 0)
     .option(
       "--target <name>",

@@ -18,7 +18,14 @@ import { candidateCount, DEFAULT_NEIGHBOURHOOD } from "../search/neighbourhood.j
 import { NO_SEARCH_CHOICE, type PredictorSearchResult, predictorSearch } from "../search/predictor-search.js";
 import type { SpaceName } from "../spaces/registry.js";
 import { globals, print } from "./context.js";
-import { integerFlag, nonEmptyFlag, probabilityFlag, realFlag, TARGET_NAME } from "./flag-values.js";
+import {
+  integerFlag,
+  labelCountFlag,
+  nonEmptyFlag,
+  probabilityFlag,
+  realFlag,
+  TARGET_NAME,
+} from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, spaceOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
 
@@ -64,7 +71,12 @@ export function searchCommand(): Command {
         null,
       ),
     )
-    .option("--labels <n>", "labeled cells per seed (2..cells of the space − 1)", integerFlag(2), 1000)
+    .option(
+      "--labels <n>",
+      "labeled cells per seed (2..cells of the space − 1)",
+      labelCountFlag("search"),
+      1000,
+    )
     .option(
       "--target <name>",
       "label to predict (default: the benchmark's test accuracy)",
