@@ -130,6 +130,15 @@ test("simulate's table takes what an import takes: no fraction among percents, n
     [1.0000001],
     /^all\.csv line 2: val_acc 1\.0000001 is above 1 by 1e-7 only, and no value of the table is a percent: .* write 1 in the table if so \(if it is a percent, 1 % at chance level, give simulate --scale percent\)$/,
   );
+  // minimized (an error rate), 1 is the worst, no perfect score, and 1 % a near-perfect error (tester X)
+  assert.throws(
+    () => checkTableValues("val_error", rows([0.07, 0.09, 1.0000001]), where, "minimize"),
+    /val_error 1\.0000001 is above 1 by 1e-7 only, and the table's values are fractions \(0\.07–0\.09\): float noise over an error rate of 100 %\? write 1 in the table if so$/,
+  );
+  assert.throws(
+    () => checkTableValues("val_error", rows([1.0000001]), where, "minimize"),
+    /float noise over an error rate of 100 %\? write 1 in the table if so \(if it is a percent, an error of 1 %, give simulate --scale percent\)$/,
+  );
   // float noise over 100 gets tell's hint in a table or an import too (tester X): an import's first row
   // meets an empty study
   const none = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };

@@ -110,17 +110,34 @@ export interface TableContext {
   study?: boolean;
 }
 
+/**
+ * What float noise over the top of the scale lies over: a perfect score for a maximized accuracy; for a
+ * minimized target (an error rate) the top is the worst (tester X: "a perfect score" for an error).
+ */
+function noiseOver(direction: "maximize" | "minimize"): string {
+  return direction === "minimize" ? "an error rate of 100 %" : "a perfect score";
+}
+
 /** The fix offered for `value` (above 1, at most 100) told to a fraction study or table: ÷100, or 1 when only float noise lies over it. */
-function overOne(value: number, fix: (value: number) => string, table: boolean): string {
+function overOne(
+  value: number,
+  fix: (value: number) => string,
+  table: boolean,
+  direction: "maximize" | "minimize",
+): string {
   if (floatNoiseOverOne(value))
-    return `it is above 1 by ${Number((value - 1).toPrecision(2))} only: float noise over a perfect score? ${fix(1)} if so`;
+    return `it is above 1 by ${Number((value - 1).toPrecision(2))} only: float noise over ${noiseOver(direction)}? ${fix(1)} if so`;
   return `${fix(value / 100)}${table ? ", or give simulate --scale percent" : ""}`;
 }
 
 /** "; it is above 100 by 1e-5 only: …" for a value over 100 by float noise only (tester V), else "". */
-function overHundred(value: number, fix: (value: number) => string): string {
+function overHundred(
+  value: number,
+  fix: (value: number) => string,
+  direction: "maximize" | "minimize",
+): string {
   return value > 100 && value - 100 <= 100 * FLOAT_NOISE_OVER_ONE
-    ? `; it is above 100 by ${Number((value - 100).toPrecision(2))} only: float noise over a perfect score? ${fix(100)} if so`
+    ? `; it is above 100 by ${Number((value - 100).toPrecision(2))} only: float noise over ${noiseOver(direction)}? ${fix(100)} if so`
     : "";
 }
 
@@ -155,7 +172,7 @@ export function tableScale(
       `${where(outside.line)}: ${target} ${outside.value} is not an accuracy; expected a fraction in [0, 1] or a percent in [0, 100]` +
         (context.table ? ` (if ${target} is no accuracy, give simulate --scale none)` : "") +
         // tell gave this hint for 100.0000001 and an import did not (tester X)
-        overHundred(outside.value, fixOf(context.table)),
+        overHundred(outside.value, fixOf(context.table), context.direction ?? "maximize"),
     );
   // float noise over 1 is a fraction's 1, no percent: three fractions and 1.0000001 were imported as
   // chance-level percents (tester V); tellCheck refuses it, offering 1
@@ -369,10 +386,10 @@ export function tellCheck(
           throw new UserError(
             `${what}: ${target} ${value} is not ${scale === "fraction" && value > 1 && value <= 100 ? "a fraction" : "an accuracy"}; expected ` +
               (scale === "fraction"
-                ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value > 1 && value <= 100 ? `; ${overOne(value, fix, table)}` : ""}`
+                ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value > 1 && value <= 100 ? `; ${overOne(value, fix, table, direction)}` : ""}`
                 : scale === "percent"
-                  ? `a percent in [0, 100] (${whose} scale${table ? ": --scale percent" : ""})${overHundred(value, fix)}`
-                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})${done.count === 0 || done.max > 1 ? overHundred(value, fix) : ""}`),
+                  ? `a percent in [0, 100] (${whose} scale${table ? ": --scale percent" : ""})${overHundred(value, fix, direction)}`
+                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})${done.count === 0 || done.max > 1 ? overHundred(value, fix, direction) : ""}`),
           );
         // a study declared in percent keeps values of 1 or less as chance-level accuracies, which spread
         // little; values all of 1 or less spread wider than that are fractions (an import of 0.83–0.91)
@@ -461,8 +478,10 @@ export function tellCheck(
                   ? // an import's own rows are not yet "this study's values"
                     `${fractions === before || table ? `${whose} values` : "the values told with it"} are fractions (${fractions.min}–${fractions.max})`
                   : `no value ${table ? "of the table" : "told before or with it"} is a percent`) +
-                `: float noise over a perfect score? ${fix(1)} if so` +
-                (fractions ? "" : ` (if it is a percent, 1 % at chance level, ${needsPercent})`),
+                `: float noise over ${noiseOver(direction)}? ${fix(1)} if so` +
+                (fractions
+                  ? ""
+                  : ` (if it is a percent, ${direction === "minimize" ? "an error of 1 %" : "1 % at chance level"}, ${needsPercent})`),
             );
           if (fractions && value > 1)
             throw new UserError(
