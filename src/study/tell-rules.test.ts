@@ -249,13 +249,20 @@ test("a study declared in percent refuses values of 1 or less spread wider than 
     () => check(result(0.7), context([1.0000001, 0.5])),
     /val_acc 0\.7 looks like a fraction: this study's scale is percent/,
   );
+  // … and when it comes last (tester Y)
+  assert.throws(
+    () => check(result(1.0000001), context([0.9, 0.92])),
+    /val_acc 1\.0000001 looks like a fraction: this study's scale is percent.*spread 0\.9–1\.0000001 up to this one, wider than chance-level accuracies; tell 100 /,
+  );
   for (const values of [
     [0.5, 0.7, 0.9, 1.0000001],
     [1.0000001, 0.5, 0.7, 0.9],
+    [0.9, 0.92, 1.0000001],
+    [0.5, 1.0000001],
   ])
     assert.throws(
       () => checkTableValues("val_acc", rows(values), where, "maximize", "percent"),
-      /val_acc 0\.[57] looks like a fraction: the table's scale is percent/,
+      /val_acc (0\.[57]|1\.0000001) looks like a fraction: the table's scale is percent/,
       values.join(", "),
     );
 });

@@ -397,7 +397,8 @@ export function tellCheck(
           scale === "percent" &&
           direction === "maximize" &&
           value > 0 &&
-          value <= 1 &&
+          // float noise over 1 is a fraction's 1 here too: 0.9, 0.92, then 1.0000001 got in (tester Y)
+          (value <= 1 || floatNoiseOverOne(value)) &&
           !Number.isNaN(done.min) &&
           (done.max <= 1 || floatNoiseOverOne(done.max)) &&
           // a batch read whole: a percent anywhere in it (0.91, 0.83, 50) puts them among percents
@@ -409,7 +410,7 @@ export function tellCheck(
           if (round(max - min) > CHANCE_SPREAD)
             throw new UserError(
               `${what}: ${target} ${value} looks like a fraction: ${whose} scale is percent, and its values ` +
-                `are all 1 or less, spread ${min}–${max} up to this one, wider than chance-level accuracies; ${fix(value * 100)}` +
+                `are all 1 or less, spread ${min}–${max} up to this one, wider than chance-level accuracies; ${fix(floatNoiseOverOne(value) ? 100 : value * 100)}` +
                 ` (if the values are fractions, ${remake("--scale fraction")})`,
             );
         }
