@@ -92,9 +92,14 @@ async function predictFromStudy(
 }
 
 /** What the state column's failed and pending rows mean, when there are any; else undefined. */
-function predictionStates(predictions: readonly { state: string | null }[]): string | undefined {
-  const failed = predictions.filter((p) => p.state === "failed").length;
-  const pending = predictions.filter((p) => p.state === "pending").length;
+function predictionStates(
+  predictions: readonly { state: string | null; arch: unknown }[],
+): string | undefined {
+  // architectures, not lines: one listed twice is one (tester Y: "2 failed" for one failed, twice)
+  const count = (state: string) =>
+    new Set(predictions.filter((p) => p.state === state).map((p) => JSON.stringify(p.arch))).size;
+  const failed = count("failed");
+  const pending = count("pending");
   const parts = [
     ...(failed
       ? [`${failed} failed in the study (ask hands ${failed === 1 ? "it" : "them"} out no more)`]
