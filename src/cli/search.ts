@@ -73,7 +73,7 @@ export function searchCommand(): Command {
     )
     .option(
       "--labels <n>",
-      "labeled cells per seed (2..cells of the space − 2)",
+      "labeled cells per seed (2..cells of the space − 1)",
       labelCountFlag("search"),
       1000,
     )
