@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /** The `nas-assay` command line: parses arguments, runs a command, maps errors to exit codes. */
-import { CommanderError } from "commander";
 import { oneLineMessage, openFilesExhausted, UserError } from "../errors.js";
-import { threads } from "../tensor/backend.js";
-import { outputErrorsHandledByCommand, outputErrorText, outputLossNote } from "./context.js";
-import { program } from "./program.js";
+
+// Only errors.js (which needs node:fs alone) is imported before the try below: the rest is imported
+// inside it, so that running out of open files while Node reads the command's modules (`ulimit -n 24`:
+// some 150 files) is said in one line like any other failure, not as Node's EMFILE stack trace.
+let context: typeof import("./context.js") | undefined;
 
 // A reader that stops early (`nas-assay paper --help | head -1`) closes the pipe: stop quietly, as
 // command-line tools do, instead of an unhandled 'error' event; with status 0 unless a failure was
@@ -15,12 +16,14 @@ import { program } from "./program.js";
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
     // `ask` undoes its reservation and says so itself (printDelivered)
-    if (stream === process.stdout && outputErrorsHandledByCommand()) return;
-    const lost = stream === process.stdout ? outputLossNote() : undefined;
+    if (stream === process.stdout && context?.outputErrorsHandledByCommand()) return;
+    const lost = stream === process.stdout ? context?.outputLossNote() : undefined;
     if (error.code === "EPIPE" && !lost) process.exit(process.exitCode ?? 0);
     if (stream === process.stdout) {
       try {
-        process.stderr.write(`nas-assay: ${outputErrorText(error)}${lost ? `; ${lost}` : ""}\n`);
+        // nothing is written before context.js is loaded; the fallback is for completeness
+        const text = context?.outputErrorText(error) ?? `cannot write the output: ${error.code}`;
+        process.stderr.write(`nas-assay: ${text}${lost ? `; ${lost}` : ""}\n`);
       } catch {
         // stderr is gone too
       }
@@ -37,11 +40,16 @@ process.on("warning", (warning) => {
   process.stderr.write(`nas-assay: warning: ${first}\n`);
 });
 
+let CommanderError: typeof import("commander").CommanderError | undefined;
 try {
+  ({ CommanderError } = await import("commander"));
+  context = await import("./context.js");
+  const { threads } = await import("../tensor/backend.js");
+  const { program } = await import("./program.js");
   threads(); // a bad NAS_ASSAY_THREADS stops here, before any work
   await (await program(process.argv.slice(2))).parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
+  if (CommanderError && error instanceof CommanderError) {
     // commander already printed the message (unknown flag, missing value, help, version)
     process.exitCode = error.exitCode === 0 ? 0 : 1;
   } else {
