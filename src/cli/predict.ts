@@ -77,7 +77,7 @@ async function predictFromStudy(
     options,
     `${result.method} fitted on the ${result.told} told results of ${result.study}, as ask fits it; predicted ${result.target} (on the study's scale):`,
   );
-  const stateNote = predictionStates(result.predictions);
+  const stateNote = predictionStates(result);
   if (stateNote) note(options, stateNote);
   const name = /[\t\r\n]/.test(result.target) ? JSON.stringify(result.target) : result.target;
   print(options, result, () =>
@@ -92,14 +92,7 @@ async function predictFromStudy(
 }
 
 /** What the state column's failed and pending rows mean, when there are any; else undefined. */
-function predictionStates(
-  predictions: readonly { state: string | null; arch: unknown }[],
-): string | undefined {
-  // architectures, not lines: one listed twice is one (tester Y: "2 failed" for one failed, twice)
-  const count = (state: string) =>
-    new Set(predictions.filter((p) => p.state === state).map((p) => JSON.stringify(p.arch))).size;
-  const failed = count("failed");
-  const pending = count("pending");
+function predictionStates({ failed, pending }: { failed: number; pending: number }): string | undefined {
   const parts = [
     ...(failed
       ? [`${failed} failed in the study (ask hands ${failed === 1 ? "it" : "them"} out no more)`]

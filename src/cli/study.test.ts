@@ -1053,6 +1053,9 @@ test("predict --study: the architectures of a file one chose, predicted by the s
     shown.err,
     /\nof these architectures, 1 failed in the study \(ask hands it out no more\) and 1 pending \(handed out by ask, being trained\): see the state column\n$/,
   );
+  // the same counts in the JSON form, from the library (predictStudyFile)
+  const shownJson = JSON.parse(run(["--json", "predict", "--study", db, "--cells", states]).out);
+  assert.deepEqual([shownJson.failed, shownJson.pending, shownJson.told], [1, 1, 30]);
   fails(
     ["predict", "--cells", candidates],
     /^nas-assay: predict needs --model \(a model saved by train\) or --study/,

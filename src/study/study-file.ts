@@ -249,6 +249,10 @@ export interface StudyPredictions {
   method: Method;
   /** The done trials it was fitted on. */
   told: number;
+  /** How many distinct architectures of the file the study holds as failed (ask hands them out no more). */
+  failed: number;
+  /** How many distinct architectures of the file are pending (handed out by ask, being trained). */
+  pending: number;
   /**
    * One per row of the file, in its order: the architecture in its JSON form, the prediction, its told
    * value when the study holds one (else null), and its trial's state in the study: `done` (told a
@@ -280,27 +284,25 @@ export async function predictStudyFile(
   const study = await openStudyFile(location, options, "read");
   try {
     const rows = readArchitecturesFile(file, study.space);
-    const predicted = await study.predict(rows.map((r) => r.arch));
-    // a failed or pending candidate looked like any untold one, and would be picked or trained twice
-    // (tester X): its state is shown beside it
-    const trials = new Map((await study.trials()).map((t) => [t.key, t]));
-    const toldValues = [...trials.values()].filter((t) => t.state === "done").length;
+    const { predicted, told, states } = await study.predictWithStates(rows.map((r) => r.arch));
+    const predictions = rows.map((r, k) => ({
+      line: r.line,
+      arch: study.space.jsonOf(r.arch),
+      predicted: predicted[k],
+      ...states[k],
+    }));
+    // architectures, not lines: one listed twice is one (tester Y: "2 failed" for one failed, twice)
+    const count = (state: TrialState) =>
+      new Set(rows.filter((_, k) => states[k].state === state).map((r) => study.space.key(r.arch))).size;
     return {
       study: study.store.location,
       target: study.settings.target,
       direction: study.settings.direction,
       method: askOptions(options).method,
-      told: toldValues,
-      predictions: rows.map((r, k) => {
-        const trial = trials.get(study.space.key(r.arch));
-        return {
-          line: r.line,
-          arch: study.space.jsonOf(r.arch),
-          predicted: predicted[k],
-          toldValue: trial?.state === "done" ? (trial.value as number) : null,
-          state: trial?.state ?? null,
-        };
-      }),
+      told,
+      failed: count("failed"),
+      pending: count("pending"),
+      predictions,
     };
   } finally {
     await study.close();

@@ -28,6 +28,7 @@ import type {
   Trial,
   TrialReason,
   TrialResult,
+  TrialState,
 } from "./store.js";
 import {
   accuracyLike,
@@ -305,6 +306,20 @@ export class Study<A> {
    * than 2 done trials.
    */
   async predict(archs: readonly A[]): Promise<number[]> {
+    return (await this.predictWithStates(archs)).predicted;
+  }
+
+  /**
+   * `predict`, with what the study holds of each architecture, all from one read of its trials (a
+   * tell between two reads would make the count fitted on and the states disagree): `told`, the done
+   * trials fitted on; per architecture its told value (null unless done) and its trial's state (null
+   * when the study has no trial of it). Throws as `predict`.
+   */
+  async predictWithStates(archs: readonly A[]): Promise<{
+    predicted: number[];
+    told: number;
+    states: { toldValue: number | null; state: TrialState | null }[];
+  }> {
     this.checkOpen();
     if (!Array.isArray(archs))
       throw new UserError(`predict takes an array of architectures, got ${shownValue(archs, 60)}`);
@@ -332,7 +347,20 @@ export class Study<A> {
     // the numbers (tester X: an ask between two predicts moved Kendall tau to 0.58)
     const seed = Rng.keyed(this.settings.seed, told.length, 0).int(2 ** 31);
     const predicted = await predictTold(this.space, told, checked, seed, this.options);
-    return predicted.map((v) => this.sign * v);
+    // a failed or pending candidate looked like any untold one, and would be picked or trained twice
+    // (tester X): its state is given beside it
+    const byKey = new Map(trials.map((t) => [t.key, t]));
+    return {
+      predicted: predicted.map((v) => this.sign * v),
+      told: told.length,
+      states: checked.map((arch) => {
+        const trial = byKey.get(this.space.key(arch));
+        return {
+          toldValue: trial?.state === "done" ? (trial.value as number) : null,
+          state: trial?.state ?? null,
+        };
+      }),
+    };
   }
 
   /**
