@@ -88,7 +88,8 @@ export function integerFlag(min: number, max = Number.MAX_SAFE_INTEGER): (text: 
 export function labelCountFlag(command: string): (text: string) => number {
   const count = integerFlag(2);
   return parsedBy((text: string) => {
-    if (!/^\s*[\d.e+-]*\s*$/i.test(text)) {
+    // what looks like a number is one; "." and ".." (no digit) are folders (tester Y)
+    if (!(/\d/.test(text) && /^\s*[\d.e+-]*\s*$/i.test(text))) {
       let kind: string | undefined;
       try {
         kind = statSync(text).isDirectory() ? "a folder" : "a file";

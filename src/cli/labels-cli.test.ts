@@ -374,6 +374,13 @@ test("evaluate --labels given a file says that evaluate draws its labels and tra
     ["evaluate", "--space", "nb201", "--labels", dir],
     /" is a folder, and evaluate's --labels is a number of cells/,
   );
+  // "." and ".." are folders too, not numbers (tester Y: only "expected an integer"); "1e3" stays a number
+  refused(
+    ["evaluate", "--space", "nb201", "--labels", "."],
+    /^nas-assay: [^\n]*"\." is a folder, and evaluate's/,
+  );
+  refused(["paper", "--labels", ".."], /"\.\." is a folder, and paper's --labels/);
+  refused(["evaluate", "--space", "nb201", "--labels", "1e3"], /expected an integer ≥ 2 in decimal digits/);
   refused(
     ["search", "--labels", file],
     /my-labels\.csv" is a file, and search's --labels is a number of cells/,
