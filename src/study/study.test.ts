@@ -304,6 +304,11 @@ test("a minimized error rate in percent refuses a fraction below its range (read
     /top1_err 0\.12 looks like a fraction, .*\(25–30\); tell 12/,
   );
   assert.equal((await study.best())?.value, 25);
+  // above 100, it is no error rate (it said "is not an accuracy", of an error: tester Y)
+  await assert.rejects(
+    study.tell(archs[3], 100.5),
+    /top1_err 100\.5 is not an error rate; expected a fraction in \[0, 1\] or a percent in \[0, 100\] \(if top1_err is no error rate, make the study with --scale none\)$/,
+  );
   // maximized, a value of 1 % or less far below the range is a network at chance level: kept
   const accuracy = await tinyStudy("top1");
   for (const [k, value] of [75, 70, 72].entries()) await accuracy.tell(archs[k], value);

@@ -59,6 +59,11 @@ test("a table mixing fractions and percents, or past 100, is refused naming the 
     [70, 110.07, 81],
     /^all\.csv line 3: val_acc 110\.07 is not an accuracy; expected a fraction in \[0, 1\] or a percent in \[0, 100\]$/,
   );
+  // an error rate's name: the value is no error rate, not "no accuracy" (tester Y: "val_error 100.5 is not an accuracy")
+  assert.throws(
+    () => tableScale("val_error", rows([7, 100.5, 9]), where, { direction: "minimize", table: true }),
+    /^UserError: all\.csv line 3: val_error 100\.5 is not an error rate; expected a fraction in \[0, 1\] or a percent in \[0, 100\] \(if val_error is no error rate, give simulate --scale none\)$/,
+  );
 });
 
 test("a table of 300,000 values is read (no spread of its values as arguments)", () => {

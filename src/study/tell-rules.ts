@@ -142,6 +142,14 @@ function overHundred(
 }
 
 /** How a message tells the fix of a value: in a study, tell it again; in simulate's table, write it there. */
+/**
+ * What a value on a percent-or-fraction scale is, by the target's name: an error rate (val_error,
+ * top1_err) or an accuracy ("val_error 100.5 is not an accuracy" named the wrong kind: tester Y).
+ */
+function rateKind(target: string): string {
+  return errorRateLike(target) ? "error rate" : "accuracy";
+}
+
 function fixOf(table: boolean | undefined): (value: number) => string {
   return table ? (value) => `write ${round(value)} in the table` : (value) => `tell ${round(value)}`;
 }
@@ -169,8 +177,8 @@ export function tableScale(
   const outside = rows.find((r) => !(r.value >= 0 && r.value <= 100));
   if (outside)
     throw new UserError(
-      `${where(outside.line)}: ${target} ${outside.value} is not an accuracy; expected a fraction in [0, 1] or a percent in [0, 100]` +
-        (context.table ? ` (if ${target} is no accuracy, give simulate --scale none)` : "") +
+      `${where(outside.line)}: ${target} ${outside.value} is not an ${rateKind(target)}; expected a fraction in [0, 1] or a percent in [0, 100]` +
+        (context.table ? ` (if ${target} is no ${rateKind(target)}, give simulate --scale none)` : "") +
         // tell gave this hint for 100.0000001 and an import did not (tester X)
         overHundred(outside.value, fixOf(context.table), context.direction ?? "maximize"),
     );
@@ -384,12 +392,12 @@ export function tellCheck(
         const top = scale === "fraction" ? 1 : 100;
         if (value < 0 || value > top)
           throw new UserError(
-            `${what}: ${target} ${value} is not ${scale === "fraction" && value > 1 && value <= 100 ? "a fraction" : "an accuracy"}; expected ` +
+            `${what}: ${target} ${value} is not ${scale === "fraction" && value > 1 && value <= 100 ? "a fraction" : `an ${rateKind(target)}`}; expected ` +
               (scale === "fraction"
                 ? `a fraction in [0, 1] (${whose} scale${table ? ": --scale fraction" : ""})${value > 1 && value <= 100 ? `; ${overOne(value, fix, table, direction)}` : ""}`
                 : scale === "percent"
                   ? `a percent in [0, 100] (${whose} scale${table ? ": --scale percent" : ""})${overHundred(value, fix, direction)}`
-                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no accuracy, ${remake("--scale none")})${done.count === 0 || done.max > 1 ? overHundred(value, fix, direction) : ""}`),
+                  : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no ${rateKind(target)}, ${remake("--scale none")})${done.count === 0 || done.max > 1 ? overHundred(value, fix, direction) : ""}`),
           );
         // a study declared in percent keeps values of 1 or less as chance-level accuracies, which spread
         // little; values all of 1 or less spread wider than that are fractions (an import of 0.83–0.91)
