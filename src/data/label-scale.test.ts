@@ -52,7 +52,7 @@ test("mixed scales are refused naming lines of both kinds", () => {
   refused(
     [0.9, 1.0000001, 0.8],
     "fraction",
-    /mixes percentages and fractions: 1 value above 1 \(line 3: 1\.0000001\) .*as fractions \(1\.0000001 → 1, float noise over a perfect score\)/,
+    /mixes percentages and fractions: 1 value above 1 \(line 3: 1\.0000001\) .*as fractions \(1\.0000001 → 1, float noise over 1\)/,
   );
   const everyThird = Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? 80 + i : 0.9 + i / 1000));
   refused(

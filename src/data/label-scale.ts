@@ -164,9 +164,10 @@ export function mixedScales(
       .slice(0, 3)
       .map((v) => `${v.place}: ${v.value}`)
       .join(", ") + (values.length > 3 ? ", …" : "");
-  // float noise over 1 is a fraction's 1: "1.0000001 → 0.010000001" was offered (tester V)
+  // float noise over 1 is a fraction's 1: "1.0000001 → 0.010000001" was offered (tester V); "over 1",
+  // not "over a perfect score": an error rate's 1 is the worst (the direction is not known here)
   const toFraction = floatNoiseOverOne(percents[0].value)
-    ? `${percents[0].value} → 1, float noise over a perfect score`
+    ? `${percents[0].value} → 1, float noise over 1`
     : `${percents[0].value} → ${round(percents[0].value / 100)}`;
   // the example is a value below 1: "1 → 100" read as making a genuine 1 % value 100 %; when every
   // value of 1 or less is 1, both readings of it are said
