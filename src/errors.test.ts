@@ -44,6 +44,8 @@ test("shownValue names a Set or a Map and shows its members (JSON wrote both as 
   assert.equal(shownValue(new Map([["a", 1]])), 'a Map {"a":1}');
   assert.equal(shownValue(-0), "-0");
   assert.equal(shownValue({ a: [1, 2] }), '{"a":[1,2]}');
+  // JSON writes a promise as {} as well
+  assert.equal(shownValue(Promise.resolve(1)), "a Promise (not awaited?)");
 });
 
 test("hasMembers tells an object with members of the given types from anything else", () => {

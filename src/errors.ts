@@ -159,8 +159,8 @@ export function kindOf(value: unknown): string {
 
 /**
  * A value as an error message shows it: numbers as written (NaN as NaN, -0 as -0), bigints as `1n`,
- * strings quoted, the rest as JSON (what JSON cannot write, a cycle or a bigint inside, by its type),
- * cut at `maxLength` characters.
+ * strings quoted, a promise as one, the rest as JSON (what JSON cannot write, a cycle or a bigint
+ * inside, by its type), cut at `maxLength` characters.
  */
 export function shownValue(value: unknown, maxLength = SHOWN_DEFAULT): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
@@ -168,6 +168,8 @@ export function shownValue(value: unknown, maxLength = SHOWN_DEFAULT): string {
   // JSON writes a Set or Map as {}: name it and show its members
   if (value instanceof Set) return `a Set ${shownValue([...value], maxLength)}`;
   if (value instanceof Map) return `a Map ${shownValue(Object.fromEntries(value), maxLength)}`;
+  // JSON writes a promise as {} too: a value not awaited (loadSpace(…) passed on as the space: tester Y)
+  if (typeof (value as { then?: unknown } | null)?.then === "function") return "a Promise (not awaited?)";
   let text: string;
   try {
     text = visibleJson(JSON.stringify(value) ?? String(value));

@@ -706,4 +706,9 @@ test("a file of architectures (predict --study's candidates): CSV or JSON Lines,
         e.message,
       ),
   );
+  // a space not awaited (a promise) was shown as "got {}" (tester Y)
+  assert.throws(
+    () => readArchitecturesFile(csv, Promise.resolve(space) as never),
+    /belong to \(a space made from a spec\), got a Promise \(not awaited\?\)$/,
+  );
 });
