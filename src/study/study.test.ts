@@ -978,6 +978,11 @@ test("predict: the study's ask predictor on architectures one chose, on the stud
       study.predict([study.space.jsonOf(chosen[0]) as never]),
       /^UserError: predict's architecture 0, \{"layer1":.*\}, is the JSON form of an architecture of tiny; predict takes the architecture itself \(`arch` of ask, or study\.parseArch\(json, source\)\)$/,
     );
+    // one architecture, not wrapped in an array: its first option was read as architecture 0 (tester Y)
+    await assert.rejects(
+      study.predict(chosen[0] as never),
+      /^UserError: predict takes an array of architectures, and was given one architecture: wrap it, predict\(\[arch\]\)$/,
+    );
   }
   const early = await tinyStudy();
   await early.tell(told[0], 0.8);

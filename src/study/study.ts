@@ -327,6 +327,12 @@ export class Study<A> {
       try {
         return this.space.fromJSON(this.space.jsonOf(arch));
       } catch (e) {
+        // one architecture of a space whose architectures are arrays, not wrapped: its first member was
+        // read as architecture 0 (tester Y)
+        if (i === 0 && this.isArchitecture(archs))
+          throw new UserError(
+            "predict takes an array of architectures, and was given one architecture: wrap it, predict([arch])",
+          );
         // tell's hint for the same slip (tester X: predict said only "not an architecture", twice)
         if (this.isJsonForm(arch))
           throw new UserError(
@@ -647,6 +653,16 @@ export class Study<A> {
   }
 
   /** Whether `value` reads as an architecture in its JSON form (see parseArch). */
+  /** Whether `value` is an architecture of the space itself (not its JSON form). */
+  private isArchitecture(value: unknown): boolean {
+    try {
+      this.space.fromJSON(this.space.jsonOf(value as A));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private isJsonForm(value: unknown): boolean {
     try {
       this.space.fromJSON(value);
