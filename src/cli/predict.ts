@@ -79,6 +79,17 @@ async function predictFromStudy(
   );
   const stateNote = predictionStates(result);
   if (stateNote) note(options, stateNote);
+  const { repeats } = result;
+  if (repeats.length > 0)
+    note(
+      options,
+      `${repeats.length} line${repeats.length === 1 ? "" : "s"} of ${cells} repeat${repeats.length === 1 ? "s" : ""} an earlier one's architecture, predicted alike: ` +
+        repeats
+          .slice(0, 3)
+          .map((r) => `line ${r.line} repeats line ${r.of}`)
+          .join(", ") +
+        (repeats.length > 3 ? ", …" : ""),
+    );
   const name = /[\t\r\n]/.test(result.target) ? JSON.stringify(result.target) : result.target;
   print(options, result, () =>
     [

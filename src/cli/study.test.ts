@@ -1051,11 +1051,17 @@ test("predict --study: the architectures of a file one chose, predicted by the s
   );
   assert.match(
     shown.err,
-    /\nof these architectures, 1 failed in the study \(ask hands it out no more\) and 1 pending \(handed out by ask, being trained\): see the state column\n$/,
+    /\nof these architectures, 1 failed in the study \(ask hands it out no more\) and 1 pending \(handed out by ask, being trained\): see the state column\n/,
   );
   // the same counts in the JSON form, from the library (predictStudyFile)
   const shownJson = JSON.parse(run(["--json", "predict", "--study", db, "--cells", states]).out);
   assert.deepEqual([shownJson.failed, shownJson.pending, shownJson.told], [1, 1, 30]);
+  // a line repeating an earlier one's architecture is said, once (tester Y: it was predicted again unsaid)
+  assert.match(
+    shown.err,
+    /\n1 line of \S+states\.jsonl repeats an earlier one's architecture, predicted alike: line 3 repeats line 1\n$/,
+  );
+  assert.deepEqual(shownJson.repeats, [{ line: 3, of: 1 }]);
   fails(
     ["predict", "--cells", candidates],
     /^nas-assay: predict needs --model \(a model saved by train\) or --study/,

@@ -253,6 +253,8 @@ export interface StudyPredictions {
   failed: number;
   /** How many distinct architectures of the file are pending (handed out by ask, being trained). */
   pending: number;
+  /** Lines of the file naming the architecture of an earlier line (`of`), maybe written otherwise. */
+  repeats: { line: number; of: number }[];
   /**
    * One per row of the file, in its order: the architecture in its JSON form, the prediction, its told
    * value when the study holds one (else null), and its trial's state in the study: `done` (told a
@@ -291,6 +293,16 @@ export async function predictStudyFile(
       predicted: predicted[k],
       ...states[k],
     }));
+    // a line naming an architecture of an earlier line (written alike, or a cell with its vertices in
+    // another order) was predicted again without a word (tester Y)
+    const first = new Map<string, number>();
+    const repeats: { line: number; of: number }[] = [];
+    for (const r of rows) {
+      const key = study.space.key(r.arch);
+      const of = first.get(key);
+      if (of === undefined) first.set(key, r.line);
+      else repeats.push({ line: r.line, of });
+    }
     // architectures, not lines: one listed twice is one (tester Y: "2 failed" for one failed, twice)
     const count = (state: TrialState) =>
       new Set(rows.filter((_, k) => states[k].state === state).map((r) => study.space.key(r.arch))).size;
@@ -302,6 +314,7 @@ export async function predictStudyFile(
       told,
       failed: count("failed"),
       pending: count("pending"),
+      repeats,
       predictions,
     };
   } finally {
