@@ -66,13 +66,18 @@ export function askCommand(): Command {
           const exponent = largest > 0 && (largest < 1e-3 || largest >= 1e6);
           const decimals = largest > 0 ? Math.max(0, 3 - Math.floor(Math.log10(largest))) : 4;
           const shown = (x: number) => (exponent ? x.toExponential(3) : x.toFixed(decimals));
+          const shortfall =
+            asked.length === 0
+              ? `every architecture of ${study.space.name} is in the study already (told, imported or pending): none left to ask for`
+              : `only ${architectures(asked.length)} of ${study.space.name} ${asked.length === 1 ? "is" : "are"} left to ask for` +
+                " (never suggested before, or asked before and never told)";
+          // under --json too, on stderr: a list shorter than -n was otherwise unexplained (tester Z)
+          if (options.json && asked.length < opts.n)
+            process.stderr.write(`${shortfall}, of the ${opts.n} asked for (-n)\n`);
           const text = () =>
             [
               asked.length < opts.n
-                ? asked.length === 0
-                  ? `every architecture of ${study.space.name} is in the study already (told, imported or pending): none left to ask for`
-                  : `only ${architectures(asked.length)} of ${study.space.name} ${asked.length === 1 ? "is" : "are"} left to ask for` +
-                    ` (never suggested before, or asked before and never told):`
+                ? `${shortfall}${asked.length === 0 ? "" : ":"}`
                 : `${architectures(asked.length)} to train (pending in ${study.store.location} until told):`,
               ...result.map(
                 (a) =>

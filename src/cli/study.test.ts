@@ -821,6 +821,14 @@ test("a space used up by imports says the architectures are in the study, not th
     asked.out,
     /every architecture of tiny is in the study already \(told, imported or pending\): none left/,
   );
+  // under --json the list is [] and stderr says why (a shorter list was unexplained: tester Z)
+  const json = run(["--json", "ask", "--study", db, "-n", "2"]);
+  assert.equal(json.code, 0, json.err);
+  assert.deepEqual(JSON.parse(json.out), []);
+  assert.equal(
+    json.err,
+    "every architecture of tiny is in the study already (told, imported or pending): none left to ask for, of the 2 asked for (-n)\n",
+  );
 });
 
 test("tell --file / --import: failed, then a value, for one architecture says the value replaced the failure; the other order is refused, as across calls", () => {
