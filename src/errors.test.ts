@@ -44,6 +44,9 @@ test("shownValue names a Set or a Map and shows its members (JSON wrote both as 
   assert.equal(shownValue(new Map([["a", 1]])), 'a Map {"a":1}');
   assert.equal(shownValue(-0), "-0");
   assert.equal(shownValue({ a: [1, 2] }), '{"a":[1,2]}');
+  // and a typed array as {"0":…} (tester Z)
+  assert.equal(shownValue(Int32Array.from([0, 2])), "an Int32Array [0,2]");
+  assert.equal(shownValue(Float64Array.from([0.5])), "a Float64Array [0.5]");
   // JSON writes a promise as {} as well
   assert.equal(shownValue(Promise.resolve(1)), "a Promise (not awaited?)");
 });

@@ -168,6 +168,11 @@ export function shownValue(value: unknown, maxLength = SHOWN_DEFAULT): string {
   // JSON writes a Set or Map as {}: name it and show its members
   if (value instanceof Set) return `a Set ${shownValue([...value], maxLength)}`;
   if (value instanceof Map) return `a Map ${shownValue(Object.fromEntries(value), maxLength)}`;
+  // JSON writes a typed array as {"0":…}: named, its members shown (study.tell(Int32Array.from(…)): tester Z)
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const name = value.constructor.name;
+    return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name} ${shownValue(Array.from(value as unknown as ArrayLike<number>), maxLength)}`;
+  }
   // JSON writes a promise as {} too: a value not awaited (loadSpace(…) passed on as the space: tester Y)
   if (typeof (value as { then?: unknown } | null)?.then === "function") return "a Promise (not awaited?)";
   let text: string;

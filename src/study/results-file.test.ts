@@ -706,6 +706,11 @@ test("a file of architectures (predict --study's candidates): CSV or JSON Lines,
         e.message,
       ),
   );
+  // the file and the space swapped (tester Z: "got a value of type object")
+  assert.throws(
+    () => readArchitecturesFile(space as never, csv as never),
+    /^UserError: readArchitecturesFile takes the file first, then the space: readArchitecturesFile\(file, space\)$/,
+  );
   // a space not awaited (a promise) was shown as "got {}" (tester Y)
   assert.throws(
     () => readArchitecturesFile(csv, Promise.resolve(space) as never),

@@ -104,8 +104,13 @@ export function readArchitecturesFile<A>(
   file: string,
   space: ArchitectureSpace<A>,
 ): { line: number; arch: A }[] {
+  // the two swapped said only "got a value of type object" (tester Z)
   if (typeof file !== "string")
-    throw new UserError(`readArchitecturesFile needs the file's path, got ${shownValue(file, 80)}`);
+    throw new UserError(
+      typeof space === "string" && hasMembers(file, { fromRow: "function" })
+        ? "readArchitecturesFile takes the file first, then the space: readArchitecturesFile(file, space)"
+        : `readArchitecturesFile needs the file's path, got ${shownValue(file, 80)}`,
+    );
   // (without it: "TypeError: Cannot read properties of undefined (reading 'columns')", tester X)
   if (!hasMembers(space, { fromRow: "function" }))
     throw new UserError(

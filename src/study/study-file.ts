@@ -4,7 +4,7 @@
  * and reopened by path. A `postgresql://…?study=NAME` URL in place of the path names a study on a
  * PostgreSQL server instead (store-location.ts), with the same behaviour.
  */
-import { BadFileError, refuseUnknownKeys, UserError, UserErrors } from "../errors.js";
+import { BadFileError, refuseUnknownKeys, shownValue, UserError, UserErrors } from "../errors.js";
 import type { Method } from "../predictors/registry.js";
 import { createSpace, readSpaceSpec } from "../spaces/kinds.js";
 import { parseSpec } from "../spaces/spec.js";
@@ -283,6 +283,11 @@ export async function predictStudyFile(
   file: string,
   options: Partial<AskOptions> = {},
 ): Promise<StudyPredictions> {
+  // named as this function's, not openStudyFile's, which the caller never called (tester Z)
+  if (typeof location !== "string" || typeof file !== "string")
+    throw new UserError(
+      `predictStudyFile(study, file) needs the study's file or postgresql:// URL and the path of a file of architectures, got ${shownValue(location, 60)} and ${shownValue(file, 60)}`,
+    );
   const study = await openStudyFile(location, options, "read");
   try {
     const rows = readArchitecturesFile(file, study.space);

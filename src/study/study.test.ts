@@ -12,7 +12,7 @@ import type { AskOptions } from "./ask-strategy.js";
 import { SqliteStudyStore } from "./sqlite-store.js";
 import type { Direction } from "./store.js";
 import { Study } from "./study.js";
-import { openStudyFile } from "./study-file.js";
+import { openStudyFile, predictStudyFile } from "./study-file.js";
 import type { ValueScale } from "./tell-rules.js";
 
 async function tinyStudy(
@@ -822,6 +822,11 @@ test("the library's study calls refuse what is not their arguments in one line (
   await assert.rejects(
     openStudyFile(undefined as never),
     userError(/^openStudyFile needs the study's file or postgresql:\/\/ URL, got undefined/),
+  );
+  // named as predictStudyFile's own, not openStudyFile's (tester Z)
+  await assert.rejects(
+    predictStudyFile(undefined as never, undefined as never),
+    userError(/^predictStudyFile\(study, file\) needs the study's file .* got undefined and undefined$/),
   );
   await assert.rejects(
     SqliteStudyStore.memory(undefined as never),
