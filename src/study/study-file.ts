@@ -300,17 +300,16 @@ export async function predictStudyFile(
     }));
     // a line naming an architecture of an earlier line (written alike, or a cell with its vertices in
     // another order) was predicted again without a word (tester Y)
+    const keys = rows.map((r) => study.space.key(r.arch));
     const first = new Map<string, number>();
     const repeats: { line: number; of: number }[] = [];
-    for (const r of rows) {
-      const key = study.space.key(r.arch);
-      const of = first.get(key);
-      if (of === undefined) first.set(key, r.line);
+    rows.forEach((r, k) => {
+      const of = first.get(keys[k]);
+      if (of === undefined) first.set(keys[k], r.line);
       else repeats.push({ line: r.line, of });
-    }
+    });
     // architectures, not lines: one listed twice is one (tester Y: "2 failed" for one failed, twice)
-    const count = (state: TrialState) =>
-      new Set(rows.filter((_, k) => states[k].state === state).map((r) => study.space.key(r.arch))).size;
+    const count = (state: TrialState) => new Set(keys.filter((_, k) => states[k].state === state)).size;
     return {
       study: study.store.location,
       target: study.settings.target,

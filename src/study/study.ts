@@ -652,7 +652,6 @@ export class Study<A> {
     }
   }
 
-  /** Whether `value` reads as an architecture in its JSON form (see parseArch). */
   /** Whether `value` is an architecture of the space itself (not its JSON form). */
   private isArchitecture(value: unknown): boolean {
     try {
@@ -663,6 +662,7 @@ export class Study<A> {
     }
   }
 
+  /** Whether `value` reads as an architecture in its JSON form (see parseArch). */
   private isJsonForm(value: unknown): boolean {
     try {
       this.space.fromJSON(value);

@@ -141,7 +141,6 @@ function overHundred(
     : "";
 }
 
-/** How a message tells the fix of a value: in a study, tell it again; in simulate's table, write it there. */
 /**
  * What a value on a percent-or-fraction scale is, by the target's name: an error rate (val_error,
  * top1_err) or an accuracy ("val_error 100.5 is not an accuracy" named the wrong kind: tester Y).
@@ -150,6 +149,7 @@ function rateKind(target: string): string {
   return errorRateLike(target) ? "error rate" : "accuracy";
 }
 
+/** How a message tells the fix of a value: in a study, tell it again; in simulate's table, write it there. */
 function fixOf(table: boolean | undefined): (value: number) => string {
   return table ? (value) => `write ${round(value)} in the table` : (value) => `tell ${round(value)}`;
 }
