@@ -1089,3 +1089,34 @@ test("predict --study: the architectures of a file one chose, predicted by the s
   writeFileSync(candidates, "layer1,layer2,layer3,layer4,width\nmb3,mb7,mb3,mb3,16\n");
   fails(["predict", "--study", db, "--cells", candidates], /^nas-assay: \S+candidates\.csv: line 2: .*mb7/);
 });
+
+test("tell into a study made with --scale percent warns of a fraction kept among its percents, and --replace mends it", () => {
+  const { dir, spec } = tinyDir();
+  const db = join(dir, "p.db");
+  const archs = tinySpace().sample(new Rng(12), 8);
+  writeFileSync(join(dir, "trained.csv"), tinyResults(archs.slice(0, 6), "val_acc", 100));
+  const made = run([...importArgs(spec, db, join(dir, "trained.csv")), "--scale", "percent"]);
+  assert.equal(made.code, 0, made.err);
+  assert.equal(made.err, "", "percents alone: no warning");
+  const arch = JSON.stringify(tinySpace().jsonOf(archs[6]));
+  const slip = run(["tell", "--study", db, "--arch", arch, "--value", "0.871"]);
+  assert.equal(slip.code, 0, "kept: the scale was declared percent");
+  assert.match(slip.out, /^told 1 result to /);
+  assert.match(
+    slip.err,
+    /^nas-assay: warning: --arch \{.*\}: val_acc 0\.871 is kept as 0\.871 % \(this study's scale is percent\), far below this study's values \(8\d(\.\d+)?–\d+(\.\d+)? %\); if it is 87\.1 %, tell 87\.1 with --replace\n$/,
+  );
+  const mended = run(["tell", "--study", db, "--arch", arch, "--value", "87.1", "--replace", "--json"]);
+  assert.equal(mended.code, 0, mended.err);
+  assert.equal(mended.err, "");
+  assert.deepEqual(
+    JSON.parse(mended.out).replaced.map((r: { was: number; now: number }) => [r.was, r.now]),
+    [[0.871, 87.1]],
+  );
+  // --json carries the warning too, as study create's
+  const other = JSON.stringify(tinySpace().jsonOf(archs[7]));
+  const json = run(["tell", "--study", db, "--arch", other, "--value", "0.85", "--json"]);
+  assert.equal(json.code, 0, json.err);
+  assert.equal(JSON.parse(json.out).warnings.length, 1);
+  assert.match(JSON.parse(json.out).warnings[0], /val_acc 0\.85 is kept as 0\.85 %/);
+});

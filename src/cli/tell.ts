@@ -4,7 +4,7 @@ import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
 import { repeatLines, retryText } from "../study/tell-rules.js";
-import { globalsWithoutData, print, sayIfOutputLost } from "./context.js";
+import { globalsWithoutData, print, sayIfOutputLost, warn } from "./context.js";
 import { measuredValueFlag, nonEmptyFlag } from "./flag-values.js";
 
 const number = measuredValueFlag();
@@ -77,6 +77,8 @@ export function tellCommand(): Command {
                   },
                 ];
           const told = await study.tellMany(items, opts.replace ? { replace: true } : {});
+          // (also in --json's `warnings`, as study create's)
+          for (const warning of told.warnings ?? []) warn(warning);
           sayIfOutputLost(
             `the results were recorded all the same (${told.written} written to ${study.store.location}): telling them again changes nothing`,
           );

@@ -43,7 +43,7 @@ const CREATE_STUDY_KEYS: readonly (keyof CreateStudyFile)[] = [
  * Makes a study file; with `importFile`, tells its rows before any other process can reach the study
  * (all or none: a bad row leaves no study file behind, and nothing another process told is lost). Returns the study, open, how many rows were imported, and
  * `warnings`: what the study was made with that looks like a slip, made as asked (a target read as a
- * loss, maximized: `direction` left out, say), one line each; the command line prints them. Throws UserError/BadFileError,
+ * loss, maximized: `direction` left out, say), and the import's (`TellResult.warnings`), one line each; the command line prints them. Throws UserError/BadFileError,
  * and UserError for an option it does not know (`minimize: true` is `direction: "minimize"`).
  */
 export async function createStudyFile(
@@ -101,7 +101,12 @@ export async function createStudyFile(
   }
   try {
     const warning = directionWarning(settings.target, settings.direction);
-    return { study: await Study.open(store, space, options), imported, warnings: warning ? [warning] : [] };
+    return {
+      study: await Study.open(store, space, options),
+      imported,
+      // the import's own (a fraction kept among percents under --scale percent), after the study's
+      warnings: [...(warning ? [warning] : []), ...(imported.warnings ?? [])],
+    };
   } catch (e) {
     await store.close();
     // made, but not to be read here (a file-size limit that the -shm file SQLite adds outgrows): the

@@ -355,6 +355,43 @@ test("a percent value far from a study of spread fractions is refused (it became
   assert.deepEqual(await declared.tell(archs[1], 45.1), { written: 1, skipped: 0 });
 });
 
+test("a study declared in percent keeps a fraction-looking value but warns of it (0.931 among 60–94 % was kept in silence)", async () => {
+  const archs = tinySpace().sample(new Rng(11), 6);
+  const study = await tinyStudy("val_acc", "maximize", "percent");
+  assert.deepEqual(
+    await study.tellMany([60, 94, 80].map((value, k) => ({ arch: archs[k], outcome: { value } }))),
+    { written: 3, skipped: 0 },
+    "percents alone: no warning",
+  );
+  const told = await study.tellMany([{ arch: archs[3], outcome: { value: 0.931 }, source: "--value" }]);
+  assert.equal(told.written, 1, "kept: the scale was declared");
+  assert.deepEqual(told.warnings, [
+    "--value: val_acc 0.931 is kept as 0.931 % (this study's scale is percent), far below this study's values (60–94 %); if it is 93.1 %, tell 93.1 with --replace",
+  ]);
+  // a chance-level value that read as a fraction is far from the percents too (0.3: 30 %, more than 5
+  // points below 60–94 %) is kept without a word
+  assert.equal((await study.tellMany([{ arch: archs[4], outcome: { value: 0.3 } }])).warnings, undefined);
+  // an import's fractions beside its own percents are named against the values told with them
+  const fresh = await tinyStudy("val_acc", "maximize", "percent");
+  const imported = await fresh.tellMany(
+    [0.91, 93.1].map((value, k) => ({ arch: archs[k], outcome: { value }, source: `r.csv line ${k + 2}` })),
+  );
+  assert.deepEqual(imported.warnings, [
+    "r.csv line 2: val_acc 0.91 is kept as 0.91 % (this study's scale is percent), far below the values told with it (93.1 %); if it is 91 %, tell 91 with --replace",
+  ]);
+  // minimized (an error rate, whose values of 1 or less are near-perfect networks): as auto's rule
+  const errors = await tinyStudy("val_error", "minimize", "percent");
+  await errors.tellMany([25, 30].map((value, k) => ({ arch: archs[k], outcome: { value } })));
+  assert.match(
+    (await errors.tellMany([{ arch: archs[2], outcome: { value: 0.36 } }])).warnings?.[0] ?? "",
+    /val_error 0\.36 is kept as 0\.36 % \(this study's scale is percent\), far better than this study's values \(25–30 %\); if it is 36 %, tell 36 with --replace$/,
+  );
+  // 0.9 beside errors of 1.5–2.3 % is nearer them read as a percent: a near-perfect network, no warning
+  const small = await tinyStudy("val_error", "minimize", "percent");
+  await small.tellMany([1.5, 2.3].map((value, k) => ({ arch: archs[k], outcome: { value } })));
+  assert.equal((await small.tellMany([{ arch: archs[2], outcome: { value: 0.9 } }])).warnings, undefined);
+});
+
 test("a fraction among a file's percents is refused wherever it stands, as when told alone", async () => {
   const archs = tinySpace().sample(new Rng(6), 5);
   const study = await tinyStudy("top1");

@@ -89,6 +89,12 @@ export interface TellResult {
    */
   retried?: Retry[];
   replaced?: Replacement[];
+  /**
+   * Results kept that look like a slip, one line each naming the result (a value of 1 or less told to
+   * a study declared in percent, where read as a fraction it belongs with the study's percents: 0.931
+   * among 60–94 %, kept as 0.931 %); absent when none.
+   */
+  warnings?: string[];
 }
 
 /** A result for `tellMany`: the architecture, its value or failure, and how to name it in messages. */
@@ -583,6 +589,7 @@ export class Study<A> {
     // (the same file told twice printed "replaces the failure" again, written 0); keyed, as above
     const skippedKeys = new Set<string>();
     const earlierFailures = new Map<string, Retry>();
+    const warnings = new Map<string, string>();
     const check = tellCheck(
       this.settings.target,
       (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
@@ -599,10 +606,13 @@ export class Study<A> {
         : undefined,
       false,
       (r) => reductions.get(r.key),
+      (r, warning) => warnings.set(r.key, warning),
     );
     const told = await this.store.record(
       kept,
       (r, context) => {
+        // (a transaction run again judges the result again: its warning is the last run's)
+        warnings.delete(r.key);
         const verdict = check(r, context);
         if (verdict === "skip") skippedKeys.add(r.key);
         else skippedKeys.delete(r.key);
@@ -629,6 +639,7 @@ export class Study<A> {
       ...told,
       ...(repeats.length > 0 ? { repeated: repeats.length, repeats } : {}),
       ...(worked.length > 0 ? { retried: worked } : {}),
+      ...(warnings.size > 0 ? { warnings: [...warnings.values()] } : {}),
     };
     return options.replace ? { ...result, replaced: [...replaced.values()] } : result;
   }

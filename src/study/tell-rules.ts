@@ -10,7 +10,8 @@
  *   digits and at camelCase: "val_acc", "testAccuracy", "top-1 acc", not "maccs" or "accel_latency"; a
  *   study made with `fraction` or `percent` applies them to any name, one made with `none` to none).
  *   A study made with an explicit scale takes values in [0, 1] (`fraction`) or [0, 100] (`percent`) and
- *   nothing else; `percent` keeps values of 1 or less as chance-level accuracies, but not a study's values
+ *   nothing else; `percent` keeps values of 1 or less as chance-level accuracies (with a warning where
+ *   the `auto` rule below would refuse one as a fraction among percents: 0.931 among 60–94 %), but not a study's values
  *   all of 1 or less spread wider than CHANCE_SPREAD (fractions imported into a percent study). Otherwise (`auto`) values must lie in [0, 100], and a value of 1 or less told to a
  *   percent study (one holding a value above 1) is refused when, read as a fraction, it belongs with the
  *   study's percents (above 1): maximized, when ×100 it falls from 5 points below their range to 10
@@ -351,8 +352,35 @@ export type Describe = (result: TrialResult) => string;
 export const CHANCE_SPREAD = 0.05;
 
 /**
+ * Whether `value` (of 1 or less) read as a fraction belongs with a study's percents `low`–`high` (see
+ * tellCheck's comment for the rule): maximized, when ×100 it falls from 5 points below them to 10
+ * above; minimized, when ×100 it lies nearer them than it does itself, by ratio on a log scale.
+ */
+function fractionAmongPercents(
+  value: number,
+  low: number,
+  high: number,
+  direction: "maximize" | "minimize",
+): boolean {
+  // (×100 rounded to 12 digits: 0.57 × 100 is 56.99999999999999, which is 57)
+  const asPercent = round(value * 100);
+  // How far (a ratio, on a log scale) a reading of the value lies from the percents' range.
+  const away = (x: number) => (x < low ? Math.log(low / x) : x > high ? Math.log(x / high) : 0);
+  return direction === "minimize"
+    ? away(asPercent) <= away(value)
+    : asPercent >= round(low - 5) && asPercent <= round(high + 10);
+}
+
+/** What a warning compares a value with: the study's values, or (a study empty before the call) the values told with it. */
+function percentsWord(before: DoneRange): string {
+  return before.count > 0 && before.max > 1 ? "this study's values" : "the values told with it";
+}
+
+/**
  * The check `tell` runs inside the store's transaction (see the rules above). Throws UserError naming
- * the architecture (by `describe`), the value and what was expected.
+ * the architecture (by `describe`), the value and what was expected. `warn` is told of a result kept
+ * that looks like a slip (one line, naming it; it may be told again for the same result, as a store
+ * may run its transaction again).
  */
 export function tellCheck(
   target: string,
@@ -363,6 +391,7 @@ export function tellCheck(
   replace?: (result: TrialResult, existing: Trial) => void,
   table = false,
   reduction?: (result: TrialResult) => string | undefined,
+  warn?: (result: TrialResult, warning: string) => void,
 ): RecordCheck {
   // a study's values, or simulate's table (then the fix is in the table, or simulate's --scale)
   const whose = table ? "the table's" : "this study's";
@@ -422,6 +451,27 @@ export function tellCheck(
                 ` (if the values are fractions, ${remake("--scale fraction")})`,
             );
         }
+        // A study declared in percent keeps a value of 1 or less as a chance-level percent, even where the
+        // auto rule below refuses it as a fraction; but the auto rule's own refusal sends users to
+        // --scale percent, after which 0.931 slipped in for 93.1 among 60–94 % was kept as 0.931 %, its
+        // best run recorded as its worst, without a word (tester Z). Kept as declared, with a warning.
+        if (scale === "percent" && warn && value > 0 && value <= 1) {
+          const percents = [
+            ...(done.count > 0 && done.max > 1 ? [done.minAboveOne, done.max] : []),
+            ...(batch.high ? [batch.high.min, batch.high.max] : []),
+          ];
+          if (percents.length > 0) {
+            const low = Math.min(...percents);
+            const high = Math.max(...percents);
+            if (fractionAmongPercents(value, low, high, direction))
+              warn(
+                result,
+                `${what}: ${target} ${value} is kept as ${value} % (this study's scale is percent), ` +
+                  `${direction === "minimize" ? "far better than" : "far below"} ${percentsWord(before)} (${low === high ? low : `${low}–${high}`} %); ` +
+                  `if it is ${round(value * 100)} %, tell ${round(value * 100)} with --replace`,
+              );
+          }
+        }
         if (scale === "auto") {
           // the percents this value is compared with: the study's, and its own batch's (read whole) unless
           // the study held fractions before this call (then the batch's percents are the odd ones out,
@@ -437,8 +487,6 @@ export function tellCheck(
           ];
           const low = Math.min(...percents);
           const high = Math.max(...percents);
-          // How far (a ratio, on a log scale) a reading of the value lies from the percents' range.
-          const away = (x: number) => (x < low ? Math.log(low / x) : x > high ? Math.log(x / high) : 0);
           // Maximized, a value of 1 or less is refused when, read as a fraction, it falls from 5 points
           // below the percents to 10 points above them (0.8 told to a study of 70–72 % would be its best
           // run, recorded as its worst); further off it is taken for a chance-level accuracy (≤ 1 %), the
@@ -447,12 +495,7 @@ export function tellCheck(
           // of 1 or less becomes the best: refused when read as a fraction it lies nearer the study's
           // percents than read as a percent, by ratio (0.36 told to a study of 25–30 %; 0.9 beside
           // 1.5–2.3 % errors is a percent).
-          // (×100 rounded to 12 digits: 0.57 × 100 is 56.99999999999999, which is 57)
-          const asPercent = round(value * 100);
-          const fractionLike =
-            direction === "minimize"
-              ? away(asPercent) <= away(value)
-              : asPercent >= round(low - 5) && asPercent <= round(high + 10);
+          const fractionLike = fractionAmongPercents(value, low, high, direction);
           // 0 is 0 on either scale (a perfect train error)
           // the percents it is judged by: the study's before this call, or only those told with it (an import)
           const percentsAre =
