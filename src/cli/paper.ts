@@ -168,7 +168,7 @@ export function paperCommand(): Command {
           ),
           "",
           "One seed says little: which column finds the better cell changes from seed to seed (`nas-assay search",
-          "--method M --seeds 0-19` runs the search protocol over many; the README's table has the averages).",
+          "--method M --seeds 0-19` runs the search protocol over many; docs/results.md has the averages).",
           `report: ${files.html} (results: ${files.json})`,
         ].join("\n"),
     );

@@ -105,12 +105,18 @@ test("docs/own-space.md's reported simulate tables follow their run files; a dam
 test("a results file that is missing leaves its cell '–', not a number", () => {
   const root = copyOfRepo();
   const before = renderDocsTables(root).get("README.md") as string;
-  const cells = row(before, "`transformer-ensemble`");
-  assert.match(cells[4], /^0\.\d{3} ± 0\.\d{3} \(\d+\)$/); // NB101, 4,236 labels: one file only
+  // (a row per space and budget; columns: space, labels, transformer-ensemble, transformer, …)
+  const cells = row(before, "NB101 | 4,236 |");
+  assert.match(cells[2], /^0\.\d{3} ± 0\.\d{3} \(\d+\)$/); // the ensemble at 4,236 labels: one file only
   unlinkSync(join(root, RESULTS_FOLDER, "nb101-transformer-ensemble-4236.json"));
   const after = renderDocsTables(root).get("README.md") as string;
-  assert.equal(row(after, "`transformer-ensemble`")[4], "–");
-  assert.deepEqual(row(after, "`transformer`"), row(before, "`transformer`"));
+  assert.equal(row(after, "NB101 | 4,236 |")[2], "–");
+  assert.deepEqual(
+    row(after, "NB101 | 4,236 |").slice(3),
+    cells.slice(3),
+    "the other predictors' cells stay",
+  );
+  assert.deepEqual(row(after, "NB101 | 1,000 |"), row(before, "NB101 | 1,000 |"));
   // nor a point in the figure
   const points = (spec: ReturnType<typeof budgetFigureSpec>) =>
     (spec.data as { values: { method?: string; labels: number }[] }).values.filter(
@@ -144,12 +150,12 @@ test("a figure scored on a sample of the test cells is marked from the file's ow
   const lines = readFileSync(file, "utf8").trimEnd().split("\n");
   const summary = JSON.parse(lines[lines.length - 1]);
   assert.equal(typeof summary.testCells, "number");
-  const marked = row(renderDocsTables(root).get("README.md") as string, "`transformer-ensemble`")[3];
+  const marked = row(renderDocsTables(root).get("README.md") as string, "NB101 | 1,000 |")[2];
   assert.match(marked, /†$/);
   lines[lines.length - 1] = JSON.stringify({ ...summary, testCells: "all remaining" });
   writeFileSync(file, `${lines.join("\n")}\n`);
   const text = renderDocsTables(root).get("README.md") as string;
-  assert.equal(row(text, "`transformer-ensemble`")[3], marked.slice(0, -1));
+  assert.equal(row(text, "NB101 | 1,000 |")[2], marked.slice(0, -1));
   assert.doesNotMatch(text, /† NB101 at 1,000 labels/);
 });
 

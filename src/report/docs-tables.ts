@@ -177,17 +177,12 @@ function sampleNotes(shown: (Measurement | undefined)[]): Block[] {
   ];
 }
 
+/** README's budget table's methods (its columns, and the figure's lines), in the order shown. */
 const README_ROWS: { method: string; name: string }[] = [
-  {
-    method: "transformer-ensemble",
-    name: "`transformer-ensemble`, five of the below (`evaluate`'s default)",
-  },
-  { method: "transformer", name: "`transformer`, structure-aware graph transformer" },
-  { method: "mlp", name: "`mlp`, random vertex orders" },
-  {
-    method: "transformer-self-training",
-    name: "`transformer-self-training`, the ensemble self-trained on unlabeled cells",
-  },
+  { method: "transformer-ensemble", name: "`transformer-ensemble` (default)" },
+  { method: "transformer", name: "`transformer`" },
+  { method: "mlp", name: "`mlp`" },
+  { method: "transformer-self-training", name: "`transformer-self-training`" },
 ];
 
 /** The figure beside README's budget table, relative to the repository root. */
@@ -280,36 +275,27 @@ export function budgetFigureSpec(measured: Measured): PlotSpec {
   };
 }
 
-/** README.md's budget table: nas-assay's predictors by label budget, both spaces. */
+/**
+ * README.md's budget table: nas-assay's predictors by label budget, both spaces in one table (README
+ * has one headline table): a row per space and budget, a column per predictor, then the goal.
+ */
 function readmeBudgetTable(measured: Measured): Block[] {
-  const blocks: Block[] = [];
   const shown: (Measurement | undefined)[] = [];
-  for (const space of ["nb101", "nb201"]) {
-    const budgets = BUDGETS[space];
-    const rows = README_ROWS.map(({ method, name }) => [
-      name,
-      ...budgets.map((n) => {
-        const m = measured.find(space, method, n);
-        shown.push(m);
-        return tauCell(m, 3);
-      }),
-    ]);
-    rows.push([
-      "goal of issue 21",
-      ...budgets.map((n) => (GOALS[space][n] === undefined ? DASH : GOALS[space][n].toFixed(2))),
-    ]);
-    blocks.push(
-      table(
-        [
-          `${SPACE_NAMES[space]}, Kendall tau`,
-          ...budgets.map((n, i) => `${labelText(n)}${i === 0 ? " labels" : ""}`),
-        ],
-        rows,
-      ),
-    );
-  }
+  const rows: string[][] = [];
+  for (const space of ["nb101", "nb201"])
+    for (const n of BUDGETS[space])
+      rows.push([
+        SHORT_SPACE[space] ?? space,
+        labelText(n),
+        ...README_ROWS.map(({ method }) => {
+          const m = measured.find(space, method, n);
+          shown.push(m);
+          return tauCell(m, 3);
+        }),
+        GOALS[space][n] === undefined ? DASH : GOALS[space][n].toFixed(2),
+      ]);
   return [
-    ...blocks,
+    table(["Kendall tau", "labels", ...README_ROWS.map(({ name }) => name), "goal of issue 21"], rows),
     ...sampleNotes(shown),
     {
       kind: "figure",
@@ -320,6 +306,8 @@ function readmeBudgetTable(measured: Measured): Block[] {
     {
       kind: "paragraph",
       text:
+        "`transformer-ensemble`: five structure-aware graph transformers, `evaluate`'s default; `transformer`: one; " +
+        "`mlp`: an MLP trained on random vertex orders; `transformer-self-training`: the ensemble self-trained on unlabeled cells. " +
         `Mean ± std over seeds (their number in brackets), test = every cell not labeled unless marked; ` +
         `${DASH}: no results file. Written by \`npm run docs-tables\` from the files in \`${RESULTS_FOLDER}/\` ` +
         "(`SPACE-METHOD-N.json`: `nas-assay --json evaluate`; `abl-*.txt`: `bench/transformer-ablation.ts`).",
