@@ -17,7 +17,7 @@ import { kendallTau } from "../src/eval/metrics.js";
 import { createPredictor } from "../src/predictors/registry.js";
 import type { SupervisedPredictor } from "../src/predictors/supervised.js";
 import { Rng } from "../src/random.js";
-import { threads } from "../src/tensor/backend.js";
+import { threads } from "../src/tensor/threads.js";
 
 interface Sample {
   labels: number;

@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { parentPort, Worker } from "node:worker_threads";
 import { shownValue, UserError } from "./errors.js";
 import { MAX_SEED } from "./random.js";
-import { setThreads } from "./tensor/backend.js";
+import { setThreads } from "./tensor/threads.js";
 
 /** How one seed runs: here (given its progress callback), or as a worker script with its data. */
 export interface SeedJob<T> {

@@ -187,3 +187,15 @@ test("a command that cannot open its own modules (ulimit -n 24: Node itself star
     /^nas-assay: too many open files: .*\(24, ulimit -n\) opening [^\n]*\.js; raise the limit \(ulimit -n 1024\)[^\n]*\n$/,
   );
 });
+
+test("--version loads no command: it ran out of open files under ulimit -n 64, where every command runs (tester Z)", {
+  skip: process.platform !== "linux",
+}, () => {
+  const r = spawnSync("sh", ["-c", 'ulimit -n 40 && exec "$@"', "sh", process.execPath, MAIN, "--version"], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});

@@ -44,7 +44,7 @@ let CommanderError: typeof import("commander").CommanderError | undefined;
 try {
   ({ CommanderError } = await import("commander"));
   context = await import("./context.js");
-  const { threads } = await import("../tensor/backend.js");
+  const { threads } = await import("../tensor/threads.js");
   const { program } = await import("./program.js");
   threads(); // a bad NAS_ASSAY_THREADS stops here, before any work
   await (await program(process.argv.slice(2))).parseAsync(process.argv);

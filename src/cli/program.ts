@@ -71,9 +71,15 @@ export async function program(args?: readonly string[]): Promise<Command> {
     throw new UserError(
       `--data took "${swallowed}" as its folder, and no command follows; give the folder after --data: nas-assay --data DIR ${swallowed} …`,
     );
-  const commands = await Promise.all(
-    COMMANDS.filter(([name]) => only === undefined || name === only).map(([, load]) => load()),
-  );
+  // `nas-assay --version` prints the version alone: loading every command for it took more time and
+  // open files than any command does (ulimit -n 64 was not enough: tester Z)
+  const versionOnly =
+    only === undefined && args !== undefined && args.some((a) => a === "-V" || a === "--version");
+  const commands = versionOnly
+    ? []
+    : await Promise.all(
+        COMMANDS.filter(([name]) => only === undefined || name === only).map(([, load]) => load()),
+      );
   const nasAssay = new Command("nas-assay")
     .description(
       "Predict neural-architecture accuracy without training (NAS-Bench-101, NAS-Bench-201 or your own search " +

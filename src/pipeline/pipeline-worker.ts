@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { reportToParent } from "../seeds-in-parallel.js";
-import { setThreads } from "../tensor/backend.js";
+import { setThreads } from "../tensor/threads.js";
 import { type PipelineSpec, runPaperPipeline } from "./paper-pipeline.js";
 
 parentPort?.on("message", (message: { threads?: number }) => {

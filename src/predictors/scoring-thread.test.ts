@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Rng } from "../random.js";
-import { setThreads, threads } from "../tensor/backend.js";
+import { setThreads, threads } from "../tensor/threads.js";
 import { testSpace } from "../testing/fixtures.js";
 import { createPredictor } from "./registry.js";
 import {

@@ -9,7 +9,8 @@ import { yieldToEventLoop } from "../event-loop.js";
 import { Rng } from "../random.js";
 import type { MatrixEncoding, SearchSpace } from "../spaces/search-space.js";
 import { reorderVertices } from "../spaces/vertex-order.js";
-import { initBackend, tf, threads } from "../tensor/backend.js";
+import { initBackend, tf } from "../tensor/backend.js";
+import { threads } from "../tensor/threads.js";
 import { type Calibration, calibrate, fitCalibration } from "./calibration.js";
 import {
   type CellInput,

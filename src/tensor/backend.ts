@@ -4,11 +4,9 @@
  * only when WebAssembly cannot start.
  */
 import { createRequire } from "node:module";
-import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import type * as tfjs from "@tensorflow/tfjs";
 import type * as tfjsWasm from "@tensorflow/tfjs-backend-wasm";
-import { UserError } from "../errors.js";
 
 // Loaded with require, not import: Node scans every CommonJS module that an ES module imports for its
 // export names (cjs-module-lexer), and tfjs' bundles are megabytes of CommonJS — importing them took
@@ -84,28 +82,4 @@ function removeHandlersSince(before: ErrorHandlers): void {
     if (!before.uncaught.includes(listener)) process.removeListener("uncaughtException", listener);
   for (const listener of process.listeners("unhandledRejection"))
     if (!before.rejection.includes(listener)) process.removeListener("unhandledRejection", listener);
-}
-
-let threadBudget: number | undefined;
-
-/**
- * How many threads this process's own numeric work may use: NAS_ASSAY_THREADS, else every core up to 2
- * (what the assessor's helper thread and the scoring thread can use). Set to 1 where several jobs
- * already share the cores. Throws UserError when NAS_ASSAY_THREADS is set to anything but a positive
- * integer (it was read with parseInt and ignored when bad: "one" and "0" meant every core).
- */
-export function threads(): number {
-  if (threadBudget !== undefined) return threadBudget;
-  const given = process.env.NAS_ASSAY_THREADS;
-  if (given === undefined || given === "") return Math.min(2, availableParallelism());
-  if (!/^[1-9][0-9]*$/.test(given))
-    throw new UserError(
-      `NAS_ASSAY_THREADS must be a positive integer (the threads a process may use; 1 or 2 matter), got ${JSON.stringify(given)}`,
-    );
-  return Number(given);
-}
-
-/** Overrides `threads()` for this thread (e.g. 1 inside a worker that is one of several jobs). */
-export function setThreads(count: number): void {
-  threadBudget = Math.max(1, Math.floor(count));
 }

@@ -5,7 +5,7 @@ import { createPredictor } from "../predictors/registry.js";
 import type { TrainingOptions } from "../predictors/supervised.js";
 import { Rng } from "../random.js";
 import type { Nb101Space } from "../spaces/nb101/space.js";
-import { setThreads } from "../tensor/backend.js";
+import { setThreads } from "../tensor/threads.js";
 
 /** An MLP fitted on `labels` random cells of `space` with made-up labels (a fitted model, not a good one). */
 export async function smallFittedMlp(

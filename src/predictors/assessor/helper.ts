@@ -16,7 +16,7 @@
  * make every step pay for a new one.
  */
 import { Worker } from "node:worker_threads";
-import { threads } from "../../tensor/backend.js";
+import { threads } from "../../tensor/threads.js";
 import { ReplyWatchdog } from "../reply-watchdog.js";
 import { autoencoderGradients, embed, type Images, scoreImages } from "./branches.js";
 import type { GraphContext, GraphOptions } from "./graph.js";
