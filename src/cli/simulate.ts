@@ -6,7 +6,7 @@ import type { Method } from "../predictors/registry.js";
 import { simulateText } from "../report/simulate-tables.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
-import { globalsWithoutData, print, warnOfDirection } from "./context.js";
+import { globalsWithoutData, print, warn, warnOfDirection } from "./context.js";
 import { integerFlag, nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, valueScaleOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
@@ -69,22 +69,26 @@ export function simulateCommand(): Command {
           { flag: "--space", path: opts.space },
         ]);
       const seeds = seedsOf(opts) ?? [];
-      const { result, restrictedToTable, averaged } = await withProgress(options, "simulate", "%", (update) =>
-        simulate(
-          {
-            specFile: opts.space,
-            tableFile: opts.table,
-            target: opts.target,
-            minimize: opts.minimize,
-            scale: opts.scale,
-            budget: opts.budget,
-            batch: opts.step,
-            ask: opts.method ? { method: opts.method } : {},
-          },
-          seeds,
-          opts.jobs,
-          (d) => update(d * 100, 100),
-        ),
+      const { result, restrictedToTable, averaged, warnings } = await withProgress(
+        options,
+        "simulate",
+        "%",
+        (update) =>
+          simulate(
+            {
+              specFile: opts.space,
+              tableFile: opts.table,
+              target: opts.target,
+              minimize: opts.minimize,
+              scale: opts.scale,
+              budget: opts.budget,
+              batch: opts.step,
+              ask: opts.method ? { method: opts.method } : {},
+            },
+            seeds,
+            opts.jobs,
+            (d) => update(d * 100, 100),
+          ),
       );
       // the runs took minutes to hours: a drawing the system refuses at the end (a full disk) loses them
       // not, they are printed first and the refusal said after them
@@ -98,6 +102,7 @@ export function simulateCommand(): Command {
           `nas-assay: note: ${averaged} architecture${averaged === 1 ? "" : "s"} of ${opts.table} ${averaged === 1 ? "has" : "have"} several rows; ` +
             "each was simulated with the mean of its values (an import into a study refuses rows of one architecture with different values)\n",
         );
+      for (const warning of warnings) warn(warning);
       warnOfDirection(opts.target, opts.minimize ? "minimize" : "maximize");
       if (unwritten) throw unwritten;
     },

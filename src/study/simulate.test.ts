@@ -222,3 +222,35 @@ test("simulate refuses an empty or missing target as no column's name, before re
       String(target),
     );
 });
+
+test("simulate --scale percent warns of a fraction kept among the table's percents, as tell does", async () => {
+  const { dir, spec } = tinyDir();
+  try {
+    const lines = tinyResults(tinySpace().sample(new Rng(8), 30), "val_acc", 100)
+      .trim()
+      .split("\n");
+    // line 6 written as a fraction (0.8…) among percents of 80–90
+    lines[5] = lines[5].replace(/,([0-9.]+)$/, (_, v: string) => `,${+(Number(v) / 100).toFixed(6)}`);
+    const tableFile = join(dir, "p.csv");
+    writeFileSync(tableFile, `${lines.join("\n")}\n`);
+    const run = await simulate(
+      { specFile: spec, tableFile, target: "val_acc", scale: "percent", budget: 12, batch: 4 },
+      [0],
+    );
+    assert.equal(run.warnings.length, 1);
+    assert.match(
+      run.warnings[0],
+      /p\.csv line 6: val_acc 0\.8\d* is read as 0\.8\d* % \(the table's scale is percent: --scale percent\), far below the table's values \(8\d(\.\d+)?–\d+(\.\d+)? %\); if it is 8\d(\.\d+)? %, write 8\d(\.\d+)? in the table$/,
+    );
+    // the same table without the slip: no warning
+    lines[5] = lines[4];
+    writeFileSync(tableFile, `${lines.join("\n")}\n`);
+    const clean = await simulate(
+      { specFile: spec, tableFile, target: "val_acc", scale: "percent", budget: 12, batch: 4 },
+      [0],
+    );
+    assert.deepEqual(clean.warnings, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -99,12 +99,15 @@ interface Table<A> {
   scale: ValueScale;
   /** Architectures that had several rows, each averaged into one. */
   averaged: number;
+  /** Values kept that look like a slip (checkTableValues), one line each. */
+  warnings: string[];
 }
 
 /** Reads the spec and the table (distinct architectures; repeated rows are averaged). */
 async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
   const space = await createSpace(readSpaceSpec(spec.specFile));
   const rows = readResultsFile(spec.tableFile, space, spec.target, false);
+  const warnings: string[] = [];
   // the values an import into a new study takes, no others: a fraction among percents would be read
   // as a cell at chance level, a percent among fractions as the table's best
   const scale = checkTableValues(
@@ -113,6 +116,7 @@ async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
     (line) => `${spec.tableFile} line ${line}`,
     spec.minimize ? "minimize" : "maximize",
     spec.scale ?? "auto",
+    (warning) => warnings.push(warning),
   );
   const sums = new Map<string, { arch: unknown; sum: number; n: number }>();
   for (const row of rows) {
@@ -141,6 +145,7 @@ async function loadTable(spec: SimulateSpec): Promise<Table<unknown>> {
     byKey,
     scale,
     averaged,
+    warnings,
   };
 }
 
@@ -255,7 +260,8 @@ export function checkpointsOf(budget: number): number[] {
 /**
  * The three strategies on every seed (up to `jobs` at once in worker threads), whether they were
  * restricted to the table's architectures, how many architectures had several rows (averaged into
- * one each), and each seed's best and rank at the checkpoints (for
+ * one each), the table's values that look like a slip (`warnings`: a fraction kept among percents under
+ * --scale percent), and each seed's best and rank at the checkpoints (for
  * comparisons paired by seed). Throws UserError / BadFileError for a bad spec, table, target or budget.
  */
 export async function simulate(
@@ -263,7 +269,13 @@ export async function simulate(
   seeds: number[],
   jobs = 1,
   onProgress?: (done: number) => void,
-): Promise<{ result: SimulateResult; restrictedToTable: boolean; perSeed: PerSeed; averaged: number }> {
+): Promise<{
+  result: SimulateResult;
+  restrictedToTable: boolean;
+  perSeed: PerSeed;
+  averaged: number;
+  warnings: string[];
+}> {
   checkSpec(spec);
   checkSeedsAndJobs(seeds, jobs, "simulate", onProgress);
   const table = await loadTable(spec);
@@ -290,6 +302,7 @@ export async function simulate(
     restrictedToTable: table.searched instanceof TableSpace,
     perSeed,
     averaged: table.averaged,
+    warnings: table.warnings,
   };
 }
 
