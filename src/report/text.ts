@@ -22,8 +22,10 @@ export function textTable(block: TableBlock): string {
 /**
  * A prediction as the text table shows it: five decimals (an accuracy's fraction), or six significant
  * digits below 0.001, where five decimals printed 0.00000 for every cell of a column such as a latency
- * in seconds (--json has every digit either way).
+ * in seconds, and from a million up, where they printed every digit and more (1e300: all 17 digits and
+ * e+300, beside ask's 1.000e+300: tester Z). --json has every digit either way.
  */
 export function predictionText(value: number): string {
-  return value !== 0 && Math.abs(value) < 1e-3 ? value.toPrecision(6) : value.toFixed(5);
+  const size = Math.abs(value);
+  return value !== 0 && (size < 1e-3 || size >= 1e6) ? value.toPrecision(6) : value.toFixed(5);
 }
