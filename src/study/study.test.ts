@@ -423,6 +423,9 @@ test("tell takes a number or exactly { failed: true }: { failed: false } is no f
   assert.deepEqual(await study.store.counts(), { pending: 0, done: 0, failed: 0 });
   await study.tell(arch, { failed: true });
   assert.equal((await study.store.counts()).failed, 1);
+  // tellMany's outcome form is tell's too (documented, and typed: it was accepted unsaid)
+  assert.equal((await study.tell(arch, { value: 0.91 })).written, 1);
+  assert.equal((await study.best())?.value, 0.91);
 });
 
 test("ask refuses more architectures at once than one ask's candidates can give, before any work", async () => {

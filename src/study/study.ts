@@ -415,8 +415,11 @@ export class Study<A> {
     }
   }
 
-  /** Records one result: `tell(arch, 0.931)` or `tell(arch, { failed: true })`. See `tellMany`. */
-  async tell(arch: A, result: number | { failed: true }, options: TellOptions = {}): Promise<TellResult> {
+  /**
+   * Records one result: `tell(arch, 0.931)` or `tell(arch, { failed: true })`; tellMany's outcome form,
+   * `tell(arch, { value: 0.931 })`, is the same. See `tellMany`.
+   */
+  async tell(arch: A, result: number | Outcome, options: TellOptions = {}): Promise<TellResult> {
     return this.track(() =>
       this.tellManyNow(
         [{ arch, outcome: typeof result === "number" ? { value: result } : result }],
