@@ -83,6 +83,20 @@ export function warn(warning: string): void {
   process.stderr.write(`nas-assay: warning: ${warning}\n`);
 }
 
+/** How many of a command's warnings of one kind stderr lists before counting the rest. */
+const WARNINGS_LISTED = 5;
+
+/**
+ * Says `warnings` on stderr, the first WARNINGS_LISTED of them and then how many more (a file of 29
+ * slipped rows printed 29 long lines: tester A); --json lists them all.
+ */
+export function warnAll(warnings: readonly string[]): void {
+  for (const warning of warnings.slice(0, WARNINGS_LISTED)) warn(warning);
+  const more = warnings.length - WARNINGS_LISTED;
+  if (more > 0)
+    warn(`and ${more} more like ${more === 1 ? "it" : "them"} (--json lists every one under warnings)`);
+}
+
 /** Loads the NAS-Bench-101 space, telling the user when it has to be enumerated. */
 export function loadNb101(options: GlobalOptions): Promise<Nb101Space> {
   return Nb101Space.load({ onNote: (text) => note(options, text) });

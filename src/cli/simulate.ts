@@ -6,7 +6,7 @@ import type { Method } from "../predictors/registry.js";
 import { simulateText } from "../report/simulate-tables.js";
 import { DEFAULT_ASK, maxAskCount } from "../study/ask-strategy.js";
 import { DEFAULT_BATCH, type SimulateResult, simulate } from "../study/simulate.js";
-import { globalsWithoutData, print, warn, warnOfDirection } from "./context.js";
+import { globalsWithoutData, print, warnAll, warnOfDirection } from "./context.js";
 import { integerFlag, nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import { jobsOption, methodOption, seedsOf, valueScaleOption, withSeedOptions } from "./options.js";
 import { withProgress } from "./progress.js";
@@ -93,7 +93,8 @@ export function simulateCommand(): Command {
       // the runs took minutes to hours: a drawing the system refuses at the end (a full disk) loses them
       // not, they are printed first and the refusal said after them
       const unwritten = opts.plot ? await drawingRefused(opts.plot, curvesPlot(result)) : undefined;
-      print(options, result, () =>
+      // the warnings stderr carries, in the JSON too (as tell's and study create's)
+      print(options, warnings.length > 0 ? { ...result, warnings } : result, () =>
         simulateText(result, restrictedToTable, unwritten ? undefined : opts.plot),
       );
       // said under --json too (stderr): an import of the same table refuses such rows
@@ -102,7 +103,7 @@ export function simulateCommand(): Command {
           `nas-assay: note: ${averaged} architecture${averaged === 1 ? "" : "s"} of ${opts.table} ${averaged === 1 ? "has" : "have"} several rows; ` +
             "each was simulated with the mean of its values (an import into a study refuses rows of one architecture with different values)\n",
         );
-      for (const warning of warnings) warn(warning);
+      warnAll(warnings);
       warnOfDirection(opts.target, opts.minimize ? "minimize" : "maximize");
       if (unwritten) throw unwritten;
     },

@@ -1119,4 +1119,31 @@ test("tell into a study made with --scale percent warns of a fraction kept among
   assert.equal(json.code, 0, json.err);
   assert.equal(JSON.parse(json.out).warnings.length, 1);
   assert.match(JSON.parse(json.out).warnings[0], /val_acc 0\.85 is kept as 0\.85 %/);
+  // an import of many such rows lists five and counts the rest (29 lines for 29 rows: tester A)
+  const lines = tinyResults(tinySpace().sample(new Rng(13), 10), "val_acc", 100)
+    .trim()
+    .split("\n");
+  const mixed = lines.map((line, k) => (k < 3 ? line : line.replace(/,[0-9.]+$/, `,${0.85 + k / 1000}`)));
+  writeFileSync(join(dir, "mixed.csv"), `${mixed.join("\n")}\n`);
+  const imported = run([
+    ...importArgs(spec, join(dir, "m.db"), join(dir, "mixed.csv")),
+    "--scale",
+    "percent",
+  ]);
+  assert.equal(imported.code, 0, imported.err);
+  const said = imported.err.trim().split("\n");
+  assert.equal(said.length, 6, imported.err);
+  assert.ok(
+    said
+      .slice(0, 5)
+      .every((line) => /^nas-assay: warning: \S*mixed\.csv line \d+: val_acc 0\.85\d* is kept as/.test(line)),
+  );
+  assert.equal(said[5], "nas-assay: warning: and 3 more like them (--json lists every one under warnings)");
+  const listed = run([
+    ...importArgs(spec, join(dir, "m2.db"), join(dir, "mixed.csv")),
+    "--scale",
+    "percent",
+    "--json",
+  ]);
+  assert.equal(JSON.parse(listed.out).warnings.length, 8);
 });

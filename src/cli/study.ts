@@ -8,7 +8,7 @@ import { createStudyFile, openStudyFile, removeStudyFile } from "../study/study-
 import { studyDocument } from "../study/study-report.js";
 import { repeatLines, retryText } from "../study/tell-rules.js";
 import { archText } from "./arch-text.js";
-import { globalsWithoutData, print, sayIfOutputLost, warn } from "./context.js";
+import { globalsWithoutData, print, sayIfOutputLost, warnAll } from "./context.js";
 import { nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import { valueScaleOption } from "./options.js";
 
@@ -91,7 +91,7 @@ function createCommand(): Command {
         };
         await study.close();
         // after the study is made: a refused command says one line, its error
-        for (const warning of warnings) warn(warning);
+        warnAll(warnings);
         sayIfOutputLost(
           `the study was made all the same (${result.study}, ${imported.written} result${imported.written === 1 ? "" : "s"} imported): ` +
             "use it, or remove it to make it again",

@@ -4,7 +4,7 @@ import { UserError } from "../errors.js";
 import { readResultsFile } from "../study/results-file.js";
 import { openStudyFile } from "../study/study-file.js";
 import { repeatLines, retryText } from "../study/tell-rules.js";
-import { globalsWithoutData, print, sayIfOutputLost, warn } from "./context.js";
+import { globalsWithoutData, print, sayIfOutputLost, warnAll } from "./context.js";
 import { measuredValueFlag, nonEmptyFlag } from "./flag-values.js";
 
 const number = measuredValueFlag();
@@ -78,7 +78,7 @@ export function tellCommand(): Command {
                 ];
           const told = await study.tellMany(items, opts.replace ? { replace: true } : {});
           // (also in --json's `warnings`, as study create's)
-          for (const warning of told.warnings ?? []) warn(warning);
+          warnAll(told.warnings ?? []);
           sayIfOutputLost(
             `the results were recorded all the same (${told.written} written to ${study.store.location}): telling them again changes nothing`,
           );

@@ -590,6 +590,7 @@ export class PostgresStudyStore implements StudyStore {
           done_count: number;
           done_min: number | null;
           done_min_above_one: number | null;
+          done_max_up_to_one: number | null;
           done_max: number | null;
           now: Date;
         }
@@ -599,7 +600,8 @@ export class PostgresStudyStore implements StudyStore {
                   .map((c) => `t.${c}`)
                   .join(", ")}
          FROM (SELECT count(*)::integer AS done_count, min(value) FILTER (WHERE value > 0) AS done_min,
-                 min(value) FILTER (WHERE value > 1) AS done_min_above_one, max(value) AS done_max
+                 min(value) FILTER (WHERE value > 1) AS done_min_above_one,
+                 max(value) FILTER (WHERE value > 0 AND value <= 1) AS done_max_up_to_one, max(value) AS done_max
                FROM nas_assay_trials WHERE study_id = $1 AND state = 'done'
                  -- the stored values that results change (RecordOptions.replacing): a result for the key
                  -- with another value, or failed (NULL)
@@ -622,6 +624,7 @@ export class PostgresStudyStore implements StudyStore {
         done_count: count,
         done_min: min,
         done_min_above_one: minAboveOne,
+        done_max_up_to_one: maxUpToOne,
         done_max: max,
       } = read.rows[0];
       const now = read.rows[0].now.toISOString();
@@ -643,6 +646,7 @@ export class PostgresStudyStore implements StudyStore {
         count,
         min: min ?? Number.NaN,
         minAboveOne: minAboveOne ?? Number.NaN,
+        maxUpToOne: maxUpToOne ?? Number.NaN,
         max: max ?? Number.NaN,
       };
       const before = { ...seen };

@@ -744,7 +744,7 @@ export class SqliteStudyStore implements StudyStore {
   ): { written: number; skipped: number } {
     const find = this.db.prepare("SELECT * FROM trials WHERE key = ?");
     const range = this.db.prepare(
-      "SELECT count(*) AS count, min(CASE WHEN value > 0 THEN value END) AS min, min(CASE WHEN value > 1 THEN value END) AS minAboveOne, max(value) AS max FROM trials WHERE state = 'done'" +
+      "SELECT count(*) AS count, min(CASE WHEN value > 0 THEN value END) AS min, min(CASE WHEN value > 1 THEN value END) AS minAboveOne, max(CASE WHEN value > 0 AND value <= 1 THEN value END) AS maxUpToOne, max(value) AS max FROM trials WHERE state = 'done'" +
         " AND key NOT IN (SELECT value FROM json_each(?))",
     );
     // a told trial keeps its told time (a correction); a pending or failed one takes this call's
@@ -770,12 +770,14 @@ export class SqliteStudyStore implements StudyStore {
         count: number;
         min: number | null;
         minAboveOne: number | null;
+        maxUpToOne: number | null;
         max: number | null;
       };
       const seen: DoneRange = {
         count: done.count,
         min: done.min ?? Number.NaN,
         minAboveOne: done.minAboveOne ?? Number.NaN,
+        maxUpToOne: done.maxUpToOne ?? Number.NaN,
         max: done.max ?? Number.NaN,
       };
       const before = { ...seen };

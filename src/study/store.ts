@@ -151,12 +151,18 @@ export interface RecordContext {
 /**
  * A study's done values as the checks of `tell` see them (tell-rules.ts): how many, the smallest above 0
  * (NaN when none: a 0 is 0 on either scale and settles nothing), the smallest above 1 (NaN when none:
- * the bottom of a percent study's range, chance-level accuracies of 1 % or less apart) and the largest.
+ * the bottom of a percent study's range, chance-level accuracies of 1 % or less apart), the largest of
+ * 1 or less, and the largest.
  */
 export interface DoneRange {
   count: number;
   min: number;
   minAboveOne: number;
+  /**
+   * The largest in (0, 1] (NaN when none): with `min`, the spread of a percent study's values of 1 or
+   * less beside its percents (chance-level accuracies spread little; fractions spread wide).
+   */
+  maxUpToOne: number;
   max: number;
 }
 
@@ -166,6 +172,8 @@ export function addDoneValue(range: DoneRange, value: number): void {
   if (value > 0) range.min = Number.isNaN(range.min) ? value : Math.min(range.min, value);
   if (value > 1)
     range.minAboveOne = Number.isNaN(range.minAboveOne) ? value : Math.min(range.minAboveOne, value);
+  else if (value > 0)
+    range.maxUpToOne = Number.isNaN(range.maxUpToOne) ? value : Math.max(range.maxUpToOne, value);
   range.max = range.count === 1 ? value : Math.max(range.max, value);
 }
 

@@ -369,8 +369,27 @@ test("a study declared in percent keeps a fraction-looking value but warns of it
     "--value: val_acc 0.931 is kept as 0.931 % (this study's scale is percent), far below this study's values (60–94 %); if it is 93.1 %, tell 93.1 with --replace",
   ]);
   // a chance-level value that read as a fraction is far from the percents too (0.3: 30 %, more than 5
-  // points below 60–94 %) is kept without a word
-  assert.equal((await study.tellMany([{ arch: archs[4], outcome: { value: 0.3 } }])).warnings, undefined);
+  // points below 60–94 %) is kept without a word (in a study of its own: beside 0.931 the two spread
+  // wider than chance-level accuracies do, and it is refused)
+  const chance = await tinyStudy("val_acc", "maximize", "percent");
+  await chance.tellMany([60, 94].map((value, k) => ({ arch: archs[k], outcome: { value } })));
+  assert.equal((await chance.tellMany([{ arch: archs[4], outcome: { value: 0.3 } }])).warnings, undefined);
+  await assert.rejects(
+    study.tellMany([{ arch: archs[4], outcome: { value: 0.3 } }]),
+    /val_acc 0\.3 looks like a fraction: this study's scale is percent, and its values of 1 or less, beside its percents, spread 0\.3–0\.931 up to this one/,
+  );
+  // the other order: 0.931 told first, then its percents: the percent that puts it among them says so,
+  // once (tester A: it was kept as 0.931 % without a word)
+  const first = await tinyStudy("val_acc", "maximize", "percent");
+  assert.equal((await first.tellMany([{ arch: archs[0], outcome: { value: 0.931 } }])).warnings, undefined);
+  assert.equal((await first.tellMany([{ arch: archs[1], outcome: { value: 60 } }])).warnings, undefined);
+  assert.deepEqual(
+    (await first.tellMany([{ arch: archs[2], outcome: { value: 94 }, source: "r.csv line 4" }])).warnings,
+    [
+      "r.csv line 4: val_acc 94 puts this study's 0.931, told before and kept as 0.931 % (its scale is percent), far below its values (60–94 %); if that was 93.1 %, tell its architecture 93.1 with --replace (study show --json lists every trial)",
+    ],
+  );
+  assert.equal((await first.tellMany([{ arch: archs[3], outcome: { value: 80 } }])).warnings, undefined);
   // an import's fractions beside its own percents are named against the values told with them
   const fresh = await tinyStudy("val_acc", "maximize", "percent");
   const imported = await fresh.tellMany(

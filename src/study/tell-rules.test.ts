@@ -146,7 +146,13 @@ test("simulate's table takes what an import takes: no fraction among percents, n
   );
   // float noise over 100 gets tell's hint in a table or an import too (tester X): an import's first row
   // meets an empty study
-  const none = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };
+  const none = {
+    count: 0,
+    min: Number.NaN,
+    minAboveOne: Number.NaN,
+    maxUpToOne: Number.NaN,
+    max: Number.NaN,
+  };
   assert.throws(
     () =>
       tellCheck(
@@ -188,7 +194,7 @@ test("simulate's table takes what an import takes: no fraction among percents, n
 });
 
 test("values of 0 widen no range: a chance-level percent beside them, a percent study's 0.83", () => {
-  const zeroThen = { count: 2, min: 45, minAboveOne: 45, max: 45 }; // 0 and 45 told: min is the smallest above 0
+  const zeroThen = { count: 2, min: 45, minAboveOne: 45, maxUpToOne: Number.NaN, max: 45 }; // 0 and 45 told: min is the smallest above 0
   const auto = tellCheck("val_acc", () => "row", "auto");
   assert.equal(
     auto(
@@ -198,7 +204,7 @@ test("values of 0 widen no range: a chance-level percent beside them, a percent 
     "write",
   );
   const percent = tellCheck("val_acc", () => "row", "percent");
-  const zero = { count: 1, min: Number.NaN, minAboveOne: Number.NaN, max: 0 };
+  const zero = { count: 1, min: Number.NaN, minAboveOne: Number.NaN, maxUpToOne: Number.NaN, max: 0 };
   assert.equal(
     percent(
       { key: "k", arch: null, outcome: { value: 0.83 } },
@@ -215,11 +221,11 @@ test("values of 0 widen no range: a chance-level percent beside them, a percent 
 test("values of 0 settle no scale: a percent told after them is taken", () => {
   for (const direction of ["maximize", "minimize"] as const) {
     const check = tellCheck("val_acc", () => "row", "auto", { scale: "auto" }, direction);
-    const zeros = { count: 2, min: 0, minAboveOne: Number.NaN, max: 0 };
+    const zeros = { count: 2, min: 0, minAboveOne: Number.NaN, maxUpToOne: Number.NaN, max: 0 };
     const told = { existing: undefined, done: zeros, before: zeros };
     assert.equal(check({ key: "k", arch: null, outcome: { value: 45.2 } }, told), "write", direction);
     // a fraction beside them still settles fractions
-    const fractions = { count: 2, min: 0, minAboveOne: Number.NaN, max: 0.5 };
+    const fractions = { count: 2, min: 0, minAboveOne: Number.NaN, maxUpToOne: 0.5, max: 0.5 };
     assert.throws(
       () =>
         check(
@@ -238,6 +244,9 @@ test("a study declared in percent refuses values of 1 or less spread wider than 
     count: values.length,
     min: values.length ? Math.min(...values) : Number.NaN,
     minAboveOne: values.some((v) => v > 1) ? Math.min(...values.filter((v) => v > 1)) : Number.NaN,
+    maxUpToOne: values.some((v) => v > 0 && v <= 1)
+      ? Math.max(...values.filter((v) => v > 0 && v <= 1))
+      : Number.NaN,
     max: values.length ? Math.max(...values) : Number.NaN,
   });
   const context = (values: number[]) => ({ existing: undefined, done: stats(values), before: stats(values) });
@@ -295,16 +304,24 @@ test("a fraction told to a percent study is refused wherever it would rank: abov
 });
 
 test("a batch is judged whole under --scale percent too, and the edges of the rules are free of float noise", () => {
-  // 0.91, 0.83 then 50 was refused as "values all of 1 or less"; 50, 0.91, 0.83 was taken
+  // 0.91, 0.83 then 50 was refused as "values all of 1 or less"; 50, 0.91, 0.83 was taken; both are
+  // refused now, as values of 1 or less spread wider than chance level beside percents too (one 93.1
+  // among fractions of 0.83–0.91 let them all in as 0.8x %: tester A)
   for (const values of [
     [0.91, 0.83, 50],
     [50, 0.91, 0.83],
+    [0.83, 0.85, 0.87, 0.89, 0.91, 93.1],
   ])
-    assert.equal(
-      checkTableValues("val_acc", rows(values), where, "maximize", "percent"),
-      "percent",
+    assert.throws(
+      () => checkTableValues("val_acc", rows(values), where, "maximize", "percent"),
+      /looks like a fraction: the table's scale is percent, and its values of 1 or less, beside its percents, spread 0\.83–0\.\d+ up to this one, wider than chance-level accuracies; write \d+ in the table \(if they are percents, of networks near chance level, give simulate --scale none, which checks no value\)$/,
       `${values}`,
     );
+  // chance-level cells beside percents still are (NAS-Bench-201 ImageNet16-120 train accuracy)
+  assert.equal(
+    checkTableValues("val_acc", rows([0.844, 45.1, 0.856, 30.2]), where, "maximize", "percent"),
+    "percent",
+  );
   // 0.57 × 100 is 56.99999999999999: judged as 57, five points below 62, like 0.571 (refused)
   assert.throws(
     () => checkTableValues("val_acc", rows([62, 94, 0.57]), where),
@@ -415,7 +432,13 @@ test("sameCellNote: why two texts are one cell (pruned, reordered), named by row
     ],
     ops: ["input", "output"],
   };
-  const none = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };
+  const none = {
+    count: 0,
+    min: Number.NaN,
+    minAboveOne: Number.NaN,
+    maxUpToOne: Number.NaN,
+    max: Number.NaN,
+  };
   assert.throws(
     () =>
       check(
@@ -432,7 +455,7 @@ test("sameCellNote: why two texts are one cell (pruned, reordered), named by row
             askedAt: null,
             toldAt: "2024-01-01T00:00:00.000Z",
           },
-          done: { count: 1, min: 0.5, minAboveOne: Number.NaN, max: 0.5 },
+          done: { count: 1, min: 0.5, minAboveOne: Number.NaN, maxUpToOne: 0.5, max: 0.5 },
           before: none,
         },
       ),

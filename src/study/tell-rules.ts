@@ -11,8 +11,9 @@
  *   study made with `fraction` or `percent` applies them to any name, one made with `none` to none).
  *   A study made with an explicit scale takes values in [0, 1] (`fraction`) or [0, 100] (`percent`) and
  *   nothing else; `percent` keeps values of 1 or less as chance-level accuracies (with a warning where
- *   the `auto` rule below would refuse one as a fraction among percents: 0.931 among 60–94 %), but not a study's values
- *   all of 1 or less spread wider than CHANCE_SPREAD (fractions imported into a percent study). Otherwise (`auto`) values must lie in [0, 100], and a value of 1 or less told to a
+ *   the `auto` rule below would refuse one as a fraction among percents: 0.931 among 60–94 %, told
+ *   before or after them), but, maximized, not a study's values of 1 or less spread wider than
+ *   CHANCE_SPREAD, with percents beside them or not (fractions imported into a percent study). Otherwise (`auto`) values must lie in [0, 100], and a value of 1 or less told to a
  *   percent study (one holding a value above 1) is refused when, read as a fraction, it belongs with the
  *   study's percents (above 1): maximized, when ×100 it falls from 5 points below their range to 10
  *   above (0.931 told to a study of 60–94 %; 0.8 to one of 70–72 %, whose best it would be, recorded
@@ -336,7 +337,13 @@ export function checkTableValues(
     undefined,
     warn && ((_, warning) => warn(warning)),
   );
-  const none: DoneRange = { count: 0, min: Number.NaN, minAboveOne: Number.NaN, max: Number.NaN };
+  const none: DoneRange = {
+    count: 0,
+    min: Number.NaN,
+    minAboveOne: Number.NaN,
+    maxUpToOne: Number.NaN,
+    max: Number.NaN,
+  };
   const done = { ...none };
   for (const { line, value } of rows) {
     check(
@@ -442,26 +449,33 @@ export function tellCheck(
                   : `a fraction in [0, 1] or a percent in [0, 100] (if ${target} is no ${rateKind(target)}, ${remake("--scale none")})${done.count === 0 || done.max > 1 ? overHundred(value, fix, direction) : ""}`),
           );
         // a study declared in percent keeps values of 1 or less as chance-level accuracies, which spread
-        // little; values all of 1 or less spread wider than that are fractions (an import of 0.83–0.91)
+        // little; values of 1 or less spread wider than that are fractions (an import of 0.83–0.91),
+        // beside percents too: one 93.1 among 0.83–0.91 let them all in as 0.8x % (tester A)
         if (
           scale === "percent" &&
           direction === "maximize" &&
           value > 0 &&
           // float noise over 1 is a fraction's 1 here too: 0.9, 0.92, then 1.0000001 got in (tester Y)
-          (value <= 1 || floatNoiseOverOne(value)) &&
-          !Number.isNaN(done.min) &&
-          (done.max <= 1 || floatNoiseOverOne(done.max)) &&
-          // a batch read whole: a percent anywhere in it (0.91, 0.83, 50) puts them among percents
-          !batch.high
+          (value <= 1 || floatNoiseOverOne(value))
         ) {
-          // (zeros apart: a 0 is 0 on either scale)
-          const min = Math.min(done.min, value);
-          const max = Math.max(done.max, value);
+          // the study's values of 1 or less up to this one (zeros apart: a 0 is 0 on either scale); a
+          // batch is refused whole, so the row that widens the spread past chance level refuses it all
+          const lows = [
+            value,
+            ...(done.min <= 1 ? [done.min] : []),
+            ...(Number.isNaN(done.maxUpToOne) ? [] : [done.maxUpToOne]),
+            ...(floatNoiseOverOne(done.max) ? [done.max] : []),
+          ];
+          const min = Math.min(...lows);
+          const max = Math.max(...lows);
+          const besidePercents = done.max > 1 && !floatNoiseOverOne(done.max);
           if (round(max - min) > CHANCE_SPREAD)
             throw new UserError(
               `${what}: ${target} ${value} looks like a fraction: ${whose} scale is percent, and its values ` +
-                `are all 1 or less, spread ${min}–${max} up to this one, wider than chance-level accuracies; ${fix(floatNoiseOverOne(value) ? 100 : value * 100)}` +
-                ` (if the values are fractions, ${remake("--scale fraction")})`,
+                `${besidePercents || batch.high ? "of 1 or less, beside its percents," : "are all 1 or less,"} spread ${min}–${max} up to this one, wider than chance-level accuracies; ${fix(floatNoiseOverOne(value) ? 100 : value * 100)}` +
+                (besidePercents || batch.high
+                  ? ` (if they are percents, of networks near chance level, ${remake("--scale none")}, which checks no value)`
+                  : ` (if the values are fractions, ${remake("--scale fraction")})`),
             );
         }
         // A study declared in percent keeps a value of 1 or less as a chance-level percent, even where the
@@ -484,6 +498,26 @@ export function tellCheck(
                   `if it is ${round(value * 100)} %, ${fix(value * 100)}${table ? "" : " with --replace"}`,
               );
           }
+        }
+        // The other order: 0.931 told first (kept, no percent to judge it by), then the percents it
+        // belongs with (tester A). Said once, by the percent that first puts the study's largest value
+        // of 1 or less, told before this call, among them (the values of 1 or less spread no wider than
+        // chance level, see above: the largest stands for them); the architecture is not at hand here.
+        const earlier = before.maxUpToOne;
+        if (scale === "percent" && warn && value > 1 && !floatNoiseOverOne(value) && !Number.isNaN(earlier)) {
+          const hadPercents = done.count > 0 && done.max > 1;
+          const low = hadPercents ? Math.min(done.minAboveOne, value) : value;
+          const high = hadPercents ? Math.max(done.max, value) : value;
+          if (
+            fractionAmongPercents(earlier, low, high, direction) &&
+            !(hadPercents && fractionAmongPercents(earlier, done.minAboveOne, done.max, direction))
+          )
+            warn(
+              result,
+              `${what}: ${target} ${value} puts this study's ${earlier}, told before and kept as ${earlier} % ` +
+                `(its scale is percent), ${direction === "minimize" ? "far better than" : "far below"} its values (${low === high ? low : `${low}–${high}`} %); ` +
+                `if that was ${round(earlier * 100)} %, tell its architecture ${round(earlier * 100)} with --replace (study show --json lists every trial)`,
+            );
         }
         if (scale === "auto") {
           // the percents this value is compared with: the study's, and its own batch's (read whole) unless
