@@ -366,7 +366,7 @@ test("a study declared in percent keeps a fraction-looking value but warns of it
   const told = await study.tellMany([{ arch: archs[3], outcome: { value: 0.931 }, source: "--value" }]);
   assert.equal(told.written, 1, "kept: the scale was declared");
   assert.deepEqual(told.warnings, [
-    "--value: val_acc 0.931 is kept as 0.931 % (this study's scale is percent), far below this study's values (60–94 %); if it is 93.1 %, tell 93.1 with --replace",
+    "--value: val_acc 0.931 is kept as 0.931 % (this study's scale is percent), far below this study's values (60–94 %); if it is 93.1 %, tell 93.1 with --replace (or { replace: true })",
   ]);
   // a chance-level value that read as a fraction is far from the percents too (0.3: 30 %, more than 5
   // points below 60–94 %) is kept without a word (in a study of its own: beside 0.931 the two spread
@@ -386,7 +386,7 @@ test("a study declared in percent keeps a fraction-looking value but warns of it
   assert.deepEqual(
     (await first.tellMany([{ arch: archs[2], outcome: { value: 94 }, source: "r.csv line 4" }])).warnings,
     [
-      "r.csv line 4: val_acc 94 puts this study's 0.931, told before and kept as 0.931 % (its scale is percent), far below its values (60–94 %); if that was 93.1 %, tell its architecture 93.1 with --replace (study show --json lists every trial)",
+      "r.csv line 4: val_acc 94 puts this study's 0.931, told before and kept as 0.931 % (its scale is percent), far below its values (60–94 %); if that was 93.1 %, tell its architecture 93.1 with --replace, or { replace: true } (study show --json lists every trial)",
     ],
   );
   assert.equal((await first.tellMany([{ arch: archs[3], outcome: { value: 80 } }])).warnings, undefined);
@@ -396,14 +396,14 @@ test("a study declared in percent keeps a fraction-looking value but warns of it
     [0.91, 93.1].map((value, k) => ({ arch: archs[k], outcome: { value }, source: `r.csv line ${k + 2}` })),
   );
   assert.deepEqual(imported.warnings, [
-    "r.csv line 2: val_acc 0.91 is kept as 0.91 % (this study's scale is percent), far below the values told with it (93.1 %); if it is 91 %, tell 91 with --replace",
+    "r.csv line 2: val_acc 0.91 is kept as 0.91 % (this study's scale is percent), far below the values told with it (93.1 %); if it is 91 %, tell 91 with --replace (or { replace: true })",
   ]);
   // minimized (an error rate, whose values of 1 or less are near-perfect networks): as auto's rule
   const errors = await tinyStudy("val_error", "minimize", "percent");
   await errors.tellMany([25, 30].map((value, k) => ({ arch: archs[k], outcome: { value } })));
   assert.match(
     (await errors.tellMany([{ arch: archs[2], outcome: { value: 0.36 } }])).warnings?.[0] ?? "",
-    /val_error 0\.36 is kept as 0\.36 % \(this study's scale is percent\), far better than this study's values \(25–30 %\); if it is 36 %, tell 36 with --replace$/,
+    /val_error 0\.36 is kept as 0\.36 % \(this study's scale is percent\), far better than this study's values \(25–30 %\); if it is 36 %, tell 36 with --replace \(or \{ replace: true \}\)$/,
   );
   // 0.9 beside errors of 1.5–2.3 % is nearer them read as a percent: a near-perfect network, no warning
   const small = await tinyStudy("val_error", "minimize", "percent");

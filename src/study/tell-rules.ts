@@ -495,7 +495,7 @@ export function tellCheck(
                 result,
                 `${what}: ${target} ${value} is ${table ? "read" : "kept"} as ${value} % (${whose} scale is percent${table ? ": --scale percent" : ""}), ` +
                   `${direction === "minimize" ? "far better than" : "far below"} ${table ? "the table's values" : percentsWord(before)} (${low === high ? low : `${low}–${high}`} %); ` +
-                  `if it is ${round(value * 100)} %, ${fix(value * 100)}${table ? "" : " with --replace"}`,
+                  `if it is ${round(value * 100)} %, ${fix(value * 100)}${table ? "" : " with --replace (or { replace: true })"}`,
               );
           }
         }
@@ -516,7 +516,7 @@ export function tellCheck(
               result,
               `${what}: ${target} ${value} puts this study's ${earlier}, told before and kept as ${earlier} % ` +
                 `(its scale is percent), ${direction === "minimize" ? "far better than" : "far below"} its values (${low === high ? low : `${low}–${high}`} %); ` +
-                `if that was ${round(earlier * 100)} %, tell its architecture ${round(earlier * 100)} with --replace (study show --json lists every trial)`,
+                `if that was ${round(earlier * 100)} %, tell its architecture ${round(earlier * 100)} with --replace, or { replace: true } (study show --json lists every trial)`,
             );
         }
         if (scale === "auto") {
