@@ -5,7 +5,7 @@ import { checkTfRecordFile } from "../data/tfrecord.js";
 import { duplicateLine, failedLine, type LabelScale, readUserLabels } from "../data/user-labels.js";
 import { importNb101, NB101_TFRECORD } from "../spaces/nb101/import.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
-import { globalsForSpace, globalsWithoutData, loadNb101, note, print } from "./context.js";
+import { globalsForSpace, globalsWithoutData, loadNb101, note, print, warnAll } from "./context.js";
 import { nonEmptyFlag, TARGET_NAME } from "./flag-values.js";
 import { inferredScaleNote, scaleOption, spaceOption } from "./options.js";
 import { progressBar } from "./progress.js";
@@ -85,7 +85,9 @@ export function dataCommand(): Command {
           cells: labels.ids.length,
           duplicates: labels.duplicates,
           failed: labels.failed,
+          ...(labels.warnings.length > 0 ? { warnings: labels.warnings } : {}),
         };
+        warnAll(labels.warnings);
         print(options, result, () =>
           [
             `${labels.rows} ${labels.rows === 1 ? "row" : "rows"} → ${labels.ids.length} distinct ${space.name} ${labels.ids.length === 1 ? "cell" : "cells"} with ${opts.target}` +

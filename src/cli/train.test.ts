@@ -255,3 +255,26 @@ test("train --labels N out of range names the value as typed (a huge one was sho
     assert.equal(t.stderr, `nas-assay: --labels ${shown}: expected 2..15624 cells\n`);
   }
 });
+
+test("train --scale percent warns of a label that reads as a fraction among the percents, on stderr and in --json", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nas-assay-train-percent-"));
+  try {
+    const ops = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"];
+    // 12 distinct NAS-Bench-201 cells, values 80–91 %, line 5's written as a fraction (0.83 for 83)
+    const rows = Array.from({ length: 12 }, (_, k) => {
+      const arch = `|${ops[k % 5]}~0|+|${ops[Math.floor(k / 5) % 5]}~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|`;
+      return `"${arch}",${k === 3 ? 0.83 : 80 + k}`;
+    });
+    const labels = join(dir, "labels.csv");
+    writeFileSync(labels, `arch,val_acc\n${rows.join("\n")}\n`);
+    const args = ["train", "--space", "nb201", "--labels", labels, "--target", "val_acc", "--method", "mlp"];
+    const t = run([...args, "--scale", "percent", "--out", join(dir, "m.nasa"), "--json"]);
+    assert.equal(t.status, 0, t.stderr);
+    const warning =
+      'line 5: column "val_acc" 0.83 is read as 0.83 % (--scale percent), far below its values above 1 (80–91 %); if it is 83 %, write 83 in the file';
+    assert.equal(t.stderr, `nas-assay: warning: ${labels}: ${warning}\n`);
+    assert.deepEqual(JSON.parse(t.stdout).warnings, [`${labels}: ${warning}`]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -19,7 +19,7 @@ import { SELF_TRAINING_COST_NOTE } from "../predictors/self-training.js";
 import { Rng } from "../random.js";
 import { loadSpace, spaceName } from "../spaces/registry.js";
 import { assessorFlagNames, assessorFlags, withAssessorFlags } from "./assessor-flags.js";
-import { globals, globalsForSpace, note, print } from "./context.js";
+import { globals, globalsForSpace, note, print, warnAll } from "./context.js";
 import { nonEmptyFlag, seedFlag, TARGET_NAME } from "./flag-values.js";
 import {
   FITTED_METHOD_HELP,
@@ -84,6 +84,7 @@ export function trainCommand(): Command {
     // cells of a label file given more than once (averaged), counted in the JSON output, and its rows of
     // runs that did not finish (left out)
     let duplicates: number | undefined;
+    let warnings: string[] = [];
     let failed: number[] | undefined;
     // the scale a label file was read on (given or inferred); absent for the benchmark's labels
     let scale: LabelScale | undefined;
@@ -140,6 +141,8 @@ export function trainCommand(): Command {
           options,
           `… and ${own.duplicates.length - SHOWN_DUPLICATES} more cells given more than once (nas-assay data labels ${opts.labels} lists them all)`,
         );
+      warnAll(own.warnings);
+      warnings = own.warnings;
       duplicates = own.duplicates.length;
       scale = own.scale;
       failed = own.failed;
@@ -166,6 +169,8 @@ export function trainCommand(): Command {
       ...(scale === undefined ? {} : { scale }),
       ...(duplicates === undefined ? {} : { duplicates }),
       ...(failed === undefined ? {} : { failed }),
+      // the warnings stderr carries, in the JSON too (as tell's)
+      ...(warnings.length > 0 ? { warnings } : {}),
       fitSeconds: (performance.now() - started) / 1000,
     };
     print(

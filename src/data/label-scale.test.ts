@@ -21,7 +21,16 @@ test("values on the expected scale pass; NaN (no label) and 0 belong to both", (
   checkAccuracyScale([91.2, 50, 0, Number.NaN, 100], "percent", source);
   // near-chance percentages at most 1 (ImageNet16-120 train accuracy: 0.84-0.86 %) among many above
   const withChance = [...Array.from({ length: 40 }, (_, i) => 20 + i), 0.8446, 0.8541, 0.857];
-  checkAccuracyScale(withChance, "percent", { ...source, declared: true });
+  assert.deepEqual(checkAccuracyScale(withChance, "percent", { ...source, declared: true }), []);
+  // declared percent keeps a fraction-looking value too, but warns of it: 0.5613 among 20–59 % is
+  // 56.13 % slipped (it was learned as 0.56 % without a word: tester A)
+  assert.deepEqual(
+    checkAccuracyScale([...withChance.slice(0, 40), 0.5613, 0.56], "percent", { ...source, declared: true }),
+    [
+      'f.csv: line 42: column "acc" 0.5613 is read as 0.5613 % (--scale percent), far below its values above 1 (20–59 %); if it is 56.13 %, write 56.13 in the file',
+      'f.csv: line 43: column "acc" 0.56 is read as 0.56 % (--scale percent), far below its values above 1 (20–59 %); if it is 56 %, write 56 in the file',
+    ],
+  );
   // assumed, not declared: they cannot be told from fractions (a lone 0.9 among percents was learned
   // as 0.009 while a study importing the file refused it): refused, saying how to declare the scale
   assert.throws(

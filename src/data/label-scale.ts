@@ -59,13 +59,15 @@ const NEAR_CHANCE_SPREAD = 0.05;
  * ImageNet16-120) only with `declared` (any number of them, what a study of that scale keeps): assumed,
  * a fraction among percentages cannot be told from a near-chance percentage, and the refusal says how
  * to declare the scale; as error rates (`errorRate`), any values of 1 or less. Zero belongs to both scales.
- * Throws BadFileError naming the file, the positions of the offending values and the fix.
+ * Throws BadFileError naming the file, the positions of the offending values and the fix. Returns
+ * warnings, one line each, for values kept that look like a slip: declared percent, a value of 1 or
+ * less that read as a fraction belongs with the percents (fractionAmongPercents).
  */
 export function checkAccuracyScale(
   values: ArrayLike<number>,
   expected: AccuracyScale,
   source: ScaleSource,
-): void {
+): string[] {
   const at = (i: number) => `${source.position(i)} (${values[i]})`;
   const low: number[] = []; // 0 < v <= 1
   const high: number[] = []; // 1 < v <= 100
@@ -81,9 +83,9 @@ export function checkAccuracyScale(
     if (v > 1) high.push(i);
     else if (v > 0) low.push(i);
   }
-  if (low.length === 0 && high.length === 0) return;
-  if (expected === "fraction" && high.length === 0) return;
-  if (expected === "percent" && low.length === 0) return;
+  if (low.length === 0 && high.length === 0) return [];
+  if (expected === "fraction" && high.length === 0) return [];
+  if (expected === "percent" && low.length === 0) return [];
   const max = (ids: number[]) => ids.reduce((m, i) => Math.max(m, values[i]), Number.NEGATIVE_INFINITY);
   if (expected === "fraction" && low.length === 0) {
     throw new BadFileError(
@@ -102,13 +104,29 @@ export function checkAccuracyScale(
   }
   if (expected === "percent") {
     // near-perfect error rates: percents of 1 or less, any number of them (study/tell-rules.ts keeps them)
-    if (source.errorRate) return;
+    if (source.errorRate) return [];
     // near-chance accuracies (1 % on CIFAR-100, 0.83 % on ImageNet16-120): values of 1 or less within
     // NEAR_CHANCE_SPREAD of each other, beside percents or, declared percent, on their own — what a study
     // of that scale keeps (study/tell-rules.ts CHANCE_SPREAD)
     // only declared: assumed, a lone 0.9 among percentages was learned as 0.009 while a study importing
     // the same file refused it (study/tell-rules.ts); `--scale percent` keeps chance-level values
-    if (chanceCluster(low.map((i) => values[i])) && source.declared) return;
+    // Those that read as fractions among the percents are kept as declared, with a warning (a slip of
+    // 0.8513 for 85.13 among 79 percents was learned as 0.85 % without a word, as a study under
+    // --scale percent kept 0.931 among 60–94 %: tester A)
+    if (chanceCluster(low.map((i) => values[i])) && source.declared) {
+      if (high.length === 0) return [];
+      const percents = high.map((i) => values[i]);
+      const least = percents.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
+      const most = percents.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
+      return low
+        .filter((i) => fractionAmongPercents(values[i], least, most))
+        .map(
+          (i) =>
+            `${source.file}: ${source.position(i)}: ${source.what} ${values[i]} is read as ${values[i]} % (--scale percent), ` +
+            `far below its values above 1 (${least === most ? least : `${least}–${most}`} %); ` +
+            `if it is ${+(values[i] * 100).toPrecision(12)} %, write ${+(values[i] * 100).toPrecision(12)} in the file`,
+        );
+    }
   }
   if (expected === "percent" && high.length === 0) {
     throw new BadFileError(
@@ -127,6 +145,30 @@ export function checkAccuracyScale(
         ? ` (if those at most 1 are accuracies at chance level, 1 % or less, ${source.declareHint})`
         : ""),
   );
+}
+
+/**
+ * Whether `value` (of 1 or less) read as a fraction belongs with percents `low`–`high`, a slip of a
+ * fraction for a percent rather than an accuracy at chance level: maximized, when ×100 it falls from 5
+ * points below them to 10 above (0.931 beside 60–94 %; a chance-level 0.83 % beside ImageNet16-120's
+ * 2–47 % is not); minimized (an error rate, whose chance level is near 100 %), when ×100 it lies nearer
+ * them than it does itself, by ratio on a log scale (0.36 beside 25–30 %, not 0.9 beside 1.5–2.3 %).
+ * The rule of a study's values (study/tell-rules.ts) and of a label file's (checkAccuracyScale).
+ */
+export function fractionAmongPercents(
+  value: number,
+  low: number,
+  high: number,
+  direction: "maximize" | "minimize" = "maximize",
+): boolean {
+  // (×100 rounded to 12 digits: 0.57 × 100 is 56.99999999999999, which is 57)
+  const round = (x: number) => +x.toPrecision(12);
+  const asPercent = round(value * 100);
+  // How far (a ratio, on a log scale) a reading of the value lies from the percents' range.
+  const away = (x: number) => (x < low ? Math.log(low / x) : x > high ? Math.log(x / high) : 0);
+  return direction === "minimize"
+    ? away(asPercent) <= away(value)
+    : asPercent >= round(low - 5) && asPercent <= round(high + 10);
 }
 
 /** Values of 1 or less within NEAR_CHANCE_SPREAD of each other: what accuracies at chance level look like in percent. */

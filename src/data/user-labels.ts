@@ -44,6 +44,11 @@ export interface UserLabels {
    * their line numbers (1-based, header = line 1 for CSV).
    */
   failed: number[];
+  /**
+   * Values kept that look like a slip, one line each (declared `--scale percent`: 0.8513 among percents
+   * of 79–93, read as 0.8513 %; checkAccuracyScale); empty when none.
+   */
+  warnings: string[];
 }
 
 /** A row that cannot be used, with its line number (1-based, header = line 1 for CSV). */
@@ -348,9 +353,10 @@ export function readUserLabels(
   refuseInvalidRows(file, invalid, fix, byId.size === 0 ? noValid : "");
   const used = [...byId.values()].flatMap((e) => e.lines.map((line, k) => ({ line, value: e.values[k] })));
   const scale = given ?? inferredScale(target, used);
+  let warnings: string[] = [];
   if (scale !== "none") {
     used.sort((a, b) => a.line - b.line);
-    checkAccuracyScale(
+    warnings = checkAccuracyScale(
       used.map((u) => u.value),
       scale,
       {
@@ -381,7 +387,7 @@ export function readUserLabels(
     if (entry.lines.length > 1) duplicates.push({ id, ...entry });
     k++;
   }
-  return { file, target, scale, ids, values, rows: rows.length, duplicates, failed };
+  return { file, target, scale, ids, values, rows: rows.length, duplicates, failed, warnings };
 }
 
 /**

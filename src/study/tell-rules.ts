@@ -41,7 +41,12 @@
  *   never replaces a value: it would throw away a result that exists).
  */
 
-import { FLOAT_NOISE_OVER_ONE, floatNoiseOverOne, mixedScales } from "../data/label-scale.js";
+import {
+  FLOAT_NOISE_OVER_ONE,
+  floatNoiseOverOne,
+  fractionAmongPercents,
+  mixedScales,
+} from "../data/label-scale.js";
 import { accuracyLike, errorRateLike } from "../data/target-name.js";
 import { kindOf, UserError } from "../errors.js";
 import {
@@ -370,26 +375,6 @@ export type Describe = (result: TrialResult) => string;
  * span 0.012 (ImageNet16-120 train accuracy) or nothing (test accuracy: 0.8333 or 1 exactly).
  */
 export const CHANCE_SPREAD = 0.05;
-
-/**
- * Whether `value` (of 1 or less) read as a fraction belongs with a study's percents `low`–`high` (see
- * tellCheck's comment for the rule): maximized, when ×100 it falls from 5 points below them to 10
- * above; minimized, when ×100 it lies nearer them than it does itself, by ratio on a log scale.
- */
-function fractionAmongPercents(
-  value: number,
-  low: number,
-  high: number,
-  direction: "maximize" | "minimize",
-): boolean {
-  // (×100 rounded to 12 digits: 0.57 × 100 is 56.99999999999999, which is 57)
-  const asPercent = round(value * 100);
-  // How far (a ratio, on a log scale) a reading of the value lies from the percents' range.
-  const away = (x: number) => (x < low ? Math.log(low / x) : x > high ? Math.log(x / high) : 0);
-  return direction === "minimize"
-    ? away(asPercent) <= away(value)
-    : asPercent >= round(low - 5) && asPercent <= round(high + 10);
-}
 
 /** What a warning compares a value with: the study's values, or (a study empty before the call) the values told with it. */
 function percentsWord(before: DoneRange): string {
