@@ -595,7 +595,7 @@ export class PostgresStudyStore implements StudyStore {
           now: Date;
         }
       >(
-        `SELECT r.done_count, r.done_min, r.done_min_above_one, r.done_max, now() AS now,
+        `SELECT r.done_count, r.done_min, r.done_min_above_one, r.done_max_up_to_one, r.done_max, now() AS now,
                 ${TRIAL_COLUMNS.split(", ")
                   .map((c) => `t.${c}`)
                   .join(", ")}

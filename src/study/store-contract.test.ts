@@ -423,3 +423,31 @@ test("both stores give the same tell refusals, word for word bar the location", 
   assert.match(messages.sqlite[1], /was told 0\.91 \(TIME\); refusing a second value 0\.92/);
   assert.deepEqual(messages.postgresql, messages.sqlite);
 });
+
+test("both stores under --scale percent: the spread of values of 1 or less across calls, and the warnings, alike", async () => {
+  // PostgreSQL's read of the done values left out their largest of 1 or less: falling fractions told
+  // one at a time all got in there, and no value told before its percents was warned of (tester B)
+  const said: Record<string, unknown[]> = {};
+  for (const kind of KINDS) {
+    const location = newLocation(kind);
+    const study = await Study.open(
+      await createStore(location, Study.settings({ spec: TINY_SPEC, target: "val_acc", scale: "percent" })),
+      tinySpace(),
+    );
+    const archs = tinySpace().sample(new Rng(2), 5);
+    await study.tell(archs[0], 0.9);
+    await study.tell(archs[1], 0.931);
+    const refused = await messageOf(study.tell(archs[2], 0.85), location);
+    const warned = await study.tellMany(
+      [60, 94].map((value, k) => ({ arch: archs[k + 3], outcome: { value } })),
+    );
+    said[kind] = [refused, warned.warnings];
+    await study.close();
+  }
+  assert.match(
+    String(said.sqlite[0]),
+    /val_acc 0\.85 looks like a fraction: this study's scale is percent, and its values are all 1 or less, spread 0\.85–0\.931 up to this one/,
+  );
+  assert.equal((said.sqlite[1] as string[]).length, 2, "0.9 and 0.931, each named");
+  assert.deepEqual(said.postgresql, said.sqlite);
+});

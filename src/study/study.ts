@@ -34,6 +34,7 @@ import {
   accuracyLike,
   type BatchScale,
   batchScale,
+  earlierSlips,
   highRange,
   type Repeat,
   type Retry,
@@ -593,6 +594,8 @@ export class Study<A> {
     const skippedKeys = new Set<string>();
     const earlierFailures = new Map<string, Retry>();
     const warnings = new Map<string, string>();
+    // the study held a value of 1 or less before this call (what earlierSlips needs to read the trials)
+    let lowBefore = false;
     const check = tellCheck(
       this.settings.target,
       (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
@@ -614,8 +617,9 @@ export class Study<A> {
     const told = await this.store.record(
       kept,
       (r, context) => {
-        // (a transaction run again judges the result again: its warning is the last run's)
-        warnings.delete(r.key);
+        // (keyed by architecture: a transaction run again judges the result again; a row repeating an
+        // earlier one of the call is skipped before it is judged, and keeps that row's warning: tester B)
+        if (!Number.isNaN(context.before.maxUpToOne)) lowBefore = true;
         const verdict = check(r, context);
         if (verdict === "skip") skippedKeys.add(r.key);
         else skippedKeys.delete(r.key);
@@ -632,6 +636,21 @@ export class Study<A> {
       },
       { replacing: options.replace === true },
     );
+    // values of 1 or less kept before this call that its percents put among them (declared percent,
+    // maximized): read from the trials only then, to name each one
+    if (
+      this.settings.scale === "percent" &&
+      this.settings.direction === "maximize" &&
+      lowBefore &&
+      told.written > 0 &&
+      values.some((v) => v > 1)
+    )
+      for (const warning of earlierSlips(
+        await this.store.trials(),
+        new Set(kept.filter((r) => !skippedKeys.has(r.key)).map((r) => r.key)),
+        this.settings.target,
+      ))
+        warnings.set(`earlier ${warning}`, warning);
     const inCall = retried.filter((r) => !skippedKeys.has(r.key));
     const worked = [
       // a key retried within the call too is said once, naming the call's own failed row

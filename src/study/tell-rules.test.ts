@@ -314,7 +314,7 @@ test("a batch is judged whole under --scale percent too, and the edges of the ru
   ])
     assert.throws(
       () => checkTableValues("val_acc", rows(values), where, "maximize", "percent"),
-      /looks like a fraction: the table's scale is percent, and its values of 1 or less, beside its percents, spread 0\.83–0\.\d+ up to this one, wider than chance-level accuracies; write \d+ in the table \(if they are percents, of networks near chance level, give simulate --scale none, which checks no value\)$/,
+      /looks like a fraction: the table's scale is percent, and its values of 1 or less, beside its percents \((50|93\.1)\), spread 0\.83–0\.\d+ up to this one, wider than chance-level accuracies; (write 89 in the table|write them all as percents \(×100\)) \(if they are percents, of networks near chance level, give simulate --scale none, which checks no value\)$/,
       `${values}`,
     );
   // chance-level cells beside percents still are (NAS-Bench-201 ImageNet16-120 train accuracy)
