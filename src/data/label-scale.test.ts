@@ -24,6 +24,16 @@ test("values on the expected scale pass; NaN (no label) and 0 belong to both", (
   assert.deepEqual(checkAccuracyScale(withChance, "percent", { ...source, declared: true }), []);
   // declared percent keeps a fraction-looking value too, but warns of it: 0.5613 among 20–59 % is
   // 56.13 % slipped (it was learned as 0.56 % without a word: tester A)
+  // and where the values of 1 or less spread too wide to keep, the refusal names those that read as
+  // fractions first, not chance-level cells at 1 % before them (tester B)
+  assert.throws(
+    () =>
+      checkAccuracyScale([...withChance.slice(0, 40), 1, 0.9999999996, 0.5613, 0.56], "percent", {
+        ...source,
+        declared: true,
+      }),
+    /and 4 of 1 or less \(line 44: 0\.5613, line 45: 0\.56, line 42: 1, …\); write every value as a percentage, the scale given \(0\.5613 → 56\.13\)$/,
+  );
   assert.deepEqual(
     checkAccuracyScale([...withChance.slice(0, 40), 0.5613, 0.56], "percent", { ...source, declared: true }),
     [
