@@ -1104,7 +1104,7 @@ test("tell into a study made with --scale percent warns of a fraction kept among
   assert.match(slip.out, /^told 1 result to /);
   assert.match(
     slip.err,
-    /^nas-assay: warning: --arch \{.*\}: val_acc 0\.871 is kept as 0\.871 % \(this study's scale is percent\), far below this study's values \(8\d(\.\d+)?–\d+(\.\d+)? %\); if it is 87\.1 %, tell 87\.1 with --replace \(or \{ replace: true \}\)\n$/,
+    /^nas-assay: warning: --arch \{.*\}: val_acc 0\.871 is kept as 0\.871 % \(this study's scale is percent\), far below this study's values \(8\d(\.\d+)?–\d+(\.\d+)? %\); if it is 87\.1 %, tell 87\.1 for that architecture with --replace \(or \{ replace: true \}\)\n$/,
   );
   const mended = run(["tell", "--study", db, "--arch", arch, "--value", "87.1", "--replace", "--json"]);
   assert.equal(mended.code, 0, mended.err);

@@ -24,6 +24,11 @@ test("values on the expected scale pass; NaN (no label) and 0 belong to both", (
   assert.deepEqual(checkAccuracyScale(withChance, "percent", { ...source, declared: true }), []);
   // declared percent keeps a fraction-looking value too, but warns of it: 0.5613 among 20–59 % is
   // 56.13 % slipped (it was learned as 0.56 % without a word: tester A)
+  // a spread of 0.05 exactly is kept, as a study keeps it (0.95 − 0.90 is 0.05000000000000004: tester C)
+  assert.deepEqual(
+    checkAccuracyScale([...withChance.slice(0, 40), 0.9, 0.95], "percent", { ...source, declared: true }),
+    [],
+  );
   // and where the values of 1 or less spread too wide to keep, the refusal names those that read as
   // fractions first, not chance-level cells at 1 % before them (tester B)
   assert.throws(

@@ -446,7 +446,7 @@ test("both stores under --scale percent: the spread of values of 1 or less acros
   }
   assert.match(
     String(said.sqlite[0]),
-    /val_acc 0\.85 looks like a fraction: this study's scale is percent, and its values are all 1 or less, spread 0\.85–0\.931 up to this one/,
+    /val_acc 0\.85 and its 0\.931, kept as 0\.931 %, spread this study's values of 1 or less 0\.85–0\.931/,
   );
   assert.equal((said.sqlite[1] as string[]).length, 2, "0.9 and 0.931, each named");
   assert.deepEqual(said.postgresql, said.sqlite);

@@ -366,7 +366,7 @@ test("a study declared in percent keeps a fraction-looking value but warns of it
   const told = await study.tellMany([{ arch: archs[3], outcome: { value: 0.931 }, source: "--value" }]);
   assert.equal(told.written, 1, "kept: the scale was declared");
   assert.deepEqual(told.warnings, [
-    "--value: val_acc 0.931 is kept as 0.931 % (this study's scale is percent), far below this study's values (60–94 %); if it is 93.1 %, tell 93.1 with --replace (or { replace: true })",
+    "--value: val_acc 0.931 is kept as 0.931 % (this study's scale is percent), far below this study's values (60–94 %); if it is 93.1 %, tell 93.1 for that architecture with --replace (or { replace: true })",
   ]);
   // a chance-level value that read as a fraction is far from the percents too (0.3: 30 %, more than 5
   // points below 60–94 %) is kept without a word (in a study of its own: beside 0.931 the two spread
@@ -377,7 +377,7 @@ test("a study declared in percent keeps a fraction-looking value but warns of it
   await assert.rejects(
     study.tellMany([{ arch: archs[4], outcome: { value: 0.3 } }]),
     // (the refusal names the slip kept before, not the chance-level value told now: tester B)
-    /val_acc 0\.3 would spread this study's values of 1 or less 0\.3–0\.931, beside its percents \(60–94\), wider than chance-level accuracies: its 0\.931, kept as 0\.931 %, reads as a fraction among them; if it was 93\.1 %, tell 93\.1 for it with --replace \(study show --json lists every trial\), then tell 0\.3 again/,
+    /val_acc 0\.3 would spread this study's values of 1 or less 0\.3–0\.931, beside its percents \(60–94\), wider than chance-level accuracies: its 0\.931, kept as 0\.931 %, reads as a fraction among them; if it is 93\.1 %, tell 93\.1 for it with --replace \(study show --json lists every trial\), then tell 0\.3 again/,
   );
   // the other order: 0.931 told first, then its percents: the percent that puts it among them says so,
   // once (tester A: it was kept as 0.931 % without a word)
@@ -411,13 +411,21 @@ test("a study declared in percent keeps a fraction-looking value but warns of it
     (await repeated.tellMany(rows)).warnings?.map((w) => w.split(":")[0]),
     ["r.csv line 4"],
   );
+  // a slip told first, then a real chance-level 1 %: nothing says which is the slip, so both fixes are
+  // said (it was refused with "tell 100", which recorded the chance-level network as the best: tester C)
+  const slipFirst = await tinyStudy("val_acc", "maximize", "percent");
+  await slipFirst.tell(archs[0], 0.931);
+  await assert.rejects(
+    slipFirst.tellMany([{ arch: archs[1], outcome: { value: 1 }, source: "--value" }]),
+    /^UserError: --value: val_acc 1 and its 0\.931, kept as 0\.931 %, spread this study's values of 1 or less 0\.931–1, wider than chance-level accuracies \(this study's scale is percent\): one of them is a fraction; if it is this one, tell 100; if it is 0\.931, tell 93\.1 for it with --replace \(study show --json lists every trial\), then tell 1 again/,
+  );
   // an import's fractions beside its own percents are named against the values told with them
   const fresh = await tinyStudy("val_acc", "maximize", "percent");
   const imported = await fresh.tellMany(
     [0.91, 93.1].map((value, k) => ({ arch: archs[k], outcome: { value }, source: `r.csv line ${k + 2}` })),
   );
   assert.deepEqual(imported.warnings, [
-    "r.csv line 2: val_acc 0.91 is kept as 0.91 % (this study's scale is percent), far below the values told with it (93.1 %); if it is 91 %, tell 91 with --replace (or { replace: true })",
+    "r.csv line 2: val_acc 0.91 is kept as 0.91 % (this study's scale is percent), far below the values told with it (93.1 %); if it is 91 %, tell 91 for that architecture with --replace (or { replace: true })",
   ]);
   // minimized (an error rate), none: its values of 1 or less are near-perfect networks, as many as a
   // train error has (NAS-Bench-201 CIFAR-10 train error: 9,681 warnings, each advising a corruption: tester B)

@@ -427,7 +427,9 @@ export function earlierSlips(trials: readonly Trial[], told: ReadonlySet<string>
 
 /** A range of values as messages show it: "60–94", or "93.1" when it is one value. */
 function span(low: number, high: number): string {
-  return low === high ? String(low) : `${low}–${high}`;
+  // (six digits: NAS-Bench-201's means print as 91.52333333333333)
+  const shown = (x: number) => String(+x.toPrecision(6));
+  return low === high ? shown(low) : `${shown(low)}–${shown(high)}`;
 }
 
 /** What a warning compares a value with: the study's values, or (a study empty before the call) the values told with it. */
@@ -457,6 +459,8 @@ export function tellCheck(
   const fix = fixOf(table);
   const remake = (flag: string) => (table ? `give simulate ${flag}` : `make the study with ${flag}`);
   const needsPercent = table ? "give simulate --scale percent" : "the study needs --scale percent when made";
+  // this call's rows of 1 or less that passed the spread rule, by value (see it below)
+  const lowRows = new Map<number, string>();
   const percentOrFraction =
     scale === "none" ? false : scale === "fraction" || scale === "percent" ? true : accuracyLike(target);
   return (result, { existing, done, before }) => {
@@ -512,34 +516,45 @@ export function tellCheck(
             ...(batch.high ? [batch.high.min, batch.high.max] : []),
           ];
           if (round(max - min) > CHANCE_SPREAD) {
+            // the value of 1 or less at the other end of the spread, and where it is: a row of this call
+            // (refused with it: tester C) or a value the study kept before
+            const other = Math.abs(max - value) > Math.abs(value - min) ? max : min;
+            const otherRow = lowRows.get(other);
+            const otherIs = otherRow ? `${otherRow}'s ${other}` : `its ${other}, kept as ${other} %,`;
+            const fixOther = otherRow
+              ? table
+                ? `write ${round(other * 100)} on that line`
+                : `write ${round(other * 100)} for it and tell again`
+              : `tell ${round(other * 100)} for it with --replace (study show --json lists every trial), then tell ${value} again`;
+            // without percents nothing says which end is the slip: both ways are said (a real 1 %
+            // refused with "tell 100" after a slipped 0.931 told first: tester C)
             if (percents.length === 0)
               throw new UserError(
-                `${what}: ${target} ${value} looks like a fraction: ${whose} scale is percent, and its values ` +
-                  `are all 1 or less, spread ${min}–${max} up to this one, wider than chance-level accuracies; ${fix(floatNoiseOverOne(value) ? 100 : value * 100)}` +
+                `${what}: ${target} ${value} and ${otherIs} spread ${whose} values of 1 or less ${min}–${max}, ` +
+                  `wider than chance-level accuracies (${whose} scale is percent): one of them is a fraction; ` +
+                  `if it is this one, ${fix(floatNoiseOverOne(value) ? 100 : value * 100)}; if it is ${other}, ${fixOther}` +
                   ` (if the values are fractions, ${remake("--scale fraction")})`,
               );
-            // beside percents: the value that reads as a fraction among them is the slip, this one or an
-            // earlier one kept with a warning (a real 0.8333 % chance-level cell refused with "tell
-            // 83.33" after a slipped 0.4449 for 44.49: tester B)
+            // beside percents: the value that reads as a fraction among them is the slip, this one or the
+            // other (a real 0.8333 % chance-level cell refused with "tell 83.33" after a slipped 0.4449
+            // for 44.49: tester B)
             const low = Math.min(...percents);
             const high = Math.max(...percents);
-            const other = Math.abs(max - value) > Math.abs(value - min) ? max : min;
             const slipped = slipCandidate(value) && fractionAmongPercents(value, low, high);
             const otherSlipped = !slipped && slipCandidate(other) && fractionAmongPercents(other, low, high);
             const tail = ` (if they are percents, of networks near chance level, ${remake("--scale none")}, which checks no value)`;
             throw new UserError(
               otherSlipped
                 ? `${what}: ${target} ${value} would spread ${whose} values of 1 or less ${min}–${max}, beside its percents (${span(low, high)}), ` +
-                    `wider than chance-level accuracies: its ${other}, kept as ${other} %, reads as a fraction among them; ` +
-                    (table
-                      ? `if it is ${round(other * 100)} %, write ${round(other * 100)} in the table`
-                      : `if it was ${round(other * 100)} %, tell ${round(other * 100)} for it with --replace (study show --json lists every trial), then tell ${value} again`) +
-                    tail
+                    `wider than chance-level accuracies: ${otherIs} reads as a fraction among them; ` +
+                    `if it is ${round(other * 100)} %, ${fixOther}${tail}`
                 : `${what}: ${target} ${value} looks like a fraction: ${whose} scale is percent, and its values of 1 or less, ` +
                     `beside its percents (${span(low, high)}), spread ${min}–${max} up to this one, wider than chance-level accuracies; ` +
                     `${slipped ? fix(value * 100) : "write them all as percents (×100)"}${tail}`,
             );
           }
+          // a value of 1 or less that passed, by its row (first of each value), for a refusal above
+          if (!lowRows.has(value)) lowRows.set(value, what);
         }
         // A study declared in percent keeps a value of 1 or less as a chance-level percent, even where the
         // auto rule below refuses it as a fraction; but the auto rule's own refusal sends users to
@@ -562,7 +577,7 @@ export function tellCheck(
                 result,
                 `${what}: ${target} ${value} is ${table ? "read" : "kept"} as ${value} % (${whose} scale is percent${table ? ": --scale percent" : ""}), ` +
                   `far below ${table ? "the table's values" : percentsWord(before)} (${span(low, high)} %); ` +
-                  `if it is ${round(value * 100)} %, ${fix(value * 100)}${table ? "" : " with --replace (or { replace: true })"}`,
+                  `if it is ${round(value * 100)} %, ${fix(value * 100)}${table ? "" : " for that architecture with --replace (or { replace: true })"}`,
               );
           }
         }
