@@ -263,3 +263,40 @@ test("createStudyFile returns the warnings the command line prints: a loss maxim
   assert.deepEqual(minimized.warnings, []);
   await minimized.study.close();
 });
+
+test("two tells at once into one percent study: the one whose percent puts an earlier slip among them warns of it", async () => {
+  // each call worked out "before" from the trials read after both had committed: the other's percent
+  // counted as before for both, and neither warned (tester C: 30 of 30 runs on SQLite)
+  const { dir, spec } = tinyDir();
+  try {
+    for (let run = 0; run < 5; run++) {
+      const path = join(dir, `race${run}.db`);
+      const { study } = await createStudyFile({
+        study: path,
+        specFile: spec,
+        target: "val_acc",
+        scale: "percent",
+      });
+      const archs = study.space.sample(new Rng(run), 4);
+      await study.tell(archs[0], 0.931);
+      await study.tell(archs[1], 60);
+      await study.close();
+      const a = await openStudyFile(path);
+      const b = await openStudyFile(path);
+      const [ra, rb] = await Promise.all([
+        a.tellMany([{ arch: archs[2], outcome: { value: 94 } }]),
+        b.tellMany([{ arch: archs[3], outcome: { value: 95 } }]),
+      ]);
+      const said = [...(ra.warnings ?? []), ...(rb.warnings ?? [])];
+      assert.ok(said.length >= 1, `run ${run}: no warning`);
+      assert.ok(
+        said.every((w) => /^trial 1, .*val_acc 0\.931, told before and kept as 0\.931 %/.test(w)),
+        said.join("\n"),
+      );
+      await a.close();
+      await b.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

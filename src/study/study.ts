@@ -22,6 +22,7 @@ import {
 import { checkPendingTimeout, DEFAULT_PENDING_TIMEOUT_MS } from "./pending.js";
 import type {
   Direction,
+  DoneRange,
   Outcome,
   StudySettings,
   StudyStore,
@@ -595,7 +596,7 @@ export class Study<A> {
     const earlierFailures = new Map<string, Retry>();
     const warnings = new Map<string, string>();
     // the study held a value of 1 or less before this call (what earlierSlips needs to read the trials)
-    let lowBefore = false;
+    let lowBefore: DoneRange | undefined;
     const check = tellCheck(
       this.settings.target,
       (r) => sources.get(r.key) ?? JSON.stringify(r.arch),
@@ -619,7 +620,7 @@ export class Study<A> {
       (r, context) => {
         // (keyed by architecture: a transaction run again judges the result again; a row repeating an
         // earlier one of the call is skipped before it is judged, and keeps that row's warning: tester B)
-        if (!Number.isNaN(context.before.maxUpToOne)) lowBefore = true;
+        if (!Number.isNaN(context.before.maxUpToOne)) lowBefore = context.before;
         const verdict = check(r, context);
         if (verdict === "skip") skippedKeys.add(r.key);
         else skippedKeys.delete(r.key);
@@ -649,6 +650,7 @@ export class Study<A> {
         await this.store.trials(),
         new Set(kept.filter((r) => !skippedKeys.has(r.key)).map((r) => r.key)),
         this.settings.target,
+        lowBefore,
       ))
         warnings.set(`earlier ${warning}`, warning);
     const inCall = retried.filter((r) => !skippedKeys.has(r.key));

@@ -389,9 +389,16 @@ function slipCandidate(value: number): boolean {
  * Warnings for values of 1 or less a study declared in percent kept before this call that the percents
  * told in it put among them (fractionAmongPercents, maximized), one line each naming the trial: 0.931
  * told first, kept as a chance-level 0.931 %, then 60–94 % (tester A; each such value, not only the
- * largest: tester B). `trials`: the study's trials after the call; `told`: the keys written in it.
+ * largest: tester B). `trials`: the study's trials after the call; `told`: the keys written in it;
+ * `before`: the done values' range its write transaction read (not worked out from `trials`: a call
+ * committed beside this one counted as "before" for both, and neither warned: tester C).
  */
-export function earlierSlips(trials: readonly Trial[], told: ReadonlySet<string>, target: string): string[] {
+export function earlierSlips(
+  trials: readonly Trial[],
+  told: ReadonlySet<string>,
+  target: string,
+  before: DoneRange,
+): string[] {
   const done = trials.filter((t) => t.state === "done" && typeof t.value === "number");
   const range = (values: number[]) =>
     values.length === 0
@@ -404,7 +411,10 @@ export function earlierSlips(trials: readonly Trial[], told: ReadonlySet<string>
     ts.map((t) => t.value as number).filter((v) => v > 1 && !floatNoiseOverOne(v));
   const earlier = done.filter((t) => !told.has(t.key));
   const now = range(percents(done));
-  const before = range(percents(earlier));
+  const then =
+    before.count > 0 && before.max > 1 && !floatNoiseOverOne(before.max)
+      ? { low: before.minAboveOne, high: before.max }
+      : undefined;
   if (now === undefined) return [];
   return earlier
     .filter((t) => {
@@ -412,7 +422,7 @@ export function earlierSlips(trials: readonly Trial[], told: ReadonlySet<string>
       return (
         slipCandidate(v) &&
         fractionAmongPercents(v, now.low, now.high) &&
-        !(before && fractionAmongPercents(v, before.low, before.high))
+        !(then && fractionAmongPercents(v, then.low, then.high))
       );
     })
     .map((t) => {
