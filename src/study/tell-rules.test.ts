@@ -16,6 +16,15 @@ import {
 const rows = (values: number[]) => values.map((value, k) => ({ line: k + 2, value }));
 const where = (line: number) => `all.csv line ${line}`;
 
+/** A study's done values when it holds none (what a store reads from an empty study). */
+const NONE = {
+  count: 0,
+  min: Number.NaN,
+  minAboveOne: Number.NaN,
+  maxUpToOne: Number.NaN,
+  max: Number.NaN,
+};
+
 test("a table's scale: fractions, percents, percents with chance-level cells", () => {
   assert.equal(tableScale("val_acc", rows([0.81, 0.9, 0.77]), where), "fraction");
   assert.equal(tableScale("val_acc", rows([81, 90, 77]), where), "percent");
@@ -146,13 +155,6 @@ test("simulate's table takes what an import takes: no fraction among percents, n
   );
   // float noise over 100 gets tell's hint in a table or an import too (tester X): an import's first row
   // meets an empty study
-  const none = {
-    count: 0,
-    min: Number.NaN,
-    minAboveOne: Number.NaN,
-    maxUpToOne: Number.NaN,
-    max: Number.NaN,
-  };
   assert.throws(
     () =>
       tellCheck(
@@ -161,7 +163,7 @@ test("simulate's table takes what an import takes: no fraction among percents, n
         "auto",
       )(
         { key: "k", arch: null, outcome: { value: 100.0000001 } },
-        { existing: undefined, done: none, before: none },
+        { existing: undefined, done: NONE, before: NONE },
       ),
     /^UserError: f\.csv line 2: val_acc 100\.0000001 is not an accuracy; .*; it is above 100 by 1e-7 only: float noise over a perfect score\? tell 100 if so$/,
   );
@@ -434,13 +436,6 @@ test("sameCellNote: why two texts are one cell (pruned, reordered), named by row
     ],
     ops: ["input", "output"],
   };
-  const none = {
-    count: 0,
-    min: Number.NaN,
-    minAboveOne: Number.NaN,
-    maxUpToOne: Number.NaN,
-    max: Number.NaN,
-  };
   assert.throws(
     () =>
       check(
@@ -458,7 +453,7 @@ test("sameCellNote: why two texts are one cell (pruned, reordered), named by row
             toldAt: "2024-01-01T00:00:00.000Z",
           },
           done: { count: 1, min: 0.5, minAboveOne: Number.NaN, maxUpToOne: 0.5, max: 0.5 },
-          before: none,
+          before: NONE,
         },
       ),
     (e: Error) =>
