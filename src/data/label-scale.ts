@@ -115,14 +115,10 @@ export function checkAccuracyScale(
     // --scale percent kept 0.931 among 60–94 %: tester A)
     if (chanceCluster(low.map((i) => values[i])) && source.declared) {
       if (high.length === 0) return [];
-      const percents = high.map((i) => values[i]);
-      const least = percents.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
-      const most = percents.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
-      // (1 itself, or 1 less float noise, is a perfect score as a fraction and chance level on 100 classes
-      // as a percent: NAS-Bench-201's CIFAR-100 cells at 1 % beside train accuracies up to 99.9 %)
+      const { least, most } = rangeOf(values, high);
       const shown = (x: number) => +x.toPrecision(6);
       return low
-        .filter((i) => values[i] < 1 - FLOAT_NOISE_OVER_ONE && fractionAmongPercents(values[i], least, most))
+        .filter((i) => slipAmongPercents(values[i], least, most))
         .map(
           (i) =>
             `${source.file}: ${source.position(i)}: ${source.what} ${values[i]} is read as ${values[i]} % (--scale percent), ` +
@@ -144,11 +140,8 @@ export function checkAccuracyScale(
   const named =
     expected === "percent" && source.declared && high.length > 0
       ? (() => {
-          const percents = high.map((i) => values[i]);
-          const least = percents.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
-          const most = percents.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
-          const slip = (i: number) =>
-            values[i] < 1 - FLOAT_NOISE_OVER_ONE && fractionAmongPercents(values[i], least, most);
+          const { least, most } = rangeOf(values, high);
+          const slip = (i: number) => slipAmongPercents(values[i], least, most);
           return [...low.filter(slip), ...low.filter((i) => !slip(i))];
         })()
       : low;
@@ -186,6 +179,27 @@ export function fractionAmongPercents(
   return direction === "minimize"
     ? away(asPercent) <= away(value)
     : asPercent >= round(low - 5) && asPercent <= round(high + 10);
+}
+
+/**
+ * Whether a value of a declared percent scale reads as a fraction slipped in among maximized percents
+ * `low`–`high` (fractionAmongPercents), where a warning or a refusal names it: above 0, below 1 by more
+ * than float noise (1 as a fraction is a perfect score; as a percent, chance level on 100 classes, which
+ * NAS-Bench-201's CIFAR-100 cells score exactly). Studies, tables and label files judge by it.
+ */
+export function slipAmongPercents(value: number, low: number, high: number): boolean {
+  return value > 0 && value < 1 - FLOAT_NOISE_OVER_ONE && fractionAmongPercents(value, low, high);
+}
+
+/** The least and the most of `values` at the indexes `ids`. */
+function rangeOf(values: ArrayLike<number>, ids: readonly number[]): { least: number; most: number } {
+  let least = Number.POSITIVE_INFINITY;
+  let most = Number.NEGATIVE_INFINITY;
+  for (const i of ids) {
+    least = Math.min(least, values[i]);
+    most = Math.max(most, values[i]);
+  }
+  return { least, most };
 }
 
 /** Values of 1 or less within NEAR_CHANCE_SPREAD of each other: what accuracies at chance level look like in percent. */

@@ -46,6 +46,7 @@ import {
   floatNoiseOverOne,
   fractionAmongPercents,
   mixedScales,
+  slipAmongPercents,
 } from "../data/label-scale.js";
 import { accuracyLike, errorRateLike } from "../data/target-name.js";
 import { kindOf, UserError } from "../errors.js";
@@ -377,15 +378,6 @@ export type Describe = (result: TrialResult) => string;
 export const CHANCE_SPREAD = 0.05;
 
 /**
- * A value of a study declared in percent that a warning may take for a fraction slipped in among the
- * percents: above 0, below 1 by more than float noise (1 as a fraction is a perfect score; as a percent,
- * chance level on 100 classes, which NAS-Bench-201's CIFAR-100 cells score exactly).
- */
-function slipCandidate(value: number): boolean {
-  return value > 0 && value < 1 - FLOAT_NOISE_OVER_ONE;
-}
-
-/**
  * Warnings for values of 1 or less a study declared in percent kept before this call that the percents
  * told in it put among them (fractionAmongPercents, maximized), one line each naming the trial: 0.931
  * told first, kept as a chance-level 0.931 %, then 60–94 % (tester A; each such value, not only the
@@ -420,9 +412,7 @@ export function earlierSlips(
     .filter((t) => {
       const v = t.value as number;
       return (
-        slipCandidate(v) &&
-        fractionAmongPercents(v, now.low, now.high) &&
-        !(then && fractionAmongPercents(v, then.low, then.high))
+        slipAmongPercents(v, now.low, now.high) && !(then && fractionAmongPercents(v, then.low, then.high))
       );
     })
     .map((t) => {
@@ -550,8 +540,8 @@ export function tellCheck(
             // for 44.49: tester B)
             const low = Math.min(...percents);
             const high = Math.max(...percents);
-            const slipped = slipCandidate(value) && fractionAmongPercents(value, low, high);
-            const otherSlipped = !slipped && slipCandidate(other) && fractionAmongPercents(other, low, high);
+            const slipped = slipAmongPercents(value, low, high);
+            const otherSlipped = !slipped && slipAmongPercents(other, low, high);
             const tail = ` (if they are percents, of networks near chance level, ${remake("--scale none")}, which checks no value)`;
             throw new UserError(
               otherSlipped
@@ -574,7 +564,7 @@ export function tellCheck(
         // as a train error has (NAS-Bench-201 CIFAR-10: 9,681 warnings, each advising a corruption:
         // tester B); and not 1 itself (or 1 less float noise), a perfect score as a fraction, chance level
         // on 100 classes as a percent (NAS-Bench-201 CIFAR-100 has 341 cells at 1 %).
-        if (scale === "percent" && warn && direction === "maximize" && slipCandidate(value)) {
+        if (scale === "percent" && warn && direction === "maximize" && value > 0 && value < 1) {
           const percents = [
             ...(done.count > 0 && done.max > 1 ? [done.minAboveOne, done.max] : []),
             ...(batch.high ? [batch.high.min, batch.high.max] : []),
@@ -582,7 +572,7 @@ export function tellCheck(
           if (percents.length > 0) {
             const low = Math.min(...percents);
             const high = Math.max(...percents);
-            if (fractionAmongPercents(value, low, high, direction))
+            if (slipAmongPercents(value, low, high))
               warn(
                 result,
                 `${what}: ${target} ${value} is ${table ? "read" : "kept"} as ${value} % (${whose} scale is percent${table ? ": --scale percent" : ""}), ` +
